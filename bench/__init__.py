@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints JSON with ratios against a baseline measured in the same run."""

@@ -1,0 +1,104 @@
+"""Import throughput: end-to-end pages/s against plain PyMuPDF extraction of the same pages.
+
+Goal (foundation issue): encryption and storage add at most 30% over extraction alone.
+Also reports vault unlock time with the default (strong) Argon2id parameters.
+
+    python -m bench.bench_ingest [--pages 500] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pymupdf
+
+from dossier.crypto.kdf import DEFAULT, TEST_ONLY_FAST, time_derivation
+from dossier.pdf.extract import extract_pdf
+from dossier.services.workspace import Workspace
+
+FR = (
+    "la police utilise un logiciel d'analyse vidéo depuis plusieurs années selon l'enquête "
+    "publiée par le média les députés demandent des explications au directeur départemental "
+    "de la sécurité publique qui n'a pas répondu à la date fixée"
+).split()
+EN = (
+    "the police have used video analysis software for several years according to the "
+    "investigation published by the outlet the deputies ask the departmental director of "
+    "public security for explanations and received no answer by the deadline"
+).split()
+
+
+def make_corpus(path: Path, pages: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page()
+        words = FR if i % 2 else EN
+        lines = [" ".join(rng.choice(words) for _ in range(12)) for _ in range(40)]
+        page.insert_textbox(pymupdf.Rect(50, 50, 560, 800), "\n".join(lines), fontsize=9)
+    doc.save(path, garbage=3, deflate=True)
+    doc.close()
+
+
+def plain_pymupdf(path: Path) -> float:
+    start = time.perf_counter()
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            page.get_text("words")
+    return time.perf_counter() - start
+
+
+def dossier_extract(path: Path) -> float:
+    start = time.perf_counter()
+    extract_pdf(path, ocr=False)
+    return time.perf_counter() - start
+
+
+def dossier_import(path: Path, folder: Path) -> float:
+    with Workspace.create(folder, "bench passphrase", TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("bench")
+        start = time.perf_counter()
+        ws.documents.import_file(case.id, path, kind="source", ocr=False)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-kdf", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        pdf = root / "corpus.pdf"
+        make_corpus(pdf, args.pages)
+        plain, extract, full = [], [], []
+        for n in range(args.repeat):
+            plain.append(plain_pymupdf(pdf))
+            extract.append(dossier_extract(pdf))
+            full.append(dossier_import(pdf, root / f"vault{n}"))
+    p, e, f = (statistics.median(x) for x in (plain, extract, full))
+    result = {
+        "pages": args.pages,
+        "plain_pymupdf_pages_per_s": round(args.pages / p, 1),
+        "dossier_extract_pages_per_s": round(args.pages / e, 1),
+        "import_end_to_end_pages_per_s": round(args.pages / f, 1),
+        "import_over_extract_ratio": round(f / e, 3),
+        "import_over_plain_pymupdf_ratio": round(f / p, 3),
+        "goal_import_over_extract_max": 1.3,
+        "goal_met": f / e <= 1.3,
+    }
+    if not args.skip_kdf:
+        result["unlock_seconds_default_kdf"] = round(time_derivation(DEFAULT), 3)
+        result["default_kdf"] = DEFAULT.to_json()
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Encrypted originals, addressed by a keyed id: `blobs/<case>/<xx>/<HMAC(case key, sha256)>`.
+
+The id deduplicates within a case without letting anyone holding a known document check that it
+is in the vault. Files are hashed in one pass and encrypted in a second, streaming in blocks, so
+a 500 MB scan is never held in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from dossier.crypto.keys import CaseKeys
+from dossier.crypto.sealedfile import SealedReader, SealedWriter
+from dossier.errors import CorruptData
+from dossier.jobs import CancelToken, check
+
+CHUNK = 1 << 20
+
+
+def _ad(case_id: str, blob_id: str) -> bytes:
+    return f"blob|{case_id}|{blob_id}".encode()
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, case_id: str, blob_id: str) -> Path:
+        if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
+            raise CorruptData(f"invalid blob id {blob_id!r}")
+        return self.root / case_id / blob_id[:2] / blob_id
+
+    def exists(self, case_id: str, blob_id: str) -> bool:
+        return self.path(case_id, blob_id).exists()
+
+    def put_file(
+        self, keys: CaseKeys, source: Path, cancel: CancelToken | None = None
+    ) -> tuple[str, bool]:
+        """Store `source`; return (blob id, whether this call created the blob)."""
+        digest = hashlib.sha256()
+        with open(source, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+                check(cancel)
+        blob_id = keys.blob_id(digest.digest())
+        target = self.path(keys.case_id, blob_id)
+        if target.exists():
+            return blob_id, False
+        writer = SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id))
+        try:
+            second = hashlib.sha256()
+            with open(source, "rb") as fh:
+                while chunk := fh.read(CHUNK):
+                    second.update(chunk)
+                    writer.write(chunk)
+                    check(cancel)
+            if second.digest() != digest.digest():
+                raise CorruptData(f"{source.name} changed while it was being imported")
+            writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+        return blob_id, True
+
+    def put_bytes(self, keys: CaseKeys, data: bytes) -> tuple[str, bool]:
+        blob_id = keys.blob_id(hashlib.sha256(data).digest())
+        target = self.path(keys.case_id, blob_id)
+        if target.exists():
+            return blob_id, False
+        with SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id)) as writer:
+            writer.write(data)
+        return blob_id, True
+
+    def open(self, keys: CaseKeys, blob_id: str) -> SealedReader:
+        return SealedReader(
+            self.path(keys.case_id, blob_id),
+            keys.blobs,
+            _ad(keys.case_id, blob_id),
+            what=f"blob {blob_id[:12]}",
+        )
+
+    def read(self, keys: CaseKeys, blob_id: str) -> bytes:
+        with self.open(keys, blob_id) as reader:
+            return reader.read_all()
+
+    def verify(self, keys: CaseKeys, blob_id: str) -> None:
+        """Decrypt every block and check the content still hashes to its id."""
+        digest = hashlib.sha256()
+        with self.open(keys, blob_id) as reader:
+            for chunk in reader.iter_chunks():
+                digest.update(chunk)
+        if keys.blob_id(digest.digest()) != blob_id:
+            raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+
+    def delete(self, case_id: str, blob_id: str) -> None:
+        self.path(case_id, blob_id).unlink(missing_ok=True)
+
+    def delete_case(self, case_id: str) -> None:
+        shutil.rmtree(self.root / case_id, ignore_errors=True)
+
+    def iter_ids(self, case_id: str) -> Iterator[str]:
+        folder = self.root / case_id
+        if folder.is_dir():
+            for path in folder.glob("??/*"):
+                if not path.name.startswith("."):
+                    yield path.name
+
+    def case_folders(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return [p.name for p in self.root.iterdir() if p.is_dir()]

@@ -1,0 +1,1 @@
+"""`dossier` command line: the core's second front end (no Qt)."""

@@ -1,0 +1,61 @@
+"""`case create | list | delete | rename`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dossier.cli.context import CliContext
+
+
+def register(sub: Any) -> None:
+    case = sub.add_parser("case", help="create, list, rename or delete cases")
+    verbs = case.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("create", help="create a case")
+    p.add_argument("name")
+    p.add_argument("--description", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=create)
+
+    p = verbs.add_parser("list", help="list cases")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_cases)
+
+    p = verbs.add_parser("rename", help="rename a case")
+    p.add_argument("name")
+    p.add_argument("new_name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=rename)
+
+    p = verbs.add_parser("delete", help="destroy a case and everything in it")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=delete)
+
+
+def create(args: argparse.Namespace, ctx: CliContext) -> int:
+    info = ctx.workspace().cases.create(args.name, args.description)
+    ctx.emit(info, f"created case {info.name} ({info.id})")
+    return 0
+
+
+def list_cases(args: argparse.Namespace, ctx: CliContext) -> int:
+    cases = ctx.workspace().cases.all()
+    lines = [f"{c.id}  {c.name}  ({c.document_count} documents)" for c in cases]
+    ctx.emit(cases, "\n".join(lines) if lines else "no cases")
+    return 0
+
+
+def rename(args: argparse.Namespace, ctx: CliContext) -> int:
+    info = ctx.workspace().cases.update(args.name, name=args.new_name)
+    ctx.emit(info, f"renamed to {info.name}")
+    return 0
+
+
+def delete(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    case_id = ws.cases.resolve(args.name)
+    ws.cases.delete(case_id)
+    ctx.emit({"deleted": case_id}, f"case {args.name} destroyed")
+    return 0

@@ -1,0 +1,72 @@
+"""`init`, `passwd`, `fsck`, `gc`: the vault itself."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dossier.cli.context import CliContext
+from dossier.services.fsck import collect_garbage, run_fsck
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help="create a new vault in an empty folder")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=init)
+
+    p = sub.add_parser("passwd", help="change the vault passphrase (re-wraps the master key)")
+    p.add_argument("--new-passphrase-file", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=passwd)
+
+    p = sub.add_parser("fsck", help="decrypt and authenticate everything; name what is damaged")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=fsck)
+
+    p = sub.add_parser("gc", help="remove orphan encrypted files left by interrupted writes")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=gc)
+
+
+def init(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.create_workspace()
+    ctx.emit(
+        {"vault": str(ws.folder), "vault_id": ws.vault.header.vault_id},
+        f"created vault {ws.folder}",
+    )
+    return 0
+
+
+def passwd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    ws.vault.change_passphrase(ctx.passphrase(new=True, confirm=True))
+    ctx.emit({"changed": True}, "passphrase changed")
+    return 0
+
+
+def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
+    report = run_fsck(ctx.workspace())
+    if ctx.json:
+        ctx.emit(
+            {
+                "ok": report.ok,
+                "checked": report.checked,
+                "problems": report.problems,
+                "notes": report.notes,
+            }
+        )
+    else:
+        for what, count in report.checked.items():
+            print(f"checked {count} {what}")
+        for note in report.notes:
+            print(f"note: {note}")
+        for problem in report.problems:
+            print(f"DAMAGED: {problem}")
+        print("vault is intact" if report.ok else f"{len(report.problems)} problem(s) found")
+    return 0 if report.ok else 5
+
+
+def gc(args: argparse.Namespace, ctx: CliContext) -> int:
+    removed = collect_garbage(ctx.workspace())
+    ctx.emit({"removed": removed}, f"removed {removed} orphan file(s)")
+    return 0

@@ -1,0 +1,109 @@
+"""What every CLI command shares: passphrase sources, the opened workspace, output."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dossier.crypto.kdf import DEFAULT, TEST_ONLY_FAST, KdfParams
+from dossier.errors import UsageError
+from dossier.services.workspace import Workspace
+
+PASSPHRASE_ENV = "DOSSIER_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "DOSSIER_NEW_PASSPHRASE"
+# Test-only: tiny Argon2id parameters so test suites can create hundreds of vaults. Never set
+# by any front end; the header records the parameters actually used.
+TEST_KDF_ENV = "DOSSIER_INSECURE_TEST_KDF"
+
+
+def _default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+
+
+def read_secret_file(path: str) -> str:
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    # Only the line ending an editor adds is dropped; other spaces are part of the passphrase.
+    return raw.removesuffix("\n").removesuffix("\r")
+
+
+class CliContext:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._workspace: Workspace | None = None
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    def vault_path(self) -> Path:
+        vault = getattr(self.args, "vault", None) or os.environ.get("DOSSIER_VAULT")
+        if not vault:
+            raise UsageError("this command needs --vault DIR")
+        return Path(vault).expanduser()
+
+    def passphrase(self, *, new: bool = False, confirm: bool = False) -> str:
+        env = NEW_PASSPHRASE_ENV if new else PASSPHRASE_ENV
+        file_arg = getattr(self.args, "new_passphrase_file" if new else "passphrase_file", None)
+        if file_arg:
+            return read_secret_file(file_arg)
+        if os.environ.get(env):
+            return os.environ[env]
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"no passphrase: set {env}, pass --{'new-' if new else ''}passphrase-file, "
+                "or run in a terminal"
+            )
+        prompt = "New passphrase: " if new else "Passphrase: "
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Repeat it: ") != first:
+            raise UsageError("the two passphrases differ")
+        return first
+
+    def kdf(self) -> KdfParams:
+        if os.environ.get(TEST_KDF_ENV) == "1":
+            print("dossier: warning: insecure test KDF parameters in use", file=sys.stderr)
+            return TEST_ONLY_FAST
+        return DEFAULT
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            self._workspace = Workspace.open(self.vault_path(), self.passphrase())
+        return self._workspace
+
+    def create_workspace(self) -> Workspace:
+        path = self.vault_path()
+        self._workspace = Workspace.create(path, self.passphrase(confirm=True), self.kdf())
+        return self._workspace
+
+    def emit(self, data: Any, human: str | None = None) -> None:
+        if self.json or human is None:
+            print(to_json(data))
+        else:
+            print(human)
+
+    def close(self) -> None:
+        if self._workspace is not None:
+            self._workspace.close()
+            self._workspace = None

@@ -1,0 +1,83 @@
+"""Entry point of the `dossier` console script.
+
+Exit codes: 0 ok, 2 usage, 3 wrong passphrase, 4 vault in use or locked, 5 corrupt or tampered
+data, 6 input file refused. Errors are one clear line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from dossier import __version__
+from dossier.cli.context import CliContext
+from dossier.errors import DossierError
+
+# Command modules, in the order `--help` lists them. Each has `register(subparsers)`.
+COMMAND_MODULES = (
+    "vault",
+    "cases",
+    "docs",
+    "search",
+    "anchor",
+    "quotes",
+    "people",
+    "letters",
+    "timeline",
+    "audit",
+    "redact",
+    "export",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints usage then exits 2; keep the exit code, make the line clear.
+        self.exit(2, f"dossier: {message} (see 'dossier --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dossier", description="Encrypted case archive for journalists.")
+    parser.add_argument("--version", action="version", version=f"dossier {__version__}")
+    parser.add_argument("--vault", metavar="DIR", help="vault folder")
+    parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"dossier.cli.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"dossier.cli.commands.{name}":
+                continue  # command group not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="dossier: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    ctx = CliContext(args)
+    try:
+        return int(handler(args, ctx))
+    except DossierError as exc:
+        print(f"dossier: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("dossier: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

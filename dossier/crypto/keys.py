@@ -1,0 +1,101 @@
+"""The key hierarchy below the master key.
+
+master key --wraps--> one random key per case --HKDF--> a sub-key per purpose.
+Deleting a case's wrapped key makes everything sealed under it unreadable (crypto-shredding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from dossier.crypto import aead
+
+
+def subkey(key: bytes, purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"dossier/" + purpose.encode()
+    ).derive(key)
+
+
+@dataclass(frozen=True)
+class CaseKeys:
+    """Per-purpose keys of one case, derived once when the case is first used."""
+
+    case_id: str
+    fields: bytes
+    blobs: bytes
+    blob_ids: bytes
+    index: bytes
+
+    @classmethod
+    def derive(cls, case_id: str, case_key: bytes) -> CaseKeys:
+        return cls(
+            case_id=case_id,
+            fields=subkey(case_key, "fields"),
+            blobs=subkey(case_key, "blobs"),
+            blob_ids=subkey(case_key, "blob-ids"),
+            index=subkey(case_key, "index"),
+        )
+
+    def blob_id(self, content_sha256: bytes) -> str:
+        # Keyed, so holding a leaked document does not let anyone confirm it is in the vault.
+        return hmac.new(self.blob_ids, content_sha256, hashlib.sha256).hexdigest()
+
+
+def case_key_ad(case_id: str) -> bytes:
+    return b"case-key|" + case_id.encode()
+
+
+@dataclass
+class KeyRing:
+    """Keys of an unlocked vault. `wipe()` drops them (lock, close)."""
+
+    master: bytes
+    _cases: dict[str, CaseKeys] = field(default_factory=dict)
+
+    @property
+    def vault_fields(self) -> bytes:
+        return subkey(self.master, "vault-fields")
+
+    @property
+    def audit(self) -> bytes:
+        return subkey(self.master, "audit-chain")
+
+    def wrap_case_key(self, case_id: str, case_key: bytes) -> bytes:
+        return aead.seal(subkey(self.master, "case-wrap"), case_key, case_key_ad(case_id))
+
+    def new_case(self, case_id: str) -> bytes:
+        """Make a random key for a new case, keep its sub-keys, return it wrapped."""
+        case_key = aead.new_key()
+        self._cases[case_id] = CaseKeys.derive(case_id, case_key)
+        return self.wrap_case_key(case_id, case_key)
+
+    def cached_case(self, case_id: str) -> CaseKeys | None:
+        return self._cases.get(case_id)
+
+    def unwrap_case(self, case_id: str, wrapped: bytes) -> CaseKeys:
+        cached = self._cases.get(case_id)
+        if cached is not None:
+            return cached
+        case_key = aead.open_sealed(
+            subkey(self.master, "case-wrap"),
+            wrapped,
+            case_key_ad(case_id),
+            f"key of case {case_id}",
+        )
+        keys = CaseKeys.derive(case_id, case_key)
+        self._cases[case_id] = keys
+        return keys
+
+    def forget_case(self, case_id: str) -> None:
+        self._cases.pop(case_id, None)
+
+    def wipe(self) -> None:
+        # Python cannot zero immutable bytes; dropping every reference is what is possible.
+        self._cases.clear()
+        self.master = b""

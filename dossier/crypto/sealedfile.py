@@ -1,0 +1,223 @@
+"""Files encrypted in fixed-size blocks, each readable on its own.
+
+Layout: an 8-byte header (magic, version, block size exponent, reserved), then blocks of
+`nonce || AES-GCM(plaintext block) || tag`. Every block is bound to the file's associated data,
+its block number and whether it is the last one, so reordering, truncation at a block boundary,
+appending and moving a file to another name are all detected. Blobs (originals, up to hundreds of
+MB) are written as a stream and never held twice in memory; the search index reads single blocks
+through a small cache instead of decrypting whole files.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from dossier.errors import CorruptData
+from dossier.fsutil import TEMP_PREFIX, fsync_dir
+
+MAGIC = b"DSKF"
+VERSION = 1
+BLOCK_EXP = 16
+BLOCK = 1 << BLOCK_EXP
+NONCE = 12
+TAG = 16
+HEADER = MAGIC + bytes([VERSION, BLOCK_EXP, 0, 0])
+STORED_BLOCK = NONCE + BLOCK + TAG
+
+
+def _block_ad(ad: bytes, index: int, final: bool) -> bytes:
+    return HEADER + struct.pack(">QB", index, 1 if final else 0) + ad
+
+
+def block_ad(ad: bytes, index: int, final: bool) -> bytes:
+    """Associated data of one block: public for writers that seal blocks out of order."""
+    return _block_ad(ad, index, final)
+
+
+class SealedWriter:
+    """Sequential writer; the file appears at `path` only when `close()` succeeds."""
+
+    def __init__(self, path: Path, key: bytes, ad: bytes, *, atomic: bool = True) -> None:
+        self.path = path
+        self._aead = AESGCM(key)
+        self._ad = ad
+        self._buf = bytearray()
+        self._index = 0
+        self._size = 0
+        self._atomic = atomic
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}" if atomic else path
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+        if atomic:
+            flags |= os.O_EXCL
+        self._fh: BinaryIO | None = os.fdopen(os.open(self._tmp, flags, 0o600), "wb")
+        self._fh.write(HEADER)
+
+    @property
+    def size(self) -> int:
+        """Plaintext bytes written so far."""
+        return self._size
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._buf += data
+        self._size += len(data)
+        while len(self._buf) > BLOCK:
+            # Strictly more than a block: the last block must be written with the final flag.
+            self._emit(bytes(self._buf[:BLOCK]), final=False)
+            del self._buf[:BLOCK]
+        return len(data)
+
+    def _emit(self, block: bytes, final: bool) -> None:
+        assert self._fh is not None
+        nonce = os.urandom(NONCE)
+        ad = _block_ad(self._ad, self._index, final)
+        self._fh.write(nonce + self._aead.encrypt(nonce, block, ad))
+        self._index += 1
+
+    def close(self) -> None:
+        if self._fh is None:
+            return
+        try:
+            self._emit(bytes(self._buf), final=True)
+            self._buf.clear()
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+            if self._atomic:
+                os.replace(self._tmp, self.path)
+            fsync_dir(self.path.parent)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self._buf.clear()
+        if self._atomic:
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> SealedWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class SealedReader:
+    """Random-access reader that decrypts only the blocks a read touches (LRU-cached)."""
+
+    def __init__(self, path: Path, key: bytes, ad: bytes, *, what: str, cache_blocks: int = 8):
+        self.path = path
+        self._what = what
+        self._aead = AESGCM(key)
+        self._ad = ad
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        self._cache_blocks = max(1, cache_blocks)
+        try:
+            self._fh: BinaryIO | None = open(path, "rb")  # closed in close()
+        except FileNotFoundError:
+            raise CorruptData(f"{what} is missing") from None
+        stored = os.fstat(self._fh.fileno()).st_size - len(HEADER)
+        if self._fh.read(len(HEADER)) != HEADER or stored < NONCE + TAG:
+            self.close()
+            raise CorruptData(f"{what} is damaged (bad header or truncated)")
+        self._blocks = -(-stored // STORED_BLOCK)
+        last_len = stored - (self._blocks - 1) * STORED_BLOCK - NONCE - TAG
+        if last_len < 0:
+            self.close()
+            raise CorruptData(f"{what} is truncated")
+        self.size = (self._blocks - 1) * BLOCK + last_len
+        # Decrypting the last block up front proves the file ends where it was written to end.
+        try:
+            self._block(self._blocks - 1)
+        except BaseException:
+            self.close()
+            raise
+
+    def _block(self, index: int) -> bytes:
+        cached = self._cache.get(index)
+        if cached is not None:
+            self._cache.move_to_end(index)
+            return cached
+        assert self._fh is not None, "reader is closed"
+        self._fh.seek(len(HEADER) + index * STORED_BLOCK)
+        raw = self._fh.read(STORED_BLOCK)
+        final = index == self._blocks - 1
+        try:
+            plain = self._aead.decrypt(raw[:NONCE], raw[NONCE:], _block_ad(self._ad, index, final))
+        except InvalidTag:
+            raise CorruptData(f"{self._what} failed authentication at block {index}") from None
+        except ValueError:
+            raise CorruptData(f"{self._what} is truncated at block {index}") from None
+        if not final and len(plain) != BLOCK:
+            raise CorruptData(f"{self._what} has a short block {index}")
+        self._cache[index] = plain
+        if len(self._cache) > self._cache_blocks:
+            self._cache.popitem(last=False)
+        return plain
+
+    def read_block(self, index: int) -> bytes:
+        """The plaintext of block `index` (cached, not copied): for callers that slice it."""
+        if not 0 <= index < self._blocks:
+            raise ValueError(f"block {index} is outside the file")
+        return self._block(index)
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        if offset < 0 or length < 0:
+            raise ValueError("negative offset or length")
+        end = min(offset + length, self.size)
+        if offset >= end:
+            return b""
+        first, last = offset // BLOCK, (end - 1) // BLOCK
+        if first == last:
+            start = offset - first * BLOCK
+            return self._block(first)[start : start + end - offset]
+        parts = [self._block(i) for i in range(first, last + 1)]
+        joined = b"".join(parts)
+        start = offset - first * BLOCK
+        return joined[start : start + end - offset]
+
+    def iter_chunks(self) -> Iterator[bytes]:
+        for index in range(self._blocks):
+            plain = self._block(index)
+            if plain:
+                yield plain
+
+    def read_all(self) -> bytes:
+        return b"".join(self.iter_chunks())
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self._cache.clear()
+
+    def __enter__(self) -> SealedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_sealed(path: Path, key: bytes, ad: bytes, data: bytes) -> None:
+    with SealedWriter(path, key, ad) as writer:
+        writer.write(data)
+
+
+def read_sealed(path: Path, key: bytes, ad: bytes, what: str) -> bytes:
+    with SealedReader(path, key, ad, what=what) as reader:
+        return reader.read_all()

@@ -1,0 +1,173 @@
+"""Sealed rows: one AES-GCM payload per row holds every sensitive field of that row.
+
+Clear columns are ids, foreign keys, enum kinds and timestamps. Everything a person wrote or a
+document contains lives in `sealed` (JSON, then AEAD under the case's field key), bound to the
+table, the row id and the case id, so a payload copied to another row fails to decrypt. Large
+binary values (word maps) get their own sealed column, deferred so lists never load them.
+
+Attribute access is transparent (`doc.title`): a descriptor decrypts on first read, using the
+key provider the vault puts in `session.info["keys"]`, and the payload is re-sealed at flush.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
+
+from sqlalchemy import LargeBinary, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.base import instance_state
+
+from dossier.crypto import aead
+from dossier.errors import CorruptData, VaultLocked
+
+T = TypeVar("T")
+
+
+class KeyProvider(Protocol):
+    def fields_key(self, scope: str, case_id: str | None) -> bytes: ...
+
+
+class Sealed:
+    """Mixin for rows with a sealed payload. Subclasses set `__seal_scope__`."""
+
+    __seal_scope__: ClassVar[str] = "case"
+    """`case`: sealed with the case's field key (shredded with the case); `vault`: master key."""
+    __sealed_bytes__: ClassVar[tuple[str, ...]] = ()
+
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
+
+    def _seal_case_id(self) -> str | None:
+        return getattr(self, "case_id", None)
+
+    def _seal_ad(self, column: str = "sealed") -> bytes:
+        table = getattr(self, "__tablename__", type(self).__name__)
+        return f"{table}|{column}|{getattr(self, 'id', '')}|{self._seal_case_id() or ''}".encode()
+
+    def _keys(self) -> KeyProvider:
+        session = object_session(self)
+        provider = session.info.get("keys") if session is not None else None
+        if provider is None:
+            raise VaultLocked("the vault is locked; unlock it to read this item")
+        return provider  # type: ignore[no-any-return]
+
+    def _key(self) -> bytes:
+        return self._keys().fields_key(self.__seal_scope__, self._seal_case_id())
+
+    def _what(self) -> str:
+        return f"{getattr(self, '__tablename__', 'row')} {getattr(self, 'id', '?')}"
+
+    def _plain(self) -> dict[str, Any]:
+        cached: dict[str, Any] | None = self.__dict__.get("_plain_cache")
+        if cached is not None:
+            return cached
+        raw = self.__dict__.get("sealed")
+        if instance_state(self).has_identity and raw is None:
+            raw = self.sealed  # expired or deferred: load it
+        plain: dict[str, Any] = {}
+        if raw:
+            data = aead.open_sealed(self._key(), raw, self._seal_ad(), self._what())
+            try:
+                loaded = json.loads(data)
+            except ValueError:
+                raise CorruptData(f"{self._what()} holds an unreadable payload") from None
+            if not isinstance(loaded, dict):
+                raise CorruptData(f"{self._what()} holds an unreadable payload")
+            plain = loaded
+        self.__dict__["_plain_cache"] = plain
+        return plain
+
+    def _mark_dirty(self) -> None:
+        self.__dict__["_plain_dirty"] = True
+        state = instance_state(self)
+        if state.has_identity and "sealed" in state.dict:
+            flag_modified(self, "sealed")
+
+    def unseal_all(self) -> None:
+        """Decrypt and authenticate every sealed value (fsck)."""
+        self._plain()
+        for column in self.__sealed_bytes__:
+            getattr(type(self), column.removeprefix("sealed_")).__get__(self, type(self))
+
+    def _reseal(self) -> None:
+        if self.__dict__.pop("_plain_dirty", False) or not self.__dict__.get("sealed"):
+            payload = json.dumps(self._plain(), ensure_ascii=False, separators=(",", ":"))
+            self.sealed = aead.seal(self._key(), payload.encode(), self._seal_ad())
+        pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})
+        for column, value in pending.items():
+            setattr(self, column, aead.seal(self._key(), value, self._seal_ad(column)))
+
+
+class SealedField(Generic[T]):
+    """A sensitive attribute stored inside the row's sealed JSON payload."""
+
+    def __init__(self, default: T | None = None, factory: Callable[[], T] | None = None) -> None:
+        self.default = default
+        self.factory = factory
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> SealedField[T]: ...
+    @overload
+    def __get__(self, obj: Sealed, owner: type) -> T: ...
+    def __get__(self, obj: Sealed | None, owner: type) -> T | SealedField[T]:
+        if obj is None:
+            return self
+        plain = obj._plain()
+        if self.name in plain:
+            return plain[self.name]  # type: ignore[no-any-return]
+        if self.factory is not None:
+            value = self.factory()
+            plain[self.name] = value  # mutable default must persist once handed out
+            return value
+        return self.default  # type: ignore[return-value]
+
+    def __set__(self, obj: Sealed, value: T) -> None:
+        obj._plain()[self.name] = value
+        obj._mark_dirty()
+
+
+class SealedBytes:
+    """A large binary value sealed in its own (deferred) column, e.g. `sealed_words`."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> SealedBytes: ...
+    @overload
+    def __get__(self, obj: Sealed, owner: type) -> bytes: ...
+    def __get__(self, obj: Sealed | None, owner: type) -> bytes | SealedBytes:
+        if obj is None:
+            return self
+        pending: dict[str, bytes] = obj.__dict__.get("_bytes_pending", {})
+        if self.column in pending:
+            return pending[self.column]
+        raw = getattr(obj, self.column)
+        if not raw:
+            return b""
+        return aead.open_sealed(obj._key(), raw, obj._seal_ad(self.column), obj._what())
+
+    def __set__(self, obj: Sealed, value: bytes) -> None:
+        obj.__dict__.setdefault("_bytes_pending", {})[self.column] = value
+        if instance_state(obj).has_identity:
+            obj._mark_dirty()
+
+
+def install(session_factory: Any) -> None:
+    """Seal pending payloads before every flush of sessions made by `session_factory`."""
+
+    @event.listens_for(session_factory, "before_flush")
+    def _seal_before_flush(session: Session, _ctx: object, _instances: object) -> None:
+        for obj in list(session.new) + list(session.dirty):
+            if isinstance(obj, Sealed):
+                obj._reseal()

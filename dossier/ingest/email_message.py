@@ -1,0 +1,123 @@
+"""E-mails saved as `.eml` (RFC 5322 / MIME), read with the standard library.
+
+A reply to a right-of-reply letter often arrives by e-mail: who sent it, when and what it says
+matter more than its formatting. The page text starts with the headers a mail client shows
+(From, To, Cc, Date, Subject), a blank line, then the body: the text/plain part, or the HTML
+part made readable when there is no plain one. Headers also go to `metadata` (lower-case
+names), the subject is the title and the sender the author.
+
+Attachments are not imported: a PDF sent with a reply should be imported as its own document,
+deliberately. Their names are listed in `metadata["attachments"]`, one per line.
+"""
+
+from __future__ import annotations
+
+import logging
+from email import policy
+from email.message import EmailMessage, Message, MIMEPart
+from email.parser import BytesParser
+
+from dossier.errors import InputRefused
+from dossier.ingest.dates import iso_date
+from dossier.ingest.html_text import html_to_text
+from dossier.ingest.plaintext import canonical_plain_text
+from dossier.text.lang import guess_language
+from dossier.text.model import ExtractedDocument, PageText
+
+log = logging.getLogger(__name__)
+
+EMAIL_EXTRACTOR_VERSION = "email-1"
+EMAIL_MIME = "message/rfc822"
+
+_SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
+_KEPT_HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To")
+ATTACHMENT_SEPARATOR = "\n"
+
+
+def extract_email(data: bytes, name: str) -> ExtractedDocument:
+    """An `ExtractedDocument` for the raw bytes of one message; `name` is for messages."""
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)  # policy.default builds EmailMessage objects
+    headers = {key: _header(message, key) for key in _KEPT_HEADERS}
+    if not (headers["From"] or headers["Subject"] or headers["Date"]):
+        raise InputRefused(f"{name} does not look like an e-mail: it has no From, Subject or Date.")
+    body_part = message.get_body(preferencelist=("plain", "html"))
+    body = _body_text(body_part) if body_part is not None else ""
+    shown = "\n".join(f"{key}: {headers[key]}" for key in _SHOWN_HEADERS if headers[key])
+    text = canonical_plain_text(f"{shown}\n\n{body.strip()}" if body.strip() else shown)
+    metadata = {key.lower(): value for key, value in headers.items() if value}
+    attachments = _attachment_names(message, body_part)
+    if attachments:
+        metadata["attachments"] = ATTACHMENT_SEPARATOR.join(attachments)
+    return ExtractedDocument(
+        pages=[PageText(index=0, text=text)],
+        extractor_version=EMAIL_EXTRACTOR_VERSION,
+        mime=EMAIL_MIME,
+        title=headers["Subject"] or None,
+        author=_sender(message) or None,
+        date=_date(message),
+        language=guess_language(body),
+        metadata=metadata,
+    )
+
+
+def _header(message: Message, key: str) -> str:
+    """A header as one clean line; a header the parser cannot model falls back to its raw form."""
+    try:
+        value = message.get(key)
+    except (ValueError, IndexError, TypeError) as exc:
+        log.debug("unparseable %s header: %s", key, type(exc).__name__)
+        raw = next((v for k, v in message.raw_items() if k.lower() == key.lower()), "")
+        value = raw
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _sender(message: EmailMessage) -> str:
+    header = message.get("From")
+    addresses = getattr(header, "addresses", ())
+    if addresses:
+        first = addresses[0]
+        return str(first.display_name or first.addr_spec)
+    return _header(message, "From")
+
+
+def _date(message: EmailMessage) -> str | None:
+    header = message.get("Date")
+    stamp = getattr(header, "datetime", None)
+    if stamp is not None:
+        # The sender's own calendar day, as their mail client wrote it.
+        return str(stamp.date().isoformat())
+    return iso_date(str(header)) if header is not None else None
+
+
+def _body_text(part: MIMEPart) -> str:
+    content = _content(part)
+    if part.get_content_type() == "text/html":
+        return html_to_text(content).text
+    return content
+
+
+def _content(part: MIMEPart) -> str:
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError):
+        # Unknown or lying charset: decode the bytes as UTF-8, marking what does not fit.
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    return content if isinstance(content, str) else ""
+
+
+def _attachment_names(message: MIMEPart, body: MIMEPart | None) -> list[str]:
+    names: list[str] = []
+    for part in message.iter_parts():
+        if part is body:
+            continue
+        kind = part.get_content_type()
+        filename = part.get_filename()
+        if kind == "message/rfc822":
+            names.append(filename or "forwarded message")
+        elif part.is_multipart():
+            names += _attachment_names(part, body)
+        elif filename or part.get_content_disposition() == "attachment":
+            names.append(filename or f"unnamed {kind}")
+    return [" ".join(name.split()) for name in names]

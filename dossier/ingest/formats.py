@@ -1,0 +1,131 @@
+"""One entry point for every file a journalist imports: sniff it, then read it.
+
+`extract_file` decides by content (see `sniff`), refuses clearly what it cannot take, and
+returns the same `ExtractedDocument` whatever the format, so the import service never has to
+know how a file was read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier.errors import EnvironmentFailure, InputRefused, UsageError
+from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
+from dossier.ingest.html_text import html_to_text
+from dossier.ingest.plaintext import TEXT_EXTRACTOR_VERSION, extract_plain_text, text_pages
+from dossier.ingest.sniff import (
+    EMAIL,
+    HTML,
+    KINDS,
+    MARKDOWN,
+    PDF,
+    SNIFF_BYTES,
+    TEXT,
+    declared_html_charset,
+    decode_text,
+    sniff_kind,
+)
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
+from dossier.pdf.extract import extract_pdf
+from dossier.pdf.open import quoted, read_head
+from dossier.text.lang import guess_language
+from dossier.text.model import ExtractedDocument
+
+HTML_EXTRACTOR_VERSION = "html-1"
+HTML_MIME = "text/html"
+
+EXTRACTOR_VERSIONS = {
+    PDF: PDF_EXTRACTOR_VERSION,
+    HTML: HTML_EXTRACTOR_VERSION,
+    EMAIL: EMAIL_EXTRACTOR_VERSION,
+    MARKDOWN: TEXT_EXTRACTOR_VERSION,
+    TEXT: TEXT_EXTRACTOR_VERSION,
+}
+"""Current extractor version per kind: a stored page made by an older one can be re-extracted."""
+
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+"""Text, HTML and e-mail files are read whole; anything larger is not a document but a dump."""
+
+
+def extract_file(
+    path: Path,
+    *,
+    kind_hint: str | None = None,
+    password: str | None = None,
+    ocr: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ExtractedDocument:
+    """Read `path` as whatever its content says it is.
+
+    `kind_hint` (one of `sniff.KINDS`: "pdf", "text", "markdown", "html", "email") is what the
+    caller expects, e.g. from a file-type filter; content still wins where it is unambiguous.
+    `password`, `ocr`, `progress` and `cancel` are passed to `extract_pdf` for PDFs.
+    Raises InputRefused for empty, binary, mislabelled or unreadable files.
+    """
+    if kind_hint is not None and kind_hint not in KINDS:
+        raise UsageError(f"unknown kind {kind_hint!r}; expected one of {', '.join(KINDS)}")
+    head = read_head(path, SNIFF_BYTES)
+    if not head:
+        raise InputRefused(f"{quoted(path)} is empty.")
+    kind = sniff_kind(path, head, kind_hint)
+    if kind == PDF:
+        return extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
+    check(cancel)
+    report(progress, 0.0, f"Reading {path.name}")
+    data = _read_all(path)
+    if kind == EMAIL:
+        document = extract_email(data, quoted(path))
+    else:
+        # A page's own charset declaration beats our guess (a BOM beats both).
+        declared = _declared_charset(data) if kind == HTML else None
+        text = declared if declared is not None else decode_text(data)
+        if text is None:
+            raise InputRefused(f"{quoted(path)} is not a text file: it holds binary data.")
+        if kind == HTML:
+            document = _from_html(text)
+        else:
+            document = extract_plain_text(text, markdown=kind == MARKDOWN)
+    if not any(page.text.strip() for page in document.pages):
+        raise InputRefused(f"{quoted(path)} holds no text.")
+    report(progress, 1.0, f"Read {path.name}")
+    return document
+
+
+def _read_all(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputRefused(
+                f"{quoted(path)} is too large to import as text ({size // 2**20} MiB; "
+                f"the limit is {MAX_TEXT_BYTES // 2**20} MiB)."
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise EnvironmentFailure(f"{quoted(path)} cannot be read: {exc.strerror}.") from exc
+
+
+def _from_html(text: str) -> ExtractedDocument:
+    page = html_to_text(text)
+    return ExtractedDocument(
+        pages=text_pages(page.text),
+        extractor_version=HTML_EXTRACTOR_VERSION,
+        mime=HTML_MIME,
+        title=page.title,
+        author=page.author,
+        date=page.date,
+        language=page.language or guess_language(page.text),
+        metadata=page.metadata,
+    )
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The page decoded with the charset its `<meta>` declares, if it declares one that fits."""
+    encoding = declared_html_charset(data)
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None  # the declaration lies; the generic decoding stands

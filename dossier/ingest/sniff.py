@@ -1,0 +1,192 @@
+"""What a file really is, from its first bytes, and how to decode it as text.
+
+The extension is a claim, not a fact: a ".pdf" from a failed download is often an HTML login
+page, and a ".txt" may be a PDF. Content decides; the extension (or the caller's hint) only
+chooses between readings of the same text (plain or Markdown) and names what was expected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from dossier.errors import InputRefused
+from dossier.pdf.open import has_pdf_header, quoted
+
+PDF = "pdf"
+TEXT = "text"
+MARKDOWN = "markdown"
+HTML = "html"
+EMAIL = "email"
+KINDS = (PDF, TEXT, MARKDOWN, HTML, EMAIL)
+
+SNIFF_BYTES = 8192
+
+_PDF_SUFFIXES = frozenset({".pdf"})
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+_EMAIL_SUFFIXES = frozenset({".eml"})
+
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (.doc, .xls or .msg)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript file"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_MAX_CONTROL_SHARE = 0.001
+"""Real text has next to no control characters; binary data decoded as Latin-1 has many."""
+
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.S | re.I
+)
+_HTML_INSIDE = re.compile(r"<(?:head|body)\b[^>]*>", re.I)
+_META_CHARSET = re.compile(r"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_CHARSET_WINDOW = 1024
+_HEADER_LINE = re.compile(r"^[!-9;-~]+:[ \t]?")
+_EMAIL_KEY_HEADERS = frozenset({"date", "subject", "to", "message-id", "received", "mime-version"})
+
+
+def binary_description(head: bytes) -> str | None:
+    """What a known non-text, non-PDF file is ("a PNG image"), or None."""
+    for signature, description in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            return description
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image"
+    return None
+
+
+def decode_text(data: bytes, *, partial: bool = False) -> str | None:
+    """Text from bytes: BOM, else UTF-8, else Windows-1252, else Latin-1; None if binary.
+
+    `partial`: `data` is the head of a longer file and may end inside a character.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _decode(data[len(bom) :], encoding, partial)
+            return text if text is not None and _looks_like_text(text) else None
+    if b"\x00" in data:
+        return None
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        text = _decode(data, encoding, partial)
+        if text is not None:
+            return text if _looks_like_text(text) else None
+    return None  # unreachable: Latin-1 decodes any byte string
+
+
+def _decode(data: bytes, encoding: str, partial: bool) -> str | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        text: str = decoder.decode(data, final=not partial)
+    except UnicodeDecodeError:
+        return None
+    return text
+
+
+def declared_html_charset(data: bytes) -> str | None:
+    """The Python codec for the charset an HTML page declares in its first KiB, if any.
+
+    A byte-order mark overrides any declaration (as in browsers), so none is returned then.
+    Latin-1 and ASCII declarations mean Windows-1252, as the HTML standard says.
+    """
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    match = _META_CHARSET.search(data[:_CHARSET_WINDOW].decode("ascii", errors="replace"))
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1)).name
+    except LookupError:
+        return None
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # a page cannot declare UTF-16 in itself; browsers read UTF-8
+    return name
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return True
+    controls = sum(
+        1 for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
+    )
+    return controls <= _MAX_CONTROL_SHARE * len(text)
+
+
+def looks_like_html(text_head: str) -> bool:
+    """A doctype or <html> first, or markup first and a <head> or <body> soon after."""
+    if _HTML_START.match(text_head):
+        return True
+    return text_head.lstrip().startswith("<") and bool(_HTML_INSIDE.search(text_head[:4096]))
+
+
+def looks_like_email(text_head: str) -> bool:
+    """Whether the text opens with an RFC 5322 header block holding From and a key header."""
+    names: set[str] = set()
+    for line in text_head.splitlines():
+        if not line.strip():
+            break
+        if line[:1] in (" ", "\t"):
+            continue  # folded continuation of the previous header
+        if not _HEADER_LINE.match(line):
+            return False
+        names.add(line.split(":", 1)[0].lower())
+    return "from" in names and bool(names & _EMAIL_KEY_HEADERS)
+
+
+def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
+    """The kind of the file (one of KINDS), or InputRefused saying what it is instead."""
+    suffix = path.suffix.lower()
+    if has_pdf_header(head):
+        return PDF
+    known = binary_description(head)
+    text_head = None if known else decode_text(head, partial=True)
+    if suffix in _PDF_SUFFIXES or kind_hint == PDF:
+        if text_head is None:
+            found = known or "binary data"
+        else:
+            found = "an HTML page" if looks_like_html(text_head) else "text"
+        raise InputRefused(
+            f"{quoted(path)} is named like a PDF but holds {found} "
+            "(often the sign of a failed download)."
+        )
+    if known is not None:
+        raise InputRefused(
+            f"{quoted(path)} is {known}, which Dossier cannot import; save it as PDF first."
+        )
+    if text_head is None:
+        raise InputRefused(f"{quoted(path)} holds binary data, not text, and cannot be imported.")
+    if kind_hint in (HTML, EMAIL):
+        return kind_hint
+    # E-mail first: a message's HTML part must not make the whole message "a web page".
+    if suffix in _EMAIL_SUFFIXES or looks_like_email(text_head):
+        return EMAIL
+    if looks_like_html(text_head) or (suffix in _HTML_SUFFIXES and "<" in text_head):
+        return HTML
+    if suffix in _MARKDOWN_SUFFIXES or kind_hint == MARKDOWN:
+        return MARKDOWN
+    return TEXT

@@ -1,0 +1,138 @@
+"""Deterministic, versioned text extraction from a PDF: canonical page text and word map.
+
+Every quote span, search hit and redaction match is an offset into the text built here, so the
+same file must always give the same text. Everything that shapes it is fixed and versioned by
+`EXTRACTOR_VERSION`: the MuPDF flags below, the reading order (`layout`), the joiners and the
+normalisation (`canonical`), the OCR languages and resolution (`ocr`). Change any of them and
+bump the version, so stored anchors know they must be re-anchored.
+
+Pages without a text layer but with images are scans: with `ocr=True` they are read by
+Tesseract and their words enter the same word map (`PageText.ocr` is then true). With
+`ocr=False` they get empty text and are listed in `metadata["pages_needing_ocr"]`.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated; we call them directly here.)
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.pdf.canonical import build_canonical
+from dossier.pdf.layout import RawWord, reading_order
+from dossier.pdf.meta import document_facts
+from dossier.pdf.ocr import ocr_words, require_tessdata
+from dossier.pdf.open import drain_mupdf_messages, open_pdf
+from dossier.text.lang import guess_language
+from dossier.text.model import ExtractedDocument, PageText
+
+EXTRACTOR_VERSION = "pdf-1"
+
+TEXT_FLAGS: int = pymupdf.TEXT_CLIP
+"""MuPDF text flags, fixed. Only TEXT_CLIP (skip characters clipped out of sight) is set. Not set:
+TEXT_PRESERVE_LIGATURES, so "ﬁ" comes out as "f" + "i" and search finds "affaire" set with an
+"ﬀ"; TEXT_PRESERVE_WHITESPACE, so tabs and no-break spaces become plain spaces between words;
+TEXT_DEHYPHENATE, so line-end hyphens stay as printed; TEXT_USE_CID_FOR_UNKNOWN_UNICODE, so a
+glyph without a Unicode mapping is an honest U+FFFD rather than an arbitrary character."""
+
+PDF_MIME = "application/pdf"
+
+_LANGUAGE_SAMPLE = 200_000
+
+
+def extract_pdf(
+    source: Path,
+    *,
+    password: str | None = None,
+    ocr: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ExtractedDocument:
+    """Extract every page of the PDF at `source`.
+
+    Raises InputRefused / PasswordRequired for files Dossier cannot read (see `open_pdf`),
+    EnvironmentFailure when a page needs OCR and the Tesseract data is missing, Cancelled when
+    `cancel` is set (checked between pages).
+    """
+    with open_pdf(source, password) as doc:
+        title, author, date, metadata = document_facts(doc)
+        total = doc.page_count
+        pages: list[PageText] = []
+        unreadable: list[int] = []
+        needing_ocr: list[int] = []
+        tessdata: Path | None = None
+        for index in range(total):
+            check(cancel)
+            report(progress, index / total, f"Reading page {index + 1} of {total}")
+            try:
+                page = doc.load_page(index)
+                words: list[RawWord] = page.get_text("words", flags=TEXT_FLAGS)
+                scanned = not words and bool(page.get_image_info())
+            except (RuntimeError, pymupdf.mupdf.FzErrorBase):
+                # A page MuPDF cannot interpret even after repair: keep its place, empty, and
+                # say so in the metadata rather than refuse the pages that can be read.
+                unreadable.append(index + 1)
+                pages.append(PageText(index=index, text=""))
+                continue
+            if scanned and ocr:
+                if tessdata is None:
+                    tessdata = require_tessdata()
+                check(cancel)
+                report(progress, index / total, f"Recognising text on page {index + 1} of {total}")
+                words = ocr_words(page, tessdata, TEXT_FLAGS)
+            elif scanned:
+                needing_ocr.append(index + 1)
+            pages.append(_page_text(page, index, words, ocr=scanned and ocr))
+        drain_mupdf_messages()
+    if unreadable:
+        metadata["unreadable_pages"] = _page_list(unreadable)
+    if needing_ocr:
+        metadata["pages_needing_ocr"] = _page_list(needing_ocr)
+    report(progress, 1.0, f"Read {total} pages")
+    return ExtractedDocument(
+        pages=pages,
+        extractor_version=EXTRACTOR_VERSION,
+        mime=PDF_MIME,
+        title=title,
+        author=author,
+        date=date,
+        language=guess_language(_language_sample(pages)),
+        metadata=metadata,
+    )
+
+
+def _page_text(page: pymupdf.Page, index: int, words: list[RawWord], *, ocr: bool) -> PageText:
+    m = page.rotation_matrix
+    matrix = (float(m.a), float(m.b), float(m.c), float(m.d), float(m.e), float(m.f))
+    text, word_map = build_canonical(reading_order(words, matrix))
+    # Word boxes are in the unrotated page's coordinates, so the size given is the unrotated
+    # one too (the crop box, which is what PyMuPDF measures from); `rotation` says how to turn it.
+    box = page.cropbox
+    return PageText(
+        index=index,
+        text=text,
+        words=word_map,
+        label=page.get_label(),
+        width=float(box.width),
+        height=float(box.height),
+        rotation=int(page.rotation),
+        ocr=ocr,
+    )
+
+
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _language_sample(pages: list[PageText]) -> str:
+    parts: list[str] = []
+    size = 0
+    for page in pages:
+        if size >= _LANGUAGE_SAMPLE:
+            break
+        parts.append(page.text)
+        size += len(page.text)
+    return "\n\n".join(parts)

@@ -1,0 +1,109 @@
+"""OCR of pages without a text layer, with the Tesseract engine built into PyMuPDF.
+
+MuPDF links Tesseract itself; all it needs from the machine is the language data
+(`fra.traineddata` and `eng.traineddata`). We look for it ourselves rather than let PyMuPDF do
+it, because PyMuPDF's fallback runs `tesseract` and `whereis` through a shell.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated; we call them directly here.)
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pymupdf
+
+from dossier.errors import EnvironmentFailure
+from dossier.pdf.layout import RawWord
+
+OCR_LANGUAGES = ("fra", "eng")
+OCR_DPI = 300
+"""Tesseract reads body text best at about 300 dpi."""
+
+MAX_OCR_PIXELS = 60_000_000
+"""Upper bound for the rendered page (a 300 dpi A0 poster would take 1.3 GB of RGB pixels)."""
+
+DEBIAN_TESSDATA_ROOT = Path("/usr/share/tesseract-ocr")
+"""Debian and Ubuntu install the data under <root>/<version>/tessdata."""
+
+SYSTEM_TESSDATA_DIRS: tuple[Path, ...] = tuple(
+    Path(folder)
+    for folder in (
+        "/usr/share/tesseract-ocr/5/tessdata",  # Debian, Ubuntu (tesseract-ocr-fra, -eng)
+        "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata",  # Fedora, Arch
+        "/usr/local/share/tessdata",  # source builds, Homebrew on Intel Macs
+        "/opt/homebrew/share/tessdata",  # Homebrew on Apple silicon
+        "/opt/local/share/tessdata",  # MacPorts
+        r"C:\Program Files\Tesseract-OCR\tessdata",
+    )
+)
+
+
+def _has_languages(folder: Path) -> bool:
+    return all((folder / f"{lang}.traineddata").is_file() for lang in OCR_LANGUAGES)
+
+
+def tessdata_dir() -> Path | None:
+    """The folder holding the French and English Tesseract data, or None if there is none.
+
+    `TESSDATA_PREFIX` wins when it names such a folder (the packaged app sets it to the data it
+    ships); then the usual system locations, newest Debian version first.
+    """
+    candidates: list[Path] = []
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    if prefix:
+        # Tesseract 4+ wants the tessdata folder itself; 3.x wanted its parent.
+        candidates += [Path(prefix), Path(prefix) / "tessdata"]
+    if DEBIAN_TESSDATA_ROOT.is_dir():
+        candidates += sorted(DEBIAN_TESSDATA_ROOT.glob("*/tessdata"), reverse=True)
+    candidates += SYSTEM_TESSDATA_DIRS
+    for folder in candidates:
+        if _has_languages(folder):
+            return folder
+    return None
+
+
+def require_tessdata() -> Path:
+    """`tessdata_dir()`, or a clear EnvironmentFailure naming what to install."""
+    folder = tessdata_dir()
+    if folder is None:
+        raise EnvironmentFailure(
+            "OCR needs the French and English Tesseract language data "
+            "(packages tesseract-ocr-fra and tesseract-ocr-eng, or TESSDATA_PREFIX), "
+            "and none was found."
+        )
+    return folder
+
+
+def ocr_dpi(page: pymupdf.Page) -> int:
+    """`OCR_DPI`, lowered for huge pages so the rendered image stays under `MAX_OCR_PIXELS`."""
+    inches = (page.rect.width / 72.0) * (page.rect.height / 72.0)
+    if inches <= 0:
+        return OCR_DPI
+    return max(72, min(OCR_DPI, int(math.sqrt(MAX_OCR_PIXELS / inches))))
+
+
+def ocr_words(page: pymupdf.Page, tessdata: Path, flags: int) -> list[RawWord]:
+    """Words Tesseract reads on the rendered page, in the same form as `get_text("words")`.
+
+    PyMuPDF maps the OCR result back to the page's unrotated coordinates, like native text.
+    """
+    try:
+        textpage = page.get_textpage_ocr(
+            flags=flags,
+            language="+".join(OCR_LANGUAGES),
+            dpi=ocr_dpi(page),
+            full=True,
+            tessdata=str(tessdata),
+        )
+        words: list[RawWord] = page.get_text("words", textpage=textpage)
+    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
+        raise EnvironmentFailure(
+            f"OCR failed on page {page.number + 1}; the Tesseract data in {tessdata} "
+            "may be damaged."
+        ) from exc
+    return words

@@ -1,0 +1,120 @@
+"""Opening a PDF safely: the one place that turns MuPDF's failures into clear refusals.
+
+Import, export and the viewer all open PDFs through `open_pdf`, so a file is refused with the
+same sentence wherever it is met. The file is opened from its path: MuPDF reads it in place, so
+a 500 MB scan never has to sit in Python memory.
+
+MuPDF writes its warnings and errors to stderr, where a desktop user never sees them and where
+they clutter the CLI. We turn that printing off once, on import of this module. Nothing is
+hidden by it: an error that stops MuPDF still raises, and is mapped below to a `DossierError`
+chained to the original exception; warnings (a repaired cross-reference table, a damaged
+content stream) stay in PyMuPDF's message store, which `drain_mupdf_messages` hands to the
+debug log, and a repaired file is flagged by `Document.is_repaired`.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated; we call them directly here.)
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pymupdf
+
+from dossier.errors import EnvironmentFailure, InputRefused, NotFoundError, PasswordRequired
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+HEADER_WINDOW = 1024
+"""Readers accept the `%PDF-` header anywhere in the first KiB (some producers put junk first)."""
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+
+def quoted(path: Path) -> str:
+    """The file's name as messages show it."""
+    return f"“{path.name}”"
+
+
+def has_pdf_header(head: bytes) -> bool:
+    """Whether the first bytes of a file announce a PDF."""
+    return PDF_MAGIC in head[:HEADER_WINDOW]
+
+
+def read_head(path: Path, size: int = HEADER_WINDOW) -> bytes:
+    """The first `size` bytes of a file, with file-system failures as clear errors."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except FileNotFoundError:
+        raise NotFoundError(f"{quoted(path)} does not exist.") from None
+    except IsADirectoryError:
+        raise InputRefused(f"{quoted(path)} is a folder, not a file.") from None
+    except PermissionError:
+        raise EnvironmentFailure(f"Dossier is not allowed to read {quoted(path)}.") from None
+    except OSError as exc:
+        raise EnvironmentFailure(f"{quoted(path)} cannot be read: {exc.strerror}.") from exc
+
+
+def drain_mupdf_messages() -> None:
+    """Move MuPDF's stored warnings to the debug log and empty the store (it only grows)."""
+    messages = pymupdf.TOOLS.mupdf_warnings(reset=True)
+    if messages:
+        log.debug("MuPDF: %s", messages.replace("\n", " | "))
+
+
+def load_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
+    """Open `path` as a PDF, authenticated and with at least one page; the caller closes it.
+
+    Raises InputRefused (not a PDF, empty, damaged beyond repair, no pages), PasswordRequired
+    (encrypted and no or a wrong password), NotFoundError or EnvironmentFailure.
+    """
+    head = read_head(path)
+    if not head:
+        raise InputRefused(f"{quoted(path)} is empty.")
+    if not has_pdf_header(head):
+        raise InputRefused(f"{quoted(path)} is not a PDF file (it has no PDF header).")
+    try:
+        # filetype="pdf": never let MuPDF guess another format (XPS, EPUB, images) from the name.
+        doc = pymupdf.open(str(path), filetype="pdf")
+    except pymupdf.FileNotFoundError:
+        raise NotFoundError(f"{quoted(path)} does not exist.") from None
+    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
+        drain_mupdf_messages()
+        raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
+    try:
+        _unlock(doc, path, password)
+        if doc.page_count < 1:
+            raise InputRefused(f"{quoted(path)} is a PDF without any page.")
+    except BaseException:
+        doc.close()
+        raise
+    finally:
+        drain_mupdf_messages()
+    return doc
+
+
+def _unlock(doc: pymupdf.Document, path: Path, password: str | None) -> None:
+    # A file encrypted with only an owner password (the corpus' DMCA memo, the DD 293 form)
+    # opens without one: `needs_pass` is false for it and we read it like any other.
+    if not doc.needs_pass:
+        return
+    if password is None:
+        raise PasswordRequired(f"{quoted(path)} is protected by a password; enter it to open it.")
+    if not doc.authenticate(password):
+        raise PasswordRequired(f"The password for {quoted(path)} is wrong.")
+
+
+@contextmanager
+def open_pdf(path: Path, password: str | None = None) -> Iterator[pymupdf.Document]:
+    """`with open_pdf(path) as doc:` — `load_pdf` that closes the document afterwards."""
+    doc = load_pdf(path, password)
+    try:
+        yield doc
+    finally:
+        doc.close()

@@ -1,0 +1,109 @@
+"""Append-only, hash-chained, encrypted audit trail.
+
+Each entry's `chain` is HMAC(audit key, previous chain || seq || sealed payload): removing,
+reordering or editing any entry breaks every later link, and only the vault's key can forge one.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import AuditEntry, VaultSecret
+from dossier.errors import DossierError
+from dossier.vault.vault import Vault
+
+GENESIS = b"dossier-audit-genesis"
+HEAD = "audit-head"
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    seq: int
+    at: str
+    case_id: str | None
+    action: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    entries: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _link(key: bytes, previous: bytes, seq: int, sealed: bytes) -> bytes:
+    return hmac.new(key, previous + seq.to_bytes(8, "big") + sealed, "sha256").digest()
+
+
+class AuditTrail:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    def append(self, session: Session, action: str, case_id: str | None, **details: Any) -> None:
+        """Add an entry inside the caller's transaction (it commits with the change it records)."""
+        last = session.execute(
+            select(AuditEntry.seq, AuditEntry.chain).order_by(AuditEntry.seq.desc()).limit(1)
+        ).first()
+        seq = 1 if last is None else last.seq + 1
+        previous = GENESIS if last is None else last.chain
+        entry = AuditEntry(seq=seq, case_id=case_id, chain=b"")
+        entry.at = datetime.now(UTC).isoformat(timespec="seconds")
+        entry.action = action
+        entry.details = details
+        session.add(entry)
+        session.flush()  # seals the payload, which the link covers
+        entry.chain = _link(self.vault.keyring.audit, previous, seq, entry.sealed)
+        # The head, sealed apart from the entries, is what reveals a removed *last* entry.
+        head = session.get(VaultSecret, HEAD) or VaultSecret(name=HEAD)
+        head.value = f"{seq}:{entry.chain.hex()}"
+        session.add(head)
+
+    def records(self, case_id: str | None = None) -> list[AuditRecord]:
+        with self.vault.session() as session:
+            query = select(AuditEntry).order_by(AuditEntry.seq)
+            if case_id is not None:
+                query = query.where(AuditEntry.case_id == case_id)
+            return [
+                AuditRecord(e.seq, e.at, e.case_id, e.action, dict(e.details))
+                for e in session.scalars(query)
+            ]
+
+    def verify(self) -> AuditCheck:
+        problems: list[str] = []
+        key = self.vault.keyring.audit
+        previous = GENESIS
+        expected = 1
+        with self.vault.session() as session:
+            count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+            for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+                if entry.seq != expected:
+                    problems.append(f"audit entries {expected}..{entry.seq - 1} are missing")
+                if not hmac.compare_digest(
+                    entry.chain, _link(key, previous, entry.seq, entry.sealed)
+                ):
+                    problems.append(f"audit entry {entry.seq} was altered or re-linked")
+                try:
+                    entry.unseal_all()
+                except DossierError as exc:
+                    problems.append(f"audit entry {entry.seq}: {exc}")
+                previous = entry.chain
+                expected = entry.seq + 1
+            head = session.get(VaultSecret, HEAD)
+            try:
+                head_value = head.value if head is not None else ""
+            except DossierError as exc:
+                problems.append(f"audit head: {exc}")
+                head_value = ""
+            if count and head_value != f"{expected - 1}:{previous.hex()}":
+                problems.append("the last audit entries were removed (head does not match)")
+        return AuditCheck(entries=count, problems=problems)

@@ -1,0 +1,140 @@
+"""Cases: create, list, rename, delete (crypto-shredding first, then files)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Case, Document
+from dossier.errors import NotFoundError, UsageError
+from dossier.services.dates import parse_date
+from dossier.services.dto import CaseInfo
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+STATUSES = ("open", "published", "archived")
+
+
+def _info(case: Case, document_count: int = 0) -> CaseInfo:
+    return CaseInfo(
+        id=case.id,
+        name=case.name,
+        description=case.description,
+        status=case.status,
+        created_at=case.created_at,
+        published_on=case.published_on,
+        document_count=document_count,
+    )
+
+
+class CaseService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def _find(self, session: Session, ref: str) -> Case:
+        case = session.get(Case, ref)
+        if case is not None:
+            return case
+        matches = [c for c in session.scalars(select(Case)) if c.name == ref]
+        if not matches:
+            lowered = [
+                c for c in session.scalars(select(Case)) if c.name.casefold() == ref.casefold()
+            ]
+            matches = lowered
+        if not matches:
+            raise NotFoundError(f"no case named {ref!r}")
+        if len(matches) > 1:
+            raise UsageError(f"several cases are named {ref!r}; use the case id")
+        return matches[0]
+
+    def resolve(self, ref: str) -> str:
+        """Case id for a case name or id."""
+        with self.ws.vault.session() as session:
+            return self._find(session, ref).id
+
+    def create(self, name: str, description: str = "") -> CaseInfo:
+        name = name.strip()
+        if not name:
+            raise UsageError("a case needs a name")
+        with self.ws.vault.session() as session:
+            if any(c.name.casefold() == name.casefold() for c in session.scalars(select(Case))):
+                raise UsageError(f"a case named {name!r} already exists")
+            case = Case(wrapped_key=b"")
+            case.wrapped_key = self.ws.vault.keyring.new_case(case.id)
+            case.name = name
+            case.description = description
+            session.add(case)
+            session.flush()
+            self.ws.audit.append(session, "case.create", case.id)
+            session.commit()
+            return _info(case)
+
+    def all(self) -> list[CaseInfo]:
+        with self.ws.vault.session() as session:
+            counts: dict[str, int] = {
+                row[0]: row[1]
+                for row in session.execute(
+                    select(Document.case_id, func.count()).group_by(Document.case_id)
+                )
+            }
+            cases = [_info(c, counts.get(c.id, 0)) for c in session.scalars(select(Case))]
+        return sorted(cases, key=lambda c: c.name.casefold())
+
+    def get(self, ref: str) -> CaseInfo:
+        with self.ws.vault.session() as session:
+            case = self._find(session, ref)
+            count = session.scalar(
+                select(func.count()).select_from(Document).where(Document.case_id == case.id)
+            )
+            return _info(case, count or 0)
+
+    def update(
+        self,
+        ref: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        status: str | None = None,
+        published_on: str | None = None,
+    ) -> CaseInfo:
+        with self.ws.vault.session() as session:
+            case = self._find(session, ref)
+            if name is not None:
+                name = name.strip()
+                if not name:
+                    raise UsageError("a case needs a name")
+                others = [c for c in session.scalars(select(Case)) if c.id != case.id]
+                if any(c.name.casefold() == name.casefold() for c in others):
+                    raise UsageError(f"a case named {name!r} already exists")
+                case.name = name
+            if description is not None:
+                case.description = description
+            if status is not None:
+                if status not in STATUSES:
+                    raise UsageError(f"status must be one of {', '.join(STATUSES)}")
+                case.status = status
+            if published_on is not None:
+                case.published_on = parse_date(published_on, "publication date") or None
+            self.ws.audit.append(session, "case.update", case.id)
+            session.commit()
+            return _info(case)
+
+    def delete(self, ref: str) -> None:
+        """Destroy the case key first (its data becomes unreadable), then rows and files."""
+        with self.ws.vault.session() as session:
+            case = self._find(session, ref)
+            case_id = case.id
+            # Crypto-shredding: the wrapped key goes in its own committed transaction, so even
+            # an interruption right after leaves nothing of the case decryptable.
+            session.execute(delete(Case).where(Case.id == case_id))
+            self.ws.audit.append(session, "case.delete", case_id)
+            session.commit()
+        self.ws.vault.keyring.forget_case(case_id)
+        with self.ws.vault.engine.connect() as conn:
+            # secure_delete overwrote the rows; the checkpoint empties the WAL of old pages.
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.ws.index.case_removed(case_id)
+        self.ws.blobs.delete_case(case_id)

@@ -1,0 +1,1 @@
+"""Canonical document text shared by extraction, search, anchoring and export."""

@@ -1,0 +1,90 @@
+"""Canonical page text and its word map.
+
+A page's canonical text is what every other part of Dossier addresses: quote spans are Python
+`str` offsets into it, search snippets are cut from it, redaction terms are matched in it. The
+word map ties character ranges back to rectangles on the page (PyMuPDF coordinates: points,
+origin top-left of the unrotated page, as `page.get_text("words")` returns them).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+
+from dossier.errors import CorruptData
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    start: int
+    end: int
+    line: int = 0
+    """Index of the line the word sits on (page-wide, in reading order): rectangles per line."""
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.y0, self.x1, self.y1)
+
+
+@dataclass
+class PageText:
+    index: int
+    text: str
+    words: list[Word] = field(default_factory=list)
+    label: str = ""
+    width: float = 0.0
+    height: float = 0.0
+    rotation: int = 0
+    ocr: bool = False
+
+    @property
+    def display_label(self) -> str:
+        return self.label or str(self.index + 1)
+
+
+@dataclass
+class ExtractedDocument:
+    """What an extractor returns for one file, before anything is stored."""
+
+    pages: list[PageText]
+    extractor_version: str
+    mime: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    """ISO date (YYYY-MM-DD) if the file states one."""
+    language: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    """Extra facts worth keeping (e-mail headers: from, to, cc, subject, message-id)."""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+
+_WORD = struct.Struct("<ffffIII")
+_WORDS_MAGIC = b"WM1"
+
+
+def pack_words(words: list[Word]) -> bytes:
+    body = b"".join(_WORD.pack(w.x0, w.y0, w.x1, w.y1, w.start, w.end, w.line) for w in words)
+    return _WORDS_MAGIC + zlib.compress(body, 6)
+
+
+def unpack_words(raw: bytes) -> list[Word]:
+    if not raw:
+        return []
+    if raw[:3] != _WORDS_MAGIC:
+        raise CorruptData("word map has an unknown format")
+    try:
+        body = zlib.decompress(raw[3:])
+    except zlib.error:
+        raise CorruptData("word map is damaged") from None
+    if len(body) % _WORD.size:
+        raise CorruptData("word map is truncated")
+    return [Word(*fields) for fields in _WORD.iter_unpack(body)]

@@ -1,0 +1,1 @@
+"""The vault on disk: header, lock, key unlocking, folder layout."""

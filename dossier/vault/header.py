@@ -1,0 +1,126 @@
+"""`vault.json`: the plaintext header. No secrets, but every field is authenticated.
+
+A SHA-256 checksum catches accidental damage before the KDF runs (so a flipped byte is reported as
+damage, not as a wrong passphrase); a MAC under the master key, checked after unlocking, catches
+deliberate edits of any field.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dossier.crypto import aead
+from dossier.crypto.kdf import KdfParams
+from dossier.crypto.keys import subkey
+from dossier.errors import CorruptData
+from dossier.fsutil import atomic_write
+
+FORMAT = "dossier-vault"
+VERSION = 1
+HEADER_NAME = "vault.json"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(value: object, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise CorruptData(f"vault.json: {what} is missing")
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        raise CorruptData(f"vault.json: {what} is not valid base64") from None
+
+
+def _canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
+def key_check(kek: bytes) -> bytes:
+    return subkey(kek, "key-check")[:16]
+
+
+@dataclass
+class VaultHeader:
+    vault_id: str
+    kdf: KdfParams
+    salt: bytes
+    wrapped_master: bytes
+    key_check: bytes
+    mac: bytes = b""
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "vault_id": self.vault_id,
+            "kdf": self.kdf.to_json(),
+            "salt": _b64(self.salt),
+            "wrapped_master_key": _b64(self.wrapped_master),
+            "key_check": _b64(self.key_check),
+        }
+
+    def master_ad(self) -> bytes:
+        return b"master-key|" + self.vault_id.encode()
+
+    def compute_mac(self, master: bytes) -> bytes:
+        return hmac.new(subkey(master, "header-mac"), _canonical(self._fields()), "sha256").digest()
+
+    def verify_mac(self, master: bytes) -> None:
+        if not hmac.compare_digest(self.mac, self.compute_mac(master)):
+            raise CorruptData("vault.json was modified (header authentication failed)")
+
+    def write(self, folder: Path) -> None:
+        fields = self._fields()
+        fields["header_mac"] = _b64(self.mac)
+        fields["checksum"] = hashlib.sha256(_canonical(fields)).hexdigest()
+        atomic_write(folder / HEADER_NAME, json.dumps(fields, indent=2).encode() + b"\n")
+
+    @classmethod
+    def read(cls, folder: Path) -> VaultHeader:
+        path = folder / HEADER_NAME
+        try:
+            raw = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            raise CorruptData(f"{folder} is not a Dossier vault (no {HEADER_NAME})") from None
+        except (ValueError, UnicodeDecodeError):
+            raise CorruptData("vault.json is damaged (not valid JSON)") from None
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise CorruptData("vault.json is damaged or not a Dossier vault header")
+        checksum = raw.pop("checksum", None)
+        if checksum != hashlib.sha256(_canonical(raw)).hexdigest():
+            raise CorruptData("vault.json is damaged (checksum mismatch)")
+        if raw.get("version") != VERSION:
+            raise CorruptData(f"vault.json has unsupported format version {raw.get('version')}")
+        vault_id = raw.get("vault_id")
+        if not isinstance(vault_id, str) or not vault_id:
+            raise CorruptData("vault.json: vault id is missing")
+        return cls(
+            vault_id=vault_id,
+            kdf=KdfParams.from_json(raw.get("kdf")),
+            salt=_unb64(raw.get("salt"), "salt"),
+            wrapped_master=_unb64(raw.get("wrapped_master_key"), "wrapped master key"),
+            key_check=_unb64(raw.get("key_check"), "key check"),
+            mac=_unb64(raw.get("header_mac"), "header MAC"),
+        )
+
+
+def new_header(kdf: KdfParams, salt: bytes, kek: bytes, master: bytes) -> VaultHeader:
+    header = VaultHeader(
+        vault_id=os.urandom(16).hex(),
+        kdf=kdf,
+        salt=salt,
+        wrapped_master=b"",
+        key_check=key_check(kek),
+    )
+    header.wrapped_master = aead.seal(kek, master, header.master_ad())
+    header.mac = header.compute_mac(master)
+    return header

@@ -1,0 +1,47 @@
+"""Scan folders for plaintext that must never reach the disk."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def needles_for(words: Iterable[str]) -> dict[str, list[bytes]]:
+    found: dict[str, list[bytes]] = {}
+    for word in words:
+        forms = {word, word.lower(), word.upper()}
+        encoded: list[bytes] = []
+        for form in forms:
+            for codec in ("utf-8", "utf-16-le", "utf-16-be"):
+                encoded.append(form.encode(codec))
+        found[word] = encoded
+    return found
+
+
+def hash_needles(files: Iterable[Path]) -> dict[str, list[bytes]]:
+    needles: dict[str, list[bytes]] = {}
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        needles[f"sha256({path.name})"] = [
+            digest,
+            digest.hex().encode(),
+            digest.hex().upper().encode(),
+        ]
+    return needles
+
+
+def scan(roots: Iterable[Path], needles: dict[str, list[bytes]]) -> list[str]:
+    """Every (file, needle) where the needle occurs, case-insensitively for ASCII."""
+    hits: list[str] = []
+    for root in roots:
+        if not root.exists():
+            continue
+        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+        for path in files:
+            data = path.read_bytes()
+            lowered = data.lower()
+            for name, forms in needles.items():
+                if any(form in data or form.lower() in lowered for form in forms):
+                    hits.append(f"{path}: {name}")
+    return hits

@@ -1,0 +1,1 @@
+"""Dossier desktop application (PySide6)."""
