@@ -1,6 +1,9 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make run    - create .venv from the lock files, prepare the sample vault, start the app
 #   make test   - create .venv if absent, run ruff, mypy, import-linter and the whole pytest suite
+# Packaging (see build.spec):
+#   make package      - build dist/Dossier/ with the pinned PyInstaller, run its --selftest
+#   make package-test - make package, then check the folder's contents and self-test offline
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,7 +24,7 @@ sample: $(STAMP)
 	$(PY) -m dossier.sample --vault $(SAMPLE_VAULT) --if-absent
 
 run: sample
-	DOSSIER_PASSPHRASE=exemple-dossier-2023 $(PY) -m dossier --vault $(SAMPLE_VAULT) doc list --case "Vidéosurveillance algorithmique (exemple)"
+	DOSSIER_SAMPLE_HINT=1 $(PY) -m ui --vault $(SAMPLE_VAULT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check dossier ui tests bench
@@ -43,6 +46,36 @@ lock:
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes --no-header app.in -o app.lock
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes --no-header dev.in -o dev.lock
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes --no-header package.in -o package.lock
+
+# -- packaging ---------------------------------------------------------------------------------
+PACKAGE_STAMP := $(VENV)/.package-installed
+DIST := dist/Dossier
+# The frozen app's self-test in an empty environment: no PATH, no PYTHONPATH, no venv, no
+# system fonts (fontconfig is given a configuration without font folders), a fresh HOME.
+SELFTEST_HOME := build/selftest-home
+SELFTEST_ENV := env -i HOME=$(CURDIR)/$(SELFTEST_HOME) LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+	FONTCONFIG_FILE=$(CURDIR)/packaging/no-system-fonts.conf
+
+$(PACKAGE_STAMP): requirements/package.lock $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements/package.lock
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller build.spec
+	rm -rf $(SELFTEST_HOME) && mkdir -p $(SELFTEST_HOME)
+	$(SELFTEST_ENV) $(DIST)/Dossier --selftest
+	du -sh $(DIST)
+
+package-test: package
+	$(PY) packaging/check_dist.py $(DIST)
+	@# Without any network interface, where the machine allows it (root, or user namespaces).
+	if unshare -n true 2>/dev/null; then \
+		unshare -n $(SELFTEST_ENV) $(DIST)/Dossier --selftest; \
+	else \
+		echo "unshare -n is not permitted here: the offline run was skipped"; \
+	fi
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -27,7 +27,7 @@ from dossier.ingest.sniff import (
 )
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
-from dossier.pdf.extract import extract_pdf
+from dossier.pdf.extract import extract_pdf, extract_pdf_bytes
 from dossier.pdf.open import quoted, read_head
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
@@ -74,7 +74,41 @@ def extract_file(
         return extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
-    data = _read_all(path)
+    return _extract_text_kind(kind, _read_all(path), path, progress)
+
+
+def extract_bytes(
+    data: bytes,
+    name: str,
+    *,
+    kind_hint: str | None = None,
+    password: str | None = None,
+    ocr: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ExtractedDocument:
+    """`extract_file` for a file held in memory: an original decrypted from the vault is
+    re-extracted from there, never written to disk in clear. `name` (the file name it was
+    imported under) only informs the sniffing, as its extension would, and the messages."""
+    if kind_hint is not None and kind_hint not in KINDS:
+        raise UsageError(f"unknown kind {kind_hint!r}; expected one of {', '.join(KINDS)}")
+    path = Path(name)
+    if not data:
+        raise InputRefused(f"{quoted(path)} is empty.")
+    kind = sniff_kind(path, data[:SNIFF_BYTES], kind_hint)
+    if kind == PDF:
+        return extract_pdf_bytes(
+            data, name, password=password, ocr=ocr, progress=progress, cancel=cancel
+        )
+    check(cancel)
+    report(progress, 0.0, f"Reading {path.name}")
+    return _extract_text_kind(kind, data, path, progress)
+
+
+def _extract_text_kind(
+    kind: str, data: bytes, path: Path, progress: Progress | None
+) -> ExtractedDocument:
+    """Text, Markdown, HTML or e-mail bytes (`kind` already sniffed) as a document."""
     if kind == EMAIL:
         document = extract_email(data, quoted(path))
     else:

@@ -25,7 +25,7 @@ from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import RawWord, reading_order
 from dossier.pdf.meta import document_facts
 from dossier.pdf.ocr import ocr_words, require_tessdata
-from dossier.pdf.open import drain_mupdf_messages, open_pdf
+from dossier.pdf.open import drain_mupdf_messages, open_pdf, open_pdf_bytes
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument, PageText
 
@@ -58,35 +58,60 @@ def extract_pdf(
     `cancel` is set (checked between pages).
     """
     with open_pdf(source, password) as doc:
-        title, author, date, metadata = document_facts(doc)
-        total = doc.page_count
-        pages: list[PageText] = []
-        unreadable: list[int] = []
-        needing_ocr: list[int] = []
-        tessdata: Path | None = None
-        for index in range(total):
+        return _extract_open(doc, ocr=ocr, progress=progress, cancel=cancel)
+
+
+def extract_pdf_bytes(
+    data: bytes,
+    name: str,
+    *,
+    password: str | None = None,
+    ocr: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ExtractedDocument:
+    """`extract_pdf` for a PDF held in memory (an original decrypted from the vault, which must
+    not be written to disk in clear to be re-extracted); `name` is only used in messages."""
+    with open_pdf_bytes(data, name, password) as doc:
+        return _extract_open(doc, ocr=ocr, progress=progress, cancel=cancel)
+
+
+def _extract_open(
+    doc: pymupdf.Document,
+    *,
+    ocr: bool,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> ExtractedDocument:
+    title, author, date, metadata = document_facts(doc)
+    total = doc.page_count
+    pages: list[PageText] = []
+    unreadable: list[int] = []
+    needing_ocr: list[int] = []
+    tessdata: Path | None = None
+    for index in range(total):
+        check(cancel)
+        report(progress, index / total, f"Reading page {index + 1} of {total}")
+        try:
+            page = doc.load_page(index)
+            words: list[RawWord] = page.get_text("words", flags=TEXT_FLAGS)
+            scanned = not words and bool(page.get_image_info())
+        except (RuntimeError, pymupdf.mupdf.FzErrorBase):
+            # A page MuPDF cannot interpret even after repair: keep its place, empty, and
+            # say so in the metadata rather than refuse the pages that can be read.
+            unreadable.append(index + 1)
+            pages.append(PageText(index=index, text=""))
+            continue
+        if scanned and ocr:
+            if tessdata is None:
+                tessdata = require_tessdata()
             check(cancel)
-            report(progress, index / total, f"Reading page {index + 1} of {total}")
-            try:
-                page = doc.load_page(index)
-                words: list[RawWord] = page.get_text("words", flags=TEXT_FLAGS)
-                scanned = not words and bool(page.get_image_info())
-            except (RuntimeError, pymupdf.mupdf.FzErrorBase):
-                # A page MuPDF cannot interpret even after repair: keep its place, empty, and
-                # say so in the metadata rather than refuse the pages that can be read.
-                unreadable.append(index + 1)
-                pages.append(PageText(index=index, text=""))
-                continue
-            if scanned and ocr:
-                if tessdata is None:
-                    tessdata = require_tessdata()
-                check(cancel)
-                report(progress, index / total, f"Recognising text on page {index + 1} of {total}")
-                words = ocr_words(page, tessdata, TEXT_FLAGS)
-            elif scanned:
-                needing_ocr.append(index + 1)
-            pages.append(_page_text(page, index, words, ocr=scanned and ocr))
-        drain_mupdf_messages()
+            report(progress, index / total, f"Recognising text on page {index + 1} of {total}")
+            words = ocr_words(page, tessdata, TEXT_FLAGS)
+        elif scanned:
+            needing_ocr.append(index + 1)
+        pages.append(_page_text(page, index, words, ocr=scanned and ocr))
+    drain_mupdf_messages()
     if unreadable:
         metadata["unreadable_pages"] = _page_list(unreadable)
     if needing_ocr:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from pathlib import Path
 
 import pymupdf
 
 from dossier.errors import EnvironmentFailure
 from dossier.pdf.layout import RawWord
+from dossier.resources import resource_path
 
 OCR_LANGUAGES = ("fra", "eng")
 OCR_DPI = 300
@@ -47,17 +49,29 @@ def _has_languages(folder: Path) -> bool:
     return all((folder / f"{lang}.traineddata").is_file() for lang in OCR_LANGUAGES)
 
 
+def bundled_tessdata() -> Path | None:
+    """The data a packaged build ships in `resources/tessdata`; None when run from source.
+
+    Frozen only: a source checkout keeps using the system's data, as `pip install` users do.
+    """
+    return resource_path("tessdata") if getattr(sys, "frozen", False) else None
+
+
 def tessdata_dir() -> Path | None:
     """The folder holding the French and English Tesseract data, or None if there is none.
 
-    `TESSDATA_PREFIX` wins when it names such a folder (the packaged app sets it to the data it
-    ships); then the usual system locations, newest Debian version first.
+    `TESSDATA_PREFIX` wins when it names such a folder; then the data the packaged app ships
+    (so it reads scans the same way on every machine); then the usual system locations, newest
+    Debian version first.
     """
     candidates: list[Path] = []
     prefix = os.environ.get("TESSDATA_PREFIX")
     if prefix:
         # Tesseract 4+ wants the tessdata folder itself; 3.x wanted its parent.
         candidates += [Path(prefix), Path(prefix) / "tessdata"]
+    bundled = bundled_tessdata()
+    if bundled is not None:
+        candidates.append(bundled)
     if DEBIAN_TESSDATA_ROOT.is_dir():
         candidates += sorted(DEBIAN_TESSDATA_ROOT.glob("*/tessdata"), reverse=True)
     candidates += SYSTEM_TESSDATA_DIRS

@@ -2,7 +2,8 @@
 
 Import, export and the viewer all open PDFs through `open_pdf`, so a file is refused with the
 same sentence wherever it is met. The file is opened from its path: MuPDF reads it in place, so
-a 500 MB scan never has to sit in Python memory.
+a 500 MB scan never has to sit in Python memory. An original already in the vault exists on disk
+only encrypted, so it is opened from the decrypted bytes instead (`open_pdf_bytes`).
 
 MuPDF writes its warnings and errors to stderr, where a desktop user never sees them and where
 they clutter the CLI. We turn that printing off once, on import of this module. Nothing is
@@ -87,6 +88,27 @@ def load_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
     except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
         drain_mupdf_messages()
         raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
+    return _checked(doc, path, password)
+
+
+def load_pdf_bytes(data: bytes, name: str, password: str | None = None) -> pymupdf.Document:
+    """`load_pdf` for a file held in memory, e.g. an original the blob store decrypted: it is
+    read from there and never written to disk in clear. `name` is only used in messages."""
+    path = Path(name)
+    if not data:
+        raise InputRefused(f"{quoted(path)} is empty.")
+    if not has_pdf_header(data[:HEADER_WINDOW]):
+        raise InputRefused(f"{quoted(path)} is not a PDF file (it has no PDF header).")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
+        drain_mupdf_messages()
+        raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
+    return _checked(doc, path, password)
+
+
+def _checked(doc: pymupdf.Document, path: Path, password: str | None) -> pymupdf.Document:
+    """The opened document once unlocked and known to have pages; closed if it is refused."""
     try:
         _unlock(doc, path, password)
         if doc.page_count < 1:
@@ -114,6 +136,18 @@ def _unlock(doc: pymupdf.Document, path: Path, password: str | None) -> None:
 def open_pdf(path: Path, password: str | None = None) -> Iterator[pymupdf.Document]:
     """`with open_pdf(path) as doc:` — `load_pdf` that closes the document afterwards."""
     doc = load_pdf(path, password)
+    try:
+        yield doc
+    finally:
+        doc.close()
+
+
+@contextmanager
+def open_pdf_bytes(
+    data: bytes, name: str, password: str | None = None
+) -> Iterator[pymupdf.Document]:
+    """`with open_pdf_bytes(data, name) as doc:` — `load_pdf_bytes` that closes it afterwards."""
+    doc = load_pdf_bytes(data, name, password)
     try:
         yield doc
     finally:

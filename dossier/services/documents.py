@@ -1,4 +1,4 @@
-"""Documents: import (extract, store encrypted, index), list, read, edit, delete.
+"""Documents: import (extract, store encrypted, index), list, read, edit, delete, re-extract.
 
 An import is all-or-nothing: the original is stored first (atomic file), then every row in one
 transaction. A crash or a cancel before the commit leaves at most an orphan ciphertext that
@@ -22,6 +22,7 @@ from dossier.services.dto import DocumentInfo, ImportOutcome
 from dossier.text.model import ExtractedDocument, PageText, pack_words, unpack_words
 
 if TYPE_CHECKING:
+    from dossier.services.quote_model import DocumentRefresh
     from dossier.services.workspace import Workspace
 
 MAX_IMPORT_BYTES = 2 * 1024**3
@@ -54,6 +55,19 @@ def check_kind(kind: str) -> str:
     if kind not in DOCUMENT_KINDS:
         raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}")
     return kind
+
+
+def page_row(case_id: str, page: PageText) -> Page:
+    """A new catalog row for an extracted page (the caller attaches it to its document)."""
+    row = Page(case_id=case_id, page_index=page.index)
+    row.label = page.label
+    row.text = page.text
+    row.width = page.width
+    row.height = page.height
+    row.rotation = page.rotation
+    row.ocr = page.ocr
+    row.words = pack_words(page.words)
+    return row
 
 
 def page_text(page: Page, with_words: bool = True) -> PageText:
@@ -202,18 +216,47 @@ class DocumentService:
         doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
         doc.metadata_ = dict(extracted.metadata)
         for page in extracted.pages:
-            row = Page(case_id=case_id, page_index=page.index)
-            row.label = page.label
-            row.text = page.text
-            row.width = page.width
-            row.height = page.height
-            row.rotation = page.rotation
-            row.ocr = page.ocr
-            row.words = pack_words(page.words)
-            doc.pages.append(row)
+            doc.pages.append(page_row(case_id, page))
         session.add(doc)
         session.flush()
         return doc
+
+    # -- new text for a stored document -------------------------------------------------------
+
+    def reextract(
+        self,
+        doc_id: str,
+        *,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentRefresh:
+        """Extract the stored original again (decrypted in memory), replace the pages in one
+        transaction with a re-check of the document's quotes; returns their reviews."""
+        from dossier.services.document_refresh import reextract
+
+        return reextract(
+            self.ws, doc_id, ocr=ocr, password=password, progress=progress, cancel=cancel
+        )
+
+    def replace_original(
+        self,
+        doc_id: str,
+        path: Path,
+        *,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentRefresh:
+        """Give the document a corrected file: same document, new original and pages, its
+        quotes re-checked in the same transaction; returns their reviews."""
+        from dossier.services.document_refresh import replace_original
+
+        return replace_original(
+            self.ws, doc_id, path, ocr=ocr, password=password, progress=progress, cancel=cancel
+        )
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -10,26 +10,22 @@ from dossier.crypto.kdf import DEFAULT, KdfParams
 from dossier.services.audit import AuditTrail
 from dossier.services.cases import CaseService
 from dossier.services.documents import DocumentService
+from dossier.services.export import ExportService
+from dossier.services.letters import LetterService
+from dossier.services.people import PeopleService
+from dossier.services.quotes import QuoteService
+from dossier.services.redactions import RedactionService
+from dossier.services.search import SearchService
+from dossier.services.timeline import TimelineService
 from dossier.vault.vault import Vault
 
 
 class IndexHook(Protocol):
-    """What the search service must do when the catalog changes (no-op until it is attached)."""
+    """What the search index must hear when documents or cases change."""
 
     def document_changed(self, case_id: str, doc_id: str) -> None: ...
     def document_removed(self, case_id: str, doc_id: str) -> None: ...
     def case_removed(self, case_id: str) -> None: ...
-
-
-class _NoIndex:
-    def document_changed(self, case_id: str, doc_id: str) -> None:
-        return None
-
-    def document_removed(self, case_id: str, doc_id: str) -> None:
-        return None
-
-    def case_removed(self, case_id: str) -> None:
-        return None
 
 
 class Workspace:
@@ -37,13 +33,17 @@ class Workspace:
         self.vault = vault
         self.blobs = BlobStore(vault.blobs_dir)
         self.audit = AuditTrail(vault)
-        self.index: IndexHook = _NoIndex()
         self.cases = CaseService(self)
         self.documents = DocumentService(self)
-        self._attach_optional_services()
-
-    def _attach_optional_services(self) -> None:
-        """Services built in later issues register themselves here when present."""
+        self.people = PeopleService(self)
+        self.quotes = QuoteService(self)
+        self.letters = LetterService(self)
+        self.timeline = TimelineService(self)
+        self.redactions = RedactionService(self)
+        self.exports = ExportService(self)
+        self.search = SearchService(self)
+        # Documents, cases and imports tell the index what changed through this hook.
+        self.index: IndexHook = self.search
 
     @classmethod
     def create(cls, folder: Path, passphrase: str, kdf: KdfParams = DEFAULT) -> Workspace:
@@ -58,6 +58,9 @@ class Workspace:
         return self.vault.folder
 
     def close(self) -> None:
+        """Lock: drop every decrypted cache, then the keys, then the vault lock."""
+        self.quotes.clear_cache()
+        self.search.close()
         self.vault.close()
 
     def __enter__(self) -> Workspace:

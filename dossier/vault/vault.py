@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.crypto import aead
@@ -30,6 +32,10 @@ BLOBS = "blobs"
 INDEX = "index"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
+Change = tuple[str, str | None, str]
+"""(table, case id, row id) of a row a committed transaction inserted, updated or deleted."""
+CommitListener = Callable[[set[Change]], None]
+
 
 class Vault:
     """An unlocked vault. Holds the lock until `close()`; `lock()` drops keys but keeps nothing."""
@@ -42,6 +48,10 @@ class Vault:
         self.engine: Engine = make_engine(folder / CATALOG)
         migrate(self.engine, folder / CATALOG)
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
+        self._listeners: list[CommitListener] = []
+        event.listen(self._sessions, "after_flush", _collect_changes)
+        event.listen(self._sessions, "after_commit", self._notify)
+        event.listen(self._sessions, "after_rollback", _forget_changes)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -162,12 +172,35 @@ class Vault:
         finally:
             session.close()
 
+    def add_commit_listener(self, listener: CommitListener) -> None:
+        """Call `listener` with the rows each committed transaction changed (derived data)."""
+        self._listeners.append(listener)
+
+    def _notify(self, session: Session) -> None:
+        changes: set[Change] = session.info.pop("changes", set())
+        if changes:
+            for listener in self._listeners:
+                listener(changes)
+
     @property
     def blobs_dir(self) -> Path:
         return self.folder / BLOBS
 
     def index_dir(self, case_id: str) -> Path:
         return self.folder / INDEX / case_id
+
+
+def _collect_changes(session: Session, _context: Any) -> None:
+    changes: set[Change] = session.info.setdefault("changes", set())
+    for row in itertools.chain(session.new, session.dirty, session.deleted):
+        table = getattr(row, "__tablename__", None)
+        if table is not None:
+            case_id = row.id if table == "case" else getattr(row, "case_id", None)
+            changes.add((table, case_id, str(getattr(row, "id", ""))))
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop("changes", None)
 
 
 def unlock_master(header: VaultHeader, passphrase: str) -> bytes:

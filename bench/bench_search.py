@@ -1,0 +1,437 @@
+"""Search benchmark: sealed index storage against Whoosh's plain FileStorage, in the same run.
+
+    python -m bench.bench_search                 # 5,000 pages
+    python -m bench.bench_search --pages 50000   # 50,000 pages
+
+A deterministic French and English corpus (seeded vocabulary with accented and elided words)
+is indexed, then searched with a fixed set of one-word, two-word and phrase queries, once per
+storage, each storage in its own subprocess so peak memory (max RSS) is its own. Both go
+through the same code: Dossier's schema, analysis, query parser and snippets; only the storage
+differs. Prints JSON with the figures and the ratios encrypted / plain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dossier.search.facade import INDEX_NAME, WRITER_LIMIT_MB
+from dossier.search.model import IndexItem
+from dossier.search.query import parse_query
+from dossier.search.schema import build_schema, decompress_text, to_document
+from dossier.search.snippets import build_snippet
+from dossier.search.storage import EncryptedStorage
+
+SEED = 20240611
+PAGE_CHARS = 3400
+COMMIT_EVERY = 1000
+LIMIT = 10
+
+FRENCH = (
+    "le la les de des du un une et est en que qui dans pour pas sur au aux avec ce cette il elle "
+    "nous vous ils elles ont été sont était avait fait plus mais comme tout leur sans selon sous "
+    "entre après avant depuis aussi encore déjà très bien dont où même autre chaque lors "
+    "sécurité données police enquête rapport ministère préfecture reconnaissance faciale caméras "
+    "surveillance algorithme société contrat marché public député assemblée sénat gouvernement "
+    "président ministre conseil décision tribunal juge avocat plainte procédure témoin source "
+    "document courrier réponse question délai publication article journaliste rédaction "
+    "financement budget dépense coût euros millions entreprise fournisseur prestataire logiciel "
+    "système déploiement expérimentation commune ville mairie région état européen loi décret "
+    "règlement autorisation commission informatique libertés protection vie privée citoyens "
+    "manifestation stade aéroport gare transport agents équipe données biométriques fichier "
+    "traitement image vidéo intelligence artificielle évaluation résultat erreur taux efficacité "
+    "année mois semaine jour hier aujourd’hui prochain dernier premier nouveau grand petit "
+    "important nécessaire possible général national local officiel secret confidentiel"
+).split()
+FRENCH_ELIDED = (
+    "l’utilisation l’enquête l’entreprise l’État l’article d’une d’un d’après qu’il qu’elle "
+    "l’algorithme l’expérimentation d’accès l’autorisation s’agit n’est c’est jusqu’à"
+).split()
+ENGLISH = (
+    "the of and to in is that for it as was with be by on not he this are or his from at which "
+    "but have an they you were her she there been one all we their has would when if so what "
+    "security data police investigation report ministry facial recognition cameras surveillance "
+    "algorithm company contract public market member parliament government president minister "
+    "council decision court judge lawyer complaint procedure witness source document letter "
+    "reply question deadline publication article journalist newsroom funding budget spending "
+    "cost million supplier contractor software system deployment trial city region state law "
+    "regulation authority privacy protection citizens protest stadium airport station transport "
+    "officers team biometric file processing image video intelligence artificial evaluation "
+    "result error rate accuracy year month week day yesterday today next last first new large "
+    "small important necessary possible general national local official secret confidential "
+    "investigating investigated investigates"
+).split()
+SYLLABLES = (
+    "ba bé ci da dé fo ga gè ho ja ka la lé mo na né pa po qui ra ré sa sé ta té va vo za "
+    "tion ment ance ité eur ier ard ouin elle ette ique isme ôle âge"
+).split()
+
+ONE_WORD = ["police", "sécurité", "surveillance", "algorithme", "rapport", "court", "privacy"]
+TWO_WORD = [
+    "reconnaissance faciale",
+    "données biométriques",
+    "police surveillance",
+    "marché public",
+    "facial recognition",
+    "security cameras",
+    "ministre décision",
+]
+RARE_RANKS = (50, 400, 3000)
+"""Synthetic words of these ranks are also searched (mid to rare frequency)."""
+PHRASE_PAGES = (7, 77, 777, 1777)
+"""Pages a three-word phrase is taken from, around a content word (as reporters search)."""
+FUNCTION_PHRASE_PAGES = (2777, 3777, 4777)
+"""Pages a three-word phrase is taken from as is: mostly function words, the worst case."""
+FIXED_PHRASES = ['"reconnaissance faciale"', '"données biométriques"', '"facial recognition"']
+FUNCTION_WORDS = frozenset(FRENCH[:66] + ENGLISH[:40])
+
+
+def _rare_vocabulary(rng: random.Random, size: int) -> list[str]:
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+class Corpus:
+    """Deterministic pages; the time spent generating them is tracked to be subtracted."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+        rng = random.Random(SEED)
+        self.rare = _rare_vocabulary(rng, 30_000)
+        weights = [1.0 / (rank + 1) ** 1.05 for rank in range(len(self.rare))]
+        self._rare_cum = _cumulative(weights)
+        self._fr_cum = _cumulative([1.0 / (r + 1) for r in range(len(FRENCH))])
+        self._en_cum = _cumulative([1.0 / (r + 1) for r in range(len(ENGLISH))])
+        self.gen_seconds = 0.0
+        self.text_bytes = 0
+        self.phrases: list[str] = []
+        self.function_phrases: list[str] = []
+
+    def _page_text(self, rng: random.Random, french: bool) -> str:
+        common, cum = (FRENCH, self._fr_cum) if french else (ENGLISH, self._en_cum)
+        parts: list[str] = []
+        size = 0
+        while size < PAGE_CHARS:
+            length = rng.randint(8, 20)
+            words = rng.choices(common, cum_weights=cum, k=length)
+            rare = rng.choices(self.rare, cum_weights=self._rare_cum, k=length // 3)
+            for word in rare:
+                words[rng.randrange(length)] = word
+            if french and rng.random() < 0.5:
+                words[rng.randrange(length)] = rng.choice(FRENCH_ELIDED)
+            sentence = " ".join(words)
+            sentence = sentence[0].upper() + sentence[1:] + rng.choice(".......?!;")
+            parts.append(sentence)
+            size += len(sentence) + 1
+        return " ".join(parts)
+
+    def items(self) -> Iterator[IndexItem]:
+        rng = random.Random(SEED + 1)
+        for number in range(self.pages):
+            started = time.perf_counter()
+            french = rng.random() < 0.6
+            text = self._page_text(rng, french)
+            doc = number // 20
+            item = IndexItem(
+                item_id=f"d{doc}:{number % 20}",
+                doc_id=f"d{doc}",
+                case_id="bench",
+                item_type="page",
+                kind=rng.choice(("article", "letter", "reply", "interview", "source")),
+                title=f"Document {doc}",
+                text=text,
+                page_index=number % 20,
+                page_label=str(number % 20 + 1),
+                language="fr" if french else "en",
+                date=f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            )
+            if number in PHRASE_PAGES or number in FUNCTION_PHRASE_PAGES:
+                words = [w.strip(".?!;") for w in text.split()]
+                start = len(words) // 2
+                if number in PHRASE_PAGES:
+                    while words[start].lower() in FUNCTION_WORDS:
+                        start += 1
+                    self.phrases.append('"' + " ".join(words[start - 1 : start + 2]) + '"')
+                else:
+                    self.function_phrases.append('"' + " ".join(words[start : start + 3]) + '"')
+            self.text_bytes += len(text.encode("utf-8"))
+            self.gen_seconds += time.perf_counter() - started
+            yield item
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+KINDS = ("plain", "encrypted")
+
+
+def _make_storage(kind: str, folder: Path) -> Any:
+    if kind == "encrypted":
+        return EncryptedStorage(folder, bytes(range(32)), context="bench").create()
+    from whoosh.filedb.filestore import FileStorage  # the baseline is plain Whoosh itself
+
+    return FileStorage(str(folder)).create()
+
+
+class _Indexer:
+    """One index, fed batch by batch (one commit per batch, as imports do), timed."""
+
+    def __init__(self, kind: str, folder: Path, *, existing: bool = False) -> None:
+        self.kind = kind
+        self.folder = folder
+        storage = _make_storage(kind, folder)
+        if existing:
+            self.ix = storage.open_index(INDEX_NAME, schema=build_schema())
+        else:
+            self.ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+        self.seconds = 0.0
+        self.cpu_seconds = 0.0
+
+    def add(self, batch: list[IndexItem]) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        writer = self.ix.writer(limitmb=WRITER_LIMIT_MB, procs=1)
+        for item in batch:
+            writer.add_document(**to_document(item))
+        writer.commit()
+        self.seconds += time.perf_counter() - started
+        self.cpu_seconds += time.process_time() - cpu
+
+
+def _batches(corpus: Corpus) -> Iterator[list[IndexItem]]:
+    batch: list[IndexItem] = []
+    for item in corpus.items():
+        batch.append(item)
+        if len(batch) == COMMIT_EVERY:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _queries(corpus: Corpus) -> dict[str, list[str]]:
+    rare = [corpus.rare[r] for r in RARE_RANKS]
+    return {
+        "one_word": ONE_WORD + rare,
+        "two_word": [*TWO_WORD, f"{rare[0]} {rare[1]}", f"police {rare[2]}"],
+        "phrase": corpus.phrases + FIXED_PHRASES,
+        "phrase_function_words": corpus.function_phrases,
+    }
+
+
+GOAL_CATEGORIES = ("one_word", "two_word", "phrase")
+"""Categories in "all" (the goals); function-word phrases are reported on their own."""
+
+
+def _search(searcher: Any, parsed: Any) -> tuple[float, list[str]]:
+    """Milliseconds for the search and the stored fields of the hits (what a hit list needs)."""
+    started = time.perf_counter()
+    found = [hit.fields() for hit in searcher.search(parsed.query, limit=LIMIT)]
+    elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, [fields["item_id"] for fields in found]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"p50": round(_percentile(values, 0.5), 2), "p95": round(_percentile(values, 0.95), 2)}
+
+
+def run_memory_worker(kind: str, pages: int, folder: Path, rounds: int) -> dict[str, Any]:
+    """Index then search with one storage alone in this process: its peak memory is its own."""
+    corpus = Corpus(pages)
+    indexer = _Indexer(kind, folder)
+    for batch in _batches(corpus):
+        indexer.add(batch)
+    schema = build_schema()
+    with indexer.ix.searcher() as searcher:
+        for _ in range(rounds):
+            for texts in _queries(corpus).values():
+                for text in texts:
+                    parsed = parse_query(text, schema)
+                    for fields in searcher.search(parsed.query, limit=LIMIT):
+                        build_snippet(decompress_text(fields["text"]), parsed.highlight)
+    return {
+        "storage": kind,
+        "text_mb": round(corpus.text_bytes / 1e6, 2),
+        "index_seconds": round(indexer.seconds, 2),
+        "index_cpu_seconds": round(indexer.cpu_seconds, 2),
+        "index_size_mb": round(_folder_size(folder) / 1e6, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_ab_worker(pages: int, folder: Path, rounds: int, existing: bool) -> dict[str, Any]:
+    """Both storages in one process, their work interleaved batch by batch and query by query,
+    so that load from other processes on the machine weighs on both alike. With `existing`,
+    the indexes the memory workers built are searched and nothing is indexed here."""
+    corpus = Corpus(pages)
+    indexers = {kind: _Indexer(kind, folder / kind, existing=existing) for kind in KINDS}
+    if existing:
+        for _ in corpus.items():
+            pass  # the phrases to search are taken from the generated pages
+    else:
+        for number, batch in enumerate(_batches(corpus)):
+            for kind in KINDS if number % 2 == 0 else KINDS[::-1]:
+                indexers[kind].add(batch)
+    schema = build_schema()
+    queries = {name: texts for name, texts in _queries(corpus).items() if texts}
+    timings: dict[str, dict[str, list[float]]] = {k: {n: [] for n in queries} for k in KINDS}
+    tops: dict[str, dict[str, list[str]]] = {kind: {} for kind in KINDS}
+    snippet_ms: list[float] = []
+    searchers = {kind: indexers[kind].ix.searcher() for kind in KINDS}
+    turn = 0
+    for round_number in range(rounds + 1):  # round 0 warms caches and is not timed
+        for name, texts in queries.items():
+            for text in texts:
+                parsed = parse_query(text, schema)
+                turn += 1
+                for kind in KINDS if turn % 2 == 0 else KINDS[::-1]:
+                    elapsed, top = _search(searchers[kind], parsed)
+                    if round_number == 0:
+                        tops[kind][text] = top
+                    else:
+                        timings[kind][name].append(elapsed)
+                if round_number == 1:
+                    # Snippets of the ten hits (the same work whatever the storage).
+                    found = searchers["encrypted"].search(parsed.query, limit=LIMIT)
+                    texts = [decompress_text(fields["text"]) for fields in found]
+                    started = time.perf_counter()
+                    for page_text in texts:
+                        build_snippet(page_text, parsed.highlight)
+                    snippet_ms.append((time.perf_counter() - started) * 1000)
+    for searcher in searchers.values():
+        searcher.close()
+    result: dict[str, Any] = {
+        "pages": pages,
+        "text_mb": round(corpus.text_bytes / 1e6, 2),
+        "same_hits": tops["plain"] == tops["encrypted"],
+        "snippets_ms_per_query_p50": round(_percentile(snippet_ms, 0.5), 2),
+    }
+    for kind in KINDS:
+        everything = [
+            t for name, values in timings[kind].items() if name in GOAL_CATEGORIES for t in values
+        ]
+        result[kind] = {
+            "index_size_mb": round(_folder_size(folder / kind) / 1e6, 2),
+            "search_ms": {
+                **{name: _summary(values) for name, values in timings[kind].items()},
+                "all": _summary(everything),
+            },
+        }
+        if not existing:
+            result[kind]["index_seconds"] = round(indexers[kind].seconds, 2)
+            result[kind]["index_cpu_seconds"] = round(indexers[kind].cpu_seconds, 2)
+    return result
+
+
+def _ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b else float("nan")
+
+
+def _run(args: list[str]) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.bench_search", *args]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=5, help="timed search rounds")
+    parser.add_argument(
+        "--ab-indexing",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="index again with both storages interleaved for the timing ratio (default: up "
+        "to 10,000 pages; above, the two sequential memory runs give the indexing figures)",
+    )
+    parser.add_argument("--worker", choices=(*KINDS, "ab"), help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--existing", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker == "ab":
+        print(json.dumps(run_ab_worker(args.pages, args.folder, args.rounds, args.existing)))
+        return 0
+    if args.worker:
+        print(json.dumps(run_memory_worker(args.worker, args.pages, args.folder, args.rounds)))
+        return 0
+    ab_indexing = args.ab_indexing if args.ab_indexing is not None else args.pages <= 10_000
+    work = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    common = ["--pages", str(args.pages), "--rounds", str(args.rounds)]
+    try:
+        memory = {
+            kind: _run(["--worker", kind, *common, "--folder", str(work / kind)]) for kind in KINDS
+        }
+        if ab_indexing:
+            timed = _run(["--worker", "ab", *common, "--folder", str(work / "ab")])
+        else:
+            timed = _run(["--worker", "ab", *common, "--folder", str(work), "--existing"])
+            for kind in KINDS:
+                timed[kind]["index_seconds"] = memory[kind]["index_seconds"]
+                timed[kind]["index_cpu_seconds"] = memory[kind]["index_cpu_seconds"]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    plain, sealed = timed["plain"], timed["encrypted"]
+    for kind in KINDS:
+        timed[kind]["index_mb_per_s"] = round(timed["text_mb"] / timed[kind]["index_seconds"], 3)
+    ratios = {
+        "indexing_time": _ratio(sealed["index_seconds"], plain["index_seconds"]),
+        "indexing_cpu_time": _ratio(sealed["index_cpu_seconds"], plain["index_cpu_seconds"]),
+        "index_size": _ratio(sealed["index_size_mb"], plain["index_size_mb"]),
+        "peak_rss": _ratio(memory["encrypted"]["peak_rss_mb"], memory["plain"]["peak_rss_mb"]),
+    }
+    for name in sealed["search_ms"]:
+        for q in ("p50", "p95"):
+            ratios[f"search_{name}_{q}"] = _ratio(
+                sealed["search_ms"][name][q], plain["search_ms"][name][q]
+            )
+    goals = {
+        "indexing_within_1.2x": ratios["indexing_time"] <= 1.2,
+        "search_p95_within_1.2x": ratios["search_all_p95"] <= 1.2,
+        "search_p95_under_100ms": sealed["search_ms"]["all"]["p95"] < 100,
+        "peak_memory_within_1.5x": ratios["peak_rss"] <= 1.5,
+        "same_hits": timed["same_hits"],
+    }
+    report = {
+        "indexing_interleaved": ab_indexing,
+        "timed": timed,
+        "memory": memory,
+        "ratios": ratios,
+        "goals": goals,
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

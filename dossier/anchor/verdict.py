@@ -1,0 +1,97 @@
+"""The fidelity verdict and the word-level diff a journalist reads.
+
+- verbatim: the quote reads exactly like the source (line breaks, spacing, soft hyphens and
+  ligature glyphs aside);
+- normalized: the same words, only typography, case or punctuation differ;
+- trimmed: the pieces around marked omissions are each in the source, in order;
+- altered: found approximately (words changed, added or dropped), with a score and a diff;
+- not_found.
+"""
+
+from __future__ import annotations
+
+from dossier.anchor.docindex import DocIndex
+from dossier.anchor.fuzzy import Alignment
+from dossier.anchor.match import KeyMatch
+from dossier.anchor.model import DiffKind, DiffOp, Verdict
+from dossier.anchor.normalize import KeyText, display_text, same_layout
+
+OMISSION = "[…]"
+_GAP_SHOWN = 160
+"""Characters of an omitted passage shown in a diff (its start and its end)."""
+
+
+def source_text(idx: DocIndex, ks: int, ke: int) -> str:
+    """The document text of a key range, whitespace collapsed (pages joined by a space)."""
+    parts: list[str] = []
+    for lo, hi in idx.split_by_page(ks, ke):
+        page_no, start, end = idx.orig_range(lo, hi)
+        parts.append(idx.pages[page_no].text[start:end])
+    return " ".join(display_text(part) for part in parts)
+
+
+def match_text(idx: DocIndex, match: KeyMatch) -> str:
+    return " ".join(source_text(idx, lo, hi) for lo, hi in match.ranges)
+
+
+def judge_exact(published: str, source: str, noise: bool) -> Verdict:
+    if not noise and same_layout(published, source):
+        return "verbatim"
+    return "normalized"
+
+
+def equal_diff(published: str, source: str) -> tuple[DiffOp, ...]:
+    return (DiffOp("equal", published, source),)
+
+
+def gap_text(idx: DocIndex, ks: int, ke: int) -> str:
+    """An omitted passage, shortened in the middle when long."""
+    text = source_text(idx, ks, ke) if ke > ks else ""
+    if len(text) <= 2 * _GAP_SHOWN:
+        return text
+    return f"{text[:_GAP_SHOWN].rstrip()} … {text[-_GAP_SHOWN:].lstrip()}"
+
+
+def trimmed_diff(
+    idx: DocIndex, pieces: list[str], chain: list[KeyMatch], sources: list[str]
+) -> tuple[DiffOp, ...]:
+    ops: list[DiffOp] = []
+    for i, (piece, match, source) in enumerate(zip(pieces, chain, sources, strict=True)):
+        if i:
+            ops.append(DiffOp("delete", OMISSION, gap_text(idx, chain[i - 1].end, match.start)))
+        ops.append(DiffOp("equal", piece, source))
+    return tuple(ops)
+
+
+def quote_words(qkeys: KeyText, quote: str, lo: int, hi: int) -> str:
+    """The published text of quote tokens [lo, hi), punctuation between them included."""
+    if hi <= lo:
+        return ""
+    start = qkeys.orig_start(qkeys.tok_start[lo])
+    end = qkeys.orig_end(qkeys.tok_end[hi - 1], quote)
+    return " ".join(quote[start:end].split())
+
+
+def doc_words(idx: DocIndex, lo: int, hi: int) -> str:
+    if hi <= lo:
+        return ""
+    return source_text(idx, idx.tok_start[lo], idx.tok_end[hi - 1])
+
+
+_TAGS: dict[str, DiffKind] = {
+    "equal": "equal",
+    "replace": "replace",
+    "delete": "insert",  # a published word the source does not have
+    "insert": "delete",  # a source word the quote dropped
+}
+
+
+def alignment_diff(
+    idx: DocIndex, qkeys: KeyText, quote: str, alignment: Alignment
+) -> tuple[DiffOp, ...]:
+    ops: list[DiffOp] = []
+    for tag, q_lo, q_hi, s_lo, s_hi in alignment.ops:
+        ops.append(
+            DiffOp(_TAGS[tag], quote_words(qkeys, quote, q_lo, q_hi), doc_words(idx, s_lo, s_hi))
+        )
+    return tuple(ops)

@@ -1,0 +1,107 @@
+"""`dossier anchor PDF QUOTE` and `dossier anchor PDF --quotes-file FILE.jsonl` (no vault).
+
+Finds where a quote comes from in a PDF and how faithful it is. With a quotes file (one JSON
+object `{"id": ..., "quote": "..."}` per line) it prints one JSON line per quote, with its id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from dossier.anchor import AnchorResult, anchor_quote
+from dossier.errors import InputRefused, UsageError
+from dossier.pdf.extract import extract_pdf
+from dossier.text.model import PageText
+
+_SHOWN = 200
+"""Characters of a span's text shown in the human-readable output."""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "anchor",
+        help="find where a quote comes from in a PDF (no vault needed)",
+        description=(
+            "Find the source of a quote in a PDF: page, offsets, rectangles and a fidelity "
+            "verdict (verbatim, normalized, trimmed, altered, not_found)."
+        ),
+    )
+    p.add_argument("pdf", metavar="PDF", help="the source document")
+    p.add_argument("quote", nargs="?", metavar="QUOTE", help="the quote as published")
+    p.add_argument(
+        "--quotes-file",
+        metavar="FILE",
+        help='JSON lines, each {"id": ..., "quote": "..."}: prints one JSON line per quote',
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--no-ocr", action="store_true", help="do not OCR pages without text")
+    p.set_defaults(handler=run, needs_vault=False)
+
+
+def run(args: argparse.Namespace, ctx: object) -> int:
+    """Handler; `ctx` is unused: anchoring a file needs no vault."""
+    if (args.quote is None) == (args.quotes_file is None):
+        raise UsageError("give either a QUOTE or --quotes-file FILE")
+    batch = _read_quotes(Path(args.quotes_file)) if args.quotes_file is not None else []
+    path = Path(args.pdf)
+    if not path.is_file():
+        raise InputRefused(f"cannot read {path}: no such file")
+    pages = extract_pdf(path, ocr=not args.no_ocr).pages
+    if args.quotes_file is None:
+        result = anchor_quote(args.quote, pages)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            print(_human(result, pages))
+        return 0
+    for quote_id, quote in batch:
+        data = {"id": quote_id, **anchor_quote(quote, pages).to_json()}
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _read_quotes(path: Path) -> list[tuple[object, str]]:
+    """Every (id, quote) of a JSON-lines file, checked before any work starts."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    quotes: list[tuple[object, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            raise UsageError(f"{path}, line {number}: not valid JSON") from None
+        if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
+            raise UsageError(f'{path}, line {number}: expected {{"id": ..., "quote": "..."}}')
+        quotes.append((item.get("id"), item["quote"]))
+    return quotes
+
+
+def _human(result: AnchorResult, pages: list[PageText]) -> str:
+    labels = {page.index: page.display_label for page in pages}
+    lines = [f"{result.verdict} (score {result.score:.2f})"]
+    for span in result.spans:
+        text = " ".join(span.text.split())
+        if len(text) > _SHOWN:
+            text = text[: _SHOWN - 1] + "…"
+        label = labels.get(span.page_index, str(span.page_index + 1))
+        lines.append(f"  page {label}, characters {span.start}-{span.end}: {text}")
+    if result.verdict in ("altered", "trimmed"):
+        for op in result.diff:
+            if op.op == "equal":
+                lines.append(f"  = {op.published}")
+            elif op.op == "insert":
+                lines.append(f"  + {op.published}   (not in the source)")
+            elif op.op == "delete":
+                lines.append(f"  - {op.source}   (in the source, not in the quote)")
+            else:
+                lines.append(f"  ~ {op.published}   (source: {op.source})")
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""`audit show | verify`: the append-only, hash-chained record of what was done to the vault.
+
+`verify` exits 5 when an entry was removed, altered or re-linked, naming which.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dossier.cli.context import CliContext
+from dossier.services.audit import AuditRecord
+
+
+def register(sub: Any) -> None:
+    audit = sub.add_parser("audit", help="show or verify the audit trail")
+    verbs = audit.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("show", help="list audit entries, oldest first")
+    p.add_argument("--case", help="only entries of this case")
+    p.add_argument("--action", metavar="PREFIX", help="only actions starting with PREFIX")
+    p.add_argument("--last", type=int, metavar="N", help="only the N most recent entries")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show)
+
+    p = verbs.add_parser("verify", help="check the hash chain; exit 5 if it was tampered with")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=verify)
+
+
+def _detail(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_detail(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_detail(v) for v in value) + "]"
+    return str(value)
+
+
+def _line(record: AuditRecord) -> str:
+    details = " ".join(f"{k}={_detail(v)}" for k, v in record.details.items() if v is not None)
+    case = f" case={record.case_id}" if record.case_id else ""
+    return f"{record.seq:>6}  {record.at}  {record.action}{case}  {details}".rstrip()
+
+
+def show(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    case_id = ws.cases.resolve(args.case) if args.case else None
+    records = ws.audit.records(case_id)
+    if args.action:
+        records = [r for r in records if r.action.startswith(args.action)]
+    if args.last is not None:
+        records = records[-args.last :] if args.last > 0 else []
+    lines = [_line(r) for r in records]
+    ctx.emit(records, "\n".join(lines) if lines else "no audit entries")
+    return 0
+
+
+def verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    check = ctx.workspace().audit.verify()
+    if ctx.json:
+        ctx.emit({"ok": check.ok, "entries": check.entries, "problems": check.problems})
+    else:
+        for problem in check.problems:
+            print(f"TAMPERED: {problem}")
+        verdict = "intact" if check.ok else f"{len(check.problems)} problem(s) found"
+        print(f"audit trail: {check.entries} entries, {verdict}")
+    return 0 if check.ok else 5

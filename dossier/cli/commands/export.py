@@ -1,0 +1,129 @@
+"""`export`, `verify` and `import-bundle`: redacted, signed bundles out of and into a vault.
+
+    dossier --vault DIR export --case NAME --out FILE.zip [--doc ID]... [--rasterize-redacted]
+                               [--bundle-passphrase-file F] [--json]
+    dossier verify FILE.zip [--pubkey FINGERPRINT] [--bundle-passphrase-file F] [--json]
+    dossier --vault DIR import-bundle FILE.zip [--case NAME] [--pubkey FINGERPRINT]
+
+`verify` needs no vault. It exits 0 when the bundle is intact and signed (by the expected key
+when --pubkey is given), 5 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from dossier.cli.context import CliContext, read_secret_file
+from dossier.crypto.kdf import DEFAULT
+from dossier.errors import CorruptData
+from dossier.export.verify import verify_bundle
+from dossier.services.export import ExportRequest, SelfCheckFailed
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("export", help="write a redacted, signed bundle of a case")
+    p.add_argument("--case", required=True)
+    p.add_argument("--out", required=True, metavar="FILE.zip")
+    p.add_argument("--doc", action="append", default=[], metavar="ID", help="repeatable")
+    p.add_argument("--quote", action="append", metavar="ID", help="repeatable (default: all)")
+    p.add_argument(
+        "--rasterize-redacted",
+        action="store_true",
+        help="turn redacted pages into images (with a searchable text layer)",
+    )
+    p.add_argument("--bundle-passphrase-file", metavar="F", help="seal the bundle for transport")
+    p.add_argument("--pdf-password-file", metavar="F", help="password of protected originals")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=export, needs_vault=True)
+
+    p = sub.add_parser("verify", help="check a bundle's signature and every file's hash")
+    p.add_argument("bundle", metavar="FILE.zip")
+    p.add_argument("--pubkey", metavar="FINGERPRINT", help="the signer's expected fingerprint")
+    p.add_argument("--bundle-passphrase-file", metavar="F", help="for a sealed bundle")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=verify, needs_vault=False)
+
+    p = sub.add_parser("import-bundle", help="bring a verified bundle in as a new case")
+    p.add_argument("bundle", metavar="FILE.zip")
+    p.add_argument("--case", metavar="NAME", help="name of the new case")
+    p.add_argument("--pubkey", metavar="FINGERPRINT", help="refuse bundles signed by others")
+    p.add_argument("--bundle-passphrase-file", metavar="F", help="for a sealed bundle")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=import_bundle, needs_vault=True)
+
+
+def _secret(path: str | None) -> str | None:
+    return read_secret_file(path) if path else None
+
+
+def export(args: argparse.Namespace, ctx: CliContext) -> int:
+    out = Path(args.out).expanduser()
+    if out.exists() and not args.force:
+        print(f"dossier: {out} exists; use --force to replace it", file=sys.stderr)
+        return 2
+    passphrase = _secret(args.bundle_passphrase_file)
+    request = ExportRequest(
+        case=args.case,
+        out=out,
+        doc_ids=tuple(args.doc),
+        quote_ids=tuple(args.quote) if args.quote else None,
+        rasterize_redacted=args.rasterize_redacted,
+        bundle_passphrase=passphrase,
+        kdf=ctx.kdf() if passphrase is not None else DEFAULT,
+        pdf_password=_secret(args.pdf_password_file),
+    )
+    try:
+        result = ctx.workspace().exports.export(request)
+    except SelfCheckFailed as exc:
+        if ctx.json:
+            ctx.emit({"ok": False, "findings": [str(f) for f in exc.report.findings]})
+        raise
+    lines = [
+        f"{d.path}: {d.pages} pages, redactions {_counts(d.redactions)}" for d in result.documents
+    ]
+    lines += [
+        f"{result.quotes} quotes, {result.letters} letters",
+        f"self-check: {result.selfcheck.files} files, {result.selfcheck.pages} pages, "
+        "nothing found",
+        f"wrote {result.path}{' (sealed with the bundle passphrase)' if result.sealed else ''}",
+        f"signing key fingerprint: {result.fingerprint}",
+    ]
+    if result.skipped:
+        lines.append(f"not exported (not PDFs): {', '.join(result.skipped)}")
+    ctx.emit(result, "\n".join(lines))
+    return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    shown = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()) if n)
+    return shown or "none"
+
+
+def verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    report = verify_bundle(
+        Path(args.bundle).expanduser(),
+        pubkey=args.pubkey,
+        passphrase=_secret(args.bundle_passphrase_file),
+    )
+    data = {**report.__dict__, "ok": report.ok}
+    ctx.emit(data, "\n".join(report.lines()))
+    return 0 if report.ok else CorruptData.exit_code
+
+
+def import_bundle(args: argparse.Namespace, ctx: CliContext) -> int:
+    result = ctx.workspace().exports.import_bundle(
+        Path(args.bundle).expanduser(),
+        case_name=args.case,
+        passphrase=_secret(args.bundle_passphrase_file),
+        pubkey=args.pubkey,
+    )
+    ctx.emit(
+        result,
+        f"imported {len(result.documents)} documents and {result.quotes} quotes as case "
+        f"{result.case_name!r} ({result.case_id}); signed by {result.fingerprint}",
+    )
+    return 0

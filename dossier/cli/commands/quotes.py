@@ -1,0 +1,261 @@
+"""`quote add | list | show | edit | delete | check | find | prepub`: quotes anchored in sources.
+
+`--json` prints each quote as `{"id", "speaker", "source_doc_id", "verdict", "score", "spans":
+[{"page_index", "start", "end", "text", "prefix", "suffix", "rects"}], "diff", "review", ...}`.
+Documents and quotes are named by id or by their first characters (at least four).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from dossier.anchor import DiffOp, Span
+from dossier.cli.context import CliContext
+from dossier.errors import UsageError
+from dossier.services.quote_model import PassageCheck, QuoteCandidate, QuoteInfo, QuoteReview
+
+_SHORT = 70
+
+
+def register(sub: Any) -> None:
+    quote = sub.add_parser("quote", help="quotes anchored to their source, with a fidelity verdict")
+    verbs = quote.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("add", help="record a quote and anchor it in its source")
+    p.add_argument("--case", required=True)
+    p.add_argument("--speaker", metavar="PERSON", help="who said it (a person of the case)")
+    p.add_argument(
+        "--source", metavar="DOC_ID", help="where it comes from (default: search the case)"
+    )
+    p.add_argument("--published-in", metavar="DOC_ID", help="the article or reply publishing it")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="when it was said")
+    p.add_argument("--notes", default="")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("text", metavar="TEXT", help="the quote as published")
+    p.set_defaults(handler=add_quote)
+
+    p = verbs.add_parser("list", help="quotes of a case with their verdicts")
+    p.add_argument("--case", required=True)
+    p.add_argument("--doc", metavar="DOC_ID", help="only quotes from or published in DOC_ID")
+    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_quotes)
+
+    p = verbs.add_parser("show", help="one quote: spans, verdict and word-level diff")
+    p.add_argument("quote", metavar="QUOTE")
+    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show_quote)
+
+    p = verbs.add_parser("edit", help="change a quote (a new text or source re-anchors it)")
+    p.add_argument("quote", metavar="QUOTE")
+    p.add_argument("--text")
+    p.add_argument("--speaker", metavar="PERSON")
+    p.add_argument("--source", metavar="DOC_ID")
+    p.add_argument("--published-in", metavar="DOC_ID")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--notes")
+    p.add_argument("--reviewed", action="store_true", help="clear the re-check flag")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=edit_quote)
+
+    p = verbs.add_parser("delete", help="delete a quote")
+    p.add_argument("quote", metavar="QUOTE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=delete_quote)
+
+    p = verbs.add_parser("check", help="re-anchor every quote of a case and report changes")
+    p.add_argument("--case", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=check_quotes)
+
+    p = verbs.add_parser("find", help="find where a pasted quote comes from in the case")
+    p.add_argument("--case", required=True)
+    p.add_argument(
+        "--doc", action="append", default=[], metavar="DOC_ID", help="only these (repeat)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.add_argument("text", metavar="TEXT")
+    p.set_defaults(handler=find_quote)
+
+    p = verbs.add_parser("prepub", help="check every quotation of an article before publication")
+    p.add_argument("--case", required=True)
+    p.add_argument("--article", required=True, metavar="DOC_ID")
+    p.add_argument("--min-words", type=int, default=1, metavar="N", help="skip shorter passages")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=prepublication)
+
+
+def _short(text: str, limit: int = _SHORT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _pages(spans: Sequence[Span]) -> str:
+    numbers = sorted({s.page_index + 1 for s in spans})
+    if not numbers:
+        return "no anchor"
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
+
+
+def _quote_lines(info: QuoteInfo) -> list[str]:
+    review = f"  [review: {info.review}]" if info.review else ""
+    head = (
+        f"{info.id}  {info.said_on or '----------'}  {info.verdict.upper():<10} "
+        f"{info.score:.2f}  {info.speaker or 'unattributed'}: «{_short(info.text)}»{review}"
+    )
+    lines = [head]
+    if info.source_doc_id:
+        lines.append(
+            f"    source: {info.source_title} ({info.source_doc_id}), {_pages(info.spans)}"
+        )
+    if info.published_in_id:
+        lines.append(f"    published in: {info.published_in_title} ({info.published_in_id})")
+    return lines
+
+
+def _diff_lines(diff: Sequence[DiffOp]) -> list[str]:
+    lines: list[str] = []
+    for op in diff:
+        if op.op == "equal":
+            lines.append(f"    = {op.published}")
+        elif op.op == "insert":
+            lines.append(f"    + {op.published}   (not in the source)")
+        elif op.op == "delete":
+            lines.append(f"    - {op.source}   (in the source, not in the quote)")
+        else:
+            lines.append(f"    ~ {op.published}   (source: {op.source})")
+    return lines
+
+
+def _detail(info: QuoteInfo) -> str:
+    lines = _quote_lines(info)
+    lines.append(f"  text: {info.text}")
+    for span in info.spans:
+        lines.append(
+            f"  page {span.page_index + 1}, characters {span.start}-{span.end}: {_short(span.text)}"
+        )
+    if info.verdict in ("trimmed", "altered", "not_found"):
+        lines.extend(_diff_lines(info.diff))
+    if info.notes:
+        lines.append(f"  notes: {info.notes}")
+    return "\n".join(lines)
+
+
+def add_quote(args: argparse.Namespace, ctx: CliContext) -> int:
+    info = ctx.workspace().quotes.add(
+        args.case,
+        args.text,
+        speaker=args.speaker,
+        source=args.source,
+        published_in=args.published_in,
+        said_on=args.date,
+        notes=args.notes,
+    )
+    ctx.emit(info.to_json(), "\n".join(["recorded quote", *_quote_lines(info)]))
+    return 0
+
+
+def list_quotes(args: argparse.Namespace, ctx: CliContext) -> int:
+    quotes = ctx.workspace().quotes.of_case(args.case, doc_id=args.doc, reveal=args.reveal)
+    lines = [line for info in quotes for line in _quote_lines(info)]
+    ctx.emit([q.to_json() for q in quotes], "\n".join(lines) if lines else "no quotes")
+    return 0
+
+
+def show_quote(args: argparse.Namespace, ctx: CliContext) -> int:
+    info = ctx.workspace().quotes.get(args.quote, reveal=args.reveal)
+    ctx.emit(info.to_json(), _detail(info))
+    return 0
+
+
+def edit_quote(args: argparse.Namespace, ctx: CliContext) -> int:
+    fields: dict[str, object] = {}
+    for name, value in (
+        ("text", args.text),
+        ("speaker", args.speaker),
+        ("source", args.source),
+        ("published_in", args.published_in),
+        ("said_on", args.date),
+        ("notes", args.notes),
+    ):
+        if value is not None:
+            fields[name] = value
+    if args.reviewed:
+        fields["review"] = None
+    if not fields:
+        raise UsageError("nothing to change; see 'dossier quote edit --help'")
+    info = ctx.workspace().quotes.update(args.quote, **fields)
+    ctx.emit(info.to_json(), "\n".join(["updated quote", *_quote_lines(info)]))
+    return 0
+
+
+def delete_quote(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.workspace().quotes.delete(args.quote)
+    ctx.emit({"deleted": args.quote}, f"deleted quote {args.quote}")
+    return 0
+
+
+def _review_line(review: QuoteReview) -> str:
+    before, after = review.before, review.after
+    change = f"{before.verdict} -> {after.verdict}, {_pages(before.spans)} -> {_pages(after.spans)}"
+    who = review.speaker or "unattributed"
+    return (
+        f"{review.status.upper():<9} {review.quote_id}  {who}: «{_short(review.text)}»  ({change})"
+    )
+
+
+def check_quotes(args: argparse.Namespace, ctx: CliContext) -> int:
+    reviews = ctx.workspace().quotes.check(args.case)
+    counts: dict[str, int] = {}
+    for review in reviews:
+        counts[review.status] = counts.get(review.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+    lines = [f"checked {len(reviews)} quote(s): {summary}"]
+    lines += [_review_line(r) for r in reviews if r.needs_review]
+    ctx.emit([r.to_json() for r in reviews], "\n".join(lines))
+    return 0
+
+
+def _candidate_lines(candidate: QuoteCandidate) -> list[str]:
+    text = " … ".join(_short(s.text, 40) for s in candidate.spans)
+    lines = [
+        f"{candidate.verdict.upper():<10} {candidate.score:.2f}  {candidate.doc_title} "
+        f"({candidate.doc_id}), {_pages(candidate.spans)}: {text}"
+    ]
+    if candidate.verdict in ("trimmed", "altered"):
+        lines.extend(_diff_lines(candidate.diff))
+    return lines
+
+
+def find_quote(args: argparse.Namespace, ctx: CliContext) -> int:
+    candidates = ctx.workspace().quotes.find(args.case, args.text, args.doc or None)
+    lines = [line for c in candidates for line in _candidate_lines(c)]
+    ctx.emit([c.to_json() for c in candidates], "\n".join(lines) if lines else "not found")
+    return 0
+
+
+def _passage_line(check: PassageCheck) -> str:
+    where = f"{check.doc_title} ({check.doc_id}), {_pages(check.spans)}" if check.doc_id else "-"
+    flag = (check.issue or "ok").upper()
+    return (
+        f"{check.number:>3}. {flag:<9} {check.verdict} ({check.score:.2f})  "
+        f"«{_short(check.text, 60)}»  -> {where}"
+    )
+
+
+def prepublication(args: argparse.Namespace, ctx: CliContext) -> int:
+    checks = ctx.workspace().quotes.prepublication_check(
+        args.case, args.article, min_words=args.min_words
+    )
+    flagged = [c for c in checks if c.issue]
+    lines = [_passage_line(c) for c in checks]
+    lines.append(
+        f"{len(checks)} quoted passage(s): {len(flagged)} to look at "
+        f"({sum(c.issue == 'not_found' for c in checks)} not found, "
+        f"{sum(c.issue == 'altered' for c in checks)} altered)"
+    )
+    ctx.emit([c.to_json() for c in checks], "\n".join(lines))
+    return 0

@@ -1,0 +1,98 @@
+"""`redact add | list | remove`: the redaction marks an export applies.
+
+    dossier --vault DIR redact add --doc ID --page N --rect x0,y0,x1,y1
+    dossier --vault DIR redact add (--case NAME | --doc ID) --term T
+    dossier --vault DIR redact add (--case NAME | --doc ID) --pattern email|phone|iban|nir|plate
+    dossier --vault DIR redact add --case NAME --person REF [--doc ID]
+
+Rectangles are in PDF points from the top-left corner of the unrotated page; pages count
+from 1. Protected and anonymous people need no mark: exports always redact their names.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dossier.cli.context import CliContext
+from dossier.errors import UsageError
+from dossier.redact.patterns import PATTERN_KINDS
+from dossier.services.redactions import RedactionInfo, parse_rect
+
+
+def register(sub: Any) -> None:
+    redact = sub.add_parser("redact", help="add, list or remove redaction marks")
+    verbs = redact.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("add", help="add a redaction mark")
+    p.add_argument("--case", help="case (for rules that apply to every document)")
+    p.add_argument("--doc", metavar="ID", help="document the mark applies to")
+    p.add_argument("--page", type=int, metavar="N", help="page number (from 1) for --rect")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--rect", action="append", metavar="x0,y0,x1,y1", help="repeatable")
+    what.add_argument("--term", metavar="T", help="every occurrence of a word or phrase")
+    what.add_argument("--pattern", choices=PATTERN_KINDS)
+    what.add_argument("--person", metavar="REF", help="a person's names and aliases")
+    p.add_argument("--reason", default="", help="why (kept in the vault, never exported)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=add, needs_vault=True)
+
+    p = verbs.add_parser("list", help="marks of a case")
+    p.add_argument("--case", required=True)
+    p.add_argument("--doc", metavar="ID", help="only the marks that apply to this document")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_marks, needs_vault=True)
+
+    p = verbs.add_parser("remove", help="remove one mark")
+    p.add_argument("mark_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=remove, needs_vault=True)
+
+
+def _describe(mark: RedactionInfo) -> str:
+    scope = f"doc {mark.document_id}" if mark.document_id else "whole case"
+    if mark.kind == "rect":
+        boxes = " ".join(",".join(f"{v:g}" for v in r) for r in mark.rects)
+        page = (mark.page_index or 0) + 1
+        return f"{mark.id}  rect     {scope}, page {page}: {boxes}"
+    if mark.kind == "term":
+        return f"{mark.id}  term     {scope}: {mark.term}"
+    if mark.kind == "pattern":
+        return f"{mark.id}  pattern  {scope}: {mark.pattern}"
+    return f"{mark.id}  person   {scope}: person {mark.person_id}"
+
+
+def add(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    marks = ws.redactions
+    if args.rect:
+        if not args.doc or args.page is None:
+            raise UsageError("--rect needs --doc ID and --page N")
+        if args.page < 1:
+            raise UsageError("pages count from 1")
+        rects = [parse_rect(text) for text in args.rect]
+        mark = marks.add_rect(args.doc, args.page - 1, rects, reason=args.reason)
+    elif args.term is not None:
+        mark = marks.add_term(args.term, case=args.case, doc_id=args.doc, reason=args.reason)
+    elif args.pattern:
+        mark = marks.add_pattern(args.pattern, case=args.case, doc_id=args.doc, reason=args.reason)
+    else:
+        if not args.case:
+            raise UsageError("--person needs --case NAME")
+        person_id = ws.people.resolve(args.case, args.person)
+        mark = marks.add_person(person_id, doc_id=args.doc, reason=args.reason)
+    ctx.emit(mark, f"added {_describe(mark)}")
+    return 0
+
+
+def list_marks(args: argparse.Namespace, ctx: CliContext) -> int:
+    marks = ctx.workspace().redactions.of_case(args.case, doc_id=args.doc)
+    lines = [_describe(m) for m in marks]
+    ctx.emit(marks, "\n".join(lines) if lines else "no redaction marks")
+    return 0
+
+
+def remove(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.workspace().redactions.remove(args.mark_id)
+    ctx.emit({"removed": args.mark_id}, f"removed {args.mark_id}")
+    return 0

@@ -1,0 +1,159 @@
+"""Folded text for matching: case-, accent-, ligature- and layout-insensitive, mapped back.
+
+A text is reduced to its letters and digits (NFKC, case-folded, accents dropped, "œ" -> "oe"),
+with every space, punctuation mark, soft hyphen and line break removed, so "Du-\\npont",
+"DUPONT", "Dupont" set with a ligature glyph and "Du\\u00adpont" all fold to "dupont". Beside
+the key we keep where each word ("token") starts and ends: a match must begin at a token start
+and end at a token end, so "Ali" never matches inside "politique" while "Jean-Pierre" still
+matches "Jean Pierre" and a word hyphenated across two lines.
+
+The same folding serves the marks (what to hide) and the self-check (what must not be left), so
+anything the export would hide, the self-check would also see.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+_EXTRA_FOLDS = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "ß": "ss"}
+_GLUE_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+"""Combining marks and format characters (soft hyphen, zero-width joiners) never split a word."""
+
+
+@lru_cache(maxsize=16384)
+def fold_char(char: str) -> str:
+    """The folded letters/digits of one character ('' for spaces and punctuation)."""
+    if char.isascii():
+        return char.lower() if char.isalnum() else ""
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    out: list[str] = []
+    for piece in unicodedata.normalize("NFKD", folded):
+        if unicodedata.category(piece) == "Mn":
+            continue
+        piece = _EXTRA_FOLDS.get(piece, piece)
+        if piece.isalnum():
+            out.append(piece)
+    return "".join(out)
+
+
+def _is_glue(char: str) -> bool:
+    return unicodedata.category(char) in _GLUE_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The key of a text, where its tokens start and end, and how to map it back."""
+
+    key: str
+    starts: frozenset[int]
+    """Key offsets where a token begins."""
+    ends: frozenset[int]
+    """Key offsets where a token ends (exclusive)."""
+    run_keys: tuple[int, ...]
+    """Key offset of each run of letters and digits..."""
+    run_texts: tuple[int, ...]
+    """...its offset in the original text..."""
+    run_maps: tuple[tuple[int, ...] | None, ...]
+    """...and, for runs whose folding is not one character for one, each key character's
+    original offset (None: one for one)."""
+
+    def origin(self, k: int) -> int:
+        """Offset in the original text of the character key[k] came from."""
+        run = bisect_right(self.run_keys, k) - 1
+        mapping = self.run_maps[run]
+        if mapping is None:
+            return self.run_texts[run] + k - self.run_keys[run]
+        return mapping[k - self.run_keys[run]]
+
+    def span(self, k0: int, k1: int) -> tuple[int, int]:
+        """Original [start, end) of the key range [k0, k1)."""
+        return self.origin(k0), self.origin(k1 - 1) + 1
+
+    def find_all(self, needle: str) -> list[tuple[int, int]]:
+        """Key ranges where `needle` (a folded key) occurs on token boundaries."""
+        found: list[tuple[int, int]] = []
+        if not needle:
+            return found
+        at = self.key.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if at in self.starts and end in self.ends:
+                found.append((at, end))
+            at = self.key.find(needle, at + 1)
+        return found
+
+
+_RUN = re.compile(r"[^\W_]+")
+"""Runs of letters and digits; what lies between two runs decides whether they are one word."""
+
+
+def _joins(gap: str) -> bool:
+    """Whether two runs separated by `gap` belong to one word (only glue between them)."""
+    return not gap.isascii() and all(_is_glue(c) for c in gap)
+
+
+def fold(text: str) -> Folded:
+    """Fold `text`; token boundaries fall wherever a non-glue, non-letter character stood."""
+    keys: list[str] = []
+    starts: set[int] = set()
+    ends: set[int] = set()
+    run_keys: list[int] = []
+    run_texts: list[int] = []
+    run_maps: list[tuple[int, ...] | None] = []
+    in_token = False
+    length = 0
+    previous_end = 0
+    for match in _RUN.finditer(text):
+        start, end = match.span()
+        if in_token and not _joins(text[previous_end:start]):
+            ends.add(length)
+            in_token = False
+        previous_end = end
+        run = match.group()
+        if run.isascii():
+            piece, mapping = run.lower(), None
+        else:
+            parts: list[str] = []
+            offsets: list[int] = []
+            for offset, char in enumerate(run, start):
+                folded = fold_char(char)
+                parts.append(folded)
+                offsets.extend([offset] * len(folded))
+            piece = "".join(parts)
+            one_for_one = len(offsets) == end - start and offsets[-1:] == [end - 1]
+            mapping = None if one_for_one else tuple(offsets)
+        if not piece:
+            continue
+        if not in_token:
+            starts.add(length)
+            in_token = True
+        run_keys.append(length)
+        run_texts.append(start)
+        run_maps.append(mapping)
+        keys.append(piece)
+        length += len(piece)
+    if in_token:
+        ends.add(length)
+    return Folded(
+        "".join(keys),
+        frozenset(starts),
+        frozenset(ends),
+        tuple(run_keys),
+        tuple(run_texts),
+        tuple(run_maps),
+    )
+
+
+def fold_key(term: str) -> str:
+    """The key a term is searched by ('' when it holds no letter or digit)."""
+    return "".join(fold_char(char) for char in term)
+
+
+def contains_term(text: str, term: str) -> bool:
+    """Whether `term` occurs in `text` on word boundaries, whatever its case, accents or layout."""
+    key = fold_key(term)
+    return bool(key) and bool(fold(text).find_all(key))

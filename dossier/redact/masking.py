@@ -1,0 +1,78 @@
+"""Masking the text Dossier itself writes into an export (manifest, CSV, HTML, file names).
+
+Protected people's names and aliases become their pseudonym; redacted terms and redacted
+patterns become `[redacted]`. Matching is the marks' own (`fold`, `patterns`), so what is
+blacked out in the PDFs is also what disappears from the text around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dossier.redact.fold import fold, fold_key
+from dossier.redact.patterns import find_pattern
+
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Replacement:
+    key: str
+    replacement: str
+
+
+class TextMasker:
+    def __init__(
+        self,
+        names: Iterable[tuple[str, str]] = (),
+        terms: Iterable[str] = (),
+        patterns: Iterable[str] = (),
+    ) -> None:
+        """`names`: (name or alias, pseudonym) pairs; `terms`, `patterns`: what to redact."""
+        replacements: dict[str, Replacement] = {}
+        for name, pseudonym in names:
+            key = fold_key(name)
+            if key:
+                replacements.setdefault(key, Replacement(key, pseudonym))
+        for term in terms:
+            key = fold_key(term)
+            if key:
+                replacements.setdefault(key, Replacement(key, REDACTED))
+        # Longest first: "Marie Curie" is replaced whole before "Curie" alone is considered.
+        self._replacements = sorted(replacements.values(), key=lambda r: -len(r.key))
+        self._patterns = sorted(set(patterns))
+
+    def __call__(self, text: str) -> str:
+        return self.mask(text)
+
+    def mask(self, text: str) -> str:
+        if not text:
+            return text
+        spans: list[tuple[int, int, str]] = []
+        if self._replacements:
+            folded = fold(text)
+            for rep in self._replacements:
+                for k0, k1 in folded.find_all(rep.key):
+                    start, end = folded.span(k0, k1)
+                    spans.append((start, end, rep.replacement))
+        for kind in self._patterns:
+            spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
+        if not spans:
+            return text
+        chosen: list[tuple[int, int, str]] = []
+        # Earliest start first, the longer of two spans starting together; overlaps merge.
+        for start, end, replacement in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+            if chosen and start < chosen[-1][1]:
+                last = chosen[-1]
+                chosen[-1] = (last[0], max(last[1], end), last[2])
+                continue
+            chosen.append((start, end, replacement))
+        out: list[str] = []
+        position = 0
+        for start, end, replacement in chosen:
+            out.append(text[position:start])
+            out.append(replacement)
+            position = end
+        out.append(text[position:])
+        return "".join(out)

@@ -1,0 +1,164 @@
+"""One redacted, scrubbed copy of one PDF, in memory: the pipeline the export runs per file.
+
+open the original (from the decrypted bytes; nothing touches the disk)
+-> delete annotations, widgets and links
+-> plan the boxes (marks) and apply them (true redaction)
+-> scrub in place, or rebuild page by page when MuPDF cannot
+-> rasterize the redacted pages if asked (and any page MuPDF could not redact)
+-> give back a text layer to pages the scrub emptied (OCR layers count as hidden text)
+-> full rewrite.
+The self-check (`selfcheck`) is run on the bytes by the caller, after this.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pymupdf
+
+from dossier.errors import InputRefused, PasswordRequired
+from dossier.jobs import CancelToken, check
+from dossier.pdf.open import drain_mupdf_messages
+from dossier.redact.apply import redact_page, strip_annotations
+from dossier.redact.marks import PagePlan, Rect, Rules, plan_document
+from dossier.redact.rasterize import TextWord, add_invisible_text, rasterize_page, surviving
+from dossier.redact.scrub import ScrubFailed, rebuild, save_clean, scrub_in_place
+from dossier.text.model import PageText
+
+log = logging.getLogger(__name__)
+
+_pdf: Any = pymupdf
+
+
+@dataclass
+class RedactedCopy:
+    data: bytes
+    plans: dict[int, PagePlan]
+    counts: dict[str, int]
+    """Occurrences hidden, per kind of mark (rect, term, pattern, person)."""
+    rasterized: list[int] = field(default_factory=list)
+    fallback: str | None = None
+    """None when scrubbed in place; otherwise what was done instead, for the report."""
+    restored_text_pages: list[int] = field(default_factory=list)
+
+    def rects(self, page_index: int) -> list[Rect]:
+        plan = self.plans.get(page_index)
+        return plan.rects if plan else []
+
+
+def page_words(page: PageText) -> list[TextWord]:
+    return [TextWord(w.rect, page.text[w.start : w.end]) for w in page.words]
+
+
+def count_hits(plans: dict[int, PagePlan]) -> dict[str, int]:
+    counts = {"rect": 0, "term": 0, "pattern": 0, "person": 0}
+    for plan in plans.values():
+        for hit in plan.hits:
+            counts[hit.kind] = counts.get(hit.kind, 0) + 1
+    return counts
+
+
+def open_copy(data: bytes, name: str, password: str | None) -> Any:
+    try:
+        doc = _pdf.open(stream=data, filetype="pdf")
+    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase) as exc:
+        raise InputRefused(f"“{name}” cannot be read as a PDF any more.") from exc
+    if doc.needs_pass and (password is None or not doc.authenticate(password)):
+        doc.close()
+        raise PasswordRequired(f"“{name}” is protected by a password; give it to export it.")
+    return doc
+
+
+def redacted_copy(
+    data: bytes,
+    pages: Sequence[PageText],
+    rules: Rules,
+    *,
+    name: str,
+    password: str | None = None,
+    rasterize: bool = False,
+    cancel: CancelToken | None = None,
+) -> RedactedCopy:
+    """The redacted, scrubbed bytes of the PDF `data` whose extracted pages are `pages`."""
+    plans = plan_document(pages, rules)
+    by_index = {p.index: p for p in pages}
+    doc = open_copy(data, name, password)
+    try:
+        for page in doc:
+            strip_annotations(page)
+        failed: list[int] = []
+        for index, plan in sorted(plans.items()):
+            check(cancel)
+            if index < doc.page_count and not redact_page(doc[index], plan.rects):
+                failed.append(index)
+        check(cancel)
+        fallback: str | None = None
+        try:
+            scrub_in_place(doc)
+        except ScrubFailed as exc:
+            log.debug("scrub failed on %s (%s): rebuilding page by page", name, exc)
+            fresh, lost = rebuild(doc)
+            doc.close()
+            doc = fresh
+            failed.extend(i for i in lost if i not in failed)
+            fallback = "rebuilt page by page" + (
+                f", {len(lost)} page(s) rasterized" if lost else ""
+            )
+            try:
+                scrub_in_place(doc)
+            except ScrubFailed as again:
+                raise InputRefused(
+                    f"“{name}” could not be cleaned for export, even rebuilt page by page."
+                ) from again
+        to_raster = set(failed) | (set(plans) if rasterize else set())
+        rasterized: list[int] = []
+        for index in sorted(to_raster):
+            check(cancel)
+            if index >= doc.page_count:
+                continue
+            known = by_index.get(index)
+            words = page_words(known) if known is not None and known.words else None
+            page_plan = plans.get(index)
+            rasterize_page(doc, index, page_plan.rects if page_plan else [], words)
+            rasterized.append(index)
+        restored = _restore_text_layers(doc, by_index, plans, set(rasterized))
+        check(cancel)
+        output = save_clean(doc)
+    finally:
+        doc.close()
+        drain_mupdf_messages()
+    return RedactedCopy(
+        data=output,
+        plans=plans,
+        counts=count_hits(plans),
+        rasterized=rasterized,
+        fallback=fallback,
+        restored_text_pages=restored,
+    )
+
+
+def _restore_text_layers(
+    doc: Any, pages: dict[int, PageText], plans: dict[int, PagePlan], skip: set[int]
+) -> list[int]:
+    """Pages left without any text (an OCR layer is "hidden text" to the scrub) get an
+    invisible layer of their surviving words back, so the export stays searchable."""
+    restored: list[int] = []
+    for index, known in sorted(pages.items()):
+        if index in skip or index >= doc.page_count or not known.words:
+            continue
+        page = doc[index]
+        if page.get_text("words"):
+            continue
+        plan = plans.get(index)
+        words = surviving(page_words(known), plan.rects if plan else [])
+        rotation = page.rotation
+        if rotation:
+            page.set_rotation(0)
+        if add_invisible_text(page, words):
+            restored.append(index)
+        if rotation:
+            page.set_rotation(rotation)
+    return restored

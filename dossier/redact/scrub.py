@@ -1,0 +1,229 @@
+"""Everything in a PDF besides what its pages show, removed; then a full, fresh rewrite.
+
+`Document.scrub()` does most of it (document info, XMP, JavaScript actions, embedded files,
+thumbnails, links, hidden text). We add what it leaves: the catalog entries that can carry text
+or behaviour (AcroForm with its XFA data, name trees, open actions, outlines, the structure
+tree with its alternate texts, optional-content settings, page labels), per-page actions and
+piece info, and the trailer's Info. Producer and creator end up absent: no library, user or
+host name.
+
+`scrub()` raised on a real file (the corpus' Federal Register notice has a dangling object
+reference). We then rebuild the document page by page into a new PDF, which leaves every
+document-level object behind, and scrub that; a page that cannot even be copied is rasterized.
+Whatever path was taken is reported, and the self-check runs on the result either way.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pymupdf
+
+from dossier.redact.apply import strip_annotations
+
+log = logging.getLogger(__name__)
+
+_pdf: Any = pymupdf
+
+_CATALOG_KEYS = (
+    "AcroForm",
+    "Names",
+    "Dests",
+    "OpenAction",
+    "AA",
+    "Outlines",
+    "StructTreeRoot",
+    "MarkInfo",
+    "Metadata",
+    "PieceInfo",
+    "Perms",
+    "Threads",
+    "SpiderInfo",
+    "URI",
+    "Collection",
+    "OCProperties",
+    "PageLabels",
+    "Legal",
+    "Requirements",
+    "AF",
+    "Info",
+)
+"""`Info` in the catalog: a fresh MuPDF document carries `/Info<</Producer(MuPDF x.y)>>` there.
+OCProperties goes too: with it gone every optional-content layer is shown and extracted,
+so text hidden in an "off" layer is seen by the self-check instead of shipped unseen."""
+
+_PAGE_KEYS = ("AA", "Thumb", "PieceInfo", "Metadata", "B", "AF", "Annots")
+
+
+class ScrubFailed(Exception):
+    """MuPDF could not scrub this document in place (caller falls back to a rebuild)."""
+
+
+def _null_keys(doc: Any, xref: int, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if doc.xref_get_key(xref, key)[0] != "null":
+            doc.xref_set_key(xref, key, "null")
+
+
+def neutralize(doc: Any) -> None:
+    """Remove the catalog, page and trailer entries `Document.scrub()` leaves in place."""
+    doc.set_metadata({})
+    doc.del_xml_metadata()
+    catalog = doc.pdf_catalog()
+    _null_keys(doc, catalog, _CATALOG_KEYS)
+    for page in doc:
+        strip_annotations(page)
+        _null_keys(doc, page.xref, _PAGE_KEYS)
+    if doc.xref_get_key(-1, "Info")[0] != "null":
+        doc.xref_set_key(-1, "Info", "null")
+
+
+_EVERYWHERE = (-30000.0, -30000.0, 30000.0, 30000.0)
+"""Larger than any page (PDF user space is bounded by +-14400 units): text placed off the
+visible page is removed too."""
+
+
+def remove_hidden_text(page: Any) -> int:
+    """Delete the text of the page a reader does not see; return how many words went.
+
+    Invisible text (render mode 3: OCR layers, hidden words) goes in one page-wide pass:
+    `Document.scrub(hidden_text=True)` adds one redaction per hidden span and took 35 s on the
+    corpus' one-page OCR scan, this takes milliseconds and leaves images and drawings alone.
+    Text outside the visible page (the crop box; Free Culture keeps line numbers there) goes
+    with four redactions around it, and text cut away by a clipping path with one redaction
+    per line of such words. Only text is removed by these, never images or drawings.
+    """
+    _apply_text_only(page, [_EVERYWHERE], _pdf.PDF_REDACT_TEXT_REMOVE_INVISIBLE)
+    everywhere = _pdf.INFINITE_RECT()
+    width, height = page.cropbox.width, page.cropbox.height
+    outside = [
+        w for w in page.get_text("words", flags=0, clip=everywhere) if not _inside(w, width, height)
+    ]
+    if outside:
+        big = _EVERYWHERE[2]
+        around = [
+            (-big, -big, 0.0, big),
+            (width, -big, big, big),
+            (0.0, -big, width, 0.0),
+            (0.0, height, width, big),
+        ]
+        _apply_text_only(page, around, _pdf.PDF_REDACT_TEXT_REMOVE)
+    shown = {_word_key(w) for w in page.get_text("words", flags=_pdf.TEXT_CLIP)}
+    lines: dict[tuple[int, int], list[float]] = {}
+    for word in page.get_text("words", flags=0, clip=everywhere):
+        if _word_key(word) in shown:
+            continue
+        box = lines.setdefault((word[5], word[6]), [word[0], word[1], word[2], word[3]])
+        box[:] = [
+            min(box[0], word[0]),
+            min(box[1], word[1]),
+            max(box[2], word[2]),
+            max(box[3], word[3]),
+        ]
+    if lines:
+        _apply_text_only(page, [tuple(b) for b in lines.values()], _pdf.PDF_REDACT_TEXT_REMOVE)
+    return len(outside) + len(lines)
+
+
+def _inside(word: Any, width: float, height: float) -> bool:
+    x0, y0, x1, y1 = (float(v) for v in word[:4])
+    return x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height
+
+
+def _apply_text_only(page: Any, rects: list[Any], text_mode: int) -> None:
+    for rect in rects:
+        page.add_redact_annot(_pdf.Rect(rect), fill=None, cross_out=False)
+    page.apply_redactions(
+        images=_pdf.PDF_REDACT_IMAGE_NONE,
+        graphics=_pdf.PDF_REDACT_LINE_ART_NONE,
+        text=text_mode,
+    )
+
+
+def _word_key(word: Any) -> tuple[int, int, int, int, str]:
+    return (round(word[0]), round(word[1]), round(word[2]), round(word[3]), word[4])
+
+
+def scrub_in_place(doc: Any) -> None:
+    """`Document.scrub()` plus `neutralize`; raises ScrubFailed when MuPDF gives up."""
+    try:
+        for page in doc:
+            remove_hidden_text(page)
+        doc.scrub(
+            attached_files=True,
+            clean_pages=True,
+            embedded_files=True,
+            hidden_text=False,
+            javascript=True,
+            metadata=True,
+            redactions=True,
+            redact_images=_pdf.PDF_REDACT_IMAGE_NONE,
+            remove_links=True,
+            reset_fields=True,
+            reset_responses=True,
+            thumbnails=True,
+            xml_metadata=True,
+        )
+        neutralize(doc)
+    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase) as exc:
+        raise ScrubFailed(str(exc)) from exc
+
+
+def rebuild(doc: Any) -> tuple[Any, list[int]]:
+    """A new PDF holding only the pages of `doc` (no annotations, links or widgets).
+
+    Returns the new document and the indexes of pages that could not be copied and were
+    rasterized instead (their pixels are what the original page shows).
+    """
+    fresh = _pdf.open()
+    rasterized: list[int] = []
+    for index in range(doc.page_count):
+        try:
+            fresh.insert_pdf(
+                doc, from_page=index, to_page=index, links=False, annots=False, widgets=False
+            )
+        except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase) as exc:
+            log.debug("page %d could not be copied (%s): rasterized", index + 1, exc)
+            _copy_as_picture(doc, index, fresh)
+            rasterized.append(index)
+    return fresh, rasterized
+
+
+def _copy_as_picture(doc: Any, index: int, fresh: Any) -> None:
+    page = doc[index]
+    rotation = page.rotation
+    page.set_rotation(0)
+    pixmap = page.get_pixmap(dpi=150, alpha=False, annots=False)
+    new = fresh.new_page(width=page.rect.width, height=page.rect.height)
+    new.insert_image(new.rect, pixmap=pixmap)
+    if rotation:
+        new.set_rotation(rotation)
+
+
+def save_clean(doc: Any) -> bytes:
+    """A complete rewrite: unused objects dropped, duplicates merged, streams compressed,
+    no encryption, no incremental section (earlier revisions would otherwise survive)."""
+    data: bytes = doc.tobytes(
+        garbage=4,
+        deflate=True,
+        deflate_images=True,
+        deflate_fonts=True,
+        clean=False,
+        incremental=False,
+        encryption=_pdf.PDF_ENCRYPT_NONE,
+        preserve_metadata=False,
+    )
+    return _without_writer_comment(data)
+
+
+_WRITER_COMMENT = b"% Written by "
+
+
+def _without_writer_comment(data: bytes) -> bytes:
+    """Blank MuPDF's "% Written by MuPDF x.y.z" header comment, keeping every byte offset."""
+    start = data.find(_WRITER_COMMENT, 0, 64)
+    if start < 0:
+        return data
+    end = data.index(b"\n", start)
+    return data[:start] + b"%" + b" " * (end - start - 1) + data[end:]

@@ -1,0 +1,269 @@
+"""Prove a redacted export before it is finalized: re-read everything, find nothing.
+
+Every exported PDF is re-opened from its bytes and read the way a recipient could read it:
+the text of every page (MuPDF's own order and Dossier's reading order, without clipping to the
+page, so text pushed off the page is read too), the document info and XMP metadata, annotation
+contents, form field names and values, embedded file names, outline titles, and every string
+held in any PDF object (alternate texts, actions, leftover dictionaries). Each is searched, with
+the same folding as the marks, for every redacted term, every protected name and alias, and
+every pattern that was redacted. The characters of each page are also tested against its
+boxes: a character whose centre lies under a box means the box covers text instead of having
+removed it. Finally the structure is checked: no annotation, widget, form, attachment,
+JavaScript or XMP may be left.
+
+A finding names the file, the place and the kind of mark, never the hidden term itself (the
+message may reach a log or a screen shared with others).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pymupdf
+
+from dossier.pdf.canonical import build_canonical
+from dossier.pdf.layout import reading_order
+from dossier.redact.fold import fold, fold_key
+from dossier.redact.marks import Rect
+from dossier.redact.patterns import find_pattern
+
+_pdf: Any = pymupdf
+
+_UNDER_BOX_MARGIN = 0.5
+"""Points a box is eroded by before testing character centres (rounding of stored boxes)."""
+
+
+@dataclass(frozen=True)
+class Needle:
+    """Something that must not be found: a term or name (by its folded key) or a pattern."""
+
+    label: str
+    """What to say when found ("redacted term 3f2a91", "protected person 8c01d2", "e-mail")."""
+    key: str = ""
+    pattern: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what} found in {self.where}"
+
+
+@dataclass
+class SelfCheckReport:
+    files: int = 0
+    pages: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def summary(self, limit: int = 5) -> str:
+        shown = "; ".join(str(f) for f in self.findings[:limit])
+        more = len(self.findings) - limit
+        return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def needles_for(
+    terms: Iterable[tuple[str, str]], patterns: Iterable[tuple[str, str]]
+) -> list[Needle]:
+    """Needles from (label, term) and (label, pattern kind) pairs; blank terms are skipped."""
+    found: dict[tuple[str, str], Needle] = {}
+    for label, term in terms:
+        key = fold_key(term)
+        if key:
+            found.setdefault(("k", key), Needle(label=label, key=key))
+    for label, kind in patterns:
+        found.setdefault(("p", kind), Needle(label=label, pattern=kind))
+    return list(found.values())
+
+
+def search_text(text: str, needles: Sequence[Needle]) -> list[str]:
+    """Labels of the needles found in `text`."""
+    if not text or not needles:
+        return []
+    labels: list[str] = []
+    folded = None
+    for needle in needles:
+        if needle.key:
+            folded = folded or fold(text)
+            if folded.find_all(needle.key):
+                labels.append(needle.label)
+        elif needle.pattern and find_pattern(needle.pattern, text):
+            labels.append(needle.label)
+    return labels
+
+
+def check_text_file(name: str, text: str, needles: Sequence[Needle]) -> list[Finding]:
+    return [Finding(name, "the file's text", label) for label in search_text(text, needles)]
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+def check_pdf(
+    name: str,
+    data: bytes,
+    needles: Sequence[Needle],
+    boxes: dict[int, list[Rect]],
+    report: SelfCheckReport,
+) -> None:
+    """Append to `report` everything in the PDF `data` that should not be there."""
+    report.files += 1
+    findings = report.findings
+    try:
+        doc = _pdf.open(stream=data, filetype="pdf")
+    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+        findings.append(Finding(name, "the file", "a PDF that cannot be re-opened"))
+        return
+    try:
+        if doc.needs_pass or doc.is_encrypted:
+            findings.append(Finding(name, "the file", "encryption"))
+            return
+        for page in doc:
+            report.pages += 1
+            _check_page(name, page, needles, boxes.get(page.number, []), findings)
+        _check_document(name, doc, needles, findings)
+    finally:
+        doc.close()
+
+
+def _check_page(
+    name: str, page: Any, needles: Sequence[Needle], boxes: Sequence[Rect], out: list[Finding]
+) -> None:
+    where = f"page {page.number + 1}"
+    # No clipping of any kind: text off the page or cut away by a clipping path counts too.
+    textpage = page.get_textpage(flags=0, clip=_pdf.INFINITE_RECT())
+    words = page.get_text("words", textpage=textpage)
+    raw = page.get_text("text", textpage=textpage)
+    ordered, _ = build_canonical(reading_order(words, tuple(page.rotation_matrix)))
+    for label in sorted(set(search_text(raw, needles)) | set(search_text(ordered, needles))):
+        out.append(Finding(name, f"the text of {where}", label))
+    if boxes:
+        under = _chars_under(page, boxes, textpage)
+        if under:
+            out.append(Finding(name, where, f"text under a redaction box ({under} characters)"))
+    if list(page.annots() or []) or list(page.widgets() or []):
+        out.append(Finding(name, where, "an annotation or form field"))
+    if page.get_links():
+        out.append(Finding(name, where, "a link"))
+
+
+def _chars_under(page: Any, boxes: Sequence[Rect], textpage: Any) -> int:
+    eroded = [
+        (
+            x0 + _UNDER_BOX_MARGIN,
+            y0 + _UNDER_BOX_MARGIN,
+            x1 - _UNDER_BOX_MARGIN,
+            y1 - _UNDER_BOX_MARGIN,
+        )
+        for x0, y0, x1, y1 in boxes
+    ]
+    count = 0
+    content = page.get_text("rawdict", textpage=textpage)
+    for block in content.get("blocks", []):
+        for line in block.get("lines", []):
+            for span in line.get("spans", []):
+                for char in span.get("chars", []):
+                    if char.get("c", " ").isspace():
+                        continue
+                    x0, y0, x1, y1 = char["bbox"]
+                    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+                    if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in eroded):
+                        count += 1
+    return count
+
+
+def _check_document(name: str, doc: Any, needles: Sequence[Needle], out: list[Finding]) -> None:
+    for key, value in (doc.metadata or {}).items():
+        if key in ("format", "encryption") or not value:
+            continue
+        out.append(Finding(name, f"the document info ({key})", "metadata"))
+    if doc.get_xml_metadata():
+        out.append(Finding(name, "the XMP metadata", "metadata"))
+    if doc.embfile_count():
+        out.append(Finding(name, "the attachments", "an embedded file"))
+        for label in search_text(" ".join(doc.embfile_names()), needles):
+            out.append(Finding(name, "an embedded file name", label))
+    toc = doc.get_toc(simple=True)
+    if toc:
+        for label in search_text("\n".join(str(entry[1]) for entry in toc), needles):
+            out.append(Finding(name, "the outline", label))
+    catalog = doc.pdf_catalog()
+    for key in ("AcroForm", "OpenAction", "Names"):
+        if doc.xref_get_key(catalog, key)[0] != "null":
+            out.append(Finding(name, "the document catalog", f"a leftover /{key}"))
+    for xref in range(1, doc.xref_length()):
+        try:
+            source = doc.xref_object(xref, compressed=False)
+        except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+            continue  # a free or broken slot: nothing a reader could get from it either
+        if "/JavaScript" in source or "/JS " in source or "/JS(" in source or "/JS<" in source:
+            out.append(Finding(name, f"object {xref}", "JavaScript"))
+        if "/EmbeddedFile" in source:
+            out.append(Finding(name, f"object {xref}", "an embedded file"))
+        strings = pdf_strings(_CHARSET.sub("", source))
+        if strings:
+            for label in search_text("\n".join(strings), needles):
+                out.append(Finding(name, f"a string of object {xref}", label))
+
+
+_LITERAL = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)", re.S)
+_HEX = re.compile(r"<([0-9A-Fa-f\s]{4,})>")
+_CHARSET = re.compile(r"/CharSet\s*\((?:\\.|[^\\)])*\)")
+"""A font's list of glyph names ("/copyright/fi/..."): names, not text anyone wrote."""
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "(": "(", ")": ")", "\\": "\\"}
+
+
+def _unescape(body: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt in _ESCAPES:
+                out.append(_ESCAPES[nxt])
+                i += 2
+                continue
+            octal = re.match(r"[0-7]{1,3}", body[i + 1 : i + 4])
+            if octal:
+                out.append(chr(int(octal.group(), 8) & 0xFF))
+                i += 1 + len(octal.group())
+                continue
+            i += 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _decode(raw: bytes) -> str:
+    if raw[:2] == b"\xfe\xff":
+        return raw[2:].decode("utf-16-be", "replace")
+    if raw[:3] == b"\xef\xbb\xbf":
+        return raw[3:].decode("utf-8", "replace")
+    return raw.decode("latin-1")
+
+
+def pdf_strings(source: str) -> list[str]:
+    """The text of every literal and hex string in one object's source."""
+    strings: list[str] = []
+    encoded = source.encode("latin-1", "replace")
+    for match in _LITERAL.finditer(encoded):
+        body = _unescape(match.group()[1:-1].decode("latin-1"))
+        strings.append(_decode(body.encode("latin-1", "replace")))
+    for hex_match in _HEX.finditer(source):
+        digits = "".join(hex_match.group(1).split())
+        if len(digits) % 2:
+            digits += "0"
+        strings.append(_decode(bytes.fromhex(digits)))
+    return [s for s in strings if s.strip()]

@@ -1,0 +1,1 @@
+"""The bundled sample case, built from `resources/sample/` into a fresh vault."""

@@ -1,0 +1,190 @@
+"""How text becomes index terms, the same way at index time and at query time.
+
+Words are cut from the original text (so offsets point into it), then each word is folded:
+NFKC (ligatures: "ﬁ" -> "fi"), case folding, accents removed ("é" -> "e", "œ" -> "oe"),
+soft hyphens dropped. Apostrophes, straight or curly, separate words: "l'utilisation" gives
+"l" and "utilisation" (one-letter words are kept, so a quoted "l'utilisation" still matches as
+a phrase). Folding comes before stemming (stemming first gave another term for 11% of accented
+words typed without their accents), and the stemmers are Snowball's French and English
+(PyStemmer): Whoosh's Porter stemmer misses "investigate" vs "investigating".
+
+Two index fields come out of this:
+- `exact`: folded words with positions, for phrases, prefixes, wildcards and fuzzy terms;
+- `content`: stems of the folded words, by the document's language (both languages when it is
+  unknown). It is computed here and handed to Whoosh as space-separated terms because a Whoosh
+  analyzer cannot see which document, hence which language, it is analysing. A query word is
+  looked up under both its French and its English stem.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import Stemmer
+from whoosh.analysis import Analyzer, Token
+
+_WORD = re.compile(r"(?:[^\W_\u02bc]|[\u0300-\u036f\u00ad])+")
+"""A word: letters and digits (not "_", not the modifier-letter apostrophe), with any combining
+accents and soft hyphens inside it."""
+
+APOSTROPHES = "'’‘ʼ′`´"
+_SPECIAL = str.maketrans(
+    {
+        "œ": "oe",
+        "æ": "ae",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "\u00ad": "",
+    }
+)
+_FOLD_CACHE: dict[str, str] = {}
+_FOLD_CACHE_MAX = 200_000
+LANGUAGES = ("fr", "en")
+_STEMMER_NAMES = {"fr": "french", "en": "english"}
+
+
+def _fold_uncached(word: str) -> str:
+    if word.isascii():
+        return word.lower() if word.isalnum() else "".join(c for c in word if c.isalnum()).lower()
+    text = unicodedata.normalize("NFKC", word).casefold().translate(_SPECIAL)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    if not text.isalnum():
+        # NFKC can bring in punctuation ("½" -> "1⁄2"): a term holds letters and digits only.
+        text = "".join(c for c in text if c.isalnum())
+    return text
+
+
+def fold(word: str) -> str:
+    """The folded form of one word as the tokenizer cut it ("" if nothing is left)."""
+    folded = _FOLD_CACHE.get(word)
+    if folded is None:
+        folded = _fold_uncached(word)
+        if len(_FOLD_CACHE) >= _FOLD_CACHE_MAX:
+            # A vocabulary this large is rare; starting over is cheaper than an LRU.
+            _FOLD_CACHE.clear()
+        _FOLD_CACHE[word] = folded
+    return folded
+
+
+def fold_pattern(text: str) -> str:
+    """Fold a wildcard or fuzzy term typed by the user, keeping `*` and `?`.
+
+    An elided article in front ("l'utilis*") is dropped: index terms never hold an apostrophe.
+    """
+    for mark in APOSTROPHES:
+        text = text.replace(mark, "'")
+    text = text.rsplit("'", 1)[-1]
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_SPECIAL)
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
+    """(folded word, start, end) for every word of `text`; offsets index the original text."""
+    for match in _WORD.finditer(text):
+        folded = fold(match.group())
+        if folded:
+            yield folded, match.start(), match.end()
+
+
+def folded_words(text: str) -> list[str]:
+    return [w for w in (fold(m.group()) for m in _WORD.finditer(text)) if w]
+
+
+_local = threading.local()
+
+
+def _stemmer(language: str) -> Any:
+    # PyStemmer objects are not thread-safe: one per thread and language.
+    stemmers: dict[str, Any] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    stemmer = stemmers.get(language)
+    if stemmer is None:
+        stemmer = stemmers[language] = Stemmer.Stemmer(_STEMMER_NAMES[language])
+    return stemmer
+
+
+def language_code(language: str | None) -> str | None:
+    """ "fr", "en" or None (unknown or another language: both stemmers are used)."""
+    if not language:
+        return None
+    code = language.strip().lower()[:2]
+    return code if code in LANGUAGES else None
+
+
+def stem_words(words: list[str], language: str) -> list[str]:
+    result: list[str] = _stemmer(language).stemWords(words)
+    return result
+
+
+def index_stems(words: list[str], language: str | None) -> str:
+    """The `content` field of a text: its stems, space-separated, in the text's language."""
+    code = language_code(language)
+    if code is not None:
+        return " ".join(stem_words(words, code))
+    french, english = stem_words(words, "fr"), stem_words(words, "en")
+    return " ".join(f if f == e else f"{f} {e}" for f, e in zip(french, english, strict=True))
+
+
+def query_stems(word: str) -> list[str]:
+    """Stems to look a folded query word up under, French first, without duplicates."""
+    stems: list[str] = []
+    for code in LANGUAGES:
+        stem = stem_words([word], code)[0]
+        if stem not in stems:
+            stems.append(stem)
+    return stems
+
+
+class FoldingAnalyzer(Analyzer):  # type: ignore[misc]  # whoosh is untyped
+    """Whoosh analyzer of the `exact` field: words folded, not stemmed, positions kept."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        # One Token object reused for every word, as Whoosh's own tokenizers do.
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost = 1.0
+        token.stopped = False
+        if not tokenize:
+            # Wildcard and fuzzy terms arrive whole, with their `*` and `?`.
+            token.text = fold_pattern(value)
+            if keeporiginal:
+                token.original = value
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for folded, start, end in iter_words(value):
+            token.text = folded
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            pos += 1
+            yield token

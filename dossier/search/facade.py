@@ -1,0 +1,395 @@
+"""The search facade: one sealed Whoosh index per case; nothing else in Dossier imports Whoosh.
+
+The index is derived data. `SearchIndex.open` never fails on a missing, damaged or outdated
+index: it starts an empty one and sets `needs_rebuild` (with `rebuild_reason`) so the caller
+feeds `rebuild` from the catalog. Damage found later, while searching, raises `IndexDamaged`
+(a `CorruptData`) and sets the same flag.
+
+Pitfalls handled here: `searcher.refresh()` is never called (after an automatic merge it
+returned merged-away segments); a fresh searcher is opened after every write instead. The writer
+always runs in-process (`procs=1`: the multi-process writer hung when a child failed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import struct
+import threading
+from collections.abc import Callable, Iterable, Sized
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import IndexError as WhooshIndexError
+
+from dossier.errors import CorruptData, UsageError
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.search.model import Hit, IndexItem, SearchFilters
+from dossier.search.query import ParsedQuery, filter_query, parse_query
+from dossier.search.schema import SCHEMA_VERSION, build_schema, decompress_text, to_document
+from dossier.search.snippets import build_snippet
+from dossier.search.storage import EncryptedStorage
+
+INDEX_NAME = "MAIN"
+META_NAME = "dossier-index.meta"
+META_FORMAT = "dossier-search-index"
+WRITER_LIMIT_MB = 64
+"""Memory for the writer's posting pool before it spills (sealed) runs to disk."""
+_CHECK_EVERY = 25
+"""Items between two cancel checks and progress reports."""
+
+# What a damaged or foreign index can raise while being opened (its bytes are authenticated,
+# so beyond CorruptData these mean "written by another version" rather than tampering).
+_DAMAGE = (CorruptData, WhooshIndexError, pickle.UnpicklingError, EOFError, struct.error)
+
+
+class IndexDamaged(CorruptData):
+    """The index of a case cannot be read: rebuild it from the catalog."""
+
+
+def _fresh_index(storage: EncryptedStorage, case_id: str) -> Any:
+    storage.destroy()
+    storage.create()
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    meta = {"format": META_FORMAT, "schema": SCHEMA_VERSION, "case_id": case_id}
+    with storage.create_file(META_NAME) as out:
+        out.write(json.dumps(meta).encode("utf-8"))
+    return ix
+
+
+def _open_existing(storage: EncryptedStorage, case_id: str) -> Any:
+    if not storage.file_exists(META_NAME):
+        raise CorruptData("the index has no version stamp")
+    with storage.open_file(META_NAME) as meta_file:
+        try:
+            meta = json.loads(meta_file.read().decode("utf-8"))
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise CorruptData("the index version stamp is unreadable") from exc
+    if meta.get("format") != META_FORMAT or meta.get("case_id") != case_id:
+        raise CorruptData("the index belongs to something else")
+    if meta.get("schema") != SCHEMA_VERSION:
+        raise CorruptData(f"the index was made by another version ({meta.get('schema')})")
+    # Our schema, not the pickled one: a renamed class must not make an index unreadable.
+    ix = storage.open_index(INDEX_NAME, schema=build_schema())
+    with ix.searcher() as searcher:
+        # Opening a searcher opens every segment: sealed headers and last blocks are checked.
+        searcher.doc_count_all()
+    return ix
+
+
+def _remove_stale_siblings(folder: Path) -> None:
+    # A rebuild that crashed leaves `<name>.rebuild-*` or `<name>.old-*` beside the index.
+    if not folder.parent.is_dir():
+        return
+    for sibling in folder.parent.glob(f"{folder.name}.*-*"):
+        if sibling.name.startswith((f"{folder.name}.rebuild-", f"{folder.name}.old-")):
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+class SearchIndex:
+    """The full-text index of one case. Thread-safe: searches may run during a write."""
+
+    def __init__(self, folder: Path, key: bytes, case_id: str, reason: str | None) -> None:
+        self.folder = folder
+        self.case_id = case_id
+        self._key = key
+        self._schema = build_schema()
+        self._storage = EncryptedStorage(folder, key, context=case_id)
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._read_lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self.needs_rebuild = reason is not None
+        self.rebuild_reason = reason
+        self.writer_limit_mb = WRITER_LIMIT_MB
+
+    @classmethod
+    def open(cls, folder: Path, key: bytes, case_id: str) -> SearchIndex:
+        """Open the case's index, or start an empty one and flag it for a rebuild."""
+        folder = Path(folder)
+        _remove_stale_siblings(folder)
+        storage = EncryptedStorage(folder, key, context=case_id)
+        reason: str | None = None
+        ix: Any = None
+        if not storage.list():
+            reason = "the search index is missing"
+        else:
+            storage.remove_leftovers()
+            try:
+                ix = _open_existing(storage, case_id)
+            except _DAMAGE as exc:
+                reason = f"the search index is damaged ({exc})"
+        index = cls(folder, key, case_id, reason)
+        index._ix = ix if ix is not None else _fresh_index(index._storage, case_id)
+        return index
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _write(self, ix: Any, work: Callable[[Any], int]) -> int:
+        writer = ix.writer(limitmb=self.writer_limit_mb, procs=1)
+        try:
+            count = work(writer)
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return count
+
+    def _feed(
+        self,
+        writer: Any,
+        items: Iterable[IndexItem],
+        progress: Progress | None,
+        cancel: CancelToken | None,
+        total: int | None,
+        *,
+        replace: bool,
+    ) -> int:
+        if total is None and isinstance(items, Sized):
+            total = len(items)
+        put = writer.update_document if replace else writer.add_document
+        count = 0
+        for item in items:
+            if count % _CHECK_EVERY == 0:
+                check(cancel)
+                fraction = 0.9 * count / total if total else 0.0
+                report(progress, fraction, f"indexing: {count} items")
+            if item.case_id != self.case_id:
+                raise UsageError(f"item {item.item_id} belongs to another case")
+            put(**to_document(item))
+            count += 1
+        check(cancel)
+        report(progress, 0.9, f"saving the index ({count} items)")
+        return count
+
+    def _after_write(self, progress: Progress | None, count: int) -> None:
+        self._drop_searcher()
+        report(progress, 1.0, f"index up to date ({count} items)")
+
+    def add(
+        self,
+        items: Iterable[IndexItem],
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        total: int | None = None,
+    ) -> int:
+        """Index new items in one commit; on cancel nothing is kept. Returns the count."""
+        return self.replace_documents((), items, progress, cancel, total, replace=False)
+
+    def update(
+        self,
+        items: Iterable[IndexItem],
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        total: int | None = None,
+    ) -> int:
+        """Index items, replacing any indexed item with the same `item_id`."""
+        return self.replace_documents((), items, progress, cancel, total, replace=True)
+
+    def replace_documents(
+        self,
+        doc_ids: Iterable[str],
+        items: Iterable[IndexItem],
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        total: int | None = None,
+        *,
+        replace: bool = True,
+    ) -> int:
+        """Remove every item of `doc_ids`, then index `items`, in one commit."""
+        doomed = list(doc_ids)
+
+        def work(writer: Any) -> int:
+            for doc_id in doomed:
+                writer.delete_by_term("doc_id", doc_id)
+            return self._feed(writer, items, progress, cancel, total, replace=replace)
+
+        with self._write_lock:
+            count = self._write(self._ix, work)
+            self._after_write(progress, count)
+        return count
+
+    def remove(self, doc_ids: Iterable[str]) -> None:
+        """Remove every item of these documents."""
+        self._delete("doc_id", doc_ids)
+
+    def remove_items(self, item_ids: Iterable[str]) -> None:
+        self._delete("item_id", item_ids)
+
+    def _delete(self, fieldname: str, values: Iterable[str]) -> None:
+        doomed = list(values)
+        if not doomed:
+            return
+
+        def work(writer: Any) -> int:
+            for value in doomed:
+                writer.delete_by_term(fieldname, value)
+            return len(doomed)
+
+        with self._write_lock:
+            self._write(self._ix, work)
+            self._drop_searcher()
+
+    def rebuild(
+        self,
+        items: Iterable[IndexItem],
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        total: int | None = None,
+    ) -> int:
+        """Build a new index beside the old one and swap them; on cancel the old one stays."""
+        token = os.urandom(6).hex()
+        fresh_folder = self.folder.parent / f"{self.folder.name}.rebuild-{token}"
+        fresh = EncryptedStorage(fresh_folder, self._key, context=self.case_id)
+        with self._write_lock:
+            try:
+                ix = _fresh_index(fresh, self.case_id)
+                count = self._write(
+                    ix, lambda w: self._feed(w, items, progress, cancel, total, replace=False)
+                )
+            except BaseException:
+                fresh.destroy()
+                raise
+            with self._read_lock:
+                self._drop_searcher()
+                old_folder = self.folder.parent / f"{self.folder.name}.old-{token}"
+                if self.folder.exists():
+                    os.replace(self.folder, old_folder)
+                os.replace(fresh_folder, self.folder)
+                shutil.rmtree(old_folder, ignore_errors=True)
+                self._ix = self._storage.open_index(INDEX_NAME, schema=self._schema)
+                self.needs_rebuild = False
+                self.rebuild_reason = None
+            report(progress, 1.0, f"index rebuilt ({count} items)")
+        return count
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _drop_searcher(self) -> None:
+        with self._read_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def _current_searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def count(self) -> int:
+        """Items in the index (deleted ones excluded)."""
+        with self._read_lock:
+            return int(self._current_searcher().doc_count())
+
+    def doc_ids(self) -> set[str]:
+        """Document ids with at least one live item (used to reconcile with the catalog)."""
+        with self._read_lock:
+            searcher = self._current_searcher()
+            found: set[str] = set()
+            for term in searcher.reader().field_terms("doc_id"):
+                doc_id = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                if searcher.document_number(doc_id=doc_id) is not None:
+                    found.add(doc_id)
+            return found
+
+    def parse(self, text: str) -> ParsedQuery:
+        return parse_query(text, self._schema)
+
+    def search(self, text: str, filters: SearchFilters | None = None, limit: int = 20) -> list[Hit]:
+        """Best hits first; a malformed query raises UsageError with one clear sentence."""
+        return self.search_parsed(self.parse(text), filters, limit)
+
+    def search_parsed(
+        self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int
+    ) -> list[Hit]:
+        if limit < 1:
+            raise UsageError("ask for at least one search result")
+        if filters is not None and filters.cases and self.case_id not in filters.cases:
+            return []
+        restrict = filter_query(filters)
+        with self._read_lock:
+            try:
+                found = self._run(parsed, restrict, limit)
+            except CorruptData:
+                # A searcher opened before a commit may miss files that commit deleted: retry
+                # once with a fresh one before calling the index damaged.
+                self._drop_searcher()
+                try:
+                    found = self._run(parsed, restrict, limit)
+                except CorruptData as exc:
+                    self._drop_searcher()
+                    self.needs_rebuild = True
+                    self.rebuild_reason = f"the search index is damaged ({exc})"
+                    raise IndexDamaged(
+                        f"The search index of this case is damaged and must be rebuilt ({exc})."
+                    ) from exc
+        return [self._hit(score, fields, parsed) for score, fields in found]
+
+    def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
+        results = self._current_searcher().search(parsed.query, limit=limit, filter=restrict)
+        return [(float(hit.score), hit.fields()) for hit in results]
+
+    def _hit(self, score: float, fields: dict[str, Any], parsed: ParsedQuery) -> Hit:
+        snippet = build_snippet(decompress_text(fields.get("text")), parsed.highlight)
+        return Hit(
+            item_id=fields["item_id"],
+            doc_id=fields["doc_id"],
+            case_id=fields.get("case_id") or self.case_id,
+            item_type=fields["item_type"],
+            kind=fields.get("kind", ""),
+            title=fields.get("title") or "",
+            page_index=fields.get("page_index"),
+            page_label=fields.get("page_label") or "",
+            date=fields.get("date"),
+            score=score,
+            snippet=snippet.text,
+            highlights=snippet.highlights,
+            terms=snippet.terms,
+        )
+
+    # -- upkeep --------------------------------------------------------------------------
+
+    def verify(self) -> None:
+        """Decrypt every block of every index file; raise IndexDamaged if one fails."""
+        with self._write_lock, self._read_lock:
+            try:
+                self._storage.verify()
+            except CorruptData as exc:
+                self.needs_rebuild = True
+                self.rebuild_reason = f"the search index is damaged ({exc})"
+                raise IndexDamaged(f"The search index of this case is damaged ({exc}).") from exc
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._drop_searcher()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def search_many(
+    indexes: Iterable[SearchIndex],
+    text: str,
+    filters: SearchFilters | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Search several cases and merge their hits by score (best first).
+
+    Scores come from each case's own statistics: close enough to interleave results, not a
+    strict ranking across cases.
+    """
+    chosen = list(indexes)
+    if not chosen:
+        return []
+    parsed = chosen[0].parse(text)
+    hits: list[Hit] = []
+    for index in chosen:
+        hits.extend(index.search_parsed(parsed, filters, limit))
+    hits.sort(key=lambda h: (-h.score, h.case_id, h.item_id))
+    return hits[:limit]

@@ -1,0 +1,83 @@
+"""What goes into the search index and what comes out of it: plain dataclasses, no Whoosh."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dossier.errors import UsageError
+
+ITEM_TYPES = ("page", "quote", "letter", "question", "reply", "note", "person")
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    """One searchable unit: a page of a document, a quote, a letter, a note, a person...
+
+    `item_id` is unique within the case (e.g. f"{doc_id}:{page_index}", "quote:<id>");
+    `doc_id` groups the items removed together when a document is deleted or re-extracted.
+    """
+
+    item_id: str
+    doc_id: str
+    case_id: str
+    item_type: str
+    kind: str
+    title: str
+    text: str
+    page_index: int | None = None
+    page_label: str = ""
+    language: str | None = None
+    date: str | None = None
+    """ISO date: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a time part is ignored)."""
+    people: Sequence[str] = ()
+    """Ids of the people the item concerns (speaker, sender, person named)."""
+    tags: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if not self.item_id or not self.doc_id:
+            raise UsageError("a search item needs an item id and a document id")
+        if self.item_type not in ITEM_TYPES:
+            raise UsageError(
+                f"unknown search item type {self.item_type!r} (one of {', '.join(ITEM_TYPES)})"
+            )
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions on a search: any of the values within a filter, every filter given.
+
+    An empty filter does not restrict. With a date range, undated items are left out.
+    """
+
+    kinds: Sequence[str] = ()
+    people: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    item_types: Sequence[str] = ()
+    cases: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result: where it lands (a page, a quote...) and why it matched.
+
+    `snippet` is plain text cut from the item's text; `highlights` are (start, end) ranges of
+    matched words inside `snippet`; `terms` are the matched words as written anywhere in the
+    item's text, for the viewer to mark on the page.
+    """
+
+    item_id: str
+    doc_id: str
+    case_id: str
+    item_type: str
+    kind: str
+    title: str
+    page_index: int | None
+    page_label: str
+    date: str | None
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...] = ()
+    terms: tuple[str, ...] = field(default=())

@@ -1,0 +1,114 @@
+"""The Whoosh schema of a case index, and how an `IndexItem` becomes a Whoosh document.
+
+Stored fields hold what a hit shows (title, kind, page label, date) and the item's text,
+zlib-compressed, for snippets: the index is sealed, so this is no more exposed than the blobs.
+People and tags are indexed as (unkeyed) digests of their folded value, so any value (spaces,
+commas, accents) makes exactly one term.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import SpaceSeparatedTokenizer
+
+from dossier.errors import UsageError
+from dossier.search.analysis import FoldingAnalyzer, fold_pattern, folded_words, index_stems
+from dossier.search.model import IndexItem
+
+SCHEMA_VERSION = 1
+"""Bump when fields or analysis change: an index of another version is rebuilt on open."""
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def build_schema() -> Any:
+    return fields.Schema(
+        item_id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        item_type=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        people=fields.KEYWORD(scorable=False),
+        tags=fields.KEYWORD(scorable=False),
+        # Signed on purpose: with signed=False, Whoosh 2.7.5's range [0 TO x] matched every
+        # document (its tiered range terms cover everything).
+        day=fields.NUMERIC(numtype=int, bits=32, signed=True),
+        # Folded words with positions: phrases, prefixes, wildcards, fuzzy terms.
+        exact=fields.TEXT(analyzer=FoldingAnalyzer(), phrase=True, multitoken_query="phrase"),
+        # Stems computed by `index_stems` (by document language), one term per space.
+        content=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
+        case_id=fields.STORED(),
+        title=fields.STORED(),
+        page_index=fields.STORED(),
+        page_label=fields.STORED(),
+        date=fields.STORED(),
+        text=fields.STORED(),
+    )
+
+
+def value_token(value: str) -> str:
+    """The term standing for a person id or a tag (case- and accent-insensitive)."""
+    return hashlib.blake2b(fold_pattern(value.strip()).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def day_number(date: str | None, *, end: bool = False) -> int | None:
+    """YYYYMMDD as an int; a missing month or day counts as 00 (or 99 for the end of a range)."""
+    if not date:
+        return None
+    match = _DATE.match(date.strip())
+    if match is None:
+        raise UsageError(f"{date!r} is not a date (expected YYYY-MM-DD)")
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    filler = "99" if end else "00"
+    return int(year + (month or filler) + (day or filler))
+
+
+def compress_text(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def decompress_text(blob: bytes | str | None) -> str:
+    if blob is None:
+        return ""
+    if isinstance(blob, str):
+        return blob
+    return zlib.decompress(blob).decode("utf-8")
+
+
+def to_document(item: IndexItem) -> dict[str, Any]:
+    """Fields of the Whoosh document for `item`.
+
+    The title is searchable on the item that introduces a document (its first page, or the
+    item itself when it is not a page), not on every page: otherwise a word of a 300-page
+    report's title would make all 300 pages hits.
+    """
+    searchable = item.text
+    if item.title and (item.page_index is None or item.page_index == 0):
+        searchable = f"{item.title}\n\n{item.text}"
+    words = folded_words(searchable)
+    doc: dict[str, Any] = {
+        "item_id": item.item_id,
+        "doc_id": item.doc_id,
+        "item_type": item.item_type,
+        "kind": item.kind,
+        "exact": " ".join(words),
+        "content": index_stems(words, item.language),
+        "case_id": item.case_id,
+        "title": item.title,
+        "page_index": item.page_index,
+        "page_label": item.page_label,
+        "date": item.date,
+        "text": compress_text(item.text),
+    }
+    if item.people:
+        doc["people"] = " ".join(value_token(p) for p in item.people)
+    if item.tags:
+        doc["tags"] = " ".join(value_token(t) for t in item.tags)
+    day = day_number(item.date)
+    if day is not None:
+        doc["day"] = day
+    return doc

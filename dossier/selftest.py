@@ -1,0 +1,412 @@
+"""`python -m dossier.selftest`: prove the real stack works on this machine, or in this build.
+
+The packaged app runs it (`Dossier --selftest`, after its Qt checks) and so does `make package`:
+a frozen build that lost a module, a data file or a native library fails here, not in a
+journalist's hands. Each step prints one line, PASS, FAIL or SKIP, then a summary; the exit
+code is 0 only if no step failed. SKIP is for a service the workspace does not have yet (it
+says which); a step whose prerequisite failed is reported as not run, and the run still fails.
+
+Everything happens in a temporary folder removed at the end: a vault created with the default
+(production) key-derivation parameters, a PDF generated here with a text page and an image-only
+page (read by OCR), search, two quotes anchored in the source, a signed export bundle verified,
+then tampered with and refused. Nothing but that synthetic content ever exists in clear.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated; the test PDF is drawn with it.)
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import string
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+
+from dossier import __version__
+from dossier.errors import DossierError
+
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
+
+TEXT_SENTENCE = (
+    "Selon la note, l’assemblée a voté une subvention exceptionnelle de 1 200 000 euros."
+)
+QUOTE_EXACT = "l’assemblée a voté une subvention exceptionnelle"
+QUOTE_RETYPED = "l'assemblée a voté une subvention exceptionnelle"
+"""The same words typed with a straight apostrophe: anchored, judged `normalized`."""
+SCAN_SENTENCE = "Rapport confidentiel sur le chantier du collège"
+OCR_WORD = "confidentiel"
+SEARCH_WORD = "subvention"
+
+
+class StepSkipped(Exception):
+    """Raised by a step whose service the workspace does not have (the reason is printed)."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    status: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.status}  {self.name}: {self.detail}"
+
+
+@dataclass
+class Runner:
+    """Runs named steps, prints one line each as it ends, and keeps the outcome."""
+
+    emit: Callable[[str], None] = print
+    results: list[StepResult] = field(default_factory=list)
+
+    def status(self, name: str) -> str | None:
+        return next((r.status for r in self.results if r.name == name), None)
+
+    def run(self, name: str, action: Callable[[], str], needs: Sequence[str] = ()) -> bool:
+        """Run `action` (it returns a short detail, raises StepSkipped or fails); True if PASS."""
+        blocked = [n for n in needs if self.status(n) != PASS]
+        if blocked:
+            result = StepResult(name, SKIP, f"not run, because {', '.join(blocked)} did not pass")
+        else:
+            try:
+                result = StepResult(name, PASS, action())
+            except StepSkipped as skipped:
+                result = StepResult(name, SKIP, str(skipped))
+            except Exception as exc:  # a self-test reports every failure and goes on
+                result = StepResult(name, FAIL, describe(exc))
+        self.results.append(result)
+        self.emit(result.line())
+        return result.status == PASS
+
+    @property
+    def failed(self) -> list[StepResult]:
+        return [r for r in self.results if r.status == FAIL]
+
+    def summary(self) -> str:
+        counts = {s: sum(r.status == s for r in self.results) for s in (PASS, SKIP, FAIL)}
+        verdict = "OK" if not self.failed else "FAILED"
+        return (
+            f"self-test {verdict}: {counts[PASS]} passed, {counts[SKIP]} skipped, "
+            f"{counts[FAIL]} failed"
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def describe(exc: BaseException) -> str:
+    """One line: the exception, its message, and where it was raised (for a build engineer)."""
+    # The innermost frame that is not `expect` itself: the check that failed.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.name != "expect"]
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def expect(condition: bool, message: str) -> None:
+    """A failed check inside a step (assert statements vanish under `python -O`)."""
+    if not condition:
+        raise AssertionError(message)
+
+
+def environment_line() -> str:
+    kind = "frozen build" if getattr(sys, "frozen", False) else "source checkout"
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return (
+        f"Dossier {__version__} self-test ({kind}; Python {python}; PyMuPDF {pymupdf.version[0]})"
+    )
+
+
+# -- the network watch ------------------------------------------------------------------------
+
+_AF_UNIX = 1
+"""The same number on Linux, macOS and Windows; a local socket is not network use. The
+`socket` module is not imported here: the core never does (tests/core/test_core_boundaries)."""
+_network_attempts: list[str] = []
+_watching = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    # Called for every audited event in the process: stay cheap, never raise.
+    if event == "socket.__new__" and len(args) > 1 and args[1] != _AF_UNIX:
+        _network_attempts.append(f"socket of family {args[1]}")
+    elif event == "socket.connect" and len(args) > 1 and isinstance(args[1], tuple):
+        _network_attempts.append(f"connect to {args[1][0]}")
+    elif event == "socket.getaddrinfo" and args:
+        _network_attempts.append(f"name lookup of {args[0]}")
+
+
+def watch_network() -> None:
+    """Record every IP socket, connection or name lookup Python makes from now on.
+
+    Audit hooks cannot be removed; this one only appends to a list, once installed.
+    """
+    global _watching
+    if not _watching:
+        sys.addaudithook(_audit)
+        _watching = True
+
+
+# -- the synthetic source document -------------------------------------------------------------
+
+
+def write_sample_pdf(path: Path, marker: str) -> None:
+    """A two-page PDF: page 1 has a text layer, page 2 is only a picture of text (a "scan").
+
+    `marker` is a random word printed on page 1: it must never appear in clear in the vault.
+    The text is set in MuPDF's built-in Times embedded as a Unicode font, so the text layer
+    holds exactly these characters (a simple base-14 font would lose the curly apostrophe).
+    """
+    font = pymupdf.Font("tiro")
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname="selftest", fontbuffer=font.buffer)
+    page.insert_text((56, 90), "Note interne", fontname="selftest", fontsize=16)
+    page.insert_textbox(
+        pymupdf.Rect(56, 110, 539, 300),
+        f"{TEXT_SENTENCE} Référence {marker}.",
+        fontname="selftest",
+        fontsize=12,
+    )
+    picture_source = pymupdf.open()
+    drawn = picture_source.new_page(width=595, height=842)
+    drawn.insert_textbox(
+        pymupdf.Rect(56, 80, 539, 400), SCAN_SENTENCE, fontname="helv", fontsize=26
+    )
+    pixmap = drawn.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    picture_source.close()
+    scan = doc.new_page(width=595, height=842)
+    scan.insert_image(scan.rect, pixmap=pixmap)
+    doc.save(str(path), garbage=3, deflate=True)
+    doc.close()
+
+
+def files_holding(folder: Path, needle: bytes) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and needle in path.read_bytes():
+            yield path
+
+
+# -- the steps ---------------------------------------------------------------------------------
+
+
+class CoreSelfTest:
+    """The steps over one temporary vault; `run(runner)` runs them in order."""
+
+    def __init__(self, work: Path) -> None:
+        from dossier.services.workspace import Workspace
+
+        self.work = work
+        self.vault_dir = work / "SelfTest.dossier"
+        self.passphrase = secrets.token_urlsafe(18)
+        self.marker = "Q" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(11))
+        self.workspace_class = Workspace
+        self.ws: Any = None
+        self.case_id = ""
+        self.doc_id = ""
+
+    def run(self, runner: Runner) -> None:
+        runner.run("ocr data", self.ocr_data)
+        runner.run("vault", self.vault)
+        runner.run("import", self.import_pdf, needs=["vault"])
+        runner.run("text layer", self.text_layer, needs=["import"])
+        runner.run("ocr", self.ocr, needs=["import"])
+        runner.run("search", self.search, needs=["import"])
+        runner.run("quote anchoring", self.quotes, needs=["import"])
+        runner.run("export and verify", self.export, needs=["quote anchoring"])
+        runner.run("encrypted at rest", self.at_rest, needs=["import"])
+
+    def close(self) -> None:
+        if self.ws is not None and self.ws.vault.is_open:
+            self.ws.close()
+
+    def ocr_data(self) -> str:
+        from dossier.pdf.ocr import bundled_tessdata, require_tessdata
+
+        folder = require_tessdata()
+        bundled = bundled_tessdata()
+        if bundled is not None and not os.environ.get("TESSDATA_PREFIX"):
+            expect(folder == bundled, f"a frozen build must read its own OCR data, not {folder}")
+        return f"fra and eng in {folder}"
+
+    def vault(self) -> str:
+        from dossier.crypto.kdf import DEFAULT
+        from dossier.errors import WrongPassphrase
+
+        ws = self.workspace_class.create(self.vault_dir, self.passphrase, DEFAULT)
+        ws.close()
+        refused = False
+        try:
+            self.workspace_class.open(self.vault_dir, self.passphrase + "x").close()
+        except WrongPassphrase:
+            refused = True
+        expect(refused, "a wrong passphrase opened the vault")
+        self.ws = self.workspace_class.open(self.vault_dir, self.passphrase)
+        case = self.ws.cases.create("Affaire du self-test")
+        self.case_id = case.id
+        return f"created, refused a wrong passphrase, reopened (Argon2id {DEFAULT.memory_kib} KiB)"
+
+    def import_pdf(self) -> str:
+        pdf = self.work / "note.pdf"
+        write_sample_pdf(pdf, self.marker)
+        info = self.ws.documents.import_file(self.case_id, pdf, title="Note interne", ocr=True)
+        self.doc_id = info.id
+        pdf.unlink()
+        expect(info.page_count == 2, f"expected 2 pages, got {info.page_count}")
+        return f"2 pages, {info.ocr_pages} read by OCR"
+
+    def text_layer(self) -> str:
+        page = self.ws.documents.page(self.doc_id, 0)
+        expect(TEXT_SENTENCE in " ".join(page.text.split()), "page 1 text differs from the PDF")
+        expect(not page.ocr and bool(page.words), "page 1 should have a word map and no OCR")
+        return f"{len(page.words)} words with their boxes"
+
+    def ocr(self) -> str:
+        page = self.ws.documents.page(self.doc_id, 1)
+        expect(page.ocr, "page 2 (an image only) was not read by OCR")
+        expect(OCR_WORD in page.text.casefold(), f"OCR did not read {OCR_WORD!r}: {page.text!r}")
+        return f"read {len(page.words)} words from the image-only page"
+
+    def search(self) -> str:
+        service = getattr(self.ws, "search", None)
+        if service is not None:
+            found = [
+                (h.doc_id, h.page_index) for h in service.query(SEARCH_WORD, case=self.case_id)
+            ]
+            scanned = [(h.doc_id, h.page_index) for h in service.query(OCR_WORD, case=self.case_id)]
+            expect((self.doc_id, 0) in found, f"{SEARCH_WORD!r} not found on page 1: {found}")
+            expect((self.doc_id, 1) in scanned, f"{OCR_WORD!r} not found on page 2: {scanned}")
+            return "ws.search found the text page and the scanned page"
+        return self._search_engine_only()
+
+    def _search_engine_only(self) -> str:
+        """Until `ws.search` exists: the sealed Whoosh index itself, fed with the stored pages."""
+        from dossier.search import IndexItem, SearchIndex
+
+        items = [
+            IndexItem(
+                item_id=f"{self.doc_id}:{page.index}",
+                doc_id=self.doc_id,
+                case_id=self.case_id,
+                item_type="page",
+                kind="source",
+                title="Note interne",
+                text=page.text,
+                page_index=page.index,
+            )
+            for page in self.ws.documents.pages(self.doc_id, with_words=False)
+        ]
+        folder = self.work / "search-check"
+        with SearchIndex.open(folder, os.urandom(32), self.case_id) as index:
+            index.add(items)
+            found = [(h.doc_id, h.page_index) for h in index.search(SEARCH_WORD)]
+            scanned = [(h.doc_id, h.page_index) for h in index.search(OCR_WORD)]
+        expect((self.doc_id, 0) in found, f"{SEARCH_WORD!r} not found on page 1: {found}")
+        expect((self.doc_id, 1) in scanned, f"{OCR_WORD!r} not found on page 2: {scanned}")
+        leaks = list(files_holding(folder, self.marker.lower().encode()))
+        expect(not leaks, f"index files hold a term in clear: {[p.name for p in leaks]}")
+        return "sealed index found both pages (ws.search not attached yet: engine checked alone)"
+
+    def quotes(self) -> str:
+        exact = self.ws.quotes.add(self.case_id, QUOTE_EXACT, source=self.doc_id)
+        expect(exact.verdict == "verbatim", f"exact quote judged {exact.verdict}")
+        span = exact.spans[0]
+        expect(span.page_index == 0 and span.text == QUOTE_EXACT, f"wrong anchor: {span}")
+        page = self.ws.documents.page(self.doc_id, 0)
+        expect(page.text[span.start : span.end] == QUOTE_EXACT, "offsets miss the quote")
+        expect(bool(span.rects), "the anchor has no rectangle on the page")
+        retyped = self.ws.quotes.add(self.case_id, QUOTE_RETYPED, source=self.doc_id)
+        expect(retyped.verdict == "normalized", f"retyped quote judged {retyped.verdict}")
+        return "verbatim quote anchored at its offsets; retyped apostrophe judged normalized"
+
+    def export(self) -> str:
+        if getattr(self.ws, "exports", None) is None:
+            raise StepSkipped("the workspace has no export service yet (ws.exports)")
+        from dossier.export.verify import verify_bundle
+        from dossier.services.export import ExportRequest
+
+        out = self.work / "bundle.zip"
+        result = self.ws.exports.export(ExportRequest(case=self.case_id, out=out))
+        report = verify_bundle(out, pubkey=result.fingerprint)
+        expect(report.ok, "the fresh bundle failed verification: " + "; ".join(report.lines()))
+        expect(report.documents == 1 and report.quotes == 2, f"bundle content: {report.lines()}")
+        tampered = self.work / "tampered.zip"
+        data = bytearray(out.read_bytes())
+        data[len(data) // 3] ^= 0x01
+        tampered.write_bytes(bytes(data))
+        try:
+            refused = not verify_bundle(tampered, pubkey=result.fingerprint).ok
+        except DossierError:  # a damaged zip may be refused before its manifest is read
+            refused = True
+        expect(refused, "a tampered bundle passed verification")
+        return f"signed bundle of {report.files_checked} files verified; a tampered copy refused"
+
+    def at_rest(self) -> str:
+        self.close()  # checkpoint the WAL so the catalog file holds everything
+        needles = [self.marker.encode(), self.marker.lower().encode(), b"Affaire du self-test"]
+        leaks = sorted(
+            {
+                str(p.relative_to(self.vault_dir))
+                for n in needles
+                for p in files_holding(self.vault_dir, n)
+            }
+        )
+        expect(not leaks, f"plaintext found in {leaks}")
+        count = sum(1 for p in self.vault_dir.rglob("*") if p.is_file())
+        return f"no document text or case name in clear in the vault's {count} files"
+
+
+def run_core(runner: Runner) -> None:
+    """The core steps, in a temporary folder that is removed afterwards (even on failure)."""
+    watch_network()
+    work = Path(tempfile.mkdtemp(prefix="dossier-selftest-"))
+    test = CoreSelfTest(work)
+    try:
+        test.run(runner)
+    finally:
+        test.close()
+        shutil.rmtree(work, ignore_errors=True)
+    runner.run("cleanup", lambda: _gone(work))
+    runner.run("no network", _no_network)
+
+
+def _gone(work: Path) -> str:
+    expect(not work.exists(), f"{work} was not removed")
+    return "temporary vault and files removed"
+
+
+def _no_network() -> str:
+    expect(not _network_attempts, f"network use seen: {sorted(set(_network_attempts))}")
+    return "no IP socket, connection or name lookup during the self-test"
+
+
+def run_selftest(
+    emit: Callable[[str], None] = print, before: Callable[[Runner], None] | None = None
+) -> int:
+    """Print the environment, run `before` (e.g. the UI's Qt checks), then the core steps;
+    print the summary and return the exit code (0: every step passed or was skipped)."""
+    runner = Runner(emit)
+    emit(environment_line())
+    watch_network()
+    if before is not None:
+        before(runner)
+    run_core(runner)
+    emit(runner.summary())
+    return runner.exit_code
+
+
+def main() -> int:
+    return run_selftest(lambda line: print(line, flush=True))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

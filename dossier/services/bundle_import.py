@@ -1,0 +1,124 @@
+"""Import use case: a verified bundle becomes a new case of the vault.
+
+Everything is proven first (`open_for_import`: archive, manifest, signature, hashes); the case
+name is checked free; only then is anything written. The documents go through the normal
+import path (extraction, encryption, index) with their titles, kinds and dates from the
+manifest; the quotes come along as unchecked quotes whose speaker is the name the bundle gave
+(a pseudonym for protected sources). If any step fails, the new case is deleted again
+(crypto-shredded), so a refused or interrupted import leaves the vault as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dossier.db.models import DOCUMENT_KINDS, Quote
+from dossier.errors import UsageError
+from dossier.export.import_bundle import materialized, open_for_import
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.services.dto import DocumentInfo
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class BundleImport:
+    case_id: str
+    case_name: str
+    fingerprint: str
+    documents: list[DocumentInfo] = field(default_factory=list)
+    quotes: int = 0
+
+
+def _text(value: Any, limit: int = 10_000) -> str:
+    return str(value)[:limit] if isinstance(value, str) else ""
+
+
+def import_bundle(
+    ws: Workspace,
+    path: Path,
+    *,
+    case_name: str | None = None,
+    passphrase: str | None = None,
+    pubkey: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> BundleImport:
+    report(progress, 0.0, "checking the bundle")
+    bundle = open_for_import(Path(path), passphrase=passphrase, pubkey=pubkey)
+    name = " ".join((case_name or bundle.manifest.case_name or "Imported bundle").split())
+    if not name:
+        raise UsageError("the imported case needs a name (--case NAME)")
+    if any(c.name.casefold() == name.casefold() for c in ws.cases.all()):
+        raise UsageError(f"a case named {name!r} already exists; choose another with --case")
+    check(cancel)
+    described = {d.get("path"): d for d in bundle.manifest.documents}
+    case = ws.cases.create(
+        name,
+        f"Imported from a bundle signed by {bundle.report.fingerprint} "
+        f"on {bundle.manifest.created_at}.",
+    )
+    imported: list[DocumentInfo] = []
+    by_path: dict[str, str] = {}
+    try:
+        total = max(1, len(bundle.documents))
+        for number, (member, data) in enumerate(sorted(bundle.documents.items())):
+            check(cancel)
+            report(progress, 0.1 + 0.8 * number / total, f"importing {member}")
+            facts = described.get(member, {})
+            kind = facts.get("kind") if facts.get("kind") in DOCUMENT_KINDS else "source"
+            date = facts.get("date") if isinstance(facts.get("date"), str) else None
+            with materialized(member.removeprefix("documents/"), data) as file:
+                info = ws.documents.import_file(
+                    case.id,
+                    file,
+                    kind=str(kind),
+                    title=_text(facts.get("title"), 500) or None,
+                    date=date,
+                    cancel=cancel,
+                )
+            imported.append(info)
+            by_path[member] = info.id
+        quotes = _import_quotes(ws, case.id, bundle.manifest.raw.get("quotes", []), by_path)
+        with ws.vault.session() as session:
+            ws.audit.append(
+                session,
+                "bundle.import",
+                case.id,
+                fingerprint=bundle.report.fingerprint,
+                documents=[d.id for d in imported],
+                quotes=quotes,
+            )
+            session.commit()
+    except BaseException:
+        ws.cases.delete(case.id)
+        raise
+    report(progress, 1.0, "imported")
+    return BundleImport(case.id, name, bundle.report.fingerprint, imported, quotes)
+
+
+def _import_quotes(ws: Workspace, case_id: str, quotes: object, by_path: dict[str, str]) -> int:
+    if not isinstance(quotes, list):
+        return 0
+    count = 0
+    with ws.vault.session() as session:
+        for item in quotes:
+            if not isinstance(item, dict) or not _text(item.get("text")):
+                continue
+            anchors = [a for a in item.get("anchors", []) if isinstance(a, dict)]
+            source = next(
+                (by_path[a["document"]] for a in anchors if a.get("document") in by_path), None
+            )
+            quote = Quote(case_id=case_id, source_doc_id=source)
+            quote.text = _text(item.get("text"))
+            quote.said_on = _text(item.get("said_on"), 32) or None
+            quote.verdict = "unchecked"
+            speaker = _text(item.get("speaker"), 200)
+            quote.notes = f"Speaker in the bundle: {speaker}" if speaker else ""
+            session.add(quote)
+            count += 1
+        session.commit()
+    return count

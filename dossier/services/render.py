@@ -1,0 +1,199 @@
+"""Draw PDF pages to RGB pixels in memory (PyMuPDF), for any front end.
+
+Nothing here touches the disk: documents are opened from the decrypted bytes the document
+service returns, and pixels come back as `bytes`. A front end turns them into its own image
+type. MuPDF is not safe to call from two threads at once, so one lock guards every call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pymupdf
+
+from dossier.errors import Cancelled, CorruptData, PasswordRequired
+
+Rect = tuple[float, float, float, float]
+Matrix = tuple[float, float, float, float, float, float]
+
+MAX_SIDE_PIXELS = 8000
+"""Largest side of a rendered page: beyond it the zoom is lowered (memory stays bounded)."""
+
+_MUPDF = threading.Lock()
+# PyMuPDF's type hints are partial (untyped functions fail mypy --strict): use it as untyped.
+_pdf: Any = pymupdf
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    page_index: int
+    zoom: float
+    """The zoom actually used (lower than asked when the page would have been too large)."""
+    width: int
+    height: int
+    stride: int
+    samples: bytes
+    """RGB, 3 bytes a pixel, `stride` bytes a row."""
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """A page as displayed: its size in points after rotation, and where word boxes land."""
+
+    width: float
+    height: float
+    matrix: Matrix
+    """Maps word-map coordinates (unrotated page) to displayed points (rotated page)."""
+
+    def to_display(self, rect: Rect) -> Rect:
+        a, b, c, d, e, f = self.matrix
+        xs: list[float] = []
+        ys: list[float] = []
+        for x, y in (
+            (rect[0], rect[1]),
+            (rect[2], rect[1]),
+            (rect[0], rect[3]),
+            (rect[2], rect[3]),
+        ):
+            xs.append(a * x + c * y + e)
+            ys.append(b * x + d * y + f)
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    def from_display(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.matrix
+        det = a * d - b * c
+        if det == 0:
+            return x, y
+        x, y = x - e, y - f
+        return (d * x - c * y) / det, (-b * x + a * y) / det
+
+
+def open_pdf(data: bytes, password: str | None = None) -> Any:
+    """A PyMuPDF document over bytes in memory; asks for the password when the file needs one."""
+    with _MUPDF:
+        try:
+            doc = _pdf.open(stream=data, filetype="pdf")
+        except Exception as exc:  # MuPDF raises several unrelated types for one cause
+            raise CorruptData("this PDF cannot be opened for display") from exc
+        if doc.needs_pass:
+            if password is None:
+                doc.close()
+                raise PasswordRequired("this PDF is protected: enter its password to show it")
+            if not doc.authenticate(password):
+                doc.close()
+                raise PasswordRequired("wrong password for this PDF; try again")
+        return doc
+
+
+def _check_open(doc: Any) -> None:
+    # The renderer may close a document (vault locked, viewer cleared) while a worker thread
+    # still holds it; that job is then moot, not broken.
+    if doc.is_closed:
+        raise Cancelled("the document was closed while a page was being drawn")
+
+
+def geometry(doc: Any) -> list[PageGeometry]:
+    with _MUPDF:
+        _check_open(doc)
+        pages: list[PageGeometry] = []
+        for page in doc:
+            m = page.rotation_matrix
+            rect = page.rect
+            pages.append(
+                PageGeometry(float(rect.width), float(rect.height), (m.a, m.b, m.c, m.d, m.e, m.f))
+            )
+        return pages
+
+
+def render_page(source: bytes | Any, page_index: int, zoom: float) -> RenderedPage:
+    """Pixels of one page at `zoom` (1.0 = 72 dpi); `source` is PDF bytes or an open document."""
+    doc = open_pdf(bytes(source)) if isinstance(source, bytes | bytearray) else source
+    try:
+        with _MUPDF:
+            _check_open(doc)
+            if not 0 <= page_index < doc.page_count:
+                raise CorruptData(f"this PDF has no page {page_index + 1}")
+            page = doc[page_index]
+            largest = max(page.rect.width, page.rect.height, 1.0)
+            zoom = max(0.05, min(zoom, MAX_SIDE_PIXELS / largest))
+            try:
+                pix = page.get_pixmap(
+                    matrix=_pdf.Matrix(zoom, zoom), colorspace=_pdf.csRGB, alpha=False
+                )
+            except Exception as exc:  # a damaged content stream, an unsupported image
+                raise CorruptData(f"page {page_index + 1} of this PDF cannot be drawn") from exc
+            return RenderedPage(
+                page_index=page_index,
+                zoom=zoom,
+                width=pix.width,
+                height=pix.height,
+                stride=pix.stride,
+                samples=bytes(pix.samples),
+            )
+    finally:
+        if doc is not source:
+            with _MUPDF:
+                doc.close()
+
+
+class PdfRenderer:
+    """Keeps a few documents open (by document id) so scrolling does not reopen them.
+
+    `loader` returns a document's decrypted bytes (e.g. `ws.documents.original`). Documents
+    live in memory only; `clear()` closes them all (the UI calls it when the vault locks).
+    """
+
+    def __init__(self, loader: Callable[[str], bytes], max_open: int = 4) -> None:
+        self._loader = loader
+        self._max_open = max(1, max_open)
+        self._docs: OrderedDict[str, Any] = OrderedDict()
+        self._passwords: dict[str, str] = {}
+        self._lock = threading.RLock()
+
+    def unlock(self, doc_id: str, password: str) -> None:
+        """Open a password-protected PDF (raises PasswordRequired when the password is wrong)."""
+        with self._lock:
+            self._passwords[doc_id] = password
+            try:
+                self._document(doc_id)
+            except PasswordRequired:
+                del self._passwords[doc_id]
+                raise
+
+    def _document(self, doc_id: str) -> Any:
+        with self._lock:
+            doc = self._docs.get(doc_id)
+            if doc is not None:
+                self._docs.move_to_end(doc_id)
+                return doc
+            doc = open_pdf(self._loader(doc_id), self._passwords.get(doc_id))
+            self._docs[doc_id] = doc
+            while len(self._docs) > self._max_open:
+                _, old = self._docs.popitem(last=False)
+                with _MUPDF:
+                    old.close()
+            return doc
+
+    def geometry(self, doc_id: str) -> list[PageGeometry]:
+        return geometry(self._document(doc_id))
+
+    def render(self, doc_id: str, page_index: int, zoom: float) -> RenderedPage:
+        return render_page(self._document(doc_id), page_index, zoom)
+
+    def close(self, doc_id: str) -> None:
+        with self._lock:
+            doc = self._docs.pop(doc_id, None)
+            self._passwords.pop(doc_id, None)
+            if doc is not None:
+                with _MUPDF:
+                    doc.close()
+
+    def clear(self) -> None:
+        with self._lock:
+            for doc_id in list(self._docs):
+                self.close(doc_id)
+            self._passwords.clear()

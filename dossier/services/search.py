@@ -1,0 +1,358 @@
+"""Search use cases: keep each case's sealed index in step with the catalog, answer queries.
+
+The index is derived data. Pages are indexed when a document is imported or edited; quotes,
+letters, questions, replies and people are re-indexed lazily, before the next search, after any
+committed change to them (the vault tells us through its commit listener). On first use in a
+session an index is reconciled with the catalog (a crash between a commit and the index update
+loses nothing), and a missing or damaged index is rebuilt, never fatal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
+from dossier.errors import DossierError, NotFoundError
+from dossier.jobs import CancelToken, Progress, report
+from dossier.search.facade import IndexDamaged, SearchIndex, search_many
+from dossier.search.model import Hit, IndexItem, SearchFilters
+from dossier.services.dates import parse_date
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+ITEMS_DOC = "catalog-items"
+"""Synthetic document id grouping a case's non-page items, so they are replaced in one go."""
+_ITEM_TABLES = {"quote", "letter", "question", "reply", "person", "note", "event"}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A hit, with the document to open (None for a person) and the page to open it at."""
+
+    item_id: str
+    item_type: str
+    case_id: str
+    doc_id: str | None
+    title: str
+    kind: str
+    page_index: int | None
+    page_label: str
+    date: str | None
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    terms: tuple[str, ...]
+    ref_id: str | None
+    """The quote, letter, question, reply or person id for a non-page hit."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "kind": self.kind,
+            "item_type": self.item_type,
+            "ref_id": self.ref_id,
+            "page_index": self.page_index,
+            "page_label": self.page_label or None,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+class SearchService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._indexes: dict[str, SearchIndex] = {}
+        self._reconciled: set[str] = set()
+        self._stale_items: set[str] = set()
+        self._lock = threading.RLock()
+        ws.vault.add_commit_listener(self._on_commit)
+
+    # -- keeping the index in step -----------------------------------------------------------
+
+    def _on_commit(self, changes: set[tuple[str, str | None, str]]) -> None:
+        with self._lock:
+            for table, case_id, _row in changes:
+                if table in _ITEM_TABLES and case_id:
+                    self._stale_items.add(case_id)
+
+    def _index(self, case_id: str) -> SearchIndex:
+        with self._lock:
+            index = self._indexes.get(case_id)
+            if index is None:
+                keys = self.ws.vault.case_keys(case_id)
+                index = SearchIndex.open(self.ws.vault.index_dir(case_id), keys.index, case_id)
+                self._indexes[case_id] = index
+            if index.needs_rebuild:
+                self._rebuild(case_id, index)
+            elif case_id not in self._reconciled:
+                self._reconcile(case_id, index)
+            if case_id in self._stale_items:
+                self._stale_items.discard(case_id)
+                index.replace_documents([ITEMS_DOC], self._catalog_items(case_id))
+            return index
+
+    def _reconcile(self, case_id: str, index: SearchIndex) -> None:
+        indexed = index.doc_ids()
+        catalog = set(self._doc_ids(case_id))
+        missing = catalog - indexed
+        extra = indexed - catalog - {ITEMS_DOC}
+        if extra:
+            index.remove(extra)
+        if missing:
+            index.replace_documents(missing, self._page_items(case_id, sorted(missing)))
+        if ITEMS_DOC not in indexed:
+            self._stale_items.add(case_id)
+        self._reconciled.add(case_id)
+
+    def _rebuild(
+        self,
+        case_id: str,
+        index: SearchIndex,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> int:
+        items = self._page_items(case_id, self._doc_ids(case_id)) + self._catalog_items(case_id)
+        count = index.rebuild(items, progress, cancel, total=len(items))
+        self._reconciled.add(case_id)
+        self._stale_items.discard(case_id)
+        return count
+
+    def _doc_ids(self, case_id: str) -> list[str]:
+        with self.ws.vault.session() as session:
+            return list(session.scalars(select(Document.id).where(Document.case_id == case_id)))
+
+    def _page_items(self, case_id: str, doc_ids: Iterable[str]) -> list[IndexItem]:
+        items: list[IndexItem] = []
+        with self.ws.vault.session() as session:
+            for doc_id in doc_ids:
+                doc = session.get(Document, doc_id)
+                if doc is None or doc.case_id != case_id:
+                    continue
+                pages = session.scalars(select(Page).where(Page.document_id == doc_id))
+                for page in pages:
+                    items.append(
+                        IndexItem(
+                            item_id=f"{doc_id}:{page.page_index}",
+                            doc_id=doc_id,
+                            case_id=case_id,
+                            item_type="page",
+                            kind=doc.kind,
+                            title=doc.title,
+                            text=page.text,
+                            page_index=page.page_index,
+                            page_label=page.label or str(page.page_index + 1),
+                            language=doc.language,
+                            date=doc.date,
+                            people=tuple(doc.people),
+                            tags=tuple(doc.tags),
+                        )
+                    )
+        return items
+
+    def _catalog_items(self, case_id: str) -> list[IndexItem]:
+        found = list(self.ws.letters.searchable_items(case_id))
+        found += self.ws.quotes.searchable_items(case_id)
+        return [
+            IndexItem(
+                item_id=f"{item.item_type}:{item.item_id}",
+                doc_id=ITEMS_DOC,
+                case_id=case_id,
+                item_type=item.item_type,
+                kind=item.item_type,
+                title=item.title,
+                text=item.text,
+                date=item.date,
+                people=tuple(item.people),
+            )
+            for item in found
+        ]
+
+    # -- the hooks the document service calls -------------------------------------------------
+
+    def document_changed(self, case_id: str, doc_id: str) -> None:
+        with self._lock:
+            fresh = case_id not in self._reconciled
+            index = self._index(case_id)
+            if not fresh:  # a first open already reconciled (and so indexed) this document
+                index.replace_documents([doc_id], self._page_items(case_id, [doc_id]))
+
+    def document_removed(self, case_id: str, doc_id: str) -> None:
+        with self._lock:
+            self._index(case_id).remove([doc_id])
+
+    def case_removed(self, case_id: str) -> None:
+        with self._lock:
+            index = self._indexes.pop(case_id, None)
+            if index is not None:
+                index.close()
+            self._reconciled.discard(case_id)
+            self._stale_items.discard(case_id)
+        shutil.rmtree(self.ws.vault.index_dir(case_id), ignore_errors=True)
+
+    # -- use cases ------------------------------------------------------------------------------
+
+    def query(
+        self,
+        text: str,
+        *,
+        case: str | None = None,
+        kinds: Sequence[str] | None = None,
+        people: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        item_types: Sequence[str] | None = None,
+        limit: int = 50,
+    ) -> list[SearchHit]:
+        """Search one case (by name or id) or, with `case=None`, every case of the vault."""
+        case_ids = [self.ws.cases.resolve(case)] if case else self._all_case_ids()
+        person_ids: list[str] = []
+        for ref in people or ():
+            found = []
+            for case_id in case_ids:
+                try:
+                    found.append(self.ws.people.resolve(case_id, ref))
+                except NotFoundError:
+                    continue
+            if not found:
+                where = "this case" if case else "any case"
+                raise NotFoundError(f"nobody called {ref!r} in {where}")
+            person_ids += found
+        filters = SearchFilters(
+            kinds=tuple(kinds or ()),
+            people=tuple(person_ids),
+            tags=tuple(tags or ()),
+            date_from=parse_date(date_from, "start date"),
+            date_to=parse_date(date_to, "end date"),
+            item_types=tuple(item_types or ()),
+        )
+        indexes = [self._index(case_id) for case_id in case_ids]
+        try:
+            hits = search_many(indexes, text, filters, limit)
+        except IndexDamaged:
+            for case_id, index in zip(case_ids, indexes, strict=True):
+                if index.needs_rebuild:
+                    with self._lock:
+                        self._rebuild(case_id, index)
+            hits = search_many(indexes, text, filters, limit)
+        return self._targets(hits)
+
+    def reindex(
+        self,
+        case: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> dict[str, int]:
+        """Rebuild the index of one case or of every case from the catalog."""
+        case_ids = [self.ws.cases.resolve(case)] if case else self._all_case_ids()
+        counts: dict[str, int] = {}
+        for number, case_id in enumerate(case_ids):
+
+            def case_progress(fraction: float, message: str, n: int = number) -> None:
+                report(progress, (n + fraction) / len(case_ids), message)
+
+            with self._lock:
+                index = self._indexes.get(case_id)
+                if index is None:
+                    keys = self.ws.vault.case_keys(case_id)
+                    index = SearchIndex.open(self.ws.vault.index_dir(case_id), keys.index, case_id)
+                    self._indexes[case_id] = index
+                counts[case_id] = self._rebuild(case_id, index, case_progress, cancel)
+        return counts
+
+    def verify_all(self) -> tuple[list[str], int]:
+        """For fsck: authenticate every index file of every case (damage is repairable)."""
+        problems: list[str] = []
+        count = 0
+        for case_id in self._all_case_ids():
+            folder = self.ws.vault.index_dir(case_id)
+            if not folder.exists():
+                continue
+            count += sum(1 for p in folder.rglob("*") if p.is_file())
+            try:
+                keys = self.ws.vault.case_keys(case_id)
+                index = self._indexes.get(case_id) or SearchIndex.open(folder, keys.index, case_id)
+                if index.needs_rebuild:
+                    raise IndexDamaged(index.rebuild_reason or "the search index is damaged")
+                index.verify()
+            except DossierError as exc:
+                problems.append(f"search index of case {case_id}: {exc} (run 'dossier reindex')")
+        return problems, count
+
+    def _all_case_ids(self) -> list[str]:
+        with self.ws.vault.session() as session:
+            return list(session.scalars(select(Case.id)))
+
+    def close(self) -> None:
+        with self._lock:
+            for index in self._indexes.values():
+                index.close()
+            self._indexes.clear()
+            self._reconciled.clear()
+
+    # -- where a hit leads ----------------------------------------------------------------------
+
+    def _targets(self, hits: list[Hit]) -> list[SearchHit]:
+        results: list[SearchHit] = []
+        with self.ws.vault.session() as session:
+            for hit in hits:
+                doc_id: str | None = hit.doc_id
+                page = hit.page_index
+                ref_id: str | None = None
+                if hit.item_type != "page":
+                    ref_id = hit.item_id.split(":", 1)[1]
+                    doc_id, page = _target_of(session, hit.item_type, ref_id)
+                results.append(
+                    SearchHit(
+                        item_id=hit.item_id,
+                        item_type=hit.item_type,
+                        case_id=hit.case_id,
+                        doc_id=doc_id,
+                        title=hit.title,
+                        kind=hit.kind,
+                        page_index=page,
+                        page_label=hit.page_label,
+                        date=hit.date,
+                        score=hit.score,
+                        snippet=hit.snippet,
+                        highlights=hit.highlights,
+                        terms=hit.terms,
+                        ref_id=ref_id,
+                    )
+                )
+        return results
+
+
+def _target_of(session: Session, item_type: str, ref_id: str) -> tuple[str | None, int | None]:
+    """The document (and page) a quote, letter, question or reply hit opens."""
+    if item_type == "quote":
+        quote = session.get(Quote, ref_id)
+        if quote is not None and quote.source_doc_id:
+            spans = quote.spans
+            page = int(spans[0]["page_index"]) if spans else 0
+            return quote.source_doc_id, page
+        return None, None
+    if item_type == "question":
+        question = session.get(Question, ref_id)
+        ref_id = question.letter_id if question is not None else ""
+        item_type = "letter"
+    if item_type == "letter":
+        letter = session.get(Letter, ref_id)
+        return (
+            (letter.document_id, 0) if letter is not None and letter.document_id else (None, None)
+        )
+    if item_type == "reply":
+        reply = session.get(Reply, ref_id)
+        if reply is not None and reply.document_id:
+            return reply.document_id, 0
+        return None, None
+    return None, None

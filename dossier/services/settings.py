@@ -1,0 +1,27 @@
+"""Constants a front end needs from the lower layers, re-exported so it never imports them.
+
+The UI may import only `dossier.services` (an import-linter contract keeps it away from
+`dossier.crypto` and `dossier.db`); the few values it needs from there are named here.
+"""
+
+from __future__ import annotations
+
+from dossier.crypto.kdf import DEFAULT as KDF_DEFAULT
+from dossier.crypto.kdf import TEST_ONLY_FAST as KDF_TEST_ONLY_FAST
+from dossier.crypto.kdf import KdfParams
+from dossier.db.models import DOCUMENT_KINDS
+from dossier.redact.patterns import PATTERN_KINDS as REDACTION_PATTERNS
+from dossier.services.cases import STATUSES as CASE_STATUSES
+
+__all__ = [
+    "CASE_STATUSES",
+    "DOCUMENT_KINDS",
+    "KDF_DEFAULT",
+    "KDF_TEST_ONLY_FAST",
+    "MIN_PASSPHRASE_LENGTH",
+    "REDACTION_PATTERNS",
+    "KdfParams",
+]
+
+MIN_PASSPHRASE_LENGTH = 8
+"""Front ends refuse shorter passphrases when creating a vault (the core only refuses empty)."""

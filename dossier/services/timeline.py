@@ -1,0 +1,191 @@
+"""A case's timeline: every dated item of the case, plus free entries, in date order.
+
+Items are derived on each call from the catalog (documents, letters and their deadlines,
+replies, quotes, dated notes, the publication date) rather than stored, so they can never
+drift from what they describe; only free entries (an interview, a call) are `Event` rows.
+Each item carries a reference (type + id) so a front end can open what it points to, and the
+ids of the people involved so it can be filtered by person. Names are display names: masked
+people appear under their pseudonym unless the caller reveals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Case, Document, Event, Note, Person, Quote
+from dossier.errors import NotFoundError, UsageError
+from dossier.services.dates import parse_date
+from dossier.services.letter_views import LetterReader
+from dossier.services.letters import as_of_day
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+EVENT_KINDS = ("entry", "interview", "meeting", "call", "visit", "other")
+"""Kinds a free entry may take."""
+DERIVED_KINDS = ("document", "letter", "deadline", "reply", "quote", "note", "publication")
+KINDS = DERIVED_KINDS + EVENT_KINDS
+# Same day: what happened first in a right-of-reply exchange comes first.
+_ORDER = {kind: rank for rank, kind in enumerate(("letter", "reply", "deadline", *KINDS))}
+QUOTE_TITLE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    date: str
+    kind: str
+    title: str
+    ref_type: str
+    """document | letter | reply | quote | note | case | event: what `ref_id` names."""
+    ref_id: str
+    people: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+def _short(text: str, limit: int = QUOTE_TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class TimelineService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def items(
+        self,
+        case: str,
+        *,
+        person: str | None = None,
+        kinds: Sequence[str] = (),
+        as_of: str | date | None = None,
+        reveal: bool = False,
+    ) -> list[TimelineItem]:
+        """The case's dated items, oldest first; `person` and `kinds` narrow them."""
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise UsageError(f"unknown kind {unknown[0]!r}; choose among {', '.join(KINDS)}")
+        day = as_of_day(as_of)
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            wanted = self._person_ids(session, case_id, person) if person else None
+            names = self.ws.people.names_in(session, case_id, reveal)
+            items = list(self._collect(session, case_id, day, reveal, names))
+        if reveal:
+            self.ws.people.audit_reveal(case_id, "timeline")
+        if wanted is not None:
+            items = [i for i in items if wanted.intersection(i.people)]
+        if kinds:
+            items = [i for i in items if i.kind in kinds]
+        return sorted(items, key=lambda i: (i.date, _ORDER.get(i.kind, 99), i.title, i.ref_id))
+
+    def _person_ids(self, session: Session, case_id: str, ref: str) -> set[str]:
+        """The person and everyone merged into them (links to old ids still count)."""
+        target = self.ws.people.find(session, case_id, ref).id
+        rows = session.scalars(select(Person).where(Person.case_id == case_id))
+        return {target} | {p.id for p in rows if p.merged_into_id == target}
+
+    def _collect(
+        self, session: Session, case_id: str, day: date, reveal: bool, names: dict[str, str]
+    ) -> Iterable[TimelineItem]:
+        def item(
+            when: str, kind: str, title: str, ref: tuple[str, str], people: Iterable[str | None]
+        ) -> TimelineItem:
+            ids = list(dict.fromkeys(p for p in people if p))
+            return TimelineItem(
+                when, kind, title, ref[0], ref[1], ids, [names.get(p, "") for p in ids]
+            )
+
+        for doc in session.scalars(select(Document).where(Document.case_id == case_id)):
+            if doc.date:
+                detail = " · ".join(x for x in (doc.kind, doc.outlet) if x)
+                entry = item(doc.date, "document", doc.title, ("document", doc.id), doc.people)
+                yield replace(entry, detail=detail)
+        reader = LetterReader(self.ws, session, case_id, day, reveal)
+        for letter in reader.letters:
+            info = reader.letter(letter)
+            people = [info.sender_id, *info.cosigner_ids, *info.recipient_ids]
+            about = info.subject or f"to {', '.join(info.recipients)}"
+            if info.sent_on:
+                title = f"Letter from {info.sender}: {about}"
+                entry = item(info.sent_on, "letter", title, ("letter", info.id), people)
+                yield replace(entry, detail=f"{len(info.questions)} question(s), {info.state}")
+            if info.sent_on and info.deadline:
+                title = f"Reply deadline: {about}"
+                entry = item(info.deadline, "deadline", title, ("letter", info.id), people)
+                yield replace(entry, detail=info.state)
+        for reply in reader.replies:
+            if reply.received_on:
+                shown = reader.reply(reply)
+                title = f"Reply from {shown.sender}" + (f" ({shown.via})" if shown.via else "")
+                entry = item(
+                    reply.received_on, "reply", title, ("reply", reply.id), [shown.sender_id]
+                )
+                answered = ", ".join(f"{a.number}: {a.status}" for a in shown.answers)
+                yield replace(entry, detail=answered)
+        for quote in session.scalars(select(Quote).where(Quote.case_id == case_id)):
+            if quote.said_on:
+                speaker = names.get(quote.speaker_id or "", "") or "Unattributed"
+                title = f"{speaker}: «{_short(quote.text)}»"
+                yield item(quote.said_on, "quote", title, ("quote", quote.id), [quote.speaker_id])
+        for note in session.scalars(select(Note).where(Note.case_id == case_id)):
+            if note.date:
+                yield item(note.date, "note", note.title or "Note", ("note", note.id), note.people)
+        for event in session.scalars(select(Event).where(Event.case_id == case_id)):
+            yield item(event.date, event.kind, event.title, ("event", event.id), event.people)
+        case = session.get(Case, case_id)
+        if case is not None and case.published_on:
+            yield item(case.published_on, "publication", "Publication", ("case", case_id), [])
+
+    # -- free entries -------------------------------------------------------------------------
+
+    def add_entry(
+        self,
+        case: str,
+        *,
+        when: str,
+        title: str,
+        people: Sequence[str] = (),
+        kind: str = "entry",
+    ) -> TimelineItem:
+        """A free entry (an interview, a call): the one kind of item the timeline stores."""
+        day = parse_date(when, "date")
+        if day is None:
+            raise UsageError("a timeline entry needs a date")
+        title = " ".join(title.split())
+        if not title:
+            raise UsageError("a timeline entry needs a title")
+        if kind not in EVENT_KINDS:
+            raise UsageError(f"unknown entry kind {kind!r}; choose one of {', '.join(EVENT_KINDS)}")
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            ids = list(dict.fromkeys(self.ws.people.find(session, case_id, p).id for p in people))
+            event = Event(case_id=case_id)
+            event.date = day
+            event.title = title
+            event.kind = kind
+            event.people = ids
+            session.add(event)
+            session.flush()
+            self.ws.audit.append(session, "timeline.add", case_id, event_id=event.id, kind=kind)
+            session.commit()
+            names = self.ws.people.names_in(session, case_id)
+            return TimelineItem(
+                day, kind, title, "event", event.id, ids, [names.get(p, "") for p in ids]
+            )
+
+    def remove_entry(self, event_id: str) -> None:
+        with self.ws.vault.session() as session:
+            event = session.get(Event, event_id.strip())
+            if event is None:
+                raise NotFoundError(f"no timeline entry {event_id!r}")
+            case_id = event.case_id
+            session.delete(event)
+            self.ws.audit.append(session, "timeline.remove", case_id, event_id=event_id)
+            session.commit()

@@ -1,0 +1,110 @@
+"""Query parsing: what a journalist types, and a clear sentence when it cannot be understood."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query
+
+from dossier.errors import UsageError
+from dossier.search.model import SearchFilters
+from dossier.search.phrases import FastPhrase
+from dossier.search.query import CONTENT, EXACT, filter_query, parse_query
+from dossier.search.schema import build_schema
+
+SCHEMA = build_schema()
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ('"unclosed', "quote"),
+        ('police "reconnaissance faciale', "quote"),
+        ("AND", "AND"),
+        ("foo AND", "operator"),
+        ("OR foo", "OR"),
+        ("foo AND OR bar", "OR"),
+        ("NOT", "operator"),
+        ("(foo", "parenthesis"),
+        ("foo)", "parenthesis"),
+        ("()", "empty parentheses"),
+        ("(foo OR)", "operator"),
+        ('""', "empty quotes"),
+        ("~", "fuzzy"),
+        ("~1", "fuzzy"),
+        ("Clouet~x", "fuzzy"),
+        ("Clouet~5", "1 or 2"),
+        ("Clou*et~1", "fuzzy"),
+        ("*", "wildcard"),
+        ("?", "wildcard"),
+        ("a*", "wildcard"),
+        ("   ", "at least one word"),
+        ("!!! ???", "wildcard"),
+        ("!!! ...", "no word"),
+        ("police ET", "operator"),
+    ],
+)
+def test_malformed_queries_get_a_clear_sentence(typed: str, says: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_query(typed, SCHEMA)
+    message = str(caught.value)
+    assert says.lower() in message.lower()
+    assert message.endswith("."), "one sentence, not a traceback"
+    assert "\n" not in message
+
+
+def test_plain_words_look_up_both_stems_and_all_are_required() -> None:
+    parsed = parse_query("Reconnaissances investigating", SCHEMA)
+    assert isinstance(parsed.query, query.And)
+    first, second = parsed.query.subqueries
+    assert first == query.Term(CONTENT, "reconnaiss")
+    assert set(second.subqueries) == {
+        query.Term(CONTENT, "investigating"),
+        query.Term(CONTENT, "investig"),
+    }
+
+
+def test_phrases_stay_unstemmed_on_the_exact_field() -> None:
+    for typed in [
+        '"Reconnaissances faciales"',
+        "« reconnaissances faciales »",
+        "“reconnaissances faciales”",
+    ]:
+        parsed = parse_query(typed, SCHEMA)
+        assert parsed.query == FastPhrase(EXACT, ["reconnaissances", "faciales"])
+        assert parsed.highlight.phrases == [("reconnaissances", "faciales")]
+    single = parse_query('"Sécurité"', SCHEMA)
+    assert single.query == query.Term(EXACT, "securite")
+
+
+def test_prefix_wildcard_and_fuzzy_terms() -> None:
+    assert parse_query("Surveil*", SCHEMA).query == query.Prefix(EXACT, "surveil")
+    assert isinstance(parse_query("s?curit?", SCHEMA).query, query.Wildcard)
+    fuzzy = parse_query("Clouet~1", SCHEMA).query
+    assert isinstance(fuzzy, query.FuzzyTerm)
+    assert (fuzzy.fieldname, fuzzy.text, fuzzy.maxdist) == (EXACT, "clouet", 1)
+    assert parse_query("Clouet~2", SCHEMA).query.maxdist == 2
+
+
+def test_operators_in_english_and_french_and_nothing_negated_is_highlighted() -> None:
+    parsed = parse_query("police OU gendarmerie SAUF armée", SCHEMA)
+    assert "armee" not in parsed.highlight.words
+    assert {"police", "gendarmerie"} <= parsed.highlight.words
+    assert "Not(" in repr(parsed.query)
+    assert isinstance(parse_query("a OR b", SCHEMA).query, query.Or)
+    # Apostrophes are never quotes: both words of each elision are searched.
+    elided = parse_query("l'enquête d'un juge", SCHEMA)
+    assert elided.highlight.phrases == [("l", "enquete"), ("d", "un")]
+
+
+def test_filters() -> None:
+    assert filter_query(None) is None
+    assert filter_query(SearchFilters()) is None
+    both = filter_query(SearchFilters(kinds=["letter"], date_from="2023-01", date_to="2023"))
+    assert isinstance(both, query.And)
+    assert query.NumericRange("day", 20230100, 20239999) in both.subqueries
+    with pytest.raises(UsageError, match="ends before it starts"):
+        filter_query(SearchFilters(date_from="2024-01-01", date_to="2023-12-31"))
+    with pytest.raises(UsageError, match="not a date"):
+        filter_query(SearchFilters(date_from="last week"))
+    with pytest.raises(UsageError, match="unknown item type"):
+        filter_query(SearchFilters(item_types=["pages"]))

@@ -1,0 +1,84 @@
+"""Fixtures for the desktop application tests (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services import Workspace
+from tests.conftest import PASSPHRASE
+from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
+from tests.ui.search_standin import ensure_search
+from ui.i18n import install_translations
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+
+CASE_NAME = "Affaire du collège"
+NEEDLE = "Zorglubinade"
+"""A word found only on page 3 of the sample PDF."""
+
+
+@pytest.fixture(autouse=True)
+def english(qapp):
+    # Tests read English texts; a French CI machine must not change them.
+    install_translations(qapp, "en")
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AppSettings:
+    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def sample_pdf(folder: Path, name: str = "memo.pdf") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_pdf(
+        folder / name,
+        [
+            text_page(FRENCH_PARAGRAPHS[0], FRENCH_PARAGRAPHS[1]),
+            text_page(FRENCH_PARAGRAPHS[2]),
+            text_page(f"Le rapport {NEEDLE} cite le chantier et le collège.", FRENCH_PARAGRAPHS[3]),
+        ],
+    )
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    folder = tmp_path / "Test.dossier"
+    with Workspace.create(folder, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        ws.cases.create(CASE_NAME, "description")
+    return folder
+
+
+@pytest.fixture
+def window(qtbot, settings: AppSettings) -> Iterator[MainWindow]:
+    win = MainWindow(settings, kdf=TEST_ONLY_FAST)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    win.lock()  # closes the workspace: the vault's lock is released for the next test
+
+
+def unlock(qtbot, win: MainWindow, vault: Path, passphrase: str = PASSPHRASE) -> None:
+    win.start(vault, passphrase)
+    qtbot.waitUntil(lambda: win.state.is_unlocked, timeout=10000)
+    ensure_search(win.state.ws)
+
+
+@pytest.fixture
+def unlocked(qtbot, window: MainWindow, vault: Path) -> MainWindow:
+    unlock(qtbot, window, vault)
+    return window
+
+
+def import_now(win: MainWindow, path: Path, kind: str = "article") -> str:
+    """Import through the core directly (the import panel has its own tests); the doc id."""
+    ws = win.state.ws
+    info = ws.documents.import_file(win.state.case_id, path, kind=kind, ocr=False)
+    win.state.documents_changed.emit(info.case_id)
+    return info.id

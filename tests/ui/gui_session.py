@@ -1,0 +1,122 @@
+"""Drive the real application through one session, in its own process.
+
+    DOSSIER_PASSPHRASE=... python -m tests.ui.gui_session --vault V --pdf P --query Q --out O
+
+Unlocks from the environment (as `make run` screenshots do), imports the PDF through the
+import panel, searches with Ctrl+F, opens the first hit with Enter, waits for the page to be
+drawn, saves a screenshot (`import -window root` under X11, else the window's own pixels),
+locks, and prints a JSON summary. The screenshot and leak-scan tests run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.search_standin import ensure_search
+from ui.app import create_application
+from ui.i18n import install_translations
+from ui.import_dialog import ImportRequest
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+from ui.unlock_panel import passphrase_from_environment
+
+
+def wait_until(what: str, condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            print(json.dumps({"error": f"timed out waiting for {what}"}))
+            sys.exit(2)
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def pause(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def screenshot(window: MainWindow, out: Path) -> str:
+    if QGuiApplication.platformName() == "xcb" and shutil.which("import"):
+        subprocess.run(["import", "-window", "root", str(out)], check=True, timeout=60)
+        return "x11"
+    window.grab().save(str(out))
+    return "grab"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vault", type=Path, required=True)
+    parser.add_argument("--pdf", type=Path, required=True)
+    parser.add_argument("--title", default="Rapport")
+    parser.add_argument("--query", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+
+    app = create_application()
+    install_translations(app, "en")
+    window = MainWindow(AppSettings())
+    window.resize(1400, 870)
+    window.show()
+    window.start(args.vault, passphrase_from_environment())
+    wait_until("unlock", lambda: window.state.is_unlocked)
+    ensure_search(window.state.ws)
+    wait_until("a case", lambda: bool(window.state.case_id))
+
+    window.import_dock.show()
+    rows = window.imports.enqueue(
+        window.state.case_id, [ImportRequest(args.pdf, kind="article", title=args.title)]
+    )
+    wait_until("the import", lambda: all(r.finished for r in rows), timeout=120)
+
+    # Shortcuts need the active window (no window manager under a bare Xvfb: ask for it).
+    window.activateWindow()
+    wait_until("an active window", window.isActiveWindow, timeout=10)
+    QTest.keyClick(window.cases.list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    wait_until("the search field", window.search.field.hasFocus, timeout=10)
+    QTest.keyClicks(window.search.field, args.query)
+    wait_until("search results", lambda: bool(window.search.model.hits))
+    QTest.keyClick(window.search.field, Qt.Key.Key_Return)
+    viewer = window.viewer
+    wait_until("the document", lambda: bool(viewer.doc_id))
+    view = viewer.pdf
+    wait_until(
+        "the page",
+        lambda: view.cache.get(view.doc_id, view.current_page, view._render_zoom()) is not None,
+    )
+    pause(0.5)
+    how = screenshot(window, args.out)
+    summary = {
+        "imported": [r.state for r in rows],
+        "hits": len(window.search.model.hits),
+        "page": view.current_page,
+        "search_rects": sum(len(r) for r in view.overlays.get("search", {}).values()),
+        "screenshot": how,
+        "platform": QGuiApplication.platformName(),
+    }
+    window.lock()
+    summary["locked"] = not window.state.is_unlocked
+    window.close()
+    print(json.dumps(summary))
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.exit(main())

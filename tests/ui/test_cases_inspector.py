@@ -1,0 +1,90 @@
+"""Case list (create, rename, delete with a destroying confirmation) and the inspector."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.conftest import CASE_NAME, import_now, sample_pdf
+
+
+def test_create_rename_and_delete_a_case(qtbot, unlocked, monkeypatch, tmp_path) -> None:
+    win = unlocked
+    panel = win.cases
+    names = iter(["Marchés publics", "Marchés publics 2024"])
+    monkeypatch.setattr(panel, "ask_name", lambda *args, **kw: next(names))
+    panel.new_action.trigger()
+    assert [c.name for c in panel.cases] == [CASE_NAME, "Marchés publics"]
+    assert panel.current().name == "Marchés publics"
+    import_now(win, sample_pdf(tmp_path / "in"))
+    panel.rename_action.trigger()
+    assert panel.current().name == "Marchés publics 2024"
+    assert panel.current().document_count == 1
+    asked = []
+    monkeypatch.setattr(panel, "confirm_delete", lambda case: asked.append(case.name) or False)
+    panel.delete_action.trigger()
+    assert len(panel.cases) == 2  # refused: nothing happens
+    monkeypatch.setattr(panel, "confirm_delete", lambda case: asked.append(case.name) or True)
+    panel.delete_action.trigger()
+    assert asked == ["Marchés publics 2024"] * 2
+    assert [c.name for c in panel.cases] == [CASE_NAME]
+    assert [c.name for c in win.state.ws.cases.all()] == [CASE_NAME]
+
+
+def test_delete_confirmation_says_the_data_is_destroyed(qtbot, unlocked, monkeypatch) -> None:
+    win = unlocked
+    shown: list[QMessageBox] = []
+
+    def capture(box: QMessageBox) -> int:
+        shown.append(box)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", capture)
+    assert win.cases.confirm_delete(win.cases.current()) is False
+    (box,) = shown
+    assert CASE_NAME in box.text()
+    assert (
+        "destroyed" in box.informativeText() and "nothing can be recovered" in box.informativeText()
+    )
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+
+
+def test_duplicate_case_name_is_refused_with_a_sentence(qtbot, unlocked, monkeypatch) -> None:
+    win = unlocked
+    messages: list[str] = []
+    monkeypatch.setattr(win.cases, "ask_name", lambda *a, **k: CASE_NAME)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: messages.append(box.text()) or 0)
+    win.cases.new_action.trigger()
+    assert messages and "already exists" in messages[0] and messages[0][0].isupper()
+
+
+def test_inspector_edits_a_case(qtbot, unlocked) -> None:
+    win = unlocked
+    inspector = win.inspector
+    assert inspector.current is inspector.editors["case"]
+    editor = inspector.editors["case"]
+    assert editor.name.text() == CASE_NAME
+    qtbot.keyClick(editor.name, Qt.Key.Key_End)
+    qtbot.keyClicks(editor.name, " bis")
+    editor.status.setCurrentIndex(editor.status.findData("published"))
+    qtbot.mouseClick(inspector.save_button, Qt.MouseButton.LeftButton)
+    case = win.state.ws.cases.get(win.state.case_id)
+    assert (case.name, case.status) == (CASE_NAME + " bis", "published")
+    assert win.cases.list.currentItem().text().startswith(CASE_NAME + " bis")
+
+
+def test_inspector_edits_a_document(qtbot, unlocked, tmp_path) -> None:
+    win = unlocked
+    doc_id = import_now(win, sample_pdf(tmp_path / "in"))
+    tree = win.contents.tabs[0]
+    index = tree.model.index_of(doc_id)
+    tree.tree.setCurrentIndex(index)
+    editor = win.inspector.editors["document"]
+    assert win.inspector.current is editor and editor.title.text() == "memo"
+    editor.title.setText("Mémo interne")
+    editor.tags.setText("budget, collège")
+    editor._edited()
+    assert win.inspector.flush()
+    doc = win.state.ws.documents.get(doc_id)
+    assert (doc.title, doc.tags) == ("Mémo interne", ["budget", "collège"])
+    assert tree.model.documents[0].title == "Mémo interne"

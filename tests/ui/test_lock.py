@@ -1,0 +1,124 @@
+"""Lock (Ctrl+L, idle timer): keys and caches dropped, views cleared, edits never lost."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from dossier.services import Workspace
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import NEEDLE, import_now, sample_pdf, unlock
+
+
+def _open_with_search(qtbot, win, tmp_path) -> str:
+    doc_id = import_now(win, sample_pdf(tmp_path / "in"))
+    win.search.field.setText(NEEDLE)
+    win.search.search_now()
+    qtbot.waitUntil(lambda: bool(win.search.model.hits), timeout=10000)
+    win.search.open_hit(win.search.model.hits[0])
+    qtbot.waitUntil(lambda: win.viewer.doc_id == doc_id, timeout=10000)
+    view = win.viewer.pdf
+    qtbot.waitUntil(lambda: len(view.cache) > 0, timeout=15000)
+    return doc_id
+
+
+def _assert_cleared(win) -> None:
+    assert not win.state.is_unlocked
+    assert win.stack.currentWidget() is win.unlock_panel
+    viewer = win.viewer
+    assert viewer.doc_id == "" and viewer.renderer is None
+    assert len(viewer.pdf.cache) == 0 and viewer.pdf.pages == [] and viewer.pdf.overlays == {}
+    assert viewer.text.toPlainText() == ""
+    assert win.cases.list.count() == 0
+    assert win.contents.tabs[0].model.rowCount() == 0
+    assert win.search.model.rowCount() == 0 and win.search.field.text() == ""
+    assert win.inspector.editors["document"].title.text() == ""
+    assert win.imports.rows == []
+
+
+def test_ctrl_l_locks_and_unlock_restores(qtbot, unlocked, vault, tmp_path) -> None:
+    win = unlocked
+    _open_with_search(qtbot, win, tmp_path)
+    win.activateWindow()
+    qtbot.waitActive(win)
+    qtbot.keyClick(win.cases.list, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    _assert_cleared(win)
+    # The vault is really closed: another process (here, the test) may open it.
+    with Workspace.open(vault, PASSPHRASE) as other:
+        assert other.cases.all()
+    unlock(qtbot, win, vault)
+    assert win.cases.list.count() == 1
+    assert win.contents.tabs[0].model.rowCount() == 1
+
+
+def test_idle_timer_locks_the_vault(qtbot, unlocked, tmp_path) -> None:
+    win = unlocked
+    _open_with_search(qtbot, win, tmp_path)
+    win.idle.set_timeout(300)
+    assert win.idle.active
+    with qtbot.waitSignal(win.idle.idle, timeout=5000):
+        pass
+    _assert_cleared(win)
+    assert not win.idle.active
+
+
+def test_activity_postpones_the_idle_lock(qtbot, unlocked) -> None:
+    win = unlocked
+    win.idle.set_timeout(400)
+    for _ in range(4):
+        qtbot.wait(150)
+        qtbot.keyClick(win.cases.list, Qt.Key.Key_Down)
+    assert win.state.is_unlocked
+    qtbot.waitUntil(lambda: not win.state.is_unlocked, timeout=5000)
+
+
+def test_unsaved_edits_are_saved_on_lock(qtbot, unlocked, vault, tmp_path) -> None:
+    win = unlocked
+    doc_id = _open_with_search(qtbot, win, tmp_path)
+    editor = win.inspector.editors["document"]
+    assert win.inspector.current is editor
+    qtbot.keyClick(editor.title, Qt.Key.Key_End)
+    qtbot.keyClicks(editor.title, " (version 2)")
+    assert editor.dirty and win.inspector.save_button.isEnabled()
+    win.lock()
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        assert ws.documents.get(doc_id).title.endswith(" (version 2)")
+
+
+def test_an_edit_that_cannot_be_saved_is_kept_for_after_unlock(
+    qtbot, unlocked, vault, tmp_path
+) -> None:
+    win = unlocked
+    doc_id = _open_with_search(qtbot, win, tmp_path)
+    editor = win.inspector.editors["document"]
+    editor.date.setText("not a date")
+    editor._edited()
+    win.lock()
+    unlock(qtbot, win, vault)
+    assert editor.date.text() == ""
+    win.state.open_document(doc_id)
+    qtbot.waitUntil(lambda: win.viewer.doc_id == doc_id, timeout=10000)
+    assert editor.date.text() == "not a date"
+    assert editor.dirty
+    editor.date.setText("2023-04-01")
+    assert win.inspector.flush()
+    assert win.state.ws.documents.get(doc_id).date == "2023-04-01"
+
+
+def test_preferences_set_the_idle_delay_and_language(qtbot, unlocked, settings) -> None:
+    from ui.preferences_dialog import PreferencesDialog
+
+    dialog = PreferencesDialog(settings, unlocked)
+    qtbot.addWidget(dialog)
+    assert dialog.idle.value() == 10
+    dialog.idle.setValue(3)
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    dialog.accept()
+    assert (settings.idle_minutes, settings.language) == (3, "fr")
+    unlocked.idle.set_minutes(settings.idle_minutes)
+    assert unlocked.idle._timer.interval() == 3 * 60_000 and unlocked.idle.active
+    dialog = PreferencesDialog(settings, unlocked)
+    qtbot.addWidget(dialog)
+    dialog.idle.setValue(0)
+    dialog.accept()
+    unlocked.idle.set_minutes(settings.idle_minutes)
+    assert not unlocked.idle.active  # 0: never lock by itself

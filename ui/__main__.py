@@ -1,0 +1,28 @@
+"""`python -m ui [--vault DIR] [--selftest]`: start the desktop application, or check it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dossier-app", description="Dossier desktop application")
+    parser.add_argument("--vault", type=Path, help="vault folder to show on the unlock screen")
+    parser.add_argument(
+        "--selftest", action="store_true", help="check this installation offscreen, then exit"
+    )
+    args = parser.parse_args(argv)
+    if args.selftest:
+        from ui.selftest import run as run_selftest
+
+        return run_selftest()
+    from ui.app import run
+    from ui.unlock_panel import passphrase_from_environment
+
+    return run(args.vault, passphrase_from_environment())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""File and folder pickers that leave no trace of where the user's files are.
+
+Qt's own (non-native) file dialog saves its history and last folder in `QtProject.conf`;
+folder names of a source's documents are case content. Each picker here empties that
+history before the dialog is destroyed (which is when Qt writes it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from ui.i18n import tr
+
+IMPORTABLE = (
+    "*.pdf *.txt *.md *.eml *.html *.htm *.docx *.odt *.rtf *.png *.jpg *.jpeg *.tif *.tiff"
+)
+
+
+def _run(dialog: QFileDialog) -> list[Path]:
+    try:
+        chosen = [Path(p) for p in dialog.selectedFiles()] if dialog.exec() else []
+    finally:
+        dialog.setHistory([])
+        dialog.setDirectory(str(Path.home()))
+    return chosen
+
+
+def choose_files(parent: QWidget | None, title: str | None = None) -> list[Path]:
+    dialog = QFileDialog(parent, title or tr("Import files"), str(Path.home()))
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setNameFilters([tr("Documents ({patterns})").format(patterns=IMPORTABLE), "*"])
+    return _run(dialog)
+
+
+def choose_folder(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
+    dialog = QFileDialog(parent, title, str(start or Path.home()))
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    chosen = _run(dialog)
+    return chosen[0] if chosen else None

@@ -1,0 +1,236 @@
+"""The main window: the unlock screen, or the workspace (cases, contents, viewer, inspector).
+
+Locking (Ctrl+L, idle timer, closing the window) goes through `lock()`: edits are saved,
+running jobs abandoned, views and decrypted caches dropped, keys wiped by `Workspace.close()`,
+and the unlock screen shown again.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from dossier.services import Workspace
+from dossier.services.settings import KDF_DEFAULT, KdfParams
+from ui.case_panel import CasePanel
+from ui.contents_panel import ContentsPanel
+from ui.i18n import tr
+from ui.icons import app_icon
+from ui.idle_lock import IdleWatcher
+from ui.import_dialog import ImportDialog, ImportRequest, expand_paths
+from ui.import_panel import ImportPanel
+from ui.inspector_panel import InspectorPanel
+from ui.menus import build_menus
+from ui.search_panel import SearchPanel
+from ui.settings import AppSettings
+from ui.state import AppState
+from ui.unlock_panel import UnlockPanel
+from ui.viewer.document_viewer import DocumentViewer
+from ui.worker import abandon_all
+from ui.workflows import Workflows
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        settings: AppSettings | None = None,
+        kdf: KdfParams = KDF_DEFAULT,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings or AppSettings()
+        self.state = AppState(self)
+        self.setWindowTitle("Dossier")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+
+        self.unlock_panel = UnlockPanel(self.settings, kdf)
+        self.unlock_panel.unlocked.connect(self._unlocked)
+        self.cases = CasePanel(self.state)
+        self.contents = ContentsPanel(self.state, extra=[SearchPanel])
+        search = self.contents.tab(SearchPanel)
+        assert isinstance(search, SearchPanel)
+        self.search = search
+        self.viewer = DocumentViewer(self.state)
+        self.inspector = InspectorPanel(self.state)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.cases)
+        left.addWidget(self.contents)
+        left.setStretchFactor(1, 3)
+        left.setSizes([170, 560])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.addWidget(self.inspector)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 700, 260])
+        self.left_splitter = left
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unlock_panel)
+        self.stack.addWidget(self.splitter)
+        self.setCentralWidget(self.stack)
+
+        self.imports = ImportPanel(self.state)
+        self.import_dock = QDockWidget(tr("Imports"), self)
+        self.import_dock.setObjectName("imports")
+        self.import_dock.setWidget(self.imports)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.import_dock)
+        self.import_dock.hide()
+
+        self.vault_label = QLabel()
+        self.statusBar().addPermanentWidget(self.vault_label)
+        self.state.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.viewer.page_changed.connect(self._page_status)
+
+        self.idle = IdleWatcher(self)
+        self.idle.set_minutes(self.settings.idle_minutes)
+        self.idle.idle.connect(self.lock)
+        self.workflows = Workflows(self)
+        self.actions_by_name = build_menus(self)
+        self._restore_layout()
+        self._update_actions()
+
+    # -- start --------------------------------------------------------------------------------
+
+    def start(self, vault: Path | None = None, passphrase: str | None = None) -> None:
+        """Fill the unlock screen for `vault`; unlock at once if a passphrase is given."""
+        if vault is not None:
+            self.unlock_panel.set_vault(vault)
+        if os.environ.get("DOSSIER_SAMPLE_HINT"):
+            sample = os.environ.get("DOSSIER_SAMPLE_PASSPHRASE")
+            if sample:
+                self.unlock_panel.passphrase.setText(sample)
+            self.unlock_panel.show_hint(
+                tr("This is the sample vault: its passphrase is filled in.")
+                if sample
+                else tr("This is the sample vault: its passphrase was printed in the terminal.")
+            )
+        if passphrase and vault is not None:
+            self.unlock_panel.passphrase.setText(passphrase)
+            self.unlock_panel.unlock()
+        else:
+            self.unlock_panel.passphrase.setFocus()
+
+    def _unlocked(self, ws: Workspace) -> None:
+        self.state.attach(ws)
+        self.stack.setCurrentWidget(self.splitter)
+        self.vault_label.setText(tr("Vault: {name}").format(name=ws.folder.name))
+        self.idle.set_minutes(self.settings.idle_minutes)
+        self.idle.arm()
+        self._update_actions()
+        self.statusBar().showMessage(tr("Vault unlocked."), 4000)
+
+    # -- locking ------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        if not self.state.is_unlocked:
+            return
+        self.idle.disarm()
+        abandon_all()
+        # `detach` announces `locking` first: the inspector saves its edits while keys are there.
+        ws = self.state.detach()
+        if ws is not None:
+            ws.close()
+        gc.collect()  # decrypted bytes and images go as soon as nothing refers to them
+        self.vault_label.setText("")
+        self.stack.setCurrentWidget(self.unlock_panel)
+        self.unlock_panel.reset()
+        self.import_dock.hide()
+        self._update_actions()
+        self.statusBar().showMessage(tr("Vault locked."), 4000)
+
+    # -- import -------------------------------------------------------------------------------
+
+    def ask_import_options(self, paths: list[Path]) -> list[ImportRequest] | None:
+        dialog = ImportDialog(paths, parent=self)
+        return dialog.requests() if dialog.exec() else None
+
+    def import_files(self, paths: list[Path]) -> None:
+        if not self.state.is_unlocked:
+            return
+        if not self.state.case_id:
+            QMessageBox.information(self, tr("Import"), tr("Select or create a case first."))
+            return
+        files = expand_paths(paths)
+        if not files:
+            self.statusBar().showMessage(tr("No files to import there."), 4000)
+            return
+        requests = self.ask_import_options(files)
+        if requests:
+            self.import_dock.show()
+            self.imports.enqueue(self.state.case_id, requests)
+
+    def dragEnterEvent(self, event) -> None:
+        if self.state.is_unlocked and event.mimeData().hasUrls():
+            if any(url.isLocalFile() for url in event.mimeData().urls()):
+                event.acceptProposedAction()
+                return
+        event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.import_files(paths)
+
+    # -- search and status --------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        if not self.state.is_unlocked:
+            return
+        self.contents.setCurrentWidget(self.search)
+        self.search.focus_search()
+
+    def _page_status(self, index: int) -> None:
+        if self.viewer.pages and 0 <= index < len(self.viewer.pages):
+            label = self.viewer.pages[index].display_label
+            self.statusBar().showMessage(
+                tr("Page {label} ({n} of {total})").format(
+                    label=label, n=index + 1, total=len(self.viewer.pages)
+                ),
+                2000,
+            )
+
+    def _update_actions(self) -> None:
+        unlocked = self.state.is_unlocked
+        for name in ("import_files", "import_folder", "lock", "find"):
+            self.actions_by_name[name].setEnabled(unlocked)
+
+    # -- window layout ------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.layout("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.layout("state")
+        if state is not None:
+            self.restoreState(state)
+        for name, splitter in (("splitter", self.splitter), ("left", self.left_splitter)):
+            saved = self.settings.layout(name)
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    def save_layout(self) -> None:
+        self.settings.set_layout("geometry", self.saveGeometry())
+        self.settings.set_layout("state", self.saveState())
+        self.settings.set_layout("splitter", self.splitter.saveState())
+        self.settings.set_layout("left", self.left_splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_layout()
+        self.lock()
+        self.idle.disarm()
+        event.accept()

@@ -1,0 +1,415 @@
+"""The central viewer: a toolbar over a PDF view or a text view, for one document at a time.
+
+Entry points for other panels (part II: quotes, redactions): `show_document(doc_id, page_index,
+highlights=..., spans=...)`, `set_span_overlay(layer, ...)` / `set_overlay(layer, ...)` /
+`clear_overlay(layer)`, the `selection_changed(doc_id, page_index, start, end)` signal and
+`selection()`. The decrypted original and page images stay in memory; `clear()` drops them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier.errors import CorruptData, NotFoundError, PasswordRequired
+from dossier.services.dto import DocumentInfo
+from dossier.services.highlight import span_rects, term_rects, term_spans
+from dossier.services.render import PageGeometry, PdfRenderer
+from dossier.text.model import PageText
+from ui.errors import message_for, show_error
+from ui.i18n import tr
+from ui.state import AppState, OpenRequest
+from ui.viewer.overlays import RectsByPage
+from ui.viewer.pdf_view import PdfView
+from ui.viewer.text_view import TextView
+from ui.viewer.viewer_toolbar import ViewerToolbar
+from ui.worker import run_in_background
+
+
+@dataclass
+class _Loaded:
+    info: DocumentInfo
+    pages: list[PageText]
+    geometry: list[PageGeometry] | None
+    problem: str = ""
+    """"password" or a sentence: why the PDF is shown as text."""
+
+
+class DocumentViewer(QWidget):
+    selection_changed = Signal(str, int, int, int)
+    selection_cleared = Signal()
+    document_shown = Signal(str)
+    page_changed = Signal(int)
+    hit_changed = Signal(int, int)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.renderer: PdfRenderer | None = None
+        self.info: DocumentInfo | None = None
+        self.pages: list[PageText] = []
+        self._request: OpenRequest | None = None
+        self._generation = 0
+        self._hits: list[tuple[int, tuple[float, ...]]] = []
+        self._hit = -1
+        self._build()
+        state.unlocked.connect(self._attach)
+        state.locking.connect(self.clear)
+        state.open_requested.connect(self._open_requested)
+        state.documents_changed.connect(self._documents_changed)
+
+    # -- widgets ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.toolbar = ViewerToolbar(self)
+        bar = self.toolbar
+        # The commands and controls, under the names other panels and the menus use.
+        self.zoom_in_action, self.zoom_out_action = bar.zoom_in_action, bar.zoom_out_action
+        self.fit_width_action, self.copy_action = bar.fit_width_action, bar.copy_action
+        self.previous_hit_action = bar.previous_hit_action
+        self.next_hit_action = bar.next_hit_action
+        self.go_to_page_action = bar.go_to_page_action
+        self.title, self.hit_label, self.zoom_label = bar.title, bar.hit_label, bar.zoom_label
+        self.page_box, self.page_total = bar.page_box, bar.page_total
+
+        self.notice = QWidget()
+        notice_layout = QHBoxLayout(self.notice)
+        notice_layout.setContentsMargins(8, 4, 8, 4)
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        self.password_button = QPushButton(tr("Enter the PDF's password…"))
+        self.password_button.clicked.connect(self.ask_pdf_password)
+        notice_layout.addWidget(self.notice_text, 1)
+        notice_layout.addWidget(self.password_button)
+        self.notice.setStyleSheet("background: #fff4c2;")
+        self.notice.hide()
+
+        self.placeholder = QLabel(tr("Open a document from the case or from a search result."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.pdf = PdfView()
+        self.text = TextView()
+        self.stack = QStackedWidget()
+        for widget in (self.placeholder, self.pdf, self.text):
+            self.stack.addWidget(widget)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.stack, 1)
+
+        self.pdf.current_page_changed.connect(self._page_shown)
+        self.text.current_page_changed.connect(self._page_shown)
+        self.pdf.zoom_changed.connect(self._zoom_shown)
+        self.pdf.selection_changed.connect(self.selection_changed)
+        self.pdf.selection_cleared.connect(self.selection_cleared)
+        self.text.selection_changed.connect(
+            lambda page, start, end: self.selection_changed.emit(self.doc_id, page, start, end)
+        )
+        self.text.selection_cleared.connect(self.selection_cleared)
+        self._update_controls()
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def _attach(self) -> None:
+        self.renderer = PdfRenderer(self.state.ws.documents.original)
+
+    def clear(self) -> None:
+        """Drop the document: decrypted original, page images, text, marks."""
+        self._generation += 1
+        if self.renderer is not None:
+            self.renderer.clear()
+        self.renderer = None
+        self.pdf.clear()
+        self.pdf.cache.clear()
+        self.text.clear_document()
+        self.info = None
+        self.pages = []
+        self._request = None
+        self._hits = []
+        self._hit = -1
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.placeholder)
+        self._update_controls()
+
+    def _documents_changed(self, case_id: str) -> None:
+        """A rename in the inspector shows in the title; a deleted document closes."""
+        if self.info is None or self.info.case_id != case_id or not self.state.is_unlocked:
+            return
+        try:
+            self.info = self.state.ws.documents.get(self.info.id)
+        except NotFoundError:
+            self.clear()
+            self._attach()
+            return
+        self.title.set_full_text(self.info.title)
+
+    @property
+    def doc_id(self) -> str:
+        return self.info.id if self.info is not None else ""
+
+    def current_document(self) -> DocumentInfo | None:
+        return self.info
+
+    def selection(self) -> tuple[str, int, int, int] | None:
+        view = self.pdf if self.stack.currentWidget() is self.pdf else self.text
+        if self.info is None or view.selection is None:
+            return None
+        return (self.info.id, *view.selection)
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def _open_requested(self, request: OpenRequest) -> None:
+        self.show_document(request.doc_id, request.page_index, request.terms, request.spans)
+
+    def show_document(
+        self,
+        doc_id: str,
+        page_index: int = 0,
+        highlights: list[str] | None = None,
+        spans: list[tuple[int, int, int]] | None = None,
+    ) -> None:
+        """Show a document at a page, with search terms and (page, start, end) spans marked."""
+        request = OpenRequest(doc_id, page_index, list(highlights or []), list(spans or []))
+        self._request = request
+        if self.info is not None and self.info.id == doc_id:
+            self._apply(request)
+            return
+        self._load(request)
+
+    def _load(self, request: OpenRequest) -> None:
+        renderer = self.renderer
+        ws = self.state.ws
+        self._generation += 1
+        generation = self._generation
+
+        def load(*_) -> _Loaded:
+            info = ws.documents.get(request.doc_id)
+            pages = ws.documents.pages(request.doc_id)
+            if not info.is_pdf or renderer is None:
+                return _Loaded(info, pages, None)
+            try:
+                return _Loaded(info, pages, renderer.geometry(request.doc_id))
+            except PasswordRequired:
+                return _Loaded(info, pages, None, "password")
+            except CorruptData as exc:
+                return _Loaded(info, pages, None, message_for(exc))
+
+        def loaded(result: _Loaded) -> None:
+            if generation == self._generation:  # not superseded by another document
+                self._display(result)
+
+        self.state.show_status(tr("Opening the document…"))
+        run_in_background(load, on_success=loaded, parent=self)
+
+    def _display(self, loaded: _Loaded) -> None:
+        self.info = loaded.info
+        self.pages = loaded.pages
+        self.title.set_full_text(loaded.info.title)
+        self.notice.setVisible(bool(loaded.problem))
+        self.password_button.setVisible(loaded.problem == "password")
+        if loaded.problem == "password":
+            self.notice_text.setText(tr("This PDF is protected by a password: its text is shown."))
+        elif loaded.problem:
+            self.notice_text.setText(
+                tr("The original cannot be drawn ({reason}); its text is shown.").format(
+                    reason=loaded.problem
+                )
+            )
+        if loaded.geometry is not None and self.renderer is not None:
+            self.pdf.load(loaded.info.id, self.renderer, loaded.geometry, loaded.pages)
+            self.stack.setCurrentWidget(self.pdf)
+        else:
+            self.pdf.clear()
+            self.text.show_pages(loaded.pages)
+            self.stack.setCurrentWidget(self.text)
+        self.page_box.setMaximum(max(1, len(self.pages)))
+        self.page_total.setText(tr("of {n}").format(n=len(self.pages)))
+        self.state.show_status("")
+        self.state.select_item("document", loaded.info)
+        if self._request is not None:
+            self._apply(self._request)
+        if self.stack.currentWidget() is self.pdf:
+            self._zoom_shown(self.pdf.zoom)
+        self.document_shown.emit(loaded.info.id)
+
+    def _apply(self, request: OpenRequest) -> None:
+        """Marks and position for a request on the document already shown."""
+        on_pdf = self.stack.currentWidget() is self.pdf
+        self._hits = []
+        search_rects: RectsByPage = {}
+        search_spans: dict[int, list[tuple[int, int]]] = {}
+        if request.terms:
+            for page in self.pages:
+                if on_pdf:
+                    search_rects[page.index] = term_rects(page, request.terms)
+                    self._hits += [(page.index, r) for r in search_rects[page.index]]
+                else:
+                    search_spans[page.index] = term_spans(page.text, request.terms)
+                    self._hits += [(page.index, s) for s in search_spans[page.index]]
+        self._set_layer("search", search_rects, search_spans, on_pdf)
+        quotes: dict[int, list[tuple[int, int]]] = {}
+        for page_index, start, end in request.spans:
+            quotes.setdefault(page_index, []).append((start, end))
+        self.set_span_overlay("quote", quotes)
+        self._hit = next((i for i, (p, _) in enumerate(self._hits) if p >= request.page_index), -1)
+        if self._hit >= 0 and self._hits[self._hit][0] == request.page_index:
+            self._show_hit()
+        else:
+            self._hit = -1
+            self.clear_overlay("current-hit")
+            self.go_to_page(request.page_index)
+        self._update_controls()
+
+    def _set_layer(self, layer, rects: RectsByPage, spans, on_pdf: bool) -> None:
+        if on_pdf:
+            self.pdf.set_overlay(layer, rects)
+        else:
+            self.text.set_spans(layer, spans)
+
+    # -- overlays -----------------------------------------------------------------------------
+
+    def set_overlay(self, layer: str, rects: RectsByPage) -> None:
+        """Rectangles in PDF points (word-map coordinates) per page index; PDFs only."""
+        self.pdf.set_overlay(layer, rects)
+
+    def set_span_overlay(self, layer: str, spans: dict[int, list[tuple[int, int]]]) -> None:
+        """Character spans per page index, drawn on PDFs and text documents alike."""
+        if self.stack.currentWidget() is self.pdf:
+            rects: RectsByPage = {}
+            for page_index, ranges in spans.items():
+                if 0 <= page_index < len(self.pages):
+                    page = self.pages[page_index]
+                    rects[page_index] = [r for a, b in ranges for r in span_rects(page, a, b)]
+            self.pdf.set_overlay(layer, rects)
+        else:
+            self.text.set_spans(layer, spans)
+
+    def clear_overlay(self, layer: str) -> None:
+        self.pdf.clear_overlay(layer)
+        self.text.clear_layer(layer)
+
+    # -- hits ---------------------------------------------------------------------------------
+
+    def next_hit(self) -> None:
+        if self._hits:
+            self._hit = (self._hit + 1) % len(self._hits)
+            self._show_hit()
+
+    def previous_hit(self) -> None:
+        if self._hits:
+            self._hit = (self._hit - 1) % len(self._hits) if self._hit >= 0 else len(self._hits) - 1
+            self._show_hit()
+
+    def _show_hit(self) -> None:
+        page, where = self._hits[self._hit]
+        if self.stack.currentWidget() is self.pdf:
+            self.pdf.set_overlay("current-hit", {page: [where]})  # type: ignore[list-item]
+            self.pdf.go_to_page(page, where)  # type: ignore[arg-type]
+        else:
+            self.text.set_spans("current-hit", {page: [where]})  # type: ignore[list-item]
+            self.text.go_to(page, int(where[0]))
+        self._update_controls()
+        self.hit_changed.emit(self._hit, len(self._hits))
+
+    @property
+    def hit_count(self) -> int:
+        return len(self._hits)
+
+    # -- navigation and zoom ------------------------------------------------------------------
+
+    def go_to_page(self, index: int) -> None:
+        if self.stack.currentWidget() is self.pdf:
+            self.pdf.go_to_page(index)
+        elif self.stack.currentWidget() is self.text:
+            self.text.go_to(index)
+
+    def focus_page_box(self) -> None:
+        self.page_box.setFocus()
+        self.page_box.selectAll()
+
+    def zoom_in(self) -> None:
+        self.pdf.zoom_in()
+
+    def zoom_out(self) -> None:
+        self.pdf.zoom_out()
+
+    def fit_width(self) -> None:
+        self.pdf.fit_width()
+
+    def _page_shown(self, index: int) -> None:
+        self.page_box.blockSignals(True)
+        self.page_box.setValue(index + 1)
+        self.page_box.blockSignals(False)
+        if 0 <= index < len(self.pages):
+            self.page_box.setToolTip(
+                tr("Page label: {label}").format(label=self.pages[index].display_label)
+            )
+        self.page_changed.emit(index)
+
+    def _zoom_shown(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{round(zoom * 100)} %")
+
+    def _update_controls(self) -> None:
+        has_doc = self.info is not None
+        on_pdf = has_doc and self.stack.currentWidget() is self.pdf
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_width_action):
+            action.setEnabled(on_pdf)
+        for action in (self.next_hit_action, self.previous_hit_action):
+            action.setEnabled(bool(self._hits))
+        self.page_box.setEnabled(has_doc)
+        if not on_pdf:
+            self.zoom_label.setText("")
+        if self._hits:
+            shown = self._hit + 1 if self._hit >= 0 else 0
+            self.hit_label.setText(tr("hit {i} of {n}").format(i=shown, n=len(self._hits)))
+        else:
+            self.hit_label.setText("")
+        if not has_doc:
+            self.title.set_full_text("")
+            self.page_total.setText("")
+
+    # -- clipboard and password ---------------------------------------------------------------
+
+    def copy_selection(self) -> None:
+        """The clipboard only on the user's request, and only what they selected."""
+        view = self.pdf if self.stack.currentWidget() is self.pdf else self.text
+        text = view.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def ask_pdf_password(self) -> None:
+        if self.info is None or self.renderer is None:
+            return
+        password, ok = QInputDialog.getText(
+            self, tr("Protected PDF"), tr("Password of this PDF:"), QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return
+        doc_id, renderer = self.info.id, self.renderer
+        run_in_background(
+            lambda *_: renderer.unlock(doc_id, password),
+            on_success=lambda _: self._reload(doc_id),
+            on_error=partial(show_error, self),
+            parent=self,
+        )
+
+    def _reload(self, doc_id: str) -> None:
+        request = self._request or OpenRequest(doc_id)
+        self.info = None
+        self._load(request)
