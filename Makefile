@@ -24,7 +24,10 @@ sample: $(STAMP)
 	$(PY) -m dossier.sample --vault $(SAMPLE_VAULT) --if-absent
 
 run: sample
-	DOSSIER_SAMPLE_HINT=1 $(PY) -m ui --vault $(SAMPLE_VAULT)
+	@# The sample's passphrase is public (README): fill it in so a first run is one click away.
+	DOSSIER_SAMPLE_HINT=1 \
+	DOSSIER_SAMPLE_PASSPHRASE="$$($(PY) -c 'from dossier.sample.build import SAMPLE_PASSPHRASE as p; print(p)')" \
+		$(PY) -m ui --vault $(CURDIR)/$(SAMPLE_VAULT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check dossier ui tests bench

@@ -136,7 +136,8 @@ class CasePanel(QWidget):
         box.setInformativeText(
             tr(
                 "Its {n} documents, quotes, letters and notes are destroyed: their key is "
-                "erased, so nothing can be recovered, not even from a backup of this vault."
+                "erased, so nothing can be recovered from this vault. Copies of the vault made "
+                "before now still hold the case."
             ).format(n=case.document_count)
         )
         delete = box.addButton(tr("Destroy the case"), QMessageBox.ButtonRole.DestructiveRole)

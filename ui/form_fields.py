@@ -1,19 +1,23 @@
-"""Small pieces part II's forms share: a document chooser, a date field, an error line, and
-closing a dialog when the vault locks under it.
+"""Small pieces part II's forms share: a document chooser, a date field, an error line, the
+Save/Cancel footer, and closing a dialog when the vault locks under it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import NoReturn
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -91,6 +95,30 @@ class ErrorLine(QLabel):
     def clear_error(self) -> None:
         self.clear()
         self.hide()
+
+
+def lay_out_form(
+    dialog: QDialog, state: AppState, save: Callable[[], None], *parts: QWidget | QLayout
+) -> ErrorLine:
+    """Stack `parts`, an error line and Save/Cancel in `dialog`, which closes when the vault
+    locks. Save calls `save` (it accepts the dialog only once stored); the line is returned for
+    `attempt`."""
+    error = ErrorLine()
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    close_on_lock(dialog, state)
+    return error
 
 
 def refuse(message: str) -> NoReturn:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,7 +31,7 @@ from dossier.services.dates import parse_date
 from dossier.services.letter_states import CHANNELS, LetterInfo
 from dossier.services.people import fold
 from ui.file_dialogs import choose_files
-from ui.form_fields import ErrorLine, attempt, close_on_lock, date_field, refuse, text_or_none
+from ui.form_fields import attempt, date_field, lay_out_form, refuse, text_or_none
 from ui.i18n import N_, tr
 from ui.person_picker import PersonPicker
 from ui.state import AppState
@@ -155,17 +154,7 @@ class LetterDialog(QDialog):
         form.addRow(tr("Reply by"), deadline_row)
         form.addRow(tr("Questions"), self.questions)
         form.addRow(tr("File"), file_row)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        close_on_lock(self, state)
+        self.error = lay_out_form(self, state, self.save, form)
 
     def choose_file(self) -> None:
         chosen = choose_files(self, tr("The letter's file"))

@@ -15,16 +15,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.errors import DossierError
 from dossier.services.letter_states import LetterInfo, LettersSummary, QuestionInfo, ReplyInfo
-from ui.case_events import case_events
+from ui.case_tab import CaseListTab, text_toolbar
 from ui.errors import show_error
 from ui.form_fields import run_dialog, top_items
 from ui.i18n import tr
@@ -51,12 +49,9 @@ def summary_text(summary: LettersSummary) -> str:
     )
 
 
-class LettersTab(QWidget):
+class LettersTab(CaseListTab):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.events = case_events(state)
-        self.case_id = ""
+        super().__init__(state, parent)
         self.letters: list[LetterInfo] = []
         self.new_action = QAction(tr("New letter…"), self)
         self.new_action.triggered.connect(self.new_letter)
@@ -66,10 +61,9 @@ class LettersTab(QWidget):
         self.open_action.triggered.connect(self.open_current)
         self.delete_action = QAction(tr("Delete letter…"), self)
         self.delete_action.triggered.connect(self.delete_letter)
-        toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.reply_action, self.open_action, self.delete_action):
-            toolbar.addAction(action)
+        toolbar = text_toolbar(
+            self.new_action, self.reply_action, self.open_action, self.delete_action
+        )
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -84,11 +78,7 @@ class LettersTab(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_item(item))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(toolbar)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.tree, 1)
+        self.stack(toolbar, self.summary, self.tree, grow=self.tree)
         self.events.letters_changed.connect(self._changed)
         self.events.people_changed.connect(self._changed)
         self._update_actions()
@@ -98,22 +88,11 @@ class LettersTab(QWidget):
     def title(self) -> str:
         return tr("Letters")
 
-    def load(self, case_id: str) -> None:
-        self.case_id = case_id
-        if not case_id or not self.state.is_unlocked:
-            self.clear()
-            return
-        self.reload()
-
     def clear(self) -> None:
         self.letters = []
         self.tree.clear()
         self.summary.clear()
         self._update_actions()
-
-    def _changed(self, case_id: str) -> None:
-        if case_id == self.case_id and self.state.is_unlocked:
-            self.reload()
 
     def reload(self) -> None:
         selected = self.current_letter()

@@ -10,6 +10,7 @@ from ui.about_dialog import AboutDialog
 from ui.file_dialogs import choose_files, choose_folder
 from ui.i18n import tr
 from ui.preferences_dialog import PreferencesDialog
+from ui.sample_action import create_sample_vault
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -60,6 +61,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "quit": _action(window, tr("Quit"), window.close, QKeySequence(keys.Quit), "Ctrl+Q"),
         "find": _action(window, tr("Find…"), window.focus_search, "Ctrl+F", "Ctrl+K"),
         "about": _action(window, tr("About Dossier"), lambda: AboutDialog(window).exec()),
+        "sample": _action(
+            window, tr("Create the sample vault…"), lambda: create_sample_vault(window)
+        ),
     }
     actions["lock"].setToolTip(tr("Lock the vault: keys and decrypted data leave memory"))
     viewer, cases, flows = window.viewer, window.cases, window.workflows.actions()
@@ -98,6 +102,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for name in ("find_quote", "recheck_quotes", "prepublication"):
         case_menu.addAction(flows[name])
     help_menu = bar.addMenu(tr("&Help"))
+    help_menu.addAction(actions["sample"])
+    help_menu.addSeparator()
     help_menu.addAction(actions["about"])
     for action in [*actions.values(), *flows.values()]:
         window.addAction(action)  # shortcuts work even with the menu bar hidden

@@ -14,18 +14,15 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHeaderView,
-    QLabel,
     QMessageBox,
-    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.errors import DossierError
 from dossier.services.people import PersonInfo
-from ui.case_events import case_events
+from ui.case_tab import CaseListTab, grey_note, text_toolbar
 from ui.errors import show_error
 from ui.form_fields import run_dialog, top_items
 from ui.i18n import tr
@@ -34,15 +31,13 @@ from ui.person_dialog import PersonDialog, protection_label, role_label
 from ui.state import AppState
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
-MASK_MARK = "🔒 "
+# U+26B7 (a key): in the bundled DejaVu Sans, unlike the padlock emoji.
+MASK_MARK = "⚷ "
 
 
-class PeopleTab(QWidget):
+class PeopleTab(CaseListTab):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.events = case_events(state)
-        self.case_id = ""
+        super().__init__(state, parent)
         self.people: list[PersonInfo] = []
         self.add_action = QAction(tr("Add person…"), self)
         self.add_action.triggered.connect(self.add_person)
@@ -56,10 +51,9 @@ class PeopleTab(QWidget):
             tr("Show the real names of protected people (recorded in the audit trail)")
         )
         self.reveal_action.toggled.connect(self._reveal_toggled)
-        toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.merge_action, self.reveal_action):
-            toolbar.addAction(action)
+        toolbar = text_toolbar(
+            self.add_action, self.edit_action, self.merge_action, self.reveal_action
+        )
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(
             [tr("Name"), tr("Role"), tr("Protection"), tr("Pseudonym"), tr("Organisation")]
@@ -72,14 +66,8 @@ class PeopleTab(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_person())
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(toolbar)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(self.notice)
+        self.notice = grey_note()
+        self.stack(toolbar, self.tree, self.notice, grow=self.tree)
         self.events.people_changed.connect(self._changed)
         self._update_actions()
 
@@ -89,12 +77,8 @@ class PeopleTab(QWidget):
         return tr("People")
 
     def load(self, case_id: str) -> None:
-        self.case_id = case_id
         self._mask()
-        if not case_id or not self.state.is_unlocked:
-            self.clear()
-            return
-        self.reload()
+        super().load(case_id)
 
     def clear(self) -> None:
         self._mask()
@@ -111,10 +95,6 @@ class PeopleTab(QWidget):
     @property
     def revealed(self) -> bool:
         return self.reveal_action.isChecked()
-
-    def _changed(self, case_id: str) -> None:
-        if case_id == self.case_id and self.state.is_unlocked:
-            self.reload()
 
     def reload(self) -> None:
         selected = self.current_person()

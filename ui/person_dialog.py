@@ -12,16 +12,14 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.services.people import MASKED, PROTECTIONS, ROLES, PersonInfo
-from ui.form_fields import ErrorLine, attempt, close_on_lock
+from ui.form_fields import attempt, lay_out_form
 from ui.i18n import N_, tr
 from ui.state import AppState
 
@@ -87,20 +85,10 @@ class PersonDialog(QDialog):
         form.addRow(tr("Pseudonym"), self.pseudonym)
         form.addRow(tr("Organisation"), self.organisation)
         form.addRow(tr("Notes"), self.notes)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.error = lay_out_form(self, state, self.save, form)
         if person is not None:
             self._fill(person)
         self._protection_changed()
-        close_on_lock(self, state)
 
     def _fill(self, person: PersonInfo) -> None:
         self.name.setText(person.name)

@@ -11,18 +11,16 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.services.dates import parse_date
 from dossier.services.quote_model import QuoteInfo
-from ui.form_fields import DocumentCombo, ErrorLine, attempt, close_on_lock, date_field
+from ui.form_fields import DocumentCombo, attempt, date_field, lay_out_form
 from ui.i18n import tr
 from ui.person_picker import PersonPicker
 from ui.state import AppState
@@ -87,19 +85,14 @@ class NewQuoteDialog(QDialog):
         shown.setMaximumHeight(110)
         shown.setAccessibleName(tr("Selected text"))
         self.fields = QuoteFields(state, case_id)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.error = lay_out_form(
+            self,
+            state,
+            self.save,
+            QLabel(tr("The quote, exactly as it stands in the document:")),
+            shown,
+            self.fields,
         )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("The quote, exactly as it stands in the document:")))
-        layout.addWidget(shown)
-        layout.addWidget(self.fields)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        close_on_lock(self, state)
         self.fields.speaker.setFocus()
 
     def save(self) -> None:

@@ -17,13 +17,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import DossierError
 from dossier.services.quote_model import QuoteInfo, QuoteReview
 from ui.case_events import case_events
+from ui.case_tab import grey_note, text_toolbar
 from ui.diff_view import DiffView
 from ui.errors import show_error
 from ui.find_quote_dialog import FindQuoteDialog
@@ -66,12 +65,9 @@ class QuotesTab(QWidget):
             tr("Pre-publication check: anchor every passage in quotation marks of an article")
         )
         self.prepub_action.triggered.connect(self.check_article)
-        self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
-            self.find_action, self.recheck_action, self.review_action, self.prepub_action,
-        ):  # fmt: skip
-            self.toolbar.addAction(action)
+        self.toolbar = text_toolbar(
+            self.find_action, self.recheck_action, self.review_action, self.prepub_action
+        )
 
         self.scope = QComboBox()
         self.scope.setAccessibleName(tr("Quotes of"))
@@ -106,9 +102,7 @@ class QuotesTab(QWidget):
         self.progress.setRange(0, 1000)
         self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.clicked.connect(lambda: self.job.cancel() if self.job else None)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setStyleSheet("color: #555;")
+        self.info = grey_note()
 
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)

@@ -13,17 +13,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHeaderView,
-    QLabel,
-    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.errors import DossierError
 from dossier.services.redactions import RedactionInfo
-from ui.case_events import case_events
+from ui.case_tab import CaseListTab, grey_note, text_toolbar
 from ui.errors import show_error
 from ui.form_fields import run_dialog
 from ui.i18n import N_, tr
@@ -39,12 +36,9 @@ KIND_NAMES = {
 }
 
 
-class RedactionsTab(QWidget):
+class RedactionsTab(CaseListTab):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.events = case_events(state)
-        self.case_id = ""
+        super().__init__(state, parent)
         self.marks: list[RedactionInfo] = []
         self.titles: dict[str, str] = {}
         self.names: dict[str, str] = {}
@@ -61,13 +55,10 @@ class RedactionsTab(QWidget):
         self.person_action.triggered.connect(lambda: self.add_rule("person"))
         self.remove_action = QAction(tr("Remove"), self)
         self.remove_action.triggered.connect(self.remove_selected)
-        toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
+        toolbar = text_toolbar(
             self.draw_action, self.term_action, self.pattern_action, self.person_action,
             self.remove_action,
-        ):  # fmt: skip
-            toolbar.addAction(action)
+        )  # fmt: skip
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([tr("Mark"), tr("Applies to"), tr("What"), tr("Reason")])
         self.tree.setRootIsDecorated(False)
@@ -76,14 +67,10 @@ class RedactionsTab(QWidget):
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_mark(item))
         self.tree.itemSelectionChanged.connect(self._update_actions)
-        self.note = QLabel(tr("Protected and anonymous people are always blacked out in exports."))
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(toolbar)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(self.note)
+        self.note = grey_note(
+            tr("Protected and anonymous people are always blacked out in exports.")
+        )
+        self.stack(toolbar, self.tree, self.note, grow=self.tree)
         self.events.redactions_changed.connect(self._changed)
         state.documents_changed.connect(self._changed)
         self._update_actions()
@@ -93,13 +80,6 @@ class RedactionsTab(QWidget):
     def title(self) -> str:
         return tr("Redactions")
 
-    def load(self, case_id: str) -> None:
-        self.case_id = case_id
-        if not case_id or not self.state.is_unlocked:
-            self.clear()
-            return
-        self.reload()
-
     def clear(self) -> None:
         self.marks = []
         self.titles = {}
@@ -107,10 +87,6 @@ class RedactionsTab(QWidget):
         self.tree.clear()
         self.draw_action.setChecked(False)
         self._update_actions()
-
-    def _changed(self, case_id: str) -> None:
-        if case_id == self.case_id and self.state.is_unlocked:
-            self.reload()
 
     def reload(self) -> None:
         ws = self.state.ws

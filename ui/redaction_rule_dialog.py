@@ -9,17 +9,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.services.redactions import RedactionInfo
 from dossier.services.settings import REDACTION_PATTERNS
-from ui.form_fields import ErrorLine, attempt, close_on_lock, refuse
+from ui.form_fields import attempt, lay_out_form, refuse
 from ui.i18n import N_, tr
 from ui.state import AppState
 
@@ -80,17 +78,7 @@ class RuleDialog(QDialog):
             note.setStyleSheet("color: #555;")
             form.addRow(note)
         form.addRow(tr("Reason"), self.reason)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        close_on_lock(self, state)
+        self.error = lay_out_form(self, state, self.save, form)
 
     def save(self) -> None:
         marks = self.state.ws.redactions

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -21,14 +20,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from dossier.services.dates import parse_date
 from dossier.services.letter_states import ANSWER_STATUSES, CHANNELS, LetterInfo, ReplyInfo
 from ui.file_dialogs import choose_files
-from ui.form_fields import ErrorLine, attempt, close_on_lock, date_field, refuse
+from ui.form_fields import attempt, date_field, lay_out_form, refuse
 from ui.i18n import tr
 from ui.letter_dialog import CHANNEL_NAMES
 from ui.person_picker import PersonPicker
@@ -97,18 +95,7 @@ class ReplyDialog(QDialog):
         form.addRow(tr("Channel"), self.channel)
         form.addRow(tr("Summary"), self.summary)
         form.addRow(tr("File"), file_row)
-        self.error = ErrorLine()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(questions)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        close_on_lock(self, state)
+        self.error = lay_out_form(self, state, self.save, form, questions)
 
     def tick(self, number: int, status: str = "answered") -> None:
         for own, box, how in self.ticks:

@@ -83,6 +83,25 @@ def badge_html(family: str, key: str) -> str:
     )
 
 
+def paint_badge(painter: QPainter, option, family: str, key: str, left: int) -> int:
+    """Draw `key`'s rounded badge `left` pixels into the cell, centred on its height; returns
+    the badge's width (what follows it starts after)."""
+    label, colour = badge(family, key)
+    metrics = QFontMetrics(option.font)
+    width = metrics.horizontalAdvance(label) + 2 * BadgeDelegate.PAD_X
+    height = metrics.height() + 2 * BadgeDelegate.PAD_Y
+    rect = option.rect
+    box = QRectF(rect.left() + left, rect.center().y() - height / 2 + 1, width, height)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawRoundedRect(box, height / 2, height / 2)
+    painter.setPen(QColor("white"))
+    painter.setFont(option.font)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+    return width
+
+
 class BadgeDelegate(QStyledItemDelegate):
     """Paints the cell's `BADGE_ROLE` key as a rounded, coloured badge with its label."""
 
@@ -101,19 +120,7 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(option.rect, option.palette.highlight())
-        label, colour = badge(self.family, str(key))
-        metrics = QFontMetrics(option.font)
-        width = metrics.horizontalAdvance(label) + 2 * self.PAD_X
-        height = metrics.height() + 2 * self.PAD_Y
-        rect = option.rect
-        box = QRectF(rect.left() + 4, rect.center().y() - height / 2 + 1, width, height)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(colour))
-        painter.drawRoundedRect(box, height / 2, height / 2)
-        painter.setPen(QColor("white"))
-        painter.setFont(option.font)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        paint_badge(painter, option, self.family, str(key), left=4)
         painter.restore()
 
     def sizeHint(self, option, index) -> QSize:
@@ -146,20 +153,9 @@ class LeadingBadgeDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(option.rect, option.palette.highlight())
-        label, colour = badge(self.family, str(key))
+        width = paint_badge(painter, option, self.family, str(key), left=2)
         metrics = QFontMetrics(option.font)
-        width = metrics.horizontalAdvance(label) + 2 * BadgeDelegate.PAD_X
-        height = metrics.height() + 2 * BadgeDelegate.PAD_Y
-        rect = option.rect
-        box = QRectF(rect.left() + 2, rect.center().y() - height / 2 + 1, width, height)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(colour))
-        painter.drawRoundedRect(box, height / 2, height / 2)
-        painter.setPen(QColor("white"))
-        painter.setFont(option.font)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
-        text_rect = rect.adjusted(int(width) + 2 + self.GAP, 0, 0, 0)
+        text_rect = option.rect.adjusted(int(width) + 2 + self.GAP, 0, 0, 0)
         role = (
             option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
         )

@@ -3,19 +3,12 @@
 A bundle is accepted only when `zipsafe` found nothing wrong with the archive, the manifest
 parses, its signature is valid (and made by the expected key, when one is given), every listed
 file is present with its size and hash, nothing unlisted is present, and every document is a
-PDF. Only then does the caller write anything; a refusal says why in one sentence.
-
-`materialized` hands an imported PDF to the normal import path, which reads files by path,
-without writing its bytes to disk where the system allows it (a memory file on Linux).
+PDF. Only then does the caller write anything; a refusal says why in one sentence. The
+documents stay in memory: the import path extracts and encrypts them from there.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +16,6 @@ from dossier.errors import InputRefused
 from dossier.export import manifest as manifest_mod
 from dossier.export.verify import VerifyReport, load_bundle_bytes, verify_zip
 from dossier.export.zipsafe import SafeZip
-from dossier.fsutil import TEMP_PREFIX
 from dossier.pdf.open import has_pdf_header
 
 
@@ -62,42 +54,3 @@ def open_for_import(
                 )
             documents[entry.path] = content
     return VerifiedBundle(parsed, documents, report)
-
-
-@contextlib.contextmanager
-def materialized(name: str, data: bytes) -> Iterator[Path]:
-    """A path whose content is `data`, named `name`, gone when the block ends.
-
-    On Linux the bytes live in an anonymous memory file and the path is a link to it, so the
-    imported document is never written to disk in clear. Elsewhere a private temporary file
-    (mode 600, in a private folder) is used and deleted at once afterwards.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="dossier-import-"))
-    os.chmod(folder, 0o700)
-    path = folder / name
-    memfd = getattr(os, "memfd_create", None)
-    fd = -1
-    try:
-        if memfd is not None and Path("/proc/self/fd").is_dir():
-            fd = memfd(f"{TEMP_PREFIX}{secrets.token_hex(4)}")
-            _write_all(fd, data)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.symlink(f"/proc/{os.getpid()}/fd/{fd}", path)
-        else:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view[: 1 << 20])
-        view = view[written:]

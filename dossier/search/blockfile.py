@@ -29,6 +29,7 @@ from dossier.crypto.sealedfile import (
 )
 from dossier.errors import CorruptData, EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX, fsync_dir
+from dossier.search.sealedview import seek_target
 
 
 def _pwrite(fd: int, data: bytes, offset: int) -> None:
@@ -191,18 +192,8 @@ class SealedBlockFile:
     # -- positioning ---------------------------------------------------------------------
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        if whence == 0:
-            pos = offset
-        elif whence == 1:
-            pos = self._pos + offset
-        elif whence == 2:
-            pos = self._size + offset
-        else:
-            raise ValueError(f"invalid whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
+        self._pos = seek_target(offset, whence, self._pos, self._size)
+        return self._pos
 
     def tell(self) -> int:
         return self._pos

@@ -15,6 +15,22 @@ from collections import OrderedDict
 from dossier.crypto.sealedfile import BLOCK, SealedReader
 
 
+def seek_target(offset: int, whence: int, current: int, size: int) -> int:
+    """The position `seek(offset, whence)` moves to, as `io` defines it (0: from the start,
+    1: from `current`, 2: from the end, `size`); ValueError as `io` raises it."""
+    if whence == 0:
+        pos = offset
+    elif whence == 1:
+        pos = current + offset
+    elif whence == 2:
+        pos = size + offset
+    else:
+        raise ValueError(f"invalid whence {whence}")
+    if pos < 0:
+        raise ValueError("negative seek position")
+    return pos
+
+
 class BlockCache:
     """Decrypted blocks shared by every file one storage opens; least recently used goes first.
 
@@ -147,18 +163,8 @@ class SealedView:
         return b"".join(parts)
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        if whence == 0:
-            pos = offset
-        elif whence == 1:
-            pos = self._pos + offset
-        elif whence == 2:
-            pos = self._length + offset
-        else:
-            raise ValueError(f"invalid whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
+        self._pos = seek_target(offset, whence, self._pos, self._length)
+        return self._pos
 
     def tell(self) -> int:
         return self._pos

@@ -15,8 +15,11 @@ Choices, and why:
   plain files to the system temp folder, and holding the spill in memory would double the
   writer's peak memory.
 - Locks are in-process (the vault lock already keeps a second process out): no lock file.
-- No mmap: reads go through `SealedReader`, which decrypts only the blocks a read touches and
-  keeps a bounded number of them per open file.
+- No mmap: reads go through `SealedReader`, which decrypts only the blocks a read touches;
+  decrypted blocks are kept in one bounded cache per index (16 MiB), and the small per-document
+  length columns, read once per scored document, are held decrypted while a searcher lives.
+- Only the compound segment files, the table of contents and the version stamp are synced to
+  disk; segment parts that Whoosh copies into the compound file and deletes are not.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier.db.models import DOCUMENT_KINDS, Quote
 from dossier.errors import UsageError
-from dossier.export.import_bundle import materialized, open_for_import
+from dossier.export.import_bundle import open_for_import
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.dto import DocumentInfo
 
@@ -71,15 +71,16 @@ def import_bundle(
             facts = described.get(member, {})
             kind = facts.get("kind") if facts.get("kind") in DOCUMENT_KINDS else "source"
             date = facts.get("date") if isinstance(facts.get("date"), str) else None
-            with materialized(member.removeprefix("documents/"), data) as file:
-                info = ws.documents.import_file(
-                    case.id,
-                    file,
-                    kind=str(kind),
-                    title=_text(facts.get("title"), 500) or None,
-                    date=date,
-                    cancel=cancel,
-                )
+            # From memory to the vault: the plaintext PDF never touches the disk, on any OS.
+            info = ws.documents.import_bytes(
+                case.id,
+                data,
+                member.removeprefix("documents/"),
+                kind=str(kind),
+                title=_text(facts.get("title"), 500) or None,
+                date=date,
+                cancel=cancel,
+            )
             imported.append(info)
             by_path[member] = info.id
         quotes = _import_quotes(ws, case.id, bundle.manifest.raw.get("quotes", []), by_path)

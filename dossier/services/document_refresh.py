@@ -22,7 +22,14 @@ from dossier.ingest.formats import HTML_MIME, extract_bytes, extract_file
 from dossier.ingest.plaintext import MARKDOWN_MIME, TEXT_MIME
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.extract import PDF_MIME
-from dossier.services.documents import MAX_IMPORT_BYTES, document_info, page_row
+from dossier.services.documents import (
+    check_size,
+    document_info,
+    get_document,
+    page_row,
+    scaled,
+)
+from dossier.services.dto import DocumentInfo
 from dossier.services.quote_model import DocumentRefresh, QuoteReview
 from dossier.text.model import ExtractedDocument
 
@@ -39,13 +46,6 @@ _KIND_BY_MIME = {
 """Read an original again the way it was first read (Markdown stays Markdown)."""
 
 
-def _scaled(progress: Progress | None, low: float, high: float) -> Progress:
-    def inner(fraction: float, message: str) -> None:
-        report(progress, low + (high - low) * fraction, message)
-
-    return inner
-
-
 def reextract(
     ws: Workspace,
     doc_id: str,
@@ -56,7 +56,7 @@ def reextract(
     cancel: CancelToken | None = None,
 ) -> DocumentRefresh:
     with ws.vault.session() as session:
-        doc = _get(session, doc_id)
+        doc = get_document(session, doc_id)
         case_id, blob_id, name, mime = doc.case_id, doc.original_blob, doc.filename, doc.mime
     if not blob_id:
         raise NotFoundError(f"document {doc_id} has no original file to read again")
@@ -68,26 +68,16 @@ def reextract(
         kind_hint=_KIND_BY_MIME.get(mime),
         password=password,
         ocr=ocr,
-        progress=_scaled(progress, 0.05, 0.8),
+        progress=scaled(progress, 0.05, 0.8),
         cancel=cancel,
     )
     del data  # the plaintext original is not needed any longer
     check(cancel)
     report(progress, 0.85, "replacing the text and re-checking quotes")
     with ws.vault.session() as session:
-        doc = _get(session, doc_id)
+        doc = get_document(session, doc_id)
         reviews = _replace_text(ws, session, doc, extracted)
-        ws.audit.append(
-            session,
-            "document.reextract",
-            case_id,
-            doc_id=doc_id,
-            pages=len(extracted.pages),
-            extractor_version=extracted.extractor_version,
-        )
-        check(cancel)
-        session.commit()
-        info = document_info(doc)
+        info = _commit(ws, session, doc, "document.reextract", extracted, cancel)
     ws.index.document_changed(case_id, doc_id)
     report(progress, 1.0, "re-extracted")
     return DocumentRefresh(info, reviews, replaced=False)
@@ -105,21 +95,20 @@ def replace_original(
 ) -> DocumentRefresh:
     path = Path(path)
     with ws.vault.session() as session:
-        case_id = _get(session, doc_id).case_id
+        case_id = get_document(session, doc_id).case_id
     if not path.is_file():
         raise InputRefused(f"{path.name}: no such file")
     size = path.stat().st_size
-    if size > MAX_IMPORT_BYTES:
-        raise InputRefused(f"{path.name} is larger than 2 GB; split it before importing")
+    check_size(path.name, size)
     extracted = extract_file(
-        path, password=password, ocr=ocr, progress=_scaled(progress, 0.0, 0.75), cancel=cancel
+        path, password=password, ocr=ocr, progress=scaled(progress, 0.0, 0.75), cancel=cancel
     )
     check(cancel)
     report(progress, 0.8, "encrypting the corrected file")
     blob_id, created = ws.blobs.put_file(ws.vault.case_keys(case_id), path, cancel)
     try:
         with ws.vault.session() as session:
-            doc = _get(session, doc_id)
+            doc = get_document(session, doc_id)
             old_blob = doc.original_blob
             _refuse_other_document(session, doc, blob_id, path.name)
             doc.filename = path.name
@@ -128,17 +117,7 @@ def replace_original(
             doc.original_blob = blob_id
             report(progress, 0.85, "replacing the text and re-checking quotes")
             reviews = _replace_text(ws, session, doc, extracted)
-            ws.audit.append(
-                session,
-                "document.replace",
-                case_id,
-                doc_id=doc_id,
-                pages=len(extracted.pages),
-                extractor_version=extracted.extractor_version,
-            )
-            check(cancel)
-            session.commit()
-            info = document_info(doc)
+            info = _commit(ws, session, doc, "document.replace", extracted, cancel)
     except BaseException:
         if created:
             ws.blobs.delete(case_id, blob_id)
@@ -150,18 +129,33 @@ def replace_original(
     return DocumentRefresh(info, reviews, replaced=True)
 
 
-def _get(session: Session, doc_id: str) -> Document:
-    doc = session.get(Document, doc_id)
-    if doc is None:
-        raise NotFoundError(f"no document with id {doc_id}")
-    return doc
-
-
 def _refuse_other_document(session: Session, doc: Document, blob_id: str, name: str) -> None:
     query = select(Document).where(Document.case_id == doc.case_id, Document.id != doc.id)
     for other in session.scalars(query):
         if other.original_blob == blob_id:
             raise InputRefused(f"{name} is already in this case as {other.title!r} ({other.id})")
+
+
+def _commit(
+    ws: Workspace,
+    session: Session,
+    doc: Document,
+    action: str,
+    extracted: ExtractedDocument,
+    cancel: CancelToken | None,
+) -> DocumentInfo:
+    """Audit the new text and commit it (a last cancel check first); the document as it is."""
+    ws.audit.append(
+        session,
+        action,
+        doc.case_id,
+        doc_id=doc.id,
+        pages=len(extracted.pages),
+        extractor_version=extracted.extractor_version,
+    )
+    check(cancel)
+    session.commit()
+    return document_info(doc)
 
 
 def _replace_text(

@@ -7,7 +7,8 @@ transaction. A crash or a cancel before the commit leaves at most an orphan ciph
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,37 @@ from dossier.services.dto import DocumentInfo, ImportOutcome
 from dossier.text.model import ExtractedDocument, PageText, pack_words, unpack_words
 
 if TYPE_CHECKING:
+    from dossier.crypto.keys import CaseKeys
     from dossier.services.quote_model import DocumentRefresh
     from dossier.services.workspace import Workspace
 
 MAX_IMPORT_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    """What an import knows of a file besides its text: its name and size, and the caller's
+    kind, title and (ISO) date."""
+
+    name: str
+    size: int
+    kind: str
+    title: str | None
+    date: str | None
+
+
+def check_size(name: str, size: int) -> None:
+    if size > MAX_IMPORT_BYTES:
+        raise InputRefused(f"{name} is larger than 2 GB; split it before importing")
+
+
+def scaled(progress: Progress | None, low: float, high: float) -> Progress:
+    """`progress` for a step that covers [low, high] of the whole job."""
+
+    def inner(fraction: float, message: str) -> None:
+        report(progress, low + (high - low) * fraction, message)
+
+    return inner
 
 
 def document_info(doc: Document) -> DocumentInfo:
@@ -49,6 +77,13 @@ def document_info(doc: Document) -> DocumentInfo:
         people=list(doc.people),
         metadata={str(k): str(v) for k, v in doc.metadata_.items()},
     )
+
+
+def get_document(session: Session, doc_id: str) -> Document:
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        raise NotFoundError(f"no document with id {doc_id}")
+    return doc
 
 
 def check_kind(kind: str) -> str:
@@ -111,29 +146,88 @@ class DocumentService:
         if not path.is_file():
             raise InputRefused(f"{path.name}: no such file")
         size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise InputRefused(f"{path.name} is larger than 2 GB; split it before importing")
+        check_size(path.name, size)
         report(progress, 0.0, f"reading {path.name}")
-
-        def extraction_progress(fraction: float, message: str) -> None:
-            report(progress, 0.05 + 0.75 * fraction, message)
-
         extracted = extract_file(
-            path, password=password, ocr=ocr, progress=extraction_progress, cancel=cancel
+            path,
+            password=password,
+            ocr=ocr,
+            progress=scaled(progress, 0.05, 0.8),
+            cancel=cancel,
         )
+        return self._commit_import(
+            case_id,
+            _Incoming(path.name, size, kind, title, iso_date),
+            extracted,
+            lambda keys: self.ws.blobs.put_file(keys, path, cancel),
+            progress,
+            cancel,
+        )
+
+    def import_bytes(
+        self,
+        case: str,
+        data: bytes,
+        name: str,
+        *,
+        kind: str = "source",
+        title: str | None = None,
+        date: str | None = None,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentInfo:
+        """`import_file` for a file held in memory (a document from a bundle): it is extracted
+        and encrypted from memory, so its plaintext is never written to disk, on any OS."""
+        from dossier.ingest.formats import extract_bytes
+
+        check_kind(kind)
+        iso_date = parse_date(date)
+        case_id = self.ws.cases.resolve(case)
+        name = Path(name).name
+        check_size(name, len(data))
+        report(progress, 0.0, f"reading {name}")
+        extracted = extract_bytes(
+            data,
+            name,
+            password=password,
+            ocr=ocr,
+            progress=scaled(progress, 0.05, 0.8),
+            cancel=cancel,
+        )
+        return self._commit_import(
+            case_id,
+            _Incoming(name, len(data), kind, title, iso_date),
+            extracted,
+            lambda keys: self.ws.blobs.put_bytes(keys, data),
+            progress,
+            cancel,
+        )
+
+    def _commit_import(
+        self,
+        case_id: str,
+        incoming: _Incoming,
+        extracted: ExtractedDocument,
+        put_original: Callable[[CaseKeys], tuple[str, bool]],
+        progress: Progress | None,
+        cancel: CancelToken | None,
+    ) -> DocumentInfo:
+        """The shared second half of an import: store the original encrypted, then every row
+        in one transaction (the blob is removed again if that fails), then the index."""
         check(cancel)
         report(progress, 0.8, "encrypting the original")
-        keys = self.ws.vault.case_keys(case_id)
-        blob_id, created = self.ws.blobs.put_file(keys, path, cancel)
+        blob_id, created = put_original(self.ws.vault.case_keys(case_id))
         try:
             check(cancel)
             with self.ws.vault.session() as session:
-                self._refuse_duplicate(session, case_id, blob_id, path.name)
-                doc = self._store(session, case_id, kind, path, size, extracted, blob_id)
-                if title:
-                    doc.title = title
-                if iso_date:
-                    doc.date = iso_date
+                self._refuse_duplicate(session, case_id, blob_id, incoming.name)
+                doc = self._store(session, case_id, incoming, extracted, blob_id)
+                if incoming.title:
+                    doc.title = incoming.title
+                if incoming.date:
+                    doc.date = incoming.date
                 self.ws.audit.append(
                     session, "document.import", case_id, doc_id=doc.id, pages=len(extracted.pages)
                 )
@@ -196,19 +290,17 @@ class DocumentService:
         self,
         session: Session,
         case_id: str,
-        kind: str,
-        path: Path,
-        size: int,
+        incoming: _Incoming,
         extracted: ExtractedDocument,
         blob_id: str,
     ) -> Document:
-        doc = Document(case_id=case_id, kind=kind)
-        doc.title = extracted.title or path.stem
+        doc = Document(case_id=case_id, kind=incoming.kind)
+        doc.title = extracted.title or Path(incoming.name).stem
         doc.author = extracted.author or ""
         doc.date = extracted.date
-        doc.filename = path.name
+        doc.filename = incoming.name
         doc.mime = extracted.mime
-        doc.size = size
+        doc.size = incoming.size
         doc.page_count = len(extracted.pages)
         doc.language = extracted.language
         doc.extractor_version = extracted.extractor_version
@@ -260,12 +352,6 @@ class DocumentService:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _get(self, session: Session, doc_id: str) -> Document:
-        doc = session.get(Document, doc_id)
-        if doc is None:
-            raise NotFoundError(f"no document with id {doc_id}")
-        return doc
-
     def of_case(self, case: str, kind: str | None = None) -> list[DocumentInfo]:
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
@@ -277,11 +363,11 @@ class DocumentService:
 
     def get(self, doc_id: str) -> DocumentInfo:
         with self.ws.vault.session() as session:
-            return document_info(self._get(session, doc_id))
+            return document_info(get_document(session, doc_id))
 
     def pages(self, doc_id: str, with_words: bool = True) -> list[PageText]:
         with self.ws.vault.session() as session:
-            doc = self._get(session, doc_id)
+            doc = get_document(session, doc_id)
             return [page_text(p, with_words) for p in doc.pages]
 
     def page(self, doc_id: str, index: int) -> PageText:
@@ -299,7 +385,7 @@ class DocumentService:
     def original(self, doc_id: str) -> bytes:
         """The original file, decrypted in memory (never written to disk)."""
         with self.ws.vault.session() as session:
-            doc = self._get(session, doc_id)
+            doc = get_document(session, doc_id)
             case_id, blob_id = doc.case_id, doc.original_blob
         if not blob_id:
             raise NotFoundError(f"document {doc_id} has no original file")
@@ -323,7 +409,7 @@ class DocumentService:
         if unknown:
             raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a document")
         with self.ws.vault.session() as session:
-            doc = self._get(session, doc_id)
+            doc = get_document(session, doc_id)
             for name, value in fields.items():
                 if name == "kind":
                     doc.kind = check_kind(str(value))
@@ -341,7 +427,7 @@ class DocumentService:
 
     def delete(self, doc_id: str) -> None:
         with self.ws.vault.session() as session:
-            doc = self._get(session, doc_id)
+            doc = get_document(session, doc_id)
             case_id, blob_id = doc.case_id, doc.original_blob
             session.delete(doc)
             self.ws.audit.append(session, "document.delete", case_id, doc_id=doc_id)

@@ -11,12 +11,11 @@ by `dossier.services.letter_states`, so a listing for a past date is reproducibl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Letter, Reply
@@ -36,11 +35,10 @@ from dossier.services.letter_states import (
 )
 from dossier.services.letter_views import LetterReader, letter_facts
 from dossier.services.letter_write import LetterDraft, ReplyDraft
+from dossier.services.refs import find_by_ref, match_prefix
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
-
-MIN_ID_PREFIX = 4
 
 
 def as_of_day(as_of: str | date | None) -> date:
@@ -59,37 +57,16 @@ class LetterService:
 
     def find(self, session: Session, case_id: str | None, ref: str) -> Letter:
         """A letter by id or by a unique id prefix of at least four characters."""
-        ref = ref.strip().lower()
-        letter = session.get(Letter, ref)
-        if letter is not None and case_id in (None, letter.case_id):
-            return letter
-        if len(ref) >= MIN_ID_PREFIX:
-            query = select(Letter).where(Letter.id.startswith(ref, autoescape=True))
-            if case_id is not None:
-                query = query.where(Letter.case_id == case_id)
-            matches = list(session.scalars(query))
-            if len(matches) == 1:
-                return matches[0]
-            if len(matches) > 1:
-                ids = ", ".join(m.id for m in matches)
-                raise UsageError(f"letter {ref!r} is ambiguous ({ids}); give more of the id")
-        raise NotFoundError(f"no letter {ref!r}" + (" in this case" if case_id else ""))
+        letter = session.get(Letter, ref.strip().lower())
+        if letter is None or case_id not in (None, letter.case_id):
+            scope = () if case_id is None else (Letter.case_id == case_id,)
+            letter = match_prefix(session, Letter, ref, "letter", *scope)
+        if letter is None:
+            raise NotFoundError(f"no letter {ref!r}" + (" in this case" if case_id else ""))
+        return letter
 
     def _find_reply(self, session: Session, ref: str) -> Reply:
-        """A reply by id or by a unique id prefix of at least four characters."""
-        key = ref.strip().lower()
-        reply = session.get(Reply, key)
-        if reply is not None:
-            return reply
-        if len(key) >= MIN_ID_PREFIX:
-            query = select(Reply).where(Reply.id.startswith(key, autoescape=True))
-            matches = list(session.scalars(query))
-            if len(matches) == 1:
-                return matches[0]
-            if len(matches) > 1:
-                ids = ", ".join(m.id for m in matches)
-                raise UsageError(f"reply {ref!r} is ambiguous ({ids}); give more of the id")
-        raise NotFoundError(f"no reply {ref!r}")
+        return find_by_ref(session, Reply, ref, "reply")
 
     # -- letters ------------------------------------------------------------------------------
 
@@ -124,29 +101,41 @@ class LetterService:
         with self.ws.vault.session() as session:
             self._people(session, case_id, sender, recipients, cosigners)  # refuse before import
         document_id = self._import(case_id, file, "letter", draft.subject, draft.sent_on)
+
+        def write(session: Session) -> str:
+            ids = self._people(session, case_id, sender, recipients, cosigners)
+            letter = draft.create(session, case_id, *ids, document_id)
+            if document_id is not None:
+                self._link_document(session, document_id, [ids[0], *ids[1], *ids[2]])
+            self.ws.audit.append(
+                session,
+                "letter.add",
+                case_id,
+                letter_id=letter.id,
+                questions=len(letter.questions),
+                document_id=document_id,
+            )
+            return letter.id
+
+        return self.get(self._record(case_id, document_id, write))
+
+    def _record(
+        self, case_id: str, document_id: str | None, write: Callable[[Session], str]
+    ) -> str:
+        """Run `write` (returns the id of the row it adds) in one transaction. If it fails, the
+        document imported for the row is deleted again; otherwise it is re-indexed, since the
+        row gave it people. Returns the row's id."""
         try:
             with self.ws.vault.session() as session:
-                ids = self._people(session, case_id, sender, recipients, cosigners)
-                letter = draft.create(session, case_id, *ids, document_id)
-                if document_id is not None:
-                    self._link_document(session, document_id, [ids[0], *ids[1], *ids[2]])
-                self.ws.audit.append(
-                    session,
-                    "letter.add",
-                    case_id,
-                    letter_id=letter.id,
-                    questions=len(letter.questions),
-                    document_id=document_id,
-                )
+                row_id = write(session)
                 session.commit()
-                letter_id = letter.id
         except BaseException:
             if document_id is not None:
                 self.ws.documents.delete(document_id)
             raise
         if document_id is not None:
             self.ws.index.document_changed(case_id, document_id)
-        return self.get(letter_id)
+        return row_id
 
     def _people(
         self,
@@ -266,33 +255,27 @@ class LetterService:
         received = parse_date(received_on, "reception date")
         if received is None:
             raise UsageError("a reply needs the date it was received (--received)")
-        with self.ws.vault.session() as session:
-            draft = self._reply_draft(session, case_id, sender, received, letter, answers)
+        with self.ws.vault.session() as session:  # refuse before the import
+            self._reply_draft(session, case_id, sender, received, letter, answers)
         document_id = self._import(case_id, file, "reply", "", received)
-        try:
-            with self.ws.vault.session() as session:
-                draft = self._reply_draft(session, case_id, sender, received, letter, answers)
-                reply = draft.create(session, case_id, via, channel, summary, document_id)
-                if document_id is not None:
-                    self._link_document(session, document_id, [draft.sender_id])
-                self.ws.audit.append(
-                    session,
-                    "reply.add",
-                    case_id,
-                    reply_id=reply.id,
-                    letter_id=reply.letter_id,
-                    answers=dict(reply.answers),
-                    document_id=document_id,
-                )
-                session.commit()
-                reply_id = reply.id
-        except BaseException:
+
+        def write(session: Session) -> str:
+            draft = self._reply_draft(session, case_id, sender, received, letter, answers)
+            reply = draft.create(session, case_id, via, channel, summary, document_id)
             if document_id is not None:
-                self.ws.documents.delete(document_id)
-            raise
-        if document_id is not None:
-            self.ws.index.document_changed(case_id, document_id)
-        return self.get_reply(reply_id)
+                self._link_document(session, document_id, [draft.sender_id])
+            self.ws.audit.append(
+                session,
+                "reply.add",
+                case_id,
+                reply_id=reply.id,
+                letter_id=reply.letter_id,
+                answers=dict(reply.answers),
+                document_id=document_id,
+            )
+            return reply.id
+
+        return self.get_reply(self._record(case_id, document_id, write))
 
     def _reply_draft(
         self,

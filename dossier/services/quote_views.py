@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.anchor import Span
@@ -17,25 +16,14 @@ from dossier.errors import CorruptData, NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
 from dossier.services.quote_checks import anchor_doc_id
 from dossier.services.quote_model import QuoteInfo, diff_from_rows, spans_from_rows
+from dossier.services.refs import find_by_ref, match_prefix
 
-MIN_ID_PREFIX = 4
 SEARCH_TITLE_CHARS = 80
 
 
 def find_quote(session: Session, ref: str) -> Quote:
     """A quote by id or by a unique id prefix of at least four characters."""
-    key = ref.strip().lower()
-    quote = session.get(Quote, key)
-    if quote is not None:
-        return quote
-    if len(key) >= MIN_ID_PREFIX:
-        query = select(Quote).where(Quote.id.startswith(key, autoescape=True))
-        matches = list(session.scalars(query))
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise UsageError(f"quote {ref!r} is ambiguous; give more of its id")
-    raise NotFoundError(f"no quote {ref!r}")
+    return find_by_ref(session, Quote, ref, "quote")
 
 
 def find_document(session: Session, case_id: str, ref: str) -> Document:
@@ -44,14 +32,8 @@ def find_document(session: Session, case_id: str, ref: str) -> Document:
     if not key:
         raise UsageError("a document reference cannot be empty")
     doc = session.get(Document, key)
-    if doc is None and len(key) >= MIN_ID_PREFIX:
-        query = select(Document).where(
-            Document.case_id == case_id, Document.id.startswith(key, autoescape=True)
-        )
-        matches = list(session.scalars(query))
-        if len(matches) > 1:
-            raise UsageError(f"document {ref!r} is ambiguous; give more of its id")
-        doc = matches[0] if matches else None
+    if doc is None:
+        doc = match_prefix(session, Document, ref, "document", Document.case_id == case_id)
     if doc is None:
         raise NotFoundError(f"no document {ref!r} in this case; see 'dossier doc list'")
     if doc.case_id != case_id:

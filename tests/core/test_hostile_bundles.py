@@ -7,6 +7,7 @@ import io
 import json
 import stat
 import struct
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import pytest
 from dossier.errors import InputRefused
 from dossier.export import zipsafe
 from dossier.export.signing import new_key
+from dossier.jobs import CancelToken
 from dossier.services.export import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import run_cli
@@ -73,6 +75,34 @@ def test_a_good_bundle_imports_as_a_new_case(workspace: Workspace, good: Path) -
     text = workspace.documents.text(result.documents[0].id)
     assert "Vasseur" not in text and "météo du port" in text
     assert result.fingerprint == workspace.exports.fingerprint()
+
+
+class _TempWatch(CancelToken):
+    """A real cancel token that also looks into the temp folder each time the import checks
+    it, i.e. while the documents are being extracted and stored."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.seen: list[list[str]] = []
+
+    def raise_if_cancelled(self) -> None:
+        self.seen.append(sorted(p.name for p in self.folder.iterdir()))
+        super().raise_if_cancelled()
+
+
+def test_a_bundle_import_writes_no_temp_file(
+    workspace: Workspace, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "system-temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert tempfile.gettempdir() == str(temp)
+    watch = _TempWatch(temp)
+    result = workspace.exports.import_bundle(good, case_name="Sans trace", cancel=watch)
+    assert len(result.documents) == 1
+    assert watch.seen and all(names == [] for names in watch.seen)
+    assert list(temp.iterdir()) == []
 
 
 @pytest.mark.parametrize(

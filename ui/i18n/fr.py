@@ -31,9 +31,11 @@ FRENCH: dict[str, str] = {
     "Case destroyed.": "Enquête détruite.",
     "Delete the case “{name}”?": "Supprimer l’enquête « {name} » ?",
     "Its {n} documents, quotes, letters and notes are destroyed: their key is erased, so "
-    "nothing can be recovered, not even from a backup of this vault.":
+    "nothing can be recovered from this vault. Copies of the vault made before now still hold "
+    "the case.":
         "Ses {n} documents, citations, courriers et notes sont détruits : leur clé est effacée, "
-        "rien ne peut être récupéré, pas même depuis une sauvegarde de ce coffre.",
+        "rien ne peut plus être récupéré de ce coffre. Les copies du coffre faites avant "
+        "maintenant contiennent encore l’enquête.",
     # contents_panel, documents_model
     "Documents": "Documents",
     "Open": "Ouvrir",
@@ -644,4 +646,16 @@ FRENCH: dict[str, str] = {
     "Quote saved, anchored at the selection.": "Citation enregistrée, ancrée sur la sélection.",
     "Open a PDF document to draw boxes on its pages.":
         "Ouvrez un document PDF pour dessiner des caches sur ses pages.",
+    # sample_action
+    "Create the sample vault…": "Créer le coffre d’exemple…",
+    "Where should the sample vault be created?": "Où créer le coffre d’exemple ?",
+    "A sample vault already exists there.": "Un coffre d’exemple existe déjà à cet endroit.",
+    "Creating the sample vault…": "Création du coffre d’exemple…",
+    "The sample vault was created.": "Le coffre d’exemple a été créé.",
+    "The sample vault could not be created": "Le coffre d’exemple n’a pas pu être créé",
+    "Sample vault": "Coffre d’exemple",
+    "Folder: {folder}\nPassphrase: {passphrase}":
+        "Dossier : {folder}\nPhrase secrète : {passphrase}",
+    "Open it now? The vault open now is locked first.":
+        "L’ouvrir maintenant ? Le coffre ouvert est d’abord verrouillé.",
 }  # fmt: skip

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.anchor import AnchorResult, anchor_quote
+from dossier.cli.commands.quotes import diff_lines
 from dossier.errors import InputRefused, UsageError
 from dossier.pdf.extract import extract_pdf
 from dossier.text.model import PageText
@@ -95,13 +96,5 @@ def _human(result: AnchorResult, pages: list[PageText]) -> str:
         label = labels.get(span.page_index, str(span.page_index + 1))
         lines.append(f"  page {label}, characters {span.start}-{span.end}: {text}")
     if result.verdict in ("altered", "trimmed"):
-        for op in result.diff:
-            if op.op == "equal":
-                lines.append(f"  = {op.published}")
-            elif op.op == "insert":
-                lines.append(f"  + {op.published}   (not in the source)")
-            elif op.op == "delete":
-                lines.append(f"  - {op.source}   (in the source, not in the quote)")
-            else:
-                lines.append(f"  ~ {op.published}   (source: {op.source})")
+        lines.extend(diff_lines(result.diff, indent="  "))
     return "\n".join(lines)

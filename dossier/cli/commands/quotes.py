@@ -116,17 +116,18 @@ def _quote_lines(info: QuoteInfo) -> list[str]:
     return lines
 
 
-def _diff_lines(diff: Sequence[DiffOp]) -> list[str]:
+def diff_lines(diff: Sequence[DiffOp], indent: str = "    ") -> list[str]:
+    """A quote's differences from its source, one line an operation (also `dossier anchor`)."""
     lines: list[str] = []
     for op in diff:
         if op.op == "equal":
-            lines.append(f"    = {op.published}")
+            lines.append(f"{indent}= {op.published}")
         elif op.op == "insert":
-            lines.append(f"    + {op.published}   (not in the source)")
+            lines.append(f"{indent}+ {op.published}   (not in the source)")
         elif op.op == "delete":
-            lines.append(f"    - {op.source}   (in the source, not in the quote)")
+            lines.append(f"{indent}- {op.source}   (in the source, not in the quote)")
         else:
-            lines.append(f"    ~ {op.published}   (source: {op.source})")
+            lines.append(f"{indent}~ {op.published}   (source: {op.source})")
     return lines
 
 
@@ -138,7 +139,7 @@ def _detail(info: QuoteInfo) -> str:
             f"  page {span.page_index + 1}, characters {span.start}-{span.end}: {_short(span.text)}"
         )
     if info.verdict in ("trimmed", "altered", "not_found"):
-        lines.extend(_diff_lines(info.diff))
+        lines.extend(diff_lines(info.diff))
     if info.notes:
         lines.append(f"  notes: {info.notes}")
     return "\n".join(lines)
@@ -226,7 +227,7 @@ def _candidate_lines(candidate: QuoteCandidate) -> list[str]:
         f"({candidate.doc_id}), {_pages(candidate.spans)}: {text}"
     ]
     if candidate.verdict in ("trimmed", "altered"):
-        lines.extend(_diff_lines(candidate.diff))
+        lines.extend(diff_lines(candidate.diff))
     return lines
 
 
