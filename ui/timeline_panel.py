@@ -1,5 +1,6 @@
 """A case's timeline: every dated item (documents, letters, deadlines, replies, quotes, free
 entries), as a list or on a time axis; filtered by person and kind; an item opens on click.
+Free entries (an interview, a call) are added and removed here.
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -24,9 +27,11 @@ from dossier.errors import DossierError
 from dossier.services.timeline import KINDS, TimelineItem
 from ui.case_events import case_events
 from ui.errors import show_error
+from ui.form_fields import run_dialog, top_items
 from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.timeline_axis import TimelineAxis, TimelineScroll, kind_colour
+from ui.timeline_entry_dialog import TimelineEntryDialog
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_NAMES = {
@@ -88,6 +93,12 @@ class TimelineTab(QWidget):
         self.zoom_buttons = (zoom_in, zoom_out)
         for button in self.zoom_buttons:
             button.setFixedWidth(28)
+        self.add_button = QPushButton(tr("Add entry…"))
+        self.add_button.setToolTip(tr("Put an interview, a call or a meeting on the timeline"))
+        self.add_button.clicked.connect(self.add_entry)
+        self.remove_button = QPushButton(tr("Remove entry"))
+        self.remove_button.setToolTip(tr("Remove the selected free entry from the timeline"))
+        self.remove_button.clicked.connect(self.remove_entry)
 
         self.list = QTreeWidget()
         self.list.setHeaderLabels([tr("Date"), tr("Kind"), tr("Item"), tr("People")])
@@ -96,6 +107,7 @@ class TimelineTab(QWidget):
         self.list.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.list.itemClicked.connect(lambda item, _c: self.open_item(item.data(0, ITEM_ROLE)))
         self.list.itemActivated.connect(lambda item, _c: self.open_item(item.data(0, ITEM_ROLE)))
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.axis = TimelineAxis()
         self.axis.item_activated.connect(self.open_item)
         self.axis_scroll = TimelineScroll(self.axis)
@@ -111,6 +123,8 @@ class TimelineTab(QWidget):
         filters.addWidget(self.axis_button)
         for button in self.zoom_buttons:
             filters.addWidget(button)
+        filters.addWidget(self.add_button)
+        filters.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
@@ -124,6 +138,7 @@ class TimelineTab(QWidget):
             signal.connect(self._changed)
         self.events.people_changed.connect(self._people_changed)
         state.documents_changed.connect(self._changed)
+        self._update_buttons()
 
     # -- CaseTab ------------------------------------------------------------------------------
 
@@ -145,6 +160,7 @@ class TimelineTab(QWidget):
         self.person.blockSignals(True)
         self.person.clear()
         self.person.blockSignals(False)
+        self._update_buttons()
 
     def _changed(self, case_id: str) -> None:
         if case_id == self.case_id and self.state.is_unlocked:
@@ -209,6 +225,7 @@ class TimelineTab(QWidget):
             row.setToolTip(2, f"{item.title}\n{item.detail}".strip())
             self.list.addTopLevelItem(row)
         self.axis.set_items(self.items)
+        self._update_buttons()
 
     def _view_changed(self, *_: object) -> None:
         on_axis = self.axis_button.isChecked()
@@ -221,6 +238,66 @@ class TimelineTab(QWidget):
 
     def show_axis(self, on: bool = True) -> None:
         (self.axis_button if on else self.list_button).setChecked(True)
+
+    # -- free entries -------------------------------------------------------------------------
+
+    def selected_entry(self) -> TimelineItem | None:
+        """The selected row's item when it is a free entry (the only kind stored by hand)."""
+        row = self.list.currentItem()
+        item = row.data(0, ITEM_ROLE) if row is not None else None
+        return item if isinstance(item, TimelineItem) and item.ref_type == "event" else None
+
+    def _update_buttons(self) -> None:
+        ready = bool(self.case_id) and self.state.is_unlocked
+        self.add_button.setEnabled(ready)
+        self.remove_button.setEnabled(ready and self.selected_entry() is not None)
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Run a dialog (tests answer it instead)."""
+        return run_dialog(dialog)
+
+    def confirm_remove(self, item: TimelineItem) -> bool:
+        answer = QMessageBox.question(
+            self,
+            tr("Remove entry"),
+            tr("Remove “{title}” ({date}) from the timeline?").format(
+                title=item.title, date=item.date
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def add_entry(self) -> None:
+        if not self.case_id or not self.state.is_unlocked:
+            return
+        try:
+            dialog = TimelineEntryDialog(self.state, self.case_id, kind_name, self)
+        except DossierError as exc:
+            show_error(self, exc)
+            return
+        if self.exec_dialog(dialog) and dialog.saved is not None:
+            # Every tab showing the timeline (this one included) reloads on this signal.
+            self.events.timeline_changed.emit(self.case_id)
+            self.select_item(dialog.saved.ref_id)
+
+    def remove_entry(self) -> None:
+        item = self.selected_entry()
+        if item is None or not self.state.is_unlocked or not self.confirm_remove(item):
+            return
+        try:
+            self.state.ws.timeline.remove_entry(item.ref_id)
+        except DossierError as exc:
+            show_error(self, exc)
+            return
+        self.events.timeline_changed.emit(self.case_id)
+
+    def select_item(self, ref_id: str) -> None:
+        for row in top_items(self.list):
+            item = row.data(0, ITEM_ROLE)
+            if isinstance(item, TimelineItem) and item.ref_id == ref_id:
+                self.list.setCurrentItem(row)
+                return
 
     # -- opening ------------------------------------------------------------------------------
 

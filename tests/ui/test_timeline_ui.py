@@ -4,9 +4,12 @@ each opening what it points to."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf
+from tests.ui.part2_helpers import answer
 from ui.quotes_panel import QuotesTab
+from ui.timeline_entry_dialog import TimelineEntryDialog
 from ui.timeline_panel import TimelineTab
 
 
@@ -84,3 +87,60 @@ def test_clicking_a_quote_on_the_time_axis_opens_it_at_its_span(qtbot, unlocked,
     for a in placed:
         for b in placed:
             assert a is b or not a.intersects(b)
+
+
+def test_a_free_entry_is_added_through_the_dialog_and_removed(
+    qtbot, unlocked, monkeypatch, tmp_path
+) -> None:
+    win = unlocked
+    tab, _doc_id, marie, _quote = _setup(win, tmp_path)
+    before = _rows(tab)
+    assert tab.add_button.isEnabled()
+    tab.list.setCurrentItem(tab.list.topLevelItem(0))
+    assert not tab.remove_button.isEnabled()  # a document is not a free entry
+
+    def fill(dialog: TimelineEntryDialog) -> None:
+        # A bad date keeps the form open with the core's sentence; nothing is stored.
+        dialog.date.setText("2024-13-45")
+        dialog.title_field.setText("Entretien avec Marie Lenoir")
+        dialog.kind.setCurrentIndex(dialog.kind.findData("interview"))
+        dialog.check_person(marie.id)
+        qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        assert dialog.saved is None
+        assert "YYYY-MM-DD" in dialog.error.text()
+        dialog.date.setText("2024-02-20")
+        qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+
+    seen = answer(tab, fill)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert _rows(tab) == sorted([*before, ("2024-02-20", "interview")])
+    row = tab.list.currentItem()
+    assert row is not None and row.text(2) == "Entretien avec Marie Lenoir"
+    assert row.text(3) == "Marie Lenoir"
+    tab.set_person(marie.id)
+    assert ("2024-02-20", "interview") in _rows(tab)
+    tab.set_person(None)
+
+    tab.select_item(seen[0].saved.ref_id)
+    assert tab.remove_button.isEnabled()
+    asked: list[str] = []
+    monkeypatch.setattr(tab, "confirm_remove", lambda item: asked.append(item.title) or False)
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Entretien avec Marie Lenoir"]
+    assert ("2024-02-20", "interview") in _rows(tab)
+    monkeypatch.setattr(tab, "confirm_remove", lambda item: True)
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    assert _rows(tab) == before
+    assert not tab.remove_button.isEnabled()
+    kinds = [i.kind for i in win.state.ws.timeline.items(win.state.case_id)]
+    assert "interview" not in kinds
+
+
+def save_button(dialog: QDialog) -> QPushButton:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    button = box.button(QDialogButtonBox.StandardButton.Save)
+    assert button is not None
+    return button

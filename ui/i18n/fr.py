@@ -658,4 +658,17 @@ FRENCH: dict[str, str] = {
         "Dossier : {folder}\nPhrase secrète : {passphrase}",
     "Open it now? The vault open now is locked first.":
         "L’ouvrir maintenant ? Le coffre ouvert est d’abord verrouillé.",
+    # timeline entries
+    "Add entry…": "Ajouter une entrée…",
+    "Put an interview, a call or a meeting on the timeline":
+        "Placer un entretien, un appel ou une réunion sur la chronologie",
+    "Remove entry": "Retirer l’entrée",
+    "Remove the selected free entry from the timeline":
+        "Retirer de la chronologie l’entrée libre sélectionnée",
+    "Remove “{title}” ({date}) from the timeline?":
+        "Retirer « {title} » ({date}) de la chronologie ?",
+    "New timeline entry": "Nouvelle entrée de chronologie",
+    "What happened (an interview, a call…)": "Ce qui s’est passé (un entretien, un appel…)",
+    "People involved": "Personnes concernées",
+    "People (optional)": "Personnes (facultatif)",
 }  # fmt: skip
