@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.clivault import CliVault
 from tests.core.test_quotes_service import ARTICLE, INTERVIEW, TRIMMED, VERBATIM
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 
@@ -17,29 +14,9 @@ CASE = "Collège"
 SPAN_KEYS = {"page_index", "start", "end", "text", "prefix", "suffix", "rects"}
 
 
-class Cli:
+class Cli(CliVault):
     def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.vault = tmp_path / "Quotes.dossier"
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        result = run_cli(self.tmp_path, "--vault", str(self.vault), *args)
-        assert "Traceback" not in result.stderr, result.stderr
-        return result
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 0, f"{args}: {result.stderr}"
-        return result.stdout
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self.ok(*args, "--json"))
-
-    def refused(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 2, f"{args}: {result.returncode} {result.stdout}"
-        assert result.stderr.startswith("dossier: ") and result.stderr.count("\n") == 1
-        return result.stderr
+        super().__init__(tmp_path, "Quotes.dossier")
 
     def import_file(self, path: Path, kind: str, case: str = CASE) -> str:
         [result] = self.json("import", "--case", case, "--kind", kind, str(path))

@@ -12,12 +12,12 @@ paraphrased, and the interview transcript imported is an excerpt of the seed.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from dossier.services.workspace import Workspace
-from tests.conftest import PASSPHRASE, run_cli
+from tests.clivault import CliVault
+from tests.conftest import PASSPHRASE
 
 CASE = "Video Synopsis"
 TRANSCRIPT = """\
@@ -38,29 +38,9 @@ QUESTIONS = [
 ]
 
 
-class Vault:
+class Vault(CliVault):
     def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.path = tmp_path / "Synopsis.dossier"
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        result = run_cli(self.tmp_path, "--vault", str(self.path), *args)
-        assert "Traceback" not in result.stderr, result.stderr
-        return result
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 0, f"{args}: {result.stderr}"
-        return result.stdout
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self.ok(*args, "--json"))
-
-    def refused(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 2, f"{args}: {result.returncode} {result.stdout}"
-        assert result.stderr.startswith("dossier: ")
-        return result.stderr
+        super().__init__(tmp_path, "Synopsis.dossier")
 
     def states(self, as_of: str) -> dict[str, str]:
         letters = self.json("letter", "list", "--case", CASE, "--as-of", as_of)
