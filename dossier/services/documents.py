@@ -137,6 +137,7 @@ class DocumentService:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> DocumentInfo:
+        # Imported here: the extractors load PyMuPDF, which a locked app need not pay for.
         from dossier.ingest.formats import extract_file
 
         path = Path(path)

@@ -9,13 +9,14 @@ loses nothing), and a missing or damaged index is rebuilt, never fatal.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
@@ -120,8 +121,12 @@ class SearchService:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> int:
-        items = self._page_items(case_id, self._doc_ids(case_id)) + self._catalog_items(case_id)
-        count = index.rebuild(items, progress, cancel, total=len(items))
+        # Pages stream from the catalog into the writer: a rebuild never holds every page's
+        # decrypted text at once (50,000 pages are ~180 MB of text).
+        catalog_items = self._catalog_items(case_id)
+        total = self._page_count(case_id) + len(catalog_items)
+        pages = self._iter_page_items(case_id, self._doc_ids(case_id))
+        count = index.rebuild(itertools.chain(pages, catalog_items), progress, cancel, total=total)
         self._reconciled.add(case_id)
         self._stale_items.discard(case_id)
         return count
@@ -130,8 +135,15 @@ class SearchService:
         with self.ws.vault.session() as session:
             return list(session.scalars(select(Document.id).where(Document.case_id == case_id)))
 
+    def _page_count(self, case_id: str) -> int:
+        with self.ws.vault.session() as session:
+            query = select(func.count()).select_from(Page).where(Page.case_id == case_id)
+            return int(session.scalar(query) or 0)
+
     def _page_items(self, case_id: str, doc_ids: Iterable[str]) -> list[IndexItem]:
-        items: list[IndexItem] = []
+        return list(self._iter_page_items(case_id, doc_ids))
+
+    def _iter_page_items(self, case_id: str, doc_ids: Iterable[str]) -> Iterator[IndexItem]:
         with self.ws.vault.session() as session:
             for doc_id in doc_ids:
                 doc = session.get(Document, doc_id)
@@ -139,24 +151,23 @@ class SearchService:
                     continue
                 pages = session.scalars(select(Page).where(Page.document_id == doc_id))
                 for page in pages:
-                    items.append(
-                        IndexItem(
-                            item_id=f"{doc_id}:{page.page_index}",
-                            doc_id=doc_id,
-                            case_id=case_id,
-                            item_type="page",
-                            kind=doc.kind,
-                            title=doc.title,
-                            text=page.text,
-                            page_index=page.page_index,
-                            page_label=page.label or str(page.page_index + 1),
-                            language=doc.language,
-                            date=doc.date,
-                            people=tuple(doc.people),
-                            tags=tuple(doc.tags),
-                        )
+                    yield IndexItem(
+                        item_id=f"{doc_id}:{page.page_index}",
+                        doc_id=doc_id,
+                        case_id=case_id,
+                        item_type="page",
+                        kind=doc.kind,
+                        title=doc.title,
+                        text=page.text,
+                        page_index=page.page_index,
+                        page_label=page.label or str(page.page_index + 1),
+                        language=doc.language,
+                        date=doc.date,
+                        people=tuple(doc.people),
+                        tags=tuple(doc.tags),
                     )
-        return items
+                    # Each page's decrypted text leaves memory once indexed.
+                    session.expunge(page)
 
     def _catalog_items(self, case_id: str) -> list[IndexItem]:
         found = list(self.ws.letters.searchable_items(case_id))
