@@ -12,9 +12,8 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
+from tests.paths import CORPUS, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus" / "pdfs"
 PASSPHRASE = "correct horse battery staple"
 
 

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_selftest()
     from ui.app import run
-    from ui.unlock_panel import passphrase_from_environment
+    from ui.vault.unlock_panel import passphrase_from_environment
 
     return run(args.vault, passphrase_from_environment())
 

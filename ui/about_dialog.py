@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, Q
 
 from dossier import __version__
 from ui.i18n import tr
-from ui.icons import app_icon
+from ui.widgets.icons import app_icon
 
 # (distribution, shown name, licence): the components a build of Dossier contains.
 COMPONENTS = (

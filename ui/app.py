@@ -14,8 +14,8 @@ from dossier import __version__
 from dossier.resources import resource_path
 from ui.errors import install_excepthook
 from ui.i18n import install_translations
-from ui.icons import app_icon
 from ui.settings import AppSettings
+from ui.widgets.icons import app_icon
 
 UI_FONT = "DejaVu Sans"
 """Shipped in resources/fonts: the app looks the same, accents included, on a bare machine."""

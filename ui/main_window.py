@@ -23,21 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services import Workspace
-from dossier.services.settings import KDF_DEFAULT, KdfParams
-from ui.case_panel import CasePanel
-from ui.contents_panel import ContentsPanel
+from dossier.services.constants import KDF_DEFAULT, KdfParams
+from ui.case.case_panel import CasePanel
+from ui.case.contents_panel import ContentsPanel
+from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
+from ui.case.import_panel import ImportPanel
+from ui.case.inspector_panel import InspectorPanel
 from ui.i18n import tr
-from ui.icons import app_icon
 from ui.idle_lock import IdleWatcher
-from ui.import_dialog import ImportDialog, ImportRequest, expand_paths
-from ui.import_panel import ImportPanel
-from ui.inspector_panel import InspectorPanel
 from ui.menus import build_menus
-from ui.search_panel import SearchPanel
+from ui.search.search_tab import SearchTab
 from ui.settings import AppSettings
 from ui.state import AppState
-from ui.unlock_panel import UnlockPanel
+from ui.vault.unlock_panel import UnlockPanel
 from ui.viewer.document_viewer import DocumentViewer
+from ui.widgets.icons import app_icon
 from ui.worker import abandon_all
 from ui.workflows import Workflows
 
@@ -60,9 +60,9 @@ class MainWindow(QMainWindow):
         self.unlock_panel = UnlockPanel(self.settings, kdf)
         self.unlock_panel.unlocked.connect(self._unlocked)
         self.cases = CasePanel(self.state)
-        self.contents = ContentsPanel(self.state, extra=[SearchPanel])
-        search = self.contents.tab(SearchPanel)
-        assert isinstance(search, SearchPanel)
+        self.contents = ContentsPanel(self.state, extra=[SearchTab])
+        search = self.contents.tab(SearchTab)
+        assert isinstance(search, SearchTab)
         self.search = search
         self.viewer = DocumentViewer(self.state)
         self.inspector = InspectorPanel(self.state)

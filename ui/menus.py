@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.about_dialog import AboutDialog
-from ui.file_dialogs import choose_files, choose_folder
 from ui.i18n import tr
 from ui.preferences_dialog import PreferencesDialog
 from ui.sample_action import create_sample_vault
+from ui.widgets.file_dialogs import choose_files, choose_folder
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
 from ui.errors import show_error
-from ui.file_dialogs import choose_folder
 from ui.i18n import tr
+from ui.widgets.file_dialogs import choose_folder
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:

@@ -17,19 +17,19 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from dossier.errors import DossierError
-from dossier.services.export_preview import RedactionPreview, redaction_preview
+from dossier.services.export.preview import RedactionPreview, redaction_preview
 from ui.case_events import case_events
 from ui.errors import show_error
-from ui.export_wizard import ExportWizard
-from ui.form_fields import run_dialog
+from ui.export.export_wizard import ExportWizard
+from ui.export.redactions_tab import RedactionsTab
+from ui.export.verify_dialog import VerifyDialog
 from ui.i18n import N_, tr
-from ui.letters_panel import LettersTab
-from ui.quote_dialog import NewQuoteDialog
-from ui.quote_editor import QuoteEditor
-from ui.quotes_panel import QuotesTab
-from ui.redaction_panel import RedactionsTab
-from ui.verify_dialog import VerifyDialog
+from ui.letters.letters_tab import LettersTab
+from ui.quotes.quote_dialog import NewQuoteDialog
+from ui.quotes.quote_editor import QuoteEditor
+from ui.quotes.quotes_tab import QuotesTab
 from ui.viewer.redact_tool import RedactTool
+from ui.widgets.form_fields import run_dialog
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:

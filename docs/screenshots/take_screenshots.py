@@ -35,20 +35,20 @@ from dossier.sample import content
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
 from dossier.sample.pdfs import printed_pdf, scanned_pdf
 from dossier.sample.texts import read_blocks
-from dossier.services.export import ExportRequest
+from dossier.services.export.service import ExportRequest
 from ui.app import create_application
-from ui.export_wizard import ExportWizard
-from ui.find_quote_dialog import FindQuoteDialog
+from ui.export.export_wizard import ExportWizard
+from ui.quotes.find_quote_dialog import FindQuoteDialog
 from ui.i18n import install_translations
-from ui.import_dialog import ImportDialog
-from ui.letters_panel import LettersTab
+from ui.case.import_dialog import ImportDialog
+from ui.letters.letters_tab import LettersTab
 from ui.main_window import MainWindow
-from ui.people_panel import PeopleTab
-from ui.quote_dialog import NewQuoteDialog
-from ui.redaction_panel import RedactionsTab
-from ui.search_panel import SearchPanel
+from ui.people.people_tab import PeopleTab
+from ui.quotes.quote_dialog import NewQuoteDialog
+from ui.export.redactions_tab import RedactionsTab
+from ui.search.search_tab import SearchTab
 from ui.settings import AppSettings
-from ui.verify_dialog import VerifyDialog
+from ui.export.verify_dialog import VerifyDialog
 
 REPO = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1400, 860
@@ -185,8 +185,8 @@ def run(out: Path, scratch: Path) -> Camera:
     dialog.reject()
 
     # 3. Search, then open a hit at its page.
-    search = window.contents.tab(SearchPanel)
-    assert isinstance(search, SearchPanel)
+    search = window.contents.tab(SearchTab)
+    assert isinstance(search, SearchTab)
     window.contents.setCurrentWidget(search)
     if getattr(window.state.ws, "search", None) is None:
         camera.missing.append("search (the workspace has no search service yet)")

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Case, Document, Event, Note, Person, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dates import parse_date
-from dossier.services.letter_views import LetterReader
-from dossier.services.letters import as_of_day
+from dossier.services.letters.service import as_of_day
+from dossier.services.letters.views import LetterReader
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace

@@ -9,12 +9,12 @@ from dossier.blobstore import BlobStore
 from dossier.crypto.kdf import DEFAULT, KdfParams
 from dossier.services.audit import AuditTrail
 from dossier.services.cases import CaseService
-from dossier.services.documents import DocumentService
-from dossier.services.export import ExportService
-from dossier.services.letters import LetterService
-from dossier.services.people import PeopleService
-from dossier.services.quotes import QuoteService
-from dossier.services.redactions import RedactionService
+from dossier.services.documents.service import DocumentService
+from dossier.services.export.redactions import RedactionService
+from dossier.services.export.service import ExportService
+from dossier.services.letters.service import LetterService
+from dossier.services.people.service import PeopleService
+from dossier.services.quotes.service import QuoteService
 from dossier.services.search import SearchService
 from dossier.services.timeline import TimelineService
 from dossier.vault.vault import Vault

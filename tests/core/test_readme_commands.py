@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from dossier.sample.build import SAMPLE_PASSPHRASE
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from dossier.selftest import FAIL, PASS, SKIP, Runner, StepSkipped, expect
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 ALWAYS_REAL = (
     "ocr data",
     "vault",

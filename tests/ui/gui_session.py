@@ -27,11 +27,11 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.search_standin import ensure_search
 from ui.app import create_application
+from ui.case.import_dialog import ImportRequest
 from ui.i18n import install_translations
-from ui.import_dialog import ImportRequest
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
-from ui.unlock_panel import passphrase_from_environment
+from ui.vault.unlock_panel import passphrase_from_environment
 
 
 def wait_until(what: str, condition: Callable[[], bool], timeout: float = 60.0) -> None:

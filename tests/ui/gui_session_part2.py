@@ -22,13 +22,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.gui_session import pause, screenshot, wait_until
 from ui.app import create_application
-from ui.export_wizard import ExportWizard
-from ui.find_quote_dialog import FindQuoteDialog
+from ui.export.export_wizard import ExportWizard
 from ui.i18n import install_translations
-from ui.letters_panel import LettersTab
+from ui.letters.letters_tab import LettersTab
 from ui.main_window import MainWindow
+from ui.quotes.find_quote_dialog import FindQuoteDialog
 from ui.settings import AppSettings
-from ui.unlock_panel import passphrase_from_environment
+from ui.vault.unlock_panel import passphrase_from_environment
 
 ALTERED = os.environ.get("DOSSIER_SHOT_QUOTE", "")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dossier.services.highlight import term_spans
+from dossier.text.highlight import term_spans
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from dossier.services.render import PageGeometry
+from dossier.pdf.render import PageGeometry
 from ui.i18n import tr
 from ui.viewer.overlays import LAYERS, Rect
 

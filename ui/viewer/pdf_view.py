@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor, QImage, QKeySequence
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from dossier.errors import Cancelled, CorruptData
-from dossier.services.highlight import span_between, span_rects, word_at
-from dossier.services.render import PageGeometry, PdfRenderer
+from dossier.pdf.render import PageGeometry, PdfRenderer
+from dossier.text.highlight import span_between, span_rects, word_at
 from dossier.text.model import PageText
 from ui.errors import show_error
 from ui.viewer.overlays import Rect, RectsByPage

@@ -20,7 +20,7 @@ from dossier.cli.context import CliContext, read_secret_file
 from dossier.crypto.kdf import DEFAULT
 from dossier.errors import CorruptData
 from dossier.export.verify import verify_bundle
-from dossier.services.export import ExportRequest, SelfCheckFailed
+from dossier.services.export.service import ExportRequest, SelfCheckFailed
 
 
 def register(sub: Any) -> None:

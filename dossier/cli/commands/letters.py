@@ -13,7 +13,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
-from dossier.services.letter_states import CHANNELS, LETTER_STATES, LetterInfo, ReplyInfo
+from dossier.services.letters.states import CHANNELS, LETTER_STATES, LetterInfo, ReplyInfo
 
 
 def register(sub: Any) -> None:

@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.services.people import PROTECTIONS, ROLES, PersonInfo
+from dossier.services.people.service import PROTECTIONS, ROLES, PersonInfo
 
 
 def register(sub: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from dossier.anchor import DiffOp, Span
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
-from dossier.services.quote_model import PassageCheck, QuoteCandidate, QuoteInfo, QuoteReview
+from dossier.services.quotes.model import PassageCheck, QuoteCandidate, QuoteInfo, QuoteReview
 
 _SHORT = 70
 

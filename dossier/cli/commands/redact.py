@@ -17,7 +17,7 @@ from typing import Any
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
 from dossier.redact.patterns import PATTERN_KINDS
-from dossier.services.redactions import RedactionInfo, parse_rect
+from dossier.services.export.redactions import RedactionInfo, parse_rect
 
 
 def register(sub: Any) -> None:

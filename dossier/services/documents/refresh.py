@@ -1,0 +1,177 @@
+"""New text for a stored document: re-extraction of its original, or a corrected file.
+
+Re-extraction (a newer extractor, OCR redone) reads the original the vault holds, decrypted in
+memory only: nothing is written to disk in clear. A corrected file replaces the original of the
+same document (its id, title, people, quotes stay). Either way the pages are replaced and every
+quote anchored in the document is re-found in the new text in the same transaction, so no quote
+ever points at text that is gone; the re-check says which moved, degraded or were lost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Document
+from dossier.errors import InputRefused, NotFoundError
+from dossier.ingest.email_message import EMAIL_MIME
+from dossier.ingest.formats import HTML_MIME, extract_bytes, extract_file
+from dossier.ingest.plaintext import MARKDOWN_MIME, TEXT_MIME
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.pdf.extract import PDF_MIME
+from dossier.services.documents.service import (
+    check_size,
+    document_info,
+    get_document,
+    page_row,
+    scaled,
+)
+from dossier.services.dto import DocumentInfo
+from dossier.services.quotes.model import DocumentRefresh, QuoteReview
+from dossier.text.model import ExtractedDocument
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+_KIND_BY_MIME = {
+    PDF_MIME: "pdf",
+    HTML_MIME: "html",
+    EMAIL_MIME: "email",
+    MARKDOWN_MIME: "markdown",
+    TEXT_MIME: "text",
+}
+"""Read an original again the way it was first read (Markdown stays Markdown)."""
+
+
+def reextract(
+    ws: Workspace,
+    doc_id: str,
+    *,
+    ocr: bool = True,
+    password: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> DocumentRefresh:
+    with ws.vault.session() as session:
+        doc = get_document(session, doc_id)
+        case_id, blob_id, name, mime = doc.case_id, doc.original_blob, doc.filename, doc.mime
+    if not blob_id:
+        raise NotFoundError(f"document {doc_id} has no original file to read again")
+    report(progress, 0.0, "decrypting the original")
+    data = ws.blobs.read(ws.vault.case_keys(case_id), blob_id)
+    extracted = extract_bytes(
+        data,
+        name or "original",
+        kind_hint=_KIND_BY_MIME.get(mime),
+        password=password,
+        ocr=ocr,
+        progress=scaled(progress, 0.05, 0.8),
+        cancel=cancel,
+    )
+    del data  # the plaintext original is not needed any longer
+    check(cancel)
+    report(progress, 0.85, "replacing the text and re-checking quotes")
+    with ws.vault.session() as session:
+        doc = get_document(session, doc_id)
+        reviews = _replace_text(ws, session, doc, extracted)
+        info = _commit(ws, session, doc, "document.reextract", extracted, cancel)
+    ws.index.document_changed(case_id, doc_id)
+    report(progress, 1.0, "re-extracted")
+    return DocumentRefresh(info, reviews, replaced=False)
+
+
+def replace_original(
+    ws: Workspace,
+    doc_id: str,
+    path: Path,
+    *,
+    ocr: bool = True,
+    password: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> DocumentRefresh:
+    path = Path(path)
+    with ws.vault.session() as session:
+        case_id = get_document(session, doc_id).case_id
+    if not path.is_file():
+        raise InputRefused(f"{path.name}: no such file")
+    size = path.stat().st_size
+    check_size(path.name, size)
+    extracted = extract_file(
+        path, password=password, ocr=ocr, progress=scaled(progress, 0.0, 0.75), cancel=cancel
+    )
+    check(cancel)
+    report(progress, 0.8, "encrypting the corrected file")
+    blob_id, created = ws.blobs.put_file(ws.vault.case_keys(case_id), path, cancel)
+    try:
+        with ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            old_blob = doc.original_blob
+            _refuse_other_document(session, doc, blob_id, path.name)
+            doc.filename = path.name
+            doc.mime = extracted.mime
+            doc.size = size
+            doc.original_blob = blob_id
+            report(progress, 0.85, "replacing the text and re-checking quotes")
+            reviews = _replace_text(ws, session, doc, extracted)
+            info = _commit(ws, session, doc, "document.replace", extracted, cancel)
+    except BaseException:
+        if created:
+            ws.blobs.delete(case_id, blob_id)
+        raise
+    if old_blob and old_blob != blob_id:
+        ws.blobs.delete(case_id, old_blob)
+    ws.index.document_changed(case_id, doc_id)
+    report(progress, 1.0, "replaced")
+    return DocumentRefresh(info, reviews, replaced=True)
+
+
+def _refuse_other_document(session: Session, doc: Document, blob_id: str, name: str) -> None:
+    query = select(Document).where(Document.case_id == doc.case_id, Document.id != doc.id)
+    for other in session.scalars(query):
+        if other.original_blob == blob_id:
+            raise InputRefused(f"{name} is already in this case as {other.title!r} ({other.id})")
+
+
+def _commit(
+    ws: Workspace,
+    session: Session,
+    doc: Document,
+    action: str,
+    extracted: ExtractedDocument,
+    cancel: CancelToken | None,
+) -> DocumentInfo:
+    """Audit the new text and commit it (a last cancel check first); the document as it is."""
+    ws.audit.append(
+        session,
+        action,
+        doc.case_id,
+        doc_id=doc.id,
+        pages=len(extracted.pages),
+        extractor_version=extracted.extractor_version,
+    )
+    check(cancel)
+    session.commit()
+    return document_info(doc)
+
+
+def _replace_text(
+    ws: Workspace, session: Session, doc: Document, extracted: ExtractedDocument
+) -> list[QuoteReview]:
+    """Swap the document's pages for the new ones and re-check its quotes against them."""
+    doc.pages.clear()
+    session.flush()  # the old rows are gone before the new ones arrive
+    for page in extracted.pages:
+        doc.pages.append(page_row(doc.case_id, page))
+    doc.page_count = len(extracted.pages)
+    doc.extractor_version = extracted.extractor_version
+    doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
+    doc.metadata_ = dict(extracted.metadata)
+    doc.language = doc.language or extracted.language
+    session.flush()
+    # The next anchoring in this document can reuse these very pages (and their index).
+    ws.quotes.pages.remember(doc.id, tuple(row.id for row in doc.pages), extracted.pages)
+    return ws.quotes.recheck_document(session, doc, extracted.pages)

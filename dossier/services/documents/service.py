@@ -1,0 +1,438 @@
+"""Documents: import (extract, store encrypted, index), list, read, edit, delete, re-extract.
+
+An import is all-or-nothing: the original is stored first (atomic file), then every row in one
+transaction. A crash or a cancel before the commit leaves at most an orphan ciphertext that
+`fsck` reports and `gc` removes; it never leaves a half-imported document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import DOCUMENT_KINDS, Document, Page
+from dossier.errors import InputRefused, NotFoundError, PasswordRequired, UsageError
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.services.dates import parse_date
+from dossier.services.dto import DocumentInfo, ImportOutcome
+from dossier.text.model import ExtractedDocument, PageText, pack_words, unpack_words
+
+if TYPE_CHECKING:
+    from dossier.crypto.keys import CaseKeys
+    from dossier.services.quotes.model import DocumentRefresh
+    from dossier.services.workspace import Workspace
+
+MAX_IMPORT_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    """What an import knows of a file besides its text: its name and size, and the caller's
+    kind, title and (ISO) date."""
+
+    name: str
+    size: int
+    kind: str
+    title: str | None
+    date: str | None
+
+
+def check_size(name: str, size: int) -> None:
+    if size > MAX_IMPORT_BYTES:
+        raise InputRefused(f"{name} is larger than 2 GB; split it before importing")
+
+
+def scaled(progress: Progress | None, low: float, high: float) -> Progress:
+    """`progress` for a step that covers [low, high] of the whole job."""
+
+    def inner(fraction: float, message: str) -> None:
+        report(progress, low + (high - low) * fraction, message)
+
+    return inner
+
+
+def document_info(doc: Document) -> DocumentInfo:
+    return DocumentInfo(
+        id=doc.id,
+        case_id=doc.case_id,
+        kind=doc.kind,
+        title=doc.title,
+        date=doc.date,
+        outlet=doc.outlet,
+        author=doc.author,
+        filename=doc.filename,
+        mime=doc.mime,
+        size=doc.size,
+        page_count=doc.page_count,
+        language=doc.language,
+        ocr_pages=doc.ocr_pages,
+        extractor_version=doc.extractor_version,
+        created_at=doc.created_at,
+        tags=list(doc.tags),
+        people=list(doc.people),
+        metadata={str(k): str(v) for k, v in doc.metadata_.items()},
+    )
+
+
+def get_document(session: Session, doc_id: str) -> Document:
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        raise NotFoundError(f"no document with id {doc_id}")
+    return doc
+
+
+def check_kind(kind: str) -> str:
+    if kind not in DOCUMENT_KINDS:
+        raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}")
+    return kind
+
+
+def page_row(case_id: str, page: PageText) -> Page:
+    """A new catalog row for an extracted page (the caller attaches it to its document)."""
+    row = Page(case_id=case_id, page_index=page.index)
+    row.label = page.label
+    row.text = page.text
+    row.width = page.width
+    row.height = page.height
+    row.rotation = page.rotation
+    row.ocr = page.ocr
+    row.words = pack_words(page.words)
+    return row
+
+
+def page_text(page: Page, with_words: bool = True) -> PageText:
+    return PageText(
+        index=page.page_index,
+        text=page.text,
+        words=unpack_words(page.words) if with_words else [],
+        label=page.label,
+        width=page.width,
+        height=page.height,
+        rotation=page.rotation,
+        ocr=page.ocr,
+    )
+
+
+class DocumentService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- import -------------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        case: str,
+        path: Path,
+        *,
+        kind: str = "source",
+        title: str | None = None,
+        date: str | None = None,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentInfo:
+        # Imported here: the extractors load PyMuPDF, which a locked app need not pay for.
+        from dossier.ingest.formats import extract_file
+
+        path = Path(path)
+        check_kind(kind)
+        iso_date = parse_date(date)
+        case_id = self.ws.cases.resolve(case)
+        if not path.is_file():
+            raise InputRefused(f"{path.name}: no such file")
+        size = path.stat().st_size
+        check_size(path.name, size)
+        report(progress, 0.0, f"reading {path.name}")
+        extracted = extract_file(
+            path,
+            password=password,
+            ocr=ocr,
+            progress=scaled(progress, 0.05, 0.8),
+            cancel=cancel,
+        )
+        return self._commit_import(
+            case_id,
+            _Incoming(path.name, size, kind, title, iso_date),
+            extracted,
+            lambda keys: self.ws.blobs.put_file(keys, path, cancel),
+            progress,
+            cancel,
+        )
+
+    def import_bytes(
+        self,
+        case: str,
+        data: bytes,
+        name: str,
+        *,
+        kind: str = "source",
+        title: str | None = None,
+        date: str | None = None,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentInfo:
+        """`import_file` for a file held in memory (a document from a bundle): it is extracted
+        and encrypted from memory, so its plaintext is never written to disk, on any OS."""
+        from dossier.ingest.formats import extract_bytes
+
+        check_kind(kind)
+        iso_date = parse_date(date)
+        case_id = self.ws.cases.resolve(case)
+        name = Path(name).name
+        check_size(name, len(data))
+        report(progress, 0.0, f"reading {name}")
+        extracted = extract_bytes(
+            data,
+            name,
+            password=password,
+            ocr=ocr,
+            progress=scaled(progress, 0.05, 0.8),
+            cancel=cancel,
+        )
+        return self._commit_import(
+            case_id,
+            _Incoming(name, len(data), kind, title, iso_date),
+            extracted,
+            lambda keys: self.ws.blobs.put_bytes(keys, data),
+            progress,
+            cancel,
+        )
+
+    def _commit_import(
+        self,
+        case_id: str,
+        incoming: _Incoming,
+        extracted: ExtractedDocument,
+        put_original: Callable[[CaseKeys], tuple[str, bool]],
+        progress: Progress | None,
+        cancel: CancelToken | None,
+    ) -> DocumentInfo:
+        """The shared second half of an import: store the original encrypted, then every row
+        in one transaction (the blob is removed again if that fails), then the index."""
+        check(cancel)
+        report(progress, 0.8, "encrypting the original")
+        blob_id, created = put_original(self.ws.vault.case_keys(case_id))
+        try:
+            check(cancel)
+            with self.ws.vault.session() as session:
+                self._refuse_duplicate(session, case_id, blob_id, incoming.name)
+                doc = self._store(session, case_id, incoming, extracted, blob_id)
+                if incoming.title:
+                    doc.title = incoming.title
+                if incoming.date:
+                    doc.date = incoming.date
+                self.ws.audit.append(
+                    session, "document.import", case_id, doc_id=doc.id, pages=len(extracted.pages)
+                )
+                check(cancel)
+                session.commit()
+                info = document_info(doc)
+        except BaseException:
+            if created:
+                self.ws.blobs.delete(case_id, blob_id)
+            raise
+        report(progress, 0.9, "indexing")
+        self.ws.index.document_changed(case_id, info.id)
+        report(progress, 1.0, "imported")
+        return info
+
+    def import_many(
+        self,
+        case: str,
+        paths: Sequence[Path],
+        *,
+        kind: str = "source",
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[ImportOutcome]:
+        """Import a batch; a refused file is reported and the rest of the batch continues."""
+        outcomes: list[ImportOutcome] = []
+        for number, path in enumerate(paths):
+            check(cancel)
+
+            def file_progress(
+                fraction: float, message: str, n: int = number, name: str = path.name
+            ) -> None:
+                report(progress, (n + fraction) / max(1, len(paths)), f"{name}: {message}")
+
+            try:
+                info = self.import_file(
+                    case,
+                    path,
+                    kind=kind,
+                    ocr=ocr,
+                    password=password,
+                    progress=file_progress,
+                    cancel=cancel,
+                )
+                outcomes.append(ImportOutcome(str(path), document=info))
+            except PasswordRequired as exc:
+                outcomes.append(ImportOutcome(str(path), error=str(exc), needs_password=True))
+            except (InputRefused, UsageError) as exc:
+                outcomes.append(ImportOutcome(str(path), error=str(exc)))
+        return outcomes
+
+    def _refuse_duplicate(self, session: Session, case_id: str, blob_id: str, name: str) -> None:
+        for doc in session.scalars(select(Document).where(Document.case_id == case_id)):
+            if doc.original_blob == blob_id:
+                raise InputRefused(f"{name} is already in this case as {doc.title!r} ({doc.id})")
+
+    def _store(
+        self,
+        session: Session,
+        case_id: str,
+        incoming: _Incoming,
+        extracted: ExtractedDocument,
+        blob_id: str,
+    ) -> Document:
+        doc = Document(case_id=case_id, kind=incoming.kind)
+        doc.title = extracted.title or Path(incoming.name).stem
+        doc.author = extracted.author or ""
+        doc.date = extracted.date
+        doc.filename = incoming.name
+        doc.mime = extracted.mime
+        doc.size = incoming.size
+        doc.page_count = len(extracted.pages)
+        doc.language = extracted.language
+        doc.extractor_version = extracted.extractor_version
+        doc.original_blob = blob_id
+        doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
+        doc.metadata_ = dict(extracted.metadata)
+        for page in extracted.pages:
+            doc.pages.append(page_row(case_id, page))
+        session.add(doc)
+        session.flush()
+        return doc
+
+    # -- new text for a stored document -------------------------------------------------------
+
+    def reextract(
+        self,
+        doc_id: str,
+        *,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentRefresh:
+        """Extract the stored original again (decrypted in memory), replace the pages in one
+        transaction with a re-check of the document's quotes; returns their reviews."""
+        from dossier.services.documents.refresh import reextract
+
+        return reextract(
+            self.ws, doc_id, ocr=ocr, password=password, progress=progress, cancel=cancel
+        )
+
+    def replace_original(
+        self,
+        doc_id: str,
+        path: Path,
+        *,
+        ocr: bool = True,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DocumentRefresh:
+        """Give the document a corrected file: same document, new original and pages, its
+        quotes re-checked in the same transaction; returns their reviews."""
+        from dossier.services.documents.refresh import replace_original
+
+        return replace_original(
+            self.ws, doc_id, path, ocr=ocr, password=password, progress=progress, cancel=cancel
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def of_case(self, case: str, kind: str | None = None) -> list[DocumentInfo]:
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            query = select(Document).where(Document.case_id == case_id)
+            if kind:
+                query = query.where(Document.kind == check_kind(kind))
+            docs = [document_info(d) for d in session.scalars(query)]
+        return sorted(docs, key=lambda d: (d.date or "9999", d.title.casefold()))
+
+    def get(self, doc_id: str) -> DocumentInfo:
+        with self.ws.vault.session() as session:
+            return document_info(get_document(session, doc_id))
+
+    def pages(self, doc_id: str, with_words: bool = True) -> list[PageText]:
+        with self.ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            return [page_text(p, with_words) for p in doc.pages]
+
+    def page(self, doc_id: str, index: int) -> PageText:
+        with self.ws.vault.session() as session:
+            row = session.scalar(
+                select(Page).where(Page.document_id == doc_id, Page.page_index == index)
+            )
+            if row is None:
+                raise NotFoundError(f"document {doc_id} has no page {index + 1}")
+            return page_text(row)
+
+    def text(self, doc_id: str) -> str:
+        return "\n\n".join(p.text for p in self.pages(doc_id, with_words=False))
+
+    def original(self, doc_id: str) -> bytes:
+        """The original file, decrypted in memory (never written to disk)."""
+        with self.ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            case_id, blob_id = doc.case_id, doc.original_blob
+        if not blob_id:
+            raise NotFoundError(f"document {doc_id} has no original file")
+        return self.ws.blobs.read(self.ws.vault.case_keys(case_id), blob_id)
+
+    # -- editing ------------------------------------------------------------------------------
+
+    def update(self, doc_id: str, **fields: Any) -> DocumentInfo:
+        editable = {
+            "title",
+            "outlet",
+            "author",
+            "date",
+            "kind",
+            "tags",
+            "people",
+            "notes",
+            "language",
+        }
+        unknown = set(fields) - editable
+        if unknown:
+            raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a document")
+        with self.ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            for name, value in fields.items():
+                if name == "kind":
+                    doc.kind = check_kind(str(value))
+                elif name == "date":
+                    doc.date = parse_date(value)
+                else:
+                    setattr(doc, name, value)
+            self.ws.audit.append(
+                session, "document.edit", doc.case_id, doc_id=doc.id, fields=sorted(fields)
+            )
+            session.commit()
+            info = document_info(doc)
+        self.ws.index.document_changed(info.case_id, doc_id)
+        return info
+
+    def delete(self, doc_id: str) -> None:
+        with self.ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            case_id, blob_id = doc.case_id, doc.original_blob
+            session.delete(doc)
+            self.ws.audit.append(session, "document.delete", case_id, doc_id=doc_id)
+            session.commit()
+        if blob_id:
+            self.ws.blobs.delete(case_id, blob_id)
+        self.ws.index.document_removed(case_id, doc_id)

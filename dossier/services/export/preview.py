@@ -1,0 +1,92 @@
+"""Previews of what an export hides: a document's marks as boxes, and a page as it will leave.
+
+`redaction_preview` plans the marks of one document (its rectangles, the case's terms,
+patterns and people, the names of protected people) the way an export does, and returns the
+boxes per page (for PDFs) and the character spans of text matches (for text documents), so a
+viewer can draw every mark. `preview_redacted_page` applies true redaction to one page of an
+in-memory copy of the original and renders it: what the recipient will see. Nothing is written
+to disk; the copy is closed as soon as the page is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dossier.errors import UsageError
+from dossier.pdf.render import _MUPDF, RenderedPage, open_pdf, render_page
+from dossier.redact.apply import redact_page, strip_annotations
+from dossier.redact.marks import Rect, plan_document, text_spans
+from dossier.text.model import PageText
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class RedactionPreview:
+    """Where one document's marks fall."""
+
+    doc_id: str
+    boxes: dict[int, list[Rect]] = field(default_factory=dict)
+    """Page index -> boxes in PDF points (top-left origin of the unrotated page)."""
+    spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    """Page index -> (start, end) offsets of text matches in the page's canonical text."""
+
+    @property
+    def pages(self) -> list[int]:
+        """Pages holding at least one mark, in order."""
+        return sorted(set(self.boxes) | set(self.spans))
+
+    def count(self, page_index: int) -> int:
+        return len(self.boxes.get(page_index, []))
+
+
+def redaction_preview(
+    ws: Workspace, doc_id: str, pages: Sequence[PageText] | None = None
+) -> RedactionPreview:
+    """The boxes an export of `doc_id` would black out (`pages`: its pages, if already read)."""
+    info = ws.documents.get(doc_id)
+    if pages is None:
+        pages = ws.documents.pages(doc_id)
+    rules = ws.redactions.rules(info.case_id, doc_id)
+    if rules.empty:
+        return RedactionPreview(doc_id)
+    plans = plan_document(pages, rules)
+    boxes = {index: list(plan.rects) for index, plan in plans.items() if plan.rects}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for page in pages:
+        # From the text itself: a text document has no word boxes, so no planned hits.
+        matched = sorted((start, end) for _rule, start, end in text_spans(page, rules))
+        if matched:
+            spans[page.index] = matched
+    return RedactionPreview(doc_id, boxes, spans)
+
+
+def preview_redacted_page(
+    ws: Workspace,
+    doc_id: str,
+    page_index: int,
+    zoom: float,
+    preview: RedactionPreview | None = None,
+) -> RenderedPage:
+    """Page `page_index` of `doc_id` with its marks truly redacted, drawn at `zoom`."""
+    info = ws.documents.get(doc_id)
+    if not info.is_pdf:
+        raise UsageError("only PDF documents are exported; this one has no pages to preview")
+    if preview is None:
+        preview = redaction_preview(ws, doc_id)
+    doc = open_pdf(ws.documents.original(doc_id))
+    try:
+        # MuPDF is not thread-safe: the viewer may be drawing pages on another thread.
+        with _MUPDF:
+            if not 0 <= page_index < doc.page_count:
+                raise UsageError(f"this document has no page {page_index + 1}")
+            page = doc[page_index]
+            strip_annotations(page)
+            redact_page(page, preview.boxes.get(page_index, []))
+        return render_page(doc, page_index, zoom)
+    finally:
+        with _MUPDF:
+            doc.close()

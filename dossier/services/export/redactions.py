@@ -1,0 +1,276 @@
+"""Redaction marks: add, list, remove (audited), and the rules an export applies.
+
+A mark is a rectangle on one page of one document, or a rule: a term, a pattern (e-mail,
+phone, IBAN, NIR, plate) or a person's names and aliases, for one document or for the whole
+case. Marks live in the vault, sealed like everything else; originals never change. Protected
+and anonymous people need no mark: their names and aliases are always redacted from exports.
+
+The audit trail records that a mark was added or removed and its kind, never its term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Document, Page, Person, Redaction
+from dossier.errors import NotFoundError, UsageError
+from dossier.redact.fold import fold_key
+from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
+from dossier.redact.patterns import PATTERN_KINDS
+from dossier.services.people.service import is_masked
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+KINDS = ("rect", "term", "pattern", "person")
+MIN_TERM_KEY = 2
+"""A term must hold at least two letters or digits: one would black out half of every page."""
+
+Rect = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class RedactionInfo:
+    id: str
+    case_id: str
+    document_id: str | None
+    kind: str
+    page_index: int | None
+    rects: list[list[float]]
+    term: str
+    pattern: str
+    person_id: str | None
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ProtectedName:
+    """A name or alias of a protected person, with what exports say instead."""
+
+    person_id: str
+    name: str
+    pseudonym: str
+
+
+def _info(row: Redaction) -> RedactionInfo:
+    return RedactionInfo(
+        id=row.id,
+        case_id=row.case_id,
+        document_id=row.document_id,
+        kind=row.kind,
+        page_index=row.page_index,
+        rects=[list(r) for r in row.rects],
+        term=row.term,
+        pattern=row.pattern,
+        person_id=row.person_id,
+        reason=row.reason,
+        created_at=row.created_at,
+    )
+
+
+def parse_rect(text: str) -> Rect:
+    """ "x0,y0,x1,y1" in PDF points -> a rectangle, refused when malformed or empty."""
+    try:
+        values = [float(v) for v in text.replace(" ", "").split(",")]
+    except ValueError:
+        raise UsageError(f"a rectangle is x0,y0,x1,y1 in points, not {text!r}") from None
+    if len(values) != 4:
+        raise UsageError(f"a rectangle is x0,y0,x1,y1 in points, not {text!r}")
+    x0, y0, x1, y1 = values
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+class RedactionService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- adding ----------------------------------------------------------------------------
+
+    def _document(self, session: Session, doc_id: str) -> Document:
+        doc = session.get(Document, doc_id)
+        if doc is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return doc
+
+    def _scope(
+        self, session: Session, case: str | None, doc_id: str | None
+    ) -> tuple[str, str | None]:
+        if doc_id is not None:
+            doc = self._document(session, doc_id)
+            if case is not None and self.ws.cases.resolve(case) != doc.case_id:
+                raise UsageError(f"document {doc_id} is not in case {case!r}")
+            return doc.case_id, doc.id
+        if case is None:
+            raise UsageError("say which case (--case) or which document (--doc) the mark is for")
+        return self.ws.cases.resolve(case), None
+
+    def _store(self, session: Session, row: Redaction) -> RedactionInfo:
+        session.add(row)
+        session.flush()
+        self.ws.audit.append(
+            session,
+            "redaction.add",
+            row.case_id,
+            redaction_id=row.id,
+            kind=row.kind,
+            doc_id=row.document_id,
+        )
+        session.commit()
+        return _info(row)
+
+    def add_rect(
+        self, doc_id: str, page_index: int, rects: list[Rect], *, reason: str = ""
+    ) -> RedactionInfo:
+        """Black out `rects` (PDF points, top-left origin of the unrotated page) on one page."""
+        if not rects:
+            raise UsageError("give at least one rectangle")
+        with self.ws.vault.session() as session:
+            doc = self._document(session, doc_id)
+            page = session.scalar(
+                select(Page).where(Page.document_id == doc_id, Page.page_index == page_index)
+            )
+            if page is None:
+                raise UsageError(
+                    f"document {doc_id} has no page {page_index + 1} "
+                    f"(it has {doc.page_count} pages)"
+                )
+            for x0, y0, x1, y1 in rects:
+                if x1 - x0 <= 0 or y1 - y0 <= 0:
+                    raise UsageError("a rectangle must have a width and a height")
+                if page.width and (x0 >= page.width or y0 >= page.height or x1 <= 0 or y1 <= 0):
+                    raise UsageError(
+                        f"the rectangle lies outside page {page_index + 1} "
+                        f"({page.width:.0f} x {page.height:.0f} points)"
+                    )
+            row = Redaction(case_id=doc.case_id, document_id=doc.id, kind="rect")
+            row.page_index = page_index
+            row.rects = [list(r) for r in rects]
+            row.reason = reason
+            return self._store(session, row)
+
+    def add_term(
+        self, term: str, *, case: str | None = None, doc_id: str | None = None, reason: str = ""
+    ) -> RedactionInfo:
+        """Black out every occurrence of `term` (case, accents, ligatures, line breaks ignored)."""
+        term = " ".join(term.split())
+        if len(fold_key(term)) < MIN_TERM_KEY:
+            raise UsageError("a term must hold at least two letters or digits")
+        with self.ws.vault.session() as session:
+            case_id, document_id = self._scope(session, case, doc_id)
+            row = Redaction(case_id=case_id, document_id=document_id, kind="term")
+            row.term = term
+            row.reason = reason
+            return self._store(session, row)
+
+    def add_pattern(
+        self, pattern: str, *, case: str | None = None, doc_id: str | None = None, reason: str = ""
+    ) -> RedactionInfo:
+        if pattern not in PATTERN_KINDS:
+            raise UsageError(f"unknown pattern {pattern!r}; choose {', '.join(PATTERN_KINDS)}")
+        with self.ws.vault.session() as session:
+            case_id, document_id = self._scope(session, case, doc_id)
+            row = Redaction(case_id=case_id, document_id=document_id, kind="pattern")
+            row.pattern = pattern
+            row.reason = reason
+            return self._store(session, row)
+
+    def add_person(
+        self, person_id: str, *, doc_id: str | None = None, reason: str = ""
+    ) -> RedactionInfo:
+        """Black out a person's names and aliases (any protection level)."""
+        with self.ws.vault.session() as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError(f"no person with id {person_id}")
+            case_id, document_id = person.case_id, None
+            if doc_id is not None:
+                if self._document(session, doc_id).case_id != case_id:
+                    raise UsageError(f"document {doc_id} is not in the person's case")
+                document_id = doc_id
+            row = Redaction(case_id=case_id, document_id=document_id, kind="person")
+            row.person_id = person.id
+            row.reason = reason
+            return self._store(session, row)
+
+    # -- listing and removing ------------------------------------------------------------------
+
+    def of_case(self, case: str, *, doc_id: str | None = None) -> list[RedactionInfo]:
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            query = select(Redaction).where(Redaction.case_id == case_id)
+            rows = [_info(r) for r in session.scalars(query)]
+        if doc_id is not None:
+            rows = [r for r in rows if r.document_id in (None, doc_id)]
+        return sorted(rows, key=lambda r: (r.document_id or "", r.kind, r.created_at))
+
+    def remove(self, redaction_id: str) -> None:
+        with self.ws.vault.session() as session:
+            row = session.get(Redaction, redaction_id)
+            if row is None:
+                raise NotFoundError(f"no redaction mark with id {redaction_id}")
+            case_id, kind = row.case_id, row.kind
+            session.delete(row)
+            self.ws.audit.append(
+                session, "redaction.remove", case_id, redaction_id=redaction_id, kind=kind
+            )
+            session.commit()
+
+    # -- what an export applies ----------------------------------------------------------------
+
+    def protected_names(self, case_id: str) -> list[ProtectedName]:
+        """Names and aliases of every anonymous or protected person of the case."""
+        found: list[ProtectedName] = []
+        with self.ws.vault.session() as session:
+            for person in session.scalars(select(Person).where(Person.case_id == case_id)):
+                kept = _follow_merges(session, person)
+                if not is_masked(kept):
+                    continue
+                pseudonym = kept.pseudonym or "Source"
+                for name in [person.name, *person.aliases]:
+                    if fold_key(name):
+                        found.append(ProtectedName(kept.id, name, pseudonym))
+        return found
+
+    def rules(self, case_id: str, doc_id: str) -> Rules:
+        """Everything to hide in document `doc_id`: its marks, the case's rules, and the
+        names of protected people."""
+        terms: list[TermRule] = []
+        patterns: list[PatternRule] = []
+        rects: list[RectRule] = []
+        with self.ws.vault.session() as session:
+            rows = session.scalars(select(Redaction).where(Redaction.case_id == case_id))
+            for row in rows:
+                if row.document_id not in (None, doc_id):
+                    continue
+                if row.kind == "rect" and row.page_index is not None:
+                    boxes = tuple((r[0], r[1], r[2], r[3]) for r in row.rects if len(r) == 4)
+                    rects.append(RectRule(row.id, row.page_index, boxes))
+                elif row.kind == "term" and row.term:
+                    terms.append(TermRule(row.id, "term", row.term))
+                elif row.kind == "pattern" and row.pattern in PATTERN_KINDS:
+                    patterns.append(PatternRule(row.id, row.pattern))
+                elif row.kind == "person" and row.person_id:
+                    person = session.get(Person, row.person_id)
+                    if person is not None:
+                        for name in [person.name, *person.aliases]:
+                            terms.append(TermRule(row.id, "person", name))
+        for protected in self.protected_names(case_id):
+            terms.append(TermRule(f"person:{protected.person_id}", "person", protected.name))
+        return Rules(terms=tuple(terms), patterns=tuple(patterns), rects=tuple(rects))
+
+
+def _follow_merges(session: Session, person: Person) -> Person:
+    seen = {person.id}
+    while person.merged_into_id and person.merged_into_id not in seen:
+        target = session.get(Person, person.merged_into_id)
+        if target is None:
+            break
+        seen.add(target.id)
+        person = target
+    return person

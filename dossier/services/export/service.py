@@ -1,0 +1,365 @@
+"""Export use case: a signed bundle of redacted documents, quotes and letters, self-checked.
+
+For each chosen PDF: decrypt the original in memory, apply the case's marks and the names of
+protected people (true redaction), scrub, optionally rasterize the redacted pages, then read
+the result again (self-check). The quotes, letters and index are written with pseudonyms and
+masked terms, then read again too. Only when every check found nothing is the bundle signed
+with the vault's Ed25519 key and written (atomically, or sealed under a passphrase). Any
+finding stops the export with the list of places; nothing is written.
+
+The audit trail records what left the vault: documents, counts of redactions per kind, the
+bundle's hash and the signing key's fingerprint; never a redacted term.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from dossier import __version__
+from dossier.crypto.kdf import DEFAULT, KdfParams
+from dossier.db.models import Person, Redaction, VaultSecret
+from dossier.errors import CorruptData, InputRefused, UsageError
+from dossier.export import bundle as bundle_mod
+from dossier.export.content import BundleContent, BundleDocument
+from dossier.export.signing import KEY_NAME, SigningKey, load_key, new_key
+from dossier.export.verify import verify_zip
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.redact.masking import TextMasker
+from dossier.redact.produce import redacted_copy
+from dossier.redact.selfcheck import (
+    Needle,
+    SelfCheckReport,
+    check_pdf,
+    check_text_file,
+    needles_for,
+)
+from dossier.services.dto import DocumentInfo
+from dossier.services.export.bundle_import import BundleImport, import_bundle
+from dossier.services.export.texts import letters_content, quotes_content
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+
+class SelfCheckFailed(InputRefused):
+    """The re-read export still shows something it must hide; nothing was written."""
+
+    def __init__(self, report: SelfCheckReport) -> None:
+        self.report = report
+        super().__init__(
+            f"export stopped, nothing was written: {report.summary()}. Check the marks of "
+            "these documents, or export with --rasterize-redacted."
+        )
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    case: str
+    out: Path
+    doc_ids: tuple[str, ...] = ()
+    """Documents to export; empty: every PDF of the case."""
+    quote_ids: tuple[str, ...] | None = None
+    """Quotes to include; None: every quote of the case."""
+    rasterize_redacted: bool = False
+    bundle_passphrase: str | None = None
+    kdf: KdfParams = DEFAULT
+    """Argon2id parameters for a sealed bundle."""
+    pdf_password: str | None = None
+    """For originals that need a password to open."""
+
+
+@dataclass(frozen=True)
+class ExportedDocument:
+    doc_id: str
+    path: str
+    title: str
+    pages: int
+    redactions: dict[str, int]
+    rasterized_pages: list[int]
+    cleaning: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    fingerprint: str
+    sealed: bool
+    sha256: str
+    size: int
+    documents: list[ExportedDocument]
+    quotes: int
+    letters: int
+    redactions: dict[str, int]
+    selfcheck: SelfCheckReport
+    skipped: list[str] = field(default_factory=list)
+    """Documents of the case left out because they are not PDFs."""
+
+
+def slug(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:limit].strip("-") or "document"
+
+
+class ExportService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- the signing key -------------------------------------------------------------------
+
+    def signing_key(self) -> SigningKey:
+        """The vault's bundle-signing key, made (and sealed in the catalog) on first use."""
+        with self.ws.vault.session() as session:
+            row = session.get(VaultSecret, KEY_NAME)
+            if row is not None and row.value:
+                return load_key(row.value)
+            key = new_key()
+            row = VaultSecret(name=KEY_NAME)
+            row.value = key.stored()
+            session.add(row)
+            self.ws.audit.append(session, "signing-key.create", None, fingerprint=key.fingerprint)
+            session.commit()
+            return key
+
+    def fingerprint(self) -> str:
+        return self.signing_key().fingerprint
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export(
+        self,
+        request: ExportRequest,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ExportResult:
+        ws = self.ws
+        case = ws.cases.get(request.case)
+        docs, skipped = self._choose_documents(case.id, request.doc_ids)
+        masker, text_needles = self._masking(case.id)
+        key = self.signing_key()
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        selfcheck = SelfCheckReport()
+        exported: list[BundleDocument] = []
+        boxes_by_doc: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
+        paths: dict[str, str] = {}
+        total = max(1, len(docs))
+        for number, info in enumerate(docs):
+            check(cancel)
+            report(progress, 0.85 * number / total, f"redacting {number + 1} of {len(docs)}")
+            title = masker(info.title)
+            path = f"documents/{number + 1:02d}-{slug(title)}.pdf"
+            rules = ws.redactions.rules(case.id, info.id)
+            copy = redacted_copy(
+                ws.documents.original(info.id),
+                ws.documents.pages(info.id),
+                rules,
+                name=info.filename or title,
+                password=request.pdf_password,
+                rasterize=request.rasterize_redacted,
+                cancel=cancel,
+            )
+            boxes = {index: plan.rects for index, plan in copy.plans.items()}
+            needles = needles_for(
+                [(_label(r.kind, r.mark_id), r.term) for r in rules.terms],
+                [(_pattern_label(p.pattern, p.mark_id), p.pattern) for p in rules.patterns],
+            )
+            check_pdf(path, copy.data, needles, boxes, selfcheck)
+            boxes_by_doc[info.id] = boxes
+            paths[info.id] = path
+            exported.append(
+                BundleDocument(
+                    path=path,
+                    title=title,
+                    kind=info.kind,
+                    date=info.date,
+                    pages=info.page_count,
+                    redactions=copy.counts,
+                    data=copy.data,
+                    rasterized_pages=tuple(copy.rasterized),
+                    cleaning=copy.fallback or "scrubbed",
+                )
+            )
+        check(cancel)
+        report(progress, 0.87, "writing quotes and letters")
+        content = BundleContent(
+            case_name=masker(case.name),
+            created_at=created,
+            app_version=__version__,
+            fingerprint=key.fingerprint,
+            documents=exported,
+            quotes=quotes_content(ws, case.id, request.quote_ids, masker, paths, boxes_by_doc),
+            letters=letters_content(ws, case.id, masker),
+        )
+        built = bundle_mod.build(content, key)
+        for name, data in [*built.text_files.items(), ("manifest.json", built.manifest)]:
+            selfcheck.files += 1
+            selfcheck.findings += check_text_file(name, _readable(name, data), text_needles)
+        names = "\n".join(doc.path for doc in exported)
+        selfcheck.findings += check_text_file("the bundle", names, text_needles)
+        if not selfcheck.ok:
+            raise SelfCheckFailed(selfcheck)
+        # The bundle as a recipient will read it: every hash and the signature must hold.
+        proof = verify_zip(built.data, request.out.name, key.fingerprint)
+        if not proof.ok:
+            raise CorruptData(f"the bundle failed its own verification: {'; '.join(proof.lines())}")
+        check(cancel)
+        report(progress, 0.95, "writing the bundle")
+        bundle_mod.write(request.out, built, request.bundle_passphrase, request.kdf)
+        result = self._result(request, built, content, exported, docs, selfcheck, skipped)
+        self._audit(case.id, result)
+        report(progress, 1.0, "exported")
+        return result
+
+    def import_bundle(
+        self,
+        path: Path,
+        *,
+        case_name: str | None = None,
+        passphrase: str | None = None,
+        pubkey: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> BundleImport:
+        """Bring a verified bundle into the vault as a new case (see `bundle_import`)."""
+        return import_bundle(
+            self.ws,
+            path,
+            case_name=case_name,
+            passphrase=passphrase,
+            pubkey=pubkey,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def _choose_documents(
+        self, case_id: str, wanted: Sequence[str]
+    ) -> tuple[list[DocumentInfo], list[str]]:
+        docs = self.ws.documents.of_case(case_id)
+        if not wanted:
+            pdfs = [d for d in docs if d.is_pdf]
+            return pdfs, [d.id for d in docs if not d.is_pdf]
+        by_id = {d.id: d for d in docs}
+        chosen: list[DocumentInfo] = []
+        for doc_id in dict.fromkeys(wanted):
+            info = by_id.get(doc_id)
+            if info is None:
+                raise UsageError(f"document {doc_id} is not in this case")
+            if not info.is_pdf:
+                raise UsageError(f"document {doc_id} is not a PDF; only PDFs can be exported")
+            chosen.append(info)
+        return chosen, []
+
+    def _masking(self, case_id: str) -> tuple[TextMasker, list[Needle]]:
+        """The masker for every text Dossier writes, and what those texts must not hold:
+        every term, name and pattern marked anywhere in the case, and protected names."""
+        protected = self.ws.redactions.protected_names(case_id)
+        terms: list[tuple[str, str]] = []
+        patterns: list[tuple[str, str]] = []
+        with self.ws.vault.session() as session:
+            for row in session.scalars(select(Redaction).where(Redaction.case_id == case_id)):
+                if row.kind == "term" and row.term:
+                    terms.append((_label("term", row.id), row.term))
+                elif row.kind == "pattern" and row.pattern:
+                    patterns.append((_pattern_label(row.pattern, row.id), row.pattern))
+                elif row.kind == "person" and row.person_id:
+                    person = session.get(Person, row.person_id)
+                    if person is not None:
+                        terms += [
+                            (_label("person", row.id), n) for n in [person.name, *person.aliases]
+                        ]
+        masker = TextMasker(
+            names=[(p.name, p.pseudonym) for p in protected],
+            terms=[term for _, term in terms],
+            patterns=[kind for _, kind in patterns],
+        )
+        names = [(_label("person", f"person:{p.person_id}"), p.name) for p in protected]
+        return masker, needles_for(terms + names, patterns)
+
+    def _result(
+        self,
+        request: ExportRequest,
+        built: bundle_mod.BuiltBundle,
+        content: BundleContent,
+        exported: list[BundleDocument],
+        docs: list[DocumentInfo],
+        selfcheck: SelfCheckReport,
+        skipped: list[str],
+    ) -> ExportResult:
+        documents = [
+            ExportedDocument(
+                doc_id=info.id,
+                path=doc.path,
+                title=doc.title,
+                pages=doc.pages,
+                redactions=dict(doc.redactions),
+                rasterized_pages=[i + 1 for i in doc.rasterized_pages],
+                cleaning=doc.cleaning,
+                sha256=hashlib.sha256(doc.data).hexdigest(),
+                size=len(doc.data),
+            )
+            for info, doc in zip(docs, exported, strict=True)
+        ]
+        return ExportResult(
+            path=request.out,
+            fingerprint=built.fingerprint,
+            sealed=request.bundle_passphrase is not None,
+            sha256=hashlib.sha256(request.out.read_bytes()).hexdigest(),
+            size=request.out.stat().st_size,
+            documents=documents,
+            quotes=len(content.quotes),
+            letters=len(content.letters),
+            redactions=content.redaction_totals(),
+            selfcheck=selfcheck,
+            skipped=skipped,
+        )
+
+    def _audit(self, case_id: str, result: ExportResult) -> None:
+        with self.ws.vault.session() as session:
+            self.ws.audit.append(
+                session,
+                "export",
+                case_id,
+                documents=[
+                    {"doc_id": d.doc_id, "redactions": d.redactions, "sha256": d.sha256}
+                    for d in result.documents
+                ],
+                quotes=result.quotes,
+                letters=result.letters,
+                redactions=result.redactions,
+                bundle_sha256=result.sha256,
+                sealed=result.sealed,
+                fingerprint=result.fingerprint,
+            )
+            session.commit()
+
+
+def _readable(name: str, data: bytes) -> str:
+    """A text file as a reader sees it (HTML: also with tags removed and entities decoded)."""
+    text = data.decode("utf-8")
+    if name.endswith(".html"):
+        text += "\n" + html.unescape(re.sub(r"<[^>]*>", " ", text))
+    return text
+
+
+def _label(kind: str, mark_id: str) -> str:
+    """How a finding names what was found: the kind and the mark, never the term."""
+    if mark_id.startswith("person:"):
+        return f"a protected person's name (person {mark_id[7:15]})"
+    noun = "name" if kind == "person" else "term"
+    return f"a redacted {noun} (mark {mark_id[:8]})"
+
+
+def _pattern_label(kind: str, mark_id: str) -> str:
+    return f"a redacted {kind} (mark {mark_id[:8]})"

@@ -1,0 +1,157 @@
+"""Validated drafts of letters and replies: every check runs before a row is built.
+
+`LetterDraft.build` refuses bad dates, a deadline given twice or before the sending date, an
+unknown channel and empty questions; the service then resolves people and calls `create`
+inside its transaction, so a refused letter never leaves a row behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Letter, Question, Reply
+from dossier.errors import UsageError
+from dossier.services.dates import parse_date, to_date
+from dossier.services.letters.states import (
+    DIRECTIONS,
+    check_channel,
+    check_deadline,
+    effective_deadline,
+)
+from dossier.services.letters.workdays import MAX_DEADLINE_DAYS
+
+
+@dataclass(frozen=True)
+class LetterDraft:
+    subject: str
+    sent_on: str | None
+    deadline: str | None
+    deadline_days: int | None
+    working_days: bool
+    channel: str
+    direction: str
+    questions: tuple[str, ...]
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        subject: str,
+        sent_on: str | None,
+        deadline: str | None,
+        deadline_days: int | None,
+        working_days: bool,
+        channel: str,
+        direction: str,
+        questions: Sequence[str],
+    ) -> LetterDraft:
+        if direction not in DIRECTIONS:
+            raise UsageError(f"direction must be one of {', '.join(DIRECTIONS)}")
+        texts = tuple(" ".join(q.split()) for q in questions)
+        if any(not t for t in texts):
+            raise UsageError("a question cannot be empty")
+        sent = parse_date(sent_on, "sending date")
+        due = parse_date(deadline, "deadline")
+        _check_period(due, deadline_days, working_days)
+        check_deadline(
+            to_date(sent) if sent else None,
+            effective_deadline(
+                to_date(sent) if sent else None,
+                to_date(due) if due else None,
+                deadline_days,
+                working_days,
+            ),
+        )
+        return cls(
+            subject=" ".join(subject.split()),
+            sent_on=sent,
+            deadline=due,
+            deadline_days=deadline_days,
+            working_days=working_days,
+            channel=check_channel(channel),
+            direction=direction,
+            questions=texts,
+        )
+
+    def create(
+        self,
+        session: Session,
+        case_id: str,
+        sender_id: str,
+        recipient_ids: list[str],
+        cosigner_ids: list[str],
+        document_id: str | None,
+    ) -> Letter:
+        letter = Letter(case_id=case_id, document_id=document_id)
+        letter.subject = self.subject
+        letter.sender_id = sender_id
+        letter.recipient_ids = recipient_ids
+        letter.cosigner_ids = cosigner_ids
+        letter.sent_on = self.sent_on
+        letter.channel = self.channel
+        letter.direction = self.direction
+        letter.deadline = self.deadline
+        letter.deadline_days = self.deadline_days
+        letter.working_days = self.working_days
+        for number, text in enumerate(self.questions, start=1):
+            question = Question(case_id=case_id, number=number)
+            question.text = text
+            letter.questions.append(question)
+        session.add(letter)
+        session.flush()
+        return letter
+
+    @staticmethod
+    def set_deadline(
+        letter: Letter,
+        *,
+        deadline: str | None,
+        deadline_days: int | None,
+        working_days: bool,
+    ) -> None:
+        """Replace the deadline: an explicit date, a period after sending, or none."""
+        due = parse_date(deadline, "deadline")
+        _check_period(due, deadline_days, working_days)
+        letter.deadline = due
+        letter.deadline_days = deadline_days
+        letter.working_days = working_days if deadline_days is not None else False
+
+
+def _check_period(deadline: str | None, days: int | None, working_days: bool) -> None:
+    if deadline is not None and days is not None:
+        raise UsageError("give either a deadline date or a number of days, not both")
+    if working_days and days is None:
+        raise UsageError("--working-days only applies to --deadline-days")
+    if days is not None and not 0 <= days <= MAX_DEADLINE_DAYS:
+        raise UsageError(f"a reply period must be between 0 and {MAX_DEADLINE_DAYS} days")
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    sender_id: str
+    received_on: str
+    letter_id: str | None
+    answers: dict[str, str] = field(default_factory=dict)
+
+    def create(
+        self,
+        session: Session,
+        case_id: str,
+        via: str,
+        channel: str,
+        summary: str,
+        document_id: str | None,
+    ) -> Reply:
+        reply = Reply(case_id=case_id, letter_id=self.letter_id, document_id=document_id)
+        reply.sender_id = self.sender_id
+        reply.received_on = self.received_on
+        reply.answers = dict(self.answers)
+        reply.via = " ".join(via.split())
+        reply.channel = " ".join(channel.split())
+        reply.summary = summary.strip()
+        session.add(reply)
+        session.flush()
+        return reply

@@ -1,0 +1,443 @@
+"""Quotes of a case: who said it, where it was published, and where in the sources it comes from.
+
+A quote is stored with its speaker (a person of the case), the document that published it, the
+day it was said, and its anchoring in a source document: spans (page, offsets, exact text, 32
+characters of context each side, rectangles), a fidelity verdict with a score and a word-level
+diff (see `dossier.anchor`). Anchoring runs on the stored page texts, never on a file.
+
+When a document's text changes (re-extraction, corrected file) its quotes are re-found and the
+ones that moved, degraded or were lost are flagged for review (`dossier.services.quotes.checks`).
+The audit trail records ids, verdicts and statuses of every change, never a quote's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.anchor import AnchorResult, Span, anchor_in_documents, anchor_quote, reanchor
+from dossier.db.models import Document, Quote
+from dossier.errors import NotFoundError, UsageError
+from dossier.jobs import CancelToken, Progress
+from dossier.services.dates import parse_date
+from dossier.services.dto import SearchableItem
+from dossier.services.quotes.anchoring import (
+    PageCache,
+    anchor_given,
+    best_first,
+    clean_quote,
+    selection_result,
+)
+from dossier.services.quotes.checks import (
+    Rechecker,
+    anchor_doc_id,
+    audit_details,
+    case_documents,
+    prepublication,
+    searched_documents,
+    store_result,
+)
+from dossier.services.quotes.model import (
+    REVIEW_STATUSES,
+    UNCHECKED,
+    PassageCheck,
+    QuoteCandidate,
+    QuoteInfo,
+    QuoteReview,
+    spans_from_rows,
+)
+from dossier.services.quotes.views import (
+    find_document,
+    find_quote,
+    opt_str,
+    quote_info,
+    search_item,
+    span_list,
+)
+from dossier.text.model import PageText
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+EDITABLE = frozenset(
+    {"text", "speaker", "source", "published_in", "said_on", "notes", "language", "spans", "review"}
+)
+
+
+class QuoteService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.pages = PageCache()
+
+    def clear_cache(self) -> None:
+        """Drop decrypted pages and anchoring indexes kept between calls (when locking)."""
+        self.pages.clear()
+
+    # -- lookup -------------------------------------------------------------------------------
+
+    def _speaker(self, session: Session, case_id: str, ref: str | None) -> str | None:
+        return self.ws.people.find(session, case_id, ref).id if ref else None
+
+    def _rechecker(self, session: Session, case_id: str) -> Rechecker:
+        names = self.ws.people.names_in(session, case_id)
+
+        def pages_of(doc_id: str) -> list[PageText] | None:
+            doc = session.get(Document, doc_id)
+            return None if doc is None else self.pages.pages(session, doc)
+
+        return Rechecker(session, case_id, pages_of, names)
+
+    # -- anchoring ----------------------------------------------------------------------------
+
+    def find(
+        self, case: str, text: str, doc_ids: Sequence[str] | None = None
+    ) -> list[QuoteCandidate]:
+        """Where a pasted quote may come from: the best place in each document of the case (or
+        in `doc_ids`), best first. Documents where it is not found are left out."""
+        quote = clean_quote(text)
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            if doc_ids:
+                docs = [find_document(session, case_id, ref) for ref in doc_ids]
+            else:
+                docs = case_documents(session, case_id)
+            found: list[tuple[AnchorResult, Document]] = []
+            for doc in docs:
+                result = anchor_quote(quote, self.pages.pages(session, doc), doc_id=doc.id)
+                if result.found:
+                    found.append((result, doc))
+            found.sort(key=lambda pair: (*best_first(pair[0]), pair[1].title.casefold()))
+            return [QuoteCandidate.from_result(r, d.id, d.title, d.kind) for r, d in found]
+
+    def _anchor(
+        self,
+        session: Session,
+        case_id: str,
+        quote: str,
+        source: Document | None,
+        published_in_id: str | None,
+        spans: Sequence[Span] | None,
+    ) -> tuple[AnchorResult | None, str]:
+        """The anchoring to store (None: nothing to anchor in) and the extractor version."""
+        if spans is not None:
+            if source is None:
+                source = self._span_document(session, case_id, spans)
+            elif any(s.doc_id not in (None, source.id) for s in spans):
+                raise UsageError("the chosen passages are not in the quote's source document")
+            pages = self.pages.pages(session, source)
+            return anchor_given(quote, spans, pages, source.id), source.extractor_version
+        if source is not None:
+            result = anchor_quote(quote, self.pages.pages(session, source), doc_id=source.id)
+            return result, source.extractor_version
+        docs = searched_documents(case_documents(session, case_id), published_in_id)
+        if not docs:
+            return None, ""
+        result = anchor_in_documents(quote, {d.id: self.pages.pages(session, d) for d in docs})
+        versions = {d.id: d.extractor_version for d in docs}
+        return result, versions.get(result.doc_id or "", "")
+
+    def _span_document(self, session: Session, case_id: str, spans: Sequence[Span]) -> Document:
+        doc_ids = {s.doc_id for s in spans}
+        if len(doc_ids) != 1 or None in doc_ids:
+            raise UsageError("the passages of a quote must all come from one given document")
+        return find_document(session, case_id, str(doc_ids.pop()))
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def add(
+        self,
+        case: str,
+        text: str,
+        *,
+        speaker: str | None = None,
+        source: str | None = None,
+        published_in: str | None = None,
+        said_on: str | None = None,
+        spans: Sequence[Span] | None = None,
+        notes: str = "",
+        language: str | None = None,
+    ) -> QuoteInfo:
+        """Store a quote, anchored in `source` (or the case's documents when not given).
+
+        `spans` (a confirmed candidate, a selection) are stored as the anchor, rebuilt from the
+        stored page text and judged against the quote.
+        """
+        quote_text = clean_quote(text)
+        day = parse_date(said_on, "date the quote was said")
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            speaker_id = self._speaker(session, case_id, speaker)
+            source_doc = find_document(session, case_id, source) if source else None
+            published = find_document(session, case_id, published_in) if published_in else None
+            published_id = published.id if published is not None else None
+            result, version = self._anchor(
+                session, case_id, quote_text, source_doc, published_id, spans
+            )
+            quote = Quote(case_id=case_id, speaker_id=speaker_id, published_in_id=published_id)
+            quote.source_doc_id = source_doc.id if source_doc is not None else None
+            quote.text = quote_text
+            quote.said_on = day
+            quote.notes = notes
+            quote.language = language
+            if result is None:
+                quote.verdict = UNCHECKED
+            else:
+                store_result(quote, result, version)
+            return self._commit_new(session, quote)
+
+    def _commit_new(self, session: Session, quote: Quote) -> QuoteInfo:
+        session.add(quote)
+        session.flush()
+        self.ws.audit.append(
+            session,
+            "quote.add",
+            quote.case_id,
+            quote_id=quote.id,
+            source_doc_id=quote.source_doc_id,
+            verdict=quote.verdict,
+        )
+        session.commit()
+        return self._info(session, quote)
+
+    def add_from_selection(
+        self,
+        case: str,
+        doc_id: str,
+        page_index: int,
+        start: int,
+        end: int,
+        *,
+        speaker: str | None = None,
+        published_in: str | None = None,
+        said_on: str | None = None,
+        notes: str = "",
+    ) -> QuoteInfo:
+        """A quote made of text selected in the viewer: exact by construction (verbatim)."""
+        day = parse_date(said_on, "date the quote was said")
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            speaker_id = self._speaker(session, case_id, speaker)
+            doc = find_document(session, case_id, doc_id)
+            published = find_document(session, case_id, published_in) if published_in else None
+            page = next((p for p in self.pages.pages(session, doc) if p.index == page_index), None)
+            if page is None:
+                raise UsageError(f"document {doc.id} has no page {page_index + 1}")
+            text, result = selection_result(page, start, end, doc.id)
+            quote = Quote(
+                case_id=case_id,
+                speaker_id=speaker_id,
+                source_doc_id=doc.id,
+                published_in_id=published.id if published is not None else None,
+            )
+            quote.text = text
+            quote.said_on = day
+            quote.notes = notes
+            store_result(quote, result, doc.extractor_version)
+            return self._commit_new(session, quote)
+
+    def update(self, quote_id: str, **fields: object) -> QuoteInfo:
+        """Edit a quote; a new text, source or spans re-anchor it (and clear its review flag).
+
+        `review=None` marks a re-check outcome as reviewed. `speaker`, `source` and
+        `published_in` take references (None removes them).
+        """
+        unknown = set(fields) - EDITABLE
+        if unknown:
+            raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a quote")
+        with self.ws.vault.session() as session:
+            quote = find_quote(session, quote_id)
+            case_id = quote.case_id
+            if "text" in fields:
+                quote.text = clean_quote(str(fields["text"]))
+            if "speaker" in fields:
+                quote.speaker_id = self._speaker(session, case_id, opt_str(fields["speaker"]))
+            if "published_in" in fields:
+                ref = opt_str(fields["published_in"])
+                quote.published_in_id = find_document(session, case_id, ref).id if ref else None
+            if "said_on" in fields:
+                quote.said_on = parse_date(opt_str(fields["said_on"]), "date the quote was said")
+            if "notes" in fields:
+                quote.notes = str(fields["notes"] or "")
+            if "language" in fields:
+                quote.language = opt_str(fields["language"])
+            if "review" in fields:
+                review = opt_str(fields["review"])
+                if review is not None and review not in REVIEW_STATUSES:
+                    raise UsageError(f"review must be None or one of {', '.join(REVIEW_STATUSES)}")
+                quote.review = review
+            if {"text", "source", "spans"} & fields.keys():
+                self._reanchor_edited(session, quote, fields)
+            self.ws.audit.append(
+                session,
+                "quote.edit",
+                case_id,
+                quote_id=quote.id,
+                fields=sorted(fields),
+                verdict=quote.verdict,
+            )
+            session.commit()
+            return self._info(session, quote)
+
+    def _reanchor_edited(self, session: Session, quote: Quote, fields: dict[str, object]) -> None:
+        case_id = quote.case_id
+        if "source" in fields:
+            ref = opt_str(fields["source"])
+            quote.source_doc_id = find_document(session, case_id, ref).id if ref else None
+        source = session.get(Document, quote.source_doc_id) if quote.source_doc_id else None
+        spans = fields.get("spans")
+        if spans is not None:
+            given = span_list(spans)
+            result, version = self._anchor(
+                session, case_id, quote.text, source, quote.published_in_id, given
+            )
+        elif source is not None and "source" not in fields and quote.spans:
+            # Same source, new wording: look near where the old wording was anchored first.
+            stored = spans_from_rows(quote.spans, source.id)
+            pages = self.pages.pages(session, source)
+            result = reanchor(stored, quote.text, pages, doc_id=source.id).result
+            version = source.extractor_version
+        else:
+            result, version = self._anchor(
+                session, case_id, quote.text, source, quote.published_in_id, None
+            )
+        quote.spans, quote.diff, quote.score = [], [], 0.0
+        if result is None:
+            quote.verdict = UNCHECKED
+        else:
+            store_result(quote, result, version)
+        quote.review = None
+
+    def delete(self, quote_id: str) -> None:
+        with self.ws.vault.session() as session:
+            quote = find_quote(session, quote_id)
+            case_id, ident = quote.case_id, quote.id
+            session.delete(quote)
+            self.ws.audit.append(session, "quote.delete", case_id, quote_id=ident)
+            session.commit()
+
+    # -- re-checking --------------------------------------------------------------------------
+
+    def check(
+        self, case: str, *, progress: Progress | None = None, cancel: CancelToken | None = None
+    ) -> list[QuoteReview]:
+        """Re-anchor every quote of the case against the current page texts and store the
+        outcome; each review says unchanged, moved, degraded, lost or found."""
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            quotes = list(session.scalars(select(Quote).where(Quote.case_id == case_id)))
+            rechecker = self._rechecker(session, case_id)
+            rechecker.cancel = cancel
+            reviews = rechecker.run(quotes, progress)
+            if reviews:
+                self.ws.audit.append(session, "quote.check", case_id, **audit_details(reviews))
+            session.commit()
+        return reviews
+
+    def reanchor_document(self, doc_id: str) -> list[QuoteReview]:
+        """Re-check the quotes anchored in (or sourced from) one document, after it changed."""
+        with self.ws.vault.session() as session:
+            doc = session.get(Document, doc_id)
+            if doc is None:
+                raise NotFoundError(f"no document with id {doc_id}")
+            reviews = self.recheck_document(session, doc, self.pages.pages(session, doc))
+            session.commit()
+        return reviews
+
+    def recheck_document(
+        self, session: Session, doc: Document, pages: list[PageText]
+    ) -> list[QuoteReview]:
+        """Re-check the quotes of `doc` against `pages`, inside the caller's transaction (the
+        one that replaced the pages, so anchors never point at text that is gone)."""
+        quotes = [
+            q
+            for q in session.scalars(select(Quote).where(Quote.case_id == doc.case_id))
+            if anchor_doc_id(q) == doc.id
+        ]
+        names = self.ws.people.names_in(session, doc.case_id)
+
+        def pages_of(doc_id: str) -> list[PageText] | None:
+            return pages if doc_id == doc.id else None
+
+        reviews = Rechecker(session, doc.case_id, pages_of, names).run(quotes)
+        if reviews:
+            self.ws.audit.append(
+                session, "quote.check", doc.case_id, doc_id=doc.id, **audit_details(reviews)
+            )
+        return reviews
+
+    def prepublication_check(
+        self,
+        case: str,
+        article_doc_id: str,
+        *,
+        min_words: int = 1,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[PassageCheck]:
+        """Every passage in quotation marks of an article, anchored in the case's other
+        documents; `PassageCheck.issue` flags those not found or altered."""
+        if min_words < 1:
+            raise UsageError("the minimum number of words must be at least 1")
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            article = find_document(session, case_id, article_doc_id)
+            return prepublication(
+                session,
+                case_id,
+                article,
+                self.pages,
+                min_words=min_words,
+                progress=progress,
+                cancel=cancel,
+            )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def of_case(
+        self, case: str, *, doc_id: str | None = None, reveal: bool = False
+    ) -> list[QuoteInfo]:
+        """Quotes of the case (those sourced from or published in `doc_id` when given), by
+        date said, then speaker."""
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            query = select(Quote).where(Quote.case_id == case_id)
+            if doc_id is not None:
+                doc = find_document(session, case_id, doc_id)
+                quotes = [
+                    q
+                    for q in session.scalars(query)
+                    if doc.id in (q.source_doc_id, q.published_in_id, anchor_doc_id(q))
+                ]
+            else:
+                quotes = list(session.scalars(query))
+            titles = {d.id: d.title for d in case_documents(session, case_id)}
+            names = self.ws.people.names_in(session, case_id, reveal)
+            infos = [quote_info(q, names, titles) for q in quotes]
+        if reveal:
+            self.ws.people.audit_reveal(case_id, "quotes")
+        return sorted(infos, key=lambda i: (i.said_on or "9999", i.speaker.casefold(), i.id))
+
+    def get(self, quote_id: str, *, reveal: bool = False) -> QuoteInfo:
+        with self.ws.vault.session() as session:
+            info = self._info(session, find_quote(session, quote_id), reveal)
+        if reveal:
+            self.ws.people.audit_reveal(info.case_id, "quote")
+        return info
+
+    def _info(self, session: Session, quote: Quote, reveal: bool = False) -> QuoteInfo:
+        titles: dict[str, str] = {}
+        for doc_id in (quote.source_doc_id, quote.published_in_id):
+            doc = session.get(Document, doc_id) if doc_id else None
+            if doc is not None:
+                titles[doc.id] = doc.title
+        return quote_info(quote, self.ws.people.names_in(session, quote.case_id, reveal), titles)
+
+    def searchable_items(self, case_id: str) -> list[SearchableItem]:
+        """One search item per quote: its words, under its speaker's display name."""
+        with self.ws.vault.session() as session:
+            names = self.ws.people.names_in(session, case_id)
+            quotes = session.scalars(select(Quote).where(Quote.case_id == case_id))
+            return [search_item(q, names) for q in quotes]

@@ -1,0 +1,305 @@
+"""Hostile bundles: each one refused with a clear sentence, and nothing written to the vault."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import stat
+import struct
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import InputRefused
+from dossier.export import zipsafe
+from dossier.export.signing import new_key
+from dossier.jobs import CancelToken
+from dossier.services.export.service import ExportRequest
+from dossier.services.workspace import Workspace
+from tests.conftest import run_cli
+from tests.core.export.test_export_bundle import build_case
+
+Members = list[tuple[str, bytes]]
+
+
+@pytest.fixture
+def good(workspace: Workspace, tmp_path: Path) -> Path:
+    built = build_case(workspace, tmp_path)
+    out = tmp_path / "good.zip"
+    workspace.exports.export(ExportRequest(case=built.case_id, out=out))
+    return out
+
+
+def _members(bundle: Path) -> Members:
+    with zipfile.ZipFile(bundle) as archive:
+        return [(name, archive.read(name)) for name in archive.namelist()]
+
+
+def _zip(
+    path: Path, members: Members, tweak: Callable[[zipfile.ZipInfo], None] | None = None
+) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate names we want
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members:
+                info = zipfile.ZipInfo(name)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o100644 << 16
+                if tweak is not None:
+                    tweak(info)
+                archive.writestr(info, data)
+    return path
+
+
+def _vault_state(ws: Workspace) -> tuple[list[str], list[str], int]:
+    blobs = sorted(str(p) for p in ws.vault.blobs_dir.rglob("*"))
+    audit = len(ws.audit.records())
+    return [c.id for c in ws.cases.all()], blobs, audit
+
+
+def _refused(ws: Workspace, bundle: Path, match: str) -> None:
+    before = _vault_state(ws)
+    with pytest.raises(InputRefused, match=match):
+        ws.exports.import_bundle(bundle, case_name="Importée")
+    assert _vault_state(ws) == before
+
+
+def test_a_good_bundle_imports_as_a_new_case(workspace: Workspace, good: Path) -> None:
+    result = workspace.exports.import_bundle(good, case_name="Copie reçue")
+    assert result.case_name == "Copie reçue" and len(result.documents) == 1 and result.quotes == 1
+    text = workspace.documents.text(result.documents[0].id)
+    assert "Vasseur" not in text and "météo du port" in text
+    assert result.fingerprint == workspace.exports.fingerprint()
+
+
+class _TempWatch(CancelToken):
+    """A real cancel token that also looks into the temp folder each time the import checks
+    it, i.e. while the documents are being extracted and stored."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.seen: list[list[str]] = []
+
+    def raise_if_cancelled(self) -> None:
+        self.seen.append(sorted(p.name for p in self.folder.iterdir()))
+        super().raise_if_cancelled()
+
+
+def test_a_bundle_import_writes_no_temp_file(
+    workspace: Workspace, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "system-temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert tempfile.gettempdir() == str(temp)
+    watch = _TempWatch(temp)
+    result = workspace.exports.import_bundle(good, case_name="Sans trace", cancel=watch)
+    assert len(result.documents) == 1
+    assert watch.seen and all(names == [] for names in watch.seen)
+    assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("../evil.pdf", "climbs out"),
+        ("documents/../../evil.pdf", "climbs out"),
+        ("/etc/evil.pdf", "absolute"),
+        ("C:evil.pdf", "absolute"),
+        ("documents\\evil.pdf", "backslash"),
+        ("documents//evil.pdf", "empty part"),
+        ("documents/ev\x01il.pdf", "control"),
+    ],
+)
+def test_dangerous_names(
+    workspace: Workspace, good: Path, tmp_path: Path, name: str, reason: str
+) -> None:
+    bundle = _zip(tmp_path / "h.zip", [*_members(good), (name, b"%PDF-1.4 x")])
+    _refused(workspace, bundle, reason)
+
+
+def test_symlink_member(workspace: Workspace, good: Path, tmp_path: Path) -> None:
+    def link(info: zipfile.ZipInfo) -> None:
+        if info.filename == "documents/link.pdf":
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+
+    bundle = _zip(
+        tmp_path / "h.zip", [*_members(good), ("documents/link.pdf", b"/etc/passwd")], link
+    )
+    _refused(workspace, bundle, "symbolic link")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("quotes.csv", "quotes.csv"),
+        ("quotes.csv", "QUOTES.csv"),
+        ("documents/quot\u00e9s.pdf", "documents/quote\u0301s.pdf"),  # NFC against NFD
+    ],
+)
+def test_duplicate_names(
+    workspace: Workspace, good: Path, tmp_path: Path, first: str, second: str
+) -> None:
+    members = [m for m in _members(good) if m[0] != "quotes.csv"]
+    bundle = _zip(tmp_path / "h.zip", [*members, (first, b"a"), (second, b"b")])
+    _refused(workspace, bundle, "two files are named")
+
+
+def test_zip_bomb_by_ratio(workspace: Workspace, good: Path, tmp_path: Path) -> None:
+    bundle = _zip(
+        tmp_path / "h.zip", [*_members(good), ("documents/bomb.pdf", b"\0" * (20 * 1024**2))]
+    )
+    assert bundle.stat().st_size < 1024**2
+    _refused(workspace, bundle, "zip bomb")
+
+
+def test_oversize_member_and_too_many_members(
+    workspace: Workspace, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(zipsafe, "MAX_MEMBER_BYTES", 10_000)
+    _refused(workspace, good, "larger than")
+    monkeypatch.undo()
+    monkeypatch.setattr(zipsafe, "MAX_MEMBERS", 3)
+    _refused(workspace, good, "holds 6 files")
+
+
+def test_sizes_that_lie(workspace: Workspace, good: Path, tmp_path: Path) -> None:
+    data = bytearray(good.read_bytes())
+    # Shrink the declared size of the last member in its central directory entry.
+    central = data.rfind(b"PK\x01\x02")
+    (size,) = struct.unpack_from("<I", data, central + 24)
+    struct.pack_into("<I", data, central + 24, size - 100)
+    liar = tmp_path / "liar.zip"
+    liar.write_bytes(bytes(data))
+    _refused(workspace, liar, "damaged|larger than|shorter than|not verify")
+
+
+def test_overlapping_members(workspace: Workspace, tmp_path: Path) -> None:
+    bundle = _zip(tmp_path / "o.zip", [("quotes.csv", b"a" * 100), ("letters.csv", b"b" * 100)])
+    data = bytearray(bundle.read_bytes())
+    second = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", data, second + 42, 0)  # point the second entry at the first's data
+    bundle.write_bytes(bytes(data))
+    _refused(workspace, bundle, "overlaps")
+
+
+def test_encrypted_member(workspace: Workspace, good: Path, tmp_path: Path) -> None:
+    data = bytearray(good.read_bytes())
+    # zipfile never writes the "encrypted" flag itself: set it in the central directory.
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 8] |= 0x1
+        at = data.find(b"PK\x01\x02", at + 4)
+    bundle = tmp_path / "e.zip"
+    bundle.write_bytes(bytes(data))
+    _refused(workspace, bundle, "encrypted")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"not json", "not JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"format": "other"}', "not a Dossier bundle"),
+        (b'{"format": "dossier-bundle", "format_version": 99, "files": []}', "version 99"),
+        (
+            b'{"format": "dossier-bundle", "format_version": 1, "files": '
+            b'[{"path": "../x.pdf", "sha256": "' + b"0" * 64 + b'", "size": 1}]}',
+            "may not contain",
+        ),
+        (
+            b'{"format": "dossier-bundle", "format_version": 1, "files": '
+            b'[{"path": "quotes.csv", "sha256": "zz", "size": 1}]}',
+            "not a SHA-256",
+        ),
+        (
+            b'{"format": "dossier-bundle", "format_version": 1, "files": '
+            b'[{"path": "quotes.csv", "sha256": "' + b"0" * 64 + b'", "size": -1}]}',
+            "not a number of bytes",
+        ),
+    ],
+)
+def test_malformed_manifest_even_when_signed(
+    workspace: Workspace, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    key = new_key()
+    bundle = _zip(
+        tmp_path / "m.zip",
+        [("manifest.json", content), ("manifest.sig", key.sign_manifest(content))],
+    )
+    _refused(workspace, bundle, reason)
+
+
+def test_unsigned_or_tampered_bundles(workspace: Workspace, good: Path, tmp_path: Path) -> None:
+    members = dict(_members(good))
+    manifest = json.loads(members["manifest.json"])
+    manifest["documents"][0]["title"] = "Falsifié"
+    members["manifest.json"] = json.dumps(manifest).encode()
+    _refused(workspace, _zip(tmp_path / "t.zip", list(members.items())), "does not verify")
+    del members["manifest.sig"]
+    _refused(workspace, _zip(tmp_path / "u.zip", list(members.items())), "not signed")
+
+
+def test_a_resigned_bundle_with_a_non_pdf(workspace: Workspace, tmp_path: Path) -> None:
+    key = new_key()
+    payload = b"<html>not a pdf</html>"
+    manifest = {
+        "format": "dossier-bundle",
+        "format_version": 1,
+        "files": [
+            {
+                "path": "documents/01-x.pdf",
+                "sha256": hashlib.sha256(payload).hexdigest(),
+                "size": len(payload),
+            }
+        ],
+    }
+    raw = json.dumps(manifest).encode()
+    bundle = _zip(
+        tmp_path / "n.zip",
+        [
+            ("manifest.json", raw),
+            ("manifest.sig", key.sign_manifest(raw)),
+            ("documents/01-x.pdf", payload),
+        ],
+    )
+    _refused(workspace, bundle, "not a PDF")
+    ours = workspace.exports.fingerprint()  # signed by another key than this vault's
+    before = _vault_state(workspace)
+    with pytest.raises(InputRefused, match="does not verify"):
+        workspace.exports.import_bundle(bundle, pubkey=ours)
+    assert _vault_state(workspace) == before
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated", b"%PDF-1.4 not a zip"])
+def test_not_a_zip(workspace: Workspace, tmp_path: Path, content: bytes) -> None:
+    bundle = tmp_path / "x.zip"
+    bundle.write_bytes(content)
+    _refused(workspace, bundle, "not a readable zip")
+
+
+def test_cli_refuses_cleanly(good: Path, tmp_path: Path, workspace: Workspace) -> None:
+    vault = workspace.folder
+    workspace.close()
+    hostile = _zip(tmp_path / "h.zip", [*_members(good), ("../../evil.pdf", b"%PDF")])
+    result = run_cli(tmp_path, "--vault", str(vault), "import-bundle", str(hostile))
+    assert result.returncode == 6
+    assert "refused" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "evil.pdf").exists() and not (tmp_path.parent / "evil.pdf").exists()
+
+
+def test_zipsafe_reads_in_memory_only(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("quotes.csv", b"ok")
+    with zipsafe.SafeZip(buffer.getvalue()) as safe:
+        assert safe.read("quotes.csv") == b"ok"
+        with pytest.raises(InputRefused, match="missing"):
+            safe.read("letters.csv")

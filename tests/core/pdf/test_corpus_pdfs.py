@@ -1,0 +1,179 @@
+"""Every real-world PDF of the shared corpus is either extracted or refused clearly.
+
+The corpus lives beside the repository (`shared/corpus/pdfs/`, see its PROVENANCE.md); without
+it these tests are skipped. Extraction of the whole corpus takes a few seconds (no OCR: the
+long books have a text layer); the three scanned pages are OCRed in tests marked `ocr`.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated.)
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from dossier.errors import InputRefused, PasswordRequired
+from dossier.pdf.extract import extract_pdf
+from dossier.text.model import ExtractedDocument, PageText
+from tests.paths import CORPUS
+from tests.pdfgen import normalise_space
+
+FILES = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not FILES, reason=f"shared corpus not found at {CORPUS}")
+
+PASSWORDS = {"lorem_encrypted_openpassword.pdf": "openpassword"}
+REFUSED = {"invalid_header_eof_only.pdf"}
+SCANS = {
+    "congress_message_scan_image_only.pdf": ["CONGRESS", "SENATE", "PRESIDENT"],
+    "huckfinn_p22_scan_image_only.pdf": ["widow’s", "garden", "kitchen"],
+    "francais_scan_image_only_fr.pdf": ["whisky", "juge", "capharnaüm"],
+}
+
+# file -> (pages, phrases found in the canonical text once white space is collapsed)
+EXPECTED: dict[str, tuple[int, list[str]]] = {
+    "chelsea_plan_transport_actif_fr.pdf": (65, ["transport actif"]),
+    "dd0293_form_xfa_javascript.pdf": (4, ["APPLICATION FOR THE REVIEW"]),
+    "dmca_summary_memo_rc4_ownerpw.pdf": (18, ["Digital Millennium Copyright Act"]),
+    "federal_register_2020-17221_3col.pdf": (15, ["Federal Register", "737 MAX"]),
+    "ferrario_review_soft_hyphens.pdf": (5, ["knowl\u00ad edge"]),
+    "freeculture_lessig_2004_book.pdf": (352, ["Free Culture", "Lawrence Lessig"]),
+    "geotopo_lecture_notes_de.pdf": (117, ["Topologie"]),
+    "grasshopper_multilingual_highlights.pdf": (3, ["grasshopper"]),
+    "irs_i1040nr_2007_instructions_3col.pdf": (50, ["Form 1040NR"]),
+    "linnsequencer_scan_ocr_layer_2col.pdf": (1, ["LinnSequencer"]),
+    "lorem_encrypted_openpassword.pdf": (1, ["Lorem ipsum"]),
+    "lorem_with_attachment.pdf": (1, ["Lorem ipsum"]),
+    "mdpi_curroncol_ki67_ccby.pdf": (12, ["Ki67 in Breast Cancer Assay", "significant"]),
+    "nist_sp800-223_hpc_security.pdf": (34, ["High-Performance Computing"]),
+    "sainte_adele_proces_verbal_2023_fr.pdf": (2, ["ATTENDU QUE", "démolition", "PROCÈS-VERBAL"]),
+    "scan_bad_trailing_garbage.pdf": (1, ["pdf.js"]),
+    "scotus_transcript_p1.pdf": (1, ["SUPREME COURT OF THE UNITED STATES"]),
+    "sec_edgar_engagement_letter_2023.pdf": (2, ["Dear Mr. Dey"]),
+    "senate_expenditures_rotated.pdf": (1, ["DISTRICT DIRECTOR"]),
+    "zen_of_python_corrupted_rotated.pdf": (1, ["Beautiful is better than ugly."]),
+}
+
+_cache: dict[str, ExtractedDocument] = {}
+
+
+def extracted(name: str) -> ExtractedDocument:
+    """Each file is extracted once per session (the long books take a moment)."""
+    if name not in _cache:
+        _cache[name] = extract_pdf(CORPUS / name, password=PASSWORDS.get(name), ocr=False)
+    return _cache[name]
+
+
+def assert_offsets(page: PageText) -> None:
+    for word in page.words:
+        token = page.text[word.start : word.end]
+        assert token and not any(ch in " \n" for ch in token)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_file_is_extracted_or_refused(path: Path) -> None:
+    if path.name in REFUSED:
+        with pytest.raises(InputRefused) as refused:
+            extract_pdf(path, ocr=False)
+        assert path.name in str(refused.value)
+        return
+    try:
+        document = extracted(path.name)
+    except InputRefused as refused:  # a file added to the corpus later may be refused too
+        assert path.name in str(refused)
+        return
+    for page in document.pages:
+        assert_offsets(page)
+    if path.name in EXPECTED:
+        pages, phrases = EXPECTED[path.name]
+        assert len(document.pages) == pages
+        flat = normalise_space(document.text)
+        for phrase in phrases:
+            assert phrase in flat, phrase
+    if path.name in SCANS:
+        assert document.metadata["pages_needing_ocr"] == "1"
+
+
+def test_encrypted_file_needs_its_password() -> None:
+    path = CORPUS / "lorem_encrypted_openpassword.pdf"
+    with pytest.raises(PasswordRequired):
+        extract_pdf(path)
+    with pytest.raises(PasswordRequired, match="wrong"):
+        extract_pdf(path, password="permission")
+    assert extracted(path.name).metadata["encryption"].startswith("Standard")
+
+
+def test_repaired_file_is_flagged() -> None:
+    assert extracted("scan_bad_trailing_garbage.pdf").metadata["repaired"] == "yes"
+
+
+def test_french_documents_are_recognised() -> None:
+    assert extracted("sainte_adele_proces_verbal_2023_fr.pdf").language == "fr"
+    assert extracted("chelsea_plan_transport_actif_fr.pdf").language == "fr"
+    assert extracted("nist_sp800-223_hpc_security.pdf").language == "en"
+    assert extracted("geotopo_lecture_notes_de.pdf").language is None
+
+
+def test_metadata_of_a_real_report() -> None:
+    document = extracted("sainte_adele_proces_verbal_2023_fr.pdf")
+    assert document.title is not None and document.title.startswith("Comité de démolition")
+    assert document.date == "2023-06-21"
+    assert extracted("lorem_with_attachment.pdf").metadata["attachments"] == "image.png"
+    assert extracted("geotopo_lecture_notes_de.pdf").pages[0].label == "i"
+
+
+def test_three_column_sentences_stay_together() -> None:
+    # The IRS instructions are drawn row by row across three columns: MuPDF's own order
+    # interleaves them, so a sentence that wraps inside a column is cut apart.
+    name = "irs_i1040nr_2007_instructions_3col.pdf"
+    sentences = {
+        5: [
+            "You must divide your income for the tax year into the following three categories.",
+            "Gain or loss on the disposition of a U.S. real property interest (see Pub. 519 for "
+            "definition) is taxed as if the gain or loss were effectively connected with the "
+            "conduct of a U.S. trade or business.",
+        ],
+    }
+    with pymupdf.open(CORPUS / name) as doc:
+        native = normalise_space(doc[5].get_text())
+    assert sentences[5][0] not in native
+    document = extracted(name)
+    for index, expected in sentences.items():
+        flat = normalise_space(document.pages[index].text)
+        for sentence in expected:
+            assert sentence in flat
+
+
+def test_ligatures_are_expanded_in_real_files() -> None:
+    ligatures = {chr(c) for c in range(0xFB00, 0xFB07)}
+    with pymupdf.open(CORPUS / "mdpi_curroncol_ki67_ccby.pdf") as doc:
+        native = "".join(page.get_text(flags=pymupdf.TEXT_PRESERVE_LIGATURES) for page in doc)
+    assert ligatures & set(native)
+    for name in ("mdpi_curroncol_ki67_ccby.pdf", "freeculture_lessig_2004_book.pdf"):
+        assert not ligatures & set(extracted(name).text)
+    assert "significant" in extracted("mdpi_curroncol_ki67_ccby.pdf").text
+
+
+def test_rotated_files_keep_their_rotation() -> None:
+    for name in ("zen_of_python_corrupted_rotated.pdf", "senate_expenditures_rotated.pdf"):
+        page = extracted(name).pages[0]
+        assert page.rotation == 90
+        assert page.width < page.height  # unrotated portrait; shown as landscape
+    zen = normalise_space(extracted("zen_of_python_corrupted_rotated.pdf").text)
+    assert zen.index("Beautiful is better") < zen.index("Explicit is better")
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_scanned_files_are_read_by_ocr(name: str) -> None:
+    document = extract_pdf(CORPUS / name)
+    page = document.pages[0]
+    assert page.ocr
+    assert_offsets(page)
+    for word in SCANS[name]:
+        assert word in page.text, word
+    if name.startswith("francais"):
+        assert document.language == "fr"

@@ -1,0 +1,140 @@
+"""Import through the panel: progress to completion, refusals per file, password, cancel, drop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+from tests.ui.conftest import sample_pdf
+from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
+from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD, ImportRow
+
+
+def _protected_pdf(path: Path, password: str) -> Path:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Texte protégé du mémo.")
+    doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw=password, owner_pw="owner")
+    doc.close()
+    return path
+
+
+def test_import_dialog_collects_kind_title_and_date(qtbot, tmp_path) -> None:
+    paths = [sample_pdf(tmp_path / "in", "a.pdf"), sample_pdf(tmp_path / "in", "b.pdf")]
+    dialog = ImportDialog(paths, kind="source")
+    qtbot.addWidget(dialog)
+    dialog.all_kinds.setCurrentIndex(dialog.all_kinds.findData("letter"))
+    dialog.set_row(0, kind="article", title="Le mémo", date="2023-03-14")
+    requests = dialog.requests()
+    assert [(r.kind, r.title, r.date) for r in requests] == [
+        ("article", "Le mémo", "2023-03-14"),
+        ("letter", None, None),
+    ]
+
+
+def test_folders_expand_to_their_visible_files(tmp_path) -> None:
+    folder = tmp_path / "source"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.pdf").write_bytes(b"x")
+    (folder / "sub" / "b.txt").write_text("y")
+    (folder / ".hidden").write_text("z")
+    assert expand_paths([folder, folder / "a.pdf"]) == [folder / "a.pdf", folder / "sub" / "b.txt"]
+
+
+def test_import_a_pdf_and_watch_progress_to_completion(
+    qtbot, unlocked, tmp_path, monkeypatch
+) -> None:
+    win = unlocked
+    pdf = sample_pdf(tmp_path / "in")
+    seen: list[tuple[int, str]] = []
+    shown = ImportRow.progress
+
+    def watch(row: ImportRow, fraction: float, message: str) -> None:
+        shown(row, fraction, message)
+        seen.append((row.bar.value(), row.stage.text()))
+
+    monkeypatch.setattr(ImportRow, "progress", watch)
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        (row,) = win.imports.enqueue(
+            win.state.case_id, [ImportRequest(pdf, kind="article", title="Mémo", date="2023-05-02")]
+        )
+    assert row.state == DONE, row.reason.text()
+    assert row.bar.value() == 100
+    values = [v for v, _ in seen]
+    assert len(values) >= 3 and values == sorted(values), seen
+    stages = " / ".join(text for _, text in seen)
+    assert "encrypting" in stages and "indexing" in stages, stages
+    assert row.document is not None and row.document.title == "Mémo"
+    assert row.document.date == "2023-05-02"
+    docs = win.contents.tabs[0].model.documents
+    assert [d.title for d in docs] == ["Mémo"]
+    assert "1 imported" in win.imports.summary.text()
+
+
+def test_a_refused_file_does_not_stop_the_batch(qtbot, unlocked, tmp_path) -> None:
+    win = unlocked
+    bad = tmp_path / "in" / "broken.pdf"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"%PDF-1.7\n garbage, not a document")
+    good = sample_pdf(tmp_path / "in")
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        rows = win.imports.enqueue(win.state.case_id, [ImportRequest(bad), ImportRequest(good)])
+    assert [r.state for r in rows] == [FAILED, DONE]
+    assert rows[0].reason.text() and not rows[0].reason.isHidden()
+    assert "Traceback" not in rows[0].reason.text()
+    assert len(win.state.ws.documents.of_case(win.state.case_id)) == 1
+
+
+def test_a_protected_pdf_asks_for_its_password(qtbot, unlocked, tmp_path) -> None:
+    win = unlocked
+    pdf = _protected_pdf(tmp_path / "secret.pdf", "s3cret")
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        (row,) = win.imports.enqueue(win.state.case_id, [ImportRequest(pdf)])
+    assert row.state == NEEDS_PASSWORD
+    assert not row.password_button.isHidden()
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        win.imports.retry_with_password(row, "s3cret")
+    assert row.state == DONE
+
+
+def test_cancel_a_waiting_file(qtbot, unlocked, tmp_path) -> None:
+    win = unlocked
+    first, second = sample_pdf(tmp_path / "a"), sample_pdf(tmp_path / "b", "other.pdf")
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        rows = win.imports.enqueue(win.state.case_id, [ImportRequest(first), ImportRequest(second)])
+        qtbot.mouseClick(rows[1].cancel_button, Qt.MouseButton.LeftButton)
+    assert [r.state for r in rows] == [DONE, CANCELLED_STATE]
+    assert len(win.state.ws.documents.of_case(win.state.case_id)) == 1
+
+
+def test_drop_files_on_the_window(qtbot, unlocked, tmp_path, monkeypatch) -> None:
+    win = unlocked
+    folder = tmp_path / "dropped"
+    sample_pdf(folder, "one.pdf")
+    sample_pdf(folder, "two.pdf")
+    asked: list[list[Path]] = []
+
+    def answer(paths: list[Path]) -> list[ImportRequest]:
+        asked.append(paths)
+        return [ImportRequest(p, kind="source") for p in paths]
+
+    monkeypatch.setattr(win, "ask_import_options", answer)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    enter = QDragEnterEvent(
+        QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    win.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        win.dropEvent(drop)
+    assert [p.name for p in asked[0]] == ["one.pdf", "two.pdf"]
+    assert win.import_dock.isVisible()
+    assert len(win.state.ws.documents.of_case(win.state.case_id)) == 2

@@ -1,0 +1,45 @@
+"""Qt's file dialog remembers folders in QtProject.conf; ours leaves only the home folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+PICK = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from ui.widgets.file_dialogs import choose_folder
+app = QApplication([])
+def accept():
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        QTimer.singleShot(50, accept)
+    else:
+        dialog.accept()
+QTimer.singleShot(100, accept)
+print(choose_folder(None, "pick", Path(sys.argv[1])))
+"""
+
+
+def test_folder_picker_forgets_where_it_was(tmp_path: Path) -> None:
+    secret = tmp_path / "Source Marchés Truqués"
+    secret.mkdir()
+    config = tmp_path / "config"
+    config.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "QT_"))}
+    env.update(XDG_CONFIG_HOME=str(config), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    result = subprocess.run(
+        [sys.executable, "-c", PICK, str(secret)],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(secret)  # the folder was really chosen
+    saved = (config / "QtProject.conf").read_text(encoding="utf-8")
+    assert "lastVisited" in saved  # Qt did write its settings...
+    assert "Source" not in saved and "March" not in saved  # ...but not where the user went

@@ -1,0 +1,170 @@
+"""A case's contents as tabs, registered in one place (`CASE_TABS`).
+
+Each tab is a widget with `title()`, `load(case_id)` and `clear()`; it talks to the rest of
+the window through `AppState` (open a document, select an item). Part II appends its people,
+quotes, letters and timeline tabs to `CASE_TABS`; the search tab is registered last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier.errors import DossierError
+from ui.case.documents_model import DocumentsModel
+from ui.errors import show_error
+from ui.export.redactions_tab import RedactionsTab
+from ui.i18n import tr
+from ui.letters.letters_tab import LettersTab
+from ui.people.people_tab import PeopleTab
+from ui.quotes.quotes_tab import QuotesTab
+from ui.state import AppState
+from ui.timeline.timeline_tab import TimelineTab
+
+
+class CaseTab(Protocol):
+    def title(self) -> str: ...
+    def load(self, case_id: str) -> None: ...
+    def clear(self) -> None: ...
+
+
+class DocumentsTab(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.case_id = ""
+        self.model = DocumentsModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName(tr("Documents"))
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self.tree.activated.connect(self._open)
+        self.tree.clicked.connect(self._open)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        state.documents_changed.connect(self._documents_changed)
+
+    def title(self) -> str:
+        return tr("Documents")
+
+    def load(self, case_id: str) -> None:
+        self.case_id = case_id
+        if not case_id or not self.state.is_unlocked:
+            self.clear()
+            return
+        try:
+            documents = self.state.ws.documents.of_case(case_id)
+        except DossierError as exc:
+            show_error(self, exc)
+            return
+        self.model.load(documents)
+        self.tree.expandAll()
+
+    def clear(self) -> None:
+        self.model.clear_documents()
+
+    def _documents_changed(self, case_id: str) -> None:
+        if case_id == self.case_id:
+            self.load(case_id)
+
+    def _current_changed(self, current, _previous) -> None:
+        doc = self.model.document_at(current)
+        if doc is not None:
+            self.state.select_item("document", doc)
+
+    def _open(self, index) -> None:
+        doc = self.model.document_at(index)
+        if doc is not None:
+            self.state.open_document(doc.id)
+
+    def _menu(self, point) -> None:
+        doc = self.model.document_at(self.tree.indexAt(point))
+        if doc is None:
+            return
+        menu = QMenu(self)
+        open_action = QAction(tr("Open"), menu)
+        open_action.triggered.connect(lambda: self.state.open_document(doc.id))
+        delete_action = QAction(tr("Delete document…"), menu)
+        delete_action.triggered.connect(lambda: self.delete_document(doc.id, doc.title))
+        menu.addAction(open_action)
+        menu.addAction(delete_action)
+        menu.exec(self.tree.viewport().mapToGlobal(point))
+
+    def delete_document(self, doc_id: str, title: str) -> None:
+        answer = QMessageBox.warning(
+            self,
+            tr("Delete document"),
+            tr("Delete “{title}” from the case? Its original and its text are destroyed.").format(
+                title=title
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.state.ws.documents.delete(doc_id)
+        except DossierError as exc:
+            show_error(self, exc)
+            return
+        self.state.documents_changed.emit(self.case_id)
+
+
+TabFactory = Callable[[AppState], QWidget]
+CASE_TABS: list[TabFactory] = [
+    DocumentsTab,
+    PeopleTab,
+    QuotesTab,
+    LettersTab,
+    TimelineTab,
+    RedactionsTab,
+]
+"""Tabs shown for a case, in order (the search tab is added after them by the window)."""
+
+
+class ContentsPanel(QTabWidget):
+    def __init__(self, state: AppState, extra: list[TabFactory] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.tabs: list[QWidget] = []
+        for factory in [*CASE_TABS, *(extra or [])]:
+            self.add_tab(factory(state))
+        state.case_changed.connect(self.load)
+        state.locked.connect(self.clear)
+
+    def add_tab(self, tab: QWidget) -> None:
+        self.tabs.append(tab)
+        self.addTab(tab, tab.title())  # type: ignore[attr-defined]
+
+    def tab(self, kind: type) -> QWidget | None:
+        return next((t for t in self.tabs if isinstance(t, kind)), None)
+
+    def load(self, case_id: str) -> None:
+        for tab in self.tabs:
+            tab.load(case_id)  # type: ignore[attr-defined]
+
+    def clear(self) -> None:
+        for tab in self.tabs:
+            tab.clear()  # type: ignore[attr-defined]

@@ -1,0 +1,259 @@
+"""Imports in progress: one row per file (stage, progress, cancel), one file at a time.
+
+A refused file shows its reason and the batch goes on. A PDF that needs a password asks for
+it on its row and is tried again. Locking the vault stops the running file (nothing of it is
+kept: imports are all-or-nothing in the core) and clears the list.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier.errors import PasswordRequired
+from dossier.services.dto import DocumentInfo
+from ui.case.import_dialog import ImportRequest
+from ui.errors import BUG, CANCELLED, failure_kind, message_for, show_crash
+from ui.i18n import tr
+from ui.state import AppState
+from ui.worker import Job, run_in_background
+
+WAITING, RUNNING, DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD = (
+    "waiting", "running", "done", "failed", "cancelled", "password"
+)  # fmt: skip
+
+
+class ImportRow(QWidget):
+    def __init__(self, case_id: str, request: ImportRequest, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.case_id = case_id
+        self.request = request
+        self.state = WAITING
+        self.job: Job | None = None
+        self.document: DocumentInfo | None = None
+        self.name = QLabel(request.path.name)
+        self.name.setToolTip(str(request.path))
+        self.name.setMinimumWidth(160)
+        self.stage = QLabel(tr("Waiting"))
+        self.stage.setMinimumWidth(200)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setValue(0)
+        self.bar.setAccessibleName(tr("Import progress"))
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.password_button = QPushButton(tr("Enter password…"))
+        self.password_button.hide()
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color: #b00020;")
+        self.reason.hide()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(4, 2, 4, 2)
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.stage, 0, 1)
+        grid.addWidget(self.bar, 0, 2)
+        grid.addWidget(self.cancel_button, 0, 3)
+        grid.addWidget(self.password_button, 0, 4)
+        grid.addWidget(self.reason, 1, 0, 1, 5)
+        grid.setColumnStretch(2, 1)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD)
+
+    def progress(self, fraction: float, message: str) -> None:
+        self.bar.setValue(round(fraction * 100))
+        self.stage.setText(message)
+
+    def set_state(self, state: str, text: str = "", reason: str = "") -> None:
+        self.state = state
+        if text:
+            self.stage.setText(text)
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))
+        self.cancel_button.setVisible(state in (WAITING, RUNNING))
+        self.password_button.setVisible(state == NEEDS_PASSWORD)
+        if state == DONE:
+            self.bar.setValue(100)
+
+
+class ImportPanel(QWidget):
+    file_finished = Signal(str, str)
+    """(file path, final state) for each file."""
+    batch_finished = Signal()
+    document_imported = Signal(object)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.rows: list[ImportRow] = []
+        self.running: ImportRow | None = None
+        self.summary = QLabel(tr("No imports."))
+        clear = QPushButton(tr("Clear finished"))
+        clear.clicked.connect(self.clear_finished)
+        cancel_all = QPushButton(tr("Cancel all"))
+        cancel_all.clicked.connect(self.cancel_all)
+        head = QHBoxLayout()
+        head.addWidget(self.summary, 1)
+        head.addWidget(cancel_all)
+        head.addWidget(clear)
+        self.list = QWidget()
+        self.list_layout = QVBoxLayout(self.list)
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.list)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addWidget(scroll, 1)
+        state.locking.connect(self._locking)
+
+    # -- queue --------------------------------------------------------------------------------
+
+    def enqueue(self, case_id: str, requests: list[ImportRequest]) -> list[ImportRow]:
+        added = []
+        for request in requests:
+            row = ImportRow(case_id, request)
+            row.cancel_button.clicked.connect(partial(self.cancel, row))
+            row.password_button.clicked.connect(partial(self.ask_password, row))
+            self.list_layout.insertWidget(self.list_layout.count() - 1, row)
+            self.rows.append(row)
+            added.append(row)
+        self._summarise()
+        self._next()
+        return added
+
+    def _next(self) -> None:
+        if self.running is not None:
+            return
+        row = next((r for r in self.rows if r.state == WAITING), None)
+        if row is None:
+            self._summarise()
+            if self.rows:
+                self.batch_finished.emit()
+            return
+        self.running = row
+        row.set_state(RUNNING, tr("Starting…"))
+        ws, request = self.state.ws, row.request
+
+        def work(progress, cancel) -> DocumentInfo:
+            return ws.documents.import_file(
+                row.case_id,
+                request.path,
+                kind=request.kind,
+                title=request.title,
+                date=request.date,
+                ocr=request.ocr,
+                password=request.password,
+                progress=progress,
+                cancel=cancel,
+            )
+
+        row.job = run_in_background(
+            work,
+            on_success=partial(self._succeeded, row),
+            on_error=partial(self._failed, row),
+            on_progress=row.progress,
+            parent=self,
+        )
+        self._summarise()
+
+    def _succeeded(self, row: ImportRow, info: DocumentInfo) -> None:
+        row.document = info
+        row.set_state(DONE, tr("Imported"))
+        self.state.documents_changed.emit(row.case_id)
+        self.document_imported.emit(info)
+        self._finish(row)
+
+    def _failed(self, row: ImportRow, exc: BaseException) -> None:
+        kind = failure_kind(exc)
+        if isinstance(exc, PasswordRequired):
+            row.set_state(NEEDS_PASSWORD, tr("Password needed"), message_for(exc))
+        elif kind == CANCELLED:
+            row.set_state(CANCELLED_STATE, tr("Cancelled: nothing was kept"))
+        elif kind == BUG:
+            row.set_state(FAILED, tr("Failed"), tr("Dossier hit an internal error."))
+            show_crash(self, exc)
+        else:
+            row.set_state(FAILED, tr("Refused"), message_for(exc))
+        self._finish(row)
+
+    def _finish(self, row: ImportRow) -> None:
+        self.running = None
+        self.file_finished.emit(str(row.request.path), row.state)
+        self._next()
+
+    # -- user actions -------------------------------------------------------------------------
+
+    def cancel(self, row: ImportRow, *_: object) -> None:
+        if row.state == RUNNING and row.job is not None:
+            row.stage.setText(tr("Cancelling…"))
+            row.job.cancel()
+        elif row.state == WAITING:
+            row.set_state(CANCELLED_STATE, tr("Cancelled"))
+            self.file_finished.emit(str(row.request.path), row.state)
+            self._summarise()
+
+    def cancel_all(self) -> None:
+        for row in list(self.rows):
+            self.cancel(row)
+
+    def ask_password(self, row: ImportRow, *_: object) -> None:
+        password, ok = QInputDialog.getText(
+            self,
+            tr("Protected PDF"),
+            tr("Password of {name}:").format(name=row.request.path.name),
+            QLineEdit.EchoMode.Password,
+        )
+        if ok and password:
+            self.retry_with_password(row, password)
+
+    def retry_with_password(self, row: ImportRow, password: str) -> None:
+        row.request.password = password
+        row.bar.setValue(0)
+        row.set_state(WAITING, tr("Waiting"))
+        self._next()
+
+    def clear_finished(self) -> None:
+        for row in [r for r in self.rows if r.finished]:
+            self.rows.remove(row)
+            row.deleteLater()
+        self._summarise()
+
+    def _locking(self) -> None:
+        # The running job is abandoned by the window (worker.abandon_all); forget every row.
+        for row in self.rows:
+            if row.job is not None:
+                row.job.abandon()
+            row.deleteLater()
+        self.rows = []
+        self.running = None
+        self._summarise()
+
+    def _summarise(self) -> None:
+        if not self.rows:
+            self.summary.setText(tr("No imports."))
+            return
+        done = sum(r.state == DONE for r in self.rows)
+        failed = sum(r.state in (FAILED, NEEDS_PASSWORD) for r in self.rows)
+        left = sum(r.state in (WAITING, RUNNING) for r in self.rows)
+        self.summary.setText(
+            tr("{done} imported, {failed} refused, {left} to go").format(
+                done=done, failed=failed, left=left
+            )
+        )

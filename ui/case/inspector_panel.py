@@ -1,0 +1,329 @@
+"""The inspector on the right: properties of the selected item, editable where it makes sense.
+
+One editor per kind of item, registered with `register_editor(kind, editor)`; part II adds
+its own (quote, person, letter). Edits save when the user presses Save, when the selection
+moves, and when the vault locks: a draft that cannot be saved (e.g. an invalid date) is kept
+in memory and offered again when the same item is shown after unlocking.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier.errors import DossierError
+from dossier.services.constants import CASE_STATUSES, DOCUMENT_KINDS
+from dossier.services.dto import CaseInfo, DocumentInfo
+from ui.errors import message_for
+from ui.i18n import N_, tr
+from ui.state import AppState
+from ui.widgets.icons import kind_label
+
+W = TypeVar("W", bound=QWidget)
+STATUS_NAMES = {"open": N_("Ongoing"), "published": N_("Published"), "archived": N_("Archived")}
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+class Editor(QWidget):
+    """Base of an inspector editor: a form whose fields mark the editor dirty."""
+
+    kind = ""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.item: Any = None
+        self.dirty = False
+        outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.on_dirty = lambda: None
+
+    def watch(self, widget: W) -> W:
+        for signal in ("textEdited", "textChanged", "currentIndexChanged"):
+            if hasattr(widget, signal):
+                getattr(widget, signal).connect(self._edited)
+                break
+        return widget
+
+    def _edited(self, *_: object) -> None:
+        if not self._loading:
+            self.dirty = True
+            self.on_dirty()
+
+    _loading = False
+
+    def show_item(self, item: Any, draft: dict[str, Any] | None = None) -> None:
+        self._loading = True
+        self.item = item
+        self.fill(item)
+        if draft:
+            self.apply_draft(draft)
+        for line in self.findChildren(QLineEdit):
+            line.setCursorPosition(0)  # long names show their start, not their end
+        self._loading = False
+        self.dirty = bool(draft)
+
+    # Subclasses fill these in.
+    def fill(self, item: Any) -> None:
+        raise NotImplementedError
+
+    def draft(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def apply_draft(self, draft: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def save(self, draft: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def item_id(self) -> str:
+        return str(self.item.id) if self.item is not None else ""
+
+    def clear_fields(self) -> None:
+        """Empty every field: the vault is locking and they show its content."""
+        self._loading = True
+        for line in self.findChildren(QLineEdit):
+            line.clear()
+        for text in self.findChildren(QPlainTextEdit):
+            text.clear()
+        for label in self.findChildren(QLabel):
+            if label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse:
+                label.clear()
+        self._loading = False
+        self.item = None
+        self.dirty = False
+
+
+class CaseEditor(Editor):
+    kind = "case"
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(state, parent)
+        self.name = self.watch(QLineEdit())
+        self.description = self.watch(QPlainTextEdit())
+        self.description.setMaximumHeight(110)
+        self.status = self.watch(QComboBox())
+        for status in CASE_STATUSES:
+            self.status.addItem(tr(STATUS_NAMES.get(status, status)), status)
+        self.published = self.watch(QLineEdit())
+        self.published.setPlaceholderText(tr("YYYY-MM-DD"))
+        self.created = QLabel()
+        self.count = QLabel()
+        self.form.addRow(tr("Name"), self.name)
+        self.form.addRow(tr("Description"), self.description)
+        self.form.addRow(tr("Status"), self.status)
+        self.form.addRow(tr("Published on"), self.published)
+        self.form.addRow(tr("Created"), self.created)
+        self.form.addRow(tr("Documents"), self.count)
+
+    def fill(self, case: CaseInfo) -> None:
+        self.name.setText(case.name)
+        self.description.setPlainText(case.description)
+        self.status.setCurrentIndex(max(0, self.status.findData(case.status)))
+        self.published.setText(case.published_on or "")
+        self.created.setText(case.created_at.strftime("%Y-%m-%d %H:%M"))
+        self.count.setText(str(case.document_count))
+
+    def draft(self) -> dict[str, Any]:
+        return {
+            "name": self.name.text(),
+            "description": self.description.toPlainText(),
+            "status": self.status.currentData(),
+            "published_on": self.published.text().strip(),
+        }
+
+    def apply_draft(self, draft: dict[str, Any]) -> None:
+        self.name.setText(draft["name"])
+        self.description.setPlainText(draft["description"])
+        self.status.setCurrentIndex(max(0, self.status.findData(draft["status"])))
+        self.published.setText(draft["published_on"])
+
+    def save(self, draft: dict[str, Any]) -> CaseInfo:
+        case = self.state.ws.cases.update(self.item.id, **draft)
+        self.state.cases_changed.emit()
+        return case
+
+
+class DocumentEditor(Editor):
+    kind = "document"
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(state, parent)
+        self.title = self.watch(QLineEdit())
+        self.doc_kind = self.watch(QComboBox())
+        for kind in DOCUMENT_KINDS:
+            self.doc_kind.addItem(kind_label(kind), kind)
+        self.date = self.watch(QLineEdit())
+        self.date.setPlaceholderText(tr("YYYY-MM-DD"))
+        self.outlet = self.watch(QLineEdit())
+        self.author = self.watch(QLineEdit())
+        self.tags = self.watch(QLineEdit())
+        self.tags.setPlaceholderText(tr("comma-separated"))
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form.addRow(tr("Title"), self.title)
+        self.form.addRow(tr("Kind"), self.doc_kind)
+        self.form.addRow(tr("Date"), self.date)
+        self.form.addRow(tr("Outlet"), self.outlet)
+        self.form.addRow(tr("Author"), self.author)
+        self.form.addRow(tr("Tags"), self.tags)
+        self.form.addRow(self.facts)
+
+    def fill(self, doc: DocumentInfo) -> None:
+        self.title.setText(doc.title)
+        self.doc_kind.setCurrentIndex(max(0, self.doc_kind.findData(doc.kind)))
+        self.date.setText(doc.date or "")
+        self.outlet.setText(doc.outlet)
+        self.author.setText(doc.author)
+        self.tags.setText(", ".join(doc.tags))
+        facts = [
+            (tr("File"), doc.filename),
+            (tr("Type"), doc.mime),
+            (tr("Size"), _size(doc.size)),
+            (tr("Pages"), str(doc.page_count)),
+            (tr("Pages read by OCR"), str(doc.ocr_pages)),
+            (tr("Language"), doc.language or "?"),
+            (tr("Imported"), doc.created_at.strftime("%Y-%m-%d %H:%M")),
+        ]
+        self.facts.setText("<br/>".join(f"<b>{k}</b>: {v}" for k, v in facts))
+
+    def draft(self) -> dict[str, Any]:
+        return {
+            "title": self.title.text().strip(),
+            "kind": self.doc_kind.currentData(),
+            "date": self.date.text().strip(),
+            "outlet": self.outlet.text().strip(),
+            "author": self.author.text().strip(),
+            "tags": [t.strip() for t in self.tags.text().split(",") if t.strip()],
+        }
+
+    def apply_draft(self, draft: dict[str, Any]) -> None:
+        self.title.setText(draft["title"])
+        self.doc_kind.setCurrentIndex(max(0, self.doc_kind.findData(draft["kind"])))
+        self.date.setText(draft["date"])
+        self.outlet.setText(draft["outlet"])
+        self.author.setText(draft["author"])
+        self.tags.setText(", ".join(draft["tags"]))
+
+    def save(self, draft: dict[str, Any]) -> DocumentInfo:
+        doc = self.state.ws.documents.update(self.item.id, **draft)
+        self.state.documents_changed.emit(doc.case_id)
+        return doc
+
+
+class InspectorPanel(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.editors: dict[str, Editor] = {}
+        self.drafts: dict[tuple[str, str], dict[str, Any]] = {}
+        self.current: Editor | None = None
+        self.heading = QLabel(tr("Nothing selected"))
+        self.heading.setStyleSheet("font-weight: bold;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(QWidget())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.stack)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.save_button = QPushButton(tr("Save"))
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.flush)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.heading)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.register_editor(CaseEditor(state))
+        self.register_editor(DocumentEditor(state))
+        state.item_selected.connect(self.show_item)
+        state.locking.connect(self._locking)
+
+    def register_editor(self, editor: Editor) -> None:
+        self.editors[editor.kind] = editor
+        editor.on_dirty = lambda: self.save_button.setEnabled(True)
+        self.stack.addWidget(editor)
+
+    HEADINGS: ClassVar[dict[str, str]] = {"case": N_("Case"), "document": N_("Document")}
+
+    def show_item(self, kind: str, item: Any) -> None:
+        if self.current is not None and self.current.dirty:
+            self.flush()
+        editor = self.editors.get(kind)
+        self.message.clear()
+        if editor is None or item is None:
+            self.current = None
+            self.stack.setCurrentIndex(0)
+            self.heading.setText(tr("Nothing selected"))
+            self.save_button.setEnabled(False)
+            return
+        editor.show_item(item, self.drafts.pop((kind, str(item.id)), None))
+        self.current = editor
+        self.stack.setCurrentWidget(editor)
+        self.heading.setText(tr(self.HEADINGS.get(kind, kind)))
+        self.save_button.setEnabled(editor.dirty)
+
+    def flush(self) -> bool:
+        """Save the current edits; on failure keep them as a draft and say why."""
+        editor = self.current
+        if editor is None or not editor.dirty:
+            return True
+        draft = editor.draft()
+        key = (editor.kind, editor.item_id())
+        # Not dirty while saving: the save's own change signals may re-show this item.
+        editor.dirty = False
+        try:
+            saved = editor.save(draft)
+        except DossierError as exc:
+            editor.dirty = True
+            self.drafts[key] = draft
+            self.message.setText(message_for(exc))
+            return False
+        if editor.item is not None and editor.item_id() == key[1]:
+            editor.item = saved
+        self.drafts.pop(key, None)
+        self.save_button.setEnabled(False)
+        self.message.clear()
+        self.state.show_status(tr("Saved."))
+        return True
+
+    def _locking(self) -> None:
+        self.flush()
+        self.current = None
+        for editor in self.editors.values():
+            editor.clear_fields()
+        self.stack.setCurrentIndex(0)
+        self.heading.setText(tr("Nothing selected"))
+        self.message.clear()
+        self.save_button.setEnabled(False)

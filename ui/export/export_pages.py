@@ -1,0 +1,329 @@
+"""The export wizard's last pages: the redacted pages previewed, then the export run.
+
+The preview plans each chosen document's marks off the GUI thread, lists the pages that hold
+any, and draws the selected one with its marks truly applied to an in-memory copy (what the
+recipient will see). The run page starts the export, shows its progress with a cancel button,
+then the self-check result, the bundle's hash and the signing key's fingerprint, or why
+nothing was written.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from dossier.errors import Cancelled
+from dossier.pdf.render import RenderedPage
+from dossier.services.export.preview import (
+    RedactionPreview,
+    preview_redacted_page,
+    redaction_preview,
+)
+from dossier.services.export.service import ExportRequest, ExportResult, SelfCheckFailed
+from ui.errors import BUG, failure_kind, message_for, show_crash
+from ui.i18n import N_, tr
+from ui.widgets.form_fields import failure_text
+from ui.worker import Job, run_in_background
+
+if TYPE_CHECKING:
+    from ui.export.export_wizard import ExportWizard
+
+PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+PREVIEW_ZOOM = 2.0
+"""Drawn sharp, then scaled to the width of the pane."""
+
+
+def to_image(page: RenderedPage) -> QImage:
+    image = QImage(page.samples, page.width, page.height, page.stride, QImage.Format.Format_RGB888)
+    return image.copy()  # owns its pixels
+
+
+class FittedPage(QLabel):
+    """A page image scaled to the width it is given (drawn sharp at a higher zoom)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setStyleSheet("background: #5a5e63; color: white;")
+        self._image: QImage | None = None
+
+    def set_image(self, image: QImage | None) -> None:
+        self._image = image
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        self._image = None
+        super().setText(text)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._image is None:
+            return
+        width = max(50, self.width() - 24)
+        scaled = self._image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.setMinimumHeight(scaled.height() + 24)
+        self.setPixmap(QPixmap.fromImage(scaled))
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ExportWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle(tr("Preview of the redacted pages"))
+        self.setSubTitle(tr("Each page that holds a mark, as it will leave the vault."))
+        self.previews: list[tuple[str, str, RedactionPreview]] = []
+        self.image: QImage | None = None
+        self._generation = 0
+        self.pages = QListWidget()
+        self.pages.setAccessibleName(tr("Redacted pages"))
+        self.pages.currentItemChanged.connect(self._page_changed)
+        self.page_view = FittedPage()
+        self.page_view.setAccessibleName(tr("Redacted page"))
+        scroll = QScrollArea()
+        scroll.setWidget(self.page_view)
+        scroll.setWidgetResizable(True)
+        # Always there: a bar that came and went would change the width the page fits.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.pages)
+        split.addWidget(scroll)
+        split.setSizes([260, 560])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+
+    def initializePage(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        ws, doc_ids = self.owner.state.ws, self.owner.choose_page.doc_ids()
+        self.previews = []
+        self.pages.clear()
+        self.page_view.set_image(None)
+        self.page_view.clear()
+        self.status.setText(tr("Finding the marks in the chosen documents…"))
+
+        def plan(_progress, cancel) -> list[tuple[str, str, RedactionPreview]]:
+            found = []
+            for doc_id in doc_ids:
+                cancel.raise_if_cancelled()
+                found.append(
+                    (doc_id, ws.documents.get(doc_id).title, redaction_preview(ws, doc_id))
+                )
+            return found
+
+        run_in_background(
+            plan,
+            on_success=lambda found: self._planned(generation, found),
+            on_error=lambda exc: self.status.setText(failure_text(self, exc)),
+            parent=self,
+        )
+
+    def _planned(self, generation: int, found: list[tuple[str, str, RedactionPreview]]) -> None:
+        if generation != self._generation:
+            return
+        self.previews = found
+        for doc_id, title, preview in found:
+            for index in preview.pages:
+                item = QListWidgetItem(
+                    tr("{title}, page {page} ({n} box(es))").format(
+                        title=title, page=index + 1, n=preview.count(index)
+                    )
+                )
+                item.setData(PAGE_ROLE, (doc_id, index, preview))
+                self.pages.addItem(item)
+        total = sum(len(p.pages) for _, _, p in found)
+        if total:
+            self.status.setText(
+                tr("{n} page(s) with marks in {d} document(s). Black boxes are final.").format(
+                    n=total, d=len(found)
+                )
+            )
+            self.pages.setCurrentRow(0)
+        else:
+            self.status.setText(
+                tr("Nothing is blacked out in these documents: they leave as they are.")
+            )
+
+    def _page_changed(self, current: QListWidgetItem | None, _previous=None) -> None:
+        if current is None:
+            return
+        doc_id, index, preview = current.data(PAGE_ROLE)
+        self._generation += 1
+        generation = self._generation
+        ws = self.owner.state.ws
+        self.page_view.setText(tr("Drawing the page…"))
+        run_in_background(
+            lambda *_: to_image(preview_redacted_page(ws, doc_id, index, PREVIEW_ZOOM, preview)),
+            on_success=lambda image: self._drawn(generation, image),
+            on_error=lambda exc: self.page_view.setText(failure_text(self, exc)),
+            parent=self,
+        )
+
+    def _drawn(self, generation: int, image: QImage) -> None:
+        if generation == self._generation:
+            self.image = image
+            self.page_view.set_image(image)
+
+    def cleanupPage(self) -> None:
+        self._generation += 1  # results of jobs still running are dropped
+
+
+class RunPage(QWizardPage):
+    def __init__(self, wizard: ExportWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle(tr("Export"))
+        self.job: Job | None = None
+        self.result: ExportResult | None = None
+        self.failure: BaseException | None = None
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.cancel_button = QPushButton(tr("Cancel the export"))
+        self.cancel_button.clicked.connect(self.stop)
+        self.report = QTextBrowser()
+        self.report.setAccessibleName(tr("Export report"))
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+        layout.addWidget(self.report, 1)
+        self.setFinalPage(True)
+
+    def request(self) -> ExportRequest:
+        wizard = self.owner
+        passphrase = wizard.options_page.bundle_passphrase()
+        return ExportRequest(
+            case=wizard.case_id,
+            out=wizard.options_page.out_path(),
+            doc_ids=tuple(wizard.choose_page.doc_ids()),
+            quote_ids=tuple(wizard.choose_page.quote_ids()),
+            rasterize_redacted=wizard.options_page.rasterize.isChecked(),
+            bundle_passphrase=passphrase,
+            kdf=wizard.kdf,
+        )
+
+    def initializePage(self) -> None:
+        self.result = None
+        self.failure = None
+        self.report.clear()
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self.status.setText(tr("Redacting and checking…"))
+        request = self.request()
+        exports = self.owner.state.ws.exports
+        self.job = run_in_background(
+            lambda progress, cancel: exports.export(request, progress=progress, cancel=cancel),
+            on_success=self._exported,
+            on_error=self._failed,
+            on_progress=self._progressed,
+            on_finished=self._finished,
+            parent=self,
+        )
+        self.completeChanged.emit()
+
+    def _progressed(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+
+    def stop(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.cancel_button.setEnabled(False)
+            self.status.setText(tr("Cancelling…"))
+            self.job.cancel()
+
+    def cleanupPage(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.abandon()
+        self.job = None
+
+    def _finished(self) -> None:
+        self.cancel_button.hide()
+        self.progress.hide()
+        self.completeChanged.emit()
+
+    def running(self) -> bool:
+        return self.job is not None and not self.job.done
+
+    def isComplete(self) -> bool:
+        return self.result is not None
+
+    def _exported(self, result: ExportResult) -> None:
+        self.result = result
+        self.status.setText(tr("The bundle is written and signed."))
+        self.report.setHtml(result_html(result))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failure = exc
+        if isinstance(exc, Cancelled):
+            self.status.setText(tr("Export cancelled: nothing was written."))
+            return
+        self.status.setText(tr("Nothing was written."))
+        if isinstance(exc, SelfCheckFailed):
+            findings = "".join(f"<li>{html.escape(str(f))}</li>" for f in exc.report.findings)
+            self.report.setHtml(
+                f"<p><b>{html.escape(tr('The self-check found text that must not leave:'))}</b>"
+                f"</p><ul>{findings}</ul><p>{html.escape(tr(CHECK_ADVICE))}</p>"
+            )
+        else:
+            self.report.setHtml(f"<p>{html.escape(message_for(exc))}</p>")
+            if failure_kind(exc) == BUG:
+                show_crash(self, exc)
+
+
+FINGERPRINT_HINT = N_("Signing key fingerprint (give it to the recipient separately):")
+CHECK_ADVICE = N_(
+    "Check the marks of these documents, or export with “Flatten redacted pages to images”."
+)
+
+
+def result_html(result: ExportResult) -> str:
+    check = result.selfcheck
+    checked = tr("passed: {files} file(s) and {pages} page(s) re-read, nothing found")
+    sealed = f" ({tr('sealed with the passphrase')})" if result.sealed else ""
+    contents = tr("{d} document(s), {q} quote(s), {k} letter(s)").format(
+        d=len(result.documents), q=result.quotes, k=result.letters
+    )
+    boxes = ", ".join(f"{k} {n}" for k, n in sorted(result.redactions.items()) if n)
+    rows = [
+        (tr("Self-check"), checked.format(files=check.files, pages=check.pages)),
+        (tr("Bundle"), str(result.path) + sealed),
+        (tr("Contents"), contents),
+        (tr("Boxes"), boxes or "0"),
+        (tr("SHA-256"), result.sha256),
+    ]
+    table = "".join(
+        f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
+    )
+    return (
+        f"<p style='color:#1b7f3b; font-size:large'><b>✔ {html.escape(tr('Self-check passed'))}"
+        f"</b></p><table cellspacing='6'>{table}</table>"
+        f"<p>{html.escape(tr(FINGERPRINT_HINT))}</p>"
+        f"<p style='font-family:monospace; font-size:x-large'><b>"
+        f"{html.escape(result.fingerprint)}</b></p>"
+    )

@@ -1,0 +1,88 @@
+"""The inspector's editor for a quote: speaker, date said, where published, notes.
+
+The words and the anchoring are not edited here (they come from the source: a new wording is
+a new search, in "Find in sources"); verdict, score and source are shown for reference.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from dossier.services.quotes.model import QuoteInfo
+from ui.case.inspector_panel import Editor
+from ui.case_events import case_events
+from ui.i18n import tr
+from ui.state import AppState
+from ui.widgets.verdict_badge import badge_html
+
+
+class QuoteEditor(Editor):
+    kind = "quote"
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(state, parent)
+        self.words = QLabel()
+        self.words.setWordWrap(True)
+        self.words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speaker = self.watch(QComboBox())
+        self.said_on = self.watch(QLineEdit())
+        self.said_on.setPlaceholderText(tr("YYYY-MM-DD"))
+        self.published_in = self.watch(QComboBox())
+        self.notes = self.watch(QLineEdit())
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form.addRow(self.words)
+        self.form.addRow(tr("Speaker"), self.speaker)
+        self.form.addRow(tr("Said on"), self.said_on)
+        self.form.addRow(tr("Published in"), self.published_in)
+        self.form.addRow(tr("Notes"), self.notes)
+        self.form.addRow(self.facts)
+
+    def fill(self, quote: QuoteInfo) -> None:
+        ws = self.state.ws
+        self.words.setText(f"« {quote.text} »")
+        self.speaker.clear()
+        self.speaker.addItem(tr("Unattributed"), "")
+        for person in ws.people.of_case(quote.case_id):
+            self.speaker.addItem(person.name, person.id)
+        self.speaker.setCurrentIndex(max(0, self.speaker.findData(quote.speaker_id or "")))
+        self.said_on.setText(quote.said_on or "")
+        self.published_in.clear()
+        self.published_in.addItem(tr("(not published yet)"), "")
+        for doc in ws.documents.of_case(quote.case_id):
+            self.published_in.addItem(doc.title, doc.id)
+        self.published_in.setCurrentIndex(
+            max(0, self.published_in.findData(quote.published_in_id or ""))
+        )
+        self.notes.setText(quote.notes)
+        source = quote.source_title or tr("no source document")
+        self.facts.setText(
+            f"{badge_html('verdict', quote.verdict)}&nbsp; {quote.score:.0%}<br/>"
+            f"<b>{html.escape(tr('Source'))}</b>: {html.escape(source)}"
+        )
+
+    def draft(self) -> dict[str, Any]:
+        return {
+            "speaker": self.speaker.currentData() or None,
+            "said_on": self.said_on.text().strip() or None,
+            "published_in": self.published_in.currentData() or None,
+            "notes": self.notes.text().strip(),
+        }
+
+    def apply_draft(self, draft: dict[str, Any]) -> None:
+        self.speaker.setCurrentIndex(max(0, self.speaker.findData(draft["speaker"] or "")))
+        self.said_on.setText(draft["said_on"] or "")
+        self.published_in.setCurrentIndex(
+            max(0, self.published_in.findData(draft["published_in"] or ""))
+        )
+        self.notes.setText(draft["notes"])
+
+    def save(self, draft: dict[str, Any]) -> QuoteInfo:
+        quote = self.state.ws.quotes.update(self.item.id, **draft)
+        case_events(self.state).quotes_changed.emit(quote.case_id)
+        return quote
