@@ -37,3 +37,12 @@ def report(progress: Progress | None, fraction: float, message: str) -> None:
 def check(cancel: CancelToken | None) -> None:
     if cancel is not None:
         cancel.raise_if_cancelled()
+
+
+def scaled(progress: Progress | None, low: float, high: float) -> Progress:
+    """`progress` for a step that covers [low, high] of the whole job."""
+
+    def inner(fraction: float, message: str) -> None:
+        report(progress, low + (high - low) * fraction, message)
+
+    return inner

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dossier.crypto.kdf import DEFAULT, TEST_ONLY_FAST, KdfParams
 from dossier.errors import UsageError
+from dossier.services.constants import KDF_DEFAULT, KDF_TEST_ONLY_FAST, KdfParams
 from dossier.services.workspace import Workspace
 
 PASSPHRASE_ENV = "DOSSIER_PASSPHRASE"
@@ -84,8 +84,8 @@ class CliContext:
     def kdf(self) -> KdfParams:
         if os.environ.get(TEST_KDF_ENV) == "1":
             print("dossier: warning: insecure test KDF parameters in use", file=sys.stderr)
-            return TEST_ONLY_FAST
-        return DEFAULT
+            return KDF_TEST_ONLY_FAST
+        return KDF_DEFAULT
 
     def workspace(self) -> Workspace:
         if self._workspace is None:

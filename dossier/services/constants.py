@@ -11,6 +11,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST as KDF_TEST_ONLY_FAST
 from dossier.crypto.kdf import KdfParams
 from dossier.db.models import DOCUMENT_KINDS
 from dossier.redact.patterns import PATTERN_KINDS as REDACTION_PATTERNS
+from dossier.search.model import ITEM_TYPES as SEARCH_ITEM_TYPES
 from dossier.services.cases import STATUSES as CASE_STATUSES
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "KDF_TEST_ONLY_FAST",
     "MIN_PASSPHRASE_LENGTH",
     "REDACTION_PATTERNS",
+    "SEARCH_ITEM_TYPES",
     "KdfParams",
 ]
 

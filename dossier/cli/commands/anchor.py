@@ -11,11 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dossier.anchor import AnchorResult, anchor_quote
+from dossier.anchor.model import AnchorResult
 from dossier.cli.commands.quotes import diff_lines
-from dossier.errors import InputRefused, UsageError
-from dossier.pdf.extract import extract_pdf
-from dossier.text.model import PageText
+from dossier.errors import UsageError
+from dossier.services.quotes.in_file import FileAnchoring
 
 _SHOWN = 200
 """Characters of a span's text shown in the human-readable output."""
@@ -47,19 +46,16 @@ def run(args: argparse.Namespace, ctx: object) -> int:
     if (args.quote is None) == (args.quotes_file is None):
         raise UsageError("give either a QUOTE or --quotes-file FILE")
     batch = _read_quotes(Path(args.quotes_file)) if args.quotes_file is not None else []
-    path = Path(args.pdf)
-    if not path.is_file():
-        raise InputRefused(f"cannot read {path}: no such file")
-    pages = extract_pdf(path, ocr=not args.no_ocr).pages
+    source = FileAnchoring(Path(args.pdf), ocr=not args.no_ocr)
     if args.quotes_file is None:
-        result = anchor_quote(args.quote, pages)
+        result = source.anchor(args.quote)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False))
         else:
-            print(_human(result, pages))
+            print(_human(result, source))
         return 0
     for quote_id, quote in batch:
-        data = {"id": quote_id, **anchor_quote(quote, pages).to_json()}
+        data = {"id": quote_id, **source.anchor(quote).to_json()}
         print(json.dumps(data, ensure_ascii=False), flush=True)
     return 0
 
@@ -86,14 +82,13 @@ def _read_quotes(path: Path) -> list[tuple[object, str]]:
     return quotes
 
 
-def _human(result: AnchorResult, pages: list[PageText]) -> str:
-    labels = {page.index: page.display_label for page in pages}
+def _human(result: AnchorResult, source: FileAnchoring) -> str:
     lines = [f"{result.verdict} (score {result.score:.2f})"]
     for span in result.spans:
         text = " ".join(span.text.split())
         if len(text) > _SHOWN:
             text = text[: _SHOWN - 1] + "…"
-        label = labels.get(span.page_index, str(span.page_index + 1))
+        label = source.page_label(span.page_index)
         lines.append(f"  page {label}, characters {span.start}-{span.end}: {text}")
     if result.verdict in ("altered", "trimmed"):
         lines.extend(diff_lines(result.diff, indent="  "))

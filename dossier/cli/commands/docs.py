@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
-from dossier.db.models import DOCUMENT_KINDS
 from dossier.errors import InputRefused, PasswordRequired
+from dossier.services.constants import DOCUMENT_KINDS
 
 
 def register(sub: Any) -> None:

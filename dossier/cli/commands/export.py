@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
-from dossier.crypto.kdf import DEFAULT
 from dossier.errors import CorruptData
-from dossier.export.verify import verify_bundle
+from dossier.services.constants import KDF_DEFAULT
+from dossier.services.export import bundle_verify
 from dossier.services.export.service import ExportRequest, SelfCheckFailed
 
 
@@ -73,7 +73,7 @@ def export(args: argparse.Namespace, ctx: CliContext) -> int:
         quote_ids=tuple(args.quote) if args.quote else None,
         rasterize_redacted=args.rasterize_redacted,
         bundle_passphrase=passphrase,
-        kdf=ctx.kdf() if passphrase is not None else DEFAULT,
+        kdf=ctx.kdf() if passphrase is not None else KDF_DEFAULT,
         pdf_password=_secret(args.pdf_password_file),
     )
     try:
@@ -104,7 +104,7 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def verify(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = verify_bundle(
+    report = bundle_verify.verify(
         Path(args.bundle).expanduser(),
         pubkey=args.pubkey,
         passphrase=_secret(args.bundle_passphrase_file),

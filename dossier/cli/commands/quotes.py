@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from dossier.anchor import DiffOp, Span
+from dossier.anchor.model import DiffOp, Span
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
 from dossier.services.quotes.model import PassageCheck, QuoteCandidate, QuoteInfo, QuoteReview

@@ -16,7 +16,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
-from dossier.redact.patterns import PATTERN_KINDS
+from dossier.services.constants import REDACTION_PATTERNS
 from dossier.services.export.redactions import RedactionInfo, parse_rect
 
 
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--rect", action="append", metavar="x0,y0,x1,y1", help="repeatable")
     what.add_argument("--term", metavar="T", help="every occurrence of a word or phrase")
-    what.add_argument("--pattern", choices=PATTERN_KINDS)
+    what.add_argument("--pattern", choices=REDACTION_PATTERNS)
     what.add_argument("--person", metavar="REF", help="a person's names and aliases")
     p.add_argument("--reason", default="", help="why (kept in the vault, never exported)")
     p.add_argument("--json", action="store_true")

@@ -6,15 +6,16 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.db.models import DOCUMENT_KINDS
-from dossier.search.model import ITEM_TYPES
+from dossier.services.constants import DOCUMENT_KINDS, SEARCH_ITEM_TYPES
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("search", help="full-text search in one case or every case")
     p.add_argument("--case", help="search this case only (default: every case)")
     p.add_argument("--kind", action="append", choices=DOCUMENT_KINDS, default=[])
-    p.add_argument("--type", dest="item_types", action="append", choices=ITEM_TYPES, default=[])
+    p.add_argument(
+        "--type", dest="item_types", action="append", choices=SEARCH_ITEM_TYPES, default=[]
+    )
     p.add_argument("--person", action="append", default=[], metavar="P")
     p.add_argument("--tag", action="append", default=[], metavar="T")
     p.add_argument("--from", dest="date_from", metavar="DATE")

@@ -20,16 +20,11 @@ from dossier.errors import InputRefused, NotFoundError
 from dossier.ingest.email_message import EMAIL_MIME
 from dossier.ingest.formats import HTML_MIME, extract_bytes, extract_file
 from dossier.ingest.plaintext import MARKDOWN_MIME, TEXT_MIME
-from dossier.jobs import CancelToken, Progress, check, report
+from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.pdf.extract import PDF_MIME
-from dossier.services.documents.service import (
-    check_size,
-    document_info,
-    get_document,
-    page_row,
-    scaled,
-)
+from dossier.services.documents.rows import check_size, document_info, get_document
 from dossier.services.dto import DocumentInfo
+from dossier.services.pages import page_row
 from dossier.services.quotes.model import DocumentRefresh, QuoteReview
 from dossier.text.model import ExtractedDocument
 

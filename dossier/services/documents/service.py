@@ -15,19 +15,25 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dossier.db.models import DOCUMENT_KINDS, Document, Page
+from dossier.db.models import Document, Page
 from dossier.errors import InputRefused, NotFoundError, PasswordRequired, UsageError
-from dossier.jobs import CancelToken, Progress, check, report
+from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
+from dossier.services.documents import refresh
+from dossier.services.documents.rows import (
+    check_kind,
+    check_size,
+    document_info,
+    get_document,
+)
 from dossier.services.dto import DocumentInfo, ImportOutcome
-from dossier.text.model import ExtractedDocument, PageText, pack_words, unpack_words
+from dossier.services.pages import page_row, page_text
+from dossier.text.model import ExtractedDocument, PageText
 
 if TYPE_CHECKING:
     from dossier.crypto.keys import CaseKeys
     from dossier.services.quotes.model import DocumentRefresh
     from dossier.services.workspace import Workspace
-
-MAX_IMPORT_BYTES = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -40,82 +46,6 @@ class _Incoming:
     kind: str
     title: str | None
     date: str | None
-
-
-def check_size(name: str, size: int) -> None:
-    if size > MAX_IMPORT_BYTES:
-        raise InputRefused(f"{name} is larger than 2 GB; split it before importing")
-
-
-def scaled(progress: Progress | None, low: float, high: float) -> Progress:
-    """`progress` for a step that covers [low, high] of the whole job."""
-
-    def inner(fraction: float, message: str) -> None:
-        report(progress, low + (high - low) * fraction, message)
-
-    return inner
-
-
-def document_info(doc: Document) -> DocumentInfo:
-    return DocumentInfo(
-        id=doc.id,
-        case_id=doc.case_id,
-        kind=doc.kind,
-        title=doc.title,
-        date=doc.date,
-        outlet=doc.outlet,
-        author=doc.author,
-        filename=doc.filename,
-        mime=doc.mime,
-        size=doc.size,
-        page_count=doc.page_count,
-        language=doc.language,
-        ocr_pages=doc.ocr_pages,
-        extractor_version=doc.extractor_version,
-        created_at=doc.created_at,
-        tags=list(doc.tags),
-        people=list(doc.people),
-        metadata={str(k): str(v) for k, v in doc.metadata_.items()},
-    )
-
-
-def get_document(session: Session, doc_id: str) -> Document:
-    doc = session.get(Document, doc_id)
-    if doc is None:
-        raise NotFoundError(f"no document with id {doc_id}")
-    return doc
-
-
-def check_kind(kind: str) -> str:
-    if kind not in DOCUMENT_KINDS:
-        raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}")
-    return kind
-
-
-def page_row(case_id: str, page: PageText) -> Page:
-    """A new catalog row for an extracted page (the caller attaches it to its document)."""
-    row = Page(case_id=case_id, page_index=page.index)
-    row.label = page.label
-    row.text = page.text
-    row.width = page.width
-    row.height = page.height
-    row.rotation = page.rotation
-    row.ocr = page.ocr
-    row.words = pack_words(page.words)
-    return row
-
-
-def page_text(page: Page, with_words: bool = True) -> PageText:
-    return PageText(
-        index=page.page_index,
-        text=page.text,
-        words=unpack_words(page.words) if with_words else [],
-        label=page.label,
-        width=page.width,
-        height=page.height,
-        rotation=page.rotation,
-        ocr=page.ocr,
-    )
 
 
 class DocumentService:
@@ -327,9 +257,7 @@ class DocumentService:
     ) -> DocumentRefresh:
         """Extract the stored original again (decrypted in memory), replace the pages in one
         transaction with a re-check of the document's quotes; returns their reviews."""
-        from dossier.services.documents.refresh import reextract
-
-        return reextract(
+        return refresh.reextract(
             self.ws, doc_id, ocr=ocr, password=password, progress=progress, cancel=cancel
         )
 
@@ -345,9 +273,7 @@ class DocumentService:
     ) -> DocumentRefresh:
         """Give the document a corrected file: same document, new original and pages, its
         quotes re-checked in the same transaction; returns their reviews."""
-        from dossier.services.documents.refresh import replace_original
-
-        return replace_original(
+        return refresh.replace_original(
             self.ws, doc_id, path, ocr=ocr, password=password, progress=progress, cancel=cancel
         )
 

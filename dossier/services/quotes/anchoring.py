@@ -20,7 +20,7 @@ from dossier.anchor import AnchorResult, DiffOp, Span, anchor_quote, clear_cache
 from dossier.anchor.normalize import display_text
 from dossier.db.models import Document, Page
 from dossier.errors import UsageError
-from dossier.services.documents.service import page_text
+from dossier.services.pages import page_text
 from dossier.text.model import PageText
 
 MAX_QUOTE_CHARS = 20_000

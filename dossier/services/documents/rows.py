@@ -1,0 +1,55 @@
+"""Catalog rows of documents and the plain values the services hand out for them.
+
+Shared by the import (`service.py`) and the re-extraction (`refresh.py`) of a document.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from dossier.db.models import DOCUMENT_KINDS, Document
+from dossier.errors import InputRefused, NotFoundError, UsageError
+from dossier.services.dto import DocumentInfo
+
+MAX_IMPORT_BYTES = 2 * 1024**3
+
+
+def check_size(name: str, size: int) -> None:
+    if size > MAX_IMPORT_BYTES:
+        raise InputRefused(f"{name} is larger than 2 GB; split it before importing")
+
+
+def document_info(doc: Document) -> DocumentInfo:
+    return DocumentInfo(
+        id=doc.id,
+        case_id=doc.case_id,
+        kind=doc.kind,
+        title=doc.title,
+        date=doc.date,
+        outlet=doc.outlet,
+        author=doc.author,
+        filename=doc.filename,
+        mime=doc.mime,
+        size=doc.size,
+        page_count=doc.page_count,
+        language=doc.language,
+        ocr_pages=doc.ocr_pages,
+        extractor_version=doc.extractor_version,
+        created_at=doc.created_at,
+        tags=list(doc.tags),
+        people=list(doc.people),
+        metadata={str(k): str(v) for k, v in doc.metadata_.items()},
+    )
+
+
+def get_document(session: Session, doc_id: str) -> Document:
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        raise NotFoundError(f"no document with id {doc_id}")
+    return doc
+
+
+def check_kind(kind: str) -> str:
+    if kind not in DOCUMENT_KINDS:
+        raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}")
+    return kind
