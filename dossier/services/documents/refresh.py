@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Document
 from dossier.errors import InputRefused, NotFoundError
 from dossier.ingest.email_message import EMAIL_MIME
-from dossier.ingest.formats import HTML_MIME, extract_bytes, extract_file
+from dossier.ingest.formats import HTML_MIME, extract_bytes
 from dossier.ingest.plaintext import MARKDOWN_MIME, TEXT_MIME
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.pdf.extract import PDF_MIME
-from dossier.services.documents.rows import check_size, document_info, get_document
+from dossier.services.documents.regular import read_regular
+from dossier.services.documents.rows import MAX_IMPORT_BYTES, document_info, get_document
 from dossier.services.dto import DocumentInfo
 from dossier.services.pages import page_row
 from dossier.services.quotes.model import DocumentRefresh, QuoteReview
@@ -91,16 +92,19 @@ def replace_original(
     path = Path(path)
     with ws.vault.session() as session:
         case_id = get_document(session, doc_id).case_id
-    if not path.is_file():
-        raise InputRefused(f"{path.name}: no such file")
-    size = path.stat().st_size
-    check_size(path.name, size)
-    extracted = extract_file(
-        path, password=password, ocr=ocr, progress=scaled(progress, 0.0, 0.75), cancel=cancel
+    data = read_regular(path, MAX_IMPORT_BYTES)
+    size = len(data)
+    extracted = extract_bytes(
+        data,
+        path.name,
+        password=password,
+        ocr=ocr,
+        progress=scaled(progress, 0.0, 0.75),
+        cancel=cancel,
     )
     check(cancel)
     report(progress, 0.8, "encrypting the corrected file")
-    blob_id, created = ws.blobs.put_file(ws.vault.case_keys(case_id), path, cancel)
+    blob_id, created = ws.blobs.put_bytes(ws.vault.case_keys(case_id), data)
     try:
         with ws.vault.session() as session:
             doc = get_document(session, doc_id)

@@ -20,7 +20,9 @@ from dossier.errors import InputRefused, NotFoundError, PasswordRequired, UsageE
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
 from dossier.services.documents import refresh
+from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
+    MAX_IMPORT_BYTES,
     check_kind,
     check_size,
     document_info,
@@ -67,32 +69,24 @@ class DocumentService:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> DocumentInfo:
-        # Imported here: the extractors load PyMuPDF, which a locked app need not pay for.
-        from dossier.ingest.formats import extract_file
-
         path = Path(path)
         check_kind(kind)
-        iso_date = parse_date(date)
-        case_id = self.ws.cases.resolve(case)
-        if not path.is_file():
-            raise InputRefused(f"{path.name}: no such file")
-        size = path.stat().st_size
-        check_size(path.name, size)
-        report(progress, 0.0, f"reading {path.name}")
-        extracted = extract_file(
-            path,
-            password=password,
+        parse_date(date)
+        self.ws.cases.resolve(case)
+        # Read once from a descriptor checked to be a regular file (never a link's target, a
+        # FIFO or a device), then imported from memory: the file cannot be swapped meanwhile.
+        data = read_regular(path, MAX_IMPORT_BYTES)
+        return self.import_bytes(
+            case,
+            data,
+            path.name,
+            kind=kind,
+            title=title,
+            date=date,
             ocr=ocr,
-            progress=scaled(progress, 0.05, 0.8),
+            password=password,
+            progress=progress,
             cancel=cancel,
-        )
-        return self._commit_import(
-            case_id,
-            _Incoming(path.name, size, kind, title, iso_date),
-            extracted,
-            lambda keys: self.ws.blobs.put_file(keys, path, cancel),
-            progress,
-            cancel,
         )
 
     def import_bytes(
