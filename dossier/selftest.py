@@ -221,6 +221,7 @@ class CoreSelfTest:
         runner.run("text layer", self.text_layer, needs=["import"])
         runner.run("ocr", self.ocr, needs=["import"])
         runner.run("search", self.search, needs=["import"])
+        runner.run("word file", self.word_file, needs=["vault"])
         runner.run("quote anchoring", self.quotes, needs=["import"])
         runner.run("export and verify", self.export, needs=["quote anchoring"])
         runner.run("encrypted at rest", self.at_rest, needs=["import"])
@@ -315,6 +316,17 @@ class CoreSelfTest:
         leaks = list(files_holding(folder, self.marker.lower().encode()))
         expect(not leaks, f"index files hold a term in clear: {[p.name for p in leaks]}")
         return "sealed index found both pages (ws.search not attached yet: engine checked alone)"
+
+    def word_file(self) -> str:
+        from dossier.selftest_formats import minimal_docx
+
+        data = minimal_docx(f"Rapport {self.marker}", "ajout suivi")
+        info = self.ws.documents.import_bytes(self.case_id, data, "rapport.docx")
+        text = self.ws.documents.text(info.id)
+        expect(self.marker in text, "the Word file's text was not read")
+        expect("{+ajout suivi+}" in text, "the Word file's tracked insertion was lost")
+        self.ws.documents.delete(info.id)
+        return "read a .docx from memory with its tracked insertion"
 
     def quotes(self) -> str:
         exact = self.ws.quotes.add(self.case_id, QUOTE_EXACT, source=self.doc_id)

@@ -10,15 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.errors import EnvironmentFailure, InputRefused, UsageError
+from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
 from dossier.ingest.html_text import html_to_text
+from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
+from dossier.ingest.office_zip import DOCX, ODT, zip_kind
+from dossier.ingest.ole import ole_kind
 from dossier.ingest.plaintext import TEXT_EXTRACTOR_VERSION, extract_plain_text, text_pages
+from dossier.ingest.rtf_file import RTF_EXTRACTOR_VERSION, extract_rtf
 from dossier.ingest.sniff import (
+    CONTAINERS,
     EMAIL,
     HTML,
     KINDS,
     MARKDOWN,
+    OLE,
     PDF,
+    RTF,
     SNIFF_BYTES,
     TEXT,
     declared_html_charset,
@@ -41,6 +49,9 @@ EXTRACTOR_VERSIONS = {
     EMAIL: EMAIL_EXTRACTOR_VERSION,
     MARKDOWN: TEXT_EXTRACTOR_VERSION,
     TEXT: TEXT_EXTRACTOR_VERSION,
+    DOCX: DOCX_EXTRACTOR_VERSION,
+    ODT: ODT_EXTRACTOR_VERSION,
+    RTF: RTF_EXTRACTOR_VERSION,
 }
 """Current extractor version per kind: a stored page made by an older one can be re-extracted."""
 
@@ -74,6 +85,8 @@ def extract_file(
         return extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
+    if kind in CONTAINERS:
+        return _extract_container(kind, _read_all(path), path, progress)
     return _extract_text_kind(kind, _read_all(path), path, progress)
 
 
@@ -102,7 +115,38 @@ def extract_bytes(
         )
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
+    if kind in CONTAINERS:
+        return _extract_container(kind, data, path, progress)
     return _extract_text_kind(kind, data, path, progress)
+
+
+def _extract_container(
+    kind: str, data: bytes, path: Path, progress: Progress | None
+) -> ExtractedDocument:
+    """Word, OpenDocument and RTF files (and what other zips and OLE files turn out to be)."""
+    name = quoted(path)
+    if kind == RTF:
+        document = extract_rtf(data, name)
+    elif kind == OLE:
+        found = ole_kind(data, name)
+        raise InputRefused(
+            f"{name} is an Outlook message ({found}), which Dossier cannot import yet."
+        )
+    else:
+        inner = zip_kind(data, name)
+        if inner == DOCX:
+            document = extract_docx(data, name)
+        elif inner == ODT:
+            document = extract_odt(data, name)
+        else:
+            raise InputRefused(
+                f"{name} is a ZIP archive, which Dossier cannot import yet; unpack it and "
+                "import its files."
+            )
+    if not any(page.text.strip() for page in document.pages):
+        raise InputRefused(f"{name} holds no text.")
+    report(progress, 1.0, f"Read {path.name}")
+    return document
 
 
 def _extract_text_kind(

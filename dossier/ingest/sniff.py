@@ -21,6 +21,13 @@ MARKDOWN = "markdown"
 HTML = "html"
 EMAIL = "email"
 KINDS = (PDF, TEXT, MARKDOWN, HTML, EMAIL)
+"""Kinds a caller may expect (a file-type filter's hint)."""
+ZIP = "zip"
+OLE = "ole"
+RTF = "rtf"
+CONTAINERS = (ZIP, OLE, RTF)
+"""Kinds decided by what is inside: a zip may be Word, OpenDocument or an archive; an OLE
+file may be an old Word file or an Outlook message (see `office_zip` and `ole`)."""
 
 SNIFF_BYTES = 8192
 
@@ -28,6 +35,12 @@ _PDF_SUFFIXES = frozenset({".pdf"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 _EMAIL_SUFFIXES = frozenset({".eml"})
+
+_CONTAINER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", ZIP),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", OLE),
+    (b"{\\rtf", RTF),
+)
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
@@ -159,12 +172,17 @@ def looks_like_email(text_head: str) -> bool:
 
 
 def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
-    """The kind of the file (one of KINDS), or InputRefused saying what it is instead."""
+    """The kind of the file (one of KINDS or CONTAINERS), or InputRefused saying what it is
+    instead."""
     suffix = path.suffix.lower()
     if has_pdf_header(head):
         return PDF
     known = binary_description(head)
     text_head = None if known else decode_text(head, partial=True)
+    if suffix not in _PDF_SUFFIXES and kind_hint != PDF:
+        for signature, container in _CONTAINER_SIGNATURES:
+            if head.startswith(signature):
+                return container
     if suffix in _PDF_SUFFIXES or kind_hint == PDF:
         if text_head is None:
             found = known or "binary data"

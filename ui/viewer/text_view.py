@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from dossier.text.model import PageText
 from ui.viewer.overlays import LAYERS
+from ui.viewer.text_structure import style_structure
 
 PAGE_BREAK = "\n\n"
 
@@ -73,6 +74,7 @@ class TextView(QPlainTextEdit):
         self._layers = {}
         self.selection = None
         self.setPlainText(text)
+        style_structure(self.document())
         self._apply_layers()
 
     def clear_document(self) -> None:

@@ -1,0 +1,147 @@
+"""Structured documents (Word, OpenDocument) laid out as plain text a person reads easily.
+
+The viewer shows page text as it is stored, and search, quotes and redaction all address that
+text, so the structure has to survive as text: headings on their own line (the first two
+levels underlined), list items with their bullet or number and indented by level, tables as
+aligned columns, footnotes, comments and tracked changes gathered in notes after the body.
+
+Tracked changes stay visible where they were made, in the convention of `wdiff`:
+`[-deleted words-]` and `{+inserted words+}`; the notes list each change with its author and
+date, since a leaked draft's revisions are often the story.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+DELETED_OPEN, DELETED_CLOSE = "[-", "-]"
+INSERTED_OPEN, INSERTED_CLOSE = "{+", "+}"
+PAGE_BREAK = "\f"
+
+_MAX_PADDED_CELL = 40
+"""Columns are padded to their widest cell up to this width; a longer cell is left as is."""
+_UNDERLINES = {1: "=", 2: "-"}
+
+
+@dataclass(frozen=True)
+class Revision:
+    kind: str
+    """"inserted", "deleted" or "formatted"."""
+    author: str
+    date: str
+    text: str
+
+
+@dataclass
+class Layout:
+    """Blocks in reading order, then notes; `text()` joins them into page text."""
+
+    blocks: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    first_heading: str | None = None
+
+    def heading(self, text: str, level: int) -> None:
+        text = clean(text)
+        if not text:
+            return
+        if self.first_heading is None:
+            self.first_heading = text
+        mark = _UNDERLINES.get(level)
+        self.blocks.append(f"{text}\n{mark * min(len(text), 80)}" if mark else text)
+
+    def paragraph(self, text: str, *, marker: str = "", level: int = 0) -> None:
+        text = clean(text)
+        if not text and not marker:
+            return
+        indent = "  " * level
+        self.blocks.append(f"{indent}{marker} {text}" if marker else f"{indent}{text}")
+
+    def table(self, rows: list[list[str]]) -> None:
+        rendered = table_text(rows)
+        if rendered:
+            self.blocks.append(rendered)
+
+    def page_break(self) -> None:
+        self.blocks.append(PAGE_BREAK)
+
+    def header(self, text: str) -> None:
+        text = clean(text)
+        if text and text not in self.headers:
+            self.headers.append(text)
+
+    def text(self) -> str:
+        body = _join_blocks(self.blocks)
+        notes: list[str] = []
+        if self.headers:
+            notes.append("Headers and footers\n" + "\n".join(self.headers))
+        if self.footnotes:
+            notes.append("Notes\n" + "\n".join(self.footnotes))
+        if self.comments:
+            notes.append("Comments\n" + "\n".join(self.comments))
+        if self.revisions:
+            lines = [
+                f"{r.kind} by {r.author or 'unknown author'}"
+                + (f" on {r.date}" if r.date else "")
+                + f": {r.text}"
+                for r in self.revisions
+            ]
+            notes.append("Tracked changes\n" + "\n".join(lines))
+        return "\n\n".join(part for part in (body, *notes) if part.strip())
+
+
+def _join_blocks(blocks: list[str]) -> str:
+    out: list[str] = []
+    for block in blocks:
+        if block == PAGE_BREAK:
+            if out and out[-1] != PAGE_BREAK:
+                out.append(PAGE_BREAK)
+            continue
+        if out and out[-1] != PAGE_BREAK:
+            out.append("\n\n")
+        out.append(block)
+    while out and out[-1] == PAGE_BREAK:
+        out.pop()
+    return "".join(out)
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """Rows as lines of cells separated by " | ", short columns padded to line up."""
+    rows = [[" ".join(clean(cell).split()) for cell in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return ""
+    columns = max(len(row) for row in rows)
+    widths = [0] * columns
+    for row in rows:
+        for number, cell in enumerate(row):
+            widths[number] = max(widths[number], len(cell))
+    lines = []
+    for row in rows:
+        cells = [
+            cell.ljust(widths[n]) if widths[n] <= _MAX_PADDED_CELL else cell
+            for n, cell in enumerate(row)
+        ]
+        lines.append(" | ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def clean(text: str) -> str:
+    """NFC, no control characters but tab and line feed, no trailing spaces on lines."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch if ch in "\t\n" or unicodedata.category(ch) != "Cc" else " " for ch in text)
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
+
+
+def marked(kind: str, text: str) -> str:
+    """Text of a tracked change as it stands in the body."""
+    if not text:
+        return ""
+    if kind == "deleted":
+        return f"{DELETED_OPEN}{text}{DELETED_CLOSE}"
+    if kind == "inserted":
+        return f"{INSERTED_OPEN}{text}{INSERTED_CLOSE}"
+    return text

@@ -1,0 +1,81 @@
+"""What a zip file is (Word, OpenDocument, something else) and whether it is safe to open.
+
+Word and OpenDocument files are zips, and a hostile one is as dangerous as a hostile bundle:
+its directory is judged by `export.zipsafe` before any member is inflated, with a lower total
+than a bundle since an office document is read whole into memory.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from dossier.errors import InputRefused
+from dossier.export.zipsafe import SafeZip
+
+MAX_OFFICE_BYTES = 512 * 1024**2
+"""Uncompressed total of an office document's parts; a real report with photos stays far below."""
+
+DOCX = "docx"
+ODT = "odt"
+ZIP = "zip"
+
+_ODT_MIMES = frozenset(
+    {
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.text-template",
+        "application/vnd.oasis.opendocument.text-master",
+    }
+)
+_OTHER_OFFICE = {
+    "xl/workbook.xml": "an Excel spreadsheet (.xlsx)",
+    "xl/workbook.bin": "an Excel spreadsheet (.xlsb)",
+    "ppt/presentation.xml": "a PowerPoint presentation (.pptx)",
+    "META-INF/container.xml": "an EPUB book",
+}
+
+
+def zip_kind(data: bytes, name: str) -> str:
+    """DOCX, ODT or ZIP for the bytes of a zip file, from the names and `mimetype` inside.
+
+    Raises InputRefused for an Office format Dossier does not read yet.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return DOCX
+            if "mimetype" in names and "content.xml" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size < 200:
+                    mime = archive.read(info).decode("ascii", errors="replace").strip()
+                    if mime in _ODT_MIMES:
+                        return ODT
+                    raise InputRefused(
+                        f"{name} is an OpenDocument file of type {mime!r}, which Dossier cannot "
+                        "import yet; save it as PDF first."
+                    )
+            for member, description in _OTHER_OFFICE.items():
+                if member in names:
+                    raise InputRefused(
+                        f"{name} is {description}, which Dossier cannot import yet; save it as PDF "
+                        "first."
+                    )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+        what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'"), "zip file")
+        raise InputRefused(f"{name} is a damaged or truncated {what} and cannot be read.") from None
+    return ZIP
+
+
+_DAMAGED = {"docx": "Word file", "odt": "OpenDocument file", "zip": "zip archive"}
+
+
+def checked_office_zip(data: bytes, name: str) -> None:
+    """Refuse an office document whose zip a bundle import would refuse, or that is too big."""
+    with SafeZip(data, label=name) as archive:
+        total = sum(member.size for member in archive.members)
+    if total > MAX_OFFICE_BYTES:
+        raise InputRefused(
+            f"{name} was refused: its parts add up to {total // 1024**2} MB once unpacked "
+            f"(at most {MAX_OFFICE_BYTES // 1024**2} MB); nothing was written."
+        )

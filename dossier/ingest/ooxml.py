@@ -1,0 +1,308 @@
+"""WordprocessingML (the XML inside a `.docx`) walked into a `Layout`.
+
+python-docx opens the package and parses its parts safely (no entity expansion); its object
+model, though, skips what a journalist needs most: text inside tracked insertions and
+deletions, content controls, footnote and comment references. So the body is walked here,
+element by element, in reading order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier.ingest.layout import Layout, Revision, marked
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_TRANSPARENT = frozenset(
+    {f"{W}hyperlink", f"{W}smartTag", f"{W}fldSimple", f"{W}customXml", f"{W}sdtContent"}
+)
+_CHANGES = {
+    f"{W}ins": "inserted",
+    f"{W}del": "deleted",
+    f"{W}moveTo": "inserted",
+    f"{W}moveFrom": "deleted",
+}
+_MAX_DEPTH = 40
+"""Tables in tables in content controls: deeper than this is a hostile file, not a memo."""
+
+Element = Any
+"""An lxml element (python-docx ships no stubs precise enough to be worth importing)."""
+
+
+@dataclass
+class Numbering:
+    """List formats per (numId, level) and the running counters of each list."""
+
+    formats: dict[tuple[str, int], tuple[str, str, int]] = field(default_factory=dict)
+    counters: dict[str, list[int]] = field(default_factory=dict)
+
+    def marker(self, num_id: str, level: int) -> str:
+        fmt, template, start = self.formats.get((num_id, level), ("bullet", "•", 1))
+        if fmt == "bullet" or fmt == "none":
+            return "•" if fmt == "bullet" else ""
+        counts = self.counters.setdefault(num_id, [0] * 9)
+        level = min(level, 8)
+        counts[level] = (counts[level] or start - 1) + 1
+        for deeper in range(level + 1, 9):
+            counts[deeper] = 0
+        text = template or f"%{level + 1}."
+        for n in range(9):
+            value = counts[n] or self.formats.get((num_id, n), ("", "", 1))[2]
+            text = text.replace(f"%{n + 1}", _number(value, self._fmt(num_id, n)))
+        return text
+
+    def _fmt(self, num_id: str, level: int) -> str:
+        return self.formats.get((num_id, level), ("decimal", "", 1))[0]
+
+
+def _number(value: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = ""
+        while value > 0:
+            value, rest = divmod(value - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(value)
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for number, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while value >= number:
+            out += letters
+            value -= number
+    return out or "0"
+
+
+def read_numbering(root: Element | None) -> Numbering:
+    numbering = Numbering()
+    if root is None:
+        return numbering
+    abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+    for node in root.iter(f"{W}abstractNum"):
+        levels: dict[int, tuple[str, str, int]] = {}
+        for lvl in node.iter(f"{W}lvl"):
+            level = _int(lvl.get(f"{W}ilvl"))
+            start = _int(_val(lvl, "start"), 1)
+            levels[level] = (_val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "", start)
+        abstract[node.get(f"{W}abstractNumId", "")] = levels
+    for num in root.iter(f"{W}num"):
+        levels = abstract.get(_val(num, "abstractNumId") or "", {})
+        for level, spec in levels.items():
+            numbering.formats[(num.get(f"{W}numId", ""), level)] = spec
+    return numbering
+
+
+@dataclass(frozen=True)
+class StyleInfo:
+    heading: int = 0
+    num_id: str = ""
+    num_level: int = 0
+
+
+def read_styles(root: Element | None) -> dict[str, StyleInfo]:
+    """Heading level and list numbering of each paragraph style, by style id."""
+    styles: dict[str, StyleInfo] = {}
+    if root is None:
+        return styles
+    for style in root.iter(f"{W}style"):
+        if style.get(f"{W}type") != "paragraph":
+            continue
+        name = (_val(style, "name") or "").casefold()
+        heading = 0
+        if name == "title":
+            heading = 1
+        elif name.startswith("heading ") and name[8:].isdigit():
+            heading = int(name[8:])
+        outline = _find_val(style, f"{W}pPr/{W}outlineLvl")
+        if outline is not None and outline.isdigit() and int(outline) < 9:
+            heading = heading or int(outline) + 1
+        num_id = _find_val(style, f"{W}pPr/{W}numPr/{W}numId") or ""
+        level = _int(_find_val(style, f"{W}pPr/{W}numPr/{W}ilvl"))
+        styles[style.get(f"{W}styleId", "")] = StyleInfo(heading, num_id, level)
+    return styles
+
+
+class BodyWalker:
+    """Turns body, header, note and comment XML into layout blocks and inline text."""
+
+    def __init__(self, layout: Layout, styles: dict[str, StyleInfo], numbering: Numbering):
+        self.layout = layout
+        self.styles = styles
+        self.numbering = numbering
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    def blocks(self, container: Element, depth: int = 0) -> None:
+        """Paragraphs and tables of a body, cell, header or note, into the layout."""
+        for child in _flattened(container, depth):
+            if child.tag == f"{W}p":
+                self.paragraph(child, depth)
+            elif child.tag == f"{W}tbl":
+                self.layout.table(self.table_rows(child, depth + 1))
+
+    def paragraph(self, p: Element, depth: int) -> None:
+        ppr = p.find(f"{W}pPr")
+        style = self.styles.get(_find_val(ppr, f"{W}pStyle") or "", StyleInfo())
+        if ppr is not None and ppr.find(f"{W}pageBreakBefore") is not None:
+            self.layout.page_break()
+        text, breaks, boxes = self.inline(p, depth)
+        outline = _find_val(ppr, f"{W}outlineLvl")
+        level = style.heading or (int(outline) + 1 if outline and outline.isdigit() else 0)
+        num_id = _find_val(ppr, f"{W}numPr/{W}numId") or style.num_id
+        num_level = _int(_find_val(ppr, f"{W}numPr/{W}ilvl"), style.num_level)
+        if level and 0 < level < 10:
+            self.layout.heading(text, level)
+        elif num_id and num_id != "0" and text.strip():
+            marker = self.numbering.marker(num_id, num_level)
+            self.layout.paragraph(text, marker=marker, level=num_level)
+        else:
+            self.layout.paragraph(text)
+        for box in boxes:
+            self.layout.paragraph(box)
+        if breaks:
+            self.layout.page_break()
+
+    def table_rows(self, tbl: Element, depth: int) -> list[list[str]]:
+        rows: list[list[str]] = []
+        for tr in _flattened(tbl, depth):
+            if tr.tag != f"{W}tr":
+                continue
+            cells: list[str] = []
+            for tc in _flattened(tr, depth):
+                if tc.tag == f"{W}tc":
+                    cells.append(self.cell_text(tc, depth + 1))
+            rows.append(cells)
+        return rows
+
+    def cell_text(self, tc: Element, depth: int) -> str:
+        inner = Layout()
+        BodyWalker(inner, self.styles, self.numbering).blocks(tc, depth)
+        self.layout.revisions += inner.revisions
+        return " / ".join(block for block in inner.blocks if block.strip() and block != "\f")
+
+    def text_of(self, container: Element) -> str:
+        """A header's, note's or comment's paragraphs as one text."""
+        inner = Layout()
+        BodyWalker(inner, self.styles, self.numbering).blocks(container)
+        self.layout.revisions += inner.revisions
+        return inner.text()
+
+    # -- inline -----------------------------------------------------------------------------
+
+    def inline(self, node: Element, depth: int) -> tuple[str, bool, list[str]]:
+        """(text, has a page break, texts of its text boxes) of a paragraph or run container."""
+        parts: list[str] = []
+        state = _Inline()
+        self._inline_into(node, parts, state, depth)
+        return "".join(parts), state.page_break, state.boxes
+
+    def _inline_into(self, node: Element, parts: list[str], state: _Inline, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue  # comments and processing instructions
+            if tag in (f"{W}t", f"{W}delText"):
+                parts.append(child.text or "")
+            elif tag == f"{W}tab":
+                parts.append("\t")
+            elif tag in (f"{W}br", f"{W}cr"):
+                if child.get(f"{W}type") == "page":
+                    state.page_break = True
+                else:
+                    parts.append("\n")
+            elif tag == f"{W}noBreakHyphen":
+                parts.append("-")
+            elif tag == f"{W}footnoteReference":
+                parts.append(f"[{child.get(f'{W}id', '')}]")
+            elif tag == f"{W}endnoteReference":
+                parts.append(f"[e{child.get(f'{W}id', '')}]")
+            elif tag == f"{W}commentReference":
+                parts.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
+            elif tag in _CHANGES:
+                self._change(child, _CHANGES[tag], parts, state, depth)
+            elif tag == f"{_MC}AlternateContent":
+                choice = child.find(f"{_MC}Choice")
+                chosen = choice if choice is not None else child.find(f"{_MC}Fallback")
+                if chosen is not None:
+                    self._inline_into(chosen, parts, state, depth + 1)
+            elif tag == f"{W}txbxContent":
+                state.boxes.append(self.text_of(child))
+            elif tag in (f"{W}instrText", f"{W}delInstrText", f"{W}pPr", f"{W}rPr"):
+                continue  # field codes and formatting, not text
+            else:
+                self._inline_into(child, parts, state, depth + 1)
+
+    def _change(
+        self, node: Element, kind: str, parts: list[str], state: _Inline, depth: int
+    ) -> None:
+        inner: list[str] = []
+        self._inline_into(node, inner, state, depth + 1)
+        text = "".join(inner)
+        if not text:
+            return
+        parts.append(marked(kind, text))
+        date = (node.get(f"{W}date") or "").replace("T", " ").removesuffix("Z")[:16]
+        self.layout.revisions.append(
+            Revision(kind, node.get(f"{W}author") or "", date, " ".join(text.split()))
+        )
+
+
+@dataclass
+class _Inline:
+    page_break: bool = False
+    boxes: list[str] = field(default_factory=list)
+
+
+def _flattened(container: Element, depth: int) -> Iterator[Element]:
+    """Children, looking through content controls, custom XML and tracked row wrappers."""
+    if depth > _MAX_DEPTH:
+        return
+    for child in container:
+        tag = child.tag
+        if tag in (f"{W}sdt",):
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _flattened(content, depth + 1)
+        elif tag in _TRANSPARENT or tag in _CHANGES:
+            yield from _flattened(child, depth + 1)
+        else:
+            yield child
+
+
+def _comment_number(raw: str) -> str:
+    return str(int(raw) + 1) if raw.isdigit() else raw
+
+
+def comment_label(raw: str) -> str:
+    return f"[comment {_comment_number(raw)}]"
+
+
+def _val(node: Element, name: str) -> str | None:
+    child = node.find(f"{W}{name}")
+    return None if child is None else child.get(f"{W}val")
+
+
+def _find_val(node: Element | None, path: str) -> str | None:
+    if node is None:
+        return None
+    child = node.find(path)
+    return None if child is None else child.get(f"{W}val")
+
+
+def _int(raw: str | None, default: int = 0) -> int:
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default

@@ -1,0 +1,103 @@
+"""Rich Text Format (`.rtf`) files: their text, read with striprtf, and their `\\info` group.
+
+RTF is 7-bit text with escapes: `\\'e9` is a byte in the document's code page (`\\ansicpg`),
+`\\u233` a Unicode character. striprtf resolves both and drops the formatting; table cells end
+with a tab or a bar, which keeps a table's rows on their lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import cast
+
+from dossier.errors import InputRefused
+from dossier.ingest.layout import clean
+from dossier.ingest.plaintext import text_pages
+from dossier.ingest.titles import first_line_title, plausible_title
+from dossier.text.lang import guess_language
+from dossier.text.model import ExtractedDocument
+
+RTF_EXTRACTOR_VERSION = "rtf-1"
+RTF_MIME = "application/rtf"
+
+_CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+_INFO_TEXT = re.compile(rb"\{\\(title|subject|author|operator|company)\s+((?:[^{}\\]|\\.)*)\}")
+_CREATED = re.compile(
+    rb"\{\\creatim\\yr(\d{4})\\mo(\d{1,2})\\dy(\d{1,2})(?:\\hr(\d{1,2}))?(?:\\min(\d{1,2}))?"
+)
+_HEX = re.compile(r"\\'([0-9a-fA-F]{2})")
+_UNICODE = re.compile(r"\\u(-?\d{1,5}) ?\??")
+
+
+def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
+    """An `ExtractedDocument` for the bytes of an RTF file; `name` is for messages."""
+    from striprtf import striprtf
+
+    # striprtf is unannotated: its converter takes text and returns text.
+    rtf_to_text = cast("Callable[..., str]", striprtf.rtf_to_text)
+    encoding = _codepage(data)
+    try:
+        # RTF is ASCII by definition; Latin-1 maps each byte to one character, losslessly.
+        raw = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")
+    except (ValueError, IndexError, LookupError, RecursionError):
+        raise InputRefused(f"{name} is a damaged RTF file and cannot be read.") from None
+    text = "\n".join(clean(line) for line in raw.replace("\r", "").split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    info = _info(data, encoding)
+    date = _created(data)
+    if date:
+        info["date_source"] = "creation date in the RTF file's information"
+    return ExtractedDocument(
+        pages=text_pages(text),
+        extractor_version=RTF_EXTRACTOR_VERSION,
+        mime=RTF_MIME,
+        title=plausible_title(info.get("title")) or first_line_title(text),
+        author=info.get("author") or None,
+        date=date,
+        language=guess_language(text),
+        metadata=info,
+    )
+
+
+def _codepage(data: bytes) -> str:
+    match = _CODEPAGE.search(data[:4096])
+    if match:
+        name = f"cp{int(match.group(1))}"
+        try:
+            return codecs.lookup(name).name
+        except LookupError:
+            pass  # an unknown code page: Windows-1252, RTF's own default
+    return "cp1252"
+
+
+def _info(data: bytes, encoding: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, raw in _INFO_TEXT.findall(data[: 1 << 20]):
+        value = _HEX.sub(
+            lambda m: bytes([int(m.group(1), 16)]).decode(encoding, errors="replace"),
+            raw.decode("latin-1"),
+        )
+        value = _UNICODE.sub(lambda m: _char(int(m.group(1))), value)
+        text = " ".join(clean(value).split())
+        if text:
+            found[key.decode()] = text
+    return found
+
+
+def _char(code: int) -> str:
+    code %= 65536  # \uN is a signed 16-bit number
+    return "?" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
+def _created(data: bytes) -> str | None:
+    match = _CREATED.search(data[: 1 << 20])
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups()[:3])
+    try:
+        return dt.date(year, month, day).isoformat() if year > 1980 else None
+    except ValueError:
+        return None
