@@ -318,7 +318,7 @@ class CoreSelfTest:
         return "sealed index found both pages (ws.search not attached yet: engine checked alone)"
 
     def word_file(self) -> str:
-        from dossier.selftest_formats import minimal_docx
+        from dossier.ingest.docx_sample import minimal_docx
 
         data = minimal_docx(f"Rapport {self.marker}", "ajout suivi")
         info = self.ws.documents.import_bytes(self.case_id, data, "rapport.docx")

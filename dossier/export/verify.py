@@ -16,7 +16,7 @@ from dossier.errors import InputRefused, NotFoundError, PasswordRequired
 from dossier.export import manifest as manifest_mod
 from dossier.export.signing import check_signature, normalize_fingerprint
 from dossier.export.transport import is_sealed, read_sealed_bundle
-from dossier.export.zipsafe import SafeZip
+from dossier.zipsafe import SafeZip
 
 MAX_BUNDLE_BYTES = 4 * 1024**3
 

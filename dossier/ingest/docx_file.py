@@ -1,7 +1,7 @@
 """Word `.docx` files: body, headings, lists, tables, headers and footers, footnotes and
 endnotes, comments, and tracked changes kept as such (see `layout`).
 
-The zip is judged by the same hostile-input rules as a bundle (`export.zipsafe`) before
+The zip is judged by the same hostile-input rules as a bundle (`dossier.zipsafe`) before
 python-docx reads it, so a zip bomb or a traversal name is refused before any part is inflated.
 """
 

@@ -1,7 +1,7 @@
 """OpenDocument text (`.odt`): headings, lists, tables, notes, comments, headers and footers,
 and tracked changes kept as such (see `layout`).
 
-An `.odt` is a zip of XML parts. It is judged like a bundle (`export.zipsafe`) and its XML is
+An `.odt` is a zip of XML parts. It is judged like a bundle (`dossier.zipsafe`) and its XML is
 parsed with lxml with entity expansion, DTD loading and network access off. odfpy, the usual
 reader, has had no release since 2020 and adds nothing here that lxml does not already do.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.errors import InputRefused
-from dossier.export.zipsafe import SafeZip
+from dossier.zipsafe import SafeZip
 from dossier.ingest.dates import iso_date
 from dossier.ingest.layout import INSERTED_CLOSE, INSERTED_OPEN, Layout, Revision, marked
 from dossier.ingest.office_zip import checked_office_zip

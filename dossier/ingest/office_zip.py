@@ -1,7 +1,7 @@
 """What a zip file is (Word, OpenDocument, something else) and whether it is safe to open.
 
 Word and OpenDocument files are zips, and a hostile one is as dangerous as a hostile bundle:
-its directory is judged by `export.zipsafe` before any member is inflated, with a lower total
+its directory is judged by `dossier.zipsafe` before any member is inflated, with a lower total
 than a bundle since an office document is read whole into memory.
 """
 
@@ -11,7 +11,7 @@ import io
 import zipfile
 
 from dossier.errors import InputRefused
-from dossier.export.zipsafe import SafeZip
+from dossier.zipsafe import SafeZip
 
 MAX_OFFICE_BYTES = 512 * 1024**2
 """Uncompressed total of an office document's parts; a real report with photos stays far below."""

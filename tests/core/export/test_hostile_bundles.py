@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import InputRefused
-from dossier.export import zipsafe
+from dossier import zipsafe
 from dossier.export.signing import new_key
 from dossier.jobs import CancelToken
 from dossier.services.export.service import ExportRequest
