@@ -15,8 +15,8 @@ from pathlib import Path
 from dossier.errors import InputRefused
 from dossier.export import manifest as manifest_mod
 from dossier.export.verify import VerifyReport, load_bundle_bytes, verify_zip
-from dossier.zipsafe import SafeZip
 from dossier.pdf.open import has_pdf_header
+from dossier.zipsafe import SafeZip
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.errors import InputRefused
-from dossier.zipsafe import SafeZip
 from dossier.ingest.dates import iso_date
 from dossier.ingest.layout import INSERTED_CLOSE, INSERTED_OPEN, Layout, Revision, marked
 from dossier.ingest.office_zip import checked_office_zip
@@ -21,6 +20,7 @@ from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title, plausible_title
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
+from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import InputRefused
 from dossier import zipsafe
+from dossier.errors import InputRefused
 from dossier.export.signing import new_key
 from dossier.jobs import CancelToken
 from dossier.services.export.service import ExportRequest
