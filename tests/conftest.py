@@ -1,10 +1,7 @@
-"""Shared fixtures: vaults with test-only KDF parameters, a CLI runner, the real corpus."""
+"""Shared fixtures: vaults with test-only KDF parameters, the real corpus; the CLI runners."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +9,10 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
+from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
 from tests.paths import CORPUS, REPO
 
-PASSPHRASE = "correct horse battery staple"
+__all__ = ["PASSPHRASE", "REPO", "cli_env", "run_cli", "run_cli_process"]
 
 
 @pytest.fixture
@@ -37,30 +35,3 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("shared corpus not available")
     return CORPUS
-
-
-def cli_env(tmp_path: Path, passphrase: str = PASSPHRASE) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
-    env.update(
-        DOSSIER_PASSPHRASE=passphrase,
-        DOSSIER_INSECURE_TEST_KDF="1",
-        TMPDIR=str(tmp_path / "tmp"),
-        PYTHONWARNINGS="error::DeprecationWarning:dossier",
-    )
-    (tmp_path / "tmp").mkdir(exist_ok=True)
-    return env
-
-
-def run_cli(
-    tmp_path: Path, *args: str, passphrase: str = PASSPHRASE, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """Run the real console entry point in a subprocess (exit codes, stderr, no traceback)."""
-    return subprocess.run(
-        [sys.executable, "-m", "dossier", *args],
-        env=cli_env(tmp_path, passphrase),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-        cwd=REPO,
-    )
