@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make run    - create .venv from the lock files, prepare the sample vault, start the app
 #   make test   - create .venv if absent, run ruff, mypy, import-linter and the whole pytest suite
+#   make test-fast - the same without the tests marked slow (fault and fuzz campaigns)
 # Packaging (see build.spec):
 #   make package      - build dist/Dossier/ with the pinned PyInstaller, run its --selftest
 #   make package-test - make package, then check the folder's contents and self-test offline
@@ -10,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SAMPLE_VAULT ?= sample/Sample.dossier
 
-.PHONY: run test lint typecheck pytest bench package package-test lock clean sample
+.PHONY: run test test-fast lint typecheck pytest pytest-fast bench package package-test lock clean sample
 
 $(STAMP): requirements/app.lock requirements/dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Dossier needs Python 3.11 or newer"'
@@ -37,10 +38,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# Independent tests run in parallel, one worker per core (pytest-xdist); each test module stays
+# on one worker, so a module's shared fixture (e.g. the sample vault) is built once.
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto --dist loadfile
+
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	$(PYTEST)
+
+pytest-fast: $(STAMP)
+	$(PYTEST) -m "not slow"
 
 test: lint typecheck pytest
+
+test-fast: lint typecheck pytest-fast
 
 bench: $(STAMP)
 	$(PY) -m bench.run_all

@@ -1,11 +1,12 @@
-"""Screenshots of part II's views from a real session, in its own process (run under Xvfb).
+"""Screenshots of the quotes, letters and export views from a real session, in its own
+process (run under Xvfb).
 
-    DOSSIER_PASSPHRASE=... python -m tests.ui.gui_session_part2 --vault V --out DIR
+    DOSSIER_PASSPHRASE=... python -m tests.ui.gui_session_quotes_letters_export --vault V --out D
 
 The vault already holds a case with a source, an article, people, a letter with a reply, an
-altered quote and a redaction box (`tests.ui.test_screenshots_part2` builds it). The session
-unlocks, then saves: the quotes tab with the altered quote's diff and its source open at the
-span (quotes.png), the "Find in sources" dialog with the candidates and the inline diff
+altered quote and a redaction box (`test_screenshots_quotes_letters_export` builds it). The
+session unlocks, then saves: the quotes tab with the altered quote's diff and its source open at
+the span (quotes.png), the "Find in sources" dialog with the candidates and the inline diff
 (find_quote.png), the letters tab (letters.png) and the export wizard's preview of a redacted
 page (export_preview.png). Prints a JSON summary.
 """

@@ -1,4 +1,4 @@
-"""Helpers for the desktop app's part II tests: waiting for the viewer, dragging on a page,
+"""Driving the desktop app in tests: waiting for the viewer, dragging on a page,
 answering the dialogs a panel opens (each panel runs them through `exec_dialog`)."""
 
 from __future__ import annotations

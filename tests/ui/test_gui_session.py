@@ -12,17 +12,16 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services import Workspace
 from tests.conftest import PASSPHRASE, REPO
 from tests.leakscan import hash_needles, needles_for, scan
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
+from tests.ui.xvfb import colour_share, needs_xvfb, xvfb_display
 
 SECRET_WORDS = ["Quintessaflux", "Zorglubinator", "Synopsiswitness"]
 CASE_NAME = "Affaire Pétaudièrecrâne"
@@ -106,45 +105,13 @@ def test_gui_session_leaves_nothing_readable_on_disk(tmp_path: Path) -> None:
     _leak_scan(tmp_path, pdf)
 
 
-def _free_display() -> int:
-    for number in range(90, 140):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            return number
-    pytest.skip("no free X display number")
-
-
-def _colour_share(image: QImage, wanted, step: int = 3) -> float:
-    hits = total = 0
-    for y in range(0, image.height(), step):
-        for x in range(0, image.width(), step):
-            total += 1
-            hits += wanted(QColor(image.pixel(x, y)))
-    return hits / max(1, total)
-
-
-@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
+@needs_xvfb
 def test_screenshot_of_the_main_window_under_xvfb(tmp_path: Path) -> None:
     pdf, vault, env = _prepare(tmp_path)
-    number = _free_display()
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            assert server.poll() is None, "Xvfb exited"
-            assert time.monotonic() < deadline, "Xvfb did not start"
-            time.sleep(0.05)
-        env.update(DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
+    with xvfb_display() as display:
+        env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
         out = tmp_path / "main_window.png"
         summary = _run_session(pdf, vault, env, out)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert summary["platform"] == "xcb"
     if ARTEFACTS:
         Path(ARTEFACTS).mkdir(parents=True, exist_ok=True)
@@ -153,13 +120,11 @@ def test_screenshot_of_the_main_window_under_xvfb(tmp_path: Path) -> None:
     assert (image.width(), image.height()) == (1400, 900)
     # The viewer's grey background, white pages and the search highlights are all on screen.
     assert (
-        _colour_share(image, lambda c: (c.red(), c.green(), c.blue()) == (0x5A, 0x5E, 0x63)) > 0.02
+        colour_share(image, lambda c: (c.red(), c.green(), c.blue()) == (0x5A, 0x5E, 0x63)) > 0.02
     )
+    assert colour_share(image, lambda c: c.red() > 245 and c.green() > 245 and c.blue() > 245) > 0.2
     assert (
-        _colour_share(image, lambda c: c.red() > 245 and c.green() > 245 and c.blue() > 245) > 0.2
-    )
-    assert (
-        _colour_share(image, lambda c: c.red() > 200 and 150 < c.green() < 235 and c.blue() < 140)
+        colour_share(image, lambda c: c.red() > 200 and 150 < c.green() < 235 and c.blue() < 140)
         > 0
     )
     _leak_scan(tmp_path, pdf)

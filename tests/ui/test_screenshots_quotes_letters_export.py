@@ -1,4 +1,4 @@
-"""Screenshots of part II under Xvfb: the quote view with a diff, the letters view, the export
+"""Screenshots under Xvfb: the quote view with a diff, the letters view, the export
 preview. Saved to `DOSSIER_ARTEFACTS` when set (CI uploads them, people look at them)."""
 
 from __future__ import annotations
@@ -8,18 +8,16 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QColor, QImage
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services import Workspace
 from tests.conftest import PASSPHRASE, REPO
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
-from tests.ui.test_gui_session import _colour_share, _free_display
+from tests.ui.xvfb import colour_share, needs_xvfb, xvfb_display
 
 ARTEFACTS = os.environ.get("DOSSIER_ARTEFACTS")
 ALTERED = (
@@ -73,37 +71,24 @@ def build_vault(folder: Path, inputs: Path) -> Path:
     return vault
 
 
-@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
+@needs_xvfb
 def test_screenshots_of_quotes_letters_and_export_preview(tmp_path: Path) -> None:
     vault = build_vault(tmp_path / "session", tmp_path / "inputs")
     out = tmp_path / "shots"
-    number = _free_display()
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOSSIER_", "QT_"))}
     for name in ("home", "config", "runtime"):
         (tmp_path / name).mkdir(mode=0o700)
-    env.update(
-        DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb", DOSSIER_PASSPHRASE=PASSPHRASE,
-        DOSSIER_SHOT_QUOTE=ALTERED, PYTHONPATH=str(REPO), HOME=str(tmp_path / "home"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            assert server.poll() is None, "Xvfb exited"
-            assert time.monotonic() < deadline, "Xvfb did not start"
-            time.sleep(0.05)
+    with xvfb_display() as display:
+        env.update(
+            DISPLAY=display, QT_QPA_PLATFORM="xcb", DOSSIER_PASSPHRASE=PASSPHRASE,
+            DOSSIER_SHOT_QUOTE=ALTERED, PYTHONPATH=str(REPO), HOME=str(tmp_path / "home"),
+            XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_RUNTIME_DIR=str(tmp_path / "runtime"),
+        )  # fmt: skip
         result = subprocess.run(
-            [sys.executable, "-m", "tests.ui.gui_session_part2", "--vault", str(vault),
-             "--out", str(out)],
+            [sys.executable, "-m", "tests.ui.gui_session_quotes_letters_export",
+             "--vault", str(vault), "--out", str(out)],
             env=env, cwd=REPO, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
@@ -125,11 +110,11 @@ def test_screenshots_of_quotes_letters_and_export_preview(tmp_path: Path) -> Non
     for name in ("quotes.png", "find_quote.png"):
         image = QImage(str(out / name))
         assert not image.isNull(), name
-        assert _colour_share(image, red, step=1) > 0, name
-        assert _colour_share(image, green, step=1) > 0, name
+        assert colour_share(image, red, step=1) > 0, name
+        assert colour_share(image, green, step=1) > 0, name
     letters = QImage(str(out / "letters.png"))
-    overdue = _colour_share(letters, lambda c: (c.red(), c.green(), c.blue()) == (0xC6, 0x28, 0x28))
+    overdue = colour_share(letters, lambda c: (c.red(), c.green(), c.blue()) == (0xC6, 0x28, 0x28))
     assert overdue > 0  # the red "overdue" badge
     preview = QImage(str(out / "export_preview.png"))
-    black = _colour_share(preview, lambda c: c.lightness() < 8, step=2)
+    black = colour_share(preview, lambda c: c.lightness() < 8, step=2)
     assert black > 0.002  # the black boxes of the redacted page

@@ -243,6 +243,7 @@ def test_image_pixels_under_a_box_are_blanked(tmp_path: Path) -> None:
 # -- the shared corpus ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a sweep of whole corpus files (the Lessig book alone takes ~20 s)
 @pytest.mark.parametrize(
     ("name", "terms"),
     [
@@ -307,6 +308,7 @@ def test_corpus_unscrubbable_file_falls_back_and_passes(corpus: Path) -> None:
         assert "Federal Register" in doc[0].get_text()
 
 
+@pytest.mark.slow  # a sweep of six corpus files
 @pytest.mark.parametrize(
     "name",
     [

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf
-from tests.ui.part2_helpers import answer, drag, open_and_wait, word_box
+from tests.ui.interactions import answer, drag, open_and_wait, word_box
 from ui.export.export_pages import PREVIEW_ZOOM
 from ui.export.export_wizard import ExportWizard
 from ui.export.redaction_rule_dialog import RuleDialog

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
-from tests.ui.part2_helpers import answer
+from tests.ui.interactions import answer
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.letters_tab import STATE, LettersTab
 from ui.letters.reply_dialog import ReplyDialog

@@ -3,7 +3,7 @@ editing without overwriting what a masked view withholds, merging."""
 
 from __future__ import annotations
 
-from tests.ui.part2_helpers import answer
+from tests.ui.interactions import answer
 from ui.people.merge_dialog import MergeDialog
 from ui.people.people_tab import MASK_MARK, PeopleTab
 from ui.people.person_dialog import PersonDialog

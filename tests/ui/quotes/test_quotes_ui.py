@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf
-from tests.ui.part2_helpers import answer, drag, open_and_wait, word_box
+from tests.ui.interactions import answer, drag, open_and_wait, word_box
 from ui.quotes.find_quote_dialog import FindQuoteDialog
 from ui.quotes.prepub_dialog import PrepubDialog
 from ui.quotes.quote_dialog import NewQuoteDialog

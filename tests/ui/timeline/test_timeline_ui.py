@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf
-from tests.ui.part2_helpers import answer
+from tests.ui.interactions import answer
 from ui.quotes.quotes_tab import QuotesTab
 from ui.timeline.timeline_entry_dialog import TimelineEntryDialog
 from ui.timeline.timeline_tab import TimelineTab
