@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dossier.search.facade import INDEX_NAME, WRITER_LIMIT_MB
+from dossier.search.facade import WRITER_LIMIT_MB
+from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem
 from dossier.search.query import parse_query
 from dossier.search.schema import build_schema, decompress_text, to_document

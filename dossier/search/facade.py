@@ -5,87 +5,48 @@ index: it starts an empty one and sets `needs_rebuild` (with `rebuild_reason`) s
 feeds `rebuild` from the catalog. Damage found later, while searching, raises `IndexDamaged`
 (a `CorruptData`) and sets the same flag.
 
+Writes are group-committed (`pending.py`): they gather in one open writer, committed every
+few seconds, by size, before any read and on close, never per document.
+
 Pitfalls handled here: `searcher.refresh()` is never called (after an automatic merge it
-returned merged-away segments); a fresh searcher is opened after every write instead. The writer
+returned merged-away segments); a fresh searcher is opened after every commit instead. The writer
 always runs in-process (`procs=1`: the multi-process writer hung when a child failed).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import pickle
 import shutil
-import struct
 import threading
 from collections.abc import Callable, Iterable, Sized
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh.index import IndexError as WhooshIndexError
-
 from dossier.errors import CorruptData, UsageError
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.search.folder import (
+    DAMAGE,
+    INDEX_NAME,
+    fresh_index,
+    open_existing,
+    remove_stale_siblings,
+)
 from dossier.search.model import Hit, IndexItem, SearchFilters
+from dossier.search.pending import PendingWriter, read_marker, weak_call
 from dossier.search.query import ParsedQuery, filter_query, parse_query
-from dossier.search.schema import SCHEMA_VERSION, build_schema, decompress_text, to_document
+from dossier.search.schema import build_schema, decompress_text, to_document
 from dossier.search.snippets import build_snippet
 from dossier.search.storage import EncryptedStorage
 
-INDEX_NAME = "MAIN"
-META_NAME = "dossier-index.meta"
-META_FORMAT = "dossier-search-index"
 WRITER_LIMIT_MB = 64
 """Memory for the writer's posting pool before it spills (sealed) runs to disk."""
 _CHECK_EVERY = 25
 """Items between two cancel checks and progress reports."""
 
-# What a damaged or foreign index can raise while being opened (its bytes are authenticated,
-# so beyond CorruptData these mean "written by another version" rather than tampering).
-_DAMAGE = (CorruptData, WhooshIndexError, pickle.UnpicklingError, EOFError, struct.error)
-
 
 class IndexDamaged(CorruptData):
     """The index of a case cannot be read: rebuild it from the catalog."""
-
-
-def _fresh_index(storage: EncryptedStorage, case_id: str) -> Any:
-    storage.destroy()
-    storage.create()
-    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
-    meta = {"format": META_FORMAT, "schema": SCHEMA_VERSION, "case_id": case_id}
-    with storage.create_file(META_NAME) as out:
-        out.write(json.dumps(meta).encode("utf-8"))
-    return ix
-
-
-def _open_existing(storage: EncryptedStorage, case_id: str) -> Any:
-    if not storage.file_exists(META_NAME):
-        raise CorruptData("the index has no version stamp")
-    with storage.open_file(META_NAME) as meta_file:
-        try:
-            meta = json.loads(meta_file.read().decode("utf-8"))
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            raise CorruptData("the index version stamp is unreadable") from exc
-    if meta.get("format") != META_FORMAT or meta.get("case_id") != case_id:
-        raise CorruptData("the index belongs to something else")
-    if meta.get("schema") != SCHEMA_VERSION:
-        raise CorruptData(f"the index was made by another version ({meta.get('schema')})")
-    # Our schema, not the pickled one: a renamed class must not make an index unreadable.
-    ix = storage.open_index(INDEX_NAME, schema=build_schema())
-    with ix.searcher() as searcher:
-        # Opening a searcher opens every segment: sealed headers and last blocks are checked.
-        searcher.doc_count_all()
-    return ix
-
-
-def _remove_stale_siblings(folder: Path) -> None:
-    # A rebuild that crashed leaves `<name>.rebuild-*` or `<name>.old-*` beside the index.
-    if not folder.parent.is_dir():
-        return
-    for sibling in folder.parent.glob(f"{folder.name}.*-*"):
-        if sibling.name.startswith((f"{folder.name}.rebuild-", f"{folder.name}.old-")):
-            shutil.rmtree(sibling, ignore_errors=True)
 
 
 class SearchIndex:
@@ -104,12 +65,20 @@ class SearchIndex:
         self.needs_rebuild = reason is not None
         self.rebuild_reason = reason
         self.writer_limit_mb = WRITER_LIMIT_MB
+        self.pending_since: datetime | None = None
+        """Set when a crash interrupted uncommitted work begun then: redo it from the catalog."""
+        self._pending = PendingWriter(
+            self._storage,
+            weak_call(self._open_writer),
+            weak_call(self._drop_searcher),
+            weak_call(self._commit_if_due),
+        )
 
     @classmethod
     def open(cls, folder: Path, key: bytes, case_id: str) -> SearchIndex:
         """Open the case's index, or start an empty one and flag it for a rebuild."""
         folder = Path(folder)
-        _remove_stale_siblings(folder)
+        remove_stale_siblings(folder)
         storage = EncryptedStorage(folder, key, context=case_id)
         reason: str | None = None
         ix: Any = None
@@ -118,11 +87,14 @@ class SearchIndex:
         else:
             storage.remove_leftovers()
             try:
-                ix = _open_existing(storage, case_id)
-            except _DAMAGE as exc:
+                ix = open_existing(storage, case_id)
+            except DAMAGE as exc:
                 reason = f"the search index is damaged ({exc})"
         index = cls(folder, key, case_id, reason)
-        index._ix = ix if ix is not None else _fresh_index(index._storage, case_id)
+        if ix is not None:
+            index.pending_since = read_marker(storage)
+            index._pending.keep_marker = index.pending_since is not None
+        index._ix = ix if ix is not None else fresh_index(index._storage, case_id)
         return index
 
     # -- writing -------------------------------------------------------------------------
@@ -138,19 +110,19 @@ class SearchIndex:
             raise
         return count
 
-    def _feed(
+    def _open_writer(self) -> Any:
+        return self._ix.writer(limitmb=self.writer_limit_mb, procs=1)
+
+    def _documents(
         self,
-        writer: Any,
         items: Iterable[IndexItem],
         progress: Progress | None,
         cancel: CancelToken | None,
         total: int | None,
-        *,
-        replace: bool,
-    ) -> int:
+    ) -> Iterable[tuple[str, int, dict[str, Any]]]:
+        """(doc_id, text size, Whoosh fields) of each item, with cancel checks and progress."""
         if total is None and isinstance(items, Sized):
             total = len(items)
-        put = writer.update_document if replace else writer.add_document
         count = 0
         for item in items:
             if count % _CHECK_EVERY == 0:
@@ -159,15 +131,24 @@ class SearchIndex:
                 report(progress, fraction, f"indexing: {count} items")
             if item.case_id != self.case_id:
                 raise UsageError(f"item {item.item_id} belongs to another case")
-            put(**to_document(item))
+            yield item.doc_id, len(item.text), to_document(item)
             count += 1
         check(cancel)
+
+    def _feed(
+        self,
+        writer: Any,
+        items: Iterable[IndexItem],
+        progress: Progress | None,
+        cancel: CancelToken | None,
+        total: int | None,
+    ) -> int:
+        count = 0
+        for _doc_id, _size, doc in self._documents(items, progress, cancel, total):
+            writer.add_document(**doc)
+            count += 1
         report(progress, 0.9, f"saving the index ({count} items)")
         return count
-
-    def _after_write(self, progress: Progress | None, count: int) -> None:
-        self._drop_searcher()
-        report(progress, 1.0, f"index up to date ({count} items)")
 
     def add(
         self,
@@ -176,7 +157,7 @@ class SearchIndex:
         cancel: CancelToken | None = None,
         total: int | None = None,
     ) -> int:
-        """Index new items in one commit; on cancel nothing is kept. Returns the count."""
+        """Index new items; on cancel none of them is kept. Returns the count."""
         return self.replace_documents((), items, progress, cancel, total, replace=False)
 
     def update(
@@ -199,18 +180,33 @@ class SearchIndex:
         *,
         replace: bool = True,
     ) -> int:
-        """Remove every item of `doc_ids`, then index `items`, in one commit."""
+        """Remove every item of `doc_ids`, then index `items`, all in the same commit.
+
+        The items are analysed before anything is written: a cancel leaves the index as it was.
+        """
         doomed = list(doc_ids)
-
-        def work(writer: Any) -> int:
-            for doc_id in doomed:
-                writer.delete_by_term("doc_id", doc_id)
-            return self._feed(writer, items, progress, cancel, total, replace=replace)
-
+        documents = list(self._documents(items, progress, cancel, total))
+        touched = set(doomed) | {doc_id for doc_id, _size, _doc in documents}
         with self._write_lock:
-            count = self._write(self._ix, work)
-            self._after_write(progress, count)
-        return count
+            if self._pending.holds(touched):
+                self._pending.commit()  # Whoosh deletes only committed documents
+            try:
+                writer = self._pending.writer()
+                for doc_id in doomed:
+                    writer.delete_by_term("doc_id", doc_id)
+                put = writer.update_document if replace else writer.add_document
+                for number, (doc_id, size, doc) in enumerate(documents):
+                    if number % _CHECK_EVERY == 0:
+                        report(progress, 0.9, f"saving the index ({number} items)")
+                    put(**doc)
+                    self._pending.wrote(doc_id, size)
+                if self._pending.due():
+                    self._pending.commit()
+            except BaseException:
+                self._pending.cancel()
+                raise
+        report(progress, 1.0, f"index up to date ({len(documents)} items)")
+        return len(documents)
 
     def remove(self, doc_ids: Iterable[str]) -> None:
         """Remove every item of these documents."""
@@ -223,15 +219,36 @@ class SearchIndex:
         doomed = list(values)
         if not doomed:
             return
-
-        def work(writer: Any) -> int:
-            for value in doomed:
-                writer.delete_by_term(fieldname, value)
-            return len(doomed)
-
         with self._write_lock:
-            self._write(self._ix, work)
-            self._drop_searcher()
+            # An item id starts with its document id when it is a page ("doc:3"): commit
+            # whatever is pending first, deletes are rare.
+            self._pending.commit()
+            try:
+                writer = self._pending.writer()
+                for value in doomed:
+                    writer.delete_by_term(fieldname, value)
+            except BaseException:
+                self._pending.cancel()
+                raise
+
+    def flush(self) -> None:
+        """Commit pending writes now (reads do it themselves)."""
+        with self._write_lock:
+            self._pending.commit()
+
+    def _commit_if_due(self) -> None:
+        # Called by the pending writer's timer, in its own thread.
+        with self._write_lock:
+            if self._pending.due():
+                self._pending.commit()
+
+    def pending_redone(self) -> None:
+        """The caller re-indexed what a crash left pending: the marker may go."""
+        with self._write_lock:
+            self.pending_since = None
+            self._pending.keep_marker = False
+            if not self._pending.open:
+                self._pending.forget_marker()
 
     def rebuild(
         self,
@@ -245,11 +262,10 @@ class SearchIndex:
         fresh_folder = self.folder.parent / f"{self.folder.name}.rebuild-{token}"
         fresh = EncryptedStorage(fresh_folder, self._key, context=self.case_id)
         with self._write_lock:
+            self._pending.commit()  # a cancelled rebuild keeps the old index, complete
             try:
-                ix = _fresh_index(fresh, self.case_id)
-                count = self._write(
-                    ix, lambda w: self._feed(w, items, progress, cancel, total, replace=False)
-                )
+                ix = fresh_index(fresh, self.case_id)
+                count = self._write(ix, lambda w: self._feed(w, items, progress, cancel, total))
             except BaseException:
                 fresh.destroy()
                 raise
@@ -263,6 +279,8 @@ class SearchIndex:
                 self._ix = self._storage.open_index(INDEX_NAME, schema=self._schema)
                 self.needs_rebuild = False
                 self.rebuild_reason = None
+                self.pending_since = None
+                self._pending.keep_marker = False
             report(progress, 1.0, f"index rebuilt ({count} items)")
         return count
 
@@ -279,13 +297,19 @@ class SearchIndex:
             self._searcher = self._ix.searcher()
         return self._searcher
 
+    def generation(self) -> int:
+        """How many commits the index has seen (its table of contents' generation)."""
+        return int(self._ix.latest_generation())
+
     def count(self) -> int:
         """Items in the index (deleted ones excluded)."""
+        self.flush()
         with self._read_lock:
             return int(self._current_searcher().doc_count())
 
     def doc_ids(self) -> set[str]:
         """Document ids with at least one live item (used to reconcile with the catalog)."""
+        self.flush()
         with self._read_lock:
             searcher = self._current_searcher()
             found: set[str] = set()
@@ -310,6 +334,7 @@ class SearchIndex:
         if filters is not None and filters.cases and self.case_id not in filters.cases:
             return []
         restrict = filter_query(filters)
+        self.flush()
         with self._read_lock:
             try:
                 found = self._run(parsed, restrict, limit)
@@ -354,6 +379,7 @@ class SearchIndex:
 
     def verify(self) -> None:
         """Decrypt every block of every index file; raise IndexDamaged if one fails."""
+        self.flush()
         with self._write_lock, self._read_lock:
             try:
                 self._storage.verify()
@@ -364,7 +390,11 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._write_lock:
-            self._drop_searcher()
+            try:
+                self._pending.commit()
+            finally:
+                self._pending.cancel()
+                self._drop_searcher()
 
     def __enter__(self) -> SearchIndex:
         return self

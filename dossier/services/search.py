@@ -14,6 +14,7 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -112,7 +113,24 @@ class SearchService:
             index.replace_documents(missing, self._page_items(case_id, sorted(missing)))
         if ITEMS_DOC not in indexed:
             self._stale_items.add(case_id)
+        if index.pending_since is not None:
+            # A crash left writes uncommitted: redo those of documents changed since then.
+            changed = self._changed_since(case_id, index.pending_since) - missing
+            if changed:
+                index.replace_documents(changed, self._page_items(case_id, sorted(changed)))
+            self._stale_items.add(case_id)
+            index.pending_redone()
         self._reconciled.add(case_id)
+
+    def _changed_since(self, case_id: str, since: datetime) -> set[str]:
+        margin = since - timedelta(minutes=5)  # clocks and the order of two threads' commits
+        with self.ws.vault.session() as session:
+            query = select(Document.id, Document.updated_at).where(Document.case_id == case_id)
+            return {
+                doc_id
+                for doc_id, updated in session.execute(query)
+                if updated is None or _aware(updated) >= margin
+            }
 
     def _rebuild(
         self,
@@ -367,3 +385,8 @@ def _target_of(session: Session, item_type: str, ref_id: str) -> tuple[str | Non
             return reply.document_id, 0
         return None, None
     return None, None
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite gives back naive datetimes for values stored in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

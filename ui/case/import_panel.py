@@ -2,14 +2,16 @@
 
 A refused file shows its reason and the batch goes on. A PDF that needs a password asks for
 it on its row and is tried again. Locking the vault stops the running file (nothing of it is
-kept: imports are all-or-nothing in the core) and clears the list.
+kept: imports are all-or-nothing in the core) and clears the list. The rest of the window hears
+of imported documents at most once a second (and when the batch ends), not per file: each
+notice reloads document lists, which per file made the GUI thread stall through a large import.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -30,6 +32,9 @@ from ui.errors import BUG, CANCELLED, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.state import AppState
 from ui.worker import Job, run_in_background
+
+CHANGES_EVERY_MS = 1000
+"""Least time between two notices that documents were imported."""
 
 WAITING, RUNNING, DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD = (
     "waiting", "running", "done", "failed", "cancelled", "password"
@@ -101,6 +106,11 @@ class ImportPanel(QWidget):
         self.state = state
         self.rows: list[ImportRow] = []
         self.running: ImportRow | None = None
+        self._changed_cases: set[str] = set()
+        self._changes_timer = QTimer(self)
+        self._changes_timer.setSingleShot(True)
+        self._changes_timer.setInterval(CHANGES_EVERY_MS)
+        self._changes_timer.timeout.connect(self._announce_changes)
         self.summary = QLabel(tr("No imports."))
         clear = QPushButton(tr("Clear finished"))
         clear.clicked.connect(self.clear_finished)
@@ -143,6 +153,7 @@ class ImportPanel(QWidget):
             return
         row = next((r for r in self.rows if r.state == WAITING), None)
         if row is None:
+            self._announce_changes()
             self._summarise()
             if self.rows:
                 self.batch_finished.emit()
@@ -176,7 +187,9 @@ class ImportPanel(QWidget):
     def _succeeded(self, row: ImportRow, info: DocumentInfo) -> None:
         row.document = info
         row.set_state(DONE, tr("Imported"))
-        self.state.documents_changed.emit(row.case_id)
+        self._changed_cases.add(row.case_id)
+        if not self._changes_timer.isActive():
+            self._changes_timer.start()
         self.document_imported.emit(info)
         self._finish(row)
 
@@ -192,6 +205,12 @@ class ImportPanel(QWidget):
         else:
             row.set_state(FAILED, tr("Refused"), message_for(exc))
         self._finish(row)
+
+    def _announce_changes(self) -> None:
+        self._changes_timer.stop()
+        changed, self._changed_cases = self._changed_cases, set()
+        for case_id in sorted(changed):
+            self.state.documents_changed.emit(case_id)
 
     def _finish(self, row: ImportRow) -> None:
         self.running = None
@@ -243,6 +262,8 @@ class ImportPanel(QWidget):
             row.deleteLater()
         self.rows = []
         self.running = None
+        self._changes_timer.stop()
+        self._changed_cases.clear()
         self._summarise()
 
     def _summarise(self) -> None:

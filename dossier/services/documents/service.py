@@ -147,7 +147,8 @@ class DocumentService:
         try:
             check(cancel)
             with self.ws.vault.session() as session:
-                self._refuse_duplicate(session, case_id, blob_id, incoming.name)
+                if not created:  # a blob this import just created belongs to no document
+                    self._refuse_duplicate(session, case_id, blob_id, incoming.name)
                 doc = self._store(session, case_id, incoming, extracted, blob_id)
                 if incoming.title:
                     doc.title = incoming.title

@@ -138,3 +138,23 @@ def test_drop_files_on_the_window(qtbot, unlocked, tmp_path, monkeypatch) -> Non
     assert [p.name for p in asked[0]] == ["one.pdf", "two.pdf"]
     assert win.import_dock.isVisible()
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 2
+
+
+def test_a_folder_import_reloads_the_document_lists_a_few_times_not_per_file(
+    qtbot, unlocked, tmp_path
+) -> None:
+    win = unlocked
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for number in range(30):
+        (folder / f"note-{number:02d}.txt").write_text(f"Note {number} sur la préfecture.\n")
+    notices: list[str] = []
+    win.state.documents_changed.connect(notices.append)
+    requests = [ImportRequest(path) for path in sorted(folder.iterdir())]
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=120000):
+        rows = win.imports.enqueue(win.state.case_id, requests)
+    assert all(r.state == DONE for r in rows)
+    # Once a second at most, and once at the end: the list is complete when the batch ends.
+    assert 1 <= len(notices) < 30
+    assert notices[-1] == win.state.case_id
+    assert len(win.contents.tabs[0].model.documents) == 30

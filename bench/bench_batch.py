@@ -1,0 +1,141 @@
+"""Batch import: folders as users bring them, against plain Whoosh indexing the same text.
+
+Three shapes, each imported end to end into a fresh encrypted vault (extraction, encryption,
+catalog and index, until the index is committed):
+
+- `small`: many text files of 16 KB (a folder of notes or exported articles);
+- `big`: a few long text files, one page per form feed (transcripts, exported PDFs);
+- `mailbox`: thousands of tiny documents (a mailbox split into messages).
+
+The baseline, measured in the same run, is plain single-process Whoosh (its own `FileStorage`,
+no encryption) indexing exactly the pages the import stored, through Dossier's schema, in one
+writer and one commit. Goal: `import_over_plain_whoosh` ≤ 1.0 for every shape.
+
+    python -m bench.bench_batch [--scale 1.0] [--shapes small,big,mailbox]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.bench_search import Corpus
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.search.facade import WRITER_LIMIT_MB
+from dossier.search.folder import INDEX_NAME
+from dossier.search.model import IndexItem
+from dossier.search.schema import build_schema, to_document
+from dossier.services.workspace import Workspace
+
+SHAPES: dict[str, tuple[int, int, int]] = {
+    # name: (files, pages per file, characters per page)
+    "small": (300, 1, 16_000),
+    "big": (3, 300, 3_400),
+    "mailbox": (2_000, 1, 600),
+}
+
+
+def _texts(corpus_pages: Iterator[IndexItem], size: int) -> Iterator[str]:
+    """Endless page texts of about `size` characters, cut from the search bench's corpus."""
+    buffer = ""
+    for item in corpus_pages:
+        buffer += item.text + "\n"
+        while len(buffer) >= size:
+            cut = buffer.rfind(" ", 0, size)
+            cut = cut if cut > 0 else size
+            yield buffer[:cut].strip()
+            buffer = buffer[cut:]
+
+
+def make_folder(folder: Path, files: int, pages: int, chars: int) -> int:
+    """Write the shape's files; returns the bytes of text written."""
+    folder.mkdir(parents=True)
+    texts = _texts(Corpus(files * pages * (chars // 3000 + 2)).items(), chars)
+    written = 0
+    for number in range(files):
+        body = "\f".join(next(texts) for _ in range(pages))
+        data = body.encode("utf-8")
+        (folder / f"doc-{number:05d}.txt").write_bytes(data)
+        written += len(data)
+    return written
+
+
+def dossier_import(folder: Path, vault: Path) -> tuple[float, list[IndexItem], dict[str, Any]]:
+    """Seconds to import every file of `folder` until the index is committed, the pages the
+    catalog holds afterwards (for the baseline) and the import's outcome."""
+    paths = sorted(folder.iterdir())
+    with Workspace.create(vault, "bench passphrase", TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("bench")
+        ws.search.query("warm", case=case.id)  # opens the (empty) index outside the timing
+        started = time.perf_counter()
+        outcomes = ws.documents.import_many(case.id, paths, ocr=False)
+        hits = ws.search.query("police", case=case.id, limit=5)  # everything is committed now
+        seconds = time.perf_counter() - started
+        items = list(ws.search._iter_page_items(case.id, ws.search._doc_ids(case.id)))
+        refused = [o.error for o in outcomes if o.error]
+    return seconds, items, {"refused": len(refused), "hits": len(hits)}
+
+
+def plain_whoosh(items: list[IndexItem], folder: Path) -> float:
+    """Seconds plain single-process Whoosh takes to index `items`: one writer, one commit."""
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(folder)).create()
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    started = time.perf_counter()
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1)
+    for item in items:
+        writer.add_document(**to_document(item))
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def run_shape(name: str, scale: float, work: Path) -> dict[str, Any]:
+    files, pages, chars = SHAPES[name]
+    files = max(1, round(files * scale))
+    source = work / f"{name}-files"
+    text_bytes = make_folder(source, files, pages, chars)
+    imported, items, outcome = dossier_import(source, work / f"{name}-vault")
+    baseline = plain_whoosh(items, work / f"{name}-plain")
+    return {
+        "files": files,
+        "pages": len(items),
+        "text_mb": round(text_bytes / 1e6, 2),
+        "import_seconds": round(imported, 2),
+        "plain_whoosh_seconds": round(baseline, 2),
+        "import_mb_per_s": round(text_bytes / 1e6 / imported, 3),
+        "import_over_plain_whoosh": round(imported / baseline, 3),
+        **outcome,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the file counts")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="dossier-bench-batch-"))
+    results: dict[str, Any] = {}
+    try:
+        for name in args.shapes.split(","):
+            results[name] = run_shape(name, args.scale, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    goal = 1.0
+    report = {
+        "shapes": results,
+        "goal_import_over_plain_whoosh_max": goal,
+        "goal_met": all(r["import_over_plain_whoosh"] <= goal for r in results.values()),
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""The files of a case index: creating it with its version stamp, opening and checking it.
+
+The stamp (`dossier-index.meta`, sealed like every index file) names the format, the schema
+version and the case: an index of another version or another case is refused, and rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import struct
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import IndexError as WhooshIndexError
+
+from dossier.errors import CorruptData
+from dossier.search.schema import SCHEMA_VERSION, build_schema
+from dossier.search.storage import EncryptedStorage
+
+INDEX_NAME = "MAIN"
+META_NAME = "dossier-index.meta"
+META_FORMAT = "dossier-search-index"
+# What a damaged or foreign index can raise while being opened (its bytes are authenticated,
+# so beyond CorruptData these mean "written by another version" rather than tampering).
+DAMAGE = (CorruptData, WhooshIndexError, pickle.UnpicklingError, EOFError, struct.error)
+
+
+def fresh_index(storage: EncryptedStorage, case_id: str) -> Any:
+    storage.destroy()
+    storage.create()
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    meta = {"format": META_FORMAT, "schema": SCHEMA_VERSION, "case_id": case_id}
+    with storage.create_file(META_NAME) as out:
+        out.write(json.dumps(meta).encode("utf-8"))
+    return ix
+
+
+def open_existing(storage: EncryptedStorage, case_id: str) -> Any:
+    if not storage.file_exists(META_NAME):
+        raise CorruptData("the index has no version stamp")
+    with storage.open_file(META_NAME) as meta_file:
+        try:
+            meta = json.loads(meta_file.read().decode("utf-8"))
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise CorruptData("the index version stamp is unreadable") from exc
+    if meta.get("format") != META_FORMAT or meta.get("case_id") != case_id:
+        raise CorruptData("the index belongs to something else")
+    if meta.get("schema") != SCHEMA_VERSION:
+        raise CorruptData(f"the index was made by another version ({meta.get('schema')})")
+    # Our schema, not the pickled one: a renamed class must not make an index unreadable.
+    ix = storage.open_index(INDEX_NAME, schema=build_schema())
+    with ix.searcher() as searcher:
+        # Opening a searcher opens every segment: sealed headers and last blocks are checked.
+        searcher.doc_count_all()
+    return ix
+
+
+def remove_stale_siblings(folder: Path) -> None:
+    # A rebuild that crashed leaves `<name>.rebuild-*` or `<name>.old-*` beside the index.
+    if not folder.parent.is_dir():
+        return
+    for sibling in folder.parent.glob(f"{folder.name}.*-*"):
+        if sibling.name.startswith((f"{folder.name}.rebuild-", f"{folder.name}.old-")):
+            shutil.rmtree(sibling, ignore_errors=True)

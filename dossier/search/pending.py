@@ -1,0 +1,146 @@
+"""Group commit: the writes to a case index gather in one open writer, committed by time or size.
+
+Committing a Whoosh index flushes a segment and merges small ones: done per imported file, it
+made a folder of 300 small files 24 times slower to import than indexing their text at once.
+So a write never commits by itself: it goes into the open writer, which is committed when
+`COMMIT_SECONDS` have passed since its first write (by a timer, so pages become searchable
+while an import goes on), when it holds `COMMIT_BYTES` of text, before any read of the index,
+and on close.
+
+The catalog is the source of truth. While a writer holds uncommitted work, a sealed marker
+(`dossier-index.pending`, written and synced when the writer opens) records when that work
+began; the commit removes it. A crash in between leaves the marker: the next open reports
+`pending_since`, and the search service re-indexes every document changed since then (new
+documents are found anyway, by comparing the catalog with the index).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from dossier.errors import CorruptData
+from dossier.search.storage import EncryptedStorage
+
+COMMIT_SECONDS = 2.0
+"""Longest time written pages wait before they are searchable."""
+COMMIT_BYTES = 32 * 1024 * 1024
+"""Text held by an open writer before it is committed (bounds its memory and a commit's cost)."""
+PENDING_NAME = "dossier-index.pending"
+
+
+def read_marker(storage: EncryptedStorage) -> datetime | None:
+    """When the uncommitted work a crash interrupted began, or None if nothing was pending."""
+    if not storage.file_exists(PENDING_NAME):
+        return None
+    try:
+        with storage.open_file(PENDING_NAME) as marker:
+            since = json.loads(marker.read().decode("utf-8"))["since"]
+        return datetime.fromisoformat(since)
+    except (CorruptData, ValueError, KeyError, TypeError):
+        # Unreadable: assume the worst (everything may be stale), the caller re-indexes all.
+        return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def weak_call(method: Callable[[], Any]) -> Callable[[], Any]:
+    """`method`, called through a weak reference: the writer's timer and callbacks must not
+    keep an index alive (nor form a cycle, which leaves its open files to the cyclic collector,
+    finalized in any order)."""
+    ref = weakref.WeakMethod(method)
+
+    def call() -> Any:
+        bound = ref()
+        return None if bound is None else bound()
+
+    return call
+
+
+class PendingWriter:
+    """The one open writer of an index. Not thread-safe: the index serialises calls to it."""
+
+    def __init__(
+        self,
+        storage: EncryptedStorage,
+        open_writer: Callable[[], Any],
+        on_commit: Callable[[], None],
+        on_due: Callable[[], None],
+    ) -> None:
+        self._storage = storage
+        self._open_writer = open_writer
+        self._on_commit = on_commit
+        self._on_due = on_due
+        self._writer: Any = None
+        self._doc_ids: set[str] = set()
+        self._bytes = 0
+        self._opened_at = 0.0
+        self._timer: threading.Timer | None = None
+        self.keep_marker = False
+        """Set while a marker left by a crash still stands for work not redone yet."""
+
+    @property
+    def open(self) -> bool:
+        return self._writer is not None
+
+    def holds(self, doc_ids: set[str]) -> bool:
+        """Whether uncommitted work touches these documents (Whoosh cannot delete it)."""
+        return not self._doc_ids.isdisjoint(doc_ids)
+
+    def writer(self) -> Any:
+        if self._writer is None:
+            if not self._storage.file_exists(PENDING_NAME):
+                stamp = {"since": datetime.now(UTC).isoformat()}
+                with self._storage.create_file(PENDING_NAME) as marker:
+                    marker.write(json.dumps(stamp).encode("utf-8"))
+            self._writer = self._open_writer()
+            self._opened_at = time.monotonic()
+            self._timer = threading.Timer(COMMIT_SECONDS, self._on_due)
+            self._timer.daemon = True
+            self._timer.start()
+        return self._writer
+
+    def wrote(self, doc_id: str, size: int) -> None:
+        self._doc_ids.add(doc_id)
+        self._bytes += size
+
+    def due(self) -> bool:
+        if self._writer is None:
+            return False
+        return self._bytes >= COMMIT_BYTES or time.monotonic() - self._opened_at >= COMMIT_SECONDS
+
+    def commit(self) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        self._reset()
+        try:
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        if not self.keep_marker:
+            self.forget_marker()
+        self._on_commit()
+
+    def forget_marker(self) -> None:
+        if self._storage.file_exists(PENDING_NAME):
+            self._storage.delete_file(PENDING_NAME)
+
+    def cancel(self) -> None:
+        """Drop uncommitted work (the marker stays: the work must be redone from the catalog)."""
+        writer, self._writer = self._writer, None
+        self._reset()
+        if writer is not None and not writer.is_closed:
+            writer.cancel()
+
+    def _reset(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._doc_ids.clear()
+        self._bytes = 0
