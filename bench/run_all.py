@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench_ingest", "bench_search", "bench_anchor", "bench_export")
+BENCHMARKS = ("bench_ingest", "bench_search", "bench_anchor", "bench_export", "bench_articles")
 
 
 def main() -> int:

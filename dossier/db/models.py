@@ -79,6 +79,9 @@ class Page(HasId, Sealed, Base):
     height = SealedField[float](0.0)
     rotation = SealedField[int](0)
     ocr = SealedField[bool](False)
+    full_text = SealedField[str]("")
+    """A saved web page's whole visible text (menus, footer...), on its first page only: searched
+    below the article, so that nothing on the page is lost."""
     words = SealedBytes("sealed_words")
 
     document: Mapped[Document] = relationship(back_populates="pages")

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.errors import EnvironmentFailure, InputRefused, UsageError
+from dossier.ingest.article import read_article, with_lead
 from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
-from dossier.ingest.html_text import html_to_text
+from dossier.ingest.html_text import html_to_text, visible_text
 from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
 from dossier.ingest.office_zip import DOCX, ODT, zip_kind
 from dossier.ingest.ole import ole_kind
@@ -40,7 +41,8 @@ from dossier.pdf.open import quoted, read_head
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
 
-HTML_EXTRACTOR_VERSION = "html-1"
+HTML_EXTRACTOR_VERSION = "html-2"
+"""html-2: the article's text (trafilatura) with the whole visible page beside it."""
 HTML_MIME = "text/html"
 
 EXTRACTOR_VERSIONS = {
@@ -185,16 +187,37 @@ def _read_all(path: Path) -> bytes:
 
 
 def _from_html(text: str) -> ExtractedDocument:
+    """The article of the page (trafilatura), else its readable text; the whole visible text
+    goes with the first page, to be searched below the article."""
     page = html_to_text(text)
+    visible = visible_text(text)
+    article = read_article(text)
+    body = page.text
+    if article is not None:
+        # trafilatura keeps a page's main element whole: its teaser articles are not the text.
+        kept = [
+            paragraph
+            for paragraph in article.text.split("\n\n")
+            if " ".join(paragraph.split()) not in page.other_articles
+        ]
+        if kept:
+            body = with_lead("\n\n".join(kept), page.metadata.get("description", ""), page.text)
+    pages = text_pages(body)
+    if pages:
+        pages[0].full_text = visible
+    metadata = dict(page.metadata)
+    if article is not None and article.url and "url" not in metadata:
+        metadata["url"] = article.url
     return ExtractedDocument(
-        pages=text_pages(page.text),
+        pages=pages,
         extractor_version=HTML_EXTRACTOR_VERSION,
         mime=HTML_MIME,
-        title=page.title,
-        author=page.author,
-        date=page.date,
-        language=page.language or guess_language(page.text),
-        metadata=page.metadata,
+        title=page.title or (article.title if article else None),
+        author=page.author or (article.author if article else None),
+        date=page.date or (article.date if article else None),
+        language=page.language or guess_language(body),
+        outlet=metadata.get("site") or (article.outlet if article else None),
+        metadata=metadata,
     )
 
 
@@ -206,4 +229,10 @@ def _declared_charset(data: bytes) -> str | None:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
-        return None  # the declaration lies; the generic decoding stands
+        pass
+    # A browser shows a page with a few broken sequences (a cut in the middle of a character)
+    # with replacement marks; only a page that is wrong throughout means the declaration lies.
+    text = data.decode(encoding, errors="replace")
+    if text.count("\ufffd") <= max(1, len(text) // 10_000):
+        return text
+    return None  # the generic decoding stands

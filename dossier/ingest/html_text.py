@@ -31,6 +31,8 @@ _SKIPPED = frozenset(
 )  # fmt: skip
 _PAGE_FURNITURE = frozenset({"header", "footer"})
 """Skipped outside an article: site banner, menus, legal footer."""
+_VISIBLE_FURNITURE = frozenset({"nav", "aside", "header", "footer"})
+"""Read by `visible_text`, which keeps everything a reader could see on the page."""
 
 _VOID = frozenset(
     {
@@ -57,6 +59,9 @@ _DATE_KEYS = (
 )  # fmt: skip
 _ARTICLE_TYPES = frozenset({"article", "newsarticle", "reportagenewsarticle", "blogposting"})
 
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+"""What Internet Explorer, Edge and Chrome write on top of a page saved as "HTML only"."""
+_SAVED_FROM_WINDOW = 4096
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
 """HTML collapses ASCII white space only; a no-break space stays."""
 
@@ -72,6 +77,8 @@ class HtmlText:
     language: str | None = None
     """The page's `lang` attribute reduced to 'fr' or 'en' (None for others or none)."""
     metadata: dict[str, str] = field(default_factory=dict)
+    other_articles: frozenset[str] = frozenset()
+    """Paragraphs (white space collapsed) of the page's other `<article>` elements: teasers."""
 
 
 @dataclass
@@ -81,8 +88,9 @@ class _Paragraph:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, everything: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.everything = everything
         self.open: list[tuple[str, bool]] = []
         self.skipping = 0
         self.article_depth = 0
@@ -142,10 +150,13 @@ class _Reader(HTMLParser):
         if tag == "time" and values.get("datetime") and self.article_depth:
             self.times.append(values["datetime"])
         skip = (
-            tag in _SKIPPED
+            (tag in _SKIPPED and not (self.everything and tag in _VISIBLE_FURNITURE))
             or "hidden" in values
             or values.get("aria-hidden", "").lower() == "true"
-            or (tag in _PAGE_FURNITURE and not (self.article_depth or self.main_depth))
+            or (
+                tag in _PAGE_FURNITURE
+                and not (self.everything or self.article_depth or self.main_depth)
+            )
         )
         if tag in _BLOCKS or skip:
             self.flush()
@@ -219,14 +230,25 @@ class _Reader(HTMLParser):
             )
 
 
-def html_to_text(markup: str) -> HtmlText:
-    """Readable text, title, author, ISO date and extra facts of an HTML page."""
-    reader = _Reader()
+def _read(markup: str, *, everything: bool = False) -> _Reader:
+    reader = _Reader(everything=everything)
     reader.feed(markup)
     reader.close()
     if reader.pre is not None:
         reader.end_pre()
     reader.flush()
+    return reader
+
+
+def visible_text(markup: str) -> str:
+    """Every piece of text a reader could see on the page, menus and footer included."""
+    paragraphs = _read(markup, everything=True).paragraphs
+    return unicodedata.normalize("NFC", "\n\n".join(p.text for p in paragraphs))
+
+
+def html_to_text(markup: str) -> HtmlText:
+    """Readable text, title, author, ISO date and extra facts of an HTML page."""
+    reader = _read(markup)
     ld = _ld_article(reader.ld_blobs)
     meta = reader.meta
     title = _first(meta, _TITLE_KEYS) or _ld_text(ld.get("headline")) or reader.title_text
@@ -246,14 +268,22 @@ def html_to_text(markup: str) -> HtmlText:
     extra: dict[str, str] = {}
     for name, value in (
         ("site", meta.get("og:site_name", "")),
-        ("url", meta.get("og:url", "") or reader.canonical),
+        ("url", page_url(reader.canonical, meta.get("og:url"), markup)),
         ("description", meta.get("og:description", "") or meta.get("description", "")),
     ):
         if value.strip():
             extra[name] = " ".join(value.split())
     lang = reader.lang.strip().lower()[:2]
+    chosen = _main_region(reader.paragraphs)
     return HtmlText(
-        text=unicodedata.normalize("NFC", _main_text(reader.paragraphs)),
+        text=unicodedata.normalize(
+            "NFC", "\n\n".join(p.text for p in reader.paragraphs if chosen in (None, p.region))
+        ),
+        other_articles=frozenset(
+            " ".join(unicodedata.normalize("NFC", p.text).split())
+            for p in reader.paragraphs
+            if p.region[0] == "article" and p.region != chosen
+        ),
         title=title or None,
         author=author or None,
         date=date,
@@ -262,8 +292,20 @@ def html_to_text(markup: str) -> HtmlText:
     )
 
 
-def _main_text(paragraphs: list[_Paragraph]) -> str:
-    """The longest article if the page has one, else its main element, else everything."""
+def page_url(canonical: str | None, og_url: str | None, markup: str) -> str:
+    """The page's own address: its canonical link, else `og:url`, else the address a browser
+    noted when it saved the page (`<!-- saved from url=(N)... -->`); "" when none is a web
+    address."""
+    match = _SAVED_FROM.search(markup[:_SAVED_FROM_WINDOW])
+    for value in (canonical, og_url, match.group(1) if match else None):
+        value = (value or "").strip()
+        if value.lower().startswith(("http://", "https://")):
+            return value
+    return ""
+
+
+def _main_region(paragraphs: list[_Paragraph]) -> tuple[str, int] | None:
+    """The longest article if the page has one, else its main element, else None (all)."""
     sizes: dict[tuple[str, int], int] = {}
     for paragraph in paragraphs:
         sizes[paragraph.region] = sizes.get(paragraph.region, 0) + len(paragraph.text)
@@ -271,9 +313,8 @@ def _main_text(paragraphs: list[_Paragraph]) -> str:
         candidates = [(size, region) for region, size in sizes.items() if region[0] == kind]
         if candidates:
             # Longest first; on a tie, the earliest (lowest id) article.
-            chosen = max(candidates, key=lambda item: (item[0], -item[1][1]))[1]
-            return "\n\n".join(p.text for p in paragraphs if p.region == chosen)
-    return "\n\n".join(p.text for p in paragraphs)
+            return max(candidates, key=lambda item: (item[0], -item[1][1]))[1]
+    return None
 
 
 def _first(meta: dict[str, str], keys: tuple[str, ...], *, reject_urls: bool = False) -> str:

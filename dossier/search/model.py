@@ -33,6 +33,8 @@ class IndexItem:
     people: Sequence[str] = ()
     """Ids of the people the item concerns (speaker, sender, person named)."""
     tags: Sequence[str] = ()
+    secondary: str = ""
+    """Text searched below `text`: a saved web page's whole visible text (menus, footer)."""
 
     def __post_init__(self) -> None:
         if not self.item_id or not self.doc_id:

@@ -11,6 +11,7 @@ apostrophes ("l'enquête").
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from dossier.search.schema import day_number, value_token
 
 EXACT = "exact"
 CONTENT = "content"
+SECONDARY = "secondary"
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
 _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE", "ET", "OU"}
 _PREFIX_OPS = {"NOT", "SAUF"}
@@ -171,8 +173,25 @@ def _word_query(q: Any, spec: HighlightSpec | None) -> Any:
     return alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
 
 
+def _also_secondary(main: Any, leaf: Any) -> Any:
+    """`main`, or `leaf` looked up in the secondary field (the text around a web article),
+    which the schema's field boost ranks lower."""
+    other = copy.copy(leaf)
+    other.fieldname = SECONDARY
+    return query.Or([main, other])
+
+
 def _rewrite(q: Any, spec: HighlightSpec | None) -> Any:
-    """Route each leaf to its field; `spec` is None under a NOT (nothing there to highlight)."""
+    """Route each leaf to its fields; `spec` is None under a NOT (nothing there to highlight)."""
+    routed = _route(q, spec)
+    if isinstance(q, (query.Phrase, query.FuzzyTerm, query.Prefix, query.Wildcard)):
+        return _also_secondary(routed, routed)
+    if isinstance(q, query.Term):
+        return _also_secondary(routed, query.Term(SECONDARY, q.text, boost=q.boost))
+    return routed
+
+
+def _route(q: Any, spec: HighlightSpec | None) -> Any:
     if isinstance(q, query.Phrase):
         words = [w for w in q.words if w]
         if spec is not None and words:

@@ -20,8 +20,11 @@ from dossier.errors import UsageError
 from dossier.search.analysis import FoldingAnalyzer, fold_pattern, folded_words, index_stems
 from dossier.search.model import IndexItem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
+
+SECONDARY_BOOST = 0.2
+"""A word found only around an article (a web page's menu, footer) counts a fifth of one in it."""
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -41,6 +44,8 @@ def build_schema() -> Any:
         exact=fields.TEXT(analyzer=FoldingAnalyzer(), phrase=True, multitoken_query="phrase"),
         # Stems computed by `index_stems` (by document language), one term per space.
         content=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
+        # Folded words of `IndexItem.secondary`, ranked below the item's own text.
+        secondary=fields.TEXT(analyzer=FoldingAnalyzer(), phrase=True, field_boost=SECONDARY_BOOST),
         case_id=fields.STORED(),
         title=fields.STORED(),
         page_index=fields.STORED(),
@@ -104,6 +109,8 @@ def to_document(item: IndexItem) -> dict[str, Any]:
         "date": item.date,
         "text": compress_text(item.text),
     }
+    if item.secondary:
+        doc["secondary"] = " ".join(folded_words(item.secondary))
     if item.people:
         doc["people"] = " ".join(value_token(p) for p in item.people)
     if item.tags:

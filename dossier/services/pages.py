@@ -18,6 +18,8 @@ def page_row(case_id: str, page: PageText) -> Page:
     row.height = page.height
     row.rotation = page.rotation
     row.ocr = page.ocr
+    if page.full_text:
+        row.full_text = page.full_text
     row.words = pack_words(page.words)
     return row
 
@@ -32,4 +34,5 @@ def page_text(page: Page, with_words: bool = True) -> PageText:
         height=page.height,
         rotation=page.rotation,
         ocr=page.ocr,
+        full_text=page.full_text,
     )

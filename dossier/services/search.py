@@ -183,6 +183,7 @@ class SearchService:
                         date=doc.date,
                         people=tuple(doc.people),
                         tags=tuple(doc.tags),
+                        secondary=page.full_text,
                     )
                     # Each page's decrypted text leaves memory once indexed.
                     session.expunge(page)

@@ -41,6 +41,8 @@ class PageText:
     height: float = 0.0
     rotation: int = 0
     ocr: bool = False
+    full_text: str = ""
+    """A saved web page's whole visible text, around the article that `text` holds."""
 
     @property
     def display_label(self) -> str:
@@ -59,6 +61,8 @@ class ExtractedDocument:
     date: str | None = None
     """ISO date (YYYY-MM-DD) if the file states one."""
     language: str | None = None
+    outlet: str | None = None
+    """The publication it comes from (a web page's site name)."""
     metadata: dict[str, str] = field(default_factory=dict)
     """Extra facts worth keeping (e-mail headers: from, to, cc, subject, message-id)."""
 

@@ -170,6 +170,7 @@ def _replace_text(
     doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
     doc.metadata_ = dict(extracted.metadata)
     doc.language = doc.language or extracted.language
+    doc.outlet = doc.outlet or extracted.outlet or ""
     session.flush()
     # The next anchoring in this document can reuse these very pages (and their index).
     ws.quotes.pages.remember(doc.id, tuple(row.id for row in doc.pages), extracted.pages)

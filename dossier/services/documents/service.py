@@ -223,6 +223,7 @@ class DocumentService:
         doc = Document(case_id=case_id, kind=incoming.kind)
         doc.title = extracted.title or Path(incoming.name).stem
         doc.author = extracted.author or ""
+        doc.outlet = extracted.outlet or ""
         doc.date = extracted.date
         doc.filename = incoming.name
         doc.mime = extracted.mime

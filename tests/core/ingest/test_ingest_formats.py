@@ -9,7 +9,7 @@ import pytest
 
 from dossier.errors import InputRefused, NotFoundError, UsageError
 from dossier.ingest.dates import iso_date
-from dossier.ingest.formats import extract_file
+from dossier.ingest.formats import HTML_EXTRACTOR_VERSION, extract_file
 from dossier.ingest.html_text import html_to_text
 from dossier.text.lang import guess_language
 from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, normalise_space, text_pdf
@@ -138,12 +138,12 @@ def test_kind_hint_reads_text_as_markdown(tmp_path: Path) -> None:
 def test_saved_article_keeps_readable_text_only(tmp_path: Path) -> None:
     document = extract_file(write(tmp_path / "article.html", ARTICLE))
     assert document.mime == "text/html"
-    assert document.extractor_version == "html-1"
+    assert document.extractor_version == HTML_EXTRACTOR_VERSION
     text = document.pages[0].text
     assert text == (
         "Collège : la subvention contestée\n\n"
         "Le conseil départemental a voté jeudi soir une subvention exceptionnelle.\n\n"
-        "« Nous n’avons jamais caché ces difficultés »,\naffirme le directeur."
+        "« Nous n’avons jamais caché ces difficultés »,\n\naffirme le directeur."
     )
     assert "SECRET" not in text and "Politique" not in text and "plus court" not in text
     assert document.title == "Collège : la subvention contestée"

@@ -8,7 +8,7 @@ from whoosh import query
 from dossier.errors import UsageError
 from dossier.search.model import SearchFilters
 from dossier.search.phrases import FastPhrase
-from dossier.search.query import CONTENT, EXACT, filter_query, parse_query
+from dossier.search.query import CONTENT, EXACT, SECONDARY, filter_query, parse_query
 from dossier.search.schema import build_schema
 
 SCHEMA = build_schema()
@@ -56,10 +56,14 @@ def test_plain_words_look_up_both_stems_and_all_are_required() -> None:
     parsed = parse_query("Reconnaissances investigating", SCHEMA)
     assert isinstance(parsed.query, query.And)
     first, second = parsed.query.subqueries
-    assert first == query.Term(CONTENT, "reconnaiss")
+    # Each word is also looked up, unstemmed, in the text around a web article.
+    assert first == query.Or(
+        [query.Term(CONTENT, "reconnaiss"), query.Term(SECONDARY, "reconnaissances")]
+    )
     assert set(second.subqueries) == {
         query.Term(CONTENT, "investigating"),
         query.Term(CONTENT, "investig"),
+        query.Term(SECONDARY, "investigating"),
     }
 
 
@@ -70,19 +74,29 @@ def test_phrases_stay_unstemmed_on_the_exact_field() -> None:
         "“reconnaissances faciales”",
     ]:
         parsed = parse_query(typed, SCHEMA)
-        assert parsed.query == FastPhrase(EXACT, ["reconnaissances", "faciales"])
+        words = ["reconnaissances", "faciales"]
+        assert parsed.query == query.Or([FastPhrase(EXACT, words), FastPhrase(SECONDARY, words)])
         assert parsed.highlight.phrases == [("reconnaissances", "faciales")]
     single = parse_query('"Sécurité"', SCHEMA)
-    assert single.query == query.Term(EXACT, "securite")
+    assert single.query == query.Or(
+        [query.Term(EXACT, "securite"), query.Term(SECONDARY, "securite")]
+    )
 
 
 def test_prefix_wildcard_and_fuzzy_terms() -> None:
-    assert parse_query("Surveil*", SCHEMA).query == query.Prefix(EXACT, "surveil")
-    assert isinstance(parse_query("s?curit?", SCHEMA).query, query.Wildcard)
-    fuzzy = parse_query("Clouet~1", SCHEMA).query
+    assert parse_query("Surveil*", SCHEMA).query == query.Or(
+        [query.Prefix(EXACT, "surveil"), query.Prefix(SECONDARY, "surveil")]
+    )
+    wildcard = parse_query("s?curit?", SCHEMA).query.subqueries
+    assert [(type(q), q.fieldname) for q in wildcard] == [
+        (query.Wildcard, EXACT),
+        (query.Wildcard, SECONDARY),
+    ]
+    fuzzy, around = parse_query("Clouet~1", SCHEMA).query.subqueries
     assert isinstance(fuzzy, query.FuzzyTerm)
     assert (fuzzy.fieldname, fuzzy.text, fuzzy.maxdist) == (EXACT, "clouet", 1)
-    assert parse_query("Clouet~2", SCHEMA).query.maxdist == 2
+    assert (around.fieldname, around.text, around.maxdist) == (SECONDARY, "clouet", 1)
+    assert parse_query("Clouet~2", SCHEMA).query.subqueries[0].maxdist == 2
 
 
 def test_operators_in_english_and_french_and_nothing_negated_is_highlighted() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from dossier.anchor import Span
 from dossier.errors import NotFoundError, PasswordRequired, UsageError
+from dossier.ingest.formats import HTML_EXTRACTOR_VERSION
 from dossier.services.quotes.model import QuoteInfo, QuoteReview
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -370,7 +371,7 @@ def test_reextraction_of_text_and_password_protected_files(
     ws = workspace
     article = _import_text(ws, case, tmp_path / "article.html", ARTICLE, "article")
     text_before = ws.documents.text(article)
-    assert ws.documents.reextract(article).document.extractor_version == "html-1"
+    assert ws.documents.reextract(article).document.extractor_version == HTML_EXTRACTOR_VERSION
     assert ws.documents.text(article) == text_before
 
     locked = tmp_path / "locked.pdf"
