@@ -14,22 +14,10 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
 
 from dossier.anchor.normalize import KeyText, build_keys
 from dossier.text.model import PageText, Word
-
-Box = tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class LineGeometry:
-    box: Box
-    horizontal: bool
-    left_to_right: bool
-    """Horizontal text read left to right: the only kind whose word boxes may be cut by
-    character (elsewhere the reading direction inside a box is unknown)."""
+from dossier.text.rects import LineGeometry, line_geometry
 
 
 class DocIndex:
@@ -162,37 +150,6 @@ class DocIndex:
 
     def words_of(self, page_no: int) -> tuple[list[Word], list[int], dict[int, LineGeometry]]:
         return self._page_geometry(page_no)
-
-
-def line_geometry(words: Sequence[Word]) -> dict[int, LineGeometry]:
-    """Bounding box and direction of every line of a page."""
-    grouped: dict[int, list[Word]] = {}
-    for word in words:
-        grouped.setdefault(word.line, []).append(word)
-    out: dict[int, LineGeometry] = {}
-    for line, members in grouped.items():
-        box = (
-            min(w.x0 for w in members),
-            min(w.y0 for w in members),
-            max(w.x1 for w in members),
-            max(w.y1 for w in members),
-        )
-        horizontal = _is_horizontal(members)
-        ordered = all(a.x0 <= b.x0 for a, b in pairwise(members))
-        out[line] = LineGeometry(
-            box=box, horizontal=horizontal, left_to_right=horizontal and ordered
-        )
-    return out
-
-
-def _is_horizontal(members: Sequence[Word]) -> bool:
-    if len(members) > 1:
-        xs = [(w.x0 + w.x1) / 2 for w in members]
-        ys = [(w.y0 + w.y1) / 2 for w in members]
-        return max(xs) - min(xs) >= max(ys) - min(ys)
-    word = members[0]
-    chars = max(1, word.end - word.start)
-    return (word.x1 - word.x0) / chars >= 0.25 * (word.y1 - word.y0)
 
 
 # --- cache ------------------------------------------------------------------------------------

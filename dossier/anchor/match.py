@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dossier.anchor.docindex import DocIndex, LineGeometry
+from dossier.anchor.docindex import DocIndex
 from dossier.anchor.fuzzy import candidate_regions
 from dossier.anchor.normalize import KeyText
+from dossier.text.rects import LineGeometry
 
 MAX_LAYOUT_GAP = 6000
 """Key characters a quote may skip at one layout jump (a page's footnotes, header and footer)."""

@@ -1,9 +1,10 @@
 """Folding text into a comparison key, with a map back to the original offsets.
 
-Anchoring compares a "key" stream: the letters and digits of the text, NFKC-folded (ligatures),
-case-folded, accents removed, with every space, punctuation mark, soft hyphen and line-end hyphen
-dropped. Two texts that differ only by typography, case, spacing, hyphenation or punctuation have
-the same key, so one `str.find` finds a quote whatever happened to it on the way to print.
+Anchoring compares a "key" stream: the letters and digits of the text folded as everywhere else
+(`dossier.text.fold`: ligatures, case, accents, "œ"), with every space, punctuation mark, soft
+hyphen and line-end hyphen dropped. Two texts that differ only by typography, case, spacing,
+hyphenation or punctuation have the same key, so one `str.find` finds a quote whatever happened
+to it on the way to print.
 Between two digits a punctuation mark is kept as "." so that "3.5" never matches "35".
 
 Word boundaries are kept beside the key (tokens) so a match cannot start or end inside a word, and
@@ -17,28 +18,14 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from dossier.text.fold import fold_run
 
 _RUN = re.compile(r"[^\W_]+")
-_EXTRA_FOLDS = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"}
 _LAYOUT_GLUE = {"Mn", "Cf"}
 """Combining marks and format characters (soft hyphen, zero-width space) never split a word."""
 _DIGIT_GLUE = frozenset(".,:/-‐‑‒–—−'’")
 """Marks kept (as ".") between two digits: "1,400", "3.5", "2018–23", "2007, 96"."""
-
-
-@lru_cache(maxsize=8192)
-def fold_char(char: str) -> str:
-    """The key of one character: '' for anything that is not a letter or a digit."""
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    out = []
-    for piece in unicodedata.normalize("NFKD", folded):
-        if unicodedata.category(piece) == "Mn":
-            continue  # accents: "Etat" in a capitalised headline matches "État"
-        piece = _EXTRA_FOLDS.get(piece, piece)
-        if piece.isalnum():
-            out.append(piece)
-    return "".join(out)
 
 
 def _ints() -> array[int]:
@@ -58,7 +45,7 @@ class KeyText:
     """Key offset where each run of letters/digits starts."""
     run_orig: array[int] = field(default_factory=_ints)
     """Original offset of each run."""
-    run_maps: list[list[int] | None] = field(default_factory=list)
+    run_maps: list[tuple[int, ...] | None] = field(default_factory=list)
     """Per-character original offsets for runs whose folding changed the length (else None)."""
     tok_start: array[int] = field(default_factory=_ints)
     tok_end: array[int] = field(default_factory=_ints)
@@ -99,21 +86,6 @@ def _is_line_hyphen(sep: str, before: str, after: str) -> bool:
     return stripped in ("-", "‐") and before.isalpha() and after.islower()
 
 
-def _fold_run(chunk: str, start: int) -> tuple[str, list[int] | None]:
-    if chunk.isascii():
-        return chunk.lower(), None
-    parts: list[str] = []
-    offsets: list[int] = []
-    for i, char in enumerate(chunk):
-        piece = fold_char(char)
-        parts.append(piece)
-        offsets.extend([start + i] * len(piece))
-    folded = "".join(parts)
-    if offsets == list(range(start, start + len(chunk))):
-        return folded, None
-    return folded, offsets
-
-
 def build_keys(text: str) -> KeyText:
     """Fold `text` (a page's canonical text, or a quote) into its key with offset maps."""
     out = KeyText()
@@ -123,7 +95,7 @@ def build_keys(text: str) -> KeyText:
     prev_last = ""
     for match in _RUN.finditer(text):
         start, end = match.span()
-        folded, mapping = _fold_run(match.group(), start)
+        folded, mapping = fold_run(match.group(), start)
         if not folded:
             continue  # folds to nothing: read it as punctuation
         sep = text[prev_end:start]

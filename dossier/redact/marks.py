@@ -19,8 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dossier.redact.fold import fold, fold_key
 from dossier.redact.patterns import find_pattern
+from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText, Word
 
 Rect = tuple[float, float, float, float]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dossier.redact.fold import fold, fold_key
 from dossier.redact.patterns import find_pattern
+from dossier.text.fold import fold, fold_key
 
 REDACTED = "[redacted]"
 

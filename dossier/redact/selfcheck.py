@@ -26,9 +26,9 @@ import pymupdf
 
 from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import reading_order
-from dossier.redact.fold import fold, fold_key
 from dossier.redact.marks import Rect
 from dossier.redact.patterns import find_pattern
+from dossier.text.fold import fold, fold_key
 
 _pdf: Any = pymupdf
 

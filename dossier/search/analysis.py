@@ -1,12 +1,13 @@
 """How text becomes index terms, the same way at index time and at query time.
 
-Words are cut from the original text (so offsets point into it), then each word is folded:
-NFKC (ligatures: "ﬁ" -> "fi"), case folding, accents removed ("é" -> "e", "œ" -> "oe"),
-soft hyphens dropped. Apostrophes, straight or curly, separate words: "l'utilisation" gives
-"l" and "utilisation" (one-letter words are kept, so a quoted "l'utilisation" still matches as
-a phrase). Folding comes before stemming (stemming first gave another term for 11% of accented
-words typed without their accents), and the stemmers are Snowball's French and English
-(PyStemmer): Whoosh's Porter stemmer misses "investigate" vs "investigating".
+Words are cut from the original text (so offsets point into it), then each word is folded the way
+all of Dossier folds (`dossier.text.fold`): NFKC (ligatures: "ﬁ" -> "fi"), case folding, accents
+removed ("é" -> "e", "œ" -> "oe"), soft hyphens dropped. Apostrophes, straight or curly, separate
+words: "l'utilisation" gives "l" and "utilisation" (one-letter words are kept, so a quoted
+"l'utilisation" still matches as a phrase). Folding comes before stemming (stemming first gave
+another term for 11% of accented words typed without their accents), and the stemmers are
+Snowball's French and English (PyStemmer): Whoosh's Porter stemmer misses "investigate" vs
+"investigating".
 
 Two index fields come out of this:
 - `exact`: folded words with positions, for phrases, prefixes, wildcards and fuzzy terms;
@@ -18,55 +19,27 @@ Two index fields come out of this:
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 import Stemmer
 from whoosh.analysis import Analyzer, Token
 
-_WORD = re.compile(r"(?:[^\W_\u02bc]|[\u0300-\u036f\u00ad])+")
-"""A word: letters and digits (not "_", not the modifier-letter apostrophe), with any combining
-accents and soft hyphens inside it."""
+from dossier.text.fold import WORD, fold_char, fold_key
 
 APOSTROPHES = "'’‘ʼ′`´"
-_SPECIAL = str.maketrans(
-    {
-        "œ": "oe",
-        "æ": "ae",
-        "ø": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "\u00ad": "",
-    }
-)
 _FOLD_CACHE: dict[str, str] = {}
 _FOLD_CACHE_MAX = 200_000
 LANGUAGES = ("fr", "en")
 _STEMMER_NAMES = {"fr": "french", "en": "english"}
 
 
-def _fold_uncached(word: str) -> str:
-    if word.isascii():
-        return word.lower() if word.isalnum() else "".join(c for c in word if c.isalnum()).lower()
-    text = unicodedata.normalize("NFKC", word).casefold().translate(_SPECIAL)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    if not text.isalnum():
-        # NFKC can bring in punctuation ("½" -> "1⁄2"): a term holds letters and digits only.
-        text = "".join(c for c in text if c.isalnum())
-    return text
-
-
 def fold(word: str) -> str:
     """The folded form of one word as the tokenizer cut it ("" if nothing is left)."""
     folded = _FOLD_CACHE.get(word)
     if folded is None:
-        folded = _fold_uncached(word)
+        folded = fold_key(word)
         if len(_FOLD_CACHE) >= _FOLD_CACHE_MAX:
             # A vocabulary this large is rare; starting over is cheaper than an LRU.
             _FOLD_CACHE.clear()
@@ -82,20 +55,19 @@ def fold_pattern(text: str) -> str:
     for mark in APOSTROPHES:
         text = text.replace(mark, "'")
     text = text.rsplit("'", 1)[-1]
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_SPECIAL)
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return "".join(char if char in "*?" else fold_char(char) for char in text)
 
 
 def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
     """(folded word, start, end) for every word of `text`; offsets index the original text."""
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         folded = fold(match.group())
         if folded:
             yield folded, match.start(), match.end()
 
 
 def folded_words(text: str) -> list[str]:
-    return [w for w in (fold(m.group()) for m in _WORD.finditer(text)) if w]
+    return [w for w in (fold(m.group()) for m in WORD.finditer(text)) if w]
 
 
 _local = threading.local()

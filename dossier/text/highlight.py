@@ -7,14 +7,12 @@ coordinates: PDF points, origin top-left of the unrotated page.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dossier.text.fold import WORD, fold_key
 from dossier.text.model import PageText, Word
-
-Rect = tuple[float, float, float, float]
+from dossier.text.rects import Rect
 
 MIN_PREFIX = 3
 """A term this long or longer also matches words it starts (stems, plurals: "enquête*")."""
@@ -24,28 +22,19 @@ MIN_PREFIX = 3
 _SPLITTERS = "'’‘-‐‑–—/"
 
 
-def fold(text: str) -> str:
-    """Compatibility-normalised, case-folded, accent-free form used on both sides of a match."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _strip_punctuation(token: str) -> str:
-    start, end = 0, len(token)
-    while start < end and not token[start].isalnum():
-        start += 1
-    while end > start and not token[end - 1].isalnum():
-        end -= 1
-    return token[start:end]
-
-
 def _parts(word_text: str) -> list[str]:
-    folded = fold(word_text)
+    """The folded word, then its parts split at apostrophes and hyphens (each may match)."""
+    split = word_text
     for splitter in _SPLITTERS:
-        folded = folded.replace(splitter, " ")
-    whole = _strip_punctuation(fold(word_text))
-    parts = [p for p in (_strip_punctuation(t) for t in folded.split()) if p]
+        split = split.replace(splitter, " ")
+    whole = fold_key(word_text)
+    parts = [p for p in (fold_key(t) for t in split.split()) if p]
     return [whole, *parts] if whole else parts
+
+
+def _term_tokens(term: str) -> list[str]:
+    """The folded words of a search term (several: a phrase)."""
+    return [t for t in (fold_key(x) for x in term.split()) if t]
 
 
 def _token_matches(parts: Sequence[str], term: str) -> bool:
@@ -89,16 +78,11 @@ def term_rects(page: PageText, terms: Sequence[str]) -> list[Rect]:
     """Rectangles of every occurrence of `terms` on the page, in reading order.
 
     A term of several words is a phrase: it matches consecutive words. A word matches a
-    one-word term when its folded form (or a part of it split at an apostrophe or a hyphen)
-    equals the folded term, or starts with it when the term has at least three characters.
+    one-word term when its folded form (`dossier.text.fold`, as the search index folds it), or a
+    part of it split at an apostrophe or a hyphen, equals the folded term, or starts with it when
+    the term has at least three characters.
     """
-    phrases = [
-        tokens
-        for tokens in (
-            [t for t in (_strip_punctuation(x) for x in fold(term).split()) if t] for term in terms
-        )
-        if tokens
-    ]
+    phrases = [tokens for tokens in map(_term_tokens, terms) if tokens]
     if not phrases or not page.words:
         return []
     words = _ordered(page.words)
@@ -127,26 +111,6 @@ def term_rects(page: PageText, terms: Sequence[str]) -> list[Rect]:
 
 
 # -- character spans ---------------------------------------------------------------------------
-
-
-def span_rects(page: PageText, start: int, end: int) -> list[Rect]:
-    """One rectangle per line for the characters `[start, end)` of the page text.
-
-    A word only partly inside the span is cut in proportion to its characters, so a quote
-    that starts mid-word (rare, but anchoring allows it) is drawn where it starts.
-    """
-    if end <= start:
-        return []
-    pieces: list[tuple[int, Rect]] = []
-    for word in _ordered(page.words):
-        if word.end <= start or word.start >= end:
-            continue
-        length = max(1, word.end - word.start)
-        width = word.x1 - word.x0
-        left = word.x0 + width * max(0, start - word.start) / length
-        right = word.x1 - width * max(0, word.end - end) / length
-        pieces.append((word.line, (left, word.y0, right, word.y1)))
-    return _merge_lines(pieces)
 
 
 def span_at(page: PageText, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int] | None:
@@ -224,20 +188,18 @@ def span_between(
 
 # -- plain text (documents without a word map) -------------------------------------------------
 
-_TOKEN = re.compile(r"\w+")
-
 
 def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Character ranges of `terms` in plain text, with the same matching rules as `term_rects`."""
     phrases = [
         tokens
-        for tokens in ([m.group() for m in _TOKEN.finditer(fold(term))] for term in terms)
+        for tokens in ([fold_key(m.group()) for m in WORD.finditer(term)] for term in terms)
         if tokens
     ]
     if not phrases:
         return []
-    tokens = list(_TOKEN.finditer(text))
-    folded = [[fold(m.group())] for m in tokens]
+    tokens = list(WORD.finditer(text))
+    folded = [[fold_key(m.group())] for m in tokens]
     spans: list[tuple[int, int]] = []
     index = 0
     while index < len(tokens):

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from dossier.errors import CorruptData, NotFoundError, PasswordRequired
 from dossier.pdf.render import PageGeometry, PdfRenderer
 from dossier.services.dto import DocumentInfo
-from dossier.text.highlight import span_rects, term_rects, term_spans
+from dossier.text.highlight import term_rects, term_spans
 from dossier.text.model import PageText
+from dossier.text.rects import span_rects
 from ui.errors import message_for, show_error
 from ui.i18n import tr
 from ui.state import AppState, OpenRequest

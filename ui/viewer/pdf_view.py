@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from dossier.errors import Cancelled, CorruptData
 from dossier.pdf.render import PageGeometry, PdfRenderer
-from dossier.text.highlight import span_between, span_rects, word_at
+from dossier.text.highlight import span_between, word_at
 from dossier.text.model import PageText
+from dossier.text.rects import span_rects
 from ui.errors import show_error
 from ui.viewer.overlays import Rect, RectsByPage
 from ui.viewer.page_cache import PageCache, zoom_key

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Page, Person, Redaction
 from dossier.errors import NotFoundError, UsageError
-from dossier.redact.fold import fold_key
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.patterns import PATTERN_KINDS
 from dossier.services.people.service import is_masked
+from dossier.text.fold import fold_key
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace

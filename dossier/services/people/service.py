@@ -14,7 +14,6 @@ than guessed.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -26,6 +25,7 @@ from dossier.db.models import Person
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
 from dossier.services.people.links import move_person_links
+from dossier.text.fold import fold_key
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -47,10 +47,9 @@ class Named(Protocol):
 
 
 def fold(text: str) -> str:
-    """Comparison key: accents, case and runs of spaces ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    """Comparison key of a name: its words folded as everywhere else (`dossier.text.fold`:
+    accents, case, ligatures, "œ", punctuation inside a word), one space between them."""
+    return " ".join(key for key in map(fold_key, text.split()) if key)
 
 
 def is_masked(person: Named) -> bool:

@@ -6,20 +6,12 @@ import pytest
 
 from dossier.anchor.normalize import (
     build_keys,
-    fold_char,
     has_omission_mark,
     same_layout,
     split_omissions,
     strip_enclosing_quotes,
 )
-
-
-@pytest.mark.parametrize(
-    ("char", "folded"),
-    [("ﬁ", "fi"), ("É", "e"), ("ß", "ss"), ("œ", "oe"), ("’", ""), ("\u00ad", ""), ("Ⅸ", "ix")],
-)
-def test_fold_char(char: str, folded: str) -> None:
-    assert fold_char(char) == folded
+from dossier.text.fold import fold_char
 
 
 def test_keys_map_back_to_the_original_characters() -> None:

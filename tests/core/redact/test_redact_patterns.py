@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.redact.fold import contains_term, fold, fold_key
 from dossier.redact.masking import REDACTED, TextMasker
 from dossier.redact.patterns import find_pattern, iban_valid, nir_valid
+from dossier.text.fold import contains_term, fold, fold_key
 
 
 def found(kind: str, text: str) -> list[str]:

@@ -7,16 +7,9 @@ import pytest
 
 from dossier.errors import CorruptData, PasswordRequired
 from dossier.pdf.render import PdfRenderer, geometry, open_pdf, render_page
-from dossier.text.highlight import (
-    fold,
-    span_at,
-    span_between,
-    span_rects,
-    term_rects,
-    term_spans,
-    word_at,
-)
+from dossier.text.highlight import span_at, span_between, term_rects, term_spans, word_at
 from dossier.text.model import PageText, Word
+from dossier.text.rects import span_rects
 
 LINES = [
     "L'enquête sur l'affaire Dupont commence",
@@ -69,12 +62,6 @@ def words_of(page: PageText, rects: list[tuple[float, float, float, float]]) -> 
         if any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in rects):
             found.append(page.text[w.start : w.end])
     return found
-
-
-def test_fold_removes_case_accents_and_ligatures() -> None:
-    assert fold("Élysée") == "elysee"
-    assert fold("ﬁnance") == "finance"
-    assert fold("ENQUÊTE") == "enquete"
 
 
 def test_term_matches_whole_words_prefixes_and_parts_after_apostrophes() -> None:

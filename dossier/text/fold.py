@@ -1,14 +1,18 @@
-"""Folded text for matching: case-, accent-, ligature- and layout-insensitive, mapped back.
+"""Folding: the one way Dossier compares text, case-, accent-, ligature- and layout-insensitive.
 
-A text is reduced to its letters and digits (NFKC, case-folded, accents dropped, "œ" -> "oe"),
-with every space, punctuation mark, soft hyphen and line break removed, so "Du-\\npont",
-"DUPONT", "Dupont" set with a ligature glyph and "Du\\u00adpont" all fold to "dupont". Beside
-the key we keep where each word ("token") starts and ends: a match must begin at a token start
-and end at a token end, so "Ali" never matches inside "politique" while "Jean-Pierre" still
-matches "Jean Pierre" and a word hyphenated across two lines.
+Every comparison of words goes through `fold_char`: NFKC (ligatures "ﬁ" -> "fi"), case folding
+("ß" -> "ss"), accents dropped ("é" -> "e"), letters NFKD does not decompose spelled out ("œ" ->
+"oe", "æ" -> "ae"), and anything that is not a letter or a digit dropped. The search index, the
+highlights, quote anchoring, redaction marks and their self-check, and people's names all fold
+this way, so a word one of them finds, the others find too
+(`tests/core/text/test_fold_agreement.py`).
 
-The same folding serves the marks (what to hide) and the self-check (what must not be left), so
-anything the export would hide, the self-check would also see.
+`fold_key` folds a word or a term. `fold` folds a whole text and keeps the map back: the text is
+reduced to its letters and digits, with every space, punctuation mark, soft hyphen and line break
+removed, so "Du-\\npont", "DUPONT", "Dupont" set with a ligature glyph and "Du\\u00adpont" all
+fold to "dupont". Beside the key we keep where each word ("token") starts and ends: a match must
+begin at a token start and end at a token end, so "Ali" never matches inside "politique" while
+"Jean-Pierre" still matches "Jean Pierre" and a word hyphenated across two lines.
 """
 
 from __future__ import annotations
@@ -19,14 +23,25 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-_EXTRA_FOLDS = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "ß": "ss"}
+_EXTRA_FOLDS = {
+    "œ": "oe",
+    "æ": "ae",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+}
+"""Letters that keep no accent to drop under NFKD, spelled the way a French or English reader
+would type them. ("ß" needs no entry: case folding already gives "ss".)"""
 _GLUE_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 """Combining marks and format characters (soft hyphen, zero-width joiners) never split a word."""
 
 
 @lru_cache(maxsize=16384)
 def fold_char(char: str) -> str:
-    """The folded letters/digits of one character ('' for spaces and punctuation)."""
+    """The folded letters/digits of one character ('' for spaces, punctuation, soft hyphens)."""
     if char.isascii():
         return char.lower() if char.isalnum() else ""
     folded = unicodedata.normalize("NFKC", char).casefold()
@@ -38,6 +53,22 @@ def fold_char(char: str) -> str:
         if piece.isalnum():
             out.append(piece)
     return "".join(out)
+
+
+def fold_run(run: str, start: int) -> tuple[str, tuple[int, ...] | None]:
+    """The key of a run of letters and digits found at `start` in a text, and the original
+    offset of each key character when folding did not keep one character for one (else None)."""
+    if run.isascii():
+        return run.lower(), None
+    parts: list[str] = []
+    offsets: list[int] = []
+    for offset, char in enumerate(run, start):
+        folded = fold_char(char)
+        parts.append(folded)
+        offsets.extend([offset] * len(folded))
+    if offsets == list(range(start, start + len(run))):
+        return "".join(parts), None
+    return "".join(parts), tuple(offsets)
 
 
 def _is_glue(char: str) -> bool:
@@ -90,6 +121,11 @@ class Folded:
 _RUN = re.compile(r"[^\W_]+")
 """Runs of letters and digits; what lies between two runs decides whether they are one word."""
 
+WORD = re.compile(r"(?:[^\W_\u02bc]|[\u0300-\u036f\u00ad])+")
+"""A word where text is cut into words (index terms, highlights in plain text): letters and
+digits (not "_", not the modifier-letter apostrophe), with any combining accents and soft
+hyphens inside it. Apostrophes and hyphens separate words."""
+
 
 def _joins(gap: str) -> bool:
     """Whether two runs separated by `gap` belong to one word (only glue between them)."""
@@ -113,19 +149,7 @@ def fold(text: str) -> Folded:
             ends.add(length)
             in_token = False
         previous_end = end
-        run = match.group()
-        if run.isascii():
-            piece, mapping = run.lower(), None
-        else:
-            parts: list[str] = []
-            offsets: list[int] = []
-            for offset, char in enumerate(run, start):
-                folded = fold_char(char)
-                parts.append(folded)
-                offsets.extend([offset] * len(folded))
-            piece = "".join(parts)
-            one_for_one = len(offsets) == end - start and offsets[-1:] == [end - 1]
-            mapping = None if one_for_one else tuple(offsets)
+        piece, mapping = fold_run(match.group(), start)
         if not piece:
             continue
         if not in_token:
@@ -149,7 +173,9 @@ def fold(text: str) -> Folded:
 
 
 def fold_key(term: str) -> str:
-    """The key a term is searched by ('' when it holds no letter or digit)."""
+    """The key a word or term is searched by ('' when it holds no letter or digit)."""
+    if term.isascii() and term.isalnum():
+        return term.lower()  # most words: no table to look anything up in
     return "".join(fold_char(char) for char in term)
 
 
