@@ -18,7 +18,13 @@ from typing import Any
 
 from dossier.crypto.kdf import KdfParams
 from dossier.export import html, manifest
-from dossier.export.content import BundleContent, letters_csv, quotes_csv
+from dossier.export.content import (
+    BundleContent,
+    letters_csv,
+    people_csv,
+    quotes_csv,
+    timeline_csv,
+)
 from dossier.export.signing import SigningKey
 from dossier.fsutil import atomic_write
 
@@ -42,6 +48,8 @@ def text_files(content: BundleContent) -> dict[str, bytes]:
     return {
         "quotes.csv": quotes_csv(content),
         "letters.csv": letters_csv(content),
+        "people.csv": people_csv(content),
+        "timeline.csv": timeline_csv(content),
         "index.html": html.render(content),
     }
 
@@ -61,6 +69,8 @@ def manifest_dict(content: BundleContent, members: dict[str, bytes]) -> dict[str
         "documents": [doc.to_json() for doc in content.documents],
         "quotes": [quote.to_json() for quote in content.quotes],
         "letters": [letter.to_json() for letter in content.letters],
+        "people": [person.to_json() for person in content.people],
+        "timeline": [entry.to_json() for entry in content.timeline],
         "redactions": content.redaction_totals(),
     }
 

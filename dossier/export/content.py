@@ -120,6 +120,43 @@ class BundleLetter:
         }
 
 
+@dataclass(frozen=True)
+class BundlePerson:
+    name: str
+    """A masked person's pseudonym."""
+    role: str
+    organisation: str
+    protected: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "organisation": self.organisation,
+            "protected": self.protected,
+        }
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """One dated item of the case's timeline."""
+
+    date: str
+    kind: str
+    title: str
+    people: tuple[str, ...] = ()
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "kind": self.kind,
+            "title": self.title,
+            "people": list(self.people),
+            "detail": self.detail,
+        }
+
+
 @dataclass
 class BundleContent:
     case_name: str
@@ -129,6 +166,8 @@ class BundleContent:
     documents: list[BundleDocument] = field(default_factory=list)
     quotes: list[BundleQuote] = field(default_factory=list)
     letters: list[BundleLetter] = field(default_factory=list)
+    people: list[BundlePerson] = field(default_factory=list)
+    timeline: list[BundleEntry] = field(default_factory=list)
 
     def redaction_totals(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -210,3 +249,17 @@ def letters_csv(content: BundleContent) -> bytes:
         "replies",
     ]
     return _csv(header, rows)
+
+
+def people_csv(content: BundleContent) -> bytes:
+    rows: list[list[object]] = [
+        [p.name, p.role, p.organisation, "yes" if p.protected else ""] for p in content.people
+    ]
+    return _csv(["name", "role", "organisation", "protected"], rows)
+
+
+def timeline_csv(content: BundleContent) -> bytes:
+    rows: list[list[object]] = [
+        [e.date, e.kind, e.title, "; ".join(e.people), e.detail] for e in content.timeline
+    ]
+    return _csv(["date", "kind", "title", "people", "detail"], rows)

@@ -95,5 +95,29 @@ def render(content: BundleContent) -> bytes:
             parts.append("</ol>")
         for reply in letter.replies:
             parts.append(f"<p>Reply: {_e(reply)}</p>")
+    parts.append("<h2>People</h2>")
+    if not content.people:
+        parts.append("<p>No people.</p>")
+    else:
+        parts.append("<table><tr><th>Name</th><th>Role</th><th>Organisation</th></tr>")
+        for person in content.people:
+            name = _e(person.name) + (" <i>(protected)</i>" if person.protected else "")
+            parts.append(
+                f"<tr><td>{name}</td><td>{_e(person.role)}</td>"
+                f"<td>{_e(person.organisation)}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("<h2>Timeline</h2>")
+    if not content.timeline:
+        parts.append("<p>No dated items.</p>")
+    else:
+        parts.append("<table><tr><th>Date</th><th>What</th><th>People</th></tr>")
+        for entry in content.timeline:
+            detail = f"<br><span class=meta>{_e(entry.detail)}</span>" if entry.detail else ""
+            parts.append(
+                f"<tr><td>{_e(entry.date)}</td><td>{_e(entry.title)}{detail}</td>"
+                f"<td>{_e(', '.join(entry.people))}</td></tr>"
+            )
+        parts.append("</table>")
     parts.append("</body></html>\n")
     return "\n".join(parts).encode("utf-8")

@@ -20,12 +20,13 @@ from typing import Any
 from dossier.errors import InputRefused
 
 FORMAT = "dossier-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: people.csv and timeline.csv (and their lists in the manifest) were added."""
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MAX_MANIFEST_BYTES = 64 * 1024**2
 DOCUMENTS_DIR = "documents/"
-TEXT_FILES = ("quotes.csv", "letters.csv", "index.html")
+TEXT_FILES = ("quotes.csv", "letters.csv", "people.csv", "timeline.csv", "index.html")
 
 _DOCUMENT_NAME = re.compile(r"^documents/[A-Za-z0-9][A-Za-z0-9._-]{0,118}\.pdf$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -117,7 +118,7 @@ def parse(data: bytes) -> Manifest:
             raise _refuse(f"{path} is listed twice")
         seen.add(path)
         entries.append(FileEntry(path, digest, size))
-    for key in ("documents", "quotes"):
+    for key in ("documents", "quotes", "letters", "people", "timeline"):
         if key in raw and not isinstance(raw[key], list):
             raise _refuse(f"'{key}' is not a list")
     return Manifest(raw=raw, files=tuple(entries))

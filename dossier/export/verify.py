@@ -2,8 +2,9 @@
 
 Checks the signature of `manifest.json`, optionally that it was made by the key whose
 fingerprint the recipient was given, then every file the manifest lists (size and SHA-256),
-and reports each file changed, missing or added. The zip is read through `zipsafe`, so a
-hostile archive is refused before anything in it is used.
+and reports each file changed, missing or added, and every byte of the zip outside its
+files (`layout`: prepended or appended data, comments, extra fields, directory entries). The
+zip is read through `zipsafe`, so a hostile archive is refused before anything in it is used.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from dossier.errors import InputRefused, NotFoundError, PasswordRequired
 from dossier.export import manifest as manifest_mod
+from dossier.export.layout import layout_problems
 from dossier.export.signing import check_signature, normalize_fingerprint
 from dossier.export.transport import is_sealed, read_sealed_bundle
 from dossier.zipsafe import SafeZip
@@ -84,6 +86,8 @@ def verify_zip(data: bytes, label: str, pubkey: str | None = None) -> VerifyRepo
     expected = normalize_fingerprint(pubkey) if pubkey else None
     report = VerifyReport(bundle=label)
     with SafeZip(data, label=label) as archive:
+        # The framing first: bytes no signature covers make the bundle fail, whatever it holds.
+        report.problems += layout_problems(data)
         names = {m.name for m in archive.members}
         if manifest_mod.MANIFEST not in names:
             report.problems.append("manifest.json is missing: nothing can be checked")

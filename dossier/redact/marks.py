@@ -105,7 +105,23 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
     for pattern in rules.patterns:
         for start, end in find_pattern(pattern.pattern, page.text):
             found.append((pattern, start, end))
-    return found
+    return _outermost(found)
+
+
+def _outermost(
+    found: list[tuple[TermRule | PatternRule, int, int]],
+) -> list[tuple[TermRule | PatternRule, int, int]]:
+    """Drop matches lying inside a longer (or earlier equal) one: "Quartermaine" found inside
+    "Wilhelmina Quartermaine" is one occurrence to hide, not two."""
+    ordered = sorted(found, key=lambda m: (m[1], -(m[2] - m[1])))
+    kept: list[tuple[TermRule | PatternRule, int, int]] = []
+    reach = -1
+    for match in ordered:
+        if match[2] <= reach:
+            continue
+        kept.append(match)
+        reach = max(reach, match[2])
+    return kept
 
 
 def words_between(words: Sequence[Word], start: int, end: int) -> list[int]:

@@ -46,9 +46,10 @@ class TextMasker:
     def __call__(self, text: str) -> str:
         return self.mask(text)
 
-    def mask(self, text: str) -> str:
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, replacement) of everything to replace in `text`, in order, merged."""
         if not text:
-            return text
+            return []
         spans: list[tuple[int, int, str]] = []
         if self._replacements:
             folded = fold(text)
@@ -58,21 +59,32 @@ class TextMasker:
                     spans.append((start, end, rep.replacement))
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
-        if not spans:
-            return text
-        chosen: list[tuple[int, int, str]] = []
-        # Earliest start first, the longer of two spans starting together; overlaps merge.
-        for start, end, replacement in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-            if chosen and start < chosen[-1][1]:
-                last = chosen[-1]
-                chosen[-1] = (last[0], max(last[1], end), last[2])
-                continue
-            chosen.append((start, end, replacement))
-        out: list[str] = []
-        position = 0
-        for start, end, replacement in chosen:
-            out.append(text[position:start])
-            out.append(replacement)
-            position = end
-        out.append(text[position:])
-        return "".join(out)
+        return merge_spans(spans)
+
+    def mask(self, text: str) -> str:
+        return replace_spans(text, self.spans(text))
+
+
+def merge_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Earliest start first, the longer of two spans starting together; overlaps merge (the
+    first span's replacement is kept)."""
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, replacement in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if chosen and start < chosen[-1][1]:
+            last = chosen[-1]
+            chosen[-1] = (last[0], max(last[1], end), last[2])
+            continue
+        chosen.append((start, end, replacement))
+    return chosen
+
+
+def replace_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end) of `spans` (ordered, disjoint) replaced."""
+    out: list[str] = []
+    position = 0
+    for start, end, replacement in spans:
+        out.append(text[position:start])
+        out.append(replacement)
+        position = end
+    out.append(text[position:])
+    return "".join(out)

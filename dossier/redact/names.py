@@ -25,6 +25,11 @@ COMMON_WORDS = frozenset(
     mme mlle madame mademoiselle monsieur messieurs mesdames docteur professeur maitre
     mrs miss mister sir lord lady dame doctor professor
     pere mere frere soeur fils fille junior senior jr sr
+    brigadier brigadiere gardien gardienne agent agente officier officiere capitaine
+    lieutenant commandant commissaire inspecteur inspectrice adjudant sergent caporal
+    colonel general generale major gendarme prefet prefete juge procureur procureure
+    depute deputee senateur senatrice maire ministre president presidente directeur
+    directrice captain sergeant officer detective inspector constable judge mayor
     """.split()
 )
 """Folded words never taken alone as a name part, even when a name contains them."""

@@ -109,6 +109,39 @@ def check_text_file(name: str, text: str, needles: Sequence[Needle]) -> list[Fin
 # -- PDF ---------------------------------------------------------------------------------------
 
 
+@dataclass
+class PdfReading:
+    """Everything a recipient can read in a PDF, and what must not be in it at all."""
+
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    """(where, text): page texts, metadata, outline, object strings, embedded file names."""
+    findings: list[Finding] = field(default_factory=list)
+    """Structural problems: annotations, links, attachments, JavaScript, text under boxes."""
+    pages: int = 0
+
+
+def read_pdf(name: str, data: bytes, boxes: dict[int, list[Rect]]) -> PdfReading:
+    """Read the PDF `data` as its recipient could; `boxes` per page are where no character
+    may remain."""
+    reading = PdfReading()
+    try:
+        doc = _pdf.open(stream=data, filetype="pdf")
+    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+        reading.findings.append(Finding(name, "the file", "a PDF that cannot be re-opened"))
+        return reading
+    try:
+        if doc.needs_pass or doc.is_encrypted:
+            reading.findings.append(Finding(name, "the file", "encryption"))
+            return reading
+        for page in doc:
+            reading.pages += 1
+            _read_page(name, page, boxes.get(page.number, []), reading)
+        _read_document(name, doc, reading)
+    finally:
+        doc.close()
+    return reading
+
+
 def check_pdf(
     name: str,
     data: bytes,
@@ -117,36 +150,24 @@ def check_pdf(
     report: SelfCheckReport,
 ) -> None:
     """Append to `report` everything in the PDF `data` that should not be there."""
+    reading = read_pdf(name, data, boxes)
     report.files += 1
-    findings = report.findings
-    try:
-        doc = _pdf.open(stream=data, filetype="pdf")
-    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
-        findings.append(Finding(name, "the file", "a PDF that cannot be re-opened"))
-        return
-    try:
-        if doc.needs_pass or doc.is_encrypted:
-            findings.append(Finding(name, "the file", "encryption"))
-            return
-        for page in doc:
-            report.pages += 1
-            _check_page(name, page, needles, boxes.get(page.number, []), findings)
-        _check_document(name, doc, needles, findings)
-    finally:
-        doc.close()
+    report.pages += reading.pages
+    report.findings += reading.findings
+    for where, text in reading.texts:
+        for label in sorted(set(search_text(text, needles))):
+            report.findings.append(Finding(name, where, label))
 
 
-def _check_page(
-    name: str, page: Any, needles: Sequence[Needle], boxes: Sequence[Rect], out: list[Finding]
-) -> None:
+def _read_page(name: str, page: Any, boxes: Sequence[Rect], reading: PdfReading) -> None:
     where = f"page {page.number + 1}"
+    out = reading.findings
     # No clipping of any kind: text off the page or cut away by a clipping path counts too.
     textpage = page.get_textpage(flags=0, clip=_pdf.INFINITE_RECT())
     words = page.get_text("words", textpage=textpage)
     raw = page.get_text("text", textpage=textpage)
     ordered, _ = build_canonical(reading_order(words, tuple(page.rotation_matrix)))
-    for label in sorted(set(search_text(raw, needles)) | set(search_text(ordered, needles))):
-        out.append(Finding(name, f"the text of {where}", label))
+    reading.texts.append((f"the text of {where}", raw + "\n" + ordered))
     if boxes:
         under = _chars_under(page, boxes, textpage)
         if under:
@@ -182,21 +203,23 @@ def _chars_under(page: Any, boxes: Sequence[Rect], textpage: Any) -> int:
     return count
 
 
-def _check_document(name: str, doc: Any, needles: Sequence[Needle], out: list[Finding]) -> None:
+def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
+    out = reading.findings
     for key, value in (doc.metadata or {}).items():
         if key in ("format", "encryption") or not value:
             continue
         out.append(Finding(name, f"the document info ({key})", "metadata"))
-    if doc.get_xml_metadata():
+        reading.texts.append((f"the document info ({key})", str(value)))
+    xmp = doc.get_xml_metadata()
+    if xmp:
         out.append(Finding(name, "the XMP metadata", "metadata"))
+        reading.texts.append(("the XMP metadata", xmp))
     if doc.embfile_count():
         out.append(Finding(name, "the attachments", "an embedded file"))
-        for label in search_text(" ".join(doc.embfile_names()), needles):
-            out.append(Finding(name, "an embedded file name", label))
+        reading.texts.append(("an embedded file name", " ".join(doc.embfile_names())))
     toc = doc.get_toc(simple=True)
     if toc:
-        for label in search_text("\n".join(str(entry[1]) for entry in toc), needles):
-            out.append(Finding(name, "the outline", label))
+        reading.texts.append(("the outline", "\n".join(str(entry[1]) for entry in toc)))
     catalog = doc.pdf_catalog()
     for key in ("AcroForm", "OpenAction", "Names"):
         if doc.xref_get_key(catalog, key)[0] != "null":
@@ -212,8 +235,7 @@ def _check_document(name: str, doc: Any, needles: Sequence[Needle], out: list[Fi
             out.append(Finding(name, f"object {xref}", "an embedded file"))
         strings = pdf_strings(_CHARSET.sub("", source))
         if strings:
-            for label in search_text("\n".join(strings), needles):
-                out.append(Finding(name, f"a string of object {xref}", label))
+            reading.texts.append((f"a string of object {xref}", "\n".join(strings)))
 
 
 _LITERAL = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)", re.S)

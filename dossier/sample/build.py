@@ -264,7 +264,6 @@ class _SampleBuilder:
 
     def _redactions(self) -> None:
         marks = self.ws.redactions
-        marks.add_term(c.SOURCE_SURNAME, case=self.case_id, reason=c.TERM_REASON)
         marks.add_person(self.people["source"], reason=c.PERSON_REASON)
         if self.memo_rect is not None:
             marks.add_rect(self.docs["memo"], 0, [self.memo_rect], reason=c.RECT_REASON)

@@ -223,7 +223,6 @@ QUOTES: tuple[SampleQuote, ...] = (
     ),
 )
 
-TERM_REASON = "Nom de famille de Source A, même cité seul."
 PERSON_REASON = "Source protégée : son nom et ses alias ne sortent jamais du coffre."
 RECT_LINE_START = "Réf."
 """The memo line a rectangle hides: its reference would point to the source's office."""

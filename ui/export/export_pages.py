@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 from dossier.errors import Cancelled
 from dossier.pdf.render import RenderedPage
 from dossier.services.export.preview import (
+    DisclosedQuote,
     RedactionPreview,
     preview_redacted_page,
+    quotes_preview,
     redaction_preview,
 )
 from dossier.services.export.service import ExportRequest, ExportResult, SelfCheckFailed
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from ui.export.export_wizard import ExportWizard
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+Planned = tuple[str, str, RedactionPreview]
+"""A chosen document: its id, its title and where its marks fall."""
 PREVIEW_ZOOM = 2.0
 """Drawn sharp, then scaled to the width of the pane."""
 
@@ -105,6 +109,10 @@ class PreviewPage(QWizardPage):
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.quotes = QTextBrowser()
+        self.quotes.setAccessibleName(tr("Quotes changed by the marks"))
+        self.quotes.setMaximumHeight(140)
+        self.quotes.hide()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.pages)
         split.addWidget(scroll)
@@ -112,37 +120,47 @@ class PreviewPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        layout.addWidget(self.quotes)
 
     def initializePage(self) -> None:
         self._generation += 1
         generation = self._generation
         ws, doc_ids = self.owner.state.ws, self.owner.choose_page.doc_ids()
+        case_id, quote_ids = self.owner.case_id, self.owner.choose_page.quote_ids()
         self.previews = []
+        self.quotes.clear()
+        self.quotes.hide()
         self.pages.clear()
         self.page_view.set_image(None)
         self.page_view.clear()
         self.status.setText(tr("Finding the marks in the chosen documents…"))
 
-        def plan(_progress, cancel) -> list[tuple[str, str, RedactionPreview]]:
+        def plan(_progress, cancel) -> tuple[list[Planned], list[DisclosedQuote]]:
             found = []
             for doc_id in doc_ids:
                 cancel.raise_if_cancelled()
                 found.append(
                     (doc_id, ws.documents.get(doc_id).title, redaction_preview(ws, doc_id))
                 )
-            return found
+            return found, quotes_preview(ws, case_id, quote_ids)
 
         run_in_background(
             plan,
-            on_success=lambda found: self._planned(generation, found),
+            on_success=lambda found: self._planned(generation, *found),
             on_error=lambda exc: self.status.setText(failure_text(self, exc)),
             parent=self,
         )
 
-    def _planned(self, generation: int, found: list[tuple[str, str, RedactionPreview]]) -> None:
+    def _planned(
+        self,
+        generation: int,
+        found: list[tuple[str, str, RedactionPreview]],
+        quotes: list[DisclosedQuote] | None = None,
+    ) -> None:
         if generation != self._generation:
             return
         self.previews = found
+        self.show_quotes(quotes or [])
         for doc_id, title, preview in found:
             for index in preview.pages:
                 item = QListWidgetItem(
@@ -164,6 +182,19 @@ class PreviewPage(QWizardPage):
             self.status.setText(
                 tr("Nothing is blacked out in these documents: they leave as they are.")
             )
+
+    def show_quotes(self, quotes: list[DisclosedQuote]) -> None:
+        """What the marks do to the chosen quotes: each as it will read, or left out, and why."""
+        if not quotes:
+            self.quotes.hide()
+            return
+        rows = []
+        for quote in quotes:
+            shown = tr("left out") if quote.text is None else "« " + html.escape(quote.text) + " »"
+            rows.append(f"<li>{shown}: <i>{html.escape(quote.reason)}</i></li>")
+        title = tr("{n} quote(s) will not leave as written:").format(n=len(quotes))
+        self.quotes.setHtml(f"<p><b>{html.escape(title)}</b></p><ul>{''.join(rows)}</ul>")
+        self.quotes.show()
 
     def _page_changed(self, current: QListWidgetItem | None, _previous=None) -> None:
         if current is None:

@@ -1,11 +1,12 @@
 """Import use case: a verified bundle becomes a new case of the vault.
 
-Everything is proven first (`open_for_import`: archive, manifest, signature, hashes); the case
-name is checked free; only then is anything written. The documents go through the normal
-import path (extraction, encryption, index) with their titles, kinds and dates from the
-manifest; the quotes come along as unchecked quotes whose speaker is the name the bundle gave
-(a pseudonym for protected sources). If any step fails, the new case is deleted again
-(crypto-shredded), so a refused or interrupted import leaves the vault as it was.
+Everything is proven first (`open_for_import`: archive, manifest, signature, hashes); a signer
+this vault has never seen must be vouched for (`signers`: the fingerprint given, or confirmed
+in the app); the case name is checked free; only then is anything written. The documents go
+through the normal import path (extraction, encryption, index) with their titles, kinds and
+dates from the manifest; the quotes come along as unchecked quotes whose speaker is the name
+the bundle gave (a pseudonym for protected sources). If any step fails, the new case is
+deleted again (crypto-shredded), so a refused or interrupted import leaves the vault as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dossier.errors import UsageError
 from dossier.export.import_bundle import open_for_import
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.dto import DocumentInfo
+from dossier.services.export.signers import UnknownSigner, known_signers, remember_signer
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -44,11 +46,19 @@ def import_bundle(
     case_name: str | None = None,
     passphrase: str | None = None,
     pubkey: str | None = None,
+    trust_new_signer: bool = False,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> BundleImport:
     report(progress, 0.0, "checking the bundle")
     bundle = open_for_import(Path(path), passphrase=passphrase, pubkey=pubkey)
+    signer = bundle.report.fingerprint
+    if signer not in known_signers(ws):
+        if pubkey is None and not trust_new_signer:
+            raise UnknownSigner(Path(path).name, signer)
+        # Vouched for: the fingerprint was given and matched (open_for_import checked it),
+        # or the user confirmed it in the app after reading it.
+        remember_signer(ws, signer, "pubkey" if pubkey is not None else "confirmed")
     name = " ".join((case_name or bundle.manifest.case_name or "Imported bundle").split())
     if not name:
         raise UsageError("the imported case needs a name (--case NAME)")

@@ -1,5 +1,7 @@
 """Previews of what an export hides: a document's marks as boxes, and a page as it will leave.
 
+`quotes_preview` says, for each chosen quote the marks change, what it will read in the
+bundle (covered words replaced by a marker) or that it is left out, and why.
 `redaction_preview` plans the marks of one document (its rectangles, the case's terms,
 patterns and people, the names of protected people) the way an export does, and returns the
 boxes per page (for PDFs) and the character spans of text matches (for text documents), so a
@@ -17,8 +19,19 @@ from typing import TYPE_CHECKING
 from dossier.errors import UsageError
 from dossier.pdf.render import _MUPDF, RenderedPage, open_pdf, render_page
 from dossier.redact.apply import redact_page, strip_annotations
+from dossier.redact.disclosure import DisclosedQuote
 from dossier.redact.marks import Rect, plan_document, text_spans
+from dossier.services.export.disclosure import case_disclosure
+from dossier.services.export.texts import chosen_quotes, disclose_quote
 from dossier.text.model import PageText
+
+__all__ = [
+    "DisclosedQuote",
+    "RedactionPreview",
+    "preview_redacted_page",
+    "quotes_preview",
+    "redaction_preview",
+]
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -90,3 +103,14 @@ def preview_redacted_page(
     finally:
         with _MUPDF:
             doc.close()
+
+
+def quotes_preview(
+    ws: Workspace, case: str, quote_ids: Sequence[str] | None = None
+) -> list[DisclosedQuote]:
+    """The chosen quotes (all when None) that will not leave as written: each as it will
+    read in the bundle, or left out, with the reason. The same gate as the export's."""
+    case_id = ws.cases.resolve(case)
+    gate = case_disclosure(ws, case_id).gate
+    outcomes = (disclose_quote(gate, q) for q in chosen_quotes(ws, case_id, quote_ids))
+    return [o for o in outcomes if o.reason]

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Document, Page, Person, Redaction
 from dossier.errors import NotFoundError, UsageError
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
-from dossier.redact.patterns import PATTERN_KINDS
+from dossier.redact.names import name_parts
+from dossier.redact.patterns import PATTERN_KINDS, find_pattern
 from dossier.services.people.service import is_masked
 from dossier.text.fold import fold_key
 
@@ -47,6 +48,33 @@ class RedactionInfo:
     person_id: str | None
     reason: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ProtectedPerson:
+    """An anonymous or protected person as exports hide them."""
+
+    person_id: str
+    names: tuple[str, ...]
+    """Name and aliases as recorded."""
+    pseudonym: str
+    contacts: tuple[str, ...] = ()
+    """E-mail addresses and phone numbers written anywhere in their record."""
+
+    @property
+    def parts(self) -> list[str]:
+        """Full forms and every distinctive part (`names.name_parts`)."""
+        return name_parts(self.names)
+
+
+def contacts_in(texts: list[str]) -> tuple[str, ...]:
+    """E-mail addresses and phone numbers found in a person's record."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for kind in ("email", "phone"):
+            for start, end in find_pattern(kind, text):
+                found[" ".join(text[start:end].split())] = None
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -225,21 +253,42 @@ class RedactionService:
 
     def protected_names(self, case_id: str) -> list[ProtectedName]:
         """Names and aliases of every anonymous or protected person of the case."""
-        found: list[ProtectedName] = []
+        return [
+            ProtectedName(person.person_id, name, person.pseudonym)
+            for person in self.protected_people(case_id)
+            for name in person.names
+        ]
+
+    def protected_people(self, case_id: str) -> list[ProtectedPerson]:
+        """Every anonymous or protected person of the case (merged records under the kept
+        person's pseudonym), with their names, aliases and contact details."""
+        found: list[ProtectedPerson] = []
         with self.ws.vault.session() as session:
             for person in session.scalars(select(Person).where(Person.case_id == case_id)):
                 kept = _follow_merges(session, person)
                 if not is_masked(kept):
                     continue
+                names = tuple(n for n in [person.name, *person.aliases] if fold_key(n))
+                record = [*names, person.organisation, person.notes]
                 pseudonym = kept.pseudonym or "Source"
-                for name in [person.name, *person.aliases]:
-                    if fold_key(name):
-                        found.append(ProtectedName(kept.id, name, pseudonym))
+                found.append(ProtectedPerson(kept.id, names, pseudonym, contacts_in(record)))
+        return found
+
+    def marked_people(self, case_id: str) -> list[tuple[str, list[str]]]:
+        """(mark id, name parts) of every person mark of the case."""
+        found: list[tuple[str, list[str]]] = []
+        with self.ws.vault.session() as session:
+            query = select(Redaction).where(Redaction.case_id == case_id)
+            for row in session.scalars(query):
+                if row.kind == "person" and row.person_id:
+                    person = session.get(Person, row.person_id)
+                    if person is not None:
+                        found.append((row.id, name_parts([person.name, *person.aliases])))
         return found
 
     def rules(self, case_id: str, doc_id: str) -> Rules:
         """Everything to hide in document `doc_id`: its marks, the case's rules, and the
-        names of protected people."""
+        names of protected people (each distinctive part of them too) and their contacts."""
         terms: list[TermRule] = []
         patterns: list[PatternRule] = []
         rects: list[RectRule] = []
@@ -258,11 +307,25 @@ class RedactionService:
                 elif row.kind == "person" and row.person_id:
                     person = session.get(Person, row.person_id)
                     if person is not None:
-                        for name in [person.name, *person.aliases]:
-                            terms.append(TermRule(row.id, "person", name))
-        for protected in self.protected_names(case_id):
-            terms.append(TermRule(f"person:{protected.person_id}", "person", protected.name))
+                        for part in name_parts([person.name, *person.aliases]):
+                            terms.append(TermRule(row.id, "person", part))
+        for protected in self.protected_people(case_id):
+            mark = f"person:{protected.person_id}"
+            for part in [*protected.parts, *protected.contacts]:
+                terms.append(TermRule(mark, "person", part))
         return Rules(terms=tuple(terms), patterns=tuple(patterns), rects=tuple(rects))
+
+    def boxes(self, case_id: str) -> dict[tuple[str, int], list[Rect]]:
+        """Every rectangle mark of the case, by (document id, page index)."""
+        found: dict[tuple[str, int], list[Rect]] = {}
+        with self.ws.vault.session() as session:
+            query = select(Redaction).where(Redaction.case_id == case_id, Redaction.kind == "rect")
+            for row in session.scalars(query):
+                if row.document_id is None or row.page_index is None:
+                    continue
+                rects = [(r[0], r[1], r[2], r[3]) for r in row.rects if len(r) == 4]
+                found.setdefault((row.document_id, row.page_index), []).extend(rects)
+        return found
 
 
 def _follow_merges(session: Session, person: Person) -> Person:

@@ -14,38 +14,35 @@ bundle's hash and the signing key's fingerprint; never a redacted term.
 from __future__ import annotations
 
 import hashlib
-import html
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from dossier import __version__
 from dossier.crypto.kdf import DEFAULT, KdfParams
-from dossier.db.models import Person, Redaction, VaultSecret
+from dossier.db.models import VaultSecret
 from dossier.errors import CorruptData, InputRefused, UsageError
 from dossier.export import bundle as bundle_mod
 from dossier.export.content import BundleContent, BundleDocument
 from dossier.export.signing import KEY_NAME, SigningKey, load_key, new_key
 from dossier.export.verify import verify_zip
 from dossier.jobs import CancelToken, Progress, check, report
-from dossier.redact.masking import TextMasker
+from dossier.redact.bundlecheck import check_bundle
+from dossier.redact.disclosure import Covered, DisclosedQuote
 from dossier.redact.produce import redacted_copy
-from dossier.redact.selfcheck import (
-    Needle,
-    SelfCheckReport,
-    check_pdf,
-    check_text_file,
-    needles_for,
-)
+from dossier.redact.selfcheck import SelfCheckReport
 from dossier.services.dto import DocumentInfo
 from dossier.services.export.bundle_import import BundleImport, import_bundle
-from dossier.services.export.texts import letters_content, quotes_content
+from dossier.services.export.disclosure import case_disclosure
+from dossier.services.export.texts import (
+    chosen_quotes,
+    letters_content,
+    people_content,
+    quotes_content,
+    timeline_content,
+)
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -105,12 +102,10 @@ class ExportResult:
     selfcheck: SelfCheckReport
     skipped: list[str] = field(default_factory=list)
     """Documents of the case left out because they are not PDFs."""
-
-
-def slug(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words)[:limit].strip("-") or "document"
+    quote_outcomes: list[DisclosedQuote] = field(default_factory=list)
+    """Quotes the gate changed or left out, with why."""
+    covered: list[Covered] = field(default_factory=list)
+    """Every string the gate changed: where, and what kind of mark (never the text)."""
 
 
 class ExportService:
@@ -147,36 +142,34 @@ class ExportService:
         ws = self.ws
         case = ws.cases.get(request.case)
         docs, skipped = self._choose_documents(case.id, request.doc_ids)
-        masker, text_needles = self._masking(case.id)
+        quotes = chosen_quotes(ws, case.id, request.quote_ids)
+        report(progress, 0.0, "reading the marks")
+        disclosure = case_disclosure(ws, case.id)
+        gate = disclosure.gate
         key = self.signing_key()
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        selfcheck = SelfCheckReport()
         exported: list[BundleDocument] = []
         boxes_by_doc: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
+        boxes_by_path: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
         paths: dict[str, str] = {}
         total = max(1, len(docs))
         for number, info in enumerate(docs):
             check(cancel)
-            report(progress, 0.85 * number / total, f"redacting {number + 1} of {len(docs)}")
-            title = masker(info.title)
-            path = f"documents/{number + 1:02d}-{slug(title)}.pdf"
-            rules = ws.redactions.rules(case.id, info.id)
+            report(progress, 0.8 * number / total, f"redacting {number + 1} of {len(docs)}")
+            title = gate.text(info.title, f"the title of document {number + 1}")
+            path = gate.filename(info.title, number + 1, f"the file name of document {number + 1}")
             copy = redacted_copy(
                 ws.documents.original(info.id),
                 ws.documents.pages(info.id),
-                rules,
+                ws.redactions.rules(case.id, info.id),
                 name=info.filename or title,
                 password=request.pdf_password,
                 rasterize=request.rasterize_redacted,
                 cancel=cancel,
             )
             boxes = {index: plan.rects for index, plan in copy.plans.items()}
-            needles = needles_for(
-                [(_label(r.kind, r.mark_id), r.term) for r in rules.terms],
-                [(_pattern_label(p.pattern, p.mark_id), p.pattern) for p in rules.patterns],
-            )
-            check_pdf(path, copy.data, needles, boxes, selfcheck)
             boxes_by_doc[info.id] = boxes
+            boxes_by_path[path] = boxes
             paths[info.id] = path
             exported.append(
                 BundleDocument(
@@ -192,22 +185,24 @@ class ExportService:
                 )
             )
         check(cancel)
-        report(progress, 0.87, "writing quotes and letters")
+        report(progress, 0.82, "writing quotes, letters, people and timeline")
+        bundle_quotes, outcomes = quotes_content(quotes, gate, paths, boxes_by_doc)
+        by_id = {q.id: q for q in bundle_quotes}
         content = BundleContent(
-            case_name=masker(case.name),
+            case_name=gate.text(case.name, "the case name"),
             created_at=created,
             app_version=__version__,
             fingerprint=key.fingerprint,
             documents=exported,
-            quotes=quotes_content(ws, case.id, request.quote_ids, masker, paths, boxes_by_doc),
-            letters=letters_content(ws, case.id, masker),
+            quotes=bundle_quotes,
+            letters=letters_content(ws, case.id, gate),
+            people=people_content(ws, case.id, gate),
+            timeline=timeline_content(ws, case.id, gate, by_id, set(paths)),
         )
         built = bundle_mod.build(content, key)
-        for name, data in [*built.text_files.items(), ("manifest.json", built.manifest)]:
-            selfcheck.files += 1
-            selfcheck.findings += check_text_file(name, _readable(name, data), text_needles)
-        names = "\n".join(doc.path for doc in exported)
-        selfcheck.findings += check_text_file("the bundle", names, text_needles)
+        check(cancel)
+        report(progress, 0.88, "reading the bundle back as its recipient will")
+        selfcheck = check_bundle(built.data, disclosure.needles(), boxes_by_path)
         if not selfcheck.ok:
             raise SelfCheckFailed(selfcheck)
         # The bundle as a recipient will read it: every hash and the signature must hold.
@@ -218,6 +213,8 @@ class ExportService:
         report(progress, 0.95, "writing the bundle")
         bundle_mod.write(request.out, built, request.bundle_passphrase, request.kdf)
         result = self._result(request, built, content, exported, docs, selfcheck, skipped)
+        result.quote_outcomes.extend(o for o in outcomes if o.reason)
+        result.covered.extend(gate.records)
         self._audit(case.id, result)
         report(progress, 1.0, "exported")
         return result
@@ -229,16 +226,19 @@ class ExportService:
         case_name: str | None = None,
         passphrase: str | None = None,
         pubkey: str | None = None,
+        trust_new_signer: bool = False,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> BundleImport:
-        """Bring a verified bundle into the vault as a new case (see `bundle_import`)."""
+        """Bring a verified bundle into the vault as a new case (see `bundle_import`); a
+        signer never seen here needs `pubkey` or `trust_new_signer` (an explicit yes)."""
         return import_bundle(
             self.ws,
             path,
             case_name=case_name,
             passphrase=passphrase,
             pubkey=pubkey,
+            trust_new_signer=trust_new_signer,
             progress=progress,
             cancel=cancel,
         )
@@ -260,32 +260,6 @@ class ExportService:
                 raise UsageError(f"document {doc_id} is not a PDF; only PDFs can be exported")
             chosen.append(info)
         return chosen, []
-
-    def _masking(self, case_id: str) -> tuple[TextMasker, list[Needle]]:
-        """The masker for every text Dossier writes, and what those texts must not hold:
-        every term, name and pattern marked anywhere in the case, and protected names."""
-        protected = self.ws.redactions.protected_names(case_id)
-        terms: list[tuple[str, str]] = []
-        patterns: list[tuple[str, str]] = []
-        with self.ws.vault.session() as session:
-            for row in session.scalars(select(Redaction).where(Redaction.case_id == case_id)):
-                if row.kind == "term" and row.term:
-                    terms.append((_label("term", row.id), row.term))
-                elif row.kind == "pattern" and row.pattern:
-                    patterns.append((_pattern_label(row.pattern, row.id), row.pattern))
-                elif row.kind == "person" and row.person_id:
-                    person = session.get(Person, row.person_id)
-                    if person is not None:
-                        terms += [
-                            (_label("person", row.id), n) for n in [person.name, *person.aliases]
-                        ]
-        masker = TextMasker(
-            names=[(p.name, p.pseudonym) for p in protected],
-            terms=[term for _, term in terms],
-            patterns=[kind for _, kind in patterns],
-        )
-        names = [(_label("person", f"person:{p.person_id}"), p.name) for p in protected]
-        return masker, needles_for(terms + names, patterns)
 
     def _result(
         self,
@@ -343,23 +317,3 @@ class ExportService:
                 fingerprint=result.fingerprint,
             )
             session.commit()
-
-
-def _readable(name: str, data: bytes) -> str:
-    """A text file as a reader sees it (HTML: also with tags removed and entities decoded)."""
-    text = data.decode("utf-8")
-    if name.endswith(".html"):
-        text += "\n" + html.unescape(re.sub(r"<[^>]*>", " ", text))
-    return text
-
-
-def _label(kind: str, mark_id: str) -> str:
-    """How a finding names what was found: the kind and the mark, never the term."""
-    if mark_id.startswith("person:"):
-        return f"a protected person's name (person {mark_id[7:15]})"
-    noun = "name" if kind == "person" else "term"
-    return f"a redacted {noun} (mark {mark_id[:8]})"
-
-
-def _pattern_label(kind: str, mark_id: str) -> str:
-    return f"a redacted {kind} (mark {mark_id[:8]})"

@@ -105,8 +105,16 @@ def test_bundle_layout_and_nothing_protected_in_it(workspace: Workspace, tmp_pat
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
         pdf = archive.read(names[-1])
-    assert names[:5] == ["manifest.json", "manifest.sig", "quotes.csv", "letters.csv", "index.html"]
-    assert names[5].startswith("documents/01-") and names[5].endswith(".pdf")
+    assert names[:7] == [
+        "manifest.json",
+        "manifest.sig",
+        "quotes.csv",
+        "letters.csv",
+        "people.csv",
+        "timeline.csv",
+        "index.html",
+    ]
+    assert names[7].startswith("documents/01-") and names[7].endswith(".pdf")
     texts = _bundle_texts(out)
     everything = "\n".join(texts.values()).casefold()
     for secret in (SOURCE, "Vasseur", ALIAS, TERM, EMAIL):
@@ -117,7 +125,7 @@ def test_bundle_layout_and_nothing_protected_in_it(workspace: Workspace, tmp_pat
         assert secret not in text
     assert OFFICIAL in text and "météo du port" in text
     manifest = json.loads(texts["manifest.json"])
-    assert manifest["format"] == "dossier-bundle" and manifest["format_version"] == 1
+    assert manifest["format"] == "dossier-bundle" and manifest["format_version"] == 2
     assert manifest["app"]["version"]
     (document,) = manifest["documents"]
     assert document["redactions"] == {"rect": 0, "term": 2, "pattern": 1, "person": 2}
@@ -133,7 +141,7 @@ def test_bundle_layout_and_nothing_protected_in_it(workspace: Workspace, tmp_pat
         and "Confirmez-vous le rôle de Source A" in texts["letters.csv"]
     )
     assert result.fingerprint == manifest["signing_key"]["fingerprint"]
-    assert result.selfcheck.ok and result.selfcheck.files == 5
+    assert result.selfcheck.ok and result.selfcheck.files == 8
     assert verify_bundle(out).ok
     # The original in the vault is untouched by the export.
     original = workspace.documents.original(built.doc_id)

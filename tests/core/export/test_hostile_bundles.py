@@ -166,7 +166,7 @@ def test_oversize_member_and_too_many_members(
     _refused(workspace, good, "larger than")
     monkeypatch.undo()
     monkeypatch.setattr(zipsafe, "MAX_MEMBERS", 3)
-    _refused(workspace, good, "holds 6 files")
+    _refused(workspace, good, "holds 8 files")
 
 
 def test_sizes_that_lie(workspace: Workspace, good: Path, tmp_path: Path) -> None:

@@ -49,13 +49,13 @@ def _flip(data: bytes, position: int) -> bytes:
 def test_an_intact_bundle_verifies(bundle: Path) -> None:
     report = verify_bundle(bundle)
     assert report.ok, report.lines()
-    assert report.signature_valid and report.pinned is None and report.files_checked == 4
+    assert report.signature_valid and report.pinned is None and report.files_checked == 6
 
 
 def test_one_byte_changed_in_each_file_in_turn(bundle: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(bundle) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
-    assert len(members) == 6
+    assert len(members) == 8
     for name, data in members.items():
         for position in (0, len(data) // 2, len(data) - 1):
             changed = _rewrite(bundle, tmp_path / "changed.zip", {name: _flip(data, position)})

@@ -171,8 +171,8 @@ def test_the_protected_source_shows_only_its_pseudonym(ws: Workspace) -> None:
 
 def test_ready_made_redaction_marks(ws: Workspace) -> None:
     marks = {m.kind: m for m in ws.redactions.of_case(SAMPLE_CASE)}
-    assert sorted(marks) == ["person", "rect", "term"]
-    assert marks["term"].term == c.SOURCE_SURNAME and marks["term"].document_id is None
+    # No term rule on her surname: a protected person's name parts are hidden on their own.
+    assert sorted(marks) == ["person", "rect"]
     source_id = ws.people.resolve(SAMPLE_CASE, c.SOURCE_PSEUDONYM)
     assert marks["person"].person_id == source_id
     memo = doc_id(ws, c.MEMO.title)
@@ -271,7 +271,7 @@ def test_without_usable_ocr_data_the_memo_waits_for_ocr(
     with Workspace.open(built.folder, SAMPLE_PASSPHRASE) as ws:
         memo = ws.documents.get(doc_id(ws, c.MEMO.title))
         assert memo.ocr_pages == 0 and memo.metadata["pages_needing_ocr"] == "1"
-        assert len(ws.redactions.of_case(SAMPLE_CASE)) == 3
+        assert len(ws.redactions.of_case(SAMPLE_CASE)) == 2
 
 
 def test_if_absent_keeps_an_existing_vault(

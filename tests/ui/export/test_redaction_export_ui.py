@@ -105,6 +105,12 @@ def _run_wizard(qtbot, win, out: Path, *, seal: str | None = None, check_preview
 def test_export_a_drawn_box_leaves_no_text_under_it(qtbot, unlocked, tmp_path) -> None:
     win = unlocked
     doc_id = import_now(win, sample_pdf(tmp_path / "in"), kind="source")
+    # A quote of the line the box will cross: the preview must say what becomes of it.
+    text = win.state.ws.documents.page(doc_id, 2).text
+    at = text.index(NEEDLE)
+    end = text.find("\n", at)
+    line = text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
+    win.state.ws.quotes.add(win.state.case_id, line, source=doc_id)
     x0, y0, x1, y1 = _draw_box_over_needle(qtbot, win, doc_id)
     win.workflows.set_redact_tool(False)
     (mark,) = win.state.ws.redactions.of_case(win.state.case_id)
@@ -113,6 +119,9 @@ def test_export_a_drawn_box_leaves_no_text_under_it(qtbot, unlocked, tmp_path) -
     def check_preview(page) -> None:
         qtbot.waitUntil(lambda: page.pages.count() > 0, timeout=15000)
         assert page.pages.item(0).text() == "memo, page 3 (1 box(es))"
+        said = page.quotes.toPlainText()
+        assert not page.quotes.isHidden() and "1 quote(s) will not leave as written" in said
+        assert "[…redacted…]" in said and "under a redaction box" in said and NEEDLE not in said
         qtbot.waitUntil(lambda: page.image is not None, timeout=15000)
         image = page.image
         cx, cy = (box[0] + box[2]) / 2 * PREVIEW_ZOOM, (box[1] + box[3]) / 2 * PREVIEW_ZOOM
@@ -135,6 +144,8 @@ def test_export_a_drawn_box_leaves_no_text_under_it(qtbot, unlocked, tmp_path) -
     with zipfile.ZipFile(out) as bundle:
         (pdf_name,) = [n for n in bundle.namelist() if n.endswith(".pdf")]
         data = bundle.read(pdf_name)
+        quotes = bundle.read("quotes.csv").decode("utf-8")
+    assert NEEDLE not in quotes and "[…redacted…]" in quotes
     with pymupdf.open(stream=data, filetype="pdf") as exported:
         page = exported[2]
         under = page.get_text("words", clip=pymupdf.Rect(x0, y0, x1, y1))

@@ -1,0 +1,238 @@
+"""The self-check of a finished bundle: read it as its recipient will, find nothing.
+
+This is the second of two implementations on purpose. The disclosure gate (`disclosure`) masks
+what it knows as it writes; this module knows only the case's raw facts (`Watchlist`: the
+terms of the marks, the names, aliases and contact details of protected people, the pattern
+marks, the boxes and the pages under them) and derives its own needles from them, with its own
+folding and its own matcher, then reads the zip: the comment and every entry name, every CSV
+cell, HTML with and without its tags and entities, every key and string of JSON (escapes
+decoded), and every PDF as `selfcheck.read_pdf` reads it (text layer without clipping,
+metadata, XMP, outline, object strings, attachments, annotations, links). A bug in the gate is
+caught here; a hit stops the export before anything is written.
+
+The needles: every term mark; every full name and alias of a protected or anonymous person and
+each of their words of three letters or more that is not a common word (`names.COMMON_WORDS`);
+their e-mail addresses and phone numbers; every pattern mark; and for every box, each word
+whose centre lies under it that stands nowhere else in the case's pages uncovered, and each pair
+of such consecutive words never seen uncovered in that order. Findings name the file and the
+kind of thing found, never the thing.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier.redact.names import COMMON_WORDS
+from dossier.redact.patterns import find_pattern
+from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
+from dossier.text.model import PageText
+
+Rect = tuple[float, float, float, float]
+Words = tuple[str, ...]
+
+MIN_PART = 3
+_EXTRA = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_WORD = re.compile(r"[^\W_]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_HYPHEN_BREAK = re.compile(r"[-\u2010\u00ad]\s*\n\s*")
+
+
+def words(text: str) -> Words:
+    """Folded words: format characters dropped, compatibility forms and accents undone."""
+    kept = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    decomposed = unicodedata.normalize("NFKD", kept)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return tuple(_WORD.findall(plain.casefold().translate(_EXTRA)))
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """The raw facts of a case the check derives its needles from."""
+
+    terms: Sequence[tuple[str, str]] = ()
+    """(label, term) of term marks."""
+    people: Sequence[tuple[str, Sequence[str]]] = ()
+    """(label, names and aliases) of protected and anonymous people, and of marked people."""
+    contacts: Sequence[tuple[str, str]] = ()
+    """(label, e-mail address or phone number) of protected people."""
+    patterns: Sequence[tuple[str, str]] = ()
+    """(label, pattern kind) of pattern marks."""
+    boxes: Mapping[tuple[str, int], Sequence[Rect]] = field(default_factory=dict)
+    """Rectangle marks by (document id, page index)."""
+    doc_ids: Sequence[str] = ()
+    """Every document of the case, for what its pages show uncovered."""
+
+
+@dataclass
+class Needles:
+    phrases: dict[Words, str] = field(default_factory=dict)
+    patterns: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, label: str, text: str) -> None:
+        key = words(text)
+        if key:
+            self.phrases.setdefault(key, label)
+
+    def search(self, text: str) -> list[str]:
+        """Labels of what `text` holds (also with line-end hyphenation undone)."""
+        found: set[str] = set()
+        for view in {text, _HYPHEN_BREAK.sub("", text)}:
+            seq = words(view)
+            at: dict[str, list[int]] = {}
+            for i, word in enumerate(seq):
+                at.setdefault(word, []).append(i)
+            for phrase, label in self.phrases.items():
+                for i in at.get(phrase[0], ()):
+                    if seq[i : i + len(phrase)] == phrase:
+                        found.add(label)
+                        break
+            for label, kind in self.patterns:
+                if find_pattern(kind, view):
+                    found.add(label)
+        return sorted(found)
+
+
+def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> Needles:
+    out = Needles()
+    for label, term in watch.terms:
+        out.add(label, term)
+    for label, names in watch.people:
+        for name in names:
+            out.add(label, name)
+            for part in _LETTERS.findall(name):
+                folded = words(part)
+                if len(part) >= MIN_PART and folded and folded[0] not in COMMON_WORDS:
+                    out.add(label, part)
+    for label, contact in watch.contacts:
+        out.add(label, contact)
+    out.patterns = list(watch.patterns)
+    for phrase in _under_boxes(watch, pages_of):
+        out.phrases.setdefault(phrase, "words under a redaction box")
+    return out
+
+
+def _centre_in(word: Any, boxes: Sequence[Rect]) -> bool:
+    cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def _page_words(page: PageText, boxes: Sequence[Rect]) -> Iterator[tuple[str, bool]]:
+    for word in page.words:
+        covered = bool(boxes) and _centre_in(word, boxes)
+        for folded in words(page.text[word.start : word.end]):
+            yield folded, covered
+
+
+def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> set[Words]:
+    boxed = sorted({doc for (doc, _i), rects in watch.boxes.items() if rects})
+    singles: set[str] = set()
+    pairs: set[Words] = set()
+    for doc in boxed:
+        for page in pages_of(doc):
+            seq = list(_page_words(page, watch.boxes.get((doc, page.index), ())))
+            for i, (word, covered) in enumerate(seq):
+                if not covered:
+                    continue
+                if len(word) >= MIN_PART:
+                    singles.add(word)
+                if i + 1 < len(seq) and seq[i + 1][1]:
+                    pair = (word, seq[i + 1][0])
+                    if max(len(pair[0]), len(pair[1])) >= MIN_PART:
+                        pairs.add(pair)
+    if not (singles or pairs):
+        return set()
+    for doc in dict.fromkeys([*boxed, *watch.doc_ids]):
+        for page in pages_of(doc):
+            seq = list(_page_words(page, watch.boxes.get((doc, page.index), ())))
+            for i, (word, covered) in enumerate(seq):
+                if covered:
+                    continue
+                singles.discard(word)
+                if i + 1 < len(seq) and not seq[i + 1][1]:
+                    pairs.discard((word, seq[i + 1][0]))
+    return {(w,) for w in singles} | pairs
+
+
+# -- reading the bundle -----------------------------------------------------------------------
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _text_views(name: str, data: bytes) -> list[tuple[str, str]]:
+    """(where, text) of one non-PDF file, decoded every way a reader might."""
+    raw = data.decode("utf-8", "replace")
+    views = [("the file's bytes as text", raw)]
+    lowered = name.lower()
+    if lowered.endswith((".html", ".htm")):
+        views.append(("the page as shown", html.unescape(re.sub(r"<[^>]*>", " ", raw))))
+        views.append(("the markup, entities decoded", html.unescape(raw)))
+    if lowered.endswith((".json", ".sig")):
+        try:
+            views.append(("the JSON values", "\n".join(_json_strings(json.loads(raw)))))
+        except ValueError:
+            views.append(("the file", "not valid JSON"))
+    if lowered.endswith(".csv"):
+        rows = csv.reader(io.StringIO(raw.lstrip("\ufeff")))
+        views.append(("the cells", "\n".join(cell for row in rows for cell in row)))
+    return views
+
+
+def check_bundle(
+    data: bytes,
+    found: Needles,
+    boxes_by_path: Mapping[str, dict[int, list[Rect]]],
+    report: SelfCheckReport | None = None,
+) -> SelfCheckReport:
+    """Read the zip `data` entirely; every hit becomes a finding naming its file."""
+    report = report or SelfCheckReport()
+    hits = report.findings
+
+    def look(file: str, where: str, text: str) -> None:
+        hits.extend(Finding(file, where, label) for label in found.search(text))
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        look("the bundle", "the zip comment", archive.comment.decode("utf-8", "replace"))
+        infos = archive.infolist()
+        look("the bundle", "the names of its files", "\n".join(i.filename for i in infos))
+        for info in infos:
+            if info.is_dir():
+                continue
+            content = archive.read(info)
+            report.files += 1
+            if info.filename.lower().endswith(".pdf"):
+                reading = read_pdf(info.filename, content, boxes_by_path.get(info.filename, {}))
+                report.pages += reading.pages
+                hits.extend(reading.findings)
+                for where, text in reading.texts:
+                    look(info.filename, where, text)
+                continue
+            for where, text in _text_views(info.filename, content):
+                look(info.filename, where, text)
+    _dedupe(report)
+    return report
+
+
+def _dedupe(report: SelfCheckReport) -> None:
+    seen: dict[tuple[str, str, str], None] = {}
+    for finding in report.findings:
+        seen.setdefault((finding.file, finding.where, finding.what), None)
+    report.findings = [Finding(*key) for key in seen]

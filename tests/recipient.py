@@ -1,0 +1,89 @@
+"""A bundle read the way its recipient would: unzip, decode every file, fold, search.
+
+Written for the tests, apart from the product's own self-check, so that a blind spot shared by
+the export and its self-check still shows here.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated.)
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u00ad", ""))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"[^\W_]+", plain))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [str(k), *_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)]
+
+
+def _pdf_texts(data: bytes) -> list[str]:
+    out: list[str] = []
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        out += [str(v) for v in (doc.metadata or {}).values() if v]
+        out.append(doc.get_xml_metadata() or "")
+        out += [str(entry[1]) for entry in doc.get_toc()]
+        out += list(doc.embfile_names())
+        for page in doc:
+            out.append(page.get_text("text", clip=pymupdf.INFINITE_RECT()))
+            out += [str(link.get("uri", "")) for link in page.get_links()]
+            out += [a.info.get("content", "") for a in page.annots() or []]
+            out += [str(w.field_value) for w in page.widgets() or []]
+        for xref in range(1, doc.xref_length()):
+            try:
+                out.append(doc.xref_object(xref, compressed=False))
+            except (RuntimeError, ValueError):
+                continue
+    return out
+
+
+def read_bundle(path: Path | bytes) -> dict[str, str]:
+    """Every file of the bundle (and its names and comment) as folded text."""
+    data = path if isinstance(path, bytes) else path.read_bytes()
+    texts: dict[str, list[str]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        texts["(zip comment)"] = [archive.comment.decode("utf-8", "replace")]
+        texts["(file names)"] = archive.namelist()
+        for name in archive.namelist():
+            content = archive.read(name)
+            if name.endswith(".pdf"):
+                texts[name] = _pdf_texts(content)
+                continue
+            raw = content.decode("utf-8", "replace")
+            views = [raw, html.unescape(raw), html.unescape(re.sub(r"<[^>]*>", " ", raw))]
+            if name.endswith((".json", ".sig")):
+                views += _strings(json.loads(raw))
+            if name.endswith(".csv"):
+                views += [c for row in csv.reader(io.StringIO(raw.lstrip("\ufeff"))) for c in row]
+            texts[name] = views
+    return {name: fold("\n".join(views)) for name, views in texts.items()}
+
+
+def leaks(bundle: Path | bytes, secrets: list[str]) -> list[str]:
+    """'file: secret' for every secret (a word or phrase) found in any decoded file."""
+    found: list[str] = []
+    for name, text in read_bundle(bundle).items():
+        padded = f" {text} "
+        for secret in secrets:
+            if f" {fold(secret)} " in padded:
+                found.append(f"{name}: {secret}")
+    return found
