@@ -199,6 +199,16 @@ def files_holding(folder: Path, needle: bytes) -> Iterator[Path]:
 # -- the steps ---------------------------------------------------------------------------------
 
 
+WEB_ARTICLE_SENTENCES = (
+    "Le conseil départemental a voté jeudi soir une subvention exceptionnelle pour la "
+    "rénovation du collège, fermé depuis les inondations de l'automne dernier",
+    "Selon un rapport de la chambre régionale des comptes, les travaux avaient pourtant été "
+    "chiffrés à moins de la moitié de cette somme deux ans plus tôt",
+    "Le directeur de l'établissement attend toujours le calendrier du chantier promis par la "
+    "présidente du département lors de sa visite de rentrée",
+)
+
+
 class CoreSelfTest:
     """The steps over one temporary vault; `run(runner)` runs them in order."""
 
@@ -222,6 +232,7 @@ class CoreSelfTest:
         runner.run("ocr", self.ocr, needs=["import"])
         runner.run("search", self.search, needs=["import"])
         runner.run("word file", self.word_file, needs=["vault"])
+        runner.run("web article", self.web_article, needs=["vault"])
         runner.run("quote anchoring", self.quotes, needs=["import"])
         runner.run("export and verify", self.export, needs=["quote anchoring"])
         runner.run("encrypted at rest", self.at_rest, needs=["import"])
@@ -327,6 +338,26 @@ class CoreSelfTest:
         expect("{+ajout suivi+}" in text, "the Word file's tracked insertion was lost")
         self.ws.documents.delete(info.id)
         return "read a .docx from memory with its tracked insertion"
+
+    def web_article(self) -> str:
+        paragraphs = "".join(
+            f"<p>{sentence} ({self.marker}, paragraphe {number}).</p>"
+            for number, sentence in enumerate(WEB_ARTICLE_SENTENCES)
+        )
+        page = (
+            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Enquête</title>'
+            '<meta property="og:site_name" content="Le Courrier"></head><body>'
+            '<nav><a href="/">Accueil</a> <a href="/h">Horoscope</a></nav>'
+            f'<div class="story"><h1>Enquête</h1>{paragraphs}</div>'
+            "<footer>Mentions légales</footer></body></html>"
+        )
+        info = self.ws.documents.import_bytes(self.case_id, page.encode(), "enquete.html")
+        text = self.ws.documents.text(info.id)
+        expect(WEB_ARTICLE_SENTENCES[1] in text, "the article's text was not kept")
+        expect("Horoscope" not in text, "the page's menu was kept as article text")
+        expect(info.outlet == "Le Courrier", f"the outlet was not taken: {info.outlet!r}")
+        self.ws.documents.delete(info.id)
+        return "kept the article of a saved page, without its menu, offline"
 
     def quotes(self) -> str:
         exact = self.ws.quotes.add(self.case_id, QUOTE_EXACT, source=self.doc_id)

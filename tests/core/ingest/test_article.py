@@ -3,6 +3,7 @@ no network, and no page that makes the import raise."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -169,3 +170,23 @@ def test_every_corpus_page_imports_offline() -> None:
     finally:
         _RECORDING[0] = False
     assert _SOCKET_EVENTS == []
+
+
+def test_reading_a_page_opens_no_socket_even_while_importing_the_reader() -> None:
+    # A fresh interpreter: the readers' libraries are imported under the watch (urllib3,
+    # which trafilatura brings along, probes IPv6 with a socket as it is imported).
+    code = (
+        "import sys\n"
+        "seen = []\n"
+        "sys.addaudithook(lambda e, a: seen.append(e) if e.startswith('socket.') else None)\n"
+        "from dossier.ingest.formats import extract_bytes\n"
+        "from tests.core.ingest.test_article import news_page\n"
+        "document = extract_bytes(news_page().encode(), 'page.html')\n"
+        "assert 'maçonnerie' in document.text\n"
+        "print(seen)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
