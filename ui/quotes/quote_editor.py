@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from dossier.services.quotes.model import QuoteInfo
+from dossier.services.quotes.model import QuoteEdit, QuoteInfo
 from ui.case.inspector_panel import Editor
 from ui.case_events import case_events
 from ui.i18n import tr
@@ -83,6 +83,6 @@ class QuoteEditor(Editor):
         self.notes.setText(draft["notes"])
 
     def save(self, draft: dict[str, Any]) -> QuoteInfo:
-        quote = self.state.ws.quotes.update(self.item.id, **draft)
+        quote = self.state.ws.quotes.update(self.item.id, QuoteEdit(**draft))
         case_events(self.state).quotes_changed.emit(quote.case_id)
         return quote

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.quotes.model import QuoteInfo, QuoteReview
+from dossier.services.quotes.model import QuoteEdit, QuoteInfo, QuoteReview
 from ui.case_events import case_events
 from ui.errors import show_error
 from ui.i18n import tr
@@ -151,7 +151,7 @@ class ReviewDialog(QDialog):
         for item in items:
             row: ReviewRow = item.data(0, REVIEW_ROLE)
             try:
-                info = self.state.ws.quotes.update(row.quote_id, review=None)
+                info = self.state.ws.quotes.update(row.quote_id, QuoteEdit(review=None))
             except DossierError as exc:
                 show_error(self, exc)
                 return

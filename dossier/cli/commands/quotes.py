@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from dossier.anchor.model import DiffOp, Span
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
-from dossier.services.quotes.model import PassageCheck, QuoteCandidate, QuoteInfo, QuoteReview
+from dossier.services.quotes.model import (
+    PassageCheck,
+    QuoteCandidate,
+    QuoteEdit,
+    QuoteInfo,
+    QuoteReview,
+)
 
 _SHORT = 70
 
@@ -173,22 +180,20 @@ def show_quote(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def edit_quote(args: argparse.Namespace, ctx: CliContext) -> int:
-    fields: dict[str, object] = {}
-    for name, value in (
-        ("text", args.text),
-        ("speaker", args.speaker),
-        ("source", args.source),
-        ("published_in", args.published_in),
-        ("said_on", args.date),
-        ("notes", args.notes),
-    ):
-        if value is not None:
-            fields[name] = value
+    given = {
+        "text": args.text,
+        "speaker": args.speaker,
+        "source": args.source,
+        "published_in": args.published_in,
+        "said_on": args.date,
+        "notes": args.notes,
+    }
+    edit = QuoteEdit(**{name: value for name, value in given.items() if value is not None})
     if args.reviewed:
-        fields["review"] = None
-    if not fields:
+        edit = replace(edit, review=None)
+    if not edit.changed():
         raise UsageError("nothing to change; see 'dossier quote edit --help'")
-    info = ctx.workspace().quotes.update(args.quote, **fields)
+    info = ctx.workspace().quotes.update(args.quote, edit)
     ctx.emit(info.to_json(), "\n".join(["updated quote", *_quote_lines(info)]))
     return 0
 

@@ -41,10 +41,12 @@ from dossier.services.quotes.checks import (
     store_result,
 )
 from dossier.services.quotes.model import (
+    KEEP,
     REVIEW_STATUSES,
     UNCHECKED,
     PassageCheck,
     QuoteCandidate,
+    QuoteEdit,
     QuoteInfo,
     QuoteReview,
     spans_from_rows,
@@ -55,16 +57,11 @@ from dossier.services.quotes.views import (
     opt_str,
     quote_info,
     search_item,
-    span_list,
 )
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
-
-EDITABLE = frozenset(
-    {"text", "speaker", "source", "published_in", "said_on", "notes", "language", "spans", "review"}
-)
 
 
 class QuoteService:
@@ -238,62 +235,54 @@ class QuoteService:
             store_result(quote, result, doc.extractor_version)
             return self._commit_new(session, quote)
 
-    def update(self, quote_id: str, **fields: object) -> QuoteInfo:
-        """Edit a quote; a new text, source or spans re-anchor it (and clear its review flag).
-
-        `review=None` marks a re-check outcome as reviewed. `speaker`, `source` and
-        `published_in` take references (None removes them).
-        """
-        unknown = set(fields) - EDITABLE
-        if unknown:
-            raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a quote")
+    def update(self, quote_id: str, edit: QuoteEdit) -> QuoteInfo:
+        """Apply `edit` to a quote (see `QuoteEdit`); returns the quote as it now is."""
+        changed = edit.changed()
         with self.ws.vault.session() as session:
             quote = find_quote(session, quote_id)
             case_id = quote.case_id
-            if "text" in fields:
-                quote.text = clean_quote(str(fields["text"]))
-            if "speaker" in fields:
-                quote.speaker_id = self._speaker(session, case_id, opt_str(fields["speaker"]))
-            if "published_in" in fields:
-                ref = opt_str(fields["published_in"])
+            if edit.text is not KEEP:
+                quote.text = clean_quote(edit.text)
+            if edit.speaker is not KEEP:
+                quote.speaker_id = self._speaker(session, case_id, opt_str(edit.speaker))
+            if edit.published_in is not KEEP:
+                ref = opt_str(edit.published_in)
                 quote.published_in_id = find_document(session, case_id, ref).id if ref else None
-            if "said_on" in fields:
-                quote.said_on = parse_date(opt_str(fields["said_on"]), "date the quote was said")
-            if "notes" in fields:
-                quote.notes = str(fields["notes"] or "")
-            if "language" in fields:
-                quote.language = opt_str(fields["language"])
-            if "review" in fields:
-                review = opt_str(fields["review"])
+            if edit.said_on is not KEEP:
+                quote.said_on = parse_date(opt_str(edit.said_on), "date the quote was said")
+            if edit.notes is not KEEP:
+                quote.notes = edit.notes or ""
+            if edit.language is not KEEP:
+                quote.language = opt_str(edit.language)
+            if edit.review is not KEEP:
+                review = opt_str(edit.review)
                 if review is not None and review not in REVIEW_STATUSES:
                     raise UsageError(f"review must be None or one of {', '.join(REVIEW_STATUSES)}")
                 quote.review = review
-            if {"text", "source", "spans"} & fields.keys():
-                self._reanchor_edited(session, quote, fields)
+            if edit.text is not KEEP or edit.source is not KEEP or edit.spans is not KEEP:
+                self._reanchor_edited(session, quote, edit)
             self.ws.audit.append(
                 session,
                 "quote.edit",
                 case_id,
                 quote_id=quote.id,
-                fields=sorted(fields),
+                fields=sorted(changed),
                 verdict=quote.verdict,
             )
             session.commit()
             return self._info(session, quote)
 
-    def _reanchor_edited(self, session: Session, quote: Quote, fields: dict[str, object]) -> None:
+    def _reanchor_edited(self, session: Session, quote: Quote, edit: QuoteEdit) -> None:
         case_id = quote.case_id
-        if "source" in fields:
-            ref = opt_str(fields["source"])
+        if edit.source is not KEEP:
+            ref = opt_str(edit.source)
             quote.source_doc_id = find_document(session, case_id, ref).id if ref else None
         source = session.get(Document, quote.source_doc_id) if quote.source_doc_id else None
-        spans = fields.get("spans")
-        if spans is not None:
-            given = span_list(spans)
+        if edit.spans is not KEEP:
             result, version = self._anchor(
-                session, case_id, quote.text, source, quote.published_in_id, given
+                session, case_id, quote.text, source, quote.published_in_id, list(edit.spans)
             )
-        elif source is not None and "source" not in fields and quote.spans:
+        elif source is not None and edit.source is KEEP and quote.spans:
             # Same source, new wording: look near where the old wording was anchored first.
             stored = spans_from_rows(quote.spans, source.id)
             pages = self.pages.pages(session, source)

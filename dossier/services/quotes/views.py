@@ -6,13 +6,10 @@ Names in views are display names: a masked speaker appears under their pseudonym
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy.orm import Session
 
-from dossier.anchor import Span
 from dossier.db.models import Document, Quote
-from dossier.errors import CorruptData, NotFoundError, UsageError
+from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
 from dossier.services.quotes.checks import anchor_doc_id
 from dossier.services.quotes.model import QuoteInfo, diff_from_rows, spans_from_rows
@@ -88,21 +85,3 @@ def opt_str(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def span_list(value: object) -> list[Span]:
-    """Spans handed to an edit: `Span` objects or their JSON dicts."""
-    if not isinstance(value, Iterable) or isinstance(value, str | bytes | dict):
-        raise UsageError("spans must be a list of spans")
-    spans: list[Span] = []
-    for item in value:
-        if isinstance(item, Span):
-            spans.append(item)
-        elif isinstance(item, dict):
-            try:
-                spans.append(Span.from_json(item))
-            except CorruptData:
-                raise UsageError("a span needs page_index, start, end and text") from None
-        else:
-            raise UsageError("spans must be a list of spans")
-    return spans

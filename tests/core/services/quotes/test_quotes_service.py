@@ -11,7 +11,7 @@ import pytest
 from dossier.anchor import Span
 from dossier.errors import NotFoundError, PasswordRequired, UsageError
 from dossier.ingest.formats import HTML_EXTRACTOR_VERSION
-from dossier.services.quotes.model import QuoteInfo, QuoteReview
+from dossier.services.quotes.model import QuoteEdit, QuoteInfo, QuoteReview
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, text_page, write_pdf
@@ -223,8 +223,9 @@ def test_refusals(workspace: Workspace, case: str, memo: str, tmp_path: Path) ->
         ws.quotes.add("Pas une affaire", VERBATIM)
     with pytest.raises(NotFoundError, match="no quote"):
         ws.quotes.get("0000000000")
-    with pytest.raises(UsageError, match="cannot edit"):
-        ws.quotes.update(ws.quotes.add(case, VERBATIM, source=memo).id, verdict="verbatim")
+    ws.quotes.add(case, VERBATIM, source=memo)
+    with pytest.raises(TypeError):  # a verdict is found by anchoring, never edited
+        QuoteEdit(verdict="verbatim")  # type: ignore[call-arg]
     assert len(ws.quotes.of_case(case)) == 1
 
 
@@ -238,12 +239,14 @@ def test_edit_delete_and_masked_speakers(workspace: Workspace, case: str, memo: 
     assert items[0].title.startswith("Source A: «la présidente")
     assert "Paul Martin" not in repr(items) and VERBATIM in items[0].text
 
-    edited = ws.quotes.update(quote.id, text=ALTERED, speaker="Marie Dupont")
+    edited = ws.quotes.update(quote.id, QuoteEdit(text=ALTERED, speaker="Marie Dupont"))
     assert edited.verdict == "altered" and edited.spans[0].page_index == 1
     assert edited.speaker == "Marie Dupont"
-    moved = ws.quotes.update(quote.id, text=SAFETY, said_on="2024-03-13", notes="vérifié")
+    moved = ws.quotes.update(
+        quote.id, QuoteEdit(text=SAFETY, said_on="2024-03-13", notes="vérifié")
+    )
     assert (moved.verdict, moved.said_on, moved.notes) == ("verbatim", "2024-03-13", "vérifié")
-    cleared = ws.quotes.update(quote.id, source=None)
+    cleared = ws.quotes.update(quote.id, QuoteEdit(source=None))
     assert cleared.source_doc_id == memo  # looked for in the case again, and found there
     ws.quotes.delete(quote.id[:6])
     assert ws.quotes.of_case(case) == []
@@ -304,7 +307,7 @@ def test_corrected_file_moves_degrades_and_loses_anchors(
     again = ws.quotes.check(case)
     assert {r.status for r in again} == {"unchanged"}
     assert ws.quotes.get(quotes["moved"].id).review == "moved"
-    assert ws.quotes.update(quotes["moved"].id, review=None).review is None
+    assert ws.quotes.update(quotes["moved"].id, QuoteEdit(review=None)).review is None
 
     entries = [r for r in ws.audit.records(case) if r.action == "quote.check"]
     assert entries[0].details["doc_id"] == memo and entries[0].details["checked"] == 4
