@@ -30,6 +30,7 @@ def cli_env(tmp_path: Path, passphrase: str = PASSPHRASE) -> dict[str, str]:
     TMPDIR (so a test can check that nothing was written there)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
     env.update(
+        DOSSIER_STATE_DIR=str(tmp_path / "state"),
         DOSSIER_PASSPHRASE=passphrase,
         DOSSIER_INSECURE_TEST_KDF="1",
         TMPDIR=str(tmp_path / "tmp"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,19 @@ from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
 from tests.paths import CORPUS, REPO
 
 __all__ = ["PASSPHRASE", "REPO", "cli_env", "run_cli", "run_cli_process"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What a computer remembers of vaults (`dossier.vault.seen`) never goes to the real home."""
+    state = tmp_path_factory.mktemp("state")
+    previous = os.environ.get("DOSSIER_STATE_DIR")
+    os.environ["DOSSIER_STATE_DIR"] = str(state)
+    yield
+    if previous is None:
+        os.environ.pop("DOSSIER_STATE_DIR", None)
+    else:
+        os.environ["DOSSIER_STATE_DIR"] = previous
 
 
 @pytest.fixture

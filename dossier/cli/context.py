@@ -87,9 +87,12 @@ class CliContext:
             return KDF_TEST_ONLY_FAST
         return KDF_DEFAULT
 
-    def workspace(self) -> Workspace:
+    def workspace(self, *, strict: bool = True) -> Workspace:
+        """The unlocked vault; `strict=False` only for fsck, which reports what others refuse."""
         if self._workspace is None:
-            self._workspace = Workspace.open(self.vault_path(), self.passphrase())
+            self._workspace = Workspace.open(self.vault_path(), self.passphrase(), strict=strict)
+            for warning in self._workspace.vault.warnings:
+                print(f"dossier: warning: {warning}", file=sys.stderr)
         return self._workspace
 
     def create_workspace(self) -> Workspace:

@@ -9,9 +9,15 @@ from dataclasses import asdict, dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from dossier.errors import CorruptData
+from dossier.errors import CorruptData, UsageError
 
 SALT_LEN = 16
+MIN_MEMORY_KIB = 64
+"""The test-only parameters' memory; nothing below is ever written."""
+MAX_MEMORY_KIB = 2 * 1024 * 1024
+"""8x the default: room for a stronger choice, not for an attack that costs 4 GiB per try."""
+MAX_ITERATIONS = 16
+MAX_LANES = 16
 
 
 @dataclass(frozen=True)
@@ -36,10 +42,19 @@ class KdfParams:
             )
         except (KeyError, TypeError, ValueError):
             raise CorruptData("vault.json has unreadable key-derivation parameters") from None
-        if not (8 * params.lanes <= params.memory_kib <= 4 * 1024 * 1024):
-            raise CorruptData("vault.json has out-of-range key-derivation parameters")
-        if not (1 <= params.iterations <= 64 and 1 <= params.lanes <= 64):
-            raise CorruptData("vault.json has out-of-range key-derivation parameters")
+        memory_ok = max(MIN_MEMORY_KIB, 8 * params.lanes) <= params.memory_kib <= MAX_MEMORY_KIB
+        if not (
+            memory_ok
+            and 1 <= params.iterations <= MAX_ITERATIONS
+            and 1 <= params.lanes <= MAX_LANES
+        ):
+            # Checked before any derivation: an edited header must not cost gigabytes of
+            # memory and minutes of work, then pass for a wrong passphrase.
+            raise CorruptData(
+                "vault.json has key-derivation parameters no Dossier writes "
+                f"(memory {params.memory_kib} KiB, {params.iterations} passes, "
+                f"{params.lanes} lanes): it was altered; restore it from a backup"
+            )
         return params
 
 
@@ -54,7 +69,14 @@ def new_salt() -> bytes:
 
 def normalize_passphrase(passphrase: str) -> bytes:
     # The same passphrase typed on another keyboard or OS may arrive composed differently.
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    try:
+        return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes that are not UTF-8 (an environment variable or file in another encoding).
+        raise UsageError(
+            "the passphrase is not valid UTF-8 text; check the encoding of "
+            "DOSSIER_PASSPHRASE or of the passphrase file"
+        ) from None
 
 
 def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:

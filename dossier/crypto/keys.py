@@ -31,6 +31,8 @@ class CaseKeys:
     blobs: bytes
     blob_ids: bytes
     index: bytes
+    rows: bytes
+    """MACs over whole catalog rows and the case's inventory of rows."""
 
     @classmethod
     def derive(cls, case_id: str, case_key: bytes) -> CaseKeys:
@@ -40,6 +42,7 @@ class CaseKeys:
             blobs=subkey(case_key, "blobs"),
             blob_ids=subkey(case_key, "blob-ids"),
             index=subkey(case_key, "index"),
+            rows=subkey(case_key, "rows"),
         )
 
     def blob_id(self, content_sha256: bytes) -> str:
@@ -66,6 +69,10 @@ class KeyRing:
     def audit(self) -> bytes:
         return subkey(self.master, "audit-chain")
 
+    @property
+    def vault_rows(self) -> bytes:
+        return subkey(self.master, "vault-rows")
+
     def wrap_case_key(self, case_id: str, case_key: bytes) -> bytes:
         return aead.seal(subkey(self.master, "case-wrap"), case_key, case_key_ad(case_id))
 
@@ -91,6 +98,19 @@ class KeyRing:
         keys = CaseKeys.derive(case_id, case_key)
         self._cases[case_id] = keys
         return keys
+
+    def rewrap_case(self, case_id: str, wrapped: bytes, target: KeyRing) -> bytes:
+        """The case key, unwrapped with this ring's master and wrapped with `target`'s."""
+        case_key = aead.open_sealed(
+            subkey(self.master, "case-wrap"),
+            wrapped,
+            case_key_ad(case_id),
+            f"key of case {case_id}",
+        )
+        return target.wrap_case_key(case_id, case_key)
+
+    def adopt_cases(self, other: KeyRing) -> None:
+        self._cases.update(other._cases)
 
     def forget_case(self, case_id: str) -> None:
         self._cases.pop(case_id, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -17,9 +18,11 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.db import sealed
-from dossier.errors import CorruptData
+from dossier.errors import CorruptData, UsageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+UNSUPPORTED = frozenset({"0001"})
+"""Catalog revisions that cannot be upgraded: rows before 0002 were never authenticated."""
 
 PRAGMAS = (
     "journal_mode=WAL",
@@ -69,6 +72,19 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def is_unsupported(db_path: Path) -> bool:
+    """Whether the catalog at `db_path` is of a format this version refuses (read-only look)."""
+    if not db_path.exists():
+        return False
+    try:
+        uri = f"file:{db_path}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] in UNSUPPORTED
+
+
 def migrate(engine: Engine, db_path: Path) -> None:
     """Bring the schema to head; back the (encrypted) catalog up before changing a used one."""
     try:
@@ -78,6 +94,12 @@ def migrate(engine: Engine, db_path: Path) -> None:
     head = head_revision()
     if current == head:
         return
+    if current in UNSUPPORTED:
+        raise UsageError(
+            "this vault was made by an earlier test version of Dossier whose catalog rows were "
+            "not authenticated; open it with that version and export its cases, then import "
+            "them into a new vault"
+        )
     if current is not None:
         backup = db_path.with_name(f"{db_path.name}.before-{head}")
         with engine.connect() as conn:

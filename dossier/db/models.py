@@ -20,6 +20,8 @@ DOCUMENT_KINDS = ("article", "letter", "reply", "interview", "source", "note")
 
 class Case(HasId, Timestamps, Sealed, Base):
     __tablename__ = "case"
+    __seal_scope__ = "case-row"
+    """Sealed with the case's key, but the row itself is vault-level (its MAC, its inventory)."""
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
 
     name = SealedField[str]("")

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
 
-from sqlalchemy import LargeBinary, event
+from sqlalchemy import LargeBinary, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.base import instance_state
@@ -24,6 +24,10 @@ from dossier.crypto import aead
 from dossier.errors import CorruptData, VaultLocked
 
 T = TypeVar("T")
+ZERO_MAC_SQL = "X'" + "00" * 32 + "'"
+"""Placeholder MAC of a row just written: same size as a MAC, so setting it rewrites in place."""
+TAGS = "_tags"
+"""Payload key holding the GCM tag of each sealed side column (e.g. `sealed_words`)."""
 
 
 class KeyProvider(Protocol):
@@ -38,6 +42,10 @@ class Sealed:
     __sealed_bytes__: ClassVar[tuple[str, ...]] = ()
 
     sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
+    row_mac: Mapped[bytes] = mapped_column(
+        LargeBinary, nullable=False, server_default=text(ZERO_MAC_SQL), deferred=True
+    )
+    """HMAC over the whole row as stored, set at commit (`dossier.db.rowauth`)."""
 
     def _seal_case_id(self) -> str | None:
         return getattr(self, "case_id", None)
@@ -92,12 +100,20 @@ class Sealed:
             getattr(type(self), column.removeprefix("sealed_")).__get__(self, type(self))
 
     def _reseal(self) -> None:
+        pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})
+        if pending:
+            # Side columns first: the payload records their GCM tags, so the row MAC (which
+            # covers the payload, not the large side columns) pins them too.
+            tags = dict(self._plain().get(TAGS, {}))
+            for column, value in pending.items():
+                envelope = aead.seal(self._key(), value, self._seal_ad(column))
+                setattr(self, column, envelope)
+                tags[column] = envelope[-aead.TAG_LEN :].hex()
+            self._plain()[TAGS] = tags
+            self.__dict__["_plain_dirty"] = True
         if self.__dict__.pop("_plain_dirty", False) or not self.__dict__.get("sealed"):
             payload = json.dumps(self._plain(), ensure_ascii=False, separators=(",", ":"))
             self.sealed = aead.seal(self._key(), payload.encode(), self._seal_ad())
-        pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})
-        for column, value in pending.items():
-            setattr(self, column, aead.seal(self._key(), value, self._seal_ad(column)))
 
 
 class SealedField(Generic[T]):
@@ -153,8 +169,11 @@ class SealedBytes:
         if self.column in pending:
             return pending[self.column]
         raw = getattr(obj, self.column)
-        if not raw:
+        expected = obj._plain().get(TAGS, {}).get(self.column)
+        if not raw and expected is None:
             return b""
+        if not raw or expected != raw[-aead.TAG_LEN :].hex():
+            raise CorruptData(f"{obj._what()}: {self.column} was replaced or removed")
         return aead.open_sealed(obj._key(), raw, obj._seal_ad(self.column), obj._what())
 
     def __set__(self, obj: Sealed, value: bytes) -> None:

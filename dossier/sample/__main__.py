@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from dossier.db.engine import is_unsupported
 from dossier.errors import DossierError
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
 
@@ -15,6 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vault", required=True, type=Path)
     parser.add_argument("--if-absent", action="store_true", help="do nothing if it exists")
     args = parser.parse_args(argv)
+    if args.if_absent and is_unsupported(args.vault / "catalog.sqlite"):
+        # A sample made by an earlier format: keep it aside (it may hold the user's tries).
+        aside = args.vault.with_name(f"{args.vault.name}.old-format-{int(time.time())}")
+        args.vault.rename(aside)
+        print(f"the sample vault was of an older format; it was moved to {aside}")
     if args.if_absent and (args.vault / "vault.json").exists():
         print(f"sample vault already at {args.vault} (passphrase: {SAMPLE_PASSPHRASE})")
         return 0

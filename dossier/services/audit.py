@@ -68,6 +68,18 @@ class AuditTrail:
         head.value = f"{seq}:{entry.chain.hex()}"
         session.add(head)
 
+    def relink(self, session: Session) -> None:
+        """Recompute every link and the head under the current audit key (master change)."""
+        previous = GENESIS
+        last = 0
+        for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+            entry.chain = _link(self.vault.keyring.audit, previous, entry.seq, entry.sealed)
+            previous, last = entry.chain, entry.seq
+        if last:
+            head = session.get(VaultSecret, HEAD) or VaultSecret(name=HEAD)
+            head.value = f"{last}:{previous.hex()}"
+            session.add(head)
+
     def records(self, case_id: str | None = None) -> list[AuditRecord]:
         with self.vault.session() as session:
             query = select(AuditEntry).order_by(AuditEntry.seq)

@@ -34,7 +34,14 @@ class CaseService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def _find(self, session: Session, ref: str) -> Case:
+    def _find(self, session: Session, ref: str, *, check: bool = True) -> Case:
+        """The case named or identified by `ref`; opening it checks its rows (CorruptData)."""
+        case = self._match(session, ref)
+        if check:
+            self.ws.vault.case_keys(case.id)
+        return case
+
+    def _match(self, session: Session, ref: str) -> Case:
         case = session.get(Case, ref)
         if case is not None:
             return case
@@ -63,7 +70,7 @@ class CaseService:
             if any(c.name.casefold() == name.casefold() for c in session.scalars(select(Case))):
                 raise UsageError(f"a case named {name!r} already exists")
             case = Case(wrapped_key=b"")
-            case.wrapped_key = self.ws.vault.keyring.new_case(case.id)
+            case.wrapped_key = self.ws.vault.new_case_key(case.id)
             case.name = name
             case.description = description
             session.add(case)
@@ -125,7 +132,8 @@ class CaseService:
     def delete(self, ref: str) -> None:
         """Destroy the case key first (its data becomes unreadable), then rows and files."""
         with self.ws.vault.session() as session:
-            case = self._find(session, ref)
+            # A case altered outside Dossier can still be destroyed.
+            case = self._find(session, ref, check=False)
             case_id = case.id
             # Crypto-shredding: the wrapped key goes in its own committed transaction, so even
             # an interruption right after leaves nothing of the case decryptable.

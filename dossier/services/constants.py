@@ -13,6 +13,7 @@ from dossier.db.models import DOCUMENT_KINDS
 from dossier.redact.patterns import PATTERN_KINDS as REDACTION_PATTERNS
 from dossier.search.model import ITEM_TYPES as SEARCH_ITEM_TYPES
 from dossier.services.cases import STATUSES as CASE_STATUSES
+from dossier.vault.passphrase import MIN_PASSPHRASE_LENGTH, passphrase_problem, strength_score
 
 __all__ = [
     "CASE_STATUSES",
@@ -23,7 +24,6 @@ __all__ = [
     "REDACTION_PATTERNS",
     "SEARCH_ITEM_TYPES",
     "KdfParams",
+    "passphrase_problem",
+    "strength_score",
 ]
-
-MIN_PASSPHRASE_LENGTH = 8
-"""Front ends refuse shorter passphrases when creating a vault (the core only refuses empty)."""

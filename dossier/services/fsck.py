@@ -27,8 +27,9 @@ from dossier.db.models import (
     Reply,
     VaultSecret,
 )
+from dossier.db.rowauth import CASE_TABLES
 from dossier.db.sealed import Sealed
-from dossier.errors import DossierError
+from dossier.errors import CorruptData, DossierError
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -64,11 +65,18 @@ class FsckReport:
 def run_fsck(ws: Workspace) -> FsckReport:
     report = FsckReport()
     try:
+        _check_rows(ws, report)
         _check_catalog(ws, report)
+        _check_blobs(ws, report)
     except DatabaseError as exc:
-        report.problems.append(f"catalog.sqlite is damaged: {exc.orig or exc}")
+        report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
         return report
-    _check_blobs(ws, report)
+    except CorruptData as exc:
+        report.problems.append(str(exc))
+        return report
+    except (ValueError, TypeError, OverflowError) as exc:
+        report.problems.append(f"the catalog holds a malformed value ({exc})")
+        return report
     audit = ws.audit.verify()
     report.problems.extend(audit.problems)
     report.checked["audit entries"] = audit.entries
@@ -80,11 +88,44 @@ def run_fsck(ws: Workspace) -> FsckReport:
     return report
 
 
-def _check_catalog(ws: Workspace, report: FsckReport) -> None:
+def row_problems(ws: Workspace) -> list[str]:
+    """Rows changed outside Dossier: altered, added, deleted, duplicated or moved."""
+    report = FsckReport()
+    try:
+        _check_rows(ws, report)
+    except DatabaseError as exc:
+        report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
+    return report.problems
+
+
+def _check_rows(ws: Workspace, report: FsckReport) -> None:
     with ws.vault.engine.connect() as conn:
         result = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
-    if result != ["ok"]:
-        report.problems.append("catalog.sqlite: " + "; ".join(result[:5]))
+        if result != ["ok"]:
+            report.problems.append("catalog.sqlite: " + "; ".join(result[:5]))
+        case_ids = [
+            _text(r[0]) for r in conn.exec_driver_sql('SELECT CAST(id AS BLOB) FROM "case"')
+        ]
+        for spec in CASE_TABLES:
+            orphans = conn.exec_driver_sql(
+                f'SELECT CAST("{spec.id_column}" AS BLOB), CAST(case_id AS BLOB) '
+                f'FROM {spec.quoted} WHERE case_id NOT IN (SELECT id FROM "case")'
+            ).fetchall()
+            for row_id, case_id in orphans:
+                report.problems.append(
+                    f"{spec.name} row {_text(row_id)} belongs to no case ({_text(case_id)})"
+                )
+    report.problems.extend(ws.vault.vault_problems())
+    report.notes.extend(ws.vault.warnings)
+    for case_id in case_ids:
+        try:
+            report.problems.extend(ws.vault.case_problems(_text(case_id)))
+        except DossierError as exc:
+            report.problems.append(f"case {_text(case_id)}: {exc}")
+
+
+def _check_catalog(ws: Workspace, report: FsckReport) -> None:
+    """Decrypt every sealed value (the rows' content, not only their MACs)."""
     with ws.vault.session() as session:
         for case in session.scalars(select(Case)):
             try:
@@ -92,14 +133,29 @@ def _check_catalog(ws: Workspace, report: FsckReport) -> None:
             except DossierError as exc:
                 report.problems.append(f"case {case.id}: {exc}")
         for model in SEALED_MODELS:
+            table = str(getattr(model, "__tablename__", model.__name__))
             count = 0
-            for row in session.scalars(select(model)):
-                count += 1
-                try:
-                    row.unseal_all()
-                except DossierError as exc:
-                    report.problems.append(str(exc))
-            report.checked[str(getattr(model, "__tablename__", model.__name__))] = count
+            try:
+                for row in session.scalars(select(model)):
+                    count += 1
+                    try:
+                        row.unseal_all()
+                    except DossierError as exc:
+                        report.problems.append(str(exc))
+            except (ValueError, TypeError, OverflowError) as exc:
+                # A clear value SQLAlchemy cannot parse (e.g. a timestamp that is not one).
+                report.problems.append(f"{table}: a row holds a malformed value ({exc})")
+            report.checked[table] = count
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _first_line(exc: DatabaseError) -> str:
+    return str(exc.orig or exc).splitlines()[0]
 
 
 def _check_blobs(ws: Workspace, report: FsckReport) -> None:

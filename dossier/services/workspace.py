@@ -50,8 +50,9 @@ class Workspace:
         return cls(Vault.create(folder, passphrase, kdf))
 
     @classmethod
-    def open(cls, folder: Path, passphrase: str) -> Workspace:
-        return cls(Vault.open(folder, passphrase))
+    def open(cls, folder: Path, passphrase: str, *, strict: bool = True) -> Workspace:
+        """Unlock; `strict=False` (fsck only) opens a vault whose rows fail authentication."""
+        return cls(Vault.open(folder, passphrase, strict=strict))
 
     @property
     def folder(self) -> Path:

@@ -20,11 +20,13 @@ from dossier.crypto import aead
 from dossier.crypto.kdf import KdfParams
 from dossier.crypto.keys import subkey
 from dossier.errors import CorruptData
-from dossier.fsutil import atomic_write
+from dossier.fsutil import atomic_write, fsync_dir
 
 FORMAT = "dossier-vault"
 VERSION = 1
 HEADER_NAME = "vault.json"
+PENDING_NAME = "vault.json.next"
+"""A passphrase change in progress: the new header, promoted once the catalog switched to it."""
 
 
 def _b64(data: bytes) -> str:
@@ -68,6 +70,11 @@ class VaultHeader:
             "key_check": _b64(self.key_check),
         }
 
+    @property
+    def key_id(self) -> str:
+        """Names the master key this header wraps (the catalog records it): not secret."""
+        return hashlib.sha256(b"dossier/master-id\x00" + self.wrapped_master).hexdigest()[:32]
+
     def master_ad(self) -> bytes:
         return b"master-key|" + self.vault_id.encode()
 
@@ -78,15 +85,18 @@ class VaultHeader:
         if not hmac.compare_digest(self.mac, self.compute_mac(master)):
             raise CorruptData("vault.json was modified (header authentication failed)")
 
-    def write(self, folder: Path) -> None:
+    def write(self, folder: Path, name: str = HEADER_NAME) -> None:
         fields = self._fields()
         fields["header_mac"] = _b64(self.mac)
         fields["checksum"] = hashlib.sha256(_canonical(fields)).hexdigest()
-        atomic_write(folder / HEADER_NAME, json.dumps(fields, indent=2).encode() + b"\n")
+        atomic_write(folder / name, json.dumps(fields, indent=2).encode() + b"\n")
+
+    def write_pending(self, folder: Path) -> None:
+        self.write(folder, PENDING_NAME)
 
     @classmethod
-    def read(cls, folder: Path) -> VaultHeader:
-        path = folder / HEADER_NAME
+    def read(cls, folder: Path, name: str = HEADER_NAME) -> VaultHeader:
+        path = folder / name
         try:
             raw = json.loads(path.read_bytes())
         except FileNotFoundError:
@@ -124,3 +134,29 @@ def new_header(kdf: KdfParams, salt: bytes, kek: bytes, master: bytes) -> VaultH
     header.wrapped_master = aead.seal(kek, master, header.master_ad())
     header.mac = header.compute_mac(master)
     return header
+
+
+def promote_pending(folder: Path) -> None:
+    """The catalog switched to the pending header: make it the header (atomic rename)."""
+    os.replace(folder / PENDING_NAME, folder / HEADER_NAME)
+    fsync_dir(folder)
+
+
+def settle_pending(folder: Path, catalog_key_id: str | None) -> None:
+    """Finish or undo a passphrase change a crash interrupted, before anything is unlocked.
+
+    The catalog commit is the switch: if the catalog names the pending header's master key,
+    the change happened and the pending header becomes the header; otherwise it never did.
+    Either way exactly one passphrase opens the vault afterwards.
+    """
+    if not (folder / PENDING_NAME).exists():
+        return
+    try:
+        pending = VaultHeader.read(folder, PENDING_NAME)
+    except CorruptData:
+        (folder / PENDING_NAME).unlink(missing_ok=True)  # torn before the switch: never used
+        return
+    if catalog_key_id is not None and pending.key_id == catalog_key_id:
+        promote_pending(folder)
+    else:
+        (folder / PENDING_NAME).unlink(missing_ok=True)

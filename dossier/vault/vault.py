@@ -9,23 +9,44 @@ from __future__ import annotations
 import contextlib
 import hmac
 import itertools
+import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.crypto import aead
 from dossier.crypto.kdf import DEFAULT, KdfParams, derive_kek, new_salt
 from dossier.crypto.keys import CaseKeys, KeyRing
+from dossier.db import inventory
 from dossier.db.engine import make_engine, make_session_factory, migrate
 from dossier.db.models import Case
-from dossier.errors import CorruptData, NotFoundError, UsageError, VaultLocked, WrongPassphrase
+from dossier.db.rowauth import VAULT_SCOPE, install_triggers
+from dossier.errors import (
+    CorruptData,
+    DossierError,
+    NotFoundError,
+    UsageError,
+    VaultLocked,
+    WrongPassphrase,
+)
 from dossier.fsutil import remove_stale_temps
-from dossier.vault.header import HEADER_NAME, VaultHeader, key_check, new_header
+from dossier.vault import seen
+from dossier.vault.header import (
+    HEADER_NAME,
+    PENDING_NAME,
+    VaultHeader,
+    key_check,
+    new_header,
+    settle_pending,
+)
 from dossier.vault.lock import LOCK_NAME, VaultLock
+from dossier.vault.passphrase import check_new_passphrase
 
 CATALOG = "catalog.sqlite"
 BLOBS = "blobs"
@@ -38,17 +59,37 @@ CommitListener = Callable[[set[Change]], None]
 
 
 class Vault:
-    """An unlocked vault. Holds the lock until `close()`; `lock()` drops keys but keeps nothing."""
+    """An unlocked vault. Holds the lock until `close()`; `lock()` drops keys but keeps nothing.
 
-    def __init__(self, folder: Path, header: VaultHeader, keyring: KeyRing, lock: VaultLock):
+    `strict` (the default) refuses a vault whose vault-level rows fail authentication, and a
+    case whose rows do, the first time its key is used. `fsck` opens with `strict=False` to
+    list every problem instead.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        header: VaultHeader,
+        keyring: KeyRing,
+        lock: VaultLock,
+        *,
+        strict: bool = True,
+    ):
         self.folder = folder
         self.header = header
+        self.strict = strict
+        self.warnings: list[str] = []
         self._keyring: KeyRing | None = keyring
         self._lock = lock
+        self._verified: set[str] = set()
         self.engine: Engine = make_engine(folder / CATALOG)
         migrate(self.engine, folder / CATALOG)
+        # From here on every connection records the rows it changes (the tables now exist).
+        self.engine.dispose()
+        event.listen(self.engine, "connect", _install_triggers)
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
         self._listeners: list[CommitListener] = []
+        event.listen(self._sessions, "before_commit", self._authenticate_changes)
         event.listen(self._sessions, "after_flush", _collect_changes)
         event.listen(self._sessions, "after_commit", self._notify)
         event.listen(self._sessions, "after_rollback", _forget_changes)
@@ -58,10 +99,9 @@ class Vault:
     @classmethod
     def create(cls, folder: Path, passphrase: str, kdf: KdfParams = DEFAULT) -> Vault:
         folder = Path(folder)
-        if not passphrase:
-            raise UsageError("the passphrase must not be empty")
         if (folder / HEADER_NAME).exists():
             raise UsageError(f"{folder} already holds a vault")
+        check_new_passphrase(passphrase)
         if folder.exists():
             extra = {p.name for p in folder.iterdir()} - _LEFTOVERS_OF_CREATE
             if extra:
@@ -78,6 +118,8 @@ class Vault:
             master = aead.new_key()
             header = new_header(kdf, salt, kek, master)
             vault = cls(folder, header, KeyRing(master), lock)
+            with vault.engine.begin() as conn:
+                inventory.create_vault_inventory(conn, vault.keyring.vault_rows, header.key_id)
             # The header is written last: its presence is what makes the folder a vault.
             header.write(folder)
             return vault
@@ -86,50 +128,116 @@ class Vault:
             raise
 
     @classmethod
-    def open(cls, folder: Path, passphrase: str) -> Vault:
+    def open(cls, folder: Path, passphrase: str, *, strict: bool = True) -> Vault:
         folder = Path(folder)
         if not folder.is_dir():
             raise NotFoundError(f"no vault at {folder}")
-        header = VaultHeader.read(folder)
+        if not (folder / HEADER_NAME).exists():
+            VaultHeader.read(folder)  # raises the clear "not a Dossier vault"
         lock = VaultLock(folder)
         lock.acquire()
+        vault: Vault | None = None
         try:
+            if (folder / PENDING_NAME).exists():
+                settle_pending(folder, catalog_key_id(folder / CATALOG))
+            header = VaultHeader.read(folder)
             master = unlock_master(header, passphrase)
             remove_stale_temps(folder)
-            return cls(folder, header, KeyRing(master), lock)
+            vault = cls(folder, header, KeyRing(master), lock, strict=strict)
+            problems = vault.vault_problems()
+            if problems and strict:
+                raise CorruptData(
+                    f"the vault's catalog was altered or damaged ({problems[0]}); it is not "
+                    "opened: run 'dossier fsck' for the full list and restore a backup"
+                )
+            return vault
         except BaseException:
+            if vault is not None:
+                vault.engine.dispose()
             lock.release()
             raise
 
     def close(self) -> None:
         if self._keyring is not None:
+            with contextlib.suppress(DossierError, DatabaseError):
+                seen.remember(self._keyring.master, self._counter())
             self._keyring.wipe()
             self._keyring = None
         self.engine.dispose()
         self._lock.release()
 
+    # -- integrity ----------------------------------------------------------------------------
+
+    def vault_problems(self) -> list[str]:
+        """Check vault-level rows and the case inventories; note a rolled-back vault."""
+        try:
+            with self.engine.connect() as conn:
+                found, problems = inventory.verify_vault(conn, self.keyring.vault_rows)
+        except DatabaseError as exc:
+            return [f"catalog.sqlite is damaged ({_reason(exc)})"]
+        if found is not None:
+            if found.master != self.header.key_id:
+                problems.append("vault.json and catalog.sqlite do not belong together")
+            warning = seen.rollback_warning(self.keyring.master, found.counter)
+            if warning is not None:
+                self.warnings.append(warning)
+            elif not problems:
+                seen.remember(self.keyring.master, found.counter)
+        return problems
+
+    def case_problems(self, case_id: str) -> list[str]:
+        """Check every row of one case against the case's inventory (fsck, case opening)."""
+        keys = self.case_keys(case_id, verify=False)
+        try:
+            with self.engine.connect() as conn:
+                return inventory.verify_case(conn, case_id, keys.rows)
+        except DatabaseError as exc:
+            return [f"catalog.sqlite is damaged ({_reason(exc)})"]
+
+    def _verify_case(self, case_id: str) -> None:
+        problems = self.case_problems(case_id)
+        if problems:
+            raise CorruptData(
+                f"case {self._case_label(case_id)} was altered outside Dossier ({problems[0]}); "
+                "it is not opened: run 'dossier fsck' for the full list and restore a backup"
+            )
+        self._verified.add(case_id)
+
+    def _case_label(self, case_id: str) -> str:
+        with contextlib.suppress(DossierError, DatabaseError, ValueError), self.session() as s:
+            case = s.get(Case, case_id)
+            if case is not None:
+                return repr(case.name)
+        return case_id
+
+    def _counter(self) -> int:
+        with self.engine.connect() as conn:
+            return inventory.load(conn, VAULT_SCOPE, self.keyring.vault_rows).counter
+
+    def _row_key(self, scope: str) -> bytes:
+        if scope == VAULT_SCOPE:
+            return self.keyring.vault_rows
+        return self.case_keys(scope).rows
+
+    def _authenticate_changes(self, session: Session) -> None:
+        # Runs before the commit's own flush: flush now so the MACs cover the final rows.
+        session.flush()
+        inventory.seal_changes(session.connection(), self._row_key)
+
     @property
     def is_open(self) -> bool:
         return self._keyring is not None
 
-    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
-        """Re-wrap the master key under a new passphrase; no data is re-encrypted."""
-        if not new_passphrase:
-            raise UsageError("the new passphrase must not be empty")
-        master = self.keyring.master
-        params = kdf or self.header.kdf
-        salt = new_salt()
-        kek = derive_kek(new_passphrase, salt, params)
-        header = VaultHeader(
-            vault_id=self.header.vault_id,
-            kdf=params,
-            salt=salt,
-            wrapped_master=aead.seal(kek, master, self.header.master_ad()),
-            key_check=key_check(kek),
-        )
-        header.mac = header.compute_mac(master)
-        header.write(self.folder)
+    def switch_master(self, header: VaultHeader, keyring: KeyRing) -> None:
+        """Use a new master key (passphrase change); case keys already unwrapped carry over."""
+        old = self.keyring
+        keyring.adopt_cases(old)
+        self._keyring = keyring
         self.header = header
+
+    def rebuild_vault_inventory(self, conn: Any, counter: int) -> None:
+        """Re-MAC every vault-level row under the current master (after a check, same commit)."""
+        inventory.rebuild_vault(conn, self.keyring.vault_rows, self.header.key_id, counter)
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -144,18 +252,28 @@ class Vault:
             return self.keyring.vault_fields
         if case_id is None:
             raise CorruptData("a case-scoped row has no case")
-        return self.case_keys(case_id).fields
+        # The case row itself (its name) can be read before its rows are checked.
+        return self.case_keys(case_id, verify=scope != "case-row").fields
 
-    def case_keys(self, case_id: str) -> CaseKeys:
+    def case_keys(self, case_id: str, *, verify: bool = True) -> CaseKeys:
+        """The case's keys; in strict mode, its rows are checked the first time (CorruptData)."""
         ring = self.keyring
-        cached = ring.cached_case(case_id)
-        if cached is not None:
-            return cached
-        with self._sessions() as session:
-            wrapped = session.scalar(select(Case.wrapped_key).where(Case.id == case_id))
-        if wrapped is None:
-            raise NotFoundError(f"no case with id {case_id}")
-        return ring.unwrap_case(case_id, wrapped)
+        keys = ring.cached_case(case_id)
+        if keys is None:
+            with self._sessions() as session:
+                wrapped = session.scalar(select(Case.wrapped_key).where(Case.id == case_id))
+            if wrapped is None:
+                raise NotFoundError(f"no case with id {case_id}")
+            keys = ring.unwrap_case(case_id, wrapped)
+        if verify and self.strict and case_id not in self._verified:
+            self._verify_case(case_id)
+        return keys
+
+    def new_case_key(self, case_id: str) -> bytes:
+        """A random key for a new case, returned wrapped; the (empty) case counts as checked."""
+        wrapped = self.keyring.new_case(case_id)
+        self._verified.add(case_id)
+        return wrapped
 
     # -- storage ------------------------------------------------------------------------------
 
@@ -166,6 +284,11 @@ class Vault:
         session.info["keys"] = self
         try:
             yield session
+        except DatabaseError as exc:
+            session.rollback()
+            if _is_damage(exc):
+                raise CorruptData(f"catalog.sqlite is damaged ({_reason(exc)})") from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -199,6 +322,34 @@ def _collect_changes(session: Session, _context: Any) -> None:
             changes.add((table, case_id, str(getattr(row, "id", ""))))
 
 
+def catalog_key_id(path: Path) -> str | None:
+    """The master key id the catalog records, read without keys (to settle a passphrase change)."""
+    if not path.exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT CAST(body AS BLOB) FROM inventory WHERE scope = ''").fetchone()
+        master = json.loads(row[0])["master"] if row else None
+    except (sqlite3.Error, ValueError, TypeError, KeyError):
+        return None
+    return master if isinstance(master, str) else None
+
+
+def _install_triggers(dbapi_conn: Any, _record: Any) -> None:
+    install_triggers(dbapi_conn)
+
+
+def _is_damage(exc: DatabaseError) -> bool:
+    text = str(exc.orig or exc).lower()
+    return any(
+        word in text for word in ("malformed", "not a database", "decode", "no such", "corrupt")
+    )
+
+
+def _reason(exc: DatabaseError) -> str:
+    return str(exc.orig or exc).splitlines()[0]
+
+
 def _forget_changes(session: Session) -> None:
     session.info.pop("changes", None)
 
@@ -206,7 +357,10 @@ def _forget_changes(session: Session) -> None:
 def unlock_master(header: VaultHeader, passphrase: str) -> bytes:
     kek = derive_kek(passphrase, header.salt, header.kdf)
     if not hmac.compare_digest(key_check(kek), header.key_check):
-        raise WrongPassphrase("wrong passphrase")
+        raise WrongPassphrase(
+            "wrong passphrase, or vault.json was altered (if the passphrase is right, compare "
+            "vault.json with a backup copy of it, or put the backup's vault.json in its place)"
+        )
     master = aead.open_sealed(kek, header.wrapped_master, header.master_ad(), "vault master key")
     header.verify_mac(master)
     return master

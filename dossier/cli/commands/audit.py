@@ -1,6 +1,7 @@
 """`audit show | verify`: the append-only, hash-chained record of what was done to the vault.
 
-`verify` exits 5 when an entry was removed, altered or re-linked, naming which.
+`verify` exits 5 when an entry was removed, altered or re-linked, naming which, or when catalog
+rows were changed outside Dossier (a change the trail cannot have recorded).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.services.audit import AuditRecord
+from dossier.services.fsck import row_problems
 
 
 def register(sub: Any) -> None:
@@ -56,12 +58,16 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def verify(args: argparse.Namespace, ctx: CliContext) -> int:
-    check = ctx.workspace().audit.verify()
+    # Opened for checking, not refused: a change the trail does not record is a finding too.
+    ws = ctx.workspace(strict=False)
+    check = ws.audit.verify()
+    problems = check.problems + row_problems(ws)
+    ok = not problems
     if ctx.json:
-        ctx.emit({"ok": check.ok, "entries": check.entries, "problems": check.problems})
+        ctx.emit({"ok": ok, "entries": check.entries, "problems": problems})
     else:
-        for problem in check.problems:
+        for problem in problems:
             print(f"TAMPERED: {problem}")
-        verdict = "intact" if check.ok else f"{len(check.problems)} problem(s) found"
+        verdict = "intact" if ok else f"{len(problems)} problem(s) found"
         print(f"audit trail: {check.entries} entries, {verdict}")
-    return 0 if check.ok else 5
+    return 0 if ok else 5

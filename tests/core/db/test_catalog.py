@@ -78,7 +78,11 @@ def test_ciphertext_moved_to_another_row_fails(workspace: Workspace) -> None:
         (sealed,) = db.execute("SELECT sealed FROM person WHERE id = ?", (first,)).fetchone()
         db.execute("UPDATE person SET sealed = ? WHERE id = ?", (sealed, second))
         db.commit()
-    with Workspace.open(folder, PASSPHRASE) as ws, ws.vault.session() as session:
+    with pytest.raises(CorruptData, match="altered outside Dossier"):
+        with Workspace.open(folder, PASSPHRASE) as ws:
+            ws.vault.case_keys(case.id)
+    # Below the row MACs, the payload itself is bound to its row.
+    with Workspace.open(folder, PASSPHRASE, strict=False) as ws, ws.vault.session() as session:
         assert session.get(Person, first).name == "Anne Stambach"  # type: ignore[union-attr]
         moved = session.get(Person, second)
         assert moved is not None
@@ -95,7 +99,9 @@ def test_case_key_moved_between_cases_fails(workspace: Workspace) -> None:
         (wrapped,) = db.execute('SELECT wrapped_key FROM "case" WHERE id = ?', (a.id,)).fetchone()
         db.execute('UPDATE "case" SET wrapped_key = ? WHERE id = ?', (wrapped, b.id))
         db.commit()
-    with Workspace.open(folder, PASSPHRASE) as ws:
+    with pytest.raises(CorruptData, match="altered or damaged"):
+        Workspace.open(folder, PASSPHRASE)
+    with Workspace.open(folder, PASSPHRASE, strict=False) as ws:
         report = run_fsck(ws)
         assert any(b.id in p for p in report.problems), report.problems
 

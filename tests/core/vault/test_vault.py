@@ -11,6 +11,7 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import CorruptData, UsageError, VaultInUse, WrongPassphrase
+from dossier.services.keyrotation import change_passphrase
 from dossier.services.workspace import Workspace
 from dossier.vault.vault import Vault
 from tests.conftest import PASSPHRASE
@@ -91,13 +92,15 @@ def test_header_flip_of_every_byte_never_opens_silently(vault_path: Path) -> Non
     Vault.open(vault_path, PASSPHRASE).close()
 
 
-def test_passphrase_change_rewraps_only_the_master_key(workspace: Workspace) -> None:
+def test_passphrase_change_rewraps_every_case_key(workspace: Workspace) -> None:
     case = workspace.cases.create("Synopsis")
     folder = workspace.folder
     rows_before = _case_rows(folder)
-    workspace.vault.change_passphrase("a new long passphrase", TEST_ONLY_FAST)
+    change_passphrase(workspace, "a new long passphrase", TEST_ONLY_FAST)
     workspace.close()
-    assert _case_rows(folder) == rows_before
+    after = _case_rows(folder)
+    assert [sealed for _key, sealed in after] == [sealed for _key, sealed in rows_before]
+    assert [key for key, _sealed in after] != [key for key, _sealed in rows_before]
     with pytest.raises(WrongPassphrase):
         Vault.open(folder, PASSPHRASE)
     with Workspace.open(folder, "a new long passphrase") as ws:
@@ -107,3 +110,40 @@ def test_passphrase_change_rewraps_only_the_master_key(workspace: Workspace) -> 
 def _case_rows(folder: Path) -> list[tuple[bytes, bytes]]:
     with contextlib.closing(sqlite3.connect(folder / "catalog.sqlite")) as db:
         return list(db.execute('SELECT wrapped_key, sealed FROM "case"'))
+
+
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "lanes"),
+    [
+        (4 * 1024 * 1024 + 1, 3, 4),
+        (8 * 1024 * 1024, 1, 1),
+        (32, 1, 1),
+        (65536, 100, 1),
+        (65536, 1, 200),
+    ],
+)
+def test_absurd_kdf_parameters_are_refused_before_any_work(
+    vault_path: Path, memory_kib: int, iterations: int, lanes: int
+) -> None:
+    import hashlib
+    import time
+
+    Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST).close()
+    header_path = vault_path / "vault.json"
+    header = json.loads(header_path.read_text())
+    header.pop("checksum")
+    header["kdf"].update(memory_kib=memory_kib, iterations=iterations, lanes=lanes)
+    # The checksum is only against accidents: an attacker recomputes it.
+    canonical = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    header["checksum"] = hashlib.sha256(canonical).hexdigest()
+    header_path.write_text(json.dumps(header))
+    started = time.process_time()
+    with pytest.raises(CorruptData, match="it was altered"):
+        Vault.open(vault_path, PASSPHRASE)
+    assert time.process_time() - started < 1.0  # no key derivation ran
+
+
+def test_a_passphrase_that_is_not_utf8_gets_a_sentence(vault_path: Path) -> None:
+    Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST).close()
+    with pytest.raises(UsageError, match="not valid UTF-8"):
+        Vault.open(vault_path, "caf\udce9")  # what os.environ gives for the byte 0xe9

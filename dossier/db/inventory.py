@@ -1,0 +1,310 @@
+"""Inventories: the authenticated set of rows of each case, and of the vault itself.
+
+Row MACs catch an edited row; they cannot see a row that was deleted, or an old row put back.
+Each scope (a case, or the vault) therefore keeps one inventory row: per table, the number of
+rows and the sum (mod 2^256) of their row MACs, with a counter, MAC'd under the scope's key.
+A deleted, added, duplicated or moved row changes a count or a sum. The sums are updated
+incrementally at each commit (old MACs out, new MACs in), so a commit costs what it changed,
+and a case whose rows were tampered with stays inconsistent: a later commit never launders it.
+
+The vault inventory also sums the MACs of every case inventory, so one case cannot be rolled
+back to an older copy on its own, and carries a counter bumped at every commit, which the
+computer remembers (`dossier.vault.seen`) to notice a whole catalog rolled back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier.db.rowauth import (
+    CASE_TABLES,
+    CHANGES,
+    SPECS,
+    VAULT_SCOPE,
+    VAULT_SPECS,
+    StoredRow,
+    mac_to_int,
+    read_row,
+    read_rows,
+)
+from dossier.errors import CorruptData
+
+MODULUS = 1 << 256
+INVENTORIES = "inventory"
+"""Pseudo-table of the vault inventory: the case inventories themselves."""
+_DOMAIN = b"dossier/inventory/v1\x00"
+
+KeyFor = Callable[[str], bytes]
+"""Row key of a scope (a case id, or VAULT_SCOPE)."""
+
+
+@dataclass
+class Inventory:
+    scope: str
+    counter: int = 0
+    tables: dict[str, list[int]] = field(default_factory=dict)
+    """table -> [row count, sum of row MACs mod 2^256]."""
+    master: str = ""
+    """Vault scope only: id of the master key the catalog is under (passphrase changes)."""
+
+    def body(self) -> bytes:
+        data: dict[str, Any] = {
+            "v": 1,
+            "counter": self.counter,
+            "tables": {t: [c, format(s, "x")] for t, (c, s) in sorted(self.tables.items())},
+        }
+        if self.master:
+            data["master"] = self.master
+        return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+
+    def mac(self, key: bytes) -> bytes:
+        return compute_mac(key, self.scope, self.body())
+
+    def add(self, table: str, count: int, mac_sum: int) -> None:
+        entry = self.tables.setdefault(table, [0, 0])
+        entry[0] += count
+        entry[1] = (entry[1] + mac_sum) % MODULUS
+
+    def entry(self, table: str) -> tuple[int, int]:
+        count, total = self.tables.get(table, [0, 0])
+        return count, total
+
+
+def compute_mac(key: bytes, scope: str, body: bytes) -> bytes:
+    return hmac.new(key, _DOMAIN + scope.encode() + b"\x00" + body, hashlib.sha256).digest()
+
+
+def _parse(scope: str, body: bytes) -> Inventory:
+    try:
+        data = json.loads(body)
+        tables = {str(t): [int(entry[0]), int(entry[1], 16)] for t, entry in data["tables"].items()}
+        return Inventory(scope, int(data["counter"]), tables, str(data.get("master", "")))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        raise CorruptData(f"the inventory of {_label(scope)} is unreadable") from None
+
+
+def _label(scope: str) -> str:
+    return "the vault" if scope == VAULT_SCOPE else f"case {scope}"
+
+
+def read_raw(conn: Any, scope: str) -> tuple[bytes, bytes] | None:
+    """(body, mac) of a scope's inventory as stored, or None."""
+    rows = _fetch(
+        conn,
+        f"SELECT CAST(body AS BLOB), mac FROM {INVENTORIES} WHERE scope = ?",
+        (scope,),
+    )
+    if not rows:
+        return None
+    body, mac = rows[0]
+    return (body if isinstance(body, bytes) else b""), (mac if isinstance(mac, bytes) else b"")
+
+
+def load(conn: Any, scope: str, key: bytes) -> Inventory:
+    """The scope's inventory, authenticated; CorruptData if missing or altered."""
+    raw = read_raw(conn, scope)
+    if raw is None:
+        raise CorruptData(f"the inventory of {_label(scope)} is missing (rows were removed)")
+    body, mac = raw
+    if not hmac.compare_digest(mac, compute_mac(key, scope, body)):
+        raise CorruptData(f"the inventory of {_label(scope)} was altered")
+    return _parse(scope, body)
+
+
+def store(conn: Any, inventory: Inventory, key: bytes) -> bytes:
+    mac = inventory.mac(key)
+    _fetch(
+        conn,
+        f"INSERT OR REPLACE INTO {INVENTORIES} (scope, body, mac) VALUES (?, ?, ?)",
+        (inventory.scope, inventory.body().decode(), mac),
+    )
+    return mac
+
+
+def create_vault_inventory(conn: Any, key: bytes, master: str) -> None:
+    store(conn, Inventory(VAULT_SCOPE, master=master), key)
+
+
+def rebuild_vault(conn: Any, key: bytes, master: str, counter: int) -> None:
+    """Recompute every vault-level MAC and the vault inventory under `key` (master change).
+
+    Only after `verify_vault` found nothing, inside the transaction that changes the master:
+    recomputing from what is stored would otherwise bless a change made outside Dossier.
+    """
+    vault = Inventory(VAULT_SCOPE, counter=counter, master=master)
+    for spec in VAULT_SPECS:
+        for row in list(read_rows(conn, spec)):
+            mac = row.mac(key)
+            _fetch(
+                conn,
+                f'UPDATE {spec.quoted} SET row_mac = ? WHERE "{spec.id_column}" = ?',
+                (mac, row.row_id),
+            )
+            vault.add(spec.name, 1, mac_to_int(mac))
+    for (mac,) in _fetch(conn, f"SELECT mac FROM {INVENTORIES} WHERE scope != ''"):
+        vault.add(INVENTORIES, 1, mac_to_int(mac) if isinstance(mac, bytes) else 0)
+    _fetch(
+        conn,
+        f"DELETE FROM temp.{CHANGES} WHERE tbl IN ({', '.join('?' * len(VAULT_SPECS))})",
+        tuple(spec.name for spec in VAULT_SPECS),
+    )
+    store(conn, vault, key)
+
+
+def current_counter(conn: Any, key: bytes) -> int:
+    return load(conn, VAULT_SCOPE, key).counter
+
+
+# -- at commit ----------------------------------------------------------------------------------
+
+
+def seal_changes(conn: Any, key_for: KeyFor) -> bool:
+    """Re-MAC the rows this transaction touched and update the inventories; True if any."""
+    changed = _fetch(conn, f"SELECT tbl, id, old_scope, old_mac, existed FROM temp.{CHANGES}")
+    if not changed:
+        return False
+    deltas: dict[str, Inventory] = {}
+    created: set[str] = set()
+    deleted: set[str] = set()
+    for table, row_id, old_scope, old_mac, existed in changed:
+        spec = SPECS[table]
+        if existed:
+            old = mac_to_int(old_mac) if isinstance(old_mac, bytes) else 0
+            _delta(deltas, str(old_scope or ""), table).add(table, -1, -old)
+        row = read_row(conn, spec, row_id)
+        if row is not None:
+            mac = row.mac(key_for(row.scope))
+            _fetch(
+                conn,
+                f'UPDATE {spec.quoted} SET row_mac = ? WHERE "{spec.id_column}" = ?',
+                (mac, row_id),
+            )
+            _delta(deltas, row.scope, table).add(table, 1, mac_to_int(mac))
+        if table == "case":
+            if row is not None and not existed:
+                created.add(str(row_id))
+            elif row is None and existed:
+                deleted.add(str(row_id))
+    _fetch(conn, f"DELETE FROM temp.{CHANGES}")
+    vault_key = key_for(VAULT_SCOPE)
+    vault = load(conn, VAULT_SCOPE, vault_key)
+    vault.counter += 1
+    for scope in sorted((set(deltas) | created) - {VAULT_SCOPE}):
+        _update_case_inventory(conn, scope, deltas.get(scope), vault, key_for, created, deleted)
+    if VAULT_SCOPE in deltas:
+        for table, (count, total) in deltas[VAULT_SCOPE].tables.items():
+            vault.add(table, count, total)
+    store(conn, vault, vault_key)
+    return True
+
+
+def _update_case_inventory(
+    conn: Any,
+    scope: str,
+    delta: Inventory | None,
+    vault: Inventory,
+    key_for: KeyFor,
+    created: set[str],
+    deleted: set[str],
+) -> None:
+    raw = read_raw(conn, scope)
+    if raw is not None:
+        vault.add(INVENTORIES, -1, -mac_to_int(raw[1]))
+    if scope in deleted:
+        _fetch(conn, f"DELETE FROM {INVENTORIES} WHERE scope = ?", (scope,))
+        return
+    key = key_for(scope)
+    if raw is None:
+        if scope not in created:
+            raise CorruptData(f"the inventory of case {scope} is missing (rows were removed)")
+        inventory = Inventory(scope)
+    else:
+        inventory = load(conn, scope, key)
+    if delta is not None:
+        for table, (count, total) in delta.tables.items():
+            inventory.add(table, count, total)
+    inventory.counter = vault.counter
+    mac = store(conn, inventory, key)
+    vault.add(INVENTORIES, 1, mac_to_int(mac))
+
+
+def _delta(deltas: dict[str, Inventory], scope: str, table: str) -> Inventory:
+    inventory = deltas.get(scope)
+    if inventory is None:
+        inventory = deltas[scope] = Inventory(scope)
+    return inventory
+
+
+# -- verification -------------------------------------------------------------------------------
+
+
+def verify_case(conn: Any, case_id: str, key: bytes) -> list[str]:
+    """Problems with the rows of one case: altered, added, removed or moved rows."""
+    try:
+        inventory = load(conn, case_id, key)
+    except CorruptData as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    for spec in CASE_TABLES:
+        rows = read_rows(conn, spec, "case_id = ?", (case_id,))
+        problems += _check_table(inventory, spec.name, rows, key, f" of case {case_id}")
+    return problems
+
+
+def verify_vault(conn: Any, key: bytes) -> tuple[Inventory | None, list[str]]:
+    """Problems with vault-level rows (cases, audit trail, secrets) and the case inventories."""
+    try:
+        inventory = load(conn, VAULT_SCOPE, key)
+    except CorruptData as exc:
+        return None, [str(exc)]
+    problems: list[str] = []
+    for spec in VAULT_SPECS:
+        problems += _check_table(inventory, spec.name, read_rows(conn, spec), key, "")
+    macs = [
+        mac
+        for _scope, mac in _fetch(conn, f"SELECT scope, mac FROM {INVENTORIES} WHERE scope != ''")
+    ]
+    count, total = inventory.entry(INVENTORIES)
+    found = sum(mac_to_int(m) if isinstance(m, bytes) else 0 for m in macs) % MODULUS
+    if count != len(macs) or total != found:
+        problems.append(
+            "case inventories were removed, added or replaced by older copies "
+            f"(the vault inventory lists {count}, the catalog holds {len(macs)})"
+        )
+    return inventory, problems
+
+
+def _check_table(inventory: Inventory, table: str, rows: Any, key: bytes, where: str) -> list[str]:
+    problems: list[str] = []
+    count = 0
+    total = 0
+    for row in rows:
+        assert isinstance(row, StoredRow)
+        count += 1
+        total = (total + mac_to_int(row.stored_mac)) % MODULUS
+        if not hmac.compare_digest(row.stored_mac, row.mac(key)):
+            problems.append(
+                f"{row.describe()} was altered, added or moved (row authentication failed)"
+            )
+    expected_count, expected_total = inventory.entry(table)
+    if count != expected_count:
+        problems.append(
+            f"{table}: {abs(count - expected_count)} row(s) "
+            f"{'added' if count > expected_count else 'deleted'}{where} "
+            f"(the inventory lists {expected_count}, the catalog holds {count})"
+        )
+    elif total != expected_total:
+        problems.append(f"{table}: rows{where} were replaced or altered (inventory mismatch)")
+    return problems
+
+
+def _fetch(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    if hasattr(conn, "exec_driver_sql"):
+        result = conn.exec_driver_sql(sql, params)
+        return list(result.fetchall()) if result.returns_rows else []
+    return list(conn.execute(sql, params).fetchall())

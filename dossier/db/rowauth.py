@@ -1,0 +1,205 @@
+"""Row MACs: every clear column of every catalog row, authenticated under the row's scope key.
+
+A sealed payload is authenticated by AES-GCM, but the clear columns beside it (foreign keys,
+kinds, page numbers, timestamps) are not. Each row therefore carries `row_mac`, an HMAC under
+its scope's key (the case's row key, or the master's for vault-level rows) over the table
+name and the value *as stored* of every column: the id, every clear column and the sealed
+payload. Large sealed side columns (`sealed_*`, e.g. word maps) are left out so a check need
+not read them; the payload records their GCM tags instead (`dossier.db.sealed`).
+
+The MAC is computed from what SQLite stored, after the transaction's last flush, never from
+Python values: whatever wrote the row (the ORM, a bulk statement, a foreign-key action), the
+MAC covers the bytes a later reader gets. Changes are collected by temporary triggers that
+only Dossier's own connections carry (`install_triggers`), so an edit made with another tool
+leaves a row whose MAC no longer matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table
+
+from dossier.db import models
+from dossier.db.base import Base
+
+MAC_LEN = 32
+ZERO_MAC = bytes(MAC_LEN)
+VAULT_SCOPE = ""
+"""Scope of rows under the master key: cases themselves, the audit trail, vault secrets."""
+VAULT_TABLES = ("case", "audit_entry", "vault_secret")
+CHANGES = "_dossier_changed"
+_DOMAIN = b"dossier/row/v1\x00"
+
+assert models  # the models must be imported so the metadata is complete
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How to read one authenticated table: its id column, scope column, covered columns."""
+
+    name: str
+    id_column: str
+    scope_column: str | None
+    """`case_id` for case rows; None for vault rows (scope is the vault)."""
+    columns: tuple[str, ...]
+
+    @property
+    def quoted(self) -> str:
+        return f'"{self.name}"'
+
+    def select_sql(self) -> str:
+        # typeof() keeps the stored type in the MAC; text is read as bytes so a value that is
+        # not valid UTF-8 is reported as tampering rather than raising a decoding error.
+        parts = []
+        for column in self.columns:
+            parts.append(
+                f'typeof("{column}"), CASE WHEN typeof("{column}") = \'text\' '
+                f'THEN CAST("{column}" AS BLOB) ELSE "{column}" END'
+            )
+        return f"SELECT {', '.join(parts)}, row_mac FROM {self.quoted}"
+
+    def scope_of(self, values: dict[str, Any]) -> str:
+        if self.scope_column is None:
+            return VAULT_SCOPE
+        scope = values.get(self.scope_column)
+        return scope.decode("utf-8", "replace") if isinstance(scope, bytes) else str(scope)
+
+
+def _spec(table: Table) -> TableSpec:
+    (id_column,) = [c.name for c in table.primary_key.columns]
+    columns = tuple(
+        c.name for c in table.columns if c.name != "row_mac" and not c.name.startswith("sealed_")
+    )
+    scope = None if table.name in VAULT_TABLES else "case_id"
+    return TableSpec(table.name, id_column, scope, columns)
+
+
+SPECS: dict[str, TableSpec] = {
+    name: _spec(table)
+    for name, table in Base.metadata.tables.items()
+    if "sealed" in table.columns and "row_mac" in table.columns
+}
+CASE_TABLES = tuple(spec for spec in SPECS.values() if spec.scope_column is not None)
+VAULT_SPECS = tuple(SPECS[name] for name in VAULT_TABLES)
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One row as stored: covered values (type, value) by column, and its stored MAC."""
+
+    spec: TableSpec
+    values: dict[str, Any]
+    types: dict[str, str]
+    stored_mac: bytes
+
+    @property
+    def row_id(self) -> str:
+        value = self.values[self.spec.id_column]
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    @property
+    def scope(self) -> str:
+        return self.spec.scope_of(self.values)
+
+    def mac(self, key: bytes) -> bytes:
+        h = hmac.new(key, _DOMAIN + self.spec.name.encode() + b"\x00", hashlib.sha256)
+        for column in self.spec.columns:
+            h.update(_field(column, self.types[column], self.values[column]))
+        return h.digest()
+
+    def describe(self) -> str:
+        return f"{self.spec.name} row {self.row_id}"
+
+
+def _field(column: str, kind: str, value: Any) -> bytes:
+    if value is None:
+        data = b""
+    elif isinstance(value, bytes):
+        data = value
+    elif isinstance(value, float):
+        data = value.hex().encode()
+    else:
+        data = str(value).encode()
+    name = column.encode()
+    tag = kind.encode()
+    return (
+        b"".join(
+            (len(name).to_bytes(2, "big"), name, len(tag).to_bytes(1, "big"), tag),
+        )
+        + len(data).to_bytes(8, "big")
+        + data
+    )
+
+
+def read_rows(
+    conn: Any, spec: TableSpec, where: str = "", params: tuple[Any, ...] = ()
+) -> Iterator[StoredRow]:
+    """Rows of `spec` as stored (a raw DB-API or SQLAlchemy connection)."""
+    sql = spec.select_sql() + (f" WHERE {where}" if where else "")
+    for record in _execute(conn, sql, params):
+        values: dict[str, Any] = {}
+        types: dict[str, str] = {}
+        for i, column in enumerate(spec.columns):
+            types[column] = str(record[2 * i])
+            values[column] = record[2 * i + 1]
+        stored = record[-1]
+        yield StoredRow(spec, values, types, stored if isinstance(stored, bytes) else b"")
+
+
+def read_row(conn: Any, spec: TableSpec, row_id: Any) -> StoredRow | None:
+    rows = list(read_rows(conn, spec, f'"{spec.id_column}" = ?', (row_id,)))
+    return rows[0] if rows else None
+
+
+def _execute(conn: Any, sql: str, params: tuple[Any, ...]) -> Iterable[Any]:
+    if hasattr(conn, "exec_driver_sql"):
+        return conn.exec_driver_sql(sql, params).fetchall()  # type: ignore[no-any-return]
+    return conn.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+
+
+def mac_to_int(mac: bytes) -> int:
+    return int.from_bytes(mac, "big")
+
+
+# -- change capture ----------------------------------------------------------------------------
+
+
+def trigger_sql() -> list[str]:
+    """Temporary table and triggers that record every row a transaction touches.
+
+    For each row: its first state in the transaction (`existed`, old scope, old MAC), so the
+    commit can take the old MAC out of the inventory and put the new one in. Foreign-key
+    actions (cascades, SET NULL) fire these triggers too.
+    """
+    statements = [
+        f"CREATE TEMP TABLE IF NOT EXISTS {CHANGES} (tbl TEXT NOT NULL, id TEXT NOT NULL, "
+        "old_scope TEXT, old_mac BLOB, existed INTEGER NOT NULL, PRIMARY KEY (tbl, id))"
+    ]
+    for spec in SPECS.values():
+        scope = "''" if spec.scope_column is None else f'OLD."{spec.scope_column}"'
+        old = f"'{spec.name}', OLD.\"{spec.id_column}\", {scope}, OLD.row_mac, 1"
+        new = f"'{spec.name}', NEW.\"{spec.id_column}\", NULL, NULL, 0"
+        record = f"INSERT OR IGNORE INTO {CHANGES} VALUES"
+        statements += [
+            f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_ins_{spec.name} AFTER INSERT ON "
+            f"main.{spec.quoted} BEGIN {record} ({new}); END",
+            f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_upd_{spec.name} AFTER UPDATE ON "
+            f"main.{spec.quoted} BEGIN {record} ({old}); {record} ({new}); END",
+            f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_del_{spec.name} AFTER DELETE ON "
+            f"main.{spec.quoted} BEGIN {record} ({old}); END",
+        ]
+    return statements
+
+
+def install_triggers(dbapi_conn: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    try:
+        for statement in trigger_sql():
+            cursor.execute(statement)
+    finally:
+        cursor.close()

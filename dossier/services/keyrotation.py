@@ -1,0 +1,86 @@
+"""Key rotation: a passphrase change that also replaces the master key.
+
+`change_passphrase` makes a new master key and re-wraps under it every case key and re-seals
+every vault-level row (audit trail, secrets), so an old `vault.json` with the old passphrase
+(a backup, a cloud copy) opens nothing written after the change. It is crash-safe: the new
+header is written beside the old one as `vault.json.next`, the catalog switches in one
+transaction that records the new key's id, and the next open promotes or drops the pending
+header according to that id (`dossier.vault.header.settle_pending`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from dossier.crypto import aead
+from dossier.crypto.kdf import KdfParams, derive_kek, new_salt
+from dossier.crypto.keys import KeyRing
+from dossier.db import inventory
+from dossier.db.models import AuditEntry, Case, VaultSecret
+from dossier.db.sealed import Sealed
+from dossier.errors import CorruptData
+from dossier.vault import seen
+from dossier.vault.header import PENDING_NAME, VaultHeader, key_check, promote_pending
+from dossier.vault.passphrase import check_new_passphrase
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+
+def change_passphrase(ws: Workspace, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+    check_new_passphrase(new_passphrase)
+    vault = ws.vault
+    problems = vault.vault_problems()
+    if problems:
+        raise CorruptData(
+            f"the passphrase was not changed: the vault's catalog was altered ({problems[0]})"
+        )
+    old_ring, old_header = vault.keyring, vault.header
+    params = kdf or old_header.kdf
+    master = aead.new_key()
+    salt = new_salt()
+    kek = derive_kek(new_passphrase, salt, params)
+    header = VaultHeader(
+        vault_id=old_header.vault_id,
+        kdf=params,
+        salt=salt,
+        wrapped_master=aead.seal(kek, master, old_header.master_ad()),
+        key_check=key_check(kek),
+    )
+    header.mac = header.compute_mac(master)
+    new_ring = KeyRing(master)
+    header.write_pending(vault.folder)
+    try:
+        with vault.session() as session:
+            counter = inventory.current_counter(session.connection(), old_ring.vault_rows)
+            cases = list(session.scalars(select(Case)))
+            rows: list[Sealed] = [
+                *session.scalars(select(AuditEntry).order_by(AuditEntry.seq)),
+                *session.scalars(select(VaultSecret)),
+            ]
+            for row in rows:
+                row.unseal_all()  # read under the old master before switching
+            for case in cases:
+                case.wrapped_key = old_ring.rewrap_case(case.id, case.wrapped_key, new_ring)
+            vault.switch_master(header, new_ring)
+            for row in rows:
+                row._mark_dirty()
+            session.flush()
+            ws.audit.relink(session)
+            session.flush()
+            vault.rebuild_vault_inventory(session.connection(), counter + 1)
+            ws.audit.append(session, "vault.passwd", None)
+            session.commit()  # the switch: the catalog now names the new master key
+    except BaseException:
+        with contextlib.suppress(OSError):
+            (vault.folder / PENDING_NAME).unlink(missing_ok=True)
+        if vault.header is header:
+            vault.switch_master(old_header, old_ring)
+        raise
+    promote_pending(vault.folder)
+    seen.forget(old_ring.master)
+    with contextlib.suppress(CorruptData):
+        seen.remember(master, counter + 2)

@@ -1,0 +1,104 @@
+"""`passwd` replaces the master key: an old vault.json and the old passphrase open nothing new.
+
+And the change is crash-safe: whichever point it stops at, exactly one passphrase opens the
+vault, and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.errors import CorruptData, DossierError, UsageError, WrongPassphrase
+from dossier.services import keyrotation
+from dossier.services.fsck import run_fsck
+from dossier.services.workspace import Workspace
+from dossier.vault.header import PENDING_NAME
+from tests.conftest import PASSPHRASE
+
+NEW = "an entirely new passphrase"
+
+
+def _note(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_old_header_with_the_old_passphrase_reads_nothing_written_after(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    folder = workspace.folder
+    case = workspace.cases.create("Synopsis").id
+    workspace.documents.import_file(case, _note(tmp_path, "a.txt", "before the change"))
+    old_header = (folder / "vault.json").read_bytes()
+    keyrotation.change_passphrase(workspace, NEW, TEST_ONLY_FAST)
+    later = workspace.documents.import_file(case, _note(tmp_path, "b.txt", "written after"))
+    workspace.close()
+
+    stolen = tmp_path / "stolen.dossier"
+    shutil.copytree(folder, stolen)
+    (stolen / "vault.json").write_bytes(old_header)
+    with pytest.raises(CorruptData):
+        Workspace.open(stolen, PASSPHRASE)
+    with Workspace.open(stolen, PASSPHRASE, strict=False) as ws, pytest.raises(DossierError):
+        ws.documents.text(later.id)
+
+    with pytest.raises(WrongPassphrase):
+        Workspace.open(folder, PASSPHRASE)
+    with Workspace.open(folder, NEW) as ws:
+        assert ws.documents.text(later.id).strip() == "written after"
+        assert run_fsck(ws).ok
+        assert "vault.passwd" in [r.action for r in ws.audit.records()]
+
+
+def test_a_change_stopped_before_the_catalog_switched_keeps_the_old_passphrase(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = workspace.folder
+    workspace.cases.create("Synopsis")
+
+    def crash(*_args: object) -> None:
+        raise KeyboardInterrupt  # as if killed between the new header and the commit
+
+    monkeypatch.setattr(workspace.audit, "relink", crash)
+    with pytest.raises(KeyboardInterrupt):
+        keyrotation.change_passphrase(workspace, NEW, TEST_ONLY_FAST)
+    workspace.close()
+    (folder / "vault.json.next").write_bytes((folder / "vault.json").read_bytes())
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        assert [c.name for c in ws.cases.all()] == ["Synopsis"]
+        assert run_fsck(ws).ok
+    assert not (folder / PENDING_NAME).exists()
+
+
+def test_a_change_stopped_after_the_switch_opens_with_the_new_passphrase(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = workspace.folder
+    workspace.cases.create("Synopsis")
+
+    def crash(_folder: Path) -> None:
+        raise KeyboardInterrupt  # killed after the commit, before the header was renamed
+
+    monkeypatch.setattr(keyrotation, "promote_pending", crash)
+    with pytest.raises(KeyboardInterrupt):
+        keyrotation.change_passphrase(workspace, NEW, TEST_ONLY_FAST)
+    workspace.close()
+    assert (folder / PENDING_NAME).exists()
+    with pytest.raises(WrongPassphrase):
+        Workspace.open(folder, PASSPHRASE)
+    with Workspace.open(folder, NEW) as ws:
+        assert [c.name for c in ws.cases.all()] == ["Synopsis"]
+        assert run_fsck(ws).ok
+    assert not (folder / PENDING_NAME).exists()
+
+
+def test_short_passphrases_are_refused_by_the_core(workspace: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="at least 8 characters"):
+        Workspace.create(tmp_path / "short.dossier", "short", TEST_ONLY_FAST)
+    with pytest.raises(UsageError, match="at least 8 characters"):
+        keyrotation.change_passphrase(workspace, "short", TEST_ONLY_FAST)
