@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench_ingest", "bench_search", "bench_anchor", "bench_export", "bench_articles")
+BENCHMARKS = (
+    "bench_ingest",
+    "bench_search",
+    "bench_anchor",
+    "bench_export",
+    "bench_articles",
+    "bench_rowauth",
+)
 
 
 def main() -> int:
