@@ -85,6 +85,9 @@ def export(args: argparse.Namespace, ctx: CliContext) -> int:
     lines = [
         f"{d.path}: {d.pages} pages, redactions {_counts(d.redactions)}" for d in result.documents
     ]
+    for outcome in result.quote_outcomes:
+        shown = "left out" if outcome.text is None else f"“{outcome.text}”"
+        lines.append(f"quote {outcome.quote_id}: {shown} ({outcome.reason})")
     lines += [
         f"{result.quotes} quotes, {result.letters} letters",
         f"self-check: {result.selfcheck.files} files, {result.selfcheck.pages} pages, "

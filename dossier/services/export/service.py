@@ -312,8 +312,19 @@ class ExportService:
                 quotes=result.quotes,
                 letters=result.letters,
                 redactions=result.redactions,
+                # What the gate changed, by kind of mark; never the text it covered.
+                gated=_gated(result.covered),
+                quotes_changed=sum(1 for q in result.quote_outcomes if q.text is not None),
+                quotes_left_out=sum(1 for q in result.quote_outcomes if q.text is None),
                 bundle_sha256=result.sha256,
                 sealed=result.sealed,
                 fingerprint=result.fingerprint,
             )
             session.commit()
+
+
+def _gated(covered: list[Covered]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for record in covered:
+        totals[record.what] = totals.get(record.what, 0) + record.count
+    return totals

@@ -16,6 +16,7 @@ from dossier.export.verify import verify_bundle
 from dossier.services.export.service import ExportRequest
 from dossier.services.export.signers import UnknownSigner, known_signers
 from dossier.services.workspace import Workspace
+from tests.clirun import run_cli_process
 from tests.conftest import run_cli
 from tests.core.export.test_export_bundle import build_case
 
@@ -139,7 +140,9 @@ def test_import_from_an_unknown_signer_needs_its_fingerprint(
         assert fingerprint not in known_signers(other)
 
     vault = str(tmp_path / "Other.dossier")
-    denied = run_cli(tmp_path, "--vault", vault, "import-bundle", str(bundle), passphrase=OTHER)
+    denied = run_cli_process(
+        tmp_path, "--vault", vault, "import-bundle", str(bundle), passphrase=OTHER
+    )
     assert denied.returncode == 6 and fingerprint in denied.stderr
     assert "never seen" in denied.stderr and "Traceback" not in denied.stderr
     accepted = run_cli(

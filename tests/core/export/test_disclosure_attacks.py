@@ -20,12 +20,15 @@ from dossier.sample import content as c
 from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, SampleBuilt, build_sample
 from dossier.services.export.service import ExportRequest, SelfCheckFailed
 from dossier.services.workspace import Workspace
+from tests.conftest import run_cli
 from tests.pdfgen import text_page, write_pdf
 from tests.recipient import fold, leaks, read_bundle
 
 PROTECTED = "Wilhelmina Quartermaine"
 ALIAS = "Quartz"
 TERM = "Opération Bélier"
+PHONE = "06 71 42 93 18"
+EMAIL = "w.q@relais-discret.fr"
 PASSAGE = (
     "Le contremaître Anselme Villarzel a reconnu les livraisons nocturnes de fûts toxiques "
     "vers la carrière abandonnée, puis il a demandé que son nom ne soit jamais cité."
@@ -69,7 +72,13 @@ def _generated(ws: Workspace, folder: Path) -> dict[str, str]:
     case = ws.cases.create("Affaire de la carrière")
     doc = ws.documents.import_file(case.id, pdf, title="Entretien à la carrière")
     memo_doc = ws.documents.import_file(case.id, memo, title="Memo from Quartermaine")
-    person = ws.people.add(case.id, PROTECTED, aliases=[ALIAS], protection="protected")
+    person = ws.people.add(
+        case.id,
+        PROTECTED,
+        aliases=[ALIAS],
+        protection="protected",
+        notes=f"Joignable au {PHONE} ou à {EMAIL}, jamais au bureau.",
+    )
     ws.people.add(case.id, "Paul Ravenne", role="official", organisation=f"Cellule {TERM}")
     ws.people.add(case.id, "Jeanne Rédac", role="journalist")
     ws.redactions.add_term(TERM, case=case.id)
@@ -79,7 +88,11 @@ def _generated(ws: Workspace, folder: Path) -> dict[str, str]:
         case.id,
         sender="Jeanne Rédac",
         recipients=["Paul Ravenne"],
-        questions=[f"Qui a autorisé l’{TERM} ?", "Pourquoi Quartermaine a-t-elle été écartée ?"],
+        questions=[
+            f"Qui a autorisé l’{TERM} ?",
+            "Pourquoi Quartermaine a-t-elle été écartée ?",
+            f"Confirmez-vous avoir appelé le {PHONE} ou écrit à {EMAIL} ?",
+        ],
         sent_on="2024-03-05",
         subject=f"Questions sur l’{TERM} et Quartermaine",
     )
@@ -107,7 +120,8 @@ def test_generated_case_leaks_nothing_under_boxes_names_or_terms(
     out = tmp_path / "out.zip"
     result = workspace.exports.export(ExportRequest(case=ids["case"], out=out))
     assert result.selfcheck.ok
-    names = [PROTECTED, "Wilhelmina", "Quartermaine", ALIAS, TERM, "Bélier", *sorted(covered)]
+    names = [PROTECTED, "Wilhelmina", "Quartermaine", ALIAS, TERM, "Bélier", PHONE, EMAIL]
+    names += sorted(covered)
     assert leaks(out, names) == []
     texts = read_bundle(out)
     # The quote leaves with the covered words replaced, and the export says so.
@@ -118,6 +132,7 @@ def test_generated_case_leaks_nothing_under_boxes_names_or_terms(
     assert "documents 02 memo from source a pdf" in texts["(file names)"]
     assert "source a" in texts["people.csv"] and "cellule redacted" in texts["people.csv"]
     assert "appel avec source a sur l redacted" in texts["timeline.csv"]
+    assert "appele le redacted ou ecrit a redacted" in texts["letters.csv"]
 
 
 def test_a_quote_wholly_under_a_box_is_left_out(workspace: Workspace, tmp_path: Path) -> None:
@@ -171,6 +186,19 @@ def test_a_bypassed_quote_gate_is_caught_too(
     assert not out.exists()
 
 
+def test_the_cli_says_which_quotes_changed_and_why(workspace: Workspace, tmp_path: Path) -> None:
+    ids = _generated(workspace, tmp_path)
+    _box_over_quote(workspace, ids["quote"], ids["case"])
+    vault = str(workspace.folder)
+    workspace.close()
+    out = tmp_path / "cli.zip"
+    result = run_cli(tmp_path, "--vault", vault, "export", "--case", ids["case"], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith(f"quote {ids['quote']}")]
+    assert BOX_MARKER in line and "under a redaction box" in line and "Villarzel" not in line
+    assert "Quartermaine" not in result.stdout and leaks(out, ["Villarzel", ALIAS]) == []
+
+
 # -- the sample case ------------------------------------------------------------------------
 
 
@@ -188,6 +216,12 @@ def sample_ws(sample: SampleBuilt) -> Iterator[Workspace]:
 
 def test_sample_box_over_the_trimmed_quote(sample_ws: Workspace, tmp_path: Path) -> None:
     ws = sample_ws
+    memo = write_pdf(
+        tmp_path / "memo.pdf", [text_page(f"{c.SOURCE_SURNAME} a transmis la note le 17.")]
+    )
+    ws.documents.import_file(
+        ws.cases.resolve(SAMPLE_CASE), memo, title=f"Memo from {c.SOURCE_SURNAME}", ocr=False
+    )
     (trimmed,) = [q for q in ws.quotes.of_case(SAMPLE_CASE) if q.verdict == "trimmed"]
     doc_id, page_index, box = _box_over_quote(ws, trimmed.id, SAMPLE_CASE)
     covered = _covered_words(ws, doc_id, page_index, box)
@@ -197,4 +231,6 @@ def test_sample_box_over_the_trimmed_quote(sample_ws: Workspace, tmp_path: Path)
     assert result.selfcheck.ok
     secrets = [c.SOURCE_NAME, c.SOURCE_SURNAME, "Corinne", *sorted(covered)]
     assert leaks(out, secrets) == []
-    assert fold(f"{BOX_MARKER} pister quelqu") in read_bundle(out)["quotes.csv"]
+    texts = read_bundle(out)
+    assert fold(f"{BOX_MARKER} pister quelqu") in texts["quotes.csv"]
+    assert fold(f"memo from {c.SOURCE_PSEUDONYM}.pdf") in texts["(file names)"]
