@@ -32,12 +32,12 @@ PASSPHRASE = "bench passphrase"
 def authentication_off() -> Iterator[None]:
     """Row authentication disabled: the baseline, never a mode of the product."""
     saved = (vault_module._install_triggers, inventory.seal_changes)
-    vault_module._install_triggers = lambda *_args: None  # type: ignore[assignment]
-    inventory.seal_changes = lambda *_args: False  # type: ignore[assignment]
+    vault_module._install_triggers = lambda *_args: None
+    inventory.seal_changes = lambda *_args: False
     try:
         yield
     finally:
-        vault_module._install_triggers, inventory.seal_changes = saved  # type: ignore[assignment]
+        vault_module._install_triggers, inventory.seal_changes = saved
 
 
 def import_all(folder: Path, files: list[Path]) -> tuple[float, str]:
