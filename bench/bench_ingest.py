@@ -14,6 +14,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pymupdf
@@ -64,6 +65,9 @@ class _NoIndex:
     """Stands in for the search index to time extraction + encryption + storage alone."""
 
     def document_changed(self, case_id: str, doc_id: str) -> None:
+        return None
+
+    def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         return None
 
     def document_removed(self, case_id: str, doc_id: str) -> None:

@@ -56,6 +56,12 @@ class Document(HasId, Timestamps, Sealed, Base):
     people = SealedField[list[str]](factory=list)
     """Ids of persons this document is by or about (author, sender, subject)."""
     notes = SealedField[str]("")
+    parent_id = SealedField[str | None](None)
+    """The document this one came out of (a message for its attachment, a mailbox for its
+    message, an archive for its member); sealed, so the tree is no clue to anyone without the
+    key. Its children are deleted with it."""
+    origin = SealedField[str]("")
+    """Where it sat in its parent, for a person: "attachment", "message 12", "member a/b.pdf"."""
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="document",

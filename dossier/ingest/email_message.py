@@ -6,8 +6,9 @@ matter more than its formatting. The page text starts with the headers a mail cl
 part made readable when there is no plain one. Headers also go to `metadata` (lower-case
 names), the subject is the title and the sender the author.
 
-Attachments are not imported: a PDF sent with a reply should be imported as its own document,
-deliberately. Their names are listed in `metadata["attachments"]`, one per line.
+Attachments and forwarded messages are handed over in `embedded` (see `email_parts`): the
+import makes each a document linked to the message. Their names are also listed in
+`metadata["attachments"]`, one per line.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from email.parser import BytesParser
 
 from dossier.errors import InputRefused
 from dossier.ingest.dates import iso_date
+from dossier.ingest.email_parts import embedded_files
 from dossier.ingest.html_text import html_to_text
 from dossier.ingest.plaintext import canonical_plain_text
 from dossier.text.lang import guess_language
@@ -58,6 +60,7 @@ def extract_email(data: bytes, name: str) -> ExtractedDocument:
         date=_date(message),
         language=guess_language(body),
         metadata=metadata,
+        embedded=embedded_files(message, body_part),
     )
 
 

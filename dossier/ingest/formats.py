@@ -14,9 +14,11 @@ from dossier.ingest.article import read_article, with_lead
 from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
 from dossier.ingest.html_text import html_to_text, visible_text
+from dossier.ingest.mbox import MBOX_EXTRACTOR_VERSION, extract_mbox
 from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
 from dossier.ingest.office_zip import DOCX, ODT, zip_kind
-from dossier.ingest.ole import ole_kind
+from dossier.ingest.ole import OUTLOOK, ole_kind
+from dossier.ingest.outlook_msg import MSG_EXTRACTOR_VERSION, extract_msg
 from dossier.ingest.plaintext import TEXT_EXTRACTOR_VERSION, extract_plain_text, text_pages
 from dossier.ingest.rtf_file import RTF_EXTRACTOR_VERSION, extract_rtf
 from dossier.ingest.sniff import (
@@ -25,6 +27,7 @@ from dossier.ingest.sniff import (
     HTML,
     KINDS,
     MARKDOWN,
+    MBOX,
     OLE,
     PDF,
     RTF,
@@ -54,6 +57,8 @@ EXTRACTOR_VERSIONS = {
     DOCX: DOCX_EXTRACTOR_VERSION,
     ODT: ODT_EXTRACTOR_VERSION,
     RTF: RTF_EXTRACTOR_VERSION,
+    MBOX: MBOX_EXTRACTOR_VERSION,
+    OUTLOOK: MSG_EXTRACTOR_VERSION,
 }
 """Current extractor version per kind: a stored page made by an older one can be re-extracted."""
 
@@ -129,11 +134,11 @@ def _extract_container(
     name = quoted(path)
     if kind == RTF:
         document = extract_rtf(data, name)
+    elif kind == MBOX:
+        document = extract_mbox(data, name)
     elif kind == OLE:
-        found = ole_kind(data, name)
-        raise InputRefused(
-            f"{name} is an Outlook message ({found}), which Dossier cannot import yet."
-        )
+        ole_kind(data, name)  # refuses what is not an Outlook message
+        document = extract_msg(data, name)
     else:
         inner = zip_kind(data, name)
         if inner == DOCX:

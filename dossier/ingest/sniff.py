@@ -22,10 +22,11 @@ HTML = "html"
 EMAIL = "email"
 KINDS = (PDF, TEXT, MARKDOWN, HTML, EMAIL)
 """Kinds a caller may expect (a file-type filter's hint)."""
+MBOX = "mbox"
 ZIP = "zip"
 OLE = "ole"
 RTF = "rtf"
-CONTAINERS = (ZIP, OLE, RTF)
+CONTAINERS = (ZIP, OLE, RTF, MBOX)
 """Kinds decided by what is inside: a zip may be Word, OpenDocument or an archive; an OLE
 file may be an old Word file or an Outlook message (see `office_zip` and `ole`)."""
 
@@ -171,6 +172,12 @@ def looks_like_email(text_head: str) -> bool:
     return "from" in names and bool(names & _EMAIL_KEY_HEADERS)
 
 
+def looks_like_mbox(text_head: str) -> bool:
+    """A mailbox: a "From sender date" line, then a message's header block."""
+    first, _, rest = text_head.partition("\n")
+    return first.startswith("From ") and looks_like_email(rest)
+
+
 def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
     """The kind of the file (one of KINDS or CONTAINERS), or InputRefused saying what it is
     instead."""
@@ -198,6 +205,8 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
         )
     if text_head is None:
         raise InputRefused(f"{quoted(path)} holds binary data, not text, and cannot be imported.")
+    if looks_like_mbox(text_head):
+        return MBOX
     if kind_hint in (HTML, EMAIL):
         return kind_hint
     # E-mail first: a message's HTML part must not make the whole message "a web page".

@@ -37,6 +37,10 @@ class DocumentInfo:
     tags: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    parent_id: str | None = None
+    """The document this one came out of (its message, mailbox or archive), if any."""
+    origin: str = ""
+    """Where it sat in its parent: "attachment", "message 12", "member a/b.pdf"."""
 
     @property
     def is_pdf(self) -> bool:

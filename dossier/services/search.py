@@ -215,6 +215,15 @@ class SearchService:
             if not fresh:  # a first open already reconciled (and so indexed) this document
                 index.replace_documents([doc_id], self._page_items(case_id, [doc_id]))
 
+    def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
+        """`document_changed` for the documents of one import (a mailbox's messages and their
+        attachments): one index writer and one commit for all of them."""
+        with self._lock:
+            fresh = case_id not in self._reconciled
+            index = self._index(case_id)
+            if not fresh and doc_ids:
+                index.replace_documents(list(doc_ids), self._iter_page_items(case_id, doc_ids))
+
     def document_removed(self, case_id: str, doc_id: str) -> None:
         with self._lock:
             self._index(case_id).remove([doc_id])

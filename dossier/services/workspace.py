@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +25,7 @@ class IndexHook(Protocol):
     """What the search index must hear when documents or cases change."""
 
     def document_changed(self, case_id: str, doc_id: str) -> None: ...
+    def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None: ...
     def document_removed(self, case_id: str, doc_id: str) -> None: ...
     def case_removed(self, case_id: str) -> None: ...
 

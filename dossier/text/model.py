@@ -49,6 +49,17 @@ class PageText:
         return self.label or str(self.index + 1)
 
 
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside another (an e-mail's attachment, a mailbox's message, an archive's
+    member), held in memory: it becomes a document of its own, linked to its container."""
+
+    name: str
+    data: bytes = field(repr=False)
+    origin: str
+    """Where it sat in its container, for a person: "attachment", "message 12", "member a/b.pdf"."""
+
+
 @dataclass
 class ExtractedDocument:
     """What an extractor returns for one file, before anything is stored."""
@@ -65,6 +76,8 @@ class ExtractedDocument:
     """The publication it comes from (a web page's site name)."""
     metadata: dict[str, str] = field(default_factory=dict)
     """Extra facts worth keeping (e-mail headers: from, to, cc, subject, message-id)."""
+    embedded: list[EmbeddedFile] = field(default_factory=list)
+    """Files inside this one, not yet read: the import makes each a child document."""
 
     @property
     def text(self) -> str:

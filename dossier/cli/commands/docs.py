@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import InputRefused, PasswordRequired
 from dossier.services.constants import DOCUMENT_KINDS
+from dossier.services.dto import DocumentInfo
 
 
 def register(sub: Any) -> None:
@@ -22,7 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--pdf-password", metavar="P")
     p.add_argument("--pdf-password-file", metavar="FILE")
     p.add_argument("--json", action="store_true")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files, or folders (recursively)")
     p.set_defaults(handler=import_files)
 
     doc = sub.add_parser("doc", help="list or show documents")
@@ -48,12 +50,12 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
     password = args.pdf_password
     if args.pdf_password_file:
         password = read_secret_file(args.pdf_password_file)
-    if len(args.files) > 1 and (args.title or args.date):
+    files = expand_folders(args.files)
+    if len(files) > 1 and (args.title or args.date):
         print("dossier: --title and --date apply to every file of the batch", file=sys.stderr)
     results: list[dict[str, Any]] = []
     worst = 0
-    for name in args.files:
-        path = Path(name)
+    for path in files:
         try:
             info = ws.documents.import_file(
                 args.case,
@@ -66,35 +68,92 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
             )
         except (InputRefused, PasswordRequired) as exc:
             worst = exc.exit_code
-            results.append({"file": name, "error": str(exc)})
+            results.append({"file": str(path), "error": str(exc)})
             print(f"dossier: {exc}", file=sys.stderr)
             continue
-        results.append({"file": name, "document": info})
+        inside = ws.documents.descendants(info.id)
+        results.append({"file": str(path), "document": info, "inside": inside})
         if not ctx.json:
             print(
                 f"imported {path.name} as {info.id} ({info.page_count} pages, {info.ocr_pages} OCR)"
             )
+            for child in inside:
+                print(f"  {child.origin}: {child.filename} as {child.id}")
+            for note in ("not_imported", "duplicates"):
+                for line in info.metadata.get(note, "").splitlines():
+                    print(f"  {_NOTES[note]}: {line}")
     if ctx.json:
         ctx.emit(results)
     return worst
 
 
+_NOTES = {"not_imported": "not imported", "duplicates": "already in the case"}
+
+
+def expand_folders(names: list[str]) -> list[Path]:
+    """Files as given, and each folder's files, recursively, in name order (hidden files and
+    folders skipped, symbolic links to folders not followed)."""
+    files: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if not path.is_dir() or path.is_symlink():
+            files.append(path)
+            continue
+        for folder, subfolders, names_inside in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            files += [Path(folder, n) for n in sorted(names_inside) if not n.startswith(".")]
+    return files
+
+
 def list_docs(args: argparse.Namespace, ctx: CliContext) -> int:
     docs = ctx.workspace().documents.of_case(args.case, args.kind)
     lines = [
-        f"{d.id}  {d.kind:<9} {d.date or '----------'}  {d.title}  ({d.page_count} p.)"
-        for d in docs
+        f"{d.id}  {d.kind:<9} {d.date or '----------'}  {'  ' * depth}"
+        f"{'└ ' if depth else ''}{d.title}  ({d.page_count} p.{_origin(d)})"
+        for d, depth in in_tree_order(docs)
     ]
     ctx.emit(docs, "\n".join(lines) if lines else "no documents")
     return 0
 
 
+def _origin(doc: DocumentInfo) -> str:
+    return f", {doc.origin}" if doc.origin else ""
+
+
+def in_tree_order(docs: list[DocumentInfo]) -> list[tuple[DocumentInfo, int]]:
+    """Each document followed by the documents that came out of it, with their depth; a
+    document whose parent is not in `docs` (filtered out) stands at the top."""
+    ids = {d.id for d in docs}
+    below: dict[str, list[DocumentInfo]] = {}
+    for doc in docs:
+        if doc.parent_id in ids:
+            below.setdefault(str(doc.parent_id), []).append(doc)
+    ordered: list[tuple[DocumentInfo, int]] = []
+
+    def visit(doc: DocumentInfo, depth: int) -> None:
+        ordered.append((doc, depth))
+        for child in sorted(below.get(doc.id, []), key=lambda c: _rank(c.origin)):
+            visit(child, depth + 1)
+
+    for doc in docs:
+        if doc.parent_id not in ids:
+            visit(doc, 0)
+    return ordered
+
+
+def _rank(origin: str) -> int:
+    last = origin.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
 def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     info = ws.documents.get(args.doc_id)
+    children = ws.documents.children(args.doc_id)
+    parent = ws.documents.get(info.parent_id) if info.parent_id else None
     text = ws.documents.text(args.doc_id) if args.text else None
     if ctx.json:
-        data: dict[str, Any] = {"document": info}
+        data: dict[str, Any] = {"document": info, "children": children}
         if text is not None:
             data["pages"] = [
                 {"page_index": p.index, "label": p.display_label, "text": p.text, "ocr": p.ocr}
@@ -103,10 +162,20 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit(data)
         return 0
     print(
-        f"{info.title}\n  id: {info.id}\n  kind: {info.kind}\n  date: {info.date or '-'}\n"
-        f"  file: {info.filename} ({info.mime}, {info.size} bytes)\n"
+        f"{info.title}\n  id: {info.id}\n  kind: {info.kind}\n  date: {info.date or '-'}"
+        + (f" (from {info.metadata['date_source']})" if info.metadata.get("date_source") else "")
+        + f"\n  file: {info.filename} ({info.mime}, {info.size} bytes)\n"
         f"  pages: {info.page_count} ({info.ocr_pages} OCR)\n  language: {info.language or '-'}"
     )
+    if parent is not None:
+        print(f"  part of: {parent.title} ({parent.id}), {info.origin}")
+    if children:
+        print(f"  contains: {len(children)} documents")
+        for child in children:
+            print(f"    {child.origin}: {child.title} ({child.id})")
+    for note in ("not_imported", "duplicates"):
+        for line in info.metadata.get(note, "").splitlines():
+            print(f"  {_NOTES[note]}: {line}")
     if text is not None:
         print()
         print(text)

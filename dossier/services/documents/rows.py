@@ -39,6 +39,8 @@ def document_info(doc: Document) -> DocumentInfo:
         tags=list(doc.tags),
         people=list(doc.people),
         metadata={str(k): str(v) for k, v in doc.metadata_.items()},
+        parent_id=doc.parent_id,
+        origin=doc.origin,
     )
 
 

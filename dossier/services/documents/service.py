@@ -7,19 +7,18 @@ transaction. A crash or a cancel before the commit leaves at most an orphan ciph
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Page
 from dossier.errors import InputRefused, NotFoundError, PasswordRequired, UsageError
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
 from dossier.services.documents import refresh
+from dossier.services.documents.children import Child, read_children
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
     MAX_IMPORT_BYTES,
@@ -28,26 +27,23 @@ from dossier.services.documents.rows import (
     document_info,
     get_document,
 )
+from dossier.services.documents.tree import (
+    Incoming,
+    TreeState,
+    children_of,
+    descendants,
+    store_document,
+    store_tree,
+    tree_blob_ids,
+)
 from dossier.services.dto import DocumentInfo, ImportOutcome
-from dossier.services.pages import page_row, page_text
-from dossier.text.model import ExtractedDocument, PageText
+from dossier.services.pages import page_text
+from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.crypto.keys import CaseKeys
     from dossier.services.quotes.model import DocumentRefresh
     from dossier.services.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class _Incoming:
-    """What an import knows of a file besides its text: its name and size, and the caller's
-    kind, title and (ISO) date."""
-
-    name: str
-    size: int
-    kind: str
-    title: str | None
-    date: str | None
 
 
 class DocumentService:
@@ -118,14 +114,17 @@ class DocumentService:
             name,
             password=password,
             ocr=ocr,
-            progress=scaled(progress, 0.05, 0.8),
+            progress=scaled(progress, 0.05, 0.5),
             cancel=cancel,
+        )
+        tree = read_children(
+            extracted, name, ocr=ocr, progress=scaled(progress, 0.5, 0.8), cancel=cancel
         )
         return self._commit_import(
             case_id,
-            _Incoming(name, len(data), kind, title, iso_date),
-            extracted,
-            lambda keys: self.ws.blobs.put_bytes(keys, data),
+            Incoming(name, len(data), kind, title, iso_date),
+            Child(name, data, "", extracted, tree.children),
+            tree.left_out,
             progress,
             cancel,
         )
@@ -133,41 +132,73 @@ class DocumentService:
     def _commit_import(
         self,
         case_id: str,
-        incoming: _Incoming,
-        extracted: ExtractedDocument,
-        put_original: Callable[[CaseKeys], tuple[str, bool]],
+        incoming: Incoming,
+        root: Child,
+        left_out: list[str],
         progress: Progress | None,
         cancel: CancelToken | None,
     ) -> DocumentInfo:
-        """The shared second half of an import: store the original encrypted, then every row
-        in one transaction (the blob is removed again if that fails), then the index."""
+        """The shared second half of an import: store the originals encrypted (the file and
+        every file that came out of it), then every row in one transaction (the blobs written
+        are removed again if that fails), then the index, in one commit for the whole tree."""
         check(cancel)
         report(progress, 0.8, "encrypting the original")
-        blob_id, created = put_original(self.ws.vault.case_keys(case_id))
+        keys = self.ws.vault.case_keys(case_id)
+        written: list[str] = []
+        # Only an original already stored can belong to a document of the case: when none is,
+        # the case's documents need not be read (and decrypted) to look for duplicates.
+        known = any(self.ws.blobs.exists(case_id, blob) for blob in tree_blob_ids(keys, root))
         try:
-            check(cancel)
+            blob_id = self._put(keys, root.data, written)
             with self.ws.vault.session() as session:
-                if not created:  # a blob this import just created belongs to no document
-                    self._refuse_duplicate(session, case_id, blob_id, incoming.name)
-                doc = self._store(session, case_id, incoming, extracted, blob_id)
+                query = select(Document).where(Document.case_id == case_id)
+                in_case = (
+                    {doc.original_blob: doc for doc in session.scalars(query)} if known else {}
+                )
+                if blob_id in in_case:
+                    doc = in_case[blob_id]
+                    raise InputRefused(
+                        f"{incoming.name} is already in this case as {doc.title!r} ({doc.id})"
+                    )
+                doc = store_document(session, case_id, incoming, root.extracted, blob_id)
                 if incoming.title:
                     doc.title = incoming.title
                 if incoming.date:
                     doc.date = incoming.date
-                self.ws.audit.append(
-                    session, "document.import", case_id, doc_id=doc.id, pages=len(extracted.pages)
+                if left_out:
+                    doc.metadata_ = {**doc.metadata_, "not_imported": "\n".join(left_out)}
+                stored = [doc]
+                seen = {blob_id: doc}
+                store_tree(
+                    session,
+                    lambda data: self._put(keys, data, written),
+                    doc,
+                    root.children,
+                    TreeState(keys, in_case, seen, stored),
+                    cancel,
                 )
+                for row in stored:
+                    self.ws.audit.append(
+                        session, "document.import", case_id, doc_id=row.id, pages=row.page_count
+                    )
                 check(cancel)
                 session.commit()
                 info = document_info(doc)
+                ids = [row.id for row in stored]
         except BaseException:
-            if created:
-                self.ws.blobs.delete(case_id, blob_id)
+            for written_id in written:
+                self.ws.blobs.delete(case_id, written_id)
             raise
         report(progress, 0.9, "indexing")
-        self.ws.index.document_changed(case_id, info.id)
+        self.ws.index.documents_changed(case_id, ids)
         report(progress, 1.0, "imported")
         return info
+
+    def _put(self, keys: CaseKeys, data: bytes, written: list[str]) -> str:
+        blob_id, created = self.ws.blobs.put_bytes(keys, data)
+        if created:
+            written.append(blob_id)
+        return blob_id
 
     def import_many(
         self,
@@ -206,39 +237,6 @@ class DocumentService:
             except (InputRefused, UsageError) as exc:
                 outcomes.append(ImportOutcome(str(path), error=str(exc)))
         return outcomes
-
-    def _refuse_duplicate(self, session: Session, case_id: str, blob_id: str, name: str) -> None:
-        for doc in session.scalars(select(Document).where(Document.case_id == case_id)):
-            if doc.original_blob == blob_id:
-                raise InputRefused(f"{name} is already in this case as {doc.title!r} ({doc.id})")
-
-    def _store(
-        self,
-        session: Session,
-        case_id: str,
-        incoming: _Incoming,
-        extracted: ExtractedDocument,
-        blob_id: str,
-    ) -> Document:
-        doc = Document(case_id=case_id, kind=incoming.kind)
-        doc.title = extracted.title or Path(incoming.name).stem
-        doc.author = extracted.author or ""
-        doc.outlet = extracted.outlet or ""
-        doc.date = extracted.date
-        doc.filename = incoming.name
-        doc.mime = extracted.mime
-        doc.size = incoming.size
-        doc.page_count = len(extracted.pages)
-        doc.language = extracted.language
-        doc.extractor_version = extracted.extractor_version
-        doc.original_blob = blob_id
-        doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
-        doc.metadata_ = dict(extracted.metadata)
-        for page in extracted.pages:
-            doc.pages.append(page_row(case_id, page))
-        session.add(doc)
-        session.flush()
-        return doc
 
     # -- new text for a stored document -------------------------------------------------------
 
@@ -349,12 +347,32 @@ class DocumentService:
         return info
 
     def delete(self, doc_id: str) -> None:
+        """Delete the document and every document that came out of it (its attachments, a
+        mailbox's messages), in one transaction."""
         with self.ws.vault.session() as session:
             doc = get_document(session, doc_id)
-            case_id, blob_id = doc.case_id, doc.original_blob
-            session.delete(doc)
-            self.ws.audit.append(session, "document.delete", case_id, doc_id=doc_id)
+            case_id = doc.case_id
+            doomed = [doc, *descendants(session, doc)]
+            blobs = [row.original_blob for row in doomed if row.original_blob]
+            ids = [row.id for row in doomed]
+            for row in doomed:
+                session.delete(row)
+                self.ws.audit.append(session, "document.delete", case_id, doc_id=row.id)
             session.commit()
-        if blob_id:
+        for blob_id in blobs:
             self.ws.blobs.delete(case_id, blob_id)
-        self.ws.index.document_removed(case_id, doc_id)
+        for removed in ids:
+            self.ws.index.document_removed(case_id, removed)
+
+    def descendants(self, doc_id: str) -> list[DocumentInfo]:
+        """Every document that came out of this one, at any depth, parents first."""
+        with self.ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            return [document_info(row) for row in descendants(session, doc)]
+
+    def children(self, doc_id: str) -> list[DocumentInfo]:
+        """The documents that came out of this one (attachments, messages, members), in the
+        order they sat in it."""
+        with self.ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            return [document_info(row) for row in children_of(session, doc)]

@@ -1,0 +1,90 @@
+"""An e-mail's attachments and forwarded messages, taken out in memory as `EmbeddedFile`s.
+
+A reply from an administration often is a two-line message and a PDF: the PDF is the story.
+Each attachment becomes a document of its own, linked to its message; a forwarded message
+(message/rfc822) becomes a child e-mail, whose own attachments become its children in turn.
+Nothing here touches the disk: the bytes go from the parsed message to the import's memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import mimetypes
+import quopri
+import unicodedata
+from email.message import EmailMessage, MIMEPart
+from pathlib import PurePosixPath, PureWindowsPath
+
+from dossier.text.model import EmbeddedFile
+
+MAX_ATTACHMENTS = 500
+"""Per message: more is a spam bomb, not correspondence."""
+_MAX_NAME = 200
+
+
+def embedded_files(message: MIMEPart, body: MIMEPart | None) -> list[EmbeddedFile]:
+    """Attachments and forwarded messages of `message`, in order, without its body parts."""
+    found: list[EmbeddedFile] = []
+    _collect(message, body, found)
+    return found[:MAX_ATTACHMENTS]
+
+
+def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFile]) -> None:
+    for part in container.iter_parts():
+        if len(found) >= MAX_ATTACHMENTS:
+            return
+        if part is body:
+            continue
+        kind = part.get_content_type()
+        filename = part.get_filename()
+        attached = part.get_content_disposition() == "attachment"
+        if kind == "message/rfc822":
+            inner = part.get_payload(0) if part.is_multipart() else None
+            if isinstance(inner, EmailMessage):
+                message = _message_bytes(part, inner)
+                subject = " ".join(str(inner.get("Subject", "") or "").split())
+                name = filename or f"{subject or 'forwarded message'}.eml"
+                found.append(
+                    EmbeddedFile(safe_name(name, "forwarded.eml"), message, "attached message")
+                )
+        elif part.is_multipart():
+            _collect(part, body, found)
+        elif kind.startswith("text/") and not filename and not attached:
+            continue  # the body's other rendering (HTML beside plain text), not an attachment
+        else:
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload:
+                extension = mimetypes.guess_extension(kind) or ".bin"
+                fallback = f"attachment-{len(found) + 1}{extension}"
+                found.append(
+                    EmbeddedFile(safe_name(filename or fallback, fallback), payload, "attachment")
+                )
+
+
+def _message_bytes(part: MIMEPart, inner: EmailMessage) -> bytes:
+    """An attached message's bytes. Some mailers base64-encode a message/rfc822 part, which
+    the standard forbids: the parser then sees a message without headers whose body is the
+    encoded text, so that text is decoded here."""
+    raw = bytes(inner)
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding == "base64":
+        try:
+            return base64.b64decode(raw)  # characters outside the alphabet (line ends) skipped
+        except binascii.Error:
+            return raw  # badly padded: the parser's view is all there is
+    if encoding == "quoted-printable":
+        return quopri.decodestring(raw)
+    return raw
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """A file name to show and to sniff by: no folders, no control characters, not too long."""
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    base = "".join(c for c in unicodedata.normalize("NFC", base) if c.isprintable()).strip(" .")
+    if not base:
+        return fallback
+    if len(base) > _MAX_NAME:
+        stem, dot, suffix = base.rpartition(".")
+        base = (stem[: _MAX_NAME - len(suffix) - 1] + dot + suffix) if dot else base[:_MAX_NAME]
+    return base

@@ -1,0 +1,88 @@
+"""Mailboxes (`.mbox`, as Thunderbird, Apple Mail and Google Takeout export them): one
+document for the mailbox, listing its messages, and each message a child document.
+
+The standard library's `mailbox` module reads only from a path, and the import holds the file
+in memory (read once from a checked descriptor); writing it back to a temporary file would
+put a plaintext copy on disk. The format is simple enough to split here: each message starts
+with a "From " line at the start of a line ("From " inside a body is written ">From "), and
+each message is then parsed with `email`, as a `.eml` is.
+"""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import Message
+from email.parser import BytesParser
+
+from dossier.errors import InputRefused
+from dossier.ingest.email_parts import safe_name
+from dossier.ingest.plaintext import text_pages
+from dossier.text.lang import guess_language
+from dossier.text.model import EmbeddedFile, ExtractedDocument
+
+MBOX_EXTRACTOR_VERSION = "mbox-1"
+MBOX_MIME = "application/mbox"
+
+_SEPARATOR = re.compile(rb"^From [^\r\n]*\r?\n", re.M)
+_ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
+_LISTED = 5000
+"""Messages listed by name in the mailbox's own page; all of them become documents anyway."""
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The raw messages of a mailbox, without their "From " lines, escapes undone."""
+    starts = [match.start() for match in _SEPARATOR.finditer(data)]
+    messages: list[bytes] = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(data)
+        separator = _SEPARATOR.match(data, start)
+        body_start = separator.end() if separator else start
+        message = _ESCAPED_FROM.sub(rb"\1", data[body_start:end])
+        if message.strip():
+            messages.append(message)
+    return messages
+
+
+def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
+    """The mailbox as a list of its messages; each message is handed over in `embedded`."""
+    messages = split_mbox(data)
+    if not messages:
+        raise InputRefused(f"{name} is a mailbox without any message.")
+    parser = BytesParser(policy=policy.default)
+    lines: list[str] = []
+    embedded: list[EmbeddedFile] = []
+    dates: list[str] = []
+    for number, raw in enumerate(messages, start=1):
+        headers = parser.parsebytes(raw, headersonly=True)
+        subject, sender, date = (_header(headers, key) for key in ("Subject", "From", "Date"))
+        if date:
+            dates.append(date)
+        if number <= _LISTED:
+            lines.append(f"{number}. {date or 'no date'} — {sender or 'no sender'} — {subject}")
+        fallback = f"message-{number:05d}.eml"
+        embedded.append(EmbeddedFile(safe_name(f"{subject}.eml", fallback), raw, "message"))
+    if len(messages) > _LISTED:
+        lines.append(f"… and {len(messages) - _LISTED} more messages")
+    text = f"Mailbox of {len(messages)} messages\n\n" + "\n".join(lines)
+    metadata = {"messages": str(len(messages))}
+    if dates:
+        metadata["first_message_date"] = dates[0]
+        metadata["last_message_date"] = dates[-1]
+    return ExtractedDocument(
+        pages=text_pages(text),
+        extractor_version=MBOX_EXTRACTOR_VERSION,
+        mime=MBOX_MIME,
+        language=guess_language(text),
+        metadata=metadata,
+        embedded=embedded,
+    )
+
+
+def _header(message: Message, key: str) -> str:
+    try:
+        value = message.get(key)
+    except (ValueError, IndexError, TypeError):
+        # A header the parser cannot model (a broken encoded word): its raw form.
+        value = next((v for k, v in message.raw_items() if k.lower() == key.lower()), "")
+    return " ".join(str(value or "").split())

@@ -1,0 +1,97 @@
+"""Files inside a file (attachments, a mailbox's messages, an archive's members) read into a
+tree of documents, in memory, before anything of the import is stored.
+
+Each embedded file is extracted like any imported file; one that cannot be read is left out
+with its reason (it stays inside its container's encrypted original) and the rest go on.
+Depth and count are bounded: a message forwarding a message forwarding a message is normal, a
+thousand levels is an attack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dossier.errors import InputRefused, PasswordRequired
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.text.model import ExtractedDocument
+
+MAX_DEPTH = 6
+"""Levels below the imported file: mailbox › message › forwarded message › attachment › …"""
+MAX_DOCUMENTS = 20_000
+"""Documents one import may create; a mailbox of more should be split."""
+
+
+@dataclass
+class Child:
+    name: str
+    data: bytes = field(repr=False)
+    origin: str
+    extracted: ExtractedDocument
+    children: list[Child] = field(default_factory=list)
+
+
+@dataclass
+class ChildReport:
+    """What reading the embedded files found: the tree, and what was left out and why."""
+
+    children: list[Child] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def read_children(
+    parent: ExtractedDocument,
+    parent_name: str,
+    *,
+    ocr: bool,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> ChildReport:
+    """Extract every file embedded in `parent`, recursively; progress names each one."""
+    found = ChildReport()
+    found.children = _read(parent, parent_name, 1, found, ocr, progress, cancel)
+    return found
+
+
+def _read(
+    parent: ExtractedDocument,
+    path: str,
+    depth: int,
+    found: ChildReport,
+    ocr: bool,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> list[Child]:
+    from dossier.ingest.formats import extract_bytes
+
+    children: list[Child] = []
+    total = len(parent.embedded)
+    for number, item in enumerate(parent.embedded):
+        check(cancel)
+        where = f"{path} › {item.name}"
+        if depth == 1:
+            report(
+                progress,
+                number / max(1, total),
+                f"{item.origin} {number + 1} of {total}: {item.name}",
+            )
+        if depth > MAX_DEPTH:
+            found.left_out.append(f"{where}: nested too deep (more than {MAX_DEPTH} levels)")
+            continue
+        if found.count >= MAX_DOCUMENTS:
+            found.left_out.append(f"{where}: more than {MAX_DOCUMENTS} documents in one import")
+            continue
+        try:
+            extracted = extract_bytes(item.data, item.name, ocr=ocr, cancel=cancel)
+        except PasswordRequired:
+            found.left_out.append(f"{where}: protected by a password")
+            continue
+        except InputRefused as exc:
+            found.left_out.append(f"{where}: {exc}")
+            continue
+        found.count += 1
+        child = Child(item.name, item.data, item.origin, extracted)
+        child.children = _read(extracted, where, depth + 1, found, ocr, None, cancel)
+        extracted.embedded = []  # the bytes now live in the children; free the copies
+        children.append(child)
+    return children

@@ -1,0 +1,159 @@
+"""Storing the documents that came out of an imported file, each linked to its parent.
+
+Runs inside the import's transaction: the whole tree is stored or none of it. A child whose
+content is already in the case (the same PDF attached to three replies) is not stored twice:
+it is named in its parent's `duplicates`, with the document it duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Document
+from dossier.jobs import CancelToken, check
+from dossier.services.documents.children import Child
+from dossier.services.pages import page_row
+from dossier.text.model import ExtractedDocument
+
+if TYPE_CHECKING:
+    from dossier.crypto.keys import CaseKeys
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What an import knows of a file besides its text: its name and size, and the caller's
+    kind, title and (ISO) date."""
+
+    name: str
+    size: int
+    kind: str
+    title: str | None
+    date: str | None
+
+
+def store_document(
+    session: Session,
+    case_id: str,
+    incoming: Incoming,
+    extracted: ExtractedDocument,
+    blob_id: str,
+) -> Document:
+    doc = Document(case_id=case_id, kind=incoming.kind)
+    doc.title = extracted.title or Path(incoming.name).stem
+    doc.author = extracted.author or ""
+    doc.outlet = extracted.outlet or ""
+    doc.date = extracted.date
+    doc.filename = incoming.name
+    doc.mime = extracted.mime
+    doc.size = incoming.size
+    doc.page_count = len(extracted.pages)
+    doc.language = extracted.language
+    doc.extractor_version = extracted.extractor_version
+    doc.original_blob = blob_id
+    doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
+    doc.metadata_ = dict(extracted.metadata)
+    for page in extracted.pages:
+        doc.pages.append(page_row(case_id, page))
+    session.add(doc)
+    session.flush()
+    return doc
+
+
+DATE_FROM_PARENT = "the date of the message or file it came in"
+
+
+@dataclass
+class TreeState:
+    keys: CaseKeys
+    in_case: dict[str | None, Document]
+    """Documents already in the case, by original blob id."""
+    seen: dict[str, Document]
+    """Documents of this import, by original blob id."""
+    stored: list[Document]
+
+
+def store_tree(
+    session: Session,
+    put: Callable[[bytes], str],
+    parent: Document,
+    children: list[Child],
+    state: TreeState,
+    cancel: CancelToken | None,
+) -> None:
+    """Store `children` under `parent` (same kind), depth first, in the caller's session;
+    `put` stores an original encrypted and returns its blob id."""
+    duplicates: list[str] = []
+    for number, child in enumerate(children, start=1):
+        check(cancel)
+        blob_id = state.keys.blob_id(hashlib.sha256(child.data).digest())
+        twin = state.in_case.get(blob_id) or state.seen.get(blob_id)
+        if twin is not None:
+            duplicates.append(f"{child.name}: the same file as “{twin.title}” ({twin.id})")
+            continue
+        put(child.data)
+        incoming = Incoming(child.name, len(child.data), parent.kind, None, None)
+        doc = store_document(session, parent.case_id, incoming, child.extracted, blob_id)
+        doc.parent_id = parent.id
+        doc.origin = f"{child.origin} {number}"
+        if not doc.date and parent.date:
+            doc.date = parent.date
+            doc.metadata_ = {**doc.metadata_, "date_source": DATE_FROM_PARENT}
+        state.seen[blob_id] = doc
+        state.stored.append(doc)
+        store_tree(session, put, doc, child.children, state, cancel)
+    if duplicates:
+        parent.metadata_ = {**parent.metadata_, "duplicates": "\n".join(duplicates)}
+
+
+def tree_blob_ids(keys: CaseKeys, root: Child) -> list[str]:
+    """The blob id each original of the tree will have."""
+    found = [keys.blob_id(hashlib.sha256(root.data).digest())]
+    for child in root.children:
+        found += tree_blob_ids(keys, child)
+    return found
+
+
+def children_of(session: Session, doc: Document) -> list[Document]:
+    """Direct children of `doc`, in the order they were stored (the order in their parent).
+
+    The link is sealed, so the case's documents are read to find them."""
+    rows = session.scalars(select(Document).where(Document.case_id == doc.case_id))
+    found = [row for row in rows if row.parent_id == doc.id]
+    return sorted(found, key=_order)
+
+
+def descendants(session: Session, doc: Document) -> list[Document]:
+    """Every document below `doc`, each followed by its own (depth first, in stored order)."""
+    rows = list(session.scalars(select(Document).where(Document.case_id == doc.case_id)))
+    below: dict[str, list[Document]] = {}
+    for row in rows:
+        if row.parent_id:
+            below.setdefault(row.parent_id, []).append(row)
+    found: list[Document] = []
+    seen: set[str] = {doc.id}
+
+    def visit(parent_id: str) -> None:
+        for child in sorted(below.get(parent_id, []), key=_order):
+            if child.id not in seen:  # a loop can only come from tampering; never recurse twice
+                seen.add(child.id)
+                found.append(child)
+                visit(child.id)
+
+    visit(doc.id)
+    return found
+
+
+def _order(row: Document) -> tuple[object, int]:
+    return (row.created_at, _number(row.origin))
+
+
+def _number(origin: str) -> int:
+    last = origin.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
