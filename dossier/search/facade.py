@@ -49,6 +49,10 @@ class IndexDamaged(CorruptData):
     """The index of a case cannot be read: rebuild it from the catalog."""
 
 
+PageTexts = Callable[[list[tuple[str, int]]], dict[tuple[str, int], str]]
+"""Given (doc_id, page_index) pairs, their texts."""
+
+
 class SearchIndex:
     """The full-text index of one case. Thread-safe: searches may run during a write."""
 
@@ -65,6 +69,9 @@ class SearchIndex:
         self.needs_rebuild = reason is not None
         self.rebuild_reason = reason
         self.writer_limit_mb = WRITER_LIMIT_MB
+        self.page_texts: PageTexts | None = None
+        """Where the texts of page hits come from, for their snippets (pages' texts are not
+        stored in the index: the catalog has them)."""
         self.pending_since: datetime | None = None
         """Set when a crash interrupted uncommitted work begun then: redo it from the catalog."""
         self._pending = PendingWriter(
@@ -351,14 +358,29 @@ class SearchIndex:
                     raise IndexDamaged(
                         f"The search index of this case is damaged and must be rebuilt ({exc})."
                     ) from exc
-        return [self._hit(score, fields, parsed) for score, fields in found]
+        pages = [
+            (fields["doc_id"], fields["page_index"])
+            for _score, fields in found
+            if fields.get("text") is None and fields.get("page_index") is not None
+        ]
+        texts = self.page_texts(pages) if pages and self.page_texts is not None else {}
+        return [self._hit(score, fields, parsed, texts) for score, fields in found]
 
     def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
         results = self._current_searcher().search(parsed.query, limit=limit, filter=restrict)
         return [(float(hit.score), hit.fields()) for hit in results]
 
-    def _hit(self, score: float, fields: dict[str, Any], parsed: ParsedQuery) -> Hit:
-        snippet = build_snippet(decompress_text(fields.get("text")), parsed.highlight)
+    def _hit(
+        self,
+        score: float,
+        fields: dict[str, Any],
+        parsed: ParsedQuery,
+        page_texts: dict[tuple[str, int], str],
+    ) -> Hit:
+        text = decompress_text(fields.get("text"))
+        if fields.get("text") is None and fields.get("page_index") is not None:
+            text = page_texts.get((fields["doc_id"], fields["page_index"]), "")
+        snippet = build_snippet(text, parsed.highlight)
         return Hit(
             item_id=fields["item_id"],
             doc_id=fields["doc_id"],

@@ -4,9 +4,9 @@ Syntax: words (all required), "quoted phrases" (words in order, unstemmed), AND 
 (also ET / OU / SAUF), parentheses, prefixes and wildcards (`surveil*`, `r?sum?`), fuzzy terms
 (`Clouet~1`, `Clouet~2`). Whoosh's parser accepts nearly anything and silently drops what it
 does not understand, so the text is checked first; then the parsed tree is rewritten: a plain
-word is looked up under its French and English stems in `content`, everything else stays on
-the folded, unstemmed `exact` field. Single quotes are no syntax at all: in French they are
-apostrophes ("l'enquête").
+word is looked up under every indexed word sharing its French or English stem (`stems.py`),
+everything else as written, folded, in the `exact` field. Single quotes are no syntax at all:
+in French they are apostrophes ("l'enquête").
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from typing import Any
 from whoosh import qparser, query
 
 from dossier.errors import UsageError
-from dossier.search.analysis import LANGUAGES, query_stems, stem_words
+from dossier.search.analysis import LANGUAGES, stem_words
 from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
+from dossier.search.stems import StemQuery
 
 EXACT = "exact"
-CONTENT = "content"
 SECONDARY = "secondary"
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
 _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE", "ET", "OU"}
@@ -164,13 +164,11 @@ def _parser(schema: Any) -> Any:
 
 def _word_query(q: Any, spec: HighlightSpec | None) -> Any:
     word = q.text
-    stems = query_stems(word)
     if spec is not None:
         spec.words.add(word)
         for code in LANGUAGES:
             spec.stems[code].add(stem_words([word], code)[0])
-    alternatives = [query.Term(CONTENT, s, boost=q.boost) for s in stems]
-    return alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
+    return StemQuery(EXACT, word, boost=q.boost)
 
 
 def _also_secondary(main: Any, leaf: Any) -> Any:
@@ -187,7 +185,7 @@ def _rewrite(q: Any, spec: HighlightSpec | None) -> Any:
     if isinstance(q, (query.Phrase, query.FuzzyTerm, query.Prefix, query.Wildcard)):
         return _also_secondary(routed, routed)
     if isinstance(q, query.Term):
-        return _also_secondary(routed, query.Term(SECONDARY, q.text, boost=q.boost))
+        return _also_secondary(routed, StemQuery(SECONDARY, q.text, boost=q.boost))
     return routed
 
 

@@ -1,7 +1,10 @@
 """The Whoosh schema of a case index, and how an `IndexItem` becomes a Whoosh document.
 
-Stored fields hold what a hit shows (title, kind, page label, date) and the item's text,
-zlib-compressed, for snippets: the index is sealed, so this is no more exposed than the blobs.
+Stored fields hold what a hit shows (title, kind, page label, date). A page's text is not
+stored: its snippet is cut from the catalog's page text (the index stays under twice the size of
+the text). Other items (quotes, letters...) are short and live in several tables: their text is
+stored, zlib-compressed; the index is sealed, so this is no more exposed than the catalog.
+Stems are not indexed either: a typed word is expanded at search time (`stems.py`).
 People and tags are indexed as (unkeyed) digests of their folded value, so any value (spaces,
 commas, accents) makes exactly one term.
 """
@@ -14,13 +17,12 @@ import zlib
 from typing import Any
 
 from whoosh import fields
-from whoosh.analysis import SpaceSeparatedTokenizer
 
 from dossier.errors import UsageError
-from dossier.search.analysis import FoldingAnalyzer, fold_pattern, folded_words, index_stems
+from dossier.search.analysis import FoldingAnalyzer, fold_pattern, folded_words
 from dossier.search.model import IndexItem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 
 SECONDARY_BOOST = 0.2
@@ -42,8 +44,6 @@ def build_schema() -> Any:
         day=fields.NUMERIC(numtype=int, bits=32, signed=True),
         # Folded words with positions: phrases, prefixes, wildcards, fuzzy terms.
         exact=fields.TEXT(analyzer=FoldingAnalyzer(), phrase=True, multitoken_query="phrase"),
-        # Stems computed by `index_stems` (by document language), one term per space.
-        content=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
         # Folded words of `IndexItem.secondary`, ranked below the item's own text.
         secondary=fields.TEXT(analyzer=FoldingAnalyzer(), phrase=True, field_boost=SECONDARY_BOOST),
         case_id=fields.STORED(),
@@ -101,14 +101,14 @@ def to_document(item: IndexItem) -> dict[str, Any]:
         "item_type": item.item_type,
         "kind": item.kind,
         "exact": " ".join(words),
-        "content": index_stems(words, item.language),
         "case_id": item.case_id,
         "title": item.title,
         "page_index": item.page_index,
         "page_label": item.page_label,
         "date": item.date,
-        "text": compress_text(item.text),
     }
+    if item.item_type != "page":
+        doc["text"] = compress_text(item.text)
     if item.secondary:
         doc["secondary"] = " ".join(folded_words(item.secondary))
     if item.people:

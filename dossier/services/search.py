@@ -90,9 +90,7 @@ class SearchService:
         with self._lock:
             index = self._indexes.get(case_id)
             if index is None:
-                keys = self.ws.vault.case_keys(case_id)
-                index = SearchIndex.open(self.ws.vault.index_dir(case_id), keys.index, case_id)
-                self._indexes[case_id] = index
+                index = self._indexes[case_id] = self._open(case_id)
             if index.needs_rebuild:
                 self._rebuild(case_id, index)
             elif case_id not in self._reconciled:
@@ -101,6 +99,24 @@ class SearchService:
                 self._stale_items.discard(case_id)
                 index.replace_documents([ITEMS_DOC], self._catalog_items(case_id))
             return index
+
+    def _open(self, case_id: str) -> SearchIndex:
+        keys = self.ws.vault.case_keys(case_id)
+        index = SearchIndex.open(self.ws.vault.index_dir(case_id), keys.index, case_id)
+        index.page_texts = lambda pages: self._page_texts(case_id, pages)
+        return index
+
+    def _page_texts(self, case_id: str, pages: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The catalog's texts of these pages: snippets are cut from them."""
+        wanted = set(pages)
+        doc_ids = {doc_id for doc_id, _page in wanted}
+        query = select(Page).where(Page.case_id == case_id, Page.document_id.in_(doc_ids))
+        with self.ws.vault.session() as session:
+            return {
+                (page.document_id, page.page_index): page.text
+                for page in session.scalars(query)
+                if (page.document_id, page.page_index) in wanted
+            }
 
     def _reconcile(self, case_id: str, index: SearchIndex) -> None:
         indexed = index.doc_ids()
@@ -302,9 +318,7 @@ class SearchService:
             with self._lock:
                 index = self._indexes.get(case_id)
                 if index is None:
-                    keys = self.ws.vault.case_keys(case_id)
-                    index = SearchIndex.open(self.ws.vault.index_dir(case_id), keys.index, case_id)
-                    self._indexes[case_id] = index
+                    index = self._indexes[case_id] = self._open(case_id)
                 counts[case_id] = self._rebuild(case_id, index, case_progress, cancel)
         return counts
 

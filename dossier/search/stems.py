@@ -1,0 +1,69 @@
+"""A typed word finds every indexed form with the same French or English stem.
+
+Stems are not indexed (a second field of stems doubled the index's terms, most of its size, and
+half of its indexing time): the folded words are, with positions, in `exact`. A typed word is
+looked up at search time under the indexed words that share its stem in either language; they
+all begin alike, so only the words with the stem's first letters are stemmed and compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh import query
+
+from dossier.search.analysis import LANGUAGES, stem_words
+
+_SHORTEST_PREFIX = 3
+_STEM_REWRITE = 2
+"""Letters a stemmer may rewrite at the end of a stem ("différence" → "différent")."""
+
+
+def _prefix(word: str, stems: list[str]) -> str:
+    common = word
+    for stem in stems:
+        length = 0
+        while length < min(len(common), len(stem)) and common[length] == stem[length]:
+            length += 1
+        common = common[:length]
+    keep = max(min(len(common), _SHORTEST_PREFIX), len(common) - _STEM_REWRITE)
+    return common[:keep]
+
+
+class StemQuery(query.MultiTerm):  # type: ignore[misc]  # whoosh is untyped
+    """The indexed words of `fieldname` whose French or English stem is the typed word's."""
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0) -> None:
+        self.fieldname = fieldname
+        self.text = text
+        self.boost = boost
+        self.startchar: int | None = None
+        self.endchar: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemQuery) and (self.fieldname, self.text, self.boost) == (
+            other.fieldname,
+            other.text,
+            other.boost,
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.fieldname, self.text, self.boost))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fieldname!r}, {self.text!r}, boost={self.boost})"
+
+    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
+        stems = {code: stem_words([self.text], code)[0] for code in LANGUAGES}
+        prefix = _prefix(self.text, list(stems.values()))
+        candidates = list(ixreader.expand_prefix(self.fieldname, prefix))
+        if not candidates:
+            return
+        words = [c.decode("utf-8") for c in candidates]
+        matched = [w == self.text for w in words]
+        for code, stem in stems.items():
+            for number, candidate_stem in enumerate(stem_words(words, code)):
+                if candidate_stem == stem:
+                    matched[number] = True
+        yield from (c for c, keep in zip(candidates, matched, strict=True) if keep)
