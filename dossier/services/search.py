@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
@@ -109,14 +109,10 @@ class SearchService:
     def _page_texts(self, case_id: str, pages: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
         """The catalog's texts of these pages: snippets are cut from them."""
         wanted = set(pages)
-        doc_ids = {doc_id for doc_id, _page in wanted}
-        query = select(Page).where(Page.case_id == case_id, Page.document_id.in_(doc_ids))
+        where = or_(*(and_(Page.document_id == d, Page.page_index == i) for d, i in wanted))
         with self.ws.vault.session() as session:
-            return {
-                (page.document_id, page.page_index): page.text
-                for page in session.scalars(query)
-                if (page.document_id, page.page_index) in wanted
-            }
+            found = session.scalars(select(Page).where(Page.case_id == case_id, where))
+            return {(page.document_id, page.page_index): page.text for page in found}
 
     def _reconcile(self, case_id: str, index: SearchIndex) -> None:
         indexed = index.doc_ids()

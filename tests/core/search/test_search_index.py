@@ -60,6 +60,9 @@ def index(tmp_path: Path) -> SearchIndex:
     opened = SearchIndex.open(tmp_path / "index" / "case-a", KEY_A, "case-a")
     assert opened.needs_rebuild and opened.rebuild_reason == "the search index is missing"
     assert opened.add(CORPUS) == len(CORPUS)
+    # Page texts are not stored in the index: snippets are cut from the catalog's texts.
+    texts = {(item.doc_id, item.page_index): item.text for item in CORPUS}
+    opened.page_texts = lambda pages: {page: texts.get(page, "") for page in pages}
     return opened
 
 
