@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from dossier.errors import DossierError
-from dossier.services.export.preview import RedactionPreview, redaction_preview
+from dossier.services.export.preview import RedactionPreview
 from ui.case_events import case_events
 from ui.errors import show_error
 from ui.export.export_wizard import ExportWizard
@@ -214,7 +214,7 @@ class Workflows(QObject):
                 self.viewer.set_span_overlay("redaction", preview.spans)
 
         run_in_background(
-            lambda *_: redaction_preview(ws, info.id, pages),
+            lambda *_: ws.previews.marks(info.id, pages),
             on_success=shown,
             parent=self.window,
         )

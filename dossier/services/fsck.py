@@ -62,40 +62,67 @@ class FsckReport:
         return not self.problems
 
 
-def run_fsck(ws: Workspace) -> FsckReport:
-    report = FsckReport()
-    try:
-        _check_rows(ws, report)
-        _check_catalog(ws, report)
-        _check_blobs(ws, report)
-    except DatabaseError as exc:
-        report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
-        return report
-    except CorruptData as exc:
-        report.problems.append(str(exc))
-        return report
-    except (ValueError, TypeError, OverflowError) as exc:
-        report.problems.append(f"the catalog holds a malformed value ({exc})")
-        return report
-    audit = ws.audit.verify()
-    report.problems.extend(audit.problems)
-    report.checked["audit entries"] = audit.entries
-    checker = getattr(ws.index, "verify_all", None)
-    if checker is not None:
-        problems, count = checker()
+class FsckService:
+    """`ws.fsck`: checking a vault end to end, and removing the leftovers of interrupted writes."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def run(self) -> FsckReport:
+        """Every check; the report lists problems (damage, tampering) and notes (leftovers)."""
+        ws = self.ws
+        report = FsckReport()
+        try:
+            _check_rows(ws, report)
+            _check_catalog(ws, report)
+            _check_blobs(ws, report)
+        except DatabaseError as exc:
+            report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
+            return report
+        except CorruptData as exc:
+            report.problems.append(str(exc))
+            return report
+        except (ValueError, TypeError, OverflowError) as exc:
+            report.problems.append(f"the catalog holds a malformed value ({exc})")
+            return report
+        audit = ws.audit.verify()
+        report.problems.extend(audit.problems)
+        report.checked["audit entries"] = audit.entries
+        problems, count = ws.search.verify_all()
         report.problems.extend(problems)
         report.checked["index files"] = count
-    return report
+        return report
 
+    def row_problems(self) -> list[str]:
+        """Rows changed outside Dossier: altered, added, deleted, duplicated or moved."""
+        report = FsckReport()
+        try:
+            _check_rows(self.ws, report)
+        except DatabaseError as exc:
+            report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
+        return report.problems
 
-def row_problems(ws: Workspace) -> list[str]:
-    """Rows changed outside Dossier: altered, added, deleted, duplicated or moved."""
-    report = FsckReport()
-    try:
-        _check_rows(ws, report)
-    except DatabaseError as exc:
-        report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
-    return report.problems
+    def collect_garbage(self) -> int:
+        """Remove orphan blobs and folders of deleted cases; return how many were removed."""
+        ws = self.ws
+        removed = 0
+        with ws.vault.session() as session:
+            case_ids = set(session.scalars(select(Case.id)))
+            used = {
+                (d.case_id, d.original_blob)
+                for d in session.scalars(select(Document))
+                if d.original_blob
+            }
+        for case_id in ws.blobs.case_folders():
+            if case_id not in case_ids:
+                ws.blobs.delete_case(case_id)
+                removed += 1
+                continue
+            for blob_id in list(ws.blobs.iter_ids(case_id)):
+                if (case_id, blob_id) not in used:
+                    ws.blobs.delete(case_id, blob_id)
+                    removed += 1
+        return removed
 
 
 def _check_rows(ws: Workspace, report: FsckReport) -> None:
@@ -186,25 +213,3 @@ def _check_blobs(ws: Workspace, report: FsckReport) -> None:
             if blob_id not in referenced.get(case_id, set()):
                 report.notes.append(f"blob {blob_id[:12]} is not referenced (run gc)")
     report.checked["blobs"] = count
-
-
-def collect_garbage(ws: Workspace) -> int:
-    """Remove orphan blobs and folders of deleted cases; return how many were removed."""
-    removed = 0
-    with ws.vault.session() as session:
-        case_ids = set(session.scalars(select(Case.id)))
-        used = {
-            (d.case_id, d.original_blob)
-            for d in session.scalars(select(Document))
-            if d.original_blob
-        }
-    for case_id in ws.blobs.case_folders():
-        if case_id not in case_ids:
-            ws.blobs.delete_case(case_id)
-            removed += 1
-            continue
-        for blob_id in list(ws.blobs.iter_ids(case_id)):
-            if (case_id, blob_id) not in used:
-                ws.blobs.delete(case_id, blob_id)
-                removed += 1
-    return removed

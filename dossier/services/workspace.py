@@ -11,8 +11,10 @@ from dossier.crypto.kdf import DEFAULT, KdfParams
 from dossier.services.audit import AuditTrail
 from dossier.services.cases import CaseService
 from dossier.services.documents.service import DocumentService
+from dossier.services.export.preview import PreviewService
 from dossier.services.export.redactions import RedactionService
 from dossier.services.export.service import ExportService
+from dossier.services.fsck import FsckService
 from dossier.services.letters.service import LetterService
 from dossier.services.people.service import PeopleService
 from dossier.services.quotes.service import QuoteService
@@ -43,7 +45,9 @@ class Workspace:
         self.timeline = TimelineService(self)
         self.redactions = RedactionService(self)
         self.exports = ExportService(self)
+        self.previews = PreviewService(self)
         self.search = SearchService(self)
+        self.fsck = FsckService(self)
         # Documents, cases and imports tell the index what changed through this hook.
         self.index: IndexHook = self.search
 

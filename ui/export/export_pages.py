@@ -30,13 +30,7 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import Cancelled
 from dossier.pdf.render import RenderedPage
-from dossier.services.export.preview import (
-    DisclosedQuote,
-    RedactionPreview,
-    preview_redacted_page,
-    quotes_preview,
-    redaction_preview,
-)
+from dossier.services.export.preview import DisclosedQuote, RedactionPreview
 from dossier.services.export.service import ExportRequest, ExportResult, SelfCheckFailed
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import N_, tr
@@ -139,10 +133,8 @@ class PreviewPage(QWizardPage):
             found = []
             for doc_id in doc_ids:
                 cancel.raise_if_cancelled()
-                found.append(
-                    (doc_id, ws.documents.get(doc_id).title, redaction_preview(ws, doc_id))
-                )
-            return found, quotes_preview(ws, case_id, quote_ids)
+                found.append((doc_id, ws.documents.get(doc_id).title, ws.previews.marks(doc_id)))
+            return found, ws.previews.quotes(case_id, quote_ids)
 
         run_in_background(
             plan,
@@ -205,7 +197,7 @@ class PreviewPage(QWizardPage):
         ws = self.owner.state.ws
         self.page_view.setText(tr("Drawing the page…"))
         run_in_background(
-            lambda *_: to_image(preview_redacted_page(ws, doc_id, index, PREVIEW_ZOOM, preview)),
+            lambda *_: to_image(ws.previews.redacted_page(doc_id, index, PREVIEW_ZOOM, preview)),
             on_success=lambda image: self._drawn(generation, image),
             on_error=lambda exc: self.page_view.setText(failure_text(self, exc)),
             parent=self,

@@ -11,7 +11,6 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.services.audit import AuditRecord
-from dossier.services.fsck import row_problems
 
 
 def register(sub: Any) -> None:
@@ -61,7 +60,7 @@ def verify(args: argparse.Namespace, ctx: CliContext) -> int:
     # Opened for checking, not refused: a change the trail does not record is a finding too.
     ws = ctx.workspace(strict=False)
     check = ws.audit.verify()
-    problems = check.problems + row_problems(ws)
+    problems = check.problems + ws.fsck.row_problems()
     ok = not problems
     if ctx.json:
         ctx.emit({"ok": ok, "entries": check.entries, "problems": problems})

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.services.fsck import collect_garbage, run_fsck
 from dossier.services.keyrotation import change_passphrase
 
 
@@ -48,7 +47,7 @@ def passwd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = run_fsck(ctx.workspace(strict=False))
+    report = ctx.workspace(strict=False).fsck.run()
     if ctx.json:
         ctx.emit(
             {
@@ -70,6 +69,6 @@ def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def gc(args: argparse.Namespace, ctx: CliContext) -> int:
-    removed = collect_garbage(ctx.workspace())
+    removed = ctx.workspace().fsck.collect_garbage()
     ctx.emit({"removed": removed}, f"removed {removed} orphan file(s)")
     return 0

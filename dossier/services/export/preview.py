@@ -1,11 +1,11 @@
 """Previews of what an export hides: a document's marks as boxes, and a page as it will leave.
 
-`quotes_preview` says, for each chosen quote the marks change, what it will read in the
+`ws.previews.quotes` says, for each chosen quote the marks change, what it will read in the
 bundle (covered words replaced by a marker) or that it is left out, and why.
-`redaction_preview` plans the marks of one document (its rectangles, the case's terms,
+`ws.previews.marks` plans the marks of one document (its rectangles, the case's terms,
 patterns and people, the names of protected people) the way an export does, and returns the
 boxes per page (for PDFs) and the character spans of text matches (for text documents), so a
-viewer can draw every mark. `preview_redacted_page` applies true redaction to one page of an
+viewer can draw every mark. `ws.previews.redacted_page` applies true redaction to one page of an
 in-memory copy of the original and renders it: what the recipient will see. Nothing is written
 to disk; the copy is closed as soon as the page is drawn.
 """
@@ -25,13 +25,7 @@ from dossier.services.export.disclosure import case_disclosure
 from dossier.services.export.texts import chosen_quotes, disclose_quote
 from dossier.text.model import PageText
 
-__all__ = [
-    "DisclosedQuote",
-    "RedactionPreview",
-    "preview_redacted_page",
-    "quotes_preview",
-    "redaction_preview",
-]
+__all__ = ["DisclosedQuote", "PreviewService", "RedactionPreview"]
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -56,61 +50,64 @@ class RedactionPreview:
         return len(self.boxes.get(page_index, []))
 
 
-def redaction_preview(
-    ws: Workspace, doc_id: str, pages: Sequence[PageText] | None = None
-) -> RedactionPreview:
-    """The boxes an export of `doc_id` would black out (`pages`: its pages, if already read)."""
-    info = ws.documents.get(doc_id)
-    if pages is None:
-        pages = ws.documents.pages(doc_id)
-    rules = ws.redactions.rules(info.case_id, doc_id)
-    if rules.empty:
-        return RedactionPreview(doc_id)
-    plans = plan_document(pages, rules)
-    boxes = {index: list(plan.rects) for index, plan in plans.items() if plan.rects}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for page in pages:
-        # From the text itself: a text document has no word boxes, so no planned hits.
-        matched = sorted((start, end) for _rule, start, end in text_spans(page, rules))
-        if matched:
-            spans[page.index] = matched
-    return RedactionPreview(doc_id, boxes, spans)
+class PreviewService:
+    """`ws.previews`: what an export will hide, shown before anything leaves."""
 
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
 
-def preview_redacted_page(
-    ws: Workspace,
-    doc_id: str,
-    page_index: int,
-    zoom: float,
-    preview: RedactionPreview | None = None,
-) -> RenderedPage:
-    """Page `page_index` of `doc_id` with its marks truly redacted, drawn at `zoom`."""
-    info = ws.documents.get(doc_id)
-    if not info.is_pdf:
-        raise UsageError("only PDF documents are exported; this one has no pages to preview")
-    if preview is None:
-        preview = redaction_preview(ws, doc_id)
-    doc = open_pdf(ws.documents.original(doc_id))
-    try:
-        # MuPDF is not thread-safe: the viewer may be drawing pages on another thread.
-        with _MUPDF:
-            if not 0 <= page_index < doc.page_count:
-                raise UsageError(f"this document has no page {page_index + 1}")
-            page = doc[page_index]
-            strip_annotations(page)
-            redact_page(page, preview.boxes.get(page_index, []))
-        return render_page(doc, page_index, zoom)
-    finally:
-        with _MUPDF:
-            doc.close()
+    def marks(self, doc_id: str, pages: Sequence[PageText] | None = None) -> RedactionPreview:
+        """The boxes an export of `doc_id` would black out (`pages`: its pages, if already read)."""
+        ws = self.ws
+        info = ws.documents.get(doc_id)
+        if pages is None:
+            pages = ws.documents.pages(doc_id)
+        rules = ws.redactions.rules(info.case_id, doc_id)
+        if rules.empty:
+            return RedactionPreview(doc_id)
+        plans = plan_document(pages, rules)
+        boxes = {index: list(plan.rects) for index, plan in plans.items() if plan.rects}
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for page in pages:
+            # From the text itself: a text document has no word boxes, so no planned hits.
+            matched = sorted((start, end) for _rule, start, end in text_spans(page, rules))
+            if matched:
+                spans[page.index] = matched
+        return RedactionPreview(doc_id, boxes, spans)
 
+    def redacted_page(
+        self,
+        doc_id: str,
+        page_index: int,
+        zoom: float,
+        preview: RedactionPreview | None = None,
+    ) -> RenderedPage:
+        """Page `page_index` of `doc_id` with its marks truly redacted, drawn at `zoom`."""
+        ws = self.ws
+        info = ws.documents.get(doc_id)
+        if not info.is_pdf:
+            raise UsageError("only PDF documents are exported; this one has no pages to preview")
+        if preview is None:
+            preview = self.marks(doc_id)
+        doc = open_pdf(ws.documents.original(doc_id))
+        try:
+            # MuPDF is not thread-safe: the viewer may be drawing pages on another thread.
+            with _MUPDF:
+                if not 0 <= page_index < doc.page_count:
+                    raise UsageError(f"this document has no page {page_index + 1}")
+                page = doc[page_index]
+                strip_annotations(page)
+                redact_page(page, preview.boxes.get(page_index, []))
+            return render_page(doc, page_index, zoom)
+        finally:
+            with _MUPDF:
+                doc.close()
 
-def quotes_preview(
-    ws: Workspace, case: str, quote_ids: Sequence[str] | None = None
-) -> list[DisclosedQuote]:
-    """The chosen quotes (all when None) that will not leave as written: each as it will
-    read in the bundle, or left out, with the reason. The same gate as the export's."""
-    case_id = ws.cases.resolve(case)
-    gate = case_disclosure(ws, case_id).gate
-    outcomes = (disclose_quote(gate, q) for q in chosen_quotes(ws, case_id, quote_ids))
-    return [o for o in outcomes if o.reason]
+    def quotes(self, case: str, quote_ids: Sequence[str] | None = None) -> list[DisclosedQuote]:
+        """The chosen quotes (all when None) that will not leave as written: each as it will
+        read in the bundle, or left out, with the reason. The same gate as the export's."""
+        ws = self.ws
+        case_id = ws.cases.resolve(case)
+        gate = case_disclosure(ws, case_id).gate
+        outcomes = (disclose_quote(gate, q) for q in chosen_quotes(ws, case_id, quote_ids))
+        return [o for o in outcomes if o.reason]

@@ -10,7 +10,6 @@ import pytest
 
 from dossier.db.models import Case, Document, Person
 from dossier.errors import CorruptData, NotFoundError
-from dossier.services.fsck import run_fsck
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
@@ -58,7 +57,7 @@ def test_flipped_byte_in_a_sealed_value_is_named_by_fsck(workspace: Workspace) -
         db.execute("UPDATE person SET sealed = ? WHERE id = ?", (bytes(damaged), pid))
         db.commit()
     with Workspace.open(folder, PASSPHRASE) as ws:
-        report = run_fsck(ws)
+        report = ws.fsck.run()
         assert not report.ok
         assert any(pid in problem for problem in report.problems), report.problems
         with ws.vault.session() as session:
@@ -102,7 +101,7 @@ def test_case_key_moved_between_cases_fails(workspace: Workspace) -> None:
     with pytest.raises(CorruptData, match="altered or damaged"):
         Workspace.open(folder, PASSPHRASE)
     with Workspace.open(folder, PASSPHRASE, strict=False) as ws:
-        report = run_fsck(ws)
+        report = ws.fsck.run()
         assert any(b.id in p for p in report.problems), report.problems
 
 

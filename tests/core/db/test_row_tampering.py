@@ -21,7 +21,6 @@ from dossier.db.rowauth import SPECS, VAULT_TABLES
 from dossier.errors import CorruptData
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
 from dossier.services.export.service import ExportRequest
-from dossier.services.fsck import run_fsck
 from dossier.services.workspace import Workspace
 
 Attack = Callable[[sqlite3.Connection], str]
@@ -149,7 +148,7 @@ def test_every_change_to_a_row_is_found_and_refused(
         named = _attack(db, table, how, column, (case_id, other_case))
 
     with Workspace.open(folder, SAMPLE_PASSPHRASE, strict=False) as ws:
-        report = run_fsck(ws)
+        report = ws.fsck.run()
     assert not report.ok, f"{how} {table}.{column} went unnoticed"
     assert any(named in problem for problem in report.problems), report.problems
 
@@ -168,5 +167,5 @@ def test_every_change_to_a_row_is_found_and_refused(
 def test_the_untouched_copy_is_intact(pristine: tuple[Path, str, str], tmp_path: Path) -> None:
     folder = _copy(pristine, tmp_path)
     with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
-        assert run_fsck(ws).ok
+        assert ws.fsck.run().ok
         assert ws.documents.of_case(pristine[1])

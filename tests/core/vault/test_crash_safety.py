@@ -16,7 +16,6 @@ import pymupdf
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.services.fsck import run_fsck
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, REPO
 
@@ -91,7 +90,7 @@ def test_sigkill_during_imports_never_loses_a_returned_import(tmp_path: Path) ->
                 name, doc_id, pages = json.loads(line[5:])
                 returned[name] = (doc_id, pages)
         with Workspace.open(vault, PASSPHRASE) as ws:
-            report = run_fsck(ws)
+            report = ws.fsck.run()
             assert report.ok, report.problems
             docs = {d.id: d for d in ws.documents.of_case(case_id)}
             for name, (doc_id, pages) in returned.items():

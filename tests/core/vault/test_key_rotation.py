@@ -14,7 +14,6 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import CorruptData, DossierError, UsageError, WrongPassphrase
 from dossier.services import keyrotation
-from dossier.services.fsck import run_fsck
 from dossier.services.workspace import Workspace
 from dossier.vault.header import PENDING_NAME
 from tests.conftest import PASSPHRASE
@@ -51,7 +50,7 @@ def test_an_old_header_with_the_old_passphrase_reads_nothing_written_after(
         Workspace.open(folder, PASSPHRASE)
     with Workspace.open(folder, NEW) as ws:
         assert ws.documents.text(later.id).strip() == "written after"
-        assert run_fsck(ws).ok
+        assert ws.fsck.run().ok
         assert "vault.passwd" in [r.action for r in ws.audit.records()]
 
 
@@ -71,7 +70,7 @@ def test_a_change_stopped_before_the_catalog_switched_keeps_the_old_passphrase(
     (folder / "vault.json.next").write_bytes((folder / "vault.json").read_bytes())
     with Workspace.open(folder, PASSPHRASE) as ws:
         assert [c.name for c in ws.cases.all()] == ["Synopsis"]
-        assert run_fsck(ws).ok
+        assert ws.fsck.run().ok
     assert not (folder / PENDING_NAME).exists()
 
 
@@ -93,7 +92,7 @@ def test_a_change_stopped_after_the_switch_opens_with_the_new_passphrase(
         Workspace.open(folder, PASSPHRASE)
     with Workspace.open(folder, NEW) as ws:
         assert [c.name for c in ws.cases.all()] == ["Synopsis"]
-        assert run_fsck(ws).ok
+        assert ws.fsck.run().ok
     assert not (folder / PENDING_NAME).exists()
 
 

@@ -9,7 +9,6 @@ import pytest
 from dossier.errors import UsageError
 from dossier.pdf.render import render_page
 from dossier.services.export.bundle_verify import is_sealed_bundle, verify
-from dossier.services.export.preview import preview_redacted_page, redaction_preview
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
@@ -39,11 +38,11 @@ def _case(workspace: Workspace, tmp_path: Path) -> tuple[str, str]:
 
 def test_preview_lists_every_mark_and_protected_names(workspace: Workspace, tmp_path) -> None:
     case_id, doc_id = _case(workspace, tmp_path)
-    assert redaction_preview(workspace, doc_id).pages == []
+    assert workspace.previews.marks(doc_id).pages == []
     workspace.people.add(case_id, SOURCE, protection="protected")
     workspace.redactions.add_rect(doc_id, 0, [(60.0, 50.0, 200.0, 70.0)])
     workspace.redactions.add_term("chantier", case=case_id)
-    preview = redaction_preview(workspace, doc_id)
+    preview = workspace.previews.marks(doc_id)
     assert preview.pages == [0, 1]
     assert preview.boxes[0] == [(60.0, 50.0, 200.0, 70.0)]
     page = workspace.documents.page(doc_id, 1)
@@ -55,10 +54,10 @@ def test_preview_lists_every_mark_and_protected_names(workspace: Workspace, tmp_
 def test_a_previewed_page_is_black_under_its_boxes(workspace: Workspace, tmp_path) -> None:
     case_id, doc_id = _case(workspace, tmp_path)
     workspace.redactions.add_term("chantier", case=case_id)
-    preview = redaction_preview(workspace, doc_id)
+    preview = workspace.previews.marks(doc_id)
     x0, y0, x1, y1 = preview.boxes[1][0]
     before = render_page(workspace.documents.original(doc_id), 1, 2.0)
-    after = preview_redacted_page(workspace, doc_id, 1, 2.0, preview)
+    after = workspace.previews.redacted_page(doc_id, 1, 2.0, preview)
     middle = ((x0 + x1) / 2, (y0 + y1) / 2)
     assert max(_pixel(after, *middle)) < 20
     assert _pixel(before, x0 + 0.5, y0 + 0.5) != (0, 0, 0)  # black only once redacted
@@ -74,9 +73,9 @@ def test_a_text_document_has_no_page_to_preview(workspace: Workspace, tmp_path) 
     note.write_text("Le chantier a pris du retard.\n", "utf-8")
     doc = workspace.documents.import_file(case.id, note, kind="note", ocr=False)
     workspace.redactions.add_term("chantier", case=case.id)
-    assert redaction_preview(workspace, doc.id).spans == {0: [(3, 11)]}
+    assert workspace.previews.marks(doc.id).spans == {0: [(3, 11)]}
     with pytest.raises(UsageError):
-        preview_redacted_page(workspace, doc.id, 0, 1.0)
+        workspace.previews.redacted_page(doc.id, 0, 1.0)
 
 
 def test_verify_through_the_service_door(workspace: Workspace, tmp_path) -> None:
