@@ -11,7 +11,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
 from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
-from tests.paths import CORPUS, REPO
+from tests.paths import CORPUS, INGEST_CORPUS, REPO
 
 __all__ = ["PASSPHRASE", "REPO", "cli_env", "run_cli", "run_cli_process"]
 
@@ -42,6 +42,14 @@ def workspace(vault_path: Path) -> Iterator[Workspace]:
     finally:
         if ws.vault.is_open:
             ws.close()
+
+
+@pytest.fixture
+def ingest_corpus() -> Path:
+    """Word, OpenDocument, RTF, mail, archives and photos as sources send them."""
+    if not INGEST_CORPUS.is_dir():
+        pytest.skip("shared ingest corpus not available")
+    return INGEST_CORPUS
 
 
 @pytest.fixture

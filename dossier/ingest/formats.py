@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.errors import EnvironmentFailure, InputRefused, UsageError
+from dossier.ingest.archive import ARCHIVE_EXTRACTOR_VERSION, extract_zip
 from dossier.ingest.article import read_article, with_lead
 from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
 from dossier.ingest.html_text import html_to_text, visible_text
 from dossier.ingest.mbox import MBOX_EXTRACTOR_VERSION, extract_mbox
 from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
-from dossier.ingest.office_zip import DOCX, ODT, zip_kind
+from dossier.ingest.office_zip import DOCX, ODT, ZIP, zip_kind
 from dossier.ingest.ole import OUTLOOK, ole_kind
 from dossier.ingest.outlook_msg import MSG_EXTRACTOR_VERSION, extract_msg
 from dossier.ingest.plaintext import TEXT_EXTRACTOR_VERSION, extract_plain_text, text_pages
@@ -59,6 +60,7 @@ EXTRACTOR_VERSIONS = {
     RTF: RTF_EXTRACTOR_VERSION,
     MBOX: MBOX_EXTRACTOR_VERSION,
     OUTLOOK: MSG_EXTRACTOR_VERSION,
+    ZIP: ARCHIVE_EXTRACTOR_VERSION,
 }
 """Current extractor version per kind: a stored page made by an older one can be re-extracted."""
 
@@ -146,10 +148,7 @@ def _extract_container(
         elif inner == ODT:
             document = extract_odt(data, name)
         else:
-            raise InputRefused(
-                f"{name} is a ZIP archive, which Dossier cannot import yet; unpack it and "
-                "import its files."
-            )
+            document = extract_zip(data, name)
     if not any(page.text.strip() for page in document.pages):
         raise InputRefused(f"{name} holds no text.")
     report(progress, 1.0, f"Read {path.name}")

@@ -57,7 +57,9 @@ class EmbeddedFile:
     name: str
     data: bytes = field(repr=False)
     origin: str
-    """Where it sat in its container, for a person: "attachment", "message 12", "member a/b.pdf"."""
+    """What it was in its container, for a person: "attachment", "message", "member"."""
+    path: str = ""
+    """Its path inside an archive ("courrier/2023/reponse.pdf"), if it had one."""
 
 
 @dataclass

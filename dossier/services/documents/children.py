@@ -90,6 +90,8 @@ def _read(
             found.left_out.append(f"{where}: {exc}")
             continue
         found.count += 1
+        if item.path:
+            extracted.metadata = {**extracted.metadata, "path_in_archive": item.path}
         child = Child(item.name, item.data, item.origin, extracted)
         child.children = _read(extracted, where, depth + 1, found, ocr, None, cancel)
         extracted.embedded = []  # the bytes now live in the children; free the copies

@@ -20,7 +20,6 @@ from dossier.ingest.layout import table_text
 from dossier.ingest.titles import plausible_title
 from dossier.services.workspace import Workspace
 from tests.olegen import ole_file
-from tests.paths import INGEST_CORPUS
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -271,13 +270,6 @@ def test_table_text_pads_short_columns_only() -> None:
 )
 def test_only_real_titles_are_kept(title: str, kept: str | None) -> None:
     assert plausible_title(title) == kept
-
-
-@pytest.fixture
-def ingest_corpus() -> Path:
-    if not INGEST_CORPUS.is_dir():
-        pytest.skip("shared ingest corpus not available")
-    return INGEST_CORPUS
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,13 @@ from dossier.jobs import CancelToken
 from dossier.services.dto import DocumentInfo
 from dossier.services.workspace import Workspace
 from tests.leakscan import needles_for, scan
-from tests.paths import INGEST_CORPUS
 from tests.pdfgen import text_pdf
 
 PDF_WORDS = ["Quadrimestrexor", "Vidéoprotectionnelle"]
 DOCX_WORDS = ["Zébulonnaire", "Préfectoralix"]
 
 
-def _docx_bytes(*paragraphs: str) -> bytes:
+def docx_bytes(*paragraphs: str) -> bytes:
     document = docx.Document()
     for paragraph in paragraphs:
         document.add_paragraph(paragraph)
@@ -45,7 +44,7 @@ def reply_with_attachments(folder: Path) -> Path:
         pdf.read_bytes(), maintype="application", subtype="pdf", filename="rapport.pdf"
     )
     message.add_attachment(
-        _docx_bytes(f"Note {DOCX_WORDS[0]} de la direction {DOCX_WORDS[1]}."),
+        docx_bytes(f"Note {DOCX_WORDS[0]} de la direction {DOCX_WORDS[1]}."),
         maintype="application",
         subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
         filename="note.docx",
@@ -126,7 +125,7 @@ def test_forwarded_message_and_its_attachment_are_a_nested_tree(
     inner["Date"] = "Mon, 4 Dec 2023 09:00:00 +0100"
     inner.set_content("Voir la note.")
     inner.add_attachment(
-        _docx_bytes("Mémo Cryptonomicaux"), maintype="application", subtype="octet-stream",
+        docx_bytes("Mémo Cryptonomicaux"), maintype="application", subtype="octet-stream",
         filename="memo.docx",
     )  # fmt: skip
     outer = EmailMessage()
@@ -155,7 +154,7 @@ def test_unreadable_and_repeated_attachments_are_named_not_fatal(
     message["Subject"] = "Pièces"
     message["Date"] = "Mon, 4 Dec 2023 09:00:00 +0100"
     message.set_content("Trois pièces.")
-    note = _docx_bytes("Une note Ornithorynquial")
+    note = docx_bytes("Une note Ornithorynquial")
     message.add_attachment(note, maintype="application", subtype="octet-stream", filename="a.docx")
     message.add_attachment(note, maintype="application", subtype="octet-stream", filename="b.docx")
     message.add_attachment(b"\x7fELF" + bytes(200), maintype="application",
@@ -220,13 +219,6 @@ def test_mailbox_of_a_thousand_messages_reports_progress_and_cancels_cleanly(
     assert len(workspace.documents.children(box.id)) == 1000
     assert progress == sorted(progress) and progress[-1] == 1.0
     assert len(workspace.documents.of_case(case)) == 1001
-
-
-@pytest.fixture
-def ingest_corpus() -> Path:
-    if not INGEST_CORPUS.is_dir():
-        pytest.skip("shared ingest corpus not available")
-    return INGEST_CORPUS
 
 
 PRINTED = "smbprn.00009008.KdcPjl.pdf"

@@ -1,0 +1,73 @@
+"""Zip archives: one document listing the archive's files, and each file a child document.
+
+A zip a source hands over is hostile until proven otherwise. It is judged by the same rules
+as a bundle (`dossier.zipsafe`: names that climb out, absolute names, links and special files,
+encrypted members, bombs, overlapping members, sizes that lie), with a lower total since every
+member is held in memory: one bad member and the whole archive is refused, nothing written.
+Nested archives are read in turn, to the import's depth limit. Members are never extracted to
+disk: each one's bytes go straight to the import.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from dossier.errors import InputRefused
+from dossier.ingest.email_parts import safe_name
+from dossier.ingest.plaintext import text_pages
+from dossier.text.lang import guess_language
+from dossier.text.model import EmbeddedFile, ExtractedDocument
+from dossier.zipsafe import SafeZip
+
+ARCHIVE_EXTRACTOR_VERSION = "zip-1"
+ZIP_MIME = "application/zip"
+MAX_ARCHIVE_BYTES = 1024**3
+"""Unpacked total of one archive, all held in memory during its import."""
+_NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
+"""What file managers add to an archive, never what a source meant to send."""
+
+
+def extract_zip(data: bytes, name: str) -> ExtractedDocument:
+    """The archive as a list of its files; each file is handed over in `embedded`."""
+    with SafeZip(data, label=name) as archive:
+        members = [m for m in archive.members if not m.name.endswith("/") and not _is_noise(m.name)]
+        total = sum(member.size for member in members)
+        if total > MAX_ARCHIVE_BYTES:
+            raise archive.refuse(
+                f"its files add up to {total // 1024**2} MB once unpacked "
+                f"(at most {MAX_ARCHIVE_BYTES // 1024**2} MB in one import)"
+            )
+        if not members:
+            raise InputRefused(f"{name} is an archive without any file.")
+        embedded = [
+            EmbeddedFile(
+                safe_name(PurePosixPath(m.name).name, f"file-{n}"),
+                archive.read(m.name),
+                "member",
+                path=m.name,
+            )
+            for n, m in enumerate(members, start=1)
+        ]
+    lines = [f"{m.name} ({_size(m.size)})" for m in members]
+    text = f"Archive of {len(members)} files\n\n" + "\n".join(lines)
+    return ExtractedDocument(
+        pages=text_pages(text),
+        extractor_version=ARCHIVE_EXTRACTOR_VERSION,
+        mime=ZIP_MIME,
+        language=guess_language(text),
+        metadata={"files": str(len(members))},
+        embedded=embedded,
+    )
+
+
+def _is_noise(member: str) -> bool:
+    base = PurePosixPath(member).name
+    return member.startswith(_NOISE[0]) or base in _NOISE[1:] or base.startswith("._")
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024**2:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024**2:.1f} MB"
