@@ -89,7 +89,7 @@ def migrate(engine: Engine, db_path: Path) -> None:
     """Bring the schema to head; back the (encrypted) catalog up before changing a used one."""
     try:
         current = current_revision(engine)
-    except DatabaseError:
+    except (DatabaseError, UnicodeDecodeError):
         raise CorruptData("catalog.sqlite is damaged (not a readable SQLite database)") from None
     head = head_revision()
     if current == head:
