@@ -13,7 +13,7 @@ import itertools
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from dossier.jobs import CancelToken, Progress, report
 from dossier.search.facade import IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import parse_date
+from dossier.services.people.screen import ScreenMask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -263,8 +264,13 @@ class SearchService:
         date_to: str | None = None,
         item_types: Sequence[str] | None = None,
         limit: int = 50,
+        reveal: bool = False,
     ) -> list[SearchHit]:
-        """Search one case (by name or id) or, with `case=None`, every case of the vault."""
+        """Search one case (by name or id) or, with `case=None`, every case of the vault.
+
+        Titles and snippets show protected people under their pseudonym unless `reveal`
+        (audited): the index holds the real text, so the masking happens here, on the way out.
+        """
         case_ids = [self.ws.cases.resolve(case)] if case else self._all_case_ids()
         person_ids: list[str] = []
         for ref in people or ():
@@ -295,7 +301,31 @@ class SearchService:
                     with self._lock:
                         self._rebuild(case_id, index)
             hits = search_many(indexes, text, filters, limit)
-        return self._targets(hits)
+        return self._masked(self._targets(hits), reveal)
+
+    def _masked(self, hits: list[SearchHit], reveal: bool) -> list[SearchHit]:
+        masks: dict[str, ScreenMask] = {}
+        shown: list[SearchHit] = []
+        for hit in hits:
+            mask = masks.get(hit.case_id)
+            if mask is None:
+                # Revealed for this call, or for the session (the app's toggle) in that case.
+                revealed = reveal or self.ws.screen.revealed(hit.case_id)
+                mask = masks[hit.case_id] = self.ws.screen.mask(
+                    hit.case_id, reveal=revealed, where="search"
+                )
+            snippet, highlights = mask.snippet(hit.snippet, hit.highlights)
+            shown.append(
+                replace(
+                    hit,
+                    title=mask.text(hit.title),
+                    snippet=snippet,
+                    highlights=highlights,
+                    # A matched word that is a protected name is not handed to a viewer.
+                    terms=tuple(t for t in hit.terms if mask.text(t) == t),
+                )
+            )
+        return shown
 
     def reindex(
         self,

@@ -5,7 +5,8 @@ replies, quotes, dated notes, the publication date) rather than stored, so they 
 drift from what they describe; only free entries (an interview, a call) are `Event` rows.
 Each item carries a reference (type + id) so a front end can open what it points to, and the
 ids of the people involved so it can be filtered by person. Names are display names: masked
-people appear under their pseudonym unless the caller reveals.
+people appear under their pseudonym unless the caller reveals (audited), and any part of their
+names in a title or detail is shown as that pseudonym too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dossier.errors import NotFoundError, UsageError
 from dossier.services.dates import parse_date
 from dossier.services.letters.service import as_of_day
 from dossier.services.letters.views import LetterReader
+from dossier.services.people.screen import screen_mask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -75,10 +77,12 @@ class TimelineService:
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             wanted = self._person_ids(session, case_id, person) if person else None
-            names = self.ws.people.names_in(session, case_id, reveal)
-            items = list(self._collect(session, case_id, day, reveal, names))
-        if reveal:
-            self.ws.people.audit_reveal(case_id, "timeline")
+            mask = screen_mask(session, case_id, reveal)
+            items = [
+                replace(i, title=mask.text(i.title), detail=mask.text(i.detail))
+                for i in self._collect(session, case_id, day, reveal, mask.names)
+            ]
+        self.ws.screen.record(mask, "timeline")
         if wanted is not None:
             items = [i for i in items if wanted.intersection(i.people)]
         if kinds:

@@ -16,6 +16,7 @@ from dossier.services.export.redactions import RedactionService
 from dossier.services.export.service import ExportService
 from dossier.services.fsck import FsckService
 from dossier.services.letters.service import LetterService
+from dossier.services.people.screen import ScreenService
 from dossier.services.people.service import PeopleService
 from dossier.services.quotes.service import QuoteService
 from dossier.services.search import SearchService
@@ -40,6 +41,7 @@ class Workspace:
         self.cases = CaseService(self)
         self.documents = DocumentService(self)
         self.people = PeopleService(self)
+        self.screen = ScreenService(self)
         self.quotes = QuoteService(self)
         self.letters = LetterService(self)
         self.timeline = TimelineService(self)

@@ -97,7 +97,9 @@ class LettersTab(CaseListTab):
     def reload(self) -> None:
         selected = self.current_letter()
         try:
-            self.letters = self.state.ws.letters.of_case(self.case_id)
+            self.letters = self.state.ws.letters.of_case(
+                self.case_id, reveal=self.state.ws.screen.revealed(self.case_id)
+            )
             summary = self.state.ws.letters.summary(self.case_id)
         except DossierError as exc:
             show_error(self, exc)

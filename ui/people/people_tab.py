@@ -1,9 +1,9 @@
 """The people of a case: roles, protection levels, pseudonyms; add, edit, merge.
 
 Protected and anonymous people are listed under their pseudonym, in italics, with their
-identifying fields withheld. "Reveal names" shows the real names after a confirmation; the
-core writes each reveal to the audit trail. The list masks again when the case changes or the
-vault locks.
+identifying fields withheld. "Reveal names" shows the real names after a confirmation, in every
+view of the case (viewer, search, quotes, letters, timeline) until it is switched off or the vault
+locks; the core keeps that choice and writes each reveal to the audit trail.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class PeopleTab(CaseListTab):
         return tr("People")
 
     def load(self, case_id: str) -> None:
-        self._mask()
+        self._show_choice(bool(case_id) and self.state.ws.screen.revealed(case_id))
         super().load(case_id)
 
     def clear(self) -> None:
@@ -88,8 +88,12 @@ class PeopleTab(CaseListTab):
         self._update_actions()
 
     def _mask(self) -> None:
+        self._show_choice(False)
+
+    def _show_choice(self, revealed: bool) -> None:
+        """The toggle shows the session's choice for the case (kept by the core until lock)."""
         self.reveal_action.blockSignals(True)
-        self.reveal_action.setChecked(False)
+        self.reveal_action.setChecked(revealed)
         self.reveal_action.blockSignals(False)
 
     @property
@@ -176,10 +180,21 @@ class PeopleTab(CaseListTab):
     # -- actions ------------------------------------------------------------------------------
 
     def _reveal_toggled(self, on: bool) -> None:
+        """Reveal names in every view of this case until lock (audited), or mask them again."""
         if on and not self.confirm_reveal():
             self._mask()
             return
-        self.reload()
+        screen = self.state.ws.screen
+        try:
+            if on:
+                screen.reveal(self.case_id, where="app")
+            else:
+                screen.hide(self.case_id)
+        except DossierError as exc:
+            self._mask()
+            show_error(self, exc)
+            return
+        self._changed_everywhere()
 
     def add_person(self) -> None:
         if not self.case_id:

@@ -190,7 +190,9 @@ class QuotesTab(QWidget):
         selected = self.current_quote()
         try:
             quotes = self.state.ws.quotes.of_case(
-                self.case_id, doc_id=self.scope.currentData() or None
+                self.case_id,
+                doc_id=self.scope.currentData() or None,
+                reveal=self.state.ws.screen.revealed(self.case_id),
             )
         except DossierError as exc:
             show_error(self, exc)

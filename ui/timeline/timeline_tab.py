@@ -210,7 +210,10 @@ class TimelineTab(QWidget):
         else:
             try:
                 self.items = self.state.ws.timeline.items(
-                    self.case_id, person=self.person.currentData() or None, kinds=kinds
+                    self.case_id,
+                    person=self.person.currentData() or None,
+                    kinds=kinds,
+                    reveal=self.state.ws.screen.revealed(self.case_id),
                 )
             except DossierError as exc:
                 show_error(self, exc)

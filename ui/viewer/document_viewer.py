@@ -8,7 +8,7 @@ highlights=..., spans=...)`, `set_span_overlay(layer, ...)` / `set_overlay(layer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -27,13 +27,15 @@ from PySide6.QtWidgets import (
 from dossier.errors import CorruptData, NotFoundError, PasswordRequired
 from dossier.pdf.render import PageGeometry, PdfRenderer
 from dossier.services.dto import DocumentInfo
+from dossier.services.people.screen import ScreenPage
 from dossier.text.highlight import term_rects, term_spans
 from dossier.text.model import PageText
 from dossier.text.rects import span_rects
+from ui.case_events import case_events
 from ui.errors import message_for, show_error
 from ui.i18n import tr
 from ui.state import AppState, OpenRequest
-from ui.viewer.overlays import RectsByPage
+from ui.viewer.overlays import PROTECTED_LAYER, RectsByPage
 from ui.viewer.pdf_view import PdfView
 from ui.viewer.text_view import TextView
 from ui.viewer.viewer_toolbar import ViewerToolbar
@@ -47,6 +49,8 @@ class _Loaded:
     geometry: list[PageGeometry] | None
     problem: str = ""
     """"password" or a sentence: why the PDF is shown as text."""
+    masks: dict[int, ScreenPage] = field(default_factory=dict)
+    """Pages holding protected names: their boxes and spans, filled opaquely."""
 
 
 class DocumentViewer(QWidget):
@@ -71,6 +75,7 @@ class DocumentViewer(QWidget):
         state.locking.connect(self.clear)
         state.open_requested.connect(self._open_requested)
         state.documents_changed.connect(self._documents_changed)
+        case_events(state).people_changed.connect(self._people_changed)
 
     # -- widgets ------------------------------------------------------------------------------
 
@@ -153,12 +158,18 @@ class DocumentViewer(QWidget):
         if self.info is None or self.info.case_id != case_id or not self.state.is_unlocked:
             return
         try:
-            self.info = self.state.ws.documents.get(self.info.id)
+            revealed = self.state.ws.screen.revealed(case_id)
+            self.info = self.state.ws.documents.get(self.info.id, reveal=revealed)
         except NotFoundError:
             self.clear()
             self._attach()
             return
         self.title.set_full_text(self.info.title)
+
+    def _people_changed(self, case_id: str) -> None:
+        """A reveal toggled or a protection changed: show the document again, masked anew."""
+        if self.info is not None and self.info.case_id == case_id and self.state.is_unlocked:
+            self._reload(self.info.id)
 
     @property
     def doc_id(self) -> str:
@@ -200,16 +211,23 @@ class DocumentViewer(QWidget):
         generation = self._generation
 
         def load(*_) -> _Loaded:
+            # What is shown comes from the core already masked: protected names in the title
+            # and the text, and their word boxes to fill, unless this session revealed them.
             info = ws.documents.get(request.doc_id)
-            pages = ws.documents.pages(request.doc_id)
+            revealed = ws.screen.revealed(info.case_id)
+            if revealed:
+                info = ws.documents.get(request.doc_id, reveal=True)
+            shown = ws.screen.pages(request.doc_id, reveal=revealed)
+            pages = [s.page for s in shown]
+            masks = {s.page.index: s for s in shown if s.spans}
             if not info.is_pdf or renderer is None:
-                return _Loaded(info, pages, None)
+                return _Loaded(info, pages, None, masks=masks)
             try:
-                return _Loaded(info, pages, renderer.geometry(request.doc_id))
+                return _Loaded(info, pages, renderer.geometry(request.doc_id), masks=masks)
             except PasswordRequired:
-                return _Loaded(info, pages, None, "password")
+                return _Loaded(info, pages, None, "password", masks)
             except CorruptData as exc:
-                return _Loaded(info, pages, None, message_for(exc))
+                return _Loaded(info, pages, None, message_for(exc), masks)
 
         def loaded(result: _Loaded) -> None:
             if generation == self._generation:  # not superseded by another document
@@ -234,10 +252,12 @@ class DocumentViewer(QWidget):
             )
         if loaded.geometry is not None and self.renderer is not None:
             self.pdf.load(loaded.info.id, self.renderer, loaded.geometry, loaded.pages)
+            self.pdf.set_overlay(PROTECTED_LAYER, {i: m.boxes for i, m in loaded.masks.items()})
             self.stack.setCurrentWidget(self.pdf)
         else:
             self.pdf.clear()
             self.text.show_pages(loaded.pages)
+            self.text.set_spans(PROTECTED_LAYER, {i: m.spans for i, m in loaded.masks.items()})
             self.stack.setCurrentWidget(self.text)
         self.page_box.setMaximum(max(1, len(self.pages)))
         self.page_total.setText(tr("of {n}").format(n=len(self.pages)))

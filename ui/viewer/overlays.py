@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor
 
 Rect = tuple[float, float, float, float]
+PROTECTED_LAYER = "protected"
+"""The word boxes of protected people's names, filled opaquely (computed by the core)."""
 RectsByPage = dict[int, list[Rect]]
 
 
@@ -26,12 +28,15 @@ LAYERS: dict[str, LayerStyle] = {
     "search": LayerStyle(QColor(255, 214, 0, 110)),
     "current-hit": LayerStyle(QColor(255, 140, 0, 120), QColor(220, 90, 0)),
     "selection": LayerStyle(QColor(40, 120, 255, 80)),
+    # Protected names: opaque and on top, so no layer drawn after it can let the name through.
+    PROTECTED_LAYER: LayerStyle(QColor(28, 28, 28, 255)),
 }
 
 
 def register_layer(name: str, style: LayerStyle, below: str | None = None) -> None:
-    """Add a layer; drawn on top unless `below` names a layer it must sit under."""
-    if below is None or below not in LAYERS:
+    """Add a layer; drawn under the protected names' layer unless `below` names another."""
+    below = below or PROTECTED_LAYER
+    if below not in LAYERS:
         LAYERS[name] = style
         return
     ordered = list(LAYERS.items())

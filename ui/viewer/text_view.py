@@ -116,8 +116,11 @@ class TextView(QPlainTextEdit):
                 mark = QTextEdit.ExtraSelection()
                 fmt = QTextCharFormat()
                 fill = QColor(style.fill)
+                opaque = fill.alpha() == 255
                 fill.setAlpha(min(255, fill.alpha() * 2))
                 fmt.setBackground(fill)
+                if opaque:  # a mask: the characters under it are drawn in its colour too
+                    fmt.setForeground(fill)
                 mark.format = fmt
                 cursor = QTextCursor(self.document())
                 cursor.setPosition(start)

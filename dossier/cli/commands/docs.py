@@ -32,11 +32,13 @@ def register(sub: Any) -> None:
     p = verbs.add_parser("list", help="documents of a case")
     p.add_argument("--case", required=True)
     p.add_argument("--kind", choices=DOCUMENT_KINDS)
+    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_docs)
     p = verbs.add_parser("show", help="one document")
     p.add_argument("doc_id")
     p.add_argument("--text", action="store_true", help="print the extracted text")
+    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show_doc)
     p = verbs.add_parser("delete", help="delete one document")
@@ -106,7 +108,7 @@ def expand_folders(names: list[str]) -> list[Path]:
 
 
 def list_docs(args: argparse.Namespace, ctx: CliContext) -> int:
-    docs = ctx.workspace().documents.of_case(args.case, args.kind)
+    docs = ctx.workspace().documents.of_case(args.case, args.kind, reveal=args.reveal)
     lines = [
         f"{d.id}  {d.kind:<9} {d.date or '----------'}  {'  ' * depth}"
         f"{'└ ' if depth else ''}{d.title}  ({d.page_count} p.{_origin(d)})"
@@ -148,16 +150,21 @@ def _rank(origin: str) -> int:
 
 def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
-    info = ws.documents.get(args.doc_id)
-    children = ws.documents.children(args.doc_id)
-    parent = ws.documents.get(info.parent_id) if info.parent_id else None
-    text = ws.documents.text(args.doc_id) if args.text else None
+    info = ws.documents.get(args.doc_id, reveal=args.reveal)
+    children = ws.documents.children(args.doc_id, reveal=args.reveal)
+    parent = ws.documents.get(info.parent_id, reveal=args.reveal) if info.parent_id else None
+    pages = None
+    if args.text:
+        shown = ws.screen.pages(
+            args.doc_id, reveal=args.reveal, where="doc show", keep_offsets=False
+        )
+        pages = [s.page for s in shown]
     if ctx.json:
         data: dict[str, Any] = {"document": info, "children": children}
-        if text is not None:
+        if pages is not None:
             data["pages"] = [
                 {"page_index": p.index, "label": p.display_label, "text": p.text, "ocr": p.ocr}
-                for p in ws.documents.pages(args.doc_id, with_words=False)
+                for p in pages
             ]
         ctx.emit(data)
         return 0
@@ -176,9 +183,9 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
     for note in ("not_imported", "duplicates"):
         for line in info.metadata.get(note, "").splitlines():
             print(f"  {_NOTES[note]}: {line}")
-    if text is not None:
+    if pages is not None:
         print()
-        print(text)
+        print("\n\n".join(p.text for p in pages))
     return 0
 
 

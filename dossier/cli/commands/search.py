@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="date_from", metavar="DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE")
     p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
     p.add_argument("--json", action="store_true")
     p.add_argument("query", metavar="QUERY")
     p.set_defaults(handler=search)
@@ -42,6 +43,7 @@ def search(args: argparse.Namespace, ctx: CliContext) -> int:
         date_to=args.date_to,
         item_types=args.item_types,
         limit=args.limit,
+        reveal=args.reveal,
     )
     if ctx.json:
         ctx.emit([hit.to_json() for hit in hits])

@@ -38,6 +38,7 @@ from dossier.services.documents.tree import (
 )
 from dossier.services.dto import DocumentInfo, ImportOutcome
 from dossier.services.pages import page_text
+from dossier.services.people.screen import kept_unless_edited, screen_mask
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -273,18 +274,27 @@ class DocumentService:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def of_case(self, case: str, kind: str | None = None) -> list[DocumentInfo]:
+    def of_case(
+        self, case: str, kind: str | None = None, *, reveal: bool = False
+    ) -> list[DocumentInfo]:
+        """Documents as shown: protected names in titles masked unless `reveal` (audited)."""
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            mask = screen_mask(session, case_id, reveal)
             query = select(Document).where(Document.case_id == case_id)
             if kind:
                 query = query.where(Document.kind == check_kind(kind))
-            docs = [document_info(d) for d in session.scalars(query)]
+            docs = [mask.document(document_info(d)) for d in session.scalars(query)]
+        self.ws.screen.record(mask, "documents")
         return sorted(docs, key=lambda d: (d.date or "9999", d.title.casefold()))
 
-    def get(self, doc_id: str) -> DocumentInfo:
+    def get(self, doc_id: str, *, reveal: bool = False) -> DocumentInfo:
         with self.ws.vault.session() as session:
-            return document_info(get_document(session, doc_id))
+            doc = get_document(session, doc_id)
+            mask = screen_mask(session, doc.case_id, reveal)
+            info = mask.document(document_info(doc))
+        self.ws.screen.record(mask, "document")
+        return info
 
     def pages(self, doc_id: str, with_words: bool = True) -> list[PageText]:
         with self.ws.vault.session() as session:
@@ -336,6 +346,14 @@ class DocumentService:
                     doc.kind = check_kind(str(value))
                 elif name == "date":
                     doc.date = parse_date(value)
+                elif name in ("title", "outlet", "author") and isinstance(value, str):
+                    # A field shown masked and sent back untouched keeps the real names.
+                    mask = screen_mask(session, doc.case_id)
+                    setattr(doc, name, kept_unless_edited(mask, getattr(doc, name), value))
+                elif name == "tags" and isinstance(value, list | tuple):
+                    mask = screen_mask(session, doc.case_id)
+                    stored = list(doc.tags)
+                    doc.tags = stored if list(value) == mask.texts(stored) else list(value)
                 else:
                     setattr(doc, name, value)
             self.ws.audit.append(
@@ -370,9 +388,12 @@ class DocumentService:
             doc = get_document(session, doc_id)
             return [document_info(row) for row in descendants(session, doc)]
 
-    def children(self, doc_id: str) -> list[DocumentInfo]:
+    def children(self, doc_id: str, *, reveal: bool = False) -> list[DocumentInfo]:
         """The documents that came out of this one (attachments, messages, members), in the
-        order they sat in it."""
+        order they sat in it; protected names masked unless `reveal`."""
         with self.ws.vault.session() as session:
             doc = get_document(session, doc_id)
-            return [document_info(row) for row in children_of(session, doc)]
+            mask = screen_mask(session, doc.case_id, reveal)
+            found = [mask.document(document_info(row)) for row in children_of(session, doc)]
+        self.ws.screen.record(mask, "documents")
+        return found

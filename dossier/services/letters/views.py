@@ -2,7 +2,8 @@
 
 `LetterReader` loads a case's letters, replies and display names once, then turns rows into
 `LetterInfo` / `ReplyInfo` (states computed for its `as_of` day) and search items. Names are
-display names: masked people appear under their pseudonym unless the reader reveals.
+display names: masked people appear under their pseudonym unless the reader reveals, and any
+part of their names in a subject, question or reply summary is shown as that pseudonym too.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dossier.services.letters.states import (
     question_statuses,
     replies_for,
 )
+from dossier.services.people.screen import screen_mask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -63,7 +65,10 @@ class LetterReader:
     ) -> None:
         self.case_id = case_id
         self.as_of = as_of
-        self.names = ws.people.names_in(session, case_id, reveal)
+        self.mask = screen_mask(session, case_id, reveal)
+        """What views show (pseudonyms, masked texts); search items keep the stored texts
+        under display names, since snippets are masked when shown."""
+        self.names = self.mask.names
         case = session.get(Case, case_id)
         self.published_on = _day(case.published_on) if case is not None else None
         self.letters = list(session.scalars(select(Letter).where(Letter.case_id == case_id)))
@@ -87,7 +92,7 @@ class LetterReader:
         return LetterInfo(
             id=letter.id,
             case_id=letter.case_id,
-            subject=letter.subject,
+            subject=self.mask.text(letter.subject),
             direction=letter.direction,
             channel=letter.channel,
             sender_id=letter.sender_id,
@@ -104,7 +109,7 @@ class LetterReader:
             as_of=self.as_of.isoformat(),
             document_id=letter.document_id,
             questions=[
-                QuestionInfo(q.id, letter.id, q.number, q.text, statuses[q.id])
+                QuestionInfo(q.id, letter.id, q.number, self.mask.text(q.text), statuses[q.id])
                 for q in letter.questions
             ],
             replies=[self.reply(r) for r in sorted(linked, key=_reply_order)],
@@ -124,9 +129,9 @@ class LetterReader:
             sender_id=reply.sender_id,
             sender=self.name(reply.sender_id),
             received_on=reply.received_on,
-            via=reply.via,
+            via=self.mask.text(reply.via),
             channel=reply.channel,
-            summary=reply.summary,
+            summary=self.mask.text(reply.summary),
             document_id=reply.document_id,
             answers=answers,
         )

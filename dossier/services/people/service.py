@@ -15,7 +15,7 @@ than guessed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from dossier.db.models import Person
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
 from dossier.services.people.links import move_person_links
+from dossier.services.people.screen import ScreenMask, screen_mask
 from dossier.text.fold import fold_key
 
 if TYPE_CHECKING:
@@ -103,6 +104,18 @@ def person_info(person: Person, reveal: bool = False) -> PersonInfo:
         organisation="" if hide else person.organisation,
         notes="" if hide else person.notes,
         merged_into_id=person.merged_into_id,
+    )
+
+
+def _shown(info: PersonInfo, mask: ScreenMask) -> PersonInfo:
+    """`info` with protected names masked in the fields shown beside the name."""
+    if info.masked or not mask.parts:
+        return info
+    return replace(
+        info,
+        aliases=mask.texts(info.aliases),
+        organisation=mask.text(info.organisation),
+        notes=mask.text(info.notes),
     )
 
 
@@ -210,44 +223,34 @@ class PeopleService:
 
     def audit_reveal(self, case_id: str, where: str) -> None:
         """Record that real names of masked people were shown (`where`: which view)."""
-        with self.ws.vault.session() as session:
-            shown = [p.id for p in self.active(session, case_id) if is_masked(p)]
-            if shown:
-                self.ws.audit.append(
-                    session, "person.reveal", case_id, person_ids=shown, where=where
-                )
-                session.commit()
+        self.ws.screen.record_reveal(case_id, where)
 
     # -- listing ------------------------------------------------------------------------------
 
     def of_case(
         self, case: str, *, reveal: bool = False, include_merged: bool = False
     ) -> list[PersonInfo]:
+        """The people of a case as shown: masked people under their pseudonym, and any part
+        of their names in someone else's aliases, organisation or notes masked too."""
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            mask = screen_mask(session, case_id, reveal)
             query = select(Person).where(Person.case_id == case_id)
             if not include_merged:
                 query = query.where(Person.merged_into_id.is_(None))
-            people = list(session.scalars(query))
-            if reveal and any(is_masked(p) for p in people):
-                shown = [p.id for p in people if is_masked(p)]
-                self.ws.audit.append(
-                    session, "person.reveal", case_id, person_ids=shown, where="people"
-                )
-                session.commit()
-            infos = [person_info(p, reveal) for p in people]
+            infos = [_shown(person_info(p, reveal), mask) for p in session.scalars(query)]
+        self.ws.screen.record(mask, "people")
         return sorted(infos, key=lambda p: fold(p.name))
 
     def get(self, case: str, ref: str, *, reveal: bool = False) -> PersonInfo:
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            mask = screen_mask(session, case_id, reveal)
             person = self.find(session, case_id, ref)
-            if reveal and is_masked(person):
-                self.ws.audit.append(
-                    session, "person.reveal", case_id, person_ids=[person.id], where="person"
-                )
-                session.commit()
-            return person_info(person, reveal)
+            info = _shown(person_info(person, reveal), mask)
+        if reveal and is_masked(person):
+            self.ws.screen.record(mask, "person")
+        return info
 
     # -- changes ------------------------------------------------------------------------------
 

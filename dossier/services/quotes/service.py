@@ -24,6 +24,7 @@ from dossier.errors import NotFoundError, UsageError
 from dossier.jobs import CancelToken, Progress
 from dossier.services.dates import parse_date
 from dossier.services.dto import SearchableItem
+from dossier.services.people.screen import kept_unless_edited, screen_mask
 from dossier.services.quotes.anchoring import (
     PageCache,
     anchor_given,
@@ -54,9 +55,12 @@ from dossier.services.quotes.model import (
 from dossier.services.quotes.views import (
     find_document,
     find_quote,
+    masked_diff,
+    masked_spans,
     opt_str,
     quote_info,
     search_item,
+    unmasked_spans,
 )
 from dossier.text.model import PageText
 
@@ -107,7 +111,20 @@ class QuoteService:
                 if result.found:
                     found.append((result, doc))
             found.sort(key=lambda pair: (*best_first(pair[0]), pair[1].title.casefold()))
-            return [QuoteCandidate.from_result(r, d.id, d.title, d.kind) for r, d in found]
+            # What is shown of the sources hides protected names (the spans' offsets stay).
+            mask = screen_mask(session, case_id)
+            return [
+                QuoteCandidate(
+                    d.id,
+                    mask.text(d.title),
+                    d.kind,
+                    r.verdict,
+                    r.score,
+                    masked_spans(r.spans, mask),
+                    masked_diff(r.diff, mask),
+                )
+                for r, d in found
+            ]
 
     def _anchor(
         self,
@@ -125,6 +142,7 @@ class QuoteService:
             elif any(s.doc_id not in (None, source.id) for s in spans):
                 raise UsageError("the chosen passages are not in the quote's source document")
             pages = self.pages.pages(session, source)
+            spans = unmasked_spans(spans, pages, screen_mask(session, case_id))
             return anchor_given(quote, spans, pages, source.id), source.extractor_version
         if source is not None:
             result = anchor_quote(quote, self.pages.pages(session, source), doc_id=source.id)
@@ -251,7 +269,9 @@ class QuoteService:
             if edit.said_on is not KEEP:
                 quote.said_on = parse_date(opt_str(edit.said_on), "date the quote was said")
             if edit.notes is not KEEP:
-                quote.notes = edit.notes or ""
+                # Notes shown masked and sent back untouched keep the real names.
+                mask = screen_mask(session, case_id)
+                quote.notes = kept_unless_edited(mask, quote.notes, edit.notes or "")
             if edit.language is not KEEP:
                 quote.language = opt_str(edit.language)
             if edit.review is not KEEP:
@@ -403,10 +423,9 @@ class QuoteService:
             else:
                 quotes = list(session.scalars(query))
             titles = {d.id: d.title for d in case_documents(session, case_id)}
-            names = self.ws.people.names_in(session, case_id, reveal)
-            infos = [quote_info(q, names, titles) for q in quotes]
-        if reveal:
-            self.ws.people.audit_reveal(case_id, "quotes")
+            mask = screen_mask(session, case_id, reveal)
+            infos = [quote_info(q, mask.names, titles, mask) for q in quotes]
+        self.ws.screen.record(mask, "quotes")
         return sorted(infos, key=lambda i: (i.said_on or "9999", i.speaker.casefold(), i.id))
 
     def get(self, quote_id: str, *, reveal: bool = False) -> QuoteInfo:
@@ -422,7 +441,8 @@ class QuoteService:
             doc = session.get(Document, doc_id) if doc_id else None
             if doc is not None:
                 titles[doc.id] = doc.title
-        return quote_info(quote, self.ws.people.names_in(session, quote.case_id, reveal), titles)
+        mask = screen_mask(session, quote.case_id, reveal)
+        return quote_info(quote, mask.names, titles, mask)
 
     def searchable_items(self, case_id: str) -> list[SearchableItem]:
         """One search item per quote: its words, under its speaker's display name."""

@@ -1,19 +1,26 @@
 """Finding quotes and documents by reference, and turning quote rows into plain views.
 
 References are ids or unique id prefixes of at least four characters, as the CLI shows them.
-Names in views are display names: a masked speaker appears under their pseudonym.
+Names in views are display names: a masked speaker appears under their pseudonym, and any part
+of a protected name in a quote's text, context, diff, notes or titles is shown as it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
+from dossier.anchor.model import DiffOp, Span
 from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
+from dossier.services.people.screen import ScreenMask
 from dossier.services.quotes.checks import anchor_doc_id
 from dossier.services.quotes.model import QuoteInfo, diff_from_rows, spans_from_rows
 from dossier.services.refs import find_by_ref, match_prefix
+from dossier.text.model import PageText
 
 SEARCH_TITLE_CHARS = 80
 
@@ -38,29 +45,50 @@ def find_document(session: Session, case_id: str, ref: str) -> Document:
     return doc
 
 
-def quote_info(quote: Quote, names: dict[str, str], titles: dict[str, str]) -> QuoteInfo:
+def quote_info(
+    quote: Quote, names: dict[str, str], titles: dict[str, str], mask: ScreenMask | None = None
+) -> QuoteInfo:
     """The view of a quote row; `names` maps person ids to display names, `titles` doc ids
-    to titles."""
+    to titles; `mask` (the case's screen mask) hides protected names in every text shown."""
+    shown = mask.text if mask is not None else _same
     return QuoteInfo(
         id=quote.id,
         case_id=quote.case_id,
-        text=quote.text,
+        text=shown(quote.text),
         speaker_id=quote.speaker_id,
         speaker=names.get(quote.speaker_id, "") if quote.speaker_id else "",
         source_doc_id=quote.source_doc_id,
-        source_title=titles.get(quote.source_doc_id or "", ""),
+        source_title=shown(titles.get(quote.source_doc_id or "", "")),
         published_in_id=quote.published_in_id,
-        published_in_title=titles.get(quote.published_in_id or "", ""),
+        published_in_title=shown(titles.get(quote.published_in_id or "", "")),
         said_on=quote.said_on,
         verdict=quote.verdict,
         score=float(quote.score),
-        spans=spans_from_rows(quote.spans, anchor_doc_id(quote)),
-        diff=diff_from_rows(quote.diff),
+        spans=masked_spans(spans_from_rows(quote.spans, anchor_doc_id(quote)), mask),
+        diff=masked_diff(diff_from_rows(quote.diff), mask),
         review=quote.review,
-        notes=quote.notes,
+        notes=shown(quote.notes),
         language=quote.language,
         extractor_version=quote.extractor_version,
     )
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def masked_spans(spans: Iterable[Span], mask: ScreenMask | None) -> list[Span]:
+    """Spans with protected names masked in their text and context (offsets unchanged)."""
+    shown = mask.text if mask is not None else _same
+    return [
+        replace(s, text=shown(s.text), prefix=shown(s.prefix), suffix=shown(s.suffix))
+        for s in spans
+    ]
+
+
+def masked_diff(diff: Iterable[DiffOp], mask: ScreenMask | None) -> list[DiffOp]:
+    shown = mask.text if mask is not None else _same
+    return [DiffOp(op.op, shown(op.published), shown(op.source)) for op in diff]
 
 
 def search_item(quote: Quote, names: dict[str, str]) -> SearchableItem:
@@ -85,3 +113,19 @@ def opt_str(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def unmasked_spans(
+    spans: Sequence[Span], pages: Sequence[PageText], mask: ScreenMask
+) -> list[Span]:
+    """Passages chosen on screen, where protected names were shown masked, with their stored
+    text again: a span whose text is the masked form of the page's is the same passage."""
+    by_index = {p.index: p for p in pages}
+    restored: list[Span] = []
+    for span in spans:
+        page = by_index.get(span.page_index)
+        real = page.text[span.start : span.end] if page is not None else None
+        if real is not None and span.text != real and span.text == mask.text(real):
+            span = replace(span, text=real)
+        restored.append(span)
+    return restored

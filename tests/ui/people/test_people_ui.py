@@ -46,10 +46,17 @@ def test_protected_names_are_masked_unless_revealed(qtbot, unlocked) -> None:
     tab.reveal_action.trigger()
     assert tab.reveal_action.isChecked()
     assert SOURCE in tab.shown_names()
-    assert _reveals(ws, case_id) == 1
+    entries = [r.details for r in ws.audit.records(case_id) if r.action == "person.reveal"]
+    assert entries[0] == {"person_ids": [source.id], "where": "app: every view until lock"}
+    assert "people" in {e["where"] for e in entries}
+    assert all(e["person_ids"] == [source.id] for e in entries)
 
-    # Another case, or a lock, masks again.
+    # The choice stays for the session (recorded once per view), until switched off or locked.
+    count = _reveals(ws, case_id)
     tab.load(case_id)
+    assert tab.reveal_action.isChecked() and SOURCE in tab.shown_names()
+    assert _reveals(ws, case_id) == count
+    tab.reveal_action.trigger()
     assert not tab.reveal_action.isChecked()
     assert not any(SOURCE in n for n in tab.shown_names())
 

@@ -1,0 +1,300 @@
+"""What the screen shows of protected people: one decision for every view, CLI and app alike.
+
+Every part of a protected or anonymous person's names and aliases (`redact.names.name_parts`:
+the full forms and each distinctive word) is shown as their pseudonym wherever Dossier prints
+case content: search snippets and titles, document titles, the timeline, letters, quotes, the
+people list, and the document viewer, where the page text has the characters of each part
+replaced one for one (offsets, hence quote spans, do not move) and the word boxes of each part
+are handed out to be filled opaquely on the rendered page.
+
+Showing real names is a choice: per call (`reveal=True`, the CLI's `--reveal`) or for the rest
+of the session (`ScreenService.reveal`, the app's toggle, dropped on lock with the workspace).
+Each reveal is written to the audit trail with the people shown and where.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dossier.db.models import Document, Page, Person
+from dossier.errors import NotFoundError
+from dossier.redact.masking import TextMasker
+from dossier.redact.names import name_parts
+from dossier.services.pages import page_text
+from dossier.text.fold import fold, fold_key
+from dossier.text.model import PageText
+
+if TYPE_CHECKING:
+    from dossier.services.dto import DocumentInfo
+    from dossier.services.workspace import Workspace
+
+MASKED_LEVELS = frozenset({"anonymous", "protected"})
+FILL = "█"
+"""Stands, one for one, for each character of a masked name in page text handed to a viewer."""
+BOX_PAD = 0.15
+"""Masked word boxes grow by this fraction of their height on every side (OCR boxes are tight)."""
+
+Rect = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ScreenPage:
+    """A page as a viewer may show it: masked text, and what to fill on the rendered image."""
+
+    page: PageText
+    boxes: list[Rect] = field(default_factory=list)
+    """Word boxes (word-map coordinates) of every masked name part: to be filled opaquely."""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """(start, end) of every masked part in the page text."""
+
+
+@dataclass(frozen=True)
+class ScreenMask:
+    """How one case's content is shown: display names, and the masking of any text."""
+
+    case_id: str
+    revealed: bool
+    names: dict[str, str]
+    """Person id (merged ids too) -> the name to show."""
+    masked_ids: tuple[str, ...] = ()
+    """Ids of the people whose names are hidden (or, when revealed, were revealed)."""
+    parts: tuple[tuple[str, str], ...] = ()
+    """(name part, pseudonym) to replace; empty when revealed."""
+
+    @cached_property
+    def _masker(self) -> TextMasker:
+        return TextMasker(names=self.parts)
+
+    def name(self, person_id: str | None) -> str:
+        return self.names.get(person_id, "") if person_id else ""
+
+    def text(self, value: str) -> str:
+        """`value` with every masked name part replaced by its person's pseudonym."""
+        if not self.parts or not value:
+            return value
+        return self._masker.mask(value)
+
+    def texts(self, values: Iterable[str]) -> list[str]:
+        return [self.text(v) for v in values]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where masked name parts occur in `text` (merged, in order)."""
+        if not self.parts or not text:
+            return []
+        folded = fold(text)
+        found: list[tuple[int, int]] = []
+        for part, _ in self.parts:
+            key = fold_key(part)
+            found += [folded.span(k0, k1) for k0, k1 in folded.find_all(key)] if key else []
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(found):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def snippet(
+        self, text: str, highlights: Sequence[tuple[int, int]]
+    ) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """A search snippet masked, its highlighted ranges moved to match the masked text."""
+        if not self.spans(text):
+            return text, tuple(highlights)
+        cuts = sorted({0, len(text), *(x for h in highlights for x in h)})
+        out: list[str] = []
+        where: dict[int, int] = {}
+        for start, end in itertools.pairwise(cuts):
+            where[start] = sum(len(p) for p in out)
+            out.append(self.text(text[start:end]))
+        where[len(text)] = sum(len(p) for p in out)
+        return "".join(out), tuple((where[a], where[b]) for a, b in highlights)
+
+    def page(self, page: PageText) -> ScreenPage:
+        spans = self.spans(page.text)
+        if not spans:
+            return ScreenPage(page)
+        chars = list(page.text)
+        for start, end in spans:
+            for i in range(start, end):
+                if chars[i] not in "\n\r":
+                    chars[i] = FILL
+        boxes: list[Rect] = []
+        for word in page.words:
+            if any(word.start < end and start < word.end for start, end in spans):
+                pad = (word.y1 - word.y0) * BOX_PAD
+                boxes.append((word.x0 - pad, word.y0 - pad, word.x1 + pad, word.y1 + pad))
+        return ScreenPage(dataclasses.replace(page, text="".join(chars)), boxes, spans)
+
+    def document(self, info: DocumentInfo) -> DocumentInfo:
+        """A document's facts with its title, author, outlet, file name, origin, tags and metadata
+        masked."""
+        if not self.parts:
+            return info
+        return dataclasses.replace(
+            info,
+            title=self.text(info.title),
+            author=self.text(info.author),
+            outlet=self.text(info.outlet),
+            filename=self.text(info.filename),
+            origin=self.text(info.origin),
+            tags=self.texts(info.tags),
+            metadata={k: self.text(v) for k, v in info.metadata.items()},
+        )
+
+
+def kept_unless_edited(mask: ScreenMask, stored: str, incoming: str) -> str:
+    """What to store when a front end sends back a field it was shown masked: the stored value
+    if `incoming` is exactly its masked form (the user did not touch it), else `incoming`."""
+    if incoming != stored and incoming == mask.text(stored):
+        return stored
+    return incoming
+
+
+def _follow(person: Person, by_id: dict[str, Person]) -> Person:
+    seen = {person.id}
+    while person.merged_into_id is not None and person.merged_into_id in by_id:
+        person = by_id[person.merged_into_id]
+        if person.id in seen:
+            break
+        seen.add(person.id)
+    return person
+
+
+def screen_mask(session: Session, case_id: str, reveal: bool = False) -> ScreenMask:
+    """The mask of a case, read in the caller's session (writes nothing, audits nothing)."""
+    people = list(session.scalars(select(Person).where(Person.case_id == case_id)))
+    by_id = {p.id: p for p in people}
+    names: dict[str, str] = {}
+    hidden: dict[str, list[str]] = {}
+    pseudonyms: dict[str, str] = {}
+    for person in people:
+        kept = _follow(person, by_id)
+        masked = kept.protection in MASKED_LEVELS
+        pseudonym = kept.pseudonym or "Source"
+        names[person.id] = kept.name if reveal or not masked else pseudonym
+        if masked:
+            # A person merged into a masked one is masked with them, under their pseudonym.
+            hidden.setdefault(kept.id, []).extend([person.name, *person.aliases])
+            pseudonyms[kept.id] = pseudonym
+    parts: list[tuple[str, str]] = []
+    if not reveal:
+        for kept_id, their_names in hidden.items():
+            parts += [(part, pseudonyms[kept_id]) for part in name_parts(their_names)]
+    return ScreenMask(case_id, reveal, names, tuple(sorted(hidden)), tuple(parts))
+
+
+class ScreenService:
+    """The session's reveal choices, and masks built from them, audited."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._revealed: set[str] = set()
+        self._recorded: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    # -- the session choice -------------------------------------------------------------------
+
+    def revealed(self, case_id: str) -> bool:
+        """Whether real names were revealed for `case_id` for the rest of this session."""
+        return case_id in self._revealed
+
+    def reveal(self, case_id: str, where: str = "app") -> ScreenMask:
+        """Show real names of `case_id` in every view until `hide` or the lock (audited)."""
+        self._revealed.add(case_id)
+        self._recorded = {r for r in self._recorded if r[0] != case_id}
+        return self.mask(case_id, reveal=True, where=f"{where}: every view until lock")
+
+    def hide(self, case_id: str) -> None:
+        self._revealed.discard(case_id)
+
+    # -- masks --------------------------------------------------------------------------------
+
+    def mask_in(self, session: Session, case_id: str, reveal: bool = False) -> ScreenMask:
+        return screen_mask(session, case_id, reveal)
+
+    def mask(self, case_id: str, *, reveal: bool = False, where: str = "") -> ScreenMask:
+        """The mask of `case_id`; a reveal is recorded with `where` it was shown."""
+        with self.ws.vault.session() as session:
+            mask = screen_mask(session, case_id, reveal)
+        if reveal:
+            self.record(mask, where)
+        return mask
+
+    def record(self, mask: ScreenMask, where: str) -> None:
+        """Audit that `mask.masked_ids`' real names were shown in `where`. Under a session
+        reveal each view is recorded once; a one-off reveal (the CLI) every time."""
+        if not mask.revealed or not mask.masked_ids:
+            return
+        key = (mask.case_id, where)
+        if key in self._recorded:
+            return
+        if mask.case_id in self._revealed:
+            self._recorded.add(key)
+        # Views load on worker threads: two reveals written at once would take the same audit
+        # sequence number. One at a time here, and once more if another writer took it first.
+        with self._lock:
+            for attempt in range(3):
+                try:
+                    with self.ws.vault.session() as session:
+                        self.ws.audit.append(
+                            session,
+                            "person.reveal",
+                            mask.case_id,
+                            person_ids=list(mask.masked_ids),
+                            where=where or "unspecified",
+                        )
+                        session.commit()
+                    return
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
+
+    def record_reveal(self, case_id: str, where: str) -> None:
+        """`record` for a service that built its views with `reveal=True` in its own session."""
+        self.mask(case_id, reveal=True, where=where)
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def pages(
+        self,
+        doc_id: str,
+        *,
+        reveal: bool | None = False,
+        where: str = "viewer",
+        keep_offsets: bool = True,
+    ) -> list[ScreenPage]:
+        """A document's pages as they may be shown (masked unless `reveal`, audited; None:
+        as this session chose for the document's case).
+
+        `keep_offsets`: each masked character becomes a block, so offsets and the word map
+        stay valid (a viewer, whose selections become quotes); otherwise each masked part
+        becomes the pseudonym (printed text) and the page carries no word map.
+        """
+        with self.ws.vault.session() as session:
+            doc = session.get(Document, doc_id)
+            if doc is None:
+                raise NotFoundError(f"no document with id {doc_id}")
+            shown = self.revealed(doc.case_id) if reveal is None else reveal
+            mask = screen_mask(session, doc.case_id, shown)
+            rows = session.scalars(
+                select(Page).where(Page.document_id == doc_id).order_by(Page.page_index)
+            )
+            if keep_offsets:
+                pages = [mask.page(page_text(row)) for row in rows]
+            else:
+                pages = [
+                    ScreenPage(dataclasses.replace(p, text=mask.text(p.text)))
+                    for p in (page_text(row, with_words=False) for row in rows)
+                ]
+        self.record(mask, where)
+        return pages
