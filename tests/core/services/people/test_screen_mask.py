@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.services.quotes.model import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests import screencase as sc
 
@@ -124,7 +125,7 @@ def test_a_masked_title_sent_back_untouched_keeps_the_real_one(
     ws.documents.update(case.memo_id, title="Memo of the depot")
     assert ws.documents.get(case.memo_id, reveal=True).title == "Memo of the depot"
     quote = ws.quotes.of_case(sc.CASE)[0]
-    ws.quotes.update(quote.id, notes=quote.notes)
+    ws.quotes.update(quote.id, QuoteEdit(notes=quote.notes))
     assert ws.quotes.get(quote.id, reveal=True).notes == "Quartz l'a confirmé."
 
 
