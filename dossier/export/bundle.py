@@ -12,7 +12,6 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from dossier.export.content import (
     quotes_csv,
     timeline_csv,
 )
+from dossier.export.layout import zip_time
 from dossier.export.signing import SigningKey
 from dossier.fsutil import atomic_write
 
@@ -82,7 +82,7 @@ def build(content: BundleContent, key: SigningKey) -> BuiltBundle:
         members[doc.path] = doc.data
     manifest_bytes = manifest.dump(manifest_dict(content, members))
     signature = key.sign_manifest(manifest_bytes)
-    stamp = _zip_time(content.created_at)
+    stamp = zip_time(content.created_at)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         ordered = [(manifest.MANIFEST, manifest_bytes), (manifest.SIGNATURE, signature)]
@@ -96,11 +96,6 @@ def build(content: BundleContent, key: SigningKey) -> BuiltBundle:
             info.compress_type = zipfile.ZIP_STORED if pdf else zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return BuiltBundle(buffer.getvalue(), manifest_bytes, texts, key.fingerprint)
-
-
-def _zip_time(created_at: str) -> tuple[int, int, int, int, int, int]:
-    moment = datetime.fromisoformat(created_at)
-    return (max(1980, moment.year), moment.month, moment.day, moment.hour, moment.minute, 0)
 
 
 def write(out: Path, bundle: BuiltBundle, passphrase: str | None, params: KdfParams | None) -> None:

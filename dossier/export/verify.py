@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dossier.errors import InputRefused, NotFoundError, PasswordRequired
 from dossier.export import manifest as manifest_mod
-from dossier.export.layout import layout_problems
+from dossier.export.layout import layout_problems, zip_time
 from dossier.export.signing import check_signature, normalize_fingerprint
 from dossier.export.transport import is_sealed, read_sealed_bundle
 from dossier.zipsafe import SafeZip
@@ -83,11 +83,22 @@ def load_bundle_bytes(path: Path, passphrase: str | None) -> tuple[bytes, bool]:
 
 
 def verify_zip(data: bytes, label: str, pubkey: str | None = None) -> VerifyReport:
+    """Signature, pinned signer, every listed file's size and hash, and the zip's framing."""
+    report = _verify_files(data, label, pubkey)
+    try:
+        stamp = zip_time(report.created_at) if report.created_at else None
+    except ValueError:
+        stamp = None
+        report.problems.append("the manifest's creation time is not a date")
+    # Bytes no signature covers make the bundle fail, whatever it holds.
+    report.problems[:0] = layout_problems(data, stamp)
+    return report
+
+
+def _verify_files(data: bytes, label: str, pubkey: str | None) -> VerifyReport:
     expected = normalize_fingerprint(pubkey) if pubkey else None
     report = VerifyReport(bundle=label)
     with SafeZip(data, label=label) as archive:
-        # The framing first: bytes no signature covers make the bundle fail, whatever it holds.
-        report.problems += layout_problems(data)
         names = {m.name for m in archive.members}
         if manifest_mod.MANIFEST not in names:
             report.problems.append("manifest.json is missing: nothing can be checked")

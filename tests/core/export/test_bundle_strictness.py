@@ -3,6 +3,7 @@ a bundle from a signer this vault has never seen is not imported without its fin
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 from collections.abc import Callable
@@ -12,7 +13,7 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import InputRefused
-from dossier.export.verify import verify_bundle
+from dossier.export.verify import verify_bundle, verify_zip
 from dossier.services.export.service import ExportRequest
 from dossier.services.export.signers import UnknownSigner, known_signers
 from dossier.services.workspace import Workspace
@@ -97,7 +98,9 @@ def test_comment_directory_with_data_and_unlisted_entries_fail(
         z.comment = b"a note outside the signature"
 
     def directory(z: zipfile.ZipFile) -> None:
-        z.writestr(zipfile.ZipInfo("documents/"), b"data in a directory entry")
+        entry = zipfile.ZipInfo("documents/", date_time=z.infolist()[0].date_time)
+        entry.external_attr = 0o100644 << 16
+        z.writestr(entry, b"data in a directory entry")
 
     def unlisted(z: zipfile.ZipFile) -> None:
         z.writestr("documents/99-extra.pdf", b"%PDF-1.4 not signed")
@@ -170,3 +173,35 @@ def test_import_from_an_unknown_signer_needs_its_fingerprint(
     assert again.returncode == 0, again.stderr
     catalog = (tmp_path / "Other.dossier" / "catalog.sqlite").read_bytes()
     assert fingerprint.replace(" ", "").encode() not in catalog.replace(b" ", b"")
+
+
+def _framing(data: bytes) -> list[int]:
+    """Every offset of the zip that is not a member's content: headers, names, directory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content: set[int] = set()
+        for info in archive.infolist():
+            start = info.header_offset + 30 + len(info.orig_filename.encode())
+            content.update(range(start, start + info.compress_size))
+    return [i for i in range(len(data)) if i not in content]
+
+
+def _verdict(data: bytes) -> bool:
+    try:
+        return verify_zip(data, "fuzzed.zip").ok
+    except InputRefused:
+        return False
+
+
+def test_every_framing_byte_is_covered(bundle: Path) -> None:
+    """The class, not the instance: change any one byte outside the files' contents, or slip
+    one in, and the bundle no longer verifies."""
+    good = bundle.read_bytes()
+    assert _verdict(good)
+    passed = []
+    for offset in _framing(good):
+        flipped = good[:offset] + bytes([good[offset] ^ 0x01]) + good[offset + 1 :]
+        inserted = good[:offset] + b"\x00" + good[offset:]
+        for kind, data in (("flipped", flipped), ("inserted", inserted)):
+            if _verdict(data):
+                passed.append(f"{kind} at {offset}")
+    assert passed == []
