@@ -25,7 +25,7 @@ from dossier.search.analysis import LANGUAGES, stem_words
 from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
-from dossier.search.stems import StemQuery
+from dossier.search.stems import StemQuery, expand_once
 
 EXACT = "exact"
 SECONDARY = "secondary"
@@ -198,17 +198,18 @@ def _route(q: Any, spec: HighlightSpec | None) -> Any:
             return query.Term(EXACT, words[0], boost=q.boost)
         return FastPhrase(EXACT, words, slop=q.slop, boost=q.boost)
     if isinstance(q, query.FuzzyTerm):
+        q = expand_once(q)
         if spec is not None:
             spec.fuzzy.append((q.text, q.maxdist, q.prefixlength))
         return q
     if isinstance(q, query.Prefix):
         if spec is not None:
             spec.prefixes.append(q.text)
-        return q
+        return expand_once(q)
     if isinstance(q, query.Wildcard):
         if spec is not None:
             spec.wildcards.append(re.compile(fnmatch.translate(q.text)))
-        return q
+        return expand_once(q)
     if isinstance(q, query.Term):
         return _word_query(q, spec)
     if isinstance(q, query.Not):

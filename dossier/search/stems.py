@@ -31,7 +31,53 @@ def _prefix(word: str, stems: list[str]) -> str:
     return common[:keep]
 
 
-class StemQuery(query.MultiTerm):  # type: ignore[misc]  # whoosh is untyped
+class _ExpandOnce:
+    """Expands a multi-term query once per segment reader: Whoosh asks for the expansion to
+    order the parts of a query (`estimate_size`) and again to match, which doubled the cost of
+    fuzzy searches."""
+
+    fieldname: str
+
+    def _btexts(self, ixreader: Any) -> list[bytes]:
+        cache: dict[tuple[int, str], tuple[Any, list[bytes]]] | None = self.__dict__.get("_seen")
+        if cache is None:
+            cache = self.__dict__["_seen"] = {}
+        key = (id(ixreader), self.fieldname)
+        found = cache.get(key)
+        if found is None or found[0] is not ixreader:
+            found = cache[key] = (ixreader, list(self._expand(ixreader)))
+        return found[1]
+
+    def _expand(self, ixreader: Any) -> Iterator[bytes]:
+        return super()._btexts(ixreader)  # type: ignore[misc, no-any-return]
+
+
+class Fuzzy(_ExpandOnce, query.FuzzyTerm):  # type: ignore[misc]  # whoosh is untyped
+    pass
+
+
+class Prefix(_ExpandOnce, query.Prefix):  # type: ignore[misc]  # whoosh is untyped
+    pass
+
+
+class Wildcard(_ExpandOnce, query.Wildcard):  # type: ignore[misc]  # whoosh is untyped
+    pass
+
+
+def expand_once(q: Any) -> Any:
+    """The same fuzzy, prefix or wildcard query, expanded once per segment."""
+    if isinstance(q, query.FuzzyTerm):
+        # The first letter must match unless the user said otherwise ("Clouet~1/0"): a scan of
+        # the whole lexicon made fuzzy searches the slowest by far.
+        return Fuzzy(q.fieldname, q.text, q.boost, q.maxdist, q.prefixlength or 1)
+    if isinstance(q, query.Prefix):
+        return Prefix(q.fieldname, q.text, q.boost)
+    if isinstance(q, query.Wildcard):
+        return Wildcard(q.fieldname, q.text, q.boost)
+    return q
+
+
+class StemQuery(_ExpandOnce, query.MultiTerm):  # type: ignore[misc]  # whoosh is untyped
     """The indexed words of `fieldname` whose French or English stem is the typed word's."""
 
     def __init__(self, fieldname: str, text: str, boost: float = 1.0) -> None:
@@ -54,7 +100,7 @@ class StemQuery(query.MultiTerm):  # type: ignore[misc]  # whoosh is untyped
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.fieldname!r}, {self.text!r}, boost={self.boost})"
 
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
+    def _expand(self, ixreader: Any) -> Iterator[bytes]:
         stems = {code: stem_words([self.text], code)[0] for code in LANGUAGES}
         prefix = _prefix(self.text, list(stems.values()))
         candidates = list(ixreader.expand_prefix(self.fieldname, prefix))

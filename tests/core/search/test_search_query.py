@@ -10,7 +10,7 @@ from dossier.search.model import SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.query import EXACT, SECONDARY, filter_query, parse_query
 from dossier.search.schema import build_schema
-from dossier.search.stems import StemQuery
+from dossier.search.stems import Prefix, StemQuery, Wildcard
 
 SCHEMA = build_schema()
 
@@ -84,19 +84,23 @@ def test_phrases_stay_unstemmed_on_the_exact_field() -> None:
 
 
 def test_prefix_wildcard_and_fuzzy_terms() -> None:
+    # Dossier's subclasses: each expands once per segment however often Whoosh asks.
     assert parse_query("Surveil*", SCHEMA).query == query.Or(
-        [query.Prefix(EXACT, "surveil"), query.Prefix(SECONDARY, "surveil")]
+        [Prefix(EXACT, "surveil"), Prefix(SECONDARY, "surveil")]
     )
     wildcard = parse_query("s?curit?", SCHEMA).query.subqueries
     assert [(type(q), q.fieldname) for q in wildcard] == [
-        (query.Wildcard, EXACT),
-        (query.Wildcard, SECONDARY),
+        (Wildcard, EXACT),
+        (Wildcard, SECONDARY),
     ]
     fuzzy, around = parse_query("Clouet~1", SCHEMA).query.subqueries
     assert isinstance(fuzzy, query.FuzzyTerm)
     assert (fuzzy.fieldname, fuzzy.text, fuzzy.maxdist) == (EXACT, "clouet", 1)
     assert (around.fieldname, around.text, around.maxdist) == (SECONDARY, "clouet", 1)
     assert parse_query("Clouet~2", SCHEMA).query.subqueries[0].maxdist == 2
+    # The first letter must match unless the search says otherwise (~1/0).
+    assert fuzzy.prefixlength == 1
+    assert parse_query("Clouet~1/2", SCHEMA).query.subqueries[0].prefixlength == 2
 
 
 def test_operators_in_english_and_french_and_nothing_negated_is_highlighted() -> None:
