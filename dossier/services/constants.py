@@ -27,3 +27,7 @@ __all__ = [
     "passphrase_problem",
     "strength_score",
 ]
+
+DATE_FROM_PARENT = "the date of the message or file it came in"
+"""`date_source` of a document that states no date and took its container's (an attachment
+dated by its message): the timeline shows it within its parent's entry."""

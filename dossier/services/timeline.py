@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Case, Document, Event, Note, Person, Quote
 from dossier.errors import NotFoundError, UsageError
+from dossier.services.constants import DATE_FROM_PARENT
 from dossier.services.dates import parse_date
 from dossier.services.letters.service import as_of_day
 from dossier.services.letters.views import LetterReader
@@ -106,9 +107,24 @@ class TimelineService:
                 when, kind, title, ref[0], ref[1], ids, [names.get(p, "") for p in ids]
             )
 
-        for doc in session.scalars(select(Document).where(Document.case_id == case_id)):
-            if doc.date:
-                detail = " · ".join(x for x in (doc.kind, doc.outlet) if x)
+        docs = list(session.scalars(select(Document).where(Document.case_id == case_id)))
+        by_id = {doc.id: doc for doc in docs}
+        carried: dict[str, list[str]] = {}
+        for doc in docs:
+            # An attachment dated by its message is part of the message's entry, not its own.
+            if doc.parent_id in by_id and doc.metadata_.get("date_source") == DATE_FROM_PARENT:
+                carried.setdefault(str(doc.parent_id), []).append(doc.title)
+        for doc in docs:
+            if doc.date and not (
+                doc.parent_id in by_id and doc.metadata_.get("date_source") == DATE_FROM_PARENT
+            ):
+                parent = by_id.get(doc.parent_id or "")
+                parts = [doc.kind, doc.outlet]
+                if parent is not None:
+                    parts.append(f"{doc.origin} of “{_short(parent.title, 40)}”")
+                if carried.get(doc.id):
+                    parts.append("with " + ", ".join(_short(t, 40) for t in carried[doc.id]))
+                detail = " · ".join(x for x in parts if x)
                 entry = item(doc.date, "document", doc.title, ("document", doc.id), doc.people)
                 yield replace(entry, detail=detail)
         reader = LetterReader(self.ws, session, case_id, day, reveal)

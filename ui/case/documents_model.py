@@ -23,8 +23,14 @@ class DocumentsModel(QStandardItemModel):
     def load(self, documents: list[DocumentInfo]) -> None:
         self.removeRows(0, self.rowCount())
         self.documents = list(documents)
+        ids = {d.id for d in documents}
+        below: dict[str, list[DocumentInfo]] = {}
+        for doc in documents:
+            if doc.parent_id in ids:
+                below.setdefault(str(doc.parent_id), []).append(doc)
         for kind in DOCUMENT_KINDS:
-            of_kind = [d for d in documents if d.kind == kind]
+            # A document that came out of another (an attachment) sits under its parent.
+            of_kind = [d for d in documents if d.kind == kind and d.parent_id not in ids]
             if not of_kind:
                 continue
             branch = QStandardItem(
@@ -33,20 +39,28 @@ class DocumentsModel(QStandardItemModel):
             branch.setEditable(False)
             branch.setSelectable(False)
             for doc in of_kind:
-                title = QStandardItem(kind_icon(kind), doc.title)
-                title.setData(doc, DOC_ROLE)
-                title.setToolTip(doc.title)
-                date = QStandardItem(doc.date or "")
-                pages = QStandardItem(str(doc.page_count))
-                pages.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                for item in (title, date, pages):
-                    item.setEditable(False)
-                branch.appendRow([title, date, pages])
+                branch.appendRow(self._row(doc, below))
             filler = [QStandardItem(""), QStandardItem("")]
             for item in filler:
                 item.setEditable(False)
                 item.setSelectable(False)
             self.appendRow([branch, *filler])
+
+    def _row(
+        self, doc: DocumentInfo, below: dict[str, list[DocumentInfo]], depth: int = 0
+    ) -> list[QStandardItem]:
+        title = QStandardItem(kind_icon(doc.kind), doc.title)
+        title.setData(doc, DOC_ROLE)
+        title.setToolTip(f"{doc.title} — {doc.origin}" if doc.origin else doc.title)
+        date = QStandardItem(doc.date or "")
+        pages = QStandardItem(str(doc.page_count))
+        pages.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for item in (title, date, pages):
+            item.setEditable(False)
+        if depth < _MAX_DEPTH:
+            for child in sorted(below.get(doc.id, []), key=lambda c: _rank(c.origin)):
+                title.appendRow(self._row(child, below, depth + 1))
+        return [title, date, pages]
 
     def clear_documents(self) -> None:
         self.removeRows(0, self.rowCount())
@@ -61,9 +75,26 @@ class DocumentsModel(QStandardItemModel):
 
     def index_of(self, doc_id: str):
         for row in range(self.rowCount()):
-            branch = self.item(row)
-            for child in range(branch.rowCount()):
-                doc = branch.child(child).data(DOC_ROLE)
-                if isinstance(doc, DocumentInfo) and doc.id == doc_id:
-                    return branch.child(child).index()
+            found = self._find(self.item(row), doc_id)
+            if found is not None:
+                return found.index()
         return None
+
+    def _find(self, item: QStandardItem, doc_id: str) -> QStandardItem | None:
+        for row in range(item.rowCount()):
+            child = item.child(row)
+            doc = child.data(DOC_ROLE)
+            if isinstance(doc, DocumentInfo) and doc.id == doc_id:
+                return child
+            deeper = self._find(child, doc_id)
+            if deeper is not None:
+                return deeper
+        return None
+
+
+_MAX_DEPTH = 12
+
+
+def _rank(origin: str) -> int:
+    last = origin.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0

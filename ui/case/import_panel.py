@@ -9,6 +9,7 @@ notice reloads document lists, which per file made the GUI thread stall through 
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from PySide6.QtCore import QTimer, Signal
@@ -41,6 +42,11 @@ WAITING, RUNNING, DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD = (
 )  # fmt: skip
 
 
+_CHILD = re.compile(r"^(?:.*: )?[a-z ]+? (\d+) of (\d+): (.+)$")
+"""How the import names a file coming out of another: "message 12 of 1000: Re: budget.eml"."""
+_CHILDREN_SHOWN = 3
+
+
 class ImportRow(QWidget):
     def __init__(self, case_id: str, request: ImportRequest, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +67,11 @@ class ImportRow(QWidget):
         self.cancel_button = QPushButton(tr("Cancel"))
         self.password_button = QPushButton(tr("Enter password…"))
         self.password_button.hide()
+        self.inside = QLabel()
+        self.inside.setWordWrap(True)
+        self.inside.hide()
+        self.children_seen: list[str] = []
+        self.children_total = 0
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #b00020;")
@@ -72,7 +83,8 @@ class ImportRow(QWidget):
         grid.addWidget(self.bar, 0, 2)
         grid.addWidget(self.cancel_button, 0, 3)
         grid.addWidget(self.password_button, 0, 4)
-        grid.addWidget(self.reason, 1, 0, 1, 5)
+        grid.addWidget(self.inside, 1, 0, 1, 5)
+        grid.addWidget(self.reason, 2, 0, 1, 5)
         grid.setColumnStretch(2, 1)
 
     @property
@@ -82,6 +94,18 @@ class ImportRow(QWidget):
     def progress(self, fraction: float, message: str) -> None:
         self.bar.setValue(round(fraction * 100))
         self.stage.setText(message)
+        child = _CHILD.match(message)
+        if child is not None:  # a file coming out of a mailbox, a message or an archive
+            self.children_total = int(child.group(2))
+            self.children_seen.append(child.group(3))
+            shown = ", ".join(self.children_seen[-_CHILDREN_SHOWN:])
+            earlier = "…, " if len(self.children_seen) > _CHILDREN_SHOWN else ""
+            self.inside.setText(
+                tr("Inside: {done} of {total}: {names}").format(
+                    done=child.group(1), total=self.children_total, names=earlier + shown
+                )
+            )
+            self.inside.show()
 
     def set_state(self, state: str, text: str = "", reason: str = "") -> None:
         self.state = state
@@ -93,6 +117,14 @@ class ImportRow(QWidget):
         self.password_button.setVisible(state == NEEDS_PASSWORD)
         if state == DONE:
             self.bar.setValue(100)
+            if self.children_total:
+                self.inside.setText(
+                    tr("Imported with the {count} files inside it, each a document").format(
+                        count=self.children_total
+                    )
+                )
+        elif state in (FAILED, CANCELLED_STATE):
+            self.inside.hide()
 
 
 class ImportPanel(QWidget):

@@ -8,6 +8,7 @@ in memory and offered again when the same item is shown after unlocking.
 
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import Qt
@@ -210,7 +211,30 @@ class DocumentEditor(Editor):
             (tr("Language"), doc.language or "?"),
             (tr("Imported"), doc.created_at.strftime("%Y-%m-%d %H:%M")),
         ]
-        self.facts.setText("<br/>".join(f"<b>{k}</b>: {v}" for k, v in facts))
+        if doc.metadata.get("date_source"):
+            facts.insert(0, (tr("Date from"), doc.metadata["date_source"]))
+        facts += self._family(doc)
+        self.facts.setText("<br/>".join(f"<b>{k}</b>: {html.escape(v)}" for k, v in facts))
+
+    def _family(self, doc: DocumentInfo) -> list[tuple[str, str]]:
+        """Where the document came from and what came out of it (attachments, messages)."""
+        found: list[tuple[str, str]] = []
+        documents = self.state.ws.documents
+        if doc.parent_id:
+            parent = documents.get(doc.parent_id)
+            found.append((tr("Part of"), f"{parent.title} ({doc.origin})"))
+        children = documents.children(doc.id)
+        if children:
+            names = ", ".join(child.title for child in children[:12])
+            more = "…" if len(children) > 12 else ""
+            found.append((tr("Contains"), f"{len(children)}: {names}{more}"))
+        for key, label in (
+            ("not_imported", tr("Not imported")),
+            ("duplicates", tr("Already in the case")),
+        ):
+            if doc.metadata.get(key):
+                found.append((label, "; ".join(doc.metadata[key].splitlines())))
+        return found
 
     def draft(self) -> dict[str, Any]:
         return {

@@ -671,4 +671,12 @@ FRENCH: dict[str, str] = {
     "What happened (an interview, a call…)": "Ce qui s’est passé (un entretien, un appel…)",
     "People involved": "Personnes concernées",
     "People (optional)": "Personnes (facultatif)",
+    "Inside: {done} of {total}: {names}": "À l’intérieur : {done} sur {total} : {names}",
+    "Imported with the {count} files inside it, each a document":
+        "Importé avec les {count} fichiers qu’il contient, chacun devenu un document",
+    "Date from": "Date tirée de",
+    "Part of": "Fait partie de",
+    "Contains": "Contient",
+    "Not imported": "Non importé",
+    "Already in the case": "Déjà dans l’affaire",
 }  # fmt: skip

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document
 from dossier.jobs import CancelToken, check
+from dossier.services.constants import DATE_FROM_PARENT
 from dossier.services.documents.children import Child
 from dossier.services.pages import page_row
 from dossier.text.model import ExtractedDocument
@@ -64,9 +65,6 @@ def store_document(
     session.add(doc)
     session.flush()
     return doc
-
-
-DATE_FROM_PARENT = "the date of the message or file it came in"
 
 
 @dataclass

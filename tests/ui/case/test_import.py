@@ -158,3 +158,31 @@ def test_a_folder_import_reloads_the_document_lists_a_few_times_not_per_file(
     assert 1 <= len(notices) < 30
     assert notices[-1] == win.state.case_id
     assert len(win.contents.tabs[0].model.documents) == 30
+
+
+def test_an_email_shows_its_attachments_as_they_come_and_nests_them(
+    qtbot, unlocked, tmp_path
+) -> None:
+    from tests.core.services.documents.test_attachments import reply_with_attachments
+
+    win = unlocked
+    (tmp_path / "in").mkdir()
+    message = reply_with_attachments(tmp_path / "in")
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
+        (row,) = win.imports.enqueue(win.state.case_id, [ImportRequest(message)])
+    assert row.state == DONE, row.reason.text()
+    assert row.children_seen == ["rapport.pdf", "note.docx"]
+    assert "2 files inside" in row.inside.text() and not row.inside.isHidden()
+    tree = win.contents.tabs[0]
+    parent_index = tree.model.index_of(row.document.id)
+    parent_item = tree.model.itemFromIndex(parent_index)
+    children = [tree.model.document_at(parent_item.child(n).index()) for n in range(2)]
+    assert parent_item.rowCount() == 2
+    assert [c.filename for c in children] == ["rapport.pdf", "note.docx"]
+    child = children[1]
+    assert child is not None and child.parent_id == row.document.id
+    win.inspector.show_item("document", child)
+    facts = win.inspector.editors["document"].facts.text()
+    assert "Réponse à vos questions" in facts and "attachment 2" in facts
+    win.inspector.show_item("document", row.document)
+    assert "2: " in win.inspector.editors["document"].facts.text()

@@ -267,3 +267,17 @@ def test_damaged_outlook_message_is_refused(workspace: Workspace, ingest_corpus:
     case = workspace.cases.create("Courrier").id
     with pytest.raises(InputRefused, match="damaged"):
         workspace.documents.import_bytes(case, data[: len(data) // 3], "coupe.msg")
+
+
+def test_timeline_shows_attachments_within_their_message(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Chronologie").id
+    message = workspace.documents.import_file(case, reply_with_attachments(tmp_path))
+    entries = [i for i in workspace.timeline.items(case) if i.ref_type == "document"]
+    by_id = {i.ref_id: i for i in entries}
+    (pdf, note) = workspace.documents.children(message.id)
+    assert pdf.id not in by_id  # dated by its message: part of the message's entry
+    assert f"with {pdf.title}" in by_id[message.id].detail
+    if note.id in by_id:  # the Word file states its own creation date
+        assert "attachment 2 of “Réponse à vos questions”" in by_id[note.id].detail
