@@ -233,6 +233,7 @@ class CoreSelfTest:
         runner.run("search", self.search, needs=["import"])
         runner.run("word file", self.word_file, needs=["vault"])
         runner.run("web article", self.web_article, needs=["vault"])
+        runner.run("working days", self.working_days)
         runner.run("quote anchoring", self.quotes, needs=["import"])
         runner.run("export and verify", self.export, needs=["quote anchoring"])
         runner.run("encrypted at rest", self.at_rest, needs=["import"])
@@ -358,6 +359,16 @@ class CoreSelfTest:
         expect(info.outlet == "Le Courrier", f"the outlet was not taken: {info.outlet!r}")
         self.ws.documents.delete(info.id)
         return "kept the article of a saved page, without its menu, offline"
+
+    def working_days(self) -> str:
+        from datetime import date
+
+        from dossier.services.letters.workdays import add_working_days
+
+        # Good Friday and Easter Monday in Alsace-Moselle; 24 June in Québec.
+        expect(add_working_days(date(2024, 3, 28), 2, "FR-AM") == date(2024, 4, 3), "FR-AM")
+        expect(add_working_days(date(2025, 6, 23), 1, "CA-QC") == date(2025, 6, 25), "CA-QC")
+        return "holidays of Alsace-Moselle and Québec skipped by working-day deadlines"
 
     def quotes(self) -> str:
         exact = self.ws.quotes.add(self.case_id, QUOTE_EXACT, source=self.doc_id)

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or AppSettings()
         self.state = AppState(self)
+        self.state.settings = self.settings
         self.setWindowTitle("Dossier")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)

@@ -11,6 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, JURISDICTIONS
+
+JURISDICTION_CODES = frozenset(j.code for j in JURISDICTIONS)
 MAX_RECENT = 8
 DEFAULT_IDLE_MINUTES = 10
 
@@ -61,6 +64,16 @@ class AppSettings:
     @language.setter
     def language(self, value: str) -> None:
         self.store.setValue("ui/language", value)
+
+    @property
+    def jurisdiction(self) -> str:
+        """Where new letters' recipients are by default, for working-day deadlines."""
+        value = str(self.store.value("letters/jurisdiction", DEFAULT_JURISDICTION))
+        return value if value in JURISDICTION_CODES else DEFAULT_JURISDICTION
+
+    @jurisdiction.setter
+    def jurisdiction(self, code: str) -> None:
+        self.store.setValue("letters/jurisdiction", code)
 
     # -- window layout ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from dossier.services import Workspace
+from ui.settings import AppSettings
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class AppState(QObject):
         super().__init__(parent)
         self._ws: Workspace | None = None
         self.case_id: str = ""
+        self.settings: AppSettings | None = None
+        """The app's preferences (defaults of new letters...), once the window has them."""
 
     @property
     def ws(self) -> Workspace:

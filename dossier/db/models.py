@@ -154,6 +154,9 @@ class Letter(HasId, Timestamps, Sealed, Base):
     deadline = SealedField[str | None](None)
     deadline_days = SealedField[int | None](None)
     working_days = SealedField[bool](False)
+    jurisdiction = SealedField[str | None](None)
+    """Where the recipient is (a `jurisdictions` code): the holidays a working-day deadline
+    skips. None (letters from before) is metropolitan France."""
     direction = SealedField[str]("sent")
 
     questions: Mapped[list[Question]] = relationship(

@@ -365,6 +365,18 @@ FRENCH: dict[str, str] = {
     "New letter": "Nouveau courrier",
     "none": "aucun",
     "working days": "jours ouvrés",
+    "Recipients are in": "Les destinataires sont en/au",
+    "Public holidays skipped by a deadline in working days":
+        "Jours fériés sautés par un délai en jours ouvrés",
+    # letters/jurisdiction
+    "Jurisdiction": "Juridiction",
+    "{days} working days in {place}": "{days} jours ouvrés, {place}",
+    "Public holidays that moved the deadline:": "Jours fériés qui ont repoussé l’échéance :",
+    "No public holiday moved the deadline.": "Aucun jour férié n’a repoussé l’échéance.",
+    # preferences_dialog (letters)
+    "Letters' recipients are in": "Destinataires des lettres",
+    "Public holidays skipped by deadlines in working days of new letters":
+        "Jours fériés sautés par les délais en jours ouvrés des nouvelles lettres",
     "One question per line": "Une question par ligne",
     "Questions": "Questions",
     "No file": "Aucun fichier",

@@ -1,7 +1,8 @@
 """A new letter (right of reply): sender, recipients, dates, deadline, questions, its file.
 
 Recipients are ticked among the case's people, or typed as new names (created when the letter
-is saved). The deadline is a date or a number of days after sending (optionally working days).
+is saved). The deadline is a date or a number of days after sending (optionally working days,
+which skip the public holidays where the recipients are: Preferences gives the default).
 Questions are typed one per line and numbered in that order.
 """
 
@@ -31,6 +32,7 @@ from dossier.services.dates import parse_date
 from dossier.services.letters.states import CHANNELS, LetterInfo
 from dossier.services.people.service import fold
 from ui.i18n import N_, tr
+from ui.letters.jurisdiction import default_jurisdiction, jurisdiction_box
 from ui.state import AppState
 from ui.widgets.file_dialogs import choose_files
 from ui.widgets.form_fields import attempt, date_field, lay_out_form, refuse, text_or_none
@@ -131,6 +133,8 @@ class LetterDialog(QDialog):
         self.deadline_days.setRange(0, 365)
         self.deadline_days.setSpecialValueText(tr("none"))
         self.working_days = QCheckBox(tr("working days"))
+        self.jurisdiction = jurisdiction_box(default_jurisdiction(state))
+        self.jurisdiction.setToolTip(tr("Public holidays skipped by a deadline in working days"))
         deadline_row = QHBoxLayout()
         deadline_row.addWidget(self.deadline)
         deadline_row.addWidget(QLabel(tr("or within")))
@@ -152,6 +156,7 @@ class LetterDialog(QDialog):
         form.addRow(tr("Channel"), self.channel)
         form.addRow(tr("Sent on"), self.sent_on)
         form.addRow(tr("Reply by"), deadline_row)
+        form.addRow(tr("Recipients are in"), self.jurisdiction)
         form.addRow(tr("Questions"), self.questions)
         form.addRow(tr("File"), file_row)
         self.error = lay_out_form(self, state, self.save, form)
@@ -186,6 +191,7 @@ class LetterDialog(QDialog):
                 deadline=deadline,
                 deadline_days=None if deadline else days,
                 working_days=self.working_days.isChecked() and not deadline,
+                jurisdiction=self.jurisdiction.currentData(),
                 subject=text_or_none(self.subject) or "",
                 channel=self.channel.currentData(),
                 file=self.file,

@@ -25,6 +25,7 @@ from dossier.services.letters.states import LetterInfo, LettersSummary, Question
 from ui.case.case_tab import CaseListTab, text_toolbar
 from ui.errors import show_error
 from ui.i18n import tr
+from ui.letters.jurisdiction import deadline_text, deadline_tooltip
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.reply_dialog import ReplyDialog
 from ui.state import AppState
@@ -126,13 +127,14 @@ class LettersTab(CaseListTab):
                 subject,
                 ", ".join(letter.recipients),
                 letter.sent_on or tr("not sent"),
-                letter.deadline or "",
+                deadline_text(letter),
                 badge_label("letter", letter.state),
             ]
         )
         item.setData(0, ITEM_ROLE, letter)
         item.setData(STATE, BADGE_ROLE, letter.state)
         item.setToolTip(0, tr("From {sender}").format(sender=letter.sender))
+        item.setToolTip(DEADLINE, deadline_tooltip(letter))
         # Questions and replies span the whole row: their words need the room.
         for question in letter.questions:
             child = QTreeWidgetItem([f"{question.number}. {question.text}"])

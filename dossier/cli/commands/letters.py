@@ -1,8 +1,11 @@
-"""`letter add | list | show | summary | edit | delete` and `reply add | list | delete`.
+"""`letter add | list | show | summary | edit | delete | jurisdictions` and `reply add | list |
+delete`.
 
 States are computed for today unless `--as-of DATE` is given, so output for a past date is
 reproducible. A reply without `--letter` (a statement to the press, say) can still answer
-questions of any letter with `--answers LETTER:N[:partly|:declined]`.
+questions of any letter with `--answers LETTER:N[:partly|:declined]`. A deadline in working days
+skips the public holidays of the letter's `--jurisdiction` (metropolitan France by default);
+`letter show --holidays` lists those that moved it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
+from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, JURISDICTIONS
 from dossier.services.letters.states import CHANNELS, LETTER_STATES, LetterInfo, ReplyInfo
 
 
@@ -51,8 +55,17 @@ def register(sub: Any) -> None:
 
     p = verbs.add_parser("show", help="one letter, its questions and replies")
     p.add_argument("letter", metavar="LETTER", help="letter id (or its first characters)")
+    p.add_argument(
+        "--holidays",
+        action="store_true",
+        help="list the public holidays that moved a working-day deadline",
+    )
     _view_options(p)
     p.set_defaults(handler=show_letter)
+
+    p = verbs.add_parser("jurisdictions", help="where a recipient can be, for working days")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_jurisdictions)
 
     p = verbs.add_parser("summary", help="what is unanswered and what is overdue")
     p.add_argument("--case", required=True)
@@ -117,7 +130,13 @@ def _deadline_options(p: argparse.ArgumentParser, editing: bool = False) -> None
     p.add_argument(
         "--working-days",
         action="store_true",
-        help="count --deadline-days in working days (Mon-Fri, French public holidays off)",
+        help="count --deadline-days in working days (Mon-Fri, public holidays off)",
+    )
+    p.add_argument(
+        "--jurisdiction",
+        metavar="CODE",
+        help="where the recipient is, for its public holidays (default FR, metropolitan "
+        "France; e.g. FR-AM, BE, CH-GE, CA-QC; `letter jurisdictions` lists them)",
     )
 
 
@@ -131,6 +150,8 @@ def _letter_lines(info: LetterInfo, detailed: bool = False) -> list[str]:
     who = ", ".join([info.sender, *info.cosigners])
     to = ", ".join(info.recipients)
     due = f", reply by {info.deadline}" if info.deadline else ""
+    if info.deadline and info.working_days:
+        due += f" ({info.deadline_days} working days, {info.jurisdiction_label})"
     head = f"{info.id}  {info.sent_on or 'unsent'}  {info.state.replace('_', ' ').upper()}"
     lines = [f"{head}  {info.subject or '(no subject)'}", f"    {who} -> {to}{due}"]
     for q in info.questions:
@@ -158,6 +179,7 @@ def add_letter(args: argparse.Namespace, ctx: CliContext) -> int:
         deadline=args.deadline,
         deadline_days=args.deadline_days,
         working_days=args.working_days,
+        jurisdiction=args.jurisdiction,
         subject=args.subject,
         channel=args.channel,
         direction="received" if args.incoming else "sent",
@@ -190,7 +212,28 @@ def _summary_line(summary: Any) -> str:
 
 def show_letter(args: argparse.Namespace, ctx: CliContext) -> int:
     info = ctx.workspace().letters.get(args.letter, as_of=args.as_of, reveal=args.reveal)
-    ctx.emit(info, "\n".join(_letter_lines(info, detailed=True)))
+    lines = _letter_lines(info, detailed=True)
+    if args.holidays:
+        lines += _holiday_lines(info)
+    ctx.emit(info, "\n".join(lines))
+    return 0
+
+
+def _holiday_lines(info: LetterInfo) -> list[str]:
+    if not (info.working_days and info.deadline):
+        return ["    no deadline in working days: public holidays do not move it"]
+    if not info.deadline_holidays:
+        return [f"    no public holiday ({info.jurisdiction_label}) moved the deadline"]
+    return [
+        f"    holiday {day} {name} ({info.jurisdiction_label})"
+        for day, name in info.deadline_holidays
+    ]
+
+
+def list_jurisdictions(args: argparse.Namespace, ctx: CliContext) -> int:
+    rows = [{"code": j.code, "label": j.label} for j in JURISDICTIONS]
+    text = "\n".join(f"{row['code']:<8} {row['label']}" for row in rows)
+    ctx.emit(rows, f"{text}\n(default {DEFAULT_JURISDICTION})")
     return 0
 
 
@@ -208,6 +251,8 @@ def edit_letter(args: argparse.Namespace, ctx: CliContext) -> int:
         fields["channel"] = args.channel
     if args.sent is not None:
         fields["sent_on"] = args.sent
+    if args.jurisdiction is not None:
+        fields["jurisdiction"] = args.jurisdiction
     if args.deadline is not None or args.deadline_days is not None or args.no_deadline:
         fields.update(
             deadline=args.deadline,

@@ -22,6 +22,7 @@ from dossier.db.models import Document, Letter, Reply
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dates import parse_date, to_date
 from dossier.services.dto import SearchableItem
+from dossier.services.letters.jurisdictions import check_jurisdiction
 from dossier.services.letters.states import (
     DIRECTIONS,
     OPEN_STATES,
@@ -86,9 +87,13 @@ class LetterService:
         channel: str = "post",
         direction: str = "sent",
         file: Path | None = None,
+        jurisdiction: str | None = None,
     ) -> LetterInfo:
+        """`jurisdiction`: where the recipients are (a `jurisdictions` code; None: metropolitan
+        France), for the holidays a deadline in working days skips."""
         case_id = self.ws.cases.resolve(case)
         draft = LetterDraft.build(
+            jurisdiction=jurisdiction,
             subject=subject,
             sent_on=sent_on,
             deadline=deadline,
@@ -173,7 +178,8 @@ class LetterService:
         doc.people = _unique([*doc.people, *people])
 
     def edit(self, ref: str, **fields: object) -> LetterInfo:
-        """Change subject, channel, direction, sending date or deadline of a letter."""
+        """Change subject, channel, direction, sending date, deadline or jurisdiction of a
+        letter."""
         editable = {
             "subject",
             "channel",
@@ -182,6 +188,7 @@ class LetterService:
             "deadline",
             "deadline_days",
             "working_days",
+            "jurisdiction",
         }
         unknown = set(fields) - editable
         if unknown:
@@ -198,6 +205,8 @@ class LetterService:
                 letter.direction = str(fields["direction"])
             if "sent_on" in fields:
                 letter.sent_on = parse_date(_opt_str(fields["sent_on"]), "sending date")
+            if "jurisdiction" in fields:
+                letter.jurisdiction = check_jurisdiction(_opt_str(fields["jurisdiction"]))
             if {"deadline", "deadline_days", "working_days"} & fields.keys():
                 # A date replaces a period and the reverse; what is not given is kept.
                 days = letter.deadline_days

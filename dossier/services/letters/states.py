@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dossier.errors import UsageError
+from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION
 from dossier.services.letters.workdays import add_days
 
 LETTER_STATES = (
@@ -114,13 +115,17 @@ def effective_deadline(
     deadline: date | None,
     deadline_days: int | None,
     working_days: bool,
+    jurisdiction: str | None = None,
 ) -> date | None:
-    """The explicit deadline, else `deadline_days` after sending (None while unsent)."""
+    """The explicit deadline, else `deadline_days` after sending (None while unsent); working
+    days skip the public holidays of `jurisdiction` (None: the default, metropolitan France)."""
     if deadline is not None:
         return deadline
     if deadline_days is None or sent_on is None:
         return None
-    return add_days(sent_on, deadline_days, working=working_days)
+    return add_days(
+        sent_on, deadline_days, working=working_days, code=jurisdiction or DEFAULT_JURISDICTION
+    )
 
 
 def check_deadline(sent_on: date | None, deadline: date | None) -> None:
@@ -239,6 +244,11 @@ class LetterInfo:
     document_id: str | None
     questions: list[QuestionInfo] = field(default_factory=list)
     replies: list[ReplyInfo] = field(default_factory=list)
+    jurisdiction: str = DEFAULT_JURISDICTION
+    """Where the recipient is: the holidays its working-day deadline skips."""
+    jurisdiction_label: str = ""
+    deadline_holidays: list[tuple[str, str]] = field(default_factory=list)
+    """(ISO date, name) of the public holidays that moved a working-day deadline back."""
 
     @property
     def unanswered(self) -> list[QuestionInfo]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Case, Letter, Question, Reply
 from dossier.services.dates import to_date
 from dossier.services.dto import SearchableItem
+from dossier.services.letters.jurisdictions import jurisdiction
 from dossier.services.letters.states import (
     AnswerInfo,
     LetterFacts,
@@ -31,6 +32,7 @@ from dossier.services.letters.states import (
     question_statuses,
     replies_for,
 )
+from dossier.services.letters.workdays import holidays_between
 from dossier.services.people.screen import screen_mask
 
 if TYPE_CHECKING:
@@ -44,9 +46,19 @@ def _day(value: str | None) -> date | None:
 def letter_facts(letter: Letter) -> LetterFacts:
     sent = _day(letter.sent_on)
     deadline = effective_deadline(
-        sent, _day(letter.deadline), letter.deadline_days, letter.working_days
+        sent, _day(letter.deadline), letter.deadline_days, letter.working_days, letter.jurisdiction
     )
     return LetterFacts(letter.id, sent, deadline, tuple(q.id for q in letter.questions))
+
+
+def _moved_by(letter: Letter, facts: LetterFacts, code: str) -> list[tuple[str, str]]:
+    """The holidays that pushed a working-day deadline back, as (ISO date, name)."""
+    if not letter.working_days or facts.sent_on is None or facts.deadline is None:
+        return []
+    return [
+        (day.isoformat(), name)
+        for day, name in holidays_between(facts.sent_on, facts.deadline, code)
+    ]
 
 
 def reply_facts(reply: Reply) -> ReplyFacts:
@@ -83,6 +95,7 @@ class LetterReader:
 
     def letter(self, letter: Letter) -> LetterInfo:
         facts = letter_facts(letter)
+        place = jurisdiction(letter.jurisdiction)
         mine = replies_for(facts, self.facts)
         statuses = question_statuses(facts.question_ids, mine, self.as_of)
         state = letter_state(facts, self.facts, self.as_of, self.published_on)
@@ -107,6 +120,9 @@ class LetterReader:
             working_days=letter.working_days,
             state=state,
             as_of=self.as_of.isoformat(),
+            jurisdiction=place.code,
+            jurisdiction_label=place.label,
+            deadline_holidays=_moved_by(letter, facts, place.code),
             document_id=letter.document_id,
             questions=[
                 QuestionInfo(q.id, letter.id, q.number, self.mask.text(q.text), statuses[q.id])

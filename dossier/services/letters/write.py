@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Letter, Question, Reply
 from dossier.errors import UsageError
 from dossier.services.dates import parse_date, to_date
+from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, check_jurisdiction
 from dossier.services.letters.states import (
     DIRECTIONS,
     check_channel,
@@ -34,6 +35,7 @@ class LetterDraft:
     channel: str
     direction: str
     questions: tuple[str, ...]
+    jurisdiction: str = DEFAULT_JURISDICTION
 
     @classmethod
     def build(
@@ -47,6 +49,7 @@ class LetterDraft:
         channel: str,
         direction: str,
         questions: Sequence[str],
+        jurisdiction: str | None = None,
     ) -> LetterDraft:
         if direction not in DIRECTIONS:
             raise UsageError(f"direction must be one of {', '.join(DIRECTIONS)}")
@@ -56,6 +59,7 @@ class LetterDraft:
         sent = parse_date(sent_on, "sending date")
         due = parse_date(deadline, "deadline")
         _check_period(due, deadline_days, working_days)
+        place = check_jurisdiction(jurisdiction)
         check_deadline(
             to_date(sent) if sent else None,
             effective_deadline(
@@ -63,6 +67,7 @@ class LetterDraft:
                 to_date(due) if due else None,
                 deadline_days,
                 working_days,
+                place,
             ),
         )
         return cls(
@@ -74,6 +79,7 @@ class LetterDraft:
             channel=check_channel(channel),
             direction=direction,
             questions=texts,
+            jurisdiction=place,
         )
 
     def create(
@@ -96,6 +102,7 @@ class LetterDraft:
         letter.deadline = self.deadline
         letter.deadline_days = self.deadline_days
         letter.working_days = self.working_days
+        letter.jurisdiction = self.jurisdiction
         for number, text in enumerate(self.questions, start=1):
             question = Question(case_id=case_id, number=number)
             question.text = text

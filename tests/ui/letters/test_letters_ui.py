@@ -125,3 +125,41 @@ def test_a_bad_date_keeps_the_form_open_and_saves_nothing(qtbot, unlocked) -> No
     tab.new_action.trigger()
     assert ws.letters.of_case(case_id) == []
     assert tab.tree.topLevelItemCount() == 0
+
+
+def test_jurisdiction_from_preferences_beside_the_deadline_with_its_holidays(
+    qtbot, unlocked, settings
+) -> None:
+    from ui.letters.letters_tab import DEADLINE
+    from ui.preferences_dialog import PreferencesDialog
+
+    win = unlocked
+    ws, case_id = win.state.ws, win.state.case_id
+    ws.people.add(case_id, "Claire Dumas", role="journalist")
+    ws.people.add(case_id, "Préfecture de la Moselle", role="official")
+    preferences = PreferencesDialog(settings, win)
+    preferences.jurisdiction.setCurrentIndex(preferences.jurisdiction.findData("FR-AM"))
+    preferences.accept()
+    assert settings.jurisdiction == "FR-AM"
+    tab = _tab(win)
+
+    def write_letter(dialog: LetterDialog) -> None:
+        assert dialog.jurisdiction.currentData() == "FR-AM"  # the default from Preferences
+        dialog.signer.setEditText("Claire Dumas")
+        dialog.recipients.new_name.setText("Préfecture de la Moselle")
+        dialog.recipients.add_new()
+        dialog.sent_on.setText("2024-03-28")
+        dialog.deadline_days.setValue(2)
+        dialog.working_days.setChecked(True)
+        dialog.save()
+
+    seen = answer(tab, write_letter)
+    tab.new_action.trigger()
+    letter = seen[0].saved
+    assert letter is not None and letter.jurisdiction == "FR-AM"
+    item = tab.letter_item(letter.id)
+    assert item is not None
+    assert item.text(DEADLINE) == "2024-04-03 · FR-AM"
+    tip = item.toolTip(DEADLINE)
+    assert "2 working days in France: Alsace-Moselle" in tip
+    assert "2024-03-29  Vendredi saint" in tip and "2024-04-01  Lundi de Pâques" in tip

@@ -23,9 +23,9 @@ from dossier.services.letters.states import (
 from dossier.services.letters.workdays import (
     add_days,
     add_working_days,
-    easter_sunday,
-    french_public_holidays,
+    holidays_between,
     is_working_day,
+    public_holidays,
     working_days_between,
 )
 from dossier.services.workspace import Workspace
@@ -36,17 +36,8 @@ D = date.fromisoformat
 # -- working days -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("year", "easter"),
-    [(2000, "2000-04-23"), (2019, "2019-04-21"), (2023, "2023-04-09"), (2024, "2024-03-31"),
-     (2025, "2025-04-20"), (2038, "2038-04-25"), (1818, "1818-03-22")],
-)  # fmt: skip
-def test_easter_computus(year: int, easter: str) -> None:
-    assert easter_sunday(year) == D(easter)
-
-
 def test_french_holidays_2024() -> None:
-    holidays = french_public_holidays(2024)
+    holidays = public_holidays("FR", 2024)
     assert len(holidays) == 11
     for day in ("2024-04-01", "2024-05-08", "2024-05-09", "2024-05-20", "2024-07-14"):
         assert D(day) in holidays
@@ -54,6 +45,48 @@ def test_french_holidays_2024() -> None:
     assert not is_working_day(D("2024-05-09"))
     assert is_working_day(D("2024-05-10"))
     assert not is_working_day(D("2024-05-11"))  # Saturday
+
+
+def test_alsace_moselle_adds_good_friday_and_saint_stephen() -> None:
+    # Thursday 28 March 2024: Good Friday and Easter Monday are off in Alsace-Moselle only
+    # (Easter Monday everywhere), so 2 working days end on Tuesday in France, Wednesday there.
+    assert add_working_days(D("2024-03-28"), 2, "FR") == D("2024-04-02")
+    assert add_working_days(D("2024-03-28"), 2, "FR-AM") == D("2024-04-03")
+    assert [name for _, name in holidays_between(D("2024-03-28"), D("2024-04-03"), "FR-AM")] == [
+        "Vendredi saint",
+        "Lundi de Pâques",
+    ]
+    # Tuesday 7 May 2024: 8 May, Ascension (9 May) and Whit Monday (20 May) are off.
+    assert add_working_days(D("2024-05-07"), 10, "FR-AM") == D("2024-05-24")
+    assert [day for day, _ in holidays_between(D("2024-05-07"), D("2024-05-24"), "FR-AM")] == [
+        D("2024-05-08"),
+        D("2024-05-09"),
+        D("2024-05-20"),
+    ]
+    # Monday 23 December 2024: Christmas everywhere, 26 December in Alsace-Moselle.
+    assert add_working_days(D("2024-12-23"), 3, "FR") == D("2024-12-27")
+    assert add_working_days(D("2024-12-23"), 3, "FR-AM") == D("2024-12-30")
+    assert D("2024-12-26") in public_holidays("FR-AM", 2024)
+    assert D("2024-12-26") not in public_holidays("FR", 2024)
+
+
+def test_belgian_quebec_and_overseas_holidays() -> None:
+    # Friday 18 July 2025: Monday 21 July is Belgium's national day.
+    assert add_working_days(D("2025-07-18"), 1, "BE") == D("2025-07-22")
+    assert add_working_days(D("2025-07-18"), 1, "FR") == D("2025-07-21")
+    # Monday 23 June 2025: 24 June is the Fête nationale in Québec.
+    assert add_working_days(D("2025-06-23"), 1, "CA-QC") == D("2025-06-25")
+    assert add_working_days(D("2025-06-23"), 1, "FR") == D("2025-06-24")
+    assert holidays_between(D("2025-06-23"), D("2025-06-25"), "CA-QC") == [
+        (D("2025-06-24"), "Fête nationale du Québec")
+    ]
+    # La Réunion keeps 20 December (abolition of slavery); Geneva its Jeûne genevois.
+    assert not is_working_day(D("2024-12-20"), "FR-RE")
+    assert is_working_day(D("2024-12-20"), "FR")
+    assert not is_working_day(D("2025-09-11"), "CH-GE")
+    assert is_working_day(D("2025-09-11"), "CH-VD")
+    with pytest.raises(UsageError, match="unknown jurisdiction"):
+        public_holidays("Narnia", 2025)
 
 
 def test_working_day_deadlines_skip_weekends_and_holidays() -> None:

@@ -1,0 +1,74 @@
+"""Where a letter's recipient is: the public holidays its working-day deadline skips.
+
+Each jurisdiction is a code Dossier stores on the letter ("FR", "FR-AM", "CH-GE"...) and the
+country and subdivision the `holidays` library knows it by. A letter that names none (every
+letter written before jurisdictions existed) follows metropolitan France, as it always did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dossier.errors import UsageError
+
+DEFAULT_JURISDICTION = "FR"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    code: str
+    label: str
+    country: str
+    subdivision: str | None = None
+
+
+_CANTONS = {
+    "AG": "Aargau", "AI": "Appenzell Innerrhoden", "AR": "Appenzell Ausserrhoden",
+    "BE": "Bern", "BL": "Basel-Landschaft", "BS": "Basel-Stadt", "FR": "Fribourg",
+    "GE": "Genève", "GL": "Glarus", "GR": "Graubünden", "JU": "Jura", "LU": "Luzern",
+    "NE": "Neuchâtel", "NW": "Nidwalden", "OW": "Obwalden", "SG": "St. Gallen",
+    "SH": "Schaffhausen", "SO": "Solothurn", "SZ": "Schwyz", "TG": "Thurgau", "TI": "Ticino",
+    "UR": "Uri", "VD": "Vaud", "VS": "Valais", "ZG": "Zug", "ZH": "Zürich",
+}  # fmt: skip
+
+JURISDICTIONS: tuple[Jurisdiction, ...] = (
+    Jurisdiction("FR", "France (metropolitan)", "FR"),
+    # Moselle (57) and Alsace (6AE) keep the same two extra days: Good Friday and 26 December.
+    Jurisdiction("FR-AM", "France: Alsace-Moselle", "FR", "57"),
+    Jurisdiction("FR-GP", "France: Guadeloupe", "FR", "971"),
+    Jurisdiction("FR-MQ", "France: Martinique", "FR", "972"),
+    Jurisdiction("FR-GF", "France: Guyane", "FR", "973"),
+    Jurisdiction("FR-RE", "France: La Réunion", "FR", "974"),
+    Jurisdiction("FR-YT", "France: Mayotte", "FR", "976"),
+    Jurisdiction("BE", "Belgium", "BE"),
+    Jurisdiction("LU", "Luxembourg", "LU"),
+    *(
+        Jurisdiction(f"CH-{code}", f"Switzerland: {name}", "CH", code)
+        for code, name in _CANTONS.items()
+    ),
+    Jurisdiction("CA-QC", "Canada: Québec", "CA", "QC"),
+    Jurisdiction("CA", "Canada (federal)", "CA"),
+    Jurisdiction("GB-ENG", "United Kingdom: England", "GB", "ENG"),
+    Jurisdiction("GB-WLS", "United Kingdom: Wales", "GB", "WLS"),
+    Jurisdiction("GB-SCT", "United Kingdom: Scotland", "GB", "SCT"),
+    Jurisdiction("GB-NIR", "United Kingdom: Northern Ireland", "GB", "NIR"),
+    Jurisdiction("US", "United States (federal)", "US"),
+)
+_BY_CODE = {j.code: j for j in JURISDICTIONS}
+
+
+def jurisdiction(code: str | None) -> Jurisdiction:
+    """The jurisdiction of `code` (any case); None or "" is the default (metropolitan France)."""
+    key = (code or DEFAULT_JURISDICTION).strip().upper()
+    found = _BY_CODE.get(key)
+    if found is None:
+        raise UsageError(
+            f"unknown jurisdiction {code!r}; choose one of {', '.join(_BY_CODE)} "
+            "(`dossier letter jurisdictions` lists them with their names)"
+        )
+    return found
+
+
+def check_jurisdiction(code: str | None) -> str:
+    """The canonical code of `code`, or UsageError saying which codes exist."""
+    return jurisdiction(code).code
