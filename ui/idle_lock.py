@@ -53,7 +53,7 @@ class IdleWatcher(QObject):
         self._armed = False
         self._timer.stop()
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._armed and event.type() in _ACTIVITY:
             self._timer.start()
         return False

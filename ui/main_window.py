@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -174,14 +175,14 @@ class MainWindow(QMainWindow):
             self.import_dock.show()
             self.imports.enqueue(self.state.case_id, requests)
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.state.is_unlocked and event.mimeData().hasUrls():
             if any(url.isLocalFile() for url in event.mimeData().urls()):
                 event.acceptProposedAction()
                 return
         event.ignore()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
         self.import_files(paths)
@@ -230,7 +231,7 @@ class MainWindow(QMainWindow):
         self.settings.set_layout("left", self.left_splitter.saveState())
         self.settings.sync()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.lock()
         self.idle.disarm()

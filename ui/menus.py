@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-def _action(window: MainWindow, text: str, slot, *shortcuts: QKeySequence | str) -> QAction:
+def _action(
+    window: MainWindow, text: str, slot: Callable[[], object], *shortcuts: QKeySequence | str
+) -> QAction:
     action = QAction(text, window)
     keys = [QKeySequence(s) if isinstance(s, str) else s for s in shortcuts]
     unique: dict[str, QKeySequence] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QSettings, QTranslator
@@ -26,7 +27,7 @@ FRENCH_SAMPLE = "éèêàçùœÉÀ’«»€"
 """Characters every French interface text may hold: the bundled font must have them all."""
 
 
-def qt_steps(app: QApplication, settings_dir: Path):
+def qt_steps(app: QApplication, settings_dir: Path) -> Callable[[Runner], None]:
     def platform() -> str:
         name = QGuiApplication.platformName()
         expect(bool(name), "no Qt platform plugin was loaded")

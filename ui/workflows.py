@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from dossier.errors import DossierError
 from dossier.services.export.preview import RedactionPreview
@@ -35,8 +36,10 @@ from ui.worker import run_in_background
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
+_Tab = TypeVar("_Tab", bound=QWidget)
 
-def _action(parent: QObject, text: str, slot, shortcut: str = "") -> QAction:
+
+def _action(parent: QObject, text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
     action = QAction(text, parent)
     if shortcut:
         action.setShortcut(QKeySequence(shortcut))
@@ -97,9 +100,9 @@ class Workflows(QObject):
 
     # -- tabs ---------------------------------------------------------------------------------
 
-    def _tab(self, kind: type):
+    def _tab(self, kind: type[_Tab]) -> _Tab:
         tab = self.window.contents.tab(kind)
-        assert tab is not None, f"{kind.__name__} is registered in CASE_TABS"
+        assert isinstance(tab, kind), f"{kind.__name__} is registered in CASE_TABS"
         return tab
 
     @property

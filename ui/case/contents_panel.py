@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -89,17 +89,17 @@ class DocumentsTab(QWidget):
         if case_id == self.case_id:
             self.load(case_id)
 
-    def _current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         doc = self.model.document_at(current)
         if doc is not None:
             self.state.select_item("document", doc)
 
-    def _open(self, index) -> None:
+    def _open(self, index: QModelIndex) -> None:
         doc = self.model.document_at(index)
         if doc is not None:
             self.state.open_document(doc.id)
 
-    def _menu(self, point) -> None:
+    def _menu(self, point: QPoint) -> None:
         doc = self.model.document_at(self.tree.indexAt(point))
         if doc is None:
             return
@@ -145,7 +145,9 @@ CASE_TABS: list[TabFactory] = [
 
 
 class ContentsPanel(QTabWidget):
-    def __init__(self, state: AppState, extra: list[TabFactory] | None = None, parent=None) -> None:
+    def __init__(
+        self, state: AppState, extra: list[TabFactory] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.tabs: list[QWidget] = []

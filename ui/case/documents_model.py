@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from dossier.services.constants import DOCUMENT_KINDS
@@ -15,7 +15,7 @@ DOC_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class DocumentsModel(QStandardItemModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setHorizontalHeaderLabels([tr("Document"), tr("Date"), tr("Pages")])
         self.documents: list[DocumentInfo] = []
@@ -66,14 +66,14 @@ class DocumentsModel(QStandardItemModel):
         self.removeRows(0, self.rowCount())
         self.documents = []
 
-    def document_at(self, index) -> DocumentInfo | None:
+    def document_at(self, index: QModelIndex) -> DocumentInfo | None:
         if not index.isValid():
             return None
         first = index.siblingAtColumn(0)
         value = self.data(first, DOC_ROLE)
         return value if isinstance(value, DocumentInfo) else None
 
-    def index_of(self, doc_id: str):
+    def index_of(self, doc_id: str) -> QModelIndex | None:
         for row in range(self.rowCount()):
             found = self._find(self.item(row), doc_id)
             if found is not None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import PasswordRequired
+from dossier.jobs import CancelToken, Progress
 from dossier.services.dto import DocumentInfo
 from ui.case.import_dialog import ImportRequest
 from ui.errors import BUG, CANCELLED, failure_kind, message_for, show_crash
@@ -194,7 +195,7 @@ class ImportPanel(QWidget):
         row.set_state(RUNNING, tr("Starting…"))
         ws, request = self.state.ws, row.request
 
-        def work(progress, cancel) -> DocumentInfo:
+        def work(progress: Progress, cancel: CancelToken) -> DocumentInfo:
             return ws.documents.import_file(
                 row.case_id,
                 request.path,

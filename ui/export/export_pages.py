@@ -13,7 +13,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import Cancelled
+from dossier.jobs import CancelToken, Progress
 from dossier.pdf.render import RenderedPage
 from dossier.services.export.preview import DisclosedQuote, RedactionPreview
 from dossier.services.export.service import ExportRequest, ExportResult, SelfCheckFailed
@@ -69,7 +70,7 @@ class FittedPage(QLabel):
         self._image = None
         super().setText(text)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -129,7 +130,9 @@ class PreviewPage(QWizardPage):
         self.page_view.clear()
         self.status.setText(tr("Finding the marks in the chosen documents…"))
 
-        def plan(_progress, cancel) -> tuple[list[Planned], list[DisclosedQuote]]:
+        def plan(
+            _progress: Progress, cancel: CancelToken
+        ) -> tuple[list[Planned], list[DisclosedQuote]]:
             found = []
             for doc_id in doc_ids:
                 cancel.raise_if_cancelled()
@@ -188,7 +191,9 @@ class PreviewPage(QWizardPage):
         self.quotes.setHtml(f"<p><b>{html.escape(title)}</b></p><ul>{''.join(rows)}</ul>")
         self.quotes.show()
 
-    def _page_changed(self, current: QListWidgetItem | None, _previous=None) -> None:
+    def _page_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None
+    ) -> None:
         if current is None:
             return
         doc_id, index, preview = current.data(PAGE_ROLE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
 from ui.i18n.fr import FRENCH
 
@@ -34,11 +34,13 @@ def N_(text: str) -> str:
 class DictTranslator(QTranslator):
     """A translator reading a {English: translation} dictionary, whatever the context."""
 
-    def __init__(self, catalogue: dict[str, str], parent=None) -> None:
+    def __init__(self, catalogue: dict[str, str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._catalogue = catalogue
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):
+    def translate(
+        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
         # None (not "") tells Qt "no translation here": it then tries the next translator.
         return self._catalogue.get(source_text)
 

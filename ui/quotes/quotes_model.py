@@ -6,7 +6,16 @@ chronologically with undated quotes last, names without regard to case or accent
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from dossier.services.people.service import fold
 from dossier.services.quotes.model import QuoteInfo
@@ -27,7 +36,7 @@ def short(text: str, limit: int = SHORT) -> str:
 
 
 class QuotesModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.quotes: list[QuoteInfo] = []
 
@@ -42,18 +51,22 @@ class QuotesModel(QAbstractTableModel):
     def row_of(self, quote_id: str) -> int:
         return next((i for i, q in enumerate(self.quotes) if q.id == quote_id), -1)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.quotes)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return tr(HEADERS[section])
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or index.row() >= len(self.quotes):
             return None
         quote = self.quotes[index.row()]
@@ -99,7 +112,7 @@ class QuotesModel(QAbstractTableModel):
 
 
 class QuotesProxy(QSortFilterProxyModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)

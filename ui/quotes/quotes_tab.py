@@ -9,7 +9,7 @@ the window (it needs the viewer's selection) and is put in this toolbar by `ui.w
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -237,7 +237,7 @@ class QuotesTab(QWidget):
             self.diff.show_diff(quote.verdict, quote.score, quote.diff, quote.speaker)
         self._update_buttons()
 
-    def _open_index(self, index) -> None:
+    def _open_index(self, index: QModelIndex) -> None:
         self.open_quote(index.data(QUOTE_ROLE) if index.isValid() else None)
 
     def open_quote(self, quote: QuoteInfo | None) -> None:

@@ -5,9 +5,22 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
@@ -38,7 +51,7 @@ def page_text_label(hit: Any) -> str:
 
 
 class SearchResultsModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.hits: list[Any] = []
 
@@ -47,10 +60,12 @@ class SearchResultsModel(QAbstractListModel):
         self.hits = list(hits)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.hits)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or index.row() >= len(self.hits):
             return None
         hit = self.hits[index.row()]
@@ -73,7 +88,7 @@ class ResultDelegate(QStyledItemDelegate):
     ICON = 22
     PAD = 6
 
-    def __init__(self, view) -> None:
+    def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self.view = view
 
@@ -94,7 +109,12 @@ class ResultDelegate(QStyledItemDelegate):
         doc.setTextWidth(width)
         return doc
 
-    def paint(self, painter, option, index) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         hit = index.data(HIT_ROLE)
         if hit is None:
             super().paint(painter, option, index)
@@ -111,7 +131,9 @@ class ResultDelegate(QStyledItemDelegate):
         doc.drawContents(painter, QRectF(0, 0, rect.right() - text_left, rect.height()))
         painter.restore()
 
-    def sizeHint(self, option, index) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         hit = index.data(HIT_ROLE)
         if hit is None:
             return super().sizeHint(option, index)

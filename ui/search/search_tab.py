@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -146,9 +147,9 @@ class SearchTab(QWidget):
         else:
             self.search_now()
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down arrow from the field moves into the results, as in a browser's address bar.
-        if watched is self.field and event.type() == event.Type.KeyPress:
+        if watched is self.field and isinstance(event, QKeyEvent):
             if event.key() == Qt.Key.Key_Down and self.model.hits:
                 self.results.setFocus()
                 if not self.results.currentIndex().isValid():
@@ -210,7 +211,7 @@ class SearchTab(QWidget):
             parent=self,
         )
 
-    def _open_index(self, index) -> None:
+    def _open_index(self, index: QModelIndex) -> None:
         hit = index.data(HIT_ROLE) if index.isValid() else None
         if hit is not None:
             self.open_hit(hit)

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from dossier.services.timeline import TimelineItem
@@ -103,7 +111,7 @@ class TimelineAxis(QWidget):
     def sizeHint(self) -> QSize:
         return self.minimumSize()
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
@@ -146,7 +154,7 @@ class TimelineAxis(QWidget):
                 return placed.item
         return None
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         item = self.item_at(event.position().x(), event.position().y())
         if item is not None and event.button() == Qt.MouseButton.LeftButton:
             self.item_activated.emit(item)
@@ -154,7 +162,7 @@ class TimelineAxis(QWidget):
             return
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         item = self.item_at(event.position().x(), event.position().y())
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if item is not None else Qt.CursorShape.ArrowCursor
@@ -174,7 +182,7 @@ class TimelineScroll(QScrollArea):
         self.setWidget(axis)
         self.setWidgetResizable(False)
 
-    def wheelEvent(self, event) -> None:
+    def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.axis.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
             event.accept()

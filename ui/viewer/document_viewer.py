@@ -210,7 +210,7 @@ class DocumentViewer(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def load(*_) -> _Loaded:
+        def load(*_: object) -> _Loaded:
             # What is shown comes from the core already masked: protected names in the title
             # and the text, and their word boxes to fill, unless this session revealed them.
             info = ws.documents.get(request.doc_id)
@@ -297,7 +297,13 @@ class DocumentViewer(QWidget):
             self.go_to_page(request.page_index)
         self._update_controls()
 
-    def _set_layer(self, layer, rects: RectsByPage, spans, on_pdf: bool) -> None:
+    def _set_layer(
+        self,
+        layer: str,
+        rects: RectsByPage,
+        spans: dict[int, list[tuple[int, int]]],
+        on_pdf: bool,
+    ) -> None:
         if on_pdf:
             self.pdf.set_overlay(layer, rects)
         else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from dossier.pdf.render import PageGeometry
 from ui.i18n import tr
@@ -46,7 +46,12 @@ class PageItem(QGraphicsItem):
         zoom = self.view.zoom
         return self.geometry.from_display(point.x() / zoom, point.y() / zoom)
 
-    def paint(self, painter: QPainter, option, widget=None) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
         bounds = self.boundingRect()
         painter.fillRect(bounds, QColor("white"))
         image = self.view.image_for(self.index)

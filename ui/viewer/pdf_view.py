@@ -12,7 +12,15 @@ import bisect
 from functools import partial
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from dossier.errors import Cancelled, CorruptData
@@ -158,7 +166,7 @@ class PdfView(QGraphicsView):
     def fit_width(self) -> None:
         self.set_zoom(self._fit_zoom(), fit_width=True)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.fit_width_mode and self._items:
             fit = self._fit_zoom()
@@ -166,7 +174,7 @@ class PdfView(QGraphicsView):
                 self.set_zoom(fit, fit_width=True)
         self._render_timer.start()
 
-    def wheelEvent(self, event) -> None:
+    def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
             event.accept()
@@ -208,7 +216,7 @@ class PdfView(QGraphicsView):
                 self.centerOn(target.center())
         self._scrolled()
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Home and not event.modifiers():
             self.go_to_page(0)
         elif event.key() == Qt.Key.Key_End and not event.modifiers():
@@ -251,7 +259,9 @@ class PdfView(QGraphicsView):
                 pool=named_pool("render", 1),
             )
 
-    def _render_job(self, renderer: PdfRenderer, doc_id: str, index: int, zoom: float, *_):
+    def _render_job(
+        self, renderer: PdfRenderer, doc_id: str, index: int, zoom: float, *_: object
+    ) -> QImage:
         # Runs on the worker: a page scrolled out of view before its turn is skipped.
         if doc_id != self.doc_id or index not in self._wanted:
             raise Cancelled("page no longer visible")
@@ -320,7 +330,7 @@ class PdfView(QGraphicsView):
         else:
             self.selection_changed.emit(self.doc_id, *self.selection)
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         hit = (
             self._item_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
         )
@@ -332,7 +342,7 @@ class PdfView(QGraphicsView):
         self.setFocus()
         event.accept()
 
-    def mouseMoveEvent(self, event) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None:
             super().mouseMoveEvent(event)
             return
@@ -345,7 +355,7 @@ class PdfView(QGraphicsView):
         self._set_selection(index, span_between(page, item.to_page(anchor), item.to_page(focus)))
         event.accept()
 
-    def mouseReleaseEvent(self, event) -> None:
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._press is None:
             super().mouseReleaseEvent(event)
             return
@@ -356,7 +366,7 @@ class PdfView(QGraphicsView):
         self._emit_selection()
         event.accept()
 
-    def mouseDoubleClickEvent(self, event) -> None:
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         hit = self._item_at(event.position())
         if hit is None or hit[0].index >= len(self.pages):
             return

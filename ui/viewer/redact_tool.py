@@ -9,7 +9,7 @@ page), which is what the redaction service stores. Nothing is stored here.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QMouseEvent
 
 from ui.i18n import tr
 from ui.viewer.overlays import LAYERS, LayerStyle, Rect, register_layer
@@ -70,16 +70,18 @@ class RedactTool(QObject):
         x1, y1 = self._page_point(index, view_pos)
         return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.active:
             return False
         kind = event.type()
         if watched is self.view:
-            if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
                 self.set_active(False)
                 return True
             return False
         if watched is not self.view.viewport():
+            return False
+        if not isinstance(event, QMouseEvent):
             return False
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             hit = self.view._item_at(event.position())

@@ -5,10 +5,11 @@ The actions carry the shortcuts; the main window puts the same actions in its me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QToolBar
 
 from ui.i18n import tr
@@ -34,7 +35,7 @@ class ElidedLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
@@ -43,7 +44,9 @@ class ElidedLabel(QLabel):
         self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width() - 12))
 
 
-def _action(owner: DocumentViewer, text: str, keys: list[QKeySequence], slot) -> QAction:
+def _action(
+    owner: DocumentViewer, text: str, keys: list[QKeySequence], slot: Callable[[], object]
+) -> QAction:
     action = QAction(text, owner)
     action.setShortcuts(keys)
     action.setToolTip(f"{text} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})")

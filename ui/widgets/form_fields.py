@@ -126,7 +126,7 @@ def refuse(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-def attempt(line: ErrorLine, action) -> bool:
+def attempt(line: ErrorLine, action: Callable[[], object]) -> bool:
     """Run `action()`; a refused input is shown on `line` and False returned."""
     line.clear_error()
     try:

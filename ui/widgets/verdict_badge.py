@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui.i18n import N_, tr
 
@@ -83,7 +83,9 @@ def badge_html(family: str, key: str) -> str:
     )
 
 
-def paint_badge(painter: QPainter, option, family: str, key: str, left: int) -> int:
+def paint_badge(
+    painter: QPainter, option: QStyleOptionViewItem, family: str, key: str, left: int
+) -> int:
     """Draw `key`'s rounded badge `left` pixels into the cell, centred on its height; returns
     the badge's width (what follows it starts after)."""
     label, colour = badge(family, key)
@@ -108,11 +110,16 @@ class BadgeDelegate(QStyledItemDelegate):
     PAD_X = 7
     PAD_Y = 2
 
-    def __init__(self, family: str, parent=None) -> None:
+    def __init__(self, family: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.family = family
 
-    def paint(self, painter: QPainter, option, index) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         key = index.data(BADGE_ROLE)
         if not key:
             super().paint(painter, option, index)
@@ -123,7 +130,9 @@ class BadgeDelegate(QStyledItemDelegate):
         paint_badge(painter, option, self.family, str(key), left=4)
         painter.restore()
 
-    def sizeHint(self, option, index) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         key = index.data(BADGE_ROLE)
         hint = super().sizeHint(option, index)
         if not key:
@@ -139,12 +148,17 @@ class LeadingBadgeDelegate(QStyledItemDelegate):
 
     GAP = 8
 
-    def __init__(self, family: str, parent=None) -> None:
+    def __init__(self, family: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.family = family
         self._badge = BadgeDelegate(family)
 
-    def paint(self, painter: QPainter, option, index) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         key = index.data(BADGE_ROLE)
         if not key or not index.parent().isValid():
             super().paint(painter, option, index)
@@ -170,6 +184,8 @@ class LeadingBadgeDelegate(QStyledItemDelegate):
         )
         painter.restore()
 
-    def sizeHint(self, option, index) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width(), max(hint.height(), QFontMetrics(option.font).height() + 8))
