@@ -76,6 +76,9 @@ class _NoIndex:
     def case_removed(self, case_id: str) -> None:
         return None
 
+    def pending(self, case_id: str) -> bool:
+        return False
+
 
 def dossier_import(path: Path, folder: Path, *, index: bool) -> float:
     with Workspace.create(folder, "bench passphrase", TEST_ONLY_FAST) as ws:

@@ -58,6 +58,46 @@ class Cancelled(DossierError):
 
 
 class EnvironmentFailure(DossierError):
-    """Disk full, permissions, missing OCR data: the machine, not the input."""
+    """Disk full, a write or read the system refused, missing OCR data: the machine, not the
+    input. Whatever was being written is removed; what was committed before is intact."""
 
-    exit_code = 1
+    exit_code = 7
+
+
+class InternalError(DossierError):
+    """A bug: the CLI reports it in one line and writes the details to a log file."""
+
+    exit_code = 70
+
+
+# Characters that must never reach a message raw: controls (a newline splits a message, an
+# escape sequence drives the terminal), the bidi controls that reorder what follows (an RLO
+# turns "cod.exe" into "exe.doc" on screen), line/paragraph separators, and the lone surrogates
+# by which Python keeps a file name that is not valid UTF-8 (they cannot be printed at all).
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if code < 0x20 or 0x7F <= code < 0xA0 or char in _BIDI_CONTROLS:
+        return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
+    if 0xD800 <= code < 0xE000 or char in "\u2028\u2029":
+        return f"\\u{code:04x}"
+    return char
+
+
+def safe_text(text: str) -> str:
+    """`text` from outside (a file name, a subject line, a title) made safe to show in a
+    message: every control, bidi control and unprintable surrogate escaped as `\\x..`/`\\u....`;
+    everything else, accents and scripts included, kept as it is."""
+    return "".join(_escaped(char) for char in text)
+
+
+def quoted(name: str) -> str:
+    """A name from outside as every message shows it: escaped, between typographic quotes."""
+    return f"“{safe_text(name)}”"

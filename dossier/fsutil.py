@@ -1,17 +1,41 @@
-"""Atomic, permission-first file writes (temp file in the same folder, fsync, replace)."""
+"""Atomic, permission-first file writes (temp file in the same folder, fsync, replace).
+
+Every write the core makes ends in one of two states: complete and in place, or absent (its
+temp file removed). A write the system refuses becomes an `EnvironmentFailure` (exit code 7)
+whose sentence says what could not be written and why, through `os_failure`.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from dossier.errors import EnvironmentFailure
+from dossier.errors import EnvironmentFailure, safe_text
 
 TEMP_PREFIX = ".tmp-"
+
+_NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+
+
+def os_failure(exc: OSError, what: str) -> EnvironmentFailure:
+    """The sentence for a refused read or write of `what` ("the catalog", a file's name)."""
+    what = safe_text(what)
+    if exc.errno in _NO_SPACE:
+        return EnvironmentFailure(
+            f"not enough disk space to write {what}; nothing half-written was kept "
+            "(free some space and try again)"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return EnvironmentFailure(f"Dossier is not allowed to write {what}")
+    if exc.errno == errno.EROFS:
+        return EnvironmentFailure(f"{what} is on a read-only disk")
+    reason = safe_text(exc.strerror or type(exc).__name__)
+    return EnvironmentFailure(f"could not write {what}: {reason}")
 
 
 def fsync_dir(path: Path) -> None:
@@ -43,11 +67,18 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise EnvironmentFailure(f"could not write {path.name}: {exc.strerror or exc}") from exc
+        _discard(tmp)
+        raise os_failure(exc, path.name) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: Path) -> None:
+    # Removing a file frees space: it works on a full disk. If even that fails, the next open
+    # sweeps the temp file (`remove_stale_temps`); it only ever holds ciphertext.
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pymupdf
-
 from dossier import __version__
 from dossier.errors import DossierError
+from dossier.pdf.mupdf import exclusive, pymupdf
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 
@@ -159,6 +158,7 @@ def watch_network() -> None:
 # -- the synthetic source document -------------------------------------------------------------
 
 
+@exclusive
 def write_sample_pdf(path: Path, marker: str) -> None:
     """A two-page PDF: page 1 has a text layer, page 2 is only a picture of text (a "scan").
 

@@ -2,15 +2,16 @@
 
 Three kinds (STYLE.md): the user's (wrong passphrase, a PDF Dossier refuses), the
 environment's (vault in use, disk full, a damaged file) and bugs. Only bugs show a traceback,
-in a dialog the user can copy from; nothing is sent anywhere, and only the traceback of a bug
-is logged (core messages may quote a title, so they never go to the log).
+in a dialog the user can copy from; nothing is sent anywhere. The bug report holds exception
+types and stack frames only (`dossier.bugreport`): messages may quote a title, so they never go
+to the dialog's details or the log. Messages shown are escaped (`safe_text`): a file name
+cannot break a line or reverse the text after it.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from types import TracebackType
 
 from PySide6.QtGui import QGuiApplication
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier.bugreport import bug_report
 from dossier.errors import (
     Cancelled,
     CorruptData,
@@ -32,6 +34,7 @@ from dossier.errors import (
     EnvironmentFailure,
     VaultInUse,
     VaultLocked,
+    safe_text,
 )
 from ui.i18n import tr
 
@@ -61,9 +64,9 @@ def sentence(text: str) -> str:
 
 def message_for(exc: BaseException) -> str:
     if isinstance(exc, DossierError):
-        return sentence(str(exc))
+        return sentence(safe_text(str(exc)))
     if isinstance(exc, OSError):
-        reason = exc.strerror or exc.__class__.__name__
+        reason = safe_text(exc.strerror or exc.__class__.__name__)
         return tr("The system refused the operation: {reason}.").format(reason=reason)
     return tr("Dossier hit an internal error.")
 
@@ -115,14 +118,6 @@ class CrashDialog(QDialog):
     def copy_details(self) -> None:
         # The clipboard only on the user's request, and only the traceback.
         QGuiApplication.clipboard().setText(self.details.toPlainText())
-
-
-def bug_report(exc: BaseException) -> str:
-    from dossier import __version__
-
-    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
-    header = f"Dossier {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n\n"
-    return header + "".join(lines)
 
 
 def show_crash(parent: QWidget | None, exc: BaseException) -> None:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import UsageError
+from dossier.errors import UsageError, safe_text
 from dossier.services.constants import KDF_DEFAULT, KDF_TEST_ONLY_FAST, KdfParams
 from dossier.services.workspace import Workspace
 
@@ -33,6 +33,11 @@ def _default(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _readable(line: str) -> str:
+    # Tabs align columns in listings: the one control kept.
+    return "\t".join(safe_text(part) for part in line.split("\t"))
 
 
 def to_json(data: Any) -> str:
@@ -83,7 +88,7 @@ class CliContext:
 
     def kdf(self) -> KdfParams:
         if os.environ.get(TEST_KDF_ENV) == "1":
-            print("dossier: warning: insecure test KDF parameters in use", file=sys.stderr)
+            self.warn("warning: insecure test KDF parameters in use")
             return KDF_TEST_ONLY_FAST
         return KDF_DEFAULT
 
@@ -104,7 +109,18 @@ class CliContext:
         if self.json or human is None:
             print(to_json(data))
         else:
-            print(human)
+            self.say(human)
+
+    @staticmethod
+    def say(human: str) -> None:
+        """Print lines for a reader: outside text in them (titles, file names) is escaped, so a
+        name cannot add lines, drive the terminal or reverse what follows it."""
+        print("\n".join(_readable(line) for line in human.split("\n")))
+
+    @staticmethod
+    def warn(message: str) -> None:
+        """One line on stderr, escaped like every error message."""
+        print(f"dossier: {safe_text(message)}", file=sys.stderr)
 
     def close(self) -> None:
         if self._workspace is not None:

@@ -1,7 +1,9 @@
 """Entry point of the `dossier` console script.
 
-Exit codes: 0 ok, 2 usage, 3 wrong passphrase, 4 vault in use or locked, 5 corrupt or tampered
-data, 6 input file refused. Errors are one clear line on stderr, never a traceback.
+Exit codes (README lists them): 0 ok, 1 cancelled, 2 usage, 3 wrong passphrase, 4 vault in use
+or locked, 5 corrupt or tampered data, 6 input file refused, 7 not enough disk space or a file
+could not be written or read, 70 internal error (a bug), 130 interrupted. Errors are one clear
+line on stderr, never a traceback; a bug's details go to a log file that holds no case content.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import sys
 from collections.abc import Sequence
 
 from dossier import __version__
+from dossier.bugreport import write_bug_report
 from dossier.cli.context import CliContext
-from dossier.errors import DossierError
+from dossier.errors import DossierError, InternalError, safe_text
+from dossier.fsutil import os_failure
 
 # Command modules, in the order `--help` lists them. Each has `register(subparsers)`.
 COMMAND_MODULES = (
@@ -66,17 +70,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     ctx = CliContext(args)
     try:
-        return int(handler(args, ctx))
+        try:
+            return int(handler(args, ctx))
+        finally:
+            ctx.close()
+    except BrokenPipeError:
+        return 0
     except DossierError as exc:
-        print(f"dossier: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _report(exc)
     except KeyboardInterrupt:
         print("dossier: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
-    finally:
-        ctx.close()
+    except OSError as exc:
+        # The machine refused something the core did not expect to fail (it wraps the writes
+        # it knows about): still one sentence and exit code 7.
+        return _report(os_failure(exc, "a file"))
+    except Exception as exc:  # a bug: one line, the details in a log file without case content
+        return _bug(exc, str(getattr(args, "command", None) or "dossier"))
+
+
+def _report(exc: DossierError) -> int:
+    print(f"dossier: {safe_text(str(exc))}", file=sys.stderr)
+    return exc.exit_code
+
+
+def _bug(exc: Exception, command: str) -> int:
+    path = write_bug_report(exc, f"dossier {command}")
+    where = f"details in {safe_text(str(path))}" if path else "no log file could be written"
+    print(
+        f"dossier: internal error ({type(exc).__name__}), a bug in Dossier; nothing "
+        f"half-written was kept; {where} (it holds no case content)",
+        file=sys.stderr,
+    )
+    return InternalError.exit_code
 
 
 if __name__ == "__main__":

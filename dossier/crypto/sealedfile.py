@@ -10,6 +10,7 @@ through a small cache instead of decrypting whole files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 from collections import OrderedDict
@@ -21,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dossier.errors import CorruptData
-from dossier.fsutil import TEMP_PREFIX, fsync_dir
+from dossier.fsutil import TEMP_PREFIX, fsync_dir, os_failure
 
 MAGIC = b"DSKF"
 VERSION = 1
@@ -43,23 +44,35 @@ def block_ad(ad: bytes, index: int, final: bool) -> bytes:
 
 
 class SealedWriter:
-    """Sequential writer; the file appears at `path` only when `close()` succeeds."""
+    """Sequential writer; the file appears at `path` only when `close()` succeeds.
 
-    def __init__(self, path: Path, key: bytes, ad: bytes, *, atomic: bool = True) -> None:
+    A write the system refuses (disk full) raises `EnvironmentFailure` naming `what`, and the
+    partial file is removed: the temp file, or `path` itself when not `atomic`.
+    """
+
+    def __init__(
+        self, path: Path, key: bytes, ad: bytes, *, atomic: bool = True, what: str = "the vault"
+    ) -> None:
         self.path = path
+        self._what = what
         self._aead = AESGCM(key)
         self._ad = ad
         self._buf = bytearray()
         self._index = 0
         self._size = 0
         self._atomic = atomic
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}" if atomic else path
+        self._fh: BinaryIO | None = None
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
         if atomic:
             flags |= os.O_EXCL
-        self._fh: BinaryIO | None = os.fdopen(os.open(self._tmp, flags, 0o600), "wb")
-        self._fh.write(HEADER)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._fh = os.fdopen(os.open(self._tmp, flags, 0o600), "wb")
+            self._fh.write(HEADER)
+        except OSError as exc:
+            self.abort()
+            raise os_failure(exc, what) from exc
 
     @property
     def size(self) -> int:
@@ -79,7 +92,11 @@ class SealedWriter:
         assert self._fh is not None
         nonce = os.urandom(NONCE)
         ad = _block_ad(self._ad, self._index, final)
-        self._fh.write(nonce + self._aead.encrypt(nonce, block, ad))
+        try:
+            self._fh.write(nonce + self._aead.encrypt(nonce, block, ad))
+        except OSError as exc:
+            self.abort()
+            raise os_failure(exc, self._what) from exc
         self._index += 1
 
     def close(self) -> None:
@@ -95,16 +112,23 @@ class SealedWriter:
             if self._atomic:
                 os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
+        except OSError as exc:
+            self.abort()
+            raise os_failure(exc, self._what) from exc
         except BaseException:
             self.abort()
             raise
 
     def abort(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        """Drop everything written; never raises (it runs while another failure is raised)."""
+        fh, self._fh = self._fh, None
         self._buf.clear()
-        if self._atomic:
+        if fh is not None:
+            # close() flushes the buffer first, which fails again on a full disk; the file
+            # descriptor is closed anyway, and the file is about to be removed.
+            with contextlib.suppress(OSError):
+                fh.close()
+        with contextlib.suppress(OSError):
             self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> SealedWriter:

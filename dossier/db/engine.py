@@ -18,7 +18,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.db import sealed
-from dossier.errors import CorruptData, UsageError
+from dossier.errors import CorruptData, EnvironmentFailure, UsageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UNSUPPORTED = frozenset({"0001"})
@@ -43,11 +43,34 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13
+
+
+def _on_error(context: Any) -> None:
+    # A full disk or a refused write: SQLite has rolled the transaction back (its journal
+    # guarantees it), so the catalog is as it was. Say so in one sentence (exit code 7).
+    error = context.original_exception
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return
+    if code == _SQLITE_FULL:
+        raise EnvironmentFailure(
+            "not enough disk space to write the catalog; nothing half-written was kept "
+            "(free some space and try again)"
+        ) from error
+    if code & 0xFF == _SQLITE_IOERR:
+        raise EnvironmentFailure(
+            "the catalog could not be written or read (the disk refused it); nothing "
+            "half-written was kept"
+        ) from error
+
+
 def make_engine(path: Path) -> Engine:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "handle_error", _on_error)
     return engine
 
 

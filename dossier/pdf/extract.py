@@ -16,16 +16,17 @@ Tesseract and their words enter the same word map (`PageText.ocr` is then true).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-
-import pymupdf
+from typing import Any
 
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import RawWord, reading_order
 from dossier.pdf.meta import document_facts
+from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import ocr_words, require_tessdata
-from dossier.pdf.open import drain_mupdf_messages, open_pdf, open_pdf_bytes
+from dossier.pdf.open import MUPDF_ERRORS, drain_mupdf_messages, open_pdf, open_pdf_bytes
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument, PageText
 
@@ -77,40 +78,32 @@ def extract_pdf_bytes(
 
 
 def _extract_open(
-    doc: pymupdf.Document,
+    doc: Any,
     *,
     ocr: bool,
     progress: Progress | None,
     cancel: CancelToken | None,
 ) -> ExtractedDocument:
-    title, author, date, metadata = document_facts(doc)
-    total = doc.page_count
+    # The MuPDF lock is taken per page, not for the whole file: the viewer can draw between
+    # the pages of a long import.
+    title, author, date, metadata, total = _facts(doc)
     pages: list[PageText] = []
     unreadable: list[int] = []
     needing_ocr: list[int] = []
-    tessdata: Path | None = None
+    tessdata = _Tessdata() if ocr else None
     for index in range(total):
         check(cancel)
         report(progress, index / total, f"Reading page {index + 1} of {total}")
-        try:
-            page = doc.load_page(index)
-            words: list[RawWord] = page.get_text("words", flags=TEXT_FLAGS)
-            scanned = not words and bool(page.get_image_info())
-        except (RuntimeError, pymupdf.mupdf.FzErrorBase):
+        page = _read_page(doc, index, tessdata, progress, total)
+        if page is None:
             # A page MuPDF cannot interpret even after repair: keep its place, empty, and
             # say so in the metadata rather than refuse the pages that can be read.
             unreadable.append(index + 1)
             pages.append(PageText(index=index, text=""))
             continue
-        if scanned and ocr:
-            if tessdata is None:
-                tessdata = require_tessdata()
-            check(cancel)
-            report(progress, index / total, f"Recognising text on page {index + 1} of {total}")
-            words = ocr_words(page, tessdata, TEXT_FLAGS)
-        elif scanned:
+        if page.needs_ocr:
             needing_ocr.append(index + 1)
-        pages.append(_page_text(page, index, words, ocr=scanned and ocr))
+        pages.append(page.text)
     drain_mupdf_messages()
     if unreadable:
         metadata["unreadable_pages"] = _page_list(unreadable)
@@ -129,7 +122,52 @@ def _extract_open(
     )
 
 
-def _page_text(page: pymupdf.Page, index: int, words: list[RawWord], *, ocr: bool) -> PageText:
+@exclusive
+def _facts(doc: Any) -> tuple[str | None, str | None, str | None, dict[str, str], int]:
+    title, author, date, metadata = document_facts(doc)
+    return title, author, date, metadata, int(doc.page_count)
+
+
+class _Tessdata:
+    """The OCR data folder, looked for at the first scanned page (a file without any needs
+    none, so a machine without it still imports text PDFs)."""
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = require_tessdata()
+        return self._path
+
+
+@dataclass(frozen=True)
+class _ReadPage:
+    text: PageText
+    needs_ocr: bool
+
+
+@exclusive
+def _read_page(
+    doc: Any, index: int, tessdata: _Tessdata | None, progress: Progress | None, total: int
+) -> _ReadPage | None:
+    """Page `index` read (OCR'd when it is a scan and OCR is on); None if MuPDF cannot."""
+    try:
+        page = doc.load_page(index)
+        words: list[RawWord] = page.get_text("words", flags=TEXT_FLAGS)
+        scanned = not words and bool(page.get_image_info())
+    except MUPDF_ERRORS:
+        return None
+    if scanned and tessdata is not None:
+        report(progress, index / total, f"Recognising text on page {index + 1} of {total}")
+        words = ocr_words(page, tessdata.path(), TEXT_FLAGS)
+    return _ReadPage(
+        _page_text(page, index, words, ocr=scanned and tessdata is not None),
+        needs_ocr=scanned and tessdata is None,
+    )
+
+
+def _page_text(page: Any, index: int, words: list[RawWord], *, ocr: bool) -> PageText:
     m = page.rotation_matrix
     matrix = (float(m.a), float(m.b), float(m.c), float(m.d), float(m.e), float(m.f))
     text, word_map = build_canonical(reading_order(words, matrix))

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
-import pymupdf
+from typing import Any
 
 _PDF_DATE = re.compile(r"^\s*(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 
@@ -43,7 +42,7 @@ def clean_field(value: object) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
 
 
-def attachment_names(doc: pymupdf.Document) -> list[str]:
+def attachment_names(doc: Any) -> list[str]:
     """Names of the files embedded in the PDF (its "attachments" panel), in stored order."""
     names: list[str] = []
     for index in range(doc.embfile_count()):
@@ -54,7 +53,7 @@ def attachment_names(doc: pymupdf.Document) -> list[str]:
 
 
 def document_facts(
-    doc: pymupdf.Document,
+    doc: Any,
 ) -> tuple[str | None, str | None, str | None, dict[str, str]]:
     """Title, author, ISO creation date and the extra metadata worth keeping."""
     raw = doc.metadata or {}

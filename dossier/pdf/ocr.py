@@ -14,11 +14,11 @@ import math
 import os
 import sys
 from pathlib import Path
-
-import pymupdf
+from typing import Any
 
 from dossier.errors import EnvironmentFailure
 from dossier.pdf.layout import RawWord
+from dossier.pdf.mupdf import pymupdf
 from dossier.resources import resource_path
 
 OCR_LANGUAGES = ("fra", "eng")
@@ -93,7 +93,7 @@ def require_tessdata() -> Path:
     return folder
 
 
-def ocr_dpi(page: pymupdf.Page) -> int:
+def ocr_dpi(page: Any) -> int:
     """`OCR_DPI`, lowered for huge pages so the rendered image stays under `MAX_OCR_PIXELS`."""
     inches = (page.rect.width / 72.0) * (page.rect.height / 72.0)
     if inches <= 0:
@@ -101,7 +101,7 @@ def ocr_dpi(page: pymupdf.Page) -> int:
     return max(72, min(OCR_DPI, int(math.sqrt(MAX_OCR_PIXELS / inches))))
 
 
-def ocr_words(page: pymupdf.Page, tessdata: Path, flags: int) -> list[RawWord]:
+def ocr_words(page: Any, tessdata: Path, flags: int) -> list[RawWord]:
     """Words Tesseract reads on the rendered page, in the same form as `get_text("words")`.
 
     PyMuPDF maps the OCR result back to the page's unrotated coordinates, like native text.

@@ -1,9 +1,11 @@
 """Opening a PDF safely: the one place that turns MuPDF's failures into clear refusals.
 
-Import, export and the viewer all open PDFs through `open_pdf`, so a file is refused with the
-same sentence wherever it is met. The file is opened from its path: MuPDF reads it in place, so
-a 500 MB scan never has to sit in Python memory. An original already in the vault exists on disk
-only encrypted, so it is opened from the decrypted bytes instead (`open_pdf_bytes`).
+Import, export and the viewer all open PDFs here (`open_pdf`, `open_pdf_bytes`, and the
+`load_*` forms whose caller closes the document), so a file is refused with the same sentence
+wherever it is met. Every call holds the MuPDF lock (`dossier.pdf.mupdf`). The file is opened
+from its path: MuPDF reads it in place, so a 500 MB scan never has to sit in Python memory. An
+original already in the vault exists on disk only encrypted, so it is opened from the decrypted
+bytes instead (`open_pdf_bytes`; `dossier.pdf.render.open_stored_pdf` for display).
 
 MuPDF writes its warnings and errors to stderr, where a desktop user never sees them and where
 they clutter the CLI. We turn that printing off once, on import of this module. Nothing is
@@ -13,19 +15,17 @@ content stream) stay in PyMuPDF's message store, which `drain_mupdf_messages` ha
 debug log, and a repaired file is flagged by `Document.is_repaired`.
 """
 
-# mypy: disallow-untyped-calls=False
-# (PyMuPDF ships py.typed but leaves most methods unannotated; we call them directly here.)
-
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pymupdf
+from typing import Any
 
 from dossier.errors import EnvironmentFailure, InputRefused, NotFoundError, PasswordRequired
+from dossier.errors import quoted as quoted_name
+from dossier.pdf.mupdf import MUPDF_LOCK, exclusive, pymupdf
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,21 @@ PDF_MAGIC = b"%PDF-"
 HEADER_WINDOW = 1024
 """Readers accept the `%PDF-` header anywhere in the first KiB (some producers put junk first)."""
 
-pymupdf.TOOLS.mupdf_display_errors(False)
-pymupdf.TOOLS.mupdf_display_warnings(False)
+with MUPDF_LOCK:
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+
+# What MuPDF raises for a file it cannot read: several unrelated types for one cause.
+MUPDF_ERRORS: tuple[type[BaseException], ...] = (
+    RuntimeError,
+    ValueError,
+    pymupdf.mupdf.FzErrorBase,
+)
 
 
 def quoted(path: Path) -> str:
-    """The file's name as messages show it."""
-    return f"“{path.name}”"
+    """The file's name as messages show it (escaped: it comes from outside)."""
+    return quoted_name(path.name)
 
 
 def has_pdf_header(head: bytes) -> bool:
@@ -62,6 +70,7 @@ def read_head(path: Path, size: int = HEADER_WINDOW) -> bytes:
         raise EnvironmentFailure(f"{quoted(path)} cannot be read: {exc.strerror}.") from exc
 
 
+@exclusive
 def drain_mupdf_messages() -> None:
     """Move MuPDF's stored warnings to the debug log and empty the store (it only grows)."""
     messages = pymupdf.TOOLS.mupdf_warnings(reset=True)
@@ -69,7 +78,8 @@ def drain_mupdf_messages() -> None:
         log.debug("MuPDF: %s", messages.replace("\n", " | "))
 
 
-def load_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
+@exclusive
+def load_pdf(path: Path, password: str | None = None) -> Any:
     """Open `path` as a PDF, authenticated and with at least one page; the caller closes it.
 
     Raises InputRefused (not a PDF, empty, damaged beyond repair, no pages), PasswordRequired
@@ -85,13 +95,14 @@ def load_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
         doc = pymupdf.open(str(path), filetype="pdf")
     except pymupdf.FileNotFoundError:
         raise NotFoundError(f"{quoted(path)} does not exist.") from None
-    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
+    except MUPDF_ERRORS as exc:
         drain_mupdf_messages()
         raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
     return _checked(doc, path, password)
 
 
-def load_pdf_bytes(data: bytes, name: str, password: str | None = None) -> pymupdf.Document:
+@exclusive
+def load_pdf_bytes(data: bytes, name: str, password: str | None = None) -> Any:
     """`load_pdf` for a file held in memory, e.g. an original the blob store decrypted: it is
     read from there and never written to disk in clear. `name` is only used in messages."""
     path = Path(name)
@@ -101,17 +112,23 @@ def load_pdf_bytes(data: bytes, name: str, password: str | None = None) -> pymup
         raise InputRefused(f"{quoted(path)} is not a PDF file (it has no PDF header).")
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
-    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
+    except MUPDF_ERRORS as exc:
         drain_mupdf_messages()
         raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
     return _checked(doc, path, password)
 
 
-def _checked(doc: pymupdf.Document, path: Path, password: str | None) -> pymupdf.Document:
+def _checked(doc: Any, path: Path, password: str | None) -> Any:
     """The opened document once unlocked and known to have pages; closed if it is refused."""
     try:
         _unlock(doc, path, password)
-        if doc.page_count < 1:
+        try:
+            # A page tree may claim any count (`/Count 99999999` in 209 bytes): MuPDF checks
+            # it here and raises, which is a damaged file, not a bug.
+            pages = doc.page_count
+        except MUPDF_ERRORS as exc:
+            raise InputRefused(f"{quoted(path)} is damaged: its page tree is invalid.") from exc
+        if pages < 1:
             raise InputRefused(f"{quoted(path)} is a PDF without any page.")
     except BaseException:
         doc.close()
@@ -121,7 +138,7 @@ def _checked(doc: pymupdf.Document, path: Path, password: str | None) -> pymupdf
     return doc
 
 
-def _unlock(doc: pymupdf.Document, path: Path, password: str | None) -> None:
+def _unlock(doc: Any, path: Path, password: str | None) -> None:
     # A file encrypted with only an owner password (the corpus' DMCA memo, the DD 293 form)
     # opens without one: `needs_pass` is false for it and we read it like any other.
     if not doc.needs_pass:
@@ -132,23 +149,30 @@ def _unlock(doc: pymupdf.Document, path: Path, password: str | None) -> None:
         raise PasswordRequired(f"The password for {quoted(path)} is wrong.")
 
 
+@exclusive
+def close_pdf(doc: Any) -> None:
+    """Close a document `load_pdf` or `load_pdf_bytes` returned, under the MuPDF lock."""
+    doc.close()
+
+
 @contextmanager
-def open_pdf(path: Path, password: str | None = None) -> Iterator[pymupdf.Document]:
-    """`with open_pdf(path) as doc:` — `load_pdf` that closes the document afterwards."""
+def open_pdf(path: Path, password: str | None = None) -> Iterator[Any]:
+    """`with open_pdf(path) as doc:` — `load_pdf` that closes the document afterwards.
+
+    The caller holds the lock (`with mupdf():` or `@exclusive`) while it uses `doc`.
+    """
     doc = load_pdf(path, password)
     try:
         yield doc
     finally:
-        doc.close()
+        close_pdf(doc)
 
 
 @contextmanager
-def open_pdf_bytes(
-    data: bytes, name: str, password: str | None = None
-) -> Iterator[pymupdf.Document]:
+def open_pdf_bytes(data: bytes, name: str, password: str | None = None) -> Iterator[Any]:
     """`with open_pdf_bytes(data, name) as doc:` — `load_pdf_bytes` that closes it afterwards."""
     doc = load_pdf_bytes(data, name, password)
     try:
         yield doc
     finally:
-        doc.close()
+        close_pdf(doc)

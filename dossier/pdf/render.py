@@ -2,7 +2,7 @@
 
 Nothing here touches the disk: documents are opened from the decrypted bytes the document
 service returns, and pixels come back as `bytes`. A front end turns them into its own image
-type. MuPDF is not safe to call from two threads at once, so one lock guards every call.
+type. Every MuPDF call holds the one MuPDF lock (`dossier.pdf.mupdf`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pymupdf
-
-from dossier.errors import Cancelled, CorruptData, PasswordRequired
+from dossier.errors import Cancelled, CorruptData, InputRefused, PasswordRequired
+from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.pdf.open import MUPDF_ERRORS, close_pdf, load_pdf_bytes
 
 Rect = tuple[float, float, float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -23,9 +23,7 @@ Matrix = tuple[float, float, float, float, float, float]
 MAX_SIDE_PIXELS = 8000
 """Largest side of a rendered page: beyond it the zoom is lowered (memory stays bounded)."""
 
-_MUPDF = threading.Lock()
-# PyMuPDF's type hints are partial (untyped functions fail mypy --strict): use it as untyped.
-_pdf: Any = pymupdf
+_SHOWN_NAME = "this document"
 
 
 @dataclass(frozen=True)
@@ -72,21 +70,18 @@ class PageGeometry:
         return (d * x - c * y) / det, (-b * x + a * y) / det
 
 
-def open_pdf(data: bytes, password: str | None = None) -> Any:
-    """A PyMuPDF document over bytes in memory; asks for the password when the file needs one."""
-    with _MUPDF:
-        try:
-            doc = _pdf.open(stream=data, filetype="pdf")
-        except Exception as exc:  # MuPDF raises several unrelated types for one cause
-            raise CorruptData("this PDF cannot be opened for display") from exc
-        if doc.needs_pass:
-            if password is None:
-                doc.close()
-                raise PasswordRequired("this PDF is protected: enter its password to show it")
-            if not doc.authenticate(password):
-                doc.close()
-                raise PasswordRequired("wrong password for this PDF; try again")
-        return doc
+def open_stored_pdf(data: bytes, password: str | None = None) -> Any:
+    """A document over a stored original's decrypted bytes (`dossier.pdf.open.load_pdf_bytes`).
+
+    The file was read at import, so a refusal now means the stored copy is damaged
+    (CorruptData); a password is asked for as at import (PasswordRequired).
+    """
+    try:
+        return load_pdf_bytes(data, _SHOWN_NAME, password)
+    except PasswordRequired:
+        raise
+    except InputRefused as exc:
+        raise CorruptData("this PDF cannot be opened for display") from exc
 
 
 def _check_open(doc: Any) -> None:
@@ -96,48 +91,47 @@ def _check_open(doc: Any) -> None:
         raise Cancelled("the document was closed while a page was being drawn")
 
 
+@exclusive
 def geometry(doc: Any) -> list[PageGeometry]:
-    with _MUPDF:
-        _check_open(doc)
-        pages: list[PageGeometry] = []
-        for page in doc:
-            m = page.rotation_matrix
-            rect = page.rect
-            pages.append(
-                PageGeometry(float(rect.width), float(rect.height), (m.a, m.b, m.c, m.d, m.e, m.f))
-            )
-        return pages
+    _check_open(doc)
+    pages: list[PageGeometry] = []
+    for page in doc:
+        m = page.rotation_matrix
+        rect = page.rect
+        pages.append(
+            PageGeometry(float(rect.width), float(rect.height), (m.a, m.b, m.c, m.d, m.e, m.f))
+        )
+    return pages
 
 
+@exclusive
 def render_page(source: bytes | Any, page_index: int, zoom: float) -> RenderedPage:
     """Pixels of one page at `zoom` (1.0 = 72 dpi); `source` is PDF bytes or an open document."""
-    doc = open_pdf(bytes(source)) if isinstance(source, bytes | bytearray) else source
+    doc = open_stored_pdf(bytes(source)) if isinstance(source, bytes | bytearray) else source
     try:
-        with _MUPDF:
-            _check_open(doc)
-            if not 0 <= page_index < doc.page_count:
-                raise CorruptData(f"this PDF has no page {page_index + 1}")
-            page = doc[page_index]
-            largest = max(page.rect.width, page.rect.height, 1.0)
-            zoom = max(0.05, min(zoom, MAX_SIDE_PIXELS / largest))
-            try:
-                pix = page.get_pixmap(
-                    matrix=_pdf.Matrix(zoom, zoom), colorspace=_pdf.csRGB, alpha=False
-                )
-            except Exception as exc:  # a damaged content stream, an unsupported image
-                raise CorruptData(f"page {page_index + 1} of this PDF cannot be drawn") from exc
-            return RenderedPage(
-                page_index=page_index,
-                zoom=zoom,
-                width=pix.width,
-                height=pix.height,
-                stride=pix.stride,
-                samples=bytes(pix.samples),
+        _check_open(doc)
+        if not 0 <= page_index < doc.page_count:
+            raise CorruptData(f"this PDF has no page {page_index + 1}")
+        page = doc[page_index]
+        largest = max(page.rect.width, page.rect.height, 1.0)
+        zoom = max(0.05, min(zoom, MAX_SIDE_PIXELS / largest))
+        try:
+            pix = page.get_pixmap(
+                matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False
             )
+        except MUPDF_ERRORS as exc:  # a damaged content stream, an unsupported image
+            raise CorruptData(f"page {page_index + 1} of this PDF cannot be drawn") from exc
+        return RenderedPage(
+            page_index=page_index,
+            zoom=zoom,
+            width=pix.width,
+            height=pix.height,
+            stride=pix.stride,
+            samples=bytes(pix.samples),
+        )
     finally:
         if doc is not source:
-            with _MUPDF:
-                doc.close()
+            close_pdf(doc)
 
 
 class PdfRenderer:
@@ -170,12 +164,11 @@ class PdfRenderer:
             if doc is not None:
                 self._docs.move_to_end(doc_id)
                 return doc
-            doc = open_pdf(self._loader(doc_id), self._passwords.get(doc_id))
+            doc = open_stored_pdf(self._loader(doc_id), self._passwords.get(doc_id))
             self._docs[doc_id] = doc
             while len(self._docs) > self._max_open:
                 _, old = self._docs.popitem(last=False)
-                with _MUPDF:
-                    old.close()
+                close_pdf(old)
             return doc
 
     def geometry(self, doc_id: str) -> list[PageGeometry]:
@@ -189,8 +182,7 @@ class PdfRenderer:
             doc = self._docs.pop(doc_id, None)
             self._passwords.pop(doc_id, None)
             if doc is not None:
-                with _MUPDF:
-                    doc.close()
+                close_pdf(doc)
 
     def clear(self) -> None:
         with self._lock:

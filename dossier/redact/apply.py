@@ -16,8 +16,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import pymupdf
-
+from dossier.pdf.mupdf import pymupdf
 from dossier.redact.marks import Rect
 
 log = logging.getLogger(__name__)

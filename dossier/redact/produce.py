@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pymupdf
-
 from dossier.errors import InputRefused, PasswordRequired
 from dossier.jobs import CancelToken, check
+from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
 from dossier.redact.apply import redact_page, strip_annotations
 from dossier.redact.marks import PagePlan, Rect, Rules, plan_document
@@ -61,6 +60,7 @@ def count_hits(plans: dict[int, PagePlan]) -> dict[str, int]:
     return counts
 
 
+@exclusive
 def open_copy(data: bytes, name: str, password: str | None) -> Any:
     try:
         doc = _pdf.open(stream=data, filetype="pdf")
@@ -72,6 +72,7 @@ def open_copy(data: bytes, name: str, password: str | None) -> Any:
     return doc
 
 
+@exclusive
 def redacted_copy(
     data: bytes,
     pages: Sequence[PageText],

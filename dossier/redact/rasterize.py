@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pymupdf
-
+from dossier.pdf.mupdf import pymupdf
 from dossier.pdf.ocr import OCR_LANGUAGES, tessdata_dir
 from dossier.redact.marks import Rect
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pymupdf
-
+from dossier.pdf.mupdf import pymupdf
 from dossier.redact.apply import strip_annotations
 
 log = logging.getLogger(__name__)

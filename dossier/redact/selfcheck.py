@@ -22,10 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pymupdf
-
 from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import reading_order
+from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.redact.marks import Rect
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
@@ -120,6 +119,7 @@ class PdfReading:
     pages: int = 0
 
 
+@exclusive
 def read_pdf(name: str, data: bytes, boxes: dict[int, list[Rect]]) -> PdfReading:
     """Read the PDF `data` as its recipient could; `boxes` per page are where no character
     may remain."""
@@ -142,6 +142,7 @@ def read_pdf(name: str, data: bytes, boxes: dict[int, list[Rect]]) -> PdfReading
     return reading
 
 
+@exclusive
 def check_pdf(
     name: str,
     data: bytes,

@@ -19,9 +19,9 @@ import functools
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import pymupdf
-
+from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.sample.texts import Block, BlockKind
 
 A4 = (595.0, 842.0)
@@ -87,7 +87,8 @@ class Line:
 
 
 @functools.cache
-def _font(code: str) -> pymupdf.Font:
+@exclusive
+def _font(code: str) -> Any:
     return pymupdf.Font(code)
 
 
@@ -142,7 +143,7 @@ def layout(
     return lines
 
 
-def _draw(doc: pymupdf.Document, lines: Sequence[Line], size: tuple[float, float]) -> None:
+def _draw(doc: Any, lines: Sequence[Line], size: tuple[float, float]) -> None:
     pages = max((line.page for line in lines), default=0) + 1
     for number in range(pages):
         page = doc.new_page(width=size[0], height=size[1])
@@ -161,13 +162,14 @@ def _draw(doc: pymupdf.Document, lines: Sequence[Line], size: tuple[float, float
             )
 
 
-def _save(doc: pymupdf.Document, metadata: Mapping[str, str]) -> bytes:
+def _save(doc: Any, metadata: Mapping[str, str]) -> bytes:
     doc.set_metadata({"creator": "Dossier sample builder", "producer": "PyMuPDF", **metadata})
     data: bytes = doc.tobytes(garbage=4, deflate=True)
     doc.close()
     return data
 
 
+@exclusive
 def printed_pdf(blocks: Sequence[Block], metadata: Mapping[str, str]) -> bytes:
     """A PDF with a text layer: the blocks set in Times and Helvetica, a footer on each page.
 
@@ -184,6 +186,7 @@ def printed_pdf(blocks: Sequence[Block], metadata: Mapping[str, str]) -> bytes:
     return _save(doc, metadata)
 
 
+@exclusive
 def scanned_pdf(
     blocks: Sequence[Block], metadata: Mapping[str, str], *, dpi: int = 150, seed: int = 31
 ) -> tuple[bytes, list[Line]]:
@@ -206,7 +209,7 @@ def scanned_pdf(
     return _save(doc, metadata), lines
 
 
-def _aged(pixmap: pymupdf.Pixmap, rng: random.Random) -> pymupdf.Pixmap:
+def _aged(pixmap: Any, rng: random.Random) -> Any:
     """Greyish paper, slightly washed-out ink and a sprinkle of dust, like a photocopy."""
     # White becomes light grey and black dark grey: one lookup per byte, no Python loop.
     tone = bytes(int(34 + value * 0.83) for value in range(256))

@@ -27,8 +27,8 @@ from dossier.crypto.sealedfile import (
     TAG,
     block_ad,
 )
-from dossier.errors import CorruptData, EnvironmentFailure
-from dossier.fsutil import TEMP_PREFIX, fsync_dir
+from dossier.errors import CorruptData
+from dossier.fsutil import TEMP_PREFIX, fsync_dir, os_failure
 from dossier.search.sealedview import seek_target
 
 
@@ -79,7 +79,7 @@ class SealedBlockFile:
             self._fd: int | None = os.open(self._tmp, flags, 0o600)
             os.write(self._fd, HEADER)
         except OSError as exc:
-            raise EnvironmentFailure(f"could not write the search index: {exc}") from exc
+            raise os_failure(exc, "the search index") from exc
         self._pos = 0
         self._size = 0
         # Plaintext of blocks not sealed yet: always the last block, sometimes a patched one.
@@ -146,7 +146,7 @@ class SealedBlockFile:
         try:
             _pwrite(self._fd, sealed, len(HEADER) + index * STORED_BLOCK)
         except OSError as exc:
-            raise EnvironmentFailure(f"could not write the search index: {exc}") from exc
+            raise os_failure(exc, "the search index") from exc
 
     # -- reading back --------------------------------------------------------------------
 
@@ -222,7 +222,7 @@ class SealedBlockFile:
                 fsync_dir(self.path.parent)
         except OSError as exc:
             self.abort()
-            raise EnvironmentFailure(f"could not write the search index: {exc}") from exc
+            raise os_failure(exc, "the search index") from exc
         except BaseException:
             self.abort()
             raise

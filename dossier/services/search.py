@@ -5,11 +5,17 @@ letters, questions, replies and people are re-indexed lazily, before the next se
 committed change to them (the vault tells us through its commit listener). On first use in a
 session an index is reconciled with the catalog (a crash between a commit and the index update
 loses nothing), and a missing or damaged index is rebuilt, never fatal.
+
+An index update that fails after the catalog committed (the disk filled up between the two)
+does not undo or fail the change: the case's index is removed and marked pending (`pending`),
+and its next use, in this session or the next, rebuilds it from the catalog.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +36,8 @@ from dossier.services.people.screen import ScreenMask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 ITEMS_DOC = "catalog-items"
 """Synthetic document id grouping a case's non-page items, so they are replaced in one go."""
@@ -76,6 +84,7 @@ class SearchService:
         self._indexes: dict[str, SearchIndex] = {}
         self._reconciled: set[str] = set()
         self._stale_items: set[str] = set()
+        self._pending: set[str] = set()
         self._lock = threading.RLock()
         ws.vault.add_commit_listener(self._on_commit)
 
@@ -134,6 +143,7 @@ class SearchService:
             self._stale_items.add(case_id)
             index.pending_redone()
         self._reconciled.add(case_id)
+        self._pending.discard(case_id)
 
     def _changed_since(self, case_id: str, since: datetime) -> set[str]:
         margin = since - timedelta(minutes=5)  # clocks and the order of two threads' commits
@@ -160,6 +170,7 @@ class SearchService:
         count = index.rebuild(itertools.chain(pages, catalog_items), progress, cancel, total=total)
         self._reconciled.add(case_id)
         self._stale_items.discard(case_id)
+        self._pending.discard(case_id)
         return count
 
     def _doc_ids(self, case_id: str) -> list[str]:
@@ -222,7 +233,7 @@ class SearchService:
     # -- the hooks the document service calls -------------------------------------------------
 
     def document_changed(self, case_id: str, doc_id: str) -> None:
-        with self._lock:
+        with self._lock, self._or_pending(case_id):
             fresh = case_id not in self._reconciled
             index = self._index(case_id)
             if not fresh:  # a first open already reconciled (and so indexed) this document
@@ -238,8 +249,33 @@ class SearchService:
                 index.replace_documents(list(doc_ids), self._iter_page_items(case_id, doc_ids))
 
     def document_removed(self, case_id: str, doc_id: str) -> None:
-        with self._lock:
+        with self._lock, self._or_pending(case_id):
             self._index(case_id).remove([doc_id])
+
+    def pending(self, case_id: str) -> bool:
+        """Whether the last update of this case's index failed and waits for its next use."""
+        with self._lock:
+            return case_id in self._pending
+
+    @contextlib.contextmanager
+    def _or_pending(self, case_id: str) -> Iterator[None]:
+        # The catalog has committed: a failed index update must not report the change as
+        # failed. The index may now hold a stale entry, so it is removed (a removal works on
+        # a full disk too); its next use, in this process or the next, rebuilds it from the
+        # catalog.
+        try:
+            yield
+        except DossierError as exc:
+            log.info("a search index update is pending (%s)", type(exc).__name__)
+            index = self._indexes.pop(case_id, None)
+            if index is not None:
+                with contextlib.suppress(Exception):
+                    index.close()
+            shutil.rmtree(self.ws.vault.index_dir(case_id), ignore_errors=True)
+            self._reconciled.discard(case_id)
+            self._pending.add(case_id)
+        else:
+            self._pending.discard(case_id)
 
     def case_removed(self, case_id: str) -> None:
         with self._lock:

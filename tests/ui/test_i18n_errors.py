@@ -101,13 +101,16 @@ def test_a_bug_shows_the_crash_dialog_with_a_traceback_to_copy(qtbot, monkeypatc
     dialogs: list[errors.CrashDialog] = []
     monkeypatch.setattr(errors.CrashDialog, "exec", lambda dialog: dialogs.append(dialog) or 0)
     try:
-        {}["missing"]
+        {}["Mme Lambert, source"]
     except KeyError as exc:
         bug = exc
     errors._excepthook(type(bug), bug, bug.__traceback__)
     (dialog,) = dialogs
     details = dialog.details.toPlainText()
-    assert "Traceback" in details and "KeyError" in details and "Dossier 0." in details
+    assert "KeyError" in details and "Dossier 0." in details
+    assert "in test_a_bug_shows_the_crash_dialog_with_a_traceback_to_copy" in details
+    # Where it happened, never what it was working on: the message is case content.
+    assert "Lambert" not in details
     dialog.copy_details()
     assert QApplication.clipboard().text() == details
     QApplication.clipboard().clear()

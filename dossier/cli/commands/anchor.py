@@ -13,7 +13,7 @@ from typing import Any
 
 from dossier.anchor.model import AnchorResult
 from dossier.cli.commands.quotes import diff_lines
-from dossier.errors import UsageError
+from dossier.errors import UsageError, safe_text
 from dossier.services.quotes.in_file import FileAnchoring
 
 _SHOWN = 200
@@ -89,7 +89,7 @@ def _human(result: AnchorResult, source: FileAnchoring) -> str:
         if len(text) > _SHOWN:
             text = text[: _SHOWN - 1] + "…"
         label = source.page_label(span.page_index)
-        lines.append(f"  page {label}, characters {span.start}-{span.end}: {text}")
+        lines.append(f"  page {label}, characters {span.start}-{span.end}: {safe_text(text)}")
     if result.verdict in ("altered", "trimmed"):
         lines.extend(diff_lines(result.diff, indent="  "))
     return "\n".join(lines)

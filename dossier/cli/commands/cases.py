@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
+from dossier.errors import safe_text
 
 
 def register(sub: Any) -> None:
@@ -36,20 +37,20 @@ def register(sub: Any) -> None:
 
 def create(args: argparse.Namespace, ctx: CliContext) -> int:
     info = ctx.workspace().cases.create(args.name, args.description)
-    ctx.emit(info, f"created case {info.name} ({info.id})")
+    ctx.emit(info, f"created case {safe_text(info.name)} ({info.id})")
     return 0
 
 
 def list_cases(args: argparse.Namespace, ctx: CliContext) -> int:
     cases = ctx.workspace().cases.all()
-    lines = [f"{c.id}  {c.name}  ({c.document_count} documents)" for c in cases]
+    lines = [f"{c.id}  {safe_text(c.name)}  ({c.document_count} documents)" for c in cases]
     ctx.emit(cases, "\n".join(lines) if lines else "no cases")
     return 0
 
 
 def rename(args: argparse.Namespace, ctx: CliContext) -> int:
     info = ctx.workspace().cases.update(args.name, name=args.new_name)
-    ctx.emit(info, f"renamed to {info.name}")
+    ctx.emit(info, f"renamed to {safe_text(info.name)}")
     return 0
 
 
@@ -57,5 +58,5 @@ def delete(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     case_id = ws.cases.resolve(args.name)
     ws.cases.delete(case_id)
-    ctx.emit({"deleted": case_id}, f"case {args.name} destroyed")
+    ctx.emit({"deleted": case_id}, f"case {safe_text(args.name)} destroyed")
     return 0

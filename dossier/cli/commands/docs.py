@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
-from dossier.errors import InputRefused, PasswordRequired
+from dossier.errors import InputRefused, PasswordRequired, safe_text
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.dto import DocumentInfo
 
@@ -54,7 +53,7 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
         password = read_secret_file(args.pdf_password_file)
     files = expand_folders(args.files)
     if len(files) > 1 and (args.title or args.date):
-        print("dossier: --title and --date apply to every file of the batch", file=sys.stderr)
+        ctx.warn("--title and --date apply to every file of the batch")
     results: list[dict[str, Any]] = []
     worst = 0
     for path in files:
@@ -71,19 +70,24 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
         except (InputRefused, PasswordRequired) as exc:
             worst = exc.exit_code
             results.append({"file": str(path), "error": str(exc)})
-            print(f"dossier: {exc}", file=sys.stderr)
+            ctx.warn(str(exc))
             continue
         inside = ws.documents.descendants(info.id)
         results.append({"file": str(path), "document": info, "inside": inside})
         if not ctx.json:
-            print(
+            ctx.say(
                 f"imported {path.name} as {info.id} ({info.page_count} pages, {info.ocr_pages} OCR)"
             )
             for child in inside:
-                print(f"  {child.origin}: {child.filename} as {child.id}")
+                ctx.say(f"  {child.origin}: {child.filename} as {child.id}")
             for note in ("not_imported", "duplicates"):
                 for line in info.metadata.get(note, "").splitlines():
-                    print(f"  {_NOTES[note]}: {line}")
+                    ctx.say(f"  {_NOTES[note]}: {line}")
+        if ws.index.pending(info.case_id):
+            ctx.warn(
+                f"{path.name} is imported, but the search index could not be updated; it will "
+                "be brought up to date the next time the vault is used"
+            )
     if ctx.json:
         ctx.emit(results)
     return worst
@@ -111,7 +115,7 @@ def list_docs(args: argparse.Namespace, ctx: CliContext) -> int:
     docs = ctx.workspace().documents.of_case(args.case, args.kind, reveal=args.reveal)
     lines = [
         f"{d.id}  {d.kind:<9} {d.date or '----------'}  {'  ' * depth}"
-        f"{'└ ' if depth else ''}{d.title}  ({d.page_count} p.{_origin(d)})"
+        f"{'└ ' if depth else ''}{safe_text(d.title)}  ({d.page_count} p.{_origin(d)})"
         for d, depth in in_tree_order(docs)
     ]
     ctx.emit(docs, "\n".join(lines) if lines else "no documents")
@@ -169,9 +173,9 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit(data)
         return 0
     print(
-        f"{info.title}\n  id: {info.id}\n  kind: {info.kind}\n  date: {info.date or '-'}"
+        f"{safe_text(info.title)}\n  id: {info.id}\n  kind: {info.kind}\n  date: {info.date or '-'}"
         + (f" (from {info.metadata['date_source']})" if info.metadata.get("date_source") else "")
-        + f"\n  file: {info.filename} ({info.mime}, {info.size} bytes)\n"
+        + f"\n  file: {safe_text(info.filename)} ({info.mime}, {info.size} bytes)\n"
         f"  pages: {info.page_count} ({info.ocr_pages} OCR)\n  language: {info.language or '-'}"
     )
     if parent is not None:

@@ -12,7 +12,6 @@ when --pubkey is given), 5 otherwise.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ def _secret(path: str | None) -> str | None:
 def export(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out).expanduser()
     if out.exists() and not args.force:
-        print(f"dossier: {out} exists; use --force to replace it", file=sys.stderr)
+        ctx.warn(f"{out} exists; use --force to replace it")
         return 2
     passphrase = _secret(args.bundle_passphrase_file)
     request = ExportRequest(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.errors import UsageError
+from dossier.errors import UsageError, safe_text
 from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, JURISDICTIONS
 from dossier.services.letters.states import CHANNELS, LETTER_STATES, LetterInfo, ReplyInfo
 
@@ -156,7 +156,7 @@ def _letter_lines(info: LetterInfo, detailed: bool = False) -> list[str]:
     lines = [f"{head}  {info.subject or '(no subject)'}", f"    {who} -> {to}{due}"]
     for q in info.questions:
         text = q.text if detailed else (q.text[:70] + "…" if len(q.text) > 70 else q.text)
-        lines.append(f"    Q{q.number} [{q.status}] {text}")
+        lines.append(f"    Q{q.number} [{q.status}] {safe_text(text)}")
     for r in info.replies:
         lines.append(f"    {_reply_line(r)}")
     return lines

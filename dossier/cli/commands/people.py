@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
+from dossier.errors import safe_text
 from dossier.services.people.service import PROTECTIONS, ROLES, PersonInfo
 
 
@@ -72,7 +73,7 @@ def _line(info: PersonInfo) -> str:
         extra.append("aka " + ", ".join(info.aliases))
     if info.merged_into_id:
         extra.append(f"merged into {info.merged_into_id}")
-    return f"{info.id}  {info.name}  ({'; '.join(extra)})"
+    return f"{info.id}  {safe_text(info.name)}  ({'; '.join(extra)})"
 
 
 def add(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -86,7 +87,7 @@ def add(args: argparse.Namespace, ctx: CliContext) -> int:
         organisation=args.organisation or "",
         notes=args.notes or "",
     )
-    shown = f"as {info.name}" if info.masked else info.name
+    shown = f"as {safe_text(info.name)}" if info.masked else info.name
     ctx.emit(info, f"added person {shown} ({info.id}, {info.role}, {info.protection})")
     return 0
 
@@ -127,6 +128,7 @@ def merge(args: argparse.Namespace, ctx: CliContext) -> int:
     moved = ", ".join(f"{n} {kind}" for kind, n in outcome.links.items() if n) or "no links"
     ctx.emit(
         outcome,
-        f"merged {outcome.dropped_id} into {outcome.kept.name} ({outcome.kept.id}); moved {moved}",
+        f"merged {outcome.dropped_id} into {safe_text(outcome.kept.name)} ({outcome.kept.id}); "
+        f"moved {moved}",
     )
     return 0

@@ -14,7 +14,7 @@ from typing import Any
 
 from dossier.anchor.model import DiffOp, Span
 from dossier.cli.context import CliContext
-from dossier.errors import UsageError
+from dossier.errors import UsageError, safe_text
 from dossier.services.quotes.model import (
     PassageCheck,
     QuoteCandidate,
@@ -116,10 +116,13 @@ def _quote_lines(info: QuoteInfo) -> list[str]:
     lines = [head]
     if info.source_doc_id:
         lines.append(
-            f"    source: {info.source_title} ({info.source_doc_id}), {_pages(info.spans)}"
+            f"    source: {safe_text(info.source_title)} ({info.source_doc_id}), "
+            f"{_pages(info.spans)}"
         )
     if info.published_in_id:
-        lines.append(f"    published in: {info.published_in_title} ({info.published_in_id})")
+        lines.append(
+            f"    published in: {safe_text(info.published_in_title)} ({info.published_in_id})"
+        )
     return lines
 
 
@@ -140,7 +143,7 @@ def diff_lines(diff: Sequence[DiffOp], indent: str = "    ") -> list[str]:
 
 def _detail(info: QuoteInfo) -> str:
     lines = _quote_lines(info)
-    lines.append(f"  text: {info.text}")
+    lines.append(f"  text: {safe_text(info.text)}")
     for span in info.spans:
         lines.append(
             f"  page {span.page_index + 1}, characters {span.start}-{span.end}: {_short(span.text)}"
@@ -228,8 +231,8 @@ def check_quotes(args: argparse.Namespace, ctx: CliContext) -> int:
 def _candidate_lines(candidate: QuoteCandidate) -> list[str]:
     text = " … ".join(_short(s.text, 40) for s in candidate.spans)
     lines = [
-        f"{candidate.verdict.upper():<10} {candidate.score:.2f}  {candidate.doc_title} "
-        f"({candidate.doc_id}), {_pages(candidate.spans)}: {text}"
+        f"{candidate.verdict.upper():<10} {candidate.score:.2f}  {safe_text(candidate.doc_title)} "
+        f"({candidate.doc_id}), {_pages(candidate.spans)}: {safe_text(text)}"
     ]
     if candidate.verdict in ("trimmed", "altered"):
         lines.extend(diff_lines(candidate.diff))
@@ -244,7 +247,11 @@ def find_quote(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _passage_line(check: PassageCheck) -> str:
-    where = f"{check.doc_title} ({check.doc_id}), {_pages(check.spans)}" if check.doc_id else "-"
+    where = (
+        f"{safe_text(check.doc_title)} ({check.doc_id}), {_pages(check.spans)}"
+        if check.doc_id
+        else "-"
+    )
     flag = (check.issue or "ok").upper()
     return (
         f"{check.number:>3}. {flag:<9} {check.verdict} ({check.score:.2f})  "

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
+from dossier.errors import safe_text
 from dossier.services.constants import DOCUMENT_KINDS, SEARCH_ITEM_TYPES
 
 
@@ -52,7 +53,9 @@ def search(args: argparse.Namespace, ctx: CliContext) -> int:
         print("no results")
     for hit in hits:
         where = f"p. {hit.page_label}" if hit.page_index is not None else hit.item_type
-        print(f"{hit.score:6.2f}  [{hit.kind}] {hit.title} ({where})  {hit.doc_id or ''}")
+        print(
+            f"{hit.score:6.2f}  [{hit.kind}] {safe_text(hit.title)} ({where})  {hit.doc_id or ''}"
+        )
         print(f"        {hit.snippet}")
     return 0
 

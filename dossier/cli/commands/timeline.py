@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.errors import UsageError
+from dossier.errors import UsageError, safe_text
 from dossier.services.timeline import EVENT_KINDS, KINDS, TimelineItem
 
 
@@ -40,7 +40,7 @@ def _line(item: TimelineItem) -> str:
     who = f"  [{', '.join(n for n in item.names if n)}]" if any(item.names) else ""
     detail = f"  ({item.detail})" if item.detail else ""
     ref = f"<{item.ref_type} {item.ref_id}>"
-    return f"{item.date}  {item.kind:<11} {item.title}{detail}{who}  {ref}"
+    return f"{item.date}  {item.kind:<11} {safe_text(item.title)}{detail}{who}  {ref}"
 
 
 def show(args: argparse.Namespace, ctx: CliContext) -> int:

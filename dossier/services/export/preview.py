@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dossier.errors import UsageError
-from dossier.pdf.render import _MUPDF, RenderedPage, open_pdf, render_page
+from dossier.pdf.mupdf import exclusive
+from dossier.pdf.open import close_pdf
+from dossier.pdf.render import RenderedPage, open_stored_pdf, render_page
 from dossier.redact.apply import redact_page, strip_annotations
 from dossier.redact.disclosure import DisclosedQuote
 from dossier.redact.marks import Rect, plan_document, text_spans
@@ -89,19 +91,7 @@ class PreviewService:
             raise UsageError("only PDF documents are exported; this one has no pages to preview")
         if preview is None:
             preview = self.marks(doc_id)
-        doc = open_pdf(ws.documents.original(doc_id))
-        try:
-            # MuPDF is not thread-safe: the viewer may be drawing pages on another thread.
-            with _MUPDF:
-                if not 0 <= page_index < doc.page_count:
-                    raise UsageError(f"this document has no page {page_index + 1}")
-                page = doc[page_index]
-                strip_annotations(page)
-                redact_page(page, preview.boxes.get(page_index, []))
-            return render_page(doc, page_index, zoom)
-        finally:
-            with _MUPDF:
-                doc.close()
+        return _redacted_page(ws.documents.original(doc_id), page_index, zoom, preview)
 
     def quotes(self, case: str, quote_ids: Sequence[str] | None = None) -> list[DisclosedQuote]:
         """The chosen quotes (all when None) that will not leave as written: each as it will
@@ -111,3 +101,21 @@ class PreviewService:
         gate = case_disclosure(ws, case_id).gate
         outcomes = (disclose_quote(gate, q) for q in chosen_quotes(ws, case_id, quote_ids))
         return [o for o in outcomes if o.reason]
+
+
+@exclusive
+def _redacted_page(
+    data: bytes, page_index: int, zoom: float, preview: RedactionPreview
+) -> RenderedPage:
+    # One MuPDF at a time (the viewer may be drawing on another thread): held for the page.
+    doc = open_stored_pdf(data)
+    try:
+        if not 0 <= page_index < doc.page_count:
+            raise UsageError(f"this document has no page {page_index + 1}")
+        page = doc[page_index]
+        strip_annotations(page)
+        redact_page(page, preview.boxes.get(page_index, []))
+        del page
+        return render_page(doc, page_index, zoom)
+    finally:
+        close_pdf(doc)

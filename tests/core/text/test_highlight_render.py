@@ -6,7 +6,7 @@ import pymupdf
 import pytest
 
 from dossier.errors import CorruptData, PasswordRequired
-from dossier.pdf.render import PdfRenderer, geometry, open_pdf, render_page
+from dossier.pdf.render import PdfRenderer, geometry, open_stored_pdf, render_page
 from dossier.text.highlight import span_at, span_between, term_rects, term_spans, word_at
 from dossier.text.model import PageText, Word
 from dossier.text.rects import span_rects
@@ -169,7 +169,7 @@ def test_huge_zoom_is_capped() -> None:
 
 def test_geometry_maps_word_boxes_onto_a_rotated_page() -> None:
     data = make_pdf(rotation=90)
-    doc = open_pdf(data)
+    doc = open_stored_pdf(data)
     (geo,) = geometry(doc)
     assert (geo.width, geo.height) == (300, 400)
     page = page_text(data)
