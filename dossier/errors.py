@@ -6,6 +6,8 @@ Three kinds of failure (see STYLE.md): the user's and the environment's are subc
 
 from __future__ import annotations
 
+import errno
+
 
 class DossierError(Exception):
     """An expected failure with a message fit to show to a journalist."""
@@ -101,3 +103,22 @@ def safe_text(text: str) -> str:
 def quoted(name: str) -> str:
     """A name from outside as every message shows it: escaped, between typographic quotes."""
     return f"“{safe_text(name)}”"
+
+
+_NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+
+
+def os_failure(exc: OSError, what: str) -> EnvironmentFailure:
+    """The sentence for a refused read or write of `what` ("the catalog", a file's name)."""
+    what = safe_text(what)
+    if exc.errno in _NO_SPACE:
+        return EnvironmentFailure(
+            f"not enough disk space to write {what}; nothing half-written was kept "
+            "(free some space and try again)"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return EnvironmentFailure(f"Dossier is not allowed to write {what}")
+    if exc.errno == errno.EROFS:
+        return EnvironmentFailure(f"{what} is on a read-only disk")
+    reason = safe_text(exc.strerror or type(exc).__name__)
+    return EnvironmentFailure(f"could not write {what}: {reason}")

@@ -8,44 +8,31 @@ whose sentence says what could not be written and why, through `os_failure`.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from dossier.errors import EnvironmentFailure, safe_text
+from dossier.errors import os_failure
 
 TEMP_PREFIX = ".tmp-"
 
-_NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
-
-
-def os_failure(exc: OSError, what: str) -> EnvironmentFailure:
-    """The sentence for a refused read or write of `what` ("the catalog", a file's name)."""
-    what = safe_text(what)
-    if exc.errno in _NO_SPACE:
-        return EnvironmentFailure(
-            f"not enough disk space to write {what}; nothing half-written was kept "
-            "(free some space and try again)"
-        )
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return EnvironmentFailure(f"Dossier is not allowed to write {what}")
-    if exc.errno == errno.EROFS:
-        return EnvironmentFailure(f"{what} is on a read-only disk")
-    reason = safe_text(exc.strerror or type(exc).__name__)
-    return EnvironmentFailure(f"could not write {what}: {reason}")
-
 
 def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable, as far as the system lets us.
+
+    Called once the renamed file is complete and in place: a failure here cannot be undone
+    (the file is there), so it is not reported as a failed write. The data itself was synced.
+    """
     if os.name != "posix":
         return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _open_private(path: Path) -> BinaryIO:

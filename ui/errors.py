@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.bugreport import bug_report
 from dossier.errors import (
     Cancelled,
     CorruptData,
@@ -36,6 +35,7 @@ from dossier.errors import (
     VaultLocked,
     safe_text,
 )
+from dossier.services.bugreport import bug_report
 from ui.i18n import tr
 
 log = logging.getLogger(__name__)

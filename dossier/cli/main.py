@@ -15,10 +15,9 @@ import sys
 from collections.abc import Sequence
 
 from dossier import __version__
-from dossier.bugreport import write_bug_report
 from dossier.cli.context import CliContext
-from dossier.errors import DossierError, InternalError, safe_text
-from dossier.fsutil import os_failure
+from dossier.errors import DossierError, InternalError, os_failure, safe_text
+from dossier.services.bugreport import write_bug_report
 
 # Command modules, in the order `--help` lists them. Each has `register(subparsers)`.
 COMMAND_MODULES = (

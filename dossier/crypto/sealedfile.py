@@ -21,8 +21,8 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from dossier.errors import CorruptData
-from dossier.fsutil import TEMP_PREFIX, fsync_dir, os_failure
+from dossier.errors import CorruptData, os_failure
+from dossier.fsutil import TEMP_PREFIX, fsync_dir
 
 MAGIC = b"DSKF"
 VERSION = 1

@@ -27,8 +27,8 @@ from dossier.crypto.sealedfile import (
     TAG,
     block_ad,
 )
-from dossier.errors import CorruptData
-from dossier.fsutil import TEMP_PREFIX, fsync_dir, os_failure
+from dossier.errors import CorruptData, os_failure
+from dossier.fsutil import TEMP_PREFIX, fsync_dir
 from dossier.search.sealedview import seek_target
 
 

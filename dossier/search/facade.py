@@ -15,6 +15,7 @@ always runs in-process (`procs=1`: the multi-process writer hung when a child fa
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -23,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import CorruptData, UsageError
+from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.search.folder import (
     DAMAGE,
@@ -33,7 +34,7 @@ from dossier.search.folder import (
     remove_stale_siblings,
 )
 from dossier.search.model import Hit, IndexItem, SearchFilters
-from dossier.search.pending import PendingWriter, read_marker, weak_call
+from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
 from dossier.search.query import ParsedQuery, filter_query, parse_query
 from dossier.search.schema import build_schema, decompress_text, to_document
 from dossier.search.snippets import build_snippet
@@ -43,6 +44,8 @@ WRITER_LIMIT_MB = 64
 """Memory for the writer's posting pool before it spills (sealed) runs to disk."""
 _CHECK_EVERY = 25
 """Items between two cancel checks and progress reports."""
+
+log = logging.getLogger(__name__)
 
 
 class IndexDamaged(CorruptData):
@@ -112,8 +115,7 @@ class SearchIndex:
             count = work(writer)
             writer.commit()
         except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
+            abandon(writer)
             raise
         return count
 
@@ -196,7 +198,7 @@ class SearchIndex:
         touched = set(doomed) | {doc_id for doc_id, _size, _doc in documents}
         with self._write_lock:
             if self._pending.holds(touched):
-                self._pending.commit()  # Whoosh deletes only committed documents
+                self._commit_pending()  # Whoosh deletes only committed documents
             try:
                 writer = self._pending.writer()
                 for doc_id in doomed:
@@ -208,7 +210,7 @@ class SearchIndex:
                     put(**doc)
                     self._pending.wrote(doc_id, size)
                 if self._pending.due():
-                    self._pending.commit()
+                    self._commit_pending()
             except BaseException:
                 self._pending.cancel()
                 raise
@@ -229,7 +231,7 @@ class SearchIndex:
         with self._write_lock:
             # An item id starts with its document id when it is a page ("doc:3"): commit
             # whatever is pending first, deletes are rare.
-            self._pending.commit()
+            self._commit_pending()
             try:
                 writer = self._pending.writer()
                 for value in doomed:
@@ -241,13 +243,27 @@ class SearchIndex:
     def flush(self) -> None:
         """Commit pending writes now (reads do it themselves)."""
         with self._write_lock:
+            self._commit_pending()
+
+    def _commit_pending(self) -> None:
+        # A commit the disk refuses drops the pending work; its marker stays on disk, so the
+        # next open redoes it, and this session rebuilds the index at its next use.
+        try:
             self._pending.commit()
+        except DossierError:
+            self.needs_rebuild = True
+            self.rebuild_reason = "an update of the search index could not be written"
+            raise
 
     def _commit_if_due(self) -> None:
-        # Called by the pending writer's timer, in its own thread.
+        # Called by the pending writer's timer, in its own thread: a failure there has no
+        # caller to reach, and is handled as above (never a traceback in a thread).
         with self._write_lock:
             if self._pending.due():
-                self._pending.commit()
+                try:
+                    self._commit_pending()
+                except DossierError as exc:
+                    log.info("index commit failed (%s): rebuilt at next use", type(exc).__name__)
 
     def pending_redone(self) -> None:
         """The caller re-indexed what a crash left pending: the marker may go."""
@@ -269,7 +285,7 @@ class SearchIndex:
         fresh_folder = self.folder.parent / f"{self.folder.name}.rebuild-{token}"
         fresh = EncryptedStorage(fresh_folder, self._key, context=self.case_id)
         with self._write_lock:
-            self._pending.commit()  # a cancelled rebuild keeps the old index, complete
+            self._commit_pending()  # a cancelled rebuild keeps the old index, complete
             try:
                 ix = fresh_index(fresh, self.case_id)
                 count = self._write(ix, lambda w: self._feed(w, items, progress, cancel, total))
@@ -413,7 +429,7 @@ class SearchIndex:
     def close(self) -> None:
         with self._write_lock:
             try:
-                self._pending.commit()
+                self._commit_pending()
             finally:
                 self._pending.cancel()
                 self._drop_searcher()

@@ -16,6 +16,7 @@ documents are found anyway, by comparing the catalog with the index).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -45,6 +46,24 @@ def read_marker(storage: EncryptedStorage) -> datetime | None:
     except (CorruptData, ValueError, KeyError, TypeError):
         # Unreadable: assume the worst (everything may be stale), the caller re-indexes all.
         return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def abandon(writer: Any) -> None:
+    """Cancel a Whoosh writer whose work failed: never raises, and always frees the index's
+    write lock (a cancel after a failed write can fail again on a closed file, which would
+    leave the lock held and every later writer refused)."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:  # the original failure is the one the caller reports
+        with contextlib.suppress(Exception):
+            writer._tempstorage.destroy()
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            with contextlib.suppress(Exception):
+                lock.release()
+        writer.is_closed = True
 
 
 def weak_call(method: Callable[[], Any]) -> Callable[[], Any]:
@@ -120,8 +139,7 @@ class PendingWriter:
         try:
             writer.commit()
         except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
+            abandon(writer)
             raise
         if not self.keep_marker:
             self.forget_marker()
@@ -135,8 +153,8 @@ class PendingWriter:
         """Drop uncommitted work (the marker stays: the work must be redone from the catalog)."""
         writer, self._writer = self._writer, None
         self._reset()
-        if writer is not None and not writer.is_closed:
-            writer.cancel()
+        if writer is not None:
+            abandon(writer)
 
     def _reset(self) -> None:
         if self._timer is not None:

@@ -234,10 +234,10 @@ class SearchService:
 
     def document_changed(self, case_id: str, doc_id: str) -> None:
         with self._lock, self._or_pending(case_id):
-            fresh = case_id not in self._reconciled
+            # Always replaced, even right after the first use's reconciliation: that one only
+            # adds missing documents, and an edited title is in the index already.
             index = self._index(case_id)
-            if not fresh:  # a first open already reconciled (and so indexed) this document
-                index.replace_documents([doc_id], self._page_items(case_id, [doc_id]))
+            index.replace_documents([doc_id], self._page_items(case_id, [doc_id]))
 
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         """`document_changed` for the documents of one import (a mailbox's messages and their
@@ -410,7 +410,12 @@ class SearchService:
     def close(self) -> None:
         with self._lock:
             for index in self._indexes.values():
-                index.close()
+                # Closing commits pending index writes. If the disk refuses them, the catalog
+                # is still complete and the index's pending marker has the next open redo them.
+                try:
+                    index.close()
+                except DossierError as exc:
+                    log.info("index not committed on close (%s)", type(exc).__name__)
             self._indexes.clear()
             self._reconciled.clear()
 

@@ -212,10 +212,16 @@ class ExportService:
         check(cancel)
         report(progress, 0.95, "writing the bundle")
         bundle_mod.write(request.out, built, request.bundle_passphrase, request.kdf)
-        result = self._result(request, built, content, exported, docs, selfcheck, skipped)
-        result.quote_outcomes.extend(o for o in outcomes if o.reason)
-        result.covered.extend(gate.records)
-        self._audit(case.id, result)
+        try:
+            result = self._result(request, built, content, exported, docs, selfcheck, skipped)
+            result.quote_outcomes.extend(o for o in outcomes if o.reason)
+            result.covered.extend(gate.records)
+            self._audit(case.id, result)
+        except BaseException:
+            # An export the audit trail cannot record (a full disk) is reported as failed: it
+            # leaves no bundle behind, so nothing left the vault unrecorded.
+            request.out.unlink(missing_ok=True)
+            raise
         report(progress, 1.0, "exported")
         return result
 

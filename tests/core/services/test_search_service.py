@@ -111,3 +111,14 @@ def test_search_across_cases_and_cli_json(tmp_path: Path) -> None:
     rebuilt = run_cli(tmp_path, "--vault", str(vault), "reindex", "--json")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert json.loads(rebuilt.stdout)["items"] >= 4
+
+
+def test_an_edit_first_thing_after_opening_is_searchable(vault_path: Path, tmp_path: Path) -> None:
+    # The first use of an index in a session reconciles it (adds missing documents only): the
+    # edit that triggers that first use must still replace the document's stale entry.
+    with Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case, article, _report = _setup(ws, tmp_path)
+    with Workspace.open(vault_path, PASSPHRASE) as ws:
+        ws.documents.update(article, title="Préfecture 4471")
+        hits = ws.search.query("4471", case=case)
+        assert article in {h.doc_id for h in hits}
