@@ -242,10 +242,10 @@ class SearchService:
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         """`document_changed` for the documents of one import (a mailbox's messages and their
         attachments): one index writer and one commit for all of them."""
-        with self._lock:
-            fresh = case_id not in self._reconciled
+        with self._lock, self._or_pending(case_id):
+            # Replaced even right after the first use's reconciliation (see document_changed).
             index = self._index(case_id)
-            if not fresh and doc_ids:
+            if doc_ids:
                 index.replace_documents(list(doc_ids), self._iter_page_items(case_id, doc_ids))
 
     def document_removed(self, case_id: str, doc_id: str) -> None:
