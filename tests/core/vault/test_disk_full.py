@@ -19,7 +19,6 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import DossierError, EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX
 from dossier.services.export.service import ExportRequest
-from dossier.services.fsck import run_fsck
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.faults import FullDisk
@@ -171,7 +170,7 @@ class Campaign:
 
     def check_everything(self) -> None:
         self.reopen()
-        report = run_fsck(self.ws)
+        report = self.ws.fsck.run()
         assert report.ok, report.problems
         stored = {d.id: d.title for d in self.ws.documents.of_case(self.case)}
         assert stored == self.docs
