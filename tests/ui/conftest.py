@@ -12,7 +12,6 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services import Workspace
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
-from tests.ui.search_standin import ensure_search
 from ui.i18n import install_translations
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
@@ -67,7 +66,6 @@ def window(qtbot, settings: AppSettings) -> Iterator[MainWindow]:
 def unlock(qtbot, win: MainWindow, vault: Path, passphrase: str = PASSPHRASE) -> None:
     win.start(vault, passphrase)
     qtbot.waitUntil(lambda: win.state.is_unlocked, timeout=10000)
-    ensure_search(win.state.ws)
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.search_standin import ensure_search
 from ui.app import create_application
 from ui.case.import_dialog import ImportRequest
 from ui.i18n import install_translations
@@ -75,7 +74,6 @@ def main() -> int:
     window.show()
     window.start(args.vault, passphrase_from_environment())
     wait_until("unlock", lambda: window.state.is_unlocked)
-    ensure_search(window.state.ws)
     wait_until("a case", lambda: bool(window.state.case_id))
 
     window.import_dock.show()

@@ -188,8 +188,6 @@ FRENCH: dict[str, str] = {
     "To (YYYY-MM-DD)": "Au (AAAA-MM-JJ)",
     "Search results": "Résultats de recherche",
     "Searching…": "Recherche…",
-    "Search is not available in this version yet.":
-        "La recherche n’est pas encore disponible dans cette version.",
     "No results.": "Aucun résultat.",
     "1 result": "1 résultat",
     "{n} results": "{n} résultats",
@@ -266,6 +264,9 @@ FRENCH: dict[str, str] = {
     "in the quote, not in the source": "dans la citation, pas dans la source",
     "score {score}": "score {score}",
     # export_pages
+    "Quotes changed by the marks": "Citations modifiées par les caviardages",
+    "left out": "écartée",
+    "{n} quote(s) will not leave as written:": "{n} citation(s) ne sortiront pas telles quelles :",
     "Signing key fingerprint (give it to the recipient separately):":
         "Empreinte de la clé de signature (à transmettre au destinataire par un autre canal) :",
     "Check the marks of these documents, or export with “Flatten redacted pages to images”.":

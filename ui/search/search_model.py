@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from dossier.services.search import SearchHit
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
 
@@ -43,19 +44,19 @@ def snippet_html(snippet: str, highlights: list[tuple[int, int]]) -> str:
     return "".join(parts).replace("\n", " ")
 
 
-def page_text_label(hit: Any) -> str:
-    if getattr(hit, "page_index", None) is None:
+def page_text_label(hit: SearchHit) -> str:
+    if hit.page_index is None:
         return ""
-    label = getattr(hit, "page_label", "") or str(hit.page_index + 1)
+    label = hit.page_label or str(hit.page_index + 1)
     return tr("p. {label}").format(label=label)
 
 
 class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.hits: list[Any] = []
+        self.hits: list[SearchHit] = []
 
-    def set_hits(self, hits: list[Any]) -> None:
+    def set_hits(self, hits: list[SearchHit]) -> None:
         self.beginResetModel()
         self.hits = list(hits)
         self.endResetModel()
@@ -92,7 +93,9 @@ class ResultDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
 
-    def _document(self, hit: Any, width: float, selected: bool, palette: QPalette) -> QTextDocument:
+    def _document(
+        self, hit: SearchHit, width: float, selected: bool, palette: QPalette
+    ) -> QTextDocument:
         colour = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )

@@ -1,13 +1,12 @@
 """Search: a field (Ctrl+F / Ctrl+K), filters, and results that open at the page, highlighted.
 
-Programmed against the search facade `ws.search.query(text, case=, kinds=, people=, tags=,
-date_from=, date_to=, limit=)` returning hits with title, kind, page_index, page_label,
-snippet, highlights and terms. Until the workspace has a `search` service the panel says so.
+Queries go to `ws.search.query(...)` in the background; its `SearchHit`s carry the title, kind,
+page, snippet with its highlights, and the terms the viewer marks on the page.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services.constants import DOCUMENT_KINDS
+from dossier.services.search import SearchHit
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.search.search_model import HIT_ROLE, ResultDelegate, SearchResultsModel
@@ -31,6 +31,17 @@ from ui.widgets.icons import kind_label
 from ui.worker import run_in_background
 
 LIMIT = 50
+
+
+class QueryArguments(TypedDict):
+    """The filters of the panel, as `ws.search.query` takes them."""
+
+    case: str | None
+    kinds: list[str] | None
+    people: list[str] | None
+    date_from: str | None
+    date_to: str | None
+    limit: int
 
 
 class SearchTab(QWidget):
@@ -119,13 +130,8 @@ class SearchTab(QWidget):
 
     # -- searching ----------------------------------------------------------------------------
 
-    def _service(self) -> Any:
-        return getattr(self.state.ws, "search", None) if self.state.is_unlocked else None
-
     def _update_availability(self) -> None:
-        available = self._service() is not None
-        self.field.setEnabled(available)
-        self.info.setText("" if available else tr("Search is not available in this version yet."))
+        self.field.setEnabled(self.state.is_unlocked)
 
     def focus_search(self) -> None:
         self._update_availability()
@@ -157,7 +163,7 @@ class SearchTab(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
-    def query_arguments(self) -> dict[str, Any]:
+    def query_arguments(self) -> QueryArguments:
         kind = self.kind.currentData()
         person = self.person.text().strip()
         return {
@@ -171,19 +177,19 @@ class SearchTab(QWidget):
 
     def search_now(self) -> None:
         self._debounce.stop()
-        service = self._service()
         text = self.field.text().strip()
         self._generation += 1
         generation = self._generation
-        if service is None or not text:
+        if not self.state.is_unlocked or not text:
             self.model.set_hits([])
             self._searched = ""
             self._update_availability()
             return
+        service = self.state.ws.search
         arguments = self.query_arguments()
         self.info.setText(tr("Searching…"))
 
-        def done(hits: list[Any]) -> None:
+        def done(hits: list[SearchHit]) -> None:
             if generation != self._generation:
                 return  # an older query answered after a newer one was typed
             self._searched = text
@@ -216,6 +222,8 @@ class SearchTab(QWidget):
         if hit is not None:
             self.open_hit(hit)
 
-    def open_hit(self, hit: Any) -> None:
+    def open_hit(self, hit: SearchHit) -> None:
+        if hit.doc_id is None:
+            return  # a person: there is no document to open
         page = hit.page_index if hit.page_index is not None else 0
-        self.state.open_document(hit.doc_id, page, terms=list(getattr(hit, "terms", []) or []))
+        self.state.open_document(hit.doc_id, page, terms=list(hit.terms))
