@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.search import SearchHit
+from ui.case_events import case_events
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.search.search_model import HIT_ROLE, ResultDelegate, SearchResultsModel
@@ -50,6 +51,8 @@ class SearchTab(QWidget):
         self.state = state
         self.case_id = ""
         self._generation = 0
+        # Names revealed or masked again, a protection changed: the results are shown anew.
+        case_events(state).people_changed.connect(self._people_changed)
         self._searched = ""
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self.field = QLineEdit()
@@ -115,6 +118,10 @@ class SearchTab(QWidget):
     def load(self, case_id: str) -> None:
         self.case_id = case_id
         if self.field.text().strip() and self.scope.currentData() == "case":
+            self.search_now()
+
+    def _people_changed(self, _case_id: str) -> None:
+        if self.state.is_unlocked and self._searched:
             self.search_now()
 
     def clear(self) -> None:

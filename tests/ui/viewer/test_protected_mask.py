@@ -95,6 +95,12 @@ def test_reveal_toggle_shows_names_until_lock_and_is_audited(
     win = unlocked
     ws = win.state.ws
     _open(qtbot, win, case.memo_id)
+    search = win.search
+    search.load(case.case_id)
+    search.field.setText("dépôt")
+    search.search_now()
+    qtbot.waitUntil(lambda: bool(search.model.hits), timeout=10000)
+    assert not any(sc.leaked(h.snippet + h.title) for h in search.model.hits)
     people = win.contents.tab(PeopleTab)
     assert people is not None
     win.contents.setCurrentWidget(people)
@@ -102,11 +108,12 @@ def test_reveal_toggle_shows_names_until_lock_and_is_audited(
     people.reveal_action.setChecked(True)
     assert ws.screen.revealed(case.case_id)
     qtbot.waitUntil(lambda: any(sc.leaked(p.text) for p in win.viewer.pages), timeout=15000)
+    qtbot.waitUntil(lambda: any(sc.leaked(h.snippet) for h in search.model.hits), timeout=15000)
     assert not win.viewer.pdf.overlays.get(PROTECTED_LAYER, {}).get(0)
     assert sc.NAME in people.shown_names()
     reveals = [r.details for r in ws.audit.records(case.case_id) if r.action == "person.reveal"]
     assert reveals[0] == {"person_ids": [case.person_id], "where": "app: every view until lock"}
-    assert {"viewer", "people"} <= {str(r["where"]) for r in reveals}
+    assert {"viewer", "people", "search"} <= {str(r["where"]) for r in reveals}
     win.lock()
     unlock(qtbot, win, vault)
     assert not win.state.ws.screen.revealed(case.case_id)
