@@ -24,6 +24,7 @@ import string
 import sys
 import tempfile
 import traceback
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +210,18 @@ WEB_ARTICLE_SENTENCES = (
 )
 
 
+def web_archive(url: str, html: bytes) -> bytes:
+    """A one-page WARC file, as archiving tools write it (uncompressed)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\nWARC-Date: 2024-03-08T09:30:00Z\r\n"
+        f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    )
+    return head.encode() + http + b"\r\n\r\n"
+
+
 class CoreSelfTest:
     """The steps over one temporary vault; `run(runner)` runs them in order."""
 
@@ -358,7 +371,16 @@ class CoreSelfTest:
         expect("Horoscope" not in text, "the page's menu was kept as article text")
         expect(info.outlet == "Le Courrier", f"the outlet was not taken: {info.outlet!r}")
         self.ws.documents.delete(info.id)
-        return "kept the article of a saved page, without its menu, offline"
+        capture = web_archive("https://courrier.example/enquete", page.encode())
+        archive = self.ws.documents.import_bytes(self.case_id, capture, "capture.warc")
+        pages = self.ws.documents.children(archive.id)
+        expect(len(pages) == 1, f"the web archive's page was not imported: {pages}")
+        expect(
+            pages[0].metadata.get("captured_url") == "https://courrier.example/enquete",
+            "the captured page lost its URL",
+        )
+        self.ws.documents.delete(archive.id)
+        return "kept the article of a saved page and of a WARC capture, without menus, offline"
 
     def working_days(self) -> str:
         from datetime import date

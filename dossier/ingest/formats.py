@@ -16,6 +16,7 @@ from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
 from dossier.ingest.html_text import html_to_text, visible_text
 from dossier.ingest.mbox import MBOX_EXTRACTOR_VERSION, extract_mbox
+from dossier.ingest.mhtml import MHTML_EXTRACTOR_VERSION, extract_mhtml
 from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
 from dossier.ingest.office_zip import DOCX, ODT, ZIP, zip_kind
 from dossier.ingest.ole import OUTLOOK, ole_kind
@@ -29,15 +30,18 @@ from dossier.ingest.sniff import (
     KINDS,
     MARKDOWN,
     MBOX,
+    MHTML,
     OLE,
     PDF,
     RTF,
     SNIFF_BYTES,
     TEXT,
+    WARC,
     declared_html_charset,
     decode_text,
     sniff_kind,
 )
+from dossier.ingest.warc import WARC_EXTRACTOR_VERSION, extract_wacz, extract_warc, is_wacz
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
 from dossier.pdf.extract import extract_pdf, extract_pdf_bytes
@@ -61,6 +65,8 @@ EXTRACTOR_VERSIONS = {
     MBOX: MBOX_EXTRACTOR_VERSION,
     OUTLOOK: MSG_EXTRACTOR_VERSION,
     ZIP: ARCHIVE_EXTRACTOR_VERSION,
+    MHTML: MHTML_EXTRACTOR_VERSION,
+    WARC: WARC_EXTRACTOR_VERSION,
 }
 """Current extractor version per kind: a stored page made by an older one can be re-extracted."""
 
@@ -138,6 +144,10 @@ def _extract_container(
         document = extract_rtf(data, name)
     elif kind == MBOX:
         document = extract_mbox(data, name)
+    elif kind == MHTML:
+        document = extract_mhtml(data, name, _from_html)
+    elif kind == WARC:
+        document = extract_warc(data, name)
     elif kind == OLE:
         ole_kind(data, name)  # refuses what is not an Outlook message
         document = extract_msg(data, name)
@@ -147,6 +157,8 @@ def _extract_container(
             document = extract_docx(data, name)
         elif inner == ODT:
             document = extract_odt(data, name)
+        elif is_wacz(data):
+            document = extract_wacz(data, name)
         else:
             document = extract_zip(data, name)
     if not any(page.text.strip() for page in document.pages):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+import zlib
 from pathlib import Path
 
 from dossier.errors import InputRefused
+from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.pdf.open import has_pdf_header, quoted
 
 PDF = "pdf"
@@ -26,7 +28,9 @@ MBOX = "mbox"
 ZIP = "zip"
 OLE = "ole"
 RTF = "rtf"
-CONTAINERS = (ZIP, OLE, RTF, MBOX)
+MHTML = "mhtml"
+WARC = "warc"
+CONTAINERS = (ZIP, OLE, RTF, MBOX, MHTML, WARC)
 """Kinds decided by what is inside: a zip may be Word, OpenDocument or an archive; an OLE
 file may be an old Word file or an Outlook message (see `office_zip` and `ole`)."""
 
@@ -172,6 +176,16 @@ def looks_like_email(text_head: str) -> bool:
     return "from" in names and bool(names & _EMAIL_KEY_HEADERS)
 
 
+def is_warc(head: bytes) -> bool:
+    """A web archive: "WARC/1.x" first, or a gzip member that inflates to it (.warc.gz)."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith((b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"WARC/0.1"))
+
+
 def looks_like_mbox(text_head: str) -> bool:
     """A mailbox: a "From sender date" line, then a message's header block."""
     first, _, rest = text_head.partition("\n")
@@ -184,8 +198,12 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
     suffix = path.suffix.lower()
     if has_pdf_header(head):
         return PDF
+    if is_warc(head):
+        return WARC
     known = binary_description(head)
     text_head = None if known else decode_text(head, partial=True)
+    if text_head is not None and looks_like_mhtml(text_head, suffix):
+        return MHTML
     if suffix not in _PDF_SUFFIXES and kind_hint != PDF:
         for signature, container in _CONTAINER_SIGNATURES:
             if head.startswith(signature):

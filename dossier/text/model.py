@@ -60,6 +60,8 @@ class EmbeddedFile:
     """What it was in its container, for a person: "attachment", "message", "member"."""
     path: str = ""
     """Its path inside an archive ("courrier/2023/reponse.pdf"), if it had one."""
+    metadata: dict[str, str] = field(default_factory=dict)
+    """What its container knows of it (a web capture's URL and date), kept with its own facts."""
 
 
 @dataclass

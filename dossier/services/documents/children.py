@@ -92,6 +92,8 @@ def _read(
         found.count += 1
         if item.path:
             extracted.metadata = {**extracted.metadata, "path_in_archive": item.path}
+        if item.metadata:
+            extracted.metadata = {**extracted.metadata, **item.metadata}
         child = Child(item.name, item.data, item.origin, extracted)
         child.children = _read(extracted, where, depth + 1, found, ocr, None, cancel)
         extracted.embedded = []  # the bytes now live in the children; free the copies
