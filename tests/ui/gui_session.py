@@ -106,6 +106,9 @@ def main() -> int:
         "search_rects": sum(len(r) for r in view.overlays.get("search", {}).values()),
         "screenshot": how,
         "platform": QGuiApplication.platformName(),
+        "window": [window.frameGeometry().width(), window.frameGeometry().height()],
+        "screen": [window.screen().geometry().width(), window.screen().geometry().height()],
+        "visible": window.isVisible(),
     }
     window.lock()
     summary["locked"] = not window.state.is_unlocked
