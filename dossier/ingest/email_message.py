@@ -2,9 +2,12 @@
 
 A reply to a right-of-reply letter often arrives by e-mail: who sent it, when and what it says
 matter more than its formatting. The page text starts with the headers a mail client shows
-(From, To, Cc, Date, Subject), a blank line, then the body: the text/plain part, or the HTML
-part made readable when there is no plain one. Headers also go to `metadata` (lower-case
-names), the subject is the title and the sender the author.
+(From, To, Cc, Date, Subject), a blank line, then the body: every inline text part in order
+(a message may carry several, each in its own charset), taking the plain rendering of each
+text/plain-or-HTML alternative and the HTML made readable when there is no plain one. A part is
+decoded in its declared charset; if that fails, as UTF-8; failing that as Latin-1, which maps
+every byte to a character, so no byte of a body is ever dropped. Headers also go to `metadata`
+(lower-case names), the subject is the title and the sender the author.
 
 Attachments and forwarded messages are handed over in `embedded` (see `email_parts`): the
 import makes each a document linked to the message. Their names are also listed in
@@ -28,7 +31,8 @@ from dossier.text.model import ExtractedDocument, PageText
 
 log = logging.getLogger(__name__)
 
-EMAIL_EXTRACTOR_VERSION = "email-1"
+EMAIL_EXTRACTOR_VERSION = "email-2"
+"""email-2: every inline text part is kept (email-1 kept the first one only)."""
 EMAIL_MIME = "message/rfc822"
 
 _SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
@@ -44,7 +48,8 @@ def extract_email(data: bytes, name: str) -> ExtractedDocument:
     if not (headers["From"] or headers["Subject"] or headers["Date"]):
         raise InputRefused(f"{name} does not look like an e-mail: it has no From, Subject or Date.")
     body_part = message.get_body(preferencelist=("plain", "html"))
-    body = _body_text(body_part) if body_part is not None else ""
+    texts = [_body_text(part) for part in _text_parts(message)]
+    body = "\n\n".join(text.strip() for text in texts if text.strip())
     shown = "\n".join(f"{key}: {headers[key]}" for key in _SHOWN_HEADERS if headers[key])
     text = canonical_plain_text(f"{shown}\n\n{body.strip()}" if body.strip() else shown)
     metadata = {key.lower(): value for key, value in headers.items() if value}
@@ -100,14 +105,45 @@ def _body_text(part: MIMEPart) -> str:
     return content
 
 
+def _text_parts(container: MIMEPart) -> list[MIMEPart]:
+    """The inline text parts a reader sees, in order (attachments and attached messages are
+    `embedded` documents of their own)."""
+    if not container.is_multipart():
+        return [container] if _is_inline_text(container) else []
+    if container.get_content_type() == "multipart/alternative":
+        chosen = container.get_body(preferencelist=("plain", "html"))
+        return [chosen] if chosen is not None else []
+    found: list[MIMEPart] = []
+    for part in container.iter_parts():
+        if part.get_content_type() == "message/rfc822":
+            continue
+        if part.is_multipart():
+            found += _text_parts(part)
+        elif _is_inline_text(part):
+            found.append(part)
+    return found
+
+
+def _is_inline_text(part: MIMEPart) -> bool:
+    return (
+        part.get_content_type() in ("text/plain", "text/html")
+        and not part.get_filename()
+        and part.get_content_disposition() != "attachment"
+    )
+
+
 def _content(part: MIMEPart) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError):
-        # Unknown or lying charset: decode the bytes as UTF-8, marking what does not fit.
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else ""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "us-ascii"
+    for encoding in (charset, "utf-8"):
+        try:
+            return payload.decode(encoding)
+        except (LookupError, UnicodeError):
+            continue
+    # Latin-1 gives every byte a character: the text may look odd, but nothing is dropped.
+    return payload.decode("latin-1")
 
 
 def _attachment_names(message: MIMEPart, body: MIMEPart | None) -> list[str]:

@@ -192,7 +192,7 @@ def test_preformatted_text_and_broken_markup() -> None:
 def test_email_headers_body_and_attachment_names(tmp_path: Path) -> None:
     document = extract_file(write(tmp_path / "reponse.eml", reply_email()))
     assert document.mime == "message/rfc822"
-    assert document.extractor_version == "email-1"
+    assert document.extractor_version == "email-2"
     assert document.title == "Re: Vos questions sur le collège"
     assert document.author == "Service presse"
     assert document.date == "2024-03-05"
