@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError
 from ui.case.documents_model import DocumentsModel
+from ui.case_events import case_events
 from ui.errors import show_error
 from ui.export.redactions_tab import RedactionsTab
 from ui.i18n import tr
@@ -65,6 +66,8 @@ class DocumentsTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         state.documents_changed.connect(self._documents_changed)
+        # Names revealed or masked again: titles are shown anew.
+        case_events(state).people_changed.connect(self._documents_changed)
 
     def title(self) -> str:
         return tr("Documents")
@@ -75,7 +78,8 @@ class DocumentsTab(QWidget):
             self.clear()
             return
         try:
-            documents = self.state.ws.documents.of_case(case_id)
+            revealed = self.state.ws.screen.revealed(case_id)
+            documents = self.state.ws.documents.of_case(case_id, reveal=revealed)
         except DossierError as exc:
             show_error(self, exc)
             return

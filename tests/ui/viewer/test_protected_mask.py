@@ -95,6 +95,8 @@ def test_reveal_toggle_shows_names_until_lock_and_is_audited(
     win = unlocked
     ws = win.state.ws
     _open(qtbot, win, case.memo_id)
+    titles = [d.title for d in win.contents.tabs[0].model.documents]
+    assert f"Memo from {sc.PSEUDONYM}" in titles and not sc.leaked(" ".join(titles))
     search = win.search
     search.load(case.case_id)
     search.field.setText("dépôt")
@@ -109,6 +111,10 @@ def test_reveal_toggle_shows_names_until_lock_and_is_audited(
     assert ws.screen.revealed(case.case_id)
     qtbot.waitUntil(lambda: any(sc.leaked(p.text) for p in win.viewer.pages), timeout=15000)
     qtbot.waitUntil(lambda: any(sc.leaked(h.snippet) for h in search.model.hits), timeout=15000)
+    qtbot.waitUntil(
+        lambda: "Memo from Quartermaine" in [d.title for d in win.contents.tabs[0].model.documents],
+        timeout=15000,
+    )
     assert not win.viewer.pdf.overlays.get(PROTECTED_LAYER, {}).get(0)
     assert sc.NAME in people.shown_names()
     reveals = [r.details for r in ws.audit.records(case.case_id) if r.action == "person.reveal"]
