@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench_export",
     "bench_articles",
     "bench_rowauth",
+    "bench_formats",
 )
 
 
