@@ -15,6 +15,7 @@ from dossier.ingest.article import read_article, with_lead
 from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
 from dossier.ingest.html_text import html_to_text, visible_text
+from dossier.ingest.image_file import IMAGE_EXTRACTOR_VERSION, extract_image
 from dossier.ingest.mbox import MBOX_EXTRACTOR_VERSION, extract_mbox
 from dossier.ingest.mhtml import MHTML_EXTRACTOR_VERSION, extract_mhtml
 from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
@@ -27,6 +28,7 @@ from dossier.ingest.sniff import (
     CONTAINERS,
     EMAIL,
     HTML,
+    IMAGE,
     KINDS,
     MARKDOWN,
     MBOX,
@@ -67,6 +69,7 @@ EXTRACTOR_VERSIONS = {
     ZIP: ARCHIVE_EXTRACTOR_VERSION,
     MHTML: MHTML_EXTRACTOR_VERSION,
     WARC: WARC_EXTRACTOR_VERSION,
+    IMAGE: IMAGE_EXTRACTOR_VERSION,
 }
 """Current extractor version per kind: a stored page made by an older one can be re-extracted."""
 
@@ -101,7 +104,7 @@ def extract_file(
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
     if kind in CONTAINERS:
-        return _extract_container(kind, _read_all(path), path, progress)
+        return _extract_container(kind, _read_all(path), path, ocr, progress, cancel)
     return _extract_text_kind(kind, _read_all(path), path, progress)
 
 
@@ -131,16 +134,23 @@ def extract_bytes(
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
     if kind in CONTAINERS:
-        return _extract_container(kind, data, path, progress)
+        return _extract_container(kind, data, path, ocr, progress, cancel)
     return _extract_text_kind(kind, data, path, progress)
 
 
 def _extract_container(
-    kind: str, data: bytes, path: Path, progress: Progress | None
+    kind: str,
+    data: bytes,
+    path: Path,
+    ocr: bool,
+    progress: Progress | None,
+    cancel: CancelToken | None,
 ) -> ExtractedDocument:
-    """Word, OpenDocument and RTF files (and what other zips and OLE files turn out to be)."""
+    """Word, OpenDocument, RTF, mail, archives and images (what zips and OLE files hold)."""
     name = quoted(path)
-    if kind == RTF:
+    if kind == IMAGE:
+        document = extract_image(data, name, ocr=ocr, progress=progress, cancel=cancel)
+    elif kind == RTF:
         document = extract_rtf(data, name)
     elif kind == MBOX:
         document = extract_mbox(data, name)
@@ -161,8 +171,8 @@ def _extract_container(
             document = extract_wacz(data, name)
         else:
             document = extract_zip(data, name)
-    if not any(page.text.strip() for page in document.pages):
-        raise InputRefused(f"{name} holds no text.")
+    if kind != IMAGE and not any(page.text.strip() for page in document.pages):
+        raise InputRefused(f"{name} holds no text.")  # a photo without words is still a photo
     report(progress, 1.0, f"Read {path.name}")
     return document
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dossier.errors import InputRefused
 from dossier.ingest.mhtml import looks_like_mhtml
+from dossier.pdf.images import image_type
 from dossier.pdf.open import has_pdf_header, quoted
 
 PDF = "pdf"
@@ -24,13 +25,14 @@ HTML = "html"
 EMAIL = "email"
 KINDS = (PDF, TEXT, MARKDOWN, HTML, EMAIL)
 """Kinds a caller may expect (a file-type filter's hint)."""
+IMAGE = "image"
 MBOX = "mbox"
 ZIP = "zip"
 OLE = "ole"
 RTF = "rtf"
 MHTML = "mhtml"
 WARC = "warc"
-CONTAINERS = (ZIP, OLE, RTF, MBOX, MHTML, WARC)
+CONTAINERS = (ZIP, OLE, RTF, MBOX, MHTML, WARC, IMAGE)
 """Kinds decided by what is inside: a zip may be Word, OpenDocument or an archive; an OLE
 file may be an old Word file or an Outlook message (see `office_zip` and `ole`)."""
 
@@ -65,6 +67,15 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MZ", "a Windows program"),
 )
 
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"})
+_CONVERT_IMAGE = {
+    "a WebP image": "save it as PNG or JPEG first",
+    "a HEIC photo (the iPhone's format)": (
+        "export it as JPEG first (on the iPhone, Settings › Camera › Formats › Most Compatible "
+        "takes JPEG photos from then on)"
+    ),
+}
+
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -94,6 +105,8 @@ def binary_description(head: bytes) -> str | None:
             return description
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "a WebP image"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "a HEIC photo (the iPhone's format)"
     return None
 
 
@@ -208,6 +221,8 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
         for signature, container in _CONTAINER_SIGNATURES:
             if head.startswith(signature):
                 return container
+        if image_type(head) is not None:
+            return IMAGE
     if suffix in _PDF_SUFFIXES or kind_hint == PDF:
         if text_head is None:
             found = known or "binary data"
@@ -218,9 +233,8 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
             "(often the sign of a failed download)."
         )
     if known is not None:
-        raise InputRefused(
-            f"{quoted(path)} is {known}, which Dossier cannot import; save it as PDF first."
-        )
+        advice = _CONVERT_IMAGE.get(known, "save it as PDF first")
+        raise InputRefused(f"{quoted(path)} is {known}, which Dossier cannot import; {advice}.")
     if text_head is None:
         raise InputRefused(f"{quoted(path)} holds binary data, not text, and cannot be imported.")
     if looks_like_mbox(text_head):

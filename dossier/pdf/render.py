@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dossier.errors import Cancelled, CorruptData, InputRefused, PasswordRequired
+from dossier.pdf.images import image_to_pdf, image_type
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import MUPDF_ERRORS, close_pdf, load_pdf_bytes
 
@@ -77,6 +78,9 @@ def open_stored_pdf(data: bytes, password: str | None = None) -> Any:
     (CorruptData); a password is asked for as at import (PasswordRequired).
     """
     try:
+        if image_type(data[:16]) is not None:
+            # A photo or scan: shown as the page its import read (same bytes, same page).
+            data = image_to_pdf(data, "this image")
         return load_pdf_bytes(data, _SHOWN_NAME, password)
     except PasswordRequired:
         raise

@@ -46,6 +46,11 @@ class DocumentInfo:
     def is_pdf(self) -> bool:
         return self.mime == "application/pdf"
 
+    @property
+    def has_pages(self) -> bool:
+        """Whether the original is shown as rendered pages (a PDF, a photo or a scan)."""
+        return self.is_pdf or self.mime.startswith("image/")
+
 
 @dataclass(frozen=True)
 class ImportOutcome:

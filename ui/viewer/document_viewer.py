@@ -220,7 +220,7 @@ class DocumentViewer(QWidget):
             shown = ws.screen.pages(request.doc_id, reveal=revealed)
             pages = [s.page for s in shown]
             masks = {s.page.index: s for s in shown if s.spans}
-            if not info.is_pdf or renderer is None:
+            if not info.has_pages or renderer is None:
                 return _Loaded(info, pages, None, masks=masks)
             try:
                 return _Loaded(info, pages, renderer.geometry(request.doc_id), masks=masks)

@@ -261,7 +261,7 @@ def test_html_named_txt_is_read_as_html(tmp_path: Path) -> None:
         ("blancs.txt", b"  \n\t\n", "holds no text"),
         ("bruit.txt", bytes(range(256)) * 16, "binary data"),
         ("bruit.bin", b"\x01\x02\x03\xfe" * 500, "binary data"),
-        ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG image"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(64), "damaged image"),
         ("lettre.docx", b"PK\x03\x04" + bytes(64), "damaged or truncated Word file"),
         ("vide.pdf", b"", "is empty"),
     ],

@@ -1,0 +1,125 @@
+"""Photos and scans: OCR'd in French and English, EXIF orientation applied, words in the word
+map so that search and quote anchors land on the photo; WebP and HEIC refused clearly."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from dossier.errors import InputRefused
+from dossier.ingest.image_file import exif_date
+from dossier.pdf.open import close_pdf
+from dossier.pdf.render import open_stored_pdf
+from dossier.services.workspace import Workspace
+from tests.pdfgen import text_page, write_pdf
+
+SENTENCE = "Le préfet reconnaît que la caméra filmait la cour du collège."
+OTHER = "The mayor confirmed the contract was signed in March."
+_ORIENTATION_ROTATE_90_CW = 6
+
+
+def _photo_pixels(tmp_path: Path, rotate: int) -> pymupdf.Pixmap:
+    """A page of text rendered at 200 dpi, turned by `rotate` degrees as a camera held
+    sideways would store it."""
+    pdf = write_pdf(tmp_path / "page.pdf", [text_page(SENTENCE, OTHER, fontsize=16.0)])
+    with pymupdf.open(pdf) as doc:
+        matrix = pymupdf.Matrix(200 / 72, 200 / 72).prerotate(rotate)
+        return doc[0].get_pixmap(matrix=matrix, colorspace=pymupdf.csRGB)
+
+
+def _exif_orientation(value: int) -> bytes:
+    """An APP1 segment holding one EXIF tag: Orientation, and a DateTimeOriginal."""
+    stamp = b"2023:11:20 09:41:07\x00"
+    ifd = struct.pack(">H", 2)
+    ifd += struct.pack(">HHIHH", 0x0112, 3, 1, value, 0)
+    ifd += struct.pack(">HHII", 0x9003, 2, len(stamp), 8 + 2 + 2 * 12 + 4)
+    ifd += struct.pack(">I", 0) + stamp
+    tiff = b"MM\x00*" + struct.pack(">I", 8) + ifd
+    payload = b"Exif\x00\x00" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def phone_photo(tmp_path: Path, *, rotate: int, orientation: int | None) -> Path:
+    jpeg = _photo_pixels(tmp_path, rotate).tobytes("jpg", jpg_quality=90)
+    if orientation is not None:
+        jpeg = jpeg[:2] + _exif_orientation(orientation) + jpeg[2:]
+    path = tmp_path / "IMG_2034.JPG"
+    path.write_bytes(jpeg)
+    return path
+
+
+def test_sideways_phone_photo_with_exif_orientation_reads_upright(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # The pixels are stored turned a quarter left; EXIF says "turn a quarter right to show".
+    photo = phone_photo(tmp_path, rotate=-90, orientation=_ORIENTATION_ROTATE_90_CW)
+    case = workspace.cases.create("Photos").id
+    info = workspace.documents.import_file(case, photo)
+    assert info.mime == "image/jpeg" and info.ocr_pages == 1
+    assert info.title == "IMG_2034"  # no title of its own; the camera's name is kept as is
+    assert info.date == "2023-11-20"
+    assert info.metadata["date_source"] == "the date the photo was taken"
+    (page,) = workspace.documents.pages(info.id)
+    assert page.height > page.width  # upright: a portrait page
+    # The viewer makes the same page from the stored original: the word boxes fit it.
+    shown = open_stored_pdf(workspace.documents.original(info.id))
+    assert (shown[0].rect.width, shown[0].rect.height) == pytest.approx((page.width, page.height))
+    close_pdf(shown)
+    assert "caméra filmait" in " ".join(page.text.split())
+    hits = workspace.search.query("caméra", case=case)
+    assert [h.doc_id for h in hits] == [info.id]
+    quote = workspace.quotes.add(case, "la caméra filmait la cour du collège", source=info.id)
+    assert quote.verdict in ("verbatim", "normalized")
+    (span,) = quote.spans
+    assert span.rects
+    for x0, y0, x1, y1 in span.rects:
+        # The sentence is the first paragraph: its boxes are on the page, in its top part.
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height / 2
+
+
+def test_scan_as_png_and_multipage_tiff(workspace: Workspace, tmp_path: Path) -> None:
+    pixels = _photo_pixels(tmp_path, 0)
+    png = tmp_path / "scan.png"
+    png.write_bytes(pixels.tobytes("png"))
+    case = workspace.cases.create("Scans").id
+    info = workspace.documents.import_file(case, png)
+    assert info.mime == "image/png" and info.page_count == 1
+    assert workspace.search.query("contract", case=case)
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "WebP image.*PNG or JPEG"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "HEIC photo.*JPEG"),
+    ],
+)
+def test_webp_and_heic_are_refused_with_the_way_forward(
+    workspace: Workspace, head: bytes, message: str
+) -> None:
+    case = workspace.cases.create("Refus").id
+    with pytest.raises(InputRefused, match=message):
+        workspace.documents.import_bytes(case, head + bytes(100), "photo.bin")
+
+
+def test_damaged_image_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    data = _photo_pixels(tmp_path, 0).tobytes("png")
+    case = workspace.cases.create("Abîmé").id
+    with pytest.raises(InputRefused, match="damaged image"):
+        workspace.documents.import_bytes(case, data[:200], "coupe.png")
+
+
+def test_exif_date_needs_an_exif_block() -> None:
+    assert exif_date(b"\xff\xd8\xff\xe0 2023:11:20 09:41:07\x00") is None
+
+
+def test_corpus_images_are_read(workspace: Workspace, ingest_corpus: Path) -> None:
+    case = workspace.cases.create("Corpus").id
+    scan = workspace.documents.import_file(case, ingest_corpus / "jpg_scan_multilingual_fr.jpg")
+    tiff = workspace.documents.import_file(case, ingest_corpus / "tif_multipage.tif")
+    assert tiff.page_count == 2
+    assert {h.doc_id for h in workspace.search.query("renard", case=case)} == {scan.id}
+    assert {h.doc_id for h in workspace.search.query("multipage", case=case)} == {tiff.id}
