@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -263,3 +263,44 @@ def timeline_csv(content: BundleContent) -> bytes:
         [e.date, e.kind, e.title, "; ".join(e.people), e.detail] for e in content.timeline
     ]
     return _csv(["date", "kind", "title", "people", "detail"], rows)
+
+
+def skeleton(content: BundleContent) -> BundleContent:
+    """The same bundle with every free text blank and every document empty: only Dossier's
+    own template is left (headers, keys, labels, the structure), for the self-check to tell
+    the template's words from the content's."""
+    paths = {
+        doc.path: f"documents/{number:02d}-document.pdf"
+        for number, doc in enumerate(content.documents, 1)
+    }
+    return replace(
+        content,
+        case_name="",
+        documents=[replace(d, path=paths[d.path], title="", data=b"") for d in content.documents],
+        quotes=[
+            replace(
+                q,
+                text="",
+                speaker="",
+                anchors=tuple(replace(a, document=paths.get(a.document, "")) for a in q.anchors),
+            )
+            for q in content.quotes
+        ],
+        letters=[
+            replace(
+                letter,
+                subject="",
+                sender="",
+                recipients=tuple("" for _ in letter.recipients),
+                channel="",
+                questions=tuple(replace(q, text="") for q in letter.questions),
+                replies=tuple("" for _ in letter.replies),
+            )
+            for letter in content.letters
+        ],
+        people=[replace(p, name="", organisation="") for p in content.people],
+        timeline=[
+            replace(e, title="", people=tuple("" for _ in e.people), detail="")
+            for e in content.timeline
+        ],
+    )

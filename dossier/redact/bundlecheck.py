@@ -14,7 +14,8 @@ The needles: every term mark; every full name and alias of a protected or anonym
 each of their words of three letters or more that is not a common word (`names.COMMON_WORDS`);
 their e-mail addresses and phone numbers; every pattern mark; and for every box, each word
 whose centre lies under it that stands nowhere else in the case's pages uncovered, and each pair
-of such consecutive words never seen uncovered in that order. Findings name the file and the
+of such consecutive words never seen uncovered in that order (looked for in the texts Dossier
+writes; a PDF is held to "no character under a box"). Findings name the file and the
 kind of thing found, never the thing.
 """
 
@@ -27,6 +28,7 @@ import json
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,29 +78,39 @@ class Watchlist:
 class Needles:
     phrases: dict[Words, str] = field(default_factory=dict)
     patterns: list[tuple[str, str]] = field(default_factory=list)
+    sequences: dict[Words, str] = field(default_factory=dict)
+    """Pairs of words that stood in that order only under a box: looked for in the texts
+    Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
+    of their own (the PDFs are held to "no character under a box" instead)."""
 
     def add(self, label: str, text: str) -> None:
         key = words(text)
         if key:
             self.phrases.setdefault(key, label)
 
-    def search(self, text: str) -> list[str]:
-        """Labels of what `text` holds (also with line-end hyphenation undone)."""
-        found: set[str] = set()
+    def counts(self, text: str, *, sequences: bool = True) -> Counter[str]:
+        """How many times each label's needles occur in `text` (the larger count of the text
+        as it is and with line-end hyphenation undone)."""
+        best: Counter[str] = Counter()
+        wanted = [*self.phrases.items(), *(self.sequences.items() if sequences else ())]
         for view in {text, _HYPHEN_BREAK.sub("", text)}:
             seq = words(view)
             at: dict[str, list[int]] = {}
             for i, word in enumerate(seq):
                 at.setdefault(word, []).append(i)
-            for phrase, label in self.phrases.items():
+            found: Counter[str] = Counter()
+            for phrase, label in wanted:
                 for i in at.get(phrase[0], ()):
                     if seq[i : i + len(phrase)] == phrase:
-                        found.add(label)
-                        break
+                        found[label] += 1
             for label, kind in self.patterns:
-                if find_pattern(kind, view):
-                    found.add(label)
-        return sorted(found)
+                found[label] += len(find_pattern(kind, view))
+            best |= found
+        return best
+
+    def search(self, text: str, *, sequences: bool = True) -> list[str]:
+        """Labels of what `text` holds."""
+        return sorted(label for label, n in self.counts(text, sequences=sequences).items() if n)
 
 
 def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> Needles:
@@ -116,7 +128,8 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
         out.add(label, contact)
     out.patterns = list(watch.patterns)
     for phrase in _under_boxes(watch, pages_of):
-        out.phrases.setdefault(phrase, "words under a redaction box")
+        target = out.phrases if len(phrase) == 1 else out.sequences
+        target.setdefault(phrase, "words under a redaction box")
     return out
 
 
@@ -196,37 +209,60 @@ def _text_views(name: str, data: bytes) -> list[tuple[str, str]]:
     return views
 
 
+def _members(data: bytes) -> tuple[str, list[tuple[str, bytes]]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        comment = archive.comment.decode("utf-8", "replace")
+        return comment, [(i.filename, archive.read(i)) for i in archive.infolist()]
+
+
 def check_bundle(
     data: bytes,
     found: Needles,
     boxes_by_path: Mapping[str, dict[int, list[Rect]]],
     report: SelfCheckReport | None = None,
+    skeleton: bytes | None = None,
 ) -> SelfCheckReport:
-    """Read the zip `data` entirely; every hit becomes a finding naming its file."""
+    """Read the zip `data` entirely; every hit becomes a finding naming its file.
+
+    `skeleton`: the same bundle written with every free text blanked (`content.skeleton`): a
+    word of Dossier's own template ("Content-Security-Policy", a CSV header, a JSON key) is
+    counted there too, so a mark that happens to be such a word is not taken for a leak; only
+    occurrences beyond the template's count."""
     report = report or SelfCheckReport()
     hits = report.findings
+    template: Counter[tuple[str, str, str]] = Counter()
+    if skeleton is not None:
+        _comment, members = _members(skeleton)
+        names = "\n".join(name for name, _ in members)
+        for label, n in found.counts(names).items():
+            template[("the bundle", "the names of its files", label)] = n
+        for name, content in members:
+            if not name.lower().endswith(".pdf"):
+                for where, text in _text_views(name, content):
+                    for label, n in found.counts(text).items():
+                        template[(name, where, label)] = n
 
-    def look(file: str, where: str, text: str) -> None:
-        hits.extend(Finding(file, where, label) for label in found.search(text))
+    def look(file: str, where: str, text: str, sequences: bool = True) -> None:
+        for label, n in found.counts(text, sequences=sequences).items():
+            if n > template[(file, where, label)]:
+                hits.append(Finding(file, where, label))
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        look("the bundle", "the zip comment", archive.comment.decode("utf-8", "replace"))
-        infos = archive.infolist()
-        look("the bundle", "the names of its files", "\n".join(i.filename for i in infos))
-        for info in infos:
-            if info.is_dir():
-                continue
-            content = archive.read(info)
-            report.files += 1
-            if info.filename.lower().endswith(".pdf"):
-                reading = read_pdf(info.filename, content, boxes_by_path.get(info.filename, {}))
-                report.pages += reading.pages
-                hits.extend(reading.findings)
-                for where, text in reading.texts:
-                    look(info.filename, where, text)
-                continue
-            for where, text in _text_views(info.filename, content):
-                look(info.filename, where, text)
+    comment, members = _members(data)
+    look("the bundle", "the zip comment", comment)
+    look("the bundle", "the names of its files", "\n".join(name for name, _ in members))
+    for name, content in members:
+        if name.endswith("/"):
+            continue
+        report.files += 1
+        if name.lower().endswith(".pdf"):
+            reading = read_pdf(name, content, boxes_by_path.get(name, {}))
+            report.pages += reading.pages
+            hits.extend(reading.findings)
+            for where, text in reading.texts:
+                look(name, where, text, sequences=False)
+            continue
+        for where, text in _text_views(name, content):
+            look(name, where, text)
     _dedupe(report)
     return report
 

@@ -198,6 +198,25 @@ def test_the_cli_says_which_quotes_changed_and_why(workspace: Workspace, tmp_pat
     assert "Quartermaine" not in result.stdout and leaks(out, ["Villarzel", ALIAS]) == []
 
 
+def test_marks_equal_to_template_words_do_not_block_the_export(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Security" is in index.html's Content-Security-Policy and "public" in manifest.sig's
+    keys: Dossier's own words, not leaks. The same words in the content still are."""
+    ids = _generated(workspace, tmp_path)
+    workspace.redactions.add_term("security", case=ids["case"])
+    workspace.people.add(ids["case"], "Joe Public", protection="anonymous")
+    workspace.timeline.add_entry(ids["case"], when="2024-03-06", title="Security review")
+    out = tmp_path / "ok.zip"
+    result = workspace.exports.export(ExportRequest(case=ids["case"], out=out))
+    assert result.selfcheck.ok
+    assert "redacted review" in read_bundle(out)["timeline.csv"]
+    monkeypatch.setattr(disclosure.Disclosure, "text", lambda self, value, where: value)
+    with pytest.raises(SelfCheckFailed) as caught:
+        workspace.exports.export(ExportRequest(case=ids["case"], out=tmp_path / "no.zip"))
+    assert any(f.file == "timeline.csv" for f in caught.value.report.findings)
+
+
 # -- the sample case ------------------------------------------------------------------------
 
 
