@@ -9,12 +9,9 @@ another term for 11% of accented words typed without their accents), and the ste
 Snowball's French and English (PyStemmer): Whoosh's Porter stemmer misses "investigate" vs
 "investigating".
 
-Two index fields come out of this:
-- `exact`: folded words with positions, for phrases, prefixes, wildcards and fuzzy terms;
-- `content`: stems of the folded words, by the document's language (both languages when it is
-  unknown). It is computed here and handed to Whoosh as space-separated terms because a Whoosh
-  analyzer cannot see which document, hence which language, it is analysing. A query word is
-  looked up under both its French and its English stem.
+The index holds the folded words with positions (`exact`), for words, phrases, prefixes,
+wildcards and fuzzy terms; a typed word is looked up under every indexed word sharing its French
+or English stem (`stems.py`), and words written several ways get a joined form (`variants.py`).
 """
 
 from __future__ import annotations
@@ -136,6 +133,16 @@ class FoldingAnalyzer(Analyzer):  # type: ignore[misc]  # whoosh is untyped
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
+        if mode == "index" and not chars:
+            # At index time the value is already folded (`variants.exact_value`): words apart
+            # by spaces, each with its joined alternatives after "|", at the same position.
+            for pos, group in enumerate(value.split(" "), start_pos):
+                for word in group.split("|"):
+                    if word:
+                        token.text = word
+                        token.pos = pos
+                        yield token
+            return
         if not tokenize:
             # Wildcard and fuzzy terms arrive whole, with their `*` and `?`.
             token.text = fold_pattern(value)

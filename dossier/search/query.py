@@ -26,6 +26,7 @@ from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
 from dossier.search.stems import StemQuery, expand_once
+from dossier.search.variants import rewrite_query
 
 EXACT = "exact"
 SECONDARY = "secondary"
@@ -228,6 +229,7 @@ def parse_query(text: str, schema: Any) -> ParsedQuery:
     """Parse what the user typed, or raise UsageError with one clear sentence."""
     text = text.translate(_QUOTES)
     check_syntax(text)
+    text = rewrite_query(text)
     try:
         parsed = _parser(schema).parse(text, normalize=False)
     except (ValueError, TypeError, IndexError, re.error) as exc:

@@ -19,10 +19,11 @@ from typing import Any
 from whoosh import fields
 
 from dossier.errors import UsageError
-from dossier.search.analysis import FoldingAnalyzer, fold_pattern, folded_words
+from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
+from dossier.search.variants import exact_value
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 
 SECONDARY_BOOST = 0.2
@@ -94,13 +95,12 @@ def to_document(item: IndexItem) -> dict[str, Any]:
     searchable = item.text
     if item.title and (item.page_index is None or item.page_index == 0):
         searchable = f"{item.title}\n\n{item.text}"
-    words = folded_words(searchable)
     doc: dict[str, Any] = {
         "item_id": item.item_id,
         "doc_id": item.doc_id,
         "item_type": item.item_type,
         "kind": item.kind,
-        "exact": " ".join(words),
+        "exact": exact_value(searchable),
         "case_id": item.case_id,
         "title": item.title,
         "page_index": item.page_index,
@@ -110,7 +110,7 @@ def to_document(item: IndexItem) -> dict[str, Any]:
     if item.item_type != "page":
         doc["text"] = compress_text(item.text)
     if item.secondary:
-        doc["secondary"] = " ".join(folded_words(item.secondary))
+        doc["secondary"] = exact_value(item.secondary)
     if item.people:
         doc["people"] = " ".join(value_token(p) for p in item.people)
     if item.tags:

@@ -1,0 +1,141 @@
+"""Words written several ways: compounds, grouped numbers and dates find each other.
+
+A reporter types `email` for a page that says `e-mail`, `1000000` for `1 000 000`, `20/11/2023`
+for `20 novembre 2023`. At index time each such group of words also gets one joined term, at
+the position of its first word (so phrases through it still match): `e-mail` gives `e`, `mail`
+and `email`; `1 000 000` gives `1000000`; any written date gives `20231120`. At search time the
+typed forms are rewritten the same way (`rewrite_query`): a typed compound looks for its parts
+as a phrase or its joined form, a typed number or date for its joined form, and an initial
+(`P. Léonard`) is dropped rather than required as a word.
+
+The index value of the `exact` field is made here: folded words separated by spaces, each word
+followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back at index time).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dossier.search.analysis import fold
+from dossier.text.fold import WORD
+
+ALTERNATIVE = "|"
+
+_HYPHENS = "\\-\u2010\u2011"
+_COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPHENS}])")
+_GROUPED_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[ \u00a0\u202f.,])\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)"
+)
+_MONTHS = {
+    **dict.fromkeys(("janvier", "january", "jan", "janv"), 1),
+    **dict.fromkeys(("fevrier", "february", "feb", "fev", "fevr"), 2),
+    **dict.fromkeys(("mars", "march", "mar"), 3),
+    **dict.fromkeys(("avril", "april", "apr", "avr"), 4),
+    **dict.fromkeys(("mai", "may"), 5),
+    **dict.fromkeys(("juin", "june", "jun"), 6),
+    **dict.fromkeys(("juillet", "july", "jul", "juil"), 7),
+    **dict.fromkeys(("aout", "august", "aug"), 8),
+    **dict.fromkeys(("septembre", "september", "sep", "sept"), 9),
+    **dict.fromkeys(("octobre", "october", "oct"), 10),
+    **dict.fromkeys(("novembre", "november", "nov"), 11),
+    **dict.fromkeys(("decembre", "december", "dec"), 12),
+}
+_MONTH_WORD = r"[^\W\d_]{3,9}\.?"
+_DATES = (
+    # 20 novembre 2023, 1er mai 2024, 20 Nov. 2023
+    (re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_WORD})\s+(\d{{4}})\b"), "dmy"),
+    # November 20, 2023
+    (re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), "mdy"),
+    # 20/11/2023, 20.11.2023
+    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b"), "dmy"),
+    # 2023-11-20
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), "ymd"),
+)
+_TYPED_COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}*?~])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPHENS}*?~])")
+"""A compound as typed: not part of a prefix, wildcard or fuzzy term."""
+_INITIAL = re.compile(r"(?<![\w.])([^\W\d_])\.\s+(?=[^\W\d_]{2})")
+
+
+def _month(word: str) -> int | None:
+    return _MONTHS.get(fold(word.rstrip(".")))
+
+
+def _date_key(groups: tuple[str, ...], order: str) -> str | None:
+    if order == "dmy":
+        day, month_text, year = groups
+    elif order == "mdy":
+        month_text, day, year = groups
+    else:
+        year, month_text, day = groups
+    month = int(month_text) if month_text.isdigit() else _month(month_text)
+    if month is None or not 1 <= month <= 12 or not 1 <= int(day) <= 31:
+        return None
+    return f"{int(year):04d}{month:02d}{int(day):02d}"
+
+
+def joined_forms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, joined term) of every compound, grouped number and date of `text`."""
+    found: list[tuple[int, int, str]] = []
+    for match in _COMPOUND.finditer(text):
+        if any(char.isalpha() for char in match.group()):
+            joined = "".join(fold(part) for part in WORD.findall(match.group()))
+            found.append((match.start(), match.end(), joined))
+    for match in _GROUPED_NUMBER.finditer(text):
+        found.append((match.start(), match.end(), re.sub(r"\D", "", match.group())))
+    for pattern, order in _DATES:
+        for match in pattern.finditer(text):
+            key = _date_key(match.groups(), order)
+            if key is not None:
+                found.append((match.start(), match.end(), key))
+    return found
+
+
+def exact_value(text: str) -> str:
+    """The `exact` field's value for `text`: folded words, with joined forms as alternatives."""
+    words: list[str] = []
+    starts: list[int] = []
+    for match in WORD.finditer(text):
+        folded = fold(match.group())
+        if folded:
+            words.append(folded)
+            starts.append(match.start())
+    if not words:
+        return ""
+    extra: dict[int, list[str]] = {}
+    position = 0
+    for start, _end, joined in sorted(joined_forms(text)):
+        while position < len(starts) and starts[position] < start:
+            position += 1
+        if position < len(words) and joined and joined != words[position]:
+            extra.setdefault(position, []).append(joined)
+    return " ".join(
+        ALTERNATIVE.join([word, *extra[number]]) if number in extra else word
+        for number, word in enumerate(words)
+    )
+
+
+def rewrite_query(text: str) -> str:
+    """What the user typed, with dates, grouped numbers and compounds outside quotes made to
+    find their other spellings, and initials dropped."""
+    parts = re.split(r'("[^"]*"(?:~\d*)?)', text)
+    return "".join(part if part.startswith('"') else _rewrite_words(part) for part in parts)
+
+
+def _rewrite_words(text: str) -> str:
+    for pattern, order in _DATES:
+
+        def date(match: re.Match[str], order: str = order) -> str:
+            return _date_key(match.groups(), order) or match.group()
+
+        text = pattern.sub(date, text)
+    text = _GROUPED_NUMBER.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+
+    def compound(match: re.Match[str]) -> str:
+        written = match.group()
+        if not any(char.isalpha() for char in written):
+            return written
+        joined = "".join(WORD.findall(written))
+        return f'("{" ".join(WORD.findall(written))}" OR {joined})'
+
+    text = _TYPED_COMPOUND.sub(compound, text)
+    return _INITIAL.sub("", text)
