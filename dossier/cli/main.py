@@ -9,30 +9,43 @@ line on stderr, never a traceback; a bug's details go to a log file that holds n
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from dossier import __version__
+from dossier.cli.commands import (
+    anchor,
+    audit,
+    cases,
+    docs,
+    export,
+    letters,
+    people,
+    quotes,
+    redact,
+    search,
+    timeline,
+    vault,
+)
 from dossier.cli.context import CliContext
 from dossier.errors import DossierError, InternalError, os_failure, safe_text
 from dossier.services.bugreport import write_bug_report
 
 # Command modules, in the order `--help` lists them. Each has `register(subparsers)`.
 COMMAND_MODULES = (
-    "vault",
-    "cases",
-    "docs",
-    "search",
-    "anchor",
-    "quotes",
-    "people",
-    "letters",
-    "timeline",
-    "audit",
-    "redact",
-    "export",
+    vault,
+    cases,
+    docs,
+    search,
+    anchor,
+    quotes,
+    people,
+    letters,
+    timeline,
+    audit,
+    redact,
+    export,
 )
 
 
@@ -48,13 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--vault", metavar="DIR", help="vault folder")
     parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"dossier.cli.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"dossier.cli.commands.{name}":
-                continue  # command group not built yet
-            raise
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 
