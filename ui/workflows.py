@@ -1,4 +1,4 @@
-"""Part II's window-level commands and wiring: what needs the viewer and the case tabs at once.
+"""Window-level commands and wiring: what needs the viewer and the case tabs at once.
 
 - "New quote from selection" (Edit menu, the quotes toolbar, the viewer's context menu) takes
   the viewer's selection into the new-quote dialog;
@@ -19,12 +19,11 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from dossier.errors import DossierError
 from dossier.services.export.preview import RedactionPreview
-from ui.case_events import case_events
 from ui.errors import show_error
 from ui.export.export_wizard import ExportWizard
 from ui.export.redactions_tab import RedactionsTab
 from ui.export.verify_dialog import VerifyDialog
-from ui.i18n import N_, tr
+from ui.i18n import tr
 from ui.letters.letters_tab import LettersTab
 from ui.quotes.quote_dialog import NewQuoteDialog
 from ui.quotes.quote_editor import QuoteEditor
@@ -53,7 +52,6 @@ class Workflows(QObject):
         self.window = window
         self.state = window.state
         self.viewer = window.viewer
-        self.events = case_events(self.state)
         self._overlay_generation = 0
         self.redaction_overlay: RedactionPreview | None = None
 
@@ -73,7 +71,6 @@ class Workflows(QObject):
         self.export_action = _action(self, tr("Export a bundle…"), self.export, "Ctrl+E")
         self.verify_action = _action(self, tr("Verify a bundle…"), self.verify_bundle)
         window.inspector.register_editor(QuoteEditor(self.state))
-        window.inspector.HEADINGS.setdefault("quote", N_("Quote"))
         self.redact_tool = RedactTool(self.viewer.pdf)
         self.viewer.toolbar.addSeparator()
         self.viewer.toolbar.addAction(self.redact_tool.action)
@@ -87,11 +84,11 @@ class Workflows(QObject):
         self.viewer.selection_cleared.connect(self._update_actions)
         self.viewer.document_shown.connect(self._document_shown)
         self.redact_tool.drawn.connect(self.add_rect)
-        self.redact_tool.toggled.connect(self.events.redact_tool_toggled)
-        self.events.redact_tool_requested.connect(self.set_redact_tool)
-        self.events.redactions_changed.connect(self._marks_changed)
-        self.events.people_changed.connect(self._marks_changed)
-        self.events.item_requested.connect(self.show_item)
+        self.redact_tool.toggled.connect(self.state.redact_tool_toggled)
+        self.state.redact_tool_requested.connect(self.set_redact_tool)
+        self.state.redactions_changed.connect(self._marks_changed)
+        self.state.people_changed.connect(self._marks_changed)
+        self.state.item_requested.connect(self.show_item)
         self.state.unlocked.connect(self._update_actions)
         self.state.locking.connect(lambda: self.set_redact_tool(False))
         self.state.locked.connect(self._update_actions)
@@ -163,11 +160,10 @@ class Workflows(QObject):
         info = self.viewer.current_document()
         if selection is None or info is None or not case_id:
             return
-        view = self.viewer.pdf if self.viewer.stack.currentWidget() is self.viewer.pdf else None
-        text = (view or self.viewer.text).selected_text()
+        text = self.viewer.selected_text()
         dialog = NewQuoteDialog(self.state, info.case_id, selection, text, self.window)
         if self.exec_dialog(dialog) and dialog.saved is not None:
-            self.events.quotes_changed.emit(info.case_id)
+            self.state.quotes_changed.emit(info.case_id)
             self.window.contents.setCurrentWidget(self.quotes)
             self.quotes.select_quote(dialog.saved.id)
             self.state.show_status(tr("Quote saved, anchored at the selection."))
@@ -185,11 +181,11 @@ class Workflows(QObject):
         except DossierError as exc:
             show_error(self.window, exc)
             return
-        self.events.redactions_changed.emit(mark.case_id)
+        self.state.redactions_changed.emit(mark.case_id)
         self.state.show_status(tr("Box added: it is blacked out in exports."))
 
     def _document_shown(self, doc_id: str) -> None:
-        self.events.document_shown(self.state, doc_id)
+        self.state.document_shown(doc_id)
         self.refresh_redactions()
 
     def _marks_changed(self, case_id: str) -> None:

@@ -1,6 +1,6 @@
 """What the list tabs of a case share (letters, people, redactions; quotes takes the pieces).
 
-Each holds the app state, the case's events and the case it shows; it loads nothing while no
+Each holds the app state and the case it shows; it loads nothing while no
 case is open or the vault is locked, and reloads when the case shown changes. The pieces they
 build alike (a text-only toolbar, a grey note, the tab's layout) are here too.
 """
@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QToolBar, QVBoxLayout, QWidget
 
-from ui.case_events import case_events
 from ui.state import AppState
 
 
@@ -38,7 +37,6 @@ class CaseListTab(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.events = case_events(state)
         self.case_id = ""
 
     def stack(self, *parts: QWidget, grow: QWidget) -> None:

@@ -1,8 +1,8 @@
 """A case's contents as tabs, registered in one place (`CASE_TABS`).
 
 Each tab is a widget with `title()`, `load(case_id)` and `clear()`; it talks to the rest of
-the window through `AppState` (open a document, select an item). Part II appends its people,
-quotes, letters and timeline tabs to `CASE_TABS`; the search tab is registered last.
+the window through `AppState` (open a document, select an item). `CASE_TABS` lists them in
+order; the search tab is registered last.
 """
 
 from __future__ import annotations

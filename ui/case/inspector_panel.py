@@ -1,15 +1,15 @@
 """The inspector on the right: properties of the selected item, editable where it makes sense.
 
-One editor per kind of item, registered with `register_editor(kind, editor)`; part II adds
-its own (quote, person, letter). Edits save when the user presses Save, when the selection
-moves, and when the vault locks: a draft that cannot be saved (e.g. an invalid date) is kept
-in memory and offered again when the same item is shown after unlocking.
+One editor per kind of item, registered with `register_editor(editor)`; an editor names its
+kind and the heading shown above it (the quotes add theirs). Edits save when the user presses
+Save, when the selection moves, and when the vault locks: a draft that cannot be saved (e.g. an
+invalid date) is kept in memory and offered again when the same item is shown after unlocking.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -50,6 +50,8 @@ class Editor(QWidget):
     """Base of an inspector editor: a form whose fields mark the editor dirty."""
 
     kind = ""
+    heading = ""
+    """Shown above the form (an `N_` text, translated when shown); the kind when empty."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +123,7 @@ class Editor(QWidget):
 
 class CaseEditor(Editor):
     kind = "case"
+    heading = N_("Case")
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
@@ -171,6 +174,7 @@ class CaseEditor(Editor):
 
 class DocumentEditor(Editor):
     kind = "document"
+    heading = N_("Document")
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
@@ -299,8 +303,6 @@ class InspectorPanel(QWidget):
         editor.on_dirty = lambda: self.save_button.setEnabled(True)
         self.stack.addWidget(editor)
 
-    HEADINGS: ClassVar[dict[str, str]] = {"case": N_("Case"), "document": N_("Document")}
-
     def show_item(self, kind: str, item: Any) -> None:
         if self.current is not None and self.current.dirty:
             self.flush()
@@ -315,7 +317,7 @@ class InspectorPanel(QWidget):
         editor.show_item(item, self.drafts.pop((kind, str(item.id)), None))
         self.current = editor
         self.stack.setCurrentWidget(editor)
-        self.heading.setText(tr(self.HEADINGS.get(kind, kind)))
+        self.heading.setText(tr(editor.heading or kind))
         self.save_button.setEnabled(editor.dirty)
 
     def flush(self) -> bool:

@@ -45,8 +45,8 @@ class RedactionsTab(CaseListTab):
         self.draw_action = QAction(tr("Draw boxes"), self)
         self.draw_action.setCheckable(True)
         self.draw_action.setToolTip(tr("Drag on a page of the open PDF to black out an area"))
-        self.draw_action.toggled.connect(self.events.redact_tool_requested)
-        self.events.redact_tool_toggled.connect(self._tool_toggled)
+        self.draw_action.toggled.connect(self.state.redact_tool_requested)
+        self.state.redact_tool_toggled.connect(self._tool_toggled)
         self.term_action = QAction(tr("Add term…"), self)
         self.term_action.triggered.connect(lambda: self.add_rule("term"))
         self.pattern_action = QAction(tr("Add pattern…"), self)
@@ -71,7 +71,7 @@ class RedactionsTab(CaseListTab):
             tr("Protected and anonymous people are always blacked out in exports.")
         )
         self.stack(toolbar, self.tree, self.note, grow=self.tree)
-        self.events.redactions_changed.connect(self._changed)
+        self.state.redactions_changed.connect(self._changed)
         state.documents_changed.connect(self._changed)
         self._update_actions()
 
@@ -146,7 +146,7 @@ class RedactionsTab(CaseListTab):
             return
         dialog = RuleDialog(self.state, self.case_id, kind, self)
         if self.exec_dialog(dialog) and dialog.saved is not None:
-            self.events.redactions_changed.emit(self.case_id)
+            self.state.redactions_changed.emit(self.case_id)
 
     def remove_selected(self) -> None:
         marks = [item.data(0, MARK_ROLE) for item in self.tree.selectedItems()]
@@ -157,7 +157,7 @@ class RedactionsTab(CaseListTab):
                 show_error(self, exc)
                 break
         if marks:
-            self.events.redactions_changed.emit(self.case_id)
+            self.state.redactions_changed.emit(self.case_id)
 
     def open_mark(self, item: QTreeWidgetItem | None) -> None:
         mark: RedactionInfo | None = item.data(0, MARK_ROLE) if item is not None else None

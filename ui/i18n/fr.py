@@ -256,7 +256,7 @@ FRENCH: dict[str, str] = {
         "L’original ne peut pas être affiché ({reason}) ; son texte est montré.",
     "This page cannot be drawn": "Cette page ne peut pas être affichée",
     "Page {n}…": "Page {n}…",
-    # -- part II -----------------------------------------------------------------------------
+    # -- quotes, letters, people, timeline, export --------------------------------------------
     # diff_view
     "No passage of the sources matches.": "Aucun passage des sources ne correspond.",
     "Differences between the quote and its source": "Différences entre la citation et sa source",

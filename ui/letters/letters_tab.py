@@ -80,8 +80,8 @@ class LettersTab(CaseListTab):
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_item(item))
         self.stack(toolbar, self.summary, self.tree, grow=self.tree)
-        self.events.letters_changed.connect(self._changed)
-        self.events.people_changed.connect(self._changed)
+        self.state.letters_changed.connect(self._changed)
+        self.state.people_changed.connect(self._changed)
         self._update_actions()
 
     # -- CaseTab ------------------------------------------------------------------------------
@@ -231,8 +231,8 @@ class LettersTab(CaseListTab):
             self._saved(letter.id, bool(dialog.saved.document_id))
 
     def _saved(self, letter_id: str, with_document: bool) -> None:
-        self.events.letters_changed.emit(self.case_id)
-        self.events.timeline_changed.emit(self.case_id)
+        self.state.letters_changed.emit(self.case_id)
+        self.state.timeline_changed.emit(self.case_id)
         if with_document:
             self.state.documents_changed.emit(self.case_id)
         self.select_letter(letter_id)
@@ -254,5 +254,5 @@ class LettersTab(CaseListTab):
         except DossierError as exc:
             show_error(self, exc)
             return
-        self.events.letters_changed.emit(self.case_id)
-        self.events.timeline_changed.emit(self.case_id)
+        self.state.letters_changed.emit(self.case_id)
+        self.state.timeline_changed.emit(self.case_id)

@@ -68,7 +68,7 @@ class PeopleTab(CaseListTab):
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
         self.notice = grey_note()
         self.stack(toolbar, self.tree, self.notice, grow=self.tree)
-        self.events.people_changed.connect(self._changed)
+        self.state.people_changed.connect(self._changed)
         self._update_actions()
 
     # -- CaseTab ------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ class PeopleTab(CaseListTab):
             return
         dialog = PersonDialog(self.state, self.case_id, None, self)
         if self.exec_dialog(dialog) and dialog.saved is not None:
-            self.events.people_changed.emit(self.case_id)
+            self.state.people_changed.emit(self.case_id)
             self.select_person(dialog.saved.id)
 
     def edit_person(self) -> None:
@@ -234,10 +234,10 @@ class PeopleTab(CaseListTab):
     def _changed_everywhere(self) -> None:
         """Names show in quotes, letters, the timeline and marks: they all reload."""
         for signal in (
-            self.events.people_changed,
-            self.events.quotes_changed,
-            self.events.letters_changed,
-            self.events.timeline_changed,
-            self.events.redactions_changed,
+            self.state.people_changed,
+            self.state.quotes_changed,
+            self.state.letters_changed,
+            self.state.timeline_changed,
+            self.state.redactions_changed,
         ):
             signal.emit(self.case_id)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from dossier.services.quotes.model import QuoteCandidate, QuoteInfo
 from ui.i18n import tr
 from ui.quotes.quote_dialog import QuoteFields
-from ui.state import AppState
+from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
 from ui.widgets.form_fields import ErrorLine, attempt, close_on_lock, failure_text, select_first
 from ui.widgets.icons import kind_icon
@@ -224,8 +224,8 @@ class FindQuoteDialog(QDialog):
         candidate = self.current_candidate()
         if candidate is None or not candidate.spans:
             return
-        spans = [(s.page_index, s.start, s.end) for s in candidate.spans]
-        self.state.open_document(candidate.doc_id, spans[0][0], spans=spans)
+        spans = [PageSpan.of(s) for s in candidate.spans]
+        self.state.open_document(candidate.doc_id, spans[0].page_index, spans=spans)
 
     # -- saving -------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from dossier.services.quotes.model import PassageCheck
 from ui.i18n import tr
 from ui.quotes.quotes_model import short
-from ui.state import AppState
+from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
 from ui.widgets.form_fields import DocumentCombo, close_on_lock, failure_text, select_first
 from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, badge_label
@@ -191,5 +191,5 @@ class PrepubDialog(QDialog):
         doc_id = self.article.doc_id() if in_article else check.doc_id
         spans = check.article_spans if in_article else check.spans
         if doc_id and spans:
-            marks = [(s.page_index, s.start, s.end) for s in spans]
-            self.state.open_document(doc_id, marks[0][0], spans=marks)
+            marks = [PageSpan.of(s) for s in spans]
+            self.state.open_document(doc_id, marks[0].page_index, spans=marks)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from dossier.services.dates import parse_date
 from dossier.services.quotes.model import QuoteInfo
 from ui.i18n import tr
-from ui.state import AppState
+from ui.state import AppState, Selection
 from ui.widgets.form_fields import DocumentCombo, attempt, date_field, lay_out_form
 from ui.widgets.person_picker import PersonPicker
 
@@ -69,7 +69,7 @@ class NewQuoteDialog(QDialog):
         self,
         state: AppState,
         case_id: str,
-        selection: tuple[str, int, int, int],
+        selection: Selection,
         text: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -96,16 +96,16 @@ class NewQuoteDialog(QDialog):
         self.fields.speaker.setFocus()
 
     def save(self) -> None:
-        doc_id, page_index, start, end = self.selection
+        doc_id, span = self.selection.doc_id, self.selection.span
 
         def store() -> None:
             facts = self.fields.facts()
             self.saved = self.state.ws.quotes.add_from_selection(
                 self.case_id,
                 doc_id,
-                page_index,
-                start,
-                end,
+                span.page_index,
+                span.start,
+                span.end,
                 speaker=facts.speaker_id,
                 published_in=facts.published_in,
                 said_on=facts.said_on,

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from dossier.services.quotes.model import QuoteEdit, QuoteInfo
 from ui.case.inspector_panel import Editor
-from ui.case_events import case_events
-from ui.i18n import tr
+from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.widgets.verdict_badge import badge_html
 
 
 class QuoteEditor(Editor):
     kind = "quote"
+    heading = N_("Quote")
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
@@ -84,5 +84,5 @@ class QuoteEditor(Editor):
 
     def save(self, draft: dict[str, Any]) -> QuoteInfo:
         quote = self.state.ws.quotes.update(self.item.id, QuoteEdit(**draft))
-        case_events(self.state).quotes_changed.emit(quote.case_id)
+        self.state.quotes_changed.emit(quote.case_id)
         return quote

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from dossier.errors import DossierError
 from dossier.services.quotes.model import QuoteInfo, QuoteReview
 from ui.case.case_tab import grey_note, text_toolbar
-from ui.case_events import case_events
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.quotes.find_quote_dialog import FindQuoteDialog
@@ -44,7 +43,7 @@ from ui.quotes.quotes_model import (
     QuotesProxy,
 )
 from ui.quotes.review_dialog import ReviewDialog, review_summary, rows_to_review
-from ui.state import AppState
+from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
 from ui.widgets.form_fields import run_dialog
 from ui.widgets.verdict_badge import BadgeDelegate
@@ -55,7 +54,6 @@ class QuotesTab(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.events = case_events(state)
         self.case_id = ""
         self.job: Job | None = None
         self.last_reviews: list[QuoteReview] = []
@@ -137,7 +135,7 @@ class QuotesTab(QWidget):
         layout.addWidget(self.info)
         self._busy(False)
         self._update_buttons()
-        self.events.quotes_changed.connect(self._changed)
+        self.state.quotes_changed.connect(self._changed)
         state.documents_changed.connect(self._documents_changed)
 
     # -- CaseTab ------------------------------------------------------------------------------
@@ -249,9 +247,9 @@ class QuotesTab(QWidget):
             self.state.select_item("quote", quote)
             self.state.show_status(tr("This quote is not anchored in any document."))
             return
-        spans = [(s.page_index, s.start, s.end) for s in quote.spans]
-        page = spans[0][0] if spans else 0
-        self.events.open_and_select(self.state, "quote", quote, doc_id, page, spans)
+        spans = [PageSpan.of(s) for s in quote.spans]
+        page = spans[0].page_index if spans else 0
+        self.state.open_and_select("quote", quote, doc_id, page, spans)
 
     def _update_buttons(self) -> None:
         quote = self.current_quote()
@@ -274,7 +272,7 @@ class QuotesTab(QWidget):
             return
         dialog = FindQuoteDialog(self.state, self.case_id, text, self)
         if self.exec_dialog(dialog) and dialog.saved is not None:
-            self.events.quotes_changed.emit(self.case_id)
+            self.state.quotes_changed.emit(self.case_id)
             self.select_quote(dialog.saved.id)
 
     def check_article(self) -> None:
@@ -301,7 +299,7 @@ class QuotesTab(QWidget):
             show_error(self, exc)
             return
         self.state.select_item("", None)
-        self.events.quotes_changed.emit(self.case_id)
+        self.state.quotes_changed.emit(self.case_id)
 
     def recheck_all(self) -> None:
         if not self.case_id or self.job is not None:
@@ -328,7 +326,7 @@ class QuotesTab(QWidget):
 
     def _rechecked(self, case_id: str, reviews: list[QuoteReview]) -> None:
         self.last_reviews = list(reviews)
-        self.events.quotes_changed.emit(case_id)
+        self.state.quotes_changed.emit(case_id)
         if case_id != self.case_id:
             return
         self.review_pending(reviews)

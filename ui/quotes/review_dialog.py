@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError
 from dossier.services.quotes.model import QuoteEdit, QuoteInfo, QuoteReview
-from ui.case_events import case_events
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.quotes.quotes_model import short
-from ui.state import AppState
+from ui.state import AppState, PageSpan
 from ui.widgets.form_fields import close_on_lock, select_first
 from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, badge_label
 
@@ -49,7 +48,7 @@ class ReviewRow:
     before: str
     after: str
     doc_id: str | None
-    spans: list[tuple[int, int, int]]
+    spans: list[PageSpan]
 
     @classmethod
     def from_review(cls, review: QuoteReview) -> ReviewRow:
@@ -57,7 +56,7 @@ class ReviewRow:
         return cls(
             review.quote_id, review.status, review.speaker, review.text,
             review.before.verdict, review.after.verdict, review.doc_id,
-            [(s.page_index, s.start, s.end) for s in spans],
+            [PageSpan.of(s) for s in spans],
         )  # fmt: skip
 
     @classmethod
@@ -65,7 +64,7 @@ class ReviewRow:
         doc_id = next((s.doc_id for s in quote.spans if s.doc_id), None) or quote.source_doc_id
         return cls(
             quote.id, quote.review or "", quote.speaker, quote.text, quote.verdict,
-            quote.verdict, doc_id, [(s.page_index, s.start, s.end) for s in quote.spans],
+            quote.verdict, doc_id, [PageSpan.of(s) for s in quote.spans],
         )  # fmt: skip
 
 
@@ -142,7 +141,7 @@ class ReviewDialog(QDialog):
         row: ReviewRow | None = item.data(0, REVIEW_ROLE) if item is not None else None
         if row is None or row.doc_id is None or not row.spans:
             return
-        self.state.open_document(row.doc_id, row.spans[0][0], spans=row.spans)
+        self.state.open_document(row.doc_id, row.spans[0].page_index, spans=row.spans)
 
     def mark_reviewed(self) -> None:
         current = self.tree.currentItem()
@@ -158,7 +157,7 @@ class ReviewDialog(QDialog):
             case_id = info.case_id
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
         if case_id:
-            case_events(self.state).quotes_changed.emit(case_id)
+            self.state.quotes_changed.emit(case_id)
         left = self.tree.topLevelItemCount()
         self.summary.setText(
             tr("{k} quote(s) left to review.").format(k=left) if left else tr("All reviewed.")

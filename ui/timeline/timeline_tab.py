@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError
 from dossier.services.timeline import KINDS, TimelineItem
-from ui.case_events import case_events
 from ui.errors import show_error
 from ui.i18n import N_, tr
 from ui.state import AppState
@@ -59,7 +58,6 @@ class TimelineTab(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.events = case_events(state)
         self.case_id = ""
         self.items: list[TimelineItem] = []
         self.person = QComboBox()
@@ -131,12 +129,12 @@ class TimelineTab(QWidget):
         layout.addWidget(self.views, 1)
         self._view_changed()
         for signal in (
-            self.events.timeline_changed,
-            self.events.letters_changed,
-            self.events.quotes_changed,
+            self.state.timeline_changed,
+            self.state.letters_changed,
+            self.state.quotes_changed,
         ):
             signal.connect(self._changed)
-        self.events.people_changed.connect(self._people_changed)
+        self.state.people_changed.connect(self._people_changed)
         state.documents_changed.connect(self._changed)
         self._update_buttons()
 
@@ -281,7 +279,7 @@ class TimelineTab(QWidget):
             return
         if self.exec_dialog(dialog) and dialog.saved is not None:
             # Every tab showing the timeline (this one included) reloads on this signal.
-            self.events.timeline_changed.emit(self.case_id)
+            self.state.timeline_changed.emit(self.case_id)
             self.select_item(dialog.saved.ref_id)
 
     def remove_entry(self) -> None:
@@ -293,7 +291,7 @@ class TimelineTab(QWidget):
         except DossierError as exc:
             show_error(self, exc)
             return
-        self.events.timeline_changed.emit(self.case_id)
+        self.state.timeline_changed.emit(self.case_id)
 
     def select_item(self, ref_id: str) -> None:
         for row in top_items(self.list):
@@ -314,16 +312,16 @@ class TimelineTab(QWidget):
                 self.state.open_document(item.ref_id)
             elif item.ref_type == "quote":
                 quote = ws.quotes.get(item.ref_id)
-                self.events.item_requested.emit("quote", quote.id)
+                self.state.item_requested.emit("quote", quote.id)
             elif item.ref_type == "letter":
                 letter = ws.letters.get(item.ref_id)
-                self.events.item_requested.emit("letter", letter.id)
+                self.state.item_requested.emit("letter", letter.id)
                 if letter.document_id:
                     self.state.open_document(letter.document_id)
             elif item.ref_type == "reply":
                 reply = ws.letters.get_reply(item.ref_id)
                 if reply.letter_id:
-                    self.events.item_requested.emit("letter", reply.letter_id)
+                    self.state.item_requested.emit("letter", reply.letter_id)
                 if reply.document_id:
                     self.state.open_document(reply.document_id)
             else:

@@ -1,9 +1,10 @@
 """The central viewer: a toolbar over a PDF view or a text view, for one document at a time.
 
-Entry points for other panels (part II: quotes, redactions): `show_document(doc_id, page_index,
+Entry points for other panels (quotes, redactions): `show_document(doc_id, page_index,
 highlights=..., spans=...)`, `set_span_overlay(layer, ...)` / `set_overlay(layer, ...)` /
-`clear_overlay(layer)`, the `selection_changed(doc_id, page_index, start, end)` signal and
-`selection()`. The decrypted original and page images stay in memory; `clear()` drops them.
+`clear_overlay(layer)`, the `selection_changed(doc_id, page_index, start, end)` signal,
+`selection()` and `selected_text()`. The decrypted original and page images stay in memory;
+`clear()` drops them.
 """
 
 from __future__ import annotations
@@ -31,10 +32,9 @@ from dossier.services.people.screen import ScreenPage
 from dossier.text.highlight import term_rects, term_spans
 from dossier.text.model import PageText
 from dossier.text.rects import span_rects
-from ui.case_events import case_events
 from ui.errors import message_for, show_error
 from ui.i18n import tr
-from ui.state import AppState, OpenRequest
+from ui.state import AppState, OpenRequest, PageSpan, Selection
 from ui.viewer.overlays import PROTECTED_LAYER, RectsByPage
 from ui.viewer.pdf_view import PdfView
 from ui.viewer.text_view import TextView
@@ -75,7 +75,7 @@ class DocumentViewer(QWidget):
         state.locking.connect(self.clear)
         state.open_requested.connect(self._open_requested)
         state.documents_changed.connect(self._documents_changed)
-        case_events(state).people_changed.connect(self._people_changed)
+        state.people_changed.connect(self._people_changed)
 
     # -- widgets ------------------------------------------------------------------------------
 
@@ -178,11 +178,18 @@ class DocumentViewer(QWidget):
     def current_document(self) -> DocumentInfo | None:
         return self.info
 
-    def selection(self) -> tuple[str, int, int, int] | None:
-        view = self.pdf if self.stack.currentWidget() is self.pdf else self.text
-        if self.info is None or view.selection is None:
+    def _shown_view(self) -> PdfView | TextView:
+        return self.pdf if self.stack.currentWidget() is self.pdf else self.text
+
+    def selection(self) -> Selection | None:
+        selected = self._shown_view().selection
+        if self.info is None or selected is None:
             return None
-        return (self.info.id, *view.selection)
+        return Selection(self.info.id, selected)
+
+    def selected_text(self) -> str:
+        """The selected characters of the page shown, as they stand in its text."""
+        return self._shown_view().selected_text()
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -194,9 +201,9 @@ class DocumentViewer(QWidget):
         doc_id: str,
         page_index: int = 0,
         highlights: list[str] | None = None,
-        spans: list[tuple[int, int, int]] | None = None,
+        spans: list[PageSpan] | None = None,
     ) -> None:
-        """Show a document at a page, with search terms and (page, start, end) spans marked."""
+        """Show a document at a page, with search terms and character spans marked."""
         request = OpenRequest(doc_id, page_index, list(highlights or []), list(spans or []))
         self._request = request
         if self.info is not None and self.info.id == doc_id:
@@ -285,8 +292,8 @@ class DocumentViewer(QWidget):
                     self._hits += [(page.index, s) for s in search_spans[page.index]]
         self._set_layer("search", search_rects, search_spans, on_pdf)
         quotes: dict[int, list[tuple[int, int]]] = {}
-        for page_index, start, end in request.spans:
-            quotes.setdefault(page_index, []).append((start, end))
+        for span in request.spans:
+            quotes.setdefault(span.page_index, []).append((span.start, span.end))
         self.set_span_overlay("quote", quotes)
         self._hit = next((i for i, (p, _) in enumerate(self._hits) if p >= request.page_index), -1)
         if self._hit >= 0 and self._hits[self._hit][0] == request.page_index:

@@ -1,6 +1,6 @@
 """Named overlay layers drawn over pages, in the order listed (later layers on top).
 
-Part II registers its own layers (e.g. a redaction preview) with `register_layer`; the
+A tool registers its own layers (e.g. the redaction draft) with `register_layer`; the
 viewer draws whatever layers hold rectangles, in PDF coordinates of the word map.
 """
 

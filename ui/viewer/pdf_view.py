@@ -29,6 +29,7 @@ from dossier.text.highlight import span_between, word_at
 from dossier.text.model import PageText
 from dossier.text.rects import span_rects
 from ui.errors import show_error
+from ui.state import PageSpan
 from ui.viewer.overlays import Rect, RectsByPage
 from ui.viewer.page_cache import PageCache, zoom_key
 from ui.viewer.page_item import PageItem
@@ -67,7 +68,7 @@ class PdfView(QGraphicsView):
         self._wanted: set[int] = set()
         self._current = -1
         self._press: tuple[int, QPointF, QPointF] | None = None
-        self.selection: tuple[int, int, int] | None = None
+        self.selection: PageSpan | None = None
         self._render_timer = QTimer(self, singleShot=True, interval=15)
         self._render_timer.timeout.connect(self._request_visible)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -315,7 +316,7 @@ class PdfView(QGraphicsView):
             self.selection = None
             self.clear_overlay("selection")
             return
-        self.selection = (index, span[0], span[1])
+        self.selection = PageSpan(index, span[0], span[1])
         self.set_overlay("selection", {index: span_rects(self.pages[index], *span)})
 
     def _select_page(self, index: int) -> None:
@@ -328,7 +329,10 @@ class PdfView(QGraphicsView):
         if self.selection is None:
             self.selection_cleared.emit()
         else:
-            self.selection_changed.emit(self.doc_id, *self.selection)
+            selected = self.selection
+            self.selection_changed.emit(
+                self.doc_id, selected.page_index, selected.start, selected.end
+            )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         hit = (
@@ -381,8 +385,8 @@ class PdfView(QGraphicsView):
     def selected_text(self) -> str:
         if self.selection is None:
             return ""
-        index, start, end = self.selection
-        return self.pages[index].text[start:end]
+        selected = self.selection
+        return self.pages[selected.page_index].text[selected.start : selected.end]
 
     def select_span(self, index: int, start: int, end: int) -> None:
         """Select programmatically (the quote workflow re-selects a stored span)."""

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from dossier.text.model import PageText
+from ui.state import PageSpan
 from ui.viewer.overlays import LAYERS
 from ui.viewer.text_structure import style_structure
 
@@ -55,7 +56,7 @@ class TextView(QPlainTextEdit):
         self._starts: list[int] = []
         self._map = _Utf16("")
         self._layers: dict[str, list[tuple[int, int]]] = {}
-        self.selection: tuple[int, int, int] | None = None
+        self.selection: PageSpan | None = None
         self._debounce = QTimer(self, singleShot=True, interval=120)
         self._debounce.timeout.connect(self._selection_settled)
         self.selectionChanged.connect(self._debounce.start)
@@ -157,7 +158,7 @@ class TextView(QPlainTextEdit):
             end = len(self.pages[page].text)
         if end <= start:
             return
-        self.selection = (page, start, end)
+        self.selection = PageSpan(page, start, end)
         self.selection_changed.emit(page, start, end)
 
     def select_span(self, page: int, start: int, end: int) -> None:
@@ -171,5 +172,5 @@ class TextView(QPlainTextEdit):
     def selected_text(self) -> str:
         if self.selection is None:
             return ""
-        page, start, end = self.selection
-        return self.pages[page].text[start:end]
+        selected = self.selection
+        return self.pages[selected.page_index].text[selected.start : selected.end]

@@ -1,4 +1,4 @@
-"""Small pieces part II's forms share: a document chooser, a date field, an error line, the
+"""Small pieces the forms share: a document chooser, a date field, an error line, the
 Save/Cancel footer, and closing a dialog when the vault locks under it.
 """
 

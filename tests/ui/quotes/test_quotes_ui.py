@@ -43,7 +43,7 @@ def test_a_quote_from_a_selection_reopens_at_its_span(qtbot, unlocked, tmp_path)
     assert action.isEnabled()
 
     def respond(dialog: NewQuoteDialog) -> None:
-        assert dialog.selection[0] == doc_id
+        assert dialog.selection.doc_id == doc_id
         dialog.fields.speaker.setEditText("Jeanne Martin")  # nobody yet: created on save
         dialog.fields.said_on.setText("2024-03-05")
         dialog.save()

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf
+from ui.state import PageSpan, Selection
 from ui.viewer.pdf_view import PdfView
 
 
@@ -169,7 +170,7 @@ def test_select_text_with_the_mouse_gives_the_span(qtbot, unlocked, tmp_path) ->
     got_doc, got_page, got_start, got_end = signal.args
     assert (got_doc, got_page) == (doc_id, 2)
     assert page.text[got_start:got_end] == f"rapport {NEEDLE}"
-    assert viewer.selection() == (doc_id, 2, got_start, got_end)
+    assert viewer.selection() == Selection(doc_id, PageSpan(2, got_start, got_end))
     assert view.overlays["selection"][2]
     viewer.copy_action.trigger()
     assert QApplication.clipboard().text() == f"rapport {NEEDLE}"
