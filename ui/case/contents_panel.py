@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError
 from ui.case.documents_model import DocumentsModel
-from ui.case_events import case_events
 from ui.errors import show_error
 from ui.export.redactions_tab import RedactionsTab
 from ui.i18n import tr
@@ -67,7 +66,7 @@ class DocumentsTab(QWidget):
         layout.addWidget(self.tree)
         state.documents_changed.connect(self._documents_changed)
         # Names revealed or masked again: titles are shown anew.
-        case_events(state).people_changed.connect(self._documents_changed)
+        state.people_changed.connect(self._documents_changed)
 
     def title(self) -> str:
         return tr("Documents")

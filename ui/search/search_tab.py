@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.search import SearchHit
-from ui.case_events import case_events
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.search.search_model import HIT_ROLE, ResultDelegate, SearchResultsModel
@@ -52,7 +51,7 @@ class SearchTab(QWidget):
         self.case_id = ""
         self._generation = 0
         # Names revealed or masked again, a protection changed: the results are shown anew.
-        case_events(state).people_changed.connect(self._people_changed)
+        state.people_changed.connect(self._people_changed)
         self._searched = ""
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self.field = QLineEdit()
