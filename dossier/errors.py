@@ -49,6 +49,14 @@ class InputRefused(DossierError):
     exit_code = 6
 
 
+class AlreadyInCase(InputRefused):
+    """A file whose content is already a document of the case: skipped, not imported twice."""
+
+    def __init__(self, message: str, document_id: str) -> None:
+        super().__init__(message)
+        self.document_id = document_id
+
+
 class PasswordRequired(InputRefused):
     """A PDF that needs a password: the caller may ask for it and try again."""
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.errors import PasswordRequired
+from dossier.errors import AlreadyInCase, PasswordRequired
 from dossier.jobs import CancelToken, Progress
 from dossier.services.dto import DocumentInfo
 from ui.case.import_dialog import ImportRequest
@@ -228,7 +228,9 @@ class ImportPanel(QWidget):
 
     def _failed(self, row: ImportRow, exc: BaseException) -> None:
         kind = failure_kind(exc)
-        if isinstance(exc, PasswordRequired):
+        if isinstance(exc, AlreadyInCase):
+            row.set_state(FAILED, tr("Already in the case"), message_for(exc))
+        elif isinstance(exc, PasswordRequired):
             row.set_state(NEEDS_PASSWORD, tr("Password needed"), message_for(exc))
         elif kind == CANCELLED:
             row.set_state(CANCELLED_STATE, tr("Cancelled: nothing was kept"))

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
-from dossier.errors import InputRefused, PasswordRequired, safe_text
+from dossier.errors import AlreadyInCase, InputRefused, PasswordRequired, safe_text
 from dossier.services.constants import DOCUMENT_KINDS
+from dossier.services.documents.duplicates import DUPLICATE_CHOICES, LINK, SKIP
 from dossier.services.dto import DocumentInfo
 
 
@@ -22,6 +23,12 @@ def register(sub: Any) -> None:
     p.add_argument("--no-ocr", action="store_true", help="do not OCR pages without text")
     p.add_argument("--pdf-password", metavar="P")
     p.add_argument("--pdf-password-file", metavar="FILE")
+    p.add_argument(
+        "--duplicates",
+        choices=DUPLICATE_CHOICES,
+        default=SKIP,
+        help="a file already in the case: skip it (default) or link it to its document",
+    )
     p.add_argument("--json", action="store_true")
     p.add_argument("files", nargs="+", metavar="FILE", help="files, or folders (recursively)")
     p.set_defaults(handler=import_files)
@@ -66,18 +73,30 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
                 date=args.date,
                 ocr=not args.no_ocr,
                 password=password,
+                duplicates=args.duplicates,
             )
+        except AlreadyInCase as exc:  # skipped, as asked: a notice, not a failure
+            results.append({"file": str(path), "skipped": str(exc), "document_id": exc.document_id})
+            ctx.warn(str(exc))
+            continue
         except (InputRefused, PasswordRequired) as exc:
             worst = exc.exit_code
             results.append({"file": str(path), "error": str(exc)})
             ctx.warn(str(exc))
             continue
         inside = ws.documents.descendants(info.id)
-        results.append({"file": str(path), "document": info, "inside": inside})
+        elsewhere = ws.documents.other_cases_holding(info.id)
+        results.append(
+            {"file": str(path), "document": info, "inside": inside, "also_in_cases": elsewhere}
+        )
         if not ctx.json:
+            linked = path.name in info.metadata.get("also_received_as", "").splitlines()
+            verb = "linked" if linked and args.duplicates == LINK else "imported"
             ctx.say(
-                f"imported {path.name} as {info.id} ({info.page_count} pages, {info.ocr_pages} OCR)"
+                f"{verb} {path.name} as {info.id} ({info.page_count} pages, {info.ocr_pages} OCR)"
             )
+            if elsewhere:
+                ctx.say(f"  the same file is also in: {', '.join(elsewhere)}")
             for child in inside:
                 ctx.say(f"  {child.origin}: {child.filename} as {child.id}")
             for note in ("not_imported", "duplicates"):

@@ -14,11 +14,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from dossier.db.models import Document, Page
-from dossier.errors import InputRefused, NotFoundError, PasswordRequired, UsageError
+from dossier.errors import (
+    InputRefused,
+    NotFoundError,
+    PasswordRequired,
+    UsageError,
+)
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
+from dossier.services.documents import duplicates as duplicates_mod
 from dossier.services.documents import refresh
 from dossier.services.documents.children import Child, read_children
+from dossier.services.documents.duplicates import DUPLICATE_CHOICES, SKIP
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
     MAX_IMPORT_BYTES,
@@ -65,7 +72,9 @@ class DocumentService:
         password: str | None = None,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        duplicates: str = SKIP,
     ) -> DocumentInfo:
+        """Import one file (see `import_bytes`)."""
         path = Path(path)
         check_kind(kind)
         parse_date(date)
@@ -84,6 +93,7 @@ class DocumentService:
             password=password,
             progress=progress,
             cancel=cancel,
+            duplicates=duplicates,
         )
 
     def import_bytes(
@@ -99,16 +109,26 @@ class DocumentService:
         password: str | None = None,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        duplicates: str = SKIP,
     ) -> DocumentInfo:
         """`import_file` for a file held in memory (a document from a bundle): it is extracted
-        and encrypted from memory, so its plaintext is never written to disk, on any OS."""
+        and encrypted from memory, so its plaintext is never written to disk, on any OS.
+
+        A file whose content is already a document of the case is not imported again: with
+        `duplicates="skip"` AlreadyInCase names that document; with "link", the document
+        records that it was received again under this name, and is returned."""
         from dossier.ingest.formats import extract_bytes
 
         check_kind(kind)
+        if duplicates not in DUPLICATE_CHOICES:
+            raise UsageError(f"--duplicates must be one of {', '.join(DUPLICATE_CHOICES)}")
         iso_date = parse_date(date)
         case_id = self.ws.cases.resolve(case)
         name = Path(name).name
         check_size(name, len(data))
+        linked = duplicates_mod.already_in_case(self.ws, case_id, data, name, duplicates)
+        if linked is not None:
+            return linked
         report(progress, 0.0, f"reading {name}")
         extracted = extract_bytes(
             data,
@@ -194,6 +214,10 @@ class DocumentService:
         self.ws.index.documents_changed(case_id, ids)
         report(progress, 1.0, "imported")
         return info
+
+    def other_cases_holding(self, doc_id: str) -> list[str]:
+        """Names of the other cases of the vault that hold the same file (see `duplicates`)."""
+        return duplicates_mod.other_cases_holding(self.ws, doc_id)
 
     def _put(self, keys: CaseKeys, data: bytes, written: list[str]) -> str:
         blob_id, created = self.ws.blobs.put_bytes(keys, data)

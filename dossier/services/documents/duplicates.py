@@ -1,0 +1,74 @@
+"""Files already in the case, recognised at import by their keyed hash.
+
+The blob id of an original is HMAC(case key, SHA-256 of the file): the same file in the same
+case has the same id, so a second import is recognised without reading any document, and
+nothing on disk lets anyone without the key compare files. Across cases the ids differ (each
+case has its own key): `other_cases_holding` recomputes them in memory, with the keys, to
+notice the same file elsewhere, and stores that nowhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from dossier.db.models import Document
+from dossier.errors import AlreadyInCase
+from dossier.services.documents.rows import document_info, get_document
+from dossier.services.dto import DocumentInfo
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+SKIP, LINK = "skip", "link"
+DUPLICATE_CHOICES = (SKIP, LINK)
+"""What to do with a file already in the case: skip it (the default), or link it (the
+document records that it was received again, under this name)."""
+
+
+def already_in_case(
+    ws: Workspace, case_id: str, data: bytes, name: str, duplicates: str
+) -> DocumentInfo | None:
+    """None for a new file; the document it links to; or AlreadyInCase (skip)."""
+    keys = ws.vault.case_keys(case_id)
+    blob_id = keys.blob_id(hashlib.sha256(data).digest())
+    if not ws.blobs.exists(case_id, blob_id):
+        return None  # no document can have an original that is not stored
+    with ws.vault.session() as session:
+        query = select(Document).where(Document.case_id == case_id)
+        twin = next((d for d in session.scalars(query) if d.original_blob == blob_id), None)
+        if twin is None:
+            return None
+        if duplicates == SKIP:
+            raise AlreadyInCase(
+                f"{name} is already in this case as “{twin.title}” ({twin.id}); "
+                "it was not imported again.",
+                twin.id,
+            )
+        seen_as = [line for line in twin.metadata_.get("also_received_as", "").split("\n")]
+        twin.metadata_ = {
+            **twin.metadata_,
+            "also_received_as": "\n".join([*filter(None, seen_as), name]),
+        }
+        ws.audit.append(session, "document.link", case_id, doc_id=twin.id)
+        session.commit()
+        return document_info(twin)
+
+
+def other_cases_holding(ws: Workspace, doc_id: str) -> list[str]:
+    """Names of the other cases of the vault that hold the same file. Each case has its
+    own blob-id key, so this is computed here, with the keys, and stored nowhere."""
+    with ws.vault.session() as session:
+        doc = get_document(session, doc_id)
+        case_id = doc.case_id
+    digest = hashlib.sha256(ws.documents.original(doc_id)).digest()
+    found = []
+    for case in ws.cases.all():
+        if case.id == case_id:
+            continue
+        keys = ws.vault.case_keys(case.id)
+        if ws.blobs.exists(case.id, keys.blob_id(digest)):
+            found.append(case.name)
+    return found
