@@ -72,12 +72,16 @@ class Watchlist:
     """Rectangle marks by (document id, page index)."""
     doc_ids: Sequence[str] = ()
     """Every document of the case, for what its pages show uncovered."""
+    scopes: Mapping[str, str] = field(default_factory=dict)
+    """Label -> document id of marks made for one document: the other PDFs may hold their
+    text (the written texts may not: the gate applies every mark to them)."""
 
 
 @dataclass
 class Needles:
     phrases: dict[Words, str] = field(default_factory=dict)
     patterns: list[tuple[str, str]] = field(default_factory=list)
+    scopes: Mapping[str, str] = field(default_factory=dict)
     sequences: dict[Words, str] = field(default_factory=dict)
     """Pairs of words that stood in that order only under a box: looked for in the texts
     Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
@@ -114,7 +118,7 @@ class Needles:
 
 
 def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> Needles:
-    out = Needles()
+    out = Needles(scopes=dict(watch.scopes))
     for label, term in watch.terms:
         out.add(label, term)
     for label, names in watch.people:
@@ -221,13 +225,15 @@ def check_bundle(
     boxes_by_path: Mapping[str, dict[int, list[Rect]]],
     report: SelfCheckReport | None = None,
     skeleton: bytes | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> SelfCheckReport:
     """Read the zip `data` entirely; every hit becomes a finding naming its file.
 
     `skeleton`: the same bundle written with every free text blanked (`content.skeleton`): a
     word of Dossier's own template ("Content-Security-Policy", a CSV header, a JSON key) is
     counted there too, so a mark that happens to be such a word is not taken for a leak; only
-    occurrences beyond the template's count."""
+    occurrences beyond the template's count. `sources`: the document id of each PDF, for
+    marks made for one document only."""
     report = report or SelfCheckReport()
     hits = report.findings
     template: Counter[tuple[str, str, str]] = Counter()
@@ -242,8 +248,11 @@ def check_bundle(
                     for label, n in found.counts(text).items():
                         template[(name, where, label)] = n
 
-    def look(file: str, where: str, text: str, sequences: bool = True) -> None:
-        for label, n in found.counts(text, sequences=sequences).items():
+    def look(file: str, where: str, text: str, pdf: bool = False, doc: str | None = None) -> None:
+        for label, n in found.counts(text, sequences=not pdf).items():
+            scope = found.scopes.get(label)
+            if pdf and doc is not None and scope is not None and scope != doc:
+                continue  # a mark of another document: this PDF keeps that text
             if n > template[(file, where, label)]:
                 hits.append(Finding(file, where, label))
 
@@ -259,7 +268,7 @@ def check_bundle(
             report.pages += reading.pages
             hits.extend(reading.findings)
             for where, text in reading.texts:
-                look(name, where, text, sequences=False)
+                look(name, where, text, pdf=True, doc=(sources or {}).get(name))
             continue
         for where, text in _text_views(name, content):
             look(name, where, text)

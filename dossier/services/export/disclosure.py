@@ -27,6 +27,14 @@ def term_label(mark_id: str) -> str:
     return f"a redacted term (mark {mark_id[:8]})"
 
 
+def pattern_label(kind: str, mark_id: str) -> str:
+    return f"a redacted {kind} (mark {mark_id[:8]})"
+
+
+def name_label(mark_id: str) -> str:
+    return f"a redacted name (mark {mark_id[:8]})"
+
+
 def person_label(person_id: str) -> str:
     return f"a protected person's name (person {person_id[:8]})"
 
@@ -63,10 +71,16 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
     rows = marks.of_case(case_id)
     terms = [(term_label(r.id), r.term) for r in rows if r.kind == "term" and r.term]
     patterns = [
-        (f"a redacted {r.pattern} (mark {r.id[:8]})", r.pattern)
+        (pattern_label(r.pattern, r.id), r.pattern)
         for r in rows
         if r.kind == "pattern" and r.pattern
     ]
+    scopes = {
+        label: r.document_id
+        for r in rows
+        if r.document_id is not None and r.kind != "rect"
+        for label in (term_label(r.id), pattern_label(r.pattern, r.id), name_label(r.id))
+    }
     protected = marks.protected_people(case_id)
     marked = marks.marked_people(case_id)
     boxes = marks.boxes(case_id)
@@ -76,7 +90,7 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         names=[(part, p.pseudonym) for p in protected for part in p.parts],
         terms=[
             *(term for _, term in terms),
-            *(part for _, parts in marked for part in parts),
+            *(part for _, _doc, parts in marked for part in parts),
             *(contact for p in protected for contact in p.contacts),
         ],
         patterns=[kind for _, kind in patterns],
@@ -93,7 +107,7 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         terms=terms,
         people=[
             *((person_label(p.person_id), p.names) for p in protected),
-            *((f"a redacted name (mark {mark_id[:8]})", parts) for mark_id, parts in marked),
+            *((name_label(mark_id), parts) for mark_id, _doc, parts in marked),
         ],
         contacts=[
             (f"a protected person's contact (person {p.person_id[:8]})", contact)
@@ -103,5 +117,6 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         patterns=patterns,
         boxes=boxes,
         doc_ids=doc_ids,
+        scopes=scopes,
     )
     return CaseDisclosure(gate, watch, pages_of)

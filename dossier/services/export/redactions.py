@@ -274,16 +274,17 @@ class RedactionService:
                 found.append(ProtectedPerson(kept.id, names, pseudonym, contacts_in(record)))
         return found
 
-    def marked_people(self, case_id: str) -> list[tuple[str, list[str]]]:
-        """(mark id, name parts) of every person mark of the case."""
-        found: list[tuple[str, list[str]]] = []
+    def marked_people(self, case_id: str) -> list[tuple[str, str | None, list[str]]]:
+        """(mark id, document id or None, name parts) of every person mark of the case."""
+        found: list[tuple[str, str | None, list[str]]] = []
         with self.ws.vault.session() as session:
             query = select(Redaction).where(Redaction.case_id == case_id)
             for row in session.scalars(query):
                 if row.kind == "person" and row.person_id:
                     person = session.get(Person, row.person_id)
                     if person is not None:
-                        found.append((row.id, name_parts([person.name, *person.aliases])))
+                        parts = name_parts([person.name, *person.aliases])
+                        found.append((row.id, row.document_id, parts))
         return found
 
     def rules(self, case_id: str, doc_id: str) -> Rules:

@@ -207,7 +207,10 @@ class ExportService:
         check(cancel)
         report(progress, 0.88, "reading the bundle back as its recipient will")
         template = bundle_mod.build(skeleton(content), key).data
-        selfcheck = check_bundle(built.data, disclosure.needles(), boxes_by_path, skeleton=template)
+        sources = {path: doc_id for doc_id, path in paths.items()}
+        selfcheck = check_bundle(
+            built.data, disclosure.needles(), boxes_by_path, skeleton=template, sources=sources
+        )
         if not selfcheck.ok:
             raise SelfCheckFailed(selfcheck)
         # The bundle as a recipient will read it: every hash and the signature must hold.

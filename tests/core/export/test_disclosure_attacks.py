@@ -217,6 +217,24 @@ def test_marks_equal_to_template_words_do_not_block_the_export(
     assert any(f.file == "timeline.csv" for f in caught.value.report.findings)
 
 
+def test_a_mark_made_for_one_document_leaves_the_others_alone(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The memo's own term mark blacks it out there only; the other PDF keeps the word, and
+    the self-check does not take that for a leak. Texts Dossier writes mask it everywhere."""
+    ids = _generated(workspace, tmp_path)
+    workspace.redactions.add_term("bordereaux", doc_id=ids["memo"])
+    workspace.timeline.add_entry(ids["case"], when="2024-03-07", title="Lecture des bordereaux")
+    out = tmp_path / "scoped.zip"
+    result = workspace.exports.export(ExportRequest(case=ids["case"], out=out))
+    assert result.selfcheck.ok
+    texts = read_bundle(out)
+    (memo,) = [n for n in texts if n.startswith("documents/02-")]
+    (interview,) = [n for n in texts if n.startswith("documents/01-")]
+    assert "bordereaux" not in texts[memo] and "bordereaux" in texts[interview]
+    assert "lecture des redacted" in texts["timeline.csv"]
+
+
 # -- the sample case ------------------------------------------------------------------------
 
 
