@@ -182,18 +182,32 @@ def trigger_sql() -> list[str]:
     ]
     for spec in SPECS.values():
         scope = "''" if spec.scope_column is None else f'OLD."{spec.scope_column}"'
-        old = f"'{spec.name}', OLD.\"{spec.id_column}\", {scope}, OLD.row_mac, 1"
-        new = f"'{spec.name}', NEW.\"{spec.id_column}\", NULL, NULL, 0"
-        record = f"INSERT OR IGNORE INTO {CHANGES} VALUES"
+        old_id = f'OLD."{spec.id_column}"'
+        new_id = f'NEW."{spec.id_column}"'
+        old = _record(spec.name, old_id, f"{scope}, OLD.row_mac, 1")
+        new = _record(spec.name, new_id, "NULL, NULL, 0")
         statements += [
             f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_ins_{spec.name} AFTER INSERT ON "
-            f"main.{spec.quoted} BEGIN {record} ({new}); END",
+            f"main.{spec.quoted} BEGIN {new}; END",
             f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_upd_{spec.name} AFTER UPDATE ON "
-            f"main.{spec.quoted} BEGIN {record} ({old}); {record} ({new}); END",
+            f"main.{spec.quoted} BEGIN {old}; {new}; END",
             f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_del_{spec.name} AFTER DELETE ON "
-            f"main.{spec.quoted} BEGIN {record} ({old}); END",
+            f"main.{spec.quoted} BEGIN {old}; END",
         ]
     return statements
+
+
+def _record(table: str, row_id: str, rest: str) -> str:
+    """Record a row's first state in the transaction, once.
+
+    Not `INSERT OR IGNORE`: inside a trigger fired by a foreign-key action (a cascade from a
+    deleted document), SQLite applies the action's own ABORT policy to the trigger body, so the
+    second record of a row failed with a UNIQUE error instead of being ignored.
+    """
+    return (
+        f"INSERT INTO {CHANGES} SELECT '{table}', {row_id}, {rest} WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {CHANGES} WHERE tbl = '{table}' AND id = {row_id})"
+    )
 
 
 def install_triggers(dbapi_conn: Any) -> None:
