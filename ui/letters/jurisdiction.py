@@ -8,10 +8,42 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, JURISDICTIONS
+from dossier.services.letters.jurisdictions import (
+    DEFAULT_JURISDICTION,
+    JURISDICTIONS,
+    Jurisdiction,
+    jurisdiction,
+)
 from dossier.services.letters.states import LetterInfo
-from ui.i18n import tr
+from ui.i18n import N_, tr
 from ui.state import AppState
+
+_NAMES = {
+    "FR": N_("France (metropolitan)"),
+    "FR-AM": N_("France: Alsace-Moselle"),
+    "FR-GP": N_("France: Guadeloupe"),
+    "FR-MQ": N_("France: Martinique"),
+    "FR-GF": N_("France: Guyane"),
+    "FR-RE": N_("France: La Réunion"),
+    "FR-YT": N_("France: Mayotte"),
+    "BE": N_("Belgium"),
+    "LU": N_("Luxembourg"),
+    "CA-QC": N_("Canada: Québec"),
+    "CA": N_("Canada (federal)"),
+    "GB-ENG": N_("United Kingdom: England"),
+    "GB-WLS": N_("United Kingdom: Wales"),
+    "GB-SCT": N_("United Kingdom: Scotland"),
+    "GB-NIR": N_("United Kingdom: Northern Ireland"),
+    "US": N_("United States (federal)"),
+}
+
+
+def place_name(place: Jurisdiction) -> str:
+    """The jurisdiction's name in the interface's language (cantons keep their own names)."""
+    if place.country == "CH":
+        canton = place.label.split(": ", 1)[-1]
+        return tr("Switzerland: {canton}").format(canton=canton)
+    return tr(_NAMES.get(place.code, place.label))
 
 
 def jurisdiction_box(current: str) -> QComboBox:
@@ -19,7 +51,7 @@ def jurisdiction_box(current: str) -> QComboBox:
     box = QComboBox()
     box.setAccessibleName(tr("Jurisdiction"))
     for place in JURISDICTIONS:
-        box.addItem(f"{place.label} ({place.code})", place.code)
+        box.addItem(f"{place_name(place)} ({place.code})", place.code)
     box.setCurrentIndex(max(0, box.findData(current)))
     return box
 
@@ -44,7 +76,7 @@ def deadline_tooltip(letter: LetterInfo) -> str:
         return ""
     lines = [
         tr("{days} working days in {place}").format(
-            days=letter.deadline_days, place=letter.jurisdiction_label
+            days=letter.deadline_days, place=place_name(jurisdiction(letter.jurisdiction))
         )
     ]
     if letter.deadline_holidays:
