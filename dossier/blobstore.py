@@ -18,6 +18,8 @@ from dossier.errors import CorruptData
 from dossier.jobs import CancelToken, check
 
 CHUNK = 1 << 20
+IN_MEMORY = 64 << 20
+"""Originals up to this size are re-encrypted from memory; larger ones are decrypted twice."""
 
 
 def _ad(case_id: str, blob_id: str) -> bytes:
@@ -94,6 +96,46 @@ class BlobStore:
                 digest.update(chunk)
         if keys.blob_id(digest.digest()) != blob_id:
             raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+
+    def rekey(self, old: CaseKeys, new: CaseKeys, blob_id: str) -> tuple[str, int]:
+        """Write the blob again under `new` (its new id, as new keys give new ids).
+
+        The old file stays until the caller removes it; a new file already in place (a rekey
+        that was interrupted and resumed) is kept. Returns (new id, plaintext size).
+        """
+        source = self.path(old.case_id, blob_id)
+        if source.stat().st_size <= IN_MEMORY:
+            data = self.read(old, blob_id)
+            new_id = new.blob_id(hashlib.sha256(data).digest())
+            if old.blob_id(hashlib.sha256(data).digest()) != blob_id:
+                raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+            if not self.exists(new.case_id, new_id):
+                with SealedWriter(
+                    self.path(new.case_id, new_id), new.blobs, _ad(new.case_id, new_id)
+                ) as writer:
+                    writer.write(data)
+            return new_id, len(data)
+        digest = hashlib.sha256()
+        size = 0
+        with self.open(old, blob_id) as reader:
+            for chunk in reader.iter_chunks():
+                digest.update(chunk)
+                size += len(chunk)
+        if old.blob_id(digest.digest()) != blob_id:
+            raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+        new_id = new.blob_id(digest.digest())
+        if not self.exists(new.case_id, new_id):
+            target = self.path(new.case_id, new_id)
+            writer = SealedWriter(target, new.blobs, _ad(new.case_id, new_id))
+            try:
+                with self.open(old, blob_id) as reader:
+                    for chunk in reader.iter_chunks():
+                        writer.write(chunk)
+                writer.close()
+            except BaseException:
+                writer.abort()
+                raise
+        return new_id, size
 
     def delete(self, case_id: str, blob_id: str) -> None:
         self.path(case_id, blob_id).unlink(missing_ok=True)

@@ -57,6 +57,7 @@ class CliContext:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._workspace: Workspace | None = None
+        self._passphrase: str | None = None
 
     @property
     def json(self) -> bool:
@@ -69,6 +70,14 @@ class CliContext:
         return Path(vault).expanduser()
 
     def passphrase(self, *, new: bool = False, confirm: bool = False) -> str:
+        if new:
+            return self._read_passphrase(new=True, confirm=confirm)
+        if self._passphrase is None:
+            # Asked once: a command that needs it again (rekey) does not prompt twice.
+            self._passphrase = self._read_passphrase(new=False, confirm=confirm)
+        return self._passphrase
+
+    def _read_passphrase(self, *, new: bool, confirm: bool) -> str:
         env = NEW_PASSPHRASE_ENV if new else PASSPHRASE_ENV
         file_arg = getattr(self.args, "new_passphrase_file" if new else "passphrase_file", None)
         if file_arg:
@@ -96,7 +105,7 @@ class CliContext:
         """The unlocked vault; `strict=False` only for fsck, which reports what others refuse."""
         if self._workspace is None:
             self._workspace = Workspace.open(self.vault_path(), self.passphrase(), strict=strict)
-            for warning in self._workspace.vault.warnings:
+            for warning in self._workspace.warnings:
                 print(f"dossier: warning: {warning}", file=sys.stderr)
         return self._workspace
 
@@ -123,6 +132,7 @@ class CliContext:
         print(f"dossier: {safe_text(message)}", file=sys.stderr)
 
     def close(self) -> None:
+        self._passphrase = None
         if self._workspace is not None:
             self._workspace.close()
             self._workspace = None

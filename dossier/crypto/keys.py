@@ -89,14 +89,7 @@ class KeyRing:
         cached = self._cases.get(case_id)
         if cached is not None:
             return cached
-        case_key = aead.open_sealed(
-            subkey(self.master, "case-wrap"),
-            wrapped,
-            case_key_ad(case_id),
-            f"key of case {case_id}",
-        )
-        keys = CaseKeys.derive(case_id, case_key)
-        self._cases[case_id] = keys
+        keys = self._cases[case_id] = self.open_case_key(case_id, wrapped)
         return keys
 
     def rewrap_case(self, case_id: str, wrapped: bytes, target: KeyRing) -> bytes:
@@ -108,6 +101,20 @@ class KeyRing:
             f"key of case {case_id}",
         )
         return target.wrap_case_key(case_id, case_key)
+
+    def open_case_key(self, case_id: str, wrapped: bytes) -> CaseKeys:
+        """The sub-keys of a wrapped case key, without caching them (a key not yet in use)."""
+        case_key = aead.open_sealed(
+            subkey(self.master, "case-wrap"),
+            wrapped,
+            case_key_ad(case_id),
+            f"key of case {case_id}",
+        )
+        return CaseKeys.derive(case_id, case_key)
+
+    def replace_case(self, case_id: str, keys: CaseKeys) -> None:
+        """Use `keys` for the case from now on (its rows were re-encrypted under them)."""
+        self._cases[case_id] = keys
 
     def adopt_cases(self, other: KeyRing) -> None:
         self._cases.update(other._cases)

@@ -30,6 +30,11 @@ TAGS = "_tags"
 """Payload key holding the GCM tag of each sealed side column (e.g. `sealed_words`)."""
 
 
+def seal_ad(table: str, column: str, row_id: str, case_id: str | None) -> bytes:
+    """Associated data binding a sealed value to its table, column, row and case."""
+    return f"{table}|{column}|{row_id}|{case_id or ''}".encode()
+
+
 class KeyProvider(Protocol):
     def fields_key(self, scope: str, case_id: str | None) -> bytes: ...
 
@@ -52,7 +57,7 @@ class Sealed:
 
     def _seal_ad(self, column: str = "sealed") -> bytes:
         table = getattr(self, "__tablename__", type(self).__name__)
-        return f"{table}|{column}|{getattr(self, 'id', '')}|{self._seal_case_id() or ''}".encode()
+        return seal_ad(table, column, str(getattr(self, "id", "")), self._seal_case_id())
 
     def _keys(self) -> KeyProvider:
         session = object_session(self)

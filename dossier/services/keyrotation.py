@@ -11,9 +11,11 @@ header according to that id (`dossier.vault.header.settle_pending`).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dossier.crypto import aead
 from dossier.crypto.kdf import KdfParams, derive_kek, new_salt
@@ -21,7 +23,7 @@ from dossier.crypto.keys import KeyRing
 from dossier.db import inventory
 from dossier.db.models import AuditEntry, Case, VaultSecret
 from dossier.db.sealed import Sealed
-from dossier.errors import CorruptData
+from dossier.errors import CorruptData, UsageError
 from dossier.vault import seen
 from dossier.vault.header import PENDING_NAME, VaultHeader, key_check, promote_pending
 from dossier.vault.passphrase import check_new_passphrase
@@ -30,8 +32,29 @@ if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
 
 
+REKEY_JOURNAL = "rekey-journal"
+"""Vault secret holding an unfinished `rekey` (`dossier.services.rekey`)."""
+
+
 def change_passphrase(ws: Workspace, new_passphrase: str, kdf: KdfParams | None = None) -> None:
     check_new_passphrase(new_passphrase)
+    with ws.vault.session() as session:
+        if session.get(VaultSecret, REKEY_JOURNAL) is not None:
+            raise UsageError(
+                "a re-encryption of the vault is unfinished: finish it first ('dossier rekey')"
+            )
+    rotate_master(ws, new_passphrase, kdf, action="vault.passwd")
+
+
+def rotate_master(
+    ws: Workspace,
+    passphrase: str,
+    kdf: KdfParams | None = None,
+    *,
+    action: str,
+    also: Callable[[Session], None] | None = None,
+) -> None:
+    """Replace the master key, wrapped under `passphrase`; `also` joins the switch commit."""
     vault = ws.vault
     problems = vault.vault_problems()
     if problems:
@@ -42,7 +65,7 @@ def change_passphrase(ws: Workspace, new_passphrase: str, kdf: KdfParams | None 
     params = kdf or old_header.kdf
     master = aead.new_key()
     salt = new_salt()
-    kek = derive_kek(new_passphrase, salt, params)
+    kek = derive_kek(passphrase, salt, params)
     header = VaultHeader(
         vault_id=old_header.vault_id,
         kdf=params,
@@ -72,7 +95,9 @@ def change_passphrase(ws: Workspace, new_passphrase: str, kdf: KdfParams | None 
             ws.audit.relink(session)
             session.flush()
             vault.rebuild_vault_inventory(session.connection(), counter + 1)
-            ws.audit.append(session, "vault.passwd", None)
+            if also is not None:
+                also(session)
+            ws.audit.append(session, action, None)
             session.commit()  # the switch: the catalog now names the new master key
     except BaseException:
         with contextlib.suppress(OSError):

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from dossier.blobstore import BlobStore
 from dossier.crypto.kdf import DEFAULT, KdfParams
+from dossier.errors import DossierError
 from dossier.services.audit import AuditTrail
 from dossier.services.cases import CaseService
 from dossier.services.documents.service import DocumentService
@@ -19,6 +20,7 @@ from dossier.services.letters.service import LetterService
 from dossier.services.people.screen import ScreenService
 from dossier.services.people.service import PeopleService
 from dossier.services.quotes.service import QuoteService
+from dossier.services.rekey import RekeyService
 from dossier.services.search import SearchService
 from dossier.services.timeline import TimelineService
 from dossier.vault.vault import Vault
@@ -51,6 +53,7 @@ class Workspace:
         self.previews = PreviewService(self)
         self.search = SearchService(self)
         self.fsck = FsckService(self)
+        self.rekey = RekeyService(self)
         # Documents, cases and imports tell the index what changed through this hook.
         self.index: IndexHook = self.search
 
@@ -60,8 +63,28 @@ class Workspace:
 
     @classmethod
     def open(cls, folder: Path, passphrase: str, *, strict: bool = True) -> Workspace:
-        """Unlock; `strict=False` (fsck only) opens a vault whose rows fail authentication."""
-        return cls(Vault.open(folder, passphrase, strict=strict))
+        """Unlock; `strict=False` (fsck only) opens a vault whose rows fail authentication.
+
+        A re-encryption a crash stopped after a case's switch is finished here (`rekey`).
+        """
+        ws = cls(Vault.open(folder, passphrase, strict=strict))
+        try:
+            ws.rekey.settle()
+        except DossierError as exc:
+            if strict:
+                ws.close()
+                raise
+            ws.vault.warnings.append(f"an interrupted re-encryption could not be finished: {exc}")
+        except BaseException:
+            ws.close()
+            raise
+        return ws
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the person opening the vault must be told (a rolled-back catalog, an
+        unfinished re-encryption), one sentence each."""
+        return list(self.vault.warnings)
 
     @property
     def folder(self) -> Path:

@@ -1,4 +1,4 @@
-"""`init`, `passwd`, `fsck`, `gc`: the vault itself."""
+"""`init`, `passwd`, `rekey`, `fsck`, `gc`: the vault itself."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ def register(sub: Any) -> None:
     p.add_argument("--new-passphrase-file", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=passwd)
+
+    p = sub.add_parser(
+        "rekey",
+        help="re-encrypt every case (or one) under new keys; resumes an interrupted one",
+    )
+    p.add_argument("--case", help="only this case (name or id); the master key changes anyway")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=rekey)
 
     p = sub.add_parser("fsck", help="decrypt and authenticate everything; name what is damaged")
     p.add_argument("--json", action="store_true")
@@ -43,6 +51,18 @@ def passwd(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     change_passphrase(ws, ctx.passphrase(new=True, confirm=True))
     ctx.emit({"changed": True}, "passphrase changed")
+    return 0
+
+
+def rekey(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    result = ws.rekey.run(ctx.passphrase(), args.case)
+    ctx.emit(
+        result.to_json(),
+        f"{'finished an interrupted re-encryption: ' if result.resumed else ''}re-encrypted "
+        f"{result.cases} case(s) under new keys ({result.documents} documents, {result.pages} "
+        f"pages, {result.originals} original files); the master key was replaced too",
+    )
     return 0
 
 

@@ -1,0 +1,315 @@
+"""`rekey`: re-encrypt everything of every case (or of one) under new keys, resumably.
+
+`passwd` replaces the master key, but the case keys stay: anyone who once copied them (an old
+catalog with an old `vault.json` and passphrase) still reads every row and file sealed before.
+`rekey` gives each case a new random key and re-encrypts its rows, word maps, originals and
+search index under it, and replaces the master key too (same passphrase, new salt), so that
+nothing an old copy of the keys or of the header opens is left in the vault.
+
+Written new-then-switched, with a journal (the vault secret `REKEY_JOURNAL`, sealed and
+authenticated like every vault-level row), each step crash-safe:
+
+1. One commit replaces the master key and writes the journal: the cases to re-encrypt.
+2. For each case: a new random key, wrapped under the master, goes into the journal (commit);
+   every original is written again under it beside the old file (new keys give new ids: the
+   two coexist, the catalog names only the old); then one transaction re-seals every row of
+   the case, points its documents at the new files, recomputes its row MACs and inventory,
+   stores the new wrapped key in the case row and moves the case to `cleanup` in the journal.
+   That commit is the switch. Then the old files and the old index are removed, the case
+   leaves the journal (commit), and its index is rebuilt under the new key.
+3. The journal is removed, with an audit entry.
+
+A kill before a case's switch leaves it whole under its old key, plus files nobody names; the
+next `rekey` resumes with the journal's key and keeps the files already written. A kill after
+the switch is finished by the next open (`settle`). The vault always opens with exactly one
+passphrase (the master key's own switch is that of `keyrotation`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dossier.crypto import aead
+from dossier.crypto.keys import CaseKeys
+from dossier.db import inventory
+from dossier.db import rekey as rows
+from dossier.db.models import Case, Document, Page, VaultSecret
+from dossier.errors import CorruptData, WrongPassphrase
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.services.keyrotation import REKEY_JOURNAL, rotate_master
+from dossier.vault.vault import unlock_master
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+UNFINISHED = (
+    "a re-encryption of the vault was interrupted: {n} case(s) are still under their old keys; "
+    "run 'dossier rekey' (or Preferences › Re-encrypt the vault…) to finish it"
+)
+
+
+@dataclass
+class Journal:
+    todo: list[str] = field(default_factory=list)
+    """Cases still under their old key, in order."""
+    cleanup: list[str] = field(default_factory=list)
+    """Cases switched to their new key whose old files may still be on disk."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Case id -> its new key, wrapped under the master (base64), once chosen."""
+    started: list[str] = field(default_factory=list)
+    """Every case of this rekey (for the final count)."""
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"v": 1, "todo": self.todo, "cleanup": self.cleanup, "keys": self.keys,
+             "started": self.started},
+            sort_keys=True,
+        )  # fmt: skip
+
+    @classmethod
+    def parse(cls, value: str) -> Journal:
+        try:
+            data = json.loads(value)
+            return cls(
+                [str(c) for c in data["todo"]],
+                [str(c) for c in data["cleanup"]],
+                {str(k): str(v) for k, v in data["keys"].items()},
+                [str(c) for c in data.get("started", [])],
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise CorruptData("the journal of an interrupted re-encryption is unreadable") from None
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    cases: int
+    documents: int
+    pages: int
+    originals: int
+    resumed: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "cases": self.cases,
+            "documents": self.documents,
+            "pages": self.pages,
+            "originals": self.originals,
+            "resumed": self.resumed,
+        }
+
+
+def load_journal(session: Session) -> Journal | None:
+    row = session.get(VaultSecret, REKEY_JOURNAL)
+    return None if row is None else Journal.parse(row.value)
+
+
+def _save(session: Session, journal: Journal | None) -> None:
+    row = session.get(VaultSecret, REKEY_JOURNAL)
+    if journal is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = VaultSecret(name=REKEY_JOURNAL)
+        session.add(row)
+    row.value = journal.dump()
+
+
+class RekeyService:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def unfinished(self) -> Journal | None:
+        with self.ws.vault.session() as session:
+            return load_journal(session)
+
+    def settle(self) -> None:
+        """At open: finish the cases a crash stopped after their switch; say what remains."""
+        journal = self.unfinished()
+        if journal is None:
+            return
+        for case_id in list(journal.cleanup):
+            if self._exists(case_id):
+                self._cleanup(case_id)
+            else:
+                self._forget(case_id)
+        journal = self.unfinished()
+        if journal is not None and journal.todo:
+            self.ws.vault.warnings.append(UNFINISHED.format(n=len(journal.todo)))
+
+    def run(
+        self,
+        passphrase: str,
+        case: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RekeyResult:
+        """Re-encrypt every case (or `case`), or finish a re-encryption that was interrupted."""
+        vault = self.ws.vault
+        try:
+            master = unlock_master(vault.header, passphrase)
+        except WrongPassphrase:
+            raise WrongPassphrase("wrong passphrase: nothing was re-encrypted") from None
+        if not hmac.compare_digest(master, vault.keyring.master):
+            raise CorruptData("vault.json changed while the vault was open")
+        journal = self.unfinished()
+        resumed = journal is not None
+        if journal is None:
+            targets = [self.ws.cases.resolve(case)] if case else self._case_ids()
+            for case_id in targets:
+                problems = vault.case_problems(case_id)
+                if problems:
+                    raise CorruptData(
+                        f"nothing was re-encrypted: case {case_id} was altered outside Dossier "
+                        f"({problems[0]}); run 'dossier fsck'"
+                    )
+            journal = Journal(todo=list(targets), started=list(targets))
+            report(progress, 0.0, "replacing the master key")
+            start = journal
+            rotate_master(
+                self.ws, passphrase, action="vault.rekey.start", also=lambda s: _save(s, start)
+            )
+        documents = pages = originals = 0
+        total = max(1, len(journal.todo) + len(journal.cleanup))
+        for n, case_id in enumerate(list(journal.cleanup) + list(journal.todo)):
+
+            def step(fraction: float, message: str, n: int = n) -> None:
+                report(progress, (n + fraction) / total, message)
+
+            def indexing(fraction: float, message: str, n: int = n) -> None:
+                report(progress, (n + 0.8 + 0.2 * fraction) / total, message)
+
+            if not self._exists(case_id):
+                self._forget(case_id)  # deleted since: crypto-shredded with its key
+                continue
+            if case_id in journal.todo:
+                counts = self._case(case_id, step, cancel)
+                documents += counts[0]
+                pages += counts[1]
+                originals += counts[2]
+            self._cleanup(case_id)
+            step(0.8, "rebuilding the search index")
+            self.ws.search.reindex(case_id, indexing)
+        finished = self.unfinished() or journal
+        with vault.session() as session:
+            _save(session, None)
+            self.ws.audit.append(session, "vault.rekey", None, cases=len(finished.started))
+            session.commit()
+        warnings = vault.warnings
+        warnings[:] = [w for w in warnings if not w.startswith(UNFINISHED.split(":")[0])]
+        report(progress, 1.0, "done")
+        return RekeyResult(len(finished.started), documents, pages, originals, resumed)
+
+    # -- one case -------------------------------------------------------------------------------
+
+    def _case(
+        self, case_id: str, step: Callable[[float, str], None], cancel: CancelToken | None
+    ) -> tuple[int, int, int]:
+        vault = self.ws.vault
+        new = self._new_key(case_id)
+        old = vault.case_keys(case_id)
+        with vault.session() as session:
+            referenced = rows.referenced_blobs(session.connection(), case_id, old)
+        blob_ids: dict[str, str] = {}
+        for i, blob_id in enumerate(sorted(referenced)):
+            check(cancel)
+            blob_ids[blob_id] = self.ws.blobs.rekey(old, new, blob_id)[0]
+            step(
+                0.6 * (i + 1) / max(1, len(referenced)), f"originals: {i + 1} of {len(referenced)}"
+            )
+        step(0.6, "re-encrypting the catalog")
+        with vault.session() as session:
+            journal = load_journal(session)
+            if journal is None or case_id not in journal.todo:
+                raise CorruptData("the re-encryption journal changed under way")
+            journal.todo.remove(case_id)
+            journal.cleanup.append(case_id)
+            wrapped = base64.b64decode(journal.keys.pop(case_id))
+            _save(session, journal)
+            session.flush()  # the first write: from here nothing else writes the catalog
+            conn = session.connection()
+            problems = inventory.verify_case(conn, case_id, old.rows)
+            if problems:
+                raise CorruptData(
+                    f"case {case_id} was altered outside Dossier ({problems[0]}); it was not "
+                    "re-encrypted: run 'dossier fsck'"
+                )
+            for blob_id in rows.referenced_blobs(conn, case_id, old) - set(blob_ids):
+                blob_ids[blob_id] = self.ws.blobs.rekey(old, new, blob_id)[0]
+            count = rows.reseal_case_rows(conn, case_id, old, new, blob_ids)
+            rows.reseal_case_row(conn, case_id, old, new, wrapped)
+            rows.rebuild_case_inventory(conn, case_id, new.rows, vault.keyring.vault_rows)
+            documents = _count(session, Document, case_id)
+            pages = _count(session, Page, case_id)
+            self.ws.audit.append(
+                session, "case.rekey", case_id, rows=count, originals=len(blob_ids)
+            )
+            session.commit()  # the switch
+        vault.keyring.replace_case(case_id, new)
+        self.ws.quotes.clear_cache()
+        return documents, pages, len(blob_ids)
+
+    def _new_key(self, case_id: str) -> CaseKeys:
+        """The case's new key: the journal's (a resumed rekey), or a new one recorded there."""
+        ring = self.ws.vault.keyring
+        with self.ws.vault.session() as session:
+            journal = load_journal(session)
+            if journal is None:
+                raise CorruptData("the re-encryption journal is gone")
+            wrapped_b64 = journal.keys.get(case_id)
+            if wrapped_b64 is None:
+                wrapped = ring.wrap_case_key(case_id, aead.new_key())
+                journal.keys[case_id] = base64.b64encode(wrapped).decode("ascii")
+                _save(session, journal)
+                session.commit()
+            else:
+                wrapped = base64.b64decode(wrapped_b64)
+        return ring.open_case_key(case_id, wrapped)
+
+    def _cleanup(self, case_id: str) -> None:
+        """After the switch: remove what the old key sealed (originals, index), then say so."""
+        vault = self.ws.vault
+        self.ws.search.case_removed(case_id)  # closes the index and removes its files
+        with vault.session() as session:
+            used = rows.referenced_blobs(session.connection(), case_id, vault.case_keys(case_id))
+        for blob_id in list(self.ws.blobs.iter_ids(case_id)):
+            if blob_id not in used:
+                self.ws.blobs.delete(case_id, blob_id)
+        with vault.session() as session:
+            journal = load_journal(session)
+            if journal is not None and case_id in journal.cleanup:
+                journal.cleanup.remove(case_id)
+                _save(session, journal)
+                session.commit()
+
+    def _exists(self, case_id: str) -> bool:
+        with self.ws.vault.session() as session:
+            return session.get(Case, case_id) is not None
+
+    def _forget(self, case_id: str) -> None:
+        with self.ws.vault.session() as session:
+            journal = load_journal(session)
+            if journal is not None:
+                for where in (journal.todo, journal.cleanup):
+                    if case_id in where:
+                        where.remove(case_id)
+                journal.keys.pop(case_id, None)
+                _save(session, journal)
+                session.commit()
+
+    def _case_ids(self) -> list[str]:
+        with self.ws.vault.session() as session:
+            return list(session.scalars(select(Case.id).order_by(Case.created_at)))
+
+
+def _count(session: Session, model: type[Document] | type[Page], case_id: str) -> int:
+    query = select(func.count()).select_from(model).where(model.case_id == case_id)
+    return int(session.scalar(query) or 0)

@@ -1,0 +1,134 @@
+"""SIGKILL at random points of `rekey`, round after round: the vault always opens with its one
+passphrase, passes fsck, holds every document, page, quote and letter, and search works; the
+next `rekey` finishes what the killed one began."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.errors import WrongPassphrase
+from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE, REPO
+
+DRIVER = """
+import sys
+from pathlib import Path
+from dossier.services.workspace import Workspace
+with Workspace.open(Path(sys.argv[1]), {passphrase!r}) as ws:
+    print("OPEN", flush=True)
+    result = ws.rekey.run(
+        {passphrase!r}, progress=lambda f, m: print(f"PROGRESS {{f:.3f}} {{m}}", flush=True)
+    )
+    print("DONE", result.resumed, flush=True)
+"""
+
+
+def _pdf(path: Path, pages: int, seed: int) -> Path:
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page()
+        for line in range(30):
+            page.insert_text((50, 60 + line * 22), f"pièce {seed} page {i} ligne {line} marmotte")
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def _build(ws: Workspace, tmp_path: Path, rng: random.Random) -> list[str]:
+    cases = []
+    for name in ("Caméras", "Marchés", "Archives"):
+        case = ws.cases.create(name).id
+        cases.append(case)
+        first = None
+        for n in range(8):
+            doc = ws.documents.import_file(
+                case, _pdf(tmp_path / f"{name}{n}.pdf", rng.randint(1, 8), n), kind="source"
+            )
+            first = first or doc
+        assert first is not None
+        ws.people.add(case, "Jeanne Rédaction")
+        ws.people.add(case, "Paul Préfecture", protection="protected", pseudonym="Source A")
+        ws.quotes.add(case, "pièce 0 page 0 ligne 3 marmotte", source=first.id)
+        ws.letters.add(
+            case, sender="Jeanne Rédaction", recipients=["Paul Préfecture"], questions=["Où ?"]
+        )
+        ws.redactions.add_term("marmotte", case=case)
+    return cases
+
+
+def _state(ws: Workspace, cases: list[str]) -> dict[str, object]:
+    state: dict[str, object] = {}
+    for case in cases:
+        docs = sorted(ws.documents.of_case(case), key=lambda d: d.id)
+        state[case] = {
+            "documents": [(d.id, d.page_count) for d in docs],
+            "pages": [[p.text for p in ws.documents.pages(d.id, with_words=True)] for d in docs],
+            "originals": [hashlib.sha256(ws.documents.original(d.id)).hexdigest() for d in docs],
+            "quotes": [(q.text, q.verdict) for q in ws.quotes.of_case(case)],
+            "letters": [[q.text for q in lt.questions] for lt in ws.letters.of_case(case)],
+            "people": sorted(p.name for p in ws.people.of_case(case)),
+            "hits": len(ws.search.query("marmotte", case=case, limit=500)),
+        }
+    return state
+
+
+def _run(vault: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER.format(passphrase=PASSPHRASE), str(vault)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+@pytest.mark.slow
+def test_sigkill_during_rekey_never_loses_anything_and_rekey_resumes(tmp_path: Path) -> None:
+    rng = random.Random(20261204)
+    vault = tmp_path / "Rekey.dossier"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        cases = _build(ws, tmp_path, rng)
+        expected = _state(ws, cases)
+    kills = completed = interrupted = 0
+    for _round in range(8):
+        proc = _run(vault)
+        assert proc.stdout is not None
+        # The random delay counts from the rekey's first progress line, not the process start.
+        line = proc.stdout.readline()
+        while line and not line.startswith("PROGRESS"):
+            line = proc.stdout.readline()
+        time.sleep(rng.uniform(0.0, 1.2))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        out, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        completed += "DONE" in out
+        with pytest.raises(WrongPassphrase):
+            Workspace.open(vault, "not the passphrase at all")
+        with Workspace.open(vault, PASSPHRASE) as ws:
+            report = ws.fsck.run()
+            assert report.ok, report.problems
+            assert _state(ws, cases) == expected
+            interrupted += ws.rekey.unfinished() is not None
+    assert kills >= 3 and interrupted >= 2, "the test must really interrupt rekeys"
+    # Whatever the last kill left, one more rekey finishes it and leaves no old file behind.
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        ws.rekey.run(PASSPHRASE)
+        assert ws.rekey.unfinished() is None
+        report = ws.fsck.run()
+        assert report.ok and not report.notes, (report.problems, report.notes)
+        assert _state(ws, cases) == expected
+    assert not ws.warnings
