@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench_articles",
     "bench_rowauth",
     "bench_formats",
+    "bench_rekey",
 )
 
 
