@@ -16,6 +16,7 @@ from email.message import Message
 from email.parser import BytesParser
 
 from dossier.errors import InputRefused
+from dossier.ingest.email_message import check_header_lengths
 from dossier.ingest.email_parts import safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
@@ -46,6 +47,7 @@ def split_mbox(data: bytes) -> list[bytes]:
 
 def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
     """The mailbox as a list of its messages; each message is handed over in `embedded`."""
+    check_header_lengths(data, name)
     messages = split_mbox(data)
     if not messages:
         raise InputRefused(f"{name} is a mailbox without any message.")

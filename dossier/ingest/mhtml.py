@@ -18,6 +18,7 @@ from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
 from dossier.errors import InputRefused
+from dossier.ingest.email_message import check_header_lengths
 from dossier.text.model import ExtractedDocument
 
 MHTML_EXTRACTOR_VERSION = "mhtml-1"
@@ -43,6 +44,7 @@ def extract_mhtml(
     data: bytes, name: str, read_page: Callable[[str], ExtractedDocument]
 ) -> ExtractedDocument:
     """The page inside the file, read by `read_page`, with where and when it was saved."""
+    check_header_lengths(data, name)
     message = BytesParser(policy=policy.default).parsebytes(data)
     page = _first_html(message)
     if page is None:

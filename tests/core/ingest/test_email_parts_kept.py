@@ -5,6 +5,9 @@ from __future__ import annotations
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
+import pytest
+
+from dossier.errors import InputRefused
 from dossier.ingest.email_message import extract_email
 
 RUSSIAN = "Ответ пресс-службы: мы не комментируем расследование."
@@ -55,3 +58,10 @@ def test_a_lying_or_unknown_charset_loses_no_byte() -> None:
         # Every byte of the body is a character of the text.
         body = text.split("\n\n", 1)[1]
         assert body.encode("latin-1") == raw
+
+
+def test_a_header_built_to_stall_the_parser_is_refused() -> None:
+    # Python's header parser takes half a minute on this one (found by the import fuzz test).
+    data = b"From: a@example.org\r\nContent-Type:" + b"<" * 400_000 + b"\r\n\r\nbody\r\n"
+    with pytest.raises(InputRefused, match="header far longer"):
+        extract_email(data, "stall.eml")
