@@ -171,6 +171,31 @@ def case_variant(text: str, rng: random.Random) -> str:
     return out
 
 
+NAMES = ("Dupont", "Martin", "Okafor", "Lefèvre", "Nakamura", "Bordeaux", "Ottawa", "Zurich")
+
+
+def swapped_variant(words: list[str], rng: random.Random) -> str | None:
+    """The sentence with a number or a name (a capitalised word past the first) replaced by
+    another: a different sentence, which must not be reported as a misquote."""
+    places = [
+        i
+        for i, word in enumerate(words)
+        if i and (any(c.isdigit() for c in word) or (word[:1].isupper() and len(word) > 2))
+    ]
+    if not places:
+        return None
+    i = rng.choice(places)
+    word = words[i]
+    digits = re.search(r"\d+", word)
+    if digits:
+        number = str(int(digits.group()) + rng.randint(2, 9))
+        replaced = word[: digits.start()] + number + word[digits.end() :]
+    else:
+        tail = re.sub(r"^\w+", "", word)
+        replaced = rng.choice([n for n in NAMES if n.casefold() not in word.casefold()]) + tail
+    return " ".join([*words[:i], replaced, *words[i + 1 :]])
+
+
 def altered_variant(words: list[str], rng: random.Random) -> str:
     words = list(words)
     for _ in range(1 if len(words) < 12 else rng.randint(1, 2)):
@@ -268,6 +293,9 @@ def variants(doc: Doc, span: Any, rng: random.Random) -> list[Case]:
         quote = altered_variant(plain.split(" "), rng)
         if build_keys(quote).key not in doc_index(doc.pages).key:  # still a real alteration
             cases.append(Case("altered", doc, quote, truth, frozenset({"altered"})))
+        swapped = swapped_variant(plain.split(" "), rng)
+        if swapped is not None and build_keys(swapped).key not in doc_index(doc.pages).key:
+            cases.append(Case("swapped", doc, swapped, truth, frozenset({"not_found"})))
     return cases
 
 
@@ -421,17 +449,28 @@ class Baseline:
         return hits
 
 
-def run_cases(cases: list[Case], baseline: Baseline, verbose: bool) -> dict[str, Tally]:
+CONFUSED_KINDS = ("altered", "swapped", "absent")
+"""Kinds whose verdicts make the confusion table: altered quotes must come out `altered`,
+swapped (names or numbers replaced) and absent ones `not_found`."""
+
+
+def run_cases(
+    cases: list[Case], baseline: Baseline, verbose: bool, confusion: dict[str, dict[str, int]]
+) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
     for case in cases:
         tally = tallies.setdefault(case.kind, Tally())
         tally.quotes += 1
         result = anchor_quote(case.quote, case.doc.pages)
+        if case.kind in CONFUSED_KINDS:
+            row = confusion.setdefault(case.kind, {})
+            verdict = result.verdict if result.verdict in ("altered", "not_found") else "exact"
+            row[verdict] = row.get(verdict, 0) + 1
         got: dict[int, list[Rect]] = {}
         for span in result.spans:
             got.setdefault(span.page_index, []).extend(span.rects)
         base = baseline.search(case.doc.pdf, case.quote)
-        if case.kind == "absent":
+        if case.kind in ("absent", "swapped"):
             tally.found += result.found
             tally.verdict_ok += not result.found
             tally.baseline_found += bool(base)
@@ -527,8 +566,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         rounds = 4 if args.quick else 12
         cases += generated_cases(Path(tmp), rng, rounds, not args.no_ocr)
-        tallies = run_cases(cases, Baseline(), args.verbose)
+        confusion: dict[str, dict[str, int]] = {}
+        tallies = run_cases(cases, Baseline(), args.verbose, confusion)
     report = summary(tallies)
+    report["confusion_expected_by_verdict"] = confusion
     report["speed"] = speed(rng, args.quick)
     report["goals"] = goals(report)
     print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -538,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def summary(tallies: dict[str, Tally]) -> dict[str, Any]:
     accuracy: dict[str, Any] = {}
     for kind, tally in sorted(tallies.items()):
-        if kind == "absent":
+        if kind in ("absent", "swapped"):
             continue
         accuracy[kind] = {
             "quotes": tally.quotes,
@@ -560,6 +601,14 @@ def summary(tallies: dict[str, Tally]) -> dict[str, Any]:
     }
     if absent.misses:
         report["absent"]["misses"] = absent.misses[:15]
+    swapped = tallies.get("swapped", Tally())
+    report["swapped"] = {
+        "quotes": swapped.quotes,
+        "reported_found": swapped.found,
+        "not_found_rate": round(1 - swapped.found / max(1, swapped.quotes), 4),
+    }
+    if swapped.misses:
+        report["swapped"]["misses"] = swapped.misses[:15]
     return report
 
 
@@ -572,6 +621,7 @@ def goals(report: dict[str, Any]) -> dict[str, bool]:
         "situations_97": all(accuracy[k]["found"] >= 0.97 for k in SITUATIONS if k in accuracy),
         "altered_flagged_90": accuracy.get("altered", {}).get("found", 0) >= 0.90,
         "absent_false_positives_1pct": report["absent"]["false_positive_rate"] <= 0.01,
+        "swapped_not_found_95": report["swapped"]["not_found_rate"] >= 0.95,
         "median_under_100ms_500_pages": report["speed"]["median_ms"] < 100,
     }
 

@@ -139,6 +139,9 @@ def _approximate(
         # Every word in place, only marks between digits differ ("2007, 96" / "2007 96").
         source = " ".join(display_text(s.text) for s in spans)
         return AnchorResult("normalized", 1.0, spans, vd.equal_diff(text, source), doc_id)
+    if vd.content_replaced(idx, qkeys, text, alignment):
+        diff = vd.alignment_diff(idx, qkeys, text, alignment)
+        return AnchorResult("not_found", alignment.score, (), diff, doc_id, closest=spans)
     return AnchorResult(
         verdict="altered",
         score=alignment.score,

@@ -33,7 +33,8 @@ _RUN_WORDS = 4
 _RUN_SHARE = 0.3
 """The longest stretch of words found in place must reach 30 % of the quote (at most four
 words needed): measured, shuffled quotes keep at most 20 %, altered ones at least 32 %."""
-_TYPO_SIMILARITY = 0.75
+TYPO = 0.75
+"""Similarity from which a different word is a typo or an OCR slip of the other."""
 _CANDIDATES = 4
 _COMMON = 0.003
 """Words above this share of the document's words do not seed candidates."""
@@ -153,7 +154,7 @@ def _align(
         elif tag == "replace":
             for a, b in zip(quote[q_lo:q_hi], source[s_lo:s_hi], strict=False):
                 similarity = Indel.normalized_similarity(a, b)
-                if similarity >= _TYPO_SIMILARITY:
+                if similarity >= TYPO:
                     matched += similarity  # OCR slips and spelling variants count, in part
     first, last = ops[0][3], ops[-1][4]
     aligned = max(0, last - first)

@@ -93,6 +93,9 @@ class AnchorResult:
     spans: tuple[Span, ...] = ()
     diff: tuple[DiffOp, ...] = ()
     doc_id: str | None = None
+    closest: tuple[Span, ...] = ()
+    """With `not_found` only, for information: the closest passage, when it says something else
+    (names or numbers replaced by others). `diff` then compares the quote with it."""
 
     @property
     def found(self) -> bool:
@@ -111,6 +114,8 @@ class AnchorResult:
         }
         if self.doc_id is not None:
             data["doc_id"] = self.doc_id
+        if self.closest:
+            data["closest_passage_for_information"] = [span.to_json() for span in self.closest]
         return data
 
 

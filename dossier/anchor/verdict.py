@@ -5,16 +5,20 @@
 - normalized: the same words, only typography, case or punctuation differ;
 - trimmed: the pieces around marked omissions are each in the source, in order;
 - altered: found approximately (words changed, added or dropped), with a score and a diff;
-- not_found.
+- not_found: nowhere; or the closest passage replaces names or numbers of the quote by others,
+  which makes it another sentence, not a misquote (that passage comes back for information).
 """
 
 from __future__ import annotations
 
+from rapidfuzz.distance import Indel
+
 from dossier.anchor.docindex import DocIndex
-from dossier.anchor.fuzzy import Alignment
+from dossier.anchor.fuzzy import TYPO, Alignment
 from dossier.anchor.match import KeyMatch
 from dossier.anchor.model import DiffKind, DiffOp, Verdict
 from dossier.anchor.normalize import KeyText, display_text, same_layout
+from dossier.text.fold import fold_key
 
 OMISSION = "[…]"
 _GAP_SHOWN = 160
@@ -95,3 +99,30 @@ def alignment_diff(
             DiffOp(_TAGS[tag], quote_words(qkeys, quote, q_lo, q_hi), doc_words(idx, s_lo, s_hi))
         )
     return tuple(ops)
+
+
+def _is_content(word: str, *, first: bool) -> bool:
+    """A number, or a name (capitalised, not the quote's first word)."""
+    if any(char.isdigit() for char in word):
+        return True
+    return not first and word[:1].isupper()
+
+
+def content_replaced(idx: DocIndex, qkeys: KeyText, quote: str, alignment: Alignment) -> bool:
+    """Whether the alignment replaces a number or a name of the quote (or of the source) by
+    another word: then the quote says something else, it is not a misquote of this passage.
+    A near-spelling (an OCR slip, a typo) is not a replacement."""
+    for tag, q_lo, q_hi, s_lo, s_hi in alignment.ops:
+        if tag != "replace":
+            continue
+        for offset in range(min(q_hi - q_lo, s_hi - s_lo)):
+            published = quote_words(qkeys, quote, q_lo + offset, q_lo + offset + 1)
+            written = doc_words(idx, s_lo + offset, s_lo + offset + 1)
+            first = q_lo + offset == 0
+            if any(char.isdigit() for char in published + written):
+                return True  # a number differs by one digit as much as by all of them
+            if Indel.normalized_similarity(fold_key(published), fold_key(written)) >= TYPO:
+                continue
+            if _is_content(published, first=first) or _is_content(written, first=first):
+                return True
+    return False

@@ -1,0 +1,80 @@
+"""Quotes at the margins: a sentence whose names or numbers were replaced by others is another
+sentence (not found, its closest passage given for information); an added adverb, a changed
+verb or a dropped word is a misquote (altered); a quote across a page break gets two spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dossier.anchor import anchor_quote
+from dossier.pdf.extract import extract_pdf
+from dossier.text.model import PageText
+from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
+
+SOURCE = (
+    "Le préfet Patrick Léonard a signé quatorze arrêtés en 2023 pour la commune de Toulouse, "
+    "malgré l’avis défavorable de la commission départementale des sites."
+)
+QUOTED = (
+    "Le préfet Patrick Léonard a signé quatorze arrêtés en 2023 pour la commune de Toulouse, "
+    "malgré l’avis défavorable de la commission."
+)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> list[PageText]:
+    folder = tmp_path_factory.mktemp("margins")
+    pdf = write_pdf(folder / "arretes.pdf", [text_page(FRENCH_PARAGRAPHS[0], SOURCE)])
+    return extract_pdf(pdf, ocr=False).pages
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        QUOTED.replace("Patrick Léonard", "Jean Dupont"),
+        QUOTED.replace("Toulouse", "Bordeaux"),
+        QUOTED.replace("2023", "2021"),
+        QUOTED.replace("Léonard", "Martin"),
+    ],
+    ids=["name", "place", "year", "surname"],
+)
+def test_names_or_numbers_replaced_make_another_sentence(
+    pages: list[PageText], published: str
+) -> None:
+    result = anchor_quote(published, pages)
+    assert result.verdict == "not_found" and not result.found
+    assert result.spans == ()
+    # The closest passage is offered for information, labelled as such in the JSON.
+    assert result.closest and result.closest[0].page_index == 0
+    assert "closest_passage_for_information" in result.to_json()
+    assert any(op.op == "replace" for op in result.diff)
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        QUOTED.replace("a signé", "a discrètement signé"),
+        QUOTED.replace("a signé", "a paraphé"),
+        QUOTED.replace("défavorable ", ""),
+        QUOTED.replace("Léonard", "Léonart"),  # a typo in a name is still this sentence
+    ],
+    ids=["adverb", "verb", "dropped", "typo"],
+)
+def test_edits_of_other_words_stay_misquotes(pages: list[PageText], published: str) -> None:
+    result = anchor_quote(published, pages)
+    assert result.verdict == "altered"
+    assert result.spans and result.spans[0].page_index == 0
+    assert result.closest == ()
+
+
+def test_a_quote_across_a_page_break_is_two_spans(tmp_path: Path) -> None:
+    first = "Les agents ont installé les caméras dans le hall de la gare principale"
+    second = "avant même que la commission ait rendu son avis sur le projet."
+    pdf = write_pdf(
+        tmp_path / "two.pdf", [text_page(FRENCH_PARAGRAPHS[1], first), text_page(second)]
+    )
+    result = anchor_quote(f"{first} {second}", extract_pdf(pdf, ocr=False).pages)
+    assert result.found
+    assert [span.page_index for span in result.spans] == [0, 1]
