@@ -31,6 +31,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dossier.redact.names import COMMON_WORDS
@@ -107,9 +108,9 @@ class Needles:
                 for i in at.get(phrase[0], ()):
                     if seq[i : i + len(phrase)] == phrase:
                         found[label] += 1
-            for label, kind in self.patterns:
-                found[label] += len(find_pattern(kind, view))
             best |= found
+        for label, kind in self.patterns:
+            best[label] += len(find_pattern(kind, text))
         return best
 
     def search(self, text: str, *, sequences: bool = True) -> list[str]:
@@ -142,10 +143,16 @@ def _centre_in(word: Any, boxes: Sequence[Rect]) -> bool:
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_keys(text: str) -> Words:
+    """`words` of one word of a word map (they repeat: cached)."""
+    return words(text)
+
+
 def _page_words(page: PageText, boxes: Sequence[Rect]) -> Iterator[tuple[str, bool]]:
     for word in page.words:
         covered = bool(boxes) and _centre_in(word, boxes)
-        for folded in words(page.text[word.start : word.end]):
+        for folded in _word_keys(page.text[word.start : word.end]):
             yield folded, covered
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dossier.text.fold import fold_key
 from dossier.text.model import PageText, Word
@@ -31,6 +32,10 @@ _TOKEN = re.compile(r"[^\W_]+(?:[\u00ad\u200b\u200c\u200d\u2060][^\W_]+)*")
 """A run of letters and digits; soft hyphens and zero-width characters do not split it."""
 
 
+_key = lru_cache(maxsize=1 << 16)(fold_key)
+"""Words repeat: their folded keys are cached."""
+
+
 @dataclass(frozen=True)
 class Token:
     start: int
@@ -42,7 +47,7 @@ def tokens(text: str) -> list[Token]:
     """The folded tokens of `text`, with their offsets."""
     found: list[Token] = []
     for match in _TOKEN.finditer(text):
-        key = fold_key(match.group())
+        key = _key(match.group())
         if key:
             found.append(Token(match.start(), match.end(), key))
     return found
