@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.db.models import Document
+from dossier.ingest.titles import plausible_title
 from dossier.jobs import CancelToken, check
 from dossier.services.constants import DATE_FROM_PARENT
 from dossier.services.documents.children import Child
@@ -47,7 +48,9 @@ def store_document(
     blob_id: str,
 ) -> Document:
     doc = Document(case_id=case_id, kind=incoming.kind)
-    doc.title = extracted.title or Path(incoming.name).stem
+    # A title the file states about itself counts only when it is one ("Microsoft Word -
+    # Document1" or "scan0001.pdf" are not): else the extractor's heading, then the file name.
+    doc.title = plausible_title(extracted.title) or Path(incoming.name).stem
     doc.author = extracted.author or ""
     doc.outlet = extracted.outlet or ""
     doc.date = extracted.date

@@ -309,3 +309,17 @@ def test_corpus_damaged_documents_are_refused(
     with pytest.raises(InputRefused, match=message):
         workspace.documents.import_file(case, ingest_corpus / name)
     assert workspace.documents.of_case(case) == []
+
+
+def test_placeholder_pdf_title_gives_way_to_the_file_name(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from tests.pdfgen import text_pdf
+
+    pdf = text_pdf(
+        tmp_path / "reponse-prefecture.pdf",
+        "Réponse de la préfecture.",
+        metadata={"title": "Microsoft Word - Document1"},
+    )
+    case = workspace.cases.create("Titres").id
+    assert workspace.documents.import_file(case, pdf).title == "reponse-prefecture"
