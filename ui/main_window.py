@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier.errors import safe_text
 from dossier.services import Workspace
 from dossier.services.constants import KDF_DEFAULT, KdfParams
 from ui.case.case_panel import CasePanel
@@ -30,6 +31,7 @@ from ui.case.contents_panel import ContentsPanel
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
 from ui.case.import_panel import ImportPanel
 from ui.case.inspector_panel import InspectorPanel
+from ui.errors import sentence
 from ui.i18n import tr
 from ui.idle_lock import IdleWatcher
 from ui.menus import build_menus
@@ -134,6 +136,20 @@ class MainWindow(QMainWindow):
         self.idle.arm()
         self._update_actions()
         self.statusBar().showMessage(tr("Vault unlocked."), 4000)
+        self._show_warnings(ws.warnings)
+
+    def _show_warnings(self, warnings: list[str]) -> None:
+        """What the vault said when it opened (rolled back to an older copy, a re-encryption
+        left unfinished): shown, not blocking, so the window is usable behind it."""
+        if not warnings:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr("Dossier"))
+        box.setText("\n\n".join(sentence(safe_text(w)) for w in warnings))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.vault_warning = box
+        box.open()
 
     # -- locking ------------------------------------------------------------------------------
 

@@ -40,7 +40,8 @@ def _import_folder(window: MainWindow) -> None:
 
 
 def _preferences(window: MainWindow) -> None:
-    if PreferencesDialog(window.settings, window).exec():
+    ws = window.state.ws if window.state.is_unlocked else None
+    if PreferencesDialog(window.settings, window, ws).exec():
         window.idle.set_minutes(window.settings.idle_minutes)
 
 

@@ -1,4 +1,5 @@
-"""Preferences: automatic lock delay, interface language, where recipients of letters are."""
+"""Preferences: automatic lock delay, interface language, where recipients of letters are, and
+re-encrypting the open vault under new keys."""
 
 from __future__ import annotations
 
@@ -8,19 +9,26 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
 
+from dossier.services import Workspace
 from ui.i18n import tr
 from ui.letters.jurisdiction import jurisdiction_box
 from ui.settings import AppSettings
+from ui.vault.rekey_dialog import RekeyDialog
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: AppSettings, parent: QWidget | None = None, ws: Workspace | None = None
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.ws = ws
+        self.rekey_dialog: RekeyDialog | None = None
         self.setWindowTitle(tr("Preferences"))
         self.idle = QSpinBox()
         self.idle.setRange(0, 24 * 60)
@@ -49,7 +57,25 @@ class PreferencesDialog(QDialog):
         form.addRow(tr("Language"), self.language)
         form.addRow(tr("Letters' recipients are in"), self.jurisdiction)
         form.addRow(note)
+        self.rekey_button = QPushButton(tr("Re-encrypt the vault…"))
+        self.rekey_button.setToolTip(
+            tr(
+                "New keys for every case, everything written again under them: an old copy "
+                "of the keys opens nothing any more"
+            )
+            if ws is not None
+            else tr("Unlock a vault first")
+        )
+        self.rekey_button.setEnabled(ws is not None)
+        self.rekey_button.clicked.connect(self.open_rekey)
+        form.addRow(tr("Keys"), self.rekey_button)
         form.addRow(buttons)
+
+    def open_rekey(self) -> None:
+        if self.ws is None:
+            return
+        self.rekey_dialog = RekeyDialog(self.ws, self)
+        self.rekey_dialog.open()
 
     def accept(self) -> None:
         self.settings.idle_minutes = self.idle.value()

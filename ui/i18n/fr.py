@@ -709,4 +709,52 @@ FRENCH: dict[str, str] = {
     "Contains": "Contient",
     "Not imported": "Non importé",
     "Already in the case": "Déjà dans l’affaire",
+    # preferences_dialog (keys) and vault/rekey_dialog
+    "Keys": "Clés",
+    "Re-encrypt the vault…": "Rechiffrer le coffre…",
+    "New keys for every case, everything written again under them: an old copy of the keys "
+    "opens nothing any more":
+        "De nouvelles clés pour chaque enquête, tout réécrit avec elles : une ancienne copie "
+        "des clés n’ouvre plus rien",
+    "Unlock a vault first": "Déverrouillez d’abord un coffre",
+    "Re-encrypt the vault": "Rechiffrer le coffre",
+    "The vault's passphrase, to confirm": "La phrase de passe du coffre, pour confirmer",
+    "Stop": "Arrêter",
+    "Close": "Fermer",
+    "Re-encrypting… Keep Dossier open until it ends.":
+        "Rechiffrement… Laissez Dossier ouvert jusqu’à la fin.",
+    "A re-encryption was interrupted. Finish it now: the cases not yet done are still under "
+    "their old keys.":
+        "Un rechiffrement a été interrompu. Terminez-le maintenant : les enquêtes pas encore "
+        "traitées sont toujours sous leurs anciennes clés.",
+    "Every case gets new keys, and everything in it (documents, pages, quotes, letters, people, "
+    "marks, the search index) is written again under them. Afterwards, an old copy of the keys "
+    "or of vault.json, even with the passphrase of that time, decrypts nothing in this "
+    "vault.\n\nBackups made before are not changed: they still open with the passphrase they "
+    "had. The passphrase stays the same (to change it too, use 'dossier passwd' first).\n\nIt "
+    "takes about a third of the time the import of the same pages took. It can be stopped, or "
+    "interrupted by a power cut, without losing anything: it is then finished the next time.":
+        "Chaque enquête reçoit de nouvelles clés, et tout ce qu’elle contient (documents, "
+        "pages, citations, lettres, personnes, marques, l’index de recherche) est réécrit avec "
+        "elles. Ensuite, une ancienne copie des clés ou de vault.json, même avec la phrase de "
+        "passe de l’époque, ne déchiffre plus rien dans ce coffre.\n\nLes sauvegardes faites "
+        "avant ne changent pas : elles s’ouvrent toujours avec la phrase de passe qu’elles "
+        "avaient. La phrase de passe reste la même (pour la changer aussi, utilisez d’abord « "
+        "dossier passwd »).\n\nCela prend environ le tiers du temps qu’a pris l’import des "
+        "mêmes pages. On peut l’arrêter, ou une coupure de courant peut l’interrompre, sans "
+        "rien perdre : il se termine la fois suivante.",
+    "Finish re-encrypting": "Terminer le rechiffrement",
+    "Re-encrypt": "Rechiffrer",
+    "Type the vault's passphrase to confirm.": "Tapez la phrase de passe du coffre pour confirmer.",
+    "Stopped. Nothing is lost and the vault opens as before; re-encrypt again to finish.":
+        "Arrêté. Rien n’est perdu et le coffre s’ouvre comme avant ; rechiffrez de nouveau pour "
+        "terminer.",
+    "Stopping after the current file…": "Arrêt après le fichier en cours…",
+    "Done: {cases} case(s) re-encrypted under new keys ({pages} pages, {files} original files). "
+    "The master key was replaced too.":
+        "Terminé : {cases} enquête(s) rechiffrée(s) avec de nouvelles clés ({pages} pages, "
+        "{files} fichiers originaux). La clé maîtresse a aussi été remplacée.",
+    "Wrong passphrase: nothing was re-encrypted.":
+        "Mauvaise phrase de passe : rien n’a été rechiffré.",
+    "The re-encryption failed.": "Le rechiffrement a échoué.",
 }  # fmt: skip

@@ -1,0 +1,72 @@
+"""Preferences › Re-encrypt the vault…: a confirmation with the passphrase, the work in the
+background with its progress, a real vault re-encrypted; and the warnings a vault gives when it
+opens are shown by the app, not only by the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from dossier.services import Workspace, keyrotation, rekey
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import NEEDLE, import_now, sample_pdf, unlock
+from ui.preferences_dialog import PreferencesDialog
+
+
+def test_the_button_re_encrypts_the_open_vault(qtbot, window, vault: Path, tmp_path: Path) -> None:
+    unlock(qtbot, window, vault)
+    doc_id = import_now(window, sample_pdf(tmp_path / "in"))
+    ws = window.state.ws
+    case_id = window.state.case_id
+    blobs = set(ws.blobs.iter_ids(case_id))
+    prefs = PreferencesDialog(window.settings, window, ws)
+    qtbot.addWidget(prefs)
+    assert prefs.rekey_button.isEnabled()
+    qtbot.mouseClick(prefs.rekey_button, Qt.MouseButton.LeftButton)
+    dialog = prefs.rekey_dialog
+    assert dialog is not None and dialog.isVisible()
+
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert "Type the vault's passphrase" in dialog.message.text()
+    dialog.passphrase.setText("not the passphrase")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running and "Wrong" in dialog.message.text(), timeout=10000)
+    assert set(ws.blobs.iter_ids(case_id)) == blobs
+
+    dialog.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.passphrase.text() == ""  # the passphrase leaves the field at once
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30000)
+    assert dialog.message.text().startswith("Done: 1 case(s) re-encrypted")
+    assert dialog.progress.value() == 1000
+    assert dialog.close_button.text() == "Close"
+    assert not set(ws.blobs.iter_ids(case_id)) & blobs
+    assert [hit.doc_id for hit in ws.search.query(NEEDLE)] == [doc_id]
+    assert ws.fsck.run().ok
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_without_an_open_vault_the_button_is_disabled(qtbot, window) -> None:
+    prefs = PreferencesDialog(window.settings, window)
+    qtbot.addWidget(prefs)
+    assert not prefs.rekey_button.isEnabled()
+
+
+def test_an_interrupted_rekey_is_shown_when_the_vault_opens(qtbot, window, vault: Path) -> None:
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        journal = rekey.Journal(todo=[c.id for c in ws.cases.all()])
+        keyrotation.rotate_master(
+            ws, PASSPHRASE, action="vault.rekey.start", also=lambda s: rekey._save(s, journal)
+        )
+    unlock(qtbot, window, vault)
+    qtbot.waitUntil(lambda: getattr(window, "vault_warning", None) is not None, timeout=5000)
+    assert window.vault_warning.isVisible()
+    assert "re-encryption of the vault was interrupted" in window.vault_warning.text()
+    prefs = PreferencesDialog(window.settings, window, window.state.ws)
+    qtbot.addWidget(prefs)
+    qtbot.mouseClick(prefs.rekey_button, Qt.MouseButton.LeftButton)
+    assert prefs.rekey_dialog is not None
+    assert prefs.rekey_dialog.start_button.text() == "Finish re-encrypting"
+    window.vault_warning.close()
