@@ -40,7 +40,12 @@ _MONTHS = {
     **dict.fromkeys(("novembre", "november", "nov"), 11),
     **dict.fromkeys(("decembre", "december", "dec"), 12),
 }
-_MONTH_WORD = r"[^\W\d_]{3,9}\.?"
+_ACCENTED_MONTHS = ("février", "févr", "août", "décembre", "déc", "fév")
+_MONTH_WORD = (
+    "(?i:" + "|".join(sorted({*_MONTHS, *_ACCENTED_MONTHS}, key=len, reverse=True)) + r")\.?"
+)
+"""Month names and their usual abbreviations, French and English (a word that is no month
+must not start a date: matching any word made this the costliest pattern)."""
 _DATES = (
     # 20 novembre 2023, 1er mai 2024, 20 Nov. 2023
     (re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_WORD})\s+(\d{{4}})\b"), "dmy"),
@@ -53,6 +58,10 @@ _DATES = (
 )
 _TYPED_COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}*?~])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPHENS}*?~])")
 """A compound as typed: not part of a prefix, wildcard or fuzzy term."""
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_DATE_REACH = 24
+"""Characters around a year where the rest of its date may be ("20 septembre 2023")."""
 _INITIAL = re.compile(r"(?<![\w.])([^\W\d_])\.\s+(?=[^\W\d_]{2})")
 
 
@@ -76,17 +85,27 @@ def _date_key(groups: tuple[str, ...], order: str) -> str | None:
 def joined_forms(text: str) -> list[tuple[int, int, str]]:
     """(start, end, joined term) of every compound, grouped number and date of `text`."""
     found: list[tuple[int, int, str]] = []
-    for match in _COMPOUND.finditer(text):
-        if any(char.isalpha() for char in match.group()):
-            joined = "".join(fold(part) for part in WORD.findall(match.group()))
-            found.append((match.start(), match.end(), joined))
+    # Cheap tests first: most pages have no hyphen between words, many have no year.
+    if any(hyphen in text for hyphen in "-\u2010\u2011"):
+        for match in _COMPOUND.finditer(text):
+            if any(char.isalpha() for char in match.group()):
+                joined = "".join(fold(part) for part in WORD.findall(match.group()))
+                found.append((match.start(), match.end(), joined))
+    if _DIGIT.search(text) is None:
+        return found
     for match in _GROUPED_NUMBER.finditer(text):
         found.append((match.start(), match.end(), re.sub(r"\D", "", match.group())))
-    for pattern, order in _DATES:
-        for match in pattern.finditer(text):
-            key = _date_key(match.groups(), order)
-            if key is not None:
-                found.append((match.start(), match.end(), key))
+    # A date holds a year: look for dates only around four-digit numbers.
+    seen: set[tuple[int, int]] = set()
+    for year in _YEAR.finditer(text):
+        lo, hi = max(0, year.start() - _DATE_REACH), min(len(text), year.end() + _DATE_REACH)
+        for pattern, order in _DATES:
+            for match in pattern.finditer(text, lo, hi):
+                key = _date_key(match.groups(), order)
+                where = (match.start(), match.end())
+                if key is not None and where not in seen:
+                    seen.add(where)
+                    found.append((*where, key))
     return found
 
 
