@@ -235,6 +235,25 @@ def test_a_mark_made_for_one_document_leaves_the_others_alone(
     assert "lecture des redacted" in texts["timeline.csv"]
 
 
+def test_a_retyped_quote_of_a_document_left_behind_is_masked_too(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The box's document is not exported, and the quote was retyped (a word changed): the
+    covered words, and the word that replaced one of them, still do not leave."""
+    ids = _generated(workspace, tmp_path)
+    _box_over_quote(workspace, ids["quote"], ids["case"])
+    retyped = PASSAGE.replace("a reconnu", "a avoué").replace("fûts", "futs")
+    quote = workspace.quotes.add(ids["case"], retyped, source=ids["doc"])
+    assert quote.verdict in ("altered", "normalized")
+    out = tmp_path / "memo-only.zip"
+    request = ExportRequest(case=ids["case"], out=out, doc_ids=(ids["memo"],))
+    result = workspace.exports.export(request)
+    (outcome,) = [o for o in result.quote_outcomes if o.quote_id == quote.id]
+    assert outcome.text is not None and BOX_MARKER in outcome.text
+    assert leaks(out, ["Villarzel", "contremaître", "avoué", "Anselme"]) == []
+    assert outcome.text.endswith("abandonnée, puis il a demandé que son nom ne soit jamais cité.")
+
+
 # -- the sample case ------------------------------------------------------------------------
 
 
