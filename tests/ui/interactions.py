@@ -3,10 +3,12 @@ answering the dialogs a panel opens (each panel runs them through `exec_dialog`)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
 from ui.main_window import MainWindow
@@ -57,6 +59,10 @@ def answer(panel: Any, respond: Callable[[QDialog], Any]) -> list[QDialog]:
     def fake(dialog: QDialog) -> bool:
         seen.append(dialog)
         respond(dialog)
+        # A form that saves in the background (a letter with its file) closes when stored.
+        deadline = time.monotonic() + 120
+        while getattr(dialog, "saving", False) and time.monotonic() < deadline:
+            QTest.qWait(10)
         return dialog.result() == QDialog.DialogCode.Accepted
 
     panel.exec_dialog = fake

@@ -757,4 +757,7 @@ FRENCH: dict[str, str] = {
     "Wrong passphrase: nothing was re-encrypted.":
         "Mauvaise phrase de passe : rien n’a été rechiffré.",
     "The re-encryption failed.": "Le rechiffrement a échoué.",
+    "Saving… (an attached file is read and encrypted first)":
+        "Enregistrement… (le fichier joint est d’abord lu et chiffré)",
+    "Saving… {step}": "Enregistrement… {step}",
 }  # fmt: skip

@@ -33,9 +33,10 @@ from dossier.services.letters.states import CHANNELS, LetterInfo
 from dossier.services.people.service import fold
 from ui.i18n import N_, tr
 from ui.letters.jurisdiction import default_jurisdiction, jurisdiction_box
+from ui.letters.saving import Store, save_in_background
 from ui.state import AppState
 from ui.widgets.file_dialogs import choose_files
-from ui.widgets.form_fields import attempt, date_field, lay_out_form, refuse, text_or_none
+from ui.widgets.form_fields import date_field, lay_out_form, refuse, text_or_none
 from ui.widgets.person_picker import PersonPicker
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -119,6 +120,7 @@ class LetterDialog(QDialog):
         self.case_id = case_id
         self.file: Path | None = None
         self.saved: LetterInfo | None = None
+        self.saving = False
         self.setWindowTitle(tr("New letter"))
         self.resize(600, 640)
         self.subject = QLineEdit()
@@ -174,28 +176,48 @@ class LetterDialog(QDialog):
         return [line.strip() for line in self.questions.toPlainText().splitlines() if line.strip()]
 
     def save(self) -> None:
-        def store() -> None:
+        """Check the form here; store the letter (and import its file) in the background."""
+        if self.saving:
+            return
+
+        def prepare() -> Store:
             sent_on = parse_date(self.sent_on.text(), "sending date")
             deadline = parse_date(self.deadline.text(), "deadline")
             days = self.deadline_days.value() or None
             sender = self.signer.person_id()
             if sender is None:
                 refuse(tr("Say who signs the letter."))
+            # Widgets are read here, on the GUI thread; the worker gets plain values only.
             recipients = self.recipients.recipient_ids()
-            self.saved = self.state.ws.letters.add(
-                self.case_id,
-                sender=str(sender),
-                recipients=recipients,
-                questions=self.question_lines(),
-                sent_on=sent_on,
-                deadline=deadline,
-                deadline_days=None if deadline else days,
-                working_days=self.working_days.isChecked() and not deadline,
-                jurisdiction=self.jurisdiction.currentData(),
-                subject=text_or_none(self.subject) or "",
-                channel=self.channel.currentData(),
-                file=self.file,
-            )
+            letters, case_id = self.state.ws.letters, self.case_id
+            fields = {
+                "questions": self.question_lines(),
+                "working_days": self.working_days.isChecked() and not deadline,
+                "jurisdiction": self.jurisdiction.currentData(),
+                "subject": text_or_none(self.subject) or "",
+                "channel": self.channel.currentData(),
+            }
+            file = self.file
 
-        if attempt(self.error, store):
-            self.accept()
+            def store(*_: object) -> LetterInfo:
+                return letters.add(
+                    case_id,
+                    sender=str(sender),
+                    recipients=recipients,
+                    sent_on=sent_on,
+                    deadline=deadline,
+                    deadline_days=None if deadline else days,
+                    file=file,
+                    **fields,
+                )
+
+            return store
+
+        save_in_background(self, self.error, prepare, self._stored)
+
+    def _stored(self, letter: LetterInfo) -> None:
+        self.saved = letter
+
+    def reject(self) -> None:
+        if not self.saving:  # a save in progress finishes first (its file is being stored)
+            super().reject()

@@ -27,9 +27,10 @@ from dossier.services.dates import parse_date
 from dossier.services.letters.states import ANSWER_STATUSES, CHANNELS, LetterInfo, ReplyInfo
 from ui.i18n import tr
 from ui.letters.letter_dialog import CHANNEL_NAMES
+from ui.letters.saving import Store, save_in_background
 from ui.state import AppState
 from ui.widgets.file_dialogs import choose_files
-from ui.widgets.form_fields import attempt, date_field, lay_out_form, refuse
+from ui.widgets.form_fields import date_field, lay_out_form, refuse
 from ui.widgets.person_picker import PersonPicker
 from ui.widgets.verdict_badge import badge_label
 
@@ -44,6 +45,7 @@ class ReplyDialog(QDialog):
         self.letter = letter
         self.file: Path | None = None
         self.saved: ReplyInfo | None = None
+        self.saving = False
         self.setWindowTitle(tr("Record a reply"))
         self.resize(620, 560)
         self.replier = PersonPicker(state, case_id, optional=False)
@@ -119,7 +121,11 @@ class ReplyDialog(QDialog):
             self.file_label.setText(chosen[0].name)
 
     def save(self) -> None:
-        def store() -> None:
+        """Check the form here; store the reply (and import its file) in the background."""
+        if self.saving:
+            return
+
+        def prepare() -> Store:
             received = parse_date(self.received_on.text(), "reception date")
             if received is None:
                 refuse(tr("Give the date the reply was received."))
@@ -129,17 +135,30 @@ class ReplyDialog(QDialog):
             sender = self.replier.person_id()
             if sender is None:
                 refuse(tr("Say who replied."))
-            self.saved = self.state.ws.letters.add_reply(
-                self.case_id,
-                sender=sender,
-                received_on=received,
-                letter=self.letter.id,
-                answers=answers,
-                via=self.via.text().strip(),
-                channel=self.channel.currentData(),
-                summary=self.summary.toPlainText().strip(),
-                file=self.file,
-            )
+            letters, case_id, letter_id = self.state.ws.letters, self.case_id, self.letter.id
+            via, channel = self.via.text().strip(), self.channel.currentData()
+            summary, file = self.summary.toPlainText().strip(), self.file
 
-        if attempt(self.error, store):
-            self.accept()
+            def store(*_: object) -> ReplyInfo:
+                return letters.add_reply(
+                    case_id,
+                    sender=sender,
+                    received_on=received,
+                    letter=letter_id,
+                    answers=answers,
+                    via=via,
+                    channel=channel,
+                    summary=summary,
+                    file=file,
+                )
+
+            return store
+
+        save_in_background(self, self.error, prepare, self._stored)
+
+    def _stored(self, reply: ReplyInfo) -> None:
+        self.saved = reply
+
+    def reject(self) -> None:
+        if not self.saving:  # a save in progress finishes first (its file is being stored)
+            super().reject()
