@@ -195,3 +195,25 @@ def test_select_text_in_a_text_document(qtbot, unlocked, tmp_path) -> None:
         viewer.text.select_span(0, start, start + 4)
     assert signal.args == [doc_id, 0, start, start + 4]
     assert viewer.text.textCursor().selectedText() == "soir"  # past the emoji: offsets agree
+
+
+def test_a_photo_opens_as_its_page_with_the_hit_drawn_on_it(qtbot, unlocked, tmp_path) -> None:
+    from tests.core.services.documents.test_images import phone_photo
+
+    win = unlocked
+    photo = phone_photo(tmp_path, rotate=-90, orientation=6)
+    info = win.state.ws.documents.import_file(win.state.case_id, photo)  # with OCR
+    doc_id = info.id
+    win.state.open_document(doc_id, 0, terms=["caméra"])
+    viewer = win.viewer
+    qtbot.waitUntil(lambda: viewer.doc_id == doc_id, timeout=10000)
+    view = viewer.pdf
+    assert viewer.stack.currentWidget() is view  # pages, not text: the picture itself
+    _wait_rendered(qtbot, view, 0)
+    qtbot.waitUntil(lambda: 0 in view.overlays.get("search", {}), timeout=10000)
+    (rect, *_) = view.overlays["search"][0]
+    page = view.pages[0]
+    assert page.height > page.width and 0 < rect[0] < rect[2] <= page.width
+    qtbot.wait(50)
+    colours = _hit_colour_inside(view, 0, rect)
+    assert any(c.red() > 200 and c.blue() < 150 for c in colours)
