@@ -33,11 +33,11 @@ from dossier.search.folder import (
     open_existing,
     remove_stale_siblings,
 )
+from dossier.search.hits import PageTexts, make_hits
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
 from dossier.search.query import ParsedQuery, filter_query, parse_query
-from dossier.search.schema import build_schema, decompress_text, to_document
-from dossier.search.snippets import build_snippet
+from dossier.search.schema import build_schema, to_document
 from dossier.search.storage import EncryptedStorage
 
 WRITER_LIMIT_MB = 64
@@ -50,10 +50,6 @@ log = logging.getLogger(__name__)
 
 class IndexDamaged(CorruptData):
     """The index of a case cannot be read: rebuild it from the catalog."""
-
-
-PageTexts = Callable[[list[tuple[str, int]]], dict[tuple[str, int], str]]
-"""Given (doc_id, page_index) pairs, their texts."""
 
 
 class SearchIndex:
@@ -374,44 +370,11 @@ class SearchIndex:
                     raise IndexDamaged(
                         f"The search index of this case is damaged and must be rebuilt ({exc})."
                     ) from exc
-        pages = [
-            (fields["doc_id"], fields["page_index"])
-            for _score, fields in found
-            if fields.get("text") is None and fields.get("page_index") is not None
-        ]
-        texts = self.page_texts(pages) if pages and self.page_texts is not None else {}
-        return [self._hit(score, fields, parsed, texts) for score, fields in found]
+        return make_hits(found, parsed, self.page_texts, self.case_id)
 
     def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
         results = self._current_searcher().search(parsed.query, limit=limit, filter=restrict)
         return [(float(hit.score), hit.fields()) for hit in results]
-
-    def _hit(
-        self,
-        score: float,
-        fields: dict[str, Any],
-        parsed: ParsedQuery,
-        page_texts: dict[tuple[str, int], str],
-    ) -> Hit:
-        text = decompress_text(fields.get("text"))
-        if fields.get("text") is None and fields.get("page_index") is not None:
-            text = page_texts.get((fields["doc_id"], fields["page_index"]), "")
-        snippet = build_snippet(text, parsed.highlight)
-        return Hit(
-            item_id=fields["item_id"],
-            doc_id=fields["doc_id"],
-            case_id=fields.get("case_id") or self.case_id,
-            item_type=fields["item_type"],
-            kind=fields.get("kind", ""),
-            title=fields.get("title") or "",
-            page_index=fields.get("page_index"),
-            page_label=fields.get("page_label") or "",
-            date=fields.get("date"),
-            score=score,
-            snippet=snippet.text,
-            highlights=snippet.highlights,
-            terms=snippet.terms,
-        )
 
     # -- upkeep --------------------------------------------------------------------------
 

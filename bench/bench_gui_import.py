@@ -1,0 +1,124 @@
+"""GUI responsiveness during a big import: the longest frame of the GUI thread.
+
+The real window (offscreen), unlocked on a fresh vault, imports a folder of small text files
+through its import panel (the work runs in a worker thread). A 10 ms timer on the GUI thread
+records when it gets to run: the longest gap between two ticks is the longest time the window
+could not repaint or answer. Run twice in the same process: as shipped (the window hears of
+imported documents at most once a second) and with that notice sent after every file (the
+behaviour before issue 16), as the baseline. Goal: no frame longer than 100 ms.
+
+    QT_QPA_PLATFORM=offscreen python -m bench.bench_gui_import [--files 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services import Workspace
+from ui.case import import_panel
+from ui.case.import_dialog import ImportRequest
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+
+PASSPHRASE = "bench passphrase for the gui"
+TICK_MS = 10
+
+
+def _files(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"message-{number:05d}.txt"
+        path.write_text(
+            f"Objet : relance {number}\n\nBonjour, voici la pièce {number} sur la "
+            "vidéosurveillance du stade, comme convenu avec la préfecture.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def run(app: QCoreApplication, root: Path, count: int, notice_ms: int) -> dict[str, Any]:
+    vault = root / f"vault-{notice_ms}"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        ws.cases.create("Boîte mail")
+    paths = _files(root / f"files-{notice_ms}", count)
+    import_panel.CHANGES_EVERY_MS = notice_ms
+    settings = AppSettings(
+        QSettings(str(root / f"settings-{notice_ms}.ini"), QSettings.Format.IniFormat)
+    )
+    window = MainWindow(settings, kdf=TEST_ONLY_FAST)
+    window.resize(1280, 800)
+    window.show()
+    window.start(vault, PASSPHRASE)
+    while not window.state.is_unlocked:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    done = QEventLoop()
+    window.imports.batch_finished.connect(done.quit)
+    started = time.perf_counter()
+    timer.start()
+    window.imports.enqueue(window.state.case_id, [ImportRequest(p, ocr=False) for p in paths])
+    done.exec()
+    timer.stop()
+    seconds = time.perf_counter() - started
+    shown = window.state.ws.documents.of_case(window.state.case_id)
+    window.lock()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return {
+        "files": count,
+        "documents_imported": len(shown),
+        "seconds": round(seconds, 2),
+        "longest_frame_ms": round(max(gaps), 1),
+        "frames_over_100ms": sum(1 for g in gaps if g > 100),
+        "median_frame_ms": round(statistics.median(gaps), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--files", type=int, default=1000)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shipped = run(app, root, args.files, notice_ms=import_panel.CHANGES_EVERY_MS)
+        per_file = run(app, root, args.files, notice_ms=0)
+    report = {
+        "notice_once_a_second": shipped,
+        "baseline_notice_per_file": per_file,
+        "goal_longest_frame_ms_max": 100,
+        "goal_met": shipped["longest_frame_ms"] <= 100,
+    }
+    print(json.dumps(report, indent=2), flush=True)
+    # PySide6 can crash tearing its objects down at interpreter exit: leave without it.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
