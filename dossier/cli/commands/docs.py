@@ -86,8 +86,11 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
             continue
         inside = ws.documents.descendants(info.id)
         elsewhere = ws.documents.other_cases_holding(info.id)
+        # Shown as every listing shows it: a title, a header or an attachment's name taken from
+        # the file may name a protected person.
+        shown = ws.documents.get(info.id)
         results.append(
-            {"file": str(path), "document": info, "inside": inside, "also_in_cases": elsewhere}
+            {"file": str(path), "document": shown, "inside": inside, "also_in_cases": elsewhere}
         )
         if not ctx.json:
             linked = path.name in info.metadata.get("also_received_as", "").splitlines()
@@ -100,7 +103,7 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
             for child in inside:
                 ctx.say(f"  {child.origin}: {child.filename} as {child.id}")
             for note in ("not_imported", "duplicates"):
-                for line in info.metadata.get(note, "").splitlines():
+                for line in shown.metadata.get(note, "").splitlines():
                     ctx.say(f"  {_NOTES[note]}: {line}")
         if ws.index.pending(info.case_id):
             ctx.warn(

@@ -42,8 +42,10 @@ def already_in_case(
         if twin is None:
             return None
         if duplicates == SKIP:
+            # The notice is printed and logged: the title is shown as every view shows it.
+            title = ws.screen.mask_in(session, case_id).text(twin.title)
             raise AlreadyInCase(
-                f"{name} is already in this case as “{twin.title}” ({twin.id}); "
+                f"{name} is already in this case as “{title}” ({twin.id}); "
                 "it was not imported again.",
                 twin.id,
             )

@@ -406,11 +406,15 @@ class DocumentService:
         for removed in ids:
             self.ws.index.document_removed(case_id, removed)
 
-    def descendants(self, doc_id: str) -> list[DocumentInfo]:
-        """Every document that came out of this one, at any depth, parents first."""
+    def descendants(self, doc_id: str, *, reveal: bool = False) -> list[DocumentInfo]:
+        """Every document that came out of this one, at any depth, parents first; protected
+        names masked unless `reveal`."""
         with self.ws.vault.session() as session:
             doc = get_document(session, doc_id)
-            return [document_info(row) for row in descendants(session, doc)]
+            mask = screen_mask(session, doc.case_id, reveal)
+            found = [mask.document(document_info(row)) for row in descendants(session, doc)]
+        self.ws.screen.record(mask, "documents")
+        return found
 
     def children(self, doc_id: str, *, reveal: bool = False) -> list[DocumentInfo]:
         """The documents that came out of this one (attachments, messages, members), in the

@@ -15,7 +15,6 @@ Each reveal is written to the audit trail with the people shown and where.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Page, Person
 from dossier.errors import NotFoundError
-from dossier.redact.masking import TextMasker
+from dossier.redact.masking import TextMasker, replace_spans
 from dossier.redact.names import name_parts
 from dossier.services.pages import page_text
 from dossier.text.fold import fold, fold_key
@@ -107,17 +106,28 @@ class ScreenMask:
     def snippet(
         self, text: str, highlights: Sequence[tuple[int, int]]
     ) -> tuple[str, tuple[tuple[int, int], ...]]:
-        """A search snippet masked, its highlighted ranges moved to match the masked text."""
-        if not self.spans(text):
+        """A search snippet masked, its highlighted ranges moved to match the masked text.
+
+        The names are found in the whole snippet, never piece by piece between highlights: a
+        search for "quarter" highlights half of "Quarter-\nmaine", and each half alone is no
+        name part."""
+        spans = self._masker.spans(text) if self.parts and text else []
+        if not spans:
             return text, tuple(highlights)
-        cuts = sorted({0, len(text), *(x for h in highlights for x in h)})
-        out: list[str] = []
-        where: dict[int, int] = {}
-        for start, end in itertools.pairwise(cuts):
-            where[start] = sum(len(p) for p in out)
-            out.append(self.text(text[start:end]))
-        where[len(text)] = sum(len(p) for p in out)
-        return "".join(out), tuple((where[a], where[b]) for a, b in highlights)
+
+        def moved(position: int, *, end: bool) -> int:
+            shift = 0
+            for start, stop, replacement in spans:
+                if position >= stop:
+                    shift += len(replacement) - (stop - start)
+                elif position > start:  # inside a name: the whole pseudonym is highlighted
+                    return start + shift + (len(replacement) if end else 0)
+                else:
+                    break
+            return position + shift
+
+        masked = replace_spans(text, spans)
+        return masked, tuple((moved(a, end=False), moved(b, end=True)) for a, b in highlights)
 
     def page(self, page: PageText) -> ScreenPage:
         spans = self.spans(page.text)

@@ -1,0 +1,74 @@
+"""Masking holds against a hurried user's searches and the notices that echo a document.
+
+The attacks: a search for "quarter" highlighted half of "Quarter-\\nmaine" (a surname
+hyphenated across two lines) and the snippet was masked piece by piece between the highlights,
+so neither half was a name part and "Quarter- maine" was printed; a second import of a file
+answered with the first one's title, unmasked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import AlreadyInCase
+from dossier.services.workspace import Workspace
+from dossier.text.fold import contains_term
+
+CASE = "Affaire"
+PARTS = ("Wilhelmina", "Quartermaine", "Quartz")
+TEXT = (
+    "Le mémo de Quartermaine's team. d'Quartermaine a signé. QUARTERMAINE. W. Quarter-\n"
+    "maine a appelé. Écrire à w.quartermaine@example.org ou https://ex.org/quartermaine/cv "
+    "puis voir Wilhelmina."
+)
+
+
+def _leaked(text: str) -> list[str]:
+    return [part for part in PARTS if contains_term(text, part)]
+
+
+@pytest.fixture
+def notes(workspace: Workspace, tmp_path: Path) -> Path:
+    workspace.cases.create(CASE)
+    workspace.people.add(
+        CASE, "Wilhelmina Quartermaine", aliases=["Quartz"], role="source", protection="protected"
+    )
+    path = tmp_path / "Quartermaine-notes.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    workspace.documents.import_file(CASE, path, kind="source")
+    return path
+
+
+@pytest.mark.parametrize(
+    "query", ["quarter", "Quarter*", "maine", "*maine", "quartermain~", "example", "mémo", "W"]
+)
+def test_a_snippet_whose_highlight_cuts_a_name_shows_only_the_pseudonym(
+    workspace: Workspace, notes: Path, query: str
+) -> None:
+    for hit in workspace.search.query(query, case=CASE):
+        shown = " ".join([hit.title, hit.snippet, *hit.terms])
+        assert not _leaked(shown), (query, shown)
+        for start, end in hit.highlights:
+            assert 0 <= start < end <= len(hit.snippet), (hit.snippet, hit.highlights)
+
+
+def test_the_highlight_of_a_cut_name_covers_its_whole_pseudonym(
+    workspace: Workspace, notes: Path
+) -> None:
+    hits = workspace.search.query("quarter", case=CASE)
+    assert hits
+    for hit in hits:
+        shown = [hit.snippet[a:b] for a, b in hit.highlights]
+        assert shown and all("Source" in s for s in shown), (hit.snippet, hit.highlights)
+
+
+def test_a_second_import_names_the_first_document_masked(
+    workspace: Workspace, notes: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "copie.txt"
+    again.write_bytes(notes.read_bytes())
+    with pytest.raises(AlreadyInCase) as refused:
+        workspace.documents.import_file(CASE, again)
+    assert not _leaked(str(refused.value)), str(refused.value)
