@@ -38,9 +38,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-# Independent tests run in parallel, one worker per core (pytest-xdist); each test module stays
-# on one worker, so a module's shared fixture (e.g. the sample vault) is built once.
-PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto --dist loadfile
+# Independent tests run in parallel, one worker per core (pytest-xdist). Work stealing keeps both
+# cores busy to the end (measured here: 6m53 against 8m30 when each module stayed on one worker);
+# a module's shared fixture (e.g. the sample vault) is then built at most once per worker.
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto --dist worksteal
 
 pytest: $(STAMP)
 	$(PYTEST)

@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 
 from dossier import __version__
-from tests.clirun import run_cli_process
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services.workspace import Workspace
+from tests.clirun import PASSPHRASE, run_cli, run_cli_process
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 
 
@@ -37,12 +39,13 @@ def test_a_vault_created_filled_and_searched_by_real_processes(tmp_path: Path) -
 
 
 def test_errors_are_exit_codes_and_one_line(tmp_path: Path) -> None:
-    vault = str(tmp_path / "v.dossier")
-    assert run_cli_process(tmp_path, "--vault", vault, "init").returncode == 0
-    wrong = run_cli_process(tmp_path, "--vault", vault, "case", "list", passphrase="nope")
+    vault = tmp_path / "v.dossier"
+    # Made in this process: a process start costs seconds, and `init` has its own test above.
+    Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST).close()
+    wrong = run_cli_process(tmp_path, "--vault", str(vault), "case", "list", passphrase="nope")
     assert wrong.returncode == 3
     assert wrong.stderr.startswith("dossier: ") and "Traceback" not in wrong.stderr
     usage = run_cli_process(tmp_path, "frobnicate")
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
-    version = run_cli_process(tmp_path, "--version")
+    version = run_cli(tmp_path, "--version")  # in-process: argparse's own exit path
     assert (version.returncode, version.stdout.strip()) == (0, f"dossier {__version__}")
