@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from dossier.ingest.titles import first_line_title
 from dossier.jobs import CancelToken, Progress
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
 from dossier.pdf.extract import extract_pdf_bytes
@@ -36,7 +37,8 @@ def extract_image(
     document = extract_pdf_bytes(pdf, name, ocr=ocr, progress=progress, cancel=cancel)
     document.mime = found[1] if found else "image/unknown"
     document.extractor_version = IMAGE_EXTRACTOR_VERSION
-    document.title = None  # a PDF made here has no title of its own
+    # A picture has no title of its own: its first line of text, if OCR read one.
+    document.title = first_line_title(document.text) if document.text.strip() else None
     date = exif_date(data)
     if date:
         document.date = date

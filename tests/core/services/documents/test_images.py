@@ -59,7 +59,8 @@ def test_sideways_phone_photo_with_exif_orientation_reads_upright(
     case = workspace.cases.create("Photos").id
     info = workspace.documents.import_file(case, photo)
     assert info.mime == "image/jpeg" and info.ocr_pages == 1
-    assert info.title == "IMG_2034"  # no title of its own; the camera's name is kept as is
+    # No title of its own, and the camera's file name is no title: its first line of text.
+    assert info.title.startswith("Le préfet reconnaît")
     assert info.date == "2023-11-20"
     assert info.metadata["date_source"] == "the date the photo was taken"
     (page,) = workspace.documents.pages(info.id)
