@@ -1,0 +1,137 @@
+"""Properties of the text paths, for any input Hypothesis can build: sniffing, HTML, e-mail.
+
+- Sniffing: any bytes get a kind or a clear refusal (InputRefused), never another exception;
+  a PDF header anywhere in the first KiB always means PDF; text decoding loses nothing (what
+  decodes re-encodes to the same bytes, BOM aside).
+- HTML: any markup gives text, never an exception; words written as plain paragraphs are all
+  in it, whatever nesting and entities surround them.
+- E-mail: any message built of text parts, in any charset that can encode them, keeps every
+  part's text; any bytes are read or refused, never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier.errors import InputRefused
+from dossier.ingest.email_message import extract_email
+from dossier.ingest.html_text import html_to_text
+from dossier.ingest.sniff import PDF, decode_text, sniff_kind
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+WORDS = st.text(alphabet=st.characters(categories=("Lu", "Ll")), min_size=3, max_size=12).map(
+    lambda word: unicodedata.normalize("NFC", word)
+)
+"""Words of letters only (any script), in NFC: the form every extractor gives its text in."""
+NAMES = st.sampled_from(["a.pdf", "a.txt", "a.html", "a.eml", "a.md", "a", "a.mbox", "a.doc"])
+
+
+@SETTINGS
+@given(head=st.binary(max_size=2048), name=NAMES)
+def test_any_bytes_get_a_kind_or_a_refusal(head: bytes, name: str) -> None:
+    try:
+        kind = sniff_kind(Path(name), head)
+    except InputRefused as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert isinstance(kind, str) and kind
+
+
+@SETTINGS
+@given(junk=st.binary(max_size=1000), rest=st.binary(max_size=500), name=NAMES)
+def test_a_pdf_header_in_the_first_kib_is_a_pdf(junk: bytes, rest: bytes, name: str) -> None:
+    head = junk[: 1024 - len(b"%PDF-")] + b"%PDF-1.7" + rest
+    assert sniff_kind(Path(name), head) == PDF
+
+
+@SETTINGS
+@given(text=st.text(max_size=300), encoding=st.sampled_from(["utf-8", "cp1252", "latin-1"]))
+def test_decoded_text_is_the_bytes_it_came_from(text: str, encoding: str) -> None:
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    decoded = decode_text(data)
+    if decoded is None:
+        return  # refused as binary (control characters): nothing was silently changed
+    assert decoded.encode(_reading(data)) == data
+
+
+def _reading(data: bytes) -> str:
+    # decode_text's order: UTF-8, else Windows-1252, else Latin-1.
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            codecs.decode(data, encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "latin-1"
+
+
+MARKUP = st.recursive(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20),
+    lambda inner: st.tuples(
+        st.sampled_from(["div", "span", "p", "b", "table", "td", "ul", "li", "script", "x"]),
+        st.lists(inner, max_size=4),
+        st.booleans(),
+    ).map(lambda t: f"<{t[0]}>{''.join(t[1])}" + (f"</{t[0]}>" if t[2] else "")),
+    max_leaves=30,
+)
+
+
+@SETTINGS
+@given(markup=MARKUP)
+def test_any_markup_gives_text(markup: str) -> None:
+    assert isinstance(html_to_text(markup).text, str)
+
+
+@SETTINGS
+@given(paragraphs=st.lists(st.lists(WORDS, min_size=1, max_size=6), min_size=1, max_size=5))
+def test_every_word_of_plain_paragraphs_is_kept(paragraphs: list[list[str]]) -> None:
+    body = "".join(f"<div><p>{' '.join(words)}</p></div>" for words in paragraphs)
+    text = html_to_text(f"<html><body>{body}</body></html>").text
+    for words in paragraphs:
+        for word in words:
+            assert word in text
+
+
+CHARSETS = st.sampled_from(["utf-8", "iso-8859-1", "koi8-r", "cp1251", "iso-8859-15", "utf-16"])
+
+
+@SETTINGS
+@given(parts=st.lists(st.tuples(st.lists(WORDS, min_size=1, max_size=5), CHARSETS), max_size=4))
+def test_every_text_part_of_a_message_is_kept(parts: list[tuple[list[str], str]]) -> None:
+    message = MIMEMultipart("mixed")
+    message["From"] = "source@example.org"
+    message["Subject"] = "Réponse"
+    kept: list[str] = []
+    for words, charset in parts:
+        text = " ".join(words)
+        try:
+            text.encode(charset)
+        except UnicodeEncodeError:
+            continue
+        message.attach(MIMEText(text, "plain", charset))
+        kept.append(text)
+    read = extract_email(message.as_bytes(), "message.eml").pages[0].text
+    squeezed = re.sub(r"\s+", " ", read)
+    for text in kept:
+        assert text in squeezed
+
+
+@SETTINGS
+@given(data=st.binary(max_size=3000))
+def test_any_bytes_as_a_message_are_read_or_refused(data: bytes) -> None:
+    try:
+        extract_email(b"From: a@example.org\r\n" + data, "any.eml")
+    except InputRefused as exc:
+        assert "\n" not in str(exc)
