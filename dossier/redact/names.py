@@ -13,8 +13,9 @@ which strings stand for a person, so that what is masked in one place is masked 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from dossier.text.fold import fold_key
 
 MIN_PART_LETTERS = 3
 
@@ -37,9 +38,10 @@ COMMON_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+def _fold(words: str) -> str:
+    """The key two forms of a name share when they are the same to a reader (and to the marks,
+    which match by `dossier.text.fold` too)."""
+    return " ".join(key for key in map(fold_key, words.split()) if key)
 
 
 def _letters(word: str) -> int:

@@ -17,6 +17,7 @@ import pytest
 from dossier.anchor import anchor_quote, span_for_selection
 from dossier.anchor.normalize import build_keys
 from dossier.pdf.extract import extract_pdf
+from dossier.redact.names import name_parts
 from dossier.search.analysis import folded_words
 from dossier.services.people.service import fold as person_key
 from dossier.text.fold import contains_term, fold_char, fold_key
@@ -76,6 +77,14 @@ def test_every_caller_finds_the_typed_word_in_the_written_one(written: str, type
     assert result.verdict == "verbatim"
     # People's names.
     assert person_key(written.split("’")[-1].split("'")[-1]) == person_key(typed)
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"), [(w, t) for w, t in HARD if not {"'", "’", "\u00ad"} & set(w)]
+)
+def test_a_name_written_two_ways_is_one_name_to_the_marks(written: str, typed: str) -> None:
+    once = name_parts([f"Anne {typed}"])
+    assert len(name_parts([f"Anne {written}", f"Anne {typed}"])) == len(once) == 3
 
 
 def test_a_line_end_hyphen_joins_the_word_for_anchoring_and_redaction() -> None:
