@@ -78,6 +78,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu.addSeparator()
     file_menu.addAction(flows["export"])
     file_menu.addAction(flows["verify"])
+    file_menu.addAction(flows["import_bundle"])
     file_menu.addSeparator()
     file_menu.addAction(actions["lock"])
     file_menu.addSeparator()

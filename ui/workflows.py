@@ -21,6 +21,7 @@ from dossier.errors import DossierError
 from dossier.services.export.preview import RedactionPreview
 from ui.errors import show_error
 from ui.export.export_wizard import ExportWizard
+from ui.export.import_bundle_dialog import ImportBundleDialog
 from ui.export.redactions_tab import RedactionsTab
 from ui.export.verify_dialog import VerifyDialog
 from ui.i18n import tr
@@ -70,6 +71,7 @@ class Workflows(QObject):
         )
         self.export_action = _action(self, tr("Export a bundle…"), self.export, "Ctrl+E")
         self.verify_action = _action(self, tr("Verify a bundle…"), self.verify_bundle)
+        self.import_bundle_action = _action(self, tr("Import a bundle…"), self.import_bundle)
         window.inspector.register_editor(QuoteEditor(self.state))
         self.redact_tool = RedactTool(self.viewer.pdf)
         self.viewer.toolbar.addSeparator()
@@ -122,6 +124,7 @@ class Workflows(QObject):
             "prepublication": self.prepub_action,
             "export": self.export_action,
             "verify": self.verify_action,
+            "import_bundle": self.import_bundle_action,
             "redact_tool": self.redact_tool.action,
         }
 
@@ -134,6 +137,7 @@ class Workflows(QObject):
         ):  # fmt: skip
             action.setEnabled(has_case)
         self.redact_tool.action.setEnabled(has_case)
+        self.import_bundle_action.setEnabled(self.state.is_unlocked)
 
     def exec_dialog(self, dialog: QDialog) -> bool:
         """Run a dialog (tests answer it instead)."""
@@ -230,3 +234,7 @@ class Workflows(QObject):
 
     def verify_bundle(self) -> None:
         self.exec_dialog(VerifyDialog(self.window))
+
+    def import_bundle(self) -> None:
+        if self.state.is_unlocked:
+            self.exec_dialog(ImportBundleDialog(self.state, self.window))

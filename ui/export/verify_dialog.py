@@ -92,7 +92,7 @@ class VerifyDialog(QDialog):
         self.passphrase.setAccessibleName(tr("Bundle passphrase"))
         self.report_view = QTextBrowser()
         self.report_view.setAccessibleName(tr("Verification report"))
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow(tr("Bundle file"), row)
         form.addRow(tr("Expected fingerprint"), self.fingerprint)
         form.addRow(tr("Passphrase"), self.passphrase)

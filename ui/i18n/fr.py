@@ -760,4 +760,20 @@ FRENCH: dict[str, str] = {
     "Saving… (an attached file is read and encrypted first)":
         "Enregistrement… (le fichier joint est d’abord lu et chiffré)",
     "Saving… {step}": "Enregistrement… {step}",
+    "Import a bundle…": "Importer un paquet…",
+    "Import a bundle": "Importer un paquet",
+    "Optional: the name of the new case": "Facultatif : le nom du nouveau dossier",
+    "I checked this fingerprint with the sender":
+        "J’ai vérifié cette empreinte avec l’expéditeur",
+    "Checking the bundle, then importing it…": "Vérification du paquet, puis import…",
+    "Imported {d} document(s) and {q} quote(s) as the case “{name}”.":
+        "{d} document(s) et {q} citation(s) importés dans le dossier « {name} ».",
+    "Signed by {fingerprint}.": "Signé par {fingerprint}.",
+    "This bundle is signed by a key this vault has never seen: {fingerprint}. "
+    "Import it only if the sender confirmed this fingerprint by another channel "
+    "(phone, in person): type it above, or tick the box, then import again.":
+        "Ce paquet est signé par une clé que ce coffre n’a jamais vue : {fingerprint}. "
+        "Ne l’importez que si l’expéditeur vous a confirmé cette empreinte par un autre "
+        "moyen (téléphone, en personne) : saisissez-la ci-dessus, ou cochez la case, puis "
+        "importez à nouveau.",
 }  # fmt: skip
