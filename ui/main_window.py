@@ -11,8 +11,8 @@ import gc
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -40,9 +40,16 @@ from ui.settings import AppSettings
 from ui.state import AppState
 from ui.vault.unlock_panel import UnlockPanel
 from ui.viewer.document_viewer import DocumentViewer
+from ui.widgets.fit import default_geometry, fit_to_screen
 from ui.widgets.icons import app_icon
 from ui.worker import abandon_all
 from ui.workflows import Workflows
+
+PANE_STRETCH = (2, 3, 1)
+"""How extra width is shared: contents (tables), viewer, details."""
+PANE_MINIMUM = (300, 360, 220)
+PANE_SHARE = (0.4, 0.4, 0.2)
+"""First-run widths as shares of the window."""
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +66,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Dossier")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.resize(1280, 820)
 
         self.unlock_panel = UnlockPanel(self.settings, kdf)
         self.unlock_panel.unlocked.connect(self._unlocked)
@@ -79,8 +85,15 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.viewer)
         self.splitter.addWidget(self.inspector)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 700, 260])
+        # Extra width goes to the tables and the page alike, a little to the details; no pane
+        # is squeezed below what it needs to show what it is for.
+        panes = (left, self.viewer, self.inspector)
+        for index, (pane, stretch, minimum) in enumerate(
+            zip(panes, PANE_STRETCH, PANE_MINIMUM, strict=True)
+        ):
+            self.splitter.setStretchFactor(index, stretch)
+            pane.setMinimumWidth(minimum)
+        self.splitter.setChildrenCollapsible(False)
         self.left_splitter = left
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_panel)
@@ -228,13 +241,25 @@ class MainWindow(QMainWindow):
 
     # -- window layout ------------------------------------------------------------------------
 
+    def available_area(self) -> QRect:
+        """The screen area the window may use (without panels and docks of the desktop)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
+
     def _restore_layout(self) -> None:
+        available = self.available_area()
         geometry = self.settings.layout("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.setGeometry(default_geometry(available))
+        else:
+            # Remembered from a larger monitor, or a screen since unplugged: pulled back in.
+            self.setGeometry(fit_to_screen(self.geometry(), available))
         state = self.settings.layout("state")
         if state is not None:
             self.restoreState(state)
+        if self.settings.layout("splitter") is None:
+            width = self.width()
+            self.splitter.setSizes([int(width * share) for share in PANE_SHARE])
         for name, splitter in (("splitter", self.splitter), ("left", self.left_splitter)):
             saved = self.settings.layout(name)
             if saved is not None:

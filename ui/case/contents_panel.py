@@ -154,6 +154,11 @@ class ContentsPanel(QTabWidget):
         super().__init__(parent)
         self.state = state
         self.tabs: list[QWidget] = []
+        # Every tab stays in sight on a laptop: names are shortened rather than hidden behind
+        # scroll arrows (Search, the last tab, was out of reach at 1366×768).
+        self.tabBar().setUsesScrollButtons(False)
+        self.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabBar().setExpanding(False)
         for factory in [*CASE_TABS, *(extra or [])]:
             self.add_tab(factory(state))
         state.case_changed.connect(self.load)
@@ -161,7 +166,8 @@ class ContentsPanel(QTabWidget):
 
     def add_tab(self, tab: QWidget) -> None:
         self.tabs.append(tab)
-        self.addTab(tab, tab.title())  # type: ignore[attr-defined]
+        index = self.addTab(tab, tab.title())  # type: ignore[attr-defined]
+        self.setTabToolTip(index, tab.title())  # type: ignore[attr-defined]
 
     def tab(self, kind: type) -> QWidget | None:
         return next((t for t in self.tabs if isinstance(t, kind)), None)

@@ -32,6 +32,7 @@ from dossier.services.dto import CaseInfo, DocumentInfo
 from ui.errors import message_for
 from ui.i18n import N_, tr
 from ui.state import AppState
+from ui.widgets.fit import breakable
 from ui.widgets.icons import kind_label
 
 W = TypeVar("W", bound=QWidget)
@@ -218,7 +219,10 @@ class DocumentEditor(Editor):
         if doc.metadata.get("date_source"):
             facts.insert(0, (tr("Date from"), doc.metadata["date_source"]))
         facts += self._family(doc)
-        self.facts.setText("<br/>".join(f"<b>{k}</b>: {html.escape(v)}" for k, v in facts))
+        # Long file names wrap at their separators instead of widening the pane.
+        self.facts.setText(
+            "<br/>".join(f"<b>{k}</b>: {html.escape(breakable(v))}" for k, v in facts)
+        )
 
     def _family(self, doc: DocumentInfo) -> list[tuple[str, str]]:
         """Where the document came from and what came out of it (attachments, messages)."""
@@ -277,6 +281,7 @@ class InspectorPanel(QWidget):
         self.stack.addWidget(QWidget())
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.stack)
         self.message = QLabel()
         self.message.setWordWrap(True)

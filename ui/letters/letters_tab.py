@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QTreeWidget,
@@ -29,6 +28,7 @@ from ui.letters.jurisdiction import deadline_text, deadline_tooltip
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.reply_dialog import ReplyDialog
 from ui.state import AppState
+from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
 from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, LeadingBadgeDelegate, badge_label
 
@@ -73,10 +73,10 @@ class LettersTab(CaseListTab):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setItemDelegateForColumn(STATE, BadgeDelegate("letter", self.tree))
         self.tree.setItemDelegateForColumn(0, LeadingBadgeDelegate("question", self.tree))
-        header = self.tree.header()
-        header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
-        for column in (PEOPLE, SENT, DEADLINE, STATE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Subject and recipients elide; the dates and the state always stay in view.
+        self.columns = fit_columns(
+            self.tree, self.tree.header(), {SUBJECT: 3, PEOPLE: 2}, fitted=(SENT, DEADLINE, STATE)
+        )
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_item(item))
         self.stack(toolbar, self.summary, self.tree, grow=self.tree)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -37,6 +36,8 @@ from ui.quotes.quotes_model import (
     QUOTE_ROLE,
     REVIEW,
     SAID_ON,
+    SOURCE,
+    SPEAKER,
     TEXT,
     VERDICT,
     QuotesModel,
@@ -45,6 +46,7 @@ from ui.quotes.quotes_model import (
 from ui.quotes.review_dialog import ReviewDialog, review_summary, rows_to_review
 from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
+from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog
 from ui.widgets.verdict_badge import BadgeDelegate
 from ui.worker import Job, run_in_background
@@ -92,9 +94,13 @@ class QuotesTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(VERDICT, BadgeDelegate("verdict", self.table))
         self.table.setItemDelegateForColumn(REVIEW, BadgeDelegate("review", self.table))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        # The quote and its source elide; the verdict and review badges always stay in view.
+        self.columns = fit_columns(
+            self.table,
+            self.table.horizontalHeader(),
+            {SPEAKER: 2, TEXT: 5, SOURCE: 2},
+            fitted=(SAID_ON, VERDICT, REVIEW),
+        )
         self.table.clicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
