@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,15 +109,56 @@ def is_unsupported(db_path: Path) -> bool:
     return row is not None and row[0] in UNSUPPORTED
 
 
+_ALTERED_VERSION = (
+    "catalog.sqlite {}: it was altered outside Dossier (or written by a newer version); "
+    "it is not opened: restore a backup"
+)
+
+
+def _check_revision(engine: Engine, current: str | None) -> None:
+    """CorruptData unless `current` is a revision this version can upgrade from (or None for a
+    new, empty catalog): an edited alembic_version must not run migrations over real rows."""
+    if current is None:
+        with engine.connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'case'"
+            ).scalar()
+        if tables:
+            raise CorruptData(_ALTERED_VERSION.format("holds cases but no schema version"))
+        return
+    script = ScriptDirectory.from_config(_alembic_config())
+    known = {revision.revision for revision in script.walk_revisions()}
+    if current not in known:
+        raise CorruptData(_ALTERED_VERSION.format(f"names an unknown schema version {current!r}"))
+
+
+def planted_objects(conn: Any) -> list[str]:
+    """Triggers and views stored in the catalog. Dossier creates none (its change capture is
+    made of TEMP triggers on its own connections): one found there was planted, and would run
+    inside Dossier's own transactions, where the row MACs and inventories take its changes
+    for Dossier's (a trigger deleting every new redaction mark as it is added)."""
+    rows = conn.exec_driver_sql(
+        "SELECT type, name FROM main.sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name"
+    ).fetchall()
+    return [
+        f"catalog.sqlite holds a {kind} {name!r} that Dossier never creates (planted to change "
+        "what Dossier writes)"
+        for kind, name in rows
+    ]
+
+
 def migrate(engine: Engine, db_path: Path) -> None:
     """Bring the schema to head; back the (encrypted) catalog up before changing a used one."""
     try:
         current = current_revision(engine)
     except (DatabaseError, UnicodeDecodeError):
         raise CorruptData("catalog.sqlite is damaged (not a readable SQLite database)") from None
+    except CommandError:  # several rows in alembic_version
+        raise CorruptData(_ALTERED_VERSION.format("names several schema versions")) from None
     head = head_revision()
     if current == head:
         return
+    _check_revision(engine, current)
     if current in UNSUPPORTED:
         raise UsageError(
             "this vault was made by an earlier test version of Dossier whose catalog rows were "

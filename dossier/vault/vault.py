@@ -24,7 +24,7 @@ from dossier.crypto import aead
 from dossier.crypto.kdf import DEFAULT, KdfParams, derive_kek, new_salt
 from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.db import inventory
-from dossier.db.engine import make_engine, make_session_factory, migrate
+from dossier.db.engine import make_engine, make_session_factory, migrate, planted_objects
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
 from dossier.errors import (
@@ -172,7 +172,9 @@ class Vault:
         """Check vault-level rows and the case inventories; note a rolled-back vault."""
         try:
             with self.engine.connect() as conn:
+                planted = planted_objects(conn)
                 found, problems = inventory.verify_vault(conn, self.keyring.vault_rows)
+            problems = planted + problems
         except DatabaseError as exc:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
         if found is not None:

@@ -1,0 +1,89 @@
+"""Schema edits made without the key: a planted trigger, an edited alembic_version.
+
+The attacks: `CREATE TRIGGER ... AFTER INSERT ON redaction BEGIN DELETE FROM redaction WHERE
+id = NEW.id; END` in catalog.sqlite made every new mark vanish as it was added, while Dossier
+said "added" and fsck said intact (Dossier's own change capture took the trigger's delete for
+its own, so the inventory stayed consistent); an edited, duplicated or deleted alembic_version
+row was a "bug in Dossier" (exit 70) after copying the catalog aside, not tampering (exit 5).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE, run_cli
+
+CASE = "Affaire"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("planted") / "v.dossier"
+    with Workspace.create(folder, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        ws.cases.create(CASE)
+        source = folder.parent / "note.txt"
+        source.write_text("Le chantier du dépôt a commencé en mars.", encoding="utf-8")
+        ws.documents.import_file(CASE, source)
+    return folder
+
+
+def _attacked(built: Path, tmp_path: Path, *statements: str) -> Path:
+    folder = tmp_path / "attacked.dossier"
+    shutil.copytree(built, folder)
+    db = sqlite3.connect(folder / "catalog.sqlite")
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return folder
+
+
+def _run(tmp_path: Path, folder: Path, *args: str) -> tuple[int, str]:
+    result = run_cli(tmp_path, "--vault", str(folder), *args)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "CREATE TRIGGER zz AFTER INSERT ON redaction BEGIN "
+        "DELETE FROM redaction WHERE id = NEW.id; END",
+        "CREATE TRIGGER zz BEFORE DELETE ON document BEGIN SELECT 1; END",
+        "CREATE VIEW zz AS SELECT id FROM redaction",
+    ],
+)
+def test_a_trigger_or_view_planted_in_the_catalog_is_refused(
+    built: Path, tmp_path: Path, planted: str
+) -> None:
+    folder = _attacked(built, tmp_path, planted)
+    code, out = _run(tmp_path, folder, "fsck")
+    assert code == 5 and "'zz'" in out, out
+    code, out = _run(tmp_path, folder, "redact", "add", "--case", CASE, "--term", "chantier")
+    assert code == 5 and "'zz'" in out, out
+    with pytest.raises(Exception, match="'zz'"):
+        Workspace.open(folder, PASSPHRASE).close()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE alembic_version SET version_num = 'ffff'",
+        "DELETE FROM alembic_version",
+        "INSERT INTO alembic_version VALUES ('0001')",
+    ],
+)
+def test_an_edited_schema_version_is_tampering_not_a_bug(
+    built: Path, tmp_path: Path, edit: str
+) -> None:
+    folder = _attacked(built, tmp_path, edit)
+    for args in (("case", "list"), ("fsck",)):
+        code, out = _run(tmp_path, folder, *args)
+        assert code == 5 and "altered outside Dossier" in out, (args, out)
+    assert not list(folder.glob("catalog.sqlite.before-*"))  # no migration was begun
