@@ -33,8 +33,8 @@ from dossier.services.letters.states import CHANNELS, LetterInfo
 from dossier.services.people.service import fold
 from ui.i18n import N_, tr
 from ui.letters.jurisdiction import default_jurisdiction, jurisdiction_box
-from ui.letters.saving import Store, save_in_background
 from ui.state import AppState
+from ui.widgets.background_save import Store, save_in_background
 from ui.widgets.file_dialogs import choose_files
 from ui.widgets.form_fields import date_field, lay_out_form, refuse, text_or_none
 from ui.widgets.person_picker import PersonPicker

@@ -27,8 +27,8 @@ from dossier.services.dates import parse_date
 from dossier.services.letters.states import ANSWER_STATUSES, CHANNELS, LetterInfo, ReplyInfo
 from ui.i18n import tr
 from ui.letters.letter_dialog import CHANNEL_NAMES
-from ui.letters.saving import Store, save_in_background
 from ui.state import AppState
+from ui.widgets.background_save import Store, save_in_background
 from ui.widgets.file_dialogs import choose_files
 from ui.widgets.form_fields import date_field, lay_out_form, refuse
 from ui.widgets.person_picker import PersonPicker

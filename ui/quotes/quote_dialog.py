@@ -22,7 +22,8 @@ from dossier.services.dates import parse_date
 from dossier.services.quotes.model import QuoteInfo
 from ui.i18n import tr
 from ui.state import AppState, Selection
-from ui.widgets.form_fields import DocumentCombo, attempt, date_field, lay_out_form
+from ui.widgets.background_save import Store, save_in_background
+from ui.widgets.form_fields import DocumentCombo, date_field, lay_out_form
 from ui.widgets.person_picker import PersonPicker
 
 
@@ -78,6 +79,7 @@ class NewQuoteDialog(QDialog):
         self.case_id = case_id
         self.selection = selection
         self.saved: QuoteInfo | None = None
+        self.saving = False
         self.setWindowTitle(tr("New quote from selection"))
         self.resize(560, 360)
         shown = QPlainTextEdit(text)
@@ -96,21 +98,36 @@ class NewQuoteDialog(QDialog):
         self.fields.speaker.setFocus()
 
     def save(self) -> None:
+        """Check the form here; anchor and store the quote (its document is decrypted to do
+        so) in the background."""
+        if self.saving:
+            return
         doc_id, span = self.selection.doc_id, self.selection.span
 
-        def store() -> None:
+        def prepare() -> Store:
             facts = self.fields.facts()
-            self.saved = self.state.ws.quotes.add_from_selection(
-                self.case_id,
-                doc_id,
-                span.page_index,
-                span.start,
-                span.end,
-                speaker=facts.speaker_id,
-                published_in=facts.published_in,
-                said_on=facts.said_on,
-                notes=facts.notes,
-            )
+            quotes, case_id = self.state.ws.quotes, self.case_id
 
-        if attempt(self.error, store):
-            self.accept()
+            def store(*_: object) -> QuoteInfo:
+                return quotes.add_from_selection(
+                    case_id,
+                    doc_id,
+                    span.page_index,
+                    span.start,
+                    span.end,
+                    speaker=facts.speaker_id,
+                    published_in=facts.published_in,
+                    said_on=facts.said_on,
+                    notes=facts.notes,
+                )
+
+            return store
+
+        save_in_background(self, self.error, prepare, self._stored)
+
+    def _stored(self, quote: QuoteInfo) -> None:
+        self.saved = quote
+
+    def reject(self) -> None:
+        if not self.saving:  # a save in progress finishes first
+            super().reject()

@@ -33,7 +33,7 @@ def test_attaching_a_200_page_file_to_a_reply_keeps_the_window_responsive(
         questions=["Qui a signé ?"],
         sent_on="2024-03-01",
     )
-    reply_pdf = many_pages_pdf(tmp_path / "reponse.pdf", 200)
+    reply_pdf = many_pages_pdf(tmp_path / "reponse.pdf", 200, paragraphs_per_page=10)
 
     dialog = ReplyDialog(win.state, case_id, letter, win)
     qtbot.addWidget(dialog)
@@ -54,8 +54,8 @@ def test_attaching_a_200_page_file_to_a_reply_keeps_the_window_responsive(
 
     assert dialog.saved is not None and dialog.saved.document_id, dialog.error.text()
     assert ws.documents.get(dialog.saved.document_id).page_count == 200
-    # The import took long enough that doing it on the GUI thread would show as one long gap.
-    assert took > 2 * LONGEST_GAP, took
+    # Done on the GUI thread, the import would be one gap as long as the whole save: the
+    # longest gap must be far shorter than that, and short for a person.
     ticks = [t for t in beats if t >= started]
     gaps = [b - a for a, b in zip([started, *ticks], ticks, strict=False)]
-    assert gaps and max(gaps) < LONGEST_GAP, (max(gaps), took, len(ticks))
+    assert gaps and max(gaps) < min(LONGEST_GAP, took / 2), (max(gaps), took, len(ticks))

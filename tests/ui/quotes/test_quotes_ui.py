@@ -47,6 +47,8 @@ def test_a_quote_from_a_selection_reopens_at_its_span(qtbot, unlocked, tmp_path)
         dialog.fields.speaker.setEditText("Jeanne Martin")  # nobody yet: created on save
         dialog.fields.said_on.setText("2024-03-05")
         dialog.save()
+        # Anchoring decrypts the document's pages: that runs in the worker, not here.
+        assert dialog.saving
 
     seen = answer(win.workflows, respond)
     action.trigger()

@@ -1,7 +1,9 @@
-"""Saving a letter or a reply off the GUI thread.
+"""Saving a form off the GUI thread: letters and replies with their file, quotes from a selection.
 
-A letter or a reply may carry a file: saving it reads, extracts (OCR included) and encrypts
-that file, which takes seconds to minutes for a long scan. The form checks what was typed on
+The GUI thread never reads files, decrypts documents or calls MuPDF. A letter or a reply may
+carry a file: saving it reads, extracts (OCR included) and encrypts that file, which takes
+seconds to minutes for a long scan; a quote from a selection decrypts its document's pages to
+anchor the quote. The form checks what was typed on
 the GUI thread (a refusal is shown at once, in place), then hands the service call to the
 background worker and shows its progress; the dialog closes once the service has stored
 everything, or stays open with the reason it could not. While it saves, the form cannot be
