@@ -41,7 +41,8 @@ def _import_folder(window: MainWindow) -> None:
 
 def _preferences(window: MainWindow) -> None:
     ws = window.state.ws if window.state.is_unlocked else None
-    if PreferencesDialog(window.settings, window, ws).exec():
+    busy = lambda: window.imports.running is not None  # noqa: E731 - read when asked
+    if PreferencesDialog(window.settings, window, ws, busy).exec():
         window.idle.set_minutes(window.settings.idle_minutes)
 
 

@@ -3,6 +3,8 @@ re-encrypting the open vault under new keys."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,11 +25,16 @@ from ui.vault.rekey_dialog import RekeyDialog
 
 class PreferencesDialog(QDialog):
     def __init__(
-        self, settings: AppSettings, parent: QWidget | None = None, ws: Workspace | None = None
+        self,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+        ws: Workspace | None = None,
+        busy: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.ws = ws
+        self.busy = busy
         self.rekey_dialog: RekeyDialog | None = None
         self.setWindowTitle(tr("Preferences"))
         self.idle = QSpinBox()
@@ -74,7 +81,7 @@ class PreferencesDialog(QDialog):
     def open_rekey(self) -> None:
         if self.ws is None:
             return
-        self.rekey_dialog = RekeyDialog(self.ws, self)
+        self.rekey_dialog = RekeyDialog(self.ws, self, self.busy)
         self.rekey_dialog.open()
 
     def accept(self) -> None:

@@ -776,4 +776,6 @@ FRENCH: dict[str, str] = {
         "Ne l’importez que si l’expéditeur vous a confirmé cette empreinte par un autre "
         "moyen (téléphone, en personne) : saisissez-la ci-dessus, ou cochez la case, puis "
         "importez à nouveau.",
+    "Wait until the imports in progress end, then re-encrypt.":
+        "Attendez la fin des imports en cours, puis rechiffrez.",
 }  # fmt: skip

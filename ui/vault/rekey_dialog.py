@@ -3,6 +3,8 @@ run `rekey` in the background with its progress, and say how it ended."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,9 +26,16 @@ from ui.worker import Job, run_in_background
 
 
 class RekeyDialog(QDialog):
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        parent: QWidget | None = None,
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """`busy`: whether imports are running (they write under the case's current key)."""
         super().__init__(parent)
         self.ws = ws
+        self.busy = busy
         self.job: Job | None = None
         self.outcome: RekeyResult | None = None
         self.setWindowTitle(tr("Re-encrypt the vault"))
@@ -83,6 +92,14 @@ class RekeyDialog(QDialog):
 
     def start(self) -> None:
         passphrase = self.passphrase.text()
+        if self.busy():
+            # An import writing under the old key while the case switches to the new one would
+            # leave rows no key opens: the re-encryption runs alone.
+            self._say(
+                tr("Wait until the imports in progress end, then re-encrypt."),
+                error=True,
+            )
+            return
         if not passphrase:
             self._say(tr("Type the vault's passphrase to confirm."), error=True)
             return

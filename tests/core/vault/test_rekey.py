@@ -7,6 +7,7 @@ vault opens with what that copy holds: no row, no word map, no original, no inde
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 from pathlib import Path
@@ -20,7 +21,13 @@ from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.sealedfile import SealedReader
 from dossier.db.rowauth import CASE_TABLES
 from dossier.db.sealed import seal_ad
-from dossier.errors import CorruptData, DossierError, UsageError, WrongPassphrase
+from dossier.errors import (
+    CorruptData,
+    DossierError,
+    EnvironmentFailure,
+    UsageError,
+    WrongPassphrase,
+)
 from dossier.search.storage import EncryptedStorage
 from dossier.services import keyrotation
 from dossier.services import rekey as rekey_module
@@ -280,3 +287,36 @@ def test_a_rekey_stopped_at_any_step_opens_whole_and_resumes(
             assert _state(ws, case) == before[case]
     with pytest.raises(DossierError):
         Workspace.open(folder, "some other passphrase")
+
+
+def test_a_full_disk_at_any_point_of_a_rekey_loses_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    faults = pytest.importorskip("tests.faults")
+    disk = faults.FullDisk(random.Random(4242))
+    folder = workspace.folder
+    cases = [_fill(workspace, tmp_path, "Enquête"), _fill(workspace, tmp_path, "Autre")]
+    before = {case: _state(workspace, case) for case in cases}
+    workspace.close()
+    failed = 0
+    for _round in range(14):
+        size, fsyncs = disk.random_fault()
+        with Workspace.open(folder, PASSPHRASE) as ws:
+            try:
+                with disk.armed(size, fsyncs):
+                    ws.rekey.run(PASSPHRASE)
+            except DossierError as exc:
+                assert isinstance(exc, EnvironmentFailure), repr(exc)
+                assert exc.exit_code == 7 and "\n" not in str(exc)
+                failed += 1
+        with Workspace.open(folder, PASSPHRASE) as ws:
+            report = ws.fsck.run()
+            assert report.ok, report.problems
+            for case in cases:
+                assert _state(ws, case) == before[case]
+    assert failed >= 4
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        ws.rekey.run(PASSPHRASE)
+        assert ws.rekey.unfinished() is None
+        report = ws.fsck.run()
+        assert report.ok and not report.notes, (report.problems, report.notes)

@@ -4,6 +4,7 @@ opens are shown by the app, not only by the command line."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -70,3 +71,62 @@ def test_an_interrupted_rekey_is_shown_when_the_vault_opens(qtbot, window, vault
     assert prefs.rekey_dialog is not None
     assert prefs.rekey_dialog.start_button.text() == "Finish re-encrypting"
     window.vault_warning.close()
+
+
+def test_stop_leaves_a_vault_that_opens_whole_and_can_be_finished(
+    qtbot, window, vault: Path, tmp_path: Path
+) -> None:
+    unlock(qtbot, window, vault)
+    for n in range(6):
+        import_now(window, sample_pdf(tmp_path / "in", f"memo{n}.pdf"))
+    ws = window.state.ws
+    prefs = PreferencesDialog(window.settings, window, ws)
+    qtbot.addWidget(prefs)
+    prefs.open_rekey()
+    dialog = prefs.rekey_dialog
+    assert dialog is not None
+    gate, entered = threading.Event(), threading.Event()
+    original = ws.blobs.rekey
+
+    def slow(*args: object) -> object:
+        entered.set()
+        gate.wait(5)  # holds the first original until Stop was pressed
+        return original(*args)  # type: ignore[arg-type]
+
+    ws.blobs.rekey = slow  # type: ignore[method-assign]
+    dialog.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.close_button.text() == "Stop"
+    qtbot.waitUntil(entered.is_set, timeout=10000)  # the master key is replaced by now
+    dialog.reject()  # Escape while it runs does not close the dialog
+    assert dialog.isVisible()
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert dialog.message.text().startswith("Stopped. Nothing is lost")
+    assert ws.rekey.unfinished() is not None
+    assert ws.fsck.run().ok
+    del ws.blobs.rekey
+    dialog.passphrase.setEnabled(True)
+    prefs.open_rekey()
+    again = prefs.rekey_dialog
+    assert again is not None and again.start_button.text() == "Finish re-encrypting"
+    again.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(again.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.outcome is not None, timeout=30000)
+    assert again.outcome is not None and again.outcome.resumed
+    assert ws.rekey.unfinished() is None
+
+
+def test_it_waits_for_running_imports(qtbot, window, vault: Path) -> None:
+    unlock(qtbot, window, vault)
+    prefs = PreferencesDialog(window.settings, window, window.state.ws, busy=lambda: True)
+    qtbot.addWidget(prefs)
+    prefs.open_rekey()
+    dialog = prefs.rekey_dialog
+    assert dialog is not None
+    dialog.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.job is None
+    assert "Wait until the imports in progress end" in dialog.message.text()
+    assert window.state.ws.rekey.unfinished() is None
