@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from dossier.search.analysis import fold
+from dossier.search.analysis import fold, folded_words
 from dossier.text.fold import WORD
 
 ALTERNATIVE = "|"
@@ -111,6 +111,9 @@ def joined_forms(text: str) -> list[tuple[int, int, str]]:
 
 def exact_value(text: str) -> str:
     """The `exact` field's value for `text`: folded words, with joined forms as alternatives."""
+    joined = sorted(joined_forms(text))
+    if not joined:  # most pages: the folded words alone, without tracking where they start
+        return " ".join(folded_words(text))
     words: list[str] = []
     starts: list[int] = []
     for match in WORD.finditer(text):
@@ -118,15 +121,13 @@ def exact_value(text: str) -> str:
         if folded:
             words.append(folded)
             starts.append(match.start())
-    if not words:
-        return ""
     extra: dict[int, list[str]] = {}
     position = 0
-    for start, _end, joined in sorted(joined_forms(text)):
+    for start, _end, form in joined:
         while position < len(starts) and starts[position] < start:
             position += 1
-        if position < len(words) and joined and joined != words[position]:
-            extra.setdefault(position, []).append(joined)
+        if position < len(words) and form and form != words[position]:
+            extra.setdefault(position, []).append(form)
     return " ".join(
         ALTERNATIVE.join([word, *extra[number]]) if number in extra else word
         for number, word in enumerate(words)
