@@ -1,15 +1,13 @@
-"""Prove a redacted export before it is finalized: re-read everything, find nothing.
+"""Read an exported PDF as its recipient could: every text it holds, and what must not be in it.
 
-Every exported PDF is re-opened from its bytes and read the way a recipient could read it:
-the text of every page (MuPDF's own order and Dossier's reading order, without clipping to the
-page, so text pushed off the page is read too), the document info and XMP metadata, annotation
-contents, form field names and values, embedded file names, outline titles, and every string
-held in any PDF object (alternate texts, actions, leftover dictionaries). Each is searched, with
-the same folding as the marks, for every redacted term, every protected name and alias, and
-every pattern that was redacted. The characters of each page are also tested against its
-boxes: a character whose centre lies under a box means the box covers text instead of having
-removed it. Finally the structure is checked: no annotation, widget, form, attachment,
-JavaScript or XMP may be left.
+`read_pdf` re-opens a PDF from its bytes and collects the text of every page (MuPDF's own order
+and Dossier's reading order, without clipping to the page, so text pushed off the page is read
+too), the document info and XMP metadata, embedded file names, outline titles, and every string
+held in any PDF object (alternate texts, actions, leftover dictionaries). It also reports what
+must not be there at all: a character whose centre lies under a box (the box covers text
+instead of having removed it), annotations, widgets, forms, links, attachments, JavaScript,
+metadata. The bundle's self-check (`bundlecheck`) searches those texts with its own needles;
+`check_pdf` searches them with the marks' folding (`needles_for`), for one PDF on its own.
 
 A finding names the file, the place and the kind of mark, never the hidden term itself (the
 message may reach a log or a screen shared with others).
