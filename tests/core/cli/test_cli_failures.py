@@ -6,6 +6,7 @@ one case runs the real console script to show a bug's line and log file end to e
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -17,8 +18,9 @@ from dossier.cli import main as cli_main
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, cli_env
+from tests.faults import FullDisk
 from tests.paths import REPO
-from tests.pdfgen import text_pdf
+from tests.pdfgen import many_pages_pdf, text_pdf
 
 DOCUMENTED = {0, 1, 2, 3, 4, 5, 6, 7, 70, 130}
 HUGE_COUNT_PDF = (
@@ -129,3 +131,24 @@ def test_the_console_script_reports_a_refusal_without_traceback(tmp_path: Path) 
     )
     assert done.returncode == 6, done.stderr
     assert re.fullmatch(r"dossier: [^\n]+\n", done.stderr), done.stderr
+
+
+def test_a_full_disk_is_exit_code_7_in_one_line_and_keeps_nothing_half_written(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = many_pages_pdf(tmp_path / "memo.pdf", 30)
+    disk = FullDisk(random.Random(1))
+    codes = set()
+    for limit in (4_096, 16_384, 65_536):  # the blob, the catalog, the index: whichever first
+        with disk.armed(limit, None):
+            code = cli_main.main(["--vault", str(vault), "import", "--case", "Case", str(pdf)])
+        _out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        if code == 0:
+            continue
+        codes.add(code)
+        assert code == 7, err
+        assert "not enough disk space" in one_line(err) or "could not be written" in err
+    assert codes == {7}
+    assert not [p for p in vault.rglob(".tmp-*") if p.is_file()]
+    assert run(capsys, "--vault", str(vault), "fsck")[0] == 0
