@@ -132,21 +132,6 @@ def _check_revision(engine: Engine, current: str | None) -> None:
         raise CorruptData(_ALTERED_VERSION.format(f"names an unknown schema version {current!r}"))
 
 
-def planted_objects(conn: Any) -> list[str]:
-    """Triggers and views stored in the catalog. Dossier creates none (its change capture is
-    made of TEMP triggers on its own connections): one found there was planted, and would run
-    inside Dossier's own transactions, where the row MACs and inventories take its changes
-    for Dossier's (a trigger deleting every new redaction mark as it is added)."""
-    rows = conn.exec_driver_sql(
-        "SELECT type, name FROM main.sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name"
-    ).fetchall()
-    return [
-        f"catalog.sqlite holds a {kind} {name!r} that Dossier never creates (planted to change "
-        "what Dossier writes)"
-        for kind, name in rows
-    ]
-
-
 def migrate(engine: Engine, db_path: Path) -> None:
     """Bring the schema to head; back the (encrypted) catalog up before changing a used one."""
     try:

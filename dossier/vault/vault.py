@@ -24,9 +24,10 @@ from dossier.crypto import aead
 from dossier.crypto.kdf import DEFAULT, KdfParams, derive_kek, new_salt
 from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.db import inventory
-from dossier.db.engine import make_engine, make_session_factory, migrate, planted_objects
+from dossier.db.engine import make_engine, make_session_factory, migrate
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
+from dossier.db.schema import schema_problems
 from dossier.errors import (
     CorruptData,
     DossierError,
@@ -172,7 +173,7 @@ class Vault:
         """Check vault-level rows and the case inventories; note a rolled-back vault."""
         try:
             with self.engine.connect() as conn:
-                planted = planted_objects(conn)
+                planted = schema_problems(conn)
                 found, problems = inventory.verify_vault(conn, self.keyring.vault_rows)
             problems = planted + problems
         except DatabaseError as exc:

@@ -1,9 +1,11 @@
-"""Schema edits made without the key: a planted trigger, an edited alembic_version.
+"""Schema edits made without the key: a planted trigger, an altered table, an edited
+alembic_version.
 
 The attacks: `CREATE TRIGGER ... AFTER INSERT ON redaction BEGIN DELETE FROM redaction WHERE
 id = NEW.id; END` in catalog.sqlite made every new mark vanish as it was added, while Dossier
 said "added" and fsck said intact (Dossier's own change capture took the trigger's delete for
-its own, so the inventory stayed consistent); an edited, duplicated or deleted alembic_version
+its own, so the inventory stayed consistent); a foreign key made to cascade with `PRAGMA
+writable_schema` is the same class; an edited, duplicated or deleted alembic_version
 row was a "bug in Dossier" (exit 70) after copying the catalog aside, not tampering (exit 5).
 """
 
@@ -16,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.db import schema
+from dossier.db.engine import head_revision
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
 
@@ -69,6 +73,62 @@ def test_a_trigger_or_view_planted_in_the_catalog_is_refused(
     assert code == 5 and "'zz'" in out, out
     with pytest.raises(Exception, match="'zz'"):
         Workspace.open(folder, PASSPHRASE).close()
+
+
+def _rewritten(built: Path, tmp_path: Path, table: str, old: str, new: str) -> Path:
+    folder = _attacked(built, tmp_path)
+    db = sqlite3.connect(folder / "catalog.sqlite")
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = ?", (old, new, table)
+    )
+    changed = db.total_changes
+    db.commit()
+    db.close()
+    assert changed == 1
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new"),
+    [
+        ("person", "ON DELETE SET NULL", "ON DELETE CASCADE"),
+        ("redaction", "kind VARCHAR(16) NOT NULL", "kind VARCHAR(16) NOT NULL DEFAULT 'x'"),
+        ("redaction", "document_id VARCHAR(24),", "document_id VARCHAR(24) NOT NULL,"),
+    ],
+)
+def test_a_table_rewritten_through_writable_schema_is_refused(
+    built: Path, tmp_path: Path, table: str, old: str, new: str
+) -> None:
+    folder = _rewritten(built, tmp_path, table, old, new)
+    code, out = _run(tmp_path, folder, "fsck")
+    assert code == 5 and "tables were altered" in out, out
+    code, out = _run(tmp_path, folder, "case", "list")
+    assert code == 5 and "tables were altered" in out, out
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "CREATE INDEX zz ON redaction (kind)",
+        "ALTER TABLE redaction ADD COLUMN zz TEXT",
+        "CREATE TABLE zz (id TEXT)",
+    ],
+)
+def test_an_index_column_or_table_added_is_refused(built: Path, tmp_path: Path, added: str) -> None:
+    folder = _attacked(built, tmp_path, added)
+    code, out = _run(tmp_path, folder, "fsck")
+    assert code == 5 and "tables were altered" in out, out
+
+
+def test_the_schema_of_a_new_vault_is_the_recorded_one(built: Path) -> None:
+    """A new migration records the digest of the schema it makes (`dossier.db.schema`)."""
+    db = sqlite3.connect(built / "catalog.sqlite")
+    try:
+        assert schema.EXPECTED.get(str(head_revision())) == schema.digest(db)
+        assert schema.schema_problems(db) == []
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,102 @@
+"""The catalog's schema as Dossier made it: anything else stored there is tampering.
+
+Row MACs and inventories authenticate what is in the rows, not the schema that SQLite applies
+when Dossier writes them. Someone without the key can edit that schema (`PRAGMA
+writable_schema`, or `CREATE TRIGGER`): a trigger deleting each new redaction mark, or a foreign
+key made to cascade, runs inside Dossier's own transactions, whose change capture then takes the
+result for Dossier's own work and authenticates it. So the structure of every table (columns,
+types, defaults, keys, foreign-key actions, indexes) is compared with the one the migrations
+make, recorded here per revision as a digest; triggers and views are never Dossier's (its change
+capture is made of TEMP triggers on its own connections).
+
+The structure is read through PRAGMAs rather than the stored CREATE text, so that a newer SQLite
+or SQLAlchemy formatting the same schema differently does not turn an intact vault into a
+tampered one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+EXPECTED = {
+    "0002": "3dd0cbf4ee465a718d6d6626d915011992ff1cfe77779cae0a0ec0ac6db8840f",
+}
+"""Digest of `structure()` of a catalog migrated to each revision (tests/core/db/
+test_planted_schema.py checks the head's entry: a new migration adds its own)."""
+
+
+def planted_objects(conn: Any) -> list[str]:
+    """Triggers and views stored in the catalog: Dossier creates none."""
+    rows = _rows(
+        conn,
+        "SELECT type, name FROM main.sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name",
+    )
+    return [
+        f"catalog.sqlite holds a {kind} {name!r} that Dossier never creates (planted to change "
+        "what Dossier writes)"
+        for kind, name in rows
+    ]
+
+
+def structure(conn: Any) -> list[Any]:
+    """Every table's columns, foreign keys and indexes, as SQLite applies them."""
+    tables = [
+        name
+        for (name,) in _rows(
+            conn,
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+    ]
+    described: list[Any] = []
+    for table in tables:
+        quoted = '"' + table.replace('"', '""') + '"'
+        indexes = []
+        for index in sorted(_rows(conn, f"PRAGMA main.index_list({quoted})"), key=lambda r: r[1]):
+            name = '"' + str(index[1]).replace('"', '""') + '"'
+            columns = [list(c) for c in _rows(conn, f"PRAGMA main.index_xinfo({name})")]
+            indexes.append([list(index[1:]), columns])
+        described.append(
+            [
+                table,
+                [list(c) for c in _rows(conn, f"PRAGMA main.table_xinfo({quoted})")],
+                sorted([list(f) for f in _rows(conn, f"PRAGMA main.foreign_key_list({quoted})")]),
+                indexes,
+                _without_rowid(conn, table),
+            ]
+        )
+    return described
+
+
+def digest(conn: Any) -> str:
+    text = json.dumps(structure(conn), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def schema_problems(conn: Any) -> list[str]:
+    """Planted triggers or views, and a table structure that differs from its revision's."""
+    problems = planted_objects(conn)
+    revision = _rows(conn, "SELECT version_num FROM alembic_version")
+    expected = EXPECTED.get(str(revision[0][0])) if len(revision) == 1 else None
+    if expected and digest(conn) != expected:
+        problems.append(
+            "catalog.sqlite's tables were altered (columns, keys, foreign-key actions or indexes "
+            "differ from what Dossier creates)"
+        )
+    return problems
+
+
+def _without_rowid(conn: Any, table: str) -> bool:
+    rows = _rows(
+        conn, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    )
+    sql = str(rows[0][0] or "") if rows else ""
+    return "WITHOUT ROWID" in sql.upper()
+
+
+def _rows(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    if hasattr(conn, "exec_driver_sql"):
+        return list(conn.exec_driver_sql(sql, params).fetchall())
+    return list(conn.execute(sql, params).fetchall())
