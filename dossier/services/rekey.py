@@ -42,7 +42,7 @@ from dossier.crypto.keys import CaseKeys
 from dossier.db import inventory
 from dossier.db import rekey as rows
 from dossier.db.models import Case, Document, Page, VaultSecret
-from dossier.errors import CorruptData, WrongPassphrase
+from dossier.errors import CorruptData, DossierError, WrongPassphrase
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.keyrotation import REKEY_JOURNAL, rotate_master
 from dossier.vault.vault import unlock_master
@@ -137,10 +137,17 @@ class RekeyService:
         if journal is None:
             return
         for case_id in list(journal.cleanup):
-            if self._exists(case_id):
-                self._cleanup(case_id)
-            else:
-                self._forget(case_id)
+            try:
+                if self._exists(case_id):
+                    self._cleanup(case_id)
+                else:
+                    self._forget(case_id)
+            except DossierError as exc:
+                # The vault still opens; this case's own check says what is wrong with it.
+                self.ws.vault.warnings.append(
+                    f"an interrupted re-encryption could not be finished ({exc}); run "
+                    "'dossier rekey' again"
+                )
         journal = self.unfinished()
         if journal is not None and journal.todo:
             self.ws.vault.warnings.append(UNFINISHED.format(n=len(journal.todo)))

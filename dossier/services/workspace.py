@@ -8,7 +8,6 @@ from typing import Protocol
 
 from dossier.blobstore import BlobStore
 from dossier.crypto.kdf import DEFAULT, KdfParams
-from dossier.errors import DossierError
 from dossier.services.audit import AuditTrail
 from dossier.services.cases import CaseService
 from dossier.services.documents.service import DocumentService
@@ -70,11 +69,6 @@ class Workspace:
         ws = cls(Vault.open(folder, passphrase, strict=strict))
         try:
             ws.rekey.settle()
-        except DossierError as exc:
-            if strict:
-                ws.close()
-                raise
-            ws.vault.warnings.append(f"an interrupted re-encryption could not be finished: {exc}")
         except BaseException:
             ws.close()
             raise

@@ -320,3 +320,28 @@ def test_a_full_disk_at_any_point_of_a_rekey_loses_nothing(
         assert ws.rekey.unfinished() is None
         report = ws.fsck.run()
         assert report.ok and not report.notes, (report.problems, report.notes)
+
+
+def test_a_case_altered_after_its_switch_keeps_the_rest_of_the_vault_open(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = workspace.folder
+    altered, intact = _fill(workspace, tmp_path, "Altérée"), _fill(workspace, tmp_path, "Intacte")
+    before = _state(workspace, intact)
+    _crash_at(monkeypatch, rekey_module.RekeyService, "_cleanup", 0)
+    with pytest.raises(Crash):
+        workspace.rekey.run(PASSPHRASE)
+    monkeypatch.undo()
+    workspace.close()
+    with sqlite3.connect(folder / "catalog.sqlite") as db:
+        db.execute("DELETE FROM redaction WHERE case_id = ?", (altered,))
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        assert any("could not be finished" in w for w in ws.warnings)
+        with pytest.raises(CorruptData):
+            ws.documents.of_case(altered)
+        with pytest.raises(CorruptData):
+            ws.rekey.run(PASSPHRASE)  # finishing it needs the altered case: refused, exit 5
+    with Workspace.open(folder, PASSPHRASE, strict=False) as ws:
+        assert not ws.fsck.run().ok
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        assert _state(ws, intact) == before
