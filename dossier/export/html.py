@@ -27,6 +27,11 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def _words(value: str) -> str:
+    """A stored value as words: `partly_answered` reads "partly answered"."""
+    return value.replace("_", " ")
+
+
 def _link(path: str, page: int | None = None, label: str | None = None) -> str:
     target = path if page is None else f"{path}#page={page}"
     return f'<a href="{_e(target)}">{_e(label or path)}</a>'
@@ -73,7 +78,7 @@ def render(content: BundleContent) -> bytes:
         )
         parts.append(
             f"<blockquote>{_e(quote.text)}</blockquote><p class=meta>{_e(quote.speaker)}"
-            f"{', ' + _e(quote.said_on) if quote.said_on else ''} — {_e(quote.verdict)}"
+            f"{', ' + _e(quote.said_on) if quote.said_on else ''} — {_e(_words(quote.verdict))}"
             f"{' — ' + where if where else ''}</p>"
         )
     parts.append("<h2>Letters</h2>")
@@ -83,14 +88,14 @@ def render(content: BundleContent) -> bytes:
         parts.append(
             f"<h3>{_e(letter.subject or '(no subject)')}</h3><p class=meta>{_e(letter.sender)}"
             f" → {_e(', '.join(letter.recipients))}; sent {_e(letter.sent_on or '—')};"
-            f" deadline {_e(letter.deadline or '—')}; state: <b>{_e(letter.state)}</b></p>"
+            f" deadline {_e(letter.deadline or '—')}; state: <b>{_e(_words(letter.state))}</b></p>"
         )
         if letter.questions:
             parts.append("<ol>")
             for question in letter.questions:
                 parts.append(
                     f'<li value="{question.number}">{_e(question.text)}'
-                    f" <i>({_e(question.status)})</i></li>"
+                    f" <i>({_e(_words(question.status))})</i></li>"
                 )
             parts.append("</ol>")
         for reply in letter.replies:

@@ -132,14 +132,15 @@ class TimelineService:
             info = reader.letter(letter)
             people = [info.sender_id, *info.cosigner_ids, *info.recipient_ids]
             about = info.subject or f"to {', '.join(info.recipients)}"
+            state = info.state.replace("_", " ")  # read by people: "partly answered"
             if info.sent_on:
                 title = f"Letter from {info.sender}: {about}"
                 entry = item(info.sent_on, "letter", title, ("letter", info.id), people)
-                yield replace(entry, detail=f"{len(info.questions)} question(s), {info.state}")
+                yield replace(entry, detail=f"{len(info.questions)} question(s), {state}")
             if info.sent_on and info.deadline:
                 title = f"Reply deadline: {about}"
                 entry = item(info.deadline, "deadline", title, ("letter", info.id), people)
-                yield replace(entry, detail=info.state)
+                yield replace(entry, detail=state)
         for reply in reader.replies:
             if reply.received_on:
                 shown = reader.reply(reply)

@@ -413,6 +413,8 @@ FRENCH: dict[str, str] = {
     "{unanswered} question(s) unanswered.":
         "{n} courrier(s) : {overdue} en retard, {awaiting} en attente de réponse, "
         "{unanswered} question(s) sans réponse.",
+    "{late} question(s) past the deadline.": "{late} question(s) après l’échéance.",
+    "received after publication": "reçue après la publication",
     "New letter…": "Nouveau courrier…",
     "Record a reply…": "Enregistrer une réponse…",
     "Open document": "Ouvrir le document",
@@ -629,6 +631,7 @@ FRENCH: dict[str, str] = {
     "overdue": "en retard",
     "replied": "répondu",
     "partly answered": "réponse partielle",
+    "partly answered, overdue": "réponse partielle, en retard",
     "declined": "refusé",
     "no reply by publication": "sans réponse à la publication",
     "unanswered": "sans réponse",

@@ -8,7 +8,7 @@ for today); under it, its numbered questions with their answered state and the r
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,7 +30,13 @@ from ui.letters.reply_dialog import ReplyDialog
 from ui.state import AppState
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
-from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, LeadingBadgeDelegate, badge_label
+from ui.widgets.verdict_badge import (
+    BADGE_ROLE,
+    LATE,
+    BadgeDelegate,
+    LeadingBadgeDelegate,
+    badge_label,
+)
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SUBJECT, PEOPLE, SENT, DEADLINE, STATE = range(5)
@@ -47,7 +53,23 @@ def summary_text(summary: LettersSummary) -> str:
         overdue=summary.overdue,
         awaiting=summary.awaiting,
         unanswered=summary.unanswered,
+    ) + (
+        " " + tr("{late} question(s) past the deadline.").format(late=summary.overdue_questions)
+        if summary.overdue_questions
+        else ""
     )
+
+
+def letter_badge(letter: LetterInfo) -> str:
+    """The state badge's key: a partly answered letter with questions past the deadline is
+    shown as late, not as waiting."""
+    if letter.is_overdue and letter.state == "partly_answered":
+        return "partly_overdue"
+    return letter.state
+
+
+def question_badge(question: QuestionInfo) -> str:
+    return "overdue" if question.overdue else question.status
 
 
 class LettersTab(CaseListTab):
@@ -128,19 +150,21 @@ class LettersTab(CaseListTab):
                 ", ".join(letter.recipients),
                 letter.sent_on or tr("not sent"),
                 deadline_text(letter),
-                badge_label("letter", letter.state),
+                badge_label("letter", letter_badge(letter)),
             ]
         )
         item.setData(0, ITEM_ROLE, letter)
-        item.setData(STATE, BADGE_ROLE, letter.state)
+        item.setData(STATE, BADGE_ROLE, letter_badge(letter))
         item.setToolTip(0, tr("From {sender}").format(sender=letter.sender))
         item.setToolTip(DEADLINE, deadline_tooltip(letter))
         # Questions and replies span the whole row: their words need the room.
         for question in letter.questions:
             child = QTreeWidgetItem([f"{question.number}. {question.text}"])
             child.setData(0, ITEM_ROLE, question)
-            child.setData(0, BADGE_ROLE, question.status)
-            child.setToolTip(0, f"{question.text}\n{badge_label('question', question.status)}")
+            child.setData(0, BADGE_ROLE, question_badge(question))
+            child.setToolTip(
+                0, f"{question.text}\n{badge_label('question', question_badge(question))}"
+            )
             item.addChild(child)
         for reply in letter.replies:
             text = tr("Reply from {sender}").format(sender=reply.sender)
@@ -157,9 +181,13 @@ class LettersTab(CaseListTab):
             )
             if answered:
                 text += " · " + tr("answers {numbers}").format(numbers=answered)
+            if reply.after_publication:
+                text += " · " + tr("received after publication")
             child = QTreeWidgetItem([text])
             child.setData(0, ITEM_ROLE, reply)
             child.setToolTip(0, reply.summary or text)
+            if reply.after_publication:
+                child.setForeground(0, QColor(LATE))
             font = child.font(0)
             font.setItalic(True)
             child.setFont(0, font)

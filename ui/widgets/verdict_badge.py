@@ -39,21 +39,27 @@ REVIEWS: dict[str, Badge] = {
     "found": (N_("found"), "#1b7f3b"),
 }
 
+# Colours say where a letter stands: done (green), waiting (grey, amber), late (red). A partial
+# answer is not done: it waits in amber, or turns red once questions are past the deadline.
+DONE, WAITING, PENDING, LATE, GREY = "#1b7f3b", "#c29b00", "#d9822b", "#c62828", "#7b8088"
+
 LETTER_STATES: dict[str, Badge] = {
-    "draft": (N_("draft"), "#7b8088"),
-    "sent": (N_("sent"), "#3b7dd8"),
-    "awaiting": (N_("awaiting"), "#c29b00"),
-    "overdue": (N_("overdue"), "#c62828"),
-    "replied": (N_("replied"), "#1b7f3b"),
-    "partly_answered": (N_("partly answered"), "#5c9b3a"),
+    "draft": (N_("draft"), GREY),
+    "sent": (N_("sent"), "#607d8b"),
+    "awaiting": (N_("awaiting"), WAITING),
+    "overdue": (N_("overdue"), LATE),
+    "replied": (N_("replied"), DONE),
+    "partly_answered": (N_("partly answered"), PENDING),
+    "partly_overdue": (N_("partly answered, overdue"), LATE),
     "declined": (N_("declined"), "#8e3b8e"),
-    "no_reply_by_publication": (N_("no reply by publication"), "#6d4c41"),
+    "no_reply_by_publication": (N_("no reply by publication"), "#8b1a1a"),
 }
 
 QUESTION_STATES: dict[str, Badge] = {
-    "unanswered": (N_("unanswered"), "#c62828"),
-    "answered": (N_("answered"), "#1b7f3b"),
-    "partly": (N_("partly"), "#5c9b3a"),
+    "unanswered": (N_("unanswered"), WAITING),
+    "overdue": (N_("overdue"), LATE),
+    "answered": (N_("answered"), DONE),
+    "partly": (N_("partly"), PENDING),
     "declined": (N_("declined"), "#8e3b8e"),
 }
 

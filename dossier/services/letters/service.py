@@ -393,10 +393,11 @@ class LetterService:
             letters=len(letters),
             by_state=by_state,
             unanswered=sum(len(i.unanswered) for i in sent),
-            overdue=by_state.get("overdue", 0),
+            overdue=sum(1 for i in letters if i.is_overdue),
             awaiting=by_state.get("awaiting", 0) + by_state.get("sent", 0),
-            overdue_letters=[i.id for i in letters if i.state == "overdue"],
+            overdue_letters=[i.id for i in letters if i.is_overdue],
             open_letters=[i.id for i in letters if i.state in OPEN_STATES],
+            overdue_questions=sum(len(i.overdue_questions) for i in letters),
         )
 
     letters_summary = summary

@@ -13,6 +13,11 @@ Nothing here touches the catalog, so the rules can be read (and tested) on their
 - with none: `no_reply_by_publication` once the case's publication date (on or after sending)
   has been reached, else `overdue` the day after the deadline, `awaiting` while a deadline
   runs, `sent` when the letter set none.
+
+Lateness is read per question as well: once a sent letter's deadline has passed, each question
+still unanswered is *overdue*, whatever the letter's state, so a letter partly answered with
+questions left past the deadline is both partly answered and overdue. A reply received after
+the case's publication is flagged: it came too late to be reflected in the story.
 """
 
 from __future__ import annotations
@@ -158,6 +163,29 @@ def question_statuses(
     return statuses
 
 
+def past_deadline(letter: LetterFacts, as_of: date) -> bool:
+    """The letter was sent and its deadline had passed on `as_of`."""
+    return (
+        letter.sent_on is not None
+        and letter.sent_on <= as_of
+        and letter.deadline is not None
+        and as_of > letter.deadline
+    )
+
+
+def overdue_questions(letter: LetterFacts, statuses: Mapping[str, str], as_of: date) -> set[str]:
+    """Ids of `letter`'s questions still unanswered after its deadline (declined ones were
+    answered, if only by a refusal)."""
+    if not past_deadline(letter, as_of):
+        return set()
+    return {q for q in letter.question_ids if statuses.get(q, "unanswered") == "unanswered"}
+
+
+def after_publication(received_on: date | None, published_on: date | None) -> bool:
+    """A reply received after the case was published."""
+    return received_on is not None and published_on is not None and received_on > published_on
+
+
 def letter_state(
     letter: LetterFacts,
     replies: Sequence[ReplyFacts],
@@ -197,6 +225,8 @@ class QuestionInfo:
     text: str
     status: str
     """unanswered | answered | partly | declined, on the `as_of` day of the listing."""
+    overdue: bool = False
+    """Still unanswered after the letter's deadline, on the `as_of` day."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +250,8 @@ class ReplyInfo:
     summary: str
     document_id: str | None
     answers: list[AnswerInfo] = field(default_factory=list)
+    after_publication: bool = False
+    """Received after the case was published: too late for the story."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +286,16 @@ class LetterInfo:
     def unanswered(self) -> list[QuestionInfo]:
         return [q for q in self.questions if q.status == "unanswered"]
 
+    @property
+    def overdue_questions(self) -> list[QuestionInfo]:
+        return [q for q in self.questions if q.overdue]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Late: nothing came back after the deadline, or some questions are still unanswered
+        after it (a partly answered letter can be overdue too)."""
+        return self.state == "overdue" or bool(self.overdue_questions)
+
 
 @dataclass(frozen=True)
 class LettersSummary:
@@ -266,6 +308,9 @@ class LettersSummary:
     unanswered: int
     """Questions of sent letters without any answer (declined ones are not counted)."""
     overdue: int
+    """Letters that are late: no reply after the deadline, or questions still unanswered."""
     awaiting: int
     overdue_letters: list[str] = field(default_factory=list)
     open_letters: list[str] = field(default_factory=list)
+    overdue_questions: int = 0
+    """Questions still unanswered after their letter's deadline."""

@@ -26,9 +26,11 @@ from dossier.services.letters.states import (
     QuestionInfo,
     ReplyFacts,
     ReplyInfo,
+    after_publication,
     counted,
     effective_deadline,
     letter_state,
+    overdue_questions,
     question_statuses,
     replies_for,
 )
@@ -99,6 +101,7 @@ class LetterReader:
         mine = replies_for(facts, self.facts)
         statuses = question_statuses(facts.question_ids, mine, self.as_of)
         state = letter_state(facts, self.facts, self.as_of, self.published_on)
+        late = overdue_questions(facts, statuses, self.as_of)
         # Listing as it stood on `as_of`: a reply received later is not shown yet.
         mine_ids = {id(f) for f in counted(mine, self.as_of)}
         linked = [r for r, f in zip(self.replies, self.facts, strict=True) if id(f) in mine_ids]
@@ -125,7 +128,14 @@ class LetterReader:
             deadline_holidays=_moved_by(letter, facts, place.code),
             document_id=letter.document_id,
             questions=[
-                QuestionInfo(q.id, letter.id, q.number, self.mask.text(q.text), statuses[q.id])
+                QuestionInfo(
+                    q.id,
+                    letter.id,
+                    q.number,
+                    self.mask.text(q.text),
+                    statuses[q.id],
+                    overdue=q.id in late,
+                )
                 for q in letter.questions
             ],
             replies=[self.reply(r) for r in sorted(linked, key=_reply_order)],
@@ -150,6 +160,7 @@ class LetterReader:
             summary=self.mask.text(reply.summary),
             document_id=reply.document_id,
             answers=answers,
+            after_publication=after_publication(_day(reply.received_on), self.published_on),
         )
 
     def searchable(self) -> Iterator[SearchableItem]:

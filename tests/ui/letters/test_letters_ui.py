@@ -56,7 +56,7 @@ def test_record_a_reply_and_watch_the_state_change(qtbot, unlocked, tmp_path) ->
     assert (item.text(0), item.text(1), item.text(2), item.text(3), item.text(STATE)) == (
         "Subvention du collège", "Marie Lenoir", sent, deadline, "overdue",
     )  # fmt: skip
-    assert [item.child(i).data(0, BADGE_ROLE) for i in range(2)] == ["unanswered", "unanswered"]
+    assert [item.child(i).data(0, BADGE_ROLE) for i in range(2)] == ["overdue", "overdue"]
     assert item.child(0).text(0) == "1. D’où viennent les fonds ?"
     assert item.child(0).isFirstColumnSpanned()  # the question's words get the whole row
     assert "1 overdue" in tab.summary.text()
