@@ -129,6 +129,10 @@ class DocumentService:
         linked = duplicates_mod.already_in_case(self.ws, case_id, data, name, duplicates)
         if linked is not None:
             return linked
+        if progress is not None:
+            # Progress names the files coming out of this one (an attachment, a message by its
+            # subject) on screen, before any listing masks them: mask them here too.
+            progress = self.ws.screen.mask(case_id).progress(progress)
         report(progress, 0.0, f"reading {name}")
         extracted = extract_bytes(
             data,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Page, Person
 from dossier.errors import NotFoundError
+from dossier.jobs import Progress
 from dossier.redact.masking import TextMasker, replace_spans
 from dossier.redact.names import name_parts
 from dossier.services.pages import page_text
@@ -85,6 +86,14 @@ class ScreenMask:
 
     def texts(self, values: Iterable[str]) -> list[str]:
         return [self.text(v) for v in values]
+
+    def progress(self, progress: Progress) -> Progress:
+        """`progress` with its messages masked (they name files coming out of an import)."""
+
+        def inner(fraction: float, message: str) -> None:
+            progress(fraction, self.text(message))
+
+        return inner
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where masked name parts occur in `text` (merged, in order)."""

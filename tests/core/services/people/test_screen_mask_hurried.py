@@ -72,3 +72,22 @@ def test_a_second_import_names_the_first_document_masked(
     with pytest.raises(AlreadyInCase) as refused:
         workspace.documents.import_file(CASE, again)
     assert not _leaked(str(refused.value)), str(refused.value)
+
+
+def test_import_progress_names_what_comes_out_of_a_file_masked(
+    workspace: Workspace, notes: Path, tmp_path: Path
+) -> None:
+    """The import panel shows "attachment 1 of 1: <name>" as the attachment is read."""
+    mail = tmp_path / "rdv.eml"
+    mail.write_text(
+        "From: Paul <paul@example.org>\nTo: Paul <paul@example.org>\nSubject: Rendez-vous\n"
+        'Content-Type: multipart/mixed; boundary="XX"\n\n--XX\n'
+        "Content-Type: text/plain; charset=utf-8\n\nBonjour.\n--XX\n"
+        'Content-Type: text/plain; name="Quartermaine-cv.txt"\n'
+        'Content-Disposition: attachment; filename="Quartermaine-cv.txt"\n\nCV.\n--XX--\n',
+        encoding="utf-8",
+    )
+    messages: list[str] = []
+    workspace.documents.import_file(CASE, mail, progress=lambda _f, m: messages.append(m))
+    assert any("attachment 1 of 1" in m for m in messages), messages
+    assert not _leaked("\n".join(messages)), messages
