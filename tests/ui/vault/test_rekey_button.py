@@ -4,6 +4,7 @@ opens are shown by the app, not only by the command line."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -130,3 +131,18 @@ def test_it_waits_for_running_imports(qtbot, window, vault: Path) -> None:
     assert dialog.job is None
     assert "Wait until the imports in progress end" in dialog.message.text()
     assert window.state.ws.rekey.unfinished() is None
+
+
+def test_a_vault_put_back_to_an_older_copy_is_named_by_the_app(
+    qtbot, window, vault: Path, tmp_path: Path
+) -> None:
+    older = tmp_path / "older"
+    shutil.copytree(vault, older)
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        ws.cases.create("Written since the copy")
+    shutil.rmtree(vault)
+    shutil.copytree(older, vault)
+    unlock(qtbot, window, vault)
+    qtbot.waitUntil(lambda: getattr(window, "vault_warning", None) is not None, timeout=5000)
+    assert "older than the copy this computer last opened" in window.vault_warning.text()
+    window.vault_warning.close()
