@@ -66,7 +66,7 @@ def verify(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit({"ok": ok, "entries": check.entries, "problems": problems})
     else:
         for problem in problems:
-            print(f"TAMPERED: {problem}")
+            ctx.say(f"TAMPERED: {problem}")
         verdict = "intact" if ok else f"{len(problems)} problem(s) found"
         print(f"audit trail: {check.entries} entries, {verdict}")
     return 0 if ok else 5

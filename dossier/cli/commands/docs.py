@@ -201,14 +201,14 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
         f"  pages: {info.page_count} ({info.ocr_pages} OCR)\n  language: {info.language or '-'}"
     )
     if parent is not None:
-        print(f"  part of: {parent.title} ({parent.id}), {info.origin}")
+        ctx.say(f"  part of: {parent.title} ({parent.id}), {info.origin}")
     if children:
         print(f"  contains: {len(children)} documents")
         for child in children:
-            print(f"    {child.origin}: {child.title} ({child.id})")
+            ctx.say(f"    {child.origin}: {child.title} ({child.id})")
     for note in ("not_imported", "duplicates"):
         for line in info.metadata.get(note, "").splitlines():
-            print(f"  {_NOTES[note]}: {line}")
+            ctx.say(f"  {_NOTES[note]}: {line}")
     if pages is not None:
         print()
         print("\n\n".join(p.text for p in pages))

@@ -56,7 +56,7 @@ def search(args: argparse.Namespace, ctx: CliContext) -> int:
         print(
             f"{hit.score:6.2f}  [{hit.kind}] {safe_text(hit.title)} ({where})  {hit.doc_id or ''}"
         )
-        print(f"        {hit.snippet}")
+        ctx.say(f"        {hit.snippet}")
     return 0
 
 

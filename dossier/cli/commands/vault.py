@@ -81,9 +81,9 @@ def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
         for what, count in report.checked.items():
             print(f"checked {count} {what}")
         for note in report.notes:
-            print(f"note: {note}")
+            ctx.say(f"note: {note}")
         for problem in report.problems:
-            print(f"DAMAGED: {problem}")
+            ctx.say(f"DAMAGED: {problem}")
         print("vault is intact" if report.ok else f"{len(report.problems)} problem(s) found")
     return 0 if report.ok else 5
 
