@@ -31,6 +31,7 @@ from ui.case.contents_panel import ContentsPanel
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
 from ui.case.import_panel import ImportPanel
 from ui.case.inspector_panel import InspectorPanel
+from ui.case.summary_editors import LetterSummary, PersonSummary
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.idle_lock import IdleWatcher
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.search = search
         self.viewer = DocumentViewer(self.state)
         self.inspector = InspectorPanel(self.state)
+        self.inspector.register_editor(LetterSummary(self.state))
+        self.inspector.register_editor(PersonSummary(self.state))
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.cases)
         left.addWidget(self.contents)

@@ -21,8 +21,9 @@ from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
 from tests.conftest import REPO
 from ui.case.contents_panel import DocumentsTab
 from ui.i18n import install_translations
-from ui.letters.letters_tab import DEADLINE, STATE, LettersTab
+from ui.letters.letters_tab import DEADLINE, ITEM_ROLE, STATE, LettersTab
 from ui.main_window import MainWindow
+from ui.people.people_tab import PeopleTab
 from ui.quotes.quotes_model import VERDICT
 from ui.quotes.quotes_tab import QuotesTab
 from ui.search.search_tab import SearchTab
@@ -83,6 +84,10 @@ def show_tab(win: MainWindow, kind: type) -> QWidget:
     return tab
 
 
+def shown_kind(win: MainWindow) -> str:
+    return win.inspector.current.kind if win.inspector.current is not None else ""
+
+
 def shoot(win: MainWindow, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert win.grab().save(str(SHOTS / f"{name}-{win.tag}.png"))  # type: ignore[attr-defined]
@@ -126,6 +131,12 @@ def test_every_screen_shows_what_it_is_for(qtbot, laptop: MainWindow) -> None:
     for column in (DEADLINE, STATE):
         assert column_in_view(letters.tree, letters.tree.header(), column), column
     assert not letters.tree.horizontalScrollBar().isVisible()
+    letter = letters.tree.topLevelItem(0)
+    letters.tree.setCurrentItem(letter.child(0))  # a question: its letter is described
+    assert shown_kind(win) == "letter"
+    assert win.inspector.current.item.id == letter.data(0, ITEM_ROLE).id  # type: ignore[union-attr]
+    shoot(win, "letter-details")
+    assert not scroll.horizontalScrollBar().isVisible()
 
     quotes = show_tab(win, QuotesTab)
     assert isinstance(quotes, QuotesTab)
@@ -134,6 +145,20 @@ def test_every_screen_shows_what_it_is_for(qtbot, laptop: MainWindow) -> None:
     header = quotes.table.horizontalHeader()
     assert column_in_view(quotes.table, header, VERDICT)
     assert not quotes.table.horizontalScrollBar().isVisible()
+    quotes.table.selectRow(0)
+    quotes.table.clicked.emit(quotes.table.model().index(0, 0))
+    qtbot.waitUntil(
+        lambda: win.inspector.current is not None and win.inspector.current.kind == "quote",
+        timeout=10000,
+    )
+
+    people = show_tab(win, PeopleTab)
+    assert isinstance(people, PeopleTab)
+    people.tree.setCurrentItem(people.tree.topLevelItem(0))
+    shoot(win, "people")
+    for column in (1, 2):  # role and protection
+        assert column_in_view(people.tree, people.tree.header(), column), column
+    assert shown_kind(win) == "person"
 
     search = show_tab(win, SearchTab)
     assert inside(search, win.contents)

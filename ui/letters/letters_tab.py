@@ -100,6 +100,7 @@ class LettersTab(CaseListTab):
             self.tree, self.tree.header(), {SUBJECT: 3, PEOPLE: 2}, fitted=(SENT, DEADLINE, STATE)
         )
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
+        self.tree.currentItemChanged.connect(lambda *_: self._show_details())
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_item(item))
         self.stack(toolbar, self.summary, self.tree, grow=self.tree)
         self.state.letters_changed.connect(self._changed)
@@ -201,6 +202,12 @@ class LettersTab(CaseListTab):
         while item is not None and not isinstance(item.data(0, ITEM_ROLE), LetterInfo):
             item = item.parent()
         return item.data(0, ITEM_ROLE) if item is not None else None
+
+    def _show_details(self) -> None:
+        """The details pane describes the selected letter (or the letter of a question)."""
+        letter = self.current_letter()
+        if letter is not None and self.isVisible():
+            self.state.select_item("letter", letter)
 
     def letter_item(self, letter_id: str) -> QTreeWidgetItem | None:
         return next((i for i in top_items(self.tree) if i.data(0, ITEM_ROLE).id == letter_id), None)

@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHeaderView,
     QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -28,6 +27,7 @@ from ui.i18n import tr
 from ui.people.merge_dialog import MergeDialog, merge_summary
 from ui.people.person_dialog import PersonDialog, protection_label, role_label
 from ui.state import AppState
+from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -63,9 +63,11 @@ class PeopleTab(CaseListTab):
         self.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.tree.setAccessibleName(tr("People"))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Names and organisations elide; role, protection and pseudonym stay in view.
+        self.columns = fit_columns(self.tree, self.tree.header(), {0: 3, 4: 2}, fitted=(1, 2, 3))
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_person())
         self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
+        self.tree.currentItemChanged.connect(lambda *_: self._show_details())
         self.notice = grey_note()
         self.stack(toolbar, self.tree, self.notice, grow=self.tree)
         self.state.people_changed.connect(self._changed)
@@ -139,6 +141,12 @@ class PeopleTab(CaseListTab):
             item.setFont(0, font)
             item.setToolTip(0, tr("Real name hidden: use “Reveal names” to show it"))
         return item
+
+    def _show_details(self) -> None:
+        """The details pane describes the selected person."""
+        person = self.current_person()
+        if person is not None and self.isVisible():
+            self.state.select_item("person", person)
 
     def current_person(self) -> PersonInfo | None:
         item = self.tree.currentItem()

@@ -71,13 +71,21 @@ class ColumnFitter(QObject):
         )
         free = max(0, self.view.viewport().width() - used)
         total = sum(self.elastic.values())
-        for column, weight in self.elastic.items():
-            width = max(MIN_ELASTIC, free * weight // total)
+        widths = {c: max(MIN_ELASTIC, free * w // total) for c, w in self.elastic.items()}
+        # Minimums and rounding may overshoot: the widest elastic columns give the excess back.
+        excess = sum(widths.values()) - free
+        for column in sorted(widths, key=widths.__getitem__, reverse=True):
+            if excess <= 0:
+                break
+            give = min(excess, widths[column] - MIN_ELASTIC)
+            widths[column] -= give
+            excess -= give
+        for column, width in widths.items():
             if self.header.sectionSize(column) != width:
                 self.header.resizeSection(column, width)
 
 
-MIN_ELASTIC = 48
+MIN_ELASTIC = 40
 
 
 def fit_columns(
