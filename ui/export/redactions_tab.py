@@ -91,7 +91,8 @@ class RedactionsTab(CaseListTab):
     def reload(self) -> None:
         ws = self.state.ws
         try:
-            self.marks = ws.redactions.of_case(self.case_id)
+            reveal = ws.screen.revealed(self.case_id)
+            self.marks = ws.redactions.shown(self.case_id, reveal=reveal)
             self.titles = {d.id: d.title for d in ws.documents.of_case(self.case_id)}
             self.names = ws.people.display_names(self.case_id)
         except DossierError as exc:

@@ -40,6 +40,7 @@ def register(sub: Any) -> None:
     p = verbs.add_parser("list", help="marks of a case")
     p.add_argument("--case", required=True)
     p.add_argument("--doc", metavar="ID", help="only the marks that apply to this document")
+    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_marks, needs_vault=True)
 
@@ -86,7 +87,7 @@ def add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def list_marks(args: argparse.Namespace, ctx: CliContext) -> int:
-    marks = ctx.workspace().redactions.of_case(args.case, doc_id=args.doc)
+    marks = ctx.workspace().redactions.shown(args.case, doc_id=args.doc, reveal=args.reveal)
     lines = [_describe(m) for m in marks]
     ctx.emit(marks, "\n".join(lines) if lines else "no redaction marks")
     return 0

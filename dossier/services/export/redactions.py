@@ -10,6 +10,7 @@ The audit trail records that a mark was added or removed and its kind, never its
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -236,6 +237,18 @@ class RedactionService:
         if doc_id is not None:
             rows = [r for r in rows if r.document_id in (None, doc_id)]
         return sorted(rows, key=lambda r: (r.document_id or "", r.kind, r.created_at))
+
+    def shown(
+        self, case: str, *, doc_id: str | None = None, reveal: bool = False
+    ) -> list[RedactionInfo]:
+        """`of_case` as a list on screen shows it: a term or a reason naming a protected person
+        (the surname added as a term) shows the pseudonym unless `reveal` (audited)."""
+        case_id = self.ws.cases.resolve(case)
+        mask = self.ws.screen.mask(case_id, reveal=reveal, where="redaction marks")
+        return [
+            dataclasses.replace(m, term=mask.text(m.term), reason=mask.text(m.reason))
+            for m in self.of_case(case_id, doc_id=doc_id)
+        ]
 
     def remove(self, redaction_id: str) -> None:
         with self.ws.vault.session() as session:
