@@ -1,6 +1,6 @@
 """Key rotation: a passphrase change that also replaces the master key.
 
-`change_passphrase` makes a new master key and re-wraps under it every case key and re-seals
+`ws.keys.change_passphrase` makes a new master key and re-wraps under it every case key and re-seals
 every vault-level row (audit trail, secrets), so an old `vault.json` with the old passphrase
 (a backup, a cloud copy) opens nothing written after the change. It is crash-safe: the new
 header is written beside the old one as `vault.json.next`, the catalog switches in one
@@ -36,14 +36,21 @@ REKEY_JOURNAL = "rekey-journal"
 """Vault secret holding an unfinished `rekey` (`dossier.services.rekey`)."""
 
 
-def change_passphrase(ws: Workspace, new_passphrase: str, kdf: KdfParams | None = None) -> None:
-    check_new_passphrase(new_passphrase)
-    with ws.vault.session() as session:
-        if session.get(VaultSecret, REKEY_JOURNAL) is not None:
-            raise UsageError(
-                "a re-encryption of the vault is unfinished: finish it first ('dossier rekey')"
-            )
-    rotate_master(ws, new_passphrase, kdf, action="vault.passwd")
+class KeyService:
+    """`ws.keys`: the passphrase and the master key it unlocks."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+        """A new passphrase, and a new master key under it (see the module's docstring)."""
+        check_new_passphrase(new_passphrase)
+        with self.ws.vault.session() as session:
+            if session.get(VaultSecret, REKEY_JOURNAL) is not None:
+                raise UsageError(
+                    "a re-encryption of the vault is unfinished: finish it first ('dossier rekey')"
+                )
+        rotate_master(self.ws, new_passphrase, kdf, action="vault.passwd")
 
 
 def rotate_master(

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.services.keyrotation import change_passphrase
 
 
 def register(sub: Any) -> None:
@@ -49,7 +48,7 @@ def init(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def passwd(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
-    change_passphrase(ws, ctx.passphrase(new=True, confirm=True))
+    ws.keys.change_passphrase(ctx.passphrase(new=True, confirm=True))
     ctx.emit({"changed": True}, "passphrase changed")
     return 0
 

@@ -34,7 +34,7 @@ def test_an_old_header_with_the_old_passphrase_reads_nothing_written_after(
     case = workspace.cases.create("Synopsis").id
     workspace.documents.import_file(case, _note(tmp_path, "a.txt", "before the change"))
     old_header = (folder / "vault.json").read_bytes()
-    keyrotation.change_passphrase(workspace, NEW, TEST_ONLY_FAST)
+    workspace.keys.change_passphrase(NEW, TEST_ONLY_FAST)
     later = workspace.documents.import_file(case, _note(tmp_path, "b.txt", "written after"))
     workspace.close()
 
@@ -65,7 +65,7 @@ def test_a_change_stopped_before_the_catalog_switched_keeps_the_old_passphrase(
 
     monkeypatch.setattr(workspace.audit, "relink", crash)
     with pytest.raises(KeyboardInterrupt):
-        keyrotation.change_passphrase(workspace, NEW, TEST_ONLY_FAST)
+        workspace.keys.change_passphrase(NEW, TEST_ONLY_FAST)
     workspace.close()
     (folder / "vault.json.next").write_bytes((folder / "vault.json").read_bytes())
     with Workspace.open(folder, PASSPHRASE) as ws:
@@ -85,7 +85,7 @@ def test_a_change_stopped_after_the_switch_opens_with_the_new_passphrase(
 
     monkeypatch.setattr(keyrotation, "promote_pending", crash)
     with pytest.raises(KeyboardInterrupt):
-        keyrotation.change_passphrase(workspace, NEW, TEST_ONLY_FAST)
+        workspace.keys.change_passphrase(NEW, TEST_ONLY_FAST)
     workspace.close()
     assert (folder / PENDING_NAME).exists()
     with pytest.raises(WrongPassphrase):
@@ -100,4 +100,4 @@ def test_short_passphrases_are_refused_by_the_core(workspace: Workspace, tmp_pat
     with pytest.raises(UsageError, match="at least 8 characters"):
         Workspace.create(tmp_path / "short.dossier", "short", TEST_ONLY_FAST)
     with pytest.raises(UsageError, match="at least 8 characters"):
-        keyrotation.change_passphrase(workspace, "short", TEST_ONLY_FAST)
+        workspace.keys.change_passphrase("short", TEST_ONLY_FAST)

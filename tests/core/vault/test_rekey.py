@@ -29,7 +29,6 @@ from dossier.errors import (
     WrongPassphrase,
 )
 from dossier.search.storage import EncryptedStorage
-from dossier.services import keyrotation
 from dossier.services import rekey as rekey_module
 from dossier.services.workspace import Workspace
 from dossier.vault.header import VaultHeader
@@ -275,7 +274,7 @@ def test_a_rekey_stopped_at_any_step_opens_whole_and_resumes(
         assert journal is not None and not journal.cleanup
         assert any("re-encryption of the vault was interrupted" in w for w in ws.warnings)
         with pytest.raises(UsageError, match="unfinished"):
-            keyrotation.change_passphrase(ws, "a different passphrase")
+            ws.keys.change_passphrase("a different passphrase")
         result = ws.rekey.run(PASSPHRASE)
         assert result.resumed
         assert ws.rekey.unfinished() is None

@@ -11,7 +11,6 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import CorruptData, UsageError, VaultInUse, WrongPassphrase
-from dossier.services.keyrotation import change_passphrase
 from dossier.services.workspace import Workspace
 from dossier.vault.vault import Vault
 from tests.conftest import PASSPHRASE
@@ -96,7 +95,7 @@ def test_passphrase_change_rewraps_every_case_key(workspace: Workspace) -> None:
     case = workspace.cases.create("Synopsis")
     folder = workspace.folder
     rows_before = _case_rows(folder)
-    change_passphrase(workspace, "a new long passphrase", TEST_ONLY_FAST)
+    workspace.keys.change_passphrase("a new long passphrase", TEST_ONLY_FAST)
     workspace.close()
     after = _case_rows(folder)
     assert [sealed for _key, sealed in after] == [sealed for _key, sealed in rows_before]
