@@ -237,6 +237,8 @@ FRENCH: dict[str, str] = {
     "Zoom out": "Zoom arrière",
     "Fit width": "Pleine largeur",
     "Previous hit": "Occurrence précédente",
+    "Previous page": "Page précédente",
+    "Next page": "Page suivante",
     "Next hit": "Occurrence suivante",
     "Copy": "Copier",
     "Go to page…": "Aller à la page…",

@@ -390,6 +390,7 @@ class DocumentViewer(QWidget):
         self.page_box.blockSignals(True)
         self.page_box.setValue(index + 1)
         self.page_box.blockSignals(False)
+        self.toolbar.sync_page_actions(self.info is not None)
         if 0 <= index < len(self.pages):
             self.page_box.setToolTip(
                 tr("Page label: {label}").format(label=self.pages[index].display_label)
@@ -407,6 +408,7 @@ class DocumentViewer(QWidget):
         for action in (self.next_hit_action, self.previous_hit_action):
             action.setEnabled(bool(self._hits))
         self.page_box.setEnabled(has_doc)
+        self.toolbar.sync_page_actions(has_doc)
         if not on_pdf:
             self.zoom_label.setText("")
         if self._hits:

@@ -80,8 +80,18 @@ class ViewerToolbar(QToolBar):
         self.go_to_page_action = _action(
             viewer, tr("Go to page…"), [QKeySequence("Ctrl+G")], viewer.focus_page_box
         )
+        self.previous_page_action = _action(
+            viewer, tr("Previous page"), [QKeySequence("Alt+PgUp")],
+            lambda: viewer.go_to_page(self.page_box.value() - 2),
+        )  # fmt: skip
+        self.next_page_action = _action(
+            viewer, tr("Next page"), [QKeySequence("Alt+PgDown")],
+            lambda: viewer.go_to_page(self.page_box.value()),
+        )  # fmt: skip
         # Symbols on the buttons, names in tooltips and menus: the toolbar fits in any language.
         for action, symbol in (
+            (self.previous_page_action, "▲"),
+            (self.next_page_action, "▼"),
             (self.previous_hit_action, "‹"),
             (self.next_hit_action, "›"),
             (self.zoom_out_action, "−"),
@@ -107,6 +117,8 @@ class ViewerToolbar(QToolBar):
         self.addWidget(self.page_box)
         self.page_total = QLabel()
         self.addWidget(self.page_total)
+        self.addAction(self.previous_page_action)
+        self.addAction(self.next_page_action)
         self.addSeparator()
         self.addAction(self.zoom_out_action)
         self.zoom_label = QLabel()
@@ -116,9 +128,16 @@ class ViewerToolbar(QToolBar):
         self.addAction(self.zoom_in_action)
         self.addAction(self.fit_width_action)
         for action in (
+            self.previous_page_action, self.next_page_action,
             self.previous_hit_action, self.next_hit_action, self.zoom_out_action,
             self.zoom_in_action, self.fit_width_action,
         ):  # fmt: skip
             button = self.widgetForAction(action)
             if button is not None:
                 button.setStyleSheet("font-size: 16px; min-width: 22px;")
+
+    def sync_page_actions(self, has_doc: bool) -> None:
+        """Previous/next page only where there is one."""
+        page, last = self.page_box.value(), self.page_box.maximum()
+        self.previous_page_action.setEnabled(has_doc and page > 1)
+        self.next_page_action.setEnabled(has_doc and page < last)
