@@ -15,6 +15,7 @@ Each reveal is written to the audit trail with the people shown and where.
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Document, Page, Person
 from dossier.errors import NotFoundError
 from dossier.jobs import Progress
-from dossier.redact.masking import TextMasker, replace_spans
+from dossier.redact.masking import TextMasker, merge_spans, replace_spans
 from dossier.redact.names import name_parts
 from dossier.services.pages import page_text
 from dossier.text.fold import fold, fold_key
@@ -45,6 +46,10 @@ BOX_PAD = 0.15
 """Masked word boxes grow by this fraction of their height on every side (OCR boxes are tight)."""
 
 Rect = tuple[float, float, float, float]
+_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+|\b(?:https?://|www\.)[^\s<>\"]+")
+"""E-mail and web addresses: a name part glued to other letters there still names the person."""
+MIN_GLUED = 4
+"""Letters a name part needs to be looked for inside a longer word of an address."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,20 @@ class ScreenMask:
         """`value` with every masked name part replaced by its person's pseudonym."""
         if not self.parts or not value:
             return value
-        return self._masker.mask(value)
+        return replace_spans(value, self._replacements(value))
+
+    def _replacements(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, pseudonym) of every masked part, and of every e-mail address or web
+        address holding a part glued to other letters ("wquartermaine@example.org")."""
+        found = self._masker.spans(text)
+        for match in _ADDRESS.finditer(text):
+            key = fold(match.group()).key
+            for part, pseudonym in self.parts:
+                part_key = fold_key(part)
+                if len(part_key) >= MIN_GLUED and part_key in key:
+                    found.append((match.start(), match.end(), pseudonym))
+                    break
+        return merge_spans(found)
 
     def texts(self, values: Iterable[str]) -> list[str]:
         return [self.text(v) for v in values]
@@ -99,11 +117,7 @@ class ScreenMask:
         """Where masked name parts occur in `text` (merged, in order)."""
         if not self.parts or not text:
             return []
-        folded = fold(text)
-        found: list[tuple[int, int]] = []
-        for part, _ in self.parts:
-            key = fold_key(part)
-            found += [folded.span(k0, k1) for k0, k1 in folded.find_all(key)] if key else []
+        found = [(start, end) for start, end, _ in self._replacements(text)]
         merged: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if merged and start <= merged[-1][1]:
@@ -120,7 +134,7 @@ class ScreenMask:
         The names are found in the whole snippet, never piece by piece between highlights: a
         search for "quarter" highlights half of "Quarter-\nmaine", and each half alone is no
         name part."""
-        spans = self._masker.spans(text) if self.parts and text else []
+        spans = self._replacements(text) if self.parts and text else []
         if not spans:
             return text, tuple(highlights)
 

@@ -91,3 +91,30 @@ def test_import_progress_names_what_comes_out_of_a_file_masked(
     workspace.documents.import_file(CASE, mail, progress=lambda _f, m: messages.append(m))
     assert any("attachment 1 of 1" in m for m in messages), messages
     assert not _leaked("\n".join(messages)), messages
+
+
+def test_a_name_glued_inside_an_e_mail_or_web_address_is_masked(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """ "wquartermaine@gmail.com" names her as surely as "W. Quartermaine"; the address goes
+    whole, while prose keeps words that merely contain a part ("Quartzite")."""
+    workspace.cases.create(CASE)
+    workspace.people.add(
+        CASE, "Wilhelmina Quartermaine", aliases=["Quartz"], role="source", protection="protected"
+    )
+    path = tmp_path / "contacts.txt"
+    path.write_text(
+        "Écrire à wquartermaine@gmail.com ou WILHELMINAQ@proton.me, voir "
+        "https://example.org/profils/quartermainew et la roche Quartzite.",
+        encoding="utf-8",
+    )
+    doc = workspace.documents.import_file(CASE, path)
+    shown = [p.page.text for p in workspace.screen.pages(doc.id, keep_offsets=False)]
+    viewer = workspace.screen.pages(doc.id)
+    hits = workspace.search.query("gmail", case=CASE) + workspace.search.query("profils", case=CASE)
+    texts = [*shown, *(p.page.text for p in viewer), *(h.snippet for h in hits)]
+    assert hits and texts
+    for text in texts:
+        folded = text.casefold()
+        assert "quartermaine" not in folded and "wilhelmina" not in folded, text
+    assert "Quartzite" in shown[0]
