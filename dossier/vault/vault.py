@@ -183,7 +183,8 @@ class Vault:
                 problems.append("vault.json and catalog.sqlite do not belong together")
             warning = seen.rollback_warning(self.keyring.master, found.counter)
             if warning is not None:
-                self.warnings.append(warning)
+                if warning not in self.warnings:  # checked again before each export
+                    self.warnings.append(warning)
             elif not problems:
                 seen.remember(self.keyring.master, found.counter)
         return problems

@@ -145,6 +145,14 @@ class ExportService:
     ) -> ExportResult:
         ws = self.ws
         case = ws.cases.get(request.case)
+        # Checked again now, not only when the case was first opened: a mark deleted from
+        # catalog.sqlite while the app was open must not let its text out.
+        problems = ws.vault.vault_problems() + ws.vault.case_problems(case.id)
+        if problems:
+            raise CorruptData(
+                f"case {case.name!r} was altered outside Dossier ({problems[0]}); nothing was "
+                "exported: run 'dossier fsck' for the full list and restore a backup"
+            )
         docs, skipped = self._choose_documents(case.id, request.doc_ids)
         quotes = chosen_quotes(ws, case.id, request.quote_ids)
         report(progress, 0.0, "reading the marks")
