@@ -238,6 +238,10 @@ FRENCH: dict[str, str] = {
     "Fit width": "Pleine largeur",
     "Previous hit": "Occurrence précédente",
     "Previous page": "Page précédente",
+    "“{text}” is not a date: write the day the quote was said as YYYY-MM-DD, "
+    "e.g. 2023-11-20.":
+        "« {text} » n’est pas une date : écrivez le jour où la citation a été dite sous la "
+        "forme AAAA-MM-JJ, par exemple 2023-11-20.",
     "Next page": "Page suivante",
     "Next hit": "Occurrence suivante",
     "Copy": "Copier",

@@ -7,6 +7,7 @@ is verbatim by construction); the form only adds its facts. `QuoteFields` is sha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier.errors import DossierError, NotFoundError, UsageError
 from dossier.services.dates import parse_date
 from dossier.services.quotes.model import QuoteInfo
 from ui.i18n import tr
@@ -25,6 +27,15 @@ from ui.state import AppState, Selection
 from ui.widgets.background_save import Store, save_in_background
 from ui.widgets.form_fields import DocumentCombo, date_field, lay_out_form
 from ui.widgets.person_picker import PersonPicker
+
+SPEAKER_LINE = re.compile(r"^\s*([^\W\d_][\w'’.\- ]{1,60}?)\s*:\s*\S", re.UNICODE)
+"""A transcript line's speaker: "Hadrien Clouet : « ... »" (a space before the colon in French)."""
+
+
+def speaker_prefix(text: str) -> str:
+    """The name a selection starts with ("Name :" or "Name:"), or ""."""
+    match = SPEAKER_LINE.match(text)
+    return match.group(1).strip() if match else ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,15 @@ class QuoteFields(QWidget):
 
     def facts(self) -> QuoteFacts:
         """The facts typed in; a bad date is refused before a new speaker is created."""
-        said_on = parse_date(self.said_on.text(), "date the quote was said")
+        try:
+            said_on = parse_date(self.said_on.text(), "date")
+        except UsageError:
+            raise UsageError(
+                tr(
+                    "“{text}” is not a date: write the day the quote was said as YYYY-MM-DD, "
+                    "e.g. 2023-11-20."
+                ).format(text=self.said_on.text().strip())
+            ) from None
         return QuoteFacts(
             speaker_id=self.speaker.person_id(),
             said_on=said_on,
@@ -95,7 +114,33 @@ class NewQuoteDialog(QDialog):
             shown,
             self.fields,
         )
+        self.prefill(text, selection.doc_id)
         self.fields.speaker.setFocus()
+
+    def prefill(self, text: str, doc_id: str) -> None:
+        """The speaker from a "Name :" the selection starts with, else the document's only
+        person; the date the document is dated. Both stay editable."""
+        try:
+            doc = self.state.ws.documents.get(doc_id)
+        except DossierError:
+            return
+        self.fields.said_on.setText(doc.date or "")
+        speaker = self.fields.speaker
+        name = speaker_prefix(text)
+        if name:
+            # Resolved by the core: a protected source named in the text is picked under
+            # their pseudonym, never typed in again as someone new under their real name.
+            try:
+                speaker.select_person(self.state.ws.people.resolve(self.case_id, name))
+            except NotFoundError:
+                speaker.setEditText(name)  # someone new: created when the quote is saved
+            except DossierError:
+                pass  # several people could be meant: the user picks
+        else:
+            ids = {p.id for p in speaker.people}
+            mentioned = [p for p in doc.people if p in ids]
+            if len(mentioned) == 1:
+                speaker.select_person(mentioned[0])
 
     def save(self) -> None:
         """Check the form here; anchor and store the quote (its document is decrypted to do
