@@ -36,15 +36,18 @@ class ImportRequest:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given, folders replaced by the files inside them (hidden ones left out)."""
+    """Files as given, folders replaced by what is inside them (hidden ones left out). Links,
+    FIFOs and devices inside are kept, not silently dropped: the import refuses each with its
+    reason, so the journalist knows what was not brought in (links to folders are not
+    followed)."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not child.is_symlink() and not hidden:
+                if not hidden and (child.is_symlink() or not child.is_dir()):
                     files.append(child)
-        elif path.is_file():
+        else:
             files.append(path)
     seen: set[Path] = set()
     return [f for f in files if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]

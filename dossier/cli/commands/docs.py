@@ -120,7 +120,9 @@ _NOTES = {"not_imported": "not imported", "duplicates": "already in the case"}
 
 def expand_folders(names: list[str]) -> list[Path]:
     """Files as given, and each folder's files, recursively, in name order (hidden files and
-    folders skipped, symbolic links to folders not followed)."""
+    folders skipped). A symbolic link to a folder is not followed but listed, like any link,
+    FIFO or device inside: the import refuses each in one sentence instead of leaving it out
+    unsaid."""
     files: list[Path] = []
     for name in names:
         path = Path(name)
@@ -128,8 +130,12 @@ def expand_folders(names: list[str]) -> list[Path]:
             files.append(path)
             continue
         for folder, subfolders, names_inside in os.walk(path):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            files += [Path(folder, n) for n in sorted(names_inside) if not n.startswith(".")]
+            links = {d for d in subfolders if os.path.islink(os.path.join(folder, d))}
+            subfolders[:] = sorted(
+                d for d in subfolders if not d.startswith(".") and d not in links
+            )
+            inside = sorted([*names_inside, *links])
+            files += [Path(folder, n) for n in inside if not n.startswith(".")]
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pymupdf
@@ -41,6 +42,24 @@ def test_folders_expand_to_their_visible_files(tmp_path) -> None:
     (folder / "sub" / "b.txt").write_text("y")
     (folder / ".hidden").write_text("z")
     assert expand_paths([folder, folder / "a.pdf"]) == [folder / "a.pdf", folder / "sub" / "b.txt"]
+
+
+def test_links_and_fifos_in_a_folder_are_listed_to_be_refused_not_dropped(tmp_path) -> None:
+    folder = tmp_path / "source"
+    folder.mkdir()
+    (folder / "a.txt").write_text("y")
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "secret.txt").write_text("z")
+    (folder / "link.txt").symlink_to(outside / "deep" / "secret.txt")
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(folder / "pipe")
+    assert expand_paths([folder]) == [
+        folder / "a.txt",
+        folder / "link.txt",
+        folder / "linked",
+        folder / "pipe",
+    ]
 
 
 def test_import_a_pdf_and_watch_progress_to_completion(

@@ -110,3 +110,27 @@ def test_a_regular_file_still_imports(workspace: Workspace, tmp_path: Path) -> N
     info = workspace.documents.import_file(CASE, note, kind="note")
     assert info.filename == "note.txt" and info.size == note.stat().st_size
     assert "chantier" in workspace.documents.text(info.id)
+
+
+def test_a_folder_import_names_each_link_and_fifo_it_does_not_take(tmp_path: Path) -> None:
+    """A folder holding a link to a file, a link to a folder and a FIFO: the regular file is
+    imported, each of the others refused in its own sentence (exit 6), never followed and never
+    left out unsaid."""
+    vault = CliVault(tmp_path, "V.dossier")
+    vault.ok("init")
+    vault.ok("case", "create", CASE)
+    folder = tmp_path / "dossier-recu"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Une note ordinaire sur le chantier.", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(_target(tmp_path))
+    (folder / "archives").symlink_to(_target(tmp_path).parent, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    result = vault.run("import", "--case", CASE, str(folder))
+    assert result.returncode == 6, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, lines
+    for name in ("passwd.txt", "archives", "pipe.txt"):
+        assert any(name in line for line in lines), (name, lines)
+    docs = vault.json("doc", "list", "--case", CASE)
+    assert [d["filename"] for d in docs] == ["note.txt"]
+    assert SECRET not in vault.ok("search", "--case", CASE, "secret")
