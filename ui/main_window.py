@@ -76,6 +76,9 @@ class MainWindow(QMainWindow):
         assert isinstance(search, SearchTab)
         self.search = search
         self.viewer = DocumentViewer(self.state)
+        # Next/previous hit go on through the search results, document after document.
+        self.viewer.step_beyond = lambda step: self.search.step_result(step, self.viewer.doc_id)
+        self.search.searched.connect(self.viewer.clear_search)
         self.inspector = InspectorPanel(self.state)
         self.inspector.register_editor(LetterSummary(self.state))
         self.inspector.register_editor(PersonSummary(self.state))

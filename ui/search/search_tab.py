@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,9 @@ class QueryArguments(TypedDict):
 
 
 class SearchTab(QWidget):
+    searched = Signal()
+    """A new search was made: highlights of the previous one are out of date."""
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
@@ -200,6 +203,7 @@ class SearchTab(QWidget):
                 return  # an older query answered after a newer one was typed
             self._searched = text
             self.model.set_hits(hits)
+            self.searched.emit()
             if hits:
                 self.results.setCurrentIndex(self.model.index(0))
                 self.info.setText(
@@ -232,4 +236,25 @@ class SearchTab(QWidget):
         if hit.doc_id is None:
             return  # a person: there is no document to open
         page = hit.page_index if hit.page_index is not None else 0
-        self.state.open_document(hit.doc_id, page, terms=list(hit.terms))
+        terms = list(hit.terms)
+        # The words searched together, where they stand together, are one hit, not several.
+        phrase = [" ".join(terms)] if len(terms) > 1 else []
+        self.state.open_document(hit.doc_id, page, terms=phrase + terms)
+
+    def step_result(self, direction: int, doc_id: str | None) -> bool:
+        """Open the next (1) or previous (-1) result in another document than `doc_id`, in
+        result order; False when there is none."""
+        rows = self.model.rowCount()
+        if not rows or doc_id is None:
+            return False
+        current = self.results.currentIndex().row() if self.results.currentIndex().isValid() else -1
+        row = current + direction
+        while 0 <= row < rows:
+            index = self.model.index(row)
+            hit = index.data(HIT_ROLE)
+            if hit is not None and hit.doc_id is not None and hit.doc_id != doc_id:
+                self.results.setCurrentIndex(index)
+                self.open_hit(hit)
+                return True
+            row += direction
+        return False

@@ -9,6 +9,7 @@ highlights=..., spans=...)`, `set_span_overlay(layer, ...)` / `set_overlay(layer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -70,6 +71,9 @@ class DocumentViewer(QWidget):
         self._generation = 0
         self._hits: list[tuple[int, tuple[float, ...]]] = []
         self._hit = -1
+        self.step_beyond: Callable[[int], bool] = lambda _direction: False
+        """Asked, past the last hit (1) or before the first (-1), to open the next or previous
+        search result's document; False when there is none (the hits then wrap around)."""
         self._build()
         state.unlocked.connect(self._attach)
         state.locking.connect(self.clear)
@@ -342,13 +346,24 @@ class DocumentViewer(QWidget):
 
     def next_hit(self) -> None:
         if self._hits:
+            if self._hit == len(self._hits) - 1 and self.step_beyond(1):
+                return
             self._hit = (self._hit + 1) % len(self._hits)
             self._show_hit()
 
     def previous_hit(self) -> None:
         if self._hits:
+            if self._hit <= 0 and self.step_beyond(-1):
+                return
             self._hit = (self._hit - 1) % len(self._hits) if self._hit >= 0 else len(self._hits) - 1
             self._show_hit()
+
+    def clear_search(self) -> None:
+        """A new search was made: the previous one's highlights go."""
+        self._hits, self._hit = [], -1
+        self.clear_overlay("search")
+        self.clear_overlay("current-hit")
+        self._update_controls()
 
     def _show_hit(self) -> None:
         page, where = self._hits[self._hit]
