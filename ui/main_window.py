@@ -48,7 +48,7 @@ from ui.workflows import Workflows
 
 PANE_STRETCH = (2, 3, 1)
 """How extra width is shared: contents (tables), viewer, details."""
-PANE_MINIMUM = (300, 360, 220)
+PANE_MINIMUM = (240, 280, 180)
 PANE_SHARE = (0.4, 0.4, 0.2)
 """First-run widths as shares of the window."""
 
@@ -134,13 +134,19 @@ class MainWindow(QMainWindow):
             self.unlock_panel.set_vault(vault)
         if os.environ.get("DOSSIER_SAMPLE_HINT"):
             sample = os.environ.get("DOSSIER_SAMPLE_PASSPHRASE")
+            printed = tr("This is the sample vault: its passphrase was printed in the terminal.")
             if sample:
                 self.unlock_panel.passphrase.setText(sample)
-            self.unlock_panel.show_hint(
-                tr("This is the sample vault: its passphrase is filled in.")
-                if sample
-                else tr("This is the sample vault: its passphrase was printed in the terminal.")
-            )
+                # Once the field is emptied (a lock, a vault in use), "filled in" would be false.
+                self.unlock_panel.show_hint(
+                    tr("This is the sample vault: its passphrase is filled in."),
+                    filled_with=sample,
+                    otherwise=tr(
+                        "This is the sample vault: its passphrase is {passphrase}."
+                    ).format(passphrase=sample),
+                )
+            else:
+                self.unlock_panel.show_hint(printed)
         if passphrase and vault is not None:
             self.unlock_panel.passphrase.setText(passphrase)
             self.unlock_panel.unlock()

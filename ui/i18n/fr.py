@@ -137,6 +137,8 @@ FRENCH: dict[str, str] = {
     "No files to import there.": "Aucun fichier à importer ici.",
     "This is the sample vault: its passphrase is filled in.":
         "Voici le coffre d’exemple : sa phrase de passe est déjà saisie.",
+    "This is the sample vault: its passphrase is {passphrase}.":
+        "Voici le coffre d’exemple : sa phrase de passe est {passphrase}.",
     "This is the sample vault: its passphrase was printed in the terminal.":
         "Voici le coffre d’exemple : sa phrase de passe a été affichée dans le terminal.",
     "Vault: {name}": "Coffre : {name}",

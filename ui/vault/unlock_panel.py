@@ -128,6 +128,7 @@ class UnlockPanel(QWidget):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(tr("Passphrase"))
         self.passphrase.returnPressed.connect(self.unlock)
+        self.passphrase.textChanged.connect(self._passphrase_edited)
         self.unlock_button = QPushButton(tr("Unlock"))
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.unlock)
@@ -240,13 +241,25 @@ class UnlockPanel(QWidget):
         if folder is not None:
             self.location.setText(str(folder))
 
-    def show_hint(self, text: str) -> None:
-        """A note about the vault shown now; it goes when another vault is chosen."""
-        self.hint.setText(text)
-        self.hint.setVisible(bool(text))
+    def show_hint(self, text: str, *, filled_with: str = "", otherwise: str = "") -> None:
+        """A note about the vault shown now; it goes when another vault is chosen.
+
+        A note that holds only while the passphrase field holds `filled_with` ("its passphrase
+        is filled in") gives way to `otherwise` once the field is emptied (after a lock, a
+        wrong passphrase, a vault in use) or changed.
+        """
+        self._hints = (text, filled_with, otherwise)
         self._hint_for = self.vault_box.currentText()
+        self._passphrase_edited(self.passphrase.text())
 
     _hint_for = ""
+    _hints = ("", "", "")
+
+    def _passphrase_edited(self, typed: str) -> None:
+        text, filled_with, otherwise = self._hints
+        shown = otherwise if filled_with and typed != filled_with else text
+        self.hint.setText(shown)
+        self.hint.setVisible(bool(shown) and self.vault_box.currentText() == self._hint_for)
 
     def _vault_changed(self, text: str) -> None:
         if self.hint.text():
