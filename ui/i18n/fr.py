@@ -152,6 +152,9 @@ FRENCH: dict[str, str] = {
     "&Case": "&Enquête",
     "&Help": "&Aide",
     "Import files…": "Importer des fichiers…",
+    "This case has no documents yet: import files (File › Import files…) or drop them here.":
+        "Cette enquête n’a pas encore de documents : importez des fichiers (Fichier › Importer "
+        "des fichiers…) ou déposez-les ici.",
     "Import a folder…": "Importer un dossier…",
     "Lock": "Verrouiller",
     "Preferences…": "Préférences…",

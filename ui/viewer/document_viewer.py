@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.errors import CorruptData, NotFoundError, PasswordRequired
+from dossier.errors import CorruptData, DossierError, NotFoundError, PasswordRequired
 from dossier.pdf.render import PageGeometry, PdfRenderer
 from dossier.services.dto import DocumentInfo
 from dossier.services.people.screen import ScreenPage
@@ -52,6 +52,16 @@ class _Loaded:
     """"password" or a sentence: why the PDF is shown as text."""
     masks: dict[int, ScreenPage] = field(default_factory=dict)
     """Pages holding protected names: their boxes and spans, filled opaquely."""
+
+
+def open_hint() -> str:
+    return tr("Open a document from the case or from a search result.")
+
+
+def empty_case_hint() -> str:
+    return tr(
+        "This case has no documents yet: import files (File › Import files…) or drop them here."
+    )
 
 
 class DocumentViewer(QWidget):
@@ -80,6 +90,7 @@ class DocumentViewer(QWidget):
         state.open_requested.connect(self._open_requested)
         state.documents_changed.connect(self._documents_changed)
         state.people_changed.connect(self._people_changed)
+        state.case_changed.connect(self._case_changed)
 
     # -- widgets ------------------------------------------------------------------------------
 
@@ -107,7 +118,7 @@ class DocumentViewer(QWidget):
         self.notice.setStyleSheet("background: #fff4c2;")
         self.notice.hide()
 
-        self.placeholder = QLabel(tr("Open a document from the case or from a search result."))
+        self.placeholder = QLabel(open_hint())
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.pdf = PdfView()
@@ -156,6 +167,21 @@ class DocumentViewer(QWidget):
         self.notice.hide()
         self.stack.setCurrentWidget(self.placeholder)
         self._update_controls()
+
+    def _case_changed(self, case_id: str) -> None:
+        """Another case: the previous case's document goes; an empty case says how to fill it."""
+        if self.info is not None and self.info.case_id != case_id:
+            self.clear()
+            if self.state.is_unlocked:
+                self._attach()
+        empty = False
+        if case_id and self.state.is_unlocked and self.info is None:
+            try:
+                empty = self.state.ws.cases.get(case_id).document_count == 0
+            except DossierError:
+                empty = False
+        self.placeholder.setText(empty_case_hint() if empty else open_hint())
+        self._documents_changed(case_id)
 
     def _documents_changed(self, case_id: str) -> None:
         """A rename in the inspector shows in the title; a deleted document closes."""
