@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier.errors import UsageError
 from dossier.services.constants import DOCUMENT_KINDS
+from dossier.services.dates import parse_date
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
 
@@ -100,10 +102,15 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         hint = QLabel(tr("Dates as YYYY-MM-DD; leave empty to use the file's own."))
         hint.setStyleSheet("color: #666;")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
+        layout.addWidget(self.error)
         layout.addWidget(self.ocr)
         layout.addWidget(buttons)
 
@@ -138,6 +145,28 @@ class ImportDialog(QDialog):
             self._cell(row, self.TITLE).setText(title)
         if date is not None:
             self._cell(row, self.DATE).setText(date)
+
+    def bad_date(self) -> str:
+        """Why a typed date cannot be used (the first one), or "": checked before the import,
+        so a file is not refused afterwards for a date mistyped here."""
+        for row, path in enumerate(self.paths):
+            text = self._cell(row, self.DATE).text().strip()
+            try:
+                parse_date(text)
+            except UsageError:
+                self.table.setCurrentCell(row, self.DATE)
+                return tr(
+                    "{name}: “{text}” is not a date; write it as YYYY-MM-DD (e.g. 2023-12-31) "
+                    "or leave it empty."
+                ).format(name=path.name, text=text)
+        return ""
+
+    def accept(self) -> None:
+        problem = self.bad_date()
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+        if not problem:
+            super().accept()
 
     def requests(self) -> list[ImportRequest]:
         found: list[ImportRequest] = []

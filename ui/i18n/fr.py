@@ -152,6 +152,9 @@ FRENCH: dict[str, str] = {
     "&Case": "&Enquête",
     "&Help": "&Aide",
     "Import files…": "Importer des fichiers…",
+    "{name}: “{text}” is not a date; write it as YYYY-MM-DD (e.g. 2023-12-31) or leave it empty.":
+        "{name} : « {text} » n’est pas une date ; écrivez-la sous la forme AAAA-MM-JJ "
+        "(par exemple 2023-12-31) ou laissez-la vide.",
     "This case has no documents yet: import files (File › Import files…) or drop them here.":
         "Cette enquête n’a pas encore de documents : importez des fichiers (Fichier › Importer "
         "des fichiers…) ou déposez-les ici.",
