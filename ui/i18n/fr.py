@@ -246,6 +246,7 @@ FRENCH: dict[str, str] = {
     "Fit width": "Pleine largeur",
     "Previous hit": "Occurrence précédente",
     "Previous page": "Page précédente",
+    "Saved quote: {speaker}": "Citation enregistrée : {speaker}",
     "“{text}” is not a date: write the day the quote was said as YYYY-MM-DD, "
     "e.g. 2023-11-20.":
         "« {text} » n’est pas une date : écrivez le jour où la citation a été dite sous la "
