@@ -42,6 +42,7 @@ from ui.state import AppState
 from ui.vault.unlock_panel import UnlockPanel
 from ui.viewer.document_viewer import DocumentViewer
 from ui.viewer.saved_quotes import SavedQuotes
+from ui.viewer.thumbnails import ThumbnailStrip
 from ui.widgets.fit import default_geometry, fit_to_screen
 from ui.widgets.icons import app_icon
 from ui.worker import abandon_all
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.viewer.step_beyond = lambda step: self.search.step_result(step, self.viewer.doc_id)
         self.search.searched.connect(self.viewer.clear_search)
         self.saved_quotes = SavedQuotes(self.state, self.viewer)
+        self.thumbnails = ThumbnailStrip(self.state, self.viewer)
+        self.viewer.body.insertWidget(0, self.thumbnails)
         self.inspector = InspectorPanel(self.state)
         self.inspector.register_editor(LetterSummary(self.state))
         self.inspector.register_editor(PersonSummary(self.state))

@@ -132,7 +132,11 @@ class DocumentViewer(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.notice)
-        layout.addWidget(self.stack, 1)
+        self.body = QHBoxLayout()  # the page, and beside it what the window adds (thumbnails)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(0)
+        self.body.addWidget(self.stack, 1)
+        layout.addLayout(self.body, 1)
 
         self.pdf.current_page_changed.connect(self._page_shown)
         self.text.current_page_changed.connect(self._page_shown)
