@@ -51,9 +51,12 @@ def word_box(view: PdfView, index: int, word: str) -> tuple[float, float, float,
     return found.rect
 
 
-def answer(panel: Any, respond: Callable[[QDialog], Any]) -> list[QDialog]:
-    """Make `panel.exec_dialog` call `respond(dialog)` instead of showing it; returns the list
-    of dialogs it was given. `respond` fills fields and calls the dialog's save."""
+def answer(
+    panel: Any, respond: Callable[[QDialog], Any], method: str = "exec_dialog"
+) -> list[QDialog]:
+    """Make `panel.exec_dialog` (or `method`, e.g. `show_beside` for a modeless dialog) call
+    `respond(dialog)` instead of showing it; returns the list of dialogs it was given.
+    `respond` fills fields and calls the dialog's save."""
     seen: list[QDialog] = []
 
     def fake(dialog: QDialog) -> bool:
@@ -65,5 +68,5 @@ def answer(panel: Any, respond: Callable[[QDialog], Any]) -> list[QDialog]:
             QTest.qWait(10)
         return dialog.result() == QDialog.DialogCode.Accepted
 
-    panel.exec_dialog = fake
+    setattr(panel, method, fake)
     return seen

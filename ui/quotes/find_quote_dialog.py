@@ -216,7 +216,11 @@ class FindQuoteDialog(QDialog):
 
     def _update_save(self) -> None:
         same_text = self.text.toPlainText().strip() == self.searched
-        self.save_button.setEnabled(same_text and self.current_candidate() is not None)
+        # Not found is worth keeping too: saved, the quote is tracked and checked again later.
+        not_found = bool(self.searched) and not self.candidates
+        self.save_button.setEnabled(
+            same_text and (self.current_candidate() is not None or not_found)
+        )
         if self.searched and not same_text:
             self.status.setText(tr("The text changed: find it again before saving."))
 
@@ -231,7 +235,7 @@ class FindQuoteDialog(QDialog):
 
     def save(self) -> None:
         candidate = self.current_candidate()
-        if candidate is None:
+        if candidate is None and (self.candidates or not self.searched):
             return
 
         def store() -> None:
@@ -240,10 +244,10 @@ class FindQuoteDialog(QDialog):
                 self.case_id,
                 self.searched,
                 speaker=facts.speaker_id,
-                source=candidate.doc_id,
+                source=candidate.doc_id if candidate is not None else None,
                 published_in=facts.published_in,
                 said_on=facts.said_on,
-                spans=candidate.spans,
+                spans=candidate.spans if candidate is not None else None,
                 notes=facts.notes,
             )
 

@@ -58,6 +58,7 @@ class QuotesTab(QWidget):
         self.state = state
         self.case_id = ""
         self.job: Job | None = None
+        self.find_dialog: FindQuoteDialog | None = None
         self.last_reviews: list[QuoteReview] = []
 
         self.find_action = QAction(tr("Find in sources…"), self)
@@ -160,6 +161,9 @@ class QuotesTab(QWidget):
     def clear(self) -> None:
         if self.job is not None:
             self.job.abandon()
+        if self.find_dialog is not None:  # closed by the lock itself (close_on_lock)
+            self.find_dialog.deleteLater()
+            self.find_dialog = None
         self.model.set_quotes([])
         self.diff.clear_diff()
         self.scope.blockSignals(True)
@@ -274,10 +278,29 @@ class QuotesTab(QWidget):
         return run_dialog(dialog)
 
     def find_in_sources(self, text: str = "") -> None:
+        """Find a quote beside the window, not over it: "Show in the document" happens in
+        sight, and the user can scroll the source while the dialog stays open."""
         if not self.case_id:
             return
         dialog = FindQuoteDialog(self.state, self.case_id, text, self)
-        if self.exec_dialog(dialog) and dialog.saved is not None:
+        dialog.accepted.connect(lambda: self._find_saved(dialog))
+        self.find_dialog = dialog
+        self.show_beside(dialog)
+
+    def show_beside(self, dialog: QDialog) -> None:
+        """Show `dialog` modeless over the right-hand edge of the window (tests answer it)."""
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        window = self.window()
+        frame = window.frameGeometry()
+        width = min(max(dialog.sizeHint().width(), 440), frame.width() // 2)
+        height = min(max(dialog.sizeHint().height(), 480), frame.height() - 40)
+        dialog.resize(width, height)
+        dialog.move(frame.right() - width - 8, frame.top() + 40)
+        dialog.show()
+        dialog.raise_()
+
+    def _find_saved(self, dialog: FindQuoteDialog) -> None:
+        if dialog.saved is not None and dialog.saved.case_id == self.case_id:
             self.state.quotes_changed.emit(self.case_id)
             self.select_quote(dialog.saved.id)
 

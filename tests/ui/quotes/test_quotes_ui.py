@@ -111,7 +111,7 @@ def test_a_pasted_altered_quote_is_found_with_its_diff(qtbot, unlocked, tmp_path
         dialog.fields.speaker.setEditText("Le directeur")
         dialog.save()
 
-    seen = answer(tab, respond)
+    seen = answer(tab, respond, "show_beside")
     tab.find_action.trigger()
     saved = seen[0].saved
     assert saved is not None and saved.verdict == "altered" and 0.5 < saved.score < 1.0
