@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.about_dialog import AboutDialog
+from ui.help_dialogs import GuideDialog, ShortcutsDialog
 from ui.i18n import tr
 from ui.preferences_dialog import PreferencesDialog
 from ui.sample_action import create_sample_vault
@@ -66,6 +67,12 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "quit": _action(window, tr("Quit"), window.close, QKeySequence(keys.Quit), "Ctrl+Q"),
         "find": _action(window, tr("Find…"), window.focus_search, "Ctrl+F", "Ctrl+K"),
         "about": _action(window, tr("About Dossier"), lambda: AboutDialog(window).exec()),
+        "guide": _action(
+            window, tr("User guide"), lambda: GuideDialog(window).exec(), QKeySequence("F1")
+        ),
+        "shortcuts": _action(
+            window, tr("Keyboard shortcuts"), lambda: ShortcutsDialog(window).exec()
+        ),
         "sample": _action(
             window, tr("Create the sample vault…"), lambda: create_sample_vault(window)
         ),
@@ -108,6 +115,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for name in ("find_quote", "recheck_quotes", "prepublication"):
         case_menu.addAction(flows[name])
     help_menu = bar.addMenu(tr("&Help"))
+    help_menu.addAction(actions["guide"])
+    help_menu.addAction(actions["shortcuts"])
+    help_menu.addSeparator()
     help_menu.addAction(actions["sample"])
     help_menu.addSeparator()
     help_menu.addAction(actions["about"])

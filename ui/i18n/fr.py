@@ -246,6 +246,10 @@ FRENCH: dict[str, str] = {
     "Fit width": "Pleine largeur",
     "Previous hit": "Occurrence précédente",
     "Previous page": "Page précédente",
+    "User guide": "Guide d’utilisation",
+    "Keyboard shortcuts": "Raccourcis clavier",
+    "Command": "Commande",
+    "Shortcut": "Raccourci",
     "Saved quote: {speaker}": "Citation enregistrée : {speaker}",
     "“{text}” is not a date: write the day the quote was said as YYYY-MM-DD, "
     "e.g. 2023-11-20.":
