@@ -650,7 +650,7 @@ FRENCH: dict[str, str] = {
     "overdue": "en retard",
     "replied": "répondu",
     "partly answered": "réponse partielle",
-    "partly answered, overdue": "réponse partielle, en retard",
+    "partly, overdue": "partielle, en retard",
     "declined": "refusé",
     "no reply by publication": "sans réponse à la publication",
     "unanswered": "sans réponse",

@@ -101,7 +101,8 @@ def fit_columns(
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     for column in fitter.elastic:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # Sideways scrolling only if even the fitted columns cannot fit: never clipped unseen.
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return fitter
 

@@ -50,7 +50,7 @@ LETTER_STATES: dict[str, Badge] = {
     "overdue": (N_("overdue"), LATE),
     "replied": (N_("replied"), DONE),
     "partly_answered": (N_("partly answered"), PENDING),
-    "partly_overdue": (N_("partly answered, overdue"), LATE),
+    "partly_overdue": (N_("partly, overdue"), LATE),
     "declined": (N_("declined"), "#8e3b8e"),
     "no_reply_by_publication": (N_("no reply by publication"), "#8b1a1a"),
 }

@@ -46,7 +46,7 @@ def test_a_partly_answered_letter_past_its_deadline_is_shown_late(qtbot, unlocke
     item = tab.letter_item(letter.id)
     assert item is not None
     assert item.data(STATE, BADGE_ROLE) == "partly_overdue"
-    assert item.text(STATE) == "partly answered, overdue"
+    assert item.text(STATE) == "partly, overdue"
     badges = [item.child(i).data(0, BADGE_ROLE) for i in range(3)]
     assert badges == ["answered", "answered", "overdue"]
     assert "1 overdue" in tab.summary.text()
