@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
+    QWizard,
     QWizardPage,
 )
 
@@ -303,6 +304,10 @@ class RunPage(QWizardPage):
 
     def _exported(self, result: ExportResult) -> None:
         self.result = result
+        # Written: nothing left to cancel or go back to, only Finish (a new wizard each export).
+        self.owner.setButtonLayout(
+            [QWizard.WizardButton.Stretch, QWizard.WizardButton.FinishButton]
+        )
         self.status.setText(tr("The bundle is written and signed."))
         self.report.setHtml(result_html(result))
 
@@ -330,6 +335,15 @@ CHECK_ADVICE = N_(
 )
 
 
+BOX_WORDS = {
+    "person": N_("{n} protected name(s)"),
+    "rect": N_("{n} drawn box(es)"),
+    "term": N_("{n} term(s)"),
+    "pattern": N_("{n} e-mail(s), phone number(s) or other pattern(s)"),
+}
+"""What each kind of blacked-out area is called on the last page (not `person 2, rect 2`)."""
+
+
 def result_html(result: ExportResult) -> str:
     check = result.selfcheck
     checked = tr("passed: {files} file(s) and {pages} page(s) re-read, nothing found")
@@ -337,12 +351,16 @@ def result_html(result: ExportResult) -> str:
     contents = tr("{d} document(s), {q} quote(s), {k} letter(s)").format(
         d=len(result.documents), q=result.quotes, k=result.letters
     )
-    boxes = ", ".join(f"{k} {n}" for k, n in sorted(result.redactions.items()) if n)
+    boxes = ", ".join(
+        tr(BOX_WORDS[k]).format(n=n) if k in BOX_WORDS else f"{k} {n}"
+        for k, n in sorted(result.redactions.items())
+        if n
+    )
     rows = [
         (tr("Self-check"), checked.format(files=check.files, pages=check.pages)),
         (tr("Bundle"), str(result.path) + sealed),
         (tr("Contents"), contents),
-        (tr("Boxes"), boxes or "0"),
+        (tr("Blacked out"), boxes or tr("nothing")),
         (tr("SHA-256"), result.sha256),
     ]
     table = "".join(

@@ -246,6 +246,13 @@ FRENCH: dict[str, str] = {
     "Fit width": "Pleine largeur",
     "Previous hit": "Occurrence précédente",
     "Previous page": "Page précédente",
+    "Blacked out": "Noirci",
+    "nothing": "rien",
+    "{n} protected name(s)": "{n} nom(s) protégé(s)",
+    "{n} drawn box(es)": "{n} cadre(s) dessiné(s)",
+    "{n} term(s)": "{n} terme(s)",
+    "{n} e-mail(s), phone number(s) or other pattern(s)":
+        "{n} adresse(s) électronique(s), numéro(s) de téléphone ou autre(s) motif(s)",
     "User guide": "Guide d’utilisation",
     "Keyboard shortcuts": "Raccourcis clavier",
     "Command": "Commande",
@@ -312,7 +319,6 @@ FRENCH: dict[str, str] = {
     "Self-check": "Auto-vérification",
     "Bundle": "Paquet",
     "Contents": "Contenu",
-    "Boxes": "Caches",
     "SHA-256": "SHA-256",
     "Nothing is blacked out in these documents: they leave as they are.":
         "Rien n’est caviardé dans ces documents : ils partent tels quels.",
