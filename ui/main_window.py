@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         unlocked = self.state.is_unlocked
-        for name in ("import_files", "import_folder", "lock", "find"):
+        for name in ("import_files", "import_folder", "lock", "find", "audit"):
             self.actions_by_name[name].setEnabled(unlocked)
 
     # -- window layout ------------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.about_dialog import AboutDialog
+from ui.audit_dialog import AuditDialog
 from ui.help_dialogs import GuideDialog, ShortcutsDialog
 from ui.i18n import tr
 from ui.preferences_dialog import PreferencesDialog
@@ -16,6 +18,13 @@ from ui.widgets.file_dialogs import choose_files, choose_folder
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+
+def _audit(window: MainWindow) -> None:
+    if window.state.is_unlocked:
+        dialog = AuditDialog(window.state, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its rows go with it
+        dialog.exec()
 
 
 def _action(
@@ -70,6 +79,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         "guide": _action(
             window, tr("User guide"), lambda: GuideDialog(window).exec(), QKeySequence("F1")
         ),
+        "audit": _action(window, tr("Audit trail…"), lambda: _audit(window)),
         "shortcuts": _action(
             window, tr("Keyboard shortcuts"), lambda: ShortcutsDialog(window).exec()
         ),
@@ -114,6 +124,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     case_menu.addSeparator()
     for name in ("find_quote", "recheck_quotes", "prepublication"):
         case_menu.addAction(flows[name])
+    case_menu.addSeparator()
+    case_menu.addAction(actions["audit"])
     help_menu = bar.addMenu(tr("&Help"))
     help_menu.addAction(actions["guide"])
     help_menu.addAction(actions["shortcuts"])

@@ -246,6 +246,17 @@ FRENCH: dict[str, str] = {
     "Fit width": "Pleine largeur",
     "Previous hit": "Occurrence précédente",
     "Previous page": "Page précédente",
+    "Audit trail": "Journal d’audit",
+    "Audit trail…": "Journal d’audit…",
+    "Only this case": "Seulement cette enquête",
+    "Verify the chain": "Vérifier la chaîne",
+    "When": "Quand",
+    "Action": "Action",
+    "Details": "Détails",
+    "✔ The audit trail is intact: {n} entries, each linked to the one before.":
+        "✔ Le journal d’audit est intact : {n} entrées, chacune liée à la précédente.",
+    "✘ The audit trail does not check out: {problems}":
+        "✘ Le journal d’audit ne passe pas la vérification : {problems}",
     "Blacked out": "Noirci",
     "nothing": "rien",
     "{n} protected name(s)": "{n} nom(s) protégé(s)",
