@@ -22,7 +22,7 @@ from email import policy
 from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 
-from dossier.errors import InputRefused, quoted
+from dossier.errors import InputRefused
 from dossier.ingest.dates import iso_date
 from dossier.ingest.email_parts import embedded_files
 from dossier.ingest.html_text import html_to_text
@@ -62,16 +62,43 @@ def check_header_lengths(data: bytes, name: str) -> None:
             length = len(line) if _STRUCTURED.match(line) else -1
         if length > MAX_HEADER_BYTES:
             raise InputRefused(
-                f"{quoted(name)} has a header far longer than any mail program writes; it is "
+                f"{name} has a header far longer than any mail program writes; it is "
                 "not read (it may be built to stall the import)."
             )
 
 
+MAX_MIME_DEPTH = 50
+"""Deepest nesting of parts read: real mail nests a few levels (a forward of a reply with its
+alternatives); the standard parser and every walk over the parts recurse once per level, so a
+message nested a thousand deep would end in a RecursionError instead of a sentence."""
+
+
+def parse_message(data: bytes, name: str) -> EmailMessage:
+    """The message in `data`, or InputRefused for one too long in a header or nested too deep."""
+    check_header_lengths(data, name)
+    too_deep = InputRefused(
+        f"{name} nests its parts more than {MAX_MIME_DEPTH} levels deep, far beyond any "
+        "mail program; it is not read (it may be built to crash the import)."
+    )
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError:
+        raise too_deep from None
+    assert isinstance(message, EmailMessage)  # policy.default builds EmailMessage objects
+    level: list[tuple[Message, int]] = [(message, 0)]
+    while level:  # iterative: the depth is counted without recursing
+        part, depth = level.pop()
+        if depth > MAX_MIME_DEPTH:
+            raise too_deep
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            level.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+    return message
+
+
 def extract_email(data: bytes, name: str) -> ExtractedDocument:
     """An `ExtractedDocument` for the raw bytes of one message; `name` is for messages."""
-    check_header_lengths(data, name)
-    message = BytesParser(policy=policy.default).parsebytes(data)
-    assert isinstance(message, EmailMessage)  # policy.default builds EmailMessage objects
+    message = parse_message(data, name)
     headers = {key: _header(message, key) for key in _KEPT_HEADERS}
     if not (headers["From"] or headers["Subject"] or headers["Date"]):
         raise InputRefused(f"{name} does not look like an e-mail: it has no From, Subject or Date.")

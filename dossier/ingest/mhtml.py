@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from email import policy
 from email.message import EmailMessage, Message
-from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
 from dossier.errors import InputRefused
-from dossier.ingest.email_message import check_header_lengths
+from dossier.ingest.email_message import parse_message
 from dossier.text.model import ExtractedDocument
 
 MHTML_EXTRACTOR_VERSION = "mhtml-1"
@@ -44,8 +42,7 @@ def extract_mhtml(
     data: bytes, name: str, read_page: Callable[[str], ExtractedDocument]
 ) -> ExtractedDocument:
     """The page inside the file, read by `read_page`, with where and when it was saved."""
-    check_header_lengths(data, name)
-    message = BytesParser(policy=policy.default).parsebytes(data)
+    message = parse_message(data, name)
     page = _first_html(message)
     if page is None:
         raise InputRefused(f"{name} is a saved web page (MHTML) without any HTML page inside.")
