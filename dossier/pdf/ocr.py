@@ -94,11 +94,15 @@ def require_tessdata() -> Path:
 
 
 def ocr_dpi(page: Any) -> int:
-    """`OCR_DPI`, lowered for huge pages so the rendered image stays under `MAX_OCR_PIXELS`."""
+    """`OCR_DPI`, lowered for huge pages so the rendered image stays under `MAX_OCR_PIXELS`.
+
+    No floor at 72 dpi: a photo is a page of one point per pixel, and a 20,000-pixel square
+    one at 72 dpi is 400 million pixels; below 72 dpi its text is large enough to read anyway.
+    """
     inches = (page.rect.width / 72.0) * (page.rect.height / 72.0)
     if inches <= 0:
         return OCR_DPI
-    return max(72, min(OCR_DPI, int(math.sqrt(MAX_OCR_PIXELS / inches))))
+    return max(1, min(OCR_DPI, int(math.sqrt(MAX_OCR_PIXELS / inches))))
 
 
 def ocr_words(page: Any, tessdata: Path, flags: int) -> list[RawWord]:
