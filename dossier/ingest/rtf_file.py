@@ -42,7 +42,8 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
     try:
         # RTF is ASCII by definition; Latin-1 maps each byte to one character, losslessly.
         raw = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")
-    except (ValueError, IndexError, LookupError, RecursionError):
+    except (ValueError, IndexError, LookupError, RecursionError, OverflowError):
+        # OverflowError: striprtf passes a \uN or \ucN of any size to chr()
         raise InputRefused(f"{name} is a damaged RTF file and cannot be read.") from None
     text = "\n".join(clean(line) for line in raw.replace("\r", "").split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
