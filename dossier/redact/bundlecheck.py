@@ -47,6 +47,8 @@ _EXTRA = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l"
 _WORD = re.compile(r"[^\W_]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHEN_BREAK = re.compile(r"[-\u2010\u00ad]\s*\n\s*")
+_DIGIT_GLUE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+"""Where letters meet digits: "Quartermaine2024" holds the name "Quartermaine"."""
 
 
 def words(text: str) -> Words:
@@ -94,11 +96,12 @@ class Needles:
             self.phrases.setdefault(key, label)
 
     def counts(self, text: str, *, sequences: bool = True) -> Counter[str]:
-        """How many times each label's needles occur in `text` (the larger count of the text
-        as it is and with line-end hyphenation undone)."""
+        """How many times each label's needles occur in `text` (the largest count of the text
+        as it is, with line-end hyphenation undone, and with letters cut from digits)."""
         best: Counter[str] = Counter()
         wanted = [*self.phrases.items(), *(self.sequences.items() if sequences else ())]
-        for view in {text, _HYPHEN_BREAK.sub("", text)}:
+        unbroken = _HYPHEN_BREAK.sub("", text)
+        for view in {text, unbroken, _DIGIT_GLUE.sub(" ", unbroken)}:
             seq = words(view)
             at: dict[str, list[int]] = {}
             for i, word in enumerate(seq):

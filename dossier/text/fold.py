@@ -12,7 +12,8 @@ reduced to its letters and digits, with every space, punctuation mark, soft hyph
 removed, so "Du-\\npont", "DUPONT", "Dupont" set with a ligature glyph and "Du\\u00adpont" all
 fold to "dupont". Beside the key we keep where each word ("token") starts and ends: a match must
 begin at a token start and end at a token end, so "Ali" never matches inside "politique" while
-"Jean-Pierre" still matches "Jean Pierre" and a word hyphenated across two lines.
+"Jean-Pierre" still matches "Jean Pierre" and a word hyphenated across two lines; where letters
+meet digits is a boundary too, so "Quartermaine" is found in "Quartermaine2024".
 """
 
 from __future__ import annotations
@@ -104,6 +105,14 @@ class Folded:
         """Original [start, end) of the key range [k0, k1)."""
         return self.origin(k0), self.origin(k1 - 1) + 1
 
+    def _starts_at(self, k: int) -> bool:
+        # A name glued to digits ("Quartermaine2024", "2024Quartermaine") is still the name:
+        # the change between letters and digits is a boundary too.
+        return k in self.starts or self.key[k - 1].isdigit() != self.key[k].isdigit()
+
+    def _ends_at(self, k: int) -> bool:
+        return k in self.ends or self.key[k - 1].isdigit() != self.key[k].isdigit()
+
     def find_all(self, needle: str) -> list[tuple[int, int]]:
         """Key ranges where `needle` (a folded key) occurs on token boundaries."""
         found: list[tuple[int, int]] = []
@@ -112,7 +121,7 @@ class Folded:
         at = self.key.find(needle)
         while at >= 0:
             end = at + len(needle)
-            if at in self.starts and end in self.ends:
+            if self._starts_at(at) and self._ends_at(end):
                 found.append((at, end))
             at = self.key.find(needle, at + 1)
         return found

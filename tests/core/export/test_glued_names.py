@@ -1,0 +1,60 @@
+"""A protected name glued to digits ("Quartermaine2024", a scan's title as typed from its file
+name) is still the name: the gate masks it and the self-check finds it when the gate does not.
+
+Found by attack: the title "Scan Quartermaine2024 notes" left as
+`documents/01-scan-quartermaine2024-notes.pdf` and in manifest.json and index.html, and the
+self-check passed (both matched whole words only, and "quartermaine2024" is one word).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+from dossier.redact.disclosure import slug
+from dossier.services.export.service import ExportRequest
+from dossier.services.workspace import Workspace
+from tests.pdfgen import text_page, write_pdf
+from tests.recipient import read_bundle
+
+PROTECTED = "Wilhelmina Quartermaine"
+TITLES = ("Scan Quartermaine2024 notes", "Note 2024quartermaine", "Appel 3Quartermaine4")
+
+
+def _case(ws: Workspace, folder: Path) -> str:
+    case = ws.cases.create("Affaire")
+    for number, title in enumerate(TITLES):
+        pdf = write_pdf(folder / f"scan{number}.pdf", [text_page("Rien de particulier ce jour.")])
+        ws.documents.import_file(case.id, pdf, title=title)
+    ws.people.add(case.id, PROTECTED, protection="protected")
+    return case.id
+
+
+def _holding(out: Path, secret: str) -> list[str]:
+    """Decoded files holding `secret` anywhere, even inside a longer word."""
+    return [name for name, text in read_bundle(out).items() if secret in text.replace(" ", "")]
+
+
+def test_a_name_glued_to_digits_is_masked(workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "out.zip"
+    result = workspace.exports.export(ExportRequest(case=_case(workspace, tmp_path), out=out))
+    assert result.selfcheck.ok
+    assert _holding(out, "quartermaine") == []
+    assert "2024" in read_bundle(out)["manifest.json"]  # only the name went
+
+
+def test_the_self_check_finds_a_name_glued_to_digits() -> None:
+    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
+    found = needles(watch, lambda doc: [])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for title in TITLES:
+            archive.writestr(f"documents/{slug(title)}.txt", "rien")
+        archive.writestr("manifest.json", json.dumps({"title": TITLES[0]}))
+        archive.writestr("index.html", f"<p>{TITLES[1]}</p>")
+    report = check_bundle(buffer.getvalue(), found, {})
+    files = {f.file for f in report.findings}
+    assert files == {"the bundle", "manifest.json", "index.html"}
