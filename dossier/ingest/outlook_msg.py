@@ -49,7 +49,13 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
     if message is None or not (message["From"] or message["Subject"] or message["Date"]):
         # A cut file still opens, with its property streams empty or missing.
         raise InputRefused(f"{name} is a damaged Outlook message and cannot be read.")
-    document = extract_email(bytes(message), name)
+    try:
+        raw = bytes(message)
+    except (UnicodeError, ValueError):
+        # A damaged string (an identifier with a character no mail header can carry) stops
+        # the standard generator; nothing of such a file can be trusted to be whole.
+        raise InputRefused(f"{name} is a damaged Outlook message and cannot be read.") from None
+    document = extract_email(raw, name)
     document.mime = MSG_MIME
     document.extractor_version = MSG_EXTRACTOR_VERSION
     return document
