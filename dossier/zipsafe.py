@@ -46,7 +46,7 @@ class SafeZip:
         self.label = label
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             raise InputRefused(f"{label} is not a readable zip file.") from None
         try:
             self.members = self._check_directory(len(data))
@@ -113,7 +113,14 @@ class SafeZip:
                     out += chunk
                     if len(out) > cap:
                         raise self.refuse(f"“{name}” is larger than its directory entry says")
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            zlib.error,
+            NotImplementedError,
+        ) as exc:
             raise self.refuse(f"“{name}” is damaged ({exc.__class__.__name__})") from None
         if len(out) != member.size:
             raise self.refuse(f"“{name}” is shorter than its directory entry says")

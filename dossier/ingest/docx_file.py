@@ -47,7 +47,7 @@ def extract_docx(data: bytes, name: str) -> ExtractedDocument:
     except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         log.debug("docx refused: %s", type(exc).__name__)
         raise InputRefused(f"{name} is a damaged Word file and cannot be read.") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         raise InputRefused(f"{name} is a damaged Word file and cannot be read.") from None
     text = layout.text()
     if layout.revisions:

@@ -61,7 +61,7 @@ def zip_kind(data: bytes, name: str) -> str:
                         f"{name} is {description}, which Dossier cannot import yet; save it as PDF "
                         "first."
                     )
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
         what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'"), "zip file")
         raise InputRefused(f"{name} is a damaged or truncated {what} and cannot be read.") from None
     return ZIP
