@@ -29,6 +29,7 @@ from dossier.jobs import CancelToken, Progress, check, report
 from dossier.search.folder import (
     DAMAGE,
     INDEX_NAME,
+    IndexUnfinished,
     fresh_index,
     open_existing,
     remove_stale_siblings,
@@ -41,6 +42,8 @@ from dossier.search.schema import build_schema, to_document
 from dossier.search.storage import EncryptedStorage
 
 WRITER_LIMIT_MB = 64
+UNFINISHED = "an interrupted build of the search index is done again"
+"""The rebuild reason of an index killed before its stamp: fsck does not count it as damage."""
 """Memory for the writer's posting pool before it spills (sealed) runs to disk."""
 _CHECK_EVERY = 25
 """Items between two cancel checks and progress reports."""
@@ -94,6 +97,8 @@ class SearchIndex:
             storage.remove_leftovers()
             try:
                 ix = open_existing(storage, case_id)
+            except IndexUnfinished:
+                reason = UNFINISHED
             except DAMAGE as exc:
                 reason = f"the search index is damaged ({exc})"
         index = cls(folder, key, case_id, reason)

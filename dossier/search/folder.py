@@ -27,6 +27,11 @@ META_FORMAT = "dossier-search-index"
 DAMAGE = (CorruptData, WhooshIndexError, pickle.UnpicklingError, EOFError, struct.error)
 
 
+class IndexUnfinished(CorruptData):
+    """An index whose build was interrupted before its stamp was written (a kill during a
+    rebuild or a rekey): derived data that is simply built again, not damage."""
+
+
 def fresh_index(storage: EncryptedStorage, case_id: str) -> Any:
     storage.destroy()
     storage.create()
@@ -39,7 +44,7 @@ def fresh_index(storage: EncryptedStorage, case_id: str) -> Any:
 
 def open_existing(storage: EncryptedStorage, case_id: str) -> Any:
     if not storage.file_exists(META_NAME):
-        raise CorruptData("the index has no version stamp")
+        raise IndexUnfinished("the index has no version stamp")
     with storage.open_file(META_NAME) as meta_file:
         try:
             meta = json.loads(meta_file.read().decode("utf-8"))

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
 from dossier.errors import DossierError, NotFoundError
 from dossier.jobs import CancelToken, Progress, report
-from dossier.search.facade import IndexDamaged, SearchIndex, search_many
+from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import parse_date
 from dossier.services.people.screen import ScreenMask
@@ -396,7 +396,7 @@ class SearchService:
             try:
                 keys = self.ws.vault.case_keys(case_id)
                 index = self._indexes.get(case_id) or SearchIndex.open(folder, keys.index, case_id)
-                if index.needs_rebuild:
+                if index.needs_rebuild and index.rebuild_reason != UNFINISHED:
                     raise IndexDamaged(index.rebuild_reason or "the search index is damaged")
                 index.verify()
             except DossierError as exc:
