@@ -44,7 +44,8 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
     try:
         with olefile.OleFileIO(data) as ole:
             message = _Reader(ole).message("", 0)
-    except (OSError, ValueError, IndexError, struct.error, TypeError):
+    except (OSError, ValueError, IndexError, struct.error, TypeError, AttributeError):
+        # AttributeError: the header registry chokes on some damaged recipient strings
         message = None
     if message is None or not (message["From"] or message["Subject"] or message["Date"]):
         # A cut file still opens, with its property streams empty or missing.
