@@ -49,6 +49,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHEN_BREAK = re.compile(r"[-\u2010\u00ad]\s*\n\s*")
 _DIGIT_GLUE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 """Where letters meet digits: "Quartermaine2024" holds the name "Quartermaine"."""
+_ADDRESS_LIKE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|[#@]\w+")
+"""E-mail and web addresses, hashtags, handles: names hide there glued to other letters."""
+MIN_GLUED = 4
 
 
 def words(text: str) -> Words:
@@ -85,6 +88,8 @@ class Needles:
     phrases: dict[Words, str] = field(default_factory=dict)
     patterns: list[tuple[str, str]] = field(default_factory=list)
     scopes: Mapping[str, str] = field(default_factory=dict)
+    glued: dict[str, str] = field(default_factory=dict)
+    """Name parts (four letters or more) looked for inside the words of addresses and tags."""
     sequences: dict[Words, str] = field(default_factory=dict)
     """Pairs of words that stood in that order only under a box: looked for in the texts
     Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
@@ -112,6 +117,12 @@ class Needles:
                     if seq[i : i + len(phrase)] == phrase:
                         found[label] += 1
             best |= found
+        glued: Counter[str] = Counter()
+        for token in _ADDRESS_LIKE.findall(text):
+            joined = "".join(words(token))
+            for part, label in self.glued.items():
+                glued[label] += joined.count(part)
+        best |= glued
         for label, kind in self.patterns:
             best[label] += len(find_pattern(kind, text))
         return best
@@ -132,6 +143,8 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
                 folded = words(part)
                 if len(part) >= MIN_PART and folded and folded[0] not in COMMON_WORDS:
                     out.add(label, part)
+                    if len(part) >= MIN_GLUED:
+                        out.glued.setdefault("".join(folded), label)
     for label, contact in watch.contacts:
         out.add(label, contact)
     out.patterns = list(watch.patterns)

@@ -7,6 +7,7 @@ blacked out in the PDFs is also what disappears from the text around them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +15,15 @@ from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 
 REDACTED = "[redacted]"
+
+_GLUED = re.compile(
+    r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+|\b(?:https?://|www\.)[^\s<>\"]+|[#@][^\W_]\w*"
+)
+"""E-mail and web addresses, hashtags and handles: there a name glued to other letters
+("wquartermaine@proton.me", "#QuartermaineLeaks") still names the person."""
+MIN_GLUED = 4
+"""Letters a name needs to be looked for inside a longer word of an address or a hashtag
+(shorter ones would hit ordinary words: "Li" in "#Liberte")."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +41,13 @@ class TextMasker:
     ) -> None:
         """`names`: (name or alias, pseudonym) pairs; `terms`, `patterns`: what to redact."""
         replacements: dict[str, Replacement] = {}
+        glued: dict[str, str] = {}
         for name, pseudonym in names:
             key = fold_key(name)
             if key:
                 replacements.setdefault(key, Replacement(key, pseudonym))
+                if len(key) >= MIN_GLUED and " " not in key:
+                    glued.setdefault(key, pseudonym)
         for term in terms:
             key = fold_key(term)
             if key:
@@ -42,6 +55,7 @@ class TextMasker:
         # Longest first: "Marie Curie" is replaced whole before "Curie" alone is considered.
         self._replacements = sorted(replacements.values(), key=lambda r: -len(r.key))
         self._patterns = sorted(set(patterns))
+        self._glued = sorted(glued.items(), key=lambda item: -len(item[0]))
 
     def __call__(self, text: str) -> str:
         return self.mask(text)
@@ -59,6 +73,13 @@ class TextMasker:
                     spans.append((start, end, rep.replacement))
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
+        if self._glued:
+            for match in _GLUED.finditer(text):
+                key = fold_key(match.group()).replace(" ", "")
+                for name, pseudonym in self._glued:
+                    if name in key:
+                        spans.append((match.start(), match.end(), pseudonym))
+                        break
         return merge_spans(spans)
 
     def mask(self, text: str) -> str:

@@ -58,3 +58,34 @@ def test_the_self_check_finds_a_name_glued_to_digits() -> None:
     report = check_bundle(buffer.getvalue(), found, {})
     files = {f.file for f in report.findings}
     assert files == {"the bundle", "manifest.json", "index.html"}
+
+
+ADDRESSES = (
+    "écrire à wquartermaine@proton.me",
+    "#QuartermaineLeaks",
+    "voir www.ex.org/quartermainew",
+)
+
+
+def test_a_name_glued_inside_an_address_or_a_hashtag_is_masked(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case_id = _case(workspace, tmp_path)
+    for number, text in enumerate(ADDRESSES):
+        workspace.timeline.add_entry(case_id, when=f"2024-01-0{number + 1}", title=text)
+    out = tmp_path / "out.zip"
+    result = workspace.exports.export(ExportRequest(case=case_id, out=out))
+    assert result.selfcheck.ok
+    assert _holding(out, "quartermaine") == []
+
+
+def test_the_self_check_finds_a_name_glued_inside_an_address() -> None:
+    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
+    found = needles(watch, lambda doc: [])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("letters.csv", f"subject\n{ADDRESSES[0]}\n")
+        archive.writestr("index.html", f"<p>{ADDRESSES[1]}</p>")
+        archive.writestr("manifest.json", json.dumps({"x": "wilhelmina.q@proton.me"}))
+    report = check_bundle(buffer.getvalue(), found, {})
+    assert {f.file for f in report.findings} == {"letters.csv", "index.html", "manifest.json"}
