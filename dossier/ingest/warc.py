@@ -93,8 +93,13 @@ def extract_wacz(data: bytes, name: str) -> ExtractedDocument:
 def _read_records(data: bytes, reading: _Reading, where: str = "") -> None:
     from warcio.archiveiterator import ArchiveIterator
 
+    class QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio is untyped
+        # warcio writes the bytes that follow a record whose length lies to stderr: the
+        # source's page on the terminal or in a log. The damage shows in the archive's text.
+        INC_RECORD = ""
+
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        for record in QuietIterator(io.BytesIO(data)):
             if getattr(record, "rec_type", None) not in _RECORD_TYPES:
                 reading.ignored["unreadable record"] += 1
                 continue

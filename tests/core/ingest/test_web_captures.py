@@ -167,3 +167,24 @@ def test_damaged_archives_keep_what_was_read_or_are_refused() -> None:
     for junk in (b"WARC/1.0\r\n" + b"\x00garbage" * 50, gzip.compress(b"WARC/1.0\r\nbroken")):
         with pytest.raises(InputRefused):
             extract_bytes(junk, "crawl.warc")
+
+
+def test_a_record_whose_length_lies_prints_none_of_its_bytes(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """warcio writes the bytes after a short record to stderr: a source's page on the
+    terminal, or in whatever log stderr goes to."""
+    data = warc(compress=False)
+    marker = b"Content-Length: "
+    start = 0
+    while (found := data.find(marker, start)) >= 0:
+        at = found + len(marker)
+        end = data.index(b"\r\n", at)
+        start = end
+        lying = data[:at] + str(max(0, int(data[at:end]) - 40)).encode() + data[end:]
+        try:
+            extract_bytes(lying, "crawl.warc")
+        except InputRefused:
+            pass
+    err = capfd.readouterr().err
+    assert "Remainder" not in err and "HTTP/1.1" not in err and "Moved" not in err, err
