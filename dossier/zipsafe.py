@@ -137,7 +137,7 @@ class SafeZip:
 
 
 def check_name(name: str, refuse: Callable[[str], InputRefused]) -> None:
-    """Refuse member names that could escape the bundle or confuse a file system."""
+    """Refuse member names that could escape the archive or confuse a file system."""
 
     def no(reason: str) -> None:
         raise refuse(f"the file name “{printable(name)}” {reason}")
@@ -152,7 +152,7 @@ def check_name(name: str, refuse: Callable[[str], InputRefused]) -> None:
         no("is an absolute path")
     parts = name.rstrip("/").split("/")
     if any(part in ("", ".", "..") for part in parts):
-        no("climbs out of the bundle or has an empty part")
+        no("climbs out of the archive or has an empty part")
 
 
 def printable(name: str) -> str:
