@@ -48,6 +48,7 @@ from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
 from dossier.pdf.extract import extract_pdf, extract_pdf_bytes
 from dossier.pdf.open import quoted, read_head
+from dossier.text.clean import clean_document
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
 
@@ -100,12 +101,16 @@ def extract_file(
         raise InputRefused(f"{quoted(path)} is empty.")
     kind = sniff_kind(path, head, kind_hint)
     if kind == PDF:
-        return extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
+        return clean_document(
+            extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
+        )
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
     if kind in CONTAINERS:
-        return _extract_container(kind, _read_all(path), path, ocr, progress, cancel)
-    return _extract_text_kind(kind, _read_all(path), path, progress)
+        return clean_document(
+            _extract_container(kind, _read_all(path), path, ocr, progress, cancel)
+        )
+    return clean_document(_extract_text_kind(kind, _read_all(path), path, progress))
 
 
 def extract_bytes(
@@ -128,14 +133,16 @@ def extract_bytes(
         raise InputRefused(f"{quoted(path)} is empty.")
     kind = sniff_kind(path, data[:SNIFF_BYTES], kind_hint)
     if kind == PDF:
-        return extract_pdf_bytes(
-            data, name, password=password, ocr=ocr, progress=progress, cancel=cancel
+        return clean_document(
+            extract_pdf_bytes(
+                data, name, password=password, ocr=ocr, progress=progress, cancel=cancel
+            )
         )
     check(cancel)
     report(progress, 0.0, f"Reading {path.name}")
     if kind in CONTAINERS:
-        return _extract_container(kind, data, path, ocr, progress, cancel)
-    return _extract_text_kind(kind, data, path, progress)
+        return clean_document(_extract_container(kind, data, path, ocr, progress, cancel))
+    return clean_document(_extract_text_kind(kind, data, path, progress))
 
 
 def _extract_container(

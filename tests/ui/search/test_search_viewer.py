@@ -20,7 +20,7 @@ def _search(qtbot, win, text: str) -> None:
 
 def _wait_rendered(qtbot, view: PdfView, index: int) -> None:
     zoom = view._render_zoom()
-    qtbot.waitUntil(lambda: view.cache.get(view.doc_id, index, zoom) is not None, timeout=15000)
+    qtbot.waitUntil(lambda: view.cache.get(view.doc_id, index, zoom) is not None, timeout=60000)
 
 
 def _hit_colour_inside(view: PdfView, index: int, rect) -> list[QColor]:
