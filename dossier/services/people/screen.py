@@ -15,7 +15,6 @@ Each reveal is written to the audit trail with the people shown and where.
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,10 +28,9 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Document, Page, Person
 from dossier.errors import NotFoundError
 from dossier.jobs import Progress
-from dossier.redact.masking import TextMasker, merge_spans, replace_spans
+from dossier.redact.masking import TextMasker, replace_spans
 from dossier.redact.names import name_parts
 from dossier.services.pages import page_text
-from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -46,10 +44,6 @@ BOX_PAD = 0.15
 """Masked word boxes grow by this fraction of their height on every side (OCR boxes are tight)."""
 
 Rect = tuple[float, float, float, float]
-_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+|\b(?:https?://|www\.)[^\s<>\"]+")
-"""E-mail and web addresses: a name part glued to other letters there still names the person."""
-MIN_GLUED = 4
-"""Letters a name part needs to be looked for inside a longer word of an address."""
 
 
 @dataclass(frozen=True)
@@ -90,17 +84,10 @@ class ScreenMask:
         return replace_spans(value, self._replacements(value))
 
     def _replacements(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, pseudonym) of every masked part, and of every e-mail address or web
-        address holding a part glued to other letters ("wquartermaine@example.org")."""
-        found = self._masker.spans(text)
-        for match in _ADDRESS.finditer(text):
-            key = fold(match.group()).key
-            for part, pseudonym in self.parts:
-                part_key = fold_key(part)
-                if len(part_key) >= MIN_GLUED and part_key in key:
-                    found.append((match.start(), match.end(), pseudonym))
-                    break
-        return merge_spans(found)
+        """(start, end, pseudonym) of every masked part, including an address or a hashtag
+        holding a part glued to other letters ("wquartermaine@example.org"): the export's
+        masker does the same, so the screen and the bundle agree."""
+        return self._masker.spans(text)
 
     def texts(self, values: Iterable[str]) -> list[str]:
         return [self.text(v) for v in values]
