@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
             zip(panes, PANE_STRETCH, PANE_MINIMUM, strict=True)
         ):
             self.splitter.setStretchFactor(index, stretch)
-            pane.setMinimumWidth(minimum)
+            pane.setMinimumWidth(max(minimum, pane.minimumSizeHint().width()))
         self.splitter.setChildrenCollapsible(False)
         self.left_splitter = left
         self.stack = QStackedWidget()
@@ -274,13 +274,25 @@ class MainWindow(QMainWindow):
         state = self.settings.layout("state")
         if state is not None:
             self.restoreState(state)
-        if self.settings.layout("splitter") is None:
-            width = self.width()
-            self.splitter.setSizes([int(width * share) for share in PANE_SHARE])
+        # A first run shares the width once the window has its real size (`showEvent`).
+        self._share_panes = self.settings.layout("splitter") is None
         for name, splitter in (("splitter", self.splitter), ("left", self.left_splitter)):
             saved = self.settings.layout(name)
             if saved is not None:
                 splitter.restoreState(saved)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._share_panes:
+            self._share_panes = False
+            self.share_panes(self.width())
+
+    def share_panes(self, width: int) -> None:
+        """Give each pane its share of `width`, the left one at least what its tab names need
+        (on a laptop the viewer gives way, the details pane keeps its share)."""
+        left, viewer, details = (int(width * share) for share in PANE_SHARE)
+        need = self.left_splitter.minimumWidth()
+        self.splitter.setSizes([max(left, need), viewer - max(0, need - left), details])
 
     def save_layout(self) -> None:
         self.settings.set_layout("geometry", self.saveGeometry())

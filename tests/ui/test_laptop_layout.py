@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QScrollArea,
+    QStyleOptionTab,
+    QTabBar,
+    QWidget,
+)
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
@@ -84,6 +92,13 @@ def show_tab(win: MainWindow, kind: type) -> QWidget:
     return tab
 
 
+def shown_tab_text(bar: QTabBar, index: int) -> str:
+    """The name a tab shows, as the tab bar paints it (elided when its tab is too narrow)."""
+    option = QStyleOptionTab()
+    bar.initStyleOption(option, index)
+    return option.text
+
+
 def shown_kind(win: MainWindow) -> str:
     return win.inspector.current.kind if win.inspector.current is not None else ""
 
@@ -105,10 +120,12 @@ def test_every_screen_shows_what_it_is_for(qtbot, laptop: MainWindow) -> None:
         assert inside(pane, win), pane
         assert pane.width() >= pane.minimumWidth() > 0
 
-    # Every left-pane tab, Search included, is in sight: no scroll arrows hide any.
+    # Every left-pane tab, Search included, is in sight: no scroll arrows hide any, and each
+    # name is whole (French names are the longer ones).
     bar = win.contents.tabBar()
     for index in range(bar.count()):
         assert bar.rect().contains(bar.tabRect(index)), bar.tabText(index)
+        assert shown_tab_text(bar, index) == bar.tabText(index)
     assert bar.tabRect(win.contents.indexOf(win.search)).isValid()
 
     documents = show_tab(win, DocumentsTab)
@@ -118,6 +135,9 @@ def test_every_screen_shows_what_it_is_for(qtbot, laptop: MainWindow) -> None:
     documents.tree.setCurrentIndex(child)
     documents.tree.clicked.emit(child)
     qtbot.waitUntil(lambda: bool(win.viewer.pages), timeout=10000)
+    # The page-thumbnail strip stands beside the page, laptop included.
+    qtbot.waitUntil(lambda: win.thumbnails.count() > 0, timeout=10000)
+    assert inside(win.thumbnails, win.viewer)
     QApplication.processEvents()
     shoot(win, "documents")
     scroll = win.inspector.findChild(QScrollArea)

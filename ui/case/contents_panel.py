@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMenu,
     QMessageBox,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -147,6 +150,24 @@ CASE_TABS: list[TabFactory] = [
 """Tabs shown for a case, in order (the search tab is added after them by the window)."""
 
 
+TAB_PADDING = 12
+"""Pixels of room around a tab's name (Fusion gives 24): seven names fit a laptop's pane."""
+
+
+class CompactTabs(QProxyStyle):
+    """The application's style with tighter tabs, so every tab's whole name stays readable."""
+
+    def pixelMetric(
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
+            return TAB_PADDING
+        return super().pixelMetric(metric, option, widget)
+
+
 class ContentsPanel(QTabWidget):
     def __init__(
         self, state: AppState, extra: list[TabFactory] | None = None, parent: QWidget | None = None
@@ -154,13 +175,18 @@ class ContentsPanel(QTabWidget):
         super().__init__(parent)
         self.state = state
         self.tabs: list[QWidget] = []
-        # Every tab stays in sight on a laptop: names are shortened rather than hidden behind
-        # scroll arrows (Search, the last tab, was out of reach at 1366×768).
-        self.tabBar().setUsesScrollButtons(False)
-        self.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
-        self.tabBar().setExpanding(False)
+        # Every tab stays in sight on a laptop, never behind scroll arrows (Search, the last
+        # tab, was out of reach at 1366×768), and every name stays whole: the tabs are compact
+        # and the pane is never narrower than their names (French ones are longer).
+        bar = self.tabBar()
+        self._tab_style = CompactTabs(bar.style().name())
+        bar.setStyle(self._tab_style)
+        bar.setUsesScrollButtons(False)
+        bar.setElideMode(Qt.TextElideMode.ElideRight)  # only if the window itself is too small
+        bar.setExpanding(False)
         for factory in [*CASE_TABS, *(extra or [])]:
             self.add_tab(factory(state))
+        self.setMinimumWidth(self.names_width())
         state.case_changed.connect(self.load)
         state.locked.connect(self.clear)
 
@@ -168,6 +194,13 @@ class ContentsPanel(QTabWidget):
         self.tabs.append(tab)
         index = self.addTab(tab, tab.title())  # type: ignore[attr-defined]
         self.setTabToolTip(index, tab.title())  # type: ignore[attr-defined]
+
+    def names_width(self) -> int:
+        """The width this panel needs for every tab to show its whole name."""
+        bar = self.tabBar()
+        tabs = sum(bar.tabSizeHint(index).width() for index in range(bar.count()))
+        frame = self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, self)
+        return tabs + 2 * frame + 4
 
     def tab(self, kind: type) -> QWidget | None:
         return next((t for t in self.tabs if isinstance(t, kind)), None)

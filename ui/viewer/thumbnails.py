@@ -21,10 +21,11 @@ from ui.viewer.document_viewer import DocumentViewer
 from ui.viewer.overlays import LAYERS, PROTECTED_LAYER
 from ui.worker import named_pool, run_in_background
 
-THUMB_WIDTH = 72
+THUMB_WIDTH = 64
 """Pixels: wide enough to tell a page of text from a table or a photo."""
-ROOM_FOR_PAGE = 640
-"""The strip shows only when the viewer keeps at least this much for the page itself."""
+ROOM_FOR_PAGE = 400
+"""The strip shows only when the viewer keeps at least this much for the page itself (a
+laptop's 1366 pixels leave that much, with every tab name of the left pane whole)."""
 
 
 class ThumbnailStrip(QListWidget):
