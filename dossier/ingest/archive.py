@@ -30,7 +30,7 @@ _NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
 def extract_zip(data: bytes, name: str) -> ExtractedDocument:
     """The archive as a list of its files; each file is handed over in `embedded`."""
     with SafeZip(data, label=name) as archive:
-        members = [m for m in archive.members if not m.name.endswith("/") and not _is_noise(m.name)]
+        members = [m for m in archive.members if not m.name.endswith("/") and not is_noise(m.name)]
         total = sum(member.size for member in members)
         if total > MAX_ARCHIVE_BYTES:
             raise archive.refuse(
@@ -39,28 +39,32 @@ def extract_zip(data: bytes, name: str) -> ExtractedDocument:
             )
         if not members:
             raise InputRefused(f"{name} is an archive without any file.")
-        embedded = [
-            EmbeddedFile(
-                safe_name(PurePosixPath(m.name).name, f"file-{n}"),
-                archive.read(m.name),
-                "member",
-                path=m.name,
-            )
-            for n, m in enumerate(members, start=1)
-        ]
-    lines = [f"{m.name} ({_size(m.size)})" for m in members]
-    text = f"Archive of {len(members)} files\n\n" + "\n".join(lines)
+        entries = [(m.name, PurePosixPath(m.name).name, archive.read(m.name)) for m in members]
+    return archive_document(entries, ZIP_MIME, ARCHIVE_EXTRACTOR_VERSION)
+
+
+def archive_document(
+    entries: list[tuple[str, str, bytes]], mime: str, version: str
+) -> ExtractedDocument:
+    """The listing of an archive's files, each (path inside, file name, bytes) handed over
+    as a child in `embedded`."""
+    embedded = [
+        EmbeddedFile(safe_name(name, f"file-{n}"), data, "member", path=path)
+        for n, (path, name, data) in enumerate(entries, start=1)
+    ]
+    lines = [f"{path} ({_size(len(data))})" for path, _, data in entries]
+    text = f"Archive of {len(entries)} files\n\n" + "\n".join(lines)
     return ExtractedDocument(
         pages=text_pages(text),
-        extractor_version=ARCHIVE_EXTRACTOR_VERSION,
-        mime=ZIP_MIME,
+        extractor_version=version,
+        mime=mime,
         language=guess_language(text),
-        metadata={"files": str(len(members))},
+        metadata={"files": str(len(entries))},
         embedded=embedded,
     )
 
 
-def _is_noise(member: str) -> bool:
+def is_noise(member: str) -> bool:
     base = PurePosixPath(member).name
     return member.startswith(_NOISE[0]) or base in _NOISE[1:] or base.startswith("._")
 

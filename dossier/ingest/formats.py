@@ -37,12 +37,14 @@ from dossier.ingest.sniff import (
     PDF,
     RTF,
     SNIFF_BYTES,
+    TAR,
     TEXT,
     WARC,
     declared_html_charset,
     decode_text,
     sniff_kind,
 )
+from dossier.ingest.tar_archive import TAR_EXTRACTOR_VERSION, extract_tar
 from dossier.ingest.warc import WARC_EXTRACTOR_VERSION, extract_wacz, extract_warc, is_wacz
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
@@ -71,6 +73,7 @@ EXTRACTOR_VERSIONS = {
     MHTML: MHTML_EXTRACTOR_VERSION,
     WARC: WARC_EXTRACTOR_VERSION,
     IMAGE: IMAGE_EXTRACTOR_VERSION,
+    TAR: TAR_EXTRACTOR_VERSION,
 }
 """Current extractor version per kind: a stored page made by an older one can be re-extracted."""
 
@@ -165,6 +168,8 @@ def _extract_container(
         document = extract_mhtml(data, name, _from_html)
     elif kind == WARC:
         document = extract_warc(data, name)
+    elif kind == TAR:
+        document = extract_tar(data, name, path.name)
     elif kind == OLE:
         ole_kind(data, name)  # refuses what is not an Outlook message
         document = extract_msg(data, name)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dossier.errors import InputRefused
 from dossier.ingest.mhtml import looks_like_mhtml
+from dossier.ingest.tar_archive import compression, is_tar
 from dossier.pdf.images import image_type
 from dossier.pdf.open import has_pdf_header, quoted
 
@@ -32,7 +33,9 @@ OLE = "ole"
 RTF = "rtf"
 MHTML = "mhtml"
 WARC = "warc"
-CONTAINERS = (ZIP, OLE, RTF, MBOX, MHTML, WARC, IMAGE)
+TAR = "tar"
+"""A tarball, compressed or not, or a single gzip, bzip2 or xz compressed file."""
+CONTAINERS = (ZIP, OLE, RTF, MBOX, MHTML, WARC, IMAGE, TAR)
 """Kinds decided by what is inside: a zip may be Word, OpenDocument or an archive; an OLE
 file may be an old Word file or an Outlook message (see `office_zip` and `ole`)."""
 
@@ -70,6 +73,9 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"})
 _CONVERT_IMAGE = {
     "a WebP image": "save it as PNG or JPEG first",
+    # Never "extract it first": that leaves the source's files on the laptop in clear.
+    "a 7-Zip archive": "ask for the files as a zip or tar archive instead",
+    "a RAR archive": "ask for the files as a zip or tar archive instead",
     "a HEIC photo (the iPhone's format)": (
         "export it as JPEG first (on the iPhone, Settings › Camera › Formats › Most Compatible "
         "takes JPEG photos from then on)"
@@ -223,6 +229,8 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
                 return container
         if image_type(head) is not None:
             return IMAGE
+        if is_tar(head) or compression(head) is not None:
+            return TAR
     if suffix in _PDF_SUFFIXES or kind_hint == PDF:
         if text_head is None:
             found = known or "binary data"

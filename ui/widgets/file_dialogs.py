@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ui.i18n import tr
 
 IMPORTABLE = (
-    "*.pdf *.txt *.md *.eml *.html *.htm *.docx *.odt *.rtf *.png *.jpg *.jpeg *.tif *.tiff"
+    "*.pdf *.txt *.md *.eml *.msg *.mbox *.html *.htm *.mhtml *.mht *.docx *.odt *.rtf "
+    "*.png *.jpg *.jpeg *.tif *.tiff *.gif *.bmp *.zip *.tar *.tgz *.gz *.bz2 *.xz"
 )
 
 
