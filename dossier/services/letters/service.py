@@ -35,7 +35,13 @@ from dossier.services.letters.states import (
     parse_answer_spec,
 )
 from dossier.services.letters.views import LetterReader, letter_facts
-from dossier.services.letters.write import LetterDraft, ReplyDraft
+from dossier.services.letters.write import (
+    ReplyDraft,
+    create_letter,
+    create_reply,
+    draft_letter,
+    set_deadline,
+)
 from dossier.services.refs import find_by_ref, match_prefix
 
 if TYPE_CHECKING:
@@ -92,7 +98,7 @@ class LetterService:
         """`jurisdiction`: where the recipients are (a `jurisdictions` code; None: metropolitan
         France), for the holidays a deadline in working days skips."""
         case_id = self.ws.cases.resolve(case)
-        draft = LetterDraft.build(
+        draft = draft_letter(
             jurisdiction=jurisdiction,
             subject=subject,
             sent_on=sent_on,
@@ -109,7 +115,7 @@ class LetterService:
 
         def write(session: Session) -> str:
             ids = self._people(session, case_id, sender, recipients, cosigners)
-            letter = draft.create(session, case_id, *ids, document_id)
+            letter = create_letter(draft, session, case_id, *ids, document_id)
             if document_id is not None:
                 self._link_document(session, document_id, [ids[0], *ids[1], *ids[2]])
             self.ws.audit.append(
@@ -218,9 +224,7 @@ class LetterService:
                     days, working = _opt_int(fields["deadline_days"]), False
                     due = None if "deadline" not in fields else due
                 working = bool(fields.get("working_days", working))
-                LetterDraft.set_deadline(
-                    letter, deadline=due, deadline_days=days, working_days=working
-                )
+                set_deadline(letter, deadline=due, deadline_days=days, working_days=working)
             facts = letter_facts(letter)
             check_deadline(facts.sent_on, facts.deadline)
             self.ws.audit.append(
@@ -270,7 +274,7 @@ class LetterService:
 
         def write(session: Session) -> str:
             draft = self._reply_draft(session, case_id, sender, received, letter, answers)
-            reply = draft.create(session, case_id, via, channel, summary, document_id)
+            reply = create_reply(draft, session, case_id, via, channel, summary, document_id)
             if document_id is not None:
                 self._link_document(session, document_id, [draft.sender_id])
             self.ws.audit.append(

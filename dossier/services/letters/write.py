@@ -1,8 +1,8 @@
 """Validated drafts of letters and replies: every check runs before a row is built.
 
-`LetterDraft.build` refuses bad dates, a deadline given twice or before the sending date, an
-unknown channel and empty questions; the service then resolves people and calls `create`
-inside its transaction, so a refused letter never leaves a row behind.
+`draft_letter` refuses bad dates, a deadline given twice or before the sending date, an
+unknown channel and empty questions; the service then resolves people and calls
+`create_letter` inside its transaction, so a refused letter never leaves a row behind.
 """
 
 from __future__ import annotations
@@ -37,94 +37,94 @@ class LetterDraft:
     questions: tuple[str, ...]
     jurisdiction: str = DEFAULT_JURISDICTION
 
-    @classmethod
-    def build(
-        cls,
-        *,
-        subject: str,
-        sent_on: str | None,
-        deadline: str | None,
-        deadline_days: int | None,
-        working_days: bool,
-        channel: str,
-        direction: str,
-        questions: Sequence[str],
-        jurisdiction: str | None = None,
-    ) -> LetterDraft:
-        if direction not in DIRECTIONS:
-            raise UsageError(f"direction must be one of {', '.join(DIRECTIONS)}")
-        texts = tuple(" ".join(q.split()) for q in questions)
-        if any(not t for t in texts):
-            raise UsageError("a question cannot be empty")
-        sent = parse_date(sent_on, "sending date")
-        due = parse_date(deadline, "deadline")
-        _check_period(due, deadline_days, working_days)
-        place = check_jurisdiction(jurisdiction)
-        check_deadline(
+
+def draft_letter(
+    *,
+    subject: str,
+    sent_on: str | None,
+    deadline: str | None,
+    deadline_days: int | None,
+    working_days: bool,
+    channel: str,
+    direction: str,
+    questions: Sequence[str],
+    jurisdiction: str | None = None,
+) -> LetterDraft:
+    if direction not in DIRECTIONS:
+        raise UsageError(f"direction must be one of {', '.join(DIRECTIONS)}")
+    texts = tuple(" ".join(q.split()) for q in questions)
+    if any(not t for t in texts):
+        raise UsageError("a question cannot be empty")
+    sent = parse_date(sent_on, "sending date")
+    due = parse_date(deadline, "deadline")
+    _check_period(due, deadline_days, working_days)
+    place = check_jurisdiction(jurisdiction)
+    check_deadline(
+        to_date(sent) if sent else None,
+        effective_deadline(
             to_date(sent) if sent else None,
-            effective_deadline(
-                to_date(sent) if sent else None,
-                to_date(due) if due else None,
-                deadline_days,
-                working_days,
-                place,
-            ),
-        )
-        return cls(
-            subject=" ".join(subject.split()),
-            sent_on=sent,
-            deadline=due,
-            deadline_days=deadline_days,
-            working_days=working_days,
-            channel=check_channel(channel),
-            direction=direction,
-            questions=texts,
-            jurisdiction=place,
-        )
+            to_date(due) if due else None,
+            deadline_days,
+            working_days,
+            place,
+        ),
+    )
+    return LetterDraft(
+        subject=" ".join(subject.split()),
+        sent_on=sent,
+        deadline=due,
+        deadline_days=deadline_days,
+        working_days=working_days,
+        channel=check_channel(channel),
+        direction=direction,
+        questions=texts,
+        jurisdiction=place,
+    )
 
-    def create(
-        self,
-        session: Session,
-        case_id: str,
-        sender_id: str,
-        recipient_ids: list[str],
-        cosigner_ids: list[str],
-        document_id: str | None,
-    ) -> Letter:
-        letter = Letter(case_id=case_id, document_id=document_id)
-        letter.subject = self.subject
-        letter.sender_id = sender_id
-        letter.recipient_ids = recipient_ids
-        letter.cosigner_ids = cosigner_ids
-        letter.sent_on = self.sent_on
-        letter.channel = self.channel
-        letter.direction = self.direction
-        letter.deadline = self.deadline
-        letter.deadline_days = self.deadline_days
-        letter.working_days = self.working_days
-        letter.jurisdiction = self.jurisdiction
-        for number, text in enumerate(self.questions, start=1):
-            question = Question(case_id=case_id, number=number)
-            question.text = text
-            letter.questions.append(question)
-        session.add(letter)
-        session.flush()
-        return letter
 
-    @staticmethod
-    def set_deadline(
-        letter: Letter,
-        *,
-        deadline: str | None,
-        deadline_days: int | None,
-        working_days: bool,
-    ) -> None:
-        """Replace the deadline: an explicit date, a period after sending, or none."""
-        due = parse_date(deadline, "deadline")
-        _check_period(due, deadline_days, working_days)
-        letter.deadline = due
-        letter.deadline_days = deadline_days
-        letter.working_days = working_days if deadline_days is not None else False
+def create_letter(
+    draft: LetterDraft,
+    session: Session,
+    case_id: str,
+    sender_id: str,
+    recipient_ids: list[str],
+    cosigner_ids: list[str],
+    document_id: str | None,
+) -> Letter:
+    letter = Letter(case_id=case_id, document_id=document_id)
+    letter.subject = draft.subject
+    letter.sender_id = sender_id
+    letter.recipient_ids = recipient_ids
+    letter.cosigner_ids = cosigner_ids
+    letter.sent_on = draft.sent_on
+    letter.channel = draft.channel
+    letter.direction = draft.direction
+    letter.deadline = draft.deadline
+    letter.deadline_days = draft.deadline_days
+    letter.working_days = draft.working_days
+    letter.jurisdiction = draft.jurisdiction
+    for number, text in enumerate(draft.questions, start=1):
+        question = Question(case_id=case_id, number=number)
+        question.text = text
+        letter.questions.append(question)
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+def set_deadline(
+    letter: Letter,
+    *,
+    deadline: str | None,
+    deadline_days: int | None,
+    working_days: bool,
+) -> None:
+    """Replace the deadline: an explicit date, a period after sending, or none."""
+    due = parse_date(deadline, "deadline")
+    _check_period(due, deadline_days, working_days)
+    letter.deadline = due
+    letter.deadline_days = deadline_days
+    letter.working_days = working_days if deadline_days is not None else False
 
 
 def _check_period(deadline: str | None, days: int | None, working_days: bool) -> None:
@@ -143,22 +143,23 @@ class ReplyDraft:
     letter_id: str | None
     answers: dict[str, str] = field(default_factory=dict)
 
-    def create(
-        self,
-        session: Session,
-        case_id: str,
-        via: str,
-        channel: str,
-        summary: str,
-        document_id: str | None,
-    ) -> Reply:
-        reply = Reply(case_id=case_id, letter_id=self.letter_id, document_id=document_id)
-        reply.sender_id = self.sender_id
-        reply.received_on = self.received_on
-        reply.answers = dict(self.answers)
-        reply.via = " ".join(via.split())
-        reply.channel = " ".join(channel.split())
-        reply.summary = summary.strip()
-        session.add(reply)
-        session.flush()
-        return reply
+
+def create_reply(
+    draft: ReplyDraft,
+    session: Session,
+    case_id: str,
+    via: str,
+    channel: str,
+    summary: str,
+    document_id: str | None,
+) -> Reply:
+    reply = Reply(case_id=case_id, letter_id=draft.letter_id, document_id=document_id)
+    reply.sender_id = draft.sender_id
+    reply.received_on = draft.received_on
+    reply.answers = dict(draft.answers)
+    reply.via = " ".join(via.split())
+    reply.channel = " ".join(channel.split())
+    reply.summary = summary.strip()
+    session.add(reply)
+    session.flush()
+    return reply
