@@ -27,7 +27,7 @@ from dossier.pdf.extract import extract_pdf
 from dossier.redact.marks import Rules, TermRule
 from dossier.redact.produce import redacted_copy
 from dossier.redact.selfcheck import SelfCheckReport, check_pdf, needles_for
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 
 WORDS = (

@@ -408,7 +408,7 @@ class CoreSelfTest:
         if getattr(self.ws, "exports", None) is None:
             raise StepSkipped("the workspace has no export service yet (ws.exports)")
         from dossier.export.verify import verify_bundle
-        from dossier.services.export.service import ExportRequest
+        from dossier.services.export.dto import ExportRequest
 
         out = self.work / "bundle.zip"
         result = self.ws.exports.export(ExportRequest(case=self.case_id, out=out))

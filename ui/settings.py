@@ -11,7 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, JURISDICTIONS
+from dossier.services.letters.dto import DEFAULT_JURISDICTION
+from dossier.services.letters.jurisdictions import JURISDICTIONS
 
 JURISDICTION_CODES = frozenset(j.code for j in JURISDICTIONS)
 MAX_RECENT = 8

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from dossier.errors import DossierError
-from dossier.services.export.preview import RedactionPreview
+from dossier.services.export.dto import RedactionPreview
 from ui.errors import show_error
 from ui.export.export_wizard import ExportWizard
 from ui.export.import_bundle_dialog import ImportBundleDialog

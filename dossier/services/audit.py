@@ -7,7 +7,6 @@ reordering or editing any entry breaks every later link, and only the vault's ke
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,29 +15,11 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import AuditEntry, VaultSecret
 from dossier.errors import DossierError
+from dossier.services.dto import AuditCheck, AuditRecord
 from dossier.vault.vault import Vault
 
 GENESIS = b"dossier-audit-genesis"
 HEAD = "audit-head"
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    seq: int
-    at: str
-    case_id: str | None
-    action: str
-    details: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class AuditCheck:
-    entries: int
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _link(key: bytes, previous: bytes, seq: int, sealed: bytes) -> bytes:

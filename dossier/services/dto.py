@@ -1,9 +1,15 @@
-"""Plain data returned by services: no ORM objects leave the service layer."""
+"""Plain data of the top-level services and data shared by several features: no ORM objects
+leave the service layer. A feature package keeps its own in its `dto.py`.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from dossier.errors import CorruptData
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,130 @@ class SearchableItem:
     text: str
     date: str | None = None
     people: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    seq: int
+    at: str
+    case_id: str | None
+    action: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    entries: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class FsckReport:
+    checked: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Journal:
+    todo: list[str] = field(default_factory=list)
+    """Cases still under their old key, in order."""
+    cleanup: list[str] = field(default_factory=list)
+    """Cases switched to their new key whose old files may still be on disk."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Case id -> its new key, wrapped under the master (base64), once chosen."""
+    started: list[str] = field(default_factory=list)
+    """Every case of this rekey (for the final count)."""
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"v": 1, "todo": self.todo, "cleanup": self.cleanup, "keys": self.keys,
+             "started": self.started},
+            sort_keys=True,
+        )  # fmt: skip
+
+    @classmethod
+    def parse(cls, value: str) -> Journal:
+        try:
+            data = json.loads(value)
+            return cls(
+                [str(c) for c in data["todo"]],
+                [str(c) for c in data["cleanup"]],
+                {str(k): str(v) for k, v in data["keys"].items()},
+                [str(c) for c in data.get("started", [])],
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise CorruptData("the journal of an interrupted re-encryption is unreadable") from None
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    cases: int
+    documents: int
+    pages: int
+    originals: int
+    resumed: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "cases": self.cases,
+            "documents": self.documents,
+            "pages": self.pages,
+            "originals": self.originals,
+            "resumed": self.resumed,
+        }
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A hit, with the document to open (None for a person) and the page to open it at."""
+
+    item_id: str
+    item_type: str
+    case_id: str
+    doc_id: str | None
+    title: str
+    kind: str
+    page_index: int | None
+    page_label: str
+    date: str | None
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    terms: tuple[str, ...]
+    ref_id: str | None
+    """The quote, letter, question, reply or person id for a non-page hit."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "kind": self.kind,
+            "item_type": self.item_type,
+            "ref_id": self.ref_id,
+            "page_index": self.page_index,
+            "page_label": self.page_label or None,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    date: str
+    kind: str
+    title: str
+    ref_type: str
+    """document | letter | reply | quote | note | case | event: what `ref_id` names."""
+    ref_id: str
+    people: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    detail: str = ""

@@ -6,7 +6,6 @@ interrupted write (orphan ciphertext) that are harmless and removed by `gc`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
@@ -30,6 +29,7 @@ from dossier.db.models import (
 from dossier.db.rowauth import CASE_TABLES
 from dossier.db.sealed import Sealed
 from dossier.errors import CorruptData, DossierError
+from dossier.services.dto import FsckReport
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -49,17 +49,6 @@ SEALED_MODELS: tuple[type[Sealed], ...] = (
     AuditEntry,
     VaultSecret,
 )
-
-
-@dataclass
-class FsckReport:
-    checked: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 class FsckService:

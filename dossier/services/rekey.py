@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import base64
 import hmac
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -44,6 +42,7 @@ from dossier.db import rekey as rows
 from dossier.db.models import Case, Document, Page, VaultSecret
 from dossier.errors import CorruptData, DossierError, WrongPassphrase
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.services.dto import Journal, RekeyResult
 from dossier.services.keyrotation import REKEY_JOURNAL, rotate_master
 from dossier.vault.vault import unlock_master
 
@@ -54,56 +53,6 @@ UNFINISHED = (
     "a re-encryption of the vault was interrupted: {n} case(s) are still under their old keys; "
     "run 'dossier rekey' (or Preferences › Re-encrypt the vault…) to finish it"
 )
-
-
-@dataclass
-class Journal:
-    todo: list[str] = field(default_factory=list)
-    """Cases still under their old key, in order."""
-    cleanup: list[str] = field(default_factory=list)
-    """Cases switched to their new key whose old files may still be on disk."""
-    keys: dict[str, str] = field(default_factory=dict)
-    """Case id -> its new key, wrapped under the master (base64), once chosen."""
-    started: list[str] = field(default_factory=list)
-    """Every case of this rekey (for the final count)."""
-
-    def dump(self) -> str:
-        return json.dumps(
-            {"v": 1, "todo": self.todo, "cleanup": self.cleanup, "keys": self.keys,
-             "started": self.started},
-            sort_keys=True,
-        )  # fmt: skip
-
-    @classmethod
-    def parse(cls, value: str) -> Journal:
-        try:
-            data = json.loads(value)
-            return cls(
-                [str(c) for c in data["todo"]],
-                [str(c) for c in data["cleanup"]],
-                {str(k): str(v) for k, v in data["keys"].items()},
-                [str(c) for c in data.get("started", [])],
-            )
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise CorruptData("the journal of an interrupted re-encryption is unreadable") from None
-
-
-@dataclass(frozen=True)
-class RekeyResult:
-    cases: int
-    documents: int
-    pages: int
-    originals: int
-    resumed: bool
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "cases": self.cases,
-            "documents": self.documents,
-            "pages": self.pages,
-            "originals": self.originals,
-            "resumed": self.resumed,
-        }
 
 
 def load_journal(session: Session) -> Journal | None:

@@ -19,7 +19,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,8 @@ from dossier.jobs import CancelToken, Progress, report
 from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import parse_date
-from dossier.services.people.screen import ScreenMask
+from dossier.services.dto import SearchHit
+from dossier.services.people.dto import ScreenMask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -42,40 +43,6 @@ log = logging.getLogger(__name__)
 ITEMS_DOC = "catalog-items"
 """Synthetic document id grouping a case's non-page items, so they are replaced in one go."""
 _ITEM_TABLES = {"quote", "letter", "question", "reply", "person", "note", "event"}
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A hit, with the document to open (None for a person) and the page to open it at."""
-
-    item_id: str
-    item_type: str
-    case_id: str
-    doc_id: str | None
-    title: str
-    kind: str
-    page_index: int | None
-    page_label: str
-    date: str | None
-    score: float
-    snippet: str
-    highlights: tuple[tuple[int, int], ...]
-    terms: tuple[str, ...]
-    ref_id: str | None
-    """The quote, letter, question, reply or person id for a non-page hit."""
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "kind": self.kind,
-            "item_type": self.item_type,
-            "ref_id": self.ref_id,
-            "page_index": self.page_index,
-            "page_label": self.page_label or None,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-        }
 
 
 class SearchService:

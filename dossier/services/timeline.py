@@ -12,7 +12,7 @@ names in a title or detail is shown as that pseudonym too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from dossier.db.models import Case, Document, Event, Note, Person, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.constants import DATE_FROM_PARENT
 from dossier.services.dates import parse_date
+from dossier.services.dto import TimelineItem
 from dossier.services.letters.service import as_of_day
 from dossier.services.letters.views import LetterReader
 from dossier.services.people.screen import screen_mask
@@ -37,19 +38,6 @@ KINDS = DERIVED_KINDS + EVENT_KINDS
 # Same day: what happened first in a right-of-reply exchange comes first.
 _ORDER = {kind: rank for rank, kind in enumerate(("letter", "reply", "deadline", *KINDS))}
 QUOTE_TITLE_CHARS = 80
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    date: str
-    kind: str
-    title: str
-    ref_type: str
-    """document | letter | reply | quote | note | case | event: what `ref_id` names."""
-    ref_id: str
-    people: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    detail: str = ""
 
 
 def _short(text: str, limit: int = QUOTE_TITLE_CHARS) -> str:

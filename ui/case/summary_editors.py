@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from dossier.services.letters.states import LetterInfo
-from dossier.services.people.service import PersonInfo
+from dossier.services.letters.dto import LetterInfo
+from dossier.services.people.dto import PersonInfo
 from ui.case.inspector_panel import Editor
 from ui.i18n import N_, tr
 from ui.letters.jurisdiction import deadline_text

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 from dossier.errors import Cancelled
 from dossier.jobs import CancelToken, Progress
 from dossier.pdf.render import RenderedPage
-from dossier.services.export.preview import DisclosedQuote, RedactionPreview
-from dossier.services.export.service import ExportRequest, ExportResult, SelfCheckFailed
+from dossier.services.export.dto import ExportRequest, ExportResult, RedactionPreview
+from dossier.services.export.preview import DisclosedQuote
+from dossier.services.export.service import SelfCheckFailed
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import N_, tr
 from ui.widgets.form_fields import failure_text

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from dossier.services.constants import KDF_DEFAULT, MIN_PASSPHRASE_LENGTH, KdfParams
 from dossier.services.dto import DocumentInfo
-from dossier.services.quotes.model import QuoteInfo
+from dossier.services.quotes.dto import QuoteInfo
 from ui.export.export_pages import PreviewPage, RunPage
 from ui.i18n import tr
 from ui.quotes.quotes_model import short

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
-from dossier.services.export.bundle_import import BundleImport
+from dossier.services.export.dto import BundleImport
 from dossier.services.export.signers import UnknownSigner
 from ui.export.verify_dialog import VerifyDialog
 from ui.i18n import tr

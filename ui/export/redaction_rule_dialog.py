@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services.constants import REDACTION_PATTERNS
-from dossier.services.export.redactions import RedactionInfo
+from dossier.services.export.dto import RedactionInfo
 from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.widgets.form_fields import attempt, lay_out_form, refuse

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.export.redactions import RedactionInfo
+from dossier.services.export.dto import RedactionInfo
 from ui.case.case_tab import CaseListTab, grey_note, text_toolbar
 from ui.errors import show_error
 from ui.export.redaction_rule_dialog import RuleDialog, pattern_label

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from dossier.services.letters.jurisdictions import (
-    DEFAULT_JURISDICTION,
-    JURISDICTIONS,
-    Jurisdiction,
-    jurisdiction,
-)
-from dossier.services.letters.states import LetterInfo
+from dossier.services.letters.dto import DEFAULT_JURISDICTION, Jurisdiction, LetterInfo
+from dossier.services.letters.jurisdictions import JURISDICTIONS, jurisdiction
 from ui.i18n import N_, tr
 from ui.state import AppState
 

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services.dates import parse_date
-from dossier.services.letters.states import CHANNELS, LetterInfo
+from dossier.services.letters.dto import LetterInfo
+from dossier.services.letters.states import CHANNELS
 from dossier.services.people.service import fold
 from ui.i18n import N_, tr
 from ui.letters.jurisdiction import default_jurisdiction, jurisdiction_box

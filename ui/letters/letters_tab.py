@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.letters.states import LetterInfo, LettersSummary, QuestionInfo, ReplyInfo
+from dossier.services.letters.dto import LetterInfo, LettersSummary, QuestionInfo, ReplyInfo
 from ui.case.case_tab import CaseListTab, text_toolbar
 from ui.errors import show_error
 from ui.i18n import tr

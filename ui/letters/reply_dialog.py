@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services.dates import parse_date
-from dossier.services.letters.states import ANSWER_STATUSES, CHANNELS, LetterInfo, ReplyInfo
+from dossier.services.letters.dto import LetterInfo, ReplyInfo
+from dossier.services.letters.states import ANSWER_STATUSES, CHANNELS
 from ui.i18n import tr
 from ui.letters.letter_dialog import CHANNEL_NAMES
 from ui.state import AppState

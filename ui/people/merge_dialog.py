@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.services.people.service import MergeOutcome, PersonInfo
+from dossier.services.people.dto import MergeOutcome, PersonInfo
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import ErrorLine, attempt, close_on_lock, refuse

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.people.service import PersonInfo
+from dossier.services.people.dto import PersonInfo
 from ui.case.case_tab import CaseListTab, grey_note, text_toolbar
 from ui.errors import show_error
 from ui.i18n import tr

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.services.people.service import MASKED, PROTECTIONS, ROLES, PersonInfo
+from dossier.services.people.dto import PersonInfo
+from dossier.services.people.service import MASKED, PROTECTIONS, ROLES
 from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.widgets.form_fields import attempt, lay_out_form

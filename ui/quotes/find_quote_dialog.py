@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.services.quotes.model import QuoteCandidate, QuoteInfo
+from dossier.services.quotes.dto import QuoteCandidate, QuoteInfo
 from ui.i18n import tr
 from ui.quotes.quote_dialog import QuoteFields
 from ui.state import AppState, PageSpan

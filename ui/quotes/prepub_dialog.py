@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.services.quotes.model import PassageCheck
+from dossier.services.quotes.dto import PassageCheck
 from ui.i18n import tr
 from ui.quotes.quotes_model import short
 from ui.state import AppState, PageSpan

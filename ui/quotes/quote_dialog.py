@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from dossier.errors import DossierError, NotFoundError, UsageError
 from dossier.services.dates import parse_date
-from dossier.services.quotes.model import QuoteInfo
+from dossier.services.quotes.dto import QuoteInfo
 from ui.i18n import tr
 from ui.state import AppState, Selection
 from ui.widgets.background_save import Store, save_in_background

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from dossier.services.quotes.model import QuoteEdit, QuoteInfo
+from dossier.services.quotes.dto import QuoteEdit, QuoteInfo
 from ui.case.inspector_panel import Editor
 from ui.i18n import N_, tr
 from ui.state import AppState

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 )
 
 from dossier.services.people.service import fold
-from dossier.services.quotes.model import QuoteInfo
+from dossier.services.quotes.dto import QuoteInfo
 from ui.i18n import N_, tr
 from ui.widgets.verdict_badge import BADGE_ROLE, VERDICT_ORDER, badge_label
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.quotes.model import QuoteInfo, QuoteReview
+from dossier.services.quotes.dto import QuoteInfo, QuoteReview
 from ui.case.case_tab import grey_note, text_toolbar
 from ui.errors import show_error
 from ui.i18n import tr

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.quotes.model import QuoteEdit, QuoteInfo, QuoteReview
+from dossier.services.quotes.dto import QuoteEdit, QuoteInfo, QuoteReview
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.quotes.quotes_model import short

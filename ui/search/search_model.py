@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from dossier.services.search import SearchHit
+from dossier.services.dto import SearchHit
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services.constants import DOCUMENT_KINDS
-from dossier.services.search import SearchHit
+from dossier.services.dto import SearchHit
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.search.search_model import HIT_ROLE, ResultDelegate, SearchResultsModel

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QScrollArea, QWidget
 
-from dossier.services.timeline import TimelineItem
+from dossier.services.dto import TimelineItem
 
 KIND_COLOURS = {
     "document": "#2e6bd1",

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.services.timeline import EVENT_KINDS, TimelineItem
+from dossier.services.dto import TimelineItem
+from dossier.services.timeline import EVENT_KINDS
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import attempt, date_field, lay_out_form

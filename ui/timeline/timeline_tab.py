@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
-from dossier.services.timeline import KINDS, TimelineItem
+from dossier.services.dto import TimelineItem
+from dossier.services.timeline import KINDS
 from ui.errors import show_error
 from ui.i18n import N_, tr
 from ui.state import AppState

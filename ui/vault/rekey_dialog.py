@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import Cancelled, DossierError, WrongPassphrase
 from dossier.jobs import CancelToken, Progress
 from dossier.services import Workspace
-from dossier.services.rekey import RekeyResult
+from dossier.services.dto import RekeyResult
 from ui.errors import message_for, show_error
 from ui.i18n import tr
 from ui.worker import Job, run_in_background

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import CorruptData, DossierError, NotFoundError, PasswordRequired
 from dossier.pdf.render import PageGeometry, PdfRenderer
 from dossier.services.dto import DocumentInfo
-from dossier.services.people.screen import ScreenPage
+from dossier.services.people.dto import ScreenPage
 from dossier.text.highlight import term_rects, term_spans
 from dossier.text.model import PageText
 from dossier.text.rects import span_rects

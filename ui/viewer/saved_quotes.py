@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QMouseEvent
 
 from dossier.errors import DossierError
-from dossier.services.quotes.model import QuoteInfo
+from dossier.services.quotes.dto import QuoteInfo
 from ui.i18n import tr
 from ui.state import AppState
 from ui.viewer.document_viewer import DocumentViewer

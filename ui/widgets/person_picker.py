@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from dossier.services.people.service import PersonInfo, fold
+from dossier.services.people.dto import PersonInfo
+from dossier.services.people.service import fold
 from ui.i18n import tr
 from ui.state import AppState
 

@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.services.audit import AuditRecord
+from dossier.services.dto import AuditRecord
 
 
 def register(sub: Any) -> None:

@@ -19,7 +19,8 @@ from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import CorruptData
 from dossier.services.constants import KDF_DEFAULT
 from dossier.services.export import bundle_verify
-from dossier.services.export.service import ExportRequest, SelfCheckFailed
+from dossier.services.export.dto import ExportRequest
+from dossier.services.export.service import SelfCheckFailed
 
 
 def register(sub: Any) -> None:

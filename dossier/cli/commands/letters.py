@@ -16,8 +16,9 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
-from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, JURISDICTIONS
-from dossier.services.letters.states import CHANNELS, LETTER_STATES, LetterInfo, ReplyInfo
+from dossier.services.letters.dto import DEFAULT_JURISDICTION, LetterInfo, ReplyInfo
+from dossier.services.letters.jurisdictions import JURISDICTIONS
+from dossier.services.letters.states import CHANNELS, LETTER_STATES
 
 
 def register(sub: Any) -> None:

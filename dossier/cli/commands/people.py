@@ -11,7 +11,8 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import safe_text
-from dossier.services.people.service import PROTECTIONS, ROLES, PersonInfo
+from dossier.services.people.dto import PersonInfo
+from dossier.services.people.service import PROTECTIONS, ROLES
 
 
 def register(sub: Any) -> None:

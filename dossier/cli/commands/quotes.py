@@ -15,7 +15,7 @@ from typing import Any
 from dossier.anchor.model import DiffOp, Span
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
-from dossier.services.quotes.model import (
+from dossier.services.quotes.dto import (
     PassageCheck,
     QuoteCandidate,
     QuoteEdit,

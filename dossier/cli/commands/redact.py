@@ -17,7 +17,8 @@ from typing import Any
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
 from dossier.services.constants import REDACTION_PATTERNS
-from dossier.services.export.redactions import RedactionInfo, parse_rect
+from dossier.services.export.dto import RedactionInfo
+from dossier.services.export.redactions import parse_rect
 
 
 def register(sub: Any) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
-from dossier.services.timeline import EVENT_KINDS, KINDS, TimelineItem
+from dossier.services.dto import TimelineItem
+from dossier.services.timeline import EVENT_KINDS, KINDS
 
 
 def register(sub: Any) -> None:

@@ -9,34 +9,15 @@ thousand levels is an attack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from dossier.errors import InputRefused, PasswordRequired
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.services.documents.dto import Child, ChildReport
 from dossier.text.model import ExtractedDocument
 
 MAX_DEPTH = 6
 """Levels below the imported file: mailbox › message › forwarded message › attachment › …"""
 MAX_DOCUMENTS = 20_000
 """Documents one import may create; a mailbox of more should be split."""
-
-
-@dataclass
-class Child:
-    name: str
-    data: bytes = field(repr=False)
-    origin: str
-    extracted: ExtractedDocument
-    children: list[Child] = field(default_factory=list)
-
-
-@dataclass
-class ChildReport:
-    """What reading the embedded files found: the tree, and what was left out and why."""
-
-    children: list[Child] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)
-    count: int = 0
 
 
 def read_children(

@@ -26,7 +26,7 @@ from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import MAX_IMPORT_BYTES, document_info, get_document
 from dossier.services.dto import DocumentInfo
 from dossier.services.pages import page_row
-from dossier.services.quotes.model import DocumentRefresh, QuoteReview
+from dossier.services.quotes.dto import DocumentRefresh, QuoteReview
 from dossier.text.model import ExtractedDocument
 
 if TYPE_CHECKING:

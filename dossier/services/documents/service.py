@@ -24,7 +24,8 @@ from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
 from dossier.services.documents import duplicates as duplicates_mod
 from dossier.services.documents import refresh
-from dossier.services.documents.children import Child, read_children
+from dossier.services.documents.children import read_children
+from dossier.services.documents.dto import Child, Incoming, TreeState
 from dossier.services.documents.duplicates import DUPLICATE_CHOICES, SKIP
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
@@ -35,8 +36,6 @@ from dossier.services.documents.rows import (
     get_document,
 )
 from dossier.services.documents.tree import (
-    Incoming,
-    TreeState,
     children_of,
     descendants,
     store_document,
@@ -50,7 +49,7 @@ from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.crypto.keys import CaseKeys
-    from dossier.services.quotes.model import DocumentRefresh
+    from dossier.services.quotes.dto import DocumentRefresh
     from dossier.services.workspace import Workspace
 
 

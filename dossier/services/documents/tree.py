@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,24 +19,12 @@ from dossier.db.models import Document
 from dossier.ingest.titles import plausible_title
 from dossier.jobs import CancelToken, check
 from dossier.services.constants import DATE_FROM_PARENT
-from dossier.services.documents.children import Child
+from dossier.services.documents.dto import Child, Incoming, TreeState
 from dossier.services.pages import page_row
 from dossier.text.model import ExtractedDocument
 
 if TYPE_CHECKING:
     from dossier.crypto.keys import CaseKeys
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """What an import knows of a file besides its text: its name and size, and the caller's
-    kind, title and (ISO) date."""
-
-    name: str
-    size: int
-    kind: str
-    title: str | None
-    date: str | None
 
 
 def store_document(
@@ -68,16 +55,6 @@ def store_document(
     session.add(doc)
     session.flush()
     return doc
-
-
-@dataclass
-class TreeState:
-    keys: CaseKeys
-    in_case: dict[str | None, Document]
-    """Documents already in the case, by original blob id."""
-    seen: dict[str, Document]
-    """Documents of this import, by original blob id."""
-    stored: list[Document]
 
 
 def store_tree(

@@ -11,7 +11,6 @@ deleted again (crypto-shredded), so a refused or interrupted import leaves the v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,19 +19,11 @@ from dossier.errors import UsageError
 from dossier.export.import_bundle import open_for_import
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.dto import DocumentInfo
+from dossier.services.export.dto import BundleImport
 from dossier.services.export.signers import UnknownSigner, known_signers, remember_signer
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class BundleImport:
-    case_id: str
-    case_name: str
-    fingerprint: str
-    documents: list[DocumentInfo] = field(default_factory=list)
-    quotes: int = 0
 
 
 def _text(value: Any, limit: int = 10_000) -> str:

@@ -9,13 +9,13 @@ read once and kept for both; other pages are read when the box secrets are compu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dossier.redact.bundlecheck import Needles, Watchlist, needles
+from dossier.redact.bundlecheck import Watchlist
 from dossier.redact.coverage import box_secrets
 from dossier.redact.disclosure import Disclosure
 from dossier.redact.masking import TextMasker
+from dossier.services.export.dto import CaseDisclosure
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -37,16 +37,6 @@ def name_label(mark_id: str) -> str:
 
 def person_label(person_id: str) -> str:
     return f"a protected person's name (person {person_id[:8]})"
-
-
-@dataclass
-class CaseDisclosure:
-    gate: Disclosure
-    watch: Watchlist
-    pages_of: _Pages
-
-    def needles(self) -> Needles:
-        return needles(self.watch, self.pages_of)
 
 
 class _Pages:

@@ -13,7 +13,6 @@ to disk; the copy is closed as soon as the page is drawn.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dossier.errors import UsageError
@@ -22,8 +21,9 @@ from dossier.pdf.open import close_pdf
 from dossier.pdf.render import RenderedPage, open_stored_pdf, render_page
 from dossier.redact.apply import redact_page, strip_annotations
 from dossier.redact.disclosure import DisclosedQuote
-from dossier.redact.marks import Rect, plan_document, text_spans
+from dossier.redact.marks import plan_document, text_spans
 from dossier.services.export.disclosure import case_disclosure
+from dossier.services.export.dto import RedactionPreview
 from dossier.services.export.texts import chosen_quotes, disclose_quote
 from dossier.text.model import PageText
 
@@ -31,25 +31,6 @@ __all__ = ["DisclosedQuote", "PreviewService", "RedactionPreview"]
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class RedactionPreview:
-    """Where one document's marks fall."""
-
-    doc_id: str
-    boxes: dict[int, list[Rect]] = field(default_factory=dict)
-    """Page index -> boxes in PDF points (top-left origin of the unrotated page)."""
-    spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    """Page index -> (start, end) offsets of text matches in the page's canonical text."""
-
-    @property
-    def pages(self) -> list[int]:
-        """Pages holding at least one mark, in order."""
-        return sorted(set(self.boxes) | set(self.spans))
-
-    def count(self, page_index: int) -> int:
-        return len(self.boxes.get(page_index, []))
 
 
 class PreviewService:

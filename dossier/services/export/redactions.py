@@ -11,8 +11,6 @@ The audit trail records that a mark was added or removed and its kind, never its
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -23,6 +21,7 @@ from dossier.errors import NotFoundError, UsageError
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.names import name_parts
 from dossier.redact.patterns import PATTERN_KINDS, find_pattern
+from dossier.services.export.dto import ProtectedName, ProtectedPerson, RedactionInfo
 from dossier.services.people.service import is_masked
 from dossier.text.fold import fold_key
 
@@ -36,38 +35,6 @@ MIN_TERM_KEY = 2
 Rect = tuple[float, float, float, float]
 
 
-@dataclass(frozen=True)
-class RedactionInfo:
-    id: str
-    case_id: str
-    document_id: str | None
-    kind: str
-    page_index: int | None
-    rects: list[list[float]]
-    term: str
-    pattern: str
-    person_id: str | None
-    reason: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class ProtectedPerson:
-    """An anonymous or protected person as exports hide them."""
-
-    person_id: str
-    names: tuple[str, ...]
-    """Name and aliases as recorded."""
-    pseudonym: str
-    contacts: tuple[str, ...] = ()
-    """E-mail addresses and phone numbers written anywhere in their record."""
-
-    @property
-    def parts(self) -> list[str]:
-        """Full forms and every distinctive part (`names.name_parts`)."""
-        return name_parts(self.names)
-
-
 def contacts_in(texts: list[str]) -> tuple[str, ...]:
     """E-mail addresses and phone numbers found in a person's record."""
     found: dict[str, None] = {}
@@ -76,15 +43,6 @@ def contacts_in(texts: list[str]) -> tuple[str, ...]:
             for start, end in find_pattern(kind, text):
                 found[" ".join(text[start:end].split())] = None
     return tuple(found)
-
-
-@dataclass(frozen=True)
-class ProtectedName:
-    """A name or alias of a protected person, with what exports say instead."""
-
-    person_id: str
-    name: str
-    pseudonym: str
 
 
 def _info(row: Redaction) -> RedactionInfo:

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier import __version__
-from dossier.crypto.kdf import DEFAULT, KdfParams
 from dossier.db.models import VaultSecret
 from dossier.errors import CorruptData, InputRefused, UsageError
 from dossier.export import bundle as bundle_mod
@@ -30,12 +28,13 @@ from dossier.export.signing import KEY_NAME, SigningKey, load_key, new_key
 from dossier.export.verify import verify_zip
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.redact.bundlecheck import check_bundle
-from dossier.redact.disclosure import Covered, DisclosedQuote
+from dossier.redact.disclosure import Covered
 from dossier.redact.produce import redacted_copy
 from dossier.redact.selfcheck import SelfCheckReport
 from dossier.services.dto import DocumentInfo
-from dossier.services.export.bundle_import import BundleImport, import_bundle
+from dossier.services.export.bundle_import import import_bundle
 from dossier.services.export.disclosure import case_disclosure
+from dossier.services.export.dto import BundleImport, ExportedDocument, ExportRequest, ExportResult
 from dossier.services.export.texts import (
     chosen_quotes,
     letters_content,
@@ -61,55 +60,6 @@ class SelfCheckFailed(InputRefused):
             "report (this message names no hidden text)."
         )
         super().__init__(f"export stopped, nothing was written: {report.summary()}. {advice}")
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    case: str
-    out: Path
-    doc_ids: tuple[str, ...] = ()
-    """Documents to export; empty: every PDF of the case."""
-    quote_ids: tuple[str, ...] | None = None
-    """Quotes to include; None: every quote of the case."""
-    rasterize_redacted: bool = False
-    bundle_passphrase: str | None = None
-    kdf: KdfParams = DEFAULT
-    """Argon2id parameters for a sealed bundle."""
-    pdf_password: str | None = None
-    """For originals that need a password to open."""
-
-
-@dataclass(frozen=True)
-class ExportedDocument:
-    doc_id: str
-    path: str
-    title: str
-    pages: int
-    redactions: dict[str, int]
-    rasterized_pages: list[int]
-    cleaning: str
-    sha256: str
-    size: int
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    fingerprint: str
-    sealed: bool
-    sha256: str
-    size: int
-    documents: list[ExportedDocument]
-    quotes: int
-    letters: int
-    redactions: dict[str, int]
-    selfcheck: SelfCheckReport
-    skipped: list[str] = field(default_factory=list)
-    """Documents of the case left out because they are not PDFs."""
-    quote_outcomes: list[DisclosedQuote] = field(default_factory=list)
-    """Quotes the gate changed or left out, with why."""
-    covered: list[Covered] = field(default_factory=list)
-    """Every string the gate changed: where, and what kind of mark (never the text)."""
 
 
 class ExportService:

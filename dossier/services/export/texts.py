@@ -25,7 +25,7 @@ from dossier.export.content import (
 )
 from dossier.redact.disclosure import DisclosedQuote, Disclosure, QuoteSource
 from dossier.redact.rasterize import overlaps
-from dossier.services.quotes.model import QuoteInfo
+from dossier.services.quotes.dto import QuoteInfo
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace

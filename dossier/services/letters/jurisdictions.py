@@ -7,20 +7,8 @@ letter written before jurisdictions existed) follows metropolitan France, as it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dossier.errors import UsageError
-
-DEFAULT_JURISDICTION = "FR"
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    code: str
-    label: str
-    country: str
-    subdivision: str | None = None
-
+from dossier.services.letters.dto import DEFAULT_JURISDICTION, Jurisdiction
 
 _CANTONS = {
     "AG": "Aargau", "AI": "Appenzell Innerrhoden", "AR": "Appenzell Ausserrhoden",

@@ -22,26 +22,18 @@ from dossier.db.models import Document, Letter, Reply
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dates import parse_date, to_date
 from dossier.services.dto import SearchableItem
+from dossier.services.letters.dto import LetterInfo, LettersSummary, ReplyDraft, ReplyInfo
 from dossier.services.letters.jurisdictions import check_jurisdiction
 from dossier.services.letters.states import (
     DIRECTIONS,
     OPEN_STATES,
-    LetterInfo,
-    LettersSummary,
-    ReplyInfo,
     check_channel,
     check_deadline,
     check_state,
     parse_answer_spec,
 )
 from dossier.services.letters.views import LetterReader, letter_facts
-from dossier.services.letters.write import (
-    ReplyDraft,
-    create_letter,
-    create_reply,
-    draft_letter,
-    set_deadline,
-)
+from dossier.services.letters.write import create_letter, create_reply, draft_letter, set_deadline
 from dossier.services.refs import find_by_ref, match_prefix
 
 if TYPE_CHECKING:

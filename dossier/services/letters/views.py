@@ -18,14 +18,16 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Case, Letter, Question, Reply
 from dossier.services.dates import to_date
 from dossier.services.dto import SearchableItem
-from dossier.services.letters.jurisdictions import jurisdiction
-from dossier.services.letters.states import (
+from dossier.services.letters.dto import (
     AnswerInfo,
     LetterFacts,
     LetterInfo,
     QuestionInfo,
     ReplyFacts,
     ReplyInfo,
+)
+from dossier.services.letters.jurisdictions import jurisdiction
+from dossier.services.letters.states import (
     after_publication,
     counted,
     effective_deadline,

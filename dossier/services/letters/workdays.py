@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from dossier.errors import UsageError
-from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, jurisdiction
+from dossier.services.letters.dto import DEFAULT_JURISDICTION
+from dossier.services.letters.jurisdictions import jurisdiction
 
 # Far beyond any deadline a journalist sets; also stops a typo from looping for long.
 MAX_DEADLINE_DAYS = 3660

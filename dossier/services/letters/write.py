@@ -8,14 +8,14 @@ unknown channel and empty questions; the service then resolves people and calls
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from dossier.db.models import Letter, Question, Reply
 from dossier.errors import UsageError
 from dossier.services.dates import parse_date, to_date
-from dossier.services.letters.jurisdictions import DEFAULT_JURISDICTION, check_jurisdiction
+from dossier.services.letters.dto import LetterDraft, ReplyDraft
+from dossier.services.letters.jurisdictions import check_jurisdiction
 from dossier.services.letters.states import (
     DIRECTIONS,
     check_channel,
@@ -23,19 +23,6 @@ from dossier.services.letters.states import (
     effective_deadline,
 )
 from dossier.services.letters.workdays import MAX_DEADLINE_DAYS
-
-
-@dataclass(frozen=True)
-class LetterDraft:
-    subject: str
-    sent_on: str | None
-    deadline: str | None
-    deadline_days: int | None
-    working_days: bool
-    channel: str
-    direction: str
-    questions: tuple[str, ...]
-    jurisdiction: str = DEFAULT_JURISDICTION
 
 
 def draft_letter(
@@ -134,14 +121,6 @@ def _check_period(deadline: str | None, days: int | None, working_days: bool) ->
         raise UsageError("--working-days only applies to --deadline-days")
     if days is not None and not 0 <= days <= MAX_DEADLINE_DAYS:
         raise UsageError(f"a reply period must be between 0 and {MAX_DEADLINE_DAYS} days")
-
-
-@dataclass(frozen=True)
-class ReplyDraft:
-    sender_id: str
-    received_on: str
-    letter_id: str | None
-    answers: dict[str, str] = field(default_factory=dict)
 
 
 def create_reply(

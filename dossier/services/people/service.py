@@ -15,7 +15,7 @@ than guessed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select
@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Person
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
+from dossier.services.people.dto import MergeOutcome, PersonInfo, ScreenMask
 from dossier.services.people.links import move_person_links
-from dossier.services.people.screen import ScreenMask, screen_mask
+from dossier.services.people.screen import screen_mask
 from dossier.text.fold import fold_key
 
 if TYPE_CHECKING:
@@ -62,32 +63,6 @@ def display_name(person: Named, reveal: bool = False) -> str:
     if is_masked(person) and not reveal:
         return person.pseudonym or PSEUDONYM_PREFIX
     return person.name
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    """A person as shown. When `masked`, `name` is the pseudonym and identifying fields are
-    empty; `reveal=True` calls return the real values with `masked` False."""
-
-    id: str
-    case_id: str
-    name: str
-    role: str
-    protection: str
-    pseudonym: str
-    masked: bool
-    aliases: list[str] = field(default_factory=list)
-    organisation: str = ""
-    notes: str = ""
-    merged_into_id: str | None = None
-
-
-@dataclass(frozen=True)
-class MergeOutcome:
-    kept: PersonInfo
-    dropped_id: str
-    links: dict[str, int]
-    """How many references of each kind were moved to the kept person."""
 
 
 def person_info(person: Person, reveal: bool = False) -> PersonInfo:

@@ -25,7 +25,7 @@ from dossier.anchor import (
 from dossier.anchor.model import NOT_FOUND
 from dossier.db.models import Document, Quote
 from dossier.jobs import CancelToken, Progress, check, report
-from dossier.services.quotes.model import (
+from dossier.services.quotes.dto import (
     UNCHECKED,
     AnchorState,
     PassageCheck,

@@ -41,7 +41,7 @@ from dossier.services.quotes.checks import (
     searched_documents,
     store_result,
 )
-from dossier.services.quotes.model import (
+from dossier.services.quotes.dto import (
     KEEP,
     REVIEW_STATUSES,
     UNCHECKED,

@@ -16,9 +16,9 @@ from dossier.anchor.model import DiffOp, Span
 from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
-from dossier.services.people.screen import ScreenMask
+from dossier.services.people.dto import ScreenMask
 from dossier.services.quotes.checks import anchor_doc_id
-from dossier.services.quotes.model import QuoteInfo, diff_from_rows, spans_from_rows
+from dossier.services.quotes.dto import QuoteInfo, diff_from_rows, spans_from_rows
 from dossier.services.refs import find_by_ref, match_prefix
 from dossier.text.model import PageText
 

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from dossier.services import keyrotation, rekey
+from dossier.services.dto import Journal
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
 
@@ -57,7 +58,7 @@ def test_an_interrupted_rekey_is_named_at_every_open_until_finished(tmp_path: Pa
     vault = _vault(tmp_path)
     with Workspace.open(vault, PASSPHRASE) as ws:
         # The journal's first state: master replaced, no case begun (a kill right after).
-        journal = rekey.Journal(todo=[c.id for c in ws.cases.all()])
+        journal = Journal(todo=[c.id for c in ws.cases.all()])
         journal.started = list(journal.todo)
         keyrotation.rotate_master(
             ws, PASSPHRASE, action="vault.rekey.start", also=lambda s: rekey._save(s, journal)

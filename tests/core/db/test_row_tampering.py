@@ -20,7 +20,7 @@ from dossier.db.models import Note, Person
 from dossier.db.rowauth import SPECS, VAULT_TABLES
 from dossier.errors import CorruptData
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 
 Attack = Callable[[sqlite3.Connection], str]

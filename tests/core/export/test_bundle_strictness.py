@@ -14,7 +14,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import InputRefused
 from dossier.export.verify import verify_bundle, verify_zip
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.export.signers import UnknownSigner, known_signers
 from dossier.services.workspace import Workspace
 from tests.clirun import run_cli_process

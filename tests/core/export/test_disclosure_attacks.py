@@ -18,7 +18,8 @@ from dossier.redact import disclosure
 from dossier.redact.disclosure import BOX_MARKER
 from dossier.sample import content as c
 from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, SampleBuilt, build_sample
-from dossier.services.export.service import ExportRequest, SelfCheckFailed
+from dossier.services.export.dto import ExportRequest
+from dossier.services.export.service import SelfCheckFailed
 from dossier.services.workspace import Workspace
 from tests.conftest import run_cli
 from tests.pdfgen import text_page, write_pdf

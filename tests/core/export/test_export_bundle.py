@@ -18,7 +18,8 @@ from dossier.errors import Cancelled, UsageError, WrongPassphrase
 from dossier.export.transport import is_sealed, read_sealed_bundle
 from dossier.export.verify import verify_bundle
 from dossier.jobs import CancelToken
-from dossier.services.export.service import ExportRequest, SelfCheckFailed
+from dossier.services.export.dto import ExportRequest
+from dossier.services.export.service import SelfCheckFailed
 from dossier.services.workspace import Workspace
 from dossier.text.model import pack_words
 from tests.pdfgen import text_page, write_pdf

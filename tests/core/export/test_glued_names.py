@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
 from dossier.redact.disclosure import slug
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.pdfgen import text_page, write_pdf
 from tests.recipient import read_bundle

@@ -19,7 +19,7 @@ from dossier import zipsafe
 from dossier.errors import InputRefused
 from dossier.export.signing import new_key
 from dossier.jobs import CancelToken
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import run_cli
 from tests.core.export.test_export_bundle import build_case

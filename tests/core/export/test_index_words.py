@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.core.export.test_export_bundle import OFFICIAL, _bundle_texts, build_case
 

@@ -10,7 +10,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import PasswordRequired, UsageError, WrongPassphrase
 from dossier.export.verify import verify_bundle
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import run_cli
 from tests.core.export.test_export_bundle import build_case

@@ -28,7 +28,7 @@ from dossier.sample import __main__ as sample_cli
 from dossier.sample import content as c
 from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, SampleBuilt, build_sample
 from dossier.services.export.bundle_verify import verify
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 
 TESSDATA = tessdata_dir()

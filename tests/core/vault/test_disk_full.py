@@ -18,7 +18,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import DossierError, EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.faults import FullDisk

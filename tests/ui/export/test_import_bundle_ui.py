@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.export.signers import known_signers
 from dossier.services.workspace import Workspace
 from tests.core.export.test_export_bundle import build_case

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from dossier.services import Workspace, keyrotation, rekey
+from dossier.services.dto import Journal
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf, unlock
 from ui.preferences_dialog import PreferencesDialog
@@ -58,7 +59,7 @@ def test_without_an_open_vault_the_button_is_disabled(qtbot, window) -> None:
 
 def test_an_interrupted_rekey_is_shown_when_the_vault_opens(qtbot, window, vault: Path) -> None:
     with Workspace.open(vault, PASSPHRASE) as ws:
-        journal = rekey.Journal(todo=[c.id for c in ws.cases.all()])
+        journal = Journal(todo=[c.id for c in ws.cases.all()])
         keyrotation.rotate_master(
             ws, PASSPHRASE, action="vault.rekey.start", also=lambda s: rekey._save(s, journal)
         )

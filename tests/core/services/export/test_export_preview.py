@@ -9,7 +9,7 @@ import pytest
 from dossier.errors import UsageError
 from dossier.pdf.render import render_page
 from dossier.services.export.bundle_verify import is_sealed_bundle, verify
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import CorruptData
-from dossier.services.export.service import ExportRequest
+from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.pdfgen import text_pdf
 

@@ -13,13 +13,8 @@ from sqlalchemy import func, select
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import Document, Letter, Question, Reply
 from dossier.errors import NotFoundError, UsageError
-from dossier.services.letters.states import (
-    LetterFacts,
-    ReplyFacts,
-    letter_state,
-    parse_answer_spec,
-    question_statuses,
-)
+from dossier.services.letters.dto import LetterFacts, ReplyFacts
+from dossier.services.letters.states import letter_state, parse_answer_spec, question_statuses
 from dossier.services.letters.workdays import (
     add_days,
     add_working_days,

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dossier.services.letters.states import (
-    LetterFacts,
-    after_publication,
-    overdue_questions,
-    past_deadline,
-)
+from dossier.services.letters.dto import LetterFacts
+from dossier.services.letters.states import after_publication, overdue_questions, past_deadline
 from dossier.services.workspace import Workspace
 
 D = date.fromisoformat

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.services.quotes.model import QuoteEdit
+from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests import screencase as sc
 

@@ -11,7 +11,7 @@ import pytest
 from dossier.anchor import Span
 from dossier.errors import NotFoundError, PasswordRequired, UsageError
 from dossier.ingest.formats import HTML_EXTRACTOR_VERSION
-from dossier.services.quotes.model import QuoteEdit, QuoteInfo, QuoteReview
+from dossier.services.quotes.dto import QuoteEdit, QuoteInfo, QuoteReview
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, text_page, write_pdf

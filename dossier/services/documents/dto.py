@@ -1,0 +1,54 @@
+"""The documents feature's data classes: what an import reads and stores, before and as it
+stores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dossier.text.model import ExtractedDocument
+
+if TYPE_CHECKING:
+    from dossier.crypto.keys import CaseKeys
+    from dossier.db.models import Document
+
+
+@dataclass
+class Child:
+    name: str
+    data: bytes = field(repr=False)
+    origin: str
+    extracted: ExtractedDocument
+    children: list[Child] = field(default_factory=list)
+
+
+@dataclass
+class ChildReport:
+    """What reading the embedded files found: the tree, and what was left out and why."""
+
+    children: list[Child] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What an import knows of a file besides its text: its name and size, and the caller's
+    kind, title and (ISO) date."""
+
+    name: str
+    size: int
+    kind: str
+    title: str | None
+    date: str | None
+
+
+@dataclass
+class TreeState:
+    keys: CaseKeys
+    in_case: dict[str | None, Document]
+    """Documents already in the case, by original blob id."""
+    seen: dict[str, Document]
+    """Documents of this import, by original blob id."""
+    stored: list[Document]
