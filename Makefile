@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SAMPLE_VAULT ?= sample/Sample.dossier
 
-.PHONY: run test test-fast lint typecheck pytest pytest-fast bench package package-test lock clean sample
+.PHONY: run test test-fast lint typecheck pytest pytest-fast bench package package-test lock clean sample locale
 
 $(STAMP): requirements/app.lock requirements/dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Dossier needs Python 3.11 or newer"'
@@ -21,7 +21,16 @@ $(STAMP): requirements/app.lock requirements/dev.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-sample: $(STAMP)
+# Translations: each committed .po compiled to the .mo the app reads (Babel, a dev tool).
+PO_FILES := $(wildcard resources/locale/*/LC_MESSAGES/dossier.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+locale: $(MO_FILES)
+
+%.mo: %.po $(STAMP)
+	$(PY) -m tools.catalog compile
+
+sample: $(STAMP) $(MO_FILES)
 	$(PY) -m dossier.sample --vault $(SAMPLE_VAULT) --if-absent
 
 run: sample
@@ -43,10 +52,10 @@ typecheck: $(STAMP)
 # a module's shared fixture (e.g. the sample vault) is then built at most once per worker.
 PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto --dist worksteal
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(MO_FILES)
 	$(PYTEST)
 
-pytest-fast: $(STAMP)
+pytest-fast: $(STAMP) $(MO_FILES)
 	$(PYTEST) -m "not slow"
 
 test: lint typecheck pytest
@@ -75,7 +84,7 @@ $(PACKAGE_STAMP): requirements/package.lock $(STAMP)
 		-r requirements/package.lock
 	touch $(PACKAGE_STAMP)
 
-package: $(PACKAGE_STAMP)
+package: $(PACKAGE_STAMP) $(MO_FILES)
 	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN \
 		--distpath dist --workpath build/pyinstaller build.spec
 	rm -rf $(SELFTEST_HOME) && mkdir -p $(SELFTEST_HOME)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 
+from dossier.i18n import _
+
 
 class DossierError(Exception):
     """An expected failure with a message fit to show to a journalist."""
@@ -109,8 +111,9 @@ def safe_text(text: str) -> str:
 
 
 def quoted(name: str) -> str:
-    """A name from outside as every message shows it: escaped, between typographic quotes."""
-    return f"“{safe_text(name)}”"
+    """A name from outside as every message shows it: escaped, between the quotation marks of
+    the user's language (“English”, « français »)."""
+    return _("“{name}”").format(name=safe_text(name))
 
 
 _NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
@@ -121,12 +124,16 @@ def os_failure(exc: OSError, what: str) -> EnvironmentFailure:
     what = safe_text(what)
     if exc.errno in _NO_SPACE:
         return EnvironmentFailure(
-            f"not enough disk space to write {what}; nothing half-written was kept "
-            "(free some space and try again)"
+            _(
+                "not enough disk space to write {what}; nothing half-written was kept "
+                "(free some space and try again)"
+            ).format(what=what)
         )
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return EnvironmentFailure(f"Dossier is not allowed to write {what}")
+        return EnvironmentFailure(_("Dossier is not allowed to write {what}").format(what=what))
     if exc.errno == errno.EROFS:
-        return EnvironmentFailure(f"{what} is on a read-only disk")
+        return EnvironmentFailure(_("{what} is on a read-only disk").format(what=what))
     reason = safe_text(exc.strerror or type(exc).__name__)
-    return EnvironmentFailure(f"could not write {what}: {reason}")
+    return EnvironmentFailure(
+        _("could not write {what}: {reason}").format(what=what, reason=reason)
+    )

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 
 from dossier.errors import Cancelled
+from dossier.i18n import _
 
 Progress = Callable[[float, str], None]
 """Called with a fraction in [0, 1] and a short status line."""
@@ -26,7 +27,7 @@ class CancelToken:
 
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
-            raise Cancelled("cancelled by the user; nothing was kept")
+            raise Cancelled(_("cancelled by the user; nothing was kept"))
 
 
 def report(progress: Progress | None, fraction: float, message: str) -> None:

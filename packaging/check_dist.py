@@ -35,6 +35,7 @@ RESOURCES_EXPECTED = (
     "resources/fonts/DejaVuSans.ttf",
     "resources/fonts/DejaVuSans-Bold.ttf",
     "resources/fonts/LICENSE",
+    "resources/locale/fr/LC_MESSAGES/dossier.mo",
     "dossier/db/migrations/env.py",
     "dossier/db/migrations/versions/0001_initial_schema.py",
 )

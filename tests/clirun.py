@@ -16,20 +16,30 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from dossier import i18n
 from dossier.cli.main import main
 from tests.paths import REPO
 
 PASSPHRASE = "correct horse battery staple"
 
 
+# The variables that choose the language (dossier.i18n): a run is in English unless a test says.
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 def cli_env(tmp_path: Path, passphrase: str = PASSPHRASE) -> dict[str, str]:
     """The environment of a CLI run: no DOSSIER_* of the developer's, the test KDF, a private
-    TMPDIR (so a test can check that nothing was written there)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")}
+    TMPDIR (so a test can check that nothing was written there), English."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DOSSIER_") and k not in LANGUAGE_VARIABLES
+    }
     env.update(
+        LANG="C.UTF-8",
         DOSSIER_STATE_DIR=str(tmp_path / "state"),
         DOSSIER_PASSPHRASE=passphrase,
         DOSSIER_INSECURE_TEST_KDF="1",
@@ -46,6 +56,7 @@ def _as_a_process(env: dict[str, str], stdout: io.StringIO, stderr: io.StringIO)
     `dossier` process would have them, then put back."""
     saved_env = dict(os.environ)
     saved_tempdir = tempfile.tempdir
+    saved_language = i18n.current_language()
     # `main` configures logging once per process; here the root logger is shared, so the
     # run's warnings are routed to its stderr explicitly, in the format `main` uses.
     handler = logging.StreamHandler(stderr)
@@ -66,6 +77,7 @@ def _as_a_process(env: dict[str, str], stdout: io.StringIO, stderr: io.StringIO)
     finally:
         root.removeHandler(handler)
         tempfile.tempdir = saved_tempdir
+        i18n.set_language(saved_language)
         os.environ.clear()
         os.environ.update(saved_env)
 
@@ -81,13 +93,18 @@ def _stdin(stream: io.StringIO) -> Iterator[None]:
 
 
 def run_cli(
-    tmp_path: Path, *args: str, passphrase: str = PASSPHRASE, timeout: float = 120
+    tmp_path: Path,
+    *args: str,
+    passphrase: str = PASSPHRASE,
+    timeout: float = 120,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`dossier ARGS` run in this process; what a process would return. `timeout` is accepted
-    for the signature of `run_cli_process` (pytest-timeout bounds the test)."""
+    for the signature of `run_cli_process` (pytest-timeout bounds the test); `env` adds to or
+    replaces variables of the run's environment (LANGUAGE=fr, say)."""
     del timeout
     stdout, stderr = io.StringIO(), io.StringIO()
-    with _as_a_process(cli_env(tmp_path, passphrase), stdout, stderr):
+    with _as_a_process({**cli_env(tmp_path, passphrase), **(env or {})}, stdout, stderr):
         try:
             code = main(list(args))
         except SystemExit as exc:  # argparse: --help, --version, usage errors

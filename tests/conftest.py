@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from dossier import i18n
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
 from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
 from tests.paths import CORPUS, INGEST_CORPUS, REPO
+from tools.catalog import compile_all
+
+# The .mo files the app reads, from the committed .po (as `make` does): a checkout whose .po
+# changed is tested with its own translations.
+compile_all()
 
 __all__ = ["PASSPHRASE", "REPO", "cli_env", "run_cli", "run_cli_process"]
 
@@ -27,6 +33,14 @@ def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ.pop("DOSSIER_STATE_DIR", None)
     else:
         os.environ["DOSSIER_STATE_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Every test starts in English, whatever the machine's locale; a test may switch."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture

@@ -18,13 +18,15 @@ from PySide6.QtCore import QLibraryInfo, QSettings, QTranslator
 from PySide6.QtGui import QFontInfo, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from dossier import i18n
 from dossier.resources import resource_path
 from dossier.selftest import Runner, expect, run_selftest
 from ui.app import UI_FONT, create_application
 from ui.i18n import install_translations, tr
 
-FRENCH_SAMPLE = "éèêàçùœÉÀ’«»€"
-"""Characters every French interface text may hold: the bundled font must have them all."""
+FRENCH_SAMPLE = "éèêàçùœÉÀ’«»€\u00a0\u202f"
+"""Characters every French interface text may hold, the no-break spaces of French typography
+(before : ; ! ? and inside « ») included: the bundled font must have them all."""
 
 
 def qt_steps(app: QApplication, settings_dir: Path) -> Callable[[Runner], None]:
@@ -50,7 +52,9 @@ def qt_steps(app: QApplication, settings_dir: Path) -> Callable[[Runner], None]:
     def translations() -> str:
         expect(install_translations(app, "fr") == "fr", "French was not chosen")
         ours = tr("Cases")
-        expect(ours != "Cases", "the interface's French catalogue is not installed")
+        expect(ours != "Cases", "the French catalog (dossier.mo) is not installed")
+        core = i18n.gettext("the vault is locked")
+        expect(core == "le coffre est verrouillé", f"a core sentence is not French: {core!r}")
         # Qt's own file, read alone (our catalogue may translate the same English words).
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         qt_base = QTranslator()

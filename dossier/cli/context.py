@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import UsageError, safe_text
+from dossier.i18n import _
 from dossier.services.constants import KDF_DEFAULT, KDF_TEST_ONLY_FAST, KdfParams
 from dossier.services.workspace import Workspace
 
@@ -48,7 +49,9 @@ def read_secret_file(path: str) -> str:
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise UsageError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     # Only the line ending an editor adds is dropped; other spaces are part of the passphrase.
     return raw.removesuffix("\n").removesuffix("\r")
 
@@ -66,7 +69,7 @@ class CliContext:
     def vault_path(self) -> Path:
         vault = getattr(self.args, "vault", None) or os.environ.get("DOSSIER_VAULT")
         if not vault:
-            raise UsageError("this command needs --vault DIR")
+            raise UsageError(_("this command needs --vault DIR"))
         return Path(vault).expanduser()
 
     def passphrase(self, *, new: bool = False, confirm: bool = False) -> str:
@@ -86,18 +89,19 @@ class CliContext:
             return os.environ[env]
         if not sys.stdin.isatty():
             raise UsageError(
-                f"no passphrase: set {env}, pass --{'new-' if new else ''}passphrase-file, "
-                "or run in a terminal"
+                _("no passphrase: set {env}, pass {option}, or run in a terminal").format(
+                    env=env, option="--new-passphrase-file" if new else "--passphrase-file"
+                )
             )
-        prompt = "New passphrase: " if new else "Passphrase: "
+        prompt = _("New passphrase: ") if new else _("Passphrase: ")
         first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat it: ") != first:
-            raise UsageError("the two passphrases differ")
+        if confirm and getpass.getpass(_("Repeat it: ")) != first:
+            raise UsageError(_("the two passphrases differ"))
         return first
 
     def kdf(self) -> KdfParams:
         if os.environ.get(TEST_KDF_ENV) == "1":
-            self.warn("warning: insecure test KDF parameters in use")
+            self.warn(_("warning: insecure test KDF parameters in use"))
             return KDF_TEST_ONLY_FAST
         return KDF_DEFAULT
 
@@ -106,7 +110,9 @@ class CliContext:
         if self._workspace is None:
             self._workspace = Workspace.open(self.vault_path(), self.passphrase(), strict=strict)
             for warning in self._workspace.warnings:
-                print(f"dossier: warning: {warning}", file=sys.stderr)
+                print(
+                    "dossier: " + _("warning: {warning}").format(warning=warning), file=sys.stderr
+                )
         return self._workspace
 
     def create_workspace(self) -> Workspace:

@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from dossier import __version__
+from dossier import __version__, i18n
 from dossier.cli.commands import (
     anchor,
     audit,
@@ -30,6 +30,7 @@ from dossier.cli.commands import (
 )
 from dossier.cli.context import CliContext
 from dossier.errors import DossierError, InternalError, os_failure, safe_text
+from dossier.i18n import _
 from dossier.services.bugreport import write_bug_report
 
 # Command modules, in the order `--help` lists them. Each has `register(subparsers)`.
@@ -52,7 +53,9 @@ COMMAND_MODULES = (
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints usage then exits 2; keep the exit code, make the line clear.
-        self.exit(2, f"dossier: {message} (see 'dossier --help')\n")
+        self.exit(
+            2, "dossier: " + _("{message} (see 'dossier --help')").format(message=message) + "\n"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The command speaks the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+    i18n.set_language("auto")
     logging.basicConfig(level=logging.WARNING, format="dossier: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -85,12 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DossierError as exc:
         return _report(exc)
     except KeyboardInterrupt:
-        print("dossier: interrupted; nothing half-written was kept", file=sys.stderr)
+        print("dossier: " + _("interrupted; nothing half-written was kept"), file=sys.stderr)
         return 130
     except OSError as exc:
         # The machine refused something the core did not expect to fail (it wraps the writes
         # it knows about): still one sentence and exit code 7.
-        return _report(os_failure(exc, "a file"))
+        return _report(os_failure(exc, _("a file")))
     except Exception as exc:  # a bug: one line, the details in a log file without case content
         return _bug(exc, str(getattr(args, "command", None) or "dossier"))
 
@@ -102,12 +107,16 @@ def _report(exc: DossierError) -> int:
 
 def _bug(exc: Exception, command: str) -> int:
     path = write_bug_report(exc, f"dossier {command}")
-    where = f"details in {safe_text(str(path))}" if path else "no log file could be written"
-    print(
-        f"dossier: internal error ({type(exc).__name__}), a bug in Dossier; nothing "
-        f"half-written was kept; {where} (it holds no case content)",
-        file=sys.stderr,
+    where = (
+        _("details in {path}").format(path=safe_text(str(path)))
+        if path
+        else _("no log file could be written")
     )
+    message = _(
+        "internal error ({kind}), a bug in Dossier; nothing half-written was kept; {where} "
+        "(it holds no case content)"
+    ).format(kind=type(exc).__name__, where=where)
+    print(f"dossier: {message}", file=sys.stderr)
     return InternalError.exit_code
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from dossier.errors import CorruptData, UsageError
+from dossier.i18n import _
 
 SALT_LEN = 16
 MIN_MEMORY_KIB = 64
@@ -33,7 +34,7 @@ class KdfParams:
     @classmethod
     def from_json(cls, raw: object) -> KdfParams:
         if not isinstance(raw, dict) or raw.get("name") != "argon2id":
-            raise CorruptData("vault.json names an unknown key-derivation function")
+            raise CorruptData(_("vault.json names an unknown key-derivation function"))
         try:
             params = cls(
                 memory_kib=int(raw["memory_kib"]),
@@ -41,7 +42,7 @@ class KdfParams:
                 lanes=int(raw["lanes"]),
             )
         except (KeyError, TypeError, ValueError):
-            raise CorruptData("vault.json has unreadable key-derivation parameters") from None
+            raise CorruptData(_("vault.json has unreadable key-derivation parameters")) from None
         memory_ok = max(MIN_MEMORY_KIB, 8 * params.lanes) <= params.memory_kib <= MAX_MEMORY_KIB
         if not (
             memory_ok
@@ -51,9 +52,13 @@ class KdfParams:
             # Checked before any derivation: an edited header must not cost gigabytes of
             # memory and minutes of work, then pass for a wrong passphrase.
             raise CorruptData(
-                "vault.json has key-derivation parameters no Dossier writes "
-                f"(memory {params.memory_kib} KiB, {params.iterations} passes, "
-                f"{params.lanes} lanes): it was altered; restore it from a backup"
+                _(
+                    "vault.json has key-derivation parameters no Dossier writes (memory "
+                    "{memory_kib} KiB, {iterations} passes, {lanes} lanes): it was "
+                    "altered; restore it from a backup"
+                ).format(
+                    memory_kib=params.memory_kib, iterations=params.iterations, lanes=params.lanes
+                )
             )
         return params
 
@@ -74,8 +79,10 @@ def normalize_passphrase(passphrase: str) -> bytes:
     except UnicodeEncodeError:
         # Bytes that are not UTF-8 (an environment variable or file in another encoding).
         raise UsageError(
-            "the passphrase is not valid UTF-8 text; check the encoding of "
-            "DOSSIER_PASSPHRASE or of the passphrase file"
+            _(
+                "the passphrase is not valid UTF-8 text; check the encoding of "
+                "DOSSIER_PASSPHRASE or of the passphrase file"
+            )
         ) from None
 
 

@@ -21,6 +21,7 @@ from dossier.crypto.kdf import KdfParams
 from dossier.crypto.keys import subkey
 from dossier.errors import CorruptData
 from dossier.fsutil import atomic_write, fsync_dir
+from dossier.i18n import _
 
 FORMAT = "dossier-vault"
 VERSION = 1
@@ -35,11 +36,11 @@ def _b64(data: bytes) -> str:
 
 def _unb64(value: object, what: str) -> bytes:
     if not isinstance(value, str):
-        raise CorruptData(f"vault.json: {what} is missing")
+        raise CorruptData(_("vault.json: {what} is missing").format(what=what))
     try:
         return base64.b64decode(value, validate=True)
     except ValueError:
-        raise CorruptData(f"vault.json: {what} is not valid base64") from None
+        raise CorruptData(_("vault.json: {what} is not valid base64").format(what=what)) from None
 
 
 def _canonical(fields: dict[str, Any]) -> bytes:
@@ -83,7 +84,7 @@ class VaultHeader:
 
     def verify_mac(self, master: bytes) -> None:
         if not hmac.compare_digest(self.mac, self.compute_mac(master)):
-            raise CorruptData("vault.json was modified (header authentication failed)")
+            raise CorruptData(_("vault.json was modified (header authentication failed)"))
 
     def write(self, folder: Path, name: str = HEADER_NAME) -> None:
         fields = self._fields()
@@ -100,19 +101,27 @@ class VaultHeader:
         try:
             raw = json.loads(path.read_bytes())
         except FileNotFoundError:
-            raise CorruptData(f"{folder} is not a Dossier vault (no {HEADER_NAME})") from None
+            raise CorruptData(
+                _("{folder} is not a Dossier vault (no {HEADER_NAME})").format(
+                    folder=folder, HEADER_NAME=HEADER_NAME
+                )
+            ) from None
         except (ValueError, UnicodeDecodeError):
-            raise CorruptData("vault.json is damaged (not valid JSON)") from None
+            raise CorruptData(_("vault.json is damaged (not valid JSON)")) from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-            raise CorruptData("vault.json is damaged or not a Dossier vault header")
+            raise CorruptData(_("vault.json is damaged or not a Dossier vault header"))
         checksum = raw.pop("checksum", None)
         if checksum != hashlib.sha256(_canonical(raw)).hexdigest():
-            raise CorruptData("vault.json is damaged (checksum mismatch)")
+            raise CorruptData(_("vault.json is damaged (checksum mismatch)"))
         if raw.get("version") != VERSION:
-            raise CorruptData(f"vault.json has unsupported format version {raw.get('version')}")
+            raise CorruptData(
+                _("vault.json has unsupported format version {value}").format(
+                    value=raw.get("version")
+                )
+            )
         vault_id = raw.get("vault_id")
         if not isinstance(vault_id, str) or not vault_id:
-            raise CorruptData("vault.json: vault id is missing")
+            raise CorruptData(_("vault.json: vault id is missing"))
         return cls(
             vault_id=vault_id,
             kdf=KdfParams.from_json(raw.get("kdf")),

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from dossier.errors import VaultInUse
+from dossier.i18n import _
 
 LOCK_NAME = ".lock"
 
@@ -26,7 +27,7 @@ class VaultLock:
         except OSError:
             os.close(fd)
             raise VaultInUse(
-                "this vault is in use by another Dossier window or command; close it and retry"
+                _("this vault is in use by another Dossier window or command; close it and retry")
             ) from None
         self._fd = fd
 

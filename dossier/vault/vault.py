@@ -37,6 +37,7 @@ from dossier.errors import (
     WrongPassphrase,
 )
 from dossier.fsutil import remove_stale_temps
+from dossier.i18n import _
 from dossier.vault import seen
 from dossier.vault.header import (
     HEADER_NAME,
@@ -101,12 +102,14 @@ class Vault:
     def create(cls, folder: Path, passphrase: str, kdf: KdfParams = DEFAULT) -> Vault:
         folder = Path(folder)
         if (folder / HEADER_NAME).exists():
-            raise UsageError(f"{folder} already holds a vault")
+            raise UsageError(_("{folder} already holds a vault").format(folder=folder))
         check_new_passphrase(passphrase)
         if folder.exists():
             extra = {p.name for p in folder.iterdir()} - _LEFTOVERS_OF_CREATE
             if extra:
-                raise UsageError(f"{folder} is not empty; choose a new or empty folder")
+                raise UsageError(
+                    _("{folder} is not empty; choose a new or empty folder").format(folder=folder)
+                )
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(folder, 0o700)
         lock = VaultLock(folder)
@@ -132,7 +135,7 @@ class Vault:
     def open(cls, folder: Path, passphrase: str, *, strict: bool = True) -> Vault:
         folder = Path(folder)
         if not folder.is_dir():
-            raise NotFoundError(f"no vault at {folder}")
+            raise NotFoundError(_("no vault at {folder}").format(folder=folder))
         if not (folder / HEADER_NAME).exists():
             VaultHeader.read(folder)  # raises the clear "not a Dossier vault"
         lock = VaultLock(folder)
@@ -148,8 +151,10 @@ class Vault:
             problems = vault.vault_problems()
             if problems and strict:
                 raise CorruptData(
-                    f"the vault's catalog was altered or damaged ({problems[0]}); it is not "
-                    "opened: run 'dossier fsck' for the full list and restore a backup"
+                    _(
+                        "the vault's catalog was altered or damaged ({problems}); it is not "
+                        "opened: run 'dossier fsck' for the full list and restore a backup"
+                    ).format(problems=problems[0])
                 )
             return vault
         except BaseException:
@@ -202,8 +207,10 @@ class Vault:
         problems = self.case_problems(case_id)
         if problems:
             raise CorruptData(
-                f"case {self._case_label(case_id)} was altered outside Dossier ({problems[0]}); "
-                "it is not opened: run 'dossier fsck' for the full list and restore a backup"
+                _(
+                    "case {case_id} was altered outside Dossier ({problems}); it is not "
+                    "opened: run 'dossier fsck' for the full list and restore a backup"
+                ).format(case_id=self._case_label(case_id), problems=problems[0])
             )
         self._verified.add(case_id)
 
@@ -248,14 +255,14 @@ class Vault:
     @property
     def keyring(self) -> KeyRing:
         if self._keyring is None:
-            raise VaultLocked("the vault is locked")
+            raise VaultLocked(_("the vault is locked"))
         return self._keyring
 
     def fields_key(self, scope: str, case_id: str | None) -> bytes:
         if scope == "vault":
             return self.keyring.vault_fields
         if case_id is None:
-            raise CorruptData("a case-scoped row has no case")
+            raise CorruptData(_("a case-scoped row has no case"))
         # The case row itself (its name) can be read before its rows are checked.
         return self.case_keys(case_id, verify=scope != "case-row").fields
 
@@ -267,7 +274,7 @@ class Vault:
             with self._sessions() as session:
                 wrapped = session.scalar(select(Case.wrapped_key).where(Case.id == case_id))
             if wrapped is None:
-                raise NotFoundError(f"no case with id {case_id}")
+                raise NotFoundError(_("no case with id {case_id}").format(case_id=case_id))
             keys = ring.unwrap_case(case_id, wrapped)
         if verify and self.strict and case_id not in self._verified:
             self._verify_case(case_id)
@@ -291,7 +298,9 @@ class Vault:
         except DatabaseError as exc:
             session.rollback()
             if _is_damage(exc):
-                raise CorruptData(f"catalog.sqlite is damaged ({_reason(exc)})") from exc
+                raise CorruptData(
+                    _("catalog.sqlite is damaged ({exc})").format(exc=_reason(exc))
+                ) from exc
             raise
         except BaseException:
             session.rollback()
@@ -362,8 +371,11 @@ def unlock_master(header: VaultHeader, passphrase: str) -> bytes:
     kek = derive_kek(passphrase, header.salt, header.kdf)
     if not hmac.compare_digest(key_check(kek), header.key_check):
         raise WrongPassphrase(
-            "wrong passphrase, or vault.json was altered (if the passphrase is right, compare "
-            "vault.json with a backup copy of it, or put the backup's vault.json in its place)"
+            _(
+                "wrong passphrase, or vault.json was altered (if the passphrase is "
+                "right, compare vault.json with a backup copy of it, or put the "
+                "backup's vault.json in its place)"
+            )
         )
     master = aead.open_sealed(kek, header.wrapped_master, header.master_ad(), "vault master key")
     header.verify_mac(master)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import string
 import sys
 
 import pytest
@@ -11,48 +9,32 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
 from dossier.errors import CorruptData, InputRefused, VaultInUse, WrongPassphrase
-from tests.conftest import REPO
 from ui import errors
 from ui.i18n import choose_language, install_translations, tr
-from ui.i18n.fr import FRENCH
 from ui.main_window import MainWindow
 
 
-def _marked_strings() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for path in sorted((REPO / "ui").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in ("tr", "N_")
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                found[node.args[0].value] = f"{path.name}:{node.lineno}"
-    return found
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-
-
-def test_every_interface_string_has_its_french_text() -> None:
-    marked = _marked_strings()
-    assert len(marked) > 150
-    missing = {text: where for text, where in marked.items() if text not in FRENCH}
-    assert missing == {}
-    unused = set(FRENCH) - set(marked)
-    assert unused == set()
-    for english, french in FRENCH.items():
-        assert _fields(english) == _fields(french), english
-
-
 def test_french_is_chosen_on_a_french_system() -> None:
-    assert choose_language("auto", QLocale(QLocale.Language.French, QLocale.Country.Canada)) == "fr"
-    assert choose_language("auto", QLocale(QLocale.Language.German)) == "en"
-    assert choose_language("en", QLocale(QLocale.Language.French)) == "en"
-    assert choose_language("fr", QLocale(QLocale.Language.English)) == "fr"
+    # Where no locale variable is set (Windows, macOS), the system's language as Qt reads it.
+    canada = QLocale(QLocale.Language.French, QLocale.Country.Canada)
+    assert choose_language("auto", canada, environ={}) == "fr"
+    assert choose_language("auto", QLocale(QLocale.Language.German), environ={}) == "en"
+    assert choose_language("en", QLocale(QLocale.Language.French), environ={}) == "en"
+    assert choose_language("fr", QLocale(QLocale.Language.English), environ={}) == "fr"
+    # The environment, as every gettext program reads it, comes first; LANGUAGE first of all.
+    english = QLocale(QLocale.Language.English)
+    assert choose_language("auto", english, environ={"LANGUAGE": "fr", "LANG": "en_US"}) == "fr"
+    assert choose_language("auto", canada, environ={"LANG": "en_US.UTF-8"}) == "en"
+
+
+def test_language_fr_in_the_environment_gives_a_french_app(qapp) -> None:
+    try:
+        assert install_translations(qapp, "auto", environ={"LANGUAGE": "fr"}) == "fr"
+        assert tr("Unlock") == "Déverrouiller"
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.buttons()[0].text() == "Annuler"
+    finally:
+        install_translations(qapp, "en")
 
 
 def test_the_window_speaks_french(qtbot, qapp, settings) -> None:

@@ -1,71 +1,69 @@
-"""User-interface translations: English source strings, French from a Python dictionary.
+"""The app's language: the core's gettext catalog (dossier.i18n) for our text, Qt's own for Qt's.
 
-Qt's own `.qm` files need `lrelease` at build time; a dictionary keyed by the English text
-needs nothing, works frozen and offscreen, and a test checks that every `tr("...")` in `ui/`
-has its French entry. Qt's own strings (standard buttons, file dialogs) come from the
-`qtbase_fr.qm` shipped with PySide6.
+Every sentence of ours, in `ui/` as in the core, is in one catalog,
+`resources/locale/<lang>/LC_MESSAGES/dossier.po`; `tr()` reads it. Qt's own strings (standard
+dialog buttons, the context menus of text fields, file dialogs) come from the `qtbase_<lang>.qm`
+shipped with PySide6, through a QTranslator.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from ui.i18n.fr import FRENCH
+from dossier import i18n
 
 log = logging.getLogger(__name__)
 
-CONTEXT = "dossier"
-LANGUAGES = ("auto", "en", "fr")
-CATALOGUES: dict[str, dict[str, str]] = {"fr": FRENCH}
+# The choices of Preferences: "auto" follows the environment, then the system's language.
+PREFERENCES = ("auto", *i18n.LANGUAGES)
 
 
 def tr(text: str) -> str:
-    """The text in the user's language (English when no translation is installed)."""
-    return QCoreApplication.translate(CONTEXT, text)
+    """The text in the user's language (English when it has no translation)."""
+    return i18n.gettext(text)
 
 
-def N_(text: str) -> str:
-    """Mark a string for translation where it is defined; `tr()` it where it is shown."""
-    return text
+def ntr(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n` in the user's language."""
+    return i18n.ngettext(singular, plural, n)
 
 
-class DictTranslator(QTranslator):
-    """A translator reading a {English: translation} dictionary, whatever the context."""
-
-    def __init__(self, catalogue: dict[str, str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._catalogue = catalogue
-
-    def translate(
-        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
-    ) -> str | None:
-        # None (not "") tells Qt "no translation here": it then tries the next translator.
-        return self._catalogue.get(source_text)
-
-    def isEmpty(self) -> bool:
-        return not self._catalogue
+N_ = i18n.N_
 
 
-def choose_language(preference: str, system: QLocale | None = None) -> str:
-    """'fr' or 'en': the preference, or the system's language when the preference is 'auto'."""
-    if preference in CATALOGUES or preference == "en":
+def choose_language(
+    preference: str,
+    system: QLocale | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """A language Dossier has. An explicit choice in Preferences wins; "auto" follows
+    LANGUAGE, LC_ALL, LC_MESSAGES, LANG as every gettext program does, then (where none is set,
+    as on Windows and macOS) the system's language as Qt reads it."""
+    if preference in i18n.LANGUAGES:
         return preference
+    from_environment = i18n.language_from_environment(environ)
+    if from_environment is not None:
+        return from_environment
     locale = system or QLocale.system()
-    return "fr" if locale.language() == QLocale.Language.French else "en"
+    code = QLocale.languageToCode(locale.language()).lower()
+    return code if code in i18n.LANGUAGES else i18n.SOURCE_LANGUAGE
 
 
 _installed: list[QTranslator] = []
 
 
-def install_translations(app: QCoreApplication, preference: str = "auto") -> str:
-    """Install the translators for `preference`; returns the language chosen."""
+def install_translations(
+    app: QCoreApplication, preference: str = "auto", environ: Mapping[str, str] | None = None
+) -> str:
+    """Show the app in the language `preference` resolves to; returns that language."""
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    language = choose_language(preference)
-    if language == "en":
+    language = i18n.set_language(choose_language(preference, environ=environ))
+    if language == i18n.SOURCE_LANGUAGE:
         return language
     qt_base = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -76,7 +74,4 @@ def install_translations(app: QCoreApplication, preference: str = "auto") -> str
         log.info(
             "Qt's own %s translation is not available; standard buttons stay English", language
         )
-    ours = DictTranslator(CATALOGUES[language], app)
-    app.installTranslator(ours)
-    _installed.append(ours)
     return language

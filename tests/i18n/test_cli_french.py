@@ -1,0 +1,37 @@
+"""The `dossier` command speaks the environment's language: errors, usage lines, warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.clirun import run_cli
+
+
+def test_errors_are_french_under_language_fr(tmp_path: Path) -> None:
+    missing = tmp_path / "absent"
+    result = run_cli(tmp_path, "--vault", str(missing), "case", "list", env={"LANGUAGE": "fr"})
+    assert result.returncode == 2
+    assert result.stderr == f"dossier: aucun coffre dans {missing}\n"
+    english = run_cli(tmp_path, "--vault", str(missing), "case", "list")
+    assert english.stderr == f"dossier: no vault at {missing}\n"
+
+
+def test_wrong_passphrase_and_usage_in_french_from_lang(tmp_path: Path) -> None:
+    vault = tmp_path / "V.dossier"
+    assert run_cli(tmp_path, "--vault", str(vault), "init").returncode == 0
+    env = {"LANG": "fr_FR.UTF-8"}
+    wrong = run_cli(tmp_path, "--vault", str(vault), "case", "list", passphrase="x" * 20, env=env)
+    assert wrong.returncode == 3
+    assert wrong.stderr.startswith("dossier: phrase de passe erronée, ou vault.json a été modifié")
+    usage = run_cli(tmp_path, "case", "frobnicate", env=env)
+    assert usage.returncode == 2
+    assert usage.stderr.rstrip().endswith("(voir «\u00a0dossier --help\u00a0»)")
+
+
+def test_language_list_falls_through_to_french_and_c_is_english(tmp_path: Path) -> None:
+    missing = tmp_path / "absent"
+    args = ("--vault", str(missing), "case", "list")
+    listed = run_cli(tmp_path, *args, env={"LANGUAGE": "de:fr", "LANG": "en_US.UTF-8"})
+    assert "aucun coffre" in listed.stderr
+    plain = run_cli(tmp_path, *args, env={"LC_ALL": "C", "LANG": "fr_FR.UTF-8"})
+    assert "no vault at" in plain.stderr
