@@ -38,7 +38,11 @@ def test_the_code_marks_its_sentences_in_the_core_and_the_app() -> None:
 def test_every_marked_string_has_a_french_translation_and_the_catalog_is_in_step() -> None:
     # Fails on a new string without French (run `python -m tools.catalog update`, translate),
     # a fuzzy entry, or an entry whose string the code no longer has.
-    assert list(problems(FRENCH)) == []
+    found = list(problems(FRENCH))
+    assert found == [], (
+        "run `python -m tools.catalog update`, then write the French of each new string in "
+        "resources/locale/fr/LC_MESSAGES/dossier.po (any gettext editor, or by hand)"
+    )
 
 
 def test_translations_keep_the_placeholders() -> None:
