@@ -24,6 +24,7 @@ from dossier.anchor import (
 )
 from dossier.anchor.model import NOT_FOUND
 from dossier.db.models import Document, Quote
+from dossier.errors import NotFoundError, UsageError
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.quotes.dto import (
     UNCHECKED,
@@ -34,10 +35,12 @@ from dossier.services.quotes.dto import (
     diff_json,
     spans_from_rows,
 )
+from dossier.services.quotes.views import anchor_doc_id, find_document
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.services.quotes.anchoring import PageCache
+    from dossier.services.workspace import Workspace
 
 PagesOf = Callable[[str], list[PageText] | None]
 """The current pages of a document of the case, None when it no longer exists."""
@@ -51,15 +54,6 @@ def searched_documents(docs: Sequence[Document], published_in_id: str | None) ->
     """Where a quote without a source is looked for: every document of the case except the
     article that published it (an article is never the source of its own quotes)."""
     return [d for d in docs if not (d.id == published_in_id and d.kind == "article")]
-
-
-def anchor_doc_id(quote: Quote) -> str | None:
-    """The document a quote's spans point into (its source when it has no spans)."""
-    for row in quote.spans:
-        doc_id = row.get("doc_id")
-        if doc_id:
-            return str(doc_id)
-    return quote.source_doc_id
 
 
 def store_result(quote: Quote, result: AnchorResult, version: str) -> None:
@@ -224,3 +218,94 @@ def prepublication(
         )
     report(progress, 1.0, "article checked")
     return checks
+
+
+class QuoteRechecks:
+    """The re-checking use cases; `ws.quotes.check` and its siblings are these methods."""
+
+    def __init__(self, ws: Workspace, pages: PageCache) -> None:
+        self.ws = ws
+        self.pages = pages
+
+    def _rechecker(self, session: Session, case_id: str) -> Rechecker:
+        names = self.ws.people.names_in(session, case_id)
+
+        def pages_of(doc_id: str) -> list[PageText] | None:
+            doc = session.get(Document, doc_id)
+            return None if doc is None else self.pages.pages(session, doc)
+
+        return Rechecker(session, case_id, pages_of, names)
+
+    def check(
+        self, case: str, *, progress: Progress | None = None, cancel: CancelToken | None = None
+    ) -> list[QuoteReview]:
+        """Re-anchor every quote of the case against the current page texts and store the
+        outcome; each review says unchanged, moved, degraded, lost or found."""
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            quotes = list(session.scalars(select(Quote).where(Quote.case_id == case_id)))
+            rechecker = self._rechecker(session, case_id)
+            rechecker.cancel = cancel
+            reviews = rechecker.run(quotes, progress)
+            if reviews:
+                self.ws.audit.append(session, "quote.check", case_id, **audit_details(reviews))
+            session.commit()
+        return reviews
+
+    def reanchor_document(self, doc_id: str) -> list[QuoteReview]:
+        """Re-check the quotes anchored in (or sourced from) one document, after it changed."""
+        with self.ws.vault.session() as session:
+            doc = session.get(Document, doc_id)
+            if doc is None:
+                raise NotFoundError(f"no document with id {doc_id}")
+            reviews = self.recheck_document(session, doc, self.pages.pages(session, doc))
+            session.commit()
+        return reviews
+
+    def recheck_document(
+        self, session: Session, doc: Document, pages: list[PageText]
+    ) -> list[QuoteReview]:
+        """Re-check the quotes of `doc` against `pages`, inside the caller's transaction (the
+        one that replaced the pages, so anchors never point at text that is gone)."""
+        quotes = [
+            q
+            for q in session.scalars(select(Quote).where(Quote.case_id == doc.case_id))
+            if anchor_doc_id(q) == doc.id
+        ]
+        names = self.ws.people.names_in(session, doc.case_id)
+
+        def pages_of(doc_id: str) -> list[PageText] | None:
+            return pages if doc_id == doc.id else None
+
+        reviews = Rechecker(session, doc.case_id, pages_of, names).run(quotes)
+        if reviews:
+            self.ws.audit.append(
+                session, "quote.check", doc.case_id, doc_id=doc.id, **audit_details(reviews)
+            )
+        return reviews
+
+    def prepublication_check(
+        self,
+        case: str,
+        article_doc_id: str,
+        *,
+        min_words: int = 1,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[PassageCheck]:
+        """Every passage in quotation marks of an article, anchored in the case's other
+        documents; `PassageCheck.issue` flags those not found or altered."""
+        if min_words < 1:
+            raise UsageError("the minimum number of words must be at least 1")
+        case_id = self.ws.cases.resolve(case)
+        with self.ws.vault.session() as session:
+            article = find_document(session, case_id, article_doc_id)
+            return prepublication(
+                session,
+                case_id,
+                article,
+                self.pages,
+                min_words=min_words,
+                progress=progress,
+                cancel=cancel,
+            )

@@ -5,8 +5,8 @@ day it was said, and its anchoring in a source document: spans (page, offsets, e
 characters of context each side, rectangles), a fidelity verdict with a score and a word-level
 diff (see `dossier.anchor`). Anchoring runs on the stored page texts, never on a file.
 
-When a document's text changes (re-extraction, corrected file) its quotes are re-found and the
-ones that moved, degraded or were lost are flagged for review (`dossier.services.quotes.checks`).
+Finding where a quote comes from is `locate.py`; re-checking quotes when a document's text changes
+(re-extraction, corrected file), and before publication, is `checks.py`.
 The audit trail records ids, verdicts and statuses of every change, never a quote's words.
 """
 
@@ -18,51 +18,24 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dossier.anchor import AnchorResult, Span, anchor_in_documents, anchor_quote, reanchor
+from dossier.anchor import Span
 from dossier.db.models import Document, Quote
-from dossier.errors import NotFoundError, UsageError
-from dossier.jobs import CancelToken, Progress
+from dossier.errors import UsageError
 from dossier.services.dates import parse_date
 from dossier.services.dto import SearchableItem
 from dossier.services.people.screen import kept_unless_edited, screen_mask
-from dossier.services.quotes.anchoring import (
-    PageCache,
-    anchor_given,
-    best_first,
-    clean_quote,
-    selection_result,
-)
-from dossier.services.quotes.checks import (
-    Rechecker,
-    anchor_doc_id,
-    audit_details,
-    case_documents,
-    prepublication,
-    searched_documents,
-    store_result,
-)
-from dossier.services.quotes.dto import (
-    KEEP,
-    REVIEW_STATUSES,
-    UNCHECKED,
-    PassageCheck,
-    QuoteCandidate,
-    QuoteEdit,
-    QuoteInfo,
-    QuoteReview,
-    spans_from_rows,
-)
+from dossier.services.quotes.anchoring import PageCache, clean_quote, selection_result
+from dossier.services.quotes.checks import QuoteRechecks, case_documents, store_result
+from dossier.services.quotes.dto import KEEP, REVIEW_STATUSES, UNCHECKED, QuoteEdit, QuoteInfo
+from dossier.services.quotes.locate import QuoteLocator
 from dossier.services.quotes.views import (
+    anchor_doc_id,
     find_document,
     find_quote,
-    masked_diff,
-    masked_spans,
     opt_str,
     quote_info,
     search_item,
-    unmasked_spans,
 )
-from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -72,6 +45,15 @@ class QuoteService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.pages = PageCache()
+        self.locator = QuoteLocator(ws, self.pages)
+        self.rechecks = QuoteRechecks(ws, self.pages)
+        # One front door: finding where a quote comes from lives in `locate.py`, re-checking in
+        # `checks.py`; `ws.quotes` offers both.
+        self.find = self.locator.find
+        self.check = self.rechecks.check
+        self.reanchor_document = self.rechecks.reanchor_document
+        self.recheck_document = self.rechecks.recheck_document
+        self.prepublication_check = self.rechecks.prepublication_check
 
     def clear_cache(self) -> None:
         """Drop decrypted pages and anchoring indexes kept between calls (when locking)."""
@@ -81,84 +63,6 @@ class QuoteService:
 
     def _speaker(self, session: Session, case_id: str, ref: str | None) -> str | None:
         return self.ws.people.find(session, case_id, ref).id if ref else None
-
-    def _rechecker(self, session: Session, case_id: str) -> Rechecker:
-        names = self.ws.people.names_in(session, case_id)
-
-        def pages_of(doc_id: str) -> list[PageText] | None:
-            doc = session.get(Document, doc_id)
-            return None if doc is None else self.pages.pages(session, doc)
-
-        return Rechecker(session, case_id, pages_of, names)
-
-    # -- anchoring ----------------------------------------------------------------------------
-
-    def find(
-        self, case: str, text: str, doc_ids: Sequence[str] | None = None
-    ) -> list[QuoteCandidate]:
-        """Where a pasted quote may come from: the best place in each document of the case (or
-        in `doc_ids`), best first. Documents where it is not found are left out."""
-        quote = clean_quote(text)
-        case_id = self.ws.cases.resolve(case)
-        with self.ws.vault.session() as session:
-            if doc_ids:
-                docs = [find_document(session, case_id, ref) for ref in doc_ids]
-            else:
-                docs = case_documents(session, case_id)
-            found: list[tuple[AnchorResult, Document]] = []
-            for doc in docs:
-                result = anchor_quote(quote, self.pages.pages(session, doc), doc_id=doc.id)
-                if result.found:
-                    found.append((result, doc))
-            found.sort(key=lambda pair: (*best_first(pair[0]), pair[1].title.casefold()))
-            # What is shown of the sources hides protected names (the spans' offsets stay).
-            mask = screen_mask(session, case_id)
-            return [
-                QuoteCandidate(
-                    d.id,
-                    mask.text(d.title),
-                    d.kind,
-                    r.verdict,
-                    r.score,
-                    masked_spans(r.spans, mask),
-                    masked_diff(r.diff, mask),
-                )
-                for r, d in found
-            ]
-
-    def _anchor(
-        self,
-        session: Session,
-        case_id: str,
-        quote: str,
-        source: Document | None,
-        published_in_id: str | None,
-        spans: Sequence[Span] | None,
-    ) -> tuple[AnchorResult | None, str]:
-        """The anchoring to store (None: nothing to anchor in) and the extractor version."""
-        if spans is not None:
-            if source is None:
-                source = self._span_document(session, case_id, spans)
-            elif any(s.doc_id not in (None, source.id) for s in spans):
-                raise UsageError("the chosen passages are not in the quote's source document")
-            pages = self.pages.pages(session, source)
-            spans = unmasked_spans(spans, pages, screen_mask(session, case_id))
-            return anchor_given(quote, spans, pages, source.id), source.extractor_version
-        if source is not None:
-            result = anchor_quote(quote, self.pages.pages(session, source), doc_id=source.id)
-            return result, source.extractor_version
-        docs = searched_documents(case_documents(session, case_id), published_in_id)
-        if not docs:
-            return None, ""
-        result = anchor_in_documents(quote, {d.id: self.pages.pages(session, d) for d in docs})
-        versions = {d.id: d.extractor_version for d in docs}
-        return result, versions.get(result.doc_id or "", "")
-
-    def _span_document(self, session: Session, case_id: str, spans: Sequence[Span]) -> Document:
-        doc_ids = {s.doc_id for s in spans}
-        if len(doc_ids) != 1 or None in doc_ids:
-            raise UsageError("the passages of a quote must all come from one given document")
-        return find_document(session, case_id, str(doc_ids.pop()))
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -188,7 +92,7 @@ class QuoteService:
             source_doc = find_document(session, case_id, source) if source else None
             published = find_document(session, case_id, published_in) if published_in else None
             published_id = published.id if published is not None else None
-            result, version = self._anchor(
+            result, version = self.locator.anchor(
                 session, case_id, quote_text, source_doc, published_id, spans
             )
             quote = Quote(case_id=case_id, speaker_id=speaker_id, published_in_id=published_id)
@@ -280,7 +184,7 @@ class QuoteService:
                     raise UsageError(f"review must be None or one of {', '.join(REVIEW_STATUSES)}")
                 quote.review = review
             if edit.text is not KEEP or edit.source is not KEEP or edit.spans is not KEEP:
-                self._reanchor_edited(session, quote, edit)
+                self.locator.reanchor_edited(session, quote, edit)
             self.ws.audit.append(
                 session,
                 "quote.edit",
@@ -292,33 +196,6 @@ class QuoteService:
             session.commit()
             return self._info(session, quote)
 
-    def _reanchor_edited(self, session: Session, quote: Quote, edit: QuoteEdit) -> None:
-        case_id = quote.case_id
-        if edit.source is not KEEP:
-            ref = opt_str(edit.source)
-            quote.source_doc_id = find_document(session, case_id, ref).id if ref else None
-        source = session.get(Document, quote.source_doc_id) if quote.source_doc_id else None
-        if edit.spans is not KEEP:
-            result, version = self._anchor(
-                session, case_id, quote.text, source, quote.published_in_id, list(edit.spans)
-            )
-        elif source is not None and edit.source is KEEP and quote.spans:
-            # Same source, new wording: look near where the old wording was anchored first.
-            stored = spans_from_rows(quote.spans, source.id)
-            pages = self.pages.pages(session, source)
-            result = reanchor(stored, quote.text, pages, doc_id=source.id).result
-            version = source.extractor_version
-        else:
-            result, version = self._anchor(
-                session, case_id, quote.text, source, quote.published_in_id, None
-            )
-        quote.spans, quote.diff, quote.score = [], [], 0.0
-        if result is None:
-            quote.verdict = UNCHECKED
-        else:
-            store_result(quote, result, version)
-        quote.review = None
-
     def delete(self, quote_id: str) -> None:
         with self.ws.vault.session() as session:
             quote = find_quote(session, quote_id)
@@ -326,82 +203,6 @@ class QuoteService:
             session.delete(quote)
             self.ws.audit.append(session, "quote.delete", case_id, quote_id=ident)
             session.commit()
-
-    # -- re-checking --------------------------------------------------------------------------
-
-    def check(
-        self, case: str, *, progress: Progress | None = None, cancel: CancelToken | None = None
-    ) -> list[QuoteReview]:
-        """Re-anchor every quote of the case against the current page texts and store the
-        outcome; each review says unchanged, moved, degraded, lost or found."""
-        case_id = self.ws.cases.resolve(case)
-        with self.ws.vault.session() as session:
-            quotes = list(session.scalars(select(Quote).where(Quote.case_id == case_id)))
-            rechecker = self._rechecker(session, case_id)
-            rechecker.cancel = cancel
-            reviews = rechecker.run(quotes, progress)
-            if reviews:
-                self.ws.audit.append(session, "quote.check", case_id, **audit_details(reviews))
-            session.commit()
-        return reviews
-
-    def reanchor_document(self, doc_id: str) -> list[QuoteReview]:
-        """Re-check the quotes anchored in (or sourced from) one document, after it changed."""
-        with self.ws.vault.session() as session:
-            doc = session.get(Document, doc_id)
-            if doc is None:
-                raise NotFoundError(f"no document with id {doc_id}")
-            reviews = self.recheck_document(session, doc, self.pages.pages(session, doc))
-            session.commit()
-        return reviews
-
-    def recheck_document(
-        self, session: Session, doc: Document, pages: list[PageText]
-    ) -> list[QuoteReview]:
-        """Re-check the quotes of `doc` against `pages`, inside the caller's transaction (the
-        one that replaced the pages, so anchors never point at text that is gone)."""
-        quotes = [
-            q
-            for q in session.scalars(select(Quote).where(Quote.case_id == doc.case_id))
-            if anchor_doc_id(q) == doc.id
-        ]
-        names = self.ws.people.names_in(session, doc.case_id)
-
-        def pages_of(doc_id: str) -> list[PageText] | None:
-            return pages if doc_id == doc.id else None
-
-        reviews = Rechecker(session, doc.case_id, pages_of, names).run(quotes)
-        if reviews:
-            self.ws.audit.append(
-                session, "quote.check", doc.case_id, doc_id=doc.id, **audit_details(reviews)
-            )
-        return reviews
-
-    def prepublication_check(
-        self,
-        case: str,
-        article_doc_id: str,
-        *,
-        min_words: int = 1,
-        progress: Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> list[PassageCheck]:
-        """Every passage in quotation marks of an article, anchored in the case's other
-        documents; `PassageCheck.issue` flags those not found or altered."""
-        if min_words < 1:
-            raise UsageError("the minimum number of words must be at least 1")
-        case_id = self.ws.cases.resolve(case)
-        with self.ws.vault.session() as session:
-            article = find_document(session, case_id, article_doc_id)
-            return prepublication(
-                session,
-                case_id,
-                article,
-                self.pages,
-                min_words=min_words,
-                progress=progress,
-                cancel=cancel,
-            )
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.services.dto import SearchableItem
 from dossier.services.people.dto import ScreenMask
-from dossier.services.quotes.checks import anchor_doc_id
 from dossier.services.quotes.dto import QuoteInfo, diff_from_rows, spans_from_rows
 from dossier.services.refs import find_by_ref, match_prefix
 from dossier.text.model import PageText
@@ -43,6 +42,15 @@ def find_document(session: Session, case_id: str, ref: str) -> Document:
     if doc.case_id != case_id:
         raise UsageError(f"document {doc.id} belongs to another case")
     return doc
+
+
+def anchor_doc_id(quote: Quote) -> str | None:
+    """The document a quote's spans point into (its source when it has no spans)."""
+    for row in quote.spans:
+        doc_id = row.get("doc_id")
+        if doc_id:
+            return str(doc_id)
+    return quote.source_doc_id
 
 
 def quote_info(
