@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMenu,
-    QMessageBox,
     QProxyStyle,
     QStyle,
     QStyleOption,
@@ -36,6 +35,7 @@ from ui.people.people_tab import PeopleTab
 from ui.quotes.quotes_tab import QuotesTab
 from ui.state import AppState
 from ui.timeline.timeline_tab import TimelineTab
+from ui.widgets.confirm import delete_if_confirmed
 
 
 class CaseTab(Protocol):
@@ -119,21 +119,15 @@ class DocumentsTab(QWidget):
         menu.exec(self.tree.viewport().mapToGlobal(point))
 
     def delete_document(self, doc_id: str, title: str) -> None:
-        answer = QMessageBox.warning(
+        if not delete_if_confirmed(
             self,
             tr("Delete document"),
             tr("Delete “{title}” from the case? Its original and its text are destroyed.").format(
                 title=title
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.state.ws.documents.delete(doc_id)
-        except DossierError as exc:
-            show_error(self, exc)
+            lambda: self.state.ws.documents.delete(doc_id),
+            warning=True,
+        ):
             return
         self.state.documents_changed.emit(self.case_id)
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from ui.export.export_pages import PreviewPage, RunPage
 from ui.i18n import tr
 from ui.quotes.quotes_model import short
 from ui.state import AppState
+from ui.widgets.confirm import confirm
 from ui.widgets.form_fields import ErrorLine, close_on_lock
 from ui.widgets.icons import kind_icon
 from ui.widgets.verdict_badge import badge_label
@@ -163,13 +163,9 @@ class OptionsPage(QWizardPage):
         return self.passphrase.text() if self.seal.isChecked() else None
 
     def confirm_replace(self, path: Path) -> bool:
-        answer = QMessageBox.question(
-            self,
-            tr("Replace the file?"),
-            tr("{name} exists. Replace it?").format(name=path.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        return confirm(
+            self, tr("Replace the file?"), tr("{name} exists. Replace it?").format(name=path.name)
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def validatePage(self) -> bool:
         self.error.clear_error()

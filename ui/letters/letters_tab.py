@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QLabel,
-    QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -28,6 +27,7 @@ from ui.letters.jurisdiction import deadline_text, deadline_tooltip
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.reply_dialog import ReplyDialog
 from ui.state import AppState
+from ui.widgets.confirm import delete_if_confirmed
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
 from ui.widgets.verdict_badge import (
@@ -276,18 +276,12 @@ class LettersTab(CaseListTab):
         letter = self.current_letter()
         if letter is None:
             return
-        answer = QMessageBox.question(
+        if not delete_if_confirmed(
             self,
             tr("Delete letter"),
             tr("Delete this letter and its questions? Its document and replies stay in the case."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.state.ws.letters.delete(letter.id)
-        except DossierError as exc:
-            show_error(self, exc)
+            lambda: self.state.ws.letters.delete(letter.id),
+        ):
             return
         self.state.letters_changed.emit(self.case_id)
         self.state.timeline_changed.emit(self.case_id)

@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -27,6 +26,7 @@ from ui.i18n import tr
 from ui.people.merge_dialog import MergeDialog, merge_summary
 from ui.people.person_dialog import PersonDialog, protection_label, role_label
 from ui.state import AppState
+from ui.widgets.confirm import confirm
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
 
@@ -173,17 +173,14 @@ class PeopleTab(CaseListTab):
         return run_dialog(dialog)
 
     def confirm_reveal(self) -> bool:
-        answer = QMessageBox.question(
+        return confirm(
             self,
             tr("Reveal names"),
             tr(
                 "Show the real names of protected and anonymous people? Each reveal is recorded "
                 "in the vault's audit trail. Make sure nobody else can see the screen."
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -45,6 +44,7 @@ from ui.quotes.quotes_model import (
 )
 from ui.quotes.review_dialog import ReviewDialog, review_summary, rows_to_review
 from ui.state import AppState, PageSpan
+from ui.widgets.confirm import delete_if_confirmed
 from ui.widgets.diff_view import DiffView
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog
@@ -314,18 +314,12 @@ class QuotesTab(QWidget):
         quote = self.current_quote()
         if quote is None:
             return
-        answer = QMessageBox.question(
+        if not delete_if_confirmed(
             self,
             tr("Delete quote"),
             tr("Delete this quote? The documents are not touched."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.state.ws.quotes.delete(quote.id)
-        except DossierError as exc:
-            show_error(self, exc)
+            lambda: self.state.ws.quotes.delete(quote.id),
+        ):
             return
         self.state.select_item("", None)
         self.state.quotes_changed.emit(self.case_id)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -31,6 +30,7 @@ from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.timeline.timeline_axis import TimelineAxis, TimelineScroll, kind_colour
 from ui.timeline.timeline_entry_dialog import TimelineEntryDialog
+from ui.widgets.confirm import confirm
 from ui.widgets.form_fields import run_dialog, top_items
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -259,16 +259,13 @@ class TimelineTab(QWidget):
         return run_dialog(dialog)
 
     def confirm_remove(self, item: TimelineItem) -> bool:
-        answer = QMessageBox.question(
+        return confirm(
             self,
             tr("Remove entry"),
             tr("Remove “{title}” ({date}) from the timeline?").format(
                 title=item.title, date=item.date
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def add_entry(self) -> None:
         if not self.case_id or not self.state.is_unlocked:
