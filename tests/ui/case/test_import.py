@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.ui.conftest import sample_pdf
@@ -143,7 +143,7 @@ def test_drop_files_on_the_window(qtbot, unlocked, tmp_path, monkeypatch) -> Non
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(folder))])
     enter = QDragEnterEvent(
-        QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     win.dragEnterEvent(enter)
