@@ -15,7 +15,7 @@ from typing import Any
 
 from dossier.errors import Cancelled, CorruptData, InputRefused, PasswordRequired
 from dossier.pdf.images import image_to_pdf, image_type
-from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.pdf.mupdf import exclusive, later, pymupdf
 from dossier.pdf.open import MUPDF_ERRORS, close_pdf, load_pdf_bytes
 
 Rect = tuple[float, float, float, float]
@@ -142,7 +142,8 @@ class PdfRenderer:
     """Keeps a few documents open (by document id) so scrolling does not reopen them.
 
     `loader` returns a document's decrypted bytes (e.g. `ws.documents.original`). Documents
-    live in memory only; `clear()` closes them all (the UI calls it when the vault locks).
+    live in memory only; `clear()` closes them all on the calling thread, `release()` in the
+    MuPDF owner's thread (the GUI calls it when the vault locks: it must not wait for MuPDF).
     """
 
     def __init__(self, loader: Callable[[str], bytes], max_open: int = 4) -> None:
@@ -151,6 +152,7 @@ class PdfRenderer:
         self._docs: OrderedDict[str, Any] = OrderedDict()
         self._passwords: dict[str, str] = {}
         self._lock = threading.RLock()
+        self._released = False
 
     def unlock(self, doc_id: str, password: str) -> None:
         """Open a password-protected PDF (raises PasswordRequired when the password is wrong)."""
@@ -164,6 +166,8 @@ class PdfRenderer:
 
     def _document(self, doc_id: str) -> Any:
         with self._lock:
+            if self._released:
+                raise Cancelled("the documents were closed (the vault was locked)")
             doc = self._docs.get(doc_id)
             if doc is not None:
                 self._docs.move_to_end(doc_id)
@@ -193,3 +197,9 @@ class PdfRenderer:
             for doc_id in list(self._docs):
                 self.close(doc_id)
             self._passwords.clear()
+
+    def release(self) -> None:
+        """Close every document in the MuPDF owner's thread and open none after; returns at
+        once, without waiting for MuPDF or for a page being drawn."""
+        self._released = True
+        later(self.clear)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 
+from dossier.pdf import mupdf
+from dossier.pdf.mupdf import CallWatch
 from dossier.services import Workspace
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf, unlock
 
 
-def _open_with_search(qtbot, win, tmp_path) -> str:
-    doc_id = import_now(win, sample_pdf(tmp_path / "in"))
+def _open_with_search(qtbot, win, tmp_path, doc_id: str = "") -> str:
+    doc_id = doc_id or import_now(win, sample_pdf(tmp_path / "in"))
     win.search.field.setText(NEEDLE)
     win.search.search_now()
     qtbot.waitUntil(lambda: bool(win.search.model.hits), timeout=10000)
@@ -122,3 +126,25 @@ def test_preferences_set_the_idle_delay_and_language(qtbot, unlocked, settings) 
     dialog.accept()
     unlocked.idle.set_minutes(settings.idle_minutes)
     assert not unlocked.idle.active  # 0: never lock by itself
+
+
+def test_the_gui_thread_never_calls_mupdf_to_show_a_document_or_lock(
+    qtbot, unlocked, tmp_path
+) -> None:
+    """Pages, thumbnails and closing at lock all happen off the GUI thread (PyMuPDF waits for
+    its lock, which an import's OCR may hold for seconds): the owner's watch sees no MuPDF call
+    on the main thread, and the documents are closed by the owner's thread after the lock."""
+    win = unlocked
+    win.resize(1920, 1080)  # room for the thumbnails too
+    doc_id = import_now(win, sample_pdf(tmp_path / "in"))  # the test's own calls, before
+    with CallWatch() as watch:
+        _open_with_search(qtbot, win, tmp_path, doc_id)
+        qtbot.waitUntil(lambda: len(win.thumbnails._done) == 3, timeout=15000)
+        renderer = win.viewer.renderer
+        assert renderer is not None and renderer._docs  # the document is open
+        opened = list(renderer._docs.values())
+        win.lock()
+        _assert_cleared(win)
+        assert mupdf.wait_later(30)
+    assert threading.main_thread().name not in watch.threads, watch.threads
+    assert renderer._docs == {} and all(doc.is_closed for doc in opened)

@@ -158,7 +158,7 @@ class DocumentViewer(QWidget):
         """Drop the document: decrypted original, page images, text, marks."""
         self._generation += 1
         if self.renderer is not None:
-            self.renderer.clear()
+            self.renderer.release()  # closed off the GUI thread: it never calls MuPDF
         self.renderer = None
         self.pdf.clear()
         self.pdf.cache.clear()

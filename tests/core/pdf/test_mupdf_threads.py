@@ -2,22 +2,27 @@
 
 PyMuPDF is not thread-safe: without the one owner's lock (`dossier.pdf.mupdf`) these threads
 may corrupt MuPDF's state, and the process crashes or a call fails at random. On CPython most
-PyMuPDF calls keep the GIL, so a run without the lock does not fail every time; the lock is
-there because PyMuPDF documents threads as unsupported, and this test holds the design to it.
-Each worker repeats its operation and checks its result against one computed alone first, so
-a silently wrong result fails the test too, not only a crash.
+PyMuPDF calls keep the GIL, so a run without the lock rarely crashes: the test does not wait
+for a crash. The owner's `CallWatch` sees every call into PyMuPDF and records two threads
+inside it at once, or a call made without the lock; the run must show neither, and the same
+run with the lock taken away must show both (so this test can fail). Each worker also checks
+its result against one computed alone first, so a silently wrong result fails too.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from dossier.errors import Cancelled
+from dossier.pdf import mupdf as owner
 from dossier.pdf.extract import extract_pdf, extract_pdf_bytes
-from dossier.pdf.mupdf import MUPDF_LOCK
+from dossier.pdf.mupdf import MUPDF_LOCK, CallWatch
 from dossier.pdf.ocr import tessdata_dir
 from dossier.pdf.render import PdfRenderer, render_page
 from dossier.redact.marks import Rules, TermRule
@@ -39,31 +44,30 @@ def _pdfs(tmp_path: Path) -> tuple[Path, Path]:
     return text, scan
 
 
-def _run_together(workers: dict[str, Callable[[], None]]) -> None:
-    errors: list[tuple[str, BaseException]] = []
+def _run_together(workers: dict[str, Callable[[], None]], rounds: int) -> list[str]:
+    """Run every worker `rounds` times, all at once; the failures, named by worker."""
+    errors: list[str] = []
     start = threading.Barrier(len(workers))
 
     def body(name: str, work: Callable[[], None]) -> None:
         start.wait()
         try:
-            for _ in range(ROUNDS):
+            for _ in range(rounds):
                 work()
-        except BaseException as exc:  # reported below, with the worker's name
-            errors.append((name, exc))
+        except BaseException as exc:  # reported by the caller, with the worker's name
+            errors.append(f"{name}: {exc!r}")
 
-    threads = [threading.Thread(target=body, args=item) for item in workers.items()]
+    threads = [threading.Thread(target=body, args=item, name=item[0]) for item in workers.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
     assert not [t for t in threads if t.is_alive()], "a MuPDF worker never finished (deadlock)"
-    assert not errors, errors
+    return errors
 
 
-@pytest.mark.slow
-def test_import_ocr_render_and_redaction_run_concurrently(
-    tmp_path: Path, workspace: Workspace
-) -> None:
+def _workers(tmp_path: Path, workspace: Workspace, rounds: int) -> dict[str, Callable[[], None]]:
+    """Import, OCR, render (one renderer each, and one shared), redaction and extraction."""
     if tessdata_dir() is None:
         pytest.skip("Tesseract language data not installed")
     text_pdf, scan_pdf = _pdfs(tmp_path)
@@ -80,7 +84,7 @@ def test_import_ocr_render_and_redaction_run_concurrently(
 
     renderer = PdfRenderer(workspace.documents.original)
     shared = PdfRenderer(workspace.documents.original)
-    copies = [tmp_path / f"copy{n}.pdf" for n in range(ROUNDS)]
+    copies = [tmp_path / f"copy{n}.pdf" for n in range(rounds)]
     for n, copy in enumerate(copies):  # distinct files: each import is a new document
         copy.write_bytes(data + b"\n%" + str(n).encode() + b"\n")
     queue = list(copies)
@@ -110,18 +114,66 @@ def test_import_ocr_render_and_redaction_run_concurrently(
     def read_one() -> None:
         assert [p.text for p in extract_pdf(text_pdf, ocr=False).pages] == expected_text
 
-    _run_together(
-        {
-            "import": import_one,
-            "ocr": ocr_one,
-            "render": render_one,
-            "draw": draw_shared,
-            "draw again": draw_shared,
-            "redaction": redact_one,
-            "extract": read_one,
-        }
-    )
-    assert len(workspace.documents.of_case(case)) == ROUNDS + 1
+    return {
+        "import": import_one,
+        "ocr": ocr_one,
+        "render": render_one,
+        "draw": draw_shared,
+        "draw again": draw_shared,
+        "redaction": redact_one,
+        "extract": read_one,
+    }
+
+
+@contextmanager
+def _switching_often() -> Iterator[None]:
+    # Threads take turns every 0.1 ms instead of 5 ms: more chances to interleave.
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(saved)
+
+
+@pytest.mark.slow
+def test_import_ocr_render_and_redaction_never_overlap_in_mupdf(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    workers = _workers(tmp_path, workspace, ROUNDS)
+    with _switching_often(), CallWatch() as watch:
+        errors = _run_together(workers, ROUNDS)
+    assert not errors, errors
+    assert set(workers) <= set(watch.threads), watch.threads  # the watch saw every worker's calls
+    assert not watch.overlaps, watch.overlaps[:5]
+    assert not watch.unlocked, watch.unlocked[:5]
+    assert len(workspace.documents.of_case(workspace.cases.all()[0].id)) == ROUNDS + 1
+
+
+class _NoLock:
+    """The lock taken away: held by nobody, waits for nothing."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def _is_owned(self) -> bool:
+        return False
+
+
+@pytest.mark.slow
+def test_without_the_lock_the_watch_sees_threads_inside_mupdf_together(
+    tmp_path: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check above can fail: the same run with the owner's lock gone is caught."""
+    workers = _workers(tmp_path, workspace, 3)
+    monkeypatch.setattr(owner, "MUPDF_LOCK", _NoLock())
+    with _switching_often(), CallWatch() as watch:
+        _run_together(workers, 3)  # failures are possible here; the watch is what is checked
+    assert watch.unlocked
+    assert watch.overlaps, "threads ran MuPDF together unseen"
 
 
 def test_the_lock_is_reentrant_and_free_afterwards(tmp_path: Path) -> None:
@@ -131,3 +183,39 @@ def test_the_lock_is_reentrant_and_free_afterwards(tmp_path: Path) -> None:
     acquired = MUPDF_LOCK.acquire(blocking=False)
     assert acquired, "the MuPDF lock was left held"
     MUPDF_LOCK.release()
+
+
+def test_release_closes_in_the_owner_thread_without_waiting_for_the_lock(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    """The GUI thread locks the vault while a long MuPDF call runs: `release` must return at
+    once and the documents must be closed by the owner's thread, not by the caller."""
+    text_pdf, _scan = _pdfs(tmp_path)
+    case = workspace.cases.create("Release").id
+    stored = workspace.documents.import_file(case, text_pdf, ocr=False)
+    renderer = PdfRenderer(workspace.documents.original)
+    assert renderer.render(stored.id, 0, 0.5).width > 0
+    opened = list(renderer._docs.values())
+    held, free = threading.Event(), threading.Event()
+
+    def long_call() -> None:  # an OCR page, say, holding the lock
+        with MUPDF_LOCK:
+            held.set()
+            free.wait(30)
+
+    busy = threading.Thread(target=long_call)
+    busy.start()
+    held.wait(30)
+    with CallWatch() as watch:
+        releasing = threading.Thread(target=renderer.release, name="gui")
+        releasing.start()
+        releasing.join(10)
+        returned = not releasing.is_alive()
+        free.set()
+        busy.join(30)
+        assert owner.wait_later(30)
+    assert returned, "release waited for the MuPDF lock"
+    assert "gui" not in watch.threads and threading.current_thread().name not in watch.threads
+    assert renderer._docs == {} and all(doc.is_closed for doc in opened)
+    with pytest.raises(Cancelled):
+        renderer.render(stored.id, 0, 0.5)
