@@ -18,9 +18,7 @@ from dossier.errors import InputRefused
 from dossier.ingest.layout import Layout
 from dossier.ingest.office_zip import checked_office_zip
 from dossier.ingest.ooxml import BodyWalker, W, comment_label, read_numbering, read_styles
-from dossier.ingest.plaintext import text_pages
-from dossier.ingest.titles import first_line_title, plausible_title
-from dossier.text.lang import guess_language
+from dossier.ingest.titles import plausible_title
 from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
@@ -49,21 +47,13 @@ def extract_docx(data: bytes, name: str) -> ExtractedDocument:
         raise InputRefused(f"{name} is a damaged Word file and cannot be read.") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         raise InputRefused(f"{name} is a damaged Word file and cannot be read.") from None
-    text = layout.text()
-    if layout.revisions:
-        metadata["tracked_changes"] = str(len(layout.revisions))
-        authors = sorted({r.author for r in layout.revisions if r.author})
-        if authors:
-            metadata["revision_authors"] = ", ".join(authors)
-    return ExtractedDocument(
-        pages=text_pages(text),
-        extractor_version=DOCX_EXTRACTOR_VERSION,
+    return layout.document(
         mime=DOCX_MIME,
-        title=title or layout.first_heading or first_line_title(text),
+        extractor_version=DOCX_EXTRACTOR_VERSION,
+        metadata=metadata,
+        title=title,
         author=author,
         date=date,
-        language=guess_language(text),
-        metadata=metadata,
     )
 
 

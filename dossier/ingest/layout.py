@@ -15,6 +15,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from dossier.ingest.plaintext import text_pages
+from dossier.ingest.titles import first_line_title
+from dossier.text.lang import guess_language
+from dossier.text.model import ExtractedDocument
+
 DELETED_OPEN, DELETED_CLOSE = "[-", "-]"
 INSERTED_OPEN, INSERTED_CLOSE = "{+", "+}"
 PAGE_BREAK = "\f"
@@ -91,6 +96,36 @@ class Layout:
             ]
             notes.append("Tracked changes\n" + "\n".join(lines))
         return "\n\n".join(part for part in (body, *notes) if part.strip())
+
+    def document(
+        self,
+        *,
+        mime: str,
+        extractor_version: str,
+        metadata: dict[str, str],
+        title: str | None,
+        author: str | None,
+        date: str | None,
+    ) -> ExtractedDocument:
+        """The laid-out text as an extracted document, Word and OpenDocument alike: titled by its
+        properties, else its first heading, else its first line; tracked changes counted in the
+        metadata with who made them."""
+        text = self.text()
+        if self.revisions:
+            metadata["tracked_changes"] = str(len(self.revisions))
+            authors = sorted({r.author for r in self.revisions if r.author})
+            if authors:
+                metadata["revision_authors"] = ", ".join(authors)
+        return ExtractedDocument(
+            pages=text_pages(text),
+            extractor_version=extractor_version,
+            mime=mime,
+            title=title or self.first_heading or first_line_title(text),
+            author=author,
+            date=date,
+            language=guess_language(text),
+            metadata=metadata,
+        )
 
 
 def _join_blocks(blocks: list[str]) -> str:

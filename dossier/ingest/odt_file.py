@@ -16,9 +16,7 @@ from dossier.errors import InputRefused
 from dossier.ingest.dates import iso_date
 from dossier.ingest.layout import INSERTED_CLOSE, INSERTED_OPEN, Layout, Revision, marked
 from dossier.ingest.office_zip import checked_office_zip
-from dossier.ingest.plaintext import text_pages
-from dossier.ingest.titles import first_line_title, plausible_title
-from dossier.text.lang import guess_language
+from dossier.ingest.titles import plausible_title
 from dossier.text.model import ExtractedDocument
 from dossier.zipsafe import SafeZip
 
@@ -74,19 +72,14 @@ def extract_odt(data: bytes, name: str) -> ExtractedDocument:
             for child in master:
                 if child.tag.startswith(f"{STYLE}header") or child.tag.startswith(f"{STYLE}footer"):
                     layout.header(walker.text_of(child))
-    text = layout.text()
     metadata, title, author, date = _meta(meta)
-    if layout.revisions:
-        metadata["tracked_changes"] = str(len(layout.revisions))
-    return ExtractedDocument(
-        pages=text_pages(text),
-        extractor_version=ODT_EXTRACTOR_VERSION,
+    return layout.document(
         mime=ODT_MIME,
-        title=title or layout.first_heading or first_line_title(text),
+        extractor_version=ODT_EXTRACTOR_VERSION,
+        metadata=metadata,
+        title=title,
         author=author,
         date=date,
-        language=guess_language(text),
-        metadata=metadata,
     )
 
 

@@ -183,6 +183,9 @@ def test_odt_keeps_structure_notes_comments_and_tracked_changes(tmp_path: Path) 
     assert "Quartier | Caméras\nCentre   | 18" in text
     assert "deleted by Paul Roux on 2024-01-05 10:00: quarante" in text
     assert "inserted by Paul Roux on 2024-01-05 10:01: trente" in text
+    # Counted with their authors, as in a Word file (both come from one layout).
+    assert doc.metadata["tracked_changes"] == "2"
+    assert doc.metadata["revision_authors"] == "Paul Roux"
     assert "[1] Liste en annexe." in text
 
 
