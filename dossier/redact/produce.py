@@ -23,7 +23,13 @@ from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
 from dossier.redact.apply import redact_page, strip_annotations
 from dossier.redact.marks import PagePlan, Rect, Rules, plan_document
-from dossier.redact.rasterize import TextWord, add_invisible_text, rasterize_page, surviving
+from dossier.redact.rasterize import (
+    RASTER_DPI,
+    TextWord,
+    add_invisible_text,
+    rasterize_page,
+    surviving,
+)
 from dossier.redact.scrub import ScrubFailed, rebuild, save_clean, scrub_in_place
 from dossier.text.model import PageText
 
@@ -81,9 +87,15 @@ def redacted_copy(
     name: str,
     password: str | None = None,
     rasterize: bool = False,
+    picture: bool = False,
     cancel: CancelToken | None = None,
 ) -> RedactedCopy:
-    """The redacted, scrubbed bytes of the PDF `data` whose extracted pages are `pages`."""
+    """The redacted, scrubbed bytes of the PDF `data` whose extracted pages are `pages`.
+
+    `picture`: `data` is a photo or scan made into a PDF (`dossier.pdf.images`); every page
+    is rebuilt from its pixels at the picture's own resolution, boxes painted into them, so
+    nothing of the original image file (EXIF, GPS position, thumbnail) travels with it.
+    """
     plans = plan_document(pages, rules)
     by_index = {p.index: p for p in pages}
     doc = open_copy(data, name, password)
@@ -115,6 +127,8 @@ def redacted_copy(
                     f"“{name}” could not be cleaned for export, even rebuilt page by page."
                 ) from again
         to_raster = set(failed) | (set(plans) if rasterize else set())
+        if picture:
+            to_raster = set(range(doc.page_count))
         rasterized: list[int] = []
         for index in sorted(to_raster):
             check(cancel)
@@ -123,7 +137,8 @@ def redacted_copy(
             known = by_index.get(index)
             words = page_words(known) if known is not None and known.words else None
             page_plan = plans.get(index)
-            rasterize_page(doc, index, page_plan.rects if page_plan else [], words)
+            dpi = native_dpi(doc[index]) if picture else RASTER_DPI
+            rasterize_page(doc, index, page_plan.rects if page_plan else [], words, dpi=dpi)
             rasterized.append(index)
         restored = _restore_text_layers(doc, by_index, plans, set(rasterized))
         check(cancel)
@@ -139,6 +154,17 @@ def redacted_copy(
         fallback=fallback,
         restored_text_pages=restored,
     )
+
+
+def native_dpi(page: Any) -> int:
+    """The resolution of the picture filling `page`: rebuilt at it, a photo keeps its pixels
+    (no blur, no growth); `rasterize_page` still bounds the result."""
+    widths = [
+        info["width"] / max(1e-6, info["bbox"][2] - info["bbox"][0])
+        for info in page.get_image_info()
+        if info.get("width")
+    ]
+    return max(72, round(72 * max(widths))) if widths else RASTER_DPI
 
 
 def _restore_text_layers(

@@ -57,6 +57,27 @@ class DocumentInfo:
         """Whether the original is shown as rendered pages (a PDF, a photo or a scan)."""
         return self.is_pdf or self.mime.startswith("image/")
 
+    @property
+    def exportable(self) -> bool:
+        """Whether an export takes it, as a redacted PDF: every document but the listings of
+        archives, mailboxes and web archives (their files and messages are exported instead)."""
+        return self.mime not in LISTING_MIMES
+
+
+LISTING_MIMES = frozenset(
+    {
+        "application/zip",
+        "application/x-tar",
+        "application/gzip",
+        "application/x-bzip2",
+        "application/x-xz",
+        "application/mbox",
+        "application/warc",
+        "application/wacz",
+    }
+)
+"""Documents that list the files (or messages, or captured pages) they hold."""
+
 
 @dataclass(frozen=True)
 class ImportOutcome:

@@ -63,17 +63,19 @@ class ChoosePage(QWizardPage):
     def __init__(self, documents: list[DocumentInfo], quotes: list[QuoteInfo]) -> None:
         super().__init__()
         self.setTitle(tr("What to export"))
-        self.setSubTitle(tr("Only PDF documents are exported, redacted. Quotes go with them."))
+        self.setSubTitle(tr("Documents are exported as redacted PDFs. Quotes go with them."))
         self.documents = QListWidget()
         self.documents.setAccessibleName(tr("Documents to export"))
         for doc in documents:
             item = QListWidgetItem(kind_icon(doc.kind), doc.title)
             item.setData(ID_ROLE, doc.id)
-            if doc.is_pdf:
+            if doc.exportable:
                 item.setCheckState(Qt.CheckState.Checked)
             else:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setText(tr("{title} (not a PDF: not exported)").format(title=doc.title))
+                item.setText(
+                    tr("{title} (a list of files: each one is exported)").format(title=doc.title)
+                )
             self.documents.addItem(item)
         self.documents.itemChanged.connect(lambda _i: self.completeChanged.emit())
         self.quotes = QListWidget()

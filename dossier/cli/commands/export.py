@@ -96,7 +96,7 @@ def export(args: argparse.Namespace, ctx: CliContext) -> int:
         f"signing key fingerprint: {result.fingerprint}",
     ]
     if result.skipped:
-        lines.append(f"not exported (not PDFs): {', '.join(result.skipped)}")
+        lines.append(f"not exported (lists of files or messages): {', '.join(result.skipped)}")
     ctx.emit(result, "\n".join(lines))
     return 0
 

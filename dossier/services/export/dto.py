@@ -108,7 +108,7 @@ class ExportRequest:
     case: str
     out: Path
     doc_ids: tuple[str, ...] = ()
-    """Documents to export; empty: every PDF of the case."""
+    """Documents to export; empty: every document of the case but archive listings."""
     quote_ids: tuple[str, ...] | None = None
     """Quotes to include; None: every quote of the case."""
     rasterize_redacted: bool = False
@@ -145,7 +145,7 @@ class ExportResult:
     redactions: dict[str, int]
     selfcheck: SelfCheckReport
     skipped: list[str] = field(default_factory=list)
-    """Documents of the case left out because they are not PDFs."""
+    """Documents of the case left out: listings of archives and mailboxes."""
     quote_outcomes: list[DisclosedQuote] = field(default_factory=list)
     """Quotes the gate changed or left out, with why."""
     covered: list[Covered] = field(default_factory=list)

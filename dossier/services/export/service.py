@@ -1,6 +1,7 @@
 """Export use case: a signed bundle of redacted documents, quotes and letters, self-checked.
 
-For each chosen PDF: decrypt the original in memory, apply the case's marks and the names of
+For each chosen document, as a PDF (`sources`: a photo rebuilt from its pixels, a Word or text
+document typeset from its text): decrypt it in memory, apply the case's marks and the names of
 protected people (true redaction), scrub, optionally rasterize the redacted pages, then read
 the result again (self-check). The quotes, letters and index are written with pseudonyms and
 masked terms, then read again too. Only when every check found nothing is the bundle signed
@@ -35,6 +36,7 @@ from dossier.services.dto import DocumentInfo
 from dossier.services.export.bundle_import import import_bundle
 from dossier.services.export.disclosure import case_disclosure
 from dossier.services.export.dto import BundleImport, ExportedDocument, ExportRequest, ExportResult
+from dossier.services.export.sources import export_source
 from dossier.services.export.texts import (
     chosen_quotes,
     letters_content,
@@ -120,13 +122,15 @@ class ExportService:
             report(progress, 0.8 * number / total, f"redacting {number + 1} of {len(docs)}")
             title = gate.text(info.title, f"the title of document {number + 1}")
             path = gate.filename(info.title, number + 1, f"the file name of document {number + 1}")
+            source = export_source(ws, info, ws.redactions.rules(case.id, info.id))
             copy = redacted_copy(
-                ws.documents.original(info.id),
-                ws.documents.pages(info.id),
-                ws.redactions.rules(case.id, info.id),
+                source.data,
+                source.pages,
+                source.rules,
                 name=info.filename or title,
                 password=request.pdf_password,
                 rasterize=request.rasterize_redacted,
+                picture=source.picture,
                 cancel=cancel,
             )
             boxes = {index: plan.rects for index, plan in copy.plans.items()}
@@ -220,16 +224,18 @@ class ExportService:
     ) -> tuple[list[DocumentInfo], list[str]]:
         docs = self.ws.documents.of_case(case_id)
         if not wanted:
-            pdfs = [d for d in docs if d.is_pdf]
-            return pdfs, [d.id for d in docs if not d.is_pdf]
+            return [d for d in docs if d.exportable], [d.id for d in docs if not d.exportable]
         by_id = {d.id: d for d in docs}
         chosen: list[DocumentInfo] = []
         for doc_id in dict.fromkeys(wanted):
             info = by_id.get(doc_id)
             if info is None:
                 raise UsageError(f"document {doc_id} is not in this case")
-            if not info.is_pdf:
-                raise UsageError(f"document {doc_id} is not a PDF; only PDFs can be exported")
+            if not info.exportable:
+                raise UsageError(
+                    f"document {doc_id} lists the files of an archive or a mailbox; export "
+                    "those files instead"
+                )
             chosen.append(info)
         return chosen, []
 

@@ -259,19 +259,24 @@ def test_cancel_and_progress(workspace: Workspace, tmp_path: Path) -> None:
     assert done[-1] == 1.0
 
 
-def test_only_pdfs_and_only_this_case(workspace: Workspace, tmp_path: Path) -> None:
+def test_archive_listings_are_not_exported_and_only_this_case(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     built = build_case(workspace, tmp_path)
     other = workspace.cases.create("Autre")
     with pytest.raises(UsageError):
         workspace.exports.export(
             ExportRequest(case=other.id, out=tmp_path / "x.zip", doc_ids=(built.doc_id,))
         )
-    note = tmp_path / "n.txt"
-    note.write_text("Une note sans importance.", encoding="utf-8")
-    text_doc = workspace.documents.import_file(built.case_id, note, kind="note")
-    with pytest.raises(UsageError, match="not a PDF"):
+    packed = tmp_path / "n.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("n.txt", "Une note sans importance.")
+    listing = workspace.documents.import_file(built.case_id, packed, kind="note")
+    (note,) = workspace.documents.children(listing.id)
+    with pytest.raises(UsageError, match="archive or a mailbox"):
         workspace.exports.export(
-            ExportRequest(case=built.case_id, out=tmp_path / "x.zip", doc_ids=(text_doc.id,))
+            ExportRequest(case=built.case_id, out=tmp_path / "x.zip", doc_ids=(listing.id,))
         )
     result = workspace.exports.export(ExportRequest(case=built.case_id, out=tmp_path / "y.zip"))
-    assert result.skipped == [text_doc.id] and len(result.documents) == 1
+    assert result.skipped == [listing.id]
+    assert {d.doc_id for d in result.documents} == {built.doc_id, note.id}

@@ -1,0 +1,58 @@
+"""What an export redacts for each kind of document: always a PDF, with the pages it addresses.
+
+A PDF is its original. A photo or scan is the PDF page its import read (the same page the
+viewer shows, so its drawn boxes and OCR words land where they were drawn), rebuilt from its
+pixels. A text document (Word, OpenDocument, RTF, e-mail, web page, plain text) is typeset from
+its extracted text and read back, so its marks are found in the typeset words and truly removed
+from the PDF that leaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dossier.errors import UsageError
+from dossier.pdf.extract import extract_pdf_bytes
+from dossier.pdf.images import image_to_pdf
+from dossier.pdf.textpdf import text_to_pdf
+from dossier.redact.marks import Rules
+from dossier.services.dto import DocumentInfo
+from dossier.text.model import PageText
+
+if TYPE_CHECKING:
+    from dossier.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    data: bytes
+    """A PDF."""
+    pages: list[PageText]
+    """Its pages as extracted: what the marks are planned on."""
+    rules: Rules
+    picture: bool
+    """A photo or scan: rebuild every page from its pixels."""
+
+
+def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSource:
+    """The PDF to redact for `info`, its pages, and the rules that apply to it."""
+    original = ws.documents.original(info.id)
+    if info.is_pdf:
+        return ExportSource(original, ws.documents.pages(info.id), rules, picture=False)
+    if info.mime.startswith("image/"):
+        name = info.filename or "this image"
+        return ExportSource(
+            image_to_pdf(original, name), ws.documents.pages(info.id), rules, picture=True
+        )
+    if rules.rects:
+        # Boxes need pages of the document's own to sit on; dropping them would let their
+        # words out. A text document's words are hidden with marks on the words themselves.
+        raise UsageError(
+            f"document {info.id} is a text document with drawn boxes, which have no place on "
+            "its typeset pages; mark the words to hide as terms instead, then export again"
+        )
+    pages = ws.documents.pages(info.id, with_words=False)
+    typeset = text_to_pdf([page.text for page in pages])
+    read = extract_pdf_bytes(typeset, info.filename or "this document", ocr=False).pages
+    return ExportSource(typeset, read, rules, picture=False)

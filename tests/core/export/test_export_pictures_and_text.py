@@ -1,0 +1,157 @@
+"""A redacted photo or Word/text document leaves as a redacted PDF, checked as its recipient
+would: the photo's pixels under a box are really gone (uniform), no word from under a box or of
+a term is anywhere in the bundle, and nothing of the original file (EXIF, place, author) goes
+with it."""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated.)
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import docx
+import pymupdf
+import pytest
+
+from dossier.errors import UsageError
+from dossier.services.export.service import ExportRequest
+from dossier.services.workspace import Workspace
+from tests.core.services.documents.test_images import SENTENCE, phone_photo
+from tests.recipient import leaks, read_bundle
+
+PLACE = "Quai Ornithorynque"
+"""Where the photo was taken, as a camera's comment would say it."""
+
+
+def _with_comment(jpeg: bytes, text: str) -> bytes:
+    payload = text.encode()
+    return jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def _pdfs(bundle: Path) -> list[bytes]:
+    with zipfile.ZipFile(bundle) as archive:
+        return [archive.read(n) for n in archive.namelist() if n.endswith(".pdf")]
+
+
+def test_a_boxed_photo_leaves_with_its_pixels_removed_and_nothing_of_the_file(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    photo = phone_photo(tmp_path, rotate=0, orientation=1)
+    photo.write_bytes(_with_comment(photo.read_bytes(), PLACE))
+    case = workspace.cases.create("Photo").id
+    info = workspace.documents.import_file(case, photo)
+    (page,) = workspace.documents.pages(info.id)
+    by_word = {page.text[w.start : w.end]: w.rect for w in page.words}
+    box = by_word["caméra"]
+    workspace.redactions.add_rect(info.id, 0, [box])
+    workspace.redactions.add_term("contract", case=case)
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert [d.doc_id for d in result.documents] == [info.id]
+    assert result.documents[0].redactions["rect"] == 1
+    # Read as the recipient would: no word under the box, no term, nothing of the file.
+    assert leaks(out, ["caméra", "contract", PLACE]) == []
+    texts = " ".join(read_bundle(out).values())
+    assert "prefet" in texts and "mayor" in texts  # the rest is still searchable
+    (pdf,) = _pdfs(out)
+    assert b"Exif" not in pdf and PLACE.encode() not in pdf
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        assert doc.page_count == 1
+        shown = doc[0]
+        assert (shown.rect.width, shown.rect.height) == pytest.approx((page.width, page.height))
+        (image,) = shown.get_images(full=True)
+        raw = doc.extract_image(image[0])
+        assert b"Exif" not in raw["image"] and PLACE.encode() not in raw["image"]
+        pixels = pymupdf.Pixmap(raw["image"])
+    # The picture keeps its resolution, and every pixel inside the box is one colour.
+    original = pymupdf.Pixmap(photo.read_bytes())
+    assert (pixels.width, pixels.height) == (original.width, original.height)
+    scale = pixels.width / page.width
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    inside = {pixels.pixel(x, y) for x in range(x0 + 1, x1 - 1) for y in range(y0 + 1, y1 - 1)}
+    assert len(inside) == 1
+    # Outside the box the photo is intact: the sentence's other words are still there in ink.
+    around = {pixels.pixel(x, y) for x in range(0, x0) for y in range(y0, y1)}
+    assert len(around) > 2
+
+
+def _docx(paragraphs: list[str], author: str) -> bytes:
+    document = docx.Document()
+    document.core_properties.author = author
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_word_file_with_marks_leaves_as_a_typeset_redacted_pdf(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    source = "Hyacinthe Quartermaine"
+    data = _docx(
+        [
+            f"Compte rendu : {source} a remis les pièces au greffe.",
+            "Le marché public du port a été signé le 3 mars ; écrire à q.h@exemple.org.",
+            *["Ligne ordinaire sur la météo. " * 40] * 8,
+        ],
+        author="Auteur Zygomatique",
+    )
+    case = workspace.cases.create("Word").id
+    info = workspace.documents.import_bytes(case, data, "compte-rendu.docx")
+    workspace.people.add(case, source, protection="protected")
+    workspace.redactions.add_pattern("email", case=case)
+    workspace.redactions.add_term("marché public", case=case)
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert [d.doc_id for d in result.documents] == [info.id]
+    found = leaks(out, ["Hyacinthe", "Quartermaine", "marché public", "q.h@exemple.org"])
+    assert found == []
+    assert leaks(out, ["Zygomatique"]) == []  # the Word file's own metadata stays home
+    (pdf,) = _pdfs(out)
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        text = " ".join(page.get_text() for page in doc)
+        assert doc.page_count >= 2  # long paragraphs flow onto more pages
+    assert "a remis les pièces au" in " ".join(text.split())
+    assert "météo" in text
+
+
+def test_plain_text_and_email_are_exported_too_but_archive_listings_are_not(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Textes").id
+    note = workspace.documents.import_bytes(
+        case, b"Note : le Castorama secret du directeur.\n", "note.txt"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("inner.txt", "Texte du fichier Castorama interne.")
+    listing = workspace.documents.import_bytes(case, buffer.getvalue(), "envoi.zip")
+    (member,) = workspace.documents.children(listing.id)
+    workspace.redactions.add_term("Castorama", case=case)
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert {d.doc_id for d in result.documents} == {note.id, member.id}
+    assert result.skipped == [listing.id]
+    assert leaks(out, ["Castorama"]) == []
+    with pytest.raises(UsageError, match="archive or a mailbox"):
+        workspace.exports.export(
+            ExportRequest(case=case, out=tmp_path / "x.zip", doc_ids=(listing.id,))
+        )
+
+
+def test_a_box_drawn_on_a_text_document_refuses_its_export(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # A box on a document without pages of its own has nowhere to go: it must not vanish.
+    case = workspace.cases.create("Boîte").id
+    note = workspace.documents.import_bytes(case, f"{SENTENCE}\n".encode(), "note.txt")
+    workspace.redactions.add_rect(note.id, 0, [(10.0, 10.0, 80.0, 30.0)])
+    out = tmp_path / "bundle.zip"
+    with pytest.raises(UsageError, match="drawn boxes"):
+        workspace.exports.export(ExportRequest(case=case, out=out))
+    assert not out.exists()
