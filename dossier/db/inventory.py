@@ -28,11 +28,13 @@ from dossier.db.rowauth import (
     VAULT_SCOPE,
     VAULT_SPECS,
     StoredRow,
+    changes_sql,
     mac_to_int,
     read_row,
     read_rows,
+    stored_row,
 )
-from dossier.errors import CorruptData
+from dossier.errors import CorruptData, NotFoundError
 
 MODULUS = 1 << 256
 INVENTORIES = "inventory"
@@ -164,19 +166,31 @@ def current_counter(conn: Any, key: bytes) -> int:
 
 
 def seal_changes(conn: Any, key_for: KeyFor) -> bool:
-    """Re-MAC the rows this transaction touched and update the inventories; True if any."""
-    changed = _fetch(conn, f"SELECT tbl, id, old_scope, old_mac, existed FROM temp.{CHANGES}")
+    """Re-MAC the rows this transaction touched and update the inventories; True if any.
+
+    CorruptData, before anything is signed, if a row the transaction changed or deleted was
+    not authentic before it: someone changed it behind Dossier's back (the vault was open,
+    the case already checked). The caller rolls back; the altered row stays for fsck.
+    """
+    changed = _fetch(conn, changes_sql())
     if not changed:
         return False
+    rows = [read_row(conn, SPECS[entry[0]], entry[1]) for entry in changed]
+    destroyed = {
+        str(entry[1])
+        for entry, row in zip(changed, rows, strict=True)
+        if entry[0] == "case" and entry[4] and row is None
+    }
+    for entry, row in zip(changed, rows, strict=True):
+        if entry[4]:
+            _check_old(entry, row, key_for, destroyed)
     deltas: dict[str, Inventory] = {}
     created: set[str] = set()
-    deleted: set[str] = set()
-    for table, row_id, old_scope, old_mac, existed in changed:
+    for (table, row_id, old_scope, old_mac, existed, *_old), row in zip(changed, rows, strict=True):
         spec = SPECS[table]
         if existed:
             old = mac_to_int(old_mac) if isinstance(old_mac, bytes) else 0
             _delta(deltas, str(old_scope or ""), table).add(table, -1, -old)
-        row = read_row(conn, spec, row_id)
         if row is not None:
             mac = row.mac(key_for(row.scope))
             _fetch(
@@ -185,22 +199,39 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
                 (mac, row_id),
             )
             _delta(deltas, row.scope, table).add(table, 1, mac_to_int(mac))
-        if table == "case":
-            if row is not None and not existed:
-                created.add(str(row_id))
-            elif row is None and existed:
-                deleted.add(str(row_id))
+        if table == "case" and row is not None and not existed:
+            created.add(str(row_id))
     _fetch(conn, f"DELETE FROM temp.{CHANGES}")
     vault_key = key_for(VAULT_SCOPE)
     vault = load(conn, VAULT_SCOPE, vault_key)
     vault.counter += 1
     for scope in sorted((set(deltas) | created) - {VAULT_SCOPE}):
-        _update_case_inventory(conn, scope, deltas.get(scope), vault, key_for, created, deleted)
+        _update_case_inventory(conn, scope, deltas.get(scope), vault, key_for, created, destroyed)
     if VAULT_SCOPE in deltas:
         for table, (count, total) in deltas[VAULT_SCOPE].tables.items():
             vault.add(table, count, total)
     store(conn, vault, vault_key)
     return True
+
+
+def _check_old(entry: Any, row: StoredRow | None, key_for: KeyFor, destroyed: set[str]) -> None:
+    """CorruptData unless the row, as it was before this transaction, carried its own MAC."""
+    table, row_id, old_scope, old_mac, _existed, *values = entry
+    scope = str(old_scope or "")
+    if row is None and (scope in destroyed or (table == "case" and str(row_id) in destroyed)):
+        return  # a whole case destroyed, even an altered one (its key is being shredded)
+    spec = SPECS[table]
+    before = stored_row(spec, values, old_mac)
+    try:
+        key = key_for(scope)
+    except NotFoundError:  # a row moved to a case that does not exist
+        key = b""
+    if not key or not hmac.compare_digest(before.stored_mac, before.mac(key)):
+        raise CorruptData(
+            f"the catalog was altered outside Dossier: {before.describe()} no longer matches "
+            "its authentication, so it was not written again and nothing of this change was "
+            "saved; run 'dossier fsck' for the full list and restore a backup"
+        )
 
 
 def _update_case_inventory(

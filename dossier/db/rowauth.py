@@ -11,14 +11,16 @@ The MAC is computed from what SQLite stored, after the transaction's last flush,
 Python values: whatever wrote the row (the ORM, a bulk statement, a foreign-key action), the
 MAC covers the bytes a later reader gets. Changes are collected by temporary triggers that
 only Dossier's own connections carry (`install_triggers`), so an edit made with another tool
-leaves a row whose MAC no longer matches.
+leaves a row whose MAC no longer matches. The triggers also keep each changed row as it was, so
+the commit refuses to sign again a row that was not authentic before it (changed by another
+process while the vault was open), instead of blessing it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,15 +55,20 @@ class TableSpec:
         return f'"{self.name}"'
 
     def select_sql(self) -> str:
-        # typeof() keeps the stored type in the MAC; text is read as bytes so a value that is
-        # not valid UTF-8 is reported as tampering rather than raising a decoding error.
+        return f"SELECT {', '.join(self.stored_values())}, row_mac FROM {self.quoted}"
+
+    def stored_values(self, prefix: str = "") -> list[str]:
+        """SQL for (type, value) of each covered column, as stored (`prefix`: `OLD.` in a
+        trigger). typeof() keeps the stored type in the MAC; text is read as bytes so a value
+        that is not valid UTF-8 is reported as tampering rather than raising a decoding error."""
         parts = []
         for column in self.columns:
-            parts.append(
-                f'typeof("{column}"), CASE WHEN typeof("{column}") = \'text\' '
-                f'THEN CAST("{column}" AS BLOB) ELSE "{column}" END'
-            )
-        return f"SELECT {', '.join(parts)}, row_mac FROM {self.quoted}"
+            ref = f'{prefix}"{column}"'
+            parts += [
+                f"typeof({ref})",
+                f"CASE WHEN typeof({ref}) = 'text' THEN CAST({ref} AS BLOB) ELSE {ref} END",
+            ]
+        return parts
 
     def scope_of(self, values: dict[str, Any]) -> str:
         if self.scope_column is None:
@@ -142,13 +149,17 @@ def read_rows(
     """Rows of `spec` as stored (a raw DB-API or SQLAlchemy connection)."""
     sql = spec.select_sql() + (f" WHERE {where}" if where else "")
     for record in _execute(conn, sql, params):
-        values: dict[str, Any] = {}
-        types: dict[str, str] = {}
-        for i, column in enumerate(spec.columns):
-            types[column] = str(record[2 * i])
-            values[column] = record[2 * i + 1]
-        stored = record[-1]
-        yield StoredRow(spec, values, types, stored if isinstance(stored, bytes) else b"")
+        yield stored_row(spec, record[:-1], record[-1])
+
+
+def stored_row(spec: TableSpec, record: Sequence[Any], stored_mac: Any) -> StoredRow:
+    """A row from its covered columns read as `select_sql` reads them: (type, value) pairs."""
+    values: dict[str, Any] = {}
+    types: dict[str, str] = {}
+    for i, column in enumerate(spec.columns):
+        types[column] = str(record[2 * i])
+        values[column] = record[2 * i + 1]
+    return StoredRow(spec, values, types, stored_mac if isinstance(stored_mac, bytes) else b"")
 
 
 def read_row(conn: Any, spec: TableSpec, row_id: Any) -> StoredRow | None:
@@ -169,23 +180,36 @@ def mac_to_int(mac: bytes) -> int:
 # -- change capture ----------------------------------------------------------------------------
 
 
+OLD_VALUES = 2 * max(len(spec.columns) for spec in SPECS.values())
+"""Columns of CHANGES that keep a row's covered values as they were before the transaction."""
+_OLD_COLUMNS = tuple(f"v{i}" for i in range(OLD_VALUES))
+
+
 def trigger_sql() -> list[str]:
     """Temporary table and triggers that record every row a transaction touches.
 
-    For each row: its first state in the transaction (`existed`, old scope, old MAC), so the
-    commit can take the old MAC out of the inventory and put the new one in. Foreign-key
-    actions (cascades, SET NULL) fire these triggers too.
+    For each row: its first state in the transaction (`existed`, old scope, old MAC and the
+    covered values as stored), so the commit can check that the row it is about to sign
+    again was authentic (a row changed by another process while the vault is open must not
+    be blessed), then take the old MAC out of the inventory and put the new one in.
+    Foreign-key actions (cascades, SET NULL) fire these triggers too.
     """
+    untyped = ", ".join(_OLD_COLUMNS)  # no declared type: values are kept exactly as stored
     statements = [
         f"CREATE TEMP TABLE IF NOT EXISTS {CHANGES} (tbl TEXT NOT NULL, id TEXT NOT NULL, "
-        "old_scope TEXT, old_mac BLOB, existed INTEGER NOT NULL, PRIMARY KEY (tbl, id))"
+        f"old_scope TEXT, old_mac BLOB, existed INTEGER NOT NULL, {untyped}, "
+        "PRIMARY KEY (tbl, id))"
     ]
     for spec in SPECS.values():
         scope = "''" if spec.scope_column is None else f'OLD."{spec.scope_column}"'
-        old_id = f'OLD."{spec.id_column}"'
-        new_id = f'NEW."{spec.id_column}"'
-        old = _record(spec.name, old_id, f"{scope}, OLD.row_mac, 1")
-        new = _record(spec.name, new_id, "NULL, NULL, 0")
+        old_values = spec.stored_values("OLD.")
+        old = _record(
+            spec.name,
+            f'OLD."{spec.id_column}"',
+            ["old_scope", "old_mac", "existed", *_OLD_COLUMNS[: len(old_values)]],
+            [scope, "OLD.row_mac", "1", *old_values],
+        )
+        new = _record(spec.name, f'NEW."{spec.id_column}"', ["existed"], ["0"])
         statements += [
             f"CREATE TEMP TRIGGER IF NOT EXISTS _dossier_ins_{spec.name} AFTER INSERT ON "
             f"main.{spec.quoted} BEGIN {new}; END",
@@ -197,7 +221,7 @@ def trigger_sql() -> list[str]:
     return statements
 
 
-def _record(table: str, row_id: str, rest: str) -> str:
+def _record(table: str, row_id: str, columns: list[str], values: list[str]) -> str:
     """Record a row's first state in the transaction, once.
 
     Not `INSERT OR IGNORE`: inside a trigger fired by a foreign-key action (a cascade from a
@@ -205,9 +229,16 @@ def _record(table: str, row_id: str, rest: str) -> str:
     second record of a row failed with a UNIQUE error instead of being ignored.
     """
     return (
-        f"INSERT INTO {CHANGES} SELECT '{table}', {row_id}, {rest} WHERE NOT EXISTS "
+        f"INSERT INTO {CHANGES} (tbl, id, {', '.join(columns)}) "
+        f"SELECT '{table}', {row_id}, {', '.join(values)} WHERE NOT EXISTS "
         f"(SELECT 1 FROM {CHANGES} WHERE tbl = '{table}' AND id = {row_id})"
     )
+
+
+def changes_sql() -> str:
+    """What `seal_changes` reads back: tbl, id, old_scope, old_mac, existed, old values."""
+    old = ", ".join(_OLD_COLUMNS)
+    return f"SELECT tbl, id, old_scope, old_mac, existed, {old} FROM temp.{CHANGES}"
 
 
 def install_triggers(dbapi_conn: Any) -> None:
