@@ -58,6 +58,29 @@ def screenshot(window: MainWindow, out: Path) -> str:
     return "grab"
 
 
+def open_window(vault: Path, lang: str = "en") -> tuple[QApplication, MainWindow]:
+    """The app's window at a laptop's size, unlocked from the environment, a case chosen."""
+    app = create_application()
+    install_translations(app, lang)
+    window = MainWindow(AppSettings())
+    window.resize(1400, 870)
+    window.show()
+    window.start(vault, passphrase_from_environment())
+    wait_until("unlock", lambda: window.state.is_unlocked)
+    wait_until("a case", lambda: bool(window.state.case_id))
+    return app, window
+
+
+def finish(app: QApplication, window: MainWindow, summary: dict[str, object]) -> int:
+    """Lock, say in the summary whether that worked, print it as JSON and quit."""
+    window.lock()
+    summary["locked"] = not window.state.is_unlocked
+    window.close()
+    print(json.dumps(summary))
+    app.quit()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--vault", type=Path, required=True)
@@ -67,15 +90,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    app = create_application()
-    install_translations(app, "en")
-    window = MainWindow(AppSettings())
-    window.resize(1400, 870)
-    window.show()
-    window.start(args.vault, passphrase_from_environment())
-    wait_until("unlock", lambda: window.state.is_unlocked)
-    wait_until("a case", lambda: bool(window.state.case_id))
-
+    app, window = open_window(args.vault)
     window.import_dock.show()
     rows = window.imports.enqueue(
         window.state.case_id, [ImportRequest(args.pdf, kind="article", title=args.title)]
@@ -99,7 +114,7 @@ def main() -> int:
     )
     pause(0.5)
     how = screenshot(window, args.out)
-    summary = {
+    summary: dict[str, object] = {
         "imported": [r.state for r in rows],
         "hits": len(window.search.model.hits),
         "page": view.current_page,
@@ -110,12 +125,7 @@ def main() -> int:
         "screen": [window.screen().geometry().width(), window.screen().geometry().height()],
         "visible": window.isVisible(),
     }
-    window.lock()
-    summary["locked"] = not window.state.is_unlocked
-    window.close()
-    print(json.dumps(summary))
-    app.quit()
-    return 0
+    return finish(app, window, summary)
 
 
 if __name__ == "__main__":

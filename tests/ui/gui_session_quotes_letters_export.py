@@ -14,22 +14,16 @@ page (export_preview.png). Prints a JSON summary.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.gui_session import pause, screenshot, wait_until
-from ui.app import create_application
+from tests.ui.gui_session import finish, open_window, pause, screenshot, wait_until
 from ui.export.export_wizard import ExportWizard
-from ui.i18n import install_translations
 from ui.letters.letters_tab import LettersTab
-from ui.main_window import MainWindow
 from ui.quotes.find_quote_dialog import FindQuoteDialog
-from ui.settings import AppSettings
-from ui.vault.unlock_panel import passphrase_from_environment
 
 ALTERED = os.environ.get("DOSSIER_SHOT_QUOTE", "")
 
@@ -47,14 +41,7 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    app = create_application()
-    install_translations(app, args.lang)
-    window = MainWindow(AppSettings())
-    window.resize(1400, 870)
-    window.show()
-    window.start(args.vault, passphrase_from_environment())
-    wait_until("unlock", lambda: window.state.is_unlocked)
-    wait_until("a case", lambda: bool(window.state.case_id))
+    app, window = open_window(args.vault, args.lang)
     window.splitter.setSizes([560, 640, 200])
     window.activateWindow()
     flows = window.workflows
@@ -106,12 +93,7 @@ def main() -> int:
     summary["preview_pages"] = preview.pages.count()
     wizard.reject()
 
-    window.lock()
-    summary["locked"] = not window.state.is_unlocked
-    window.close()
-    print(json.dumps(summary))
-    app.quit()
-    return 0
+    return finish(app, window, summary)
 
 
 if __name__ == "__main__":
