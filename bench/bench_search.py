@@ -1,13 +1,19 @@
 """Search benchmark: sealed index storage against Whoosh's plain FileStorage, in the same run.
 
     python -m bench.bench_search                 # 5,000 pages
-    python -m bench.bench_search --pages 50000   # 50,000 pages
+    python -m bench.bench_search --pages 50000   # 50,000 pages (indexes kept, see below)
 
 A deterministic French and English corpus (seeded vocabulary with accented and elided words)
 is indexed, then searched with a fixed set of one-word, two-word and phrase queries, once per
 storage, each storage in its own subprocess so peak memory (max RSS) is its own. Both go
 through the same code: Dossier's schema, analysis, query parser and snippets; only the storage
 differs. Prints JSON with the figures and the ratios encrypted / plain.
+
+The two indexes are built once per corpus size and kept under build/bench-search/ (see
+`search_cache.py`; `--no-cache` builds them in a temporary folder): later runs search them and
+report the indexing figures of the run that built them. Each search is timed in wall-clock and
+in CPU time of this process: on a machine other work is loading, the CPU time is what the
+search itself cost.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench import search_cache
 from bench.fts5_reference import Fts5Reference, time_queries
 from dossier.search.facade import WRITER_LIMIT_MB
 from dossier.search.folder import INDEX_NAME
@@ -95,6 +102,8 @@ PHRASE_PAGES = (7, 77, 777, 1777)
 FUNCTION_PHRASE_PAGES = (2777, 3777, 4777)
 """Pages a three-word phrase is taken from as is: mostly function words, the worst case."""
 FIXED_PHRASES = ['"reconnaissance faciale"', '"données biométriques"', '"facial recognition"']
+FIXED_FUNCTION_PHRASES = ['"de la"', '"et de la"', '"il est dans"', '"of the"', '"to the"']
+"""Phrases of function words only, in nearly every page: the costliest phrases to check."""
 FUNCTION_WORDS = frozenset(FRENCH[:66] + ENGLISH[:40])
 
 
@@ -247,7 +256,7 @@ def _queries(corpus: Corpus) -> dict[str, list[str]]:
         "one_word": ONE_WORD + rare,
         "two_word": [*TWO_WORD, f"{rare[0]} {rare[1]}", f"police {rare[2]}"],
         "phrase": corpus.phrases + FIXED_PHRASES,
-        "phrase_function_words": corpus.function_phrases,
+        "phrase_function_words": corpus.function_phrases + FIXED_FUNCTION_PHRASES,
         "prefix": ["surveil*", "rapp*", "investig*", *(f"{w[:4]}*" for w in rare)],
         "fuzzy": ["polise~1", "survaillance~2", *(f"{w[:-1]}x~1" for w in rare)],
         "filtered": ["police", "surveillance", "reconnaissance faciale", rare[1]],
@@ -260,24 +269,44 @@ FILTER = SearchFilters(kinds=("article",), date_from="2015-01-01")
 """The filter of the "filtered" queries."""
 
 
-def _search(searcher: Any, parsed: Any, restrict: Any = None) -> tuple[float, list[str]]:
-    """Milliseconds for the search and the stored fields of the hits (what a hit list needs)."""
-    started = time.perf_counter()
+def _search(searcher: Any, parsed: Any, restrict: Any = None) -> tuple[float, float, list[str]]:
+    """Milliseconds (wall-clock, then CPU) for the search and the stored fields of the hits
+    (what a hit list needs)."""
+    started, cpu = time.perf_counter(), time.process_time()
     found = [hit.fields() for hit in searcher.search(parsed.query, limit=LIMIT, filter=restrict)]
     elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, [fields["item_id"] for fields in found]
+    return elapsed, (time.process_time() - cpu) * 1000, [fields["item_id"] for fields in found]
 
 
 def _summary(values: list[float]) -> dict[str, float]:
     return {"p50": round(_percentile(values, 0.5), 2), "p95": round(_percentile(values, 0.95), 2)}
 
 
-def run_memory_worker(kind: str, pages: int, folder: Path, rounds: int) -> dict[str, Any]:
-    """Index then search with one storage alone in this process: its peak memory is its own."""
+def _restored(pages: int, folder: Path) -> Corpus:
+    """The corpus of a kept build, its phrases read from the build's record (not generated)."""
     corpus = Corpus(pages)
-    indexer = _Indexer(kind, folder)
-    for batch in _batches(corpus):
-        indexer.add(batch)
+    record = search_cache.load(folder)
+    if record is None:
+        raise SystemExit(f"no finished build of the bench's indexes in {folder}")
+    corpus.phrases = record["phrases"]
+    corpus.function_phrases = record["function_phrases"]
+    corpus.text_bytes = record["text_bytes"]
+    return corpus
+
+
+def run_memory_worker(
+    kind: str, pages: int, folder: Path, rounds: int, existing: bool
+) -> dict[str, Any]:
+    """Index (unless `existing`) then search with one storage alone in this process: its peak
+    memory is its own."""
+    if existing:
+        corpus = _restored(pages, folder.parent)
+        indexer = _Indexer(kind, folder, existing=True)
+    else:
+        corpus = Corpus(pages)
+        indexer = _Indexer(kind, folder)
+        for batch in _batches(corpus):
+            indexer.add(batch)
     schema = build_schema()
     with indexer.ix.searcher() as searcher:
         for _ in range(rounds):
@@ -292,6 +321,10 @@ def run_memory_worker(kind: str, pages: int, folder: Path, rounds: int) -> dict[
         "index_cpu_seconds": round(indexer.cpu_seconds, 2),
         "index_size_mb": round(_folder_size(folder) / 1e6, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "indexed_in_this_run": not existing,
+        "phrases": corpus.phrases,
+        "function_phrases": corpus.function_phrases,
+        "text_bytes": corpus.text_bytes,
     }
 
 
@@ -299,18 +332,16 @@ def run_ab_worker(pages: int, folder: Path, rounds: int, existing: bool) -> dict
     """Both storages in one process, their work interleaved batch by batch and query by query,
     so that load from other processes on the machine weighs on both alike. With `existing`,
     the indexes the memory workers built are searched and nothing is indexed here."""
-    corpus = Corpus(pages)
+    corpus = _restored(pages, folder) if existing else Corpus(pages)
     indexers = {kind: _Indexer(kind, folder / kind, existing=existing) for kind in KINDS}
-    if existing:
-        for _ in corpus.items():
-            pass  # the phrases to search are taken from the generated pages
-    else:
+    if not existing:
         for number, batch in enumerate(_batches(corpus)):
             for kind in KINDS if number % 2 == 0 else KINDS[::-1]:
                 indexers[kind].add(batch)
     schema = build_schema()
     queries = {name: texts for name, texts in _queries(corpus).items() if texts}
     timings: dict[str, dict[str, list[float]]] = {k: {n: [] for n in queries} for k in KINDS}
+    cpu_timings: dict[str, dict[str, list[float]]] = {k: {n: [] for n in queries} for k in KINDS}
     tops: dict[str, dict[str, list[str]]] = {kind: {} for kind in KINDS}
     searchers = {kind: indexers[kind].ix.searcher() for kind in KINDS}
     restrict = filter_query(FILTER)
@@ -321,13 +352,14 @@ def run_ab_worker(pages: int, folder: Path, rounds: int, existing: bool) -> dict
                 parsed = parse_query(text, schema)
                 turn += 1
                 for kind in KINDS if turn % 2 == 0 else KINDS[::-1]:
-                    elapsed, top = _search(
+                    elapsed, cpu, top = _search(
                         searchers[kind], parsed, restrict if name == "filtered" else None
                     )
                     if round_number == 0:
                         tops[kind][text] = top
                     else:
                         timings[kind][name].append(elapsed)
+                        cpu_timings[kind][name].append(cpu)
     for searcher in searchers.values():
         searcher.close()
     result: dict[str, Any] = {
@@ -347,6 +379,7 @@ def run_ab_worker(pages: int, folder: Path, rounds: int, existing: bool) -> dict
                 **{name: _summary(values) for name, values in timings[kind].items()},
                 "all": _summary(everything),
             },
+            "search_cpu_ms": {name: _summary(values) for name, values in cpu_timings[kind].items()},
         }
         if not existing:
             result[kind]["index_seconds"] = round(indexers[kind].seconds, 2)
@@ -396,6 +429,56 @@ def _run(args: list[str]) -> dict[str, Any]:
     return result
 
 
+def _measure(args: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The memory workers' figures, the interleaved timings, and where the indexes came from."""
+    ab_indexing = args.ab_indexing if args.ab_indexing is not None else args.pages <= 10_000
+    common = ["--pages", str(args.pages), "--rounds", str(args.rounds)]
+    temp = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    folder = temp if args.no_cache else search_cache.cache_folder(args.cache, args.pages)
+    try:
+        record = None if args.no_cache else search_cache.load(folder)
+        built: dict[str, Any] = {"folder": str(folder), "indexing_interleaved": ab_indexing}
+        if record is None:
+            work = temp if args.no_cache else search_cache.building(folder)
+            memory = {
+                kind: _run(["--worker", kind, *common, "--folder", str(work / kind)])
+                for kind in KINDS
+            }
+            record = {
+                "memory": memory,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                **{key: memory["encrypted"][key] for key in ("phrases", "function_phrases")},
+                "text_bytes": memory["encrypted"]["text_bytes"],
+            }
+            if args.no_cache:
+                search_cache.write_record(work, record)
+            else:
+                search_cache.finish(work, folder, record)
+        else:
+            built["kept_from"] = record["built_at"]
+            kept = ["--existing", *common]
+            memory = {
+                kind: _run([*kept, "--worker", kind, "--folder", str(folder / kind)])
+                for kind in KINDS
+            }
+            for kind in KINDS:
+                for key in ("index_seconds", "index_cpu_seconds"):
+                    memory[kind][key] = record["memory"][kind][key]
+        for figures in memory.values():
+            for key in ("phrases", "function_phrases", "text_bytes"):
+                figures.pop(key, None)
+        if ab_indexing:
+            timed = _run(["--worker", "ab", *common, "--folder", str(temp / "ab")])
+        else:
+            timed = _run(["--worker", "ab", *common, "--folder", str(folder), "--existing"])
+            for kind in KINDS:
+                timed[kind]["index_seconds"] = memory[kind]["index_seconds"]
+                timed[kind]["index_cpu_seconds"] = memory[kind]["index_cpu_seconds"]
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return memory, timed, built
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pages", type=int, default=5000)
@@ -407,6 +490,13 @@ def main(argv: list[str] | None = None) -> int:
         help="index again with both storages interleaved for the timing ratio (default: up "
         "to 10,000 pages; above, the two sequential memory runs give the indexing figures)",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=search_cache.DEFAULT_CACHE,
+        help="where the built indexes are kept between runs (default: build/bench-search)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="build in a temporary folder")
     parser.add_argument("--worker", choices=(*KINDS, "ab"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--existing", action="store_true", help=argparse.SUPPRESS)
@@ -415,24 +505,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_ab_worker(args.pages, args.folder, args.rounds, args.existing)))
         return 0
     if args.worker:
-        print(json.dumps(run_memory_worker(args.worker, args.pages, args.folder, args.rounds)))
+        worker = run_memory_worker(args.worker, args.pages, args.folder, args.rounds, args.existing)
+        print(json.dumps(worker))
         return 0
-    ab_indexing = args.ab_indexing if args.ab_indexing is not None else args.pages <= 10_000
-    work = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
-    common = ["--pages", str(args.pages), "--rounds", str(args.rounds)]
-    try:
-        memory = {
-            kind: _run(["--worker", kind, *common, "--folder", str(work / kind)]) for kind in KINDS
-        }
-        if ab_indexing:
-            timed = _run(["--worker", "ab", *common, "--folder", str(work / "ab")])
-        else:
-            timed = _run(["--worker", "ab", *common, "--folder", str(work), "--existing"])
-            for kind in KINDS:
-                timed[kind]["index_seconds"] = memory[kind]["index_seconds"]
-                timed[kind]["index_cpu_seconds"] = memory[kind]["index_cpu_seconds"]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    memory, timed, built = _measure(args)
     plain, sealed = timed["plain"], timed["encrypted"]
     for kind in KINDS:
         timed[kind]["index_mb_per_s"] = round(timed["text_mb"] / timed[kind]["index_seconds"], 3)
@@ -461,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         "same_hits": timed["same_hits"],
     }
     report = {
-        "indexing_interleaved": ab_indexing,
+        "indexes_built": built,
         "timed": timed,
         "memory": memory,
         "ratios": ratios,
