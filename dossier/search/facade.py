@@ -26,6 +26,7 @@ from typing import Any
 
 from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.search.execute import Runner
 from dossier.search.folder import (
     DAMAGE,
     INDEX_NAME,
@@ -66,6 +67,7 @@ class SearchIndex:
         self._storage = EncryptedStorage(folder, key, context=case_id)
         self._ix: Any = None
         self._searcher: Any = None
+        self._runner: Runner | None = None
         self._read_lock = threading.RLock()
         self._write_lock = threading.Lock()
         self.needs_rebuild = reason is not None
@@ -315,6 +317,7 @@ class SearchIndex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._runner = None
 
     def _current_searcher(self) -> Any:
         if self._searcher is None:
@@ -378,8 +381,10 @@ class SearchIndex:
         return make_hits(found, parsed, self.page_texts, self.case_id)
 
     def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
-        results = self._current_searcher().search(parsed.query, limit=limit, filter=restrict)
-        return [(float(hit.score), hit.fields()) for hit in results]
+        searcher = self._current_searcher()
+        if self._runner is None or self._runner.searcher is not searcher:
+            self._runner = Runner(searcher)
+        return self._runner.run(parsed.query, limit, restrict)
 
     # -- upkeep --------------------------------------------------------------------------
 

@@ -1,0 +1,139 @@
+"""Whole posting lists and length columns of one index segment, read a block at a time.
+
+Whoosh hands postings out one at a time through matcher objects (`id()`, `weight()`, `next()`,
+`skip_to()`): at 50,000 pages a common word has 50,000 postings and those calls cost more than
+the rest of a search. Here a term's postings come out block by block (128 postings per block,
+one unpickling each) as plain lists, and a field's per-document lengths as one `bytes` object;
+`topk.py` scores them with list and dict operations.
+
+This reads the Whoosh 3 codec's blocks (`W3LeafMatcher`) directly: Whoosh-Reloaded is pinned
+(requirements/app.lock), and any other matcher (a rare term's postings inlined in the term
+dictionary, a segment of another codec) is read through the ordinary matcher calls instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.codec import whoosh3
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+
+
+@dataclass
+class Postings:
+    """A term's postings in one segment: document numbers ascending, their weights (term
+    frequency times the field's boost) and, when asked for, their encoded positions."""
+
+    ids: list[int]
+    weights: list[float]
+    values: list[bytes] | None
+
+
+def read_postings(
+    reader: Any, fieldname: str, btext: bytes, *, values: bool, within: Sequence[int] | None = None
+) -> Postings:
+    """Every live posting of `btext` in `fieldname` of the segment `reader`; with `within`
+    (document numbers, ascending), at least those of these documents: blocks holding none of
+    them are skipped unread (the caller intersects)."""
+    matcher = reader.postings(fieldname, btext)
+    excluded: Any = None
+    if isinstance(matcher, FilterMatcher):
+        # A segment with deleted documents wraps its postings in a filter excluding them.
+        excluded = matcher._ids if matcher._exclude else None
+        if excluded is None:
+            return _one_by_one(matcher, values)
+        matcher = matcher.child
+    if isinstance(matcher, whoosh3.W3LeafMatcher):
+        found = _by_blocks(matcher, values, within)
+    else:
+        found = _one_by_one(matcher, values)
+    if excluded:
+        keep = [n for n, doc in enumerate(found.ids) if doc not in excluded]
+        found = Postings(
+            [found.ids[n] for n in keep],
+            [found.weights[n] for n in keep],
+            None if found.values is None else [found.values[n] for n in keep],
+        )
+    return found
+
+
+def _by_blocks(matcher: Any, values: bool, within: Sequence[int] | None) -> Postings:
+    ids: list[int] = []
+    weights: list[float] = []
+    encoded: list[bytes] | None = [] if values else None
+    previous_max = -1
+    while matcher.is_active():
+        if within is not None:
+            # The block holds documents previous_max + 1 .. its maximum id (read from its
+            # header, its data still unread): skip it if no wanted document is in there.
+            wanted = bisect.bisect_right(within, previous_max)
+            if wanted == len(within):
+                break
+            block_max = matcher._maxid
+            previous_max = block_max
+            if within[wanted] > block_max:
+                matcher._next_block()
+                continue
+        if matcher._data is None:
+            matcher._read_data()
+        block_ids = matcher._data[0]
+        if matcher._byteids:
+            ids.extend(block_ids)
+        else:
+            ids.extend(itertools.accumulate(block_ids))
+        if matcher._weights is None:
+            matcher._read_weights()
+        weights.extend(matcher._weights)
+        if encoded is not None:
+            if matcher._values is None:
+                matcher._read_values()
+            encoded.extend(matcher._values)
+        matcher._next_block()
+    return Postings(ids, weights, encoded)
+
+
+def _one_by_one(matcher: Any, values: bool) -> Postings:
+    ids: list[int] = []
+    weights: list[float] = []
+    encoded: list[bytes] | None = [] if values else None
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if encoded is not None:
+            encoded.append(matcher.value())
+        matcher.next()
+    return Postings(ids, weights, encoded)
+
+
+def length_bytes(reader: Any, fieldname: str) -> bytes:
+    """The encoded length (Whoosh's one-byte `length_to_byte`) of `fieldname` in each document
+    of the segment, indexed by document number (0: the document has no such field)."""
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    column = None
+    if isinstance(perdoc, whoosh3.W3PerDocReader):
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    try:
+        stored = int(column._count)
+        raw = bytes(column._dbfile.get(column._basepos, stored))
+    except AttributeError:  # another column reader: ask for each document
+        return bytes(column[docnum] for docnum in range(count))
+    return raw[:count] + bytes(max(0, count - len(raw)))
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """The word positions of one posting of a `Positions`-format field: a 4-byte count, then
+    the pickled position deltas, stored without pickle's final "." (as Whoosh decodes them; the
+    index is authenticated, so this pickle is Dossier's own)."""
+    body = value[_INT_SIZE:]
+    if not body.endswith(b"."):
+        body += b"."
+    return list(itertools.accumulate(pickle.loads(body)))
