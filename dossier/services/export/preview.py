@@ -24,6 +24,7 @@ from dossier.redact.disclosure import DisclosedQuote
 from dossier.redact.marks import plan_document, text_spans
 from dossier.services.export.disclosure import case_disclosure
 from dossier.services.export.dto import RedactionPreview
+from dossier.services.export.sources import typeset
 from dossier.services.export.texts import chosen_quotes, disclose_quote
 from dossier.text.model import PageText
 
@@ -65,11 +66,23 @@ class PreviewService:
         zoom: float,
         preview: RedactionPreview | None = None,
     ) -> RenderedPage:
-        """Page `page_index` of `doc_id` with its marks truly redacted, drawn at `zoom`."""
+        """Page `page_index` of `doc_id` with its marks truly redacted, drawn at `zoom`.
+
+        A text document's page is shown as it leaves: typeset, its own marks planned on the
+        typeset words (its first sheet, when the page runs onto more).
+        """
         ws = self.ws
         info = ws.documents.get(doc_id)
-        if not info.is_pdf:
-            raise UsageError("only PDF documents are exported; this one has no pages to preview")
+        if not info.exportable:
+            raise UsageError("this document lists files or messages; each of them is exported")
+        if not info.has_pages:
+            pages = ws.documents.pages(doc_id, with_words=False)
+            if not 0 <= page_index < len(pages):
+                raise UsageError(f"this document has no page {page_index + 1}")
+            source = typeset([pages[page_index]], ws.redactions.rules(info.case_id, doc_id))
+            plans = plan_document(source.pages, source.rules)
+            sheet = RedactionPreview(doc_id, {i: list(p.rects) for i, p in plans.items()})
+            return _redacted_page(source.data, 0, zoom, sheet)
         if preview is None:
             preview = self.marks(doc_id)
         return _redacted_page(ws.documents.original(doc_id), page_index, zoom, preview)

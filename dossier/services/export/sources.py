@@ -9,6 +9,7 @@ from the PDF that leaves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,11 @@ def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSour
             f"document {info.id} is a text document with drawn boxes, which have no place on "
             "its typeset pages; mark the words to hide as terms instead, then export again"
         )
-    pages = ws.documents.pages(info.id, with_words=False)
-    typeset = text_to_pdf([page.text for page in pages])
-    read = extract_pdf_bytes(typeset, info.filename or "this document", ocr=False).pages
-    return ExportSource(typeset, read, rules, picture=False)
+    return typeset(ws.documents.pages(info.id, with_words=False), rules, info.filename)
+
+
+def typeset(pages: Sequence[PageText], rules: Rules, name: str | None = None) -> ExportSource:
+    """A text document's `pages` typeset as a PDF, and that PDF's own pages read back."""
+    data = text_to_pdf([page.text for page in pages])
+    read = extract_pdf_bytes(data, name or "this document", ocr=False).pages
+    return ExportSource(data, read, rules, picture=False)

@@ -18,6 +18,7 @@ import pymupdf
 import pytest
 
 from dossier.errors import UsageError
+from dossier.pdf.render import RenderedPage
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.core.services.documents.test_images import SENTENCE, phone_photo
@@ -155,3 +156,31 @@ def test_a_box_drawn_on_a_text_document_refuses_its_export(
     with pytest.raises(UsageError, match="drawn boxes"):
         workspace.exports.export(ExportRequest(case=case, out=out))
     assert not out.exists()
+
+
+def _black_share(page: RenderedPage) -> float:
+    pixels = page.samples
+    dark = sum(1 for i in range(0, len(pixels), 3) if pixels[i] < 30 and pixels[i + 1] < 30)
+    return dark / (len(pixels) / 3)
+
+
+def test_the_export_preview_draws_photos_and_typeset_text_pages(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Aperçu").id
+    photo = workspace.documents.import_file(case, phone_photo(tmp_path, rotate=0, orientation=1))
+    (page,) = workspace.documents.pages(photo.id)
+    box = next(w.rect for w in page.words if page.text[w.start : w.end] == "caméra")
+    workspace.redactions.add_rect(photo.id, 0, [box])
+    note = workspace.documents.import_bytes(case, ("Castorama " * 400).encode(), "note.txt")
+    workspace.redactions.add_term("Castorama", case=case)
+    drawn = workspace.previews.redacted_page(photo.id, 0, 0.5)
+    x0, y0, x1, y1 = (round(v * drawn.zoom) for v in box)
+    inside = {
+        drawn.samples[y * drawn.stride + 3 * x : y * drawn.stride + 3 * x + 3]
+        for x in range(x0 + 2, x1 - 2)
+        for y in range(y0 + 2, y1 - 2)
+    }
+    assert inside == {b"\x00\x00\x00"}  # the box, black, where it was drawn
+    typeset = workspace.previews.redacted_page(note.id, 0, 0.5)
+    assert typeset.width > 0 and _black_share(typeset) > 0.05  # every word is a black box
