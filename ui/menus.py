@@ -14,6 +14,7 @@ from ui.help_dialogs import GuideDialog, ShortcutsDialog
 from ui.i18n import tr
 from ui.preferences_dialog import PreferencesDialog
 from ui.sample_action import create_sample_vault
+from ui.undo import undo_actions
 from ui.widgets.file_dialogs import choose_files, choose_folder
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
             window, tr("Create the sample vault…"), lambda: create_sample_vault(window)
         ),
     }
+    actions["undo"], actions["redo"] = undo_actions(window.state, window, window.inspector.flush)
     actions["lock"].setToolTip(tr("Lock the vault: keys and decrypted data leave memory"))
     viewer, cases, flows = window.viewer, window.cases, window.workflows.actions()
     bar = window.menuBar()
@@ -104,6 +106,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
     edit_menu = bar.addMenu(tr("&Edit"))
+    edit_menu.addAction(actions["undo"])
+    edit_menu.addAction(actions["redo"])
+    edit_menu.addSeparator()
     edit_menu.addAction(viewer.copy_action)
     edit_menu.addAction(actions["find"])
     edit_menu.addSeparator()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 
 from dossier.services import Workspace
 from ui.settings import AppSettings
@@ -94,6 +95,11 @@ class AppState(QObject):
         self._pending: tuple[str, str, object] | None = None
         self.settings: AppSettings | None = None
         """The app's preferences (defaults of new letters...), once the window has them."""
+        self.undo = QUndoStack(self)
+        """Changes to the case's items that Edit › Undo takes back (`ui.undo`)."""
+        # Its snapshots hold real names and texts: they go with the keys (after the last edits
+        # are saved at `locking`).
+        self.locked.connect(self.undo.clear)
 
     @property
     def ws(self) -> Workspace:

@@ -22,7 +22,7 @@ from dossier.services.export.dto import RedactionPreview
 from ui.errors import show_error
 from ui.export.export_wizard import ExportWizard
 from ui.export.import_bundle_dialog import ImportBundleDialog
-from ui.export.redactions_tab import RedactionsTab
+from ui.export.redactions_tab import RedactionsTab, record_mark
 from ui.export.verify_dialog import VerifyDialog
 from ui.i18n import tr
 from ui.letters.letters_tab import LettersTab
@@ -186,6 +186,7 @@ class Workflows(QObject):
             show_error(self.window, exc)
             return
         self.state.redactions_changed.emit(mark.case_id)
+        record_mark(self.state, mark.id, mark.case_id)
         self.state.show_status(tr("Box added: it is blacked out in exports."))
 
     def _document_shown(self, doc_id: str) -> None:

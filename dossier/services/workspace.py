@@ -15,6 +15,7 @@ from dossier.services.export.preview import PreviewService
 from dossier.services.export.redactions import RedactionService
 from dossier.services.export.service import ExportService
 from dossier.services.fsck import FsckService
+from dossier.services.history import HistoryService
 from dossier.services.keyrotation import KeyService
 from dossier.services.letters.service import LetterService
 from dossier.services.people.screen import ScreenService
@@ -55,6 +56,7 @@ class Workspace:
         self.fsck = FsckService(self)
         self.rekey = RekeyService(self)
         self.keys = KeyService(self)
+        self.history = HistoryService(self)
         # Documents, cases and imports tell the index what changed through this hook.
         self.index: IndexHook = self.search
 

@@ -9,6 +9,7 @@ invalid date) is kept in memory and offered again when the same item is shown af
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
@@ -32,11 +33,18 @@ from dossier.services.dto import CaseInfo, DocumentInfo
 from ui.errors import message_for
 from ui.i18n import N_, tr
 from ui.state import AppState
+from ui.undo import record_edit
 from ui.widgets.fit import breakable
 from ui.widgets.icons import kind_label
 
 W = TypeVar("W", bound=QWidget)
 STATUS_NAMES = {"open": N_("Ongoing"), "published": N_("Published"), "archived": N_("Archived")}
+
+
+def short(text: str, length: int = 40) -> str:
+    """`text` on one line, cut to `length` characters: names an item in a menu."""
+    line = " ".join(text.split())
+    return line if len(line) <= length else line[: length - 1].rstrip() + "…"
 
 
 def _size(size: int) -> str:
@@ -104,6 +112,17 @@ class Editor(QWidget):
     def save(self, draft: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def reload(self, item_id: str) -> Any:
+        """The item as stored now (after an undo), as this pane shows it."""
+        raise NotImplementedError
+
+    def announce(self, item: Any) -> None:
+        """Tell the views that `item` changed."""
+
+    def change_text(self, item: Any) -> str:
+        """What an edit of `item` is called in Edit › Undo ("edit of quote “…”")."""
+        return tr("edit of {what}").format(what=tr(self.heading or self.kind).lower())
+
     def item_id(self) -> str:
         return str(self.item.id) if self.item is not None else ""
 
@@ -169,8 +188,17 @@ class CaseEditor(Editor):
 
     def save(self, draft: dict[str, Any]) -> CaseInfo:
         case = self.state.ws.cases.update(self.item.id, **draft)
-        self.state.cases_changed.emit()
+        self.announce(case)
         return case
+
+    def reload(self, item_id: str) -> CaseInfo:
+        return self.state.ws.cases.get(item_id)
+
+    def announce(self, item: Any) -> None:
+        self.state.cases_changed.emit()
+
+    def change_text(self, item: Any) -> str:
+        return tr("edit of case “{name}”").format(name=short(item.name))
 
 
 class DocumentEditor(Editor):
@@ -264,8 +292,18 @@ class DocumentEditor(Editor):
 
     def save(self, draft: dict[str, Any]) -> DocumentInfo:
         doc = self.state.ws.documents.update(self.item.id, **draft)
-        self.state.documents_changed.emit(doc.case_id)
+        self.announce(doc)
         return doc
+
+    def reload(self, item_id: str) -> DocumentInfo:
+        ws = self.state.ws
+        return ws.documents.get(item_id, reveal=ws.screen.revealed(self.state.case_id))
+
+    def announce(self, item: Any) -> None:
+        self.state.documents_changed.emit(item.case_id)
+
+    def change_text(self, item: Any) -> str:
+        return tr("edit of document “{title}”").format(title=short(item.title))
 
 
 class InspectorPanel(QWidget):
@@ -335,7 +373,9 @@ class InspectorPanel(QWidget):
         # Not dirty while saving: the save's own change signals may re-show this item.
         editor.dirty = False
         try:
+            before = self.state.ws.history.snapshot(editor.kind, key[1])
             saved = editor.save(draft)
+            record_edit(self.state, editor.change_text(saved), before, self._announcer(editor, key))
         except DossierError as exc:
             editor.dirty = True
             self.drafts[key] = draft
@@ -348,6 +388,19 @@ class InspectorPanel(QWidget):
         self.message.clear()
         self.state.show_status(tr("Saved."))
         return True
+
+    def _announcer(self, editor: Editor, key: tuple[str, str]) -> Callable[[], None]:
+        """After an undo or a redo: the views reload, the details pane shows the item."""
+
+        def announce() -> None:
+            try:
+                item = editor.reload(key[1])
+            except DossierError:
+                return  # deleted since: nothing to show
+            editor.announce(item)
+            self.state.select_item(key[0], item)
+
+        return announce
 
     def _locking(self) -> None:
         self.flush()

@@ -7,6 +7,8 @@ are added as rules for the whole case. Every mark shows on the open document as 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -23,9 +25,13 @@ from dossier.services.export.dto import RedactionInfo
 from ui.case.case_tab import CaseListTab, grey_note, text_toolbar
 from ui.errors import show_error
 from ui.export.redaction_rule_dialog import RuleDialog, pattern_label
-from ui.i18n import N_, tr
+from ui.i18n import N_, ntr, tr
 from ui.state import AppState
+from ui.undo import record_addition, record_deletion
 from ui.widgets.form_fields import run_dialog
+
+if TYPE_CHECKING:
+    from dossier.services import Workspace
 
 MARK_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_NAMES = {
@@ -148,19 +154,53 @@ class RedactionsTab(CaseListTab):
         dialog = RuleDialog(self.state, self.case_id, kind, self)
         if self.exec_dialog(dialog) and dialog.saved is not None:
             self.state.redactions_changed.emit(self.case_id)
+            record_mark(self.state, dialog.saved.id, self.case_id)
 
     def remove_selected(self) -> None:
         marks = [item.data(0, MARK_ROLE) for item in self.tree.selectedItems()]
+        removed = []
         for mark in marks:
             try:
+                # Taken from the catalog, not the list: a term shown masked is kept real.
+                snapshot = self.state.ws.history.snapshot("redaction", mark.id)
                 self.state.ws.redactions.remove(mark.id)
             except DossierError as exc:
                 show_error(self, exc)
                 break
-        if marks:
-            self.state.redactions_changed.emit(self.case_id)
+            removed.append(snapshot)
+        if not marks:
+            return
+        self.state.redactions_changed.emit(self.case_id)
+        if removed:
+            ids = [snapshot.item_id for snapshot in removed]
+
+            def remove_again(ws: Workspace) -> None:
+                for mark_id in ids:
+                    ws.redactions.remove(mark_id)
+
+            record_deletion(
+                self.state,
+                ntr(
+                    "removal of {n} redaction mark", "removal of {n} redaction marks", len(removed)
+                ).format(n=len(removed)),
+                removed,
+                remove_again,
+                lambda: self.state.redactions_changed.emit(self.case_id),
+            )
 
     def open_mark(self, item: QTreeWidgetItem | None) -> None:
         mark: RedactionInfo | None = item.data(0, MARK_ROLE) if item is not None else None
         if mark is not None and mark.document_id:
             self.state.open_document(mark.document_id, mark.page_index or 0)
+
+
+def record_mark(state: AppState, mark_id: str, case_id: str) -> None:
+    """A mark was added (a rule, a box drawn): Edit › Undo removes it, Redo puts it back."""
+    record_addition(
+        state,
+        tr("new redaction mark"),
+        "redaction",
+        mark_id,
+        lambda ws: ws.redactions.remove(mark_id),
+        lambda: state.redactions_changed.emit(case_id),
+    )

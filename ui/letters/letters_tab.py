@@ -7,6 +7,8 @@ for today); under it, its numbered questions with their answered state and the r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
@@ -21,12 +23,14 @@ from PySide6.QtWidgets import (
 from dossier.errors import DossierError
 from dossier.services.letters.dto import LetterInfo, LettersSummary, QuestionInfo, ReplyInfo
 from ui.case.case_tab import CaseListTab, text_toolbar
+from ui.case.inspector_panel import short
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.letters.jurisdiction import deadline_text, deadline_tooltip
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.reply_dialog import ReplyDialog
 from ui.state import AppState
+from ui.undo import record_addition, record_deletion, snapshot_and
 from ui.widgets.confirm import delete_if_confirmed
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
@@ -255,7 +259,17 @@ class LettersTab(CaseListTab):
             return
         dialog = LetterDialog(self.state, self.case_id, self)
         if self.exec_dialog(dialog) and dialog.saved is not None:
-            self._saved(dialog.saved.id, bool(dialog.saved.document_id))
+            letter = dialog.saved
+            self._saved(letter.id, bool(letter.document_id))
+            # Undone, the letter goes; a file given with it stays in the case, as on a delete.
+            record_addition(
+                self.state,
+                tr("new letter “{subject}”").format(subject=short(letter.subject)),
+                "letter",
+                letter.id,
+                lambda ws: ws.letters.delete(letter.id),
+                self._announce(self.case_id),
+            )
 
     def record_reply(self) -> None:
         letter = self.current_letter()
@@ -276,12 +290,26 @@ class LettersTab(CaseListTab):
         letter = self.current_letter()
         if letter is None:
             return
+        delete, taken = snapshot_and(self.state, "letter", letter.id, self.state.ws.letters.delete)
         if not delete_if_confirmed(
             self,
             tr("Delete letter"),
             tr("Delete this letter and its questions? Its document and replies stay in the case."),
-            lambda: self.state.ws.letters.delete(letter.id),
+            delete,
         ):
             return
-        self.state.letters_changed.emit(self.case_id)
-        self.state.timeline_changed.emit(self.case_id)
+        self._announce(self.case_id)()
+        record_deletion(
+            self.state,
+            tr("deletion of letter “{subject}”").format(subject=short(letter.subject)),
+            taken,
+            lambda ws: ws.letters.delete(letter.id),
+            self._announce(self.case_id),
+        )
+
+    def _announce(self, case_id: str) -> Callable[[], None]:
+        def announce() -> None:
+            self.state.letters_changed.emit(case_id)
+            self.state.timeline_changed.emit(case_id)
+
+        return announce

@@ -8,6 +8,8 @@ locks; the core keeps that choice and writes each reveal to the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -21,11 +23,13 @@ from PySide6.QtWidgets import (
 from dossier.errors import DossierError
 from dossier.services.people.dto import PersonInfo
 from ui.case.case_tab import CaseListTab, grey_note, text_toolbar
+from ui.case.inspector_panel import short
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.people.merge_dialog import MergeDialog, merge_summary
 from ui.people.person_dialog import PersonDialog, protection_label, role_label
 from ui.state import AppState
+from ui.undo import record_edit
 from ui.widgets.confirm import confirm
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
@@ -213,6 +217,7 @@ class PeopleTab(CaseListTab):
         person = self.current_person()
         if person is None:
             return
+        label = person.name  # as the list shows it: a pseudonym stays one in Edit › Undo
         if person.masked:
             # Editing shows the real name: ask, then load this one person revealed (audited).
             if not self.confirm_reveal():
@@ -222,10 +227,25 @@ class PeopleTab(CaseListTab):
             except DossierError as exc:
                 show_error(self, exc)
                 return
+        try:
+            before = self.state.ws.history.snapshot("person", person.id)
+        except DossierError as exc:
+            show_error(self, exc)
+            return
         dialog = PersonDialog(self.state, self.case_id, person, self)
         if self.exec_dialog(dialog) and dialog.saved is not None:
             self._changed_everywhere()
             self.select_person(dialog.saved.id)
+            if dialog.saved is not person:  # something was changed
+                text = tr("edit of person “{name}”").format(name=short(label))
+                record_edit(self.state, text, before, self._undone(person.id))
+
+    def _undone(self, person_id: str) -> Callable[[], None]:
+        def announce() -> None:
+            self._changed_everywhere()
+            self.select_person(person_id)
+
+        return announce
 
     def merge_people(self) -> None:
         person = self.current_person()

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from dossier.services.quotes.dto import QuoteEdit, QuoteInfo
-from ui.case.inspector_panel import Editor
+from ui.case.inspector_panel import Editor, short
 from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.widgets.verdict_badge import badge_html
@@ -84,5 +84,15 @@ class QuoteEditor(Editor):
 
     def save(self, draft: dict[str, Any]) -> QuoteInfo:
         quote = self.state.ws.quotes.update(self.item.id, QuoteEdit(**draft))
-        self.state.quotes_changed.emit(quote.case_id)
+        self.announce(quote)
         return quote
+
+    def reload(self, item_id: str) -> QuoteInfo:
+        ws = self.state.ws
+        return ws.quotes.get(item_id, reveal=ws.screen.revealed(self.state.case_id))
+
+    def announce(self, item: Any) -> None:
+        self.state.quotes_changed.emit(item.case_id)
+
+    def change_text(self, item: Any) -> str:
+        return tr("edit of quote “{text}”").format(text=short(item.text))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import DossierError
 from dossier.services.quotes.dto import QuoteInfo, QuoteReview
 from ui.case.case_tab import grey_note, text_toolbar
+from ui.case.inspector_panel import short
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.quotes.find_quote_dialog import FindQuoteDialog
@@ -44,6 +45,7 @@ from ui.quotes.quotes_model import (
 )
 from ui.quotes.review_dialog import ReviewDialog, review_summary, rows_to_review
 from ui.state import AppState, PageSpan
+from ui.undo import record_deletion, snapshot_and
 from ui.widgets.confirm import delete_if_confirmed
 from ui.widgets.diff_view import DiffView
 from ui.widgets.fit import fit_columns
@@ -314,15 +316,24 @@ class QuotesTab(QWidget):
         quote = self.current_quote()
         if quote is None:
             return
+        case_id = self.case_id
+        delete, taken = snapshot_and(self.state, "quote", quote.id, self.state.ws.quotes.delete)
         if not delete_if_confirmed(
             self,
             tr("Delete quote"),
             tr("Delete this quote? The documents are not touched."),
-            lambda: self.state.ws.quotes.delete(quote.id),
+            delete,
         ):
             return
         self.state.select_item("", None)
-        self.state.quotes_changed.emit(self.case_id)
+        self.state.quotes_changed.emit(case_id)
+        record_deletion(
+            self.state,
+            tr("deletion of quote “{text}”").format(text=short(quote.text)),
+            taken,
+            lambda ws: ws.quotes.delete(quote.id),
+            lambda: self.state.quotes_changed.emit(case_id),
+        )
 
     def recheck_all(self) -> None:
         if not self.case_id or self.job is not None:
