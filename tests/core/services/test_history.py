@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dossier.db.models import Quote
 from dossier.errors import NotFoundError, UsageError
-from dossier.services.quotes.model import QuoteEdit
+from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import text_pdf
