@@ -37,6 +37,7 @@ from dossier.search.execute import Runner
 from dossier.search.facade import WRITER_LIMIT_MB
 from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem, SearchFilters
+from dossier.search.postings import PostingsCache
 from dossier.search.query import filter_query, parse_query
 from dossier.search.schema import build_schema, to_document
 from dossier.search.snippets import build_snippet
@@ -310,7 +311,7 @@ def run_memory_worker(
             indexer.add(batch)
     schema = build_schema()
     with indexer.ix.searcher() as searcher:
-        runner = Runner(searcher)
+        runner = Runner(searcher, PostingsCache())
         for _ in range(rounds):
             for texts in _queries(corpus).values():
                 for text in texts:
@@ -347,7 +348,7 @@ def run_ab_worker(pages: int, folder: Path, rounds: int, existing: bool) -> dict
     first_timings: dict[str, dict[str, list[float]]] = {k: {n: [] for n in queries} for k in KINDS}
     tops: dict[str, dict[str, list[str]]] = {kind: {} for kind in KINDS}
     searchers = {kind: indexers[kind].ix.searcher() for kind in KINDS}
-    runners = {kind: Runner(searcher) for kind, searcher in searchers.items()}
+    runners = {kind: Runner(searcher, PostingsCache()) for kind, searcher in searchers.items()}
     restrict = filter_query(FILTER)
     turn = 0
     # Round 0 warms caches: its times are reported apart ("first_search_ms", each query's

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dossier.search.postings import PostingsCache
 from dossier.search.topk import top_hits
 
 MAX_FILTERS = 8
@@ -20,8 +21,9 @@ MAX_FILTERS = 8
 class Runner:
     """Runs queries on one searcher (and is dropped with it: document numbers change on commit)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, cache: PostingsCache | None = None) -> None:
         self.searcher = searcher
+        self.cache = cache
         self._allowed: dict[str, set[int]] = {}
 
     def allowed(self, restrict: Any) -> set[int] | None:
@@ -39,7 +41,7 @@ class Runner:
     def run(self, q: Any, limit: int, restrict: Any = None) -> list[tuple[float, dict[str, Any]]]:
         """(score, stored fields) of the `limit` best hits of `q`, best first."""
         allowed = self.allowed(restrict)
-        top = top_hits(self.searcher, q, limit, allowed)
+        top = top_hits(self.searcher, q, limit, allowed, self.cache)
         if top is None:
             results = self.searcher.search(q, limit=limit, filter=allowed)
             return [(float(hit.score), hit.fields()) for hit in results]

@@ -38,6 +38,7 @@ from dossier.search.folder import (
 from dossier.search.hits import PageTexts, make_hits
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
+from dossier.search.postings import PostingsCache
 from dossier.search.query import ParsedQuery, filter_query, parse_query
 from dossier.search.schema import build_schema, to_document
 from dossier.search.storage import EncryptedStorage
@@ -68,6 +69,7 @@ class SearchIndex:
         self._ix: Any = None
         self._searcher: Any = None
         self._runner: Runner | None = None
+        self._postings = PostingsCache()
         self._read_lock = threading.RLock()
         self._write_lock = threading.Lock()
         self.needs_rebuild = reason is not None
@@ -303,6 +305,7 @@ class SearchIndex:
                 os.replace(fresh_folder, self.folder)
                 shutil.rmtree(old_folder, ignore_errors=True)
                 self._ix = self._storage.open_index(INDEX_NAME, schema=self._schema)
+                self._postings.clear()
                 self.needs_rebuild = False
                 self.rebuild_reason = None
                 self.pending_since = None
@@ -383,7 +386,7 @@ class SearchIndex:
     def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
         searcher = self._current_searcher()
         if self._runner is None or self._runner.searcher is not searcher:
-            self._runner = Runner(searcher)
+            self._runner = Runner(searcher, self._postings)
         return self._runner.run(parsed.query, limit, restrict)
 
     # -- upkeep --------------------------------------------------------------------------
@@ -406,6 +409,7 @@ class SearchIndex:
             finally:
                 self._pending.cancel()
                 self._drop_searcher()
+                self._postings.clear()
 
     def __enter__(self) -> SearchIndex:
         return self

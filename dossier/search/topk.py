@@ -29,7 +29,14 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from dossier.search.phrases import FastPhrase
-from dossier.search.postings import Postings, decode_positions, length_bytes, read_postings
+from dossier.search.postings import (
+    Postings,
+    PostingsCache,
+    decode_positions,
+    length_bytes,
+    read_postings,
+    segment_id,
+)
 from dossier.search.stems import Fuzzy, Prefix, StemQuery, Wildcard
 
 _MULTI = (StemQuery, Fuzzy, Prefix, Wildcard)
@@ -64,8 +71,11 @@ class Scored:
 class _Segment:
     """One segment's reader with the statistics of the whole index (as Whoosh scores)."""
 
-    def __init__(self, top: Any, reader: Any, weighting: BM25F) -> None:
+    def __init__(
+        self, top: Any, reader: Any, weighting: BM25F, cache: PostingsCache | None
+    ) -> None:
         self.top = top
+        self.cache = cache
         self.reader = reader
         self.weighting = weighting
         self._lengths: dict[str, bytes] = {}
@@ -94,14 +104,29 @@ class _Segment:
 
     def postings(self, fieldname: str, btext: bytes, values: bool, within: Within) -> Postings:
         if within is not None:
-            return read_postings(self.reader, fieldname, btext, values=values, within=within)
+            return read_postings(
+                self.reader, fieldname, btext, values=values, within=within, cache=self.cache
+            )
         key = (fieldname, btext, values)
         found = self._postings.get(key)
         if found is None:
             found = self._postings[key] = read_postings(
-                self.reader, fieldname, btext, values=values
+                self.reader, fieldname, btext, values=values, cache=self.cache
             )
         return found
+
+    def expansion(self, q: Any) -> list[bytes]:
+        """The indexed words `q` (a stem, prefix, wildcard or fuzzy term) stands for here."""
+        to_bytes = self.top.schema[q.fieldname].to_bytes
+
+        def expand() -> list[bytes]:
+            return [b if isinstance(b, bytes) else to_bytes(b) for b in q._btexts(self.reader) if b]
+
+        sid = segment_id(self.reader)
+        if self.cache is None or not sid:
+            return expand()
+        shape = (type(q).__name__, q.text, getattr(q, "maxdist", 0), getattr(q, "prefixlength", 0))
+        return self.cache.expansion((sid, q.fieldname, *shape), expand)
 
     def term_scores(
         self, fieldname: str, btext: bytes, boost: float, within: Within
@@ -258,8 +283,7 @@ def evaluate(seg: _Segment, q: Any, within: Within = None) -> Scored:
     if isinstance(q, _MULTI):
         if q.fieldname not in seg.top.schema:
             return Scored({})
-        btexts = [b for b in q._btexts(seg.reader) if b]
-        return _terms(seg, q.fieldname, btexts, q.boost, within)
+        return _terms(seg, q.fieldname, seg.expansion(q), q.boost, within)
     if isinstance(q, (FastPhrase, query.Phrase)):
         return _phrase(seg, q, within)
     if isinstance(q, query.Term):
@@ -281,7 +305,11 @@ def evaluate(seg: _Segment, q: Any, within: Within = None) -> Scored:
 
 
 def top_hits(
-    searcher: Any, q: Any, limit: int, allowed: set[int] | None = None
+    searcher: Any,
+    q: Any,
+    limit: int,
+    allowed: set[int] | None = None,
+    cache: PostingsCache | None = None,
 ) -> list[tuple[float, int]] | None:
     """(score, document number) of the `limit` best hits, best first, or None when the query
     has a shape Whoosh must answer. `allowed`: the only document numbers that may be hits."""
@@ -291,7 +319,7 @@ def top_hits(
     best: list[tuple[float, int]] = []  # a min-heap of (score, -docnum): the kept hits
     try:
         for sub, offset in _leaves(searcher):
-            seg = _Segment(searcher, sub.reader(), weighting)
+            seg = _Segment(searcher, sub.reader(), weighting, cache)
             found = evaluate(seg, q)
             _collect(found, offset, limit, allowed, best)
     except Unsupported:
