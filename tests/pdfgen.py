@@ -26,7 +26,7 @@ Every writer returns the path it wrote. Nothing here asserts: tests do.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,6 +165,21 @@ def many_pages_pdf(path: Path, count: int, *, paragraphs_per_page: int = 4) -> P
         for number in range(count)
     ]
     return write_pdf(path, pages)
+
+
+def lined_pdf(
+    path: Path, pages: int, line_text: Callable[[int, int], str], *, lines: int = 20
+) -> Path:
+    """`pages` pages of `lines` lines each, line n of page i reading `line_text(i, n)`: many
+    distinct, searchable pages made fast (no layout), for crash, kill and rekey campaigns."""
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page()
+        for line in range(lines):
+            page.insert_text((50, 60 + line * 22), line_text(i, line))
+    doc.save(path)
+    doc.close()
+    return path
 
 
 def wrap(text: str, width: float, fontsize: float) -> list[str]:

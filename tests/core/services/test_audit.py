@@ -108,22 +108,20 @@ def test_verify_detects_an_altered_entry(tmp_path: Path, filled_vault: Path) -> 
     assert any("entry 5" in p for p in report["problems"])
 
 
-def test_verify_detects_a_removed_entry(tmp_path: Path, filled_vault: Path) -> None:
+@pytest.mark.parametrize(
+    ("removed", "problem"),
+    [("3", "missing"), ("(SELECT MAX(seq) FROM audit_entry)", "last audit entries")],
+    ids=["a middle entry", "the last entry"],
+)
+def test_verify_detects_a_removed_entry(
+    tmp_path: Path, filled_vault: Path, removed: str, problem: str
+) -> None:
     with _db(filled_vault) as db:
-        db.execute("DELETE FROM audit_entry WHERE seq = 3")
+        db.execute(f"DELETE FROM audit_entry WHERE seq = {removed}")
         db.commit()
     code, report = _verify(tmp_path, filled_vault)
     assert code == 5
-    assert any("missing" in p for p in report["problems"])
-
-
-def test_verify_detects_a_removed_last_entry(tmp_path: Path, filled_vault: Path) -> None:
-    with _db(filled_vault) as db:
-        db.execute("DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)")
-        db.commit()
-    code, report = _verify(tmp_path, filled_vault)
-    assert code == 5
-    assert any("last audit entries" in p for p in report["problems"])
+    assert any(problem in p for p in report["problems"])
 
 
 def test_verify_detects_swapped_entries(tmp_path: Path, filled_vault: Path) -> None:

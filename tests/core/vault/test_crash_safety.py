@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, REPO
+from tests.pdfgen import lined_pdf
 
 DRIVER = """
 import sys, json
@@ -33,13 +33,7 @@ with Workspace.open(Path(vault), {passphrase!r}) as ws:
 
 
 def _pdf(path: Path, pages: int, seed: int) -> None:
-    doc = pymupdf.open()
-    for i in range(pages):
-        page = doc.new_page()
-        for line in range(30):
-            page.insert_text((50, 60 + line * 22), f"document {seed} page {i} ligne {line} " * 3)
-    doc.save(path)
-    doc.close()
+    lined_pdf(path, pages, lambda i, line: f"document {seed} page {i} ligne {line} " * 3, lines=30)
 
 
 @pytest.mark.slow

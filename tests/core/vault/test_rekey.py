@@ -12,7 +12,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from dossier.blobstore import BlobStore
@@ -34,17 +33,11 @@ from dossier.services.workspace import Workspace
 from dossier.vault.header import VaultHeader
 from dossier.vault.vault import unlock_master
 from tests.conftest import PASSPHRASE
+from tests.pdfgen import lined_pdf
 
 
 def _pdf(path: Path, pages: int, seed: int) -> Path:
-    doc = pymupdf.open()
-    for i in range(pages):
-        page = doc.new_page()
-        for line in range(20):
-            page.insert_text((50, 60 + line * 22), f"pièce {seed} page {i} ligne {line} zorglub")
-    doc.save(path)
-    doc.close()
-    return path
+    return lined_pdf(path, pages, lambda i, line: f"pièce {seed} page {i} ligne {line} zorglub")
 
 
 def _fill(ws: Workspace, tmp_path: Path, name: str = "Enquête") -> str:

@@ -13,13 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import WrongPassphrase
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, REPO
+from tests.pdfgen import lined_pdf
 
 DRIVER = """
 import sys
@@ -35,14 +35,9 @@ with Workspace.open(Path(sys.argv[1]), {passphrase!r}) as ws:
 
 
 def _pdf(path: Path, pages: int, seed: int) -> Path:
-    doc = pymupdf.open()
-    for i in range(pages):
-        page = doc.new_page()
-        for line in range(30):
-            page.insert_text((50, 60 + line * 22), f"pièce {seed} page {i} ligne {line} marmotte")
-    doc.save(path)
-    doc.close()
-    return path
+    return lined_pdf(
+        path, pages, lambda i, line: f"pièce {seed} page {i} ligne {line} marmotte", lines=30
+    )
 
 
 def _build(ws: Workspace, tmp_path: Path, rng: random.Random) -> list[str]:
