@@ -15,6 +15,7 @@ from pathlib import Path
 from dossier.crypto.keys import CaseKeys
 from dossier.crypto.sealedfile import SealedReader, SealedWriter
 from dossier.errors import CorruptData
+from dossier.i18n import _
 from dossier.jobs import CancelToken, check
 
 CHUNK = 1 << 20
@@ -32,7 +33,7 @@ class BlobStore:
 
     def path(self, case_id: str, blob_id: str) -> Path:
         if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
-            raise CorruptData(f"invalid blob id {blob_id!r}")
+            raise CorruptData(_("invalid blob id {blob_id}").format(blob_id=repr(blob_id)))
         return self.root / case_id / blob_id[:2] / blob_id
 
     def exists(self, case_id: str, blob_id: str) -> bool:
@@ -60,7 +61,9 @@ class BlobStore:
                     writer.write(chunk)
                     check(cancel)
             if second.digest() != digest.digest():
-                raise CorruptData(f"{source.name} changed while it was being imported")
+                raise CorruptData(
+                    _("{name} changed while it was being imported").format(name=source.name)
+                )
             writer.close()
         except BaseException:
             writer.abort()
@@ -95,7 +98,9 @@ class BlobStore:
             for chunk in reader.iter_chunks():
                 digest.update(chunk)
         if keys.blob_id(digest.digest()) != blob_id:
-            raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+            raise CorruptData(
+                _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
+            )
 
     def rekey(self, old: CaseKeys, new: CaseKeys, blob_id: str) -> tuple[str, int]:
         """Write the blob again under `new` (its new id, as new keys give new ids).
@@ -108,7 +113,9 @@ class BlobStore:
             data = self.read(old, blob_id)
             new_id = new.blob_id(hashlib.sha256(data).digest())
             if old.blob_id(hashlib.sha256(data).digest()) != blob_id:
-                raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+                raise CorruptData(
+                    _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
+                )
             if not self.exists(new.case_id, new_id):
                 with SealedWriter(
                     self.path(new.case_id, new_id), new.blobs, _ad(new.case_id, new_id)
@@ -122,7 +129,9 @@ class BlobStore:
                 digest.update(chunk)
                 size += len(chunk)
         if old.blob_id(digest.digest()) != blob_id:
-            raise CorruptData(f"blob {blob_id[:12]} does not match its id")
+            raise CorruptData(
+                _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
+            )
         new_id = new.blob_id(digest.digest())
         if not self.exists(new.case_id, new_id):
             target = self.path(new.case_id, new_id)

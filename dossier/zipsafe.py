@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 
 MAX_MEMBERS = 5000
 MAX_MEMBER_BYTES = 1024**3
@@ -47,7 +48,9 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-            raise InputRefused(f"{label} is not a readable zip file.") from None
+            raise InputRefused(
+                _("{label} is not a readable zip file.").format(label=label)
+            ) from None
         try:
             self.members = self._check_directory(len(data))
         except BaseException:
@@ -56,7 +59,11 @@ class SafeZip:
         self.by_name = {m.name: m for m in self.members}
 
     def refuse(self, reason: str) -> InputRefused:
-        return InputRefused(f"{self.label} was refused: {reason}; nothing was written.")
+        return InputRefused(
+            _("{label} was refused: {reason}; nothing was written.").format(
+                label=self.label, reason=reason
+            )
+        )
 
     def _check_directory(self, archive_size: int) -> list[Member]:
         infos = self._zip.infolist()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dossier.errors import CorruptData
+from dossier.i18n import _
 
 Verdict = Literal["verbatim", "normalized", "trimmed", "altered", "not_found"]
 VERDICTS: tuple[Verdict, ...] = ("verbatim", "normalized", "trimmed", "altered", "not_found")
@@ -70,7 +71,7 @@ class Span:
                 doc_id=None if doc_id is None else str(doc_id),
             )
         except (KeyError, TypeError, ValueError, IndexError):
-            raise CorruptData("a stored quote span is incomplete or malformed") from None
+            raise CorruptData(_("a stored quote span is incomplete or malformed")) from None
 
 
 @dataclass(frozen=True)

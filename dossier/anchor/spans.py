@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from dossier.anchor.model import Span
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.text.model import PageText, Word
 from dossier.text.rects import LineGeometry, line_geometry, line_rects
 
@@ -44,7 +45,8 @@ def span_for_selection(page: PageText, start: int, end: int) -> Span:
     """The exact span a journalist selected in the viewer (offsets into the page text)."""
     if not 0 <= start < end <= len(page.text):
         raise UsageError(
-            f"selection {start}-{end} is outside page {page.display_label} "
-            f"({len(page.text)} characters)"
+            _("selection {start}-{end} is outside page {display_label} ({n} characters)").format(
+                start=start, end=end, display_label=page.display_label, n=len(page.text)
+            )
         )
     return make_span(page, start, end)

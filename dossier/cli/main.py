@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from dossier import __version__, i18n
+from dossier.cli import parser_words
 from dossier.cli.commands import (
     anchor,
     audit,
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     # The command speaks the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     i18n.set_language("auto")
+    parser_words.use_catalog()
     logging.basicConfig(level=logging.WARNING, format="dossier: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)

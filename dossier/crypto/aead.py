@@ -13,6 +13,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dossier.errors import CorruptData
+from dossier.i18n import _
 
 MAGIC = b"DSE"
 VERSION = 1
@@ -35,13 +36,17 @@ def seal(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
 def open_sealed(key: bytes, envelope: bytes, ad: bytes, what: str = "value") -> bytes:
     """Decrypt an envelope made by `seal`; raise CorruptData naming `what` if it fails."""
     if len(envelope) < OVERHEAD or envelope[: len(MAGIC)] != MAGIC:
-        raise CorruptData(f"{what} is damaged (not an encrypted Dossier value)")
+        raise CorruptData(_("{what} is damaged (not an encrypted Dossier value)").format(what=what))
     if envelope[len(MAGIC)] != VERSION:
-        raise CorruptData(f"{what} uses unknown format version {envelope[len(MAGIC)]}")
+        raise CorruptData(
+            _("{what} uses unknown format version {envelope}").format(
+                what=what, envelope=envelope[len(MAGIC)]
+            )
+        )
     nonce = envelope[len(HEADER) : len(HEADER) + NONCE_LEN]
     try:
         return AESGCM(key).decrypt(nonce, envelope[len(HEADER) + NONCE_LEN :], HEADER + ad)
     except InvalidTag:
         raise CorruptData(
-            f"{what} failed authentication (tampered, damaged or misplaced)"
+            _("{what} failed authentication (tampered, damaged or misplaced)").format(what=what)
         ) from None

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dossier.errors import CorruptData, os_failure
 from dossier.fsutil import TEMP_PREFIX, fsync_dir
+from dossier.i18n import _
 
 MAGIC = b"DSKF"
 VERSION = 1
@@ -154,16 +155,16 @@ class SealedReader:
         try:
             self._fh: BinaryIO | None = open(path, "rb")  # closed in close()
         except FileNotFoundError:
-            raise CorruptData(f"{what} is missing") from None
+            raise CorruptData(_("{what} is missing").format(what=what)) from None
         stored = os.fstat(self._fh.fileno()).st_size - len(HEADER)
         if self._fh.read(len(HEADER)) != HEADER or stored < NONCE + TAG:
             self.close()
-            raise CorruptData(f"{what} is damaged (bad header or truncated)")
+            raise CorruptData(_("{what} is damaged (bad header or truncated)").format(what=what))
         self._blocks = -(-stored // STORED_BLOCK)
         last_len = stored - (self._blocks - 1) * STORED_BLOCK - NONCE - TAG
         if last_len < 0:
             self.close()
-            raise CorruptData(f"{what} is truncated")
+            raise CorruptData(_("{what} is truncated").format(what=what))
         self.size = (self._blocks - 1) * BLOCK + last_len
         # Decrypting the last block up front proves the file ends where it was written to end.
         try:
@@ -184,11 +185,19 @@ class SealedReader:
         try:
             plain = self._aead.decrypt(raw[:NONCE], raw[NONCE:], _block_ad(self._ad, index, final))
         except InvalidTag:
-            raise CorruptData(f"{self._what} failed authentication at block {index}") from None
+            raise CorruptData(
+                _("{what} failed authentication at block {index}").format(
+                    what=self._what, index=index
+                )
+            ) from None
         except ValueError:
-            raise CorruptData(f"{self._what} is truncated at block {index}") from None
+            raise CorruptData(
+                _("{what} is truncated at block {index}").format(what=self._what, index=index)
+            ) from None
         if not final and len(plain) != BLOCK:
-            raise CorruptData(f"{self._what} has a short block {index}")
+            raise CorruptData(
+                _("{what} has a short block {index}").format(what=self._what, index=index)
+            )
         self._cache[index] = plain
         if len(self._cache) > self._cache_blocks:
             self._cache.popitem(last=False)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.db import sealed
 from dossier.errors import CorruptData, EnvironmentFailure, UsageError
+from dossier.i18n import _
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UNSUPPORTED = frozenset({"0001"})
@@ -56,13 +57,17 @@ def _on_error(context: Any) -> None:
         return
     if code == _SQLITE_FULL:
         raise EnvironmentFailure(
-            "not enough disk space to write the catalog; nothing half-written was kept "
-            "(free some space and try again)"
+            _(
+                "not enough disk space to write the catalog; nothing half-written was "
+                "kept (free some space and try again)"
+            )
         ) from error
     if code & 0xFF == _SQLITE_IOERR:
         raise EnvironmentFailure(
-            "the catalog could not be written or read (the disk refused it); nothing "
-            "half-written was kept"
+            _(
+                "the catalog could not be written or read (the disk refused it); "
+                "nothing half-written was kept"
+            )
         ) from error
 
 
@@ -137,7 +142,7 @@ def migrate(engine: Engine, db_path: Path) -> None:
     try:
         current = current_revision(engine)
     except (DatabaseError, UnicodeDecodeError):
-        raise CorruptData("catalog.sqlite is damaged (not a readable SQLite database)") from None
+        raise CorruptData(_("catalog.sqlite is damaged (not a readable SQLite database)")) from None
     except CommandError:  # several rows in alembic_version
         raise CorruptData(_ALTERED_VERSION.format("names several schema versions")) from None
     head = head_revision()
@@ -146,9 +151,11 @@ def migrate(engine: Engine, db_path: Path) -> None:
     _check_revision(engine, current)
     if current in UNSUPPORTED:
         raise UsageError(
-            "this vault was made by an earlier test version of Dossier whose catalog rows were "
-            "not authenticated; open it with that version and export its cases, then import "
-            "them into a new vault"
+            _(
+                "this vault was made by an earlier test version of Dossier whose "
+                "catalog rows were not authenticated; open it with that version and "
+                "export its cases, then import them into a new vault"
+            )
         )
     if current is not None:
         backup = db_path.with_name(f"{db_path.name}.before-{head}")

@@ -35,6 +35,7 @@ from dossier.db.rowauth import (
     stored_row,
 )
 from dossier.errors import CorruptData, NotFoundError
+from dossier.i18n import _
 
 MODULUS = 1 << 256
 INVENTORIES = "inventory"
@@ -87,7 +88,9 @@ def _parse(scope: str, body: bytes) -> Inventory:
         tables = {str(t): [int(entry[0]), int(entry[1], 16)] for t, entry in data["tables"].items()}
         return Inventory(scope, int(data["counter"]), tables, str(data.get("master", "")))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-        raise CorruptData(f"the inventory of {_label(scope)} is unreadable") from None
+        raise CorruptData(
+            _("the inventory of {scope} is unreadable").format(scope=_label(scope))
+        ) from None
 
 
 def _label(scope: str) -> str:
@@ -111,10 +114,12 @@ def load(conn: Any, scope: str, key: bytes) -> Inventory:
     """The scope's inventory, authenticated; CorruptData if missing or altered."""
     raw = read_raw(conn, scope)
     if raw is None:
-        raise CorruptData(f"the inventory of {_label(scope)} is missing (rows were removed)")
+        raise CorruptData(
+            _("the inventory of {scope} is missing (rows were removed)").format(scope=_label(scope))
+        )
     body, mac = raw
     if not hmac.compare_digest(mac, compute_mac(key, scope, body)):
-        raise CorruptData(f"the inventory of {_label(scope)} was altered")
+        raise CorruptData(_("the inventory of {scope} was altered").format(scope=_label(scope)))
     return _parse(scope, body)
 
 
@@ -228,9 +233,12 @@ def _check_old(entry: Any, row: StoredRow | None, key_for: KeyFor, destroyed: se
         key = b""
     if not key or not hmac.compare_digest(before.stored_mac, before.mac(key)):
         raise CorruptData(
-            f"the catalog was altered outside Dossier: {before.describe()} no longer matches "
-            "its authentication, so it was not written again and nothing of this change was "
-            "saved; run 'dossier fsck' for the full list and restore a backup"
+            _(
+                "the catalog was altered outside Dossier: {before} no longer matches "
+                "its authentication, so it was not written again and nothing of this "
+                "change was saved; run 'dossier fsck' for the full list and restore a "
+                "backup"
+            ).format(before=before.describe())
         )
 
 
@@ -252,7 +260,11 @@ def _update_case_inventory(
     key = key_for(scope)
     if raw is None:
         if scope not in created:
-            raise CorruptData(f"the inventory of case {scope} is missing (rows were removed)")
+            raise CorruptData(
+                _("the inventory of case {scope} is missing (rows were removed)").format(
+                    scope=scope
+                )
+            )
         inventory = Inventory(scope)
     else:
         inventory = load(conn, scope, key)

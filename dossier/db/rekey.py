@@ -24,6 +24,7 @@ from dossier.db.inventory import INVENTORIES, Inventory, load, read_raw, store
 from dossier.db.rowauth import CASE_TABLES, CHANGES, VAULT_SCOPE, TableSpec, mac_to_int, read_rows
 from dossier.db.sealed import TAGS, seal_ad
 from dossier.errors import CorruptData
+from dossier.i18n import _
 
 BATCH = 256
 """Rows read at a time: word maps make page rows large."""
@@ -71,9 +72,13 @@ def _payload(keys: CaseKeys, table: str, row_id: str, case_id: str, raw: bytes) 
     try:
         data = json.loads(plain)
     except ValueError:
-        raise CorruptData(f"{table} {row_id} holds an unreadable payload") from None
+        raise CorruptData(
+            _("{table} {row_id} holds an unreadable payload").format(table=table, row_id=row_id)
+        ) from None
     if not isinstance(data, dict):
-        raise CorruptData(f"{table} {row_id} holds an unreadable payload")
+        raise CorruptData(
+            _("{table} {row_id} holds an unreadable payload").format(table=table, row_id=row_id)
+        )
     return data
 
 
@@ -138,7 +143,9 @@ def _document(
     if not blob:
         return sealed
     if blob not in blob_ids:
-        raise CorruptData(f"document {row_id}: its original was not re-encrypted")
+        raise CorruptData(
+            _("document {row_id}: its original was not re-encrypted").format(row_id=row_id)
+        )
     data["original_blob"] = blob_ids[blob]
     plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return aead.seal(keys.fields, plain, seal_ad("document", "sealed", row_id, case_id))
@@ -148,7 +155,7 @@ def reseal_case_row(conn: Any, case_id: str, old: CaseKeys, new: CaseKeys, wrapp
     """The case row itself: its payload under the new key, the new key's wrapped form."""
     rows = _fetch(conn, 'SELECT sealed FROM "case" WHERE id = ?', (case_id,))
     if not rows:
-        raise CorruptData(f"case {case_id} is gone")
+        raise CorruptData(_("case {case_id} is gone").format(case_id=case_id))
     ad = seal_ad("case", "sealed", case_id, case_id)
     plain = aead.open_sealed(old.fields, rows[0][0], ad, "case")
     _fetch(

@@ -22,6 +22,7 @@ from sqlalchemy.orm.base import instance_state
 
 from dossier.crypto import aead
 from dossier.errors import CorruptData, VaultLocked
+from dossier.i18n import _
 
 T = TypeVar("T")
 ZERO_MAC_SQL = "X'" + "00" * 32 + "'"
@@ -63,7 +64,7 @@ class Sealed:
         session = object_session(self)
         provider = session.info.get("keys") if session is not None else None
         if provider is None:
-            raise VaultLocked("the vault is locked; unlock it to read this item")
+            raise VaultLocked(_("the vault is locked; unlock it to read this item"))
         return provider  # type: ignore[no-any-return]
 
     def _key(self) -> bytes:
@@ -85,9 +86,13 @@ class Sealed:
             try:
                 loaded = json.loads(data)
             except ValueError:
-                raise CorruptData(f"{self._what()} holds an unreadable payload") from None
+                raise CorruptData(
+                    _("{value} holds an unreadable payload").format(value=self._what())
+                ) from None
             if not isinstance(loaded, dict):
-                raise CorruptData(f"{self._what()} holds an unreadable payload")
+                raise CorruptData(
+                    _("{value} holds an unreadable payload").format(value=self._what())
+                )
             plain = loaded
         self.__dict__["_plain_cache"] = plain
         return plain
@@ -178,7 +183,11 @@ class SealedBytes:
         if not raw and expected is None:
             return b""
         if not raw or expected != raw[-aead.TAG_LEN :].hex():
-            raise CorruptData(f"{obj._what()}: {self.column} was replaced or removed")
+            raise CorruptData(
+                _("{obj}: {column} was replaced or removed").format(
+                    obj=obj._what(), column=self.column
+                )
+            )
         return aead.open_sealed(obj._key(), raw, obj._seal_ad(self.column), obj._what())
 
     def __set__(self, obj: Sealed, value: bytes) -> None:

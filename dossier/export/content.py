@@ -12,6 +12,8 @@ import io
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dossier.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -189,7 +191,8 @@ def cell(value: object) -> str:
 def _csv(header: list[str], rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    # Column names in the exporting user's language: people open these in a spreadsheet.
+    writer.writerow([_(name) for name in header])
     for row in rows:
         writer.writerow([cell(v) for v in row])
     # A BOM so that spreadsheet programs read the accents as UTF-8.
@@ -211,7 +214,8 @@ def quotes_csv(content: BundleContent) -> bytes:
                 places,
             ]
         )
-    return _csv(["id", "speaker", "said_on", "text", "verdict", "score", "found_in"], rows)
+    header = [N_("id"), N_("speaker"), N_("said_on"), N_("text"), N_("verdict"), N_("score")]
+    return _csv([*header, N_("found_in")], rows)
 
 
 def letters_csv(content: BundleContent) -> bytes:
@@ -234,19 +238,19 @@ def letters_csv(content: BundleContent) -> bytes:
         for question in letter.questions:
             rows.append([*base, question.number, question.text, question.status, replies])
     header = [
-        "letter_id",
-        "subject",
-        "direction",
-        "sender",
-        "recipients",
-        "channel",
-        "sent_on",
-        "deadline",
-        "state",
-        "question",
-        "question_text",
-        "answer",
-        "replies",
+        N_("letter_id"),
+        N_("subject"),
+        N_("direction"),
+        N_("sender"),
+        N_("recipients"),
+        N_("channel"),
+        N_("sent_on"),
+        N_("deadline"),
+        N_("state"),
+        N_("question"),
+        N_("question_text"),
+        N_("answer"),
+        N_("replies"),
     ]
     return _csv(header, rows)
 
@@ -255,14 +259,14 @@ def people_csv(content: BundleContent) -> bytes:
     rows: list[list[object]] = [
         [p.name, p.role, p.organisation, "yes" if p.protected else ""] for p in content.people
     ]
-    return _csv(["name", "role", "organisation", "protected"], rows)
+    return _csv([N_("name"), N_("role"), N_("organisation"), N_("protected")], rows)
 
 
 def timeline_csv(content: BundleContent) -> bytes:
     rows: list[list[object]] = [
         [e.date, e.kind, e.title, "; ".join(e.people), e.detail] for e in content.timeline
     ]
-    return _csv(["date", "kind", "title", "people", "detail"], rows)
+    return _csv([N_("date"), N_("kind"), N_("title"), N_("people"), N_("detail")], rows)
 
 
 def skeleton(content: BundleContent) -> BundleContent:

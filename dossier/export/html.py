@@ -10,6 +10,17 @@ from __future__ import annotations
 from html import escape
 
 from dossier.export.content import BundleContent
+from dossier.i18n import _, current_language
+from dossier.labels import (
+    KINDS,
+    LETTER_STATES,
+    QUESTION_STATES,
+    REDACTION_COUNTS,
+    ROLES,
+    VERDICTS,
+    counts,
+    label,
+)
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'"
 
@@ -27,9 +38,9 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _words(value: str) -> str:
-    """A stored value as words: `partly_answered` reads "partly answered"."""
-    return value.replace("_", " ")
+def _t(message: str, **fields: object) -> str:
+    """A sentence of the page in the exporting user's language, its values escaped."""
+    return _(message).format(**{name: _e(value) for name, value in fields.items()})
 
 
 def _link(path: str, page: int | None = None, label: str | None = None) -> str:
@@ -37,86 +48,113 @@ def _link(path: str, page: int | None = None, label: str | None = None) -> str:
     return f'<a href="{_e(target)}">{_e(label or path)}</a>'
 
 
+def _header_row(*headers: str) -> str:
+    return "<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr>"
+
+
 def render(content: BundleContent) -> bytes:
+    # The page is written in the language of whoever exports (LANGUAGE, LANG... or the app's
+    # Preferences): the recipient is usually a colleague, an editor or the paper's lawyer.
     parts: list[str] = [
         "<!DOCTYPE html>",
-        '<html lang="fr"><head><meta charset="utf-8">',
+        f'<html lang="{current_language()}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>{_e(content.case_name)} — Dossier</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{_e(content.case_name)}</h1>",
-        f'<p class="meta">Exported {_e(content.created_at)} by Dossier {_e(content.app_version)}.'
-        f" Signing key fingerprint: <code>{_e(content.fingerprint)}</code>."
-        " Check the bundle with <code>dossier verify</code> and compare the fingerprint with"
-        " the one the sender gave you.</p>",
-    ]
-    parts.append("<h2>Documents</h2>")
-    if content.documents:
-        parts.append(
-            "<table><tr><th>Document</th><th>Kind</th><th>Date</th><th>Pages</th>"
-            "<th>Redactions</th></tr>"
+        '<p class="meta">'
+        + _t(
+            "Exported {created_at} by Dossier {version}.",
+            created_at=content.created_at,
+            version=content.app_version,
         )
+        + " "
+        + _(
+            "Signing key fingerprint: {fingerprint}. Check the bundle with {command} and compare "
+            "the fingerprint with the one the sender gave you."
+        ).format(
+            fingerprint=f"<code>{_e(content.fingerprint)}</code>",
+            command="<code>dossier verify</code>",
+        )
+        + "</p>",
+    ]
+    parts.append(f"<h2>{_t('Documents')}</h2>")
+    if content.documents:
+        parts.append(_header_row(_("Document"), _("Kind"), _("Date"), _("Pages"), _("Blacked out")))
         for doc in content.documents:
-            counts = ", ".join(f"{k}: {v}" for k, v in sorted(doc.redactions.items()) if v)
+            blacked_out = counts(REDACTION_COUNTS, doc.redactions)
             parts.append(
-                f"<tr><td>{_link(doc.path, label=doc.title or doc.path)}</td><td>{_e(doc.kind)}"
-                f"</td><td>{_e(doc.date or '')}</td><td>{doc.pages}</td>"
-                f"<td>{_e(counts or 'none')}</td></tr>"
+                f"<tr><td>{_link(doc.path, label=doc.title or doc.path)}</td>"
+                f"<td>{_e(label(KINDS, doc.kind))}</td><td>{_e(doc.date or '')}</td>"
+                f"<td>{doc.pages}</td><td>{_e(blacked_out or _('none'))}</td></tr>"
             )
         parts.append("</table>")
     else:
-        parts.append("<p>No documents.</p>")
-    parts.append("<h2>Quotes</h2>")
+        parts.append(f"<p>{_t('No documents.')}</p>")
+    parts.append(f"<h2>{_t('Quotes')}</h2>")
     if not content.quotes:
-        parts.append("<p>No quotes.</p>")
+        parts.append(f"<p>{_t('No quotes.')}</p>")
     for quote in content.quotes:
         where = ", ".join(
-            _link(a.document, a.page_index + 1, f"{a.document} p. {a.page_index + 1}")
-            + (" (partly redacted)" if a.redacted else "")
+            _link(
+                a.document,
+                a.page_index + 1,
+                _("{document} p. {page}").format(document=a.document, page=a.page_index + 1),
+            )
+            + (" " + _t("(partly redacted)") if a.redacted else "")
             for a in quote.anchors
         )
         parts.append(
             f"<blockquote>{_e(quote.text)}</blockquote><p class=meta>{_e(quote.speaker)}"
-            f"{', ' + _e(quote.said_on) if quote.said_on else ''} — {_e(_words(quote.verdict))}"
+            f"{', ' + _e(quote.said_on) if quote.said_on else ''}"
+            f" — {_e(label(VERDICTS, quote.verdict))}"
             f"{' — ' + where if where else ''}</p>"
         )
-    parts.append("<h2>Letters</h2>")
+    parts.append(f"<h2>{_t('Letters')}</h2>")
     if not content.letters:
-        parts.append("<p>No letters.</p>")
+        parts.append(f"<p>{_t('No letters.')}</p>")
     for letter in content.letters:
         parts.append(
-            f"<h3>{_e(letter.subject or '(no subject)')}</h3><p class=meta>{_e(letter.sender)}"
-            f" → {_e(', '.join(letter.recipients))}; sent {_e(letter.sent_on or '—')};"
-            f" deadline {_e(letter.deadline or '—')}; state: <b>{_e(_words(letter.state))}</b></p>"
+            f"<h3>{_e(letter.subject or _('(no subject)'))}</h3><p class=meta>"
+            + _(
+                "{sender} → {recipients}; sent {sent_on}; deadline {deadline}; state: {state}"
+            ).format(
+                sender=_e(letter.sender),
+                recipients=_e(", ".join(letter.recipients)),
+                sent_on=_e(letter.sent_on or "—"),
+                deadline=_e(letter.deadline or "—"),
+                state=f"<b>{_e(label(LETTER_STATES, letter.state))}</b>",
+            )
+            + "</p>"
         )
         if letter.questions:
             parts.append("<ol>")
             for question in letter.questions:
                 parts.append(
                     f'<li value="{question.number}">{_e(question.text)}'
-                    f" <i>({_e(_words(question.status))})</i></li>"
+                    f" <i>({_e(label(QUESTION_STATES, question.status))})</i></li>"
                 )
             parts.append("</ol>")
         for reply in letter.replies:
-            parts.append(f"<p>Reply: {_e(reply)}</p>")
-    parts.append("<h2>People</h2>")
+            parts.append(f"<p>{_t('Reply: {reply}', reply=reply)}</p>")
+    parts.append(f"<h2>{_t('People')}</h2>")
     if not content.people:
-        parts.append("<p>No people.</p>")
+        parts.append(f"<p>{_t('No people.')}</p>")
     else:
-        parts.append("<table><tr><th>Name</th><th>Role</th><th>Organisation</th></tr>")
+        parts.append(_header_row(_("Name"), _("Role"), _("Organisation")))
         for person in content.people:
-            name = _e(person.name) + (" <i>(protected)</i>" if person.protected else "")
+            name = _e(person.name) + (f" <i>({_t('protected')})</i>" if person.protected else "")
             parts.append(
-                f"<tr><td>{name}</td><td>{_e(person.role)}</td>"
+                f"<tr><td>{name}</td><td>{_e(label(ROLES, person.role))}</td>"
                 f"<td>{_e(person.organisation)}</td></tr>"
             )
         parts.append("</table>")
-    parts.append("<h2>Timeline</h2>")
+    parts.append(f"<h2>{_t('Timeline')}</h2>")
     if not content.timeline:
-        parts.append("<p>No dated items.</p>")
+        parts.append(f"<p>{_t('No dated items.')}</p>")
     else:
-        parts.append("<table><tr><th>Date</th><th>What</th><th>People</th></tr>")
+        parts.append(_header_row(_("Date"), _("What"), _("People")))
         for entry in content.timeline:
             detail = f"<br><span class=meta>{_e(entry.detail)}</span>" if entry.detail else ""
             parts.append(

@@ -15,6 +15,7 @@ from pathlib import Path
 from dossier.errors import InputRefused
 from dossier.export import manifest as manifest_mod
 from dossier.export.verify import VerifyReport, load_bundle_bytes, verify_zip
+from dossier.i18n import _
 from dossier.pdf.open import has_pdf_header
 from dossier.zipsafe import SafeZip
 
@@ -36,8 +37,9 @@ def open_for_import(
     if not report.ok:
         details = [line for line in report.lines() if not line.startswith(("OK", "FAILED"))]
         raise InputRefused(
-            f"{path.name} was refused: it does not verify ({'; '.join(details)}); "
-            "nothing was written."
+            _("{name} was refused: it does not verify ({details}); nothing was written.").format(
+                name=path.name, details="; ".join(details)
+            )
         )
     with SafeZip(data, label=path.name) as archive:
         parsed = manifest_mod.parse(
@@ -50,7 +52,9 @@ def open_for_import(
             content = archive.read(entry.path)
             if not has_pdf_header(content[:1024]):
                 raise InputRefused(
-                    f"{path.name} was refused: {entry.path} is not a PDF; nothing was written."
+                    _("{name} was refused: {path} is not a PDF; nothing was written.").format(
+                        name=path.name, path=entry.path
+                    )
                 )
             documents[entry.path] = content
     return VerifiedBundle(parsed, documents, report)

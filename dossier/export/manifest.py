@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 
 FORMAT = "dossier-bundle"
 FORMAT_VERSION = 2
@@ -76,7 +77,9 @@ class Manifest:
 
 
 def _refuse(reason: str) -> InputRefused:
-    return InputRefused(f"the bundle's manifest.json is malformed: {reason}.")
+    return InputRefused(
+        _("the bundle's manifest.json is malformed: {reason}.").format(reason=reason)
+    )
 
 
 def parse(data: bytes) -> Manifest:
@@ -96,8 +99,10 @@ def parse(data: bytes) -> Manifest:
         raise _refuse("it has no format version")
     if version > FORMAT_VERSION or version < 1:
         raise InputRefused(
-            f"this bundle uses format version {version}; this Dossier reads version "
-            f"{FORMAT_VERSION}. Update Dossier to read it."
+            _(
+                "this bundle uses format version {version}; this Dossier reads version "
+                "{FORMAT_VERSION}. Update Dossier to read it."
+            ).format(version=version, FORMAT_VERSION=FORMAT_VERSION)
         )
     files = raw.get("files")
     if not isinstance(files, list):

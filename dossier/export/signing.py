@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from dossier.errors import CorruptData, UsageError
+from dossier.i18n import _
 
 KEY_NAME = "bundle-signing-key"
 SIGNATURE_FORMAT = "dossier-signature-1"
@@ -43,7 +44,7 @@ def normalize_fingerprint(text: str) -> str:
     """A fingerprint as typed ("3F2A:91C0 ...", with or without separators) in canonical form."""
     compact = "".join(c for c in text.lower() if c not in " :-\t")
     if len(compact) != 32 or any(c not in "0123456789abcdef" for c in compact):
-        raise UsageError("a key fingerprint is 32 hexadecimal digits (e.g. '3f2a 91c0 ...')")
+        raise UsageError(_("a key fingerprint is 32 hexadecimal digits (e.g. '3f2a 91c0 ...')"))
     return " ".join(compact[i : i + 4] for i in range(0, 32, 4))
 
 
@@ -90,7 +91,7 @@ def load_key(stored: str) -> SigningKey:
         raw = base64.b64decode(stored, validate=True)
         return SigningKey(Ed25519PrivateKey.from_private_bytes(raw))
     except (binascii.Error, ValueError):
-        raise CorruptData("the vault's bundle-signing key is damaged") from None
+        raise CorruptData(_("the vault's bundle-signing key is damaged")) from None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dossier.crypto.kdf import KdfParams, derive_kek, new_salt
 from dossier.crypto.sealedfile import SealedReader, SealedWriter
 from dossier.errors import CorruptData, EnvironmentFailure, InputRefused, WrongPassphrase
 from dossier.fsutil import TEMP_PREFIX, atomic_writer
+from dossier.i18n import _
 
 MAGIC = b"DOSSIER-SEALED-BUNDLE\x00\x01"
 MAX_HEADER = 4096
@@ -54,7 +55,7 @@ def _header(params: KdfParams, salt: bytes) -> bytes:
 def write_sealed_bundle(out: Path, bundle: bytes, passphrase: str, params: KdfParams) -> None:
     """Seal `bundle` (the zip's bytes) under `passphrase` into `out`, atomically."""
     if not passphrase:
-        raise InputRefused("the bundle passphrase must not be empty")
+        raise InputRefused(_("the bundle passphrase must not be empty"))
     salt = new_salt()
     header = _header(params, salt)
     key = derive_kek(passphrase, salt, params)
@@ -67,7 +68,9 @@ def write_sealed_bundle(out: Path, bundle: bytes, passphrase: str, params: KdfPa
             target.write(header)
             shutil.copyfileobj(source, target, _COPY)
     except OSError as exc:
-        raise EnvironmentFailure(f"could not write {out.name}: {exc.strerror or exc}") from exc
+        raise EnvironmentFailure(
+            _("could not write {name}: {value}").format(name=out.name, value=exc.strerror or exc)
+        ) from exc
     finally:
         body.unlink(missing_ok=True)
 
@@ -78,16 +81,20 @@ def read_sealed_bundle(path: Path, passphrase: str) -> bytes:
         with path.open("rb") as fh:
             head = fh.read(len(MAGIC) + 4)
             if len(head) < len(MAGIC) + 4 or head[: len(MAGIC)] != MAGIC:
-                raise InputRefused(f"{path.name} is not a passphrase-sealed Dossier bundle")
+                raise InputRefused(
+                    _("{name} is not a passphrase-sealed Dossier bundle").format(name=path.name)
+                )
             (length,) = struct.unpack(">I", head[len(MAGIC) :])
             if length > MAX_HEADER:
-                raise InputRefused(f"{path.name} has a malformed header")
+                raise InputRefused(_("{name} has a malformed header").format(name=path.name))
             body_json = fh.read(length)
             params, salt = _parse_header(body_json, path.name)
             header = head + body_json
             size = os.fstat(fh.fileno()).st_size - len(header)
             if size > MAX_SEALED_BYTES:
-                raise InputRefused(f"{path.name} is larger than a bundle may be")
+                raise InputRefused(
+                    _("{name} is larger than a bundle may be").format(name=path.name)
+                )
             key = derive_kek(passphrase, salt, params)
             with tempfile.TemporaryDirectory(prefix="dossier-") as folder:
                 # Only ciphertext is copied here; SealedReader reads a file of its own format.
@@ -99,11 +106,15 @@ def read_sealed_bundle(path: Path, passphrase: str) -> bytes:
                         return reader.read_all()
                 except CorruptData:
                     raise WrongPassphrase(
-                        f"{path.name} does not open with this passphrase "
-                        "(wrong passphrase, or the file was altered)"
+                        _(
+                            "{name} does not open with this passphrase (wrong passphrase, or the "
+                            "file was altered)"
+                        ).format(name=path.name)
                     ) from None
     except OSError as exc:
-        raise EnvironmentFailure(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+        raise EnvironmentFailure(
+            _("cannot read {name}: {value}").format(name=path.name, value=exc.strerror or exc)
+        ) from exc
 
 
 def _parse_header(raw: bytes, name: str) -> tuple[KdfParams, bytes]:
@@ -112,7 +123,9 @@ def _parse_header(raw: bytes, name: str) -> tuple[KdfParams, bytes]:
         params = KdfParams.from_json(data["kdf"])
         salt = base64.b64decode(str(data["salt"]), validate=True)
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, binascii.Error, CorruptData):
-        raise InputRefused(f"{name} has a malformed header") from None
+        raise InputRefused(_("{name} has a malformed header").format(name=name)) from None
     if params.memory_kib > MAX_KDF_MEMORY_KIB or len(salt) < 16:
-        raise InputRefused(f"{name} asks for key-derivation parameters Dossier refuses")
+        raise InputRefused(
+            _("{name} asks for key-derivation parameters Dossier refuses").format(name=name)
+        )
     return params, salt

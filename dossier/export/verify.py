@@ -18,6 +18,7 @@ from dossier.export import manifest as manifest_mod
 from dossier.export.layout import layout_problems, zip_time
 from dossier.export.signing import check_signature, normalize_fingerprint
 from dossier.export.transport import is_sealed, read_sealed_bundle
+from dossier.i18n import _
 from dossier.zipsafe import SafeZip
 
 MAX_BUNDLE_BYTES = 4 * 1024**3
@@ -70,13 +71,15 @@ class VerifyReport:
 def load_bundle_bytes(path: Path, passphrase: str | None) -> tuple[bytes, bool]:
     """The zip bytes of a bundle file (unsealing it when it is sealed) and whether it was."""
     if not path.is_file():
-        raise NotFoundError(f"no bundle at {path}")
+        raise NotFoundError(_("no bundle at {path}").format(path=path))
     if path.stat().st_size > MAX_BUNDLE_BYTES:
-        raise InputRefused(f"{path.name} is larger than a bundle may be")
+        raise InputRefused(_("{name} is larger than a bundle may be").format(name=path.name))
     if is_sealed(path):
         if passphrase is None:
             raise PasswordRequired(
-                f"{path.name} is sealed with a passphrase; give it with --bundle-passphrase-file"
+                _(
+                    "{name} is sealed with a passphrase; give it with --bundle-passphrase-file"
+                ).format(name=path.name)
             )
         return read_sealed_bundle(path, passphrase), True
     return path.read_bytes(), False

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from dossier.errors import InputRefused
+from dossier.i18n import gettext
 from dossier.ingest.email_parts import safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
@@ -38,7 +39,7 @@ def extract_zip(data: bytes, name: str) -> ExtractedDocument:
                 f"(at most {MAX_ARCHIVE_BYTES // 1024**2} MB in one import)"
             )
         if not members:
-            raise InputRefused(f"{name} is an archive without any file.")
+            raise InputRefused(gettext("{name} is an archive without any file.").format(name=name))
         entries = [(m.name, PurePosixPath(m.name).name, archive.read(m.name)) for m in members]
     return archive_document(entries, ZIP_MIME, ARCHIVE_EXTRACTOR_VERSION)
 

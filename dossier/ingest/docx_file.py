@@ -15,6 +15,7 @@ import zlib
 from typing import Any
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.layout import Layout
 from dossier.ingest.office_zip import checked_office_zip
 from dossier.ingest.ooxml import BodyWalker, W, comment_label, read_numbering, read_styles
@@ -44,9 +45,13 @@ def extract_docx(data: bytes, name: str) -> ExtractedDocument:
         metadata, title, author, date = _properties(document)
     except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         log.debug("docx refused: %s", type(exc).__name__)
-        raise InputRefused(f"{name} is a damaged Word file and cannot be read.") from None
+        raise InputRefused(
+            _("{name} is a damaged Word file and cannot be read.").format(name=name)
+        ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
-        raise InputRefused(f"{name} is a damaged Word file and cannot be read.") from None
+        raise InputRefused(
+            _("{name} is a damaged Word file and cannot be read.").format(name=name)
+        ) from None
     return layout.document(
         mime=DOCX_MIME,
         extractor_version=DOCX_EXTRACTOR_VERSION,

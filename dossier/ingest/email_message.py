@@ -23,6 +23,7 @@ from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.dates import iso_date
 from dossier.ingest.email_parts import embedded_files
 from dossier.ingest.html_text import html_to_text
@@ -62,8 +63,10 @@ def check_header_lengths(data: bytes, name: str) -> None:
             length = len(line) if _STRUCTURED.match(line) else -1
         if length > MAX_HEADER_BYTES:
             raise InputRefused(
-                f"{name} has a header far longer than any mail program writes; it is "
-                "not read (it may be built to stall the import)."
+                _(
+                    "{name} has a header far longer than any mail program writes; it is "
+                    "not read (it may be built to stall the import)."
+                ).format(name=name)
             )
 
 
@@ -77,8 +80,11 @@ def parse_message(data: bytes, name: str) -> EmailMessage:
     """The message in `data`, or InputRefused for one too long in a header or nested too deep."""
     check_header_lengths(data, name)
     too_deep = InputRefused(
-        f"{name} nests its parts more than {MAX_MIME_DEPTH} levels deep, far beyond any "
-        "mail program; it is not read (it may be built to crash the import)."
+        _(
+            "{name} nests its parts more than {MAX_MIME_DEPTH} levels deep, far "
+            "beyond any mail program; it is not read (it may be built to crash the "
+            "import)."
+        ).format(name=name, MAX_MIME_DEPTH=MAX_MIME_DEPTH)
     )
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
@@ -101,7 +107,11 @@ def extract_email(data: bytes, name: str) -> ExtractedDocument:
     message = parse_message(data, name)
     headers = {key: _header(message, key) for key in _KEPT_HEADERS}
     if not (headers["From"] or headers["Subject"] or headers["Date"]):
-        raise InputRefused(f"{name} does not look like an e-mail: it has no From, Subject or Date.")
+        raise InputRefused(
+            _("{name} does not look like an e-mail: it has no From, Subject or Date.").format(
+                name=name
+            )
+        )
     body_part = message.get_body(preferencelist=("plain", "html"))
     texts = [_body_text(part) for part in _text_parts(message)]
     body = "\n\n".join(text.strip() for text in texts if text.strip())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.errors import EnvironmentFailure, InputRefused, UsageError
+from dossier.i18n import _
 from dossier.ingest.archive import ARCHIVE_EXTRACTOR_VERSION, extract_zip
 from dossier.ingest.article import read_article, with_lead
 from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
@@ -98,17 +99,21 @@ def extract_file(
     Raises InputRefused for empty, binary, mislabelled or unreadable files.
     """
     if kind_hint is not None and kind_hint not in KINDS:
-        raise UsageError(f"unknown kind {kind_hint!r}; expected one of {', '.join(KINDS)}")
+        raise UsageError(
+            _("unknown kind {kind_hint}; expected one of {KINDS}").format(
+                kind_hint=repr(kind_hint), KINDS=", ".join(KINDS)
+            )
+        )
     head = read_head(path, SNIFF_BYTES)
     if not head:
-        raise InputRefused(f"{quoted(path)} is empty.")
+        raise InputRefused(_("{path} is empty.").format(path=quoted(path)))
     kind = sniff_kind(path, head, kind_hint)
     if kind == PDF:
         return clean_document(
             extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
         )
     check(cancel)
-    report(progress, 0.0, f"Reading {path.name}")
+    report(progress, 0.0, _("Reading {name}").format(name=path.name))
     if kind in CONTAINERS:
         return clean_document(
             _extract_container(kind, _read_all(path), path, ocr, progress, cancel)
@@ -130,10 +135,14 @@ def extract_bytes(
     re-extracted from there, never written to disk in clear. `name` (the file name it was
     imported under) only informs the sniffing, as its extension would, and the messages."""
     if kind_hint is not None and kind_hint not in KINDS:
-        raise UsageError(f"unknown kind {kind_hint!r}; expected one of {', '.join(KINDS)}")
+        raise UsageError(
+            _("unknown kind {kind_hint}; expected one of {KINDS}").format(
+                kind_hint=repr(kind_hint), KINDS=", ".join(KINDS)
+            )
+        )
     path = Path(name)
     if not data:
-        raise InputRefused(f"{quoted(path)} is empty.")
+        raise InputRefused(_("{path} is empty.").format(path=quoted(path)))
     kind = sniff_kind(path, data[:SNIFF_BYTES], kind_hint)
     if kind == PDF:
         return clean_document(
@@ -142,7 +151,7 @@ def extract_bytes(
             )
         )
     check(cancel)
-    report(progress, 0.0, f"Reading {path.name}")
+    report(progress, 0.0, _("Reading {name}").format(name=path.name))
     if kind in CONTAINERS:
         return clean_document(_extract_container(kind, data, path, ocr, progress, cancel))
     return clean_document(_extract_text_kind(kind, data, path, progress))
@@ -184,8 +193,10 @@ def _extract_container(
         else:
             document = extract_zip(data, name)
     if kind != IMAGE and not any(page.text.strip() for page in document.pages):
-        raise InputRefused(f"{name} holds no text.")  # a photo without words is still a photo
-    report(progress, 1.0, f"Read {path.name}")
+        raise InputRefused(
+            _("{name} holds no text.").format(name=name)
+        )  # a photo without words is still a photo
+    report(progress, 1.0, _("Read {name}").format(name=path.name))
     return document
 
 
@@ -200,14 +211,16 @@ def _extract_text_kind(
         declared = _declared_charset(data) if kind == HTML else None
         text = declared if declared is not None else decode_text(data)
         if text is None:
-            raise InputRefused(f"{quoted(path)} is not a text file: it holds binary data.")
+            raise InputRefused(
+                _("{path} is not a text file: it holds binary data.").format(path=quoted(path))
+            )
         if kind == HTML:
             document = _from_html(text)
         else:
             document = extract_plain_text(text, markdown=kind == MARKDOWN)
     if not any(page.text.strip() for page in document.pages):
-        raise InputRefused(f"{quoted(path)} holds no text.")
-    report(progress, 1.0, f"Read {path.name}")
+        raise InputRefused(_("{path} holds no text.").format(path=quoted(path)))
+    report(progress, 1.0, _("Read {name}").format(name=path.name))
     return document
 
 
@@ -216,12 +229,18 @@ def _read_all(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise InputRefused(
-                f"{quoted(path)} is too large to import as text ({size // 2**20} MiB; "
-                f"the limit is {MAX_TEXT_BYTES // 2**20} MiB)."
+                _(
+                    "{path} is too large to import as text ({size} MiB; the limit is "
+                    "{MAX_TEXT_BYTES} MiB)."
+                ).format(
+                    path=quoted(path), size=size // 2**20, MAX_TEXT_BYTES=MAX_TEXT_BYTES // 2**20
+                )
             )
         return path.read_bytes()
     except OSError as exc:
-        raise EnvironmentFailure(f"{quoted(path)} cannot be read: {exc.strerror}.") from exc
+        raise EnvironmentFailure(
+            _("{path} cannot be read: {strerror}.").format(path=quoted(path), strerror=exc.strerror)
+        ) from exc
 
 
 def _from_html(text: str) -> ExtractedDocument:

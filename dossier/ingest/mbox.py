@@ -16,6 +16,7 @@ from email.message import Message
 from email.parser import BytesParser
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.email_message import check_header_lengths
 from dossier.ingest.email_parts import safe_name
 from dossier.ingest.plaintext import text_pages
@@ -50,7 +51,7 @@ def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
     check_header_lengths(data, name)
     messages = split_mbox(data)
     if not messages:
-        raise InputRefused(f"{name} is a mailbox without any message.")
+        raise InputRefused(_("{name} is a mailbox without any message.").format(name=name))
     parser = BytesParser(policy=policy.default)
     lines: list[str] = []
     embedded: list[EmbeddedFile] = []

@@ -16,6 +16,7 @@ from email.message import EmailMessage, Message
 from email.utils import parsedate_to_datetime
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.email_message import parse_message
 from dossier.text.model import ExtractedDocument
 
@@ -45,11 +46,15 @@ def extract_mhtml(
     message = parse_message(data, name)
     page = _first_html(message)
     if page is None:
-        raise InputRefused(f"{name} is a saved web page (MHTML) without any HTML page inside.")
+        raise InputRefused(
+            _("{name} is a saved web page (MHTML) without any HTML page inside.").format(name=name)
+        )
     try:
         content = page.get_content()
     except (LookupError, ValueError, AssertionError) as exc:
-        raise InputRefused(f"{name} holds a page that cannot be decoded ({exc}).") from None
+        raise InputRefused(
+            _("{name} holds a page that cannot be decoded ({exc}).").format(name=name, exc=exc)
+        ) from None
     text = content if isinstance(content, str) else bytes(content).decode("utf-8", "replace")
     document = read_page(text)
     document.extractor_version = MHTML_EXTRACTOR_VERSION

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.dates import iso_date
 from dossier.ingest.layout import INSERTED_CLOSE, INSERTED_OPEN, Layout, Revision, marked
 from dossier.ingest.office_zip import checked_office_zip
@@ -60,9 +61,13 @@ def extract_odt(data: bytes, name: str) -> ExtractedDocument:
             content = part(archive, "content.xml")
             styles, meta = part(archive, "styles.xml"), part(archive, "meta.xml")
     except etree.XMLSyntaxError:
-        raise InputRefused(f"{name} is a damaged OpenDocument file and cannot be read.") from None
+        raise InputRefused(
+            _("{name} is a damaged OpenDocument file and cannot be read.").format(name=name)
+        ) from None
     if content is None:
-        raise InputRefused(f"{name} is a damaged OpenDocument file: it has no content.")
+        raise InputRefused(
+            _("{name} is a damaged OpenDocument file: it has no content.").format(name=name)
+        )
     layout = Layout()
     walker = _Walker(layout, _changes(content), _numbered_lists(content, styles))
     for body in content.iter(f"{OFFICE}text"):

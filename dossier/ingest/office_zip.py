@@ -11,6 +11,7 @@ import io
 import zipfile
 
 from dossier.errors import InputRefused
+from dossier.i18n import N_, _
 from dossier.zipsafe import SafeZip
 
 MAX_OFFICE_BYTES = 512 * 1024**2
@@ -52,22 +53,30 @@ def zip_kind(data: bytes, name: str) -> str:
                     if mime in _ODT_MIMES:
                         return ODT
                     raise InputRefused(
-                        f"{name} is an OpenDocument file of type {mime!r}, which Dossier cannot "
-                        "import yet; save it as PDF first."
+                        _(
+                            "{name} is an OpenDocument file of type {mime}, which Dossier cannot "
+                            "import yet; save it as PDF first."
+                        ).format(name=name, mime=repr(mime))
                     )
             for member, description in _OTHER_OFFICE.items():
                 if member in names:
                     raise InputRefused(
-                        f"{name} is {description}, which Dossier cannot import yet; save it as PDF "
-                        "first."
+                        _(
+                            "{name} is {description}, which Dossier cannot import yet; save it as "
+                            "PDF first."
+                        ).format(name=name, description=description)
                     )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
-        what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'"), "zip file")
-        raise InputRefused(f"{name} is a damaged or truncated {what} and cannot be read.") from None
+        what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'"), N_("zip file"))
+        raise InputRefused(
+            _("{name} is a damaged or truncated {what} and cannot be read.").format(
+                name=name, what=_(what)
+            )
+        ) from None
     return ZIP
 
 
-_DAMAGED = {"docx": "Word file", "odt": "OpenDocument file", "zip": "zip archive"}
+_DAMAGED = {"docx": N_("Word file"), "odt": N_("OpenDocument file"), "zip": N_("zip archive")}
 
 
 def checked_office_zip(data: bytes, name: str) -> None:
@@ -76,6 +85,10 @@ def checked_office_zip(data: bytes, name: str) -> None:
         total = sum(member.size for member in archive.members)
     if total > MAX_OFFICE_BYTES:
         raise InputRefused(
-            f"{name} was refused: its parts add up to {total // 1024**2} MB once unpacked "
-            f"(at most {MAX_OFFICE_BYTES // 1024**2} MB); nothing was written."
+            _(
+                "{name} was refused: its parts add up to {total} MB once unpacked (at "
+                "most {MAX_OFFICE_BYTES} MB); nothing was written."
+            ).format(
+                name=name, total=total // 1024**2, MAX_OFFICE_BYTES=MAX_OFFICE_BYTES // 1024**2
+            )
         )

@@ -7,6 +7,7 @@ password-protected modern Office file. Only the names of the streams inside tell
 from __future__ import annotations
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 
 OUTLOOK = "msg"
 
@@ -26,30 +27,41 @@ def ole_kind(data: bytes, name: str) -> str:
     except (OSError, ValueError, IndexError, TypeError, NotImplementedError):
         # olefile raises OSError for what is not, or is no longer, a compound file.
         raise InputRefused(
-            f"{name} is a damaged Microsoft Office file and cannot be read."
+            _("{name} is a damaged Microsoft Office file and cannot be read.").format(name=name)
         ) from None
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise InputRefused(
-            f"{name} is a password-protected Office document; open it with its password, "
-            "save a copy without one (File › Info › Protect Document), then import that."
+            _(
+                "{name} is a password-protected Office document; open it with its "
+                "password, save a copy without one (File › Info › Protect Document), "
+                "then import that."
+            ).format(name=name)
         )
     if "__properties_version1.0" in streams or any(s.startswith("__substg1.0_") for s in streams):
         return OUTLOOK
     if "WordDocument" in streams:
         raise InputRefused(
-            f"{name} is an old Word document (.doc), which Dossier does not read: {_CONVERT}."
+            _(
+                "{name} is an old Word document (.doc), which Dossier does not read: {CONVERT}."
+            ).format(name=name, CONVERT=_CONVERT)
         )
     if "Workbook" in streams or "Book" in streams:
         raise InputRefused(
-            f"{name} is an old Excel workbook (.xls), which Dossier does not read; "
-            "save it as PDF first."
+            _(
+                "{name} is an old Excel workbook (.xls), which Dossier does not read; "
+                "save it as PDF first."
+            ).format(name=name)
         )
     if "PowerPoint Document" in streams:
         raise InputRefused(
-            f"{name} is an old PowerPoint presentation (.ppt), which Dossier does not read; "
-            "save it as PDF first."
+            _(
+                "{name} is an old PowerPoint presentation (.ppt), which Dossier does "
+                "not read; save it as PDF first."
+            ).format(name=name)
         )
     raise InputRefused(
-        f"{name} is an old Microsoft Office file of a kind Dossier does not read; "
-        "save it as PDF first."
+        _(
+            "{name} is an old Microsoft Office file of a kind Dossier does not "
+            "read; save it as PDF first."
+        ).format(name=name)
     )

@@ -20,6 +20,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 
 from dossier.errors import InputRefused
+from dossier.i18n import gettext
 from dossier.ingest.email_message import extract_email
 from dossier.ingest.email_parts import safe_name
 from dossier.text.model import ExtractedDocument
@@ -49,13 +50,17 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
         message = None
     if message is None or not (message["From"] or message["Subject"] or message["Date"]):
         # A cut file still opens, with its property streams empty or missing.
-        raise InputRefused(f"{name} is a damaged Outlook message and cannot be read.")
+        raise InputRefused(
+            gettext("{name} is a damaged Outlook message and cannot be read.").format(name=name)
+        )
     try:
         raw = bytes(message)
     except (UnicodeError, ValueError):
         # A damaged string (an identifier with a character no mail header can carry) stops
         # the standard generator; nothing of such a file can be trusted to be whole.
-        raise InputRefused(f"{name} is a damaged Outlook message and cannot be read.") from None
+        raise InputRefused(
+            gettext("{name} is a damaged Outlook message and cannot be read.").format(name=name)
+        ) from None
     document = extract_email(raw, name)
     document.mime = MSG_MIME
     document.extractor_version = MSG_EXTRACTOR_VERSION

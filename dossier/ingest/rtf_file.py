@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import cast
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.layout import clean
 from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title, plausible_title
@@ -44,7 +45,9 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
         raw = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")
     except (ValueError, IndexError, LookupError, RecursionError, OverflowError):
         # OverflowError: striprtf passes a \uN or \ucN of any size to chr()
-        raise InputRefused(f"{name} is a damaged RTF file and cannot be read.") from None
+        raise InputRefused(
+            _("{name} is a damaged RTF file and cannot be read.").format(name=name)
+        ) from None
     text = "\n".join(clean(line) for line in raw.replace("\r", "").split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     info = _info(data, encoding)

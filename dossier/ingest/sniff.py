@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 
 from dossier.errors import InputRefused
+from dossier.i18n import gettext
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
 from dossier.pdf.images import image_type
@@ -237,14 +238,24 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
         else:
             found = "an HTML page" if looks_like_html(text_head) else "text"
         raise InputRefused(
-            f"{quoted(path)} is named like a PDF but holds {found} "
-            "(often the sign of a failed download)."
+            gettext(
+                "{path} is named like a PDF but holds {found} (often the sign of a "
+                "failed download)."
+            ).format(path=quoted(path), found=found)
         )
     if known is not None:
         advice = _CONVERT_IMAGE.get(known, "save it as PDF first")
-        raise InputRefused(f"{quoted(path)} is {known}, which Dossier cannot import; {advice}.")
+        raise InputRefused(
+            gettext("{path} is {known}, which Dossier cannot import; {advice}.").format(
+                path=quoted(path), known=known, advice=advice
+            )
+        )
     if text_head is None:
-        raise InputRefused(f"{quoted(path)} holds binary data, not text, and cannot be imported.")
+        raise InputRefused(
+            gettext("{path} holds binary data, not text, and cannot be imported.").format(
+                path=quoted(path)
+            )
+        )
     if looks_like_mbox(text_head):
         return MBOX
     if kind_hint in (HTML, EMAIL):

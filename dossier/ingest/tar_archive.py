@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from dossier.errors import InputRefused
+from dossier.i18n import gettext
 from dossier.ingest.archive import MAX_ARCHIVE_BYTES, archive_document, is_noise
 from dossier.text.model import ExtractedDocument
 from dossier.zipsafe import MAX_MEMBERS, MAX_RATIO, RATIO_FLOOR, check_name, printable
@@ -75,19 +76,23 @@ def extract_tar(data: bytes, name: str, filename: str) -> ExtractedDocument:
         mime = next(m for _, label, m in _COMPRESSED if label == method)
         data = inflate(data, method, refuse)
         if not data:
-            raise InputRefused(f"{name} is an empty compressed file.")
+            raise InputRefused(gettext("{name} is an empty compressed file.").format(name=name))
         if not is_tar(data[:512]):
             inner = _inner_name(filename, method)
             return archive_document([(inner, inner, data)], mime, TAR_EXTRACTOR_VERSION)
     entries = read_tar(data, refuse)
     if not entries:
-        raise InputRefused(f"{name} is an archive without any file.")
+        raise InputRefused(gettext("{name} is an archive without any file.").format(name=name))
     return archive_document(entries, mime, TAR_EXTRACTOR_VERSION)
 
 
 def _refuser(name: str) -> Callable[[str], InputRefused]:
     def refuse(reason: str) -> InputRefused:
-        return InputRefused(f"{name} was refused: {reason}; nothing was written.")
+        return InputRefused(
+            gettext("{name} was refused: {reason}; nothing was written.").format(
+                name=name, reason=reason
+            )
+        )
 
     return refuse
 

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.ingest.email_parts import safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
@@ -74,7 +75,11 @@ def extract_warc(data: bytes, name: str) -> ExtractedDocument:
     reading = _Reading()
     _read_records(data, reading)
     if not reading.records:
-        raise InputRefused(f"{name} is not a readable web archive (WARC){reading.damaged}.")
+        raise InputRefused(
+            _("{name} is not a readable web archive (WARC){damaged}.").format(
+                name=name, damaged=reading.damaged
+            )
+        )
     return _document(reading, "Web archive (WARC)", WARC_MIME)
 
 
@@ -86,7 +91,11 @@ def extract_wacz(data: bytes, name: str) -> ExtractedDocument:
             if _is_warc_member(member.name):
                 _read_records(package.read(member.name), reading, member.name)
     if not reading.records:
-        raise InputRefused(f"{name} holds no readable web archive record{reading.damaged}.")
+        raise InputRefused(
+            _("{name} holds no readable web archive record{damaged}.").format(
+                name=name, damaged=reading.damaged
+            )
+        )
     return _document(reading, "Web archive package (WACZ)", WACZ_MIME)
 
 

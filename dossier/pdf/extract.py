@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import RawWord, reading_order
@@ -93,7 +94,11 @@ def _extract_open(
     tessdata = _Tessdata() if ocr else None
     for index in range(total):
         check(cancel)
-        report(progress, index / total, f"Reading page {index + 1} of {total}")
+        report(
+            progress,
+            index / total,
+            _("Reading page {index} of {total}").format(index=index + 1, total=total),
+        )
         page = _read_page(doc, index, tessdata, progress, total)
         if page is None:
             # A page MuPDF cannot interpret even after repair: keep its place, empty, and
@@ -109,7 +114,7 @@ def _extract_open(
         metadata["unreadable_pages"] = _page_list(unreadable)
     if needing_ocr:
         metadata["pages_needing_ocr"] = _page_list(needing_ocr)
-    report(progress, 1.0, f"Read {total} pages")
+    report(progress, 1.0, _("Read {total} pages").format(total=total))
     return ExtractedDocument(
         pages=pages,
         extractor_version=EXTRACTOR_VERSION,
@@ -159,7 +164,11 @@ def _read_page(
     except MUPDF_ERRORS:
         return None
     if scanned and tessdata is not None:
-        report(progress, index / total, f"Recognising text on page {index + 1} of {total}")
+        report(
+            progress,
+            index / total,
+            _("Recognising text on page {index} of {total}").format(index=index + 1, total=total),
+        )
         words = ocr_words(page, tessdata.path(), TEXT_FLAGS)
     return _ReadPage(
         _page_text(page, index, words, ocr=scanned and tessdata is not None),

@@ -11,6 +11,7 @@ bytes, so word boxes found at import fall on the same pixels in the viewer.
 from __future__ import annotations
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.pdf.mupdf import exclusive, pymupdf
 
 IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -41,16 +42,22 @@ def image_to_pdf(data: bytes, name: str) -> bytes:
     """A PDF with one page per image (per frame of a TIFF), made in memory."""
     found = image_type(data[:16])
     if found is None:
-        raise InputRefused(f"{name} is not an image Dossier can read.")
+        raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
     try:
         with pymupdf.open(stream=data, filetype=found[0]) as image:
             if image.page_count > MAX_IMAGE_PAGES:
                 raise InputRefused(
-                    f"{name} has {image.page_count} pages (at most {MAX_IMAGE_PAGES}); split it."
+                    _(
+                        "{name} has {page_count} pages (at most {MAX_IMAGE_PAGES}); split it."
+                    ).format(
+                        name=name, page_count=image.page_count, MAX_IMAGE_PAGES=MAX_IMAGE_PAGES
+                    )
                 )
             pdf: bytes = image.convert_to_pdf()
     except InputRefused:
         raise
     except Exception:  # MuPDF raises several unrelated types for one damaged image
-        raise InputRefused(f"{name} is a damaged image and cannot be read.") from None
+        raise InputRefused(
+            _("{name} is a damaged image and cannot be read.").format(name=name)
+        ) from None
     return pdf

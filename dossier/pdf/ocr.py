@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import EnvironmentFailure
+from dossier.i18n import _
 from dossier.pdf.layout import RawWord
 from dossier.pdf.mupdf import pymupdf
 from dossier.resources import resource_path
@@ -86,9 +87,11 @@ def require_tessdata() -> Path:
     folder = tessdata_dir()
     if folder is None:
         raise EnvironmentFailure(
-            "OCR needs the French and English Tesseract language data "
-            "(packages tesseract-ocr-fra and tesseract-ocr-eng, or TESSDATA_PREFIX), "
-            "and none was found."
+            _(
+                "OCR needs the French and English Tesseract language data (packages "
+                "tesseract-ocr-fra and tesseract-ocr-eng, or TESSDATA_PREFIX), and "
+                "none was found."
+            )
         )
     return folder
 
@@ -121,7 +124,8 @@ def ocr_words(page: Any, tessdata: Path, flags: int) -> list[RawWord]:
         words: list[RawWord] = page.get_text("words", textpage=textpage)
     except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
         raise EnvironmentFailure(
-            f"OCR failed on page {page.number + 1}; the Tesseract data in {tessdata} "
-            "may be damaged."
+            _(
+                "OCR failed on page {number}; the Tesseract data in {tessdata} may be damaged."
+            ).format(number=page.number + 1, tessdata=tessdata)
         ) from exc
     return words

@@ -25,6 +25,7 @@ from typing import Any
 
 from dossier.errors import EnvironmentFailure, InputRefused, NotFoundError, PasswordRequired
 from dossier.errors import quoted as quoted_name
+from dossier.i18n import _
 from dossier.pdf.mupdf import MUPDF_LOCK, exclusive, pymupdf
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,17 @@ def read_head(path: Path, size: int = HEADER_WINDOW) -> bytes:
         with path.open("rb") as handle:
             return handle.read(size)
     except FileNotFoundError:
-        raise NotFoundError(f"{quoted(path)} does not exist.") from None
+        raise NotFoundError(_("{path} does not exist.").format(path=quoted(path))) from None
     except IsADirectoryError:
-        raise InputRefused(f"{quoted(path)} is a folder, not a file.") from None
+        raise InputRefused(_("{path} is a folder, not a file.").format(path=quoted(path))) from None
     except PermissionError:
-        raise EnvironmentFailure(f"Dossier is not allowed to read {quoted(path)}.") from None
+        raise EnvironmentFailure(
+            _("Dossier is not allowed to read {path}.").format(path=quoted(path))
+        ) from None
     except OSError as exc:
-        raise EnvironmentFailure(f"{quoted(path)} cannot be read: {exc.strerror}.") from exc
+        raise EnvironmentFailure(
+            _("{path} cannot be read: {strerror}.").format(path=quoted(path), strerror=exc.strerror)
+        ) from exc
 
 
 @exclusive
@@ -87,17 +92,21 @@ def load_pdf(path: Path, password: str | None = None) -> Any:
     """
     head = read_head(path)
     if not head:
-        raise InputRefused(f"{quoted(path)} is empty.")
+        raise InputRefused(_("{path} is empty.").format(path=quoted(path)))
     if not has_pdf_header(head):
-        raise InputRefused(f"{quoted(path)} is not a PDF file (it has no PDF header).")
+        raise InputRefused(
+            _("{path} is not a PDF file (it has no PDF header).").format(path=quoted(path))
+        )
     try:
         # filetype="pdf": never let MuPDF guess another format (XPS, EPUB, images) from the name.
         doc = pymupdf.open(str(path), filetype="pdf")
     except pymupdf.FileNotFoundError:
-        raise NotFoundError(f"{quoted(path)} does not exist.") from None
+        raise NotFoundError(_("{path} does not exist.").format(path=quoted(path))) from None
     except MUPDF_ERRORS as exc:
         drain_mupdf_messages()
-        raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
+        raise InputRefused(
+            _("{path} is damaged and cannot be read as a PDF.").format(path=quoted(path))
+        ) from exc
     return _checked(doc, path, password)
 
 
@@ -107,14 +116,18 @@ def load_pdf_bytes(data: bytes, name: str, password: str | None = None) -> Any:
     read from there and never written to disk in clear. `name` is only used in messages."""
     path = Path(name)
     if not data:
-        raise InputRefused(f"{quoted(path)} is empty.")
+        raise InputRefused(_("{path} is empty.").format(path=quoted(path)))
     if not has_pdf_header(data[:HEADER_WINDOW]):
-        raise InputRefused(f"{quoted(path)} is not a PDF file (it has no PDF header).")
+        raise InputRefused(
+            _("{path} is not a PDF file (it has no PDF header).").format(path=quoted(path))
+        )
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except MUPDF_ERRORS as exc:
         drain_mupdf_messages()
-        raise InputRefused(f"{quoted(path)} is damaged and cannot be read as a PDF.") from exc
+        raise InputRefused(
+            _("{path} is damaged and cannot be read as a PDF.").format(path=quoted(path))
+        ) from exc
     return _checked(doc, path, password)
 
 
@@ -127,9 +140,11 @@ def _checked(doc: Any, path: Path, password: str | None) -> Any:
             # it here and raises, which is a damaged file, not a bug.
             pages = doc.page_count
         except MUPDF_ERRORS as exc:
-            raise InputRefused(f"{quoted(path)} is damaged: its page tree is invalid.") from exc
+            raise InputRefused(
+                _("{path} is damaged: its page tree is invalid.").format(path=quoted(path))
+            ) from exc
         if pages < 1:
-            raise InputRefused(f"{quoted(path)} is a PDF without any page.")
+            raise InputRefused(_("{path} is a PDF without any page.").format(path=quoted(path)))
     except BaseException:
         doc.close()
         raise
@@ -144,9 +159,11 @@ def _unlock(doc: Any, path: Path, password: str | None) -> None:
     if not doc.needs_pass:
         return
     if password is None:
-        raise PasswordRequired(f"{quoted(path)} is protected by a password; enter it to open it.")
+        raise PasswordRequired(
+            _("{path} is protected by a password; enter it to open it.").format(path=quoted(path))
+        )
     if not doc.authenticate(password):
-        raise PasswordRequired(f"The password for {quoted(path)} is wrong.")
+        raise PasswordRequired(_("The password for {path} is wrong.").format(path=quoted(path)))
 
 
 @exclusive

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dossier.errors import Cancelled, CorruptData, InputRefused, PasswordRequired
+from dossier.i18n import gettext
 from dossier.pdf.images import image_to_pdf, image_type
 from dossier.pdf.mupdf import exclusive, later, pymupdf
 from dossier.pdf.open import MUPDF_ERRORS, close_pdf, load_pdf_bytes
@@ -85,14 +86,14 @@ def open_stored_pdf(data: bytes, password: str | None = None) -> Any:
     except PasswordRequired:
         raise
     except InputRefused as exc:
-        raise CorruptData("this PDF cannot be opened for display") from exc
+        raise CorruptData(gettext("this PDF cannot be opened for display")) from exc
 
 
 def _check_open(doc: Any) -> None:
     # The renderer may close a document (vault locked, viewer cleared) while a worker thread
     # still holds it; that job is then moot, not broken.
     if doc.is_closed:
-        raise Cancelled("the document was closed while a page was being drawn")
+        raise Cancelled(gettext("the document was closed while a page was being drawn"))
 
 
 @exclusive
@@ -115,7 +116,9 @@ def render_page(source: bytes | Any, page_index: int, zoom: float) -> RenderedPa
     try:
         _check_open(doc)
         if not 0 <= page_index < doc.page_count:
-            raise CorruptData(f"this PDF has no page {page_index + 1}")
+            raise CorruptData(
+                gettext("this PDF has no page {page_index}").format(page_index=page_index + 1)
+            )
         page = doc[page_index]
         largest = max(page.rect.width, page.rect.height, 1.0)
         zoom = max(0.05, min(zoom, MAX_SIDE_PIXELS / largest))
@@ -124,7 +127,11 @@ def render_page(source: bytes | Any, page_index: int, zoom: float) -> RenderedPa
                 matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False
             )
         except MUPDF_ERRORS as exc:  # a damaged content stream, an unsupported image
-            raise CorruptData(f"page {page_index + 1} of this PDF cannot be drawn") from exc
+            raise CorruptData(
+                gettext("page {page_index} of this PDF cannot be drawn").format(
+                    page_index=page_index + 1
+                )
+            ) from exc
         return RenderedPage(
             page_index=page_index,
             zoom=zoom,
@@ -167,7 +174,7 @@ class PdfRenderer:
     def _document(self, doc_id: str) -> Any:
         with self._lock:
             if self._released:
-                raise Cancelled("the documents were closed (the vault was locked)")
+                raise Cancelled(gettext("the documents were closed (the vault was locked)"))
             doc = self._docs.get(doc_id)
             if doc is not None:
                 self._docs.move_to_end(doc_id)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.errors import InputRefused, PasswordRequired
+from dossier.i18n import _
 from dossier.jobs import CancelToken, check
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
@@ -71,10 +72,14 @@ def open_copy(data: bytes, name: str, password: str | None) -> Any:
     try:
         doc = _pdf.open(stream=data, filetype="pdf")
     except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase) as exc:
-        raise InputRefused(f"“{name}” cannot be read as a PDF any more.") from exc
+        raise InputRefused(
+            _("“{name}” cannot be read as a PDF any more.").format(name=name)
+        ) from exc
     if doc.needs_pass and (password is None or not doc.authenticate(password)):
         doc.close()
-        raise PasswordRequired(f"“{name}” is protected by a password; give it to export it.")
+        raise PasswordRequired(
+            _("“{name}” is protected by a password; give it to export it.").format(name=name)
+        )
     return doc
 
 
@@ -124,7 +129,9 @@ def redacted_copy(
                 scrub_in_place(doc)
             except ScrubFailed as again:
                 raise InputRefused(
-                    f"“{name}” could not be cleaned for export, even rebuilt page by page."
+                    _(
+                        "“{name}” could not be cleaned for export, even rebuilt page by page."
+                    ).format(name=name)
                 ) from again
         to_raster = set(failed) | (set(plans) if rasterize else set())
         if picture:

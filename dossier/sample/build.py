@@ -20,6 +20,7 @@ from pathlib import Path
 
 from dossier.crypto.kdf import DEFAULT, KdfParams
 from dossier.errors import EnvironmentFailure, UsageError
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.ocr import tessdata_dir
 from dossier.resources import resource_path
@@ -60,7 +61,9 @@ def build_sample(
     """Create the sample vault in `folder` (new or empty), with `SAMPLE_PASSPHRASE`."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} is not empty; the sample vault needs a new folder")
+        raise UsageError(
+            _("{folder} is not empty; the sample vault needs a new folder").format(folder=folder)
+        )
     folder.parent.mkdir(parents=True, exist_ok=True)
     partial = folder.parent / f".{folder.name}.partial-{secrets.token_hex(4)}"
     try:
@@ -72,7 +75,7 @@ def build_sample(
     except BaseException:
         _discard(partial)
         raise
-    report(progress, 1.0, "sample vault ready")
+    report(progress, 1.0, _("sample vault ready"))
     return SampleBuilt(folder, built.case_id, built.ocr, built.notice)
 
 
@@ -84,7 +87,9 @@ def _discard(partial: Path) -> None:
         shutil.rmtree(partial)
     except OSError as exc:
         raise EnvironmentFailure(
-            f"the sample vault was not finished and {partial} could not be removed; delete it"
+            _(
+                "the sample vault was not finished and {partial} could not be removed; delete it"
+            ).format(partial=partial)
         ) from exc
 
 
@@ -128,7 +133,7 @@ class _SampleBuilder:
             )
             for number, (label, step) in enumerate(steps):
                 check(self.cancel)
-                report(self.progress, number / len(steps), f"sample: {label}")
+                report(self.progress, number / len(steps), _("sample: {label}").format(label=label))
                 step()
         return self
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from dossier.errors import EnvironmentFailure
+from dossier.i18n import _
 
 BlockKind = Literal["title", "heading", "meta", "para", "page"]
 
@@ -66,8 +67,10 @@ def read_blocks(path: Path) -> list[Block]:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise EnvironmentFailure(f"the sample text {path.name} cannot be read: {exc}") from exc
+        raise EnvironmentFailure(
+            _("the sample text {name} cannot be read: {exc}").format(name=path.name, exc=exc)
+        ) from exc
     blocks = parse(source)
     if not blocks:
-        raise EnvironmentFailure(f"the sample text {path.name} is empty")
+        raise EnvironmentFailure(_("the sample text {name} is empty").format(name=path.name))
     return blocks

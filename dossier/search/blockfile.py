@@ -29,6 +29,7 @@ from dossier.crypto.sealedfile import (
 )
 from dossier.errors import CorruptData, os_failure
 from dossier.fsutil import TEMP_PREFIX, fsync_dir
+from dossier.i18n import _
 from dossier.search.sealedview import seek_target
 
 
@@ -79,7 +80,7 @@ class SealedBlockFile:
             self._fd: int | None = os.open(self._tmp, flags, 0o600)
             os.write(self._fd, HEADER)
         except OSError as exc:
-            raise os_failure(exc, "the search index") from exc
+            raise os_failure(exc, _("the search index")) from exc
         self._pos = 0
         self._size = 0
         # Plaintext of blocks not sealed yet: always the last block, sometimes a patched one.
@@ -146,7 +147,7 @@ class SealedBlockFile:
         try:
             _pwrite(self._fd, sealed, len(HEADER) + index * STORED_BLOCK)
         except OSError as exc:
-            raise os_failure(exc, "the search index") from exc
+            raise os_failure(exc, _("the search index")) from exc
 
     # -- reading back --------------------------------------------------------------------
 
@@ -156,7 +157,9 @@ class SealedBlockFile:
         try:
             return self._aead.decrypt(raw[:NONCE], raw[NONCE:], block_ad(self._ad, index, False))
         except (InvalidTag, ValueError):
-            raise CorruptData(f"{self._what} changed on disk while it was written") from None
+            raise CorruptData(
+                _("{what} changed on disk while it was written").format(what=self._what)
+            ) from None
 
     def _block(self, index: int) -> bytes | bytearray:
         dirty = self._dirty.get(index)
@@ -222,7 +225,7 @@ class SealedBlockFile:
                 fsync_dir(self.path.parent)
         except OSError as exc:
             self.abort()
-            raise os_failure(exc, "the search index") from exc
+            raise os_failure(exc, _("the search index")) from exc
         except BaseException:
             self.abort()
             raise

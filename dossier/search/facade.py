@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import CorruptData, DossierError, UsageError
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.search.execute import Runner
 from dossier.search.folder import (
@@ -142,9 +143,11 @@ class SearchIndex:
             if count % _CHECK_EVERY == 0:
                 check(cancel)
                 fraction = 0.9 * count / total if total else 0.0
-                report(progress, fraction, f"indexing: {count} items")
+                report(progress, fraction, _("indexing: {count} items").format(count=count))
             if item.case_id != self.case_id:
-                raise UsageError(f"item {item.item_id} belongs to another case")
+                raise UsageError(
+                    _("item {item_id} belongs to another case").format(item_id=item.item_id)
+                )
             yield item.doc_id, len(item.text), to_document(item)
             count += 1
         check(cancel)
@@ -161,7 +164,7 @@ class SearchIndex:
         for _doc_id, _size, doc in self._documents(items, progress, cancel, total):
             writer.add_document(**doc)
             count += 1
-        report(progress, 0.9, f"saving the index ({count} items)")
+        report(progress, 0.9, _("saving the index ({count} items)").format(count=count))
         return count
 
     def add(
@@ -211,7 +214,11 @@ class SearchIndex:
                 put = writer.update_document if replace else writer.add_document
                 for number, (doc_id, size, doc) in enumerate(documents):
                     if number % _CHECK_EVERY == 0:
-                        report(progress, 0.9, f"saving the index ({number} items)")
+                        report(
+                            progress,
+                            0.9,
+                            _("saving the index ({number} items)").format(number=number),
+                        )
                     put(**doc)
                     self._pending.wrote(doc_id, size)
                 if self._pending.due():
@@ -219,7 +226,7 @@ class SearchIndex:
             except BaseException:
                 self._pending.cancel()
                 raise
-        report(progress, 1.0, f"index up to date ({len(documents)} items)")
+        report(progress, 1.0, _("index up to date ({n} items)").format(n=len(documents)))
         return len(documents)
 
     def remove(self, doc_ids: Iterable[str]) -> None:
@@ -310,7 +317,7 @@ class SearchIndex:
                 self.rebuild_reason = None
                 self.pending_since = None
                 self._pending.keep_marker = False
-            report(progress, 1.0, f"index rebuilt ({count} items)")
+            report(progress, 1.0, _("index rebuilt ({count} items)").format(count=count))
         return count
 
     # -- reading -------------------------------------------------------------------------
@@ -360,7 +367,7 @@ class SearchIndex:
         self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int
     ) -> list[Hit]:
         if limit < 1:
-            raise UsageError("ask for at least one search result")
+            raise UsageError(_("ask for at least one search result"))
         if filters is not None and filters.cases and self.case_id not in filters.cases:
             return []
         restrict = filter_query(filters)
@@ -379,7 +386,9 @@ class SearchIndex:
                     self.needs_rebuild = True
                     self.rebuild_reason = f"the search index is damaged ({exc})"
                     raise IndexDamaged(
-                        f"The search index of this case is damaged and must be rebuilt ({exc})."
+                        _(
+                            "The search index of this case is damaged and must be rebuilt ({exc})."
+                        ).format(exc=exc)
                     ) from exc
         return make_hits(found, parsed, self.page_texts, self.case_id)
 
@@ -400,7 +409,9 @@ class SearchIndex:
             except CorruptData as exc:
                 self.needs_rebuild = True
                 self.rebuild_reason = f"the search index is damaged ({exc})"
-                raise IndexDamaged(f"The search index of this case is damaged ({exc}).") from exc
+                raise IndexDamaged(
+                    _("The search index of this case is damaged ({exc}).").format(exc=exc)
+                ) from exc
 
     def close(self) -> None:
         with self._write_lock:

@@ -16,6 +16,7 @@ from typing import Any
 from whoosh.index import IndexError as WhooshIndexError
 
 from dossier.errors import CorruptData
+from dossier.i18n import _
 from dossier.search.schema import SCHEMA_VERSION, build_schema
 from dossier.search.storage import EncryptedStorage
 
@@ -44,16 +45,18 @@ def fresh_index(storage: EncryptedStorage, case_id: str) -> Any:
 
 def open_existing(storage: EncryptedStorage, case_id: str) -> Any:
     if not storage.file_exists(META_NAME):
-        raise IndexUnfinished("the index has no version stamp")
+        raise IndexUnfinished(_("the index has no version stamp"))
     with storage.open_file(META_NAME) as meta_file:
         try:
             meta = json.loads(meta_file.read().decode("utf-8"))
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            raise CorruptData("the index version stamp is unreadable") from exc
+            raise CorruptData(_("the index version stamp is unreadable")) from exc
     if meta.get("format") != META_FORMAT or meta.get("case_id") != case_id:
-        raise CorruptData("the index belongs to something else")
+        raise CorruptData(_("the index belongs to something else"))
     if meta.get("schema") != SCHEMA_VERSION:
-        raise CorruptData(f"the index was made by another version ({meta.get('schema')})")
+        raise CorruptData(
+            _("the index was made by another version ({value})").format(value=meta.get("schema"))
+        )
     # Our schema, not the pickled one: a renamed class must not make an index unreadable.
     ix = storage.open_index(INDEX_NAME, schema=build_schema())
     with ix.searcher() as searcher:

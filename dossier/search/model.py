@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 
 ITEM_TYPES = ("page", "quote", "letter", "question", "reply", "note", "person")
 
@@ -38,10 +39,12 @@ class IndexItem:
 
     def __post_init__(self) -> None:
         if not self.item_id or not self.doc_id:
-            raise UsageError("a search item needs an item id and a document id")
+            raise UsageError(_("a search item needs an item id and a document id"))
         if self.item_type not in ITEM_TYPES:
             raise UsageError(
-                f"unknown search item type {self.item_type!r} (one of {', '.join(ITEM_TYPES)})"
+                _("unknown search item type {item_type} (one of {ITEM_TYPES})").format(
+                    item_type=repr(self.item_type), ITEM_TYPES=", ".join(ITEM_TYPES)
+                )
             )
 
 

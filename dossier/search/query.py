@@ -21,6 +21,7 @@ from typing import Any
 from whoosh import qparser, query
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.search.analysis import LANGUAGES, stem_words
 from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
@@ -73,9 +74,9 @@ def _lex(text: str) -> list[str]:
         elif char == '"':
             close = text.find('"', i + 1)
             if close < 0:
-                raise UsageError('The search has an opening quote " without a closing one.')
+                raise UsageError(_('The search has an opening quote " without a closing one.'))
             if not text[i + 1 : close].strip():
-                raise UsageError('The search has empty quotes "": put words between them.')
+                raise UsageError(_('The search has empty quotes "": put words between them.'))
             i = close + 1
             slop = re.match(r"~[0-9]*", text[i:])
             if slop:
@@ -94,16 +95,24 @@ def _check_word(word: str) -> None:
         match = _FUZZY.match(word)
         if match is None or any(w in match.group(1) for w in _WILDCARDS):
             raise UsageError(
-                f"{word!r} is not a fuzzy search: write a word then ~1 or ~2, as in Clouet~1."
+                _(
+                    "{word} is not a fuzzy search: write a word then ~1 or ~2, as in Clouet~1."
+                ).format(word=repr(word))
             )
         if match.group(2) is not None and not 1 <= int(match.group(2)) <= MAX_FUZZY:
-            raise UsageError(f"{word!r}: a fuzzy search allows 1 or 2 differences, as in Clouet~2.")
+            raise UsageError(
+                _("{word}: a fuzzy search allows 1 or 2 differences, as in Clouet~2.").format(
+                    word=repr(word)
+                )
+            )
         return
     if any(w in word for w in _WILDCARDS):
         letters = sum(1 for c in word if c.isalnum())
         if letters < 2:
             raise UsageError(
-                f"{word!r}: a wildcard needs at least two letters beside * and ?, as in surveil*."
+                _(
+                    "{word}: a wildcard needs at least two letters beside * and ?, as in surveil*."
+                ).format(word=repr(word))
             )
 
 
@@ -111,9 +120,13 @@ def check_syntax(text: str) -> None:
     """Refuse what Whoosh would silently misread: unbalanced quotes or parentheses, dangling
     operators, lone wildcards, malformed fuzzy terms."""
     if not text.strip():
-        raise UsageError("Type at least one word to search for.")
+        raise UsageError(_("Type at least one word to search for."))
     if len(text) > MAX_QUERY_CHARS:
-        raise UsageError(f"The search is too long (more than {MAX_QUERY_CHARS} characters).")
+        raise UsageError(
+            _("The search is too long (more than {MAX_QUERY_CHARS} characters).").format(
+                MAX_QUERY_CHARS=MAX_QUERY_CHARS
+            )
+        )
     depth = 0
     previous = "start"  # or "(", "binary", "prefix", "operand": what the last token was
     for token in _lex(text):
@@ -123,16 +136,18 @@ def check_syntax(text: str) -> None:
         elif token == ")":
             depth -= 1
             if depth < 0:
-                raise UsageError("The search closes a parenthesis ) that was never opened.")
+                raise UsageError(_("The search closes a parenthesis ) that was never opened."))
             if previous == "(":
-                raise UsageError("The search has empty parentheses (): put words between them.")
+                raise UsageError(_("The search has empty parentheses (): put words between them."))
             if previous in ("binary", "prefix"):
-                raise UsageError("An operator (AND, OR, NOT) is missing a word after it.")
+                raise UsageError(_("An operator (AND, OR, NOT) is missing a word after it."))
             previous = "operand"
         elif token in _BINARY_OPS:
             if previous in ("start", "(", "binary", "prefix"):
                 raise UsageError(
-                    f"{token} needs a word on each side, as in police {token} justice."
+                    _("{token} needs a word on each side, as in police {token} justice.").format(
+                        token=token
+                    )
                 )
             previous = "binary"
         elif token in _PREFIX_OPS:
@@ -142,9 +157,9 @@ def check_syntax(text: str) -> None:
                 _check_word(token)
             previous = "operand"
     if depth > 0:
-        raise UsageError("The search opens a parenthesis ( that is never closed.")
+        raise UsageError(_("The search opens a parenthesis ( that is never closed."))
     if previous in ("binary", "prefix"):
-        raise UsageError("The search ends with an operator (AND, OR, NOT): add a word after it.")
+        raise UsageError(_("The search ends with an operator (AND, OR, NOT): add a word after it."))
 
 
 def _parser(schema: Any) -> Any:
@@ -218,7 +233,7 @@ def _route(q: Any, spec: HighlightSpec | None) -> Any:
     if isinstance(q, query.AndNot):
         return query.AndNot(_rewrite(q.a, spec), _rewrite(q.b, None))
     if isinstance(q, query.Every) or (q.is_leaf() and q is not query.NullQuery):
-        raise UsageError("This kind of search is not supported; use words, phrases, * or ~.")
+        raise UsageError(_("This kind of search is not supported; use words, phrases, * or ~."))
     if q.is_leaf():
         return q
     rewrite: Callable[[Any], Any] = lambda child: _rewrite(child, spec)  # noqa: E731
@@ -233,11 +248,11 @@ def parse_query(text: str, schema: Any) -> ParsedQuery:
     try:
         parsed = _parser(schema).parse(text, normalize=False)
     except (ValueError, TypeError, IndexError, re.error) as exc:
-        raise UsageError(f"The search could not be understood: {exc}.") from exc
+        raise UsageError(_("The search could not be understood: {exc}.").format(exc=exc)) from exc
     spec = HighlightSpec()
     rewritten = _rewrite(parsed, spec).normalize()
     if rewritten is query.NullQuery:
-        raise UsageError("The search has no word to look for (only operators or punctuation).")
+        raise UsageError(_("The search has no word to look for (only operators or punctuation)."))
     return ParsedQuery(text=text, query=rewritten, highlight=spec)
 
 
@@ -251,7 +266,11 @@ def filter_query(filters: SearchFilters | None) -> Any | None:
     if filters.item_types:
         unknown = [t for t in filters.item_types if t not in ITEM_TYPES]
         if unknown:
-            raise UsageError(f"unknown item type {unknown[0]!r} (one of {', '.join(ITEM_TYPES)})")
+            raise UsageError(
+                _("unknown item type {unknown} (one of {ITEM_TYPES})").format(
+                    unknown=repr(unknown[0]), ITEM_TYPES=", ".join(ITEM_TYPES)
+                )
+            )
         parts.append(query.Or([query.Term("item_type", t) for t in filters.item_types]))
     if filters.people:
         parts.append(query.Or([query.Term("people", value_token(p)) for p in filters.people]))
@@ -261,7 +280,7 @@ def filter_query(filters: SearchFilters | None) -> Any | None:
     high = day_number(filters.date_to, end=True)
     if low is not None or high is not None:
         if low is not None and high is not None and low > high:
-            raise UsageError("The date range ends before it starts.")
+            raise UsageError(_("The date range ends before it starts."))
         parts.append(query.NumericRange("day", low, high))
     if not parts:
         return None

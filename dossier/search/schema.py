@@ -19,6 +19,7 @@ from typing import Any
 from whoosh import fields
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
 from dossier.search.variants import exact_value
@@ -67,7 +68,7 @@ def day_number(date: str | None, *, end: bool = False) -> int | None:
         return None
     match = _DATE.match(date.strip())
     if match is None:
-        raise UsageError(f"{date!r} is not a date (expected YYYY-MM-DD)")
+        raise UsageError(_("{date} is not a date (expected YYYY-MM-DD)").format(date=repr(date)))
     year, month, day = match.group(1), match.group(2), match.group(3)
     filler = "99" if end else "00"
     return int(year + (month or filler) + (day or filler))

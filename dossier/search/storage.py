@@ -42,6 +42,7 @@ from whoosh.util import random_name
 from dossier.crypto.sealedfile import HEADER, NONCE, STORED_BLOCK, TAG, SealedReader, SealedWriter
 from dossier.errors import EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX
+from dossier.i18n import _
 from dossier.search.blockfile import SealedBlockFile
 from dossier.search.sealedview import BlockCache, SealedView
 
@@ -218,7 +219,9 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
-            raise EnvironmentFailure(f"could not create the search index folder: {exc}") from exc
+            raise EnvironmentFailure(
+                _("could not create the search index folder: {exc}").format(exc=exc)
+            ) from exc
         return self
 
     def destroy(self, *args: object, **kwargs: object) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Case, Document
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import N_, _
 from dossier.services.dates import parse_date
 from dossier.services.dto import CaseInfo
 
@@ -52,9 +53,11 @@ class CaseService:
             ]
             matches = lowered
         if not matches:
-            raise NotFoundError(f"no case named {ref!r}")
+            raise NotFoundError(_("no case named {ref}").format(ref=repr(ref)))
         if len(matches) > 1:
-            raise UsageError(f"several cases are named {ref!r}; use the case id")
+            raise UsageError(
+                _("several cases are named {ref}; use the case id").format(ref=repr(ref))
+            )
         return matches[0]
 
     def resolve(self, ref: str) -> str:
@@ -65,10 +68,10 @@ class CaseService:
     def create(self, name: str, description: str = "") -> CaseInfo:
         name = name.strip()
         if not name:
-            raise UsageError("a case needs a name")
+            raise UsageError(_("a case needs a name"))
         with self.ws.vault.session() as session:
             if any(c.name.casefold() == name.casefold() for c in session.scalars(select(Case))):
-                raise UsageError(f"a case named {name!r} already exists")
+                raise UsageError(_("a case named {name} already exists").format(name=repr(name)))
             case = Case(wrapped_key=b"")
             case.wrapped_key = self.ws.vault.new_case_key(case.id)
             case.name = name
@@ -112,19 +115,23 @@ class CaseService:
             if name is not None:
                 name = name.strip()
                 if not name:
-                    raise UsageError("a case needs a name")
+                    raise UsageError(_("a case needs a name"))
                 others = [c for c in session.scalars(select(Case)) if c.id != case.id]
                 if any(c.name.casefold() == name.casefold() for c in others):
-                    raise UsageError(f"a case named {name!r} already exists")
+                    raise UsageError(
+                        _("a case named {name} already exists").format(name=repr(name))
+                    )
                 case.name = name
             if description is not None:
                 case.description = description
             if status is not None:
                 if status not in STATUSES:
-                    raise UsageError(f"status must be one of {', '.join(STATUSES)}")
+                    raise UsageError(
+                        _("status must be one of {STATUSES}").format(STATUSES=", ".join(STATUSES))
+                    )
                 case.status = status
             if published_on is not None:
-                case.published_on = parse_date(published_on, "publication date") or None
+                case.published_on = parse_date(published_on, N_("publication date")) or None
             self.ws.audit.append(session, "case.update", case.id)
             session.commit()
             return _info(case)

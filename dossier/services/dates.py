@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from dossier.errors import UsageError
+from dossier.i18n import N_, _
 
 
-def parse_date(value: str | None, what: str = "date") -> str | None:
+def parse_date(value: str | None, what: str = N_("date")) -> str | None:
     """Return the ISO form of `value`, None for empty, or raise UsageError."""
     if value is None or not value.strip():
         return None
@@ -15,7 +16,11 @@ def parse_date(value: str | None, what: str = "date") -> str | None:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UsageError(f"invalid {what} {text!r}: use YYYY-MM-DD, e.g. 2023-11-20") from None
+        raise UsageError(
+            _("invalid {what} {text}: use YYYY-MM-DD, e.g. 2023-11-20").format(
+                what=_(what), text=repr(text)
+            )
+        ) from None
 
 
 def to_date(value: str) -> date:

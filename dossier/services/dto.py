@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from dossier.errors import CorruptData
+from dossier.i18n import _
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ class Journal:
                 [str(c) for c in data.get("started", [])],
             )
         except (ValueError, TypeError, KeyError, AttributeError):
-            raise CorruptData("the journal of an interrupted re-encryption is unreadable") from None
+            raise CorruptData(
+                _("the journal of an interrupted re-encryption is unreadable")
+            ) from None
 
 
 @dataclass(frozen=True)

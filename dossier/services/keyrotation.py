@@ -24,6 +24,7 @@ from dossier.db import inventory
 from dossier.db.models import AuditEntry, Case, VaultSecret
 from dossier.db.sealed import Sealed
 from dossier.errors import CorruptData, UsageError
+from dossier.i18n import _
 from dossier.vault import seen
 from dossier.vault.header import PENDING_NAME, VaultHeader, key_check, promote_pending
 from dossier.vault.passphrase import check_new_passphrase
@@ -48,7 +49,10 @@ class KeyService:
         with self.ws.vault.session() as session:
             if session.get(VaultSecret, REKEY_JOURNAL) is not None:
                 raise UsageError(
-                    "a re-encryption of the vault is unfinished: finish it first ('dossier rekey')"
+                    _(
+                        "a re-encryption of the vault is unfinished: finish it first ('dossier "
+                        "rekey')"
+                    )
                 )
         rotate_master(self.ws, new_passphrase, kdf, action="vault.passwd")
 
@@ -66,7 +70,9 @@ def rotate_master(
     problems = vault.vault_problems()
     if problems:
         raise CorruptData(
-            f"the passphrase was not changed: the vault's catalog was altered ({problems[0]})"
+            _(
+                "the passphrase was not changed: the vault's catalog was altered ({problems})"
+            ).format(problems=problems[0])
         )
     old_ring, old_header = vault.keyring, vault.header
     params = kdf or old_header.kdf

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.base import HasId
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import _
 
 MIN_ID_PREFIX = 4
 
@@ -32,7 +33,11 @@ def match_prefix(
     matches = list(session.scalars(query))
     if len(matches) > 1:
         ids = ", ".join(m.id for m in matches)
-        raise UsageError(f"{what} {ref!r} is ambiguous ({ids}); give more of the id")
+        raise UsageError(
+            _("{what} {ref} is ambiguous ({ids}); give more of the id").format(
+                what=_(what), ref=repr(ref), ids=ids
+            )
+        )
     return matches[0] if matches else None
 
 
@@ -42,5 +47,5 @@ def find_by_ref(session: Session, model: type[Row], ref: str, what: str) -> Row:
     if row is None:
         row = match_prefix(session, model, ref, what)
     if row is None:
-        raise NotFoundError(f"no {what} {ref!r}")
+        raise NotFoundError(_("no {what} {ref}").format(what=_(what), ref=repr(ref)))
     return row

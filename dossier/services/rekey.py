@@ -41,6 +41,7 @@ from dossier.db import inventory
 from dossier.db import rekey as rows
 from dossier.db.models import Case, Document, Page, VaultSecret
 from dossier.errors import CorruptData, DossierError, WrongPassphrase
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.dto import Journal, RekeyResult
 from dossier.services.keyrotation import REKEY_JOURNAL, rotate_master
@@ -113,9 +114,9 @@ class RekeyService:
         try:
             master = unlock_master(vault.header, passphrase)
         except WrongPassphrase:
-            raise WrongPassphrase("wrong passphrase: nothing was re-encrypted") from None
+            raise WrongPassphrase(_("wrong passphrase: nothing was re-encrypted")) from None
         if not hmac.compare_digest(master, vault.keyring.master):
-            raise CorruptData("vault.json changed while the vault was open")
+            raise CorruptData(_("vault.json changed while the vault was open"))
         journal = self.unfinished()
         resumed = journal is not None
         if journal is None:
@@ -124,11 +125,13 @@ class RekeyService:
                 problems = vault.case_problems(case_id)
                 if problems:
                     raise CorruptData(
-                        f"nothing was re-encrypted: case {case_id} was altered outside Dossier "
-                        f"({problems[0]}); run 'dossier fsck'"
+                        _(
+                            "nothing was re-encrypted: case {case_id} was altered outside Dossier "
+                            "({problems}); run 'dossier fsck'"
+                        ).format(case_id=case_id, problems=problems[0])
                     )
             journal = Journal(todo=list(targets), started=list(targets))
-            report(progress, 0.0, "replacing the master key")
+            report(progress, 0.0, _("replacing the master key"))
             start = journal
             rotate_master(
                 self.ws, passphrase, action="vault.rekey.start", also=lambda s: _save(s, start)
@@ -161,7 +164,7 @@ class RekeyService:
             session.commit()
         warnings = vault.warnings
         warnings[:] = [w for w in warnings if not w.startswith(UNFINISHED.split(":")[0])]
-        report(progress, 1.0, "done")
+        report(progress, 1.0, _("done"))
         return RekeyResult(len(finished.started), documents, pages, originals, resumed)
 
     # -- one case -------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ class RekeyService:
         with vault.session() as session:
             journal = load_journal(session)
             if journal is None or case_id not in journal.todo:
-                raise CorruptData("the re-encryption journal changed under way")
+                raise CorruptData(_("the re-encryption journal changed under way"))
             journal.todo.remove(case_id)
             journal.cleanup.append(case_id)
             wrapped = base64.b64decode(journal.keys.pop(case_id))
@@ -195,8 +198,10 @@ class RekeyService:
             problems = inventory.verify_case(conn, case_id, old.rows)
             if problems:
                 raise CorruptData(
-                    f"case {case_id} was altered outside Dossier ({problems[0]}); it was not "
-                    "re-encrypted: run 'dossier fsck'"
+                    _(
+                        "case {case_id} was altered outside Dossier ({problems}); it was not "
+                        "re-encrypted: run 'dossier fsck'"
+                    ).format(case_id=case_id, problems=problems[0])
                 )
             for blob_id in rows.referenced_blobs(conn, case_id, old) - set(blob_ids):
                 blob_ids[blob_id] = self.ws.blobs.rekey(old, new, blob_id)[0]
@@ -219,7 +224,7 @@ class RekeyService:
         with self.ws.vault.session() as session:
             journal = load_journal(session)
             if journal is None:
-                raise CorruptData("the re-encryption journal is gone")
+                raise CorruptData(_("the re-encryption journal is gone"))
             wrapped_b64 = journal.keys.get(case_id)
             if wrapped_b64 is None:
                 wrapped = ring.wrap_case_key(case_id, aead.new_key())

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
 from dossier.errors import DossierError, NotFoundError
+from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, Progress, report
 from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
@@ -284,15 +285,17 @@ class SearchService:
                 except NotFoundError:
                     continue
             if not found:
-                where = "this case" if case else "any case"
-                raise NotFoundError(f"nobody called {ref!r} in {where}")
+                where = _("this case") if case else _("any case")
+                raise NotFoundError(
+                    _("nobody called {ref} in {where}").format(ref=repr(ref), where=where)
+                )
             person_ids += found
         filters = SearchFilters(
             kinds=tuple(kinds or ()),
             people=tuple(person_ids),
             tags=tuple(tags or ()),
-            date_from=parse_date(date_from, "start date"),
-            date_to=parse_date(date_to, "end date"),
+            date_from=parse_date(date_from, N_("start date")),
+            date_to=parse_date(date_to, N_("end date")),
             item_types=tuple(item_types or ()),
         )
         indexes = [self._index(case_id) for case_id in case_ids]

@@ -20,7 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.db.models import Case, Document, Event, Note, Person, Quote
-from dossier.errors import NotFoundError, UsageError
+from dossier.errors import NotFoundError, UsageError, quoted
+from dossier.i18n import N_, _, ngettext
+from dossier.labels import KINDS as KIND_LABELS
+from dossier.labels import LETTER_STATES, QUESTION_STATES, label
 from dossier.services.constants import DATE_FROM_PARENT
 from dossier.services.dates import parse_date
 from dossier.services.dto import TimelineItem
@@ -61,7 +64,11 @@ class TimelineService:
         """The case's dated items, oldest first; `person` and `kinds` narrow them."""
         unknown = [k for k in kinds if k not in KINDS]
         if unknown:
-            raise UsageError(f"unknown kind {unknown[0]!r}; choose among {', '.join(KINDS)}")
+            raise UsageError(
+                _("unknown kind {unknown}; choose among {KINDS}").format(
+                    unknown=repr(unknown[0]), KINDS=", ".join(KINDS)
+                )
+            )
         day = as_of_day(as_of)
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
@@ -107,11 +114,16 @@ class TimelineService:
                 doc.parent_id in by_id and doc.metadata_.get("date_source") == DATE_FROM_PARENT
             ):
                 parent = by_id.get(doc.parent_id or "")
-                parts = [doc.kind, doc.outlet]
+                parts = [label(KIND_LABELS, doc.kind), doc.outlet]
                 if parent is not None:
-                    parts.append(f"{doc.origin} of “{_short(parent.title, 40)}”")
+                    parts.append(
+                        _("{origin} of {title}").format(
+                            origin=doc.origin, title=quoted(_short(parent.title, 40))
+                        )
+                    )
                 if carried.get(doc.id):
-                    parts.append("with " + ", ".join(_short(t, 40) for t in carried[doc.id]))
+                    titles = ", ".join(_short(t, 40) for t in carried[doc.id])
+                    parts.append(_("with {titles}").format(titles=titles))
                 detail = " · ".join(x for x in parts if x)
                 entry = item(doc.date, "document", doc.title, ("document", doc.id), doc.people)
                 yield replace(entry, detail=detail)
@@ -119,38 +131,54 @@ class TimelineService:
         for letter in reader.letters:
             info = reader.letter(letter)
             people = [info.sender_id, *info.cosigner_ids, *info.recipient_ids]
-            about = info.subject or f"to {', '.join(info.recipients)}"
-            state = info.state.replace("_", " ")  # read by people: "partly answered"
+            about = info.subject or _("to {recipients}").format(
+                recipients=", ".join(info.recipients)
+            )
+            state = label(LETTER_STATES, info.state)  # read by people: "partly answered"
             if info.sent_on:
-                title = f"Letter from {info.sender}: {about}"
+                title = _("Letter from {sender}: {about}").format(sender=info.sender, about=about)
                 entry = item(info.sent_on, "letter", title, ("letter", info.id), people)
-                yield replace(entry, detail=f"{len(info.questions)} question(s), {state}")
+                count = ngettext(
+                    "{n} question, {state}", "{n} questions, {state}", len(info.questions)
+                )
+                yield replace(entry, detail=count.format(n=len(info.questions), state=state))
             if info.sent_on and info.deadline:
-                title = f"Reply deadline: {about}"
+                title = _("Reply deadline: {about}").format(about=about)
                 entry = item(info.deadline, "deadline", title, ("letter", info.id), people)
                 yield replace(entry, detail=state)
         for reply in reader.replies:
             if reply.received_on:
                 shown = reader.reply(reply)
-                title = f"Reply from {shown.sender}" + (f" ({shown.via})" if shown.via else "")
+                title = (
+                    _("Reply from {sender} ({via})").format(sender=shown.sender, via=shown.via)
+                    if shown.via
+                    else _("Reply from {sender}").format(sender=shown.sender)
+                )
                 entry = item(
                     reply.received_on, "reply", title, ("reply", reply.id), [shown.sender_id]
                 )
-                answered = ", ".join(f"{a.number}: {a.status}" for a in shown.answers)
+                answered = ", ".join(
+                    _("{number}: {status}").format(
+                        number=a.number, status=label(QUESTION_STATES, a.status)
+                    )
+                    for a in shown.answers
+                )
                 yield replace(entry, detail=answered)
         for quote in session.scalars(select(Quote).where(Quote.case_id == case_id)):
             if quote.said_on:
-                speaker = names.get(quote.speaker_id or "", "") or "Unattributed"
-                title = f"{speaker}: «{_short(quote.text)}»"
+                speaker = names.get(quote.speaker_id or "", "") or _("Unattributed")
+                title = _("{speaker}: «{quote}»").format(speaker=speaker, quote=_short(quote.text))
                 yield item(quote.said_on, "quote", title, ("quote", quote.id), [quote.speaker_id])
         for note in session.scalars(select(Note).where(Note.case_id == case_id)):
             if note.date:
-                yield item(note.date, "note", note.title or "Note", ("note", note.id), note.people)
+                yield item(
+                    note.date, "note", note.title or _("Note"), ("note", note.id), note.people
+                )
         for event in session.scalars(select(Event).where(Event.case_id == case_id)):
             yield item(event.date, event.kind, event.title, ("event", event.id), event.people)
         case = session.get(Case, case_id)
         if case is not None and case.published_on:
-            yield item(case.published_on, "publication", "Publication", ("case", case_id), [])
+            yield item(case.published_on, "publication", _("Publication"), ("case", case_id), [])
 
     # -- free entries -------------------------------------------------------------------------
 
@@ -164,14 +192,18 @@ class TimelineService:
         kind: str = "entry",
     ) -> TimelineItem:
         """A free entry (an interview, a call): the one kind of item the timeline stores."""
-        day = parse_date(when, "date")
+        day = parse_date(when, N_("date"))
         if day is None:
-            raise UsageError("a timeline entry needs a date")
+            raise UsageError(_("a timeline entry needs a date"))
         title = " ".join(title.split())
         if not title:
-            raise UsageError("a timeline entry needs a title")
+            raise UsageError(_("a timeline entry needs a title"))
         if kind not in EVENT_KINDS:
-            raise UsageError(f"unknown entry kind {kind!r}; choose one of {', '.join(EVENT_KINDS)}")
+            raise UsageError(
+                _("unknown entry kind {kind}; choose one of {EVENT_KINDS}").format(
+                    kind=repr(kind), EVENT_KINDS=", ".join(EVENT_KINDS)
+                )
+            )
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             ids = list(dict.fromkeys(self.ws.people.find(session, case_id, p).id for p in people))
@@ -193,7 +225,9 @@ class TimelineService:
         with self.ws.vault.session() as session:
             event = session.get(Event, event_id.strip())
             if event is None:
-                raise NotFoundError(f"no timeline entry {event_id!r}")
+                raise NotFoundError(
+                    _("no timeline entry {event_id}").format(event_id=repr(event_id))
+                )
             case_id = event.case_id
             session.delete(event)
             self.ws.audit.append(session, "timeline.remove", case_id, event_id=event_id)

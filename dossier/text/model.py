@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from dossier.errors import CorruptData
+from dossier.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +102,11 @@ def unpack_words(raw: bytes) -> list[Word]:
     if not raw:
         return []
     if raw[:3] != _WORDS_MAGIC:
-        raise CorruptData("word map has an unknown format")
+        raise CorruptData(_("word map has an unknown format"))
     try:
         body = zlib.decompress(raw[3:])
     except zlib.error:
-        raise CorruptData("word map is damaged") from None
+        raise CorruptData(_("word map is damaged")) from None
     if len(body) % _WORD.size:
-        raise CorruptData("word map is truncated")
+        raise CorruptData(_("word map is truncated"))
     return [Word(*fields) for fields in _WORD.iter_unpack(body)]

@@ -35,3 +35,20 @@ def test_language_list_falls_through_to_french_and_c_is_english(tmp_path: Path) 
     assert "aucun coffre" in listed.stderr
     plain = run_cli(tmp_path, *args, env={"LC_ALL": "C", "LANG": "fr_FR.UTF-8"})
     assert "no vault at" in plain.stderr
+
+
+def test_help_and_argparse_own_words_in_french(tmp_path: Path) -> None:
+    shown = run_cli(tmp_path, "case", "--help", env={"LANGUAGE": "fr"})
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("utilisation\u00a0: dossier case")
+    assert (
+        "créer, lister, renommer ou supprimer des enquêtes"
+        in run_cli(tmp_path, "--help", env={"LANGUAGE": "fr"}).stdout
+    )
+    assert "afficher cette aide et quitter" in shown.stdout
+    missing = run_cli(tmp_path, "case", "create", env={"LANGUAGE": "fr"})
+    assert missing.returncode == 2
+    assert "les arguments suivants sont obligatoires\u00a0: name" in missing.stderr
+    # And back to English for the next command of the same process.
+    english = run_cli(tmp_path, "case", "--help")
+    assert english.stdout.startswith("usage: dossier case")

@@ -7,13 +7,26 @@ colon alone at the start of a line).
 
 from __future__ import annotations
 
+import re
+
 NO_BREAK = "\u00a0\u202f"
 # A sign is punctuation, not part of a URL or a time (12:30), when what follows ends the phrase.
 _ENDS = " \u00a0\u202f\n\t\"”»)’'.,"
 
 
+def _without_fields(text: str) -> str:
+    """`text` with every {placeholder:spec} and {"json": ...} sample as one letter: what is
+    inside braces is code, not French."""
+    while True:
+        shorter = re.sub(r"\{[^{}]*\}", "X", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
 def faults(text: str) -> list[str]:
     """What is wrong with the French typography of `text`: one short phrase per fault."""
+    text = _without_fields(text)
     found = []
     for i, char in enumerate(text):
         before = text[i - 1] if i else ""

@@ -14,6 +14,7 @@ from typing import Any
 from dossier.anchor.model import AnchorResult
 from dossier.cli.commands.quotes import diff_lines
 from dossier.errors import UsageError, safe_text
+from dossier.i18n import _
 from dossier.services.quotes.in_file import FileAnchoring
 
 _SHOWN = 200
@@ -23,28 +24,30 @@ _SHOWN = 200
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "anchor",
-        help="find where a quote comes from in a PDF (no vault needed)",
+        help=_("find where a quote comes from in a PDF (no vault needed)"),
         description=(
-            "Find the source of a quote in a PDF: page, offsets, rectangles and a fidelity "
-            "verdict (verbatim, normalized, trimmed, altered, not_found)."
+            _(
+                "Find the source of a quote in a PDF: page, offsets, rectangles and a "
+                "fidelity verdict (verbatim, normalized, trimmed, altered, not_found)."
+            )
         ),
     )
-    p.add_argument("pdf", metavar="PDF", help="the source document")
-    p.add_argument("quote", nargs="?", metavar="QUOTE", help="the quote as published")
+    p.add_argument("pdf", metavar="PDF", help=_("the source document"))
+    p.add_argument("quote", nargs="?", metavar="QUOTE", help=_("the quote as published"))
     p.add_argument(
         "--quotes-file",
         metavar="FILE",
-        help='JSON lines, each {"id": ..., "quote": "..."}: prints one JSON line per quote',
+        help=_('JSON lines, each {"id": ..., "quote": "..."}: prints one JSON line per quote'),
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--no-ocr", action="store_true", help="do not OCR pages without text")
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.add_argument("--no-ocr", action="store_true", help=_("do not OCR pages without text"))
     p.set_defaults(handler=run, needs_vault=False)
 
 
 def run(args: argparse.Namespace, ctx: object) -> int:
     """Handler; `ctx` is unused: anchoring a file needs no vault."""
     if (args.quote is None) == (args.quotes_file is None):
-        raise UsageError("give either a QUOTE or --quotes-file FILE")
+        raise UsageError(_("give either a QUOTE or --quotes-file FILE"))
     batch = _read_quotes(Path(args.quotes_file)) if args.quotes_file is not None else []
     source = FileAnchoring(Path(args.pdf), ocr=not args.no_ocr)
     if args.quotes_file is None:
@@ -65,9 +68,11 @@ def _read_quotes(path: Path) -> list[tuple[object, str]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise UsageError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
+        raise UsageError(_("{path} is not UTF-8 text").format(path=path)) from None
     quotes: list[tuple[object, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -75,9 +80,15 @@ def _read_quotes(path: Path) -> list[tuple[object, str]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError:
-            raise UsageError(f"{path}, line {number}: not valid JSON") from None
+            raise UsageError(
+                _("{path}, line {number}: not valid JSON").format(path=path, number=number)
+            ) from None
         if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
-            raise UsageError(f'{path}, line {number}: expected {{"id": ..., "quote": "..."}}')
+            raise UsageError(
+                _('{path}, line {number}: expected {{"id": ..., "quote": "..."}}').format(
+                    path=path, number=number
+                )
+            )
         quotes.append((item.get("id"), item["quote"]))
     return quotes
 
@@ -89,7 +100,11 @@ def _human(result: AnchorResult, source: FileAnchoring) -> str:
         if len(text) > _SHOWN:
             text = text[: _SHOWN - 1] + "…"
         label = source.page_label(span.page_index)
-        lines.append(f"  page {label}, characters {span.start}-{span.end}: {safe_text(text)}")
+        lines.append(
+            _("  page {label}, characters {start}-{end}: {text}").format(
+                label=label, start=span.start, end=span.end, text=safe_text(text)
+            )
+        )
     if result.verdict in ("altered", "trimmed"):
         lines.extend(diff_lines(result.diff, indent="  "))
     return "\n".join(lines)

@@ -10,21 +10,22 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
+from dossier.i18n import _
 from dossier.services.dto import AuditRecord
 
 
 def register(sub: Any) -> None:
-    audit = sub.add_parser("audit", help="show or verify the audit trail")
+    audit = sub.add_parser("audit", help=_("show or verify the audit trail"))
     verbs = audit.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("show", help="list audit entries, oldest first")
-    p.add_argument("--case", help="only entries of this case")
-    p.add_argument("--action", metavar="PREFIX", help="only actions starting with PREFIX")
-    p.add_argument("--last", type=int, metavar="N", help="only the N most recent entries")
+    p = verbs.add_parser("show", help=_("list audit entries, oldest first"))
+    p.add_argument("--case", help=_("only entries of this case"))
+    p.add_argument("--action", metavar="PREFIX", help=_("only actions starting with PREFIX"))
+    p.add_argument("--last", type=int, metavar="N", help=_("only the N most recent entries"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
 
-    p = verbs.add_parser("verify", help="check the hash chain; exit 5 if it was tampered with")
+    p = verbs.add_parser("verify", help=_("check the hash chain; exit 5 if it was tampered with"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=verify)
 
@@ -52,7 +53,7 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.last is not None:
         records = records[-args.last :] if args.last > 0 else []
     lines = [_line(r) for r in records]
-    ctx.emit(records, "\n".join(lines) if lines else "no audit entries")
+    ctx.emit(records, ("\n".join(lines) if lines else _("no audit entries")))
     return 0
 
 
@@ -66,7 +67,11 @@ def verify(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit({"ok": ok, "entries": check.entries, "problems": problems})
     else:
         for problem in problems:
-            ctx.say(f"TAMPERED: {problem}")
+            ctx.say(_("TAMPERED: {problem}").format(problem=problem))
         verdict = "intact" if ok else f"{len(problems)} problem(s) found"
-        print(f"audit trail: {check.entries} entries, {verdict}")
+        print(
+            _("audit trail: {entries} entries, {verdict}").format(
+                entries=check.entries, verdict=verdict
+            )
+        )
     return 0 if ok else 5

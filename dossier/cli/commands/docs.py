@@ -9,45 +9,46 @@ from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import AlreadyInCase, InputRefused, PasswordRequired, safe_text
+from dossier.i18n import N_, _
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.documents.duplicates import DUPLICATE_CHOICES, LINK, SKIP
 from dossier.services.dto import DocumentInfo
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("import", help="import files into a case")
+    p = sub.add_parser("import", help=_("import files into a case"))
     p.add_argument("--case", required=True)
     p.add_argument("--kind", default="source", choices=DOCUMENT_KINDS)
     p.add_argument("--title")
     p.add_argument("--date", metavar="YYYY-MM-DD")
-    p.add_argument("--no-ocr", action="store_true", help="do not OCR pages without text")
+    p.add_argument("--no-ocr", action="store_true", help=_("do not OCR pages without text"))
     p.add_argument("--pdf-password", metavar="P")
     p.add_argument("--pdf-password-file", metavar="FILE")
     p.add_argument(
         "--duplicates",
         choices=DUPLICATE_CHOICES,
         default=SKIP,
-        help="a file already in the case: skip it (default) or link it to its document",
+        help=_("a file already in the case: skip it (default) or link it to its document"),
     )
     p.add_argument("--json", action="store_true")
-    p.add_argument("files", nargs="+", metavar="FILE", help="files, or folders (recursively)")
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("files, or folders (recursively)"))
     p.set_defaults(handler=import_files)
 
-    doc = sub.add_parser("doc", help="list or show documents")
+    doc = sub.add_parser("doc", help=_("list or show documents"))
     verbs = doc.add_subparsers(dest="verb", metavar="VERB", required=True)
-    p = verbs.add_parser("list", help="documents of a case")
+    p = verbs.add_parser("list", help=_("documents of a case"))
     p.add_argument("--case", required=True)
     p.add_argument("--kind", choices=DOCUMENT_KINDS)
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_docs)
-    p = verbs.add_parser("show", help="one document")
+    p = verbs.add_parser("show", help=_("one document"))
     p.add_argument("doc_id")
-    p.add_argument("--text", action="store_true", help="print the extracted text")
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--text", action="store_true", help=_("print the extracted text"))
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show_doc)
-    p = verbs.add_parser("delete", help="delete one document")
+    p = verbs.add_parser("delete", help=_("delete one document"))
     p.add_argument("doc_id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=delete_doc)
@@ -60,7 +61,7 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
         password = read_secret_file(args.pdf_password_file)
     files = expand_folders(args.files)
     if len(files) > 1 and (args.title or args.date):
-        ctx.warn("--title and --date apply to every file of the batch")
+        ctx.warn(_("--title and --date apply to every file of the batch"))
     results: list[dict[str, Any]] = []
     worst = 0
     for path in files:
@@ -94,28 +95,47 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         if not ctx.json:
             linked = path.name in info.metadata.get("also_received_as", "").splitlines()
-            verb = "linked" if linked and args.duplicates == LINK else "imported"
+            done = (
+                _("linked {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
+                if linked and args.duplicates == LINK
+                else _("imported {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
+            )
             ctx.say(
-                f"{verb} {path.name} as {info.id} ({info.page_count} pages, {info.ocr_pages} OCR)"
+                done.format(
+                    name=path.name,
+                    id=info.id,
+                    page_count=info.page_count,
+                    ocr_pages=info.ocr_pages,
+                )
             )
             if elsewhere:
-                ctx.say(f"  the same file is also in: {', '.join(elsewhere)}")
+                ctx.say(
+                    _("  the same file is also in: {elsewhere}").format(
+                        elsewhere=", ".join(elsewhere)
+                    )
+                )
             for child in inside:
-                ctx.say(f"  {child.origin}: {child.filename} as {child.id}")
+                ctx.say(
+                    _("  {origin}: {filename} as {id}").format(
+                        origin=child.origin, filename=child.filename, id=child.id
+                    )
+                )
             for note in ("not_imported", "duplicates"):
                 for line in shown.metadata.get(note, "").splitlines():
-                    ctx.say(f"  {_NOTES[note]}: {line}")
+                    ctx.say("  " + _("{note}: {line}").format(note=_(_NOTES[note]), line=line))
         if ws.index.pending(info.case_id):
             ctx.warn(
-                f"{path.name} is imported, but the search index could not be updated; it will "
-                "be brought up to date the next time the vault is used"
+                _(
+                    "{name} is imported, but the search index could not be updated; it "
+                    "will be brought up to date the next time the vault is used"
+                ).format(name=path.name)
             )
     if ctx.json:
         ctx.emit(results)
     return worst
 
 
-_NOTES = {"not_imported": "not imported", "duplicates": "already in the case"}
+_NOTES = {"not_imported": N_("not imported"), "duplicates": N_("already in the case")}
 
 
 def expand_folders(names: list[str]) -> list[Path]:
@@ -146,7 +166,7 @@ def list_docs(args: argparse.Namespace, ctx: CliContext) -> int:
         f"{'└ ' if depth else ''}{safe_text(d.title)}  ({d.page_count} p.{_origin(d)})"
         for d, depth in in_tree_order(docs)
     ]
-    ctx.emit(docs, "\n".join(lines) if lines else "no documents")
+    ctx.emit(docs, ("\n".join(lines) if lines else _("no documents")))
     return 0
 
 
@@ -207,14 +227,22 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
         f"  pages: {info.page_count} ({info.ocr_pages} OCR)\n  language: {info.language or '-'}"
     )
     if parent is not None:
-        ctx.say(f"  part of: {parent.title} ({parent.id}), {info.origin}")
+        ctx.say(
+            _("  part of: {title} ({id}), {origin}").format(
+                title=parent.title, id=parent.id, origin=info.origin
+            )
+        )
     if children:
-        print(f"  contains: {len(children)} documents")
+        print(_("  contains: {n} documents").format(n=len(children)))
         for child in children:
-            ctx.say(f"    {child.origin}: {child.title} ({child.id})")
+            ctx.say(
+                _("    {origin}: {title} ({id})").format(
+                    origin=child.origin, title=child.title, id=child.id
+                )
+            )
     for note in ("not_imported", "duplicates"):
         for line in info.metadata.get(note, "").splitlines():
-            ctx.say(f"  {_NOTES[note]}: {line}")
+            ctx.say("  " + _("{note}: {line}").format(note=_(_NOTES[note]), line=line))
     if pages is not None:
         print()
         print("\n\n".join(p.text for p in pages))
@@ -223,5 +251,5 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def delete_doc(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.workspace().documents.delete(args.doc_id)
-    ctx.emit({"deleted": args.doc_id}, f"deleted {args.doc_id}")
+    ctx.emit({"deleted": args.doc_id}, _("deleted {doc_id}").format(doc_id=args.doc_id))
     return 0

@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
-from dossier.errors import CorruptData
+from dossier.errors import CorruptData, quoted
+from dossier.i18n import _
+from dossier.labels import REDACTION_COUNTS
+from dossier.labels import counts as counts_in_words
 from dossier.services.constants import KDF_DEFAULT
 from dossier.services.export import bundle_verify
 from dossier.services.export.dto import ExportRequest
@@ -24,34 +27,34 @@ from dossier.services.export.service import SelfCheckFailed
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("export", help="write a redacted, signed bundle of a case")
+    p = sub.add_parser("export", help=_("write a redacted, signed bundle of a case"))
     p.add_argument("--case", required=True)
     p.add_argument("--out", required=True, metavar="FILE.zip")
-    p.add_argument("--doc", action="append", default=[], metavar="ID", help="repeatable")
-    p.add_argument("--quote", action="append", metavar="ID", help="repeatable (default: all)")
+    p.add_argument("--doc", action="append", default=[], metavar="ID", help=_("repeatable"))
+    p.add_argument("--quote", action="append", metavar="ID", help=_("repeatable (default: all)"))
     p.add_argument(
         "--rasterize-redacted",
         action="store_true",
-        help="turn redacted pages into images (with a searchable text layer)",
+        help=_("turn redacted pages into images (with a searchable text layer)"),
     )
-    p.add_argument("--bundle-passphrase-file", metavar="F", help="seal the bundle for transport")
-    p.add_argument("--pdf-password-file", metavar="F", help="password of protected originals")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--bundle-passphrase-file", metavar="F", help=_("seal the bundle for transport"))
+    p.add_argument("--pdf-password-file", metavar="F", help=_("password of protected originals"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=export, needs_vault=True)
 
-    p = sub.add_parser("verify", help="check a bundle's signature and every file's hash")
+    p = sub.add_parser("verify", help=_("check a bundle's signature and every file's hash"))
     p.add_argument("bundle", metavar="FILE.zip")
-    p.add_argument("--pubkey", metavar="FINGERPRINT", help="the signer's expected fingerprint")
-    p.add_argument("--bundle-passphrase-file", metavar="F", help="for a sealed bundle")
+    p.add_argument("--pubkey", metavar="FINGERPRINT", help=_("the signer's expected fingerprint"))
+    p.add_argument("--bundle-passphrase-file", metavar="F", help=_("for a sealed bundle"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=verify, needs_vault=False)
 
-    p = sub.add_parser("import-bundle", help="bring a verified bundle in as a new case")
+    p = sub.add_parser("import-bundle", help=_("bring a verified bundle in as a new case"))
     p.add_argument("bundle", metavar="FILE.zip")
-    p.add_argument("--case", metavar="NAME", help="name of the new case")
-    p.add_argument("--pubkey", metavar="FINGERPRINT", help="refuse bundles signed by others")
-    p.add_argument("--bundle-passphrase-file", metavar="F", help="for a sealed bundle")
+    p.add_argument("--case", metavar="NAME", help=_("name of the new case"))
+    p.add_argument("--pubkey", metavar="FINGERPRINT", help=_("refuse bundles signed by others"))
+    p.add_argument("--bundle-passphrase-file", metavar="F", help=_("for a sealed bundle"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=import_bundle, needs_vault=True)
 
@@ -63,7 +66,7 @@ def _secret(path: str | None) -> str | None:
 def export(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out).expanduser()
     if out.exists() and not args.force:
-        ctx.warn(f"{out} exists; use --force to replace it")
+        ctx.warn(_("{out} exists; use --force to replace it").format(out=out))
         return 2
     passphrase = _secret(args.bundle_passphrase_file)
     request = ExportRequest(
@@ -83,27 +86,45 @@ def export(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.emit({"ok": False, "findings": [str(f) for f in exc.report.findings]})
         raise
     lines = [
-        f"{d.path}: {d.pages} pages, redactions {_counts(d.redactions)}" for d in result.documents
+        _("{path}: {pages} pages, redactions {counts}").format(
+            path=d.path, pages=d.pages, counts=_counts(d.redactions)
+        )
+        for d in result.documents
     ]
     for outcome in result.quote_outcomes:
-        shown = "left out" if outcome.text is None else f"“{outcome.text}”"
-        lines.append(f"quote {outcome.quote_id}: {shown} ({outcome.reason})")
+        shown = _("left out") if outcome.text is None else quoted(outcome.text)
+        lines.append(
+            _("quote {quote_id}: {shown} ({reason})").format(
+                quote_id=outcome.quote_id, shown=shown, reason=outcome.reason
+            )
+        )
+    wrote = (
+        _("wrote {path} (sealed with the bundle passphrase)")
+        if result.sealed
+        else _("wrote {path}")
+    )
     lines += [
-        f"{result.quotes} quotes, {result.letters} letters",
-        f"self-check: {result.selfcheck.files} files, {result.selfcheck.pages} pages, "
-        "nothing found",
-        f"wrote {result.path}{' (sealed with the bundle passphrase)' if result.sealed else ''}",
-        f"signing key fingerprint: {result.fingerprint}",
+        _("{quotes} quotes, {letters} letters").format(
+            quotes=result.quotes, letters=result.letters
+        ),
+        _("self-check: {files} files, {pages} pages, nothing found").format(
+            files=result.selfcheck.files, pages=result.selfcheck.pages
+        ),
+        wrote.format(path=result.path),
+        _("signing key fingerprint: {fingerprint}").format(fingerprint=result.fingerprint),
     ]
     if result.skipped:
-        lines.append(f"not exported (lists of files or messages): {', '.join(result.skipped)}")
+        lines.append(
+            _("not exported (lists of files or messages): {skipped}").format(
+                skipped=", ".join(result.skipped)
+            )
+        )
     ctx.emit(result, "\n".join(lines))
     return 0
 
 
 def _counts(counts: dict[str, int]) -> str:
-    shown = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()) if n)
-    return shown or "none"
+    return counts_in_words(REDACTION_COUNTS, counts) or _("none")
 
 
 def verify(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -126,7 +147,15 @@ def import_bundle(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     ctx.emit(
         result,
-        f"imported {len(result.documents)} documents and {result.quotes} quotes as case "
-        f"{result.case_name!r} ({result.case_id}); signed by {result.fingerprint}",
+        _(
+            "imported {n} documents and {quotes} quotes as case {case_name} "
+            "({case_id}); signed by {fingerprint}"
+        ).format(
+            n=len(result.documents),
+            quotes=result.quotes,
+            case_name=repr(result.case_name),
+            case_id=result.case_id,
+            fingerprint=result.fingerprint,
+        ),
     )
     return 0

@@ -16,16 +16,19 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
+from dossier.i18n import _
+from dossier.labels import LETTER_STATES as LETTER_STATE_LABELS
+from dossier.labels import QUESTION_STATES, label
 from dossier.services.letters.dto import DEFAULT_JURISDICTION, LetterInfo, ReplyInfo
 from dossier.services.letters.jurisdictions import JURISDICTIONS
 from dossier.services.letters.states import CHANNELS, LETTER_STATES
 
 
 def register(sub: Any) -> None:
-    letter = sub.add_parser("letter", help="letters with numbered questions (right of reply)")
+    letter = sub.add_parser("letter", help=_("letters with numbered questions (right of reply)"))
     verbs = letter.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("add", help="record a letter and its questions")
+    p = verbs.add_parser("add", help=_("record a letter and its questions"))
     p.add_argument("--case", required=True)
     p.add_argument(
         "--from",
@@ -33,48 +36,52 @@ def register(sub: Any) -> None:
         action="append",
         required=True,
         metavar="P",
-        help="sender; repeat for co-signers (the first is the sender)",
+        help=_("sender; repeat for co-signers (the first is the sender)"),
     )
     p.add_argument("--to", dest="recipients", action="append", required=True, metavar="P")
-    p.add_argument("--sent", metavar="YYYY-MM-DD", help="sending date (none: a draft)")
+    p.add_argument("--sent", metavar="YYYY-MM-DD", help=_("sending date (none: a draft)"))
     _deadline_options(p)
     p.add_argument("--question", action="append", default=[], metavar="TEXT")
     p.add_argument("--subject", default="")
-    p.add_argument("--channel", default="post", help=f"one of {', '.join(CHANNELS)}")
     p.add_argument(
-        "--incoming", action="store_true", help="a letter received rather than sent by us"
+        "--channel",
+        default="post",
+        help=_("one of {CHANNELS}").format(CHANNELS=", ".join(CHANNELS)),
+    )
+    p.add_argument(
+        "--incoming", action="store_true", help=_("a letter received rather than sent by us")
     )
     p.add_argument("--json", action="store_true")
-    p.add_argument("file", nargs="?", metavar="FILE", help="the letter itself (PDF, .eml, text)")
+    p.add_argument("file", nargs="?", metavar="FILE", help=_("the letter itself (PDF, .eml, text)"))
     p.set_defaults(handler=add_letter)
 
-    p = verbs.add_parser("list", help="letters of a case with their computed state")
+    p = verbs.add_parser("list", help=_("letters of a case with their computed state"))
     p.add_argument("--case", required=True)
     p.add_argument("--state", choices=LETTER_STATES)
     _view_options(p)
     p.set_defaults(handler=list_letters)
 
-    p = verbs.add_parser("show", help="one letter, its questions and replies")
-    p.add_argument("letter", metavar="LETTER", help="letter id (or its first characters)")
+    p = verbs.add_parser("show", help=_("one letter, its questions and replies"))
+    p.add_argument("letter", metavar="LETTER", help=_("letter id (or its first characters)"))
     p.add_argument(
         "--holidays",
         action="store_true",
-        help="list the public holidays that moved a working-day deadline",
+        help=_("list the public holidays that moved a working-day deadline"),
     )
     _view_options(p)
     p.set_defaults(handler=show_letter)
 
-    p = verbs.add_parser("jurisdictions", help="where a recipient can be, for working days")
+    p = verbs.add_parser("jurisdictions", help=_("where a recipient can be, for working days"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_jurisdictions)
 
-    p = verbs.add_parser("summary", help="what is unanswered and what is overdue")
+    p = verbs.add_parser("summary", help=_("what is unanswered and what is overdue"))
     p.add_argument("--case", required=True)
     p.add_argument("--as-of", metavar="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=summary)
 
-    p = verbs.add_parser("edit", help="change the subject, channel, sending date or deadline")
+    p = verbs.add_parser("edit", help=_("change the subject, channel, sending date or deadline"))
     p.add_argument("letter", metavar="LETTER")
     p.add_argument("--subject")
     p.add_argument("--channel")
@@ -83,17 +90,17 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=edit_letter)
 
-    p = verbs.add_parser("delete", help="delete a letter and its questions")
+    p = verbs.add_parser("delete", help=_("delete a letter and its questions"))
     p.add_argument("letter", metavar="LETTER")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=delete_letter)
 
-    reply = sub.add_parser("reply", help="replies to letters, or statements answering them")
+    reply = sub.add_parser("reply", help=_("replies to letters, or statements answering them"))
     verbs = reply.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("add", help="record a reply")
+    p = verbs.add_parser("add", help=_("record a reply"))
     p.add_argument("--case", required=True)
-    p.add_argument("--letter", metavar="LETTER", help="the letter answered")
+    p.add_argument("--letter", metavar="LETTER", help=_("the letter answered"))
     p.add_argument("--from", dest="sender", required=True, metavar="P")
     p.add_argument("--received", required=True, metavar="YYYY-MM-DD")
     p.add_argument(
@@ -101,22 +108,22 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="[LETTER:]N[:partly|:declined]",
-        help="a question this reply answers (repeat); default with --letter: all, fully",
+        help=_("a question this reply answers (repeat); default with --letter: all, fully"),
     )
-    p.add_argument("--via", default="", help="where it was said, e.g. a newspaper")
+    p.add_argument("--via", default="", help=_("where it was said, e.g. a newspaper"))
     p.add_argument("--channel", default="")
     p.add_argument("--summary", default="")
     p.add_argument("--json", action="store_true")
-    p.add_argument("file", nargs="?", metavar="FILE", help="the reply itself")
+    p.add_argument("file", nargs="?", metavar="FILE", help=_("the reply itself"))
     p.set_defaults(handler=add_reply)
 
-    p = verbs.add_parser("list", help="replies of a case")
+    p = verbs.add_parser("list", help=_("replies of a case"))
     p.add_argument("--case", required=True)
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_replies)
 
-    p = verbs.add_parser("delete", help="delete a reply")
+    p = verbs.add_parser("delete", help=_("delete a reply"))
     p.add_argument("reply", metavar="REPLY")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=delete_reply)
@@ -124,49 +131,64 @@ def register(sub: Any) -> None:
 
 def _deadline_options(p: argparse.ArgumentParser, editing: bool = False) -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--deadline", metavar="YYYY-MM-DD", help="reply expected by this date")
-    group.add_argument("--deadline-days", type=int, metavar="N", help="N days after sending")
+    group.add_argument("--deadline", metavar="YYYY-MM-DD", help=_("reply expected by this date"))
+    group.add_argument("--deadline-days", type=int, metavar="N", help=_("N days after sending"))
     if editing:
-        group.add_argument("--no-deadline", action="store_true", help="remove the deadline")
+        group.add_argument("--no-deadline", action="store_true", help=_("remove the deadline"))
     p.add_argument(
         "--working-days",
         action="store_true",
-        help="count --deadline-days in working days (Mon-Fri, public holidays off)",
+        help=_("count --deadline-days in working days (Mon-Fri, public holidays off)"),
     )
     p.add_argument(
         "--jurisdiction",
         metavar="CODE",
-        help="where the recipient is, for its public holidays (default FR, metropolitan "
-        "France; e.g. FR-AM, BE, CH-GE, CA-QC; `letter jurisdictions` lists them)",
+        help=_(
+            "where the recipient is, for its public holidays (default FR, "
+            "metropolitan France; e.g. FR-AM, BE, CH-GE, CA-QC; `letter "
+            "jurisdictions` lists them)"
+        ),
     )
 
 
 def _view_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="compute states for this day")
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=_("compute states for this day"))
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
 
 
 def _letter_lines(info: LetterInfo, detailed: bool = False) -> list[str]:
     who = ", ".join([info.sender, *info.cosigners])
     to = ", ".join(info.recipients)
-    due = f", reply by {info.deadline}" if info.deadline else ""
+    due = _(", reply by {deadline}").format(deadline=info.deadline) if info.deadline else ""
     if info.deadline and info.working_days:
-        due += f" ({info.deadline_days} working days, {info.jurisdiction_label})"
-    head = f"{info.id}  {info.sent_on or 'unsent'}  {info.state.replace('_', ' ').upper()}"
-    lines = [f"{head}  {info.subject or '(no subject)'}", f"    {who} -> {to}{due}"]
+        due += _(" ({days} working days, {jurisdiction})").format(
+            days=info.deadline_days, jurisdiction=info.jurisdiction_label
+        )
+    state = label(LETTER_STATE_LABELS, info.state).upper()
+    head = f"{info.id}  {info.sent_on or _('unsent')}  {state}"
+    lines = [f"{head}  {info.subject or _('(no subject)')}", f"    {who} -> {to}{due}"]
     for q in info.questions:
         text = q.text if detailed else (q.text[:70] + "…" if len(q.text) > 70 else q.text)
-        lines.append(f"    Q{q.number} [{q.status}] {safe_text(text)}")
+        status = label(QUESTION_STATES, q.status)
+        lines.append(f"    Q{q.number} [{status}] {safe_text(text)}")
     for r in info.replies:
         lines.append(f"    {_reply_line(r)}")
     return lines
 
 
 def _reply_line(info: ReplyInfo) -> str:
-    via = f" via {info.via}" if info.via else ""
-    answered = ", ".join(f"Q{a.number} {a.status}" for a in info.answers) or "no question"
-    return f"reply {info.id} {info.received_on} from {info.sender}{via}: {answered}"
+    answered = ", ".join(
+        f"Q{a.number} {label(QUESTION_STATES, a.status)}" for a in info.answers
+    ) or _("no question")
+    fields = {"id": info.id, "received_on": info.received_on, "sender": info.sender}
+    if info.via:
+        return _("reply {id} {received_on} from {sender} via {via}: {answered}").format(
+            **fields, via=info.via, answered=answered
+        )
+    return _("reply {id} {received_on} from {sender}: {answered}").format(
+        **fields, answered=answered
+    )
 
 
 def add_letter(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -186,7 +208,7 @@ def add_letter(args: argparse.Namespace, ctx: CliContext) -> int:
         direction="received" if args.incoming else "sent",
         file=Path(args.file) if args.file else None,
     )
-    ctx.emit(info, "\n".join(["recorded letter", *_letter_lines(info)]))
+    ctx.emit(info, "\n".join([_("recorded letter"), *_letter_lines(info)]))
     return 0
 
 
@@ -197,17 +219,25 @@ def list_letters(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit(letters)
         return 0
     lines = [line for info in letters for line in _letter_lines(info)]
-    print("\n".join(lines) if lines else "no letters")
+    print("\n".join(lines) if lines else _("no letters"))
     if args.state is None:
         print(_summary_line(ws.letters.summary(args.case, as_of=args.as_of)))
     return 0
 
 
 def _summary_line(summary: Any) -> str:
-    states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(summary.by_state.items()))
-    return (
-        f"as of {summary.as_of}: {summary.letters} letter(s) ({states or 'none'}); "
-        f"{summary.unanswered} question(s) unanswered, {summary.overdue} letter(s) overdue"
+    states = ", ".join(
+        f"{n} {label(LETTER_STATE_LABELS, s)}" for s, n in sorted(summary.by_state.items())
+    )
+    return _(
+        "as of {as_of}: {letters} letter(s) ({states}); {unanswered} question(s) unanswered, "
+        "{overdue} letter(s) overdue"
+    ).format(
+        as_of=summary.as_of,
+        letters=summary.letters,
+        states=states or _("none"),
+        unanswered=summary.unanswered,
+        overdue=summary.overdue,
     )
 
 
@@ -222,11 +252,19 @@ def show_letter(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _holiday_lines(info: LetterInfo) -> list[str]:
     if not (info.working_days and info.deadline):
-        return ["    no deadline in working days: public holidays do not move it"]
+        return ["    " + _("no deadline in working days: public holidays do not move it")]
     if not info.deadline_holidays:
-        return [f"    no public holiday ({info.jurisdiction_label}) moved the deadline"]
+        return [
+            "    "
+            + _("no public holiday ({jurisdiction}) moved the deadline").format(
+                jurisdiction=info.jurisdiction_label
+            )
+        ]
     return [
-        f"    holiday {day} {name} ({info.jurisdiction_label})"
+        "    "
+        + _("holiday {day} {name} ({jurisdiction})").format(
+            day=day, name=name, jurisdiction=info.jurisdiction_label
+        )
         for day, name in info.deadline_holidays
     ]
 
@@ -234,7 +272,12 @@ def _holiday_lines(info: LetterInfo) -> list[str]:
 def list_jurisdictions(args: argparse.Namespace, ctx: CliContext) -> int:
     rows = [{"code": j.code, "label": j.label} for j in JURISDICTIONS]
     text = "\n".join(f"{row['code']:<8} {row['label']}" for row in rows)
-    ctx.emit(rows, f"{text}\n(default {DEFAULT_JURISDICTION})")
+    ctx.emit(
+        rows,
+        _("{text}\n(default {DEFAULT_JURISDICTION})").format(
+            text=text, DEFAULT_JURISDICTION=DEFAULT_JURISDICTION
+        ),
+    )
     return 0
 
 
@@ -261,7 +304,7 @@ def edit_letter(args: argparse.Namespace, ctx: CliContext) -> int:
             working_days=args.working_days,
         )
     elif args.working_days:
-        raise UsageError("--working-days only applies to --deadline-days")
+        raise UsageError(_("--working-days only applies to --deadline-days"))
     info = ctx.workspace().letters.edit(args.letter, **fields)
     ctx.emit(info, "\n".join(["updated letter", *_letter_lines(info)]))
     return 0
@@ -269,7 +312,7 @@ def edit_letter(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def delete_letter(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.workspace().letters.delete(args.letter)
-    ctx.emit({"deleted": args.letter}, f"deleted letter {args.letter}")
+    ctx.emit({"deleted": args.letter}, _("deleted letter {letter}").format(letter=args.letter))
     return 0
 
 
@@ -285,18 +328,18 @@ def add_reply(args: argparse.Namespace, ctx: CliContext) -> int:
         summary=args.summary,
         file=Path(args.file) if args.file else None,
     )
-    ctx.emit(info, f"recorded {_reply_line(info)}")
+    ctx.emit(info, _("recorded {info}").format(info=_reply_line(info)))
     return 0
 
 
 def list_replies(args: argparse.Namespace, ctx: CliContext) -> int:
     replies = ctx.workspace().letters.replies(args.case, reveal=args.reveal)
     lines = [_reply_line(r) for r in replies]
-    ctx.emit(replies, "\n".join(lines) if lines else "no replies")
+    ctx.emit(replies, ("\n".join(lines) if lines else _("no replies")))
     return 0
 
 
 def delete_reply(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.workspace().letters.delete_reply(args.reply)
-    ctx.emit({"deleted": args.reply}, f"deleted reply {args.reply}")
+    ctx.emit({"deleted": args.reply}, _("deleted reply {reply}").format(reply=args.reply))
     return 0

@@ -11,44 +11,48 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import safe_text
+from dossier.i18n import _
+from dossier.labels import PROTECTIONS as PROTECTION_LABELS
+from dossier.labels import ROLES as ROLE_LABELS
+from dossier.labels import label
 from dossier.services.people.dto import PersonInfo
 from dossier.services.people.service import PROTECTIONS, ROLES
 
 
 def register(sub: Any) -> None:
-    person = sub.add_parser("person", help="add, list, edit or merge the people of a case")
+    person = sub.add_parser("person", help=_("add, list, edit or merge the people of a case"))
     verbs = person.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("add", help="add a person to a case")
+    p = verbs.add_parser("add", help=_("add a person to a case"))
     p.add_argument("--case", required=True)
     p.add_argument("name")
     _person_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add)
 
-    p = verbs.add_parser("list", help="people of a case (protected names masked)")
+    p = verbs.add_parser("list", help=_("people of a case (protected names masked)"))
     p.add_argument("--case", required=True)
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
-    p.add_argument("--all", action="store_true", help="include people merged into others")
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
+    p.add_argument("--all", action="store_true", help=_("include people merged into others"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_people)
 
-    p = verbs.add_parser("show", help="one person")
+    p = verbs.add_parser("show", help=_("one person"))
     p.add_argument("--case", required=True)
-    p.add_argument("person", help="id, name, alias or pseudonym")
-    p.add_argument("--reveal", action="store_true", help="show the real name (audited)")
+    p.add_argument("person", help=_("id, name, alias or pseudonym"))
+    p.add_argument("--reveal", action="store_true", help=_("show the real name (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
 
-    p = verbs.add_parser("edit", help="change a person's name, aliases, role or protection")
+    p = verbs.add_parser("edit", help=_("change a person's name, aliases, role or protection"))
     p.add_argument("--case", required=True)
-    p.add_argument("person", help="id, name, alias or pseudonym")
+    p.add_argument("person", help=_("id, name, alias or pseudonym"))
     p.add_argument("--name")
     _person_options(p, editing=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=edit)
 
-    p = verbs.add_parser("merge", help="fold DROP into KEEP (same person entered twice)")
+    p = verbs.add_parser("merge", help=_("fold DROP into KEEP (same person entered twice)"))
     p.add_argument("--case", required=True)
     p.add_argument("keep")
     p.add_argument("drop")
@@ -61,7 +65,7 @@ def _person_options(p: argparse.ArgumentParser, editing: bool = False) -> None:
     p.add_argument("--alias", action="append", metavar="NAME", help=alias_help)
     p.add_argument("--role", choices=ROLES, default=None if editing else "other")
     p.add_argument("--protection", choices=PROTECTIONS, default=None if editing else "on_record")
-    p.add_argument("--pseudonym", help="name used outside the vault (default: Source A, B...)")
+    p.add_argument("--pseudonym", help=_("name used outside the vault (default: Source A, B...)"))
     p.add_argument("--organisation")
     p.add_argument("--notes")
 
@@ -69,11 +73,11 @@ def _person_options(p: argparse.ArgumentParser, editing: bool = False) -> None:
 def _line(info: PersonInfo) -> str:
     extra = [info.role, info.protection.replace("_", " ")]
     if info.pseudonym and not info.masked:
-        extra.append(f"pseudonym {info.pseudonym}")
+        extra.append(_("pseudonym {pseudonym}").format(pseudonym=info.pseudonym))
     if info.aliases:
         extra.append("aka " + ", ".join(info.aliases))
     if info.merged_into_id:
-        extra.append(f"merged into {info.merged_into_id}")
+        extra.append(_("merged into {merged_into_id}").format(merged_into_id=info.merged_into_id))
     return f"{info.id}  {safe_text(info.name)}  ({'; '.join(extra)})"
 
 
@@ -89,14 +93,22 @@ def add(args: argparse.Namespace, ctx: CliContext) -> int:
         notes=args.notes or "",
     )
     shown = f"as {safe_text(info.name)}" if info.masked else info.name
-    ctx.emit(info, f"added person {shown} ({info.id}, {info.role}, {info.protection})")
+    ctx.emit(
+        info,
+        _("added person {shown} ({id}, {role}, {protection})").format(
+            shown=shown,
+            id=info.id,
+            role=label(ROLE_LABELS, info.role),
+            protection=label(PROTECTION_LABELS, info.protection),
+        ),
+    )
     return 0
 
 
 def list_people(args: argparse.Namespace, ctx: CliContext) -> int:
     people = ctx.workspace().people.of_case(args.case, reveal=args.reveal, include_merged=args.all)
     lines = [_line(p) for p in people]
-    ctx.emit(people, "\n".join(lines) if lines else "no people in this case")
+    ctx.emit(people, ("\n".join(lines) if lines else _("no people in this case")))
     return 0
 
 
@@ -120,7 +132,7 @@ def edit(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.alias is not None:
         fields["aliases"] = list(args.alias)
     info = ctx.workspace().people.update(args.case, args.person, **fields)
-    ctx.emit(info, f"updated {_line(info)}")
+    ctx.emit(info, _("updated {info}").format(info=_line(info)))
     return 0
 
 
@@ -129,7 +141,11 @@ def merge(args: argparse.Namespace, ctx: CliContext) -> int:
     moved = ", ".join(f"{n} {kind}" for kind, n in outcome.links.items() if n) or "no links"
     ctx.emit(
         outcome,
-        f"merged {outcome.dropped_id} into {safe_text(outcome.kept.name)} ({outcome.kept.id}); "
-        f"moved {moved}",
+        _("merged {dropped_id} into {name} ({id}); moved {moved}").format(
+            dropped_id=outcome.dropped_id,
+            name=safe_text(outcome.kept.name),
+            id=outcome.kept.id,
+            moved=moved,
+        ),
     )
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 from dossier.anchor.model import DiffOp, Span
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
+from dossier.i18n import _
 from dossier.services.quotes.dto import (
     PassageCheck,
     QuoteCandidate,
@@ -27,36 +28,38 @@ _SHORT = 70
 
 
 def register(sub: Any) -> None:
-    quote = sub.add_parser("quote", help="quotes anchored to their source, with a fidelity verdict")
+    quote = sub.add_parser(
+        "quote", help=_("quotes anchored to their source, with a fidelity verdict")
+    )
     verbs = quote.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("add", help="record a quote and anchor it in its source")
+    p = verbs.add_parser("add", help=_("record a quote and anchor it in its source"))
     p.add_argument("--case", required=True)
-    p.add_argument("--speaker", metavar="PERSON", help="who said it (a person of the case)")
+    p.add_argument("--speaker", metavar="PERSON", help=_("who said it (a person of the case)"))
     p.add_argument(
-        "--source", metavar="DOC_ID", help="where it comes from (default: search the case)"
+        "--source", metavar="DOC_ID", help=_("where it comes from (default: search the case)")
     )
-    p.add_argument("--published-in", metavar="DOC_ID", help="the article or reply publishing it")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="when it was said")
+    p.add_argument("--published-in", metavar="DOC_ID", help=_("the article or reply publishing it"))
+    p.add_argument("--date", metavar="YYYY-MM-DD", help=_("when it was said"))
     p.add_argument("--notes", default="")
     p.add_argument("--json", action="store_true")
-    p.add_argument("text", metavar="TEXT", help="the quote as published")
+    p.add_argument("text", metavar="TEXT", help=_("the quote as published"))
     p.set_defaults(handler=add_quote)
 
-    p = verbs.add_parser("list", help="quotes of a case with their verdicts")
+    p = verbs.add_parser("list", help=_("quotes of a case with their verdicts"))
     p.add_argument("--case", required=True)
-    p.add_argument("--doc", metavar="DOC_ID", help="only quotes from or published in DOC_ID")
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--doc", metavar="DOC_ID", help=_("only quotes from or published in DOC_ID"))
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_quotes)
 
-    p = verbs.add_parser("show", help="one quote: spans, verdict and word-level diff")
+    p = verbs.add_parser("show", help=_("one quote: spans, verdict and word-level diff"))
     p.add_argument("quote", metavar="QUOTE")
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show_quote)
 
-    p = verbs.add_parser("edit", help="change a quote (a new text or source re-anchors it)")
+    p = verbs.add_parser("edit", help=_("change a quote (a new text or source re-anchors it)"))
     p.add_argument("quote", metavar="QUOTE")
     p.add_argument("--text")
     p.add_argument("--speaker", metavar="PERSON")
@@ -64,33 +67,33 @@ def register(sub: Any) -> None:
     p.add_argument("--published-in", metavar="DOC_ID")
     p.add_argument("--date", metavar="YYYY-MM-DD")
     p.add_argument("--notes")
-    p.add_argument("--reviewed", action="store_true", help="clear the re-check flag")
+    p.add_argument("--reviewed", action="store_true", help=_("clear the re-check flag"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=edit_quote)
 
-    p = verbs.add_parser("delete", help="delete a quote")
+    p = verbs.add_parser("delete", help=_("delete a quote"))
     p.add_argument("quote", metavar="QUOTE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=delete_quote)
 
-    p = verbs.add_parser("check", help="re-anchor every quote of a case and report changes")
+    p = verbs.add_parser("check", help=_("re-anchor every quote of a case and report changes"))
     p.add_argument("--case", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=check_quotes)
 
-    p = verbs.add_parser("find", help="find where a pasted quote comes from in the case")
+    p = verbs.add_parser("find", help=_("find where a pasted quote comes from in the case"))
     p.add_argument("--case", required=True)
     p.add_argument(
-        "--doc", action="append", default=[], metavar="DOC_ID", help="only these (repeat)"
+        "--doc", action="append", default=[], metavar="DOC_ID", help=_("only these (repeat)")
     )
     p.add_argument("--json", action="store_true")
     p.add_argument("text", metavar="TEXT")
     p.set_defaults(handler=find_quote)
 
-    p = verbs.add_parser("prepub", help="check every quotation of an article before publication")
+    p = verbs.add_parser("prepub", help=_("check every quotation of an article before publication"))
     p.add_argument("--case", required=True)
     p.add_argument("--article", required=True, metavar="DOC_ID")
-    p.add_argument("--min-words", type=int, default=1, metavar="N", help="skip shorter passages")
+    p.add_argument("--min-words", type=int, default=1, metavar="N", help=_("skip shorter passages"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=prepublication)
 
@@ -116,12 +119,18 @@ def _quote_lines(info: QuoteInfo) -> list[str]:
     lines = [head]
     if info.source_doc_id:
         lines.append(
-            f"    source: {safe_text(info.source_title)} ({info.source_doc_id}), "
-            f"{_pages(info.spans)}"
+            _("    source: {source_title} ({source_doc_id}), {spans}").format(
+                source_title=safe_text(info.source_title),
+                source_doc_id=info.source_doc_id,
+                spans=_pages(info.spans),
+            )
         )
     if info.published_in_id:
         lines.append(
-            f"    published in: {safe_text(info.published_in_title)} ({info.published_in_id})"
+            _("    published in: {published_in_title} ({published_in_id})").format(
+                published_in_title=safe_text(info.published_in_title),
+                published_in_id=info.published_in_id,
+            )
         )
     return lines
 
@@ -131,27 +140,44 @@ def diff_lines(diff: Sequence[DiffOp], indent: str = "    ") -> list[str]:
     lines: list[str] = []
     for op in diff:
         if op.op == "equal":
-            lines.append(f"{indent}= {op.published}")
+            lines.append(_("{indent}= {published}").format(indent=indent, published=op.published))
         elif op.op == "insert":
-            lines.append(f"{indent}+ {op.published}   (not in the source)")
+            lines.append(
+                _("{indent}+ {published}   (not in the source)").format(
+                    indent=indent, published=op.published
+                )
+            )
         elif op.op == "delete":
-            lines.append(f"{indent}- {op.source}   (in the source, not in the quote)")
+            lines.append(
+                _("{indent}- {source}   (in the source, not in the quote)").format(
+                    indent=indent, source=op.source
+                )
+            )
         else:
-            lines.append(f"{indent}~ {op.published}   (source: {op.source})")
+            lines.append(
+                _("{indent}~ {published}   (source: {source})").format(
+                    indent=indent, published=op.published, source=op.source
+                )
+            )
     return lines
 
 
 def _detail(info: QuoteInfo) -> str:
     lines = _quote_lines(info)
-    lines.append(f"  text: {safe_text(info.text)}")
+    lines.append(_("  text: {text}").format(text=safe_text(info.text)))
     for span in info.spans:
         lines.append(
-            f"  page {span.page_index + 1}, characters {span.start}-{span.end}: {_short(span.text)}"
+            _("  page {page_index}, characters {start}-{end}: {text}").format(
+                page_index=span.page_index + 1,
+                start=span.start,
+                end=span.end,
+                text=_short(span.text),
+            )
         )
     if info.verdict in ("trimmed", "altered", "not_found"):
         lines.extend(diff_lines(info.diff))
     if info.notes:
-        lines.append(f"  notes: {info.notes}")
+        lines.append(_("  notes: {notes}").format(notes=info.notes))
     return "\n".join(lines)
 
 
@@ -172,7 +198,7 @@ def add_quote(args: argparse.Namespace, ctx: CliContext) -> int:
 def list_quotes(args: argparse.Namespace, ctx: CliContext) -> int:
     quotes = ctx.workspace().quotes.of_case(args.case, doc_id=args.doc, reveal=args.reveal)
     lines = [line for info in quotes for line in _quote_lines(info)]
-    ctx.emit([q.to_json() for q in quotes], "\n".join(lines) if lines else "no quotes")
+    ctx.emit([q.to_json() for q in quotes], ("\n".join(lines) if lines else _("no quotes")))
     return 0
 
 
@@ -195,7 +221,7 @@ def edit_quote(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.reviewed:
         edit = replace(edit, review=None)
     if not edit.changed():
-        raise UsageError("nothing to change; see 'dossier quote edit --help'")
+        raise UsageError(_("nothing to change; see 'dossier quote edit --help'"))
     info = ctx.workspace().quotes.update(args.quote, edit)
     ctx.emit(info.to_json(), "\n".join(["updated quote", *_quote_lines(info)]))
     return 0
@@ -203,7 +229,7 @@ def edit_quote(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def delete_quote(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.workspace().quotes.delete(args.quote)
-    ctx.emit({"deleted": args.quote}, f"deleted quote {args.quote}")
+    ctx.emit({"deleted": args.quote}, _("deleted quote {quote}").format(quote=args.quote))
     return 0
 
 
@@ -242,7 +268,7 @@ def _candidate_lines(candidate: QuoteCandidate) -> list[str]:
 def find_quote(args: argparse.Namespace, ctx: CliContext) -> int:
     candidates = ctx.workspace().quotes.find(args.case, args.text, args.doc or None)
     lines = [line for c in candidates for line in _candidate_lines(c)]
-    ctx.emit([c.to_json() for c in candidates], "\n".join(lines) if lines else "not found")
+    ctx.emit([c.to_json() for c in candidates], ("\n".join(lines) if lines else _("not found")))
     return 0
 
 
@@ -266,9 +292,12 @@ def prepublication(args: argparse.Namespace, ctx: CliContext) -> int:
     flagged = [c for c in checks if c.issue]
     lines = [_passage_line(c) for c in checks]
     lines.append(
-        f"{len(checks)} quoted passage(s): {len(flagged)} to look at "
-        f"({sum(c.issue == 'not_found' for c in checks)} not found, "
-        f"{sum(c.issue == 'altered' for c in checks)} altered)"
+        _("{n} quoted passage(s): {n2} to look at ({value} not found, {value2} altered)").format(
+            n=len(checks),
+            n2=len(flagged),
+            value=sum(c.issue == "not_found" for c in checks),
+            value2=sum(c.issue == "altered" for c in checks),
+        )
     )
     ctx.emit([c.to_json() for c in checks], "\n".join(lines))
     return 0

@@ -16,36 +16,37 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.services.constants import REDACTION_PATTERNS
 from dossier.services.export.dto import RedactionInfo
 from dossier.services.export.redactions import parse_rect
 
 
 def register(sub: Any) -> None:
-    redact = sub.add_parser("redact", help="add, list or remove redaction marks")
+    redact = sub.add_parser("redact", help=_("add, list or remove redaction marks"))
     verbs = redact.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("add", help="add a redaction mark")
-    p.add_argument("--case", help="case (for rules that apply to every document)")
-    p.add_argument("--doc", metavar="ID", help="document the mark applies to")
-    p.add_argument("--page", type=int, metavar="N", help="page number (from 1) for --rect")
+    p = verbs.add_parser("add", help=_("add a redaction mark"))
+    p.add_argument("--case", help=_("case (for rules that apply to every document)"))
+    p.add_argument("--doc", metavar="ID", help=_("document the mark applies to"))
+    p.add_argument("--page", type=int, metavar="N", help=_("page number (from 1) for --rect"))
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--rect", action="append", metavar="x0,y0,x1,y1", help="repeatable")
-    what.add_argument("--term", metavar="T", help="every occurrence of a word or phrase")
+    what.add_argument("--rect", action="append", metavar="x0,y0,x1,y1", help=_("repeatable"))
+    what.add_argument("--term", metavar="T", help=_("every occurrence of a word or phrase"))
     what.add_argument("--pattern", choices=REDACTION_PATTERNS)
-    what.add_argument("--person", metavar="REF", help="a person's names and aliases")
-    p.add_argument("--reason", default="", help="why (kept in the vault, never exported)")
+    what.add_argument("--person", metavar="REF", help=_("a person's names and aliases"))
+    p.add_argument("--reason", default="", help=_("why (kept in the vault, never exported)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=add, needs_vault=True)
 
-    p = verbs.add_parser("list", help="marks of a case")
+    p = verbs.add_parser("list", help=_("marks of a case"))
     p.add_argument("--case", required=True)
-    p.add_argument("--doc", metavar="ID", help="only the marks that apply to this document")
-    p.add_argument("--reveal", action="store_true", help="show real names (audited)")
+    p.add_argument("--doc", metavar="ID", help=_("only the marks that apply to this document"))
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_marks, needs_vault=True)
 
-    p = verbs.add_parser("remove", help="remove one mark")
+    p = verbs.add_parser("remove", help=_("remove one mark"))
     p.add_argument("mark_id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=remove, needs_vault=True)
@@ -69,9 +70,9 @@ def add(args: argparse.Namespace, ctx: CliContext) -> int:
     marks = ws.redactions
     if args.rect:
         if not args.doc or args.page is None:
-            raise UsageError("--rect needs --doc ID and --page N")
+            raise UsageError(_("--rect needs --doc ID and --page N"))
         if args.page < 1:
-            raise UsageError("pages count from 1")
+            raise UsageError(_("pages count from 1"))
         rects = [parse_rect(text) for text in args.rect]
         mark = marks.add_rect(args.doc, args.page - 1, rects, reason=args.reason)
     elif args.term is not None:
@@ -80,21 +81,21 @@ def add(args: argparse.Namespace, ctx: CliContext) -> int:
         mark = marks.add_pattern(args.pattern, case=args.case, doc_id=args.doc, reason=args.reason)
     else:
         if not args.case:
-            raise UsageError("--person needs --case NAME")
+            raise UsageError(_("--person needs --case NAME"))
         person_id = ws.people.resolve(args.case, args.person)
         mark = marks.add_person(person_id, doc_id=args.doc, reason=args.reason)
-    ctx.emit(mark, f"added {_describe(mark)}")
+    ctx.emit(mark, _("added {mark}").format(mark=_describe(mark)))
     return 0
 
 
 def list_marks(args: argparse.Namespace, ctx: CliContext) -> int:
     marks = ctx.workspace().redactions.shown(args.case, doc_id=args.doc, reveal=args.reveal)
     lines = [_describe(m) for m in marks]
-    ctx.emit(marks, "\n".join(lines) if lines else "no redaction marks")
+    ctx.emit(marks, ("\n".join(lines) if lines else _("no redaction marks")))
     return 0
 
 
 def remove(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.workspace().redactions.remove(args.mark_id)
-    ctx.emit({"removed": args.mark_id}, f"removed {args.mark_id}")
+    ctx.emit({"removed": args.mark_id}, _("removed {mark_id}").format(mark_id=args.mark_id))
     return 0

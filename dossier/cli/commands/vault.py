@@ -6,15 +6,16 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
+from dossier.i18n import _
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("init", help="create a new vault in an empty folder")
+    p = sub.add_parser("init", help=_("create a new vault in an empty folder"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=init)
 
     p = sub.add_parser(
-        "passwd", help="change the passphrase; a new master key re-wraps every case key"
+        "passwd", help=_("change the passphrase; a new master key re-wraps every case key")
     )
     p.add_argument("--new-passphrase-file", metavar="FILE")
     p.add_argument("--json", action="store_true")
@@ -22,17 +23,17 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "rekey",
-        help="re-encrypt every case (or one) under new keys; resumes an interrupted one",
+        help=_("re-encrypt every case (or one) under new keys; resumes an interrupted one"),
     )
-    p.add_argument("--case", help="only this case (name or id); the master key changes anyway")
+    p.add_argument("--case", help=_("only this case (name or id); the master key changes anyway"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=rekey)
 
-    p = sub.add_parser("fsck", help="decrypt and authenticate everything; name what is damaged")
+    p = sub.add_parser("fsck", help=_("decrypt and authenticate everything; name what is damaged"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=fsck)
 
-    p = sub.add_parser("gc", help="remove orphan encrypted files left by interrupted writes")
+    p = sub.add_parser("gc", help=_("remove orphan encrypted files left by interrupted writes"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=gc)
 
@@ -41,7 +42,7 @@ def init(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.create_workspace()
     ctx.emit(
         {"vault": str(ws.folder), "vault_id": ws.vault.header.vault_id},
-        f"created vault {ws.folder}",
+        _("created vault {folder}").format(folder=ws.folder),
     )
     return 0
 
@@ -49,7 +50,7 @@ def init(args: argparse.Namespace, ctx: CliContext) -> int:
 def passwd(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     ws.keys.change_passphrase(ctx.passphrase(new=True, confirm=True))
-    ctx.emit({"changed": True}, "passphrase changed")
+    ctx.emit({"changed": True}, _("passphrase changed"))
     return 0
 
 
@@ -58,9 +59,16 @@ def rekey(args: argparse.Namespace, ctx: CliContext) -> int:
     result = ws.rekey.run(ctx.passphrase(), args.case)
     ctx.emit(
         result.to_json(),
-        f"{'finished an interrupted re-encryption: ' if result.resumed else ''}re-encrypted "
-        f"{result.cases} case(s) under new keys ({result.documents} documents, {result.pages} "
-        f"pages, {result.originals} original files); the master key was replaced too",
+        (_("finished an interrupted re-encryption: ") if result.resumed else "")
+        + _(
+            "re-encrypted {cases} case(s) under new keys ({documents} documents, {pages} "
+            "pages, {originals} original files); the master key was replaced too"
+        ).format(
+            cases=result.cases,
+            documents=result.documents,
+            pages=result.pages,
+            originals=result.originals,
+        ),
     )
     return 0
 
@@ -78,16 +86,20 @@ def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     else:
         for what, count in report.checked.items():
-            print(f"checked {count} {what}")
+            print(_("checked {count} {what}").format(count=count, what=what))
         for note in report.notes:
-            ctx.say(f"note: {note}")
+            ctx.say(_("note: {note}").format(note=note))
         for problem in report.problems:
-            ctx.say(f"DAMAGED: {problem}")
-        print("vault is intact" if report.ok else f"{len(report.problems)} problem(s) found")
+            ctx.say(_("DAMAGED: {problem}").format(problem=problem))
+        print(
+            _("vault is intact")
+            if report.ok
+            else _("{n} problem(s) found").format(n=len(report.problems))
+        )
     return 0 if report.ok else 5
 
 
 def gc(args: argparse.Namespace, ctx: CliContext) -> int:
     removed = ctx.workspace().fsck.collect_garbage()
-    ctx.emit({"removed": removed}, f"removed {removed} orphan file(s)")
+    ctx.emit({"removed": removed}, _("removed {removed} orphan file(s)").format(removed=removed))
     return 0

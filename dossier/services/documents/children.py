@@ -10,6 +10,7 @@ thousand levels is an attack.
 from __future__ import annotations
 
 from dossier.errors import InputRefused, PasswordRequired
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.documents.dto import Child, ChildReport
 from dossier.text.model import ExtractedDocument
@@ -54,7 +55,9 @@ def _read(
             report(
                 progress,
                 number / max(1, total),
-                f"{item.origin} {number + 1} of {total}: {item.name}",
+                _("{origin} {number} of {total}: {name}").format(
+                    origin=item.origin, number=number + 1, total=total, name=item.name
+                ),
             )
         if depth > MAX_DEPTH:
             found.left_out.append(f"{where}: nested too deep (more than {MAX_DEPTH} levels)")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from dossier.db.models import Document
 from dossier.errors import AlreadyInCase
+from dossier.i18n import _
 from dossier.services.documents.rows import document_info, get_document
 from dossier.services.dto import DocumentInfo
 
@@ -45,8 +46,9 @@ def already_in_case(
             # The notice is printed and logged: the title is shown as every view shows it.
             title = ws.screen.mask_in(session, case_id).text(twin.title)
             raise AlreadyInCase(
-                f"{name} is already in this case as “{title}” ({twin.id}); "
-                "it was not imported again.",
+                _(
+                    "{name} is already in this case as “{title}” ({id}); it was not imported again."
+                ).format(name=name, title=title, id=twin.id),
                 twin.id,
             )
         seen_as = [line for line in twin.metadata_.get("also_received_as", "").split("\n")]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document
 from dossier.errors import InputRefused, NotFoundError
+from dossier.i18n import _
 from dossier.ingest.email_message import EMAIL_MIME
 from dossier.ingest.formats import HTML_MIME, extract_bytes
 from dossier.ingest.plaintext import MARKDOWN_MIME, TEXT_MIME
@@ -55,8 +56,10 @@ def reextract(
         doc = get_document(session, doc_id)
         case_id, blob_id, name, mime = doc.case_id, doc.original_blob, doc.filename, doc.mime
     if not blob_id:
-        raise NotFoundError(f"document {doc_id} has no original file to read again")
-    report(progress, 0.0, "decrypting the original")
+        raise NotFoundError(
+            _("document {doc_id} has no original file to read again").format(doc_id=doc_id)
+        )
+    report(progress, 0.0, _("decrypting the original"))
     data = ws.blobs.read(ws.vault.case_keys(case_id), blob_id)
     extracted = extract_bytes(
         data,
@@ -69,13 +72,13 @@ def reextract(
     )
     del data  # the plaintext original is not needed any longer
     check(cancel)
-    report(progress, 0.85, "replacing the text and re-checking quotes")
+    report(progress, 0.85, _("replacing the text and re-checking quotes"))
     with ws.vault.session() as session:
         doc = get_document(session, doc_id)
         reviews = _replace_text(ws, session, doc, extracted)
         info = _commit(ws, session, doc, "document.reextract", extracted, cancel)
     ws.index.document_changed(case_id, doc_id)
-    report(progress, 1.0, "re-extracted")
+    report(progress, 1.0, _("re-extracted"))
     return DocumentRefresh(info, reviews, replaced=False)
 
 
@@ -103,7 +106,7 @@ def replace_original(
         cancel=cancel,
     )
     check(cancel)
-    report(progress, 0.8, "encrypting the corrected file")
+    report(progress, 0.8, _("encrypting the corrected file"))
     blob_id, created = ws.blobs.put_bytes(ws.vault.case_keys(case_id), data)
     try:
         with ws.vault.session() as session:
@@ -114,7 +117,7 @@ def replace_original(
             doc.mime = extracted.mime
             doc.size = size
             doc.original_blob = blob_id
-            report(progress, 0.85, "replacing the text and re-checking quotes")
+            report(progress, 0.85, _("replacing the text and re-checking quotes"))
             reviews = _replace_text(ws, session, doc, extracted)
             info = _commit(ws, session, doc, "document.replace", extracted, cancel)
     except BaseException:
@@ -124,7 +127,7 @@ def replace_original(
     if old_blob and old_blob != blob_id:
         ws.blobs.delete(case_id, old_blob)
     ws.index.document_changed(case_id, doc_id)
-    report(progress, 1.0, "replaced")
+    report(progress, 1.0, _("replaced"))
     return DocumentRefresh(info, reviews, replaced=True)
 
 
@@ -132,7 +135,11 @@ def _refuse_other_document(session: Session, doc: Document, blob_id: str, name: 
     query = select(Document).where(Document.case_id == doc.case_id, Document.id != doc.id)
     for other in session.scalars(query):
         if other.original_blob == blob_id:
-            raise InputRefused(f"{name} is already in this case as {other.title!r} ({other.id})")
+            raise InputRefused(
+                _("{name} is already in this case as {title} ({id})").format(
+                    name=name, title=repr(other.title), id=other.id
+                )
+            )
 
 
 def _commit(

@@ -14,13 +14,14 @@ import stat
 from pathlib import Path
 
 from dossier.errors import EnvironmentFailure, InputRefused
+from dossier.i18n import N_, _
 
 _NOT_REGULAR = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISSOCK, N_("a socket")),
+    (stat.S_ISDIR, N_("a folder")),
 )
 _FLAGS = (
     os.O_RDONLY
@@ -46,8 +47,10 @@ def _symlink_refusal(path: Path) -> InputRefused:
     except OSError:
         target = "?"
     return InputRefused(
-        f"“{path.name}” is a symbolic link (to {target}); Dossier imports only regular files: "
-        "choose the file it points to itself"
+        _(
+            "“{name}” is a symbolic link (to {target}); Dossier imports only "
+            "regular files: choose the file it points to itself"
+        ).format(name=path.name, target=target)
     )
 
 
@@ -56,14 +59,20 @@ def check_regular(path: Path) -> os.stat_result:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise InputRefused(f"“{path.name}”: no such file") from None
+        raise InputRefused(_("“{name}”: no such file").format(name=path.name)) from None
     except OSError as exc:
-        raise EnvironmentFailure(f"“{path.name}” cannot be read: {exc.strerror}") from None
+        raise EnvironmentFailure(
+            _("“{name}” cannot be read: {strerror}").format(name=path.name, strerror=exc.strerror)
+        ) from None
     if stat.S_ISLNK(info.st_mode):
         raise _symlink_refusal(path)
     what = _what(info.st_mode)
     if what is not None:
-        raise InputRefused(f"“{path.name}” is {what}; Dossier imports only regular files")
+        raise InputRefused(
+            _("“{name}” is {what}; Dossier imports only regular files").format(
+                name=path.name, what=_(what)
+            )
+        )
     return info
 
 
@@ -74,21 +83,33 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, _FLAGS)
     except FileNotFoundError:
-        raise InputRefused(f"“{path.name}”: no such file") from None
+        raise InputRefused(_("“{name}”: no such file").format(name=path.name)) from None
     except OSError as exc:
         if os.path.islink(path):  # swapped for a link after the check (ELOOP)
             raise _symlink_refusal(path) from None
-        raise EnvironmentFailure(f"“{path.name}” cannot be read: {exc.strerror}") from None
+        raise EnvironmentFailure(
+            _("“{name}” cannot be read: {strerror}").format(name=path.name, strerror=exc.strerror)
+        ) from None
     try:
         opened = os.fstat(fd)
         what = _what(opened.st_mode)
         if what is not None:
-            raise InputRefused(f"“{path.name}” is {what}; Dossier imports only regular files")
+            raise InputRefused(
+                _("“{name}” is {what}; Dossier imports only regular files").format(
+                    name=path.name, what=_(what)
+                )
+            )
         if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
-            raise InputRefused(f"“{path.name}” was replaced while it was being opened; try again")
+            raise InputRefused(
+                _("“{name}” was replaced while it was being opened; try again").format(
+                    name=path.name
+                )
+            )
         if opened.st_size > limit:
             raise InputRefused(
-                f"“{path.name}” is larger than {limit // 1024**3} GB; split it before importing"
+                _("“{name}” is larger than {limit} GB; split it before importing").format(
+                    name=path.name, limit=limit // 1024**3
+                )
             )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
@@ -97,10 +118,14 @@ def read_regular(path: Path, limit: int) -> bytes:
         while chunk := os.read(fd, CHUNK):
             total += len(chunk)
             if total > limit:
-                raise InputRefused(f"“{path.name}” grew while it was being read; try again")
+                raise InputRefused(
+                    _("“{name}” grew while it was being read; try again").format(name=path.name)
+                )
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise EnvironmentFailure(f"“{path.name}” cannot be read: {exc.strerror}") from None
+        raise EnvironmentFailure(
+            _("“{name}” cannot be read: {strerror}").format(name=path.name, strerror=exc.strerror)
+        ) from None
     finally:
         os.close(fd)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import DOCUMENT_KINDS, Document
 from dossier.errors import InputRefused, NotFoundError, UsageError
+from dossier.i18n import _
 from dossier.services.dto import DocumentInfo
 
 MAX_IMPORT_BYTES = 2 * 1024**3
@@ -16,7 +17,9 @@ MAX_IMPORT_BYTES = 2 * 1024**3
 
 def check_size(name: str, size: int) -> None:
     if size > MAX_IMPORT_BYTES:
-        raise InputRefused(f"{name} is larger than 2 GB; split it before importing")
+        raise InputRefused(
+            _("{name} is larger than 2 GB; split it before importing").format(name=name)
+        )
 
 
 def document_info(doc: Document) -> DocumentInfo:
@@ -47,11 +50,15 @@ def document_info(doc: Document) -> DocumentInfo:
 def get_document(session: Session, doc_id: str) -> Document:
     doc = session.get(Document, doc_id)
     if doc is None:
-        raise NotFoundError(f"no document with id {doc_id}")
+        raise NotFoundError(_("no document with id {doc_id}").format(doc_id=doc_id))
     return doc
 
 
 def check_kind(kind: str) -> str:
     if kind not in DOCUMENT_KINDS:
-        raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}")
+        raise UsageError(
+            _("unknown kind {kind}; choose one of {DOCUMENT_KINDS}").format(
+                kind=repr(kind), DOCUMENT_KINDS=", ".join(DOCUMENT_KINDS)
+            )
+        )
     return kind

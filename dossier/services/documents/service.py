@@ -20,6 +20,7 @@ from dossier.errors import (
     PasswordRequired,
     UsageError,
 )
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
 from dossier.services.documents import duplicates as duplicates_mod
@@ -120,7 +121,11 @@ class DocumentService:
 
         check_kind(kind)
         if duplicates not in DUPLICATE_CHOICES:
-            raise UsageError(f"--duplicates must be one of {', '.join(DUPLICATE_CHOICES)}")
+            raise UsageError(
+                _("--duplicates must be one of {DUPLICATE_CHOICES}").format(
+                    DUPLICATE_CHOICES=", ".join(DUPLICATE_CHOICES)
+                )
+            )
         iso_date = parse_date(date)
         case_id = self.ws.cases.resolve(case)
         name = Path(name).name
@@ -132,7 +137,7 @@ class DocumentService:
             # Progress names the files coming out of this one (an attachment, a message by its
             # subject) on screen, before any listing masks them: mask them here too.
             progress = self.ws.screen.mask(case_id).progress(progress)
-        report(progress, 0.0, f"reading {name}")
+        report(progress, 0.0, _("reading {name}").format(name=name))
         extracted = extract_bytes(
             data,
             name,
@@ -166,7 +171,7 @@ class DocumentService:
         every file that came out of it), then every row in one transaction (the blobs written
         are removed again if that fails), then the index, in one commit for the whole tree."""
         check(cancel)
-        report(progress, 0.8, "encrypting the original")
+        report(progress, 0.8, _("encrypting the original"))
         keys = self.ws.vault.case_keys(case_id)
         written: list[str] = []
         # Only an original already stored can belong to a document of the case: when none is,
@@ -182,7 +187,9 @@ class DocumentService:
                 if blob_id in in_case:
                     doc = in_case[blob_id]
                     raise InputRefused(
-                        f"{incoming.name} is already in this case as {doc.title!r} ({doc.id})"
+                        _("{name} is already in this case as {title} ({id})").format(
+                            name=incoming.name, title=repr(doc.title), id=doc.id
+                        )
                     )
                 doc = store_document(session, case_id, incoming, root.extracted, blob_id)
                 if incoming.title:
@@ -213,9 +220,9 @@ class DocumentService:
             for written_id in written:
                 self.ws.blobs.delete(case_id, written_id)
             raise
-        report(progress, 0.9, "indexing")
+        report(progress, 0.9, _("indexing"))
         self.ws.index.documents_changed(case_id, ids)
-        report(progress, 1.0, "imported")
+        report(progress, 1.0, _("imported"))
         return info
 
     def other_cases_holding(self, doc_id: str) -> list[str]:
@@ -247,7 +254,11 @@ class DocumentService:
             def file_progress(
                 fraction: float, message: str, n: int = number, name: str = path.name
             ) -> None:
-                report(progress, (n + fraction) / max(1, len(paths)), f"{name}: {message}")
+                report(
+                    progress,
+                    (n + fraction) / max(1, len(paths)),
+                    _("{name}: {message}").format(name=name, message=message),
+                )
 
             try:
                 info = self.import_file(
@@ -334,7 +345,11 @@ class DocumentService:
                 select(Page).where(Page.document_id == doc_id, Page.page_index == index)
             )
             if row is None:
-                raise NotFoundError(f"document {doc_id} has no page {index + 1}")
+                raise NotFoundError(
+                    _("document {doc_id} has no page {index}").format(
+                        doc_id=doc_id, index=index + 1
+                    )
+                )
             return page_text(row)
 
     def text(self, doc_id: str) -> str:
@@ -346,7 +361,7 @@ class DocumentService:
             doc = get_document(session, doc_id)
             case_id, blob_id = doc.case_id, doc.original_blob
         if not blob_id:
-            raise NotFoundError(f"document {doc_id} has no original file")
+            raise NotFoundError(_("document {doc_id} has no original file").format(doc_id=doc_id))
         return self.ws.blobs.read(self.ws.vault.case_keys(case_id), blob_id)
 
     # -- editing ------------------------------------------------------------------------------
@@ -365,7 +380,9 @@ class DocumentService:
         }
         unknown = set(fields) - editable
         if unknown:
-            raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a document")
+            raise UsageError(
+                _("cannot edit {unknown} of a document").format(unknown=", ".join(sorted(unknown)))
+            )
         with self.ws.vault.session() as session:
             doc = get_document(session, doc_id)
             for name, value in fields.items():

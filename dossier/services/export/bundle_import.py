@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dossier.db.models import DOCUMENT_KINDS, Quote
 from dossier.errors import UsageError
 from dossier.export.import_bundle import open_for_import
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.dto import DocumentInfo
 from dossier.services.export.dto import BundleImport
@@ -41,7 +42,7 @@ def import_bundle(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> BundleImport:
-    report(progress, 0.0, "checking the bundle")
+    report(progress, 0.0, _("checking the bundle"))
     bundle = open_for_import(Path(path), passphrase=passphrase, pubkey=pubkey)
     signer = bundle.report.fingerprint
     if signer not in known_signers(ws):
@@ -52,9 +53,13 @@ def import_bundle(
         remember_signer(ws, signer, "pubkey" if pubkey is not None else "confirmed")
     name = " ".join((case_name or bundle.manifest.case_name or "Imported bundle").split())
     if not name:
-        raise UsageError("the imported case needs a name (--case NAME)")
+        raise UsageError(_("the imported case needs a name (--case NAME)"))
     if any(c.name.casefold() == name.casefold() for c in ws.cases.all()):
-        raise UsageError(f"a case named {name!r} already exists; choose another with --case")
+        raise UsageError(
+            _("a case named {name} already exists; choose another with --case").format(
+                name=repr(name)
+            )
+        )
     check(cancel)
     described = {d.get("path"): d for d in bundle.manifest.documents}
     case = ws.cases.create(
@@ -68,7 +73,9 @@ def import_bundle(
         total = max(1, len(bundle.documents))
         for number, (member, data) in enumerate(sorted(bundle.documents.items())):
             check(cancel)
-            report(progress, 0.1 + 0.8 * number / total, f"importing {member}")
+            report(
+                progress, 0.1 + 0.8 * number / total, _("importing {member}").format(member=member)
+            )
             facts = described.get(member, {})
             kind = facts.get("kind") if facts.get("kind") in DOCUMENT_KINDS else "source"
             date = facts.get("date") if isinstance(facts.get("date"), str) else None
@@ -98,7 +105,7 @@ def import_bundle(
     except BaseException:
         ws.cases.delete(case.id)
         raise
-    report(progress, 1.0, "imported")
+    report(progress, 1.0, _("imported"))
     return BundleImport(case.id, name, bundle.report.fingerprint, imported, quotes)
 
 

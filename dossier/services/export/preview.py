@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.pdf.mupdf import exclusive
 from dossier.pdf.open import close_pdf
 from dossier.pdf.render import RenderedPage, open_stored_pdf, render_page
@@ -74,11 +75,13 @@ class PreviewService:
         ws = self.ws
         info = ws.documents.get(doc_id)
         if not info.exportable:
-            raise UsageError("this document lists files or messages; each of them is exported")
+            raise UsageError(_("this document lists files or messages; each of them is exported"))
         if not info.has_pages:
             pages = ws.documents.pages(doc_id, with_words=False)
             if not 0 <= page_index < len(pages):
-                raise UsageError(f"this document has no page {page_index + 1}")
+                raise UsageError(
+                    _("this document has no page {page_index}").format(page_index=page_index + 1)
+                )
             source = typeset([pages[page_index]], ws.redactions.rules(info.case_id, doc_id))
             plans = plan_document(source.pages, source.rules)
             sheet = RedactionPreview(doc_id, {i: list(p.rects) for i, p in plans.items()})
@@ -105,7 +108,9 @@ def _redacted_page(
     doc = open_stored_pdf(data)
     try:
         if not 0 <= page_index < doc.page_count:
-            raise UsageError(f"this document has no page {page_index + 1}")
+            raise UsageError(
+                _("this document has no page {page_index}").format(page_index=page_index + 1)
+            )
         page = doc[page_index]
         strip_annotations(page)
         redact_page(page, preview.boxes.get(page_index, []))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Page, Person, Redaction
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import _
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.names import name_parts
 from dossier.redact.patterns import PATTERN_KINDS, find_pattern
@@ -66,9 +67,13 @@ def parse_rect(text: str) -> Rect:
     try:
         values = [float(v) for v in text.replace(" ", "").split(",")]
     except ValueError:
-        raise UsageError(f"a rectangle is x0,y0,x1,y1 in points, not {text!r}") from None
+        raise UsageError(
+            _("a rectangle is x0,y0,x1,y1 in points, not {text}").format(text=repr(text))
+        ) from None
     if len(values) != 4:
-        raise UsageError(f"a rectangle is x0,y0,x1,y1 in points, not {text!r}")
+        raise UsageError(
+            _("a rectangle is x0,y0,x1,y1 in points, not {text}").format(text=repr(text))
+        )
     x0, y0, x1, y1 = values
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
@@ -82,7 +87,7 @@ class RedactionService:
     def _document(self, session: Session, doc_id: str) -> Document:
         doc = session.get(Document, doc_id)
         if doc is None:
-            raise NotFoundError(f"no document with id {doc_id}")
+            raise NotFoundError(_("no document with id {doc_id}").format(doc_id=doc_id))
         return doc
 
     def _scope(
@@ -91,10 +96,14 @@ class RedactionService:
         if doc_id is not None:
             doc = self._document(session, doc_id)
             if case is not None and self.ws.cases.resolve(case) != doc.case_id:
-                raise UsageError(f"document {doc_id} is not in case {case!r}")
+                raise UsageError(
+                    _("document {doc_id} is not in case {case}").format(
+                        doc_id=doc_id, case=repr(case)
+                    )
+                )
             return doc.case_id, doc.id
         if case is None:
-            raise UsageError("say which case (--case) or which document (--doc) the mark is for")
+            raise UsageError(_("say which case (--case) or which document (--doc) the mark is for"))
         return self.ws.cases.resolve(case), None
 
     def _store(self, session: Session, row: Redaction) -> RedactionInfo:
@@ -116,7 +125,7 @@ class RedactionService:
     ) -> RedactionInfo:
         """Black out `rects` (PDF points, top-left origin of the unrotated page) on one page."""
         if not rects:
-            raise UsageError("give at least one rectangle")
+            raise UsageError(_("give at least one rectangle"))
         with self.ws.vault.session() as session:
             doc = self._document(session, doc_id)
             page = session.scalar(
@@ -124,16 +133,19 @@ class RedactionService:
             )
             if page is None:
                 raise UsageError(
-                    f"document {doc_id} has no page {page_index + 1} "
-                    f"(it has {doc.page_count} pages)"
+                    _(
+                        "document {doc_id} has no page {page_index} (it has {page_count} pages)"
+                    ).format(doc_id=doc_id, page_index=page_index + 1, page_count=doc.page_count)
                 )
             for x0, y0, x1, y1 in rects:
                 if x1 - x0 <= 0 or y1 - y0 <= 0:
-                    raise UsageError("a rectangle must have a width and a height")
+                    raise UsageError(_("a rectangle must have a width and a height"))
                 if page.width and (x0 >= page.width or y0 >= page.height or x1 <= 0 or y1 <= 0):
                     raise UsageError(
-                        f"the rectangle lies outside page {page_index + 1} "
-                        f"({page.width:.0f} x {page.height:.0f} points)"
+                        _(
+                            "the rectangle lies outside page {page_index} ({width:.0f} x "
+                            "{height:.0f} points)"
+                        ).format(page_index=page_index + 1, width=page.width, height=page.height)
                     )
             row = Redaction(case_id=doc.case_id, document_id=doc.id, kind="rect")
             row.page_index = page_index
@@ -147,7 +159,7 @@ class RedactionService:
         """Black out every occurrence of `term` (case, accents, ligatures, line breaks ignored)."""
         term = " ".join(term.split())
         if len(fold_key(term)) < MIN_TERM_KEY:
-            raise UsageError("a term must hold at least two letters or digits")
+            raise UsageError(_("a term must hold at least two letters or digits"))
         with self.ws.vault.session() as session:
             case_id, document_id = self._scope(session, case, doc_id)
             row = Redaction(case_id=case_id, document_id=document_id, kind="term")
@@ -159,7 +171,11 @@ class RedactionService:
         self, pattern: str, *, case: str | None = None, doc_id: str | None = None, reason: str = ""
     ) -> RedactionInfo:
         if pattern not in PATTERN_KINDS:
-            raise UsageError(f"unknown pattern {pattern!r}; choose {', '.join(PATTERN_KINDS)}")
+            raise UsageError(
+                _("unknown pattern {pattern}; choose {PATTERN_KINDS}").format(
+                    pattern=repr(pattern), PATTERN_KINDS=", ".join(PATTERN_KINDS)
+                )
+            )
         with self.ws.vault.session() as session:
             case_id, document_id = self._scope(session, case, doc_id)
             row = Redaction(case_id=case_id, document_id=document_id, kind="pattern")
@@ -174,11 +190,13 @@ class RedactionService:
         with self.ws.vault.session() as session:
             person = session.get(Person, person_id)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(_("no person with id {person_id}").format(person_id=person_id))
             case_id, document_id = person.case_id, None
             if doc_id is not None:
                 if self._document(session, doc_id).case_id != case_id:
-                    raise UsageError(f"document {doc_id} is not in the person's case")
+                    raise UsageError(
+                        _("document {doc_id} is not in the person's case").format(doc_id=doc_id)
+                    )
                 document_id = doc_id
             row = Redaction(case_id=case_id, document_id=document_id, kind="person")
             row.person_id = person.id
@@ -212,7 +230,9 @@ class RedactionService:
         with self.ws.vault.session() as session:
             row = session.get(Redaction, redaction_id)
             if row is None:
-                raise NotFoundError(f"no redaction mark with id {redaction_id}")
+                raise NotFoundError(
+                    _("no redaction mark with id {redaction_id}").format(redaction_id=redaction_id)
+                )
             case_id, kind = row.case_id, row.kind
             session.delete(row)
             self.ws.audit.append(

@@ -27,6 +27,7 @@ from dossier.export import bundle as bundle_mod
 from dossier.export.content import BundleContent, BundleDocument, skeleton
 from dossier.export.signing import KEY_NAME, SigningKey, load_key, new_key
 from dossier.export.verify import verify_zip
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.redact.bundlecheck import check_bundle
 from dossier.redact.disclosure import Covered
@@ -102,12 +103,14 @@ class ExportService:
         problems = ws.vault.vault_problems() + ws.vault.case_problems(case.id)
         if problems:
             raise CorruptData(
-                f"case {case.name!r} was altered outside Dossier ({problems[0]}); nothing was "
-                "exported: run 'dossier fsck' for the full list and restore a backup"
+                _(
+                    "case {name} was altered outside Dossier ({problems}); nothing was "
+                    "exported: run 'dossier fsck' for the full list and restore a backup"
+                ).format(name=repr(case.name), problems=problems[0])
             )
         docs, skipped = self._choose_documents(case.id, request.doc_ids)
         quotes = chosen_quotes(ws, case.id, request.quote_ids)
-        report(progress, 0.0, "reading the marks")
+        report(progress, 0.0, _("reading the marks"))
         disclosure = case_disclosure(ws, case.id)
         gate = disclosure.gate
         key = self.signing_key()
@@ -119,7 +122,11 @@ class ExportService:
         total = max(1, len(docs))
         for number, info in enumerate(docs):
             check(cancel)
-            report(progress, 0.8 * number / total, f"redacting {number + 1} of {len(docs)}")
+            report(
+                progress,
+                0.8 * number / total,
+                _("redacting {number} of {n}").format(number=number + 1, n=len(docs)),
+            )
             title = gate.text(info.title, f"the title of document {number + 1}")
             path = gate.filename(info.title, number + 1, f"the file name of document {number + 1}")
             source = export_source(ws, info, ws.redactions.rules(case.id, info.id))
@@ -151,7 +158,7 @@ class ExportService:
                 )
             )
         check(cancel)
-        report(progress, 0.82, "writing quotes, letters, people and timeline")
+        report(progress, 0.82, _("writing quotes, letters, people and timeline"))
         bundle_quotes, outcomes = quotes_content(quotes, gate, paths, boxes_by_doc)
         by_id = {q.id: q for q in bundle_quotes}
         content = BundleContent(
@@ -167,7 +174,7 @@ class ExportService:
         )
         built = bundle_mod.build(content, key)
         check(cancel)
-        report(progress, 0.88, "reading the bundle back as its recipient will")
+        report(progress, 0.88, _("reading the bundle back as its recipient will"))
         template = bundle_mod.build(skeleton(content), key).data
         sources = {path: doc_id for doc_id, path in paths.items()}
         selfcheck = check_bundle(
@@ -178,9 +185,13 @@ class ExportService:
         # The bundle as a recipient will read it: every hash and the signature must hold.
         proof = verify_zip(built.data, request.out.name, key.fingerprint)
         if not proof.ok:
-            raise CorruptData(f"the bundle failed its own verification: {'; '.join(proof.lines())}")
+            raise CorruptData(
+                _("the bundle failed its own verification: {proof}").format(
+                    proof="; ".join(proof.lines())
+                )
+            )
         check(cancel)
-        report(progress, 0.95, "writing the bundle")
+        report(progress, 0.95, _("writing the bundle"))
         bundle_mod.write(request.out, built, request.bundle_passphrase, request.kdf)
         try:
             result = self._result(request, built, content, exported, docs, selfcheck, skipped)
@@ -192,7 +203,7 @@ class ExportService:
             # leaves no bundle behind, so nothing left the vault unrecorded.
             request.out.unlink(missing_ok=True)
             raise
-        report(progress, 1.0, "exported")
+        report(progress, 1.0, _("exported"))
         return result
 
     def import_bundle(
@@ -230,11 +241,13 @@ class ExportService:
         for doc_id in dict.fromkeys(wanted):
             info = by_id.get(doc_id)
             if info is None:
-                raise UsageError(f"document {doc_id} is not in this case")
+                raise UsageError(_("document {doc_id} is not in this case").format(doc_id=doc_id))
             if not info.exportable:
                 raise UsageError(
-                    f"document {doc_id} lists the files of an archive or a mailbox; export "
-                    "those files instead"
+                    _(
+                        "document {doc_id} lists the files of an archive or a mailbox; export "
+                        "those files instead"
+                    ).format(doc_id=doc_id)
                 )
             chosen.append(info)
         return chosen, []

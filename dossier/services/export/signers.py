@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from dossier.db.models import VaultSecret
 from dossier.errors import CorruptData, InputRefused
 from dossier.export.signing import KEY_NAME, load_key
+from dossier.i18n import _
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -46,9 +47,11 @@ def known_signers(ws: Workspace) -> dict[str, str]:
             try:
                 stored = json.loads(row.value)
             except ValueError:
-                raise CorruptData("the vault's list of known bundle signers is damaged") from None
+                raise CorruptData(
+                    _("the vault's list of known bundle signers is damaged")
+                ) from None
             if not isinstance(stored, dict):
-                raise CorruptData("the vault's list of known bundle signers is damaged")
+                raise CorruptData(_("the vault's list of known bundle signers is damaged"))
             known.update({str(k): str(v) for k, v in stored.items()})
         if own is not None and own.value:
             known[load_key(own.value).fingerprint] = "own"

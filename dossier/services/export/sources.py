@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.pdf.extract import extract_pdf_bytes
 from dossier.pdf.images import image_to_pdf
 from dossier.pdf.textpdf import text_to_pdf
@@ -50,8 +51,11 @@ def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSour
         # Boxes need pages of the document's own to sit on; dropping them would let their
         # words out. A text document's words are hidden with marks on the words themselves.
         raise UsageError(
-            f"document {info.id} is a text document with drawn boxes, which have no place on "
-            "its typeset pages; mark the words to hide as terms instead, then export again"
+            _(
+                "document {id} is a text document with drawn boxes, which have no "
+                "place on its typeset pages; mark the words to hide as terms instead, "
+                "then export again"
+            ).format(id=info.id)
         )
     return typeset(ws.documents.pages(info.id, with_words=False), rules, info.filename)
 

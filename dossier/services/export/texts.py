@@ -23,6 +23,7 @@ from dossier.export.content import (
     BundleQuestion,
     BundleQuote,
 )
+from dossier.i18n import _
 from dossier.redact.disclosure import DisclosedQuote, Disclosure, QuoteSource
 from dossier.redact.rasterize import overlaps
 from dossier.services.quotes.dto import QuoteInfo
@@ -41,7 +42,7 @@ def chosen_quotes(ws: Workspace, case_id: str, quote_ids: Sequence[str] | None) 
     known = {q.id for q in quotes}
     missing = [q for q in quote_ids if q not in known]
     if missing:
-        raise NotFoundError(f"no quote {missing[0]} in this case")
+        raise NotFoundError(_("no quote {missing} in this case").format(missing=missing[0]))
     wanted = set(quote_ids)
     return [q for q in quotes if q.id in wanted]
 

@@ -8,6 +8,7 @@ letter written before jurisdictions existed) follows metropolitan France, as it 
 from __future__ import annotations
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.services.letters.dto import DEFAULT_JURISDICTION, Jurisdiction
 
 _CANTONS = {
@@ -51,8 +52,10 @@ def jurisdiction(code: str | None) -> Jurisdiction:
     found = _BY_CODE.get(key)
     if found is None:
         raise UsageError(
-            f"unknown jurisdiction {code!r}; choose one of {', '.join(_BY_CODE)} "
-            "(`dossier letter jurisdictions` lists them with their names)"
+            _(
+                "unknown jurisdiction {code}; choose one of {BY_CODE} (`dossier letter "
+                "jurisdictions` lists them with their names)"
+            ).format(code=repr(code), BY_CODE=", ".join(_BY_CODE))
         )
     return found
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Letter, Reply
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import N_, _
 from dossier.services.dates import parse_date, to_date
 from dossier.services.dto import SearchableItem
 from dossier.services.letters.dto import LetterInfo, LettersSummary, ReplyDraft, ReplyInfo
@@ -44,7 +45,7 @@ def as_of_day(as_of: str | date | None) -> date:
     """The day states are computed for: `as_of` (ISO or date), today when not given."""
     if isinstance(as_of, date):
         return as_of
-    parsed = parse_date(as_of, "--as-of date")
+    parsed = parse_date(as_of, N_("--as-of date"))
     return to_date(parsed) if parsed else date.today()
 
 
@@ -59,13 +60,13 @@ class LetterService:
         letter = session.get(Letter, ref.strip().lower())
         if letter is None or case_id not in (None, letter.case_id):
             scope = () if case_id is None else (Letter.case_id == case_id,)
-            letter = match_prefix(session, Letter, ref, "letter", *scope)
+            letter = match_prefix(session, Letter, ref, N_("letter"), *scope)
         if letter is None:
             raise NotFoundError(f"no letter {ref!r}" + (" in this case" if case_id else ""))
         return letter
 
     def _find_reply(self, session: Session, ref: str) -> Reply:
-        return find_by_ref(session, Reply, ref, "reply")
+        return find_by_ref(session, Reply, ref, N_("reply"))
 
     # -- letters ------------------------------------------------------------------------------
 
@@ -149,14 +150,14 @@ class LetterService:
         cosigners: Sequence[str],
     ) -> tuple[str, list[str], list[str]]:
         if not recipients:
-            raise UsageError("a letter needs at least one recipient (--to)")
+            raise UsageError(_("a letter needs at least one recipient (--to)"))
         people = self.ws.people
         sender_id = people.find(session, case_id, sender).id
         recipient_ids = _unique(people.find(session, case_id, r).id for r in recipients)
         cosigner_ids = _unique(people.find(session, case_id, c).id for c in cosigners)
         cosigner_ids = [c for c in cosigner_ids if c != sender_id]
         if sender_id in recipient_ids or set(cosigner_ids) & set(recipient_ids):
-            raise UsageError("the same person cannot both sign and receive a letter")
+            raise UsageError(_("the same person cannot both sign and receive a letter"))
         return sender_id, recipient_ids, cosigner_ids
 
     def _import(
@@ -172,7 +173,9 @@ class LetterService:
     def _link_document(self, session: Session, document_id: str, people: list[str]) -> None:
         doc = session.get(Document, document_id)
         if doc is None:
-            raise NotFoundError(f"no document with id {document_id}")
+            raise NotFoundError(
+                _("no document with id {document_id}").format(document_id=document_id)
+            )
         doc.people = _unique([*doc.people, *people])
 
     def edit(self, ref: str, **fields: object) -> LetterInfo:
@@ -190,7 +193,9 @@ class LetterService:
         }
         unknown = set(fields) - editable
         if unknown:
-            raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a letter")
+            raise UsageError(
+                _("cannot edit {unknown} of a letter").format(unknown=", ".join(sorted(unknown)))
+            )
         with self.ws.vault.session() as session:
             letter = self.find(session, None, ref)
             if "subject" in fields:
@@ -199,7 +204,11 @@ class LetterService:
                 letter.channel = check_channel(str(fields["channel"]))
             if "direction" in fields:
                 if fields["direction"] not in DIRECTIONS:
-                    raise UsageError(f"direction must be one of {', '.join(DIRECTIONS)}")
+                    raise UsageError(
+                        _("direction must be one of {DIRECTIONS}").format(
+                            DIRECTIONS=", ".join(DIRECTIONS)
+                        )
+                    )
                 letter.direction = str(fields["direction"])
             if "sent_on" in fields:
                 letter.sent_on = parse_date(_opt_str(fields["sent_on"]), "sending date")
@@ -257,9 +266,9 @@ class LetterService:
         a letter given without `answers` answers every question of that letter fully.
         """
         case_id = self.ws.cases.resolve(case)
-        received = parse_date(received_on, "reception date")
+        received = parse_date(received_on, N_("reception date"))
         if received is None:
-            raise UsageError("a reply needs the date it was received (--received)")
+            raise UsageError(_("a reply needs the date it was received (--received)"))
         with self.ws.vault.session() as session:  # refuse before the import
             self._reply_draft(session, case_id, sender, received, letter, answers)
         document_id = self._import(case_id, file, "reply", "", received)
@@ -295,26 +304,39 @@ class LetterService:
         linked = self.find(session, case_id, letter_ref) if letter_ref else None
         if linked is not None:
             if linked.sent_on is None:
-                raise UsageError(f"letter {linked.id} is still a draft; record its sending first")
+                raise UsageError(
+                    _("letter {id} is still a draft; record its sending first").format(id=linked.id)
+                )
             if received < linked.sent_on:
                 raise UsageError(
-                    f"the reply ({received}) cannot come before the letter was sent "
-                    f"({linked.sent_on})"
+                    _(
+                        "the reply ({received}) cannot come before the letter was sent ({sent_on})"
+                    ).format(received=received, sent_on=linked.sent_on)
                 )
         answers: dict[str, str] = {}
         for spec in answer_specs:
             letter_part, number, status = parse_answer_spec(spec)
             if letter_part is None and linked is None:
-                raise UsageError(f"answer {spec!r} needs a letter: use --letter or LETTER:N")
+                raise UsageError(
+                    _("answer {spec} needs a letter: use --letter or LETTER:N").format(
+                        spec=repr(spec)
+                    )
+                )
             target = linked if letter_part is None else self.find(session, case_id, letter_part)
             assert target is not None  # one of the two branches above always found it
             question = next((q for q in target.questions if q.number == number), None)
             if question is None:
                 raise NotFoundError(
-                    f"letter {target.id} has no question {number} (it has {len(target.questions)})"
+                    _("letter {id} has no question {number} (it has {n})").format(
+                        id=target.id, number=number, n=len(target.questions)
+                    )
                 )
             if question.id in answers:
-                raise UsageError(f"question {number} of letter {target.id} is answered twice")
+                raise UsageError(
+                    _("question {number} of letter {id} is answered twice").format(
+                        number=number, id=target.id
+                    )
+                )
             answers[question.id] = status
         if linked is not None and not answer_specs:
             answers = {q.id: "answered" for q in linked.questions}
@@ -421,8 +443,10 @@ def _opt_int(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise UsageError("a number of days must be a whole number")
+        raise UsageError(_("a number of days must be a whole number"))
     try:
         return int(value)
     except ValueError:
-        raise UsageError(f"{value!r} is not a whole number of days") from None
+        raise UsageError(
+            _("{value} is not a whole number of days").format(value=repr(value))
+        ) from None

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.services.letters.dto import (
     DEFAULT_JURISDICTION,
     LetterFacts,
@@ -65,21 +66,31 @@ _RANK = {"unanswered": 0, "declined": 1, "partly": 2, "answered": 3}
 def check_channel(channel: str) -> str:
     value = CHANNEL_ALIASES.get(channel.strip().lower(), channel.strip().lower())
     if value not in CHANNELS:
-        raise UsageError(f"unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}")
+        raise UsageError(
+            _("unknown channel {channel}; choose one of {CHANNELS}").format(
+                channel=repr(channel), CHANNELS=", ".join(CHANNELS)
+            )
+        )
     return value
 
 
 def check_state(state: str) -> str:
     value = state.strip().lower().replace("-", "_")
     if value not in LETTER_STATES:
-        raise UsageError(f"unknown state {state!r}; choose one of {', '.join(LETTER_STATES)}")
+        raise UsageError(
+            _("unknown state {state}; choose one of {LETTER_STATES}").format(
+                state=repr(state), LETTER_STATES=", ".join(LETTER_STATES)
+            )
+        )
     return value
 
 
 def answer_status(word: str) -> str:
     status = ANSWER_WORDS.get(word.strip().lower())
     if status is None:
-        raise UsageError(f"unknown answer {word!r}; use answered, partly or declined")
+        raise UsageError(
+            _("unknown answer {word}; use answered, partly or declined").format(word=repr(word))
+        )
     return status
 
 
@@ -97,7 +108,9 @@ def parse_answer_spec(spec: str) -> tuple[str | None, int, str]:
         letter, number = None, ""
     if not number.isdigit() or int(number) < 1:
         raise UsageError(
-            f"cannot read answer {spec!r}: use N, N:partly, N:declined or LETTER:N[:STATUS]"
+            _("cannot read answer {spec}: use N, N:partly, N:declined or LETTER:N[:STATUS]").format(
+                spec=repr(spec)
+            )
         )
     return letter, int(number), status
 
@@ -123,8 +136,9 @@ def effective_deadline(
 def check_deadline(sent_on: date | None, deadline: date | None) -> None:
     if sent_on is not None and deadline is not None and deadline < sent_on:
         raise UsageError(
-            f"the reply deadline {deadline.isoformat()} is before the sending date "
-            f"{sent_on.isoformat()}"
+            _("the reply deadline {deadline} is before the sending date {sent_on}").format(
+                deadline=deadline.isoformat(), sent_on=sent_on.isoformat()
+            )
         )
 
 

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.services.letters.dto import DEFAULT_JURISDICTION
 from dossier.services.letters.jurisdictions import jurisdiction
 
@@ -48,7 +49,7 @@ def is_working_day(day: date, code: str = DEFAULT_JURISDICTION) -> bool:
 def add_working_days(start: date, count: int, code: str = DEFAULT_JURISDICTION) -> date:
     """The `count`-th working day after `start` (`start` itself never counts)."""
     if count < 0:
-        raise UsageError("a number of working days cannot be negative")
+        raise UsageError(_("a number of working days cannot be negative"))
     day = start
     remaining = count
     while remaining:
@@ -63,9 +64,13 @@ def add_days(
 ) -> date:
     """`count` calendar days after `start`, or `count` working days when `working` is set."""
     if count < 0:
-        raise UsageError("a reply period cannot be a negative number of days")
+        raise UsageError(_("a reply period cannot be a negative number of days"))
     if count > MAX_DEADLINE_DAYS:
-        raise UsageError(f"a reply period longer than {MAX_DEADLINE_DAYS} days is surely a typo")
+        raise UsageError(
+            _("a reply period longer than {MAX_DEADLINE_DAYS} days is surely a typo").format(
+                MAX_DEADLINE_DAYS=MAX_DEADLINE_DAYS
+            )
+        )
     if working:
         return add_working_days(start, count, code)
     return start + timedelta(days=count)

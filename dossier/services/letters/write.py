@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Letter, Question, Reply
 from dossier.errors import UsageError
+from dossier.i18n import N_, _
 from dossier.services.dates import parse_date, to_date
 from dossier.services.letters.dto import LetterDraft, ReplyDraft
 from dossier.services.letters.jurisdictions import check_jurisdiction
@@ -38,12 +39,14 @@ def draft_letter(
     jurisdiction: str | None = None,
 ) -> LetterDraft:
     if direction not in DIRECTIONS:
-        raise UsageError(f"direction must be one of {', '.join(DIRECTIONS)}")
+        raise UsageError(
+            _("direction must be one of {DIRECTIONS}").format(DIRECTIONS=", ".join(DIRECTIONS))
+        )
     texts = tuple(" ".join(q.split()) for q in questions)
     if any(not t for t in texts):
-        raise UsageError("a question cannot be empty")
-    sent = parse_date(sent_on, "sending date")
-    due = parse_date(deadline, "deadline")
+        raise UsageError(_("a question cannot be empty"))
+    sent = parse_date(sent_on, N_("sending date"))
+    due = parse_date(deadline, N_("deadline"))
     _check_period(due, deadline_days, working_days)
     place = check_jurisdiction(jurisdiction)
     check_deadline(
@@ -107,7 +110,7 @@ def set_deadline(
     working_days: bool,
 ) -> None:
     """Replace the deadline: an explicit date, a period after sending, or none."""
-    due = parse_date(deadline, "deadline")
+    due = parse_date(deadline, N_("deadline"))
     _check_period(due, deadline_days, working_days)
     letter.deadline = due
     letter.deadline_days = deadline_days
@@ -116,11 +119,15 @@ def set_deadline(
 
 def _check_period(deadline: str | None, days: int | None, working_days: bool) -> None:
     if deadline is not None and days is not None:
-        raise UsageError("give either a deadline date or a number of days, not both")
+        raise UsageError(_("give either a deadline date or a number of days, not both"))
     if working_days and days is None:
-        raise UsageError("--working-days only applies to --deadline-days")
+        raise UsageError(_("--working-days only applies to --deadline-days"))
     if days is not None and not 0 <= days <= MAX_DEADLINE_DAYS:
-        raise UsageError(f"a reply period must be between 0 and {MAX_DEADLINE_DAYS} days")
+        raise UsageError(
+            _("a reply period must be between 0 and {MAX_DEADLINE_DAYS} days").format(
+                MAX_DEADLINE_DAYS=MAX_DEADLINE_DAYS
+            )
+        )
 
 
 def create_reply(

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Document, Page, Person
 from dossier.errors import NotFoundError
+from dossier.i18n import _
 from dossier.redact.names import name_parts
 from dossier.services.pages import page_text
 from dossier.services.people.dto import ScreenMask, ScreenPage
@@ -165,7 +166,7 @@ class ScreenService:
         with self.ws.vault.session() as session:
             doc = session.get(Document, doc_id)
             if doc is None:
-                raise NotFoundError(f"no document with id {doc_id}")
+                raise NotFoundError(_("no document with id {doc_id}").format(doc_id=doc_id))
             shown = self.revealed(doc.case_id) if reveal is None else reveal
             mask = screen_mask(session, doc.case_id, shown)
             rows = session.scalars(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import Person
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import N_, _
 from dossier.services.dto import SearchableItem
 from dossier.services.people.dto import MergeOutcome, PersonInfo, ScreenMask
 from dossier.services.people.links import move_person_links
@@ -96,7 +97,11 @@ def _shown(info: PersonInfo, mask: ScreenMask) -> PersonInfo:
 
 def _check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
     if value not in choices:
-        raise UsageError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
+        raise UsageError(
+            _("unknown {what} {value}; choose one of {choices}").format(
+                what=_(what), value=repr(value), choices=", ".join(choices)
+            )
+        )
     return value
 
 
@@ -136,7 +141,7 @@ class PeopleService:
         """The person `ref` (id, name, alias or pseudonym) names in the case."""
         ref = ref.strip()
         if not ref:
-            raise UsageError("a person reference cannot be empty")
+            raise UsageError(_("a person reference cannot be empty"))
         person = session.get(Person, ref)
         if person is not None and person.case_id == case_id:
             return self._follow_merges(session, person)
@@ -151,11 +156,17 @@ class PeopleService:
             matches = [p for p in everyone if words <= set(fold(p.name).split())]
         if not matches:
             raise NotFoundError(
-                f"no person {ref!r} in this case; add them first with 'dossier person add'"
+                _("no person {ref} in this case; add them first with 'dossier person add'").format(
+                    ref=repr(ref)
+                )
             )
         if len(matches) > 1:
             listed = "; ".join(f"{display_name(p)} ({p.id})" for p in matches)
-            raise UsageError(f"{ref!r} could mean several people: {listed}; use an id")
+            raise UsageError(
+                _("{ref} could mean several people: {listed}; use an id").format(
+                    ref=repr(ref), listed=listed
+                )
+            )
         return matches[0]
 
     def _follow_merges(self, session: Session, person: Person) -> Person:
@@ -244,12 +255,16 @@ class PeopleService:
             return ""
         own = {fold(person.name), *(fold(a) for a in person.aliases)}
         if key in own:
-            raise UsageError("a pseudonym must differ from the person's real name and aliases")
+            raise UsageError(_("a pseudonym must differ from the person's real name and aliases"))
         for other in self.active(session, person.case_id):
             if other.id == person.id:
                 continue
             if key == fold(other.pseudonym) or key == fold(other.name):
-                raise UsageError(f"the pseudonym {pseudonym!r} is already used in this case")
+                raise UsageError(
+                    _("the pseudonym {pseudonym} is already used in this case").format(
+                        pseudonym=repr(pseudonym)
+                    )
+                )
         return pseudonym
 
     def _apply_protection(self, session: Session, person: Person) -> None:
@@ -271,16 +286,18 @@ class PeopleService:
     ) -> PersonInfo:
         name = " ".join(name.split())
         if not name:
-            raise UsageError("a person needs a name")
-        _check_choice(role, ROLES, "role")
-        _check_choice(protection, PROTECTIONS, "protection level")
+            raise UsageError(_("a person needs a name"))
+        _check_choice(role, ROLES, N_("role"))
+        _check_choice(protection, PROTECTIONS, N_("protection level"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             for other in self.active(session, case_id):
                 if fold(other.name) == fold(name):
                     raise UsageError(
-                        f"this case already has a person with that name ({other.id}); "
-                        "give this one an alias or edit the existing one"
+                        _(
+                            "this case already has a person with that name ({id}); give this one "
+                            "an alias or edit the existing one"
+                        ).format(id=other.id)
                     )
             person = Person(case_id=case_id)
             person.name = name
@@ -303,25 +320,27 @@ class PeopleService:
         editable = {"name", "aliases", "role", "protection", "pseudonym", "organisation", "notes"}
         unknown = set(fields) - editable
         if unknown:
-            raise UsageError(f"cannot edit {', '.join(sorted(unknown))} of a person")
+            raise UsageError(
+                _("cannot edit {unknown} of a person").format(unknown=", ".join(sorted(unknown)))
+            )
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             person = self.find(session, case_id, ref)
             if "name" in fields:
                 name = " ".join(str(fields["name"]).split())
                 if not name:
-                    raise UsageError("a person needs a name")
+                    raise UsageError(_("a person needs a name"))
                 person.name = name
             if "aliases" in fields:
                 value = fields["aliases"]
                 if not isinstance(value, list | tuple):
-                    raise UsageError("aliases must be a list of names")
+                    raise UsageError(_("aliases must be a list of names"))
                 person.aliases = _clean_aliases((str(a) for a in value), person.name)
             if "role" in fields:
                 person.role = _check_choice(str(fields["role"]), ROLES, "role")
             if "protection" in fields:
                 level = str(fields["protection"])
-                person.protection = _check_choice(level, PROTECTIONS, "protection level")
+                person.protection = _check_choice(level, PROTECTIONS, N_("protection level"))
             if "organisation" in fields:
                 person.organisation = str(fields["organisation"]).strip()
             if "notes" in fields:
@@ -343,7 +362,7 @@ class PeopleService:
             keep = self.find(session, case_id, keep_ref)
             drop = self.find(session, case_id, drop_ref)
             if keep.id == drop.id:
-                raise UsageError("both references name the same person; nothing to merge")
+                raise UsageError(_("both references name the same person; nothing to merge"))
             keep.aliases = _clean_aliases([*keep.aliases, drop.name, *drop.aliases], keep.name)
             strictest = max(PROTECTIONS.index(keep.protection), PROTECTIONS.index(drop.protection))
             keep.protection = PROTECTIONS[strictest]

@@ -20,6 +20,7 @@ from dossier.anchor import AnchorResult, DiffOp, Span, anchor_quote, clear_cache
 from dossier.anchor.normalize import display_text
 from dossier.db.models import Document, Page
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.services.pages import page_text
 from dossier.text.model import PageText
 
@@ -31,9 +32,13 @@ def clean_quote(text: str) -> str:
     """The quote as typed, without surrounding blanks; refused when empty or absurdly long."""
     cleaned = text.strip()
     if not cleaned:
-        raise UsageError("a quote needs its text")
+        raise UsageError(_("a quote needs its text"))
     if len(cleaned) > MAX_QUOTE_CHARS:
-        raise UsageError(f"a quote is limited to {MAX_QUOTE_CHARS} characters")
+        raise UsageError(
+            _("a quote is limited to {MAX_QUOTE_CHARS} characters").format(
+                MAX_QUOTE_CHARS=MAX_QUOTE_CHARS
+            )
+        )
     return cleaned
 
 
@@ -87,7 +92,7 @@ def selection_result(page: PageText, start: int, end: int, doc_id: str) -> tuple
         while end > start and text[end - 1].isspace():
             end -= 1
         if start == end:
-            raise UsageError("the selection holds no text")
+            raise UsageError(_("the selection holds no text"))
     span = replace(span_for_selection(page, start, end), doc_id=doc_id)
     quote = display_text(span.text)
     return quote, AnchorResult("verbatim", 1.0, (span,), (DiffOp("equal", quote, quote),), doc_id)
@@ -98,16 +103,20 @@ def rebuild_spans(
 ) -> tuple[Span, ...]:
     """The spans from the stored page text (checked: same text where the caller gave one)."""
     if not spans:
-        raise UsageError("no passage was chosen for this quote")
+        raise UsageError(_("no passage was chosen for this quote"))
     rebuilt: list[Span] = []
     for span in spans:
         page = pages.get(span.page_index)
         if page is None:
-            raise UsageError(f"document {doc_id} has no page {span.page_index + 1}")
+            raise UsageError(
+                _("document {doc_id} has no page {page_index}").format(
+                    doc_id=doc_id, page_index=span.page_index + 1
+                )
+            )
         fresh = replace(span_for_selection(page, span.start, span.end), doc_id=doc_id)
         if span.text and fresh.text != span.text:
             raise UsageError(
-                "the document's text changed since this passage was chosen; find the quote again"
+                _("the document's text changed since this passage was chosen; find the quote again")
             )
         rebuilt.append(fresh)
     return tuple(rebuilt)

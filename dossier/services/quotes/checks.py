@@ -25,6 +25,7 @@ from dossier.anchor import (
 from dossier.anchor.model import NOT_FOUND
 from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.quotes.dto import (
     UNCHECKED,
@@ -92,9 +93,9 @@ class Rechecker:
         reviews: list[QuoteReview] = []
         for number, (doc_id, members) in enumerate(groups.items()):
             check(self.cancel)
-            report(progress, number / max(1, len(groups)), "re-anchoring quotes")
+            report(progress, number / max(1, len(groups)), _("re-anchoring quotes"))
             reviews.extend(self._group(doc_id, members))
-        report(progress, 1.0, "quotes re-checked")
+        report(progress, 1.0, _("quotes re-checked"))
         order = {quote.id: n for n, quote in enumerate(quotes)}
         return sorted(reviews, key=lambda r: order[r.quote_id])
 
@@ -195,12 +196,16 @@ def prepublication(
     sources: dict[str, Sequence[PageText]] = {}
     for number, doc in enumerate(others):
         check(cancel)
-        report(progress, 0.5 * number / max(1, len(others)), f"reading {doc.title}")
+        report(
+            progress,
+            0.5 * number / max(1, len(others)),
+            _("reading {title}").format(title=doc.title),
+        )
         sources[doc.id] = cache.pages(session, doc)
     checks: list[PassageCheck] = []
     for number, passage in enumerate(passages, start=1):
         check(cancel)
-        report(progress, 0.5 + 0.5 * number / max(1, len(passages)), "anchoring quotations")
+        report(progress, 0.5 + 0.5 * number / max(1, len(passages)), _("anchoring quotations"))
         result = anchor_in_documents(passage, sources)
         where = anchor_quote(passage, article_pages, doc_id=article.id)
         checks.append(
@@ -216,7 +221,7 @@ def prepublication(
                 article_spans=list(where.spans),
             )
         )
-    report(progress, 1.0, "article checked")
+    report(progress, 1.0, _("article checked"))
     return checks
 
 
@@ -257,7 +262,7 @@ class QuoteRechecks:
         with self.ws.vault.session() as session:
             doc = session.get(Document, doc_id)
             if doc is None:
-                raise NotFoundError(f"no document with id {doc_id}")
+                raise NotFoundError(_("no document with id {doc_id}").format(doc_id=doc_id))
             reviews = self.recheck_document(session, doc, self.pages.pages(session, doc))
             session.commit()
         return reviews
@@ -296,7 +301,7 @@ class QuoteRechecks:
         """Every passage in quotation marks of an article, anchored in the case's other
         documents; `PassageCheck.issue` flags those not found or altered."""
         if min_words < 1:
-            raise UsageError("the minimum number of words must be at least 1")
+            raise UsageError(_("the minimum number of words must be at least 1"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             article = find_document(session, case_id, article_doc_id)

@@ -16,6 +16,7 @@ from typing import Any, Final, Literal
 from dossier.anchor import VERDICTS, AnchorResult, DiffOp, Span
 from dossier.anchor.model import DiffKind
 from dossier.errors import CorruptData
+from dossier.i18n import _
 from dossier.services.dto import DocumentInfo
 
 UNCHECKED = "unchecked"
@@ -59,7 +60,7 @@ def diff_from_rows(rows: Sequence[dict[str, str]]) -> list[DiffOp]:
     for row in rows:
         kind = _DIFF_KINDS.get(str(row.get("op"))) if isinstance(row, dict) else None
         if kind is None:
-            raise CorruptData("a stored quote diff is malformed")
+            raise CorruptData(_("a stored quote diff is malformed"))
         ops.append(DiffOp(kind, str(row.get("published", "")), str(row.get("source", ""))))
     return ops
 

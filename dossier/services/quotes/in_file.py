@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dossier.anchor import AnchorResult, anchor_quote
 from dossier.errors import InputRefused
+from dossier.i18n import _
 from dossier.pdf.extract import extract_pdf
 
 
@@ -18,7 +19,7 @@ class FileAnchoring:
 
     def __init__(self, path: Path, *, ocr: bool = True) -> None:
         if not path.is_file():
-            raise InputRefused(f"cannot read {path}: no such file")
+            raise InputRefused(_("cannot read {path}: no such file").format(path=path))
         self._pages = extract_pdf(path, ocr=ocr).pages
         self._labels = {page.index: page.display_label for page in self._pages}
 

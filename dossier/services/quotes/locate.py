@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dossier.anchor import AnchorResult, Span, anchor_in_documents, anchor_quote, reanchor
 from dossier.db.models import Document, Quote
 from dossier.errors import UsageError
+from dossier.i18n import _
 from dossier.services.people.screen import screen_mask
 from dossier.services.quotes.anchoring import PageCache, anchor_given, best_first, clean_quote
 from dossier.services.quotes.checks import case_documents, searched_documents, store_result
@@ -85,7 +86,7 @@ class QuoteLocator:
             if source is None:
                 source = self._span_document(session, case_id, spans)
             elif any(s.doc_id not in (None, source.id) for s in spans):
-                raise UsageError("the chosen passages are not in the quote's source document")
+                raise UsageError(_("the chosen passages are not in the quote's source document"))
             pages = self.pages.pages(session, source)
             spans = unmasked_spans(spans, pages, screen_mask(session, case_id))
             return anchor_given(quote, spans, pages, source.id), source.extractor_version
@@ -102,7 +103,7 @@ class QuoteLocator:
     def _span_document(self, session: Session, case_id: str, spans: Sequence[Span]) -> Document:
         doc_ids = {s.doc_id for s in spans}
         if len(doc_ids) != 1 or None in doc_ids:
-            raise UsageError("the passages of a quote must all come from one given document")
+            raise UsageError(_("the passages of a quote must all come from one given document"))
         return find_document(session, case_id, str(doc_ids.pop()))
 
     def reanchor_edited(self, session: Session, quote: Quote, edit: QuoteEdit) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from dossier.anchor import Span
 from dossier.db.models import Document, Quote
 from dossier.errors import UsageError
+from dossier.i18n import N_, _
 from dossier.services.dates import parse_date
 from dossier.services.dto import SearchableItem
 from dossier.services.people.screen import kept_unless_edited, screen_mask
@@ -85,7 +86,7 @@ class QuoteService:
         stored page text and judged against the quote.
         """
         quote_text = clean_quote(text)
-        day = parse_date(said_on, "date the quote was said")
+        day = parse_date(said_on, N_("date the quote was said"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             speaker_id = self._speaker(session, case_id, speaker)
@@ -135,7 +136,7 @@ class QuoteService:
         notes: str = "",
     ) -> QuoteInfo:
         """A quote made of text selected in the viewer: exact by construction (verbatim)."""
-        day = parse_date(said_on, "date the quote was said")
+        day = parse_date(said_on, N_("date the quote was said"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             speaker_id = self._speaker(session, case_id, speaker)
@@ -143,7 +144,11 @@ class QuoteService:
             published = find_document(session, case_id, published_in) if published_in else None
             page = next((p for p in self.pages.pages(session, doc) if p.index == page_index), None)
             if page is None:
-                raise UsageError(f"document {doc.id} has no page {page_index + 1}")
+                raise UsageError(
+                    _("document {id} has no page {page_index}").format(
+                        id=doc.id, page_index=page_index + 1
+                    )
+                )
             text, result = selection_result(page, start, end, doc.id)
             quote = Quote(
                 case_id=case_id,
@@ -181,7 +186,11 @@ class QuoteService:
             if edit.review is not KEEP:
                 review = opt_str(edit.review)
                 if review is not None and review not in REVIEW_STATUSES:
-                    raise UsageError(f"review must be None or one of {', '.join(REVIEW_STATUSES)}")
+                    raise UsageError(
+                        _("review must be None or one of {REVIEW_STATUSES}").format(
+                            REVIEW_STATUSES=", ".join(REVIEW_STATUSES)
+                        )
+                    )
                 quote.review = review
             if edit.text is not KEEP or edit.source is not KEEP or edit.spans is not KEEP:
                 self.locator.reanchor_edited(session, quote, edit)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dossier.anchor.model import DiffOp, Span
 from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import N_, _
 from dossier.services.dto import SearchableItem
 from dossier.services.people.dto import ScreenMask
 from dossier.services.quotes.dto import QuoteInfo, diff_from_rows, spans_from_rows
@@ -26,21 +27,23 @@ SEARCH_TITLE_CHARS = 80
 
 def find_quote(session: Session, ref: str) -> Quote:
     """A quote by id or by a unique id prefix of at least four characters."""
-    return find_by_ref(session, Quote, ref, "quote")
+    return find_by_ref(session, Quote, ref, N_("quote"))
 
 
 def find_document(session: Session, case_id: str, ref: str) -> Document:
     """A document of the case by id or unique id prefix; one of another case is refused."""
     key = ref.strip().lower()
     if not key:
-        raise UsageError("a document reference cannot be empty")
+        raise UsageError(_("a document reference cannot be empty"))
     doc = session.get(Document, key)
     if doc is None:
-        doc = match_prefix(session, Document, ref, "document", Document.case_id == case_id)
+        doc = match_prefix(session, Document, ref, N_("document"), Document.case_id == case_id)
     if doc is None:
-        raise NotFoundError(f"no document {ref!r} in this case; see 'dossier doc list'")
+        raise NotFoundError(
+            _("no document {ref} in this case; see 'dossier doc list'").format(ref=repr(ref))
+        )
     if doc.case_id != case_id:
-        raise UsageError(f"document {doc.id} belongs to another case")
+        raise UsageError(_("document {id} belongs to another case").format(id=doc.id))
     return doc
 
 
