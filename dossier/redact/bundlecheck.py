@@ -11,12 +11,14 @@ metadata, XMP, outline, object strings, attachments, annotations, links). A bug 
 caught here; a hit stops the export before anything is written.
 
 The needles: every term mark; every full name and alias of a protected or anonymous person and
-each of their words of three letters or more that is not a common word (`names.COMMON_WORDS`);
-their e-mail addresses and phone numbers; every pattern mark; and for every box, each word
-whose centre lies under it that stands nowhere else in the case's pages uncovered, and each pair
-of such consecutive words never seen uncovered in that order (looked for in the texts Dossier
-writes; a PDF is held to "no character under a box"). Findings name the file and the
-kind of thing found, never the thing.
+each of their words of three letters or more that is not a common word (`names.COMMON_WORDS`),
+also inside addresses and hashtags (four letters or more) and inside any longer word that is
+not an ordinary word (five letters or more, `glued.ORDINARY_WORDS`: the only thing shared with
+the gate is that list and those lengths); their e-mail addresses and phone numbers; every
+pattern mark; and for every box, each word whose centre lies under it that stands nowhere else
+in the case's pages uncovered, and each pair of such consecutive words never seen uncovered in
+that order (looked for in the texts Dossier writes; a PDF is held to "no character under a
+box"). Findings name the file and the kind of thing found, never the thing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from dossier.redact.glued import MIN_IN_ADDRESS, MIN_IN_WORD, ORDINARY_WORDS
 from dossier.redact.names import COMMON_WORDS
 from dossier.redact.patterns import find_pattern
 from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
@@ -51,7 +54,6 @@ _DIGIT_GLUE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 """Where letters meet digits: "Quartermaine2024" holds the name "Quartermaine"."""
 _ADDRESS_LIKE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|[#@]\w+")
 """E-mail and web addresses, hashtags, handles: names hide there glued to other letters."""
-MIN_GLUED = 4
 
 
 def words(text: str) -> Words:
@@ -90,6 +92,9 @@ class Needles:
     scopes: Mapping[str, str] = field(default_factory=dict)
     glued: dict[str, str] = field(default_factory=dict)
     """Name parts (four letters or more) looked for inside the words of addresses and tags."""
+    inside: dict[str, str] = field(default_factory=dict)
+    """Name parts (five letters or more) looked for inside any longer word that is not an
+    ordinary word (`glued.ORDINARY_WORDS`): "QuartermaineW", "xQuartermaine"."""
     sequences: dict[Words, str] = field(default_factory=dict)
     """Pairs of words that stood in that order only under a box: looked for in the texts
     Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
@@ -117,6 +122,7 @@ class Needles:
                     if seq[i : i + len(phrase)] == phrase:
                         found[label] += 1
             best |= found
+            best |= self._inside_counts(at)
         glued: Counter[str] = Counter()
         for token in _ADDRESS_LIKE.findall(text):
             joined = "".join(words(token))
@@ -126,6 +132,23 @@ class Needles:
         for label, kind in self.patterns:
             best[label] += len(find_pattern(kind, text))
         return best
+
+    def _inside_counts(self, at: Mapping[str, Sequence[int]]) -> Counter[str]:
+        """Occurrences of the name parts inside longer words (`at`: each word's positions),
+        letters cut from digits first ("Quartermaine2024" counts as the whole word)."""
+        found: Counter[str] = Counter()
+        if not self.inside:
+            return found
+        for word, positions in at.items():
+            if len(word) <= MIN_IN_WORD:
+                continue
+            for letters in _LETTERS.findall(word):
+                if letters in ORDINARY_WORDS:
+                    continue
+                for part, label in self.inside.items():
+                    if part in letters and part != letters:
+                        found[label] += len(positions)
+        return found
 
     def search(self, text: str, *, sequences: bool = True) -> list[str]:
         """Labels of what `text` holds."""
@@ -143,8 +166,11 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
                 folded = words(part)
                 if len(part) >= MIN_PART and folded and folded[0] not in COMMON_WORDS:
                     out.add(label, part)
-                    if len(part) >= MIN_GLUED:
-                        out.glued.setdefault("".join(folded), label)
+                    key = "".join(folded)
+                    if len(part) >= MIN_IN_ADDRESS:
+                        out.glued.setdefault(key, label)
+                    if len(key) >= MIN_IN_WORD and key.isalpha():
+                        out.inside.setdefault(key, label)
     for label, contact in watch.contacts:
         out.add(label, contact)
     out.patterns = list(watch.patterns)

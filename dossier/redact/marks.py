@@ -5,6 +5,8 @@ Terms (and the names and aliases of protected people) are matched on the folded 
 the match is a range of canonical offsets, which the word map turns into rectangles: the words
 the range touches, grouped by line, one box per line.
 
+A name part is also found glued to other letters ("QuartermaineW", `glued`).
+
 Whole words are boxed, never parts of a word: "Dupont," loses its comma too, which hides a
 little more than asked and never less. Boxes are then shrunk across the line (by a quarter of
 the line's height, the measured cure for boxes that wiped neighbouring lines) and clamped so
@@ -19,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from dossier.redact.glued import GluedFinder
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText, Word
@@ -37,6 +40,8 @@ class TermRule:
     kind: str
     """`term` or `person` (a name or alias of a person)."""
     term: str
+    glued: bool = False
+    """A name part: also found glued to other letters (`dossier.redact.glued`)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,11 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
             for k0, k1 in folded.find_all(fold_key(rule.term)):
                 start, end = folded.span(k0, k1)
                 found.append((rule, start, end))
+        glued = GluedFinder.of((rule.term, rule) for rule in rules.terms if rule.glued)
+        if glued:
+            for start, end, payload in glued.find(page.text, folded):
+                assert isinstance(payload, TermRule)
+                found.append((payload, start, end))
     for pattern in rules.patterns:
         for start, end in find_pattern(pattern.pattern, page.text):
             found.append((pattern, start, end))

@@ -1,29 +1,21 @@
 """Masking the text Dossier itself writes into an export (manifest, CSV, HTML, file names).
 
-Protected people's names and aliases become their pseudonym; redacted terms and redacted
-patterns become `[redacted]`. Matching is the marks' own (`fold`, `patterns`), so what is
-blacked out in the PDFs is also what disappears from the text around them.
+Protected people's names and aliases become their pseudonym, also glued to other letters
+(`glued`); redacted terms and redacted patterns become `[redacted]`. Matching is the marks'
+own (`fold`, `patterns`, `glued`), so what is blacked out in the PDFs is also what disappears
+from the text around them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dossier.redact.glued import GluedFinder
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 
 REDACTED = "[redacted]"
-
-_GLUED = re.compile(
-    r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+|\b(?:https?://|www\.)[^\s<>\"]+|[#@][^\W_]\w*"
-)
-"""E-mail and web addresses, hashtags and handles: there a name glued to other letters
-("wquartermaine@proton.me", "#QuartermaineLeaks") still names the person."""
-MIN_GLUED = 4
-"""Letters a name needs to be looked for inside a longer word of an address or a hashtag
-(shorter ones would hit ordinary words: "Li" in "#Liberte")."""
 
 
 @dataclass(frozen=True)
@@ -38,24 +30,26 @@ class TextMasker:
         names: Iterable[tuple[str, str]] = (),
         terms: Iterable[str] = (),
         patterns: Iterable[str] = (),
+        marked_names: Iterable[str] = (),
     ) -> None:
-        """`names`: (name or alias, pseudonym) pairs; `terms`, `patterns`: what to redact."""
+        """`names`: (name or alias, pseudonym) pairs; `terms`, `patterns`: what to redact;
+        `marked_names`: name parts of people under a person mark (redacted, not pseudonymised).
+        Names are also found glued to other letters (`glued`)."""
+        names = list(names)
+        marked_names = list(marked_names)
         replacements: dict[str, Replacement] = {}
-        glued: dict[str, str] = {}
         for name, pseudonym in names:
             key = fold_key(name)
             if key:
                 replacements.setdefault(key, Replacement(key, pseudonym))
-                if len(key) >= MIN_GLUED and " " not in key:
-                    glued.setdefault(key, pseudonym)
-        for term in terms:
+        for term in [*terms, *marked_names]:
             key = fold_key(term)
             if key:
                 replacements.setdefault(key, Replacement(key, REDACTED))
         # Longest first: "Marie Curie" is replaced whole before "Curie" alone is considered.
         self._replacements = sorted(replacements.values(), key=lambda r: -len(r.key))
         self._patterns = sorted(set(patterns))
-        self._glued = sorted(glued.items(), key=lambda item: -len(item[0]))
+        self._glued = GluedFinder.of([*names, *((name, REDACTED) for name in marked_names)])
 
     def __call__(self, text: str) -> str:
         return self.mask(text)
@@ -65,21 +59,16 @@ class TextMasker:
         if not text:
             return []
         spans: list[tuple[int, int, str]] = []
-        if self._replacements:
+        if self._replacements or self._glued:
             folded = fold(text)
             for rep in self._replacements:
                 for k0, k1 in folded.find_all(rep.key):
                     start, end = folded.span(k0, k1)
                     spans.append((start, end, rep.replacement))
+            if self._glued:
+                spans.extend((s, e, str(r)) for s, e, r in self._glued.find(text, folded))
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
-        if self._glued:
-            for match in _GLUED.finditer(text):
-                key = fold_key(match.group()).replace(" ", "")
-                for name, pseudonym in self._glued:
-                    if name in key:
-                        spans.append((match.start(), match.end(), pseudonym))
-                        break
         return merge_spans(spans)
 
     def mask(self, text: str) -> str:

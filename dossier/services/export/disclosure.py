@@ -80,10 +80,10 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         names=[(part, p.pseudonym) for p in protected for part in p.parts],
         terms=[
             *(term for _, term in terms),
-            *(part for _, _doc, parts in marked for part in parts),
             *(contact for p in protected for contact in p.contacts),
         ],
         patterns=[kind for _, kind in patterns],
+        marked_names=[part for _, _doc, parts in marked for part in parts],
     )
     secrets = box_secrets(doc_ids, pages_of, boxes)
     boxed_pages = {

@@ -300,11 +300,11 @@ class RedactionService:
                     person = session.get(Person, row.person_id)
                     if person is not None:
                         for part in name_parts([person.name, *person.aliases]):
-                            terms.append(TermRule(row.id, "person", part))
+                            terms.append(TermRule(row.id, "person", part, glued=True))
         for protected in self.protected_people(case_id):
             mark = f"person:{protected.person_id}"
-            for part in [*protected.parts, *protected.contacts]:
-                terms.append(TermRule(mark, "person", part))
+            terms += [TermRule(mark, "person", part, glued=True) for part in protected.parts]
+            terms += [TermRule(mark, "person", contact) for contact in protected.contacts]
         return Rules(terms=tuple(terms), patterns=tuple(patterns), rects=tuple(rects))
 
     def boxes(self, case_id: str) -> dict[tuple[str, int], list[Rect]]:

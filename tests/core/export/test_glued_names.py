@@ -15,6 +15,8 @@ from pathlib import Path
 
 from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
 from dossier.redact.disclosure import slug
+from dossier.redact.glued import ORDINARY_WORDS
+from dossier.redact.masking import TextMasker
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.pdfgen import text_page, write_pdf
@@ -89,3 +91,74 @@ def test_the_self_check_finds_a_name_glued_inside_an_address() -> None:
         archive.writestr("manifest.json", json.dumps({"x": "wilhelmina.q@proton.me"}))
     report = check_bundle(buffer.getvalue(), found, {})
     assert {f.file for f in report.findings} == {"letters.csv", "index.html", "manifest.json"}
+
+
+# A name glued to letters, outside any address: the rule of `dossier.redact.glued`.
+GLUED_TO_LETTERS = (
+    "Note QuartermaineW",
+    "Appel xQuartermaine",
+    "Dossier ProjetQuartermaine2024",
+    "Les Quartermaines et leurs amis",
+    "Rendez-vous WilhelminaQ",
+)
+ORDINARY = "Cours de philosophie et prix des pierres"
+"""Ordinary words holding another protected person's first name ("Sophie", "Pierre")."""
+
+
+def _letters_case(ws: Workspace, folder: Path) -> str:
+    case = ws.cases.create("Affaire")
+    body = " ".join([*GLUED_TO_LETTERS, ORDINARY, "Fin."])
+    pdf = write_pdf(folder / "glued.pdf", [text_page(body)])
+    ws.documents.import_file(case.id, pdf, title=GLUED_TO_LETTERS[0])
+    for number, text in enumerate([*GLUED_TO_LETTERS[1:], ORDINARY]):
+        ws.timeline.add_entry(case.id, when=f"2024-02-0{number + 1}", title=text)
+    ws.people.add(case.id, PROTECTED, protection="protected")
+    ws.people.add(case.id, "Sophie Pierre Marchetti", protection="protected")
+    return case.id
+
+
+def test_a_name_glued_to_letters_is_masked_everywhere_a_recipient_looks(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.zip"
+    result = workspace.exports.export(
+        ExportRequest(case=_letters_case(workspace, tmp_path), out=out)
+    )
+    assert result.selfcheck.ok, result.selfcheck.findings
+    for secret in ("quartermaine", "wilhelmina"):
+        assert _holding(out, secret) == [], secret
+    bundle = read_bundle(out)
+    pdf = next(text for name, text in bundle.items() if name.endswith(".pdf"))
+    # Only the words holding the name went: ordinary words holding a name stay, and in the
+    # texts Dossier writes, the digits glued to it (a PDF loses whole words, digits included).
+    assert "philosophie" in pdf and "pierres" in pdf
+    manifest = bundle["manifest.json"]
+    assert "philosophie" in manifest and "pierres" in manifest and "2024" in manifest
+
+
+def test_the_self_check_finds_a_name_glued_to_letters_on_its_own() -> None:
+    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
+    found = needles(watch, lambda doc: [])
+    for text in GLUED_TO_LETTERS:
+        assert found.search(text) == ["a protected person's name"], text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"documents/{slug(GLUED_TO_LETTERS[0])}.txt", "rien")
+        archive.writestr("manifest.json", json.dumps({"title": GLUED_TO_LETTERS[1]}))
+        archive.writestr("index.html", f"<p>{GLUED_TO_LETTERS[2]}</p>")
+        archive.writestr("timeline.csv", f"title\n{GLUED_TO_LETTERS[4]}\n")
+    report = check_bundle(buffer.getvalue(), found, {})
+    files = {f.file for f in report.findings}
+    assert files == {"the bundle", "manifest.json", "index.html", "timeline.csv"}
+
+
+def test_gate_and_self_check_agree_on_ordinary_words() -> None:
+    """Each word of the shared list, holding a name, is left alone by both; the same name in a
+    word not on the list is masked by the gate and found by the self-check."""
+    for word in sorted(ORDINARY_WORDS):
+        name = word[1:-1] if len(word) > 6 else word[:5]
+        masker = TextMasker(names=[(name, "Source A")])
+        found = needles(Watchlist(people=[("name", [name])]), lambda doc: [])
+        assert masker.mask(word) == word and found.search(word) == [], word
+        other = f"zz{name}zz"
+        assert masker.mask(other) == "Source A" and found.search(other) == ["name"], other

@@ -118,3 +118,29 @@ def test_a_name_glued_inside_an_e_mail_or_web_address_is_masked(
         folded = text.casefold()
         assert "quartermaine" not in folded and "wilhelmina" not in folded, text
     assert "Quartzite" in shown[0]
+
+
+def test_a_name_glued_to_letters_is_masked_on_screen_as_in_exports(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The rule of `dossier.redact.glued`, through the same masker: "QuartermaineW" and the
+    family's "Quartermaines" go; ordinary words holding a protected name stay."""
+    workspace.cases.create(CASE)
+    workspace.people.add(CASE, "Wilhelmina Quartermaine", role="source", protection="protected")
+    workspace.people.add(CASE, "Sophie Marchetti", role="source", protection="protected")
+    path = tmp_path / "glued.txt"
+    path.write_text(
+        "Signé QuartermaineW, copie à xQuartermaine, chez les Quartermaines. "
+        "Un cours de philosophie.",
+        encoding="utf-8",
+    )
+    doc = workspace.documents.import_file(CASE, path, title="Note QuartermaineW")
+    shown = [p.page.text for p in workspace.screen.pages(doc.id, keep_offsets=False)]
+    viewer = [p.page.text for p in workspace.screen.pages(doc.id)]
+    hits = workspace.search.query("philosophie", case=CASE)
+    titles = [d.title for d in workspace.documents.of_case(CASE)]
+    texts = [*shown, *viewer, *(h.snippet for h in hits), *titles]
+    assert hits and texts
+    for text in texts:
+        assert "quartermaine" not in text.casefold(), text
+    assert "philosophie" in shown[0]
