@@ -27,6 +27,7 @@ from ui.errors import message_for
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import close_on_lock
+from ui.widgets.outside_text import shown
 
 
 class AuditDialog(QDialog):
@@ -77,7 +78,7 @@ class AuditDialog(QDialog):
         for row, record in enumerate(records):
             details = json.dumps(record.details, ensure_ascii=False, sort_keys=True)
             for column, value in enumerate((str(record.seq), record.at, record.action, details)):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                self.table.setItem(row, column, QTableWidgetItem(shown(value)))
 
     def verify(self) -> None:
         try:

@@ -45,6 +45,7 @@ from ui.viewer.saved_quotes import SavedQuotes
 from ui.viewer.thumbnails import ThumbnailStrip
 from ui.widgets.fit import default_geometry, fit_to_screen
 from ui.widgets.icons import app_icon
+from ui.widgets.outside_text import shown
 from ui.worker import abandon_all
 from ui.workflows import Workflows
 
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
     def _unlocked(self, ws: Workspace) -> None:
         self.state.attach(ws)
         self.stack.setCurrentWidget(self.splitter)
-        self.vault_label.setText(tr("Vault: {name}").format(name=ws.folder.name))
+        self.vault_label.setText(tr("Vault: {name}").format(name=shown(ws.folder.name)))
         self.idle.set_minutes(self.settings.idle_minutes)
         self.idle.arm()
         self._update_actions()
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def _page_status(self, index: int) -> None:
         if self.viewer.pages and 0 <= index < len(self.viewer.pages):
-            label = self.viewer.pages[index].display_label
+            label = shown(self.viewer.pages[index].display_label)
             self.statusBar().showMessage(
                 tr("Page {label} ({n} of {total})").format(
                     label=label, n=index + 1, total=len(self.viewer.pages)

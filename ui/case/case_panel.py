@@ -20,6 +20,7 @@ from dossier.services.dto import CaseInfo
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.state import AppState
+from ui.widgets.outside_text import shown
 
 
 class CasePanel(QWidget):
@@ -76,9 +77,9 @@ class CasePanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for case in self.cases:
-            item = QListWidgetItem(f"{case.name}  ({case.document_count})")
+            item = QListWidgetItem(f"{shown(case.name)}  ({case.document_count})")
             item.setData(Qt.ItemDataRole.UserRole, case.id)
-            item.setToolTip(case.description or case.name)
+            item.setToolTip(shown(case.description or case.name))
             self.list.addItem(item)
         ids = [c.id for c in self.cases]
         if current in ids:
@@ -87,8 +88,8 @@ class CasePanel(QWidget):
             self.list.setCurrentRow(0)
         self.list.blockSignals(False)
         # A reload after an edit keeps the selection quiet; only a new current case is news.
-        shown = self.current()
-        if shown is None or shown.id != current:
+        now = self.current()
+        if now is None or now.id != current:
             self._current_changed()
         self._update_actions()
 
@@ -132,7 +133,7 @@ class CasePanel(QWidget):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(tr("Delete case"))
-        box.setText(tr("Delete the case “{name}”?").format(name=case.name))
+        box.setText(tr("Delete the case “{name}”?").format(name=shown(case.name)))
         box.setInformativeText(
             tr(
                 "Its {n} documents, quotes, letters and notes are destroyed: their key is "

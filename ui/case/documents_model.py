@@ -9,6 +9,7 @@ from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.dto import DocumentInfo
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
+from ui.widgets.outside_text import shown
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1
 """The `DocumentInfo` of a document row (None on a kind branch)."""
@@ -49,9 +50,11 @@ class DocumentsModel(QStandardItemModel):
     def _row(
         self, doc: DocumentInfo, below: dict[str, list[DocumentInfo]], depth: int = 0
     ) -> list[QStandardItem]:
-        title = QStandardItem(kind_icon(doc.kind), doc.title)
+        title = QStandardItem(kind_icon(doc.kind), shown(doc.title))
         title.setData(doc, DOC_ROLE)
-        title.setToolTip(f"{doc.title} — {doc.origin}" if doc.origin else doc.title)
+        title.setToolTip(
+            f"{shown(doc.title)} — {shown(doc.origin)}" if doc.origin else shown(doc.title)
+        )
         date = QStandardItem(doc.date or "")
         pages = QStandardItem(str(doc.page_count))
         pages.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

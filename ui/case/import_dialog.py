@@ -25,6 +25,7 @@ from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.dates import parse_date
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
+from ui.widgets.outside_text import shown
 
 
 @dataclass
@@ -81,8 +82,8 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(self.FILE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.TITLE, QHeaderView.ResizeMode.Stretch)
         for row, path in enumerate(paths):
-            name = QTableWidgetItem(path.name)
-            name.setToolTip(str(path))
+            name = QTableWidgetItem(shown(path.name))
+            name.setToolTip(shown(str(path)))
             name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, self.FILE, name)
             self.table.setCellWidget(row, self.KIND, _kind_combo(kind))
@@ -158,7 +159,7 @@ class ImportDialog(QDialog):
                 return tr(
                     "{name}: “{text}” is not a date; write it as YYYY-MM-DD (e.g. 2023-12-31) "
                     "or leave it empty."
-                ).format(name=path.name, text=text)
+                ).format(name=shown(path.name), text=shown(text))
         return ""
 
     def accept(self) -> None:

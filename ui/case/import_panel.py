@@ -33,6 +33,7 @@ from ui.case.import_dialog import ImportRequest
 from ui.errors import BUG, CANCELLED, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.state import AppState
+from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
 
 CHANGES_EVERY_MS = 1000
@@ -56,8 +57,8 @@ class ImportRow(QWidget):
         self.state = WAITING
         self.job: Job | None = None
         self.document: DocumentInfo | None = None
-        self.name = QLabel(request.path.name)
-        self.name.setToolTip(str(request.path))
+        self.name = QLabel(shown(request.path.name))
+        self.name.setToolTip(shown(str(request.path)))
         self.name.setMinimumWidth(160)
         self.stage = QLabel(tr("Waiting"))
         self.stage.setMinimumWidth(200)
@@ -94,16 +95,17 @@ class ImportRow(QWidget):
 
     def progress(self, fraction: float, message: str) -> None:
         self.bar.setValue(round(fraction * 100))
+        message = shown(message)  # it names the files found inside this one
         self.stage.setText(message)
         child = _CHILD.match(message)
         if child is not None:  # a file coming out of a mailbox, a message or an archive
             self.children_total = int(child.group(2))
             self.children_seen.append(child.group(3))
-            shown = ", ".join(self.children_seen[-_CHILDREN_SHOWN:])
+            last = ", ".join(self.children_seen[-_CHILDREN_SHOWN:])
             earlier = "…, " if len(self.children_seen) > _CHILDREN_SHOWN else ""
             self.inside.setText(
                 tr("Inside: {done} of {total}: {names}").format(
-                    done=child.group(1), total=self.children_total, names=earlier + shown
+                    done=child.group(1), total=self.children_total, names=earlier + last
                 )
             )
             self.inside.show()
@@ -271,7 +273,7 @@ class ImportPanel(QWidget):
         password, ok = QInputDialog.getText(
             self,
             tr("Protected PDF"),
-            tr("Password of {name}:").format(name=row.request.path.name),
+            tr("Password of {name}:").format(name=shown(row.request.path.name)),
             QLineEdit.EchoMode.Password,
         )
         if ok and password:

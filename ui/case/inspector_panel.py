@@ -36,6 +36,7 @@ from ui.state import AppState
 from ui.undo import record_edit
 from ui.widgets.fit import breakable
 from ui.widgets.icons import kind_label
+from ui.widgets.outside_text import shown
 
 W = TypeVar("W", bound=QWidget)
 STATUS_NAMES = {"open": N_("Ongoing"), "published": N_("Published"), "archived": N_("Archived")}
@@ -249,7 +250,7 @@ class DocumentEditor(Editor):
         facts += self._family(doc)
         # Long file names wrap at their separators instead of widening the pane.
         self.facts.setText(
-            "<br/>".join(f"<b>{k}</b>: {html.escape(breakable(v))}" for k, v in facts)
+            "<br/>".join(f"<b>{k}</b>: {html.escape(breakable(shown(v)))}" for k, v in facts)
         )
 
     def _family(self, doc: DocumentInfo) -> list[tuple[str, str]]:

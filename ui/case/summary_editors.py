@@ -20,12 +20,13 @@ from ui.letters.jurisdiction import deadline_text
 from ui.people.person_dialog import protection_label, role_label
 from ui.state import AppState
 from ui.widgets.fit import breakable
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import badge_html
 
 
 def _rows(rows: list[tuple[str, str]]) -> str:
     return "<br/>".join(
-        f"<b>{html.escape(k)}</b>: {html.escape(breakable(v))}" for k, v in rows if v
+        f"<b>{html.escape(k)}</b>: {html.escape(breakable(shown(v)))}" for k, v in rows if v
     )
 
 
@@ -66,10 +67,11 @@ class LetterSummary(SummaryEditor):
         for question in letter.questions:
             key = "overdue" if question.overdue else question.status
             parts.append(
-                f"{badge_html('question', key)} {question.number}. {html.escape(question.text)}"
+                f"{badge_html('question', key)} {question.number}. "
+                f"{html.escape(shown(question.text))}"
             )
         for reply in letter.replies:
-            line = tr("Reply from {sender}").format(sender=reply.sender)
+            line = tr("Reply from {sender}").format(sender=shown(reply.sender))
             if reply.received_on:
                 line += f", {reply.received_on}"
             if reply.after_publication:

@@ -38,6 +38,7 @@ from dossier.services.export.service import SelfCheckFailed
 from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import N_, tr
 from ui.widgets.form_fields import failure_text
+from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class PreviewPage(QWizardPage):
             for index in preview.pages:
                 item = QListWidgetItem(
                     tr("{title}, page {page} ({n} box(es))").format(
-                        title=title, page=index + 1, n=preview.count(index)
+                        title=shown(title), page=index + 1, n=preview.count(index)
                     )
                 )
                 item.setData(PAGE_ROLE, (doc_id, index, preview))
@@ -187,8 +188,12 @@ class PreviewPage(QWizardPage):
             return
         rows = []
         for quote in quotes:
-            shown = tr("left out") if quote.text is None else "« " + html.escape(quote.text) + " »"
-            rows.append(f"<li>{shown}: <i>{html.escape(quote.reason)}</i></li>")
+            said = (
+                tr("left out")
+                if quote.text is None
+                else "« " + html.escape(shown(quote.text)) + " »"
+            )
+            rows.append(f"<li>{said}: <i>{html.escape(shown(quote.reason))}</i></li>")
         title = tr("{n} quote(s) will not leave as written:").format(n=len(quotes))
         self.quotes.setHtml(f"<p><b>{html.escape(title)}</b></p><ul>{''.join(rows)}</ul>")
         self.quotes.show()

@@ -38,6 +38,7 @@ from ui.state import AppState
 from ui.widgets.confirm import confirm
 from ui.widgets.form_fields import ErrorLine, close_on_lock
 from ui.widgets.icons import kind_icon
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import badge_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -67,23 +68,25 @@ class ChoosePage(QWizardPage):
         self.documents = QListWidget()
         self.documents.setAccessibleName(tr("Documents to export"))
         for doc in documents:
-            item = QListWidgetItem(kind_icon(doc.kind), doc.title)
+            item = QListWidgetItem(kind_icon(doc.kind), shown(doc.title))
             item.setData(ID_ROLE, doc.id)
             if doc.exportable:
                 item.setCheckState(Qt.CheckState.Checked)
             else:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
                 item.setText(
-                    tr("{title} (a list of files: each one is exported)").format(title=doc.title)
+                    tr("{title} (a list of files: each one is exported)").format(
+                        title=shown(doc.title)
+                    )
                 )
             self.documents.addItem(item)
         self.documents.itemChanged.connect(lambda _i: self.completeChanged.emit())
         self.quotes = QListWidget()
         self.quotes.setAccessibleName(tr("Quotes to export"))
         for quote in quotes:
-            speaker = quote.speaker or tr("Unattributed")
+            speaker = shown(quote.speaker) or tr("Unattributed")
             verdict = badge_label("verdict", quote.verdict)
-            item = QListWidgetItem(f"{speaker}: « {short(quote.text, 90)} » [{verdict}]")
+            item = QListWidgetItem(f"{speaker}: « {short(shown(quote.text), 90)} » [{verdict}]")
             item.setData(ID_ROLE, quote.id)
             item.setCheckState(Qt.CheckState.Checked)
             self.quotes.addItem(item)
@@ -166,7 +169,9 @@ class OptionsPage(QWizardPage):
 
     def confirm_replace(self, path: Path) -> bool:
         return confirm(
-            self, tr("Replace the file?"), tr("{name} exists. Replace it?").format(name=path.name)
+            self,
+            tr("Replace the file?"),
+            tr("{name} exists. Replace it?").format(name=shown(path.name)),
         )
 
     def validatePage(self) -> bool:

@@ -19,6 +19,7 @@ from dossier.services.export.signers import UnknownSigner
 from ui.export.verify_dialog import VerifyDialog
 from ui.i18n import tr
 from ui.widgets.form_fields import failure_text
+from ui.widgets.outside_text import shown
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class ImportBundleDialog(VerifyDialog):
         self.imported = result
         self.trust.setVisible(False)
         text = tr("Imported {d} document(s) and {q} quote(s) as the case “{name}”.").format(
-            d=len(result.documents), q=result.quotes, name=result.case_name
+            d=len(result.documents), q=result.quotes, name=shown(result.case_name)
         )
         signer = tr("Signed by {fingerprint}.").format(fingerprint=result.fingerprint)
         self.report_view.setHtml(f"<p><b>{html.escape(text)}</b></p><p>{html.escape(signer)}</p>")

@@ -20,6 +20,7 @@ from dossier.services.export.dto import RedactionInfo
 from ui.i18n import N_, tr
 from ui.state import AppState
 from ui.widgets.form_fields import attempt, lay_out_form, refuse
+from ui.widgets.outside_text import shown
 
 PATTERN_NAMES = {
     "email": N_("e-mail addresses"),
@@ -57,7 +58,7 @@ class RuleDialog(QDialog):
             self.pattern.addItem(pattern_label(pattern), pattern)
         self.person = QComboBox()
         for person in state.ws.people.of_case(case_id):
-            label = person.name + (f" ({tr('always hidden')})" if person.masked else "")
+            label = shown(person.name) + (f" ({tr('always hidden')})" if person.masked else "")
             self.person.addItem(label, person.id)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Why (kept in the vault, never exported)"))

@@ -29,6 +29,7 @@ from ui.i18n import N_, ntr, tr
 from ui.state import AppState
 from ui.undo import record_addition, record_deletion
 from ui.widgets.form_fields import run_dialog
+from ui.widgets.outside_text import shown
 
 if TYPE_CHECKING:
     from dossier.services import Workspace
@@ -109,11 +110,11 @@ class RedactionsTab(CaseListTab):
             item = QTreeWidgetItem(
                 [
                     tr(KIND_NAMES.get(mark.kind, mark.kind)),
-                    self.titles.get(mark.document_id, "?")
+                    shown(self.titles.get(mark.document_id, "?"))
                     if mark.document_id
                     else tr("the whole case"),
                     self.describe(mark),
-                    mark.reason,
+                    shown(mark.reason),
                 ]
             )
             item.setData(0, MARK_ROLE, mark)
@@ -126,10 +127,10 @@ class RedactionsTab(CaseListTab):
                 page=(mark.page_index or 0) + 1, n=len(mark.rects)
             )
         if mark.kind == "term":
-            return f"« {mark.term} »"
+            return f"« {shown(mark.term)} »"
         if mark.kind == "pattern":
             return pattern_label(mark.pattern)
-        return self.names.get(mark.person_id or "", "?")
+        return shown(self.names.get(mark.person_id or "", "?"))
 
     def _tool_toggled(self, on: bool) -> None:
         self.draw_action.blockSignals(True)

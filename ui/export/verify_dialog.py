@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from dossier.services.export.bundle_verify import VerifyReport, is_sealed_bundle, verify
 from ui.i18n import tr
 from ui.widgets.form_fields import failure_text
+from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
 
 
@@ -64,7 +65,8 @@ def report_html(report: VerifyReport) -> str:
     ):
         rows += [(label, name) for name in names]
     table = "".join(
-        f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
+        f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(shown(v))}</td></tr>"
+        for k, v in rows
     )
     return f"{verdict}<table cellspacing='6'>{table}</table>"
 

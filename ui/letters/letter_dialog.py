@@ -38,6 +38,7 @@ from ui.state import AppState
 from ui.widgets.background_save import Store, save_in_background
 from ui.widgets.file_dialogs import choose_files
 from ui.widgets.form_fields import date_field, lay_out_form, refuse, text_or_none
+from ui.widgets.outside_text import shown
 from ui.widgets.person_picker import PersonPicker
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -75,7 +76,7 @@ class RecipientList(QWidget):
         layout.addLayout(row)
 
     def _add_item(self, name: str, person_id: str, checked: bool) -> QListWidgetItem:
-        item = QListWidgetItem(name)
+        item = QListWidgetItem(shown(name))
         item.setData(PERSON_ROLE, person_id)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.list.addItem(item)

@@ -34,6 +34,7 @@ from ui.undo import record_addition, record_deletion, snapshot_and
 from ui.widgets.confirm import delete_if_confirmed
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import (
     BADGE_ROLE,
     LATE,
@@ -148,11 +149,13 @@ class LettersTab(CaseListTab):
         self._update_actions()
 
     def _letter_item(self, letter: LetterInfo) -> QTreeWidgetItem:
-        subject = letter.subject or tr("Letter from {sender}").format(sender=letter.sender)
+        subject = shown(letter.subject) or tr("Letter from {sender}").format(
+            sender=shown(letter.sender)
+        )
         item = QTreeWidgetItem(
             [
                 subject,
-                ", ".join(letter.recipients),
+                ", ".join(shown(r) for r in letter.recipients),
                 letter.sent_on or tr("not sent"),
                 deadline_text(letter),
                 badge_label("letter", letter_badge(letter)),
@@ -160,21 +163,22 @@ class LettersTab(CaseListTab):
         )
         item.setData(0, ITEM_ROLE, letter)
         item.setData(STATE, BADGE_ROLE, letter_badge(letter))
-        item.setToolTip(0, tr("From {sender}").format(sender=letter.sender))
+        item.setToolTip(0, tr("From {sender}").format(sender=shown(letter.sender)))
         item.setToolTip(DEADLINE, deadline_tooltip(letter))
         # Questions and replies span the whole row: their words need the room.
         for question in letter.questions:
-            child = QTreeWidgetItem([f"{question.number}. {question.text}"])
+            child = QTreeWidgetItem([f"{question.number}. {shown(question.text)}"])
             child.setData(0, ITEM_ROLE, question)
             child.setData(0, BADGE_ROLE, question_badge(question))
             child.setToolTip(
-                0, f"{question.text}\n{badge_label('question', question_badge(question))}"
+                0,
+                f"{shown(question.text)}\n{badge_label('question', question_badge(question))}",
             )
             item.addChild(child)
         for reply in letter.replies:
-            text = tr("Reply from {sender}").format(sender=reply.sender)
+            text = tr("Reply from {sender}").format(sender=shown(reply.sender))
             if reply.via:
-                text += f" ({reply.via})"
+                text += f" ({shown(reply.via)})"
             if reply.received_on:
                 text += f", {reply.received_on}"
             answered = ", ".join(
@@ -190,7 +194,7 @@ class LettersTab(CaseListTab):
                 text += " · " + tr("received after publication")
             child = QTreeWidgetItem([text])
             child.setData(0, ITEM_ROLE, reply)
-            child.setToolTip(0, reply.summary or text)
+            child.setToolTip(0, shown(reply.summary) or text)
             if reply.after_publication:
                 child.setForeground(0, QColor(LATE))
             font = child.font(0)

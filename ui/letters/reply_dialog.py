@@ -32,6 +32,7 @@ from ui.state import AppState
 from ui.widgets.background_save import Store, save_in_background
 from ui.widgets.file_dialogs import choose_files
 from ui.widgets.form_fields import date_field, lay_out_form, refuse
+from ui.widgets.outside_text import shown
 from ui.widgets.person_picker import PersonPicker
 from ui.widgets.verdict_badge import badge_label
 
@@ -67,8 +68,8 @@ class ReplyDialog(QDialog):
         questions = QGroupBox(tr("Questions it answers"))
         grid = QGridLayout(questions)
         for row, question in enumerate(letter.questions):
-            tick = QCheckBox(f"{question.number}. {question.text}")
-            tick.setToolTip(question.text)
+            tick = QCheckBox(f"{question.number}. {shown(question.text)}")
+            tick.setToolTip(shown(question.text))
             how = QComboBox()
             for status in ANSWER_STATUSES:
                 how.addItem(badge_label("question", status), status)
@@ -90,7 +91,9 @@ class ReplyDialog(QDialog):
         file_row.addWidget(self.file_label, 1)
         file_row.addWidget(attach)
         form = QFormLayout()
-        subject = letter.subject or tr("Letter from {sender}").format(sender=letter.sender)
+        subject = shown(letter.subject) or tr("Letter from {sender}").format(
+            sender=shown(letter.sender)
+        )
         form.addRow(tr("Letter"), QLabel(f"{subject} ({letter.sent_on})"))
         form.addRow(tr("From"), self.replier)
         form.addRow(tr("Received on"), self.received_on)
@@ -119,7 +122,7 @@ class ReplyDialog(QDialog):
         chosen = choose_files(self, tr("The reply's file"))
         if chosen:
             self.file = chosen[0]
-            self.file_label.setText(chosen[0].name)
+            self.file_label.setText(shown(chosen[0].name))
 
     def save(self) -> None:
         """Check the form here; store the reply (and import its file) in the background."""

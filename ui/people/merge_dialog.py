@@ -21,6 +21,7 @@ from dossier.services.people.dto import MergeOutcome, PersonInfo
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import ErrorLine, attempt, close_on_lock, refuse
+from ui.widgets.outside_text import shown
 
 
 class MergeDialog(QDialog):
@@ -40,8 +41,8 @@ class MergeDialog(QDialog):
         self.keep = QComboBox()
         self.drop = QComboBox()
         for person in people:
-            self.keep.addItem(person.name, person.id)
-            self.drop.addItem(person.name, person.id)
+            self.keep.addItem(shown(person.name), person.id)
+            self.drop.addItem(shown(person.name), person.id)
         if drop_id is not None:
             self.drop.setCurrentIndex(max(0, self.drop.findData(drop_id)))
             self.keep.setCurrentIndex(1 if self.drop.currentIndex() == 0 and len(people) > 1 else 0)
@@ -84,4 +85,6 @@ class MergeDialog(QDialog):
 
 def merge_summary(outcome: MergeOutcome) -> str:
     moved = sum(outcome.links.values())
-    return tr("Merged into {name}: {n} reference(s) moved.").format(name=outcome.kept.name, n=moved)
+    return tr("Merged into {name}: {n} reference(s) moved.").format(
+        name=shown(outcome.kept.name), n=moved
+    )

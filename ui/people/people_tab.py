@@ -33,6 +33,7 @@ from ui.undo import record_edit
 from ui.widgets.confirm import confirm
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
+from ui.widgets.outside_text import shown
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 # U+26B7 (a key): in the bundled DejaVu Sans, unlike the padlock emoji.
@@ -128,14 +129,14 @@ class PeopleTab(CaseListTab):
 
     def _item(self, person: PersonInfo) -> QTreeWidgetItem:
         protected = person.protection in ("anonymous", "protected")
-        name = MASK_MARK + person.name if person.masked else person.name
+        name = MASK_MARK + shown(person.name) if person.masked else shown(person.name)
         item = QTreeWidgetItem(
             [
                 name,
                 role_label(person.role),
                 protection_label(person.protection),
-                person.pseudonym if protected else "",
-                person.organisation,
+                shown(person.pseudonym) if protected else "",
+                shown(person.organisation),
             ]
         )
         item.setData(0, PERSON_ROLE, person)

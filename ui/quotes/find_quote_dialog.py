@@ -36,6 +36,7 @@ from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
 from ui.widgets.form_fields import ErrorLine, attempt, close_on_lock, failure_text, select_first
 from ui.widgets.icons import kind_icon
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, badge_label
 from ui.worker import Job, run_in_background
 
@@ -70,7 +71,7 @@ class FindQuoteDialog(QDialog):
         self.documents = QListWidget()
         self.documents.setMaximumHeight(90)
         for doc in state.ws.documents.of_case(case_id):
-            item = QListWidgetItem(kind_icon(doc.kind), doc.title)
+            item = QListWidgetItem(kind_icon(doc.kind), shown(doc.title))
             item.setData(Qt.ItemDataRole.UserRole, doc.id)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.documents.addItem(item)
@@ -177,7 +178,7 @@ class FindQuoteDialog(QDialog):
             pages = sorted({s.page_index + 1 for s in candidate.spans})
             item = QTreeWidgetItem(
                 [
-                    candidate.doc_title,
+                    shown(candidate.doc_title),
                     badge_label("verdict", candidate.verdict),
                     f"{candidate.score:.0%}",
                     ", ".join(str(p) for p in pages),

@@ -31,6 +31,7 @@ from ui.quotes.quotes_model import short
 from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
 from ui.widgets.form_fields import DocumentCombo, close_on_lock, failure_text, select_first
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, badge_label
 from ui.worker import Job, run_in_background
 
@@ -161,14 +162,14 @@ class PrepubDialog(QDialog):
             item = QTreeWidgetItem(
                 [
                     str(check.number),
-                    f"« {short(check.text, 110)} »",
+                    f"« {short(shown(check.text), 110)} »",
                     badge_label("verdict", check.verdict),
-                    check.doc_title,
+                    shown(check.doc_title),
                 ]
             )
             item.setData(0, PASSAGE_ROLE, check)
             item.setData(2, BADGE_ROLE, check.verdict)
-            item.setToolTip(1, check.text)
+            item.setToolTip(1, shown(check.text))
             self.tree.addTopLevelItem(item)
         if not select_first(self.tree):
             self.diff.clear_diff()

@@ -16,6 +16,7 @@ from dossier.services.quotes.dto import QuoteEdit, QuoteInfo
 from ui.case.inspector_panel import Editor, short
 from ui.i18n import N_, tr
 from ui.state import AppState
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import badge_html
 
 
@@ -45,22 +46,22 @@ class QuoteEditor(Editor):
 
     def fill(self, quote: QuoteInfo) -> None:
         ws = self.state.ws
-        self.words.setText(f"« {quote.text} »")
+        self.words.setText(f"« {shown(quote.text)} »")
         self.speaker.clear()
         self.speaker.addItem(tr("Unattributed"), "")
         for person in ws.people.of_case(quote.case_id):
-            self.speaker.addItem(person.name, person.id)
+            self.speaker.addItem(shown(person.name), person.id)
         self.speaker.setCurrentIndex(max(0, self.speaker.findData(quote.speaker_id or "")))
         self.said_on.setText(quote.said_on or "")
         self.published_in.clear()
         self.published_in.addItem(tr("(not published yet)"), "")
         for doc in ws.documents.of_case(quote.case_id):
-            self.published_in.addItem(doc.title, doc.id)
+            self.published_in.addItem(shown(doc.title), doc.id)
         self.published_in.setCurrentIndex(
             max(0, self.published_in.findData(quote.published_in_id or ""))
         )
         self.notes.setText(quote.notes)
-        source = quote.source_title or tr("no source document")
+        source = shown(quote.source_title) or tr("no source document")
         self.facts.setText(
             f"{badge_html('verdict', quote.verdict)}&nbsp; {quote.score:.0%}<br/>"
             f"<b>{html.escape(tr('Source'))}</b>: {html.escape(source)}"

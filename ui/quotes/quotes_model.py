@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from dossier.services.people.service import fold
 from dossier.services.quotes.dto import QuoteInfo
 from ui.i18n import N_, tr
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import BADGE_ROLE, VERDICT_ORDER, badge_label
 
 QUOTE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -82,20 +83,20 @@ class QuotesModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_key(quote, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == TEXT:
-            return quote.text
+            return shown(quote.text)
         return None
 
     def _text(self, quote: QuoteInfo, column: int) -> str:
         if column == SPEAKER:
-            return quote.speaker or tr("Unattributed")
+            return shown(quote.speaker) or tr("Unattributed")
         if column == TEXT:
-            return f"« {short(quote.text)} »"
+            return f"« {short(shown(quote.text))} »"
         if column == SAID_ON:
             return quote.said_on or ""
         if column == VERDICT:
             return badge_label("verdict", quote.verdict)
         if column == SOURCE:
-            return quote.source_title
+            return shown(quote.source_title)
         if column == REVIEW:
             return badge_label("review", quote.review) if quote.review else ""
         return ""

@@ -50,6 +50,7 @@ from ui.widgets.confirm import delete_if_confirmed
 from ui.widgets.diff_view import DiffView
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import BadgeDelegate
 from ui.worker import Job, run_in_background
 
@@ -186,7 +187,7 @@ class QuotesTab(QWidget):
             show_error(self, exc)
             documents = []
         for doc in documents:
-            self.scope.addItem(doc.title, doc.id)
+            self.scope.addItem(shown(doc.title), doc.id)
         self.scope.setCurrentIndex(max(0, self.scope.findData(current or "")))
         self.scope.blockSignals(False)
 

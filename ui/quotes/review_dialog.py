@@ -31,6 +31,7 @@ from ui.i18n import tr
 from ui.quotes.quotes_model import short
 from ui.state import AppState, PageSpan
 from ui.widgets.form_fields import close_on_lock, select_first
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import BADGE_ROLE, BadgeDelegate, badge_label
 
 REVIEW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -108,8 +109,8 @@ class ReviewDialog(QDialog):
             item = QTreeWidgetItem(
                 [
                     badge_label("review", row.status),
-                    row.speaker or tr("Unattributed"),
-                    f"« {short(row.text, 90)} »",
+                    shown(row.speaker) or tr("Unattributed"),
+                    f"« {short(shown(row.text), 90)} »",
                     badge_label("verdict", row.before),
                     badge_label("verdict", row.after),
                 ]
@@ -118,7 +119,7 @@ class ReviewDialog(QDialog):
             item.setData(0, BADGE_ROLE, row.status)
             item.setData(3, BADGE_ROLE, row.before)
             item.setData(4, BADGE_ROLE, row.after)
-            item.setToolTip(2, row.text)
+            item.setToolTip(2, shown(row.text))
             self.tree.addTopLevelItem(item)
         self.tree.itemActivated.connect(lambda item, _c: self.open_review(item))
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_review(item))

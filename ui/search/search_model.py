@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from dossier.services.dto import SearchHit
 from ui.i18n import tr
 from ui.widgets.icons import kind_icon, kind_label
+from ui.widgets.outside_text import shown
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -37,10 +38,11 @@ def snippet_html(snippet: str, highlights: list[tuple[int, int]]) -> str:
         start, end = max(start, cursor), min(end, len(snippet))
         if start >= end:
             continue
-        parts.append(html.escape(snippet[cursor:start]))
-        parts.append(f'<b style="background-color:#ffe066">{html.escape(snippet[start:end])}</b>')
+        parts.append(html.escape(shown(snippet[cursor:start], passage=True)))
+        hit = html.escape(shown(snippet[start:end], passage=True))
+        parts.append(f'<b style="background-color:#ffe066">{hit}</b>')
         cursor = end
-    parts.append(html.escape(snippet[cursor:]))
+    parts.append(html.escape(shown(snippet[cursor:], passage=True)))
     return "".join(parts).replace("\n", " ")
 
 
@@ -73,13 +75,13 @@ class SearchResultsModel(QAbstractListModel):
         if role == HIT_ROLE:
             return hit
         if role == Qt.ItemDataRole.DisplayRole:
-            return hit.title
+            return shown(hit.title)
         if role == Qt.ItemDataRole.DecorationRole:
             return kind_icon(hit.kind)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{kind_label(hit.kind)} · {hit.title} {page_text_label(hit)}"
+            return f"{kind_label(hit.kind)} · {shown(hit.title)} {page_text_label(hit)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.title}, {page_text_label(hit)}: {hit.snippet}"
+            return f"{shown(hit.title)}, {page_text_label(hit)}: {shown(hit.snippet, passage=True)}"
         return None
 
 
@@ -105,7 +107,7 @@ class ResultDelegate(QStyledItemDelegate):
         muted = colour.name() if selected else "#777777"  # grey on the selection is unreadable
         snippet = snippet_html(hit.snippet, list(hit.highlights))
         doc.setHtml(
-            f'<div style="color:{colour.name()}"><b>{html.escape(hit.title)}</b>'
+            f'<div style="color:{colour.name()}"><b>{html.escape(shown(hit.title))}</b>'
             f'&nbsp;&nbsp;<span style="color:{muted}">{page}</span><br/>'
             f'<span style="font-size:small">{snippet}</span></div>'
         )

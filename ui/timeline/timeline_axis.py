@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from dossier.services.dto import TimelineItem
+from ui.widgets.outside_text import shown
 
 KIND_COLOURS = {
     "document": "#2e6bd1",
@@ -89,7 +90,7 @@ class TimelineAxis(QWidget):
             day = _day(item.date)
             assert day is not None  # undated items were left out in set_items
             x = self.x_of(day)
-            text = metrics.elidedText(item.title, Qt.TextElideMode.ElideRight, MAX_LABEL)
+            text = metrics.elidedText(shown(item.title), Qt.TextElideMode.ElideRight, MAX_LABEL)
             width = metrics.horizontalAdvance(text) + 12
             lane = next((n for n, end in enumerate(lane_ends) if end < x - 4), len(lane_ends))
             if lane == len(lane_ends):
@@ -131,7 +132,8 @@ class TimelineAxis(QWidget):
             painter.setPen(QPen(colour, 1))
             painter.drawRoundedRect(placed.label, 4, 4)
             painter.setPen(QColor("#111111"))
-            text = metrics.elidedText(placed.item.title, Qt.TextElideMode.ElideRight, MAX_LABEL)
+            title = shown(placed.item.title)
+            text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, MAX_LABEL)
             painter.drawText(placed.label.adjusted(6, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
         painter.end()
 
@@ -167,7 +169,9 @@ class TimelineAxis(QWidget):
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if item is not None else Qt.CursorShape.ArrowCursor
         )
-        self.setToolTip(f"{item.date} · {item.title}\n{item.detail}".strip() if item else "")
+        self.setToolTip(
+            f"{item.date} · {shown(item.title)}\n{shown(item.detail)}".strip() if item else ""
+        )
 
     def placed_rect(self, item: TimelineItem) -> QRectF | None:
         return next((p.label for p in self._placed if p.item is item), None)

@@ -26,6 +26,7 @@ from dossier.services.timeline import EVENT_KINDS
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import attempt, date_field, lay_out_form
+from ui.widgets.outside_text import shown
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -54,7 +55,7 @@ class TimelineEntryDialog(QDialog):
         self.people = QListWidget()
         self.people.setAccessibleName(tr("People involved"))
         for person in state.ws.people.of_case(case_id):
-            row = QListWidgetItem(person.name)
+            row = QListWidgetItem(shown(person.name))
             row.setData(PERSON_ROLE, person.id)
             row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             row.setCheckState(Qt.CheckState.Unchecked)

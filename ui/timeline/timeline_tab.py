@@ -32,6 +32,7 @@ from ui.timeline.timeline_axis import TimelineAxis, TimelineScroll, kind_colour
 from ui.timeline.timeline_entry_dialog import TimelineEntryDialog
 from ui.widgets.confirm import confirm
 from ui.widgets.form_fields import run_dialog, top_items
+from ui.widgets.outside_text import shown
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_NAMES = {
@@ -181,7 +182,7 @@ class TimelineTab(QWidget):
             show_error(self, exc)
             people = []
         for person in people:
-            self.person.addItem(person.name, person.id)
+            self.person.addItem(shown(person.name), person.id)
         self.person.setCurrentIndex(max(0, self.person.findData(current or "")))
         self.person.blockSignals(False)
 
@@ -220,11 +221,16 @@ class TimelineTab(QWidget):
         self.list.clear()
         for item in self.items:
             row = QTreeWidgetItem(
-                [item.date, kind_name(item.kind), item.title, ", ".join(item.names)]
+                [
+                    item.date,
+                    kind_name(item.kind),
+                    shown(item.title),
+                    ", ".join(shown(n) for n in item.names),
+                ]
             )
             row.setData(0, ITEM_ROLE, item)
             row.setForeground(1, kind_colour(item.kind))
-            row.setToolTip(2, f"{item.title}\n{item.detail}".strip())
+            row.setToolTip(2, f"{shown(item.title)}\n{shown(item.detail)}".strip())
             self.list.addTopLevelItem(row)
         self.axis.set_items(self.items)
         self._update_buttons()
@@ -263,7 +269,7 @@ class TimelineTab(QWidget):
             self,
             tr("Remove entry"),
             tr("Remove “{title}” ({date}) from the timeline?").format(
-                title=item.title, date=item.date
+                title=shown(item.title), date=item.date
             ),
         )
 

@@ -40,6 +40,7 @@ from ui.viewer.overlays import PROTECTED_LAYER, RectsByPage
 from ui.viewer.pdf_view import PdfView
 from ui.viewer.text_view import TextView
 from ui.viewer.viewer_toolbar import ViewerToolbar
+from ui.widgets.outside_text import shown
 from ui.worker import run_in_background
 
 
@@ -438,7 +439,7 @@ class DocumentViewer(QWidget):
         self.toolbar.sync_page_actions(self.info is not None)
         if 0 <= index < len(self.pages):
             self.page_box.setToolTip(
-                tr("Page label: {label}").format(label=self.pages[index].display_label)
+                tr("Page label: {label}").format(label=shown(self.pages[index].display_label))
             )
         self.page_changed.emit(index)
 

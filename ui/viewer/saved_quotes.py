@@ -16,6 +16,7 @@ from ui.i18n import tr
 from ui.state import AppState
 from ui.viewer.document_viewer import DocumentViewer
 from ui.viewer.overlays import LAYERS, LayerStyle, register_layer
+from ui.widgets.outside_text import shown
 
 LAYER = "saved-quote"
 if LAYER not in LAYERS:
@@ -87,4 +88,6 @@ class SavedQuotes(QObject):
         quote = self.quote_at(item.index, *item.to_page(local))
         if quote is not None:
             self.state.select_item("quote", quote)
-            self.state.show_status(tr("Saved quote: {speaker}").format(speaker=quote.speaker))
+            self.state.show_status(
+                tr("Saved quote: {speaker}").format(speaker=shown(quote.speaker))
+            )

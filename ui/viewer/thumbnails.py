@@ -19,6 +19,7 @@ from ui.errors import show_error
 from ui.state import AppState
 from ui.viewer.document_viewer import DocumentViewer
 from ui.viewer.overlays import LAYERS, PROTECTED_LAYER
+from ui.widgets.outside_text import shown
 from ui.worker import named_pool, run_in_background
 
 THUMB_WIDTH = 64
@@ -85,7 +86,7 @@ class ThumbnailStrip(QListWidget):
         blank = QPixmap(self.iconSize())
         blank.fill(QColor("#f4f4f4"))
         for page in viewer.pages:
-            self.addItem(QListWidgetItem(QIcon(blank), page.display_label))
+            self.addItem(QListWidgetItem(QIcon(blank), shown(page.display_label)))
         self._fit()
 
     def _follow(self, index: int) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QToolBar
 
 from ui.i18n import tr
+from ui.widgets.outside_text import shown
 
 if TYPE_CHECKING:
     from ui.viewer.document_viewer import DocumentViewer
@@ -28,8 +29,8 @@ class ElidedLabel(QLabel):
         self.setMinimumWidth(60)
 
     def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
+        self._full = shown(text)  # a document's title: from outside
+        self.setToolTip(self._full)
         self._elide()
 
     def full_text(self) -> str:

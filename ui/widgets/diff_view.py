@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from dossier.anchor.model import DiffOp
 from ui.i18n import tr
+from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import badge_html
 
 DELETED = "color:#b3261e; text-decoration:line-through; background-color:#fde7e7;"
@@ -23,7 +24,7 @@ OMISSION = "color:#7b8088;"
 
 
 def _span(style: str, text: str) -> str:
-    return f'<span style="{style}">{html.escape(text)}</span>'
+    return f'<span style="{style}">{html.escape(shown(text, passage=True))}</span>'
 
 
 def diff_html(diff: Sequence[DiffOp]) -> str:
@@ -31,7 +32,7 @@ def diff_html(diff: Sequence[DiffOp]) -> str:
     parts: list[str] = []
     for op in diff:
         if op.op == "equal":
-            parts.append(html.escape(op.published or op.source))
+            parts.append(html.escape(shown(op.published or op.source, passage=True)))
         elif op.op == "insert":
             parts.append(_span(INSERTED, op.published))
         elif op.op == "delete":
@@ -65,7 +66,7 @@ def quote_report_html(
     if verdict not in ("not_found", "unchecked"):
         top += "&nbsp; " + html.escape(tr("score {score}").format(score=f"{score:.0%}"))
     if heading:
-        top = f"<b>{html.escape(heading)}</b>&nbsp; " + top
+        top = f"<b>{html.escape(shown(heading))}</b>&nbsp; " + top
     body = diff_html(diff) if diff else html.escape(tr("No passage of the sources matches."))
     text = f"<p>{top}</p><p style='font-size:large'>{body}</p>"
     if legend and any(op.op != "equal" for op in diff):

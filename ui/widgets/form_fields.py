@@ -27,6 +27,7 @@ from ui.errors import BUG, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.icons import kind_icon
+from ui.widgets.outside_text import shown
 
 
 def close_on_lock(dialog: QDialog, state: AppState) -> None:
@@ -57,7 +58,7 @@ class DocumentCombo(QComboBox):
             self.addItem(none_label, "")
         for doc in documents:
             if not kinds or doc.kind in kinds:
-                self.addItem(kind_icon(doc.kind), doc.title, doc.id)
+                self.addItem(kind_icon(doc.kind), shown(doc.title), doc.id)
 
     def doc_id(self) -> str | None:
         return self.currentData() or None

@@ -13,6 +13,7 @@ from dossier.services.people.dto import PersonInfo
 from dossier.services.people.service import fold
 from ui.i18n import tr
 from ui.state import AppState
+from ui.widgets.outside_text import shown
 
 
 class PersonPicker(QComboBox):
@@ -40,7 +41,7 @@ class PersonPicker(QComboBox):
         if self.optional:
             self.addItem("", "")
         for person in self.people:
-            self.addItem(person.name, person.id)
+            self.addItem(shown(person.name), person.id)
         self.setEditText(current)
 
     def select_person(self, person_id: str | None) -> None:
