@@ -52,6 +52,12 @@ def read_secret_file(path: str) -> str:
         raise UsageError(
             _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
         ) from None
+    except UnicodeDecodeError:
+        raise UsageError(
+            _("{path} is not valid UTF-8 text; save it in UTF-8 and try again").format(
+                path=safe_text(path)
+            )
+        ) from None
     # Only the line ending an editor adds is dropped; other spaces are part of the passphrase.
     return raw.removesuffix("\n").removesuffix("\r")
 

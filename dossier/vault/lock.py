@@ -5,11 +5,12 @@ An OS advisory lock (not a PID file) so that a crashed process never leaves a st
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
 
-from dossier.errors import VaultInUse
+from dossier.errors import EnvironmentFailure, VaultInUse, os_failure, safe_text
 from dossier.i18n import _
 
 LOCK_NAME = ".lock"
@@ -59,3 +60,23 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def refused_folder(folder: Path, exc: OSError) -> EnvironmentFailure:
+    """The sentence for a vault folder the system will not let Dossier open and lock."""
+    shown = safe_text(str(folder))
+    if exc.errno == errno.EROFS:
+        return EnvironmentFailure(
+            _(
+                "the vault {folder} is on a read-only disk; Dossier writes its lock and catalog "
+                "there: copy the vault to a writable disk to open it"
+            ).format(folder=shown)
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return EnvironmentFailure(
+            _(
+                "Dossier is not allowed to read and write the vault {folder}; check the "
+                "folder's owner and permissions"
+            ).format(folder=shown)
+        )
+    return os_failure(exc, shown)

@@ -47,7 +47,7 @@ from dossier.vault.header import (
     new_header,
     settle_pending,
 )
-from dossier.vault.lock import LOCK_NAME, VaultLock
+from dossier.vault.lock import LOCK_NAME, VaultLock, refused_folder
 from dossier.vault.passphrase import check_new_passphrase
 
 CATALOG = "catalog.sqlite"
@@ -136,10 +136,13 @@ class Vault:
         folder = Path(folder)
         if not folder.is_dir():
             raise NotFoundError(_("no vault at {folder}").format(folder=folder))
-        if not (folder / HEADER_NAME).exists():
-            VaultHeader.read(folder)  # raises the clear "not a Dossier vault"
         lock = VaultLock(folder)
-        lock.acquire()
+        try:
+            if not (folder / HEADER_NAME).exists():
+                VaultHeader.read(folder)  # raises the clear "not a Dossier vault"
+            lock.acquire()
+        except OSError as exc:  # a folder this user may not read or write, a read-only disk
+            raise refused_folder(folder, exc) from None
         vault: Vault | None = None
         try:
             if (folder / PENDING_NAME).exists():

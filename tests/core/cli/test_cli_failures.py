@@ -152,3 +152,24 @@ def test_a_full_disk_is_exit_code_7_in_one_line_and_keeps_nothing_half_written(
     assert codes == {7}
     assert not [p for p in vault.rglob(".tmp-*") if p.is_file()]
     assert run(capsys, "--vault", str(vault), "fsck")[0] == 0
+
+
+def test_a_secret_file_that_is_not_utf8_is_one_sentence_exit_2(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every option that reads a passphrase or a password from a file (was a UnicodeDecodeError
+    reported as an internal error, exit 70)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"latin-1 phrase d\xe9j\xe0 vue, long enough\n")
+    memo = text_pdf(tmp_path / "memo.pdf", "A memo.")
+    for argv in (
+        ["--passphrase-file", str(secret), "fsck"],
+        ["passwd", "--new-passphrase-file", str(secret)],
+        ["import", "--case", "Case", "--pdf-password-file", str(secret), str(memo)],
+        ["export", "--case", "Case", "--out", str(tmp_path / "b.zip"),
+         "--bundle-passphrase-file", str(secret)],
+    ):  # fmt: skip
+        code, _out, err = run(capsys, "--vault", str(vault), *argv)
+        assert code == 2, (argv, err)
+        assert "is not valid UTF-8" in one_line(err), err
+    assert run(capsys, "--vault", str(vault), "fsck")[0] == 0
