@@ -316,8 +316,10 @@ def verify_vault(conn: Any, key: bytes) -> tuple[Inventory | None, list[str]]:
     found = sum(mac_to_int(m) if isinstance(m, bytes) else 0 for m in macs) % MODULUS
     if count != len(macs) or total != found:
         problems.append(
-            "case inventories were removed, added or replaced by older copies "
-            f"(the vault inventory lists {count}, the catalog holds {len(macs)})"
+            _(
+                "case inventories were removed, added or replaced by older copies (the "
+                "vault inventory lists {count}, the catalog holds {n})"
+            ).format(count=count, n=len(macs))
         )
     return inventory, problems
 
@@ -332,17 +334,31 @@ def _check_table(inventory: Inventory, table: str, rows: Any, key: bytes, where:
         total = (total + mac_to_int(row.stored_mac)) % MODULUS
         if not hmac.compare_digest(row.stored_mac, row.mac(key)):
             problems.append(
-                f"{row.describe()} was altered, added or moved (row authentication failed)"
+                _("{row} was altered, added or moved (row authentication failed)").format(
+                    row=row.describe()
+                )
             )
     expected_count, expected_total = inventory.entry(table)
     if count != expected_count:
         problems.append(
-            f"{table}: {abs(count - expected_count)} row(s) "
-            f"{'added' if count > expected_count else 'deleted'}{where} "
-            f"(the inventory lists {expected_count}, the catalog holds {count})"
+            _(
+                "{table}: {count} row(s) {value}{where} (the inventory lists "
+                "{expected_count}, the catalog holds {count2})"
+            ).format(
+                table=table,
+                count=abs(count - expected_count),
+                value=_("added") if count > expected_count else _("deleted"),
+                where=where,
+                expected_count=expected_count,
+                count2=count,
+            )
         )
     elif total != expected_total:
-        problems.append(f"{table}: rows{where} were replaced or altered (inventory mismatch)")
+        problems.append(
+            _("{table}: rows{where} were replaced or altered (inventory mismatch)").format(
+                table=table, where=where
+            )
+        )
     return problems
 
 

@@ -20,6 +20,8 @@ import hashlib
 import json
 from typing import Any
 
+from dossier.i18n import _
+
 EXPECTED = {
     "0002": "3dd0cbf4ee465a718d6d6626d915011992ff1cfe77779cae0a0ec0ac6db8840f",
 }
@@ -82,8 +84,10 @@ def schema_problems(conn: Any) -> list[str]:
     expected = EXPECTED.get(str(revision[0][0])) if len(revision) == 1 else None
     if expected and digest(conn) != expected:
         problems.append(
-            "catalog.sqlite's tables were altered (columns, keys, foreign-key actions or indexes "
-            "differ from what Dossier creates)"
+            _(
+                "catalog.sqlite's tables were altered (columns, keys, foreign-key "
+                "actions or indexes differ from what Dossier creates)"
+            )
         )
     return problems
 

@@ -25,6 +25,8 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 
+from dossier.i18n import _
+
 _LOCAL = b"PK\x03\x04"
 _CENTRAL = b"PK\x01\x02"
 _END = b"PK\x05\x06"
@@ -67,9 +69,9 @@ def layout_problems(data: bytes, stamp: Sequence[int] | None = None) -> list[str
         return ["it is not a readable zip file"]
     problems: list[str] = []
     if comment:
-        problems.append("the zip carries a comment, which no signature covers")
+        problems.append(_("the zip carries a comment, which no signature covers"))
     if len({tuple(i.date_time) for i in infos}) > 1:
-        problems.append("its entries carry different times (a bundle's all share one)")
+        problems.append(_("its entries carry different times (a bundle's all share one)"))
     position = 0
     for info in infos:
         name = _shown(info.filename)
@@ -111,13 +113,17 @@ def _entry(
     expected_time = dos_time(info.date_time)
     if info.filename.endswith("/"):
         carrying = " carrying data" if info.file_size or info.compress_size else ""
-        problems.append(f"“{name}” is a directory entry{carrying}")
+        problems.append(
+            _("“{name}” is a directory entry{carrying}").format(name=name, carrying=carrying)
+        )
     if extra_len or info.extra:
-        problems.append(f"“{name}” carries an extra field")
+        problems.append(_("“{name}” carries an extra field").format(name=name))
     if info.comment:
-        problems.append(f"“{name}” carries a comment")
+        problems.append(_("“{name}” carries a comment").format(name=name))
     if info.flag_bits not in FLAGS:
-        problems.append(f"“{name}” has unexpected flags (a data descriptor or hidden bits)")
+        problems.append(
+            _("“{name}” has unexpected flags (a data descriptor or hidden bits)").format(name=name)
+        )
     encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
     if (version, flags, method, (time, date), crc, csize, usize, local_name) != (
         info.extract_version,
@@ -129,15 +135,17 @@ def _entry(
         info.file_size,
         info.orig_filename.encode(encoding),
     ):
-        problems.append(f"the header of “{name}” differs from its directory entry")
+        problems.append(
+            _("the header of “{name}” differs from its directory entry").format(name=name)
+        )
     if stamp is not None and tuple(info.date_time) != tuple(stamp):
-        problems.append(f"“{name}” carries another time than the bundle's")
+        problems.append(_("“{name}” carries another time than the bundle's").format(name=name))
     if (info.create_version, info.extract_version) != (ZIP_VERSION, ZIP_VERSION):
-        problems.append(f"“{name}” names an unexpected zip version")
+        problems.append(_("“{name}” names an unexpected zip version").format(name=name))
     if info.create_system not in SYSTEMS or info.external_attr != REGULAR_FILE:
-        problems.append(f"“{name}” carries unexpected file attributes")
+        problems.append(_("“{name}” carries unexpected file attributes").format(name=name))
     if info.internal_attr or info.volume or info.reserved:
-        problems.append(f"“{name}” carries unexpected directory fields")
+        problems.append(_("“{name}” carries unexpected directory fields").format(name=name))
     return problems
 
 
@@ -165,8 +173,8 @@ def _end(data: bytes, position: int, start_dir: int, count: int) -> list[str]:
         position - start_dir,
         start_dir,
     ):
-        problems.append("the zip's end record does not describe its directory exactly")
+        problems.append(_("the zip's end record does not describe its directory exactly"))
     trailing = len(data) - position - _END_FMT.size
     if comment_len or trailing:
-        problems.append(f"{trailing} bytes follow the end of the zip")
+        problems.append(_("{trailing} bytes follow the end of the zip").format(trailing=trailing))
     return problems

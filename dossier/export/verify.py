@@ -92,7 +92,7 @@ def verify_zip(data: bytes, label: str, pubkey: str | None = None) -> VerifyRepo
         stamp = zip_time(report.created_at) if report.created_at else None
     except ValueError:
         stamp = None
-        report.problems.append("the manifest's creation time is not a date")
+        report.problems.append(_("the manifest's creation time is not a date"))
     # Bytes no signature covers make the bundle fail, whatever it holds.
     report.problems[:0] = layout_problems(data, stamp)
     return report
@@ -104,7 +104,7 @@ def _verify_files(data: bytes, label: str, pubkey: str | None) -> VerifyReport:
     with SafeZip(data, label=label) as archive:
         names = {m.name for m in archive.members}
         if manifest_mod.MANIFEST not in names:
-            report.problems.append("manifest.json is missing: nothing can be checked")
+            report.problems.append(_("manifest.json is missing: nothing can be checked"))
             report.added = sorted(names - {manifest_mod.SIGNATURE})
             return report
         raw = archive.read(manifest_mod.MANIFEST, manifest_mod.MAX_MANIFEST_BYTES)
@@ -114,7 +114,7 @@ def _verify_files(data: bytes, label: str, pubkey: str | None) -> VerifyReport:
             if not sig.valid:
                 report.problems.append(sig.problem + " (manifest.json or manifest.sig changed)")
         else:
-            report.problems.append("manifest.sig is missing: the bundle is not signed")
+            report.problems.append(_("manifest.sig is missing: the bundle is not signed"))
         if expected is not None and report.fingerprint:
             report.pinned = report.fingerprint == expected
         elif expected is not None:

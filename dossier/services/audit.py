@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dossier.db.models import AuditEntry, VaultSecret
 from dossier.errors import DossierError
+from dossier.i18n import _
 from dossier.services.dto import AuditCheck, AuditRecord
 from dossier.vault.vault import Vault
 
@@ -80,23 +81,29 @@ class AuditTrail:
             count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
             for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
                 if entry.seq != expected:
-                    problems.append(f"audit entries {expected}..{entry.seq - 1} are missing")
+                    problems.append(
+                        _("audit entries {expected}..{seq} are missing").format(
+                            expected=expected, seq=entry.seq - 1
+                        )
+                    )
                 if not hmac.compare_digest(
                     entry.chain, _link(key, previous, entry.seq, entry.sealed)
                 ):
-                    problems.append(f"audit entry {entry.seq} was altered or re-linked")
+                    problems.append(
+                        _("audit entry {seq} was altered or re-linked").format(seq=entry.seq)
+                    )
                 try:
                     entry.unseal_all()
                 except DossierError as exc:
-                    problems.append(f"audit entry {entry.seq}: {exc}")
+                    problems.append(_("audit entry {seq}: {exc}").format(seq=entry.seq, exc=exc))
                 previous = entry.chain
                 expected = entry.seq + 1
             head = session.get(VaultSecret, HEAD)
             try:
                 head_value = head.value if head is not None else ""
             except DossierError as exc:
-                problems.append(f"audit head: {exc}")
+                problems.append(_("audit head: {exc}").format(exc=exc))
                 head_value = ""
             if count and head_value != f"{expected - 1}:{previous.hex()}":
-                problems.append("the last audit entries were removed (head does not match)")
+                problems.append(_("the last audit entries were removed (head does not match)"))
         return AuditCheck(entries=count, problems=problems)

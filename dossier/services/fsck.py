@@ -29,6 +29,7 @@ from dossier.db.models import (
 from dossier.db.rowauth import CASE_TABLES
 from dossier.db.sealed import Sealed
 from dossier.errors import CorruptData, DossierError
+from dossier.i18n import _
 from dossier.services.dto import FsckReport
 
 if TYPE_CHECKING:
@@ -66,13 +67,15 @@ class FsckService:
             _check_catalog(ws, report)
             _check_blobs(ws, report)
         except DatabaseError as exc:
-            report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
+            report.problems.append(
+                _("catalog.sqlite is damaged: {exc}").format(exc=_first_line(exc))
+            )
             return report
         except CorruptData as exc:
             report.problems.append(str(exc))
             return report
         except (ValueError, TypeError, OverflowError) as exc:
-            report.problems.append(f"the catalog holds a malformed value ({exc})")
+            report.problems.append(_("the catalog holds a malformed value ({exc})").format(exc=exc))
             return report
         audit = ws.audit.verify()
         report.problems.extend(audit.problems)
@@ -88,7 +91,9 @@ class FsckService:
         try:
             _check_rows(self.ws, report)
         except DatabaseError as exc:
-            report.problems.append(f"catalog.sqlite is damaged: {_first_line(exc)}")
+            report.problems.append(
+                _("catalog.sqlite is damaged: {exc}").format(exc=_first_line(exc))
+            )
         return report.problems
 
     def collect_garbage(self) -> int:
@@ -129,7 +134,9 @@ def _check_rows(ws: Workspace, report: FsckReport) -> None:
             ).fetchall()
             for row_id, case_id in orphans:
                 report.problems.append(
-                    f"{spec.name} row {_text(row_id)} belongs to no case ({_text(case_id)})"
+                    _("{name} row {row_id} belongs to no case ({case_id})").format(
+                        name=spec.name, row_id=_text(row_id), case_id=_text(case_id)
+                    )
                 )
     report.problems.extend(ws.vault.vault_problems())
     report.notes.extend(ws.vault.warnings)
@@ -137,7 +144,9 @@ def _check_rows(ws: Workspace, report: FsckReport) -> None:
         try:
             report.problems.extend(ws.vault.case_problems(_text(case_id)))
         except DossierError as exc:
-            report.problems.append(f"case {_text(case_id)}: {exc}")
+            report.problems.append(
+                _("case {case_id}: {exc}").format(case_id=_text(case_id), exc=exc)
+            )
 
 
 def _check_catalog(ws: Workspace, report: FsckReport) -> None:
@@ -147,7 +156,7 @@ def _check_catalog(ws: Workspace, report: FsckReport) -> None:
             try:
                 ws.vault.keyring.unwrap_case(case.id, case.wrapped_key)
             except DossierError as exc:
-                report.problems.append(f"case {case.id}: {exc}")
+                report.problems.append(_("case {id}: {exc}").format(id=case.id, exc=exc))
         for model in SEALED_MODELS:
             table = str(getattr(model, "__tablename__", model.__name__))
             count = 0
@@ -160,7 +169,9 @@ def _check_catalog(ws: Workspace, report: FsckReport) -> None:
                         report.problems.append(str(exc))
             except (ValueError, TypeError, OverflowError) as exc:
                 # A clear value SQLAlchemy cannot parse (e.g. a timestamp that is not one).
-                report.problems.append(f"{table}: a row holds a malformed value ({exc})")
+                report.problems.append(
+                    _("{table}: a row holds a malformed value ({exc})").format(table=table, exc=exc)
+                )
             report.checked[table] = count
 
 
@@ -193,12 +204,16 @@ def _check_blobs(ws: Workspace, report: FsckReport) -> None:
             try:
                 ws.blobs.verify(keys, blob_id)
             except DossierError as exc:
-                report.problems.append(f"case {case_id}: {exc}")
+                report.problems.append(_("case {case_id}: {exc}").format(case_id=case_id, exc=exc))
     for case_id in ws.blobs.case_folders():
         if case_id not in case_ids:
-            report.notes.append(f"blobs/{case_id}: files of a deleted case (run gc)")
+            report.notes.append(
+                _("blobs/{case_id}: files of a deleted case (run gc)").format(case_id=case_id)
+            )
             continue
         for blob_id in ws.blobs.iter_ids(case_id):
             if blob_id not in referenced.get(case_id, set()):
-                report.notes.append(f"blob {blob_id[:12]} is not referenced (run gc)")
+                report.notes.append(
+                    _("blob {blob_id} is not referenced (run gc)").format(blob_id=blob_id[:12])
+                )
     report.checked["blobs"] = count

@@ -35,6 +35,7 @@ from dossier.db.models import (
 )
 from dossier.db.sealed import Sealed, SealedField
 from dossier.errors import NotFoundError, UsageError
+from dossier.i18n import _
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -112,11 +113,13 @@ class HistoryService:
         """The item as it is now, to be put back by `restore`."""
         model = MODELS.get(kind)
         if model is None:
-            raise UsageError(f"changes to a {kind} cannot be undone")
+            raise UsageError(_("changes to a {kind} cannot be undone").format(kind=kind))
         with self.ws.vault.session() as session:
             row = session.get(model, item_id)
             if row is None:
-                raise NotFoundError(f"no {kind} with id {item_id}")
+                raise NotFoundError(
+                    _("no {kind} with id {item_id}").format(kind=kind, item_id=item_id)
+                )
             children: tuple[RowImage, ...] = ()
             links: tuple[str, ...] = ()
             if isinstance(row, Letter):
@@ -130,7 +133,9 @@ class HistoryService:
         with self.ws.vault.session() as session:
             exists = session.get(MODELS[snapshot.kind], snapshot.item_id) is not None
             if not exists and snapshot.kind not in DELETABLE:
-                raise NotFoundError(f"the {snapshot.kind} was deleted; it cannot be restored")
+                raise NotFoundError(
+                    _("the {kind} was deleted; it cannot be restored").format(kind=snapshot.kind)
+                )
             try:
                 self._write(session, snapshot)
                 self.ws.audit.append(
@@ -144,7 +149,9 @@ class HistoryService:
             except IntegrityError:
                 session.rollback()
                 raise UsageError(
-                    f"the {snapshot.kind} cannot be put back: something it refers to was deleted"
+                    _("the {kind} cannot be put back: something it refers to was deleted").format(
+                        kind=snapshot.kind
+                    )
                 ) from None
         if snapshot.kind == "document":
             self.ws.index.document_changed(snapshot.case_id, snapshot.item_id)

@@ -41,7 +41,7 @@ from dossier.db import inventory
 from dossier.db import rekey as rows
 from dossier.db.models import Case, Document, Page, VaultSecret
 from dossier.errors import CorruptData, DossierError, WrongPassphrase
-from dossier.i18n import _
+from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.dto import Journal, RekeyResult
 from dossier.services.keyrotation import REKEY_JOURNAL, rotate_master
@@ -50,7 +50,7 @@ from dossier.vault.vault import unlock_master
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
 
-UNFINISHED = (
+UNFINISHED = N_(
     "a re-encryption of the vault was interrupted: {n} case(s) are still under their old keys; "
     "run 'dossier rekey' (or Preferences › Re-encrypt the vault…) to finish it"
 )
@@ -95,12 +95,14 @@ class RekeyService:
             except DossierError as exc:
                 # The vault still opens; this case's own check says what is wrong with it.
                 self.ws.vault.warnings.append(
-                    f"an interrupted re-encryption could not be finished ({exc}); run "
-                    "'dossier rekey' again"
+                    _(
+                        "an interrupted re-encryption could not be finished ({exc}); run "
+                        "'dossier rekey' again"
+                    ).format(exc=exc)
                 )
         journal = self.unfinished()
         if journal is not None and journal.todo:
-            self.ws.vault.warnings.append(UNFINISHED.format(n=len(journal.todo)))
+            self.ws.vault.warnings.append(_(UNFINISHED).format(n=len(journal.todo)))
 
     def run(
         self,
@@ -155,7 +157,7 @@ class RekeyService:
                 pages += counts[1]
                 originals += counts[2]
             self._cleanup(case_id)
-            step(0.8, "rebuilding the search index")
+            step(0.8, _("rebuilding the search index"))
             self.ws.search.reindex(case_id, indexing)
         finished = self.unfinished() or journal
         with vault.session() as session:
@@ -163,7 +165,8 @@ class RekeyService:
             self.ws.audit.append(session, "vault.rekey", None, cases=len(finished.started))
             session.commit()
         warnings = vault.warnings
-        warnings[:] = [w for w in warnings if not w.startswith(UNFINISHED.split(":")[0])]
+        unfinished = _(UNFINISHED).split(":")[0]
+        warnings[:] = [w for w in warnings if not w.startswith(unfinished)]
         report(progress, 1.0, _("done"))
         return RekeyResult(len(finished.started), documents, pages, originals, resumed)
 
@@ -184,7 +187,7 @@ class RekeyService:
             step(
                 0.6 * (i + 1) / max(1, len(referenced)), f"originals: {i + 1} of {len(referenced)}"
             )
-        step(0.6, "re-encrypting the catalog")
+        step(0.6, _("re-encrypting the catalog"))
         with vault.session() as session:
             journal = load_journal(session)
             if journal is None or case_id not in journal.todo:

@@ -370,7 +370,11 @@ class SearchService:
                     raise IndexDamaged(index.rebuild_reason or "the search index is damaged")
                 index.verify()
             except DossierError as exc:
-                problems.append(f"search index of case {case_id}: {exc} (run 'dossier reindex')")
+                problems.append(
+                    _("search index of case {case_id}: {exc} (run 'dossier reindex')").format(
+                        case_id=case_id, exc=exc
+                    )
+                )
         return problems, count
 
     def _all_case_ids(self) -> list[str]:

@@ -188,7 +188,7 @@ class Vault:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
         if found is not None:
             if found.master != self.header.key_id:
-                problems.append("vault.json and catalog.sqlite do not belong together")
+                problems.append(_("vault.json and catalog.sqlite do not belong together"))
             warning = seen.rollback_warning(self.keyring.master, found.counter)
             if warning is not None:
                 if warning not in self.warnings:  # checked again before each export
