@@ -7,6 +7,7 @@ Read-only; it shows what `dossier audit` shows, checked on opening and again on 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -75,10 +76,24 @@ class AuditDialog(QDialog):
             self.verdict.setText(message_for(exc))
             return
         self.table.setRowCount(len(records))
+        masks: dict[str, Callable[[str], str]] = {}
         for row, record in enumerate(records):
             details = json.dumps(record.details, ensure_ascii=False, sort_keys=True)
+            if record.case_id:
+                # What people wrote (a box's reason) may name a protected person: masked as
+                # everywhere else on screen, unless names are revealed.
+                if record.case_id not in masks:
+                    masks[record.case_id] = self._mask(record.case_id)
+                details = masks[record.case_id](details)
             for column, value in enumerate((str(record.seq), record.at, record.action, details)):
                 self.table.setItem(row, column, QTableWidgetItem(shown(value)))
+
+    def _mask(self, case_id: str) -> Callable[[str], str]:
+        screen = self.state.ws.screen
+        try:
+            return screen.mask(case_id, reveal=screen.revealed(case_id), where="audit trail").text
+        except DossierError:
+            return lambda text: text  # a case deleted since: none of its people is left
 
     def verify(self) -> None:
         try:

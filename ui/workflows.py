@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from dossier.errors import DossierError
 from dossier.services.export.dto import RedactionPreview
@@ -29,6 +29,7 @@ from ui.letters.letters_tab import LettersTab
 from ui.quotes.quote_dialog import NewQuoteDialog
 from ui.quotes.quote_editor import QuoteEditor
 from ui.quotes.quotes_tab import QuotesTab
+from ui.viewer.reason_bar import ReasonBar
 from ui.viewer.redact_tool import RedactTool
 from ui.widgets.form_fields import run_dialog
 from ui.worker import run_in_background
@@ -76,6 +77,10 @@ class Workflows(QObject):
         self.redact_tool = RedactTool(self.viewer.pdf)
         self.viewer.toolbar.addSeparator()
         self.viewer.toolbar.addAction(self.redact_tool.action)
+        self.reason_bar = ReasonBar(self.state)
+        viewer_layout = self.viewer.layout()
+        assert isinstance(viewer_layout, QVBoxLayout)
+        viewer_layout.insertWidget(2, self.reason_bar)  # under the toolbar and its notice
         self.quotes.toolbar.insertAction(self.quotes.find_action, self.new_quote_action)
         for view in (self.viewer.pdf, self.viewer.text):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -188,6 +193,7 @@ class Workflows(QObject):
         self.state.redactions_changed.emit(mark.case_id)
         record_mark(self.state, mark.id, mark.case_id)
         self.state.show_status(tr("Box added: it is blacked out in exports."))
+        self.reason_bar.ask(mark.id, mark.case_id)
 
     def _document_shown(self, doc_id: str) -> None:
         self.state.document_shown(doc_id)

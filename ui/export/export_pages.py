@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 from dossier.errors import Cancelled
 from dossier.jobs import CancelToken, Progress
 from dossier.pdf.render import RenderedPage
-from dossier.services.export.dto import ExportRequest, ExportResult, RedactionPreview
+from dossier.services.export.dto import (
+    ExportRequest,
+    ExportResult,
+    RedactionInfo,
+    RedactionPreview,
+)
 from dossier.services.export.preview import DisclosedQuote
 from dossier.services.export.service import SelfCheckFailed
 from ui.errors import BUG, failure_kind, message_for, show_crash
@@ -107,6 +112,11 @@ class PreviewPage(QWizardPage):
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setAccessibleName(tr("Why the boxes of this page"))
+        self.reasons.hide()
+        self.reasons_by_page: dict[tuple[str, int], list[str]] = {}
         self.quotes = QTextBrowser()
         self.quotes.setAccessibleName(tr("Quotes changed by the marks"))
         self.quotes.setMaximumHeight(140)
@@ -118,6 +128,7 @@ class PreviewPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        layout.addWidget(self.reasons)
         layout.addWidget(self.quotes)
 
     def initializePage(self) -> None:
@@ -135,12 +146,14 @@ class PreviewPage(QWizardPage):
 
         def plan(
             _progress: Progress, cancel: CancelToken
-        ) -> tuple[list[Planned], list[DisclosedQuote]]:
+        ) -> tuple[list[Planned], list[DisclosedQuote], list[RedactionInfo]]:
             found = []
             for doc_id in doc_ids:
                 cancel.raise_if_cancelled()
                 found.append((doc_id, ws.documents.get(doc_id).title, ws.previews.marks(doc_id)))
-            return found, ws.previews.quotes(case_id, quote_ids)
+            # Reasons as the screen shows them: a protected name in one stays masked.
+            marks = ws.redactions.shown(case_id, reveal=ws.screen.revealed(case_id))
+            return found, ws.previews.quotes(case_id, quote_ids), marks
 
         run_in_background(
             plan,
@@ -154,10 +167,16 @@ class PreviewPage(QWizardPage):
         generation: int,
         found: list[tuple[str, str, RedactionPreview]],
         quotes: list[DisclosedQuote] | None = None,
+        marks: list[RedactionInfo] | None = None,
     ) -> None:
         if generation != self._generation:
             return
         self.previews = found
+        self.reasons_by_page = {}
+        for mark in marks or []:
+            if mark.kind == "rect" and mark.reason and mark.document_id is not None:
+                page = (mark.document_id, mark.page_index or 0)
+                self.reasons_by_page.setdefault(page, []).append(mark.reason)
         self.show_quotes(quotes or [])
         for doc_id, title, preview in found:
             for index in preview.pages:
@@ -204,6 +223,9 @@ class PreviewPage(QWizardPage):
         if current is None:
             return
         doc_id, index, preview = current.data(PAGE_ROLE)
+        reasons = self.reasons_by_page.get((doc_id, index), [])
+        self.reasons.setText(tr("Why these boxes: {reasons}").format(reasons="; ".join(reasons)))
+        self.reasons.setVisible(bool(reasons))
         self._generation += 1
         generation = self._generation
         ws = self.owner.state.ws

@@ -116,6 +116,7 @@ class RedactionService:
             redaction_id=row.id,
             kind=row.kind,
             doc_id=row.document_id,
+            reason=row.reason,
         )
         session.commit()
         return _info(row)
@@ -225,6 +226,25 @@ class RedactionService:
             dataclasses.replace(m, term=mask.text(m.term), reason=mask.text(m.reason))
             for m in self.of_case(case_id, doc_id=doc_id)
         ]
+
+    def set_reason(self, redaction_id: str, reason: str) -> RedactionInfo:
+        """Say why a mark is there (asked when a box is drawn): sealed in the vault, shown in
+        the export's preview and in the audit trail, never exported."""
+        with self.ws.vault.session() as session:
+            row = session.get(Redaction, redaction_id)
+            if row is None:
+                raise NotFoundError(f"no redaction mark with id {redaction_id}")
+            row.reason = " ".join(reason.split())
+            self.ws.audit.append(
+                session,
+                "redaction.reason",
+                row.case_id,
+                redaction_id=row.id,
+                kind=row.kind,
+                reason=row.reason,
+            )
+            session.commit()
+            return _info(row)
 
     def remove(self, redaction_id: str) -> None:
         with self.ws.vault.session() as session:
