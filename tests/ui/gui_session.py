@@ -5,7 +5,9 @@
 Unlocks from the environment (as `make run` screenshots do), imports the PDF through the
 import panel, searches with Ctrl+F, opens the first hit with Enter, waits for the page to be
 drawn, saves a screenshot (`import -window root` under X11, else the window's own pixels),
-locks, and prints a JSON summary. The screenshot and leak-scan tests run it.
+locks, and prints a JSON summary. The screenshot and leak-scan tests run it. The MuPDF
+owner's watch is armed for the whole session: the summary names the first MuPDF call made on
+the GUI thread, if any (there must be none).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +28,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from dossier.pdf import mupdf
+from dossier.pdf.mupdf import CallWatch
 from ui.app import create_application
 from ui.case.import_dialog import ImportRequest
 from ui.i18n import install_translations
@@ -58,8 +63,12 @@ def screenshot(window: MainWindow, out: Path) -> str:
     return "grab"
 
 
+_WATCH = CallWatch()
+
+
 def open_window(vault: Path, lang: str = "en") -> tuple[QApplication, MainWindow]:
     """The app's window at a laptop's size, unlocked from the environment, a case chosen."""
+    _WATCH.__enter__()
     app = create_application()
     install_translations(app, lang)
     window = MainWindow(AppSettings())
@@ -75,6 +84,9 @@ def finish(app: QApplication, window: MainWindow, summary: dict[str, object]) ->
     """Lock, say in the summary whether that worked, print it as JSON and quit."""
     window.lock()
     summary["locked"] = not window.state.is_unlocked
+    mupdf.wait_later(30)
+    _WATCH.__exit__()
+    summary["mupdf_on_gui_thread"] = _WATCH.threads.get(threading.main_thread().name)
     window.close()
     print(json.dumps(summary))
     app.quit()

@@ -83,6 +83,7 @@ def _run_session(pdf: Path, vault: Path, env: dict[str, str], out: Path) -> dict
     assert summary["page"] == 1
     assert summary["search_rects"] == 2
     assert summary["locked"] is True
+    assert summary["mupdf_on_gui_thread"] is None  # the GUI thread never called MuPDF
     return summary
 
 
