@@ -7,6 +7,7 @@ a 500 MB scan is never held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from dossier.crypto.keys import CaseKeys
 from dossier.crypto.sealedfile import SealedReader, SealedWriter
 from dossier.errors import CorruptData
+from dossier.fsutil import fsync_dir
 from dossier.i18n import _
 from dossier.jobs import CancelToken, check
 
@@ -78,6 +80,10 @@ class BlobStore:
         with SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id)) as writer:
             writer.write(data)
         return blob_id, True
+
+    def batch(self) -> BlobBatch:
+        """Originals written for one catalog commit, synced together just before it."""
+        return BlobBatch(self)
 
     def open(self, keys: CaseKeys, blob_id: str) -> SealedReader:
         return SealedReader(
@@ -163,3 +169,64 @@ class BlobStore:
         if not self.root.is_dir():
             return []
         return [p.name for p in self.root.iterdir() if p.is_dir()]
+
+
+class BlobBatch:
+    """The originals of a group of imports committed together.
+
+    Each is encrypted into its temp file as it comes (`put`); `settle` then syncs them all,
+    puts them in place and syncs each folder once, and must return before the catalog commit
+    that refers to them. Until `settle`, a crash leaves only temp files (ciphertext, removed at
+    the next open), never a blob whose content was not synced under a real id.
+    """
+
+    def __init__(self, store: BlobStore) -> None:
+        self.store = store
+        self._staged: dict[tuple[str, str], SealedWriter] = {}
+        self._settled: list[tuple[str, str]] = []
+
+    def put(self, keys: CaseKeys, data: bytes) -> tuple[str, bool]:
+        """Like `BlobStore.put_bytes`, but not synced nor in place until `settle`."""
+        blob_id = keys.blob_id(hashlib.sha256(data).digest())
+        where = (keys.case_id, blob_id)
+        if where in self._staged or self.store.exists(*where):
+            return blob_id, False
+        writer = SealedWriter(self.store.path(*where), keys.blobs, _ad(*where))
+        try:
+            writer.write(data)
+            writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+        self._staged[where] = writer
+        return blob_id, True
+
+    def settle(self) -> None:
+        """Sync every staged original, put it in place, then sync each folder once."""
+        folders: set[Path] = set()
+        try:
+            for where, writer in list(self._staged.items()):
+                writer.settle()
+                del self._staged[where]
+                self._settled.append(where)
+                folders.add(writer.path.parent)
+        except BaseException:
+            self.discard()
+            raise
+        for folder in sorted(folders):
+            fsync_dir(folder)
+
+    def discard(self) -> None:
+        """Remove everything this batch wrote (its commit failed); never raises."""
+        for writer in self._staged.values():
+            writer.abort()
+        self._staged.clear()
+        for case_id, blob_id in self._settled:
+            with contextlib.suppress(OSError):
+                self.store.delete(case_id, blob_id)
+        self._settled.clear()
+
+    def forget(self) -> None:
+        """The catalog commit succeeded: the blobs are the store's now."""
+        assert not self._staged, "settle() the batch before its commit"
+        self._settled.clear()

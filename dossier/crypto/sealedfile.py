@@ -120,6 +120,41 @@ class SealedWriter:
             self.abort()
             raise
 
+    def finish(self) -> None:
+        """Write the last block and close the temp file, neither synced nor in place yet:
+        `settle` does both, so a group of files is synced together (one wait, not one each).
+        Atomic writers only: until `settle`, nothing is at `path`."""
+        if self._fh is None:
+            return
+        assert self._atomic, "only an atomic writer can be settled later"
+        try:
+            self._emit(bytes(self._buf), final=True)
+            self._buf.clear()
+            self._fh.close()
+            self._fh = None
+        except OSError as exc:
+            self.abort()
+            raise os_failure(exc, self._what) from exc
+        except BaseException:
+            self.abort()
+            raise
+
+    def settle(self) -> None:
+        """Sync a finished file and put it in place; the caller syncs its folder afterwards
+        (once for every file settled there). Until then a crash leaves only the temp file,
+        which the next open removes: never a file at `path` whose content was not synced."""
+        try:
+            # Opened for writing: some systems refuse to sync a file opened read-only.
+            fd = os.open(self._tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise os_failure(exc, self._what) from exc
+
     def abort(self) -> None:
         """Drop everything written; never raises (it runs while another failure is raised)."""
         fh, self._fh = self._fh, None

@@ -3,9 +3,9 @@
 Committing a Whoosh index flushes a segment and merges small ones: done per imported file, it
 made a folder of 300 small files 24 times slower to import than indexing their text at once.
 So a write never commits by itself: it goes into the open writer, which is committed when
-`COMMIT_SECONDS` have passed since its first write (by a timer, so pages become searchable
-while an import goes on), when it holds `COMMIT_BYTES` of text, before any read of the index,
-and on close.
+`COMMIT_SECONDS` (or nine times the last commit's duration) have passed since its first write
+(by a timer, so pages become searchable while an import goes on), when it holds
+`COMMIT_BYTES` of text, before any read of the index, and on close.
 
 The catalog is the source of truth. While a writer holds uncommitted work, a sealed marker
 (`dossier-index.pending`, written and synced when the writer opens) records when that work
@@ -29,7 +29,10 @@ from dossier.errors import CorruptData
 from dossier.search.storage import EncryptedStorage
 
 COMMIT_SECONDS = 2.0
-"""Longest time written pages wait before they are searchable."""
+"""Least time written pages wait before they are searchable."""
+COMMIT_SHARE = 0.1
+"""Most of an import's time spent committing: a commit that took 0.5 s (it grows with the
+index, as merges do) makes the next one wait 5 s, so a large import is not paced by commits."""
 COMMIT_BYTES = 32 * 1024 * 1024
 """Text held by an open writer before it is committed (bounds its memory and a commit's cost)."""
 PENDING_NAME = "dossier-index.pending"
@@ -97,6 +100,7 @@ class PendingWriter:
         self._doc_ids: set[str] = set()
         self._bytes = 0
         self._opened_at = 0.0
+        self._interval = COMMIT_SECONDS
         self._timer: threading.Timer | None = None
         self.keep_marker = False
         """Set while a marker left by a crash still stands for work not redone yet."""
@@ -117,7 +121,7 @@ class PendingWriter:
                     marker.write(json.dumps(stamp).encode("utf-8"))
             self._writer = self._open_writer()
             self._opened_at = time.monotonic()
-            self._timer = threading.Timer(COMMIT_SECONDS, self._on_due)
+            self._timer = threading.Timer(self._interval, self._on_due)
             self._timer.daemon = True
             self._timer.start()
         return self._writer
@@ -129,18 +133,21 @@ class PendingWriter:
     def due(self) -> bool:
         if self._writer is None:
             return False
-        return self._bytes >= COMMIT_BYTES or time.monotonic() - self._opened_at >= COMMIT_SECONDS
+        return self._bytes >= COMMIT_BYTES or time.monotonic() - self._opened_at >= self._interval
 
     def commit(self) -> None:
         if self._writer is None:
             return
         writer, self._writer = self._writer, None
         self._reset()
+        started = time.monotonic()
         try:
             writer.commit()
         except BaseException:
             abandon(writer)
             raise
+        spent = time.monotonic() - started
+        self._interval = max(COMMIT_SECONDS, spent * (1 - COMMIT_SHARE) / COMMIT_SHARE)
         if not self.keep_marker:
             self.forget_marker()
         self._on_commit()

@@ -88,6 +88,10 @@ class ImportOutcome:
     document: DocumentInfo | None = None
     error: str | None = None
     needs_password: bool = False
+    exit_code: int = 0
+    """The refusal's exit code (README), 0 for an import."""
+    already_as: str | None = None
+    """A skipped duplicate: the document of the case that already holds this file."""
 
 
 @dataclass(frozen=True)

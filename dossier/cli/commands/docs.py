@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
-from dossier.errors import AlreadyInCase, InputRefused, PasswordRequired, safe_text
+from dossier.errors import safe_text
 from dossier.i18n import N_, _
+from dossier.services import Workspace
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.documents.duplicates import DUPLICATE_CHOICES, LINK, SKIP
-from dossier.services.dto import DocumentInfo
+from dossier.services.dto import DocumentInfo, ImportOutcome
 
 
 def register(sub: Any) -> None:
@@ -64,75 +65,92 @@ def import_files(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.warn(_("--title and --date apply to every file of the batch"))
     results: list[dict[str, Any]] = []
     worst = 0
-    for path in files:
-        try:
-            info = ws.documents.import_file(
-                args.case,
-                path,
-                kind=args.kind,
-                title=args.title,
-                date=args.date,
-                ocr=not args.no_ocr,
-                password=password,
-                duplicates=args.duplicates,
+
+    def done(outcome: ImportOutcome) -> None:
+        # Called once the file's group is committed (or at once for a refusal): what is
+        # printed as imported is on disk.
+        nonlocal worst
+        path = Path(outcome.path)
+        if outcome.already_as is not None:  # skipped, as asked: a notice, not a failure
+            results.append(
+                {"file": str(path), "skipped": outcome.error, "document_id": outcome.already_as}
             )
-        except AlreadyInCase as exc:  # skipped, as asked: a notice, not a failure
-            results.append({"file": str(path), "skipped": str(exc), "document_id": exc.document_id})
-            ctx.warn(str(exc))
-            continue
-        except (InputRefused, PasswordRequired) as exc:
-            worst = exc.exit_code
-            results.append({"file": str(path), "error": str(exc)})
-            ctx.warn(str(exc))
-            continue
-        inside = ws.documents.descendants(info.id)
-        elsewhere = ws.documents.other_cases_holding(info.id)
-        # Shown as every listing shows it: a title, a header or an attachment's name taken from
-        # the file may name a protected person.
-        shown = ws.documents.get(info.id)
-        results.append(
-            {"file": str(path), "document": shown, "inside": inside, "also_in_cases": elsewhere}
-        )
-        if not ctx.json:
-            linked = path.name in info.metadata.get("also_received_as", "").splitlines()
-            done = (
-                _("linked {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
-                if linked and args.duplicates == LINK
-                else _("imported {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
-            )
-            ctx.say(
-                done.format(
-                    name=path.name,
-                    id=info.id,
-                    page_count=info.page_count,
-                    ocr_pages=info.ocr_pages,
-                )
-            )
-            if elsewhere:
-                ctx.say(
-                    _("  the same file is also in: {elsewhere}").format(
-                        elsewhere=", ".join(elsewhere)
-                    )
-                )
-            for child in inside:
-                ctx.say(
-                    _("  {origin}: {filename} as {id}").format(
-                        origin=child.origin, filename=child.filename, id=child.id
-                    )
-                )
-            for note in ("not_imported", "duplicates"):
-                for line in shown.metadata.get(note, "").splitlines():
-                    ctx.say("  " + _("{note}: {line}").format(note=_(_NOTES[note]), line=line))
-        if ws.index.pending(info.case_id):
-            ctx.warn(
-                _(
-                    "{name} is imported, but the search index could not be updated; it "
-                    "will be brought up to date the next time the vault is used"
-                ).format(name=path.name)
-            )
+            ctx.warn(outcome.error or "")
+            return
+        if outcome.document is None:
+            worst = outcome.exit_code or worst
+            results.append({"file": str(path), "error": outcome.error})
+            ctx.warn(outcome.error or "")
+            return
+        _imported(ws, ctx, args, path, outcome.document, results)
+
+    ws.documents.import_many(
+        args.case,
+        files,
+        kind=args.kind,
+        title=args.title,
+        date=args.date,
+        ocr=not args.no_ocr,
+        password=password,
+        duplicates=args.duplicates,
+        on_outcome=done,
+    )
     if ctx.json:
         ctx.emit(results)
     return worst
+
+
+def _imported(
+    ws: Workspace,
+    ctx: CliContext,
+    args: argparse.Namespace,
+    path: Path,
+    info: DocumentInfo,
+    results: list[dict[str, Any]],
+) -> None:
+    inside = ws.documents.descendants(info.id)
+    elsewhere = ws.documents.other_cases_holding(info.id)
+    # Shown as every listing shows it: a title, a header or an attachment's name taken from
+    # the file may name a protected person.
+    shown = ws.documents.get(info.id)
+    results.append(
+        {"file": str(path), "document": shown, "inside": inside, "also_in_cases": elsewhere}
+    )
+    if not ctx.json:
+        linked = path.name in info.metadata.get("also_received_as", "").splitlines()
+        done = (
+            _("linked {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
+            if linked and args.duplicates == LINK
+            else _("imported {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
+        )
+        ctx.say(
+            done.format(
+                name=path.name,
+                id=info.id,
+                page_count=info.page_count,
+                ocr_pages=info.ocr_pages,
+            )
+        )
+        if elsewhere:
+            ctx.say(
+                _("  the same file is also in: {elsewhere}").format(elsewhere=", ".join(elsewhere))
+            )
+        for child in inside:
+            ctx.say(
+                _("  {origin}: {filename} as {id}").format(
+                    origin=child.origin, filename=child.filename, id=child.id
+                )
+            )
+        for note in ("not_imported", "duplicates"):
+            for line in shown.metadata.get(note, "").splitlines():
+                ctx.say("  " + _("{note}: {line}").format(note=_(_NOTES[note]), line=line))
+    if ws.index.pending(info.case_id):
+        ctx.warn(
+            _(
+                "{name} is imported, but the search index could not be updated; it "
+                "will be brought up to date the next time the vault is used"
+            ).format(name=path.name)
+        )
 
 
 _NOTES = {"not_imported": N_("not imported"), "duplicates": N_("already in the case")}

@@ -52,3 +52,29 @@ class TreeState:
     seen: dict[str, Document]
     """Documents of this import, by original blob id."""
     stored: list[Document]
+
+
+@dataclass
+class Prepared:
+    """A file read and extracted, waiting for its group's commit."""
+
+    incoming: Incoming
+    root: Child
+    left_out: list[str]
+    blob_ids: list[str] = field(default_factory=list)
+    """The blob id of each original of its tree (the file's own first)."""
+    known: bool = False
+    """Whether one of those originals was stored before: the case may hold it already."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the caller said of every file of an import (see `DocumentService.import_file`)."""
+
+    kind: str
+    title: str | None
+    date: str | None
+    """ISO date, already checked."""
+    ocr: bool
+    password: str | None
+    duplicates: str

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from dossier.db.models import Document
-from dossier.errors import AlreadyInCase
+from dossier.errors import AlreadyInCase, UsageError
 from dossier.i18n import _
 from dossier.services.documents.rows import document_info, get_document
 from dossier.services.dto import DocumentInfo
@@ -27,6 +27,16 @@ SKIP, LINK = "skip", "link"
 DUPLICATE_CHOICES = (SKIP, LINK)
 """What to do with a file already in the case: skip it (the default), or link it (the
 document records that it was received again, under this name)."""
+
+
+def check_duplicates(choice: str) -> str:
+    if choice not in DUPLICATE_CHOICES:
+        raise UsageError(
+            _("--duplicates must be one of {DUPLICATE_CHOICES}").format(
+                DUPLICATE_CHOICES=", ".join(DUPLICATE_CHOICES)
+            )
+        )
+    return choice
 
 
 def already_in_case(

@@ -1,13 +1,15 @@
 """Documents: import (extract, store encrypted, index), list, read, edit, delete, re-extract.
 
-An import is all-or-nothing: the original is stored first (atomic file), then every row in one
-transaction. A crash or a cancel before the commit leaves at most an orphan ciphertext that
-`fsck` reports and `gc` removes; it never leaves a half-imported document.
+An import is all-or-nothing: the originals are stored and synced first, then every row in one
+transaction (`group.py`: a batch stores its files in groups, one transaction each). A crash or
+a cancel before the commit leaves at most temp files or an orphan ciphertext that the next open
+or `gc` removes; it never leaves a half-imported document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,7 @@ from sqlalchemy import select
 
 from dossier.db.models import Document, Page
 from dossier.errors import (
+    AlreadyInCase,
     InputRefused,
     NotFoundError,
     PasswordRequired,
@@ -26,8 +29,9 @@ from dossier.services.dates import parse_date
 from dossier.services.documents import duplicates as duplicates_mod
 from dossier.services.documents import refresh
 from dossier.services.documents.children import read_children
-from dossier.services.documents.dto import Child, Incoming, TreeState
-from dossier.services.documents.duplicates import DUPLICATE_CHOICES, SKIP
+from dossier.services.documents.dto import Child, ImportOptions, Incoming
+from dossier.services.documents.duplicates import SKIP, check_duplicates
+from dossier.services.documents.group import Batch, ImportGroup
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
     MAX_IMPORT_BYTES,
@@ -36,20 +40,13 @@ from dossier.services.documents.rows import (
     document_info,
     get_document,
 )
-from dossier.services.documents.tree import (
-    children_of,
-    descendants,
-    store_document,
-    store_tree,
-    tree_blob_ids,
-)
+from dossier.services.documents.tree import children_of, descendants
 from dossier.services.dto import DocumentInfo, ImportOutcome
 from dossier.services.pages import page_text
 from dossier.services.people.screen import kept_unless_edited, screen_mask
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
-    from dossier.crypto.keys import CaseKeys
     from dossier.services.quotes.dto import DocumentRefresh
     from dossier.services.workspace import Workspace
 
@@ -117,20 +114,40 @@ class DocumentService:
         A file whose content is already a document of the case is not imported again: with
         `duplicates="skip"` AlreadyInCase names that document; with "link", the document
         records that it was received again under this name, and is returned."""
-        from dossier.ingest.formats import extract_bytes
-
         check_kind(kind)
-        if duplicates not in DUPLICATE_CHOICES:
-            raise UsageError(
-                _("--duplicates must be one of {DUPLICATE_CHOICES}").format(
-                    DUPLICATE_CHOICES=", ".join(DUPLICATE_CHOICES)
-                )
-            )
+        check_duplicates(duplicates)
         iso_date = parse_date(date)
         case_id = self.ws.cases.resolve(case)
+        group = ImportGroup(self.ws, case_id)
+        options = ImportOptions(kind, title, iso_date, ocr, password, duplicates)
+        linked = self._prepare(group, data, name, options, progress, cancel)
+        if linked is not None:
+            return linked
+        check(cancel)
+        report(progress, 0.8, _("encrypting the original"))
+        (result,) = group.commit()
+        if isinstance(result, InputRefused):
+            raise result
+        report(progress, 1.0, _("imported"))
+        return result
+
+    def _prepare(
+        self,
+        group: ImportGroup,
+        data: bytes,
+        name: str,
+        options: ImportOptions,
+        progress: Progress | None,
+        cancel: CancelToken | None,
+    ) -> DocumentInfo | None:
+        """Read one file into `group` (nothing stored yet); or the document a duplicate was
+        linked to; or AlreadyInCase."""
+        from dossier.ingest.formats import extract_bytes
+
+        case_id = group.case_id
         name = Path(name).name
         check_size(name, len(data))
-        linked = duplicates_mod.already_in_case(self.ws, case_id, data, name, duplicates)
+        linked = duplicates_mod.already_in_case(self.ws, case_id, data, name, options.duplicates)
         if linked is not None:
             return linked
         if progress is not None:
@@ -141,99 +158,21 @@ class DocumentService:
         extracted = extract_bytes(
             data,
             name,
-            password=password,
-            ocr=ocr,
+            password=options.password,
+            ocr=options.ocr,
             progress=scaled(progress, 0.05, 0.5),
             cancel=cancel,
         )
         tree = read_children(
-            extracted, name, ocr=ocr, progress=scaled(progress, 0.5, 0.8), cancel=cancel
+            extracted, name, ocr=options.ocr, progress=scaled(progress, 0.5, 0.8), cancel=cancel
         )
-        return self._commit_import(
-            case_id,
-            Incoming(name, len(data), kind, title, iso_date),
-            Child(name, data, "", extracted, tree.children),
-            tree.left_out,
-            progress,
-            cancel,
-        )
-
-    def _commit_import(
-        self,
-        case_id: str,
-        incoming: Incoming,
-        root: Child,
-        left_out: list[str],
-        progress: Progress | None,
-        cancel: CancelToken | None,
-    ) -> DocumentInfo:
-        """The shared second half of an import: store the originals encrypted (the file and
-        every file that came out of it), then every row in one transaction (the blobs written
-        are removed again if that fails), then the index, in one commit for the whole tree."""
-        check(cancel)
-        report(progress, 0.8, _("encrypting the original"))
-        keys = self.ws.vault.case_keys(case_id)
-        written: list[str] = []
-        # Only an original already stored can belong to a document of the case: when none is,
-        # the case's documents need not be read (and decrypted) to look for duplicates.
-        known = any(self.ws.blobs.exists(case_id, blob) for blob in tree_blob_ids(keys, root))
-        try:
-            blob_id = self._put(keys, root.data, written)
-            with self.ws.vault.session() as session:
-                query = select(Document).where(Document.case_id == case_id)
-                in_case = (
-                    {doc.original_blob: doc for doc in session.scalars(query)} if known else {}
-                )
-                if blob_id in in_case:
-                    doc = in_case[blob_id]
-                    raise InputRefused(
-                        _("{name} is already in this case as {title} ({id})").format(
-                            name=incoming.name, title=repr(doc.title), id=doc.id
-                        )
-                    )
-                doc = store_document(session, case_id, incoming, root.extracted, blob_id)
-                if incoming.title:
-                    doc.title = incoming.title
-                if incoming.date:
-                    doc.date = incoming.date
-                if left_out:
-                    doc.metadata_ = {**doc.metadata_, "not_imported": "\n".join(left_out)}
-                stored = [doc]
-                seen = {blob_id: doc}
-                store_tree(
-                    session,
-                    lambda data: self._put(keys, data, written),
-                    doc,
-                    root.children,
-                    TreeState(keys, in_case, seen, stored),
-                    cancel,
-                )
-                for row in stored:
-                    self.ws.audit.append(
-                        session, "document.import", case_id, doc_id=row.id, pages=row.page_count
-                    )
-                check(cancel)
-                session.commit()
-                info = document_info(doc)
-                ids = [row.id for row in stored]
-        except BaseException:
-            for written_id in written:
-                self.ws.blobs.delete(case_id, written_id)
-            raise
-        report(progress, 0.9, _("indexing"))
-        self.ws.index.documents_changed(case_id, ids)
-        report(progress, 1.0, _("imported"))
-        return info
+        incoming = Incoming(name, len(data), options.kind, options.title, options.date)
+        group.add(incoming, Child(name, data, "", extracted, tree.children), tree.left_out)
+        return None
 
     def other_cases_holding(self, doc_id: str) -> list[str]:
         """Names of the other cases of the vault that hold the same file (see `duplicates`)."""
         return duplicates_mod.other_cases_holding(self.ws, doc_id)
-
-    def _put(self, keys: CaseKeys, data: bytes, written: list[str]) -> str:
-        blob_id, created = self.ws.blobs.put_bytes(keys, data)
-        if created:
-            written.append(blob_id)
-        return blob_id
 
     def import_many(
         self,
@@ -241,15 +180,26 @@ class DocumentService:
         paths: Sequence[Path],
         *,
         kind: str = "source",
+        title: str | None = None,
+        date: str | None = None,
         ocr: bool = True,
         password: str | None = None,
+        duplicates: str = SKIP,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        on_outcome: Callable[[ImportOutcome], None] | None = None,
     ) -> list[ImportOutcome]:
-        """Import a batch; a refused file is reported and the rest of the batch continues."""
-        outcomes: list[ImportOutcome] = []
+        """Import a batch; a refused file is reported and the rest of the batch continues.
+
+        Files are stored in groups (`group.py`): `on_outcome` hears of each file once its
+        group is committed (a refusal at once), so every import it reports is on disk. A
+        cancel stores the files finished before it, then raises Cancelled."""
+        check_kind(kind)
+        check_duplicates(duplicates)
+        options = ImportOptions(kind, title, parse_date(date), ocr, password, duplicates)
+        case_id = self.ws.cases.resolve(case)
+        batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
         for number, path in enumerate(paths):
-            check(cancel)
 
             def file_progress(
                 fraction: float, message: str, n: int = number, name: str = path.name
@@ -261,21 +211,30 @@ class DocumentService:
                 )
 
             try:
-                info = self.import_file(
-                    case,
-                    path,
-                    kind=kind,
-                    ocr=ocr,
-                    password=password,
-                    progress=file_progress,
-                    cancel=cancel,
-                )
-                outcomes.append(ImportOutcome(str(path), document=info))
+                check(cancel)
+                data = read_regular(Path(path), MAX_IMPORT_BYTES)
+                if batch.group.holds(batch.group.keys.blob_id(hashlib.sha256(data).digest())):
+                    batch.commit()  # the same file twice: the second must see the first stored
+                linked = self._prepare(batch.group, data, path.name, options, file_progress, cancel)
+                del data
             except PasswordRequired as exc:
-                outcomes.append(ImportOutcome(str(path), error=str(exc), needs_password=True))
+                batch.refused(number, str(path), exc, needs_password=True)
+            except AlreadyInCase as exc:
+                batch.refused(number, str(path), exc, already_as=exc.document_id)
             except (InputRefused, UsageError) as exc:
-                outcomes.append(ImportOutcome(str(path), error=str(exc)))
-        return outcomes
+                batch.refused(number, str(path), exc)
+            except BaseException:
+                batch.commit_before_failing()
+                raise
+            else:
+                if linked is not None:
+                    batch.done(number, ImportOutcome(str(path), document=linked))
+                else:
+                    batch.waiting.append((number, str(path)))
+            if batch.group.due():
+                batch.commit()
+        batch.commit()
+        return batch.outcomes()
 
     # -- new text for a stored document -------------------------------------------------------
 

@@ -106,3 +106,91 @@ def test_sigkill_during_imports_never_loses_a_returned_import(tmp_path: Path) ->
         pending = [p for p in pending if str(p) not in returned]
     assert kills >= 3, "the test must really interrupt imports"
     assert returned, "some imports must complete"
+
+
+GROUP_DRIVER = """
+import sys, json
+from pathlib import Path
+from dossier.services.documents import group
+from dossier.services.workspace import Workspace
+group.GROUP_SECONDS = 0.05  # many groups in a short run: kills land in every phase of one
+vault, case, *files = sys.argv[1:]
+
+def done(outcome):
+    print("DONE " + json.dumps([outcome.path, outcome.document.id]), flush=True)
+
+with Workspace.open(Path(vault), {passphrase!r}) as ws:
+    print("OPEN", flush=True)
+    ws.documents.import_many(case, [Path(f) for f in files], ocr=False, on_outcome=done)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_grouped_batch_keeps_every_reported_file_and_no_half_group(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(20240607)
+    vault = tmp_path / "Groups.dossier"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case_id = ws.cases.create("Groups").id
+    files = []
+    for n in range(240):
+        path = tmp_path / f"n{n:03d}.txt"
+        path.write_text(f"Note {n} sur la vidéosurveillance, mot{n}x.\n" * rng.randint(1, 40))
+        files.append(path)
+    reported: dict[str, str] = {}
+    pending = list(files)
+    kills = 0
+    for _round in range(8):
+        if not pending:
+            break
+        batch = pending[:40]
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                GROUP_DRIVER.format(passphrase=PASSPHRASE),
+                str(vault),
+                case_id,
+                *map(str, batch),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert proc.stdout is not None
+        early: list[str] = [proc.stdout.readline()]  # "OPEN"
+        for _done in range(rng.randrange(len(batch) // 2)):
+            early.append(proc.stdout.readline())
+        time.sleep(rng.uniform(0.0, 0.3))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        rest, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err or proc.returncode == -signal.SIGKILL, err
+        for line in ("".join(early) + rest).splitlines():
+            if line.startswith("DONE "):
+                name, doc_id = json.loads(line[5:])
+                reported[name] = doc_id
+        with Workspace.open(vault, PASSPHRASE) as ws:
+            report = ws.fsck.run()
+            assert report.ok, report.problems
+            docs = {d.id: d for d in ws.documents.of_case(case_id)}
+            for name, doc_id in reported.items():
+                assert doc_id in docs, f"{name} was reported imported but is gone"
+            for doc in docs.values():  # no half document, no stray temp file
+                assert len(ws.documents.pages(doc.id, with_words=False)) == doc.page_count
+            assert not list((vault / "blobs").rglob(".tmp-*"))
+            # Committed but killed before it was reported: complete, and counted as done.
+            by_name = {Path(name).name: name for name in map(str, batch)}
+            for doc in docs.values():
+                if doc.id not in reported.values():
+                    assert doc.filename in by_name, f"unexpected document {doc.filename}"
+                    reported[by_name[doc.filename]] = doc.id
+            hits = ws.search.query("vidéosurveillance", case=case_id, limit=1000)
+            assert {h.doc_id for h in hits} == set(docs)
+        pending = [p for p in pending if str(p) not in reported]
+    assert kills >= 3, "the test must really interrupt imports"
+    assert len(reported) > 40, "groups must complete between the kills"

@@ -1,0 +1,167 @@
+"""A batch import stores its files in groups, one catalog transaction each: every file
+reported is committed when it is reported, a failed group keeps nothing of itself, a file
+repeated in one batch is still recognised, and a cancel keeps the files finished before it."""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import errno
+import sqlite3
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from dossier.crypto.sealedfile import SealedWriter
+from dossier.errors import Cancelled, EnvironmentFailure
+from dossier.fsutil import TEMP_PREFIX
+from dossier.jobs import CancelToken
+from dossier.services.documents import group as group_module
+from dossier.services.dto import ImportOutcome
+from dossier.services.workspace import Workspace
+from tests.core.services.documents.test_attachments import reply_with_attachments
+
+
+def _notes(folder: Path, count: int, word: str = "Ornithoptère") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"note-{number:03d}.txt"
+        path.write_text(f"Note {number} : {word} {number} au conseil.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _committed(vault: Path, doc_id: str) -> bool:
+    """Whether another reader of the catalog file sees the document (only committed rows)."""
+    with contextlib.closing(
+        sqlite3.connect(f"file:{vault / 'catalog.sqlite'}?mode=ro", uri=True)
+    ) as db:
+        return (
+            db.execute("SELECT count(*) FROM document WHERE id = ?", (doc_id,)).fetchone()[0] == 1
+        )
+
+
+def _blob_files(vault: Path) -> set[str]:
+    return {p.name for p in (vault / "blobs").rglob("*") if p.is_file()}
+
+
+def test_every_reported_import_is_committed_and_a_batch_is_a_few_commits(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Notes").id
+    paths = _notes(tmp_path / "notes", 30)
+    commits: list[int] = []
+    workspace.vault.add_commit_listener(
+        lambda changes: commits.append(sum(1 for t, _c, _r in changes if t == "document"))
+    )
+    reported: list[ImportOutcome] = []
+
+    def heard(outcome: ImportOutcome) -> None:
+        assert outcome.document is not None, outcome.error
+        assert _committed(workspace.vault.folder, outcome.document.id)
+        reported.append(outcome)
+
+    outcomes = workspace.documents.import_many(case, paths, ocr=False, on_outcome=heard)
+    assert [o.path for o in outcomes] == [str(p) for p in paths]
+    assert sorted(o.path for o in reported) == sorted(map(str, paths))
+    stored = [n for n in commits if n]
+    assert sum(stored) == 30
+    assert len(stored) <= 3, f"one commit per group, not per file: {stored}"
+    hits = workspace.search.query("ornithoptère", case=case, limit=100)
+    assert len(hits) == 30
+    assert workspace.fsck.run().ok
+
+
+def test_a_failed_group_commit_keeps_nothing_of_the_group_and_reports_none(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = workspace.cases.create("Notes").id
+    workspace.documents.import_many(case, _notes(tmp_path / "first", 3, "Avant"), ocr=False)
+    before = _blob_files(workspace.vault.folder)
+    settle = SealedWriter.settle
+    calls: list[Path] = []
+
+    def fills_the_disk(writer: SealedWriter) -> None:
+        # The fifth original fails to sync: four are already in place, and must go too.
+        calls.append(writer.path)
+        if len(calls) == 5:
+            writer.abort()
+            raise EnvironmentFailure(str(OSError(errno.ENOSPC, "No space left on device")))
+        settle(writer)
+
+    monkeypatch.setattr(SealedWriter, "settle", fills_the_disk)
+    reported: list[ImportOutcome] = []
+    with pytest.raises(EnvironmentFailure):
+        workspace.documents.import_many(
+            case, _notes(tmp_path / "second", 8, "Après"), ocr=False, on_outcome=reported.append
+        )
+    monkeypatch.setattr(SealedWriter, "settle", settle)
+    assert calls and reported == []
+    folder = workspace.vault.folder
+    assert _blob_files(folder) - before == set()
+    assert not list((folder / "blobs").rglob(f"{TEMP_PREFIX}*"))
+    assert len(workspace.documents.of_case(case)) == 3
+    assert workspace.search.query("après", case=case) == []
+    assert workspace.fsck.run().ok
+
+
+def test_the_same_file_twice_in_one_batch_is_recognised(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Doublons").id
+    first, *others = _notes(tmp_path / "notes", 4)
+    copy = tmp_path / "copie.txt"
+    copy.write_bytes(first.read_bytes())
+    outcomes = workspace.documents.import_many(case, [first, *others, copy], ocr=False)
+    assert outcomes[-1].document is None
+    assert outcomes[-1].already_as == outcomes[0].document.id  # type: ignore[union-attr]
+    assert outcomes[-1].exit_code == 6
+    linked = workspace.documents.import_many(
+        case, [*_notes(tmp_path / "more", 2, "Autre"), copy], ocr=False, duplicates="link"
+    )
+    assert linked[-1].document is not None
+    assert linked[-1].document.id == outcomes[0].document.id  # type: ignore[union-attr]
+    assert len(workspace.documents.of_case(case)) == 6
+
+
+def test_an_attachment_repeated_across_one_group_is_stored_once(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Courrier").id
+    one = reply_with_attachments(tmp_path)
+    message = email.message_from_bytes(one.read_bytes(), policy=policy.default)
+    message.replace_header("Subject", "Une autre réponse")
+    two = tmp_path / "deux.eml"
+    two.write_bytes(bytes(message))
+    outcomes = workspace.documents.import_many(case, [one, two], ocr=False)
+    assert all(o.document is not None for o in outcomes)
+    second = outcomes[1].document
+    assert second is not None
+    assert "the same file as" in second.metadata.get("duplicates", "")
+    assert workspace.documents.children(second.id) == []
+    assert workspace.fsck.run().ok
+
+
+def test_a_cancel_keeps_the_files_finished_before_it(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(group_module, "GROUP_SECONDS", 3600.0)
+    case = workspace.cases.create("Notes").id
+    paths = _notes(tmp_path / "notes", 6)
+    cancel = CancelToken()
+
+    def progress(fraction: float, message: str) -> None:
+        if message.startswith("note-004.txt"):
+            cancel.cancel()
+
+    reported: list[ImportOutcome] = []
+    with pytest.raises(Cancelled):
+        workspace.documents.import_many(
+            case, paths, ocr=False, progress=progress, cancel=cancel, on_outcome=reported.append
+        )
+    names = sorted(Path(o.path).name for o in reported)
+    assert names == [f"note-{n:03d}.txt" for n in range(4)]
+    assert sorted(d.filename for d in workspace.documents.of_case(case)) == names
+    assert workspace.fsck.run().ok
