@@ -125,7 +125,7 @@ class DocumentService:
             return linked
         check(cancel)
         report(progress, 0.8, _("encrypting the original"))
-        (result,) = group.commit()
+        (result,) = group.commit(progress)
         if isinstance(result, InputRefused):
             raise result
         report(progress, 1.0, _("imported"))
