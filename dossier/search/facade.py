@@ -27,6 +27,7 @@ from typing import Any
 from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.search.candidates import candidate_query
 from dossier.search.execute import Runner
 from dossier.search.folder import (
     DAMAGE,
@@ -51,6 +52,7 @@ UNFINISHED = "an interrupted build of the search index is done again"
 _CHECK_EVERY = 25
 """Items between two cancel checks and progress reports."""
 
+_PAGES_ONLY = filter_query(SearchFilters(item_types=("page",)))
 log = logging.getLogger(__name__)
 
 
@@ -392,11 +394,32 @@ class SearchIndex:
                     ) from exc
         return make_hits(found, parsed, self.page_texts, self.case_id)
 
-    def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
+    def _current_runner(self) -> Runner:
         searcher = self._current_searcher()
         if self._runner is None or self._runner.searcher is not searcher:
             self._runner = Runner(searcher, self._postings)
-        return self._runner.run(parsed.query, limit, restrict)
+        return self._runner
+
+    def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
+        return self._current_runner().run(parsed.query, limit, restrict)
+
+    def candidate_pages(self, text: str, limit: int) -> list[tuple[str, int]]:
+        """(document id, page index) of the pages most likely to hold the quote `text`, best
+        first (`candidates.py`): where to anchor it in a case too big to anchor everywhere."""
+        self.flush()
+        with self._read_lock:
+            try:
+                runner = self._current_runner()
+                q = candidate_query(runner.searcher, text)
+                found = [] if q is None else runner.run(q, limit, _PAGES_ONLY)
+            except CorruptData as exc:
+                self._drop_searcher()
+                self.needs_rebuild = True
+                self.rebuild_reason = f"the search index is damaged ({exc})"
+                raise IndexDamaged(
+                    f"The search index of this case is damaged and must be rebuilt ({exc})."
+                ) from exc
+        return [(f["doc_id"], f["page_index"]) for _score, f in found]
 
     # -- upkeep --------------------------------------------------------------------------
 

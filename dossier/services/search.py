@@ -309,6 +309,17 @@ class SearchService:
             hits = search_many(indexes, text, filters, limit)
         return self._masked(self._targets(hits), reveal)
 
+    def candidate_pages(self, case_id: str, text: str, limit: int) -> list[tuple[str, int]]:
+        """(document id, page index) of the pages of a case most likely to hold the quote
+        `text`, best first: where to anchor it when the case is too big to anchor everywhere."""
+        index = self._index(case_id)
+        try:
+            return index.candidate_pages(text, limit)
+        except IndexDamaged:
+            with self._lock:
+                self._rebuild(case_id, index)
+            return index.candidate_pages(text, limit)
+
     def _masked(self, hits: list[SearchHit], reveal: bool) -> list[SearchHit]:
         masks: dict[str, ScreenMask] = {}
         shown: list[SearchHit] = []

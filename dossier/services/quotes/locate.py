@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.anchor import AnchorResult, Span, anchor_in_documents, anchor_quote, reanchor
-from dossier.db.models import Document, Quote
+from dossier.db.models import Document, Page, Quote
 from dossier.errors import UsageError
 from dossier.i18n import _
+from dossier.services.pages import page_text
 from dossier.services.people.screen import screen_mask
 from dossier.services.quotes.anchoring import PageCache, anchor_given, best_first, clean_quote
 from dossier.services.quotes.checks import case_documents, searched_documents, store_result
@@ -27,9 +29,16 @@ from dossier.services.quotes.views import (
     opt_str,
     unmasked_spans,
 )
+from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
+
+INDEX_ABOVE_PAGES = 2_000
+"""A case with more pages takes a quote's candidate pages from the search index: anchoring in
+every page costs about a second per 500 pages, the index answers in well under one."""
+CANDIDATE_PAGES = 12
+"""Pages the index proposes for a quote (each anchored with its neighbours)."""
 
 
 class QuoteLocator:
@@ -38,6 +47,31 @@ class QuoteLocator:
     def __init__(self, ws: Workspace, pages: PageCache) -> None:
         self.ws = ws
         self.pages = pages
+        self.index_above_pages = INDEX_ABOVE_PAGES
+
+    def _pages_to_search(
+        self, session: Session, case_id: str, quote: str, docs: Sequence[Document]
+    ) -> list[tuple[Document, list[PageText]]]:
+        """The documents (and pages) to anchor `quote` in: all of them in a small case; in a
+        big one, the pages the search index ranks first for the quote's words, each with the
+        pages either side (a quote may run over a page break)."""
+        counted = select(func.count()).select_from(Page).where(Page.case_id == case_id)
+        total = session.scalar(counted)
+        if int(total or 0) <= self.index_above_pages:
+            return [(doc, self.pages.pages(session, doc)) for doc in docs]
+        wanted: dict[str, set[int]] = {}
+        for doc_id, page in self.ws.search.candidate_pages(case_id, quote, CANDIDATE_PAGES):
+            wanted.setdefault(doc_id, set()).update((page - 1, page, page + 1))
+        chosen: list[tuple[Document, list[PageText]]] = []
+        for doc in docs:
+            if doc.id in wanted:
+                rows = session.scalars(
+                    select(Page)
+                    .where(Page.document_id == doc.id, Page.page_index.in_(wanted[doc.id]))
+                    .order_by(Page.page_index)
+                )
+                chosen.append((doc, [page_text(row) for row in rows]))
+        return chosen
 
     def find(
         self, case: str, text: str, doc_ids: Sequence[str] | None = None
@@ -52,8 +86,8 @@ class QuoteLocator:
             else:
                 docs = case_documents(session, case_id)
             found: list[tuple[AnchorResult, Document]] = []
-            for doc in docs:
-                result = anchor_quote(quote, self.pages.pages(session, doc), doc_id=doc.id)
+            for doc, pages in self._pages_to_search(session, case_id, quote, docs):
+                result = anchor_quote(quote, pages, doc_id=doc.id)
                 if result.found:
                     found.append((result, doc))
             found.sort(key=lambda pair: (*best_first(pair[0]), pair[1].title.casefold()))
@@ -96,7 +130,8 @@ class QuoteLocator:
         docs = searched_documents(case_documents(session, case_id), published_in_id)
         if not docs:
             return None, ""
-        result = anchor_in_documents(quote, {d.id: self.pages.pages(session, d) for d in docs})
+        searched = self._pages_to_search(session, case_id, quote, docs)
+        result = anchor_in_documents(quote, {d.id: pages for d, pages in searched})
         versions = {d.id: d.extractor_version for d in docs}
         return result, versions.get(result.doc_id or "", "")
 

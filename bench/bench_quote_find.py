@@ -1,0 +1,176 @@
+"""A big case opened and searched as a journalist would: unlock to first result, `quote find`.
+
+    python -m bench.bench_quote_find                 # 5,000 pages
+    python -m bench.bench_quote_find --pages 50000   # 50,000 pages (vault kept, see below)
+
+The vault is built once per size from the search bench's generated pages (public text, 100 pages
+per text file, one page per form feed, imported through `import_many` with the default key
+derivation) and kept in build/bench-quotes/ with its passphrase in the clear: it holds nothing
+but the bench's corpus. Each run then measures, in one process:
+
+- unlock to first result: `Workspace.open` (key derivation included) then one search;
+- `quote find` of verbatim and edited quotes taken from random pages: seconds per quote, and
+  whether the first candidate is the right page (candidates come from the index, then only
+  those pages are anchored, `services/quotes/locate.py`);
+- the baseline in the same run: the same find anchoring in every page of the case, for a few
+  quotes (minutes at 50,000 pages);
+- peak memory (max RSS) of the process with the case open and searched (the core, not the Qt
+  app: the app adds its widgets on top).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import search_cache
+from bench.bench_search import Corpus
+from dossier.services.workspace import Workspace
+
+PAGES_PER_FILE = 100
+PASSPHRASE = "bench quote find passphrase, public corpus only"
+DEFAULT_FOLDER = search_cache.ROOT / "build" / "bench-quotes"
+INSERTED = ("vraiment", "clearly", "jamais", "secretly")
+
+
+def _build(folder: Path, pages: int) -> dict[str, Any]:
+    work = search_cache.building(folder)
+    texts = work / "texts"
+    texts.mkdir()
+    batch: list[str] = []
+    paths: list[Path] = []
+    for item in Corpus(pages).items():
+        batch.append(item.text)
+        if len(batch) == PAGES_PER_FILE:
+            path = texts / f"doc-{len(paths):05d}.txt"
+            path.write_text("\f".join(batch), "utf-8")
+            paths.append(path)
+            batch = []
+    if batch:
+        path = texts / f"doc-{len(paths):05d}.txt"
+        path.write_text("\f".join(batch), "utf-8")
+        paths.append(path)
+    started = time.perf_counter()
+    with Workspace.create(work / "vault", PASSPHRASE) as ws:
+        case = ws.cases.create("bench").id
+        outcomes = ws.documents.import_many(case, paths, ocr=False)
+        ws.search.query("police", case=case)  # every page committed to the index
+    seconds = time.perf_counter() - started
+    shutil.rmtree(texts)
+    record = {
+        "case": case,
+        "docs": [o.document.id if o.document else None for o in outcomes],
+        "import_seconds": round(seconds, 1),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    search_cache.finish(work, folder, record)
+    return record
+
+
+def _quotes(pages: int, count: int, seed: int) -> list[tuple[str, str, int]]:
+    """(kind, quote, page number) from random pages: verbatim, and with a word inserted."""
+    rng = random.Random(seed)
+    chosen = set(rng.sample(range(pages), count))
+    found: list[tuple[str, str, int]] = []
+    for number, item in enumerate(Corpus(pages).items()):
+        if number not in chosen:
+            continue
+        words = item.text.split()
+        start = rng.randrange(0, max(1, len(words) - 20))
+        quote = words[start : start + rng.randint(12, 20)]
+        if len(found) % 2:
+            quote.insert(len(quote) // 2, rng.choice(INSERTED))
+            found.append(("edited", " ".join(quote), number))
+        else:
+            found.append(("verbatim", " ".join(quote), number))
+    return found
+
+
+def _find(ws: Workspace, case: str, quote: str) -> tuple[float, Any]:
+    started = time.perf_counter()
+    found = ws.quotes.find(case, quote)
+    return time.perf_counter() - started, found
+
+
+def run(folder: Path, pages: int, count: int, baseline: int) -> dict[str, Any]:
+    record = search_cache.load(folder) or _build(folder, pages)
+    case, docs = record["case"], record["docs"]
+    started = time.perf_counter()
+    ws = Workspace.open(folder / "vault", PASSPHRASE)
+    unlocked = time.perf_counter() - started
+    hits = ws.search.query("surveillance police", case=case, limit=20)
+    first_result = time.perf_counter() - started
+    try:
+        seconds: list[float] = []
+        right = {"verbatim": 0, "edited": 0}
+        quotes = _quotes(pages, count, seed=pages)
+        for kind, quote, number in quotes:
+            elapsed, found = _find(ws, case, quote)
+            seconds.append(elapsed)
+            expected = (docs[number // PAGES_PER_FILE], number % PAGES_PER_FILE)
+            if found and (found[0].doc_id, found[0].spans[0].page_index) == expected:
+                right[kind] += 1
+        everywhere: list[float] = []
+        ws.quotes.locator.index_above_pages = 10**9
+        for _kind, quote, _number in quotes[:baseline]:
+            elapsed, _found = _find(ws, case, quote)
+            everywhere.append(elapsed)
+    finally:
+        ws.close()
+    per_quote = statistics.median(seconds)
+    return {
+        "pages": pages,
+        "vault_built_at": record["built_at"],
+        "vault_import_seconds": record["import_seconds"],
+        "unlock_seconds": round(unlocked, 3),
+        "unlock_to_first_result_seconds": round(first_result, 3),
+        "first_result_hits": len(hits),
+        "quotes": len(quotes),
+        "quote_find_seconds": {
+            "p50": round(per_quote, 3),
+            "p95": round(sorted(seconds)[max(0, round(0.95 * (len(seconds) - 1)))], 3),
+            "max": round(max(seconds), 3),
+            "total": round(sum(seconds), 2),
+        },
+        "first_candidate_right": right,
+        "baseline_anchor_everywhere_seconds": [round(s, 2) for s in everywhere],
+        "ratio_everywhere_over_index": round(statistics.median(everywhere) / per_quote, 1)
+        if everywhere
+        else None,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "goals": {
+            "quote_find_under_1s": max(seconds) <= 1.0,
+            "unlock_to_first_result_under_1.5s": first_result <= 1.5,
+            "thirty_quotes_under_15s": sum(seconds) * 30 / len(seconds) <= 15,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--quotes", type=int, default=30)
+    parser.add_argument("--baseline", type=int, default=None, help="quotes anchored everywhere")
+    parser.add_argument("--no-cache", action="store_true", help="build the vault in a temp dir")
+    args = parser.parse_args(argv)
+    baseline = args.baseline if args.baseline is not None else (3 if args.pages <= 5000 else 1)
+    temp = Path(tempfile.mkdtemp(prefix="dossier-bench-quotes-"))
+    try:
+        root = temp if args.no_cache else DEFAULT_FOLDER
+        folder = root / f"{args.pages}-{search_cache.fingerprint()}"
+        print(json.dumps(run(folder, args.pages, args.quotes, baseline), indent=2))
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
