@@ -43,7 +43,9 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
     import olefile
 
     try:
-        with olefile.OleFileIO(data) as ole:
+        # Strict: a sector chain that loops or ends in the wrong place is damage, not
+        # something to read around (olefile would serve repeated sectors as the stream).
+        with olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT) as ole:
             message = _Reader(ole).message("", 0)
     except (OSError, ValueError, IndexError, struct.error, TypeError, AttributeError):
         # AttributeError: the header registry chokes on some damaged recipient strings
@@ -65,6 +67,31 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
     document.mime = MSG_MIME
     document.extractor_version = MSG_EXTRACTOR_VERSION
     return document
+
+
+_END_OF_CHAIN = 0xFFFFFFFE
+
+
+def _check_chain(ole: Any, path: str) -> None:
+    """The stream's sectors must form a chain that ends where its size says, each sector used
+    once: olefile reads a looping chain around and around up to the size, serving repeated
+    sectors as the stream (a crafted loop, or damage), and does not check where it ends."""
+    entry = ole.direntries[ole._find(path)]
+    if entry.size < ole.minisectorcutoff:
+        if ole.minifat is None or not len(ole.minifat):
+            ole.loadminifat()
+        fat, size = ole.minifat, ole.minisectorsize
+    else:
+        fat, size = ole.fat, ole.sectorsize
+    sector = entry.isectStart
+    seen: set[int] = set()
+    for _ in range((entry.size + size - 1) // size):
+        if sector in seen or not 0 <= sector < len(fat):
+            raise ValueError("a sector chain loops or leaves the file")
+        seen.add(sector)
+        sector = int(fat[sector]) & 0xFFFFFFFF
+    if entry.size and sector != _END_OF_CHAIN:
+        raise ValueError("a sector chain does not end where its stream does")
 
 
 class _Reader:
@@ -133,6 +160,7 @@ class _Reader:
     def stream(self, path: str) -> bytes:
         if path not in self.entries:
             return b""
+        _check_chain(self.ole, path)
         with self.ole.openstream(path) as stream:
             raw: bytes = stream.read()
         return raw

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
+from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture
 from dossier.pdf.mupdf import exclusive, pymupdf
+
+__all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type"]
 
 IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
@@ -23,8 +26,6 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"GIF89a", "gif", "image/gif"),
     (b"BM", "bmp", "image/bmp"),
 )
-MAX_IMAGE_PAGES = 500
-"""Pages of one multi-page TIFF; a fax archive of more should be split."""
 
 
 def image_type(head: bytes) -> tuple[str, str] | None:
@@ -43,6 +44,7 @@ def image_to_pdf(data: bytes, name: str) -> bytes:
     found = image_type(data[:16])
     if found is None:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
+    check_picture(data, found[0], name)  # before MuPDF allocates for what the header claims
     try:
         with pymupdf.open(stream=data, filetype=found[0]) as image:
             if image.page_count > MAX_IMAGE_PAGES:
