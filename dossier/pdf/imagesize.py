@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 
 from dossier.errors import InputRefused
+from dossier.i18n import _
 
 MAX_PICTURE_PIXELS = 120_000_000
 """One picture (one page of a TIFF): a 108-megapixel phone photo, or an A3 scan at 600 dpi,
@@ -30,8 +31,15 @@ def check_picture(data: bytes, filetype: str, name: str) -> None:
     for width, height in sizes:
         if width * height > MAX_PICTURE_PIXELS:
             raise InputRefused(
-                f"{name} is a picture of {width} × {height} pixels, more than Dossier reads "
-                f"({MAX_PICTURE_PIXELS // 1_000_000} million pixels at most)."
+                _(
+                    "{name} is a picture of {width} × {height} pixels, more than Dossier reads "
+                    "({millions} million pixels at most)."
+                ).format(
+                    name=name,
+                    width=width,
+                    height=height,
+                    millions=MAX_PICTURE_PIXELS // 1_000_000,
+                )
             )
 
 
@@ -96,12 +104,15 @@ def _tiff(data: bytes, name: str) -> list[tuple[int, int]]:
     sizes: list[tuple[int, int]] = []
     while offset:
         if offset in seen:
-            raise InputRefused(f"{name} is a damaged TIFF image: its pages loop back.")
+            raise InputRefused(
+                _("{name} is a damaged TIFF image: its pages loop back.").format(name=name)
+            )
         seen.add(offset)
         if len(seen) > MAX_IMAGE_PAGES:
             raise InputRefused(
-                f"{name} has more than {MAX_IMAGE_PAGES} pages (at most {MAX_IMAGE_PAGES}); "
-                "split it."
+                _("{name} has more than {limit} pages (at most {limit}); split it.").format(
+                    name=name, limit=MAX_IMAGE_PAGES
+                )
             )
         (count,) = struct.unpack(order + "H", data[offset : offset + 2])
         width = height = 0
