@@ -12,6 +12,7 @@ from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
 from dossier.services.dates import parse_date
 from dossier.services.dto import CaseInfo
+from dossier.services.people.casenames import CaseNameMask, case_name_mask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -19,11 +20,17 @@ if TYPE_CHECKING:
 STATUSES = ("open", "published", "archived")
 
 
-def _info(case: Case, document_count: int = 0) -> CaseInfo:
+def _info(case: Case, document_count: int = 0, shown: CaseNameMask | None = None) -> CaseInfo:
+    """What the screen may show of the case: its name and description masked (`casenames`)
+    unless `shown` is None (real names: an audited reveal, or a case just created)."""
+
+    def text(value: str) -> str:
+        return value if shown is None else shown.text(case.id, value)
+
     return CaseInfo(
         id=case.id,
-        name=case.name,
-        description=case.description,
+        name=text(case.name),
+        description=text(case.description),
         status=case.status,
         created_at=case.created_at,
         published_on=case.published_on,
@@ -80,9 +87,15 @@ class CaseService:
             session.flush()
             self.ws.audit.append(session, "case.create", case.id)
             session.commit()
-            return _info(case)
+        return _info(case, shown=self.shown())
 
-    def all(self) -> list[CaseInfo]:
+    def shown(self) -> CaseNameMask:
+        """How case names are masked on screen now (this session's reveals applied)."""
+        return case_name_mask(self.ws.vault, self.ws.screen.revealed_cases())
+
+    def all(self, *, reveal: bool = False) -> list[CaseInfo]:
+        """Every case, names masked unless `reveal` (audited for the people it shows)."""
+        shown = self.shown()
         with self.ws.vault.session() as session:
             counts: dict[str, int] = {
                 row[0]: row[1]
@@ -90,7 +103,12 @@ class CaseService:
                     select(Document.case_id, func.count()).group_by(Document.case_id)
                 )
             }
-            cases = [_info(c, counts.get(c.id, 0)) for c in session.scalars(select(Case))]
+            rows = list(session.scalars(select(Case)))
+            cases = [_info(c, counts.get(c.id, 0), None if reveal else shown) for c in rows]
+            named = {owner for c in rows for owner in shown.sources(f"{c.name}\n{c.description}")}
+        if reveal:
+            for owner in sorted(named):
+                self.ws.screen.mask(owner, reveal=True, where="case list")
         return sorted(cases, key=lambda c: c.name.casefold())
 
     def get(self, ref: str) -> CaseInfo:
@@ -99,7 +117,7 @@ class CaseService:
             count = session.scalar(
                 select(func.count()).select_from(Document).where(Document.case_id == case.id)
             )
-            return _info(case, count or 0)
+            return _info(case, count or 0, self.shown())
 
     def update(
         self,
@@ -110,10 +128,16 @@ class CaseService:
         status: str | None = None,
         published_on: str | None = None,
     ) -> CaseInfo:
+        shown = self.shown()
         with self.ws.vault.session() as session:
             case = self._find(session, ref)
+
+            def kept(stored: str, incoming: str) -> str:
+                # A name or description shown masked and sent back untouched keeps the real one.
+                return stored if incoming == shown.text(case.id, stored) else incoming
+
             if name is not None:
-                name = name.strip()
+                name = kept(case.name, name.strip())
                 if not name:
                     raise UsageError(_("a case needs a name"))
                 others = [c for c in session.scalars(select(Case)) if c.id != case.id]
@@ -123,7 +147,7 @@ class CaseService:
                     )
                 case.name = name
             if description is not None:
-                case.description = description
+                case.description = kept(case.description, description)
             if status is not None:
                 if status not in STATUSES:
                     raise UsageError(
@@ -134,7 +158,7 @@ class CaseService:
                 case.published_on = parse_date(published_on, N_("publication date")) or None
             self.ws.audit.append(session, "case.update", case.id)
             session.commit()
-            return _info(case)
+            return _info(case, shown=self.shown())
 
     def delete(self, ref: str) -> None:
         """Destroy the case key first (its data becomes unreadable), then rows and files."""

@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=create)
 
     p = verbs.add_parser("list", help=_("list cases"))
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=list_cases)
 
@@ -43,7 +44,7 @@ def create(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def list_cases(args: argparse.Namespace, ctx: CliContext) -> int:
-    cases = ctx.workspace().cases.all()
+    cases = ctx.workspace().cases.all(reveal=args.reveal)
     lines = [f"{c.id}  {safe_text(c.name)}  ({c.document_count} documents)" for c in cases]
     ctx.emit(cases, ("\n".join(lines) if lines else _("no cases")))
     return 0

@@ -100,6 +100,9 @@ class ScreenService:
     def hide(self, case_id: str) -> None:
         self._revealed.discard(case_id)
 
+    def revealed_cases(self) -> frozenset[str]:
+        return frozenset(self._revealed)
+
     # -- masks --------------------------------------------------------------------------------
 
     def mask_in(self, session: Session, case_id: str, reveal: bool = False) -> ScreenMask:
