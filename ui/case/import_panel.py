@@ -1,10 +1,12 @@
 """Imports in progress: one row per file (stage, progress, cancel), one file at a time.
 
-A refused file shows its reason and the batch goes on. A PDF that needs a password asks for
-it on its row and is tried again. Locking the vault stops the running file (nothing of it is
-kept: imports are all-or-nothing in the core) and clears the list. The rest of the window hears
-of imported documents at most once a second (and when the batch ends), not per file: each
-notice reloads document lists, which per file made the GUI thread stall through a large import.
+A refused file shows its reason and the batch goes on; its row offers Retry (once the file or
+its date was put right: kind, title and date are asked again) and Remove from list. A PDF that
+needs a password asks for it on its row and is tried again. Locking the vault stops the running
+file (nothing of it is kept: imports are all-or-nothing in the core) and clears the list. The
+rest of the window hears of imported documents at most once a second (and when the batch ends),
+not per file: each notice reloads document lists, which per file made the GUI thread stall
+through a large import.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import AlreadyInCase, PasswordRequired
 from dossier.jobs import CancelToken, Progress
 from dossier.services.dto import DocumentInfo
-from ui.case.import_dialog import ImportRequest
+from ui.case.import_dialog import ImportDialog, ImportRequest
 from ui.errors import BUG, CANCELLED, failure_kind, message_for, show_crash
 from ui.i18n import tr
 from ui.state import AppState
@@ -69,6 +71,11 @@ class ImportRow(QWidget):
         self.cancel_button = QPushButton(tr("Cancel"))
         self.password_button = QPushButton(tr("Enter password…"))
         self.password_button.hide()
+        self.retry_button = QPushButton(tr("Retry…"))
+        self.retry_button.setToolTip(tr("Import this file again, after putting it right"))
+        self.retry_button.hide()
+        self.remove_button = QPushButton(tr("Remove from list"))
+        self.remove_button.hide()
         self.inside = QLabel()
         self.inside.setWordWrap(True)
         self.inside.hide()
@@ -85,8 +92,10 @@ class ImportRow(QWidget):
         grid.addWidget(self.bar, 0, 2)
         grid.addWidget(self.cancel_button, 0, 3)
         grid.addWidget(self.password_button, 0, 4)
-        grid.addWidget(self.inside, 1, 0, 1, 5)
-        grid.addWidget(self.reason, 2, 0, 1, 5)
+        grid.addWidget(self.retry_button, 0, 5)
+        grid.addWidget(self.remove_button, 0, 6)
+        grid.addWidget(self.inside, 1, 0, 1, 7)
+        grid.addWidget(self.reason, 2, 0, 1, 7)
         grid.setColumnStretch(2, 1)
 
     @property
@@ -118,6 +127,8 @@ class ImportRow(QWidget):
         self.reason.setVisible(bool(reason))
         self.cancel_button.setVisible(state in (WAITING, RUNNING))
         self.password_button.setVisible(state == NEEDS_PASSWORD)
+        self.retry_button.setVisible(state in (FAILED, CANCELLED_STATE))
+        self.remove_button.setVisible(state in (FAILED, CANCELLED_STATE, NEEDS_PASSWORD))
         if state == DONE:
             self.bar.setValue(100)
             if self.children_total:
@@ -128,6 +139,16 @@ class ImportRow(QWidget):
                 )
         elif state in (FAILED, CANCELLED_STATE):
             self.inside.hide()
+
+    def restart(self, request: ImportRequest) -> None:
+        """Back in the queue with `request` (the same file, its options perhaps changed)."""
+        self.request = request
+        self.name.setText(shown(request.path.name))
+        self.bar.setValue(0)
+        self.children_seen.clear()
+        self.children_total = 0
+        self.inside.hide()
+        self.set_state(WAITING, tr("Waiting"))
 
 
 class ImportPanel(QWidget):
@@ -176,6 +197,8 @@ class ImportPanel(QWidget):
             row = ImportRow(case_id, request)
             row.cancel_button.clicked.connect(partial(self.cancel, row))
             row.password_button.clicked.connect(partial(self.ask_password, row))
+            row.retry_button.clicked.connect(partial(self.retry, row))
+            row.remove_button.clicked.connect(partial(self.remove, row))
             self.list_layout.insertWidget(self.list_layout.count() - 1, row)
             self.rows.append(row)
             added.append(row)
@@ -284,6 +307,36 @@ class ImportPanel(QWidget):
         row.bar.setValue(0)
         row.set_state(WAITING, tr("Waiting"))
         self._next()
+
+    def ask_options(self, request: ImportRequest) -> ImportRequest | None:
+        """The import dialog for one file, filled with what was given before (tests answer
+        it instead)."""
+        dialog = ImportDialog([request.path], request.kind, parent=self)
+        dialog.set_row(0, kind=request.kind, title=request.title or "", date=request.date or "")
+        dialog.ocr.setChecked(request.ocr)
+        if not dialog.exec():
+            return None
+        (again,) = dialog.requests()
+        again.password = request.password
+        return again
+
+    def retry(self, row: ImportRow, *_: object) -> None:
+        """Import a refused (or cancelled) file again, its kind, title and date asked again."""
+        if row.state not in (FAILED, CANCELLED_STATE) or not self.state.is_unlocked:
+            return
+        request = self.ask_options(row.request)
+        if request is None or row not in self.rows:
+            return
+        row.restart(request)
+        self._summarise()
+        self._next()
+
+    def remove(self, row: ImportRow, *_: object) -> None:
+        """Take a finished row off the list."""
+        if row.finished and row in self.rows:
+            self.rows.remove(row)
+            row.deleteLater()
+            self._summarise()
 
     def clear_finished(self) -> None:
         for row in [r for r in self.rows if r.finished]:
