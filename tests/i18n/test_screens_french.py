@@ -30,9 +30,16 @@ from dossier.services import Workspace
 from tests.clirun import PASSPHRASE
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 from tools.catalog import po_files, read
+from ui.about_dialog import AboutDialog
+from ui.export.export_wizard import ExportWizard
 from ui.i18n import install_translations
+from ui.letters.letter_dialog import LetterDialog
 from ui.main_window import MainWindow
+from ui.people.person_dialog import PersonDialog
+from ui.preferences_dialog import PreferencesDialog
 from ui.settings import AppSettings
+from ui.timeline.timeline_entry_dialog import TimelineEntryDialog
+from ui.timeline.timeline_tab import kind_name
 
 
 def _english_only() -> set[str]:
@@ -142,6 +149,25 @@ def test_no_english_left_on_the_main_screens(qtbot, french_window) -> None:
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
             look(f"tab {tabs.tabText(index)}")
+    # The dialogs of everyday work, as they open.
+    state, case_id = win.state, win.state.case_id
+    dialogs = [
+        PreferencesDialog(win.settings),
+        AboutDialog(),
+        PersonDialog(state, case_id),
+        LetterDialog(state, case_id),
+        TimelineEntryDialog(state, case_id, kind_name),
+        ExportWizard(state, case_id, kdf=TEST_ONLY_FAST),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        for kind, text in _visible_texts(dialog):
+            shown.add(text)
+            if text in english:
+                seen.setdefault(text, f"{type(dialog).__name__}: {kind}")
+        dialog.close()
     for action in win.menuBar().actions():
         menu = action.menu()
         for item in [action, *(menu.actions() if menu else [])]:

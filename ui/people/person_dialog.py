@@ -18,27 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier import labels
 from dossier.services.people.dto import PersonInfo
 from dossier.services.people.service import MASKED, PROTECTIONS, ROLES
-from ui.i18n import N_, tr
+from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import attempt, lay_out_form
 
-ROLE_NAMES = {
-    "official": N_("official"),
-    "elected": N_("elected representative"),
-    "source": N_("source"),
-    "journalist": N_("journalist"),
-    "lawyer": N_("lawyer"),
-    "organisation": N_("organisation"),
-    "other": N_("other"),
-}
-PROTECTION_NAMES = {
-    "on_record": N_("on the record"),
-    "background": N_("on background"),
-    "anonymous": N_("anonymous"),
-    "protected": N_("protected source"),
-}
+# The words shown for stored roles and protection levels: the core's, shared with the CLI and
+# exports (dossier/labels.py), so one translation serves all three.
+ROLE_NAMES = labels.ROLES
+PROTECTION_NAMES = labels.PROTECTIONS
 
 
 def role_label(role: str) -> str:

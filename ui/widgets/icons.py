@@ -7,6 +7,7 @@ from functools import cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
+from dossier import labels
 from ui.i18n import N_, tr
 
 KIND_COLOURS = {
@@ -25,14 +26,7 @@ KIND_NAMES = {
     "source": N_("Sources"),
     "note": N_("Notes"),
 }
-KIND_SINGULAR = {
-    "article": N_("article"),
-    "letter": N_("letter"),
-    "reply": N_("reply"),
-    "interview": N_("interview"),
-    "source": N_("source"),
-    "note": N_("note"),
-}
+KIND_SINGULAR = labels.KINDS  # the core's words, shared with the CLI and exports
 
 
 def kind_label(kind: str, plural: bool = False) -> str:
