@@ -7,12 +7,14 @@ import panel, searches with Ctrl+F, opens the first hit with Enter, waits for th
 drawn, saves a screenshot (`import -window root` under X11, else the window's own pixels),
 locks, and prints a JSON summary. The screenshot and leak-scan tests run it. The MuPDF
 owner's watch is armed for the whole session: the summary names the first MuPDF call made on
-the GUI thread, if any (there must be none).
+the GUI thread, if any, and every read of an encrypted original or decryption of a document's
+pages made there (there must be none).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -28,8 +30,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from dossier.blobstore import BlobStore
 from dossier.pdf import mupdf
 from dossier.pdf.mupdf import CallWatch
+from dossier.services.documents.service import DocumentService
 from ui.app import create_application
 from ui.case.import_dialog import ImportRequest
 from ui.i18n import install_translations
@@ -64,6 +68,29 @@ def screenshot(window: MainWindow, out: Path) -> str:
 
 
 _WATCH = CallWatch()
+_HEAVY_ON_GUI: list[str] = []
+
+
+def _note_gui_thread_calls(cls: type, name: str) -> None:
+    """Record calls of `cls.name` made on the GUI thread (the call itself is unchanged)."""
+    method = getattr(cls, name)
+
+    @functools.wraps(method)
+    def noted(*args: object, **kwargs: object) -> object:
+        if threading.current_thread() is threading.main_thread():
+            _HEAVY_ON_GUI.append(f"{cls.__name__}.{name}")
+        return method(*args, **kwargs)
+
+    setattr(cls, name, noted)
+
+
+for _cls, _name in (
+    (BlobStore, "open"),
+    (BlobStore, "read"),
+    (DocumentService, "original"),
+    (DocumentService, "pages"),
+):
+    _note_gui_thread_calls(_cls, _name)
 
 
 def open_window(vault: Path, lang: str = "en") -> tuple[QApplication, MainWindow]:
@@ -87,6 +114,7 @@ def finish(app: QApplication, window: MainWindow, summary: dict[str, object]) ->
     mupdf.wait_later(30)
     _WATCH.__exit__()
     summary["mupdf_on_gui_thread"] = _WATCH.threads.get(threading.main_thread().name)
+    summary["documents_read_on_gui_thread"] = sorted(set(_HEAVY_ON_GUI))
     window.close()
     print(json.dumps(summary))
     app.quit()

@@ -84,6 +84,7 @@ def _run_session(pdf: Path, vault: Path, env: dict[str, str], out: Path) -> dict
     assert summary["search_rects"] == 2
     assert summary["locked"] is True
     assert summary["mupdf_on_gui_thread"] is None  # the GUI thread never called MuPDF
+    assert summary["documents_read_on_gui_thread"] == []  # nor read or decrypted one
     return summary
 
 

@@ -94,6 +94,7 @@ def test_screenshots_of_quotes_letters_and_export_preview(tmp_path: Path) -> Non
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["platform"] == "xcb" and summary["locked"] is True
     assert summary["mupdf_on_gui_thread"] is None  # the GUI thread never called MuPDF
+    assert summary["documents_read_on_gui_thread"] == []  # nor read or decrypted one
     assert summary["candidates"][0][0] == "altered"
     assert sorted(summary["letter_states"]) == ["overdue", "partly_answered"]
     assert summary["preview_pages"] == 2
