@@ -122,8 +122,8 @@ class SealedWriter:
 
     def finish(self) -> None:
         """Write the last block and close the temp file, neither synced nor in place yet:
-        `settle` does both, so a group of files is synced together (one wait, not one each).
-        Atomic writers only: until `settle`, nothing is at `path`."""
+        `sync` and `place` do, so a group of files is synced together (one wait, not one each).
+        Atomic writers only: until `place`, nothing is at `path`."""
         if self._fh is None:
             return
         assert self._atomic, "only an atomic writer can be settled later"
@@ -139,10 +139,9 @@ class SealedWriter:
             self.abort()
             raise
 
-    def settle(self) -> None:
-        """Sync a finished file and put it in place; the caller syncs its folder afterwards
-        (once for every file settled there). Until then a crash leaves only the temp file,
-        which the next open removes: never a file at `path` whose content was not synced."""
+    def sync(self) -> None:
+        """Sync a finished file (thread-safe: a group's files are synced side by side, and the
+        system joins their waits). Until `place`, nothing is at `path`."""
         try:
             # Opened for writing: some systems refuse to sync a file opened read-only.
             fd = os.open(self._tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
@@ -150,6 +149,15 @@ class SealedWriter:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+        except OSError as exc:
+            self.abort()
+            raise os_failure(exc, self._what) from exc
+
+    def place(self) -> None:
+        """Put a synced file in place; the caller syncs its folder afterwards (once for every
+        file placed there). A crash before leaves only the temp file, which the next open
+        removes: never a file at `path` whose content was not synced."""
+        try:
             os.replace(self._tmp, self.path)
         except OSError as exc:
             self.abort()

@@ -33,21 +33,37 @@ class AuditTrail:
 
     def append(self, session: Session, action: str, case_id: str | None, **details: Any) -> None:
         """Add an entry inside the caller's transaction (it commits with the change it records)."""
+        self.append_many(session, [(action, case_id, details)])
+
+    def append_many(
+        self, session: Session, records: list[tuple[str, str | None, dict[str, Any]]]
+    ) -> None:
+        """Add (action, case id, details) entries in order, inside the caller's transaction:
+        one read of the last link, one flush and one head for all (a batch import's files)."""
+        if not records:
+            return
         last = session.execute(
             select(AuditEntry.seq, AuditEntry.chain).order_by(AuditEntry.seq.desc()).limit(1)
         ).first()
-        seq = 1 if last is None else last.seq + 1
+        seq = 0 if last is None else last.seq
         previous = GENESIS if last is None else last.chain
-        entry = AuditEntry(seq=seq, case_id=case_id, chain=b"")
-        entry.at = datetime.now(UTC).isoformat(timespec="seconds")
-        entry.action = action
-        entry.details = details
-        session.add(entry)
-        session.flush()  # seals the payload, which the link covers
-        entry.chain = _link(self.vault.keyring.audit, previous, seq, entry.sealed)
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        entries = []
+        for action, case_id, details in records:
+            seq += 1
+            entry = AuditEntry(seq=seq, case_id=case_id, chain=b"")
+            entry.at = at
+            entry.action = action
+            entry.details = details
+            session.add(entry)
+            entries.append(entry)
+        session.flush()  # seals the payloads, which the links cover
+        key = self.vault.keyring.audit
+        for entry in entries:
+            entry.chain = previous = _link(key, previous, entry.seq, entry.sealed)
         # The head, sealed apart from the entries, is what reveals a removed *last* entry.
         head = session.get(VaultSecret, HEAD) or VaultSecret(name=HEAD)
-        head.value = f"{seq}:{entry.chain.hex()}"
+        head.value = f"{seq}:{previous.hex()}"
         session.add(head)
 
     def relink(self, session: Session) -> None:

@@ -109,14 +109,13 @@ class ImportGroup:
                         stored.append(self._store(session, blobs, prepared, state))
                     except InputRefused as exc:  # raised before any row of it was added
                         stored.append(exc)
-                for row in state.stored:
-                    self.ws.audit.append(
-                        session,
-                        "document.import",
-                        self.case_id,
-                        doc_id=row.id,
-                        pages=row.page_count,
-                    )
+                self.ws.audit.append_many(
+                    session,
+                    [
+                        ("document.import", self.case_id, {"doc_id": r.id, "pages": r.page_count})
+                        for r in state.stored
+                    ],
+                )
                 blobs.settle()  # every original synced and in place before the rows commit
                 session.commit()
                 ids = [row.id for row in state.stored]

@@ -74,30 +74,32 @@ def test_every_reported_import_is_committed_and_a_batch_is_a_few_commits(
     assert workspace.fsck.run().ok
 
 
+@pytest.mark.parametrize("step", ["sync", "place"])
 def test_a_failed_group_commit_keeps_nothing_of_the_group_and_reports_none(
-    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     case = workspace.cases.create("Notes").id
     workspace.documents.import_many(case, _notes(tmp_path / "first", 3, "Avant"), ocr=False)
     before = _blob_files(workspace.vault.folder)
-    settle = SealedWriter.settle
+    real = getattr(SealedWriter, step)
     calls: list[Path] = []
 
     def fills_the_disk(writer: SealedWriter) -> None:
-        # The fifth original fails to sync: four are already in place, and must go too.
+        # The fifth original fails to sync, or to be put in place when four already are:
+        # the others must go too.
         calls.append(writer.path)
         if len(calls) == 5:
             writer.abort()
             raise EnvironmentFailure(str(OSError(errno.ENOSPC, "No space left on device")))
-        settle(writer)
+        real(writer)
 
-    monkeypatch.setattr(SealedWriter, "settle", fills_the_disk)
+    monkeypatch.setattr(SealedWriter, step, fills_the_disk)
     reported: list[ImportOutcome] = []
     with pytest.raises(EnvironmentFailure):
         workspace.documents.import_many(
             case, _notes(tmp_path / "second", 8, "Après"), ocr=False, on_outcome=reported.append
         )
-    monkeypatch.setattr(SealedWriter, "settle", settle)
+    monkeypatch.setattr(SealedWriter, step, real)
     assert calls and reported == []
     folder = workspace.vault.folder
     assert _blob_files(folder) - before == set()
