@@ -275,9 +275,10 @@ def _search(runner: Runner, parsed: Any, restrict: Any = None) -> tuple[float, f
     """Milliseconds (wall-clock, then CPU) for the search and the stored fields of the hits
     (what a hit list needs), as the app runs it (`SearchIndex._run`)."""
     started, cpu = time.perf_counter(), time.process_time()
-    found = runner.run(parsed.query, LIMIT, restrict)
+    found = runner.ranked(parsed.query, LIMIT, restrict)
     elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, (time.process_time() - cpu) * 1000, [fields["item_id"] for _s, fields in found]
+    ids = [fields["item_id"] for _score, fields, _parts in found]
+    return elapsed, (time.process_time() - cpu) * 1000, ids
 
 
 def _summary(values: list[float]) -> dict[str, float]:
@@ -316,7 +317,7 @@ def run_memory_worker(
             for texts in _queries(corpus).values():
                 for text in texts:
                     parsed = parse_query(text, schema)
-                    runner.run(parsed.query, LIMIT)
+                    runner.ranked(parsed.query, LIMIT)
     return {
         "storage": kind,
         "text_mb": round(corpus.text_bytes / 1e6, 2),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from dossier.search.model import ScorePart
 from dossier.search.postings import PostingsCache
+from dossier.search.ranking import RERANKED, explain, total
 from dossier.search.topk import top_hits
 
 MAX_FILTERS = 8
@@ -37,6 +39,26 @@ class Runner:
                 self._allowed.clear()
             found = self._allowed[key] = set(self.searcher.docs_for_query(restrict))
         return found
+
+    def ranked(
+        self, q: Any, limit: int, restrict: Any = None
+    ) -> list[tuple[float, dict[str, Any], tuple[ScorePart, ...]]]:
+        """(score, stored fields, score parts) of the `limit` best hits, ranked by BM25F then
+        the first-page and proximity factors (`ranking.py`), best first."""
+        allowed = self.allowed(restrict)
+        top = top_hits(self.searcher, q, limit * RERANKED, allowed, self.cache)
+        if top is None:
+            results = self.searcher.search(q, limit=limit, filter=allowed)
+            return [(float(hit.score), hit.fields(), ()) for hit in results]
+        ranked = []
+        for _score, docnum in top:
+            parts = tuple(explain(self.searcher, q, docnum, self.cache))
+            ranked.append((total(list(parts)), docnum, parts))
+        ranked.sort(key=lambda hit: (-hit[0], hit[1]))
+        return [
+            (score, self.searcher.stored_fields(docnum), parts)
+            for score, docnum, parts in ranked[:limit]
+        ]
 
     def run(self, q: Any, limit: int, restrict: Any = None) -> list[tuple[float, dict[str, Any]]]:
         """(score, stored fields) of the `limit` best hits of `q`, best first."""

@@ -37,7 +37,7 @@ from dossier.search.folder import (
     open_existing,
     remove_stale_siblings,
 )
-from dossier.search.hits import PageTexts, make_hits
+from dossier.search.hits import Found, PageTexts, make_hits
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
 from dossier.search.postings import PostingsCache
@@ -400,8 +400,8 @@ class SearchIndex:
             self._runner = Runner(searcher, self._postings)
         return self._runner
 
-    def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[tuple[float, Any]]:
-        return self._current_runner().run(parsed.query, limit, restrict)
+    def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[Found]:
+        return self._current_runner().ranked(parsed.query, limit, restrict)
 
     def candidate_pages(self, text: str, limit: int) -> list[tuple[str, int]]:
         """(document id, page index) of the pages most likely to hold the quote `text`, best

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dossier.search.model import Hit
+from dossier.search.model import Hit, ScorePart
 from dossier.search.query import ParsedQuery
 from dossier.search.schema import decompress_text
 from dossier.search.snippets import build_snippet
 
+Found = tuple[float, dict[str, Any], tuple[ScorePart, ...]]
+"""A hit as the index gives it: score, stored fields, the parts of its score."""
 PageTexts = Callable[[list[tuple[str, int]]], dict[tuple[str, int], str]]
 """Given (doc_id, page_index) pairs, their texts."""
 
@@ -25,15 +27,15 @@ def _page_of(fields: dict[str, Any]) -> tuple[str, int] | None:
 
 
 def make_hits(
-    found: list[tuple[float, dict[str, Any]]],
+    found: list[Found],
     parsed: ParsedQuery,
     page_texts: PageTexts | None,
     case_id: str,
 ) -> list[Hit]:
-    pages = [page for _score, fields in found if (page := _page_of(fields)) is not None]
+    pages = [page for _score, fields, _parts in found if (page := _page_of(fields)) is not None]
     texts = page_texts(pages) if pages and page_texts is not None else {}
     hits = []
-    for score, fields in found:
+    for score, fields, parts in found:
         page = _page_of(fields)
         text = decompress_text(fields.get("text")) if page is None else texts.get(page, "")
         snippet = build_snippet(text, parsed.highlight)
@@ -52,6 +54,7 @@ def make_hits(
                 snippet=snippet.text,
                 highlights=snippet.highlights,
                 terms=snippet.terms,
+                parts=parts,
             )
         )
     return hits

@@ -65,6 +65,31 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
+class ScorePart:
+    """One part of a hit's score: what a word or phrase of the query added ("word", "phrase",
+    with the field it was found in), or a factor ("first page", "proximity")."""
+
+    what: str
+    term: str
+    field: str
+    value: float
+
+    def to_json(self) -> dict[str, object]:
+        if self.what in ("word", "phrase"):
+            return {
+                "what": self.what,
+                "term": self.term,
+                "field": self.field,
+                "score": round(self.value, 4),
+            }
+        return {
+            "what": self.what,
+            "factor": self.value,
+            **({"detail": self.term} if self.term else {}),
+        }
+
+
+@dataclass(frozen=True)
 class Hit:
     """A search result: where it lands (a page, a quote...) and why it matched.
 
@@ -86,3 +111,5 @@ class Hit:
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()
     terms: tuple[str, ...] = field(default=())
+    parts: tuple[ScorePart, ...] = ()
+    """Why it scores `score`: its words' BM25F parts, then the ranking's factors."""

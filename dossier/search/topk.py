@@ -68,7 +68,7 @@ class Scored:
         return self.scores.get(doc)
 
 
-class _Segment:
+class Segment:
     """One segment's reader with the statistics of the whole index (as Whoosh scores)."""
 
     def __init__(
@@ -131,7 +131,8 @@ class _Segment:
     def term_scores(
         self, fieldname: str, btext: bytes, boost: float, within: Within
     ) -> dict[int, float]:
-        found = self.postings(fieldname, btext, False, within)
+        # With positions: the ranking's proximity reads them from the same (cached) list.
+        found = self.postings(fieldname, btext, True, within)
         return self.score(fieldname, btext, boost, found)
 
     def score(
@@ -151,7 +152,7 @@ def _add_into(total: dict[int, float], part: dict[int, float]) -> None:
 
 
 def _terms(
-    seg: _Segment, fieldname: str, btexts: list[bytes], boost: float, within: Within
+    seg: Segment, fieldname: str, btexts: list[bytes], boost: float, within: Within
 ) -> Scored:
     total: dict[int, float] = {}
     for btext in btexts:
@@ -163,7 +164,7 @@ def _terms(
     return Scored(total)
 
 
-def _phrase(seg: _Segment, q: Any, within: Within) -> Scored:
+def _phrase(seg: Segment, q: Any, within: Within) -> Scored:
     if q.slop != 1:
         raise Unsupported("a phrase with slop")
     fieldname = q.fieldname
@@ -207,7 +208,7 @@ def _phrase(seg: _Segment, q: Any, within: Within) -> Scored:
     return Scored(scores, set(common), confirm)
 
 
-def _and(seg: _Segment, q: Any, within: Within) -> Scored:
+def _and(seg: Segment, q: Any, within: Within) -> Scored:
     positive = [c for c in q.subqueries if not isinstance(c, query.Not)]
     negative = [c.query for c in q.subqueries if isinstance(c, query.Not)]
     if not positive:
@@ -251,7 +252,7 @@ def _and(seg: _Segment, q: Any, within: Within) -> Scored:
     return Scored(scores, unsure & common, confirm)
 
 
-def _or(seg: _Segment, q: Any, within: Within) -> Scored:
+def _or(seg: Segment, q: Any, within: Within) -> Scored:
     if any(isinstance(c, query.Not) for c in q.subqueries):
         raise Unsupported("NOT inside OR")
     parts = [evaluate(seg, c, within) for c in q.subqueries]
@@ -271,11 +272,11 @@ def _or(seg: _Segment, q: Any, within: Within) -> Scored:
     return Scored(total, unsure, confirm)
 
 
-def _and_not(seg: _Segment, q: Any, within: Within) -> Scored:
+def _and_not(seg: Segment, q: Any, within: Within) -> Scored:
     return _and(seg, query.And([q.a, query.Not(q.b)]), within)
 
 
-def evaluate(seg: _Segment, q: Any, within: Within = None) -> Scored:
+def evaluate(seg: Segment, q: Any, within: Within = None) -> Scored:
     """What `q` finds in the segment (raises Unsupported for a shape it does not know).
 
     `within`: document numbers (ascending) outside which nothing is needed; the result may
@@ -319,7 +320,7 @@ def top_hits(
     best: list[tuple[float, int]] = []  # a min-heap of (score, -docnum): the kept hits
     try:
         for sub, offset in _leaves(searcher):
-            seg = _Segment(searcher, sub.reader(), weighting, cache)
+            seg = Segment(searcher, sub.reader(), weighting, cache)
             found = evaluate(seg, q)
             _collect(found, offset, limit, allowed, best)
     except Unsupported:

@@ -11,6 +11,7 @@ from typing import Any
 
 from dossier.errors import CorruptData
 from dossier.i18n import _
+from dossier.search.model import ScorePart
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,8 @@ class SearchHit:
     terms: tuple[str, ...]
     ref_id: str | None
     """The quote, letter, question, reply or person id for a non-page hit."""
+    parts: tuple[ScorePart, ...] = ()
+    """Why it scores `score` (`dossier.search.ranking`)."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -223,6 +226,7 @@ class SearchHit:
             "page_index": self.page_index,
             "page_label": self.page_label or None,
             "score": round(self.score, 4),
+            "score_parts": [part.to_json() for part in self.parts],
             "snippet": self.snippet,
         }
 

@@ -340,6 +340,11 @@ class SearchService:
                     highlights=highlights,
                     # A matched word that is a protected name is not handed to a viewer.
                     terms=tuple(t for t in hit.terms if mask.text(t) == t),
+                    # A protected name is not spelled out in why a hit scores either.
+                    parts=tuple(
+                        p if mask.text(p.term) == p.term else replace(p, term="[masked]")
+                        for p in hit.parts
+                    ),
                 )
             )
         return shown
@@ -432,6 +437,7 @@ class SearchService:
                         highlights=hit.highlights,
                         terms=hit.terms,
                         ref_id=ref_id,
+                        parts=hit.parts,
                     )
                 )
         return results

@@ -1,0 +1,100 @@
+"""Ranking: the page about the query first (first pages, words close together), and every hit's
+score explained in parts that add up to it, in the index and in `dossier search --json`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.search import IndexItem, SearchIndex
+from dossier.search.ranking import FIRST_PAGE, total
+from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE, run_cli
+from tests.pdfgen import text_page, write_pdf
+
+FILLER = "le rapport de la commission sur les budgets et les marchés publics de la ville"
+
+
+def _page(doc: str, index: int, text: str) -> IndexItem:
+    return IndexItem(
+        item_id=f"{doc}:{index}",
+        doc_id=doc,
+        case_id="case",
+        item_type="page",
+        kind="source",
+        title=f"Pièce {doc}",
+        text=text,
+        page_index=index,
+        language="fr",
+    )
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> SearchIndex:
+    opened = SearchIndex.open(tmp_path / "index", bytes(range(32)), "case")
+    opened.add(
+        [
+            _page("a", 0, f"{FILLER}. La préfecture teste la reconnaissance faciale en gare."),
+            _page("a", 3, f"{FILLER}. La préfecture teste la reconnaissance faciale en gare."),
+            _page("b", 1, f"La reconnaissance des agents. {FILLER}. {FILLER}. Mesure faciale."),
+            _page("c", 1, f"{FILLER}. Une reconnaissance faciale contestée par les avocats."),
+            _page("d", 2, f"{FILLER}. La police et la préfecture. {FILLER}."),
+        ]
+    )
+    return opened
+
+
+def test_parts_add_up_to_the_score(index: SearchIndex) -> None:
+    for text in ("reconnaissance faciale", "préfecture", '"reconnaissance faciale"', "recon*"):
+        hits = index.search(text)
+        assert hits, text
+        for hit in hits:
+            words = [p for p in hit.parts if p.what in ("word", "phrase")]
+            assert words and all(p.value > 0 for p in words), text
+            assert total(list(hit.parts)) == pytest.approx(hit.score), text
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_first_page_ranks_before_the_same_text_further_on(index: SearchIndex) -> None:
+    hits = index.search("préfecture gare")
+    assert [h.item_id for h in hits[:2]] == ["a:0", "a:3"]
+    factors = {p.what: p.value for p in hits[0].parts}
+    assert factors["first page"] == FIRST_PAGE
+    assert "first page" not in {p.what for p in hits[1].parts}
+
+
+def test_words_together_rank_before_the_same_words_apart(index: SearchIndex) -> None:
+    hits = {h.item_id: h for h in index.search("reconnaissance faciale")}
+    together, apart = hits["c:1"], hits["b:1"]
+    assert together.score > apart.score
+    proximity = {h: next(p for p in hits[h].parts if p.what == "proximity") for h in hits}
+    assert proximity["c:1"].term == "2 words" and proximity["c:1"].value > proximity["b:1"].value
+
+
+def test_cli_json_explains_each_hit_and_masks_protected_names(tmp_path: Path) -> None:
+    vault = tmp_path / "v.dossier"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("Synopsis").id
+        pdf = write_pdf(
+            tmp_path / "a.pdf",
+            [text_page("Le commissaire Quartermaine dément toute installation du logiciel.")],
+        )
+        ws.documents.import_file(case, pdf, kind="article")
+        ws.people.add(case, "Paul Quartermaine", role="source", protection="protected")
+    result = run_cli(
+        tmp_path, "--vault", str(vault), "search", "--json", "--case", "Synopsis",
+        "Quartermaine logiciel",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    hit = json.loads(result.stdout)[0]
+    words = [p for p in hit["score_parts"] if p["what"] == "word"]
+    assert {p["term"] for p in words} == {"[masked]", "logiciel"}
+    assert "quartermaine" not in result.stdout.casefold()
+    assert {"first page", "proximity"} <= {p["what"] for p in hit["score_parts"]}
+    score = sum(p["score"] for p in words)
+    for part in hit["score_parts"]:
+        score *= part.get("factor", 1.0)
+    assert score == pytest.approx(hit["score"], abs=1e-3)
