@@ -417,7 +417,9 @@ class SearchIndex:
                 self.needs_rebuild = True
                 self.rebuild_reason = f"the search index is damaged ({exc})"
                 raise IndexDamaged(
-                    f"The search index of this case is damaged and must be rebuilt ({exc})."
+                    _(
+                        "The search index of this case is damaged and must be rebuilt ({exc})."
+                    ).format(exc=exc)
                 ) from exc
         return [(f["doc_id"], f["page_index"]) for _score, f in found]
 

@@ -233,7 +233,9 @@ class RedactionService:
         with self.ws.vault.session() as session:
             row = session.get(Redaction, redaction_id)
             if row is None:
-                raise NotFoundError(f"no redaction mark with id {redaction_id}")
+                raise NotFoundError(
+                    _("no redaction mark with id {redaction_id}").format(redaction_id=redaction_id)
+                )
             row.reason = " ".join(reason.split())
             self.ws.audit.append(
                 session,
