@@ -68,7 +68,7 @@ def verify(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         for problem in problems:
             ctx.say(_("TAMPERED: {problem}").format(problem=problem))
-        verdict = "intact" if ok else f"{len(problems)} problem(s) found"
+        verdict = _("intact") if ok else _("{n} problem(s) found").format(n=len(problems))
         print(
             _("audit trail: {entries} entries, {verdict}").format(
                 entries=check.entries, verdict=verdict

@@ -45,7 +45,10 @@ def create(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def list_cases(args: argparse.Namespace, ctx: CliContext) -> int:
     cases = ctx.workspace().cases.all(reveal=args.reveal)
-    lines = [f"{c.id}  {safe_text(c.name)}  ({c.document_count} documents)" for c in cases]
+    lines = [
+        f"{c.id}  {safe_text(c.name)}  " + _("({n} documents)").format(n=c.document_count)
+        for c in cases
+    ]
     ctx.emit(cases, ("\n".join(lines) if lines else _("no cases")))
     return 0
 

@@ -10,6 +10,7 @@ from typing import Any
 from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import safe_text
 from dossier.i18n import N_, _
+from dossier.labels import KINDS, label
 from dossier.services import Workspace
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.documents.duplicates import DUPLICATE_CHOICES, LINK, SKIP
@@ -238,11 +239,25 @@ def show_doc(args: argparse.Namespace, ctx: CliContext) -> int:
             ]
         ctx.emit(data)
         return 0
+    source = info.metadata.get("date_source")
     print(
-        f"{safe_text(info.title)}\n  id: {info.id}\n  kind: {info.kind}\n  date: {info.date or '-'}"
-        + (f" (from {info.metadata['date_source']})" if info.metadata.get("date_source") else "")
-        + f"\n  file: {safe_text(info.filename)} ({info.mime}, {info.size} bytes)\n"
-        f"  pages: {info.page_count} ({info.ocr_pages} OCR)\n  language: {info.language or '-'}"
+        "\n".join(
+            [
+                safe_text(info.title),
+                "  " + _("id: {id}").format(id=info.id),
+                "  " + _("kind: {kind}").format(kind=label(KINDS, info.kind)),
+                "  "
+                + _("date: {date}").format(date=info.date or "-")
+                + (" " + _("(from {source})").format(source=source) if source else ""),
+                "  "
+                + _("file: {name} ({mime}, {size} bytes)").format(
+                    name=safe_text(info.filename), mime=info.mime, size=info.size
+                ),
+                "  "
+                + _("pages: {pages} ({ocr} OCR)").format(pages=info.page_count, ocr=info.ocr_pages),
+                "  " + _("language: {language}").format(language=info.language or "-"),
+            ]
+        )
     )
     if parent is not None:
         ctx.say(

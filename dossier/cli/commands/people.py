@@ -92,7 +92,7 @@ def add(args: argparse.Namespace, ctx: CliContext) -> int:
         organisation=args.organisation or "",
         notes=args.notes or "",
     )
-    shown = f"as {safe_text(info.name)}" if info.masked else info.name
+    shown = _("as {name}").format(name=safe_text(info.name)) if info.masked else info.name
     ctx.emit(
         info,
         _("added person {shown} ({id}, {role}, {protection})").format(
@@ -116,9 +116,9 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
     info = ctx.workspace().people.get(args.case, args.person, reveal=args.reveal)
     human = _line(info)
     if info.organisation:
-        human += f"\n  organisation: {info.organisation}"
+        human += "\n  " + _("organisation: {organisation}").format(organisation=info.organisation)
     if info.notes:
-        human += f"\n  notes: {info.notes}"
+        human += "\n  " + _("notes: {notes}").format(notes=info.notes)
     ctx.emit(info, human)
     return 0
 
@@ -138,7 +138,7 @@ def edit(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def merge(args: argparse.Namespace, ctx: CliContext) -> int:
     outcome = ctx.workspace().people.merge(args.case, args.keep, args.drop)
-    moved = ", ".join(f"{n} {kind}" for kind, n in outcome.links.items() if n) or "no links"
+    moved = ", ".join(f"{n} {kind}" for kind, n in outcome.links.items() if n) or _("no links")
     ctx.emit(
         outcome,
         _("merged {dropped_id} into {name} ({id}); moved {moved}").format(

@@ -15,7 +15,8 @@ from typing import Any
 from dossier.anchor.model import DiffOp, Span
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
-from dossier.i18n import _
+from dossier.i18n import _, ngettext
+from dossier.labels import VERDICTS, label
 from dossier.services.quotes.dto import (
     PassageCheck,
     QuoteCandidate,
@@ -106,15 +107,19 @@ def _short(text: str, limit: int = _SHORT) -> str:
 def _pages(spans: Sequence[Span]) -> str:
     numbers = sorted({s.page_index + 1 for s in spans})
     if not numbers:
-        return "no anchor"
-    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
+        return _("no anchor")
+    listed = ", ".join(map(str, numbers))
+    return ngettext("page {pages}", "pages {pages}", len(numbers)).format(pages=listed)
 
 
 def _quote_lines(info: QuoteInfo) -> list[str]:
-    review = f"  [review: {info.review}]" if info.review else ""
+    review = "  [" + _("review: {review}").format(review=info.review) + "]" if info.review else ""
+    verdict = label(VERDICTS, info.verdict).upper()
+    said = _("{speaker}: «{quote}»").format(
+        speaker=info.speaker or _("unattributed"), quote=_short(info.text)
+    )
     head = (
-        f"{info.id}  {info.said_on or '----------'}  {info.verdict.upper():<10} "
-        f"{info.score:.2f}  {info.speaker or 'unattributed'}: «{_short(info.text)}»{review}"
+        f"{info.id}  {info.said_on or '----------'}  {verdict:<10} {info.score:.2f}  {said}{review}"
     )
     lines = [head]
     if info.source_doc_id:
@@ -236,10 +241,10 @@ def delete_quote(args: argparse.Namespace, ctx: CliContext) -> int:
 def _review_line(review: QuoteReview) -> str:
     before, after = review.before, review.after
     change = f"{before.verdict} -> {after.verdict}, {_pages(before.spans)} -> {_pages(after.spans)}"
-    who = review.speaker or "unattributed"
-    return (
-        f"{review.status.upper():<9} {review.quote_id}  {who}: «{_short(review.text)}»  ({change})"
+    said = _("{speaker}: «{quote}»").format(
+        speaker=review.speaker or _("unattributed"), quote=_short(review.text)
     )
+    return f"{review.status.upper():<9} {review.quote_id}  {said}  ({change})"
 
 
 def check_quotes(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -247,8 +252,8 @@ def check_quotes(args: argparse.Namespace, ctx: CliContext) -> int:
     counts: dict[str, int] = {}
     for review in reviews:
         counts[review.status] = counts.get(review.status, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
-    lines = [f"checked {len(reviews)} quote(s): {summary}"]
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or _("none")
+    lines = [_("checked {n} quote(s): {summary}").format(n=len(reviews), summary=summary)]
     lines += [_review_line(r) for r in reviews if r.needs_review]
     ctx.emit([r.to_json() for r in reviews], "\n".join(lines))
     return 0

@@ -53,16 +53,24 @@ def register(sub: Any) -> None:
 
 
 def _describe(mark: RedactionInfo) -> str:
-    scope = f"doc {mark.document_id}" if mark.document_id else "whole case"
+    scope = _("doc {id}").format(id=mark.document_id) if mark.document_id else _("whole case")
     if mark.kind == "rect":
         boxes = " ".join(",".join(f"{v:g}" for v in r) for r in mark.rects)
         page = (mark.page_index or 0) + 1
-        return f"{mark.id}  rect     {scope}, page {page}: {boxes}"
+        return f"{mark.id}  rect     " + _("{scope}, page {page}: {boxes}").format(
+            scope=scope, page=page, boxes=boxes
+        )
     if mark.kind == "term":
-        return f"{mark.id}  term     {scope}: {mark.term}"
+        return f"{mark.id}  term     " + _("{name}: {message}").format(
+            name=scope, message=mark.term
+        )
     if mark.kind == "pattern":
-        return f"{mark.id}  pattern  {scope}: {mark.pattern}"
-    return f"{mark.id}  person   {scope}: person {mark.person_id}"
+        return f"{mark.id}  pattern  " + _("{name}: {message}").format(
+            name=scope, message=mark.pattern
+        )
+    return f"{mark.id}  person   " + _("{scope}: person {id}").format(
+        scope=scope, id=mark.person_id
+    )
 
 
 def add(args: argparse.Namespace, ctx: CliContext) -> int:
