@@ -171,6 +171,7 @@ class CaseService:
             session.execute(delete(Case).where(Case.id == case_id))
             self.ws.audit.append(session, "case.delete", case_id)
             session.commit()
+        self.ws.recent_searches.forget(case_id)  # sealed with the vault's key, not the case's
         self.ws.vault.keyring.forget_case(case_id)
         with self.ws.vault.engine.connect() as conn:
             # secure_delete overwrote the rows; the checkpoint empties the WAL of old pages.

@@ -21,6 +21,7 @@ from dossier.services.letters.service import LetterService
 from dossier.services.people.screen import ScreenService
 from dossier.services.people.service import PeopleService
 from dossier.services.quotes.service import QuoteService
+from dossier.services.recent_searches import RecentSearches
 from dossier.services.rekey import RekeyService
 from dossier.services.search import SearchService
 from dossier.services.timeline import TimelineService
@@ -57,6 +58,7 @@ class Workspace:
         self.rekey = RekeyService(self)
         self.keys = KeyService(self)
         self.history = HistoryService(self)
+        self.recent_searches = RecentSearches(self)
         # Documents, cases and imports tell the index what changed through this hook.
         self.index: IndexHook = self.search
 

@@ -1,7 +1,9 @@
 """Search: a field (Ctrl+F / Ctrl+K), filters, and results that open at the page, highlighted.
 
 Queries go to `ws.search.query(...)` in the background; its `SearchHit`s carry the title, kind,
-page, snippet with its highlights, and the terms the viewer marks on the page.
+page, snippet with its highlights, and the terms the viewer marks on the page. Beside them: the
+counts per kind, year and person (`facets`), the recent searches (kept sealed in the vault), and
+the result list as CSV.
 """
 
 from __future__ import annotations
@@ -14,19 +16,26 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from dossier.errors import DossierError
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.dto import SearchHit
-from ui.errors import BUG, failure_kind, message_for, show_crash
+from ui.errors import BUG, failure_kind, message_for, show_crash, show_error
 from ui.i18n import tr
+from ui.search.facets import SCAN, FacetLine, Facets, count_facets
+from ui.search.results_csv import write_results
 from ui.search.search_model import HIT_ROLE, ResultDelegate, SearchResultsModel
 from ui.state import AppState
+from ui.widgets.file_dialogs import choose_save_file
 from ui.widgets.icons import kind_label
 from ui.worker import run_in_background
 
@@ -95,6 +104,22 @@ class SearchTab(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setStyleSheet("color: #666;")
+        self.recent_button = QToolButton()
+        self.recent_button.setText(tr("Recent"))
+        self.recent_button.setToolTip(tr("Searches made lately (kept in the vault)"))
+        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.recent_menu = QMenu(self.recent_button)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_button.setMenu(self.recent_menu)
+        self.export_button = QToolButton()
+        self.export_button.setText(tr("CSV…"))
+        self.export_button.setToolTip(tr("Save this result list as a CSV file"))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_results)
+        self.facets = FacetLine()
+        self.facets.hide()
+        self.facets.year_chosen.connect(self._narrow_to_year)
+        self.facets.person_chosen.connect(self._narrow_to_person)
 
         filters = QGridLayout()
         filters.addWidget(self.scope, 0, 0)
@@ -104,9 +129,16 @@ class SearchTab(QWidget):
         filters.addWidget(self.date_to, 2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.field)
+        field_row = QHBoxLayout()
+        field_row.addWidget(self.field, 1)
+        field_row.addWidget(self.recent_button)
+        layout.addLayout(field_row)
         layout.addLayout(filters)
-        layout.addWidget(self.info)
+        info = QHBoxLayout()
+        info.addWidget(self.info, 1)
+        info.addWidget(self.export_button)
+        layout.addLayout(info)
+        layout.addWidget(self.facets)
         layout.addWidget(self.results, 1)
 
         self._debounce.timeout.connect(self.search_now)
@@ -136,6 +168,8 @@ class SearchTab(QWidget):
         self.model.set_hits([])
         self.info.clear()
         self._searched = ""
+        self._show_facets(Facets())
+        self.export_button.setEnabled(False)
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -153,6 +187,7 @@ class SearchTab(QWidget):
 
     def _enter(self) -> None:
         text = self.field.text().strip()
+        self.remember(text)
         if text and text == self._searched and self.model.hits:
             self._open_index(
                 self.results.currentIndex()
@@ -192,6 +227,8 @@ class SearchTab(QWidget):
         if not self.state.is_unlocked or not text:
             self.model.set_hits([])
             self._searched = ""
+            self._show_facets(Facets())
+            self.export_button.setEnabled(False)
             self._update_availability()
             return
         service = self.state.ws.search
@@ -203,7 +240,9 @@ class SearchTab(QWidget):
                 return  # an older query answered after a newer one was typed
             self._searched = text
             self.model.set_hits(hits)
+            self.export_button.setEnabled(bool(hits))
             self.searched.emit()
+            self._count(generation, text, arguments)
             if hits:
                 self.results.setCurrentIndex(self.model.index(0))
                 self.info.setText(
@@ -216,6 +255,8 @@ class SearchTab(QWidget):
             if generation != self._generation:
                 return
             self.model.set_hits([])
+            self.export_button.setEnabled(False)
+            self._show_facets(Facets())
             self.info.setText(message_for(exc))  # a bad date or query syntax: said in place
             if failure_kind(exc) == BUG:
                 show_crash(self, exc)
@@ -235,6 +276,7 @@ class SearchTab(QWidget):
     def open_hit(self, hit: SearchHit) -> None:
         if hit.doc_id is None:
             return  # a person: there is no document to open
+        self.remember(self._searched)
         page = hit.page_index if hit.page_index is not None else 0
         terms = list(hit.terms)
         # The words searched together, where they stand together, are one hit, not several.
@@ -258,3 +300,88 @@ class SearchTab(QWidget):
                 return True
             row += direction
         return False
+
+    # -- counts, recent searches, CSV -----------------------------------------------------------
+
+    def _count(self, generation: int, text: str, arguments: QueryArguments) -> None:
+        """Count the matching documents per kind, year and person (every kind, not only the
+        one chosen), in the background."""
+        ws = self.state.ws
+        wider = {**arguments, "kinds": None, "limit": SCAN}
+        case_id = arguments["case"]
+
+        def count(*_: object) -> Facets:
+            return count_facets(ws, ws.search.query(text, **wider), case_id)  # type: ignore[arg-type]
+
+        def counted(facets: Facets) -> None:
+            if generation == self._generation:
+                self._show_facets(facets)
+
+        run_in_background(count, on_success=counted, on_error=lambda _exc: None, parent=self)
+
+    def _show_facets(self, facets: Facets) -> None:
+        for index in range(1, self.kind.count()):
+            kind = self.kind.itemData(index)
+            label = kind_label(kind, plural=True)
+            if facets.kinds:
+                label = tr("{kind} ({n})").format(kind=label, n=facets.kinds.get(kind, 0))
+            self.kind.setItemText(index, label)
+        self.facets.show_facets(facets)
+
+    def _narrow_to_year(self, year: str) -> None:
+        self.date_from.setText(f"{year}-01-01")
+        self.date_to.setText(f"{year}-12-31")
+        self.search_now()
+
+    def _narrow_to_person(self, name: str) -> None:
+        self.person.setText(name)
+        self.search_now()
+
+    def _recent_scope(self) -> str | None:
+        return self.case_id or None if self.scope.currentData() == "case" else None
+
+    def remember(self, text: str) -> None:
+        """Keep `text` in the vault's recent searches (once searched for on purpose: Enter, or
+        a result opened; not every word on the way while typing)."""
+        if not text or not self.state.is_unlocked:
+            return
+        try:
+            self.state.ws.recent_searches.remember(self._recent_scope(), text)
+        except DossierError:
+            pass  # a search works without its history; the reason shows on the next write
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent: list[str] = []
+        if self.state.is_unlocked:
+            try:
+                recent = self.state.ws.recent_searches.of(self._recent_scope())
+            except DossierError as exc:
+                show_error(self, exc)
+        for text in recent:
+            action = self.recent_menu.addAction(text)
+            action.triggered.connect(lambda _c=False, t=text: self._search_again(t))
+        if not recent:
+            self.recent_menu.addAction(tr("No recent searches")).setEnabled(False)
+
+    def _search_again(self, text: str) -> None:
+        self.field.setText(text)
+        self.search_now()
+
+    def export_results(self) -> None:
+        hits = list(self.model.hits)
+        if not hits:
+            return
+        path = choose_save_file(
+            self, tr("Save the results"), tr("results.csv"), tr("CSV files (*.csv)")
+        )
+        if path is None:
+            return
+        try:
+            write_results(path, self._searched, hits)
+        except OSError as exc:
+            show_error(self, exc)
+            return
+        self.state.show_status(
+            tr("{n} results saved in {file}.").format(n=len(hits), file=path.name)
+        )

@@ -41,3 +41,14 @@ def choose_folder(parent: QWidget | None, title: str, start: Path | None = None)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     chosen = _run(dialog)
     return chosen[0] if chosen else None
+
+
+def choose_save_file(
+    parent: QWidget | None, title: str, name: str, name_filter: str
+) -> Path | None:
+    """Where to write a file the journalist exports (a result list...), or None."""
+    dialog = QFileDialog(parent, title, str(Path.home() / name))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters([name_filter])
+    chosen = _run(dialog)
+    return chosen[0] if chosen else None
