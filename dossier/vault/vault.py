@@ -91,10 +91,16 @@ class Vault:
         event.listen(self.engine, "connect", _install_triggers)
         self._sessions: sessionmaker[Session] = make_session_factory(self.engine)
         self._listeners: list[CommitListener] = []
-        event.listen(self._sessions, "before_commit", self._authenticate_changes)
-        event.listen(self._sessions, "after_flush", _collect_changes)
-        event.listen(self._sessions, "after_commit", self._notify)
-        event.listen(self._sessions, "after_rollback", _forget_changes)
+        for name, listener in self._session_events():
+            event.listen(self._sessions, name, listener)
+
+    def _session_events(self) -> list[tuple[str, Callable[..., None]]]:
+        return [
+            ("before_commit", self._authenticate_changes),
+            ("after_flush", _collect_changes),
+            ("after_commit", self._notify),
+            ("after_rollback", _forget_changes),
+        ]
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -173,6 +179,11 @@ class Vault:
             self._keyring.wipe()
             self._keyring = None
         self.engine.dispose()
+        # SQLAlchemy keeps session listeners in a registry that outlives the vault: removed,
+        # or every vault ever opened (engine, caches, this object) stays alive in the process.
+        for name, listener in self._session_events():
+            if event.contains(self._sessions, name, listener):  # closing twice is harmless
+                event.remove(self._sessions, name, listener)
         self._lock.release()
 
     # -- integrity ----------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import sqlite3
+import weakref
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,26 @@ def test_a_passphrase_that_is_not_utf8_gets_a_sentence(vault_path: Path) -> None
     Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST).close()
     with pytest.raises(UsageError, match="not valid UTF-8"):
         Vault.open(vault_path, "caf\udce9")  # what os.environ gives for the byte 0xe9
+
+
+def test_a_closed_workspace_leaves_nothing_alive(workspace: Workspace, vault_path: Path) -> None:
+    # The app locks and unlocks all day: whatever a closed vault held (keys' owners, engines,
+    # caches of decrypted pages) must go with it, not pile up for each unlock.
+    workspace.cases.create("Enquête")
+    workspace.close()
+    gone: list[weakref.ref[object]] = []
+    for _ in range(3):
+        with Workspace.open(vault_path, PASSPHRASE) as ws:
+            ws.cases.all()
+            gone += [weakref.ref(ws), weakref.ref(ws.vault), weakref.ref(ws.vault.engine)]
+    del ws
+    gc.collect()
+    assert [r for r in gone if r() is not None] == []
+
+
+def test_closing_twice_is_harmless(vault_path: Path) -> None:
+    ws = Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST)
+    ws.vault.close()
+    ws.vault.close()
+    with Workspace.open(vault_path, PASSPHRASE) as again:
+        assert again.cases.all() == []
