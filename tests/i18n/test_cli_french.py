@@ -52,3 +52,11 @@ def test_help_and_argparse_own_words_in_french(tmp_path: Path) -> None:
     # And back to English for the next command of the same process.
     english = run_cli(tmp_path, "case", "--help")
     assert english.stdout.startswith("usage: dossier case")
+
+
+def test_jurisdictions_named_in_french(tmp_path: Path) -> None:
+    shown = run_cli(tmp_path, "letter", "jurisdictions", env={"LANGUAGE": "fr"})
+    assert shown.returncode == 0
+    assert "Belgique" in shown.stdout and "Suisse\u00a0: Genève" in shown.stdout
+    assert "(par défaut\u00a0: FR)" in shown.stdout
+    assert "Belgium" in run_cli(tmp_path, "letter", "jurisdictions").stdout

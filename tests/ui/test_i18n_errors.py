@@ -27,10 +27,14 @@ def test_french_is_chosen_on_a_french_system() -> None:
     assert choose_language("auto", canada, environ={"LANG": "en_US.UTF-8"}) == "en"
 
 
-def test_language_fr_in_the_environment_gives_a_french_app(qapp) -> None:
+def test_language_fr_in_the_environment_gives_a_french_app(qtbot, qapp, settings) -> None:
     try:
         assert install_translations(qapp, "auto", environ={"LANGUAGE": "fr"}) == "fr"
         assert tr("Unlock") == "Déverrouiller"
+        win = MainWindow(settings)
+        qtbot.addWidget(win)
+        menus = [a.text() for a in win.menuBar().actions()]
+        assert menus[:2] == ["&Fichier", "&Édition"]
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         assert box.buttons()[0].text() == "Annuler"
     finally:

@@ -10,35 +10,14 @@ from PySide6.QtWidgets import QComboBox
 
 from dossier.services.letters.dto import DEFAULT_JURISDICTION, Jurisdiction, LetterInfo
 from dossier.services.letters.jurisdictions import JURISDICTIONS, jurisdiction
-from ui.i18n import N_, tr
+from dossier.services.letters.jurisdictions import place_name as core_place_name
+from ui.i18n import tr
 from ui.state import AppState
-
-_NAMES = {
-    "FR": N_("France (metropolitan)"),
-    "FR-AM": N_("France: Alsace-Moselle"),
-    "FR-GP": N_("France: Guadeloupe"),
-    "FR-MQ": N_("France: Martinique"),
-    "FR-GF": N_("France: Guyane"),
-    "FR-RE": N_("France: La Réunion"),
-    "FR-YT": N_("France: Mayotte"),
-    "BE": N_("Belgium"),
-    "LU": N_("Luxembourg"),
-    "CA-QC": N_("Canada: Québec"),
-    "CA": N_("Canada (federal)"),
-    "GB-ENG": N_("United Kingdom: England"),
-    "GB-WLS": N_("United Kingdom: Wales"),
-    "GB-SCT": N_("United Kingdom: Scotland"),
-    "GB-NIR": N_("United Kingdom: Northern Ireland"),
-    "US": N_("United States (federal)"),
-}
 
 
 def place_name(place: Jurisdiction) -> str:
-    """The jurisdiction's name in the interface's language (cantons keep their own names)."""
-    if place.country == "CH":
-        canton = place.label.split(": ", 1)[-1]
-        return tr("Switzerland: {canton}").format(canton=canton)
-    return tr(_NAMES.get(place.code, place.label))
+    """The jurisdiction's name in the interface's language (the core's, as the CLI shows it)."""
+    return core_place_name(place)
 
 
 def jurisdiction_box(current: str) -> QComboBox:

@@ -20,7 +20,7 @@ from dossier.i18n import _
 from dossier.labels import LETTER_STATES as LETTER_STATE_LABELS
 from dossier.labels import QUESTION_STATES, label
 from dossier.services.letters.dto import DEFAULT_JURISDICTION, LetterInfo, ReplyInfo
-from dossier.services.letters.jurisdictions import JURISDICTIONS
+from dossier.services.letters.jurisdictions import JURISDICTIONS, place_name
 from dossier.services.letters.states import CHANNELS, LETTER_STATES
 
 
@@ -270,7 +270,7 @@ def _holiday_lines(info: LetterInfo) -> list[str]:
 
 
 def list_jurisdictions(args: argparse.Namespace, ctx: CliContext) -> int:
-    rows = [{"code": j.code, "label": j.label} for j in JURISDICTIONS]
+    rows = [{"code": j.code, "label": place_name(j)} for j in JURISDICTIONS]
     text = "\n".join(f"{row['code']:<8} {row['label']}" for row in rows)
     ctx.emit(
         rows,

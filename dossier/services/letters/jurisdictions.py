@@ -8,7 +8,7 @@ letter written before jurisdictions existed) follows metropolitan France, as it 
 from __future__ import annotations
 
 from dossier.errors import UsageError
-from dossier.i18n import _
+from dossier.i18n import N_, _
 from dossier.services.letters.dto import DEFAULT_JURISDICTION, Jurisdiction
 
 _CANTONS = {
@@ -21,27 +21,27 @@ _CANTONS = {
 }  # fmt: skip
 
 JURISDICTIONS: tuple[Jurisdiction, ...] = (
-    Jurisdiction("FR", "France (metropolitan)", "FR"),
+    Jurisdiction("FR", N_("France (metropolitan)"), "FR"),
     # Moselle (57) and Alsace (6AE) keep the same two extra days: Good Friday and 26 December.
-    Jurisdiction("FR-AM", "France: Alsace-Moselle", "FR", "57"),
-    Jurisdiction("FR-GP", "France: Guadeloupe", "FR", "971"),
-    Jurisdiction("FR-MQ", "France: Martinique", "FR", "972"),
-    Jurisdiction("FR-GF", "France: Guyane", "FR", "973"),
-    Jurisdiction("FR-RE", "France: La Réunion", "FR", "974"),
-    Jurisdiction("FR-YT", "France: Mayotte", "FR", "976"),
-    Jurisdiction("BE", "Belgium", "BE"),
-    Jurisdiction("LU", "Luxembourg", "LU"),
+    Jurisdiction("FR-AM", N_("France: Alsace-Moselle"), "FR", "57"),
+    Jurisdiction("FR-GP", N_("France: Guadeloupe"), "FR", "971"),
+    Jurisdiction("FR-MQ", N_("France: Martinique"), "FR", "972"),
+    Jurisdiction("FR-GF", N_("France: Guyane"), "FR", "973"),
+    Jurisdiction("FR-RE", N_("France: La Réunion"), "FR", "974"),
+    Jurisdiction("FR-YT", N_("France: Mayotte"), "FR", "976"),
+    Jurisdiction("BE", N_("Belgium"), "BE"),
+    Jurisdiction("LU", N_("Luxembourg"), "LU"),
     *(
         Jurisdiction(f"CH-{code}", f"Switzerland: {name}", "CH", code)
         for code, name in _CANTONS.items()
     ),
-    Jurisdiction("CA-QC", "Canada: Québec", "CA", "QC"),
-    Jurisdiction("CA", "Canada (federal)", "CA"),
-    Jurisdiction("GB-ENG", "United Kingdom: England", "GB", "ENG"),
-    Jurisdiction("GB-WLS", "United Kingdom: Wales", "GB", "WLS"),
-    Jurisdiction("GB-SCT", "United Kingdom: Scotland", "GB", "SCT"),
-    Jurisdiction("GB-NIR", "United Kingdom: Northern Ireland", "GB", "NIR"),
-    Jurisdiction("US", "United States (federal)", "US"),
+    Jurisdiction("CA-QC", N_("Canada: Québec"), "CA", "QC"),
+    Jurisdiction("CA", N_("Canada (federal)"), "CA"),
+    Jurisdiction("GB-ENG", N_("United Kingdom: England"), "GB", "ENG"),
+    Jurisdiction("GB-WLS", N_("United Kingdom: Wales"), "GB", "WLS"),
+    Jurisdiction("GB-SCT", N_("United Kingdom: Scotland"), "GB", "SCT"),
+    Jurisdiction("GB-NIR", N_("United Kingdom: Northern Ireland"), "GB", "NIR"),
+    Jurisdiction("US", N_("United States (federal)"), "US"),
 )
 _BY_CODE = {j.code: j for j in JURISDICTIONS}
 
@@ -63,3 +63,11 @@ def jurisdiction(code: str | None) -> Jurisdiction:
 def check_jurisdiction(code: str | None) -> str:
     """The canonical code of `code`, or UsageError saying which codes exist."""
     return jurisdiction(code).code
+
+
+def place_name(place: Jurisdiction) -> str:
+    """The jurisdiction's name in the user's language (Swiss cantons keep their own names)."""
+    if place.country == "CH":
+        canton = place.label.split(": ", 1)[-1]
+        return _("Switzerland: {canton}").format(canton=canton)
+    return _(place.label)

@@ -26,7 +26,7 @@ from dossier.services.letters.dto import (
     ReplyFacts,
     ReplyInfo,
 )
-from dossier.services.letters.jurisdictions import jurisdiction
+from dossier.services.letters.jurisdictions import jurisdiction, place_name
 from dossier.services.letters.states import (
     after_publication,
     counted,
@@ -126,7 +126,7 @@ class LetterReader:
             state=state,
             as_of=self.as_of.isoformat(),
             jurisdiction=place.code,
-            jurisdiction_label=place.label,
+            jurisdiction_label=place_name(place),
             deadline_holidays=_moved_by(letter, facts, place.code),
             document_id=letter.document_id,
             questions=[
