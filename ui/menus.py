@@ -113,6 +113,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     edit_menu.addAction(actions["find"])
     edit_menu.addSeparator()
     edit_menu.addAction(flows["new_quote"])
+    edit_menu.addAction(flows["note"])
     edit_menu.addAction(flows["redact_tool"])
     view_menu = bar.addMenu(tr("&View"))
     for action in (viewer.zoom_in_action, viewer.zoom_out_action, viewer.fit_width_action):

@@ -31,6 +31,7 @@ from ui.quotes.quote_editor import QuoteEditor
 from ui.quotes.quotes_tab import QuotesTab
 from ui.viewer.reason_bar import ReasonBar
 from ui.viewer.redact_tool import RedactTool
+from ui.viewer.span_notes import SpanNotes
 from ui.widgets.form_fields import run_dialog
 from ui.worker import run_in_background
 
@@ -81,11 +82,13 @@ class Workflows(QObject):
         viewer_layout = self.viewer.layout()
         assert isinstance(viewer_layout, QVBoxLayout)
         viewer_layout.insertWidget(2, self.reason_bar)  # under the toolbar and its notice
+        self.notes = SpanNotes(self.state, self.viewer, window)
         self.quotes.toolbar.insertAction(self.quotes.find_action, self.new_quote_action)
         for view in (self.viewer.pdf, self.viewer.text):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(self.viewer.copy_action)
             view.addAction(self.new_quote_action)
+            view.addAction(self.notes.action)
 
         self.viewer.selection_changed.connect(lambda *_: self._update_actions())
         self.viewer.selection_cleared.connect(self._update_actions)
@@ -124,6 +127,7 @@ class Workflows(QObject):
     def actions(self) -> dict[str, QAction]:
         return {
             "new_quote": self.new_quote_action,
+            "note": self.notes.action,
             "find_quote": self.find_quote_action,
             "recheck_quotes": self.recheck_action,
             "prepublication": self.prepub_action,
@@ -137,6 +141,7 @@ class Workflows(QObject):
         has_case = self.state.is_unlocked and bool(self.state.case_id)
         selection = self.viewer.selection() if has_case else None
         self.new_quote_action.setEnabled(selection is not None)
+        self.notes.update(has_case)
         for action in (
             self.find_quote_action, self.recheck_action, self.prepub_action, self.export_action,
         ):  # fmt: skip

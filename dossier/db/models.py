@@ -218,6 +218,14 @@ class Note(HasId, Timestamps, Sealed, Base):
     date = SealedField[str | None](None)
     tags = SealedField[list[str]](factory=list)
     people = SealedField[list[str]](factory=list)
+    document_id = SealedField[str | None](None)
+    """A note on a passage of a document (the annotations of Hypothesis): sealed, like every
+    link of a note, so nobody without the key learns which document was annotated."""
+    page_index = SealedField[int](0)
+    start = SealedField[int](0)
+    end = SealedField[int](0)
+    excerpt = SealedField[str]("")
+    """The passage noted, as it read when the note was written."""
 
 
 class Event(HasId, Timestamps, Sealed, Base):

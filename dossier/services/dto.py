@@ -242,3 +242,18 @@ class TimelineItem:
     people: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    """A note on a passage of a document (`ws.notes`)."""
+
+    id: str
+    case_id: str
+    document_id: str | None
+    page_index: int
+    start: int
+    end: int
+    excerpt: str
+    body: str
+    created_at: datetime

@@ -18,6 +18,7 @@ from dossier.services.fsck import FsckService
 from dossier.services.history import HistoryService
 from dossier.services.keyrotation import KeyService
 from dossier.services.letters.service import LetterService
+from dossier.services.notes import NoteService
 from dossier.services.people.screen import ScreenService
 from dossier.services.people.service import PeopleService
 from dossier.services.quotes.service import QuoteService
@@ -59,6 +60,7 @@ class Workspace:
         self.keys = KeyService(self)
         self.history = HistoryService(self)
         self.recent_searches = RecentSearches(self)
+        self.notes = NoteService(self)
         # Documents, cases and imports tell the index what changed through this hook.
         self.index: IndexHook = self.search
 

@@ -228,6 +228,11 @@ class DocumentEditor(Editor):
         self.form.addRow(tr("Author"), self.author)
         self.form.addRow(tr("Tags"), self.tags)
         self.form.addRow(self.facts)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setAccessibleName(tr("Notes on this document"))
+        self.form.addRow(self.notes)
 
     def fill(self, doc: DocumentInfo) -> None:
         self.title.setText(doc.title)
@@ -248,10 +253,28 @@ class DocumentEditor(Editor):
         if doc.metadata.get("date_source"):
             facts.insert(0, (tr("Date from"), doc.metadata["date_source"]))
         facts += self._family(doc)
+        self.notes.setText(self._notes(doc))
         # Long file names wrap at their separators instead of widening the pane.
         self.facts.setText(
             "<br/>".join(f"<b>{k}</b>: {html.escape(breakable(shown(v)))}" for k, v in facts)
         )
+
+    def _notes(self, doc: DocumentInfo) -> str:
+        """The notes written on passages of the document, in reading order."""
+        ws = self.state.ws
+        notes = ws.notes.of_document(doc.id, reveal=ws.screen.revealed(doc.case_id))
+        if not notes:
+            return ""
+        heading = html.escape(tr("Notes ({n})").format(n=len(notes)))
+        rows = [
+            tr("p. {page} “{passage}”: {note}").format(
+                page=note.page_index + 1,
+                passage=html.escape(short(note.excerpt, 80)),
+                note=html.escape(note.body).replace("\n", "<br/>"),
+            )
+            for note in notes
+        ]
+        return f"<b>{heading}</b><br/>" + "<br/>".join(rows)
 
     def _family(self, doc: DocumentInfo) -> list[tuple[str, str]]:
         """Where the document came from and what came out of it (attachments, messages)."""
