@@ -10,6 +10,8 @@ bytes, so word boxes found at import fall on the same pixels in the viewer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture
@@ -39,8 +41,13 @@ def image_type(head: bytes) -> tuple[str, str] | None:
 
 
 @exclusive
-def image_to_pdf(data: bytes, name: str) -> bytes:
-    """A PDF with one page per image (per frame of a TIFF), made in memory."""
+def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
+    """A PDF with one page per image (per frame of a TIFF), made in memory.
+
+    `turns`: per page, 0, 90, 180 or 270 degrees clockwise to make it read upright (found from
+    its text by `dossier.pdf.orient`); the page is turned itself, not marked to be shown turned,
+    so its coordinates are the upright ones.
+    """
     found = image_type(data[:16])
     if found is None:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
@@ -56,6 +63,8 @@ def image_to_pdf(data: bytes, name: str) -> bytes:
                     )
                 )
             pdf: bytes = image.convert_to_pdf()
+        if any(turns):
+            pdf = _turned(pdf, turns)
     except InputRefused:
         raise
     except Exception:  # MuPDF raises several unrelated types for one damaged image
@@ -63,3 +72,13 @@ def image_to_pdf(data: bytes, name: str) -> bytes:
             _("{name} is a damaged image and cannot be read.").format(name=name)
         ) from None
     return pdf
+
+
+def _turned(pdf: bytes, turns: Sequence[int]) -> bytes:
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        for index, turn in enumerate(turns[: doc.page_count]):
+            if turn % 360:
+                doc[index].set_rotation(turn % 360)
+                doc[index].remove_rotation()
+        turned: bytes = doc.tobytes(garbage=1, deflate=True)
+    return turned

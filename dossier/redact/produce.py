@@ -166,12 +166,18 @@ def redacted_copy(
 def native_dpi(page: Any) -> int:
     """The resolution of the picture filling `page`: rebuilt at it, a photo keeps its pixels
     (no blur, no growth); `rasterize_page` still bounds the result."""
-    widths = [
-        info["width"] / max(1e-6, info["bbox"][2] - info["bbox"][0])
+    # Pixels per point by area, not by width: a picture turned a quarter (a photo read
+    # sideways) has its width along the page's height.
+    densities = [
+        (info["width"] * info["height"] / max(1e-6, _area(info["bbox"]))) ** 0.5
         for info in page.get_image_info()
-        if info.get("width")
+        if info.get("width") and info.get("height")
     ]
-    return max(72, round(72 * max(widths))) if widths else RASTER_DPI
+    return max(72, round(72 * max(densities))) if densities else RASTER_DPI
+
+
+def _area(bbox: Sequence[float]) -> float:
+    return abs((bbox[2] - bbox[0]) * (bbox[3] - bbox[1]))
 
 
 def _restore_text_layers(

@@ -37,6 +37,14 @@ _MIN_SHARE = 0.15
 German lecture notes scored 1 %, Latin placeholder text 12 %."""
 
 
+def function_words(text: str) -> int:
+    """How many French or English function words `text` holds: prose read the right way up
+    is full of them; the same page read sideways or upside down holds next to none."""
+    sample = text[:_MAX_CHARS].lower().replace("’", "'")
+    found = sum(1 for m in _WORD.finditer(sample) if m.group() in _FRENCH or m.group() in _ENGLISH)
+    return found + len(_ELISION.findall(sample))
+
+
 def guess_language(text: str) -> str | None:
     """'fr', 'en', or None when the text is too short or neither clearly dominates."""
     sample = text[:_MAX_CHARS].lower().replace("’", "'")

@@ -153,7 +153,7 @@ class DocumentViewer(QWidget):
     # -- life cycle ---------------------------------------------------------------------------
 
     def _attach(self) -> None:
-        self.renderer = PdfRenderer(self.state.ws.documents.original)
+        self.renderer = PdfRenderer(self.state.ws.documents.shown)
 
     def clear(self) -> None:
         """Drop the document: decrypted original, page images, text, marks."""

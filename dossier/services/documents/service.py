@@ -32,6 +32,7 @@ from dossier.services.documents.children import read_children
 from dossier.services.documents.dto import Child, ImportOptions, Incoming
 from dossier.services.documents.duplicates import SKIP, check_duplicates
 from dossier.services.documents.group import Batch, ImportGroup
+from dossier.services.documents.pictures import shown_pages
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
     MAX_IMPORT_BYTES,
@@ -322,6 +323,11 @@ class DocumentService:
         if not blob_id:
             raise NotFoundError(_("document {doc_id} has no original file").format(doc_id=doc_id))
         return self.ws.blobs.read(self.ws.vault.case_keys(case_id), blob_id)
+
+    def shown(self, doc_id: str) -> bytes:
+        """What the viewer draws: the original, or for a photo whose pages its import turned
+        to read upright, those turned pages (the page its word boxes belong to)."""
+        return shown_pages(self.get(doc_id), self.original(doc_id))
 
     # -- editing ------------------------------------------------------------------------------
 

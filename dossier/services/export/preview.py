@@ -88,7 +88,7 @@ class PreviewService:
             return _redacted_page(source.data, 0, zoom, sheet)
         if preview is None:
             preview = self.marks(doc_id)
-        return _redacted_page(ws.documents.original(doc_id), page_index, zoom, preview)
+        return _redacted_page(ws.documents.shown(doc_id), page_index, zoom, preview)
 
     def quotes(self, case: str, quote_ids: Sequence[str] | None = None) -> list[DisclosedQuote]:
         """The chosen quotes (all when None) that will not leave as written: each as it will

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from dossier.errors import UsageError
 from dossier.i18n import _
+from dossier.ingest.image_file import turns_of
 from dossier.pdf.extract import extract_pdf_bytes
 from dossier.pdf.images import image_to_pdf
 from dossier.pdf.textpdf import text_to_pdf
@@ -44,9 +45,8 @@ def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSour
         return ExportSource(original, ws.documents.pages(info.id), rules, picture=False)
     if info.mime.startswith("image/"):
         name = info.filename or "this image"
-        return ExportSource(
-            image_to_pdf(original, name), ws.documents.pages(info.id), rules, picture=True
-        )
+        pdf = image_to_pdf(original, name, turns_of(info.metadata))
+        return ExportSource(pdf, ws.documents.pages(info.id), rules, picture=True)
     if rules.rects:
         # Boxes need pages of the document's own to sit on; dropping them would let their
         # words out. A text document's words are hidden with marks on the words themselves.

@@ -184,3 +184,27 @@ def test_the_export_preview_draws_photos_and_typeset_text_pages(
     assert inside == {b"\x00\x00\x00"}  # the box, black, where it was drawn
     typeset = workspace.previews.redacted_page(note.id, 0, 0.5)
     assert typeset.width > 0 and _black_share(typeset) > 0.05  # every word is a black box
+
+
+@pytest.mark.slow
+def test_a_photo_turned_to_read_upright_leaves_upright_with_its_box_in_place(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    photo = phone_photo(tmp_path, rotate=90, orientation=None)
+    case = workspace.cases.create("De travers").id
+    info = workspace.documents.import_file(case, photo)
+    assert info.metadata["turned"] == "270"
+    (page,) = workspace.documents.pages(info.id)
+    box = next(w.rect for w in page.words if page.text[w.start : w.end] == "caméra")
+    workspace.redactions.add_rect(info.id, 0, [box])
+    out = tmp_path / "bundle.zip"
+    workspace.exports.export(ExportRequest(case=case, out=out))
+    assert leaks(out, ["caméra"]) == []
+    (pdf,) = _pdfs(out)
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        shown = doc[0]
+        assert shown.rect.height > shown.rect.width  # upright, like the page its words were read on
+        pixels = shown.get_pixmap(dpi=72)
+    x0, y0, x1, y1 = (round(v) for v in box)
+    inside = {pixels.pixel(x, y) for x in range(x0 + 1, x1 - 1) for y in range(y0 + 1, y1 - 1)}
+    assert inside == {(0, 0, 0)}

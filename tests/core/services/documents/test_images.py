@@ -12,7 +12,7 @@ import pytest
 from dossier.errors import InputRefused
 from dossier.ingest.image_file import exif_date
 from dossier.pdf.open import close_pdf
-from dossier.pdf.render import open_stored_pdf
+from dossier.pdf.render import RenderedPage, open_stored_pdf, render_page
 from dossier.services.workspace import Workspace
 from tests.pdfgen import text_page, write_pdf
 
@@ -124,3 +124,66 @@ def test_corpus_images_are_read(workspace: Workspace, ingest_corpus: Path) -> No
     assert tiff.page_count == 2
     assert {h.doc_id for h in workspace.search.query("renard", case=case)} == {scan.id}
     assert {h.doc_id for h in workspace.search.query("multipage", case=case)} == {tiff.id}
+
+
+def _ink(rendered: RenderedPage, rect: tuple[float, float, float, float]) -> float:
+    """Share of dark pixels inside `rect` (page points) of a rendered page."""
+    x0, y0, x1, y1 = (round(v * rendered.zoom) for v in rect)
+    dark = total = 0
+    for y in range(max(0, y0), min(rendered.height, y1)):
+        row = y * rendered.stride
+        for x in range(max(0, x0), min(rendered.width, x1)):
+            total += 1
+            dark += rendered.samples[row + 3 * x] < 128
+    return dark / max(1, total)
+
+
+@pytest.mark.parametrize(
+    ("stored", "turn"),
+    [
+        (180, "180"),
+        pytest.param(90, "270", marks=pytest.mark.slow),
+        pytest.param(-90, "90", marks=pytest.mark.slow),
+    ],
+)
+def test_a_photo_taken_sideways_or_upside_down_without_exif_reads_upright(
+    workspace: Workspace, tmp_path: Path, stored: int, turn: str
+) -> None:
+    # No EXIF tag says how to hold it: only the text itself does.
+    photo = phone_photo(tmp_path, rotate=stored, orientation=None)
+    case = workspace.cases.create("Photos de travers").id
+    info = workspace.documents.import_file(case, photo)
+    assert info.metadata["turned"] == turn
+    (page,) = workspace.documents.pages(info.id)
+    assert page.height > page.width and page.rotation == 0  # upright, in upright coordinates
+    assert "caméra filmait" in " ".join(page.text.split())
+    assert info.title.startswith("Le préfet reconnaît")
+    assert [h.doc_id for h in workspace.search.query("caméra", case=case)] == [info.id]
+    # The viewer draws the page the words were read on: same size, the words under their boxes.
+    shown = render_page(workspace.documents.shown(info.id), 0, 0.5)
+    assert abs(shown.width - page.width * 0.5) <= 1 and abs(shown.height - page.height * 0.5) <= 1
+    quote = workspace.quotes.add(case, "la caméra filmait la cour du collège", source=info.id)
+    assert quote.verdict in ("verbatim", "normalized")
+    (span,) = quote.spans
+    for rect in span.rects:
+        x0, y0, x1, y1 = rect
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height / 2
+        assert _ink(shown, rect) > 0.05  # ink under the box: it sits on the words
+
+
+def test_an_upright_photo_without_exif_is_read_once_and_not_turned(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    photo = phone_photo(tmp_path, rotate=0, orientation=None)
+    case = workspace.cases.create("Droite").id
+    info = workspace.documents.import_file(case, photo)
+    assert "turned" not in info.metadata
+    assert workspace.documents.shown(info.id) == workspace.documents.original(info.id)
+
+
+def test_a_photo_without_text_is_not_turned(workspace: Workspace) -> None:
+    pixels = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 300), False)
+    pixels.clear_with(200)
+    case = workspace.cases.create("Paysage").id
+    info = workspace.documents.import_bytes(case, pixels.tobytes("png"), "paysage.png")
+    assert "turned" not in info.metadata and info.page_count == 1

@@ -1,0 +1,86 @@
+"""Which way up a photographed page reads, found from its text when no EXIF tag says it.
+
+A page photographed sideways or upside down, or scanned the wrong way round, reads as
+nonsense: Tesseract still "finds" words, but hardly any of them is a French or English
+function word. Such a page is read again, turned a quarter, a half and three quarters, on a
+smaller rendering (about 1,600 pixels a side, enough to tell prose from noise), and the turn
+whose reading holds clearly more function words wins. A page that already reads as prose, or
+that holds no text at all, costs nothing more than its one reading.
+
+The turn is applied to the page itself (`dossier.pdf.images.image_to_pdf` with `turns`), so
+the import's word boxes, the viewer, highlights, quotes and redaction boxes all use the page
+upright, and it is recorded in the document so the same page is made again for display.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated; we call them directly here.)
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier.errors import EnvironmentFailure
+from dossier.i18n import _
+from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.pdf.ocr import OCR_LANGUAGES
+from dossier.text.lang import function_words
+
+TURNS = (90, 180, 270)
+"""Clockwise, as a PDF page's /Rotate."""
+UPRIGHT_WORDS = 5
+"""A page whose reading holds this many function words reads the right way up."""
+MIN_WORDS = 3
+"""A turn must give at least this many function words to be believed ..."""
+MIN_GAIN = 2
+"""... and at least this many times what the page gave as it stood."""
+_SIDE_PIXELS = 1600
+_MIN_DPI = 72
+"""Tesseract distrusts (and warns on stderr about) anything below 70 dpi."""
+
+
+def reads_upright(text: str) -> bool:
+    return function_words(text) >= UPRIGHT_WORDS
+
+
+def best_turn(pdf: bytes, index: int, tessdata: Path, as_it_stands: str) -> int:
+    """0, 90, 180 or 270: the turn under which page `index` of `pdf` reads best.
+
+    `as_it_stands` is the page's text read without a turn (at full resolution, so the page as
+    it stands is not put at a disadvantage).
+    """
+    scores = {0: function_words(as_it_stands)}
+    for turn in TURNS:
+        scores[turn] = function_words(_turned_reading(pdf, index, turn, tessdata))
+    best = max(TURNS, key=lambda turn: scores[turn])
+    if scores[best] >= MIN_WORDS and scores[best] >= MIN_GAIN * max(1, scores[0]):
+        return best
+    return 0
+
+
+@exclusive
+def _turned_reading(pdf: bytes, index: int, turn: int, tessdata: Path) -> str:
+    """Page `index` turned by `turn`, read quickly (the MuPDF lock is held for one reading,
+    so the viewer can draw between them)."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        page = doc[index]
+        page.set_rotation(turn)
+        page.remove_rotation()
+        return _quick_reading(page, tessdata)
+
+
+def _quick_reading(page: object, tessdata: Path) -> str:
+    rect = page.rect  # type: ignore[attr-defined]
+    longest = max(rect.width, rect.height, 1.0)
+    dpi = max(_MIN_DPI, int(72 * _SIDE_PIXELS / longest))
+    try:
+        textpage = page.get_textpage_ocr(  # type: ignore[attr-defined]
+            language="+".join(OCR_LANGUAGES), dpi=dpi, full=True, tessdata=str(tessdata)
+        )
+        text: str = page.get_text("text", textpage=textpage)  # type: ignore[attr-defined]
+    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
+        raise EnvironmentFailure(
+            _(
+                "OCR failed on page {number}; the Tesseract data in {tessdata} may be damaged."
+            ).format(number=page.number + 1, tessdata=tessdata)  # type: ignore[attr-defined]
+        ) from exc
+    return text
