@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from dossier.i18n import _
 from dossier.ingest.titles import first_line_title
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
@@ -73,7 +74,11 @@ def _turns(
         if not page.ocr or reads_upright(page.text):
             turns.append(0)
             continue
-        report(progress, 0.7, f"Finding which way up page {page.index + 1} reads")
+        report(
+            progress,
+            0.7,
+            _("Finding which way up page {number} reads").format(number=page.index + 1),
+        )
         turns.append(best_turn(pdf, page.index, require_tessdata(), page.text))
     return turns
 
