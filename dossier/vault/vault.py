@@ -35,6 +35,8 @@ from dossier.errors import (
     UsageError,
     VaultLocked,
     WrongPassphrase,
+    os_failure,
+    safe_text,
 )
 from dossier.fsutil import remove_stale_temps
 from dossier.i18n import _
@@ -110,16 +112,21 @@ class Vault:
         if (folder / HEADER_NAME).exists():
             raise UsageError(_("{folder} already holds a vault").format(folder=folder))
         check_new_passphrase(passphrase)
-        if folder.exists():
-            extra = {p.name for p in folder.iterdir()} - _LEFTOVERS_OF_CREATE
-            if extra:
-                raise UsageError(
-                    _("{folder} is not empty; choose a new or empty folder").format(folder=folder)
-                )
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(folder, 0o700)
         lock = VaultLock(folder)
-        lock.acquire()
+        try:  # a read-only disk, a folder this user may not write: one sentence, exit 7
+            if folder.exists():
+                extra = {p.name for p in folder.iterdir()} - _LEFTOVERS_OF_CREATE
+                if extra:
+                    raise UsageError(
+                        _("{folder} is not empty; choose a new or empty folder").format(
+                            folder=folder
+                        )
+                    )
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(folder, 0o700)
+            lock.acquire()
+        except OSError as exc:
+            raise os_failure(exc, safe_text(str(folder))) from None
         try:
             for leftover in (CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm"):
                 (folder / leftover).unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""A vault the system will not let Dossier write, or a full disk at open: one sentence, exit 7.
+"""A vault the system will not let Dossier write (to open or to make one), or a full disk at
+open: one sentence, exit 7.
 
 A read-only disk is made with a read-only bind mount in a mount namespace of its own (the real
 command, in a real process: the test skips where `unshare -m` is not allowed). A full disk at
@@ -63,6 +64,31 @@ def test_a_vault_on_a_read_only_disk_is_one_sentence_exit_7(vault: Path, tmp_pat
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
         assert f"the vault {vault} is on a read-only disk" in lines[0], lines
+
+
+@pytest.mark.skipif(not _namespaces_allowed(), reason="unshare -m is not allowed here")
+def test_a_vault_made_on_a_read_only_disk_is_one_sentence_exit_7(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    target = disk / "New.dossier"
+    script = (
+        f"mount --bind -o ro {shlex.quote(str(disk))} {shlex.quote(str(disk))} && "
+        f"exec {shlex.quote(sys.executable)} -m dossier --vault {shlex.quote(str(target))} init"
+    )
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        env=cli_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 7, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "insecure test KDF" not in line]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{target} is on a read-only disk" in lines[0], lines
+    assert not target.exists()
 
 
 @pytest.mark.slow
