@@ -149,6 +149,15 @@ def test_no_english_left_on_the_main_screens(qtbot, french_window) -> None:
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
             look(f"tab {tabs.tabText(index)}")
+    # A search with results: the list, its counts and filters.
+    word = FRENCH_PARAGRAPHS[0].split()[3].strip(",.")
+    tabs_with_search = [t for t in win.findChildren(QTabWidget) if t.indexOf(win.search) >= 0]
+    for tabs in tabs_with_search:
+        tabs.setCurrentWidget(win.search)
+    win.search.field.setText(word)
+    win.search.search_now()
+    qtbot.waitUntil(lambda: win.search.model.rowCount() > 0, timeout=20000)
+    look("search results")
     # The dialogs of everyday work, as they open.
     state, case_id = win.state, win.state.case_id
     dialogs = [
