@@ -31,12 +31,14 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from dossier.redact.glued import MIN_IN_ADDRESS, MIN_IN_WORD, ORDINARY_WORDS
+from rapidfuzz.distance import Levenshtein
+
+from dossier.redact.glued import MIN_IN_ADDRESS, MIN_IN_WORD, ORDINARY_WORDS, misread_distance
 from dossier.redact.names import COMMON_WORDS
 from dossier.redact.patterns import find_pattern
 from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
@@ -95,6 +97,9 @@ class Needles:
     inside: dict[str, str] = field(default_factory=dict)
     """Name parts (five letters or more) looked for inside any longer word that is not an
     ordinary word (`glued.ORDINARY_WORDS`): "QuartermaineW", "xQuartermaine"."""
+    misread: dict[str, str] = field(default_factory=dict)
+    """Name parts (seven letters or more) looked for misread in the text of pages read by OCR:
+    a word a few edits away ("Quartermame"), `glued.misread_distance`."""
     sequences: dict[Words, str] = field(default_factory=dict)
     """Pairs of words that stood in that order only under a box: looked for in the texts
     Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
@@ -150,6 +155,30 @@ class Needles:
                         found[label] += len(positions)
         return found
 
+    def misread_counts(self, text: str) -> Counter[str]:
+        """Words of `text` (a page read by OCR) that are a name part misread."""
+        found: Counter[str] = Counter()
+        for _word, label in self._misread(text):
+            found[label] += 1
+        return found
+
+    def misread_words(self, text: str) -> dict[str, str]:
+        """The misread words of `text` (folded), with their label."""
+        return dict(self._misread(text))
+
+    def _misread(self, text: str) -> Iterator[tuple[str, str]]:
+        if not self.misread:
+            return
+        for word in _LETTERS.findall(" ".join(words(_HYPHEN_BREAK.sub("", text)))):
+            if word in ORDINARY_WORDS:
+                continue
+            for part, label in self.misread.items():
+                edits = misread_distance(part)
+                if word != part and abs(len(word) - len(part)) <= edits:
+                    if Levenshtein.distance(word, part, score_cutoff=edits) <= edits:
+                        yield word, label
+                        break
+
     def search(self, text: str, *, sequences: bool = True) -> list[str]:
         """Labels of what `text` holds."""
         return sorted(label for label, n in self.counts(text, sequences=sequences).items() if n)
@@ -171,6 +200,16 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
                         out.glued.setdefault(key, label)
                     if len(key) >= MIN_IN_WORD and key.isalpha():
                         out.inside.setdefault(key, label)
+                        if misread_distance(key):
+                            out.misread.setdefault(key, label)
+    if out.misread:
+        # A name the OCR misread on a page of the case ("Quartermame") is the name wherever
+        # it goes: a quote or a title copied from that page.
+        for doc in watch.doc_ids:
+            for page in pages_of(doc):
+                if page.ocr:
+                    for word, label in out.misread_words(page.text).items():
+                        out.add(label, word)
     for label, contact in watch.contacts:
         out.add(label, contact)
     out.patterns = list(watch.patterns)
@@ -275,6 +314,7 @@ def check_bundle(
     report: SelfCheckReport | None = None,
     skeleton: bytes | None = None,
     sources: Mapping[str, str] | None = None,
+    ocr_pages: Mapping[str, Collection[int]] | None = None,
 ) -> SelfCheckReport:
     """Read the zip `data` entirely; every hit becomes a finding naming its file.
 
@@ -282,7 +322,8 @@ def check_bundle(
     word of Dossier's own template ("Content-Security-Policy", a CSV header, a JSON key) is
     counted there too, so a mark that happens to be such a word is not taken for a leak; only
     occurrences beyond the template's count. `sources`: the document id of each PDF, for
-    marks made for one document only."""
+    marks made for one document only. `ocr_pages`: the indexes of the pages read by OCR of
+    each PDF, searched for names misread too."""
     report = report or SelfCheckReport()
     hits = report.findings
     template: Counter[tuple[str, str, str]] = Counter()
@@ -297,8 +338,16 @@ def check_bundle(
                     for label, n in found.counts(text).items():
                         template[(name, where, label)] = n
 
-    def look(file: str, where: str, text: str, pdf: bool = False, doc: str | None = None) -> None:
-        for label, n in found.counts(text, sequences=not pdf).items():
+    def look(
+        file: str,
+        where: str,
+        text: str,
+        pdf: bool = False,
+        doc: str | None = None,
+        ocr: bool = False,
+    ) -> None:
+        counts = found.misread_counts(text) if ocr else found.counts(text, sequences=not pdf)
+        for label, n in counts.items():
             scope = found.scopes.get(label)
             if pdf and doc is not None and scope is not None and scope != doc:
                 continue  # a mark of another document: this PDF keeps that text
@@ -316,8 +365,14 @@ def check_bundle(
             reading = read_pdf(name, content, boxes_by_path.get(name, {}))
             report.pages += reading.pages
             hits.extend(reading.findings)
+            doc = (sources or {}).get(name)
             for where, text in reading.texts:
-                look(name, where, text, pdf=True, doc=(sources or {}).get(name))
+                look(name, where, text, pdf=True, doc=doc)
+            read_by_ocr = (ocr_pages or {}).get(name, ())
+            for index, text in reading.page_texts:
+                if index in read_by_ocr:
+                    where = f"the text of page {index + 1} (a name misread by OCR)"
+                    look(name, where, text, pdf=True, doc=doc, ocr=True)
             continue
         for where, text in _text_views(name, content):
             look(name, where, text)

@@ -17,6 +17,10 @@ boundary (`dossier.text.fold`), in "Quartermaine2024". Glued to letters it is on
 Five letters, not four, outside addresses: four-letter names sit inside too many words ("Paul"
 in "Paulette", "Jean" in "Jeans", "Anne" in "Années" folded "annees") for any list to cover.
 
+On a page read by OCR, a name part of seven letters or more is also looked for misread: a word
+one or two edits away ("Quartermame", "Ouartermaine") is boxed as the name, since the scan's
+pixels under it still show the name to whoever reads the exported page (`misread_distance`).
+
 The gate (`masking.TextMasker`, `marks.text_spans` for the PDFs) finds glued names here; the
 self-check (`bundlecheck`) has its own matcher and shares only the constants and the word list.
 """
@@ -27,6 +31,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from dossier.text.fold import Folded, fold_key
 
 MIN_IN_ADDRESS = 4
@@ -34,6 +40,18 @@ MIN_IN_ADDRESS = 4
 would hit ordinary words: "Li" in "#Liberte")."""
 MIN_IN_WORD = 5
 """Letters a name part needs to be looked for inside any longer word."""
+MIN_MISREAD = 7
+"""Letters a name part needs to be looked for misread, on a page read by OCR."""
+
+
+def misread_distance(key: str) -> int:
+    """Edits a word read by OCR may be away from a name part of this many letters and still be
+    taken for it: one up to nine letters, two from ten ("Quartermame" for "Quartermaine" is
+    two: "in" read as "m"); none below seven letters, where one edit hits ordinary words."""
+    if len(key) < MIN_MISREAD:
+        return 0
+    return 1 if len(key) < 10 else 2
+
 
 ADDRESS = re.compile(
     r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+|\b(?:https?://|www\.)[^\s<>\"]+|[#@][^\W_]\w*"
@@ -152,6 +170,8 @@ class GluedFinder:
 
     in_words: tuple[tuple[str, object], ...]
     in_addresses: tuple[tuple[str, object], ...]
+    misread: tuple[tuple[str, int, object], ...] = ()
+    """(part, edits allowed, payload) looked for misread on pages read by OCR."""
 
     @classmethod
     def of(cls, parts: Iterable[tuple[str, object]]) -> GluedFinder:
@@ -164,7 +184,12 @@ class GluedFinder:
             folded = fold_key(part)
             if len(folded) >= MIN_IN_ADDRESS and " " not in part.strip():
                 addresses.setdefault(folded, payload)
-        return cls(_longest_first(words), _longest_first(addresses))
+        misread = tuple(
+            (key, misread_distance(key), payload)
+            for key, payload in _longest_first(words)
+            if misread_distance(key)
+        )
+        return cls(_longest_first(words), _longest_first(addresses), misread)
 
     def __bool__(self) -> bool:
         return bool(self.in_words or self.in_addresses)
@@ -188,6 +213,25 @@ class GluedFinder:
                     if part in word and part != word:
                         found.append((*folded.span(start, end), payload))
                         break
+        return found
+
+    def find_misread(self, text: str, folded: Folded) -> list[tuple[int, int, object]]:
+        """(start, end, payload) of each word of `text`, a page read by OCR, that is a name
+        part misread ("Quartermame"): a few edits away (`misread_distance`), never an ordinary
+        word. Over-redaction is the safe side: a word that only looks like the name is boxed."""
+        found: list[tuple[int, int, object]] = []
+        if not self.misread:
+            return found
+        for start, end in _letter_runs(folded):
+            word = folded.key[start:end]
+            if len(word) < MIN_MISREAD - 1 or word in ORDINARY_WORDS:
+                continue
+            for part, edits, payload in self.misread:
+                if word == part or abs(len(word) - len(part)) > edits:
+                    continue
+                if Levenshtein.distance(word, part, score_cutoff=edits) <= edits:
+                    found.append((*folded.span(start, end), payload))
+                    break
         return found
 
 

@@ -5,7 +5,8 @@ Terms (and the names and aliases of protected people) are matched on the folded 
 the match is a range of canonical offsets, which the word map turns into rectangles: the words
 the range touches, grouped by line, one box per line.
 
-A name part is also found glued to other letters ("QuartermaineW", `glued`).
+A name part is also found glued to other letters ("QuartermaineW"), and on a page read by OCR,
+misread ("Quartermame"): see `glued`.
 
 Whole words are boxed, never parts of a word: "Dupont," loses its comma too, which hides a
 little more than asked and never less. Boxes are then shrunk across the line (by a quarter of
@@ -109,7 +110,10 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
                 found.append((rule, start, end))
         glued = GluedFinder.of((rule.term, rule) for rule in rules.terms if rule.glued)
         if glued:
-            for start, end, payload in glued.find(page.text, folded):
+            spans = glued.find(page.text, folded)
+            if page.ocr:  # the scan still shows a name its OCR misread
+                spans += glued.find_misread(page.text, folded)
+            for start, end, payload in spans:
                 assert isinstance(payload, TermRule)
                 found.append((payload, start, end))
     for pattern in rules.patterns:

@@ -71,6 +71,12 @@ class TextMasker:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
         return merge_spans(spans)
 
+    def misread_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, replacement) of the names misread in `text`, a page read by OCR."""
+        if not text or not self._glued:
+            return []
+        return [(s, e, str(r)) for s, e, r in self._glued.find_misread(text, fold(text))]
+
     def mask(self, text: str) -> str:
         return replace_spans(text, self.spans(text))
 

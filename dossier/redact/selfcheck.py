@@ -115,6 +115,8 @@ class PdfReading:
     findings: list[Finding] = field(default_factory=list)
     """Structural problems: annotations, links, attachments, JavaScript, text under boxes."""
     pages: int = 0
+    page_texts: list[tuple[int, str]] = field(default_factory=list)
+    """(page index, text) of each page: the pages read by OCR are searched for misreadings."""
 
 
 @exclusive
@@ -167,6 +169,7 @@ def _read_page(name: str, page: Any, boxes: Sequence[Rect], reading: PdfReading)
     raw = page.get_text("text", textpage=textpage)
     ordered, _ = build_canonical(reading_order(words, tuple(page.rotation_matrix)))
     reading.texts.append((f"the text of {where}", raw + "\n" + ordered))
+    reading.page_texts.append((page.number, raw + "\n" + ordered))
     if boxes:
         under = _chars_under(page, boxes, textpage)
         if under:

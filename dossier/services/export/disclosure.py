@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from dossier.redact.bundlecheck import Watchlist
 from dossier.redact.coverage import box_secrets
 from dossier.redact.disclosure import Disclosure
-from dossier.redact.masking import TextMasker
+from dossier.redact.glued import GluedFinder
+from dossier.redact.masking import REDACTED, TextMasker
 from dossier.services.export.dto import CaseDisclosure
+from dossier.text.fold import fold
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -56,6 +58,24 @@ class _Pages:
         return pages
 
 
+def _misreadings(
+    ws: Workspace, doc_ids: Sequence[str], names: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """(word as read, what to show) of every name part misread on the case's pages read by OCR
+    ("Quartermame"): masked in every text like the name itself (a quote, a title copied from
+    the page), as the PDFs box it (`redact.glued`)."""
+    finder = GluedFinder.of(names)
+    found: dict[str, str] = {}
+    if not finder.misread:
+        return []
+    for doc_id in doc_ids:
+        for page in ws.documents.pages(doc_id, with_words=False):
+            if page.ocr:
+                for start, end, shown in finder.find_misread(page.text, fold(page.text)):
+                    found.setdefault(page.text[start:end], str(shown))
+    return sorted(found.items())
+
+
 def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
     marks = ws.redactions
     rows = marks.of_case(case_id)
@@ -76,14 +96,17 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
     boxes = marks.boxes(case_id)
     doc_ids = [d.id for d in ws.documents.of_case(case_id)]
     pages_of = _Pages(ws, {doc for doc, _page in boxes})
+    names = [(part, p.pseudonym) for p in protected for part in p.parts]
+    marked_names = [part for _, _doc, parts in marked for part in parts]
+    misread = _misreadings(ws, doc_ids, [*names, *((part, REDACTED) for part in marked_names)])
     masker = TextMasker(
-        names=[(part, p.pseudonym) for p in protected for part in p.parts],
+        names=[*names, *((word, shown) for word, shown in misread if shown != REDACTED)],
         terms=[
             *(term for _, term in terms),
             *(contact for p in protected for contact in p.contacts),
         ],
         patterns=[kind for _, kind in patterns],
-        marked_names=[part for _, _doc, parts in marked for part in parts],
+        marked_names=[*marked_names, *(word for word, shown in misread if shown == REDACTED)],
     )
     secrets = box_secrets(doc_ids, pages_of, boxes)
     boxed_pages = {

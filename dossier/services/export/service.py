@@ -118,6 +118,7 @@ class ExportService:
         exported: list[BundleDocument] = []
         boxes_by_doc: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
         boxes_by_path: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
+        ocr_by_path: dict[str, set[int]] = {}
         paths: dict[str, str] = {}
         total = max(1, len(docs))
         for number, info in enumerate(docs):
@@ -143,6 +144,7 @@ class ExportService:
             boxes = {index: plan.rects for index, plan in copy.plans.items()}
             boxes_by_doc[info.id] = boxes
             boxes_by_path[path] = boxes
+            ocr_by_path[path] = {page.index for page in source.pages if page.ocr}
             paths[info.id] = path
             exported.append(
                 BundleDocument(
@@ -178,7 +180,12 @@ class ExportService:
         template = bundle_mod.build(skeleton(content), key).data
         sources = {path: doc_id for doc_id, path in paths.items()}
         selfcheck = check_bundle(
-            built.data, disclosure.needles(), boxes_by_path, skeleton=template, sources=sources
+            built.data,
+            disclosure.needles(),
+            boxes_by_path,
+            skeleton=template,
+            sources=sources,
+            ocr_pages=ocr_by_path,
         )
         if not selfcheck.ok:
             raise SelfCheckFailed(selfcheck)

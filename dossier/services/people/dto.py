@@ -84,14 +84,7 @@ class ScreenMask:
         """Where masked name parts occur in `text` (merged, in order)."""
         if not self.parts or not text:
             return []
-        found = [(start, end) for start, end, _ in self._replacements(text)]
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(found):
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        return merged
+        return _merged([(start, end) for start, end, _ in self._replacements(text)])
 
     def snippet(
         self, text: str, highlights: Sequence[tuple[int, int]]
@@ -121,6 +114,10 @@ class ScreenMask:
 
     def page(self, page: PageText) -> ScreenPage:
         spans = self.spans(page.text)
+        if page.ocr and self.parts:
+            # The scan still shows a name its OCR misread ("Quartermame"): covered too.
+            misread = [(start, end) for start, end, _ in self._masker.misread_spans(page.text)]
+            spans = _merged([*spans, *misread])
         if not spans:
             return ScreenPage(page)
         chars = list(page.text)
@@ -176,3 +173,13 @@ class MergeOutcome:
     dropped_id: str
     links: dict[str, int]
     """How many references of each kind were moved to the kept person."""
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
