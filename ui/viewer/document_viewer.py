@@ -298,7 +298,7 @@ class DocumentViewer(QWidget):
             self.stack.setCurrentWidget(self.pdf)
         else:
             self.pdf.clear()
-            self.text.show_pages(loaded.pages)
+            self.text.show_pages(loaded.pages, markdown=loaded.info.mime == "text/markdown")
             self.text.set_spans(PROTECTED_LAYER, {i: m.spans for i, m in loaded.masks.items()})
             self.stack.setCurrentWidget(self.text)
         self.page_box.setMaximum(max(1, len(self.pages)))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from dossier.text.model import PageText
 from ui.state import PageSpan
+from ui.viewer.markdown_view import reflowed, style_markdown
 from ui.viewer.overlays import LAYERS
 from ui.viewer.text_structure import style_structure
 
@@ -62,7 +63,7 @@ class TextView(QPlainTextEdit):
         self.selectionChanged.connect(self._debounce.start)
         self.cursorPositionChanged.connect(self._cursor_moved)
 
-    def show_pages(self, pages: list[PageText]) -> None:
+    def show_pages(self, pages: list[PageText], *, markdown: bool = False) -> None:
         self.pages = pages
         self._starts = []
         text = ""
@@ -74,8 +75,12 @@ class TextView(QPlainTextEdit):
         self._map = _Utf16(text)
         self._layers = {}
         self.selection = None
-        self.setPlainText(text)
-        style_structure(self.document())
+        # Markdown flows and takes its styles; either way every character keeps its offset.
+        self.setPlainText(reflowed(text) if markdown else text)
+        if markdown:
+            style_markdown(self.document())
+        else:
+            style_structure(self.document())
         self._apply_layers()
 
     def clear_document(self) -> None:
