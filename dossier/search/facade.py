@@ -411,7 +411,7 @@ class SearchIndex:
             try:
                 runner = self._current_runner()
                 q = candidate_query(runner.searcher, text)
-                found = [] if q is None else runner.run(q, limit, _PAGES_ONLY)
+                found = [] if q is None else runner.ranked(q, limit, _PAGES_ONLY)
             except CorruptData as exc:
                 self._drop_searcher()
                 self.needs_rebuild = True
@@ -421,7 +421,7 @@ class SearchIndex:
                         "The search index of this case is damaged and must be rebuilt ({exc})."
                     ).format(exc=exc)
                 ) from exc
-        return [(f["doc_id"], f["page_index"]) for _score, f in found]
+        return [(f["doc_id"], f["page_index"]) for _score, f, _parts in found]
 
     # -- upkeep --------------------------------------------------------------------------
 
