@@ -18,6 +18,7 @@ Queries of another shape (a phrase with a slop, a lone NOT...) return None: Whoo
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import operator
 from collections.abc import Callable, Sequence
@@ -192,15 +193,19 @@ def _phrase(seg: Segment, q: Any, within: Within) -> Scored:
         within = sorted(common)
     boost: float = q.boost
     scores = {doc: boost * sum(part[doc] for part in parts.values()) for doc in common}
-    where = {n: dict(zip(found.ids, found.values or (), strict=True)) for n, found in lists.items()}
+
+    def where(n: int, doc: int) -> bytes:
+        found = lists[n]
+        at = bisect.bisect_left(found.ids, doc)
+        return found.values[at] if found.values is not None else b""
 
     def confirm(doc: int) -> float | None:
         # The phrase starts at p where its word n sits at p + n, for every n; the rarest
         # word's positions are decoded first, the others only while a start remains.
         first = order[0]
-        starts = {p - first for p in decode_positions(where[first][doc])}
+        starts = {p - first for p in decode_positions(where(first, doc))}
         for n in order[1:]:
-            starts.intersection_update(p - n for p in decode_positions(where[n][doc]))
+            starts.intersection_update(p - n for p in decode_positions(where(n, doc)))
             if not starts:
                 return None
         return scores[doc]

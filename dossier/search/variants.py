@@ -3,10 +3,12 @@
 A reporter types `email` for a page that says `e-mail`, `1000000` for `1 000 000`, `20/11/2023`
 for `20 novembre 2023`. At index time each such group of words also gets one joined term, at
 the position of its first word (so phrases through it still match): `e-mail` gives `e`, `mail`
-and `email`; `1 000 000` gives `1000000`; any written date gives `20231120`. At search time the
-typed forms are rewritten the same way (`rewrite_query`): a typed compound looks for its parts
-as a phrase or its joined form, a typed number or date for its joined form, and an initial
-(`P. Léonard`) is dropped rather than required as a word.
+and `email`; `1 000 000` gives `1000000`; any written date gives `20231120`; a number times a
+scale word gets its value (`un million`, `2,5 millions`: `1000000`, `2500000`), and a currency
+sign is indexed as its word (`€`: `euros`, `$`: `dollars`). At search time the typed forms
+are rewritten the same way (`rewrite_query`): a typed compound looks for its parts as a phrase
+or its joined form, a typed number or date for its joined form, and an initial (`P. Léonard`)
+or an elided article (`d’euros`, `l’enquête`) is dropped rather than required as a word.
 
 The index value of the `exact` field is made here: folded words separated by spaces, each word
 followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back at index time).
@@ -15,6 +17,7 @@ followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from dossier.search.analysis import fold, folded_words
 from dossier.text.fold import WORD
@@ -62,6 +65,38 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _DATE_REACH = 24
 """Characters around a year where the rest of its date may be ("20 septembre 2023")."""
+_NUMBER_WORDS = {
+    **dict.fromkeys(("un", "une", "one", "a"), 1),
+    **dict.fromkeys(("deux", "two"), 2),
+    **dict.fromkeys(("trois", "three"), 3),
+    **dict.fromkeys(("quatre", "four"), 4),
+    **dict.fromkeys(("cinq", "five"), 5),
+    **dict.fromkeys(("six",), 6),
+    **dict.fromkeys(("sept", "seven"), 7),
+    **dict.fromkeys(("huit", "eight"), 8),
+    **dict.fromkeys(("neuf", "nine"), 9),
+    **dict.fromkeys(("dix", "ten"), 10),
+    **dict.fromkeys(("cent", "cents", "hundred"), 100),
+}
+_SCALES = {
+    **dict.fromkeys(("mille", "thousand"), 10**3),
+    **dict.fromkeys(("million", "millions"), 10**6),
+    # A French "billion" is 10^12, but French writes "milliard": "billion" is the English one.
+    **dict.fromkeys(("milliard", "milliards", "billion", "billions"), 10**9),
+}
+_SCALED = re.compile(
+    r"(?i)(?<![\w.,])(\d+(?:[.,]\d+)?|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")[ \u00a0\u202f]+("
+    + "|".join(sorted(_SCALES, key=len, reverse=True))
+    + r")\b"
+)
+"""A number in words or figures times a scale word: "un million", "2,5 milliards", "ten
+thousand". Its value is a joined form ("1000000"), so it finds "1 000 000" and back."""
+_CURRENCIES = (("€", " euros "), ("$", " dollars "))
+"""Signs indexed as the word a reporter types: "1 000 000 €" is found by "euros"."""
+_ELIDED = re.compile(r"(?i)(?<![\w'’‘ʼ])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’‘ʼ](?=\w)")
+"""An elided French article or pronoun as typed ("d’", "l'", "qu’"): not a word to require."""
 _INITIAL = re.compile(r"(?<![\w.])([^\W\d_])\.\s+(?=[^\W\d_]{2})")
 
 
@@ -82,6 +117,30 @@ def _date_key(groups: tuple[str, ...], order: str) -> str | None:
     return f"{int(year):04d}{month:02d}{int(day):02d}"
 
 
+def _scaled_value(number: str, scale: str) -> str | None:
+    """The digits of `number` (figures or a word) times `scale`, or None if not a whole number."""
+    word = number.casefold()
+    if word in _NUMBER_WORDS:
+        value = Decimal(_NUMBER_WORDS[word])
+    else:
+        try:
+            value = Decimal(number.replace(",", "."))
+        except InvalidOperation:
+            return None
+    total = value * _SCALES[scale.casefold()]
+    if total != total.to_integral_value():
+        return None
+    return str(int(total))
+
+
+def with_words_for_signs(text: str) -> str:
+    """`text` with currency signs written as the words they stand for."""
+    for sign, word in _CURRENCIES:
+        if sign in text:
+            text = text.replace(sign, word)
+    return text
+
+
 def joined_forms(text: str) -> list[tuple[int, int, str]]:
     """(start, end, joined term) of every compound, grouped number and date of `text`."""
     found: list[tuple[int, int, str]] = []
@@ -91,6 +150,11 @@ def joined_forms(text: str) -> list[tuple[int, int, str]]:
             if any(char.isalpha() for char in match.group()):
                 joined = "".join(fold(part) for part in WORD.findall(match.group()))
                 found.append((match.start(), match.end(), joined))
+    if any(scale in text for scale in ("mill", "MILL", "Mill", "thousand", "billion")):
+        for match in _SCALED.finditer(text):
+            value = _scaled_value(match.group(1), match.group(2))
+            if value is not None:
+                found.append((match.start(), match.end(), value))
     if _DIGIT.search(text) is None:
         return found
     for match in _GROUPED_NUMBER.finditer(text):
@@ -111,6 +175,7 @@ def joined_forms(text: str) -> list[tuple[int, int, str]]:
 
 def exact_value(text: str) -> str:
     """The `exact` field's value for `text`: folded words, with joined forms as alternatives."""
+    text = with_words_for_signs(text)
     joined = sorted(joined_forms(text))
     if not joined:  # most pages: the folded words alone, without tracking where they start
         return " ".join(folded_words(text))
@@ -142,6 +207,8 @@ def rewrite_query(text: str) -> str:
 
 
 def _rewrite_words(text: str) -> str:
+    text = _ELIDED.sub("", with_words_for_signs(text))
+    text = _SCALED.sub(lambda m: _scaled_value(m.group(1), m.group(2)) or m.group(), text)
     for pattern, order in _DATES:
 
         def date(match: re.Match[str], order: str = order) -> str:

@@ -109,9 +109,13 @@ def test_operators_in_english_and_french_and_nothing_negated_is_highlighted() ->
     assert {"police", "gendarmerie"} <= parsed.highlight.words
     assert "Not(" in repr(parsed.query)
     assert isinstance(parse_query("a OR b", SCHEMA).query, query.Or)
-    # Apostrophes are never quotes: both words of each elision are searched.
-    elided = parse_query("l'enquête d'un juge", SCHEMA)
-    assert elided.highlight.phrases == [("l", "enquete"), ("d", "un")]
+    # Apostrophes are never quotes; an elided article is no word to require ("d’euros" finds
+    # "1 000 000 €"), except inside quotes, where the phrase is kept as written.
+    elided = parse_query("l'enquête d’un juge", SCHEMA)
+    assert {"enquete", "un", "juge"} <= elided.highlight.words and not elided.highlight.phrases
+    assert "l" not in elided.highlight.words
+    quoted = parse_query('"l\'enquête"', SCHEMA)
+    assert quoted.highlight.phrases == [("l", "enquete")]
 
 
 def test_filters() -> None:

@@ -17,6 +17,7 @@ import pytest
 from dossier.search.execute import Runner
 from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem, SearchFilters
+from dossier.search.postings import PostingsCache
 from dossier.search.query import filter_query, parse_query
 from dossier.search.schema import build_schema, to_document
 from dossier.search.storage import EncryptedStorage
@@ -60,6 +61,8 @@ QUERIES = [
     "zorglub",
     '"zorglub de"',
 ]
+CACHE = PostingsCache(max_bytes=256 * 1024)
+"""Small on purpose: entries are evicted and read again during the test."""
 UNORDERED = ("*", "NOT")
 """Queries whose order is not compared: Whoosh scores every prefix match 1.0 (the block search
 ranks them by BM25) and adds 1.0 for a NOT (the same order, other numbers)."""
@@ -120,6 +123,9 @@ def test_same_hits_and_scores_as_whoosh(searcher: Any, text: str) -> None:
     fast_all = top_hits(searcher, q, 10_000)
     assert fast_all is not None, text
     assert {doc for _score, doc in fast_all} == set(everything), text
+    # Again from kept (packed) postings, twice: the second run reads them from the cache.
+    for _ in range(2):
+        assert top_hits(searcher, q, 10_000, cache=CACHE) == fast_all, text
     if any(mark in text for mark in UNORDERED):
         return
     for limit in (1, 10):
