@@ -269,7 +269,7 @@ class DocumentEditor(Editor):
         rows = [
             tr("p. {page} “{passage}”: {note}").format(
                 page=note.page_index + 1,
-                passage=html.escape(short(note.excerpt, 80)),
+                passage=html.escape(short(shown(note.excerpt, passage=True), 80)),
                 note=html.escape(note.body).replace("\n", "<br/>"),
             )
             for note in notes
