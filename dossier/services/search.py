@@ -335,7 +335,7 @@ class SearchService:
             shown.append(
                 replace(
                     hit,
-                    title=mask.text(hit.title),
+                    title=mask.text(shown_title(hit.item_type, hit.title)),
                     snippet=snippet,
                     highlights=highlights,
                     # A matched word that is a protected name is not handed to a viewer.
@@ -472,3 +472,26 @@ def _target_of(session: Session, item_type: str, ref_id: str) -> tuple[str | Non
 def _aware(moment: datetime) -> datetime:
     # SQLite gives back naive datetimes for values stored in UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def shown_title(item_type: str, title: str) -> str:
+    """A letter's, question's, reply's or quote's title as the index keeps it, in the user's
+    language. The index holds the English that `searchable()` writes (letters/views.py,
+    quotes/views.py), so it stays one index whatever the language; only our own words around the
+    names are translated here, where a hit is shown."""
+    if item_type == "question":
+        head, sep, number = title.rpartition(", question ")
+        if sep and number.isdigit():
+            return _("{title}, question {number}").format(
+                title=shown_title("letter", head), number=number
+            )
+    if item_type in ("letter", "question") and title.startswith("Letter from "):
+        return _("Letter from {sender}").format(sender=title.removeprefix("Letter from "))
+    if item_type == "reply" and title.startswith("Reply from "):
+        return _("Reply from {sender}").format(sender=title.removeprefix("Reply from "))
+    if item_type == "quote" and title.endswith("»") and ": «" in title:
+        speaker, _sep, quote = title[:-1].partition(": «")
+        if speaker == "Unattributed":
+            speaker = _("Unattributed")
+        return _("{speaker}: «{quote}»").format(speaker=speaker, quote=quote)
+    return title
