@@ -81,7 +81,7 @@ class Workflows(QObject):
         self.reason_bar = ReasonBar(self.state)
         viewer_layout = self.viewer.layout()
         assert isinstance(viewer_layout, QVBoxLayout)
-        viewer_layout.insertWidget(2, self.reason_bar)  # under the toolbar and its notice
+        viewer_layout.insertWidget(3, self.reason_bar)  # under the title, toolbar and notice
         self.notes = SpanNotes(self.state, self.viewer, window)
         self.quotes.toolbar.insertAction(self.quotes.find_action, self.new_quote_action)
         for view in (self.viewer.pdf, self.viewer.text):

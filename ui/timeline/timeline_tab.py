@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QMenu,
     QPushButton,
     QStackedWidget,
@@ -31,6 +30,7 @@ from ui.state import AppState
 from ui.timeline.timeline_axis import TimelineAxis, TimelineScroll, kind_colour
 from ui.timeline.timeline_entry_dialog import TimelineEntryDialog
 from ui.widgets.confirm import confirm
+from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
 from ui.widgets.outside_text import shown
 
@@ -104,7 +104,10 @@ class TimelineTab(QWidget):
         self.list.setHeaderLabels([tr("Date"), tr("Kind"), tr("Item"), tr("People")])
         self.list.setRootIsDecorated(False)
         self.list.setAccessibleName(tr("Timeline"))
-        self.list.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The item's words get most of the width; date and kind theirs; people what is left.
+        self._fitter = fit_columns(
+            self.list, self.list.header(), elastic={2: 3, 3: 1}, fitted=(0, 1)
+        )
         self.list.itemClicked.connect(lambda item, _c: self.open_item(item.data(0, ITEM_ROLE)))
         self.list.itemActivated.connect(lambda item, _c: self.open_item(item.data(0, ITEM_ROLE)))
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -115,19 +118,22 @@ class TimelineTab(QWidget):
         self.views.addWidget(self.list)
         self.views.addWidget(self.axis_scroll)
 
+        # Two rows: on a laptop's pane one row cut the buttons' names (French ones are longer).
         filters = QHBoxLayout()
         filters.addWidget(self.person, 1)
         filters.addWidget(self.kinds_button)
-        filters.addStretch(0)
         filters.addWidget(self.list_button)
         filters.addWidget(self.axis_button)
         for button in self.zoom_buttons:
             filters.addWidget(button)
-        filters.addWidget(self.add_button)
-        filters.addWidget(self.remove_button)
+        entries = QHBoxLayout()
+        entries.addWidget(self.add_button)
+        entries.addWidget(self.remove_button)
+        entries.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(filters)
+        layout.addLayout(entries)
         layout.addWidget(self.views, 1)
         self._view_changed()
         for signal in (

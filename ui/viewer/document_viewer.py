@@ -131,6 +131,7 @@ class DocumentViewer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.title)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.notice)
         self.body = QHBoxLayout()  # the page, and beside it what the window adds (thumbnails)

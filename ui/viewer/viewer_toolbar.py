@@ -102,8 +102,9 @@ class ViewerToolbar(QToolBar):
             action.setIconText(symbol)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.title = ElidedLabel()
-        self.title.setStyleSheet("font-weight: bold; padding: 0 6px;")
-        self.addWidget(self.title)
+        # Above the toolbar (the viewer places it), not in it: on a laptop the buttons left the
+        # title a few letters ("Entreti…").
+        self.title.setStyleSheet("font-weight: bold; padding: 4px 6px 0 6px;")
         self.hit_label = QLabel()
         self.addAction(self.previous_hit_action)
         self.addWidget(self.hit_label)
