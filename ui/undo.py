@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from dossier.errors import DossierError
 from dossier.services import Workspace
-from dossier.services.history import Snapshot
+from dossier.services.dto import Snapshot
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.state import AppState

@@ -12,7 +12,8 @@ from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
 from dossier.services.dates import parse_date
 from dossier.services.dto import CaseInfo
-from dossier.services.people.casenames import CaseNameMask, case_name_mask
+from dossier.services.people.casenames import case_name_mask
+from dossier.services.people.dto import CaseNameMask
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace

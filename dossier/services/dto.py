@@ -257,3 +257,27 @@ class NoteInfo:
     excerpt: str
     body: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class RowImage:
+    table: str
+    row_id: str
+    columns: dict[str, Any]
+    """Clear columns (ids, foreign keys, kinds, creation time)."""
+    fields: dict[str, Any]
+    """Sealed fields, as plain values."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An item as it was: opaque to front ends, kept in memory, handed back to `restore`."""
+
+    kind: str
+    item_id: str
+    case_id: str
+    rows: tuple[RowImage, ...]
+    children: tuple[RowImage, ...] = ()
+    """Rows that belong to the item and go with it (a letter's questions)."""
+    links: tuple[str, ...] = field(default_factory=tuple)
+    """Replies tied to a letter: tied to it again when a deleted letter is restored."""

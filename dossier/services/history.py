@@ -14,8 +14,7 @@ front end's memory only and is dropped with the undo history when the vault lock
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +35,7 @@ from dossier.db.models import (
 from dossier.db.sealed import Sealed, SealedField
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import _
+from dossier.services.dto import RowImage, Snapshot
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -56,30 +56,6 @@ DELETABLE = frozenset({"quote", "letter", "redaction", "event", "note"})
 original, a case's key, are destroyed with them and cannot come back)."""
 SKIPPED_COLUMNS = frozenset({"sealed", "row_mac", "updated_at", "sealed_words"})
 """Stored forms (re-made at flush) and the time of the last change (the restore's own)."""
-
-
-@dataclass(frozen=True)
-class RowImage:
-    table: str
-    row_id: str
-    columns: dict[str, Any]
-    """Clear columns (ids, foreign keys, kinds, creation time)."""
-    fields: dict[str, Any]
-    """Sealed fields, as plain values."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """An item as it was: opaque to front ends, kept in memory, handed back to `restore`."""
-
-    kind: str
-    item_id: str
-    case_id: str
-    rows: tuple[RowImage, ...]
-    children: tuple[RowImage, ...] = ()
-    """Rows that belong to the item and go with it (a letter's questions)."""
-    links: tuple[str, ...] = field(default_factory=tuple)
-    """Replies tied to a letter: tied to it again when a deleted letter is restored."""
 
 
 _ROWS: list[type[Sealed]] = [*MODELS.values(), Question]

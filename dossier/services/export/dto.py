@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from dossier.crypto.kdf import DEFAULT, KdfParams
 from dossier.redact.bundlecheck import Needles, Watchlist, needles
 from dossier.redact.disclosure import Covered, DisclosedQuote, Disclosure
-from dossier.redact.marks import Rect
+from dossier.redact.marks import Rect, Rules
 from dossier.redact.names import name_parts
 from dossier.redact.selfcheck import SelfCheckReport
 from dossier.services.dto import DocumentInfo
@@ -150,3 +150,14 @@ class ExportResult:
     """Quotes the gate changed or left out, with why."""
     covered: list[Covered] = field(default_factory=list)
     """Every string the gate changed: where, and what kind of mark (never the text)."""
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    data: bytes
+    """A PDF."""
+    pages: list[PageText]
+    """Its pages as extracted: what the marks are planned on."""
+    rules: Rules
+    picture: bool
+    """A photo or scan: rebuild every page from its pixels."""

@@ -10,7 +10,6 @@ from the PDF that leaves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dossier.errors import UsageError
@@ -21,21 +20,11 @@ from dossier.pdf.images import image_to_pdf
 from dossier.pdf.textpdf import text_to_pdf
 from dossier.redact.marks import Rules
 from dossier.services.dto import DocumentInfo
+from dossier.services.export.dto import ExportSource
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class ExportSource:
-    data: bytes
-    """A PDF."""
-    pages: list[PageText]
-    """Its pages as extracted: what the marks are planned on."""
-    rules: Rules
-    picture: bool
-    """A photo or scan: rebuild every page from its pixels."""
 
 
 def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSource:

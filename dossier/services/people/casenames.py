@@ -14,8 +14,7 @@ opened. A case whose people cannot be read at all is listed under its id, never 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -23,8 +22,7 @@ from sqlalchemy.exc import DatabaseError
 
 from dossier.db.models import Case
 from dossier.errors import CorruptData
-from dossier.i18n import _
-from dossier.services.people.dto import ScreenMask
+from dossier.services.people.dto import CaseNameMask, ScreenMask
 from dossier.services.people.screen import screen_mask
 
 if TYPE_CHECKING:
@@ -41,31 +39,6 @@ class _NamesOnly:
         if scope == "vault" or case_id is None:
             return self.vault.fields_key(scope, case_id)
         return self.vault.case_keys(case_id, verify=False).fields
-
-
-@dataclass(frozen=True)
-class CaseNameMask:
-    """The masks of every case of the vault, to show case names and descriptions."""
-
-    masks: Mapping[str, ScreenMask]
-    """Case id -> that case's mask (names hidden, whatever the session's reveal)."""
-    unreadable: frozenset[str] = frozenset()
-    revealed: frozenset[str] = frozenset()
-
-    def text(self, case_id: str, value: str) -> str:
-        """`value` (a name or description of case `case_id`) as the screen may show it."""
-        if case_id in self.unreadable:
-            return _("case {id} (its people could not be read: run 'dossier fsck')").format(
-                id=case_id[:8]
-            )
-        for owner, mask in self.masks.items():
-            if owner != case_id or owner not in self.revealed:
-                value = mask.text(value)
-        return value
-
-    def sources(self, value: str) -> list[str]:
-        """Ids of the cases whose protected people `value` names."""
-        return [owner for owner, mask in self.masks.items() if mask.spans(value)]
 
 
 def case_name_mask(vault: Vault, revealed: Collection[str] = ()) -> CaseNameMask:

@@ -5,11 +5,12 @@ that decides how a case's names are displayed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from dossier.i18n import _
 from dossier.jobs import Progress
 from dossier.redact.masking import TextMasker, replace_spans
 from dossier.text.model import PageText
@@ -183,3 +184,28 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+@dataclass(frozen=True)
+class CaseNameMask:
+    """The masks of every case of the vault, to show case names and descriptions."""
+
+    masks: Mapping[str, ScreenMask]
+    """Case id -> that case's mask (names hidden, whatever the session's reveal)."""
+    unreadable: frozenset[str] = frozenset()
+    revealed: frozenset[str] = frozenset()
+
+    def text(self, case_id: str, value: str) -> str:
+        """`value` (a name or description of case `case_id`) as the screen may show it."""
+        if case_id in self.unreadable:
+            return _("case {id} (its people could not be read: run 'dossier fsck')").format(
+                id=case_id[:8]
+            )
+        for owner, mask in self.masks.items():
+            if owner != case_id or owner not in self.revealed:
+                value = mask.text(value)
+        return value
+
+    def sources(self, value: str) -> list[str]:
+        """Ids of the cases whose protected people `value` names."""
+        return [owner for owner, mask in self.masks.items() if mask.spans(value)]
