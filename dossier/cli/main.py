@@ -60,10 +60,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dossier", description="Encrypted case archive for journalists.")
+    parser = _Parser(prog="dossier", description=_("Encrypted case archive for journalists."))
     parser.add_argument("--version", action="version", version=f"dossier {__version__}")
-    parser.add_argument("--vault", metavar="DIR", help="vault folder")
-    parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE")
+    parser.add_argument("--vault", metavar="DIR", help=_("vault folder"))
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", help=_("read the passphrase from FILE")
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)

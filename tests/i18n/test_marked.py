@@ -66,10 +66,13 @@ def unmarked(path: Path) -> Iterator[str]:
         positions = [0] if name in local_kinds else [p for n, p in SHOWN if n == name]
         if name in CLI_ONLY and not cli:
             continue
-        for position in positions:
-            if position < len(call.args) and _is_sentence(call.args[position]):
+        shown = [call.args[p] for p in positions if p < len(call.args)]
+        if cli:  # --help: each option's help and each command's description
+            shown += [k.value for k in call.keywords if k.arg in ("help", "description")]
+        for node in shown:
+            if _is_sentence(node):
                 where = path.relative_to(REPO) if path.is_relative_to(REPO) else path.name
-                yield f"{where}:{call.lineno}: {ast.unparse(call.args[position])[:70]}"
+                yield f"{where}:{call.lineno}: {ast.unparse(node)[:70]}"
 
 
 def test_every_message_of_the_core_and_the_cli_is_marked_for_translation() -> None:

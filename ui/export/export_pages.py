@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from dossier import labels
 from dossier.errors import Cancelled
 from dossier.jobs import CancelToken, Progress
 from dossier.pdf.render import RenderedPage
@@ -363,12 +364,7 @@ CHECK_ADVICE = N_(
 )
 
 
-BOX_WORDS = {
-    "person": N_("{n} protected name(s)"),
-    "rect": N_("{n} drawn box(es)"),
-    "term": N_("{n} term(s)"),
-    "pattern": N_("{n} e-mail(s), phone number(s) or other pattern(s)"),
-}
+BOX_WORDS = labels.REDACTION_COUNTS  # the core's, as the CLI and index.html say them
 """What each kind of blacked-out area is called on the last page (not `person 2, rect 2`)."""
 
 
