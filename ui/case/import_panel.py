@@ -39,6 +39,9 @@ from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
 
 CHANGES_EVERY_MS = 1000
+ROWS_PER_TURN = 40
+"""Rows made per turn of the event loop: a folder of 10,000 files is listed step by step (a
+row is about 1.5 ms of widgets), never in one frozen frame."""
 """Least time between two notices that documents were imported."""
 
 WAITING, RUNNING, DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD = (
@@ -167,6 +170,12 @@ class ImportPanel(QWidget):
         self._changes_timer.setSingleShot(True)
         self._changes_timer.setInterval(CHANGES_EVERY_MS)
         self._changes_timer.timeout.connect(self._announce_changes)
+        self._queued: list[tuple[str, ImportRequest]] = []
+        """Files enqueued whose rows are not made yet."""
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self._more_rows)
         self.summary = QLabel(tr("No imports."))
         clear = QPushButton(tr("Clear finished"))
         clear.clicked.connect(self.clear_finished)
@@ -192,8 +201,16 @@ class ImportPanel(QWidget):
     # -- queue --------------------------------------------------------------------------------
 
     def enqueue(self, case_id: str, requests: list[ImportRequest]) -> list[ImportRow]:
+        """Queue files; returns the rows made at once (all of them, up to `ROWS_PER_TURN`)."""
+        self._queued += [(case_id, request) for request in requests]
+        added = self._make_rows()
+        self._next()
+        return added
+
+    def _make_rows(self) -> list[ImportRow]:
+        turn, self._queued = self._queued[:ROWS_PER_TURN], self._queued[ROWS_PER_TURN:]
         added = []
-        for request in requests:
+        for case_id, request in turn:
             row = ImportRow(case_id, request)
             row.cancel_button.clicked.connect(partial(self.cancel, row))
             row.password_button.clicked.connect(partial(self.ask_password, row))
@@ -202,14 +219,21 @@ class ImportPanel(QWidget):
             self.list_layout.insertWidget(self.list_layout.count() - 1, row)
             self.rows.append(row)
             added.append(row)
+        if self._queued:
+            self._rows_timer.start()
         self._summarise()
-        self._next()
         return added
+
+    def _more_rows(self) -> None:
+        self._make_rows()
+        self._next()
 
     def _next(self) -> None:
         if self.running is not None:
             return
         row = next((r for r in self.rows if r.state == WAITING), None)
+        if row is None and self._queued:
+            return  # their rows come at the next turn
         if row is None:
             self._announce_changes()
             self._summarise()
@@ -289,8 +313,12 @@ class ImportPanel(QWidget):
             self._summarise()
 
     def cancel_all(self) -> None:
+        queued, self._queued = self._queued, []
+        self._rows_timer.stop()
         for row in list(self.rows):
             self.cancel(row)
+        for _case_id, request in queued:
+            self.file_finished.emit(str(request.path), CANCELLED_STATE)
 
     def ask_password(self, row: ImportRow, *_: object) -> None:
         password, ok = QInputDialog.getText(
@@ -351,6 +379,8 @@ class ImportPanel(QWidget):
                 row.job.abandon()
             row.deleteLater()
         self.rows = []
+        self._queued = []
+        self._rows_timer.stop()
         self.running = None
         self._changes_timer.stop()
         self._changed_cases.clear()
@@ -362,7 +392,7 @@ class ImportPanel(QWidget):
             return
         done = sum(r.state == DONE for r in self.rows)
         failed = sum(r.state in (FAILED, NEEDS_PASSWORD) for r in self.rows)
-        left = sum(r.state in (WAITING, RUNNING) for r in self.rows)
+        left = sum(r.state in (WAITING, RUNNING) for r in self.rows) + len(self._queued)
         self.summary.setText(
             tr("{done} imported, {failed} refused, {left} to go").format(
                 done=done, failed=failed, left=left

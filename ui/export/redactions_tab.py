@@ -30,6 +30,7 @@ from ui.state import AppState
 from ui.undo import record_addition, record_deletion
 from ui.widgets.form_fields import run_dialog
 from ui.widgets.outside_text import shown
+from ui.widgets.when_shown import WhenShown
 
 if TYPE_CHECKING:
     from dossier.services import Workspace
@@ -79,13 +80,19 @@ class RedactionsTab(CaseListTab):
         )
         self.stack(toolbar, self.tree, self.note, grow=self.tree)
         self.state.redactions_changed.connect(self._changed)
-        state.documents_changed.connect(self._changed)
+        # Behind another tab, once when shown: not on every notice of an import.
+        self._documents_shown = WhenShown(self, lambda: self._changed(self.case_id))
+        state.documents_changed.connect(self._documents_changed)
         self._update_actions()
 
     # -- CaseTab ------------------------------------------------------------------------------
 
     def title(self) -> str:
         return tr("Redactions")
+
+    def _documents_changed(self, case_id: str) -> None:
+        if case_id == self.case_id and self.state.is_unlocked:
+            self._documents_shown.request()
 
     def clear(self) -> None:
         self.marks = []

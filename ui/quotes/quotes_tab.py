@@ -52,6 +52,7 @@ from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog
 from ui.widgets.outside_text import shown
 from ui.widgets.verdict_badge import BadgeDelegate
+from ui.widgets.when_shown import WhenShown
 from ui.worker import Job, run_in_background
 
 
@@ -146,6 +147,7 @@ class QuotesTab(QWidget):
         self._busy(False)
         self._update_buttons()
         self.state.quotes_changed.connect(self._changed)
+        self._documents_shown = WhenShown(self, self._documents_reload)
         state.documents_changed.connect(self._documents_changed)
 
     # -- CaseTab ------------------------------------------------------------------------------
@@ -224,7 +226,12 @@ class QuotesTab(QWidget):
             self.reload()
 
     def _documents_changed(self, case_id: str) -> None:
+        # Behind another tab, once when shown: not on every notice of an import.
         if case_id == self.case_id and self.state.is_unlocked:
+            self._documents_shown.request()
+
+    def _documents_reload(self) -> None:
+        if self.case_id and self.state.is_unlocked:
             self._fill_scope()
             self.reload()
 

@@ -33,6 +33,7 @@ from ui.widgets.confirm import confirm
 from ui.widgets.fit import fit_columns
 from ui.widgets.form_fields import run_dialog, top_items
 from ui.widgets.outside_text import shown
+from ui.widgets.when_shown import WhenShown
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_NAMES = {
@@ -143,7 +144,9 @@ class TimelineTab(QWidget):
         ):
             signal.connect(self._changed)
         self.state.people_changed.connect(self._people_changed)
-        state.documents_changed.connect(self._changed)
+        # Behind another tab, once when shown: not on every notice of an import.
+        self._documents_shown = WhenShown(self, lambda: self._changed(self.case_id))
+        state.documents_changed.connect(self._documents_changed)
         self._update_buttons()
 
     # -- CaseTab ------------------------------------------------------------------------------
@@ -171,6 +174,10 @@ class TimelineTab(QWidget):
     def _changed(self, case_id: str) -> None:
         if case_id == self.case_id and self.state.is_unlocked:
             self.reload()
+
+    def _documents_changed(self, case_id: str) -> None:
+        if case_id == self.case_id and self.state.is_unlocked:
+            self._documents_shown.request()
 
     def _people_changed(self, case_id: str) -> None:
         if case_id == self.case_id and self.state.is_unlocked:
