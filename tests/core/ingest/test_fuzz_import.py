@@ -31,6 +31,8 @@ from tests.paths import CORPUS, REPO
 from tests.pdfgen import scanned_page, text_page, write_pdf
 
 FILES = 2000
+PARTS = 4
+"""The campaign runs as this many tests, each with its own vault, so parallel workers share it."""
 SECONDS_PER_FILE = 30
 """Far above any single import here (the slowest take about a second on 2 cores)."""
 MAX_SEED_BYTES = 200_000
@@ -143,8 +145,10 @@ def _leftovers(*folders: Path) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_thousands_of_mutated_files_import_or_are_refused(tmp_path: Path) -> None:
-    files = mutants(tmp_path, FILES, seed=13)
+@pytest.mark.parametrize("part", range(PARTS))
+def test_thousands_of_mutated_files_import_or_are_refused(tmp_path: Path, part: int) -> None:
+    size = FILES // PARTS  # consecutive files: each part mutates every seed
+    files = mutants(tmp_path, FILES, seed=13)[part * size : (part + 1) * size]
     inputs, vault = tmp_path / "inputs", tmp_path / "V.dossier"
     inputs.mkdir()
     outcomes: Counter[str] = Counter()
@@ -173,7 +177,9 @@ def test_thousands_of_mutated_files_import_or_are_refused(tmp_path: Path) -> Non
         assert report.ok, report.problems
     assert not _leftovers(vault, tmp_path)
     # Both outcomes occur: the mutations neither all break the files nor all miss.
-    assert outcomes["imported"] > FILES // 20 and outcomes["refused"] > FILES // 20, outcomes
+    assert outcomes["imported"] > len(files) // 20 and outcomes["refused"] > len(files) // 20, (
+        outcomes
+    )
 
 
 def test_a_few_hostile_files_through_the_real_command(tmp_path: Path) -> None:
