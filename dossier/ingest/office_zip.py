@@ -29,10 +29,10 @@ _ODT_MIMES = frozenset(
     }
 )
 _OTHER_OFFICE = {
-    "xl/workbook.xml": "an Excel spreadsheet (.xlsx)",
-    "xl/workbook.bin": "an Excel spreadsheet (.xlsb)",
-    "ppt/presentation.xml": "a PowerPoint presentation (.pptx)",
-    "META-INF/container.xml": "an EPUB book",
+    "xl/workbook.xml": N_("an Excel spreadsheet (.xlsx)"),
+    "xl/workbook.bin": N_("an Excel spreadsheet (.xlsb)"),
+    "ppt/presentation.xml": N_("a PowerPoint presentation (.pptx)"),
+    "META-INF/container.xml": N_("an EPUB book"),
 }
 
 
@@ -64,10 +64,10 @@ def zip_kind(data: bytes, name: str) -> str:
                         _(
                             "{name} is {description}, which Dossier cannot import yet; save it as "
                             "PDF first."
-                        ).format(name=name, description=description)
+                        ).format(name=name, description=_(description))
                     )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
-        what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'"), N_("zip file"))
+        what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'»\u00a0 "), N_("zip file"))
         raise InputRefused(
             _("{name} is a damaged or truncated {what} and cannot be read.").format(
                 name=name, what=_(what)

@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 from dossier.errors import InputRefused
-from dossier.i18n import gettext
+from dossier.i18n import N_, gettext
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
 from dossier.pdf.images import image_type
@@ -54,30 +54,30 @@ _CONTAINER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (.doc, .xls or .msg)"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"{\\rtf", "an RTF document"),
-    (b"%!PS", "a PostScript file"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
+    (b"PK\x03\x04", N_("a ZIP archive (or a Word, OpenDocument or EPUB file)")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an old Microsoft Office file (.doc, .xls or .msg)")),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"II*\x00", N_("a TIFF image")),
+    (b"MM\x00*", N_("a TIFF image")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"{\\rtf", N_("an RTF document")),
+    (b"%!PS", N_("a PostScript file")),
+    (b"\x7fELF", N_("a program")),
+    (b"MZ", N_("a Windows program")),
 )
 
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"})
 _CONVERT_IMAGE = {
-    "a WebP image": "save it as PNG or JPEG first",
+    N_("a WebP image"): N_("save it as PNG or JPEG first"),
     # Never "extract it first": that leaves the source's files on the laptop in clear.
-    "a 7-Zip archive": "ask for the files as a zip or tar archive instead",
-    "a RAR archive": "ask for the files as a zip or tar archive instead",
-    "a HEIC photo (the iPhone's format)": (
+    N_("a 7-Zip archive"): N_("ask for the files as a zip or tar archive instead"),
+    N_("a RAR archive"): N_("ask for the files as a zip or tar archive instead"),
+    N_("a HEIC photo (the iPhone's format)"): N_(
         "export it as JPEG first (on the iPhone, Settings › Camera › Formats › Most Compatible "
         "takes JPEG photos from then on)"
     ),
@@ -111,9 +111,9 @@ def binary_description(head: bytes) -> str | None:
         if head.startswith(signature):
             return description
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "a WebP image"
+        return N_("a WebP image")
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return "a HEIC photo (the iPhone's format)"
+        return N_("a HEIC photo (the iPhone's format)")
     return None
 
 
@@ -234,20 +234,20 @@ def sniff_kind(path: Path, head: bytes, kind_hint: str | None = None) -> str:
             return TAR
     if suffix in _PDF_SUFFIXES or kind_hint == PDF:
         if text_head is None:
-            found = known or "binary data"
+            found = known or N_("binary data")
         else:
-            found = "an HTML page" if looks_like_html(text_head) else "text"
+            found = N_("an HTML page") if looks_like_html(text_head) else N_("plain text")
         raise InputRefused(
             gettext(
                 "{path} is named like a PDF but holds {found} (often the sign of a "
                 "failed download)."
-            ).format(path=quoted(path), found=found)
+            ).format(path=quoted(path), found=gettext(found))
         )
     if known is not None:
-        advice = _CONVERT_IMAGE.get(known, "save it as PDF first")
+        advice = _CONVERT_IMAGE.get(known, N_("save it as PDF first"))
         raise InputRefused(
             gettext("{path} is {known}, which Dossier cannot import; {advice}.").format(
-                path=quoted(path), known=known, advice=advice
+                path=quoted(path), known=gettext(known), advice=gettext(advice)
             )
         )
     if text_head is None:

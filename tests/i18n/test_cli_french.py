@@ -60,3 +60,21 @@ def test_jurisdictions_named_in_french(tmp_path: Path) -> None:
     assert "Belgique" in shown.stdout and "Suisse\u00a0: Genève" in shown.stdout
     assert "(par défaut\u00a0: FR)" in shown.stdout
     assert "Belgium" in run_cli(tmp_path, "letter", "jurisdictions").stdout
+
+
+def test_refused_files_are_described_in_french(tmp_path: Path) -> None:
+    vault = tmp_path / "V.dossier"
+    assert run_cli(tmp_path, "--vault", str(vault), "init").returncode == 0
+    assert run_cli(tmp_path, "--vault", str(vault), "case", "create", "Port").returncode == 0
+    program = tmp_path / "outil.bin"
+    program.write_bytes(b"\x7fELF" + bytes(200))
+    broken = tmp_path / "rapport.docx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 60)
+    fr = {"LANGUAGE": "fr"}
+    for path, words in ((program, "est un programme"), (broken, "(fichier Word) est endommagé")):
+        done = run_cli(
+            tmp_path, "--vault", str(vault), "import", "--case", "Port", str(path), env=fr
+        )
+        assert done.returncode == 6, done.stderr
+        assert words in done.stderr, done.stderr
+        assert f"«\u00a0{path.name}\u00a0»" in done.stderr

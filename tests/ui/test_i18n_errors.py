@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QMessageBox
 
 from dossier.errors import CorruptData, InputRefused, VaultInUse, WrongPassphrase
 from ui import errors
@@ -35,6 +35,11 @@ def test_language_fr_in_the_environment_gives_a_french_app(qtbot, qapp, settings
         qtbot.addWidget(win)
         menus = [a.text() for a in win.menuBar().actions()]
         assert menus[:2] == ["&Fichier", "&Édition"]
+        # A text field's own context menu is Qt's: French from qtbase_fr.
+        field = QLineEdit()
+        qtbot.addWidget(field)
+        actions = [a.text() for a in field.createStandardContextMenu().actions() if a.text()]
+        assert any(t.replace("&", "").startswith("Copier") for t in actions), actions
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         assert box.buttons()[0].text() == "Annuler"
     finally:
