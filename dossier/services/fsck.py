@@ -29,7 +29,7 @@ from dossier.db.models import (
 from dossier.db.rowauth import CASE_TABLES
 from dossier.db.sealed import Sealed
 from dossier.errors import CorruptData, DossierError
-from dossier.i18n import _
+from dossier.i18n import N_, _
 from dossier.services.dto import FsckReport
 
 if TYPE_CHECKING:
@@ -79,10 +79,10 @@ class FsckService:
             return report
         audit = ws.audit.verify()
         report.problems.extend(audit.problems)
-        report.checked["audit entries"] = audit.entries
+        report.checked[N_("audit entries")] = audit.entries
         problems, count = ws.search.verify_all()
         report.problems.extend(problems)
-        report.checked["index files"] = count
+        report.checked[N_("index files")] = count
         return report
 
     def row_problems(self) -> list[str]:
@@ -216,4 +216,4 @@ def _check_blobs(ws: Workspace, report: FsckReport) -> None:
                 report.notes.append(
                     _("blob {blob_id} is not referenced (run gc)").format(blob_id=blob_id[:12])
                 )
-    report.checked["blobs"] = count
+    report.checked[N_("blobs")] = count

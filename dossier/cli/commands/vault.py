@@ -86,7 +86,8 @@ def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     else:
         for what, count in report.checked.items():
-            print(_("checked {count} {what}").format(count=count, what=what))
+            # Keys are stable names (the JSON's); shown translated where the catalog has them.
+            print(_("checked {count} {what}").format(count=count, what=_(what)))
         for note in report.notes:
             ctx.say(_("note: {note}").format(note=note))
         for problem in report.problems:
