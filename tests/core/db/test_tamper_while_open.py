@@ -17,8 +17,10 @@ import pytest
 from dossier.db.rowauth import SPECS, TableSpec
 from dossier.errors import CorruptData
 from dossier.sample.build import SAMPLE_PASSPHRASE
+from dossier.services.cases import CaseService
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
+from tests.clirun import run_cli
 from tests.core.db.tampering import (
     Pristine,
     attacker,
@@ -227,3 +229,32 @@ def test_an_altered_case_can_still_be_destroyed(pristine: Pristine, tmp_path: Pa
         assert not _problems(ws, (folder, pristine[2], pristine[2]))
     with Workspace.open(folder, SAMPLE_PASSPHRASE, strict=False) as ws:
         assert ws.fsck.run().ok
+
+
+def test_the_cli_refuses_with_exit_5_and_fsck_names_the_row(
+    pristine: Pristine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dossier case rename` while another process edits the case row behind its back (after
+    the vault opened and checked it, before the write): exit 5, one sentence, nothing saved."""
+    folder = copy_vault(pristine, tmp_path)
+    case_id = pristine[1]
+    original = CaseService.update
+
+    def tampered_first(self: CaseService, ref: str, **fields: object) -> object:
+        with attacker(folder) as db:
+            db.execute(
+                'UPDATE "case" SET updated_at = ? WHERE id = ?', ("2021-03-04 05:06:07", case_id)
+            )
+        return original(self, ref, **fields)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CaseService, "update", tampered_first)
+    args = ("--vault", str(folder))
+    renamed = run_cli(
+        tmp_path, *args, "case", "rename", case_id, "Renamed", passphrase=SAMPLE_PASSPHRASE
+    )
+    assert renamed.returncode == 5, renamed.stderr
+    assert REFUSED in renamed.stderr and case_id in renamed.stderr
+    assert len(renamed.stderr.strip().splitlines()) == 1 and "Traceback" not in renamed.stderr
+    monkeypatch.setattr(CaseService, "update", original)
+    checked = run_cli(tmp_path, *args, "fsck", passphrase=SAMPLE_PASSPHRASE)
+    assert checked.returncode == 5 and case_id in checked.stdout + checked.stderr
