@@ -210,7 +210,7 @@ def test_export_passes_its_self_check_and_holds_no_real_name(ws: Workspace, tmp_
     out = tmp_path / "sample-bundle.zip"
     result = ws.exports.export(ExportRequest(case=SAMPLE_CASE, out=out))
     assert result.selfcheck.ok and result.quotes == len(c.QUOTES) and result.letters == 1
-    assert len(result.documents) == 5  # the two notes are not PDFs and stay in the vault
+    assert len(result.documents) == 7  # the two notes leave as typeset, redacted PDFs
     memo = next(d for d in result.documents if "note-interne" in d.path)
     assert memo.redactions.get("rect") == 1 and memo.redactions.get("person", 0) >= 1
     assert verify(out).ok

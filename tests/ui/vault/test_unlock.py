@@ -125,7 +125,9 @@ def test_window_geometry_is_restored(qtbot, settings) -> None:
 
     first = MainWindow(settings, kdf=TEST_ONLY_FAST)
     qtbot.addWidget(first)
-    first.resize(720, 520)  # inside the 800x600 offscreen screen: no clamping
+    # The offscreen screen is 800x600 and the case view's panes may ask for more width than
+    # that (tab names kept whole): the width is then restored clamped to the screen.
+    first.resize(720, 520)
     first.splitter.setSizes([200, 500, 200])
     first.show()
     qtbot.waitExposed(first)
@@ -134,5 +136,10 @@ def test_window_geometry_is_restored(qtbot, settings) -> None:
     first.close()
     second = MainWindow(settings, kdf=TEST_ONLY_FAST)
     qtbot.addWidget(second)
-    assert (second.width(), second.height()) == size
+    available = second.screen().availableGeometry()
+    assert second.height() == size[1]
+    if size[0] <= available.width():
+        assert second.width() == size[0]
+    else:
+        assert size[0] - 200 < second.width() <= available.width()
     assert settings.layout("splitter") is not None

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from dossier.errors import UsageError
 from dossier.pdf.render import render_page
 from dossier.services.export.bundle_verify import is_sealed_bundle, verify
 from dossier.services.export.dto import ExportRequest
@@ -65,17 +62,6 @@ def test_a_previewed_page_is_black_under_its_boxes(workspace: Workspace, tmp_pat
     # The stored original is never changed by a preview.
     again = render_page(workspace.documents.original(doc_id), 1, 2.0)
     assert again.samples == before.samples
-
-
-def test_a_text_document_has_no_page_to_preview(workspace: Workspace, tmp_path) -> None:
-    case = workspace.cases.create("Affaire")
-    note = tmp_path / "note.txt"
-    note.write_text("Le chantier a pris du retard.\n", "utf-8")
-    doc = workspace.documents.import_file(case.id, note, kind="note", ocr=False)
-    workspace.redactions.add_term("chantier", case=case.id)
-    assert workspace.previews.marks(doc.id).spans == {0: [(3, 11)]}
-    with pytest.raises(UsageError):
-        workspace.previews.redacted_page(doc.id, 0, 1.0)
 
 
 def test_verify_through_the_service_door(workspace: Workspace, tmp_path) -> None:
