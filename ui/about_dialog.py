@@ -58,14 +58,15 @@ class AboutDialog(QDialog):
         )
         licence_text = tr("Dossier is free software under the GNU GPL, version 3 or later.")
         offline_text = tr("It never connects to the network.")
+        component, version, licence = tr("Component"), tr("Version"), tr("Licence")
         self.licences = QTextBrowser()
         self.licences.setOpenLinks(False)
         self.licences.setHtml(
             f"<p>{html.escape(licence_text)} {html.escape(offline_text)}</p>"
             f"<p>Python {html.escape(platform.python_version())}, Qt {html.escape(qVersion())}</p>"
-            f"<table cellpadding='3'><tr><th align='left'>{html.escape(tr('Component'))}</th>"
-            f"<th align='left'>{html.escape(tr('Version'))}</th>"
-            f"<th align='left'>{html.escape(tr('Licence'))}</th></tr>{rows}</table>"
+            f"<table cellpadding='3'><tr><th align='left'>{html.escape(component)}</th>"
+            f"<th align='left'>{html.escape(version)}</th>"
+            f"<th align='left'>{html.escape(licence)}</th></tr>{rows}</table>"
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

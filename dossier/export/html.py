@@ -79,22 +79,23 @@ def render(content: BundleContent) -> bytes:
         )
         + "</p>",
     ]
-    parts.append(f"<h2>{_t('Documents')}</h2>")
+    parts.append("<h2>" + _t("Documents") + "</h2>")
     if content.documents:
         parts.append(_header_row(_("Document"), _("Kind"), _("Date"), _("Pages"), _("Blacked out")))
+        none = _("none")
         for doc in content.documents:
             blacked_out = counts(REDACTION_COUNTS, doc.redactions)
             parts.append(
                 f"<tr><td>{_link(doc.path, label=doc.title or doc.path)}</td>"
                 f"<td>{_e(label(KINDS, doc.kind))}</td><td>{_e(doc.date or '')}</td>"
-                f"<td>{doc.pages}</td><td>{_e(blacked_out or _('none'))}</td></tr>"
+                f"<td>{doc.pages}</td><td>{_e(blacked_out or none)}</td></tr>"
             )
         parts.append("</table>")
     else:
-        parts.append(f"<p>{_t('No documents.')}</p>")
-    parts.append(f"<h2>{_t('Quotes')}</h2>")
+        parts.append("<p>" + _t("No documents.") + "</p>")
+    parts.append("<h2>" + _t("Quotes") + "</h2>")
     if not content.quotes:
-        parts.append(f"<p>{_t('No quotes.')}</p>")
+        parts.append("<p>" + _t("No quotes.") + "</p>")
     for quote in content.quotes:
         where = ", ".join(
             _link(
@@ -111,12 +112,14 @@ def render(content: BundleContent) -> bytes:
             f" — {_e(label(VERDICTS, quote.verdict))}"
             f"{' — ' + where if where else ''}</p>"
         )
-    parts.append(f"<h2>{_t('Letters')}</h2>")
+    parts.append("<h2>" + _t("Letters") + "</h2>")
     if not content.letters:
-        parts.append(f"<p>{_t('No letters.')}</p>")
+        parts.append("<p>" + _t("No letters.") + "</p>")
     for letter in content.letters:
         parts.append(
-            f"<h3>{_e(letter.subject or _('(no subject)'))}</h3><p class=meta>"
+            "<h3>"
+            + _e(letter.subject or _("(no subject)"))
+            + "</h3><p class=meta>"
             + _(
                 "{sender} → {recipients}; sent {sent_on}; deadline {deadline}; state: {state}"
             ).format(
@@ -137,22 +140,23 @@ def render(content: BundleContent) -> bytes:
                 )
             parts.append("</ol>")
         for reply in letter.replies:
-            parts.append(f"<p>{_t('Reply: {reply}', reply=reply)}</p>")
-    parts.append(f"<h2>{_t('People')}</h2>")
+            parts.append("<p>" + _t("Reply: {reply}", reply=reply) + "</p>")
+    parts.append("<h2>" + _t("People") + "</h2>")
     if not content.people:
-        parts.append(f"<p>{_t('No people.')}</p>")
+        parts.append("<p>" + _t("No people.") + "</p>")
     else:
         parts.append(_header_row(_("Name"), _("Role"), _("Organisation")))
         for person in content.people:
-            name = _e(person.name) + (f" <i>({_t('protected')})</i>" if person.protected else "")
+            protected = " <i>(" + _t("protected") + ")</i>"
+            name = _e(person.name) + (protected if person.protected else "")
             parts.append(
                 f"<tr><td>{name}</td><td>{_e(label(ROLES, person.role))}</td>"
                 f"<td>{_e(person.organisation)}</td></tr>"
             )
         parts.append("</table>")
-    parts.append(f"<h2>{_t('Timeline')}</h2>")
+    parts.append("<h2>" + _t("Timeline") + "</h2>")
     if not content.timeline:
-        parts.append(f"<p>{_t('No dated items.')}</p>")
+        parts.append("<p>" + _t("No dated items.") + "</p>")
     else:
         parts.append(_header_row(_("Date"), _("What"), _("People")))
         for entry in content.timeline:

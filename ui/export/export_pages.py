@@ -348,8 +348,9 @@ class RunPage(QWizardPage):
         self.status.setText(tr("Nothing was written."))
         if isinstance(exc, SelfCheckFailed):
             findings = "".join(f"<li>{html.escape(str(f))}</li>" for f in exc.report.findings)
+            found = tr("The self-check found text that must not leave:")
             self.report.setHtml(
-                f"<p><b>{html.escape(tr('The self-check found text that must not leave:'))}</b>"
+                f"<p><b>{html.escape(found)}</b>"
                 f"</p><ul>{findings}</ul><p>{html.escape(tr(CHECK_ADVICE))}</p>"
             )
         else:
@@ -371,7 +372,7 @@ BOX_WORDS = labels.REDACTION_COUNTS  # the core's, as the CLI and index.html say
 def result_html(result: ExportResult) -> str:
     check = result.selfcheck
     checked = tr("passed: {files} file(s) and {pages} page(s) re-read, nothing found")
-    sealed = f" ({tr('sealed with the passphrase')})" if result.sealed else ""
+    sealed = " (" + tr("sealed with the passphrase") + ")" if result.sealed else ""
     contents = tr("{d} document(s), {q} quote(s), {k} letter(s)").format(
         d=len(result.documents), q=result.quotes, k=result.letters
     )
@@ -390,8 +391,9 @@ def result_html(result: ExportResult) -> str:
     table = "".join(
         f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
     )
+    passed = tr("Self-check passed")
     return (
-        f"<p style='color:#1b7f3b; font-size:large'><b>✔ {html.escape(tr('Self-check passed'))}"
+        f"<p style='color:#1b7f3b; font-size:large'><b>✔ {html.escape(passed)}"
         f"</b></p><table cellspacing='6'>{table}</table>"
         f"<p>{html.escape(tr(FINGERPRINT_HINT))}</p>"
         f"<p style='font-family:monospace; font-size:x-large'><b>"

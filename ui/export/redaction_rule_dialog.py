@@ -58,7 +58,8 @@ class RuleDialog(QDialog):
             self.pattern.addItem(pattern_label(pattern), pattern)
         self.person = QComboBox()
         for person in state.ws.people.of_case(case_id):
-            label = shown(person.name) + (f" ({tr('always hidden')})" if person.masked else "")
+            hidden = " (" + tr("always hidden") + ")"
+            label = shown(person.name) + (hidden if person.masked else "")
             self.person.addItem(label, person.id)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Why (kept in the vault, never exported)"))

@@ -62,9 +62,10 @@ class QuoteEditor(Editor):
         )
         self.notes.setText(quote.notes)
         source = shown(quote.source_title) or tr("no source document")
+        source_label = tr("Source")
         self.facts.setText(
             f"{badge_html('verdict', quote.verdict)}&nbsp; {quote.score:.0%}<br/>"
-            f"<b>{html.escape(tr('Source'))}</b>: {html.escape(source)}"
+            f"<b>{html.escape(source_label)}</b>: {html.escape(source)}"
         )
 
     def draft(self) -> dict[str, Any]:

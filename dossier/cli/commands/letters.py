@@ -166,8 +166,10 @@ def _letter_lines(info: LetterInfo, detailed: bool = False) -> list[str]:
             days=info.deadline_days, jurisdiction=info.jurisdiction_label
         )
     state = label(LETTER_STATE_LABELS, info.state).upper()
-    head = f"{info.id}  {info.sent_on or _('unsent')}  {state}"
-    lines = [f"{head}  {info.subject or _('(no subject)')}", f"    {who} -> {to}{due}"]
+    sent_on = info.sent_on or _("unsent")
+    subject = info.subject or _("(no subject)")
+    head = f"{info.id}  {sent_on}  {state}"
+    lines = [f"{head}  {subject}", f"    {who} -> {to}{due}"]
     for q in info.questions:
         text = q.text if detailed else (q.text[:70] + "…" if len(q.text) > 70 else q.text)
         status = label(QUESTION_STATES, q.status)
