@@ -245,6 +245,7 @@ class CoreSelfTest:
         runner.run("ocr", self.ocr, needs=["import"])
         runner.run("search", self.search, needs=["import"])
         runner.run("word file", self.word_file, needs=["vault"])
+        runner.run("webp picture", self.webp_picture)
         runner.run("web article", self.web_article, needs=["vault"])
         runner.run("working days", self.working_days)
         runner.run("quote anchoring", self.quotes, needs=["import"])
@@ -352,6 +353,21 @@ class CoreSelfTest:
         expect("{+ajout suivi+}" in text, "the Word file's tracked insertion was lost")
         self.ws.documents.delete(info.id)
         return "read a .docx from memory with its tracked insertion"
+
+    def webp_picture(self) -> str:
+        import io
+
+        from PIL import Image
+
+        from dossier.pdf.images import image_to_pdf
+        from dossier.pdf.open import open_pdf_bytes
+
+        out = io.BytesIO()
+        Image.new("RGB", (320, 200), (250, 250, 250)).save(out, format="WEBP", quality=80)
+        with open_pdf_bytes(image_to_pdf(out.getvalue(), "selftest.webp"), "selftest.webp") as doc:
+            expect(doc.page_count == 1, "a WebP picture did not become one page")
+            width = doc[0].rect.width
+        return f"decoded a WebP picture with Pillow into a page {width:.0f} points wide"
 
     def web_article(self) -> str:
         paragraphs = "".join(

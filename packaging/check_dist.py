@@ -39,14 +39,18 @@ RESOURCES_EXPECTED = (
     "dossier/db/migrations/env.py",
     "dossier/db/migrations/versions/0001_initial_schema.py",
 )
-MODULES_EXPECTED = ("whoosh.codec.whoosh3", "dossier.selftest", "ui.selftest", "alembic")
+MODULES_EXPECTED = (
+    "whoosh.codec.whoosh3", "dossier.selftest", "ui.selftest", "alembic",
+    # Pillow decodes WebP pictures: its WebP reader must be in the archive.
+    "PIL.WebPImagePlugin",
+)  # fmt: skip
 MODULES_FORBIDDEN = (
     # DESIGN.md section 8: whoosh-reloaded's legacy modules that fail to import.
     "whoosh.codec.whoosh2", "whoosh.filedb.filepostings", "whoosh.filedb.filereading",
     "whoosh.filedb.filewriting", "whoosh.filedb.gae", "whoosh.filedb.misc",
     "whoosh.filedb.pools", "whoosh.support.bench",
     # PyMuPDF's optional extras, TLS, developer tools.
-    "fontTools", "pymupdf_fonts", "PIL", "pandas", "numpy", "cppyy",
+    "fontTools", "pymupdf_fonts", "pandas", "numpy", "cppyy",
     "ssl", "tkinter", "pygments", "setuptools", "pytest", "PyInstaller",
     "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick",
 )  # fmt: skip

@@ -73,7 +73,6 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"})
 _CONVERT_IMAGE = {
-    N_("a WebP image"): N_("save it as PNG or JPEG first"),
     # Never "extract it first": that leaves the source's files on the laptop in clear.
     N_("a 7-Zip archive"): N_("ask for the files as a zip or tar archive instead"),
     N_("a RAR archive"): N_("ask for the files as a zip or tar archive instead"),

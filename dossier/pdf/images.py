@@ -1,4 +1,4 @@
-"""Photos and scans (JPEG, PNG, TIFF, GIF, BMP) as PDF pages, made in memory by MuPDF.
+"""Photos and scans (JPEG, PNG, TIFF, GIF, BMP, WebP) as PDF pages, made in memory by MuPDF.
 
 An image is read exactly as a scanned PDF is: each image (each page of a multi-page TIFF)
 becomes a PDF page of the image's size, in memory, and that page is OCR'd and rendered like
@@ -16,6 +16,7 @@ from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture
 from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.pdf.webp import is_webp, webp_to_png
 
 __all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type"]
 
@@ -31,7 +32,10 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 
 
 def image_type(head: bytes) -> tuple[str, str] | None:
-    """(MuPDF file type, MIME type) of an image MuPDF reads, from its first bytes."""
+    """(MuPDF file type, MIME type) of an image Dossier reads, from its first bytes ("webp"
+    is decoded by Pillow first, see `webp`)."""
+    if is_webp(head):
+        return "webp", "image/webp"
     for signature, filetype, mime in IMAGE_SIGNATURES:
         if head.startswith(signature):
             if filetype == "bmp" and len(head) >= 14 and head[6:10] != b"\x00\x00\x00\x00":
@@ -52,8 +56,11 @@ def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
     if found is None:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
     check_picture(data, found[0], name)  # before MuPDF allocates for what the header claims
+    filetype = found[0]
+    if filetype == "webp":
+        data, filetype = webp_to_png(data, name), "png"
     try:
-        with pymupdf.open(stream=data, filetype=found[0]) as image:
+        with pymupdf.open(stream=data, filetype=filetype) as image:
             if image.page_count > MAX_IMAGE_PAGES:
                 raise InputRefused(
                     _(

@@ -2,7 +2,8 @@
 
 A 1.5 MB PNG can claim 40,000 × 40,000 pixels: MuPDF would then need gigabytes before it
 found out. Each format's header says the size in a few bytes (PNG's IHDR, a JPEG's frame
-marker, GIF's screen and frames, BMP's info header, each TIFF page's directory), so a picture
+marker, GIF's screen and frames, BMP's info header, each TIFF page's directory, WebP's canvas),
+so a picture
 too large, or a TIFF with too many pages or a loop in its chain of pages, is refused here in
 one sentence, in bounded time, having decoded nothing.
 """
@@ -30,17 +31,16 @@ def check_picture(data: bytes, filetype: str, name: str) -> None:
     sizes = _sizes(data, filetype, name)
     for width, height in sizes:
         if width * height > MAX_PICTURE_PIXELS:
-            raise InputRefused(
-                _(
-                    "{name} is a picture of {width} × {height} pixels, more than Dossier reads "
-                    "({millions} million pixels at most)."
-                ).format(
-                    name=name,
-                    width=width,
-                    height=height,
-                    millions=MAX_PICTURE_PIXELS // 1_000_000,
-                )
-            )
+            raise too_large(name, width, height)
+
+
+def too_large(name: str, width: int, height: int) -> InputRefused:
+    return InputRefused(
+        _(
+            "{name} is a picture of {width} × {height} pixels, more than Dossier reads "
+            "({millions} million pixels at most)."
+        ).format(name=name, width=width, height=height, millions=MAX_PICTURE_PIXELS // 1_000_000)
+    )
 
 
 def _sizes(data: bytes, filetype: str, name: str) -> list[tuple[int, int]]:
@@ -56,6 +56,8 @@ def _sizes(data: bytes, filetype: str, name: str) -> list[tuple[int, int]]:
             return _jpeg(data)
         if filetype == "tif":
             return _tiff(data, name)
+        if filetype == "webp":
+            return _webp(data)
     except (struct.error, IndexError):
         return []  # too short to say: the decoder will call it damaged
     return []
@@ -74,6 +76,23 @@ def _gif(data: bytes) -> list[tuple[int, int]]:
     if at < len(data) and data[at] == 0x2C:
         sizes.append(struct.unpack("<HH", data[at + 5 : at + 9]))
     return sizes
+
+
+def _webp(data: bytes) -> list[tuple[int, int]]:
+    """The canvas of an extended WebP, or the size of a lossless or lossy one (libwebp
+    allocates the canvas as soon as its decoder is made)."""
+    chunk = data[12:16]
+    if chunk == b"VP8X":
+        width = int.from_bytes(data[24:27], "little") + 1
+        height = int.from_bytes(data[27:30], "little") + 1
+        return [(width, height)]
+    if chunk == b"VP8L" and data[20] == 0x2F:
+        (bits,) = struct.unpack("<I", data[21:25])
+        return [((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)]
+    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", data[26:30])
+        return [(width & 0x3FFF, height & 0x3FFF)]
+    return []
 
 
 def _jpeg(data: bytes) -> list[tuple[int, int]]:

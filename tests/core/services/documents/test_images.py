@@ -1,13 +1,16 @@
 """Photos and scans: OCR'd in French and English, EXIF orientation applied, words in the word
-map so that search and quote anchors land on the photo; WebP and HEIC refused clearly."""
+map so that search and quote anchors land on the photo; WebP read through Pillow; HEIC refused
+clearly."""
 
 from __future__ import annotations
 
+import io
 import struct
 from pathlib import Path
 
 import pymupdf
 import pytest
+from PIL import Image
 
 from dossier.errors import InputRefused
 from dossier.ingest.image_file import exif_date
@@ -91,19 +94,57 @@ def test_scan_as_png_and_multipage_tiff(workspace: Workspace, tmp_path: Path) ->
     assert workspace.search.query("contract", case=case)
 
 
+def test_heic_is_refused_with_the_way_forward(workspace: Workspace) -> None:
+    head = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00"
+    case = workspace.cases.create("Refus").id
+    with pytest.raises(InputRefused, match=r"HEIC photo.*JPEG"):
+        workspace.documents.import_bytes(case, head + bytes(100), "photo.bin")
+
+
+def _webp(pixels: pymupdf.Pixmap, **options: object) -> bytes:
+    picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
+    out = io.BytesIO()
+    picture.save(out, format="WEBP", **options)
+    return out.getvalue()
+
+
+def test_a_webp_picture_is_read_like_any_photo(workspace: Workspace, tmp_path: Path) -> None:
+    # Made at test time with Pillow; named .bin: the content says what it is.
+    data = _webp(_photo_pixels(tmp_path, 0), quality=90)
+    case = workspace.cases.create("WebP").id
+    info = workspace.documents.import_bytes(case, data, "capture.bin")
+    assert info.mime == "image/webp" and info.ocr_pages == 1
+    assert [h.doc_id for h in workspace.search.query("caméra", case=case)] == [info.id]
+    (page,) = workspace.documents.pages(info.id)
+    shown = render_page(workspace.documents.shown(info.id), 0, 0.5)
+    assert abs(shown.width - page.width * 0.5) <= 1
+    quote = workspace.quotes.add(case, "la caméra filmait la cour du collège", source=info.id)
+    (span,) = quote.spans
+    assert all(_ink(shown, rect) > 0.05 for rect in span.rects)
+
+
+def _webp_claiming(width: int, height: int) -> bytes:
+    """A lossless WebP header claiming `width` × `height` (the most WebP allows: 16,384)."""
+    bits = (width - 1) | (height - 1) << 14
+    chunk = b"\x2f" + struct.pack("<I", bits) + bytes(16)
+    body = b"WEBP" + b"VP8L" + struct.pack("<I", len(chunk)) + chunk
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
 @pytest.mark.parametrize(
-    ("head", "message"),
+    ("data", "message"),
     [
-        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "WebP image.*PNG or JPEG"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "HEIC photo.*JPEG"),
+        (_webp_claiming(16_384, 16_384), "16384 × 16384 pixels"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(100), "damaged image"),
     ],
 )
-def test_webp_and_heic_are_refused_with_the_way_forward(
-    workspace: Workspace, head: bytes, message: str
+def test_a_webp_bomb_or_damaged_webp_is_refused_in_one_sentence(
+    workspace: Workspace, data: bytes, message: str
 ) -> None:
-    case = workspace.cases.create("Refus").id
+    case = workspace.cases.create("WebP piégé").id
     with pytest.raises(InputRefused, match=message):
-        workspace.documents.import_bytes(case, head + bytes(100), "photo.bin")
+        workspace.documents.import_bytes(case, data, "piege.webp")
+    assert workspace.documents.of_case(case) == []
 
 
 def test_damaged_image_is_refused(workspace: Workspace, tmp_path: Path) -> None:
