@@ -35,6 +35,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "tr": None,
     "gettext": None,
     "ngettext": (1, 2),
+    "ntr": (1, 2),  # ui.i18n: the app's plural forms
     "_t": None,  # dossier/export/html.py: a sentence of index.html, its values escaped
 }
 HEADER = "Translations of Dossier, an offline encrypted case archive for journalists."

@@ -42,7 +42,7 @@ from dossier.services.export.dto import (
 from dossier.services.export.preview import DisclosedQuote
 from dossier.services.export.service import SelfCheckFailed
 from ui.errors import BUG, failure_kind, message_for, show_crash
-from ui.i18n import N_, tr
+from ui.i18n import N_, ntr, tr
 from ui.widgets.form_fields import failure_text
 from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
@@ -181,10 +181,14 @@ class PreviewPage(QWizardPage):
         self.show_quotes(quotes or [])
         for doc_id, title, preview in found:
             for index in preview.pages:
+                # Boxes on a drawn page, passages on a text one: both are blacked out.
+                n = preview.count(index) + len(preview.spans.get(index, []))
                 item = QListWidgetItem(
-                    tr("{title}, page {page} ({n} box(es))").format(
-                        title=shown(title), page=index + 1, n=preview.count(index)
-                    )
+                    ntr(
+                        "{title}, page {page} ({n} area blacked out)",
+                        "{title}, page {page} ({n} areas blacked out)",
+                        n,
+                    ).format(title=shown(title), page=index + 1, n=n)
                 )
                 item.setData(PAGE_ROLE, (doc_id, index, preview))
                 self.pages.addItem(item)

@@ -120,7 +120,7 @@ def test_export_a_drawn_box_leaves_no_text_under_it(qtbot, unlocked, tmp_path) -
 
     def check_preview(page) -> None:
         qtbot.waitUntil(lambda: page.pages.count() > 0, timeout=15000)
-        assert page.pages.item(0).text() == "memo, page 3 (1 box(es))"
+        assert page.pages.item(0).text() == "memo, page 3 (1 area blacked out)"
         said = page.quotes.toPlainText()
         assert not page.quotes.isHidden() and "1 quote(s) will not leave as written" in said
         assert "[…redacted…]" in said and "under a redaction box" in said and NEEDLE not in said
