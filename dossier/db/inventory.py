@@ -34,6 +34,7 @@ from dossier.db.rowauth import (
     read_rows,
     stored_row,
 )
+from dossier.db.schema import problems_at_commit
 from dossier.errors import CorruptData, NotFoundError
 from dossier.i18n import _
 
@@ -180,6 +181,15 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
     changed = _fetch(conn, changes_sql())
     if not changed:
         return False
+    planted = problems_at_commit(conn)
+    if planted:
+        raise CorruptData(
+            _(
+                "the catalog's schema was altered outside Dossier while the vault was open "
+                "({problem}), so nothing of this change was saved; run 'dossier fsck' and "
+                "restore a backup"
+            ).format(problem=planted[0])
+        )
     rows = [read_row(conn, SPECS[entry[0]], entry[1]) for entry in changed]
     destroyed = {
         str(entry[1])

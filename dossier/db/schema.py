@@ -92,6 +92,29 @@ def schema_problems(conn: Any) -> list[str]:
     return problems
 
 
+def problems_at_commit(conn: Any) -> list[str]:
+    """`schema_problems` for a commit about to sign its changes (`inventory.seal_changes`).
+
+    The schema is checked at open and before an export; a trigger planted in between, while the
+    vault is open, runs inside Dossier's transactions and would be signed with them. Triggers
+    and views are looked for at every commit (one query); the whole structure is read again
+    only when SQLite's schema cookie moved since this connection last found it intact.
+    """
+    problems = planted_objects(conn)
+    cookie = _rows(conn, "PRAGMA main.schema_version")[0][0]
+    info = getattr(conn, "info", None)
+    if problems or (info is not None and info.get(_CHECKED_COOKIE) == cookie):
+        return problems
+    problems = schema_problems(conn)
+    if not problems and info is not None:
+        info[_CHECKED_COOKIE] = cookie
+    return problems
+
+
+_CHECKED_COOKIE = "dossier.schema_checked"
+"""Key, in a connection's info, of the schema cookie under which it last found the schema intact."""
+
+
 def _without_rowid(conn: Any, table: str) -> bool:
     rows = _rows(
         conn, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)
