@@ -3,8 +3,9 @@ tree of documents, in memory, before anything of the import is stored.
 
 Each embedded file is extracted like any imported file; one that cannot be read is left out
 with its reason (it stays inside its container's encrypted original) and the rest go on.
-Depth and count are bounded: a message forwarding a message forwarding a message is normal, a
-thousand levels is an attack.
+Depth, count and the bytes held are bounded: a message forwarding a message forwarding a
+message is normal, a thousand levels is an attack; so is a small tarball of compressed files
+that each pass their own ratio check but together unpack to many gigabytes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ MAX_DEPTH = 6
 """Levels below the imported file: mailbox › message › forwarded message › attachment › …"""
 MAX_DOCUMENTS = 20_000
 """Documents one import may create; a mailbox of more should be split."""
+UNPACKED_FLOOR = 1024**3
+"""Bytes of embedded files one import may hold in memory whatever its size (one archive's
+unpacked limit, `dossier.ingest.archive.MAX_ARCHIVE_BYTES`)."""
+UNPACKED_PER_BYTE = 2
+"""...plus this many per byte of the imported file: a mailbox's messages and their decoded
+attachments come to about twice the mailbox."""
 
 
 def read_children(
@@ -28,9 +35,11 @@ def read_children(
     ocr: bool,
     progress: Progress | None,
     cancel: CancelToken | None,
+    size: int = 0,
 ) -> ChildReport:
-    """Extract every file embedded in `parent`, recursively; progress names each one."""
-    found = ChildReport()
+    """Extract every file embedded in `parent` (a file of `size` bytes), recursively; progress
+    names each one."""
+    found = ChildReport(budget=UNPACKED_FLOOR + UNPACKED_PER_BYTE * size)
     found.children = _read(parent, parent_name, 1, found, ocr, progress, cancel)
     return found
 
@@ -65,6 +74,12 @@ def _read(
         if found.count >= MAX_DOCUMENTS:
             found.left_out.append(f"{where}: more than {MAX_DOCUMENTS} documents in one import")
             continue
+        if found.held + len(item.data) > found.budget:
+            found.left_out.append(
+                f"{where}: more than {found.budget // 1024**2} MB unpacked in one import"
+            )
+            continue
+        found.held += len(item.data)
         try:
             extracted = extract_bytes(item.data, item.name, ocr=ocr, cancel=cancel)
         except PasswordRequired:

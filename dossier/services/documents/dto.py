@@ -30,6 +30,11 @@ class ChildReport:
     children: list[Child] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     count: int = 0
+    held: int = 0
+    """Bytes of the embedded files read so far (each level's, so an archive's member counts
+    once as its archive's part and once as itself)."""
+    budget: int = 0
+    """The most `held` may reach; files beyond it are left out with their reason."""
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,12 @@ class DocumentService:
             cancel=cancel,
         )
         tree = read_children(
-            extracted, name, ocr=options.ocr, progress=scaled(progress, 0.5, 0.8), cancel=cancel
+            extracted,
+            name,
+            ocr=options.ocr,
+            progress=scaled(progress, 0.5, 0.8),
+            cancel=cancel,
+            size=len(data),
         )
         incoming = Incoming(name, len(data), options.kind, options.title, options.date)
         group.add(incoming, Child(name, data, "", extracted, tree.children), tree.left_out)
