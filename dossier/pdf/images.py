@@ -16,7 +16,6 @@ from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture
 from dossier.pdf.mupdf import exclusive, pymupdf
-from dossier.pdf.webp import is_webp, webp_to_png
 
 __all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type"]
 
@@ -34,7 +33,7 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 def image_type(head: bytes) -> tuple[str, str] | None:
     """(MuPDF file type, MIME type) of an image Dossier reads, from its first bytes ("webp"
     is decoded by Pillow first, see `webp`)."""
-    if is_webp(head):
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp", "image/webp"
     for signature, filetype, mime in IMAGE_SIGNATURES:
         if head.startswith(signature):
@@ -58,6 +57,9 @@ def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
     check_picture(data, found[0], name)  # before MuPDF allocates for what the header claims
     filetype = found[0]
     if filetype == "webp":
+        # Imported here: Pillow is loaded only by the files that need it.
+        from dossier.pdf.webp import webp_to_png
+
         data, filetype = webp_to_png(data, name), "png"
     try:
         with pymupdf.open(stream=data, filetype=filetype) as image:

@@ -18,15 +18,11 @@ from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.imagesize import MAX_PICTURE_PIXELS
 
-__all__ = ["WebPImagePlugin", "is_webp", "webp_to_png"]
+__all__ = ["WebPImagePlugin", "webp_to_png"]
 
 Image.MAX_IMAGE_PIXELS = MAX_PICTURE_PIXELS
 """Pillow's own bomb guard, at Dossier's limit: a backstop, since `imagesize.check_picture`
 has already judged the size the header claims (and names it in its refusal)."""
-
-
-def is_webp(head: bytes) -> bool:
-    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
 
 
 def webp_to_png(data: bytes, name: str) -> bytes:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from PIL import Image
 
 from dossier.errors import InputRefused
 from dossier.ingest.image_file import exif_date
@@ -102,6 +101,8 @@ def test_heic_is_refused_with_the_way_forward(workspace: Workspace) -> None:
 
 
 def _webp(pixels: pymupdf.Pixmap, **options: object) -> bytes:
+    from PIL import Image  # Pillow loads only where WebP is made
+
     picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
     out = io.BytesIO()
     picture.save(out, format="WEBP", **options)
