@@ -8,6 +8,7 @@ the result list as CSV.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypedDict
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -368,6 +369,21 @@ class SearchTab(QWidget):
         self.field.setText(text)
         self.search_now()
 
+    def _mask_query(self, hits: list[SearchHit]) -> Callable[[str], str]:
+        """The query as the results show names: masked by every case the hits come from."""
+        ws = self.state.ws
+        masks = [
+            ws.screen.mask(case_id, reveal=ws.screen.revealed(case_id), where="search results CSV")
+            for case_id in sorted({hit.case_id for hit in hits} | {self.case_id} - {""})
+        ]
+
+        def mask(text: str) -> str:
+            for one in masks:
+                text = one.text(text)
+            return text
+
+        return mask
+
     def export_results(self) -> None:
         hits = list(self.model.hits)
         if not hits:
@@ -378,10 +394,12 @@ class SearchTab(QWidget):
         if path is None:
             return
         try:
-            write_results(path, self._searched, hits)
-        except OSError as exc:
+            write_results(path, self._searched, hits, self._mask_query(hits))
+        except (OSError, DossierError) as exc:
             show_error(self, exc)
             return
         self.state.show_status(
-            tr("{n} results saved in {file}.").format(n=len(hits), file=path.name)
+            tr("{n} results saved in {file}, outside the vault and not encrypted.").format(
+                n=len(hits), file=path.name
+            )
         )
