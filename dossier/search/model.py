@@ -36,6 +36,8 @@ class IndexItem:
     tags: Sequence[str] = ()
     secondary: str = ""
     """Text searched below `text`: a saved web page's whole visible text (menus, footer)."""
+    ocr: bool = False
+    """The text was read by OCR: its words are also found one recognition error away."""
 
     def __post_init__(self) -> None:
         if not self.item_id or not self.doc_id:

@@ -40,7 +40,9 @@ class Postings:
     def packed(self) -> Postings:
         """The same postings in arrays and one blob (about 24 bytes a posting instead of
         about 120 in lists of Python objects): what the cache keeps."""
-        values = None if self.values is None else PackedValues.of(self.values)
+        # A field without positions (an ID) has a None value per posting: nothing to keep.
+        plain = self.values is None or any(value is None for value in self.values)
+        values = None if plain else PackedValues.of(self.values or ())
         return Postings(array("i", self.ids), array("d", self.weights), values)
 
     def nbytes(self) -> int:

@@ -26,7 +26,7 @@ from dossier.search.analysis import LANGUAGES, stem_words
 from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
-from dossier.search.stems import StemQuery, expand_once
+from dossier.search.stems import StemQuery, expand_once, ocr_tolerant
 from dossier.search.variants import rewrite_query
 
 EXACT = "exact"
@@ -184,7 +184,7 @@ def _word_query(q: Any, spec: HighlightSpec | None) -> Any:
         spec.words.add(word)
         for code in LANGUAGES:
             spec.stems[code].add(stem_words([word], code)[0])
-    return StemQuery(EXACT, word, boost=q.boost)
+    return ocr_tolerant(EXACT, word, StemQuery(EXACT, word, boost=q.boost))
 
 
 def _also_secondary(main: Any, leaf: Any) -> Any:

@@ -26,7 +26,7 @@ from whoosh.scoring import BM25F
 from dossier.search.model import ScorePart
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import decode_positions
-from dossier.search.stems import Fuzzy, Prefix, StemQuery, Wildcard
+from dossier.search.stems import Fuzzy, OcrFuzzy, Prefix, StemQuery, Wildcard
 from dossier.search.topk import Segment
 
 FIRST_PAGE = 1.15
@@ -81,9 +81,9 @@ class _Doc:
 def _leaf_parts(doc: _Doc, leaf: Any) -> tuple[list[ScorePart], list[int]]:
     """What `leaf` adds to the document's score, and the positions where it matched."""
     fieldname = leaf.fieldname
-    field = _FIELDS.get(fieldname, fieldname)
-    if fieldname not in doc.seg.top.schema:
-        return [], []
+    if fieldname not in _FIELDS or fieldname not in doc.seg.top.schema:
+        return [], []  # the OCR mark of an item: it adds nothing to a score
+    field = "text read by OCR, one error away" if isinstance(leaf, OcrFuzzy) else _FIELDS[fieldname]
     to_bytes = doc.seg.top.schema[fieldname].to_bytes
     if isinstance(leaf, (FastPhrase, query.Phrase)):
         found = [doc.posting(fieldname, to_bytes(w), True) for w in leaf.words]

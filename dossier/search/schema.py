@@ -24,12 +24,13 @@ from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
 from dossier.search.variants import exact_value
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 
 SECONDARY_BOOST = 0.2
 """A word found only around an article (a web page's menu, footer) counts a fifth of one in it."""
 
+OCR_MARK = "1"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -40,6 +41,8 @@ def build_schema() -> Any:
         item_type=fields.ID(stored=True),
         kind=fields.ID(stored=True),
         people=fields.KEYWORD(scorable=False),
+        # "1" on an item read by OCR: its words are also looked up one error away.
+        ocr=fields.ID(),
         tags=fields.KEYWORD(scorable=False),
         # Signed on purpose: with signed=False, Whoosh 2.7.5's range [0 TO x] matched every
         # document (its tiered range terms cover everything).
@@ -112,6 +115,8 @@ def to_document(item: IndexItem) -> dict[str, Any]:
         doc["text"] = compress_text(item.text)
     if item.secondary:
         doc["secondary"] = exact_value(item.secondary)
+    if item.ocr:
+        doc["ocr"] = OCR_MARK
     if item.people:
         doc["people"] = " ".join(value_token(p) for p in item.people)
     if item.tags:

@@ -77,6 +77,36 @@ def expand_once(q: Any) -> Any:
     return q
 
 
+class OcrFuzzy(Fuzzy):
+    """The words one edit away from a typed word, other than those its stem already finds,
+    in a segment that holds OCR'd items (in other segments: none). `ocr_tolerant` joins it to
+    the OCR'd items only, below the exact word."""
+
+    def _expand(self, ixreader: Any) -> Iterator[bytes]:
+        if ("ocr", b"1") not in ixreader:
+            return
+        exact = set(StemQuery(self.fieldname, self.text)._expand(ixreader))
+        for btext in super()._expand(ixreader):
+            word = btext if isinstance(btext, bytes) else str(btext).encode("utf-8")
+            if word not in exact:
+                yield word
+
+
+OCR_BOOST = 0.4
+"""An OCR variant of a word counts this much of the word itself: exact matches rank first."""
+OCR_MIN_LETTERS = 5
+"""Shorter words are not looked up with an error: one edit turns them into other words."""
+
+
+def ocr_tolerant(fieldname: str, text: str, exact: Any) -> Any:
+    """`exact` (the typed word's query), or its OCR variants on OCR'd items."""
+    if len(text) < OCR_MIN_LETTERS or not text.isalpha():
+        return exact
+    variants = OcrFuzzy(fieldname, text, OCR_BOOST, 1, 1)
+    on_ocr = query.And([variants, query.Term("ocr", "1", boost=0.0)])
+    return query.Or([exact, on_ocr])
+
+
 class StemQuery(_ExpandOnce, query.MultiTerm):  # type: ignore[misc]  # whoosh is untyped
     """The indexed words of `fieldname` whose French or English stem is the typed word's."""
 

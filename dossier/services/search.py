@@ -176,6 +176,7 @@ class SearchService:
                         people=tuple(doc.people),
                         tags=tuple(doc.tags),
                         secondary=page.full_text,
+                        ocr=bool(page.ocr),
                     )
                     # Each page's decrypted text leaves memory once indexed.
                     session.expunge(page)
