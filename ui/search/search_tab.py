@@ -359,8 +359,11 @@ class SearchTab(QWidget):
                 recent = self.state.ws.recent_searches.of(self._recent_scope())
             except DossierError as exc:
                 show_error(self, exc)
+        # What was searched is shown as every other text: a protected name under its pseudonym
+        # (the search itself, once chosen, uses the words as typed).
+        mask = self._mask_query([]) if recent else str
         for text in recent:
-            action = self.recent_menu.addAction(text)
+            action = self.recent_menu.addAction(mask(text).replace("&", "&&"))
             action.triggered.connect(lambda _c=False, t=text: self._search_again(t))
         if not recent:
             self.recent_menu.addAction(tr("No recent searches")).setEnabled(False)
@@ -370,11 +373,14 @@ class SearchTab(QWidget):
         self.search_now()
 
     def _mask_query(self, hits: list[SearchHit]) -> Callable[[str], str]:
-        """The query as the results show names: masked by every case the hits come from."""
+        """The query as the results show names: masked by the case searched, or by every case
+        when searching them all, and by each case the hits come from."""
         ws = self.state.ws
+        searched = self._recent_scope()
+        cases = {searched} if searched else {c.id for c in ws.cases.all()}
         masks = [
-            ws.screen.mask(case_id, reveal=ws.screen.revealed(case_id), where="search results CSV")
-            for case_id in sorted({hit.case_id for hit in hits} | {self.case_id} - {""})
+            ws.screen.mask(case_id, reveal=ws.screen.revealed(case_id), where="search")
+            for case_id in sorted({hit.case_id for hit in hits} | cases)
         ]
 
         def mask(text: str) -> str:

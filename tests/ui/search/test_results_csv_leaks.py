@@ -78,3 +78,17 @@ def test_the_csv_is_written_whole_or_not_at_all(qtbot, unlocked, tmp_path, monke
     win.search.export_results()  # room again: saved whole, the surrogate replaced
     assert out.read_bytes().decode("utf-8-sig").count("x" * 70_000) == 1
     assert out.stat().st_mode & 0o077 == 0  # the owner's alone: it is in clear
+
+
+def test_the_recent_searches_menu_shows_a_protected_name_masked(qtbot, unlocked, tmp_path) -> None:
+    win = unlocked
+    _import(win, tmp_path)
+    _search(qtbot, win, NAME)
+    tab = win.search
+    tab.remember(NAME)
+    tab._fill_recent()
+    shown = " ".join(a.text() for a in tab.recent_menu.actions())
+    assert "Source A" in shown
+    assert not any(part in shown for part in NAME.split()), shown
+    tab.recent_menu.actions()[0].trigger()  # chosen, it searches the words as typed
+    qtbot.waitUntil(lambda: tab._searched == NAME, timeout=15000)
