@@ -36,6 +36,7 @@ from ui.i18n import tr
 from ui.quotes.quotes_model import short
 from ui.state import AppState
 from ui.widgets.confirm import confirm
+from ui.widgets.file_dialogs import file_dialog
 from ui.widgets.form_fields import ErrorLine, close_on_lock
 from ui.widgets.icons import kind_icon
 from ui.widgets.outside_text import shown
@@ -152,7 +153,7 @@ class OptionsPage(QWizardPage):
         form.addRow(self.error)
 
     def browse(self) -> None:
-        dialog = QFileDialog(self, tr("Save the bundle as"), self.out.text())
+        dialog = file_dialog(self, tr("Save the bundle as"), self.out.text())
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters([tr("Dossier bundles (*.zip)"), "*"])
         try:

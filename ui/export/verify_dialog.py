@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dossier.services.export.bundle_verify import VerifyReport, is_sealed_bundle, verify
 from ui.i18n import tr
+from ui.widgets.file_dialogs import file_dialog
 from ui.widgets.form_fields import failure_text
 from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
@@ -110,7 +111,7 @@ class VerifyDialog(QDialog):
         self.finished.connect(lambda _r: self.job.abandon() if self.job is not None else None)
 
     def browse(self) -> None:
-        dialog = QFileDialog(self, tr("Verify a bundle"), str(Path.home()))
+        dialog = file_dialog(self, tr("Verify a bundle"), str(Path.home()))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters([tr("Dossier bundles (*.zip)"), "*"])
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.i18n import tr
@@ -17,6 +18,25 @@ IMPORTABLE = (
     "*.pdf *.txt *.md *.eml *.msg *.mbox *.html *.htm *.mhtml *.mht *.docx *.odt *.rtf "
     "*.png *.jpg *.jpeg *.tif *.tiff *.gif *.bmp *.webp *.zip *.tar *.tgz *.gz *.bz2 *.xz"
 )
+
+
+# Qt 6 labels two of its file dialog's fields "&Look in:" and "Files of &type:", which its
+# own French catalog lacks (it holds them without the "&"): they stayed English in the
+# French app. Qt's catalog is asked for the forms it has.
+_QT_LABELS = (
+    (QFileDialog.DialogLabel.LookIn, "Look in:"),
+    (QFileDialog.DialogLabel.FileType, "Files of type:"),
+)
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str) -> QFileDialog:
+    """Qt's file dialog with every label in the user's language."""
+    dialog = QFileDialog(parent, title, start)
+    for label, text in _QT_LABELS:
+        translated = QCoreApplication.translate("QFileDialog", text)
+        if translated != text:
+            dialog.setLabelText(label, translated)
+    return dialog
 
 
 def _run(dialog: QFileDialog) -> list[Path]:
@@ -29,14 +49,14 @@ def _run(dialog: QFileDialog) -> list[Path]:
 
 
 def choose_files(parent: QWidget | None, title: str | None = None) -> list[Path]:
-    dialog = QFileDialog(parent, title or tr("Import files"), str(Path.home()))
+    dialog = file_dialog(parent, title or tr("Import files"), str(Path.home()))
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     dialog.setNameFilters([tr("Documents ({patterns})").format(patterns=IMPORTABLE), "*"])
     return _run(dialog)
 
 
 def choose_folder(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
-    dialog = QFileDialog(parent, title, str(start or Path.home()))
+    dialog = file_dialog(parent, title, str(start or Path.home()))
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     chosen = _run(dialog)
@@ -47,7 +67,7 @@ def choose_save_file(
     parent: QWidget | None, title: str, name: str, name_filter: str
 ) -> Path | None:
     """Where to write a file the journalist exports (a result list...), or None."""
-    dialog = QFileDialog(parent, title, str(Path.home() / name))
+    dialog = file_dialog(parent, title, str(Path.home() / name))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilters([name_filter])
     chosen = _run(dialog)

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel
+
 from tests.conftest import REPO
+from ui.i18n import install_translations
+from ui.widgets.file_dialogs import file_dialog
 
 PICK = """
 import sys
@@ -43,3 +47,17 @@ def test_folder_picker_forgets_where_it_was(tmp_path: Path) -> None:
     saved = (config / "QtProject.conf").read_text(encoding="utf-8")
     assert "lastVisited" in saved  # Qt did write its settings...
     assert "Source" not in saved and "March" not in saved  # ...but not where the user went
+
+
+def test_file_dialog_labels_are_french_in_the_french_app(qapp) -> None:
+    # Qt 6's "&Look in:" and "Files of &type:" are missing from Qt's French catalog.
+    install_translations(qapp, "fr")
+    try:
+        dialog = file_dialog(None, "x", str(Path.home()))
+        labels = {label.objectName(): label.text() for label in dialog.findChildren(QLabel)}
+        dialog.deleteLater()
+    finally:
+        install_translations(qapp, "en")
+    assert labels["lookInLabel"] == "Voir dans\N{NO-BREAK SPACE}:"
+    assert labels["fileTypeLabel"] == "Fichiers de type\N{NO-BREAK SPACE}:"
+    assert "Nom de fichier" in labels["fileNameLabel"]
