@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QHeaderView,
@@ -28,6 +29,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
 from tests.conftest import REPO
 from ui.case.contents_panel import DocumentsTab
+from ui.export.redactions_tab import RedactionsTab
 from ui.i18n import install_translations
 from ui.letters.letters_tab import DEADLINE, ITEM_ROLE, STATE, LettersTab
 from ui.main_window import MainWindow
@@ -36,6 +38,7 @@ from ui.quotes.quotes_model import VERDICT
 from ui.quotes.quotes_tab import QuotesTab
 from ui.search.search_tab import SearchTab
 from ui.settings import AppSettings
+from ui.timeline.timeline_tab import TimelineTab
 from ui.widgets.fit import breakable, default_geometry, fit_to_screen
 
 SIZES = [(1366, 768), (1920, 1080)]
@@ -89,7 +92,21 @@ def show_tab(win: MainWindow, kind: type) -> QWidget:
     assert tab is not None
     win.contents.setCurrentWidget(tab)
     QApplication.processEvents()
+    assert cut_buttons(tab) == []
     return tab
+
+
+def cut_buttons(pane: QWidget) -> list[str]:
+    """Buttons shown narrower than their own name (a toolbar's overflow menu holds the actions
+    it has no room for: those are not shown, so not cut)."""
+    return [
+        button.text()
+        for button in pane.findChildren(QAbstractButton)
+        if button.isVisible()
+        and button.text()
+        and button.fontMetrics().horizontalAdvance(button.text().replace("&", "")) + 8
+        > button.width()
+    ]
 
 
 def shown_tab_text(bar: QTabBar, index: int) -> str:
@@ -179,6 +196,14 @@ def test_every_screen_shows_what_it_is_for(qtbot, laptop: MainWindow) -> None:
     for column in (1, 2):  # role and protection
         assert column_in_view(people.tree, people.tree.header(), column), column
     assert shown_kind(win) == "person"
+
+    timeline = show_tab(win, TimelineTab)
+    assert isinstance(timeline, TimelineTab)
+    timeline.show_axis()
+    QApplication.processEvents()
+    assert cut_buttons(timeline) == []
+    shoot(win, "timeline")
+    show_tab(win, RedactionsTab)
 
     search = show_tab(win, SearchTab)
     assert inside(search, win.contents)
