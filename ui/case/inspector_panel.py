@@ -164,6 +164,16 @@ class CaseEditor(Editor):
         self.form.addRow(tr("Published on"), self.published)
         self.form.addRow(tr("Created"), self.created)
         self.form.addRow(tr("Documents"), self.count)
+        state.documents_changed.connect(self._recount)
+
+    def _recount(self, case_id: str) -> None:
+        """An import or a deletion changed the case shown: its count follows, edits stay."""
+        if self.item is None or str(self.item.id) != case_id or not self.state.is_unlocked:
+            return
+        try:
+            self.count.setText(str(self.state.ws.cases.get(case_id).document_count))
+        except DossierError:
+            return  # the case was deleted meanwhile: the case list clears this pane
 
     def fill(self, case: CaseInfo) -> None:
         self.name.setText(case.name)

@@ -88,3 +88,15 @@ def test_inspector_edits_a_document(qtbot, unlocked, tmp_path) -> None:
     doc = win.state.ws.documents.get(doc_id)
     assert (doc.title, doc.tags) == ("Mémo interne", ["budget", "collège"])
     assert tree.model.documents[0].title == "Mémo interne"
+
+
+def test_case_details_count_follows_an_import_and_keeps_edits(qtbot, unlocked, tmp_path) -> None:
+    # The details pane said "Documents 7" beside a case list saying (13) after an import.
+    win = unlocked
+    editor = win.inspector.editors["case"]
+    assert win.inspector.current is editor and editor.count.text() == "0"
+    qtbot.keyClick(editor.name, Qt.Key.Key_End)
+    qtbot.keyClicks(editor.name, " bis")  # an edit under way is not thrown away
+    import_now(win, sample_pdf(tmp_path))
+    assert editor.count.text() == "1"
+    assert editor.name.text() == CASE_NAME + " bis" and editor.dirty
