@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier import i18n
 from dossier.errors import DossierError
 from dossier.services.constants import CASE_STATUSES, DOCUMENT_KINDS
 from dossier.services.dto import CaseInfo, DocumentInfo
@@ -48,12 +49,28 @@ def short(text: str, length: int = 40) -> str:
     return line if len(line) <= length else line[: length - 1].rstrip() + "…"
 
 
-def _size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return str(size)
+# The size of a file in its unit, as the user's language writes it ("158,5 Ko" in French).
+_UNITS = (N_("{n} bytes"), N_("{n} KB"), N_("{n} MB"), N_("{n} GB"))
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return tr(_UNITS[0]).format(n=size)
+    value = float(size)
+    for unit in _UNITS[1:]:
+        value /= 1024
+        if value < 1024 or unit == _UNITS[-1]:
+            break
+    number = QLocale(i18n.current_language()).toString(value, "f", 1)
+    return tr(unit).format(n=number)
+
+
+def fact(label: str, value: str) -> str:
+    """One line of the document's facts: the label in bold, the value escaped, and the
+    colon as the user's language writes it (French puts a no-break space before it)."""
+    return tr("{name}: {message}").format(
+        name=f"<b>{html.escape(label)}</b>", message=html.escape(breakable(shown(value)))
+    )
 
 
 class Editor(QWidget):
@@ -254,7 +271,7 @@ class DocumentEditor(Editor):
         facts = [
             (tr("File"), doc.filename),
             (tr("Type"), doc.mime),
-            (tr("Size"), _size(doc.size)),
+            (tr("Size"), file_size(doc.size)),
             (tr("Pages"), str(doc.page_count)),
             (tr("Pages read by OCR"), str(doc.ocr_pages)),
             (tr("Language"), doc.language or "?"),
@@ -265,9 +282,7 @@ class DocumentEditor(Editor):
         facts += self._family(doc)
         self.notes.setText(self._notes(doc))
         # Long file names wrap at their separators instead of widening the pane.
-        self.facts.setText(
-            "<br/>".join(f"<b>{k}</b>: {html.escape(breakable(shown(v)))}" for k, v in facts)
-        )
+        self.facts.setText("<br/>".join(fact(k, v) for k, v in facts))
 
     def _notes(self, doc: DocumentInfo) -> str:
         """The notes written on passages of the document, in reading order."""

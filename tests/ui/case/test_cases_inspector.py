@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.conftest import CASE_NAME, import_now, sample_pdf
+from ui.case.inspector_panel import file_size
+from ui.i18n import install_translations
 
 
 def test_create_rename_and_delete_a_case(qtbot, unlocked, monkeypatch, tmp_path) -> None:
@@ -100,3 +102,24 @@ def test_case_details_count_follows_an_import_and_keeps_edits(qtbot, unlocked, t
     import_now(win, sample_pdf(tmp_path))
     assert editor.count.text() == "1"
     assert editor.name.text() == CASE_NAME + " bis" and editor.dirty
+
+
+def test_document_facts_follow_french_typography_and_units(qtbot, qapp, unlocked, tmp_path) -> None:
+    # The French pane read "Fichier: memo.pdf" and "Taille: 158.5 KB".
+    win = unlocked
+    doc_id = import_now(win, sample_pdf(tmp_path / "in"))
+    size = win.state.ws.documents.get(doc_id).size
+    assert 1024 < size < 1024**2
+    install_translations(qapp, "fr")
+    try:
+        tree = win.contents.tabs[0]
+        tree.tree.setCurrentIndex(tree.model.index_of(doc_id))
+        facts = win.inspector.editors["document"].facts.text().replace("\N{ZERO WIDTH SPACE}", "")
+        assert file_size(1000) == "1000\N{NO-BREAK SPACE}octets"
+        assert file_size(3 * 1024**2 // 2) == "1,5\N{NO-BREAK SPACE}Mo"
+    finally:
+        install_translations(qapp, "en")
+    assert "<b>Fichier</b>\N{NO-BREAK SPACE}: memo.pdf" in facts
+    assert f"{size / 1024:.1f}".replace(".", ",") + "\N{NO-BREAK SPACE}Ko" in facts
+    assert ": " not in facts.replace("\N{NO-BREAK SPACE}:", "")
+    assert file_size(2048) == "2.0 KB"
