@@ -30,6 +30,11 @@ PLANTS = {
         "UPDATE redaction SET page_index = 99 WHERE id = NEW.id; END",
         "DROP TRIGGER evil",
     ),
+    # No trigger: the structure itself changed (read again because the schema cookie moved).
+    "index added to the marks' table": (
+        "CREATE INDEX evil ON redaction (kind)",
+        "DROP INDEX evil",
+    ),
 }
 
 
