@@ -7,9 +7,12 @@ rows were changed outside Dossier (a change the trail cannot have recorded).
 from __future__ import annotations
 
 import argparse
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from dossier.cli.context import CliContext
+from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.services.dto import AuditRecord
 
@@ -22,6 +25,7 @@ def register(sub: Any) -> None:
     p.add_argument("--case", help=_("only entries of this case"))
     p.add_argument("--action", metavar="PREFIX", help=_("only actions starting with PREFIX"))
     p.add_argument("--last", type=int, metavar="N", help=_("only the N most recent entries"))
+    p.add_argument("--reveal", action="store_true", help=_("show real names (audited)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=show)
 
@@ -38,6 +42,36 @@ def _detail(value: object) -> str:
     return str(value)
 
 
+def _masked(value: object, mask: Callable[[str], str]) -> object:
+    """`value` (an entry's details) with every text masked: what people wrote there (a box's
+    reason) may name a protected person, masked as in every other listing."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {k: _masked(v, mask) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, mask) for v in value]
+    return value
+
+
+def _shown(ws: Any, records: list[AuditRecord], reveal: bool) -> list[AuditRecord]:
+    masks: dict[str, Callable[[str], str]] = {}
+    shown: list[AuditRecord] = []
+    for record in records:
+        if record.case_id:
+            if record.case_id not in masks:
+                try:
+                    screen = ws.screen.mask(record.case_id, reveal=reveal, where="audit show")
+                    masks[record.case_id] = screen.text
+                except DossierError:
+                    masks[record.case_id] = str  # a case deleted since: none of its people left
+            details = _masked(record.details, masks[record.case_id])
+            assert isinstance(details, dict)
+            record = dataclasses.replace(record, details=details)
+        shown.append(record)
+    return shown
+
+
 def _line(record: AuditRecord) -> str:
     details = " ".join(f"{k}={_detail(v)}" for k, v in record.details.items() if v is not None)
     case = f" case={record.case_id}" if record.case_id else ""
@@ -52,6 +86,7 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
         records = [r for r in records if r.action.startswith(args.action)]
     if args.last is not None:
         records = records[-args.last :] if args.last > 0 else []
+    records = _shown(ws, records, args.reveal)
     lines = [_line(r) for r in records]
     ctx.emit(records, ("\n".join(lines) if lines else _("no audit entries")))
     return 0
