@@ -64,9 +64,7 @@ def test_nothing_readable_on_disk_after_a_session(
         assert WORDS[0] in ws.documents.text(docs[0].id) + "".join(
             ws.documents.text(d.id) for d in docs
         )
-        search = getattr(ws, "search", None)
-        if search is not None:
-            assert search.query(WORDS[0], case=case.id)
+        assert ws.search.query(WORDS[0], case=case.id)
     needles = needles_for(WORDS) | hash_needles(inputs)
     hits = scan([vault, temp], needles)
     assert hits == []
