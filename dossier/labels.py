@@ -79,6 +79,58 @@ REDACTION_COUNTS = {
     "pattern": N_("{n} e-mail(s), phone number(s) or other pattern(s)"),
 }
 DIRECTIONS = {"sent": N_("sent"), "received": N_("received")}
+# What each audit trail entry records, as the app's audit trail names it (the trail keeps the
+# code: it is what the chain signs). A code not listed here is shown as it is.
+AUDIT_ACTIONS = {
+    "case.create": N_("case created"),
+    "case.update": N_("case edited"),
+    "case.delete": N_("case deleted"),
+    "case.rekey": N_("case re-encrypted"),
+    "document.import": N_("document imported"),
+    "document.edit": N_("document edited"),
+    "document.delete": N_("document deleted"),
+    "document.link": N_("documents linked"),
+    "document.reextract": N_("document read again"),
+    "document.replace": N_("document replaced"),
+    "person.add": N_("person added"),
+    "person.edit": N_("person edited"),
+    "person.merge": N_("people merged"),
+    "person.reveal": N_("protected names shown"),
+    "quote.add": N_("quote added"),
+    "quote.edit": N_("quote edited"),
+    "quote.delete": N_("quote deleted"),
+    "quote.check": N_("quote checked"),
+    "letter.add": N_("letter added"),
+    "letter.edit": N_("letter edited"),
+    "letter.delete": N_("letter deleted"),
+    "reply.add": N_("reply recorded"),
+    "reply.delete": N_("reply deleted"),
+    "note.add": N_("note added"),
+    "note.edit": N_("note edited"),
+    "note.delete": N_("note deleted"),
+    "redaction.add": N_("area blacked out"),
+    "redaction.reason": N_("redaction reason given"),
+    "redaction.remove": N_("redaction removed"),
+    "timeline.add": N_("timeline entry added"),
+    "timeline.remove": N_("timeline entry removed"),
+    "export": N_("bundle exported"),
+    "bundle.import": N_("bundle imported"),
+    "signer.accept": N_("bundle signer accepted"),
+    "signing-key.create": N_("signing key created"),
+    "vault.passwd": N_("passphrase changed"),
+    "vault.rekey": N_("vault re-encrypted"),
+    "vault.rekey.start": N_("vault re-encryption started"),
+}
+
+
+def audit_action(code: str) -> str:
+    """An audit entry's action in the user's language ("case.create" -> "case created");
+    an undo or a redo ("quote.restore") says so, its details say what it put back."""
+    if code in AUDIT_ACTIONS:
+        return _(AUDIT_ACTIONS[code])
+    if code.endswith(".restore"):
+        return _("edit undone or redone")
+    return code
 
 
 def label(table: dict[str, str], value: str) -> str:

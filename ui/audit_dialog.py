@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import DossierError
+from dossier.labels import audit_action
 from ui.errors import message_for
 from ui.i18n import tr
 from ui.state import AppState
@@ -85,7 +86,9 @@ class AuditDialog(QDialog):
                 if record.case_id not in masks:
                     masks[record.case_id] = self._mask(record.case_id)
                 details = masks[record.case_id](details)
-            for column, value in enumerate((str(record.seq), record.at, record.action, details)):
+            for column, value in enumerate(
+                (str(record.seq), record.at, audit_action(record.action), details)
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(shown(value)))
 
     def _mask(self, case_id: str) -> Callable[[str], str]:

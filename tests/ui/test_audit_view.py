@@ -30,3 +30,13 @@ def test_the_audit_trail_is_shown_and_a_deleted_entry_is_caught(qtbot, unlocked,
 
     win.lock()
     assert not dialog.isVisible() and dialog.result() == 0
+
+
+def test_the_audit_trail_names_its_actions_in_words(qtbot, unlocked) -> None:
+    win = unlocked
+    win.state.ws.people.add(win.state.case_id, "Claire Dumas")
+    dialog = AuditDialog(win.state, win)
+    qtbot.addWidget(dialog)
+    actions = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert "case created" in actions and "person added" in actions
+    assert not [action for action in actions if "." in action]
