@@ -337,6 +337,8 @@ class SearchService:
                 replace(
                     hit,
                     title=mask.text(shown_title(hit.item_type, hit.title)),
+                    # A page label is the document's own text (a PDF's /PageLabels).
+                    page_label=mask.text(hit.page_label),
                     snippet=snippet,
                     highlights=highlights,
                     # A matched word that is a protected name is not handed to a viewer.
