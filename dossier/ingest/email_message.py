@@ -16,7 +16,6 @@ import makes each a document linked to the message. Their names are also listed 
 
 from __future__ import annotations
 
-import logging
 import re
 from email import policy
 from email.message import EmailMessage, Message, MIMEPart
@@ -25,13 +24,11 @@ from email.parser import BytesParser
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.dates import iso_date
-from dossier.ingest.email_parts import embedded_files
+from dossier.ingest.email_parts import embedded_files, header_text, parsed_header
 from dossier.ingest.html_text import html_to_text
 from dossier.ingest.plaintext import canonical_plain_text
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument, PageText
-
-log = logging.getLogger(__name__)
 
 EMAIL_EXTRACTOR_VERSION = "email-2"
 """email-2: every inline text part is kept (email-1 kept the first one only)."""
@@ -135,18 +132,11 @@ def extract_email(data: bytes, name: str) -> ExtractedDocument:
 
 
 def _header(message: Message, key: str) -> str:
-    """A header as one clean line; a header the parser cannot model falls back to its raw form."""
-    try:
-        value = message.get(key)
-    except (ValueError, IndexError, TypeError) as exc:
-        log.debug("unparseable %s header: %s", key, type(exc).__name__)
-        raw = next((v for k, v in message.raw_items() if k.lower() == key.lower()), "")
-        value = raw
-    return " ".join(str(value).split()) if value is not None else ""
+    return header_text(message, key)
 
 
 def _sender(message: EmailMessage) -> str:
-    header = message.get("From")
+    header = parsed_header(message, "From")
     addresses = getattr(header, "addresses", ())
     if addresses:
         first = addresses[0]
@@ -155,7 +145,7 @@ def _sender(message: EmailMessage) -> str:
 
 
 def _date(message: EmailMessage) -> str | None:
-    header = message.get("Date")
+    header = parsed_header(message, "Date")
     stamp = getattr(header, "datetime", None)
     if stamp is not None:
         # The sender's own calendar day, as their mail client wrote it.

@@ -13,7 +13,7 @@ import binascii
 import mimetypes
 import quopri
 import unicodedata
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage, Message, MIMEPart
 from pathlib import PurePosixPath, PureWindowsPath
 
 from dossier.text.model import EmbeddedFile
@@ -21,6 +21,22 @@ from dossier.text.model import EmbeddedFile
 MAX_ATTACHMENTS = 500
 """Per message: more is a spam bomb, not correspondence."""
 _MAX_NAME = 200
+
+
+def parsed_header(message: Message, key: str) -> object | None:
+    """The header as the standard library's registry models it (an address list, a date), or
+    its raw text when the parser cannot model it. The parser raises nearly any exception on
+    hostile values ("a@" is an IndexError, "<aa@[=FF" an AttributeError), so all are caught."""
+    try:
+        return message.get(key)
+    except Exception:
+        return next((v for k, v in message.raw_items() if k.lower() == key.lower()), None)
+
+
+def header_text(message: Message, key: str) -> str:
+    """A header as one clean line ("" when absent), its raw form if it cannot be parsed."""
+    value = parsed_header(message, key)
+    return " ".join(str(value).split()) if value is not None else ""
 
 
 def embedded_files(message: MIMEPart, body: MIMEPart | None) -> list[EmbeddedFile]:
@@ -43,7 +59,7 @@ def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFil
             inner = part.get_payload(0) if part.is_multipart() else None
             if isinstance(inner, EmailMessage):
                 message = _message_bytes(part, inner)
-                subject = " ".join(str(inner.get("Subject", "") or "").split())
+                subject = header_text(inner, "Subject")
                 name = filename or f"{subject or 'forwarded message'}.eml"
                 found.append(
                     EmbeddedFile(safe_name(name, "forwarded.eml"), message, "attached message")

@@ -18,7 +18,7 @@ from email.parser import BytesParser
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.email_message import check_header_lengths
-from dossier.ingest.email_parts import safe_name
+from dossier.ingest.email_parts import header_text, safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
 from dossier.text.model import EmbeddedFile, ExtractedDocument
@@ -83,9 +83,4 @@ def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
 
 
 def _header(message: Message, key: str) -> str:
-    try:
-        value = message.get(key)
-    except (ValueError, IndexError, TypeError):
-        # A header the parser cannot model (a broken encoded word): its raw form.
-        value = next((v for k, v in message.raw_items() if k.lower() == key.lower()), "")
-    return " ".join(str(value or "").split())
+    return header_text(message, key)

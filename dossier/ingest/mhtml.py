@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.email_message import parse_message
+from dossier.ingest.email_parts import header_text
 from dossier.text.model import ExtractedDocument
 
 MHTML_EXTRACTOR_VERSION = "mhtml-1"
@@ -59,12 +60,12 @@ def extract_mhtml(
     document = read_page(text)
     document.extractor_version = MHTML_EXTRACTOR_VERSION
     document.mime = MHTML_MIME
-    url = str(message.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
+    url = header_text(message, "Snapshot-Content-Location") or header_text(page, "Content-Location")
     facts = dict(document.metadata)
     if url.strip():
         facts["captured_url"] = url.strip()
         facts.setdefault("url", url.strip())
-    saved = _iso_moment(str(message.get("Date") or ""))
+    saved = _iso_moment(header_text(message, "Date"))
     if saved:
         facts["captured_at"] = saved
     document.metadata = facts

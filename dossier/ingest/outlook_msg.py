@@ -22,7 +22,7 @@ from typing import Any
 from dossier.errors import InputRefused
 from dossier.i18n import gettext
 from dossier.ingest.email_message import extract_email
-from dossier.ingest.email_parts import safe_name
+from dossier.ingest.email_parts import header_text, safe_name
 from dossier.text.model import ExtractedDocument
 
 MSG_EXTRACTOR_VERSION = "msg-1"
@@ -50,7 +50,7 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
     except (OSError, ValueError, IndexError, struct.error, TypeError, AttributeError):
         # AttributeError: the header registry chokes on some damaged recipient strings
         message = None
-    if message is None or not (message["From"] or message["Subject"] or message["Date"]):
+    if message is None or not any(header_text(message, k) for k in ("From", "Subject", "Date")):
         # A cut file still opens, with its property streams empty or missing.
         raise InputRefused(
             gettext("{name} is a damaged Outlook message and cannot be read.").format(name=name)
