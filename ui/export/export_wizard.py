@@ -87,7 +87,11 @@ class ChoosePage(QWizardPage):
         for quote in quotes:
             speaker = shown(quote.speaker) or tr("Unattributed")
             verdict = badge_label("verdict", quote.verdict)
-            item = QListWidgetItem(f"{speaker}: « {short(shown(quote.text), 90)} » [{verdict}]")
+            # French writes "Hadrien Clouet : « … »": the catalog puts its spaces in.
+            said = tr("{speaker}: «{quote}»").format(
+                speaker=speaker, quote=short(shown(quote.text), 90)
+            )
+            item = QListWidgetItem(f"{said} [{verdict}]")
             item.setData(ID_ROLE, quote.id)
             item.setCheckState(Qt.CheckState.Checked)
             self.quotes.addItem(item)

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QDialog, QWizard
 
 from tests.ui.conftest import import_now, sample_pdf
 from tests.ui.interactions import answer
-from ui.export.export_wizard import ExportWizard
+from ui.export.export_wizard import ChoosePage, ExportWizard
+from ui.i18n import install_translations
 
 
 def test_the_last_page_speaks_plainly_and_offers_only_finish(qtbot, unlocked, tmp_path) -> None:
@@ -40,3 +41,19 @@ def test_the_last_page_speaks_plainly_and_offers_only_finish(qtbot, unlocked, tm
     assert "rect " not in report and "term 1" not in report
     # isHidden: the wizard is driven without being shown, so "visible" means "not hidden".
     assert (seen["cancel"], seen["back"], seen["finish"]) == (True, True, False)
+
+
+def test_the_quotes_to_export_follow_french_typography(qtbot, qapp, unlocked) -> None:
+    # The French wizard listed "Hadrien Clouet: « … »", without the space before the colon.
+    ws = unlocked.state.ws
+    ws.people.add(unlocked.state.case_id, "Hadrien Clouet")
+    quote = ws.quotes.add(unlocked.state.case_id, "Nous voulons savoir.", speaker="Hadrien Clouet")
+    install_translations(qapp, "fr")
+    try:
+        page = ChoosePage([], [quote])
+        qtbot.addWidget(page)
+        text = page.quotes.item(0).text()
+    finally:
+        install_translations(qapp, "en")
+    nbsp = "\N{NO-BREAK SPACE}"
+    assert text.startswith(f"Hadrien Clouet{nbsp}: «{nbsp}Nous voulons savoir.{nbsp}» [")
