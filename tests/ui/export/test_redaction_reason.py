@@ -36,7 +36,7 @@ def test_a_box_drawn_asks_its_reason(qtbot, unlocked, tmp_path) -> None:
         dialog.table.item(r, 2).text(): dialog.table.item(r, 3).text()
         for r in range(dialog.table.rowCount())
     }
-    assert "adresse de Source A" in rows["redaction.reason"]
+    assert "adresse de Source A" in rows["redaction reason given"]
     assert "Dumas" not in "".join(rows.values())
     dialog.close()
 
