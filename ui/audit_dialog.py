@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +31,19 @@ from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.form_fields import close_on_lock
 from ui.widgets.outside_text import shown
+
+
+def when(at: str) -> str:
+    """'2026-12-04T07:13:20+00:00' (what the chain signs) as a reader writes it, in UTC."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.utcoffset() != timedelta(0):
+        return at
+    return tr("{date} {time} UTC").format(
+        date=moment.strftime("%Y-%m-%d"), time=moment.strftime("%H:%M:%S")
+    )
 
 
 class AuditDialog(QDialog):
@@ -87,7 +101,7 @@ class AuditDialog(QDialog):
                     masks[record.case_id] = self._mask(record.case_id)
                 details = masks[record.case_id](details)
             for column, value in enumerate(
-                (str(record.seq), record.at, audit_action(record.action), details)
+                (str(record.seq), when(record.at), audit_action(record.action), details)
             ):
                 self.table.setItem(row, column, QTableWidgetItem(shown(value)))
 

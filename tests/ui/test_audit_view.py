@@ -4,6 +4,7 @@ file by someone without the key is reported, not shown as intact."""
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 
 from ui.audit_dialog import AuditDialog
@@ -40,3 +41,6 @@ def test_the_audit_trail_names_its_actions_in_words(qtbot, unlocked) -> None:
     actions = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
     assert "case created" in actions and "person added" in actions
     assert not [action for action in actions if "." in action]
+    # When: a reader's date and time, not the ISO form the chain signs.
+    when = dialog.table.item(0, 1).text()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", when), when
