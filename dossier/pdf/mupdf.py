@@ -90,8 +90,10 @@ def _serve() -> None:
             # Not under the lock here: `work` takes it for its MuPDF calls, like any caller,
             # after the locks of its own (a renderer's) that other threads take first.
             work()
-        except Exception:  # a handed-over close must not stop the ones after it
-            log.exception("MuPDF work handed to the owner's thread failed")
+        except Exception as exc:  # a handed-over close must not stop the ones after it
+            # Only the exception's type: its message and traceback can carry a document's
+            # words or file name, and a desktop's stderr may end up in the system journal.
+            log.warning("MuPDF work handed to the owner's thread failed: %s", type(exc).__name__)
         finally:
             del work  # MuPDF objects it held are released here, under no other thread's call
             with _owner_guard:

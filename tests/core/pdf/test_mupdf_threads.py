@@ -219,3 +219,16 @@ def test_release_closes_in_the_owner_thread_without_waiting_for_the_lock(
     assert renderer._docs == {} and all(doc.is_closed for doc in opened)
     with pytest.raises(Cancelled):
         renderer.render(stored.id, 0, 0.5)
+
+
+def test_a_failed_handed_work_logs_no_words_of_its_error(caplog) -> None:
+    from dossier.pdf import mupdf as owner
+
+    def fails() -> None:
+        raise RuntimeError("Quartermaine's memo.pdf could not be closed")
+
+    with caplog.at_level("DEBUG", logger=owner.__name__):
+        owner.later(fails)
+        assert owner.wait_later(timeout=10)
+    assert "RuntimeError" in caplog.text
+    assert "Quartermaine" not in caplog.text and not any(r.exc_info for r in caplog.records)
