@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypedDict
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -176,6 +176,13 @@ class SearchTab(QWidget):
 
     def _update_availability(self) -> None:
         self.field.setEnabled(self.state.is_unlocked)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Picking the Search tab means searching: the words typed go to the field (they went
+        # nowhere until the field was clicked).
+        super().showEvent(event)
+        if self.field.isEnabled():
+            self.field.setFocus(Qt.FocusReason.TabFocusReason)
 
     def focus_search(self) -> None:
         self._update_availability()

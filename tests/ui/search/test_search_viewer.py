@@ -217,3 +217,14 @@ def test_a_photo_opens_as_its_page_with_the_hit_drawn_on_it(qtbot, unlocked, tmp
     qtbot.wait(50)
     colours = _hit_colour_inside(view, 0, rect)
     assert any(c.red() > 200 and c.blue() < 150 for c in colours)
+
+
+def test_picking_the_search_tab_puts_the_cursor_in_the_field(qtbot, unlocked) -> None:
+    # A journalist clicked "Recherche" and typed: the words went nowhere.
+    win = unlocked
+    win.activateWindow()
+    qtbot.waitActive(win)
+    win.contents.setCurrentIndex(0)
+    win.cases.list.setFocus()
+    win.contents.setCurrentWidget(win.search)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.search.field, timeout=2000)
