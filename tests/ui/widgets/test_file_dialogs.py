@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 
 from tests.conftest import REPO
 from ui.i18n import install_translations
-from ui.widgets.file_dialogs import file_dialog
+from ui.widgets.file_dialogs import IMPORTABLE, file_dialog
 
 PICK = """
 import sys
@@ -61,3 +61,10 @@ def test_file_dialog_labels_are_french_in_the_french_app(qapp) -> None:
     assert labels["lookInLabel"] == "Voir dans\N{NO-BREAK SPACE}:"
     assert labels["fileTypeLabel"] == "Fichiers de type\N{NO-BREAK SPACE}:"
     assert "Nom de fichier" in labels["fileNameLabel"]
+
+
+def test_the_import_filter_shows_the_formats_the_guide_promises() -> None:
+    # The user guide says WebP photos and web archives are read; the picker hid them.
+    patterns = IMPORTABLE.split()
+    for suffix in ("pdf", "docx", "odt", "eml", "msg", "mbox", "webp", "warc", "wacz", "tar"):
+        assert f"*.{suffix}" in patterns
