@@ -68,7 +68,11 @@ class SafeZip:
     def _check_directory(self, archive_size: int) -> list[Member]:
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise self.refuse(f"it holds {len(infos)} files (at most {MAX_MEMBERS})")
+            raise self.refuse(
+                _("it holds {count} files (at most {limit})").format(
+                    count=len(infos), limit=MAX_MEMBERS
+                )
+            )
         members: list[Member] = []
         seen: dict[str, str] = {}
         total = 0
@@ -77,27 +81,41 @@ class SafeZip:
             check_name(name, self.refuse)
             kind = stat.S_IFMT(info.external_attr >> 16)
             if kind == stat.S_IFLNK:
-                raise self.refuse(f"“{name}” is a symbolic link")
+                raise self.refuse(_("“{name}” is a symbolic link").format(name=name))
             if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-                raise self.refuse(f"“{name}” is not a regular file")
+                raise self.refuse(_("“{name}” is not a regular file").format(name=name))
             if info.flag_bits & 0x1:
-                raise self.refuse(f"“{name}” is encrypted inside the zip")
+                raise self.refuse(_("“{name}” is encrypted inside the zip").format(name=name))
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise self.refuse(f"“{name}” uses an unsupported compression method")
+                raise self.refuse(
+                    _("“{name}” uses an unsupported compression method").format(name=name)
+                )
             collision = unicodedata.normalize("NFC", name).casefold()
             if collision in seen:
-                raise self.refuse(f"two files are named “{seen[collision]}”")
+                raise self.refuse(
+                    _("two files are named “{collision}”").format(collision=seen[collision])
+                )
             seen[collision] = name
             if name.endswith("/"):
                 continue
             if info.file_size > MAX_MEMBER_BYTES:
-                raise self.refuse(f"“{name}” is larger than {MAX_MEMBER_BYTES // 1024**2} MB")
+                raise self.refuse(
+                    _("“{name}” is larger than {n} MB").format(
+                        name=name, n=MAX_MEMBER_BYTES // 1024**2
+                    )
+                )
             ratio = info.file_size / max(1, info.compress_size)
             if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-                raise self.refuse(f"“{name}” expands {ratio:.0f} times (a zip bomb)")
+                raise self.refuse(
+                    _("“{name}” expands {ratio:.0f} times (a zip bomb)").format(
+                        name=name, ratio=ratio
+                    )
+                )
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
-                raise self.refuse(f"its files add up to more than {MAX_TOTAL_BYTES // 1024**3} GB")
+                raise self.refuse(
+                    _("its files add up to more than {n} GB").format(n=MAX_TOTAL_BYTES // 1024**3)
+                )
             members.append(Member(name, info.file_size, info))
         _check_overlaps(infos, archive_size, self.refuse)
         return members
@@ -106,10 +124,10 @@ class SafeZip:
         """The member's bytes, never more than its declared size nor `limit`."""
         member = self.by_name.get(name)
         if member is None:
-            raise self.refuse(f"“{name}” is missing")
+            raise self.refuse(_("“{name}” is missing").format(name=name))
         cap = min(member.size, limit)
         if member.size > limit:
-            raise self.refuse(f"“{name}” is larger than allowed for it")
+            raise self.refuse(_("“{name}” is larger than allowed for it").format(name=name))
         out = bytearray()
         try:
             with self._zip.open(member.info) as stream:
@@ -119,7 +137,9 @@ class SafeZip:
                         break
                     out += chunk
                     if len(out) > cap:
-                        raise self.refuse(f"“{name}” is larger than its directory entry says")
+                        raise self.refuse(
+                            _("“{name}” is larger than its directory entry says").format(name=name)
+                        )
         except (
             zipfile.BadZipFile,
             OSError,
@@ -128,9 +148,13 @@ class SafeZip:
             zlib.error,
             NotImplementedError,
         ) as exc:
-            raise self.refuse(f"“{name}” is damaged ({exc.__class__.__name__})") from None
+            raise self.refuse(
+                _("“{name}” is damaged ({error})").format(name=name, error=exc.__class__.__name__)
+            ) from None
         if len(out) != member.size:
-            raise self.refuse(f"“{name}” is shorter than its directory entry says")
+            raise self.refuse(
+                _("“{name}” is shorter than its directory entry says").format(name=name)
+            )
         return bytes(out)
 
     def close(self) -> None:
@@ -147,19 +171,21 @@ def check_name(name: str, refuse: Callable[[str], InputRefused]) -> None:
     """Refuse member names that could escape the archive or confuse a file system."""
 
     def no(reason: str) -> None:
-        raise refuse(f"the file name “{printable(name)}” {reason}")
+        raise refuse(
+            _("the file name “{name}” {reason}").format(name=printable(name), reason=reason)
+        )
 
     if not name or len(name) > MAX_NAME:
-        no("is empty or too long")
+        no(_("is empty or too long"))
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        no("contains control characters")
+        no(_("contains control characters"))
     if "\\" in name:
-        no("contains a backslash")
+        no(_("contains a backslash"))
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        no("is an absolute path")
+        no(_("is an absolute path"))
     parts = name.rstrip("/").split("/")
     if any(part in ("", ".", "..") for part in parts):
-        no("climbs out of the archive or has an empty part")
+        no(_("climbs out of the archive or has an empty part"))
 
 
 def printable(name: str) -> str:
@@ -183,7 +209,11 @@ def _check_overlaps(
         start = info.header_offset
         end = start + _LOCAL_HEADER + len(info.orig_filename.encode()) + info.compress_size
         if start < previous_end:
-            raise refuse(f"“{printable(info.filename)}” overlaps another file (a zip bomb)")
+            raise refuse(
+                _("“{n}” overlaps another file (a zip bomb)").format(n=printable(info.filename))
+            )
         if end > archive_size:
-            raise refuse(f"“{printable(info.filename)}” extends past the end of the archive")
+            raise refuse(
+                _("“{n}” extends past the end of the archive").format(n=printable(info.filename))
+            )
         previous_end = end

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from dossier.errors import InputRefused
-from dossier.i18n import gettext
+from dossier.i18n import _, gettext
 from dossier.ingest.email_parts import safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
@@ -35,8 +35,9 @@ def extract_zip(data: bytes, name: str) -> ExtractedDocument:
         total = sum(member.size for member in members)
         if total > MAX_ARCHIVE_BYTES:
             raise archive.refuse(
-                f"its files add up to {total // 1024**2} MB once unpacked "
-                f"(at most {MAX_ARCHIVE_BYTES // 1024**2} MB in one import)"
+                _(
+                    "its files add up to {n} MB once unpacked (at most {n2} MB in one import)"
+                ).format(n=total // 1024**2, n2=MAX_ARCHIVE_BYTES // 1024**2)
             )
         if not members:
             raise InputRefused(gettext("{name} is an archive without any file.").format(name=name))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from dossier.errors import InputRefused
-from dossier.i18n import gettext
+from dossier.i18n import _, gettext
 from dossier.ingest.archive import MAX_ARCHIVE_BYTES, archive_document, is_noise
 from dossier.text.model import ExtractedDocument
 from dossier.zipsafe import MAX_MEMBERS, MAX_RATIO, RATIO_FLOOR, check_name, printable
@@ -56,7 +56,7 @@ def is_tar(head: bytes) -> bool:
 
 def compression(head: bytes) -> str | None:
     """ "gzip", "bzip2" or "xz" for a compressed stream, from its first bytes; else None."""
-    for signature, method, _ in _COMPRESSED:
+    for signature, method, _suffix in _COMPRESSED:
         if head.startswith(signature):
             if method == "bzip2" and (len(head) < 4 or head[3:4] not in b"123456789"):
                 continue  # "BZh" then a block size digit; plain text may begin with "BZh"
@@ -109,7 +109,7 @@ def inflate(data: bytes, method: str, refuse: Callable[[str], InputRefused]) -> 
         offset = start
         while not decoder.eof:
             if offset >= len(data):
-                raise refuse(f"its {method} data is truncated")
+                raise refuse(_("its {method} data is truncated").format(method=method))
             chunk = bytes(view[offset : offset + _FEED])
             offset += len(chunk)
             try:
@@ -117,14 +117,18 @@ def inflate(data: bytes, method: str, refuse: Callable[[str], InputRefused]) -> 
                     out += produced
                     if len(out) > MAX_ARCHIVE_BYTES:
                         raise refuse(
-                            f"it holds more than {MAX_ARCHIVE_BYTES // 1024**2} MB once unpacked"
+                            _("it holds more than {n} MB once unpacked").format(
+                                n=MAX_ARCHIVE_BYTES // 1024**2
+                            )
                         )
                     if _bomb(len(out), offset):
                         raise refuse(
-                            f"it expands {len(out) // offset} times or more (a compression bomb)"
+                            _("it expands {n} times or more (a compression bomb)").format(
+                                n=len(out) // offset
+                            )
                         )
             except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):
-                raise refuse(f"its {method} data is damaged") from None
+                raise refuse(_("its {method} data is damaged").format(method=method)) from None
         start = offset - len(decoder.unused)
         if not any(view[start:]):
             break  # zero padding after the last member (tape blocks), as gzip allows
@@ -192,33 +196,44 @@ def read_tar(data: bytes, refuse: Callable[[str], InputRefused]) -> list[tuple[s
                     break
                 count += 1
                 if count > MAX_MEMBERS:
-                    raise refuse(f"it holds more than {MAX_MEMBERS} files")
+                    raise refuse(_("it holds more than {limit} files").format(limit=MAX_MEMBERS))
                 member = info.name
                 check_name(member, refuse)
                 if info.issym() or info.islnk():
-                    raise refuse(f"“{printable(member)}” is a link")
+                    raise refuse(_("“{member}” is a link").format(member=printable(member)))
                 if info.isdir():
                     continue
                 if not info.isreg() or info.issparse():
-                    raise refuse(f"“{printable(member)}” is not a regular file")
+                    raise refuse(
+                        _("“{member}” is not a regular file").format(member=printable(member))
+                    )
                 collision = unicodedata.normalize("NFC", member).casefold()
                 if collision in seen:
-                    raise refuse(f"two files are named “{printable(seen[collision])}”")
+                    raise refuse(
+                        _("two files are named “{n}”").format(n=printable(seen[collision]))
+                    )
                 seen[collision] = member
                 total += info.size
                 if total > MAX_ARCHIVE_BYTES:
                     raise refuse(
-                        f"its files add up to more than {MAX_ARCHIVE_BYTES // 1024**2} MB "
-                        "once unpacked"
+                        _("its files add up to more than {n} MB once unpacked").format(
+                            n=MAX_ARCHIVE_BYTES // 1024**2
+                        )
                     )
                 stream = tar.extractfile(info)
                 body = stream.read(info.size + 1) if stream is not None else b""
                 if len(body) != info.size:
-                    raise refuse(f"“{printable(member)}” is shorter than its header says")
+                    raise refuse(
+                        _("“{member}” is shorter than its header says").format(
+                            member=printable(member)
+                        )
+                    )
                 if not is_noise(member):
                     entries.append((member, PurePosixPath(member).name, body))
     except InputRefused:
         raise
     except _TAR_ERRORS as exc:
-        raise refuse(f"it is not a readable tar archive ({exc.__class__.__name__})") from None
+        raise refuse(
+            _("it is not a readable tar archive ({error})").format(error=exc.__class__.__name__)
+        ) from None
     return entries

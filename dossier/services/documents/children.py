@@ -69,24 +69,34 @@ def _read(
                 ),
             )
         if depth > MAX_DEPTH:
-            found.left_out.append(f"{where}: nested too deep (more than {MAX_DEPTH} levels)")
+            found.left_out.append(
+                _("{where}: nested too deep (more than {limit} levels)").format(
+                    where=where, limit=MAX_DEPTH
+                )
+            )
             continue
         if found.count >= MAX_DOCUMENTS:
-            found.left_out.append(f"{where}: more than {MAX_DOCUMENTS} documents in one import")
+            found.left_out.append(
+                _("{where}: more than {limit} documents in one import").format(
+                    where=where, limit=MAX_DOCUMENTS
+                )
+            )
             continue
         if found.held + len(item.data) > found.budget:
             found.left_out.append(
-                f"{where}: more than {found.budget // 1024**2} MB unpacked in one import"
+                _("{where}: more than {n} MB unpacked in one import").format(
+                    where=where, n=found.budget // 1024**2
+                )
             )
             continue
         found.held += len(item.data)
         try:
             extracted = extract_bytes(item.data, item.name, ocr=ocr, cancel=cancel)
         except PasswordRequired:
-            found.left_out.append(f"{where}: protected by a password")
+            found.left_out.append(_("{where}: protected by a password").format(where=where))
             continue
         except InputRefused as exc:
-            found.left_out.append(f"{where}: {exc}")
+            found.left_out.append(_("{where}: {exc}").format(where=where, exc=exc))
             continue
         found.count += 1
         if item.path:
