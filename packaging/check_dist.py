@@ -36,6 +36,8 @@ RESOURCES_EXPECTED = (
     "resources/fonts/DejaVuSans-Bold.ttf",
     "resources/fonts/LICENSE",
     "resources/locale/fr/LC_MESSAGES/dossier.mo",
+    "resources/guide/guide.md",
+    "resources/guide/guide.fr.md",
     "dossier/db/migrations/env.py",
     "dossier/db/migrations/versions/0001_initial_schema.py",
 )

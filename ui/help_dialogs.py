@@ -2,7 +2,9 @@
 shortcuts (read from the window's own actions, so the list cannot drift from the app).
 
 The guide is shown as Markdown in a browser widget that never follows a link out of the app:
-Dossier opens no network connection, not even for a link a user clicks.
+Dossier opens no network connection, not even for a link a user clicks. The guide follows the
+language of the app: `guide.<lang>.md` when it exists (a translation kept beside the English one,
+with the same headings and code spans), else the English `guide.md`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier import i18n
 from dossier.resources import resource_path
 from ui.i18n import tr
 
@@ -39,8 +42,16 @@ def guide_from_readme(readme: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def guide_text() -> str:
-    return resource_path(*GUIDE_FILE).read_text(encoding="utf-8")
+def guide_text(language: str | None = None) -> str:
+    """The guide in `language` (the app's current one by default), in English when that
+    language has no guide of its own."""
+    folder, name = GUIDE_FILE
+    language = i18n.current_language() if language is None else language
+    if language != i18n.SOURCE_LANGUAGE:
+        translated = resource_path(folder, f"guide.{language}.md")
+        if translated.is_file():
+            return translated.read_text(encoding="utf-8")
+    return resource_path(folder, name).read_text(encoding="utf-8")
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:

@@ -12,8 +12,8 @@ from ui.help_dialogs import GuideDialog, ShortcutsDialog, guide_from_readme, gui
 def test_the_bundled_guide_is_the_readme_tour() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     # A README edited without `resources/guide/guide.md` regenerated fails here.
-    assert guide_text() == guide_from_readme(readme)
-    assert "### Quote from a selection" in guide_text() and "![" not in guide_text()
+    assert guide_text("en") == guide_from_readme(readme)
+    assert "### Quote from a selection" in guide_text("en") and "![" not in guide_text("en")
 
 
 def test_guide_and_shortcuts_from_the_help_menu(qtbot, window, monkeypatch) -> None:
