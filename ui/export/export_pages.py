@@ -375,10 +375,18 @@ BOX_WORDS = labels.REDACTION_COUNTS  # the core's, as the CLI and index.html say
 
 def result_html(result: ExportResult) -> str:
     check = result.selfcheck
-    checked = tr("passed: {files} file(s) and {pages} page(s) re-read, nothing found")
+    checked = tr("passed: {files} and {pages} re-read, nothing found").format(
+        files=ntr("{n} file", "{n} files", check.files).format(n=check.files),
+        pages=ntr("{n} page", "{n} pages", check.pages).format(n=check.pages),
+    )
     sealed = " (" + tr("sealed with the passphrase") + ")" if result.sealed else ""
-    contents = tr("{d} document(s), {q} quote(s), {k} letter(s)").format(
-        d=len(result.documents), q=result.quotes, k=result.letters
+    documents = len(result.documents)
+    contents = ", ".join(
+        (
+            ntr("{n} document", "{n} documents", documents).format(n=documents),
+            ntr("{n} quote", "{n} quotes", result.quotes).format(n=result.quotes),
+            ntr("{n} letter", "{n} letters", result.letters).format(n=result.letters),
+        )
     )
     boxes = ", ".join(
         tr(BOX_WORDS[k]).format(n=n) if k in BOX_WORDS else f"{k} {n}"
@@ -386,7 +394,7 @@ def result_html(result: ExportResult) -> str:
         if n
     )
     rows = [
-        (tr("Self-check"), checked.format(files=check.files, pages=check.pages)),
+        (tr("Self-check"), checked),
         (tr("Bundle"), str(result.path) + sealed),
         (tr("Contents"), contents),
         (tr("Blacked out"), boxes or tr("nothing")),

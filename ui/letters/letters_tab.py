@@ -25,7 +25,7 @@ from dossier.services.letters.dto import LetterInfo, LettersSummary, QuestionInf
 from ui.case.case_tab import CaseListTab, text_toolbar
 from ui.case.inspector_panel import short
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import ntr, tr
 from ui.letters.jurisdiction import deadline_text, deadline_tooltip
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.reply_dialog import ReplyDialog
@@ -50,16 +50,21 @@ SUBJECT, PEOPLE, SENT, DEADLINE, STATE = range(5)
 def summary_text(summary: LettersSummary) -> str:
     if not summary.letters:
         return tr("No letters yet.")
-    return tr(
-        "{n} letter(s): {overdue} overdue, {awaiting} awaiting a reply, "
-        "{unanswered} question(s) unanswered."
-    ).format(
-        n=summary.letters,
+    # Each count says its own noun in the right number; the sentence only places them.
+    return tr("{letters}: {overdue} overdue, {awaiting} awaiting a reply, {unanswered}.").format(
+        letters=ntr("{n} letter", "{n} letters", summary.letters).format(n=summary.letters),
         overdue=summary.overdue,
         awaiting=summary.awaiting,
-        unanswered=summary.unanswered,
+        unanswered=ntr(
+            "{n} question unanswered", "{n} questions unanswered", summary.unanswered
+        ).format(n=summary.unanswered),
     ) + (
-        " " + tr("{late} question(s) past the deadline.").format(late=summary.overdue_questions)
+        " "
+        + ntr(
+            "{n} question past the deadline.",
+            "{n} questions past the deadline.",
+            summary.overdue_questions,
+        ).format(n=summary.overdue_questions)
         if summary.overdue_questions
         else ""
     )

@@ -21,7 +21,7 @@ from dossier.jobs import CancelToken, Progress
 from dossier.services import Workspace
 from dossier.services.dto import RekeyResult
 from ui.errors import message_for, show_error
-from ui.i18n import tr
+from ui.i18n import ntr, tr
 from ui.worker import Job, run_in_background
 
 
@@ -131,9 +131,16 @@ class RekeyDialog(QDialog):
         self.progress.setValue(1000)
         self._finish(
             tr(
-                "Done: {cases} case(s) re-encrypted under new keys ({pages} pages, {files} "
-                "original files). The master key was replaced too."
-            ).format(cases=result.cases, pages=result.pages, files=result.originals)
+                "Done: {cases} under new keys ({pages}, {files}). The master key was replaced too."
+            ).format(
+                cases=ntr("{n} case re-encrypted", "{n} cases re-encrypted", result.cases).format(
+                    n=result.cases
+                ),
+                pages=ntr("{n} page", "{n} pages", result.pages).format(n=result.pages),
+                files=ntr("{n} original file", "{n} original files", result.originals).format(
+                    n=result.originals
+                ),
+            )
         )
 
     def _failed(self, exc: BaseException) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import safe_text
-from dossier.i18n import N_, _
+from dossier.i18n import N_, _, ngettext
 from dossier.labels import KINDS, label
 from dossier.services import Workspace
 from dossier.services.constants import DOCUMENT_KINDS
@@ -120,18 +120,12 @@ def _imported(
     if not ctx.json:
         linked = path.name in info.metadata.get("also_received_as", "").splitlines()
         done = (
-            _("linked {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
+            _("linked {name} as {id} ({pages}, {ocr_pages} OCR)")
             if linked and args.duplicates == LINK
-            else _("imported {name} as {id} ({page_count} pages, {ocr_pages} OCR)")
+            else _("imported {name} as {id} ({pages}, {ocr_pages} OCR)")
         )
-        ctx.say(
-            done.format(
-                name=path.name,
-                id=info.id,
-                page_count=info.page_count,
-                ocr_pages=info.ocr_pages,
-            )
-        )
+        pages = ngettext("{n} page", "{n} pages", info.page_count).format(n=info.page_count)
+        ctx.say(done.format(name=path.name, id=info.id, pages=pages, ocr_pages=info.ocr_pages))
         if elsewhere:
             ctx.say(
                 _("  the same file is also in: {elsewhere}").format(elsewhere=", ".join(elsewhere))

@@ -16,7 +16,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
-from dossier.i18n import _
+from dossier.i18n import _, ngettext
 from dossier.labels import LETTER_STATES as LETTER_STATE_LABELS
 from dossier.labels import QUESTION_STATES, label
 from dossier.services.letters.dto import DEFAULT_JURISDICTION, LetterInfo, ReplyInfo
@@ -231,15 +231,17 @@ def _summary_line(summary: Any) -> str:
     states = ", ".join(
         f"{n} {label(LETTER_STATE_LABELS, s)}" for s, n in sorted(summary.by_state.items())
     )
-    return _(
-        "as of {as_of}: {letters} letter(s) ({states}); {unanswered} question(s) unanswered, "
-        "{overdue} letter(s) overdue"
-    ).format(
+    # Each count says its own noun in the right number; the sentence only places them.
+    return _("as of {as_of}: {letters} ({states}); {unanswered}, {overdue}").format(
         as_of=summary.as_of,
-        letters=summary.letters,
+        letters=ngettext("{n} letter", "{n} letters", summary.letters).format(n=summary.letters),
         states=states or _("none"),
-        unanswered=summary.unanswered,
-        overdue=summary.overdue,
+        unanswered=ngettext(
+            "{n} question unanswered", "{n} questions unanswered", summary.unanswered
+        ).format(n=summary.unanswered),
+        overdue=ngettext("{n} letter overdue", "{n} letters overdue", summary.overdue).format(
+            n=summary.overdue
+        ),
     )
 
 

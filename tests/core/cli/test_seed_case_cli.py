@@ -207,7 +207,7 @@ def test_seed_case_end_to_end(tmp_path: Path) -> None:
     summary = v.json("letter", "summary", "--case", CASE, "--as-of", "2023-11-27")
     assert summary["unanswered"] == 3 and summary["by_state"]["no_reply_by_publication"] == 1
     human = v.ok("letter", "list", "--case", CASE, "--as-of", "2023-11-27")
-    assert "NO REPLY BY PUBLICATION" in human and "3 question(s) unanswered" in human
+    assert "NO REPLY BY PUBLICATION" in human and "3 questions unanswered" in human
     kinds = [i["kind"] for i in v.json("timeline", "--case", CASE, "--as-of", "2023-11-27")]
     assert "publication" in kinds and kinds.count("deadline") == 2
 

@@ -41,7 +41,7 @@ def test_the_button_re_encrypts_the_open_vault(qtbot, window, vault: Path, tmp_p
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert dialog.passphrase.text() == ""  # the passphrase leaves the field at once
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=30000)
-    assert dialog.message.text().startswith("Done: 1 case(s) re-encrypted")
+    assert dialog.message.text().startswith("Done: 1 case re-encrypted")
     assert dialog.progress.value() == 1000
     assert dialog.close_button.text() == "Close"
     assert not set(ws.blobs.iter_ids(case_id)) & blobs

@@ -404,7 +404,7 @@ def test_letter_and_reply_cli_verbs(tmp_path: Path, vault_path: Path) -> None:
         listed.stdout
     )
     summary = cli("letter", "summary", "--case", "Video Synopsis", "--as-of", "2023-12-05")
-    assert "1 partly answered" in summary.stdout and "2 question(s) unanswered" in summary.stdout
+    assert "1 partly answered" in summary.stdout and "2 questions unanswered" in summary.stdout
     assert cli("reply", "delete", reply_id[:6]).returncode == 0
     assert cli("reply", "delete", reply_id).returncode == 2
     assert cli("letter", "delete", prefix).returncode == 0
