@@ -34,22 +34,16 @@ NOT_YET_PLURAL = frozenset(
             "ages} pages, {originals} original files); the master key was replaced "
             "too"
         ),
-        "removed {removed} orphan file(s)",
-        "{k} quote(s) left to review.",
-        "{n} candidate(s), best first.",
         "{n} checked: {d} document(s), {q} quote(s)",
         "{n} drawn box(es)",
         "{n} e-mail(s), phone number(s) or other pattern(s)",
         "{n} page(s) with marks in {d} document(s). Black boxes are final.",
         "{n} passage(s) in quotation marks: {bad} to look at ({missing} not found).",
-        "{n} problem(s) found",
         "{n} protected name(s)",
         "{n} protected name(s) hidden behind a pseudonym.",
         "{n} quote(s) checked, {k} to review.",
-        "{n} quote(s) checked: every anchor is where it was.",
         "{n} quote(s) will not leave as written:",
         "{n} quote(s), {k} with a re-check to review.",
-        "{n} quote(s).",
         "{n} quoted passage(s): {n2} to look at ({value} not found, {value2} altered)",
         "{n} term(s)",
         (

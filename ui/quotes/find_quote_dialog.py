@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.services.quotes.dto import QuoteCandidate, QuoteInfo
-from ui.i18n import tr
+from ui.i18n import ntr, tr
 from ui.quotes.quote_dialog import QuoteFields
 from ui.state import AppState, PageSpan
 from ui.widgets.diff_view import DiffView
@@ -189,7 +189,11 @@ class FindQuoteDialog(QDialog):
             item.setData(1, BADGE_ROLE, candidate.verdict)
             self.results.addTopLevelItem(item)
         if self.candidates:
-            self.status.setText(tr("{n} candidate(s), best first.").format(n=len(candidates)))
+            self.status.setText(
+                ntr(
+                    "{n} candidate, best first.", "{n} candidates, best first.", len(candidates)
+                ).format(n=len(candidates))
+            )
             select_first(self.results)
         else:
             self.status.setText(tr("The quote was not found in these documents."))

@@ -29,7 +29,7 @@ from dossier.services.quotes.dto import QuoteInfo, QuoteReview
 from ui.case.case_tab import grey_note, text_toolbar
 from ui.case.inspector_panel import short
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import ntr, tr
 from ui.quotes.find_quote_dialog import FindQuoteDialog
 from ui.quotes.prepub_dialog import PrepubDialog
 from ui.quotes.quotes_model import (
@@ -217,7 +217,7 @@ class QuotesTab(QWidget):
         self.info.setText(
             tr("{n} quote(s), {k} with a re-check to review.").format(n=len(quotes), k=pending)
             if pending
-            else tr("{n} quote(s).").format(n=len(quotes))
+            else ntr("{n} quote.", "{n} quotes.", len(quotes)).format(n=len(quotes))
         )
         self._update_buttons()
 
@@ -382,7 +382,9 @@ class QuotesTab(QWidget):
             return
         rows = rows_to_review(reviews or [], quotes)
         if reviews is None:
-            summary = tr("{k} quote(s) left to review.").format(k=len(rows))
+            summary = ntr(
+                "{k} quote left to review.", "{k} quotes left to review.", len(rows)
+            ).format(k=len(rows))
         else:
             summary = review_summary(reviews, len(rows))
         self.info.setText(summary)

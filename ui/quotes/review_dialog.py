@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import DossierError
 from dossier.services.quotes.dto import QuoteEdit, QuoteInfo, QuoteReview
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import ntr, tr
 from ui.quotes.quotes_model import short
 from ui.state import AppState, PageSpan
 from ui.widgets.form_fields import close_on_lock, select_first
@@ -80,7 +80,11 @@ def rows_to_review(reviews: list[QuoteReview], quotes: list[QuoteInfo]) -> list[
 
 def review_summary(reviews: list[QuoteReview], pending: int = 0) -> str:
     if not pending:
-        return tr("{n} quote(s) checked: every anchor is where it was.").format(n=len(reviews))
+        return ntr(
+            "{n} quote checked: every anchor is where it was.",
+            "{n} quotes checked: every anchor is where it was.",
+            len(reviews),
+        ).format(n=len(reviews))
     return tr("{n} quote(s) checked, {k} to review.").format(n=len(reviews), k=pending)
 
 
@@ -161,5 +165,7 @@ class ReviewDialog(QDialog):
             self.state.quotes_changed.emit(case_id)
         left = self.tree.topLevelItemCount()
         self.summary.setText(
-            tr("{k} quote(s) left to review.").format(k=left) if left else tr("All reviewed.")
+            ntr("{k} quote left to review.", "{k} quotes left to review.", left).format(k=left)
+            if left
+            else tr("All reviewed.")
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 from dossier.cli.context import CliContext
 from dossier.errors import DossierError
-from dossier.i18n import _
+from dossier.i18n import _, ngettext
 from dossier.services.dto import AuditRecord
 
 
@@ -103,7 +103,13 @@ def verify(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         for problem in problems:
             ctx.say(_("TAMPERED: {problem}").format(problem=problem))
-        verdict = _("intact") if ok else _("{n} problem(s) found").format(n=len(problems))
+        verdict = (
+            _("intact")
+            if ok
+            else ngettext("{n} problem found", "{n} problems found", len(problems)).format(
+                n=len(problems)
+            )
+        )
         print(
             _("audit trail: {entries} entries, {verdict}").format(
                 entries=check.entries, verdict=verdict

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from dossier.cli.context import CliContext
-from dossier.i18n import _
+from dossier.i18n import _, ngettext
 
 
 def register(sub: Any) -> None:
@@ -95,12 +95,19 @@ def fsck(args: argparse.Namespace, ctx: CliContext) -> int:
         print(
             _("vault is intact")
             if report.ok
-            else _("{n} problem(s) found").format(n=len(report.problems))
+            else ngettext("{n} problem found", "{n} problems found", len(report.problems)).format(
+                n=len(report.problems)
+            )
         )
     return 0 if report.ok else 5
 
 
 def gc(args: argparse.Namespace, ctx: CliContext) -> int:
     removed = ctx.workspace().fsck.collect_garbage()
-    ctx.emit({"removed": removed}, _("removed {removed} orphan file(s)").format(removed=removed))
+    ctx.emit(
+        {"removed": removed},
+        ngettext("removed {removed} orphan file", "removed {removed} orphan files", removed).format(
+            removed=removed
+        ),
+    )
     return 0
