@@ -384,15 +384,19 @@ class SearchIndex:
                 try:
                     found = self._run(parsed, restrict, limit)
                 except CorruptData as exc:
-                    self._drop_searcher()
-                    self.needs_rebuild = True
-                    self.rebuild_reason = f"the search index is damaged ({exc})"
-                    raise IndexDamaged(
-                        _(
-                            "The search index of this case is damaged and must be rebuilt ({exc})."
-                        ).format(exc=exc)
-                    ) from exc
+                    raise self._damaged(exc) from exc
         return make_hits(found, parsed, self.page_texts, self.case_id)
+
+    def _damaged(self, exc: CorruptData) -> IndexDamaged:
+        """Mark the index for a rebuild and say so; the caller raises what this returns."""
+        self._drop_searcher()
+        self.needs_rebuild = True
+        self.rebuild_reason = f"the search index is damaged ({exc})"
+        return IndexDamaged(
+            _("The search index of this case is damaged and must be rebuilt ({exc}).").format(
+                exc=exc
+            )
+        )
 
     def _current_runner(self) -> Runner:
         searcher = self._current_searcher()
@@ -413,14 +417,7 @@ class SearchIndex:
                 q = candidate_query(runner.searcher, text)
                 found = [] if q is None else runner.ranked(q, limit, _PAGES_ONLY)
             except CorruptData as exc:
-                self._drop_searcher()
-                self.needs_rebuild = True
-                self.rebuild_reason = f"the search index is damaged ({exc})"
-                raise IndexDamaged(
-                    _(
-                        "The search index of this case is damaged and must be rebuilt ({exc})."
-                    ).format(exc=exc)
-                ) from exc
+                raise self._damaged(exc) from exc
         return [(f["doc_id"], f["page_index"]) for _score, f, _parts in found]
 
     # -- upkeep --------------------------------------------------------------------------
