@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,20 @@ def _private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ.pop("DOSSIER_STATE_DIR", None)
     else:
         os.environ["DOSSIER_STATE_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _young_heap() -> None:
+    """Each test's garbage collections scan only what it made itself.
+
+    Objects that outlive a test (imported modules, caches, session fixtures) are moved out of
+    the collector's sight once, so the app's own `gc.collect()` at lock, and Python's automatic
+    full collections, cost what the test allocated, not what the whole run has accumulated
+    (measured: about a third of a second per UI test late in a full run). Garbage left by the
+    previous test is collected first, so nothing unreachable is frozen.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
