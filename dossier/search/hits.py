@@ -11,6 +11,7 @@ from typing import Any
 
 from dossier.search.model import Hit, ScorePart
 from dossier.search.query import ParsedQuery
+from dossier.search.ranking import OCR_FIELD
 from dossier.search.schema import decompress_text
 from dossier.search.snippets import build_snippet
 
@@ -38,7 +39,9 @@ def make_hits(
     for score, fields, parts in found:
         page = _page_of(fields)
         text = decompress_text(fields.get("text")) if page is None else texts.get(page, "")
-        snippet = build_snippet(text, parsed.highlight)
+        # An OCR variant is no query word: the parts of the score say which ones the hit holds.
+        variants = {p.term for p in parts if p.field == OCR_FIELD}
+        snippet = build_snippet(text, parsed.highlight, also=variants)
         hits.append(
             Hit(
                 item_id=fields["item_id"],

@@ -27,7 +27,8 @@ from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
 from dossier.search.stems import StemQuery, expand_once, ocr_tolerant
-from dossier.search.variants import rewrite_query
+from dossier.search.synonyms import SYNONYM_BOOST, synonyms
+from dossier.search.variants import rewrite_query, typed_initials
 
 EXACT = "exact"
 SECONDARY = "secondary"
@@ -51,6 +52,9 @@ class HighlightSpec:
     wildcards: list[re.Pattern[str]] = field(default_factory=list)
     fuzzy: list[tuple[str, int, int]] = field(default_factory=list)
     """(word, maximum edit distance, length of the prefix that must match exactly)."""
+    initials: list[tuple[str, str]] = field(default_factory=list)
+    """(initial, name) typed as "P. Léonard": the word before the name, if it starts with the
+    initial, is marked with it ("Pierre Léonard")."""
 
 
 @dataclass
@@ -180,11 +184,17 @@ def _parser(schema: Any) -> Any:
 
 def _word_query(q: Any, spec: HighlightSpec | None) -> Any:
     word = q.text
+    others = synonyms(word)
     if spec is not None:
-        spec.words.add(word)
-        for code in LANGUAGES:
-            spec.stems[code].add(stem_words([word], code)[0])
-    return ocr_tolerant(EXACT, word, StemQuery(EXACT, word, boost=q.boost))
+        for each in (word, *others):
+            spec.words.add(each)
+            for code in LANGUAGES:
+                spec.stems[code].add(stem_words([each], code)[0])
+    exact = StemQuery(EXACT, word, boost=q.boost)
+    if others:
+        boost = q.boost * SYNONYM_BOOST
+        exact = query.Or([exact, *(StemQuery(EXACT, other, boost=boost) for other in others)])
+    return ocr_tolerant(EXACT, word, exact)
 
 
 def _also_secondary(main: Any, leaf: Any) -> Any:
@@ -244,12 +254,12 @@ def parse_query(text: str, schema: Any) -> ParsedQuery:
     """Parse what the user typed, or raise UsageError with one clear sentence."""
     text = text.translate(_QUOTES)
     check_syntax(text)
-    text = rewrite_query(text)
+    typed, text = text, rewrite_query(text)
     try:
         parsed = _parser(schema).parse(text, normalize=False)
     except (ValueError, TypeError, IndexError, re.error) as exc:
         raise UsageError(_("The search could not be understood: {exc}.").format(exc=exc)) from exc
-    spec = HighlightSpec()
+    spec = HighlightSpec(initials=typed_initials(typed))
     rewritten = _rewrite(parsed, spec).normalize()
     if rewritten is query.NullQuery:
         raise UsageError(_("The search has no word to look for (only operators or punctuation)."))

@@ -35,6 +35,7 @@ RERANKED = 2
 """Candidates ranked again per hit asked for (BM25F first, then the factors)."""
 _MULTI = (StemQuery, Fuzzy, Prefix, Wildcard)
 _FIELDS = {"exact": "text", "secondary": "around the article"}
+OCR_FIELD = "text read by OCR, one error away"
 
 
 def positive_leaves(q: Any) -> Iterator[Any]:
@@ -83,7 +84,7 @@ def _leaf_parts(doc: _Doc, leaf: Any) -> tuple[list[ScorePart], list[int]]:
     fieldname = leaf.fieldname
     if fieldname not in _FIELDS or fieldname not in doc.seg.top.schema:
         return [], []  # the OCR mark of an item: it adds nothing to a score
-    field = "text read by OCR, one error away" if isinstance(leaf, OcrFuzzy) else _FIELDS[fieldname]
+    field = OCR_FIELD if isinstance(leaf, OcrFuzzy) else _FIELDS[fieldname]
     to_bytes = doc.seg.top.schema[fieldname].to_bytes
     if isinstance(leaf, (FastPhrase, query.Phrase)):
         found = [doc.posting(fieldname, to_bytes(w), True) for w in leaf.words]

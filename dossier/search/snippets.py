@@ -2,19 +2,25 @@
 
 Words are matched the way the query matched them: a plain query word marks every word with the
 same French or English stem, a phrase marks its words only where they follow each other, and
-prefixes, wildcards and fuzzy terms mark the words they expand to. Nothing under a NOT is
+prefixes, wildcards and fuzzy terms mark the words they expand to. A word written as several
+(`e-mail`, `20 novembre 2023`) is marked whole when its joined form matched (`variants.py`), a
+first name when an initial typed before the name stands for it (`P. Léonard`: "Pierre
+Léonard"), and a word read by OCR when the hit was found through it. Nothing under a NOT is
 marked. Offsets are Python `str` offsets into the snippet, whose length equals the cut text's
 (line breaks become spaces one for one) plus the leading "…" if any.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from dossier.search.analysis import LANGUAGES, iter_words, stem_words
 from dossier.search.query import HighlightSpec
+from dossier.search.variants import joined_forms
 
 SNIPPET_CHARS = 240
 MAX_TERMS = 50
@@ -45,13 +51,48 @@ def _fuzzy_hit(word: str, target: str, maxdist: int, prefix: int) -> bool:
     return Levenshtein.distance(word, target, score_cutoff=maxdist) <= maxdist
 
 
-def match_spans(text: str, spec: HighlightSpec) -> list[tuple[int, int]]:
-    """(start, end) of every word of `text` that the query matched, in order."""
+def _stem_match(words: list[str], spec: HighlightSpec) -> list[bool]:
+    """Whether each folded word is a query word or shares the French or English stem of one."""
+    if not words:
+        return []
+    stems = {c: stem_words(words, c) for c in LANGUAGES if spec.stems[c]}
+    return [
+        word in spec.words or any(stems[c][k] in spec.stems[c] for c in stems)
+        for k, word in enumerate(words)
+    ]
+
+
+def _joined_hits(text: str, starts: list[int], spec: HighlightSpec, matched: list[bool]) -> None:
+    """Mark the words of every compound, number or date whose joined form the query matched."""
+    forms = joined_forms(text)
+    for (start, end, _form), hit in zip(
+        forms, _stem_match([f for *_, f in forms], spec), strict=True
+    ):
+        if hit:
+            for k in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
+                matched[k] = True
+
+
+def _initial_hits(
+    words: list[tuple[str, int, int]], text: str, spec: HighlightSpec, matched: list[bool]
+) -> None:
+    for k in range(1, len(words)):
+        word, start, _end = words[k - 1]
+        if matched[k] and text[start].isupper():
+            if any(words[k][0] == name and word.startswith(i) for i, name in spec.initials):
+                matched[k - 1] = True
+
+
+def match_spans(
+    text: str, spec: HighlightSpec, also: Collection[str] = ()
+) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` that the query matched, in order; `also`: folded
+    words this hit was found through besides (its OCR variants)."""
     words = list(iter_words(text))
     if not words:
         return []
     folded = [w for w, _, _ in words]
-    matched = [False] * len(words)
+    matched = [word in also for word in folded] if also else [False] * len(words)
     if spec.words:
         # Stemming every word of a page costs more than the search: only words sharing their
         # first two letters with a query stem can have that stem (Snowball keeps the start).
@@ -59,12 +100,11 @@ def match_spans(text: str, spec: HighlightSpec) -> list[tuple[int, int]]:
             w[:2] for w in spec.words
         }
         picked = [i for i, word in enumerate(folded) if word[:2] in heads]
-        candidates = [folded[i] for i in picked]
-        stems = {c: stem_words(candidates, c) for c in LANGUAGES if spec.stems[c]}
-        for k, i in enumerate(picked):
-            word = folded[i]
-            if word in spec.words or any(stems[c][k] in spec.stems[c] for c in stems):
-                matched[i] = True
+        for i, hit in zip(picked, _stem_match([folded[i] for i in picked], spec), strict=True):
+            matched[i] = matched[i] or hit
+        _joined_hits(text, [start for _, start, _ in words], spec, matched)
+        if spec.initials:
+            _initial_hits(words, text, spec, matched)
     for phrase in spec.phrases:
         _phrase_hits(folded, phrase, matched)
     if spec.prefixes or spec.wildcards or spec.fuzzy:
@@ -91,8 +131,10 @@ def _best_window(spans: list[tuple[int, int]], width: int) -> int:
     return best
 
 
-def build_snippet(text: str, spec: HighlightSpec, width: int = SNIPPET_CHARS) -> Snippet:
-    spans = match_spans(text, spec)
+def build_snippet(
+    text: str, spec: HighlightSpec, width: int = SNIPPET_CHARS, also: Collection[str] = ()
+) -> Snippet:
+    spans = match_spans(text, spec, also)
     if spans:
         first = spans[_best_window(spans, width)][0]
         start = max(0, first - _LEAD)

@@ -7,8 +7,9 @@ and `email`; `1 000 000` gives `1000000`; any written date gives `20231120`; a n
 scale word gets its value (`un million`, `2,5 millions`: `1000000`, `2500000`), and a currency
 sign is indexed as its word (`€`: `euros`, `$`: `dollars`). At search time the typed forms
 are rewritten the same way (`rewrite_query`): a typed compound looks for its parts as a phrase
-or its joined form, a typed number or date for its joined form, and an initial (`P. Léonard`)
-or an elided article (`d’euros`, `l’enquête`) is dropped rather than required as a word.
+or its joined form, a typed number or date for its joined form, and an initial (`P. Léonard`),
+a name's particle (`de Villepin`, `van Gogh`) or an elided article (`d’euros`, `l’enquête`) is
+dropped rather than required as a word: "Villepin" alone is how a page may name him.
 
 The index value of the `exact` field is made here: folded words separated by spaces, each word
 followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back at index time).
@@ -97,7 +98,16 @@ _CURRENCIES = (("€", " euros "), ("$", " dollars "))
 """Signs indexed as the word a reporter types: "1 000 000 €" is found by "euros"."""
 _ELIDED = re.compile(r"(?i)(?<![\w'’‘ʼ])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’‘ʼ](?=\w)")
 """An elided French article or pronoun as typed ("d’", "l'", "qu’"): not a word to require."""
-_INITIAL = re.compile(r"(?<![\w.])([^\W\d_])\.\s+(?=[^\W\d_]{2})")
+_INITIALS = r"(?<![\w.-])(?:[^\W\d_]\.-?)*([^\W\d_])\.\s+"
+"""Initials typed before a name ("P. Léonard", "J.-L. Mélenchon"); the last one is kept."""
+_INITIAL = re.compile(_INITIALS + r"(?=[^\W\d_]{2})")
+_INITIAL_AND_NAME = re.compile(_INITIALS + r"([^\W\d_]{2,})")
+_PARTICLE = re.compile(
+    r"(?<![\w'’‘ʼ-])(?:(?:de|du|des|van|von|der|den|da|di|del|della|dos|das|ten|ter)\s+)+(?=\w)"
+)
+"""A name's particle as typed, in lower case before a capitalised word ("de Villepin", "van
+der Meer"): pages name people with and without it."""
+_OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF", "ANDMAYBE", "ANDNOT", "REQUIRE"}
 
 
 def _month(word: str) -> int | None:
@@ -225,4 +235,24 @@ def _rewrite_words(text: str) -> str:
         return f'("{" ".join(WORD.findall(written))}" OR {joined})'
 
     text = _TYPED_COMPOUND.sub(compound, text)
-    return _INITIAL.sub("", text)
+    return _INITIAL.sub("", _without_particles(text))
+
+
+def _without_particles(text: str) -> str:
+    def drop(match: re.Match[str]) -> str:
+        name = text[match.end() :].split(maxsplit=1)[0]
+        return "" if name[0].isupper() and name not in _OPERATORS else match.group()
+
+    return _PARTICLE.sub(drop, text)
+
+
+def typed_initials(text: str) -> list[tuple[str, str]]:
+    """(folded initial, folded name) of every initial typed before a name outside quotes
+    ("P. Léonard": ("p", "leonard")), for the snippet to mark the first name it stands for."""
+    parts = re.split(r'("[^"]*"(?:~\d*)?)', text)
+    return [
+        (fold(match.group(1)), fold(match.group(2)))
+        for part in parts
+        if not part.startswith('"')
+        for match in _INITIAL_AND_NAME.finditer(_without_particles(part))
+    ]

@@ -73,4 +73,7 @@ def test_a_scanned_page_in_a_vault_is_searched_with_tolerance(
     typed = write_pdf(tmp_path / "typed.pdf", [text_page(words)])
     scanned_id = workspace.documents.import_file(case, scan, ocr=True).id
     workspace.documents.import_file(case, typed)
-    assert [h.doc_id for h in workspace.search.query("cameras", case=case)] == [scanned_id]
+    hits = workspace.search.query("cameras", case=case)
+    assert [h.doc_id for h in hits] == [scanned_id]
+    # The snippet marks the word as OCR read it, the one the hit was found through.
+    assert [hits[0].snippet[s:e] for s, e in hits[0].highlights] == ["camcras"]

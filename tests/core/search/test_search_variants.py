@@ -4,6 +4,7 @@ particles, in French and in English (real vault, real imports)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ PAGES = {
     "name-full": "Patrick Léonard, commissaire divisionnaire, a répondu à nos questions.",
     "name-particle": "Dominique de Villepin a été entendu par la commission.",
     "name-bare": "Selon Villepin, la décision était prise depuis longtemps.",
+    "name-surname": "Le rapport Léonard a été remis au ministre.",
+    "name-other": "Marie Léonard, sa sœur, n'a pas répondu.",
+    "synonym": "Le cabinet a transmis un courriel au préfet.",
+    "promenade": "Le mail de la ville est fermé pour travaux.",
+    "particles": "Le juge Van der Meer a ouvert une enquête.",
 }
 
 
@@ -42,13 +48,31 @@ def _found(workspace: Workspace, case: str, typed: str) -> set[str]:
     return {hit.title for hit in workspace.search.query(typed, case=case, limit=50)}
 
 
+def _marked(workspace: Workspace, case: str, typed: str) -> dict[str, list[str]]:
+    """What each hit's snippet marks, by page: marked words apart by a space or a sign only
+    ("20 novembre 2023", "e-mail") are read as one."""
+    marked = {}
+    for hit in workspace.search.query(typed, case=case, limit=50):
+        runs: list[list[int]] = []
+        for start, end in hit.highlights:
+            if runs and re.fullmatch(r"[\s\-/.,]+", hit.snippet[runs[-1][1] : start]):
+                runs[-1][1] = end
+            else:
+                runs.append([start, end])
+        marked[hit.title] = [hit.snippet[start:end] for start, end in runs]
+    return marked
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
         ("Haute-Garonne", {"hyphen", "joined"}),
         ("Haute Garonne", {"hyphen", "joined"}),
-        ("e-mail", {"hyphen", "joined"}),
-        ("email", {"hyphen", "joined"}),
+        ("e-mail", {"hyphen", "joined", "synonym"}),
+        ("email", {"hyphen", "joined", "synonym"}),
+        ("emails", {"hyphen", "joined", "synonym"}),
+        ("courriel", {"hyphen", "joined", "synonym"}),
+        ("courriels", {"hyphen", "joined", "synonym"}),
         ("vidéo-surveillance", {"hyphen", "joined"}),
         ("vidéosurveillance", {"hyphen", "joined"}),
         ("videosurveillance", {"hyphen", "joined"}),
@@ -78,14 +102,71 @@ def test_grouped_numbers(workspace: Workspace, case: str, typed: str) -> None:
     assert _found(workspace, case, typed) == {"date-fr", "date-num", "date-iso"}
 
 
+LEONARD = {"name-full", "name-surname", "name-other"}
+
+
 def test_names_with_initials_accents_and_particles(workspace: Workspace, case: str) -> None:
-    assert _found(workspace, case, "P. Léonard") == {"name-full"}
-    assert _found(workspace, case, "Leonard") == {"name-full"}
+    assert _found(workspace, case, "P. Léonard") == LEONARD
+    assert _found(workspace, case, "Leonard") == LEONARD
+    assert _found(workspace, case, "Léonard") == LEONARD
     assert _found(workspace, case, "Patrick Leonard") == {"name-full"}
     assert _found(workspace, case, "Villepin") == {"name-particle", "name-bare"}
-    assert "name-particle" in _found(workspace, case, "de Villepin")
+    assert _found(workspace, case, "de Villepin") == {"name-particle", "name-bare"}
+    assert _found(workspace, case, "D. de Villepin") == {"name-particle", "name-bare"}
+    assert _found(workspace, case, "Dominique de Villepin") == {"name-particle"}
     assert _found(workspace, case, '"de Villepin"') == {"name-particle"}
-    assert _found(workspace, case, "D. de Villepin") >= {"name-particle"}
+    assert _found(workspace, case, "van der Meer") == {"particles"}
+    assert _found(workspace, case, "Meer") == {"particles"}
+
+
+def test_a_lower_case_de_is_still_a_word_to_find(workspace: Workspace, case: str) -> None:
+    # Only a particle before a capitalised name is dropped: "de la ville" needs its "de".
+    assert _found(workspace, case, "mail de la ville") == {"promenade"}
+    assert _found(workspace, case, "de villepin") == {"name-particle"}
+
+
+def test_an_initial_marks_the_first_name_it_stands_for(workspace: Workspace, case: str) -> None:
+    marked = _marked(workspace, case, "P. Léonard")
+    assert marked["name-full"] == ["Patrick Léonard"]
+    assert marked["name-other"] == ["Léonard"]  # "Marie" is no P.
+    assert marked["name-surname"] == ["Léonard"]  # "rapport": no capital, no first name
+
+
+def test_joined_words_do_not_find_their_parts_alone(workspace: Workspace, case: str) -> None:
+    # "mail" (a French promenade) is no e-mail; "courriel" is, ranked below what was typed.
+    for typed in ("e-mail", "email", "courriel"):
+        assert "promenade" not in _found(workspace, case, typed)
+    ranked = [hit.title for hit in workspace.search.query("email", case=case)]
+    assert ranked.index("synonym") > max(ranked.index("hyphen"), ranked.index("joined"))
+    ranked = [hit.title for hit in workspace.search.query("courriel", case=case)]
+    assert ranked[0] == "synonym"
+    assert _found(workspace, case, "Haute") == {"hyphen", "joined"}
+    assert _found(workspace, case, "Garonne Haute-Savoie") == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "page", "words"),
+    [
+        ("email", "hyphen", ["e-mail"]),
+        ("courriel", "hyphen", ["e-mail"]),
+        ("email", "synonym", ["courriel"]),
+        ("e-mail", "joined", ["email"]),
+        ("Haute-Garonne", "joined", ["Haute Garonne"]),
+        ("vidéosurveillance", "hyphen", ["vidéo-surveillance"]),
+        ("vidéo-surveillance", "joined", ["vidéosurveillance"]),
+        ("20/11/2023", "date-fr", ["20 novembre 2023"]),
+        ("20 novembre 2023", "date-num", ["20/11/2023"]),
+        ("20 novembre 2023", "date-iso", ["2023-11-20"]),
+        ("2023-11-20", "date-en", ["November 20, 2023"]),
+        ("1000000", "date-fr", ["1 000 000"]),
+        ("1 000 000", "date-iso", ["1.000.000"]),
+        ("un million", "date-num", ["1000000"]),
+    ],
+)
+def test_snippets_mark_the_variant_the_page_holds(
+    workspace: Workspace, case: str, typed: str, page: str, words: list[str]
+) -> None:
+    assert _marked(workspace, case, typed)[page] == words
 
 
 def test_quoted_text_keeps_its_exact_meaning(workspace: Workspace, case: str) -> None:
