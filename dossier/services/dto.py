@@ -82,6 +82,18 @@ LISTING_MIMES = frozenset(
 
 
 @dataclass(frozen=True)
+class DocumentChanges:
+    """What a view of a case's documents must change since it last asked (`documents.changes`)."""
+
+    changed: list[DocumentInfo]
+    """Documents new to the view or edited since its marker, as `of_case` shows them."""
+    ids: frozenset[str]
+    """Every document of the case now: the view drops those it holds and this lacks."""
+    marker: datetime
+    """When this answer was read: the view hands it back with its next question."""
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     """One file of a batch: the document, or the reason it was refused."""
 

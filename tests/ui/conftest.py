@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services import Workspace
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
+from ui.case.contents_panel import DocumentsTab
 from ui.i18n import install_translations
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
@@ -79,4 +82,15 @@ def import_now(win: MainWindow, path: Path, kind: str = "article") -> str:
     ws = win.state.ws
     info = ws.documents.import_file(win.state.case_id, path, kind=kind, ocr=False)
     win.state.documents_changed.emit(info.case_id)
+    documents_read(win)
     return info.id
+
+
+def documents_read(win: MainWindow, timeout_s: float = 30.0) -> None:
+    """Wait until the documents tree has read the catalog (it reads in the worker)."""
+    tab = win.contents.tabs[0]
+    assert isinstance(tab, DocumentsTab)
+    deadline = time.monotonic() + timeout_s
+    while tab.busy:
+        assert time.monotonic() < deadline, "the documents tree was not read in time"
+        QTest.qWait(10)

@@ -8,9 +8,11 @@ order; the search tab is registered last.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from typing import Protocol
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier.errors import DossierError
+from dossier.jobs import CancelToken, Progress
+from dossier.services.dto import DocumentChanges
 from ui.case.documents_model import DocumentsModel
 from ui.errors import show_error
 from ui.export.redactions_tab import RedactionsTab
@@ -36,6 +39,7 @@ from ui.quotes.quotes_tab import QuotesTab
 from ui.state import AppState
 from ui.timeline.timeline_tab import TimelineTab
 from ui.widgets.confirm import delete_if_confirmed
+from ui.worker import Job, run_in_background
 
 
 class CaseTab(Protocol):
@@ -44,11 +48,28 @@ class CaseTab(Protocol):
     def clear(self) -> None: ...
 
 
+REFRESH_AFTER_MS = 150
+"""Notices of changed documents closer together than this are answered once."""
+
+
 class DocumentsTab(QWidget):
+    """The case's documents. They are read in the worker (titles are decrypted there) and
+    the tree changes only the rows that changed: a large import stays a series of short
+    frames, never a reload of every document on the GUI thread."""
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.case_id = ""
+        self.job: Job | None = None
+        self._marker: datetime | None = None
+        """When the tree's documents were last read (`documents.changes`)."""
+        self._again = False
+        self._whole = True
+        self._notices = QTimer(self)
+        self._notices.setSingleShot(True)
+        self._notices.setInterval(REFRESH_AFTER_MS)
+        self._notices.timeout.connect(self.refresh)
         self.model = DocumentsModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -68,32 +89,82 @@ class DocumentsTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         state.documents_changed.connect(self._documents_changed)
-        # Names revealed or masked again: titles are shown anew.
-        state.people_changed.connect(self._documents_changed)
+        state.people_changed.connect(self._people_changed)
 
     def title(self) -> str:
         return tr("Documents")
 
     def load(self, case_id: str) -> None:
+        self.clear()
         self.case_id = case_id
-        if not case_id or not self.state.is_unlocked:
-            self.clear()
-            return
-        try:
-            revealed = self.state.ws.screen.revealed(case_id)
-            documents = self.state.ws.documents.of_case(case_id, reveal=revealed)
-        except DossierError as exc:
-            show_error(self, exc)
-            return
-        self.model.load(documents)
-        self.tree.expandAll()
+        self.refresh()
 
     def clear(self) -> None:
+        if self.job is not None:
+            self.job.abandon()
+            self.job = None
+        self._notices.stop()
+        self._again, self._whole, self._marker = False, True, None
         self.model.clear_documents()
 
+    @property
+    def busy(self) -> bool:
+        """Whether the tree is behind the catalog (a read running or due)."""
+        return self._notices.isActive() or (self.job is not None and not self.job.done)
+
+    def refresh(self) -> None:
+        """Read what changed since the last read in the worker, then show it."""
+        if not self.case_id or not self.state.is_unlocked:
+            return
+        if self.job is not None and not self.job.done:
+            self._again = True
+            return
+        ws, case_id, whole = self.state.ws, self.case_id, self._whole
+        known = frozenset() if whole else self.model.document_ids()
+        since = None if whole else self._marker
+        reveal = ws.screen.revealed(case_id)
+        self._whole = False
+
+        def work(_progress: Progress, _cancel: CancelToken) -> DocumentChanges:
+            return ws.documents.changes(case_id, known=known, since=since, reveal=reveal)
+
+        self.job = run_in_background(
+            work,
+            on_success=partial(self._show_changes, case_id, whole),
+            on_error=partial(self._failed, whole),
+            on_finished=self._read,
+            parent=self,
+        )
+
+    def _show_changes(self, case_id: str, whole: bool, changes: DocumentChanges) -> None:
+        if case_id != self.case_id:
+            return
+        self._marker = changes.marker
+        if whole:
+            self.model.load(changes.changed)
+            self.tree.expandAll()
+            return
+        for item in self.model.apply(changes):
+            self.tree.expand(item.index())
+
+    def _failed(self, whole: bool, exc: BaseException) -> None:
+        self._whole = self._whole or whole
+        show_error(self, exc)
+
+    def _read(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+
     def _documents_changed(self, case_id: str) -> None:
+        if case_id == self.case_id and not self._notices.isActive():
+            self._notices.start()
+
+    def _people_changed(self, case_id: str) -> None:
+        # Names revealed or masked again: every title is shown anew.
         if case_id == self.case_id:
-            self.load(case_id)
+            self._whole = True
+            self._notices.start()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         doc = self.model.document_at(current)

@@ -12,6 +12,8 @@ through a large import.
 from __future__ import annotations
 
 import re
+import time
+from collections import deque
 from functools import partial
 
 from PySide6.QtCore import QTimer, Signal
@@ -39,10 +41,13 @@ from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
 
 CHANGES_EVERY_MS = 1000
-ROWS_PER_TURN = 40
-"""Rows made per turn of the event loop: a folder of 10,000 files is listed step by step (a
-row is about 1.5 ms of widgets), never in one frozen frame."""
 """Least time between two notices that documents were imported."""
+ROWS_PER_TURN = 40
+"""Most rows made per turn of the event loop: a folder of 10,000 files is listed step by step,
+never in one frozen frame."""
+ROWS_SECONDS_PER_TURN = 0.025
+"""And no more rows in a turn once this long was spent on them: a row is 1.5 ms of widgets on
+an idle machine but several times that while the import runs beside it."""
 
 WAITING, RUNNING, DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD = (
     "waiting", "running", "done", "failed", "cancelled", "password"
@@ -170,7 +175,7 @@ class ImportPanel(QWidget):
         self._changes_timer.setSingleShot(True)
         self._changes_timer.setInterval(CHANGES_EVERY_MS)
         self._changes_timer.timeout.connect(self._announce_changes)
-        self._queued: list[tuple[str, ImportRequest]] = []
+        self._queued: deque[tuple[str, ImportRequest]] = deque()
         """Files enqueued whose rows are not made yet."""
         self._rows_timer = QTimer(self)
         self._rows_timer.setSingleShot(True)
@@ -202,15 +207,18 @@ class ImportPanel(QWidget):
 
     def enqueue(self, case_id: str, requests: list[ImportRequest]) -> list[ImportRow]:
         """Queue files; returns the rows made at once (all of them, up to `ROWS_PER_TURN`)."""
-        self._queued += [(case_id, request) for request in requests]
+        self._queued.extend((case_id, request) for request in requests)
         added = self._make_rows()
         self._next()
         return added
 
     def _make_rows(self) -> list[ImportRow]:
-        turn, self._queued = self._queued[:ROWS_PER_TURN], self._queued[ROWS_PER_TURN:]
-        added = []
-        for case_id, request in turn:
+        added: list[ImportRow] = []
+        started = time.perf_counter()
+        while self._queued and len(added) < ROWS_PER_TURN:
+            if added and time.perf_counter() - started > ROWS_SECONDS_PER_TURN:
+                break
+            case_id, request = self._queued.popleft()
             row = ImportRow(case_id, request)
             row.cancel_button.clicked.connect(partial(self.cancel, row))
             row.password_button.clicked.connect(partial(self.ask_password, row))
@@ -313,7 +321,7 @@ class ImportPanel(QWidget):
             self._summarise()
 
     def cancel_all(self) -> None:
-        queued, self._queued = self._queued, []
+        queued, self._queued = self._queued, deque()
         self._rows_timer.stop()
         for row in list(self.rows):
             self.cancel(row)
@@ -379,7 +387,7 @@ class ImportPanel(QWidget):
                 row.job.abandon()
             row.deleteLater()
         self.rows = []
-        self._queued = []
+        self._queued = deque()
         self._rows_timer.stop()
         self.running = None
         self._changes_timer.stop()

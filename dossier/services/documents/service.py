@@ -9,7 +9,8 @@ or `gc` removes; it never leaves a half-imported document.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
 from dossier.services.documents import duplicates as duplicates_mod
-from dossier.services.documents import refresh
+from dossier.services.documents import listing, refresh
 from dossier.services.documents.children import read_children
 from dossier.services.documents.dto import Child, ImportOptions, Incoming
 from dossier.services.documents.duplicates import SKIP, check_duplicates
@@ -42,7 +43,7 @@ from dossier.services.documents.rows import (
     get_document,
 )
 from dossier.services.documents.tree import children_of, descendants
-from dossier.services.dto import DocumentInfo, ImportOutcome
+from dossier.services.dto import DocumentChanges, DocumentInfo, ImportOutcome
 from dossier.services.pages import page_text
 from dossier.services.people.screen import kept_unless_edited, screen_mask
 from dossier.text.model import PageText
@@ -289,7 +290,20 @@ class DocumentService:
                 query = query.where(Document.kind == check_kind(kind))
             docs = [mask.document(document_info(d)) for d in session.scalars(query)]
         self.ws.screen.record(mask, "documents")
-        return sorted(docs, key=lambda d: (d.date or "9999", d.title.casefold()))
+        return sorted(docs, key=listing.sort_key)
+
+    def changes(
+        self,
+        case: str,
+        *,
+        known: Collection[str] = (),
+        since: datetime | None = None,
+        reveal: bool = False,
+    ) -> DocumentChanges:
+        """For a view that keeps a case's documents: those not in `known` or edited since the
+        marker `since` (every one without it), shown as `of_case` shows them, and the ids of
+        all the case's documents now (the deleted ones are those missing)."""
+        return listing.changes(self.ws, self.ws.cases.resolve(case), known, since, reveal)
 
     def get(self, doc_id: str, *, reveal: bool = False) -> DocumentInfo:
         with self.ws.vault.session() as session:

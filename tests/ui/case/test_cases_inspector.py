@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.conftest import CASE_NAME, import_now, sample_pdf
+from tests.ui.conftest import CASE_NAME, documents_read, import_now, sample_pdf
 from ui.case.inspector_panel import file_size
 from ui.i18n import install_translations
 
@@ -89,6 +89,7 @@ def test_inspector_edits_a_document(qtbot, unlocked, tmp_path) -> None:
     assert win.inspector.flush()
     doc = win.state.ws.documents.get(doc_id)
     assert (doc.title, doc.tags) == ("Mémo interne", ["budget", "collège"])
+    documents_read(win)
     assert tree.model.documents[0].title == "Mémo interne"
 
 

@@ -9,7 +9,7 @@ import pymupdf
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from tests.ui.conftest import sample_pdf
+from tests.ui.conftest import documents_read, sample_pdf
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
 from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD, ImportRow
 
@@ -87,6 +87,7 @@ def test_import_a_pdf_and_watch_progress_to_completion(
     assert "encrypting" in stages and "indexing" in stages, stages
     assert row.document is not None and row.document.title == "Mémo"
     assert row.document.date == "2023-05-02"
+    documents_read(win)
     docs = win.contents.tabs[0].model.documents
     assert [d.title for d in docs] == ["Mémo"]
     assert "1 imported" in win.imports.summary.text()
@@ -176,6 +177,7 @@ def test_a_folder_import_reloads_the_document_lists_a_few_times_not_per_file(
     # Once a second at most, and once at the end: the list is complete when the batch ends.
     assert 1 <= len(notices) < 30
     assert notices[-1] == win.state.case_id
+    documents_read(win)
     assert len(win.contents.tabs[0].model.documents) == 30
 
 
@@ -192,6 +194,7 @@ def test_an_email_shows_its_attachments_as_they_come_and_nests_them(
     assert row.state == DONE, row.reason.text()
     assert row.children_seen == ["rapport.pdf", "note.docx"]
     assert "2 files inside" in row.inside.text() and not row.inside.isHidden()
+    documents_read(win)
     tree = win.contents.tabs[0]
     parent_index = tree.model.index_of(row.document.id)
     parent_item = tree.model.itemFromIndex(parent_index)

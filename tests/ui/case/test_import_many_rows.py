@@ -24,6 +24,7 @@ def test_rows_are_made_a_turn_at_a_time_and_every_file_is_imported(
     qtbot, unlocked, tmp_path, monkeypatch
 ) -> None:
     monkeypatch.setattr(import_panel, "ROWS_PER_TURN", 4)
+    monkeypatch.setattr(import_panel, "ROWS_SECONDS_PER_TURN", 60.0)  # four, however slow
     win = unlocked
     requests = _files(tmp_path / "notes", 11)
     with qtbot.waitSignal(win.imports.batch_finished, timeout=120_000):

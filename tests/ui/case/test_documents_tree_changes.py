@@ -1,0 +1,114 @@
+"""The documents tree changes only the rows that changed, and always ends as the tree built
+anew from the same documents: additions (attachments under their parent, a parent coming
+after its attachment), edits that move a row or not, deletions with or without attachments,
+in a seeded walk of a few hundred steps."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+
+from dossier.services.constants import DOCUMENT_KINDS
+from dossier.services.dto import DocumentChanges, DocumentInfo
+from ui.case.documents_model import DocumentsModel
+
+WHEN = datetime(2026, 12, 4, tzinfo=UTC)
+
+
+def _doc(number: int, rng: random.Random, parent: str | None = None) -> DocumentInfo:
+    return DocumentInfo(
+        id=f"doc{number:04d}",
+        case_id="case",
+        kind=rng.choice(DOCUMENT_KINDS),
+        title=f"{rng.choice(['Note', 'memo', 'Élysée', '<b>Re</b>'])} {number}",
+        date=rng.choice([None, "2024-03-01", "2023-12-31", f"2024-01-{1 + number % 28:02d}"]),
+        outlet="",
+        author="",
+        filename=f"f{number}.txt",
+        mime="text/plain",
+        size=10,
+        page_count=1 + number % 3,
+        language=None,
+        ocr_pages=0,
+        extractor_version="1",
+        created_at=WHEN,
+        parent_id=parent,
+        origin=f"attachment {number % 5}" if parent else "",
+    )
+
+
+def _tree(model: DocumentsModel, parent: QModelIndex | None = None) -> list[Any]:
+    parent = parent or QModelIndex()
+    rows = []
+    for row in range(model.rowCount(parent)):
+        cells = [model.index(row, column, parent).data() for column in range(3)]
+        first = model.index(row, 0, parent)
+        rows.append((cells, model.document_at(first), _tree(model, first)))
+    return rows
+
+
+def _descendants(docs: dict[str, DocumentInfo], doc_id: str) -> set[str]:
+    found = {doc_id}
+    grew = True
+    while grew:
+        more = {d.id for d in docs.values() if d.parent_id in found} - found
+        grew = bool(more)
+        found |= more
+    return found
+
+
+def test_the_kept_tree_is_the_tree_built_anew(qapp) -> None:
+    rng = random.Random(16)
+    kept, fresh = DocumentsModel(), DocumentsModel()
+    docs: dict[str, DocumentInfo] = {}
+    made = 0
+    for step in range(150):
+        changed: list[DocumentInfo] = []
+        for _ in range(rng.randint(1, 4)):
+            action = rng.choice(["add", "add", "attach", "edit", "move", "delete", "late"])
+            if action in ("add", "attach", "late") or not docs:
+                made += 1
+                parent = rng.choice(list(docs)) if action == "attach" and docs else None
+                if action == "late":  # inside the next document made, which comes after it
+                    parent = f"doc{made + 1:04d}"
+                doc = _doc(made, rng, parent)
+            elif action == "edit":
+                old = docs[rng.choice(list(docs))]
+                doc = DocumentInfo(**{**old.__dict__, "page_count": old.page_count + 1})
+            elif action == "move":
+                old = docs[rng.choice(list(docs))]
+                doc = DocumentInfo(
+                    **{**old.__dict__, "title": f"Revu {step}", "kind": rng.choice(DOCUMENT_KINDS)}
+                )
+            else:
+                for gone in _descendants(docs, rng.choice(list(docs))):
+                    del docs[gone]
+                continue
+            docs[doc.id] = doc
+            changed.append(doc)
+        # The service may send unchanged documents again (its edit margin): harmless.
+        changed += rng.sample(list(docs.values()), min(3, len(docs)))
+        ids = frozenset(docs)
+        kept.apply(DocumentChanges([d for d in changed if d.id in ids], ids, WHEN))
+        fresh.load(list(docs.values()))
+        assert _tree(kept, None) == _tree(fresh, None), step
+        assert kept.documents == fresh.documents
+
+
+def test_titles_from_outside_are_shown_escaped(qapp) -> None:
+    rng = random.Random(1)
+    model = DocumentsModel()
+    doc = DocumentInfo(**{**_doc(1, rng).__dict__, "title": "Facture\u202egnp.exe"})
+    model.apply(DocumentChanges([doc], frozenset({doc.id}), WHEN))
+    index = model.index_of(doc.id)
+    assert index is not None
+    assert "\u202e" not in index.data()
+    edited = DocumentInfo(**{**doc.__dict__, "title": "Bilan\u202etxt.exe"})
+    model.apply(DocumentChanges([edited], frozenset({doc.id}), WHEN))
+    index = model.index_of(doc.id)
+    assert index is not None
+    assert "\u202e" not in index.data() and "Bilan" in index.data()
+    assert "\u202e" not in model.itemFromIndex(index).toolTip()
