@@ -24,11 +24,14 @@ from typing import Any
 from dossier.db.rowauth import (
     CASE_TABLES,
     CHANGES,
+    MODULUS,
     SPECS,
     VAULT_SCOPE,
     VAULT_SPECS,
     StoredRow,
+    TableCheck,
     changes_sql,
+    check_rows,
     mac_to_int,
     read_row,
     read_rows,
@@ -38,7 +41,6 @@ from dossier.db.schema import problems_at_commit
 from dossier.errors import CorruptData, NotFoundError
 from dossier.i18n import _
 
-MODULUS = 1 << 256
 INVENTORIES = "inventory"
 """Pseudo-table of the vault inventory: the case inventories themselves."""
 _DOMAIN = b"dossier/inventory/v1\x00"
@@ -304,8 +306,8 @@ def verify_case(conn: Any, case_id: str, key: bytes) -> list[str]:
         return [str(exc)]
     problems: list[str] = []
     for spec in CASE_TABLES:
-        rows = read_rows(conn, spec, "case_id = ?", (case_id,))
-        problems += _check_table(inventory, spec.name, rows, key, f" of case {case_id}")
+        found = check_rows(conn, spec, key, "case_id = ?", (case_id,))
+        problems += _check_table(inventory, spec.name, found, f" of case {case_id}")
     return problems
 
 
@@ -317,7 +319,7 @@ def verify_vault(conn: Any, key: bytes) -> tuple[Inventory | None, list[str]]:
         return None, [str(exc)]
     problems: list[str] = []
     for spec in VAULT_SPECS:
-        problems += _check_table(inventory, spec.name, read_rows(conn, spec), key, "")
+        problems += _check_table(inventory, spec.name, check_rows(conn, spec, key), "")
     macs = [
         mac
         for _scope, mac in _fetch(conn, f"SELECT scope, mac FROM {INVENTORIES} WHERE scope != ''")
@@ -334,20 +336,12 @@ def verify_vault(conn: Any, key: bytes) -> tuple[Inventory | None, list[str]]:
     return inventory, problems
 
 
-def _check_table(inventory: Inventory, table: str, rows: Any, key: bytes, where: str) -> list[str]:
-    problems: list[str] = []
-    count = 0
-    total = 0
-    for row in rows:
-        assert isinstance(row, StoredRow)
-        count += 1
-        total = (total + mac_to_int(row.stored_mac)) % MODULUS
-        if not hmac.compare_digest(row.stored_mac, row.mac(key)):
-            problems.append(
-                _("{row} was altered, added or moved (row authentication failed)").format(
-                    row=row.describe()
-                )
-            )
+def _check_table(inventory: Inventory, table: str, found: TableCheck, where: str) -> list[str]:
+    problems = [
+        _("{row} was altered, added or moved (row authentication failed)").format(row=row)
+        for row in found.altered
+    ]
+    count, total = found.count, found.total
     expected_count, expected_total = inventory.entry(table)
     if count != expected_count:
         problems.append(
