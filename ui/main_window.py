@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
@@ -46,7 +47,7 @@ from ui.viewer.thumbnails import ThumbnailStrip
 from ui.widgets.fit import default_geometry, fit_to_screen
 from ui.widgets.icons import app_icon
 from ui.widgets.outside_text import shown
-from ui.worker import abandon_all
+from ui.worker import abandon_all, run_in_background
 from ui.workflows import Workflows
 
 PANE_STRETCH = (2, 3, 1)
@@ -213,14 +214,25 @@ class MainWindow(QMainWindow):
         if not self.state.case_id:
             QMessageBox.information(self, tr("Import"), tr("Select or create a case first."))
             return
-        files = expand_paths(paths)
+        # A dropped folder may hold 10,000 files on a slow disk: it is walked in the worker.
+        self.statusBar().showMessage(tr("Listing the files to import…"))
+        run_in_background(
+            lambda _progress, _cancel: expand_paths(paths),
+            on_success=partial(self._files_listed, self.state.case_id),
+            on_finished=self.statusBar().clearMessage,
+            parent=self,
+        )
+
+    def _files_listed(self, case_id: str, files: list[Path]) -> None:
+        if not self.state.is_unlocked or self.state.case_id != case_id:
+            return  # locked, or another case picked, while the folder was walked
         if not files:
             self.statusBar().showMessage(tr("No files to import there."), 4000)
             return
         requests = self.ask_import_options(files)
         if requests:
             self.import_dock.show()
-            self.imports.enqueue(self.state.case_id, requests)
+            self.imports.enqueue(case_id, requests)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.state.is_unlocked and event.mimeData().hasUrls():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pymupdf
@@ -10,6 +11,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.ui.conftest import documents_read, sample_pdf
+from ui import main_window
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
 from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD, ImportRow
 
@@ -208,3 +210,26 @@ def test_an_email_shows_its_attachments_as_they_come_and_nests_them(
     assert "Réponse à vos questions" in facts and "attachment 2" in facts
     win.inspector.show_item("document", row.document)
     assert "2: " in win.inspector.editors["document"].facts.text()
+
+
+def test_a_dropped_folder_is_walked_off_the_gui_thread(
+    qtbot, unlocked, tmp_path, monkeypatch
+) -> None:
+    win = unlocked
+    folder = tmp_path / "dropped"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "note.txt").write_text("Note sur le stade.\n", encoding="utf-8")
+    walked_on: list[threading.Thread] = []
+
+    def walk(paths: list[Path]) -> list[Path]:
+        walked_on.append(threading.current_thread())
+        return expand_paths(paths)
+
+    monkeypatch.setattr(main_window, "expand_paths", walk)
+    asked: list[list[Path]] = []
+    monkeypatch.setattr(win, "ask_import_options", lambda paths: asked.append(paths) or [])
+    win.import_files([folder])
+    assert not asked  # not before the walk, in the worker, has ended
+    qtbot.waitUntil(lambda: bool(asked), timeout=30_000)
+    assert asked == [[folder / "sub" / "note.txt"]]
+    assert walked_on and walked_on[0] is not threading.main_thread()
