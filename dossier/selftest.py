@@ -200,6 +200,20 @@ def files_holding(folder: Path, needle: bytes) -> Iterator[Path]:
 # -- the steps ---------------------------------------------------------------------------------
 
 
+_SELFTEST_HEIC = (
+    "AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAchtZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAA"
+    "AAAAAAAAAAAAADRpbG9jAAAAAERAAAIAAQAAAAAB7AABAAAAAAAAABcAAgAAAAACAwABAAAAAAAAACQAAAA4aWlu"
+    "ZgAAAAAAAgAAABVpbmZlAgAAAAABAABodmMxAAAAABVpbmZlAgAAAQACAABFeGlmAAAAAA5waXRtAAAAAAABAAAB"
+    "B2lwcnAAAADmaXBjbwAAAHZodmNDAQNwAAAAkAAAAAAAHvAA/P34+AAADwNgAAEAGEABDAH//wNwAAADAJAAAAMA"
+    "AAMAHroCQGEAAQAqQgEBA3AAAAMAkAAAAwAAAwAeoCCBBZbq5Ka5uAhoMCAAAAMDIAAAAwAhYgABAAZEAcFzwIkA"
+    "AAATY29scm5jbHgAAQANAAaAAAAAFGlzcGUAAAAAAAAAQAAAAEAAAAAoY2xhcAAAAEAAAAABAAAAMAAAAAEAAAAA"
+    "AAAAAv////AAAAACAAAAEHBpeGkAAAAAAwgICAAAAAlpcm90AwAAABlpcG1hAAAAAAAAAAEAAQaBAgMFhIYAAAAa"
+    "aXJlZgAAAAAAAAAOY2RzYwACAAEAAQAAAENtZGF0AAAAEygBrxOA+FDQp9Q/Zjs8ZilTV4AAAAAGRXhpZgAATU0A"
+    "KgAAAAgAAQESAAMAAAABAAYAAAAAAAA="
+)
+"""A 64 × 48 grey HEIC photo (made with pillow-heif, a test tool) whose file says to turn it
+a quarter right: decoded upright, it is 48 wide."""
+
 WEB_ARTICLE_SENTENCES = (
     "Le conseil départemental a voté jeudi soir une subvention exceptionnelle pour la "
     "rénovation du collège, fermé depuis les inondations de l'automne dernier",
@@ -246,6 +260,7 @@ class CoreSelfTest:
         runner.run("search", self.search, needs=["import"])
         runner.run("word file", self.word_file, needs=["vault"])
         runner.run("webp picture", self.webp_picture)
+        runner.run("heic photo", self.heic_photo)
         runner.run("web article", self.web_article, needs=["vault"])
         runner.run("working days", self.working_days)
         runner.run("quote anchoring", self.quotes, needs=["import"])
@@ -336,6 +351,19 @@ class CoreSelfTest:
             expect(doc.page_count == 1, "a WebP picture did not become one page")
             width = doc[0].rect.width
         return f"decoded a WebP picture with Pillow into a page {width:.0f} points wide"
+
+    def heic_photo(self) -> str:
+        import base64
+
+        from dossier.pdf.images import image_to_pdf
+        from dossier.pdf.open import open_pdf_bytes
+
+        photo = base64.b64decode("".join(_SELFTEST_HEIC))
+        with open_pdf_bytes(image_to_pdf(photo, "selftest.heic"), "selftest.heic") as doc:
+            expect(doc.page_count == 1, "a HEIC photo did not become one page")
+            size = (doc[0].rect.width, doc[0].rect.height)
+        expect(size[0] < size[1], "a HEIC photo's own turn was not applied")
+        return "decoded a HEIC photo in its limited child process, turned upright"
 
     def web_article(self) -> str:
         paragraphs = "".join(

@@ -45,6 +45,8 @@ MODULES_EXPECTED = (
     "whoosh.codec.whoosh3", "dossier.selftest", "ui.selftest", "alembic",
     # Pillow decodes WebP pictures: its WebP reader must be in the archive.
     "PIL.WebPImagePlugin",
+    # The HEIC decoder's child process: pi_heif and its decode-only libheif.
+    "dossier.pdf.heicchild", "pi_heif",
 )  # fmt: skip
 MODULES_FORBIDDEN = (
     # DESIGN.md section 8: whoosh-reloaded's legacy modules that fail to import.
@@ -55,6 +57,8 @@ MODULES_FORBIDDEN = (
     "fontTools", "pymupdf_fonts", "pandas", "numpy", "cppyy",
     "ssl", "tkinter", "pygments", "setuptools", "pytest", "PyInstaller",
     "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick",
+    # The tests' HEIC encoder (bundles the GPL x265 encoder).
+    "pillow_heif",
 )  # fmt: skip
 
 
@@ -116,6 +120,11 @@ def problems(dist: Path) -> list[str]:
     translations = {p.name for p in (internal / "PySide6/Qt/translations").iterdir()}
     if translations != TRANSLATIONS_EXPECTED:
         found.append(f"Qt translations differ: {sorted(translations)}")
+    found += [
+        f"an HEVC encoder is in the folder (GPL, and the app only decodes): {p.name}"
+        for p in files
+        if "x265" in p.name.lower()
+    ]
     modules = set(pkg_archive_contents(str(exe)))
     found += [f"module missing from the archive: {m}" for m in MODULES_EXPECTED if m not in modules]
     for forbidden in MODULES_FORBIDDEN:

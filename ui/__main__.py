@@ -6,14 +6,21 @@ import argparse
 import sys
 from pathlib import Path
 
+from dossier.pdf.heicchild import CHILD_FLAG
+from dossier.pdf.heicchild import main as decode_heic_child
+
 
 def main(argv: list[str] | None = None) -> int:
+    args_given = sys.argv[1:] if argv is None else argv
+    if args_given[:1] == [CHILD_FLAG]:
+        # The frozen app started as the HEIC decoder's child process (dossier.pdf.heic).
+        return decode_heic_child(args_given[1:])
     parser = argparse.ArgumentParser(prog="dossier-app", description="Dossier desktop application")
     parser.add_argument("--vault", type=Path, help="vault folder to show on the unlock screen")
     parser.add_argument(
         "--selftest", action="store_true", help="check this installation offscreen, then exit"
     )
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_given)
     if args.selftest:
         from ui.selftest import run as run_selftest
 

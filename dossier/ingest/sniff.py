@@ -17,7 +17,7 @@ from dossier.errors import InputRefused
 from dossier.i18n import N_, gettext
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
-from dossier.pdf.images import image_type
+from dossier.pdf.images import HEIF_BRANDS, image_type
 from dossier.pdf.open import has_pdf_header, quoted
 
 PDF = "pdf"
@@ -71,15 +71,10 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MZ", N_("a Windows program")),
 )
 
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"})
 _CONVERT_IMAGE = {
     # Never "extract it first": that leaves the source's files on the laptop in clear.
     N_("a 7-Zip archive"): N_("ask for the files as a zip or tar archive instead"),
     N_("a RAR archive"): N_("ask for the files as a zip or tar archive instead"),
-    N_("a HEIC photo (the iPhone's format)"): N_(
-        "export it as JPEG first (on the iPhone, Settings › Camera › Formats › Most Compatible "
-        "takes JPEG photos from then on)"
-    ),
 }
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -111,7 +106,7 @@ def binary_description(head: bytes) -> str | None:
             return description
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return N_("a WebP image")
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
         return N_("a HEIC photo (the iPhone's format)")
     return None
 

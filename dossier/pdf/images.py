@@ -1,4 +1,4 @@
-"""Photos and scans (JPEG, PNG, TIFF, GIF, BMP, WebP) as PDF pages, made in memory by MuPDF.
+"""Photos and scans (JPEG, PNG, TIFF, GIF, BMP, WebP, HEIC) as PDF pages, made in memory by MuPDF.
 
 An image is read exactly as a scanned PDF is: each image (each page of a multi-page TIFF)
 becomes a PDF page of the image's size, in memory, and that page is OCR'd and rendered like
@@ -28,13 +28,17 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"GIF89a", "gif", "image/gif"),
     (b"BM", "bmp", "image/bmp"),
 )
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"})
+"""The major brands of an HEIF file's `ftyp` box that libheif's HEVC decoder reads."""
 
 
 def image_type(head: bytes) -> tuple[str, str] | None:
     """(MuPDF file type, MIME type) of an image Dossier reads, from its first bytes ("webp"
-    is decoded by Pillow first, see `webp`)."""
+    is decoded by Pillow first, see `webp`; "heic" in a child process, see `heic`)."""
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp", "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "heic", "image/heic"
     for signature, filetype, mime in IMAGE_SIGNATURES:
         if head.startswith(signature):
             if filetype == "bmp" and len(head) >= 14 and head[6:10] != b"\x00\x00\x00\x00":
@@ -43,7 +47,6 @@ def image_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-@exclusive
 def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
     """A PDF with one page per image (per frame of a TIFF), made in memory.
 
@@ -56,11 +59,21 @@ def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
     check_picture(data, found[0], name)  # before MuPDF allocates for what the header claims
     filetype = found[0]
+    # Imported here: Pillow and the HEIC decoder's module load only for the files that need
+    # them. Both decode outside MuPDF's lock: a HEIC child may take seconds.
     if filetype == "webp":
-        # Imported here: Pillow is loaded only by the files that need it.
         from dossier.pdf.webp import webp_to_png
 
         data, filetype = webp_to_png(data, name), "png"
+    elif filetype == "heic":
+        from dossier.pdf.heic import heic_to_png
+
+        data, filetype = heic_to_png(data, name), "png"
+    return _pages(data, filetype, name, turns)
+
+
+@exclusive
+def _pages(data: bytes, filetype: str, name: str, turns: Sequence[int]) -> bytes:
     try:
         with pymupdf.open(stream=data, filetype=filetype) as image:
             if image.page_count > MAX_IMAGE_PAGES:

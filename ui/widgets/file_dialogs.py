@@ -16,8 +16,8 @@ from ui.i18n import tr
 
 IMPORTABLE = (
     "*.pdf *.txt *.md *.eml *.msg *.mbox *.html *.htm *.mhtml *.mht *.docx *.odt *.rtf "
-    "*.png *.jpg *.jpeg *.tif *.tiff *.gif *.bmp *.webp *.warc *.wacz *.zip *.tar *.tgz *.gz "
-    "*.bz2 *.xz"
+    "*.png *.jpg *.jpeg *.tif *.tiff *.gif *.bmp *.webp *.heic *.heif *.warc *.wacz *.zip *.tar "
+    "*.tgz *.gz *.bz2 *.xz"
 )
 
 

@@ -66,5 +66,6 @@ def test_file_dialog_labels_are_french_in_the_french_app(qapp) -> None:
 def test_the_import_filter_shows_the_formats_the_guide_promises() -> None:
     # The user guide says WebP photos and web archives are read; the picker hid them.
     patterns = IMPORTABLE.split()
-    for suffix in ("pdf", "docx", "odt", "eml", "msg", "mbox", "webp", "warc", "wacz", "tar"):
+    suffixes = "pdf docx odt eml msg mbox webp heic heif warc wacz tar"
+    for suffix in suffixes.split():
         assert f"*.{suffix}" in patterns

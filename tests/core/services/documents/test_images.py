@@ -1,6 +1,6 @@
 """Photos and scans: OCR'd in French and English, EXIF orientation applied, words in the word
-map so that search and quote anchors land on the photo; WebP read through Pillow; HEIC refused
-clearly."""
+map so that search and quote anchors land on the photo; WebP read through Pillow (HEIC:
+test_heic.py)."""
 
 from __future__ import annotations
 
@@ -91,13 +91,6 @@ def test_scan_as_png_and_multipage_tiff(workspace: Workspace, tmp_path: Path) ->
     info = workspace.documents.import_file(case, png)
     assert info.mime == "image/png" and info.page_count == 1
     assert workspace.search.query("contract", case=case)
-
-
-def test_heic_is_refused_with_the_way_forward(workspace: Workspace) -> None:
-    head = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00"
-    case = workspace.cases.create("Refus").id
-    with pytest.raises(InputRefused, match=r"HEIC photo.*JPEG"):
-        workspace.documents.import_bytes(case, head + bytes(100), "photo.bin")
 
 
 def _webp(pixels: pymupdf.Pixmap, **options: object) -> bytes:

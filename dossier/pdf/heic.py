@@ -1,0 +1,133 @@
+"""HEIC/HEIF photos (what iPhones take), decoded in a short-lived child process for MuPDF.
+
+MuPDF does not read HEIC, and its decoders (libheif, libde265) parse an intricate video format
+with a history of memory-safety bugs. So the file is decoded by `dossier.pdf.heicchild` in a
+process of its own, capped in memory and CPU time and unable to write a file or a core dump;
+the bytes go in and the pixels come back through pipes, never a temporary file. A crash, a
+hang or an answer that does not add up is a refusal in one sentence: the import of the other
+files goes on. The pixels become a lossless PNG, so the page, its OCR and its word boxes are
+made exactly as for any photo, and always the same from the same bytes (the viewer decodes
+the stored original again). libheif applies the photo's own turn and mirror (`irot`, `imir`),
+so a photo taken sideways arrives upright, as MuPDF does for a JPEG's EXIF orientation.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from typing import cast
+
+from dossier.errors import InputRefused
+from dossier.i18n import _
+from dossier.pdf.heicchild import CHILD_FLAG
+from dossier.pdf.imagesize import MAX_PICTURE_PIXELS, too_large
+
+MEMORY_LIMIT = 3 * 1024**3
+"""The child's address space: a 120-megapixel photo's planes and pixels fit, with libheif's
+own buffers; a file that claims more memory than this fails to allocate and is refused."""
+CPU_SECONDS = 60
+"""The child's CPU time (a 12-megapixel iPhone photo takes about a second)."""
+WALL_SECONDS = 120
+"""A child still alive after this (blocked, not spinning) is killed."""
+_FAULT: str | None = None
+"""Tests only: one of `heicchild.FAULTS`, to show a spinning, crashing or ballooning decoder
+ends in a refusal."""
+
+
+def child_command() -> list[str]:
+    """How to start the decoder: the frozen app runs itself with `CHILD_FLAG`."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "dossier.pdf.heicchild"]
+
+
+def heic_to_png(data: bytes, name: str) -> bytes:
+    """The primary picture of a HEIC file as PNG bytes; InputRefused if it is damaged, too
+    large, or its decoder crashes or runs out of time."""
+    if not _boxes_fit(data):
+        raise _damaged(name)
+    head, pixels = _decode_in_child(data, name)
+    fields = head.split()
+    if fields[:1] == [b"too-large"] and len(fields) == 3:
+        raise too_large(name, int(fields[1]), int(fields[2]))
+    if fields[:1] != [b"pixels"] or len(fields) != 4:
+        raise _damaged(name)
+    mode, width, height = fields[1].decode("ascii"), int(fields[2]), int(fields[3])
+    if mode not in ("L", "RGB", "RGBA") or width * height > MAX_PICTURE_PIXELS:
+        raise _damaged(name)
+    if len(pixels) != width * height * len(mode) or not width or not height:
+        raise _damaged(name)
+    from PIL import Image  # Pillow is loaded only by the files that need it
+
+    # A view, not a copy (up to 480 MB); Pillow reads any buffer, its stubs say bytes.
+    picture = Image.frombuffer(mode, (width, height), cast(bytes, pixels), "raw", mode, 0, 1)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def _boxes_fit(data: bytes) -> bool:
+    """Whether the file's top-level boxes all end within it. libheif decodes a photo cut
+    short (an interrupted transfer) with grey where its missing tiles were; the box that holds
+    the pixels, last in the file, still says how long it was meant to be."""
+    at = 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        if size == 1:
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        elif size == 0:
+            return True  # "to the end of the file"
+        if size < 8:
+            return False
+        at += size
+    return at <= len(data)
+
+
+def _decode_in_child(data: bytes, name: str) -> tuple[bytes, memoryview]:
+    """The child's first line and the bytes after it."""
+    argv = [
+        *child_command(),
+        f"--memory={MEMORY_LIMIT}",
+        f"--cpu={CPU_SECONDS}",
+        f"--max-pixels={MAX_PICTURE_PIXELS}",
+    ]
+    if _FAULT:
+        argv.append(f"--fault={_FAULT}")
+    # One decoder thread and few malloc arenas: the address-space cap measures the picture,
+    # not the threads' reserved stacks and heaps.
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
+    try:
+        child = subprocess.run(
+            argv,
+            input=data,
+            capture_output=True,
+            timeout=WALL_SECONDS,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise _stopped(name) from None
+    except OSError:
+        raise _stopped(name) from None
+    if child.returncode != 0:
+        raise _stopped(name)
+    answer: bytes = child.stdout
+    end = answer.find(b"\n", 0, 64)
+    if end < 0:
+        raise _damaged(name)
+    return answer[:end], memoryview(answer)[end + 1 :]
+
+
+def _damaged(name: str) -> InputRefused:
+    return InputRefused(_("{name} is a damaged image and cannot be read.").format(name=name))
+
+
+def _stopped(name: str) -> InputRefused:
+    return InputRefused(
+        _(
+            "{name} is a HEIC photo whose decoding crashed or ran out of time, so it was not "
+            "imported; export it as JPEG and import that."
+        ).format(name=name)
+    )
