@@ -28,7 +28,7 @@ from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
 from dossier.search.stems import StemQuery, expand_once, ocr_tolerant
 from dossier.search.synonyms import SYNONYM_BOOST, synonyms
-from dossier.search.variants import rewrite_query, typed_initials
+from dossier.search.variants import initial_term, rewrite_query, typed_initials
 
 EXACT = "exact"
 SECONDARY = "secondary"
@@ -190,10 +190,17 @@ def _word_query(q: Any, spec: HighlightSpec | None) -> Any:
             spec.words.add(each)
             for code in LANGUAGES:
                 spec.stems[code].add(stem_words([each], code)[0])
-    exact = StemQuery(EXACT, word, boost=q.boost)
-    if others:
-        boost = q.boost * SYNONYM_BOOST
-        exact = query.Or([exact, *(StemQuery(EXACT, other, boost=boost) for other in others)])
+    alternatives = [StemQuery(EXACT, word, boost=q.boost)]
+    boost = q.boost * SYNONYM_BOOST
+    alternatives += [StemQuery(EXACT, other, boost=boost) for other in others]
+    if spec is not None:
+        # "P. Léonard": a page naming him with a first name or an initial that fits ranks first.
+        alternatives += [
+            FastPhrase(EXACT, [initial_term(letter), word], boost=q.boost)
+            for letter, name in spec.initials
+            if name == word
+        ]
+    exact = alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
     return ocr_tolerant(EXACT, word, exact)
 
 

@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dossier.search.analysis import LANGUAGES, iter_words, stem_words
 from dossier.search.query import HighlightSpec
-from dossier.search.variants import joined_forms
+from dossier.search.variants import hyphens, joined_forms
 
 SNIPPET_CHARS = 240
 MAX_TERMS = 50
@@ -62,9 +62,24 @@ def _stem_match(words: list[str], spec: HighlightSpec) -> list[bool]:
     ]
 
 
-def _joined_hits(text: str, starts: list[int], spec: HighlightSpec, matched: list[bool]) -> None:
+def _joined_hits(
+    text: str,
+    starts: list[int],
+    folded: list[str],
+    heads: set[str],
+    spec: HighlightSpec,
+    matched: list[bool],
+) -> None:
     """Mark the words of every compound, number or date whose joined form the query matched."""
-    forms = joined_forms(text)
+    # Numbers and dates are joined only for a query holding figures (most hold none), and
+    # compounds only if one starts like a query word: a joined form starts as its first part.
+    figures = any(word.isdigit() for word in spec.words)
+    if not figures and not any(
+        len(first) < 2 or first[:2] in heads
+        for first in (folded[bisect.bisect_right(starts, h.start()) - 1] for h in hyphens(text))
+    ):
+        return
+    forms = joined_forms(text, numbers=figures, initials=False)
     for (start, end, _form), hit in zip(
         forms, _stem_match([f for *_, f in forms], spec), strict=True
     ):
@@ -102,7 +117,7 @@ def match_spans(
         picked = [i for i, word in enumerate(folded) if word[:2] in heads]
         for i, hit in zip(picked, _stem_match([folded[i] for i in picked], spec), strict=True):
             matched[i] = matched[i] or hit
-        _joined_hits(text, [start for _, start, _ in words], spec, matched)
+        _joined_hits(text, [start for _, start, _ in words], folded, heads, spec, matched)
         if spec.initials:
             _initial_hits(words, text, spec, matched)
     for phrase in spec.phrases:

@@ -3,13 +3,16 @@
 A reporter types `email` for a page that says `e-mail`, `1000000` for `1 000 000`, `20/11/2023`
 for `20 novembre 2023`. At index time each such group of words also gets one joined term, at
 the position of its first word (so phrases through it still match): `e-mail` gives `e`, `mail`
-and `email`; `1 000 000` gives `1000000`; any written date gives `20231120`; a number times a
-scale word gets its value (`un million`, `2,5 millions`: `1000000`, `2500000`), and a currency
-sign is indexed as its word (`€`: `euros`, `$`: `dollars`). At search time the typed forms
-are rewritten the same way (`rewrite_query`): a typed compound looks for its parts as a phrase
-or its joined form, a typed number or date for its joined form, and an initial (`P. Léonard`),
-a name's particle (`de Villepin`, `van Gogh`) or an elided article (`d’euros`, `l’enquête`) is
-dropped rather than required as a word: "Villepin" alone is how a page may name him.
+and `email`; `1 000 000` gives `1000000`; any written date (`20th November 2023`, `11/20/2023`
+too) gives `20231120`; a number times a scale word gets its value (`un million`, `2,5
+millions`: `1000000`, `2500000`); a currency sign is indexed as its word (`€`: `euros`, `$`:
+`dollars`); a capitalised word or an initial before a capitalised word is also indexed as its
+initial (`Pierre Léonard`: `p.` at `pierre`). At search time the typed forms are rewritten the
+same way (`rewrite_query`): a typed compound looks for its parts as a phrase or its joined
+form, a typed number or date for its joined form; an initial (`P. Léonard`) is looked for as
+that phrase (`p. leonard`) or the name alone, the phrase ranking first; a name's particle (`de
+Villepin`, `van Gogh`) or an elided article (`d’euros`, `l’enquête`) is dropped rather than
+required as a word: "Villepin" alone is how a page may name him.
 
 The index value of the `exact` field is made here: folded words separated by spaces, each word
 followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back at index time).
@@ -18,6 +21,7 @@ followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from dossier.search.analysis import fold, folded_words
@@ -27,6 +31,9 @@ ALTERNATIVE = "|"
 
 _HYPHENS = "\\-\u2010\u2011"
 _COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPHENS}])")
+_HYPHEN = re.compile(rf"[{_HYPHENS}](?<=\w.)(?=\w)")
+"""The hyphen first: a pattern that starts with a look-behind is tried at every character."""
+_WORD_BEFORE = re.compile(r"\w+$")
 _GROUPED_NUMBER = re.compile(
     r"(?<!\d)(?<!\d[ \u00a0\u202f.,])\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)"
 )
@@ -50,15 +57,16 @@ _MONTH_WORD = (
 )
 """Month names and their usual abbreviations, French and English (a word that is no month
 must not start a date: matching any word made this the costliest pattern)."""
+_ORDINAL = r"(?:er|re|st|nd|rd|th)?"
 _DATES = (
-    # 20 novembre 2023, 1er mai 2024, 20 Nov. 2023
-    (re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_WORD})\s+(\d{{4}})\b"), "dmy"),
-    # November 20, 2023
-    (re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), "mdy"),
-    # 20/11/2023, 20.11.2023
-    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b"), "dmy"),
-    # 2023-11-20
-    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), "ymd"),
+    # 20 novembre 2023, 1er mai 2024, 20 Nov. 2023, 20th November 2023
+    (re.compile(rf"\b(\d{{1,2}}){_ORDINAL}\s+({_MONTH_WORD})\s+(\d{{4}})\b"), "dmy"),
+    # November 20, 2023, May 1st 2024
+    (re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})\b"), "mdy"),
+    # 20/11/2023, 20.11.2023, 20-11-2023 (11/20/2023 too: no month is 20)
+    (re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\b"), "dmy"),
+    # 2023-11-20, 2023/11/20
+    (re.compile(r"\b(\d{4})([/.-])(\d{1,2})\2(\d{1,2})\b"), "ymd"),
 )
 _TYPED_COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}*?~])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPHENS}*?~])")
 """A compound as typed: not part of a prefix, wildcard or fuzzy term."""
@@ -108,6 +116,14 @@ _PARTICLE = re.compile(
 """A name's particle as typed, in lower case before a capitalised word ("de Villepin", "van
 der Meer"): pages name people with and without it."""
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF", "ANDMAYBE", "ANDNOT", "REQUIRE"}
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_NAMED = re.compile(
+    rf"([{_UPPER}])(?<![\w'’].)[^\W\d_]*\.?[ \u00a0]+(?=[{_UPPER}][^\W\d_]*[a-zß-öø-ÿ])"
+)
+"""A capitalised word or an initial before a capitalised word: a first name before a name
+("Pierre Léonard", "P. Léonard"), indexed also as its initial (`INITIAL_MARK`)."""
+INITIAL_MARK = "."
+"""Follows the letter of an initial's term ("p."), which no word of a text folds to."""
 
 
 def _month(word: str) -> int | None:
@@ -115,12 +131,16 @@ def _month(word: str) -> int | None:
 
 
 def _date_key(groups: tuple[str, ...], order: str) -> str | None:
+    # Numeric dates carry their separator as a group, between the month and the day.
+    parts = [g for g in groups if g not in ("/", ".", "-")]
     if order == "dmy":
-        day, month_text, year = groups
+        day, month_text, year = parts
     elif order == "mdy":
-        month_text, day, year = groups
+        month_text, day, year = parts
     else:
-        year, month_text, day = groups
+        year, month_text, day = parts
+    if order == "dmy" and month_text.isdigit() and int(month_text) > 12 and int(day) <= 12:
+        day, month_text = month_text, day  # written month first, as in the United States
     month = int(month_text) if month_text.isdigit() else _month(month_text)
     if month is None or not 1 <= month <= 12 or not 1 <= int(day) <= 31:
         return None
@@ -151,21 +171,52 @@ def with_words_for_signs(text: str) -> str:
     return text
 
 
-def joined_forms(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, joined term) of every compound, grouped number and date of `text`."""
+def hyphens(text: str) -> Iterator[re.Match[str]]:
+    """Every hyphen of `text` between two word characters."""
+    return _HYPHEN.finditer(text)
+
+
+def _compounds(text: str) -> Iterator[re.Match[str]]:
+    """The compounds of `text`, looked for from its hyphens (trying the pattern at every word
+    cost a tenth of a millisecond a page)."""
+    done = 0
+    for hyphen in hyphens(text):
+        if hyphen.start() < done:
+            continue  # inside the compound just found
+        start = hyphen.start()
+        while start > done and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        match = _COMPOUND.match(text, start)
+        if match is None:  # a word with a combining accent: let the pattern find its start
+            before = _WORD_BEFORE.search(text, max(done, start - 80), hyphen.start())
+            match = _COMPOUND.match(text, before.start()) if before else None
+        if match is not None:
+            done = match.end()
+            yield match
+
+
+def joined_forms(
+    text: str, *, numbers: bool = True, initials: bool = True
+) -> list[tuple[int, int, str]]:
+    """(start, end, joined term) of every compound, grouped number and date of `text`, and
+    (start, start + 1, initial term) of every first name or initial before a name; without
+    `numbers` or `initials`, compounds only, or no initials."""
     found: list[tuple[int, int, str]] = []
     # Cheap tests first: most pages have no hyphen between words, many have no year.
     if any(hyphen in text for hyphen in "-\u2010\u2011"):
-        for match in _COMPOUND.finditer(text):
+        for match in _compounds(text):
             if any(char.isalpha() for char in match.group()):
                 joined = "".join(fold(part) for part in WORD.findall(match.group()))
                 found.append((match.start(), match.end(), joined))
-    if any(scale in text for scale in ("mill", "MILL", "Mill", "thousand", "billion")):
+    if numbers and any(scale in text for scale in ("mill", "MILL", "Mill", "thousand", "billion")):
         for match in _SCALED.finditer(text):
             value = _scaled_value(match.group(1), match.group(2))
             if value is not None:
                 found.append((match.start(), match.end(), value))
-    if _DIGIT.search(text) is None:
+    if initials:
+        for match in _NAMED.finditer(text):
+            found.append((match.start(), match.start() + 1, initial_term(match.group(1))))
+    if not numbers or _DIGIT.search(text) is None:
         return found
     for match in _GROUPED_NUMBER.finditer(text):
         found.append((match.start(), match.end(), re.sub(r"\D", "", match.group())))
@@ -181,6 +232,11 @@ def joined_forms(text: str) -> list[tuple[int, int, str]]:
                     seen.add(where)
                     found.append((*where, key))
     return found
+
+
+def initial_term(letter: str) -> str:
+    """The term a first name or an initial starting with `letter` is also indexed as."""
+    return fold(letter) + INITIAL_MARK
 
 
 def exact_value(text: str) -> str:

@@ -18,11 +18,17 @@ PAGES = {
     "date-num": "Signed on 20/11/2023: the invoice totals 1000000 dollars.",
     "date-iso": "Export daté 2023-11-20, montant 1.000.000 selon le tableur.",
     "date-en": "The minister wrote on November 20, 2023 to the prefect.",
+    "date-ordinal": "The hearing of November 20th, 2023 was postponed.",
+    "date-us": "Invoice dated 11/20/2023 from the contractor.",
+    "date-dash": "Procès-verbal du 20-11-2023, signé par le maire.",
+    "date-other": "Réunion du 21 novembre 2023 à la mairie.",
     "name-full": "Patrick Léonard, commissaire divisionnaire, a répondu à nos questions.",
     "name-particle": "Dominique de Villepin a été entendu par la commission.",
     "name-bare": "Selon Villepin, la décision était prise depuis longtemps.",
     "name-surname": "Le rapport Léonard a été remis au ministre.",
     "name-other": "Marie Léonard, sa sœur, n'a pas répondu.",
+    "name-initial": "Selon P. Léonard, l'enquête avance.",
+    "name-apart": "Paul a lu le rapport. Léonard, lui, ne l'a pas lu.",
     "synonym": "Le cabinet a transmis un courriel au préfet.",
     "promenade": "Le mail de la ville est fermé pour travaux.",
     "particles": "Le juge Van der Meer a ouvert une enquête.",
@@ -84,12 +90,24 @@ def test_compounds_with_or_without_hyphen(
     assert _found(workspace, case, typed) == expected
 
 
-DATED = {"date-fr", "date-num", "date-iso", "date-en"}
+DATED = {"date-fr", "date-num", "date-iso", "date-en", "date-ordinal", "date-us", "date-dash"}
 
 
 @pytest.mark.parametrize(
     "typed",
-    ["20 novembre 2023", "20/11/2023", "2023-11-20", "November 20, 2023", "20 Nov. 2023"],
+    [
+        "20 novembre 2023",
+        "20/11/2023",
+        "2023-11-20",
+        "November 20, 2023",
+        "20 Nov. 2023",
+        "20th November 2023",
+        "Nov 20th, 2023",
+        "11/20/2023",
+        "20-11-2023",
+        "20.11.2023",
+        "2023/11/20",
+    ],
 )
 def test_a_date_written_any_way_finds_every_way(
     workspace: Workspace, case: str, typed: str
@@ -102,7 +120,7 @@ def test_grouped_numbers(workspace: Workspace, case: str, typed: str) -> None:
     assert _found(workspace, case, typed) == {"date-fr", "date-num", "date-iso"}
 
 
-LEONARD = {"name-full", "name-surname", "name-other"}
+LEONARD = {"name-full", "name-surname", "name-other", "name-initial", "name-apart"}
 
 
 def test_names_with_initials_accents_and_particles(workspace: Workspace, case: str) -> None:
@@ -130,6 +148,16 @@ def test_an_initial_marks_the_first_name_it_stands_for(workspace: Workspace, cas
     assert marked["name-full"] == ["Patrick Léonard"]
     assert marked["name-other"] == ["Léonard"]  # "Marie" is no P.
     assert marked["name-surname"] == ["Léonard"]  # "rapport": no capital, no first name
+    assert marked["name-initial"] == ["P. Léonard"]
+
+
+def test_an_initial_ranks_the_names_it_fits_first(workspace: Workspace, case: str) -> None:
+    ranked = [hit.title for hit in workspace.search.query("P. Léonard", case=case)]
+    assert set(ranked[:2]) == {"name-full", "name-initial"}
+    assert set(ranked[2:]) == {"name-surname", "name-other", "name-apart"}
+    # Without the initial, no first name is preferred.
+    plain = workspace.search.query("Léonard", case=case)
+    assert not any(part.what == "phrase" for hit in plain for part in hit.parts)
 
 
 def test_joined_words_do_not_find_their_parts_alone(workspace: Workspace, case: str) -> None:
@@ -158,6 +186,8 @@ def test_joined_words_do_not_find_their_parts_alone(workspace: Workspace, case: 
         ("20 novembre 2023", "date-num", ["20/11/2023"]),
         ("20 novembre 2023", "date-iso", ["2023-11-20"]),
         ("2023-11-20", "date-en", ["November 20, 2023"]),
+        ("20/11/2023", "date-ordinal", ["November 20th, 2023"]),
+        ("20 novembre 2023", "date-us", ["11/20/2023"]),
         ("1000000", "date-fr", ["1 000 000"]),
         ("1 000 000", "date-iso", ["1.000.000"]),
         ("un million", "date-num", ["1000000"]),
