@@ -100,12 +100,39 @@ class PostingsCache:
     belongs to one open index and is dropped with it (when the vault locks).
     """
 
-    def __init__(self, max_bytes: int = 96 * 1024 * 1024) -> None:
+    def __init__(
+        self, max_bytes: int = 96 * 1024 * 1024, max_bitmap_bytes: int = 48 * 1024 * 1024
+    ) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[str, str, bytes], tuple[Postings, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._expansions: OrderedDict[tuple[Any, ...], list[bytes]] = OrderedDict()
+        self.max_bitmap_bytes = max_bitmap_bytes
+        self._bitmaps: OrderedDict[tuple[str, str, bytes], PositionBitmaps] = OrderedDict()
+        self._bitmap_size = 0
+
+    def bitmaps(self, key: tuple[str, str, bytes]) -> PositionBitmaps:
+        """The position bitmaps of a term in one segment made so far (filled by the caller)."""
+        with self._lock:
+            found = self._bitmaps.get(key)
+            if found is None:
+                found = self._bitmaps[key] = PositionBitmaps(self)
+            else:
+                self._bitmaps.move_to_end(key)
+            return found
+
+    @property
+    def bitmap_bytes(self) -> int:
+        return self._bitmap_size
+
+    def _grew(self, size: int) -> None:
+        with self._lock:
+            self._bitmap_size += size
+            while self._bitmap_size > self.max_bitmap_bytes and self._bitmaps:
+                _key, dropped = self._bitmaps.popitem(last=False)
+                self._bitmap_size -= dropped.size
+                dropped._cache = None  # a search still filling it no longer counts here
 
     def expansion(self, key: tuple[Any, ...], expand: Callable[[], list[bytes]]) -> list[bytes]:
         """The indexed words a stem, prefix, wildcard or fuzzy term stands for in a segment
@@ -148,7 +175,41 @@ class PostingsCache:
         with self._lock:
             self._entries.clear()
             self._expansions.clear()
+            for dropped in self._bitmaps.values():
+                dropped._cache = None
+            self._bitmaps.clear()
             self._size = 0
+            self._bitmap_size = 0
+
+
+class PositionBitmaps:
+    """A term's positions in the documents of one segment, each as one integer whose bit p is
+    set when the term is the p-th word: a phrase's words follow each other where the AND of
+    their bitmaps, each shifted by its place in the phrase, is not zero. One shift and one AND
+    at C speed replace decoding a pickled position list, so a phrase of function words that
+    must be checked in thousands of candidate pages is checked again in microseconds a page.
+    Made a document at a time, as phrases need them, and kept with the postings cache."""
+
+    def __init__(self, cache: PostingsCache | None) -> None:
+        self._cache = cache
+        self._bits: dict[int, int] = {}
+        self.size = 0
+
+    def get(self, doc: int, found: Postings) -> int:
+        """The bitmap of `doc`, made from its positions in `found` the first time."""
+        bits = self._bits.get(doc)
+        if bits is None:
+            bits = 0
+            if found.values is not None:
+                at = bisect.bisect_left(found.ids, doc)
+                for position in decode_positions(found.values[at]):
+                    bits |= 1 << position
+            self._bits[doc] = bits
+            size = 64 + bits.bit_length() // 8
+            self.size += size
+            if self._cache is not None:
+                self._cache._grew(size)
+        return bits
 
 
 def read_postings(

@@ -18,7 +18,6 @@ Queries of another shape (a phrase with a slop, a lone NOT...) return None: Whoo
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import operator
 from collections.abc import Callable, Sequence
@@ -31,9 +30,9 @@ from whoosh.util.numeric import byte_to_length
 
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import (
+    PositionBitmaps,
     Postings,
     PostingsCache,
-    decode_positions,
     length_bytes,
     read_postings,
     segment_id,
@@ -116,6 +115,12 @@ class Segment:
             )
         return found
 
+    def bitmaps(self, fieldname: str, btext: bytes) -> PositionBitmaps:
+        sid = segment_id(self.reader)
+        if self.cache is None or not sid:
+            return PositionBitmaps(None)
+        return self.cache.bitmaps((sid, fieldname, btext))
+
     def expansion(self, q: Any) -> list[bytes]:
         """The indexed words `q` (a stem, prefix, wildcard or fuzzy term) stands for here."""
         to_bytes = self.top.schema[q.fieldname].to_bytes
@@ -192,20 +197,23 @@ def _phrase(seg: Segment, q: Any, within: Within) -> Scored:
             return Scored({})
         within = sorted(common)
     boost: float = q.boost
-    scores = {doc: boost * sum(part[doc] for part in parts.values()) for doc in common}
+    scores = dict.fromkeys(common, 0.0)
+    for part in parts.values():
+        for doc in common:
+            scores[doc] += part[doc]
+    if boost != 1.0:
+        scores = {doc: boost * score for doc, score in scores.items()}
 
-    def where(n: int, doc: int) -> bytes:
-        found = lists[n]
-        at = bisect.bisect_left(found.ids, doc)
-        return found.values[at] if found.values is not None else b""
+    bitmaps = [seg.bitmaps(fieldname, btext) for btext in btexts]
+    first, rest = order[0], [(n, bitmaps[n], lists[n]) for n in order[1:]]
 
     def confirm(doc: int) -> float | None:
-        # The phrase starts at p where its word n sits at p + n, for every n; the rarest
-        # word's positions are decoded first, the others only while a start remains.
-        first = order[0]
-        starts = {p - first for p in decode_positions(where(first, doc))}
-        for n in order[1:]:
-            starts.intersection_update(p - n for p in decode_positions(where(n, doc)))
+        # The phrase starts at p where its word n sits at p + n, for every n: bit p of the
+        # AND of each word's bitmap shifted right by n. The rarest word first, the others
+        # only while a start remains.
+        starts = bitmaps[first].get(doc, lists[first]) >> first
+        for n, bits, found in rest:
+            starts &= bits.get(doc, found) >> n
             if not starts:
                 return None
         return scores[doc]

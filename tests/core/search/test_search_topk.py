@@ -61,8 +61,8 @@ QUERIES = [
     "zorglub",
     '"zorglub de"',
 ]
-CACHE = PostingsCache(max_bytes=256 * 1024)
-"""Small on purpose: entries are evicted and read again during the test."""
+CACHE = PostingsCache(max_bytes=256 * 1024, max_bitmap_bytes=16 * 1024)
+"""Small on purpose: entries and phrase bitmaps are evicted and made again during the test."""
 UNORDERED = ("*", "NOT")
 """Queries whose order is not compared: Whoosh scores every prefix match 1.0 (the block search
 ranks them by BM25) and adds 1.0 for a NOT (the same order, other numbers)."""
@@ -165,3 +165,14 @@ def test_a_phrase_with_slop_is_left_to_whoosh(searcher: Any) -> None:
     assert top_hits(searcher, q, 10) is None
     expected = [fields["item_id"] for _score, fields in Runner(searcher).run(q, 10)]
     assert expected == [hit["item_id"] for hit in searcher.search(q, limit=10)]
+
+
+def test_phrase_bitmaps_stay_within_their_bound(searcher: Any) -> None:
+    """Phrases checked in many pages fill the bitmaps; the cache drops the oldest, and what
+    it keeps answers the next searches as if nothing were kept."""
+    cache = PostingsCache(max_bitmap_bytes=4 * 1024)
+    phrases = ['"de la"', '"la de"', '"il est dans"', '"la la"', '"de la le"', '"of the"']
+    for text in phrases * 2:
+        q = parse_query(text, searcher.schema).query
+        assert top_hits(searcher, q, 50, cache=cache) == top_hits(searcher, q, 50), text
+        assert 0 < cache.bitmap_bytes <= 4 * 1024
