@@ -2,10 +2,15 @@
 
 An export carries PDFs only: a document without pages of its own is laid out from its
 extracted text (the text its quotes, marks and search hits address), each of its text pages
-starting a new PDF page, paragraphs kept, in MuPDF's built-in fonts (with their fallbacks for
-Greek, Cyrillic, Arabic, CJK...), so no font of the machine is needed and the same text always
-gives the same PDF. The PDF is then redacted like any other (its words found by the PDF reader),
-so the covered words are truly absent from it, not hidden under ink.
+starting a new PDF page, in MuPDF's built-in fonts (with their fallbacks for Greek, Cyrillic,
+Arabic, CJK...), so no font of the machine is needed and the same text always gives the same
+PDF. The structure a Word or OpenDocument file's text keeps (`dossier.ingest.layout`, which the
+viewer styles too) is typeset, not shown raw: a heading underlined with "=" or "-" is set large
+and bold without its underline, a list item keeps its bullet or number with the item's lines
+indented after it, and rows of cells separated by " | " become a ruled table. Every word of the
+text is set, once, so what the PDF reader finds in it is what the marks are planned on. The PDF
+is then redacted like any other (its words found by the PDF reader), so the covered words are
+truly absent from it, not hidden under ink.
 """
 
 # mypy: disallow-untyped-calls=False
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Sequence
 
 from dossier.pdf.mupdf import exclusive, pymupdf
@@ -23,16 +29,55 @@ PAGE = "a4"
 MARGIN = 56.0
 """About 2 cm."""
 _CSS = (
-    "body { font-family: sans-serif; font-size: 11pt; line-height: 1.3; } p { margin: 0 0 6pt 0; }"
+    "body { font-family: sans-serif; font-size: 11pt; line-height: 1.3; }"
+    " p { margin: 0 0 6pt 0; }"
+    " h1 { font-size: 17pt; margin: 8pt 0 6pt 0; } h2 { font-size: 14pt; margin: 6pt 0 4pt 0; }"
+    " table { border-collapse: collapse; width: 100%; margin: 0 0 8pt 0; }"
+    " td { border: 0.5pt solid black; padding: 2pt 4pt; vertical-align: top; }"
+    " p.item { text-indent: -14pt; }"
 )
+_UNDERLINE = re.compile(r"^(=|-)\1{2,}$")
+"""A heading's underline (`layout.heading`): "=" for the first level, "-" for the second."""
+_CELL = " | "
+_ITEM = re.compile(
+    r"^( *)(•|◦|▪|\d{1,3}[.)]|[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}[.)]|\(\w{1,4}\)) \S"
+)
+"""A list item (`layout.paragraph` with a marker): two spaces per level, its bullet or number."""
+_LEVEL_INDENT = 18
 
 
 def _html(text: str) -> str:
-    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "".join(
-        "<p>" + "<br/>".join(html.escape(line) for line in p.strip("\n").split("\n")) + "</p>"
-        for p in paragraphs
-    )
+    paragraphs = [p.strip("\n") for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(_block(p.split("\n")) for p in paragraphs)
+
+
+def _block(lines: list[str]) -> str:
+    if len(lines) >= 2 and _UNDERLINE.match(lines[-1]) and any(s.strip() for s in lines[:-1]):
+        tag = "h1" if lines[-1][0] == "=" else "h2"
+        return f"<{tag}>{_lines(lines[:-1])}</{tag}>"
+    # A row whose last cells are empty ends in " |": `layout` trims the line's end.
+    if len(lines) >= 2 and all(_CELL in f"{line} " for line in lines):
+        rows = [[cell.strip() for cell in f"{line} ".split(_CELL)] for line in lines]
+        columns = max(len(row) for row in rows)
+        return (
+            "<table>"
+            + "".join(_row(row + [""] * (columns - len(row))) for row in rows)
+            + "</table>"
+        )
+    item = _ITEM.match(lines[0])
+    if item:
+        indent = 28 + _LEVEL_INDENT * (len(item.group(1)) // 2)
+        lines = [lines[0].lstrip(), *(line.strip() for line in lines[1:])]
+        return f'<p class="item" style="margin-left: {indent}pt">{_lines(lines)}</p>'
+    return f"<p>{_lines(lines)}</p>"
+
+
+def _row(cells: list[str]) -> str:
+    return "<tr>" + "".join(f"<td>{_lines([cell])}</td>" for cell in cells) + "</tr>"
+
+
+def _lines(lines: list[str]) -> str:
+    return "<br/>".join(html.escape(line) for line in lines)
 
 
 @exclusive

@@ -18,7 +18,9 @@ import pymupdf
 import pytest
 
 from dossier.errors import UsageError
+from dossier.ingest.layout import table_text
 from dossier.pdf.render import RenderedPage
+from dossier.pdf.textpdf import text_to_pdf
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.core.services.documents.test_images import SENTENCE, phone_photo
@@ -121,6 +123,80 @@ def test_a_word_file_with_marks_leaves_as_a_typeset_redacted_pdf(
     assert "météo" in text
 
 
+def _structured_docx() -> bytes:
+    document = docx.Document()
+    document.add_heading("Rapport Hyacinthe sur le port", 1)
+    document.add_heading("Les versements", 2)
+    document.add_paragraph("Le paragraphe ordinaire du rapport.")
+    document.add_paragraph("premier versement Hyacinthe en liquide", style="List Bullet")
+    document.add_paragraph("deuxième versement par virement", style="List Bullet")
+    document.add_paragraph("réunion au port", style="List Number")
+    document.add_paragraph("signature du marché", style="List Number")
+    table = document.add_table(rows=3, cols=3)
+    rows = [
+        ["Bénéficiaire", "Montant", "Date"],
+        ["Hyacinthe", "12000", "mars"],
+        ["Gaspard", "800", "avril"],
+    ]
+    for row, cells in enumerate(rows):
+        for column, cell in enumerate(cells):
+            table.cell(row, column).text = cell
+    document.add_paragraph("Fin du rapport.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _spans(page: pymupdf.Page) -> dict[str, tuple[float, float]]:
+    """Each line's text: its font size and left edge."""
+    found = {}
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", []):
+            text = " ".join("".join(s["text"] for s in line["spans"]).split())
+            if text:
+                found[text] = (line["spans"][0]["size"], line["bbox"][0])
+    return found
+
+
+def test_a_word_file_leaves_with_its_headings_lists_and_table_and_only_its_marks_covered(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Structure").id
+    info = workspace.documents.import_bytes(case, _structured_docx(), "rapport.docx")
+    workspace.redactions.add_term("Hyacinthe", case=case)
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert [d.doc_id for d in result.documents] == [info.id]
+    assert leaks(out, ["Hyacinthe"]) == []  # in the heading, the list and the table
+    (pdf,) = _pdfs(out)
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        page = doc[0]
+        lines = _spans(page)
+        text = page.get_text()
+        # The table's rules are thin filled rectangles (a black box is not thin).
+        grid = [d for d in page.get_drawings() if min(d["rect"].width, d["rect"].height) < 1]
+    body_size, body_left = lines["Le paragraphe ordinaire du rapport."]
+    # Headings: set larger than the text, the first level larger than the second, no "===".
+    assert lines["Les versements"][0] > body_size
+    heading = next(t for t in lines if t.startswith("Rapport") and "port" in t)
+    assert lines[heading][0] > lines["Les versements"][0]
+    assert "===" not in text and "---" not in text
+    # Lists: bullets and numbers kept, indented from the text.
+    bullet = next(t for t in lines if t.startswith("• deuxième versement"))
+    assert lines[bullet][1] > body_left
+    assert "1. réunion au port" in lines and "2. signature du marché" in lines
+    # The table: cells ruled, one word per cell on a row, no " | " left.
+    assert len(grid) >= 9 and " | " not in text
+    row = [t for t in lines if t in ("Gaspard", "800", "avril")]
+    assert len(row) == 3 and len({lines[t][1] for t in row}) == 3
+    # The boxes covered the marked word only: its neighbours in the heading, the list item and
+    # the table row are all still there.
+    flat = " ".join(text.split())
+    for kept in ("Rapport", "sur le port", "premier versement", "en liquide", "12000", "mars"):
+        assert kept in flat, kept
+    assert result.documents[0].redactions["term"] == 3
+
+
 def test_plain_text_and_email_are_exported_too_but_archive_listings_are_not(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -208,3 +284,14 @@ def test_a_photo_turned_to_read_upright_leaves_upright_with_its_box_in_place(
     x0, y0, x1, y1 = (round(v) for v in box)
     inside = {pixels.pixel(x, y) for x in range(x0 + 1, x1 - 1) for y in range(y0 + 1, y1 - 1)}
     assert inside == {(0, 0, 0)}
+
+
+def test_a_table_row_with_empty_last_cells_stays_in_the_table() -> None:
+    # `layout` trims a row's end, so a row whose last cells are empty ends in " |".
+    text = table_text([["Qui", "Quoi", "Où"], ["Gaspard", "", ""], ["Ida", "lettre", "Brest"]])
+    with pymupdf.open(stream=text_to_pdf([text]), filetype="pdf") as doc:
+        lines = _spans(doc[0])
+        grid = [d for d in doc[0].get_drawings() if min(d["rect"].width, d["rect"].height) < 1]
+    assert "|" not in "".join(lines) and len(grid) >= 9
+    assert lines["Qui"][1] == lines["Gaspard"][1] == lines["Ida"][1]
+    assert lines["Quoi"][1] == lines["lettre"][1]
