@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
+from dossier.sample.build import SAMPLE_PASSPHRASE
 from tests.conftest import REPO
+from tests.samplevault import sample_copy
 from ui.case.contents_panel import DocumentsTab
 from ui.export.redactions_tab import RedactionsTab
 from ui.i18n import install_translations
@@ -46,10 +47,9 @@ SHOTS = Path(os.environ.get("DOSSIER_ARTEFACTS") or REPO / "build" / "screenshot
 
 
 @pytest.fixture(scope="module")
-def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sample") / "Sample.dossier"
-    build_sample(folder, TEST_ONLY_FAST, ocr=False)
-    return folder
+def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with sample_copy(tmp_path_factory) as built:
+        yield built.folder
 
 
 def settings_in(folder: Path) -> AppSettings:

@@ -8,28 +8,28 @@ every part of her names; `--reveal` shows them and the audit trail names who and
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.pdf.ocr import tessdata_dir
 from dossier.sample import content as c
-from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, build_sample
+from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE
 from dossier.services.workspace import Workspace
 from dossier.text.fold import contains_term
 from tests.conftest import run_cli
+from tests.samplevault import sample_copy
 
 PARTS = ("Corinne", "Valadier")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     if tessdata_dir() is None:  # the scanned memo names the source only once read by OCR
         pytest.skip("Tesseract fra/eng data not installed")
-    folder = tmp_path_factory.mktemp("sample") / "Sample.dossier"
-    build_sample(folder, TEST_ONLY_FAST)
-    return folder
+    with sample_copy(tmp_path_factory, ocr=True) as built:
+        yield built.folder
 
 
 def _run(tmp_path: Path, vault: Path, *args: str) -> str:

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, build_sample
+from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE
 from tests.conftest import run_cli
+from tests.samplevault import sample_copy
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("cli") / "Sample.dossier"
-    build_sample(folder, TEST_ONLY_FAST, ocr=False)
-    return folder
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with sample_copy(tmp_path_factory) as built:
+        yield built.folder
 
 
 def _attacked(sample: Path, tmp_path: Path, sql: str) -> Path:

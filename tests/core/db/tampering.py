@@ -12,30 +12,33 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from dossier.crypto.kdf import TEST_ONLY_FAST
+import pytest
+
 from dossier.db.models import Note, Person
 from dossier.db.rowauth import SPECS
-from dossier.sample.build import SAMPLE_PASSPHRASE, build_sample
+from dossier.sample.build import SAMPLE_PASSPHRASE
 from dossier.services.workspace import Workspace
+from tests.samplevault import sample_copy
 
 Pristine = tuple[Path, str, str]
 """(vault folder, sample case id, second case id)."""
 
 
-def build_pristine(folder: Path) -> Pristine:
+@contextlib.contextmanager
+def pristine_sample(factory: pytest.TempPathFactory) -> Iterator[Pristine]:
     """The sample case (every table but notes), plus a note and a second case."""
-    built = build_sample(folder, TEST_ONLY_FAST, ocr=False)
-    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
-        other = ws.cases.create("Other case").id
-        with ws.vault.session() as session:
-            note = Note(case_id=built.case_id)
-            note.title = "Appeler la source"
-            session.add(note)
-            person = Person(case_id=other)
-            person.name = "Someone Else"
-            session.add(person)
-            session.commit()
-    return folder, built.case_id, other
+    with sample_copy(factory) as built:
+        with Workspace.open(built.folder, SAMPLE_PASSPHRASE) as ws:
+            other = ws.cases.create("Other case").id
+            with ws.vault.session() as session:
+                note = Note(case_id=built.case_id)
+                note.title = "Appeler la source"
+                session.add(note)
+                person = Person(case_id=other)
+                person.name = "Someone Else"
+                session.add(person)
+                session.commit()
+        yield built.folder, built.case_id, other
 
 
 def copy_vault(pristine: Pristine, tmp_path: Path) -> Path:

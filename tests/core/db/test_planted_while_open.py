@@ -17,7 +17,7 @@ import pytest
 from dossier.errors import CorruptData
 from dossier.sample.build import SAMPLE_PASSPHRASE
 from dossier.services.workspace import Workspace
-from tests.core.db.tampering import Pristine, attacker, build_pristine, copy_vault
+from tests.core.db.tampering import Pristine, attacker, copy_vault, pristine_sample
 
 PLANTS = {
     "trigger deleting each new mark": (
@@ -40,7 +40,8 @@ PLANTS = {
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
-    yield build_pristine(tmp_path_factory.mktemp("planted") / "Sample.dossier")
+    with pristine_sample(tmp_path_factory) as pristine:
+        yield pristine
 
 
 def _marks(ws: Workspace, case_id: str) -> list[str]:

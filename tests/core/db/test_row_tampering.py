@@ -21,9 +21,9 @@ from dossier.services.workspace import Workspace
 from tests.core.db.tampering import (
     Pristine,
     attacker,
-    build_pristine,
     copy_vault,
     other_value,
+    pristine_sample,
     victim,
 )
 
@@ -33,7 +33,8 @@ Attack = Callable[[sqlite3.Connection], str]
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
-    yield build_pristine(tmp_path_factory.mktemp("rows") / "Sample.dossier")
+    with pristine_sample(tmp_path_factory) as pristine:
+        yield pristine
 
 
 def _attacks() -> list[tuple[str, str, str]]:

@@ -24,9 +24,9 @@ from tests.clirun import run_cli
 from tests.core.db.tampering import (
     Pristine,
     attacker,
-    build_pristine,
     copy_vault,
     other_value,
+    pristine_sample,
     victim,
 )
 
@@ -35,7 +35,8 @@ REFUSED = "altered outside Dossier"
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
-    yield build_pristine(tmp_path_factory.mktemp("open") / "Sample.dossier")
+    with pristine_sample(tmp_path_factory) as pristine:
+        yield pristine
 
 
 def _opened(pristine: Pristine, tmp_path: Path) -> Workspace:

@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.redact import disclosure
 from dossier.redact.disclosure import BOX_MARKER
 from dossier.sample import content as c
-from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, SampleBuilt, build_sample
+from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, SampleBuilt
 from dossier.services.export.dto import ExportRequest
 from dossier.services.export.service import SelfCheckFailed
 from dossier.services.workspace import Workspace
 from tests.conftest import run_cli
 from tests.pdfgen import text_page, write_pdf
 from tests.recipient import fold, leaks, read_bundle
+from tests.samplevault import sample_copy
 
 PROTECTED = "Wilhelmina Quartermaine"
 ALIAS = "Quartz"
@@ -259,9 +259,9 @@ def test_a_retyped_quote_of_a_document_left_behind_is_masked_too(
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleBuilt:
-    folder = tmp_path_factory.mktemp("sample") / "Sample.dossier"
-    return build_sample(folder, TEST_ONLY_FAST, ocr=False)
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleBuilt]:
+    with sample_copy(tmp_path_factory) as built:
+        yield built
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from dossier.sample.build import SAMPLE_CASE, SAMPLE_PASSPHRASE, SampleBuilt, bu
 from dossier.services.export.bundle_verify import verify
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
+from tests.samplevault import sample_copy
 
 TESSDATA = tessdata_dir()
 needs_ocr = pytest.mark.skipif(TESSDATA is None, reason="Tesseract fra/eng data not installed")
@@ -42,9 +43,9 @@ LETTER_STATES = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> SampleBuilt:
-    folder = tmp_path_factory.mktemp("sample") / "Sample.dossier"
-    return build_sample(folder, TEST_ONLY_FAST)  # OCR when the data is there
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleBuilt]:
+    with sample_copy(tmp_path_factory, ocr=True) as sample:  # OCR when the data is there
+        yield sample
 
 
 @pytest.fixture

@@ -1,0 +1,48 @@
+"""The sample vault for tests: built once per test process, each module gets its own copy.
+
+Building it imports, extracts (and OCRs) every sample document, a few seconds each time; the
+modules that only need a sample to work on share one build per xdist worker and copy it. A
+copy is the same vault as the build (same keys, same rows), so a module also gets an empty
+memory of vaults seen (`dossier.vault.seen`): otherwise a copy opened after another module's
+copy had committed would be warned about as an older copy of itself, which is what it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.sample.build import SampleBuilt, build_sample
+from dossier.vault.seen import STATE_ENV
+
+_PRISTINE: dict[bool, SampleBuilt] = {}
+"""One build per process and per OCR choice; never opened after it was built."""
+
+
+def _pristine(factory: pytest.TempPathFactory, ocr: bool) -> SampleBuilt:
+    if ocr not in _PRISTINE:
+        folder = factory.mktemp("pristine-sample") / "Sample.dossier"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(STATE_ENV, str(factory.mktemp("pristine-state")))
+            _PRISTINE[ocr] = build_sample(folder, TEST_ONLY_FAST, ocr=ocr)
+    return _PRISTINE[ocr]
+
+
+@contextlib.contextmanager
+def sample_copy(factory: pytest.TempPathFactory, *, ocr: bool = False) -> Iterator[SampleBuilt]:
+    """A private copy of the sample vault, seen by nobody, for as long as the block runs.
+
+    `ocr=True` builds it as `make run` does (the scanned memo read by OCR when the data is
+    installed); `SampleBuilt.ocr` says whether it was.
+    """
+    pristine = _pristine(factory, ocr)
+    folder = factory.mktemp("sample") / "Sample.dossier"
+    shutil.copytree(pristine.folder, folder)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(STATE_ENV, str(factory.mktemp("state")))
+        yield dataclasses.replace(pristine, folder=folder)
