@@ -13,14 +13,14 @@ marked. Offsets are Python `str` offsets into the snippet, whose length equals t
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from dossier.search.analysis import LANGUAGES, iter_words, stem_words
 from dossier.search.query import HighlightSpec
-from dossier.search.variants import hyphens, joined_forms
+from dossier.search.variants import SIGN_WORDS, hyphens, joined_forms
 
 SNIPPET_CHARS = 240
 MAX_TERMS = 50
@@ -63,14 +63,9 @@ def _stem_match(words: list[str], spec: HighlightSpec) -> list[bool]:
 
 
 def _joined_hits(
-    text: str,
-    starts: list[int],
-    folded: list[str],
-    heads: set[str],
-    spec: HighlightSpec,
-    matched: list[bool],
-) -> None:
-    """Mark the words of every compound, number or date whose joined form the query matched."""
+    text: str, starts: list[int], folded: list[str], heads: set[str], spec: HighlightSpec
+) -> list[tuple[int, int]]:
+    """(start, end) of every compound, number or date whose joined form the query matched."""
     # Numbers and dates are joined only for a query holding figures (most hold none), and
     # compounds only if one starts like a query word: a joined form starts as its first part.
     figures = any(word.isdigit() for word in spec.words)
@@ -78,36 +73,56 @@ def _joined_hits(
         len(first) < 2 or first[:2] in heads
         for first in (folded[bisect.bisect_right(starts, h.start()) - 1] for h in hyphens(text))
     ):
-        return
+        return []
     forms = joined_forms(text, numbers=figures, initials=False)
-    for (start, end, _form), hit in zip(
-        forms, _stem_match([f for *_, f in forms], spec), strict=True
-    ):
-        if hit:
-            for k in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
-                matched[k] = True
+    hits = _stem_match([form for *_, form in forms], spec)
+    return [(start, end) for (start, end, _), hit in zip(forms, hits, strict=True) if hit]
 
 
 def _initial_hits(
     words: list[tuple[str, int, int]], text: str, spec: HighlightSpec, matched: list[bool]
-) -> None:
+) -> list[tuple[int, int]]:
+    """(start, end) of every first name and name that a typed initial and name stand for."""
+    found = []
     for k in range(1, len(words)):
         word, start, _end = words[k - 1]
         if matched[k] and text[start].isupper():
             if any(words[k][0] == name and word.startswith(i) for i, name in spec.initials):
-                matched[k - 1] = True
+                found.append((start, words[k][2]))
+    return found
+
+
+def _occurrences(text: str, sign: str) -> Iterator[int]:
+    at = text.find(sign)
+    while at >= 0:
+        yield at
+        at = text.find(sign, at + len(sign))
+
+
+def _merged(spans: list[tuple[int, int]], whole: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` with `whole` ones, each word inside a whole span taken into it."""
+    result: list[tuple[int, int]] = []
+    for start, end in sorted({*spans, *whole}, key=lambda span: (span[0], -span[1])):
+        if result and start < result[-1][1]:
+            result[-1] = (result[-1][0], max(end, result[-1][1]))
+        else:
+            result.append((start, end))
+    return result
 
 
 def match_spans(
     text: str, spec: HighlightSpec, also: Collection[str] = ()
 ) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` that the query matched, in order; `also`: folded
-    words this hit was found through besides (its OCR variants)."""
+    words this hit was found through besides (its OCR variants). A variant of several words
+    (`e-mail`, `20 novembre 2023`, `Pierre Léonard`) is one span, so the viewer marks it
+    there, not each of its words wherever it stands."""
     words = list(iter_words(text))
     if not words:
         return []
     folded = [w for w, _, _ in words]
     matched = [word in also for word in folded] if also else [False] * len(words)
+    whole: list[tuple[int, int]] = []
     if spec.words:
         # Stemming every word of a page costs more than the search: only words sharing their
         # first two letters with a query stem can have that stem (Snowball keeps the start).
@@ -117,9 +132,13 @@ def match_spans(
         picked = [i for i, word in enumerate(folded) if word[:2] in heads]
         for i, hit in zip(picked, _stem_match([folded[i] for i in picked], spec), strict=True):
             matched[i] = matched[i] or hit
-        _joined_hits(text, [start for _, start, _ in words], folded, heads, spec, matched)
+        whole += _joined_hits(text, [start for _, start, _ in words], folded, heads, spec)
         if spec.initials:
-            _initial_hits(words, text, spec, matched)
+            whole += _initial_hits(words, text, spec, matched)
+        signs = [(sign, word) for sign, word in SIGN_WORDS if sign in text]
+        for (sign, _), hit in zip(signs, _stem_match([w for _, w in signs], spec), strict=True):
+            if hit:  # "euros" marks "€", which is no word
+                whole += [(at, at + len(sign)) for at in _occurrences(text, sign)]
     for phrase in spec.phrases:
         _phrase_hits(folded, phrase, matched)
     if spec.prefixes or spec.wildcards or spec.fuzzy:
@@ -131,7 +150,8 @@ def match_spans(
                 or any(w.fullmatch(word) for w in spec.wildcards)
                 or any(_fuzzy_hit(word, t, d, p) for t, d, p in spec.fuzzy)
             )
-    return [(start, end) for (_, start, end), hit in zip(words, matched, strict=True) if hit]
+    spans = [(start, end) for (_, start, end), hit in zip(words, matched, strict=True) if hit]
+    return _merged(spans, whole) if whole else spans
 
 
 def _best_window(spans: list[tuple[int, int]], width: int) -> int:

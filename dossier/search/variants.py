@@ -102,7 +102,7 @@ _SCALED = re.compile(
 )
 """A number in words or figures times a scale word: "un million", "2,5 milliards", "ten
 thousand". Its value is a joined form ("1000000"), so it finds "1 000 000" and back."""
-_CURRENCIES = (("€", " euros "), ("$", " dollars "))
+SIGN_WORDS = (("€", "euros"), ("$", "dollars"))
 """Signs indexed as the word a reporter types: "1 000 000 €" is found by "euros"."""
 _ELIDED = re.compile(r"(?i)(?<![\w'’‘ʼ])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’‘ʼ](?=\w)")
 """An elided French article or pronoun as typed ("d’", "l'", "qu’"): not a word to require."""
@@ -165,9 +165,9 @@ def _scaled_value(number: str, scale: str) -> str | None:
 
 def with_words_for_signs(text: str) -> str:
     """`text` with currency signs written as the words they stand for."""
-    for sign, word in _CURRENCIES:
+    for sign, word in SIGN_WORDS:
         if sign in text:
-            text = text.replace(sign, word)
+            text = text.replace(sign, f" {word} ")
     return text
 
 

@@ -203,3 +203,21 @@ def test_quoted_text_keeps_its_exact_meaning(workspace: Workspace, case: str) ->
     # A phrase in quotes is not rewritten: it finds the words as written, in order.
     assert _found(workspace, case, '"Haute Garonne"') == {"hyphen", "joined"}
     assert _found(workspace, case, '"20 novembre 2023"') == {"date-fr"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "page", "terms"),
+    [
+        ("email", "hyphen", ("e-mail",)),
+        ("20/11/2023", "date-fr", ("20 novembre 2023",)),
+        ("2023-11-20", "date-en", ("November 20, 2023",)),
+        ("1000000", "date-iso", ("1.000.000",)),
+        ("P. Léonard", "name-full", ("Patrick Léonard",)),
+    ],
+)
+def test_a_variant_of_several_words_is_one_term_for_the_viewer(
+    workspace: Workspace, case: str, typed: str, page: str, terms: tuple[str, ...]
+) -> None:
+    # The viewer marks a hit's terms on the page: "2023" alone would mark every year there.
+    hits = {hit.title: hit for hit in workspace.search.query(typed, case=case)}
+    assert hits[page].terms == terms

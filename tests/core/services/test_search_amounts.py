@@ -61,3 +61,26 @@ def test_a_quoted_amount_stays_as_written(
     case_id, names = case
     hits = workspace.search.query('"un million"', case=case_id)
     assert {names[h.doc_id] for h in hits if h.doc_id} == {"words_fr"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "page", "marked"),
+    [
+        ("euros", "figures_fr", ["€"]),
+        ("dollars", "figures_en", ["$"]),
+        ("1000000", "words_fr", ["un million"]),
+        ("un million", "figures_fr", ["1 000 000"]),
+        ("2500000", "decimal_fr", ["2,5 millions"]),
+        ("1 000 000 €", "figures_fr", ["1 000 000", "€"]),
+    ],
+)
+def test_snippets_mark_the_amount_as_the_page_writes_it(
+    workspace: Workspace,
+    case: tuple[str, dict[str, str]],
+    typed: str,
+    page: str,
+    marked: list[str],
+) -> None:
+    case_id, names = case
+    hit = next(h for h in workspace.search.query(typed, case=case_id) if names[h.doc_id] == page)
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == marked
