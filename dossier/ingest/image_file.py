@@ -18,7 +18,7 @@ from dossier.ingest.titles import first_line_title
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
 from dossier.pdf.extract import extract_pdf_bytes
-from dossier.pdf.images import image_to_pdf, image_type
+from dossier.pdf.images import image_to_pdf, image_type, readable
 from dossier.pdf.ocr import require_tessdata
 from dossier.pdf.orient import best_turn, reads_upright
 from dossier.text.model import ExtractedDocument
@@ -42,13 +42,14 @@ def extract_image(
     cancel: CancelToken | None,
 ) -> ExtractedDocument:
     found = image_type(data[:16])
-    pdf = image_to_pdf(data, name)
+    pixels = readable(data, name)  # a HEIC photo is decoded once, not once per reading
+    pdf = image_to_pdf(pixels, name)
     document = extract_pdf_bytes(
         pdf, name, ocr=ocr, progress=scaled(progress, 0.0, 0.7), cancel=cancel
     )
     turns = _turns(pdf, document, progress, cancel) if ocr else []
     if any(turns):
-        pdf = image_to_pdf(data, name, turns)
+        pdf = image_to_pdf(pixels, name, turns)
         document = extract_pdf_bytes(
             pdf, name, ocr=True, progress=scaled(progress, 0.85, 1.0), cancel=cancel
         )

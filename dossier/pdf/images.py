@@ -17,7 +17,7 @@ from dossier.i18n import _
 from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture
 from dossier.pdf.mupdf import exclusive, pymupdf
 
-__all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type"]
+__all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type", "readable"]
 
 IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
@@ -54,22 +54,35 @@ def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
     its text by `dossier.pdf.orient`); the page is turned itself, not marked to be shown turned,
     so its coordinates are the upright ones.
     """
+    data, filetype = _readable(data, name)
+    return _pages(data, filetype, name, turns)
+
+
+def readable(data: bytes, name: str) -> bytes:
+    """The picture in a format MuPDF reads: itself, or the PNG of a WebP or HEIC picture (the
+    same pixels every time). A caller that makes pages from the same picture twice (turned
+    the second time) decodes it once."""
+    return _readable(data, name)[0]
+
+
+def _readable(data: bytes, name: str) -> tuple[bytes, str]:
+    """(bytes, MuPDF file type) of the picture as MuPDF reads it, its claimed size judged
+    first."""
     found = image_type(data[:16])
     if found is None:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
-    check_picture(data, found[0], name)  # before MuPDF allocates for what the header claims
-    filetype = found[0]
+    check_picture(data, found[0], name)  # before anything allocates for what the header claims
     # Imported here: Pillow and the HEIC decoder's module load only for the files that need
     # them. Both decode outside MuPDF's lock: a HEIC child may take seconds.
-    if filetype == "webp":
+    if found[0] == "webp":
         from dossier.pdf.webp import webp_to_png
 
-        data, filetype = webp_to_png(data, name), "png"
-    elif filetype == "heic":
+        return webp_to_png(data, name), "png"
+    if found[0] == "heic":
         from dossier.pdf.heic import heic_to_png
 
-        data, filetype = heic_to_png(data, name), "png"
-    return _pages(data, filetype, name, turns)
+        return heic_to_png(data, name), "png"
+    return data, found[0]
 
 
 @exclusive

@@ -21,9 +21,11 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import InputRefused
 from dossier.pdf import heic
 from dossier.pdf.render import render_page
+from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.core.services.documents.test_images import _ink, _photo_pixels
+from tests.recipient import leaks, read_bundle
 
 _ORIENTATION_ROTATE_90_CW = 6
 QUOTE = "la caméra filmait la cour du collège"
@@ -44,6 +46,19 @@ def heic_photo(tmp_path: Path, *, rotate: int, orientation: int | None = None) -
     return out.getvalue()
 
 
+def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the pictures the real child process decodes from now on."""
+    calls: list[str] = []
+    real = heic._decode_in_child
+
+    def counted(data: bytes, name: str) -> tuple[bytes, memoryview]:
+        calls.append(name)
+        return real(data, name)
+
+    monkeypatch.setattr(heic, "_decode_in_child", counted)
+    return calls
+
+
 @pytest.mark.parametrize(
     ("rotate", "orientation", "turned"),
     [
@@ -52,11 +67,18 @@ def heic_photo(tmp_path: Path, *, rotate: int, orientation: int | None = None) -
     ],
 )
 def test_a_heic_photo_of_a_page_is_searchable_and_quotes_land_on_its_words(
-    workspace: Workspace, tmp_path: Path, rotate: int, orientation: int | None, turned: str | None
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rotate: int,
+    orientation: int | None,
+    turned: str | None,
 ) -> None:
     data = heic_photo(tmp_path, rotate=rotate, orientation=orientation)
     case = workspace.cases.create("iPhone").id
+    decodes = _count_decodes(monkeypatch)
     info = workspace.documents.import_bytes(case, data, "IMG_4512.HEIC")
+    assert len(decodes) == 1  # read, then read again turned: decoded once
     assert info.mime == "image/heic" and info.ocr_pages == 1
     assert info.metadata.get("turned") == turned
     assert info.title.startswith("Le préfet reconnaît")
@@ -154,3 +176,16 @@ def test_a_decoder_blocked_past_its_wall_clock_is_killed(
     monkeypatch.setattr(heic, "WALL_SECONDS", 1)
     with pytest.raises(InputRefused, match="crashed or ran out of time"):
         heic.heic_to_png(heic_photo(tmp_path, rotate=0), "IMG.HEIC")
+
+
+def test_a_boxed_heic_photo_leaves_redacted_as_a_pdf(workspace: Workspace, tmp_path: Path) -> None:
+    case = workspace.cases.create("Export HEIC").id
+    info = workspace.documents.import_bytes(case, heic_photo(tmp_path, rotate=0), "IMG.HEIC")
+    (page,) = workspace.documents.pages(info.id)
+    by_word = {page.text[w.start : w.end]: w.rect for w in page.words}
+    workspace.redactions.add_rect(info.id, 0, [by_word["caméra"]])
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert [d.doc_id for d in result.documents] == [info.id]
+    assert leaks(out, ["caméra"]) == []
+    assert "prefet" in " ".join(read_bundle(out).values())
