@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from dossier.pdf.layout import Block
-from dossier.text.model import Word
+from dossier.text.model import Word, new_word
 
 WORD_JOINER = " "
 LINE_JOINER = "\n"
@@ -57,7 +57,10 @@ def build_canonical(blocks: Sequence[Block]) -> tuple[str, list[Word]]:
         for line in block:
             line_open = False
             for raw in line:
-                text = clean_word(raw[4])
+                text = raw[4]
+                # Printable ASCII is already clean (NFC leaves it alone): most words are.
+                if not (text.isascii() and text.isprintable()):
+                    text = clean_word(text)
                 if not text:
                     continue
                 if line_open:
@@ -71,20 +74,19 @@ def build_canonical(blocks: Sequence[Block]) -> tuple[str, list[Word]]:
                 if not line_open:
                     line_number += 1
                 line_open = block_open = True
-                position += len(joiner)
-                start = position
-                position += len(text)
+                start = position + len(joiner)
+                position = start + len(text)
                 parts.append(joiner)
                 parts.append(text)
                 words.append(
-                    Word(
-                        x0=float(raw[0]),
-                        y0=float(raw[1]),
-                        x1=float(raw[2]),
-                        y1=float(raw[3]),
-                        start=start,
-                        end=position,
-                        line=line_number,
+                    new_word(
+                        float(raw[0]),
+                        float(raw[1]),
+                        float(raw[2]),
+                        float(raw[3]),
+                        start,
+                        position,
+                        line_number,
                     )
                 )
     return "".join(parts), words

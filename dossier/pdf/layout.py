@@ -53,6 +53,9 @@ _MAX_ROW_GAP = 1.5
 """Two line pieces share a row when they overlap by half the smaller height and the gap between
 them is at most one and a half line heights (a column gutter is wider)."""
 
+_HUGE = 1e30
+"""Beyond any real page coordinate; see `_group`."""
+
 _MIN_SAME_COLUMN_OVERLAP = 0.5
 _MIN_HEIGHT_RATIO = 0.6
 
@@ -114,21 +117,42 @@ def reading_order(words: Sequence[RawWord], matrix: Matrix = IDENTITY) -> list[B
 
 def _group(words: Sequence[RawWord], matrix: Matrix) -> tuple[list[_Line], list[list[_Line]]]:
     """MuPDF's own lines and blocks, in its order, with display-space boxes."""
-    by_key: dict[tuple[int, int], _Line] = {}
-    blocks: dict[int, list[_Line]] = {}
+    by_key: dict[tuple[int, int], list[RawWord]] = {}
     for word in words:
         key = (word[5], word[6])
-        line = by_key.get(key)
-        x0, y0, x1, y1 = _transform(word[0], word[1], word[2], word[3], matrix)
-        if line is None:
-            line = _Line(order=len(by_key), words=[], x0=x0, y0=y0, x1=x1, y1=y1)
-            by_key[key] = line
-            blocks.setdefault(word[5], []).append(line)
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = [word]
         else:
-            line.x0, line.y0 = min(line.x0, x0), min(line.y0, y0)
-            line.x1, line.y1 = max(line.x1, x1), max(line.y1, y1)
-        line.words.append(word)
-    return list(by_key.values()), list(blocks.values())
+            found.append(word)
+    # On an unrotated page with ordinary boxes the display box is the word's own box: skip
+    # the transform (most of the cost of grouping). Chained comparisons also send NaN and
+    # infinite coordinates down the general path, so both give the same boxes.
+    upright = matrix == IDENTITY and all(
+        -_HUGE < w[0] <= w[2] < _HUGE and -_HUGE < w[1] <= w[3] < _HUGE for w in words
+    )
+    lines: list[_Line] = []
+    blocks: dict[int, list[_Line]] = {}
+    for order, ((block, _), members) in enumerate(by_key.items()):
+        x0, y0, x1, y1 = _line_box(members, matrix, upright)
+        line = _Line(order=order, words=members, x0=x0, y0=y0, x1=x1, y1=y1)
+        lines.append(line)
+        blocks.setdefault(block, []).append(line)
+    return lines, list(blocks.values())
+
+
+def _line_box(
+    members: list[RawWord], matrix: Matrix, upright: bool
+) -> tuple[float, float, float, float]:
+    """The display-space box around a line's words (the bounds of their transformed boxes)."""
+    if upright:
+        xs0, ys0 = [w[0] for w in members], [w[1] for w in members]
+        xs1, ys1 = [w[2] for w in members], [w[3] for w in members]
+    else:
+        boxes = [_transform(w[0], w[1], w[2], w[3], matrix) for w in members]
+        xs0, ys0 = [b[0] for b in boxes], [b[1] for b in boxes]
+        xs1, ys1 = [b[2] for b in boxes], [b[3] for b in boxes]
+    return min(xs0), min(ys0), max(xs1), max(ys1)
 
 
 def _join_row_fragments(block: list[_Line]) -> Block:

@@ -10,14 +10,15 @@ long books have a text layer); the three scanned pages are OCRed in tests marked
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pymupdf
 import pytest
 
 from dossier.errors import InputRefused, PasswordRequired
-from dossier.pdf.extract import extract_pdf
-from dossier.text.model import ExtractedDocument, PageText
+from dossier.pdf.extract import EXTRACTOR_VERSION, extract_pdf
+from dossier.text.model import ExtractedDocument, PageText, pack_words
 from tests.paths import CORPUS
 from tests.pdfgen import normalise_space
 
@@ -177,3 +178,57 @@ def test_scanned_files_are_read_by_ocr(name: str) -> None:
         assert word in page.text, word
     if name.startswith("francais"):
         assert document.language == "fr"
+
+
+PINNED_VERSION = "pdf-1"
+PINNED: dict[str, str] = {
+    "chelsea_plan_transport_actif_fr.pdf": "83c99b5129c18207afa6961c6efb9e53",
+    "congress_message_scan_image_only.pdf": "14b56309ccb61f640c0c0e1a6e02ab8f",
+    "dd0293_form_xfa_javascript.pdf": "99f32928058a33311fcd571e8a7a19f6",
+    "dmca_summary_memo_rc4_ownerpw.pdf": "bc730fb0cef0caf19955d790917d3979",
+    "federal_register_2020-17221_3col.pdf": "893dedfef89299c0dad76d8567e55855",
+    "ferrario_review_soft_hyphens.pdf": "4bdad1bd1a4e76d01848faf0a77a5efe",
+    "francais_scan_image_only_fr.pdf": "39bd9831182aef70939bf1cae534487f",
+    "freeculture_lessig_2004_book.pdf": "1e67d38e7f5856c99563d48ae1fdf3b7",
+    "geotopo_lecture_notes_de.pdf": "d4d0343492a8dd98e11f6977270b218a",
+    "grasshopper_multilingual_highlights.pdf": "876a6861f6a6c1bfc266bc8806238fab",
+    "huckfinn_p22_scan_image_only.pdf": "2491db3aa296f9a57072717ec8378453",
+    "irs_i1040nr_2007_instructions_3col.pdf": "cd1cf09c5e41105d15be9f20cba74031",
+    "linnsequencer_scan_ocr_layer_2col.pdf": "536f877bf5257e22e3328e3853f5ad8f",
+    "lorem_encrypted_openpassword.pdf": "a5d2fbcc65ca5ae161cac3d2df6ef8f4",
+    "lorem_with_attachment.pdf": "5f884485c64e70ac1c9ecaaf08d99299",
+    "mdpi_curroncol_ki67_ccby.pdf": "9e3c4f7f9ee711e9255da9e526b7b3b6",
+    "nist_sp800-223_hpc_security.pdf": "8666dc742000dc527895f59467b8f5b3",
+    "sainte_adele_proces_verbal_2023_fr.pdf": "88c0f2b6471e6294fbe111b3e59d8314",
+    "scan_bad_trailing_garbage.pdf": "0b51866ca6a4efd37368ac4e1bb5f476",
+    "scotus_transcript_p1.pdf": "61695d6e518cecedc83607b07ea01bf4",
+    "sec_edgar_engagement_letter_2023.pdf": "994adc498f7947975e7320031143cef8",
+    "senate_expenditures_rotated.pdf": "c6f570eb7eb9e75fb2af4568240fecda",
+    "zen_of_python_corrupted_rotated.pdf": "b8e8841586021996c6245f764813cf52",
+}
+"""What `EXTRACTOR_VERSION` pdf-1 makes of each corpus file: a digest of every page's canonical
+text, word map and facts. Stored quotes are offsets into that text, so a change that alters any
+of it must bump the version (and then these digests); a change that only makes extraction
+faster must leave every digest as it is."""
+
+
+def extraction_digest(document: ExtractedDocument) -> str:
+    digest = hashlib.sha256()
+    for page in document.pages:
+        facts = (page.index, page.text, page.label, page.width, page.height, page.rotation)
+        digest.update(repr((facts, page.ocr, page.full_text)).encode())
+        digest.update(pack_words(page.words))
+        digest.update(repr([(w.rect, w.start, w.end, w.line) for w in page.words]).encode())
+    facts = (document.title, document.author, document.date, document.language)
+    digest.update(repr((facts, sorted(document.metadata.items()))).encode())
+    return digest.hexdigest()[:32]
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_extraction_is_pinned_by_its_version(name: str) -> None:
+    if EXTRACTOR_VERSION != PINNED_VERSION:
+        pytest.fail(f"the extractor is now {EXTRACTOR_VERSION}: pin its output here again")
+    assert extraction_digest(extracted(name)) == PINNED[name], (
+        f"{name} extracts differently under the same version {EXTRACTOR_VERSION}: "
+        "stored quotes would point at the wrong words; bump EXTRACTOR_VERSION"
+    )

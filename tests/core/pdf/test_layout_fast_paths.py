@@ -1,0 +1,65 @@
+"""The shortcuts extraction takes give exactly what the general path gives.
+
+Reading order skips the rotation transform on an unrotated page, the canonical text skips
+normalisation for printable ASCII words, and words are made without the dataclass's `__init__`;
+stored quotes are offsets into the result, so each shortcut must change nothing at all.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier.pdf.canonical import build_canonical, clean_word
+from dossier.pdf.layout import IDENTITY, RawWord, reading_order
+from dossier.text.model import Word, new_word, pack_words, unpack_words
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Identity in effect, but not equal to IDENTITY: forces the general (transforming) path. The
+# coordinates stay >= 1, so adding 1e-300 to them changes no float.
+NEARLY_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 1e-300)
+
+COORD = st.floats(min_value=1.0, max_value=800.0, allow_nan=False)
+PIECES = ["a", "Z", "7", "-", "\u00ad", "é", "e\u0301", "\x85", "\x07", "ﬁ", " "]
+TEXT = st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
+"""Printable ASCII, and what takes the slow path: accents to compose, controls, a ligature."""
+
+
+@st.composite
+def page_words(draw: st.DrawFn) -> list[RawWord]:
+    words: list[RawWord] = []
+    for _ in range(draw(st.integers(0, 40))):
+        x0, y0 = draw(COORD), draw(COORD)
+        # Mostly ordinary boxes, sometimes inverted ones (which take the general path).
+        width = draw(st.floats(min_value=-5.0, max_value=60.0, allow_nan=False))
+        height = draw(st.sampled_from([10.0, 12.0, 3.0, -2.0]))
+        block, line = draw(st.integers(0, 4)), draw(st.integers(0, 3))
+        words.append((x0, y0, x0 + width, y0 + height, draw(TEXT), block, line, len(words)))
+    return words
+
+
+@SETTINGS
+@given(words=page_words())
+def test_an_unrotated_page_is_ordered_as_the_general_path_orders_it(words: list[RawWord]) -> None:
+    assert reading_order(words, IDENTITY) == reading_order(words, NEARLY_IDENTITY)
+
+
+@SETTINGS
+@given(words=page_words())
+def test_every_word_of_the_canonical_text_is_its_cleaned_word(words: list[RawWord]) -> None:
+    text, word_map = build_canonical(reading_order(words))
+    cleaned = [clean_word(w[4]) for block in reading_order(words) for ln in block for w in ln]
+    assert [text[w.start : w.end] for w in word_map] == [c for c in cleaned if c]
+
+
+@SETTINGS
+@given(values=st.tuples(COORD, COORD, COORD, COORD, *[st.integers(0, 2**32 - 1)] * 3))
+def test_a_quickly_made_word_is_a_word(
+    values: tuple[float, float, float, float, int, int, int],
+) -> None:
+    word = new_word(*values)
+    assert word == Word(*values) and hash(word) == hash(Word(*values))
+    assert repr(word) == repr(Word(*values))
+    stored = unpack_words(pack_words([word]))[0]
+    assert type(stored) is Word and (stored.start, stored.end, stored.line) == values[4:]
