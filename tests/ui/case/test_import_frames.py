@@ -4,9 +4,10 @@ documents tree ends with all of them.
 
 A 10 ms timer on the GUI thread records when it gets to run; the longest gap between two ticks
 is the longest the window could not repaint or answer. The machine is shared (2 cores, other
-test runs), so the same timer first runs with the window idle for two seconds: what the bare
-event loop then loses beyond its 10 ms (the machine's own jitter, not the app's) is taken off
-the longest gap of the import before comparing it with 100 ms.
+test runs), so the same timer also runs with the window idle for two seconds before the import
+and two after it: what the bare event loop loses beyond its 10 ms in either (the machine's own
+jitter, not the app's) is taken off the longest gap of the import before comparing it with
+100 ms.
 """
 
 from __future__ import annotations
@@ -81,15 +82,19 @@ def test_a_thousand_files_import_without_a_frame_over_100_ms(qtbot, unlocked, tm
     watch.start()
     QTest.qWait(2000)
     bare = watch.stop()
-    jitter = max(0.0, bare - TICK_MS)
     watch.start()
     with qtbot.waitSignal(win.imports.batch_finished, timeout=600_000):
         win.imports.enqueue(win.state.case_id, [ImportRequest(p, ocr=False) for p in paths])
     documents_read(win)
     longest = watch.stop()
+    gaps = watch.gaps
+    watch.start()  # and the bare loop again, the import over: the machine's load comes and goes
+    QTest.qWait(2000)
+    bare = max(bare, watch.stop())
+    jitter = max(0.0, bare - TICK_MS)
     assert all(row.state == DONE for row in win.imports.rows)
     assert len(win.contents.tabs[0].model.documents) == 1000
-    over = sorted(g for g in watch.gaps if g > GOAL_MS)
+    over = sorted(g for g in gaps if g > GOAL_MS)
     assert longest - jitter < GOAL_MS, (
         f"longest GUI frame {longest:.0f} ms (bare loop {bare:.0f} ms), over {GOAL_MS} ms: {over}"
     )

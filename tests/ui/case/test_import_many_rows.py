@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pymupdf
+
 from ui.case import import_panel
 from ui.case.import_dialog import ImportRequest
-from ui.case.import_panel import CANCELLED_STATE, DONE
+from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD
 
 
 def _files(folder: Path, count: int) -> list[ImportRequest]:
@@ -53,3 +55,48 @@ def test_cancel_all_cancels_the_files_whose_rows_are_not_made_yet(
     }
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == len(imported)
     assert len(win.imports.rows) == 3
+
+
+def test_files_with_the_same_options_are_imported_together_each_row_told(
+    qtbot, unlocked, tmp_path, monkeypatch
+) -> None:
+    """One `import_many` job for the notes; a refused file and one that needs a password
+    among them get their own reason on their own row, the others are imported."""
+    monkeypatch.setattr(import_panel, "ROWS_SECONDS_PER_TURN", 60.0)  # every row at once
+    win = unlocked
+    requests = _files(tmp_path / "notes", 6)
+    secret = tmp_path / "notes" / "secret.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Texte protégé du mémo.")
+    doc.save(secret, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="s3cret", owner_pw="o")
+    empty = tmp_path / "notes" / "empty.txt"
+    empty.write_bytes(b"")
+    requests[2:2] = [ImportRequest(secret, ocr=False), ImportRequest(empty, ocr=False)]
+    jobs: list[int] = []
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=120_000):
+        rows = win.imports.enqueue(win.state.case_id, requests)
+        jobs.append(len(win.imports.batch))
+    assert jobs == [8]  # every file in one job
+    states = [r.state for r in rows]
+    assert states == [DONE, DONE, NEEDS_PASSWORD, FAILED, DONE, DONE, DONE, DONE], states
+    assert rows[2].reason.text() and rows[3].reason.text()
+    assert "6 imported, 2 refused, 0 to go" in win.imports.summary.text()
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=60_000):
+        win.imports.retry_with_password(rows[2], "s3cret")
+    assert rows[2].state == DONE
+    assert len(win.state.ws.documents.of_case(win.state.case_id)) == 7
+
+
+def test_cancelling_one_file_of_a_job_keeps_the_others_going(
+    qtbot, unlocked, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(import_panel, "ROWS_SECONDS_PER_TURN", 60.0)  # every row at once
+    win = unlocked
+    requests = _files(tmp_path / "notes", 12)
+    with qtbot.waitSignal(win.imports.batch_finished, timeout=120_000):
+        rows = win.imports.enqueue(win.state.case_id, requests)
+        assert len(win.imports.batch) == 12
+        rows[7].cancel_button.click()
+    states = [r.state for r in rows]
+    assert states == [DONE] * 7 + [CANCELLED_STATE] + [DONE] * 4, states
+    assert len(win.state.ws.documents.of_case(win.state.case_id)) == 11
