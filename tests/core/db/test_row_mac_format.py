@@ -23,12 +23,13 @@ from dossier.db import rowauth
 from dossier.db.rowauth import SPECS, TableSpec, check_rows
 from dossier.sample.build import SAMPLE_PASSPHRASE
 from dossier.services.workspace import Workspace
-from tests.core.db.tampering import Pristine, attacker, build_pristine, copy_vault, victim
+from tests.core.db.tampering import Pristine, attacker, copy_vault, pristine_sample, victim
 
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
-    yield build_pristine(tmp_path_factory.mktemp("format") / "Sample.dossier")
+    with pristine_sample(tmp_path_factory) as pristine:
+        yield pristine
 
 
 def _reference_mac(key: bytes, table: str, typed: list[tuple[str, str, Any]]) -> bytes:
