@@ -157,14 +157,19 @@ def test_hostile_pages_are_read_or_refused_offline(markup: str) -> None:
     assert _SOCKET_EVENTS == []
 
 
+CORPUS_PARTS = 4
+"""The corpus sweep runs as this many tests (every fourth page each): parallel workers share it."""
+
+
 @pytest.mark.slow
-def test_every_corpus_page_imports_offline() -> None:
+@pytest.mark.parametrize("part", range(CORPUS_PARTS))
+def test_every_corpus_page_imports_offline(part: int) -> None:
     if not ARTICLES.is_dir():
         pytest.skip("shared corpus not available")
     _SOCKET_EVENTS.clear()
     _RECORDING[0] = True
     try:
-        for path in sorted(ARTICLES.iterdir()):
+        for path in sorted(ARTICLES.iterdir())[part::CORPUS_PARTS]:
             document = extract_file(path, ocr=False)
             assert document.text.strip(), path.name
     finally:
