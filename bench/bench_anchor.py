@@ -35,6 +35,14 @@ from dossier.anchor.spans import make_span
 from dossier.pdf.extract import extract_pdf
 from dossier.pdf.open import load_pdf
 from dossier.text.model import PageText
+from tests.nearmiss import (
+    EXPECTED,
+    SOURCES,
+    confusion,
+    is_content,
+    near_misses,
+    pick_passages,
+)
 from tests.pdfgen import (
     ENGLISH_PARAGRAPHS,
     FRENCH_PARAGRAPHS,
@@ -197,10 +205,14 @@ def swapped_variant(words: list[str], rng: random.Random) -> str | None:
 
 
 def altered_variant(words: list[str], rng: random.Random) -> str:
+    """A misquote: a word added, dropped, or replaced when it is no name, number or noun (that
+    would be another sentence: the swapped and near-miss kinds)."""
     words = list(words)
     for _ in range(1 if len(words) < 12 else rng.randint(1, 2)):
         i = rng.randrange(1, len(words) - 1)
         action = rng.choice(("replace", "insert", "drop"))
+        if action == "replace" and is_content(words, i):
+            action = "insert"
         if action == "replace":
             choices = [w for w in INSERTED if w != words[i].lower()]
             words[i] = rng.choice(choices)
@@ -216,33 +228,7 @@ def altered_variant(words: list[str], rng: random.Random) -> str:
 
 def pick_spans(doc: Doc, rng: random.Random, count: int, lo: int = 8, hi: int = 30) -> list[Any]:
     """Unique, mostly-prose word runs inside one block of one page: (page, first, last)."""
-    idx = doc_index(doc.pages)
-    spans: list[Any] = []
-    pages = [p for p in doc.pages if len(p.words) >= 40]
-    attempts = 0
-    while pages and len(spans) < count and attempts < count * 40:
-        attempts += 1
-        page = rng.choice(pages)
-        words = sorted(page.words, key=lambda w: w.start)
-        k = rng.randint(lo, hi)
-        if len(words) <= k:
-            continue
-        i = rng.randrange(len(words) - k)
-        first, last = words[i], words[i + k - 1]
-        text = page.text[first.start : last.end]
-        if text.endswith(("\u00ad", "-")) or page.text[: first.start].rstrip().endswith(
-            ("\u00ad", "-")
-        ):
-            continue  # half of a hyphenated word: nobody quotes that
-        tokens = text.split()
-        alpha = sum(1 for t in tokens if any(c.isalpha() for c in t) and len(t) > 1)
-        if "\n\n" in text or alpha < 0.75 * len(tokens):
-            continue
-        key = build_keys(text).key
-        if len(key) < 25 or idx.key.count(key) != 1:
-            continue
-        spans.append((page, first.start, last.end))
-    return spans
+    return pick_passages(doc.pages, rng, count, lo, hi)
 
 
 def truth_of(*ranges: tuple[PageText, int, int]) -> dict[int, list[Rect]]:
@@ -455,7 +441,7 @@ swapped (names or numbers replaced) and absent ones `not_found`."""
 
 
 def run_cases(
-    cases: list[Case], baseline: Baseline, verbose: bool, confusion: dict[str, dict[str, int]]
+    cases: list[Case], baseline: Baseline, verbose: bool, table: dict[str, dict[str, int]]
 ) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
     for case in cases:
@@ -463,7 +449,7 @@ def run_cases(
         tally.quotes += 1
         result = anchor_quote(case.quote, case.doc.pages)
         if case.kind in CONFUSED_KINDS:
-            row = confusion.setdefault(case.kind, {})
+            row = table.setdefault(case.kind, {})
             verdict = result.verdict if result.verdict in ("altered", "not_found") else "exact"
             row[verdict] = row.get(verdict, 0) + 1
         got: dict[int, list[Rect]] = {}
@@ -566,14 +552,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         rounds = 4 if args.quick else 12
         cases += generated_cases(Path(tmp), rng, rounds, not args.no_ocr)
-        confusion: dict[str, dict[str, int]] = {}
-        tallies = run_cases(cases, Baseline(), args.verbose, confusion)
+        confused: dict[str, dict[str, int]] = {}
+        tallies = run_cases(cases, Baseline(), args.verbose, confused)
     report = summary(tallies)
-    report["confusion_expected_by_verdict"] = confusion
+    report["confusion_expected_by_verdict"] = confused
+    report["near_misses"] = near_miss_table(real, per_doc)
     report["speed"] = speed(rng, args.quick)
     report["goals"] = goals(report)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
+
+
+def near_miss_table(real: list[Doc], passages: int) -> dict[str, Any]:
+    """tests/nearmiss.py's labelled near misses (names, numbers, nouns replaced: not found;
+    adverbs added, words dropped, verbs changed: altered; typography: exact), expected kind by
+    verdict class, and the share of each kind judged as expected."""
+    languages = dict(SOURCES)
+    rows: list[tuple[str, str]] = []
+    for doc in real:
+        if doc.name in languages:
+            rng = random.Random(doc.name)
+            for case in near_misses(doc.pages, languages[doc.name], rng, passages):
+                rows.append((case.kind, anchor_quote(case.quote, doc.pages).verdict))
+    table = confusion(rows)
+    right = {
+        kind: round(row[EXPECTED[kind]] / max(1, sum(row.values())), 4)
+        for kind, row in table.items()
+    }
+    return {"expected": EXPECTED, "kind_by_verdict": table, "as_expected": right}
 
 
 def summary(tallies: dict[str, Tally]) -> dict[str, Any]:
@@ -622,6 +628,7 @@ def goals(report: dict[str, Any]) -> dict[str, bool]:
         "altered_flagged_90": accuracy.get("altered", {}).get("found", 0) >= 0.90,
         "absent_false_positives_1pct": report["absent"]["false_positive_rate"] <= 0.01,
         "swapped_not_found_95": report["swapped"]["not_found_rate"] >= 0.95,
+        "near_misses_95": all(v >= 0.95 for v in report["near_misses"]["as_expected"].values()),
         "median_under_100ms_500_pages": report["speed"]["median_ms"] < 100,
     }
 

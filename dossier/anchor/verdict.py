@@ -5,14 +5,18 @@
 - normalized: the same words, only typography, case or punctuation differ;
 - trimmed: the pieces around marked omissions are each in the source, in order;
 - altered: found approximately (words changed, added or dropped), with a score and a diff;
-- not_found: nowhere; or the closest passage replaces names or numbers of the quote by others,
-  which makes it another sentence, not a misquote (that passage comes back for information).
+- not_found: nowhere; or the closest passage replaces names, numbers or nouns of the quote by
+  others, which makes it another sentence, not a misquote (that passage comes back for
+  information).
 """
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz.distance import Indel
 
+from dossier.anchor import content
 from dossier.anchor.docindex import DocIndex
 from dossier.anchor.fuzzy import TYPO, Alignment
 from dossier.anchor.match import KeyMatch
@@ -101,28 +105,58 @@ def alignment_diff(
     return tuple(ops)
 
 
-def _is_content(word: str, *, first: bool) -> bool:
-    """A number, or a name (capitalised, not the quote's first word)."""
-    if any(char.isdigit() for char in word):
-        return True
-    return not first and word[:1].isupper()
+_PHRASE_END = re.compile(r"[,.;:!?()\[\]]")
 
 
 def content_replaced(idx: DocIndex, qkeys: KeyText, quote: str, alignment: Alignment) -> bool:
-    """Whether the alignment replaces a number or a name of the quote (or of the source) by
-    another word: then the quote says something else, it is not a misquote of this passage.
-    A near-spelling (an OCR slip, a typo) is not a replacement."""
-    for tag, q_lo, q_hi, s_lo, s_hi in alignment.ops:
-        if tag != "replace":
+    """Whether the alignment replaces a content word of the quote (or of the source) by another
+    word: a number, a name, or a noun (see `content`). Then the quote says something else; it
+    is not a misquote of this passage. A near-spelling (an OCR slip, a typo) is not a
+    replacement; added, dropped and other changed words are misquotes."""
+    tokens = qkeys.tokens()
+    english = content.reads_english(tokens)
+    for q, s in _facing_words(idx, len(tokens), alignment):
+        published = quote_words(qkeys, quote, q, q + 1)
+        written = doc_words(idx, s, s + 1)
+        if content.is_number(published) or content.is_number(written):
+            return True  # a number differs by one digit as much as by all of them
+        if Indel.normalized_similarity(fold_key(published), fold_key(written)) >= TYPO:
             continue
-        for offset in range(min(q_hi - q_lo, s_hi - s_lo)):
-            published = quote_words(qkeys, quote, q_lo + offset, q_lo + offset + 1)
-            written = doc_words(idx, s_lo + offset, s_lo + offset + 1)
-            first = q_lo + offset == 0
-            if any(char.isdigit() for char in published + written):
-                return True  # a number differs by one digit as much as by all of them
-            if Indel.normalized_similarity(fold_key(published), fold_key(written)) >= TYPO:
-                continue
-            if _is_content(published, first=first) or _is_content(written, first=first):
-                return True
+        if content.is_name(published, first=q == 0) or content.is_name(written, first=q == 0):
+            return True
+        if _nouns(idx, qkeys, quote, q, s, english=english):
+            return True
     return False
+
+
+def _nouns(idx: DocIndex, qkeys: KeyText, quote: str, q: int, s: int, *, english: bool) -> bool:
+    """Whether quote token `q` and document token `s` are both nouns, each in its own text."""
+    tokens = qkeys.tokens()
+    after = quote_words(qkeys, quote, q, min(q + 2, len(tokens)))
+    if not content.is_noun(tokens, q, english=english, phrase_ends=bool(_PHRASE_END.search(after))):
+        return False
+    lo = max(0, s - 1 - content.MODIFIERS)
+    around = idx.token_slice(lo, min(idx.n_tokens, s + 2))
+    after = doc_words(idx, s, min(s + 2, idx.n_tokens))
+    return content.is_noun(
+        around, s - lo, english=english, phrase_ends=bool(_PHRASE_END.search(after))
+    )
+
+
+def _facing_words(idx: DocIndex, n: int, alignment: Alignment) -> list[tuple[int, int]]:
+    """(quote token, document token) pairs that stand in each other's place: the words of a
+    replaced run, and the quote's unmatched first or last words against the document words just
+    outside the aligned region (free ends align "April 3" to "April" rather than "April 1")."""
+    pairs: list[tuple[int, int]] = []
+    for tag, q_lo, q_hi, s_lo, s_hi in alignment.ops:
+        if tag == "replace":
+            pairs.extend(zip(range(q_lo, q_hi), range(s_lo, s_hi), strict=False))
+    tag, q_lo, q_hi, _, _ = alignment.ops[-1]
+    if tag == "delete" and q_hi == n:
+        outside = range(alignment.tok_hi, min(idx.n_tokens, alignment.tok_hi + q_hi - q_lo))
+        pairs.extend(zip(range(q_lo, q_hi), outside, strict=False))
+    tag, q_lo, q_hi, _, _ = alignment.ops[0]
+    if tag == "delete" and q_lo == 0:
+        before = range(alignment.tok_lo - 1, max(-1, alignment.tok_lo - 1 - q_hi), -1)
+        pairs.extend(zip(range(q_hi - 1, -1, -1), before, strict=False))
+    return pairs

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dossier.anchor.model import AnchorResult
+from dossier.anchor.model import AnchorResult, Span
 from dossier.cli.commands.quotes import diff_lines
 from dossier.errors import UsageError, safe_text
 from dossier.i18n import _
@@ -95,16 +95,30 @@ def _read_quotes(path: Path) -> list[tuple[object, str]]:
 
 def _human(result: AnchorResult, source: FileAnchoring) -> str:
     lines = [f"{result.verdict} (score {result.score:.2f})"]
-    for span in result.spans:
+    lines.extend(_span_lines(result.spans, source))
+    if result.closest:
+        # Labelled apart: this passage is not the quote's source, only the nearest wording.
+        lines.append(
+            _(
+                "  closest passage, for information only: its names, numbers or nouns differ, "
+                "so it is another sentence, not the quote's source"
+            )
+        )
+        lines.extend(_span_lines(result.closest, source, indent="  "))
+    if result.verdict in ("altered", "trimmed") or result.closest:
+        lines.extend(diff_lines(result.diff, indent="  "))
+    return "\n".join(lines)
+
+
+def _span_lines(spans: tuple[Span, ...], source: FileAnchoring, indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for span in spans:
         text = " ".join(span.text.split())
         if len(text) > _SHOWN:
             text = text[: _SHOWN - 1] + "…"
         label = source.page_label(span.page_index)
-        lines.append(
-            _("  page {label}, characters {start}-{end}: {text}").format(
-                label=label, start=span.start, end=span.end, text=safe_text(text)
-            )
+        line = _("  page {label}, characters {start}-{end}: {text}").format(
+            label=label, start=span.start, end=span.end, text=safe_text(text)
         )
-    if result.verdict in ("altered", "trimmed"):
-        lines.extend(diff_lines(result.diff, indent="  "))
-    return "\n".join(lines)
+        lines.append(indent + line)
+    return lines

@@ -37,8 +37,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[PageText]:
         QUOTED.replace("Toulouse", "Bordeaux"),
         QUOTED.replace("2023", "2021"),
         QUOTED.replace("Léonard", "Martin"),
+        QUOTED.replace("commission", "préfecture"),
+        QUOTED.replace("arrêtés", "marchés"),
     ],
-    ids=["name", "place", "year", "surname"],
+    ids=["name", "place", "year", "surname", "noun", "plural-noun"],
 )
 def test_names_or_numbers_replaced_make_another_sentence(
     pages: list[PageText], published: str
@@ -49,7 +51,8 @@ def test_names_or_numbers_replaced_make_another_sentence(
     # The closest passage is offered for information, labelled as such in the JSON.
     assert result.closest and result.closest[0].page_index == 0
     assert "closest_passage_for_information" in result.to_json()
-    assert any(op.op == "replace" for op in result.diff)
+    # A word replaced at the quote's end shows as a word the source does not have.
+    assert any(op.op in ("replace", "insert") for op in result.diff)
 
 
 @pytest.mark.parametrize(

@@ -78,3 +78,17 @@ def test_anchor_refuses_bad_input(tmp_path: Path) -> None:
     bad.write_text('{"id": 1, "quote": "ok"}\n{"id": 2}\n', encoding="utf-8")
     done = run_cli(tmp_path, "anchor", str(pdf), "--quotes-file", str(bad))
     assert done.returncode == 2 and "line 2" in done.stderr and done.stdout == ""
+
+
+def test_another_sentence_is_not_found_and_its_closest_passage_labelled(tmp_path: Path) -> None:
+    pdf = source_pdf(tmp_path)
+    quote = "declined to answer and referred reporters to the press office, which did not respond"
+    swapped = quote.replace("office", "secretary")
+    done = run_cli(tmp_path, "anchor", str(pdf), swapped)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("not_found (score ")
+    assert "closest passage, for information only" in done.stdout
+    assert "page 2" in done.stdout and "secretary   (source: office)" in done.stdout
+    data = json.loads(run_cli(tmp_path, "anchor", str(pdf), swapped, "--json").stdout)
+    assert data["verdict"] == "not_found" and data["spans"] == []
+    assert data["closest_passage_for_information"][0]["page_index"] == 1

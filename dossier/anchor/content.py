@@ -1,0 +1,115 @@
+"""Content words: the names, numbers and nouns that make a sentence say what it says.
+
+A quote whose content word was replaced by another is another sentence; one whose other words
+changed (an adverb, a verb, a dropped article) is a misquote. No tagger is needed to tell them
+apart well enough: numbers have digits, names are capitalised past the first word, and a noun
+follows an article or a possessive ("la commission", "their counsel"). Words compared here are
+folded keys (dossier.text.fold), so the lists are written without accents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_FRENCH_ARTICLES = frozenset(
+    """
+    le la les l un une des du au aux ce cet cette ces son sa ses leur leurs mon ma mes ton ta
+    tes notre nos votre vos chaque
+    """.split()
+)
+_ENGLISH_ARTICLES = frozenset(
+    "the an this these those his her its their our my your each every another".split()
+)
+_FRENCH_ONLY = frozenset(
+    """
+    le la les et est sont dans pour pas que qui ne sur avec il elle ils elles nous vous ont
+    avait etait ete etre une des du au aux
+    """.split()
+)
+_ENGLISH_ONLY = frozenset(
+    """
+    the and of to is are was were in for that with on it by be from at or not which have has
+    had but they their been would will shall can could should we you he she
+    """.split()
+)
+FUNCTION_WORDS = (
+    _FRENCH_ARTICLES
+    | _ENGLISH_ARTICLES
+    | _FRENCH_ONLY
+    | _ENGLISH_ONLY
+    | frozenset(
+        """
+        a de d en y ou mais donc or ni car si se s qu que quand comme tout tous toute toutes
+        plus moins tres aussi meme dont ou par sans sous entre vers chez lui leur eux on
+        as an if so than then there here what when where who whom whose why how all any some
+        no nor only own same such too very can just into about over after before under again
+        may might must other
+        """.split()
+    )
+)
+"""French and English function words: never content words, whatever precedes them."""
+
+
+def reads_english(tokens: Sequence[str]) -> bool:
+    """Whether a quote reads English rather than French (it decides what "a" is: an article in
+    English, a verb in French, "il a signé")."""
+    english = sum(token in _ENGLISH_ONLY for token in tokens)
+    return english > sum(token in _FRENCH_ONLY for token in tokens)
+
+
+_NUMBER_WORDS = frozenset(
+    """
+    deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
+    vingt trente quarante cinquante soixante cent cents mille million millions milliard
+    milliards
+    two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+    millions billion billions
+    """.split()
+)
+
+
+def is_number(word: str) -> bool:
+    return any(char.isdigit() for char in word)
+
+
+def _counts(token: str) -> bool:
+    """A number before a noun ("14 arrêtés", "quatorze arrêtés"). Numbers written out only
+    introduce nouns: as words they compare like words ("dix-huit" corrected into "vingt" is a
+    misquote to review), where digits differ as a number does."""
+    return is_number(token) or token in _NUMBER_WORDS
+
+
+def is_name(word: str, *, first: bool) -> bool:
+    """Capitalised and not the quote's first word (which any sentence capitalises)."""
+    return not first and word[:1].isupper()
+
+
+_PASSED = frozenset("same other such own only all any some no more most".split())
+"""Function words that sit between an English article and its noun ("the same instrument")."""
+MODIFIERS = 2
+"""Adjectives or noun modifiers allowed between an English article and its noun."""
+
+
+def is_noun(tokens: Sequence[str], i: int, *, english: bool, phrase_ends: bool = False) -> bool:
+    """Whether token `i` is a noun: in French the word right after an article or a possessive
+    ("la commission"); in English the last word of what follows one ("an emergency grant":
+    grant, not emergency, which is an adjective; adjectives, like verbs, are misquotes), which
+    a function word or a punctuation mark (`phrase_ends`) follows."""
+    token = tokens[i]
+    if len(token) < 3 or not token.isalpha() or token in FUNCTION_WORDS:
+        return False
+    if not english:
+        return i > 0 and (
+            tokens[i - 1] in _FRENCH_ARTICLES | _ENGLISH_ARTICLES or _counts(tokens[i - 1])
+        )
+    if not phrase_ends and i + 1 < len(tokens) and tokens[i + 1] not in FUNCTION_WORDS:
+        return False  # a modifier of the word after it
+    for j in range(i - 1, max(-1, i - 2 - MODIFIERS), -1):
+        if tokens[j] in _ENGLISH_ARTICLES or tokens[j] == "a" or _counts(tokens[j]):
+            return True
+        if tokens[j] in _PASSED:
+            continue
+        if tokens[j] in FUNCTION_WORDS or not tokens[j].isalpha():
+            return False
+    return False
