@@ -110,18 +110,20 @@ _INITIALS = r"(?<![\w.-])(?:[^\W\d_]\.-?)*([^\W\d_])\.\s+"
 """Initials typed before a name ("P. Léonard", "J.-L. Mélenchon"); the last one is kept."""
 _INITIAL = re.compile(_INITIALS + r"(?=[^\W\d_]{2})")
 _INITIAL_AND_NAME = re.compile(_INITIALS + r"([^\W\d_]{2,})")
-_PARTICLE = re.compile(
-    r"(?<![\w'’‘ʼ-])(?:(?:de|du|des|van|von|der|den|da|di|del|della|dos|das|ten|ter)\s+)+(?=\w)"
-)
+_PARTICLES = "de|du|des|van|von|der|den|da|di|del|della|dos|das|ten|ter"
+_PARTICLE = re.compile(rf"(?<![\w'’‘ʼ-])(?:(?:{_PARTICLES})\s+)+(?=\w)")
 """A name's particle as typed, in lower case before a capitalised word ("de Villepin", "van
 der Meer"): pages name people with and without it."""
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF", "ANDMAYBE", "ANDNOT", "REQUIRE"}
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _NAMED = re.compile(
-    rf"([{_UPPER}])(?<![\w'’].)[^\W\d_]*\.?[ \u00a0]+(?=[{_UPPER}][^\W\d_]*[a-zß-öø-ÿ])"
+    rf"([{_UPPER}])(?<![\w'’].)[^\W\d_]*\.?[ \u00a0]+(?:({_PARTICLES})[ \u00a0]+)*"
+    rf"(?=[{_UPPER}][^\W\d_]*[a-zß-öø-ÿ])"
 )
-"""A capitalised word or an initial before a capitalised word: a first name before a name
-("Pierre Léonard", "P. Léonard"), indexed also as its initial (`INITIAL_MARK`)."""
+"""A capitalised word or an initial before a capitalised word, maybe with particles between:
+a first name before a name ("Pierre Léonard", "P. Léonard", "Dominique de Villepin"), indexed
+also as its initial (`INITIAL_MARK`) at the word just before the name (the last particle if
+any), as a typed "D. de Villepin" is looked for (its particle dropped)."""
 INITIAL_MARK = "."
 """Follows the letter of an initial's term ("p."), which no word of a text folds to."""
 
@@ -215,7 +217,8 @@ def joined_forms(
                 found.append((match.start(), match.end(), value))
     if initials:
         for match in _NAMED.finditer(text):
-            found.append((match.start(), match.start() + 1, initial_term(match.group(1))))
+            at = match.start(2) if match.group(2) else match.start()
+            found.append((at, at + 1, initial_term(match.group(1))))
     if not numbers or _DIGIT.search(text) is None:
         return found
     for match in _GROUPED_NUMBER.finditer(text):

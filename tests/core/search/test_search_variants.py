@@ -155,6 +155,13 @@ def test_an_initial_ranks_the_names_it_fits_first(workspace: Workspace, case: st
     ranked = [hit.title for hit in workspace.search.query("P. Léonard", case=case)]
     assert set(ranked[:2]) == {"name-full", "name-initial"}
     assert set(ranked[2:]) == {"name-surname", "name-other", "name-apart"}
+    # Particles between the first name and the name, typed or not, keep the initial's rank.
+    for typed in ("D. de Villepin", "D. Villepin"):
+        hits = workspace.search.query(typed, case=case)
+        assert [hit.title for hit in hits] == ["name-particle", "name-bare"]
+        assert any(part.what == "phrase" for part in hits[0].parts)
+    ranked = [hit.title for hit in workspace.search.query("J. van der Meer", case=case)]
+    assert ranked == ["particles"]
     # Without the initial, no first name is preferred.
     plain = workspace.search.query("Léonard", case=case)
     assert not any(part.what == "phrase" for hit in plain for part in hit.parts)
