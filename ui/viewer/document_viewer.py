@@ -180,17 +180,23 @@ class DocumentViewer(QWidget):
             self.clear()
             if self.state.is_unlocked:
                 self._attach()
+        self._documents_changed(case_id)
+
+    def _hint(self, case_id: str) -> None:
+        """With no document open: how to fill an empty case, or how to open a document (the
+        first import of an empty case changes one into the other)."""
         empty = False
-        if case_id and self.state.is_unlocked and self.info is None:
+        if case_id and self.state.is_unlocked:
             try:
                 empty = self.state.ws.cases.get(case_id).document_count == 0
             except DossierError:
                 empty = False
         self.placeholder.setText(empty_case_hint() if empty else open_hint())
-        self._documents_changed(case_id)
 
     def _documents_changed(self, case_id: str) -> None:
         """A rename in the inspector shows in the title; a deleted document closes."""
+        if self.info is None and case_id == self.state.case_id:
+            self._hint(case_id)
         if self.info is None or self.info.case_id != case_id or not self.state.is_unlocked:
             return
         try:

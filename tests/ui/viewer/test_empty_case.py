@@ -25,3 +25,11 @@ def test_an_empty_case_shows_the_import_hint_not_the_last_document(
 
     win.state.select_case(first_case)  # documents there: the usual invitation
     assert "drop them here" not in viewer.placeholder.text()
+
+
+def test_the_import_hint_goes_once_the_case_has_documents(qtbot, unlocked, tmp_path) -> None:
+    viewer = unlocked.viewer
+    assert "drop them here" in viewer.placeholder.text()
+    import_now(unlocked, sample_pdf(tmp_path / "in"))
+    assert "drop them here" not in viewer.placeholder.text()
+    assert viewer.stack.currentWidget() is viewer.placeholder
