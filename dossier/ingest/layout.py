@@ -164,10 +164,18 @@ def table_text(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+_CONTROLS_TO_SPACE = {
+    code: " "
+    for code in range(0xA0)
+    if unicodedata.category(chr(code)) == "Cc" and code not in (9, 10)
+}
+"""Every control character (category Cc is U+0000-U+001F and U+007F-U+009F, fixed by Unicode)
+but tab and line feed, to a space: one `translate` rather than a test per character."""
+
+
 def clean(text: str) -> str:
     """NFC, no control characters but tab and line feed, no trailing spaces on lines."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch in "\t\n" or unicodedata.category(ch) != "Cc" else " " for ch in text)
+    text = unicodedata.normalize("NFC", text).translate(_CONTROLS_TO_SPACE)
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
 
 

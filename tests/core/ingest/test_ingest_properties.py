@@ -7,6 +7,8 @@
   in it, whatever nesting and entities surround them.
 - E-mail: any message built of text parts, in any charset that can encode them, keeps every
   part's text; any bytes are read or refused, never an exception.
+- Office text: `layout.clean` turns exactly the control characters but tab and line feed into
+  spaces, whatever the text (its table must match Unicode's category Cc).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from hypothesis import strategies as st
 from dossier.errors import InputRefused
 from dossier.ingest.email_message import extract_email
 from dossier.ingest.html_text import html_to_text
+from dossier.ingest.layout import clean
 from dossier.ingest.sniff import PDF, decode_text, sniff_kind
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -135,3 +138,24 @@ def test_any_bytes_as_a_message_are_read_or_refused(data: bytes) -> None:
         extract_email(b"From: a@example.org\r\n" + data, "any.eml")
     except InputRefused as exc:
         assert "\n" not in str(exc)
+
+
+def _clean_by_category(text: str) -> str:
+    """`layout.clean` by its definition, one character at a time."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch if ch in "\t\n" or unicodedata.category(ch) != "Cc" else " " for ch in text)
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
+
+
+@SETTINGS
+@given(
+    text=st.text(alphabet=st.characters(codec="utf-8"))
+    | st.text(alphabet="a\t\n \x00\x1f\x7f\x85\x9f\xa0\u2028é\u0301")
+)
+def test_office_text_loses_exactly_its_control_characters(text: str) -> None:
+    assert clean(text) == _clean_by_category(text)
+
+
+def test_every_control_character_is_replaced() -> None:
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    assert clean("x" + every + "x") == _clean_by_category("x" + every + "x")
