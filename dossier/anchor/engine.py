@@ -58,13 +58,19 @@ def anchor_quote(
 
 
 def anchor_in_documents(quote: str, docs: Mapping[str, Sequence[PageText]]) -> AnchorResult:
-    """The best anchoring of `quote` across several documents; spans carry their doc_id."""
+    """The best anchoring of `quote` across several documents; spans carry their doc_id.
+
+    Found nowhere, it is the not-found result with the closest passage (names, numbers or
+    nouns replaced), if any document has one: that passage is shown for information."""
     best = NOT_FOUND
+    nearest = NOT_FOUND
     for doc_id, pages in docs.items():
         result = anchor_quote(quote, pages, doc_id=doc_id)
         if result.found and (result.rank, -result.score) < (best.rank, -best.score):
             best = result
-    return best
+        elif result.closest and result.score > nearest.score:
+            nearest = result
+    return best if best.found else nearest
 
 
 def anchor_in_index(

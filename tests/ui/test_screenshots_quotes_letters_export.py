@@ -21,7 +21,7 @@ from tests.ui.xvfb import colour_share, needs_xvfb, xvfb_display
 
 ARTEFACTS = os.environ.get("DOSSIER_ARTEFACTS")
 ALTERED = (
-    "Selon un document interne consulté par notre journal, le chantier avait déjà pris vingt "
+    "Selon un document interne obtenu par notre rédaction, le chantier avait déjà pris vingt "
     "mois de retard avant le vote de l’assemblée."
 )
 

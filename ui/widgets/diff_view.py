@@ -68,7 +68,15 @@ def quote_report_html(
     if heading:
         top = f"<b>{html.escape(shown(heading))}</b>&nbsp; " + top
     body = diff_html(diff) if diff else html.escape(tr("No passage of the sources matches."))
-    text = f"<p>{top}</p><p style='font-size:large'>{body}</p>"
+    text = f"<p>{top}</p>"
+    if verdict == "not_found" and diff:
+        # A diff on a quote that is not found compares it with a passage that is not its source.
+        note = tr(
+            "Closest passage, for information only: it is another sentence, not this "
+            "quote's source."
+        )
+        text += f"<p><i>{html.escape(note)}</i></p>"
+    text += f"<p style='font-size:large'>{body}</p>"
     if legend and any(op.op != "equal" for op in diff):
         text += f"<p style='font-size:small'>{legend_html()}</p>"
     return text

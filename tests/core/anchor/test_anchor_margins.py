@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.anchor import anchor_quote
+from dossier.anchor import anchor_in_documents, anchor_quote
+from dossier.anchor.model import NOT_FOUND
 from dossier.pdf.extract import extract_pdf
 from dossier.text.model import PageText
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
@@ -81,3 +82,15 @@ def test_a_quote_across_a_page_break_is_two_spans(tmp_path: Path) -> None:
     result = anchor_quote(f"{first} {second}", extract_pdf(pdf, ocr=False).pages)
     assert result.found
     assert [span.page_index for span in result.spans] == [0, 1]
+
+
+def test_across_documents_the_closest_passage_comes_with_its_document(
+    pages: list[PageText], tmp_path: Path
+) -> None:
+    other = write_pdf(tmp_path / "other.pdf", [text_page(FRENCH_PARAGRAPHS[2])])
+    docs = {"other": extract_pdf(other, ocr=False).pages, "arretes": pages}
+    result = anchor_in_documents(QUOTED.replace("Toulouse", "Bordeaux"), docs)
+    assert result.verdict == "not_found" and result.spans == ()
+    assert result.doc_id == "arretes" and result.closest[0].doc_id == "arretes"
+    absent = anchor_in_documents("Le ministre a promis une enquête complète sur les contrats", docs)
+    assert absent == NOT_FOUND

@@ -19,7 +19,7 @@ from ui.quotes.review_dialog import ReviewDialog
 from ui.widgets.diff_view import diff_html
 
 ALTERED = (
-    "Selon un document interne consulté par notre journal, le chantier avait déjà pris vingt "
+    "Selon un document interne obtenu par notre rédaction, le chantier avait déjà pris vingt "
     "mois de retard avant le vote de l’assemblée."
 )
 
@@ -103,7 +103,7 @@ def test_a_pasted_altered_quote_is_found_with_its_diff(qtbot, unlocked, tmp_path
         assert dialog.results.currentItem().text(1) == "altered"
         shown = dialog.diff.toHtml()
         # The source's words struck in red, the quote's own words in green, inline.
-        assert "rédaction" in shown and "journal" in shown and "line-through" in shown
+        assert "consulté" in shown and "obtenu" in shown and "line-through" in shown
         assert dialog.save_button.isEnabled()
         dialog.text.setPlainText(ALTERED + " Et plus.")
         assert not dialog.save_button.isEnabled()  # a changed text must be searched again
@@ -121,10 +121,10 @@ def test_a_pasted_altered_quote_is_found_with_its_diff(qtbot, unlocked, tmp_path
     assert tab.model.index(0, VERDICT).data() == "altered"
     tab.select_quote(saved.id)
     html = tab.diff.toHtml()
-    assert "line-through" in html and "journal" in html
+    assert "line-through" in html and "obtenu" in html
     raw = diff_html(saved.diff)
     assert '<span style="color:#b3261e; text-decoration:line-through;' in raw
-    assert "rédaction" in raw.split("line-through")[1]
+    assert "consulté" in raw.split("line-through")[1]
 
 
 def test_sorting_puts_verbatim_before_altered(qtbot, unlocked, tmp_path) -> None:
