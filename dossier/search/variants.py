@@ -10,9 +10,10 @@ millions`: `1000000`, `2500000`); a currency sign is indexed as its word (`€`:
 initial (`Pierre Léonard`: `p.` at `pierre`). At search time the typed forms are rewritten the
 same way (`rewrite_query`): a typed compound looks for its parts as a phrase or its joined
 form, a typed number or date for its joined form; an initial (`P. Léonard`) is looked for as
-that phrase (`p. leonard`) or the name alone, the phrase ranking first; a name's particle (`de
-Villepin`, `van Gogh`) or an elided article (`d’euros`, `l’enquête`) is dropped rather than
-required as a word: "Villepin" alone is how a page may name him.
+that phrase (`p. leonard`) or the name alone, the phrase ranking first, and a typed first
+name and name (`Pierre Léonard`) also as the initial and name (`"P Léonard"`); a name's
+particle (`de Villepin`, `van Gogh`) or an elided article (`d’euros`, `l’enquête`) is dropped
+rather than required as a word: "Villepin" alone is how a page may name him.
 
 The index value of the `exact` field is made here: folded words separated by spaces, each word
 followed by its joined alternatives after a `|` (`FoldingAnalyzer` reads it back at index time).
@@ -124,6 +125,11 @@ _NAMED = re.compile(
 a first name before a name ("Pierre Léonard", "P. Léonard", "Dominique de Villepin"), indexed
 also as its initial (`INITIAL_MARK`) at the word just before the name (the last particle if
 any), as a typed "D. de Villepin" is looked for (its particle dropped)."""
+_FIRST_NAME = re.compile(
+    rf"(?<![\w.'’‘ʼ\"-])([{_UPPER}][^\W\d_]*[a-zß-öø-ÿ][^\W\d_]*)\s+"
+    rf"([{_UPPER}][^\W\d_]*[a-zß-öø-ÿ][^\W\d_]*)(?![\w.'’‘ʼ\"*?~-])"
+)
+"""Two capitalised words typed one after the other: a first name and a name."""
 INITIAL_MARK = "."
 """Follows the letter of an initial's term ("p."), which no word of a text folds to."""
 
@@ -294,7 +300,16 @@ def _rewrite_words(text: str) -> str:
         return f'("{" ".join(WORD.findall(written))}" OR {joined})'
 
     text = _TYPED_COMPOUND.sub(compound, text)
-    return _INITIAL.sub("", _without_particles(text))
+    text = _FIRST_NAME.sub(_or_initial, _without_particles(text))
+    return _INITIAL.sub("", text)
+
+
+def _or_initial(match: re.Match[str]) -> str:
+    """ "Pierre Léonard" typed also finds "P. Léonard" (a page's initial is the word "p")."""
+    first, name = match.group(1), match.group(2)
+    if first in _OPERATORS or name in _OPERATORS:
+        return match.group()
+    return f'(({first} {name}) OR "{first[0]} {name}")'
 
 
 def _without_particles(text: str) -> str:

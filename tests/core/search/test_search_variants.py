@@ -127,11 +127,15 @@ def test_names_with_initials_accents_and_particles(workspace: Workspace, case: s
     assert _found(workspace, case, "P. Léonard") == LEONARD
     assert _found(workspace, case, "Leonard") == LEONARD
     assert _found(workspace, case, "Léonard") == LEONARD
-    assert _found(workspace, case, "Patrick Leonard") == {"name-full"}
+    # A first name finds its initial too ("P. Léonard" may be him), not another first name.
+    assert _found(workspace, case, "Patrick Leonard") == {"name-full", "name-initial"}
+    assert _found(workspace, case, "Pierre Léonard") == {"name-initial"}
+    assert _found(workspace, case, "Marie Léonard") == {"name-other"}
     assert _found(workspace, case, "Villepin") == {"name-particle", "name-bare"}
     assert _found(workspace, case, "de Villepin") == {"name-particle", "name-bare"}
     assert _found(workspace, case, "D. de Villepin") == {"name-particle", "name-bare"}
     assert _found(workspace, case, "Dominique de Villepin") == {"name-particle"}
+    assert _found(workspace, case, "Dominique Villepin") == {"name-particle"}
     assert _found(workspace, case, '"de Villepin"') == {"name-particle"}
     assert _found(workspace, case, "van der Meer") == {"particles"}
     assert _found(workspace, case, "Meer") == {"particles"}
@@ -149,6 +153,7 @@ def test_an_initial_marks_the_first_name_it_stands_for(workspace: Workspace, cas
     assert marked["name-other"] == ["Léonard"]  # "Marie" is no P.
     assert marked["name-surname"] == ["Léonard"]  # "rapport": no capital, no first name
     assert marked["name-initial"] == ["P. Léonard"]
+    assert _marked(workspace, case, "Pierre Léonard") == {"name-initial": ["P. Léonard"]}
 
 
 def test_an_initial_ranks_the_names_it_fits_first(workspace: Workspace, case: str) -> None:
