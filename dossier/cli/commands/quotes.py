@@ -179,6 +179,11 @@ def _detail(info: QuoteInfo) -> str:
                 text=_short(span.text),
             )
         )
+    if info.verdict == "not_found" and info.diff:
+        # The diff then compares the quote with a passage that is not its source.
+        lines.append(
+            _("  closest passage, for information only: another sentence, not the quote's source")
+        )
     if info.verdict in ("trimmed", "altered", "not_found"):
         lines.extend(diff_lines(info.diff))
     if info.notes:

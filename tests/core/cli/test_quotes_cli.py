@@ -85,6 +85,22 @@ def test_quote_json_shape_and_lifecycle(cli: Cli, tmp_path: Path) -> None:
     assert {"quote.add", "quote.edit", "quote.delete", "quote.check"} <= set(actions)
 
 
+def test_a_quote_saying_something_else_shows_its_closest_passage_labelled(
+    cli: Cli, tmp_path: Path
+) -> None:
+    memo = cli.import_file(
+        write_pdf(tmp_path / "memo.pdf", [text_page(*FRENCH_PARAGRAPHS)]), "source"
+    )
+    swapped = VERBATIM.replace("présidente", "trésorière")
+    assert swapped != VERBATIM
+    added = cli.json("quote", "add", "--case", CASE, "--source", memo, swapped)
+    assert (added["verdict"], added["spans"]) == ("not_found", [])
+    assert any(op["op"] == "replace" and op["source"] == "présidente" for op in added["diff"])
+    shown = cli.ok("quote", "show", added["id"])
+    assert "closest passage, for information only" in shown
+    assert "~ trésorière   (source: présidente)" in shown
+
+
 def test_refusals_are_one_clear_line(cli: Cli, tmp_path: Path) -> None:
     memo = cli.import_file(write_pdf(tmp_path / "memo.pdf", [FRENCH_PARAGRAPHS[1]]), "source")
     cli.ok("case", "create", "Autre")
