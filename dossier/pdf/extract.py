@@ -23,7 +23,7 @@ from typing import Any
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.pdf.canonical import build_canonical
-from dossier.pdf.layout import RawWord, reading_order
+from dossier.pdf.layout import Matrix, RawWord, reading_order
 from dossier.pdf.meta import document_facts
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import ocr_words, require_tessdata
@@ -108,7 +108,9 @@ def _extract_open(
             continue
         if page.needs_ocr:
             needing_ocr.append(index + 1)
-        pages.append(page.text)
+        # Putting the words in order and joining them is plain Python: outside the MuPDF
+        # lock, so the viewer can draw meanwhile.
+        pages.append(page.text(index))
     drain_mupdf_messages()
     if unreadable:
         metadata["unreadable_pages"] = _page_list(unreadable)
@@ -148,8 +150,29 @@ class _Tessdata:
 
 @dataclass(frozen=True)
 class _ReadPage:
-    text: PageText
+    """What MuPDF says of a page, as plain values: the rest is done without its lock."""
+
+    words: list[RawWord]
+    matrix: Matrix
+    label: str
+    width: float
+    height: float
+    rotation: int
+    ocr: bool
     needs_ocr: bool
+
+    def text(self, index: int) -> PageText:
+        text, word_map = build_canonical(reading_order(self.words, self.matrix))
+        return PageText(
+            index=index,
+            text=text,
+            words=word_map,
+            label=self.label,
+            width=self.width,
+            height=self.height,
+            rotation=self.rotation,
+            ocr=self.ocr,
+        )
 
 
 @exclusive
@@ -170,28 +193,19 @@ def _read_page(
             _("Recognising text on page {index} of {total}").format(index=index + 1, total=total),
         )
         words = ocr_words(page, tessdata.path(), TEXT_FLAGS)
-    return _ReadPage(
-        _page_text(page, index, words, ocr=scanned and tessdata is not None),
-        needs_ocr=scanned and tessdata is None,
-    )
-
-
-def _page_text(page: Any, index: int, words: list[RawWord], *, ocr: bool) -> PageText:
     m = page.rotation_matrix
-    matrix = (float(m.a), float(m.b), float(m.c), float(m.d), float(m.e), float(m.f))
-    text, word_map = build_canonical(reading_order(words, matrix))
     # Word boxes are in the unrotated page's coordinates, so the size given is the unrotated
     # one too (the crop box, which is what PyMuPDF measures from); `rotation` says how to turn it.
     box = page.cropbox
-    return PageText(
-        index=index,
-        text=text,
-        words=word_map,
+    return _ReadPage(
+        words=words,
+        matrix=(float(m.a), float(m.b), float(m.c), float(m.d), float(m.e), float(m.f)),
         label=page.get_label(),
         width=float(box.width),
         height=float(box.height),
         rotation=int(page.rotation),
-        ocr=ocr,
+        ocr=scanned and tessdata is not None,
+        needs_ocr=scanned and tessdata is None,
     )
 
 

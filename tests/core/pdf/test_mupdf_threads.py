@@ -16,10 +16,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dossier.errors import Cancelled
+from dossier.pdf import extract as extract_module
 from dossier.pdf import mupdf as owner
 from dossier.pdf.extract import extract_pdf, extract_pdf_bytes
 from dossier.pdf.mupdf import MUPDF_LOCK, CallWatch
@@ -183,6 +185,34 @@ def test_the_lock_is_reentrant_and_free_afterwards(tmp_path: Path) -> None:
     acquired = MUPDF_LOCK.acquire(blocking=False)
     assert acquired, "the MuPDF lock was left held"
     MUPDF_LOCK.release()
+
+
+def test_words_are_put_in_order_without_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ordering and joining a page's words is plain Python, most of an import's time: the
+    # viewer must be able to draw meanwhile. Another thread tries the lock while it runs.
+    text_pdf, _scan = _pdfs(tmp_path)
+    free_while_ordering: list[bool] = []
+    ordering = extract_module.reading_order
+
+    def watched(*args: Any) -> Any:
+        attempt: list[bool] = []
+
+        def try_lock() -> None:
+            attempt.append(MUPDF_LOCK.acquire(blocking=False))
+            if attempt[-1]:
+                MUPDF_LOCK.release()
+
+        other = threading.Thread(target=try_lock)
+        other.start()
+        other.join()
+        free_while_ordering.extend(attempt)
+        return ordering(*args)
+
+    monkeypatch.setattr(extract_module, "reading_order", watched)
+    assert extract_pdf(text_pdf, ocr=False).pages
+    assert free_while_ordering and all(free_while_ordering)
 
 
 def test_release_closes_in_the_owner_thread_without_waiting_for_the_lock(
