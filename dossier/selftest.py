@@ -258,6 +258,7 @@ class CoreSelfTest:
         runner.run("text layer", self.text_layer, needs=["import"])
         runner.run("ocr", self.ocr, needs=["import"])
         runner.run("search", self.search, needs=["import"])
+        runner.run("index workers", self.index_workers)
         runner.run("word file", self.word_file, needs=["vault"])
         runner.run("webp picture", self.webp_picture)
         runner.run("heic photo", self.heic_photo)
@@ -325,6 +326,23 @@ class CoreSelfTest:
         expect((self.doc_id, 0) in found, f"{SEARCH_WORD!r} not found on page 1: {found}")
         expect((self.doc_id, 1) in scanned, f"{OCR_WORD!r} not found on page 2: {scanned}")
         return "ws.search found the text page and the scanned page"
+
+    def index_workers(self) -> str:
+        from dossier.search.analysed import analyse_chunk, in_workers, shutdown
+        from dossier.search.model import IndexItem
+
+        items = [
+            IndexItem(f"d{n}:0", f"d{n}", "c", "page", "source", "", f"{self.marker} page {n}")
+            for n in range(130)
+        ]
+        chunks = [items[:65], items[65:]]
+        try:
+            parallel = [a for chunk in in_workers(chunks, None, [0]) for a in chunk]
+        finally:
+            shutdown()
+        alone = analyse_chunk(items)
+        expect(parallel == alone, "the index's worker processes analysed the pages differently")
+        return f"{len(parallel)} pages analysed by worker processes"
 
     def word_file(self) -> str:
         from dossier.ingest.docx_sample import minimal_docx

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from dossier.pdf.heicchild import main as decode_heic_child
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The frozen app started as a search-index worker (dossier.search.analysed) runs it, then exits.
+    multiprocessing.freeze_support()
     args_given = sys.argv[1:] if argv is None else argv
     if args_given[:1] == [CHILD_FLAG]:
         # The frozen app started as the HEIC decoder's child process (dossier.pdf.heic).

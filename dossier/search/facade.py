@@ -10,7 +10,8 @@ few seconds, by size, before any read and on close, never per document.
 
 Pitfalls handled here: `searcher.refresh()` is never called (after an automatic merge it
 returned merged-away segments); a fresh searcher is opened after every commit instead. The writer
-always runs in-process (`procs=1`: the multi-process writer hung when a child failed).
+always runs in-process (`procs=1`: the multi-process writer hung when a child failed); a large
+batch's text is analysed by worker processes instead (`analysed.py`), which write nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,13 @@ from typing import Any
 from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.search.analysed import (
+    PARALLEL_MIN_BYTES,
+    Analysed,
+    Background,
+    analyse_all,
+    write,
+)
 from dossier.search.candidates import candidate_query
 from dossier.search.execute import Runner
 from dossier.search.folder import (
@@ -42,7 +50,7 @@ from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
 from dossier.search.postings import PostingsCache
 from dossier.search.query import ParsedQuery, filter_query, parse_query
-from dossier.search.schema import build_schema, to_document
+from dossier.search.schema import build_schema
 from dossier.search.storage import EncryptedStorage
 
 WRITER_LIMIT_MB = 64
@@ -78,6 +86,8 @@ class SearchIndex:
         self.needs_rebuild = reason is not None
         self.rebuild_reason = reason
         self.writer_limit_mb = WRITER_LIMIT_MB
+        self._queued: list[tuple[list[str], Background]] = []
+        """Batches analysed in the background, written before anything else touches the index."""
         self.page_texts: PageTexts | None = None
         """Where the texts of page hits come from, for their snippets (pages' texts are not
         stored in the index: the catalog has them)."""
@@ -130,28 +140,35 @@ class SearchIndex:
     def _open_writer(self) -> Any:
         return self._ix.writer(limitmb=self.writer_limit_mb, procs=1)
 
-    def _documents(
+    def _checked(self, items: Iterable[IndexItem], cancel: CancelToken | None) -> list[IndexItem]:
+        checked: list[IndexItem] = []
+        for item in items:
+            if len(checked) % _CHECK_EVERY == 0:
+                check(cancel)
+            if item.case_id != self.case_id:
+                raise UsageError(
+                    _("item {item_id} belongs to another case").format(item_id=item.item_id)
+                )
+            checked.append(item)
+        return checked
+
+    def _analysed(
         self,
         items: Iterable[IndexItem],
         progress: Progress | None,
         cancel: CancelToken | None,
         total: int | None,
-    ) -> Iterable[tuple[str, int, dict[str, Any]]]:
-        """(doc_id, text size, Whoosh fields) of each item, with cancel checks and progress."""
-        if total is None and isinstance(items, Sized):
-            total = len(items)
+    ) -> Iterator[Analysed]:
+        """Each item analysed (`analysed.py`: in worker processes for a large batch), in
+        order, with cancel checks and progress."""
+        checked = self._checked(items, cancel)
         count = 0
-        for item in items:
-            if count % _CHECK_EVERY == 0:
-                check(cancel)
-                fraction = 0.9 * count / total if total else 0.0
-                report(progress, fraction, _("indexing: {count} items").format(count=count))
-            if item.case_id != self.case_id:
-                raise UsageError(
-                    _("item {item_id} belongs to another case").format(item_id=item.item_id)
-                )
-            yield item.doc_id, len(item.text), to_document(item)
-            count += 1
+        report(progress, 0.0, _("indexing: {count} items").format(count=count))
+        for chunk in analyse_all(checked, cancel):
+            yield from chunk
+            count += len(chunk)
+            fraction = 0.9 * count / len(checked)
+            report(progress, fraction, _("indexing: {count} items").format(count=count))
         check(cancel)
 
     def _feed(
@@ -163,8 +180,8 @@ class SearchIndex:
         total: int | None,
     ) -> int:
         count = 0
-        for _doc_id, _size, doc in self._documents(items, progress, cancel, total):
-            writer.add_document(**doc)
+        for analysed in self._analysed(items, progress, cancel, total):
+            write(writer, analysed)
             count += 1
         report(progress, 0.9, _("saving the index ({count} items)").format(count=count))
         return count
@@ -204,32 +221,64 @@ class SearchIndex:
         The items are analysed before anything is written: a cancel leaves the index as it was.
         """
         doomed = list(doc_ids)
-        documents = list(self._documents(items, progress, cancel, total))
-        touched = set(doomed) | {doc_id for doc_id, _size, _doc in documents}
+        documents = list(self._analysed(items, progress, cancel, total))
         with self._write_lock:
-            if self._pending.holds(touched):
-                self._commit_pending()  # Whoosh deletes only committed documents
-            try:
-                writer = self._pending.writer()
-                for doc_id in doomed:
-                    writer.delete_by_term("doc_id", doc_id)
-                put = writer.update_document if replace else writer.add_document
-                for number, (doc_id, size, doc) in enumerate(documents):
-                    if number % _CHECK_EVERY == 0:
-                        report(
-                            progress,
-                            0.9,
-                            _("saving the index ({number} items)").format(number=number),
-                        )
-                    put(**doc)
-                    self._pending.wrote(doc_id, size)
-                if self._pending.due():
-                    self._commit_pending()
-            except BaseException:
-                self._pending.cancel()
-                raise
+            self._drain()
+            self._write_analysed(doomed, documents, replace, progress)
         report(progress, 1.0, _("index up to date ({n} items)").format(n=len(documents)))
         return len(documents)
+
+    def replace_documents_soon(self, doc_ids: Iterable[str], items: Iterable[IndexItem]) -> None:
+        """`replace_documents` for an import that goes on meanwhile: a large batch is analysed
+        by the worker processes in the background and written at this index's next write,
+        read, flush or close (a crash before that loses nothing: the catalog has the
+        documents, and opening the case indexes those missing from its index)."""
+        doomed = list(doc_ids)
+        checked = self._checked(items, None)
+        if sum(len(item.text) for item in checked) < PARALLEL_MIN_BYTES:
+            self.replace_documents(doomed, checked)
+            return
+        with self._write_lock:
+            self._queued.append((doomed, Background(checked)))
+
+    def _drain(self) -> None:
+        """Write the batches analysed in the background, in the order they came (the write
+        lock is held)."""
+        while self._queued:
+            doomed, background = self._queued.pop(0)
+            try:
+                documents = [analysed for chunk in background.results() for analysed in chunk]
+            except BaseException:
+                background.cancel()
+                raise
+            self._write_analysed(doomed, documents, True, None)
+
+    def _write_analysed(
+        self, doomed: list[str], documents: list[Analysed], replace: bool, progress: Progress | None
+    ) -> None:
+        touched = set(doomed) | {analysed.doc_id for analysed in documents}
+        if self._pending.holds(touched):
+            self._commit_pending()  # Whoosh deletes only committed documents
+        try:
+            writer = self._pending.writer()
+            for doc_id in doomed:
+                writer.delete_by_term("doc_id", doc_id)
+            if replace:
+                _delete_items(writer, [analysed.item_id for analysed in documents])
+            for number, analysed in enumerate(documents):
+                if number % _CHECK_EVERY == 0:
+                    report(
+                        progress,
+                        0.9,
+                        _("saving the index ({number} items)").format(number=number),
+                    )
+                write(writer, analysed)
+                self._pending.wrote(analysed.doc_id, analysed.size)
+            if self._pending.due():
+                self._commit_pending()
+        except BaseException:
+            self._pending.cancel()
+            raise
 
     def remove(self, doc_ids: Iterable[str]) -> None:
         """Remove every item of these documents."""
@@ -245,6 +294,7 @@ class SearchIndex:
         with self._write_lock:
             # An item id starts with its document id when it is a page ("doc:3"): commit
             # whatever is pending first, deletes are rare.
+            self._drain()
             self._commit_pending()
             try:
                 writer = self._pending.writer()
@@ -257,6 +307,7 @@ class SearchIndex:
     def flush(self) -> None:
         """Commit pending writes now (reads do it themselves)."""
         with self._write_lock:
+            self._drain()
             self._commit_pending()
 
     def _commit_pending(self) -> None:
@@ -299,6 +350,7 @@ class SearchIndex:
         fresh_folder = self.folder.parent / f"{self.folder.name}.rebuild-{token}"
         fresh = EncryptedStorage(fresh_folder, self._key, context=self.case_id)
         with self._write_lock:
+            self._drain()
             self._commit_pending()  # a cancelled rebuild keeps the old index, complete
             try:
                 ix = fresh_index(fresh, self.case_id)
@@ -438,8 +490,12 @@ class SearchIndex:
     def close(self) -> None:
         with self._write_lock:
             try:
+                self._drain()
                 self._commit_pending()
             finally:
+                for _doomed, background in self._queued:
+                    background.cancel()
+                self._queued.clear()
                 self._pending.cancel()
                 self._drop_searcher()
                 self._postings.clear()
@@ -449,6 +505,14 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _delete_items(writer: Any, item_ids: list[str]) -> None:
+    """Delete the committed items with these ids, with one searcher (`update_document` opens
+    one per item)."""
+    with writer.searcher() as searcher:
+        for docnum in searcher._find_unique([("item_id", item_id) for item_id in item_ids]):
+            writer.delete_document(docnum)
 
 
 def search_many(

@@ -215,7 +215,7 @@ class SearchService:
             # Replaced even right after the first use's reconciliation (see document_changed).
             index = self._index(case_id)
             if doc_ids:
-                index.replace_documents(list(doc_ids), self._iter_page_items(case_id, doc_ids))
+                index.replace_documents_soon(doc_ids, self._iter_page_items(case_id, doc_ids))
 
     def document_removed(self, case_id: str, doc_id: str) -> None:
         with self._lock, self._or_pending(case_id):

@@ -1,0 +1,249 @@
+"""Items analysed into their postings, in worker processes when a batch is large.
+
+Analysing text (the variants of `exact_value`, then Whoosh's tokenizer and posting encoder)
+is two thirds of the CPU time of indexing, and it needs nothing but the item. So a large
+batch is cut into chunks analysed by a pool of worker processes; each hands back, in memory,
+every field's postings, length and stored value. The parent alone writes them into the
+index, through its encrypted storage: a worker never writes a file (nothing in clear on
+disk, no temp segment to leave behind on a crash) and never opens a connection.
+
+The workers are spawned (not forked: the parent holds threads, open files and keys), which
+works in the frozen app too (`multiprocessing.freeze_support` in its entry point). A pool
+that fails (a worker killed, memory refused) is dropped and the batch analysed in process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from dossier.jobs import CancelToken, check
+from dossier.search.model import IndexItem
+from dossier.search.schema import build_schema, to_document
+
+PARALLEL_MIN_BYTES = 64 * 1024
+"""Text below which a batch is analysed in process (the pool, once started, is kept)."""
+CHUNK_BYTES = 256 * 1024
+CHUNK_ITEMS = 64
+_IN_FLIGHT = 4
+"""Chunks queued per worker: enough to keep them busy, few enough to bound memory."""
+
+Posting = tuple[bytes, int, float, bytes]
+"""(term, frequency, weight, encoded value), as Whoosh's `field.index` yields them."""
+
+
+@dataclass(frozen=True)
+class FieldPart:
+    name: str
+    postings: list[Posting] | None
+    """None when the field is not indexed."""
+    length: int
+    stored: Any
+    column: Any
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One item ready for the writer: what `add_document` would compute from it."""
+
+    item_id: str
+    doc_id: str
+    size: int
+    fields: list[FieldPart]
+
+
+_schema: Any = None
+
+
+def analyse(item: IndexItem) -> Analysed:
+    global _schema
+    if _schema is None:
+        _schema = build_schema()
+    doc = to_document(item)
+    parts = []
+    for name in sorted(doc):
+        value = doc[name]
+        if value is None:
+            continue
+        field = _schema[name]
+        postings: list[Posting] | None = None
+        length = 0
+        if field.indexed:
+            postings = list(field.index(value))
+            if field.scorable:
+                length = sum(freq for _term, freq, _weight, _value in postings)
+        stored = value if field.stored else None
+        column = field.to_column_value(value) if field.column_type else None
+        parts.append(FieldPart(name, postings, length, stored, column))
+    return Analysed(item.item_id, item.doc_id, len(item.text), parts)
+
+
+def analyse_chunk(items: list[IndexItem]) -> list[Analysed]:
+    return [analyse(item) for item in items]
+
+
+def write(writer: Any, analysed: Analysed) -> None:
+    """Add one analysed item to a Whoosh segment writer, as `add_document` would have.
+
+    The schema has no spelling fields, vectors or boosts (a test holds the index this writes
+    to the one `add_document` writes)."""
+    schema = writer.schema
+    perdoc = writer.perdocwriter
+    docnum = writer.docnum
+    add_post = writer.pool.add
+    perdoc.start_doc(docnum)
+    try:
+        for part in analysed.fields:
+            field = schema[part.name]
+            if part.postings is not None:
+                for term, _freq, weight, value in part.postings:
+                    add_post((part.name, term, docnum, weight, value))
+            perdoc.add_field(part.name, field, part.stored, part.length)
+            if part.column is not None:
+                perdoc.add_column_value(part.name, field.column_type, part.column)
+    except Exception:
+        perdoc.cancel_doc()
+        raise
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+
+
+def _chunks(items: Iterable[IndexItem]) -> Iterator[list[IndexItem]]:
+    chunk: list[IndexItem] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.text)
+        if size >= CHUNK_BYTES or len(chunk) >= CHUNK_ITEMS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def worker_count() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _exit_with_parent() -> None:
+    """Worker start: end this worker when its parent ends, however it ends (a parent killed
+    would otherwise leave its workers waiting forever, holding its output pipes open)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(
+                max_workers=worker_count(),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+            )
+        return _pool
+
+
+def shutdown() -> None:
+    """Stop the worker processes (they are started again when next needed)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown)
+
+
+def analyse_all(
+    items: list[IndexItem], cancel: CancelToken | None, *, parallel: bool | None = None
+) -> Iterator[list[Analysed]]:
+    """The items analysed, chunk by chunk and in order; in worker processes when `parallel`
+    (by default: when they hold `PARALLEL_MIN_BYTES` of text or more)."""
+    if parallel is None:
+        parallel = sum(len(item.text) for item in items) >= PARALLEL_MIN_BYTES
+    chunks = list(_chunks(items))
+    done = [0]
+    if parallel and len(chunks) > 1 and worker_count() > 1:
+        try:
+            yield from in_workers(chunks, cancel, done)
+            return
+        except BrokenProcessPool:
+            shutdown()
+    for chunk in chunks[done[0] :]:
+        check(cancel)
+        yield analyse_chunk(chunk)
+
+
+class Background:
+    """A batch's chunks, all handed to the worker processes at once: the caller goes on while
+    they are analysed, and `results` gathers them in order (analysing in process what a
+    broken pool could not)."""
+
+    def __init__(self, items: list[IndexItem]) -> None:
+        self.items = items
+        self._chunks = list(_chunks(items))
+        self._futures: list[Future[list[Analysed]]] = []
+        try:
+            pool = _get_pool()
+            self._futures = [pool.submit(analyse_chunk, chunk) for chunk in self._chunks]
+        except BrokenProcessPool:
+            shutdown()
+
+    def results(self) -> Iterator[list[Analysed]]:
+        for number, chunk in enumerate(self._chunks):
+            result: list[Analysed] | None = None
+            if number < len(self._futures):
+                try:
+                    result = self._futures[number].result()
+                except BrokenProcessPool:
+                    shutdown()
+                    self._futures = []
+            yield analyse_chunk(chunk) if result is None else result
+
+    def cancel(self) -> None:
+        for future in self._futures:
+            future.cancel()
+
+
+def in_workers(
+    chunks: list[list[IndexItem]], cancel: CancelToken | None, done: list[int]
+) -> Iterator[list[Analysed]]:
+    """The chunks analysed by the pool, in order (`done[0]`: how many were handed back);
+    raises BrokenProcessPool if a worker could not start or died."""
+    pool = _get_pool()
+    queued: list[Future[list[Analysed]]] = []
+    ahead = _IN_FLIGHT * worker_count()
+    try:
+        for number in range(len(chunks)):
+            while len(queued) < ahead and number + len(queued) < len(chunks):
+                queued.append(pool.submit(analyse_chunk, chunks[number + len(queued)]))
+            check(cancel)
+            result = queued.pop(0).result()
+            done[0] = number + 1
+            yield result
+    finally:
+        for future in queued:
+            future.cancel()

@@ -1,0 +1,176 @@
+"""A large batch is analysed in worker processes: the index it makes is the one Whoosh's own
+`add_document` makes, a worker that dies costs nothing, and a cancel keeps nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.filedb.filestore import RamStorage
+
+from dossier.errors import Cancelled
+from dossier.jobs import CancelToken
+from dossier.search import IndexItem, SearchIndex
+from dossier.search import analysed as analysed_module
+from dossier.search.schema import build_schema, to_document
+from tests.paths import REPO
+
+KEY = bytes(range(32))
+WORDS = "Léonard témoin e-mail 20/11/2023 préfecture l'enquête de Villepin 1 000 000 OCR".split()
+
+
+def _items(count: int, case_id: str = "case-a") -> list[IndexItem]:
+    items = []
+    for n in range(count):
+        text = " ".join(
+            WORDS[(n + k) % len(WORDS)] + ("" if k % 7 else f" mot{n}x") for k in range(300)
+        )
+        items.append(
+            IndexItem(
+                item_id=f"d{n // 3}:{n % 3}",
+                doc_id=f"d{n // 3}",
+                case_id=case_id,
+                item_type="page" if n % 5 else "note",
+                kind="source",
+                title=f"Titre {n}",
+                text=text,
+                page_index=n % 3 if n % 5 else None,
+                date="2023-11-20" if n % 2 else None,
+                people=("p1",) if n % 3 == 0 else (),
+                tags=("t",) if n % 4 == 0 else (),
+                secondary="menu pied de page" if n % 6 == 0 else "",
+                ocr=n % 8 == 0,
+            )
+        )
+    return items
+
+
+@pytest.fixture
+def workers() -> Iterator[None]:
+    yield
+    analysed_module.shutdown()
+
+
+def _content(reader: Any) -> dict[str, Any]:
+    """Everything a search reads: every posting with its value, stored fields, lengths."""
+    postings = {}
+    for fieldname, term in reader.all_terms():
+        matcher = reader.postings(fieldname, term)
+        postings[(fieldname, term)] = list(matcher.all_items())
+    stored = list(reader.all_stored_fields())
+    lengths = {
+        (docnum, name): reader.doc_field_length(docnum, name)
+        for docnum in range(reader.doc_count_all())
+        for name in ("exact", "secondary")
+    }
+    return {"postings": postings, "stored": stored, "lengths": lengths}
+
+
+def test_an_index_fed_by_workers_is_the_one_whoosh_add_document_makes(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = _items(150)
+    monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(analysed_module, "CHUNK_ITEMS", 16)
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add(items)
+        index.flush()
+        with index._ix.reader() as reader:
+            ours = _content(reader)
+    plain = RamStorage().create_index(build_schema())
+    with plain.writer() as writer:
+        for item in items:
+            writer.add_document(**to_document(item))
+    with plain.reader() as reader:
+        theirs = _content(reader)
+    assert len(ours["stored"]) == 150
+    assert ours == theirs
+
+
+def test_a_worker_killed_mid_batch_costs_nothing(workers: None) -> None:
+    items = _items(200)
+    chunks = [items[n : n + 10] for n in range(0, 200, 10)]
+    done = [0]
+    analysed = []
+    results = analysed_module.in_workers(chunks, None, done)
+    analysed.extend(next(results))
+    pool = analysed_module._get_pool()
+    for process in list(pool._processes.values()):  # a worker killed (out of memory, a user)
+        os.kill(process.pid, signal.SIGKILL)
+    with pytest.raises(analysed_module.BrokenProcessPool):
+        for chunk in results:
+            analysed.extend(chunk)
+    # analyse_all falls back to analysing in process, from where the pool stopped.
+    again = [a for chunk in analysed_module.analyse_all(items, None, parallel=True) for a in chunk]
+    assert again == analysed_module.analyse_chunk(items)
+
+
+def test_a_batch_cancelled_while_workers_analyse_keeps_nothing(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analysed_module, "CHUNK_ITEMS", 8)
+    first, second = _items(20), _items(200)[20:]
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add(first)
+        index.flush()
+        cancel = CancelToken()
+
+        def progress(fraction: float, message: str) -> None:
+            if fraction > 0.2:
+                cancel.cancel()
+
+        with pytest.raises(Cancelled):
+            index.add(second, progress=progress, cancel=cancel)
+        assert index.count() == 20
+        assert [h.item_id for h in index.search("mot5x")] == ["d1:2"]
+        assert index.search("mot150x") == []
+
+
+CHILD = """
+import sys, time
+from dossier.search import analysed
+from tests.core.search.test_search_workers import _items
+if __name__ == "__main__":
+    items = _items(40)
+    list(analysed.in_workers([items[:20], items[20:]], None, [0]))
+    pids = [p.pid for p in analysed._get_pool()._processes.values()]
+    print(" ".join(map(str, pids)), flush=True)
+    time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone, waiting for its reaper
+        return stat.read().split(") ")[-1][:1] != "Z"
+
+
+def test_a_killed_app_leaves_no_worker_behind(tmp_path: Path) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.stdout is not None
+    pids = [int(pid) for pid in proc.stdout.readline().split()]
+    assert pids
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)  # returns only once no worker holds the output pipe
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
