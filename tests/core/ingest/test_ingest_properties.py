@@ -7,6 +7,7 @@
   in it, whatever nesting and entities surround them.
 - E-mail: any message built of text parts, in any charset that can encode them, keeps every
   part's text; any bytes are read or refused, never an exception.
+- Text or binary: the share of control characters is counted exactly (white space aside).
 - Office text: `layout.clean` turns exactly the control characters but tab and line feed into
   spaces, whatever the text (its table must match Unicode's category Cc).
 """
@@ -24,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.errors import InputRefused
+from dossier.ingest import sniff
 from dossier.ingest.email_message import extract_email
 from dossier.ingest.html_text import html_to_text
 from dossier.ingest.layout import clean
@@ -165,3 +167,27 @@ def test_office_text_loses_exactly_its_control_characters(text: str) -> None:
 def test_every_control_character_is_replaced() -> None:
     every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
     assert clean("x" + every + "x") == _clean_by_category("x" + every + "x")
+
+
+def _looks_like_text_by_category(text: str) -> bool:
+    controls = sum(1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc")
+    return controls <= 0.001 * len(text)
+
+
+@SETTINGS
+@given(
+    filler=st.integers(0, 3000),
+    noise=st.text(alphabet="\x00\x01\x1b\x7f\x85\x9f\t\n\r\x0b\x0c\xa0é", max_size=8),
+)
+def test_text_and_binary_are_told_apart_by_their_control_characters(
+    filler: int, noise: str
+) -> None:
+    text = "a" * filler + noise
+    assert sniff._looks_like_text(text) == _looks_like_text_by_category(text)
+
+
+def test_every_control_character_counts_against_text() -> None:
+    controls = [chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cc"]
+    for control in controls:
+        text = "a" * 999 + control + control  # two in 1,001: over the share, unless white space
+        assert sniff._looks_like_text(text) == _looks_like_text_by_category(text), repr(control)
