@@ -16,6 +16,9 @@ def test_thumbnails_follow_and_lead_the_viewer(qtbot, unlocked, tmp_path) -> Non
     win.resize(1920, 1080)  # room for the strip beside the page
     doc_id = import_now(win, sample_pdf(tmp_path / "in"))  # three pages
     home = tmp_path.parent
+    # The import's index writes are committed by time or size, not per file: a search commits
+    # them now, so a late index segment is not taken for something the thumbnails wrote.
+    win.state.ws.search.query("page", case=win.state.case_id)
     before = {p for p in home.rglob("*") if p.is_file()}
     open_and_wait(qtbot, win, doc_id, 0)
     strip = win.thumbnails
