@@ -174,3 +174,18 @@ def test_a_killed_app_leaves_no_worker_behind(tmp_path: Path) -> None:
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_a_batch_analysed_in_the_background_is_written_by_close(
+    tmp_path: Path, workers: None
+) -> None:
+    items = _items(60)
+    assert sum(len(item.text) for item in items) >= analysed_module.PARALLEL_MIN_BYTES
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.replace_documents_soon([], items[:30])
+        index.replace_documents_soon(["d0"], items[30:] + items[:3])  # d0 replaced, in order
+        assert index._queued  # nothing waited for the workers yet
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        assert index.count() == 60  # d0 once, not twice
+        assert [h.item_id for h in index.search("mot45x")] == ["d15:0"]
+        assert [h.item_id for h in index.search("mot1x")] == ["d0:1"]
