@@ -43,7 +43,9 @@ FUNCTION_WORDS = (
         plus moins tres aussi meme dont ou par sans sous entre vers chez lui leur eux on
         as an if so than then there here what when where who whom whose why how all any some
         no nor only own same such too very can just into about over after before under again
-        may might must other
+        may might must other without within during against among through across behind
+        beyond since until upon despite toward towards onto because while although though
+        whether
         """.split()
     )
 )
@@ -91,6 +93,24 @@ MODIFIERS = 2
 """Adjectives or noun modifiers allowed between an English article and its noun."""
 
 
+_FRENCH_CLITICS = frozenset("le la les leur".split())
+"""Articles that are also object pronouns before a verb ("je le confirme", "il leur donne")."""
+_FRENCH_SUBJECTS = frozenset(
+    "je j tu il elle on nous vous ils elles ne n me m te t se s qui".split()
+)
+
+
+def _french_object_pronoun(tokens: Sequence[str], i: int) -> bool:
+    """Whether token `i - 1` is an object pronoun, so token `i` a verb: a subject pronoun or a
+    negation sits before it ("je le confirme", "ne les accuse"). (A noun subject before it,
+    "le maire les accuse", cannot be told from the end of a sentence in folded tokens.)"""
+    return i >= 2 and tokens[i - 1] in _FRENCH_CLITICS and tokens[i - 2] in _FRENCH_SUBJECTS
+
+
+def _english_determiner(token: str) -> bool:
+    return token in _ENGLISH_ARTICLES or token == "a"
+
+
 def is_noun(tokens: Sequence[str], i: int, *, english: bool, phrase_ends: bool = False) -> bool:
     """Whether token `i` is a noun: in French the word right after an article or a possessive
     ("la commission"); in English the last word of what follows one ("an emergency grant":
@@ -100,14 +120,26 @@ def is_noun(tokens: Sequence[str], i: int, *, english: bool, phrase_ends: bool =
     if len(token) < 3 or not token.isalpha() or token in FUNCTION_WORDS:
         return False
     if not english:
-        return i > 0 and (
-            tokens[i - 1] in _FRENCH_ARTICLES | _ENGLISH_ARTICLES or _counts(tokens[i - 1])
+        return (
+            i > 0
+            and (tokens[i - 1] in _FRENCH_ARTICLES | _ENGLISH_ARTICLES or _counts(tokens[i - 1]))
+            and not _french_object_pronoun(tokens, i)
         )
-    if not phrase_ends and i + 1 < len(tokens) and tokens[i + 1] not in FUNCTION_WORDS:
+    # A word an article follows is a verb, the words before it its subject ("the minister
+    # signed the decree"): the subject ends before it.
+    verb_next = i + 2 < len(tokens) and _english_determiner(tokens[i + 2])
+    if (
+        not phrase_ends
+        and not verb_next
+        and i + 1 < len(tokens)
+        and tokens[i + 1] not in FUNCTION_WORDS
+    ):
         return False  # a modifier of the word after it
     for j in range(i - 1, max(-1, i - 2 - MODIFIERS), -1):
-        if tokens[j] in _ENGLISH_ARTICLES or tokens[j] == "a" or _counts(tokens[j]):
-            return True
+        if _english_determiner(tokens[j]) or _counts(tokens[j]):
+            # Words between the article and this one, and an article after it: the subject
+            # and its verb, not a noun.
+            return j == i - 1 or i + 1 >= len(tokens) or not _english_determiner(tokens[i + 1])
         if tokens[j] in _PASSED:
             continue
         if tokens[j] in FUNCTION_WORDS or not tokens[j].isalpha():

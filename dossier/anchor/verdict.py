@@ -136,7 +136,7 @@ def _nouns(idx: DocIndex, qkeys: KeyText, quote: str, q: int, s: int, *, english
     if not content.is_noun(tokens, q, english=english, phrase_ends=bool(_PHRASE_END.search(after))):
         return False
     lo = max(0, s - 1 - content.MODIFIERS)
-    around = idx.token_slice(lo, min(idx.n_tokens, s + 2))
+    around = idx.token_slice(lo, min(idx.n_tokens, s + 3))  # an article after a verb
     after = doc_words(idx, s, min(s + 2, idx.n_tokens))
     return content.is_noun(
         around, s - lo, english=english, phrase_ends=bool(_PHRASE_END.search(after))

@@ -1,0 +1,81 @@
+"""A changed verb is a misquote even where it sits like a noun: after a French object pronoun
+(le, la, les, leur: "je le confirme", "il ne les accuse pas") or after an English subject that
+an article opens ("the minister signed the decree"). Only its names, numbers and nouns make a
+quote another sentence (not found)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dossier.anchor import anchor_quote
+from dossier.text.model import PageText
+
+_AROUND = {
+    "fr": "Le conseil municipal s'est réuni jeudi soir pour examiner le budget de la ville. ",
+    "en": "The city council met on Thursday evening to review the annual budget of the town. ",
+}
+
+CHANGED_VERBS = [
+    ("fr", "Je le confirme devant la commission.", "Je le reconnais devant la commission."),
+    ("fr", "Il ne les accuse pas de négligence.", "Il ne les soupçonne pas de négligence."),
+    (
+        "fr",
+        "Elle leur donne raison sur toute la ligne.",
+        "Elle leur accorde raison sur toute la ligne.",
+    ),
+    ("fr", "Il la regarde partir sans dire un mot.", "Il la voit partir sans dire un mot."),
+    (
+        "en",
+        "The minister signed the decree without his cabinet.",
+        "The minister approved the decree without his cabinet.",
+    ),
+    (
+        "en",
+        "Our lawyers reviewed the contract and found nothing.",
+        "Our lawyers checked the contract and found nothing.",
+    ),
+    (
+        "en",
+        "The board approved the merger after a long debate.",
+        "The board rejected the merger after a long debate.",
+    ),
+    (
+        "en",
+        "His lawyers dispute the ruling of the court.",
+        "His lawyers contest the ruling of the court.",
+    ),
+]
+
+SWAPPED_NOUNS = [
+    ("fr", "Le maire les accuse de négligence grave.", "Le préfet les accuse de négligence grave."),
+    (
+        "fr",
+        "Il a signé le décret sans consulter son cabinet.",
+        "Il a signé le contrat sans consulter son cabinet.",
+    ),
+    (
+        "en",
+        "The minister signed the decree without his cabinet.",
+        "The minister signed the contract without his cabinet.",
+    ),
+    (
+        "en",
+        "The minister signed the decree without his cabinet.",
+        "The secretary signed the decree without his cabinet.",
+    ),
+]
+
+
+def _verdict(lang: str, source: str, quote: str) -> str:
+    text = _AROUND[lang] * 3 + source + " " + _AROUND[lang] * 3
+    return anchor_quote(quote, [PageText(index=0, text=text)]).verdict
+
+
+@pytest.mark.parametrize(("lang", "source", "quote"), CHANGED_VERBS)
+def test_a_changed_verb_is_a_misquote(lang: str, source: str, quote: str) -> None:
+    assert _verdict(lang, source, quote) == "altered"
+
+
+@pytest.mark.parametrize(("lang", "source", "quote"), SWAPPED_NOUNS)
+def test_a_swapped_noun_is_still_another_sentence(lang: str, source: str, quote: str) -> None:
+    assert _verdict(lang, source, quote) == "not_found"
