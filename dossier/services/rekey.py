@@ -90,6 +90,8 @@ class RekeyService:
             try:
                 if self._exists(case_id):
                     self._cleanup(case_id)
+                    self.ws.search.reindex(case_id)
+                    self._cleaned(case_id)
                 else:
                     self._forget(case_id)
             except DossierError as exc:
@@ -159,6 +161,7 @@ class RekeyService:
             self._cleanup(case_id)
             step(0.8, _("rebuilding the search index"))
             self.ws.search.reindex(case_id, indexing)
+            self._cleaned(case_id)
         finished = self.unfinished() or journal
         with vault.session() as session:
             _save(session, None)
@@ -239,7 +242,11 @@ class RekeyService:
         return ring.open_case_key(case_id, wrapped)
 
     def _cleanup(self, case_id: str) -> None:
-        """After the switch: remove what the old key sealed (originals, index), then say so."""
+        """After the switch: remove what the old key sealed (originals, index).
+
+        The case stays in the journal's `cleanup` until its index is rebuilt (`_cleaned`): a
+        kill while the new index is written is finished by the next open, which rebuilds it,
+        instead of leaving a case with an empty index and nothing to say so."""
         vault = self.ws.vault
         self.ws.search.case_removed(case_id)  # closes the index and removes its files
         with vault.session() as session:
@@ -247,7 +254,10 @@ class RekeyService:
         for blob_id in list(self.ws.blobs.iter_ids(case_id)):
             if blob_id not in used:
                 self.ws.blobs.delete(case_id, blob_id)
-        with vault.session() as session:
+
+    def _cleaned(self, case_id: str) -> None:
+        """The case's old files are gone and its index is rebuilt: it leaves the journal."""
+        with self.ws.vault.session() as session:
             journal = load_journal(session)
             if journal is not None and case_id in journal.cleanup:
                 journal.cleanup.remove(case_id)

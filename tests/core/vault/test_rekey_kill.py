@@ -130,3 +130,46 @@ def test_sigkill_during_rekey_never_loses_anything_and_rekey_resumes(tmp_path: P
         assert report.ok and not report.notes, (report.problems, report.notes)
         assert _state(ws, cases) == expected
     assert not ws.warnings
+
+
+KILLED_IN_REINDEX = """
+import os, sys
+from pathlib import Path
+from dossier.services.search import SearchService
+from dossier.services.workspace import Workspace
+
+def reindex(self, case=None, progress=None, cancel=None):
+    # The new index's folder is made, nothing is in it yet: the kill lands there.
+    self.ws.vault.index_dir(self.ws.cases.resolve(case)).mkdir(parents=True, exist_ok=True)
+    os._exit(9)
+
+SearchService.reindex = reindex
+with Workspace.open(Path(sys.argv[1]), {passphrase!r}) as ws:
+    ws.rekey.run({passphrase!r})
+"""
+
+
+def test_a_kill_while_the_new_index_is_written_is_finished_by_the_next_open(
+    tmp_path: Path,
+) -> None:
+    """The gap between removing a case's old index and writing its new one: the case stays in
+    the journal until its index is rebuilt, so the next open rebuilds it."""
+    vault = tmp_path / "Gap.dossier"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        cases = _build(ws, tmp_path, random.Random(7))
+        expected = _state(ws, cases)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_REINDEX.format(passphrase=PASSPHRASE), str(vault)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 9, proc.stderr
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        report = ws.fsck.run()
+        assert report.ok, report.problems
+        assert _state(ws, cases) == expected
+        ws.rekey.run(PASSPHRASE)
+        assert ws.rekey.unfinished() is None
+        assert ws.fsck.run().ok
