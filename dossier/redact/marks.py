@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dossier.redact.glued import GluedFinder
+from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText, Word
@@ -107,6 +108,8 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
         for rule in rules.terms:
             for k0, k1 in folded.find_all(fold_key(rule.term)):
                 start, end = folded.span(k0, k1)
+                if rule.glued:  # a name part: its initials go under the box too ("P. Léonard")
+                    start = with_initials(page.text, start)
                 found.append((rule, start, end))
         glued = GluedFinder.of((rule.term, rule) for rule in rules.terms if rule.glued)
         if glued:
@@ -115,7 +118,7 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
                 spans += glued.find_misread(page.text, folded)
             for start, end, payload in spans:
                 assert isinstance(payload, TermRule)
-                found.append((payload, start, end))
+                found.append((payload, with_initials(page.text, start), end))
     for pattern in rules.patterns:
         for start, end in find_pattern(pattern.pattern, page.text):
             found.append((pattern, start, end))

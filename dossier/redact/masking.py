@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dossier.redact.glued import GluedFinder
+from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 
@@ -46,6 +47,8 @@ class TextMasker:
             key = fold_key(term)
             if key:
                 replacements.setdefault(key, Replacement(key, REDACTED))
+        # A person's name part also takes the initials written before it ("P. Léonard").
+        self._name_keys = {fold_key(n) for n, _ in names} | {fold_key(n) for n in marked_names}
         # Longest first: "Marie Curie" is replaced whole before "Curie" alone is considered.
         self._replacements = sorted(replacements.values(), key=lambda r: -len(r.key))
         self._patterns = sorted(set(patterns))
@@ -64,9 +67,12 @@ class TextMasker:
             for rep in self._replacements:
                 for k0, k1 in folded.find_all(rep.key):
                     start, end = folded.span(k0, k1)
+                    if rep.key in self._name_keys:
+                        start = with_initials(text, start)
                     spans.append((start, end, rep.replacement))
             if self._glued:
-                spans.extend((s, e, str(r)) for s, e, r in self._glued.find(text, folded))
+                glued = self._glued.find(text, folded)
+                spans.extend((with_initials(text, s), e, str(r)) for s, e, r in glued)
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
         return merge_spans(spans)
