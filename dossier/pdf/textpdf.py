@@ -90,13 +90,37 @@ def text_to_pdf(pages: Sequence[str]) -> bytes:
         mediabox.x0 + MARGIN, mediabox.y0 + MARGIN, mediabox.x1 - MARGIN, mediabox.y1 - MARGIN
     )
     for text in pages or [""]:
-        body = _html(text)
-        story = pymupdf.Story(html=body or "<p></p>", user_css=_CSS)
+        body = _html(text) or "<p></p>"
+        scale = _scale(body, where)
+        # Laid out on a sheet as much larger as the text needs, drawn shrunk to the real one.
+        wide = pymupdf.Rect(where.tl, where.tl)
+        wide.x1, wide.y1 = where.x0 + where.width / scale, where.y0 + where.height / scale
+        shrink = pymupdf.Matrix(scale, 0, 0, scale, where.x0 * (1 - scale), where.y0 * (1 - scale))
+        story = pymupdf.Story(html=body, user_css=_CSS)
         more = True
         while more:
             device = writer.begin_page(mediabox)
-            more, _ = story.place(where)
-            story.draw(device)
+            more, _ = story.place(wide)
+            story.draw(device, shrink)
             writer.end_page()
     writer.close()
     return out.getvalue()
+
+
+def _scale(body: str, where: pymupdf.Rect) -> float:
+    """1, or less for a text with a word or a table row wider than `where`: MuPDF sets such a
+    line beyond the sheet's edge, where it is cut off (the export would lose the table's last
+    columns, the end of a long link). The whole text is set smaller instead, every word kept."""
+    width = where.width
+    for _attempt in range(3):
+        story = pymupdf.Story(html=body, user_css=_CSS)
+        rect = pymupdf.Rect(where.x0, where.y0, where.x0 + width, where.y1)
+        needed, more = width, True
+        while more:
+            more, filled = story.place(rect)
+            story.draw(None)  # on to the next sheet's worth, drawn nowhere
+            needed = max(needed, filled[2] - where.x0)
+        if needed <= width + 0.5:
+            break
+        width = needed + 1
+    return float(where.width / width)

@@ -295,3 +295,47 @@ def test_a_table_row_with_empty_last_cells_stays_in_the_table() -> None:
     assert "|" not in "".join(lines) and len(grid) >= 9
     assert lines["Qui"][1] == lines["Gaspard"][1] == lines["Ida"][1]
     assert lines["Quoi"][1] == lines["lettre"][1]
+
+
+WIDE = "Anticonstitutionnellement"
+"""A word no line break can split: nine of them side by side are wider than the sheet."""
+
+
+def _wide_pages() -> list[str]:
+    token = "Z" * 160  # a hash, a key: no place to break it
+    cells = [[f"col{c}" for c in range(9)], [f"{WIDE}{c}" for c in range(9)]]
+    return [table_text(cells) + "\n\nAvant " + token + " après", "Page " + "x" * 150]
+
+
+def test_a_table_or_a_word_wider_than_the_sheet_is_set_whole_within_it() -> None:
+    pages = _wide_pages()
+    with pymupdf.open(stream=text_to_pdf(pages), filetype="pdf") as doc:
+        sheet = doc[0].rect
+        words = [w for page in doc for w in page.get_text("words")]
+    # Every word of the text is found whole (none cut at the sheet's edge), inside the sheet.
+    expected = [w for text in pages for w in text.split() if w not in ("|", "=")]
+    assert sorted(w[4] for w in words) == sorted(expected)
+    assert all(sheet.contains(pymupdf.Rect(w[:4])) for w in words)
+
+
+def test_a_wide_word_table_leaves_whole_with_only_its_mark_covered(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=9)
+    for column in range(9):
+        table.cell(0, column).text = f"col{column}"
+        table.cell(1, column).text = f"{WIDE}{column}"
+    out_docx = io.BytesIO()
+    document.save(out_docx)
+    case = workspace.cases.create("Large").id
+    workspace.documents.import_bytes(case, out_docx.getvalue(), "large.docx")
+    workspace.redactions.add_term(f"{WIDE}8", case=case)
+    out = tmp_path / "bundle.zip"
+    workspace.exports.export(ExportRequest(case=case, out=out))
+    assert leaks(out, [f"{WIDE}8"]) == []
+    (pdf,) = _pdfs(out)
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        found = {w[4] for w in doc[0].get_text("words")}
+    kept = {f"col{c}" for c in range(9)} | {f"{WIDE}{c}" for c in range(8)}
+    assert kept <= found
