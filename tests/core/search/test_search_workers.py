@@ -20,6 +20,7 @@ from dossier.jobs import CancelToken
 from dossier.search import IndexItem, SearchIndex
 from dossier.search import analysed as analysed_module
 from dossier.search.schema import build_schema, to_document
+from tests.leakscan import needles_for, scan
 from tests.paths import REPO
 
 KEY = bytes(range(32))
@@ -189,3 +190,25 @@ def test_a_batch_analysed_in_the_background_is_written_by_close(
         assert index.count() == 60  # d0 once, not twice
         assert [h.item_id for h in index.search("mot45x")] == ["d15:0"]
         assert [h.item_id for h in index.search("mot1x")] == ["d0:1"]
+
+
+def test_workers_leave_no_word_on_disk(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers hand their analysis back through pipes: no file of theirs, in the index's
+    folder or in the temp folder they would use, holds a word of the pages."""
+    analysed_module.shutdown()  # workers started now inherit the temp folder watched here
+    systemp = tmp_path / "systemp"
+    systemp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(systemp))
+    monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(analysed_module, "CHUNK_ITEMS", 16)
+    items = _items(120)
+    folder = tmp_path / "ix"
+    with SearchIndex.open(folder, KEY, "case-a") as index:
+        index.replace_documents_soon([], items)
+        index.flush()
+        assert index.search("préfecture"), "the words were indexed"
+    assert analysed_module._pool is not None, "through the workers"
+    assert scan([folder, systemp], needles_for(["préfecture", "Villepin", "témoin", "mot7x"])) == []
+    assert list(systemp.iterdir()) == []
