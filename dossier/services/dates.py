@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from dossier.errors import UsageError
 from dossier.i18n import N_, _
@@ -25,3 +25,8 @@ def parse_date(value: str | None, what: str = N_("date")) -> str | None:
 
 def to_date(value: str) -> date:
     return date.fromisoformat(value)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` with its time zone: SQLite gives back naive datetimes for values stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -20,7 +20,7 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
@@ -32,7 +32,7 @@ from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, Progress, report
 from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
-from dossier.services.dates import parse_date
+from dossier.services.dates import as_utc, parse_date
 from dossier.services.dto import SearchHit
 from dossier.services.people.dto import ScreenMask
 
@@ -120,7 +120,7 @@ class SearchService:
             return {
                 doc_id
                 for doc_id, updated in session.execute(query)
-                if updated is None or _aware(updated) >= margin
+                if updated is None or as_utc(updated) >= margin
             }
 
     def _rebuild(
@@ -470,11 +470,6 @@ def _target_of(session: Session, item_type: str, ref_id: str) -> tuple[str | Non
             return reply.document_id, 0
         return None, None
     return None, None
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives back naive datetimes for values stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def shown_title(item_type: str, title: str) -> str:

@@ -9,13 +9,14 @@ returned are opened.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from dossier.db.base import utcnow
 from dossier.db.models import Document
+from dossier.services.dates import as_utc
 from dossier.services.documents.rows import document_info
 from dossier.services.dto import DocumentChanges, DocumentInfo
 from dossier.services.people.screen import screen_mask
@@ -53,7 +54,7 @@ def changes(
         wanted = [
             doc_id
             for doc_id, updated in stamps
-            if doc_id not in held or margin is None or updated is None or _aware(updated) >= margin
+            if doc_id not in held or margin is None or updated is None or as_utc(updated) >= margin
         ]
         mask = screen_mask(session, case_id, reveal)
         changed = [
@@ -65,8 +66,3 @@ def changes(
         ]
     ws.screen.record(mask, "documents")
     return DocumentChanges(sorted(changed, key=sort_key), ids, marker)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives back naive datetimes for values stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
