@@ -24,7 +24,7 @@ from dossier.pdf.render import render_page
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.core.services.documents.test_images import _ink, _photo_pixels
+from tests.photos import ink, photo_pixels
 from tests.recipient import leaks, read_bundle
 
 _ORIENTATION_ROTATE_90_CW = 6
@@ -34,7 +34,7 @@ QUOTE = "la caméra filmait la cour du collège"
 def heic_photo(tmp_path: Path, *, rotate: int, orientation: int | None = None) -> bytes:
     """A page of text photographed as an iPhone stores it: pixels turned by `rotate`, and the
     turn to show it upright (if any) in the file's own orientation (`irot`)."""
-    pixels = _photo_pixels(tmp_path, rotate)
+    pixels = photo_pixels(tmp_path, rotate)
     picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
     options: dict[str, object] = {"quality": 90}
     if orientation is not None:
@@ -95,7 +95,7 @@ def test_a_heic_photo_of_a_page_is_searchable_and_quotes_land_on_its_words(
     for rect in span.rects:
         x0, y0, x1, y1 = rect
         assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height / 2
-        assert _ink(shown, rect) > 0.05
+        assert ink(shown, rect) > 0.05
 
 
 # Without OCR: this photo of a desk has no text, and OCR of 12 megapixels, then of each turn
@@ -162,7 +162,7 @@ def test_a_decoder_that_spins_crashes_or_balloons_is_a_refusal_and_the_batch_goe
     photo = tmp_path / "IMG_0002.HEIC"
     photo.write_bytes(heic_photo(tmp_path, rotate=0))
     scan = tmp_path / "scan.png"
-    scan.write_bytes(_photo_pixels(tmp_path, 0).tobytes("png"))
+    scan.write_bytes(photo_pixels(tmp_path, 0).tobytes("png"))
     case = workspace.cases.create("Lot").id
     refused, imported = workspace.documents.import_many(case, [photo, scan])
     assert refused.document is None and refused.exit_code == 6

@@ -14,22 +14,11 @@ import pytest
 from dossier.errors import InputRefused
 from dossier.ingest.image_file import exif_date
 from dossier.pdf.open import close_pdf
-from dossier.pdf.render import RenderedPage, open_stored_pdf, render_page
+from dossier.pdf.render import open_stored_pdf, render_page
 from dossier.services.workspace import Workspace
-from tests.pdfgen import text_page, write_pdf
+from tests.photos import ink, photo_pixels
 
-SENTENCE = "Le préfet reconnaît que la caméra filmait la cour du collège."
-OTHER = "The mayor confirmed the contract was signed in March."
 _ORIENTATION_ROTATE_90_CW = 6
-
-
-def _photo_pixels(tmp_path: Path, rotate: int) -> pymupdf.Pixmap:
-    """A page of text rendered at 200 dpi, turned by `rotate` degrees as a camera held
-    sideways would store it."""
-    pdf = write_pdf(tmp_path / "page.pdf", [text_page(SENTENCE, OTHER, fontsize=16.0)])
-    with pymupdf.open(pdf) as doc:
-        matrix = pymupdf.Matrix(200 / 72, 200 / 72).prerotate(rotate)
-        return doc[0].get_pixmap(matrix=matrix, colorspace=pymupdf.csRGB)
 
 
 def _exif_orientation(value: int) -> bytes:
@@ -45,7 +34,7 @@ def _exif_orientation(value: int) -> bytes:
 
 
 def phone_photo(tmp_path: Path, *, rotate: int, orientation: int | None) -> Path:
-    jpeg = _photo_pixels(tmp_path, rotate).tobytes("jpg", jpg_quality=90)
+    jpeg = photo_pixels(tmp_path, rotate).tobytes("jpg", jpg_quality=90)
     if orientation is not None:
         jpeg = jpeg[:2] + _exif_orientation(orientation) + jpeg[2:]
     path = tmp_path / "IMG_2034.JPG"
@@ -84,7 +73,7 @@ def test_sideways_phone_photo_with_exif_orientation_reads_upright(
 
 
 def test_scan_as_png_and_multipage_tiff(workspace: Workspace, tmp_path: Path) -> None:
-    pixels = _photo_pixels(tmp_path, 0)
+    pixels = photo_pixels(tmp_path, 0)
     png = tmp_path / "scan.png"
     png.write_bytes(pixels.tobytes("png"))
     case = workspace.cases.create("Scans").id
@@ -104,7 +93,7 @@ def _webp(pixels: pymupdf.Pixmap, **options: object) -> bytes:
 
 def test_a_webp_picture_is_read_like_any_photo(workspace: Workspace, tmp_path: Path) -> None:
     # Made at test time with Pillow; named .bin: the content says what it is.
-    data = _webp(_photo_pixels(tmp_path, 0), quality=90)
+    data = _webp(photo_pixels(tmp_path, 0), quality=90)
     case = workspace.cases.create("WebP").id
     info = workspace.documents.import_bytes(case, data, "capture.bin")
     assert info.mime == "image/webp" and info.ocr_pages == 1
@@ -114,7 +103,7 @@ def test_a_webp_picture_is_read_like_any_photo(workspace: Workspace, tmp_path: P
     assert abs(shown.width - page.width * 0.5) <= 1
     quote = workspace.quotes.add(case, "la caméra filmait la cour du collège", source=info.id)
     (span,) = quote.spans
-    assert all(_ink(shown, rect) > 0.05 for rect in span.rects)
+    assert all(ink(shown, rect) > 0.05 for rect in span.rects)
 
 
 def _webp_claiming(width: int, height: int) -> bytes:
@@ -142,7 +131,7 @@ def test_a_webp_bomb_or_damaged_webp_is_refused_in_one_sentence(
 
 
 def test_damaged_image_is_refused(workspace: Workspace, tmp_path: Path) -> None:
-    data = _photo_pixels(tmp_path, 0).tobytes("png")
+    data = photo_pixels(tmp_path, 0).tobytes("png")
     case = workspace.cases.create("Abîmé").id
     with pytest.raises(InputRefused, match="damaged image"):
         workspace.documents.import_bytes(case, data[:200], "coupe.png")
@@ -159,18 +148,6 @@ def test_corpus_images_are_read(workspace: Workspace, ingest_corpus: Path) -> No
     assert tiff.page_count == 2
     assert {h.doc_id for h in workspace.search.query("renard", case=case)} == {scan.id}
     assert {h.doc_id for h in workspace.search.query("multipage", case=case)} == {tiff.id}
-
-
-def _ink(rendered: RenderedPage, rect: tuple[float, float, float, float]) -> float:
-    """Share of dark pixels inside `rect` (page points) of a rendered page."""
-    x0, y0, x1, y1 = (round(v * rendered.zoom) for v in rect)
-    dark = total = 0
-    for y in range(max(0, y0), min(rendered.height, y1)):
-        row = y * rendered.stride
-        for x in range(max(0, x0), min(rendered.width, x1)):
-            total += 1
-            dark += rendered.samples[row + 3 * x] < 128
-    return dark / max(1, total)
 
 
 @pytest.mark.parametrize(
@@ -203,7 +180,7 @@ def test_a_photo_taken_sideways_or_upside_down_without_exif_reads_upright(
     for rect in span.rects:
         x0, y0, x1, y1 = rect
         assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height / 2
-        assert _ink(shown, rect) > 0.05  # ink under the box: it sits on the words
+        assert ink(shown, rect) > 0.05  # ink under the box: it sits on the words
 
 
 def test_an_upright_photo_without_exif_is_read_once_and_not_turned(
