@@ -100,30 +100,56 @@ _FRENCH_SUBJECTS = frozenset(
 )
 
 
-def _french_object_pronoun(tokens: Sequence[str], i: int) -> bool:
+def _french_object_pronoun(tokens: Sequence[str], i: int, *, clause_starts: bool) -> bool:
     """Whether token `i - 1` is an object pronoun, so token `i` a verb: a subject pronoun or a
-    negation sits before it ("je le confirme", "ne les accuse"). (A noun subject before it,
-    "le maire les accuse", cannot be told from the end of a sentence in folded tokens.)"""
-    return i >= 2 and tokens[i - 1] in _FRENCH_CLITICS and tokens[i - 2] in _FRENCH_SUBJECTS
+    negation sits before it ("je le confirme", "ne les accuse"), or a noun subject its article
+    opens ("le maire les accuse"), unless a punctuation mark ends a phrase between that noun and
+    the pronoun (`clause_starts`: "la ville. Les habitants")."""
+    if i < 2 or tokens[i - 1] not in _FRENCH_CLITICS:
+        return False
+    if tokens[i - 2] in _FRENCH_SUBJECTS:
+        return True
+    return (
+        not clause_starts
+        and i >= 3
+        and tokens[i - 3] in _FRENCH_ARTICLES
+        and tokens[i - 2].isalpha()
+        and tokens[i - 2] not in FUNCTION_WORDS
+    )
 
 
 def _english_determiner(token: str) -> bool:
     return token in _ENGLISH_ARTICLES or token == "a"
 
 
-def is_noun(tokens: Sequence[str], i: int, *, english: bool, phrase_ends: bool = False) -> bool:
+_ENGLISH_NOUNS = frozenset("car son ton plus pas".split())
+"""French function words that are English nouns ("the red car", "the son of the mayor")."""
+_ENGLISH_FUNCTION_WORDS = FUNCTION_WORDS - _ENGLISH_NOUNS
+
+
+def is_noun(
+    tokens: Sequence[str],
+    i: int,
+    *,
+    english: bool,
+    phrase_ends: bool = False,
+    clause_starts: bool = False,
+) -> bool:
     """Whether token `i` is a noun: in French the word right after an article or a possessive
-    ("la commission"); in English the last word of what follows one ("an emergency grant":
-    grant, not emergency, which is an adjective; adjectives, like verbs, are misquotes), which
-    a function word or a punctuation mark (`phrase_ends`) follows."""
+    ("la commission"), unless that article is an object pronoun (`_french_object_pronoun`); in
+    English the last word of what follows one ("an emergency grant": grant, not emergency,
+    which is an adjective; adjectives, like verbs, are misquotes), which a function word or a
+    punctuation mark (`phrase_ends`) follows. `clause_starts`: a punctuation mark sits between
+    tokens `i - 2` and `i - 1`."""
     token = tokens[i]
-    if len(token) < 3 or not token.isalpha() or token in FUNCTION_WORDS:
+    function_words = _ENGLISH_FUNCTION_WORDS if english else FUNCTION_WORDS
+    if len(token) < 3 or not token.isalpha() or token in function_words:
         return False
     if not english:
         return (
             i > 0
             and (tokens[i - 1] in _FRENCH_ARTICLES | _ENGLISH_ARTICLES or _counts(tokens[i - 1]))
-            and not _french_object_pronoun(tokens, i)
+            and not _french_object_pronoun(tokens, i, clause_starts=clause_starts)
         )
     # A word an article follows is a verb, the words before it its subject ("the minister
     # signed the decree"): the subject ends before it.
@@ -132,16 +158,21 @@ def is_noun(tokens: Sequence[str], i: int, *, english: bool, phrase_ends: bool =
         not phrase_ends
         and not verb_next
         and i + 1 < len(tokens)
-        and tokens[i + 1] not in FUNCTION_WORDS
+        and tokens[i + 1] not in function_words
     ):
         return False  # a modifier of the word after it
     for j in range(i - 1, max(-1, i - 2 - MODIFIERS), -1):
         if _english_determiner(tokens[j]) or _counts(tokens[j]):
-            # Words between the article and this one, and an article after it: the subject
-            # and its verb, not a noun.
-            return j == i - 1 or i + 1 >= len(tokens) or not _english_determiner(tokens[i + 1])
+            # Words between the article and this one, and an article after it in the same
+            # phrase: the subject and its verb, not a noun.
+            return (
+                j == i - 1
+                or phrase_ends
+                or i + 1 >= len(tokens)
+                or not _english_determiner(tokens[i + 1])
+            )
         if tokens[j] in _PASSED:
             continue
-        if tokens[j] in FUNCTION_WORDS or not tokens[j].isalpha():
+        if tokens[j] in function_words or not tokens[j].isalpha():
             return False
     return False

@@ -133,13 +133,25 @@ def _nouns(idx: DocIndex, qkeys: KeyText, quote: str, q: int, s: int, *, english
     """Whether quote token `q` and document token `s` are both nouns, each in its own text."""
     tokens = qkeys.tokens()
     after = quote_words(qkeys, quote, q, min(q + 2, len(tokens)))
-    if not content.is_noun(tokens, q, english=english, phrase_ends=bool(_PHRASE_END.search(after))):
+    before = quote_words(qkeys, quote, max(0, q - 2), q)
+    if not content.is_noun(
+        tokens,
+        q,
+        english=english,
+        phrase_ends=bool(_PHRASE_END.search(after)),
+        clause_starts=bool(_PHRASE_END.search(before)),
+    ):
         return False
     lo = max(0, s - 1 - content.MODIFIERS)
     around = idx.token_slice(lo, min(idx.n_tokens, s + 3))  # an article after a verb
     after = doc_words(idx, s, min(s + 2, idx.n_tokens))
+    before = doc_words(idx, max(0, s - 2), s)
     return content.is_noun(
-        around, s - lo, english=english, phrase_ends=bool(_PHRASE_END.search(after))
+        around,
+        s - lo,
+        english=english,
+        phrase_ends=bool(_PHRASE_END.search(after)),
+        clause_starts=bool(_PHRASE_END.search(before)),
     )
 
 

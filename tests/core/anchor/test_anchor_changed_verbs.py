@@ -1,7 +1,8 @@
 """A changed verb is a misquote even where it sits like a noun: after a French object pronoun
-(le, la, les, leur: "je le confirme", "il ne les accuse pas") or after an English subject that
-an article opens ("the minister signed the decree"). Only its names, numbers and nouns make a
-quote another sentence (not found)."""
+(le, la, les, leur: "je le confirme", "il ne les accuse pas", "le maire les accuse") or after an
+English subject that an article opens ("the minister signed the decree"). So is a changed
+adjective ("the red car" / "the blue car"). Only its names, numbers and nouns make a quote
+another sentence (not found), in English even where the noun is a French word ("car", "son")."""
 
 from __future__ import annotations
 
@@ -24,6 +25,23 @@ CHANGED_VERBS = [
         "Elle leur accorde raison sur toute la ligne.",
     ),
     ("fr", "Il la regarde partir sans dire un mot.", "Il la voit partir sans dire un mot."),
+    # A noun subject before the pronoun, as a subject pronoun before it.
+    ("fr", "Le maire les accuse de négligence grave.", "Le maire les dénonce de négligence grave."),
+    (
+        "fr",
+        "La ministre la soutient depuis des années.",
+        "La ministre la défend depuis des années.",
+    ),
+    (
+        "fr",
+        "Le juge leur donne raison sur toute la ligne.",
+        "Le juge leur accorde raison sur toute la ligne.",
+    ),
+    (
+        "fr",
+        "Selon nos sources, le préfet ne les reçoit jamais.",
+        "Selon nos sources, le préfet ne les écoute jamais.",
+    ),
     (
         "en",
         "The minister signed the decree without his cabinet.",
@@ -66,6 +84,48 @@ SWAPPED_NOUNS = [
 ]
 
 
+CHANGED_ADJECTIVES = [
+    (
+        "en",
+        "Witnesses saw the red car leave the scene.",
+        "Witnesses saw the blue car leave the scene.",
+    ),
+    ("en", "They found the red car near the bridge.", "They found the blue car near the bridge."),
+    (
+        "en",
+        "He called it a serious error in the report.",
+        "He called it a grave error in the report.",
+    ),
+    (
+        "fr",
+        "Il dénonce une erreur grave dans le rapport.",
+        "Il dénonce une erreur sérieuse dans le rapport.",
+    ),
+]
+
+ENGLISH_NOUNS = [
+    ("en", "They found the red car near the bridge.", "They found the red van near the bridge."),
+    ("en", "They found the red van near the bridge.", "They found the red car near the bridge."),
+    (
+        "en",
+        "Witnesses saw the red car leave the scene.",
+        "Witnesses saw the red truck leave the scene.",
+    ),
+    (
+        "en",
+        "He called it a serious error in the report.",
+        "He called it a serious mistake in the report.",
+    ),
+    ("en", "It was a serious error.", "It was a serious mistake."),
+    (
+        "en",
+        "She met the son of the mayor last week.",
+        "She met the daughter of the mayor last week.",
+    ),
+    ("en", "The red car was found near the bridge.", "The red van was found near the bridge."),
+]
+
+
 def _verdict(lang: str, source: str, quote: str) -> str:
     text = _AROUND[lang] * 3 + source + " " + _AROUND[lang] * 3
     return anchor_quote(quote, [PageText(index=0, text=text)]).verdict
@@ -76,6 +136,11 @@ def test_a_changed_verb_is_a_misquote(lang: str, source: str, quote: str) -> Non
     assert _verdict(lang, source, quote) == "altered"
 
 
-@pytest.mark.parametrize(("lang", "source", "quote"), SWAPPED_NOUNS)
+@pytest.mark.parametrize(("lang", "source", "quote"), CHANGED_ADJECTIVES)
+def test_a_changed_adjective_is_a_misquote(lang: str, source: str, quote: str) -> None:
+    assert _verdict(lang, source, quote) == "altered"
+
+
+@pytest.mark.parametrize(("lang", "source", "quote"), SWAPPED_NOUNS + ENGLISH_NOUNS)
 def test_a_swapped_noun_is_still_another_sentence(lang: str, source: str, quote: str) -> None:
     assert _verdict(lang, source, quote) == "not_found"
