@@ -22,6 +22,7 @@ from typing import cast
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.heicchild import CHILD_FLAG
+from dossier.pdf.heifboxes import all_data_present
 from dossier.pdf.imagesize import MAX_PICTURE_PIXELS, too_large
 
 MEMORY_LIMIT = 3 * 1024**3
@@ -45,8 +46,9 @@ def child_command() -> list[str]:
 
 def heic_to_png(data: bytes, name: str) -> bytes:
     """The primary picture of a HEIC file as PNG bytes; InputRefused if it is damaged, too
-    large, or its decoder crashes or runs out of time."""
-    if not _boxes_fit(data):
+    large, cut short (checked before it is decoded: see `heifboxes`), or its decoder crashes
+    or runs out of time."""
+    if not all_data_present(data):
         raise _damaged(name)
     head, pixels = _decode_in_child(data, name)
     fields = head.split()
@@ -66,23 +68,6 @@ def heic_to_png(data: bytes, name: str) -> bytes:
     out = io.BytesIO()
     picture.save(out, format="PNG", compress_level=1)
     return out.getvalue()
-
-
-def _boxes_fit(data: bytes) -> bool:
-    """Whether the file's top-level boxes all end within it. libheif decodes a photo cut
-    short (an interrupted transfer) with grey where its missing tiles were; the box that holds
-    the pixels, last in the file, still says how long it was meant to be."""
-    at = 0
-    while at + 8 <= len(data):
-        size = int.from_bytes(data[at : at + 4], "big")
-        if size == 1:
-            size = int.from_bytes(data[at + 8 : at + 16], "big")
-        elif size == 0:
-            return True  # "to the end of the file"
-        if size < 8:
-            return False
-        at += size
-    return at <= len(data)
 
 
 def _decode_in_child(data: bytes, name: str) -> tuple[bytes, memoryview]:
