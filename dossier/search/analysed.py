@@ -20,11 +20,12 @@ import multiprocessing.connection
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from dossier.crypto.nodump import forbid_core_dumps
 from dossier.jobs import CancelToken, check
 from dossier.search.model import IndexItem
 from dossier.search.schema import build_schema, to_document
@@ -138,9 +139,11 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _exit_with_parent() -> None:
-    """Worker start: end this worker when its parent ends, however it ends (a parent killed
-    would otherwise leave its workers waiting forever, holding its output pipes open)."""
+def _worker_start() -> None:
+    """Worker start: no core dump (its memory holds the pages it analyses), and an end with
+    its parent, however that ends (a parent killed would otherwise leave its workers waiting
+    forever, holding its output pipes open)."""
+    forbid_core_dumps()
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -160,13 +163,26 @@ def _get_pool() -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 max_workers=worker_count(),
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_parent,
+                initializer=_worker_start,
             )
         return _pool
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: list[IndexItem]) -> Future[list[Analysed]]:
+    try:
+        return pool.submit(analyse_chunk, chunk)
+    except RuntimeError as exc:  # shut down by another thread since `_get_pool` returned it
+        raise BrokenProcessPool(str(exc)) from exc
+
+
+_LOST = (BrokenProcessPool, CancelledError)
+"""What a chunk's future raises when its pool died or was shut down (a vault locked while
+another one's batch was in the workers): the chunk is then analysed in process."""
+
+
 def shutdown() -> None:
-    """Stop the worker processes (they are started again when next needed)."""
+    """Stop the worker processes (they are started again when next needed). Locking a vault
+    does it: their memory held the pages they analysed."""
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
@@ -190,7 +206,7 @@ def analyse_all(
         try:
             yield from in_workers(chunks, cancel, done)
             return
-        except BrokenProcessPool:
+        except _LOST:
             shutdown()
     for chunk in chunks[done[0] :]:
         check(cancel)
@@ -208,7 +224,7 @@ class Background:
         self._futures: list[Future[list[Analysed]]] = []
         try:
             pool = _get_pool()
-            self._futures = [pool.submit(analyse_chunk, chunk) for chunk in self._chunks]
+            self._futures = [_submit(pool, chunk) for chunk in self._chunks]
         except BrokenProcessPool:
             shutdown()
 
@@ -218,7 +234,7 @@ class Background:
             if number < len(self._futures):
                 try:
                     result = self._futures[number].result()
-                except BrokenProcessPool:
+                except _LOST:
                     shutdown()
                     self._futures = []
             yield analyse_chunk(chunk) if result is None else result
@@ -239,7 +255,7 @@ def in_workers(
     try:
         for number in range(len(chunks)):
             while len(queued) < ahead and number + len(queued) < len(chunks):
-                queued.append(pool.submit(analyse_chunk, chunks[number + len(queued)]))
+                queued.append(_submit(pool, chunks[number + len(queued)]))
             check(cancel)
             result = queued.pop(0).result()
             done[0] = number + 1

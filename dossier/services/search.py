@@ -30,6 +30,7 @@ from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Rep
 from dossier.errors import DossierError, NotFoundError
 from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, Progress, report
+from dossier.search import analysed
 from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import as_utc, parse_date
@@ -411,6 +412,8 @@ class SearchService:
                     log.info("index not committed on close (%s)", type(exc).__name__)
             self._indexes.clear()
             self._reconciled.clear()
+        # The index workers' memory held the pages they analysed: they end with the keys.
+        analysed.shutdown()
 
     # -- where a hit leads ----------------------------------------------------------------------
 

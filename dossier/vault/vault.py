@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dossier.crypto import aead
 from dossier.crypto.kdf import DEFAULT, KdfParams, derive_kek, new_salt
 from dossier.crypto.keys import CaseKeys, KeyRing
+from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
 from dossier.db.engine import make_engine, make_session_factory, migrate
 from dossier.db.models import Case
@@ -108,6 +109,7 @@ class Vault:
 
     @classmethod
     def create(cls, folder: Path, passphrase: str, kdf: KdfParams = DEFAULT) -> Vault:
+        forbid_core_dumps()  # before the passphrase and keys are in this process's memory
         folder = Path(folder)
         if (folder / HEADER_NAME).exists():
             raise UsageError(_("{folder} already holds a vault").format(folder=folder))
@@ -146,6 +148,7 @@ class Vault:
 
     @classmethod
     def open(cls, folder: Path, passphrase: str, *, strict: bool = True) -> Vault:
+        forbid_core_dumps()
         folder = Path(folder)
         if not folder.is_dir():
             raise NotFoundError(_("no vault at {folder}").format(folder=folder))
