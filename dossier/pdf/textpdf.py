@@ -10,7 +10,8 @@ and bold without its underline, a list item keeps its bullet or number with the 
 indented after it, and rows of cells separated by " | " become a ruled table. Every word of the
 text is set, once, so what the PDF reader finds in it is what the marks are planned on. The PDF
 is then redacted like any other (its words found by the PDF reader), so the covered words are
-truly absent from it, not hidden under ink.
+truly absent from it, not hidden under ink. A Markdown note is typeset as Markdown reads
+(`markdownhtml`), its own markup set as the structure it stands for.
 """
 
 # mypy: disallow-untyped-calls=False
@@ -23,6 +24,7 @@ import io
 import re
 from collections.abc import Sequence
 
+from dossier.pdf.markdownhtml import markdown_html
 from dossier.pdf.mupdf import exclusive, pymupdf
 
 PAGE = "a4"
@@ -36,6 +38,14 @@ _CSS = (
     " td { border: 0.5pt solid black; padding: 2pt 4pt; vertical-align: top; }"
     " p.item { text-indent: -14pt; }"
 )
+_MARKDOWN_CSS = (
+    " h3, h4, h5, h6 { font-size: 12pt; margin: 6pt 0 4pt 0; }"
+    " th { border: 0.5pt solid black; padding: 2pt 4pt; vertical-align: top; font-weight: bold; }"
+    " code, pre { font-family: monospace; }"
+    " pre { white-space: pre-wrap; margin: 0 0 6pt 0; }"
+    " blockquote { margin: 0 0 6pt 18pt; color: #444444; }"
+)
+"""What only Markdown has (`markdownhtml`); the other texts' PDFs stay as they were."""
 _UNDERLINE = re.compile(r"^(=|-)\1{2,}$")
 """A heading's underline (`layout.heading`): "=" for the first level, "-" for the second."""
 _CELL = " | "
@@ -81,8 +91,10 @@ def _lines(lines: list[str]) -> str:
 
 
 @exclusive
-def text_to_pdf(pages: Sequence[str]) -> bytes:
-    """A PDF of the text `pages`, each one starting on a new sheet."""
+def text_to_pdf(pages: Sequence[str], *, markdown: bool = False) -> bytes:
+    """A PDF of the text `pages`, each one starting on a new sheet; `markdown`: typeset as
+    Markdown reads (`markdownhtml`)."""
+    css = _CSS + _MARKDOWN_CSS if markdown else _CSS
     out = io.BytesIO()
     writer = pymupdf.DocumentWriter(out)
     mediabox = pymupdf.paper_rect(PAGE)
@@ -90,13 +102,13 @@ def text_to_pdf(pages: Sequence[str]) -> bytes:
         mediabox.x0 + MARGIN, mediabox.y0 + MARGIN, mediabox.x1 - MARGIN, mediabox.y1 - MARGIN
     )
     for text in pages or [""]:
-        body = _html(text) or "<p></p>"
-        scale = _scale(body, where)
+        body = (markdown_html(text) if markdown else _html(text)) or "<p></p>"
+        scale = _scale(body, where, css)
         # Laid out on a sheet as much larger as the text needs, drawn shrunk to the real one.
         wide = pymupdf.Rect(where.tl, where.tl)
         wide.x1, wide.y1 = where.x0 + where.width / scale, where.y0 + where.height / scale
         shrink = pymupdf.Matrix(scale, 0, 0, scale, where.x0 * (1 - scale), where.y0 * (1 - scale))
-        story = pymupdf.Story(html=body, user_css=_CSS)
+        story = pymupdf.Story(html=body, user_css=css)
         more = True
         while more:
             device = writer.begin_page(mediabox)
@@ -107,13 +119,13 @@ def text_to_pdf(pages: Sequence[str]) -> bytes:
     return out.getvalue()
 
 
-def _scale(body: str, where: pymupdf.Rect) -> float:
+def _scale(body: str, where: pymupdf.Rect, css: str) -> float:
     """1, or less for a text with a word or a table row wider than `where`: MuPDF sets such a
     line beyond the sheet's edge, where it is cut off (the export would lose the table's last
     columns, the end of a long link). The whole text is set smaller instead, every word kept."""
     width = where.width
     for _attempt in range(3):
-        story = pymupdf.Story(html=body, user_css=_CSS)
+        story = pymupdf.Story(html=body, user_css=css)
         rect = pymupdf.Rect(where.x0, where.y0, where.x0 + width, where.y1)
         needed, more = width, True
         while more:

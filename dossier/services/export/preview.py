@@ -82,7 +82,7 @@ class PreviewService:
                 raise UsageError(
                     _("this document has no page {page_index}").format(page_index=page_index + 1)
                 )
-            source = typeset([pages[page_index]], ws.redactions.rules(info.case_id, doc_id))
+            source = typeset([pages[page_index]], ws.redactions.rules(info.case_id, doc_id), info)
             plans = plan_document(source.pages, source.rules)
             sheet = RedactionPreview(doc_id, {i: list(p.rects) for i, p in plans.items()})
             return _redacted_page(source.data, 0, zoom, sheet)

@@ -2,9 +2,9 @@
 
 A PDF is its original. A photo or scan is the PDF page its import read (the same page the
 viewer shows, so its drawn boxes and OCR words land where they were drawn), rebuilt from its
-pixels. A text document (Word, OpenDocument, RTF, e-mail, web page, plain text) is typeset from
-its extracted text and read back, so its marks are found in the typeset words and truly removed
-from the PDF that leaves.
+pixels. A text document (Word, OpenDocument, RTF, e-mail, web page, plain text, Markdown) is
+typeset from its extracted text and read back, so its marks are found in the typeset words and
+truly removed from the PDF that leaves.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from dossier.errors import UsageError
 from dossier.i18n import _
 from dossier.ingest.image_file import turns_of
+from dossier.ingest.plaintext import MARKDOWN_MIME
 from dossier.pdf.extract import extract_pdf_bytes
 from dossier.pdf.images import image_to_pdf
 from dossier.pdf.textpdf import text_to_pdf
@@ -46,11 +47,12 @@ def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSour
                 "then export again"
             ).format(id=info.id)
         )
-    return typeset(ws.documents.pages(info.id, with_words=False), rules, info.filename)
+    return typeset(ws.documents.pages(info.id, with_words=False), rules, info)
 
 
-def typeset(pages: Sequence[PageText], rules: Rules, name: str | None = None) -> ExportSource:
-    """A text document's `pages` typeset as a PDF, and that PDF's own pages read back."""
-    data = text_to_pdf([page.text for page in pages])
-    read = extract_pdf_bytes(data, name or "this document", ocr=False).pages
+def typeset(pages: Sequence[PageText], rules: Rules, info: DocumentInfo) -> ExportSource:
+    """A text document's `pages` typeset as a PDF (as Markdown reads, for a Markdown note),
+    and that PDF's own pages read back."""
+    data = text_to_pdf([page.text for page in pages], markdown=info.mime == MARKDOWN_MIME)
+    read = extract_pdf_bytes(data, info.filename or "this document", ocr=False).pages
     return ExportSource(data, read, rules, picture=False)

@@ -23,7 +23,8 @@ from dossier.pdf.render import RenderedPage
 from dossier.pdf.textpdf import text_to_pdf
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
-from tests.core.services.documents.test_images import SENTENCE, phone_photo
+from tests.core.services.documents.test_images import phone_photo
+from tests.photos import SENTENCE
 from tests.recipient import leaks, read_bundle
 
 PLACE = "Quai Ornithorynque"
