@@ -109,7 +109,7 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
             for k0, k1 in folded.find_all(fold_key(rule.term)):
                 start, end = folded.span(k0, k1)
                 if rule.glued:  # a name part: its initials go under the box too ("P. Léonard")
-                    start = with_initials(page.text, start)
+                    start, end = with_initials(page.text, start, end)
                 found.append((rule, start, end))
         glued = GluedFinder.of((rule.term, rule) for rule in rules.terms if rule.glued)
         if glued:
@@ -118,7 +118,7 @@ def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRul
                 spans += glued.find_misread(page.text, folded)
             for start, end, payload in spans:
                 assert isinstance(payload, TermRule)
-                found.append((payload, with_initials(page.text, start), end))
+                found.append((payload, *with_initials(page.text, start, end)))
     for pattern in rules.patterns:
         for start, end in find_pattern(pattern.pattern, page.text):
             found.append((pattern, start, end))

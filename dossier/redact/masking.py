@@ -47,7 +47,7 @@ class TextMasker:
             key = fold_key(term)
             if key:
                 replacements.setdefault(key, Replacement(key, REDACTED))
-        # A person's name part also takes the initials written before it ("P. Léonard").
+        # A person's name part also takes the initials written beside it ("P. Léonard").
         self._name_keys = {fold_key(n) for n, _ in names} | {fold_key(n) for n in marked_names}
         # Longest first: "Marie Curie" is replaced whole before "Curie" alone is considered.
         self._replacements = sorted(replacements.values(), key=lambda r: -len(r.key))
@@ -68,11 +68,11 @@ class TextMasker:
                 for k0, k1 in folded.find_all(rep.key):
                     start, end = folded.span(k0, k1)
                     if rep.key in self._name_keys:
-                        start = with_initials(text, start)
+                        start, end = with_initials(text, start, end)
                     spans.append((start, end, rep.replacement))
             if self._glued:
                 glued = self._glued.find(text, folded)
-                spans.extend((with_initials(text, s), e, str(r)) for s, e, r in glued)
+                spans.extend((*with_initials(text, s, e), str(r)) for s, e, r in glued)
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
         return merge_spans(spans)
