@@ -23,8 +23,9 @@ from dossier.pdf.ocr import require_tessdata
 from dossier.pdf.orient import best_turn, reads_upright
 from dossier.text.model import ExtractedDocument
 
-IMAGE_EXTRACTOR_VERSION = f"image-2+{PDF_EXTRACTOR_VERSION}"
-"""image-2: a page that reads as nonsense is turned the way its text reads (`orient`)."""
+IMAGE_EXTRACTOR_VERSION = f"image-3+{PDF_EXTRACTOR_VERSION}"
+"""image-2: a page that reads as nonsense is turned the way its text reads (`orient`);
+image-3: a picture is read at its own resolution once it has enough pixels (`ocr.ocr_dpi`)."""
 TURNED = "turned"
 """Metadata: per page, the clockwise turn that made it read upright ("0,90"), if any was."""
 
@@ -45,13 +46,13 @@ def extract_image(
     pixels = readable(data, name)  # a HEIC photo is decoded once, not once per reading
     pdf = image_to_pdf(pixels, name)
     document = extract_pdf_bytes(
-        pdf, name, ocr=ocr, progress=scaled(progress, 0.0, 0.7), cancel=cancel
+        pdf, name, ocr=ocr, progress=scaled(progress, 0.0, 0.7), cancel=cancel, pictures=True
     )
     turns = _turns(pdf, document, progress, cancel) if ocr else []
     if any(turns):
         pdf = image_to_pdf(pixels, name, turns)
         document = extract_pdf_bytes(
-            pdf, name, ocr=True, progress=scaled(progress, 0.85, 1.0), cancel=cancel
+            pdf, name, ocr=True, progress=scaled(progress, 0.85, 1.0), cancel=cancel, pictures=True
         )
         document.metadata = {**document.metadata, TURNED: ",".join(map(str, turns))}
     document.mime = found[1] if found else "image/unknown"

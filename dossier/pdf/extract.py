@@ -71,11 +71,14 @@ def extract_pdf_bytes(
     ocr: bool = True,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    pictures: bool = False,
 ) -> ExtractedDocument:
     """`extract_pdf` for a PDF held in memory (an original decrypted from the vault, which must
-    not be written to disk in clear to be re-extracted); `name` is only used in messages."""
+    not be written to disk in clear to be re-extracted); `name` is only used in messages.
+    `pictures`: its pages are pictures (`images.image_to_pdf`), read by OCR at their own
+    resolution (see `ocr.ocr_dpi`)."""
     with open_pdf_bytes(data, name, password) as doc:
-        return _extract_open(doc, ocr=ocr, progress=progress, cancel=cancel)
+        return _extract_open(doc, ocr=ocr, progress=progress, cancel=cancel, pictures=pictures)
 
 
 def _extract_open(
@@ -84,6 +87,7 @@ def _extract_open(
     ocr: bool,
     progress: Progress | None,
     cancel: CancelToken | None,
+    pictures: bool = False,
 ) -> ExtractedDocument:
     # The MuPDF lock is taken per page, not for the whole file: the viewer can draw between
     # the pages of a long import.
@@ -91,7 +95,7 @@ def _extract_open(
     pages: list[PageText] = []
     unreadable: list[int] = []
     needing_ocr: list[int] = []
-    tessdata = _Tessdata() if ocr else None
+    tessdata = _Tessdata(pictures) if ocr else None
     for index in range(total):
         check(cancel)
         report(
@@ -137,10 +141,11 @@ def _facts(doc: Any) -> tuple[str | None, str | None, str | None, dict[str, str]
 
 class _Tessdata:
     """The OCR data folder, looked for at the first scanned page (a file without any needs
-    none, so a machine without it still imports text PDFs)."""
+    none, so a machine without it still imports text PDFs); `pictures`: see `ocr.ocr_dpi`."""
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: bool = False) -> None:
         self._path: Path | None = None
+        self.pictures = pictures
 
     def path(self) -> Path:
         if self._path is None:
@@ -192,7 +197,7 @@ def _read_page(
             index / total,
             _("Recognising text on page {index} of {total}").format(index=index + 1, total=total),
         )
-        words = ocr_words(page, tessdata.path(), TEXT_FLAGS)
+        words = ocr_words(page, tessdata.path(), TEXT_FLAGS, tessdata.pictures)
     m = page.rotation_matrix
     # Word boxes are in the unrotated page's coordinates, so the size given is the unrotated
     # one too (the crop box, which is what PyMuPDF measures from); `rotation` says how to turn it.

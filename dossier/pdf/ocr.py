@@ -29,6 +29,10 @@ OCR_DPI = 300
 MAX_OCR_PIXELS = 60_000_000
 """Upper bound for the rendered page (a 300 dpi A0 poster would take 1.3 GB of RGB pixels)."""
 
+USEFUL_PIXELS = 2480 * 3508
+"""An A4 page at 300 dpi: enough for Tesseract to read body text. A picture with fewer pixels
+is enlarged up to this many for OCR; one with more is read at its own resolution."""
+
 DEBIAN_TESSDATA_ROOT = Path("/usr/share/tesseract-ocr")
 """Debian and Ubuntu install the data under <root>/<version>/tessdata."""
 
@@ -96,20 +100,43 @@ def require_tessdata() -> Path:
     return folder
 
 
-def ocr_dpi(page: Any) -> int:
+def ocr_dpi(page: Any, picture: bool = False) -> int:
     """`OCR_DPI`, lowered for huge pages so the rendered image stays under `MAX_OCR_PIXELS`.
 
     No floor at 72 dpi: a photo is a page of one point per pixel, and a 20,000-pixel square
     one at 72 dpi is 400 million pixels; below 72 dpi its text is large enough to read anyway.
+
+    A `picture` (a photo or a scan imported as an image file) is not enlarged past its own
+    pixels once it has `USEFUL_PIXELS`: a phone photo makes a page of 96 points per inch or
+    so, which 300 dpi rendered at 5 times its pixels, all interpolated, and Tesseract took
+    about twice as long as on a 300-dpi scan of the same page, to read the same words.
     """
     inches = (page.rect.width / 72.0) * (page.rect.height / 72.0)
     if inches <= 0:
         return OCR_DPI
-    return max(1, min(OCR_DPI, int(math.sqrt(MAX_OCR_PIXELS / inches))))
+    dpi = min(OCR_DPI, int(math.sqrt(MAX_OCR_PIXELS / inches)))
+    if picture:
+        enough = int(math.sqrt(USEFUL_PIXELS / inches))
+        dpi = min(dpi, max(enough, _pictures_dpi(page)))
+    return max(1, dpi)
 
 
-def ocr_words(page: Any, tessdata: Path, flags: int) -> list[RawWord]:
-    """Words Tesseract reads on the rendered page, in the same form as `get_text("words")`.
+def _pictures_dpi(page: Any) -> int:
+    """The resolution of the page's largest picture as it is drawn (0 without a picture);
+    from areas, so a picture drawn turned (an EXIF orientation) measures the same."""
+    best = (0.0, 0)
+    for info in page.get_image_info():
+        x0, y0, x1, y1 = info["bbox"]
+        area = abs((x1 - x0) * (y1 - y0))
+        pixels = int(info["width"]) * int(info["height"])
+        if area > 0 and pixels > 0 and area > best[0]:
+            best = (area, int(72 * math.sqrt(pixels / area)))
+    return best[1]
+
+
+def ocr_words(page: Any, tessdata: Path, flags: int, picture: bool = False) -> list[RawWord]:
+    """Words Tesseract reads on the rendered page, in the same form as `get_text("words")`
+    (`picture`: see `ocr_dpi`).
 
     PyMuPDF maps the OCR result back to the page's unrotated coordinates, like native text.
     """
@@ -117,7 +144,7 @@ def ocr_words(page: Any, tessdata: Path, flags: int) -> list[RawWord]:
         textpage = page.get_textpage_ocr(
             flags=flags,
             language="+".join(OCR_LANGUAGES),
-            dpi=ocr_dpi(page),
+            dpi=ocr_dpi(page, picture),
             full=True,
             tessdata=str(tessdata),
         )
