@@ -13,6 +13,7 @@ marked. Offsets are Python `str` offsets into the snippet, whose length equals t
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
@@ -166,6 +167,25 @@ def _best_window(spans: list[tuple[int, int]], width: int) -> int:
     return best
 
 
+_SPACE = re.compile(r"\s")
+
+
+def _between_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The window `start:end` cut between words: a word it would cut in two is left out
+    (runs of letters, digits and signs alike, as 'p.nom@example.org'). Never part of a word:
+    the screen mask finds names in the snippet alone, so 'Lambe' of a cut 'Lambertini'
+    would show. A window inside one long run is kept whole."""
+    inner_start, inner_end = start, end
+    if 0 < start < len(text) and not text[start - 1].isspace() and not text[start].isspace():
+        space = _SPACE.search(text, start, end)
+        inner_start = space.end() if space else end
+    if 0 < end < len(text) and not text[end - 1].isspace() and not text[end].isspace():
+        inner_end = max((m.start() for m in _SPACE.finditer(text, inner_start, end)), default=-1)
+    if inner_end <= inner_start:
+        return start, end
+    return inner_start, inner_end
+
+
 def build_snippet(
     text: str, spec: HighlightSpec, width: int = SNIPPET_CHARS, also: Collection[str] = ()
 ) -> Snippet:
@@ -175,14 +195,7 @@ def build_snippet(
         start = max(0, first - _LEAD)
     else:
         start = 0
-    if start > 0:
-        # Start on a word boundary if one is close.
-        space = text.rfind(" ", max(0, start - 20), start)
-        start = space + 1 if space >= 0 else start
-    end = min(len(text), start + width)
-    if end < len(text):
-        space = text.find(" ", end, end + 20)
-        end = space if space >= 0 else end
+    start, end = _between_words(text, start, min(len(text), start + width))
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     body = text[start:end].replace("\n", " ").replace("\r", " ").replace("\t", " ")
