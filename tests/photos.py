@@ -1,12 +1,18 @@
-"""Photos of a page of text for the image and HEIC import tests, and the ink inside a
-rectangle of a rendered page (to see that a highlight or a box lands on the words)."""
+"""Photos of a page of text for the image and HEIC import tests (the HEIC made with pillow-heif,
+a development dependency), the HEIC decodes a test causes, and the ink inside a rectangle of a
+rendered page (to see that a highlight or a box lands on the words)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pillow_heif
 import pymupdf
+import pytest
+from PIL import Image
 
+from dossier.pdf import heic
 from dossier.pdf.render import RenderedPage
 from tests.pdfgen import text_page, write_pdf
 
@@ -33,3 +39,31 @@ def ink(rendered: RenderedPage, rect: tuple[float, float, float, float]) -> floa
             total += 1
             dark += rendered.samples[row + 3 * x] < 128
     return dark / max(1, total)
+
+
+def heic_photo(tmp_path: Path, *, rotate: int, orientation: int | None = None) -> bytes:
+    """A page of text photographed as an iPhone stores it: pixels turned by `rotate`, and the
+    turn to show it upright (if any) in the file's own orientation (`irot`)."""
+    pixels = photo_pixels(tmp_path, rotate)
+    picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
+    options: dict[str, object] = {"quality": 90}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        options["exif"] = exif.tobytes()
+    out = io.BytesIO()
+    pillow_heif.from_pillow(picture).save(out, **options)
+    return out.getvalue()
+
+
+def count_heic_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the pictures the real child process decodes from now on."""
+    calls: list[str] = []
+    real = heic._decode_in_child
+
+    def counted(data: bytes, name: str) -> tuple[bytes, memoryview]:
+        calls.append(name)
+        return real(data, name)
+
+    monkeypatch.setattr(heic, "_decode_in_child", counted)
+    return calls

@@ -95,6 +95,7 @@ class Workspace:
     def close(self) -> None:
         """Lock: drop every decrypted cache, then the keys, then the vault lock."""
         self.quotes.clear_cache()
+        self.documents.clear_cache()
         self.search.close()
         self.vault.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pymupdf
@@ -11,7 +10,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.leakscan import hash_needles, needles_for, scan
+from tests.leakscan import hash_needles, needles_for, private_temp, scan
 
 WORDS = ["Zorglubinator", "Quintessaflux", "Pétaudièrecrâne", "Clouetmarker", "Synopsiswitness"]
 
@@ -46,10 +45,7 @@ def _make_inputs(folder: Path) -> list[Path]:
 def test_nothing_readable_on_disk_after_a_session(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    temp = private_temp(tmp_path, monkeypatch)
     inputs_dir = tmp_path / "inputs"
     inputs_dir.mkdir()
     inputs = _make_inputs(inputs_dir)

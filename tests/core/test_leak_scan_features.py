@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import tarfile
-import tempfile
 from pathlib import Path
 
 import docx
@@ -17,7 +16,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.leakscan import hash_needles, needles_for, scan
+from tests.leakscan import hash_needles, needles_for, private_temp, scan
 
 WORDS = ["Brontosaurinex", "Quadrifoliage", "Vermicellix", "Pangolinard", "Ornithomancie"]
 """Document words, a title, a protected name, a reason, a search query."""
@@ -41,10 +40,7 @@ def _inputs(folder: Path) -> list[Path]:
 def test_nothing_of_the_new_features_is_readable_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    temp = private_temp(tmp_path, monkeypatch)
     home = tmp_path / "home"
     for var, sub in [
         ("HOME", ""),

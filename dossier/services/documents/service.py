@@ -33,7 +33,7 @@ from dossier.services.documents.children import read_children
 from dossier.services.documents.dto import Child, ImportOptions, Incoming
 from dossier.services.documents.duplicates import SKIP, check_duplicates
 from dossier.services.documents.group import Batch, ImportGroup
-from dossier.services.documents.pictures import shown_pages
+from dossier.services.documents.pictures import SLOW_TO_DECODE, ShownPictures, shown_pages
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
     MAX_IMPORT_BYTES,
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 class DocumentService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self._pictures = ShownPictures()
 
     # -- import -------------------------------------------------------------------------------
 
@@ -336,17 +337,37 @@ class DocumentService:
 
     def original(self, doc_id: str) -> bytes:
         """The original file, decrypted in memory (never written to disk)."""
+        return self._read(*self._stored(doc_id))
+
+    def _stored(self, doc_id: str) -> tuple[str, str]:
+        """(case id, blob id) of the document's original."""
         with self.ws.vault.session() as session:
             doc = get_document(session, doc_id)
             case_id, blob_id = doc.case_id, doc.original_blob
         if not blob_id:
             raise NotFoundError(_("document {doc_id} has no original file").format(doc_id=doc_id))
+        return case_id, blob_id
+
+    def _read(self, case_id: str, blob_id: str) -> bytes:
         return self.ws.blobs.read(self.ws.vault.case_keys(case_id), blob_id)
 
     def shown(self, doc_id: str) -> bytes:
         """What the viewer draws: the original, or for a photo whose pages its import turned
-        to read upright, those turned pages (the page its word boxes belong to)."""
-        return shown_pages(self.get(doc_id), self.original(doc_id))
+        to read upright, those turned pages (the page its word boxes belong to); a HEIC or
+        WebP picture's pages, decoded once and kept in memory until the vault locks."""
+        info = self.get(doc_id)
+        if info.mime not in SLOW_TO_DECODE:
+            return shown_pages(info, self.original(doc_id))
+        case_id, blob_id = self._stored(doc_id)
+        return self._pictures.pages(info, blob_id, lambda: self._read(case_id, blob_id))
+
+    def kept_bytes(self) -> int:
+        """Bytes of decoded pictures' pages kept in memory for showing them again."""
+        return self._pictures.size
+
+    def clear_cache(self) -> None:
+        """Drop the decoded pictures kept (the vault locks)."""
+        self._pictures.clear()
 
     # -- editing ------------------------------------------------------------------------------
 
@@ -405,6 +426,7 @@ class DocumentService:
                 session.delete(row)
                 self.ws.audit.append(session, "document.delete", case_id, doc_id=row.id)
             session.commit()
+        self._pictures.forget(set(ids))
         for blob_id in blobs:
             self.ws.blobs.delete(case_id, blob_id)
         for removed in ids:

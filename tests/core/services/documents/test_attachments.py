@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import mailbox
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from dossier.errors import Cancelled, InputRefused
 from dossier.jobs import CancelToken
 from dossier.services.dto import DocumentInfo
 from dossier.services.workspace import Workspace
-from tests.leakscan import needles_for, scan
+from tests.leakscan import needles_for, private_temp, scan
 from tests.pdfgen import text_pdf
 
 PDF_WORDS = ["Quadrimestrexor", "Vidéoprotectionnelle"]
@@ -92,10 +91,7 @@ def test_no_attachment_word_reaches_the_disk_at_any_time_during_the_import(
     from dossier.crypto.kdf import TEST_ONLY_FAST
     from tests.conftest import PASSPHRASE
 
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    temp = private_temp(tmp_path, monkeypatch)
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     source = reply_with_attachments(inputs)

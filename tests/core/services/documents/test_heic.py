@@ -9,12 +9,9 @@ The HEIC files with text are made at test time with pillow-heif, a development d
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import pillow_heif
 import pytest
-from PIL import Image
 
 from dossier.cli import main as cli_main
 from dossier.crypto.kdf import TEST_ONLY_FAST
@@ -24,39 +21,11 @@ from dossier.pdf.render import render_page
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.photos import ink, photo_pixels
+from tests.photos import count_heic_decodes, heic_photo, ink, photo_pixels
 from tests.recipient import leaks, read_bundle
 
 _ORIENTATION_ROTATE_90_CW = 6
 QUOTE = "la caméra filmait la cour du collège"
-
-
-def heic_photo(tmp_path: Path, *, rotate: int, orientation: int | None = None) -> bytes:
-    """A page of text photographed as an iPhone stores it: pixels turned by `rotate`, and the
-    turn to show it upright (if any) in the file's own orientation (`irot`)."""
-    pixels = photo_pixels(tmp_path, rotate)
-    picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
-    options: dict[str, object] = {"quality": 90}
-    if orientation is not None:
-        exif = Image.Exif()
-        exif[0x0112] = orientation
-        options["exif"] = exif.tobytes()
-    out = io.BytesIO()
-    pillow_heif.from_pillow(picture).save(out, **options)
-    return out.getvalue()
-
-
-def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the pictures the real child process decodes from now on."""
-    calls: list[str] = []
-    real = heic._decode_in_child
-
-    def counted(data: bytes, name: str) -> tuple[bytes, memoryview]:
-        calls.append(name)
-        return real(data, name)
-
-    monkeypatch.setattr(heic, "_decode_in_child", counted)
-    return calls
 
 
 @pytest.mark.parametrize(
@@ -76,7 +45,7 @@ def test_a_heic_photo_of_a_page_is_searchable_and_quotes_land_on_its_words(
 ) -> None:
     data = heic_photo(tmp_path, rotate=rotate, orientation=orientation)
     case = workspace.cases.create("iPhone").id
-    decodes = _count_decodes(monkeypatch)
+    decodes = count_heic_decodes(monkeypatch)
     info = workspace.documents.import_bytes(case, data, "IMG_4512.HEIC")
     assert len(decodes) == 1  # read, then read again turned: decoded once
     assert info.mime == "image/heic" and info.ocr_pages == 1
