@@ -121,6 +121,11 @@ class MainWindow(QMainWindow):
         self.import_dock.hide()
 
         self.vault_label = QLabel()
+        self.import_status = QLabel()
+        """How far the imports are, and the time they have left (hidden while none runs)."""
+        self.import_status.hide()
+        self.imports.status.connect(self._import_status)
+        self.statusBar().addPermanentWidget(self.import_status)
         self.statusBar().addPermanentWidget(self.vault_label)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.viewer.page_changed.connect(self._page_status)
@@ -209,6 +214,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("Vault locked."), 4000)
 
     # -- import -------------------------------------------------------------------------------
+
+    def _import_status(self, text: str) -> None:
+        self.import_status.setText(text)
+        self.import_status.setVisible(bool(text))
 
     def ask_import_options(self, paths: list[Path]) -> list[ImportRequest] | None:
         dialog = ImportDialog(paths, parent=self)

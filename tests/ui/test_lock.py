@@ -10,7 +10,7 @@ from dossier.pdf import mupdf
 from dossier.pdf.mupdf import CallWatch
 from dossier.services import Workspace
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import NEEDLE, import_now, sample_pdf, unlock
+from tests.ui.conftest import NEEDLE, documents_read, import_now, sample_pdf, unlock
 
 
 def _open_with_search(qtbot, win, tmp_path, doc_id: str = "") -> str:
@@ -51,6 +51,7 @@ def test_ctrl_l_locks_and_unlock_restores(qtbot, unlocked, vault, tmp_path) -> N
         assert other.cases.all()
     unlock(qtbot, win, vault)
     assert win.cases.list.count() == 1
+    documents_read(win)  # the tree reads the catalog in the worker
     assert win.contents.tabs[0].model.rowCount() == 1
 
 

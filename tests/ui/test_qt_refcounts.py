@@ -25,7 +25,8 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QListWidgetItem, QTableWidgetItem, QTreeWidgetItem
 
-from ui.case.import_dialog import ImportRequest
+from ui.case.import_dialog import ImportDialog, ImportRequest
+from ui.case.import_list import ImportListModel, ImportRow
 
 ROLE = Qt.ItemDataRole.UserRole + 1
 CALLS = 3000
@@ -68,6 +69,9 @@ def _calls() -> dict[str, Callable[[], object]]:
     list_item = QListWidgetItem("x")
     tree_item = QTreeWidgetItem(["x"])
     table_item = QTableWidgetItem("x")
+    dialog = ImportDialog([Path("a.txt")])  # the app's own models, in Python
+    imports = ImportListModel()
+    imports.append([ImportRow("case", ImportRequest(Path("a.txt")), "waiting")])
     return {
         "QStandardItem.setData(object)": lambda: item.setData(_INFO, ROLE),
         "QStandardItem.setData(None)": lambda: item.setData(None, ROLE),
@@ -85,6 +89,12 @@ def _calls() -> dict[str, Callable[[], object]]:
         "QComboBox.findData": lambda: combo.findData(""),
         "QAction.setData/data": lambda: (action.setData(None), action.data()),
         "Signal(object).emit(None)": lambda: emitter.carried.emit(None),
+        "Python model data(unset role)": lambda: dialog.model.index(0, 0).data(ROLE),
+        "Python model data(int)": lambda: imports.index(0, 2).data(),
+        "Python model setData(str)": lambda: dialog.model.setData(
+            dialog.model.index(0, 2), "title"
+        ),
+        "Python model data(edit)": lambda: dialog.model.index(0, 1).data(Qt.ItemDataRole.EditRole),
     }
 
 

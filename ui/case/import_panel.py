@@ -1,68 +1,80 @@
-"""Imports in progress: one row per file (stage, progress, cancel), one file at a time.
+"""Imports in progress: one row per file (stage, progress, details) in a list, one job at a time.
 
-A refused file shows its reason and the batch goes on; its row offers Retry (once the file or
-its date was put right: kind, title and date are asked again) and Remove from list. A PDF that
-needs a password asks for it on its row and is tried again. Locking the vault stops the running
-file (nothing of it is kept: imports are all-or-nothing in the core) and clears the list. The
-rest of the window hears of imported documents at most once a second (and when the batch ends),
-not per file: each notice reloads document lists, which per file made the GUI thread stall
-through a large import.
+A refused file shows its reason and the batch goes on; selected, it can be tried again (Retry,
+once the file or its date was put right: kind, title and date are asked again) or taken off the
+list. A PDF that needs a password asks for it (Enter password, or a double click on its row)
+and is tried again. Locking the vault stops the running file (nothing of it is kept: imports are
+all-or-nothing in the core) and clears the list. The rest of the window hears of imported
+documents at most once a second (and when the batch ends), not per file: each notice reloads
+document lists, which per file made the GUI thread stall through a large import.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 import time
 from collections import deque
 from functools import partial
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
-    QGridLayout,
+    QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QScrollArea,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from dossier.errors import AlreadyInCase, PasswordRequired, safe_text
-from dossier.jobs import CancelToken, Progress
+from dossier.jobs import CancelToken, Progress, TimeLeft, time_left_text
 from dossier.services.dto import DocumentInfo, ImportOutcome
 from ui.case.import_dialog import ImportDialog, ImportRequest
+from ui.case.import_list import (
+    CANCELLED_STATE,
+    DONE,
+    FAILED,
+    NEEDS_PASSWORD,
+    RUNNING,
+    WAITING,
+    ImportListModel,
+    ImportRow,
+    ProgressDelegate,
+)
 from ui.errors import BUG, CANCELLED, failure_kind, message_for, sentence, show_crash
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.outside_text import shown
-from ui.worker import Job, run_in_background
+from ui.worker import Job, named_pool, run_in_background
+
+__all__ = [
+    "CANCELLED_STATE",
+    "DONE",
+    "FAILED",
+    "NEEDS_PASSWORD",
+    "RUNNING",
+    "WAITING",
+    "ImportPanel",
+    "ImportRow",
+]
 
 CHANGES_EVERY_MS = 1000
 """Least time between two notices that documents were imported."""
-ROWS_PER_TURN = 40
-"""Most rows made per turn of the event loop: a folder of 10,000 files is listed step by step,
-never in one frozen frame."""
+ROWS_PER_TURN = 1000
+"""Most rows listed per turn of the event loop: a folder of 10,000 files is listed step by
+step, never in one frozen frame."""
 ROWS_SECONDS_PER_TURN = 0.025
+"""And no more rows in a turn once this long was spent on them (the import runs beside it)."""
 FILES_PER_JOB = 100
 """Files handed to one `import_many` call (the core stores them in groups, one transaction
 each): a cancel stops at most these, and a group's outcomes reach the window in short bursts."""
 SUMMARY_EVERY_MS = 200
 """The counts above the list are written again at most this often during an import."""
-"""And no more rows in a turn once this long was spent on them: a row is 1.5 ms of widgets on
-an idle machine but several times that while the import runs beside it."""
-
-WAITING, RUNNING, DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD = (
-    "waiting", "running", "done", "failed", "cancelled", "password"
-)  # fmt: skip
-
-
-_CHILD = re.compile(r"^(?:.*: )?[a-z ]+? (\d+) of (\d+): (.+)$")
-"""How the import names a file coming out of another: "message 12 of 1000: Re: budget.eml"."""
-_CHILDREN_SHOWN = 3
 
 
 class _Outcomes(QObject):
@@ -72,118 +84,17 @@ class _Outcomes(QObject):
     reported = Signal(object)
 
 
-class ImportRow(QWidget):
-    def __init__(self, case_id: str, request: ImportRequest, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.case_id = case_id
-        self.request = request
-        self.state = WAITING
-        self.job: Job | None = None
-        self.cancel_asked = False
-        """Cancel was pressed while its job ran: the job's other files go back to waiting."""
-        self.document: DocumentInfo | None = None
-        self.name = QLabel(shown(request.path.name))
-        self.name.setToolTip(shown(str(request.path)))
-        self.name.setMinimumWidth(160)
-        self.stage = QLabel(tr("Waiting"))
-        self.stage.setMinimumWidth(200)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 100)
-        self.bar.setValue(0)
-        self.bar.setAccessibleName(tr("Import progress"))
-        self.cancel_button = QPushButton(tr("Cancel"))
-        self.password_button = QPushButton(tr("Enter password…"))
-        self.password_button.hide()
-        self.retry_button = QPushButton(tr("Retry…"))
-        self.retry_button.setToolTip(tr("Import this file again, after putting it right"))
-        self.retry_button.hide()
-        self.remove_button = QPushButton(tr("Remove from list"))
-        self.remove_button.hide()
-        self.inside = QLabel()
-        self.inside.setWordWrap(True)
-        self.inside.hide()
-        self.children_seen: list[str] = []
-        self.children_total = 0
-        self.reason = QLabel()
-        self.reason.setWordWrap(True)
-        self.reason.setStyleSheet("color: #b00020;")
-        self.reason.hide()
-        grid = QGridLayout(self)
-        grid.setContentsMargins(4, 2, 4, 2)
-        grid.addWidget(self.name, 0, 0)
-        grid.addWidget(self.stage, 0, 1)
-        grid.addWidget(self.bar, 0, 2)
-        grid.addWidget(self.cancel_button, 0, 3)
-        grid.addWidget(self.password_button, 0, 4)
-        grid.addWidget(self.retry_button, 0, 5)
-        grid.addWidget(self.remove_button, 0, 6)
-        grid.addWidget(self.inside, 1, 0, 1, 7)
-        grid.addWidget(self.reason, 2, 0, 1, 7)
-        grid.setColumnStretch(2, 1)
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (DONE, FAILED, CANCELLED_STATE, NEEDS_PASSWORD)
-
-    def progress(self, fraction: float, message: str) -> None:
-        self.bar.setValue(round(fraction * 100))
-        message = shown(message)  # it names the files found inside this one
-        self.stage.setText(message)
-        child = _CHILD.match(message)
-        if child is not None:  # a file coming out of a mailbox, a message or an archive
-            self.children_total = int(child.group(2))
-            self.children_seen.append(child.group(3))
-            last = ", ".join(self.children_seen[-_CHILDREN_SHOWN:])
-            earlier = "…, " if len(self.children_seen) > _CHILDREN_SHOWN else ""
-            self.inside.setText(
-                tr("Inside: {done} of {total}: {names}").format(
-                    done=child.group(1), total=self.children_total, names=earlier + last
-                )
-            )
-            self.inside.show()
-
-    def set_state(self, state: str, text: str = "", reason: str = "") -> None:
-        self.state = state
-        if text:
-            self.stage.setText(text)
-        self.reason.setText(reason)
-        self.reason.setVisible(bool(reason))
-        self.cancel_button.setVisible(state in (WAITING, RUNNING))
-        self.password_button.setVisible(state == NEEDS_PASSWORD)
-        self.retry_button.setVisible(state in (FAILED, CANCELLED_STATE))
-        self.remove_button.setVisible(state in (FAILED, CANCELLED_STATE, NEEDS_PASSWORD))
-        if state == DONE:
-            self.bar.setValue(100)
-            if self.children_total:
-                self.inside.setText(
-                    tr("Imported with the {count} files inside it, each a document").format(
-                        count=self.children_total
-                    )
-                )
-        elif state in (FAILED, CANCELLED_STATE):
-            self.inside.hide()
-
-    def restart(self, request: ImportRequest) -> None:
-        """Back in the queue with `request` (the same file, its options perhaps changed)."""
-        self.request = request
-        self.name.setText(shown(request.path.name))
-        self.bar.setValue(0)
-        self.children_seen.clear()
-        self.children_total = 0
-        self.inside.hide()
-        self.set_state(WAITING, tr("Waiting"))
-
-
 class ImportPanel(QWidget):
     file_finished = Signal(str, str)
     """(file path, final state) for each file."""
     batch_finished = Signal()
     document_imported = Signal(object)
+    status = Signal(str)
+    """One line for the status bar while files are imported ("" once none is left)."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.rows: list[ImportRow] = []
         self.batch: list[ImportRow] = []
         """The rows of the running job (one file through `import_file`, several through
         `import_many`)."""
@@ -216,17 +127,48 @@ class ImportPanel(QWidget):
         head.addWidget(self.summary, 1)
         head.addWidget(cancel_all)
         head.addWidget(clear)
-        self.list = QWidget()
-        self.list_layout = QVBoxLayout(self.list)
-        self.list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.list)
+        self.model = ImportListModel(self)
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(tr("Import progress"))
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)  # 10,000 rows: no row is measured
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setItemDelegateForColumn(ImportListModel.PROGRESS, ProgressDelegate(self.view))
+        header = self.view.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(ImportListModel.FILE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(ImportListModel.FILE, 220)
+        header.resizeSection(ImportListModel.STAGE, 240)
+        header.resizeSection(ImportListModel.PROGRESS, 120)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.dataChanged.connect(self._current_changed)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.hide()
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.password_button = QPushButton(tr("Enter password…"))
+        self.password_button.clicked.connect(self._password_for_current)
+        self.retry_button = QPushButton(tr("Retry…"))
+        self.retry_button.setToolTip(tr("Import this file again, after putting it right"))
+        self.retry_button.clicked.connect(self._retry_current)
+        self.remove_button = QPushButton(tr("Remove from list"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(self.details, 1)
+        for button in (
+            self.cancel_button, self.password_button, self.retry_button, self.remove_button
+        ):  # fmt: skip
+            actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions)
+        self._update_buttons()
         state.locking.connect(self._locking)
 
     # -- queue --------------------------------------------------------------------------------
@@ -241,22 +183,36 @@ class ImportPanel(QWidget):
     def _make_rows(self) -> list[ImportRow]:
         added: list[ImportRow] = []
         started = time.perf_counter()
+        waiting = tr("Waiting")
         while self._queued and len(added) < ROWS_PER_TURN:
-            if added and time.perf_counter() - started > ROWS_SECONDS_PER_TURN:
+            if len(added) % 100 == 99 and time.perf_counter() - started > ROWS_SECONDS_PER_TURN:
                 break
             case_id, request = self._queued.popleft()
-            row = ImportRow(case_id, request)
-            row.cancel_button.clicked.connect(partial(self.cancel, row))
-            row.password_button.clicked.connect(partial(self.ask_password, row))
-            row.retry_button.clicked.connect(partial(self.retry, row))
-            row.remove_button.clicked.connect(partial(self.remove, row))
-            self.list_layout.insertWidget(self.list_layout.count() - 1, row)
-            self.rows.append(row)
-            added.append(row)
+            added.append(ImportRow(case_id, request, waiting))
+        self.model.append(added)
+        self._measure(added)
         if self._queued:
             self._rows_timer.start()
         self._summary_soon()
         return added
+
+    def _measure(self, rows: list[ImportRow]) -> None:
+        """The files' sizes, for the time left: read in a worker of their own (10,000 files
+        on a slow disk), never on the GUI thread nor behind the import."""
+        if not rows:
+            return
+        paths = [row.request.path for row in rows]
+        run_in_background(
+            lambda _progress, _cancel: [_size(path) for path in paths],
+            on_success=partial(self.model.measured, rows),
+            on_error=lambda _exc: None,  # no size, no bytes in the estimate: files still count
+            parent=self,
+            pool=named_pool("import-sizes"),
+        )
+
+    @property
+    def rows(self) -> list[ImportRow]:
+        return self.model.rows
 
     def _more_rows(self) -> None:
         self._make_rows()
@@ -269,19 +225,24 @@ class ImportPanel(QWidget):
     def _next(self) -> None:
         if self.batch:
             return
-        waiting = [r for r in self.rows if r.state == WAITING]
-        if not waiting and self._queued:
+        first = next((r for r in self.rows if r.state == WAITING), None)
+        if first is None and self._queued:
             return  # their rows come at the next turn
-        if not waiting:
+        if first is None:
+            self.model.time_left = TimeLeft()  # the next files are timed afresh
             self._announce_changes()
             self._summarise()
             if self.rows:
                 self.batch_finished.emit()
             return
-        first = waiting[0]
+        self.batch = [first]
         key, shares = _options(first)
-        together = [r for r in waiting[1:] if _options(r) == (key, True)] if shares else []
-        self.batch = [first, *together[: FILES_PER_JOB - 1]]
+        if shares:
+            for row in self.rows[first.position + 1 :]:
+                if len(self.batch) == FILES_PER_JOB:
+                    break
+                if row.state == WAITING and _options(row) == (key, True):
+                    self.batch.append(row)
         for row in self.batch:
             row.cancel_asked = False
             row.set_state(RUNNING, tr("Starting…") if row is first else "")
@@ -355,7 +316,7 @@ class ImportPanel(QWidget):
         if rows[at].state == RUNNING:
             rows[at].progress(fraction * len(rows) - at, message)
         if at and rows[at - 1].state == RUNNING:
-            rows[at - 1].stage.setText(tr("Read; stored with the files around it…"))
+            rows[at - 1].set_stage(tr("Read; stored with the files around it…"))
 
     def _due(self, rows: list[ImportRow], outcome: ImportOutcome | None, exc: object) -> None:
         """An outcome (or the job's end, `outcome` None) to show: a group stores up to
@@ -380,7 +341,7 @@ class ImportPanel(QWidget):
         row = next(
             (r for r in rows if r.state == RUNNING and str(r.request.path) == outcome.path), None
         )
-        if row is None or row not in self.rows:
+        if row is None or not row.listed:
             return
         text = sentence(safe_text(outcome.error or ""))
         if outcome.document is not None:
@@ -407,7 +368,7 @@ class ImportPanel(QWidget):
         another's cancel stopped them, refused with the job's failure otherwise."""
         told = False
         for row in rows:
-            if row.state != RUNNING or row not in self.rows:
+            if row.state != RUNNING or not row.listed:
                 continue
             if row.cancel_asked or exc is None or failure_kind(exc) != CANCELLED:
                 if exc is not None and failure_kind(exc) != CANCELLED and not told:
@@ -469,15 +430,81 @@ class ImportPanel(QWidget):
 
     # -- user actions -------------------------------------------------------------------------
 
+    def selected(self) -> list[ImportRow]:
+        """The rows selected in the list, in its order."""
+        positions = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.rows[p] for p in positions if p < len(self.rows)]
+
+    def select(self, rows: list[ImportRow]) -> None:
+        """Select `rows` in the list (the first one current)."""
+        selection = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        selection.clearSelection()
+        for row in rows:
+            if row.listed:
+                selection.select(self.model.index(row.position, 0), flags)
+        if rows and rows[0].listed:
+            selection.setCurrentIndex(
+                self.model.index(rows[0].position, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self._update_buttons()
+
+    def _current(self) -> ImportRow | None:
+        return self.model.row_at(self.view.selectionModel().currentIndex())
+
+    def _update_buttons(self, *_: object) -> None:
+        chosen = self.selected()
+        current = self._current()
+        self.cancel_button.setEnabled(any(r.can_cancel for r in chosen))
+        self.remove_button.setEnabled(any(r.can_remove for r in chosen))
+        self.retry_button.setEnabled(current is not None and current.can_retry)
+        self.password_button.setEnabled(current is not None and current.state == NEEDS_PASSWORD)
+        self._show_details(current)
+
+    def _current_changed(self, top: QModelIndex, _bottom: QModelIndex, *_: object) -> None:
+        current = self._current()
+        if current is not None and current.position == top.row():
+            self._update_buttons()
+
+    def _show_details(self, row: ImportRow | None) -> None:
+        """The current row's whole reason (or what is inside it), word-wrapped under the
+        list: the list's column shows only its start."""
+        text = row.reason or row.inside if row is not None else ""
+        self.details.setText(text)
+        self.details.setStyleSheet("color: #b00020;" if row is not None and row.reason else "")
+        self.details.setVisible(bool(text))
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index)
+        if row is not None and row.state == NEEDS_PASSWORD:
+            self.ask_password(row)
+
+    def _password_for_current(self) -> None:
+        row = self._current()
+        if row is not None and row.state == NEEDS_PASSWORD:
+            self.ask_password(row)
+
+    def _retry_current(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.retry(row)
+
+    def cancel_selected(self) -> None:
+        for row in self.selected():
+            self.cancel(row)
+
+    def remove_selected(self) -> None:
+        self.remove(*self.selected())
+
     def cancel(self, row: ImportRow, *_: object) -> None:
         if row.state == RUNNING and row.job is not None:
-            row.stage.setText(tr("Cancelling…"))
+            row.set_stage(tr("Cancelling…"))
             row.cancel_asked = True
             row.job.cancel()
         elif row.state == WAITING:
             row.set_state(CANCELLED_STATE, tr("Cancelled"))
             self.file_finished.emit(str(row.request.path), row.state)
-            self._summarise()
+            self._summary_soon()
 
     def cancel_all(self) -> None:
         queued, self._queued = self._queued, deque()
@@ -486,6 +513,7 @@ class ImportPanel(QWidget):
             self.cancel(row)
         for _case_id, request in queued:
             self.file_finished.emit(str(request.path), CANCELLED_STATE)
+        self._summarise()
 
     def ask_password(self, row: ImportRow, *_: object) -> None:
         password, ok = QInputDialog.getText(
@@ -499,7 +527,7 @@ class ImportPanel(QWidget):
 
     def retry_with_password(self, row: ImportRow, password: str) -> None:
         row.request.password = password
-        row.bar.setValue(0)
+        row.percent = 0
         row.set_state(WAITING, tr("Waiting"))
         self._next()
 
@@ -517,35 +545,33 @@ class ImportPanel(QWidget):
 
     def retry(self, row: ImportRow, *_: object) -> None:
         """Import a refused (or cancelled) file again, its kind, title and date asked again."""
-        if row.state not in (FAILED, CANCELLED_STATE) or not self.state.is_unlocked:
+        if not row.can_retry or not self.state.is_unlocked:
             return
         request = self.ask_options(row.request)
-        if request is None or row not in self.rows:
+        if request is None or not row.listed:
             return
         row.restart(request)
         self._summarise()
         self._next()
 
-    def remove(self, row: ImportRow, *_: object) -> None:
-        """Take a finished row off the list."""
-        if row.finished and row in self.rows:
-            self.rows.remove(row)
-            row.deleteLater()
-            self._summarise()
+    def remove(self, *rows: ImportRow) -> None:
+        """Take finished rows off the list (an imported file's row only with Clear finished:
+        a refused one is what the journalist has left to deal with)."""
+        self.model.remove(row for row in rows if row.can_remove)
+        self._summarise()
+        self._update_buttons()
 
     def clear_finished(self) -> None:
-        for row in [r for r in self.rows if r.finished]:
-            self.rows.remove(row)
-            row.deleteLater()
+        self.model.remove([r for r in self.rows if r.finished])
         self._summarise()
+        self._update_buttons()
 
     def _locking(self) -> None:
         # The running job is abandoned by the window (worker.abandon_all); forget every row.
         for row in self.rows:
             if row.job is not None:
                 row.job.abandon()
-            row.deleteLater()
-        self.rows = []
+        self.model.clear()
         self._queued = deque()
         self._rows_timer.stop()
         self.batch = []
@@ -555,9 +581,9 @@ class ImportPanel(QWidget):
         self._changes_timer.stop()
         self._changed_cases.clear()
         self._summarise()
+        self._update_buttons()
 
     def _summary_soon(self) -> None:
-        # Counting 10,000 rows after every file would be most of a frame: a few times a second.
         if not self._summary_timer.isActive():
             self._summary_timer.start()
 
@@ -565,15 +591,33 @@ class ImportPanel(QWidget):
         self._summary_timer.stop()
         if not self.rows:
             self.summary.setText(tr("No imports."))
+            self.status.emit("")
             return
-        done = sum(r.state == DONE for r in self.rows)
-        failed = sum(r.state in (FAILED, NEEDS_PASSWORD) for r in self.rows)
-        left = sum(r.state in (WAITING, RUNNING) for r in self.rows) + len(self._queued)
-        self.summary.setText(
-            tr("{done} imported, {failed} refused, {left} to go").format(
-                done=done, failed=failed, left=left
-            )
+        counts = self.model.counts
+        done = counts[DONE]
+        failed = counts[FAILED] + counts[NEEDS_PASSWORD]
+        left = counts[WAITING] + counts[RUNNING] + len(self._queued)
+        text = tr("{done} imported, {failed} refused, {left} to go").format(
+            done=done, failed=failed, left=left
         )
+        if not self.batch:
+            self.summary.setText(text)
+            self.status.emit("")
+            return
+        self._summary_timer.start()  # the time left changes while a long file is read, too
+        seconds = self.model.time_left.seconds()
+        if seconds is not None:
+            text = tr("{counts} — {time_left}").format(
+                counts=text, time_left=time_left_text(seconds)
+            )
+        self.summary.setText(text)
+        total = len(self.rows) + len(self._queued)
+        line = tr("Importing: {done} of {total} files").format(done=total - left, total=total)
+        if seconds is not None:
+            line = tr("{counts} — {time_left}").format(
+                counts=line, time_left=time_left_text(seconds)
+            )
+        self.status.emit(line)
 
 
 def _options(row: ImportRow) -> tuple[tuple[str, str, bool], bool]:
@@ -582,6 +626,13 @@ def _options(row: ImportRow) -> tuple[tuple[str, str, bool], bool]:
     request = row.request
     alone = request.title is not None or request.date is not None or bool(request.password)
     return (row.case_id, request.kind, request.ocr), not alone
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.lstat().st_size  # a link is refused, not followed
+    except OSError:
+        return None
 
 
 def _settle_heap() -> None:

@@ -74,15 +74,15 @@ def test_import_a_pdf_and_watch_progress_to_completion(
 
     def watch(row: ImportRow, fraction: float, message: str) -> None:
         shown(row, fraction, message)
-        seen.append((row.bar.value(), row.stage.text()))
+        seen.append((row.percent, row.stage))
 
     monkeypatch.setattr(ImportRow, "progress", watch)
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         (row,) = win.imports.enqueue(
             win.state.case_id, [ImportRequest(pdf, kind="article", title="Mémo", date="2023-05-02")]
         )
-    assert row.state == DONE, row.reason.text()
-    assert row.bar.value() == 100
+    assert row.state == DONE, row.reason
+    assert row.percent == 100
     values = [v for v, _ in seen]
     assert len(values) >= 3 and values == sorted(values), seen
     stages = " / ".join(text for _, text in seen)
@@ -104,8 +104,10 @@ def test_a_refused_file_does_not_stop_the_batch(qtbot, unlocked, tmp_path) -> No
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         rows = win.imports.enqueue(win.state.case_id, [ImportRequest(bad), ImportRequest(good)])
     assert [r.state for r in rows] == [FAILED, DONE]
-    assert rows[0].reason.text() and not rows[0].reason.isHidden()
-    assert "Traceback" not in rows[0].reason.text()
+    assert rows[0].reason and "Traceback" not in rows[0].reason
+    win.imports.select([rows[0]])  # its whole reason under the list, a retry offered
+    assert win.imports.details.text() == rows[0].reason and not win.imports.details.isHidden()
+    assert win.imports.retry_button.isEnabled() and not win.imports.cancel_button.isEnabled()
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 1
 
 
@@ -115,7 +117,8 @@ def test_a_protected_pdf_asks_for_its_password(qtbot, unlocked, tmp_path) -> Non
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         (row,) = win.imports.enqueue(win.state.case_id, [ImportRequest(pdf)])
     assert row.state == NEEDS_PASSWORD
-    assert not row.password_button.isHidden()
+    win.imports.select([row])
+    assert win.imports.password_button.isEnabled()
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         win.imports.retry_with_password(row, "s3cret")
     assert row.state == DONE
@@ -126,7 +129,8 @@ def test_cancel_a_waiting_file(qtbot, unlocked, tmp_path) -> None:
     first, second = sample_pdf(tmp_path / "a"), sample_pdf(tmp_path / "b", "other.pdf")
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         rows = win.imports.enqueue(win.state.case_id, [ImportRequest(first), ImportRequest(second)])
-        qtbot.mouseClick(rows[1].cancel_button, Qt.MouseButton.LeftButton)
+        win.imports.select([rows[1]])
+        qtbot.mouseClick(win.imports.cancel_button, Qt.MouseButton.LeftButton)
     assert [r.state for r in rows] == [DONE, CANCELLED_STATE]
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 1
 
@@ -193,9 +197,11 @@ def test_an_email_shows_its_attachments_as_they_come_and_nests_them(
     message = reply_with_attachments(tmp_path / "in")
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         (row,) = win.imports.enqueue(win.state.case_id, [ImportRequest(message)])
-    assert row.state == DONE, row.reason.text()
+    assert row.state == DONE, row.reason
     assert row.children_seen == ["rapport.pdf", "note.docx"]
-    assert "2 files inside" in row.inside.text() and not row.inside.isHidden()
+    assert "2 files inside" in row.inside
+    win.imports.select([row])
+    assert "2 files inside" in win.imports.details.text()
     documents_read(win)
     tree = win.contents.tabs[0]
     parent_index = tree.model.index_of(row.document.id)

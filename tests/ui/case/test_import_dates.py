@@ -23,7 +23,8 @@ def test_a_date_in_the_wrong_form_keeps_the_dialog_open(qtbot, tmp_path) -> None
         "b.pdf: “31/12/2023” is not a date; write it as YYYY-MM-DD (e.g. 2023-12-31) "
         "or leave it empty."
     )
-    assert (dialog.table.currentRow(), dialog.table.currentColumn()) == (1, ImportDialog.DATE)
+    current = dialog.table.currentIndex()
+    assert (current.row(), current.column()) == (1, ImportDialog.DATE)
 
     dialog.set_row(1, date="")
     dialog.accept()

@@ -79,7 +79,7 @@ def test_files_with_the_same_options_are_imported_together_each_row_told(
     assert jobs == [8]  # every file in one job
     states = [r.state for r in rows]
     assert states == [DONE, DONE, NEEDS_PASSWORD, FAILED, DONE, DONE, DONE, DONE], states
-    assert rows[2].reason.text() and rows[3].reason.text()
+    assert rows[2].reason and rows[3].reason
     assert "6 imported, 2 refused, 0 to go" in win.imports.summary.text()
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60_000):
         win.imports.retry_with_password(rows[2], "s3cret")
@@ -96,7 +96,8 @@ def test_cancelling_one_file_of_a_job_keeps_the_others_going(
     with qtbot.waitSignal(win.imports.batch_finished, timeout=120_000):
         rows = win.imports.enqueue(win.state.case_id, requests)
         assert len(win.imports.batch) == 12
-        rows[7].cancel_button.click()
+        win.imports.select([rows[7]])
+        win.imports.cancel_button.click()
     states = [r.state for r in rows]
     assert states == [DONE] * 7 + [CANCELLED_STATE] + [DONE] * 4, states
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 11

@@ -19,9 +19,10 @@ def test_a_refused_file_is_retried_once_put_right(qtbot, unlocked, tmp_path: Pat
     broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 200)
     with qtbot.waitSignal(panel.batch_finished, timeout=60000):
         (row,) = panel.enqueue(win.state.case_id, [ImportRequest(broken, kind="article")])
-    assert row.state == FAILED and row.reason.text()
-    assert not row.retry_button.isHidden() and not row.remove_button.isHidden()
-    assert row.cancel_button.isHidden()
+    assert row.state == FAILED and row.reason
+    panel.select([row])
+    assert panel.retry_button.isEnabled() and panel.remove_button.isEnabled()
+    assert not panel.cancel_button.isEnabled()
 
     # The journalist fetches a good copy of the file, then Retry (giving a title this time).
     sample_pdf(broken.parent, broken.name)
@@ -33,9 +34,10 @@ def test_a_refused_file_is_retried_once_put_right(qtbot, unlocked, tmp_path: Pat
 
     panel.ask_options = answer  # type: ignore[method-assign]
     with qtbot.waitSignal(panel.batch_finished, timeout=60000):
-        row.retry_button.click()
+        panel.retry_button.click()
     assert asked[0].kind == "article"  # what was given before is offered again
-    assert row.state == DONE and row.reason.isHidden() and row.retry_button.isHidden()
+    assert row.state == DONE and not row.reason and not panel.retry_button.isEnabled()
+    assert panel.details.isHidden()
     (doc,) = win.state.ws.documents.of_case(win.state.case_id)
     assert (doc.title, doc.date, doc.kind) == ("Note de la DDSP", "2023-11-17", "article")
 
@@ -48,8 +50,10 @@ def test_a_refused_file_is_removed_from_the_list(qtbot, unlocked, tmp_path: Path
     with qtbot.waitSignal(panel.batch_finished, timeout=60000):
         bad, ok = panel.enqueue(win.state.case_id, [ImportRequest(missing), ImportRequest(good)])
     assert (bad.state, ok.state) == (FAILED, DONE)
-    assert ok.remove_button.isHidden()  # an imported file's row has nothing to retry
-    bad.remove_button.click()
+    panel.select([ok])
+    assert not panel.remove_button.isEnabled()  # an imported file's row has nothing to retry
+    panel.select([ok, bad])
+    panel.remove_button.click()
     assert panel.rows == [ok]
     assert "0 refused" in panel.summary.text()
 
