@@ -18,6 +18,7 @@ from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import _
 from dossier.services.dto import NoteInfo
 from dossier.services.people.screen import kept_unless_edited, screen_mask
+from dossier.text.shorten import shorten
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -63,7 +64,7 @@ class NoteService:
             note = Note(case_id=doc.case_id)
             note.document_id = doc.id
             note.page_index, note.start, note.end = page_index, start, end
-            note.excerpt = " ".join(page.text[start:end].split())[:EXCERPT_CHARS]
+            note.excerpt = _excerpt(page.text, start, end)
             note.body = body
             session.add(note)
             session.flush()
@@ -107,3 +108,14 @@ class NoteService:
             session.delete(note)
             self.ws.audit.append(session, "note.delete", case_id, note_id=note_id)
             session.commit()
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """The passage's whole words, shortened between words: the excerpt is masked when shown,
+    and the mask finds a name only whole (a passage starting inside 'Zorglubinski' would
+    show 'glubinski')."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return shorten(text[start:end], EXCERPT_CHARS)

@@ -30,6 +30,7 @@ from dossier.services.dto import TimelineItem
 from dossier.services.letters.service import as_of_day
 from dossier.services.letters.views import LetterReader
 from dossier.services.people.screen import screen_mask
+from dossier.text.shorten import shorten
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -41,11 +42,7 @@ KINDS = DERIVED_KINDS + EVENT_KINDS
 # Same day: what happened first in a right-of-reply exchange comes first.
 _ORDER = {kind: rank for rank, kind in enumerate(("letter", "reply", "deadline", *KINDS))}
 QUOTE_TITLE_CHARS = 80
-
-
-def _short(text: str, limit: int = QUOTE_TITLE_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+"""Cut between words (`shorten`): the title is masked once shortened."""
 
 
 class TimelineService:
@@ -118,11 +115,11 @@ class TimelineService:
                 if parent is not None:
                     parts.append(
                         _("{origin} of {title}").format(
-                            origin=doc.origin, title=quoted(_short(parent.title, 40))
+                            origin=doc.origin, title=quoted(shorten(parent.title, 40))
                         )
                     )
                 if carried.get(doc.id):
-                    titles = ", ".join(_short(t, 40) for t in carried[doc.id])
+                    titles = ", ".join(shorten(t, 40) for t in carried[doc.id])
                     parts.append(_("with {titles}").format(titles=titles))
                 detail = " · ".join(x for x in parts if x)
                 entry = item(doc.date, "document", doc.title, ("document", doc.id), doc.people)
@@ -167,7 +164,9 @@ class TimelineService:
         for quote in session.scalars(select(Quote).where(Quote.case_id == case_id)):
             if quote.said_on:
                 speaker = names.get(quote.speaker_id or "", "") or _("Unattributed")
-                title = _("{speaker}: «{quote}»").format(speaker=speaker, quote=_short(quote.text))
+                title = _("{speaker}: «{quote}»").format(
+                    speaker=speaker, quote=shorten(quote.text, QUOTE_TITLE_CHARS)
+                )
                 yield item(quote.said_on, "quote", title, ("quote", quote.id), [quote.speaker_id])
         for note in session.scalars(select(Note).where(Note.case_id == case_id)):
             if note.date:

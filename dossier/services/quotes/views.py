@@ -21,6 +21,7 @@ from dossier.services.people.dto import ScreenMask
 from dossier.services.quotes.dto import QuoteInfo, diff_from_rows, spans_from_rows
 from dossier.services.refs import find_by_ref, match_prefix
 from dossier.text.model import PageText
+from dossier.text.shorten import shorten
 
 SEARCH_TITLE_CHARS = 80
 
@@ -104,9 +105,7 @@ def masked_diff(diff: Iterable[DiffOp], mask: ScreenMask | None) -> list[DiffOp]
 
 def search_item(quote: Quote, names: dict[str, str]) -> SearchableItem:
     speaker = names.get(quote.speaker_id, "") if quote.speaker_id else ""
-    short = " ".join(quote.text.split())
-    if len(short) > SEARCH_TITLE_CHARS:
-        short = short[: SEARCH_TITLE_CHARS - 1].rstrip() + "…"
+    short = shorten(quote.text, SEARCH_TITLE_CHARS)  # between words: masked when shown
     return SearchableItem(
         item_type="quote",
         item_id=quote.id,
