@@ -23,8 +23,7 @@ from dossier.pdf.render import RenderedPage
 from dossier.pdf.textpdf import text_to_pdf
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
-from tests.core.services.documents.test_images import phone_photo
-from tests.photos import SENTENCE
+from tests.photos import SENTENCE, phone_photo
 from tests.recipient import leaks, read_bundle
 
 PLACE = "Quai Ornithorynque"

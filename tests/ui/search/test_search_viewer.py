@@ -198,7 +198,7 @@ def test_select_text_in_a_text_document(qtbot, unlocked, tmp_path) -> None:
 
 
 def test_a_photo_opens_as_its_page_with_the_hit_drawn_on_it(qtbot, unlocked, tmp_path) -> None:
-    from tests.core.services.documents.test_images import phone_photo
+    from tests.photos import phone_photo
 
     win = unlocked
     photo = phone_photo(tmp_path, rotate=-90, orientation=6)

@@ -16,30 +16,9 @@ from dossier.ingest.image_file import exif_date
 from dossier.pdf.open import close_pdf
 from dossier.pdf.render import open_stored_pdf, render_page
 from dossier.services.workspace import Workspace
-from tests.photos import ink, photo_pixels
+from tests.photos import ink, phone_photo, photo_pixels
 
 _ORIENTATION_ROTATE_90_CW = 6
-
-
-def _exif_orientation(value: int) -> bytes:
-    """An APP1 segment holding one EXIF tag: Orientation, and a DateTimeOriginal."""
-    stamp = b"2023:11:20 09:41:07\x00"
-    ifd = struct.pack(">H", 2)
-    ifd += struct.pack(">HHIHH", 0x0112, 3, 1, value, 0)
-    ifd += struct.pack(">HHII", 0x9003, 2, len(stamp), 8 + 2 + 2 * 12 + 4)
-    ifd += struct.pack(">I", 0) + stamp
-    tiff = b"MM\x00*" + struct.pack(">I", 8) + ifd
-    payload = b"Exif\x00\x00" + tiff
-    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
-
-
-def phone_photo(tmp_path: Path, *, rotate: int, orientation: int | None) -> Path:
-    jpeg = photo_pixels(tmp_path, rotate).tobytes("jpg", jpg_quality=90)
-    if orientation is not None:
-        jpeg = jpeg[:2] + _exif_orientation(orientation) + jpeg[2:]
-    path = tmp_path / "IMG_2034.JPG"
-    path.write_bytes(jpeg)
-    return path
 
 
 def test_sideways_phone_photo_with_exif_orientation_reads_upright(
