@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     temp = Path(tempfile.mkdtemp(prefix="dossier-bench-quotes-"))
     try:
         root = temp if args.no_cache else DEFAULT_FOLDER
-        folder = root / f"{args.pages}-{search_cache.fingerprint()}"
+        folder = root / f"{args.pages}-{search_cache.fingerprint(codec=False)}"
         print(json.dumps(run(folder, args.pages, args.quotes, baseline), indent=2))
     finally:
         shutil.rmtree(temp, ignore_errors=True)

@@ -7,7 +7,8 @@ A deterministic French and English corpus (seeded vocabulary with accented and e
 is indexed, then searched with a fixed set of one-word, two-word and phrase queries, once per
 storage, each storage in its own subprocess so peak memory (max RSS) is its own. Both go
 through the same code: Dossier's schema, analysis, query parser and snippets; only the storage
-differs. Prints JSON with the figures and the ratios encrypted / plain.
+differs, and the codec the sealed index's segments are written with (the app's, `codec.py`).
+Prints JSON with the figures and the ratios encrypted / plain.
 
 The two indexes are built once per corpus size and kept under build/bench-search/ (see
 `search_cache.py`; `--no-cache` builds them in a temporary folder): later runs search them and
@@ -33,6 +34,7 @@ from typing import Any
 
 from bench import search_cache
 from bench.fts5_reference import Fts5Reference, time_queries
+from dossier.search.codec import index_codec
 from dossier.search.execute import Runner
 from dossier.search.facade import WRITER_LIMIT_MB
 from dossier.search.folder import INDEX_NAME
@@ -233,7 +235,8 @@ class _Indexer:
 
     def add(self, batch: list[IndexItem]) -> None:
         started, cpu = time.perf_counter(), time.process_time()
-        writer = self.ix.writer(limitmb=WRITER_LIMIT_MB, procs=1)
+        codec = index_codec() if self.kind == "encrypted" else None  # the app's, or Whoosh's
+        writer = self.ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec)
         for item in batch:
             writer.add_document(**to_document(item))
         writer.commit()

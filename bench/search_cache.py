@@ -29,12 +29,15 @@ _SAMPLE = (
 )
 
 
-def fingerprint() -> str:
+def fingerprint(*, codec: bool = True) -> str:
     """A digest of everything the cached indexes depend on: the corpus generator and its
-    vocabulary, and what the schema and analysis make of pages (the Whoosh documents of the
-    first pages and of a sample with compounds, numbers and dates), not the source text of
-    those modules (an edited error message changes nothing kept here)."""
+    vocabulary, what the schema and analysis make of pages (the Whoosh documents of the first
+    pages and of a sample with compounds, numbers and dates), not the source text of those
+    modules (an edited error message changes nothing kept here), and the codec the app writes
+    segments with (its size is measured). Without `codec`: what search results depend on, for
+    a vault whose index the app wrote and reads whichever codec wrote it (the quote bench)."""
     from bench import bench_search as bench  # the corpus lives there
+    from dossier.search.codec import index_codec
     from dossier.search.model import IndexItem
     from dossier.search.schema import SCHEMA_VERSION, build_schema, to_document
 
@@ -53,6 +56,9 @@ def fingerprint() -> str:
     pages = itertools.islice(bench.Corpus(200).items(), 200)
     for item in itertools.chain([sample], pages):
         digest.update(repr(sorted(to_document(item).items())).encode("utf-8"))
+    if codec:
+        written = index_codec()
+        digest.update(repr((type(written).__name__, sorted(vars(written).items()))).encode())
     return digest.hexdigest()
 
 

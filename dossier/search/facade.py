@@ -36,6 +36,7 @@ from dossier.search.analysed import (
     write,
 )
 from dossier.search.candidates import candidate_query
+from dossier.search.codec import index_codec
 from dossier.search.execute import Runner
 from dossier.search.folder import (
     DAMAGE,
@@ -128,7 +129,7 @@ class SearchIndex:
     # -- writing -------------------------------------------------------------------------
 
     def _write(self, ix: Any, work: Callable[[Any], int]) -> int:
-        writer = ix.writer(limitmb=self.writer_limit_mb, procs=1)
+        writer = ix.writer(limitmb=self.writer_limit_mb, procs=1, codec=index_codec())
         try:
             count = work(writer)
             writer.commit()
@@ -138,7 +139,7 @@ class SearchIndex:
         return count
 
     def _open_writer(self) -> Any:
-        return self._ix.writer(limitmb=self.writer_limit_mb, procs=1)
+        return self._ix.writer(limitmb=self.writer_limit_mb, procs=1, codec=index_codec())
 
     def _checked(self, items: Iterable[IndexItem], cancel: CancelToken | None) -> list[IndexItem]:
         checked: list[IndexItem] = []
