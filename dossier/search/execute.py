@@ -14,7 +14,7 @@ from typing import Any
 from dossier.search.model import ScorePart
 from dossier.search.postings import PostingsCache
 from dossier.search.ranking import RERANKED, explain, total
-from dossier.search.topk import top_hits
+from dossier.search.topk import Lengths, top_hits
 
 MAX_FILTERS = 8
 """Filters whose allowed documents one searcher keeps (each a set of document numbers)."""
@@ -27,6 +27,7 @@ class Runner:
         self.searcher = searcher
         self.cache = cache
         self._allowed: dict[str, set[int]] = {}
+        self.lengths = Lengths()
 
     def allowed(self, restrict: Any) -> set[int] | None:
         """The document numbers the filter query `restrict` allows (None: no filter)."""
@@ -46,24 +47,22 @@ class Runner:
         """(score, stored fields, score parts) of the `limit` best hits, ranked by BM25F then
         the first-page and proximity factors (`ranking.py`), best first."""
         allowed = self.allowed(restrict)
-        top = top_hits(self.searcher, q, limit * RERANKED, allowed, self.cache)
+        top = top_hits(self.searcher, q, limit * RERANKED, allowed, self.cache, self.lengths)
         if top is None:
             results = self.searcher.search(q, limit=limit, filter=allowed)
             return [(float(hit.score), hit.fields(), ()) for hit in results]
         ranked = []
         for _score, docnum in top:
-            parts = tuple(explain(self.searcher, q, docnum, self.cache))
-            ranked.append((total(list(parts)), docnum, parts))
+            fields = self.searcher.stored_fields(docnum)
+            parts = tuple(explain(self.searcher, q, docnum, self.cache, self.lengths, fields))
+            ranked.append((total(list(parts)), docnum, fields, parts))
         ranked.sort(key=lambda hit: (-hit[0], hit[1]))
-        return [
-            (score, self.searcher.stored_fields(docnum), parts)
-            for score, docnum, parts in ranked[:limit]
-        ]
+        return [(score, fields, parts) for score, _docnum, fields, parts in ranked[:limit]]
 
     def run(self, q: Any, limit: int, restrict: Any = None) -> list[tuple[float, dict[str, Any]]]:
         """(score, stored fields) of the `limit` best hits of `q`, best first."""
         allowed = self.allowed(restrict)
-        top = top_hits(self.searcher, q, limit, allowed, self.cache)
+        top = top_hits(self.searcher, q, limit, allowed, self.cache, self.lengths)
         if top is None:
             results = self.searcher.search(q, limit=limit, filter=allowed)
             return [(float(hit.score), hit.fields()) for hit in results]

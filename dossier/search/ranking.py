@@ -27,7 +27,7 @@ from dossier.search.model import ScorePart
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import decode_positions
 from dossier.search.stems import Fuzzy, OcrFuzzy, Prefix, StemQuery, Wildcard
-from dossier.search.topk import Segment
+from dossier.search.topk import Lengths, Segment
 
 FIRST_PAGE = 1.15
 PROXIMITY = 0.3
@@ -55,10 +55,10 @@ def positive_leaves(q: Any) -> Iterator[Any]:
 class _Doc:
     """One hit's segment and document number within it."""
 
-    def __init__(self, searcher: Any, docnum: int, cache: Any) -> None:
+    def __init__(self, searcher: Any, docnum: int, cache: Any, lengths: Lengths | None) -> None:
         for sub, offset in searcher.subsearchers if not searcher.is_atomic() else [(searcher, 0)]:
             if offset <= docnum < offset + sub.reader().doc_count_all():
-                self.seg = Segment(searcher, sub.reader(), searcher.weighting, cache)
+                self.seg = Segment(searcher, sub.reader(), searcher.weighting, cache, lengths)
                 self.local = docnum - offset
                 return
         raise IndexError(docnum)
@@ -138,11 +138,19 @@ def _window(groups: list[list[int]]) -> int | None:
     return best
 
 
-def explain(searcher: Any, q: Any, docnum: int, cache: Any = None) -> list[ScorePart]:
-    """The parts of the hit `docnum`'s score: each word's or phrase's BM25F, then factors."""
+def explain(
+    searcher: Any,
+    q: Any,
+    docnum: int,
+    cache: Any = None,
+    lengths: Lengths | None = None,
+    fields: dict[str, Any] | None = None,
+) -> list[ScorePart]:
+    """The parts of the hit `docnum`'s score: each word's or phrase's BM25F, then factors
+    (`fields`: the hit's stored fields, when the caller has them already)."""
     if type(searcher.weighting) is not BM25F:
         return []
-    doc = _Doc(searcher, docnum, cache)
+    doc = _Doc(searcher, docnum, cache, lengths)
     parts: list[ScorePart] = []
     groups: list[list[int]] = []
     for leaf in positive_leaves(q):
@@ -150,7 +158,9 @@ def explain(searcher: Any, q: Any, docnum: int, cache: Any = None) -> list[Score
         parts += leaf_parts
         if leaf.fieldname == "exact" and leaf_parts:
             groups.append(positions)
-    if searcher.stored_fields(docnum).get("page_index") == 0:
+    if fields is None:
+        fields = searcher.stored_fields(docnum)
+    if fields.get("page_index") == 0:
         parts.append(ScorePart("first page", "", "", FIRST_PAGE))
     if len(groups) >= 2:
         width = _window(groups)

@@ -30,6 +30,7 @@ from whoosh.util.numeric import byte_to_length
 
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import (
+    SPARSE,
     PositionBitmaps,
     Postings,
     PostingsCache,
@@ -68,39 +69,60 @@ class Scored:
         return self.scores.get(doc)
 
 
-class Segment:
-    """One segment's reader with the statistics of the whole index (as Whoosh scores)."""
+class Lengths:
+    """The field lengths of each segment and the BM25F length factors of one searcher, kept
+    for its lifetime: a segment never changes, and the average lengths are the searcher's.
+    Made again for every query (and every hit ranked), they were read and decrypted each time."""
 
-    def __init__(
-        self, top: Any, reader: Any, weighting: BM25F, cache: PostingsCache | None
-    ) -> None:
-        self.top = top
-        self.cache = cache
-        self.reader = reader
-        self.weighting = weighting
-        self._lengths: dict[str, bytes] = {}
+    def __init__(self) -> None:
+        self._columns: dict[tuple[int, str], bytes] = {}
         self._tables: dict[str, list[float]] = {}
-        self._postings: dict[tuple[str, bytes, bool], Postings] = {}
 
-    def lengths(self, fieldname: str) -> bytes:
-        found = self._lengths.get(fieldname)
+    def column(self, reader: Any, fieldname: str) -> bytes:
+        key = (id(reader), fieldname)
+        found = self._columns.get(key)
         if found is None:
-            found = self._lengths[fieldname] = length_bytes(self.reader, fieldname)
+            found = self._columns[key] = length_bytes(reader, fieldname)
         return found
 
-    def norms(self, fieldname: str) -> list[float]:
+    def norms(self, top: Any, weighting: BM25F, fieldname: str) -> list[float]:
         """K1 * ((1 - B) + B * length / average length), for each encoded length byte."""
         table = self._tables.get(fieldname)
         if table is None:
-            w = self.weighting
+            w = weighting
             b = w._field_B.get(fieldname, w.B)
-            average = self.top.avg_field_length(fieldname) or 1
+            average = top.avg_field_length(fieldname) or 1
             table = [
                 w.K1 * ((1 - b) + b * (byte_to_length(lb) if lb else 1) / average)
                 for lb in range(256)
             ]
             self._tables[fieldname] = table
         return table
+
+
+class Segment:
+    """One segment's reader with the statistics of the whole index (as Whoosh scores)."""
+
+    def __init__(
+        self,
+        top: Any,
+        reader: Any,
+        weighting: BM25F,
+        cache: PostingsCache | None,
+        lengths: Lengths | None = None,
+    ) -> None:
+        self.top = top
+        self.cache = cache
+        self.reader = reader
+        self.weighting = weighting
+        self._lengths = lengths if lengths is not None else Lengths()
+        self._postings: dict[tuple[str, bytes, bool], Postings] = {}
+
+    def lengths(self, fieldname: str) -> bytes:
+        return self._lengths.column(self.reader, fieldname)
+
+    def norms(self, fieldname: str) -> list[float]:
+        return self._lengths.norms(self.top, self.weighting, fieldname)
 
     def postings(self, fieldname: str, btext: bytes, values: bool, within: Within) -> Postings:
         if within is not None:
@@ -142,14 +164,20 @@ class Segment:
         return self.score(fieldname, btext, boost, found)
 
     def score(
-        self, fieldname: str, btext: bytes, boost: float, found: Postings
+        self,
+        fieldname: str,
+        btext: bytes,
+        boost: float,
+        found: Postings,
+        among: set[int] | None = None,
     ) -> dict[int, float]:
+        """BM25F of each posting of `found` (only those of documents `among`, if given)."""
         lengths, norms = self.lengths(fieldname), self.norms(fieldname)
         c = self.top.idf(fieldname, btext) * (self.weighting.K1 + 1) * boost
-        return {
-            doc: c * w / (w + norms[lengths[doc]])
-            for doc, w in zip(found.ids, found.weights, strict=True)
-        }
+        pairs = zip(found.ids, found.weights, strict=True)
+        if among is not None:
+            return {doc: c * w / (w + norms[lengths[doc]]) for doc, w in pairs if doc in among}
+        return {doc: c * w / (w + norms[lengths[doc]]) for doc, w in pairs}
 
 
 def _add_into(total: dict[int, float], part: dict[int, float]) -> None:
@@ -183,26 +211,27 @@ def _phrase(seg: Segment, q: Any, within: Within) -> Scored:
     # The rarest word first; each next word's blocks are read only where candidates remain.
     order = sorted(range(len(btexts)), key=lambda n: seg.reader.doc_frequency(fieldname, btexts[n]))
     lists: dict[int, Postings] = {}
-    parts: dict[int, dict[int, float]] = {}
-    common: set[int] = set()
+    scores: dict[int, float] = {}
+    sparse = seg.reader.doc_count_all() // SPARSE
     for number, n in enumerate(order):
         found = seg.postings(fieldname, btexts[n], True, within)
         lists[n] = found
-        parts[n] = seg.score(fieldname, btexts[n], 1.0, found)
         if number == 0:
-            common = set(parts[n]) if within is None else set(parts[n]).intersection(within)
+            among = None if within is None else set(within)
+            scores = seg.score(fieldname, btexts[n], 1.0, found, among)
         else:
-            common.intersection_update(parts[n])
-        if not common:
+            # Only the candidates left are scored; each word's part is added as it comes.
+            part = seg.score(fieldname, btexts[n], 1.0, found, set(scores))
+            scores = {doc: score + scores[doc] for doc, score in part.items()}
+        if not scores:
             return Scored({})
-        within = sorted(common)
+        # Fewer candidates than one page in SPARSE: the next word's blocks are read only
+        # where they are (the whole list otherwise, as kept).
+        within = sorted(scores) if len(scores) < sparse else None
     boost: float = q.boost
-    scores = dict.fromkeys(common, 0.0)
-    for part in parts.values():
-        for doc in common:
-            scores[doc] += part[doc]
     if boost != 1.0:
         scores = {doc: boost * score for doc, score in scores.items()}
+    common = set(scores)
 
     bitmaps = [seg.bitmaps(fieldname, btext) for btext in btexts]
     first, rest = order[0], [(n, bitmaps[n], lists[n]) for n in order[1:]]
@@ -268,13 +297,17 @@ def _and(seg: Segment, q: Any, within: Within) -> Scored:
 def _or(seg: Segment, q: Any, within: Within) -> Scored:
     if any(isinstance(c, query.Not) for c in q.subqueries):
         raise Unsupported("NOT inside OR")
-    parts = [evaluate(seg, c, within) for c in q.subqueries]
+    # A part that finds nothing here (a phrase's words absent from a web page's surroundings)
+    # adds nothing: left out, not walked for every candidate.
+    parts = [part for c in q.subqueries if (part := evaluate(seg, c, within)).scores]
+    boost: float = q.boost
+    if len(parts) == 1 and boost == 1.0:
+        return parts[0]
     total: dict[int, float] = {}
     unsure: set[int] = set()
     for part in parts:
         _add_into(total, part.scores)
         unsure.update(part.unsure)
-    boost: float = q.boost
     if boost != 1.0:
         total = {doc: boost * score for doc, score in total.items()}
 
@@ -324,16 +357,20 @@ def top_hits(
     limit: int,
     allowed: set[int] | None = None,
     cache: PostingsCache | None = None,
+    lengths: Lengths | None = None,
 ) -> list[tuple[float, int]] | None:
     """(score, document number) of the `limit` best hits, best first, or None when the query
-    has a shape Whoosh must answer. `allowed`: the only document numbers that may be hits."""
+    has a shape Whoosh must answer. `allowed`: the only document numbers that may be hits;
+    `lengths`: kept for `searcher` (made for this search when None)."""
     weighting = searcher.weighting
     if type(weighting) is not BM25F:
         return None
+    if lengths is None:
+        lengths = Lengths()
     best: list[tuple[float, int]] = []  # a min-heap of (score, -docnum): the kept hits
     try:
         for sub, offset in _leaves(searcher):
-            seg = Segment(searcher, sub.reader(), weighting, cache)
+            seg = Segment(searcher, sub.reader(), weighting, cache, lengths)
             found = evaluate(seg, q)
             _collect(found, offset, limit, allowed, best)
     except Unsupported:
@@ -361,26 +398,40 @@ def _collect(
         for doc, score in heapq.nlargest(limit, items, key=lambda item: (item[1], -item[0])):
             _keep(best, limit, score, doc + offset)
         return
-    # Candidates best first, in growing chunks: most searches fill their hits from the first.
+    # Candidates best first: most searches fill their hits from the first few; one whose
+    # phrase is rare in its candidates ("il est dans") checks thousands, taken from a heap
+    # (one pass to make it, then a pop each) rather than sorted again in growing chunks.
     remaining = list(items)
-    chunk = limit * 4
-    while remaining:
-        if len(remaining) > chunk:
-            head = heapq.nlargest(chunk, remaining, key=_SCORE)
-            taken = {doc for doc, _score in head}
-            remaining = [item for item in remaining if item[0] not in taken]
-        else:
-            head, remaining = sorted(remaining, key=_SCORE, reverse=True), []
-        for doc, score in head:
-            if len(best) >= limit and score < best[0][0]:
-                return
-            if doc in found.unsure:
-                exact = found.exact(doc)
-                if exact is None:
-                    continue
-                score = exact
-            _keep(best, limit, score, doc + offset)
-        chunk *= 8
+    head = heapq.nlargest(limit * 4, remaining, key=_SCORE)
+    if _confirm(found, offset, limit, best, head) or len(head) == len(remaining):
+        return
+    taken = {doc for doc, _score in head}
+    heap = [(-score, doc) for doc, score in remaining if doc not in taken]
+    heapq.heapify(heap)
+    while heap:
+        negative, doc = heapq.heappop(heap)
+        if _confirm(found, offset, limit, best, [(doc, -negative)]):
+            return
+
+
+def _confirm(
+    found: Scored,
+    offset: int,
+    limit: int,
+    best: list[tuple[float, int]],
+    candidates: list[tuple[int, float]],
+) -> bool:
+    """Keep the candidates (best first) that match; True once no later one can enter."""
+    for doc, score in candidates:
+        if len(best) >= limit and score < best[0][0]:
+            return True
+        if doc in found.unsure:
+            exact = found.exact(doc)
+            if exact is None:
+                continue
+            score = exact
+        _keep(best, limit, score, doc + offset)
+    return False
 
 
 def _keep(best: list[tuple[float, int]], limit: int, score: float, docnum: int) -> None:

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from dossier.search import topk
 from dossier.search.execute import Runner
 from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem, SearchFilters
-from dossier.search.postings import PostingsCache
+from dossier.search.postings import PostingsCache, segment_id
 from dossier.search.query import filter_query, parse_query
 from dossier.search.schema import build_schema, to_document
 from dossier.search.storage import EncryptedStorage
@@ -176,3 +177,29 @@ def test_phrase_bitmaps_stay_within_their_bound(searcher: Any) -> None:
         q = parse_query(text, searcher.schema).query
         assert top_hits(searcher, q, 50, cache=cache) == top_hits(searcher, q, 50), text
         assert 0 < cache.bitmap_bytes <= 4 * 1024
+
+
+def test_a_search_run_again_reads_no_term_entry_and_no_length_column(
+    searcher: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a search read once (postings kept, each segment's length column, the candidates'
+    stored fields) is not read again from the sealed files by the same search repeated: at
+    50,000 pages, looking the terms up again and decrypting length columns for every hit
+    ranked cost more than scoring a phrase of function words."""
+    runner = Runner(searcher, PostingsCache())
+    texts = ['"et de la" police', '"de la"', "police OR caméras", "investig*"]
+    queries = [parse_query(text, searcher.schema).query for text in texts]
+    first = [runner.ranked(q, 10) for q in queries]
+    read: list[tuple[Any, ...]] = []
+    for sub, _offset in searcher.subsearchers:
+        reader = sub.reader()
+        postings, sid = reader.postings, segment_id(reader)
+        monkeypatch.setattr(
+            reader, "postings", lambda *a, _r=postings, _s=sid: read.append((_s, *a)) or _r(*a)
+        )
+    monkeypatch.setattr(topk, "length_bytes", lambda *a: read.append(a) or b"")
+    assert [runner.ranked(q, 10) for q in queries] == first
+    assert runner.cache is not None
+    # Only the partial lists a few candidates needed (never kept) are read again.
+    assert [key for key in read if runner.cache.get(key[:3], False) is not None] == []
+    assert not [key for key in read if key[1] == "exact"]
