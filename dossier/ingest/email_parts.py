@@ -14,13 +14,36 @@ import mimetypes
 import quopri
 import unicodedata
 from email.message import EmailMessage, Message, MIMEPart
+from email.policy import EmailPolicy
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from dossier.text.model import EmbeddedFile
 
 MAX_ATTACHMENTS = 500
 """Per message: more is a spam bomb, not correspondence."""
 _MAX_NAME = 200
+
+
+class _EightBitHeaders(EmailPolicy):
+    """The standard library's policy, but a header written in raw 8-bit bytes (old Outlook
+    versions, some webmails) is read as UTF-8 when it is UTF-8 and as Windows-1252 otherwise,
+    before it is parsed: the library reads such bytes as UTF-8 or, failing that, as "�" (an
+    address's display name as Latin-1 even when it is UTF-8), losing every accent."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name") or value.isascii():
+            return super().header_fetch_parse(name, value)
+        raw = value.encode("utf-8", "surrogateescape")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", "replace")
+        return super().header_fetch_parse(name, text)
+
+
+MAIL_POLICY = _EightBitHeaders()
+"""How every e-mail is parsed (`email_message`, `mbox`)."""
 
 
 def parsed_header(message: Message, key: str) -> object | None:

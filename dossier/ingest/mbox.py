@@ -11,14 +11,13 @@ each message is then parsed with `email`, as a `.eml` is.
 from __future__ import annotations
 
 import re
-from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.email_message import check_header_lengths
-from dossier.ingest.email_parts import header_text, safe_name
+from dossier.ingest.email_parts import MAIL_POLICY, header_text, safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
 from dossier.text.model import EmbeddedFile, ExtractedDocument
@@ -52,7 +51,7 @@ def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
     messages = split_mbox(data)
     if not messages:
         raise InputRefused(_("{name} is a mailbox without any message.").format(name=name))
-    parser = BytesParser(policy=policy.default)
+    parser = BytesParser(policy=MAIL_POLICY)
     lines: list[str] = []
     embedded: list[EmbeddedFile] = []
     dates: list[str] = []
