@@ -19,11 +19,11 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
-from collections.abc import Iterable, Iterator
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.jobs import CancelToken, check
@@ -34,9 +34,13 @@ PARALLEL_MIN_BYTES = 64 * 1024
 """Text below which a batch is analysed in process (the pool, once started, is kept)."""
 CHUNK_BYTES = 256 * 1024
 CHUNK_ITEMS = 64
+_CANCEL_POLL = 0.1
+"""Seconds between two looks at the cancel token while a worker builds."""
 _IN_FLIGHT = 4
 """Chunks queued per worker: enough to keep them busy, few enough to bound memory."""
 
+Part = TypeVar("Part")
+Result = TypeVar("Result")
 Posting = tuple[bytes, int, float, bytes]
 """(term, frequency, weight, encoded value), as Whoosh's `field.index` yields them."""
 
@@ -168,9 +172,11 @@ def _get_pool() -> ProcessPoolExecutor:
         return _pool
 
 
-def _submit(pool: ProcessPoolExecutor, chunk: list[IndexItem]) -> Future[list[Analysed]]:
+def _submit(
+    pool: ProcessPoolExecutor, work: Callable[[Part], Result], part: Part
+) -> Future[Result]:
     try:
-        return pool.submit(analyse_chunk, chunk)
+        return pool.submit(work, part)
     except RuntimeError as exc:  # shut down by another thread since `_get_pool` returned it
         raise BrokenProcessPool(str(exc)) from exc
 
@@ -213,31 +219,40 @@ def analyse_all(
         yield analyse_chunk(chunk)
 
 
-class Background:
-    """A batch's chunks, all handed to the worker processes at once: the caller goes on while
-    they are analysed, and `results` gathers them in order (analysing in process what a
+class Background(Generic[Part, Result]):
+    """Parts of a batch, all handed to the worker processes at once: the caller goes on while
+    `work` runs on each, and `results` gathers them in order (running in process what a
     broken pool could not)."""
 
-    def __init__(self, items: list[IndexItem]) -> None:
-        self.items = items
-        self._chunks = list(_chunks(items))
-        self._futures: list[Future[list[Analysed]]] = []
+    def __init__(self, parts: list[Part], work: Callable[[Part], Result]) -> None:
+        self.parts = parts
+        self._work = work
+        self._futures: list[Future[Result]] = []
         try:
             pool = _get_pool()
-            self._futures = [_submit(pool, chunk) for chunk in self._chunks]
+            self._futures = [_submit(pool, work, part) for part in parts]
         except BrokenProcessPool:
             shutdown()
 
-    def results(self) -> Iterator[list[Analysed]]:
-        for number, chunk in enumerate(self._chunks):
-            result: list[Analysed] | None = None
+    def results(self, cancel: CancelToken | None = None) -> Iterator[Result]:
+        for number, part in enumerate(self.parts):
+            check(cancel)
+            result: Result | None = None
             if number < len(self._futures):
+                future = self._futures[number]
+                while cancel is not None and not future.done():
+                    wait([future], timeout=_CANCEL_POLL)
+                    check(cancel)
                 try:
-                    result = self._futures[number].result()
+                    result = future.result()
                 except _LOST:
                     shutdown()
                     self._futures = []
-            yield analyse_chunk(chunk) if result is None else result
+            yield self._work(part) if result is None else result
+
+    def future(self, number: int) -> Future[Result] | None:
+        """The worker's result for part `number`, or None if no worker has it."""
+        return self._futures[number] if number < len(self._futures) else None
 
     def cancel(self) -> None:
         for future in self._futures:
@@ -255,7 +270,7 @@ def in_workers(
     try:
         for number in range(len(chunks)):
             while len(queued) < ahead and number + len(queued) < len(chunks):
-                queued.append(_submit(pool, chunks[number + len(queued)]))
+                queued.append(_submit(pool, analyse_chunk, chunks[number + len(queued)]))
             check(cancel)
             result = queued.pop(0).result()
             done[0] = number + 1

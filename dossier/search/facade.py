@@ -9,9 +9,11 @@ Writes are group-committed (`pending.py`): they gather in one open writer, commi
 few seconds, by size, before any read and on close, never per document.
 
 Pitfalls handled here: `searcher.refresh()` is never called (after an automatic merge it
-returned merged-away segments); a fresh searcher is opened after every commit instead. The writer
-always runs in-process (`procs=1`: the multi-process writer hung when a child failed); a large
-batch's text is analysed by worker processes instead (`analysed.py`), which write nothing.
+returned merged-away segments); a fresh searcher is opened after every commit instead. Whoosh's
+multi-process writer is not used (`procs=1`: it hung when a child failed); instead worker
+processes build a large batch's whole segments in memory (`built.py`) and the app writes them
+sealed and adds them at its next commit; too many segments are merged by a worker
+(`merging.py`). Workers write nothing.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from dossier.search.analysed import (
     Analysed,
     Background,
     analyse_all,
+    worker_count,
     write,
 )
+from dossier.search.built import BuiltSegment, build_segment, parts
 from dossier.search.candidates import candidate_query
 from dossier.search.codec import index_codec
 from dossier.search.execute import Runner
@@ -47,6 +51,7 @@ from dossier.search.folder import (
     remove_stale_siblings,
 )
 from dossier.search.hits import Found, PageTexts, make_hits
+from dossier.search.merging import Merger
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
 from dossier.search.postings import PostingsCache
@@ -87,8 +92,11 @@ class SearchIndex:
         self.needs_rebuild = reason is not None
         self.rebuild_reason = reason
         self.writer_limit_mb = WRITER_LIMIT_MB
-        self._queued: list[tuple[list[str], Background]] = []
-        """Batches analysed in the background, written before anything else touches the index."""
+        self._queued: list[tuple[list[str], Background[list[IndexItem], BuiltSegment]]] = []
+        """Batches whose segments the workers build, written before anything else touches the
+        index."""
+        self._merger = Merger(self._storage)
+        self._closed = False
         self.page_texts: PageTexts | None = None
         """Where the texts of page hits come from, for their snippets (pages' texts are not
         stored in the index: the catalog has them)."""
@@ -97,8 +105,9 @@ class SearchIndex:
         self._pending = PendingWriter(
             self._storage,
             weak_call(self._open_writer),
-            weak_call(self._drop_searcher),
+            weak_call(self._committed),
             weak_call(self._commit_if_due),
+            self._merger.policy,
         )
 
     @classmethod
@@ -222,12 +231,42 @@ class SearchIndex:
         The items are analysed before anything is written: a cancel leaves the index as it was.
         """
         doomed = list(doc_ids)
-        documents = list(self._analysed(items, progress, cancel, total))
-        with self._write_lock:
-            self._drain()
-            self._write_analysed(doomed, documents, replace, progress)
-        report(progress, 1.0, _("index up to date ({n} items)").format(n=len(documents)))
-        return len(documents)
+        checked = self._checked(items, cancel)
+        if not _in_workers(checked):
+            documents = list(self._analysed(checked, progress, cancel, total))
+            with self._write_lock:
+                self._drain()
+                self._write_analysed(doomed, documents, replace, progress)
+        else:
+            built = self._built(checked, progress, cancel)
+            with self._write_lock:
+                self._drain()
+                self._write_built(doomed, built, replace, checked)
+        report(progress, 1.0, _("index up to date ({n} items)").format(n=len(checked)))
+        return len(checked)
+
+    def _built(
+        self, items: list[IndexItem], progress: Progress | None, cancel: CancelToken | None
+    ) -> list[BuiltSegment]:
+        """The items' segments, built by the worker processes (all or none: on cancel, the
+        ones built are dropped)."""
+        background = Background(parts(items, worker_count()), build_segment)
+        built: list[BuiltSegment] = []
+        report(progress, 0.0, _("indexing: {count} items").format(count=0))
+        try:
+            for segment in background.results(cancel):
+                built.append(segment)
+                count = sum(len(b.doc_ids) for b in built)
+                report(
+                    progress,
+                    0.9 * len(built) / len(background.parts),
+                    _("indexing: {count} items").format(count=count),
+                )
+            check(cancel)
+        except BaseException:
+            background.cancel()
+            raise
+        return built
 
     def replace_documents_soon(self, doc_ids: Iterable[str], items: Iterable[IndexItem]) -> None:
         """`replace_documents` for an import that goes on meanwhile: a large batch is analysed
@@ -236,11 +275,11 @@ class SearchIndex:
         documents, and opening the case indexes those missing from its index)."""
         doomed = list(doc_ids)
         checked = self._checked(items, None)
-        if sum(len(item.text) for item in checked) < PARALLEL_MIN_BYTES:
+        if not _in_workers(checked):
             self.replace_documents(doomed, checked)
             return
         with self._write_lock:
-            self._queued.append((doomed, Background(checked)))
+            self._queued.append((doomed, Background(parts(checked, worker_count()), build_segment)))
 
     def _drain(self) -> None:
         """Write the batches analysed in the background, in the order they came (the write
@@ -248,33 +287,52 @@ class SearchIndex:
         while self._queued:
             doomed, background = self._queued.pop(0)
             try:
-                documents = [analysed for chunk in background.results() for analysed in chunk]
+                built = list(background.results())
             except BaseException:
                 background.cancel()
                 raise
-            self._write_analysed(doomed, documents, True, None)
+            items = [item for part in background.parts for item in part]
+            self._write_built(doomed, built, True, items)
 
     def _write_analysed(
         self, doomed: list[str], documents: list[Analysed], replace: bool, progress: Progress | None
     ) -> None:
-        touched = set(doomed) | {analysed.doc_id for analysed in documents}
-        if self._pending.holds(touched):
+        def add(writer: Any) -> None:
+            for number, analysed in enumerate(documents):
+                if number % _CHECK_EVERY == 0:
+                    message = _("saving the index ({number} items)").format(number=number)
+                    report(progress, 0.9, message)
+                write(writer, analysed)
+                self._pending.wrote(analysed.doc_id, analysed.size)
+
+        doc_ids = {analysed.doc_id for analysed in documents}
+        replaced = [analysed.item_id for analysed in documents] if replace else []
+        self._replace(doomed, doc_ids, replaced, add)
+
+    def _write_built(
+        self, doomed: list[str], built: list[BuiltSegment], replace: bool, items: list[IndexItem]
+    ) -> None:
+        def add(_writer: Any) -> None:
+            for segment in built:
+                self._pending.add_built(segment)
+
+        replaced = [item.item_id for item in items] if replace else []
+        self._replace(doomed, {item.doc_id for item in items}, replaced, add)
+
+    def _replace(
+        self, doomed: list[str], doc_ids: set[str], replaced: list[str], add: Callable[[Any], None]
+    ) -> None:
+        """In the open writer: remove the documents `doomed` and the items `replaced`, then
+        `add` (the write lock is held)."""
+        if self._pending.holds(set(doomed) | doc_ids):
             self._commit_pending()  # Whoosh deletes only committed documents
         try:
             writer = self._pending.writer()
             for doc_id in doomed:
                 writer.delete_by_term("doc_id", doc_id)
-            if replace:
-                _delete_items(writer, [analysed.item_id for analysed in documents])
-            for number, analysed in enumerate(documents):
-                if number % _CHECK_EVERY == 0:
-                    report(
-                        progress,
-                        0.9,
-                        _("saving the index ({number} items)").format(number=number),
-                    )
-                write(writer, analysed)
-                self._pending.wrote(analysed.doc_id, analysed.size)
+            if replaced:
+                _delete_items(writer, replaced)
+            add(writer)
             if self._pending.due():
                 self._commit_pending()
         except BaseException:
@@ -376,6 +434,28 @@ class SearchIndex:
         return count
 
     # -- reading -------------------------------------------------------------------------
+
+    def _committed(self) -> None:
+        """After each commit: searches see it, and too many segments start a merge."""
+        self._drop_searcher()
+        if not self._closed:
+            self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
+
+    def _merge_done(self) -> None:
+        # Called in the pool's thread: the merge is swapped in by a commit of its own thread.
+        threading.Thread(
+            target=weak_call(self._apply_merge), name="index-merge", daemon=True
+        ).start()
+
+    def _apply_merge(self) -> None:
+        with self._write_lock:
+            if self._closed or not self._merger.ready or self._pending.open:
+                return  # the open writer's commit swaps it in
+            try:
+                self._pending.writer()
+                self._commit_pending()
+            except DossierError as exc:
+                log.info("index merge failed (%s): rebuilt at next use", type(exc).__name__)
 
     def _drop_searcher(self) -> None:
         with self._read_lock:
@@ -497,6 +577,8 @@ class SearchIndex:
                 for _doomed, background in self._queued:
                     background.cancel()
                 self._queued.clear()
+                self._closed = True
+                self._merger.drop()
                 self._pending.cancel()
                 self._drop_searcher()
                 self._postings.clear()
@@ -506,6 +588,11 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _in_workers(items: list[IndexItem]) -> bool:
+    """Whether a batch is large enough for the worker processes to build its segments."""
+    return worker_count() > 1 and sum(len(item.text) for item in items) >= PARALLEL_MIN_BYTES
 
 
 def _delete_items(writer: Any, item_ids: list[str]) -> None:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dossier.errors import CorruptData
+from dossier.search.built import BuiltSegment
 from dossier.search.storage import EncryptedStorage
 
 COMMIT_SECONDS = 2.0
@@ -91,17 +92,22 @@ class PendingWriter:
         open_writer: Callable[[], Any],
         on_commit: Callable[[], None],
         on_due: Callable[[], None],
+        policy: Callable[[Any, list[Any]], list[Any]],
     ) -> None:
         self._storage = storage
         self._open_writer = open_writer
         self._on_commit = on_commit
         self._on_due = on_due
+        self._policy = policy
         self._writer: Any = None
+        self._built: list[BuiltSegment] = []
+        """Segments built by the workers, their files written, that this commit adds."""
         self._doc_ids: set[str] = set()
         self._bytes = 0
         self._opened_at = 0.0
         self._interval = COMMIT_SECONDS
         self._timer: threading.Timer | None = None
+        self._committing: list[BuiltSegment] = []
         self.keep_marker = False
         """Set while a marker left by a crash still stands for work not redone yet."""
 
@@ -130,6 +136,20 @@ class PendingWriter:
         self._doc_ids.add(doc_id)
         self._bytes += size
 
+    def add_built(self, built: BuiltSegment) -> None:
+        """Write a segment built by a worker (sealed, under its own name; nothing refers to it
+        before the commit, and a crash leaves it for the next commit to delete)."""
+        self.writer()
+        self._built.append(built)
+        for name, data in sorted(built.files.items()):
+            with self._storage.create_file(name) as out:
+                out.write(data)
+        self._doc_ids.update(built.doc_ids)
+        self._bytes += built.size
+
+    def _commit_policy(self, writer: Any, segments: list[Any]) -> list[Any]:
+        return self._policy(writer, segments) + [built.segment for built in self._committing]
+
     def due(self) -> bool:
         if self._writer is None:
             return False
@@ -139,13 +159,16 @@ class PendingWriter:
         if self._writer is None:
             return
         writer, self._writer = self._writer, None
+        self._committing = self._built
         self._reset()
         started = time.monotonic()
         try:
-            writer.commit()
+            writer.commit(mergetype=self._commit_policy)
         except BaseException:
-            abandon(writer)
+            abandon(writer)  # its segments' files stay: a table of contents may name them
             raise
+        finally:
+            self._committing = []
         spent = time.monotonic() - started
         self._interval = max(COMMIT_SECONDS, spent * (1 - COMMIT_SHARE) / COMMIT_SHARE)
         if not self.keep_marker:
@@ -159,13 +182,23 @@ class PendingWriter:
     def cancel(self) -> None:
         """Drop uncommitted work (the marker stays: the work must be redone from the catalog)."""
         writer, self._writer = self._writer, None
+        built = self._built
         self._reset()
         if writer is not None:
             abandon(writer)
+        self._forget_built(built)
+
+    def _forget_built(self, built: list[BuiltSegment]) -> None:
+        # Files no table of contents refers to (the next commit would delete them anyway).
+        for segment in built:
+            for name in segment.files:
+                with contextlib.suppress(OSError, ValueError):
+                    self._storage.delete_file(name)
 
     def _reset(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         self._doc_ids.clear()
+        self._built = []
         self._bytes = 0

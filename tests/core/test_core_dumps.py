@@ -143,11 +143,12 @@ def test_a_batch_in_the_workers_when_another_vault_locks_is_analysed_in_process(
     """The workers are shared by the vaults open in one process: a lock that ends them
     costs the other's batch nothing (its chunks cancelled, then analysed here)."""
     items = _items(200)
-    background = analysed.Background(items)
+    chunks = list(analysed._chunks(items))
+    background = analysed.Background(chunks, analysed.analyse_chunk)
     analysed.shutdown()
     try:
         assert [a for chunk in background.results() for a in chunk] == analysed.analyse_chunk(items)
-        again = analysed.Background(items)  # a pool started anew
+        again = analysed.Background(chunks, analysed.analyse_chunk)  # a pool started anew
         assert [a for chunk in again.results() for a in chunk] == analysed.analyse_chunk(items)
     finally:
         analysed.shutdown()

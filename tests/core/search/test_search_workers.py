@@ -19,6 +19,8 @@ from dossier.errors import Cancelled
 from dossier.jobs import CancelToken
 from dossier.search import IndexItem, SearchIndex
 from dossier.search import analysed as analysed_module
+from dossier.search import built as built_module
+from dossier.search import merging as merging_module
 from dossier.search.schema import build_schema, to_document
 from tests.leakscan import needles_for, scan
 from tests.paths import REPO
@@ -195,19 +197,25 @@ def test_a_batch_analysed_in_the_background_is_written_by_close(
 def test_workers_leave_no_word_on_disk(
     tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The workers hand their analysis back through pipes: no file of theirs, in the index's
-    folder or in the temp folder they would use, holds a word of the pages."""
+    """The workers hand the segments they build and merge back through pipes: no file of
+    theirs, in the index's folder or in the temp folder they would use, holds a word of the
+    pages."""
     analysed_module.shutdown()  # workers started now inherit the temp folder watched here
     systemp = tmp_path / "systemp"
     systemp.mkdir()
     monkeypatch.setenv("TMPDIR", str(systemp))
     monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(analysed_module, "CHUNK_ITEMS", 16)
+    monkeypatch.setattr(built_module, "PART_BYTES", 32 * 1024)  # segments built by workers
+    monkeypatch.setattr(merging_module, "MAX_SEGMENTS", 2)  # and merged by them
     items = _items(120)
     folder = tmp_path / "ix"
     with SearchIndex.open(folder, KEY, "case-a") as index:
         index.replace_documents_soon([], items)
         index.flush()
+        deadline = time.monotonic() + 60
+        while len(index._ix._segments()) > 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(index._ix._segments()) <= 2, "merged"
         assert index.search("préfecture"), "the words were indexed"
     assert analysed_module._pool is not None, "through the workers"
     assert scan([folder, systemp], needles_for(["préfecture", "Villepin", "témoin", "mot7x"])) == []

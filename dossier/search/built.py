@@ -1,0 +1,112 @@
+"""Whole index segments built in worker processes, in memory, for the app to write sealed.
+
+Writing a segment (sorting and encoding its postings) cost the app's process as much as
+analysing the text did. So a large batch is cut into parts, and a worker builds each part's
+whole segment in a Whoosh storage held in memory (its temporary files too: Whoosh's own
+`RamStorage` spills to plain files in the system temp folder). It hands back the segment and
+its files as bytes; the app writes them through the index's encrypted storage and adds the
+segment to the table of contents at its next commit (`pending.py`). A worker still writes no
+file and opens no connection. Small segments are merged the same way, in a worker
+(`merge_segments`), their result swapped in at a commit (`merging.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.filedb.filestore import RamStorage
+from whoosh.reading import SegmentReader
+
+from dossier.search.analysed import analyse, write
+from dossier.search.folder import INDEX_NAME
+from dossier.search.model import IndexItem
+from dossier.search.schema import build_schema
+
+PART_BYTES = 2 * 1024 * 1024
+"""Most text one segment is built from (bounds a worker's memory and the batch's tail)."""
+WORKER_LIMIT_MB = 256
+"""Memory a worker's posting pool may use before it spills (to memory as well)."""
+
+
+class MemoryStorage(RamStorage):  # type: ignore[misc]  # whoosh is untyped
+    """A Whoosh storage whose temporary storage is memory too: nothing reaches the disk."""
+
+    def temp_storage(self, name: str | None = None) -> MemoryStorage:
+        return MemoryStorage()
+
+
+@dataclass(frozen=True)
+class BuiltSegment:
+    """A finished segment: Whoosh's segment object (pickled into the table of contents) and the
+    bytes of its files, by name."""
+
+    segment: Any
+    files: dict[str, bytes]
+    doc_ids: frozenset[str]
+    size: int
+    """Characters of text indexed into it."""
+
+    @property
+    def segid(self) -> str:
+        return str(self.segment.segid)
+
+
+def parts(items: list[IndexItem], workers: int) -> list[list[IndexItem]]:
+    """The items cut into consecutive parts of about equal text, at least one per worker (when
+    there are enough items) and none over `PART_BYTES`."""
+    total = sum(len(item.text) for item in items)
+    count = max(min(workers, len(items)), -(-total // PART_BYTES), 1)
+    target = total / count
+    cut: list[list[IndexItem]] = [[]]
+    size = 0
+    for item in items:
+        if cut[-1] and size >= target * len(cut) and len(cut) < count:
+            cut.append([])
+        cut[-1].append(item)
+        size += len(item.text)
+    return cut
+
+
+def _new_writer() -> tuple[MemoryStorage, Any]:
+    storage = MemoryStorage()
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    return storage, ix.writer(limitmb=WORKER_LIMIT_MB, procs=1)
+
+
+def _finish(
+    storage: MemoryStorage, writer: Any, doc_ids: frozenset[str], size: int
+) -> BuiltSegment:
+    writer.commit(merge=False)
+    segment = writer.get_segment()
+    prefix = f"{segment.segment_id()}."
+    files = {name: data for name, data in storage.files.items() if name.startswith(prefix)}
+    return BuiltSegment(segment, files, doc_ids, size)
+
+
+def build_segment(items: list[IndexItem]) -> BuiltSegment:
+    """One segment holding `items`, in their order (run in a worker)."""
+    storage, writer = _new_writer()
+    for item in items:
+        write(writer, analyse(item))
+    return _finish(
+        storage, writer, frozenset(item.doc_id for item in items), sum(len(i.text) for i in items)
+    )
+
+
+def merge_segments(built: list[BuiltSegment]) -> BuiltSegment:
+    """One segment holding the live documents of `built`, in order (run in a worker): their
+    deleted documents, carried by each segment object, are left out."""
+    source = MemoryStorage()
+    for part in built:
+        source.files.update(part.files)
+    storage, writer = _new_writer()
+    schema = writer.schema
+    for part in built:
+        reader = SegmentReader(source, schema, part.segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    doc_ids = frozenset().union(*(part.doc_ids for part in built))
+    return _finish(storage, writer, doc_ids, sum(part.size for part in built))
