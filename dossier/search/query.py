@@ -26,7 +26,7 @@ from dossier.search.analysis import LANGUAGES, stem_words
 from dossier.search.model import ITEM_TYPES, SearchFilters
 from dossier.search.phrases import FastPhrase
 from dossier.search.schema import day_number, value_token
-from dossier.search.stems import StemQuery, expand_once, ocr_tolerant
+from dossier.search.stems import StemQuery, Synonym, expand_once, ocr_tolerant
 from dossier.search.synonyms import SYNONYM_BOOST, synonyms
 from dossier.search.variants import initial_term, rewrite_query, typed_initials
 
@@ -192,7 +192,7 @@ def _word_query(q: Any, spec: HighlightSpec | None) -> Any:
                 spec.stems[code].add(stem_words([each], code)[0])
     alternatives = [StemQuery(EXACT, word, boost=q.boost)]
     boost = q.boost * SYNONYM_BOOST
-    alternatives += [StemQuery(EXACT, other, boost=boost) for other in others]
+    alternatives += [Synonym(EXACT, other, word, boost=boost) for other in others]
     if spec is not None:
         # "P. Léonard": a page naming him with a first name or an initial that fits ranks first.
         alternatives += [

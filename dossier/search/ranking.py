@@ -26,7 +26,7 @@ from whoosh.scoring import BM25F
 from dossier.search.model import ScorePart
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import decode_positions
-from dossier.search.stems import Fuzzy, OcrFuzzy, Prefix, StemQuery, Wildcard
+from dossier.search.stems import Fuzzy, OcrFuzzy, Prefix, Standin, StemQuery, Wildcard
 from dossier.search.topk import Lengths, Segment
 
 FIRST_PAGE = 1.15
@@ -73,9 +73,11 @@ class _Doc:
             return None
         return found.weights[at], (found.values[at] if found.values else b"")
 
-    def score(self, fieldname: str, btext: bytes, weight: float, boost: float) -> float:
+    def score(
+        self, fieldname: str, btext: bytes, weight: float, boost: float, cap: float | None = None
+    ) -> float:
         lengths, norms = self.seg.lengths(fieldname), self.seg.norms(fieldname)
-        c = self.seg.top.idf(fieldname, btext) * (self.seg.weighting.K1 + 1) * boost
+        c = self.seg.idf(fieldname, btext, cap) * (self.seg.weighting.K1 + 1) * boost
         return float(c * weight / (weight + norms[lengths[self.local]]))
 
 
@@ -105,13 +107,15 @@ def _leaf_parts(doc: _Doc, leaf: Any) -> tuple[list[ScorePart], list[int]]:
         phrase = " ".join(leaf.words)
         return [ScorePart("phrase", phrase, field, leaf.boost * total)], sorted(starts)
     btexts = doc.seg.expansion(leaf) if isinstance(leaf, _MULTI) else [to_bytes(leaf.text)]
+    cap = leaf.idf_cap(doc.seg.top) if isinstance(leaf, Standin) and btexts else None
     parts, positions = [], []
     for btext in btexts:
         posting = doc.posting(fieldname, btext, True)
         if posting is None:
             continue
         term = btext.decode("utf-8")
-        parts.append(ScorePart("word", term, field, doc.score(fieldname, btext, posting[0], 1.0)))
+        value = doc.score(fieldname, btext, posting[0], 1.0, cap)
+        parts.append(ScorePart("word", term, field, value))
         positions += decode_positions(posting[1]) if posting[1] else []
         if leaf.boost != 1.0:
             parts[-1] = ScorePart("word", term, field, parts[-1].value * leaf.boost)

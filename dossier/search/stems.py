@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh import query
+from whoosh import matching, query
+from whoosh.scoring import BM25F
+from whoosh.searching import SearchContext
 
 from dossier.search.analysis import LANGUAGES, stem_words
 
@@ -77,10 +79,62 @@ def expand_once(q: Any) -> Any:
     return q
 
 
-class OcrFuzzy(Fuzzy):
+class Standin:
+    """Words that stand in for the typed word `typed` (its synonyms, its misreadings by OCR),
+    scored with the weight (BM25F's idf) of the typed word's most common form at most: a
+    stand-in that is rare in the case would otherwise weigh more than the word itself, and a
+    page that only says the stand-in would rank above the pages that say what was typed."""
+
+    fieldname: str
+    typed: str
+    boost: float
+
+    def idf_cap(self, top: Any) -> float | None:
+        """The idf a stand-in's word is scored with at most in the index of the top-level
+        searcher `top` (None when the typed word is not in it: nothing to rank below)."""
+        found: tuple[Any, float | None] | None = self.__dict__.get("_cap")
+        if found is None or found[0] is not top:
+            forms = StemQuery(self.fieldname, self.typed)._expand(top.reader())
+            cap = min((top.idf(self.fieldname, form) for form in forms), default=None)
+            found = self.__dict__["_cap"] = (top, cap)
+        return found[1]
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """Whoosh's matcher (for the queries `topk.py` leaves to Whoosh), scored the same way."""
+        weighting = context.weighting if context is not None else searcher.weighting
+        cap = self.idf_cap(searcher.get_parent())
+        if type(weighting) is BM25F and cap is not None:
+            capped = _CappedIdf(cap, B=weighting.B, K1=weighting.K1)
+            capped._field_B = weighting._field_B
+            context = (context or SearchContext()).set(weighting=capped)
+        found = super().matcher(searcher, context)  # type: ignore[misc]
+        words = [word for word in self._btexts(searcher.reader()) if word]  # type: ignore[attr-defined]
+        if len(words) == 1 and self.boost != 1.0:
+            # Whoosh drops the boost of a query that expands to a single word.
+            found = matching.WrappingMatcher(found, boost=self.boost)
+        return found
+
+
+class _CappedIdf(BM25F):  # type: ignore[misc]  # whoosh is untyped
+    def __init__(self, cap: float, **options: Any) -> None:
+        super().__init__(**options)
+        self.cap = cap
+
+    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
+        found = super().scorer(searcher, fieldname, text, qf=qf)
+        if hasattr(found, "idf"):
+            found.idf = min(found.idf, self.cap)
+        return found
+
+
+class OcrFuzzy(Standin, Fuzzy):
     """The words one edit away from a typed word, other than those its stem already finds,
     in a segment that holds OCR'd items (in other segments: none). `ocr_tolerant` joins it to
     the OCR'd items only, below the exact word."""
+
+    @property
+    def typed(self) -> str:  # type: ignore[override]
+        return str(self.text)
 
     def _expand(self, ixreader: Any) -> Iterator[bytes]:
         if ("ocr", b"1") not in ixreader:
@@ -143,3 +197,11 @@ class StemQuery(_ExpandOnce, query.MultiTerm):  # type: ignore[misc]  # whoosh i
                 if candidate_stem == stem:
                     matched[number] = True
         yield from (c for c, keep in zip(candidates, matched, strict=True) if keep)
+
+
+class Synonym(Standin, StemQuery):
+    """The indexed words sharing the stem of `text`, a synonym of the typed word `typed`."""
+
+    def __init__(self, fieldname: str, text: str, typed: str, boost: float = 1.0) -> None:
+        super().__init__(fieldname, text, boost)
+        self.typed = typed

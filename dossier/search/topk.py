@@ -38,7 +38,7 @@ from dossier.search.postings import (
     read_postings,
     segment_id,
 )
-from dossier.search.stems import Fuzzy, Prefix, StemQuery, Wildcard
+from dossier.search.stems import Fuzzy, Prefix, Standin, StemQuery, Wildcard
 
 _MULTI = (StemQuery, Fuzzy, Prefix, Wildcard)
 _SCORE = operator.itemgetter(1)
@@ -157,11 +157,16 @@ class Segment:
         return self.cache.expansion((sid, q.fieldname, *shape), expand)
 
     def term_scores(
-        self, fieldname: str, btext: bytes, boost: float, within: Within
+        self, fieldname: str, btext: bytes, boost: float, within: Within, cap: float | None
     ) -> dict[int, float]:
         # With positions: the ranking's proximity reads them from the same (cached) list.
         found = self.postings(fieldname, btext, True, within)
-        return self.score(fieldname, btext, boost, found)
+        return self.score(fieldname, btext, boost, found, cap=cap)
+
+    def idf(self, fieldname: str, btext: bytes, cap: float | None = None) -> float:
+        """Whoosh's idf of the word, or `cap` if lower (a stand-in's: `stems.Standin`)."""
+        idf: float = self.top.idf(fieldname, btext)
+        return idf if cap is None else min(idf, cap)
 
     def score(
         self,
@@ -170,10 +175,11 @@ class Segment:
         boost: float,
         found: Postings,
         among: set[int] | None = None,
+        cap: float | None = None,
     ) -> dict[int, float]:
         """BM25F of each posting of `found` (only those of documents `among`, if given)."""
         lengths, norms = self.lengths(fieldname), self.norms(fieldname)
-        c = self.top.idf(fieldname, btext) * (self.weighting.K1 + 1) * boost
+        c = self.idf(fieldname, btext, cap) * (self.weighting.K1 + 1) * boost
         pairs = zip(found.ids, found.weights, strict=True)
         if among is not None:
             return {doc: c * w / (w + norms[lengths[doc]]) for doc, w in pairs if doc in among}
@@ -186,11 +192,17 @@ def _add_into(total: dict[int, float], part: dict[int, float]) -> None:
 
 
 def _terms(
-    seg: Segment, fieldname: str, btexts: list[bytes], boost: float, within: Within
+    seg: Segment,
+    fieldname: str,
+    btexts: list[bytes],
+    boost: float,
+    within: Within,
+    standin: Standin | None = None,
 ) -> Scored:
     total: dict[int, float] = {}
+    cap = standin.idf_cap(seg.top) if standin is not None and btexts else None
     for btext in btexts:
-        part = seg.term_scores(fieldname, btext, boost, within)
+        part = seg.term_scores(fieldname, btext, boost, within, cap)
         if not total:
             total = part
         else:
@@ -330,7 +342,8 @@ def evaluate(seg: Segment, q: Any, within: Within = None) -> Scored:
     if isinstance(q, _MULTI):
         if q.fieldname not in seg.top.schema:
             return Scored({})
-        return _terms(seg, q.fieldname, seg.expansion(q), q.boost, within)
+        standin = q if isinstance(q, Standin) else None
+        return _terms(seg, q.fieldname, seg.expansion(q), q.boost, within, standin)
     if isinstance(q, (FastPhrase, query.Phrase)):
         return _phrase(seg, q, within)
     if isinstance(q, query.Term):

@@ -3,7 +3,7 @@
 One sealed index of generated French and English pages, in several segments, some documents
 deleted and some replaced (so postings skip deleted documents), searched both ways with every
 kind of query the parser makes: words, stems, phrases of function words (the costly ones),
-repeated words, prefixes, fuzzy terms, OR, NOT, compounds, filters.
+repeated words, prefixes, fuzzy terms, OR, NOT, compounds, synonyms, OCR misreadings, filters.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ from dossier.search.topk import top_hits
 WORDS = (
     "de la le les et il est dans un une que qui pour of the to in is and police sécurité "
     "surveillance caméras rapport enquête investigating investigation données biométriques "
-    "reconnaissance faciale préfecture l’utilisation d’une e-mail Haute-Garonne 20/11/2023"
+    "reconnaissance faciale préfecture l’utilisation d’une e-mail Haute-Garonne 20/11/2023 "
+    "courriel surveiIlance"
 ).split()
+"""The last words are rare: a synonym ("courriel" for "email") and an OCR misreading, which
+are scored with the typed word's weight (`stems.Standin`), by Whoosh too."""
 WEIGHTS = [40 / (rank + 1) for rank in range(len(WORDS))]
 """Zipf-like: function words on nearly every page, as in real text."""
 QUERIES = [
@@ -49,6 +52,9 @@ QUERIES = [
     '"reconnaissance faciale"',
     '"utilisation d une"',
     "email",
+    "courriel",
+    "surveillance",
+    "email OR surveillance",
     "Haute Garonne",
     "2023-11-20",
     "police OR caméras",
@@ -86,6 +92,7 @@ def _pages(rng: random.Random, count: int, start: int) -> list[IndexItem]:
                 page_index=0,
                 date=f"20{rng.randint(15, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
                 secondary=text[:40] if number % 11 == 0 else "",
+                ocr=number % 3 == 0,
             )
         )
     return items
