@@ -69,7 +69,7 @@ class SearchFilters:
 @dataclass(frozen=True)
 class ScorePart:
     """One part of a hit's score: what a word or phrase of the query added ("word", "phrase",
-    with the field it was found in), or a factor ("first page", "proximity")."""
+    with the field it was found in), or a factor ("first page", "title", "proximity")."""
 
     what: str
     term: str

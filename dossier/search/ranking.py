@@ -5,6 +5,8 @@ what a reporter means by "the page about it":
 
 - the first page of a document (its title is indexed there, and a report says what it is about
   on its first page) weighs `FIRST_PAGE` times more;
+- a title that holds the words of the query (found where the title opens the first page's
+  text) weighs up to `TITLE_FACTOR` times more: the document is about them;
 - several words of the query close together weigh more than the same words scattered over the
   page: up to `PROXIMITY` more when they are next to each other, less as the smallest stretch of
   the page holding one of each grows.
@@ -23,13 +25,17 @@ from typing import Any
 from whoosh import query
 from whoosh.scoring import BM25F
 
+from dossier.search.analysis import folded_words
 from dossier.search.model import ScorePart
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import decode_positions
 from dossier.search.stems import Fuzzy, OcrFuzzy, Prefix, Standin, StemQuery, Wildcard
 from dossier.search.topk import Lengths, Segment
+from dossier.search.variants import with_words_for_signs
 
 FIRST_PAGE = 1.15
+TITLE_FACTOR = 1.5
+"""A title holding every word of the query; one holding half of them counts half as much more."""
 PROXIMITY = 0.3
 RERANKED = 2
 """Candidates ranked again per hit asked for (BM25F first, then the factors)."""
@@ -122,6 +128,20 @@ def _leaf_parts(doc: _Doc, leaf: Any) -> tuple[list[ScorePart], list[int]]:
     return parts, sorted(positions)
 
 
+def _title_share(fields: dict[str, Any], groups: list[list[int]]) -> float:
+    """The share of the query's words (`groups`: each one's positions) found in the hit's title,
+    which takes the first positions of its text on a document's first page or an item that is
+    no page (`schema.to_document`)."""
+    title = fields.get("title")
+    if not title or not groups or fields.get("page_index") not in (None, 0):
+        return 0.0
+    first = [g[0] for g in groups if g]
+    if not first or min(first) >= len(title):  # a title has fewer words than characters
+        return 0.0
+    words = len(folded_words(with_words_for_signs(title)))  # as `variants.exact_value` counts
+    return sum(1 for at in first if at < words) / len(groups)
+
+
 def _window(groups: list[list[int]]) -> int | None:
     """The fewest consecutive words holding a position of every group (None if one is empty)."""
     if any(not g for g in groups):
@@ -166,6 +186,10 @@ def explain(
         fields = searcher.stored_fields(docnum)
     if fields.get("page_index") == 0:
         parts.append(ScorePart("first page", "", "", FIRST_PAGE))
+    share = _title_share(fields, groups)
+    if share:
+        factor = 1 + (TITLE_FACTOR - 1) * share
+        parts.append(ScorePart("title", f"{share:.0%} of the words", "", round(factor, 4)))
     if len(groups) >= 2:
         width = _window(groups)
         if width is not None:

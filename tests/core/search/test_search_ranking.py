@@ -1,5 +1,5 @@
-"""Ranking: the page about the query first (first pages, words close together), and every hit's
-score explained in parts that add up to it, in the index and in `dossier search --json`."""
+"""Ranking: the page about the query first (first pages, titles, words close together), and every
+hit's score explained in parts that add up to it, in the index and in `dossier search --json`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.search import IndexItem, SearchIndex
-from dossier.search.ranking import FIRST_PAGE, total
+from dossier.search.ranking import FIRST_PAGE, TITLE_FACTOR, total
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
 from tests.pdfgen import text_page, write_pdf
@@ -82,7 +82,7 @@ def test_cli_json_explains_each_hit_and_masks_protected_names(tmp_path: Path) ->
             tmp_path / "a.pdf",
             [text_page("Le commissaire Quartermaine dément toute installation du logiciel.")],
         )
-        ws.documents.import_file(case, pdf, kind="article")
+        ws.documents.import_file(case, pdf, kind="article", title="Le logiciel contesté")
         ws.people.add(case, "Paul Quartermaine", role="source", protection="protected")
     result = run_cli(
         tmp_path, "--vault", str(vault), "search", "--json", "--case", "Synopsis",
@@ -93,8 +93,38 @@ def test_cli_json_explains_each_hit_and_masks_protected_names(tmp_path: Path) ->
     words = [p for p in hit["score_parts"] if p["what"] == "word"]
     assert {p["term"] for p in words} == {"[masked]", "logiciel"}
     assert "quartermaine" not in result.stdout.casefold()
-    assert {"first page", "proximity"} <= {p["what"] for p in hit["score_parts"]}
+    assert {"first page", "title", "proximity"} <= {p["what"] for p in hit["score_parts"]}
     score = sum(p["score"] for p in words)
     for part in hit["score_parts"]:
         score *= part.get("factor", 1.0)
     assert score == pytest.approx(hit["score"], abs=1e-3)
+
+
+def test_a_title_that_names_the_query_ranks_its_document_first(tmp_path: Path) -> None:
+    opened = SearchIndex.open(tmp_path / "titles", bytes(range(32)), "case")
+
+    def titled(doc: str, title: str, index: int, text: str) -> IndexItem:
+        return IndexItem(
+            item_id=f"{doc}:{index}", doc_id=doc, case_id="case", item_type="page",
+            kind="source", title=title, text=text, page_index=index, language="fr",
+        )  # fmt: skip
+
+    opened.add(
+        [
+            titled("about", "Reconnaissance faciale en gare", 0, f"{FILLER}. {FILLER}."),
+            # Shorter than the titled page: BM25F alone ranks it first.
+            titled("passing", "Budget 2024", 0, f"{FILLER}. La reconnaissance faciale."),
+            titled("later", "Budget 2023", 2, f"{FILLER}. La reconnaissance faciale. {FILLER}."),
+            titled("half", "La reconnaissance des agents", 0, f"{FILLER}. Mesure faciale."),
+        ]
+    )
+    hits = opened.search("reconnaissance faciale")
+    assert hits[0].doc_id == "about"
+    factors = {h.doc_id: {p.what: p.value for p in h.parts} for h in hits}
+    assert factors["about"]["title"] == pytest.approx(TITLE_FACTOR)
+    assert factors["half"]["title"] == pytest.approx(1 + (TITLE_FACTOR - 1) / 2)
+    assert "title" not in factors["passing"] and "title" not in factors["later"]
+    for hit in hits:
+        assert total(list(hit.parts)) == pytest.approx(hit.score)
+    # A title's words are searchable on its document's first page only.
+    assert opened.search("Budget 2023") == []
