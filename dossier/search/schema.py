@@ -24,7 +24,7 @@ from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
 from dossier.search.variants import exact_value
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 
 SECONDARY_BOOST = 0.2

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from dossier.search.analysis import LANGUAGES, iter_words, stem_words
 from dossier.search.query import HighlightSpec
-from dossier.search.variants import SIGN_WORDS, hyphens, joined_forms
+from dossier.search.variants import currency_marks, hyphens, joined_forms
 
 SNIPPET_CHARS = 240
 MAX_TERMS = 50
@@ -93,13 +93,6 @@ def _initial_hits(
     return found
 
 
-def _occurrences(text: str, sign: str) -> Iterator[int]:
-    at = text.find(sign)
-    while at >= 0:
-        yield at
-        at = text.find(sign, at + len(sign))
-
-
 def _merged(spans: list[tuple[int, int]], whole: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """`spans` with `whole` ones, each word inside a whole span taken into it."""
     result: list[tuple[int, int]] = []
@@ -136,10 +129,11 @@ def match_spans(
         whole += _joined_hits(text, [start for _, start, _ in words], folded, heads, spec)
         if spec.initials:
             whole += _initial_hits(words, text, spec, matched)
-        signs = [(sign, word) for sign, word in SIGN_WORDS if sign in text]
-        for (sign, _), hit in zip(signs, _stem_match([w for _, w in signs], spec), strict=True):
-            if hit:  # "euros" marks "€", which is no word
-                whole += [(at, at + len(sign)) for at in _occurrences(text, sign)]
+        marks = currency_marks(text)
+        if marks:  # "euros" marks "€", which is no word, and "EUR"
+            words_of = sorted({word for _, _, word in marks})
+            hits = dict(zip(words_of, _stem_match(words_of, spec), strict=True))
+            whole += [(start, end) for start, end, word in marks if hits[word]]
     for phrase in spec.phrases:
         _phrase_hits(folded, phrase, matched)
     if spec.prefixes or spec.wildcards or spec.fuzzy:

@@ -5,9 +5,11 @@ for `20 novembre 2023`. At index time each such group of words also gets one joi
 the position of its first word (so phrases through it still match): `e-mail` gives `e`, `mail`
 and `email`; `1 000 000` gives `1000000`; any written date (`20th November 2023`, `11/20/2023`
 too) gives `20231120`; a number times a scale word gets its value (`un million`, `2,5
-millions`: `1000000`, `2500000`); a currency sign is indexed as its word (`€`: `euros`, `$`:
-`dollars`); a capitalised word or an initial before a capitalised word is also indexed as its
-initial (`Pierre Léonard`: `p.` at `pierre`). At search time the typed forms are rewritten the
+millions`: `1000000`, `2500000`), and so does an amount with its scale abbreviated before or
+after its currency (`2,5 M€`, `40 k€`, `1,2 Md€`, `€3.5m`, `$1.2bn`); a currency sign or code
+is indexed as its word (`€`, `EUR`: `euros`; `$`, `USD`: `dollars`); a capitalised word or an
+initial before a capitalised word is also indexed as its initial (`Pierre Léonard`: `p.` at
+`pierre`). At search time the typed forms are rewritten the
 same way (`rewrite_query`): a typed compound looks for its parts as a phrase or its joined
 form, a typed number or date for its joined form; an initial (`P. Léonard`) is looked for as
 that phrase (`p. leonard`) or the name alone, the phrase ranking first, and a typed first
@@ -103,8 +105,29 @@ _SCALED = re.compile(
 )
 """A number in words or figures times a scale word: "un million", "2,5 milliards", "ten
 thousand". Its value is a joined form ("1000000"), so it finds "1 000 000" and back."""
-SIGN_WORDS = (("€", "euros"), ("$", "dollars"))
-"""Signs indexed as the word a reporter types: "1 000 000 €" is found by "euros"."""
+SIGN_WORDS = (("€", "euros"), ("$", "dollars"), ("EUR", "euros"), ("USD", "dollars"))
+"""Signs and currency codes indexed as the word a reporter types: "1 000 000 €" and "75 000
+EUR" are found by "euros". A code is one as a whole word only ("EUROPE" holds no euro)."""
+_CODES = {
+    sign: re.compile(rf"(?<![^\W\d_]){sign}(?![^\W\d_])")
+    for sign, _word in SIGN_WORDS
+    if sign.isalpha()
+}
+_SCALE_LETTERS = {
+    **dict.fromkeys(("k", "K"), 10**3),
+    **dict.fromkeys(("M", "m", "Mn", "mn"), 10**6),
+    **dict.fromkeys(("Md", "Mds", "Mrd", "Mrds", "bn"), 10**9),
+}
+_LETTER = "|".join(sorted(_SCALE_LETTERS, key=len, reverse=True))
+_MONEY = r"(?:€|\$|(?<![^\W\d_])(?:EUR|USD|euros|dollars)(?![^\W\d_]))"
+_ABBREVIATED = re.compile(
+    rf"(?<![\w.,])(\d+(?:[.,]\d+)?)[ \u00a0\u202f]?({_LETTER})[ \u00a0\u202f]*({_MONEY})"
+    rf"|({_MONEY})[ \u00a0\u202f]*(\d+(?:[.,]\d+)?)[ \u00a0\u202f]?({_LETTER})(?![^\W_])"
+)
+"""An amount whose scale is a letter beside its currency, in a text or after
+`with_words_for_signs`: "2,5 M€", "40 k€", "1,2 Md€" (French), "€3.5m", "$1.2bn" (English). A
+scale letter without a currency is no amount ("2,5 m de haut")."""
+_MONEY_HINTS = ("€", "$", "EUR", "USD", "euros", "dollars")
 _ELIDED = re.compile(r"(?i)(?<![\w'’‘ʼ])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’‘ʼ](?=\w)")
 """An elided French article or pronoun as typed ("d’", "l'", "qu’"): not a word to require."""
 _INITIALS = r"(?<![\w.-])(?:[^\W\d_]\.-?)*([^\W\d_])\.\s+"
@@ -165,18 +188,38 @@ def _scaled_value(number: str, scale: str) -> str | None:
             value = Decimal(number.replace(",", "."))
         except InvalidOperation:
             return None
-    total = value * _SCALES[scale.casefold()]
+    factor = _SCALE_LETTERS[scale] if scale in _SCALE_LETTERS else _SCALES[scale.casefold()]
+    total = value * factor
     if total != total.to_integral_value():
         return None
     return str(int(total))
 
 
+def _abbreviated(match: re.Match[str]) -> tuple[str, str, str | None]:
+    """(currency as written, how it stands in the match, value) of an `_ABBREVIATED` match:
+    "before" ("€3.5m") or "after" ("2,5 M€")."""
+    if match.group(3) is not None:
+        return match.group(3), "after", _scaled_value(match.group(1), match.group(2))
+    return match.group(4), "before", _scaled_value(match.group(5), match.group(6))
+
+
 def with_words_for_signs(text: str) -> str:
-    """`text` with currency signs written as the words they stand for."""
+    """`text` with currency signs and codes written as the words they stand for."""
     for sign, word in SIGN_WORDS:
         if sign in text:
-            text = text.replace(sign, f" {word} ")
+            code = _CODES.get(sign)
+            text = code.sub(f" {word} ", text) if code else text.replace(sign, f" {word} ")
     return text
+
+
+def currency_marks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every currency sign or code of `text`, with the word it stands for."""
+    found: list[tuple[int, int, str]] = []
+    for sign, word in SIGN_WORDS:
+        if sign in text:
+            code = _CODES.get(sign) or re.compile(re.escape(sign))
+            found += [(match.start(), match.end(), word) for match in code.finditer(text)]
+    return found
 
 
 def hyphens(text: str) -> Iterator[re.Match[str]]:
@@ -219,6 +262,11 @@ def joined_forms(
     if numbers and any(scale in text for scale in ("mill", "MILL", "Mill", "thousand", "billion")):
         for match in _SCALED.finditer(text):
             value = _scaled_value(match.group(1), match.group(2))
+            if value is not None:
+                found.append((match.start(), match.end(), value))
+    if numbers and any(hint in text for hint in _MONEY_HINTS):
+        for match in _ABBREVIATED.finditer(text):
+            value = _abbreviated(match)[2]
             if value is not None:
                 found.append((match.start(), match.end(), value))
     if initials:
@@ -283,6 +331,7 @@ def rewrite_query(text: str) -> str:
 
 def _rewrite_words(text: str) -> str:
     text = _ELIDED.sub("", with_words_for_signs(text))
+    text = _ABBREVIATED.sub(_typed_amount, text)
     text = _SCALED.sub(lambda m: _scaled_value(m.group(1), m.group(2)) or m.group(), text)
     for pattern, order in _DATES:
 
@@ -302,6 +351,14 @@ def _rewrite_words(text: str) -> str:
     text = _TYPED_COMPOUND.sub(compound, text)
     text = _FIRST_NAME.sub(_or_initial, _without_particles(text))
     return _INITIAL.sub("", text)
+
+
+def _typed_amount(match: re.Match[str]) -> str:
+    """ "2,5 M euros" typed is looked for as "2500000 euros"."""
+    currency, where, value = _abbreviated(match)
+    if value is None:
+        return match.group()
+    return f"{value} {currency}" if where == "after" else f"{currency} {value}"
 
 
 def _or_initial(match: re.Match[str]) -> str:
