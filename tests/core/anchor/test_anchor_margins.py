@@ -1,6 +1,7 @@
 """Quotes at the margins: a sentence whose names or numbers were replaced by others is another
 sentence (not found, its closest passage given for information); an added adverb, a changed
-verb or a dropped word is a misquote (altered); a quote across a page break gets two spans."""
+verb or a dropped word is a misquote (altered); a quote across a page break gets two spans,
+whatever its verdict."""
 
 from __future__ import annotations
 
@@ -73,15 +74,43 @@ def test_edits_of_other_words_stay_misquotes(pages: list[PageText], published: s
     assert result.closest == ()
 
 
-def test_a_quote_across_a_page_break_is_two_spans(tmp_path: Path) -> None:
-    first = "Les agents ont installé les caméras dans le hall de la gare principale"
-    second = "avant même que la commission ait rendu son avis sur le projet."
+FIRST = "Les agents ont installé les caméras dans le hall de la gare principale"
+SECOND = "avant même que la commission ait rendu son avis sur le projet."
+
+
+@pytest.mark.parametrize(
+    ("published", "verdict"),
+    [
+        (f"{FIRST} {SECOND}", "verbatim"),
+        (f"{FIRST} {SECOND}".replace("ont installé", "ont discrètement installé"), "altered"),
+        (f"{FIRST} {SECOND}".replace("avant même que", "avant que"), "altered"),
+        (f"{FIRST} {SECOND}".replace("dans le hall de la gare principale", "[…]"), "trimmed"),
+        (f"{FIRST} {SECOND}".replace("gare principale", "gare centrale"), "altered"),
+    ],
+    ids=["verbatim", "adverb", "dropped", "trimmed", "adjective"],
+)
+def test_a_quote_across_a_page_break_is_two_spans(
+    tmp_path: Path, published: str, verdict: str
+) -> None:
     pdf = write_pdf(
-        tmp_path / "two.pdf", [text_page(FRENCH_PARAGRAPHS[1], first), text_page(second)]
+        tmp_path / "two.pdf", [text_page(FRENCH_PARAGRAPHS[1], FIRST), text_page(SECOND)]
     )
-    result = anchor_quote(f"{first} {second}", extract_pdf(pdf, ocr=False).pages)
-    assert result.found
+    result = anchor_quote(published, extract_pdf(pdf, ocr=False).pages)
+    assert result.verdict == verdict
     assert [span.page_index for span in result.spans] == [0, 1]
+    assert result.spans[0].text.startswith("Les agents") and result.spans[1].text.startswith(
+        "avant"
+    )
+
+
+def test_another_sentence_across_a_page_break_offers_both_halves(tmp_path: Path) -> None:
+    pdf = write_pdf(
+        tmp_path / "two.pdf", [text_page(FRENCH_PARAGRAPHS[1], FIRST), text_page(SECOND)]
+    )
+    published = f"{FIRST} {SECOND}".replace("la commission", "la préfecture")
+    result = anchor_quote(published, extract_pdf(pdf, ocr=False).pages)
+    assert result.verdict == "not_found" and result.spans == ()
+    assert [span.page_index for span in result.closest] == [0, 1]
 
 
 def test_across_documents_the_closest_passage_comes_with_its_document(
