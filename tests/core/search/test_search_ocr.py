@@ -8,24 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from dossier.search import IndexItem, SearchIndex
+from dossier.search import SearchIndex
 from dossier.services.workspace import Workspace
 from tests.pdfgen import scanned_page, text_page, write_pdf
-
-
-def _page(doc: str, text: str, *, ocr: bool) -> IndexItem:
-    return IndexItem(
-        item_id=f"{doc}:0",
-        doc_id=doc,
-        case_id="case",
-        item_type="page",
-        kind="source",
-        title=f"Pièce {doc}",
-        text=text,
-        page_index=0,
-        language="fr",
-        ocr=ocr,
-    )
+from tests.searchpages import page_item
 
 
 @pytest.fixture
@@ -33,10 +19,12 @@ def index(tmp_path: Path) -> SearchIndex:
     opened = SearchIndex.open(tmp_path / "index", bytes(range(32)), "case")
     opened.add(
         [
-            _page("scan", "Le commissaire Léonard dément l’instaIlation du logiciel.", ocr=True),
-            _page("scan2", "La préfccture a signé le contrat de surveiIlance.", ocr=True),
-            _page("typed", "La préfecture confirme l’installation du logiciel.", ocr=False),
-            _page("typo", "Une installtion contestée par la préfecturee.", ocr=False),
+            page_item(
+                "scan", "Le commissaire Léonard dément l’instaIlation du logiciel.", ocr=True
+            ),
+            page_item("scan2", "La préfccture a signé le contrat de surveiIlance.", ocr=True),
+            page_item("typed", "La préfecture confirme l’installation du logiciel.", ocr=False),
+            page_item("typo", "Une installtion contestée par la préfecturee.", ocr=False),
         ]
     )
     return opened

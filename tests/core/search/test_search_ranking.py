@@ -9,27 +9,14 @@ from pathlib import Path
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.search import IndexItem, SearchIndex
+from dossier.search import SearchIndex
 from dossier.search.ranking import FIRST_PAGE, TITLE_FACTOR, total
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
 from tests.pdfgen import text_page, write_pdf
+from tests.searchpages import page_item as _page
 
 FILLER = "le rapport de la commission sur les budgets et les marchés publics de la ville"
-
-
-def _page(doc: str, index: int, text: str) -> IndexItem:
-    return IndexItem(
-        item_id=f"{doc}:{index}",
-        doc_id=doc,
-        case_id="case",
-        item_type="page",
-        kind="source",
-        title=f"Pièce {doc}",
-        text=text,
-        page_index=index,
-        language="fr",
-    )
 
 
 @pytest.fixture
@@ -37,11 +24,11 @@ def index(tmp_path: Path) -> SearchIndex:
     opened = SearchIndex.open(tmp_path / "index", bytes(range(32)), "case")
     opened.add(
         [
-            _page("a", 0, f"{FILLER}. La préfecture teste la reconnaissance faciale en gare."),
-            _page("a", 3, f"{FILLER}. La préfecture teste la reconnaissance faciale en gare."),
-            _page("b", 1, f"La reconnaissance des agents. {FILLER}. {FILLER}. Mesure faciale."),
-            _page("c", 1, f"{FILLER}. Une reconnaissance faciale contestée par les avocats."),
-            _page("d", 2, f"{FILLER}. La police et la préfecture. {FILLER}."),
+            _page("a", f"{FILLER}. La préfecture teste la reconnaissance faciale en gare.", 0),
+            _page("a", f"{FILLER}. La préfecture teste la reconnaissance faciale en gare.", 3),
+            _page("b", f"La reconnaissance des agents. {FILLER}. {FILLER}. Mesure faciale.", 1),
+            _page("c", f"{FILLER}. Une reconnaissance faciale contestée par les avocats.", 1),
+            _page("d", f"{FILLER}. La police et la préfecture. {FILLER}.", 2),
         ]
     )
     return opened
@@ -103,19 +90,15 @@ def test_cli_json_explains_each_hit_and_masks_protected_names(tmp_path: Path) ->
 def test_a_title_that_names_the_query_ranks_its_document_first(tmp_path: Path) -> None:
     opened = SearchIndex.open(tmp_path / "titles", bytes(range(32)), "case")
 
-    def titled(doc: str, title: str, index: int, text: str) -> IndexItem:
-        return IndexItem(
-            item_id=f"{doc}:{index}", doc_id=doc, case_id="case", item_type="page",
-            kind="source", title=title, text=text, page_index=index, language="fr",
-        )  # fmt: skip
-
     opened.add(
         [
-            titled("about", "Reconnaissance faciale en gare", 0, f"{FILLER}. {FILLER}."),
+            _page("about", f"{FILLER}. {FILLER}.", 0, title="Reconnaissance faciale en gare"),
             # Shorter than the titled page: BM25F alone ranks it first.
-            titled("passing", "Budget 2024", 0, f"{FILLER}. La reconnaissance faciale."),
-            titled("later", "Budget 2023", 2, f"{FILLER}. La reconnaissance faciale. {FILLER}."),
-            titled("half", "La reconnaissance des agents", 0, f"{FILLER}. Mesure faciale."),
+            _page("passing", f"{FILLER}. La reconnaissance faciale.", 0, title="Budget 2024"),
+            _page(
+                "later", f"{FILLER}. La reconnaissance faciale. {FILLER}.", 2, title="Budget 2023"
+            ),
+            _page("half", f"{FILLER}. Mesure faciale.", 0, title="La reconnaissance des agents"),
         ]
     )
     hits = opened.search("reconnaissance faciale")

@@ -9,24 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from dossier.search import IndexItem, SearchIndex
+from dossier.search import SearchIndex
 from dossier.search.ranking import total
 from dossier.services.workspace import Workspace
+from tests.searchpages import import_texts, page_item
 
 FILLER = "Le cabinet du préfet a répondu aux questions de la commission sur le budget"
 COMMON = 12
 """Pages that hold the common word: its weight in BM25F falls as the word spreads."""
-
-
-def _import(workspace: Workspace, case: str, folder: Path, pages: dict[str, str]) -> None:
-    folder.mkdir()
-    paths = []
-    for name, text in pages.items():
-        path = folder / f"{name}.txt"
-        path.write_text(text + "\n", encoding="utf-8")
-        paths.append(path)
-    outcomes = workspace.documents.import_many(case, paths, ocr=False)
-    assert all(o.document is not None for o in outcomes)
 
 
 def _pages(common: str, rare: str) -> dict[str, str]:
@@ -44,7 +34,7 @@ def test_a_rare_synonym_ranks_below_every_page_with_the_typed_word(
     workspace: Workspace, tmp_path: Path, common: str, rare: str
 ) -> None:
     case = workspace.cases.create("Synonymes").id
-    _import(workspace, case, tmp_path / "pages", _pages(common, rare))
+    import_texts(workspace, case, tmp_path / "pages", _pages(common, rare))
     hits = workspace.search.query(common, case=case, limit=50)
     ranked = [hit.title for hit in hits]
     assert len(ranked) == COMMON + 2, ranked
@@ -55,28 +45,13 @@ def test_a_rare_synonym_ranks_below_every_page_with_the_typed_word(
     assert workspace.search.query(rare, case=case, limit=50)[0].title in ("rare", "repeated")
 
 
-def _item(doc: str, text: str, *, ocr: bool) -> IndexItem:
-    return IndexItem(
-        item_id=f"{doc}:1",
-        doc_id=doc,
-        case_id="case",
-        item_type="page",
-        kind="source",
-        title=f"Pièce {doc}",
-        text=text,
-        page_index=1,
-        language="fr",
-        ocr=ocr,
-    )
-
-
 def test_a_rare_ocr_misreading_ranks_below_every_page_with_the_typed_word(
     tmp_path: Path,
 ) -> None:
     index = SearchIndex.open(tmp_path / "index", bytes(range(32)), "case")
     index.add(
         [
-            _item(
+            page_item(
                 f"typed{n:02d}",
                 f"{FILLER} {n}. La préfecture confirme l'installation.",
                 ocr=n % 2 == 0,
@@ -84,8 +59,8 @@ def test_a_rare_ocr_misreading_ranks_below_every_page_with_the_typed_word(
             for n in range(COMMON)
         ]
         + [
-            _item("scan", f"{FILLER} 99. La préfecture confirme l'instaIlation.", ocr=True),
-            _item("scans", f"{FILLER}: instaIlation, instaIlation, instaIlation.", ocr=True),
+            page_item("scan", f"{FILLER} 99. La préfecture confirme l'instaIlation.", ocr=True),
+            page_item("scans", f"{FILLER}: instaIlation, instaIlation, instaIlation.", ocr=True),
         ]
     )
     hits = index.search("installation", limit=50)

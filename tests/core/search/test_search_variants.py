@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dossier.services.workspace import Workspace
+from tests.searchpages import import_texts
 
 PAGES = {
     "hyphen": "Le préfet de la Haute-Garonne a reçu un e-mail sur la vidéo-surveillance.",
@@ -38,15 +39,7 @@ PAGES = {
 @pytest.fixture
 def case(workspace: Workspace, tmp_path: Path) -> str:
     case_id = workspace.cases.create("Variantes").id
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    paths = []
-    for name, text in PAGES.items():
-        path = folder / f"{name}.txt"
-        path.write_text(text + "\n", encoding="utf-8")
-        paths.append(path)
-    outcomes = workspace.documents.import_many(case_id, paths, ocr=False)
-    assert all(o.document is not None for o in outcomes)
+    import_texts(workspace, case_id, tmp_path / "pages", PAGES)
     return case_id
 
 

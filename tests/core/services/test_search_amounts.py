@@ -12,6 +12,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
+from tests.searchpages import import_texts
 
 PAGES = {
     "words_fr": "La préfecture a payé un million d’euros pour le logiciel.",
@@ -45,12 +46,7 @@ def case(
     workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, dict[str, str]]:
     case_id = workspace.cases.create("Montants").id
-    folder = tmp_path_factory.mktemp("pages")
-    ids = {}
-    for name, text in PAGES.items():
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        ids[workspace.documents.import_file(case_id, path).id] = name
+    ids = import_texts(workspace, case_id, tmp_path_factory.mktemp("pages"), PAGES)
     return case_id, ids
 
 
