@@ -23,7 +23,7 @@ from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.heicchild import CHILD_FLAG
 from dossier.pdf.heifboxes import all_data_present
-from dossier.pdf.imagesize import MAX_PICTURE_PIXELS, too_large
+from dossier.pdf.imagesize import MAX_PICTURE_PIXELS, damaged, too_large
 
 MEMORY_LIMIT = 3 * 1024**3
 """The child's address space: a 120-megapixel photo's planes and pixels fit, with libheif's
@@ -49,18 +49,18 @@ def heic_to_png(data: bytes, name: str) -> bytes:
     large, cut short (checked before it is decoded: see `heifboxes`), or its decoder crashes
     or runs out of time."""
     if not all_data_present(data):
-        raise _damaged(name)
+        raise damaged(name)
     head, pixels = _decode_in_child(data, name)
     fields = head.split()
     if fields[:1] == [b"too-large"] and len(fields) == 3:
         raise too_large(name, int(fields[1]), int(fields[2]))
     if fields[:1] != [b"pixels"] or len(fields) != 4:
-        raise _damaged(name)
+        raise damaged(name)
     mode, width, height = fields[1].decode("ascii"), int(fields[2]), int(fields[3])
     if mode not in ("L", "RGB", "RGBA") or width * height > MAX_PICTURE_PIXELS:
-        raise _damaged(name)
+        raise damaged(name)
     if len(pixels) != width * height * len(mode) or not width or not height:
-        raise _damaged(name)
+        raise damaged(name)
     from PIL import Image  # Pillow is loaded only by the files that need it
 
     # A view, not a copy (up to 480 MB); Pillow reads any buffer, its stubs say bytes.
@@ -101,12 +101,8 @@ def _decode_in_child(data: bytes, name: str) -> tuple[bytes, memoryview]:
     answer: bytes = child.stdout
     end = answer.find(b"\n", 0, 64)
     if end < 0:
-        raise _damaged(name)
+        raise damaged(name)
     return answer[:end], memoryview(answer)[end + 1 :]
-
-
-def _damaged(name: str) -> InputRefused:
-    return InputRefused(_("{name} is a damaged image and cannot be read.").format(name=name))
 
 
 def _stopped(name: str) -> InputRefused:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
-from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture
+from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture, damaged
 from dossier.pdf.mupdf import exclusive, pymupdf
 
 __all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type", "readable"]
@@ -103,9 +103,7 @@ def _pages(data: bytes, filetype: str, name: str, turns: Sequence[int]) -> bytes
     except InputRefused:
         raise
     except Exception:  # MuPDF raises several unrelated types for one damaged image
-        raise InputRefused(
-            _("{name} is a damaged image and cannot be read.").format(name=name)
-        ) from None
+        raise damaged(name) from None
     return pdf
 
 

@@ -6,10 +6,16 @@ marker, GIF's screen and frames, BMP's info header, each TIFF page's directory, 
 so a picture
 too large, or a TIFF with too many pages or a loop in its chain of pages, is refused here in
 one sentence, in bounded time, having decoded nothing.
+
+The header also says where the picture's data lies, so a file cut short (an interrupted
+download, a truncated attachment) is refused here as damaged: MuPDF decodes what it has and
+only warns, showing the rest grey. A JPEG must reach its end marker, every strip or tile of
+every TIFF page must lie within the file. (A PNG's or WebP's decoder refuses a cut itself.)
 """
 
 from __future__ import annotations
 
+import re
 import struct
 
 from dossier.errors import InputRefused
@@ -23,6 +29,15 @@ MAX_IMAGE_PAGES = 500
 
 _SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 _JPEG_SCAN_LIMIT = 16 * 1024**2
+_JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+"""The next marker after a scan's compressed data (0xFF 0x00 is a stuffed byte, 0xD0-0xD7 a
+restart marker, 0xFF a fill byte)."""
+_TIFF_DATA = ((273, 279), (324, 325))
+"""(offsets, byte counts) tags of a TIFF page's strips, and of its tiles."""
+_TIFF_FIELD = {3: "H", 4: "I"}
+_TIFF_DECODING = {320: 2, 347: 1}
+"""Other fields a page's decoding reads, with the size of their values: its palette
+(ColorMap, SHORTs) and the tables of its JPEG strips (JPEGTables, bytes)."""
 
 
 def check_picture(data: bytes, filetype: str, name: str) -> None:
@@ -32,6 +47,12 @@ def check_picture(data: bytes, filetype: str, name: str) -> None:
     for width, height in sizes:
         if width * height > MAX_PICTURE_PIXELS:
             raise too_large(name, width, height)
+    if filetype == "jpg" and not _jpeg_ends(data):
+        raise damaged(name)
+
+
+def damaged(name: str) -> InputRefused:
+    return InputRefused(_("{name} is a damaged image and cannot be read.").format(name=name))
 
 
 def too_large(name: str, width: int, height: int) -> InputRefused:
@@ -116,6 +137,34 @@ def _jpeg(data: bytes) -> list[tuple[int, int]]:
     return []
 
 
+def _jpeg_ends(data: bytes) -> bool:
+    """Whether a JPEG reaches its end marker (EOI), segment by segment and over each scan's
+    compressed data; bytes after it (a camera's own) do not matter."""
+    at = 2
+    while at + 2 <= len(data):
+        if data[at] != 0xFF:
+            return False
+        marker = data[at + 1]
+        if marker == 0xFF:
+            at += 1  # fill byte
+            continue
+        if marker == 0xD9:
+            return True
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            at += 2
+            continue
+        if at + 4 > len(data):
+            return False
+        (length,) = struct.unpack(">H", data[at + 2 : at + 4])
+        at += 2 + length
+        if marker == 0xDA:
+            following = _JPEG_MARKER.search(data, at)
+            if following is None:
+                return False
+            at = following.start()
+    return False
+
+
 def _tiff(data: bytes, name: str) -> list[tuple[int, int]]:
     order = "<" if data[:2] == b"II" else ">"
     (offset,) = struct.unpack(order + "I", data[4:8])
@@ -135,6 +184,7 @@ def _tiff(data: bytes, name: str) -> list[tuple[int, int]]:
             )
         (count,) = struct.unpack(order + "H", data[offset : offset + 2])
         width = height = 0
+        fields: dict[int, list[int]] = {}
         for n in range(count):
             entry = data[offset + 2 + 12 * n : offset + 14 + 12 * n]
             tag, kind = struct.unpack(order + "HH", entry[:4])
@@ -145,8 +195,38 @@ def _tiff(data: bytes, name: str) -> list[tuple[int, int]]:
                     else struct.unpack(order + "I", entry[8:12])[0]
                 )
                 width, height = (value, height) if tag == 256 else (width, value)
+            elif any(tag in pair for pair in _TIFF_DATA):
+                fields[tag] = _tiff_values(data, order, entry, name)
+            elif tag in _TIFF_DECODING:
+                (values, at) = struct.unpack(order + "II", entry[4:12])
+                if values * _TIFF_DECODING[tag] > 4 and at + values * _TIFF_DECODING[tag] > len(
+                    data
+                ):
+                    raise damaged(name)
+        for starts, lengths in _TIFF_DATA:
+            for start, length in zip(fields.get(starts, ()), fields.get(lengths, ()), strict=False):
+                if start + length > len(data):
+                    raise damaged(name)  # cut short: this page's data runs past the end
         sizes.append((width, height))
         (offset,) = struct.unpack(
             order + "I", data[offset + 2 + 12 * count : offset + 6 + 12 * count]
         )
     return sizes
+
+
+def _tiff_values(data: bytes, order: str, entry: bytes, name: str) -> list[int]:
+    """The numbers of a TIFF field (in its entry, or where the entry points when they do not
+    fit in four bytes)."""
+    kind, count = struct.unpack(order + "HI", entry[2:8])
+    field = _TIFF_FIELD.get(kind)
+    if field is None:
+        return []
+    size = struct.calcsize(field) * count
+    if size <= 4:
+        raw = entry[8 : 8 + size]
+    else:
+        (at,) = struct.unpack(order + "I", entry[8:12])
+        raw = data[at : at + size]
+        if len(raw) < size:
+            raise damaged(name)  # the list itself runs past the end
+    return list(struct.unpack(order + field * count, raw))

@@ -9,7 +9,6 @@ iPhone tiles them; the `mdat` box may say "to the end of the file" (size 0), whi
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 
 import pillow_heif
@@ -18,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from dossier.errors import InputRefused
 from dossier.pdf import heic
+from tests.cuts import partial_cuts
 
 
 def _tiled_photo() -> bytes:
@@ -35,20 +35,6 @@ def _mdat_to_the_end(data: bytes) -> bytes:
     return data[:at] + bytes(4) + data[at + 4 :]
 
 
-def _each_cut(data: bytes, cuts: range, decode: Callable[[bytes], bytes]) -> list[int]:
-    """The cuts that decode to anything other than the whole file's PNG, or fail otherwise
-    than by a refusal."""
-    whole = decode(data)
-    partial = []
-    for cut in cuts:
-        try:
-            if decode(data[:cut]) != whole:
-                partial.append(cut)
-        except InputRefused:
-            continue
-    return partial
-
-
 @pytest.mark.parametrize("variant", ["mdat sized", "mdat to the end"])
 def test_every_cut_of_a_tiled_heic_is_refused_or_decodes_whole(variant: str) -> None:
     data = _tiled_photo()
@@ -62,7 +48,7 @@ def test_every_cut_of_a_tiled_heic_is_refused_or_decodes_whole(variant: str) -> 
     def decode(cut: bytes) -> bytes:
         return heic.heic_to_png(cut, "IMG.HEIC")
 
-    assert _each_cut(data, range(12, len(data)), decode) == []
+    assert partial_cuts(data, range(12, len(data)), decode) == []
 
 
 def test_the_iphone_photo_cut_at_each_tile_is_refused(ingest_corpus: Path) -> None:

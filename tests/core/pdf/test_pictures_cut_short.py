@@ -1,0 +1,70 @@
+"""A JPEG or TIFF cut short (an interrupted download, a truncated attachment) is refused as
+damaged, or reads exactly as the whole file: never a picture whose lower part is grey, or a
+TIFF whose last page is half there. MuPDF decodes what it has and only warns ("premature end
+of file in jpeg"), so the cut must be seen from the file's own structure before it: a JPEG
+reaches its end marker, every strip or tile of every TIFF page lies within the file.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated.)
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pymupdf
+import pytest
+from PIL import Image, ImageDraw
+
+from dossier.errors import InputRefused
+from dossier.pdf.images import image_to_pdf
+from tests.cuts import partial_cuts
+
+
+def _picture(seed: int) -> Image.Image:
+    picture = Image.new("RGB", (160, 120), (245, 245, 240))
+    draw = ImageDraw.Draw(picture)
+    for n in range(12):
+        x = (seed * 37 + n * 53) % 140
+        draw.rectangle((x, n * 10, x + 20, n * 10 + 8), fill=(20 * n, 60, 200 - 10 * n))
+    return picture
+
+
+def _jpeg(progressive: bool) -> bytes:
+    out = io.BytesIO()
+    _picture(1).save(out, "JPEG", quality=80, progressive=progressive)
+    return out.getvalue()
+
+
+def _tiff(compression: str) -> bytes:
+    out = io.BytesIO()
+    first, second = _picture(1), _picture(2)
+    first.save(out, "TIFF", compression=compression, save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+def _pixels(data: bytes) -> list[bytes]:
+    with pymupdf.open(stream=image_to_pdf(data, "IMG"), filetype="pdf") as doc:
+        return [bytes(page.get_pixmap(dpi=72).samples) for page in doc]
+
+
+@pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
+def test_every_cut_of_a_jpeg_is_refused_or_reads_whole(progressive: bool) -> None:
+    data = _jpeg(progressive)
+    assert partial_cuts(data, range(4, len(data)), _pixels) == []
+    # Bytes after the end marker (some cameras append their own data) change nothing.
+    assert _pixels(data + b"\x00" * 64 + b"trailer") == _pixels(data)
+
+
+@pytest.mark.parametrize("compression", ["raw", "tiff_lzw", "jpeg"])
+def test_every_cut_of_a_two_page_tiff_is_refused_or_reads_whole(compression: str) -> None:
+    data = _tiff(compression)
+    assert partial_cuts(data, range(8, len(data), 3), _pixels) == []
+
+
+def test_the_multipage_tiff_cut_in_its_last_page_is_refused(ingest_corpus: Path) -> None:
+    data = (ingest_corpus / "tif_multipage.tif").read_bytes()
+    for cut in range(len(data) - 300, len(data), 10):
+        with pytest.raises(InputRefused, match="is a damaged image"):
+            image_to_pdf(data[:cut], "scan.tif")
