@@ -130,16 +130,20 @@ def _mac(spec: TableSpec, fields: Sequence[tuple[str, Any]], key: bytes) -> byte
     column)."""
     parts = [_DOMAIN, spec.name.encode(), b"\x00"]
     for column, (kind, value) in zip(spec.columns, fields, strict=True):
-        if value is None:
-            data = b""
-        elif isinstance(value, bytes):
-            data = value
-        elif isinstance(value, float):
-            data = value.hex().encode()
-        else:
-            data = str(value).encode()
+        data = _data(value)
         parts += (_prefix(column, str(kind)), len(data).to_bytes(8, "big"), data)
     return hmac.digest(key, b"".join(parts), "sha256")
+
+
+def _data(value: Any) -> bytes:
+    """A stored value's bytes in a MAC: as read (text is read as bytes), a number's digits."""
+    if value is None:
+        return b""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, float):
+        return value.hex().encode()
+    return str(value).encode()
 
 
 @functools.cache
@@ -169,25 +173,43 @@ def check_rows(
     """Check the stored MAC of every row of `spec` (under `where`) without making an object
     per row; altered rows are named as `StoredRow.describe` names them."""
     sql = spec.select_sql() + (f" WHERE {where}" if where else "")
-    if hasattr(conn, "exec_driver_sql"):
-        cursor = conn.exec_driver_sql(sql, params)
-    else:
-        cursor = conn.execute(sql, params)
+    # The driver's own cursor: plain tuples, not a SQLAlchemy row object per catalog row.
+    raw = conn.connection.driver_connection if hasattr(conn, "exec_driver_sql") else conn
+    cursor = raw.execute(sql, params)
     found = TableCheck()
     width = 2 * len(spec.columns)
-    pairs = range(0, width, 2)
+    head = _DOMAIN + spec.name.encode() + b"\x00"
+    # Each column's prefix by stored type, looked up per value instead of made per value.
+    prefixes = [(2 * n, _Prefixes(column)) for n, column in enumerate(spec.columns)]
+    digest, same, to_int = hmac.digest, hmac.compare_digest, int.from_bytes
     total = 0
     while records := cursor.fetchmany(CHECK_BATCH):
+        found.count += len(records)
         for record in records:
             stored = record[width]
             stored = stored if isinstance(stored, bytes) else b""
-            found.count += 1
-            total += int.from_bytes(stored, "big")
-            mac = _mac(spec, [(record[i], record[i + 1]) for i in pairs], key)
-            if not hmac.compare_digest(stored, mac):
+            total += to_int(stored, "big")
+            parts = [head]
+            for i, prefix in prefixes:
+                value = record[i + 1]
+                data = value if type(value) is bytes else _data(value)
+                parts += (prefix[record[i]], len(data).to_bytes(8, "big"), data)
+            if not same(stored, digest(key, b"".join(parts), "sha256")):
                 found.altered.append(stored_row(spec, record[:width], stored).describe())
     found.total = total % MODULUS
     return found
+
+
+class _Prefixes(dict[Any, bytes]):
+    """A column's MAC prefix for each stored type, made the first time that type is seen."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+    def __missing__(self, kind: Any) -> bytes:
+        made = self[kind] = _prefix(self.column, str(kind))
+        return made
 
 
 def read_rows(

@@ -485,10 +485,12 @@ class SearchIndex:
         with self._read_lock:
             searcher = self._current_searcher()
             found: set[str] = set()
-            for term in searcher.reader().field_terms("doc_id"):
-                doc_id = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                if searcher.document_number(doc_id=doc_id) is not None:
-                    found.add(doc_id)
+            # Segment by segment: one without deletions holds a live item of each of its ids
+            # (a lookup per id across every segment cost ~0.1 s at 50,000 pages).
+            for reader, _offset in searcher.reader().leaf_readers():
+                for term in reader.field_terms("doc_id"):
+                    if not reader.has_deletions() or reader.postings("doc_id", term).is_active():
+                        found.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
             return found
 
     def parse(self, text: str) -> ParsedQuery:

@@ -40,8 +40,8 @@ class Postings:
     def packed(self) -> Postings:
         """The same postings in arrays and one blob (about 24 bytes a posting instead of
         about 120 in lists of Python objects): what the cache keeps."""
-        # A field without positions (an ID) has a None value per posting: nothing to keep.
-        plain = self.values is None or any(value is None for value in self.values)
+        # A field without positions (an ID) has a None value for every posting: nothing to keep.
+        plain = self.values is None or (len(self.values) > 0 and self.values[0] is None)
         values = None if plain else PackedValues.of(self.values or ())
         return Postings(array("i", self.ids), array("d", self.weights), values)
 

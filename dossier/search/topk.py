@@ -290,7 +290,12 @@ def _and(seg: Segment, q: Any, within: Within) -> Scored:
         common.difference_update(sure_out)
         unsure.update(part.unsure & common)
     boost: float = q.boost
-    scores = {doc: boost * sum(part.scores[doc] for part in parts) for doc in common}
+    scores = dict.fromkeys(common, 0.0)
+    for part in parts:  # a comprehension per part: not a generator per document
+        found = part.scores
+        scores = {doc: score + found[doc] for doc, score in scores.items()}
+    if boost != 1.0:
+        scores = {doc: boost * score for doc, score in scores.items()}
 
     def confirm(doc: int) -> float | None:
         total = 0.0

@@ -269,3 +269,16 @@ def test_index_of_another_version_or_case_is_rebuilt(tmp_path: Path) -> None:
     SearchIndex.open(folder, KEY_A, "case-a").add(CORPUS)
     other = SearchIndex.open(folder, KEY_A, "case-z")
     assert other.needs_rebuild and other.count() == 0
+
+
+def test_doc_ids_are_the_documents_with_a_live_item(index: SearchIndex) -> None:
+    """What the catalog is reconciled against: a document whose items were all deleted is not
+    in it, one with an item left (or replaced) is, in segments with and without deletions."""
+    assert index.doc_ids() == {"art", "lettre", "note", "en"}
+    index.add([_page("late", 0, "Une page indexée à part.")])  # a segment of its own
+    index.remove(["note"])
+    index.remove_items(["art:0", "art:1"])
+    index.update([_page("en", 1, "The cameras were replaced.", language="en")])
+    assert index.doc_ids() == {"art", "lettre", "en", "late"}
+    index.remove_items(["art:2", "en:0", "en:1"])
+    assert index.doc_ids() == {"lettre", "late"}

@@ -122,3 +122,26 @@ def test_an_edit_first_thing_after_opening_is_searchable(vault_path: Path, tmp_p
         ws.documents.update(article, title="Préfecture 4471")
         hits = ws.search.query("4471", case=case)
         assert article in {h.doc_id for h in hits}
+
+
+def test_searching_a_reopened_case_writes_nothing(vault_path: Path, tmp_path: Path) -> None:
+    """Unlock then search, as every session starts: the index is read, never written (a case
+    without quotes or letters committed an empty update, and its marker, at every unlock)."""
+    with Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case, article, _report = _setup(ws, tmp_path)
+        assert ws.search.query("securite", case=case)[0].doc_id == article
+        index_dir = ws.vault.index_dir(case)
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {
+            str(p): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in index_dir.rglob("*")
+            if p.is_file()
+        }
+
+    before = files()
+    for _ in range(2):
+        with Workspace.open(vault_path, PASSPHRASE) as ws:
+            assert ws.search.query("securite", case=case)[0].doc_id == article
+            assert ws.search.query("Léonard", case=case)
+        assert files() == before
