@@ -9,8 +9,9 @@ one sentence, in bounded time, having decoded nothing.
 
 The header also says where the picture's data lies, so a file cut short (an interrupted
 download, a truncated attachment) is refused here as damaged: MuPDF decodes what it has and
-only warns, showing the rest grey. A JPEG must reach its end marker, every strip or tile of
-every TIFF page must lie within the file. (A PNG's or WebP's decoder refuses a cut itself.)
+only warns, showing the rest grey or black. A JPEG must reach its end marker, a PNG its end
+chunk, a BMP's rows and every strip or tile of every TIFF page must lie within the file. (A
+GIF's, WebP's or HEIC's reader refuses a cut itself or is checked by `heifboxes`.)
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def check_picture(data: bytes, filetype: str, name: str) -> None:
     for width, height in sizes:
         if width * height > MAX_PICTURE_PIXELS:
             raise too_large(name, width, height)
-    if filetype == "jpg" and not _jpeg_ends(data):
+    whole = {"jpg": _jpeg_ends, "png": _png_ends, "bmp": _bmp_whole}.get(filetype)
+    if whole is not None and not whole(data):
         raise damaged(name)
 
 
@@ -163,6 +165,35 @@ def _jpeg_ends(data: bytes) -> bool:
                 return False
             at = following.start()
     return False
+
+
+def _png_ends(data: bytes) -> bool:
+    """Whether a PNG's chunks reach its end chunk (IEND) within the file."""
+    at = 8
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        at += 12 + length
+        if kind == b"IEND":
+            return at <= len(data)
+    return False
+
+
+def _bmp_whole(data: bytes) -> bool:
+    """Whether a BMP's pixel rows (or its compressed pixels, when it says their size) lie
+    within the file."""
+    try:
+        (pixels_at, header) = struct.unpack("<II", data[10:18])
+        if header == 12:  # OS/2 1.x: 16-bit sizes, no compression
+            width, height, _planes, bits = struct.unpack("<HHHH", data[18:26])
+            compression = size = 0
+        else:
+            width, height, _planes, bits, compression, size = struct.unpack("<iiHHII", data[18:38])
+    except struct.error:
+        return False
+    if compression in (0, 3, 6):  # rows as they are (colour masks apart)
+        size = (abs(width) * bits + 31) // 32 * 4 * abs(height)
+    return bool(pixels_at + size <= len(data))
 
 
 def _tiff(data: bytes, name: str) -> list[tuple[int, int]]:

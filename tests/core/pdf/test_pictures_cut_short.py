@@ -1,8 +1,9 @@
-"""A JPEG or TIFF cut short (an interrupted download, a truncated attachment) is refused as
-damaged, or reads exactly as the whole file: never a picture whose lower part is grey, or a
-TIFF whose last page is half there. MuPDF decodes what it has and only warns ("premature end
-of file in jpeg"), so the cut must be seen from the file's own structure before it: a JPEG
-reaches its end marker, every strip or tile of every TIFF page lies within the file.
+"""A JPEG, PNG, BMP, GIF or TIFF cut short (an interrupted download, a truncated attachment) is
+refused as damaged, or reads exactly as the whole file: never a picture whose lower part is
+grey, or a TIFF whose last page is half there. MuPDF decodes what it has and only warns
+("premature end of file in jpeg", "possibly truncated"), so the cut must be seen from the
+file's own structure before it: a JPEG reaches its end marker, a PNG its end chunk, a BMP's
+rows and every strip or tile of every TIFF page lie within the file.
 """
 
 # mypy: disallow-untyped-calls=False
@@ -68,3 +69,13 @@ def test_the_multipage_tiff_cut_in_its_last_page_is_refused(ingest_corpus: Path)
     for cut in range(len(data) - 300, len(data), 10):
         with pytest.raises(InputRefused, match="is a damaged image"):
             image_to_pdf(data[:cut], "scan.tif")
+
+
+@pytest.mark.parametrize(
+    ("kind", "mode"), [("PNG", "RGB"), ("GIF", "P"), ("BMP", "RGB"), ("BMP", "P")]
+)
+def test_every_cut_of_a_png_gif_or_bmp_is_refused_or_reads_whole(kind: str, mode: str) -> None:
+    out = io.BytesIO()
+    _picture(1).convert(mode).save(out, kind)
+    data = out.getvalue()
+    assert partial_cuts(data, range(8, len(data), max(1, len(data) // 400)), _pixels) == []
