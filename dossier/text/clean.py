@@ -5,6 +5,11 @@ decode as a lone surrogate (U+DC80–U+DCFF, "surrogateescape"). Such a string c
 as UTF-8: sealing it in the catalog, indexing it or printing it fails. Each escaped byte becomes
 the Latin-1 character of that byte and any other lone surrogate becomes U+FFFD: one character
 for one, so offsets into page text and the word map stay true, and no byte is dropped.
+
+A document's title, author, outlet and details (an e-mail's subject and sender, a web page's
+title) also lose the bidirectional embeddings and overrides (U+202A–U+202E): an override shows
+the letters after it in reverse order, so a subject "Facture \u202efdp.exe" would be listed
+as "Facture exe.pdf". Page text keeps them, as written, at their offsets.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 from dossier.text.model import EmbeddedFile, ExtractedDocument
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_OVERRIDES = re.compile("[\u202a-\u202e]")
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -26,8 +32,12 @@ def valid_text(text: str) -> str:
     return _SURROGATE.sub(_replace, text) if _SURROGATE.search(text) else text
 
 
+def _field(text: str) -> str:
+    return _OVERRIDES.sub("", valid_text(text))
+
+
 def _opt(text: str | None) -> str | None:
-    return None if text is None else valid_text(text)
+    return None if text is None else _field(text)
 
 
 def clean_document(doc: ExtractedDocument) -> ExtractedDocument:
@@ -38,7 +48,7 @@ def clean_document(doc: ExtractedDocument) -> ExtractedDocument:
         page.full_text = valid_text(page.full_text)
     doc.title, doc.author, doc.date = _opt(doc.title), _opt(doc.author), _opt(doc.date)
     doc.language, doc.outlet = _opt(doc.language), _opt(doc.outlet)
-    doc.metadata = {valid_text(k): valid_text(v) for k, v in doc.metadata.items()}
+    doc.metadata = {_field(k): _field(v) for k, v in doc.metadata.items()}
     doc.embedded = [
         dataclasses.replace(e, name=valid_text(e.name), origin=valid_text(e.origin))
         if isinstance(e, EmbeddedFile)

@@ -90,3 +90,34 @@ def test_an_encoded_word_header_is_read_as_before() -> None:
     encoded = "=?utf-8?b?" + base64.b64encode(SUBJECT.encode()).decode() + "?="
     data = _message("utf-8").replace(f"Subject: {SUBJECT}".encode(), f"Subject: {encoded}".encode())
     assert extract_bytes(data, "reponse.eml", ocr=False).title == SUBJECT
+
+
+RLO, PDF_MARK = "\u202e", "\u202c"
+"""A right-to-left override, and the mark that ends it."""
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "facture.eml",
+            (
+                b"From: =?utf-8?q?Service_=E2=80=AEetpmoc?= <a@example.org>\r\n"
+                b"Subject: =?utf-8?q?Facture_=E2=80=AEfdp.exe=E2=80=AC?=\r\n"
+                b"Date: Tue, 05 Mar 2024 10:00:00 +0100\r\n\r\nCorps.\r\n"
+            ),
+        ),
+        (
+            "facture.html",
+            f"<html><head><title>Facture {RLO}fdp.exe{PDF_MARK}</title>"
+            f'<meta name="author" content="Service {RLO}etpmoc"></head>'
+            "<body><p>Corps de la facture.</p></body></html>".encode(),
+        ),
+    ],
+)
+def test_a_title_or_author_cannot_show_its_letters_in_reverse(name: str, data: bytes) -> None:
+    # "Facture \u202efdp.exe" is shown "Facture exe.pdf": a document list lies about a file.
+    document = extract_bytes(data, name, ocr=False)
+    assert document.title == "Facture fdp.exe"
+    assert document.author is None or RLO not in document.author
+    assert not any(RLO in value for value in document.metadata.values())
