@@ -164,6 +164,9 @@ def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
+            # Inherited by the workers from their first instruction, before their own start
+            # does it (one killed while it starts would dump its memory otherwise).
+            forbid_core_dumps()
             _pool = ProcessPoolExecutor(
                 max_workers=worker_count(),
                 mp_context=multiprocessing.get_context("spawn"),
@@ -192,8 +195,17 @@ def shutdown() -> None:
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    if pool is None:
+        return
+    # Killed, not waited for: a stuck worker (stopped, swapped out, slow on a hostile text)
+    # would hold the lock or the app's exit forever. Python 3.11 has no public way to reach
+    # them (3.14's kill_workers). A chunk of another vault still open is then analysed in
+    # process (`_LOST`).
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    pool.shutdown(wait=True)
 
 
 atexit.register(shutdown)
@@ -253,6 +265,12 @@ class Background(Generic[Part, Result]):
     def future(self, number: int) -> Future[Result] | None:
         """The worker's result for part `number`, or None if no worker has it."""
         return self._futures[number] if number < len(self._futures) else None
+
+    def ready(self, timeout: float) -> bool:
+        """Whether every part is back (or lost, to be done in process) within `timeout`
+        seconds."""
+        _done, waiting = wait(self._futures, timeout=max(0.0, timeout))
+        return not waiting
 
     def cancel(self) -> None:
         for future in self._futures:

@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +61,8 @@ from dossier.search.schema import build_schema
 from dossier.search.storage import EncryptedStorage
 
 WRITER_LIMIT_MB = 64
+CLOSE_WAIT = 3.0
+"""Seconds closing waits for batches still with the worker processes."""
 UNFINISHED = "an interrupted build of the search index is done again"
 """The rebuild reason of an index killed before its stamp: fsck does not count it as damage."""
 """Memory for the writer's posting pool before it spills (sealed) runs to disk."""
@@ -271,28 +274,47 @@ class SearchIndex:
     def replace_documents_soon(self, doc_ids: Iterable[str], items: Iterable[IndexItem]) -> None:
         """`replace_documents` for an import that goes on meanwhile: a large batch is analysed
         by the worker processes in the background and written at this index's next write,
-        read, flush or close (a crash before that loses nothing: the catalog has the
-        documents, and opening the case indexes those missing from its index)."""
+        read, flush or close (a crash before that loses nothing: the pending marker is written
+        first, and the next open re-indexes the documents changed since)."""
         doomed = list(doc_ids)
         checked = self._checked(items, None)
         if not _in_workers(checked):
             self.replace_documents(doomed, checked)
             return
         with self._write_lock:
+            self._pending.mark()
             self._queued.append((doomed, Background(parts(checked, worker_count()), build_segment)))
+            self._pending.waiting = len(self._queued)
 
-    def _drain(self) -> None:
+    def _drain(self, wait: float | None = None) -> None:
         """Write the batches analysed in the background, in the order they came (the write
-        lock is held)."""
+        lock is held). With `wait`, seconds: the batches the workers have not handed back by
+        then are dropped, their marker kept for the next open."""
+        deadline = None if wait is None else time.monotonic() + wait
         while self._queued:
-            doomed, background = self._queued.pop(0)
+            doomed, background = self._queued[0]
+            if deadline is not None and not background.ready(deadline - time.monotonic()):
+                self._abandon_queued()
+                return
+            self._queued.pop(0)
             try:
                 built = list(background.results())
             except BaseException:
                 background.cancel()
+                self._pending.keep_marker = True  # redone from the catalog by the next open
                 raise
+            finally:
+                self._pending.waiting = len(self._queued)
             items = [item for part in background.parts for item in part]
             self._write_built(doomed, built, True, items)
+
+    def _abandon_queued(self) -> None:
+        for _doomed, background in self._queued:
+            background.cancel()
+        if self._queued:
+            self._pending.keep_marker = True
+        self._queued.clear()
+        self._pending.waiting = 0
 
     def _write_analysed(
         self, doomed: list[str], documents: list[Analysed], replace: bool, progress: Progress | None
@@ -571,14 +593,15 @@ class SearchIndex:
                 ) from exc
 
     def close(self) -> None:
+        """Commit and close. Locking does not wait long for the worker processes (a stuck one
+        would hold the lock forever): what they have not handed back within `CLOSE_WAIT`
+        seconds is left to the next open, which re-indexes it from the catalog."""
         with self._write_lock:
             try:
-                self._drain()
+                self._drain(wait=CLOSE_WAIT)
                 self._commit_pending()
             finally:
-                for _doomed, background in self._queued:
-                    background.cancel()
-                self._queued.clear()
+                self._abandon_queued()
                 self._closed = True
                 self._merger.drop()
                 self._pending.cancel()

@@ -110,6 +110,9 @@ class PendingWriter:
         self._committing: list[BuiltSegment] = []
         self.keep_marker = False
         """Set while a marker left by a crash still stands for work not redone yet."""
+        self.waiting = 0
+        """Batches being analysed elsewhere (worker processes), not in the writer yet: a
+        commit keeps the marker for them."""
 
     @property
     def open(self) -> bool:
@@ -119,12 +122,16 @@ class PendingWriter:
         """Whether uncommitted work touches these documents (Whoosh cannot delete it)."""
         return not self._doc_ids.isdisjoint(doc_ids)
 
+    def mark(self) -> None:
+        """Write the marker, if none stands: work is under way that a crash would lose."""
+        if not self._storage.file_exists(PENDING_NAME):
+            stamp = {"since": datetime.now(UTC).isoformat()}
+            with self._storage.create_file(PENDING_NAME) as marker:
+                marker.write(json.dumps(stamp).encode("utf-8"))
+
     def writer(self) -> Any:
         if self._writer is None:
-            if not self._storage.file_exists(PENDING_NAME):
-                stamp = {"since": datetime.now(UTC).isoformat()}
-                with self._storage.create_file(PENDING_NAME) as marker:
-                    marker.write(json.dumps(stamp).encode("utf-8"))
+            self.mark()
             self._writer = self._open_writer()
             self._opened_at = time.monotonic()
             self._timer = threading.Timer(self._interval, self._on_due)
@@ -171,7 +178,7 @@ class PendingWriter:
             self._committing = []
         spent = time.monotonic() - started
         self._interval = max(COMMIT_SECONDS, spent * (1 - COMMIT_SHARE) / COMMIT_SHARE)
-        if not self.keep_marker:
+        if not self.keep_marker and not self.waiting:
             self.forget_marker()
         self._on_commit()
 
@@ -180,11 +187,13 @@ class PendingWriter:
             self._storage.delete_file(PENDING_NAME)
 
     def cancel(self) -> None:
-        """Drop uncommitted work (the marker stays: the work must be redone from the catalog)."""
+        """Drop uncommitted work (the marker stays, even past later commits: the work must be
+        redone from the catalog, by the next open)."""
         writer, self._writer = self._writer, None
         built = self._built
         self._reset()
         if writer is not None:
+            self.keep_marker = True
             abandon(writer)
         self._forget_built(built)
 

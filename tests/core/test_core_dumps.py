@@ -21,6 +21,7 @@ from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.core.search.test_search_workers import _items
 from tests.paths import REPO
+from tests.processes import still_running
 
 
 def _core_dumps_possible() -> None:
@@ -101,19 +102,9 @@ def test_an_index_worker_that_crashes_dumps_no_core(cores_allowed: Path) -> None
     assert workers
     for pid in workers:
         os.kill(pid, signal.SIGSEGV)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
-        time.sleep(0.05)
+    assert still_running(workers) == []
     time.sleep(0.5)  # a dump is written before the process is reaped
     assert _dumps(cores_allowed) == []
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ")[-1][:1] not in "ZX"
-    except FileNotFoundError:
-        return False
 
 
 def test_locking_the_vault_ends_the_index_workers(tmp_path: Path) -> None:
@@ -132,10 +123,7 @@ def test_locking_the_vault_ends_the_index_workers(tmp_path: Path) -> None:
         workers = [p.pid for p in analysed._pool._processes.values()]
     finally:
         ws.close()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
-        time.sleep(0.05)
-    assert [pid for pid in workers if _running(pid)] == []
+    assert still_running(workers) == []
     assert analysed._pool is None
 
 
