@@ -44,6 +44,7 @@ MAX_TAR_RATIO = 500
 LARGE_FLOOR = 64 * 1024**2
 """Above this unpacked size, the zip rule (`zipsafe.MAX_RATIO`) holds."""
 _FEED = 8 * 1024
+_BLOCK = tarfile.BLOCKSIZE
 """Compressed bytes fed at a time: a bomb is seen within a few MB of output."""
 _STEP = 1 << 20
 _TAR_ERRORS = (tarfile.TarError, EOFError, ValueError, OverflowError, UnicodeError, KeyError)
@@ -230,6 +231,10 @@ def read_tar(data: bytes, refuse: Callable[[str], InputRefused]) -> list[tuple[s
                     )
                 if not is_noise(member):
                     entries.append((member, PurePosixPath(member).name, body))
+            # `tarfile` ends the archive at the first header it cannot read; a whole one ends
+            # with a block of zeros, one cut short (or damaged) at a part of a header.
+            if data[tar.offset : tar.offset + _BLOCK] != bytes(_BLOCK):
+                raise refuse(_("it is cut short or damaged: its end is missing"))
     except InputRefused:
         raise
     except _TAR_ERRORS as exc:
