@@ -1,15 +1,24 @@
 """GUI responsiveness during a big import: the longest frame of the GUI thread.
 
 The real window (offscreen), unlocked on a fresh vault, imports a folder of small text files
-through its import panel (the work runs in a worker thread). A 10 ms timer on the GUI thread
-records when it gets to run: the longest gap between two ticks is the longest time the window
-could not repaint or answer. Run twice in the same process: as shipped (the window hears of
-imported documents at most once a second) and with that notice sent after every file (the
+through its import panel, shown (the work runs in a worker thread). A 10 ms timer on the GUI
+thread records when it gets to run: the longest gap between two ticks is the longest time the
+window could not repaint or answer. Run twice in the same process: as shipped (the window hears
+of imported documents at most once a second) and with that notice sent after every file (the
 behaviour before issue 16), as the baseline. Goal: no frame longer than 100 ms. The same timer
 first runs for 3 s with the window idle: the bare loop's longest gap beyond its 10 ms is the
-shared machine's jitter, reported and taken off the import's longest gap for the goal.
+shared machine's jitter, reported and taken off the import's longest gap.
 
-    QT_QPA_PLATFORM=offscreen python -m bench.bench_gui_import [--files 1000]
+That jitter is measured before the import, while the machine's load comes and goes. So each
+frame is also split (Linux): the GUI thread's own CPU time in it (`time.thread_time`) and the
+time it waited, ready to run, for a core (its run-queue delay, /proc/thread-self/schedstat).
+A frame less that wait is the window kept waiting by the app: its work on the GUI thread, and
+the GIL held by its other threads (which may themselves be waiting for a core: `--explain`
+prints their wait too). The goal is read on it where the kernel keeps the figure. `--explain`
+samples the GUI thread's Python stack every 2 ms and prints, for each frame over 100 ms, where
+it was (no Python frame but the loop's: Qt's own work, painting or layout).
+
+    QT_QPA_PLATFORM=offscreen python -m bench.bench_gui_import [--files 1000] [--explain]
 """
 
 from __future__ import annotations
@@ -18,8 +27,11 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +51,106 @@ from ui.settings import AppSettings
 PASSPHRASE = "bench passphrase for the gui"
 TICK_MS = 10
 BARE_MS = 3000
+GOAL_MS = 100
+SCHEDSTAT = Path("/proc/thread-self/schedstat")
+
+
+def _run_queue_ns(path: Path = SCHEDSTAT) -> int | None:
+    """Nanoseconds a thread has waited, ready, for a core (None where not kept)."""
+    try:
+        return int(path.read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _others_run_queue_ns() -> int:
+    """The same, summed over the process's other threads (the GIL's holder among them)."""
+    gui = threading.get_native_id()
+    tasks = Path("/proc/self/task")
+    return sum(
+        _run_queue_ns(task / "schedstat") or 0
+        for task in (tasks.iterdir() if tasks.is_dir() else ())
+        if task.name != str(gui)
+    )
+
+
+class Frames:
+    """The gaps between the ticks of a timer on the GUI thread, each with the GUI thread's CPU
+    time and run-queue wait inside it, in ms."""
+
+    def __init__(self, explain: bool) -> None:
+        self.gaps: list[float] = []
+        self.cpu: list[float] = []
+        self.waited: list[float | None] = []
+        self.ends: list[float] = []
+        self.others_waited: list[float] = []
+        self._others = 0
+        self._last = (0.0, 0.0, _run_queue_ns())
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.stacks: list[tuple[float, tuple[str, ...]]] = []
+        self._sampling = explain
+        self._gui = threading.get_ident()
+
+    def start(self) -> None:
+        self.gaps, self.cpu, self.waited, self.ends = [], [], [], []
+        self.others_waited = []
+        self._others = _others_run_queue_ns() if self._sampling else 0
+        self._last = (time.perf_counter(), time.thread_time(), _run_queue_ns())
+        self.timer.start()
+        if self._sampling and not self.stacks:
+            threading.Thread(target=self._sample, daemon=True).start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        now, cpu, queued = time.perf_counter(), time.thread_time(), _run_queue_ns()
+        before, cpu_before, queued_before = self._last
+        self.gaps.append((now - before) * 1000)
+        self.cpu.append((cpu - cpu_before) * 1000)
+        ready = queued is not None and queued_before is not None
+        self.waited.append((queued - queued_before) / 1e6 if ready else None)  # type: ignore[operator]
+        self.ends.append(now)
+        self._last = (now, cpu, queued)
+        if self._sampling:
+            others = _others_run_queue_ns()
+            self.others_waited.append((others - self._others) / 1e6)
+            self._others = others
+
+    def _sample(self) -> None:
+        while self._sampling:
+            frame = sys._current_frames().get(self._gui)
+            stack: list[str] = []
+            while frame is not None and len(stack) < 4:
+                code = frame.f_code
+                if "site-packages" not in code.co_filename:
+                    stack.append(f"{Path(code.co_filename).name}:{code.co_name}")
+                frame = frame.f_back
+            self.stacks.append((time.perf_counter(), tuple(stack)))
+            time.sleep(0.002)
+
+    def less_waits(self) -> list[float] | None:
+        if any(w is None for w in self.waited):
+            return None
+        return [gap - (wait or 0.0) for gap, wait in zip(self.gaps, self.waited, strict=True)]
+
+    def explain(self) -> None:
+        self._sampling = False
+        first = self.ends[0] - self.gaps[0] / 1000 if self.ends else 0.0
+        frames = zip(self.gaps, self.cpu, self.waited, self.others_waited, self.ends, strict=True)
+        for gap, cpu, waited, others, end in frames:
+            if gap <= GOAL_MS:
+                continue
+            seen = Counter(st for t, st in self.stacks if end - gap / 1000 <= t <= end)
+            where = "; ".join(f"{n}x {' < '.join(st)}" for st, n in seen.most_common(3))
+            wait = "?" if waited is None else f"{waited:.0f}"
+            print(
+                f"at {end - first:.1f} s, frame {gap:.0f} ms: GUI thread CPU {cpu:.0f} ms, "
+                f"waited for a core {wait} ms (the other threads {others:.0f} ms); {where}",
+                file=sys.stderr,
+            )
 
 
 def _files(folder: Path, count: int) -> list[Path]:
@@ -55,7 +167,9 @@ def _files(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def run(app: QCoreApplication, root: Path, count: int, notice_ms: int) -> dict[str, Any]:
+def run(
+    app: QCoreApplication, root: Path, count: int, notice_ms: int, explain: bool = False
+) -> dict[str, Any]:
     vault = root / f"vault-{notice_ms}"
     with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
         ws.cases.create("Boîte mail")
@@ -70,31 +184,20 @@ def run(app: QCoreApplication, root: Path, count: int, notice_ms: int) -> dict[s
     window.start(vault, PASSPHRASE)
     while not window.state.is_unlocked:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
+    window.import_dock.show()  # as an import from the menu or a drop shows it: its list drawn
+    frames = Frames(explain)
     # The bare event loop first (window idle, same timer): the machine's own jitter, to read
     # the import's frames against.
     idle = QEventLoop()
     QTimer.singleShot(BARE_MS, idle.quit)
-    last[0] = time.perf_counter()
-    timer.start()
+    frames.start()
     idle.exec()
-    timer.stop()
-    bare, gaps[:] = max(gaps, default=0.0), []
+    frames.stop()
+    bare = max(frames.gaps, default=0.0)
     done = QEventLoop()
     window.imports.batch_finished.connect(done.quit)
     started = time.perf_counter()
-    last[0] = started
-    timer.start()
+    frames.start()
     window.imports.enqueue(window.state.case_id, [ImportRequest(p, ocr=False) for p in paths])
     done.exec()
     seconds = time.perf_counter() - started
@@ -102,13 +205,17 @@ def run(app: QCoreApplication, root: Path, count: int, notice_ms: int) -> dict[s
     assert isinstance(tree, DocumentsTab)
     while tree.busy:  # the tree's last read, still under the watch
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    timer.stop()
+    frames.stop()
+    if explain:
+        frames.explain()
     in_tree = len(tree.model.documents)
     shown = window.state.ws.documents.of_case(window.state.case_id)
     window.lock()
     window.close()
     window.deleteLater()
     app.processEvents()
+    gaps = frames.gaps
+    less_waits = frames.less_waits()
     return {
         "files": count,
         "documents_imported": len(shown),
@@ -117,8 +224,18 @@ def run(app: QCoreApplication, root: Path, count: int, notice_ms: int) -> dict[s
         "bare_loop_longest_frame_ms": round(bare, 1),
         "longest_frame_ms": round(max(gaps), 1),
         "longest_frame_less_bare_jitter_ms": round(max(gaps) - max(0.0, bare - TICK_MS), 1),
-        "frames_over_100ms": sum(1 for g in gaps if g > 100),
+        "frames_over_100ms": sum(1 for g in gaps if g > GOAL_MS),
         "median_frame_ms": round(statistics.median(gaps), 1),
+        "longest_frame_gui_thread_cpu_ms": round(max(frames.cpu), 1),
+        "gui_thread_cpu_in_frames_over_100ms_max_ms": round(
+            max((c for g, c in zip(gaps, frames.cpu, strict=True) if g > GOAL_MS), default=0.0), 1
+        ),
+        "longest_frame_less_run_queue_wait_ms": (
+            None if less_waits is None else round(max(less_waits), 1)
+        ),
+        "frames_over_100ms_less_run_queue_wait": (
+            None if less_waits is None else sum(1 for g in less_waits if g > GOAL_MS)
+        ),
     }
 
 
@@ -130,17 +247,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the per-file notice run (its cost grows with the square of the files)",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print where the GUI thread was in each frame over 100 ms (stderr)",
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        shipped = run(app, root, args.files, notice_ms=import_panel.CHANGES_EVERY_MS)
+        shipped = run(
+            app, root, args.files, notice_ms=import_panel.CHANGES_EVERY_MS, explain=args.explain
+        )
         per_file = None if args.no_baseline else run(app, root, args.files, notice_ms=0)
     report = {
         "notice_once_a_second": shipped,
         "baseline_notice_per_file": per_file,
-        "goal_longest_frame_ms_max": 100,
-        "goal_met": shipped["longest_frame_less_bare_jitter_ms"] < 100,
+        "goal_longest_frame_ms_max": GOAL_MS,
+        "goal_met": (
+            shipped["longest_frame_less_run_queue_wait_ms"]
+            if shipped["longest_frame_less_run_queue_wait_ms"] is not None
+            else shipped["longest_frame_less_bare_jitter_ms"]
+        )
+        < GOAL_MS,
     }
     print(json.dumps(report, indent=2), flush=True)
     # PySide6 can crash tearing its objects down at interpreter exit: leave without it.

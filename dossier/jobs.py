@@ -42,6 +42,23 @@ def check(cancel: CancelToken | None) -> None:
         cancel.raise_if_cancelled()
 
 
+def throttled(
+    progress: Progress | None, seconds: float, clock: Callable[[], float] = time.monotonic
+) -> Progress:
+    """`progress` told at most once every `seconds` (and always of the end): a job of many
+    small files reports several stages of each, hundreds a second, which a window would draw
+    one by one, where the last of a moment is all that can be seen."""
+    last = [-seconds]
+
+    def inner(fraction: float, message: str) -> None:
+        now = clock()
+        if fraction >= 1.0 or now - last[0] >= seconds:
+            last[0] = now
+            report(progress, fraction, message)
+
+    return inner
+
+
 def scaled(progress: Progress | None, low: float, high: float) -> Progress:
     """`progress` for a step that covers [low, high] of the whole job."""
 

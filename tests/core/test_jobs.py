@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dossier import i18n
-from dossier.jobs import TimeLeft, time_left_text
+from dossier.jobs import TimeLeft, throttled, time_left_text
 
 MB = 1024 * 1024
 
@@ -128,3 +128,17 @@ def test_the_time_left_is_said_roughly(seconds: float, english: str, french: str
         assert time_left_text(seconds) == french
     finally:
         i18n.set_language(before)
+
+
+def test_throttled_progress_tells_a_few_times_a_second_and_always_the_end() -> None:
+    clock = Clock()
+    told: list[tuple[float, str]] = []
+    progress = throttled(lambda f, m: told.append((f, m)), 0.05, clock)
+    for step in range(100):  # 100 reports in a tenth of a second
+        progress(step / 200, f"file {step}")
+        clock.now += 0.001
+    progress(1.0, "done")
+    assert [message for _f, message in told] in (
+        ["file 0", "file 50", "done"],
+        ["file 0", "file 51", "done"],  # 50 steps of 1 ms may add up to a hair under 50 ms
+    )
