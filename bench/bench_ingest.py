@@ -76,6 +76,9 @@ class _NoIndex:
     def case_removed(self, case_id: str) -> None:
         return None
 
+    def prepare_batch(self) -> None:
+        return None
+
     def pending(self, case_id: str) -> bool:
         return False
 

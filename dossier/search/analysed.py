@@ -211,6 +211,17 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
+def start(ready: Callable[[None], None]) -> list[Future[None]]:
+    """Start the worker processes if they are not running, each with the task `ready`, without
+    waiting for them (the futures say when they are ready)."""
+    try:
+        pool = _get_pool()
+        return [_submit(pool, ready, None) for _ in range(worker_count())]
+    except BrokenProcessPool:  # shut down meanwhile (a vault locking): started when needed
+        shutdown()
+        return []
+
+
 def analyse_all(
     items: list[IndexItem], cancel: CancelToken | None, *, parallel: bool | None = None
 ) -> Iterator[list[Analysed]]:

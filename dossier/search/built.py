@@ -12,13 +12,14 @@ file and opens no connection. Small segments are merged the same way, in a worke
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import SegmentReader
 
-from dossier.search.analysed import analyse, write
+from dossier.search.analysed import analyse, start, write
 from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem
 from dossier.search.schema import build_schema
@@ -52,11 +53,22 @@ class BuiltSegment:
         return str(self.segment.segid)
 
 
+def _ready(_nothing: None) -> None:
+    """A worker's first task: unpickling it imports this module and all a build needs."""
+
+
+def start_workers() -> list[Future[None]]:
+    """Start the worker processes now if they are not running, without waiting for them: the
+    batch about to come finds them ready (starting one costs it a second or more of CPU)."""
+    return start(_ready)
+
+
 def parts(items: list[IndexItem], workers: int) -> list[list[IndexItem]]:
-    """The items cut into consecutive parts of about equal text, at least one per worker (when
-    there are enough items) and none over `PART_BYTES`."""
+    """The items cut into consecutive parts of about equal text, none over `PART_BYTES`, as
+    many as a multiple of the workers (when there are enough items): each worker gets as much."""
     total = sum(len(item.text) for item in items)
-    count = max(min(workers, len(items)), -(-total // PART_BYTES), 1)
+    rounds = max(1, -(-total // (PART_BYTES * workers)))
+    count = max(1, min(workers * rounds, len(items)))
     target = total / count
     cut: list[list[IndexItem]] = [[]]
     size = 0

@@ -31,6 +31,7 @@ from dossier.errors import DossierError, NotFoundError
 from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, Progress, report
 from dossier.search import analysed
+from dossier.search.built import start_workers
 from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import as_utc, parse_date
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
+_DOCS_PER_QUERY = 64
+_PAGES_PER_FETCH = 256
 
 ITEMS_DOC = "catalog-items"
 """Synthetic document id grouping a case's non-page items, so they are replaced in one go."""
@@ -163,32 +166,48 @@ class SearchService:
         return list(self._iter_page_items(case_id, doc_ids))
 
     def _iter_page_items(self, case_id: str, doc_ids: Iterable[str]) -> Iterator[IndexItem]:
+        """The pages of these documents of the case, document by document in the order given,
+        each in page order; read a few dozen documents per query (two queries a document made
+        a mailbox's hand-off to the index cost as much as its import)."""
         with self.ws.vault.session() as session:
-            for doc_id in doc_ids:
-                doc = session.get(Document, doc_id)
-                if doc is None or doc.case_id != case_id:
-                    continue
-                pages = session.scalars(select(Page).where(Page.document_id == doc_id))
+            ids = iter(doc_ids)
+            while batch := list(itertools.islice(ids, _DOCS_PER_QUERY)):
+                query = select(Document).where(Document.id.in_(batch))
+                docs = {doc.id: doc for doc in session.scalars(query) if doc.case_id == case_id}
+                pages = session.scalars(
+                    select(Page)
+                    .where(Page.document_id.in_(list(docs)))
+                    .order_by(Page.document_id, Page.page_index)
+                    .execution_options(yield_per=_PAGES_PER_FETCH)
+                )
+                by_doc: dict[str, list[IndexItem]] = {}
                 for page in pages:
-                    yield IndexItem(
-                        item_id=f"{doc_id}:{page.page_index}",
-                        doc_id=doc_id,
-                        case_id=case_id,
-                        item_type="page",
-                        kind=doc.kind,
-                        title=doc.title,
-                        text=page.text,
-                        page_index=page.page_index,
-                        page_label=page.label or str(page.page_index + 1),
-                        language=doc.language,
-                        date=doc.date,
-                        people=tuple(doc.people),
-                        tags=tuple(doc.tags),
-                        secondary=page.full_text,
-                        ocr=bool(page.ocr),
+                    doc = docs[page.document_id]
+                    by_doc.setdefault(doc.id, []).append(
+                        IndexItem(
+                            item_id=f"{doc.id}:{page.page_index}",
+                            doc_id=doc.id,
+                            case_id=case_id,
+                            item_type="page",
+                            kind=doc.kind,
+                            title=doc.title,
+                            text=page.text,
+                            page_index=page.page_index,
+                            page_label=page.label or str(page.page_index + 1),
+                            language=doc.language,
+                            date=doc.date,
+                            people=tuple(doc.people),
+                            tags=tuple(doc.tags),
+                            secondary=page.full_text,
+                            ocr=bool(page.ocr),
+                        )
                     )
                     # Each page's decrypted text leaves memory once indexed.
                     session.expunge(page)
+                for doc_id in batch:
+                    yield from by_doc.pop(doc_id, ())
+                for doc in docs.values():
+                    session.expunge(doc)
 
     def _catalog_items(self, case_id: str) -> list[IndexItem]:
         found = list(self.ws.letters.searchable_items(case_id))
@@ -225,6 +244,12 @@ class SearchService:
             index = self._index(case_id)
             if doc_ids:
                 index.replace_documents_soon(doc_ids, self._iter_page_items(case_id, doc_ids))
+
+    def prepare_batch(self) -> None:
+        """A batch of imports begins (or the user opened a case to import into): start the
+        index's worker processes now, in the background, so that they are ready when its
+        first pages come (a front end may call this as its import panel opens)."""
+        start_workers()
 
     def document_removed(self, case_id: str, doc_id: str) -> None:
         with self._lock, self._or_pending(case_id):

@@ -206,6 +206,8 @@ class DocumentService:
         check_duplicates(duplicates)
         options = ImportOptions(kind, title, parse_date(date), ocr, password, duplicates)
         case_id = self.ws.cases.resolve(case)
+        if len(paths) > 1:
+            self.ws.index.prepare_batch()
         batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
         for number, path in enumerate(paths):
 

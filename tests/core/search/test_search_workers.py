@@ -220,3 +220,17 @@ def test_workers_leave_no_word_on_disk(
     assert analysed_module._pool is not None, "through the workers"
     assert scan([folder, systemp], needles_for(["préfecture", "Villepin", "témoin", "mot7x"])) == []
     assert list(systemp.iterdir()) == []
+
+
+def test_workers_started_before_a_batch_are_ready_for_it(workers: None) -> None:
+    analysed_module.shutdown()
+    built_module.start_workers()  # returns at once: the workers start in the background
+    pool = analysed_module._pool
+    assert pool is not None
+    assert len(pool._processes) == analysed_module.worker_count()
+    items = _items(60)
+    built = list(
+        analysed_module.Background([items[:30], items[30:]], built_module.build_segment).results()
+    )
+    assert analysed_module._pool is pool, "the batch went to the workers started"
+    assert [len(b.doc_ids) for b in built] == [10, 10]
