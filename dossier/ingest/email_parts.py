@@ -13,12 +13,13 @@ import binascii
 import mimetypes
 import quopri
 import unicodedata
+from email import errors
 from email.message import EmailMessage, Message, MIMEPart
 from email.policy import EmailPolicy
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
-from dossier.text.model import EmbeddedFile
+from dossier.text.model import CUT_SHORT, EmbeddedFile
 
 MAX_ATTACHMENTS = 500
 """Per message: more is a spam bomb, not correspondence."""
@@ -70,7 +71,10 @@ def embedded_files(message: MIMEPart, body: MIMEPart | None) -> list[EmbeddedFil
 
 
 def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFile]) -> None:
-    for part in container.iter_parts():
+    parts = list(container.iter_parts())
+    # Parts end with a closing boundary; a message cut short has none, and ends in its last part.
+    cut = any(isinstance(d, errors.CloseBoundaryNotFoundDefect) for d in container.defects)
+    for part in parts:
         if len(found) >= MAX_ATTACHMENTS:
             return
         if part is body:
@@ -96,9 +100,9 @@ def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFil
             if isinstance(payload, bytes) and payload:
                 extension = mimetypes.guess_extension(kind) or ".bin"
                 fallback = f"attachment-{len(found) + 1}{extension}"
-                found.append(
-                    EmbeddedFile(safe_name(filename or fallback, fallback), payload, "attachment")
-                )
+                known = {CUT_SHORT: "1"} if cut and part is parts[-1] else {}
+                name = safe_name(filename or fallback, fallback)
+                found.append(EmbeddedFile(name, payload, "attachment", metadata=known))
 
 
 def _message_bytes(part: MIMEPart, inner: EmailMessage) -> bytes:

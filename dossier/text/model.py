@@ -92,6 +92,11 @@ class EmbeddedFile:
     """What its container knows of it (a web capture's URL and date), kept with its own facts."""
 
 
+CUT_SHORT = "cut_short"
+"""`EmbeddedFile.metadata` key: its container ends inside it (an e-mail cut short in its last
+attachment), so its bytes are only the first part of the file: it is left out, with the reason."""
+
+
 @dataclass
 class ExtractedDocument:
     """What an extractor returns for one file, before anything is stored."""

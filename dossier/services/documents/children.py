@@ -14,7 +14,7 @@ from dossier.errors import InputRefused, PasswordRequired
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.services.documents.dto import Child, ChildReport
-from dossier.text.model import ExtractedDocument
+from dossier.text.model import CUT_SHORT, ExtractedDocument
 
 MAX_DEPTH = 6
 """Levels below the imported file: mailbox › message › forwarded message › attachment › …"""
@@ -87,6 +87,11 @@ def _read(
                 _("{where}: more than {n} MB unpacked in one import").format(
                     where=where, n=found.budget // 1024**2
                 )
+            )
+            continue
+        if item.metadata.get(CUT_SHORT):
+            found.left_out.append(
+                _("{where}: its message ends inside it (cut short)").format(where=where)
             )
             continue
         found.held += len(item.data)
