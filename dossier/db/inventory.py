@@ -33,8 +33,8 @@ from dossier.db.rowauth import (
     changes_sql,
     check_rows,
     mac_to_int,
-    read_row,
     read_rows,
+    read_rows_by_id,
     stored_row,
 )
 from dossier.db.schema import problems_at_commit
@@ -192,7 +192,7 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
                 "restore a backup"
             ).format(problem=planted[0])
         )
-    rows = [read_row(conn, SPECS[entry[0]], entry[1]) for entry in changed]
+    rows = read_rows_by_id(conn, [(entry[0], entry[1]) for entry in changed])
     destroyed = {
         str(entry[1])
         for entry, row in zip(changed, rows, strict=True)
@@ -203,21 +203,22 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
             _check_old(entry, row, key_for, destroyed)
     deltas: dict[str, Inventory] = {}
     created: set[str] = set()
+    macs: dict[str, list[tuple[bytes, Any]]] = {}
     for (table, row_id, old_scope, old_mac, existed, *_old), row in zip(changed, rows, strict=True):
-        spec = SPECS[table]
         if existed:
             old = mac_to_int(old_mac) if isinstance(old_mac, bytes) else 0
             _delta(deltas, str(old_scope or ""), table).add(table, -1, -old)
         if row is not None:
             mac = row.mac(key_for(row.scope))
-            _fetch(
-                conn,
-                f'UPDATE {spec.quoted} SET row_mac = ? WHERE "{spec.id_column}" = ?',
-                (mac, row_id),
-            )
+            macs.setdefault(table, []).append((mac, row_id))
             _delta(deltas, row.scope, table).add(table, 1, mac_to_int(mac))
         if table == "case" and row is not None and not existed:
             created.add(str(row_id))
+    for table, written in macs.items():
+        spec = SPECS[table]
+        _fetch_many(
+            conn, f'UPDATE {spec.quoted} SET row_mac = ? WHERE "{spec.id_column}" = ?', written
+        )
     _fetch(conn, f"DELETE FROM temp.{CHANGES}")
     vault_key = key_for(VAULT_SCOPE)
     vault = load(conn, VAULT_SCOPE, vault_key)
@@ -364,6 +365,14 @@ def _check_table(inventory: Inventory, table: str, found: TableCheck, where: str
             )
         )
     return problems
+
+
+def _fetch_many(conn: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """`sql` run once for each of `rows` in one call (the driver's executemany)."""
+    if hasattr(conn, "exec_driver_sql"):
+        conn.exec_driver_sql(sql, rows)
+    else:
+        conn.executemany(sql, rows)
 
 
 def _fetch(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:

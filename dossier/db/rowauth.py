@@ -236,6 +236,33 @@ def read_row(conn: Any, spec: TableSpec, row_id: Any) -> StoredRow | None:
     return rows[0] if rows else None
 
 
+READ_BATCH = 500
+"""Ids per `IN (...)` read: well under SQLite's bound on a statement's parameters."""
+
+
+def read_rows_by_id(conn: Any, keys: Sequence[tuple[str, Any]]) -> list[StoredRow | None]:
+    """`read_row` of each (table, id), one statement per table and `READ_BATCH` ids rather
+    than one per row (a batch import changes thousands of rows). A row the batch did not
+    match back by its id (an id stored as bytes that are not UTF-8) is read alone."""
+    found: dict[tuple[str, str], StoredRow] = {}
+    by_table: dict[str, list[Any]] = {}
+    for table, row_id in keys:
+        by_table.setdefault(table, []).append(row_id)
+    for table, ids in by_table.items():
+        spec = SPECS[table]
+        for start in range(0, len(ids), READ_BATCH):
+            chunk = tuple(ids[start : start + READ_BATCH])
+            marks = ", ".join("?" * len(chunk))
+            for row in read_rows(conn, spec, f'"{spec.id_column}" IN ({marks})', chunk):
+                found[(table, row.row_id)] = row
+    return [
+        found[(table, str(row_id))]
+        if (table, str(row_id)) in found
+        else read_row(conn, SPECS[table], row_id)
+        for table, row_id in keys
+    ]
+
+
 def _execute(conn: Any, sql: str, params: tuple[Any, ...]) -> Iterable[Any]:
     if hasattr(conn, "exec_driver_sql"):
         return conn.exec_driver_sql(sql, params).fetchall()  # type: ignore[no-any-return]

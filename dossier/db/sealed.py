@@ -109,6 +109,12 @@ class Sealed:
         for column in self.__sealed_bytes__:
             getattr(type(self), column.removeprefix("sealed_")).__get__(self, type(self))
 
+    def seal_now(self) -> None:
+        """Seal the payload now rather than at the flush, for a caller that needs the sealed
+        bytes before the row is written (the audit chain links them): the row, complete, is
+        then written once. It must be in a session (the keys come from it)."""
+        self._reseal()
+
     def _reseal(self) -> None:
         pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})
         if pending:

@@ -57,9 +57,11 @@ class AuditTrail:
             entry.details = details
             session.add(entry)
             entries.append(entry)
-        session.flush()  # seals the payloads, which the links cover
         key = self.vault.keyring.audit
         for entry in entries:
+            # The link covers the sealed payload: sealed here, not by a flush that would
+            # write the entry once without its link and again with it.
+            entry.seal_now()
             entry.chain = previous = _link(key, previous, entry.seq, entry.sealed)
         # The head, sealed apart from the entries, is what reveals a removed *last* entry.
         head = session.get(VaultSecret, HEAD) or VaultSecret(name=HEAD)

@@ -52,8 +52,10 @@ def store_document(
     doc.metadata_ = dict(extracted.metadata)
     for page in extracted.pages:
         doc.pages.append(page_row(case_id, page))
+    # Not flushed here: the caller still sets fields (a parent, a title given), and a row
+    # flushed now would be sealed and written again for them. Its id is made with it, and
+    # the group's rows are written once, together, at its commit.
     session.add(doc)
-    session.flush()
     return doc
 
 
