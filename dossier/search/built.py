@@ -20,6 +20,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import SegmentReader
 
 from dossier.search.analysed import analyse, start, write
+from dossier.search.codec import index_codec
 from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem
 from dossier.search.schema import build_schema
@@ -83,7 +84,7 @@ def parts(items: list[IndexItem], workers: int) -> list[list[IndexItem]]:
 def _new_writer() -> tuple[MemoryStorage, Any]:
     storage = MemoryStorage()
     ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
-    return storage, ix.writer(limitmb=WORKER_LIMIT_MB, procs=1)
+    return storage, ix.writer(limitmb=WORKER_LIMIT_MB, procs=1, codec=index_codec())
 
 
 def _finish(

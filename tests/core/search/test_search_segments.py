@@ -1,5 +1,6 @@
 """A large batch's segments are built whole by the worker processes and written sealed by the
-app: searches find what the in-process writer would have found, with the same scores; a kill
+app, with the app's codec: searches find what the in-process writer would have found, with the
+same scores; a kill
 while such a batch is committed leaves the index as it was; too many segments are merged in a
 worker, and a document deleted meanwhile stays deleted."""
 
@@ -18,6 +19,7 @@ from dossier.search import SearchIndex
 from dossier.search import analysed as analysed_module
 from dossier.search import built as built_module
 from dossier.search import merging as merging_module
+from dossier.search.codec import InliningCodec
 from tests.core.search.test_search_workers import _items
 from tests.paths import REPO
 
@@ -70,6 +72,7 @@ def test_segments_built_by_workers_answer_as_the_app_writing_alone(
         index.replace_documents_soon([], items[40:])
         built = _answers(index)
         assert len(_segments(index)) > 4  # several segments, each built by a worker
+        assert all(isinstance(s.codec(), InliningCodec) for s in _segments(index))  # type: ignore[attr-defined]
     assert all(alone[q] for q in QUERIES), "every query finds something"
     assert built == alone
 
@@ -151,6 +154,7 @@ def test_too_many_segments_are_merged_by_a_worker_deletions_kept(
             index._apply_merge()
             index.flush()
         assert len(_segments(index)) <= 4
+        assert all(isinstance(s.codec(), InliningCodec) for s in _segments(index))  # type: ignore[attr-defined]
         assert index.count() == 81
         assert index.search("mot9x") == []  # d3's first page
         index.add(items[90:])
