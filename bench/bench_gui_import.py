@@ -63,15 +63,15 @@ def _run_queue_ns(path: Path = SCHEDSTAT) -> int | None:
         return None
 
 
-def _others_run_queue_ns() -> int:
-    """The same, summed over the process's other threads (the GIL's holder among them)."""
-    gui = threading.get_native_id()
+def _others_run_queue_ns() -> dict[str, int]:
+    """The same for each of the process's other threads (the GIL's holder among them)."""
+    gui = str(threading.get_native_id())
     tasks = Path("/proc/self/task")
-    return sum(
-        _run_queue_ns(task / "schedstat") or 0
-        for task in (tasks.iterdir() if tasks.is_dir() else ())
-        if task.name != str(gui)
-    )
+    waits = {}
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        if task.name != gui:
+            waits[task.name] = _run_queue_ns(task / "schedstat") or 0
+    return waits
 
 
 class Frames:
@@ -84,7 +84,7 @@ class Frames:
         self.waited: list[float | None] = []
         self.ends: list[float] = []
         self.others_waited: list[float] = []
-        self._others = 0
+        self._others: dict[str, int] = {}
         self._last = (0.0, 0.0, _run_queue_ns())
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
@@ -96,7 +96,7 @@ class Frames:
     def start(self) -> None:
         self.gaps, self.cpu, self.waited, self.ends = [], [], [], []
         self.others_waited = []
-        self._others = _others_run_queue_ns() if self._sampling else 0
+        self._others = _others_run_queue_ns() if self._sampling else {}
         self._last = (time.perf_counter(), time.thread_time(), _run_queue_ns())
         self.timer.start()
         if self._sampling and not self.stacks:
@@ -115,8 +115,10 @@ class Frames:
         self.ends.append(now)
         self._last = (now, cpu, queued)
         if self._sampling:
-            others = _others_run_queue_ns()
-            self.others_waited.append((others - self._others) / 1e6)
+            others = _others_run_queue_ns()  # threads that ended or began are left out
+            known = self._others
+            waited = sum(ns - known[tid] for tid, ns in others.items() if tid in known)
+            self.others_waited.append(waited / 1e6)
             self._others = others
 
     def _sample(self) -> None:
