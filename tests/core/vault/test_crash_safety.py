@@ -4,11 +4,8 @@ fsck, and holds every import that had returned."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +13,8 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
-from tests.conftest import PASSPHRASE, REPO
+from tests.conftest import PASSPHRASE
+from tests.killable import Driver
 from tests.pdfgen import lined_pdf
 
 DRIVER = """
@@ -54,21 +52,7 @@ def test_sigkill_during_imports_never_loses_a_returned_import(tmp_path: Path) ->
         if not pending:
             break
         batch = pending[:6]
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                DRIVER.format(passphrase=PASSPHRASE),
-                str(vault),
-                case_id,
-                *map(str, batch),
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        proc = Driver(DRIVER.format(passphrase=PASSPHRASE), str(vault), case_id, *map(str, batch))
         # The kill comes after a random number of finished imports plus a random delay, so
         # it lands inside an import however fast or loaded the machine is.
         assert proc.stdout is not None
@@ -145,20 +129,8 @@ def test_sigkill_during_a_grouped_batch_keeps_every_reported_file_and_no_half_gr
         if not pending:
             break
         batch = pending[:40]
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                GROUP_DRIVER.format(passphrase=PASSPHRASE),
-                str(vault),
-                case_id,
-                *map(str, batch),
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        proc = Driver(
+            GROUP_DRIVER.format(passphrase=PASSPHRASE), str(vault), case_id, *map(str, batch)
         )
         assert proc.stdout is not None
         early: list[str] = [proc.stdout.readline()]  # "OPEN"

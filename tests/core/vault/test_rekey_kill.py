@@ -5,11 +5,8 @@ next `rekey` finishes what the killed one began."""
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +15,9 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import WrongPassphrase
 from dossier.services.workspace import Workspace
-from tests.conftest import PASSPHRASE, REPO
+from tests import killable
+from tests.conftest import PASSPHRASE
+from tests.killable import Driver
 from tests.pdfgen import lined_pdf
 
 DRIVER = """
@@ -78,15 +77,8 @@ def _state(ws: Workspace, cases: list[str]) -> dict[str, object]:
     return state
 
 
-def _run(vault: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", DRIVER.format(passphrase=PASSPHRASE), str(vault)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+def _run(vault: Path) -> Driver:
+    return Driver(DRIVER.format(passphrase=PASSPHRASE), str(vault))
 
 
 @pytest.mark.slow
@@ -158,14 +150,10 @@ def test_a_kill_while_the_new_index_is_written_is_finished_by_the_next_open(
     with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
         cases = _build(ws, tmp_path, random.Random(7))
         expected = _state(ws, cases)
-    proc = subprocess.run(
-        [sys.executable, "-c", KILLED_IN_REINDEX.format(passphrase=PASSPHRASE), str(vault)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    code, _out, err = killable.run(
+        KILLED_IN_REINDEX.format(passphrase=PASSPHRASE), str(vault), timeout=120
     )
-    assert proc.returncode == 9, proc.stderr
+    assert code == 9, err
     with Workspace.open(vault, PASSPHRASE) as ws:
         report = ws.fsck.run()
         assert report.ok, report.problems
