@@ -2,8 +2,10 @@
 
 A quote whose content word was replaced by another is another sentence; one whose other words
 changed (an adverb, a verb, a dropped article) is a misquote. No tagger is needed to tell them
-apart well enough: numbers have digits, names are capitalised past the first word, and a noun
-follows an article or a possessive ("la commission", "their counsel"). Words compared here are
+apart well enough: numbers have digits or are number words ("trois", "twelve"), months and
+days date what is said, names are capitalised past the first word, and a noun follows an
+article or a possessive ("la commission", "their counsel") or, in English, "of" ("the ministry
+of health"). Words compared here are
 folded keys (dossier.text.fold), so the lists are written without accents.
 """
 
@@ -59,26 +61,59 @@ def reads_english(tokens: Sequence[str]) -> bool:
     return english > sum(token in _FRENCH_ONLY for token in tokens)
 
 
-_NUMBER_WORDS = frozenset(
+_FRENCH_NUMBERS = (
+    "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split()
+)
+_ENGLISH_NUMBERS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_NUMBER_VALUES = {
+    **{word: value for value, word in enumerate(_FRENCH_NUMBERS, start=2)},
+    **{word: value for value, word in enumerate(_ENGLISH_NUMBERS, start=2)},
+    **dict(zip("vingt trente quarante cinquante soixante".split(), range(20, 70, 10), strict=True)),
+    **dict(
+        zip(
+            "twenty thirty forty fifty sixty seventy eighty ninety".split(),
+            range(20, 100, 10),
+            strict=True,
+        )
+    ),
+    **dict.fromkeys(("cent", "cents", "hundred"), 100),
+    **dict.fromkeys(("mille", "thousand"), 10**3),
+    **dict.fromkeys(("million", "millions"), 10**6),
+    **dict.fromkeys(("milliard", "milliards", "billion", "billions"), 10**9),
+}
+"""Numbers written as one word ("un", "one" and "a" are articles too: not counted)."""
+_NUMBER_WORDS = frozenset(_NUMBER_VALUES)
+DATE_WORDS = frozenset(
     """
-    deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
-    vingt trente quarante cinquante soixante cent cents mille million millions milliard
-    milliards
-    two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    sixteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
-    millions billion billions
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    january february april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
+"""Months and days, which date what a sentence says ("may" and "march" are English verbs too)."""
 
 
 def is_number(word: str) -> bool:
     return any(char.isdigit() for char in word)
 
 
+def number_value(key: str) -> int | None:
+    """The value of a folded word that is a number in figures or in one word, else None."""
+    if key.isdigit():
+        return int(key)
+    return _NUMBER_VALUES.get(key)
+
+
+def is_date_word(key: str) -> bool:
+    return key in DATE_WORDS
+
+
 def _counts(token: str) -> bool:
-    """A number before a noun ("14 arrêtés", "quatorze arrêtés"). Numbers written out only
-    introduce nouns: as words they compare like words ("dix-huit" corrected into "vingt" is a
-    misquote to review), where digits differ as a number does."""
+    """A number before a noun ("14 arrêtés", "quatorze arrêtés")."""
     return is_number(token) or token in _NUMBER_WORDS
 
 
@@ -161,6 +196,8 @@ def is_noun(
         and tokens[i + 1] not in function_words
     ):
         return False  # a modifier of the word after it
+    if i > 0 and tokens[i - 1] == "of" and not token.endswith("ing"):
+        return True  # "the ministry of health" (not a verb: "accused of lying")
     for j in range(i - 1, max(-1, i - 2 - MODIFIERS), -1):
         if _english_determiner(tokens[j]) or _counts(tokens[j]):
             # Words between the article and this one, and an article after it in the same

@@ -110,18 +110,27 @@ _PHRASE_END = re.compile(r"[,.;:!?()\[\]]")
 
 def content_replaced(idx: DocIndex, qkeys: KeyText, quote: str, alignment: Alignment) -> bool:
     """Whether the alignment replaces a content word of the quote (or of the source) by another
-    word: a number, a name, or a noun (see `content`). Then the quote says something else; it
-    is not a misquote of this passage. A near-spelling (an OCR slip, a typo) is not a
-    replacement; added, dropped and other changed words are misquotes."""
+    word: a number (in figures or in words), a month or a day, a name, or a noun (see
+    `content`). Then the quote says something else; it is not a misquote of this passage. A
+    near-spelling (an OCR slip, a typo) is not a replacement, nor is a number written the other
+    way ("3" for "trois"); added, dropped and other changed words are misquotes."""
     tokens = qkeys.tokens()
     english = content.reads_english(tokens)
     for q, s in _facing_words(idx, len(tokens), alignment):
         published = quote_words(qkeys, quote, q, q + 1)
         written = doc_words(idx, s, s + 1)
+        before, after = fold_key(published), fold_key(written)
         if content.is_number(published) or content.is_number(written):
-            return True  # a number differs by one digit as much as by all of them
-        if Indel.normalized_similarity(fold_key(published), fold_key(written)) >= TYPO:
+            value = content.number_value(before)
+            if value is None or value != content.number_value(after):
+                return True  # a number differs by one digit as much as by all of them
+            continue  # "3" for "trois"
+        if Indel.normalized_similarity(before, after) >= TYPO:
             continue
+        if content.number_value(before) or content.number_value(after):
+            return True  # "trois" for "quatre", or for "plusieurs"
+        if content.is_date_word(before) or content.is_date_word(after):
+            return True  # "en mars" for "en avril"
         if content.is_name(published, first=q == 0) or content.is_name(written, first=q == 0):
             return True
         if _nouns(idx, qkeys, quote, q, s, english=english):

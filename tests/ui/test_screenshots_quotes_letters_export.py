@@ -21,8 +21,8 @@ from tests.ui.xvfb import colour_share, needs_xvfb, xvfb_display
 
 ARTEFACTS = os.environ.get("DOSSIER_ARTEFACTS")
 ALTERED = (
-    "Selon un document interne obtenu par notre rédaction, le chantier avait déjà pris vingt "
-    "mois de retard avant le vote de l’assemblée."
+    "Selon un document interne obtenu par notre rédaction, le chantier avait déjà pris "
+    "dix-huit mois de retard avant le vote de l’assemblée."
 )
 
 

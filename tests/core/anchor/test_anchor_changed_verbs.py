@@ -2,7 +2,9 @@
 (le, la, les, leur: "je le confirme", "il ne les accuse pas", "le maire les accuse") or after an
 English subject that an article opens ("the minister signed the decree"). So is a changed
 adjective ("the red car" / "the blue car"). Only its names, numbers and nouns make a quote
-another sentence (not found), in English even where the noun is a French word ("car", "son")."""
+another sentence (not found), in English even where the noun is a French word ("car", "son");
+a number written in words counts as a number ("trois" / "quatre"), and so does a month or a day
+("en mars" / "en avril", "lundi" / "mardi")."""
 
 from __future__ import annotations
 
@@ -126,6 +128,36 @@ ENGLISH_NOUNS = [
 ]
 
 
+NUMBERS_AND_DATES = [
+    ("fr", "Nous avons reçu trois plaintes en mars.", "Nous avons reçu quatre plaintes en mars."),
+    ("en", "We received three complaints in March.", "We received four complaints in March."),
+    ("en", "The company paid twelve million dollars.", "The company paid twenty million dollars."),
+    (
+        "fr",
+        "La société a versé douze millions d'euros.",
+        "La société a versé vingt millions d'euros.",
+    ),
+    (
+        "fr",
+        "Nous avons reçu trois plaintes en mars.",
+        "Nous avons reçu plusieurs plaintes en mars.",
+    ),
+    ("fr", "Nous avons reçu trois plaintes en mars.", "Nous avons reçu trois plaintes en avril."),
+    ("fr", "La réunion a eu lieu lundi à la mairie.", "La réunion a eu lieu mardi à la mairie."),
+    ("en", "The meeting was held on tuesday at noon.", "The meeting was held on friday at noon."),
+    (
+        "en",
+        "The report was published by the ministry of health.",
+        "The report was published by the ministry of finance.",
+    ),
+]
+
+SAME_NUMBER = [
+    ("fr", "Nous avons reçu trois plaintes en mars.", "Nous avons reçu 3 plaintes en mars."),
+    ("en", "We received 12 complaints in March.", "We received twelve complaints in March."),
+]
+
+
 def _verdict(lang: str, source: str, quote: str) -> str:
     text = _AROUND[lang] * 3 + source + " " + _AROUND[lang] * 3
     return anchor_quote(quote, [PageText(index=0, text=text)]).verdict
@@ -141,6 +173,15 @@ def test_a_changed_adjective_is_a_misquote(lang: str, source: str, quote: str) -
     assert _verdict(lang, source, quote) == "altered"
 
 
-@pytest.mark.parametrize(("lang", "source", "quote"), SWAPPED_NOUNS + ENGLISH_NOUNS)
+@pytest.mark.parametrize(
+    ("lang", "source", "quote"), SWAPPED_NOUNS + ENGLISH_NOUNS + NUMBERS_AND_DATES
+)
 def test_a_swapped_noun_is_still_another_sentence(lang: str, source: str, quote: str) -> None:
     assert _verdict(lang, source, quote) == "not_found"
+
+
+@pytest.mark.parametrize(("lang", "source", "quote"), SAME_NUMBER)
+def test_a_number_in_figures_or_in_words_is_the_same_number(
+    lang: str, source: str, quote: str
+) -> None:
+    assert _verdict(lang, source, quote) == "altered"

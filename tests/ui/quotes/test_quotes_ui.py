@@ -19,8 +19,8 @@ from ui.quotes.review_dialog import ReviewDialog
 from ui.widgets.diff_view import diff_html
 
 ALTERED = (
-    "Selon un document interne obtenu par notre rédaction, le chantier avait déjà pris vingt "
-    "mois de retard avant le vote de l’assemblée."
+    "Selon un document interne obtenu par notre rédaction, le chantier avait déjà pris "
+    "dix-huit mois de retard avant le vote de l’assemblée."
 )
 
 

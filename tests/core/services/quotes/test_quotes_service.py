@@ -274,7 +274,9 @@ def test_corrected_file_moves_degrades_and_loses_anchors(
     old_blob = ws.documents.original(memo)
 
     corrected = tmp_path / "memo-corrige.pdf"
-    write_pdf(corrected, [text_page(FR0), text_page(FR1, FR2.replace("dix-huit", "vingt"))])
+    # An adverb dropped from the source leaves the quote a misquote to review ("degraded"); a
+    # number corrected there ("dix-huit" / "vingt") would make it another sentence ("lost").
+    write_pdf(corrected, [text_page(FR0), text_page(FR1, FR2.replace("déjà ", ""))])
     refresh = ws.documents.replace_original(memo, corrected, ocr=False)
     assert refresh.replaced and refresh.document.id == memo
     assert refresh.document.filename == "memo-corrige.pdf" and refresh.document.title == "memo"
@@ -294,7 +296,7 @@ def test_corrected_file_moves_degrades_and_loses_anchors(
     degraded = by_id[quotes["degraded"].id]
     assert degraded.review == "degraded" and degraded.verdict == "altered"
     changed = [(op.published, op.source) for op in degraded.diff if op.op != "equal"]
-    assert changed and all("vingt" in src or "dix" in pub for pub, src in changed)
+    assert changed and all("déjà" in pub and not src for pub, src in changed)
     lost = by_id[quotes["lost"].id]
     assert (lost.review, lost.verdict, lost.spans) == ("lost", "not_found", [])
     assert by_id[quotes["kept"].id].review is None
