@@ -156,6 +156,8 @@ def _noun(words: list[str], i: int, lang: str) -> bool:
         return _bare(words[i - 1]) in DETERMINERS["fr"]
     if not (words[i][-1] in ",.;:" or _bare(words[i + 1]) in HEAD_ENDS):
         return False
+    if _bare(words[i + 1]) == "by" and _bare(words[i]).endswith(("ed", "en")):
+        return False  # a past participle: "the threats faced by the system"
     for j in (i - 1, i - 2, i - 3):
         if j < 0 or not words[j].isalpha():
             return False

@@ -196,6 +196,8 @@ def is_noun(
         and tokens[i + 1] not in function_words
     ):
         return False  # a modifier of the word after it
+    if i + 1 < len(tokens) and tokens[i + 1] == "by" and token.endswith(("ed", "en")):
+        return False  # a past participle: "a memo seen by", "the decree signed by"
     if i > 0 and tokens[i - 1] == "of" and not token.endswith("ing"):
         return True  # "the ministry of health" (not a verb: "accused of lying")
     for j in range(i - 1, max(-1, i - 2 - MODIFIERS), -1):

@@ -86,6 +86,19 @@ SWAPPED_NOUNS = [
 ]
 
 
+PARTICIPLES = [
+    (
+        "en",
+        "An internal memo seen by this newspaper shows the delay.",
+        "An internal memo obtained by this newspaper shows the delay.",
+    ),
+    (
+        "en",
+        "The decree signed by the minister was published.",
+        "The decree approved by the minister was published.",
+    ),
+]
+
 CHANGED_ADJECTIVES = [
     (
         "en",
@@ -163,7 +176,7 @@ def _verdict(lang: str, source: str, quote: str) -> str:
     return anchor_quote(quote, [PageText(index=0, text=text)]).verdict
 
 
-@pytest.mark.parametrize(("lang", "source", "quote"), CHANGED_VERBS)
+@pytest.mark.parametrize(("lang", "source", "quote"), CHANGED_VERBS + PARTICIPLES)
 def test_a_changed_verb_is_a_misquote(lang: str, source: str, quote: str) -> None:
     assert _verdict(lang, source, quote) == "altered"
 

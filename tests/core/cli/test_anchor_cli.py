@@ -32,14 +32,14 @@ def test_anchor_one_quote_json(tmp_path: Path) -> None:
 def test_anchor_human_output_shows_the_diff(tmp_path: Path) -> None:
     pdf = source_pdf(tmp_path)
     quote = (
-        "An internal memo seen by this newspaper shows that the works were already "
-        "two months behind"
+        "An internal memo obtained by this newspaper shows that the works were already "
+        "eighteen months behind"
     )
     done = run_cli(tmp_path, "anchor", str(pdf), quote)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("altered (score ")
     assert "page 2" in done.stdout
-    assert "eighteen" in done.stdout and "two" in done.stdout
+    assert "obtained" in done.stdout and "seen" in done.stdout
 
 
 def test_anchor_quotes_file(tmp_path: Path) -> None:
