@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from dossier.jobs import TimeLeft
-from tests.ui.case.test_import_frames import FrameWatch
+from tests.ui.case.test_import_frames import TICK_MS, FrameWatch
 from ui.case.import_dialog import ImportRequest
 from ui.case.import_panel import DONE, FAILED
 
@@ -16,7 +17,14 @@ FILES = 3000
 BOUND_MS = 300
 """The goal is 100 ms (bench_gui_import measures it); this bound catches the class of failure
 (a widget per row: 1.5 ms each, and every row added laid the others out again) on a loaded
-2-core CI run."""
+2-core CI run, less the jitter of the bare event loop just before and after."""
+
+
+def _bare_loop(watch: FrameWatch) -> float:
+    """The longest gap of the idle event loop for a second: a loaded machine's own jitter."""
+    watch.start()
+    QTest.qWait(1000)
+    return watch.stop()
 
 
 def test_thousands_of_files_are_listed_without_a_widget_each(qtbot, unlocked, tmp_path) -> None:
@@ -27,15 +35,18 @@ def test_thousands_of_files_are_listed_without_a_widget_each(qtbot, unlocked, tm
     win.import_dock.show()
     widgets = len(panel.findChildren(QWidget))
     watch = FrameWatch()
+    bare = _bare_loop(watch)
     watch.start()
     missing = [ImportRequest(tmp_path / f"gone-{n:05d}.txt", ocr=False) for n in range(FILES)]
     with qtbot.waitSignal(panel.batch_finished, timeout=300_000):
         panel.enqueue(win.state.case_id, missing)
     longest = watch.stop()
+    gaps = watch.gaps
+    jitter = max(0.0, max(bare, _bare_loop(watch)) - TICK_MS)  # the machine's, not the app's
     assert len(panel.rows) == FILES and all(r.state == FAILED and r.reason for r in panel.rows)
     assert len(panel.findChildren(QWidget)) == widgets
     assert f"0 imported, {FILES} refused, 0 to go" in panel.summary.text()
-    assert longest < BOUND_MS, sorted(watch.gaps)[-10:]
+    assert longest - jitter < BOUND_MS, (jitter, sorted(gaps)[-10:])
     panel.select(panel.rows[-2:])  # the last rows, shown and acted on like the first
     assert panel.remove_button.isEnabled() and panel.details.text() == panel.rows[-2].reason
     panel.remove_button.click()
