@@ -29,7 +29,15 @@ from dossier.search.analysis import folded_words
 from dossier.search.model import ScorePart
 from dossier.search.phrases import FastPhrase
 from dossier.search.postings import decode_positions
-from dossier.search.stems import Fuzzy, OcrFuzzy, Prefix, Standin, StemQuery, Wildcard
+from dossier.search.stems import (
+    Fuzzy,
+    OcrFuzzy,
+    Prefix,
+    Standin,
+    StemQuery,
+    Synonym,
+    Wildcard,
+)
 from dossier.search.topk import Lengths, Segment
 from dossier.search.variants import with_words_for_signs
 
@@ -42,6 +50,7 @@ RERANKED = 2
 _MULTI = (StemQuery, Fuzzy, Prefix, Wildcard)
 _FIELDS = {"exact": "text", "secondary": "around the article"}
 OCR_FIELD = "text read by OCR, one error away"
+SYNONYM_FIELD = "text, a synonym of the word typed"
 
 
 def positive_leaves(q: Any) -> Iterator[Any]:
@@ -92,7 +101,12 @@ def _leaf_parts(doc: _Doc, leaf: Any) -> tuple[list[ScorePart], list[int]]:
     fieldname = leaf.fieldname
     if fieldname not in _FIELDS or fieldname not in doc.seg.top.schema:
         return [], []  # the OCR mark of an item: it adds nothing to a score
-    field = OCR_FIELD if isinstance(leaf, OcrFuzzy) else _FIELDS[fieldname]
+    if isinstance(leaf, OcrFuzzy):
+        field = OCR_FIELD
+    elif isinstance(leaf, Synonym) and fieldname == "exact":
+        field = SYNONYM_FIELD
+    else:
+        field = _FIELDS[fieldname]
     to_bytes = doc.seg.top.schema[fieldname].to_bytes
     if isinstance(leaf, (FastPhrase, query.Phrase)):
         found = [doc.posting(fieldname, to_bytes(w), True) for w in leaf.words]

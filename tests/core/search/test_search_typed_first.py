@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dossier.search import SearchIndex
-from dossier.search.ranking import total
+from dossier.search.ranking import SYNONYM_FIELD, total
 from dossier.services.workspace import Workspace
 from tests.searchpages import import_texts, page_item
 
@@ -41,6 +41,11 @@ def test_a_rare_synonym_ranks_below_every_page_with_the_typed_word(
     assert set(ranked[:COMMON]) == {f"{common}-{n:02d}" for n in range(COMMON)}, ranked
     for hit in hits:  # the explanation still adds up to the score shown
         assert total(list(hit.parts)) == pytest.approx(hit.score)
+    # ...and says which words were found as a synonym of the one typed.
+    rare_parts = next(hit.parts for hit in hits if hit.title == "rare")
+    assert {(p.term, p.field) for p in rare_parts if p.what == "word"} == {(rare, SYNONYM_FIELD)}
+    common_parts = next(hit.parts for hit in hits if hit.title == f"{common}-00")
+    assert {(p.term, p.field) for p in common_parts if p.what == "word"} == {(common, "text")}
     # Typed the other way, the rare word's own page comes first.
     assert workspace.search.query(rare, case=case, limit=50)[0].title in ("rare", "repeated")
 
