@@ -3,10 +3,15 @@ real vault, one document each."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.search import IndexItem
 from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 
 def page_item(
@@ -41,3 +46,10 @@ def import_texts(
     outcomes = workspace.documents.import_many(case, paths, ocr=False)
     assert all(o.document is not None for o in outcomes)
     return {o.document.id: Path(o.path).stem for o in outcomes if o.document is not None}
+
+
+def searched_vault(factory: pytest.TempPathFactory, name: str) -> Iterator[Workspace]:
+    """An open vault for a module-scoped fixture whose tests only search it: made once for the
+    module, closed after its last test."""
+    with Workspace.create(factory.mktemp(name) / "vault", PASSPHRASE, TEST_ONLY_FAST) as opened:
+        yield opened

@@ -5,12 +5,12 @@ particles, in French and in English (real vault, real imports)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from dossier.services.workspace import Workspace
-from tests.searchpages import import_texts
+from tests.searchpages import import_texts, searched_vault
 
 PAGES = {
     "hyphen": "Le préfet de la Haute-Garonne a reçu un e-mail sur la vidéo-surveillance.",
@@ -36,10 +36,15 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def case(workspace: Workspace, tmp_path: Path) -> str:
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    yield from searched_vault(tmp_path_factory, "variants")
+
+
+@pytest.fixture(scope="module")
+def case(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> str:
     case_id = workspace.cases.create("Variantes").id
-    import_texts(workspace, case_id, tmp_path / "pages", PAGES)
+    import_texts(workspace, case_id, tmp_path_factory.mktemp("pages"), PAGES)
     return case_id
 
 

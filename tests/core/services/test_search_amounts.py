@@ -9,10 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
-from tests.conftest import PASSPHRASE
-from tests.searchpages import import_texts
+from tests.searchpages import import_texts, searched_vault
 
 PAGES = {
     "words_fr": "La préfecture a payé un million d’euros pour le logiciel.",
@@ -36,9 +34,7 @@ EUROS = {"words_fr", "figures_fr", "decimal_fr", "code", "mega", "kilo", "giga",
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    folder = tmp_path_factory.mktemp("amounts")
-    with Workspace.create(folder / "vault", PASSPHRASE, TEST_ONLY_FAST) as opened:
-        yield opened
+    yield from searched_vault(tmp_path_factory, "amounts")
 
 
 @pytest.fixture(scope="module")
