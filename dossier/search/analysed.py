@@ -222,13 +222,19 @@ def start(ready: Callable[[None], None]) -> list[Future[None]]:
         return []
 
 
+def large(items: list[IndexItem]) -> bool:
+    """Whether a batch holds enough text to be worth the worker processes (read at each call:
+    one setting for every caller, tests included)."""
+    return sum(len(item.text) for item in items) >= PARALLEL_MIN_BYTES
+
+
 def analyse_all(
     items: list[IndexItem], cancel: CancelToken | None, *, parallel: bool | None = None
 ) -> Iterator[list[Analysed]]:
     """The items analysed, chunk by chunk and in order; in worker processes when `parallel`
     (by default: when they hold `PARALLEL_MIN_BYTES` of text or more)."""
     if parallel is None:
-        parallel = sum(len(item.text) for item in items) >= PARALLEL_MIN_BYTES
+        parallel = large(items)
     chunks = list(_chunks(items))
     done = [0]
     if parallel and len(chunks) > 1 and worker_count() > 1:

@@ -32,10 +32,10 @@ from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.search.analysed import (
-    PARALLEL_MIN_BYTES,
     Analysed,
     Background,
     analyse_all,
+    large,
     worker_count,
     write,
 )
@@ -617,7 +617,7 @@ class SearchIndex:
 
 def _in_workers(items: list[IndexItem]) -> bool:
     """Whether a batch is large enough for the worker processes to build its segments."""
-    return worker_count() > 1 and sum(len(item.text) for item in items) >= PARALLEL_MIN_BYTES
+    return worker_count() > 1 and large(items)
 
 
 def _delete_items(writer: Any, item_ids: list[str]) -> None:

@@ -65,6 +65,8 @@ def test_segments_built_by_workers_answer_as_the_app_writing_alone(
         index.add(items[:40])
         index.add(items[40:])
         alone = _answers(index)
+        # Written by the app: a segment per commit (the workers would have cut it in parts).
+        assert len(_segments(index)) <= 2
     monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(built_module, "PART_BYTES", 64 * 1024)
     with SearchIndex.open(tmp_path / "built", KEY, "case-a") as index:
