@@ -33,7 +33,7 @@ from typing import Any
 
 from bench.bench_search import Corpus
 from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.search import built
+from dossier.search import analysed, built
 from dossier.search.facade import WRITER_LIMIT_MB
 from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem
@@ -154,6 +154,7 @@ def run_shape(name: str, scale: float, work: Path) -> dict[str, Any]:
     baseline_cpu = time.process_time() - baseline_cpu
     spawn = start_workers()
     indexed = encrypted_index(items, work / f"{name}-index")
+    analysed.shutdown()  # as a lock would: the next shape's import starts them again
     text_mb = sum(len(item.text.encode("utf-8")) for item in items) / 1e6
     return {
         "files": files,
