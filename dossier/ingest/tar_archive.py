@@ -81,7 +81,7 @@ def extract_tar(data: bytes, name: str, filename: str) -> ExtractedDocument:
         if not is_tar(data[:512]):
             inner = _inner_name(filename, method)
             return archive_document([(inner, inner, data)], mime, TAR_EXTRACTOR_VERSION)
-    entries = read_tar(data, refuse)
+    entries = read_tar(data, refuse, ended=method is not None)
     if not entries:
         raise InputRefused(gettext("{name} is an archive without any file.").format(name=name))
     return archive_document(entries, mime, TAR_EXTRACTOR_VERSION)
@@ -183,8 +183,11 @@ def _inner_name(filename: str, method: str) -> str:
     return path
 
 
-def read_tar(data: bytes, refuse: Callable[[str], InputRefused]) -> list[tuple[str, str, bytes]]:
-    """Every regular file of the tarball `data`, judged before any is used."""
+def read_tar(
+    data: bytes, refuse: Callable[[str], InputRefused], *, ended: bool = False
+) -> list[tuple[str, str, bytes]]:
+    """Every regular file of the tarball `data`, judged before any is used. `ended`: the data
+    is known whole (a compressed stream read to its own end)."""
     entries: list[tuple[str, str, bytes]] = []
     seen: dict[str, str] = {}
     total = 0
@@ -232,7 +235,10 @@ def read_tar(data: bytes, refuse: Callable[[str], InputRefused]) -> list[tuple[s
                 if not is_noise(member):
                     entries.append((member, PurePosixPath(member).name, body))
             # `tarfile` ends the archive at the first header it cannot read; a whole one ends
-            # with a block of zeros, one cut short (or damaged) at a part of a header.
+            # with a block of zeros, one cut short (or damaged) at a part of a header. Some
+            # writers leave the zeros out: a compressed stream's end vouches for its last file.
+            if ended and tar.offset >= len(data):
+                return entries
             if data[tar.offset : tar.offset + _BLOCK] != bytes(_BLOCK):
                 raise refuse(_("it is cut short or damaged: its end is missing"))
     except InputRefused:
