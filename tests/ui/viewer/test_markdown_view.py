@@ -4,10 +4,12 @@ core stored, so selections, hits and quotes land where they did."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QTextCursor
+import time
+
+from PySide6.QtGui import QFont, QTextCursor, QTextDocument
 
 from tests.ui.conftest import import_now
-from ui.viewer.markdown_view import reflowed
+from ui.viewer.markdown_view import reflowed, style_markdown
 
 NOTE = (
     "# Note de travail\n"
@@ -56,3 +58,17 @@ def test_a_markdown_note_is_shown_styled_at_its_offsets(qtbot, unlocked, tmp_pat
     view.select_span(0, start, end)
     assert view.selection is not None and (view.selection.start, view.selection.end) == (start, end)
     assert view.selected_text() == "services de\npolice"
+
+
+def test_a_line_of_unclosed_markers_is_styled_at_once(qtbot) -> None:
+    # A note can come from anyone: 16,000 "**" that never close, on one line, were searched to
+    # the line's end from each of them (about 10 s at 8,000 on the GUI thread, growing with the
+    # square); each search now stops at the next "**".
+    document = QTextDocument()
+    document.setPlainText("**mot " * 16_000 + "\n**gras** et __aussi__")
+    started = time.perf_counter()
+    style_markdown(document)
+    assert time.perf_counter() - started < 3.0
+    cursor = QTextCursor(document)
+    cursor.setPosition(document.lastBlock().position() + 4)
+    assert cursor.charFormat().fontWeight() == QFont.Weight.Bold
