@@ -10,12 +10,14 @@ left in the bundle's text, pictures or metadata.
 
 from __future__ import annotations
 
+import time
 import zipfile
 from pathlib import Path
 
 import pymupdf
 import pytest
 
+from dossier.pdf.markdownhtml import markdown_html
 from dossier.pdf.render import render_page
 from dossier.pdf.textpdf import text_to_pdf
 from dossier.services.export.service import ExportRequest
@@ -203,3 +205,13 @@ def test_a_marked_word_in_markdown_html_or_links_does_not_leave(
     out = tmp_path / "bundle.zip"
     workspace.exports.export(ExportRequest(case=case, out=out))
     assert leaks(out, ["Hyacinthe"]) == []
+
+
+@pytest.mark.parametrize("marker", ["**", "__", "`", "*", "> ", "- "])
+def test_a_hostile_note_is_typeset_in_bounded_time(marker: str) -> None:
+    # Thousands of markers that never close, on one line, are read once, not from each of them.
+    line = (marker + "mot ") * 16_000
+    started = time.perf_counter()
+    body = markdown_html(line + "\n" + "\n".join(marker * depth for depth in range(1, 2000)))
+    assert time.perf_counter() - started < 3.0
+    assert body.count("mot") == 16_000
