@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.errors import safe_text
+from dossier.jobs import CancelToken, Progress
 from dossier.services import Workspace
 from dossier.services.constants import KDF_DEFAULT, KdfParams
 from ui.case.case_panel import CasePanel
@@ -231,8 +232,18 @@ class MainWindow(QMainWindow):
             return
         # A dropped folder may hold 10,000 files on a slow disk: it is walked in the worker.
         self.statusBar().showMessage(tr("Listing the files to import…"))
+        ws = self.state.ws
+
+        def listed(_progress: Progress, _cancel: CancelToken) -> list[Path]:
+            files = expand_paths(paths)
+            if len(files) > 1:
+                # The index workers start while the user reads the import dialog, ready for
+                # the batch's first pages instead of costing it a second or more.
+                ws.search.prepare_batch()
+            return files
+
         run_in_background(
-            lambda _progress, _cancel: expand_paths(paths),
+            listed,
             on_success=partial(self._files_listed, self.state.case_id),
             on_finished=self.statusBar().clearMessage,
             parent=self,

@@ -234,3 +234,17 @@ def test_workers_started_before_a_batch_are_ready_for_it(workers: None) -> None:
     )
     assert analysed_module._pool is pool, "the batch went to the workers started"
     assert [len(b.doc_ids) for b in built] == [10, 10]
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_workers_yield_a_core_to_the_app(workers: None) -> None:
+    # On a 2-core laptop the two workers would otherwise hold the GUI thread's frames past
+    # 100 ms during an import: they run at a lower priority than the app.
+    analysed_module.shutdown()
+    items = _items(40)
+    list(analysed_module.in_workers([items[:20], items[20:]], None, [0]))
+    pool = analysed_module._pool
+    assert pool is not None
+    app = os.getpriority(os.PRIO_PROCESS, 0)
+    for pid in pool._processes:
+        assert os.getpriority(os.PRIO_PROCESS, pid) == app + analysed_module.WORKER_NICENESS

@@ -7,9 +7,11 @@ import threading
 from pathlib import Path
 
 import pymupdf
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from dossier.search import analysed
 from tests.ui.conftest import documents_read, sample_pdf
 from ui import main_window
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
@@ -239,3 +241,27 @@ def test_a_dropped_folder_is_walked_off_the_gui_thread(
     qtbot.waitUntil(lambda: bool(asked), timeout=30_000)
     assert asked == [[folder / "sub" / "note.txt"]]
     assert walked_on and walked_on[0] is not threading.main_thread()
+
+
+@pytest.mark.parametrize(("files", "started"), [(2, True), (1, False)])
+def test_the_index_workers_start_while_the_import_dialog_is_read(
+    qtbot, unlocked, tmp_path, monkeypatch, files: int, started: bool
+) -> None:
+    # Starting them costs a batch a second or more: the user's reading of the dialog hides it.
+    # One file is indexed in the app itself, so it starts nothing.
+    win = unlocked
+    analysed.shutdown()
+    folder = tmp_path / "dropped"
+    folder.mkdir()
+    for n in range(files):
+        (folder / f"note{n}.txt").write_text(f"Note {n} sur le stade.\n", encoding="utf-8")
+    seen: list[bool] = []
+    monkeypatch.setattr(
+        win, "ask_import_options", lambda paths: seen.append(analysed._pool is not None) or []
+    )
+    try:
+        win.import_files([folder])
+        qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
+    finally:
+        analysed.shutdown()
+    assert seen == [started]
