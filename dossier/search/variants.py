@@ -139,6 +139,8 @@ _PARTICLE = re.compile(rf"(?<![\w'’‘ʼ-])(?:(?:{_PARTICLES})\s+)+(?=\w)")
 """A name's particle as typed, in lower case before a capitalised word ("de Villepin", "van
 der Meer"): pages name people with and without it."""
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF", "ANDMAYBE", "ANDNOT", "REQUIRE"}
+_LOWER_OPERATORS = {word.lower() for word in _OPERATORS}
+"""Words that are no operator in lower case but read as one joined to nothing ("et", "ou")."""
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _NAMED = re.compile(
     rf"([{_UPPER}])(?<![\w'’].)[^\W\d_]*\.?[ \u00a0]+(?:({_PARTICLES})[ \u00a0]+)*"
@@ -322,11 +324,21 @@ def exact_value(text: str) -> str:
     )
 
 
+_TWO_WORDS = re.compile(r"\s*([^\W\d_A-ZÀ-ÖØ-Þ][^\W\d_]+)\s+([^\W\d_A-ZÀ-ÖØ-Þ][^\W\d_]+)\s*")
+"""A search of two words in lower case ("vidéo surveillance"), which a page may write joined."""
+
+
 def rewrite_query(text: str) -> str:
     """What the user typed, with dates, grouped numbers and compounds outside quotes made to
-    find their other spellings, and initials dropped."""
+    find their other spellings, and initials dropped; two words typed alone also find the word
+    they make joined ("vidéo surveillance": "vidéosurveillance")."""
     parts = re.split(r'("[^"]*"(?:~\d*)?)', text)
-    return "".join(part if part.startswith('"') else _rewrite_words(part) for part in parts)
+    rewritten = "".join(part if part.startswith('"') else _rewrite_words(part) for part in parts)
+    two = _TWO_WORDS.fullmatch(text)
+    if rewritten == text and two is not None and not set(two.groups()) & _LOWER_OPERATORS:
+        first, second = two.groups()
+        return f"(({first} {second}) OR {first}{second})"
+    return rewritten
 
 
 def _rewrite_words(text: str) -> str:

@@ -78,6 +78,7 @@ def _marked(workspace: Workspace, case: str, typed: str) -> dict[str, list[str]]
         ("courriel", {"hyphen", "joined", "synonym"}),
         ("courriels", {"hyphen", "joined", "synonym"}),
         ("vidéo-surveillance", {"hyphen", "joined"}),
+        ("vidéo surveillance", {"hyphen", "joined"}),  # two words typed: joined too
         ("vidéosurveillance", {"hyphen", "joined"}),
         ("videosurveillance", {"hyphen", "joined"}),
     ],
