@@ -126,7 +126,7 @@ def extract_email(data: bytes, name: str) -> ExtractedDocument:
         date=_date(message),
         language=guess_language(body),
         metadata=metadata,
-        embedded=embedded_files(message, body_part),
+        embedded=embedded_files(message, body_part, ended=data.endswith(b"\n")),
     )
 
 

@@ -63,14 +63,19 @@ def header_text(message: Message, key: str) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def embedded_files(message: MIMEPart, body: MIMEPart | None) -> list[EmbeddedFile]:
-    """Attachments and forwarded messages of `message`, in order, without its body parts."""
+def embedded_files(
+    message: MIMEPart, body: MIMEPart | None, *, ended: bool = False
+) -> list[EmbeddedFile]:
+    """Attachments and forwarded messages of `message`, in order, without its body parts.
+    `ended`: the message's bytes end with a line break (the parser drops the last one)."""
     found: list[EmbeddedFile] = []
-    _collect(message, body, found)
+    _collect(message, body, found, ended)
     return found[:MAX_ATTACHMENTS]
 
 
-def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFile]) -> None:
+def _collect(
+    container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFile], ended: bool
+) -> None:
     parts = list(container.iter_parts())
     # Parts end with a closing boundary; a message cut short has none, and ends in its last part.
     cut = any(isinstance(d, errors.CloseBoundaryNotFoundDefect) for d in container.defects)
@@ -92,7 +97,7 @@ def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFil
                     EmbeddedFile(safe_name(name, "forwarded.eml"), message, "attached message")
                 )
         elif part.is_multipart():
-            _collect(part, body, found)
+            _collect(part, body, found, ended)
         elif kind.startswith("text/") and not filename and not attached:
             continue  # the body's other rendering (HTML beside plain text), not an attachment
         else:
@@ -100,9 +105,26 @@ def _collect(container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFil
             if isinstance(payload, bytes) and payload:
                 extension = mimetypes.guess_extension(kind) or ".bin"
                 fallback = f"attachment-{len(found) + 1}{extension}"
-                known = {CUT_SHORT: "1"} if cut and part is parts[-1] else {}
+                ends = cut and part is parts[-1] and not (ended and _encoding_ends(part))
+                known = {CUT_SHORT: "1"} if ends else {}
                 name = safe_name(filename or fallback, fallback)
                 found.append(EmbeddedFile(name, payload, "attachment", metadata=known))
+
+
+def _encoding_ends(part: MIMEPart) -> bool:
+    """Whether a last part without its closing boundary (some senders leave it out) still holds
+    its whole file: base64 that decodes cleanly and ends with the encoder's last line, shorter
+    than the others or padded, before the message's last line break. A cut leaves a line half
+    there (no line break after it) or a whole one, as long as the others."""
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() != "base64":
+        return False
+    raw = part.get_payload(decode=False)
+    if not isinstance(raw, str) or part.defects:
+        return False
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    if not lines or len(lines[-1]) % 4:
+        return False
+    return lines[-1].endswith("=") or len(lines[-1]) < len(lines[0])
 
 
 def _message_bytes(part: MIMEPart, inner: EmailMessage) -> bytes:

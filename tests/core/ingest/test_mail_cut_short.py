@@ -47,31 +47,45 @@ def _message(tmp_pdf: bytes, word: bytes) -> bytes:
     )
 
 
-def test_a_message_cut_inside_its_last_attachment_leaves_it_out(tmp_path) -> None:
-    pdf = write_pdf(tmp_path / "j.pdf", [text_page("Jugement du tribunal.")]).read_bytes()
-    word = _word("Notes de l'audience.")
-    data = _message(pdf, word)
-    whole = read_children(
+def _children(data: bytes) -> tuple[dict[str, bytes], list[str]]:
+    found = read_children(
         extract_bytes(data, "pieces.eml", ocr=False),
         "pieces.eml",
         ocr=False,
         progress=None,
         cancel=None,
     )
-    assert [c.name for c in whole.children] == ["jugement.pdf", "notes.docx"]
+    return {c.name: c.data for c in found.children}, found.left_out
+
+
+def test_a_message_cut_inside_its_last_attachment_leaves_it_out(tmp_path) -> None:
+    pdf = write_pdf(tmp_path / "j.pdf", [text_page("Jugement du tribunal.")]).read_bytes()
+    word = _word("Notes de l'audience.")
+    data = _message(pdf, word)
+    assert list(_children(data)[0]) == ["jugement.pdf", "notes.docx"]
     start = data.index(b'filename="notes.docx"')
     end = data.index(b"--B--")
     for cut in range(start, end, 97):
-        found = read_children(
-            extract_bytes(data[:cut], "pieces.eml", ocr=False),
-            "pieces.eml",
-            ocr=False,
-            progress=None,
-            cancel=None,
-        )
-        kept = {c.name: c.data for c in found.children}
+        kept, left_out = _children(data[:cut])
         assert kept == {"jugement.pdf": pdf}, cut
         if cut > data.index(b"\r\n\r\n", start):
-            assert any(
-                "notes.docx" in reason and "cut short" in reason for reason in found.left_out
-            )
+            assert any("notes.docx" in reason and "cut short" in reason for reason in left_out)
+
+
+def test_a_message_whose_sender_left_out_its_closing_boundary_keeps_its_last_attachment(
+    tmp_path,
+) -> None:
+    # Some senders never write the closing boundary, and mail clients show the message whole:
+    # the last attachment's encoding ends with its short last line and a line break.
+    pdf = write_pdf(tmp_path / "j.pdf", [text_page("Jugement du tribunal.")]).read_bytes()
+    word = _word("Notes de l'audience.")
+    data = _message(pdf, word)
+    unclosed = data[: data.index(b"--B--")]
+    assert _children(unclosed) == ({"jugement.pdf": pdf, "notes.docx": word}, [])
+    # Cut after a whole line of its encoding, or inside one (a short line that decodes, but no
+    # line break after it): the rest may be missing.
+    lines = unclosed.split(b"\r\n")
+    for cut in (b"\r\n".join(lines[:-4]) + b"\r\n", b"\r\n".join(lines[:-3])[:-36]):
+        kept, left_out = _children(cut)
+        assert kept == {"jugement.pdf": pdf}
+        assert any("notes.docx" in reason and "cut short" in reason for reason in left_out)
