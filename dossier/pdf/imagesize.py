@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import struct
+import zlib
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
@@ -168,15 +169,36 @@ def _jpeg_ends(data: bytes) -> bool:
 
 
 def _png_ends(data: bytes) -> bool:
-    """Whether a PNG's chunks reach its end chunk (IEND) within the file."""
+    """Whether a PNG's chunks reach its end chunk (IEND) within the file, or, for an encoder
+    that leaves it out, whether its pixels' compressed stream ends (with its own checksum) in
+    whole chunks."""
+    idat: list[memoryview] = []
+    view = memoryview(data)
     at = 8
     while at + 12 <= len(data):
         length = int.from_bytes(data[at : at + 4], "big")
         kind = data[at + 4 : at + 8]
+        if kind == b"IDAT":
+            idat.append(view[at + 8 : at + 8 + length])
         at += 12 + length
         if kind == b"IEND":
             return at <= len(data)
-    return False
+    return at == len(data) and _stream_ends(idat)
+
+
+def _stream_ends(pieces: list[memoryview]) -> bool:
+    """Whether a zlib stream split in `pieces` reaches its end (its output dropped a megabyte at
+    a time; a damaged stream never ends)."""
+    stream = zlib.decompressobj()
+    try:
+        for piece in pieces:
+            rest: bytes | memoryview = piece
+            while rest and not stream.eof:
+                stream.decompress(rest, 1 << 20)
+                rest = stream.unconsumed_tail
+    except zlib.error:
+        return False
+    return stream.eof
 
 
 def _bmp_whole(data: bytes) -> bool:

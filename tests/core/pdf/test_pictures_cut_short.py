@@ -79,3 +79,21 @@ def test_every_cut_of_a_png_gif_or_bmp_is_refused_or_reads_whole(kind: str, mode
     _picture(1).convert(mode).save(out, kind)
     data = out.getvalue()
     assert partial_cuts(data, range(8, len(data), max(1, len(data) // 400)), _pixels) == []
+
+
+def _without_end_chunk(png: bytes) -> bytes:
+    end = png.rindex(b"IEND") - 4
+    assert png[end:] == b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    return png[:end]
+
+
+def test_a_png_whose_writer_left_out_its_end_chunk_reads_whole() -> None:
+    # Its pixels' compressed stream ends with its own checksum: nothing of the picture is
+    # missing, only the end chunk some encoders forget.
+    out = io.BytesIO()
+    _picture(1).save(out, "PNG")
+    data = out.getvalue()
+    unended = _without_end_chunk(data)
+    assert _pixels(unended) == _pixels(data)
+    # Cut inside its pixels instead: refused or whole, never partial.
+    assert partial_cuts(unended, range(40, len(unended), 7), _pixels) == []
