@@ -17,7 +17,7 @@ from collections import deque
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -75,6 +75,8 @@ FILES_PER_JOB = 100
 each): a cancel stops at most these, and a group's outcomes reach the window in short bursts."""
 SUMMARY_EVERY_MS = 200
 """The counts above the list are written again at most this often during an import."""
+IMPORT_ROWS_SHOWN = 2
+"""Rows of the list the dock shows when it first appears (see `ImportPanel.sizeHint`)."""
 PROGRESS_EVERY_S = 0.05
 """A job of many files tells its progress at most this often: each file's stages, hundreds a
 second for small files, were as many row updates in one turn of the event loop (frames of
@@ -174,6 +176,16 @@ class ImportPanel(QWidget):
         layout.addLayout(actions)
         self._update_buttons()
         state.locking.connect(self._locking)
+
+    def sizeHint(self) -> QSize:
+        # The list's own hint (192 px) made the dock take a third of the window at its first
+        # show, squeezing the viewer: a few rows are enough to follow an import, and the user
+        # can pull the dock taller.
+        hint = super().sizeHint()
+        row = self.view.fontMetrics().height() + 8
+        frame = 2 * self.view.frameWidth()
+        shown = self.view.header().sizeHint().height() + IMPORT_ROWS_SHOWN * row + frame
+        return QSize(hint.width(), hint.height() - self.view.sizeHint().height() + shown)
 
     # -- queue --------------------------------------------------------------------------------
 
