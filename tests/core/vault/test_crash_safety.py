@@ -125,6 +125,7 @@ def test_sigkill_during_a_grouped_batch_keeps_every_reported_file_and_no_half_gr
     reported: dict[str, str] = {}
     pending = list(files)
     kills = 0
+    batch_seconds = 0.2  # until a batch has run to its end here
     for _round in range(8):
         if not pending:
             break
@@ -134,13 +135,21 @@ def test_sigkill_during_a_grouped_batch_keeps_every_reported_file_and_no_half_gr
         )
         assert proc.stdout is not None
         early: list[str] = [proc.stdout.readline()]  # "OPEN"
-        for _done in range(rng.randrange(len(batch) // 2)):
-            early.append(proc.stdout.readline())
-        time.sleep(rng.uniform(0.0, 0.3))
-        if proc.poll() is None:
+        opened = time.monotonic()
+        # The kill lands at a random point of the batch, at this machine's pace: that of the
+        # last batch that ran to its end, or longer while kills land before the first group.
+        # (A group's files are reported together at its end, and a fixed delay of up to 0.3 s
+        # after a few of them outlasted whole batches on a RAM disk.)
+        time.sleep(rng.uniform(0.0, 0.9) * batch_seconds)
+        killed = proc.poll() is None
+        if killed:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         rest, err = proc.communicate(timeout=120)
+        if not killed:
+            batch_seconds = time.monotonic() - opened
+        elif "DONE" not in "".join(early) + rest:
+            batch_seconds *= 2  # killed before its first group: slower than thought
         assert "Traceback" not in err or proc.returncode == -signal.SIGKILL, err
         for line in ("".join(early) + rest).splitlines():
             if line.startswith("DONE "):
