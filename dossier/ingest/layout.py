@@ -20,9 +20,8 @@ from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
+from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN, INSERTED_CLOSE, INSERTED_OPEN
 
-DELETED_OPEN, DELETED_CLOSE = "[-", "-]"
-INSERTED_OPEN, INSERTED_CLOSE = "{+", "+}"
 PAGE_BREAK = "\f"
 
 _MAX_PADDED_CELL = 40

@@ -15,10 +15,11 @@ from typing import Any
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.dates import iso_date
-from dossier.ingest.layout import INSERTED_CLOSE, INSERTED_OPEN, Layout, Revision, marked
+from dossier.ingest.layout import Layout, Revision, marked
 from dossier.ingest.office_zip import checked_office_zip
 from dossier.ingest.titles import plausible_title
 from dossier.text.model import ExtractedDocument
+from dossier.text.revisions import INSERTED_CLOSE, INSERTED_OPEN
 from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)

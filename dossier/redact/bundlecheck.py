@@ -54,8 +54,21 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHEN_BREAK = re.compile(r"[-\u2010\u00ad]\s*\n\s*")
 _DIGIT_GLUE = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 """Where letters meet digits: "Quartermaine2024" holds the name "Quartermaine"."""
+_DELETED = re.compile(r"\[-.*?-\]", re.DOTALL)
+_INSERTED = re.compile(r"\{\+.*?\+\}", re.DOTALL)
+_CHANGE_MARKS = re.compile(r"\[-|-\]|\{\+|\+\}")
+"""Tracked changes as Dossier typesets a draft: "Quarter[-x-]maine" reads "Quartermaine"."""
 _ADDRESS_LIKE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|[#@]\w+")
 """E-mail and web addresses, hashtags, handles: names hide there glued to other letters."""
+
+
+def _readings(text: str) -> list[str]:
+    """A draft's text with its tracked changes accepted, and as it was before them."""
+    if "[-" not in text and "{+" not in text:
+        return []
+    accepted = _CHANGE_MARKS.sub("", _DELETED.sub("", text))
+    before = _CHANGE_MARKS.sub("", _INSERTED.sub("", text))
+    return [accepted, before]
 
 
 def words(text: str) -> Words:
@@ -116,7 +129,7 @@ class Needles:
         best: Counter[str] = Counter()
         wanted = [*self.phrases.items(), *(self.sequences.items() if sequences else ())]
         unbroken = _HYPHEN_BREAK.sub("", text)
-        for view in {text, unbroken, _DIGIT_GLUE.sub(" ", unbroken)}:
+        for view in {text, unbroken, _DIGIT_GLUE.sub(" ", unbroken), *_readings(unbroken)}:
             seq = words(view)
             at: dict[str, list[int]] = {}
             for i, word in enumerate(seq):

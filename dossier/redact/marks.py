@@ -27,6 +27,7 @@ from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText, Word
+from dossier.text.revisions import across_readings
 
 Rect = tuple[float, float, float, float]
 
@@ -99,30 +100,38 @@ class PagePlan:
 
 
 def text_spans(page: PageText, rules: Rules) -> list[tuple[TermRule | PatternRule, int, int]]:
-    """Every (rule, start, end) the text rules find on the page."""
-    found: list[tuple[TermRule | PatternRule, int, int]] = []
+    """Every (rule, start, end) the text rules find on the page, also in the readings of its
+    tracked changes ("Quarter[-x-]maine" is a name)."""
     if not page.text:
-        return found
+        return []
+    found = across_readings(page.text, lambda text: _found_in(text, rules, ocr=page.ocr))
+    return _outermost([(rule, start, end) for start, end, rule in found])
+
+
+def _found_in(
+    text: str, rules: Rules, *, ocr: bool
+) -> list[tuple[int, int, TermRule | PatternRule]]:
+    found: list[tuple[int, int, TermRule | PatternRule]] = []
     if rules.terms:
-        folded = fold(page.text)
+        folded = fold(text)
         for rule in rules.terms:
             for k0, k1 in folded.find_all(fold_key(rule.term)):
                 start, end = folded.span(k0, k1)
                 if rule.glued:  # a name part: its initials go under the box too ("P. Léonard")
-                    start, end = with_initials(page.text, start, end)
-                found.append((rule, start, end))
+                    start, end = with_initials(text, start, end)
+                found.append((start, end, rule))
         glued = GluedFinder.of((rule.term, rule) for rule in rules.terms if rule.glued)
         if glued:
-            spans = glued.find(page.text, folded)
-            if page.ocr:  # the scan still shows a name its OCR misread
-                spans += glued.find_misread(page.text, folded)
+            spans = glued.find(text, folded)
+            if ocr:  # the scan still shows a name its OCR misread
+                spans += glued.find_misread(text, folded)
             for start, end, payload in spans:
                 assert isinstance(payload, TermRule)
-                found.append((payload, *with_initials(page.text, start, end)))
+                found.append((*with_initials(text, start, end), payload))
     for pattern in rules.patterns:
-        for start, end in find_pattern(pattern.pattern, page.text):
-            found.append((pattern, start, end))
-    return _outermost(found)
+        for start, end in find_pattern(pattern.pattern, text):
+            found.append((start, end, pattern))
+    return found
 
 
 def _outermost(

@@ -15,6 +15,7 @@ from dossier.redact.glued import GluedFinder
 from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
+from dossier.text.revisions import across_readings
 
 REDACTED = "[redacted]"
 
@@ -58,9 +59,13 @@ class TextMasker:
         return self.mask(text)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, replacement) of everything to replace in `text`, in order, merged."""
+        """(start, end, replacement) of everything to replace in `text`, in order, merged; also
+        what the readings of its tracked changes show ("Quarter[-x-]maine" is a name)."""
         if not text:
             return []
+        return merge_spans(across_readings(text, self._found_in))
+
+    def _found_in(self, text: str) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
         if self._replacements or self._glued:
             folded = fold(text)
@@ -75,7 +80,7 @@ class TextMasker:
                 spans.extend((*with_initials(text, s, e), str(r)) for s, e, r in glued)
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
-        return merge_spans(spans)
+        return spans
 
     def misread_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, replacement) of the names misread in `text`, a page read by OCR."""
