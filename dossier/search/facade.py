@@ -515,6 +515,24 @@ class SearchIndex:
                         found.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
             return found
 
+    def doc_versions(self) -> dict[str, set[str]]:
+        """The versions (`IndexItem.version`) of each document with a live item: one, unless
+        its items were written at different times (an index made of old and new parts)."""
+        self.flush()
+        with self._read_lock:
+            found: dict[str, set[str]] = {}
+            for reader, _offset in self._current_searcher().reader().leaf_readers():
+                for term in reader.field_terms("doc_version"):
+                    if (
+                        reader.has_deletions()
+                        and not reader.postings("doc_version", term).is_active()
+                    ):
+                        continue
+                    text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                    doc_id, _sep, version = text.rpartition(" ")
+                    found.setdefault(doc_id, set()).add(version)
+            return found
+
     def parse(self, text: str) -> ParsedQuery:
         return parse_query(text, self._schema)
 

@@ -38,6 +38,9 @@ class IndexItem:
     """Text searched below `text`: a saved web page's whole visible text (menus, footer)."""
     ocr: bool = False
     """The text was read by OCR: its words are also found one recognition error away."""
+    version: str = ""
+    """A digest of the catalog rows the document's items were made from (the same for all its
+    items): an old copy of the index put back holds old versions, which the catalog's show up."""
 
     def __post_init__(self) -> None:
         if not self.item_id or not self.doc_id:

@@ -24,7 +24,7 @@ from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
 from dossier.search.variants import exact_value
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 
 SECONDARY_BOOST = 0.2
@@ -38,6 +38,8 @@ def build_schema() -> Any:
     return fields.Schema(
         item_id=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
+        # "<doc_id> <version>": which version of each document the index holds, read as terms.
+        doc_version=fields.ID(),
         item_type=fields.ID(stored=True),
         kind=fields.ID(stored=True),
         people=fields.KEYWORD(scorable=False),
@@ -113,6 +115,8 @@ def to_document(item: IndexItem) -> dict[str, Any]:
     }
     if item.item_type != "page":
         doc["text"] = compress_text(item.text)
+    if item.version:
+        doc["doc_version"] = f"{item.doc_id} {item.version}"
     if item.secondary:
         doc["secondary"] = exact_value(item.secondary)
     if item.ocr:

@@ -3,8 +3,10 @@
 The index is derived data. Pages are indexed when a document is imported or edited; quotes,
 letters, questions, replies and people are re-indexed lazily, before the next search, after any
 committed change to them (the vault tells us through its commit listener). On first use in a
-session an index is reconciled with the catalog (a crash between a commit and the index update
-loses nothing), and a missing or damaged index is rebuilt, never fatal.
+session an index is reconciled with the catalog by the version of each document
+(`indexversions.py`: a crash between a commit and the index update loses nothing, an old copy
+of the index put back is brought up to date), and a missing or damaged index is rebuilt, never
+fatal.
 
 An index update that fails after the catalog committed (the disk filled up between the two)
 does not undo or fail the change: the case's index is removed and marked pending (`pending`),
@@ -24,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
 from dossier.errors import DossierError, NotFoundError
@@ -36,6 +38,7 @@ from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import as_utc, parse_date
 from dossier.services.dto import SearchHit
+from dossier.services.indexversions import catalog_versions, doc_version, stale, versioned_items
 from dossier.services.people.dto import ScreenMask
 
 if TYPE_CHECKING:
@@ -103,21 +106,36 @@ class SearchService:
             }
 
     def _reconcile(self, case_id: str, index: SearchIndex) -> None:
-        indexed = index.doc_ids()
-        catalog = set(self._doc_ids(case_id))
-        missing = catalog - indexed
-        extra = indexed - catalog - {ITEMS_DOC}
+        indexed = index.doc_versions()
+        with self.ws.vault.session() as session:
+            catalog = catalog_versions(session, case_id)
+        missing = catalog.keys() - indexed.keys()
+        extra = indexed.keys() - catalog.keys() - {ITEMS_DOC}
+        older = stale(indexed, catalog)
+        items = self._catalog_items(case_id)
+        items_version = {items[0].version} if items else set()
+        if indexed.get(ITEMS_DOC, set()) != items_version:
+            # Not written when in step: writing nothing was a commit (and a pending marker,
+            # fsynced) at the first search after every unlock.
+            self._stale_items.add(case_id)
+            if ITEMS_DOC in indexed:
+                older.add(ITEMS_DOC)
+        if older:
+            log.info(
+                "search index of case %s: %d document(s) older than the catalog (an old copy "
+                "put back, an update a crash interrupted or left for a search that never came): "
+                "indexed again",
+                case_id,
+                len(older),
+            )
         if extra:
             index.remove(extra)
-        if missing:
-            index.replace_documents(missing, self._page_items(case_id, sorted(missing)))
-        if ITEMS_DOC not in indexed and self._catalog_items(case_id):
-            # Not when the case has no quote or letter: writing nothing was a commit (and a
-            # pending marker, fsynced) at the first search after every unlock.
-            self._stale_items.add(case_id)
+        redo = missing | (older - {ITEMS_DOC})
+        if redo:
+            index.replace_documents(redo, self._page_items(case_id, sorted(redo)))
         if index.pending_since is not None:
             # A crash left writes uncommitted: redo those of documents changed since then.
-            changed = self._changed_since(case_id, index.pending_since) - missing
+            changed = self._changed_since(case_id, index.pending_since) - redo
             if changed:
                 index.replace_documents(changed, self._page_items(case_id, sorted(changed)))
             self._stale_items.add(case_id)
@@ -172,11 +190,17 @@ class SearchService:
         with self.ws.vault.session() as session:
             ids = iter(doc_ids)
             while batch := list(itertools.islice(ids, _DOCS_PER_QUERY)):
-                query = select(Document).where(Document.id.in_(batch))
+                query = (
+                    select(Document)
+                    .where(Document.id.in_(batch))
+                    .options(undefer(Document.row_mac))
+                )
                 docs = {doc.id: doc for doc in session.scalars(query) if doc.case_id == case_id}
+                macs: dict[str, list[bytes]] = {}
                 pages = session.scalars(
                     select(Page)
                     .where(Page.document_id.in_(list(docs)))
+                    .options(undefer(Page.row_mac))
                     .order_by(Page.document_id, Page.page_index)
                     .execution_options(yield_per=_PAGES_PER_FETCH)
                 )
@@ -202,30 +226,40 @@ class SearchService:
                             ocr=bool(page.ocr),
                         )
                     )
+                    macs.setdefault(doc.id, []).append(page.row_mac)
                     # Each page's decrypted text leaves memory once indexed.
                     session.expunge(page)
                 for doc_id in batch:
-                    yield from by_doc.pop(doc_id, ())
+                    # Versioned with the MACs of the very rows read: the same MACs, the same text.
+                    version = (
+                        doc_version(docs[doc_id].row_mac, macs.get(doc_id, ()))
+                        if doc_id in docs
+                        else ""
+                    )
+                    for item in by_doc.pop(doc_id, ()):
+                        yield replace(item, version=version)
                 for doc in docs.values():
                     session.expunge(doc)
 
     def _catalog_items(self, case_id: str) -> list[IndexItem]:
         found = list(self.ws.letters.searchable_items(case_id))
         found += self.ws.quotes.searchable_items(case_id)
-        return [
-            IndexItem(
-                item_id=f"{item.item_type}:{item.item_id}",
-                doc_id=ITEMS_DOC,
-                case_id=case_id,
-                item_type=item.item_type,
-                kind=item.item_type,
-                title=item.title,
-                text=item.text,
-                date=item.date,
-                people=tuple(item.people),
-            )
-            for item in found
-        ]
+        return versioned_items(
+            [
+                IndexItem(
+                    item_id=f"{item.item_type}:{item.item_id}",
+                    doc_id=ITEMS_DOC,
+                    case_id=case_id,
+                    item_type=item.item_type,
+                    kind=item.item_type,
+                    title=item.title,
+                    text=item.text,
+                    date=item.date,
+                    people=tuple(item.people),
+                )
+                for item in found
+            ]
+        )
 
     # -- the hooks the document service calls -------------------------------------------------
 

@@ -1,0 +1,190 @@
+"""Old copies of a case's search index put back by someone who has the disk but not the key.
+
+Every sealed index file is authentic on its own: what an old copy lacks is freshness. Whatever
+is restored (the whole folder, a single file, old and new files mixed, the pending marker of an
+interrupted update removed, another case's index, another vault's), the next unlock must search
+what the catalog holds now: the index is reconciled or rebuilt, never silently stale."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.search.pending import PENDING_NAME
+from dossier.services.quotes.dto import QuoteEdit
+from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
+from tests.pdfgen import text_page, write_pdf
+
+
+@dataclass
+class Scene:
+    vault: Path
+    case: str
+    other_case: str
+    old: Path
+    """The case's index folder as it was at T1."""
+    other_old: Path
+    """The other case's index folder at T1."""
+    pending: Path | None = None
+    """The case's index folder copied while an update was written but not committed."""
+
+
+# What the catalog holds after T1 (found) and no longer holds (gone), by kind of change.
+FOUND = {
+    "replaced original": "yankee",
+    "re-extracted (new title)": "Zorglub",
+    "new document": "delta",
+    "edited quote": "nouvelle",
+    "new person": "Quartermaine",
+    "renamed person": "Belvédère",
+}
+GONE = {
+    "replaced original": "zebra",
+    "deleted document": "bravo",
+    "edited quote": "ancienne",
+    "renamed person": "Tournesol",
+}
+
+
+def _pdf(folder: Path, name: str, *lines: str) -> Path:
+    return write_pdf(folder / name, [text_page(*lines)])
+
+
+def _copy(folder: Path, to: Path) -> Path:
+    shutil.copytree(folder, to)
+    return to
+
+
+def _build(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
+    vault = tmp_path / "Live.dossier"
+    files = tmp_path / "files"
+    files.mkdir()
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("Port").id
+        other = ws.cases.create("Quai").id
+        a = ws.documents.import_file(case, _pdf(files, "a.pdf", "alpha zebra"), kind="source").id
+        b = ws.documents.import_file(case, _pdf(files, "b.pdf", "bravo charlie")).id
+        c = ws.documents.import_file(case, _pdf(files, "c.pdf", "charlie echo")).id
+        ws.documents.import_file(other, _pdf(files, "o.pdf", "bravo zebra ancienne"))
+        ws.people.add(case, "Professeur Tournesol")
+        quote = ws.quotes.add(case, "une phrase ancienne", speaker="Tournesol").id
+        assert ws.search.query("zebra", case=case) and ws.search.query("bravo", case=other)
+        old = _copy(ws.vault.index_dir(case), tmp_path / "old-index")
+        other_old = _copy(ws.vault.index_dir(other), tmp_path / "other-old-index")
+    scene = Scene(vault, case, other, old, other_old)
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        ws.documents.replace_original(a, _pdf(files, "a2.pdf", "alpha yankee"))
+        ws.documents.update(c, title="Rapport Zorglub")
+        ws.documents.delete(b)
+        ws.documents.import_file(case, _pdf(files, "d.pdf", "delta foxtrot"))
+        ws.quotes.update(quote, QuoteEdit(text="une phrase nouvelle"))
+        ws.people.add(case, "Amiral Quartermaine")
+        ws.people.update(case, "Tournesol", name="Capitaine Belvédère")
+        if catch_pending:
+            # An update written to the open index writer, not committed yet: what a crash
+            # (or a copy taken now) leaves, its pending marker standing for it.
+            ws.documents.update(a, title="Rapport Hotel")
+            index = ws.vault.index_dir(case)
+            if (index / PENDING_NAME).exists():
+                scene.pending = _copy(index, tmp_path / "pending-index")
+        ws.search.query("yankee", case=case)
+    return scene
+
+
+def _restore(scene: Scene, source: Path, *, whole: bool = True) -> None:
+    target = scene.vault / "index" / scene.case
+    if whole:
+        shutil.rmtree(target)
+        shutil.copytree(source, target)
+    else:
+        for path in source.iterdir():
+            if path.is_file():
+                shutil.copy2(path, target / path.name)
+
+
+def _assert_current(scene: Scene) -> None:
+    with Workspace.open(scene.vault, PASSPHRASE) as ws:
+        for change, word in FOUND.items():
+            assert ws.search.query(word, case=scene.case), f"{change}: {word} not found"
+        for change, word in GONE.items():
+            assert not ws.search.query(word, case=scene.case), f"{change}: {word} still found"
+        assert ws.search.query("bravo", case=scene.other_case)
+
+
+def _toc_only(scene: Scene) -> None:
+    target = scene.vault / "index" / scene.case
+    for toc in target.glob("_MAIN_*.toc"):
+        toc.unlink()
+    for toc in scene.old.glob("_MAIN_*.toc"):
+        shutil.copy2(toc, target / toc.name)
+
+
+ATTACKS: dict[str, Callable[[Scene], None]] = {
+    "the whole folder of T1": lambda s: _restore(s, s.old),
+    "T1's files over the current ones": lambda s: _restore(s, s.old, whole=False),
+    "T1's table of contents alone": _toc_only,
+    "another case's index of T1": lambda s: _restore(s, s.other_old),
+}
+
+
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_an_old_copy_of_the_index_is_never_searched_stale(tmp_path: Path, attack: str) -> None:
+    scene = _build(tmp_path)
+    ATTACKS[attack](scene)
+    _assert_current(scene)
+
+
+def test_an_index_from_another_vault_is_rebuilt(tmp_path: Path) -> None:
+    scene = _build(tmp_path)
+    stranger = tmp_path / "Stranger.dossier"
+    with Workspace.create(stranger, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("Port").id
+        ws.documents.import_file(case, _pdf(tmp_path, "s.pdf", "zebra ancienne bravo"))
+        ws.search.query("zebra", case=case)
+        foreign = _copy(ws.vault.index_dir(case), tmp_path / "foreign-index")
+    _restore(scene, foreign)
+    _assert_current(scene)
+
+
+@pytest.mark.parametrize("marker", ["kept", "removed"])
+def test_an_interrupted_update_is_redone_even_without_its_marker(
+    tmp_path: Path, marker: str
+) -> None:
+    scene = _build(tmp_path, catch_pending=True)
+    assert scene.pending is not None, "the update was committed at once: nothing to catch"
+    if marker == "removed":
+        (scene.pending / PENDING_NAME).unlink()
+    _restore(scene, scene.pending)
+    _assert_current(scene)
+    with Workspace.open(scene.vault, PASSPHRASE) as ws:
+        assert ws.search.query("Hotel", case=scene.case)
+
+
+def test_a_stale_index_is_reconciled_with_a_line_that_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    scene = _build(tmp_path)
+    _restore(scene, scene.old)
+    with caplog.at_level(logging.INFO, logger="dossier.services.search"):
+        _assert_current(scene)
+    assert any("older than the catalog" in r.getMessage() for r in caplog.records)
+
+
+def test_an_index_in_step_is_neither_rebuilt_nor_written_at_unlock(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    scene = _build(tmp_path)
+    folder = scene.vault / "index" / scene.case
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    with caplog.at_level(logging.INFO, logger="dossier.services.search"):
+        _assert_current(scene)
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert after == before
+    assert not any("older than the catalog" in r.getMessage() for r in caplog.records)
