@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from dossier.redact.beside import AddressBook
 from dossier.redact.bundlecheck import Watchlist
 from dossier.redact.coverage import box_secrets
 from dossier.redact.disclosure import Disclosure
 from dossier.redact.glued import GluedFinder
 from dossier.redact.masking import REDACTED, TextMasker
 from dossier.services.export.dto import CaseDisclosure
+from dossier.services.export.redactions import address_book
 from dossier.text.fold import fold
 from dossier.text.model import PageText
 
@@ -58,19 +60,22 @@ class _Pages:
         return pages
 
 
-def _misreadings(
-    ws: Workspace, doc_ids: Sequence[str], names: Sequence[tuple[str, str]]
+def _read_pages(
+    ws: Workspace, doc_ids: Sequence[str], names: Sequence[tuple[str, str]], book: AddressBook[str]
 ) -> list[tuple[str, str]]:
-    """(word as read, what to show) of every name part misread on the case's pages read by OCR
-    ("Quartermame"): masked in every text like the name itself (a quote, a title copied from
-    the page), as the PDFs box it (`redact.glued`)."""
+    """Read every page of the case once, for what only the pages say about the people:
+    (word as read, what to show) of every name part misread on the pages read by OCR
+    ("Quartermame"), masked in every text like the name itself (a quote, a title copied from
+    the page), as the PDFs box it (`redact.glued`); and into `book`, the addresses written
+    beside a protected name (`redact.beside`)."""
     finder = GluedFinder.of(names)
     found: dict[str, str] = {}
-    if not finder.misread:
+    if not (finder.misread or book.names):
         return []
     for doc_id in doc_ids:
         for page in ws.documents.pages(doc_id, with_words=False):
-            if page.ocr:
+            book.read(page.text)
+            if page.ocr and finder.misread:
                 for start, end, shown in finder.find_misread(page.text, fold(page.text)):
                     found.setdefault(page.text[start:end], str(shown))
     return sorted(found.items())
@@ -98,12 +103,16 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
     pages_of = _Pages(ws, {doc for doc, _page in boxes})
     names = [(part, p.pseudonym) for p in protected for part in p.parts]
     marked_names = [part for _, _doc, parts in marked for part in parts]
-    misread = _misreadings(ws, doc_ids, [*names, *((part, REDACTED) for part in marked_names)])
+    written = address_book(protected)
+    misread = _read_pages(
+        ws, doc_ids, [*names, *((part, REDACTED) for part in marked_names)], written
+    )
+    contacts = {p.person_id: (*p.contacts, *written.of(p.person_id)) for p in protected}
     masker = TextMasker(
         names=[*names, *((word, shown) for word, shown in misread if shown != REDACTED)],
         terms=[
             *(term for _, term in terms),
-            *(contact for p in protected for contact in p.contacts),
+            *(contact for p in protected for contact in contacts[p.person_id]),
         ],
         patterns=[kind for _, kind in patterns],
         marked_names=[*marked_names, *(word for word, shown in misread if shown == REDACTED)],
@@ -125,11 +134,11 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         contacts=[
             (f"a protected person's contact (person {p.person_id[:8]})", contact)
             for p in protected
-            for contact in p.contacts
+            for contact in contacts[p.person_id]
         ],
         patterns=patterns,
         boxes=boxes,
         doc_ids=doc_ids,
         scopes=scopes,
     )
-    return CaseDisclosure(gate, watch, pages_of)
+    return CaseDisclosure(gate, watch, pages_of, written)

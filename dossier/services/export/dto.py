@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier.crypto.kdf import DEFAULT, KdfParams
+from dossier.redact.beside import AddressBook
 from dossier.redact.bundlecheck import Needles, Watchlist, needles
 from dossier.redact.disclosure import Covered, DisclosedQuote, Disclosure
 from dossier.redact.marks import Rect, Rules
@@ -38,6 +39,8 @@ class CaseDisclosure:
     watch: Watchlist
     pages_of: Callable[[str], Sequence[PageText]]
     """A document's pages by id (those of documents holding a box are read once and kept)."""
+    written: AddressBook[str]
+    """The addresses written beside protected people's names in the case's pages."""
 
     def needles(self) -> Needles:
         return needles(self.watch, self.pages_of)

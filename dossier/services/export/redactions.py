@@ -11,6 +11,7 @@ The audit trail records that a mark was added or removed and its kind, never its
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from dossier.db.models import Document, Page, Person, Redaction
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import _
+from dossier.redact.beside import AddressBook
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.names import name_parts
 from dossier.redact.patterns import PATTERN_KINDS, find_pattern
@@ -44,6 +46,11 @@ def contacts_in(texts: list[str]) -> tuple[str, ...]:
             for start, end in find_pattern(kind, text):
                 found[" ".join(text[start:end].split())] = None
     return tuple(found)
+
+
+def address_book(people: Sequence[ProtectedPerson]) -> AddressBook[str]:
+    """Where to learn protected people's addresses: beside their names (`redact.beside`)."""
+    return AddressBook({fold_key(part): p.person_id for p in people for part in p.parts})
 
 
 def _info(row: Redaction) -> RedactionInfo:
@@ -300,9 +307,11 @@ class RedactionService:
                         found.append((row.id, row.document_id, parts))
         return found
 
-    def rules(self, case_id: str, doc_id: str) -> Rules:
+    def rules(self, case_id: str, doc_id: str, written: AddressBook[str] | None = None) -> Rules:
         """Everything to hide in document `doc_id`: its marks, the case's rules, and the
-        names of protected people (each distinctive part of them too) and their contacts."""
+        names of protected people (each distinctive part of them too) and their contacts: those
+        of their records, and the addresses `written` beside their names in the case's pages
+        (an export reads them all; by default, those of the document's own pages)."""
         terms: list[TermRule] = []
         patterns: list[PatternRule] = []
         rects: list[RectRule] = []
@@ -323,10 +332,16 @@ class RedactionService:
                     if person is not None:
                         for part in name_parts([person.name, *person.aliases]):
                             terms.append(TermRule(row.id, "person", part, glued=True))
-        for protected in self.protected_people(case_id):
+        people = self.protected_people(case_id)
+        if written is None and people:
+            written = address_book(people)
+            for page in self.ws.documents.pages(doc_id, with_words=False):
+                written.read(page.text)
+        for protected in people:
             mark = f"person:{protected.person_id}"
+            contacts = protected.contacts + (written.of(protected.person_id) if written else ())
             terms += [TermRule(mark, "person", part, glued=True) for part in protected.parts]
-            terms += [TermRule(mark, "person", contact) for contact in protected.contacts]
+            terms += [TermRule(mark, "person", contact) for contact in dict.fromkeys(contacts)]
         return Rules(terms=tuple(terms), patterns=tuple(patterns), rects=tuple(rects))
 
     def boxes(self, case_id: str) -> dict[tuple[str, int], list[Rect]]:

@@ -130,7 +130,8 @@ class ExportService:
             )
             title = gate.text(info.title, f"the title of document {number + 1}")
             path = gate.filename(info.title, number + 1, f"the file name of document {number + 1}")
-            source = export_source(ws, info, ws.redactions.rules(case.id, info.id))
+            rules = ws.redactions.rules(case.id, info.id, disclosure.written)
+            source = export_source(ws, info, rules)
             copy = redacted_copy(
                 source.data,
                 source.pages,
