@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,9 @@ SYNC_THREADS = 8
 """Files of a group synced at once (each sync waits on the disk, not on the processor)."""
 
 
+_BLOB_ID = re.compile("[0-9a-f]{64}")
+
+
 def _ad(case_id: str, blob_id: str) -> bytes:
     return f"blob|{case_id}|{blob_id}".encode()
 
@@ -37,7 +41,7 @@ class BlobStore:
         self.root = root
 
     def path(self, case_id: str, blob_id: str) -> Path:
-        if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
+        if _BLOB_ID.fullmatch(blob_id) is None:
             raise CorruptData(_("invalid blob id {blob_id}").format(blob_id=repr(blob_id)))
         return self.root / case_id / blob_id[:2] / blob_id
 

@@ -97,6 +97,7 @@ class Workspace:
         """Lock: drop every decrypted cache, then the keys, then the vault lock."""
         self.quotes.clear_cache()
         self.documents.clear_cache()
+        self.screen.forget_masks()
         self.search.close()
         self.vault.close()
 

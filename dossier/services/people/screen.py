@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
 
 MASKED_LEVELS = frozenset({"anonymous", "protected"})
+_MASK_TABLES = frozenset({"person", "case"})
+"""Tables whose committed changes make a kept mask stale (a case deleted takes its people)."""
 
 
 def kept_unless_edited(mask: ScreenMask, stored: str, incoming: str) -> str:
@@ -84,6 +86,23 @@ class ScreenService:
         self._revealed: set[str] = set()
         self._recorded: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
+        # Masks without a reveal, by case, until its people change: an import masks each
+        # file's progress with one, and reading the people and compiling their names for each
+        # of a mailbox's thousands of messages cost a third of its import's own work.
+        self._masks: dict[str, ScreenMask] = {}
+        self._masks_generation = 0
+        self._masks_lock = threading.Lock()
+        ws.vault.add_commit_listener(self._on_commit)
+
+    def _on_commit(self, changes: set[tuple[str, str | None, str]]) -> None:
+        if any(table in _MASK_TABLES for table, _case_id, _row in changes):
+            self.forget_masks()
+
+    def forget_masks(self) -> None:
+        """Drop the masks kept (people changed; the vault locks: they hold real names)."""
+        with self._masks_lock:
+            self._masks.clear()
+            self._masks_generation += 1
 
     # -- the session choice -------------------------------------------------------------------
 
@@ -110,10 +129,26 @@ class ScreenService:
 
     def mask(self, case_id: str, *, reveal: bool = False, where: str = "") -> ScreenMask:
         """The mask of `case_id`; a reveal is recorded with `where` it was shown."""
+        if not reveal:
+            return self._kept_mask(case_id)
         with self.ws.vault.session() as session:
             mask = screen_mask(session, case_id, reveal)
-        if reveal:
-            self.record(mask, where)
+        self.record(mask, where)
+        return mask
+
+    def _kept_mask(self, case_id: str) -> ScreenMask:
+        with self._masks_lock:
+            kept = self._masks.get(case_id)
+            generation = self._masks_generation
+        if kept is not None:
+            return kept
+        with self.ws.vault.session() as session:
+            mask = screen_mask(session, case_id)
+        with self._masks_lock:
+            # Kept only if no change to people committed since it was read: one committed
+            # meanwhile may or may not be in it.
+            if generation == self._masks_generation:
+                self._masks[case_id] = mask
         return mask
 
     def record(self, mask: ScreenMask, where: str) -> None:
