@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.search import analysed, built, merging
 from dossier.search.pending import PENDING_NAME
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
@@ -188,3 +189,48 @@ def test_an_index_in_step_is_neither_rebuilt_nor_written_at_unlock(
     after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert after == before
     assert not any("older than the catalog" in r.getMessage() for r in caplog.records)
+
+
+def test_segments_built_and_merged_by_the_workers_are_versioned_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large batch's segments come back from worker processes and are written sealed at the
+    app's next commit; too many are merged by a worker: an old copy of what they made is
+    brought up to date as any other."""
+    monkeypatch.setattr(analysed, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(built, "PART_BYTES", 64)
+    monkeypatch.setattr(merging, "MAX_SEGMENTS", 2)
+    vault = tmp_path / "Live.dossier"
+    files = tmp_path / "files"
+    files.mkdir()
+
+    def note(name: str, text: str) -> Path:
+        path = files / f"{name}.txt"
+        path.write_text(f"{text}\n\nune page de {name}, ligne {name}.\n", "utf-8")
+        return path
+
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("Port").id
+        outcomes = ws.documents.import_many(
+            case, [note(f"n{n}", f"ancien{n} commun") for n in range(6)], ocr=False
+        )
+        docs = [o.document.id for o in outcomes if o.document is not None]
+        assert ws.search.query("ancien3", case=case)
+        old = _copy(ws.vault.index_dir(case), tmp_path / "old-index")
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        for n in (1, 3):
+            ws.documents.replace_original(docs[n], note(f"r{n}", f"nouveau{n} commun"))
+        ws.documents.import_many(
+            case, [note(f"m{n}", f"nouveau{n} commun") for n in (6, 7, 8)], ocr=False
+        )
+        ws.documents.delete(docs[5])
+        assert ws.search.query("nouveau7", case=case)
+    shutil.rmtree(vault / "index" / case)
+    shutil.copytree(old, vault / "index" / case)
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        for n in (1, 3, 6, 7, 8):
+            assert ws.search.query(f"nouveau{n}", case=case), n
+        for n in (1, 3, 5):
+            assert not ws.search.query(f"ancien{n}", case=case), n
+        for n in (0, 2, 4):
+            assert ws.search.query(f"ancien{n}", case=case), n
