@@ -19,7 +19,9 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import threading
+import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -179,7 +181,30 @@ def _get_pool() -> ProcessPoolExecutor:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_start,
             )
+            _spawn_all(_pool)
         return _pool
+
+
+def _nothing(_nothing: None) -> None:
+    """A task that only makes the pool start a worker."""
+
+
+def _spawn_all(pool: ProcessPoolExecutor) -> None:
+    """Start every worker now (the pool starts one per task submitted, until it has them all),
+    each without the parent's main module.
+
+    A spawned child imports its parent's main module before its first task, unless that is a
+    package's `__main__`: for the `dossier` command's script (or a bench) that is the whole
+    app, 900 modules and a second of CPU per worker, for a process that needs only the search
+    package. So while they start, the parent's main module is a bare one, which a child has
+    nothing to import for; the tasks they run are all in `dossier.search`."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for _ in range(worker_count()):
+            pool.submit(_nothing, None)
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _submit(
