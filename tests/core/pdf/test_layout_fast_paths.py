@@ -1,8 +1,8 @@
 """The shortcuts extraction takes give exactly what the general path gives.
 
 Reading order skips the rotation transform on an unrotated page, the canonical text skips
-normalisation for printable ASCII words, and words are made without the dataclass's `__init__`;
-stored quotes are offsets into the result, so each shortcut must change nothing at all.
+normalisation for printable ASCII words, and words are named tuples made in one C call; stored
+quotes are offsets into the result, so each shortcut must change nothing at all.
 """
 
 from __future__ import annotations
