@@ -26,6 +26,12 @@ phone photo costs at most 1.5 times OCR of a 300-dpi scan of the same page (`pho
 The ratio to the bare reader alone is printed too: for a format read in microseconds (ODT) it
 measures the cost of indexing and storing at all, not the vault's overhead.
 
+Beside the wall-clock seconds, the CPU seconds of the same runs (`*_cpu_seconds`): the vault's
+count this process and its index workers, the baselines this process alone (they run in it).
+On a machine other jobs keep busy, a wall-clock ratio also measures who got the cores: the
+index workers run at a lower priority than the app (niceness +5) and lose them first, and the
+single-process baseline waits for one core only. The CPU ratio is the work each side does.
+
 What a process pays once (starting the index's worker processes, a first import loading
 modules) is paid before any format is timed and reported apart, under `warm_up`.
 
@@ -38,6 +44,7 @@ import argparse
 import io
 import json
 import mailbox
+import os
 import statistics
 import sys
 import tempfile
@@ -236,8 +243,33 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def timed_cpu(work: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall-clock and CPU seconds of `work` in this process, and its result."""
+    start, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return time.perf_counter() - start, time.process_time() - cpu, result
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by this process's running children (the index workers), from
+    /proc: they live on between imports, so the kernel has not added them to this process's
+    children's times (it does when a child ends)."""
+    me, total = str(os.getpid()), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if fields[1] == me:  # ppid; utime and stime follow, in clock ticks
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def plain_whoosh(texts: list[str], folder: Path) -> float:
-    """Seconds plain single-process Whoosh takes to index `texts` (one writer, one commit)."""
+    """Seconds plain single-process Whoosh takes to index `texts` (one writer, one commit),
+    from the writer's start (`bench_batch.plain_whoosh`)."""
     items = [
         IndexItem(
             item_id=f"d{n}:0",
@@ -263,23 +295,25 @@ def start_index_workers() -> float:
     return timed(lambda: list(analyse_all(items, None, parallel=True)))[0]
 
 
-def vault_import(folder: Path, files: list[Path]) -> tuple[float, float]:
-    """Seconds to import `files` as one batch, until the index is committed; and seconds to
-    start the index's worker processes first. Locking a vault ends them (their memory held
-    pages) and the next unlock's first large import starts them again: once a session, not
-    once an import, so that is timed apart, as the index opening is."""
+def vault_import(folder: Path, files: list[Path]) -> tuple[float, float, float]:
+    """Seconds to import `files` as one batch, until the index is committed; CPU seconds of
+    that (this process and the index workers); and seconds to start the index's worker
+    processes first. Locking a vault ends them (their memory held pages) and the next unlock's
+    first large import starts them again: once a session, not once an import, so that is
+    timed apart, as the index opening is."""
     with Workspace.create(folder, "bench passphrase", TEST_ONLY_FAST) as ws:
         case = ws.cases.create("bench").id
         ws.search.query("warm", case=case)  # opens the (empty) index outside the timing
         spawn = start_index_workers()
-        start = time.perf_counter()
+        start, cpu, workers_cpu = time.perf_counter(), time.process_time(), children_cpu()
         outcomes = ws.documents.import_many(case, files, ocr=True)
         ws.search.query("police", case=case, limit=5)  # everything is committed now
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu + children_cpu() - workers_cpu
         refused = [o.error for o in outcomes if o.error]
         if refused:
             raise SystemExit(f"the bench's own files were refused: {refused[:3]}")
-        return seconds, spawn
+        return seconds, cpu, spawn
 
 
 Format = tuple[list[Path], int, str, Callable[[], list[str]], Callable[[], list[str]] | None]
@@ -340,7 +374,7 @@ def warm_up(root: Path, formats: dict[str, Format]) -> dict[str, object]:
     figures, it made the first format measured look several times slower than the others."""
     readers = {"pdf": bare_pdf, "docx": bare_docx, "odt": bare_odt, "small_text_files": bare_text}
     sample = [formats[name][0][0] for name in readers]
-    first_import, spawn = vault_import(root / "warm-up.dossier", sample)
+    first_import, _, spawn = vault_import(root / "warm-up.dossier", sample)
     texts = [
         t
         for read, path in zip(readers.values(), sample, strict=True)
@@ -374,18 +408,25 @@ def photo_over_scan(scan: dict[str, object], photo: dict[str, object]) -> dict[s
 
 def measure(name: str, fmt: Format, root: Path, repeat: int) -> dict[str, object]:
     files, units, unit, bare, plain = fmt
-    bare_times, whoosh_times, vault_times, plain_times, spawn_times = [], [], [], [], []
+    times: dict[str, list[float]] = {
+        key: [] for key in ("bare", "whoosh", "vault", "bare_cpu", "whoosh_cpu", "vault_cpu")
+    }
+    plain_times, spawn_times = [], []
     for n in range(repeat):
-        seconds, texts = timed(bare)
+        seconds, cpu, texts = timed_cpu(bare)
         assert isinstance(texts, list)
-        bare_times.append(seconds)
+        times["bare"].append(seconds)
+        times["bare_cpu"].append(cpu)
         if plain is not None:
             plain_times.append(timed(plain)[0])
-        whoosh_times.append(plain_whoosh(texts, root / f"{name}-plain{n}"))
-        seconds, spawn = vault_import(root / f"{name}{n}.dossier", files)
-        vault_times.append(seconds)
+        cpu = time.process_time()
+        times["whoosh"].append(plain_whoosh(texts, root / f"{name}-plain{n}"))
+        times["whoosh_cpu"].append(time.process_time() - cpu)
+        seconds, cpu, spawn = vault_import(root / f"{name}{n}.dossier", files)
+        times["vault"].append(seconds)
+        times["vault_cpu"].append(cpu)
         spawn_times.append(spawn)
-    b, w, v = (statistics.median(t) for t in (bare_times, whoosh_times, vault_times))
+    b, w, v, bc, wc, vc = (statistics.median(t) for t in times.values())
     result: dict[str, object] = {
         "unit": unit,
         "count": units,
@@ -396,6 +437,10 @@ def measure(name: str, fmt: Format, root: Path, repeat: int) -> dict[str, object
         "vault_over_bare_ratio": round(v / b, 2),
         "vault_over_bare_plus_whoosh_ratio": round(v / (b + w), 2),
         "goal_met": v / (b + w) <= GOAL,
+        "bare_cpu_seconds": round(bc, 3),
+        "bare_plus_whoosh_cpu_seconds": round(bc + wc, 3),
+        "vault_cpu_seconds": round(vc, 3),
+        "vault_cpu_over_bare_plus_whoosh_cpu_ratio": round(vc / (bc + wc), 2),
         "index_workers_spawn_seconds": round(statistics.median(spawn_times), 3),
     }
     if plain_times:
