@@ -16,6 +16,9 @@ Whatever path was taken is reported, and the self-check runs on the result eithe
 from __future__ import annotations
 
 import logging
+import re
+import secrets
+import string
 from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
@@ -76,6 +79,37 @@ def neutralize(doc: Any) -> None:
         _null_keys(doc, page.xref, _PAGE_KEYS)
     if doc.xref_get_key(-1, "Info")[0] != "null":
         doc.xref_set_key(-1, "Info", "null")
+    forget_the_original(doc)
+
+
+_SUBSET_TAG = re.compile(r"/[A-Z]{6}\+")
+_TAG_LETTERS = string.ascii_uppercase
+
+
+def forget_the_original(doc: Any) -> None:
+    """Drop what tells one copy of a file from another rather than what its pages show: the
+    trailer's /ID (its first string is the file's permanent identifier; MuPDF writes a fresh,
+    random one) and the tags the original's writer gave its font subsets (new random ones, the
+    same for every font that shared one, so a subset stays one font)."""
+    if doc.xref_get_key(-1, "ID")[0] != "null":
+        doc.xref_set_key(-1, "ID", "null")
+    fresh: dict[str, str] = {}
+    for xref in range(1, doc.xref_length()):
+        for key in ("BaseFont", "FontName"):
+            kind, value = doc.xref_get_key(xref, key)
+            if kind == "name" and _SUBSET_TAG.match(value):
+                tag = fresh.setdefault(
+                    value[1:7], "".join(secrets.choice(_TAG_LETTERS) for _ in range(6))
+                )
+                doc.xref_set_key(xref, key, "/" + _name_syntax(tag + value[7:]))
+
+
+def _name_syntax(name: str) -> str:
+    """A PDF name's characters as PDF syntax writes them (MuPDF hands names back decoded)."""
+    return "".join(
+        c if 33 <= ord(c) <= 126 and c not in "()<>[]{}/%#" else f"#{ord(c):02X}"
+        for c in name.encode("latin-1", "replace").decode("latin-1")
+    )
 
 
 _EVERYWHERE = (-30000.0, -30000.0, 30000.0, 30000.0)

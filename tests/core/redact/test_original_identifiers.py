@@ -1,0 +1,74 @@
+"""A redacted copy carries nothing that identifies the original file, only what its pages show.
+
+A document system that hands each reader a copy of its own can tell the copies apart by what
+their writer put in the file besides the pages: the trailer's /ID (whose first string the PDF
+standard makes a permanent identifier of the file, kept by every later save) and the tags of
+its font subsets ("VJKYIU+DejaVuSans", six random letters per writing). Published, a redacted
+copy still holding either points at the copy, and so at the source who had it.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated.)
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from dossier.pdf.extract import extract_pdf_bytes
+from dossier.redact.marks import Rules, TermRule
+from dossier.redact.produce import redacted_copy
+from dossier.resources import resource_path
+
+COPY_ID = "5EC12E7C09A1B2C3D4E5F60718293A4B"
+"""The /ID a document system stamped on the source's copy."""
+_TAG = re.compile(rb"[A-Z]{6}\+")
+
+
+def _handed_out_copy() -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_font(fontname="dv", fontfile=str(resource_path("fonts", "DejaVuSans.ttf")))
+    page.insert_text((72, 72), "Note interne remise par Quartermaine au port.", fontname="dv")
+    page.insert_text((72, 96), "Le chantier a pris six mois de retard.", fontname="dv")
+    doc.subset_fonts()
+    doc.xref_set_key(-1, "ID", f"[<{COPY_ID}><{COPY_ID}>]")
+    data: bytes = doc.tobytes(garbage=3, deflate=True)
+    doc.close()
+    return data
+
+
+def _identifiers(data: bytes) -> set[bytes]:
+    """The trailer's /ID strings and the font subset tags of a PDF."""
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        found = set(re.findall(r"<([0-9A-Fa-f]+)>", doc.xref_get_key(-1, "ID")[1]))
+        expanded = doc.tobytes(expand=True)
+    return {i.upper().encode() for i in found} | set(_TAG.findall(expanded))
+
+
+@pytest.mark.parametrize("terms", [(), ("Quartermaine",)], ids=["no mark", "a term"])
+def test_a_redacted_copy_keeps_no_identifier_of_the_original_file(terms: tuple[str, ...]) -> None:
+    original = _handed_out_copy()
+    before = _identifiers(original)
+    assert COPY_ID.encode() in before and any(_TAG.fullmatch(i) for i in before)
+    pages = extract_pdf_bytes(original, "copie.pdf", ocr=False).pages
+    rules = Rules(terms=tuple(TermRule("m", "term", t) for t in terms))
+    copy = redacted_copy(original, pages, rules, name="copie.pdf")
+    assert _identifiers(copy.data) & before == set()
+    with pymupdf.open(stream=copy.data, filetype="pdf") as doc:
+        text = doc[0].get_text()
+        assert "chantier a pris six mois" in text  # the pages still read the same
+        assert doc.xref_get_key(-1, "ID")[0] == "array"  # a fresh /ID of its own
+    assert ("Quartermaine" in text) == (not terms)
+
+
+def test_the_rebuilt_copy_of_an_unscrubbable_file_keeps_no_identifier(corpus: Path) -> None:
+    original = (corpus / "federal_register_2020-17221_3col.pdf").read_bytes()
+    before = _identifiers(original)
+    pages = extract_pdf_bytes(original, "register.pdf", ocr=False).pages
+    copy = redacted_copy(original, pages, Rules(), name="register.pdf")
+    assert copy.fallback is not None and "rebuilt" in copy.fallback
+    assert _identifiers(copy.data) & before == set()
