@@ -5,7 +5,9 @@ catalog and index, until the index is committed):
 
 - `small`: many text files of 16 KB (a folder of notes or exported articles);
 - `big`: a few long text files, one page per form feed (transcripts, exported PDFs);
-- `mailbox`: thousands of tiny documents (a mailbox split into messages).
+- `mailbox`: thousands of tiny documents (a mailbox split into messages);
+- `mbox`: one mailbox file whose messages each carry an attachment (a Thunderbird export):
+  one import, thousands of documents out of it.
 
 The baseline, measured in the same run, is plain single-process Whoosh (its own `FileStorage`,
 no encryption) indexing exactly the pages the import stored, through Dossier's schema, in one
@@ -21,6 +23,7 @@ time includes it: an import starts them as it begins).
 from __future__ import annotations
 
 import argparse
+import email.message
 import json
 import resource
 import shutil
@@ -45,7 +48,11 @@ SHAPES: dict[str, tuple[int, int, int]] = {
     "small": (300, 1, 16_000),
     "big": (3, 300, 3_400),
     "mailbox": (2_000, 1, 600),
+    # one mailbox of 1,000 messages: (messages, 1, characters of a body); each message has
+    # an attachment of four times its body
+    "mbox": (1_000, 1, 600),
 }
+MBOX_SHAPES = {"mbox"}
 
 
 def _texts(corpus_pages: Iterator[IndexItem], size: int) -> Iterator[str]:
@@ -60,9 +67,11 @@ def _texts(corpus_pages: Iterator[IndexItem], size: int) -> Iterator[str]:
             buffer = buffer[cut:]
 
 
-def make_folder(folder: Path, files: int, pages: int, chars: int) -> int:
+def make_folder(folder: Path, files: int, pages: int, chars: int, *, mbox: bool = False) -> int:
     """Write the shape's files; returns the bytes of text written."""
     folder.mkdir(parents=True)
+    if mbox:
+        return make_mbox(folder / "export.mbox", files, chars)
     texts = _texts(Corpus(files * pages * (chars // 3000 + 2)).items(), chars)
     written = 0
     for number in range(files):
@@ -71,6 +80,37 @@ def make_folder(folder: Path, files: int, pages: int, chars: int) -> int:
         (folder / f"doc-{number:05d}.txt").write_bytes(data)
         written += len(data)
     return written
+
+
+def make_mbox(path: Path, messages: int, chars: int) -> int:
+    """A mailbox of `messages` messages of `chars` characters, each with a text attachment
+    four times as long; returns the bytes of text (bodies and attachments) written."""
+    texts = _texts(Corpus(messages * 5 * (chars // 3000 + 2)).items(), chars)
+    written = 0
+    with path.open("wb") as out:
+        for number in range(messages):
+            body, attached = next(texts), " ".join(next(texts) for _ in range(4))
+            message = email.message.EmailMessage()
+            message["From"] = f"Source {number % 37} <source{number % 37}@example.org>"
+            message["To"] = "desk@example.org"
+            message["Subject"] = f"Message {number}: {body[:40]}"
+            message["Date"] = f"Mon, {1 + number % 28:02d} Jan 2024 10:00:00 +0000"
+            message.set_content(body)
+            message.add_attachment(attached, filename=f"notes-{number:05d}.txt")
+            raw = message.as_bytes().replace(b"\nFrom ", b"\n>From ")
+            out.write(b"From source@example.org Mon Jan  1 10:00:00 2024\n" + raw + b"\n")
+            written += len(body.encode("utf-8")) + len(attached.encode("utf-8"))
+    return written
+
+
+def _end_workers() -> None:
+    """Stop the index workers and reap them: a killed worker's CPU counts among the ended
+    children's only once it is waited for, which the pool does later, in its own thread."""
+    pool = analysed._pool
+    processes = list((pool._processes or {}).values()) if pool is not None else []
+    analysed.shutdown()
+    for process in processes:
+        process.join()
 
 
 def _children_cpu() -> float:
@@ -96,6 +136,7 @@ def dossier_import(folder: Path, vault: Path) -> tuple[float, list[IndexItem], d
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         items = list(ws.search._iter_page_items(case.id, ws.search._doc_ids(case.id)))
         refused = [o.error for o in outcomes if o.error]
+        _end_workers()
     workers = _children_cpu() - workers_before  # their start included
     return (
         seconds,
@@ -147,17 +188,18 @@ def run_shape(name: str, scale: float, work: Path) -> dict[str, Any]:
     files, pages, chars = SHAPES[name]
     files = max(1, round(files * scale))
     source = work / f"{name}-files"
-    text_bytes = make_folder(source, files, pages, chars)
+    text_bytes = make_folder(source, files, pages, chars, mbox=name in MBOX_SHAPES)
     imported, items, outcome = dossier_import(source, work / f"{name}-vault")
     baseline_cpu = time.process_time()
     baseline = plain_whoosh(items, work / f"{name}-plain")
     baseline_cpu = time.process_time() - baseline_cpu
     spawn = start_workers()
     indexed = encrypted_index(items, work / f"{name}-index")
-    analysed.shutdown()  # as a lock would: the next shape's import starts them again
+    _end_workers()  # as a lock would: the next shape's import starts them again
     text_mb = sum(len(item.text.encode("utf-8")) for item in items) / 1e6
     return {
-        "files": files,
+        "files": len(list(source.iterdir())),
+        "documents": len({item.doc_id for item in items}),
         "pages": len(items),
         "text_mb": round(text_bytes / 1e6, 2),
         "import_seconds": round(imported, 2),
