@@ -114,12 +114,16 @@ class ExtractedDocument:
 _WORD_FORMAT = "ffffIII"
 _WORD = struct.Struct(f"<{_WORD_FORMAT}")
 _WORDS_MAGIC = b"WM1"
+_WORDS_LEVEL = 1
+"""zlib's fastest level: word maps (boxes as 32-bit floats) hardly compress better at level 6,
+which takes twice as long or more (the shared corpus' PDFs: 3.49 MB at level 1, 3.42 MB at 6,
+0.09 s against 0.20 s of CPU). Reading does not care which level wrote them."""
 
 
 def pack_words(words: list[Word]) -> bytes:
     # One struct call for the whole page: the words are tuples in the record's field order.
     body = struct.pack(f"<{len(words) * _WORD_FORMAT}", *chain.from_iterable(words))
-    return _WORDS_MAGIC + zlib.compress(body, 6)
+    return _WORDS_MAGIC + zlib.compress(body, _WORDS_LEVEL)
 
 
 def unpack_words(raw: bytes) -> list[Word]:
