@@ -86,16 +86,43 @@ _SUBSET_TAG = re.compile(r"/[A-Z]{6}\+")
 _TAG_LETTERS = string.ascii_uppercase
 
 
+_PAGE_KEYS_KEPT = frozenset(
+    "Type Parent Resources Contents MediaBox CropBox BleedBox TrimBox ArtBox Rotate Group "
+    "UserUnit".split()
+)
+_KEPT_KEYS = {
+    "Catalog": frozenset({"Type", "Pages", "Version", "PageLayout", "PageMode", "Lang"}),
+    "Pages": frozenset("Type Kids Count Parent Resources MediaBox CropBox Rotate".split()),
+    "Page": _PAGE_KEYS_KEPT,
+}
+"""What the catalog, the page tree and a page may keep: what it takes to show the pages.
+Anything else (a document system's copy number, a page's /LastModified) goes."""
+_XOBJECT_KEYS = ("Metadata", "PieceInfo", "LastModified", "OPI", "StructParent", "StructParents")
+"""Entries of pictures and forms that describe their making (OPI names the original image's
+file), not what they show."""
+
+
 def forget_the_original(doc: Any) -> None:
     """Drop what tells one copy of a file from another rather than what its pages show: the
     trailer's /ID (its first string is the file's permanent identifier; MuPDF writes a fresh,
-    random one) and the tags the original's writer gave its font subsets (new random ones, the
-    same for every font that shared one, so a subset stays one font)."""
+    random one), every entry of the catalog, the page tree and the pages that showing them
+    does not need, the making-of entries of pictures and forms, and the tags the original's
+    writer gave its font subsets (new random ones, the same for every font that shared one,
+    so a subset stays one font)."""
     if doc.xref_get_key(-1, "ID")[0] != "null":
         doc.xref_set_key(-1, "ID", "null")
+    roles = {doc.pdf_catalog(): "Catalog", **{page.xref: "Page" for page in doc}}
     fresh: dict[str, str] = {}
     for xref in range(1, doc.xref_length()):
+        keys = doc.xref_get_keys(xref)
+        role = roles.get(xref) or doc.xref_get_key(xref, "Type")[1][1:]
+        if role in _KEPT_KEYS:
+            _null_keys(doc, xref, tuple(k for k in keys if k not in _KEPT_KEYS[role]))
+        elif "Subtype" in keys and doc.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Form"):
+            _null_keys(doc, xref, _XOBJECT_KEYS)
         for key in ("BaseFont", "FontName"):
+            if key not in keys:
+                continue
             kind, value = doc.xref_get_key(xref, key)
             if kind == "name" and _SUBSET_TAG.match(value):
                 tag = fresh.setdefault(

@@ -12,11 +12,13 @@ copy still holding either points at the copy, and so at the source who had it.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pymupdf
 import pytest
+from PIL import Image
 
 from dossier.pdf.extract import extract_pdf_bytes
 from dossier.redact.marks import Rules, TermRule
@@ -72,3 +74,34 @@ def test_the_rebuilt_copy_of_an_unscrubbable_file_keeps_no_identifier(corpus: Pa
     copy = redacted_copy(original, pages, Rules(), name="register.pdf")
     assert copy.fallback is not None and "rebuilt" in copy.fallback
     assert _identifiers(copy.data) & before == set()
+
+
+def test_keys_a_document_system_adds_do_not_leave() -> None:
+    """Entries no page needs, written where a reader's tool looks last: the catalog, the page
+    tree, each page, each picture (a copy number, a date of the copy)."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Le chantier a pris six mois de retard.")
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 40), "grey").save(picture, "PNG")
+    page.insert_image(pymupdf.Rect(100, 100, 200, 200), stream=picture.getvalue())
+    image = page.get_images()[0][0]
+    pages_root = doc.xref_get_key(doc.pdf_catalog(), "Pages")[1].split()[0]
+    for xref, key in [
+        (doc.pdf_catalog(), "CopyOne"),
+        (int(pages_root), "CopyTwo"),
+        (page.xref, "CopyThree"),
+        (page.xref, "LastModified"),
+        (image, "LastModified"),
+        (image, "PieceInfo"),
+    ]:
+        doc.xref_set_key(xref, key, f"(EXEMPLAIRE-{xref}-{key})")
+    original = doc.tobytes()
+    doc.close()
+    pages = extract_pdf_bytes(original, "copie.pdf", ocr=False).pages
+    copy = redacted_copy(original, pages, Rules(), name="copie.pdf")
+    with pymupdf.open(stream=copy.data, filetype="pdf") as doc:
+        expanded = doc.tobytes(expand=True)
+        assert "chantier a pris six mois" in doc[0].get_text()
+        assert len(doc[0].get_images()) == 1
+    assert b"EXEMPLAIRE" not in expanded
