@@ -11,13 +11,14 @@ results are dropped, not shown.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
-from dossier.errors import Cancelled
+from dossier.errors import Cancelled, DossierError
 from dossier.jobs import CancelToken
 from ui.errors import show_error
 
@@ -132,6 +133,89 @@ def run_in_background(
     _running.add(job)
     (pool or _pool()).start(_Runnable(job))
     return job
+
+
+_Ask = tuple[Callable[[], Any], Callable[[Any], None], Callable[[DossierError], None] | None]
+
+
+class LatestRead(QObject):
+    """A view's read of the catalog, off the GUI thread, one at a time: asked again while one
+    runs, it reads once more when that one ends, for the newest ask only, and shows only an
+    answer no newer ask has overtaken. A notice a second through an import (counts, hints)
+    read on the GUI thread waited there for the catalog and the import's thread: frames of
+    50-150 ms each."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._job: weakref.ref[Job] | None = None
+        """The read under way (weakly: an abandoned one's closure holds a closed workspace)."""
+        self._asked: _Ask | None = None
+        _reads.add(self)
+
+    def _running(self) -> Job | None:
+        job = self._job() if self._job is not None else None
+        if job is not None and job.abandoned:
+            self._asked = None  # abandoned at lock: nothing more to read
+        return None if job is None or job.done or job.abandoned else job
+
+    @property
+    def busy(self) -> bool:
+        return self._running() is not None or self._asked is not None
+
+    def ask(
+        self,
+        read: Callable[[], Any],
+        show: Callable[[Any], None],
+        refused: Callable[[DossierError], None] | None = None,
+    ) -> None:
+        """`read()` in a worker, then `show(answer)` on the GUI thread. An expected failure
+        (the document deleted meanwhile, the vault locking) goes to `refused`, or shows
+        nothing; a bug is reported."""
+        running = self._running()
+        self._asked = (read, show, refused)
+        if running is None:
+            self._start()
+
+    def drop(self) -> None:
+        """Forget what was asked and abandon the read under way (its answer is old)."""
+        self._asked = None
+        running = self._running()
+        if running is not None:
+            running.abandon()
+
+    def _start(self) -> None:
+        if self._asked is None:
+            return
+        read, show, refused = self._asked
+        self._asked = None
+
+        def shown(answer: Any) -> None:
+            if self._asked is None:  # a newer ask reads again: this answer is already old
+                show(answer)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, DossierError):
+                show_error(self._parent, exc)
+            elif refused is not None and self._asked is None:
+                refused(exc)
+
+        job = run_in_background(
+            lambda _progress, _cancel: read(),
+            on_success=shown,
+            on_error=failed,
+            on_finished=self._start,
+            parent=self._parent,
+        )
+        self._job = weakref.ref(job)
+
+
+_reads: weakref.WeakSet[LatestRead] = weakref.WeakSet()
+
+
+def reads_busy() -> bool:
+    """Whether a view is still reading what changed (tests wait for it)."""
+    return any(read.busy for read in _reads)
 
 
 def running_jobs() -> list[Job]:

@@ -18,6 +18,7 @@ from ui.case.contents_panel import DocumentsTab
 from ui.i18n import install_translations
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
+from ui.worker import reads_busy
 
 CASE_NAME = "Affaire du collège"
 NEEDLE = "Zorglubinade"
@@ -87,10 +88,11 @@ def import_now(win: MainWindow, path: Path, kind: str = "article") -> str:
 
 
 def documents_read(win: MainWindow, timeout_s: float = 30.0) -> None:
-    """Wait until the documents tree has read the catalog (it reads in the worker)."""
+    """Wait until the documents tree, and the counts and hints beside it, have read the
+    catalog (they read in workers)."""
     tab = win.contents.tabs[0]
     assert isinstance(tab, DocumentsTab)
     deadline = time.monotonic() + timeout_s
-    while tab.busy:
+    while tab.busy or reads_busy():
         assert time.monotonic() < deadline, "the documents tree was not read in time"
         QTest.qWait(10)

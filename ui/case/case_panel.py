@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,6 +23,11 @@ from ui.errors import show_error
 from ui.i18n import tr
 from ui.state import AppState
 from ui.widgets.outside_text import shown
+from ui.worker import LatestRead
+
+
+def _label(case: CaseInfo) -> str:
+    return f"{shown(case.name)}  ({case.document_count})"
 
 
 class CasePanel(QWidget):
@@ -60,7 +67,8 @@ class CasePanel(QWidget):
         state.unlocked.connect(self.reload)
         state.locked.connect(self.clear)
         state.cases_changed.connect(self.reload)
-        state.documents_changed.connect(lambda _case: self.reload())
+        self._counts = LatestRead(self)
+        state.documents_changed.connect(self._recount)
         self._update_actions()
 
     # -- listing ------------------------------------------------------------------------------
@@ -69,6 +77,7 @@ class CasePanel(QWidget):
         if not self.state.is_unlocked:
             return
         current = self.state.case_id
+        self._counts.drop()  # read before this reload: older than what it reads
         try:
             self.cases = self.state.ws.cases.all()
         except DossierError as exc:
@@ -77,7 +86,7 @@ class CasePanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for case in self.cases:
-            item = QListWidgetItem(f"{shown(case.name)}  ({case.document_count})")
+            item = QListWidgetItem(_label(case))
             item.setData(Qt.ItemDataRole.UserRole, case.id)
             item.setToolTip(shown(case.description or case.name))
             self.list.addItem(item)
@@ -93,7 +102,27 @@ class CasePanel(QWidget):
             self._current_changed()
         self._update_actions()
 
+    def _recount(self, _case_id: str) -> None:
+        """Documents came or went: the counts beside the names follow, read in a worker (an
+        import tells every second, and the GUI thread must not wait for the catalog)."""
+        if not self.state.is_unlocked:
+            return
+        if not self.cases:
+            self.reload()
+            return
+        self._counts.ask(self.state.ws.cases.document_counts, self._show_counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self.cases = [replace(c, document_count=counts.get(c.id, 0)) for c in self.cases]
+        for row, case in enumerate(self.cases):
+            item = self.list.item(row)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == case.id:
+                text = _label(case)
+                if item.text() != text:
+                    item.setText(text)
+
     def clear(self) -> None:
+        self._counts.drop()
         self.cases = []
         self.list.clear()
         self._update_actions()

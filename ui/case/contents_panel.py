@@ -7,7 +7,10 @@ order; the search tab is registered last.
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Protocol
@@ -28,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier.jobs import CancelToken, Progress
-from dossier.services.dto import DocumentChanges
+from dossier.services.dto import DocumentChanges, DocumentInfo
 from ui.case.documents_model import DocumentsModel
 from ui.errors import show_error
 from ui.export.redactions_tab import RedactionsTab
@@ -50,6 +53,29 @@ class CaseTab(Protocol):
 
 REFRESH_AFTER_MS = 150
 """Notices of changed documents closer together than this are answered once."""
+ROWS_PER_PART = 25
+TREE_SECONDS_PER_TURN = 0.02
+"""The rows a read brings are put in the tree in parts, until this long was spent in a turn of
+the event loop: a notice during a large import brings a second's worth of files (hundreds),
+which put in at once held the GUI thread 40-100 ms."""
+
+
+def _parts(changes: DocumentChanges) -> list[DocumentChanges]:
+    """`changes` as parts of `ROWS_PER_PART` documents, each after its parents (a parent put
+    in after its attachment would make the tree build itself anew)."""
+    changed = {doc.id: doc for doc in changes.changed}
+
+    def depth(doc: DocumentInfo) -> int:
+        seen = 0
+        while doc.parent_id in changed and seen <= len(changed):
+            doc, seen = changed[str(doc.parent_id)], seen + 1
+        return seen
+
+    ordered = sorted(changes.changed, key=depth)
+    return [
+        replace(changes, changed=ordered[at : at + ROWS_PER_PART])
+        for at in range(0, max(1, len(ordered)), ROWS_PER_PART)
+    ]
 
 
 class DocumentsTab(QWidget):
@@ -66,6 +92,12 @@ class DocumentsTab(QWidget):
         """When the tree's documents were last read (`documents.changes`)."""
         self._again = False
         self._whole = True
+        self._parts: deque[DocumentChanges] = deque()
+        """What a read brought and the tree does not show yet (`_put_parts`)."""
+        self._parts_timer = QTimer(self)
+        self._parts_timer.setSingleShot(True)
+        self._parts_timer.setInterval(0)
+        self._parts_timer.timeout.connect(self._put_parts)
         self._notices = QTimer(self)
         self._notices.setSingleShot(True)
         self._notices.setInterval(REFRESH_AFTER_MS)
@@ -104,20 +136,26 @@ class DocumentsTab(QWidget):
             self.job.abandon()
             self.job = None
         self._notices.stop()
+        self._parts.clear()
+        self._parts_timer.stop()
         self._again, self._whole, self._marker = False, True, None
         self.model.clear_documents()
 
     @property
     def busy(self) -> bool:
         """Whether the tree is behind the catalog (a read running or due)."""
-        return self._notices.isActive() or (self.job is not None and not self.job.done)
+        return (
+            self._notices.isActive()
+            or bool(self._parts)
+            or (self.job is not None and not self.job.done)
+        )
 
     def refresh(self) -> None:
         """Read what changed since the last read in the worker, then show it."""
         if not self.case_id or not self.state.is_unlocked:
             return
-        if self.job is not None and not self.job.done:
-            self._again = True
+        if (self.job is not None and not self.job.done) or self._parts:
+            self._again = True  # read once the tree shows what the last read brought
             return
         ws, case_id, whole = self.state.ws, self.case_id, self._whole
         known = frozenset() if whole else self.model.document_ids()
@@ -144,8 +182,19 @@ class DocumentsTab(QWidget):
             self.model.load(changes.changed)
             self.tree.expandAll()
             return
-        for item in self.model.apply(changes):
-            self.tree.expand(item.index())
+        self._parts.extend(_parts(changes))
+        self._put_parts()
+
+    def _put_parts(self) -> None:
+        started = time.perf_counter()
+        while self._parts:
+            if time.perf_counter() - started > TREE_SECONDS_PER_TURN:
+                self._parts_timer.start()
+                return
+            for item in self.model.apply(self._parts.popleft()):
+                self.tree.expand(item.index())
+        if self.job is None or self.job.done:
+            self._read()
 
     def _failed(self, whole: bool, exc: BaseException) -> None:
         self._whole = self._whole or whole

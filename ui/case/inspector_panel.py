@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QLocale, Qt
@@ -38,6 +39,7 @@ from ui.undo import record_edit
 from ui.widgets.fit import breakable
 from ui.widgets.icons import kind_label
 from ui.widgets.outside_text import shown
+from ui.worker import LatestRead
 
 W = TypeVar("W", bound=QWidget)
 STATUS_NAMES = {"open": N_("Ongoing"), "published": N_("Published"), "archived": N_("Archived")}
@@ -181,16 +183,20 @@ class CaseEditor(Editor):
         self.form.addRow(tr("Published on"), self.published)
         self.form.addRow(tr("Created"), self.created)
         self.form.addRow(tr("Documents"), self.count)
+        self._counts = LatestRead(self)
+        """The count is read in a worker: an import tells every second."""
         state.documents_changed.connect(self._recount)
 
     def _recount(self, case_id: str) -> None:
-        """An import or a deletion changed the case shown: its count follows, edits stay."""
+        """An import or a deletion changed the case shown: its count follows, edits stay (a
+        case deleted meanwhile: the case list clears this pane)."""
         if self.item is None or str(self.item.id) != case_id or not self.state.is_unlocked:
             return
-        try:
-            self.count.setText(str(self.state.ws.cases.get(case_id).document_count))
-        except DossierError:
-            return  # the case was deleted meanwhile: the case list clears this pane
+        self._counts.ask(self.state.ws.cases.document_counts, partial(self._show_count, case_id))
+
+    def _show_count(self, case_id: str, counts: dict[str, int]) -> None:
+        if self.item is not None and str(self.item.id) == case_id:
+            self.count.setText(str(counts.get(case_id, 0)))
 
     def fill(self, case: CaseInfo) -> None:
         self.name.setText(case.name)

@@ -41,7 +41,7 @@ from ui.viewer.pdf_view import PdfView
 from ui.viewer.text_view import TextView
 from ui.viewer.viewer_toolbar import ViewerToolbar
 from ui.widgets.outside_text import shown
-from ui.worker import run_in_background
+from ui.worker import LatestRead, run_in_background
 
 
 @dataclass
@@ -85,6 +85,8 @@ class DocumentViewer(QWidget):
         self.step_beyond: Callable[[int], bool] = lambda _direction: False
         """Asked, past the last hit (1) or before the first (-1), to open the next or previous
         search result's document; False when there is none (the hits then wrap around)."""
+        self._reads = LatestRead(self)
+        """The open document's facts, or whether the case is empty, read anew in a worker."""
         self._build()
         state.unlocked.connect(self._attach)
         state.locking.connect(self.clear)
@@ -185,13 +187,16 @@ class DocumentViewer(QWidget):
     def _hint(self, case_id: str) -> None:
         """With no document open: how to fill an empty case, or how to open a document (the
         first import of an empty case changes one into the other)."""
-        empty = False
-        if case_id and self.state.is_unlocked:
-            try:
-                empty = self.state.ws.cases.get(case_id).document_count == 0
-            except DossierError:
-                empty = False
-        self.placeholder.setText(empty_case_hint() if empty else open_hint())
+        if not case_id or not self.state.is_unlocked:
+            self.placeholder.setText(open_hint())
+            return
+        # Read in a worker, as the document below: an import tells every second.
+        self._reads.ask(self.state.ws.cases.document_counts, partial(self._show_hint, case_id))
+
+    def _show_hint(self, case_id: str, counts: dict[str, int]) -> None:
+        if case_id == self.state.case_id:
+            empty = counts.get(case_id, 0) == 0
+            self.placeholder.setText(empty_case_hint() if empty else open_hint())
 
     def _documents_changed(self, case_id: str) -> None:
         """A rename in the inspector shows in the title; a deleted document closes."""
@@ -199,14 +204,22 @@ class DocumentViewer(QWidget):
             self._hint(case_id)
         if self.info is None or self.info.case_id != case_id or not self.state.is_unlocked:
             return
-        try:
-            revealed = self.state.ws.screen.revealed(case_id)
-            self.info = self.state.ws.documents.get(self.info.id, reveal=revealed)
-        except NotFoundError:
+        ws, doc_id = self.state.ws, self.info.id
+
+        def read() -> DocumentInfo:
+            return ws.documents.get(doc_id, reveal=ws.screen.revealed(case_id))
+
+        self._reads.ask(read, partial(self._show_info, doc_id), partial(self._info_refused, doc_id))
+
+    def _show_info(self, doc_id: str, info: DocumentInfo) -> None:
+        if self.info is not None and self.info.id == doc_id:
+            self.info = info
+            self.title.set_full_text(info.title)
+
+    def _info_refused(self, doc_id: str, exc: DossierError) -> None:
+        if isinstance(exc, NotFoundError) and self.info is not None and self.info.id == doc_id:
             self.clear()
             self._attach()
-            return
-        self.title.set_full_text(self.info.title)
 
     def _people_changed(self, case_id: str) -> None:
         """A reveal toggled or a protection changed: show the document again, masked anew."""

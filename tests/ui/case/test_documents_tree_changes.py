@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex
 
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.dto import DocumentChanges, DocumentInfo
+from ui.case.contents_panel import ROWS_PER_PART, _parts
 from ui.case.documents_model import DocumentsModel
 
 WHEN = datetime(2026, 12, 4, tzinfo=UTC)
@@ -112,3 +113,30 @@ def test_titles_from_outside_are_shown_escaped(qapp) -> None:
     assert index is not None
     assert "\u202e" not in index.data() and "Bilan" in index.data()
     assert "\u202e" not in model.itemFromIndex(index).toolTip()
+
+
+def test_a_large_read_is_put_in_parts_each_after_its_parents(qapp) -> None:
+    # A notice during a large import brings hundreds of documents: the tree takes them in
+    # parts, a turn of the event loop each, and ends as the tree built from all of them, with
+    # no part bringing an attachment before its parent (which would rebuild the whole tree).
+    rng = random.Random(16)
+    docs: dict[str, DocumentInfo] = {}
+    for number in range(400):
+        parents = [d.id for d in docs.values()]
+        parent = rng.choice(parents) if parents and rng.random() < 0.4 else None
+        docs[f"doc{number:04d}"] = _doc(number, rng, parent)
+    shuffled = list(docs.values())
+    rng.shuffle(shuffled)
+    changes = DocumentChanges(shuffled, frozenset(docs), WHEN)
+    parts = _parts(changes)
+    assert len(parts) > 1 and all(len(p.changed) <= ROWS_PER_PART for p in parts)
+    model = DocumentsModel()
+    rebuilt: list[DocumentsModel] = []
+    original_load = model.load
+    model.load = lambda documents: (rebuilt.append(model), original_load(documents))[1]  # type: ignore[method-assign]
+    for part in parts:
+        model.apply(part)
+    assert not rebuilt
+    fresh = DocumentsModel()
+    fresh.load(list(docs.values()))
+    assert _tree(model) == _tree(fresh)
