@@ -35,6 +35,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from rapidfuzz.distance import Levenshtein
 
@@ -63,12 +64,15 @@ _ADDRESS_LIKE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|[#@]\w+")
 
 
 def _readings(text: str) -> list[str]:
-    """A draft's text with its tracked changes accepted, and as it was before them."""
-    if "[-" not in text and "{+" not in text:
-        return []
-    accepted = _CHANGE_MARKS.sub("", _DELETED.sub("", text))
-    before = _CHANGE_MARKS.sub("", _INSERTED.sub("", text))
-    return [accepted, before]
+    """A draft's text with its tracked changes accepted, and as it was before them; a text
+    with percent-encoded characters decoded ("hq%40exemple.org")."""
+    found: list[str] = []
+    if "[-" in text or "{+" in text:
+        found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
+        found.append(_CHANGE_MARKS.sub("", _INSERTED.sub("", text)))
+    if "%" in text:
+        found.append(unquote(text, errors="replace"))
+    return found
 
 
 def words(text: str) -> Words:
@@ -148,7 +152,7 @@ class Needles:
                 glued[label] += joined.count(part)
         best |= glued
         for label, kind in self.patterns:
-            best[label] += len(find_pattern(kind, text))
+            best[label] += max(len(find_pattern(kind, view)) for view in (text, *_readings(text)))
         return best
 
     def _inside_counts(self, at: Mapping[str, Sequence[int]]) -> Counter[str]:

@@ -27,7 +27,7 @@ from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
 from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText, Word
-from dossier.text.revisions import across_readings
+from dossier.text.readings import across_readings
 
 Rect = tuple[float, float, float, float]
 

@@ -1,0 +1,91 @@
+"""The other ways a reader reads a text: what a search for words to hide must look in too.
+
+A text says more than its characters when a reader reads past its marks or escapes:
+- a draft's tracked changes (`revisions`), accepted and as before: "Quarter[-x-]maine";
+- percent-encoding, which a browser (or an eye used to links) decodes:
+  "?email=hq%40exemple.org", "?q=Hyacinthe%20Quarterma%C3%AFne".
+
+`across_readings` runs a finder on the text and on each of its readings and maps what a
+reading finds back to the text, covering whatever the reading read past.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from dossier.text.revisions import change_readings
+
+T = TypeVar("T")
+
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    starts: list[int]
+    """For each character of `text`, where it starts in the text read..."""
+    ends: list[int]
+    """...and where it ends there (an escape is one character read from several)."""
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
+
+
+def readings(text: str) -> list[Reading]:
+    """Every other reading of `text` (none for a text without changes or escapes)."""
+    found = [_pieces(text, kept) for kept in change_readings(text)]
+    if "%" in text:
+        decoded = _percent_decoded(text)
+        if decoded is not None:
+            found.append(decoded)
+    return found
+
+
+def _pieces(text: str, kept: list[tuple[int, int]]) -> Reading:
+    starts = [i for start, end in kept for i in range(start, end)]
+    return Reading("".join(text[a:b] for a, b in kept), starts, [i + 1 for i in starts])
+
+
+def _percent_decoded(text: str) -> Reading | None:
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    changed = False
+    for match in _PERCENT_RUN.finditer(text):
+        try:
+            decoded = bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # not text percent-encoded: left as written
+        changed = True
+        start, end = match.span()
+        parts.append(text[position:start])
+        starts.extend(range(position, start))
+        ends.extend(range(position + 1, start + 1))
+        parts.append(decoded)
+        starts.extend([start] * len(decoded))
+        ends.extend([end] * len(decoded))
+        position = end
+    if not changed:
+        return None
+    parts.append(text[position:])
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return Reading("".join(parts), starts, ends)
+
+
+def across_readings(
+    text: str, find: Callable[[str], Iterable[tuple[int, int, T]]]
+) -> list[tuple[int, int, T]]:
+    """The (start, end, payload) spans `find` gives for `text` and for each of its readings,
+    a reading's spans mapped back to `text`."""
+    found = list(find(text))
+    for reading in readings(text):
+        for start, end, payload in find(reading.text):
+            if end > start:
+                found.append((*reading.span(start, end), payload))
+    return found

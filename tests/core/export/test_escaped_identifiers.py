@@ -1,0 +1,91 @@
+"""A name or an address written percent-encoded, as links carry them, is hidden like its plain
+form.
+
+A newsletter or a notification sent to the source ends with links that carry their address,
+"https://lettre.example/desinscription?email=hq%40exemple.org"; a search link carries a name,
+"?q=Hyacinthe%20Quarterma%C3%AFne". A recipient's browser, or their eye, decodes them. The
+export must hide them in the PDF and in every text it writes, and the self-check must read
+them decoded too.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import unquote
+
+import pymupdf
+
+from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+from dossier.services.export.service import ExportRequest
+from dossier.services.workspace import Workspace
+from tests.recipient import fold, leaks, read_bundle
+
+SOURCE = "Hyacinthe Quartermaïne"
+ADDRESS = "hq@exemple.org"
+LINKS = [
+    "https://lettre.example/desinscription?email=hq%40exemple.org&liste=7",
+    "https://recherche.example/?q=Hyacinthe%20Quarterma%C3%AFne",
+    "https://agenda.example/invite?de=Quarterma%c3%afne%2C%20Hyacinthe",
+]
+
+
+def _newsletter() -> bytes:
+    message = EmailMessage()
+    message["From"] = "Lettre du port <lettre@port.example>"
+    message["To"] = f"{SOURCE} <{ADDRESS}>"
+    message["Subject"] = "La lettre du port, mars"
+    message["Date"] = "Tue, 5 Mar 2024 10:00:00 +0100"
+    links = [*LINKS, "https://lettre.example/transferer?a=lea.v%40autre.example"]
+    message.set_content("Les travaux du quai avancent.\n\n" + "\n".join(links) + "\n")
+    return message.as_bytes()
+
+
+def _decoded_leaks(bundle: Path, secrets: list[str]) -> list[str]:
+    """Each file of the bundle read as text, percent-decoded, then searched as a reader would."""
+    found: list[str] = []
+    with zipfile.ZipFile(bundle) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name.endswith(".pdf"):
+                with pymupdf.open(stream=data, filetype="pdf") as doc:
+                    text = "\n".join(page.get_text() for page in doc)
+            else:
+                text = data.decode("utf-8", "replace")
+            decoded = f" {fold(unquote(text))} "
+            found += [f"{name}: {s}" for s in secrets if f" {fold(s)} " in decoded]
+    return found
+
+
+def test_a_percent_encoded_name_or_address_is_hidden(workspace: Workspace, tmp_path: Path) -> None:
+    case = workspace.cases.create("Lettre").id
+    workspace.documents.import_bytes(case, _newsletter(), "lettre.eml")
+    workspace.people.add(case, SOURCE, protection="protected")
+    workspace.redactions.add_pattern("email", case=case)
+    workspace.quotes.add(case, f"Voir {LINKS[0]} et {LINKS[1]}")
+    out = tmp_path / "bundle.zip"
+    workspace.exports.export(ExportRequest(case=case, out=out))
+    secrets = ["Quartermaïne", "Hyacinthe", ADDRESS, "lea.v@autre.example"]
+    assert leaks(out, secrets) == []
+    assert _decoded_leaks(out, secrets) == []
+    assert "travaux du quai" in " ".join(read_bundle(out).values())
+
+
+def test_the_self_check_reads_percent_encoded_text_on_its_own() -> None:
+    watch = Watchlist(
+        people=[("a protected person's name", [SOURCE])],
+        contacts=[("a protected person's contact", ADDRESS)],
+    )
+    found = needles(watch, lambda doc: [])
+    assert found.search(LINKS[0]) == ["a protected person's contact"]
+    assert found.search(LINKS[1]) == ["a protected person's name"]
+    assert found.search(LINKS[2]) == ["a protected person's name"]
+    marked = needles(Watchlist(patterns=[("a redacted e-mail", "email")]), lambda doc: [])
+    assert marked.search("https://x.example/?to=lea.v%40autre.example") == ["a redacted e-mail"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("quotes.csv", "text\n" + "\n".join(LINKS) + "\n")
+    report = check_bundle(buffer.getvalue(), found, {})
+    assert {f.file for f in report.findings} == {"quotes.csv"}
