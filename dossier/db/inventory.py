@@ -30,6 +30,7 @@ from dossier.db.rowauth import (
     VAULT_SPECS,
     StoredRow,
     TableCheck,
+    TableSpec,
     changes_sql,
     check_rows,
     mac_to_int,
@@ -299,15 +300,37 @@ def _delta(deltas: dict[str, Inventory], scope: str, table: str) -> Inventory:
 # -- verification -------------------------------------------------------------------------------
 
 
-def verify_case(conn: Any, case_id: str, key: bytes) -> list[str]:
-    """Problems with the rows of one case: altered, added, removed or moved rows."""
+@dataclass
+class CaseMacs:
+    """The stored MACs of a case's document and page rows, as the case's check read them: the
+    search index compares its documents' versions with them (`services/indexversions.py`)
+    without reading every page row a second time."""
+
+    documents: list[tuple[Any, bytes]] = field(default_factory=list)
+    """(document id, MAC)."""
+    pages: list[tuple[Any, bytes]] = field(default_factory=list)
+    """(document id, MAC) of each page. Ids as read: text, or bytes (`check_rows`)."""
+
+    def keep(self, spec: TableSpec) -> tuple[str, list[tuple[Any, bytes]]] | None:
+        """Where `check_rows` keeps what a row of `spec` holds of this, or None."""
+        if spec.name == "document":
+            return "id", self.documents
+        if spec.name == "page":
+            return "document_id", self.pages
+        return None
+
+
+def verify_case(conn: Any, case_id: str, key: bytes, macs: CaseMacs | None = None) -> list[str]:
+    """Problems with the rows of one case: altered, added, removed or moved rows (with `macs`,
+    the stored MACs of its documents and pages are kept there as they are read)."""
     try:
         inventory = load(conn, case_id, key)
     except CorruptData as exc:
         return [str(exc)]
     problems: list[str] = []
     for spec in CASE_TABLES:
-        found = check_rows(conn, spec, key, "case_id = ?", (case_id,))
+        keep = macs.keep(spec) if macs is not None else None
+        found = check_rows(conn, spec, key, "case_id = ?", (case_id,), keep)
         problems += _check_table(inventory, spec.name, found, f" of case {case_id}")
     return problems
 

@@ -168,10 +168,16 @@ CHECK_BATCH = 512
 
 
 def check_rows(
-    conn: Any, spec: TableSpec, key: bytes, where: str = "", params: tuple[Any, ...] = ()
+    conn: Any,
+    spec: TableSpec,
+    key: bytes,
+    where: str = "",
+    params: tuple[Any, ...] = (),
+    keep: tuple[str, list[tuple[Any, bytes]]] | None = None,
 ) -> TableCheck:
     """Check the stored MAC of every row of `spec` (under `where`) without making an object
-    per row; altered rows are named as `StoredRow.describe` names them."""
+    per row; altered rows are named as `StoredRow.describe` names them. `keep` (a column, a
+    list) gets (that column's value as read, stored MAC) of each row appended."""
     sql = spec.select_sql() + (f" WHERE {where}" if where else "")
     # The driver's own cursor: plain tuples, not a SQLAlchemy row object per catalog row.
     raw = conn.connection.driver_connection if hasattr(conn, "exec_driver_sql") else conn
@@ -183,6 +189,8 @@ def check_rows(
     prefixes = [(2 * n, _Prefixes(column)) for n, column in enumerate(spec.columns)]
     digest, same, to_int = hmac.digest, hmac.compare_digest, int.from_bytes
     total = 0
+    kept = keep[1] if keep is not None else None
+    at = 2 * spec.columns.index(keep[0]) + 1 if keep is not None else 0
     while records := cursor.fetchmany(CHECK_BATCH):
         found.count += len(records)
         for record in records:
@@ -196,6 +204,8 @@ def check_rows(
                 parts += (prefix[record[i]], len(data).to_bytes(8, "big"), data)
             if not same(stored, digest(key, b"".join(parts), "sha256")):
                 found.altered.append(stored_row(spec, record[:width], stored).describe())
+            if kept is not None:
+                kept.append((record[at], stored))
     found.total = total % MODULUS
     return found
 

@@ -17,40 +17,53 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from dossier.db.inventory import CaseMacs
 from dossier.db.models import Document, Page
+from dossier.db.rowauth import MAC_LEN, MODULUS
 from dossier.search.model import IndexItem
+from dossier.vault.vault import Vault
 
 _DIGEST = 16
 
 
 def doc_version(doc_mac: bytes, page_macs: Iterable[bytes]) -> str:
-    """The version of a document: its row MAC and its pages' in page order."""
-    digest = hashlib.blake2b(doc_mac, digest_size=_DIGEST)
+    """The version of a document: its row MAC and its pages'. The pages' are summed, in no
+    order (each MAC covers its page's number): as the check of the case reads them."""
+    total = count = 0
     for mac in page_macs:
-        digest.update(mac)
+        total += int.from_bytes(mac, "big")
+        count += 1
+    digest = hashlib.blake2b(doc_mac, digest_size=_DIGEST)
+    digest.update((total % MODULUS).to_bytes(MAC_LEN, "big") + count.to_bytes(8, "big"))
     return digest.hexdigest()
 
 
-def catalog_versions(session: Session, case_id: str) -> dict[str, str]:
+def catalog_versions(vault: Vault, case_id: str) -> dict[str, str]:
     """The current version of every document of the case, from the row MACs alone (nothing
-    decrypted): what its index must hold."""
-    query = select(Document.id, Document.row_mac).where(Document.case_id == case_id)
-    heads: dict[str, bytes] = dict(session.execute(query).tuples().all())
-    macs: dict[str, list[bytes]] = {doc_id: [] for doc_id in heads}
-    pages = session.execute(
-        select(Page.document_id, Page.row_mac)
-        .where(Page.case_id == case_id)
-        .order_by(Page.document_id, Page.page_index)
-    )
-    for doc_id, mac in pages:
-        found = macs.get(doc_id)
-        if found is not None:
-            found.append(mac)
-    return {doc_id: doc_version(heads[doc_id], page_macs) for doc_id, page_macs in macs.items()}
+    decrypted): what its index must hold. Right after the case's check (the first search
+    after unlock), from the MACs it read: every page row is read once, not twice."""
+    macs = vault.checked_macs(case_id)
+    if macs is None:
+        macs = CaseMacs()
+        with vault.session() as session:
+            query = select(Document.id, Document.row_mac).where(Document.case_id == case_id)
+            macs.documents.extend(session.execute(query).tuples())
+            query = select(Page.document_id, Page.row_mac).where(Page.case_id == case_id)
+            macs.pages.extend(session.execute(query).tuples())
+    pages: dict[Any, list[bytes]] = {}
+    for doc_id, mac in macs.pages:
+        pages.setdefault(doc_id, []).append(mac)
+    return {
+        _text(doc_id): doc_version(mac, pages.get(doc_id, ())) for doc_id, mac in macs.documents
+    }
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def versioned_items(items: Sequence[IndexItem]) -> list[IndexItem]:

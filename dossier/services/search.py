@@ -107,8 +107,7 @@ class SearchService:
 
     def _reconcile(self, case_id: str, index: SearchIndex) -> None:
         indexed = index.doc_versions()
-        with self.ws.vault.session() as session:
-            catalog = catalog_versions(session, case_id)
+        catalog = catalog_versions(self.ws.vault, case_id)
         missing = catalog.keys() - indexed.keys()
         extra = indexed.keys() - catalog.keys() - {ITEMS_DOC}
         older = stale(indexed, catalog)

@@ -26,6 +26,7 @@ from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
 from dossier.db.engine import make_engine, make_session_factory, migrate
+from dossier.db.inventory import CaseMacs
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
 from dossier.db.schema import schema_problems
@@ -87,6 +88,7 @@ class Vault:
         self._keyring: KeyRing | None = keyring
         self._lock = lock
         self._verified: set[str] = set()
+        self._checked_macs: dict[str, tuple[int, CaseMacs]] = {}
         self.engine: Engine = make_engine(folder / CATALOG)
         migrate(self.engine, folder / CATALOG)
         # From here on every connection records the rows it changes (the tables now exist).
@@ -188,6 +190,7 @@ class Vault:
                 seen.remember(self._keyring.master, self._counter())
             self._keyring.wipe()
             self._keyring = None
+        self._checked_macs.clear()
         self.engine.dispose()
         # SQLAlchemy keeps session listeners in a registry that outlives the vault: removed,
         # or every vault ever opened (engine, caches, this object) stays alive in the process.
@@ -218,17 +221,32 @@ class Vault:
                 seen.remember(self.keyring.master, found.counter)
         return problems
 
-    def case_problems(self, case_id: str) -> list[str]:
+    def case_problems(self, case_id: str, macs: CaseMacs | None = None) -> list[str]:
         """Check every row of one case against the case's inventory (fsck, case opening)."""
         keys = self.case_keys(case_id, verify=False)
         try:
             with self.engine.connect() as conn:
-                return inventory.verify_case(conn, case_id, keys.rows)
+                return inventory.verify_case(conn, case_id, keys.rows, macs)
         except DatabaseError as exc:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
 
+    def checked_macs(self, case_id: str) -> CaseMacs | None:
+        """The MACs of the case's documents and pages as its check read them, once, if nothing
+        was committed since (the vault's commit counter has not moved)."""
+        kept = self._checked_macs.pop(case_id, None)
+        if kept is None:
+            return None
+        counter, macs = kept
+        try:
+            return macs if self._counter() == counter else None
+        except (DossierError, DatabaseError):
+            return None
+
     def _verify_case(self, case_id: str) -> None:
-        problems = self.case_problems(case_id)
+        # The counter is read first: a commit during the check makes the MACs kept unused.
+        counter = self._counter()
+        macs = CaseMacs()
+        problems = self.case_problems(case_id, macs)
         if problems:
             raise CorruptData(
                 _(
@@ -237,6 +255,7 @@ class Vault:
                 ).format(case_id=self._case_label(case_id), problems=problems[0])
             )
         self._verified.add(case_id)
+        self._checked_macs[case_id] = (counter, macs)
 
     @staticmethod
     def _case_label(case_id: str) -> str:

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.db.models import Document
 from dossier.search import analysed, built, merging
 from dossier.search.pending import PENDING_NAME
+from dossier.services.indexversions import catalog_versions
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -234,3 +236,28 @@ def test_segments_built_and_merged_by_the_workers_are_versioned_too(
             assert not ws.search.query(f"ancien{n}", case=case), n
         for n in (0, 2, 4):
             assert ws.search.query(f"ancien{n}", case=case), n
+
+
+def test_versions_from_the_case_check_are_the_catalogs_and_only_while_nothing_changed(
+    tmp_path: Path,
+) -> None:
+    """The first search after unlock takes the documents' versions from the MACs the case's
+    check has just read (not reading every page row twice): the same versions as read from
+    the catalog, and never once something was committed after the check."""
+    scene = _build(tmp_path)
+    with Workspace.open(scene.vault, PASSPHRASE) as ws:
+        ws.vault.case_keys(scene.case)  # the case checked, its MACs kept
+        kept = catalog_versions(ws.vault, scene.case)
+        assert ws.vault.checked_macs(scene.case) is None  # used once
+        read = catalog_versions(ws.vault, scene.case)
+        assert kept == read and len(read) == len(ws.documents.of_case(scene.case))
+    with Workspace.open(scene.vault, PASSPHRASE) as ws:
+        doc = ws.documents.of_case(scene.case)[0].id  # the case checked, its MACs kept
+        with ws.vault.session() as session:  # committed after the check, nothing told
+            session.get_one(Document, doc).notes = "vu au port"
+            session.commit()
+        after = catalog_versions(ws.vault, scene.case)
+        assert after[doc] != read[doc]
+        assert {d: v for d, v in after.items() if d != doc} == {
+            d: v for d, v in read.items() if d != doc
+        }
