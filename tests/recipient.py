@@ -18,6 +18,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pymupdf
 
@@ -56,6 +57,23 @@ def _pdf_texts(data: bytes) -> list[str]:
     return out
 
 
+_DELETED = re.compile(r"\[-.*?-\]", re.DOTALL)
+_INSERTED = re.compile(r"\{\+.*?\+\}", re.DOTALL)
+_CHANGE_MARKS = re.compile(r"\[-|-\]|\{\+|\+\}")
+
+
+def read_past(text: str) -> list[str]:
+    """`text` as a reader reads past its marks and escapes: a draft's tracked changes accepted
+    and as before ("Quarter[-x-]maine"), links percent-decoded ("hq%40exemple.org")."""
+    found = [text]
+    if "[-" in text or "{+" in text:
+        found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
+        found.append(_CHANGE_MARKS.sub("", _INSERTED.sub("", text)))
+    if "%" in text:
+        found.append(unquote(text, errors="replace"))
+    return found
+
+
 def read_bundle(path: Path | bytes) -> dict[str, str]:
     """Every file of the bundle (and its names and comment) as folded text."""
     data = path if isinstance(path, bytes) else path.read_bytes()
@@ -75,7 +93,10 @@ def read_bundle(path: Path | bytes) -> dict[str, str]:
             if name.endswith(".csv"):
                 views += [c for row in csv.reader(io.StringIO(raw.lstrip("\ufeff"))) for c in row]
             texts[name] = views
-    return {name: fold("\n".join(views)) for name, views in texts.items()}
+    return {
+        name: fold("\n".join(read for view in views for read in read_past(view)))
+        for name, views in texts.items()
+    }
 
 
 def leaks(bundle: Path | bytes, secrets: list[str]) -> list[str]:
