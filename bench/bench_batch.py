@@ -93,7 +93,7 @@ def make_mbox(path: Path, messages: int, chars: int) -> int:
             message = email.message.EmailMessage()
             message["From"] = f"Source {number % 37} <source{number % 37}@example.org>"
             message["To"] = "desk@example.org"
-            message["Subject"] = f"Message {number}: {body[:40]}"
+            message["Subject"] = f"Message {number}: {' '.join(body[:40].split())}"
             message["Date"] = f"Mon, {1 + number % 28:02d} Jan 2024 10:00:00 +0000"
             message.set_content(body)
             message.add_attachment(attached, filename=f"notes-{number:05d}.txt")
