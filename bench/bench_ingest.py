@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pymupdf
+from sqlalchemy.orm import Session
 
 from dossier.crypto.kdf import DEFAULT, TEST_ONLY_FAST, time_derivation
+from dossier.db.models import Document
 from dossier.pdf.extract import extract_pdf
 from dossier.services.workspace import Workspace
 
@@ -68,6 +70,9 @@ class _NoIndex:
         return None
 
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
+        return None
+
+    def documents_imported(self, session: Session, case_id: str, docs: Sequence[Document]) -> None:
         return None
 
     def document_removed(self, case_id: str, doc_id: str) -> None:

@@ -46,11 +46,55 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _DOCS_PER_QUERY = 64
+_MACS_PER_QUERY = 500
 _PAGES_PER_FETCH = 256
 
 ITEMS_DOC = "catalog-items"
 """Synthetic document id grouping a case's non-page items, so they are replaced in one go."""
 _ITEM_TABLES = {"quote", "letter", "question", "reply", "person", "note", "event"}
+
+
+def page_item(case_id: str, doc: Document, page: Page) -> IndexItem:
+    """A page as the index holds it (without its version)."""
+    return IndexItem(
+        item_id=f"{doc.id}:{page.page_index}",
+        doc_id=doc.id,
+        case_id=case_id,
+        item_type="page",
+        kind=doc.kind,
+        title=doc.title,
+        text=page.text,
+        page_index=page.page_index,
+        page_label=page.label or str(page.page_index + 1),
+        language=doc.language,
+        date=doc.date,
+        people=tuple(doc.people),
+        tags=tuple(doc.tags),
+        secondary=page.full_text,
+        ocr=bool(page.ocr),
+    )
+
+
+def _imported_items(session: Session, case_id: str, docs: Sequence[Document]) -> list[IndexItem]:
+    """The pages of `docs`, committed by `session` and still in memory, with the versions of
+    their rows as stored."""
+    ids = [doc.id for doc in docs]
+    heads = dict(
+        session.execute(select(Document.id, Document.row_mac).where(Document.id.in_(ids)))
+        .tuples()
+        .all()
+    )
+    macs: dict[str, dict[int, bytes]] = {}
+    query = select(Page.document_id, Page.page_index, Page.row_mac).where(Page.document_id.in_(ids))
+    for doc_id, index, mac in session.execute(query).tuples():
+        macs.setdefault(doc_id, {})[index] = mac
+    items: list[IndexItem] = []
+    for doc in docs:
+        pages = sorted(doc.pages, key=lambda page: page.page_index)
+        stored = macs.get(doc.id, {})
+        version = doc_version(heads[doc.id], [stored[page.page_index] for page in pages])
+        items += [replace(page_item(case_id, doc, page), version=version) for page in pages]
+    return items
 
 
 class SearchService:
@@ -206,25 +250,7 @@ class SearchService:
                 by_doc: dict[str, list[IndexItem]] = {}
                 for page in pages:
                     doc = docs[page.document_id]
-                    by_doc.setdefault(doc.id, []).append(
-                        IndexItem(
-                            item_id=f"{doc.id}:{page.page_index}",
-                            doc_id=doc.id,
-                            case_id=case_id,
-                            item_type="page",
-                            kind=doc.kind,
-                            title=doc.title,
-                            text=page.text,
-                            page_index=page.page_index,
-                            page_label=page.label or str(page.page_index + 1),
-                            language=doc.language,
-                            date=doc.date,
-                            people=tuple(doc.people),
-                            tags=tuple(doc.tags),
-                            secondary=page.full_text,
-                            ocr=bool(page.ocr),
-                        )
-                    )
+                    by_doc.setdefault(doc.id, []).append(page_item(case_id, doc, page))
                     macs.setdefault(doc.id, []).append(page.row_mac)
                     # Each page's decrypted text leaves memory once indexed.
                     session.expunge(page)
@@ -268,6 +294,17 @@ class SearchService:
             # adds missing documents, and an edited title is in the index already.
             index = self._index(case_id)
             index.replace_documents([doc_id], self._page_items(case_id, [doc_id]))
+
+    def documents_imported(self, session: Session, case_id: str, docs: Sequence[Document]) -> None:
+        """`documents_changed` for documents the caller's session has just committed, their
+        pages still in memory: only their row MACs are read back (the versions), not their
+        text decrypted again (a fifth of the app's work for a mailbox of small messages)."""
+        with self._lock, self._or_pending(case_id):
+            items: list[IndexItem] = []
+            for start in range(0, len(docs), _MACS_PER_QUERY):
+                items += _imported_items(session, case_id, docs[start : start + _MACS_PER_QUERY])
+            if items:
+                self._index(case_id).replace_documents_soon([doc.id for doc in docs], items)
 
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         """`document_changed` for the documents of one import (a mailbox's messages and their

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy.orm import Session
 
 from dossier.blobstore import BlobStore
 from dossier.crypto.kdf import DEFAULT, KdfParams
@@ -28,12 +30,18 @@ from dossier.services.search import SearchService
 from dossier.services.timeline import TimelineService
 from dossier.vault.vault import Vault
 
+if TYPE_CHECKING:
+    from dossier.db.models import Document
+
 
 class IndexHook(Protocol):
     """What the search index must hear when documents or cases change."""
 
     def document_changed(self, case_id: str, doc_id: str) -> None: ...
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None: ...
+    def documents_imported(
+        self, session: Session, case_id: str, docs: Sequence[Document]
+    ) -> None: ...
     def prepare_batch(self) -> None: ...
     def document_removed(self, case_id: str, doc_id: str) -> None: ...
     def case_removed(self, case_id: str) -> None: ...

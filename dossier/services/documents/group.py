@@ -96,7 +96,6 @@ class ImportGroup:
             return []
         blobs = self.ws.blobs.batch()
         stored: list[Document | InputRefused] = []
-        ids: list[str] = []
         try:
             with self.ws.vault.session() as session:
                 in_case: dict[str | None, Document] = {}
@@ -118,15 +117,15 @@ class ImportGroup:
                 )
                 blobs.settle()  # every original synced and in place before the rows commit
                 session.commit()
-                ids = [row.id for row in state.stored]
+                blobs.forget()
                 results = [r if isinstance(r, InputRefused) else document_info(r) for r in stored]
+                if state.stored:
+                    report(progress, 0.9, _("indexing"))
+                    # Their pages are still here: the index need not read them back.
+                    self.ws.index.documents_imported(session, self.case_id, state.stored)
         except BaseException:
             blobs.discard()
             raise
-        blobs.forget()
-        if ids:
-            report(progress, 0.9, _("indexing"))
-            self.ws.index.documents_changed(self.case_id, ids)
         return results
 
     def _store(

@@ -1,0 +1,130 @@
+"""An import hands the index its pages from memory, not read back and decrypted from the
+catalog: what the index gets must be exactly what the catalog holds, version included, for
+every way a document is made (a file alone, one given a title and a date, a mailbox's messages
+and their attachments, an archive's members, an attachment already in the case)."""
+
+from __future__ import annotations
+
+import email.message
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from dossier.db.models import Document
+from dossier.search.facade import SearchIndex
+from dossier.search.model import IndexItem
+from dossier.services.indexversions import catalog_versions, stale
+from dossier.services.workspace import Workspace
+from tests.pdfgen import text_page, write_pdf
+
+
+def _mbox(path: Path, messages: int) -> Path:
+    with path.open("wb") as out:
+        for number in range(messages):
+            message = email.message.EmailMessage()
+            message["From"] = f"Source {number} <s{number}@example.org>"
+            message["Subject"] = f"Réunion {number}"
+            if number % 2:
+                message["Date"] = "Tue, 02 Jan 2024 10:00:00 +0000"
+            message.set_content(f"Corps du message {number}, mot{number}m.")
+            # The same attachment in every other message: stored once, named by the others.
+            shared = number % 2 == 0
+            attached = (
+                "Pièce jointe commune." if shared else f"Pièce jointe {number}, mot{number}p."
+            )
+            message.add_attachment(attached, filename="pj.txt")
+            out.write(b"From s@example.org Mon Jan  1 10:00:00 2024\n" + message.as_bytes())
+    return path
+
+
+def _files(folder: Path) -> list[Path]:
+    folder.mkdir()
+    (folder / "note.txt").write_text("Une note, mot1n.\n\fSa deuxième page, mot2n.\n")
+    with zipfile.ZipFile(folder / "lot.zip", "w") as archive:
+        archive.writestr("a/membre.txt", "Un membre de l'archive, mot1z.")
+        archive.writestr("b.md", "# Titre\n\nUn autre, mot2z.")
+    pages = [text_page(f"Page {n} du rapport, mot{n}r.") for n in range(3)]
+    write_pdf(folder / "rapport.pdf", pages)
+    _mbox(folder / "boite.mbox", 7)
+    return sorted(folder.iterdir())
+
+
+def _catalog(ws: Workspace, case_id: str) -> list[IndexItem]:
+    with ws.vault.session() as session:
+        ids = list(session.scalars(select(Document.id).where(Document.case_id == case_id)))
+    return sorted(ws.search._iter_page_items(case_id, ids), key=lambda item: item.item_id)
+
+
+@pytest.fixture
+def handed(monkeypatch: pytest.MonkeyPatch) -> list[IndexItem]:
+    """Every item an import hands to an index."""
+    seen: list[IndexItem] = []
+    replace_soon = SearchIndex.replace_documents_soon
+
+    def record(index: SearchIndex, doc_ids: Any, items: Any) -> None:
+        items = list(items)
+        seen.extend(items)
+        replace_soon(index, doc_ids, items)
+
+    monkeypatch.setattr(SearchIndex, "replace_documents_soon", record)
+    return seen
+
+
+def test_the_index_gets_the_pages_the_catalog_holds(
+    workspace: Workspace, tmp_path: Path, handed: list[IndexItem]
+) -> None:
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    outcomes = ws.documents.import_many(case, _files(tmp_path / "in"))
+    assert not [o.error for o in outcomes if o.error]
+    ws.documents.import_file(
+        case, write_pdf(tmp_path / "seul.pdf", [text_page("Seul, mot1s.")]), title="Titre donné"
+    )
+    ws.documents.import_file(case, _mbox(tmp_path / "autre.mbox", 4), date="2023-05-06")
+    expected = _catalog(ws, case)
+    assert len(expected) > 25  # messages, attachments, members, pages
+    assert all(item.version for item in expected)
+    assert sorted(handed, key=lambda item: item.item_id) == expected
+    for word in ("mot2n", "mot1z", "mot6m", "mot5p", "mot1s", "mot2r"):
+        assert ws.search.query(word, case=case), word
+
+
+def test_the_index_holds_the_versions_the_catalog_holds(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Else the first search after the next unlock would index them all again."""
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    ws.documents.import_many(case, _files(tmp_path / "in"))
+    assert ws.search.query("mot3m", case=case)
+    with ws.vault.session() as session:
+        catalog = catalog_versions(session, case)
+    indexed = ws.search._indexes[case].doc_versions()
+    assert catalog.keys() <= indexed.keys()
+    assert stale(indexed, catalog) == set()
+
+
+def test_an_import_does_not_read_its_pages_back(workspace: Workspace, tmp_path: Path) -> None:
+    """Reading back and decrypting every page just written was a fifth of the app's work in
+    the import of a mailbox of small messages."""
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    # Opened first, as a case's view does: an index's first opening in a session reads from
+    # the catalog whatever it lacks, which would include the first group of an import.
+    assert ws.search.query("rien", case=case) == []
+    read: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "FROM page" in statement and "page.sealed" in statement:
+            read.append(statement)
+
+    event.listen(ws.vault.engine, "before_cursor_execute", record)
+    try:
+        ws.documents.import_many(case, _files(tmp_path / "in"))
+    finally:
+        event.remove(ws.vault.engine, "before_cursor_execute", record)
+    assert ws.search.query("mot2r", case=case)
+    assert read == []
