@@ -100,8 +100,7 @@ def test_the_index_holds_the_versions_the_catalog_holds(
     case = ws.cases.create("Remise").id
     ws.documents.import_many(case, _files(tmp_path / "in"))
     assert ws.search.query("mot3m", case=case)
-    with ws.vault.session() as session:
-        catalog = catalog_versions(session, case)
+    catalog = catalog_versions(ws.vault, case)
     indexed = ws.search._indexes[case].doc_versions()
     assert catalog.keys() <= indexed.keys()
     assert stale(indexed, catalog) == set()
