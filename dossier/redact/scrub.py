@@ -108,11 +108,13 @@ def forget_the_original(doc: Any) -> None:
     random one), every entry of the catalog, the page tree and the pages that showing them
     does not need, the making-of entries of pictures and forms, and the tags the original's
     writer gave its font subsets (new random ones, the same for every font that shared one,
-    so a subset stays one font)."""
+    so a subset stays one font), in the fonts' dictionaries and in their embedded programs,
+    which name themselves too."""
     if doc.xref_get_key(-1, "ID")[0] != "null":
         doc.xref_set_key(-1, "ID", "null")
     roles = {doc.pdf_catalog(): "Catalog", **{page.xref: "Page" for page in doc}}
     fresh: dict[str, str] = {}
+    programs: set[int] = set()
     for xref in range(1, doc.xref_length()):
         keys = doc.xref_get_keys(xref)
         role = roles.get(xref) or doc.xref_get_key(xref, "Type")[1][1:]
@@ -125,10 +127,45 @@ def forget_the_original(doc: Any) -> None:
                 continue
             kind, value = doc.xref_get_key(xref, key)
             if kind == "name" and _SUBSET_TAG.match(value):
-                tag = fresh.setdefault(
-                    value[1:7], "".join(secrets.choice(_TAG_LETTERS) for _ in range(6))
-                )
+                tag = _fresh_tag(fresh, value[1:7])
                 doc.xref_set_key(xref, key, "/" + _name_syntax(tag + value[7:]))
+        for key in _FONT_PROGRAMS:
+            if key in keys:
+                kind, value = doc.xref_get_key(xref, key)
+                if kind == "xref":
+                    programs.add(int(value.split()[0]))
+    for xref in sorted(programs):
+        _retag_program(doc, xref, fresh)
+
+
+_FONT_PROGRAMS = ("FontFile", "FontFile2", "FontFile3")
+_PROGRAM_TAG = re.compile(rb"(?<![A-Z])[A-Z]{6}\+(?=[A-Za-z0-9])")
+_PROGRAM_TAG_UTF16 = re.compile(rb"(?<!\x00[A-Z])((?:\x00[A-Z]){6})\x00\+(?=\x00[A-Za-z0-9])")
+"""A subset tag in a font program: `ABCDEF+Name`, in ASCII (CFF, Type 1, TrueType's Mac
+names) and in UTF-16 (TrueType's Windows names)."""
+
+
+def _fresh_tag(fresh: dict[str, str], old: str) -> str:
+    return fresh.setdefault(old, "".join(secrets.choice(_TAG_LETTERS) for _ in range(6)))
+
+
+def _retag_program(doc: Any, xref: int, fresh: dict[str, str]) -> None:
+    """The subset tags in an embedded font program replaced by the fresh ones, letter for
+    letter: no offset or length in the program moves, and the font stays one font with its
+    dictionaries. A program MuPDF cannot decode raises: the scrub fails and the copy is
+    rebuilt, never written with the tag left in."""
+    program = doc.xref_stream(xref)
+    if not program:
+        return
+    retagged = _PROGRAM_TAG.sub(
+        lambda m: _fresh_tag(fresh, m[0][:6].decode()).encode() + b"+", program
+    )
+    retagged = _PROGRAM_TAG_UTF16.sub(
+        lambda m: _fresh_tag(fresh, m[1][1::2].decode()).encode("utf-16-be") + b"\x00+",
+        retagged,
+    )
+    if retagged != program:
+        doc.update_stream(xref, retagged)
 
 
 def _name_syntax(name: str) -> str:

@@ -105,3 +105,45 @@ def test_keys_a_document_system_adds_do_not_leave() -> None:
         assert "chantier a pris six mois" in doc[0].get_text()
         assert len(doc[0].get_images()) == 1
     assert b"EXEMPLAIRE" not in expanded
+
+
+def _writer_tags(data: bytes) -> set[str]:
+    """The subset tags the writer gave the fonts of a PDF (in their dictionaries' names)."""
+    found = set()
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        for xref in range(1, doc.xref_length()):
+            for key in ("BaseFont", "FontName"):
+                kind, value = doc.xref_get_key(xref, key)
+                if kind == "name" and re.match(r"/[A-Z]{6}\+", value):
+                    found.add(value[1:7])
+    return found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lorem_with_attachment.pdf",  # Type 1: the tag in the program's clear text
+        "senate_expenditures_rotated.pdf",  # TrueType: its name table, also in UTF-16
+        "ferrario_review_soft_hyphens.pdf",  # CFF: its name index
+    ],
+)
+def test_the_font_programs_keep_no_tag_of_the_original(corpus: Path, name: str) -> None:
+    """A font subset's program carries its name too, tag included (a TrueType's name table,
+    a CFF's name index, a Type 1's clear text): anyone extracting the embedded font reads the
+    tag the source's copy was written with, whatever the font's dictionaries say."""
+    original = (corpus / name).read_bytes()
+    tags = _writer_tags(original)
+    with pymupdf.open(stream=original, filetype="pdf") as doc:
+        expanded = doc.tobytes(expand=True)
+        shown = [page.get_text() for page in doc]
+    held = {t for t in tags if (t + "+").encode() in expanded}
+    assert held, "the original's font programs carry their tags"
+    pages = extract_pdf_bytes(original, name, ocr=False).pages
+    copy = redacted_copy(original, pages, Rules(), name=name)
+    assert copy.fallback is None
+    with pymupdf.open(stream=copy.data, filetype="pdf") as doc:
+        expanded = doc.tobytes(expand=True)
+        assert [page.get_text() for page in doc] == shown  # the fonts still read the same
+    for tag in tags:
+        for encoding in ("ascii", "utf-16-be"):
+            assert (tag + "+").encode(encoding) not in expanded, (tag, encoding)
