@@ -43,9 +43,9 @@ def doc_version(doc_mac: bytes, page_macs: Iterable[bytes]) -> str:
 
 
 def catalog_versions(vault: Vault, case_id: str) -> dict[str, str]:
-    """The current version of every document of the case, from the row MACs alone (nothing
-    decrypted): what its index must hold. Right after the case's check (the first search
-    after unlock), from the MACs it read: every page row is read once, not twice."""
+    """The current version of every document of the case that has pages, from the row MACs
+    alone (nothing decrypted): what its index must hold. Right after the case's check (the
+    first search after unlock), from the MACs it read: every page row is read once, not twice."""
     macs = vault.checked_macs(case_id)
     if macs is None:
         macs = CaseMacs()
@@ -57,8 +57,12 @@ def catalog_versions(vault: Vault, case_id: str) -> dict[str, str]:
     pages: dict[Any, list[bytes]] = {}
     for doc_id, mac in macs.pages:
         pages.setdefault(doc_id, []).append(mac)
+    # A document without pages has nothing in the index (a mailbox, an archive: their
+    # messages and members have the pages); listed, it would be "missing" at every unlock.
     return {
-        _text(doc_id): doc_version(mac, pages.get(doc_id, ())) for doc_id, mac in macs.documents
+        _text(doc_id): doc_version(mac, pages[doc_id])
+        for doc_id, mac in macs.documents
+        if doc_id in pages
     }
 
 

@@ -261,3 +261,21 @@ def test_versions_from_the_case_check_are_the_catalogs_and_only_while_nothing_ch
         assert {d: v for d, v in after.items() if d != doc} == {
             d: v for d, v in read.items() if d != doc
         }
+
+
+def test_a_document_without_pages_is_no_reason_to_write_the_index_at_each_unlock(
+    tmp_path: Path,
+) -> None:
+    vault = tmp_path / "Live.dossier"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("Port").id
+        ws.documents.import_file(case, _pdf(tmp_path, "a.pdf", "alpha zebra"))
+        with ws.vault.session() as session:  # nothing in it to search
+            session.add(Document(case_id=case, kind="source", title="Vide"))
+            session.commit()
+        assert ws.search.query("zebra", case=case)
+    folder = vault / "index" / case
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        assert ws.search.query("zebra", case=case)
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
