@@ -205,3 +205,23 @@ def find_pattern(kind: str, text: str) -> list[Span]:
     for view in views:
         found.extend(view.span(s, e) for s, e in finder(view.text) if e > s)
     return _merge(found)
+
+
+_FRENCH_NATIONAL = re.compile(r"0([1-9]\d{8})")
+_FRENCH_INTERNATIONAL = re.compile(r"(?:00)?330?([1-9]\d{8})")
+
+
+def phone_forms(number: str) -> list[str]:
+    """`number` and the other forms a French number is written in: "06 12 34 56 78",
+    "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78" (matching folds away
+    spaces and punctuation, so one spelling per form is enough). Other countries' numbers are
+    taken as written."""
+    digits = "".join(c for c in number if c.isdigit())
+    plus = number.lstrip().startswith("+")
+    national = _FRENCH_NATIONAL.fullmatch(digits) if not plus else None
+    international = _FRENCH_INTERNATIONAL.fullmatch(digits) if plus or digits[:2] == "00" else None
+    found = national or international
+    if found is None:
+        return [number]
+    rest = found.group(1)
+    return list(dict.fromkeys([number, f"0{rest}", f"+33 {rest}", f"+33 (0){rest}", f"0033{rest}"]))
