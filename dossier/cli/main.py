@@ -72,12 +72,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PARSERS: dict[str, argparse.ArgumentParser] = {}
+"""The parser of each language, built once per process (~10 ms: a process that runs many
+commands, such as the test suite's in-process runs, pays it once). Its help and argparse's own
+sentences are translated as it is built, hence one per language."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    language = i18n.current_language()
+    if language not in _PARSERS:
+        _PARSERS[language] = build_parser()
+    return _PARSERS[language]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # The command speaks the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     i18n.set_language("auto")
     parser_words.use_catalog()
     logging.basicConfig(level=logging.WARNING, format="dossier: %(message)s")
-    parser = build_parser()
+    parser = _parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
