@@ -44,7 +44,20 @@ def ink(rendered: RenderedPage, rect: tuple[float, float, float, float]) -> floa
 
 def heic_photo(tmp_path: Path, *, rotate: int, orientation: int | None = None) -> bytes:
     """A page of text photographed as an iPhone stores it: pixels turned by `rotate`, and the
-    turn to show it upright (if any) in the file's own orientation (`irot`)."""
+    turn to show it upright (if any) in the file's own orientation (`irot`).
+
+    Encoded once per process and kind (x265 takes about a second of CPU per photo); the bytes
+    are immutable, so tests share them."""
+    key = (rotate, orientation)
+    if key not in _HEIC_PHOTOS:
+        _HEIC_PHOTOS[key] = _encode_heic(tmp_path, rotate, orientation)
+    return _HEIC_PHOTOS[key]
+
+
+_HEIC_PHOTOS: dict[tuple[int, int | None], bytes] = {}
+
+
+def _encode_heic(tmp_path: Path, rotate: int, orientation: int | None) -> bytes:
     pixels = photo_pixels(tmp_path, rotate)
     picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
     options: dict[str, object] = {"quality": 90}
