@@ -40,22 +40,37 @@ with Workspace.open(Path(vault), {passphrase!r}) as ws:
 STALE = re.compile(r"(\d+) document\(s\) older than the catalog")
 
 
+def _vault(folder: Path, notes: int) -> tuple[Path, str, list[str]]:
+    """(vault, case, documents): notes saying "premier<n> commun", indexed."""
+    vault = folder / "Kill.dossier"
+    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
+        case = ws.cases.create("Kill").id
+        docs = []
+        for n in range(notes):
+            note = folder / f"d{n}.txt"
+            note.write_text(f"premier{n} commun\n", "utf-8")
+            docs.append(ws.documents.import_file(case, note, ocr=False).id)
+        assert ws.search.query("commun", case=case)
+    return vault, case, docs
+
+
+def _assert_not_rebuilt(ws: Workspace, case: str) -> None:
+    """The index the kill left opens as it is: no rebuild waits for the next search."""
+    index = SearchIndex.open(ws.vault.index_dir(case), ws.vault.case_keys(case).index, case)
+    try:
+        assert not index.needs_rebuild, index.rebuild_reason
+    finally:
+        index.close()
+
+
 @pytest.mark.slow
 def test_sigkill_during_index_updates_leaves_an_index_in_step_without_a_rebuild(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     rng = random.Random(20261204)
-    vault = tmp_path / "Kill.dossier"
     texts = tmp_path / "texts"
     texts.mkdir()
-    with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
-        case = ws.cases.create("Kill").id
-        docs = []
-        for n in range(4):
-            note = texts / f"d{n}.txt"
-            note.write_text(f"premier{n} commun\n", "utf-8")
-            docs.append(ws.documents.import_file(case, note, ocr=False).id)
-        assert ws.search.query("commun", case=case)
+    vault, case, docs = _vault(texts, 4)
     start, kills, pace = 0, 0, 0.5
     for _round in range(8):
         proc = Driver(
@@ -75,11 +90,7 @@ def test_sigkill_during_index_updates_leaves_an_index_in_step_without_a_rebuild(
             pace *= 2  # killed before its first change: slower than thought
             continue
         with Workspace.open(vault, PASSPHRASE) as ws:
-            index = SearchIndex.open(ws.vault.index_dir(case), ws.vault.case_keys(case).index, case)
-            try:
-                assert not index.needs_rebuild, index.rebuild_reason
-            finally:
-                index.close()
+            _assert_not_rebuilt(ws, case)
             caplog.clear()
             with caplog.at_level(logging.INFO, logger="dossier.services.search"):
                 found = ws.search.query("commun", case=case, limit=1000)
@@ -102,3 +113,82 @@ def test_sigkill_during_index_updates_leaves_an_index_in_step_without_a_rebuild(
             assert redone <= len(written), (redone, written)
         start = written[-1] + 1
     assert kills >= 4, "the test must really interrupt updates"
+
+
+STEP_DRIVER = """
+import os, signal, sys
+from pathlib import Path
+from dossier.search import analysed, pending, storage
+from dossier.services import search
+from dossier.services.workspace import Workspace
+vault, case, doc, text, step = sys.argv[1:]
+analysed.PARALLEL_MIN_BYTES = 0  # the workers build the segments, the app writes them
+
+
+def die(*_args, **_kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def after(owner, name):
+    original = getattr(owner, name)
+
+    def then_die(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        die()
+
+    setattr(owner, name, then_die)
+
+
+STEPS = {{
+    "the catalog committed": lambda: setattr(search.SearchService, "document_changed", die),
+    "the pending marker written": lambda: after(pending.PendingWriter, "mark"),
+    "the workers' segments written": lambda: after(pending.PendingWriter, "add_built"),
+    "the table of contents written, not renamed": lambda: setattr(
+        storage.EncryptedStorage, "rename_file", die
+    ),
+    "the table of contents in place": lambda: setattr(
+        pending.PendingWriter, "forget_marker", die
+    ),
+}}
+with Workspace.open(Path(vault), {passphrase!r}) as ws:
+    ws.search.query("commun", case=case)
+    STEPS[step]()
+    ws.documents.replace_original(doc, Path(text), ocr=False)
+    ws.search.query("commun", case=case)
+    print("NOT KILLED", flush=True)
+"""
+STEPS = (
+    "the catalog committed",
+    "the pending marker written",
+    "the workers' segments written",
+    "the table of contents written, not renamed",
+    "the table of contents in place",
+)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_kill_at_each_step_of_an_index_update_costs_one_document_and_no_rebuild(
+    tmp_path: Path, step: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    vault, case, docs = _vault(tmp_path, 3)
+    replacement = tmp_path / "r.txt"
+    replacement.write_text("second0 commun\n\nune autre ligne.\n", "utf-8")
+    driver = Driver(
+        STEP_DRIVER.format(passphrase=PASSPHRASE),
+        str(vault),
+        case,
+        docs[0],
+        str(replacement),
+        step,
+    )
+    out, err = driver.communicate(timeout=120)
+    assert driver.returncode == -signal.SIGKILL, (out, err)
+    with Workspace.open(vault, PASSPHRASE) as ws:
+        _assert_not_rebuilt(ws, case)
+        with caplog.at_level(logging.INFO, logger="dossier.services.search"):
+            assert {h.doc_id for h in ws.search.query("second0", case=case)} == {docs[0]}
+        assert not ws.search.query("premier0", case=case)
+        for n in (1, 2):
+            assert {h.doc_id for h in ws.search.query(f"premier{n}", case=case)} == {docs[n]}
+        redone = [int(m.group(1)) for r in caplog.records if (m := STALE.search(r.getMessage()))]
+        assert sum(redone) <= 1, redone
