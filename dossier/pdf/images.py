@@ -10,6 +10,7 @@ bytes, so word boxes found at import fall on the same pixels in the viewer.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from dossier.errors import InputRefused
@@ -71,7 +72,8 @@ def _readable(data: bytes, name: str) -> tuple[bytes, str]:
     found = image_type(data[:16])
     if found is None:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
-    check_picture(data, found[0], name)  # before anything allocates for what the header claims
+    # Before anything allocates for what the header claims.
+    check_picture(data, found[0], name, scan_whole=_scan_whole)
     # Imported here: Pillow and the HEIC decoder's module load only for the files that need
     # them. Both decode outside MuPDF's lock: a HEIC child may take seconds.
     if found[0] == "webp":
@@ -105,6 +107,41 @@ def _pages(data: bytes, filetype: str, name: str, turns: Sequence[int]) -> bytes
     except Exception:  # MuPDF raises several unrelated types for one damaged image
         raise damaged(name) from None
     return pdf
+
+
+def _continuation(seed: bytes) -> bytes:
+    """Fixed, random-looking scan data (no 0xFF, which would start a marker), then the end
+    marker. Random data decodes to random blocks: a decoder that reads into it shows it."""
+    noise = b"".join(hashlib.sha256(seed + bytes([n])).digest() for n in range(8))
+    return noise.replace(b"\xff", b"\xfe") + b"\xff\xd9"
+
+
+_CONTINUATIONS = (_continuation(b"one"), _continuation(b"two"), _continuation(b"three"))
+"""Continuations of a JPEG's last scan: a regular pattern (all 0x55) can decode to the same
+invalid Huffman codes, and so the same blocks, as another; random data hardly can."""
+
+
+@exclusive
+def _scan_whole(data: bytes) -> bool:
+    """Whether a JPEG that ends inside its last scan (`imagesize.jpeg_unended`) decodes to the
+    same pixels whatever follows: then the decoder needed none of it, and nothing is missing.
+    A scan cut short makes the decoder read on into what follows, and the pixels differ."""
+    first: bytes | None = None
+    try:
+        for continuation in _CONTINUATIONS:
+            # Decoded as a PDF's image: MuPDF's JPEG filter says nothing on stderr.
+            with pymupdf.open(stream=data + continuation, filetype="jpg") as image:
+                pdf = image.convert_to_pdf()
+            with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+                pixmap = pymupdf.Pixmap(doc, doc[0].get_images()[0][0])
+                pixels = hashlib.sha256(pixmap.samples_mv).digest()
+            if first is None:
+                first = pixels
+            elif pixels != first:
+                return False
+    except Exception:  # MuPDF raises several unrelated types for one damaged image
+        return False
+    return True
 
 
 def _turned(pdf: bytes, turns: Sequence[int]) -> bytes:

@@ -9,9 +9,10 @@ one sentence, in bounded time, having decoded nothing.
 
 The header also says where the picture's data lies, so a file cut short (an interrupted
 download, a truncated attachment) is refused here as damaged: MuPDF decodes what it has and
-only warns, showing the rest grey or black. A JPEG must reach its end marker, a PNG its end
-chunk, a BMP's rows and every strip or tile of every TIFF page must lie within the file. (A
-GIF's, WebP's or HEIC's reader refuses a cut itself or is checked by `heifboxes`.)
+only warns, showing the rest grey or black. A JPEG must reach its end marker (or, if its
+writer left that out, lack nothing else, which a decoder confirms: `jpeg_unended`), a PNG its
+end chunk, a BMP's rows and every strip or tile of every TIFF page must lie within the file.
+(A GIF's, WebP's or HEIC's reader refuses a cut itself or is checked by `heifboxes`.)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
@@ -32,6 +35,9 @@ MAX_IMAGE_PAGES = 500
 _SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 _JPEG_SCAN_LIMIT = 16 * 1024**2
 _JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+_RESTART = re.compile(rb"\xff[\xd0-\xd7]")
+_SEQUENTIAL_HUFFMAN = frozenset({0xC0, 0xC1})
+"""Baseline and extended sequential JPEG with Huffman coding: what cameras and scanners write."""
 """The next marker after a scan's compressed data (0xFF 0x00 is a stuffed byte, 0xD0-0xD7 a
 restart marker, 0xFF a fill byte)."""
 _TIFF_DATA = ((273, 279), (324, 325))
@@ -42,16 +48,25 @@ _TIFF_DECODING = {320: 2, 347: 1}
 (ColorMap, SHORTs) and the tables of its JPEG strips (JPEGTables, bytes)."""
 
 
-def check_picture(data: bytes, filetype: str, name: str) -> None:
+def check_picture(
+    data: bytes, filetype: str, name: str, scan_whole: Callable[[bytes], bool] | None = None
+) -> None:
     """Refuse a picture whose header claims more than `MAX_PICTURE_PIXELS` in one frame, or a
-    TIFF of more than `MAX_IMAGE_PAGES` pages or whose pages loop."""
+    TIFF of more than `MAX_IMAGE_PAGES` pages or whose pages loop, or one cut short.
+
+    `scan_whole`: for a JPEG that ends inside its last scan (no end marker) but lacks nothing
+    else, whether that scan's data is whole; only a decoder can say (see `jpeg_unended`).
+    Without it such a JPEG is refused."""
     sizes = _sizes(data, filetype, name)
     for width, height in sizes:
         if width * height > MAX_PICTURE_PIXELS:
             raise too_large(name, width, height)
     whole = {"jpg": _jpeg_ends, "png": _png_ends, "bmp": _bmp_whole}.get(filetype)
-    if whole is not None and not whole(data):
-        raise damaged(name)
+    if whole is None or whole(data):
+        return
+    if filetype == "jpg" and scan_whole is not None and jpeg_unended(data) and scan_whole(data):
+        return
+    raise damaged(name)
 
 
 def damaged(name: str) -> InputRefused:
@@ -140,32 +155,124 @@ def _jpeg(data: bytes) -> list[tuple[int, int]]:
     return []
 
 
-def _jpeg_ends(data: bytes) -> bool:
-    """Whether a JPEG reaches its end marker (EOI), segment by segment and over each scan's
-    compressed data; bytes after it (a camera's own) do not matter."""
+def _jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes, int, int | None]]:
+    """(marker, header, start, end) of each segment after the start marker, in order, the end
+    marker (EOI) last: `header` is the segment's own bytes, `start` where they end; a scan's
+    compressed data runs from there to `end`, the next marker, or None when the file ends in
+    it. Stops early at bytes that are not a marker or at a header the file cuts."""
     at = 2
     while at + 2 <= len(data):
         if data[at] != 0xFF:
-            return False
+            return
         marker = data[at + 1]
         if marker == 0xFF:
             at += 1  # fill byte
             continue
         if marker == 0xD9:
-            return True
+            yield marker, b"", at + 2, at + 2
+            return
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
             at += 2
             continue
         if at + 4 > len(data):
-            return False
+            return
         (length,) = struct.unpack(">H", data[at + 2 : at + 4])
+        header = data[at + 4 : at + 2 + length]
+        if length < 2 or len(header) != length - 2:
+            return
         at += 2 + length
-        if marker == 0xDA:
-            following = _JPEG_MARKER.search(data, at)
-            if following is None:
+        if marker != 0xDA:
+            yield marker, header, at, at
+            continue
+        following = _JPEG_MARKER.search(data, at)
+        yield marker, header, at, None if following is None else following.start()
+        if following is None:
+            return
+        at = following.start()
+
+
+def _jpeg_ends(data: bytes) -> bool:
+    """Whether a JPEG reaches its end marker (EOI), segment by segment and over each scan's
+    compressed data; bytes after it (a camera's own) do not matter."""
+    return any(marker == 0xD9 for marker, _, _, _ in _jpeg_segments(data))
+
+
+def jpeg_unended(data: bytes) -> bool:
+    """Whether a JPEG without its end marker lacks nothing but, perhaps, the end of its last
+    scan's data: sequential (each scan codes its components whole, so no later scan could
+    refine it), every component of the frame scanned, and the file ending in the last scan
+    after every restart marker its blocks call for. Whether that scan's data ends too needs
+    a decoder (`check_picture`'s `scan_whole`). A progressive JPEG is not judged: its last
+    scan may refine the picture only slightly, so a decoder can hardly tell it cut."""
+    if data.endswith(b"\xff"):
+        return False  # cut between a data byte 0xFF and the zero that follows it
+    frame, interval = None, 0
+    scanned: set[int] = set()
+    for marker, header, start, end in _jpeg_segments(data):
+        if marker in _SOF:
+            frame = _jpeg_frame(header) if marker in _SEQUENTIAL_HUFFMAN else None
+            if frame is None:
                 return False
-            at = following.start()
+        elif marker == 0xDD and len(header) >= 2:
+            (interval,) = struct.unpack(">H", header[:2])
+        elif marker == 0xDA:
+            if frame is None or not header:
+                return False
+            components = list(header[1 : 1 + 2 * header[0] : 2])
+            if header[1 + 2 * header[0] : 4 + 2 * header[0]] != b"\x00\x3f\x00":
+                return False  # not a whole sequential scan (Ss 0, Se 63, Ah Al 0)
+            scanned.update(components)
+            if end is None:  # the file ends in this scan
+                restarts = len(_RESTART.findall(data, start))
+                expected = _restarts(frame, components, interval)
+                return scanned >= frame.factors.keys() and restarts == expected
     return False
+
+
+class _Frame(NamedTuple):
+    """A sequential JPEG frame: its size in pixels, and each component's sampling factors."""
+
+    width: int
+    height: int
+    factors: dict[int, tuple[int, int]]
+    """Component id -> (H, V)."""
+
+
+def _jpeg_frame(segment: bytes) -> _Frame | None:
+    if len(segment) < 6:
+        return None
+    height, width = struct.unpack(">HH", segment[1:5])
+    count = segment[5]
+    if height == 0 or width == 0 or count == 0 or len(segment) < 6 + 3 * count:
+        return None  # a height given later (DNL marker): not judged
+    factors = {
+        segment[6 + 3 * n]: (segment[7 + 3 * n] >> 4, segment[7 + 3 * n] & 15) for n in range(count)
+    }
+    if any(h == 0 or v == 0 for h, v in factors.values()):
+        return None
+    return _Frame(width, height, factors)
+
+
+def _restarts(frame: _Frame, scan: list[int], interval: int) -> int:
+    """Restart markers a whole scan of these components holds: one after every `interval`
+    MCUs but the last. A scan of one component has one block per MCU, over that component's
+    own size; in an interleaved one an MCU covers H_max x V_max blocks' worth of the picture
+    (ITU T.81, A.1.1 and A.2)."""
+    if interval == 0:
+        return 0
+    h_max = max(h for h, _ in frame.factors.values())
+    v_max = max(v for _, v in frame.factors.values())
+    if len(scan) == 1:
+        h, v = frame.factors.get(scan[0], (h_max, v_max))
+        across = _ceil(_ceil(frame.width * h, h_max), 8)
+        down = _ceil(_ceil(frame.height * v, v_max), 8)
+    else:
+        across, down = _ceil(frame.width, 8 * h_max), _ceil(frame.height, 8 * v_max)
+    return _ceil(across * down, interval) - 1
+
+
+def _ceil(a: int, b: int) -> int:
+    return -(-a // b)
 
 
 def _png_ends(data: bytes) -> bool:

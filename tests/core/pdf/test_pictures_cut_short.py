@@ -2,8 +2,9 @@
 refused as damaged, or reads exactly as the whole file: never a picture whose lower part is
 grey, or a TIFF whose last page is half there. MuPDF decodes what it has and only warns
 ("premature end of file in jpeg", "possibly truncated"), so the cut must be seen from the
-file's own structure before it: a JPEG reaches its end marker, a PNG its end chunk, a BMP's
-rows and every strip or tile of every TIFF page lie within the file.
+file's own structure before it: a JPEG reaches its end marker (or lacks only that, its last
+scan decoding the same whatever would follow it), a PNG its end chunk, a BMP's rows and every
+strip or tile of every TIFF page lie within the file.
 """
 
 # mypy: disallow-untyped-calls=False
@@ -97,3 +98,23 @@ def test_a_png_whose_writer_left_out_its_end_chunk_reads_whole() -> None:
     assert _pixels(unended) == _pixels(data)
     # Cut inside its pixels instead: refused or whole, never partial.
     assert partial_cuts(unended, range(40, len(unended), 7), _pixels) == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"subsampling": 0}, {"restart_marker_blocks": 3}, {"restart_marker_rows": 1}],
+    ids=["4:2:0", "4:4:4", "restart-every-3-blocks", "restart-every-row"],
+)
+def test_a_jpeg_whose_writer_left_out_its_end_marker_reads_whole(options: dict[str, int]) -> None:
+    # Some phones and scanners stop after the last scan's data: every block is there, only
+    # the end marker is not.
+    out = io.BytesIO()
+    _picture(3).save(out, "JPEG", quality=80, **options)
+    data = out.getvalue()
+    assert data.endswith(b"\xff\xd9")
+    unended = data[:-2]
+    assert _pixels(unended) == _pixels(data)
+    # Cut inside its last scan instead, or at one of its restart markers: refused or whole
+    # (every cut in its last blocks, where a cut takes least away).
+    cuts = [*range(4, len(unended) - 300, 5), *range(len(unended) - 300, len(unended))]
+    assert partial_cuts(unended, cuts, _pixels) == []
