@@ -77,6 +77,10 @@ class IndexDamaged(CorruptData):
     """The index of a case cannot be read: rebuild it from the catalog."""
 
 
+FREE_WAIT_S = 0.2
+"""How long a search that must not wait (`flush_if_free`) gives a writer to finish."""
+
+
 class SearchIndex:
     """The full-text index of one case. Thread-safe: searches may run during a write."""
 
@@ -286,15 +290,17 @@ class SearchIndex:
             self._queued.append((doomed, Background(parts(checked, worker_count()), build_segment)))
             self._pending.waiting = len(self._queued)
 
-    def _drain(self, wait: float | None = None) -> None:
+    def _drain(self, wait: float | None = None, *, keep_late: bool = False) -> None:
         """Write the batches analysed in the background, in the order they came (the write
         lock is held). With `wait`, seconds: the batches the workers have not handed back by
-        then are dropped, their marker kept for the next open."""
+        then are dropped, their marker kept for the next open, or with `keep_late` left
+        queued for a later write."""
         deadline = None if wait is None else time.monotonic() + wait
         while self._queued:
             doomed, background = self._queued[0]
             if deadline is not None and not background.ready(deadline - time.monotonic()):
-                self._abandon_queued()
+                if not keep_late:
+                    self._abandon_queued()
                 return
             self._queued.pop(0)
             try:
@@ -390,6 +396,21 @@ class SearchIndex:
         with self._write_lock:
             self._drain()
             self._commit_pending()
+
+    def flush_if_free(self) -> None:
+        """`flush` without waiting: only if no writer holds the index now, and only the
+        batches the workers have handed back (the others stay queued). What a search typed
+        during an import does: it answers from what is committed instead of waiting for the
+        import's writes and workers (seconds, unbounded). A writer done within
+        `FREE_WAIT_S` (the timer's commit of a few edits) is waited for: an edit just made
+        is found."""
+        if not self._write_lock.acquire(timeout=FREE_WAIT_S):
+            return
+        try:
+            self._drain(0.0, keep_late=True)
+            self._commit_pending()
+        finally:
+            self._write_lock.release()
 
     def _commit_pending(self) -> None:
         # A commit the disk refuses drops the pending work; its marker stays on disk, so the
@@ -541,14 +562,18 @@ class SearchIndex:
         return self.search_parsed(self.parse(text), filters, limit)
 
     def search_parsed(
-        self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int
+        self, parsed: ParsedQuery, filters: SearchFilters | None, limit: int, *, wait: bool = True
     ) -> list[Hit]:
+        """With `wait` False, from what is committed if a writer is busy (`flush_if_free`)."""
         if limit < 1:
             raise UsageError(_("ask for at least one search result"))
         if filters is not None and filters.cases and self.case_id not in filters.cases:
             return []
         restrict = filter_query(filters)
-        self.flush()
+        if wait:
+            self.flush()
+        else:
+            self.flush_if_free()
         with self._read_lock:
             try:
                 found = self._run(parsed, restrict, limit)
@@ -651,6 +676,8 @@ def search_many(
     text: str,
     filters: SearchFilters | None = None,
     limit: int = 20,
+    *,
+    wait: bool = True,
 ) -> list[Hit]:
     """Search several cases and merge their hits by score (best first).
 
@@ -663,6 +690,6 @@ def search_many(
     parsed = chosen[0].parse(text)
     hits: list[Hit] = []
     for index in chosen:
-        hits.extend(index.search_parsed(parsed, filters, limit))
+        hits.extend(index.search_parsed(parsed, filters, limit, wait=wait))
     hits.sort(key=lambda h: (-h.score, h.case_id, h.item_id))
     return hits[:limit]

@@ -115,7 +115,18 @@ class SearchService:
                 if table in _ITEM_TABLES and case_id:
                     self._stale_items.add(case_id)
 
-    def _index(self, case_id: str) -> SearchIndex:
+    def _index(self, case_id: str, *, wait: bool = True) -> SearchIndex:
+        """The case's index, open, reconciled and its items up to date. Without `wait`, an
+        index already open is handed over at once while another thread (an import) updates
+        it: its items are brought up to date only if the lock is free."""
+        index = None if wait else self._indexes.get(case_id)
+        if index is not None and not index.needs_rebuild and case_id in self._reconciled:
+            if self._lock.acquire(blocking=False):
+                try:
+                    self._update_items(case_id, index)
+                finally:
+                    self._lock.release()
+            return index
         with self._lock:
             index = self._indexes.get(case_id)
             if index is None:
@@ -124,10 +135,13 @@ class SearchService:
                 self._rebuild(case_id, index)
             elif case_id not in self._reconciled:
                 self._reconcile(case_id, index)
-            if case_id in self._stale_items:
-                self._stale_items.discard(case_id)
-                index.replace_documents([ITEMS_DOC], self._catalog_items(case_id))
+            self._update_items(case_id, index)
             return index
+
+    def _update_items(self, case_id: str, index: SearchIndex) -> None:
+        if case_id in self._stale_items:
+            self._stale_items.discard(case_id)
+            index.replace_documents([ITEMS_DOC], self._catalog_items(case_id))
 
     def _open(self, case_id: str) -> SearchIndex:
         keys = self.ws.vault.case_keys(case_id)
@@ -374,11 +388,14 @@ class SearchService:
         item_types: Sequence[str] | None = None,
         limit: int = 50,
         reveal: bool = False,
+        fresh: bool = True,
     ) -> list[SearchHit]:
         """Search one case (by name or id) or, with `case=None`, every case of the vault.
 
         Titles and snippets show protected people under their pseudonym unless `reveal`
         (audited): the index holds the real text, so the masking happens here, on the way out.
+        With `fresh` False (the app, as the user types) it answers at once from what is
+        already indexed when an import is writing the index, instead of waiting for it.
         """
         case_ids = [self.ws.cases.resolve(case)] if case else self._all_case_ids()
         person_ids: list[str] = []
@@ -403,9 +420,9 @@ class SearchService:
             date_to=parse_date(date_to, N_("end date")),
             item_types=tuple(item_types or ()),
         )
-        indexes = [self._index(case_id) for case_id in case_ids]
+        indexes = [self._index(case_id, wait=fresh) for case_id in case_ids]
         try:
-            hits = search_many(indexes, text, filters, limit)
+            hits = search_many(indexes, text, filters, limit, wait=fresh)
         except IndexDamaged:
             for case_id, index in zip(case_ids, indexes, strict=True):
                 if index.needs_rebuild:

@@ -38,9 +38,12 @@ from ui.search.search_model import HIT_ROLE, ResultDelegate, SearchResultsModel
 from ui.state import AppState
 from ui.widgets.file_dialogs import choose_save_file
 from ui.widgets.icons import kind_label
-from ui.worker import run_in_background
+from ui.worker import named_pool, run_in_background
 
 LIMIT = 50
+SEARCH_THREADS = 2
+"""Searches (and their counts) run in a pool of their own: never queued behind an import's
+job or the views' reads in the shared one."""
 
 
 class QueryArguments(TypedDict):
@@ -270,10 +273,12 @@ class SearchTab(QWidget):
                 show_crash(self, exc)
 
         run_in_background(
-            lambda *_: service.query(text, **arguments),
+            # From what is indexed now: during an import, not after its next index write.
+            lambda *_: service.query(text, **arguments, fresh=False),
             on_success=done,
             on_error=failed,
             parent=self,
+            pool=named_pool("search", SEARCH_THREADS),
         )
 
     def _open_index(self, index: QModelIndex) -> None:
@@ -319,13 +324,20 @@ class SearchTab(QWidget):
         case_id = arguments["case"]
 
         def count(*_: object) -> Facets:
-            return count_facets(ws, ws.search.query(text, **wider), case_id)  # type: ignore[arg-type]
+            found = ws.search.query(text, **wider, fresh=False)  # type: ignore[arg-type]
+            return count_facets(ws, found, case_id)
 
         def counted(facets: Facets) -> None:
             if generation == self._generation:
                 self._show_facets(facets)
 
-        run_in_background(count, on_success=counted, on_error=lambda _exc: None, parent=self)
+        run_in_background(
+            count,
+            on_success=counted,
+            on_error=lambda _exc: None,
+            parent=self,
+            pool=named_pool("search", SEARCH_THREADS),
+        )
 
     def _show_facets(self, facets: Facets) -> None:
         for index in range(1, self.kind.count()):
