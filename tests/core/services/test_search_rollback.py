@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -65,7 +65,7 @@ def _copy(folder: Path, to: Path) -> Path:
     return to
 
 
-def _build(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
+def _make(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
     vault = tmp_path / "Live.dossier"
     files = tmp_path / "files"
     files.mkdir()
@@ -98,6 +98,35 @@ def _build(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
             if (index / PENDING_NAME).exists():
                 scene.pending = _copy(index, tmp_path / "pending-index")
         ws.search.query("yankee", case=case)
+    return scene
+
+
+_BUILT: dict[bool, Scene] = {}
+"""One scene of each kind per test process, copied for each test (each takes seconds)."""
+
+
+@pytest.fixture
+def scenes(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Scene]:
+    def scene(*, catch_pending: bool = False) -> Scene:
+        built = _BUILT.get(catch_pending)
+        if built is None:
+            folder = tmp_path_factory.mktemp("rollback-scene")
+            built = _BUILT[catch_pending] = _make(folder, catch_pending=catch_pending)
+        copy = tmp_path / "scene"
+        shutil.copytree(built.vault.parent, copy)
+
+        def moved(path: Path) -> Path:
+            return copy / path.relative_to(built.vault.parent)
+
+        pending = moved(built.pending) if built.pending is not None else None
+        return replace(
+            built,
+            vault=moved(built.vault),
+            old=moved(built.old),
+            other_old=moved(built.other_old),
+            pending=pending,
+        )
+
     return scene
 
 
@@ -138,14 +167,18 @@ ATTACKS: dict[str, Callable[[Scene], None]] = {
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
-def test_an_old_copy_of_the_index_is_never_searched_stale(tmp_path: Path, attack: str) -> None:
-    scene = _build(tmp_path)
+def test_an_old_copy_of_the_index_is_never_searched_stale(
+    scenes: Callable[..., Scene], attack: str
+) -> None:
+    scene = scenes()
     ATTACKS[attack](scene)
     _assert_current(scene)
 
 
-def test_an_index_from_another_vault_is_rebuilt(tmp_path: Path) -> None:
-    scene = _build(tmp_path)
+def test_an_index_from_another_vault_is_rebuilt(
+    tmp_path: Path, scenes: Callable[..., Scene]
+) -> None:
+    scene = scenes()
     stranger = tmp_path / "Stranger.dossier"
     with Workspace.create(stranger, PASSPHRASE, TEST_ONLY_FAST) as ws:
         case = ws.cases.create("Port").id
@@ -158,9 +191,9 @@ def test_an_index_from_another_vault_is_rebuilt(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("marker", ["kept", "removed"])
 def test_an_interrupted_update_is_redone_even_without_its_marker(
-    tmp_path: Path, marker: str
+    scenes: Callable[..., Scene], marker: str
 ) -> None:
-    scene = _build(tmp_path, catch_pending=True)
+    scene = scenes(catch_pending=True)
     assert scene.pending is not None, "the update was committed at once: nothing to catch"
     if marker == "removed":
         (scene.pending / PENDING_NAME).unlink()
@@ -171,9 +204,9 @@ def test_an_interrupted_update_is_redone_even_without_its_marker(
 
 
 def test_a_stale_index_is_reconciled_with_a_line_that_says_why(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    scenes: Callable[..., Scene], caplog: pytest.LogCaptureFixture
 ) -> None:
-    scene = _build(tmp_path)
+    scene = scenes()
     _restore(scene, scene.old)
     with caplog.at_level(logging.INFO, logger="dossier.services.search"):
         _assert_current(scene)
@@ -181,9 +214,9 @@ def test_a_stale_index_is_reconciled_with_a_line_that_says_why(
 
 
 def test_an_index_in_step_is_neither_rebuilt_nor_written_at_unlock(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    scenes: Callable[..., Scene], caplog: pytest.LogCaptureFixture
 ) -> None:
-    scene = _build(tmp_path)
+    scene = scenes()
     folder = scene.vault / "index" / scene.case
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     with caplog.at_level(logging.INFO, logger="dossier.services.search"):
@@ -239,12 +272,12 @@ def test_segments_built_and_merged_by_the_workers_are_versioned_too(
 
 
 def test_versions_from_the_case_check_are_the_catalogs_and_only_while_nothing_changed(
-    tmp_path: Path,
+    scenes: Callable[..., Scene],
 ) -> None:
     """The first search after unlock takes the documents' versions from the MACs the case's
     check has just read (not reading every page row twice): the same versions as read from
     the catalog, and never once something was committed after the check."""
-    scene = _build(tmp_path)
+    scene = scenes()
     with Workspace.open(scene.vault, PASSPHRASE) as ws:
         ws.vault.case_keys(scene.case)  # the case checked, its MACs kept
         kept = catalog_versions(ws.vault, scene.case)
