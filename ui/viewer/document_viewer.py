@@ -80,6 +80,8 @@ class DocumentViewer(QWidget):
         self.pages: list[PageText] = []
         self._request: OpenRequest | None = None
         self._generation = 0
+        self._opening: OpenRequest | None = None
+        """The document being read for display (its load under way), until shown or dropped."""
         self._hits: list[tuple[int, tuple[float, ...]]] = []
         self._hit = -1
         self.step_beyond: Callable[[int], bool] = lambda _direction: False
@@ -170,6 +172,7 @@ class DocumentViewer(QWidget):
         self.info = None
         self.pages = []
         self._request = None
+        self._opening = None
         self._hits = []
         self._hit = -1
         self.notice.hide()
@@ -222,9 +225,15 @@ class DocumentViewer(QWidget):
             self._attach()
 
     def _people_changed(self, case_id: str) -> None:
-        """A reveal toggled or a protection changed: show the document again, masked anew."""
-        if self.info is not None and self.info.case_id == case_id and self.state.is_unlocked:
+        """A reveal toggled or a protection changed: show the document again, masked anew.
+        What a worker read before the change is never shown: it may hold a name now masked."""
+        if not self.state.is_unlocked:
+            return
+        if self.info is not None and self.info.case_id == case_id:
+            self._reads.drop()
             self._reload(self.info.id)
+        elif self.info is None and self._opening is not None:
+            self._load(self._opening)  # supersedes the load under way, begun before the change
 
     @property
     def doc_id(self) -> str:
@@ -271,6 +280,7 @@ class DocumentViewer(QWidget):
         ws = self.state.ws
         self._generation += 1
         generation = self._generation
+        self._opening = request
 
         def load(*_: object) -> _Loaded:
             # What is shown comes from the core already masked: protected names in the title
@@ -293,6 +303,7 @@ class DocumentViewer(QWidget):
 
         def loaded(result: _Loaded) -> None:
             if generation == self._generation:  # not superseded by another document
+                self._opening = None
                 self._display(result)
 
         self.state.show_status(tr("Opening the document…"))
