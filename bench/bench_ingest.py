@@ -84,6 +84,9 @@ class _NoIndex:
     def prepare_batch(self) -> None:
         return None
 
+    def prepare_case(self, case_id: str) -> None:
+        return None
+
     def pending(self, case_id: str) -> bool:
         return False
 

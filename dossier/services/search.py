@@ -335,6 +335,14 @@ class SearchService:
         first pages come (a front end may call this as its import panel opens)."""
         start_workers()
 
+    def prepare_case(self, case_id: str) -> None:
+        """Documents are about to be committed to the case: its index is opened (and checked
+        against the catalog) before, not by their hand-off, whose check would find them missing
+        and read them back from the catalog to index them twice (a whole mailbox, in a
+        session's first import into its case)."""
+        with self._lock, self._or_pending(case_id):
+            self._index(case_id)
+
     def document_removed(self, case_id: str, doc_id: str) -> None:
         with self._lock, self._or_pending(case_id):
             self._index(case_id).remove([doc_id])

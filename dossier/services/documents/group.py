@@ -94,6 +94,7 @@ class ImportGroup:
         self._bytes = 0
         if not files:
             return []
+        self.ws.index.prepare_case(self.case_id)
         blobs = self.ws.blobs.batch()
         stored: list[Document | InputRefused] = []
         try:
