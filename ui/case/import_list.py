@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -151,6 +151,12 @@ class ImportListModel(FlatTableModel):
         self.counts: Counter[str] = Counter()
         """How many rows are in each state."""
         self.time_left = TimeLeft()
+        self._changed_rows: tuple[int, int] | None = None
+        """The first and last positions changed since the view was last told (`_tell`)."""
+        self._tell_timer = QTimer(self)
+        self._tell_timer.setSingleShot(True)
+        self._tell_timer.setInterval(0)
+        self._tell_timer.timeout.connect(self._tell)
 
     # -- changing -----------------------------------------------------------------------------
 
@@ -184,6 +190,7 @@ class ImportListModel(FlatTableModel):
             self.endResetModel()
 
     def clear(self) -> None:
+        self._changed_rows = None
         self.beginResetModel()
         self._forget(self.rows)
         self.rows = []
@@ -219,7 +226,21 @@ class ImportListModel(FlatTableModel):
                 self.time_left.drop(files=1, nbytes=size)
             elif before in FINISHED and row.state in ACTIVE:
                 self.time_left.add(files=1, nbytes=size)
-        self.dataChanged.emit(self.index(row.position, 0), self.index(row.position, self.DETAILS))
+        # The view hears once a turn of the event loop, of every row changed in it: a group of
+        # hundreds of files stored at once was as many signals, each a repaint and a slot.
+        at = row.position
+        low, high = self._changed_rows or (at, at)
+        self._changed_rows = (min(low, at), max(high, at))
+        if not self._tell_timer.isActive():
+            self._tell_timer.start()
+
+    def _tell(self) -> None:
+        changed, self._changed_rows = self._changed_rows, None
+        if changed is None or not self.rows:
+            return
+        first, last = changed[0], min(changed[1], len(self.rows) - 1)
+        if first <= last:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, self.DETAILS))
 
     # -- reading ------------------------------------------------------------------------------
 

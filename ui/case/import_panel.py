@@ -483,9 +483,9 @@ class ImportPanel(QWidget):
         self.password_button.setEnabled(current is not None and current.state == NEEDS_PASSWORD)
         self._show_details(current)
 
-    def _current_changed(self, top: QModelIndex, _bottom: QModelIndex, *_: object) -> None:
+    def _current_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
         current = self._current()
-        if current is not None and current.position == top.row():
+        if current is not None and top.row() <= current.position <= bottom.row():
             self._update_buttons()
 
     def _show_details(self, row: ImportRow | None) -> None:

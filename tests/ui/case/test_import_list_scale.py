@@ -97,3 +97,22 @@ def test_the_time_left_is_shown_once_it_means_something(
     assert any(shown_in_bar)
     assert lines[-1] == "" and win.import_status.isHidden()  # none left: no status
     assert panel.summary.text() == "400 imported, 0 refused, 0 to go"
+
+
+def test_rows_changed_in_one_turn_are_told_to_the_view_once(qtbot) -> None:
+    # A group of hundreds of files is stored at once and their rows change in one turn of the
+    # event loop: one signal per row was a repaint and a slot each on the GUI thread.
+    model = import_list.ImportListModel()
+    rows = [
+        import_list.ImportRow("case", ImportRequest(Path(f"f{n}.txt")), "Waiting")
+        for n in range(500)
+    ]
+    model.append(rows)
+    told: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: told.append((top.row(), bottom.row())))
+    for row in rows[10:400]:
+        row.set_state(DONE, "Imported")
+    assert model.index(399, model.STAGE).data() == "Imported"  # read from the rows at once
+    QTest.qWait(20)
+    assert told == [(10, 399)]
+    assert model.counts[DONE] == 390
