@@ -36,7 +36,7 @@ from ui.i18n import tr
 from ui.quotes.quotes_model import short
 from ui.state import AppState
 from ui.widgets.confirm import confirm
-from ui.widgets.file_dialogs import file_dialog
+from ui.widgets.file_dialogs import file_dialog, picked
 from ui.widgets.form_fields import ErrorLine, close_on_lock
 from ui.widgets.icons import kind_icon
 from ui.widgets.outside_text import shown
@@ -160,11 +160,9 @@ class OptionsPage(QWizardPage):
         dialog = file_dialog(self, tr("Save the bundle as"), self.out.text())
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters([tr("Dossier bundles (*.zip)"), "*"])
-        try:
-            if dialog.exec() and dialog.selectedFiles():
-                self.out.setText(dialog.selectedFiles()[0])
-        finally:
-            dialog.setHistory([])  # folder names may be case content (see ui.widgets.file_dialogs)
+        chosen = picked(dialog)  # folder names may be case content: none is remembered
+        if chosen:
+            self.out.setText(str(chosen[0]))
 
     def out_path(self) -> Path:
         return Path(self.out.text().strip()).expanduser()

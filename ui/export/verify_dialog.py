@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from dossier.services.export.bundle_verify import VerifyReport, is_sealed_bundle, verify
 from ui.i18n import tr
-from ui.widgets.file_dialogs import file_dialog
+from ui.widgets.file_dialogs import file_dialog, picked
 from ui.widgets.form_fields import failure_text
 from ui.widgets.outside_text import shown
 from ui.worker import Job, run_in_background
@@ -114,11 +114,9 @@ class VerifyDialog(QDialog):
         dialog = file_dialog(self, tr("Verify a bundle"), str(Path.home()))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters([tr("Dossier bundles (*.zip)"), "*"])
-        try:
-            if dialog.exec() and dialog.selectedFiles():
-                self.path.setText(dialog.selectedFiles()[0])
-        finally:
-            dialog.setHistory([])  # folder names may be case content (see ui.widgets.file_dialogs)
+        chosen = picked(dialog)  # folder names may be case content: none is remembered
+        if chosen:
+            self.path.setText(str(chosen[0]))
 
     def _path_changed(self, *_: object) -> None:
         path = Path(self.path.text().strip()).expanduser()

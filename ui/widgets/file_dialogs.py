@@ -40,7 +40,9 @@ def file_dialog(parent: QWidget | None, title: str, start: str) -> QFileDialog:
     return dialog
 
 
-def _run(dialog: QFileDialog) -> list[Path]:
+def picked(dialog: QFileDialog) -> list[Path]:
+    """Run `dialog`; the paths chosen (none if cancelled), with the dialog's history and last
+    folder set back to the home folder before Qt saves them."""
     try:
         chosen = [Path(p) for p in dialog.selectedFiles()] if dialog.exec() else []
     finally:
@@ -53,14 +55,14 @@ def choose_files(parent: QWidget | None, title: str | None = None) -> list[Path]
     dialog = file_dialog(parent, title or tr("Import files"), str(Path.home()))
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     dialog.setNameFilters([tr("Documents ({patterns})").format(patterns=IMPORTABLE), "*"])
-    return _run(dialog)
+    return picked(dialog)
 
 
 def choose_folder(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
     dialog = file_dialog(parent, title, str(start or Path.home()))
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    chosen = _run(dialog)
+    chosen = picked(dialog)
     return chosen[0] if chosen else None
 
 
@@ -71,5 +73,5 @@ def choose_save_file(
     dialog = file_dialog(parent, title, str(Path.home() / name))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilters([name_filter])
-    chosen = _run(dialog)
+    chosen = picked(dialog)
     return chosen[0] if chosen else None

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from tests.conftest import REPO
@@ -31,7 +32,9 @@ print(choose_folder(None, "pick", Path(sys.argv[1])))
 """
 
 
-def test_folder_picker_forgets_where_it_was(tmp_path: Path) -> None:
+def _in_secret_folder(tmp_path: Path, script: str, *args: str) -> tuple[str, str]:
+    """Run `script` (a picker accepted in the folder "Source Marchés Truqués") in a process of
+    its own: what it printed, and the QtProject.conf Qt left."""
     secret = tmp_path / "Source Marchés Truqués"
     secret.mkdir()
     config = tmp_path / "config"
@@ -39,12 +42,16 @@ def test_folder_picker_forgets_where_it_was(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "QT_"))}
     env.update(XDG_CONFIG_HOME=str(config), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
     result = subprocess.run(
-        [sys.executable, "-c", PICK, str(secret)],
+        [sys.executable, "-c", script, str(secret), *args],
         env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(secret)  # the folder was really chosen
-    saved = (config / "QtProject.conf").read_text(encoding="utf-8")
+    return result.stdout.strip(), (config / "QtProject.conf").read_text(encoding="utf-8")
+
+
+def test_folder_picker_forgets_where_it_was(tmp_path: Path) -> None:
+    printed, saved = _in_secret_folder(tmp_path, PICK)
+    assert printed == str(tmp_path / "Source Marchés Truqués")  # the folder was really chosen
     assert "lastVisited" in saved  # Qt did write its settings...
     assert "Source" not in saved and "March" not in saved  # ...but not where the user went
 
@@ -69,3 +76,42 @@ def test_the_import_filter_shows_the_formats_the_guide_promises() -> None:
     suffixes = "pdf docx odt eml msg mbox webp heic heif warc wacz tar"
     for suffix in suffixes.split():
         assert f"*.{suffix}" in patterns
+
+
+BROWSE = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+folder = Path(sys.argv[1])
+(folder / "bundle.zip").write_bytes(b"")
+def accept():
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        QTimer.singleShot(50, accept)
+    else:  # the user goes to the folder and picks the bundle there
+        dialog.setDirectory(str(folder))
+        dialog.selectFile(str(folder / ("new.zip" if sys.argv[2] == "export" else "bundle.zip")))
+        dialog.accept()
+QTimer.singleShot(100, accept)
+if sys.argv[2] == "export":
+    from ui.export.export_wizard import OptionsPage
+    page = OptionsPage(Path.home() / "bundle.zip")
+    page.browse()
+    print(page.out.text())
+else:
+    from ui.export.verify_dialog import VerifyDialog
+    dialog = VerifyDialog(None)
+    dialog.browse()
+    print(dialog.path.text())
+"""
+
+
+@pytest.mark.parametrize("picker", ["export", "verify"])
+def test_the_bundle_pickers_forget_where_they_were(tmp_path: Path, picker: str) -> None:
+    """Where a bundle is written or read from is case content too: "Source Marchés Truqués/"."""
+    printed, saved = _in_secret_folder(tmp_path, BROWSE, picker)
+    assert "Source Marchés Truqués" in printed  # the dialog really was in that folder
+    assert "lastVisited" in saved
+    assert "Source" not in saved and "March" not in saved
