@@ -2,7 +2,8 @@
 
 Qt's own (non-native) file dialog saves its history and last folder in `QtProject.conf`;
 folder names of a source's documents are case content. Each picker here empties that
-history before the dialog is destroyed (which is when Qt writes it).
+history before the dialog is destroyed (which is when Qt writes it), and never hands the
+choice to the system's dialog, which keeps a history of its own.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ _QT_LABELS = (
 
 
 def file_dialog(parent: QWidget | None, title: str, start: str) -> QFileDialog:
-    """Qt's file dialog with every label in the user's language."""
+    """Qt's own file dialog, never the system's, with every label in the user's language.
+
+    The system's dialog keeps its own record of the files chosen, out of our reach: GTK's
+    recently-used.xbel, Windows' recent places in the registry, all in clear. Qt's records
+    only what `picked` sets back to the home folder."""
     dialog = QFileDialog(parent, title, start)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     for label, text in _QT_LABELS:
         translated = QCoreApplication.translate("QFileDialog", text)
         if translated != text:

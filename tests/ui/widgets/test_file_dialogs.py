@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from tests.conftest import REPO
 from ui.i18n import install_translations
@@ -115,3 +115,13 @@ def test_the_bundle_pickers_forget_where_they_were(tmp_path: Path, picker: str) 
     assert "Source Marchés Truqués" in printed  # the dialog really was in that folder
     assert "lastVisited" in saved
     assert "Source" not in saved and "March" not in saved
+
+
+def test_the_system_file_dialog_is_never_used(qapp) -> None:
+    # A desktop's own dialog records the files chosen where Dossier cannot clear it (GTK's
+    # recently-used.xbel, Windows' recent places): every picker is Qt's (`file_dialog`).
+    dialog = file_dialog(None, "x", str(Path.home()))
+    try:
+        assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+    finally:
+        dialog.deleteLater()
