@@ -302,17 +302,18 @@ def _delta(deltas: dict[str, Inventory], scope: str, table: str) -> Inventory:
 
 @dataclass
 class CaseMacs:
-    """The stored MACs of a case's document and page rows, as the case's check read them: the
-    search index compares its documents' versions with them (`services/indexversions.py`)
-    without reading every page row a second time."""
+    """The stored MACs of a case's document and page rows, as the case's check read them (as
+    numbers): the search index compares its documents' versions with them
+    (`services/indexversions.py`) without reading every page row a second time. Keyed by
+    document id as read: text, or bytes (`check_rows`)."""
 
-    documents: list[tuple[Any, bytes]] = field(default_factory=list)
-    """(document id, MAC)."""
-    pages: list[tuple[Any, bytes]] = field(default_factory=list)
-    """(document id, MAC) of each page. Ids as read: text, or bytes (`check_rows`)."""
+    documents: dict[Any, int] = field(default_factory=dict)
+    """Each document's row MAC."""
+    pages: dict[Any, int] = field(default_factory=dict)
+    """The sum of the row MACs of each document's pages."""
 
-    def keep(self, spec: TableSpec) -> tuple[str, list[tuple[Any, bytes]]] | None:
-        """Where `check_rows` keeps what a row of `spec` holds of this, or None."""
+    def keep(self, spec: TableSpec) -> tuple[str, dict[Any, int]] | None:
+        """Where `check_rows` sums what a row of `spec` holds of this, or None."""
         if spec.name == "document":
             return "id", self.documents
         if spec.name == "page":

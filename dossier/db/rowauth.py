@@ -173,11 +173,11 @@ def check_rows(
     key: bytes,
     where: str = "",
     params: tuple[Any, ...] = (),
-    keep: tuple[str, list[tuple[Any, bytes]]] | None = None,
+    keep: tuple[str, dict[Any, int]] | None = None,
 ) -> TableCheck:
     """Check the stored MAC of every row of `spec` (under `where`) without making an object
     per row; altered rows are named as `StoredRow.describe` names them. `keep` (a column, a
-    list) gets (that column's value as read, stored MAC) of each row appended."""
+    dict) sums the stored MACs (as numbers) of the rows by that column's value as read."""
     sql = spec.select_sql() + (f" WHERE {where}" if where else "")
     # The driver's own cursor: plain tuples, not a SQLAlchemy row object per catalog row.
     raw = conn.connection.driver_connection if hasattr(conn, "exec_driver_sql") else conn
@@ -189,14 +189,17 @@ def check_rows(
     prefixes = [(2 * n, _Prefixes(column)) for n, column in enumerate(spec.columns)]
     digest, same, to_int = hmac.digest, hmac.compare_digest, int.from_bytes
     total = 0
-    kept = keep[1] if keep is not None else None
+    keeping = keep is not None
+    kept: dict[Any, int] = keep[1] if keep is not None else {}
+    kept_get = kept.get
     at = 2 * spec.columns.index(keep[0]) + 1 if keep is not None else 0
     while records := cursor.fetchmany(CHECK_BATCH):
         found.count += len(records)
         for record in records:
             stored = record[width]
             stored = stored if isinstance(stored, bytes) else b""
-            total += to_int(stored, "big")
+            number = to_int(stored, "big")
+            total += number
             parts = [head]
             for i, prefix in prefixes:
                 value = record[i + 1]
@@ -204,8 +207,8 @@ def check_rows(
                 parts += (prefix[record[i]], len(data).to_bytes(8, "big"), data)
             if not same(stored, digest(key, b"".join(parts), "sha256")):
                 found.altered.append(stored_row(spec, record[:width], stored).describe())
-            if kept is not None:
-                kept.append((record[at], stored))
+            if keeping:
+                kept[record[at]] = kept_get(record[at], 0) + number
     found.total = total % MODULUS
     return found
 

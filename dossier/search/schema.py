@@ -24,7 +24,7 @@ from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
 from dossier.search.variants import exact_value
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 
 SECONDARY_BOOST = 0.2

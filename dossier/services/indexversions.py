@@ -17,13 +17,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from sqlalchemy import select
 
 from dossier.db.inventory import CaseMacs
 from dossier.db.models import Document, Page
-from dossier.db.rowauth import MAC_LEN, MODULUS
+from dossier.db.rowauth import MAC_LEN, MODULUS, mac_to_int
 from dossier.search.model import IndexItem
 from dossier.vault.vault import Vault
 
@@ -31,14 +30,16 @@ _DIGEST = 16
 
 
 def doc_version(doc_mac: bytes, page_macs: Iterable[bytes]) -> str:
-    """The version of a document: its row MAC and its pages'. The pages' are summed, in no
-    order (each MAC covers its page's number): as the check of the case reads them."""
-    total = count = 0
-    for mac in page_macs:
-        total += int.from_bytes(mac, "big")
-        count += 1
-    digest = hashlib.blake2b(doc_mac, digest_size=_DIGEST)
-    digest.update((total % MODULUS).to_bytes(MAC_LEN, "big") + count.to_bytes(8, "big"))
+    """The version of a document: its row MAC and its pages' (in no order: each MAC covers
+    its page's number)."""
+    return summed_version(mac_to_int(doc_mac), sum(mac_to_int(mac) for mac in page_macs))
+
+
+def summed_version(doc_mac: int, pages_mac_sum: int) -> str:
+    """`doc_version` from the MACs as numbers, the pages' summed, as the case's check sums
+    them."""
+    digest = hashlib.blake2b(doc_mac.to_bytes(MAC_LEN, "big"), digest_size=_DIGEST)
+    digest.update((pages_mac_sum % MODULUS).to_bytes(MAC_LEN, "big"))
     return digest.hexdigest()
 
 
@@ -51,18 +52,17 @@ def catalog_versions(vault: Vault, case_id: str) -> dict[str, str]:
         macs = CaseMacs()
         with vault.session() as session:
             query = select(Document.id, Document.row_mac).where(Document.case_id == case_id)
-            macs.documents.extend(session.execute(query).tuples())
+            for doc_id, mac in session.execute(query).tuples():
+                macs.documents[doc_id] = mac_to_int(mac)
             query = select(Page.document_id, Page.row_mac).where(Page.case_id == case_id)
-            macs.pages.extend(session.execute(query).tuples())
-    pages: dict[Any, list[bytes]] = {}
-    for doc_id, mac in macs.pages:
-        pages.setdefault(doc_id, []).append(mac)
+            for doc_id, mac in session.execute(query).tuples():
+                macs.pages[doc_id] = macs.pages.get(doc_id, 0) + mac_to_int(mac)
     # A document without pages has nothing in the index (a mailbox, an archive: their
     # messages and members have the pages); listed, it would be "missing" at every unlock.
     return {
-        _text(doc_id): doc_version(mac, pages[doc_id])
-        for doc_id, mac in macs.documents
-        if doc_id in pages
+        _text(doc_id): summed_version(mac, macs.pages[doc_id])
+        for doc_id, mac in macs.documents.items()
+        if doc_id in macs.pages
     }
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
+from dossier.db.rowauth import mac_to_int
 from dossier.errors import DossierError, NotFoundError
 from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, Progress, report
@@ -38,7 +39,13 @@ from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import as_utc, parse_date
 from dossier.services.dto import SearchHit
-from dossier.services.indexversions import catalog_versions, doc_version, stale, versioned_items
+from dossier.services.indexversions import (
+    catalog_versions,
+    doc_version,
+    stale,
+    summed_version,
+    versioned_items,
+)
 from dossier.services.people.dto import ScreenMask
 
 if TYPE_CHECKING:
@@ -253,7 +260,7 @@ class SearchService:
                     .options(undefer(Document.row_mac))
                 )
                 docs = {doc.id: doc for doc in session.scalars(query) if doc.case_id == case_id}
-                macs: dict[str, list[bytes]] = {}
+                macs: dict[str, int] = {}
                 pages = session.scalars(
                     select(Page)
                     .where(Page.document_id.in_(list(docs)))
@@ -265,13 +272,13 @@ class SearchService:
                 for page in pages:
                     doc = docs[page.document_id]
                     by_doc.setdefault(doc.id, []).append(page_item(case_id, doc, page))
-                    macs.setdefault(doc.id, []).append(page.row_mac)
+                    macs[doc.id] = macs.get(doc.id, 0) + mac_to_int(page.row_mac)
                     # Each page's decrypted text leaves memory once indexed.
                     session.expunge(page)
                 for doc_id in batch:
                     # Versioned with the MACs of the very rows read: the same MACs, the same text.
                     version = (
-                        doc_version(docs[doc_id].row_mac, macs.get(doc_id, ()))
+                        summed_version(mac_to_int(docs[doc_id].row_mac), macs.get(doc_id, 0))
                         if doc_id in docs
                         else ""
                     )
