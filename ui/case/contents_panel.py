@@ -92,6 +92,8 @@ class DocumentsTab(QWidget):
         """When the tree's documents were last read (`documents.changes`)."""
         self._again = False
         self._whole = True
+        self._people_version = 0
+        """Bumped at each change to the names shown: a read begun before one is not shown."""
         self._parts: deque[DocumentChanges] = deque()
         """What a read brought and the tree does not show yet (`_put_parts`)."""
         self._parts_timer = QTimer(self)
@@ -162,21 +164,24 @@ class DocumentsTab(QWidget):
         since = None if whole else self._marker
         reveal = ws.screen.revealed(case_id)
         self._whole = False
+        version = self._people_version
 
         def work(_progress: Progress, _cancel: CancelToken) -> DocumentChanges:
             return ws.documents.changes(case_id, known=known, since=since, reveal=reveal)
 
         self.job = run_in_background(
             work,
-            on_success=partial(self._show_changes, case_id, whole),
+            on_success=partial(self._show_changes, case_id, whole, version),
             on_error=partial(self._failed, whole),
             on_finished=self._read,
             parent=self,
         )
 
-    def _show_changes(self, case_id: str, whole: bool, changes: DocumentChanges) -> None:
-        if case_id != self.case_id:
-            return
+    def _show_changes(
+        self, case_id: str, whole: bool, version: int, changes: DocumentChanges
+    ) -> None:
+        if case_id != self.case_id or version != self._people_version:
+            return  # another case, or names read before they were hidden (read whole again)
         self._marker = changes.marker
         if whole:
             self.model.load(changes.changed)
@@ -212,6 +217,8 @@ class DocumentsTab(QWidget):
     def _people_changed(self, case_id: str) -> None:
         # Names revealed or masked again: every title is shown anew.
         if case_id == self.case_id:
+            self._people_version += 1
+            self._parts.clear()  # read before the change: they may show a name now masked
             self._whole = True
             self._notices.start()
 

@@ -9,11 +9,13 @@ and put the source's real name back in the viewer's title, after the reload had 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtTest import QTest
 
 from tests.pdfgen import text_page, write_pdf
 from tests.ui.conftest import documents_read
@@ -54,10 +56,10 @@ class _SlowReads:
     """The catalog, busy with an import, answers the workers' reads begun until `changed()`
     late: when `release()`d (with `revealed`, only those that reveal names)."""
 
-    def __init__(self, monkeypatch, ws, *, revealed: bool = False) -> None:
+    def __init__(self, monkeypatch, ws, *, revealed: bool = False, read: str = "get") -> None:
         self.entered, self._release, self._holding = (threading.Event() for _ in range(3))
         self._holding.set()
-        get = ws.documents.get
+        get = getattr(ws.documents, read)
 
         def slow_get(*args: Any, **kwargs: Any) -> Any:
             found = get(*args, **kwargs)
@@ -67,7 +69,7 @@ class _SlowReads:
                 self._release.wait(20)
             return found
 
-        monkeypatch.setattr(ws.documents, "get", slow_get)
+        monkeypatch.setattr(ws.documents, read, slow_get)
 
     def changed(self) -> None:
         self._holding.clear()
@@ -83,7 +85,10 @@ def _shown_title(win) -> str:
 
 def _while_held(win, slow: _SlowReads, case_id: str, change: Callable[[], object]) -> None:
     """`change` the people or the screen while a worker's read is held back, and tell."""
-    assert slow.entered.wait(10)
+    deadline = time.monotonic() + 10
+    while not slow.entered.is_set():  # the views' timers run on this thread: no blocking wait
+        assert time.monotonic() < deadline, "no read was held back"
+        QTest.qWait(10)
     change()
     slow.changed()
     win.state.people_changed.emit(case_id)
@@ -155,3 +160,30 @@ def test_a_document_opening_while_the_names_are_hidden_shows_them_masked(
     qtbot.wait(200)
     assert win.viewer.doc_id == doc_id
     assert "Quartermaine" not in _shown_title(win)
+
+
+def test_the_documents_tree_shows_no_title_read_before_the_names_were_hidden(
+    qtbot, unlocked, tmp_path, monkeypatch
+) -> None:
+    win = unlocked
+    ws = win.state.ws
+    case_id, _doc_id = _open_revealed(qtbot, win, tmp_path)
+    documents_read(win)
+    model = win.contents.tabs[0].model
+    assert any(NAME in doc.title for doc in model.documents)
+    slow = _SlowReads(monkeypatch, ws, read="changes")
+    pdf = write_pdf(tmp_path / "lettre.pdf", [text_page("Une lettre sur le chantier.")])
+    ws.documents.import_file(case_id, pdf, kind="source", title=f"Lettre de {NAME}", ocr=False)
+    win.state.documents_changed.emit(case_id)  # the tree reads what changed, names revealed
+    _while_held(win, slow, case_id, lambda: ws.screen.hide(case_id))
+    shown: list[str] = []
+
+    def seen(*_: object) -> None:
+        shown.extend(d.title for d in model.documents if d.title == f"Lettre de {NAME}")
+
+    for signal in (model.rowsInserted, model.dataChanged, model.modelReset):
+        signal.connect(seen)
+    slow.release()
+    documents_read(win)
+    assert shown == []
+    assert len(model.documents) == 2
