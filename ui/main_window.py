@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         ws = self.state.detach()
         if ws is not None:
             ws.close()
+            del ws  # or the collection below would keep it, and what it still refers to
         gc.unfreeze()  # what the session kept is collected with the rest
         gc.collect()  # decrypted bytes and images go as soon as nothing refers to them
         self.vault_label.setText("")

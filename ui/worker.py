@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from dossier.errors import Cancelled, DossierError
@@ -35,9 +35,8 @@ class Job(QObject):
     progressed = Signal(float, str)
     finished = Signal()
 
-    def __init__(self, fn: Work, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.fn = fn
         self.token = CancelToken()
         self.abandoned = False
         self.done = False
@@ -57,17 +56,19 @@ class Job(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, fn: Work) -> None:
         super().__init__()
         self.job = job
+        self.fn: Work | None = fn
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        job = self.job
+        # What the work refers to (the workspace, often) is let go once it has run.
+        job, fn, self.fn = self.job, self.fn, None
         try:
-            if job.token.cancelled:
+            if job.token.cancelled or fn is None:
                 raise Cancelled("cancelled before it started")
-            result = job.fn(job._report, job.token)
+            result = fn(job._report, job.token)
         except BaseException as exc:  # every failure must reach the GUI thread, bugs included
             job.failed.emit(exc)
         else:
@@ -105,7 +106,7 @@ def run_in_background(
     pool: QThreadPool | None = None,
 ) -> Job:
     """Start `fn(progress, cancel)` in a worker thread; callbacks run on the GUI thread."""
-    job = Job(fn)
+    job = Job()
 
     def succeeded(result: Any) -> None:
         if not job.abandoned and on_success is not None:
@@ -122,16 +123,27 @@ def run_in_background(
     def finished() -> None:
         job.done = True
         _running.discard(job)
-        if not job.abandoned and on_finished is not None:
-            on_finished()
+        try:
+            if not job.abandoned and on_finished is not None:
+                on_finished()
+        finally:
+            # Qt holds the callbacks and they hold the job, and through it and them the
+            # views and the workspace: a cycle the collector cannot see, kept after the lock.
+            for signal, slot in connections:
+                signal.disconnect(slot)
+            connections.clear()
 
-    job.succeeded.connect(succeeded)
-    job.failed.connect(failed)
+    connections: list[tuple[SignalInstance, Callable[..., None]]] = [
+        (job.succeeded, succeeded),
+        (job.failed, failed),
+        (job.finished, finished),
+    ]
     if on_progress is not None:
-        job.progressed.connect(on_progress)
-    job.finished.connect(finished)
+        connections.append((job.progressed, on_progress))
+    for signal, slot in connections:
+        signal.connect(slot)
     _running.add(job)
-    (pool or _pool()).start(_Runnable(job))
+    (pool or _pool()).start(_Runnable(job, fn))
     return job
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 
 from PySide6.QtCore import Qt
 
@@ -53,6 +54,17 @@ def test_ctrl_l_locks_and_unlock_restores(qtbot, unlocked, vault, tmp_path) -> N
     assert win.cases.list.count() == 1
     documents_read(win)  # the tree reads the catalog in the worker
     assert win.contents.tabs[0].model.rowCount() == 1
+
+
+def test_nothing_of_the_session_outlives_the_lock(qtbot, unlocked, tmp_path) -> None:
+    """The workspace a session used is gone once the window locks: what the background jobs'
+    work and callbacks held (the workspace, its catalog, the views) goes with it."""
+    win = unlocked
+    _open_with_search(qtbot, win, tmp_path)
+    session = weakref.ref(win.state.ws)
+    catalog = weakref.ref(win.state.ws.vault.engine)
+    win.lock()
+    assert session() is None and catalog() is None
 
 
 def test_idle_timer_locks_the_vault(qtbot, unlocked, tmp_path) -> None:
