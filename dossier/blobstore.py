@@ -12,7 +12,7 @@ import hashlib
 import re
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from dossier.crypto.keys import CaseKeys
@@ -181,23 +181,34 @@ class BlobStore:
 class BlobBatch:
     """The originals of a group of imports committed together.
 
-    Each is encrypted into its temp file as it comes (`put`); `settle` then syncs them all,
-    puts them in place and syncs each folder once, and must return before the catalog commit
-    that refers to them. Until `settle`, a crash leaves only temp files (ciphertext, removed at
-    the next open), never a blob whose content was not synced under a real id.
+    Each is encrypted into its temp file as it comes (`put`), by a writer thread while the
+    caller goes on (creating a file waits on the disk: under load, a third of a mailbox's
+    catalog work); `settle` then waits for them, syncs them all, puts them in place and syncs
+    each folder once, and must return before the catalog commit that refers to them. Until
+    `settle`, a crash leaves only temp files (ciphertext, removed at the next open), never a
+    blob whose content was not synced under a real id.
     """
 
     def __init__(self, store: BlobStore) -> None:
         self.store = store
         self._staged: dict[tuple[str, str], SealedWriter] = {}
+        self._writing: dict[tuple[str, str], Future[SealedWriter]] = {}
+        self._writers: ThreadPoolExecutor | None = None
         self._settled: list[tuple[str, str]] = []
 
     def put(self, keys: CaseKeys, data: bytes) -> tuple[str, bool]:
-        """Like `BlobStore.put_bytes`, but not synced nor in place until `settle`."""
+        """Like `BlobStore.put_bytes`, but not synced nor in place until `settle` (a failure
+        to write it is raised by `settle`)."""
         blob_id = keys.blob_id(hashlib.sha256(data).digest())
         where = (keys.case_id, blob_id)
-        if where in self._staged or self.store.exists(*where):
+        if where in self._writing or self.store.exists(*where):
             return blob_id, False
+        if self._writers is None:
+            self._writers = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-write")
+        self._writing[where] = self._writers.submit(self._write, keys, where, data)
+        return blob_id, True
+
+    def _write(self, keys: CaseKeys, where: tuple[str, str], data: bytes) -> SealedWriter:
         writer = SealedWriter(self.store.path(*where), keys.blobs, _ad(*where))
         try:
             writer.write(data)
@@ -205,8 +216,23 @@ class BlobBatch:
         except BaseException:
             writer.abort()
             raise
-        self._staged[where] = writer
-        return blob_id, True
+        return writer
+
+    def _written(self) -> None:
+        """Wait for every write; the first failure is raised once all have ended (each failed
+        one removed its own temp file, the others are staged for `discard`)."""
+        writing, self._writing = self._writing, {}
+        failure: BaseException | None = None
+        for where, future in writing.items():
+            try:
+                self._staged[where] = future.result()
+            except BaseException as exc:
+                failure = failure or exc
+        if self._writers is not None:
+            self._writers.shutdown()
+            self._writers = None
+        if failure is not None:
+            raise failure
 
     def settle(self) -> None:
         """Sync every staged original, put it in place, then sync each folder once.
@@ -214,8 +240,9 @@ class BlobBatch:
         The syncs run side by side (`SYNC_THREADS`): each file is still synced and its failure
         seen, but the system commits their waits together, not one disk flush after another
         (measured here under load: 100 files in 45 ms instead of 750)."""
-        folders = sorted({writer.path.parent for writer in self._staged.values()})
         try:
+            self._written()
+            folders = sorted({writer.path.parent for writer in self._staged.values()})
             with ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-sync") as pool:
                 list(pool.map(SealedWriter.sync, list(self._staged.values())))
             for where, writer in list(self._staged.items()):
@@ -231,6 +258,8 @@ class BlobBatch:
 
     def discard(self) -> None:
         """Remove everything this batch wrote (its commit failed); never raises."""
+        with contextlib.suppress(BaseException):
+            self._written()  # the writes still running end first, staged to be removed
         for writer in self._staged.values():
             writer.abort()
         self._staged.clear()

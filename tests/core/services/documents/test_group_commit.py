@@ -8,8 +8,10 @@ import contextlib
 import email
 import errno
 import sqlite3
+import time
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -237,3 +239,41 @@ def test_a_group_signs_its_rows_table_by_table_not_row_by_row(
     many = _mac_statements(workspace, case, _notes(tmp_path / "many", 60, "beta"))
     assert len(many) == len(few)
     assert workspace.search.query("beta", case=case)
+
+
+def test_a_group_writes_its_originals_while_it_makes_their_rows(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Creating a file waits on the disk (under load, a third of a mailbox's catalog work):
+    a group's originals are written side by side, not one after another, and a write that
+    fails still fails the whole group, leaving nothing behind."""
+    monkeypatch.setattr(group_module, "GROUP_SECONDS", 3600.0)  # each batch is one group
+    case = workspace.cases.create("Notes").id
+    assert workspace.search.query("alpha", case=case) == []
+    started = time.perf_counter()
+    workspace.documents.import_many(case, _notes(tmp_path / "quick", 40, "alpha"))
+    quick = time.perf_counter() - started
+    create = SealedWriter.__init__
+
+    def slow_disk(writer: SealedWriter, *args: Any, **kwargs: Any) -> None:
+        time.sleep(0.05)  # 40 files: 2 s one after another
+        create(writer, *args, **kwargs)
+
+    monkeypatch.setattr(SealedWriter, "__init__", slow_disk)
+    started = time.perf_counter()
+    outcomes = workspace.documents.import_many(case, _notes(tmp_path / "slow", 40, "beta"))
+    assert all(o.document for o in outcomes)
+    assert time.perf_counter() - started - quick < 1.0
+
+    def full_disk(writer: SealedWriter, data: Any) -> int:
+        raise EnvironmentFailure("the disk is full")
+
+    monkeypatch.setattr(SealedWriter, "write", full_disk)
+    reported: list[ImportOutcome] = []
+    with pytest.raises(EnvironmentFailure):
+        workspace.documents.import_many(
+            case, _notes(tmp_path / "full", 12, "gamma"), on_outcome=reported.append
+        )
+    assert reported == []
+    assert not list(workspace.vault.blobs_dir.rglob(f"{TEMP_PREFIX}*"))
+    assert len(workspace.documents.of_case(case)) == 80
