@@ -24,7 +24,8 @@ from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-1"
+DOCX_EXTRACTOR_VERSION = "docx-2"
+"""docx-2: a tracked change inside a word is listed with its whole word."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"

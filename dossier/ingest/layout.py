@@ -91,7 +91,7 @@ class Layout:
             lines = [
                 f"{r.kind} by {r.author or 'unknown author'}"
                 + (f" on {r.date}" if r.date else "")
-                + f": {r.text}"
+                + f": {_with_its_words(body, r)}"
                 for r in self.revisions
             ]
             notes.append("Tracked changes\n" + "\n".join(lines))
@@ -126,6 +126,22 @@ class Layout:
             language=guess_language(text),
             metadata=metadata,
         )
+
+
+def _with_its_words(body: str, revision: Revision) -> str:
+    """A change's text for the list of changes; a change inside a word ("Quarter{+maine+}")
+    with its whole word as the body shows it, since a piece of a word alone ("maine") could
+    give away a word the export hides."""
+    shown = marked(revision.kind, revision.text)
+    at = body.find(shown) if shown else -1
+    if at < 0:
+        return revision.text
+    start, end = at, at + len(shown)
+    while start > 0 and body[start - 1].isalnum():
+        start -= 1
+    while end < len(body) and body[end].isalnum():
+        end += 1
+    return revision.text if (start, end) == (at, at + len(shown)) else body[start:end]
 
 
 def _join_blocks(blocks: list[str]) -> str:

@@ -24,7 +24,8 @@ from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 
-ODT_EXTRACTOR_VERSION = "odt-1"
+ODT_EXTRACTOR_VERSION = "odt-2"
+"""odt-2: a tracked change inside a word is listed with its whole word."""
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"

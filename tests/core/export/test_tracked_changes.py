@@ -141,3 +141,14 @@ def test_the_self_check_reads_past_tracked_changes_on_its_own() -> None:
         archive.writestr("documents/01-document.pdf", text_to_pdf(CUT_BY_CHANGES))
     report = check_bundle(buffer.getvalue(), found, {})
     assert {f.file for f in report.findings} == {"quotes.csv", "documents/01-document.pdf"}
+
+
+def test_the_list_of_changes_gives_a_piece_of_a_word_with_its_word(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The notes after the body list each change; "inserted by Jean Martin: maine" alone would
+    give away how a boxed name ends. A change inside a word is listed with its whole word."""
+    draft = [["Selon Hyacinthe Quarter", _ins("maine"), ", le chantier a pris du retard."]]
+    out = _export(workspace, tmp_path, _word_draft(draft), "brouillon.docx")
+    assert leaks(out, [*SECRETS, "maine"]) == []
+    assert "inserted by jean martin" in " ".join(read_bundle(out).values())
