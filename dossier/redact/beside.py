@@ -25,8 +25,15 @@ T = TypeVar("T")
 
 _REACH = 120
 """Characters looked at either side of an address."""
-_BEFORE = re.compile(r"[ \t\u00a0\"'“”«»‹›,;:–—-]*(?:[<\[(][ \t]*(?:mailto:)?[ \t]*)?$", re.I)
-"""What may stand between a name and the address after it: `Name <`, `"Name" [mailto:`."""
+_WRAP = r"(?:[ \t]*\r?\n[ \t>]*)?"
+"""One line break (a quoted reply's markers after it), as a mail client wraps or folds a line."""
+_BEFORE = re.compile(
+    rf"[ \t\u00a0\"'“”«»‹›,;:–—-]*(?:{_WRAP}[<\[(][ \t]*(?:{_WRAP}mailto:)?{_WRAP}[ \t]*)?\Z",
+    re.I,
+)
+"""What may stand between a name and the address after it: `Name <`, `"Name" [mailto:`; a
+line break only beside the bracket (`Name <` wrapped before the address, a header folded
+before `<address>`): a bare address on the line after a name may be anyone's."""
 _AFTER = re.compile(r"[ \t\u00a0]*[>\]]?[ \t\u00a0]*[(\[]([^()\[\]\n]{1,80})[)\]]")
 """A name in brackets after an address: `address (H. Quartermaine)`, `<address> (Name)`."""
 
@@ -47,7 +54,9 @@ def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
     found: dict[str, T] = {}
     for start, end in find_pattern("email", text):
         address = " ".join(text[start:end].split())
-        line_start = max(text.rfind("\n", 0, start) + 1, start - _REACH)
+        # From the line before: a wrap may stand between the bracket and the address.
+        line_start = max(text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0)) + 1, 0)
+        line_start = max(line_start, start - _REACH)
         before = _BEFORE.search(text, line_start, start)
         if before is not None and before.start() in ends:
             found.setdefault(address, ends[before.start()])

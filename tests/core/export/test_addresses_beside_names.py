@@ -104,7 +104,16 @@ NAMES = {fold_key(name): name for name in ["Hyacinthe Quartermaine", "Hyacinthe"
         ("écrire à hq@exemple.org (H. Quartermaine) demain", "hq@exemple.org"),
         ("<hq@exemple.org> (Quartermaine)", "hq@exemple.org"),
         ("Contact : Quartermaine, hq@exemple.org", "hq@exemple.org"),
+        # A mail client wraps a long attribution inside the brackets, or folds a header
+        # before them: the bracket opened beside the name still says whose address it is.
+        (
+            "On Mon, Mar 4, 2024 at 10:12 AM Hyacinthe Quartermaine <\nhq@exemple.org> wrote:",
+            "hq@exemple.org",
+        ),
+        ("From: Hyacinthe Quartermaine\r\n <hq@exemple.org>", "hq@exemple.org"),
+        ("> De : Quartermaine, Hyacinthe [mailto:\n> hq@exemple.org]", "hq@exemple.org"),
         ("Quartermaine a écrit à contact@mairie.example", None),
+        ("Quartermaine\n\n<contact@mairie.example>", None),
         ("Quartermaine\ncontact@mairie.example", None),
         ("x@mairie.example (Dupont) et Quartermaine", None),
         ("Dupont <x@mairie.example>, Quartermaine", None),
