@@ -94,9 +94,20 @@ _KEPT_KEYS = {
     "Catalog": frozenset({"Type", "Pages", "Version", "PageLayout", "PageMode", "Lang"}),
     "Pages": frozenset("Type Kids Count Parent Resources MediaBox CropBox Rotate".split()),
     "Page": _PAGE_KEYS_KEPT,
+    # Every key of every kind of font (simple, Type 3, Type 0 and its descendant CIDFont).
+    "Font": frozenset(
+        "Type Subtype Name BaseFont FirstChar LastChar Widths FontDescriptor Encoding ToUnicode "
+        "FontBBox FontMatrix CharProcs Resources DescendantFonts CIDSystemInfo DW W DW2 W2 "
+        "CIDToGIDMap".split()
+    ),
+    "FontDescriptor": frozenset(
+        "Type FontName FontFamily FontStretch FontWeight Flags FontBBox ItalicAngle Ascent "
+        "Descent Leading CapHeight XHeight StemV StemH AvgWidth MaxWidth MissingWidth FontFile "
+        "FontFile2 FontFile3 CharSet Style Lang FD CIDSet".split()
+    ),
 }
-"""What the catalog, the page tree and a page may keep: what it takes to show the pages.
-Anything else (a document system's copy number, a page's /LastModified) goes."""
+"""What the catalog, the page tree, a page and a font may keep: what it takes to show the
+pages. Anything else (a document system's copy number, a page's /LastModified) goes."""
 _XOBJECT_KEYS = ("Metadata", "PieceInfo", "LastModified", "OPI", "StructParent", "StructParents")
 """Entries of pictures and forms that describe their making (OPI names the original image's
 file), not what they show."""

@@ -78,14 +78,24 @@ def test_the_rebuilt_copy_of_an_unscrubbable_file_keeps_no_identifier(corpus: Pa
 
 def test_keys_a_document_system_adds_do_not_leave() -> None:
     """Entries no page needs, written where a reader's tool looks last: the catalog, the page
-    tree, each page, each picture (a copy number, a date of the copy)."""
+    tree, each page, each picture, each font (a copy number, a date of the copy)."""
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_text((72, 72), "Le chantier a pris six mois de retard.")
     picture = io.BytesIO()
     Image.new("RGB", (40, 40), "grey").save(picture, "PNG")
     page.insert_image(pymupdf.Rect(100, 100, 200, 200), stream=picture.getvalue())
+    page.insert_font(fontname="dv", fontfile=str(resource_path("fonts", "DejaVuSans.ttf")))
+    page.insert_text((72, 300), "Le port attend sa grue.", fontname="dv")
+    doc = pymupdf.open(stream=doc.tobytes(), filetype="pdf")  # the font's objects written
+    page = doc[0]
     image = page.get_images()[0][0]
+    font = next(f[0] for f in page.get_fonts() if "DejaVu" in f[3])
+    descriptor = next(
+        x
+        for x in range(1, doc.xref_length())
+        if doc.xref_get_key(x, "Type")[1] == "/FontDescriptor"
+    )
     pages_root = doc.xref_get_key(doc.pdf_catalog(), "Pages")[1].split()[0]
     for xref, key in [
         (doc.pdf_catalog(), "CopyOne"),
@@ -94,6 +104,8 @@ def test_keys_a_document_system_adds_do_not_leave() -> None:
         (page.xref, "LastModified"),
         (image, "LastModified"),
         (image, "PieceInfo"),
+        (font, "CopyFour"),
+        (descriptor, "CopyFive"),
     ]:
         doc.xref_set_key(xref, key, f"(EXEMPLAIRE-{xref}-{key})")
     original = doc.tobytes()
@@ -103,6 +115,7 @@ def test_keys_a_document_system_adds_do_not_leave() -> None:
     with pymupdf.open(stream=copy.data, filetype="pdf") as doc:
         expanded = doc.tobytes(expand=True)
         assert "chantier a pris six mois" in doc[0].get_text()
+        assert "Le port attend sa grue." in doc[0].get_text()
         assert len(doc[0].get_images()) == 1
     assert b"EXEMPLAIRE" not in expanded
 
