@@ -81,7 +81,7 @@ class _NoIndex:
     def case_removed(self, case_id: str) -> None:
         return None
 
-    def prepare_batch(self) -> None:
+    def prepare_batch(self, size: int | None = None) -> None:
         return None
 
     def prepare_case(self, case_id: str) -> None:

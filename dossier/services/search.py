@@ -336,11 +336,17 @@ class SearchService:
             if doc_ids:
                 index.replace_documents_soon(doc_ids, self._iter_page_items(case_id, doc_ids))
 
-    def prepare_batch(self) -> None:
+    def prepare_batch(self, size: int | None = None) -> None:
         """A batch of imports begins (or the user opened a case to import into): start the
         index's worker processes now, in the background, so that they are ready when its
-        first pages come (a front end may call this as its import panel opens)."""
-        start_workers()
+        first pages come (a front end may call this as its import panel opens).
+
+        With `size`, the bytes of the batch's files: none start for a batch too small for its
+        text to reach them (`analysed.large`), as each costs a second or more of CPU to start;
+        a batch of compressed files whose text outgrows its bytes starts them when its pages
+        come."""
+        if size is None or size >= analysed.PARALLEL_MIN_BYTES:
+            start_workers()
 
     def prepare_case(self, case_id: str) -> None:
         """Documents are about to be committed to the case: its index is opened (and checked

@@ -8,6 +8,7 @@ or `gc` removes; it never leaves a half-imported document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
@@ -207,7 +208,7 @@ class DocumentService:
         options = ImportOptions(kind, title, parse_date(date), ocr, password, duplicates)
         case_id = self.ws.cases.resolve(case)
         if len(paths) > 1:
-            self.ws.index.prepare_batch()
+            self.ws.index.prepare_batch(_total_size(paths))
         batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
         for number, path in enumerate(paths):
 
@@ -453,3 +454,13 @@ class DocumentService:
             found = [mask.document(document_info(row)) for row in children_of(session, doc)]
         self.ws.screen.record(mask, "documents")
         return found
+
+
+def _total_size(paths: Sequence[Path]) -> int:
+    """The bytes of the files at `paths`; one that cannot be read counts none (the import
+    says why when it comes to it)."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += Path(path).stat().st_size
+    return total

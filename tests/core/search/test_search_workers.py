@@ -22,6 +22,7 @@ from dossier.search import analysed as analysed_module
 from dossier.search import built as built_module
 from dossier.search import merging as merging_module
 from dossier.search.schema import build_schema, to_document
+from dossier.services.workspace import Workspace
 from tests.leakscan import needles_for, scan
 from tests.paths import REPO
 
@@ -254,3 +255,43 @@ def test_workers_yield_a_core_to_the_app(workers: None) -> None:
             break
         time.sleep(0.05)
     assert seen == {app + analysed_module.WORKER_NICENESS}
+
+
+def _notes(folder: Path, count: int, words: int) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for n in range(count):
+        path = folder / f"note-{n}.txt"
+        path.write_text(f"Note {n} témoin{n} " + "préfecture " * words, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_a_batch_too_small_for_the_workers_starts_none(
+    workspace: Workspace, tmp_path: Path, workers: None
+) -> None:
+    # Starting the two workers costs each a second or more of CPU, for a batch whose text
+    # would never reach them (`PARALLEL_MIN_BYTES`): `dossier import` of a few notes.
+    analysed_module.shutdown()
+    case = workspace.cases.create("Notes").id
+    outcomes = workspace.documents.import_many(case, _notes(tmp_path / "in", 3, 20), ocr=False)
+    assert all(o.document is not None for o in outcomes)
+    assert analysed_module._pool is None, "a few notes started the index workers"
+    assert len(workspace.search.query("préfecture", case=case)) == 3
+
+
+def test_a_batch_whose_files_hold_enough_text_starts_them_before_its_pages(
+    workspace: Workspace, tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analysed_module.shutdown()
+    monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 1000)
+    case = workspace.cases.create("Notes").id
+    pools: list[object] = []
+    # The pool as the first file is read: started by the batch, not by its pages' commit.
+    workspace.documents.import_many(
+        case,
+        _notes(tmp_path / "in", 2, 100),
+        ocr=False,
+        progress=lambda _fraction, _message: pools.append(analysed_module._pool),
+    )
+    assert pools[0] is not None
