@@ -119,8 +119,8 @@ def forget_the_original(doc: Any) -> None:
     random one), every entry of the catalog, the page tree and the pages that showing them
     does not need, the making-of entries of pictures and forms, and the tags the original's
     writer gave its font subsets (new random ones, the same for every font that shared one,
-    so a subset stays one font), in the fonts' dictionaries and in their embedded programs,
-    which name themselves too."""
+    so a subset stays one font), in the fonts' dictionaries and in their embedded programs
+    and character maps, which name them too."""
     if doc.xref_get_key(-1, "ID")[0] != "null":
         doc.xref_set_key(-1, "ID", "null")
     roles = {doc.pdf_catalog(): "Catalog", **{page.xref: "Page" for page in doc}}
@@ -137,23 +137,28 @@ def forget_the_original(doc: Any) -> None:
             if key not in keys:
                 continue
             kind, value = doc.xref_get_key(xref, key)
+            if kind == "xref":  # the name in an object of its own: written in place instead
+                kind, value = "name", doc.xref_object(int(value.split()[0])).strip()
             if kind == "name" and _SUBSET_TAG.match(value):
                 tag = _fresh_tag(fresh, value[1:7])
                 doc.xref_set_key(xref, key, "/" + _name_syntax(tag + value[7:]))
-        for key in _FONT_PROGRAMS:
+        for key in _NAMING_STREAMS:
             if key in keys:
                 kind, value = doc.xref_get_key(xref, key)
-                if kind == "xref":
+                if kind == "xref" and doc.xref_is_stream(int(value.split()[0])):
                     programs.add(int(value.split()[0]))
     for xref in sorted(programs):
         _retag_program(doc, xref, fresh)
 
 
-_FONT_PROGRAMS = ("FontFile", "FontFile2", "FontFile3")
-_PROGRAM_TAG = re.compile(rb"(?<![A-Z])[A-Z]{6}\+(?=[A-Za-z0-9])")
-_PROGRAM_TAG_UTF16 = re.compile(rb"(?<!\x00[A-Z])((?:\x00[A-Z]){6})\x00\+(?=\x00[A-Za-z0-9])")
+_NAMING_STREAMS = ("FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding")
+"""A font's streams that may name it: its program, its character maps (TeX names a CMap
+`TeX-ABCDEF-Font-0`)."""
+_PROGRAM_TAG = re.compile(rb"[A-Z]{6}\+(?=[A-Za-z0-9])")
+_PROGRAM_TAG_UTF16 = re.compile(rb"((?:\x00[A-Z]){6})\x00\+(?=\x00[A-Za-z0-9])")
 """A subset tag in a font program: `ABCDEF+Name`, in ASCII (CFF, Type 1, TrueType's Mac
-names) and in UTF-16 (TrueType's Windows names)."""
+names) and in UTF-16 (TrueType's Windows names); TrueType writes its names end to end
+(`...Arial-BoldMTFGBLHT+Arial-BoldMT`): no word boundary before the tag."""
 
 
 def _fresh_tag(fresh: dict[str, str], old: str) -> str:
@@ -175,6 +180,9 @@ def _retag_program(doc: Any, xref: int, fresh: dict[str, str]) -> None:
         lambda m: _fresh_tag(fresh, m[1][1::2].decode()).encode("utf-16-be") + b"\x00+",
         retagged,
     )
+    for old, new in fresh.items():  # a tag the dictionaries gave, written without its "+"
+        for encoding in ("ascii", "utf-16-be"):
+            retagged = retagged.replace(old.encode(encoding), new.encode(encoding))
     if retagged != program:
         doc.update_stream(xref, retagged)
 
