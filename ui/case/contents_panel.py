@@ -219,6 +219,10 @@ class DocumentsTab(QWidget):
         if case_id == self.case_id:
             self._people_version += 1
             self._parts.clear()  # read before the change: they may show a name now masked
+            if self.state.is_unlocked and not self.state.ws.screen.revealed(case_id):
+                # The rows on show may hold a name masked from now on: they go at once, not
+                # when the read below comes back (behind an import's, seconds maybe).
+                self.model.clear_documents()
             self._whole = True
             self._notices.start()
 

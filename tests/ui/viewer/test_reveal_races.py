@@ -187,3 +187,21 @@ def test_the_documents_tree_shows_no_title_read_before_the_names_were_hidden(
     documents_read(win)
     assert shown == []
     assert len(model.documents) == 2
+
+
+def test_the_documents_tree_shows_no_real_name_once_they_are_hidden(
+    qtbot, unlocked, tmp_path
+) -> None:
+    """Masked again, the tree's titles read with the names revealed go at once, not when its
+    new read (behind an import's, maybe seconds) comes back."""
+    win = unlocked
+    case_id, _doc_id = _open_revealed(qtbot, win, tmp_path)
+    documents_read(win)
+    model = win.contents.tabs[0].model
+    assert any(NAME in doc.title for doc in model.documents)
+    win.state.ws.screen.hide(case_id)
+    win.state.people_changed.emit(case_id)
+    assert not [doc.title for doc in model.documents if "Quartermaine" in doc.title]
+    documents_read(win)
+    titles = [doc.title for doc in model.documents]
+    assert len(titles) == 1 and "Quartermaine" not in titles[0]
