@@ -17,10 +17,11 @@ from ui.case.import_dialog import ImportRequest
 from ui.case.import_panel import DONE, FAILED
 
 FILES = 3000
-BOUND_MS = 300
+BOUND_MS = 800
 """The goal is 100 ms (bench_gui_import measures it); this bound catches the class of failure
-(a widget per row: 1.5 ms each, and every row added laid the others out again) on a loaded
-2-core CI run, less the jitter of the bare event loop just before and after."""
+(a widget per row: 1.5 ms each, 4.5 s for these rows, and every row added laid the others out
+again) on a loaded 2-core CI run, less the jitter of the bare event loop just before and after.
+At 300 ms it failed at load 14 (354 ms) on code that meets the goal on a quiet machine."""
 
 
 def _bare_loop(watch: FrameWatch) -> float:
