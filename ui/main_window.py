@@ -196,7 +196,9 @@ class MainWindow(QMainWindow):
 
     # -- locking ------------------------------------------------------------------------------
 
-    def lock(self) -> None:
+    def lock(self, *, collect: bool = True) -> None:
+        """Lock; `collect=False` when the app is quitting (its memory goes back to the system
+        as it exits: a full collection first, up to half a second, would only delay that)."""
         if not self.state.is_unlocked:
             return
         self.idle.disarm()
@@ -206,8 +208,9 @@ class MainWindow(QMainWindow):
         if ws is not None:
             ws.close()
             del ws  # or the collection below would keep it, and what it still refers to
-        gc.unfreeze()  # what the session kept is collected with the rest
-        gc.collect()  # decrypted bytes and images go as soon as nothing refers to them
+        if collect:
+            gc.unfreeze()  # what the session kept is collected with the rest
+            gc.collect()  # decrypted bytes and images go as soon as nothing refers to them
         self.vault_label.setText("")
         self.stack.setCurrentWidget(self.unlock_panel)
         self.unlock_panel.reset()
@@ -343,6 +346,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.lock()
+        self.lock(collect=False)
         self.idle.disarm()
         event.accept()

@@ -40,6 +40,18 @@ class Job(QObject):
         self.token = CancelToken()
         self.abandoned = False
         self.done = False
+        self._slots: list[tuple[SignalInstance, Callable[..., None]]] = []
+
+    def link(self, signal: SignalInstance, slot: Callable[..., None]) -> None:
+        signal.connect(slot)
+        self._slots.append((signal, slot))
+
+    def release(self) -> None:
+        """Let go of the callbacks: Qt holds them and they hold the job, and through it and
+        them the views and the workspace, a cycle the collector cannot see."""
+        for signal, slot in self._slots:
+            signal.disconnect(slot)
+        self._slots.clear()
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -127,21 +139,13 @@ def run_in_background(
             if not job.abandoned and on_finished is not None:
                 on_finished()
         finally:
-            # Qt holds the callbacks and they hold the job, and through it and them the
-            # views and the workspace: a cycle the collector cannot see, kept after the lock.
-            for signal, slot in connections:
-                signal.disconnect(slot)
-            connections.clear()
+            job.release()
 
-    connections: list[tuple[SignalInstance, Callable[..., None]]] = [
-        (job.succeeded, succeeded),
-        (job.failed, failed),
-        (job.finished, finished),
-    ]
+    job.link(job.succeeded, succeeded)
+    job.link(job.failed, failed)
     if on_progress is not None:
-        connections.append((job.progressed, on_progress))
-    for signal, slot in connections:
-        signal.connect(slot)
+        job.link(job.progressed, on_progress)
+    job.link(job.finished, finished)
     _running.add(job)
     (pool or _pool()).start(_Runnable(job, fn))
     return job
@@ -236,9 +240,17 @@ def running_jobs() -> list[Job]:
 
 def abandon_all(wait_ms: int = 15000) -> bool:
     """Abandon every job and wait for the workers to stop; False if some are still running."""
-    for job in list(_running):
+    abandoned = list(_running)
+    for job in abandoned:
         job.abandon()
     stopped = True
     for pool in (_pool(), *_pools.values()):
         stopped = pool.waitForDone(wait_ms) and stopped
+    if stopped:
+        # Their outcomes would be dropped: what the callbacks hold goes now, with the lock,
+        # not once the event loop has delivered them.
+        for job in abandoned:
+            job.done = True
+            _running.discard(job)
+            job.release()
     return stopped
