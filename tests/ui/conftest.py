@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtTest import QTest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services import Workspace
+from dossier.vault.seen import STATE_ENV
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 from ui.case.contents_panel import DocumentsTab
@@ -51,12 +53,21 @@ def sample_pdf(folder: Path, name: str = "memo.pdf") -> Path:
     )
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    folder = tmp_path / "Test.dossier"
+@pytest.fixture(scope="session")
+def _new_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template") / "Test.dossier"
     with Workspace.create(folder, PASSPHRASE, TEST_ONLY_FAST) as ws:
         ws.cases.create(CASE_NAME, "description")
     return folder
+
+
+@pytest.fixture
+def vault(_new_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A vault with one case: a copy of one made once (its migrations, keys and inventory
+    cost more than the copy). Each copy is seen by a computer of its own: the same vault
+    seen further on by an earlier test would otherwise be named as put back to an older copy."""
+    monkeypatch.setenv(STATE_ENV, str(tmp_path / "state"))
+    return Path(shutil.copytree(_new_vault, tmp_path / "Test.dossier"))
 
 
 _CLOSED = itertools.count(1)
