@@ -178,12 +178,11 @@ class SearchService:
         older = stale(indexed, catalog)
         items = self._catalog_items(case_id)
         items_version = {items[0].version} if items else set()
-        if indexed.get(ITEMS_DOC, set()) != items_version:
-            # Not written when in step: writing nothing was a commit (and a pending marker,
-            # fsynced) at the first search after every unlock.
-            self._stale_items.add(case_id)
-            if ITEMS_DOC in indexed:
-                older.add(ITEMS_DOC)
+        # Not written when in step: writing nothing was a commit (and a pending marker,
+        # fsynced) at the first search after every unlock.
+        items_behind = indexed.get(ITEMS_DOC, set()) != items_version
+        if items_behind and ITEMS_DOC in indexed:
+            older.add(ITEMS_DOC)
         if older:
             log.info(
                 "search index of case %s: %d document(s) older than the catalog (an old copy "
@@ -197,6 +196,9 @@ class SearchService:
         redo = missing | (older - {ITEMS_DOC})
         if redo:
             index.replace_documents(redo, self._page_items(case_id, sorted(redo)))
+        if items_behind:
+            # The items just read and versioned, not read (and decrypted) again for the update.
+            index.replace_documents([ITEMS_DOC], items)
         if index.pending_since is not None:
             # A crash left writes uncommitted: redo those of documents changed since then.
             changed = self._changed_since(case_id, index.pending_since) - redo
