@@ -3,7 +3,9 @@ and cancelled whole, rows not made yet included."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -92,12 +94,23 @@ def test_cancelling_one_file_of_a_job_keeps_the_others_going(
 ) -> None:
     monkeypatch.setattr(import_panel, "ROWS_SECONDS_PER_TURN", 60.0)  # every row at once
     win = unlocked
+    # The job waits for the click: on a quiet machine it had stored all twelve notes before
+    # the cancel reached it, and the cancelled file was rightly kept.
+    clicked = threading.Event()
+    import_many = win.state.ws.documents.import_many
+
+    def after_the_click(*args: Any, **kwargs: Any) -> Any:
+        clicked.wait(60)
+        return import_many(*args, **kwargs)
+
+    monkeypatch.setattr(win.state.ws.documents, "import_many", after_the_click)
     requests = _files(tmp_path / "notes", 12)
     with qtbot.waitSignal(win.imports.batch_finished, timeout=120_000):
         rows = win.imports.enqueue(win.state.case_id, requests)
         assert len(win.imports.batch) == 12
         win.imports.select([rows[7]])
         win.imports.cancel_button.click()
+        clicked.set()
     states = [r.state for r in rows]
     assert states == [DONE] * 7 + [CANCELLED_STATE] + [DONE] * 4, states
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 11
