@@ -120,11 +120,16 @@ def run_in_background(
     """Start `fn(progress, cancel)` in a worker thread; callbacks run on the GUI thread."""
     job = Job()
 
+    # The work has returned when its result or failure arrives: `done` then, not at the
+    # `finished` signal delivered after it, or a click in between (Close on a dialog that
+    # already says "Done") still found the job running and cancelled it.
     def succeeded(result: Any) -> None:
+        job.done = True
         if not job.abandoned and on_success is not None:
             on_success(result)
 
     def failed(exc: BaseException) -> None:
+        job.done = True
         if job.abandoned:
             log.debug("result of an abandoned job dropped (%s)", type(exc).__name__)
         elif on_error is not None:
