@@ -7,11 +7,15 @@ from collections.abc import Iterable
 
 
 def running(pid: int) -> bool:
-    """A zombie or a dead process is not running (it only waits for its parent to reap it)."""
+    """A zombie or a dead process is not running (it only waits for its parent to reap it).
+
+    The process can be reaped between opening its stat file and reading it: the read then fails
+    with ProcessLookupError (ESRCH), which says "not running" as surely as a missing file does.
+    """
     try:
         with open(f"/proc/{pid}/stat") as stat:
             return stat.read().split(") ")[-1][:1] not in "ZX"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False
 
 

@@ -26,6 +26,7 @@ from dossier.search.schema import build_schema, to_document
 from dossier.services.workspace import Workspace
 from tests.leakscan import needles_for, scan
 from tests.paths import REPO
+from tests.processes import running as _alive
 
 KEY = bytes(range(32))
 WORDS = "Léonard témoin e-mail 20/11/2023 préfecture l'enquête de Villepin 1 000 000 OCR".split()
@@ -149,15 +150,6 @@ if __name__ == "__main__":
     print(" ".join(map(str, pids)), flush=True)
     time.sleep(60)
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone, waiting for its reaper
-        return stat.read().split(") ")[-1][:1] != "Z"
 
 
 def test_a_killed_app_leaves_no_worker_behind(tmp_path: Path) -> None:
