@@ -19,24 +19,29 @@ but the bench's corpus. Each run then measures, in one process:
   app: the app adds its widgets on top), and the resident memory after the first result and
   after the quotes. On a machine other work loads, the CPU seconds of unlock to first result
   (and of the key derivation alone, which only the passphrase's parameters set) are what the
-  work itself cost.
+  work itself cost: the process's (every thread) and the calling thread's, with any child
+  process's beside them, and the load averages at the start and end of the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import os
+import pstats
 import random
 import resource
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench import search_cache
-from bench.bench_search import Corpus
+from bench.bench_search import Corpus, load_averages
 from dossier.crypto.kdf import derive_kek
 from dossier.services.workspace import Workspace
 from dossier.vault.header import VaultHeader
@@ -109,6 +114,12 @@ def _kdf_cpu(vault: Path) -> float:
     return time.process_time() - cpu
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far (work handed to a process)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def _current_rss_mb() -> float | None:
     """Resident memory now (Linux), not the peak: what the open case and its caches hold."""
     try:
@@ -145,12 +156,16 @@ def run(folder: Path, pages: int, count: int, baseline: int) -> dict[str, Any]:
     record = {**kept, "kept_from": kept["built_at"]} if kept else _build(folder, pages)
     case, docs = record["case"], record["docs"]
     built_here = "kept_from" not in record
-    started, cpu = time.perf_counter(), time.process_time()
+    load_before = load_averages()
+    children = _children_cpu()
+    started, cpu, thread = time.perf_counter(), time.process_time(), time.thread_time()
     ws = Workspace.open(folder / "vault", PASSPHRASE)
     unlocked, unlocked_cpu = time.perf_counter() - started, time.process_time() - cpu
     hits = ws.search.query("surveillance police", case=case, limit=20)
     first_result = time.perf_counter() - started
     first_result_cpu = time.process_time() - cpu
+    first_result_thread = time.thread_time() - thread
+    first_result_children = _children_cpu() - children
     kdf_cpu = _kdf_cpu(folder / "vault")
     check_cpu = time.process_time()
     assert not ws.vault.case_problems(case)
@@ -177,12 +192,16 @@ def run(folder: Path, pages: int, count: int, baseline: int) -> dict[str, Any]:
     per_quote = statistics.median(seconds)
     return {
         "pages": pages,
+        "load_average_1_5_15_min": {"start": load_before, "end": load_averages()},
+        "cpus": os.cpu_count(),
         "vault_built_at": record["built_at"],
         "vault_import_seconds": record["import_seconds"],
         "unlock_seconds": round(unlocked, 3),
         "unlock_to_first_result_seconds": round(first_result, 3),
         "unlock_cpu_seconds": round(unlocked_cpu, 3),
         "unlock_to_first_result_cpu_seconds": round(first_result_cpu, 3),
+        "unlock_to_first_result_thread_cpu_seconds": round(first_result_thread, 3),
+        "unlock_to_first_result_children_cpu_seconds": round(first_result_children, 3),
         "of_which_key_derivation_cpu_seconds": round(kdf_cpu, 3),
         "of_which_case_row_check_cpu_seconds": round(check_cpu, 3),
         "rss_mb_after_first_result": open_rss,
@@ -203,9 +222,26 @@ def run(folder: Path, pages: int, count: int, baseline: int) -> dict[str, Any]:
             "unlock_to_first_result_under_1.5s": first_result <= 1.5,
             "thirty_quotes_under_15s": sum(seconds) * 30 / len(seconds) <= 15,
             "thirty_quotes_under_15s_cpu": sum(cpu_seconds) * 30 / len(cpu_seconds) <= 15,
-            "unlock_to_first_result_under_1.5s_cpu": first_result_cpu <= 1.5,
+            "unlock_to_first_result_under_1.5s_cpu": first_result_cpu + first_result_children
+            <= 1.5,
         },
     }
+
+
+def profile_unlock(folder: Path, out: Path) -> None:
+    """cProfile of unlock to first result on the kept vault, saved to `out` (pstats) and its
+    25 costliest calls by own time printed to stderr: where the seconds go, not how many."""
+    record = search_cache.load(folder)
+    if record is None:
+        raise SystemExit(f"no finished build of the bench's vault in {folder}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    ws = Workspace.open(folder / "vault", PASSPHRASE)
+    ws.search.query("surveillance police", case=record["case"], limit=20)
+    profiler.disable()
+    ws.close()
+    profiler.dump_stats(out)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quotes", type=int, default=30)
     parser.add_argument("--baseline", type=int, default=None, help="quotes anchored everywhere")
     parser.add_argument("--no-cache", action="store_true", help="build the vault in a temp dir")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="only profile unlock to first result on the kept vault, stats saved to this file",
+    )
     args = parser.parse_args(argv)
+    if args.profile:
+        name = f"{args.pages}-{search_cache.fingerprint(codec=False)}"
+        profile_unlock(DEFAULT_FOLDER / name, args.profile)
+        return 0
     baseline = args.baseline if args.baseline is not None else (3 if args.pages <= 5000 else 1)
     temp = Path(tempfile.mkdtemp(prefix="dossier-bench-quotes-"))
     try:
