@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage, Message, MIMEPart
-from email.parser import BytesParser
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.dates import iso_date
-from dossier.ingest.email_parts import MAIL_POLICY, embedded_files, header_text, parsed_header
+from dossier.ingest.email_parts import embedded_files, header_text, mail_parser, parsed_header
 from dossier.ingest.html_text import html_to_text
 from dossier.ingest.plaintext import canonical_plain_text
 from dossier.text.lang import guess_language
@@ -83,7 +82,7 @@ def parse_message(data: bytes, name: str) -> EmailMessage:
         ).format(name=name, MAX_MIME_DEPTH=MAX_MIME_DEPTH)
     )
     try:
-        message = BytesParser(policy=MAIL_POLICY).parsebytes(data)
+        message = mail_parser().parsebytes(data)
     except RecursionError:
         raise too_deep from None
     assert isinstance(message, EmailMessage)  # an EmailPolicy builds EmailMessage objects

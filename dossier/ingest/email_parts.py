@@ -15,6 +15,7 @@ import quopri
 import unicodedata
 from email import errors
 from email.message import EmailMessage, Message, MIMEPart
+from email.parser import BytesParser
 from email.policy import EmailPolicy
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -43,8 +44,30 @@ class _EightBitHeaders(EmailPolicy):
         return super().header_fetch_parse(name, text)
 
 
-MAIL_POLICY = _EightBitHeaders()
-"""How every e-mail is parsed (`email_message`, `mbox`)."""
+class _ParsedOnce(_EightBitHeaders):
+    """`_EightBitHeaders` remembering each header it has parsed, for the messages of one
+    parser: the standard library parses a header again at every read, and reading one message
+    reads its Content-Type a dozen times (the parser, the body's choice, each part's filename
+    and disposition), so parsing came to two thirds of reading a short e-mail. The headers are
+    immutable values; the memory goes with the parser, not kept beyond the message read."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name"):  # already a header object: nothing to parse
+            return super().header_fetch_parse(name, value)
+        known: dict[tuple[str, str], Any] = self.__dict__["_known"]
+        key = (name.lower(), value)
+        header = known.get(key)
+        if header is None:
+            header = known[key] = super().header_fetch_parse(name, value)
+        return header
+
+
+def mail_parser() -> BytesParser:
+    """A parser for one e-mail or one mailbox's messages (`email_message`, `mbox`)."""
+    policy = _ParsedOnce()
+    # Policies refuse new attributes (they are meant to be shared); this one is not.
+    object.__setattr__(policy, "_known", {})
+    return BytesParser(policy=policy)
 
 
 def parsed_header(message: Message, key: str) -> object | None:

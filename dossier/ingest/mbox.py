@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from email.message import Message
-from email.parser import BytesParser
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.email_message import check_header_lengths
-from dossier.ingest.email_parts import MAIL_POLICY, header_text, safe_name
+from dossier.ingest.email_parts import header_text, mail_parser, safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.text.lang import guess_language
 from dossier.text.model import EmbeddedFile, ExtractedDocument
@@ -51,7 +50,7 @@ def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
     messages = split_mbox(data)
     if not messages:
         raise InputRefused(_("{name} is a mailbox without any message.").format(name=name))
-    parser = BytesParser(policy=MAIL_POLICY)
+    parser = mail_parser()
     lines: list[str] = []
     embedded: list[EmbeddedFile] = []
     dates: list[str] = []
