@@ -11,6 +11,7 @@ results are dropped, not shown.
 from __future__ import annotations
 
 import logging
+import traceback
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -82,11 +83,26 @@ class _Runnable(QRunnable):
                 raise Cancelled("cancelled before it started")
             result = fn(job._report, job.token)
         except BaseException as exc:  # every failure must reach the GUI thread, bugs included
+            fn = None
+            _let_go_of_locals(exc)
             job.failed.emit(exc)
         else:
             job.succeeded.emit(result)
         finally:
             job.finished.emit()
+
+
+def _let_go_of_locals(exc: BaseException) -> None:
+    """Empty the finished frames of a failure's tracebacks (its chain's too): the failure
+    waits in the GUI thread's queue until delivered, and through its frames' locals it kept
+    the work's arguments (a renderer, so the workspace) alive past a lock. The code
+    positions a bug report shows stay."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 _running: set[Job] = set()
