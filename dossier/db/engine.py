@@ -6,6 +6,8 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import threading
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,8 +94,16 @@ def _alembic_config() -> Config:
     return cfg
 
 
+@cache
+def _revisions() -> tuple[str | None, frozenset[str]]:
+    """The head and every known revision. The scripts ship with the app and do not change
+    while it runs; reading them (Alembic executes each file) cost 3 ms at every open."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return script.get_current_head(), frozenset(r.revision for r in script.walk_revisions())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return _revisions()[0]
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -131,9 +141,7 @@ def _check_revision(engine: Engine, current: str | None) -> None:
         if tables:
             raise CorruptData(_ALTERED_VERSION.format("holds cases but no schema version"))
         return
-    script = ScriptDirectory.from_config(_alembic_config())
-    known = {revision.revision for revision in script.walk_revisions()}
-    if current not in known:
+    if current not in _revisions()[1]:
         raise CorruptData(_ALTERED_VERSION.format(f"names an unknown schema version {current!r}"))
 
 
@@ -157,13 +165,56 @@ def migrate(engine: Engine, db_path: Path) -> None:
                 "export its cases, then import them into a new vault"
             )
         )
-    if current is not None:
-        backup = db_path.with_name(f"{db_path.name}.before-{head}")
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(db_path, backup)
-        os.chmod(backup, 0o600)
+    if current is None:
+        _copy_new_catalog(engine)
+        return
+    backup = db_path.with_name(f"{db_path.name}.before-{head}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy2(db_path, backup)
+    os.chmod(backup, 0o600)
+    _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _driver(conn: Connection) -> sqlite3.Connection:
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+_new_catalog_lock = threading.Lock()
+
+
+@cache
+def _new_catalog() -> bytes:
+    """An empty catalog at head, as the migrations make it, serialized: made once per process
+    in memory. Running the migrations on each new catalog cost 43 ms, a copy under 1 ms."""
+    engine = create_engine("sqlite://")  # one connection per thread, the same database
+    event.listen(engine, "connect", _on_connect)
+    try:
+        _upgrade(engine)
+        with engine.connect() as conn:
+            return _driver(conn).serialize()
+    finally:
+        engine.dispose()
+
+
+def _copy_new_catalog(engine: Engine) -> None:
+    """Fill a new, empty catalog with the empty catalog at head (SQLite's backup: page by
+    page, under the destination's own lock and journal)."""
+    with _new_catalog_lock:
+        template = _new_catalog()
+    source = sqlite3.connect(":memory:")
+    try:
+        source.deserialize(template)
+        with engine.connect() as conn:
+            source.backup(_driver(conn))
+    finally:
+        source.close()
