@@ -12,6 +12,7 @@ import pytest
 from dossier import i18n
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
+from tests import heap
 from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
 from tests.paths import CORPUS, INGEST_CORPUS, REPO
 from tools.catalog import compile_all
@@ -50,7 +51,7 @@ def _young_heap() -> None:
     decrypted bytes go): right after it, a second full pass over the thawed heap found ~10
     objects and cost 0.2 s per UI test, so only the young generations are collected then.
     """
-    gc.collect() if gc.get_freeze_count() else gc.collect(1)
+    gc.collect() if heap.frozen() else gc.collect(1)
     gc.freeze()
 
 
