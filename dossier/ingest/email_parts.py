@@ -44,6 +44,12 @@ class _EightBitHeaders(EmailPolicy):
         return super().header_fetch_parse(name, text)
 
 
+_KNOWN_HEADERS = 64
+"""Parsed headers remembered at most: a message reads its own a dozen times; a mailbox's
+messages each have their own (a parsed header weighs ~100 times its text: kept for a whole
+mailbox, they took 80 times the mailbox's size in memory)."""
+
+
 class _ParsedOnce(_EightBitHeaders):
     """`_EightBitHeaders` remembering each header it has parsed, for the messages of one
     parser: the standard library parses a header again at every read, and reading one message
@@ -58,6 +64,8 @@ class _ParsedOnce(_EightBitHeaders):
         key = (name.lower(), value)
         header = known.get(key)
         if header is None:
+            if len(known) >= _KNOWN_HEADERS:
+                known.clear()  # one mailbox's parser: its memory must not grow with the box
             header = known[key] = super().header_fetch_parse(name, value)
         return header
 

@@ -1,0 +1,37 @@
+"""A mailbox's memory while it is read grows with its text, not with its parsed headers:
+keeping every message's parsed headers took 80 times the mailbox's size (a 500 MB mailbox,
+40 GB), where the text read from it is a few times its size."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+from dossier.ingest.mbox import extract_mbox
+
+
+def _mailbox(count: int) -> bytes:
+    return b"".join(
+        (
+            f"From sender{i}@example.org Mon Jan  1 00:00:00 2024\n"
+            f"From: Personne {i} <p{i}@example.org>\n"
+            f"To: Destinataire {i} <d{i}@example.net>\n"
+            f"Subject: =?utf-8?q?R=C3=A9ponse_{i}?=\n"
+            f"Date: Mon, 1 Jan 2024 10:{i % 60:02d}:00 +0100\n"
+            f"Message-ID: <{i}@example.org>\n"
+            "Content-Type: text/plain; charset=utf-8\n\n"
+            f"Bonjour, voici la réponse numéro {i}.\n\n"
+        ).encode()
+        for i in range(count)
+    )
+
+
+def test_reading_a_mailbox_takes_memory_in_proportion_to_its_text() -> None:
+    data = _mailbox(1000)
+    tracemalloc.start()
+    try:
+        document = extract_mbox(data, "boite.mbox")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "Réponse 999" in "".join(page.text for page in document.pages)
+    assert peak < 30 * len(data), f"{peak / len(data):.0f} times the mailbox's size"
