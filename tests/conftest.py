@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +62,30 @@ def _english_by_default() -> Iterator[None]:
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+PATIENCE_MS = 60_000
+"""The least any wait of a test for a condition or a signal gives it. A CI machine loaded by
+other runs is ten times slower than a quiet one or more (a 5 s wait for a worker's read is too
+little there), and a wait that is met returns at once: only a test that fails waits it out."""
+
+_WAITS = ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitActive", "waitExposed")
+
+
+def _patient(wait: Callable[..., Any]) -> Callable[..., Any]:
+    def patient(*args: Any, timeout: int | None = PATIENCE_MS, **kwargs: Any) -> Any:
+        return wait(*args, timeout=None if timeout is None else max(timeout, PATIENCE_MS), **kwargs)
+
+    return patient
+
+
+@pytest.fixture
+def qtbot(qtbot: Any) -> Any:
+    """pytest-qt's, each wait given at least `PATIENCE_MS`, whatever timeout a test wrote
+    (which says how long the wait takes on a quiet machine)."""
+    for name in _WAITS:
+        setattr(qtbot, name, _patient(getattr(qtbot, name)))
+    return qtbot
 
 
 @pytest.fixture
