@@ -16,7 +16,15 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtWidgets import QWidget
 
 from dossier.errors import Cancelled, DossierError
@@ -269,9 +277,12 @@ def abandon_all(wait_ms: int = 15000) -> bool:
         stopped = pool.waitForDone(wait_ms) and stopped
     if stopped:
         # Their outcomes would be dropped: what the callbacks hold goes now, with the lock,
-        # not once the event loop has delivered them.
+        # not once the event loop has delivered them; so do the outcomes queued for the GUI
+        # thread (a cancelled job's failure holds its traceback, whose frames hold the
+        # workspace).
         for job in abandoned:
             job.done = True
             _running.discard(job)
             job.release()
+            QCoreApplication.removePostedEvents(job, QEvent.Type.MetaCall)
     return stopped
