@@ -21,6 +21,8 @@ class Child:
     origin: str
     extracted: ExtractedDocument
     children: list[Child] = field(default_factory=list)
+    blob_id: str = ""
+    """Its original's keyed hash (`CaseKeys.blob_id`), computed once for the whole import."""
 
 
 @dataclass

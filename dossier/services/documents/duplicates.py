@@ -40,11 +40,10 @@ def check_duplicates(choice: str) -> str:
 
 
 def already_in_case(
-    ws: Workspace, case_id: str, data: bytes, name: str, duplicates: str
+    ws: Workspace, case_id: str, blob_id: str, name: str, duplicates: str
 ) -> DocumentInfo | None:
-    """None for a new file; the document it links to; or AlreadyInCase (skip)."""
-    keys = ws.vault.case_keys(case_id)
-    blob_id = keys.blob_id(hashlib.sha256(data).digest())
+    """None for a new file (whose original would have `blob_id`); the document it links to;
+    or AlreadyInCase (skip)."""
     if not ws.blobs.exists(case_id, blob_id):
         return None  # no document can have an original that is not stored
     with ws.vault.session() as session:

@@ -142,10 +142,10 @@ class ImportGroup:
                 )
             )
 
-        def put(data: bytes) -> str:
-            return blobs.put(self.keys, data)[0]
+        def put(child: Child) -> str:
+            return blobs.put(self.keys, child.data, child.blob_id)[0]
 
-        put(root.data)
+        put(root)
         doc = store_document(session, self.case_id, incoming, root.extracted, blob_id)
         if incoming.title:
             doc.title = incoming.title

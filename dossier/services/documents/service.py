@@ -124,7 +124,8 @@ class DocumentService:
         case_id = self.ws.cases.resolve(case)
         group = ImportGroup(self.ws, case_id)
         options = ImportOptions(kind, title, iso_date, ocr, password, duplicates)
-        linked = self._prepare(group, data, name, options, progress, cancel)
+        blob_id = group.keys.blob_id(hashlib.sha256(data).digest())
+        linked = self._prepare(group, data, blob_id, name, options, progress, cancel)
         if linked is not None:
             return linked
         check(cancel)
@@ -139,19 +140,20 @@ class DocumentService:
         self,
         group: ImportGroup,
         data: bytes,
+        blob_id: str,
         name: str,
         options: ImportOptions,
         progress: Progress | None,
         cancel: CancelToken | None,
     ) -> DocumentInfo | None:
-        """Read one file into `group` (nothing stored yet); or the document a duplicate was
-        linked to; or AlreadyInCase."""
+        """Read one file into `group` (nothing stored yet; `blob_id`: its original's keyed
+        hash); or the document a duplicate was linked to; or AlreadyInCase."""
         from dossier.ingest.formats import extract_bytes
 
         case_id = group.case_id
         name = Path(name).name
         check_size(name, len(data))
-        linked = duplicates_mod.already_in_case(self.ws, case_id, data, name, options.duplicates)
+        linked = duplicates_mod.already_in_case(self.ws, case_id, blob_id, name, options.duplicates)
         if linked is not None:
             return linked
         if progress is not None:
@@ -176,7 +178,8 @@ class DocumentService:
             size=len(data),
         )
         incoming = Incoming(name, len(data), options.kind, options.title, options.date)
-        group.add(incoming, Child(name, data, "", extracted, tree.children), tree.left_out)
+        root = Child(name, data, "", extracted, tree.children, blob_id)
+        group.add(incoming, root, tree.left_out)
         return None
 
     def other_cases_holding(self, doc_id: str) -> list[str]:
@@ -224,9 +227,12 @@ class DocumentService:
             try:
                 check(cancel)
                 data = read_regular(Path(path), MAX_IMPORT_BYTES)
-                if batch.group.holds(batch.group.keys.blob_id(hashlib.sha256(data).digest())):
+                blob_id = batch.group.keys.blob_id(hashlib.sha256(data).digest())
+                if batch.group.holds(blob_id):
                     batch.commit()  # the same file twice: the second must see the first stored
-                linked = self._prepare(batch.group, data, path.name, options, file_progress, cancel)
+                linked = self._prepare(
+                    batch.group, data, blob_id, path.name, options, file_progress, cancel
+                )
                 del data
             except PasswordRequired as exc:
                 batch.refused(number, str(path), exc, needs_password=True)

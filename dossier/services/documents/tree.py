@@ -61,23 +61,23 @@ def store_document(
 
 def store_tree(
     session: Session,
-    put: Callable[[bytes], str],
+    put: Callable[[Child], str],
     parent: Document,
     children: list[Child],
     state: TreeState,
     cancel: CancelToken | None,
 ) -> None:
     """Store `children` under `parent` (same kind), depth first, in the caller's session;
-    `put` stores an original encrypted and returns its blob id."""
+    `put` stores a child's original encrypted and returns its blob id."""
     duplicates: list[str] = []
     for number, child in enumerate(children, start=1):
         check(cancel)
-        blob_id = state.keys.blob_id(hashlib.sha256(child.data).digest())
+        blob_id = child.blob_id
         twin = state.in_case.get(blob_id) or state.seen.get(blob_id)
         if twin is not None:
             duplicates.append(f"{child.name}: the same file as “{twin.title}” ({twin.id})")
             continue
-        put(child.data)
+        put(child)
         incoming = Incoming(child.name, len(child.data), parent.kind, None, None)
         doc = store_document(session, parent.case_id, incoming, child.extracted, blob_id)
         doc.parent_id = parent.id
@@ -93,8 +93,11 @@ def store_tree(
 
 
 def tree_blob_ids(keys: CaseKeys, root: Child) -> list[str]:
-    """The blob id each original of the tree will have."""
-    found = [keys.blob_id(hashlib.sha256(root.data).digest())]
+    """The blob id each original of the tree will have, each kept in its `Child` (hashed once,
+    however many times the import needs it)."""
+    if not root.blob_id:
+        root.blob_id = keys.blob_id(hashlib.sha256(root.data).digest())
+    found = [root.blob_id]
     for child in root.children:
         found += tree_blob_ids(keys, child)
     return found

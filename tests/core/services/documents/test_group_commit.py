@@ -277,3 +277,33 @@ def test_a_group_writes_its_originals_while_it_makes_their_rows(
     assert reported == []
     assert not list(workspace.vault.blobs_dir.rglob(f"{TEMP_PREFIX}*"))
     assert len(workspace.documents.of_case(case)) == 80
+
+
+def test_an_import_hashes_each_original_once(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each original was SHA-256'd four times (the batch's same-file check, the duplicate
+    check, the group's ids, the blob's write) and each attachment three: the digest is now
+    made once and handed along, for the file and for every file that came out of it."""
+    import hashlib
+
+    case = workspace.cases.create("Réponses").id
+    reply = reply_with_attachments(tmp_path)
+    notes = _notes(tmp_path / "notes", 3)
+    originals = [path.read_bytes() for path in [reply, *notes]]
+    hashed: list[bytes] = []
+    sha256 = hashlib.sha256
+
+    def counted(data: bytes = b"", **kwargs: Any) -> Any:
+        hashed.append(bytes(data))
+        return sha256(data, **kwargs)
+
+    monkeypatch.setattr(hashlib, "sha256", counted)
+    outcomes = workspace.documents.import_many(case, [reply, *notes])
+    monkeypatch.undo()
+    (parent,) = [o.document for o in outcomes if o.document and o.document.mime == "message/rfc822"]
+    children = workspace.documents.children(parent.id)
+    attachments = [workspace.documents.original(child.id) for child in children]
+    assert len(attachments) == 2
+    for data in originals + attachments:
+        assert hashed.count(data) == 1
