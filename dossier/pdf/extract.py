@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.i18n import _
-from dossier.jobs import CancelToken, Progress, check, report
+from dossier.jobs import CancelToken, Progress, check, fewer_collections, report
 from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import Matrix, RawWord, reading_order
 from dossier.pdf.meta import document_facts
@@ -81,6 +81,7 @@ def extract_pdf_bytes(
         return _extract_open(doc, ocr=ocr, progress=progress, cancel=cancel, pictures=pictures)
 
 
+@fewer_collections()  # a tuple per word: see `fewer_collections`
 def _extract_open(
     doc: Any,
     *,

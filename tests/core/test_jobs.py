@@ -1,11 +1,21 @@
-"""The time a job of many files has left: its arithmetic, on a clock the test moves."""
+"""The time a job of many files has left: its arithmetic, on a clock the test moves; and the
+garbage collector's thresholds while a job reads a file."""
 
 from __future__ import annotations
+
+import gc
+import threading
 
 import pytest
 
 from dossier import i18n
-from dossier.jobs import TimeLeft, throttled, time_left_text
+from dossier.jobs import (
+    YOUNG_COLLECTION_EVERY,
+    TimeLeft,
+    fewer_collections,
+    throttled,
+    time_left_text,
+)
 
 MB = 1024 * 1024
 
@@ -142,3 +152,48 @@ def test_throttled_progress_tells_a_few_times_a_second_and_always_the_end() -> N
         ["file 0", "file 50", "done"],
         ["file 0", "file 51", "done"],  # 50 steps of 1 ms may add up to a hair under 50 ms
     )
+
+
+# -- fewer collections while a job reads a file -----------------------------------------------
+
+
+def test_a_job_collects_less_often_and_leaves_the_thresholds_as_they_were() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold()[0] == max(before[0], YOUNG_COLLECTION_EVERY)
+        assert gc.get_threshold()[1:] == before[1:]
+    assert gc.get_threshold() == before
+    with pytest.raises(ZeroDivisionError), fewer_collections():
+        _ = 1 / 0
+    assert gc.get_threshold() == before
+
+
+def test_jobs_on_several_threads_set_the_thresholds_back_when_the_last_one_ends() -> None:
+    before = gc.get_threshold()
+    entered, release = threading.Event(), threading.Event()
+
+    def other_job() -> None:
+        with fewer_collections():
+            entered.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_job)
+    thread.start()
+    assert entered.wait(10)
+    with fewer_collections():
+        pass
+    assert gc.get_threshold()[0] == max(before[0], YOUNG_COLLECTION_EVERY)  # the other runs on
+    release.set()
+    thread.join(10)
+    assert gc.get_threshold() == before
+
+
+def test_automatic_collection_turned_off_by_threshold_stays_off() -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(0, *before[1:])
+    try:
+        with fewer_collections():
+            assert gc.get_threshold()[0] == 0
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
