@@ -49,12 +49,47 @@ def _pdf_texts(data: bytes) -> list[str]:
             out += [str(link.get("uri", "")) for link in page.get_links()]
             out += [a.info.get("content", "") for a in page.annots() or []]
             out += [str(w.field_value) for w in page.widgets() or []]
+        for page in doc:
+            flags = pymupdf.TEXT_IGNORE_ACTUALTEXT  # the glyphs, not what an ActualText says
+            out.append(page.get_text("text", flags=flags, clip=pymupdf.INFINITE_RECT()))
+        contents = {xref for page in doc for xref in page.get_contents()}
         for xref in range(1, doc.xref_length()):
             try:
-                out.append(doc.xref_object(xref, compressed=False))
+                source = doc.xref_object(xref, compressed=False)
+                out += [source, *_decoded_strings(source)]
+                # Streams holding text: content (pages, forms, patterns) and XMP anywhere.
+                texty = re.search(
+                    r"/Subtype\s*/(Form|XML)\b|/PatternType|/Type\s*/Metadata", source
+                )
+                if doc.xref_is_stream(xref) and (xref in contents or texty):
+                    stream = (doc.xref_stream(xref) or b"").decode("latin-1")
+                    out += [stream, *_decoded_strings(stream)]
             except (RuntimeError, ValueError):
                 continue
     return out
+
+
+def _decoded_strings(source: str) -> list[str]:
+    """The hex strings (UTF-16 or bytes) and octal escapes of PDF syntax, decoded."""
+    found = [re.sub(r"\\([0-7]{1,3})", lambda m: chr(int(m[1], 8) & 0xFF), source)]
+    for digits in re.findall(r"<([0-9A-Fa-f\s]{2,})>", source):
+        hexa = "".join(digits.split())
+        raw = bytes.fromhex(hexa[: len(hexa) // 2 * 2])
+        if raw[:2] == b"\xfe\xff":
+            found.append(raw[2:].decode("utf-16-be", "replace"))
+        elif not re.search(rb"[\x00-\x08\x0e-\x1f]", raw):  # bytes, not a font's glyph ids
+            found.append(raw.decode("latin-1"))
+    return found
+
+
+def pdf_leaks(data: bytes, secrets: list[str]) -> list[str]:
+    """'where: secret' for every secret found in any text the PDF `data` holds."""
+    texts = [fold(read) for text in _pdf_texts(data) for read in read_past(text)]
+    return [
+        f"pdf: {secret}"
+        for secret in secrets
+        if any(f" {fold(secret)} " in f" {t} " for t in texts)
+    ]
 
 
 _DELETED = re.compile(r"\[-.*?-\]", re.DOTALL)

@@ -2,7 +2,9 @@
 
 open the original (from the decrypted bytes; nothing touches the disk)
 -> delete annotations, widgets and links
--> plan the boxes (marks) and apply them (true redaction)
+-> take out the texts marked content gives besides its glyphs (`marked`)
+-> plan the boxes (marks) on the text stored at import and on the glyphs the copy draws,
+   and apply them (true redaction)
 -> scrub in place, or rebuild page by page when MuPDF cannot
 -> rasterize the redacted pages if asked (and any page MuPDF could not redact)
 -> give back a text layer to pages the scrub emptied (OCR layers count as hidden text)
@@ -20,10 +22,13 @@ from typing import Any
 from dossier.errors import InputRefused, PasswordRequired
 from dossier.i18n import _
 from dossier.jobs import CancelToken, check
+from dossier.pdf.canonical import build_canonical
+from dossier.pdf.layout import reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
 from dossier.redact.apply import redact_page, strip_annotations
-from dossier.redact.marks import PagePlan, Rect, Rules, plan_document
+from dossier.redact.marked import strip_marked_texts
+from dossier.redact.marks import Hit, PagePlan, Rect, Rules, plan_document
 from dossier.redact.rasterize import (
     RASTER_DPI,
     TextWord,
@@ -102,11 +107,15 @@ def redacted_copy(
     nothing of the original image file (EXIF, GPS position, thumbnail) travels with it.
     """
     plans = plan_document(pages, rules)
+    counts = count_hits(plans)
     by_index = {p.index: p for p in pages}
     doc = open_copy(data, name, password)
     try:
         for page in doc:
             strip_annotations(page)
+        strip_marked_texts(doc)
+        check(cancel)
+        _plan_drawn_text(doc, pages, rules, plans)
         failed: list[int] = []
         for index, plan in sorted(plans.items()):
             check(cancel)
@@ -156,11 +165,56 @@ def redacted_copy(
     return RedactedCopy(
         data=output,
         plans=plans,
-        counts=count_hits(plans),
+        counts=counts,
         rasterized=rasterized,
         fallback=fallback,
         restored_text_pages=restored,
     )
+
+
+_DRAWN_FLAGS = _pdf.TEXT_CLIP | _pdf.TEXT_IGNORE_ACTUALTEXT
+
+
+def drawn_text(page: Any, known: PageText | None) -> PageText:
+    """The text `page` draws, read from its glyphs alone, as a page of the catalog."""
+    words = page.get_text("words", flags=_DRAWN_FLAGS)
+    text, word_map = build_canonical(reading_order(words, tuple(page.rotation_matrix)))
+    return PageText(
+        index=page.number,
+        text=text,
+        words=word_map,
+        rotation=int(page.rotation),
+        ocr=known.ocr if known is not None else False,
+    )
+
+
+def _plan_drawn_text(
+    doc: Any, pages: Sequence[PageText], rules: Rules, plans: dict[int, PagePlan]
+) -> None:
+    """Add to `plans` the boxes the marks need on the glyphs the copy draws, where the text
+    stored at import (read through an ActualText, or without a layer then hidden) put none:
+    the boxes cover what the recipient's reader and eyes get, not only what import read."""
+    if not (rules.terms or rules.patterns):
+        return
+    known = {p.index: p for p in pages}
+    for page in doc:
+        stored = known.get(page.number)
+        if stored is not None and stored.ocr:
+            continue  # the words of a scan are its OCR's: the stored plan is the one
+        drawn = plan_document([drawn_text(page, stored)], Rules(rules.terms, rules.patterns))
+        extra = drawn.get(page.number)
+        if extra is None:
+            continue
+        plan = plans.setdefault(page.number, PagePlan(page.number))
+        have = {_rounded(r) for r in plan.rects}
+        for hit in extra.hits:
+            rects = tuple(r for r in hit.rects if _rounded(r) not in have)
+            if rects:
+                plan.hits.append(Hit(hit.mark_id, hit.kind, page.number, rects))
+
+
+def _rounded(rect: Rect) -> tuple[int, ...]:
+    return tuple(round(v) for v in rect)
 
 
 def native_dpi(page: Any) -> int:

@@ -108,19 +108,19 @@ _KEPT_KEYS = {
 }
 """What the catalog, the page tree, a page and a font may keep: what it takes to show the
 pages. Anything else (a document system's copy number, a page's /LastModified) goes."""
-_XOBJECT_KEYS = ("Metadata", "PieceInfo", "LastModified", "OPI", "StructParent", "StructParents")
+_XOBJECT_KEYS = ("PieceInfo", "LastModified", "OPI", "StructParent", "StructParents", "AF")
 """Entries of pictures and forms that describe their making (OPI names the original image's
-file), not what they show."""
+file) or carry files of their own (AF), not what they show."""
 
 
 def forget_the_original(doc: Any) -> None:
     """Drop what tells one copy of a file from another rather than what its pages show: the
     trailer's /ID (its first string is the file's permanent identifier; MuPDF writes a fresh,
     random one), every entry of the catalog, the page tree and the pages that showing them
-    does not need, the making-of entries of pictures and forms, and the tags the original's
-    writer gave its font subsets (new random ones, the same for every font that shared one,
-    so a subset stays one font), in the fonts' dictionaries and in their embedded programs
-    and character maps, which name them too."""
+    does not need, the making-of entries of pictures and forms, XMP wherever it hangs, and
+    the tags the original's writer gave its font subsets (new random ones, the same for every
+    font that shared one, so a subset stays one font), in the fonts' dictionaries and in their
+    embedded programs and character maps, which name them too."""
     if doc.xref_get_key(-1, "ID")[0] != "null":
         doc.xref_set_key(-1, "ID", "null")
     roles = {doc.pdf_catalog(): "Catalog", **{page.xref: "Page" for page in doc}}
@@ -133,6 +133,8 @@ def forget_the_original(doc: Any) -> None:
             _null_keys(doc, xref, tuple(k for k in keys if k not in _KEPT_KEYS[role]))
         elif "Subtype" in keys and doc.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Form"):
             _null_keys(doc, xref, _XOBJECT_KEYS)
+        if "Metadata" in keys:  # XMP may hang from any object: a colour profile, a pattern
+            _null_keys(doc, xref, ("Metadata",))
         for key in ("BaseFont", "FontName"):
             if key not in keys:
                 continue

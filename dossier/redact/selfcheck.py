@@ -2,8 +2,10 @@
 
 `read_pdf` re-opens a PDF from its bytes and collects the text of every page (MuPDF's own order
 and Dossier's reading order, without clipping to the page, so text pushed off the page is read
-too), the document info and XMP metadata, embedded file names, outline titles, and every string
-held in any PDF object (alternate texts, actions, leftover dictionaries). It also reports what
+too, and from the glyphs alone as well as through their ActualText), the document info and
+XMP metadata (the catalog's and any other), embedded file names, outline titles, and every
+string held in any PDF object (alternate texts, actions, leftover dictionaries) or in any
+content stream (marked-content property lists). It also reports what
 must not be there at all: a character whose centre lies under a box (the box covers text
 instead of having removed it), annotations, widgets, forms, links, attachments, JavaScript,
 metadata. The bundle's self-check (`bundlecheck`) searches those texts with its own needles;
@@ -167,8 +169,10 @@ def _read_page(name: str, page: Any, boxes: Sequence[Rect], reading: PdfReading)
     textpage = page.get_textpage(flags=0, clip=_pdf.INFINITE_RECT())
     words = page.get_text("words", textpage=textpage)
     raw = page.get_text("text", textpage=textpage)
+    # The glyphs themselves too: an ActualText read instead of them may hide what they say.
+    glyphs = page.get_text("text", flags=_pdf.TEXT_IGNORE_ACTUALTEXT, clip=_pdf.INFINITE_RECT())
     ordered, _ = build_canonical(reading_order(words, tuple(page.rotation_matrix)))
-    reading.texts.append((f"the text of {where}", raw + "\n" + ordered))
+    reading.texts.append((f"the text of {where}", raw + "\n" + ordered + "\n" + glyphs))
     reading.page_texts.append((page.number, raw + "\n" + ordered))
     if boxes:
         under = _chars_under(page, boxes, textpage)
@@ -226,6 +230,8 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
     for key in ("AcroForm", "OpenAction", "Names"):
         if doc.xref_get_key(catalog, key)[0] != "null":
             out.append(Finding(name, "the document catalog", f"a leftover /{key}"))
+    drawn = {xref for page in doc for xref in page.get_contents()}
+    streams: list[tuple[int, str]] = []
     for xref in range(1, doc.xref_length()):
         try:
             source = doc.xref_object(xref, compressed=False)
@@ -238,8 +244,41 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
         strings = pdf_strings(_CHARSET.sub("", source))
         if strings:
             reading.texts.append((f"a string of object {xref}", "\n".join(strings)))
+        if _DRAWN.search(source):
+            drawn.add(xref)
+        for glyphs in _CHAR_PROCS.findall(source):  # a Type 3 font's glyphs are drawn too
+            drawn.update(int(ref) for ref in _REF.findall(glyphs))
+        if doc.xref_is_stream(xref):
+            streams.append((xref, source))
+    for xref, source in streams:
+        if xref in drawn or _METADATA.search(source):
+            _read_stream(name, doc, xref, source, reading)
 
 
+def _read_stream(name: str, doc: Any, xref: int, source: str, reading: PdfReading) -> None:
+    """The strings of a content stream's operands (a marked-content property list with an
+    /Alt or /ActualText, text never drawn), a metadata stream's text wherever it hangs (no
+    XMP may be left anywhere). Pictures, fonts and other binary streams are not text."""
+    try:
+        data = doc.xref_stream(xref)
+    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+        return
+    if not data:
+        return
+    text = data.decode("latin-1")
+    if _METADATA.search(source):
+        reading.findings.append(Finding(name, f"object {xref}", "metadata"))
+        reading.texts.append((f"the metadata of object {xref}", data.decode("utf-8", "replace")))
+    strings = pdf_strings(text)
+    if strings:
+        reading.texts.append((f"a string in the stream of object {xref}", "\n".join(strings)))
+
+
+_METADATA = re.compile(r"/(?:Type\s*/Metadata|Subtype\s*/XML)(?![\w#])")
+_DRAWN = re.compile(r"/(?:Subtype\s*/Form|PatternType\s*1)(?![\w#.])")
+"""Streams drawn as content besides the pages': forms and tiling patterns."""
+_CHAR_PROCS = re.compile(r"/CharProcs\s*<<(.*?)>>", re.S)
+_REF = re.compile(r"(\d+)\s+0\s+R")
 _LITERAL = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)", re.S)
 _HEX = re.compile(r"<([0-9A-Fa-f\s]{4,})>")
 _CHARSET = re.compile(r"/CharSet\s*\((?:\\.|[^\\)])*\)")

@@ -18,11 +18,13 @@ from dossier.errors import Cancelled, UsageError, WrongPassphrase
 from dossier.export.transport import is_sealed, read_sealed_bundle
 from dossier.export.verify import verify_bundle
 from dossier.jobs import CancelToken
+from dossier.redact import produce
 from dossier.services.export.dto import ExportRequest
 from dossier.services.export.service import SelfCheckFailed
 from dossier.services.workspace import Workspace
 from dossier.text.model import pack_words
 from tests.pdfgen import text_page, write_pdf
+from tests.recipient import leaks
 
 SOURCE = "Aurélien Vasseur"
 ALIAS = "le Corbeau"
@@ -212,12 +214,7 @@ def test_rasterized_export_still_passes(workspace: Workspace, tmp_path: Path) ->
         assert doc[0].get_images() and "météo" in doc[0].get_text()
 
 
-def test_a_finding_stops_the_export_and_writes_nothing(
-    workspace: Workspace, tmp_path: Path
-) -> None:
-    built = build_case(workspace, tmp_path)
-    # A stale word map (boxes lost) means a match without a box: the copy would keep the
-    # term, and the self-check must catch it.
+def _lose_the_word_map(workspace: Workspace, built: Built) -> None:
     with workspace.vault.session() as session:
         page = session.scalar(
             select(Page).where(Page.document_id == built.doc_id, Page.page_index == 1)
@@ -225,6 +222,25 @@ def test_a_finding_stops_the_export_and_writes_nothing(
         assert page is not None
         page.words = pack_words([])
         session.commit()
+
+
+def test_a_stale_word_map_still_leaves_no_term(workspace: Workspace, tmp_path: Path) -> None:
+    # The boxes are planned on the glyphs the copy draws as well as on the stored words.
+    built = build_case(workspace, tmp_path)
+    _lose_the_word_map(workspace, built)
+    out = tmp_path / "out.zip"
+    assert workspace.exports.export(ExportRequest(case=built.case_id, out=out)).selfcheck.ok
+    assert leaks(out, [TERM, "Castor"]) == []
+
+
+def test_a_finding_stops_the_export_and_writes_nothing(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = build_case(workspace, tmp_path)
+    # A stale word map (boxes lost) and no plan on the glyphs mean a match without a box:
+    # the copy would keep the term, and the self-check must catch it.
+    _lose_the_word_map(workspace, built)
+    monkeypatch.setattr(produce, "_plan_drawn_text", lambda *args: None)
     out = tmp_path / "never.zip"
     with pytest.raises(SelfCheckFailed) as caught:
         workspace.exports.export(ExportRequest(case=built.case_id, out=out))
