@@ -24,8 +24,9 @@ from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-2"
-"""docx-2: a tracked change inside a word is listed with its whole word."""
+DOCX_EXTRACTOR_VERSION = "docx-3"
+"""docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
+(w:vanish) is kept like a deletion."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"

@@ -232,6 +232,12 @@ class BodyWalker:
                 parts.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
             elif tag in _CHANGES:
                 self._change(child, _CHANGES[tag], parts, state, depth)
+            elif tag == f"{W}r" and _hidden(child):
+                # Hidden text (w:vanish): in the file, not on the page; kept like a deletion,
+                # so a name it splits reads whole ("Quarter[-zz-]maine") to what looks for it.
+                inner: list[str] = []
+                self._inline_into(child, inner, state, depth + 1)
+                parts.append(marked("deleted", "".join(inner)))
             elif tag == f"{_MC}AlternateContent":
                 choice = child.find(f"{_MC}Choice")
                 chosen = choice if choice is not None else child.find(f"{_MC}Fallback")
@@ -263,6 +269,11 @@ class BodyWalker:
 class _Inline:
     page_break: bool = False
     boxes: list[str] = field(default_factory=list)
+
+
+def _hidden(run: Element) -> bool:
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off")
 
 
 def _flattened(container: Element, depth: int) -> Iterator[Element]:

@@ -3,6 +3,10 @@
 RTF is 7-bit text with escapes: `\\'e9` is a byte in the document's code page (`\\ansicpg`),
 `\\u233` a Unicode character. striprtf resolves both and drops the formatting; table cells end
 with a tab or a bar, which keeps a table's rows on their lines.
+
+Hidden text (`\\v`) is kept, written like a deletion (`[-hidden-]`, `dossier.text.revisions`):
+the reader of the file does not see it, so a name it splits ("Quarter{\\v zz}maine") reads
+whole with it left out, and whatever looks for words to hide reads both ways.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title, plausible_title
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
+from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN
 
-RTF_EXTRACTOR_VERSION = "rtf-1"
+RTF_EXTRACTOR_VERSION = "rtf-2"
+"""rtf-2: hidden text (\\v) is kept like a deletion."""
 RTF_MIME = "application/rtf"
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
@@ -42,12 +48,14 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
     encoding = _codepage(data)
     try:
         # RTF is ASCII by definition; Latin-1 maps each byte to one character, losslessly.
-        raw = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")
+        source = hidden_marked(data.decode("latin-1"))
+        raw = rtf_to_text(source, encoding=encoding, errors="replace")
     except (ValueError, IndexError, LookupError, RecursionError, OverflowError):
         # OverflowError: striprtf passes a \uN or \ucN of any size to chr()
         raise InputRefused(
             _("{name} is a damaged RTF file and cannot be read.").format(name=name)
         ) from None
+    raw = raw.replace(DELETED_OPEN + DELETED_CLOSE, "")  # hidden formatting, no hidden text
     text = "\n".join(clean(line) for line in raw.replace("\r", "").split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     info = _info(data, encoding)
@@ -64,6 +72,37 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
         language=guess_language(text),
         metadata=info,
     )
+
+
+_TOKEN = re.compile(r"\\([a-z]+)(-?\d+)? ?|\\.|[{}]|[^\\{}]+", re.S)
+
+
+def hidden_marked(source: str) -> str:
+    """The RTF `source` with its hidden text between deletion marks, written as text where
+    it starts and ends: `\\v` (or `\\v1`) hides, `\\v0` and `\\plain` show again, and a
+    group's end gives back the state from before it."""
+    out: list[str] = []
+    hidden = False
+    saved: list[bool] = []
+    for match in _TOKEN.finditer(source):
+        token, word, number = match.group(), match.group(1), match.group(2)
+        now = hidden
+        if token == "{":
+            saved.append(hidden)
+        elif token == "}":
+            now = saved.pop() if saved else False
+        elif word == "v":
+            now = number != "0"
+        elif word == "plain":
+            now = False
+        if now != hidden:
+            mark = DELETED_OPEN if now else DELETED_CLOSE
+            out.append(mark)  # before a group's end: inside the group it closes
+            hidden = now
+        out.append(token)
+    if hidden:
+        out.append(DELETED_CLOSE)
+    return "".join(out)
 
 
 def _codepage(data: bytes) -> str:

@@ -1,0 +1,102 @@
+"""A name an RTF or Word file splits with hidden text (`\\v`, `w:vanish`) is the name its reader
+sees.
+
+Word shows "Quartermaine" for `Quarter{\\v zz}maine`, or for the runs "Quarter", "zz" hidden,
+"maine" of a .docx: the hidden letters are in the file, not on the screen. Read as one run of
+characters, the name was "Quarterzzmaine", which no mark found, and the export let it out whole
+in the reader's eyes. Hidden text holding the name (`{\\v Hyacinthe Quartermaine}`) is in the
+file too: the export must hide the name in both, in the PDF and in the texts Dossier writes
+(titles, quotes).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from dossier.ingest.rtf_file import extract_rtf
+from dossier.services.export.service import ExportRequest
+from dossier.services.workspace import Workspace
+from dossier.text.readings import readings
+from tests.recipient import leaks, read_bundle
+
+NAME = "Hyacinthe Quartermaine"
+_SPLIT_NAME = re.compile(r"quar\w*maine")
+
+SPLIT = {
+    "group": r"Hyacinthe Quarter{\v zz}maine",
+    "switch": r"Hyacinthe Quar\v xy\v0 termaine",
+    "escaped": r"Hyacinthe Quarter{\v\'e9\u233?}maine",
+    "across a run": r"Hyacinthe {\b Quar{\v t}}termaine",
+    "hidden whole": r"{\v Hyacinthe Quartermaine}",
+}
+
+
+def _rtf(body: str) -> bytes:
+    return (
+        r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}"
+        r"\pard Le t\'e9moin " + body + r" a parl\'e9 au juge.\par"
+        r"\pard Une ligne ordinaire reste lisible.\par}"
+    ).encode("latin-1")
+
+
+@pytest.mark.parametrize("body", SPLIT.values(), ids=SPLIT.keys())
+def test_a_name_split_by_hidden_text_is_hidden_in_the_bundle(
+    workspace: Workspace, tmp_path: Path, body: str
+) -> None:
+    case = workspace.cases.create("RTF").id
+    doc = workspace.documents.import_bytes(case, _rtf(body), "temoin.rtf")
+    workspace.people.add(case, NAME, protection="protected")
+    workspace.quotes.add(case, "Le témoin", source=doc.id)
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert result.selfcheck.ok
+    assert leaks(out, [NAME, "Quartermaine", "Hyacinthe"]) == []
+    texts = read_bundle(out)
+    # Read as the file's raw characters too: "Quarterzzmaine" is the name to any eye.
+    assert [name for name, text in texts.items() if _SPLIT_NAME.search(text)] == []
+    assert "une ligne ordinaire reste lisible" in " ".join(texts.values())
+
+
+def test_the_reader_sees_the_name_whole_and_the_hidden_letters_stay_in_the_text() -> None:
+    text = extract_rtf(_rtf(SPLIT["group"]), "t.rtf").pages[0].text
+    assert "Quarter" in text and "zz" in text and "maine" in text
+    assert "Quartermaine" in [r.text[20:32] for r in readings(text)]
+    assert "Quarterzzmaine" not in text  # not one word the marks cannot see through
+
+
+def _word(runs: list[tuple[str, bool]]) -> bytes:
+    """A .docx of one paragraph of runs, each hidden or not."""
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    for text, hidden in runs:
+        paragraph.add_run(text).font.hidden = hidden
+    paragraph = document.add_paragraph("Une ligne ordinaire reste lisible.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+WORD = {
+    "split": [("Le témoin Hyacinthe Quarter", False), ("zz", True), ("maine a parlé.", False)],
+    "hidden whole": [("Le témoin ", False), (NAME, True), (" a parlé.", False)],
+}
+
+
+@pytest.mark.parametrize("runs", WORD.values(), ids=WORD.keys())
+def test_a_name_split_by_hidden_text_in_a_word_file_is_hidden_too(
+    workspace: Workspace, tmp_path: Path, runs: list[tuple[str, bool]]
+) -> None:
+    case = workspace.cases.create("Word").id
+    workspace.documents.import_bytes(case, _word(runs), "temoin.docx")
+    workspace.people.add(case, NAME, protection="protected")
+    out = tmp_path / "bundle.zip"
+    assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
+    texts = read_bundle(out)
+    assert leaks(out, [NAME, "Quartermaine", "Hyacinthe"]) == []
+    assert [name for name, text in texts.items() if _SPLIT_NAME.search(text)] == []
+    assert "une ligne ordinaire reste lisible" in " ".join(texts.values())
