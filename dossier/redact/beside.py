@@ -1,4 +1,5 @@
-"""E-mail addresses written beside a name: the way mail shows whose address it is.
+"""E-mail addresses and phone numbers written beside a name: the way mail and signatures show
+whose they are.
 
 "From: Hyacinthe Quartermaine <hq@exemple.org>", `"Quartermaine, Hyacinthe"
 [mailto:hq@exemple.org]`, "hq@exemple.org (H. Quartermaine)", "Quartermaine, hq@exemple.org":
@@ -9,7 +10,9 @@ hq@exemple.org", holds no name at all).
 
 Only an address on the same line as the name with nothing but brackets, quotes, spaces and
 punctuation between counts: "Quartermaine a écrit à contact@mairie.fr" leaves the town hall's
-address alone.
+address alone. A phone number likewise, a label allowed between ("Quartermaine, tél. 06 ...",
+a signature's "Tél. : 06 ..." on the line after the name), learnt in every form it is dialled
+in ("+33 6 ...", "06.12...").
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import re
 from collections.abc import Mapping
 from typing import Generic, TypeVar
 
-from dossier.redact.patterns import find_pattern
-from dossier.text.fold import fold
+from dossier.redact.patterns import find_pattern, phone_forms
+from dossier.text.fold import Folded, fold
 
 T = TypeVar("T")
 
@@ -38,12 +41,22 @@ _AFTER = re.compile(r"[ \t\u00a0]*[>\]]?[ \t\u00a0]*[(\[]([^()\[\]\n]{1,80})[)\]
 """A name in brackets after an address: `address (H. Quartermaine)`, `<address> (Name)`."""
 
 
-def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
-    """Every e-mail address of `text` written beside one of `names` (folded keys of names and
-    name parts), with that name's payload."""
-    if "@" not in text or not names:
-        return {}
-    folded = fold(text)
+_PHONE_LABEL = (
+    r"(?:t[ée]l(?:[ée]phone)?|tel|phone|mobile|portable|port|gsm|cell(?:ulaire)?|fixe"
+    r"|ligne directe|n°|no|num[ée]ro)\.?"
+)
+_PHONE_BEFORE = re.compile(
+    rf"[ \t\u00a0\"'“”«»‹›,;:–—/()-]*(?:(?:\r?\n[ \t>]*)?{_PHONE_LABEL}[ \t\u00a0.:/()-]*)?"
+    r"[(\[<]?[ \t\u00a0]*\Z",
+    re.I,
+)
+"""What may stand between a name and a phone number after it: punctuation, a label ("tél.
+:", "portable"), a bracket; a line break only before a label (a signature: the name, then
+"Tél. : ..." on the next line). "Quartermaine a appelé le 01 ..." is not her number."""
+
+
+def _name_edges(folded: Folded, names: Mapping[str, T]) -> tuple[dict[int, T], dict[int, T]]:
+    """Where each of `names` ends and starts in the text `folded` was made from."""
     ends: dict[int, T] = {}
     starts: dict[int, T] = {}
     for key, payload in names.items():
@@ -51,6 +64,41 @@ def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
             start, end = folded.span(k0, k1)
             ends.setdefault(end, payload)
             starts.setdefault(start, payload)
+    return ends, starts
+
+
+def phones_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
+    """Every phone number of `text` written beside one of `names` (`Name : 06 ...`, `Name,
+    tél. 06 ...`, `Name` then `Tél. : 06 ...` on the next line, `06 ... (Name)`), in each of
+    the forms it is written in (`patterns.phone_forms`), with that name's payload."""
+    if not names:
+        return {}
+    numbers = find_pattern("phone", text)
+    if not numbers:
+        return {}
+    ends, starts = _name_edges(fold(text), names)
+    found: dict[str, T] = {}
+    for start, end in numbers:
+        number = " ".join(text[start:end].split())
+        line_start = max(text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0)) + 1, 0)
+        before = _PHONE_BEFORE.search(text, max(line_start, start - _REACH), start)
+        owner = ends.get(before.start()) if before is not None else None
+        if owner is None:
+            after = _AFTER.match(text, end, min(end + _REACH, len(text)))
+            inside = [starts[i] for i in range(*after.span(1)) if i in starts] if after else []
+            owner = inside[0] if inside else None
+        if owner is not None:
+            for form in phone_forms(number):
+                found.setdefault(form, owner)
+    return found
+
+
+def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
+    """Every e-mail address of `text` written beside one of `names` (folded keys of names and
+    name parts), with that name's payload."""
+    if "@" not in text or not names:
+        return {}
+    ends, starts = _name_edges(fold(text), names)
     found: dict[str, T] = {}
     for start, end in find_pattern("email", text):
         address = " ".join(text[start:end].split())
@@ -70,15 +118,17 @@ def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
 
 
 class AddressBook(Generic[T]):
-    """The addresses written beside `names` (folded key -> owner) in every text read."""
+    """The addresses and phone numbers written beside `names` (folded key -> owner) in every
+    text read."""
 
     def __init__(self, names: Mapping[str, T]) -> None:
         self.names = dict(names)
         self._found: dict[T, dict[str, None]] = {}
 
     def read(self, text: str) -> None:
-        for address, owner in addresses_beside(text, self.names).items():
-            self._found.setdefault(owner, {})[address] = None
+        found = {**addresses_beside(text, self.names), **phones_beside(text, self.names)}
+        for contact, owner in found.items():
+            self._found.setdefault(owner, {})[contact] = None
 
     def of(self, owner: T) -> tuple[str, ...]:
         return tuple(self._found.get(owner, ()))
