@@ -15,18 +15,19 @@ from ui.case.import_dialog import ImportDialog
 FILES = 10_000
 OPEN_BOUND_S = 2.0
 """A combo box per file took about 1 ms each (10 s for this folder, 2 s on an idle machine for
-2,000 files); the model opens in a few ms. The bound catches the first on a loaded CI run."""
+2,000 files); the model opens in a few ms. The GUI thread's CPU time is measured: a loaded CI
+machine stretches the wall clock, not the work."""
 
 
 def test_ten_thousand_files_open_at_once_and_each_row_is_set(qtbot, tmp_path: Path) -> None:
     paths = [tmp_path / f"message-{n:05d}.eml" for n in range(FILES)]
-    started = time.perf_counter()
+    started = time.thread_time()
     dialog = ImportDialog(paths, kind="source")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    opened = time.perf_counter() - started
-    assert opened < OPEN_BOUND_S, f"{opened:.2f} s to open the dialog"
+    opened = time.thread_time() - started
+    assert opened < OPEN_BOUND_S, f"{opened:.2f} s of CPU to open the dialog"
     assert len(dialog.findChildren(QComboBox)) == 1  # "Kind for all" only
     assert dialog.model.rowCount() == FILES
 

@@ -15,8 +15,8 @@ from PySide6.QtCore import QTimer
 from tests.pdfgen import many_pages_pdf
 from ui.letters.reply_dialog import ReplyDialog
 
-LONGEST_GAP = 0.5
-"""Seconds between two heartbeats: generous for a loaded 2-core machine, far below the import."""
+LONGEST_GAP = 0.2
+"""The longest gap between two heartbeats, as a part of the whole save's time."""
 
 
 def test_attaching_a_200_page_file_to_a_reply_keeps_the_window_responsive(
@@ -54,8 +54,10 @@ def test_attaching_a_200_page_file_to_a_reply_keeps_the_window_responsive(
 
     assert dialog.saved is not None and dialog.saved.document_id, dialog.error.text()
     assert ws.documents.get(dialog.saved.document_id).page_count == 200
-    # Done on the GUI thread, the import would be one gap as long as the whole save: the
-    # longest gap must be far shorter than that, and short for a person.
+    # Done on the GUI thread, the import would be one gap as long as the whole save (or its
+    # indexing or encryption alone, a third of it or more): the longest gap must be far
+    # shorter. Both stretch with the machine's load (0.21 s of 12 s at load 14), so the bound
+    # is a part of the save, not a time (0.5 s left a margin of two at load 14).
     ticks = [t for t in beats if t >= started]
     gaps = [b - a for a, b in zip([started, *ticks], ticks, strict=False)]
-    assert gaps and max(gaps) < min(LONGEST_GAP, took / 2), (max(gaps), took, len(ticks))
+    assert gaps and max(gaps) < took * LONGEST_GAP, (max(gaps), took, len(ticks))

@@ -66,9 +66,9 @@ def test_a_line_of_unclosed_markers_is_styled_at_once(qtbot) -> None:
     # square); each search now stops at the next "**".
     document = QTextDocument()
     document.setPlainText("**mot " * 16_000 + "\n**gras** et __aussi__")
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU: a loaded machine's wall clock measures the machine
     style_markdown(document)
-    assert time.perf_counter() - started < 3.0
+    assert time.thread_time() - started < 3.0
     cursor = QTextCursor(document)
     cursor.setPosition(document.lastBlock().position() + 4)
     assert cursor.charFormat().fontWeight() == QFont.Weight.Bold
