@@ -2,10 +2,11 @@
 
 A page photographed sideways or upside down, or scanned the wrong way round, reads as
 nonsense: Tesseract still "finds" words, but hardly any of them is a French or English
-function word. Such a page is read again, turned a quarter, a half and three quarters, on a
+function word. Such a page is read again, turned a quarter either way, then a half, on a
 smaller rendering (about 1,600 pixels a side, enough to tell prose from noise), and the turn
-whose reading holds clearly more function words wins. A page that already reads as prose, or
-that holds no text at all, costs nothing more than its one reading.
+whose reading holds clearly more function words wins. Only one way up reads as prose: the
+first turn that does ends the search (each reading costs about half a second). A page that
+already reads as prose, or that holds no text at all, costs nothing more than its one reading.
 
 The turn is applied to the page itself (`dossier.pdf.images.image_to_pdf` with `turns`), so
 the import's word boxes, the viewer, highlights, quotes and redaction boxes all use the page
@@ -25,8 +26,8 @@ from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import OCR_LANGUAGES
 from dossier.text.lang import function_words
 
-TURNS = (90, 180, 270)
-"""Clockwise, as a PDF page's /Rotate."""
+TURNS = (90, 270, 180)
+"""Clockwise, as a PDF page's /Rotate; in the order tried (a phone held sideways first)."""
 UPRIGHT_WORDS = 5
 """A page whose reading holds this many function words reads the right way up."""
 MIN_WORDS = 3
@@ -48,13 +49,19 @@ def best_turn(pdf: bytes, index: int, tessdata: Path, as_it_stands: str) -> int:
     `as_it_stands` is the page's text read without a turn (at full resolution, so the page as
     it stands is not put at a disadvantage).
     """
-    scores = {0: function_words(as_it_stands)}
+    as_is = function_words(as_it_stands)
+    best, most = 0, 0
     for turn in TURNS:
-        scores[turn] = function_words(_turned_reading(pdf, index, turn, tessdata))
-    best = max(TURNS, key=lambda turn: scores[turn])
-    if scores[best] >= MIN_WORDS and scores[best] >= MIN_GAIN * max(1, scores[0]):
-        return best
-    return 0
+        found = function_words(_turned_reading(pdf, index, turn, tessdata))
+        if found > most:
+            best, most = turn, found
+        if found >= UPRIGHT_WORDS and _believed(found, as_is):
+            return turn
+    return best if _believed(most, as_is) else 0
+
+
+def _believed(found: int, as_is: int) -> bool:
+    return found >= MIN_WORDS and found >= MIN_GAIN * max(1, as_is)
 
 
 @exclusive

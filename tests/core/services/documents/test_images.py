@@ -13,6 +13,7 @@ import pytest
 
 from dossier.errors import InputRefused
 from dossier.ingest.image_file import exif_date
+from dossier.pdf import orient
 from dossier.pdf.open import close_pdf
 from dossier.pdf.render import open_stored_pdf, render_page
 from dossier.services.workspace import Workspace
@@ -130,21 +131,30 @@ def test_corpus_images_are_read(workspace: Workspace, ingest_corpus: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("stored", "turn"),
+    ("stored", "turn", "readings"),
     [
-        (180, "180"),
-        pytest.param(90, "270", marks=pytest.mark.slow),
-        pytest.param(-90, "90", marks=pytest.mark.slow),
+        (180, "180", [90, 270, 180]),
+        pytest.param(90, "270", [90, 270], marks=pytest.mark.slow),
+        pytest.param(-90, "90", [90], marks=pytest.mark.slow),
     ],
 )
 def test_a_photo_taken_sideways_or_upside_down_without_exif_reads_upright(
-    workspace: Workspace, tmp_path: Path, stored: int, turn: str
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stored: int,
+    turn: str,
+    readings: list[int],
 ) -> None:
     # No EXIF tag says how to hold it: only the text itself does.
     photo = phone_photo(tmp_path, rotate=stored, orientation=None)
     case = workspace.cases.create("Photos de travers").id
+    read: list[int] = []
+    reading = orient._turned_reading
+    monkeypatch.setattr(orient, "_turned_reading", lambda *a: read.append(a[2]) or reading(*a))
     info = workspace.documents.import_file(case, photo)
     assert info.metadata["turned"] == turn
+    assert read == readings  # the turn that reads as prose ends the search (0.5 s a reading)
     (page,) = workspace.documents.pages(info.id)
     assert page.height > page.width and page.rotation == 0  # upright, in upright coordinates
     assert "caméra filmait" in " ".join(page.text.split())
