@@ -1,5 +1,5 @@
-"""A name an RTF or Word file splits with hidden text (`\\v`, `w:vanish`) is the name its reader
-sees.
+"""A name an RTF, Word or OpenDocument file splits with hidden text (`\\v`, `w:vanish`,
+`text:display="none"`) is the name its reader sees.
 
 Word shows "Quartermaine" for `Quarter{\\v zz}maine`, or for the runs "Quarter", "zz" hidden,
 "maine" of a .docx: the hidden letters are in the file, not on the screen. Read as one run of
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -48,13 +49,18 @@ def _rtf(body: str) -> bytes:
 def test_a_name_split_by_hidden_text_is_hidden_in_the_bundle(
     workspace: Workspace, tmp_path: Path, body: str
 ) -> None:
-    case = workspace.cases.create("RTF").id
-    doc = workspace.documents.import_bytes(case, _rtf(body), "temoin.rtf")
+    _exports_without_the_name(workspace, tmp_path, _rtf(body), "temoin.rtf")
+
+
+def _exports_without_the_name(
+    workspace: Workspace, tmp_path: Path, data: bytes, filename: str
+) -> None:
+    case = workspace.cases.create("Caché").id
+    doc = workspace.documents.import_bytes(case, data, filename)
     workspace.people.add(case, NAME, protection="protected")
     workspace.quotes.add(case, "Le témoin", source=doc.id)
     out = tmp_path / "bundle.zip"
-    result = workspace.exports.export(ExportRequest(case=case, out=out))
-    assert result.selfcheck.ok
+    assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
     assert leaks(out, [NAME, "Quartermaine", "Hyacinthe"]) == []
     texts = read_bundle(out)
     # Read as the file's raw characters too: "Quarterzzmaine" is the name to any eye.
@@ -91,12 +97,37 @@ WORD = {
 def test_a_name_split_by_hidden_text_in_a_word_file_is_hidden_too(
     workspace: Workspace, tmp_path: Path, runs: list[tuple[str, bool]]
 ) -> None:
-    case = workspace.cases.create("Word").id
-    workspace.documents.import_bytes(case, _word(runs), "temoin.docx")
-    workspace.people.add(case, NAME, protection="protected")
-    out = tmp_path / "bundle.zip"
-    assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
-    texts = read_bundle(out)
-    assert leaks(out, [NAME, "Quartermaine", "Hyacinthe"]) == []
-    assert [name for name, text in texts.items() if _SPLIT_NAME.search(text)] == []
-    assert "une ligne ordinaire reste lisible" in " ".join(texts.values())
+    _exports_without_the_name(workspace, tmp_path, _word(runs), "temoin.docx")
+
+
+ODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content
+  xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+ <office:automatic-styles>
+  <style:style style:name="T1" style:family="text">
+   <style:text-properties text:display="none"/></style:style>
+ </office:automatic-styles>
+ <office:body><office:text>
+  <text:p>Le témoin {body} a parlé.</text:p>
+  <text:p>Une ligne ordinaire reste lisible.</text:p>
+ </office:text></office:body>
+</office:document-content>
+"""
+OPEN_DOCUMENT = {
+    "span": 'Hyacinthe Quarter<text:span text:style-name="T1">zz</text:span>maine',
+    "field": 'Hyacinthe Quar<text:hidden-text text:condition="ooow:1" text:string-value="x"'
+    ' text:is-hidden="true">xy</text:hidden-text>termaine',
+}
+
+
+@pytest.mark.parametrize("body", OPEN_DOCUMENT.values(), ids=OPEN_DOCUMENT.keys())
+def test_a_name_split_by_hidden_text_in_an_opendocument_file_is_hidden_too(
+    workspace: Workspace, tmp_path: Path, body: str
+) -> None:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", ODT.format(body=body), zipfile.ZIP_DEFLATED)
+    _exports_without_the_name(workspace, tmp_path, data.getvalue(), "temoin.odt")
