@@ -49,6 +49,18 @@ _KNOWN_HEADERS = 64
 messages each have their own (a parsed header weighs ~100 times its text: kept for a whole
 mailbox, they took 80 times the mailbox's size in memory)."""
 
+_KNOWN_TEXT = 4096
+"""Characters of header text remembered at most, and the longest header remembered: a parsed
+list of addresses weighs 200 times its text, so 64 long headers (up to `MAX_HEADER_BYTES`
+each) held 400 MB for a mailbox of a few MB. A message's headers read again and again (its
+parts' Content-Type and Content-Disposition) are a few hundred characters."""
+
+
+class _Known(dict[tuple[str, str], Any]):
+    """Parsed headers by (lowercase name, text), and the length of their texts."""
+
+    text = 0
+
 
 class _ParsedOnce(_EightBitHeaders):
     """`_EightBitHeaders` remembering each header it has parsed, for the messages of one
@@ -60,13 +72,18 @@ class _ParsedOnce(_EightBitHeaders):
     def header_fetch_parse(self, name: str, value: str) -> Any:
         if hasattr(value, "name"):  # already a header object: nothing to parse
             return super().header_fetch_parse(name, value)
-        known: dict[tuple[str, str], Any] = self.__dict__["_known"]
+        known: _Known = self.__dict__["_known"]
         key = (name.lower(), value)
         header = known.get(key)
         if header is None:
-            if len(known) >= _KNOWN_HEADERS:
+            header = super().header_fetch_parse(name, value)
+            if len(value) > _KNOWN_TEXT:
+                return header  # parsed at each read, as it was before anything was remembered
+            if len(known) >= _KNOWN_HEADERS or known.text + len(value) > _KNOWN_TEXT:
                 known.clear()  # one mailbox's parser: its memory must not grow with the box
-            header = known[key] = super().header_fetch_parse(name, value)
+                known.text = 0
+            known[key] = header
+            known.text += len(value)
         return header
 
 
@@ -74,7 +91,7 @@ def mail_parser() -> BytesParser:
     """A parser for one e-mail or one mailbox's messages (`email_message`, `mbox`)."""
     policy = _ParsedOnce()
     # Policies refuse new attributes (they are meant to be shared); this one is not.
-    object.__setattr__(policy, "_known", {})
+    object.__setattr__(policy, "_known", _Known())
     return BytesParser(policy=policy)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import tracemalloc
 
 from dossier.ingest.mbox import extract_mbox
+from dossier.text.model import ExtractedDocument
 
 
 def _mailbox(count: int) -> bytes:
@@ -25,13 +26,44 @@ def _mailbox(count: int) -> bytes:
     )
 
 
-def test_reading_a_mailbox_takes_memory_in_proportion_to_its_text() -> None:
-    data = _mailbox(1000)
+def _read_with_peak(data: bytes) -> tuple[ExtractedDocument, int]:
     tracemalloc.start()
     try:
         document = extract_mbox(data, "boite.mbox")
-        _, peak = tracemalloc.get_traced_memory()
+        return document, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_reading_a_mailbox_takes_memory_in_proportion_to_its_text() -> None:
+    data = _mailbox(1000)
+    document, peak = _read_with_peak(data)
     assert "Réponse 999" in "".join(page.text for page in document.pages)
+    assert peak < 30 * len(data), f"{peak / len(data):.0f} times the mailbox's size"
+
+
+def _long_headers_mailbox(count: int) -> bytes:
+    """Messages each from a list of about fifty addresses (1 KB of header): a parsed list of
+    addresses weighs 200 times its text."""
+    messages = []
+    for i in range(count):
+        sender = ", ".join(f"Personne {i}-{j} <p{i}x{j}@example.org>" for j in range(50))
+        messages.append(
+            (
+                f"From sender{i}@example.org Mon Jan  1 00:00:00 2024\n"
+                f"From: {sender[:1000]}\n"
+                f"Subject: Objet {i}\n"
+                f"Date: Mon, 1 Jan 2024 10:{i % 60:02d}:00 +0100\n\n"
+                f"Bonjour {i}.\n\n"
+            ).encode()
+        )
+    return b"".join(messages)
+
+
+def test_long_headers_do_not_multiply_a_mailboxs_memory() -> None:
+    # Remembering 64 parsed headers whatever their length held 190 times the mailbox's size
+    # for these (400 MB for headers near the longest read, 32 KB each).
+    data = _long_headers_mailbox(100)
+    document, peak = _read_with_peak(data)
+    assert len(document.embedded) == 100
     assert peak < 30 * len(data), f"{peak / len(data):.0f} times the mailbox's size"
