@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.ui.conftest import import_now, sample_pdf
+from tests.ui.conftest import documents_read, import_now, sample_pdf
 from ui.export.export_wizard import ChoosePage
 from ui.export.redaction_rule_dialog import RuleDialog
 from ui.letters.reply_dialog import ReplyDialog
@@ -137,7 +137,7 @@ def test_every_view_shows_outside_names_escaped(qtbot, unlocked, tmp_path) -> No
     tabs = win.contents
     for number in range(tabs.count()):  # every tab of the case, each loaded as the user sees it
         tabs.setCurrentIndex(number)
-        qtbot.wait(50)
+        documents_read(win)
         seen += shown_texts(win)
     for kind, item in items.items():  # the inspector, for each kind of thing
         win.inspector.show_item(kind, item)

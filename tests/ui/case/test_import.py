@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
@@ -126,13 +127,24 @@ def test_a_protected_pdf_asks_for_its_password(qtbot, unlocked, tmp_path) -> Non
     assert row.state == DONE
 
 
-def test_cancel_a_waiting_file(qtbot, unlocked, tmp_path) -> None:
+def test_cancel_a_waiting_file(qtbot, unlocked, tmp_path, monkeypatch) -> None:
     win = unlocked
+    # The job (both files) waits for the click: one that had stored both before the click
+    # reached it would rightly keep the second.
+    clicked = threading.Event()
+    import_many = win.state.ws.documents.import_many
+
+    def after_the_click(*args: Any, **kwargs: Any) -> Any:
+        clicked.wait(60)
+        return import_many(*args, **kwargs)
+
+    monkeypatch.setattr(win.state.ws.documents, "import_many", after_the_click)
     first, second = sample_pdf(tmp_path / "a"), sample_pdf(tmp_path / "b", "other.pdf")
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         rows = win.imports.enqueue(win.state.case_id, [ImportRequest(first), ImportRequest(second)])
         win.imports.select([rows[1]])
         qtbot.mouseClick(win.imports.cancel_button, Qt.MouseButton.LeftButton)
+        clicked.set()
     assert [r.state for r in rows] == [DONE, CANCELLED_STATE]
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 1
 
