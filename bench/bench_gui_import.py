@@ -24,6 +24,8 @@ it was (no Python frame but the loop's: Qt's own work, painting or layout).
 from __future__ import annotations
 
 import argparse
+import bisect
+import gc
 import json
 import os
 import statistics
@@ -74,6 +76,73 @@ def _others_run_queue_ns() -> dict[str, int]:
     return waits
 
 
+def _thread_names() -> dict[int, str]:
+    """Native thread id -> a name: Python's where the thread is known to it, else the kernel's
+    (Qt names its pool threads)."""
+    names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+    tasks = Path("/proc/self/task")
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        if int(task.name) not in names:
+            try:
+                names[int(task.name)] = "qt:" + (task / "comm").read_text().strip()
+            except OSError:
+                continue
+    return names
+
+
+def _cpu_and_wait_ns() -> dict[int, tuple[int, int]]:
+    """Each of the process's threads: (ns on a core, ns waited ready for one)."""
+    tasks = Path("/proc/self/task")
+    seen = {}
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        try:
+            fields = (task / "schedstat").read_text().split()
+            seen[int(task.name)] = (int(fields[0]), int(fields[1]))
+        except (OSError, IndexError, ValueError):
+            continue
+    return seen
+
+
+def _stack(frame: Any, depth: int = 4) -> tuple[str, ...]:
+    stack: list[str] = []
+    while frame is not None and len(stack) < depth:
+        code = frame.f_code
+        path = Path(code.co_filename)
+        package = path.parent.name if "site-packages" in code.co_filename else ""
+        stack.append(f"{package + '/' if package else ''}{path.name}:{code.co_name}")
+        frame = frame.f_back
+    return tuple(stack)
+
+
+class Pauses:
+    """Every garbage collection: when, on which thread, which generation, how long (ms). A
+    collection holds the GIL throughout: every thread waits for it, the GUI thread too."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[float, float, str, int]] = []
+        self.cpu: list[float] = []
+        """Each pause's CPU time (ms): its length less the waits for a core of a loaded
+        machine."""
+        self._started: dict[int, tuple[float, float]] = {}
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        me = threading.get_ident()
+        if phase == "start":
+            self._started[me] = (time.perf_counter(), time.thread_time())
+            return
+        start, cpu = self._started.pop(me, (None, 0.0))
+        if start is not None:
+            ms = (time.perf_counter() - start) * 1000
+            self.seen.append((start, ms, threading.current_thread().name, info["generation"]))
+            self.cpu.append((time.thread_time() - cpu) * 1000)
+
+    def between(self, start: float, end: float) -> list[tuple[float, float, str, int]]:
+        return [p for p in self.seen if p[0] < end and p[0] + p[1] / 1000 > start]
+
+    def cpu_between(self, start: float, end: float) -> list[float]:
+        return [cpu for p, cpu in zip(self.seen, self.cpu, strict=True) if start <= p[0] <= end]
+
+
 class Frames:
     """The gaps between the ticks of a timer on the GUI thread, each with the GUI thread's CPU
     time and run-queue wait inside it, in ms."""
@@ -90,8 +159,12 @@ class Frames:
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
         self.stacks: list[tuple[float, tuple[str, ...]]] = []
+        self.others: list[tuple[float, dict[int, tuple[str, ...]]]] = []
+        self.cpu_samples: list[tuple[float, dict[int, tuple[int, int]]]] = []
+        self.pauses = Pauses()
         self._sampling = explain
         self._gui = threading.get_ident()
+        gc.callbacks.append(self.pauses)
 
     def start(self) -> None:
         self.gaps, self.cpu, self.waited, self.ends = [], [], [], []
@@ -104,6 +177,14 @@ class Frames:
 
     def stop(self) -> None:
         self.timer.stop()
+
+    def pauses_in_watch(self) -> list[tuple[float, float, str, int]]:
+        return self.pauses.between(*self._watched())
+
+    def _watched(self) -> tuple[float, float]:
+        if not self.ends:
+            return 0.0, 0.0
+        return self.ends[0] - self.gaps[0] / 1000, self.ends[-1]
 
     def _tick(self) -> None:
         now, cpu, queued = time.perf_counter(), time.thread_time(), _run_queue_ns()
@@ -122,16 +203,33 @@ class Frames:
             self._others = others
 
     def _sample(self) -> None:
+        me = threading.get_ident()
+        turn = 0
         while self._sampling:
-            frame = sys._current_frames().get(self._gui)
-            stack: list[str] = []
-            while frame is not None and len(stack) < 4:
-                code = frame.f_code
-                if "site-packages" not in code.co_filename:
-                    stack.append(f"{Path(code.co_filename).name}:{code.co_name}")
-                frame = frame.f_back
-            self.stacks.append((time.perf_counter(), tuple(stack)))
+            frames = sys._current_frames()
+            now = time.perf_counter()
+            gui = frames.pop(self._gui, None)
+            frames.pop(me, None)
+            self.stacks.append((now, _stack(gui)))
+            self.others.append((now, {ident: _stack(f, 3) for ident, f in frames.items()}))
+            turn += 1
+            if turn % 5 == 0:  # every 10 ms: who had a core
+                self.cpu_samples.append((time.perf_counter(), _cpu_and_wait_ns()))
             time.sleep(0.002)
+
+    def _cpu_between(self, start: float, end: float) -> dict[int, tuple[float, float]]:
+        """Each thread's ms on a core and ms waited for one between two moments (nearest
+        samples)."""
+        if not self.cpu_samples:
+            return {}
+        times = [t for t, _ in self.cpu_samples]
+        first = self.cpu_samples[max(0, bisect.bisect_right(times, start) - 1)][1]
+        last = self.cpu_samples[min(len(times) - 1, bisect.bisect_left(times, end))][1]
+        return {
+            tid: ((ran - first[tid][0]) / 1e6, (waited - first[tid][1]) / 1e6)
+            for tid, (ran, waited) in last.items()
+            if tid in first
+        }
 
     def less_waits(self) -> list[float] | None:
         if any(w is None for w in self.waited):
@@ -141,18 +239,66 @@ class Frames:
     def explain(self) -> None:
         self._sampling = False
         first = self.ends[0] - self.gaps[0] / 1000 if self.ends else 0.0
+        kinds: dict[tuple[str, int], list[float]] = {}
+        start, end = self._watched()
+        for (when, ms, thread, generation), cpu in zip(
+            self.pauses.seen, self.pauses.cpu, strict=True
+        ):
+            if not start <= when <= end:
+                continue
+            kinds.setdefault((thread.split("-")[0], generation), []).append(cpu)
+            if ms > 20:
+                print(
+                    f"gc pause at {when - first:.1f} s: gen {generation} on {thread}, {ms:.0f} ms"
+                    f" ({cpu:.0f} ms CPU)",
+                    file=sys.stderr,
+                )
+        for (thread, generation), times in sorted(kinds.items()):
+            print(
+                f"gc gen {generation} on {thread}*: {len(times)} pauses, {sum(times):.0f} ms CPU "
+                f"in all, longest {max(times):.0f} ms CPU",
+                file=sys.stderr,
+            )
         frames = zip(self.gaps, self.cpu, self.waited, self.others_waited, self.ends, strict=True)
         for gap, cpu, waited, others, end in frames:
             if gap <= GOAL_MS:
                 continue
-            seen = Counter(st for t, st in self.stacks if end - gap / 1000 <= t <= end)
+            start = end - gap / 1000
+            seen = Counter(st for t, st in self.stacks if start <= t <= end)
             where = "; ".join(f"{n}x {' < '.join(st)}" for st, n in seen.most_common(3))
             wait = "?" if waited is None else f"{waited:.0f}"
+            rest = gap - cpu - (waited or 0.0)
             print(
                 f"at {end - first:.1f} s, frame {gap:.0f} ms: GUI thread CPU {cpu:.0f} ms, "
-                f"waited for a core {wait} ms (the other threads {others:.0f} ms); {where}",
+                f"waited for a core {wait} ms, neither (GIL, idle) {rest:.0f} ms "
+                f"(the other threads waited {others:.0f} ms); GUI at {where}",
                 file=sys.stderr,
             )
+            for when, ms, thread, generation in self.pauses.between(start, end):
+                at = (when - start) * 1000
+                print(
+                    f"    gc gen {generation} on {thread}: {ms:.0f} ms at +{at:.0f}",
+                    file=sys.stderr,
+                )
+            names = _thread_names()
+            idents = {t.ident: t.native_id for t in threading.enumerate()}
+            busy = sorted(self._cpu_between(start, end).items(), key=lambda kv: -kv[1][0])
+            for tid, (ran, queued) in busy[:3]:
+                if ran < 5 or tid == threading.get_native_id():
+                    continue
+                stacks = Counter(
+                    st
+                    for t, sample in self.others
+                    if start <= t <= end
+                    for ident, st in sample.items()
+                    if idents.get(ident) == tid
+                )
+                top = "; ".join(f"{n}x {' < '.join(st)}" for st, n in stacks.most_common(2))
+                print(
+                    f"    {names.get(tid, tid)}: ran {ran:.0f} ms, waited for a core "
+                    f"{queued:.0f} ms; at {top or '?'}",
+                    file=sys.stderr,
+                )
 
 
 def _files(folder: Path, count: int) -> list[Path]:
@@ -216,8 +362,11 @@ def run(
     window.close()
     window.deleteLater()
     app.processEvents()
+    gc.callbacks.remove(frames.pauses)
     gaps = frames.gaps
     less_waits = frames.less_waits()
+    pauses = frames.pauses_in_watch()
+    pauses_cpu = frames.pauses.cpu_between(*frames._watched())
     return {
         "files": count,
         "documents_imported": len(shown),
@@ -238,6 +387,11 @@ def run(
         "frames_over_100ms_less_run_queue_wait": (
             None if less_waits is None else sum(1 for g in less_waits if g > GOAL_MS)
         ),
+        "gc_longest_pause_ms": round(max((p[1] for p in pauses), default=0.0), 1),
+        "gc_pauses_over_20ms": sum(1 for p in pauses if p[1] > 20),
+        "gc_pause_ms_total": round(sum(p[1] for p in pauses), 1),
+        "gc_longest_pause_cpu_ms": round(max(pauses_cpu, default=0.0), 1),
+        "gc_pause_cpu_ms_total": round(sum(pauses_cpu), 1),
     }
 
 
@@ -254,7 +408,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print where the GUI thread was in each frame over 100 ms (stderr)",
     )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        help="seconds a thread may hold the GIL while another waits (sys.setswitchinterval)",
+    )
     args = parser.parse_args(argv)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

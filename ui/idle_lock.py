@@ -1,9 +1,17 @@
-"""Locks the vault after a period without keyboard or mouse input (set in the preferences)."""
+"""Locks the vault after a period without keyboard or mouse input (set in the preferences).
+
+Input is watched where the window system delivers it: at each window (the main window, and
+each dialog or window as it takes the focus), before the window hands it to a widget. A filter
+on the application instead ran Python for every event of the GUI thread (timers, paints,
+queued signals, each needing the GIL): while an import's threads held the GIL, the GUI thread
+waited for it at each event, most of its waits through a 10,000-file import.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication, QWindow
+from PySide6.QtWidgets import QWidget
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -21,9 +29,14 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self.watch)
+
+    def watch(self, window: QWindow | None) -> None:
+        """Count input to `window` as activity (installed again, a filter is not doubled)."""
+        if window is not None:
+            window.installEventFilter(self)
 
     def set_timeout(self, milliseconds: int) -> None:
         """0 turns the automatic lock off."""
@@ -47,6 +60,10 @@ class IdleWatcher(QObject):
     def arm(self) -> None:
         """Start watching (the vault is open)."""
         self._armed = True
+        owner = self.parent()
+        if isinstance(owner, QWidget):
+            self.watch(owner.window().windowHandle())
+        self.watch(QGuiApplication.focusWindow())
         self.restart()
 
     def disarm(self) -> None:

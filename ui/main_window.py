@@ -7,7 +7,6 @@ and the unlock screen shown again.
 
 from __future__ import annotations
 
-import gc
 import os
 from functools import partial
 from pathlib import Path
@@ -28,6 +27,7 @@ from dossier.errors import safe_text
 from dossier.jobs import CancelToken, Progress
 from dossier.services import Workspace
 from dossier.services.constants import KDF_DEFAULT, KdfParams
+from ui import heap
 from ui.case.case_panel import CasePanel
 from ui.case.contents_panel import ContentsPanel
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
@@ -177,8 +177,7 @@ class MainWindow(QMainWindow):
         # What exists now lives as long as the session (modules, widgets, the workspace): out
         # of the collector's way. A full collection stops every thread, the GUI's too, and
         # over this heap it took 0.4 to 0.7 s, several times during a large import.
-        gc.collect()
-        gc.freeze()
+        heap.settle()
         self._show_warnings(ws.warnings)
 
     def _show_warnings(self, warnings: list[str]) -> None:
@@ -208,9 +207,8 @@ class MainWindow(QMainWindow):
         if ws is not None:
             ws.close()
             del ws  # or the collection below would keep it, and what it still refers to
-        if collect:
-            gc.unfreeze()  # what the session kept is collected with the rest
-            gc.collect()  # decrypted bytes and images go as soon as nothing refers to them
+        if collect:  # decrypted bytes and images go as soon as nothing refers to them
+            heap.release_all()
         self.vault_label.setText("")
         self.stack.setCurrentWidget(self.unlock_panel)
         self.unlock_panel.reset()

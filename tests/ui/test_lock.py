@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import weakref
+from types import FrameType
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QLabel
 
 from dossier.pdf import mupdf
 from dossier.pdf.mupdf import CallWatch
@@ -110,11 +114,49 @@ def test_activity_postpones_the_idle_lock(qtbot, unlocked) -> None:
     win.idle.set_timeout(delay)
     timer = win.idle._timer
     qtbot.waitUntil(lambda: timer.remainingTime() < delay - 2000, timeout=10000)
-    qtbot.keyClick(win.cases.list, Qt.Key.Key_Down)
+    win.cases.list.setFocus()
+    # Through the window, as the window system delivers a key (QTest's widget overload hands
+    # it to the widget directly).
+    QTest.keyClick(win.windowHandle(), Qt.Key.Key_Down)
     assert timer.remainingTime() > delay - 2000  # counted again from the key
     assert win.state.is_unlocked
     win.idle.set_timeout(300)
     qtbot.waitUntil(lambda: not win.state.is_unlocked, timeout=5000)
+
+
+def test_activity_in_a_dialog_postpones_the_idle_lock(qtbot, unlocked) -> None:
+    win = unlocked
+    delay = 60_000
+    win.idle.set_timeout(delay)
+    timer = win.idle._timer
+    dialog = QDialog(win)
+    dialog.show()
+    win.idle.watch(dialog.windowHandle())  # as when it takes the focus
+    qtbot.waitUntil(lambda: timer.remainingTime() < delay - 2000, timeout=10000)
+    QTest.mouseMove(dialog.windowHandle(), QPoint(5, 5))
+    QTest.mouseMove(dialog.windowHandle(), QPoint(9, 9))
+    assert timer.remainingTime() > delay - 2000  # counted again from the move
+    dialog.close()
+
+
+def test_the_gui_threads_events_run_no_python_to_watch_for_activity(qtbot, unlocked) -> None:
+    """Each event of the GUI thread that runs Python waits for the GIL, which an import's
+    threads hold: watching for activity must not add a Python call to every event."""
+    label = QLabel("stade")
+    calls: list[str] = []
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call":
+            calls.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        for _ in range(200):
+            QCoreApplication.postEvent(label, QEvent(QEvent.Type.User))
+        QCoreApplication.sendPostedEvents(label)
+    finally:
+        sys.setprofile(None)
+    assert "eventFilter" not in calls
 
 
 def test_unsaved_edits_are_saved_on_lock(qtbot, unlocked, vault, tmp_path) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from dossier.jobs import CancelToken, Progress
 from dossier.services.dto import DocumentChanges, DocumentInfo
+from ui import slices
 from ui.case.documents_model import DocumentsModel
 from ui.errors import show_error
 from ui.export.redactions_tab import RedactionsTab
@@ -54,9 +55,8 @@ class CaseTab(Protocol):
 REFRESH_AFTER_MS = 150
 """Notices of changed documents closer together than this are answered once."""
 ROWS_PER_PART = 25
-TREE_SECONDS_PER_TURN = 0.02
-"""The rows a read brings are put in the tree in parts, until this long was spent in a turn of
-the event loop: a notice during a large import brings a second's worth of files (hundreds),
+"""The rows a read brings are put in the tree in parts, until the turn's budget is spent
+(`ui.slices`): a notice during a large import brings a second's worth of files (hundreds),
 which put in at once held the GUI thread 40-100 ms."""
 
 
@@ -191,13 +191,14 @@ class DocumentsTab(QWidget):
         self._put_parts()
 
     def _put_parts(self) -> None:
-        started = time.perf_counter()
+        until = slices.begin()
         while self._parts:
-            if time.perf_counter() - started > TREE_SECONDS_PER_TURN:
-                self._parts_timer.start()
-                return
             for item in self.model.apply(self._parts.popleft()):
                 self.tree.expand(item.index())
+            if self._parts and time.perf_counter() > until:
+                slices.end(self._parts_timer)
+                return
+        slices.end()
         if self.job is None or self.job.done:
             self._read()
 

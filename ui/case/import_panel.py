@@ -11,7 +11,6 @@ document lists, which per file made the GUI thread stall through a large import.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import deque
 from functools import partial
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from dossier.errors import AlreadyInCase, PasswordRequired, safe_text
 from dossier.jobs import CancelToken, Progress, TimeLeft, throttled, time_left_text
 from dossier.services.dto import DocumentInfo, ImportOutcome
+from ui import heap, slices
 from ui.case.import_dialog import ImportDialog, ImportRequest
 from ui.case.import_list import (
     CANCELLED_STATE,
@@ -69,7 +69,8 @@ ROWS_PER_TURN = 1000
 """Most rows listed per turn of the event loop: a folder of 10,000 files is listed step by
 step, never in one frozen frame."""
 ROWS_SECONDS_PER_TURN = 0.025
-"""And no more rows in a turn once this long was spent on them (the import runs beside it)."""
+"""And no more rows in a turn once this long was spent on them (the import runs beside it), or
+once the turn's budget is spent (`ui.slices`: the outcomes and the documents tree share it)."""
 FILES_PER_JOB = 100
 """Files handed to one `import_many` call (the core stores them in groups, one transaction
 each): a cancel stops at most these, and a group's outcomes reach the window in short bursts."""
@@ -191,6 +192,8 @@ class ImportPanel(QWidget):
 
     def enqueue(self, case_id: str, requests: list[ImportRequest]) -> list[ImportRow]:
         """Queue files; returns the rows made at once (all of them, up to `ROWS_PER_TURN`)."""
+        if requests:
+            heap.importing()
         self._queued.extend((case_id, request) for request in requests)
         added = self._make_rows()
         self._next()
@@ -198,17 +201,16 @@ class ImportPanel(QWidget):
 
     def _make_rows(self) -> list[ImportRow]:
         added: list[ImportRow] = []
-        started = time.perf_counter()
+        until = min(slices.begin(), time.perf_counter() + ROWS_SECONDS_PER_TURN)
         waiting = tr("Waiting")
         while self._queued and len(added) < ROWS_PER_TURN:
-            if len(added) % 100 == 99 and time.perf_counter() - started > ROWS_SECONDS_PER_TURN:
+            if len(added) % 100 == 99 and time.perf_counter() > until:
                 break
             case_id, request = self._queued.popleft()
             added.append(ImportRow(case_id, request, waiting))
         self.model.append(added)
         self._measure(added)
-        if self._queued:
-            self._rows_timer.start()
+        slices.end(self._rows_timer if self._queued else None)
         self._summary_soon()
         return added
 
@@ -245,6 +247,7 @@ class ImportPanel(QWidget):
         if first is None and self._queued:
             return  # their rows come at the next turn
         if first is None:
+            heap.imported()
             self.model.time_left = TimeLeft()  # the next files are timed afresh
             self._announce_changes()
             self._summarise()
@@ -348,16 +351,17 @@ class ImportPanel(QWidget):
             self._outcomes_timer.start()
 
     def _show_due(self) -> None:
-        started = time.perf_counter()
+        until = slices.begin()
         while self._outcomes_due:
-            if time.perf_counter() - started > ROWS_SECONDS_PER_TURN:
-                self._outcomes_timer.start()
-                return
             rows, outcome, exc = self._outcomes_due.popleft()
             if outcome is not None:
                 self._reported(rows, outcome)
             else:
                 self._batch_ended(rows, exc if isinstance(exc, BaseException) else None)
+            if self._outcomes_due and time.perf_counter() > until:
+                slices.end(self._outcomes_timer)
+                return
+        slices.end()
 
     def _reported(self, rows: list[ImportRow], outcome: ImportOutcome) -> None:
         row = next(
@@ -602,6 +606,7 @@ class ImportPanel(QWidget):
         self._outcomes_timer.stop()
         self._changes_timer.stop()
         self._changed_cases.clear()
+        heap.imported()
         self._summarise()
         self._update_buttons()
 
@@ -659,9 +664,9 @@ def _size(path: Path) -> int | None:
 
 def _settle_heap() -> None:
     """After each job, what it left alive (rows, documents shown) is set aside from the
-    collector. Left in, the collector's full passes (which stop every thread) went over all of
-    it again and again: 60 to 90 ms each, every few seconds, through a 1,000-file import. The
-    collection first frees the job's garbage (catalog rows in cycles) and costs only what was
-    made since the last job; the window unfreezes and collects everything at lock."""
-    gc.collect()
-    gc.freeze()
+    collector (`ui.heap`). Left in, the collector's full passes (which stop every thread) went
+    over all of it again and again: 60 to 90 ms each, every few seconds, through a 1,000-file
+    import. The collection first frees the job's garbage (catalog rows in cycles) and costs
+    only what was made since the last job; the window unfreezes and collects everything at
+    lock."""
+    heap.settle()

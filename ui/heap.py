@@ -1,0 +1,57 @@
+"""When the collector runs while the vault is open.
+
+A full collection (generation 2) holds the GIL from start to end, so whichever thread runs it,
+the GUI thread waits, and it costs a pass over every object the collector has not been told
+to leave alone. Three rules keep it out of the way:
+
+- what lives as long as the session (modules, widgets, the workspace) is frozen at unlock;
+- during an import no full collection starts by itself (in any thread: the import's, a
+  view's read): one ran every few seconds over the rows, the documents shown and the
+  catalog read meanwhile, 50-80 ms each; the panel settles the heap after each of its jobs
+  instead, when only what that job left is new;
+- at lock everything is unfrozen and collected: decrypted data goes with the session.
+"""
+
+from __future__ import annotations
+
+import gc
+
+NO_FULL_PASS = 1_000_000
+"""Generation 2's threshold during an import: never reached (it counts younger passes)."""
+
+
+class _Saved:
+    thresholds: tuple[int, int, int] | None = None
+
+
+_saved = _Saved()
+
+
+def settle() -> None:
+    """Collect, then set what survived aside from the collector. The collection costs only
+    what was made since the last settle; the cyclic garbage it leaves (none, unless made
+    since by another thread) is freed at lock."""
+    gc.collect()
+    gc.freeze()
+
+
+def importing() -> None:
+    """An import starts (or goes on): no full collection until `imported`."""
+    if _saved.thresholds is None:
+        _saved.thresholds = gc.get_threshold()
+        young, middle, _full = _saved.thresholds
+        gc.set_threshold(young, middle, NO_FULL_PASS)
+
+
+def imported() -> None:
+    """The import ended (or the vault locks): the collector's own schedule again."""
+    if _saved.thresholds is not None:
+        gc.set_threshold(*_saved.thresholds)
+        _saved.thresholds = None
+
+
+def release_all() -> None:
+    """At lock: everything collectable again, and collected."""
+    imported()
+    gc.unfreeze()
+    gc.collect()
