@@ -45,8 +45,8 @@ def check(cancel: CancelToken | None) -> None:
 
 
 YOUNG_COLLECTION_EVERY = 10_000
-"""Allocations between two collections of the youngest generation while a job reads a file
-(Python's default: 700)."""
+"""Allocations between two collections of the youngest generation while a job reads or stores
+a file (Python's default: 700)."""
 _heap_lock = threading.Lock()
 _heap_jobs = 0
 _thresholds = gc.get_threshold()
@@ -57,11 +57,12 @@ def fewer_collections() -> Iterator[None]:
     """Run the block with the garbage collector's youngest generation collected every
     `YOUNG_COLLECTION_EVERY` allocations instead of every 700, then as before.
 
-    Reading a document makes a tuple per word, and more for its lines and rows: the collector
-    ran hundreds of times a long PDF, each time going over all that is still young, for a
-    fifth of its extraction's CPU (300 pages: 1.5 -> 1.2 ms a page). Cycles made meanwhile
-    are freed a little later; nothing else changes. Jobs on several threads share it: the
-    thresholds are set back when the last one ends."""
+    Reading a document makes a tuple per word, and storing it objects per page: the collector
+    ran hundreds of times over a long PDF, each time going over all that was still young, for
+    a fifth of its extraction's CPU (300 pages: 1.5 -> 1.2 ms a page), and dozens of times
+    more while its rows were stored. Cycles made meanwhile are freed a little later; nothing
+    else changes. Jobs on several threads share it: the thresholds are set back when the last
+    one ends."""
     global _heap_jobs, _thresholds
     with _heap_lock:
         if _heap_jobs == 0:

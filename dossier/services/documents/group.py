@@ -27,7 +27,7 @@ from dossier.blobstore import BlobBatch
 from dossier.db.models import Document
 from dossier.errors import DossierError, InputRefused
 from dossier.i18n import _
-from dossier.jobs import Progress, report
+from dossier.jobs import Progress, fewer_collections, report
 from dossier.services.documents.dto import Child, Incoming, Prepared, TreeState
 from dossier.services.documents.rows import document_info
 from dossier.services.documents.tree import store_document, store_tree, tree_blob_ids
@@ -85,6 +85,7 @@ class ImportGroup:
             or time.monotonic() - self._started >= GROUP_SECONDS
         )
 
+    @fewer_collections()  # a row object or more per page: see `fewer_collections`
     def commit(self, progress: Progress | None = None) -> list[Stored]:
         """Store every file of the group (originals synced first, then one transaction), then
         index them; returns what became of each, in order. A failure of the commit itself

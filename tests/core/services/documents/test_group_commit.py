@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import email
 import errno
+import gc
 import itertools
 import sqlite3
 import threading
@@ -20,10 +21,12 @@ from dossier.crypto.sealedfile import SealedWriter
 from dossier.errors import Cancelled, EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX
 from dossier.jobs import CancelToken
+from dossier.search import analysed
 from dossier.services.documents import group as group_module
 from dossier.services.dto import ImportOutcome
 from dossier.services.workspace import Workspace
 from tests.core.services.documents.test_attachments import reply_with_attachments
+from tests.pdfgen import many_pages_pdf
 
 
 def _notes(folder: Path, count: int, word: str = "Ornithoptère") -> list[Path]:
@@ -315,3 +318,28 @@ def test_an_import_hashes_each_original_once(
     assert len(attachments) == 2
     for data in originals + attachments:
         assert hashed.count(data) == 1
+
+
+def test_storing_a_long_document_does_not_collect_garbage_every_few_hundred_rows(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page is a row, its sealed payload and MAC, its index entries: at Python's default
+    threshold (700 allocations) the collector ran dozens of times over them, at every commit
+    of a long PDF."""
+    monkeypatch.setattr(analysed, "PARALLEL_MIN_BYTES", 1 << 40)  # indexed within the commit
+    case = workspace.cases.create("Long").id
+    pdf = many_pages_pdf(tmp_path / "long.pdf", 60, paragraphs_per_page=8)
+    counted: list[int] = []
+    commit = group_module.ImportGroup.commit
+
+    def counting(group: group_module.ImportGroup, *args: Any, **kwargs: Any) -> Any:
+        before = gc.get_stats()[0]["collections"]
+        try:
+            return commit(group, *args, **kwargs)
+        finally:
+            counted.append(gc.get_stats()[0]["collections"] - before)
+
+    monkeypatch.setattr(group_module.ImportGroup, "commit", counting)
+    info = workspace.documents.import_file(case, pdf)
+    assert info.page_count == 60 and len(counted) == 1
+    assert counted[0] <= 8, counted
