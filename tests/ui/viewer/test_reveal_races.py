@@ -85,7 +85,7 @@ def _shown_title(win) -> str:
 
 def _while_held(win, slow: _SlowReads, case_id: str, change: Callable[[], object]) -> None:
     """`change` the people or the screen while a worker's read is held back, and tell."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 120
     while not slow.entered.is_set():  # the views' timers run on this thread: no blocking wait
         assert time.monotonic() < deadline, "no read was held back"
         QTest.qWait(10)
