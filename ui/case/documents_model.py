@@ -9,6 +9,7 @@ below it, or a deletion that leaves one of them behind, builds the tree again.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -46,6 +47,12 @@ class DocumentsModel(QStandardItemModel):
         self._branches: dict[str, QStandardItem] = {}
         self._keys: dict[str, list[tuple[object, ...]]] = {}
         """Sort keys of the rows under each branch (`_BRANCH` + kind) or parent (its id)."""
+        self._parents: Counter[str] = Counter()
+        """How many documents held name each parent: whether a new document is the late
+        parent of some, without going over all (a part of 25 rows went over 10,000)."""
+        self._ids_seen: frozenset[str] | None = None
+        """The case's ids of the last changes applied: the other parts of the same read drop
+        nothing more."""
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -78,11 +85,13 @@ class DocumentsModel(QStandardItemModel):
     def clear_documents(self) -> None:
         self.removeRows(0, self.rowCount())
         self._docs, self._items, self._depth, self._branches, self._keys = {}, {}, {}, {}, {}
+        self._parents, self._ids_seen = Counter(), None
 
     def apply(self, changes: DocumentChanges) -> list[QStandardItem]:
         """Bring the tree to `changes`; returns the items that got rows below them (to
         expand)."""
-        gone = set(self._docs) - changes.ids
+        gone = set() if changes.ids is self._ids_seen else set(self._docs) - changes.ids
+        self._ids_seen = changes.ids
         changed = [d for d in changes.changed if self._docs.get(d.id) != d]
         new_ids = {d.id for d in changed if d.id not in self._docs}
         if (
@@ -91,7 +100,7 @@ class DocumentsModel(QStandardItemModel):
                 doc.id in self._docs and self._moves(doc) and self._has_rows_below(doc.id)
                 for doc in changed
             )
-            or any(d.parent_id in new_ids for d in self._docs.values())  # a parent came late
+            or not new_ids.isdisjoint(self._parents)  # a parent came late
         ):
             kept = {i: d for i, d in self._docs.items() if i not in gone}
             kept.update((d.id, d) for d in changed)
@@ -102,7 +111,7 @@ class DocumentsModel(QStandardItemModel):
         fresh: dict[str, DocumentInfo] = {}
         for doc in changed:
             if doc.id in self._docs and not self._moves(doc):
-                self._docs[doc.id] = doc
+                self._docs[doc.id] = doc  # the same parent: `_moves` compares it
                 self._show(self._items[doc.id], doc)
                 continue
             if doc.id in self._docs:
@@ -131,8 +140,16 @@ class DocumentsModel(QStandardItemModel):
             doc.origin,
         )
 
-    def _take(self, doc_id: str) -> None:
+    def _forget(self, doc_id: str) -> DocumentInfo | None:
         old = self._docs.pop(doc_id, None)
+        if old is not None and old.parent_id:
+            self._parents[old.parent_id] -= 1
+            if not self._parents[old.parent_id]:
+                del self._parents[old.parent_id]
+        return old
+
+    def _take(self, doc_id: str) -> None:
+        old = self._forget(doc_id)
         depth = self._depth.pop(doc_id, 0)
         item = self._items.pop(doc_id, None)
         self._keys.pop(doc_id, None)
@@ -157,13 +174,15 @@ class DocumentsModel(QStandardItemModel):
             doc = child.data(DOC_ROLE)
             if isinstance(doc, DocumentInfo):
                 self._forget_below(child)
-                for held in (self._docs, self._items, self._depth, self._keys):
+                self._forget(doc.id)
+                for held in (self._items, self._depth, self._keys):
                     held.pop(doc.id, None)
 
     def _add(self, fresh: dict[str, DocumentInfo]) -> list[QStandardItem]:
         """Rows for `fresh`, each in its place: parents before their attachments."""
         opened: list[QStandardItem] = []
         self._docs.update(fresh)
+        self._parents.update(d.parent_id for d in fresh.values() if d.parent_id)
         waiting = dict(sorted(fresh.items(), key=lambda pair: _sort_key(pair[1])))
         while waiting:
             placed = [

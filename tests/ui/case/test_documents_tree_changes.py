@@ -6,7 +6,9 @@ in a seeded walk of a few hundred steps."""
 from __future__ import annotations
 
 import random
+import sys
 from datetime import UTC, datetime
+from types import FrameType
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
@@ -140,3 +142,35 @@ def test_a_large_read_is_put_in_parts_each_after_its_parents(qapp) -> None:
     fresh = DocumentsModel()
     fresh.load(list(docs.values()))
     assert _tree(model) == _tree(fresh)
+
+
+def _python_calls_to_apply(held: int) -> int:
+    """Python calls (a generator's steps included) made in the model's module to put in a
+    part of `ROWS_PER_PART` new documents beside `held` others."""
+    rng = random.Random(7)
+    model = DocumentsModel()
+    docs = [_doc(number, rng) for number in range(held + ROWS_PER_PART)]
+    model.load(docs[:held])
+    ids = frozenset(d.id for d in docs)
+    calls = 0
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code.co_filename.endswith("documents_model.py"):
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        for part in _parts(DocumentChanges(docs[held:], ids, WHEN)):
+            model.apply(part)
+            model.apply(part)  # the same part again (a second read's): nothing to change
+    finally:
+        sys.setprofile(None)
+    assert len(model.documents) == held + ROWS_PER_PART
+    return calls
+
+
+def test_a_part_costs_the_same_whatever_the_tree_holds(qapp) -> None:
+    """Each part went over every document held (the late parent check, the deleted ones):
+    with 10,000 in the tree a part of 25 rows cost as much as 400 parts of a small tree."""
+    assert _python_calls_to_apply(5000) <= _python_calls_to_apply(50) * 1.5
