@@ -49,7 +49,7 @@ YOUNG_COLLECTION_EVERY = 10_000
 a file (Python's default: 700)."""
 _heap_lock = threading.Lock()
 _heap_jobs = 0
-_thresholds = gc.get_threshold()
+_young = gc.get_threshold()[0]
 
 
 @contextmanager
@@ -61,15 +61,14 @@ def fewer_collections() -> Iterator[None]:
     ran hundreds of times over a long PDF, each time going over all that was still young, for
     a fifth of its extraction's CPU (300 pages: 1.5 -> 1.2 ms a page), and dozens of times
     more while its rows were stored. Cycles made meanwhile are freed a little later; nothing
-    else changes. Jobs on several threads share it: the thresholds are set back when the last
-    one ends."""
-    global _heap_jobs, _thresholds
+    else changes. Jobs on several threads share it: the young threshold is set back when the
+    last one ends, and only it (the window sets the oldest generation's for an import)."""
+    global _heap_jobs, _young
     with _heap_lock:
         if _heap_jobs == 0:
-            _thresholds = gc.get_threshold()
-            young, *older = _thresholds
-            if young:  # 0: automatic collection is off, and stays off
-                gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY), *older)
+            _young, *older = gc.get_threshold()
+            if _young:  # 0: automatic collection is off, and stays off
+                gc.set_threshold(max(_young, YOUNG_COLLECTION_EVERY), *older)
         _heap_jobs += 1
     try:
         yield
@@ -77,7 +76,7 @@ def fewer_collections() -> Iterator[None]:
         with _heap_lock:
             _heap_jobs -= 1
             if _heap_jobs == 0:
-                gc.set_threshold(*_thresholds)
+                gc.set_threshold(_young, *gc.get_threshold()[1:])
 
 
 def throttled(

@@ -21,7 +21,8 @@ NO_FULL_PASS = 1_000_000
 
 
 class _Saved:
-    thresholds: tuple[int, int, int] | None = None
+    full: int | None = None
+    """Generation 2's threshold before the import."""
 
 
 _saved = _Saved()
@@ -37,17 +38,19 @@ def settle() -> None:
 
 def importing() -> None:
     """An import starts (or goes on): no full collection until `imported`."""
-    if _saved.thresholds is None:
-        _saved.thresholds = gc.get_threshold()
-        young, middle, _full = _saved.thresholds
+    if _saved.full is None:
+        young, middle, _saved.full = gc.get_threshold()
         gc.set_threshold(young, middle, NO_FULL_PASS)
 
 
 def imported() -> None:
-    """The import ended (or the vault locks): the collector's own schedule again."""
-    if _saved.thresholds is not None:
-        gc.set_threshold(*_saved.thresholds)
-        _saved.thresholds = None
+    """The import ended (or the vault locks): the collector's own schedule again. Only
+    generation 2's threshold is set back: the young one is the core's, raised while a job
+    reads or stores a file (`dossier.jobs.fewer_collections`), which may end later."""
+    if _saved.full is not None:
+        young, middle, _full = gc.get_threshold()
+        gc.set_threshold(young, middle, _saved.full)
+        _saved.full = None
 
 
 def release_all() -> None:

@@ -197,3 +197,18 @@ def test_automatic_collection_turned_off_by_threshold_stays_off() -> None:
         assert gc.get_threshold()[0] == 0
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_job_sets_back_only_the_young_threshold_others_changed_meanwhile_stay() -> None:
+    """The window stops full collections for an import (generation 2's threshold) and gives
+    them back when it ends, maybe while a job still reads a file, maybe after."""
+    before = gc.get_threshold()
+    try:
+        with fewer_collections():
+            gc.set_threshold(gc.get_threshold()[0], before[1], 1_000_000)  # the import starts
+        assert gc.get_threshold() == (before[0], before[1], 1_000_000)
+        with fewer_collections():
+            gc.set_threshold(gc.get_threshold()[0], before[1], before[2])  # the import ends
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)

@@ -71,3 +71,29 @@ def test_locking_under_an_import_gives_the_collector_its_schedule_back(
     assert gc.get_threshold() != before
     win.lock()
     assert gc.get_threshold() == before
+
+
+def test_the_end_of_an_import_leaves_the_young_threshold_to_the_job_that_raised_it() -> None:
+    """A file's reading raises the young threshold (`dossier.jobs.fewer_collections`) and may
+    end after the import: the window sets back only what it changed, so neither undoes the
+    other's."""
+    from dossier.jobs import fewer_collections
+    from ui import heap
+
+    before = gc.get_threshold()
+    reading = fewer_collections()
+    try:
+        reading.__enter__()  # a file's reading begins, then an import
+        heap.importing()
+        reading.__exit__(None, None, None)  # the reading ends first
+        assert gc.get_threshold() == (before[0], before[1], heap.NO_FULL_PASS)
+        heap.imported()
+        assert gc.get_threshold() == before
+        heap.importing()
+        with fewer_collections():
+            pass
+        assert gc.get_threshold()[0] == before[0]
+        heap.imported()
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
