@@ -134,12 +134,12 @@ def _check_revision(engine: Engine, current: str | None) -> None:
     """CorruptData unless `current` is a revision this version can upgrade from (or None for a
     new, empty catalog): an edited alembic_version must not run migrations over real rows."""
     if current is None:
+        # New means empty: a new catalog is filled by copying the empty one over the whole
+        # file, so a catalog holding anything at all without a version would be wiped.
         with engine.connect() as conn:
-            tables = conn.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'case'"
-            ).scalar()
-        if tables:
-            raise CorruptData(_ALTERED_VERSION.format("holds cases but no schema version"))
+            held = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        if held:
+            raise CorruptData(_ALTERED_VERSION.format("holds tables but no schema version"))
         return
     if current not in _revisions()[1]:
         raise CorruptData(_ALTERED_VERSION.format(f"names an unknown schema version {current!r}"))

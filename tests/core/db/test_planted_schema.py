@@ -147,3 +147,22 @@ def test_an_edited_schema_version_is_tampering_not_a_bug(
         code, out = _run(tmp_path, folder, *args)
         assert code == 5 and "altered outside Dossier" in out, (args, out)
     assert not list(folder.glob("catalog.sqlite.before-*"))  # no migration was begun
+
+
+@pytest.mark.parametrize(
+    "renamed",
+    ['ALTER TABLE "case" RENAME TO case_kept', "ALTER TABLE document RENAME TO document_kept"],
+)
+def test_a_catalog_without_schema_version_is_refused_and_left_as_it_was(
+    built: Path, tmp_path: Path, renamed: str
+) -> None:
+    """A catalog without alembic_version is new only if it holds nothing: one that holds
+    tables was overwritten by the empty catalog's copy (every case gone) before the open
+    noticed that its rows did not belong to the vault."""
+    folder = _attacked(built, tmp_path, "DROP TABLE alembic_version", renamed)
+    before = (folder / "catalog.sqlite").read_bytes()
+    for args in (("case", "list"), ("fsck",)):
+        code, out = _run(tmp_path, folder, *args)
+        assert code == 5 and "altered outside Dossier" in out, (args, out)
+    assert (folder / "catalog.sqlite").read_bytes() == before
+    assert not list(folder.glob("catalog.sqlite.before-*"))
