@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from dossier import i18n
 from dossier.crypto.kdf import TEST_ONLY_FAST
@@ -21,6 +22,19 @@ from tools.catalog import compile_all
 # The .mo files the app reads, from the committed .po (as `make` does): a checkout whose .po
 # changed is tested with its own translations.
 compile_all()
+
+# Property tests try the same examples at every run (drawn from each test's own seed), so a run
+# fails only where the code changed, never on a draw of its own; and they are not timed, a
+# loaded machine being slow to draw them as well as to run them. Their own settings (how many
+# examples) keep these.
+settings.register_profile(
+    "dossier",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("dossier")
 
 __all__ = ["PASSPHRASE", "REPO", "cli_env", "run_cli", "run_cli_process"]
 
