@@ -49,10 +49,23 @@ def _counts(text: str) -> tuple[int, int, int]:
     bulk (`Counter` over `findall`): looking each one up in Python cost 10 ms for 20,000
     characters, run on every document imported."""
     sample = text[:_MAX_CHARS].lower().replace("’", "'")
-    counts = Counter(_WORD.findall(sample))
+    counts = Counter(_words(sample))
     french = sum(counts[word] for word in _FRENCH.intersection(counts))
     english = sum(counts[word] for word in _ENGLISH_ONLY.intersection(counts))
     return french + _elisions(sample), english, counts.total()
+
+
+def _words(sample: str) -> list[str]:
+    """`_WORD.findall(sample)`, in half the time: no word spans white space, and a piece
+    between spaces made only of letters is one word, so the pattern (a Unicode class tried
+    at every character) runs only on pieces with a digit, a mark or punctuation in them."""
+    words: list[str] = []
+    for piece in sample.split():
+        if piece.isalpha():
+            words.append(piece)
+        else:
+            words += _WORD.findall(piece)
+    return words
 
 
 def _elisions(sample: str) -> int:

@@ -46,6 +46,8 @@ def plain_guess(text: str) -> str | None:
 
 _ELISIONS = ["l'", "d'", "qu'", "j'", "n'", "s'", "c'", "L’", "QU'", "xl'", "aqu'", "'", "’", "''"]
 _OTHERS = ["avis", "euros", "a", "é", "Été", "3", "_", "-", " ", "\n", "ß", "ǅ", "中文", "x1"]
+_OTHERS += ["\u00a0", "\u2028", "\x1c", "\x85", "²", "½", "e\u0301", "\u00ad", "٣", "ﬁ", "Ⅻ"]
+"""Spaces Python splits on, numerals that are not digits, a combining accent, a soft hyphen."""
 _PIECES = st.sampled_from([*sorted(lang._FRENCH | lang._ENGLISH), *_ELISIONS, *_OTHERS])
 _TEXT = st.lists(_PIECES, max_size=80).map("".join) | st.text(max_size=200)
 
@@ -68,3 +70,10 @@ def test_only_the_first_characters_are_read() -> None:
     prose = "le chat et la souris " * 20_000
     assert len(prose) > lang._MAX_CHARS
     assert lang.function_words(prose + "the " * 100) == lang.function_words(prose)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_the_words_counted_are_the_pattern_s_words(text: str) -> None:
+    sample = text.lower()
+    assert lang._words(sample) == _PLAIN_WORD.findall(sample)
