@@ -103,6 +103,7 @@ class SearchIndex:
         """Batches whose segments the workers build, written before anything else touches the
         index."""
         self._merger = Merger(self._storage)
+        self._merge_checked = False
         self._closed = False
         self.page_texts: PageTexts | None = None
         """Where the texts of page hits come from, for their snippets (pages' texts are not
@@ -484,6 +485,25 @@ class SearchIndex:
         if not self._closed:
             self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
 
+    def merge_if_fragmented(self) -> None:
+        """Start merging now if the index holds more segments than a commit leaves: an import
+        closed before its merges were done (`dossier import`) left them, and a session that
+        only searches never commits to plan a merge. In a thread: the segments merged are
+        read (decrypted) for the worker, not on the way to a search's answer."""
+        if self._merge_checked:
+            return
+        self._merge_checked = True
+        if not self._merger.wanted(self._ix._segments()):
+            return
+        threading.Thread(
+            target=weak_call(self._plan_merge), name="index-merge", daemon=True
+        ).start()
+
+    def _plan_merge(self) -> None:
+        with self._write_lock:
+            if not self._closed and not self._pending.open and not self._queued:
+                self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
+
     def _merge_done(self) -> None:
         # Called in the pool's thread: the merge is swapped in by a commit of its own thread.
         threading.Thread(
@@ -585,6 +605,7 @@ class SearchIndex:
                     found = self._run(parsed, restrict, limit)
                 except CorruptData as exc:
                     raise self._damaged(exc) from exc
+        self.merge_if_fragmented()
         return make_hits(found, parsed, self.page_texts, self.case_id)
 
     def _damaged(self, exc: CorruptData) -> IndexDamaged:

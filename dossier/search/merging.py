@@ -26,6 +26,10 @@ MAX_SEGMENTS = 8
 SMALL_BYTES = 64 * 1024
 """Segments smaller than this (their files, sealed) are left to Whoosh's own policy, merged in
 process: a few documents, cheap to merge."""
+MERGE_BYTES = 48 * 1024 * 1024
+"""Most segment bytes one merge takes (it reads them, decrypted, into the app's memory to hand
+them to a worker): an index of hundreds of MB (136 segments after 50,000 pages) is merged in
+rounds of the smallest, each result swapped in at a commit that plans the next."""
 
 
 def _deleted(segment: Any) -> frozenset[int]:
@@ -50,12 +54,22 @@ class Merger:
         future = self._future
         return future is not None and future.done() and not future.cancelled()
 
+    def wanted(self, segments: list[Any]) -> bool:
+        """Whether `plan` would start a merge of these segments."""
+        return self._job is None and len(segments) > MAX_SEGMENTS
+
     def plan(self, segments: list[Any], on_done: Any) -> None:
         """After a commit: start merging the smallest segments if there are too many."""
-        if self._job is not None or len(segments) <= MAX_SEGMENTS:
+        if not self.wanted(segments):
             return
-        by_size = sorted(segments, key=lambda s: _size(self._storage, s))
-        chosen = by_size[: len(segments) - MAX_SEGMENTS // 2 + 1]
+        by_size = sorted((_size(self._storage, s), n, s) for n, s in enumerate(segments))
+        chosen: list[Any] = []
+        taken = 0
+        for size, _n, segment in by_size[: len(segments) - MAX_SEGMENTS // 2 + 1]:
+            if len(chosen) >= 2 and taken + size > MERGE_BYTES:
+                break
+            chosen.append(segment)
+            taken += size
         inputs = []
         for segment in chosen:
             files = {}

@@ -169,3 +169,49 @@ def test_too_many_segments_are_merged_by_a_worker_deletions_kept(
         # The same items found (scores differ: Whoosh counts a deleted document in its
         # statistics until a merge drops it).
         assert _found(index) == {q: [i for i, _score in found] for q, found in expected.items()}
+
+
+def test_an_index_opened_with_too_many_segments_is_merged_in_bounded_rounds(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import closed before its merges were done (`dossier import` of 50,000 pages left 136
+    segments, and every later unlock searched them all: 0.4 s of CPU for the first result) is
+    merged from its first search on, in a session that never writes; each merge takes at most
+    `MERGE_BYTES` of segments into memory, so that an index of hundreds of MB is never read
+    whole into the app to be merged."""
+    monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(built_module, "PART_BYTES", 32 * 1024)
+    monkeypatch.setattr(merging_module, "SMALL_BYTES", 0)
+    monkeypatch.setattr(merging_module, "MAX_SEGMENTS", 4)
+    items = _items(90)
+    planned = merging_module.Merger.plan
+    monkeypatch.setattr(merging_module.Merger, "plan", lambda *_args: None)  # closed at once
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add(items)
+        index.flush()
+        before = len(_segments(index))
+        sizes = sorted(merging_module._size(index._storage, s) for s in _segments(index))
+        expected = _answers(index)
+    assert before > 4
+    bound = sizes[0] + sizes[1] + sizes[2]  # three of the smallest at a time
+    monkeypatch.setattr(merging_module, "MERGE_BYTES", bound)
+    monkeypatch.setattr(merging_module.Merger, "plan", planned)
+    taken: list[int] = []
+
+    def spy(self: merging_module.Merger, segments: list[object], on_done: object) -> None:
+        planned(self, segments, on_done)
+        if self._inputs:
+            chosen = [s for s in segments if s.segid in self._inputs]  # type: ignore[attr-defined]
+            taken.append(sum(merging_module._size(self._storage, s) for s in chosen))
+
+    monkeypatch.setattr(merging_module.Merger, "plan", spy)
+    found = {q: [i for i, _score in answers] for q, answers in expected.items()}
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        assert _found(index) == found
+        deadline = time.monotonic() + 120
+        while len(_segments(index)) > 4 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_segments(index)) <= 4, "merged in the background from the first search"
+        # The same items (scores move a little: merged lengths are encoded anew).
+        assert _found(index) == found
+    assert len(taken) >= 2 and max(taken) <= bound, taken
