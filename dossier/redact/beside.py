@@ -11,13 +11,15 @@ hq@exemple.org", holds no name at all).
 Only an address on the same line as the name with nothing but brackets, quotes, spaces and
 punctuation between counts: "Quartermaine a écrit à contact@mairie.fr" leaves the town hall's
 address alone. A phone number likewise, a label allowed between ("Quartermaine, tél. 06 ...",
-a signature's "Tél. : 06 ..." on the line after the name), learnt in every form it is dialled
-in ("+33 6 ...", "06.12...").
+a signature's "Tél. : 06 ..." on the line after the name or after her role and address
+lines), and the numbers that follow one of hers ("06 ... / 07 ...", "Fixe : 01 ..." on the
+next line), learnt in every form it is dialled in ("+33 6 ...", "06.12...").
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Generic, TypeVar
 
@@ -46,13 +48,23 @@ _PHONE_LABEL = (
     r"|ligne directe|n°|no|num[ée]ro)\.?"
 )
 _PHONE_BEFORE = re.compile(
-    rf"[ \t\u00a0\"'“”«»‹›,;:–—/()-]*(?:(?:\r?\n[ \t>]*)?{_PHONE_LABEL}[ \t\u00a0.:/()-]*)?"
-    r"[(\[<]?[ \t\u00a0]*\Z",
+    rf"[ \t\u00a0\"'“”«»‹›,;:–—/()|·•-]*(?:(?:ou|or|et|and)[ \t\u00a0]+)?"
+    rf"(?:(?:\r?\n[ \t>]*)?{_PHONE_LABEL}[ \t\u00a0.:/()-]*)?[(\[<]?[ \t\u00a0]*\Z",
     re.I,
 )
-"""What may stand between a name and a phone number after it: punctuation, a label ("tél.
-:", "portable"), a bracket; a line break only before a label (a signature: the name, then
-"Tél. : ..." on the next line). "Quartermaine a appelé le 01 ..." is not her number."""
+"""What may stand between a name, or a number learnt as its owner's, and a phone number after
+it: punctuation, a label ("tél. :", "portable"), a bracket, "ou"; a line break only before a
+label (a signature: the name, then "Tél. : ..." on the next line; "Portable : 06 ..." then
+"Fixe : 01 ..."). "Quartermaine a appelé le 01 ..." is not her number."""
+_SIGNATURE_BEFORE = re.compile(
+    rf"[ \t\u00a0,;:–—|-]*(?:\r?\n[ \t>]*[^\s>\d][^\n\d]{{0,79}}){{1,3}}"
+    rf"\r?\n[ \t>]*{_PHONE_LABEL}[ \t\u00a0.:/()-]*[(\[<]?[ \t\u00a0]*\Z",
+    re.I,
+)
+"""A signature: the name, up to three lines without a digit (her role, her paper, her
+address), then "Tél. : ...". A line with a number between is someone else's contact, or a
+street address: not a signature's."""
+_SIGNATURE_REACH = 400
 
 
 def _name_edges(folded: Folded, names: Mapping[str, T]) -> tuple[dict[int, T], dict[int, T]]:
@@ -78,19 +90,39 @@ def phones_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
         return {}
     ends, starts = _name_edges(fold(text), names)
     found: dict[str, T] = {}
+    name_ends = sorted(ends)
+    learnt: dict[int, T] = {}  # where a number learnt as someone's ends
     for start, end in numbers:
         number = " ".join(text[start:end].split())
-        line_start = max(text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0)) + 1, 0)
-        before = _PHONE_BEFORE.search(text, max(line_start, start - _REACH), start)
-        owner = ends.get(before.start()) if before is not None else None
+        owner = _owner_before(text, start, ends, name_ends, learnt)
         if owner is None:
             after = _AFTER.match(text, end, min(end + _REACH, len(text)))
             inside = [starts[i] for i in range(*after.span(1)) if i in starts] if after else []
             owner = inside[0] if inside else None
         if owner is not None:
+            learnt[end] = owner
             for form in phone_forms(number):
                 found.setdefault(form, owner)
     return found
+
+
+def _owner_before(
+    text: str, start: int, ends: dict[int, T], name_ends: list[int], learnt: dict[int, T]
+) -> T | None:
+    """Whose is the number at `start`, by what is written before it: a name or a number
+    learnt as someone's, then `_PHONE_BEFORE`; or a name, then `_SIGNATURE_BEFORE`."""
+    line_start = max(text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0)) + 1, 0)
+    before = _PHONE_BEFORE.search(text, max(line_start, start - _REACH), start)
+    if before is not None:
+        owner = ends.get(before.start(), learnt.get(before.start()))
+        if owner is not None:
+            return owner
+    for edge in name_ends[bisect_left(name_ends, start - _SIGNATURE_REACH) :]:
+        if edge >= start:
+            break
+        if _SIGNATURE_BEFORE.fullmatch(text, edge, start):
+            return ends[edge]
+    return None
 
 
 def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:

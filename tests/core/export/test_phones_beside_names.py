@@ -82,3 +82,40 @@ def test_a_number_is_hers_only_when_written_beside_her_name(text: str, number: s
     assert (number in found) if number else not found, found
     if number:
         assert {"0612345678", "+33 612345678"} <= set(found)  # every form it is dialled in
+
+
+@pytest.mark.parametrize(
+    ("text", "hers", "not_hers"),
+    [
+        (f"{SOURCE}\nJournaliste indépendante\nTél. : 06 12 34 56 78", ["06 12 34 56 78"], []),
+        (
+            f"{SOURCE}\nJournaliste\nhq@exemple.org\nPortable : 06 12 34 56 78",
+            ["06 12 34 56 78"],
+            [],
+        ),
+        (f"{SOURCE}\nTél. : 06 12 34 56 78 / 07 98 76 54 32", HERS[:1] + HERS[-1:], []),
+        (f"{SOURCE}\nPortable : 06 12 34 56 78\nFixe : 07 98 76 54 32", HERS[:1] + HERS[-1:], []),
+        ("Quartermaine, tél. 06 12 34 56 78 ou 07 98 76 54 32", HERS[:1] + HERS[-1:], []),
+        (f"{SOURCE} | 06 12 34 56 78", ["06 12 34 56 78"], []),
+        (
+            f"{SOURCE}\nTél. : 06 12 34 56 78\nJean Dupont\nTél. : 07 98 76 54 32",
+            ["06 12 34 56 78"],
+            ["07 98 76 54 32"],
+        ),
+        ("Quartermaine : 06 12 34 56 78, Dupont : 07 98 76 54 32", HERS[:1], HERS[-1:]),
+        (f"{SOURCE}\n\nJournaliste\nTél. : 06 12 34 56 78", [], HERS[:1]),
+        (f"{SOURCE}\n12 rue des Lilas\nTél. : 06 12 34 56 78", [], HERS[:1]),
+    ],
+)
+def test_every_number_of_her_signature_or_contact_line_is_hers(
+    text: str, hers: list[str], not_hers: list[str]
+) -> None:
+    """Her signature has her role or her address between her name and "Tél. :", or gives two
+    numbers ("06 ... / 07 ...", "Portable : ..." then "Fixe : ..."): only the first number
+    right after the name was learnt, the others left in clear. A line holding a number (or a
+    street number) between the name and the label is someone else's, or no signature."""
+    found = phones_beside(text, NAMES)
+    for number in hers:
+        assert number in found, (number, found)
+    for number in not_hers:
+        assert number not in found, (number, found)
