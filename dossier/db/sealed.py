@@ -64,6 +64,8 @@ class Sealed:
         session = object_session(self)
         provider = session.info.get("keys") if session is not None else None
         if provider is None:
+            provider = self.__dict__.get("_sealing_keys")
+        if provider is None:
             raise VaultLocked(_("the vault is locked; unlock it to read this item"))
         return provider  # type: ignore[no-any-return]
 
@@ -114,6 +116,15 @@ class Sealed:
         bytes before the row is written (the audit chain links them): the row, complete, is
         then written once. It must be in a session (the keys come from it)."""
         self._reseal()
+
+    def seal_with(self, keys: KeyProvider) -> None:
+        """Seal the payload now with `keys`, for a new row in no session that is written by
+        a bulk INSERT rather than a flush (`dossier.db.bulk`)."""
+        self.__dict__["_sealing_keys"] = keys
+        try:
+            self._reseal()
+        finally:
+            del self.__dict__["_sealing_keys"]
 
     def _reseal(self) -> None:
         pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})

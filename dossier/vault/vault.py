@@ -25,6 +25,7 @@ from dossier.crypto.kdf import DEFAULT, KdfParams, derive_kek, new_salt
 from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
+from dossier.db.bulk import Change, record_changes
 from dossier.db.engine import make_engine, make_session_factory, migrate
 from dossier.db.inventory import CaseMacs
 from dossier.db.models import Case
@@ -59,8 +60,6 @@ BLOBS = "blobs"
 INDEX = "index"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
-Change = tuple[str, str | None, str]
-"""(table, case id, row id) of a row a committed transaction inserted, updated or deleted."""
 CommitListener = Callable[[set[Change]], None]
 
 
@@ -369,12 +368,7 @@ class Vault:
 
 
 def _collect_changes(session: Session, _context: Any) -> None:
-    changes: set[Change] = session.info.setdefault("changes", set())
-    for row in itertools.chain(session.new, session.dirty, session.deleted):
-        table = getattr(row, "__tablename__", None)
-        if table is not None:
-            case_id = row.id if table == "case" else getattr(row, "case_id", None)
-            changes.add((table, case_id, str(getattr(row, "id", ""))))
+    record_changes(session, itertools.chain(session.new, session.dirty, session.deleted))
 
 
 def catalog_key_id(path: Path) -> str | None:

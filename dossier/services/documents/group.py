@@ -21,10 +21,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from dossier.blobstore import BlobBatch
+from dossier.db.bulk import insert_new
 from dossier.db.models import Document
+from dossier.db.sealed import Sealed
 from dossier.errors import DossierError, InputRefused
 from dossier.i18n import _
 from dossier.jobs import Progress, fewer_collections, report
@@ -107,9 +108,13 @@ class ImportGroup:
                 state = TreeState(self.keys, in_case, {}, [])
                 for prepared in files:
                     try:
-                        stored.append(self._store(session, blobs, prepared, state))
-                    except InputRefused as exc:  # raised before any row of it was added
+                        stored.append(self._store(blobs, prepared, state))
+                    except InputRefused as exc:  # raised before any row of it was made
                         stored.append(exc)
+                rows: list[Sealed] = []
+                for doc in state.stored:
+                    rows += [doc, *doc.pages]
+                insert_new(session, rows)
                 self.ws.audit.append_many(
                     session,
                     [
@@ -130,9 +135,7 @@ class ImportGroup:
             raise
         return results
 
-    def _store(
-        self, session: Session, blobs: BlobBatch, prepared: Prepared, state: TreeState
-    ) -> Document:
+    def _store(self, blobs: BlobBatch, prepared: Prepared, state: TreeState) -> Document:
         incoming, root = prepared.incoming, prepared.root
         blob_id = prepared.blob_ids[0]
         twin = state.in_case.get(blob_id) or state.seen.get(blob_id)
@@ -147,7 +150,7 @@ class ImportGroup:
             return blobs.put(self.keys, child.data, child.blob_id)[0]
 
         put(root)
-        doc = store_document(session, self.case_id, incoming, root.extracted, blob_id)
+        doc = store_document(self.case_id, incoming, root.extracted, blob_id)
         if incoming.title:
             doc.title = incoming.title
         if incoming.date:
@@ -156,7 +159,7 @@ class ImportGroup:
             doc.metadata_ = {**doc.metadata_, "not_imported": "\n".join(prepared.left_out)}
         state.seen[blob_id] = doc
         state.stored.append(doc)
-        store_tree(session, put, doc, root.children, state, None)
+        store_tree(put, doc, root.children, state, None)
         return doc
 
 

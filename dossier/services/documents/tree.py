@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 
 def store_document(
-    session: Session,
     case_id: str,
     incoming: Incoming,
     extracted: ExtractedDocument,
@@ -51,24 +50,23 @@ def store_document(
     doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
     doc.metadata_ = dict(extracted.metadata)
     for page in extracted.pages:
-        doc.pages.append(page_row(case_id, page))
-    # Not flushed here: the caller still sets fields (a parent, a title given), and a row
-    # flushed now would be sealed and written again for them. Its id is made with it, and
-    # the group's rows are written once, together, at its commit.
-    session.add(doc)
+        row = page_row(case_id, page)
+        row.document_id = doc.id
+        doc.pages.append(row)
+    # Not in the session: the caller still sets fields (a parent, a title given), and the
+    # group's rows are sealed and written once, together, at its commit (`db/bulk.py`).
     return doc
 
 
 def store_tree(
-    session: Session,
     put: Callable[[Child], str],
     parent: Document,
     children: list[Child],
     state: TreeState,
     cancel: CancelToken | None,
 ) -> None:
-    """Store `children` under `parent` (same kind), depth first, in the caller's session;
-    `put` stores a child's original encrypted and returns its blob id."""
+    """Make the documents of `children` under `parent` (same kind), depth first, into
+    `state.stored`; `put` stores a child's original encrypted and returns its blob id."""
     duplicates: list[str] = []
     for number, child in enumerate(children, start=1):
         check(cancel)
@@ -79,7 +77,7 @@ def store_tree(
             continue
         put(child)
         incoming = Incoming(child.name, len(child.data), parent.kind, None, None)
-        doc = store_document(session, parent.case_id, incoming, child.extracted, blob_id)
+        doc = store_document(parent.case_id, incoming, child.extracted, blob_id)
         doc.parent_id = parent.id
         doc.origin = f"{child.origin} {number}"
         if not doc.date and parent.date:
@@ -87,7 +85,7 @@ def store_tree(
             doc.metadata_ = {**doc.metadata_, "date_source": DATE_FROM_PARENT}
         state.seen[blob_id] = doc
         state.stored.append(doc)
-        store_tree(session, put, doc, child.children, state, cancel)
+        store_tree(put, doc, child.children, state, cancel)
     if duplicates:
         parent.metadata_ = {**parent.metadata_, "duplicates": "\n".join(duplicates)}
 
