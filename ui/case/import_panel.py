@@ -11,6 +11,7 @@ document lists, which per file made the GUI thread stall through a large import.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from functools import partial
@@ -85,10 +86,31 @@ second for small files, were as many row updates in one turn of the event loop (
 
 
 class _Outcomes(QObject):
-    """Brings each file's outcome from the worker to the GUI thread as the core reports it
-    (made on the GUI thread, so its signal is queued there)."""
+    """Brings the files' outcomes from the worker to the GUI thread as the core reports them
+    (made on the GUI thread, so its signal is queued there). The outcomes that arrive before
+    the GUI thread takes them come with one signal: a group's hundred, one signal each, ran
+    Python on the GUI thread a hundred times in a turn, each first waiting for the GIL that
+    the import's threads hold (up to 5 ms a time)."""
 
-    reported = Signal(object)
+    arrived = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._held: list[ImportOutcome] = []
+
+    def report(self, outcome: ImportOutcome) -> None:
+        """On the worker's thread."""
+        with self._lock:
+            self._held.append(outcome)
+            first = len(self._held) == 1
+        if first:
+            self.arrived.emit()
+
+    def take(self) -> list[ImportOutcome]:
+        with self._lock:
+            taken, self._held = self._held, []
+        return taken
 
 
 class ImportPanel(QWidget):
@@ -304,7 +326,12 @@ class ImportPanel(QWidget):
         ws, request, case_id = self.state.ws, rows[0].request, rows[0].case_id
         paths = [row.request.path for row in rows]
         outcomes = _Outcomes(self)
-        outcomes.reported.connect(lambda outcome: self._due(rows, outcome, None))
+
+        def arrived() -> None:
+            for outcome in outcomes.take():
+                self._due(rows, outcome, None)
+
+        outcomes.arrived.connect(arrived)
 
         def work(progress: Progress, cancel: CancelToken) -> list[ImportOutcome]:
             return ws.documents.import_many(
@@ -314,7 +341,7 @@ class ImportPanel(QWidget):
                 ocr=request.ocr,
                 progress=throttled(progress, PROGRESS_EVERY_S),
                 cancel=cancel,
-                on_outcome=outcomes.reported.emit,
+                on_outcome=outcomes.report,
             )
 
         def ended() -> None:

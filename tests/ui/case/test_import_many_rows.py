@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pymupdf
+from PySide6.QtCore import QCoreApplication, QObject
 
+from dossier.services.dto import ImportOutcome
 from ui.case import import_panel
 from ui.case.import_dialog import ImportRequest
 from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD
@@ -114,3 +116,23 @@ def test_cancelling_one_file_of_a_job_keeps_the_others_going(
     states = [r.state for r in rows]
     assert states == [DONE] * 7 + [CANCELLED_STATE] + [DONE] * 4, states
     assert len(win.state.ws.documents.of_case(win.state.case_id)) == 11
+
+
+def test_outcomes_reported_before_the_gui_thread_takes_them_come_in_one_signal(qtbot) -> None:
+    """A group's hundred outcomes, one signal each, ran Python on the GUI thread a hundred
+    times in a turn, each first waiting for the GIL the import's threads hold."""
+    owner = QObject()
+    outcomes = import_panel._Outcomes(owner)
+    taken: list[list[str]] = []
+    outcomes.arrived.connect(lambda: taken.append([o.path for o in outcomes.take()]))
+
+    def report() -> None:  # as the core does, on the import's thread, after a group's commit
+        for number in range(100):
+            outcomes.report(ImportOutcome(path=f"note-{number}.txt"))
+
+    worker = threading.Thread(target=report)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(taken), timeout=5000)
+    QCoreApplication.processEvents()
+    assert taken == [[f"note-{number}.txt" for number in range(100)]]
