@@ -261,6 +261,9 @@ def strip_marked_texts(doc: Any) -> int:
 
 
 def _clean_object(doc: Any, xref: int, keys: tuple[str, ...]) -> int:
+    """An optional-content group named plainly; the property lists of a resource dictionary
+    (`keys` holds /Resources, or /Properties when the object is one) without their texts.
+    Nowhere else: a Type 3 font may well name a glyph /E."""
     changed = 0
     if doc.xref_get_key(xref, "Type")[1] == "/OCG":
         # A layer's name and its usage (creator, user names) say who made it, not what it
@@ -269,15 +272,57 @@ def _clean_object(doc: Any, xref: int, keys: tuple[str, ...]) -> int:
         if "Usage" in keys:
             doc.xref_set_key(xref, "Usage", "null")
         changed += 1
-    for key in _TEXT_KEYS & set(keys):
-        doc.xref_set_key(xref, key, "null")
-        changed += 1
-    for key in keys:
-        kind, value = doc.xref_get_key(xref, key)
-        if kind != "dict":
+    paths = ["Properties"] if "Properties" in keys else []
+    if "Resources" in keys and doc.xref_get_key(xref, "Resources")[0] == "dict":
+        paths.append("Resources/Properties")  # an indirect one is an object of its own
+    for path in paths:
+        kind, value = doc.xref_get_key(xref, path)
+        if kind == "xref":
+            holder, path, value = int(value.split()[0]), "", ""
+            source = doc.xref_object(holder, compressed=True)
+        elif kind == "dict":
+            holder, source = xref, value
+        else:
             continue
-        cleaned = without_texts(value.encode("latin-1", "replace"))
-        if cleaned != value.encode("latin-1", "replace"):
-            doc.xref_set_key(xref, key, cleaned.decode("latin-1"))
+        spans, lists = _property_entries(source.encode("latin-1", "replace"))
+        if spans:
+            cleaned = _cut(source.encode("latin-1", "replace"), spans).decode("latin-1")
+            if path:
+                doc.xref_set_key(holder, path, cleaned)
+            else:
+                doc.update_object(holder, cleaned)
             changed += 1
+        for ref in lists:  # a property list of its own
+            if doc.xref_is_stream(ref) or doc.xref_get_key(ref, "Type")[1] in ("/OCG", "/OCMD"):
+                continue
+            listed = doc.xref_object(ref, compressed=True).encode("latin-1", "replace")
+            cleaned_list = without_texts(listed)
+            if cleaned_list != listed:
+                doc.update_object(ref, cleaned_list.decode("latin-1"))
+                changed += 1
     return changed
+
+
+def _property_entries(source: bytes) -> tuple[list[tuple[int, int]], list[int]]:
+    """In a /Properties dictionary's source: the spans of the text entries of its direct
+    property lists, and the object numbers of the others."""
+    spans: list[tuple[int, int]] = []
+    refs: list[int] = []
+    start = source.find(b"<<")
+    if start < 0:
+        return spans, refs
+    lexer = _Lexer(source)
+    lexer.pos = start + 2
+    while (key := lexer.next()) is not None:
+        if source[key[0] : key[1]] == b">>":
+            break
+        value = lexer.next()
+        if value is None:
+            break
+        token = source[value[0] : value[1]]
+        end = _skip_object(lexer, value)
+        if token == b"<<":
+            spans += _text_entries(source, value[0])[0]
+        elif token.isdigit() and source[end - 1 : end] == b"R":
+            refs.append(int(token))
+    return spans, refs

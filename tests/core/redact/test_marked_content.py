@@ -21,7 +21,7 @@ import pymupdf
 import pytest
 
 from dossier.pdf.extract import extract_pdf
-from dossier.redact.marked import content_without_texts
+from dossier.redact.marked import content_without_texts, strip_marked_texts
 from dossier.redact.marks import Rules, TermRule
 from dossier.redact.produce import redacted_copy
 from dossier.redact.selfcheck import SelfCheckReport, check_pdf, needles_for
@@ -306,3 +306,23 @@ def test_only_the_texts_of_property_lists_go_from_a_content_stream() -> None:
     assert b"Quartermaine" not in cleaned and b"FEFF0051" not in cleaned
     assert b"Hyacinthe" not in cleaned
     assert content_without_texts(b"BT (rien) Tj ET") == b"BT (rien) Tj ET"
+
+
+def test_a_glyph_named_like_a_text_key_is_left_alone() -> None:
+    # A Type 3 font may name its glyphs /E or /Alt: only property lists lose those keys.
+    p = Page()
+    glyph = p.obj("<<>>", "0 0 d0 0 0 1 1 re f")
+    procs = p.obj(f"<</E {glyph} 0 R /Alt {glyph} 0 R>>")
+    listed = p.obj(f"<</Alt {_literal(NAME)} /MCID 1>>")
+    p.resources("Properties", f"<</MC1 {listed} 0 R /MC2 <</E {_literal(NAME)} /MCID 2>>>>")
+    strip_marked_texts(p.doc)
+    assert [p.doc.xref_get_key(procs, k)[0] for k in ("E", "Alt")] == ["xref", "xref"]
+    assert list(p.doc.xref_get_keys(listed)) == ["MCID"]
+    kind, ref = p.doc.xref_get_key(p.page.xref, "Resources")
+    where = (
+        (int(ref.split()[0]), "Properties")
+        if kind == "xref"
+        else (p.page.xref, "Resources/Properties")
+    )
+    assert LAST not in p.doc.xref_get_key(*where)[1]
+    assert "/MCID 2" in p.doc.xref_get_key(*where)[1]
