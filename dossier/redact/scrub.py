@@ -4,8 +4,8 @@
 thumbnails, links, hidden text). We add what it leaves: the catalog entries that can carry text
 or behaviour (AcroForm with its XFA data, name trees, open actions, outlines, the structure
 tree with its alternate texts, optional-content settings, page labels), per-page actions and
-piece info, and the trailer's Info. Producer and creator end up absent: no library, user or
-host name.
+piece info, the trailer's Info, and what JPEG pictures say besides their pixels (`pictures`).
+Producer and creator end up absent: no library, user or host name.
 
 `scrub()` raised on a real file (the corpus' Federal Register notice has a dangling object
 reference). We then rebuild the document page by page into a new PDF, which leaves every
@@ -23,6 +23,7 @@ from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
 from dossier.redact.apply import strip_annotations
+from dossier.redact.pictures import bare_pictures
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def neutralize(doc: Any) -> None:
     if doc.xref_get_key(-1, "Info")[0] != "null":
         doc.xref_set_key(-1, "Info", "null")
     forget_the_original(doc)
+    bare_pictures(doc)
 
 
 _SUBSET_TAG = re.compile(r"/[A-Z]{6}\+")

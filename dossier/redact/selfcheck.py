@@ -5,7 +5,8 @@ and Dossier's reading order, without clipping to the page, so text pushed off th
 too, and from the glyphs alone as well as through their ActualText), the document info and
 XMP metadata (the catalog's and any other), embedded file names, outline titles, and every
 string held in any PDF object (alternate texts, actions, leftover dictionaries) or in any
-content stream (marked-content property lists). It also reports what
+content stream (marked-content property lists), and what a JPEG picture says besides its pixels
+(EXIF, XMP, IPTC, comments). It also reports what
 must not be there at all: a character whose centre lies under a box (the box covers text
 instead of having removed it), annotations, widgets, forms, links, attachments, JavaScript,
 metadata. The bundle's self-check (`bundlecheck`) searches those texts with its own needles;
@@ -250,9 +251,30 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
             drawn.update(int(ref) for ref in _REF.findall(glyphs))
         if doc.xref_is_stream(xref):
             streams.append((xref, source))
+            if doc.xref_is_image(xref):
+                _read_picture(name, doc, xref, reading)
     for xref, source in streams:
         if xref in drawn or _METADATA.search(source):
             _read_stream(name, doc, xref, source, reading)
+
+
+_PICTURE_METADATA = (b"Exif\x00", b"http://ns.adobe.com/xap/", b"Photoshop 3.0", b"JFXX\x00")
+
+
+def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
+    """A JPEG's segments before its scan: its EXIF, XMP, IPTC and thumbnails must be gone,
+    and its comments are read like any text."""
+    try:
+        raw = doc.xref_stream_raw(xref)
+    except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+        return
+    if not raw or raw[:2] != b"\xff\xd8":
+        return
+    scan = raw.find(b"\xff\xda")
+    head = raw[: scan if scan > 0 else 1 << 16]
+    if any(tag in head for tag in _PICTURE_METADATA):
+        reading.findings.append(Finding(name, f"picture {xref}", "metadata in a picture"))
+    reading.texts.append((f"the segments of picture {xref}", head.decode("latin-1")))
 
 
 def _read_stream(name: str, doc: Any, xref: int, source: str, reading: PdfReading) -> None:

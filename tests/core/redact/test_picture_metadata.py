@@ -1,0 +1,114 @@
+"""A JPEG picture inside a PDF leaves without what its camera wrote besides its pixels.
+
+A scanner app or a word processor keeps the photo's file as it was: EXIF (artist, owner,
+description, in ASCII and in Windows' UTF-16), XMP, a Photoshop/IPTC block, a comment. A
+picture under no box kept all of it in the export, where anyone extracting the picture reads
+the protected name (or the GPS position of the source's kitchen). The pixels must stay the same.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated.)
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pymupdf
+import pytest
+from PIL import Image
+
+from dossier.pdf.extract import extract_pdf
+from dossier.redact.marks import Rules, TermRule
+from dossier.redact.pictures import bare_jpeg
+from dossier.redact.produce import redacted_copy
+from dossier.redact.selfcheck import SelfCheckReport, check_pdf, needles_for
+from dossier.services.export.dto import ExportRequest
+from dossier.services.workspace import Workspace
+from tests.recipient import leaks, pdf_leaks
+
+NAME = "Hyacinthe Quartermaine"
+LAST = "Quartermaine"
+PICTURE = pymupdf.Rect(72, 300, 372, 450)
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def _camera_jpeg() -> bytes:
+    """A JPEG carrying the name in each place a camera or an editor writes one."""
+    picture = Image.new("RGB", (300, 150), (90, 140, 200))
+    for x in range(0, 300, 7):
+        picture.putpixel((x, 75), (250, 250, 0))
+    exif = Image.Exif()
+    exif[0x013B] = NAME  # Artist
+    exif[0x010E] = f"Chez {NAME}"  # ImageDescription
+    exif[0x9C9D] = (NAME + "\0").encode("utf-16-le")  # XPAuthor, as Windows writes it
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif.tobytes(), comment=f"scan {NAME}".encode())
+    data = out.getvalue()
+    xmp = f"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:creator>{NAME}</dc:creator></x:xmpmeta>"
+    extra = _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp.encode())
+    extra += _segment(0xED, b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + NAME.encode())
+    return data[:2] + extra + data[2:]
+
+
+def _pdf(path: Path) -> Path:
+    doc = pymupdf.open()
+    for text in (f"Le témoin {NAME} a envoyé la photo.", "La même photo, seule."):
+        page = doc.new_page()
+        page.insert_text((72, 72), text, fontname="helv")
+        page.insert_image(PICTURE, stream=_camera_jpeg())
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def _pixels(data: bytes, index: int) -> bytes:
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        return bytes(doc[index].get_pixmap(clip=PICTURE, dpi=72).samples)
+
+
+@pytest.mark.parametrize("rasterize", [False, True], ids=["vector", "rasterized"])
+def test_a_picture_leaves_without_its_camera_metadata(tmp_path: Path, rasterize: bool) -> None:
+    source = _pdf(tmp_path / "photo.pdf")
+    data = source.read_bytes()
+    assert pdf_leaks(data, [NAME]), "the attack does not carry the name: it proves nothing"
+    rules = Rules(terms=(TermRule("p", "person", NAME),))
+    pages = extract_pdf(source, ocr=False).pages
+    copy = redacted_copy(data, pages, rules, name=source.name, rasterize=rasterize)
+    assert pdf_leaks(copy.data, [NAME, LAST]) == []
+    report = SelfCheckReport()
+    needles = needles_for([("protected person", NAME)], [])
+    check_pdf("out.pdf", copy.data, needles, {i: p.rects for i, p in copy.plans.items()}, report)
+    assert report.ok, report.summary()
+    assert _pixels(copy.data, 1) == _pixels(data, 1)  # a picture under no box: same pixels
+
+
+def test_the_self_check_finds_a_pictures_metadata(tmp_path: Path) -> None:
+    report = SelfCheckReport()
+    needles = needles_for([("protected person", NAME)], [])
+    check_pdf("in.pdf", _pdf(tmp_path / "photo.pdf").read_bytes(), needles, {}, report)
+    assert {f.what for f in report.findings} >= {"metadata in a picture", "protected person"}
+    assert LAST.casefold() not in report.summary().casefold()
+
+
+def test_only_the_segments_that_describe_the_picture_go() -> None:
+    jpeg = _camera_jpeg()
+    bare = bare_jpeg(jpeg)
+    assert b"Exif" not in bare and b"xap/1.0" not in bare and b"Photoshop" not in bare
+    assert LAST.encode() not in bare and LAST.encode("utf-16-le") not in bare
+    assert bare[-len(jpeg) // 2 :] == jpeg[-len(jpeg) // 2 :]  # the scan itself untouched
+    assert Image.open(io.BytesIO(bare)).tobytes() == Image.open(io.BytesIO(jpeg)).tobytes()
+    assert bare_jpeg(b"not a jpeg") == b"not a jpeg"
+    assert bare_jpeg(jpeg[:40]) == jpeg[:40]  # cut short: left for the self-check
+
+
+def test_a_bundle_with_such_a_picture_leaks_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    case = workspace.cases.create("Photo").id
+    workspace.documents.import_file(case, _pdf(tmp_path / "photo.pdf"), title="Photo")
+    workspace.people.add(case, NAME, protection="protected")
+    out = tmp_path / "bundle.zip"
+    assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
+    assert leaks(out, [NAME, LAST, "Hyacinthe"]) == []
