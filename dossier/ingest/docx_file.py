@@ -24,9 +24,9 @@ from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-3"
+DOCX_EXTRACTOR_VERSION = "docx-4"
 """docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
-(w:vanish) is kept like a deletion."""
+(w:vanish) is kept like a deletion; docx-4: text a character style hides, too."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"

@@ -107,13 +107,17 @@ class StyleInfo:
     heading: int = 0
     num_id: str = ""
     num_level: int = 0
+    hidden: bool = False
+    """A character style whose text is hidden (w:vanish, its own or a style's it is based on)."""
 
 
 def read_styles(root: Element | None) -> dict[str, StyleInfo]:
-    """Heading level and list numbering of each paragraph style, by style id."""
+    """Heading level and list numbering of each paragraph style, and whether each character
+    style hides its text, by style id."""
     styles: dict[str, StyleInfo] = {}
     if root is None:
         return styles
+    styles.update(_hidden_character_styles(root))
     for style in root.iter(f"{W}style"):
         if style.get(f"{W}type") != "paragraph":
             continue
@@ -130,6 +134,29 @@ def read_styles(root: Element | None) -> dict[str, StyleInfo]:
         level = _int(_find_val(style, f"{W}pPr/{W}numPr/{W}ilvl"))
         styles[style.get(f"{W}styleId", "")] = StyleInfo(heading, num_id, level)
     return styles
+
+
+def _hidden_character_styles(root: Element) -> dict[str, StyleInfo]:
+    """The character styles that hide their text: Word's Font > Hidden kept in a style (or in
+    the style it is based on) hides a run as its own w:vanish does."""
+    vanish: dict[str, bool | None] = {}
+    based_on: dict[str, str] = {}
+    for style in root.iter(f"{W}style"):
+        if style.get(f"{W}type") != "character":
+            continue
+        style_id = style.get(f"{W}styleId", "")
+        mark = style.find(f"{W}rPr/{W}vanish")
+        vanish[style_id] = None if mark is None else _switched_on(mark)
+        based_on[style_id] = _val(style, "basedOn") or ""
+    hidden: dict[str, StyleInfo] = {}
+    for style_id in vanish:
+        current, seen = style_id, set()
+        while vanish.get(current) is None and current in based_on and current not in seen:
+            seen.add(current)
+            current = based_on[current]
+        if vanish.get(current):
+            hidden[style_id] = StyleInfo(hidden=True)
+    return hidden
 
 
 class BodyWalker:
@@ -232,7 +259,7 @@ class BodyWalker:
                 parts.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
             elif tag in _CHANGES:
                 self._change(child, _CHANGES[tag], parts, state, depth)
-            elif tag == f"{W}r" and _hidden(child):
+            elif tag == f"{W}r" and _hidden(child, self.styles):
                 # Hidden text (w:vanish): in the file, not on the page; kept like a deletion,
                 # so a name it splits reads whole ("Quarter[-zz-]maine") to what looks for it.
                 inner: list[str] = []
@@ -271,9 +298,16 @@ class _Inline:
     boxes: list[str] = field(default_factory=list)
 
 
-def _hidden(run: Element) -> bool:
+def _hidden(run: Element, styles: dict[str, StyleInfo]) -> bool:
     vanish = run.find(f"{W}rPr/{W}vanish")
-    return vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off")
+    if vanish is not None:  # the run's own setting wins over its style's
+        return _switched_on(vanish)
+    style = _find_val(run, f"{W}rPr/{W}rStyle")
+    return style is not None and styles.get(style, StyleInfo()).hidden
+
+
+def _switched_on(toggle: Element) -> bool:
+    return toggle.get(f"{W}val", "true") not in ("0", "false", "off")
 
 
 def _flattened(container: Element, depth: int) -> Iterator[Element]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 
 from dossier.ingest.rtf_file import extract_rtf
 from dossier.services.export.service import ExportRequest
@@ -98,6 +99,33 @@ def test_a_name_split_by_hidden_text_in_a_word_file_is_hidden_too(
     workspace: Workspace, tmp_path: Path, runs: list[tuple[str, bool]]
 ) -> None:
     _exports_without_the_name(workspace, tmp_path, _word(runs), "temoin.docx")
+
+
+def _word_styled(hidden: str, based_on: str | None = None) -> bytes:
+    """A .docx whose letters "zz" inside the name are hidden by their character style (Word's
+    Font > Hidden saved in a style, maybe the style it is based on), not by the run itself."""
+    document = docx.Document()
+    style = document.styles.add_style(hidden, WD_STYLE_TYPE.CHARACTER)
+    if based_on is None:
+        style.font.hidden = True
+    else:
+        style.base_style = document.styles.add_style(based_on, WD_STYLE_TYPE.CHARACTER)
+        style.base_style.font.hidden = True
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Le témoin Hyacinthe Quarter")
+    paragraph.add_run("zz", style=hidden)
+    paragraph.add_run("maine a parlé.")
+    document.add_paragraph("Une ligne ordinaire reste lisible.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("based_on", [None, "Masque"], ids=["style", "based on"])
+def test_a_name_split_by_text_a_word_style_hides_is_hidden_too(
+    workspace: Workspace, tmp_path: Path, based_on: str | None
+) -> None:
+    _exports_without_the_name(workspace, tmp_path, _word_styled("Cache", based_on), "t.docx")
 
 
 ODT = """<?xml version="1.0" encoding="UTF-8"?>
