@@ -5,34 +5,56 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import stat
 import struct
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from dossier import zipsafe
+from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import InputRefused
 from dossier.export.signing import new_key
 from dossier.jobs import CancelToken
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
-from tests.conftest import run_cli
+from dossier.vault.seen import STATE_ENV
+from tests.conftest import PASSPHRASE, run_cli
 from tests.core.export.test_export_bundle import build_case
 
 Members = list[tuple[str, bytes]]
 
 
+@pytest.fixture(scope="module")
+def _exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault holding a built case, and the good bundle it exported: made once per module."""
+    folder = tmp_path_factory.mktemp("exported")
+    with Workspace.create(folder / "Test.dossier", PASSPHRASE, TEST_ONLY_FAST) as ws:
+        built = build_case(ws, folder)
+        ws.exports.export(ExportRequest(case=built.case_id, out=folder / "good.zip"))
+    return folder
+
+
 @pytest.fixture
-def good(workspace: Workspace, tmp_path: Path) -> Path:
-    built = build_case(workspace, tmp_path)
-    out = tmp_path / "good.zip"
-    workspace.exports.export(ExportRequest(case=built.case_id, out=out))
-    return out
+def workspace(
+    _exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Workspace]:
+    """A copy of the vault that exported the good bundle (its signer), seen by a computer of
+    its own (an earlier test's copy, seen further on, would be an older copy of it)."""
+    monkeypatch.setenv(STATE_ENV, str(tmp_path / "state"))
+    folder = shutil.copytree(_exported / "Test.dossier", tmp_path / "Test.dossier")
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        yield ws
+
+
+@pytest.fixture
+def good(_exported: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(_exported / "good.zip", tmp_path / "good.zip"))
 
 
 def _members(bundle: Path) -> Members:
