@@ -64,9 +64,12 @@ def _pdf_texts(data: bytes) -> list[str]:
                 if doc.xref_is_stream(xref) and (xref in contents or texty):
                     stream = (doc.xref_stream(xref) or b"").decode("latin-1")
                     out += [stream, *_decoded_strings(stream)]
-                if doc.xref_is_image(xref):  # a JPEG's EXIF, XMP, IPTC, comments
+                if doc.xref_is_image(xref):  # a JPEG's EXIF, XMP, IPTC, comments; JP2's XML
                     raw = doc.xref_stream_raw(xref) or b""
                     head = raw[: raw.find(b"\xff\xda")] if raw[:2] == b"\xff\xd8" else b""
+                    if raw[4:8] == b"jP  ":
+                        head = raw[: raw.find(b"jp2c")]
+                        head += b"".join(re.findall(rb"<x:xmpmeta.*?</x:xmpmeta>", raw, re.S))
                     out += [head.decode("latin-1"), head.decode("utf-16-le", "replace")]
             except (RuntimeError, ValueError):
                 continue

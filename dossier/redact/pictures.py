@@ -6,7 +6,8 @@ camera's serial number, a thumbnail of the picture as it was before any box), it
 Photoshop/IPTC block and its comments. A picture under a box is decoded and written again by
 the redaction, without them; any other picture left the vault with them. Each is written again
 here with only the segments decoding needs (JFIF, the colour profile, Adobe's colour transform,
-the tables and frame, then the scan itself), byte for byte: the pixels are the same.
+the tables and frame, then the scan itself), byte for byte: the pixels are the same. A JPEG
+2000 picture (`/JPXDecode`) likewise loses its XML, UUID (XMP, GeoJP2) and UUID-info boxes.
 """
 
 from __future__ import annotations
@@ -53,9 +54,41 @@ def bare_jpeg(data: bytes) -> bytes:
     return data
 
 
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+_JP2_DESCRIBING = frozenset({b"xml ", b"uuid", b"uinf"})
+
+
+def bare_jp2(data: bytes) -> bytes:
+    """A JPEG 2000 file without its top-level XML and UUID boxes; `data` itself when it is not
+    a JP2 file whose boxes read to their end (a bare codestream has none)."""
+    if not data.startswith(_JP2_SIGNATURE):
+        return data
+    kept: list[bytes] = []
+    i = 0
+    while i < len(data):
+        if i + 8 > len(data):
+            return data
+        length = int.from_bytes(data[i : i + 4], "big")
+        header = 8
+        if length == 1:  # the length in the next eight bytes
+            length = int.from_bytes(data[i + 8 : i + 16], "big")
+            header = 16
+        elif length == 0:  # the last box, to the end of the file
+            length = len(data) - i
+        if length < header or i + length > len(data):
+            return data
+        if data[i + 4 : i + 8] not in _JP2_DESCRIBING:
+            kept.append(data[i : i + length])
+        i += length
+    return b"".join(kept)
+
+
+_BARE = {"/DCTDecode": bare_jpeg, "/JPXDecode": bare_jp2}
+
+
 def bare_pictures(doc: Any) -> int:
-    """Write every JPEG picture of `doc` again without its descriptive segments; return how
-    many changed. Only a picture stored as a JPEG alone (no other filter around it)."""
+    """Write every JPEG and JPEG 2000 picture of `doc` again without what describes it; return
+    how many changed. Only a picture stored as such alone (no other filter around it)."""
     changed = 0
     for xref in range(1, doc.xref_length()):
         try:
@@ -68,15 +101,16 @@ def bare_pictures(doc: Any) -> int:
 def _bare_picture(doc: Any, xref: int) -> int:
     if not doc.xref_is_image(xref):
         return 0
-    if doc.xref_get_key(xref, "Filter")[1] not in ("/DCTDecode", "[/DCTDecode]"):
+    codec = doc.xref_get_key(xref, "Filter")[1].strip("[] ")
+    if codec not in _BARE:
         return 0
     raw = doc.xref_stream_raw(xref)
-    bare = bare_jpeg(raw)
+    bare = _BARE[codec](raw)
     if bare == raw:
         return 0
     parms = doc.xref_get_key(xref, "DecodeParms")
     doc.update_stream(xref, bare, compress=False)  # drops the filter: written back below
-    doc.xref_set_key(xref, "Filter", "/DCTDecode")
+    doc.xref_set_key(xref, "Filter", codec)
     if parms[0] != "null":
         doc.xref_set_key(xref, "DecodeParms", parms[1])
     return 1

@@ -268,13 +268,37 @@ def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
         raw = doc.xref_stream_raw(xref)
     except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
         return
-    if not raw or raw[:2] != b"\xff\xd8":
+    if not raw:
         return
-    scan = raw.find(b"\xff\xda")
-    head = raw[: scan if scan > 0 else 1 << 16]
-    if any(tag in head for tag in _PICTURE_METADATA):
+    if raw[:2] == b"\xff\xd8":
+        scan = raw.find(b"\xff\xda")
+        head = raw[: scan if scan > 0 else 1 << 16]
+        described = any(tag in head for tag in _PICTURE_METADATA)
+    elif raw[4:8] == b"jP  ":
+        boxes = _jp2_boxes(raw)
+        head = b"".join(body for kind, body in boxes if kind != b"jp2c")
+        described = any(kind in (b"xml ", b"uuid", b"uinf") for kind, _body in boxes)
+    else:
+        return
+    if described:
         reading.findings.append(Finding(name, f"picture {xref}", "metadata in a picture"))
     reading.texts.append((f"the segments of picture {xref}", head.decode("latin-1")))
+
+
+def _jp2_boxes(data: bytes) -> list[tuple[bytes, bytes]]:
+    """(type, body) of a JPEG 2000 file's top-level boxes, as far as they can be read."""
+    boxes: list[tuple[bytes, bytes]] = []
+    at = 0
+    while at + 8 <= len(data):
+        size, kind, skip = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8], 8
+        if size == 1:
+            size, skip = int.from_bytes(data[at + 8 : at + 16], "big"), 16
+        size = size or len(data) - at
+        if size < skip:
+            break
+        boxes.append((kind, data[at + skip : at + size]))
+        at += size
+    return boxes
 
 
 def _read_stream(name: str, doc: Any, xref: int, source: str, reading: PdfReading) -> None:

@@ -12,6 +12,7 @@ the protected name (or the GPS position of the source's kitchen). The pixels mus
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
@@ -20,7 +21,7 @@ from PIL import Image
 
 from dossier.pdf.extract import extract_pdf
 from dossier.redact.marks import Rules, TermRule
-from dossier.redact.pictures import bare_jpeg
+from dossier.redact.pictures import bare_jp2, bare_jpeg
 from dossier.redact.produce import redacted_copy
 from dossier.redact.selfcheck import SelfCheckReport, check_pdf, needles_for
 from dossier.services.export.dto import ExportRequest
@@ -54,12 +55,32 @@ def _camera_jpeg() -> bytes:
     return data[:2] + extra + data[2:]
 
 
-def _pdf(path: Path) -> Path:
+def _box(kind: bytes, body: bytes) -> bytes:
+    return (len(body) + 8).to_bytes(4, "big") + kind + body
+
+
+def _described_jp2() -> bytes:
+    """A JPEG 2000 file with the name in an XML box before its codestream and in an XMP UUID
+    box after it."""
+    out = io.BytesIO()
+    Image.new("RGB", (300, 150), (90, 140, 200)).save(out, "JPEG2000")
+    data = out.getvalue()
+    codestream = data.index(b"jp2c") - 4
+    xml = _box(b"xml ", f"<note>{NAME}</note>".encode())
+    xmp = f"<x:xmpmeta xmlns:x='adobe:ns:meta/'>{NAME}</x:xmpmeta>".encode()
+    uuid = _box(b"uuid", bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC") + xmp)
+    return data[:codestream] + xml + data[codestream:] + uuid
+
+
+PICTURES = {"jpeg": _camera_jpeg, "jpeg2000": _described_jp2}
+
+
+def _pdf(path: Path, picture: Callable[[], bytes] = _camera_jpeg) -> Path:
     doc = pymupdf.open()
     for text in (f"Le témoin {NAME} a envoyé la photo.", "La même photo, seule."):
         page = doc.new_page()
         page.insert_text((72, 72), text, fontname="helv")
-        page.insert_image(PICTURE, stream=_camera_jpeg())
+        page.insert_image(PICTURE, stream=picture())
     doc.save(path)
     doc.close()
     return path
@@ -71,8 +92,11 @@ def _pixels(data: bytes, index: int) -> bytes:
 
 
 @pytest.mark.parametrize("rasterize", [False, True], ids=["vector", "rasterized"])
-def test_a_picture_leaves_without_its_camera_metadata(tmp_path: Path, rasterize: bool) -> None:
-    source = _pdf(tmp_path / "photo.pdf")
+@pytest.mark.parametrize("picture", PICTURES.values(), ids=PICTURES.keys())
+def test_a_picture_leaves_without_its_camera_metadata(
+    tmp_path: Path, rasterize: bool, picture: Callable[[], bytes]
+) -> None:
+    source = _pdf(tmp_path / "photo.pdf", picture)
     data = source.read_bytes()
     assert pdf_leaks(data, [NAME]), "the attack does not carry the name: it proves nothing"
     rules = Rules(terms=(TermRule("p", "person", NAME),))
@@ -86,10 +110,13 @@ def test_a_picture_leaves_without_its_camera_metadata(tmp_path: Path, rasterize:
     assert _pixels(copy.data, 1) == _pixels(data, 1)  # a picture under no box: same pixels
 
 
-def test_the_self_check_finds_a_pictures_metadata(tmp_path: Path) -> None:
+@pytest.mark.parametrize("picture", PICTURES.values(), ids=PICTURES.keys())
+def test_the_self_check_finds_a_pictures_metadata(
+    tmp_path: Path, picture: Callable[[], bytes]
+) -> None:
     report = SelfCheckReport()
     needles = needles_for([("protected person", NAME)], [])
-    check_pdf("in.pdf", _pdf(tmp_path / "photo.pdf").read_bytes(), needles, {}, report)
+    check_pdf("in.pdf", _pdf(tmp_path / "photo.pdf", picture).read_bytes(), needles, {}, report)
     assert {f.what for f in report.findings} >= {"metadata in a picture", "protected person"}
     assert LAST.casefold() not in report.summary().casefold()
 
@@ -103,6 +130,14 @@ def test_only_the_segments_that_describe_the_picture_go() -> None:
     assert Image.open(io.BytesIO(bare)).tobytes() == Image.open(io.BytesIO(jpeg)).tobytes()
     assert bare_jpeg(b"not a jpeg") == b"not a jpeg"
     assert bare_jpeg(jpeg[:40]) == jpeg[:40]  # cut short: left for the self-check
+
+
+def test_only_the_boxes_that_describe_a_jpeg_2000_picture_go() -> None:
+    jp2 = _described_jp2()
+    bare = bare_jp2(jp2)
+    assert LAST.encode() not in bare and b"xml " not in bare and b"uuid" not in bare
+    assert Image.open(io.BytesIO(bare)).tobytes() == Image.open(io.BytesIO(jp2)).tobytes()
+    assert bare_jp2(jp2[:30]) == jp2[:30]  # cut short: left for the self-check
 
 
 def test_a_bundle_with_such_a_picture_leaks_nothing(workspace: Workspace, tmp_path: Path) -> None:
