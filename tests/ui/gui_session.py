@@ -139,9 +139,9 @@ def main() -> int:
 
     # Shortcuts need the active window (no window manager under a bare Xvfb: ask for it).
     window.activateWindow()
-    wait_until("an active window", window.isActiveWindow, timeout=10)
+    wait_until("an active window", window.isActiveWindow)
     QTest.keyClick(window.cases.list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    wait_until("the search field", window.search.field.hasFocus, timeout=10)
+    wait_until("the search field", window.search.field.hasFocus)
     QTest.keyClicks(window.search.field, args.query)
     wait_until("search results", lambda: bool(window.search.model.hits))
     QTest.keyClick(window.search.field, Qt.Key.Key_Return)
