@@ -111,15 +111,10 @@ class Sealed:
         for column in self.__sealed_bytes__:
             getattr(type(self), column.removeprefix("sealed_")).__get__(self, type(self))
 
-    def seal_now(self) -> None:
-        """Seal the payload now rather than at the flush, for a caller that needs the sealed
-        bytes before the row is written (the audit chain links them): the row, complete, is
-        then written once. It must be in a session (the keys come from it)."""
-        self._reseal()
-
     def seal_with(self, keys: KeyProvider) -> None:
         """Seal the payload now with `keys`, for a new row in no session that is written by
-        a bulk INSERT rather than a flush (`dossier.db.bulk`)."""
+        a bulk INSERT rather than a flush (`dossier.db.bulk`), or whose sealed bytes are
+        needed before it is written (the audit chain links them)."""
         self.__dict__["_sealing_keys"] = keys
         try:
             self._reseal()

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dossier.db.bulk import insert_new
 from dossier.db.models import AuditEntry, VaultSecret
 from dossier.errors import DossierError
 from dossier.i18n import _
@@ -55,14 +56,14 @@ class AuditTrail:
             entry.at = at
             entry.action = action
             entry.details = details
-            session.add(entry)
             entries.append(entry)
         key = self.vault.keyring.audit
         for entry in entries:
-            # The link covers the sealed payload: sealed here, not by a flush that would
-            # write the entry once without its link and again with it.
-            entry.seal_now()
+            # The link covers the sealed payload: sealed here, then written once with its
+            # link, by table (an entry per file of a batch import: not one ORM object each).
+            entry.seal_with(session.info["keys"])
             entry.chain = previous = _link(key, previous, entry.seq, entry.sealed)
+        insert_new(session, entries)
         # The head, sealed apart from the entries, is what reveals a removed *last* entry.
         head = session.get(VaultSecret, HEAD) or VaultSecret(name=HEAD)
         head.value = f"{seq}:{previous.hex()}"

@@ -348,10 +348,11 @@ def test_storing_a_long_document_does_not_collect_garbage_every_few_hundred_rows
 def test_a_group_writes_its_documents_and_pages_by_table(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    """Flushing a batch's documents and pages as ORM objects (each its state, cascade,
-    dependency sort and identity) cost more than sealing them: a quarter of importing a
-    folder of short notes. They go in with one INSERT per table, sealed as a flush seals
-    them; their MACs, the inventory and the commit's listeners are as for any change."""
+    """Flushing a batch's documents, pages and audit entries as ORM objects (each its state,
+    cascade, dependency sort and identity) cost more than sealing them: a quarter of importing
+    a folder of short notes. They go in with one INSERT per table, sealed as a flush seals
+    them; their MACs, the inventory, the audit chain and the commit's listeners are as for
+    any change."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
@@ -372,7 +373,7 @@ def test_a_group_writes_its_documents_and_pages_by_table(
         outcomes = workspace.documents.import_many(case, [reply, *notes])
     finally:
         event.remove(Session, "before_flush", before_flush)
-    assert "Document" not in flushed and "Page" not in flushed
+    assert not {"Document", "Page", "AuditEntry"} & set(flushed)
     documents = workspace.documents.of_case(case)
     assert len(documents) == 8  # the reply, its two attachments, five notes
     assert heard == {doc.id for doc in documents}
@@ -383,4 +384,7 @@ def test_a_group_writes_its_documents_and_pages_by_table(
         next(d.id for d in documents if d.filename == "note-003.txt")
     )
     assert len(workspace.search.query("Ornithoptère", case=case)) == 5
+    imported = [r for r in workspace.audit.records(case) if r.action == "document.import"]
+    assert {r.details["doc_id"] for r in imported} == heard
+    assert workspace.audit.verify().ok
     assert workspace.fsck.run().ok
