@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -35,6 +36,19 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [str(value)]
+
+
+def _picture_file(doc: Any, xref: int) -> bytes:
+    """The file a picture is, as a recipient extracts it (its Flate layer undone, as
+    `qpdf --decode-level=generalized` does): all of a JPEG, segments between its scans and
+    whatever follows its end included."""
+    raw = doc.xref_stream_raw(xref) or b""
+    if "FlateDecode" in doc.xref_get_key(xref, "Filter")[1]:
+        try:
+            raw = zlib.decompress(raw)
+        except zlib.error:
+            return b""
+    return raw
 
 
 def _pdf_texts(data: bytes) -> list[str]:
@@ -65,8 +79,8 @@ def _pdf_texts(data: bytes) -> list[str]:
                     stream = (doc.xref_stream(xref) or b"").decode("latin-1")
                     out += [stream, *_decoded_strings(stream)]
                 if doc.xref_is_image(xref):  # a JPEG's EXIF, XMP, IPTC, comments; JP2's XML
-                    raw = doc.xref_stream_raw(xref) or b""
-                    head = raw[: raw.find(b"\xff\xda")] if raw[:2] == b"\xff\xd8" else b""
+                    raw = _picture_file(doc, xref)
+                    head = raw if raw[:2] == b"\xff\xd8" else b""  # all of a JPEG
                     if raw[4:8] == b"jP  ":
                         head = raw[: raw.find(b"jp2c")]
                         head += b"".join(re.findall(rb"<x:xmpmeta.*?</x:xmpmeta>", raw, re.S))

@@ -8,10 +8,15 @@ the redaction, without them; any other picture left the vault with them. Each is
 here with only the segments decoding needs (JFIF, the colour profile, Adobe's colour transform,
 the tables and frame, then the scan itself), byte for byte: the pixels are the same. A JPEG
 2000 picture (`/JPXDecode`) likewise loses its XML, UUID (XMP, GeoJP2) and UUID-info boxes.
+Segments written between or after a JPEG's scans go too, and whatever follows its end (a
+phone's second picture, with EXIF of its own); a picture inside a Flate layer is taken out of
+it.
 """
 
 from __future__ import annotations
 
+import re
+import zlib
 from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
@@ -19,39 +24,79 @@ from dossier.pdf.mupdf import pymupdf
 _KEPT_MARKERS = frozenset({0xE0, 0xE2, 0xEE})
 """APP0 (JFIF), APP2 (the ICC colour profile), APP14 (Adobe: how the colours are stored)."""
 _START_OF_SCAN = 0xDA
+_END_OF_IMAGE = 0xD9
 _STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
 """Markers without a length: TEM and the restart markers."""
+_MAX_PICTURE = 256 * 1024 * 1024
+"""Largest JPEG taken out of a Flate layer (MuPDF decodes it whole to show it anyway)."""
 
 
 def bare_jpeg(data: bytes) -> bytes:
-    """`data` without the segments that describe a JPEG rather than encode it; `data` itself
-    when it is not a JPEG this reads to its scan (a damaged one is left for the self-check)."""
+    """`data` without the segments that describe a JPEG rather than encode it, wherever they
+    stand, nor anything after its end; `data` itself when it is not a JPEG this reads to its
+    first scan (a damaged one is left for the self-check)."""
     if data[:2] != b"\xff\xd8":
         return data
     kept = [data[:2]]
     i = 2
-    while i + 4 <= len(data):
+    scanned = False
+    while i + 2 <= len(data):
         if data[i] != 0xFF:
-            return data
+            return data if not scanned else b"".join(kept)
         marker = data[i + 1]
         if marker == 0xFF:  # fill bytes before a marker
             i += 1
             continue
+        if marker == _END_OF_IMAGE:
+            kept.append(data[i : i + 2])
+            break  # what follows the end is not this picture
         if marker in _STANDALONE:
             kept.append(data[i : i + 2])
             i += 2
             continue
-        if marker == _START_OF_SCAN:
-            kept.append(data[i:])
-            return b"".join(kept)
         end = i + 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+        if i + 4 > len(data) or end > len(data):
+            return data if not scanned else b"".join(kept)
         segment = data[i:end]
-        describes = (0xE0 <= marker <= 0xEF and marker not in _KEPT_MARKERS) or marker == 0xFE
-        # JFXX: an APP0 holding a thumbnail, not JFIF's own header.
-        if not describes and not (marker == 0xE0 and segment[4:9] == b"JFXX\x00"):
+        if not _describes(marker, segment):
             kept.append(segment)
         i = end
-    return data
+        if marker == _START_OF_SCAN:
+            scanned = True
+            scan_end = _scan_end(data, i)
+            kept.append(data[i:scan_end])
+            i = scan_end
+    return b"".join(kept) if scanned else data
+
+
+def _describes(marker: int, segment: bytes) -> bool:
+    """Whether a segment describes the picture (EXIF, XMP, IPTC, a comment, a thumbnail, an
+    index of other pictures) rather than encodes it."""
+    if marker == 0xFE:
+        return True
+    if not 0xE0 <= marker <= 0xEF:
+        return False
+    if marker == 0xE0:  # JFXX: an APP0 holding a thumbnail, not JFIF's own header
+        return segment[4:9] == b"JFXX\x00"
+    if marker == 0xE2:  # APP2 is the colour profile's, or an index of other pictures (MPF)
+        return segment[4:16] != b"ICC_PROFILE\x00"
+    return marker not in _KEPT_MARKERS
+
+
+def _scan_end(data: bytes, i: int) -> int:
+    """Where the entropy-coded data that starts at `i` ends: at the first marker that is not
+    a stuffed 0xFF (FF 00), a restart marker or a fill byte."""
+    while True:
+        j = data.find(b"\xff", i)
+        if j < 0 or j + 1 >= len(data):
+            return len(data)
+        following = data[j + 1]
+        if following == 0 or 0xD0 <= following <= 0xD7:
+            i = j + 2
+        elif following == 0xFF:
+            i = j + 1
+        else:
+            return j
 
 
 _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
@@ -101,16 +146,33 @@ def bare_pictures(doc: Any) -> int:
 def _bare_picture(doc: Any, xref: int) -> int:
     if not doc.xref_is_image(xref):
         return 0
-    codec = doc.xref_get_key(xref, "Filter")[1].strip("[] ")
-    if codec not in _BARE:
-        return 0
-    raw = doc.xref_stream_raw(xref)
-    bare = _BARE[codec](raw)
-    if bare == raw:
-        return 0
+    filters = re.findall(r"/\w+", doc.xref_get_key(xref, "Filter")[1])
     parms = doc.xref_get_key(xref, "DecodeParms")
+    raw = doc.xref_stream_raw(xref)
+    codec = filters[-1] if filters else ""
+    if codec not in _BARE or filters[:-1] not in ([], ["/FlateDecode"]):
+        return 0
+    if len(filters) == 2:  # a picture inside a Flate layer: taken out of it
+        if "Predictor" in parms[1]:
+            return 0
+        raw = _inflated(raw)
+        if not raw:
+            return 0  # not zlib, or larger than any picture: left for the self-check
+        parms = ("null", "null")
+    bare = _BARE[codec](raw)
+    if bare == raw and len(filters) == 1:
+        return 0
     doc.update_stream(xref, bare, compress=False)  # drops the filter: written back below
     doc.xref_set_key(xref, "Filter", codec)
-    if parms[0] != "null":
-        doc.xref_set_key(xref, "DecodeParms", parms[1])
+    doc.xref_set_key(xref, "DecodeParms", parms[1] if parms[0] != "null" else "null")
     return 1
+
+
+def _inflated(raw: bytes) -> bytes:
+    """`raw` through zlib, up to `_MAX_PICTURE` bytes; b"" if it is not zlib or longer."""
+    inflate = zlib.decompressobj()
+    try:
+        data = inflate.decompress(raw, _MAX_PICTURE)
+    except zlib.error:
+        return b""
+    return b"" if inflate.unconsumed_tail else data

@@ -19,6 +19,7 @@ message may reach a log or a screen shared with others).
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,21 +260,42 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
 
 
 _PICTURE_METADATA = (b"Exif\x00", b"http://ns.adobe.com/xap/", b"Photoshop 3.0", b"JFXX\x00")
+_AFTER_SCAN = re.compile(rb"\xff[\xe1\xe3-\xed\xef\xfe]")
+"""A segment that describes a picture (APPn but JFIF, ICC and Adobe's; a comment) after its
+first scan: entropy-coded data never holds these bytes (an 0xFF in it is followed by 00 or a
+restart marker), so they are segments written between or after the scans."""
+_PICTURE_LIMIT = 256 * 1024 * 1024
 
 
 def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
-    """A JPEG's segments before its scan: its EXIF, XMP, IPTC and thumbnails must be gone,
-    and its comments are read like any text."""
+    """A JPEG's segments, wherever they stand, and whatever follows its end; a JPEG 2000's
+    boxes; out of a Flate layer if the picture is in one: its EXIF, XMP, IPTC, thumbnails,
+    appended pictures, XML and UUID boxes must be gone, and its comments are read like any
+    text."""
     try:
         raw = doc.xref_stream_raw(xref)
+        flate = "FlateDecode" in doc.xref_get_key(xref, "Filter")[1]
     except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
         return
+    if raw and flate:
+        inflate = zlib.decompressobj()
+        try:
+            raw = inflate.decompress(raw, _PICTURE_LIMIT)
+        except zlib.error:
+            return
     if not raw:
         return
+    after = b""
     if raw[:2] == b"\xff\xd8":
         scan = raw.find(b"\xff\xda")
         head = raw[: scan if scan > 0 else 1 << 16]
-        described = any(tag in head for tag in _PICTURE_METADATA)
+        end = raw.find(b"\xff\xd9", scan) if scan > 0 else -1
+        after = raw[end + 2 :] if end >= 0 else b""
+        described = (
+            any(tag in raw for tag in _PICTURE_METADATA)
+            or (scan > 0 and _AFTER_SCAN.search(raw, scan) is not None)
+            or bool(after.strip(b"\x00 \r\n\t"))
+        )
     elif raw[4:8] == b"jP  ":
         boxes = _jp2_boxes(raw)
         head = b"".join(body for kind, body in boxes if kind != b"jp2c")
@@ -282,7 +304,8 @@ def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
         return
     if described:
         reading.findings.append(Finding(name, f"picture {xref}", "metadata in a picture"))
-    reading.texts.append((f"the segments of picture {xref}", head.decode("latin-1")))
+    texts = (head + after).decode("latin-1")
+    reading.texts.append((f"the segments of picture {xref}", texts))
 
 
 def _jp2_boxes(data: bytes) -> list[tuple[bytes, bytes]]:

@@ -12,6 +12,7 @@ the protected name (or the GPS position of the source's kitchen). The pixels mus
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,3 +148,71 @@ def test_a_bundle_with_such_a_picture_leaks_nothing(workspace: Workspace, tmp_pa
     out = tmp_path / "bundle.zip"
     assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
     assert leaks(out, [NAME, LAST, "Hyacinthe"]) == []
+
+
+def _plain_jpeg() -> bytes:
+    picture = Image.new("RGB", (300, 150), (90, 140, 200))
+    out = io.BytesIO()
+    picture.save(out, "JPEG")
+    return out.getvalue()
+
+
+def _after_the_end() -> bytes:
+    """A phone's photo: an APP2 "MPF" index, then a second picture (a preview, a depth map)
+    appended after the first one's end, with EXIF of its own."""
+    mpf = _segment(0xE2, b"MPF\x00" + bytes(40))
+    plain = _plain_jpeg()
+    return plain[:2] + mpf + plain[2:] + _camera_jpeg()
+
+
+def _between_segments() -> bytes:
+    """A comment and an APP1 written after the scan, before the end marker: decoders skip
+    them as they skip the ones before the scan."""
+    plain = _plain_jpeg()
+    extra = _segment(0xFE, f"scan {NAME}.".encode())
+    extra += _segment(0xE1, f"Exif\x00\x00{NAME}.".encode())
+    return plain[:-2] + extra + plain[-2:]
+
+
+def _picture_pdf(path: Path, jpeg: bytes, flate: bool) -> Path:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "La photo, seule.", fontname="helv")
+    page.insert_image(PICTURE, stream=jpeg)
+    if flate:  # the same JPEG inside a Flate layer: [/FlateDecode /DCTDecode]
+        xref = next(x for x in range(1, doc.xref_length()) if doc.xref_is_image(x))
+        doc.update_stream(xref, zlib.compress(jpeg), compress=False)
+        doc.xref_set_key(xref, "Filter", "[/FlateDecode /DCTDecode]")
+    doc.save(path)
+    doc.close()
+    return path
+
+
+JPEGS = {
+    "after its end": (_after_the_end, False),
+    "after its scan": (_between_segments, False),
+    "inside a Flate layer": (_camera_jpeg, True),
+}
+
+
+@pytest.mark.parametrize(("make", "flate"), JPEGS.values(), ids=JPEGS.keys())
+def test_what_a_picture_says_beyond_its_first_scan_or_filter_goes_too(
+    tmp_path: Path, make: object, flate: bool
+) -> None:
+    """The segments before the scan of a picture stored as a JPEG alone were all that was
+    looked at, removed and checked: what follows the scan, what follows the picture's end and
+    a JPEG inside a Flate layer left with the name in them, the self-check saying nothing."""
+    assert callable(make)
+    source = _picture_pdf(tmp_path / "photo.pdf", make(), flate)
+    data = source.read_bytes()
+    assert pdf_leaks(data, [LAST]), "the attack does not carry the name: it proves nothing"
+    report = SelfCheckReport()
+    needles = needles_for([("protected person", NAME)], [])
+    check_pdf("in.pdf", data, needles, {}, report)
+    assert "metadata in a picture" in {f.what for f in report.findings}
+    copy = redacted_copy(data, [], Rules(terms=(TermRule("p", "person", NAME),)), name="p.pdf")
+    assert pdf_leaks(copy.data, [NAME, LAST]) == []
+    report = SelfCheckReport()
+    check_pdf("out.pdf", copy.data, needles, {}, report)
+    assert report.ok, report.summary()
+    assert _pixels(copy.data, 0) == _pixels(data, 0)
