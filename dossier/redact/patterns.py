@@ -213,9 +213,9 @@ _FRENCH_INTERNATIONAL = re.compile(r"(?:00)?330?([1-9]\d{8})")
 
 def phone_forms(number: str) -> list[str]:
     """`number` and the other forms a French number is written in: "06 12 34 56 78",
-    "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78" (matching folds away
-    spaces and punctuation, so one spelling per form is enough). Other countries' numbers are
-    taken as written."""
+    "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "6 12 34 56 78"
+    (matching folds away spaces and punctuation, so one spelling per form is enough). Other
+    countries' numbers are taken as written."""
     digits = "".join(c for c in number if c.isdigit())
     plus = number.lstrip().startswith("+")
     national = _FRENCH_NATIONAL.fullmatch(digits) if not plus else None
@@ -224,4 +224,6 @@ def phone_forms(number: str) -> list[str]:
     if found is None:
         return [number]
     rest = found.group(1)
-    return list(dict.fromkeys([number, f"0{rest}", f"+33 {rest}", f"+33 (0){rest}", f"0033{rest}"]))
+    # The nine digits alone too: "6 12 34 56 78" in a table whose "+33" stands in another cell.
+    forms = [number, f"0{rest}", f"+33 {rest}", f"+33 (0){rest}", f"0033{rest}", rest]
+    return list(dict.fromkeys(forms))

@@ -18,7 +18,14 @@ from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.recipient import leaks
 
-WRITTEN = ["+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033612345678", "06.12.34.56.78"]
+WRITTEN = [
+    "+33 6 12 34 56 78",
+    "+33 (0)6 12 34 56 78",
+    "0033612345678",
+    "06.12.34.56.78",
+    "tel:%2B33612345678",
+    "6 12 34 56 78",
+]
 
 
 def _mail(body: str) -> bytes:
@@ -49,5 +56,5 @@ def test_a_protected_phone_number_is_hidden_in_each_of_its_forms(
 
 def test_the_forms_of_a_french_number_and_of_others() -> None:
     forms = {"".join(c for c in f if c.isdigit()) for f in phone_forms("06 12 34 56 78")}
-    assert forms == {"0612345678", "33612345678", "330612345678", "0033612345678"}
+    assert forms == {"0612345678", "33612345678", "330612345678", "0033612345678", "612345678"}
     assert phone_forms("+44 20 7946 0958") == ["+44 20 7946 0958"]
