@@ -9,8 +9,10 @@ and two after it: what the bare event loop loses beyond its 10 ms in either (the
 jitter, not the app's) is taken off the longest gap of the import before comparing it.
 
 The goal is 100 ms, and `bench/bench_gui_import.py` measures it; this test guards the class of
-failure (a GUI thread that reads or decrypts the whole case per notice froze for 0.6-3 s) with a
-bound a loaded 2-core CI run cannot trip by itself: under load 8-11 the same code showed 148 ms.
+failure (a GUI thread that reads or decrypts the whole case per notice froze for 0.6-3 s) with
+bounds a loaded 2-core CI run cannot trip by itself: on the GUI thread's CPU time between two
+ticks, and, looser, on the wall clock (under load 8-11 the same code showed 148 ms, 404 ms once
+at load 14).
 """
 
 from __future__ import annotations
@@ -31,22 +33,30 @@ pytestmark = pytest.mark.slow
 TICK_MS = 10
 GOAL_MS = 100
 BOUND_MS = 300
-"""Twice the worst seen on a loaded machine, a fifth of the freezes this test exists to catch."""
+"""Of the GUI thread's own work between two ticks: a fifth of the freezes this test exists to
+catch (reading or decrypting the case there is CPU time)."""
+WAIT_BOUND_MS = 800
+"""Of the wall clock between two ticks, less the bare loop's jitter: a GUI thread waiting
+seconds for the catalog or the import's thread. At 300 ms it failed at load 14 (404 ms, the
+bare loop's worst 56 ms) on code whose longest frame is well under the goal on a quiet machine."""
 
 
 class FrameWatch:
-    """The gaps between the ticks of a timer on the GUI thread, in ms."""
+    """The gaps between the ticks of a timer on the GUI thread, in ms: on the wall clock, and
+    in the GUI thread's own CPU time (what it spent working between two ticks, which the
+    machine's load does not stretch)."""
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
+        self.cpu_gaps: list[float] = []
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
-        self._last = 0.0
+        self._last = self._last_cpu = 0.0
 
     def start(self) -> None:
-        self.gaps = []
-        self._last = time.perf_counter()
+        self.gaps, self.cpu_gaps = [], []
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
         self.timer.start()
 
     def stop(self) -> float:
@@ -54,9 +64,10 @@ class FrameWatch:
         return max(self.gaps, default=0.0)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append((now - self._last) * 1000)
-        self._last = now
+        self.cpu_gaps.append((cpu - self._last_cpu) * 1000)
+        self._last, self._last_cpu = now, cpu
 
 
 def small_files(folder: Path, count: int) -> list[Path]:
@@ -92,7 +103,7 @@ def test_a_thousand_files_import_without_a_frame_over_100_ms(qtbot, unlocked, tm
         win.imports.enqueue(win.state.case_id, [ImportRequest(p, ocr=False) for p in paths])
     documents_read(win)
     longest = watch.stop()
-    gaps = watch.gaps
+    gaps, working = watch.gaps, max(watch.cpu_gaps, default=0.0)
     watch.start()  # and the bare loop again, the import over: the machine's load comes and goes
     QTest.qWait(2000)
     bare = max(bare, watch.stop())
@@ -100,6 +111,7 @@ def test_a_thousand_files_import_without_a_frame_over_100_ms(qtbot, unlocked, tm
     assert all(row.state == DONE for row in win.imports.rows)
     assert len(win.contents.tabs[0].model.documents) == 1000
     over = sorted(g for g in gaps if g > GOAL_MS)
-    assert longest - jitter < BOUND_MS, (
+    assert working < BOUND_MS, f"the GUI thread worked {working:.0f} ms between two frames"
+    assert longest - jitter < WAIT_BOUND_MS, (
         f"longest GUI frame {longest:.0f} ms (bare loop {bare:.0f} ms), over {GOAL_MS} ms: {over}"
     )
