@@ -13,6 +13,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dossier.db.models import Document
 from dossier.errors import AlreadyInCase, UsageError
@@ -39,16 +40,49 @@ def check_duplicates(choice: str) -> str:
     return choice
 
 
+class Originals:
+    """Which document of a case has each original (by blob id), read once for many files: the
+    twin of each file already in the case was looked for by reading (and decrypting) every
+    document of the case, so importing a folder again cost, for each file, in proportion to
+    the case (800 files: 17 ms a file, 4 ms at 200). What it remembers is checked at each
+    use (a document deleted or replaced since): a wrong or missing entry reads the case again.
+    """
+
+    def __init__(self) -> None:
+        self._by_case: dict[str, dict[str, str]] = {}
+
+    def twin(self, session: Session, case_id: str, blob_id: str) -> Document | None:
+        doc_id = self._by_case.get(case_id, {}).get(blob_id)
+        if doc_id is not None:
+            doc = session.get(Document, doc_id)
+            if doc is not None and doc.case_id == case_id and doc.original_blob == blob_id:
+                return doc
+        docs = session.scalars(select(Document).where(Document.case_id == case_id)).all()
+        known: dict[str, str] = {}
+        for doc in docs:
+            if doc.original_blob:
+                known.setdefault(doc.original_blob, doc.id)
+        self._by_case[case_id] = known
+        return next((d for d in docs if d.original_blob == blob_id), None)
+
+    def clear(self) -> None:
+        self._by_case.clear()
+
+
 def already_in_case(
-    ws: Workspace, case_id: str, blob_id: str, name: str, duplicates: str
+    ws: Workspace,
+    originals: Originals,
+    case_id: str,
+    blob_id: str,
+    name: str,
+    duplicates: str,
 ) -> DocumentInfo | None:
     """None for a new file (whose original would have `blob_id`); the document it links to;
     or AlreadyInCase (skip)."""
     if not ws.blobs.exists(case_id, blob_id):
         return None  # no document can have an original that is not stored
     with ws.vault.session() as session:
-        query = select(Document).where(Document.case_id == case_id)
-        twin = next((d for d in session.scalars(query) if d.original_blob == blob_id), None)
+        twin = originals.twin(session, case_id, blob_id)
         if twin is None:
             return None
         if duplicates == SKIP:

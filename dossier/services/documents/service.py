@@ -58,6 +58,7 @@ class DocumentService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self._pictures = ShownPictures()
+        self._originals = duplicates_mod.Originals()
 
     # -- import -------------------------------------------------------------------------------
 
@@ -153,7 +154,9 @@ class DocumentService:
         case_id = group.case_id
         name = Path(name).name
         check_size(name, len(data))
-        linked = duplicates_mod.already_in_case(self.ws, case_id, blob_id, name, options.duplicates)
+        linked = duplicates_mod.already_in_case(
+            self.ws, self._originals, case_id, blob_id, name, options.duplicates
+        )
         if linked is not None:
             return linked
         if progress is not None:
@@ -375,8 +378,9 @@ class DocumentService:
         return self._pictures.size
 
     def clear_cache(self) -> None:
-        """Drop the decoded pictures kept (the vault locks)."""
+        """Drop the decoded pictures and the originals' owners kept (the vault locks)."""
         self._pictures.clear()
+        self._originals.clear()
 
     # -- editing ------------------------------------------------------------------------------
 

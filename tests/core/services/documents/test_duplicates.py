@@ -7,7 +7,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
+from dossier.db.models import Document
 from dossier.errors import AlreadyInCase
 from dossier.services.workspace import Workspace
 from tests.clivault import CliVault
@@ -58,3 +60,38 @@ def test_cli_duplicates_skip_with_a_notice_and_link(tmp_path: Path) -> None:
     linked = vault.ok("import", "--case", "Doublons", "--duplicates", "link", str(pdf))
     assert linked.startswith("linked arrete.pdf as")
     assert len(vault.json("doc", "list", "--case", "Doublons")) == 1
+
+
+@pytest.mark.parametrize("duplicates", ["skip", "link"])
+def test_a_folder_imported_again_reads_the_case_once_not_once_a_file(
+    workspace: Workspace, tmp_path: Path, duplicates: str
+) -> None:
+    """Each file already in the case looked for its twin by reading (and decrypting) every
+    document of the case: importing a folder again cost in proportion to the case for each
+    of its files (800 files: 17 ms a file, 4 ms at 200), the whole in the square of it."""
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"note-{i:02d}.txt").write_text(f"Note {i} du dossier Ornithoptère.")
+    files = sorted(folder.iterdir())
+    case = workspace.cases.create("Encore").id
+    workspace.documents.import_many(case, files)
+    deleted = workspace.documents.import_file(case, _written(tmp_path / "seule.txt"))
+    workspace.documents.delete(deleted.id)  # its original may stay until gc: not a twin
+    loaded: list[object] = []
+    listen = (Document, "load", lambda target, _context: loaded.append(target))
+    event.listen(*listen)
+    try:
+        outcomes = workspace.documents.import_many(
+            case, [*files, tmp_path / "seule.txt"], duplicates=duplicates
+        )
+    finally:
+        event.remove(*listen)
+    assert sum(1 for o in outcomes if o.document is not None or o.error) == 41
+    assert outcomes[-1].document is not None and outcomes[-1].document.id != deleted.id
+    assert len(loaded) <= 3 * 41, f"{len(loaded)} documents read for 41 files"
+
+
+def _written(path: Path) -> Path:
+    path.write_text("Une note seule, importée puis effacée.")
+    return path
