@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Generic, TypeVar
 
-from dossier.redact.patterns import find_pattern, phone_forms
+from dossier.redact.patterns import email_forms, find_pattern, phone_forms
 from dossier.text.fold import Folded, fold
 
 T = TypeVar("T")
@@ -158,7 +158,12 @@ class AddressBook(Generic[T]):
         self._found: dict[T, dict[str, None]] = {}
 
     def read(self, text: str) -> None:
-        found = {**addresses_beside(text, self.names), **phones_beside(text, self.names)}
+        found = {
+            form: owner
+            for address, owner in addresses_beside(text, self.names).items()
+            for form in email_forms(address)
+        }
+        found.update(phones_beside(text, self.names))
         for contact, owner in found.items():
             self._found.setdefault(owner, {})[contact] = None
 

@@ -227,3 +227,17 @@ def phone_forms(number: str) -> list[str]:
     # The nine digits alone too: "6 12 34 56 78" in a table whose "+33" stands in another cell.
     forms = [number, f"0{rest}", f"+33 {rest}", f"+33 (0){rest}", f"0033{rest}", rest]
     return list(dict.fromkeys(forms))
+
+
+def email_forms(address: str) -> list[str]:
+    """`address` and the ways it is written to keep it from robots: "hq [at] exemple [dot]
+    org", "hq(at)exemple.org", "hq arobase exemple point org" (matching folds away brackets and
+    punctuation, so one spelling per form is enough)."""
+    local, _at, domain = address.partition("@")
+    if not (local and domain):
+        return [address]
+    forms = [address]
+    for at in ("at", "arobase"):
+        for dot in (".", " dot ", " point "):
+            forms.append(f"{local} {at} {domain.replace('.', dot)}")
+    return forms

@@ -23,7 +23,7 @@ from dossier.i18n import _
 from dossier.redact.beside import AddressBook
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.names import name_parts
-from dossier.redact.patterns import PATTERN_KINDS, find_pattern, phone_forms
+from dossier.redact.patterns import PATTERN_KINDS, email_forms, find_pattern, phone_forms
 from dossier.services.export.dto import ProtectedName, ProtectedPerson, RedactionInfo
 from dossier.services.people.service import is_masked
 from dossier.text.fold import fold_key
@@ -39,12 +39,12 @@ Rect = tuple[float, float, float, float]
 
 
 def contacts_in(texts: list[str]) -> tuple[str, ...]:
-    """E-mail addresses and phone numbers found in a person's record, a number in each of the
-    forms it is written in (`patterns.phone_forms`)."""
+    """E-mail addresses and phone numbers found in a person's record, each in the forms it is
+    written in (`patterns.email_forms`, `patterns.phone_forms`)."""
     found: dict[str, None] = {}
     for text in texts:
         for start, end in find_pattern("email", text):
-            found[" ".join(text[start:end].split())] = None
+            found.update(dict.fromkeys(email_forms(" ".join(text[start:end].split()))))
         for start, end in find_pattern("phone", text):
             found.update(dict.fromkeys(phone_forms(" ".join(text[start:end].split()))))
     return tuple(found)

@@ -69,3 +69,24 @@ def test_the_self_check_reads_percent_encoded_text_on_its_own() -> None:
         archive.writestr("quotes.csv", "text\n" + "\n".join(LINKS) + "\n")
     report = check_bundle(buffer.getvalue(), found, {})
     assert {f.file for f in report.findings} == {"quotes.csv"}
+
+
+HIDDEN_FROM_ROBOTS = [
+    "hq [at] exemple [dot] org",
+    "hq(at)exemple.org",
+    "hq at exemple dot org",
+    "hq arobase exemple point org",
+]
+
+
+def test_an_address_written_to_fool_robots_is_hidden(workspace: Workspace, tmp_path: Path) -> None:
+    # A web page or a signature writes the address so that robots miss it; a reader does not.
+    case = workspace.cases.create("Contacts").id
+    workspace.documents.import_bytes(case, _newsletter(), "lettre.eml")
+    workspace.people.add(case, SOURCE, protection="protected", notes=f"Écrire à {ADDRESS}")
+    for written in HIDDEN_FROM_ROBOTS:
+        workspace.quotes.add(case, f"Écrivez-moi : {written}, jamais au bureau.")
+    out = tmp_path / "bundle.zip"
+    workspace.exports.export(ExportRequest(case=case, out=out))
+    assert leaks(out, HIDDEN_FROM_ROBOTS) == []
+    assert "jamais au bureau" in " ".join(read_bundle(out).values())
