@@ -25,9 +25,10 @@ from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 
-ODT_EXTRACTOR_VERSION = "odt-3"
+ODT_EXTRACTOR_VERSION = "odt-4"
 """odt-2: a tracked change inside a word is listed with its whole word; odt-3: hidden text (a
-span styled `text:display="none"`, a hidden-text field) is kept like a deletion."""
+span styled `text:display="none"`, a hidden-text field) is kept like a deletion; odt-4: also
+text whose style inherits `text:display="none"` from its parent style."""
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -145,13 +146,29 @@ def _numbered_lists(content: Element, styles: Element | None) -> set[str]:
 
 
 def _hidden_styles(content: Element, styles: Element | None) -> set[str]:
-    """Names of text styles that hide their text (`text:display="none"`)."""
-
-    def hides(style: Element) -> bool:
-        properties = style.find(f"{STYLE}text-properties")
-        return properties is not None and properties.get(f"{TEXT}display") == "none"
-
-    return _style_names(content, styles, f"{STYLE}style", hides)
+    """Names of text styles that hide their text (`text:display="none"`), their own or
+    inherited from their parent style (LibreOffice writes bold added to hidden letters as an
+    automatic style whose parent is the style that hides them)."""
+    display: dict[str, str | None] = {}
+    parent: dict[str, str] = {}
+    for root in (content, styles):
+        if root is None:
+            continue
+        for style in root.iter(f"{STYLE}style"):
+            name = style.get(f"{STYLE}name", "")
+            properties = style.find(f"{STYLE}text-properties")
+            own = None if properties is None else properties.get(f"{TEXT}display")
+            display.setdefault(name, own)
+            parent.setdefault(name, style.get(f"{STYLE}parent-style-name", ""))
+    hidden: set[str] = set()
+    for name in display:
+        current, seen = name, set()
+        while display.get(current) is None and current in parent and current not in seen:
+            seen.add(current)
+            current = parent[current]
+        if display.get(current) == "none":
+            hidden.add(name)
+    return hidden
 
 
 @dataclass

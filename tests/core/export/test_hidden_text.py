@@ -159,3 +159,38 @@ def test_a_name_split_by_hidden_text_in_an_opendocument_file_is_hidden_too(
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", ODT.format(body=body), zipfile.ZIP_DEFLATED)
     _exports_without_the_name(workspace, tmp_path, data.getvalue(), "temoin.odt")
+
+
+STYLES = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-styles
+  xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+ <office:styles>
+  <style:style style:name="Cache" style:family="text">
+   <style:text-properties text:display="none"/></style:style>
+ </office:styles>
+</office:document-styles>
+"""
+INHERITED = ODT.replace(
+    '"T1" style:family="text">\n   <style:text-properties text:display="none"/>',
+    '"T1" style:family="text" style:parent-style-name="Cache">\n'
+    '   <style:text-properties style:text-underline-style="solid"/>',
+)
+"""The hidden letters' style adds an underline to a parent style that hides them."""
+assert INHERITED != ODT
+
+
+def test_a_name_split_by_text_an_inherited_opendocument_style_hides_is_hidden_too(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """LibreOffice writes what it adds to hidden letters (an underline, bold) as an automatic
+    style whose parent is the character style that hides them: only the style's own
+    properties were read."""
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        content = INHERITED.format(body=OPEN_DOCUMENT["span"])
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("styles.xml", STYLES, zipfile.ZIP_DEFLATED)
+    _exports_without_the_name(workspace, tmp_path, data.getvalue(), "temoin.odt")
