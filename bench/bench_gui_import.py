@@ -196,9 +196,11 @@ class Frames:
         self.ends.append(now)
         self._last = (now, cpu, queued)
         if self._sampling:
-            others = _others_run_queue_ns()  # threads that ended or began are left out
+            # Threads that ended or began are left out; an id a new thread took again is read
+            # against the old thread's figure, never below zero.
+            others = _others_run_queue_ns()
             known = self._others
-            waited = sum(ns - known[tid] for tid, ns in others.items() if tid in known)
+            waited = sum(max(0, ns - known[tid]) for tid, ns in others.items() if tid in known)
             self.others_waited.append(waited / 1e6)
             self._others = others
 
@@ -235,6 +237,22 @@ class Frames:
         if any(w is None for w in self.waited):
             return None
         return [gap - (wait or 0.0) for gap, wait in zip(self.gaps, self.waited, strict=True)]
+
+    def less_all_waits(self) -> list[float] | None:
+        """Each frame less its waits for a core: the GUI thread's own, and the time it was
+        neither running nor waiting for a core (the GIL held by another thread) while the
+        process's other threads waited for one (up to their total): what a machine with
+        cores to spare would have shown, at most. With `--explain` only (it reads every
+        thread's wait at each tick)."""
+        plain = self.less_waits()
+        if plain is None or len(self.others_waited) != len(self.gaps):
+            return None
+        return [
+            less - min(max(0.0, gap - cpu - (wait or 0.0)), others)
+            for less, gap, cpu, wait, others in zip(
+                plain, self.gaps, self.cpu, self.waited, self.others_waited, strict=True
+            )
+        ]
 
     def explain(self) -> None:
         self._sampling = False
@@ -365,6 +383,7 @@ def run(
     gc.callbacks.remove(frames.pauses)
     gaps = frames.gaps
     less_waits = frames.less_waits()
+    less_all = frames.less_all_waits()
     pauses = frames.pauses_in_watch()
     pauses_cpu = frames.pauses.cpu_between(*frames._watched())
     return {
@@ -386,6 +405,12 @@ def run(
         ),
         "frames_over_100ms_less_run_queue_wait": (
             None if less_waits is None else sum(1 for g in less_waits if g > GOAL_MS)
+        ),
+        "longest_frame_less_all_run_queue_waits_ms": (
+            None if less_all is None else round(max(less_all), 1)
+        ),
+        "frames_over_100ms_less_all_run_queue_waits": (
+            None if less_all is None else sum(1 for g in less_all if g > GOAL_MS)
         ),
         "gc_longest_pause_ms": round(max((p[1] for p in pauses), default=0.0), 1),
         "gc_pauses_over_20ms": sum(1 for p in pauses if p[1] > 20),
