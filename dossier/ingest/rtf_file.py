@@ -4,8 +4,9 @@ RTF is 7-bit text with escapes: `\\'e9` is a byte in the document's code page (`
 `\\u233` a Unicode character. striprtf resolves both and drops the formatting; table cells end
 with a tab or a bar, which keeps a table's rows on their lines.
 
-Hidden text (`\\v`) is kept, written like a deletion (`[-hidden-]`, `dossier.text.revisions`):
-the reader of the file does not see it, so a name it splits ("Quarter{\\v zz}maine") reads
+Hidden text (`\\v`) and tracked deletions (`\\deleted`) are kept, written like a deletion
+(`[-hidden-]`, `dossier.text.revisions`): the reader of the file does not see them (Word's
+final view), so a name they split ("Quarter{\\v zz}maine") reads
 whole with it left out, and whatever looks for words to hide reads both ways.
 """
 
@@ -26,8 +27,9 @@ from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
 from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN
 
-RTF_EXTRACTOR_VERSION = "rtf-2"
-"""rtf-2: hidden text (\\v) is kept like a deletion."""
+RTF_EXTRACTOR_VERSION = "rtf-3"
+"""rtf-2: hidden text (\\v) is kept like a deletion; rtf-3: a tracked deletion (\\deleted)
+too."""
 RTF_MIME = "application/rtf"
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
@@ -77,24 +79,31 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
 _TOKEN = re.compile(r"\\([a-z]+)(-?\d+)? ?|\\.|[{}]|[^\\{}]+", re.S)
 
 
+_HIDING = ("v", "deleted")
+"""Character properties that keep text off the page: hidden text, and a tracked deletion
+(Word's final view)."""
+
+
 def hidden_marked(source: str) -> str:
-    """The RTF `source` with its hidden text between deletion marks, written as text where
-    it starts and ends: `\\v` (or `\\v1`) hides, `\\v0` and `\\plain` show again, and a
-    group's end gives back the state from before it."""
+    """The RTF `source` with its hidden and deleted text between deletion marks, written as
+    text where it starts and ends: `\\v` or `\\deleted` (or `\\v1`) hides, `\\v0`,
+    `\\deleted0` and `\\plain` show again, and a group's end gives back the state from
+    before it."""
     out: list[str] = []
     hidden = False
-    saved: list[bool] = []
+    hiding: frozenset[str] = frozenset()
+    saved: list[frozenset[str]] = []
     for match in _TOKEN.finditer(source):
         token, word, number = match.group(), match.group(1), match.group(2)
-        now = hidden
         if token == "{":
-            saved.append(hidden)
+            saved.append(hiding)
         elif token == "}":
-            now = saved.pop() if saved else False
-        elif word == "v":
-            now = number != "0"
+            hiding = saved.pop() if saved else frozenset()
+        elif word in _HIDING:
+            hiding = hiding | {word} if number != "0" else hiding - {word}
         elif word == "plain":
-            now = False
+            hiding = frozenset()
+        now = bool(hiding)
         if now != hidden:
             mark = DELETED_OPEN if now else DELETED_CLOSE
             out.append(mark)  # before a group's end: inside the group it closes

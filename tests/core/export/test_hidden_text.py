@@ -35,6 +35,9 @@ SPLIT = {
     "escaped": r"Hyacinthe Quarter{\v\'e9\u233?}maine",
     "across a run": r"Hyacinthe {\b Quar{\v t}}termaine",
     "hidden whole": r"{\v Hyacinthe Quartermaine}",
+    # A tracked deletion: Word's final view shows the name whole, as for Word files (w:del).
+    "deleted": r"Hyacinthe Quarter{\deleted zz}maine",
+    "deleted, then shown": r"Hyacinthe Quar\deleted xy\deleted0 termaine",
 }
 
 
