@@ -193,7 +193,7 @@ def test_an_index_opened_with_too_many_segments_is_merged_in_bounded_rounds(
         sizes = sorted(merging_module._size(index._storage, s) for s in _segments(index))
         expected = _answers(index)
     assert before > 4
-    bound = sizes[0] + sizes[1] + sizes[2]  # three of the smallest at a time
+    bound = sum(sizes) // 3 + sizes[-1]  # about a third of the index at a time
     monkeypatch.setattr(merging_module, "MERGE_BYTES", bound)
     monkeypatch.setattr(merging_module.Merger, "plan", planned)
     taken: list[int] = []
@@ -215,3 +215,11 @@ def test_an_index_opened_with_too_many_segments_is_merged_in_bounded_rounds(
         # The same items (scores move a little: merged lengths are encoded anew).
         assert _found(index) == found
     assert len(taken) >= 2 and max(taken) <= bound, taken
+    # Never more than the bound, even for the last two: they stay apart instead.
+    monkeypatch.setattr(merging_module, "MERGE_BYTES", sizes[0] + sizes[1] - 1)
+    with SearchIndex.open(tmp_path / "small", KEY, "case-a") as index:
+        index.add(items)
+        index.flush()
+        merger = merging_module.Merger(index._storage)
+        merger.plan(_segments(index), lambda: None)
+        assert merger._future is None and not merger._inputs
