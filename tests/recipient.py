@@ -120,13 +120,16 @@ _CHANGE_MARKS = re.compile(r"\[-|-\]|\{\+|\+\}")
 
 def read_past(text: str) -> list[str]:
     """`text` as a reader reads past its marks and escapes: a draft's tracked changes accepted
-    and as before ("Quarter[-x-]maine"), links percent-decoded ("hq%40exemple.org")."""
+    and as before ("Quarter[-x-]maine"), links percent-decoded ("hq%40exemple.org"), HTML
+    character references decoded ("hq&#64;exemple.org")."""
     found = [text]
     if "[-" in text or "{+" in text:
         found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
         found.append(_CHANGE_MARKS.sub("", _INSERTED.sub("", text)))
     if "%" in text:
         found.append(unquote(text, errors="replace"))
+    if "&" in text:
+        found.append(html.unescape(text))
     return found
 
 

@@ -65,13 +65,16 @@ _ADDRESS_LIKE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|[#@]\w+")
 
 def _readings(text: str) -> list[str]:
     """A draft's text with its tracked changes accepted, and as it was before them; a text
-    with percent-encoded characters decoded ("hq%40exemple.org")."""
+    with percent-encoded characters decoded ("hq%40exemple.org"), and with HTML character
+    references decoded ("hq&#64;exemple.org")."""
     found: list[str] = []
     if "[-" in text or "{+" in text:
         found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
         found.append(_CHANGE_MARKS.sub("", _INSERTED.sub("", text)))
     if "%" in text:
         found.append(unquote(text, errors="replace"))
+    if "&" in text:
+        found.append(html.unescape(text))
     return found
 
 

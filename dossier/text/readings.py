@@ -3,7 +3,9 @@
 A text says more than its characters when a reader reads past its marks or escapes:
 - a draft's tracked changes (`revisions`), accepted and as before: "Quarter[-x-]maine";
 - percent-encoding, which a browser (or an eye used to links) decodes:
-  "?email=hq%40exemple.org", "?q=Hyacinthe%20Quarterma%C3%AFne".
+  "?email=hq%40exemple.org", "?q=Hyacinthe%20Quarterma%C3%AFne";
+- HTML character references, copied from a page's source or an HTML mail, which a browser
+  decodes: "hq&#64;exemple.org", "hq&#x40;exemple&period;org", "Quarterma&iuml;ne".
 
 `across_readings` runs a finder on the text and on each of its readings and maps what a
 reading finds back to the text, covering whatever the reading read past.
@@ -11,6 +13,7 @@ reading finds back to the text, covering whatever the reading read past.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +24,8 @@ from dossier.text.revisions import change_readings
 T = TypeVar("T")
 
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);?")
+"""A browser reads a numeric reference, and a few named ones, without their ";" too."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,11 @@ def readings(text: str) -> list[Reading]:
     """Every other reading of `text` (none for a text without changes or escapes)."""
     found = [_pieces(text, kept) for kept in change_readings(text)]
     if "%" in text:
-        decoded = _percent_decoded(text)
+        decoded = _decoded(text, _PERCENT_RUN, _percent)
+        if decoded is not None:
+            found.append(decoded)
+    if "&" in text:
+        decoded = _decoded(text, _REFERENCE, html.unescape)
         if decoded is not None:
             found.append(decoded)
     return found
@@ -50,17 +59,24 @@ def _pieces(text: str, kept: list[tuple[int, int]]) -> Reading:
     return Reading("".join(text[a:b] for a, b in kept), starts, [i + 1 for i in starts])
 
 
-def _percent_decoded(text: str) -> Reading | None:
+def _percent(run: str) -> str:
+    try:
+        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return run  # not text percent-encoded: left as written
+
+
+def _decoded(text: str, escape: re.Pattern[str], decode: Callable[[str], str]) -> Reading | None:
+    """`text` with every `escape` it holds decoded, or None if none decodes."""
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     position = 0
     changed = False
-    for match in _PERCENT_RUN.finditer(text):
-        try:
-            decoded = bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
-        except UnicodeDecodeError:
-            continue  # not text percent-encoded: left as written
+    for match in escape.finditer(text):
+        decoded = decode(match.group())
+        if decoded == match.group():
+            continue
         changed = True
         start, end = match.span()
         parts.append(text[position:start])

@@ -15,7 +15,9 @@ import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+import pytest
+
+from dossier.redact.bundlecheck import Needles, Watchlist, check_bundle, needles
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.recipient import leaks, read_bundle
@@ -40,6 +42,14 @@ def _newsletter() -> bytes:
     return message.as_bytes()
 
 
+def _source_needles() -> Needles:
+    watch = Watchlist(
+        people=[("a protected person's name", [SOURCE])],
+        contacts=[("a protected person's contact", ADDRESS)],
+    )
+    return needles(watch, lambda doc: [])
+
+
 def test_a_percent_encoded_name_or_address_is_hidden(workspace: Workspace, tmp_path: Path) -> None:
     case = workspace.cases.create("Lettre").id
     workspace.documents.import_bytes(case, _newsletter(), "lettre.eml")
@@ -54,11 +64,7 @@ def test_a_percent_encoded_name_or_address_is_hidden(workspace: Workspace, tmp_p
 
 
 def test_the_self_check_reads_percent_encoded_text_on_its_own() -> None:
-    watch = Watchlist(
-        people=[("a protected person's name", [SOURCE])],
-        contacts=[("a protected person's contact", ADDRESS)],
-    )
-    found = needles(watch, lambda doc: [])
+    found = _source_needles()
     assert found.search(LINKS[0]) == ["a protected person's contact"]
     assert found.search(LINKS[1]) == ["a protected person's name"]
     assert found.search(LINKS[2]) == ["a protected person's name"]
@@ -79,14 +85,38 @@ HIDDEN_FROM_ROBOTS = [
 ]
 
 
-def test_an_address_written_to_fool_robots_is_hidden(workspace: Workspace, tmp_path: Path) -> None:
-    # A web page or a signature writes the address so that robots miss it; a reader does not.
+CHARACTER_REFERENCES = [
+    "hq&#64;exemple.org",
+    "hq&#x40;exemple&#x2E;org",
+    "hq&commat;exemple&period;org",
+    "&#104;&#x71;&#64;&#101;xemple.org",
+    "Hyacinthe Quarterma&iuml;ne",
+    "Hyacinthe Quarterm&#97;&#xEF;ne",
+]
+
+
+@pytest.mark.parametrize("written_forms", [HIDDEN_FROM_ROBOTS, CHARACTER_REFERENCES])
+def test_an_address_written_to_fool_robots_or_with_character_references_is_hidden(
+    workspace: Workspace, tmp_path: Path, written_forms: list[str]
+) -> None:
+    # A web page or a signature writes the address so that robots miss it; a page's source or an
+    # HTML mail copied as it is writes HTML character references: a reader reads past both.
     case = workspace.cases.create("Contacts").id
     workspace.documents.import_bytes(case, _newsletter(), "lettre.eml")
     workspace.people.add(case, SOURCE, protection="protected", notes=f"Écrire à {ADDRESS}")
-    for written in HIDDEN_FROM_ROBOTS:
+    for written in written_forms:
         workspace.quotes.add(case, f"Écrivez-moi : {written}, jamais au bureau.")
     out = tmp_path / "bundle.zip"
     workspace.exports.export(ExportRequest(case=case, out=out))
-    assert leaks(out, HIDDEN_FROM_ROBOTS) == []
+    assert leaks(out, ["Quartermaïne", ADDRESS, *written_forms]) == []
     assert "jamais au bureau" in " ".join(read_bundle(out).values())
+
+
+def test_the_self_check_reads_html_character_references_on_its_own() -> None:
+    found = _source_needles()
+    for written in CHARACTER_REFERENCES[:4]:
+        assert found.search(written) == ["a protected person's contact"], written
+    for written in CHARACTER_REFERENCES[4:]:
+        assert found.search(written) == ["a protected person's name"], written
+    marked = needles(Watchlist(patterns=[("a redacted e-mail", "email")]), lambda doc: [])
+    assert marked.search("écrire à lea.v&#64;autre.example") == ["a redacted e-mail"]
