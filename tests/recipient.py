@@ -16,7 +16,6 @@ import json
 import re
 import unicodedata
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -39,16 +38,18 @@ def _strings(value: Any) -> list[str]:
 
 
 def _picture_file(doc: Any, xref: int) -> bytes:
-    """The file a picture is, as a recipient extracts it (its Flate layer undone, as
-    `qpdf --decode-level=generalized` does): all of a JPEG, segments between its scans and
-    whatever follows its end included."""
-    raw = doc.xref_stream_raw(xref) or b""
-    if "FlateDecode" in doc.xref_get_key(xref, "Filter")[1]:
-        try:
-            raw = zlib.decompress(raw)
-        except zlib.error:
-            return b""
-    return raw
+    """The file a picture is, as a recipient extracts it (the filters around it undone, as
+    `qpdf --decode-level=all` does): all of a JPEG, segments between its scans and whatever
+    follows its end included."""
+    written = doc.xref_get_key(xref, "Filter")[1]
+    filters = re.findall(r"/\w+", written)
+    if len(filters) < 2:
+        return doc.xref_stream_raw(xref) or b""
+    doc.xref_set_key(xref, "Filter", "[" + " ".join(filters[:-1]) + "]")
+    try:
+        return doc.xref_stream(xref) or b""
+    finally:
+        doc.xref_set_key(xref, "Filter", written)
 
 
 def _pdf_texts(data: bytes) -> list[str]:
@@ -81,6 +82,8 @@ def _pdf_texts(data: bytes) -> list[str]:
                 if doc.xref_is_image(xref):  # a JPEG's EXIF, XMP, IPTC, comments; JP2's XML
                     raw = _picture_file(doc, xref)
                     head = raw if raw[:2] == b"\xff\xd8" else b""  # all of a JPEG
+                    if raw[:4] == b"\xff\x4f\xff\x51":  # a JPEG 2000 codestream's header
+                        head = raw[: raw.find(b"\xff\x90")]
                     if raw[4:8] == b"jP  ":
                         head = raw[: raw.find(b"jp2c")]
                         head += b"".join(re.findall(rb"<x:xmpmeta.*?</x:xmpmeta>", raw, re.S))

@@ -9,14 +9,14 @@ here with only the segments decoding needs (JFIF, the colour profile, Adobe's co
 the tables and frame, then the scan itself), byte for byte: the pixels are the same. A JPEG
 2000 picture (`/JPXDecode`) likewise loses its XML, UUID (XMP, GeoJP2) and UUID-info boxes.
 Segments written between or after a JPEG's scans go too, and whatever follows its end (a
-phone's second picture, with EXIF of its own); a picture inside a Flate layer is taken out of
-it.
+phone's second picture, with EXIF of its own); a bare JPEG 2000 codestream loses the comments
+of its main header. A picture behind other filters ([/ASCII85Decode /FlateDecode /DCTDecode])
+is taken out of them.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
@@ -103,9 +103,38 @@ _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 _JP2_DESCRIBING = frozenset({b"xml ", b"uuid", b"uinf"})
 
 
+CODESTREAM = b"\xff\x4f\xff\x51"
+"""How a bare JPEG 2000 codestream starts: SOC, then SIZ."""
+_START_OF_TILE = b"\xff\x90"
+_COMMENT = b"\xff\x64"
+
+
+def codestream_header(data: bytes) -> list[bytes]:
+    """The marker segments of a JPEG 2000 codestream's main header (to its first tile), or []
+    if they do not read to a tile."""
+    segments: list[bytes] = []
+    i = 2
+    while i + 4 <= len(data):
+        if data[i : i + 2] == _START_OF_TILE:
+            return segments
+        end = i + 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+        if data[i] != 0xFF or end <= i + 2 or end > len(data):
+            return []
+        segments.append(data[i:end])
+        i = end
+    return []
+
+
 def bare_jp2(data: bytes) -> bytes:
-    """A JPEG 2000 file without its top-level XML and UUID boxes; `data` itself when it is not
-    a JP2 file whose boxes read to their end (a bare codestream has none)."""
+    """A JPEG 2000 file without its top-level XML and UUID boxes, a bare codestream without
+    the comments of its main header; `data` itself when it is neither one that reads to its
+    end."""
+    if data.startswith(CODESTREAM):
+        segments = codestream_header(data)
+        if not segments:
+            return data
+        rest = data[2 + sum(len(segment) for segment in segments) :]
+        return data[:2] + b"".join(s for s in segments if s[:2] != _COMMENT) + rest
     if not data.startswith(_JP2_SIGNATURE):
         return data
     kept: list[bytes] = []
@@ -132,8 +161,8 @@ _BARE = {"/DCTDecode": bare_jpeg, "/JPXDecode": bare_jp2}
 
 
 def bare_pictures(doc: Any) -> int:
-    """Write every JPEG and JPEG 2000 picture of `doc` again without what describes it; return
-    how many changed. Only a picture stored as such alone (no other filter around it)."""
+    """Write every JPEG and JPEG 2000 picture of `doc` again without what describes it and
+    without the filters around it; return how many changed."""
     changed = 0
     for xref in range(1, doc.xref_length()):
         try:
@@ -143,36 +172,37 @@ def bare_pictures(doc: Any) -> int:
     return changed
 
 
+def picture_file(doc: Any, xref: int) -> tuple[str, bytes]:
+    """(codec, file) of picture `xref`: the JPEG or JPEG 2000 file the last filter decodes, the
+    filters before it undone by MuPDF (Flate with a predictor, LZW, ASCII85 too); ("", b"") for
+    another picture."""
+    written = doc.xref_get_key(xref, "Filter")[1]
+    filters = re.findall(r"/\w+", written)
+    if not filters or filters[-1] not in _BARE:
+        return "", b""
+    if len(filters) == 1:
+        return filters[-1], doc.xref_stream_raw(xref) or b""
+    # MuPDF pairs each filter with its parameters in order: the outer ones decode alone.
+    doc.xref_set_key(xref, "Filter", "[" + " ".join(filters[:-1]) + "]")
+    try:
+        return filters[-1], doc.xref_stream(xref) or b""
+    finally:
+        doc.xref_set_key(xref, "Filter", written)
+
+
 def _bare_picture(doc: Any, xref: int) -> int:
     if not doc.xref_is_image(xref):
         return 0
-    filters = re.findall(r"/\w+", doc.xref_get_key(xref, "Filter")[1])
-    parms = doc.xref_get_key(xref, "DecodeParms")
-    raw = doc.xref_stream_raw(xref)
-    codec = filters[-1] if filters else ""
-    if codec not in _BARE or filters[:-1] not in ([], ["/FlateDecode"]):
+    layered = "[" in doc.xref_get_key(xref, "Filter")[1]
+    codec, raw = picture_file(doc, xref)
+    if not raw or len(raw) > _MAX_PICTURE:
         return 0
-    if len(filters) == 2:  # a picture inside a Flate layer: taken out of it
-        if "Predictor" in parms[1]:
-            return 0
-        raw = _inflated(raw)
-        if not raw:
-            return 0  # not zlib, or larger than any picture: left for the self-check
-        parms = ("null", "null")
     bare = _BARE[codec](raw)
-    if bare == raw and len(filters) == 1:
+    if bare == raw and not layered:
         return 0
+    parms = doc.xref_get_key(xref, "DecodeParms")
     doc.update_stream(xref, bare, compress=False)  # drops the filter: written back below
     doc.xref_set_key(xref, "Filter", codec)
-    doc.xref_set_key(xref, "DecodeParms", parms[1] if parms[0] != "null" else "null")
+    # The codec's own parameters stand last in an array: a lone dictionary is its own.
+    doc.xref_set_key(xref, "DecodeParms", parms[1] if parms[0] == "dict" else "null")
     return 1
-
-
-def _inflated(raw: bytes) -> bytes:
-    """`raw` through zlib, up to `_MAX_PICTURE` bytes; b"" if it is not zlib or longer."""
-    inflate = zlib.decompressobj()
-    try:
-        data = inflate.decompress(raw, _MAX_PICTURE)
-    except zlib.error:
-        return b""
-    return b"" if inflate.unconsumed_tail else data

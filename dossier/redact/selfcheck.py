@@ -19,7 +19,6 @@ message may reach a log or a screen shared with others).
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from dossier.pdf.layout import reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.redact.marks import Rect
 from dossier.redact.patterns import find_pattern
+from dossier.redact.pictures import CODESTREAM, codestream_header, picture_file
 from dossier.text.fold import fold, fold_key
 
 _pdf: Any = pymupdf
@@ -264,25 +264,17 @@ _AFTER_SCAN = re.compile(rb"\xff[\xe1\xe3-\xed\xef\xfe]")
 """A segment that describes a picture (APPn but JFIF, ICC and Adobe's; a comment) after its
 first scan: entropy-coded data never holds these bytes (an 0xFF in it is followed by 00 or a
 restart marker), so they are segments written between or after the scans."""
-_PICTURE_LIMIT = 256 * 1024 * 1024
 
 
 def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
     """A JPEG's segments, wherever they stand, and whatever follows its end; a JPEG 2000's
-    boxes; out of a Flate layer if the picture is in one: its EXIF, XMP, IPTC, thumbnails,
-    appended pictures, XML and UUID boxes must be gone, and its comments are read like any
-    text."""
+    boxes, a JPEG 2000 codestream's main header; out of the filters around the picture: its
+    EXIF, XMP, IPTC, thumbnails, appended pictures, XML and UUID boxes must be gone, and its
+    comments are read like any text."""
     try:
-        raw = doc.xref_stream_raw(xref)
-        flate = "FlateDecode" in doc.xref_get_key(xref, "Filter")[1]
+        _codec, raw = picture_file(doc, xref)
     except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
         return
-    if raw and flate:
-        inflate = zlib.decompressobj()
-        try:
-            raw = inflate.decompress(raw, _PICTURE_LIMIT)
-        except zlib.error:
-            return
     if not raw:
         return
     after = b""
@@ -296,6 +288,10 @@ def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
             or (scan > 0 and _AFTER_SCAN.search(raw, scan) is not None)
             or bool(after.strip(b"\x00 \r\n\t"))
         )
+    elif raw.startswith(CODESTREAM):
+        header = codestream_header(raw)
+        head = b"".join(header)
+        described = any(segment[:2] == b"\xff\x64" for segment in header)
     elif raw[4:8] == b"jP  ":
         boxes = _jp2_boxes(raw)
         head = b"".join(body for kind, body in boxes if kind != b"jp2c")

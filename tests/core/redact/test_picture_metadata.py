@@ -11,6 +11,7 @@ the protected name (or the GPS position of the source's kitchen). The pixels mus
 
 from __future__ import annotations
 
+import base64
 import io
 import zlib
 from collections.abc import Callable
@@ -174,36 +175,63 @@ def _between_segments() -> bytes:
     return plain[:-2] + extra + plain[-2:]
 
 
-def _picture_pdf(path: Path, jpeg: bytes, flate: bool) -> Path:
+def _commented_codestream() -> bytes:
+    """A bare JPEG 2000 codestream (no JP2 boxes around it) with the name in a COM segment of
+    its main header, as encoders write their settings or an editor a note."""
+    out = io.BytesIO()
+    Image.new("RGB", (300, 150), (90, 140, 200)).save(out, "JPEG2000", no_jp2=True)
+    data = out.getvalue()
+    assert data[:4] == b"\xff\x4f\xff\x51"
+    tile = data.index(b"\xff\x90")
+    return data[:tile] + _segment(0x64, b"\x00\x01" + f"par {NAME}".encode()) + data[tile:]
+
+
+def _ascii85(data: bytes) -> bytes:
+    return base64.a85encode(data) + b"~>"
+
+
+LAYERS: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
+    "flate": ("[/FlateDecode /DCTDecode]", zlib.compress),
+    "hex": ("[/ASCIIHexDecode /DCTDecode]", lambda data: data.hex().encode() + b">"),
+    "a85 and flate": (
+        "[/ASCII85Decode /FlateDecode /DCTDecode]",
+        lambda data: _ascii85(zlib.compress(data)),
+    ),
+}
+
+
+def _picture_pdf(path: Path, jpeg: bytes, layer: str | None) -> Path:
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_text((72, 72), "La photo, seule.", fontname="helv")
     page.insert_image(PICTURE, stream=jpeg)
-    if flate:  # the same JPEG inside a Flate layer: [/FlateDecode /DCTDecode]
+    if layer:  # the same JPEG behind other filters, e.g. [/FlateDecode /DCTDecode]
+        filters, encode = LAYERS[layer]
         xref = next(x for x in range(1, doc.xref_length()) if doc.xref_is_image(x))
-        doc.update_stream(xref, zlib.compress(jpeg), compress=False)
-        doc.xref_set_key(xref, "Filter", "[/FlateDecode /DCTDecode]")
+        doc.update_stream(xref, encode(jpeg), compress=False)
+        doc.xref_set_key(xref, "Filter", filters)
     doc.save(path)
     doc.close()
     return path
 
 
 JPEGS = {
-    "after its end": (_after_the_end, False),
-    "after its scan": (_between_segments, False),
-    "inside a Flate layer": (_camera_jpeg, True),
+    "after its end": (_after_the_end, None),
+    "after its scan": (_between_segments, None),
+    **{f"behind {layer}": (_camera_jpeg, layer) for layer in LAYERS},
+    "a JPEG 2000 codestream's comment": (lambda: _commented_codestream(), None),
 }
 
 
-@pytest.mark.parametrize(("make", "flate"), JPEGS.values(), ids=JPEGS.keys())
+@pytest.mark.parametrize(("make", "layer"), JPEGS.values(), ids=JPEGS.keys())
 def test_what_a_picture_says_beyond_its_first_scan_or_filter_goes_too(
-    tmp_path: Path, make: object, flate: bool
+    tmp_path: Path, make: object, layer: str | None
 ) -> None:
     """The segments before the scan of a picture stored as a JPEG alone were all that was
     looked at, removed and checked: what follows the scan, what follows the picture's end and
     a JPEG inside a Flate layer left with the name in them, the self-check saying nothing."""
     assert callable(make)
-    source = _picture_pdf(tmp_path / "photo.pdf", make(), flate)
+    source = _picture_pdf(tmp_path / "photo.pdf", make(), layer)
     data = source.read_bytes()
     assert pdf_leaks(data, [LAST]), "the attack does not carry the name: it proves nothing"
     report = SelfCheckReport()
