@@ -234,6 +234,7 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
             out.append(Finding(name, "the document catalog", f"a leftover /{key}"))
     drawn = {xref for page in doc for xref in page.get_contents()}
     streams: list[tuple[int, str]] = []
+    glyph_lists: set[int] = set()
     for xref in range(1, doc.xref_length()):
         try:
             source = doc.xref_object(xref, compressed=False)
@@ -250,10 +251,16 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
             drawn.add(xref)
         for glyphs in _CHAR_PROCS.findall(source):  # a Type 3 font's glyphs are drawn too
             drawn.update(int(ref) for ref in _REF.findall(glyphs))
+        glyph_lists.update(int(ref) for ref in _CHAR_PROCS_REF.findall(source))
         if doc.xref_is_stream(xref):
             streams.append((xref, source))
             if doc.xref_is_image(xref):
                 _read_picture(name, doc, xref, reading)
+    for xref in glyph_lists:  # a glyph list of its own, "/CharProcs 12 0 R"
+        try:
+            drawn.update(int(ref) for ref in _REF.findall(doc.xref_object(xref)))
+        except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+            continue
     for xref, source in streams:
         if xref in drawn or _METADATA.search(source):
             _read_stream(name, doc, xref, source, reading)
@@ -343,6 +350,7 @@ _METADATA = re.compile(r"/(?:Type\s*/Metadata|Subtype\s*/XML)(?![\w#])")
 _DRAWN = re.compile(r"/(?:Subtype\s*/Form|PatternType\s*1)(?![\w#.])")
 """Streams drawn as content besides the pages': forms and tiling patterns."""
 _CHAR_PROCS = re.compile(r"/CharProcs\s*<<(.*?)>>", re.S)
+_CHAR_PROCS_REF = re.compile(r"/CharProcs\s*(\d+)\s+0\s+R")
 _REF = re.compile(r"(\d+)\s+0\s+R")
 _LITERAL = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)", re.S)
 _HEX = re.compile(r"<([0-9A-Fa-f\s]{4,})>")

@@ -326,3 +326,29 @@ def test_a_glyph_named_like_a_text_key_is_left_alone() -> None:
     )
     assert LAST not in p.doc.xref_get_key(*where)[1]
     assert "/MCID 2" in p.doc.xref_get_key(*where)[1]
+
+
+@pytest.mark.parametrize("indirect", [False, True], ids=["direct", "indirect"])
+def test_the_self_check_reads_a_type_3_fonts_glyphs_wherever_their_list_stands(
+    tmp_path: Path, indirect: bool
+) -> None:
+    # A glyph is drawn like a page: a text it carries is read; its list may be an object.
+    p = Page()
+    marked = f"/Span <</ActualText {_literal(NAME)}>> BDC 0 0 1 1 re f EMC"
+    glyph = p.obj("<<>>", f"1000 0 d0 {marked}")
+    procs = f"<</g {glyph} 0 R>>"
+    if indirect:
+        procs = f"{p.obj(procs)} 0 R"
+    font = p.obj(
+        f"<</Type/Font/Subtype/Type3/FontBBox[0 0 1 1]/FontMatrix[0.001 0 0 0.001 0 0]"
+        f"/CharProcs {procs}/Encoding<</Type/Encoding/Differences[65/g]>>"
+        f"/FirstChar 65/LastChar 65/Widths[1000]>>"
+    )
+    p.resources("Font", f"<</T3 {font} 0 R>>")
+    p.content.append("BT /T3 12 Tf 72 500 Td (A) Tj ET")
+    source = p.save(tmp_path / "type3.pdf")
+    report = _strict_check(source.read_bytes(), {})
+    assert "protected person" in {f.what for f in report.findings}, report.summary()
+    pages = extract_pdf(source, ocr=False).pages
+    copy = redacted_copy(source.read_bytes(), pages, _rules(), name=source.name)
+    assert _strict_check(copy.data, {i: plan.rects for i, plan in copy.plans.items()}).ok
