@@ -86,6 +86,8 @@ def _pdf_texts(data: bytes) -> list[str]:
                         head = raw[: raw.find(b"\xff\x90")]
                     if raw[4:8] == b"jP  ":
                         head = raw[: raw.find(b"jp2c")]
+                        codestream = raw[raw.find(b"jp2c") + 4 :]  # its main header
+                        head += codestream[: codestream.find(b"\xff\x90")]
                         head += b"".join(re.findall(rb"<x:xmpmeta.*?</x:xmpmeta>", raw, re.S))
                     out += [head.decode("latin-1"), head.decode("utf-16-le", "replace")]
             except (RuntimeError, ValueError):

@@ -151,7 +151,11 @@ def bare_jp2(data: bytes) -> bytes:
             length = len(data) - i
         if length < header or i + length > len(data):
             return data
-        if data[i + 4 : i + 8] not in _JP2_DESCRIBING:
+        kind = data[i + 4 : i + 8]
+        if kind == b"jp2c" and header == 8:  # its codestream's comments go too
+            body = bare_jp2(data[i + 8 : i + length])
+            kept.append((len(body) + 8).to_bytes(4, "big") + kind + body)
+        elif kind not in _JP2_DESCRIBING:
             kept.append(data[i : i + length])
         i += length
     return b"".join(kept)

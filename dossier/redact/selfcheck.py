@@ -301,8 +301,11 @@ def _read_picture(name: str, doc: Any, xref: int, reading: PdfReading) -> None:
         described = any(segment[:2] == b"\xff\x64" for segment in header)
     elif raw[4:8] == b"jP  ":
         boxes = _jp2_boxes(raw)
-        head = b"".join(body for kind, body in boxes if kind != b"jp2c")
-        described = any(kind in (b"xml ", b"uuid", b"uinf") for kind, _body in boxes)
+        header = [s for kind, body in boxes if kind == b"jp2c" for s in codestream_header(body)]
+        head = b"".join(body for kind, body in boxes if kind != b"jp2c") + b"".join(header)
+        described = any(kind in (b"xml ", b"uuid", b"uinf") for kind, _body in boxes) or any(
+            segment[:2] == b"\xff\x64" for segment in header
+        )
     else:
         return
     if described:

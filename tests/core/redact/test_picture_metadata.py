@@ -186,6 +186,14 @@ def _commented_codestream() -> bytes:
     return data[:tile] + _segment(0x64, b"\x00\x01" + f"par {NAME}".encode()) + data[tile:]
 
 
+def _commented_jp2() -> bytes:
+    """A JPEG 2000 file whose codestream box holds such a comment."""
+    out = io.BytesIO()
+    Image.new("RGB", (300, 150), (90, 140, 200)).save(out, "JPEG2000")
+    data = out.getvalue()
+    return data[: data.index(b"jp2c") - 4] + _box(b"jp2c", _commented_codestream())
+
+
 def _ascii85(data: bytes) -> bytes:
     return base64.a85encode(data) + b"~>"
 
@@ -220,6 +228,7 @@ JPEGS = {
     "after its scan": (_between_segments, None),
     **{f"behind {layer}": (_camera_jpeg, layer) for layer in LAYERS},
     "a JPEG 2000 codestream's comment": (lambda: _commented_codestream(), None),
+    "a comment in a JPEG 2000 file's codestream": (lambda: _commented_jp2(), None),
 }
 
 
