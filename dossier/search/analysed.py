@@ -21,12 +21,13 @@ import multiprocessing.connection
 import os
 import sys
 import threading
+import time
 import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.jobs import CancelToken, check
@@ -233,11 +234,57 @@ def shutdown() -> None:
     # would hold the lock or the app's exit forever. Python 3.11 has no public way to reach
     # them (3.14's kill_workers). A chunk of another vault still open is then analysed in
     # process (`_LOST`).
+    _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
     processes = list((pool._processes or {}).values())
+    # Both gone from the pool once it is shut down (private: Python 3.11 has no public way).
+    answers: Any = pool._result_queue
+    manager = cast("threading.Thread | None", pool._executor_manager_thread)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.kill()
+    for process in processes:
+        process.join()
+    # A worker killed while writing its answer left the executor's thread reading the rest
+    # of it forever (Python 3.11): with every worker gone, our end of their pipe is the last
+    # one that could write, and closing it ends that read, so the thread can end.
+    if answers is not None:
+        answers._writer.close()
     pool.shutdown(wait=True)
+    if manager is not None:
+        manager.join(_DEATH_NOTICED)  # bounded: a lock or an exit must never hang on it
+
+
+_DEATH_NOTICED = 5.0
+"""Seconds the pool has to report a dead worker itself before it is taken for stuck."""
+
+
+def _result(
+    pool: ProcessPoolExecutor, future: Future[Result], cancel: CancelToken | None = None
+) -> Result:
+    """`future.result()` (Cancelled when `cancel` is), or BrokenProcessPool when a worker died
+    and the pool did not notice: one killed while writing its answer (out of memory, a user)
+    leaves the executor's thread waiting for the rest of it, and every future of the pool
+    waiting forever."""
+    dead_since: float | None = None
+    while True:
+        check(cancel)
+        try:
+            return future.result(timeout=_CANCEL_POLL)
+        except TimeoutError:
+            pass
+        if dead_since is None:
+            if any(p.exitcode is not None for p in list((pool._processes or {}).values())):
+                dead_since = time.monotonic()
+        elif time.monotonic() - dead_since > _DEATH_NOTICED:
+            with _pool_lock:
+                global _pool
+                if _pool is pool:
+                    _pool = None
+            _stop(pool)
+            raise BrokenProcessPool("a worker died while handing back its work")
 
 
 atexit.register(shutdown)
@@ -289,9 +336,10 @@ class Background(Generic[Part, Result]):
         self.parts = parts
         self._work = work
         self._futures: list[Future[Result]] = []
+        self._pool: ProcessPoolExecutor | None = None
         try:
-            pool = _get_pool()
-            self._futures = [_submit(pool, work, part) for part in parts]
+            self._pool = _get_pool()
+            self._futures = [_submit(self._pool, work, part) for part in parts]
         except BrokenProcessPool:
             shutdown()
 
@@ -300,12 +348,9 @@ class Background(Generic[Part, Result]):
             check(cancel)
             result: Result | None = None
             if number < len(self._futures):
-                future = self._futures[number]
-                while cancel is not None and not future.done():
-                    wait([future], timeout=_CANCEL_POLL)
-                    check(cancel)
+                assert self._pool is not None  # futures only come from it
                 try:
-                    result = future.result()
+                    result = _result(self._pool, self._futures[number], cancel)
                 except _LOST:
                     shutdown()
                     self._futures = []
@@ -338,8 +383,7 @@ def in_workers(
         for number in range(len(chunks)):
             while len(queued) < ahead and number + len(queued) < len(chunks):
                 queued.append(_submit(pool, analyse_chunk, chunks[number + len(queued)]))
-            check(cancel)
-            result = queued.pop(0).result()
+            result = _result(pool, queued.pop(0), cancel)
             done[0] = number + 1
             yield result
     finally:
