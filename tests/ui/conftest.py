@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import itertools
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -100,6 +102,20 @@ def unlock(qtbot, win: MainWindow, vault: Path, passphrase: str = PASSPHRASE) ->
 def unlocked(qtbot, window: MainWindow, vault: Path) -> MainWindow:
     unlock(qtbot, window, vault)
     return window
+
+
+def imports_held(monkeypatch: pytest.MonkeyPatch, win: MainWindow) -> threading.Event:
+    """The window's import jobs store nothing until the event is set: a click meant for a job
+    still under way (a cancel) reaches it under way, however fast the machine."""
+    held = threading.Event()
+    import_many = win.state.ws.documents.import_many
+
+    def when_released(*args: Any, **kwargs: Any) -> Any:
+        held.wait(60)
+        return import_many(*args, **kwargs)
+
+    monkeypatch.setattr(win.state.ws.documents, "import_many", when_released)
+    return held
 
 
 def import_now(win: MainWindow, path: Path, kind: str = "article") -> str:

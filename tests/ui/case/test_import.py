@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any
 
 import pymupdf
 import pytest
@@ -13,7 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from dossier.search import analysed
-from tests.ui.conftest import documents_read, sample_pdf
+from tests.ui.conftest import documents_read, imports_held, sample_pdf
 from ui import main_window
 from ui.case.import_dialog import ImportDialog, ImportRequest, expand_paths
 from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD, ImportRow
@@ -131,14 +130,7 @@ def test_cancel_a_waiting_file(qtbot, unlocked, tmp_path, monkeypatch) -> None:
     win = unlocked
     # The job (both files) waits for the click: one that had stored both before the click
     # reached it would rightly keep the second.
-    clicked = threading.Event()
-    import_many = win.state.ws.documents.import_many
-
-    def after_the_click(*args: Any, **kwargs: Any) -> Any:
-        clicked.wait(60)
-        return import_many(*args, **kwargs)
-
-    monkeypatch.setattr(win.state.ws.documents, "import_many", after_the_click)
+    clicked = imports_held(monkeypatch, win)
     first, second = sample_pdf(tmp_path / "a"), sample_pdf(tmp_path / "b", "other.pdf")
     with qtbot.waitSignal(win.imports.batch_finished, timeout=60000):
         rows = win.imports.enqueue(win.state.case_id, [ImportRequest(first), ImportRequest(second)])

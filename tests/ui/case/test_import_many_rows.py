@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 import pymupdf
 from PySide6.QtCore import QCoreApplication, QObject
 
 from dossier.services.dto import ImportOutcome
+from tests.ui.conftest import imports_held
 from ui.case import import_panel
 from ui.case.import_dialog import ImportRequest
 from ui.case.import_panel import CANCELLED_STATE, DONE, FAILED, NEEDS_PASSWORD
@@ -98,14 +98,7 @@ def test_cancelling_one_file_of_a_job_keeps_the_others_going(
     win = unlocked
     # The job waits for the click: on a quiet machine it had stored all twelve notes before
     # the cancel reached it, and the cancelled file was rightly kept.
-    clicked = threading.Event()
-    import_many = win.state.ws.documents.import_many
-
-    def after_the_click(*args: Any, **kwargs: Any) -> Any:
-        clicked.wait(60)
-        return import_many(*args, **kwargs)
-
-    monkeypatch.setattr(win.state.ws.documents, "import_many", after_the_click)
+    clicked = imports_held(monkeypatch, win)
     requests = _files(tmp_path / "notes", 12)
     with qtbot.waitSignal(win.imports.batch_finished, timeout=120_000):
         rows = win.imports.enqueue(win.state.case_id, requests)
