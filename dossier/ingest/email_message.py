@@ -71,9 +71,11 @@ alternatives); the standard parser and every walk over the parts recurse once pe
 message nested a thousand deep would end in a RecursionError instead of a sentence."""
 
 
-def parse_message(data: bytes, name: str) -> EmailMessage:
-    """The message in `data`, or InputRefused for one too long in a header or nested too deep."""
-    check_header_lengths(data, name)
+def parse_message(data: bytes, name: str, *, checked: bool = False) -> EmailMessage:
+    """The message in `data`, or InputRefused for one too long in a header or nested too deep
+    (`checked`: its header lengths were, with its mailbox's)."""
+    if not checked:
+        check_header_lengths(data, name)
     too_deep = InputRefused(
         _(
             "{name} nests its parts more than {MAX_MIME_DEPTH} levels deep, far "
@@ -97,9 +99,10 @@ def parse_message(data: bytes, name: str) -> EmailMessage:
     return message
 
 
-def extract_email(data: bytes, name: str) -> ExtractedDocument:
-    """An `ExtractedDocument` for the raw bytes of one message; `name` is for messages."""
-    message = parse_message(data, name)
+def extract_email(data: bytes, name: str, *, checked: bool = False) -> ExtractedDocument:
+    """An `ExtractedDocument` for the raw bytes of one message; `name` is for messages;
+    `checked` as for `parse_message`."""
+    message = parse_message(data, name, checked=checked)
     headers = {key: _header(message, key) for key in _KEPT_HEADERS}
     if not (headers["From"] or headers["Subject"] or headers["Date"]):
         raise InputRefused(

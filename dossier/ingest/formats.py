@@ -172,7 +172,7 @@ def _extract_container(
     elif kind == RTF:
         document = extract_rtf(data, name)
     elif kind == MBOX:
-        document = extract_mbox(data, name)
+        document = extract_mbox(data, name, progress, cancel)
     elif kind == MHTML:
         document = extract_mhtml(data, name, _from_html)
     elif kind == WARC:

@@ -6,18 +6,27 @@ in memory (read once from a checked descriptor); writing it back to a temporary 
 put a plaintext copy on disk. The format is simple enough to split here: each message starts
 with a "From " line at the start of a line ("From " inside a body is written ">From "), and
 each message is then parsed with `email`, as a `.eml` is.
+
+Listing a message reads its headers, and parsing them is most of reading a short message: so
+each message is read whole here, once, and handed over with its text (`EmbeddedFile.extracted`)
+to become its document, instead of being parsed a second time by the import.
 """
 
 from __future__ import annotations
 
 import re
 from email.message import Message
+from pathlib import Path
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
-from dossier.ingest.email_message import check_header_lengths
+from dossier.ingest.email_message import check_header_lengths, extract_email
 from dossier.ingest.email_parts import header_text, mail_parser, safe_name
 from dossier.ingest.plaintext import text_pages
+from dossier.ingest.sniff import EMAIL, SNIFF_BYTES, sniff_kind
+from dossier.jobs import CancelToken, Progress, check, report
+from dossier.pdf.open import quoted
+from dossier.text.clean import clean_document
 from dossier.text.lang import guess_language
 from dossier.text.model import EmbeddedFile, ExtractedDocument
 
@@ -44,8 +53,14 @@ def split_mbox(data: bytes) -> list[bytes]:
     return messages
 
 
-def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
-    """The mailbox as a list of its messages; each message is handed over in `embedded`."""
+def extract_mbox(
+    data: bytes,
+    name: str,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ExtractedDocument:
+    """The mailbox as a list of its messages; each message is handed over in `embedded`, with
+    its text when it reads as an e-mail."""
     check_header_lengths(data, name)
     messages = split_mbox(data)
     if not messages:
@@ -55,14 +70,32 @@ def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
     embedded: list[EmbeddedFile] = []
     dates: list[str] = []
     for number, raw in enumerate(messages, start=1):
-        headers = parser.parsebytes(raw, headersonly=True)
-        subject, sender, date = (_header(headers, key) for key in ("Subject", "From", "Date"))
+        check(cancel)
+        fallback = f"message-{number:05d}.eml"
+        extracted = _read_message(raw, fallback)
+        if extracted is not None:
+            subject, sender, date = (
+                extracted.metadata.get(key, "") for key in ("subject", "from", "date")
+            )
+            message_name = safe_name(f"{subject}.eml", fallback)
+            if not _reads_as_email(raw, message_name):
+                extracted = None  # imported as what it sniffs as, like any embedded file
+        else:
+            headers = parser.parsebytes(raw, headersonly=True)
+            subject, sender, date = (_header(headers, key) for key in ("Subject", "From", "Date"))
+            message_name = safe_name(f"{subject}.eml", fallback)
         if date:
             dates.append(date)
         if number <= _LISTED:
             lines.append(f"{number}. {date or 'no date'} — {sender or 'no sender'} — {subject}")
-        fallback = f"message-{number:05d}.eml"
-        embedded.append(EmbeddedFile(safe_name(f"{subject}.eml", fallback), raw, "message"))
+        embedded.append(EmbeddedFile(message_name, raw, "message", extracted=extracted))
+        report(
+            progress,
+            number / len(messages),
+            _("{origin} {number} of {total}: {name}").format(
+                origin="message", number=number, total=len(messages), name=message_name
+            ),
+        )
     if len(messages) > _LISTED:
         lines.append(f"… and {len(messages) - _LISTED} more messages")
     text = f"Mailbox of {len(messages)} messages\n\n" + "\n".join(lines)
@@ -78,6 +111,24 @@ def extract_mbox(data: bytes, name: str) -> ExtractedDocument:
         metadata=metadata,
         embedded=embedded,
     )
+
+
+def _read_message(raw: bytes, name: str) -> ExtractedDocument | None:
+    """The message read as an e-mail (its header lengths were checked with the mailbox's), or
+    None if it is not one: the import then reads it as whatever it is, and says why not."""
+    try:
+        document = clean_document(extract_email(raw, quoted(Path(name)), checked=True))
+    except InputRefused:
+        return None
+    return document if any(page.text.strip() for page in document.pages) else None
+
+
+def _reads_as_email(raw: bytes, name: str) -> bool:
+    """Whether the import would read this message, under this name, as an e-mail."""
+    try:
+        return sniff_kind(Path(name), raw[:SNIFF_BYTES]) == EMAIL
+    except InputRefused:
+        return False
 
 
 def _header(message: Message, key: str) -> str:

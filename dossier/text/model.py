@@ -80,6 +80,9 @@ class EmbeddedFile:
     """Its path inside an archive ("courrier/2023/reponse.pdf"), if it had one."""
     metadata: dict[str, str] = field(default_factory=dict)
     """What its container knows of it (a web capture's URL and date), kept with its own facts."""
+    extracted: ExtractedDocument | None = field(default=None, repr=False, compare=False)
+    """Its text, when its container had to read it whole anyway (a mailbox lists its messages
+    from their headers: each is parsed once, not once to list and once to import)."""
 
 
 CUT_SHORT = "cut_short"

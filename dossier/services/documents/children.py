@@ -96,7 +96,9 @@ def _read(
             continue
         found.held += len(item.data)
         try:
-            extracted = extract_bytes(item.data, item.name, ocr=ocr, cancel=cancel)
+            extracted = item.extracted or extract_bytes(
+                item.data, item.name, ocr=ocr, cancel=cancel
+            )
         except PasswordRequired:
             found.left_out.append(_("{where}: protected by a password").format(where=where))
             continue
