@@ -15,10 +15,11 @@ time it waited, ready to run, for a core (its run-queue delay, /proc/thread-self
 A frame less that wait is the window kept waiting by the app: its work on the GUI thread, and
 the GIL held by its other threads (which may themselves be waiting for a core: `--explain`
 prints their wait too). The goal is read on it where the kernel keeps the figure. `--explain`
-samples the GUI thread's Python stack every 2 ms and prints, for each frame over 100 ms, where
-it was (no Python frame but the loop's: Qt's own work, painting or layout).
+samples the GUI thread's Python stack every 2 ms and prints, for each frame over 100 ms (or
+over the ms it is given), where it was (no Python frame but the loop's: Qt's own work,
+painting or layout).
 
-    QT_QPA_PLATFORM=offscreen python -m bench.bench_gui_import [--files 1000] [--explain]
+    QT_QPA_PLATFORM=offscreen python -m bench.bench_gui_import [--files 1000] [--explain [MS]]
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ PASSPHRASE = "bench passphrase for the gui"
 TICK_MS = 10
 BARE_MS = 3000
 GOAL_MS = 100
+NOTED_MS = 50
+"""Frames longer than this are counted too: the goal's margin on a loaded laptop."""
 SCHEDSTAT = Path("/proc/thread-self/schedstat")
 
 
@@ -147,7 +150,7 @@ class Frames:
     """The gaps between the ticks of a timer on the GUI thread, each with the GUI thread's CPU
     time and run-queue wait inside it, in ms."""
 
-    def __init__(self, explain: bool) -> None:
+    def __init__(self, explain: float | None) -> None:
         self.gaps: list[float] = []
         self.cpu: list[float] = []
         self.waited: list[float | None] = []
@@ -162,7 +165,8 @@ class Frames:
         self.others: list[tuple[float, dict[int, tuple[str, ...]]]] = []
         self.cpu_samples: list[tuple[float, dict[int, tuple[int, int]]]] = []
         self.pauses = Pauses()
-        self._sampling = explain
+        self._sampling = explain is not None
+        self.explain_over = explain if explain is not None else GOAL_MS
         self._gui = threading.get_ident()
         gc.callbacks.append(self.pauses)
 
@@ -279,7 +283,7 @@ class Frames:
             )
         frames = zip(self.gaps, self.cpu, self.waited, self.others_waited, self.ends, strict=True)
         for gap, cpu, waited, others, end in frames:
-            if gap <= GOAL_MS:
+            if gap <= self.explain_over:
                 continue
             start = end - gap / 1000
             seen = Counter(st for t, st in self.stacks if start <= t <= end)
@@ -334,7 +338,11 @@ def _files(folder: Path, count: int) -> list[Path]:
 
 
 def run(
-    app: QCoreApplication, root: Path, count: int, notice_ms: int, explain: bool = False
+    app: QCoreApplication,
+    root: Path,
+    count: int,
+    notice_ms: int,
+    explain: float | None = None,
 ) -> dict[str, Any]:
     vault = root / f"vault-{notice_ms}"
     with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
@@ -372,7 +380,7 @@ def run(
     while tree.busy:  # the tree's last read, still under the watch
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     frames.stop()
-    if explain:
+    if explain is not None:
         frames.explain()
     in_tree = len(tree.model.documents)
     shown = window.state.ws.documents.of_case(window.state.case_id)
@@ -395,6 +403,7 @@ def run(
         "longest_frame_ms": round(max(gaps), 1),
         "longest_frame_less_bare_jitter_ms": round(max(gaps) - max(0.0, bare - TICK_MS), 1),
         "frames_over_100ms": sum(1 for g in gaps if g > GOAL_MS),
+        "frames_over_50ms": sum(1 for g in gaps if g > NOTED_MS),
         "median_frame_ms": round(statistics.median(gaps), 1),
         "longest_frame_gui_thread_cpu_ms": round(max(frames.cpu), 1),
         "gui_thread_cpu_in_frames_over_100ms_max_ms": round(
@@ -405,6 +414,9 @@ def run(
         ),
         "frames_over_100ms_less_run_queue_wait": (
             None if less_waits is None else sum(1 for g in less_waits if g > GOAL_MS)
+        ),
+        "frames_over_50ms_less_run_queue_wait": (
+            None if less_waits is None else sum(1 for g in less_waits if g > NOTED_MS)
         ),
         "longest_frame_less_all_run_queue_waits_ms": (
             None if less_all is None else round(max(less_all), 1)
@@ -430,8 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--explain",
-        action="store_true",
-        help="print where the GUI thread was in each frame over 100 ms (stderr)",
+        type=float,
+        nargs="?",
+        const=float(GOAL_MS),
+        metavar="MS",
+        help="print where the GUI thread was in each frame over MS (100) ms (stderr)",
     )
     parser.add_argument(
         "--switch-interval",
@@ -442,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)
     app = QApplication.instance() or QApplication([])
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shipped = run(
@@ -449,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         per_file = None if args.no_baseline else run(app, root, args.files, notice_ms=0)
     report = {
+        "load_average_before_after": [load_before, os.getloadavg()[0]],
         "notice_once_a_second": shipped,
         "baseline_notice_per_file": per_file,
         "goal_longest_frame_ms_max": GOAL_MS,
