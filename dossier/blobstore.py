@@ -12,9 +12,10 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import Any
 
 from dossier.crypto.keys import CaseKeys
 from dossier.crypto.sealedfile import SealedReader, SealedWriter
@@ -28,6 +29,32 @@ IN_MEMORY = 64 << 20
 """Originals up to this size are re-encrypted from memory; larger ones are decrypted twice."""
 SYNC_THREADS = 8
 """Files of a group synced at once (each sync waits on the disk, not on the processor)."""
+
+
+class _Pool:
+    executor: ThreadPoolExecutor | None = None
+
+
+_pool = _Pool()
+
+
+def _threads() -> ThreadPoolExecutor:
+    """The threads that write, sync and place the originals of every group, kept once made:
+    each group started three pools of its own (24 threads, each started and ended under the
+    GIL, every start waiting for the new thread to get a core), hundreds of them a minute
+    through an import of small files while the window waited for the same GIL."""
+    if _pool.executor is None:
+        _pool.executor = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-io")
+    return _pool.executor
+
+
+def _on_each(work: Callable[[Any], object], items: Iterable[Any]) -> None:
+    """`work` on every item side by side; once all have ended, the first failure is raised
+    (none still runs on a file the caller then removes)."""
+    futures = [_threads().submit(work, item) for item in items]
+    wait(futures)
+    for future in futures:
+        future.result()
 
 
 _BLOB_ID = re.compile("[0-9a-f]{64}")
@@ -199,7 +226,6 @@ class BlobBatch:
         self.store = store
         self._staged: dict[tuple[str, str], SealedWriter] = {}
         self._writing: dict[tuple[str, str], Future[SealedWriter]] = {}
-        self._writers: ThreadPoolExecutor | None = None
         self._settled: list[tuple[str, str]] = []
 
     def put(self, keys: CaseKeys, data: bytes, blob_id: str = "") -> tuple[str, bool]:
@@ -210,9 +236,7 @@ class BlobBatch:
         where = (keys.case_id, blob_id)
         if where in self._writing or self.store.exists(*where):
             return blob_id, False
-        if self._writers is None:
-            self._writers = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-write")
-        self._writing[where] = self._writers.submit(self._write, keys, where, data)
+        self._writing[where] = _threads().submit(self._write, keys, where, data)
         return blob_id, True
 
     def _write(self, keys: CaseKeys, where: tuple[str, str], data: bytes) -> SealedWriter:
@@ -235,9 +259,6 @@ class BlobBatch:
                 self._staged[where] = future.result()
             except BaseException as exc:
                 failure = failure or exc
-        if self._writers is not None:
-            self._writers.shutdown()
-            self._writers = None
         if failure is not None:
             raise failure
 
@@ -250,8 +271,7 @@ class BlobBatch:
         try:
             self._written()
             folders = sorted({writer.path.parent for writer in self._staged.values()})
-            with ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-sync") as pool:
-                list(pool.map(SealedWriter.sync, list(self._staged.values())))
+            _on_each(SealedWriter.sync, list(self._staged.values()))
             for where, writer in list(self._staged.items()):
                 writer.place()
                 del self._staged[where]
@@ -260,8 +280,7 @@ class BlobBatch:
             self.discard()
             raise
         if folders:
-            with ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-sync") as pool:
-                list(pool.map(fsync_dir, folders))
+            _on_each(fsync_dir, folders)
 
     def discard(self) -> None:
         """Remove everything this batch wrote (its commit failed); never raises."""

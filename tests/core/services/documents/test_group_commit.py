@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from dossier.blobstore import SYNC_THREADS
 from dossier.crypto.sealedfile import SealedWriter
 from dossier.errors import Cancelled, EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX
@@ -388,3 +389,27 @@ def test_a_group_writes_its_documents_and_pages_by_table(
     assert {r.details["doc_id"] for r in imported} == heard
     assert workspace.audit.verify().ok
     assert workspace.fsck.run().ok
+
+
+def test_groups_write_their_originals_with_threads_kept_between_them(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each group started 24 threads of its own to write and sync its originals: through an
+    import of small files, hundreds a minute, each started under the GIL the window waits
+    for. The same few threads now serve every group, of this batch and the next."""
+    monkeypatch.setattr(group_module, "GROUP_FILES", 10)
+    case = workspace.cases.create("Notes").id
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for batch in range(2):
+        notes = _notes(tmp_path / f"b{batch}", 40, f"Lot{batch}")
+        outcomes = workspace.documents.import_many(case, notes)
+        assert all(o.document for o in outcomes)
+    blob_threads = [name for name in started if name.startswith("blob")]
+    assert len(blob_threads) <= SYNC_THREADS, blob_threads
