@@ -12,6 +12,7 @@ import select
 import shutil
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -50,10 +51,18 @@ def xvfb_display(timeout: float = 20.0) -> Iterator[str]:
 
 
 def colour_share(image: QImage, wanted: Callable[[QColor], bool], step: int = 3) -> float:
-    """The share of sampled pixels (every `step`th in both directions) that `wanted` accepts."""
-    hits = total = 0
-    for y in range(0, image.height(), step):
-        for x in range(0, image.width(), step):
-            total += 1
-            hits += wanted(QColor(image.pixel(x, y)))
-    return hits / max(1, total)
+    """The share of sampled pixels (every `step`th in both directions) that `wanted` accepts.
+
+    The sampled pixels are counted by colour first (in C: a screenshot has a few thousand
+    colours among a million pixels), and `wanted` asked once a colour: asked once a pixel, the
+    screenshot tests spent seconds of CPU here."""
+    if image.isNull():
+        return 0.0
+    pixels = image.convertToFormat(QImage.Format.Format_ARGB32)  # what QImage.pixel() returns
+    words = memoryview(pixels.constBits()).cast("I")  # one 0xAARRGGBB word a pixel
+    row = pixels.bytesPerLine() // 4
+    counts: Counter[int] = Counter()
+    for y in range(0, pixels.height(), step):
+        counts.update(words[y * row : y * row + pixels.width() : step])
+    hits = sum(n for rgb, n in counts.items() if wanted(QColor(rgb)))
+    return hits / max(1, counts.total())
