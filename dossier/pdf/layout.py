@@ -24,6 +24,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter, le
 
 RawWord = tuple[float, float, float, float, str, int, int, int]
 """One entry of `page.get_text("words")`: x0, y0, x1, y1, text, block, line, word number."""
@@ -118,40 +120,52 @@ def reading_order(words: Sequence[RawWord], matrix: Matrix = IDENTITY) -> list[B
 def _group(words: Sequence[RawWord], matrix: Matrix) -> tuple[list[_Line], list[list[_Line]]]:
     """MuPDF's own lines and blocks, in its order, with display-space boxes."""
     by_key: dict[tuple[int, int], list[RawWord]] = {}
-    for word in words:
-        key = (word[5], word[6])
+    # MuPDF gives a line's words one after the other: taken a line at a time, not a word.
+    for key, following in groupby(words, _LINE_KEY):
         found = by_key.get(key)
         if found is None:
-            by_key[key] = [word]
+            by_key[key] = list(following)
         else:
-            found.append(word)
-    # On an unrotated page with ordinary boxes the display box is the word's own box: skip
-    # the transform (most of the cost of grouping). Chained comparisons also send NaN and
-    # infinite coordinates down the general path, so both give the same boxes.
-    upright = matrix == IDENTITY and all(
-        -_HUGE < w[0] <= w[2] < _HUGE and -_HUGE < w[1] <= w[3] < _HUGE for w in words
-    )
+            found += following
+    # On an unrotated page with ordinary boxes the display box is the bounds of the words'
+    # own boxes: skip the transform (most of the cost of grouping). Comparisons are false
+    # for NaN, so NaN and infinite coordinates take the general path, and both paths give
+    # the same boxes. A line's columns are compared in C (map, min, max), not word by word.
+    upright = matrix == IDENTITY
+    boxes: list[tuple[float, float, float, float]] = []
+    for members in by_key.values():
+        columns = zip(*members, strict=False)  # a column at a time: only the first four
+        xs0, ys0, xs1, ys1 = next(columns), next(columns), next(columns), next(columns)
+        box = min(xs0), min(ys0), max(xs1), max(ys1)
+        upright = (
+            upright
+            and -_HUGE < box[0]
+            and -_HUGE < box[1]
+            and box[2] < _HUGE
+            and box[3] < _HUGE
+            and all(map(le, xs0, xs1))
+            and all(map(le, ys0, ys1))
+        )
+        boxes.append(box)
     lines: list[_Line] = []
     blocks: dict[int, list[_Line]] = {}
-    for order, ((block, _), members) in enumerate(by_key.items()):
-        x0, y0, x1, y1 = _line_box(members, matrix, upright)
+    for order, (((block, _), members), box) in enumerate(zip(by_key.items(), boxes, strict=True)):
+        x0, y0, x1, y1 = box if upright else _line_box(members, matrix)
         line = _Line(order=order, words=members, x0=x0, y0=y0, x1=x1, y1=y1)
         lines.append(line)
         blocks.setdefault(block, []).append(line)
     return lines, list(blocks.values())
 
 
-def _line_box(
-    members: list[RawWord], matrix: Matrix, upright: bool
-) -> tuple[float, float, float, float]:
+_LINE_KEY = itemgetter(5, 6)
+"""A word's block and line numbers."""
+
+
+def _line_box(members: list[RawWord], matrix: Matrix) -> tuple[float, float, float, float]:
     """The display-space box around a line's words (the bounds of their transformed boxes)."""
-    if upright:
-        xs0, ys0 = [w[0] for w in members], [w[1] for w in members]
-        xs1, ys1 = [w[2] for w in members], [w[3] for w in members]
-    else:
-        boxes = [_transform(w[0], w[1], w[2], w[3], matrix) for w in members]
-        xs0, ys0 = [b[0] for b in boxes], [b[1] for b in boxes]
-        xs1, ys1 = [b[2] for b in boxes], [b[3] for b in boxes]
+    boxes = [_transform(w[0], w[1], w[2], w[3], matrix) for w in members]
+    xs0, ys0 = [b[0] for b in boxes], [b[1] for b in boxes]
+    xs1, ys1 = [b[2] for b in boxes], [b[3] for b in boxes]
     return min(xs0), min(ys0), max(xs1), max(ys1)
 
 

@@ -1,8 +1,9 @@
 """The shortcuts extraction takes give exactly what the general path gives.
 
-Reading order skips the rotation transform on an unrotated page, the canonical text skips
-normalisation for printable ASCII words, and words are named tuples made in one C call; stored
-quotes are offsets into the result, so each shortcut must change nothing at all.
+Reading order takes a line's words together (MuPDF gives them one after the other) and skips
+the rotation transform on an unrotated page, the canonical text skips normalisation for
+printable ASCII words, and words are named tuples made in one C call; stored quotes are offsets
+into the result, so each shortcut must change nothing at all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.pdf.canonical import build_canonical, clean_word
-from dossier.pdf.layout import IDENTITY, RawWord, reading_order
+from dossier.pdf.layout import IDENTITY, RawWord, _group, reading_order
 from dossier.text.model import Word, new_word, pack_words, unpack_words
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,6 +44,23 @@ def page_words(draw: st.DrawFn) -> list[RawWord]:
 @given(words=page_words())
 def test_an_unrotated_page_is_ordered_as_the_general_path_orders_it(words: list[RawWord]) -> None:
     assert reading_order(words, IDENTITY) == reading_order(words, NEARLY_IDENTITY)
+
+
+@SETTINGS
+@given(words=page_words())
+def test_words_are_grouped_into_lines_as_one_word_at_a_time_groups_them(
+    words: list[RawWord],
+) -> None:
+    # The strategy's block and line numbers come in any order: a line's words are not always
+    # next to each other, as no MuPDF page gives them but a caller may.
+    lines: dict[tuple[int, int], list[RawWord]] = {}
+    for word in words:
+        lines.setdefault((word[5], word[6]), []).append(word)
+    grouped, blocks = _group(words, IDENTITY)
+    assert [line.words for line in grouped] == list(lines.values())
+    block_numbers = list(dict.fromkeys(block for block, _line in lines))
+    assert all(line.words[0][5] == block[0].words[0][5] for block in blocks for line in block)
+    assert [block[0].words[0][5] for block in blocks] == block_numbers
 
 
 @SETTINGS
