@@ -35,12 +35,20 @@ single-process baseline waits for one core only. The CPU ratio is the work each 
 What a process pays once (starting the index's worker processes, a first import loading
 modules) is paid before any format is timed and reported apart, under `warm_up`.
 
+Before each timed step, the heap is settled as the app settles it after unlocking and after
+each import job (`ui/heap.py`): collected, and what survives frozen, out of the collector's
+passes. A full pass then costs what the step itself made, not what the bench process holds
+(every module, the formats' files, the earlier steps' leftovers): left unsettled, one full
+pass of 60-80 ms fell in one timed step or another, most often in the vault's import (a
+quarter of a 10-page PDF batch's), where the app lets none run.
+
     python -m bench.bench_formats [--repeat 2] [--messages 200] [--formats pdf,odt,...]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import mailbox
@@ -237,7 +245,15 @@ def bare_mbox(path: Path) -> list[str]:
 # -- timing ---------------------------------------------------------------------------------
 
 
+def settle_heap() -> None:
+    """Collect, then freeze what survived, as the app does after unlocking and after each
+    import job (`ui/heap.py`); before each timed step, outside its time."""
+    gc.collect()
+    gc.freeze()
+
+
 def timed(work: Callable[[], object]) -> tuple[float, object]:
+    settle_heap()
     start = time.perf_counter()
     result = work()
     return time.perf_counter() - start, result
@@ -245,6 +261,7 @@ def timed(work: Callable[[], object]) -> tuple[float, object]:
 
 def timed_cpu(work: Callable[[], object]) -> tuple[float, float, object]:
     """Wall-clock and CPU seconds of `work` in this process, and its result."""
+    settle_heap()
     start, cpu = time.perf_counter(), time.process_time()
     result = work()
     return time.perf_counter() - start, time.process_time() - cpu, result
@@ -305,6 +322,7 @@ def vault_import(folder: Path, files: list[Path]) -> tuple[float, float, float]:
         case = ws.cases.create("bench").id
         ws.search.query("warm", case=case)  # opens the (empty) index outside the timing
         spawn = start_index_workers()
+        settle_heap()
         start, cpu, workers_cpu = time.perf_counter(), time.process_time(), children_cpu()
         outcomes = ws.documents.import_many(case, files, ocr=True)
         ws.search.query("police", case=case, limit=5)  # everything is committed now
@@ -419,6 +437,7 @@ def measure(name: str, fmt: Format, root: Path, repeat: int) -> dict[str, object
         times["bare_cpu"].append(cpu)
         if plain is not None:
             plain_times.append(timed(plain)[0])
+        settle_heap()
         cpu = time.process_time()
         times["whoosh"].append(plain_whoosh(texts, root / f"{name}-plain{n}"))
         times["whoosh_cpu"].append(time.process_time() - cpu)
