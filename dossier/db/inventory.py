@@ -305,7 +305,7 @@ class CaseMacs:
     """The stored MACs of a case's document and page rows, as the case's check read them (as
     numbers): the search index compares its documents' versions with them
     (`services/indexversions.py`) without reading every page row a second time. Keyed by
-    document id as read: text, or bytes (`check_rows`)."""
+    document id as read (`check_rows`): text, or bytes where a row stores no valid UTF-8."""
 
     documents: dict[Any, int] = field(default_factory=dict)
     """Each document's row MAC."""

@@ -134,3 +134,51 @@ def test_the_check_agrees_with_the_format_for_every_stored_type(
     assert signed.altered == []
     assert signed.count == unsigned.count > 1
     assert (signed.total != unsigned.total) == (kind != "null")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5, 512])
+def test_the_check_finds_every_altered_row_whichever_batch_holds_it(
+    pristine: Pristine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Batches are checked while the next is read, some by another thread: every altered row
+    is still named, in the order the rows are read, and the count, the sum and the MACs kept
+    per document are those of the rows one at a time."""
+    monkeypatch.setattr(rowauth, "CHECK_BATCH", batch)
+    folder = copy_vault(pristine, tmp_path)
+    _folder, case_id, _other = pristine
+    keys = _keys(folder)
+    spec = SPECS["page"]
+    where = "WHERE case_id = ?"
+    with attacker(folder) as db:
+        ids = [row_id for (row_id,) in db.execute(f"SELECT id FROM page {where}", (case_id,))]
+        assert len(ids) >= 8
+        hit = sorted(set(ids[::3] + ids[-1:]))  # the first row, every third, the last
+        marks = ", ".join("?" * len(hit))
+        db.execute(f"UPDATE page SET page_index = page_index + 1000 WHERE id IN ({marks})", hit)
+        db.commit()
+        altered, count, total, kept = [], 0, 0, {}
+        for typed, stored in _typed_rows_where(db, spec, where, case_id):
+            count += 1
+            total += int.from_bytes(stored, "big")
+            doc = dict((c, v) for c, _k, v in typed)["document_id"].decode()
+            kept[doc] = kept.get(doc, 0) + int.from_bytes(stored, "big")
+            if stored != _reference_mac(keys[case_id], spec.name, typed):
+                row_id = dict((c, v) for c, _k, v in typed)["id"]
+                altered.append(f"page row {row_id.decode()}")
+        assert sorted(altered) == sorted(f"page row {row_id}" for row_id in hit)
+        found: dict[Any, int] = {}
+        keep = ("document_id", found)
+        checked = check_rows(db, spec, keys[case_id], "case_id = ?", (case_id,), keep)
+    assert checked.altered == altered
+    assert (checked.count, checked.total) == (count, total % rowauth.MODULUS)
+    assert found == kept
+
+
+def _typed_rows_where(
+    db: sqlite3.Connection, spec: TableSpec, where: str, scope: str
+) -> Iterator[tuple[list[Any], bytes]]:
+    for record in db.execute(f"{spec.select_sql()} {where}", (scope,)):
+        typed = [
+            (column, record[2 * i], record[2 * i + 1]) for i, column in enumerate(spec.columns)
+        ]
+        yield typed, record[-1]
