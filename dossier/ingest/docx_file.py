@@ -1,17 +1,15 @@
 """Word `.docx` files: body, headings, lists, tables, headers and footers, footnotes and
 endnotes, comments, and tracked changes kept as such (see `layout`).
 
-The zip is judged by the same hostile-input rules as a bundle (`dossier.zipsafe`) before
-python-docx reads it, so a zip bomb or a traversal name is refused before any part is inflated.
+The zip is judged by the same hostile-input rules as a bundle (`dossier.zipsafe`) before any
+part is inflated, so a zip bomb or a traversal name is refused first; then only the parts the
+text comes from are parsed (`opc`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
-import zipfile
-import zlib
 from typing import Any
 
 from dossier.errors import InputRefused
@@ -19,6 +17,7 @@ from dossier.i18n import _
 from dossier.ingest.layout import Layout
 from dossier.ingest.office_zip import checked_office_zip
 from dossier.ingest.ooxml import BodyWalker, W, comment_label, read_numbering, read_styles
+from dossier.ingest.opc import CORE_PROPERTIES, RELS, NotWord, Package, w3cdtf
 from dossier.ingest.titles import plausible_title
 from dossier.text.model import ExtractedDocument
 
@@ -29,28 +28,32 @@ DOCX_EXTRACTOR_VERSION = "docx-4"
 (w:vanish) is kept like a deletion; docx-4: text a character style hides, too."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_DCTERMS = "{http://purl.org/dc/terms/}"
+_CORE_TEXTS = (
+    ("title", f"{_DC}title"),
+    ("subject", f"{_DC}subject"),
+    ("author", f"{_DC}creator"),
+    ("last_modified_by", f"{_CP}lastModifiedBy"),
+    ("keywords", f"{_CP}keywords"),
+)
 
 
 def extract_docx(data: bytes, name: str) -> ExtractedDocument:
     """An `ExtractedDocument` for the bytes of a `.docx`; `name` is for messages."""
-    # python-docx costs its import only to those who import Word files.
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
-    checked_office_zip(data, name)
+    archive = checked_office_zip(data, name)
     try:
-        document = docx.Document(io.BytesIO(data))
-        layout = _layout(document)
-        metadata, title, author, date = _properties(document)
-    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
+        with archive:
+            package = Package(archive)
+            main = package.main_document()
+            layout = _layout(package, main)
+            metadata, title, author, date = _properties(package)
+    except (NotWord, XMLSyntaxError, KeyError, ValueError) as exc:
         log.debug("docx refused: %s", type(exc).__name__)
-        raise InputRefused(
-            _("{name} is a damaged Word file and cannot be read.").format(name=name)
-        ) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         raise InputRefused(
             _("{name} is a damaged Word file and cannot be read.").format(name=name)
         ) from None
@@ -64,18 +67,26 @@ def extract_docx(data: bytes, name: str) -> ExtractedDocument:
     )
 
 
-def _layout(document: Any) -> Layout:
-    part = document.part
+def _layout(package: Package, main: str) -> Layout:
+    def related(kind: str) -> list[Any]:
+        parts = (package.part(target) for target in package.related(main, RELS + kind))
+        return [part for part in parts if part is not None]
+
+    def first(kind: str) -> Any:
+        found = related(kind)
+        return found[0] if found else None
+
     layout = Layout()
-    styles = read_styles(_related(part, "styles"))
-    numbering = read_numbering(_related(part, "numbering"))
-    walker = BodyWalker(layout, styles, numbering)
-    walker.blocks(document.element.body)
+    walker = BodyWalker(layout, read_styles(first("styles")), read_numbering(first("numbering")))
+    document = package.part(main)
+    body = None if document is None else document.find(f"{W}body")
+    if body is not None:
+        walker.blocks(body)
     for kind in ("header", "footer"):
-        for element in _all_related(part, kind):
+        for element in related(kind):
             layout.header(walker.text_of(element))
     for rel_kind, tag, prefix in _NOTE_KINDS:
-        root = _related(part, rel_kind)
+        root = first(rel_kind)
         if root is None:
             continue
         for note in root.iter(f"{W}{tag}"):
@@ -84,7 +95,7 @@ def _layout(document: Any) -> Layout:
             text = " ".join(walker.text_of(note).split())
             if text:
                 layout.footnotes.append(f"[{prefix}{note.get(f'{W}id', '')}] {text}")
-    comments = _related(part, "comments")
+    comments = first("comments")
     if comments is not None:
         for comment in comments.iter(f"{W}comment"):
             text = " ".join(walker.text_of(comment).split())
@@ -95,41 +106,32 @@ def _layout(document: Any) -> Layout:
     return layout
 
 
-def _all_related(part: Any, kind: str) -> list[Any]:
-    found = []
-    for rel in part.rels.values():
-        if rel.is_external or rel.reltype != _RELS + kind:
-            continue
-        element = _element(rel.target_part)
-        if element is not None:
-            found.append(element)
-    return found
-
-
-def _related(part: Any, kind: str) -> Any:
-    found = _all_related(part, kind)
-    return found[0] if found else None
-
-
-def _element(part: Any) -> Any:
-    element = getattr(part, "element", None)
-    if element is not None:
-        return element
-    from docx.oxml.parser import parse_xml
-
-    # Parts python-docx has no class for (footnotes) are parsed with its safe parser.
-    return parse_xml(part.blob)
-
-
-def _properties(document: Any) -> tuple[dict[str, str], str | None, str | None, str | None]:
-    core = document.core_properties
+def _properties(package: Package) -> tuple[dict[str, str], str | None, str | None, str | None]:
+    """The core properties (docProps/core.xml); none when the file has none."""
     metadata: dict[str, str] = {}
-    for key in ("title", "subject", "author", "last_modified_by", "keywords", "revision"):
-        value = getattr(core, key, None)
+    core = next(
+        (p for p in map(package.part, package.related("", CORE_PROPERTIES)) if p is not None),
+        None,
+    )
+    if core is None:
+        return metadata, None, None, None
+
+    def text(tag: str) -> str:
+        node = core.find(tag)
+        return (node.text or "") if node is not None else ""
+
+    for key, tag in _CORE_TEXTS:
+        value = " ".join(text(tag).split())
         if value:
-            metadata[key] = " ".join(str(value).split())
-    created: dt.datetime | None = core.created
-    modified: dt.datetime | None = core.modified
+            metadata[key] = value
+    try:
+        revision = int(text(f"{_CP}revision"))
+    except ValueError:
+        revision = 0
+    if revision > 0:
+        metadata["revision"] = str(revision)
+    created: dt.datetime | None = w3cdtf(text(f"{_DCTERMS}created"))
+    modified: dt.datetime | None = w3cdtf(text(f"{_DCTERMS}modified"))
     if created is not None:
         metadata["created"] = created.isoformat()
     if modified is not None:
@@ -139,4 +141,4 @@ def _properties(document: Any) -> tuple[dict[str, str], str | None, str | None, 
         date = created.date().isoformat()
         metadata["date_source"] = "creation date in the Word file's properties"
     author = metadata.get("author") or None
-    return metadata, plausible_title(core.title), author, date
+    return metadata, plausible_title(text(f"{_DC}title")), author, date

@@ -1,7 +1,7 @@
 """Self-test material for the office formats: a Word file built in memory, byte by byte.
 
-The frozen app must prove that python-docx and lxml came along and read a real `.docx`; the
-file is written here with zipfile (python-docx's own template is not needed to read one).
+The frozen app must prove that lxml came along and reads a real `.docx`; the file is written
+here with zipfile.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def extract_odt(data: bytes, name: str) -> ExtractedDocument:
     """An `ExtractedDocument` for the bytes of an `.odt`; `name` is for messages."""
     from lxml import etree
 
-    checked_office_zip(data, name)
+    archive = checked_office_zip(data, name)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -62,7 +62,7 @@ def extract_odt(data: bytes, name: str) -> ExtractedDocument:
         return etree.fromstring(archive.read(member), parser)
 
     try:
-        with SafeZip(data, label=name) as archive:
+        with archive:
             content = part(archive, "content.xml")
             styles, meta = part(archive, "styles.xml"), part(archive, "meta.xml")
     except etree.XMLSyntaxError:

@@ -79,11 +79,13 @@ def zip_kind(data: bytes, name: str) -> str:
 _DAMAGED = {"docx": N_("Word file"), "odt": N_("OpenDocument file"), "zip": N_("zip archive")}
 
 
-def checked_office_zip(data: bytes, name: str) -> None:
-    """Refuse an office document whose zip a bundle import would refuse, or that is too big."""
-    with SafeZip(data, label=name) as archive:
-        total = sum(member.size for member in archive.members)
+def checked_office_zip(data: bytes, name: str) -> SafeZip:
+    """The office document's zip, open for its reader to read and close; refused if a bundle
+    import would refuse it, or if it is too big."""
+    archive = SafeZip(data, label=name)
+    total = sum(member.size for member in archive.members)
     if total > MAX_OFFICE_BYTES:
+        archive.close()
         raise InputRefused(
             _(
                 "{name} was refused: its parts add up to {total} MB once unpacked (at "
@@ -92,3 +94,4 @@ def checked_office_zip(data: bytes, name: str) -> None:
                 name=name, total=total // 1024**2, MAX_OFFICE_BYTES=MAX_OFFICE_BYTES // 1024**2
             )
         )
+    return archive

@@ -1,9 +1,9 @@
 """WordprocessingML (the XML inside a `.docx`) walked into a `Layout`.
 
-python-docx opens the package and parses its parts safely (no entity expansion); its object
-model, though, skips what a journalist needs most: text inside tracked insertions and
-deletions, content controls, footnote and comment references. So the body is walked here,
-element by element, in reading order.
+`opc` parses the parts safely (no entity expansion); the body is walked here, element by
+element, in reading order, since what a journalist needs most is what a Word object model
+skips: text inside tracked insertions and deletions, content controls, footnote and comment
+references.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _MAX_DEPTH = 40
 """Tables in tables in content controls: deeper than this is a hostile file, not a memo."""
 
 Element = Any
-"""An lxml element (python-docx ships no stubs precise enough to be worth importing)."""
+"""An lxml element (lxml has no type stubs here: see pyproject.toml)."""
 
 
 @dataclass
