@@ -60,6 +60,13 @@ ROWS_PER_PART = 25
 which put in at once held the GUI thread 40-100 ms."""
 
 
+WIDEST_DATE = "0000-00-00"
+WIDEST_PAGES = "00000"
+"""The date and page count columns are as wide as these: sized to their contents, they went
+over the rows on screen and a thousand more at each part of an import put in (6 ms a part at
+10,000 documents), and a date and a count are never wider."""
+
+
 def _parts(changes: DocumentChanges) -> list[DocumentChanges]:
     """`changes` as parts of `ROWS_PER_PART` documents, each after its parents (a parent put
     in after its attachment would make the tree build itself anew)."""
@@ -110,10 +117,12 @@ class DocumentsTab(QWidget):
         self.tree.setAccessibleName(tr("Documents"))
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setStretchLastSection(False)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, widest in ((1, WIDEST_DATE), (2, WIDEST_PAGES)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, self._width_of(column, widest))
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
         self.tree.activated.connect(self._open)
@@ -124,6 +133,12 @@ class DocumentsTab(QWidget):
         layout.addWidget(self.tree)
         state.documents_changed.connect(self._documents_changed)
         state.people_changed.connect(self._people_changed)
+
+    def _width_of(self, column: int, widest: str) -> int:
+        """What the column needs for `widest` (and its name), as its contents would size it."""
+        margin = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        text = self.tree.fontMetrics().horizontalAdvance(widest) + 2 * margin
+        return max(text, self.tree.header().sectionSizeHint(column))
 
     def title(self) -> str:
         return tr("Documents")
