@@ -45,6 +45,7 @@ from PySide6.QtWidgets import QApplication
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services import Workspace
+from ui import worker
 from ui.case import import_panel
 from ui.case.contents_panel import DocumentsTab
 from ui.case.import_dialog import ImportRequest
@@ -451,11 +452,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--switch-interval",
         type=float,
-        help="seconds a thread may hold the GIL while another waits (sys.setswitchinterval)",
+        help="seconds a thread may hold the GIL while another waits (the app's: "
+        f"{worker.SWITCH_SECONDS}, Python's: 0.005)",
     )
     args = parser.parse_args(argv)
     if args.switch_interval:
-        sys.setswitchinterval(args.switch_interval)
+        worker.SWITCH_SECONDS = args.switch_interval  # the window sets it as it is made
     app = QApplication.instance() or QApplication([])
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:

@@ -48,7 +48,7 @@ from ui.viewer.thumbnails import ThumbnailStrip
 from ui.widgets.fit import default_geometry, fit_to_screen
 from ui.widgets.icons import app_icon
 from ui.widgets.outside_text import shown
-from ui.worker import abandon_all, run_in_background
+from ui.worker import abandon_all, prefer_the_window, run_in_background
 from ui.workflows import Workflows
 
 PANE_STRETCH = (2, 3, 1)
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        prefer_the_window()
         self.settings = settings or AppSettings()
         self.state = AppState(self)
         self.state.settings = self.settings
