@@ -3,18 +3,25 @@
 "Wilhelmina Quartermaine" (protected, alias "Quartz") is named on a scanned page (image only,
 read by OCR), on a PDF page with a text layer, in a text document, in a document title, a
 quote, a letter's subject and question, a timeline entry and another person's notes.
+
+`vault_copy` gives a test a vault holding the case: a copy of one built once per test process
+(the scanned page's OCR is most of a build's cost), for tests that do not build it themselves.
 """
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.pdf.ocr import tessdata_dir
 from dossier.services.workspace import Workspace
 from dossier.text.fold import contains_term
+from dossier.vault.seen import STATE_ENV
+from tests.clirun import PASSPHRASE
 from tests.pdfgen import scanned_page, text_page, write_pdf
 
 CASE = "Affaire du dépôt"
@@ -77,3 +84,25 @@ def build(ws: Workspace, folder: Path) -> ScreenCase:
     )
     ws.timeline.add_entry(CASE, when="2024-03-06", title="Appel de Quartermaine", kind="call")
     return ScreenCase(case.id, person.id, memo_info.id, note_info.id)
+
+
+_PRISTINE: list[tuple[Path, ScreenCase]] = []
+"""The one build of this process, never opened after it was built."""
+
+
+def vault_copy(
+    factory: pytest.TempPathFactory, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> ScreenCase:
+    """Put at `folder` a vault (passphrase `PASSPHRASE`) holding only the case, and return its
+    ids. The copy is seen by a computer of its own (`dossier.vault.seen`): the same vault seen
+    further on by an earlier test would otherwise be named as put back to an older copy."""
+    if not _PRISTINE:
+        pristine = factory.mktemp("screencase") / "Screen.dossier"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(STATE_ENV, str(factory.mktemp("screencase-state")))
+            with Workspace.create(pristine, PASSPHRASE, TEST_ONLY_FAST) as ws:
+                _PRISTINE.append((pristine, build(ws, factory.mktemp("screencase-in"))))
+    pristine, built = _PRISTINE[0]
+    shutil.copytree(pristine, folder)
+    monkeypatch.setenv(STATE_ENV, str(factory.mktemp("state")))
+    return built

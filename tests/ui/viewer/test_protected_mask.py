@@ -22,10 +22,22 @@ from ui.viewer.text_view import TextView
 
 
 @pytest.fixture
-def case(qtbot, unlocked, tmp_path: Path) -> sc.ScreenCase:
-    built = sc.build(unlocked.state.ws, tmp_path / "in")
-    unlocked.state.select_case(built.case_id)
-    return built
+def screen(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> sc.ScreenCase:
+    return sc.vault_copy(tmp_path_factory, tmp_path / "Screen.dossier", monkeypatch)
+
+
+@pytest.fixture
+def vault(screen: sc.ScreenCase, tmp_path: Path) -> Path:
+    """The vault the window unlocks: the case of the protected person (no other)."""
+    return tmp_path / "Screen.dossier"
+
+
+@pytest.fixture
+def case(unlocked, screen: sc.ScreenCase) -> sc.ScreenCase:
+    unlocked.state.select_case(screen.case_id)
+    return screen
 
 
 def _open(qtbot, win, doc_id: str) -> None:

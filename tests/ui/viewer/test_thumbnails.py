@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests import screencase as sc
-from tests.ui.conftest import import_now, sample_pdf
+from tests.ui.conftest import import_now, sample_pdf, unlock
 from tests.ui.interactions import open_and_wait
 from ui.viewer.overlays import LAYERS, PROTECTED_LAYER
 
@@ -40,10 +40,13 @@ def test_thumbnails_follow_and_lead_the_viewer(qtbot, unlocked, tmp_path) -> Non
     assert strip.count() == 0 and not strip.isVisible()
 
 
-def test_protected_names_are_blacked_out_on_thumbnails(qtbot, unlocked, tmp_path) -> None:
-    win = unlocked
+def test_protected_names_are_blacked_out_on_thumbnails(
+    qtbot, window, tmp_path_factory, tmp_path, monkeypatch
+) -> None:
+    win = window
+    built = sc.vault_copy(tmp_path_factory, tmp_path / "Screen.dossier", monkeypatch)
+    unlock(qtbot, win, tmp_path / "Screen.dossier")
     win.resize(1920, 1080)
-    built = sc.build(win.state.ws, tmp_path / "in")
     win.state.select_case(built.case_id)
     win.state.open_document(built.memo_id, 0)
     qtbot.waitUntil(lambda: win.viewer.doc_id == built.memo_id, timeout=15000)

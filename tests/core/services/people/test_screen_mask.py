@@ -8,6 +8,7 @@ where.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,21 @@ import pytest
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests import screencase as sc
+from tests.clirun import PASSPHRASE
 
 
 @pytest.fixture
-def case(workspace: Workspace, tmp_path: Path) -> sc.ScreenCase:
-    return sc.build(workspace, tmp_path / "in")
+def case(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> sc.ScreenCase:
+    return sc.vault_copy(tmp_path_factory, tmp_path / "Screen.dossier", monkeypatch)
+
+
+@pytest.fixture
+def workspace(case: sc.ScreenCase, tmp_path: Path) -> Iterator[Workspace]:
+    """The vault holding the case (a copy of one built once: its scanned page is read by OCR)."""
+    with Workspace.open(tmp_path / "Screen.dossier", PASSPHRASE) as ws:
+        yield ws
 
 
 def _reveals(ws: Workspace, case_id: str) -> list[dict[str, object]]:
