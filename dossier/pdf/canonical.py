@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from dossier.pdf.layout import Block
-from dossier.text.model import Word, new_word
+from dossier.text.model import Word, make_word
 
 WORD_JOINER = " "
 LINE_JOINER = "\n"
@@ -78,15 +78,8 @@ def build_canonical(blocks: Sequence[Block]) -> tuple[str, list[Word]]:
                 position = start + len(text)
                 parts.append(joiner)
                 parts.append(text)
+                # The box as MuPDF gives it (floats), the word made in one C call.
                 words.append(
-                    new_word(
-                        float(raw[0]),
-                        float(raw[1]),
-                        float(raw[2]),
-                        float(raw[3]),
-                        start,
-                        position,
-                        line_number,
-                    )
+                    make_word((raw[0], raw[1], raw[2], raw[3], start, position, line_number))
                 )
     return "".join(parts), words

@@ -44,11 +44,6 @@ make_word = partial(tuple.__new__, Word)
 """A Word from an iterable of its seven values, without `Word.__new__`'s argument parsing."""
 
 
-def new_word(x0: float, y0: float, x1: float, y1: float, start: int, end: int, line: int) -> Word:
-    """`Word(...)` for the hot loops that make one per word."""
-    return make_word((x0, y0, x1, y1, start, end, line))
-
-
 @dataclass
 class PageText:
     index: int

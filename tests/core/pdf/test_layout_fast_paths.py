@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dossier.pdf.canonical import build_canonical, clean_word
 from dossier.pdf.layout import IDENTITY, RawWord, _group, reading_order
-from dossier.text.model import Word, new_word, pack_words, unpack_words
+from dossier.text.model import Word, make_word, pack_words, unpack_words
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -76,7 +76,7 @@ def test_every_word_of_the_canonical_text_is_its_cleaned_word(words: list[RawWor
 def test_a_quickly_made_word_is_a_word(
     values: tuple[float, float, float, float, int, int, int],
 ) -> None:
-    word = new_word(*values)
+    word = make_word(values)
     assert word == Word(*values) and hash(word) == hash(Word(*values))
     assert repr(word) == repr(Word(*values))
     stored = unpack_words(pack_words([word]))[0]
