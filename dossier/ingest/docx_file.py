@@ -9,14 +9,24 @@ text comes from are parsed (`opc`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.layout import Layout
 from dossier.ingest.office_zip import checked_office_zip
-from dossier.ingest.ooxml import BodyWalker, W, comment_label, read_numbering, read_styles
+from dossier.ingest.ooxml import (
+    BodyWalker,
+    StyleInfo,
+    W,
+    comment_label,
+    read_numbering,
+    read_styles,
+)
 from dossier.ingest.opc import CORE_PROPERTIES, RELS, NotWord, Package, w3cdtf
 from dossier.ingest.titles import plausible_title
 from dossier.text.model import ExtractedDocument
@@ -76,8 +86,9 @@ def _layout(package: Package, main: str) -> Layout:
         found = related(kind)
         return found[0] if found else None
 
+    styles = next((_styles(package, n) for n in package.related(main, RELS + "styles")), {})
     layout = Layout()
-    walker = BodyWalker(layout, read_styles(first("styles")), read_numbering(first("numbering")))
+    walker = BodyWalker(layout, styles, read_numbering(first("numbering")))
     document = package.part(main)
     body = None if document is None else document.find(f"{W}body")
     if body is not None:
@@ -104,6 +115,33 @@ def _layout(package: Package, main: str) -> Layout:
             label = comment_label(comment.get(f"{W}id", ""))
             layout.comments.append(f"{label} {who}" + (f" on {when}" if when else "") + f": {text}")
     return layout
+
+
+_STYLES_SEEN: OrderedDict[bytes, dict[str, StyleInfo]] = OrderedDict()
+"""What the styles parts of the last Word files read say (`read_styles`), by the SHA-256 of
+their bytes: the files of a batch mostly share a template, and its styles part (350 KB in
+python-docx's, tens of KB in Word's) took longer to parse than the text. Only style ids and
+what they do are kept, never a part's bytes. Shared, so read-only."""
+_STYLES_SEEN_MAX = 16
+_STYLES_SEEN_LOCK = threading.Lock()
+
+
+def _styles(package: Package, name: str) -> dict[str, StyleInfo]:
+    data = package.raw(name)
+    if data is None:
+        return {}
+    digest = hashlib.sha256(data).digest()
+    with _STYLES_SEEN_LOCK:
+        seen = _STYLES_SEEN.get(digest)
+        if seen is not None:
+            _STYLES_SEEN.move_to_end(digest)
+            return seen
+    styles = read_styles(package.part(name))
+    with _STYLES_SEEN_LOCK:
+        _STYLES_SEEN[digest] = styles
+        while len(_STYLES_SEEN) > _STYLES_SEEN_MAX:
+            _STYLES_SEEN.popitem(last=False)
+    return styles
 
 
 def _properties(package: Package) -> tuple[dict[str, str], str | None, str | None, str | None]:

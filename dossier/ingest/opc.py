@@ -55,11 +55,13 @@ class Package:
         if name not in self._parsed:
             from lxml import etree
 
-            member = self._archive.by_name.get(name)
-            self._parsed[name] = (
-                None if member is None else etree.fromstring(self._archive.read(name), self._parser)
-            )
+            data = self.raw(name)
+            self._parsed[name] = None if data is None else etree.fromstring(data, self._parser)
         return self._parsed[name]
+
+    def raw(self, name: str) -> bytes | None:
+        """The bytes of the part `name`, None if the zip lacks it."""
+        return self._archive.read(name) if name in self._archive.by_name else None
 
     def related(self, source: str, reltype: str) -> list[str]:
         """Names of the parts `source` ("" for the package) relates to by `reltype`, in the

@@ -1,4 +1,5 @@
-"""A Word file is read from the parts its text comes from, and only from them.
+"""A Word file is read from the parts its text comes from, and only from them; the styles
+part a batch's files share is read once.
 
 python-docx parsed every part of the package before a word was read: a file whose theme,
 settings or picture was damaged or missing (parts no text comes from) was refused whole, and
@@ -14,9 +15,12 @@ import zipfile
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 
 from dossier.errors import InputRefused
+from dossier.ingest import docx_file
 from dossier.ingest.formats import extract_bytes
+from dossier.ingest.ooxml import StyleInfo
 
 
 def _word_file() -> bytes:
@@ -92,3 +96,46 @@ def test_a_word_file_whose_text_is_not_xml_is_refused_in_one_sentence() -> None:
     data = _rewritten(_word_file(), {"word/document.xml": b"<w:document><w:body><w:p>"})
     with pytest.raises(InputRefused, match=r"^“rapport.docx” is a damaged Word file"):
         extract_bytes(data, "rapport.docx")
+
+
+def _styled(hides: bool, body: str = "Le témoin Hyacinthe Quarter") -> bytes:
+    """A Word file whose letters "zz" carry a character style that hides them, or that has
+    the same name and hides nothing: the two differ in their styles part alone."""
+    document = docx.Document()
+    style = document.styles.add_style("Masque", WD_STYLE_TYPE.CHARACTER)
+    style.font.hidden = hides
+    paragraph = document.add_paragraph()
+    paragraph.add_run(body)
+    paragraph.add_run("zz", style="Masque")
+    paragraph.add_run("maine a parlé.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_each_word_file_is_read_with_its_own_styles() -> None:
+    # Styles are remembered from one file to the next of a batch: a file whose styles
+    # differ from the last one's, by one setting, must not be read with the last one's.
+    for hides in (True, False, True, False):
+        text = extract_bytes(_styled(hides), "temoin.docx").text
+        expected = "Quarter[-zz-]maine" if hides else "Quarterzzmaine"
+        assert expected in text, (hides, text)
+
+
+def test_word_files_of_one_template_have_its_styles_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The styles part of python-docx's template is 350 KB: parsing it was most of what a
+    # Word file of a batch cost.
+    read: list[object] = []
+    real = docx_file.read_styles
+
+    def counted(root: object) -> dict[str, StyleInfo]:
+        read.append(root)
+        return real(root)
+
+    monkeypatch.setattr(docx_file, "read_styles", counted)
+    for number in range(4):
+        text = extract_bytes(_styled(True, f"Pièce {number}, Hyacinthe Quarter"), "p.docx").text
+        assert f"Pièce {number}, Hyacinthe Quarter[-zz-]maine" in text
+    assert len(read) <= 1
