@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from dossier.crypto.kdf import DEFAULT, TEST_ONLY_FAST, time_derivation
 from dossier.db.models import Document
+from dossier.jobs import CancelToken, ChunkMap
 from dossier.pdf.extract import extract_pdf
 from dossier.services.workspace import Workspace
 
@@ -86,6 +87,9 @@ class _NoIndex:
 
     def prepare_case(self, case_id: str) -> None:
         return None
+
+    def shared_work(self, cancel: CancelToken | None) -> ChunkMap:
+        return map
 
     def pending(self, case_id: str) -> bool:
         return False

@@ -6,14 +6,20 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from dossier.errors import Cancelled
 from dossier.i18n import _, ngettext
 
 Progress = Callable[[float, str], None]
 """Called with a fraction in [0, 1] and a short status line."""
+
+ChunkMap = Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[Any]]
+"""`work` applied to each part, the results in the parts' order: `map`, or a pool of processes
+sharing the parts (the work must then be a module's function, its parts and results
+picklable)."""
 
 
 class CancelToken:

@@ -25,6 +25,7 @@ from dossier.ingest.dates import iso_date
 from dossier.ingest.email_parts import embedded_files, header_text, mail_parser, parsed_header
 from dossier.ingest.html_text import html_to_text
 from dossier.ingest.plaintext import canonical_plain_text
+from dossier.text.clean import clean_document
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument, PageText
 
@@ -130,6 +131,21 @@ def extract_email(data: bytes, name: str, *, checked: bool = False) -> Extracted
         metadata=metadata,
         embedded=embedded_files(message, body_part, ended=data.endswith(b"\n")),
     )
+
+
+def read_messages(messages: list[bytes]) -> list[ExtractedDocument | None]:
+    """Each of a mailbox's messages read as an e-mail, or None for one that is not (its header
+    lengths were checked with the mailbox's); run in a worker process for a large mailbox."""
+    return [_read_message(raw) for raw in messages]
+
+
+def _read_message(raw: bytes) -> ExtractedDocument | None:
+    # Why one is not an e-mail is said by the import, which reads it as what it is instead.
+    try:
+        document = clean_document(extract_email(raw, "message", checked=True))
+    except InputRefused:
+        return None
+    return document if any(page.text.strip() for page in document.pages) else None
 
 
 def _header(message: Message, key: str) -> str:

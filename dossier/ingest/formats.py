@@ -47,7 +47,7 @@ from dossier.ingest.sniff import (
 )
 from dossier.ingest.tar_archive import TAR_EXTRACTOR_VERSION, extract_tar
 from dossier.ingest.warc import WARC_EXTRACTOR_VERSION, extract_wacz, extract_warc, is_wacz
-from dossier.jobs import CancelToken, Progress, check, report
+from dossier.jobs import CancelToken, ChunkMap, Progress, check, report
 from dossier.pdf.extract import EXTRACTOR_VERSION as PDF_EXTRACTOR_VERSION
 from dossier.pdf.extract import extract_pdf, extract_pdf_bytes
 from dossier.pdf.open import quoted, read_head
@@ -130,10 +130,12 @@ def extract_bytes(
     ocr: bool = True,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    chunk_map: ChunkMap | None = None,
 ) -> ExtractedDocument:
     """`extract_file` for a file held in memory: an original decrypted from the vault is
     re-extracted from there, never written to disk in clear. `name` (the file name it was
-    imported under) only informs the sniffing, as its extension would, and the messages."""
+    imported under) only informs the sniffing, as its extension would, and the messages.
+    `chunk_map`: how a large mailbox's messages are read (by worker processes, for an import)."""
     if kind_hint is not None and kind_hint not in KINDS:
         raise UsageError(
             _("unknown kind {kind_hint}; expected one of {KINDS}").format(
@@ -153,7 +155,9 @@ def extract_bytes(
     check(cancel)
     report(progress, 0.0, _("Reading {name}").format(name=path.name))
     if kind in CONTAINERS:
-        return clean_document(_extract_container(kind, data, path, ocr, progress, cancel))
+        return clean_document(
+            _extract_container(kind, data, path, ocr, progress, cancel, chunk_map)
+        )
     return clean_document(_extract_text_kind(kind, data, path, progress))
 
 
@@ -164,6 +168,7 @@ def _extract_container(
     ocr: bool,
     progress: Progress | None,
     cancel: CancelToken | None,
+    chunk_map: ChunkMap | None = None,
 ) -> ExtractedDocument:
     """Word, OpenDocument, RTF, mail, archives and images (what zips and OLE files hold)."""
     name = quoted(path)
@@ -172,7 +177,7 @@ def _extract_container(
     elif kind == RTF:
         document = extract_rtf(data, name)
     elif kind == MBOX:
-        document = extract_mbox(data, name, progress, cancel)
+        document = extract_mbox(data, name, progress, cancel, chunk_map)
     elif kind == MHTML:
         document = extract_mhtml(data, name, _from_html)
     elif kind == WARC:

@@ -15,18 +15,18 @@ to become its document, instead of being parsed a second time by the import.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
-from dossier.ingest.email_message import check_header_lengths, extract_email
+from dossier.ingest.email_message import check_header_lengths, read_messages
 from dossier.ingest.email_parts import header_text, mail_parser, safe_name
 from dossier.ingest.plaintext import text_pages
 from dossier.ingest.sniff import EMAIL, SNIFF_BYTES, sniff_kind
-from dossier.jobs import CancelToken, Progress, check, report
-from dossier.pdf.open import quoted
-from dossier.text.clean import clean_document
+from dossier.jobs import CancelToken, ChunkMap, Progress, check, report
 from dossier.text.lang import guess_language
 from dossier.text.model import EmbeddedFile, ExtractedDocument
 
@@ -37,6 +37,10 @@ _SEPARATOR = re.compile(rb"^From [^\r\n]*\r?\n", re.M)
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
 _LISTED = 5000
 """Messages listed by name in the mailbox's own page; all of them become documents anyway."""
+SHARED_BYTES = 1024 * 1024
+"""A mailbox from this size has its messages read by the caller's `ChunkMap` (processes)."""
+CHUNK_BYTES = 64 * 1024
+CHUNK_MESSAGES = 32
 
 
 def split_mbox(data: bytes) -> list[bytes]:
@@ -58,21 +62,60 @@ def extract_mbox(
     name: str,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    chunk_map: ChunkMap | None = None,
 ) -> ExtractedDocument:
     """The mailbox as a list of its messages; each message is handed over in `embedded`, with
-    its text when it reads as an e-mail."""
+    its text when it reads as an e-mail. `chunk_map` reads a large mailbox's messages (worker
+    processes), chunk by chunk."""
     check_header_lengths(data, name)
     messages = split_mbox(data)
     if not messages:
         raise InputRefused(_("{name} is a mailbox without any message.").format(name=name))
+    chunks = _chunks(messages)
+    reader = chunk_map if chunk_map is not None and len(data) >= SHARED_BYTES else map
+    reading = reader(read_messages, chunks)
+    try:
+        listing = _listing(messages, reading, progress, cancel)
+    finally:
+        close = getattr(reading, "close", None)
+        if close is not None:
+            close()  # a cancel or a failure: the parts no worker has started are dropped now
+    text = f"Mailbox of {len(messages)} messages\n\n" + "\n".join(listing.lines)
+    metadata = {"messages": str(len(messages))}
+    if listing.dates:
+        metadata["first_message_date"] = listing.dates[0]
+        metadata["last_message_date"] = listing.dates[-1]
+    return ExtractedDocument(
+        pages=text_pages(text),
+        extractor_version=MBOX_EXTRACTOR_VERSION,
+        mime=MBOX_MIME,
+        language=guess_language(text),
+        metadata=metadata,
+        embedded=listing.embedded,
+    )
+
+
+@dataclass
+class _Listing:
+    lines: list[str] = field(default_factory=list)
+    embedded: list[EmbeddedFile] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+
+
+def _listing(
+    messages: list[bytes],
+    reading: Iterable[list[ExtractedDocument | None]],
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> _Listing:
+    """The mailbox's page (a line per message) and its messages, with their text as read."""
     parser = mail_parser()
-    lines: list[str] = []
-    embedded: list[EmbeddedFile] = []
-    dates: list[str] = []
-    for number, raw in enumerate(messages, start=1):
+    found = _Listing()
+    lines, embedded, dates = found.lines, found.embedded, found.dates
+    read = (document for chunk in reading for document in chunk)
+    for number, (raw, extracted) in enumerate(zip(messages, read, strict=True), start=1):
         check(cancel)
         fallback = f"message-{number:05d}.eml"
-        extracted = _read_message(raw, fallback)
         if extracted is not None:
             subject, sender, date = (
                 extracted.metadata.get(key, "") for key in ("subject", "from", "date")
@@ -98,29 +141,19 @@ def extract_mbox(
         )
     if len(messages) > _LISTED:
         lines.append(f"… and {len(messages) - _LISTED} more messages")
-    text = f"Mailbox of {len(messages)} messages\n\n" + "\n".join(lines)
-    metadata = {"messages": str(len(messages))}
-    if dates:
-        metadata["first_message_date"] = dates[0]
-        metadata["last_message_date"] = dates[-1]
-    return ExtractedDocument(
-        pages=text_pages(text),
-        extractor_version=MBOX_EXTRACTOR_VERSION,
-        mime=MBOX_MIME,
-        language=guess_language(text),
-        metadata=metadata,
-        embedded=embedded,
-    )
+    return found
 
 
-def _read_message(raw: bytes, name: str) -> ExtractedDocument | None:
-    """The message read as an e-mail (its header lengths were checked with the mailbox's), or
-    None if it is not one: the import then reads it as whatever it is, and says why not."""
-    try:
-        document = clean_document(extract_email(raw, quoted(Path(name)), checked=True))
-    except InputRefused:
-        return None
-    return document if any(page.text.strip() for page in document.pages) else None
+def _chunks(messages: list[bytes]) -> list[list[bytes]]:
+    chunks: list[list[bytes]] = [[]]
+    size = 0
+    for raw in messages:
+        if size >= CHUNK_BYTES or len(chunks[-1]) >= CHUNK_MESSAGES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(raw)
+        size += len(raw)
+    return chunks
 
 
 def _reads_as_email(raw: bytes, name: str) -> bool:

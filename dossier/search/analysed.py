@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -369,6 +369,54 @@ class Background(Generic[Part, Result]):
     def cancel(self) -> None:
         for future in self._futures:
             future.cancel()
+
+
+def shared(
+    work: Callable[[Part], Result], parts: Sequence[Part], cancel: CancelToken | None = None
+) -> Iterator[Result]:
+    """`work` on each part, the results in order: the worker processes take parts from the
+    front while this process takes them from the back, so the job is never slower than done
+    here alone (the workers yield a core to the app: under load they may get little of one),
+    and the app is not idle while they run. A part is handed to a worker only when one is
+    about to be free (never cancelled once handed: a pool that breaks would fail on it), a
+    broken pool leaves its parts to this process, and a cancel stops at the next part."""
+    pool: ProcessPoolExecutor | None = None
+    with contextlib.suppress(BrokenProcessPool):
+        pool = _get_pool() if worker_count() > 1 and len(parts) > 1 else None
+    handed: dict[int, Future[Result]] = {}
+    done: dict[int, Result] = {}
+    front, back = 0, len(parts) - 1  # the next part to hand out; the next to do here
+    ahead = worker_count() + 1
+    for number in range(len(parts)):
+        while pool is not None and front <= back and front - number < ahead:
+            try:
+                handed[front] = _submit(pool, work, parts[front])
+            except BrokenProcessPool:
+                shutdown()
+                pool = None
+                break
+            front += 1
+        while back >= front and number not in done and not _finished(handed.get(number)):
+            check(cancel)
+            done[back] = work(parts[back])
+            back -= 1
+        check(cancel)
+        if number in done:
+            yield done.pop(number)
+            continue
+        future = handed.pop(number, None)
+        if future is not None and pool is not None:
+            try:
+                yield _result(pool, future, cancel)
+                continue
+            except _LOST:
+                shutdown()
+                pool = None
+        yield work(parts[number])  # no pool, or it broke: done here, in order
+
+
+def _finished(future: Future[Any] | None) -> bool:
+    return future is None or future.done()
 
 
 def in_workers(

@@ -20,10 +20,10 @@ import itertools
 import logging
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, undefer
@@ -32,7 +32,7 @@ from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Rep
 from dossier.db.rowauth import mac_to_int
 from dossier.errors import DossierError, NotFoundError
 from dossier.i18n import N_, _
-from dossier.jobs import CancelToken, Progress, report
+from dossier.jobs import CancelToken, ChunkMap, Progress, report
 from dossier.search import analysed
 from dossier.search.built import start_workers
 from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
@@ -349,6 +349,15 @@ class SearchService:
         come."""
         if size is None or size >= analysed.PARALLEL_MIN_BYTES:
             start_workers()
+
+    def shared_work(self, cancel: CancelToken | None) -> ChunkMap:
+        """The index's worker processes lent to read a large file in parts (a mailbox's
+        messages): they take parts while the caller's thread takes those none has started."""
+
+        def chunk_map(work: Callable[[Any], Any], parts: Sequence[Any]) -> Iterator[Any]:
+            return analysed.shared(work, parts, cancel)
+
+        return chunk_map
 
     def prepare_case(self, case_id: str) -> None:
         """Documents are about to be committed to the case: its index is opened (and checked

@@ -171,6 +171,7 @@ class DocumentService:
             ocr=options.ocr,
             progress=scaled(progress, 0.05, 0.5),
             cancel=cancel,
+            chunk_map=self.ws.index.shared_work(cancel),
         )
         tree = read_children(
             extracted,

@@ -1,0 +1,59 @@
+"""Work lent to the index's worker processes (a mailbox's messages read in parts): the parts
+come back in order, the app takes the parts no worker has started, a worker killed or a cancel
+costs nothing but the parts themselves."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import wait
+
+import pytest
+
+from dossier.errors import Cancelled
+from dossier.jobs import CancelToken
+from dossier.search import analysed, built
+
+
+@pytest.fixture
+def workers() -> Iterator[None]:
+    wait(built.start_workers())
+    yield
+    analysed.shutdown()
+
+
+def _tagged(part: int) -> tuple[int, int]:
+    """Run in a worker or in the app: who did the part, and its result."""
+    time.sleep(0.02)
+    return os.getpid(), part * 2
+
+
+def test_parts_come_back_in_order_from_the_workers_and_the_app(workers: None) -> None:
+    results = list(analysed.shared(_tagged, range(40)))
+    assert [value for _pid, value in results] == [part * 2 for part in range(40)]
+    pids = {pid for pid, _value in results}
+    # The app took the parts no worker had started, from the back, while the workers ran.
+    assert results[-1][0] == os.getpid()
+    assert pids - {os.getpid()}, "no part went to a worker"
+
+
+def test_a_worker_killed_leaves_its_parts_to_the_app(workers: None) -> None:
+    results = analysed.shared(_tagged, range(40))
+    first = [next(results)]
+    for process in list(analysed._get_pool()._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+    rest = list(results)
+    assert [value for _pid, value in first + rest] == [part * 2 for part in range(40)]
+
+
+def test_a_cancel_stops_the_parts(workers: None) -> None:
+    cancel = CancelToken()
+    results = analysed.shared(_tagged, range(200), cancel)
+    next(results)
+    cancel.cancel()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        list(results)
+    assert time.monotonic() - started < 2.0
