@@ -295,9 +295,10 @@ def _batch_check(
             parts = [head]
             for v, k, prefix in columns:
                 value = record[v]
-                data = value if type(value) is bytes else _data(value)
-                kind = record[k] if k >= 0 else type(value)
-                parts += (prefix[kind], len(data).to_bytes(8, "big"), data)
+                of = type(value)
+                # Ids are text: encoded here, not through a call per value.
+                data = value if of is bytes else value.encode() if of is str else _data(value)
+                parts += (prefix[record[k] if k >= 0 else of], len(data).to_bytes(8, "big"), data)
             if not same(stored, digest(key, b"".join(parts), "sha256")):
                 pairs = record[:width] if typed else _typed(record[:width])
                 altered.append(stored_row(spec, pairs, stored).describe())
