@@ -255,13 +255,25 @@ def _overlapped(
         while records:
             while handed and handed[0].done():
                 handed.popleft()
-            if len(handed) < AHEAD:
-                handed.append(helper.submit(check, records))
-                parts.append(handed[-1])
-            else:
+            handing = _submit(helper, check, records) if len(handed) < AHEAD else None
+            if handing is None:
                 parts.append(check(records))
+            else:
+                handed.append(handing)
+                parts.append(handing)
             records = cursor.fetchmany(CHECK_BATCH)
         return [part.result() if isinstance(part, Future) else part for part in parts]
+
+
+def _submit(
+    helper: ThreadPoolExecutor, check: Callable[[list[Any]], _Checked], records: list[Any]
+) -> Future[_Checked] | None:
+    try:
+        return helper.submit(check, records)
+    except RuntimeError:
+        # The interpreter is exiting (a check on a thread that outlived the main one, an
+        # export finishing): no new thread, the batch is checked here.
+        return None
 
 
 def _batch_check(

@@ -10,6 +10,7 @@ must be named as altered, at any batch size.
 
 from __future__ import annotations
 
+import concurrent.futures.thread
 import hashlib
 import hmac
 import sqlite3
@@ -182,3 +183,24 @@ def _typed_rows_where(
             (column, record[2 * i], record[2 * i + 1]) for i, column in enumerate(spec.columns)
         ]
         yield typed, record[-1]
+
+
+def test_the_check_needs_no_new_thread_while_the_interpreter_exits(
+    pristine: Pristine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check on a thread that outlives the main one (an export finishing as the app quits)
+    may not start its helper: it checks every batch itself, and finds the same."""
+    monkeypatch.setattr(rowauth, "CHECK_BATCH", 1)
+    folder = copy_vault(pristine, tmp_path)
+    _folder, case_id, _other = pristine
+    key = _keys(folder)[case_id]
+    with attacker(folder) as db:
+        _id_column, row_id = victim(db, "page", case_id)
+        db.execute("UPDATE page SET page_index = page_index + 1000 WHERE id = ?", (row_id,))
+        db.commit()
+        spec = SPECS["page"]
+        expected = check_rows(db, spec, key, "case_id = ?", (case_id,))
+        monkeypatch.setattr(concurrent.futures.thread, "_shutdown", True)
+        exiting = check_rows(db, spec, key, "case_id = ?", (case_id,))
+    assert exiting.altered == expected.altered == [f"page row {row_id}"]
+    assert (exiting.count, exiting.total) == (expected.count, expected.total)
