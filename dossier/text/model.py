@@ -12,7 +12,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain
+from itertools import starmap
 from typing import NamedTuple
 
 from dossier.errors import CorruptData
@@ -109,8 +109,7 @@ class ExtractedDocument:
         return "\n\n".join(p.text for p in self.pages)
 
 
-_WORD_FORMAT = "ffffIII"
-_WORD = struct.Struct(f"<{_WORD_FORMAT}")
+_WORD = struct.Struct("<ffffIII")
 _WORDS_MAGIC = b"WM1"
 _WORDS_LEVEL = 1
 """zlib's fastest level: word maps (boxes as 32-bit floats) hardly compress better at level 6,
@@ -119,8 +118,10 @@ which takes twice as long or more (the shared corpus' PDFs: 3.49 MB at level 1, 
 
 
 def pack_words(words: list[Word]) -> bytes:
-    # One struct call for the whole page: the words are tuples in the record's field order.
-    body = struct.pack(f"<{len(words) * _WORD_FORMAT}", *chain.from_iterable(words))
+    # A record a word, packed by one compiled struct in a C loop (the words are tuples in the
+    # record's field order): a struct for the whole page had a format of its own for each
+    # word count, compiled again at each page whose count the cache did not hold.
+    body = b"".join(starmap(_WORD.pack, words))
     return _WORDS_MAGIC + zlib.compress(body, _WORDS_LEVEL)
 
 

@@ -8,6 +8,9 @@ into the result, so each shortcut must change nothing at all.
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +25,7 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 NEARLY_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 1e-300)
 
 COORD = st.floats(min_value=1.0, max_value=800.0, allow_nan=False)
+WORD_VALUES = st.tuples(COORD, COORD, COORD, COORD, *[st.integers(0, 2**32 - 1)] * 3)
 PIECES = ["a", "Z", "7", "-", "\u00ad", "é", "e\u0301", "\x85", "\x07", "ﬁ", " "]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
 """Printable ASCII, and what takes the slow path: accents to compose, controls, a ligature."""
@@ -72,7 +76,7 @@ def test_every_word_of_the_canonical_text_is_its_cleaned_word(words: list[RawWor
 
 
 @SETTINGS
-@given(values=st.tuples(COORD, COORD, COORD, COORD, *[st.integers(0, 2**32 - 1)] * 3))
+@given(values=WORD_VALUES)
 def test_a_quickly_made_word_is_a_word(
     values: tuple[float, float, float, float, int, int, int],
 ) -> None:
@@ -81,3 +85,20 @@ def test_a_quickly_made_word_is_a_word(
     assert repr(word) == repr(Word(*values))
     stored = unpack_words(pack_words([word]))[0]
     assert type(stored) is Word and (stored.start, stored.end, stored.line) == values[4:]
+
+
+@SETTINGS
+@given(pages=st.lists(st.lists(WORD_VALUES, max_size=30), max_size=4))
+def test_a_word_map_is_stored_as_its_records_end_to_end(
+    pages: list[list[tuple[float, float, float, float, int, int, int]]],
+) -> None:
+    # Pages of every word count, one after the other (a cached format of one count must not
+    # serve another): each stored map is the WM1 records of its words, and reads back as them.
+    for values in pages:
+        words = [make_word(v) for v in values]
+        stored = pack_words(words)
+        records = struct.pack("<" + "ffffIII" * len(words), *(v for w in words for v in w))
+        assert stored[:3] == b"WM1" and zlib.decompress(stored[3:]) == records
+        assert unpack_words(stored) == [
+            make_word(r) for r in struct.iter_unpack("<ffffIII", records)
+        ]
