@@ -80,6 +80,17 @@ def _others_run_queue_ns() -> dict[str, int]:
     return waits
 
 
+def _stolen_ms() -> float | None:
+    """Milliseconds the machine's processors were taken by its host (a virtual machine's
+    steal time, all cores together), None where not kept: no thread of the app runs then, and
+    none is counted as waiting for a core."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) * 1000 / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _thread_names() -> dict[int, str]:
     """Native thread id -> a name: Python's where the thread is known to it, else the kernel's
     (Qt names its pool threads)."""
@@ -165,6 +176,7 @@ class Frames:
         self.stacks: list[tuple[float, tuple[str, ...]]] = []
         self.others: list[tuple[float, dict[int, tuple[str, ...]]]] = []
         self.cpu_samples: list[tuple[float, dict[int, tuple[int, int]]]] = []
+        self.steal_samples: list[tuple[float, float]] = []
         self.pauses = Pauses()
         self._sampling = explain is not None
         self.explain_over = explain if explain is not None else GOAL_MS
@@ -222,6 +234,9 @@ class Frames:
             turn += 1
             if turn % 5 == 0:  # every 10 ms: who had a core
                 self.cpu_samples.append((time.perf_counter(), _cpu_and_wait_ns()))
+                stolen = _stolen_ms()
+                if stolen is not None:
+                    self.steal_samples.append((time.perf_counter(), stolen))
             time.sleep(0.002)
 
     def _cpu_between(self, start: float, end: float) -> dict[int, tuple[float, float]]:
@@ -237,6 +252,15 @@ class Frames:
             for tid, (ran, waited) in last.items()
             if tid in first
         }
+
+    def stolen_between(self, start: float, end: float) -> float | None:
+        """The host's steal time (ms, all cores) between two moments (nearest samples)."""
+        if not self.steal_samples:
+            return None
+        times = [t for t, _ in self.steal_samples]
+        first = self.steal_samples[max(0, bisect.bisect_right(times, start) - 1)][1]
+        last = self.steal_samples[min(len(times) - 1, bisect.bisect_left(times, end))][1]
+        return last - first
 
     def less_waits(self) -> list[float] | None:
         if any(w is None for w in self.waited):
@@ -291,10 +315,13 @@ class Frames:
             where = "; ".join(f"{n}x {' < '.join(st)}" for st, n in seen.most_common(3))
             wait = "?" if waited is None else f"{waited:.0f}"
             rest = gap - cpu - (waited or 0.0)
+            stolen = self.stolen_between(start, end)
+            steal = "?" if stolen is None else f"{stolen:.0f}"
             print(
                 f"at {end - first:.1f} s, frame {gap:.0f} ms: GUI thread CPU {cpu:.0f} ms, "
                 f"waited for a core {wait} ms, neither (GIL, idle) {rest:.0f} ms "
-                f"(the other threads waited {others:.0f} ms); GUI at {where}",
+                f"(the other threads waited {others:.0f} ms; the host stole {steal} ms of the "
+                f"cores); GUI at {where}",
                 file=sys.stderr,
             )
             for when, ms, thread, generation in self.pauses.between(start, end):
@@ -371,11 +398,12 @@ def run(
     bare = max(frames.gaps, default=0.0)
     done = QEventLoop()
     window.imports.batch_finished.connect(done.quit)
-    started = time.perf_counter()
+    started, stolen = time.perf_counter(), _stolen_ms()
     frames.start()
     window.imports.enqueue(window.state.case_id, [ImportRequest(p, ocr=False) for p in paths])
     done.exec()
     seconds = time.perf_counter() - started
+    stolen_after = _stolen_ms()
     tree = window.contents.tabs[0]
     assert isinstance(tree, DocumentsTab)
     while tree.busy:  # the tree's last read, still under the watch
@@ -424,6 +452,9 @@ def run(
         ),
         "frames_over_100ms_less_all_run_queue_waits": (
             None if less_all is None else sum(1 for g in less_all if g > GOAL_MS)
+        ),
+        "host_steal_ms_during_import": (
+            None if stolen is None or stolen_after is None else round(stolen_after - stolen)
         ),
         "gc_longest_pause_ms": round(max((p[1] for p in pauses), default=0.0), 1),
         "gc_pauses_over_20ms": sum(1 for p in pauses if p[1] > 20),
