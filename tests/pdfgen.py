@@ -240,28 +240,33 @@ def _draw_page(page: pymupdf.Page, spec: PageSpec) -> None:
     rows = max((len(lines) for lines in columns), default=0)
     if MARGIN + rows * leading > display.height - MARGIN:
         raise ValueError(f"{rows} lines do not fit on one page; split the text")
-    placements = [
-        (column, row)
-        for column, row in (
-            ((c, r) for r in range(rows) for c in range(count))
-            if spec.row_by_row
-            else ((c, r) for c in range(count) for r in range(rows))
-        )
-        if row < len(columns[column]) and columns[column][row]
-    ]
-    for column, row in placements:
-        # Points are given as the reader sees the page and mapped back to the unrotated page;
-        # `rotate` turns the glyphs with the page so the text reads upright.
+
+    # Points are given as the reader sees the page and mapped back to the unrotated page;
+    # `rotate` turns the glyphs with the page so the text reads upright.
+    def put(column: int, row: int, lines: list[str]) -> None:
         point = pymupdf.Point(
             MARGIN + column * (width + GUTTER), MARGIN + spec.fontsize + row * leading
         )
         page.insert_text(
             point * page.derotation_matrix,
-            columns[column][row],
+            lines,
             fontname=FONT_NAME,
             fontsize=spec.fontsize,
+            lineheight=leading / spec.fontsize,
             rotate=spec.rotation,
         )
+
+    if not spec.row_by_row:
+        # A column's lines in one call, one leading apart: the same words in the same places
+        # as a call a line, which cost PyMuPDF half a millisecond each (2.4 s for 200 pages).
+        for column, lines in enumerate(columns):
+            if any(lines):
+                put(column, 0, lines)
+        return
+    for row in range(rows):
+        for column, lines in enumerate(columns):
+            if row < len(lines) and lines[row]:
+                put(column, row, [lines[row]])
 
 
 def _add_scanned_page(doc: pymupdf.Document, spec: PageSpec, dpi: int) -> None:
