@@ -91,6 +91,16 @@ def _stolen_ms() -> float | None:
         return None
 
 
+def _major_faults() -> int | None:
+    """The process's page faults that waited on the disk so far (a page of code or data the
+    system had let go of): its threads stop there, neither running nor waiting for a core."""
+    try:
+        # The command name (field 2) may hold spaces: count from its closing parenthesis.
+        return int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[9])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _thread_names() -> dict[int, str]:
     """Native thread id -> a name: Python's where the thread is known to it, else the kernel's
     (Qt names its pool threads)."""
@@ -177,6 +187,7 @@ class Frames:
         self.others: list[tuple[float, dict[int, tuple[str, ...]]]] = []
         self.cpu_samples: list[tuple[float, dict[int, tuple[int, int]]]] = []
         self.steal_samples: list[tuple[float, float]] = []
+        self.fault_samples: list[tuple[float, float]] = []
         self.pauses = Pauses()
         self._sampling = explain is not None
         self.explain_over = explain if explain is not None else GOAL_MS
@@ -234,9 +245,11 @@ class Frames:
             turn += 1
             if turn % 5 == 0:  # every 10 ms: who had a core
                 self.cpu_samples.append((time.perf_counter(), _cpu_and_wait_ns()))
-                stolen = _stolen_ms()
+                stolen, faults = _stolen_ms(), _major_faults()
                 if stolen is not None:
                     self.steal_samples.append((time.perf_counter(), stolen))
+                if faults is not None:
+                    self.fault_samples.append((time.perf_counter(), faults))
             time.sleep(0.002)
 
     def _cpu_between(self, start: float, end: float) -> dict[int, tuple[float, float]]:
@@ -253,13 +266,14 @@ class Frames:
             if tid in first
         }
 
-    def stolen_between(self, start: float, end: float) -> float | None:
-        """The host's steal time (ms, all cores) between two moments (nearest samples)."""
-        if not self.steal_samples:
+    @staticmethod
+    def _grown(samples: list[tuple[float, float]], start: float, end: float) -> float | None:
+        """How much a counter sampled over time grew between two moments (nearest samples)."""
+        if not samples:
             return None
-        times = [t for t, _ in self.steal_samples]
-        first = self.steal_samples[max(0, bisect.bisect_right(times, start) - 1)][1]
-        last = self.steal_samples[min(len(times) - 1, bisect.bisect_left(times, end))][1]
+        times = [t for t, _ in samples]
+        first = samples[max(0, bisect.bisect_right(times, start) - 1)][1]
+        last = samples[min(len(times) - 1, bisect.bisect_left(times, end))][1]
         return last - first
 
     def less_waits(self) -> list[float] | None:
@@ -315,13 +329,15 @@ class Frames:
             where = "; ".join(f"{n}x {' < '.join(st)}" for st, n in seen.most_common(3))
             wait = "?" if waited is None else f"{waited:.0f}"
             rest = gap - cpu - (waited or 0.0)
-            stolen = self.stolen_between(start, end)
+            stolen = self._grown(self.steal_samples, start, end)
+            faults = self._grown(self.fault_samples, start, end)
             steal = "?" if stolen is None else f"{stolen:.0f}"
+            disk = "?" if faults is None else f"{faults:.0f}"
             print(
                 f"at {end - first:.1f} s, frame {gap:.0f} ms: GUI thread CPU {cpu:.0f} ms, "
-                f"waited for a core {wait} ms, neither (GIL, idle) {rest:.0f} ms "
+                f"waited for a core {wait} ms, neither (GIL, idle, disk) {rest:.0f} ms "
                 f"(the other threads waited {others:.0f} ms; the host stole {steal} ms of the "
-                f"cores); GUI at {where}",
+                f"cores; {disk} page faults waited on the disk); GUI at {where}",
                 file=sys.stderr,
             )
             for when, ms, thread, generation in self.pauses.between(start, end):
