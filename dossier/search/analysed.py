@@ -24,7 +24,7 @@ import threading
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -417,6 +417,110 @@ def shared(
 
 def _finished(future: Future[Any] | None) -> bool:
     return future is None or future.done()
+
+
+class Lent(Background[Part, Result]):
+    """`Background`, but each part is handed to a worker process only when one is free (by a
+    feeder thread, in order), and whoever waits for the results (`results`) takes the parts no
+    worker has yet, from the back: a batch written while an import goes on is built by the
+    workers, and the app is not idle when it must wait for it (the workers yield a core to the
+    app: on a loaded machine they get little of one). A part handed is never cancelled (a pool
+    that breaks would fail on it); a broken pool leaves the rest to whoever waits."""
+
+    def __init__(self, parts: list[Part], work: Callable[[Part], Result]) -> None:
+        self.parts = parts
+        self._work = work
+        self._futures = []
+        self._pool = None
+        self._handed: dict[int, Future[Result]] = {}
+        self._here: dict[int, Result] = {}
+        self._front, self._back = 0, len(parts) - 1  # the next part to hand; the next to take
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        try:
+            self._pool = _get_pool()
+        except BrokenProcessPool:
+            shutdown()
+            return
+        self._source = self._pool
+        self._hand()
+        threading.Thread(target=self._feed, name="index-feed", daemon=True).start()
+
+    def _hand(self) -> None:
+        with self._lock:
+            while self._pool is not None and self._front <= self._back:
+                if sum(1 for f in self._handed.values() if not f.done()) >= worker_count():
+                    return
+                try:
+                    future = _submit(self._pool, self._work, self.parts[self._front])
+                except BrokenProcessPool:
+                    self._pool = None  # its handed parts raise it too: `results` redoes them
+                    return
+                future.add_done_callback(lambda _done: self._wake.set())
+                self._handed[self._front] = future
+                self._front += 1
+
+    def _feed(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                if self._pool is None or self._front > self._back:
+                    return
+            self._hand()
+
+    def results(self, cancel: CancelToken | None = None) -> Iterator[Result]:
+        for number in range(len(self.parts)):
+            yield self._part(number, cancel)
+
+    def _part(self, number: int, cancel: CancelToken | None) -> Result:
+        while True:
+            check(cancel)
+            with self._lock:
+                if number in self._here:
+                    return self._here.pop(number)
+                future = self._handed.get(number)
+                taken = None
+                if (future is None or not future.done()) and self._back >= self._front:
+                    taken, self._back = self._back, self._back - 1
+            if taken is not None:
+                result = self._work(self.parts[taken])
+                with self._lock:
+                    self._here[taken] = result
+                continue
+            assert future is not None  # a part not handed is taken here first
+            try:
+                return _result(self._source, future, cancel)
+            except _LOST:
+                shutdown()
+                with self._lock:
+                    self._pool = None
+                return self._work(self.parts[number])
+
+    def future(self, number: int) -> Future[Result] | None:
+        return self._handed.get(number)
+
+    def ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            with self._lock:
+                left = self._back >= self._front
+                running = [f for f in self._handed.values() if not f.done()]
+                broken = self._pool is None
+            if not left and not running:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or (left and broken and not running):
+                return False
+            if running:
+                wait(running, timeout=remaining, return_when=FIRST_COMPLETED)
+            else:
+                time.sleep(min(_CANCEL_POLL / 10, remaining))  # the feeder is handing them
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._back = self._front - 1  # the parts handed end on their own, unread
+        self._wake.set()
 
 
 def in_workers(

@@ -34,6 +34,7 @@ from dossier.jobs import CancelToken, Progress, check, report
 from dossier.search.analysed import (
     Analysed,
     Background,
+    Lent,
     analyse_all,
     large,
     worker_count,
@@ -61,6 +62,8 @@ from dossier.search.schema import build_schema
 from dossier.search.storage import EncryptedStorage
 
 WRITER_LIMIT_MB = 64
+LENT_BYTES = 1024 * 1024
+"""Text from which a batch written in the background is cut into more parts than workers."""
 CLOSE_WAIT = 3.0
 """Seconds closing waits for batches still with the worker processes."""
 UNFINISHED = "an interrupted build of the search index is done again"
@@ -286,9 +289,13 @@ class SearchIndex:
         if not _in_workers(checked):
             self.replace_documents(doomed, checked)
             return
+        # A large batch is cut into more parts than workers, so that a wait for it (a search,
+        # the end of an import) can take those no worker has started.
+        size = sum(len(item.text) for item in checked)
+        count = worker_count() * 2 + 1 if size >= LENT_BYTES else worker_count()
         with self._write_lock:
             self._pending.mark()
-            self._queued.append((doomed, Background(parts(checked, worker_count()), build_segment)))
+            self._queued.append((doomed, Lent(parts(checked, count), build_segment)))
             self._pending.waiting = len(self._queued)
 
     def _drain(self, wait: float | None = None, *, keep_late: bool = False) -> None:

@@ -57,3 +57,28 @@ def test_a_cancel_stops_the_parts(workers: None) -> None:
     with pytest.raises(Cancelled):
         list(results)
     assert time.monotonic() - started < 2.0
+
+
+def test_a_batch_lent_to_the_workers_is_finished_by_whoever_waits_for_it(workers: None) -> None:
+    lent = analysed.Lent(list(range(12)), _tagged)
+    results = list(lent.results())
+    assert [value for _pid, value in results] == [part * 2 for part in range(12)]
+    # Two parts were handed at once (one per worker), the next as each worker was free; the
+    # wait took the last ones, which no worker had.
+    assert results[-1][0] == os.getpid()
+    assert results[0][0] != os.getpid()
+
+
+def test_a_batch_lent_to_workers_that_die_is_finished_by_whoever_waits(workers: None) -> None:
+    lent = analysed.Lent(list(range(12)), _tagged)
+    for process in list(analysed._get_pool()._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+    assert [value for _pid, value in lent.results()] == [part * 2 for part in range(12)]
+
+
+def test_a_batch_lent_in_the_background_is_ready_once_the_workers_have_it_all(
+    workers: None,
+) -> None:
+    lent = analysed.Lent(list(range(6)), _tagged)
+    assert lent.ready(10.0)
+    assert {pid for pid, _value in lent.results()} - {os.getpid()}
