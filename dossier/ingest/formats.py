@@ -15,7 +15,7 @@ from dossier.ingest.archive import ARCHIVE_EXTRACTOR_VERSION, extract_zip
 from dossier.ingest.article import read_article, with_lead
 from dossier.ingest.docx_file import DOCX_EXTRACTOR_VERSION, extract_docx
 from dossier.ingest.email_message import EMAIL_EXTRACTOR_VERSION, extract_email
-from dossier.ingest.html_text import html_to_text, visible_text
+from dossier.ingest.html_text import read_page
 from dossier.ingest.image_file import IMAGE_EXTRACTOR_VERSION, extract_image
 from dossier.ingest.mbox import MBOX_EXTRACTOR_VERSION, extract_mbox
 from dossier.ingest.mhtml import MHTML_EXTRACTOR_VERSION, extract_mhtml
@@ -251,8 +251,7 @@ def _read_all(path: Path) -> bytes:
 def _from_html(text: str) -> ExtractedDocument:
     """The article of the page (trafilatura), else its readable text; the whole visible text
     goes with the first page, to be searched below the article."""
-    page = html_to_text(text)
-    visible = visible_text(text)
+    page, visible = read_page(text)
     article = read_article(text)
     body = page.text
     if article is not None:
