@@ -9,6 +9,7 @@ Also reports vault unlock time with the default (strong) Argon2id parameters.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import statistics
@@ -93,6 +94,9 @@ class _NoIndex:
 
     def pending(self, case_id: str) -> bool:
         return False
+
+    def importing(self, case_id: str) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
 
 
 def dossier_import(path: Path, folder: Path, *, index: bool) -> float:

@@ -111,6 +111,9 @@ class SearchIndex:
         self.page_texts: PageTexts | None = None
         """Where the texts of page hits come from, for their snippets (pages' texts are not
         stored in the index: the catalog has them)."""
+        self.importers = 0
+        """Imports under way into the case (`SearchService.importing`): a search that must not
+        wait leaves their writes to the pending writer's timer (`flush_if_free`)."""
         self.pending_since: datetime | None = None
         """Set when a crash interrupted uncommitted work begun then: redo it from the catalog."""
         self._pending = PendingWriter(
@@ -410,13 +413,15 @@ class SearchIndex:
         batches the workers have handed back (the others stay queued). What a search typed
         during an import does: it answers from what is committed instead of waiting for the
         import's writes and workers (seconds, unbounded). A writer done within
-        `FREE_WAIT_S` (the timer's commit of a few edits) is waited for: an edit just made
-        is found."""
+        `FREE_WAIT_S` (the timer's commit of a few edits) is waited for, and a few edits are
+        committed: an edit just made is found. While an import runs, its writes are left to
+        the timer; once it has ended, the search commits them (what was imported is found)."""
         if not self._write_lock.acquire(timeout=FREE_WAIT_S):
             return
         try:
             self._drain(0.0, keep_late=True)
-            self._commit_pending()
+            if not self.importers or self._pending.small():
+                self._commit_pending()
         finally:
             self._write_lock.release()
 

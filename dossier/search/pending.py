@@ -36,6 +36,10 @@ COMMIT_SHARE = 0.1
 index, as merges do) makes the next one wait 5 s, so a large import is not paced by commits."""
 COMMIT_BYTES = 32 * 1024 * 1024
 """Text held by an open writer before it is committed (bounds its memory and a commit's cost)."""
+SMALL_BYTES = 256 * 1024
+"""Most text a search commits itself before answering (a few edits, a note, a small file): more
+is an import's, committed by the timer; a search paying for it waited 0.7 s under load, and
+committing at every keystroke undid the pacing above."""
 PENDING_NAME = "dossier-index.pending"
 
 
@@ -156,6 +160,11 @@ class PendingWriter:
 
     def _commit_policy(self, writer: Any, segments: list[Any]) -> list[Any]:
         return self._policy(writer, segments) + [built.segment for built in self._committing]
+
+    def small(self) -> bool:
+        """Whether the open writer holds only a few edits (no worker's segment, little text):
+        a commit a search may make itself without making the user wait for an import."""
+        return not self._built and self._bytes <= SMALL_BYTES
 
     def due(self) -> bool:
         if self._writer is None:

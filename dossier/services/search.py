@@ -371,6 +371,22 @@ class SearchService:
         with self._lock, self._or_pending(case_id):
             self._index(case_id).remove([doc_id])
 
+    @contextlib.contextmanager
+    def importing(self, case_id: str) -> Iterator[None]:
+        """An import into the case runs: a search typed meanwhile answers from what is committed
+        and leaves the import's writes to the index's timer (committing them itself cost each
+        such search up to a second on a loaded machine)."""
+        index: SearchIndex | None = None
+        with self._lock, self._or_pending(case_id):
+            index = self._index(case_id)
+            index.importers += 1
+        try:
+            yield
+        finally:
+            if index is not None:
+                with self._lock:
+                    index.importers -= 1
+
     def pending(self, case_id: str) -> bool:
         """Whether the last update of this case's index failed and waits for its next use."""
         with self._lock:

@@ -9,11 +9,12 @@ or `gc` removes; it never leaves a half-imported document.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 
@@ -52,6 +53,24 @@ from dossier.text.model import PageText
 if TYPE_CHECKING:
     from dossier.services.quotes.dto import DocumentRefresh
     from dossier.services.workspace import Workspace
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _while_importing(
+    method: Callable[Concatenate[DocumentService, str, _P], _R],
+) -> Callable[Concatenate[DocumentService, str, _P], _R]:
+    """The import runs inside the index's `importing`: a search typed meanwhile does not pay
+    for the import's index commits."""
+
+    @functools.wraps(method)
+    def run(service: DocumentService, case: str, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with service.ws.index.importing(service.ws.cases.resolve(case)):
+            return method(service, case, *args, **kwargs)
+
+    return run
 
 
 class DocumentService:
@@ -190,6 +209,7 @@ class DocumentService:
         """Names of the other cases of the vault that hold the same file (see `duplicates`)."""
         return duplicates_mod.other_cases_holding(self.ws, doc_id)
 
+    @_while_importing
     def import_many(
         self,
         case: str,

@@ -82,6 +82,31 @@ def test_pages_become_searchable_while_the_writer_stays_open(
         assert [h.item_id for h in index.search("préfet")] == ["a:0"]
 
 
+def test_a_search_that_must_not_wait_commits_an_edit_but_not_a_running_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Committing a running import's writes made each search typed during it pay for a commit
+    # (0.7 s under load), at every keystroke; an edit just made must still be found.
+    monkeypatch.setattr(pending_module, "COMMIT_SECONDS", 3600.0)
+
+    def answer(index: SearchIndex, text: str) -> list[str]:
+        return [h.item_id for h in index.search_parsed(index.parse(text), None, 50, wait=False)]
+
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add([_page("edit", 0, "Le préfet a signé l’arrêté.")])
+        assert answer(index, "préfet") == ["edit:0"]
+        committed = index.generation()
+        filler = " ".join(f"mot{n}" for n in range(2_000))
+        pages = [_page("import", n, f"vidéosurveillance {filler}") for n in range(40)]
+        assert sum(len(page.text) for page in pages) > pending_module.SMALL_BYTES
+        index.importers += 1  # what `SearchService.importing` does while an import runs
+        index.add(pages)
+        assert answer(index, "vidéosurveillance") == []
+        assert index.generation() == committed
+        index.importers -= 1  # the import has ended: what it wrote is found at once
+        assert len(answer(index, "vidéosurveillance")) == 40
+
+
 def test_a_document_changed_twice_before_a_commit_is_indexed_once(tmp_path: Path) -> None:
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
         index.replace_documents(["a"], [_page("a", 0, "premier texte"), _page("a", 1, "suite")])
