@@ -66,6 +66,7 @@ class SealedBlockFile:
         ad: bytes,
         *,
         durable: bool = True,
+        sync_dir: bool = True,
         what: str = "index file",
     ) -> None:
         self.path = path
@@ -73,6 +74,9 @@ class SealedBlockFile:
         self._aead = AESGCM(key)
         self._ad = ad
         self._durable = durable
+        self._sync_dir = durable and sync_dir
+        """Whether closing also syncs the folder (its new name): a file that a later synced
+        rename must publish first leaves that to it (`EncryptedStorage.rename_file`)."""
         self._what = what
         self._tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}"
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -221,7 +225,7 @@ class SealedBlockFile:
             os.close(self._fd)
             self._fd = None
             os.replace(self._tmp, self.path)
-            if self._durable:
+            if self._sync_dir:
                 fsync_dir(self.path.parent)
         except OSError as exc:
             self.abort()

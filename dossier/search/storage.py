@@ -19,7 +19,11 @@ Choices, and why:
   decrypted blocks are kept in one bounded cache per index (16 MiB), and the small per-document
   length columns, read once per scored document, are held decrypted while a searcher lives.
 - Only the compound segment files, the table of contents and the version stamp are synced to
-  disk; segment parts that Whoosh copies into the compound file and deletes are not.
+  disk; segment parts that Whoosh copies into the compound file and deletes are not, nor the
+  draft of a table of contents that `rename_file` re-seals, synced, under its own name. A
+  compound segment's name is made durable by the folder sync that publishes the next table of
+  contents (one sync for all the segments of a commit, not one each): until a table of
+  contents names it, losing it loses nothing.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from whoosh.util import random_name
 
 from dossier.crypto.sealedfile import HEADER, NONCE, STORED_BLOCK, TAG, SealedReader, SealedWriter
 from dossier.errors import EnvironmentFailure
-from dossier.fsutil import TEMP_PREFIX
+from dossier.fsutil import TEMP_PREFIX, fsync_dir
 from dossier.i18n import _
 from dossier.search.blockfile import SealedBlockFile
 from dossier.search.sealedview import BlockCache, SealedView
@@ -56,6 +60,9 @@ SMALL_SUBFILE = 256 * 1024
 TEMP_SUFFIX = ".tmp"
 _SEGMENT_PART = re.compile(r"^[^_.]+_[0-9a-z]+\.(?!seg$)")
 """A part of a segment ("MAIN_<id>.trm"), not the compound "MAIN_<id>.seg" made from them."""
+_SEGMENT = re.compile(r"^[^_.]+_[0-9a-z]+\.seg$")
+_TOC_DRAFT = re.compile(r"^_[^.]+_[0-9]+\.toc\.")
+"""A table of contents written under a temporary name ("_MAIN_3.toc.<time>"), then renamed."""
 
 
 class _ProcessLock:
@@ -181,6 +188,8 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         self._durable = durable
         self._cache = BlockCache(cache_blocks)
         self._temp_key: bytes | None = None
+        self._unsynced_names = False
+        """Segments synced but their names not yet (see the module docstring)."""
         self.locks: dict[str, _ProcessLock] = {}
 
     def __repr__(self) -> str:
@@ -208,7 +217,7 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         # them: only that file and the table of contents (re-sealed by rename_file, which
         # always syncs) must survive a crash. Anything else lost in one makes the index fail
         # authentication on open, and a failed index is rebuilt, never fatal.
-        return _SEGMENT_PART.match(name) is None
+        return _SEGMENT_PART.match(name) is None and _TOC_DRAFT.match(name) is None
 
     def _what(self, name: str) -> str:
         return f"search index file {name}"
@@ -241,13 +250,18 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         path = self._path(name)
         if excl and path.exists():
             raise FileExistsError(f"index file {name} exists")
+        durable = self._durable and self._needs_fsync(name)
+        segment = _SEGMENT.match(name) is not None
         raw = SealedBlockFile(
             path,
             self._key,
             self.associated_data(name),
-            durable=self._durable and self._needs_fsync(name),
+            durable=durable,
+            sync_dir=not segment,
             what=self._what(name),
         )
+        if durable and segment:
+            self._unsynced_names = True
         return StructFile(raw, name=name, onclose=kwargs.get("onclose"))
 
     def open_file(self, name: str, **kwargs: Any) -> SealedStructFile:
@@ -288,6 +302,10 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         source, target = self._path(oldname), self._path(newname)
         if safe and target.exists():
             raise NameError(f"File {newname!r} exists")
+        if self._unsynced_names:
+            # The segments a new table of contents names reach the disk before it does.
+            fsync_dir(self.folder)
+            self._unsynced_names = False
         # Re-seal under the new name (see module docstring); atomic, then drop the old file.
         with (
             SealedReader(

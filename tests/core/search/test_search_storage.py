@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import stat
 import tempfile
 from pathlib import Path
 
@@ -92,6 +93,48 @@ def test_rename_reseals_and_a_moved_file_fails(tmp_path: Path) -> None:
         other.open_file("_MAIN_1.toc")
     with pytest.raises(NameError):
         storage.rename_file("_MAIN_2.toc", "_MAIN_1.toc", safe=True)
+
+
+def test_a_commit_syncs_its_segments_before_the_table_naming_them_and_the_folder_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a Whoosh commit writes (compound segments, a draft table of contents renamed into
+    place) reaches the disk in an order no crash can break: each segment's bytes synced before
+    its name appears, every segment's name synced before the table of contents that names it
+    appears, and that table synced. The draft is never synced (the rename re-seals it, synced),
+    and the folder is synced twice a commit, not once per file."""
+    storage = EncryptedStorage(tmp_path / "ix", KEY, context="case-1").create()
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("sync-folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "sync-file")
+        real_fsync(fd)
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        events.append(f"name {Path(target).name}")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    for name in ("MAIN_a1.seg", "MAIN_b2.seg", "MAIN_c3.seg"):
+        with storage.create_file(name) as out:
+            out.write(os.urandom(BLOCK + 10))
+    with storage.create_file("_MAIN_4.toc.1733349000.25") as out:
+        out.write(b"table of contents")
+    storage.rename_file("_MAIN_4.toc.1733349000.25", "_MAIN_4.toc", safe=True)
+
+    named = [n for n, e in enumerate(events) if e.startswith("name MAIN_")]
+    assert len(named) == 3
+    assert all(events[n - 1] == "sync-file" for n in named), events
+    draft = events.index("name _MAIN_4.toc.1733349000.25")
+    assert events[draft - 1] != "sync-file", f"the draft was synced: {events}"
+    table = events.index("name _MAIN_4.toc")
+    assert "sync-folder" in events[max(named) : table], events
+    assert events[table - 1] == "sync-file" and events[table + 1 :] == ["sync-folder"], events
+    assert events.count("sync-folder") == 2, events
+    with storage.open_file("_MAIN_4.toc") as back:
+        assert back.read() == b"table of contents"
 
 
 def test_lock_is_in_process_and_leaves_no_file(tmp_path: Path) -> None:
