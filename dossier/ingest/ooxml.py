@@ -28,6 +28,10 @@ _CHANGES = {
 _MAX_DEPTH = 40
 """Tables in tables in content controls: deeper than this is a hostile file, not a memo."""
 
+_MAX_START = 32767
+_MAX_TEMPLATE = 255
+"""Word's own limits for a list level's first number and its text ("%1.%2)")."""
+
 Element = Any
 """An lxml element (lxml has no type stubs here: see pyproject.toml)."""
 
@@ -92,8 +96,11 @@ def read_numbering(root: Element | None) -> Numbering:
         levels: dict[int, tuple[str, str, int]] = {}
         for lvl in node.iter(f"{W}lvl"):
             level = _int(lvl.get(f"{W}ilvl"))
-            start = _int(_val(lvl, "start"), 1)
-            levels[level] = (_val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "", start)
+            # Clamped as Word does (0 to 32,767): a marker is then a few characters however
+            # hostile the file, where a roman numeral of a trillion was a gigabyte.
+            start = min(max(_int(_val(lvl, "start"), 1), 0), _MAX_START)
+            template = (_val(lvl, "lvlText") or "")[:_MAX_TEMPLATE]
+            levels[level] = (_val(lvl, "numFmt") or "decimal", template, start)
         abstract[node.get(f"{W}abstractNumId", "")] = levels
     for num in root.iter(f"{W}num"):
         levels = abstract.get(_val(num, "abstractNumId") or "", {})
@@ -148,15 +155,26 @@ def _hidden_character_styles(root: Element) -> dict[str, StyleInfo]:
         mark = style.find(f"{W}rPr/{W}vanish")
         vanish[style_id] = None if mark is None else _switched_on(mark)
         based_on[style_id] = _val(style, "basedOn") or ""
-    hidden: dict[str, StyleInfo] = {}
+    # Each chain is walked once: what a style resolves to is kept for every style on its way
+    # (a chain of n styles looked up from each of them was n² steps).
+    resolved: dict[str, bool] = {}
     for style_id in vanish:
+        chain: list[str] = []
         current, seen = style_id, set()
-        while vanish.get(current) is None and current in based_on and current not in seen:
+        while (
+            current not in resolved
+            and vanish.get(current) is None
+            and current in based_on
+            and current not in seen
+        ):
             seen.add(current)
+            chain.append(current)
             current = based_on[current]
-        if vanish.get(current):
-            hidden[style_id] = StyleInfo(hidden=True)
-    return hidden
+        value = resolved[current] if current in resolved else bool(vanish.get(current))
+        for link in chain:
+            resolved[link] = value
+        resolved[style_id] = value
+    return {style_id: StyleInfo(hidden=True) for style_id in vanish if resolved[style_id]}
 
 
 class BodyWalker:

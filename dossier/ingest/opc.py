@@ -129,5 +129,8 @@ def w3cdtf(text: str | None) -> dt.datetime | None:
             return None
         sign, hours, minutes = offset.groups()
         shift = dt.timedelta(hours=int(hours), minutes=int(minutes))
-        moment = moment - shift if sign == "+" else moment + shift
+        try:
+            moment = moment - shift if sign == "+" else moment + shift
+        except OverflowError:  # "0001-01-01T00:30+01:00": before the calendar's first day
+            return None
     return moment.replace(tzinfo=dt.UTC)
