@@ -297,8 +297,15 @@ class SearchIndex:
         size = sum(len(item.text) for item in checked)
         count = worker_count() * 2 + 1 if size >= LENT_BYTES else worker_count()
         with self._write_lock:
-            self._pending.mark()
-            self._queued.append((doomed, Lent(parts(checked, count), build_segment)))
+            # Handed to the workers first: they build segments while the marker is synced (a
+            # disk's wait), and write nothing (the segments are written here, after it).
+            background = Lent(parts(checked, count), build_segment)
+            try:
+                self._pending.mark()
+            except BaseException:
+                background.cancel()
+                raise
+            self._queued.append((doomed, background))
             self._pending.waiting = len(self._queued)
 
     def _drain(self, wait: float | None = None, *, keep_late: bool = False) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from dossier.errors import Cancelled
+from dossier.errors import Cancelled, EnvironmentFailure
 from dossier.jobs import CancelToken
 from dossier.search import IndexItem, SearchIndex
 from dossier.search import analysed as analysed_module
@@ -288,3 +288,55 @@ def test_a_batch_whose_files_hold_enough_text_starts_them_before_its_pages(
         progress=lambda _fraction, _message: pools.append(analysed_module._pool),
     )
     assert pools[0] is not None
+
+
+def test_a_batch_is_with_the_workers_while_its_pending_marker_is_synced(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker's syncs (a disk's wait, tens of milliseconds on a busy one) no longer delay
+    the workers: they build the batch's segments meanwhile (they write nothing, so a crash
+    before the marker is on disk loses nothing). The marker waits here until a worker has
+    built a part: had the batch not been handed first, it would wait in vain."""
+    from dossier.search.pending import PendingWriter
+
+    lent: list[analysed_module.Lent] = []
+    real_lent, real_mark = analysed_module.Lent, PendingWriter.mark
+
+    def record(*args: Any, **kwargs: Any) -> analysed_module.Lent:
+        lent.append(real_lent(*args, **kwargs))
+        return lent[-1]
+
+    def mark(self: PendingWriter) -> None:
+        built_meanwhile = bool(lent) and lent[-1].ready(60.0)
+        real_mark(self)
+        assert built_meanwhile, "the batch reached the workers only after the marker"
+
+    monkeypatch.setattr(facade_module, "Lent", record)
+    monkeypatch.setattr(PendingWriter, "mark", mark)
+    built_module.start_workers()
+    items = _items(60)
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.replace_documents_soon([], items)
+        assert (tmp_path / "ix" / "dossier-index.pending").exists()
+        index.flush()
+        assert index.count() == 60
+        assert not (tmp_path / "ix" / "dossier-index.pending").exists()
+
+
+def test_a_marker_the_disk_refuses_leaves_no_batch_behind(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier.search.pending import PendingWriter
+
+    def full(self: PendingWriter) -> None:
+        raise EnvironmentFailure("the disk is full")
+
+    items = _items(60)
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        monkeypatch.setattr(PendingWriter, "mark", full)
+        with pytest.raises(EnvironmentFailure):
+            index.replace_documents_soon([], items)
+        assert not index._queued
+        monkeypatch.undo()
+        index.replace_documents([], items[:3])
+        assert index.count() == 3
