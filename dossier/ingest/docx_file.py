@@ -144,6 +144,12 @@ def _styles(package: Package, name: str) -> dict[str, StyleInfo]:
     return styles
 
 
+def forget_styles() -> None:
+    """Drop the styles remembered (the vault locks): their ids and digests are the case's."""
+    with _STYLES_SEEN_LOCK:
+        _STYLES_SEEN.clear()
+
+
 def _properties(package: Package) -> tuple[dict[str, str], str | None, str | None, str | None]:
     """The core properties (docProps/core.xml); none when the file has none."""
     metadata: dict[str, str] = {}

@@ -27,6 +27,7 @@ from dossier.errors import (
     UsageError,
 )
 from dossier.i18n import _
+from dossier.ingest.docx_file import forget_styles
 from dossier.jobs import CancelToken, Progress, check, report, scaled
 from dossier.services.dates import parse_date
 from dossier.services.documents import duplicates as duplicates_mod
@@ -399,9 +400,11 @@ class DocumentService:
         return self._pictures.size
 
     def clear_cache(self) -> None:
-        """Drop the decoded pictures and the originals' owners kept (the vault locks)."""
+        """Drop the decoded pictures, the originals' owners and the Word styles kept (the
+        vault locks)."""
         self._pictures.clear()
         self._originals.clear()
+        forget_styles()
 
     # -- editing ------------------------------------------------------------------------------
 
