@@ -14,12 +14,18 @@ which a merge refuses: that path is off by default and broken when turned on. Th
 it on, mended. Readers need nothing new: an inlined list is Whoosh's own format, and a segment
 written without it is read as before.
 
+Its writers of a segment's per-document data and term dictionary are made at their first use:
+the writer that publishes the segments the index's workers built adds no page of its own, and
+Whoosh made an empty segment's files for it all the same (five sealed files written and
+renamed, then deleted after the commit: a tenth of a small import's index commit).
+
 The codec is recorded in each segment of the index's table of contents: the class must keep
 its name and module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from whoosh.codec import whoosh3
@@ -45,6 +51,27 @@ class _PostingsWriter(whoosh3.W3PostingsWriter):  # type: ignore[misc]  # whoosh
         return super().finish_postings()
 
 
+class _Deferred:
+    """A segment's writer, made at its first use. Never used, it was never made and has
+    nothing to close (Whoosh closes a writer only if `is_closed` is false)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._made: Any = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self._made is None or bool(self._made.is_closed)
+
+    def __getattr__(self, name: str) -> Any:
+        if self._made is None:
+            self._made = self._make()
+        value = getattr(self._made, name)
+        if callable(value):
+            setattr(self, name, value)  # a method is looked up here once, not once a call
+        return value
+
+
 class InliningCodec(whoosh3.W3Codec):  # type: ignore[misc]  # whoosh is untyped
     """Whoosh 3's codec, with the postings of words in fewer than `INLINE_BELOW` documents
     inlined in the term dictionary."""
@@ -60,6 +87,12 @@ class InliningCodec(whoosh3.W3Codec):  # type: ignore[misc]  # whoosh is untyped
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
+
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        return _Deferred(lambda: whoosh3.W3Codec.per_document_writer(self, storage, segment))
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        return _Deferred(lambda: whoosh3.W3Codec.field_writer(self, storage, segment))
 
 
 def index_codec() -> InliningCodec:

@@ -189,6 +189,7 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         self._cache = BlockCache(cache_blocks)
         self._temp_key: bytes | None = None
         self._unsynced_names = False
+        self._folder_made = True
         """Segments synced but their names not yet (see the module docstring)."""
         self.locks: dict[str, _ProcessLock] = {}
 
@@ -248,6 +249,9 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         self, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any
     ) -> StructFile:
         path = self._path(name)
+        if not self._folder_made:
+            self.create()
+            self._folder_made = True
         if excl and path.exists():
             raise FileExistsError(f"index file {name} exists")
         durable = self._durable and self._needs_fsync(name)
@@ -328,7 +332,8 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         temp = EncryptedStorage(
             folder, self._temp_key, context="temp", durable=False, cache_blocks=64
         )
-        return temp.create()
+        temp._folder_made = False  # made by its first file: a writer adding no page has none
+        return temp
 
     # -- Dossier helpers -----------------------------------------------------------------
 

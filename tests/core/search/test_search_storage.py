@@ -15,6 +15,7 @@ from whoosh.filedb.filestore import FileStorage
 from dossier.crypto.sealedfile import BLOCK, SealedReader
 from dossier.errors import CorruptData
 from dossier.search import IndexItem, SearchIndex
+from dossier.search import facade as facade_module
 from dossier.search.blockfile import SealedBlockFile
 from dossier.search.storage import EncryptedStorage
 from tests.leakscan import needles_for, scan
@@ -182,6 +183,9 @@ def test_no_indexed_word_reaches_the_disk(tmp_path: Path, monkeypatch: pytest.Mo
     systemp = tmp_path / "systemp"
     systemp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(systemp))
+    # Written by this process's writer, whose posting pool spills runs to the index's temp
+    # folder (the workers build segments in memory: test_search_workers scans theirs).
+    monkeypatch.setattr(facade_module, "_in_workers", lambda _items: False)
     folder = tmp_path / "index" / "case-1"
     index = SearchIndex.open(folder, KEY, "case-1")
     index.writer_limit_mb = 1

@@ -340,3 +340,42 @@ def test_a_marker_the_disk_refuses_leaves_no_batch_behind(
         monkeypatch.undo()
         index.replace_documents([], items[:3])
         assert index.count() == 3
+
+
+def test_a_commit_of_segments_the_workers_built_writes_no_empty_segment(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer that publishes the workers' segments adds no page itself: it writes no
+    segment of its own (Whoosh made an empty one's files and its temp folder, then deleted
+    them after the commit), and every file it writes is one the index keeps."""
+    from dossier.search.blockfile import SealedBlockFile
+    from dossier.search.storage import EncryptedStorage
+
+    written: list[Path] = []
+    folders: list[Path] = []
+    real_init, real_create = SealedBlockFile.__init__, EncryptedStorage.create
+
+    def record(self: SealedBlockFile, path: Path, *args: Any, **kwargs: Any) -> None:
+        written.append(path)
+        real_init(self, path, *args, **kwargs)
+
+    def create(self: EncryptedStorage) -> EncryptedStorage:
+        folders.append(self.folder)
+        return real_create(self)
+
+    items = _items(60)
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.replace_documents_soon([], items[:30])
+        index.flush()
+        monkeypatch.setattr(SealedBlockFile, "__init__", record)
+        monkeypatch.setattr(EncryptedStorage, "create", create)
+        index.replace_documents_soon(["d0"], items[30:] + items[:3])  # d0 replaced
+        index.flush()
+        assert index.count() == 60
+        assert [h.item_id for h in index.search("mot1x")] == ["d0:1"]
+    kept = {path.name for path in (tmp_path / "ix").iterdir()}
+    made = {path.name for path in written}
+    drafts = {name for name in made if ".toc." in name or name == "dossier-index.pending"}
+    assert made - drafts <= kept, f"written, then deleted: {sorted(made - drafts - kept)}"
+    assert any(name.endswith(".seg") for name in made), "the workers' segments"
+    assert folders == [], "no temp folder for a writer that adds no page"
