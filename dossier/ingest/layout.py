@@ -27,6 +27,8 @@ PAGE_BREAK = "\f"
 _MAX_PADDED_CELL = 40
 """Columns are padded to their widest cell up to this width; a longer cell is left as is."""
 _UNDERLINES = {1: "=", 2: "-"}
+_MAX_INDENT = 10
+"""List levels indented, at most: Word has nine, OpenDocument ten; deeper is a hostile file."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Layout:
         text = clean(text)
         if not text and not marker:
             return
-        indent = "  " * level
+        indent = "  " * min(level, _MAX_INDENT)
         self.blocks.append(f"{indent}{marker} {text}" if marker else f"{indent}{text}")
 
     def table(self, rows: list[list[str]]) -> None:

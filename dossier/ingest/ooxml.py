@@ -95,7 +95,7 @@ def read_numbering(root: Element | None) -> Numbering:
     for node in root.iter(f"{W}abstractNum"):
         levels: dict[int, tuple[str, str, int]] = {}
         for lvl in node.iter(f"{W}lvl"):
-            level = _int(lvl.get(f"{W}ilvl"))
+            level = _level(lvl.get(f"{W}ilvl"))
             # Clamped as Word does (0 to 32,767): a marker is then a few characters however
             # hostile the file, where a roman numeral of a trillion was a gigabyte.
             start = min(max(_int(_val(lvl, "start"), 1), 0), _MAX_START)
@@ -138,7 +138,7 @@ def read_styles(root: Element | None) -> dict[str, StyleInfo]:
         if outline is not None and outline.isdigit() and int(outline) < 9:
             heading = heading or int(outline) + 1
         num_id = _find_val(style, f"{W}pPr/{W}numPr/{W}numId") or ""
-        level = _int(_find_val(style, f"{W}pPr/{W}numPr/{W}ilvl"))
+        level = _level(_find_val(style, f"{W}pPr/{W}numPr/{W}ilvl"))
         styles[style.get(f"{W}styleId", "")] = StyleInfo(heading, num_id, level)
     return styles
 
@@ -204,7 +204,7 @@ class BodyWalker:
         outline = _find_val(ppr, f"{W}outlineLvl")
         level = style.heading or (int(outline) + 1 if outline and outline.isdigit() else 0)
         num_id = _find_val(ppr, f"{W}numPr/{W}numId") or style.num_id
-        num_level = _int(_find_val(ppr, f"{W}numPr/{W}ilvl"), style.num_level)
+        num_level = _level(_find_val(ppr, f"{W}numPr/{W}ilvl"), style.num_level)
         if level and 0 < level < 10:
             self.layout.heading(text, level)
         elif num_id and num_id != "0" and text.strip():
@@ -362,6 +362,12 @@ def _find_val(node: Element | None, path: str) -> str | None:
         return None
     child = node.find(path)
     return None if child is None else child.get(f"{W}val")
+
+
+def _level(raw: str | None, default: int = 0) -> int:
+    """A list level as Word has them, 0 to 8: a level indexes the list's counters and sets
+    its indent (a billion was two gigabytes of spaces)."""
+    return min(max(_int(raw, default), 0), 8)
 
 
 def _int(raw: str | None, default: int = 0) -> int:

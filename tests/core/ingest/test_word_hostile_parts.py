@@ -113,3 +113,16 @@ def test_a_long_chain_of_styles_based_on_each_other_is_read_in_its_size(cycle: b
     assert time.process_time() - began < 2.0
     if text is not None:
         assert ("Quarterzzmaine" if cycle else "Quarter[-zz-]maine") in text
+
+
+@pytest.mark.parametrize("level", ["-100", "-1", "9", "100", "1000000000", "99999999999"])
+def test_a_list_item_of_any_level_is_indented_as_one_of_words_nine(level: str) -> None:
+    # A level was an index into nine counters (-100: IndexError, an internal error) and the
+    # indent's width (a billion: two gigabytes of spaces for a 2 KB file).
+    change = _numbered("1", "decimal")
+    for name in change:
+        change[name] = change[name].replace('w:ilvl w:val="0"', f'w:ilvl w:val="{level}"')
+        change[name] = change[name].replace('w:ilvl="0"', f'w:ilvl="{level}"')
+    document = extract_bytes(_rewritten(_word_file(), change), "t.docx")
+    markers = [line for line in document.text.splitlines() if "Quartermaine" in line]
+    assert len(markers) == 3 and all(len(line) < 60 for line in markers), markers
