@@ -65,7 +65,8 @@ class Package:
 
     def related(self, source: str, reltype: str) -> list[str]:
         """Names of the parts `source` ("" for the package) relates to by `reltype`, in the
-        order of its relationship file; external targets are left out."""
+        order of its relationship file, each once (a header named by thousands of
+        relationships was walked thousands of times); external targets are left out."""
         folder, base = posixpath.split(source)
         rels = self.part(posixpath.join(folder, "_rels", f"{base}.rels"))
         if rels is None:
@@ -78,7 +79,7 @@ class Package:
             # As python-docx resolves a target: against the source's folder, from the root.
             path = posixpath.normpath(posixpath.join("/", folder, target))
             names.append(path.lstrip("/"))
-        return names
+        return list(dict.fromkeys(names))
 
     def content_type(self, name: str) -> str:
         types = self.part("[Content_Types].xml")
