@@ -141,9 +141,12 @@ def read_messages(messages: list[bytes]) -> list[ExtractedDocument | None]:
 
 def _read_message(raw: bytes) -> ExtractedDocument | None:
     # Why one is not an e-mail is said by the import, which reads it as what it is instead.
+    # Read here without the sniffing a lone message gets first (a NUL byte is "binary data"),
+    # the standard library's parser raises on what that sniffing refuses (a NUL in a charset:
+    # ValueError): any failure leaves the message to the import, not the mailbox ended.
     try:
         document = clean_document(extract_email(raw, "message", checked=True))
-    except InputRefused:
+    except Exception:
         return None
     return document if any(page.text.strip() for page in document.pages) else None
 
