@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,10 +71,16 @@ def test_pages_become_searchable_while_the_writer_stays_open(
 ) -> None:
     monkeypatch.setattr(pending_module, "COMMIT_SECONDS", 0.2)
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        # The timer's commit waits until the marker has been seen: a test thread kept off its
+        # core past the timer (load 11) found the work committed and the marker gone.
+        seen = threading.Event()
+        due = index._pending._on_due
+        index._pending._on_due = lambda: (seen.wait(120), due())  # type: ignore[assignment]
         first = index.generation()
         index.add([_page("a", 0, "Le préfet a signé l’arrêté.")])
         marker = tmp_path / "ix" / pending_module.PENDING_NAME
         assert marker.exists()
+        seen.set()
         deadline = time.monotonic() + 120
         while (index.generation() == first or marker.exists()) and time.monotonic() < deadline:
             time.sleep(0.05)  # no read, no close: only the timer can commit
