@@ -4,11 +4,14 @@ costs nothing but the parts themselves."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import wait
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +23,10 @@ from dossier.search import analysed, built
 @pytest.fixture
 def workers() -> Iterator[None]:
     wait(built.start_workers())
+    _gate(os.getpid()).unlink(missing_ok=True)
     yield
     analysed.shutdown()
+    _gate(os.getpid()).unlink(missing_ok=True)
 
 
 def _tagged(part: int) -> tuple[int, int]:
@@ -30,8 +35,26 @@ def _tagged(part: int) -> tuple[int, int]:
     return os.getpid(), part * 2
 
 
+def _gate(app: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"dossier-shared-work-{app}"
+
+
+def _after_the_app(part: int) -> tuple[int, int]:
+    """`_tagged`, a worker starting its part only once the app has started one of its own:
+    the app's first part is then always the last one (a test thread kept off its core while
+    the workers ran could otherwise find every part done by them)."""
+    parent = multiprocessing.parent_process()
+    gate = _gate(os.getpid() if parent is None else parent.pid)
+    if parent is None:
+        gate.touch()
+    deadline = time.monotonic() + 120
+    while not gate.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return _tagged(part)
+
+
 def test_parts_come_back_in_order_from_the_workers_and_the_app(workers: None) -> None:
-    results = list(analysed.shared(_tagged, range(40)))
+    results = list(analysed.shared(_after_the_app, range(40)))
     assert [value for _pid, value in results] == [part * 2 for part in range(40)]
     pids = {pid for pid, _value in results}
     # The app took the parts no worker had started, from the back, while the workers ran.
@@ -60,7 +83,7 @@ def test_a_cancel_stops_the_parts(workers: None) -> None:
 
 
 def test_a_batch_lent_to_the_workers_is_finished_by_whoever_waits_for_it(workers: None) -> None:
-    lent = analysed.Lent(list(range(12)), _tagged)
+    lent = analysed.Lent(list(range(12)), _after_the_app)
     results = list(lent.results())
     assert [value for _pid, value in results] == [part * 2 for part in range(12)]
     # Two parts were handed at once (one per worker), the next as each worker was free; the
