@@ -123,6 +123,9 @@ their bytes: the files of a batch mostly share a template, and its styles part (
 python-docx's, tens of KB in Word's) took longer to parse than the text. Only style ids and
 what they do are kept, never a part's bytes. Shared, so read-only."""
 _STYLES_SEEN_MAX = 16
+_STYLES_SEEN_BYTES = 2 * 1024**2
+"""Styles parts larger than this are read for their file alone (a template's is 30-350 KB): a
+part of a million styles kept sixteen times over would hold gigabytes through the batch."""
 _STYLES_SEEN_LOCK = threading.Lock()
 
 
@@ -137,6 +140,8 @@ def _styles(package: Package, name: str) -> dict[str, StyleInfo]:
             _STYLES_SEEN.move_to_end(digest)
             return seen
     styles = read_styles(package.part(name))
+    if len(data) > _STYLES_SEEN_BYTES:
+        return styles
     with _STYLES_SEEN_LOCK:
         _STYLES_SEEN[digest] = styles
         while len(_STYLES_SEEN) > _STYLES_SEEN_MAX:

@@ -146,3 +146,20 @@ def test_a_part_related_thousands_of_times_is_read_once() -> None:
     document = extract_bytes(_rewritten(_word_file(), change), "t.docx")
     assert time.process_time() - began < 2.0
     assert document.text.count("Quartermaine, note") == 2000
+
+
+def test_only_styles_parts_of_a_template_s_size_are_remembered() -> None:
+    # Sixteen styles parts are kept from file to file: sixteen files of a million styles each
+    # would keep gigabytes through the rest of the batch.
+    from dossier.ingest import docx_file
+
+    docx_file.forget_styles()
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="p{i}"><w:name w:val="P{i}"/></w:style>'
+        for i in range(60000)
+    )
+    change = {"word/styles.xml": f"<w:styles {W}>{styles}</w:styles>"}
+    extract_bytes(_rewritten(_word_file(), change), "t.docx")
+    assert sum(len(seen) for seen in docx_file._STYLES_SEEN.values()) < 10000
+    extract_bytes(_word_file(), "t.docx")
+    assert len(docx_file._STYLES_SEEN) == 1
