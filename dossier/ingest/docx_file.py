@@ -33,9 +33,10 @@ from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-4"
+DOCX_EXTRACTOR_VERSION = "docx-5"
 """docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
-(w:vanish) is kept like a deletion; docx-4: text a character style hides, too."""
+(w:vanish) is kept like a deletion; docx-4: text a character style hides, too; docx-5: and
+text its paragraph's style, the default paragraph style or the document's defaults hide."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))

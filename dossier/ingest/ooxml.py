@@ -114,20 +114,38 @@ class StyleInfo:
     heading: int = 0
     num_id: str = ""
     num_level: int = 0
-    hidden: bool = False
-    """A character style whose text is hidden (w:vanish, its own or a style's it is based on)."""
+    hidden: bool | None = None
+    """Whether the style hides its text (w:vanish, its own or a style's it is based on; for a
+    paragraph style, the document's default when neither says): None when nothing says."""
+
+
+DEFAULT_PARAGRAPH = ""
+"""The key of the style a paragraph naming none (or an unknown one) has: Word's default."""
 
 
 def read_styles(root: Element | None) -> dict[str, StyleInfo]:
     """Heading level and list numbering of each paragraph style, and whether each character
-    style hides its text, by style id."""
+    or paragraph style hides its text, by style id."""
     styles: dict[str, StyleInfo] = {}
     if root is None:
         return styles
-    styles.update(_hidden_character_styles(root))
+    hidden_runs = _resolved_vanish(root, "character")
+    styles.update({sid: StyleInfo(hidden=v) for sid, v in hidden_runs.items() if v is not None})
+    # Word's Font > Hidden in a paragraph style, in the default one or in the document's
+    # defaults hides the paragraph's runs that do not say otherwise: "Quarter", "zz", "maine"
+    # with only the first and last shown read "Quartermaine" on the page.
+    default_mark = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}vanish")
+    by_default = None if default_mark is None else _switched_on(default_mark)
+    hidden_paragraphs = _resolved_vanish(root, "paragraph")
+    styles[DEFAULT_PARAGRAPH] = StyleInfo(hidden=by_default)
     for style in root.iter(f"{W}style"):
         if style.get(f"{W}type") != "paragraph":
             continue
+        style_id = style.get(f"{W}styleId", "")
+        hidden = hidden_paragraphs.get(style_id)
+        hidden = by_default if hidden is None else hidden
+        if _switched_on_attribute(style.get(f"{W}default")):
+            styles[DEFAULT_PARAGRAPH] = StyleInfo(hidden=hidden)
         name = (_val(style, "name") or "").casefold()
         heading = 0
         if name == "title":
@@ -139,17 +157,21 @@ def read_styles(root: Element | None) -> dict[str, StyleInfo]:
             heading = heading or int(outline) + 1
         num_id = _find_val(style, f"{W}pPr/{W}numPr/{W}numId") or ""
         level = _level(_find_val(style, f"{W}pPr/{W}numPr/{W}ilvl"))
-        styles[style.get(f"{W}styleId", "")] = StyleInfo(heading, num_id, level)
+        styles[style_id] = StyleInfo(heading, num_id, level, hidden)
     return styles
 
 
-def _hidden_character_styles(root: Element) -> dict[str, StyleInfo]:
-    """The character styles that hide their text: Word's Font > Hidden kept in a style (or in
-    the style it is based on) hides a run as its own w:vanish does."""
+def _switched_on_attribute(value: str | None) -> bool:
+    return value is not None and value not in ("0", "false", "off")
+
+
+def _resolved_vanish(root: Element, family: str) -> dict[str, bool | None]:
+    """Whether each style of a family hides its text: its own w:vanish, or the first one
+    set up the styles it is based on; None when none is."""
     vanish: dict[str, bool | None] = {}
     based_on: dict[str, str] = {}
     for style in root.iter(f"{W}style"):
-        if style.get(f"{W}type") != "character":
+        if style.get(f"{W}type") != family:
             continue
         style_id = style.get(f"{W}styleId", "")
         mark = style.find(f"{W}rPr/{W}vanish")
@@ -157,7 +179,7 @@ def _hidden_character_styles(root: Element) -> dict[str, StyleInfo]:
         based_on[style_id] = _val(style, "basedOn") or ""
     # Each chain is walked once: what a style resolves to is kept for every style on its way
     # (a chain of n styles looked up from each of them was n² steps).
-    resolved: dict[str, bool] = {}
+    resolved: dict[str, bool | None] = {}
     for style_id in vanish:
         chain: list[str] = []
         current, seen = style_id, set()
@@ -170,11 +192,11 @@ def _hidden_character_styles(root: Element) -> dict[str, StyleInfo]:
             seen.add(current)
             chain.append(current)
             current = based_on[current]
-        value = resolved[current] if current in resolved else bool(vanish.get(current))
+        value = resolved[current] if current in resolved else vanish.get(current)
         for link in chain:
             resolved[link] = value
         resolved[style_id] = value
-    return {style_id: StyleInfo(hidden=True) for style_id in vanish if resolved[style_id]}
+    return resolved
 
 
 class BodyWalker:
@@ -197,10 +219,12 @@ class BodyWalker:
 
     def paragraph(self, p: Element, depth: int) -> None:
         ppr = p.find(f"{W}pPr")
-        style = self.styles.get(_find_val(ppr, f"{W}pStyle") or "", StyleInfo())
+        style = self.styles.get(_find_val(ppr, f"{W}pStyle") or DEFAULT_PARAGRAPH) or (
+            self.styles.get(DEFAULT_PARAGRAPH, StyleInfo())
+        )
         if ppr is not None and ppr.find(f"{W}pageBreakBefore") is not None:
             self.layout.page_break()
-        text, breaks, boxes = self.inline(p, depth)
+        text, breaks, boxes = self.inline(p, depth, hidden=bool(style.hidden))
         outline = _find_val(ppr, f"{W}outlineLvl")
         level = style.heading or (int(outline) + 1 if outline and outline.isdigit() else 0)
         num_id = _find_val(ppr, f"{W}numPr/{W}numId") or style.num_id
@@ -244,10 +268,13 @@ class BodyWalker:
 
     # -- inline -----------------------------------------------------------------------------
 
-    def inline(self, node: Element, depth: int) -> tuple[str, bool, list[str]]:
-        """(text, has a page break, texts of its text boxes) of a paragraph or run container."""
+    def inline(
+        self, node: Element, depth: int, *, hidden: bool = False
+    ) -> tuple[str, bool, list[str]]:
+        """(text, has a page break, texts of its text boxes) of a paragraph or run container;
+        `hidden`: whether its style hides the runs that do not say otherwise."""
         parts: list[str] = []
-        state = _Inline()
+        state = _Inline(hidden=hidden)
         self._inline_into(node, parts, state, depth)
         return "".join(parts), state.page_break, state.boxes
 
@@ -277,7 +304,7 @@ class BodyWalker:
                 parts.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
             elif tag in _CHANGES:
                 self._change(child, _CHANGES[tag], parts, state, depth)
-            elif tag == f"{W}r" and _hidden(child, self.styles):
+            elif tag == f"{W}r" and _hidden(child, self.styles, state.hidden):
                 # Hidden text (w:vanish): in the file, not on the page; kept like a deletion,
                 # so a name it splits reads whole ("Quarter[-zz-]maine") to what looks for it.
                 inner: list[str] = []
@@ -312,16 +339,19 @@ class BodyWalker:
 
 @dataclass
 class _Inline:
+    hidden: bool = False
+    """The paragraph's style hides its runs (unless a run or its style says otherwise)."""
     page_break: bool = False
     boxes: list[str] = field(default_factory=list)
 
 
-def _hidden(run: Element, styles: dict[str, StyleInfo]) -> bool:
+def _hidden(run: Element, styles: dict[str, StyleInfo], paragraph: bool) -> bool:
     vanish = run.find(f"{W}rPr/{W}vanish")
     if vanish is not None:  # the run's own setting wins over its style's
         return _switched_on(vanish)
     style = _find_val(run, f"{W}rPr/{W}rStyle")
-    return style is not None and styles.get(style, StyleInfo()).hidden
+    hidden = None if style is None else styles.get(style, StyleInfo()).hidden
+    return paragraph if hidden is None else hidden
 
 
 def _switched_on(toggle: Element) -> bool:

@@ -19,7 +19,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
+from dossier.ingest.docx_file import extract_docx
 from dossier.ingest.rtf_file import extract_rtf
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
@@ -129,6 +132,52 @@ def test_a_name_split_by_text_a_word_style_hides_is_hidden_too(
     workspace: Workspace, tmp_path: Path, based_on: str | None
 ) -> None:
     _exports_without_the_name(workspace, tmp_path, _word_styled("Cache", based_on), "t.docx")
+
+
+def _word_hidden_by_paragraph(where: str) -> bytes:
+    """A .docx whose letters "zz" inside the name are hidden by what their paragraph's text
+    has by default (its style, the default paragraph style or the document's defaults), the
+    name's other runs shown by their own setting."""
+    document = docx.Document()
+    style = None
+    if where == "paragraph style":
+        style = document.styles.add_style("Voilee", WD_STYLE_TYPE.PARAGRAPH)
+        style.font.hidden = True
+    elif where == "default paragraph style":
+        document.styles["Normal"].font.hidden = True
+    else:
+        defaults = document.styles.element.find(qn("w:docDefaults"))
+        assert defaults is not None
+        run_defaults = defaults.find(qn("w:rPrDefault"))
+        assert run_defaults is not None
+        run_defaults.find(qn("w:rPr")).append(OxmlElement("w:vanish"))
+    paragraph = document.add_paragraph(style=style)
+    paragraph.add_run("Le témoin Hyacinthe Quarter").font.hidden = False
+    paragraph.add_run("zz")
+    paragraph.add_run("maine a parlé.").font.hidden = False
+    document.add_paragraph().add_run("Une ligne ordinaire reste lisible.").font.hidden = False
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+PARAGRAPH_DEFAULTS = ["paragraph style", "default paragraph style", "document defaults"]
+
+
+@pytest.mark.parametrize("where", PARAGRAPH_DEFAULTS)
+def test_a_name_split_by_text_its_paragraph_hides_is_hidden_too(
+    workspace: Workspace, tmp_path: Path, where: str
+) -> None:
+    data = _word_hidden_by_paragraph(where)
+    _exports_without_the_name(workspace, tmp_path, data, "t.docx")
+
+
+@pytest.mark.parametrize("where", PARAGRAPH_DEFAULTS)
+def test_the_reader_sees_the_letters_a_paragraph_hides_as_hidden(where: str) -> None:
+    text = extract_docx(_word_hidden_by_paragraph(where), "t.docx").pages[0].text
+    assert "Quarterzzmaine" not in text
+    assert "Quartermaine" in [r.text[r.text.find("Quar") :][:12] for r in readings(text)]
+    assert "Une ligne ordinaire reste lisible." in text
 
 
 ODT = """<?xml version="1.0" encoding="UTF-8"?>
