@@ -53,7 +53,10 @@ def _found(index: SearchIndex) -> dict[str, list[str]]:
 
 
 def _segments(index: SearchIndex) -> list[object]:
-    return list(index._ix._segments())
+    # Under the writer's lock, as the index reads them: a merge committed in the background
+    # meanwhile deletes the table of contents being read (full run: "_MAIN_2.toc is missing").
+    with index._write_lock:
+        return list(index._ix._segments())
 
 
 def test_segments_built_by_workers_answer_as_the_app_writing_alone(
