@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -33,6 +34,8 @@ SYNC_THREADS = 8
 
 class _Pool:
     executor: ThreadPoolExecutor | None = None
+    lock = threading.Lock()
+    """Two imports (or an import and an export) starting together made two pools."""
 
 
 _pool = _Pool()
@@ -43,9 +46,10 @@ def _threads() -> ThreadPoolExecutor:
     each group started three pools of its own (24 threads, each started and ended under the
     GIL, every start waiting for the new thread to get a core), hundreds of them a minute
     through an import of small files while the window waited for the same GIL."""
-    if _pool.executor is None:
-        _pool.executor = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-io")
-    return _pool.executor
+    with _pool.lock:
+        if _pool.executor is None:
+            _pool.executor = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-io")
+        return _pool.executor
 
 
 def _on_each(work: Callable[[Any], object], items: Iterable[Any]) -> None:
