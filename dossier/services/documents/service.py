@@ -9,12 +9,11 @@ or `gc` removes; it never leaves a half-imported document.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -54,24 +53,6 @@ from dossier.text.model import PageText
 if TYPE_CHECKING:
     from dossier.services.quotes.dto import DocumentRefresh
     from dossier.services.workspace import Workspace
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _while_importing(
-    method: Callable[Concatenate[DocumentService, str, _P], _R],
-) -> Callable[Concatenate[DocumentService, str, _P], _R]:
-    """The import runs inside the index's `importing`: a search typed meanwhile does not pay
-    for the import's index commits."""
-
-    @functools.wraps(method)
-    def run(service: DocumentService, case: str, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with service.ws.index.importing(service.ws.cases.resolve(case)):
-            return method(service, case, *args, **kwargs)
-
-    return run
 
 
 class DocumentService:
@@ -210,7 +191,6 @@ class DocumentService:
         """Names of the other cases of the vault that hold the same file (see `duplicates`)."""
         return duplicates_mod.other_cases_holding(self.ws, doc_id)
 
-    @_while_importing
     def import_many(
         self,
         case: str,
@@ -237,46 +217,48 @@ class DocumentService:
         case_id = self.ws.cases.resolve(case)
         if len(paths) > 1:
             self.ws.index.prepare_batch(_total_size(paths))
-        batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
-        for number, path in enumerate(paths):
+        # A search typed meanwhile does not pay for the import's index commits.
+        with self.ws.index.importing(case_id):
+            batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
+            for number, path in enumerate(paths):
 
-            def file_progress(
-                fraction: float, message: str, n: int = number, name: str = path.name
-            ) -> None:
-                report(
-                    progress,
-                    (n + fraction) / max(1, len(paths)),
-                    _("{name}: {message}").format(name=name, message=message),
-                )
+                def file_progress(
+                    fraction: float, message: str, n: int = number, name: str = path.name
+                ) -> None:
+                    report(
+                        progress,
+                        (n + fraction) / max(1, len(paths)),
+                        _("{name}: {message}").format(name=name, message=message),
+                    )
 
-            try:
-                check(cancel)
-                data = read_regular(Path(path), MAX_IMPORT_BYTES)
-                blob_id = batch.group.keys.blob_id(hashlib.sha256(data).digest())
-                if batch.group.holds(blob_id):
-                    batch.commit()  # the same file twice: the second must see the first stored
-                linked = self._prepare(
-                    batch.group, data, blob_id, path.name, options, file_progress, cancel
-                )
-                del data
-            except PasswordRequired as exc:
-                batch.refused(number, str(path), exc, needs_password=True)
-            except AlreadyInCase as exc:
-                batch.refused(number, str(path), exc, already_as=exc.document_id)
-            except (InputRefused, UsageError) as exc:
-                batch.refused(number, str(path), exc)
-            except BaseException:
-                batch.commit_before_failing()
-                raise
-            else:
-                if linked is not None:
-                    batch.done(number, ImportOutcome(str(path), document=linked))
+                try:
+                    check(cancel)
+                    data = read_regular(Path(path), MAX_IMPORT_BYTES)
+                    blob_id = batch.group.keys.blob_id(hashlib.sha256(data).digest())
+                    if batch.group.holds(blob_id):
+                        batch.commit()  # the same file twice: the second must see the first stored
+                    linked = self._prepare(
+                        batch.group, data, blob_id, path.name, options, file_progress, cancel
+                    )
+                    del data
+                except PasswordRequired as exc:
+                    batch.refused(number, str(path), exc, needs_password=True)
+                except AlreadyInCase as exc:
+                    batch.refused(number, str(path), exc, already_as=exc.document_id)
+                except (InputRefused, UsageError) as exc:
+                    batch.refused(number, str(path), exc)
+                except BaseException:
+                    batch.commit_before_failing()
+                    raise
                 else:
-                    batch.waiting.append((number, str(path)))
-            if batch.group.due():
-                batch.commit()
-        batch.commit()
-        return batch.outcomes()
+                    if linked is not None:
+                        batch.done(number, ImportOutcome(str(path), document=linked))
+                    else:
+                        batch.waiting.append((number, str(path)))
+                if batch.group.due():
+                    batch.commit()
+            batch.commit()
+            return batch.outcomes()
 
     # -- new text for a stored document -------------------------------------------------------
 
