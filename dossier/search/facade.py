@@ -508,12 +508,13 @@ class SearchIndex:
         """Start merging now if the index holds more segments than a commit leaves: an import
         closed before its merges were done (`dossier import`) left them, and a session that
         only searches never commits to plan a merge. In a thread: the segments merged are
-        read (decrypted) for the worker, not on the way to a search's answer."""
+        read (decrypted) for the worker, not on the way to a search's answer. The segments are
+        listed there too, under the writer's lock: read beside a commit (an import's, a
+        merge's), the table of contents listed can be deleted before it is opened, and the
+        search that made the check failed with "the search index is missing"."""
         if self._merge_checked:
             return
         self._merge_checked = True
-        if not self._merger.wanted(self._ix._segments()):
-            return
         threading.Thread(
             target=weak_call(self._plan_merge), name="index-merge", daemon=True
         ).start()
@@ -521,7 +522,10 @@ class SearchIndex:
     def _plan_merge(self) -> None:
         with self._write_lock:
             if not self._closed and not self._pending.open and not self._queued:
-                self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
+                try:
+                    self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
+                except DossierError as exc:
+                    log.info("index merge not planned (%s)", type(exc).__name__)
 
     def _merge_done(self) -> None:
         # Called in the pool's thread: the merge is swapped in by a commit of its own thread.
