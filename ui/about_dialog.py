@@ -24,7 +24,6 @@ COMPONENTS = (
     ("rapidfuzz", "RapidFuzz", "MIT"),
     ("PyStemmer", "PyStemmer / Snowball", "MIT and BSD-3-Clause"),
     ("platformdirs", "platformdirs", "MIT"),
-    ("python-docx", "python-docx", "MIT"),
     ("lxml", "lxml / libxml2", "BSD-3-Clause and MIT"),
     ("olefile", "olefile", "BSD-2-Clause"),
     ("striprtf", "striprtf", "BSD-3-Clause"),
