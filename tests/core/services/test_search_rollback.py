@@ -60,8 +60,12 @@ def _pdf(folder: Path, name: str, *lines: str) -> Path:
     return write_pdf(folder / name, [text_page(*lines)])
 
 
-def _copy(folder: Path, to: Path) -> Path:
-    shutil.copytree(folder, to)
+def _copy(ws: Workspace, case: str, to: Path) -> Path:
+    """A copy of the case's index, taken under its writer's lock: a merge the workers finished
+    is committed by a thread of the app, and a copy taken meanwhile caught one of its temporary
+    files between its listing and its reading (loaded full run)."""
+    with ws.search._indexes[case]._write_lock:
+        shutil.copytree(ws.vault.index_dir(case), to)
     return to
 
 
@@ -79,8 +83,8 @@ def _make(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
         ws.people.add(case, "Professeur Tournesol")
         quote = ws.quotes.add(case, "une phrase ancienne", speaker="Tournesol").id
         assert ws.search.query("zebra", case=case) and ws.search.query("bravo", case=other)
-        old = _copy(ws.vault.index_dir(case), tmp_path / "old-index")
-        other_old = _copy(ws.vault.index_dir(other), tmp_path / "other-old-index")
+        old = _copy(ws, case, tmp_path / "old-index")
+        other_old = _copy(ws, other, tmp_path / "other-old-index")
     scene = Scene(vault, case, other, old, other_old)
     with Workspace.open(vault, PASSPHRASE) as ws:
         ws.documents.replace_original(a, _pdf(files, "a2.pdf", "alpha yankee"))
@@ -96,7 +100,7 @@ def _make(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
             ws.documents.update(a, title="Rapport Hotel")
             index = ws.vault.index_dir(case)
             if (index / PENDING_NAME).exists():
-                scene.pending = _copy(index, tmp_path / "pending-index")
+                scene.pending = _copy(ws, case, tmp_path / "pending-index")
         ws.search.query("yankee", case=case)
     return scene
 
@@ -184,7 +188,7 @@ def test_an_index_from_another_vault_is_rebuilt(
         case = ws.cases.create("Port").id
         ws.documents.import_file(case, _pdf(tmp_path, "s.pdf", "zebra ancienne bravo"))
         ws.search.query("zebra", case=case)
-        foreign = _copy(ws.vault.index_dir(case), tmp_path / "foreign-index")
+        foreign = _copy(ws, case, tmp_path / "foreign-index")
     _restore(scene, foreign)
     _assert_current(scene)
 
@@ -251,7 +255,7 @@ def test_segments_built_and_merged_by_the_workers_are_versioned_too(
         )
         docs = [o.document.id for o in outcomes if o.document is not None]
         assert ws.search.query("ancien3", case=case)
-        old = _copy(ws.vault.index_dir(case), tmp_path / "old-index")
+        old = _copy(ws, case, tmp_path / "old-index")
     with Workspace.open(vault, PASSPHRASE) as ws:
         for n in (1, 3):
             ws.documents.replace_original(docs[n], note(f"r{n}", f"nouveau{n} commun"))
