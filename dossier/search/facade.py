@@ -239,10 +239,12 @@ class SearchIndex:
         total: int | None = None,
         *,
         replace: bool = True,
+        edit: bool = True,
     ) -> int:
         """Remove every item of `doc_ids`, then index `items`, all in the same commit.
 
         The items are analysed before anything is written: a cancel leaves the index as it was.
+        `edit`: the user's change (not an import's new documents), which a search commits.
         """
         doomed = list(doc_ids)
         checked = self._checked(items, cancel)
@@ -251,11 +253,15 @@ class SearchIndex:
             with self._write_lock:
                 self._drain()
                 self._write_analysed(doomed, documents, replace, progress)
+                if edit:
+                    self._pending.edited()
         else:
             built = self._built(checked, progress, cancel)
             with self._write_lock:
                 self._drain()
                 self._write_built(doomed, built, replace, checked)
+                if edit:
+                    self._pending.edited()
         report(progress, 1.0, _("index up to date ({n} items)").format(n=len(checked)))
         return len(checked)
 
@@ -290,7 +296,7 @@ class SearchIndex:
         doomed = list(doc_ids)
         checked = self._checked(items, None)
         if not _in_workers(checked):
-            self.replace_documents(doomed, checked)
+            self.replace_documents(doomed, checked, edit=False)
             return
         # A large batch is cut into more parts than workers, so that a wait for it (a search,
         # the end of an import) can take those no worker has started.
@@ -405,6 +411,7 @@ class SearchIndex:
                 writer = self._pending.writer()
                 for value in doomed:
                     writer.delete_by_term(fieldname, value)
+                self._pending.edited()
             except BaseException:
                 self._pending.cancel()
                 raise
@@ -422,12 +429,13 @@ class SearchIndex:
         import's writes and workers (seconds, unbounded). A writer done within
         `FREE_WAIT_S` (the timer's commit of a few edits) is waited for, and a few edits are
         committed: an edit just made is found. While an import runs, its writes are left to
-        the timer; once it has ended, the search commits them (what was imported is found)."""
+        the timer, unless the user's edits wait with them (a document deleted meanwhile was
+        found until the timer's commit); once it has ended, the search commits them."""
         if not self._write_lock.acquire(timeout=FREE_WAIT_S):
             return
         try:
             self._drain(0.0, keep_late=True)
-            if not self.importers or self._pending.small():
+            if not self.importers or self._pending.small() or self._pending.holds_edits:
                 self._commit_pending()
         finally:
             self._write_lock.release()

@@ -108,6 +108,10 @@ class PendingWriter:
         """Segments built by the workers, their files written, that this commit adds."""
         self._doc_ids: set[str] = set()
         self._bytes = 0
+        self.holds_edits = False
+        """Uncommitted work holds the user's changes (a deletion, an edit), not only an
+        import's new documents: a search commits it however large, or it finds what the user
+        was told is gone."""
         self._opened_at = 0.0
         self._interval = COMMIT_SECONDS
         self._timer: threading.Timer | None = None
@@ -160,6 +164,11 @@ class PendingWriter:
 
     def _commit_policy(self, writer: Any, segments: list[Any]) -> list[Any]:
         return self._policy(writer, segments) + [built.segment for built in self._committing]
+
+    def edited(self) -> None:
+        """The open writer holds a user's change (see `holds_edits`)."""
+        if self._writer is not None:
+            self.holds_edits = True
 
     def small(self) -> bool:
         """Whether the open writer holds only a few edits (no worker's segment, little text):
@@ -220,3 +229,4 @@ class PendingWriter:
         self._doc_ids.clear()
         self._built = []
         self._bytes = 0
+        self.holds_edits = False

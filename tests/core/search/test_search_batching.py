@@ -107,7 +107,7 @@ def test_a_search_that_must_not_wait_commits_an_edit_but_not_a_running_import(
         pages = [_page("import", n, f"vidéosurveillance {filler}") for n in range(40)]
         assert sum(len(page.text) for page in pages) > pending_module.SMALL_BYTES
         index.importers += 1  # what `SearchService.importing` does while an import runs
-        index.add(pages)
+        index.replace_documents([], pages, edit=False)  # an import's new pages, no edit
         assert answer(index, "vidéosurveillance") == []
         assert index.generation() == committed
         index.importers -= 1  # the import has ended: what it wrote is found at once

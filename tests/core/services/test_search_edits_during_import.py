@@ -1,0 +1,52 @@
+"""What the user deletes or edits while an import runs is not found by the app's search.
+
+The app's search (which must not wait) leaves a running import's index writes to the index's
+timer when they are large; a deletion or an edit made meanwhile waited with them, so the
+deleted document, the deleted quote, the old title were still found until the timer's commit
+(seconds, more in a large case), after the user was told they were gone."""
+
+from __future__ import annotations
+
+import pytest
+
+from dossier.search import pending as pending_module
+from dossier.services.workspace import Workspace
+
+SECRET = "Quartermaine"
+GONE = ["document deleted", "quote deleted", "title edited"]
+
+
+def _gone_while_importing(ws: Workspace, case_id: str, what: str) -> None:
+    """The user makes `SECRET` unfindable (a document or a quote deleted, a title edited),
+    then the import writes more than a search commits itself."""
+    if what == "quote deleted":
+        ws.documents.import_bytes(case_id, b"Le dossier est clos.", "a.txt")
+        quote = ws.quotes.add(case_id, f"Le dossier {SECRET} est clos", notes=SECRET)
+        assert ws.search.query(SECRET, case=case_id, fresh=False)
+        ws.quotes.delete(quote.id)
+    else:
+        text = f"Le dossier {SECRET} est clos." if what == "document deleted" else "Clos."
+        doc = ws.documents.import_bytes(case_id, text.encode(), f"{SECRET}.txt")
+        assert ws.search.query(SECRET, case=case_id, fresh=False)
+        if what == "document deleted":
+            ws.documents.delete(doc.id)
+        else:
+            ws.documents.update(doc.id, title="Sans titre")
+    filler = " ".join(f"mot{n}" for n in range(60_000))
+    assert len(filler) > pending_module.SMALL_BYTES
+    ws.documents.import_bytes(case_id, filler.encode(), "grand.txt")
+    # The next file's write takes in what the index's workers built of the last one.
+    ws.documents.import_bytes(case_id, b"Une note.", "petit.txt")
+
+
+@pytest.mark.parametrize("what", GONE)
+def test_what_the_user_removed_during_an_import_is_not_found_by_a_search(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    # Only the searches' own commits count: the timer's would hide the bug.
+    monkeypatch.setattr(pending_module, "COMMIT_SECONDS", 3600.0)
+    case_id = workspace.cases.create("Stade").id
+    with workspace.index.importing(case_id):
+        _gone_while_importing(workspace, case_id, what)
+        hits = workspace.search.query(SECRET, case=case_id, fresh=False)
+        assert [(hit.item_type, hit.title) for hit in hits] == []
