@@ -108,6 +108,8 @@ class Package:
 
 _W3CDTF_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m", "%Y")
 _OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
+_MAX_OFFSET_HOURS = 14
+"""The zones in use run from UTC-12:00 to UTC+14:00."""
 
 
 def w3cdtf(text: str | None) -> dt.datetime | None:
@@ -129,6 +131,8 @@ def w3cdtf(text: str | None) -> dt.datetime | None:
         if offset is None:
             return None
         sign, hours, minutes = offset.groups()
+        if int(hours) > _MAX_OFFSET_HOURS or int(minutes) > 59:
+            return None  # "+99:99" is no zone: read, it moved the date by four days
         shift = dt.timedelta(hours=int(hours), minutes=int(minutes))
         try:
             moment = moment - shift if sign == "+" else moment + shift
