@@ -5,10 +5,13 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import time
 import weakref
+from collections.abc import Callable
+from functools import partial
 from types import FrameType
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLabel
 
@@ -106,19 +109,41 @@ def test_idle_timer_locks_the_vault(qtbot, unlocked, tmp_path) -> None:
     assert not win.idle.active
 
 
+def _restarted_by(timer: QTimer, delay: int, activity: Callable[[], None]) -> bool:
+    """Whether `activity` started `timer`'s `delay` again, read from the timer, not from how
+    long the test waited: four keys 150 ms apart against a 400 ms delay locked the window
+    when a loaded machine held the test back 250 ms between two of them.
+
+    The timer is made precise (a coarse one of a minute ends on a whole second, half a second
+    off either way: the test waited two seconds for a margin above that). Counted again, it
+    has at least `delay` less the time `activity` took left; not counted again, at most
+    what it had before, which is `MARGIN_MS` below `delay`, less that same time."""
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.start(delay)
+    QTest.qWait(0)
+    while timer.remainingTime() > delay - MARGIN_MS:
+        QTest.qWait(5)
+    began = time.monotonic()
+    activity()
+    left = timer.remainingTime()
+    took_ms = (time.monotonic() - began) * 1000
+    return left >= delay - took_ms - ROUNDING_MS
+
+
+MARGIN_MS = 20
+ROUNDING_MS = 2
+"""A timer's remaining time is in whole milliseconds, the test's clock is not."""
+
+
 def test_activity_postpones_the_idle_lock(qtbot, unlocked) -> None:
-    # Read from the timer, not from the clock: four keys 150 ms apart against a 400 ms delay
-    # lock the window when a loaded machine holds the test back 250 ms between two of them.
     win = unlocked
     delay = 60_000
     win.idle.set_timeout(delay)
-    timer = win.idle._timer
-    qtbot.waitUntil(lambda: timer.remainingTime() < delay - 2000, timeout=10000)
     win.cases.list.setFocus()
     # Through the window, as the window system delivers a key (QTest's widget overload hands
     # it to the widget directly).
-    QTest.keyClick(win.windowHandle(), Qt.Key.Key_Down)
-    assert timer.remainingTime() > delay - 2000  # counted again from the key
+    key = partial(QTest.keyClick, win.windowHandle(), Qt.Key.Key_Down)
+    assert _restarted_by(win.idle._timer, delay, key)  # counted again from the key
     assert win.state.is_unlocked
     win.idle.set_timeout(300)
     qtbot.waitUntil(lambda: not win.state.is_unlocked, timeout=5000)
@@ -128,14 +153,15 @@ def test_activity_in_a_dialog_postpones_the_idle_lock(qtbot, unlocked) -> None:
     win = unlocked
     delay = 60_000
     win.idle.set_timeout(delay)
-    timer = win.idle._timer
     dialog = QDialog(win)
     dialog.show()
     win.idle.watch(dialog.windowHandle())  # as when it takes the focus
-    qtbot.waitUntil(lambda: timer.remainingTime() < delay - 2000, timeout=10000)
-    QTest.mouseMove(dialog.windowHandle(), QPoint(5, 5))
-    QTest.mouseMove(dialog.windowHandle(), QPoint(9, 9))
-    assert timer.remainingTime() > delay - 2000  # counted again from the move
+
+    def move() -> None:
+        QTest.mouseMove(dialog.windowHandle(), QPoint(5, 5))
+        QTest.mouseMove(dialog.windowHandle(), QPoint(9, 9))
+
+    assert _restarted_by(win.idle._timer, delay, move)  # counted again from the move
     dialog.close()
 
 
