@@ -34,6 +34,10 @@ def grey_note(text: str = "") -> QLabel:
 class CaseListTab(QWidget):
     """Base of a case tab listing rows: subclasses give `clear` and `reload`."""
 
+    lazy = True
+    """Its rows are read on the GUI thread: behind another tab, once it is looked at
+    (`ContentsPanel.load`)."""
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state

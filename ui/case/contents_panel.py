@@ -2,7 +2,9 @@
 
 Each tab is a widget with `title()`, `load(case_id)` and `clear()`; it talks to the rest of
 the window through `AppState` (open a document, select an item). `CASE_TABS` lists them in
-order; the search tab is registered last.
+order; the search tab is registered last. A tab that reads its case on the GUI thread says
+so (`lazy = True`): behind another, it reads the case when first shown or asked for
+(`ContentsPanel.tab`), not at every unlock and case switch.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ from ui.worker import Job, run_in_background
 
 
 class CaseTab(Protocol):
+    lazy: bool
+    """Whether the tab reads its case on the GUI thread (then only once it is looked at)."""
+
     def title(self) -> str: ...
     def load(self, case_id: str) -> None: ...
     def clear(self) -> None: ...
@@ -89,6 +94,8 @@ class DocumentsTab(QWidget):
     """The case's documents. They are read in the worker (titles are decrypted there) and
     the tree changes only the rows that changed: a large import stays a series of short
     frames, never a reload of every document on the GUI thread."""
+
+    lazy = False  # read in a worker, and the tab the window opens on
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -325,9 +332,15 @@ class ContentsPanel(QTabWidget):
         bar.setUsesScrollButtons(False)
         bar.setElideMode(Qt.TextElideMode.ElideRight)  # only if the window itself is too small
         bar.setExpanding(False)
+        self._due: dict[QWidget, str] = {}
+        """Lazy tabs behind another and the case each reads once it is shown or asked for: at
+        unlock and at each case switch the quotes, redactions, timeline, people and letters
+        tabs each read the case on the GUI thread (the quotes and redactions tabs every
+        document's title), for tabs nobody looked at (and every UI test paid for them)."""
         for factory in [*CASE_TABS, *(extra or [])]:
             self.add_tab(factory(state))
         self.setMinimumWidth(self.names_width())
+        self.currentChanged.connect(lambda index: self._catch_up(self.widget(index)))
         state.case_changed.connect(self.load)
         state.locked.connect(self.clear)
 
@@ -344,12 +357,29 @@ class ContentsPanel(QTabWidget):
         return tabs + 2 * frame + 4
 
     def tab(self, kind: type) -> QWidget | None:
-        return next((t for t in self.tabs if isinstance(t, kind)), None)
+        """The tab of that kind, its case read if it was waiting to be shown (whoever asks
+        for a tab means to use what it shows)."""
+        found = next((t for t in self.tabs if isinstance(t, kind)), None)
+        if found is not None:
+            self._catch_up(found)
+        return found
 
     def load(self, case_id: str) -> None:
+        self._due.clear()
+        current = self.currentWidget()
         for tab in self.tabs:
-            tab.load(case_id)  # type: ignore[attr-defined]
+            if getattr(tab, "lazy", False) and tab is not current:
+                tab.clear()  # type: ignore[attr-defined]  # the last case's rows go now
+                self._due[tab] = case_id
+            else:
+                tab.load(case_id)  # type: ignore[attr-defined]
+
+    def _catch_up(self, tab: QWidget | None) -> None:
+        case_id = self._due.pop(tab, None) if tab is not None else None
+        if case_id is not None:
+            tab.load(case_id)  # type: ignore[union-attr]
 
     def clear(self) -> None:
+        self._due.clear()
         for tab in self.tabs:
             tab.clear()  # type: ignore[attr-defined]

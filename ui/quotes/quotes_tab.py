@@ -57,6 +57,8 @@ from ui.worker import Job, run_in_background
 
 
 class QuotesTab(QWidget):
+    lazy = True  # every document's title, its quotes: read once the tab is looked at
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state

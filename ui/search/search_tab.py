@@ -58,6 +58,7 @@ class QueryArguments(TypedDict):
 
 
 class SearchTab(QWidget):
+    lazy = False  # reads nothing at load but a search already typed, in a worker
     searched = Signal()
     """A new search was made: highlights of the previous one are out of date."""
 

@@ -58,6 +58,8 @@ def kind_name(kind: str) -> str:
 
 
 class TimelineTab(QWidget):
+    lazy = True  # read once the tab is looked at (`ContentsPanel.load`)
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
