@@ -121,30 +121,43 @@ class StyleInfo:
 
 DEFAULT_PARAGRAPH = ""
 """The key of the style a paragraph naming none (or an unknown one) has: Word's default."""
+DEFAULT_TABLE = "\0table"
+"""The key of the style a table naming none has (no style id holds a NUL: XML cannot)."""
+DOCUMENT_DEFAULTS = "\0defaults"
+"""The key of the document's defaults (`w:docDefaults`), under every style."""
+
+
+def _family(style: Element) -> str:
+    return style.get(f"{W}type") or "paragraph"  # Word's reading of a style without a type
 
 
 def read_styles(root: Element | None) -> dict[str, StyleInfo]:
-    """Heading level and list numbering of each paragraph style, and whether each character
-    or paragraph style hides its text, by style id."""
+    """Heading level and list numbering of each paragraph style, and whether each character,
+    paragraph or table style hides its text (None: it does not say), by style id."""
     styles: dict[str, StyleInfo] = {}
     if root is None:
         return styles
     hidden_runs = _resolved_vanish(root, "character")
     styles.update({sid: StyleInfo(hidden=v) for sid, v in hidden_runs.items() if v is not None})
-    # Word's Font > Hidden in a paragraph style, in the default one or in the document's
-    # defaults hides the paragraph's runs that do not say otherwise: "Quarter", "zz", "maine"
-    # with only the first and last shown read "Quartermaine" on the page.
+    # Word's Font > Hidden in a paragraph style, in the default one, in a table's style or in
+    # the document's defaults hides the paragraph's runs that do not say otherwise: "Quarter",
+    # "zz", "maine" with only the first and last shown read "Quartermaine" on the page.
     default_mark = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}vanish")
     by_default = None if default_mark is None else _switched_on(default_mark)
+    styles[DOCUMENT_DEFAULTS] = StyleInfo(hidden=by_default)
+    for style_id, hidden in _resolved_vanish(root, "table").items():
+        styles[style_id] = StyleInfo(hidden=hidden)
     hidden_paragraphs = _resolved_vanish(root, "paragraph")
-    styles[DEFAULT_PARAGRAPH] = StyleInfo(hidden=by_default)
+    styles[DEFAULT_PARAGRAPH] = StyleInfo()
     for style in root.iter(f"{W}style"):
-        if style.get(f"{W}type") != "paragraph":
-            continue
         style_id = style.get(f"{W}styleId", "")
+        default = _switched_on_attribute(style.get(f"{W}default"))
+        if default and _family(style) == "table" and style_id:
+            styles[DEFAULT_TABLE] = styles[style_id]
+        if _family(style) != "paragraph" or not style_id:
+            continue
         hidden = hidden_paragraphs.get(style_id)
-        hidden = by_default if hidden is None else hidden
-        if _switched_on_attribute(style.get(f"{W}default")):
+        if default:
             styles[DEFAULT_PARAGRAPH] = StyleInfo(hidden=hidden)
         name = (_val(style, "name") or "").casefold()
         heading = 0
@@ -167,15 +180,19 @@ def _switched_on_attribute(value: str | None) -> bool:
 
 def _resolved_vanish(root: Element, family: str) -> dict[str, bool | None]:
     """Whether each style of a family hides its text: its own w:vanish, or the first one
-    set up the styles it is based on; None when none is."""
+    set up the styles it is based on; None when none is. A table style that hides the text
+    of some of its cells (its first row, its last column) is taken to hide all of them."""
     vanish: dict[str, bool | None] = {}
     based_on: dict[str, str] = {}
     for style in root.iter(f"{W}style"):
-        if style.get(f"{W}type") != family:
-            continue
         style_id = style.get(f"{W}styleId", "")
+        if _family(style) != family or not style_id:
+            continue  # a style without an id is one nothing can name
         mark = style.find(f"{W}rPr/{W}vanish")
         vanish[style_id] = None if mark is None else _switched_on(mark)
+        parts = style.findall(f"{W}tblStylePr/{W}rPr/{W}vanish")
+        if any(_switched_on(part) for part in parts):
+            vanish[style_id] = True
         based_on[style_id] = _val(style, "basedOn") or ""
     # Each chain is walked once: what a style resolves to is kept for every style on its way
     # (a chain of n styles looked up from each of them was n² steps).
@@ -202,10 +219,21 @@ def _resolved_vanish(root: Element, family: str) -> dict[str, bool | None]:
 class BodyWalker:
     """Turns body, header, note and comment XML into layout blocks and inline text."""
 
-    def __init__(self, layout: Layout, styles: dict[str, StyleInfo], numbering: Numbering):
+    def __init__(
+        self,
+        layout: Layout,
+        styles: dict[str, StyleInfo],
+        numbering: Numbering,
+        table_hidden: bool | None = None,
+    ):
         self.layout = layout
         self.styles = styles
         self.numbering = numbering
+        self.table_hidden = table_hidden
+        """Whether the style of the table these blocks are in hides its text (None: no
+        table, or it does not say)."""
+        self._joined = ""
+        """Text of paragraphs whose mark is hidden: Word shows them run into the next one."""
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -215,7 +243,14 @@ class BodyWalker:
             if child.tag == f"{W}p":
                 self.paragraph(child, depth)
             elif child.tag == f"{W}tbl":
+                self._end_joined()
                 self.layout.table(self.table_rows(child, depth + 1))
+        self._end_joined()
+
+    def _end_joined(self) -> None:
+        if self._joined:
+            self.layout.paragraph(self._joined)
+            self._joined = ""
 
     def paragraph(self, p: Element, depth: int) -> None:
         ppr = p.find(f"{W}pPr")
@@ -224,7 +259,27 @@ class BodyWalker:
         )
         if ppr is not None and ppr.find(f"{W}pageBreakBefore") is not None:
             self.layout.page_break()
-        text, breaks, boxes = self.inline(p, depth, hidden=bool(style.hidden))
+        hidden = next(
+            (
+                said
+                for said in (
+                    style.hidden,
+                    self.table_hidden,
+                    self.styles.get(DOCUMENT_DEFAULTS, StyleInfo()).hidden,
+                )
+                if said is not None
+            ),
+            False,
+        )
+        text, breaks, boxes = self.inline(p, depth, hidden=hidden)
+        if _mark_hidden(ppr, self.styles, hidden) and not breaks:
+            # Word runs a paragraph whose mark is hidden into the next: "Quarter" ending one
+            # and "maine" starting the next read "Quartermaine" on the page.
+            self._joined += text
+            for box in boxes:
+                self.layout.paragraph(box)
+            return
+        text, self._joined = self._joined + text, ""
         outline = _find_val(ppr, f"{W}outlineLvl")
         level = style.heading or (int(outline) + 1 if outline and outline.isdigit() else 0)
         num_id = _find_val(ppr, f"{W}numPr/{W}numId") or style.num_id
@@ -243,19 +298,21 @@ class BodyWalker:
 
     def table_rows(self, tbl: Element, depth: int) -> list[list[str]]:
         rows: list[list[str]] = []
+        named = _find_val(tbl, f"{W}tblPr/{W}tblStyle") or DEFAULT_TABLE
+        hidden = self.styles.get(named, self.styles.get(DEFAULT_TABLE, StyleInfo())).hidden
         for tr in _flattened(tbl, depth):
             if tr.tag != f"{W}tr":
                 continue
             cells: list[str] = []
             for tc in _flattened(tr, depth):
                 if tc.tag == f"{W}tc":
-                    cells.append(self.cell_text(tc, depth + 1))
+                    cells.append(self.cell_text(tc, depth + 1, hidden))
             rows.append(cells)
         return rows
 
-    def cell_text(self, tc: Element, depth: int) -> str:
+    def cell_text(self, tc: Element, depth: int, hidden: bool | None = None) -> str:
         inner = Layout()
-        BodyWalker(inner, self.styles, self.numbering).blocks(tc, depth)
+        BodyWalker(inner, self.styles, self.numbering, hidden).blocks(tc, depth)
         self.layout.revisions += inner.revisions
         return " / ".join(block for block in inner.blocks if block.strip() and block != "\f")
 
@@ -286,7 +343,14 @@ class BodyWalker:
             if not isinstance(tag, str):
                 continue  # comments and processing instructions
             if tag in (f"{W}t", f"{W}delText"):
-                parts.append(child.text or "")
+                if "code" in state.fields:
+                    # A field's code written as text ("zz" between a field's begin and its
+                    # result): not on the page, kept like a deletion (see hidden text below).
+                    parts.append(marked("deleted", child.text or ""))
+                else:
+                    parts.append(child.text or "")
+            elif tag == f"{W}fldChar":
+                _field_char(state.fields, child.get(f"{W}fldCharType"))
             elif tag == f"{W}tab":
                 parts.append("\t")
             elif tag in (f"{W}br", f"{W}cr"):
@@ -311,8 +375,7 @@ class BodyWalker:
                 self._inline_into(child, inner, state, depth + 1)
                 parts.append(marked("deleted", "".join(inner)))
             elif tag == f"{_MC}AlternateContent":
-                choice = child.find(f"{_MC}Choice")
-                chosen = choice if choice is not None else child.find(f"{_MC}Fallback")
+                chosen = _chosen(child)
                 if chosen is not None:
                     self._inline_into(chosen, parts, state, depth + 1)
             elif tag == f"{W}txbxContent":
@@ -341,6 +404,8 @@ class BodyWalker:
 class _Inline:
     hidden: bool = False
     """The paragraph's style hides its runs (unless a run or its style says otherwise)."""
+    fields: list[str] = field(default_factory=list)
+    """The fields open here, innermost last: "code" until their result begins, then "result"."""
     page_break: bool = False
     boxes: list[str] = field(default_factory=list)
 
@@ -352,6 +417,47 @@ def _hidden(run: Element, styles: dict[str, StyleInfo], paragraph: bool) -> bool
     style = _find_val(run, f"{W}rPr/{W}rStyle")
     hidden = None if style is None else styles.get(style, StyleInfo()).hidden
     return paragraph if hidden is None else hidden
+
+
+def _field_char(fields: list[str], kind: str | None) -> None:
+    if kind == "begin":
+        fields.append("code")
+    elif kind == "separate" and fields:
+        fields[-1] = "result"
+    elif kind == "end" and fields:
+        fields.pop()
+
+
+_UNDERSTOOD = (
+    "http://schemas.microsoft.com/",
+    "http://schemas.openxmlformats.org/",
+    "urn:schemas-microsoft-com:",
+)
+"""Namespaces Word reads (its own, and the standard's): a choice of markup that requires
+another is one Word skips for the next or the fallback."""
+
+
+def _chosen(alternatives: Element) -> Element | None:
+    """The branch of `mc:AlternateContent` Word shows: the first choice whose required
+    namespaces it reads, else the fallback (a choice requiring "urn:foo" holding "zz" inside
+    a name showed it to us and not to Word's reader)."""
+    for branch in alternatives:
+        if branch.tag == f"{_MC}Fallback":
+            return branch
+        if branch.tag != f"{_MC}Choice":
+            continue
+        required = (branch.nsmap.get(prefix, "") for prefix in branch.get("Requires", "").split())
+        if all(uri.startswith(_UNDERSTOOD) for uri in required):
+            return branch
+    return None
+
+
+def _mark_hidden(ppr: Element | None, styles: dict[str, StyleInfo], paragraph: bool) -> bool:
+    """Whether a paragraph's mark is hidden (its own run properties, or its paragraph's)."""
+    if ppr is None:
+        return paragraph
+    special = ppr.find(f"{W}rPr/{W}specVanish")
+    return (special is not None and _switched_on(special)) or _hidden(ppr, styles, paragraph)
 
 
 def _switched_on(toggle: Element) -> bool:

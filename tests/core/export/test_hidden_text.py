@@ -21,6 +21,7 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 from dossier.ingest.docx_file import extract_docx
 from dossier.ingest.rtf_file import extract_rtf
@@ -246,3 +247,115 @@ def test_a_name_split_by_text_an_inherited_opendocument_style_hides_is_hidden_to
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
         archive.writestr("styles.xml", STYLES, zipfile.ZIP_DEFLATED)
     _exports_without_the_name(workspace, tmp_path, data.getvalue(), "temoin.odt")
+
+
+_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:x="urn:x-unknown:extension"'
+)
+
+
+def _run(text: str, props: str = "") -> str:
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _split(middle: str, shown: str = "") -> str:
+    """The witness's sentence, the name's middle letters written by `middle`; with `shown`,
+    the run properties of the name's other letters."""
+    return _run("Le témoin Hyacinthe Quarter", shown) + middle + _run("maine a parlé.", shown)
+
+
+_SHOWN = '<w:vanish w:val="0"/>'
+_FIELD = (
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>{code}'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+)
+_HIDING = "<w:rPr><w:vanish/></w:rPr>"
+WORD_HIDES = {
+    # A style without a type is a paragraph style to Word.
+    "style without a type": (
+        f'<w:p><w:pPr><w:pStyle w:val="Voile"/><w:rPr>{_SHOWN}</w:rPr></w:pPr>'
+        f"{_split(_run('zz'), _SHOWN)}</w:p>",
+        f'<w:style w:styleId="Voile"><w:name w:val="Voile"/>{_HIDING}</w:style>',
+    ),
+    # A style with no id (nothing can name it) took the default paragraph style's place.
+    "style without an id": (
+        f"<w:p><w:pPr><w:rPr>{_SHOWN}</w:rPr></w:pPr>{_split(_run('zz'), _SHOWN)}</w:p>",
+        f'<w:style w:type="paragraph" w:default="1" w:styleId="Voile"><w:name w:val="V"/>'
+        f'{_HIDING}</w:style><w:style w:type="paragraph"><w:name w:val="Sans"/>'
+        f"<w:rPr>{_SHOWN}</w:rPr></w:style>",
+    ),
+    "table style": (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableVoile"/></w:tblPr><w:tr><w:tc>'
+        f"<w:p><w:pPr><w:rPr>{_SHOWN}</w:rPr></w:pPr>{_split(_run('zz'), _SHOWN)}</w:p>"
+        "</w:tc></w:tr></w:tbl>",
+        f'<w:style w:type="table" w:styleId="TableVoile"><w:name w:val="T"/>{_HIDING}</w:style>',
+    ),
+    "default table style, its first row": (
+        "<w:tbl><w:tblPr/><w:tr><w:tc>"
+        f"<w:p><w:pPr><w:rPr>{_SHOWN}</w:rPr></w:pPr>{_split(_run('zz'), _SHOWN)}</w:p>"
+        "</w:tc></w:tr></w:tbl>",
+        '<w:style w:type="table" w:default="1" w:styleId="TableVoile"><w:name w:val="T"/>'
+        f'<w:tblStylePr w:type="firstRow">{_HIDING}</w:tblStylePr></w:style>',
+    ),
+    "field code written as text": (f"<w:p>{_split(_FIELD.format(code=_run('zz')))}</w:p>", ""),
+    "field code of a field in a field's code": (
+        "<w:p>" + _split(_FIELD.format(code=_FIELD.format(code=_run("z")) + _run("z"))) + "</w:p>",
+        "",
+    ),
+    "markup Word does not read": (
+        "<w:p>"
+        + _split(
+            '<mc:AlternateContent><mc:Choice Requires="x">'
+            f"{_run('zz')}</mc:Choice><mc:Fallback/></mc:AlternateContent>"
+        )
+        + "</w:p>",
+        "",
+    ),
+    "hidden paragraph mark": (
+        f"<w:p><w:pPr>{_HIDING}</w:pPr>{_run('Le témoin Hyacinthe Quarter')}</w:p>"
+        f"<w:p>{_run('maine a parlé.')}</w:p>",
+        "",
+    ),
+    "style separator (specVanish)": (
+        "<w:p><w:pPr><w:rPr><w:specVanish/></w:rPr></w:pPr>"
+        f"{_run('Le témoin Hyacinthe Quarter')}</w:p><w:p>{_run('maine a parlé.')}</w:p>",
+        "",
+    ),
+}
+
+
+def _word_hiding(body: str, styles: str) -> bytes:
+    """A .docx of `body` (WordprocessingML paragraphs and tables) and `styles` added to
+    python-docx's own, built with lxml."""
+    document = docx.Document()
+    fragment = lambda xml: etree.fromstring(f"<w:x {_NS}>{xml}</w:x>")  # noqa: E731
+    body_element = document.element.body
+    for child in list(body_element):
+        if child.tag != qn("w:sectPr"):
+            body_element.remove(child)
+    for index, child in enumerate(fragment(body)):
+        body_element.insert(index, child)
+    for child in fragment(styles):
+        document.styles.element.append(child)
+    document.add_paragraph().add_run("Une ligne ordinaire reste lisible.").font.hidden = False
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("body, styles", WORD_HIDES.values(), ids=WORD_HIDES.keys())
+def test_a_name_split_by_any_way_word_hides_text_reads_whole(body: str, styles: str) -> None:
+    text = extract_docx(_word_hiding(body, styles), "t.docx").text
+    assert not re.search(r"quarterz+maine|quarter\s+maine", text.casefold())
+    assert any("Quartermaine" in seen for seen in [text, *(r.text for r in readings(text))])
+    assert "Une ligne ordinaire reste lisible." in text
+
+
+@pytest.mark.parametrize("body, styles", WORD_HIDES.values(), ids=WORD_HIDES.keys())
+def test_a_name_split_by_any_way_word_hides_text_is_hidden_in_the_bundle(
+    workspace: Workspace, tmp_path: Path, body: str, styles: str
+) -> None:
+    _exports_without_the_name(workspace, tmp_path, _word_hiding(body, styles), "t.docx")
