@@ -5,25 +5,24 @@ with a history of memory-safety bugs. So the file is decoded by `dossier.pdf.hei
 process of its own, capped in memory and CPU time and unable to write a file or a core dump;
 the bytes go in and the pixels come back through pipes, never a temporary file. A crash, a
 hang or an answer that does not add up is a refusal in one sentence: the import of the other
-files goes on. The pixels become a lossless PNG, so the page, its OCR and its word boxes are
-made exactly as for any photo, and always the same from the same bytes (the viewer decodes
-the stored original again). libheif applies the photo's own turn and mirror (`irot`, `imir`),
-so a photo taken sideways arrives upright, as MuPDF does for a JPEG's EXIF orientation.
+files goes on. The pixels go to MuPDF as they are (`pixels`), so the page, its OCR and its word
+boxes are made exactly as for any photo, and always the same from the same bytes (the viewer
+decodes the stored original again). libheif applies the photo's own turn and mirror (`irot`,
+`imir`), so a photo taken sideways arrives upright, as MuPDF does for a JPEG's EXIF orientation.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
-from typing import cast
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.heicchild import CHILD_FLAG
 from dossier.pdf.heifboxes import all_data_present
 from dossier.pdf.imagesize import MAX_PICTURE_PIXELS, damaged, too_large
+from dossier.pdf.pixels import Pixels
 
 MEMORY_LIMIT = 3 * 1024**3
 """The child's address space: a 120-megapixel photo's planes and pixels fit, with libheif's
@@ -44,8 +43,8 @@ def child_command() -> list[str]:
     return [sys.executable, "-m", "dossier.pdf.heicchild"]
 
 
-def heic_to_png(data: bytes, name: str) -> bytes:
-    """The primary picture of a HEIC file as PNG bytes; InputRefused if it is damaged, too
+def heic_pixels(data: bytes, name: str) -> Pixels:
+    """The pixels of a HEIC file's primary picture; InputRefused if it is damaged, too
     large, cut short (checked before it is decoded: see `heifboxes`), or its decoder crashes
     or runs out of time."""
     if not all_data_present(data):
@@ -61,13 +60,7 @@ def heic_to_png(data: bytes, name: str) -> bytes:
         raise damaged(name)
     if len(pixels) != width * height * len(mode) or not width or not height:
         raise damaged(name)
-    from PIL import Image  # Pillow is loaded only by the files that need it
-
-    # A view, not a copy (up to 480 MB); Pillow reads any buffer, its stubs say bytes.
-    picture = Image.frombuffer(mode, (width, height), cast(bytes, pixels), "raw", mode, 0, 1)
-    out = io.BytesIO()
-    picture.save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+    return Pixels(mode, width, height, pixels)
 
 
 def _decode_in_child(data: bytes, name: str) -> tuple[bytes, memoryview]:

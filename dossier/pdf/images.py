@@ -17,8 +17,16 @@ from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.pdf.imagesize import MAX_IMAGE_PAGES, check_picture, damaged
 from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.pdf.pixels import Readable, for_mupdf
 
-__all__ = ["IMAGE_SIGNATURES", "MAX_IMAGE_PAGES", "image_to_pdf", "image_type", "readable"]
+__all__ = [
+    "IMAGE_SIGNATURES",
+    "MAX_IMAGE_PAGES",
+    "Readable",
+    "image_to_pdf",
+    "image_type",
+    "readable",
+]
 
 IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
@@ -48,27 +56,22 @@ def image_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def image_to_pdf(data: bytes, name: str, turns: Sequence[int] = ()) -> bytes:
-    """A PDF with one page per image (per frame of a TIFF), made in memory.
+def image_to_pdf(data: bytes | Readable, name: str, turns: Sequence[int] = ()) -> bytes:
+    """A PDF with one page per image (per frame of a TIFF), made in memory from the picture
+    file `data` or what `readable` made of one.
 
     `turns`: per page, 0, 90, 180 or 270 degrees clockwise to make it read upright (found from
     its text by `dossier.pdf.orient`); the page is turned itself, not marked to be shown turned,
     so its coordinates are the upright ones.
     """
-    data, filetype = _readable(data, name)
-    return _pages(data, filetype, name, turns)
+    picture = data if isinstance(data, Readable) else readable(data, name)
+    return _pages(picture.data, picture.filetype, name, turns)
 
 
-def readable(data: bytes, name: str) -> bytes:
-    """The picture in a format MuPDF reads: itself, or the PNG of a WebP or HEIC picture (the
-    same pixels every time). A caller that makes pages from the same picture twice (turned
-    the second time) decodes it once."""
-    return _readable(data, name)[0]
-
-
-def _readable(data: bytes, name: str) -> tuple[bytes, str]:
-    """(bytes, MuPDF file type) of the picture as MuPDF reads it, its claimed size judged
-    first."""
+def readable(data: bytes, name: str) -> Readable:
+    """The picture as MuPDF reads it, its claimed size judged first: itself, or the pixels of
+    a WebP or HEIC picture (the same every time). A caller that makes pages from the same
+    picture twice (turned the second time) decodes it once."""
     found = image_type(data[:16])
     if found is None:
         raise InputRefused(_("{name} is not an image Dossier can read.").format(name=name))
@@ -77,14 +80,14 @@ def _readable(data: bytes, name: str) -> tuple[bytes, str]:
     # Imported here: Pillow and the HEIC decoder's module load only for the files that need
     # them. Both decode outside MuPDF's lock: a HEIC child may take seconds.
     if found[0] == "webp":
-        from dossier.pdf.webp import webp_to_png
+        from dossier.pdf.webp import webp_pixels
 
-        return webp_to_png(data, name), "png"
+        return for_mupdf(webp_pixels(data, name))
     if found[0] == "heic":
-        from dossier.pdf.heic import heic_to_png
+        from dossier.pdf.heic import heic_pixels
 
-        return heic_to_png(data, name), "png"
-    return data, found[0]
+        return for_mupdf(heic_pixels(data, name))
+    return Readable(data, found[0])
 
 
 @exclusive

@@ -17,7 +17,7 @@ from dossier.pdf.images import image_to_pdf
 from dossier.services.dto import DocumentInfo
 
 KEPT_BYTES = 192 * 1024**2
-"""Pages kept at most: a dozen iPhone photos (their pixels as lossless PNG in a page)."""
+"""Pages kept at most: a dozen iPhone photos (their pixels compressed losslessly in a page)."""
 SLOW_TO_DECODE = frozenset({"image/heic", "image/webp"})
 """Pictures decoded outside MuPDF, whose pages are worth keeping."""
 

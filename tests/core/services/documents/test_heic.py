@@ -150,7 +150,7 @@ def test_a_decoder_blocked_past_its_wall_clock_is_killed(
     monkeypatch.setattr(heic, "_FAULT", "spin")
     monkeypatch.setattr(heic, "WALL_SECONDS", 1)
     with pytest.raises(InputRefused, match="crashed or ran out of time"):
-        heic.heic_to_png(heic_photo(tmp_path, rotate=0), "IMG.HEIC")
+        heic.heic_pixels(heic_photo(tmp_path, rotate=0), "IMG.HEIC")
 
 
 def test_a_boxed_heic_photo_leaves_redacted_as_a_pdf(workspace: Workspace, tmp_path: Path) -> None:
