@@ -28,7 +28,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from dossier.blobstore import BlobStore
 from dossier.pdf import mupdf
@@ -57,6 +57,18 @@ def pause(seconds: float) -> None:
     while time.monotonic() < end:
         QApplication.processEvents()
         time.sleep(0.01)
+
+
+def painted(window: QWidget) -> None:
+    """What is due on `window` is drawn and the window system has it: the events posted
+    handled, the window painted at once, the X server caught up with. A fixed pause of half a
+    second before each screenshot did it in more time (the same pixels but for a status
+    message the pause outlived)."""
+    for _ in range(3):
+        QApplication.processEvents()
+    window.repaint()
+    QGuiApplication.sync()
+    pause(0.1)
 
 
 def screenshot(window: MainWindow, out: Path) -> str:
@@ -152,7 +164,7 @@ def main() -> int:
         "the page",
         lambda: view.cache.get(view.doc_id, view.current_page, view._render_zoom()) is not None,
     )
-    pause(0.5)
+    painted(window)
     how = screenshot(window, args.out)
     summary: dict[str, object] = {
         "imported": [r.state for r in rows],

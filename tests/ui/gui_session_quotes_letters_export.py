@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.gui_session import finish, open_window, pause, screenshot, wait_until
+from tests.ui.gui_session import finish, open_window, painted, screenshot, wait_until
 from ui.export.export_wizard import ExportWizard
 from ui.letters.letters_tab import LettersTab
 from ui.quotes.find_quote_dialog import FindQuoteDialog
@@ -29,7 +29,7 @@ ALTERED = os.environ.get("DOSSIER_SHOT_QUOTE", "")
 
 
 def shot(window: QWidget, out: Path) -> str:
-    pause(0.6)
+    painted(window)
     return screenshot(window, out)  # type: ignore[arg-type]
 
 
