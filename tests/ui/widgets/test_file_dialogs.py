@@ -3,55 +3,86 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QWidget
 
-from tests.conftest import REPO
+from ui.export.export_wizard import OptionsPage
+from ui.export.verify_dialog import VerifyDialog
 from ui.i18n import install_translations
-from ui.widgets.file_dialogs import IMPORTABLE, file_dialog
+from ui.widgets.file_dialogs import IMPORTABLE, choose_folder, file_dialog
 
-PICK = """
-import sys
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from ui.widgets.file_dialogs import choose_folder
-app = QApplication([])
-def accept():
-    dialog = QApplication.activeModalWidget()
-    if dialog is None:
-        QTimer.singleShot(50, accept)
-    else:
-        dialog.accept()
-QTimer.singleShot(100, accept)
-print(choose_folder(None, "pick", Path(sys.argv[1])))
-"""
+ACCEPT_TRIES = 6000
+"""Turns of 10 ms a picker is given to show itself (a minute, as `PATIENCE_MS`)."""
+SECRET = "Source Marchés Truqués"
+Picker = Callable[[Path], tuple[str, QWidget | None]]
+"""Opens a picker from `folder`: what the app shows of the choice, and the window the picker
+was opened from (None: a picker of its own)."""
 
 
-def _in_secret_folder(tmp_path: Path, script: str, *args: str) -> tuple[str, str]:
-    """Run `script` (a picker accepted in the folder "Source Marchés Truqués") in a process of
-    its own: what it printed, and the QtProject.conf Qt left."""
-    secret = tmp_path / "Source Marchés Truqués"
-    secret.mkdir()
+@pytest.fixture
+def qt_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
+    """Where Qt keeps its own settings (QtProject.conf, its file dialog's) during the test;
+    the user's folder again afterwards."""
     config = tmp_path / "config"
     config.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "QT_"))}
-    env.update(XDG_CONFIG_HOME=str(config), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(secret), *args],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip(), (config / "QtProject.conf").read_text(encoding="utf-8")
+    native, user = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
+    QSettings.setPath(native, user, str(config))
+    yield config
+    QSettings.setPath(native, user, os.environ.get("XDG_CONFIG_HOME", str(Path.home() / ".config")))
 
 
-def test_folder_picker_forgets_where_it_was(tmp_path: Path) -> None:
-    printed, saved = _in_secret_folder(tmp_path, PICK)
-    assert printed == str(tmp_path / "Source Marchés Truqués")  # the folder was really chosen
+def _in_secret_folder(
+    tmp_path: Path, settings: Path, picker: Picker, choose: str = ""
+) -> tuple[str, str]:
+    """Run `picker`, accepted by the user in the folder `SECRET` (`choose` picked there, if
+    given): what the app showed, and the QtProject.conf Qt left once the picker was gone (Qt
+    saves as its dialog is destroyed, with the window it was opened from)."""
+    secret = tmp_path / SECRET
+    secret.mkdir()
+    (secret / "bundle.zip").write_bytes(b"")
+    tries = iter(range(ACCEPT_TRIES))
+
+    def accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            if choose:  # the user goes to the folder and picks the file there
+                dialog.setDirectory(str(secret))
+                dialog.selectFile(str(secret / choose))
+            dialog.accept()
+        elif next(tries, None) is not None:
+            QTimer.singleShot(10, accept)
+
+    QTimer.singleShot(0, accept)
+    shown, opener = picker(secret)
+    if opener is not None:
+        opener.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return shown, (settings / "QtProject.conf").read_text(encoding="utf-8")
+
+
+def _folder(secret: Path) -> tuple[str, QWidget | None]:
+    return str(choose_folder(None, "pick", secret)), None
+
+
+def _export_bundle(_secret: Path) -> tuple[str, QWidget | None]:
+    page = OptionsPage(Path.home() / "bundle.zip")
+    page.browse()
+    return page.out.text(), page
+
+
+def _verify_bundle(_secret: Path) -> tuple[str, QWidget | None]:
+    dialog = VerifyDialog(None)
+    dialog.browse()
+    return dialog.path.text(), dialog
+
+
+def test_folder_picker_forgets_where_it_was(tmp_path: Path, qt_settings: Path) -> None:
+    shown, saved = _in_secret_folder(tmp_path, qt_settings, _folder)
+    assert shown == str(tmp_path / SECRET)  # the folder was really chosen
     assert "lastVisited" in saved  # Qt did write its settings...
     assert "Source" not in saved and "March" not in saved  # ...but not where the user went
 
@@ -78,41 +109,17 @@ def test_the_import_filter_shows_the_formats_the_guide_promises() -> None:
         assert f"*.{suffix}" in patterns
 
 
-BROWSE = """
-import sys
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-folder = Path(sys.argv[1])
-(folder / "bundle.zip").write_bytes(b"")
-def accept():
-    dialog = QApplication.activeModalWidget()
-    if dialog is None:
-        QTimer.singleShot(50, accept)
-    else:  # the user goes to the folder and picks the bundle there
-        dialog.setDirectory(str(folder))
-        dialog.selectFile(str(folder / ("new.zip" if sys.argv[2] == "export" else "bundle.zip")))
-        dialog.accept()
-QTimer.singleShot(100, accept)
-if sys.argv[2] == "export":
-    from ui.export.export_wizard import OptionsPage
-    page = OptionsPage(Path.home() / "bundle.zip")
-    page.browse()
-    print(page.out.text())
-else:
-    from ui.export.verify_dialog import VerifyDialog
-    dialog = VerifyDialog(None)
-    dialog.browse()
-    print(dialog.path.text())
-"""
-
-
-@pytest.mark.parametrize("picker", ["export", "verify"])
-def test_the_bundle_pickers_forget_where_they_were(tmp_path: Path, picker: str) -> None:
+@pytest.mark.parametrize(
+    ("picker", "choose"),
+    [(_export_bundle, "new.zip"), (_verify_bundle, "bundle.zip")],
+    ids=["export", "verify"],
+)
+def test_the_bundle_pickers_forget_where_they_were(
+    tmp_path: Path, qt_settings: Path, picker: Picker, choose: str
+) -> None:
     """Where a bundle is written or read from is case content too: "Source Marchés Truqués/"."""
-    printed, saved = _in_secret_folder(tmp_path, BROWSE, picker)
-    assert "Source Marchés Truqués" in printed  # the dialog really was in that folder
+    shown, saved = _in_secret_folder(tmp_path, qt_settings, picker, choose)
+    assert SECRET in shown  # the dialog really was in that folder
     assert "lastVisited" in saved
     assert "Source" not in saved and "March" not in saved
 
