@@ -403,6 +403,9 @@ def run(
     while not window.state.is_unlocked:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     window.import_dock.show()  # as an import from the menu or a drop shows it: its list drawn
+    # As the menu's import and a drop do while the files are listed: the index's workers
+    # start before the batch (they take its pages' analysis off the app's threads).
+    window.state.ws.search.prepare_batch()
     frames = Frames(explain)
     # The bare event loop first (window idle, same timer): the machine's own jitter, to read
     # the import's frames against.

@@ -301,6 +301,12 @@ def start(ready: Callable[[None], None]) -> list[Future[None]]:
         return []
 
 
+def workers_running() -> bool:
+    """Whether the worker processes are started (a batch handed to them waits for no
+    start)."""
+    return _pool is not None and worker_count() > 1
+
+
 def large(items: list[IndexItem]) -> bool:
     """Whether a batch holds enough text to be worth the worker processes (read at each call:
     one setting for every caller, tests included)."""
