@@ -4,9 +4,10 @@ documents tree ends with all of them.
 
 A 10 ms timer on the GUI thread records when it gets to run; the longest gap between two ticks
 is the longest the window could not repaint or answer. The machine is shared (2 cores, other
-test runs), so the same timer also runs with the window idle for two seconds before the import
-and two after it: what the bare event loop loses beyond its 10 ms in either (the machine's own
-jitter, not the app's) is taken off the longest gap of the import before comparing it.
+test runs), so the same timer also runs with the window idle for half a second before the
+import and half a second after it: what the bare event loop loses beyond its 10 ms in either
+(the machine's own jitter, not the app's) is taken off the longest gap of the import before
+comparing it.
 
 The goal is 100 ms, and `bench/bench_gui_import.py` measures it; this test guards the class of
 failure (a GUI thread that reads or decrypts the whole case per notice froze for 0.6-3 s) with
@@ -31,6 +32,11 @@ from ui.case.import_panel import DONE
 pytestmark = pytest.mark.slow
 
 TICK_MS = 10
+BARE_MS = 500
+"""How long the idle loop is watched for the machine's jitter, before and after. It is taken
+off the longest gap, so a shorter watch only makes the test stricter; two seconds each way
+(4 s of this test's 6) saw no more than half a second does (at load 14 the worst idle gap was
+56 ms against an import's 404 ms, the bound being 800 ms)."""
 GOAL_MS = 100
 BOUND_MS = 300
 """Of the GUI thread's own work between two ticks: a fifth of the freezes this test exists to
@@ -96,7 +102,7 @@ def test_a_thousand_files_import_without_a_frame_over_100_ms(qtbot, unlocked, tm
     paths = small_files(tmp_path / "boite", 1000)
     watch = FrameWatch()
     watch.start()
-    QTest.qWait(2000)
+    QTest.qWait(BARE_MS)
     bare = watch.stop()
     watch.start()
     with qtbot.waitSignal(win.imports.batch_finished, timeout=600_000):
@@ -105,7 +111,7 @@ def test_a_thousand_files_import_without_a_frame_over_100_ms(qtbot, unlocked, tm
     longest = watch.stop()
     gaps, working = watch.gaps, max(watch.cpu_gaps, default=0.0)
     watch.start()  # and the bare loop again, the import over: the machine's load comes and goes
-    QTest.qWait(2000)
+    QTest.qWait(BARE_MS)
     bare = max(bare, watch.stop())
     jitter = max(0.0, bare - TICK_MS)
     assert all(row.state == DONE for row in win.imports.rows)

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from dossier.jobs import TimeLeft
-from tests.ui.case.test_import_frames import TICK_MS, FrameWatch
+from tests.ui.case.test_import_frames import BARE_MS, TICK_MS, FrameWatch
 from ui.case import import_list, import_panel
 from ui.case.import_dialog import ImportRequest
 from ui.case.import_panel import DONE, FAILED
@@ -25,9 +25,9 @@ At 300 ms it failed at load 14 (354 ms) on code that meets the goal on a quiet m
 
 
 def _bare_loop(watch: FrameWatch) -> float:
-    """The longest gap of the idle event loop for a second: a loaded machine's own jitter."""
+    """The longest gap of the idle event loop for a while: a loaded machine's own jitter."""
     watch.start()
-    QTest.qWait(1000)
+    QTest.qWait(BARE_MS)
     return watch.stop()
 
 
