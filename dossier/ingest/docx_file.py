@@ -33,12 +33,13 @@ from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-6"
+DOCX_EXTRACTOR_VERSION = "docx-7"
 """docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
 (w:vanish) is kept like a deletion; docx-4: text a character style hides, too; docx-5: and
 text its paragraph's style, the default paragraph style or the document's defaults hide;
 docx-6: and text a table's style, a field's code or markup Word does not read hide, a style
-without a type is a paragraph style, and a paragraph whose mark is hidden runs into the next."""
+without a type is a paragraph style, and a paragraph whose mark is hidden runs into the next;
+docx-7: a note's or comment's mark, or a ruby's annotation, inside a word follows the word."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))

@@ -333,6 +333,7 @@ class BodyWalker:
         parts: list[str] = []
         state = _Inline(hidden=hidden)
         self._inline_into(node, parts, state, depth)
+        _end_word(parts, state)
         return "".join(parts), state.page_break, state.boxes
 
     def _inline_into(self, node: Element, parts: list[str], state: _Inline, depth: int) -> None:
@@ -348,24 +349,32 @@ class BodyWalker:
                     # result): not on the page, kept like a deletion (see hidden text below).
                     parts.append(marked("deleted", child.text or ""))
                 else:
-                    parts.append(child.text or "")
+                    _word_text(parts, state, child.text or "")
             elif tag == f"{W}fldChar":
                 _field_char(state.fields, child.get(f"{W}fldCharType"))
             elif tag == f"{W}tab":
-                parts.append("\t")
+                _word_text(parts, state, "\t")
             elif tag in (f"{W}br", f"{W}cr"):
                 if child.get(f"{W}type") == "page":
                     state.page_break = True
                 else:
-                    parts.append("\n")
+                    _word_text(parts, state, "\n")
             elif tag == f"{W}noBreakHyphen":
-                parts.append("-")
+                _word_text(parts, state, "-")
+            # A note's or comment's mark, and a ruby's annotation (set above its letters), go
+            # after the word they stand in: "Quarter[comment 1]maine", which Word shows as
+            # "Quartermaine", was a name no mark found.
             elif tag == f"{W}footnoteReference":
-                parts.append(f"[{child.get(f'{W}id', '')}]")
+                state.after_word.append(f"[{child.get(f'{W}id', '')}]")
             elif tag == f"{W}endnoteReference":
-                parts.append(f"[e{child.get(f'{W}id', '')}]")
+                state.after_word.append(f"[e{child.get(f'{W}id', '')}]")
             elif tag == f"{W}commentReference":
-                parts.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
+                state.after_word.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
+            elif tag == f"{W}rt":
+                annotation: list[str] = []
+                self._inline_into(child, annotation, _Inline(hidden=state.hidden), depth + 1)
+                if "".join(annotation).strip():
+                    state.after_word.append(f"({''.join(annotation)})")
             elif tag in _CHANGES:
                 self._change(child, _CHANGES[tag], parts, state, depth)
             elif tag == f"{W}r" and _hidden(child, self.styles, state.hidden):
@@ -406,8 +415,29 @@ class _Inline:
     """The paragraph's style hides its runs (unless a run or its style says otherwise)."""
     fields: list[str] = field(default_factory=list)
     """The fields open here, innermost last: "code" until their result begins, then "result"."""
+    after_word: list[str] = field(default_factory=list)
+    """Marks met inside a word, written where it ends."""
     page_break: bool = False
     boxes: list[str] = field(default_factory=list)
+
+
+def _word_text(parts: list[str], state: _Inline, text: str) -> None:
+    """Append `text`, writing the marks waiting for the end of a word before its first
+    character that is not a letter or a digit."""
+    if state.after_word:
+        end = next((i for i, c in enumerate(text) if not (c.isalnum() or c == "\u00ad")), None)
+        if end is None:
+            parts.append(text)
+            return
+        parts.append(text[:end])
+        _end_word(parts, state)
+        text = text[end:]
+    parts.append(text)
+
+
+def _end_word(parts: list[str], state: _Inline) -> None:
+    parts += state.after_word
+    state.after_word.clear()
 
 
 def _hidden(run: Element, styles: dict[str, StyleInfo], paragraph: bool) -> bool:

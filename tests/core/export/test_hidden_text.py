@@ -359,3 +359,36 @@ def test_a_name_split_by_any_way_word_hides_text_is_hidden_in_the_bundle(
     workspace: Workspace, tmp_path: Path, body: str, styles: str
 ) -> None:
     _exports_without_the_name(workspace, tmp_path, _word_hiding(body, styles), "t.docx")
+
+
+BESIDE_THE_WORD = {
+    # Word shows a comment's mark in the margin, a note's raised after the letters, a ruby's
+    # annotation above them: the line reads "Quartermaine".
+    "comment": _split('<w:commentRangeStart w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'),
+    "footnote": _split('<w:r><w:footnoteReference w:id="1"/></w:r>'),
+    "endnote": _split('<w:r><w:endnoteReference w:id="1"/></w:r>'),
+    "ruby": _run("Le témoin Hyacinthe Quar")
+    + f"<w:r><w:ruby><w:rubyPr/><w:rt>{_run('zz')}</w:rt><w:rubyBase>{_run('ter')}"
+    + f"</w:rubyBase></w:ruby></w:r>{_run('maine a parlé.')}",
+}
+_NAME_ACROSS_A_MARK = re.compile(r"quar\w*maine|quar\w*( \w+){1,2} \w*maine")
+
+
+@pytest.mark.parametrize("line", BESIDE_THE_WORD.values(), ids=BESIDE_THE_WORD.keys())
+def test_a_mark_word_shows_beside_a_name_does_not_split_it(
+    workspace: Workspace, tmp_path: Path, line: str
+) -> None:
+    """A note's or comment's mark, or a ruby's annotation, inside a name was written inside it
+    ("Quarter[comment 1]maine"): no mark found the name, and the bundle showed it whole to its
+    reader, in the PDF, its title and its file name."""
+    body = f"<w:p>{line}</w:p>"
+    assert "Quartermaine" in extract_docx(_word_hiding(body, ""), "t.docx").text
+    case = workspace.cases.create("Caché").id
+    workspace.documents.import_bytes(case, _word_hiding(body, ""), "temoin.docx")
+    workspace.people.add(case, NAME, protection="protected")
+    out = tmp_path / "bundle.zip"
+    assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
+    assert leaks(out, [NAME, "Quartermaine", "Hyacinthe"]) == []
+    texts = read_bundle(out)
+    assert [name for name, text in texts.items() if _NAME_ACROSS_A_MARK.search(text)] == []
+    assert "une ligne ordinaire reste lisible" in " ".join(texts.values())
