@@ -425,13 +425,93 @@ def _finished(future: Future[Any] | None) -> bool:
     return future is None or future.done()
 
 
+class _Lending:
+    """Every `Lent` batch of this process, each part handed to the worker processes only when
+    one is free, the batches in the order they came (one feeder thread for all of them): a
+    batch queued behind another keeps its parts until the workers are done with the first,
+    so whoever waits for the first can take the second's meanwhile instead of waiting idle."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.batches: list[Lent[Any, Any]] = []
+        """Batches with parts neither handed nor taken, oldest first."""
+        self.running: set[Future[Any]] = set()
+        self.wake = threading.Event()
+        self.feeder: threading.Thread | None = None
+
+    def add(self, batch: Lent[Any, Any]) -> None:
+        with self.lock:
+            self.batches.append(batch)
+            if self.feeder is None:
+                self.feeder = threading.Thread(target=self._feed, name="index-feed", daemon=True)
+                self.feeder.start()
+        self.hand()
+
+    def hand(self) -> None:
+        """Hand the oldest parts not handed, one per free worker."""
+        with self.lock:
+            while self.batches and len(self.running) < worker_count():
+                batch = self.batches[0]
+                if batch._pool is None or batch._front > batch._back:
+                    self.batches.pop(0)
+                    continue
+                try:
+                    future = _submit(batch._pool, batch._work, batch.parts[batch._front])
+                except BrokenProcessPool:
+                    batch._pool = None  # its handed parts raise it too: `results` redoes them
+                    continue
+                self.running.add(future)
+                future.add_done_callback(self._done)
+                batch._handed[batch._front] = future
+                batch._front += 1
+
+    def _done(self, future: Future[Any]) -> None:
+        # No lock: a future done before its callback is added calls it in `hand`, which holds it.
+        self.running.discard(future)
+        self.wake.set()
+
+    def _feed(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            self.hand()
+            with self.lock:
+                if not self.batches:
+                    self.feeder = None
+                    return
+
+    def take(self, batch: Lent[Any, Any], number: int) -> tuple[Lent[Any, Any], int] | None:
+        """A part nobody has, for the caller waiting for part `number` of `batch` to do itself
+        (the lock is held): that batch's last, or else the last of the newest batch queued
+        after it, which the wait for `batch` would reach next; None if there is none."""
+        if batch._back >= batch._front:
+            taken = batch._back
+            batch._back -= 1
+            return batch, taken
+        # Batches are handed in order: every batch still listed after this one came later.
+        later = (
+            self.batches[self.batches.index(batch) + 1 :] if batch in self.batches else self.batches
+        )
+        for other in reversed(later):
+            if other._back >= other._front:
+                taken = other._back
+                other._back -= 1
+                return other, taken
+        return None
+
+
+_lending = _Lending()
+
+
 class Lent(Background[Part, Result]):
     """`Background`, but each part is handed to a worker process only when one is free (by a
-    feeder thread, in order), and whoever waits for the results (`results`) takes the parts no
-    worker has yet, from the back: a batch written while an import goes on is built by the
-    workers, and the app is not idle when it must wait for it (the workers yield a core to the
-    app: on a loaded machine they get little of one). A part handed is never cancelled (a pool
-    that breaks would fail on it); a broken pool leaves the rest to whoever waits."""
+    feeder thread, in order, after the parts of the batches lent before: `_Lending`), and
+    whoever waits for the results (`results`) takes the parts no worker has yet, from the back
+    of this batch, then of the batches lent after it: a batch written while an import goes on
+    is built by the workers, and the app is not idle when it must wait for it (the workers
+    yield a core to the app: on a loaded machine they get little of one). A part handed is
+    never cancelled (a pool that breaks would fail on it); a broken pool leaves the rest to
+    whoever waits."""
 
     def __init__(self, parts: list[Part], work: Callable[[Part], Result]) -> None:
         self.parts = parts
@@ -441,39 +521,13 @@ class Lent(Background[Part, Result]):
         self._handed: dict[int, Future[Result]] = {}
         self._here: dict[int, Result] = {}
         self._front, self._back = 0, len(parts) - 1  # the next part to hand; the next to take
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
         try:
             self._pool = _get_pool()
         except BrokenProcessPool:
             shutdown()
             return
         self._source = self._pool
-        self._hand()
-        threading.Thread(target=self._feed, name="index-feed", daemon=True).start()
-
-    def _hand(self) -> None:
-        with self._lock:
-            while self._pool is not None and self._front <= self._back:
-                if sum(1 for f in self._handed.values() if not f.done()) >= worker_count():
-                    return
-                try:
-                    future = _submit(self._pool, self._work, self.parts[self._front])
-                except BrokenProcessPool:
-                    self._pool = None  # its handed parts raise it too: `results` redoes them
-                    return
-                future.add_done_callback(lambda _done: self._wake.set())
-                self._handed[self._front] = future
-                self._front += 1
-
-    def _feed(self) -> None:
-        while True:
-            self._wake.wait()
-            self._wake.clear()
-            with self._lock:
-                if self._pool is None or self._front > self._back:
-                    return
-            self._hand()
+        _lending.add(self)
 
     def results(self, cancel: CancelToken | None = None) -> Iterator[Result]:
         for number in range(len(self.parts)):
@@ -482,24 +536,27 @@ class Lent(Background[Part, Result]):
     def _part(self, number: int, cancel: CancelToken | None) -> Result:
         while True:
             check(cancel)
-            with self._lock:
+            with _lending.lock:
                 if number in self._here:
                     return self._here.pop(number)
                 future = self._handed.get(number)
                 taken = None
-                if (future is None or not future.done()) and self._back >= self._front:
-                    taken, self._back = self._back, self._back - 1
+                if future is None or not future.done():
+                    taken = _lending.take(self, number)
             if taken is not None:
-                result = self._work(self.parts[taken])
-                with self._lock:
-                    self._here[taken] = result
+                owner, part = taken
+                result = owner._work(owner.parts[part])
+                with _lending.lock:
+                    owner._here[part] = result
                 continue
-            assert future is not None  # a part not handed is taken here first
+            if future is None:  # not handed, and taken by another waiter: it comes
+                time.sleep(_CANCEL_POLL / 10)
+                continue
             try:
                 return _result(self._source, future, cancel)
             except _LOST:
                 shutdown()
-                with self._lock:
+                with _lending.lock:
                     self._pool = None
                 return self._work(self.parts[number])
 
@@ -509,7 +566,7 @@ class Lent(Background[Part, Result]):
     def ready(self, timeout: float) -> bool:
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
-            with self._lock:
+            with _lending.lock:
                 left = self._back >= self._front
                 running = [f for f in self._handed.values() if not f.done()]
                 broken = self._pool is None
@@ -524,9 +581,9 @@ class Lent(Background[Part, Result]):
                 time.sleep(min(_CANCEL_POLL / 10, remaining))  # the feeder is handing them
 
     def cancel(self) -> None:
-        with self._lock:
+        with _lending.lock:
             self._back = self._front - 1  # the parts handed end on their own, unread
-        self._wake.set()
+        _lending.wake.set()
 
 
 def in_workers(

@@ -105,3 +105,21 @@ def test_a_batch_lent_in_the_background_is_ready_once_the_workers_have_it_all(
     lent = analysed.Lent(list(range(6)), _tagged)
     assert lent.ready(10.0)
     assert {pid for pid, _value in lent.results()} - {os.getpid()}
+
+
+def test_a_batch_lent_behind_another_is_handed_as_workers_free_and_taken_by_the_wait(
+    workers: None,
+) -> None:
+    """Batches written while an import goes on queue up (one per group of files): a later
+    one's parts wait for a free worker instead of queueing in the pool behind the first's, so
+    that whoever waits for the first, whose parts the workers all hold, builds the later
+    one's meanwhile (it waited idle on workers that yield the core to the app)."""
+    first = analysed.Lent(list(range(analysed.worker_count())), _after_the_app)
+    second = analysed.Lent(list(range(6)), _after_the_app)
+    assert all(second.future(number) is None for number in range(6))
+    firsts = list(first.results())
+    assert [value for _pid, value in firsts] == [part * 2 for part in range(len(firsts))]
+    assert os.getpid() not in {pid for pid, _value in firsts}
+    seconds = list(second.results())
+    assert [value for _pid, value in seconds] == [part * 2 for part in range(6)]
+    assert seconds[-1][0] == os.getpid()
