@@ -83,8 +83,8 @@ class _NoIndex:
     def case_removed(self, case_id: str) -> None:
         return None
 
-    def prepare_batch(self, size: int | None = None) -> None:
-        return None
+    def prepare_batch(self, text: int | None = None) -> bool:
+        return False
 
     def prepare_case(self, case_id: str) -> None:
         return None

@@ -338,17 +338,19 @@ class SearchService:
             if doc_ids:
                 index.replace_documents_soon(doc_ids, self._iter_page_items(case_id, doc_ids))
 
-    def prepare_batch(self, size: int | None = None) -> None:
-        """A batch of imports begins (or the user opened a case to import into): start the
-        index's worker processes now, in the background, so that they are ready when its
-        first pages come (a front end may call this as its import panel opens).
+    def prepare_batch(self, text: int | None = None) -> bool:
+        """A batch of imports has read `text` characters so far (or the user opened a case to
+        import into, without `text`): start the index's worker processes now, in the
+        background, so that they are ready when its pages come (a front end may call this as
+        its import panel opens). Whether they were asked to start.
 
-        With `size`, the bytes of the batch's files: none start for a batch too small for its
-        text to reach them (`analysed.large`), as each costs a second or more of CPU to start;
-        a batch of compressed files whose text outgrows its bytes starts them when its pages
-        come."""
-        if size is None or size >= analysed.PARALLEL_MIN_BYTES:
-            start_workers()
+        None start for a batch whose text is too small to reach them (`analysed.large`), as
+        each costs CPU to start, whatever its files' bytes (a PDF's are mostly fonts and
+        pictures); a batch asks again as it reads more."""
+        if text is not None and text < analysed.PARALLEL_MIN_BYTES:
+            return False
+        start_workers()
+        return True
 
     def shared_work(self, cancel: CancelToken | None) -> ChunkMap:
         """The index's worker processes lent to read a large file in parts (a mailbox's

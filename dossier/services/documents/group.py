@@ -59,6 +59,8 @@ class ImportGroup:
         self._blob_ids: set[str] = set()
         self._bytes = 0
         self._started = 0.0
+        self.text = 0
+        """Characters of text read into the group since it was made, commits included."""
 
     def __len__(self) -> int:
         return len(self.files)
@@ -76,6 +78,7 @@ class ImportGroup:
         self.files.append(Prepared(incoming, root, left_out, ids, known))
         self._blob_ids.update(ids)
         self._bytes += _tree_size(root)
+        self.text += _tree_text(root)
 
     def due(self) -> bool:
         if not self.files:
@@ -165,6 +168,11 @@ class ImportGroup:
 
 def _tree_size(root: Child) -> int:
     return len(root.data) + sum(_tree_size(child) for child in root.children)
+
+
+def _tree_text(root: Child) -> int:
+    own = sum(len(page.text) for page in root.extracted.pages)
+    return own + sum(_tree_text(child) for child in root.children)
 
 
 class Batch:

@@ -8,7 +8,6 @@ or `gc` removes; it never leaves a half-imported document.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
@@ -215,8 +214,7 @@ class DocumentService:
         check_duplicates(duplicates)
         options = ImportOptions(kind, title, parse_date(date), ocr, password, duplicates)
         case_id = self.ws.cases.resolve(case)
-        if len(paths) > 1:
-            self.ws.index.prepare_batch(_total_size(paths))
+        workers_asked = False
         # A search typed meanwhile does not pay for the import's index commits.
         with self.ws.index.importing(case_id):
             batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
@@ -255,6 +253,10 @@ class DocumentService:
                         batch.done(number, ImportOutcome(str(path), document=linked))
                     else:
                         batch.waiting.append((number, str(path)))
+                if not workers_asked:
+                    # By the text read, not the files' bytes: a PDF's are mostly fonts and
+                    # pictures, and a few of them started the workers for nothing.
+                    workers_asked = self.ws.index.prepare_batch(batch.group.text)
                 if batch.group.due():
                     batch.commit()
             batch.commit()
@@ -470,13 +472,3 @@ class DocumentService:
             found = [mask.document(document_info(row)) for row in children_of(session, doc)]
         self.ws.screen.record(mask, "documents")
         return found
-
-
-def _total_size(paths: Sequence[Path]) -> int:
-    """The bytes of the files at `paths`; one that cannot be read counts none (the import
-    says why when it comes to it)."""
-    total = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            total += Path(path).stat().st_size
-    return total

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pymupdf
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
@@ -260,16 +262,38 @@ def _notes(folder: Path, count: int, words: int) -> list[Path]:
     return paths
 
 
-def test_a_batch_too_small_for_the_workers_starts_none(
-    workspace: Workspace, tmp_path: Path, workers: None
+def _photos(folder: Path, count: int) -> list[Path]:
+    """PDFs of a few words and a photo each: 43 KB of file, 20 characters of text."""
+    folder.mkdir()
+    paths = []
+    for n in range(count):
+        noise = random.Random(n).randbytes(120 * 120 * 3)  # a photo's bytes do not compress
+        doc = pymupdf.open()
+        page = doc.new_page()
+        page.insert_text((72, 72), f"Photo {n} préfecture")
+        photo = pymupdf.Pixmap(pymupdf.csRGB, 120, 120, noise, False)
+        page.insert_image(pymupdf.Rect(72, 100, 312, 340), pixmap=photo)
+        paths.append(folder / f"photo-{n}.pdf")
+        doc.save(paths[-1], deflate=True)
+        doc.close()
+    return paths
+
+
+@pytest.mark.parametrize("files", [_notes, _photos], ids=["a few notes", "photos of a page"])
+def test_a_batch_whose_text_is_too_small_for_the_workers_starts_none(
+    workspace: Workspace, tmp_path: Path, workers: None, files: Callable[..., list[Path]]
 ) -> None:
-    # Starting the two workers costs each a second or more of CPU, for a batch whose text
-    # would never reach them (`PARALLEL_MIN_BYTES`): `dossier import` of a few notes.
+    # Starting the two workers costs them CPU (and the app a core on a 2-core laptop) for a
+    # batch whose text would never reach them (`PARALLEL_MIN_BYTES`), however many bytes its
+    # files hold: `dossier import` of a few notes, or of a few PDFs that are mostly pictures.
     analysed_module.shutdown()
     case = workspace.cases.create("Notes").id
-    outcomes = workspace.documents.import_many(case, _notes(tmp_path / "in", 3, 20), ocr=False)
+    paths = files(tmp_path / "in", 3, 20) if files is _notes else files(tmp_path / "in", 3)
+    if files is _photos:
+        assert sum(p.stat().st_size for p in paths) > analysed_module.PARALLEL_MIN_BYTES
+    outcomes = workspace.documents.import_many(case, paths, ocr=False)
     assert all(o.document is not None for o in outcomes)
-    assert analysed_module._pool is None, "a few notes started the index workers"
+    assert analysed_module._pool is None, "a batch of little text started the index workers"
     assert len(workspace.search.query("préfecture", case=case)) == 3
 
 
@@ -279,15 +303,17 @@ def test_a_batch_whose_files_hold_enough_text_starts_them_before_its_pages(
     analysed_module.shutdown()
     monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 1000)
     case = workspace.cases.create("Notes").id
-    pools: list[object] = []
-    # The pool as the first file is read: started by the batch, not by its pages' commit.
+    pools: dict[str, object] = {}
+    # The pool as each file is read: started once the first file's text reached the
+    # threshold, before the second is read, not by the pages' commit (one group, at the end).
     workspace.documents.import_many(
         case,
         _notes(tmp_path / "in", 2, 100),
         ocr=False,
-        progress=lambda _fraction, _message: pools.append(analysed_module._pool),
+        progress=lambda _fraction, message: pools.setdefault(message, analysed_module._pool),
     )
-    assert pools[0] is not None
+    assert pools["note-0.txt: reading note-0.txt"] is None
+    assert pools["note-1.txt: reading note-1.txt"] is not None
 
 
 def test_a_batch_is_with_the_workers_while_its_pending_marker_is_synced(
