@@ -108,7 +108,7 @@ class SearchIndex:
         self.needs_rebuild = reason is not None
         self.rebuild_reason = reason
         self.writer_limit_mb = WRITER_LIMIT_MB
-        self._queued: list[tuple[list[str], Background[list[IndexItem], BuiltSegment]]] = []
+        self._queued: list[tuple[list[str], Background[list[IndexItem], BuiltSegment], bool]] = []
         """Batches whose segments the workers build, written before anything else touches the
         index."""
         self._gathered: list[tuple[list[str], list[IndexItem]]] = []
@@ -117,6 +117,8 @@ class SearchIndex:
         (`_hand_gathered`)."""
         self._gathered_ids: set[str] = set()
         self._gathered_bytes = 0
+        self._gathered_new = True
+        """Whether every batch gathered is of new documents (`replace_documents_soon`)."""
         self._merger = Merger(self._storage)
         self._merge_checked = False
         self._closed = False
@@ -252,11 +254,13 @@ class SearchIndex:
         *,
         replace: bool = True,
         edit: bool = True,
+        new: bool = False,
     ) -> int:
         """Remove every item of `doc_ids`, then index `items`, all in the same commit.
 
         The items are analysed before anything is written: a cancel leaves the index as it was.
         `edit`: the user's change (not an import's new documents), which a search commits.
+        `new`: items of documents the index cannot hold yet (`replace_documents_soon`).
         """
         doomed = list(doc_ids)
         checked = self._checked(items, cancel)
@@ -264,14 +268,14 @@ class SearchIndex:
             documents = list(self._analysed(checked, progress, cancel, total))
             with self._write_lock:
                 self._drain()
-                self._write_analysed(doomed, documents, replace, progress)
+                self._write_analysed(doomed, documents, replace and not new, progress, not new)
                 if edit:
                     self._pending.edited()
         else:
             built = self._built(checked, progress, cancel)
             with self._write_lock:
                 self._drain()
-                self._write_built(doomed, built, replace, checked)
+                self._write_built(doomed, built, replace and not new, checked, not new)
                 if edit:
                     self._pending.edited()
         report(progress, 1.0, _("index up to date ({n} items)").format(n=len(checked)))
@@ -300,11 +304,19 @@ class SearchIndex:
             raise
         return built
 
-    def replace_documents_soon(self, doc_ids: Iterable[str], items: Iterable[IndexItem]) -> None:
+    def replace_documents_soon(
+        self, doc_ids: Iterable[str], items: Iterable[IndexItem], *, new: bool = False
+    ) -> None:
         """`replace_documents` for an import that goes on meanwhile: a large batch is analysed
         by the worker processes in the background and written at this index's next write,
         read, flush or close (a crash before that loses nothing: the pending marker is written
         first, and the next open re-indexes the documents changed since).
+
+        `new`: the items are of documents just created, which the index cannot hold yet:
+        nothing of theirs is looked for to delete, and no marker is written for them (a file
+        created and synced, then deleted, at each batch of an import): a crash before their
+        commit leaves them missing from the index, and the next open's comparison with the
+        catalog indexes every missing document (`SearchService`'s reconciliation).
 
         While an import runs and the workers are up, a small batch goes to them too, gathered
         with the next ones: analysed and written here (a group of 100 small files in the app),
@@ -314,10 +326,10 @@ class SearchIndex:
         checked = self._checked(items, None)
         if not _in_workers(checked):
             if not (self.importers and workers_running()):
-                self.replace_documents(doomed, checked, edit=False)
+                self.replace_documents(doomed, checked, edit=False, new=new)
                 return
             with self._write_lock:
-                self._gather(doomed, checked)
+                self._gather(doomed, checked, new)
                 self._keep_up()
             return
         # A large batch is cut into more parts than workers, so that a wait for it (a search,
@@ -330,21 +342,24 @@ class SearchIndex:
             # disk's wait), and write nothing (the segments are written here, after it).
             background = Lent(parts(checked, count), build_segment)
             try:
-                self._pending.mark()
+                if not new:
+                    self._pending.mark()
             except BaseException:
                 background.cancel()
                 raise
-            self._queued.append((doomed, background))
+            self._queued.append((doomed, background, new))
             self._count_waiting()
 
-    def _gather(self, doomed: list[str], items: list[IndexItem]) -> None:
+    def _gather(self, doomed: list[str], items: list[IndexItem], new: bool) -> None:
         """Keep a small batch for the workers, with the ones before it unless it touches
         their documents (one write deletes `doomed` before it adds: a document of an earlier
         batch replaced in a later one would be added twice)."""
         touched = set(doomed) | {item.doc_id for item in items}
         if not touched.isdisjoint(self._gathered_ids):
             self._hand_gathered()
-        self._pending.mark()
+        if not new:
+            self._pending.mark()
+        self._gathered_new = self._gathered_new and new
         self._gathered.append((doomed, items))
         self._gathered_ids |= touched
         self._gathered_bytes += sum(len(item.text) for item in items)
@@ -358,10 +373,11 @@ class SearchIndex:
         if not self._gathered:
             return
         gathered, self._gathered = self._gathered, []
+        new, self._gathered_new = self._gathered_new, True
         self._gathered_ids, self._gathered_bytes = set(), 0
         doomed = [doc_id for batch, _items in gathered for doc_id in batch]
         items = [item for _doomed, batch in gathered for item in batch]
-        self._queued.append((doomed, Lent([items], build_segment)))
+        self._queued.append((doomed, Lent([items], build_segment), new))
         self._count_waiting()
 
     def _keep_up(self) -> None:
@@ -391,7 +407,7 @@ class SearchIndex:
             self._hand_gathered()
         deadline = None if wait is None else time.monotonic() + wait
         while len(self._queued) > leave:
-            doomed, background = self._queued[0]
+            doomed, background, new = self._queued[0]
             if deadline is not None and not background.ready(deadline - time.monotonic()):
                 if not keep_late:
                     self._abandon_queued()
@@ -406,19 +422,25 @@ class SearchIndex:
             finally:
                 self._count_waiting()
             items = [item for part in background.parts for item in part]
-            self._write_built(doomed, built, True, items)
+            self._write_built(doomed, built, not new, items, not new)
 
     def _abandon_queued(self) -> None:
-        for _doomed, background in self._queued:
+        for _doomed, background, _new in self._queued:
             background.cancel()
         if self._queued or self._gathered:
             self._pending.keep_marker = True
         self._queued.clear()
         self._gathered, self._gathered_ids, self._gathered_bytes = [], set(), 0
+        self._gathered_new = True
         self._pending.waiting = 0
 
     def _write_analysed(
-        self, doomed: list[str], documents: list[Analysed], replace: bool, progress: Progress | None
+        self,
+        doomed: list[str],
+        documents: list[Analysed],
+        replace: bool,
+        progress: Progress | None,
+        mark: bool,
     ) -> None:
         def add(writer: Any) -> None:
             for number, analysed in enumerate(documents):
@@ -430,27 +452,38 @@ class SearchIndex:
 
         doc_ids = {analysed.doc_id for analysed in documents}
         replaced = [analysed.item_id for analysed in documents] if replace else []
-        self._replace(doomed, doc_ids, replaced, add)
+        self._replace(doomed, doc_ids, replaced, add, mark=mark)
 
     def _write_built(
-        self, doomed: list[str], built: list[BuiltSegment], replace: bool, items: list[IndexItem]
+        self,
+        doomed: list[str],
+        built: list[BuiltSegment],
+        replace: bool,
+        items: list[IndexItem],
+        mark: bool,
     ) -> None:
         def add(_writer: Any) -> None:
             for segment in built:
-                self._pending.add_built(segment)
+                self._pending.add_built(segment, mark=mark)
 
         replaced = [item.item_id for item in items] if replace else []
-        self._replace(doomed, {item.doc_id for item in items}, replaced, add)
+        self._replace(doomed, {item.doc_id for item in items}, replaced, add, mark=mark)
 
     def _replace(
-        self, doomed: list[str], doc_ids: set[str], replaced: list[str], add: Callable[[Any], None]
+        self,
+        doomed: list[str],
+        doc_ids: set[str],
+        replaced: list[str],
+        add: Callable[[Any], None],
+        *,
+        mark: bool = True,
     ) -> None:
         """In the open writer: remove the documents `doomed` and the items `replaced`, then
-        `add` (the write lock is held)."""
+        `add` (the write lock is held); `mark`: see `PendingWriter.writer`."""
         if self._pending.holds(set(doomed) | doc_ids):
             self._commit_pending()  # Whoosh deletes only committed documents
         try:
-            writer = self._pending.writer()
+            writer = self._pending.writer(mark=mark)
             for doc_id in doomed:
                 writer.delete_by_term("doc_id", doc_id)
             if replaced:

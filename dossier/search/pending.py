@@ -116,6 +116,8 @@ class PendingWriter:
         self._interval = COMMIT_SECONDS
         self._timer: threading.Timer | None = None
         self._committing: list[BuiltSegment] = []
+        self._marked = False
+        """Whether the marker was written for the open writer's work."""
         self.keep_marker = False
         """Set while a marker left by a crash still stands for work not redone yet."""
         self.waiting = 0
@@ -137,9 +139,14 @@ class PendingWriter:
             with self._storage.create_file(PENDING_NAME) as marker:
                 marker.write(json.dumps(stamp).encode("utf-8"))
 
-    def writer(self) -> Any:
-        if self._writer is None:
+    def writer(self, *, mark: bool = True) -> Any:
+        """The open writer (opened if none is), the marker written first unless `mark` is
+        False: work whose loss the next open finds by itself (documents new to the index, which
+        it then lacks), until work that needs the marker joins the same writer."""
+        if mark and not self._marked:
             self.mark()
+            self._marked = True
+        if self._writer is None:
             self._writer = self._open_writer()
             self._opened_at = time.monotonic()
             self._timer = threading.Timer(self._interval, self._on_due)
@@ -151,10 +158,11 @@ class PendingWriter:
         self._doc_ids.add(doc_id)
         self._bytes += size
 
-    def add_built(self, built: BuiltSegment) -> None:
+    def add_built(self, built: BuiltSegment, *, mark: bool = True) -> None:
         """Write a segment built by a worker (sealed, under its own name; nothing refers to it
-        before the commit, and a crash leaves it for the next commit to delete)."""
-        self.writer()
+        before the commit, and a crash leaves it for the next commit to delete); `mark`: see
+        `writer`."""
+        self.writer(mark=mark)
         self._built.append(built)
         for name, data in sorted(built.files.items()):
             with self._storage.create_file(name) as out:
@@ -223,6 +231,7 @@ class PendingWriter:
                     self._storage.delete_file(name)
 
     def _reset(self) -> None:
+        self._marked = False
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -327,7 +327,9 @@ class SearchService:
             for start in range(0, len(docs), _MACS_PER_QUERY):
                 items += _imported_items(session, case_id, docs[start : start + _MACS_PER_QUERY])
             if items:
-                self._index(case_id).replace_documents_soon([doc.id for doc in docs], items)
+                # New documents: none of theirs is in the index to delete, and one a crash
+                # keeps out of it is found missing by the next reconciliation.
+                self._index(case_id).replace_documents_soon([], items, new=True)
 
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         """`document_changed` for the documents of one import (a mailbox's messages and their
