@@ -203,7 +203,8 @@ def test_no_indexed_word_reaches_the_disk(tmp_path: Path, monkeypatch: pytest.Mo
             pass  # a sealed file was renamed into place between listing and reading it
 
     index.add(_leak_items("case-1"), progress=inspect)
-    assert index.search("zorglubequation*"), "the words were indexed"
+    # The word that opens every fourth page (a prefix query would rank thousands of words).
+    assert index.search("zorglubequation"), "the words were indexed"
     index.remove(["d3"])
     index.close()
     assert temp_files_seen, "the test must see the writer's temporary files"
