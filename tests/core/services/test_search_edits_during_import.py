@@ -35,7 +35,10 @@ def _gone_while_importing(ws: Workspace, case_id: str, what: str) -> None:
     filler = " ".join(f"mot{n}" for n in range(60_000))
     assert len(filler) > pending_module.SMALL_BYTES
     ws.documents.import_bytes(case_id, filler.encode(), "grand.txt")
-    # The next file's write takes in what the index's workers built of the last one.
+    # The next file's write takes in what the index's workers built of the last one, once
+    # they have (a loaded machine's workers may not have by then: waited for here).
+    for _doomed, batch, *_new in ws.search._indexes[case_id]._queued:
+        assert batch.ready(120), "the index's workers built nothing in two minutes"
     ws.documents.import_bytes(case_id, b"Une note.", "petit.txt")
 
 
