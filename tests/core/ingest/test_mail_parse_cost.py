@@ -90,3 +90,67 @@ def test_a_mailbox_parses_its_messages_headers_no_more_than_the_messages_alone(
     titles = _imported(mbox, "export.mbox")
     assert [f"Message {number}" for number in range(20)] == titles[1:21]
     assert len(parses) <= alone, sorted(parses)
+
+
+def test_the_messages_headers_of_a_kind_share_one_class_made_once() -> None:
+    """The library makes a new class for every header it parses (`type(...)`): a fifth of
+    the CPU of reading a mailbox's messages. Each kind of header's class is made once, for
+    messages read by different parsers too, and however many names hostile headers carry."""
+    from dossier.ingest.email_parts import mail_parser
+
+    made: list[type] = []
+    real = HeaderRegistry.__getitem__
+
+    def counted(self: HeaderRegistry, name: str) -> type:
+        made.append(real(self, name))
+        return made[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HeaderRegistry, "__getitem__", counted)
+        odd = b"".join(b"X-Odd-%d: value\r\n" % n for n in range(300))
+        for number in range(30):
+            message = mail_parser().parsebytes(odd + _message(number))
+            for part in message.walk():
+                for name in part.keys():
+                    part.get(name)
+    assert 0 < len(made) <= 20, len(made)
+
+
+_HEADERS = [
+    ("From", "Source 1 <source@example.org>"),
+    ("From", '"Dupont, Jean" <jd@example.org>, =?utf-8?q?R=C3=A9mi?= <r@example.fr>'),
+    ("To", "undisclosed-recipients:;"),
+    ("To", "a@, <aa@[=FF"),
+    ("Date", "Tue, 05 Mar 2024 10:00:00 +0100"),
+    ("Date", "not a date"),
+    ("Subject", "=?iso-8859-1?q?caf=E9?= (au bar)"),
+    ("Content-Type", 'multipart/mixed; boundary="===B=="'),
+    ("Content-Type", "text/plain; charset*=utf-8''%E2%82%AC; name=x"),
+    ("Content-Disposition", 'attachment; filename*0="a"; filename*1="b.txt"'),
+    ("Content-Transfer-Encoding", "Quoted-Printable"),
+    ("Message-ID", "<m1@example.org>"),
+    ("X-Anything", "free text\twith  spaces"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), _HEADERS)
+def test_a_header_reads_as_the_library_reads_it(name: str, value: str) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from dossier.ingest.email_parts import mail_parser
+
+    data = f"{name}: {value}\r\n\r\nBody.\r\n".encode()
+    ours, theirs = mail_parser().parsebytes(data), message_from_bytes(data, policy=default)
+    try:
+        expected = theirs[name]
+    except Exception as exc:  # the library raises on some hostile values: so must ours
+        with pytest.raises(type(exc)):
+            ours[name]
+        return
+    header = ours[name]
+    assert str(header) == str(expected)
+    assert type(header).__mro__[1:] == type(expected).__mro__[1:]
+    assert [type(d) for d in header.defects] == [type(d) for d in expected.defects]
+    for attribute in ("addresses", "datetime", "content_type", "params", "cte"):
+        assert repr(getattr(header, attribute, None)) == repr(getattr(expected, attribute, None))
