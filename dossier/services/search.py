@@ -112,6 +112,9 @@ class SearchService:
         self._stale_items: set[str] = set()
         self._pending: set[str] = set()
         self._lock = threading.RLock()
+        self._closed = False
+        """The workspace is locked: a job still running after it (locking waits for them only
+        so long) updates no index; the next open finds what it changed in the catalog."""
         ws.vault.add_commit_listener(self._on_commit)
 
     # -- keeping the index in step -----------------------------------------------------------
@@ -405,6 +408,11 @@ class SearchService:
         try:
             yield
         except DossierError as exc:
+            if self._closed:
+                # No keys any more, not a failed write: removing the index would cost its
+                # whole rebuild at the next unlock.
+                log.info("index not updated after the lock (%s)", type(exc).__name__)
+                return
             log.info("a search index update is pending (%s)", type(exc).__name__)
             index = self._indexes.pop(case_id, None)
             if index is not None:
@@ -575,6 +583,7 @@ class SearchService:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             for index in self._indexes.values():
                 # Closing commits pending index writes. If the disk refuses them, the catalog
                 # is still complete and the index's pending marker has the next open redo them.
