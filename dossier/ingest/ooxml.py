@@ -232,8 +232,10 @@ class BodyWalker:
         self.table_hidden = table_hidden
         """Whether the style of the table these blocks are in hides its text (None: no
         table, or it does not say)."""
-        self._joined = ""
-        """Text of paragraphs whose mark is hidden: Word shows them run into the next one."""
+        self._joined: list[str] = []
+        """Texts of paragraphs whose mark is hidden: Word shows them run into the next one
+        (a list: text added to a string was copied each time, the whole document's for
+        thousands of them)."""
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -248,9 +250,9 @@ class BodyWalker:
         self._end_joined()
 
     def _end_joined(self) -> None:
-        if self._joined:
-            self.layout.paragraph(self._joined)
-            self._joined = ""
+        text, self._joined = "".join(self._joined), []
+        if text:
+            self.layout.paragraph(text)
 
     def paragraph(self, p: Element, depth: int) -> None:
         ppr = p.find(f"{W}pPr")
@@ -275,11 +277,12 @@ class BodyWalker:
         if _mark_hidden(ppr, self.styles, hidden) and not breaks:
             # Word runs a paragraph whose mark is hidden into the next: "Quarter" ending one
             # and "maine" starting the next read "Quartermaine" on the page.
-            self._joined += text
+            self._joined.append(text)
             for box in boxes:
                 self.layout.paragraph(box)
             return
-        text, self._joined = self._joined + text, ""
+        if self._joined:
+            text, self._joined = "".join([*self._joined, text]), []
         outline = _find_val(ppr, f"{W}outlineLvl")
         level = style.heading or (int(outline) + 1 if outline and outline.isdigit() else 0)
         num_id = _find_val(ppr, f"{W}numPr/{W}numId") or style.num_id

@@ -9,6 +9,8 @@ may be in it.
 from __future__ import annotations
 
 import io
+import random
+import string
 import time
 import zipfile
 
@@ -163,3 +165,27 @@ def test_only_styles_parts_of_a_template_s_size_are_remembered() -> None:
     assert sum(len(seen) for seen in docx_file._STYLES_SEEN.values()) < 10000
     extract_bytes(_word_file(), "t.docx")
     assert len(docx_file._STYLES_SEEN) == 1
+
+
+def test_paragraphs_run_into_one_are_read_in_their_size() -> None:
+    # Each paragraph whose mark is hidden runs into the next (Word shows them as one): added
+    # to the text joined so far by copying it, 40,000 of them (a 6 MB file) took 14 s, each
+    # doubling four times as long. Measured against the same paragraphs shown apart.
+    letters = random.Random(7)
+    texts = ["".join(letters.choices(string.ascii_letters, k=200)) for _ in range(20_000)]
+
+    def cost(mark: str) -> tuple[float, str]:
+        paragraphs = "".join(
+            f"<w:p><w:pPr><w:rPr>{mark}</w:rPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+            for text in texts
+        )
+        body = f"<w:document {W}><w:body>{paragraphs}</w:body></w:document>"
+        data = _rewritten(_word_file(), {"word/document.xml": body})
+        began = time.process_time()
+        text = extract_bytes(data, "t.docx").text
+        return time.process_time() - began, text
+
+    apart, shown = cost("")
+    joined, run_in = cost("<w:vanish/>")
+    assert texts[1] in shown and texts[0] + texts[1] in run_in
+    assert joined < 3 * apart + 0.2, f"{joined:.2f} s run into one, {apart:.2f} s apart"
