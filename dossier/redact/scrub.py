@@ -217,9 +217,8 @@ def remove_hidden_text(page: Any) -> int:
     _apply_text_only(page, [_EVERYWHERE], _pdf.PDF_REDACT_TEXT_REMOVE_INVISIBLE)
     everywhere = _pdf.INFINITE_RECT()
     width, height = page.cropbox.width, page.cropbox.height
-    outside = [
-        w for w in page.get_text("words", flags=0, clip=everywhere) if not _inside(w, width, height)
-    ]
+    words = page.get_text("words", flags=0, clip=everywhere)
+    outside = [w for w in words if not _inside(w, width, height)]
     if outside:
         big = _EVERYWHERE[2]
         around = [
@@ -229,9 +228,10 @@ def remove_hidden_text(page: Any) -> int:
             (0.0, height, width, big),
         ]
         _apply_text_only(page, around, _pdf.PDF_REDACT_TEXT_REMOVE)
+        words = page.get_text("words", flags=0, clip=everywhere)  # what is left of them
     shown = {_word_key(w) for w in page.get_text("words", flags=_pdf.TEXT_CLIP)}
     lines: dict[tuple[int, int], list[float]] = {}
-    for word in page.get_text("words", flags=0, clip=everywhere):
+    for word in words:
         if _word_key(word) in shown:
             continue
         box = lines.setdefault((word[5], word[6]), [word[0], word[1], word[2], word[3]])
