@@ -215,8 +215,10 @@ class LatestRead(QObject):
 
     def _running(self) -> Job | None:
         job = self._job() if self._job is not None else None
-        if job is not None and job.abandoned:
-            self._asked = None  # abandoned at lock: nothing more to read
+        if job is None or job.abandoned:
+            # Abandoned at lock (gone since, or still here): nothing more to read. A read that
+            # ended otherwise started the one asked meanwhile as it ended (`on_finished`).
+            self._asked = None
         return None if job is None or job.done or job.abandoned else job
 
     @property

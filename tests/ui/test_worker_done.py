@@ -1,14 +1,20 @@
 """A background job is done once its result or failure reaches the GUI thread; one the lock
-abandons lets go at once of what its work held."""
+abandons lets go at once of what its work held, and of the read a view asked for after it."""
 
 from __future__ import annotations
 
+import gc
+import threading
 import time
 import weakref
 from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from dossier.jobs import CancelToken
-from ui.worker import Job, abandon_all, run_in_background
+from ui.worker import Job, LatestRead, abandon_all, run_in_background
 
 
 def _done_when_told(qtbot, fn) -> list[bool]:
@@ -71,3 +77,34 @@ def test_a_job_cancelled_by_the_lock_holds_nothing_once_it_returns(qtbot) -> Non
 
 def test_a_result_abandoned_at_the_lock_is_let_go_with_it(qtbot) -> None:
     assert not _abandoned_at_lock(qtbot, lambda session, _cancel: session)
+
+
+def test_a_read_asked_again_when_the_lock_came_is_dropped_with_it(qtbot) -> None:
+    """A view's read asked again while one ran (the second waits for the first) and the lock
+    abandoning the first: the view is not reading any more, and what the second read would
+    have read from (the workspace, in the app) is let go. The abandoned job, once collected,
+    left the second ask waiting for good: the closed workspace held by it, and `reads_busy`
+    true for ever (UI tests waiting for the reads to end waited out their patience)."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    read = LatestRead(parent)
+    first_running, finish_first = threading.Event(), threading.Event()
+
+    def first() -> None:
+        first_running.set()
+        finish_first.wait(60)
+
+    session = _Held()
+    held = weakref.ref(session)
+    shown: list[object] = []
+    read.ask(first, shown.append)
+    assert first_running.wait(60)
+    read.ask(partial(_Held.__repr__, session), shown.append)  # waits for the first
+    del session
+    finish_first.set()
+    assert abandon_all()  # as the window's lock does, without turning the event loop first
+    gc.collect()  # the abandoned job goes
+    assert not read.busy
+    assert held() is None
+    QTest.qWait(50)  # what the first job had queued is delivered, and dropped
+    assert shown == [] and not read.busy
