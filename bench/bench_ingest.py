@@ -74,7 +74,17 @@ class _NoIndex:
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         return None
 
-    def documents_imported(self, session: Session, case_id: str, docs: Sequence[Document]) -> None:
+    def documents_storing(
+        self, session: Session, case_id: str, docs: Sequence[Document]
+    ) -> object | None:
+        return None
+
+    def abandon_storing(self, early: object | None) -> None:
+        return None
+
+    def documents_imported(
+        self, session: Session, case_id: str, docs: Sequence[Document], early: object | None
+    ) -> None:
         return None
 
     def document_removed(self, case_id: str, doc_id: str) -> None:

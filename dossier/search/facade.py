@@ -305,7 +305,12 @@ class SearchIndex:
         return built
 
     def replace_documents_soon(
-        self, doc_ids: Iterable[str], items: Iterable[IndexItem], *, new: bool = False
+        self,
+        doc_ids: Iterable[str],
+        items: Iterable[IndexItem],
+        *,
+        new: bool = False,
+        lent: Lent[list[IndexItem], BuiltSegment] | None = None,
     ) -> None:
         """`replace_documents` for an import that goes on meanwhile: a large batch is analysed
         by the worker processes in the background and written at this index's next write,
@@ -317,6 +322,9 @@ class SearchIndex:
         created and synced, then deleted, at each batch of an import): a crash before their
         commit leaves them missing from the index, and the next open's comparison with the
         catalog indexes every missing document (`SearchService`'s reconciliation).
+
+        `lent`: these items, already handed to the workers by `lend` (before the catalog
+        committed them).
 
         While an import runs and the workers are up, a small batch goes to them too, gathered
         with the next ones: analysed and written here (a group of 100 small files in the app),
@@ -332,15 +340,11 @@ class SearchIndex:
                 self._gather(doomed, checked, new)
                 self._keep_up()
             return
-        # A large batch is cut into more parts than workers, so that a wait for it (a search,
-        # the end of an import) can take those no worker has started.
-        size = sum(len(item.text) for item in checked)
-        count = worker_count() * 2 + 1 if size >= LENT_BYTES else worker_count()
         with self._write_lock:
             self._hand_gathered()  # before this batch: written in the order they came
             # Handed to the workers first: they build segments while the marker is synced (a
             # disk's wait), and write nothing (the segments are written here, after it).
-            background = Lent(parts(checked, count), build_segment)
+            background = lent if lent is not None else lend(checked)
             try:
                 if not new:
                     self._pending.mark()
@@ -814,6 +818,21 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def lend(items: list[IndexItem]) -> Lent[list[IndexItem], BuiltSegment]:
+    """A large batch handed to the worker processes, which build its segments: cut into more
+    parts than workers, so that a wait for it (a search, the end of an import) can take those
+    no worker has started. Nothing is written: `replace_documents_soon` takes it into an index,
+    or its `cancel` drops it."""
+    size = sum(len(item.text) for item in items)
+    count = worker_count() * 2 + 1 if size >= LENT_BYTES else worker_count()
+    return Lent(parts(items, count), build_segment)
+
+
+def lent_early(items: list[IndexItem]) -> Lent[list[IndexItem], BuiltSegment] | None:
+    """`lend` for a batch the workers would build (`_in_workers`), or None."""
+    return lend(items) if _in_workers(items) else None
 
 
 def _in_workers(items: list[IndexItem]) -> bool:

@@ -29,13 +29,14 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
-from dossier.db.rowauth import mac_to_int
+from dossier.db.rowauth import mac_to_int, read_rows_by_id
 from dossier.errors import DossierError, NotFoundError
 from dossier.i18n import N_, _
 from dossier.jobs import CancelToken, ChunkMap, Progress, report
 from dossier.search import analysed
+from dossier.search.analysed import Lent
 from dossier.search.built import start_workers
-from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, search_many
+from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, lent_early, search_many
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import as_utc, parse_date
 from dossier.services.dto import SearchHit
@@ -95,13 +96,45 @@ def _imported_items(session: Session, case_id: str, docs: Sequence[Document]) ->
     query = select(Page.document_id, Page.page_index, Page.row_mac).where(Page.document_id.in_(ids))
     for doc_id, index, mac in session.execute(query).tuples():
         macs.setdefault(doc_id, {})[index] = mac
+    versions = {}
+    for doc in docs:
+        stored = macs.get(doc.id, {})
+        versions[doc.id] = doc_version(heads[doc.id], [stored[p.page_index] for p in doc.pages])
+    return _versioned(case_id, docs, versions)
+
+
+def _versioned(case_id: str, docs: Sequence[Document], versions: dict[str, str]) -> list[IndexItem]:
     items: list[IndexItem] = []
     for doc in docs:
+        version = versions[doc.id]
         pages = sorted(doc.pages, key=lambda page: page.page_index)
-        stored = macs.get(doc.id, {})
-        version = doc_version(heads[doc.id], [stored[page.page_index] for page in pages])
         items += [replace(page_item(case_id, doc, page), version=version) for page in pages]
     return items
+
+
+def _storing_items(
+    session: Session, case_id: str, key: bytes, docs: Sequence[Document]
+) -> list[IndexItem]:
+    """`_imported_items` before the commit: the versions from the rows as the caller's
+    transaction stored them, MACed as its commit will MAC them (the same stored values, the
+    same key: `dossier.db.inventory.seal_changes`)."""
+    wanted: list[tuple[str, str]] = []
+    for doc in docs:
+        wanted += [("document", doc.id), *(("page", page.id) for page in doc.pages)]
+    rows = iter(read_rows_by_id(session.connection(), wanted))
+    versions = {}
+    for doc in docs:
+        head = next(rows)
+        pages = [next(rows) for _page in doc.pages]
+        if head is None or None in pages:
+            return []
+        versions[doc.id] = doc_version(head.mac(key), [row.mac(key) for row in pages if row])
+    return _versioned(case_id, docs, versions)
+
+
+def _same_items(lent: Lent[list[IndexItem], Any], items: list[IndexItem]) -> bool:
+    handed = [(item.item_id, item.version) for part in lent.parts for item in part]
+    return handed == [(item.item_id, item.version) for item in items]
 
 
 class SearchService:
@@ -321,18 +354,46 @@ class SearchService:
             index = self._index(case_id)
             index.replace_documents([doc_id], self._page_items(case_id, [doc_id]))
 
-    def documents_imported(self, session: Session, case_id: str, docs: Sequence[Document]) -> None:
+    def documents_storing(
+        self, session: Session, case_id: str, docs: Sequence[Document]
+    ) -> object | None:
+        """New documents whose rows the caller's transaction has written, before it commits:
+        a large batch of their pages is handed to the index's workers now, which build its
+        segments while the commit signs and syncs (they waited idle through it: the most of a
+        mailbox's import, serial). What it returns goes to `documents_imported` after the
+        commit, or is dropped by `abandon_storing` if the commit fails."""
+        items = _storing_items(session, case_id, self.ws.vault.case_keys(case_id).rows, docs)
+        return lent_early(items) if items else None
+
+    @staticmethod
+    def abandon_storing(early: object | None) -> None:
+        """The commit `documents_storing` handed pages for failed: the workers drop them."""
+        if isinstance(early, Lent):
+            early.cancel()
+
+    def documents_imported(
+        self,
+        session: Session,
+        case_id: str,
+        docs: Sequence[Document],
+        early: object | None = None,
+    ) -> None:
         """`documents_changed` for documents the caller's session has just committed, their
         pages still in memory: only their row MACs are read back (the versions), not their
-        text decrypted again (a fifth of the app's work for a mailbox of small messages)."""
+        text decrypted again (a fifth of the app's work for a mailbox of small messages).
+        `early`: what `documents_storing` handed the workers before the commit, taken if its
+        items and versions are those read back now (else dropped and handed again)."""
         with self._lock, self._or_pending(case_id):
             items: list[IndexItem] = []
             for start in range(0, len(docs), _MACS_PER_QUERY):
                 items += _imported_items(session, case_id, docs[start : start + _MACS_PER_QUERY])
+            lent = early if isinstance(early, Lent) and _same_items(early, items) else None
+            if lent is None:
+                self.abandon_storing(early)
             if items:
                 # New documents: none of theirs is in the index to delete, and one a crash
                 # keeps out of it is found missing by the next reconciliation.
-                self._index(case_id).replace_documents_soon([], items, new=True)
+                self._index(case_id).replace_documents_soon([], items, new=True, lent=lent)
 
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         """`document_changed` for the documents of one import (a mailbox's messages and their

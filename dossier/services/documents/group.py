@@ -102,6 +102,7 @@ class ImportGroup:
         self.ws.index.prepare_case(self.case_id)
         blobs = self.ws.blobs.batch()
         stored: list[Document | InputRefused] = []
+        early: object | None = None
         try:
             with self.ws.vault.session() as session:
                 in_case: dict[str | None, Document] = {}
@@ -118,6 +119,9 @@ class ImportGroup:
                 for doc in state.stored:
                     rows += [doc, *doc.pages]
                 insert_new(session, rows)
+                if state.stored:
+                    # The index's workers build their segments while the commit signs, syncs.
+                    early = self.ws.index.documents_storing(session, self.case_id, state.stored)
                 self.ws.audit.append_many(
                     session,
                     [
@@ -132,9 +136,11 @@ class ImportGroup:
                 if state.stored:
                     report(progress, 0.9, _("indexing"))
                     # Their pages are still here: the index need not read them back.
-                    self.ws.index.documents_imported(session, self.case_id, state.stored)
+                    self.ws.index.documents_imported(session, self.case_id, state.stored, early)
+                    early = None
         except BaseException:
             blobs.discard()
+            self.ws.index.abandon_storing(early)
             raise
         return results
 

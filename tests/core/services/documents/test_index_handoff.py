@@ -64,10 +64,10 @@ def handed(monkeypatch: pytest.MonkeyPatch) -> list[IndexItem]:
     seen: list[IndexItem] = []
     replace_soon = SearchIndex.replace_documents_soon
 
-    def record(index: SearchIndex, doc_ids: Any, items: Any) -> None:
+    def record(index: SearchIndex, doc_ids: Any, items: Any, **kwargs: Any) -> None:
         items = list(items)
         seen.extend(items)
-        replace_soon(index, doc_ids, items)
+        replace_soon(index, doc_ids, items, **kwargs)
 
     monkeypatch.setattr(SearchIndex, "replace_documents_soon", record)
     return seen
@@ -126,3 +126,60 @@ def test_an_import_does_not_read_its_pages_back(workspace: Workspace, tmp_path: 
         event.remove(ws.vault.engine, "before_cursor_execute", record)
     assert ws.search.query("mot2r", case=case)
     assert read == []
+
+
+def test_a_large_batch_reaches_the_workers_before_its_catalog_commit(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers waited idle through each group's commit (its rows signed, its originals
+    and the catalog synced: the most of a mailbox's import, serial) for the versions its rows'
+    MACs give: the versions are read from the rows as the transaction stored them, and the
+    pages handed before the commit. What was handed is what the catalog holds once committed
+    (none dropped for a version that differs), for every way a document is made."""
+    from concurrent.futures import wait
+
+    from dossier.db import inventory
+    from dossier.search import analysed as analysed_module
+    from dossier.search import built as built_module
+    from dossier.search import facade as facade_module
+    from dossier.services.search import SearchService
+
+    monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 100)
+    wait(built_module.start_workers())
+    lent: list[Any] = []
+    real_lent = facade_module.Lent
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        lent.append(real_lent(*args, **kwargs))
+        return lent[-1]
+
+    at_commit: list[int] = []
+    seal = inventory.seal_changes
+
+    def committing(conn: Any, key_for: Any) -> bool:
+        at_commit.append(len(lent))
+        return seal(conn, key_for)
+
+    dropped: list[object] = []
+    abandon = SearchService.abandon_storing
+
+    def dropping(early: object | None) -> None:
+        if early is not None:
+            dropped.append(early)
+        abandon(early)
+
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    monkeypatch.setattr(facade_module, "Lent", record)
+    monkeypatch.setattr(inventory, "seal_changes", committing)
+    monkeypatch.setattr(SearchService, "abandon_storing", staticmethod(dropping))
+    outcomes = ws.documents.import_many(case, _files(tmp_path / "in"))
+    assert not [o.error for o in outcomes if o.error]
+    ws.documents.import_file(case, _mbox(tmp_path / "autre.mbox", 4), date="2023-05-06")
+    assert lent and at_commit and at_commit[0] >= 1, (lent, at_commit)
+    assert dropped == []
+    for word in ("mot2n", "mot1z", "mot6m", "mot5p", "mot2r", "mot3m"):
+        assert ws.search.query(word, case=case), word
+    indexed = ws.search._indexes[case].doc_versions()
+    assert stale(indexed, catalog_versions(ws.vault, case)) == set()
+    assert {item.doc_id for item in _catalog(ws, case)} <= indexed.keys()
