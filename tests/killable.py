@@ -92,10 +92,14 @@ class Driver:
     def communicate(self, timeout: float) -> tuple[str, str]:
         """The rest of stdout and stderr once the process has ended (killed if it outlives
         `timeout`, and then an AssertionError). The pipes are read while it runs: a driver
-        that writes more than a pipe holds does not wait on the test."""
+        that writes more than a pipe holds does not wait on the test. A process the driver
+        started (an index worker) inherits them: one that outlives it by `timeout` is an
+        AssertionError too, not a test waiting forever."""
         rest: dict[str, str] = {}
         readers = [
-            threading.Thread(target=lambda n=name, s=stream: rest.__setitem__(n, s.read()))
+            threading.Thread(
+                target=lambda n=name, s=stream: rest.__setitem__(n, s.read()), daemon=True
+            )
             for name, stream in (("out", self.stdout), ("err", self.stderr))
         ]
         for reader in readers:
@@ -106,12 +110,15 @@ class Driver:
             self.kill()
             self._process.join()
         for reader in readers:
-            reader.join()
+            reader.join(timeout)
+        held = any(reader.is_alive() for reader in readers)
         self._exitcode = self._process.exitcode
-        self.stdout.close()
-        self.stderr.close()
+        if not held:  # a pipe still read is left to its reader
+            self.stdout.close()
+            self.stderr.close()
         self._process.close()
         assert ended, f"the driver did not end within {timeout} s"
+        assert not held, f"a process the driver started held its output {timeout} s after it"
         return rest["out"], rest["err"]
 
 

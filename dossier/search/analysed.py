@@ -254,11 +254,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         answers._writer.close()
     pool.shutdown(wait=True)
     if manager is not None:
-        manager.join(_DEATH_NOTICED)  # bounded: a lock or an exit must never hang on it
+        manager.join(_MANAGER_ENDS)  # bounded: a lock or an exit must never hang on it
 
 
 _DEATH_NOTICED = 5.0
 """Seconds the pool has to report a dead worker itself before it is taken for stuck."""
+_MANAGER_ENDS = 5.0
+"""Seconds a stopped pool's thread has to end (at once, unless it is stuck reading)."""
 
 
 def _result(

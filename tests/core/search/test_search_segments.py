@@ -6,9 +6,6 @@ worker, and a document deleted meanwhile stays deleted."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +17,8 @@ from dossier.search import analysed as analysed_module
 from dossier.search import built as built_module
 from dossier.search import merging as merging_module
 from dossier.search.codec import InliningCodec
+from tests import killable
 from tests.core.search.test_search_workers import _items
-from tests.paths import REPO
 
 KEY = bytes(range(32))
 QUERIES = [
@@ -86,17 +83,16 @@ KILLED_COMMIT = """
 import os, sys
 from pathlib import Path
 from dossier.search import SearchIndex, analysed, storage
-from tests.core.search.test_search_workers import _items
-if __name__ == "__main__":
-    analysed.PARALLEL_MIN_BYTES = 0
+from tests.searchitems import KEY, items
+analysed.PARALLEL_MIN_BYTES = 0
 
-    def killed(self, old, new, safe=False):
-        os._exit(0)  # killed as the new table of contents is put in place
+def killed(self, old, new, safe=False):
+    os._exit(0)  # killed as the new table of contents is put in place
 
-    index = SearchIndex.open(Path(sys.argv[1]), bytes(range(32)), "case-a")
-    storage.EncryptedStorage.rename_file = killed
-    index.add(_items(120)[30:])
-    index.flush()
+index = SearchIndex.open(Path(sys.argv[1]), KEY, "case-a")
+storage.EncryptedStorage.rename_file = killed
+index.add(items(120)[30:])
+index.flush()
 """
 
 
@@ -108,15 +104,8 @@ def test_a_kill_while_built_segments_are_committed_leaves_the_index_as_it_was(
     with SearchIndex.open(folder, KEY, "case-a") as index:
         index.add(items[:30])
         before = _answers(index)
-    script = tmp_path / "child.py"
-    script.write_text(KILLED_COMMIT)
-    subprocess.run(
-        [sys.executable, str(script), str(folder)],
-        cwd=REPO,
-        check=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    code, _out, err = killable.run(KILLED_COMMIT, str(folder), timeout=120)
+    assert code == 0, err
     with SearchIndex.open(folder, KEY, "case-a") as index:
         assert not index.needs_rebuild
         assert index.pending_since is not None  # the search service redoes it from the catalog

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,45 +17,18 @@ from whoosh.filedb.filestore import RamStorage
 
 from dossier.errors import Cancelled, EnvironmentFailure
 from dossier.jobs import CancelToken
-from dossier.search import IndexItem, SearchIndex
+from dossier.search import SearchIndex
 from dossier.search import analysed as analysed_module
 from dossier.search import built as built_module
 from dossier.search import facade as facade_module
 from dossier.search import merging as merging_module
 from dossier.search.schema import build_schema, to_document
 from dossier.services.workspace import Workspace
+from tests import killable
 from tests.leakscan import needles_for, scan
-from tests.paths import REPO
 from tests.processes import still_running
-
-KEY = bytes(range(32))
-WORDS = "Léonard témoin e-mail 20/11/2023 préfecture l'enquête de Villepin 1 000 000 OCR".split()
-
-
-def _items(count: int, case_id: str = "case-a") -> list[IndexItem]:
-    items = []
-    for n in range(count):
-        text = " ".join(
-            WORDS[(n + k) % len(WORDS)] + ("" if k % 7 else f" mot{n}x") for k in range(300)
-        )
-        items.append(
-            IndexItem(
-                item_id=f"d{n // 3}:{n % 3}",
-                doc_id=f"d{n // 3}",
-                case_id=case_id,
-                item_type="page" if n % 5 else "note",
-                kind="source",
-                title=f"Titre {n}",
-                text=text,
-                page_index=n % 3 if n % 5 else None,
-                date="2023-11-20" if n % 2 else None,
-                people=("p1",) if n % 3 == 0 else (),
-                tags=("t",) if n % 4 == 0 else (),
-                secondary="menu pied de page" if n % 6 == 0 else "",
-                ocr=n % 8 == 0,
-            )
-        )
-    return items
+from tests.searchitems import KEY
+from tests.searchitems import items as _items
 
 
 @pytest.fixture
@@ -141,35 +112,24 @@ def test_a_batch_cancelled_while_workers_analyse_keeps_nothing(
         assert index.search("mot150x") == []
 
 
-CHILD = """
-import sys, time
+KILLED_APP = """
+import time
 from dossier.search import analysed
-from tests.core.search.test_search_workers import _items
-if __name__ == "__main__":
-    items = _items(40)
-    list(analysed.in_workers([items[:20], items[20:]], None, [0]))
-    pids = [p.pid for p in analysed._get_pool()._processes.values()]
-    print(" ".join(map(str, pids)), flush=True)
-    time.sleep(60)
+from tests.searchitems import items
+items = items(40)
+list(analysed.in_workers([items[:20], items[20:]], None, [0]))
+print(" ".join(str(p.pid) for p in analysed._get_pool()._processes.values()), flush=True)
+time.sleep(60)
 """
 
 
-def test_a_killed_app_leaves_no_worker_behind(tmp_path: Path) -> None:
-    script = tmp_path / "child.py"
-    script.write_text(CHILD)
-    proc = subprocess.Popen(
-        [sys.executable, str(script)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert proc.stdout is not None
-    pids = [int(pid) for pid in proc.stdout.readline().split()]
+def test_a_killed_app_leaves_no_worker_behind() -> None:
+    app = killable.Driver(KILLED_APP)
+    pids = [int(pid) for pid in app.stdout.readline().split()]
     assert pids
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=120)  # returns only once no worker holds the output pipe
+    app.kill()
     assert still_running(pids) == []
+    app.communicate(timeout=120)  # ends only once no worker holds the output pipe
 
 
 def test_a_batch_analysed_in_the_background_is_written_by_close(

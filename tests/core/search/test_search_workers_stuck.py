@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +18,9 @@ import pytest
 
 from dossier.search import SearchIndex
 from dossier.search import analysed as analysed_module
+from dossier.search import facade as facade_module
+from tests import killable
 from tests.core.search.test_search_workers import KEY, _items
-from tests.paths import REPO
 from tests.processes import still_running
 
 
@@ -53,8 +52,11 @@ def _returns_within(call: object, seconds: float) -> bool:
 
 
 def test_closing_the_index_does_not_wait_for_stuck_workers(
-    tmp_path: Path, stopped_workers: list[int]
+    tmp_path: Path, stopped_workers: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # That close gives up on workers that never answer, not how long it first gives them: the
+    # 3 s a lock waits were 3 s of this test's wall time, for workers that cannot answer.
+    monkeypatch.setattr(facade_module, "CLOSE_WAIT", 0.1)
     index = SearchIndex.open(tmp_path / "ix", KEY, "case-a")
     index.replace_documents_soon([], _items(60))
     assert _returns_within(index.close, 120)
@@ -71,11 +73,10 @@ CRASH = """
 import os, sys
 from pathlib import Path
 from dossier.search import SearchIndex
-from tests.core.search.test_search_workers import KEY, _items
-if __name__ == "__main__":
-    index = SearchIndex.open(Path(sys.argv[1]), KEY, "case-a")
-    index.replace_documents_soon(["d0"], _items(60))  # d0 replaced, with the workers
-    os._exit(0)  # the app killed before anything waited for them
+from tests.searchitems import KEY, items
+index = SearchIndex.open(Path(sys.argv[1]), KEY, "case-a")
+index.replace_documents_soon(["d0"], items(60))  # d0 replaced, with the workers
+os._exit(0)  # the app killed before anything waited for them
 """
 
 
@@ -84,14 +85,7 @@ def test_a_replacement_with_the_workers_at_a_crash_is_redone_by_the_next_open(
 ) -> None:
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
         index.add(_items(3))
-    script = tmp_path / "crash.py"
-    script.write_text(CRASH)
-    subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "ix")],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-        timeout=120,
-    )
+    code, _out, err = killable.run(CRASH, str(tmp_path / "ix"), timeout=120)
+    assert code == 0, err
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
         assert index.pending_since is not None
