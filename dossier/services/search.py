@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
-from dossier.db.models import Case, Document, Letter, Page, Question, Quote, Reply
+from dossier.db.models import Case, Document, Letter, Page, Person, Question, Quote, Reply
 from dossier.db.rowauth import mac_to_int, read_rows_by_id
 from dossier.errors import DossierError, NotFoundError
 from dossier.i18n import N_, _
@@ -662,7 +662,12 @@ class SearchService:
     def _targets(self, hits: list[Hit]) -> list[SearchHit]:
         results: list[SearchHit] = []
         with self.ws.vault.session() as session:
+            gone = _gone(session, hits)
             for hit in hits:
+                if hit.item_id in gone:
+                    # Deleted since the index took it in (an index behind its catalog: a
+                    # search that must not wait while an import writes): never shown.
+                    continue
                 doc_id: str | None = hit.doc_id
                 page = hit.page_index
                 ref_id: str | None = None
@@ -689,6 +694,32 @@ class SearchService:
                     )
                 )
         return results
+
+
+_ITEM_MODELS: dict[str, Any] = {
+    "quote": Quote,
+    "letter": Letter,
+    "question": Question,
+    "reply": Reply,
+    "person": Person,
+}
+"""The row a hit of each item type stands for (a page's is its document)."""
+
+
+def _gone(session: Session, hits: list[Hit]) -> set[str]:
+    """The item ids of `hits` whose rows the catalog no longer holds (one query per type)."""
+    wanted: dict[Any, dict[str, str]] = {}
+    for hit in hits:
+        if hit.item_type == "page":
+            wanted.setdefault(Document, {})[hit.item_id] = hit.doc_id
+        elif hit.item_type in _ITEM_MODELS:
+            ref_id = hit.item_id.split(":", 1)[1]
+            wanted.setdefault(_ITEM_MODELS[hit.item_type], {})[hit.item_id] = ref_id
+    gone: set[str] = set()
+    for model, refs in wanted.items():
+        found = set(session.scalars(select(model.id).where(model.id.in_(set(refs.values())))))
+        gone |= {item_id for item_id, ref in refs.items() if ref not in found}
+    return gone
 
 
 def _target_of(session: Session, item_type: str, ref_id: str) -> tuple[str | None, int | None]:

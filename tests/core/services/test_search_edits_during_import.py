@@ -7,6 +7,8 @@ deleted document, the deleted quote, the old title were still found until the ti
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from dossier.search import pending as pending_module
@@ -53,3 +55,32 @@ def test_what_the_user_removed_during_an_import_is_not_found_by_a_search(
         _gone_while_importing(workspace, case_id, what)
         hits = workspace.search.query(SECRET, case=case_id, fresh=False)
         assert [(hit.item_type, hit.title) for hit in hits] == []
+
+
+def test_a_quote_deleted_is_not_found_while_the_index_is_busy(workspace: Workspace) -> None:
+    # While an import hands its pages to the index (each group's commit, a wait for the
+    # index's workers: seconds on a loaded machine), the app's search, which must not wait,
+    # answered from the index as it stood: a quote deleted between two hand-offs was still
+    # found, its text in the snippet. A hit is shown only if the catalog still holds it.
+    case_id = workspace.cases.create("Stade").id
+    workspace.documents.import_bytes(case_id, b"Le dossier est clos.", "a.txt")
+    quote = workspace.quotes.add(case_id, f"Le dossier {SECRET} est clos", notes=SECRET)
+    assert workspace.search.query(SECRET, case=case_id, fresh=False)
+    workspace.quotes.delete(quote.id)
+    busy, release = threading.Event(), threading.Event()
+
+    def hand_off() -> None:  # what an import's next hand-off holds
+        with workspace.search._lock:
+            busy.set()
+            release.wait(120)
+
+    importer = threading.Thread(target=hand_off)
+    importer.start()
+    try:
+        assert busy.wait(120)
+        hits = workspace.search.query(SECRET, case=case_id, fresh=False)
+    finally:
+        release.set()
+        importer.join()
+    assert [(hit.item_type, hit.title) for hit in hits] == []
+    assert workspace.search.query(SECRET, case=case_id, fresh=False) == []
