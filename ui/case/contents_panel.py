@@ -58,7 +58,9 @@ class CaseTab(Protocol):
 
 
 REFRESH_AFTER_MS = 150
-"""Notices of changed documents closer together than this are answered once."""
+"""A notice of changed documents is answered at once; those that follow it closer than this
+are answered once, together, at the end of that time (an import's file was shown that much
+later, after a timer every notice waited for)."""
 ROWS_PER_PART = 25
 """The rows a read brings are put in the tree in parts, until the turn's budget is spent
 (`ui.slices`): a notice during a large import brings a second's worth of files (hundreds),
@@ -117,7 +119,9 @@ class DocumentsTab(QWidget):
         self._notices = QTimer(self)
         self._notices.setSingleShot(True)
         self._notices.setInterval(REFRESH_AFTER_MS)
-        self._notices.timeout.connect(self.refresh)
+        self._notices.timeout.connect(self._quiet)
+        self._noticed = False
+        """A notice came after the last one answered, within `REFRESH_AFTER_MS`."""
         self.model = DocumentsModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -160,6 +164,7 @@ class DocumentsTab(QWidget):
             self.job.abandon()
             self.job = None
         self._notices.stop()
+        self._noticed = False
         self._parts.clear()
         self._parts_timer.stop()
         self._again, self._whole, self._marker = False, True, None
@@ -168,11 +173,7 @@ class DocumentsTab(QWidget):
     @property
     def busy(self) -> bool:
         """Whether the tree is behind the catalog (a read running or due)."""
-        return (
-            self._notices.isActive()
-            or bool(self._parts)
-            or (self.job is not None and not self.job.done)
-        )
+        return self._noticed or bool(self._parts) or (self.job is not None and not self.job.done)
 
     def refresh(self) -> None:
         """Read what changed since the last read in the worker, then show it."""
@@ -234,8 +235,20 @@ class DocumentsTab(QWidget):
             self.refresh()
 
     def _documents_changed(self, case_id: str) -> None:
-        if case_id == self.case_id and not self._notices.isActive():
-            self._notices.start()
+        if case_id == self.case_id:
+            self._notice()
+
+    def _notice(self) -> None:
+        if self._notices.isActive():
+            self._noticed = True  # answered with the others at the end of the time
+            return
+        self._notices.start()
+        self.refresh()
+
+    def _quiet(self) -> None:
+        if self._noticed:
+            self._noticed = False
+            self._notice()
 
     def _people_changed(self, case_id: str) -> None:
         # Names revealed or masked again: every title is shown anew.
@@ -247,7 +260,7 @@ class DocumentsTab(QWidget):
                 # when the read below comes back (behind an import's, seconds maybe).
                 self.model.clear_documents()
             self._whole = True
-            self._notices.start()
+            self._notice()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         doc = self.model.document_at(current)
