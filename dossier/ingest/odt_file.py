@@ -9,6 +9,7 @@ reader, has had no release since 2020 and adds nothing here that lxml does not a
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +26,11 @@ from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 
-ODT_EXTRACTOR_VERSION = "odt-4"
+ODT_EXTRACTOR_VERSION = "odt-5"
 """odt-2: a tracked change inside a word is listed with its whole word; odt-3: hidden text (a
 span styled `text:display="none"`, a hidden-text field) is kept like a deletion; odt-4: also
-text whose style inherits `text:display="none"` from its parent style."""
+text whose style inherits `text:display="none"` from its parent style; odt-5: a note's or
+comment's mark, or a ruby's annotation, inside a word follows the word."""
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -40,6 +42,12 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 
 _MAX_DEPTH = 40
+_MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
+"""Around a mark the reader sees beside a word, not in it (a note's citation, a comment's
+mark, a ruby's annotation), until the paragraph is whole (`_after_words`): two of Unicode's
+noncharacters, kept for a program's own use (a file's own are left where they are)."""
+_MARK = re.compile(f"({_MARK_OPEN}[^{_MARK_OPEN}{_MARK_CLOSE}]*{_MARK_CLOSE})")
+_WORD_HEAD = re.compile(r"\w*")
 _MAX_REPEAT = 50
 """`number-columns-repeated` fills a row to 1,024 empty cells; real content never repeats more."""
 _CONTAINERS = frozenset({f"{TEXT}section", f"{TEXT}index-body", f"{OFFICE}forms"})
@@ -240,7 +248,7 @@ class _Walker:
     def inline(self, node: Element) -> str:
         parts: list[str] = []
         self._inline_into(node, parts, 0)
-        return "".join(parts)
+        return _after_words("".join(parts))
 
     def _inline_into(self, node: Element, parts: list[str], depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -265,7 +273,7 @@ class _Walker:
         elif tag == f"{TEXT}note":
             citation = _child_text(child, f"{TEXT}note-citation")
             body = child.find(f"{TEXT}note-body")
-            parts.append(f"[{citation}]")
+            parts.append(f"{_MARK_OPEN}[{citation}]{_MARK_CLOSE}")
             if body is not None:
                 text = " ".join(self.text_of(body).split())
                 self.layout.footnotes.append(f"[{citation}] {text}")
@@ -275,7 +283,7 @@ class _Walker:
             when = _child_text(child, f"{DC}date")[:10]
             paragraphs = [p for p in child if p.tag in (f"{TEXT}p", f"{TEXT}list")]
             text = " ".join(" ".join("".join(p.itertext()) for p in paragraphs).split())
-            parts.append(f"[comment {number}]")
+            parts.append(f"{_MARK_OPEN}[comment {number}]{_MARK_CLOSE}")
             self.layout.comments.append(
                 f"[comment {number}] {who}" + (f" on {when}" if when else "") + f": {text}"
             )
@@ -289,6 +297,10 @@ class _Walker:
                 if text:
                     parts.append(f" {text} ")
                 break
+        elif tag == f"{TEXT}ruby-text":
+            annotation = " ".join("".join(child.itertext()).split())
+            if annotation:
+                parts.append(f"{_MARK_OPEN}({annotation}){_MARK_CLOSE}")
         elif tag in (f"{OFFICE}annotation-end", f"{TEXT}tracked-changes"):
             return
         elif _hides(child, self.hidden):
@@ -340,6 +352,32 @@ def _nesting(row: Element, table: Element) -> int:
             depth += 1
         node = node.getparent()
     return depth
+
+
+def _after_words(text: str) -> str:
+    """`text` with each mark met inside a word moved to the word's end: "Quarter[1]maine",
+    which the reader sees as "Quartermaine" (the citation raised, a comment's mark in the
+    margin), was a name no redaction mark found."""
+    if _MARK_OPEN not in text:
+        return text
+    pieces = _MARK.split(text)  # text, mark, text, mark, ..., text
+    out: list[str] = []
+    waiting: list[str] = []
+    for number, piece in enumerate(pieces):
+        if number % 2:
+            waiting.append(piece[1:-1])
+            continue
+        if not waiting:
+            out.append(piece)
+            continue
+        end = _WORD_HEAD.match(piece).end()  # type: ignore[union-attr]
+        if end == len(piece) and number + 1 < len(pieces):
+            out.append(piece)  # the word goes on past the next mark
+            continue
+        out += [piece[:end], *waiting, piece[end:]]
+        waiting = []
+    out += waiting
+    return "".join(out)
 
 
 def _child_text(node: Element | None, tag: str) -> str:

@@ -202,6 +202,13 @@ OPEN_DOCUMENT = {
     "span": 'Hyacinthe Quarter<text:span text:style-name="T1">zz</text:span>maine',
     "field": 'Hyacinthe Quar<text:hidden-text text:condition="ooow:1" text:string-value="x"'
     ' text:is-hidden="true">xy</text:hidden-text>termaine',
+    # Marks the reader sees beside the name, not in it: a comment's in the margin, a note's
+    # citation raised, a ruby's annotation above the letters.
+    "comment": "Hyacinthe Quarter<office:annotation><text:p>zz</text:p></office:annotation>maine",
+    "footnote": 'Hyacinthe Quarter<text:note text:note-class="footnote"><text:note-citation>1'
+    "</text:note-citation><text:note-body><text:p>zz</text:p></text:note-body></text:note>maine",
+    "ruby": "Hyacinthe Quar<text:ruby><text:ruby-base>ter</text:ruby-base>"
+    "<text:ruby-text>zz</text:ruby-text></text:ruby>maine",
 }
 
 
