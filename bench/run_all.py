@@ -10,6 +10,7 @@ BENCHMARKS = (
     "bench_search",
     "bench_anchor",
     "bench_export",
+    "bench_picture_export",
     "bench_articles",
     "bench_rowauth",
     "bench_formats",

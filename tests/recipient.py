@@ -172,3 +172,72 @@ def leaks(bundle: Path | bytes, secrets: list[str]) -> list[str]:
             if f" {fold(secret)} " in padded:
                 found.append(f"{name}: {secret}")
     return found
+
+
+# -- what the pictures show ---------------------------------------------------------------------
+
+_RECIPIENT_PIXELS = 2480 * 3508
+"""A recipient zooms into a small picture: it is enlarged to about an A4 page at 300 dpi."""
+
+
+def _ocr_text(pixmap: Any, tessdata: str) -> str:
+    if pixmap.alpha or pixmap.n != 3:
+        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pixmap, 0)
+    scale = min(4.0, (_RECIPIENT_PIXELS / max(1, pixmap.width * pixmap.height)) ** 0.5)
+    if scale > 1.2:
+        pixmap = pymupdf.Pixmap(pixmap, int(pixmap.width * scale), int(pixmap.height * scale), None)
+    pixmap.set_dpi(300, 300)
+    ocr = pymupdf.open("pdf", pixmap.pdfocr_tobytes(language="eng+fra", tessdata=tessdata))
+    with ocr:
+        return str(ocr[0].get_text())
+
+
+def _turned(pixmap: Any, quarter: int) -> Any:
+    """`pixmap` turned by `quarter` quarter turns, drawn on a page of its own."""
+    if not quarter:
+        return pixmap
+    with pymupdf.open() as doc:
+        width, height = pixmap.width, pixmap.height
+        if quarter % 2:
+            width, height = height, width
+        page = doc.new_page(width=width, height=height)
+        page.insert_image(page.rect, pixmap=pixmap, rotate=90 * quarter)
+        return page.get_pixmap(colorspace=pymupdf.csRGB)
+
+
+def seen_in_pictures(data: bytes, tessdata: str) -> list[str]:
+    """What OCR reads in a PDF as its recipient may look at it: every page as shown, and every
+    picture extracted (as `pdfimages` gives it), turned every quarter turn, small ones
+    enlarged."""
+    texts: list[str] = []
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        for page in doc:
+            texts.append(_ocr_text(page.get_pixmap(dpi=300, colorspace=pymupdf.csRGB), tessdata))
+        for xref in range(1, doc.xref_length()):
+            if not doc.xref_is_image(xref):
+                continue
+            try:
+                pixmap = pymupdf.Pixmap(doc, xref)
+            except (RuntimeError, ValueError):
+                continue
+            if pixmap.width < 8 or pixmap.height < 8:
+                continue
+            texts += [_ocr_text(_turned(pixmap, quarter), tessdata) for quarter in range(4)]
+    return texts
+
+
+def picture_leaks(bundle: Path | bytes, secrets: list[str], tessdata: str) -> list[str]:
+    """'file: secret' for every secret OCR reads in the pages or pictures of the bundle's PDFs."""
+    data = bundle if isinstance(bundle, bytes) else bundle.read_bytes()
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".pdf"):
+                continue
+            texts = [fold(text) for text in seen_in_pictures(archive.read(name), tessdata)]
+            found += [
+                f"{name}: {secret}"
+                for secret in secrets
+                if any(f" {fold(secret)} " in f" {text} " for text in texts)
+            ]
+    return found

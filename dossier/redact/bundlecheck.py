@@ -39,6 +39,7 @@ from urllib.parse import unquote
 
 from rapidfuzz.distance import Levenshtein
 
+from dossier.redact import picture_text
 from dossier.redact.glued import MIN_IN_ADDRESS, MIN_IN_WORD, ORDINARY_WORDS, misread_distance
 from dossier.redact.names import COMMON_WORDS
 from dossier.redact.patterns import find_pattern
@@ -335,6 +336,8 @@ def check_bundle(
     skeleton: bytes | None = None,
     sources: Mapping[str, str] | None = None,
     ocr_pages: Mapping[str, Collection[int]] | None = None,
+    pictures: Mapping[str, Collection[int]] | None = None,
+    readings: picture_text.Readings | None = None,
 ) -> SelfCheckReport:
     """Read the zip `data` entirely; every hit becomes a finding naming its file.
 
@@ -343,7 +346,10 @@ def check_bundle(
     counted there too, so a mark that happens to be such a word is not taken for a leak; only
     occurrences beyond the template's count. `sources`: the document id of each PDF, for
     marks made for one document only. `ocr_pages`: the indexes of the pages read by OCR of
-    each PDF, searched for names misread too."""
+    each PDF, searched for names misread too. `pictures`: the PDFs whose pictures are read by
+    OCR (`picture_text`), searched like pages read by OCR, with the pages left out (read by
+    OCR at import, or rasterized: their pixels are the page's own, boxes painted in);
+    `readings`: the export's own readings of the same pixels (`picture_text.Readings`)."""
     report = report or SelfCheckReport()
     hits = report.findings
     template: Counter[tuple[str, str, str]] = Counter()
@@ -392,6 +398,13 @@ def check_bundle(
             for index, text in reading.page_texts:
                 if index in read_by_ocr:
                     where = f"the text of page {index + 1} (a name misread by OCR)"
+                    look(name, where, text, pdf=True, doc=doc, ocr=True)
+            if pictures is not None and name in pictures:
+                left_out = set(pictures[name])
+                pages = [i for i in range(reading.pages) if i not in left_out]
+                for index, text in picture_text.texts_of_pictures(content, pages, readings):
+                    where = f"a picture on page {index + 1}"
+                    look(name, where, text, pdf=True, doc=doc)
                     look(name, where, text, pdf=True, doc=doc, ocr=True)
             continue
         for where, text in _text_views(name, content):

@@ -28,7 +28,8 @@ from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
 from dossier.redact.apply import redact_page, strip_annotations
 from dossier.redact.marked import strip_marked_texts
-from dossier.redact.marks import Hit, PagePlan, Rect, Rules, plan_document
+from dossier.redact.marks import Hit, PagePlan, Rect, Rules, plan_document, plan_page
+from dossier.redact.picture_text import Readings, pages_with_pictures_to_read, read_pictures
 from dossier.redact.rasterize import (
     RASTER_DPI,
     TextWord,
@@ -99,12 +100,14 @@ def redacted_copy(
     rasterize: bool = False,
     picture: bool = False,
     cancel: CancelToken | None = None,
+    readings: Readings | None = None,
 ) -> RedactedCopy:
     """The redacted, scrubbed bytes of the PDF `data` whose extracted pages are `pages`.
 
     `picture`: `data` is a photo or scan made into a PDF (`dossier.pdf.images`); every page
     is rebuilt from its pixels at the picture's own resolution, boxes painted into them, so
     nothing of the original image file (EXIF, GPS position, thumbnail) travels with it.
+    `readings`: where the OCR of the pictures (`picture_text`) is kept for the self-check.
     """
     plans = plan_document(pages, rules)
     counts = count_hits(plans)
@@ -116,6 +119,8 @@ def redacted_copy(
         strip_marked_texts(doc)
         check(cancel)
         _plan_drawn_text(doc, pages, rules, plans)
+        for hit in _plan_pictures(doc, pages, rules, plans, cancel, readings):
+            counts[hit.kind] = counts.get(hit.kind, 0) + 1
         failed: list[int] = []
         for index, plan in sorted(plans.items()):
             check(cancel)
@@ -211,6 +216,30 @@ def _plan_drawn_text(
             rects = tuple(r for r in hit.rects if _rounded(r) not in have)
             if rects:
                 plan.hits.append(Hit(hit.mark_id, hit.kind, page.number, rects))
+
+
+def _plan_pictures(
+    doc: Any,
+    pages: Sequence[PageText],
+    rules: Rules,
+    plans: dict[int, PagePlan],
+    cancel: CancelToken | None,
+    readings: Readings | None,
+) -> list[Hit]:
+    """Add to `plans` (and return) the boxes over the names and terms OCR reads in the pictures
+    of the pages whose text was not read by OCR at import (`picture_text`): a screenshot of an
+    e-mail pasted in a report shows its names to the recipient like the report's own text."""
+    if not rules.terms:
+        return []  # the cost of OCR only when there are names or terms to hide
+    to_read = pages_with_pictures_to_read(doc, pages)
+    text_rules = Rules(rules.terms, rules.patterns)
+    added: list[Hit] = []
+    for read in read_pictures(doc, to_read, cancel, readings) if to_read else ():
+        for hit in plan_page(read.text, text_rules).hits:
+            rects = tuple(read.on_page(rect) for rect in hit.rects)
+            added.append(Hit(hit.mark_id, hit.kind, read.page_index, rects))
+            plans.setdefault(read.page_index, PagePlan(read.page_index)).hits.append(added[-1])
+    return added
 
 
 def _rounded(rect: Rect) -> tuple[int, ...]:

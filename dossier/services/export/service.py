@@ -31,6 +31,7 @@ from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
 from dossier.redact.bundlecheck import check_bundle
 from dossier.redact.disclosure import Covered
+from dossier.redact.picture_text import Readings
 from dossier.redact.produce import redacted_copy
 from dossier.redact.selfcheck import SelfCheckReport
 from dossier.services.dto import DocumentInfo
@@ -119,6 +120,8 @@ class ExportService:
         boxes_by_doc: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
         boxes_by_path: dict[str, dict[int, list[tuple[float, float, float, float]]]] = {}
         ocr_by_path: dict[str, set[int]] = {}
+        pictures_by_path: dict[str, set[int]] = {}
+        readings = Readings()
         paths: dict[str, str] = {}
         total = max(1, len(docs))
         for number, info in enumerate(docs):
@@ -141,11 +144,14 @@ class ExportService:
                 rasterize=request.rasterize_redacted,
                 picture=source.picture,
                 cancel=cancel,
+                readings=readings,
             )
             boxes = {index: plan.rects for index, plan in copy.plans.items()}
             boxes_by_doc[info.id] = boxes
             boxes_by_path[path] = boxes
             ocr_by_path[path] = {page.index for page in source.pages if page.ocr}
+            if source.rules.terms:  # the pictures are read for names and terms only
+                pictures_by_path[path] = ocr_by_path[path] | set(copy.rasterized)
             paths[info.id] = path
             exported.append(
                 BundleDocument(
@@ -187,6 +193,8 @@ class ExportService:
             skeleton=template,
             sources=sources,
             ocr_pages=ocr_by_path,
+            pictures=pictures_by_path,
+            readings=readings,
         )
         if not selfcheck.ok:
             raise SelfCheckFailed(selfcheck)

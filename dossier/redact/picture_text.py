@@ -1,0 +1,246 @@
+"""The text inside the pictures of a page, read by OCR: a name in a screenshot, a letterhead,
+a photo of a memo pasted on a page that has text of its own.
+
+A page read by OCR at import has the words of its pictures already; a page with a text layer
+does not: its pictures are read here, for the boxes the export puts over them (`produce`) and
+for the self-check of the bundle (`bundlecheck`). Each picture is read from its own pixels,
+all of them (what a recipient extracting it gets, a part the page clips away too), as the
+page shows it, and as it is stored when it is drawn turned (Tesseract reads upright lines
+only; a recipient sees the picture both ways). Text turned inside the picture itself (a photo
+of a memo lying sideways, shown as taken) is not read: four turns of every picture cost four
+times the OCR. It is read at the resolution `dossier.pdf.ocr` chooses for pictures, on a page
+of its own in memory; the words come back with a matrix to the page's (unrotated)
+coordinates.
+
+Only pictures that can hold legible text are read (`MIN_SIDE`, `MIN_LENGTH` pixels), and a
+picture drawn several times the same size (a logo on every page) is read once.
+"""
+
+# mypy: disallow-untyped-calls=False
+# (PyMuPDF ships py.typed but leaves most methods unannotated; we call them directly here.)
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dossier.jobs import CancelToken, check
+from dossier.pdf.canonical import build_canonical
+from dossier.pdf.layout import RawWord, reading_order
+from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.pdf.ocr import OCR_DPI, USEFUL_PIXELS, ocr_words, require_tessdata
+from dossier.text.model import PageText
+
+log = logging.getLogger(__name__)
+
+_pdf: Any = pymupdf
+
+MIN_SIDE = 10
+"""Pixels across the shorter side below which a picture holds no line of legible text (a rule,
+a bullet, a gradient strip)."""
+MIN_LENGTH = 24
+"""Pixels along the longer side below which a picture holds no legible word."""
+
+MAX_READ_PIXELS = USEFUL_PIXELS
+"""Pixels a picture is read at, at most, in each turn: an A4 page at 300 dpi."""
+
+Rect = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PictureText:
+    """The words OCR read in one picture of a page, in the frame it was read in (the picture
+    upright on a page of its own), and how that frame lies on the page."""
+
+    page_index: int
+    text: PageText
+    to_page: Any
+    """`pymupdf.Matrix` from the reading frame to the page's unrotated coordinates."""
+
+    def on_page(self, rect: Rect) -> Rect:
+        """`rect` of the reading frame as a box of the page (the box around it when the
+        picture is drawn turned by other than quarter turns)."""
+        box = _pdf.Rect(rect) * self.to_page
+        return (box.x0, box.y0, box.x1, box.y1)
+
+
+def can_hold_text(width: int, height: int) -> bool:
+    return min(width, height) >= MIN_SIDE and max(width, height) >= MIN_LENGTH
+
+
+def _drawn_size(transform: Any) -> tuple[float, float]:
+    """The picture's width and height as drawn, in points, along its own axes."""
+    matrix = _pdf.Matrix(transform)
+    return math.hypot(matrix.a, matrix.b), math.hypot(matrix.c, matrix.d)
+
+
+def _sheet_size(size: tuple[float, float]) -> tuple[float, float]:
+    """The picture's drawn size, made smaller if read at `OCR_DPI` it would take more than
+    `MAX_READ_PIXELS` (it is then read at fewer pixels: its text is large)."""
+    width, height = size
+    pixels = width * height * (OCR_DPI / 72.0) ** 2
+    scale = min(1.0, math.sqrt(MAX_READ_PIXELS / pixels)) if pixels > 0 else 1.0
+    return max(1.0, width * scale), max(1.0, height * scale)
+
+
+def quarters(transform: Any, page_rotation: Any) -> tuple[int, ...]:
+    """The quarter turns a picture is read in: as the page shows it, and as it is stored when
+    it is drawn turned."""
+    shown = _pdf.Matrix(transform) * page_rotation
+    quarter = round(-math.degrees(math.atan2(shown.b, shown.a)) / 90) % 4
+    return (quarter, 0) if quarter else (0,)
+
+
+def _read_turns(
+    pixmap: Any,
+    size: tuple[float, float],
+    turns: Sequence[int],
+    tessdata: Path,
+    cancel: CancelToken | None,
+) -> list[tuple[list[RawWord], Any]]:
+    """OCR of `pixmap` drawn `size` points large, turned each of `turns` quarter turns, on
+    pages of its own: (words, matrix from that page to the picture's unit square) per turn."""
+    width, height = _sheet_size(size)
+    read: list[tuple[list[RawWord], Any]] = []
+    with _pdf.open() as sheet:
+        xref = 0
+        for quarter in turns:
+            check(cancel)
+            across, down = (width, height) if quarter % 2 == 0 else (height, width)
+            page = sheet.new_page(width=across, height=down)
+            if xref:  # the same picture: stored once in the sheet
+                page.insert_image(page.rect, xref=xref, rotate=90 * quarter)
+            else:
+                xref = page.insert_image(page.rect, pixmap=pixmap, rotate=90 * quarter)
+            (info,) = page.get_image_info()
+            words = ocr_words(page, tessdata, flags=0, picture=True)
+            read.append((words, ~_pdf.Matrix(info["transform"])))
+    return read
+
+
+def _pixmap(doc: Any, xref: int) -> Any | None:
+    """The picture's pixels as RGB or grey without alpha (a stencil mask as black on white),
+    at most a few times `MAX_READ_PIXELS`; None if MuPDF cannot decode it."""
+    try:
+        pixmap = _pdf.Pixmap(doc, xref)
+        while pixmap.width * pixmap.height > 4 * MAX_READ_PIXELS:
+            pixmap.shrink(1)
+        if pixmap.colorspace is None:  # a stencil mask: its ink is where it is opaque
+            ink = bytes(pixmap.samples).translate(_INVERTED)
+            return _pdf.Pixmap(_pdf.csGRAY, pixmap.width, pixmap.height, ink, False)
+        if pixmap.alpha:
+            pixmap = _pdf.Pixmap(pixmap, 0)
+        if pixmap.n not in (1, 3):  # CMYK, indexed, Lab: Tesseract takes grey or RGB
+            pixmap = _pdf.Pixmap(_pdf.csRGB, pixmap)
+    # PyMuPDF raises a bare Exception for a conversion it does not know.
+    except Exception as exc:
+        log.debug("picture %d cannot be decoded (%s): not read", xref, exc)
+        return None
+    return pixmap
+
+
+_INVERTED = bytes(range(255, -1, -1))
+
+
+def pictures_to_read(page: Any) -> list[dict[str, Any]]:
+    """The pictures of `page` that can hold legible text (`get_image_info` entries)."""
+    return [
+        info
+        for info in page.get_image_info(xrefs=True)
+        if info.get("xref") and can_hold_text(int(info["width"]), int(info["height"]))
+    ]
+
+
+Reading = list[tuple[list[RawWord], Any]]
+"""(words, matrix from the reading frame to the picture's unit square) per turn read."""
+
+
+class Readings:
+    """The readings of one export's pictures by their pixels, in memory for its time only.
+
+    The self-check reads the bundle's pictures again; one whose pixels, drawn size and turns
+    are those of a picture the export read (every picture no box touched) is not read twice:
+    Tesseract reads the same pixels the same way. Only the words are shared: the self-check
+    searches them with needles of its own.
+    """
+
+    def __init__(self) -> None:
+        self._by_pixels: dict[tuple[object, ...], Reading] = {}
+
+    def get(self, key: tuple[object, ...]) -> Reading | None:
+        return self._by_pixels.get(key)
+
+    def keep(self, key: tuple[object, ...], reading: Reading) -> None:
+        self._by_pixels[key] = reading
+
+
+def _pixels_key(
+    pixmap: Any, size: tuple[float, float], turns: tuple[int, ...]
+) -> tuple[object, ...]:
+    digest = hashlib.sha256(pixmap.samples_mv).digest()
+    shape = (pixmap.width, pixmap.height, pixmap.n)
+    return (digest, shape, round(size[0], 1), round(size[1], 1), turns)
+
+
+def read_pictures(
+    doc: Any,
+    pages: Collection[int],
+    cancel: CancelToken | None = None,
+    readings: Readings | None = None,
+) -> Iterator[PictureText]:
+    """The text of every picture that can hold some on the pages `pages` of `doc`; without
+    Tesseract's language data, an EnvironmentFailure (never pictures left unread).
+    `readings`: what was read already, and where what is read here is kept."""
+    tessdata: Path | None = None
+    readings = readings or Readings()
+    cache: dict[tuple[int, int, int, tuple[int, ...]], Reading] = {}
+    for index in sorted(pages):
+        if index >= doc.page_count:
+            continue
+        page = doc[index]
+        for info in pictures_to_read(page):
+            check(cancel)
+            transform = _pdf.Matrix(info["transform"])
+            size = _drawn_size(transform)
+            turns = quarters(transform, page.rotation_matrix)
+            key = (info["xref"], round(size[0]), round(size[1]), turns)
+            if key not in cache:
+                pixmap = _pixmap(doc, info["xref"])
+                if pixmap is None:
+                    continue
+                by_pixels = _pixels_key(pixmap, size, turns)
+                known = readings.get(by_pixels)
+                if known is None:
+                    tessdata = tessdata or require_tessdata()
+                    known = _read_turns(pixmap, size, turns, tessdata, cancel)
+                    readings.keep(by_pixels, known)
+                cache[key] = known
+            for words, to_unit in cache[key]:
+                if words:
+                    text, word_map = build_canonical(reading_order(words))
+                    read = PageText(index=index, text=text, words=word_map, ocr=True)
+                    yield PictureText(index, read, to_unit * transform)
+
+
+@exclusive
+def texts_of_pictures(
+    data: bytes, pages: Collection[int], readings: Readings | None = None
+) -> list[tuple[int, str]]:
+    """(page index, text) of every picture that can hold text on the pages `pages` of the PDF
+    `data`: what the self-check searches."""
+    with _pdf.open(stream=data, filetype="pdf") as doc:
+        return [(p.page_index, p.text.text) for p in read_pictures(doc, pages, None, readings)]
+
+
+def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int]:
+    """Indexes of the pages of `doc` whose pictures are read: those with a picture that can
+    hold text, and whose text was not read by OCR at import (that OCR read the pictures)."""
+    read_at_import = {page.index for page in known if page.ocr}
+    return [
+        page.number for page in doc if page.number not in read_at_import and pictures_to_read(page)
+    ]
