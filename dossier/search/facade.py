@@ -28,6 +28,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from whoosh.index import EmptyIndexError
+
 from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
@@ -626,23 +628,36 @@ class SearchIndex:
         """Start merging now if the index holds more segments than a commit leaves: an import
         closed before its merges were done (`dossier import`) left them, and a session that
         only searches never commits to plan a merge. In a thread: the segments merged are
-        read (decrypted) for the worker, not on the way to a search's answer. The segments are
-        listed there too, under the writer's lock: read beside a commit (an import's, a
-        merge's), the table of contents listed can be deleted before it is opened, and the
-        search that made the check failed with "the search index is missing"."""
-        if self._merge_checked:
+        read (decrypted) for the worker, not on the way to a search's answer.
+
+        The segments are counted under the writer's lock, taken only if it is free: read beside
+        a commit (an import's, a merge's), the table of contents listed can be deleted before
+        it is opened, and the search failed with "the search index is missing". A busy writer's
+        commit plans the merges itself; the check is made again at a later search."""
+        if self._merge_checked or not self._write_lock.acquire(blocking=False):
             return
-        self._merge_checked = True
-        threading.Thread(
-            target=weak_call(self._plan_merge), name="index-merge", daemon=True
-        ).start()
+        try:
+            if self._closed:
+                return
+            self._merge_checked = True
+            wanted = self._merger.wanted(self._ix._segments())
+        except DossierError as exc:
+            log.info("index merge not checked (%s)", type(exc).__name__)
+            return
+        finally:
+            self._write_lock.release()
+        if wanted:
+            threading.Thread(
+                target=weak_call(self._plan_merge), name="index-merge", daemon=True
+            ).start()
 
     def _plan_merge(self) -> None:
         with self._write_lock:
             if not self._closed and not self._pending.open and not self._queued:
                 try:
                     self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
-                except DossierError as exc:
+                except (DossierError, EmptyIndexError) as exc:
+                    # Damaged, or the case deleted meanwhile: the next search says which.
                     log.info("index merge not planned (%s)", type(exc).__name__)
 
     def _merge_done(self) -> None:

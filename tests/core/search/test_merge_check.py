@@ -46,3 +46,29 @@ def test_the_first_search_lists_the_segments_only_under_the_writers_lock(
     assert listed, "the check for a fragmented index was made"
     unlocked = [name for name, locked in listed if not locked]
     assert not unlocked, f"segments listed outside the writer's lock by {unlocked}"
+
+
+def test_a_first_search_of_an_index_in_few_segments_starts_no_thread(tmp_path: Path) -> None:
+    """The check is made in the search's own thread (the writer's lock free): a thread waiting
+    for the lock outlived the test whose index it was, and read a folder since removed."""
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add(_items(3))
+        index.flush()
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        before = {t for t in threading.enumerate() if t.name == "index-merge"}
+        assert index.search("mot1x", limit=5)
+        after = {t for t in threading.enumerate() if t.name == "index-merge"}
+        assert after <= before
+        assert index._merge_checked
+
+
+def test_the_check_waits_for_no_writer_and_is_made_at_a_later_search(tmp_path: Path) -> None:
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add(_items(3))
+        index.flush()
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        with index._write_lock:
+            index.merge_if_fragmented()  # returns at once: a writer is busy
+            assert not index._merge_checked
+        assert index.search("mot1x", limit=5)
+        assert index._merge_checked
