@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -269,16 +269,22 @@ class BlobBatch:
         if failure is not None:
             raise failure
 
-    def settle(self) -> None:
+    def settle(self, kept: Collection[str | None] | None = None) -> None:
         """Wait for every original's write and sync, put it in place, then sync each folder
         once.
 
         The syncs ran side by side (`SYNC_THREADS`), each in its writer's thread: each file is
         still synced and its failure seen, but the system commits their waits together, not
         one disk flush after another (measured here under load: 100 files in 45 ms instead of
-        750)."""
+        750). `kept`: the blob ids to keep, the others removed (written ahead for files
+        that turned out not to need them)."""
         try:
             self._written()
+            if kept is not None:
+                for where, writer in list(self._staged.items()):
+                    if where[1] not in kept:
+                        writer.abort()
+                        del self._staged[where]
             folders = sorted({writer.path.parent for writer in self._staged.values()})
             for where, writer in list(self._staged.items()):
                 writer.place()

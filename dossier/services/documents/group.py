@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from dossier.blobstore import BlobBatch
+from dossier.crypto.keys import CaseKeys
 from dossier.db.bulk import insert_new
 from dossier.db.models import Document
 from dossier.db.sealed import Sealed
@@ -56,6 +57,8 @@ class ImportGroup:
         self.case_id = case_id
         self.keys = ws.vault.case_keys(case_id)
         self.files: list[Prepared] = []
+        self._blobs: BlobBatch | None = None
+        """The group's originals, written (and synced) as its files come."""
         self._blob_ids: set[str] = set()
         self._bytes = 0
         self._started = 0.0
@@ -73,12 +76,27 @@ class ImportGroup:
     def add(self, incoming: Incoming, root: Child, left_out: list[str]) -> None:
         ids = tree_blob_ids(self.keys, root)
         known = any(self.ws.blobs.exists(self.case_id, blob_id) for blob_id in ids)
+        if not known:
+            # Written by the writer threads while the next files are read, not at the commit
+            # (where the import's thread waited for them). A tree holding an original the
+            # case has is left to the commit, which sees what of it is a duplicate.
+            if self._blobs is None:
+                self._blobs = self.ws.blobs.batch()
+            _put_tree(self._blobs, self.keys, root)
         if not self.files:
             self._started = time.monotonic()
         self.files.append(Prepared(incoming, root, left_out, ids, known))
         self._blob_ids.update(ids)
         self._bytes += _tree_size(root)
         self.text += _tree_text(root)
+
+    def discard(self) -> None:
+        """Drop the group's files, uncommitted, and the originals written for them."""
+        self.files, self._bytes = [], 0
+        self._blob_ids.clear()
+        blobs, self._blobs = self._blobs, None
+        if blobs is not None:
+            blobs.discard()
 
     def due(self) -> bool:
         if not self.files:
@@ -99,8 +117,12 @@ class ImportGroup:
         self._bytes = 0
         if not files:
             return []
-        self.ws.index.prepare_case(self.case_id)
-        blobs = self.ws.blobs.batch()
+        blobs, self._blobs = self._blobs or self.ws.blobs.batch(), None
+        try:
+            self.ws.index.prepare_case(self.case_id)
+        except BaseException:
+            blobs.discard()
+            raise
         stored: list[Document | InputRefused] = []
         early: object | None = None
         try:
@@ -129,7 +151,9 @@ class ImportGroup:
                         for r in state.stored
                     ],
                 )
-                blobs.settle()  # every original synced and in place before the rows commit
+                # Every original synced and in place before the rows commit (none that no
+                # row refers to: written early, it is dropped).
+                blobs.settle({doc.original_blob for doc in state.stored})
                 session.commit()
                 blobs.forget()
                 results = [r if isinstance(r, InputRefused) else document_info(r) for r in stored]
@@ -170,6 +194,12 @@ class ImportGroup:
         state.stored.append(doc)
         store_tree(put, doc, root.children, state, None)
         return doc
+
+
+def _put_tree(blobs: BlobBatch, keys: CaseKeys, root: Child) -> None:
+    blobs.put(keys, root.data, root.blob_id)
+    for child in root.children:
+        _put_tree(blobs, keys, child)
 
 
 def _tree_size(root: Child) -> int:

@@ -129,7 +129,11 @@ class DocumentService:
         linked = self._prepare(group, data, blob_id, name, options, progress, cancel)
         if linked is not None:
             return linked
-        check(cancel)
+        try:
+            check(cancel)
+        except BaseException:
+            group.discard()  # its originals, written as it was read
+            raise
         report(progress, 0.8, _("encrypting the original"))
         (result,) = group.commit(progress)
         if isinstance(result, InputRefused):

@@ -437,11 +437,11 @@ def test_a_group_syncs_each_original_as_it_is_written_and_places_none_unsynced(
         events.append(("place", writer.path, settling.is_set()))
         real_place(writer)
 
-    def settle(batch: BlobBatch) -> None:
+    def settle(batch: BlobBatch, *args: Any) -> None:
         futures.wait(list(batch._writing.values()))  # the writes still under way end first
         settling.set()
         try:
-            real_settle(batch)
+            real_settle(batch, *args)
         finally:
             settling.clear()
 
@@ -456,3 +456,53 @@ def test_a_group_syncs_each_original_as_it_is_written_and_places_none_unsynced(
     assert not [path for step, path, during in events if step == "sync" and during]
     for path in placed:
         assert events.index(("sync", path, False)) < events.index(("place", path, True))
+
+
+def test_a_group_writes_each_original_as_its_file_is_read(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group's originals were all written at its commit, where the import's thread then
+    waited for their writes and syncs: each is handed to a writer thread as its file is read,
+    and the commit finds it written."""
+    monkeypatch.setattr(group_module, "GROUP_SECONDS", 3600.0)  # each batch is one group
+    case = workspace.cases.create("Notes").id
+    events: list[str] = []
+    put, commit = BlobBatch.put, group_module.ImportGroup.commit
+
+    def handing(batch: BlobBatch, *args: Any) -> Any:
+        events.append("write")  # handed to a writer thread, which may start it later
+        return put(batch, *args)
+
+    def committing(group: group_module.ImportGroup, *args: Any) -> Any:
+        events.append("commit")
+        return commit(group, *args)
+
+    monkeypatch.setattr(BlobBatch, "put", handing)
+    monkeypatch.setattr(group_module.ImportGroup, "commit", committing)
+    outcomes = workspace.documents.import_many(case, _notes(tmp_path / "in", 20, "epsilon"))
+    assert all(o.document for o in outcomes)
+    assert events.count("write") >= 20
+    assert events.index("write") < events.index("commit")
+    assert workspace.search.query("epsilon", case=case)
+    assert workspace.fsck.run().ok
+
+
+def test_a_file_cancelled_after_its_original_was_written_leaves_nothing(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = workspace.cases.create("Notes").id
+    cancel = CancelToken()
+    add = group_module.ImportGroup.add
+
+    def adding(group: group_module.ImportGroup, *args: Any) -> None:
+        add(group, *args)
+        cancel.cancel()  # once its original is with the writers
+
+    monkeypatch.setattr(group_module.ImportGroup, "add", adding)
+    (path,) = _notes(tmp_path / "in", 1, "zeta")
+    with pytest.raises(Cancelled):
+        workspace.documents.import_file(case, path, cancel=cancel)
+    folder = workspace.vault.folder
+    assert _blob_files(folder) == set()
+    assert not list((folder / "blobs").rglob(f"{TEMP_PREFIX}*"))
+    assert workspace.documents.of_case(case) == []
