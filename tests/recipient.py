@@ -128,9 +128,12 @@ def read_past(text: str) -> list[str]:
     and as before ("Quarter[-x-]maine"), links percent-decoded ("hq%40exemple.org"), HTML
     character references decoded ("hq&#64;exemple.org")."""
     found = [text]
-    if "[-" in text or "{+" in text:
-        found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
-        found.append(_CHANGE_MARKS.sub("", _INSERTED.sub("", text)))
+    # The eye does not see a word joiner, which the page text puts inside mark strings of the
+    # file's own text: read the marks both ways.
+    for marked in dict.fromkeys([text, text.replace("\u2060", "")]):
+        if "[-" in marked or "{+" in marked:
+            found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", marked)))
+            found.append(_CHANGE_MARKS.sub("", _INSERTED.sub("", marked)))
     if "%" in text:
         found.append(unquote(text, errors="replace"))
     if "&" in text:

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dossier.ingest.layout import Layout, Revision, marked
+from dossier.ingest.layout import Layout, Revision
+from dossier.ingest.pending_marks import literal, page_text, pending
+from dossier.text.revisions import escaped
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -250,7 +252,7 @@ class BodyWalker:
         self._end_joined()
 
     def _end_joined(self) -> None:
-        text, self._joined = "".join(self._joined), []
+        text, self._joined = page_text("".join(self._joined)), []
         if text:
             self.layout.paragraph(text)
 
@@ -281,8 +283,7 @@ class BodyWalker:
             for box in boxes:
                 self.layout.paragraph(box)
             return
-        if self._joined:
-            text, self._joined = "".join([*self._joined, text]), []
+        text, self._joined = page_text("".join([*self._joined, text])), []
         outline = _find_val(ppr, f"{W}outlineLvl")
         level = style.heading or (int(outline) + 1 if outline and outline.isdigit() else 0)
         num_id = _find_val(ppr, f"{W}numPr/{W}numId") or style.num_id
@@ -350,9 +351,9 @@ class BodyWalker:
                 if "code" in state.fields:
                     # A field's code written as text ("zz" between a field's begin and its
                     # result): not on the page, kept like a deletion (see hidden text below).
-                    parts.append(marked("deleted", child.text or ""))
+                    parts.append(pending("deleted", literal(child.text or "")))
                 else:
-                    _word_text(parts, state, child.text or "")
+                    _word_text(parts, state, literal(child.text or ""))
             elif tag == f"{W}fldChar":
                 _field_char(state.fields, child.get(f"{W}fldCharType"))
             elif tag == f"{W}tab":
@@ -368,11 +369,12 @@ class BodyWalker:
             # after the word they stand in: "Quarter[comment 1]maine", which Word shows as
             # "Quartermaine", was a name no mark found.
             elif tag == f"{W}footnoteReference":
-                state.after_word.append(f"[{child.get(f'{W}id', '')}]")
+                state.after_word.append(f"[{literal(child.get(f'{W}id', ''))}]")
             elif tag == f"{W}endnoteReference":
-                state.after_word.append(f"[e{child.get(f'{W}id', '')}]")
+                state.after_word.append(f"[e{literal(child.get(f'{W}id', ''))}]")
             elif tag == f"{W}commentReference":
-                state.after_word.append(f"[comment {_comment_number(child.get(f'{W}id', ''))}]")
+                raw = literal(child.get(f"{W}id", ""))
+                state.after_word.append(f"[comment {_comment_number(raw)}]")
             elif tag == f"{W}rt":
                 annotation: list[str] = []
                 self._inline_into(child, annotation, _Inline(hidden=state.hidden), depth + 1)
@@ -385,7 +387,7 @@ class BodyWalker:
                 # so a name it splits reads whole ("Quarter[-zz-]maine") to what looks for it.
                 inner: list[str] = []
                 self._inline_into(child, inner, state, depth + 1)
-                parts.append(marked("deleted", "".join(inner)))
+                parts.append(pending("deleted", "".join(inner)))
             elif tag == f"{_MC}AlternateContent":
                 chosen = _chosen(child)
                 if chosen is not None:
@@ -405,10 +407,15 @@ class BodyWalker:
         text = "".join(inner)
         if not text:
             return
-        parts.append(marked(kind, text))
+        parts.append(pending(kind, text))
         date = (node.get(f"{W}date") or "").replace("T", " ").removesuffix("Z")[:16]
         self.layout.revisions.append(
-            Revision(kind, node.get(f"{W}author") or "", date, " ".join(text.split()))
+            Revision(
+                kind,
+                escaped(node.get(f"{W}author") or ""),
+                escaped(date),
+                " ".join(page_text(text).split()),
+            )
         )
 
 
@@ -518,7 +525,7 @@ def _comment_number(raw: str) -> str:
 
 
 def comment_label(raw: str) -> str:
-    return f"[comment {_comment_number(raw)}]"
+    return f"[comment {escaped(_comment_number(raw))}]"
 
 
 def _val(node: Element, name: str) -> str | None:

@@ -17,6 +17,15 @@ INSERTED_OPEN, INSERTED_CLOSE = "{+", "+}"
 _DELETION = re.compile(r"\[-.*?-\]", re.DOTALL)
 _INSERTION = re.compile(r"\{\+.*?\+\}", re.DOTALL)
 _MARKS = re.compile(r"\[-|-\]|\{\+|\+\}")
+_MARK_STRING = re.compile(r"\[(?=-)|-(?=\])|\{(?=\+)|\+(?=\})")
+WORD_JOINER = "\u2060"
+
+
+def escaped(text: str) -> str:
+    """`text` written between marks without reading as one: a word joiner (invisible, no
+    break) inside each of its "[-", "-]", "{+" and "+}" ("x-]yy" hidden closed its mark at
+    "-]", and "yy" read as shown)."""
+    return _MARK_STRING.sub(lambda found: found.group() + WORD_JOINER, text)
 
 
 def has_changes(text: str) -> bool:

@@ -392,3 +392,82 @@ def test_a_mark_word_shows_beside_a_name_does_not_split_it(
     data = _word_hiding(f"<w:p>{line}</w:p>", "")
     assert "Quartermaine" in extract_docx(data, "t.docx").text
     _exports_without_the_name(workspace, tmp_path, data, "temoin.docx")
+
+
+MARKS_IN_THE_TEXT = {
+    # Hidden text holding a mark's closing "-]" ended the mark early: what followed it was
+    # read as shown, "Quarter" + "yy" + "maine" a name no reading found.
+    "hidden '-]'": [("Le témoin Hyacinthe Quarter", False), ("x-]yy", True), ("maine.", False)],
+    "hidden, starting '-]'": [
+        ("Le témoin Hyacinthe Quarter", False),
+        ("-]yy", True),
+        ("maine", False),
+    ],
+    "hidden '-' then ']'": [
+        ("Le témoin Hyacinthe Quarter", False),
+        ("x-", True),
+        ("]yy", True),
+        ("maine a parlé.", False),
+    ],
+    "shown '[-' before": [
+        ("Le [- témoin Hyacinthe Quarter", False),
+        ("zz", True),
+        ("maine", False),
+    ],
+    "shown '-]' after": [
+        ("Le témoin Hyacinthe Quarter", False),
+        ("zz", True),
+        ("maine -] a", False),
+    ],
+    "shown '{+' and hidden '+}'": [
+        ("Le {+ témoin Hyacinthe Quarter", False),
+        ("zz+}", True),
+        ("maine a parlé.", False),
+    ],
+    "every mark hidden": [
+        ("Le témoin Hyacinthe Quarter", False),
+        ("[-{+-]+}[--]{++}", True),
+        ("maine a parlé.", False),
+    ],
+    "name in hidden '-]'": [("Le témoin ", False), (f"-] {NAME} [-", True), (" a parlé.", False)],
+}
+
+
+@pytest.mark.parametrize("runs", MARKS_IN_THE_TEXT.values(), ids=MARKS_IN_THE_TEXT.keys())
+def test_mark_strings_in_a_word_file_do_not_confuse_the_hidden_text_marks(
+    workspace: Workspace, tmp_path: Path, runs: list[tuple[str, bool]]
+) -> None:
+    """The marks bracketing hidden text are the strings of tracked changes ("[-", "-]"); the
+    same strings in the file's own text, shown or hidden, were read as marks."""
+    text = extract_docx(_word(runs), "t.docx").pages[0].text
+    shown = "".join(piece for piece, hidden in runs if not hidden)
+    accepted = readings(text)[0].text.split("\n")[0]
+    assert _visible(accepted) == _visible(shown)
+    _exports_without_the_name(workspace, tmp_path, _word(runs), "temoin.docx")
+
+
+def _visible(text: str) -> str:
+    return "".join(c for c in text if c.isalnum() or c == " ")
+
+
+NESTED_MARKS = {
+    "hidden in a deletion": '<w:del w:id="1" w:author="a"><w:r><w:delText>x</w:delText></w:r>'
+    '<w:r><w:rPr><w:vanish/></w:rPr><w:delText xml:space="preserve">y-]</w:delText></w:r>'
+    "<w:r><w:delText>zz</w:delText></w:r></w:del>",
+    "hidden in an insertion": '<w:ins w:id="1" w:author="a">'
+    f"{_run('x-]zz', '<w:vanish/>')}</w:ins>",
+    "deletion in a field code": _FIELD.format(
+        code='<w:del w:id="1" w:author="a"><w:r><w:delText>-]zz</w:delText></w:r></w:del>'
+    ),
+    "hidden in a hidden field code": _FIELD.format(code=_run("[-x-]zz", "<w:vanish/>")),
+}
+
+
+@pytest.mark.parametrize("middle", NESTED_MARKS.values(), ids=NESTED_MARKS.keys())
+def test_marks_inside_marks_in_a_word_file_read_as_word_shows_them(
+    workspace: Workspace, tmp_path: Path, middle: str
+) -> None:
+    data = _word_hiding(f"<w:p>{_split(middle)}</w:p>", "")
+    text = extract_docx(data, "t.docx").text
+    assert "Quartermaine" in readings(text)[0].text
+    _exports_without_the_name(workspace, tmp_path, data, "temoin.docx")
