@@ -123,11 +123,16 @@ def _read_turns(
     return read
 
 
-def _pixmap(doc: Any, xref: int) -> Any | None:
+def _pixmap(doc: Any, page: Any, info: dict[str, Any]) -> Any | None:
     """The picture's pixels as RGB or grey without alpha (a stencil mask as black on white),
-    at most a few times `MAX_READ_PIXELS`; None if MuPDF cannot decode it."""
+    at most a few times `MAX_READ_PIXELS`; None if MuPDF cannot decode it. A picture written
+    inside the page's content (an inline image, without an object of its own) is taken from
+    the page's text extraction."""
     try:
-        pixmap = _pdf.Pixmap(doc, xref)
+        if info["xref"]:
+            pixmap = _pdf.Pixmap(doc, info["xref"])
+        else:
+            pixmap = _pdf.Pixmap(_inline_picture(page, info["number"]))
         while pixmap.width * pixmap.height > 4 * MAX_READ_PIXELS:
             pixmap.shrink(1)
         if pixmap.colorspace is None:  # a stencil mask: its ink is where it is opaque
@@ -139,9 +144,17 @@ def _pixmap(doc: Any, xref: int) -> Any | None:
             pixmap = _pdf.Pixmap(_pdf.csRGB, pixmap)
     # PyMuPDF raises a bare Exception for a conversion it does not know.
     except Exception as exc:
-        log.debug("picture %d cannot be decoded (%s): not read", xref, exc)
+        log.debug("a picture of page %d cannot be decoded (%s): not read", page.number + 1, exc)
         return None
     return pixmap
+
+
+def _inline_picture(page: Any, number: int) -> bytes:
+    flags = _pdf.TEXT_PRESERVE_IMAGES
+    for block in page.get_text("dict", flags=flags)["blocks"]:
+        if block.get("type") == 1 and block.get("number") == number:
+            return bytes(block["image"])
+    raise ValueError("inline picture not found")
 
 
 _INVERTED = bytes(range(255, -1, -1))
@@ -152,7 +165,7 @@ def pictures_to_read(page: Any) -> list[dict[str, Any]]:
     return [
         info
         for info in page.get_image_info(xrefs=True)
-        if info.get("xref") and can_hold_text(int(info["width"]), int(info["height"]))
+        if can_hold_text(int(info["width"]), int(info["height"]))
     ]
 
 
@@ -198,7 +211,7 @@ def read_pictures(
     `readings`: what was read already, and where what is read here is kept."""
     tessdata: Path | None = None
     readings = readings or Readings()
-    cache: dict[tuple[int, int, int, tuple[int, ...]], Reading] = {}
+    cache: dict[tuple[object, int, int, tuple[int, ...]], Reading] = {}
     for index in sorted(pages):
         if index >= doc.page_count:
             continue
@@ -208,9 +221,11 @@ def read_pictures(
             transform = _pdf.Matrix(info["transform"])
             size = _drawn_size(transform)
             turns = quarters(transform, page.rotation_matrix)
-            key = (info["xref"], round(size[0]), round(size[1]), turns)
+            # An inline picture (no object of its own, xref 0) is its page's alone.
+            picture = info["xref"] or (-1 - index, info["number"])
+            key = (picture, round(size[0]), round(size[1]), turns)
             if key not in cache:
-                pixmap = _pixmap(doc, info["xref"])
+                pixmap = _pixmap(doc, page, info)
                 if pixmap is None:
                     continue
                 by_pixels = _pixels_key(pixmap, size, turns)

@@ -101,6 +101,20 @@ def several_pictures(page: pymupdf.Page) -> None:
     page.insert_image(pymupdf.Rect(300, 300, 500, 320), stream=picture(f"cc: {PROTECTED}"))
 
 
+def inline_picture(page: pymupdf.Page) -> None:
+    """The picture written inside the page's content (an inline image), not as an object."""
+    _report(page)
+    grey = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.Pixmap(picture(MEMO)))
+    inline = b"q 300 0 0 30 72 662 cm BI /W %d /H %d /CS /G /BPC 8 /F /AHx ID\n%s>\nEI Q\n" % (
+        grey.width,
+        grey.height,
+        bytes(grey.samples).hex().encode(),
+    )
+    page.clean_contents()
+    (xref,) = page.get_contents()
+    page.parent.update_stream(xref, page.read_contents() + b"\n" + inline)
+
+
 PAGES: dict[str, Drawer] = {
     "text and name": with_text_and_name,
     "name only in the picture": name_only_in_picture,
@@ -109,6 +123,7 @@ PAGES: dict[str, Drawer] = {
     "upside down": upside_down,
     "small but legible": small_but_legible,
     "several pictures": several_pictures,
+    "inline picture": inline_picture,
 }
 
 
