@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, ws: Workspace) -> None:
         self.state.attach(ws)
+        ws.search.spare_the_window()
         self.stack.setCurrentWidget(self.splitter)
         self.vault_label.setText(tr("Vault: {name}").format(name=shown(ws.folder.name)))
         self.idle.set_minutes(self.settings.idle_minutes)

@@ -118,6 +118,11 @@ class SearchIndex:
         they hold `PARALLEL_MIN_BYTES` of text, or before anything else touches the index
         (`_hand_gathered`)."""
         self._gathered_ids: set[str] = set()
+        self.small_to_workers = False
+        """Whether an import's small batches go to the workers too (`replace_documents_soon`):
+        set where a window shares the process (`SearchService.spare_the_window`). The `dossier`
+        command leaves them here: the workers yield a core to the app, and on a loaded machine
+        (bench_batch's mailbox, load 17) they were slower to import than the app alone."""
         self._gathered_bytes = 0
         self._gathered_new = True
         """Whether every batch gathered is of new documents (`replace_documents_soon`)."""
@@ -335,7 +340,7 @@ class SearchIndex:
         doomed = list(doc_ids)
         checked = self._checked(items, None)
         if not _in_workers(checked):
-            if not (self.importers and workers_running()):
+            if not (self.importers and self.small_to_workers and workers_running()):
                 self.replace_documents(doomed, checked, edit=False, new=new)
                 return
             with self._write_lock:

@@ -145,6 +145,7 @@ class SearchService:
         self._stale_items: set[str] = set()
         self._pending: set[str] = set()
         self._lock = threading.RLock()
+        self._small_to_workers = False
         self._closed = False
         """The workspace is locked: a job still running after it (locking waits for them only
         so long) updates no index; the next open finds what it changed in the catalog."""
@@ -174,6 +175,7 @@ class SearchService:
             index = self._indexes.get(case_id)
             if index is None:
                 index = self._indexes[case_id] = self._open(case_id)
+                index.small_to_workers = self._small_to_workers
             if index.needs_rebuild:
                 self._rebuild(case_id, index)
             elif case_id not in self._reconciled:
@@ -403,6 +405,15 @@ class SearchService:
             index = self._index(case_id)
             if doc_ids:
                 index.replace_documents_soon(doc_ids, self._iter_page_items(case_id, doc_ids))
+
+    def spare_the_window(self) -> None:
+        """A window shares this process: an import's small batches are analysed by the
+        index's worker processes too (`SearchIndex.small_to_workers`), not by the app's
+        threads, which hold the GIL the window's thread waits for."""
+        with self._lock:
+            self._small_to_workers = True
+            for index in self._indexes.values():
+                index.small_to_workers = True
 
     def prepare_batch(self, text: int | None = None) -> bool:
         """A batch of imports has read `text` characters so far (or the user opened a case to

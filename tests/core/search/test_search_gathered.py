@@ -60,6 +60,7 @@ def test_an_import_s_small_batches_are_analysed_by_the_workers(
     items = _items(60)
     assert sum(len(i.text) for i in items[:BATCH]) < analysed_module.PARALLEL_MIN_BYTES
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.small_to_workers = True  # a window shares the process
         index.importers += 1
         for batch in _batches(items):
             index.replace_documents_soon([], batch)
@@ -93,6 +94,7 @@ def test_what_an_ended_import_left_gathered_is_found_by_the_next_search(
     tmp_path: Path, workers: None
 ) -> None:
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.small_to_workers = True
         index.importers += 1
         index.replace_documents_soon([], _items(BATCH))
         assert index._gathered  # less than a part: kept for the next batches
@@ -109,9 +111,22 @@ def test_closing_writes_what_was_gathered_and_keeps_none_of_it(
 ) -> None:
     monkeypatch.setattr(facade_module, "CLOSE_WAIT", 120.0)  # what is written, not how fast
     index = SearchIndex.open(tmp_path / "ix", KEY, "case-a")
+    index.small_to_workers = True
     index.importers += 1
     index.replace_documents_soon([], _items(BATCH))
     index.close()
     assert index._gathered == [] and index._queued == []  # no page's text left in memory
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as again:
         assert again.count() == BATCH and again.pending_since is None
+
+
+def test_without_a_window_an_import_s_small_batches_stay_in_the_app(
+    tmp_path: Path, workers: None, analysed_here: list[str]
+) -> None:
+    # The `dossier` command: throughput first (the workers yield a core to the app).
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        assert not index.small_to_workers
+        index.importers += 1
+        index.replace_documents_soon([], _items(BATCH))
+        assert not index._gathered and not index._queued
+        assert len(analysed_here) == BATCH
