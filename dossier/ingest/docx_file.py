@@ -34,7 +34,7 @@ from dossier.text.revisions import escaped
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-8"
+DOCX_EXTRACTOR_VERSION = "docx-9"
 """docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
 (w:vanish) is kept like a deletion; docx-4: text a character style hides, too; docx-5: and
 text its paragraph's style, the default paragraph style or the document's defaults hide;
@@ -42,7 +42,8 @@ docx-6: and text a table's style, a field's code or markup Word does not read hi
 without a type is a paragraph style, and a paragraph whose mark is hidden runs into the next;
 docx-7: a note's or comment's mark, or a ruby's annotation, inside a word follows the word;
 docx-8: the file's own "[-", "-]", "{+" and "+}" never read as marks, and a mark inside a mark
-of its kind is written once (`pending_marks`)."""
+of its kind is written once (`pending_marks`); docx-9: a field's code over two paragraphs is
+hidden in both, to the end of its story at most."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))

@@ -30,6 +30,9 @@ _CHANGES = {
 _MAX_DEPTH = 40
 """Tables in tables in content controls: deeper than this is a hostile file, not a memo."""
 
+_MAX_FIELDS = 64
+"""Fields open in fields: deeper than this is a hostile file (see `_Fields`)."""
+
 _MAX_START = 32767
 _MAX_TEMPLATE = 255
 """Word's own limits for a list level's first number and its text ("%1.%2)")."""
@@ -234,6 +237,10 @@ class BodyWalker:
         self.table_hidden = table_hidden
         """Whether the style of the table these blocks are in hides its text (None: no
         table, or it does not say)."""
+        self._fields = _Fields()
+        """The fields open: a field's code may run over paragraphs, never past the end of
+        its story (body, cell, header, note, comment, text box), which a field left open
+        would otherwise hide to the end of the file."""
         self._joined: list[str] = []
         """Texts of paragraphs whose mark is hidden: Word shows them run into the next one
         (a list: text added to a string was copied each time, the whole document's for
@@ -250,6 +257,7 @@ class BodyWalker:
                 self._end_joined()
                 self.layout.table(self.table_rows(child, depth + 1))
         self._end_joined()
+        self._fields = _Fields()
 
     def _end_joined(self) -> None:
         text, self._joined = page_text("".join(self._joined)), []
@@ -335,7 +343,7 @@ class BodyWalker:
         """(text, has a page break, texts of its text boxes) of a paragraph or run container;
         `hidden`: whether its style hides the runs that do not say otherwise."""
         parts: list[str] = []
-        state = _Inline(hidden=hidden)
+        state = _Inline(hidden=hidden, fields=self._fields)
         self._inline_into(node, parts, state, depth)
         _end_word(parts, state)
         return "".join(parts), state.page_break, state.boxes
@@ -348,14 +356,14 @@ class BodyWalker:
             if not isinstance(tag, str):
                 continue  # comments and processing instructions
             if tag in (f"{W}t", f"{W}delText"):
-                if "code" in state.fields:
+                if state.fields.in_code():
                     # A field's code written as text ("zz" between a field's begin and its
                     # result): not on the page, kept like a deletion (see hidden text below).
                     parts.append(pending("deleted", literal(child.text or "")))
                 else:
                     _word_text(parts, state, literal(child.text or ""))
             elif tag == f"{W}fldChar":
-                _field_char(state.fields, child.get(f"{W}fldCharType"))
+                state.fields.char(child.get(f"{W}fldCharType"))
             elif tag == f"{W}tab":
                 _word_text(parts, state, "\t")
             elif tag in (f"{W}br", f"{W}cr"):
@@ -423,8 +431,7 @@ class BodyWalker:
 class _Inline:
     hidden: bool = False
     """The paragraph's style hides its runs (unless a run or its style says otherwise)."""
-    fields: list[str] = field(default_factory=list)
-    """The fields open here, innermost last: "code" until their result begins, then "result"."""
+    fields: _Fields = field(default_factory=lambda: _Fields())
     after_word: list[str] = field(default_factory=list)
     """Marks met inside a word, written where it ends."""
     page_break: bool = False
@@ -459,13 +466,30 @@ def _hidden(run: Element, styles: dict[str, StyleInfo], paragraph: bool) -> bool
     return paragraph if hidden is None else hidden
 
 
-def _field_char(fields: list[str], kind: str | None) -> None:
-    if kind == "begin":
-        fields.append("code")
-    elif kind == "separate" and fields:
-        fields[-1] = "result"
-    elif kind == "end" and fields:
-        fields.pop()
+@dataclass
+class _Fields:
+    """The fields open, innermost last: "code" until their result begins, then "result"."""
+
+    open: list[str] = field(default_factory=list)
+    deeper: int = 0
+    """Fields begun inside `_MAX_FIELDS` open ones, counted: all code to the reader (a
+    million begun fields were a million entries, each looked through for every text)."""
+
+    def in_code(self) -> bool:
+        return self.deeper > 0 or "code" in self.open
+
+    def char(self, kind: str | None) -> None:
+        if kind == "begin":
+            if len(self.open) < _MAX_FIELDS:
+                self.open.append("code")
+            else:
+                self.deeper += 1
+        elif self.deeper:
+            self.deeper -= kind == "end"
+        elif kind == "separate" and self.open:
+            self.open[-1] = "result"
+        elif kind == "end" and self.open:
+            self.open.pop()
 
 
 _UNDERSTOOD = (

@@ -282,6 +282,14 @@ _FIELD = (
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
 )
 _HIDING = "<w:rPr><w:vanish/></w:rPr>"
+
+
+def _nested_fields(code: str, depth: int) -> str:
+    for _ in range(depth):
+        code = _FIELD.format(code=code)
+    return code
+
+
 WORD_HIDES = {
     # A style without a type is a paragraph style to Word.
     "style without a type": (
@@ -312,6 +320,10 @@ WORD_HIDES = {
     "field code written as text": (f"<w:p>{_split(_FIELD.format(code=_run('zz')))}</w:p>", ""),
     "field code of a field in a field's code": (
         "<w:p>" + _split(_FIELD.format(code=_FIELD.format(code=_run("z")) + _run("z"))) + "</w:p>",
+        "",
+    ),
+    "field code of fields nested deeper than read": (
+        f"<w:p>{_split(_nested_fields(_run('zz'), 100))}</w:p>",
         "",
     ),
     "markup Word does not read": (
@@ -471,3 +483,44 @@ def test_marks_inside_marks_in_a_word_file_read_as_word_shows_them(
     text = extract_docx(data, "t.docx").text
     assert "Quartermaine" in readings(text)[0].text
     _exports_without_the_name(workspace, tmp_path, data, "temoin.docx")
+
+
+_BEGIN = '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+_RESULT = '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def test_a_field_code_over_two_paragraphs_is_hidden_in_both(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A field's code is text until its result begins, whatever paragraph it reaches: its
+    letters in the second paragraph ("zz" glued to the name) were read as shown."""
+    body = (
+        f"<w:p>{_run('Le témoin')}{_BEGIN}{_run('zz')}</w:p>"
+        f"<w:p>{_run('zz')}{_RESULT}{_END}{_run('Hyacinthe Quartermaine a parlé.')}</w:p>"
+    )
+    data = _word_hiding(body, "")
+    accepted = readings(extract_docx(data, "t.docx").text)[0].text
+    assert "zz" not in accepted
+    assert "\nHyacinthe Quartermaine a parlé." in accepted
+    _exports_without_the_name(workspace, tmp_path, data, "temoin.docx")
+
+
+def test_a_field_left_open_hides_no_more_than_the_rest_of_its_story() -> None:
+    """A field begun and never ended hides the rest of its story: in a table's cell, the rest
+    of the cell, not the paragraphs after the table; at the body's end, not the header."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "En-tête toujours lisible."
+    table = document.add_table(rows=1, cols=1)
+    cell = etree.fromstring(f"<w:x {_NS}><w:p>{_run('Cellule')}{_BEGIN}{_run('zz')}</w:p></w:x>")
+    table.cell(0, 0)._tc.append(cell[0])
+    document.add_paragraph("Une ligne ordinaire reste lisible.")
+    last = etree.fromstring(f"<w:x {_NS}><w:p>{_run('Fin')}{_BEGIN}{_run('yy')}</w:p></w:x>")
+    document.element.body.insert(len(document.element.body) - 1, last[0])
+    out = io.BytesIO()
+    document.save(out)
+    accepted = readings(extract_docx(out.getvalue(), "t.docx").text)[0].text
+    assert "zz" not in accepted and "Cellule" in accepted
+    assert "yy" not in accepted and "Fin" in accepted
+    assert "Une ligne ordinaire reste lisible." in accepted
+    assert "En-tête toujours lisible." in accepted
