@@ -25,11 +25,11 @@ from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title, plausible_title
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument
-from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN
+from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN, escaped
 
-RTF_EXTRACTOR_VERSION = "rtf-3"
+RTF_EXTRACTOR_VERSION = "rtf-4"
 """rtf-2: hidden text (\\v) is kept like a deletion; rtf-3: a tracked deletion (\\deleted)
-too."""
+too; rtf-4: the file's own mark strings ("-]" in hidden text) no longer end a mark."""
 RTF_MIME = "application/rtf"
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
@@ -57,6 +57,8 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
         raise InputRefused(
             _("{name} is a damaged RTF file and cannot be read.").format(name=name)
         ) from None
+    # The file's own mark strings ("x-]yy" hidden, a "[-" shown) made into text, then the marks.
+    raw = escaped(raw).replace(_HIDE, DELETED_OPEN).replace(_SHOW, DELETED_CLOSE)
     raw = raw.replace(DELETED_OPEN + DELETED_CLOSE, "")  # hidden formatting, no hidden text
     text = "\n".join(clean(line) for line in raw.replace("\r", "").split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -79,14 +81,19 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
 _TOKEN = re.compile(r"\\([a-z]+)(-?\d+)? ?|\\.|[{}]|[^\\{}]+", re.S)
 
 
+_HIDE, _SHOW = "\U0010fffe", "\U0010ffff"
+"""Where hidden text starts and ends, until the text is read: characters no RTF text reads as
+(its text is Latin-1, its escapes \\'hh and \\uN stay below U+20000). Written as the mark
+strings in the RTF itself, the file's own "-]" (as text, \\'5d or \\u93) closed a mark early."""
+
 _HIDING = ("v", "deleted")
 """Character properties that keep text off the page: hidden text, and a tracked deletion
 (Word's final view)."""
 
 
 def hidden_marked(source: str) -> str:
-    """The RTF `source` with its hidden and deleted text between deletion marks, written as
-    text where it starts and ends: `\\v` or `\\deleted` (or `\\v1`) hides, `\\v0`,
+    """The RTF `source` with its hidden and deleted text between `_HIDE` and `_SHOW`, written
+    as text where it starts and ends: `\\v` or `\\deleted` (or `\\v1`) hides, `\\v0`,
     `\\deleted0` and `\\plain` show again, and a group's end gives back the state from
     before it."""
     out: list[str] = []
@@ -105,12 +112,12 @@ def hidden_marked(source: str) -> str:
             hiding = frozenset()
         now = bool(hiding)
         if now != hidden:
-            mark = DELETED_OPEN if now else DELETED_CLOSE
+            mark = _HIDE if now else _SHOW
             out.append(mark)  # before a group's end: inside the group it closes
             hidden = now
         out.append(token)
     if hidden:
-        out.append(DELETED_CLOSE)
+        out.append(_SHOW)
     return "".join(out)
 
 

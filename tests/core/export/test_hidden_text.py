@@ -44,6 +44,12 @@ SPLIT = {
     # A tracked deletion: Word's final view shows the name whole, as for Word files (w:del).
     "deleted": r"Hyacinthe Quarter{\deleted zz}maine",
     "deleted, then shown": r"Hyacinthe Quar\deleted xy\deleted0 termaine",
+    # The file's own mark strings, in hidden or shown text, written as text or escaped.
+    "hidden text closing a mark": r"Hyacinthe Quarter{\v x-]yy}maine",
+    "closing mark escaped": r"Hyacinthe Quarter{\v x-\'5dyy}maine",
+    "closing mark as unicode": r"Hyacinthe Quarter{\v x\u45?\u93?yy}maine",
+    "shown mark before the name": r"[- Hyacinthe Quarter{\v zz}maine",
+    "shown insertion mark": r"{+ Hyacinthe Quarter{\v zz}maine",
 }
 
 
