@@ -21,16 +21,18 @@ from dossier.ingest.layout import Layout, Revision, marked
 from dossier.ingest.office_zip import checked_office_zip
 from dossier.ingest.titles import plausible_title
 from dossier.text.model import ExtractedDocument
-from dossier.text.revisions import INSERTED_CLOSE, INSERTED_OPEN
+from dossier.text.revisions import INSERTED_CLOSE, INSERTED_OPEN, escaped
 from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 
-ODT_EXTRACTOR_VERSION = "odt-5"
+ODT_EXTRACTOR_VERSION = "odt-6"
 """odt-2: a tracked change inside a word is listed with its whole word; odt-3: hidden text (a
 span styled `text:display="none"`, a hidden-text field) is kept like a deletion; odt-4: also
 text whose style inherits `text:display="none"` from its parent style; odt-5: a note's or
-comment's mark, or a ruby's annotation, inside a word follows the word."""
+comment's mark, or a ruby's annotation, inside a word follows the word; odt-6: the file's own
+mark strings ("-]" in hidden text) no longer end a mark (a mark string split across two of
+the file's elements still can)."""
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -125,7 +127,7 @@ def _changes(content: Element) -> dict[str, Revision]:
                 deleted = " ".join(
                     "".join(p.itertext()) for p in change if p.tag != f"{OFFICE}change-info"
                 )
-            regions[region_id] = Revision(kind, author, date, " ".join(deleted.split()))
+            regions[region_id] = Revision(kind, author, date, escaped(" ".join(deleted.split())))
     return regions
 
 
@@ -253,12 +255,13 @@ class _Walker:
     def _inline_into(self, node: Element, parts: list[str], depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
+        # The file's own mark strings are escaped ("x-]yy" hidden closed its mark at "-]").
         if node.text:
-            parts.append(node.text)
+            parts.append(escaped(node.text))
         for child in node:
             self._inline_element(child, parts, depth)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(escaped(child.tail))
 
     def _inline_element(self, child: Element, parts: list[str], depth: int) -> None:
         tag = child.tag
@@ -308,7 +311,7 @@ class _Walker:
             # whole ("Quarter[-zz-]maine") to what looks for it.
             inner: list[str] = []
             self._inline_into(child, inner, depth + 1)
-            text = "".join(inner) or child.get(f"{TEXT}string-value", "")
+            text = "".join(inner) or escaped(child.get(f"{TEXT}string-value", ""))
             parts.append(marked("deleted", text))
         else:
             self._inline_into(child, parts, depth + 1)

@@ -215,6 +215,13 @@ OPEN_DOCUMENT = {
     "</text:note-citation><text:note-body><text:p>zz</text:p></text:note-body></text:note>maine",
     "ruby": "Hyacinthe Quar<text:ruby><text:ruby-base>ter</text:ruby-base>"
     "<text:ruby-text>zz</text:ruby-text></text:ruby>maine",
+    # The file's own mark strings, hidden or shown.
+    "hidden text closing a mark": 'Hyacinthe Quarter<text:span text:style-name="T1">x-]yy'
+    "</text:span>maine",
+    "field closing a mark": 'Hyacinthe Quar<text:hidden-text text:condition="ooow:1"'
+    ' text:string-value="x" text:is-hidden="true">x-]y</text:hidden-text>termaine',
+    "shown mark before the name": '[- Hyacinthe Quarter<text:span text:style-name="T1">zz'
+    "</text:span>maine",
 }
 
 
