@@ -18,8 +18,9 @@ from dossier.pdf.pixels import Pixels, for_mupdf
 
 
 def _same_file(pdf: bytes) -> bytes:
-    """The PDF without its trailer's /ID (a turned page's file gets a random one)."""
-    return re.sub(rb"/ID\[<[0-9A-F]*><[0-9A-F]*>\]", b"", pdf)
+    """The PDF without its trailer's /ID (a turned page's file gets a random one). Its strings
+    are hex, or literal when MuPDF finds that shorter for the random bytes (about 1 in 100)."""
+    return re.sub(rb"/ID\[(?:<[0-9A-Fa-f]*>|\((?:\\.|[^\\)])*\))+\]", b"", pdf, flags=re.S)
 
 
 def _picture(mode: str) -> Image.Image:
