@@ -3,10 +3,12 @@ editing without overwriting what a masked view withholds, merging."""
 
 from __future__ import annotations
 
+from tests.conftest import PATIENCE_MS
 from tests.ui.interactions import answer
 from ui.people.merge_dialog import MergeDialog
 from ui.people.people_tab import MASK_MARK, PeopleTab
 from ui.people.person_dialog import PersonDialog
+from ui.worker import reads_busy, running_jobs
 
 SOURCE = "Aurélien Vasseur"
 
@@ -46,6 +48,8 @@ def test_protected_names_are_masked_unless_revealed(qtbot, unlocked) -> None:
     tab.reveal_action.trigger()
     assert tab.reveal_action.isChecked()
     assert SOURCE in tab.shown_names()
+    # The other views read (and record their reveal) in workers: counted once they have.
+    qtbot.waitUntil(lambda: not reads_busy() and not running_jobs(), timeout=PATIENCE_MS)
     entries = [r.details for r in ws.audit.records(case_id) if r.action == "person.reveal"]
     assert entries[0] == {"person_ids": [source.id], "where": "app: every view until lock"}
     assert "people" in {e["where"] for e in entries}
