@@ -157,13 +157,14 @@ class ScreenService:
         if not mask.revealed or not mask.masked_ids:
             return
         key = (mask.case_id, where)
-        if key in self._recorded:
-            return
-        if mask.case_id in self._revealed:
-            self._recorded.add(key)
         # Views load on worker threads: two reveals written at once would take the same audit
-        # sequence number. One at a time here, and once more if another writer took it first.
+        # sequence number, and two views of one kind, checked at once, were both recorded.
+        # One at a time here, and once more if another writer took the number first.
         with self._lock:
+            if key in self._recorded:
+                return
+            if mask.case_id in self._revealed:
+                self._recorded.add(key)
             for attempt in range(3):
                 try:
                     with self.ws.vault.session() as session:
