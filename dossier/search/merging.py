@@ -87,7 +87,9 @@ class Merger:
         if self._future is None:  # no pool: not worth merging in process now
             self.drop()
         else:
-            self._future.add_done_callback(lambda _f: on_done())
+            # Only while it is still this merger's: one dropped at close or replaced called
+            # back after its index was closed, and started a thread that outlived it.
+            self._future.add_done_callback(lambda f: on_done() if f is self._future else None)
 
     def policy(self, writer: Any, segments: list[Any]) -> list[Any]:
         """The commit's merge policy: a finished merge swapped in, tiny segments merged as
