@@ -42,7 +42,7 @@ docx-6: and text a table's style, a field's code or markup Word does not read hi
 without a type is a paragraph style, and a paragraph whose mark is hidden runs into the next;
 docx-7: a note's or comment's mark, or a ruby's annotation, inside a word follows the word;
 docx-8: the file's own "[-", "-]", "{+" and "+}" never read as marks, and a mark inside a mark
-of its kind is written once (`pending_marks`); docx-9: a field's code over two paragraphs is
+of its kind is written once (`text.marked_text`); docx-9: a field's code over two paragraphs is
 hidden in both, to the end of its story at most."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

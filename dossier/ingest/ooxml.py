@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.ingest.layout import Layout, Revision
-from dossier.ingest.pending_marks import literal, page_text, pending
+from dossier.text.marked_text import literal, page_text, pending
 from dossier.text.revisions import escaped
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
