@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from dossier.i18n import _
@@ -40,6 +41,42 @@ def planted_objects(conn: Any) -> list[str]:
         "what Dossier writes)"
         for kind, name in rows
     ]
+
+
+_CLAUSES = frozenset(
+    {"CHECK", "COLLATE", "CONFLICT", "DEFERRABLE", "GENERATED", "AS", "AUTOINCREMENT", "STRICT"}
+)
+"""Words of a table's definition whose clause no PRAGMA shows (a CHECK, a column's collation,
+an ON CONFLICT policy, a deferred key, a generated column's expression): Dossier's tables use
+none (a migration that adds one lists it in `_OWN_CLAUSES`)."""
+_OWN_CLAUSES: dict[str, frozenset[str]] = {}
+"""Table name -> the words of `_CLAUSES` Dossier's own definition of it holds."""
+_WORD = re.compile(
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|/\*.*?(?:\*/|\Z)"""
+    r"|([A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_$\u0080-\U0010ffff]*)|.",
+    re.DOTALL,
+)
+"""SQLite's tokens, as far as telling a keyword from a string, a quoted name or a comment."""
+
+
+def planted_clauses(conn: Any) -> list[str]:
+    """Tables whose definition holds a clause of `_CLAUSES` that Dossier's does not: read from
+    the definition's text, as SQLite reads it (case-blind, comments and quoted names skipped),
+    since the PRAGMAs `structure` reads do not show them."""
+    problems = []
+    for name, sql in _rows(
+        conn, "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' ORDER BY name"
+    ):
+        words = {m.group(1).upper() for m in _WORD.finditer(str(sql or "")) if m.group(1)}
+        found = sorted((words & _CLAUSES) - _OWN_CLAUSES.get(name, frozenset()))
+        if found:
+            problems.append(
+                _(
+                    "catalog.sqlite's table {table} holds a clause Dossier never writes "
+                    "({clause}: planted to change what Dossier writes or reads)"
+                ).format(table=repr(name), clause=", ".join(found))
+            )
+    return problems
 
 
 _TABLES = "FROM main.sqlite_master AS m{} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
@@ -93,7 +130,7 @@ def digest(conn: Any) -> str:
 
 def schema_problems(conn: Any) -> list[str]:
     """Planted triggers or views, and a table structure that differs from its revision's."""
-    problems = planted_objects(conn)
+    problems = planted_objects(conn) + planted_clauses(conn)
     revision = _rows(conn, "SELECT version_num FROM alembic_version")
     expected = EXPECTED.get(str(revision[0][0])) if len(revision) == 1 else None
     if expected and digest(conn) != expected:

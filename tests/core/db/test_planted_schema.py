@@ -108,6 +108,77 @@ def test_a_table_rewritten_through_writable_schema_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("table", "old", "new"),
+    [
+        # A mark of a kind refused as it is added: the commit fails, or a CHECK able to read
+        # the row decides what Dossier may write.
+        (
+            "redaction",
+            "kind VARCHAR(16) NOT NULL",
+            "kind VARCHAR(16) NOT NULL CHECK (kind <> 'term')",
+        ),
+        (
+            "page",
+            "CONSTRAINT pk_page PRIMARY KEY (id)",
+            "CONSTRAINT pk_page PRIMARY KEY (id), CHECK (page_index < 1)",
+        ),
+        # Comparisons of a column no index covers made case-blind, or blind to trailing spaces.
+        ("document", "kind VARCHAR(16) NOT NULL", "kind VARCHAR(16) NOT NULL COLLATE NOCASE"),
+        ("page", "case_id VARCHAR(24) NOT NULL", "case_id VARCHAR(24) NOT NULL COLLATE RTRIM"),
+        # A row written over, or a write dropped, instead of a failure.
+        ("audit_entry", "PRIMARY KEY (seq)", "PRIMARY KEY (seq) ON CONFLICT REPLACE"),
+        ("inventory", "PRIMARY KEY (scope)", "PRIMARY KEY (scope) ON CONFLICT IGNORE"),
+        ("page", "page_index INTEGER NOT NULL", "page_index INTEGER NOT NULL ON CONFLICT IGNORE"),
+        # A foreign key checked only at the commit.
+        (
+            "page",
+            "REFERENCES document (id) ON DELETE CASCADE",
+            "REFERENCES document (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+        ),
+        # Spelled as SQLite also reads them: lower case, split by a comment.
+        (
+            "quote",
+            "CONSTRAINT pk_quote PRIMARY KEY (id)",
+            "CONSTRAINT pk_quote PRIMARY KEY (id) on/**/conflict fail",
+        ),
+    ],
+)
+def test_a_clause_no_pragma_shows_planted_in_a_table_is_refused(
+    built: Path, tmp_path: Path, table: str, old: str, new: str
+) -> None:
+    """CHECK, COLLATE, ON CONFLICT and deferred keys change what SQLite does with Dossier's
+    writes and reads, yet none shows in the PRAGMAs the structure is read from: every one was
+    opened, written to and passed by fsck as intact."""
+    folder = _rewritten(built, tmp_path, table, old, new)
+    db = sqlite3.connect(folder / "catalog.sqlite")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        db.close()
+    code, out = _run(tmp_path, folder, "fsck")
+    assert code == 5 and f"'{table}'" in out, out
+    code, out = _run(tmp_path, folder, "case", "list")
+    assert code == 5 and f"'{table}'" in out, out
+    with pytest.raises(Exception, match=f"'{table}'"):
+        Workspace.open(folder, PASSPHRASE).close()
+
+
+def test_clauses_inside_names_defaults_and_comments_are_not_taken_for_planted_ones() -> None:
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(
+            'CREATE TABLE "check" ("collate" TEXT DEFAULT \'on conflict replace\', '
+            "[conflict] BLOB DEFAULT (X'00'), `check` TEXT, b TEXT) -- CHECK (1)\n"
+        )
+        db.execute("CREATE TABLE t (a TEXT /* COLLATE NOCASE */ NOT NULL)")
+        assert schema.planted_clauses(db) == []
+        db.execute("CREATE TABLE u (a TEXT CHECK (a <> ''))")
+        assert len(schema.planted_clauses(db)) == 1
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
     "added",
     [
         "CREATE INDEX zz ON redaction (kind)",
