@@ -184,8 +184,13 @@ _RECIPIENT_PIXELS = 2480 * 3508
 
 
 def _ocr_text(pixmap: Any, tessdata: str) -> str:
-    if pixmap.alpha or pixmap.n != 3:
-        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pixmap, 0)
+    if pixmap.colorspace is None:  # a stencil or a soft mask read alone: its ink is opaque
+        ink = bytes(pixmap.samples).translate(bytes(range(255, -1, -1)))
+        pixmap = pymupdf.Pixmap(pymupdf.csGRAY, pixmap.width, pixmap.height, ink, False)
+    if pixmap.alpha:
+        pixmap = pymupdf.Pixmap(pixmap, 0)
+    if pixmap.n != 3:
+        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pixmap)
     scale = min(4.0, (_RECIPIENT_PIXELS / max(1, pixmap.width * pixmap.height)) ** 0.5)
     if scale > 1.2:
         pixmap = pymupdf.Pixmap(pixmap, int(pixmap.width * scale), int(pixmap.height * scale), None)

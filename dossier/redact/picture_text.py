@@ -79,12 +79,18 @@ def _drawn_size(transform: Any) -> tuple[float, float]:
     return math.hypot(matrix.a, matrix.b), math.hypot(matrix.c, matrix.d)
 
 
-def _sheet_size(size: tuple[float, float]) -> tuple[float, float]:
-    """The picture's drawn size, made smaller if read at `OCR_DPI` it would take more than
-    `MAX_READ_PIXELS` (it is then read at fewer pixels: its text is large)."""
+def _sheet_size(size: tuple[float, float], pixels: tuple[int, int]) -> tuple[float, float]:
+    """The size in points of the page a picture `pixels` large, drawn `size` points large, is
+    read on at `OCR_DPI`: its drawn size, or its own pixels where it holds more than it is
+    drawn at (a screenshot shown as a thumbnail: a recipient extracting it, or zooming in,
+    reads it at those); made smaller if it would take more than `MAX_READ_PIXELS` (it is
+    then read at fewer pixels: its text is large)."""
     width, height = size
-    pixels = width * height * (OCR_DPI / 72.0) ** 2
-    scale = min(1.0, math.sqrt(MAX_READ_PIXELS / pixels)) if pixels > 0 else 1.0
+    own = (pixels[0] * 72.0 / OCR_DPI, pixels[1] * 72.0 / OCR_DPI)
+    if own[0] * own[1] > width * height:
+        width, height = own
+    dots = width * height * (OCR_DPI / 72.0) ** 2
+    scale = min(1.0, math.sqrt(MAX_READ_PIXELS / dots)) if dots > 0 else 1.0
     return max(1.0, width * scale), max(1.0, height * scale)
 
 
@@ -105,7 +111,7 @@ def _read_turns(
 ) -> list[tuple[list[RawWord], Any]]:
     """OCR of `pixmap` drawn `size` points large, turned each of `turns` quarter turns, on
     pages of its own: (words, matrix from that page to the picture's unit square) per turn."""
-    width, height = _sheet_size(size)
+    width, height = _sheet_size(size, (pixmap.width, pixmap.height))
     read: list[tuple[list[RawWord], Any]] = []
     with _pdf.open() as sheet:
         xref = 0
@@ -124,13 +130,13 @@ def _read_turns(
 
 
 def _pixmap(doc: Any, page: Any, info: dict[str, Any]) -> Any | None:
-    """The picture's pixels as RGB or grey without alpha (a stencil mask as black on white),
-    at most a few times `MAX_READ_PIXELS`; None if MuPDF cannot decode it. A picture written
-    inside the page's content (an inline image, without an object of its own) is taken from
-    the page's text extraction."""
+    """The picture's pixels as RGB or grey, at most a few times `MAX_READ_PIXELS`, as a
+    recipient sees them (`_legible`); None if MuPDF cannot decode it. A picture written inside
+    the page's content (an inline image, without an object of its own) is taken from the
+    page's text extraction."""
     try:
         if info["xref"]:
-            pixmap = _pdf.Pixmap(doc, info["xref"])
+            pixmap = _with_mask(doc, info["xref"], _pdf.Pixmap(doc, info["xref"]))
         else:
             pixmap = _pdf.Pixmap(_inline_picture(page, info["number"]))
         while pixmap.width * pixmap.height > 4 * MAX_READ_PIXELS:
@@ -138,15 +144,53 @@ def _pixmap(doc: Any, page: Any, info: dict[str, Any]) -> Any | None:
         if pixmap.colorspace is None:  # a stencil mask: its ink is where it is opaque
             ink = bytes(pixmap.samples).translate(_INVERTED)
             return _pdf.Pixmap(_pdf.csGRAY, pixmap.width, pixmap.height, ink, False)
-        if pixmap.alpha:
-            pixmap = _pdf.Pixmap(pixmap, 0)
-        if pixmap.n not in (1, 3):  # CMYK, indexed, Lab: Tesseract takes grey or RGB
+        if pixmap.n - pixmap.alpha not in (1, 3):  # CMYK, Lab: Tesseract takes grey or RGB
             pixmap = _pdf.Pixmap(_pdf.csRGB, pixmap)
+        return _legible(pixmap)
     # PyMuPDF raises a bare Exception for a conversion it does not know.
     except Exception as exc:
         log.debug("a picture of page %d cannot be decoded (%s): not read", page.number + 1, exc)
         return None
+
+
+def _with_mask(doc: Any, xref: int, pixmap: Any) -> Any:
+    """`pixmap` with the soft mask or mask picture of picture `xref` as its alpha: what the
+    page shows of it (MuPDF decodes the picture alone)."""
+    for key in ("SMask", "Mask"):
+        kind, value = doc.xref_get_key(xref, key)
+        if kind != "xref":
+            continue  # none, or a colour key mask (ranges of colours shown as they are)
+        mask = _pdf.Pixmap(doc, int(value.split()[0]))
+        if mask.colorspace is None:  # a stencil: opaque where the picture shows
+            mask = _pdf.Pixmap(_pdf.csGRAY, mask.width, mask.height, mask.samples, False)
+        elif mask.alpha or mask.n != 1:
+            mask = _pdf.Pixmap(_pdf.csGRAY, mask)
+        if (mask.width, mask.height) != (pixmap.width, pixmap.height):
+            mask = _pdf.Pixmap(mask, pixmap.width, pixmap.height, None)
+        if pixmap.alpha:
+            pixmap = _pdf.Pixmap(pixmap, 0)
+        return _pdf.Pixmap(pixmap, mask)
     return pixmap
+
+
+def _legible(pixmap: Any) -> Any:
+    """`pixmap` without alpha, as it shows on a white page (a transparent PNG's letters are
+    often in its alpha alone, over pixels all black), its shades stretched from black to white
+    (grey letters on a lighter grey, a faded scan: Tesseract reads none of them)."""
+    if pixmap.alpha:
+        with _pdf.open() as sheet:
+            page = sheet.new_page(width=pixmap.width, height=pixmap.height)
+            page.insert_image(page.rect, pixmap=pixmap)
+            grey = pixmap.n - pixmap.alpha == 1
+            pixmap = page.get_pixmap(colorspace=_pdf.csGRAY if grey else _pdf.csRGB)
+    samples = bytes(pixmap.samples)
+    low, high = min(samples, default=0), max(samples, default=255)
+    if high - low < 1 or (low, high) == (0, 255):
+        return pixmap
+    stretch = bytes(min(255, max(0, (v - low) * 255 // (high - low))) for v in range(256))
+    return _pdf.Pixmap(
+        pixmap.colorspace, pixmap.width, pixmap.height, samples.translate(stretch), False
+    )
 
 
 def _inline_picture(page: Any, number: int) -> bytes:

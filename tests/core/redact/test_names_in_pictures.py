@@ -186,18 +186,25 @@ def test_the_self_check_reads_the_pictures_it_is_given(tmp_path: Path) -> None:
     assert check_bundle(bundle, found, {}, pictures={name: (0,)}).ok  # a page left out
 
 
+def refused_without_boxes_over_pictures(
+    ws: Workspace, pdf: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The message the export of `pdf` stops with when it boxes nothing in its pictures: the
+    self-check alone must find the name there."""
+    monkeypatch.setattr(produce, "_plan_pictures", lambda *args: [])
+    with pytest.raises(SelfCheckFailed) as caught:
+        export_with_name_protected(ws, pdf, out)
+    assert not out.exists()
+    return str(caught.value)
+
+
 def test_a_name_left_in_a_picture_stops_the_export(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _tessdata()
-    # The fault: boxes over pictures are never planned; the self-check alone must catch it.
-    monkeypatch.setattr(produce, "_plan_pictures", lambda *args: [])
-    out = tmp_path / "bundle.zip"
-    with pytest.raises(SelfCheckFailed) as caught:
-        export_with_name_protected(workspace, report_pdf(tmp_path / "r.pdf", drawn_sideways), out)
-    message = str(caught.value)
+    pdf = report_pdf(tmp_path / "r.pdf", drawn_sideways)
+    message = refused_without_boxes_over_pictures(workspace, pdf, tmp_path / "b.zip", monkeypatch)
     assert "a picture on page 1" in message and "Quartermaine" not in message
-    assert not out.exists()
 
 
 def test_reading_the_pictures_stops_when_cancelled(
