@@ -45,6 +45,19 @@ def hash_needles(files: Iterable[Path]) -> dict[str, list[bytes]]:
 
 def scan(roots: Iterable[Path], needles: dict[str, list[bytes]]) -> list[str]:
     """Every (file, needle) where the needle occurs, case-insensitively for ASCII."""
+    roots = list(roots)
+    # A vault's background work (an index merge) may replace files while they are read: a file
+    # gone between the listing and its reading means its successor may be missing from the
+    # listing, so the whole scan starts again rather than skip it.
+    for _attempt in range(20):
+        try:
+            return _scan_once(roots, needles)
+        except FileNotFoundError:
+            continue
+    raise AssertionError(f"files kept vanishing under {roots} while they were scanned")
+
+
+def _scan_once(roots: list[Path], needles: dict[str, list[bytes]]) -> list[str]:
     hits: list[str] = []
     for root in roots:
         if not root.exists():
