@@ -5,6 +5,7 @@ leave the service layer. A feature package keeps its own in its `dto.py`.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -91,6 +92,10 @@ class DocumentChanges:
     """Every document of the case now: the view drops those it holds and this lacks."""
     marker: datetime
     """When this answer was read: the view hands it back with its next question."""
+    recent: Mapping[str, str] = field(default_factory=dict)
+    """The edit time (a token, compared only) of each document edited lately, read before the
+    documents: the view hands it back too, and a document it holds as it is now is not sent
+    again while its edit is within the margin kept for late commits."""
 
 
 @dataclass(frozen=True)

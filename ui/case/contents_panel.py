@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -106,6 +106,9 @@ class DocumentsTab(QWidget):
         self.job: Job | None = None
         self._marker: datetime | None = None
         """When the tree's documents were last read (`documents.changes`)."""
+        self._seen: Mapping[str, str] = {}
+        """The last read's `recent`: the documents edited lately that the tree holds as they
+        are, not read again while their edit is within the margin."""
         self._again = False
         self._whole = True
         self._people_version = 0
@@ -167,7 +170,7 @@ class DocumentsTab(QWidget):
         self._noticed = False
         self._parts.clear()
         self._parts_timer.stop()
-        self._again, self._whole, self._marker = False, True, None
+        self._again, self._whole, self._marker, self._seen = False, True, None, {}
         self.model.clear_documents()
 
     @property
@@ -184,13 +187,13 @@ class DocumentsTab(QWidget):
             return
         ws, case_id, whole = self.state.ws, self.case_id, self._whole
         known = frozenset() if whole else self.model.document_ids()
-        since = None if whole else self._marker
+        since, seen = (None, {}) if whole else (self._marker, self._seen)
         reveal = ws.screen.revealed(case_id)
         self._whole = False
         version = self._people_version
 
         def work(_progress: Progress, _cancel: CancelToken) -> DocumentChanges:
-            return ws.documents.changes(case_id, known=known, since=since, reveal=reveal)
+            return ws.documents.changes(case_id, known=known, since=since, reveal=reveal, seen=seen)
 
         self.job = run_in_background(
             work,
@@ -205,7 +208,7 @@ class DocumentsTab(QWidget):
     ) -> None:
         if case_id != self.case_id or version != self._people_version:
             return  # another case, or names read before they were hidden (read whole again)
-        self._marker = changes.marker
+        self._marker, self._seen = changes.marker, changes.recent
         if whole:
             self.model.load(changes.changed)
             self.tree.expandAll()

@@ -9,7 +9,7 @@ or `gc` removes; it never leaves a half-imported document.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -322,11 +322,16 @@ class DocumentService:
         known: Collection[str] = (),
         since: datetime | None = None,
         reveal: bool = False,
+        seen: Mapping[str, str] | None = None,
     ) -> DocumentChanges:
         """For a view that keeps a case's documents: those not in `known` or edited since the
         marker `since` (every one without it), shown as `of_case` shows them, and the ids of
-        all the case's documents now (the deleted ones are those missing)."""
-        return listing.changes(self.ws, self.ws.cases.resolve(case), known, since, reveal)
+        all the case's documents now (the deleted ones are those missing). `seen` is the last
+        answer's `recent`: a document edited lately that the view holds as it is now is not
+        sent again."""
+        return listing.changes(
+            self.ws, self.ws.cases.resolve(case), known, since, reveal, seen or {}
+        )
 
     def get(self, doc_id: str, *, reveal: bool = False) -> DocumentInfo:
         with self.ws.vault.session() as session:

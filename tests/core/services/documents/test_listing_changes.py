@@ -5,6 +5,7 @@ decrypts only the documents it does not hold yet or that were edited."""
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,14 +23,17 @@ class View:
         self.ws, self.case_id = ws, case_id
         self.docs: dict[str, DocumentInfo] = {}
         self.marker = None
+        self.seen: Mapping[str, str] = {}
         self.last_changed: list[DocumentInfo] = []
 
     def refresh(self) -> None:
-        answer = self.ws.documents.changes(self.case_id, known=self.docs, since=self.marker)
+        answer = self.ws.documents.changes(
+            self.case_id, known=self.docs, since=self.marker, seen=self.seen
+        )
         self.last_changed = answer.changed
         self.docs = {i: d for i, d in self.docs.items() if i in answer.ids}
         self.docs.update((d.id, d) for d in answer.changed)
-        self.marker = answer.marker
+        self.marker, self.seen = answer.marker, answer.recent
 
 
 def _note(folder: Path, number: int) -> Path:
@@ -83,3 +87,63 @@ def test_only_new_and_edited_documents_are_read_again(
     view.refresh()
     assert {d.id for d in view.last_changed} == {added.id, edited}
     assert view.docs[edited].title == "Compte rendu du conseil"
+
+
+def test_documents_edited_lately_are_read_again_only_once_edited_again(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Within the margin kept for late commits, a document the view already holds as it is
+    now is not read again: a view asking once a second through an import decrypted each new
+    document five times over."""
+    case_id = workspace.cases.create("Stade").id
+    workspace.documents.import_many(
+        case_id, [_note(tmp_path / "a", n) for n in range(4)], ocr=False
+    )
+    view = View(workspace, case_id)
+    view.refresh()
+    assert len(view.last_changed) == 4
+    outcomes = workspace.documents.import_many(case_id, [_note(tmp_path / "b", 9)], ocr=False)
+    added = outcomes[0].document
+    assert added is not None
+    view.refresh()
+    assert [d.id for d in view.last_changed] == [added.id]
+    for _ in range(3):
+        view.refresh()
+        assert view.last_changed == []
+    workspace.documents.update(added.id, title="Compte rendu du conseil")
+    view.refresh()
+    assert [d.title for d in view.last_changed] == ["Compte rendu du conseil"]
+    view.refresh()
+    assert view.last_changed == []
+    assert view.docs == {d.id: d for d in workspace.documents.of_case(case_id)}
+
+
+def test_an_edit_committed_after_the_answer_read_its_time_is_not_missed(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit written and committed between the answer's reading of the edit times and its
+    reading of the documents is sent again at the next answer (the view may hold it already,
+    never a copy older than the times it was handed)."""
+    case_id = workspace.cases.create("Stade").id
+    workspace.documents.import_many(
+        case_id, [_note(tmp_path / "a", n) for n in range(3)], ocr=False
+    )
+    view = View(workspace, case_id)
+    view.refresh()
+    target = sorted(view.docs)[0]
+    real_info = listing.document_info
+    edited = []
+
+    def edit_meanwhile(doc):  # the first document read: the times were read before it
+        if not edited:
+            edited.append(True)
+            workspace.documents.update(target, title="Titre revu entre deux lectures")
+        return real_info(doc)
+
+    workspace.documents.update(sorted(view.docs)[1], title="Autre titre")
+    monkeypatch.setattr(listing, "document_info", edit_meanwhile)
+    view.refresh()
+    monkeypatch.setattr(listing, "document_info", real_info)
+    view.refresh()
+    assert view.docs[target].title == "Titre revu entre deux lectures"
+    assert view.docs == {d.id: d for d in workspace.documents.of_case(case_id)}
