@@ -31,6 +31,7 @@ import bisect
 import gc
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -101,6 +102,13 @@ def _major_faults() -> int | None:
         return int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[9])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _process_cpu() -> float:
+    """CPU seconds of the whole process (all its threads) so far: the import's cost whatever
+    the machine's load (the index's worker processes are not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _thread_names() -> dict[int, str]:
@@ -437,7 +445,7 @@ def run(
     bare = max(frames.gaps, default=0.0)
     done = QEventLoop()
     window.imports.batch_finished.connect(done.quit)
-    started, stolen = time.perf_counter(), _stolen_ms()
+    started, stolen, used = time.perf_counter(), _stolen_ms(), _process_cpu()
     frames.start()
     window.imports.enqueue(window.state.case_id, [ImportRequest(p, ocr=False) for p in paths])
     done.exec()
@@ -448,6 +456,7 @@ def run(
     while tree.busy:  # the tree's last read, still under the watch
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     frames.stop()
+    used = _process_cpu() - used
     if explain is not None:
         frames.explain()
     in_tree = len(tree.model.documents)
@@ -468,6 +477,8 @@ def run(
         "documents_imported": len(shown),
         "documents_in_tree": in_tree,
         "seconds": round(seconds, 2),
+        "process_cpu_s": round(used, 2),
+        "gui_thread_cpu_s": round(sum(frames.cpu) / 1000, 2),
         "bare_loop_longest_frame_ms": round(bare, 1),
         "longest_frame_ms": round(max(gaps), 1),
         "longest_frame_less_bare_jitter_ms": round(max(gaps) - max(0.0, bare - TICK_MS), 1),
