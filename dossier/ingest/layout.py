@@ -190,6 +190,8 @@ but tab and line feed: a regular expression finds them in C, not a test per char
 def clean(text: str) -> str:
     """NFC, no control characters but tab and line feed, no trailing spaces on lines."""
     text = _CONTROLS.sub(" ", unicodedata.normalize("NFC", text))
+    if "\n" not in text:  # one line (most paragraphs): the same, without splitting it
+        return text.strip()
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
 
 

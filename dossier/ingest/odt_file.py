@@ -53,6 +53,7 @@ _WORD_HEAD = re.compile(r"\w*")
 _MAX_REPEAT = 50
 """`number-columns-repeated` fills a row to 1,024 empty cells; real content never repeats more."""
 _CONTAINERS = frozenset({f"{TEXT}section", f"{TEXT}index-body", f"{OFFICE}forms"})
+_H, _P, _LIST, _TABLE = f"{TEXT}h", f"{TEXT}p", f"{TEXT}list", f"{TABLE}table"
 
 Element = Any
 
@@ -196,14 +197,14 @@ class _Walker:
             return
         for child in container:
             tag = child.tag
-            if tag == f"{TEXT}h":
+            if tag == _P:
+                self.layout.paragraph(self.inline(child))
+            elif tag == _H:
                 level = int(child.get(f"{TEXT}outline-level", "1") or 1)
                 self.layout.heading(self.inline(child), level)
-            elif tag == f"{TEXT}p":
-                self.layout.paragraph(self.inline(child))
-            elif tag == f"{TEXT}list":
+            elif tag == _LIST:
                 self.list_items(child, 0, child.get(f"{TEXT}style-name", ""), depth)
-            elif tag == f"{TABLE}table":
+            elif tag == _TABLE:
                 self.layout.table(self.table_rows(child, depth))
             elif tag in _CONTAINERS:
                 self.blocks(child, depth + 1)
@@ -248,6 +249,8 @@ class _Walker:
         return inner.text()
 
     def inline(self, node: Element) -> str:
+        if not len(node):  # most paragraphs: text alone, nothing to walk
+            return _after_words(escaped(node.text)) if node.text else ""
         parts: list[str] = []
         self._inline_into(node, parts, 0)
         return _after_words("".join(parts))
