@@ -71,6 +71,21 @@ def _ad(case_id: str, blob_id: str) -> bytes:
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._cases: dict[str, threading.RLock] = {}
+        self._cases_lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def changing(self, case_id: str) -> Iterator[None]:
+        """Held by whoever changes which originals a case's rows refer to (a group of imports
+        from its duplicate check to its commit, a deletion, a replaced original) until its
+        commit and the removal of the files it no longer needs: one original is one file
+        however many jobs meet it, so a job that found a file absent, or removed one, must not
+        race another that stores the same content (two documents over one file, the second
+        deleted with the first's original)."""
+        with self._cases_lock:
+            lock = self._cases.setdefault(case_id, threading.RLock())
+        with lock:
+            yield
 
     def path(self, case_id: str, blob_id: str) -> Path:
         return Path(self._where(case_id, blob_id))

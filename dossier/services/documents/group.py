@@ -126,7 +126,13 @@ class ImportGroup:
         stored: list[Document | InputRefused] = []
         early: object | None = None
         try:
-            with self.ws.vault.session() as session:
+            with self.ws.blobs.changing(self.case_id), self.ws.vault.session() as session:
+                for prepared in files:
+                    # Stored since it was read, by another job of this case that committed
+                    # meanwhile: the case may hold it now.
+                    prepared.known = prepared.known or any(
+                        self.ws.blobs.exists(self.case_id, blob_id) for blob_id in prepared.blob_ids
+                    )
                 in_case: dict[str | None, Document] = {}
                 if any(prepared.known for prepared in files):
                     query = select(Document).where(Document.case_id == self.case_id)

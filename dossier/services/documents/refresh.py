@@ -107,25 +107,26 @@ def replace_original(
     )
     check(cancel)
     report(progress, 0.8, _("encrypting the corrected file"))
-    blob_id, created = ws.blobs.put_bytes(ws.vault.case_keys(case_id), data)
-    try:
-        with ws.vault.session() as session:
-            doc = get_document(session, doc_id)
-            old_blob = doc.original_blob
-            _refuse_other_document(session, doc, blob_id, path.name)
-            doc.filename = path.name
-            doc.mime = extracted.mime
-            doc.size = size
-            doc.original_blob = blob_id
-            report(progress, 0.85, _("replacing the text and re-checking quotes"))
-            reviews = _replace_text(ws, session, doc, extracted)
-            info = _commit(ws, session, doc, "document.replace", extracted, cancel)
-    except BaseException:
-        if created:
-            ws.blobs.delete(case_id, blob_id)
-        raise
-    if old_blob and old_blob != blob_id:
-        ws.blobs.delete(case_id, old_blob)
+    with ws.blobs.changing(case_id):
+        blob_id, created = ws.blobs.put_bytes(ws.vault.case_keys(case_id), data)
+        try:
+            with ws.vault.session() as session:
+                doc = get_document(session, doc_id)
+                old_blob = doc.original_blob
+                _refuse_other_document(session, doc, blob_id, path.name)
+                doc.filename = path.name
+                doc.mime = extracted.mime
+                doc.size = size
+                doc.original_blob = blob_id
+                report(progress, 0.85, _("replacing the text and re-checking quotes"))
+                reviews = _replace_text(ws, session, doc, extracted)
+                info = _commit(ws, session, doc, "document.replace", extracted, cancel)
+        except BaseException:
+            if created:
+                ws.blobs.delete(case_id, blob_id)
+            raise
+        if old_blob and old_blob != blob_id:
+            ws.blobs.delete(case_id, old_blob)
     ws.index.document_changed(case_id, doc_id)
     report(progress, 1.0, _("replaced"))
     return DocumentRefresh(info, reviews, replaced=True)

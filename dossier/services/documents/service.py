@@ -447,18 +447,20 @@ class DocumentService:
         """Delete the document and every document that came out of it (its attachments, a
         mailbox's messages), in one transaction."""
         with self.ws.vault.session() as session:
-            doc = get_document(session, doc_id)
-            case_id = doc.case_id
-            doomed = [doc, *descendants(session, doc)]
-            blobs = [row.original_blob for row in doomed if row.original_blob]
-            ids = [row.id for row in doomed]
-            for row in doomed:
-                session.delete(row)
-                self.ws.audit.append(session, "document.delete", case_id, doc_id=row.id)
-            session.commit()
+            case_id = get_document(session, doc_id).case_id
+        with self.ws.blobs.changing(case_id):
+            with self.ws.vault.session() as session:
+                doc = get_document(session, doc_id)
+                doomed = [doc, *descendants(session, doc)]
+                blobs = [row.original_blob for row in doomed if row.original_blob]
+                ids = [row.id for row in doomed]
+                for row in doomed:
+                    session.delete(row)
+                    self.ws.audit.append(session, "document.delete", case_id, doc_id=row.id)
+                session.commit()
+            for blob_id in blobs:
+                self.ws.blobs.delete(case_id, blob_id)
         self._pictures.forget(set(ids))
-        for blob_id in blobs:
-            self.ws.blobs.delete(case_id, blob_id)
         for removed in ids:
             self.ws.index.document_removed(case_id, removed)
 
