@@ -23,11 +23,12 @@ from typing import Any
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, fewer_collections, report
 from dossier.pdf.canonical import build_canonical
-from dossier.pdf.layout import Matrix, RawWord, reading_order
+from dossier.pdf.layout import IDENTITY, Matrix, RawWord, reading_order
 from dossier.pdf.meta import document_facts
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import ocr_words, require_tessdata
 from dossier.pdf.open import MUPDF_ERRORS, drain_mupdf_messages, open_pdf, open_pdf_bytes
+from dossier.pdf.pagelabels import PageLabels
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument, PageText
 
@@ -92,7 +93,7 @@ def _extract_open(
 ) -> ExtractedDocument:
     # The MuPDF lock is taken per page, not for the whole file: the viewer can draw between
     # the pages of a long import.
-    title, author, date, metadata, total = _facts(doc)
+    title, author, date, metadata, total, labels = _facts(doc)
     pages: list[PageText] = []
     unreadable: list[int] = []
     needing_ocr: list[int] = []
@@ -104,7 +105,7 @@ def _extract_open(
             index / total,
             _("Reading page {index} of {total}").format(index=index + 1, total=total),
         )
-        page = _read_page(doc, index, tessdata, progress, total)
+        page = _read_page(doc, index, labels, tessdata, progress, total)
         if page is None:
             # A page MuPDF cannot interpret even after repair: keep its place, empty, and
             # say so in the metadata rather than refuse the pages that can be read.
@@ -135,9 +136,11 @@ def _extract_open(
 
 
 @exclusive
-def _facts(doc: Any) -> tuple[str | None, str | None, str | None, dict[str, str], int]:
+def _facts(
+    doc: Any,
+) -> tuple[str | None, str | None, str | None, dict[str, str], int, PageLabels]:
     title, author, date, metadata = document_facts(doc)
-    return title, author, date, metadata, int(doc.page_count)
+    return title, author, date, metadata, int(doc.page_count), PageLabels(doc)
 
 
 class _Tessdata:
@@ -183,7 +186,12 @@ class _ReadPage:
 
 @exclusive
 def _read_page(
-    doc: Any, index: int, tessdata: _Tessdata | None, progress: Progress | None, total: int
+    doc: Any,
+    index: int,
+    labels: PageLabels,
+    tessdata: _Tessdata | None,
+    progress: Progress | None,
+    total: int,
 ) -> _ReadPage | None:
     """Page `index` read (OCR'd when it is a scan and OCR is on); None if MuPDF cannot."""
     try:
@@ -199,17 +207,23 @@ def _read_page(
             _("Recognising text on page {index} of {total}").format(index=index + 1, total=total),
         )
         words = ocr_words(page, tessdata.path(), TEXT_FLAGS, tessdata.pictures)
-    m = page.rotation_matrix
+    # The /Rotate value is looked up once: PyMuPDF's matrix looks it up again, and is the
+    # identity for an unturned page.
+    rotation = int(page.rotation)
+    matrix = IDENTITY
+    if rotation:
+        m = page.rotation_matrix
+        matrix = (float(m.a), float(m.b), float(m.c), float(m.d), float(m.e), float(m.f))
     # Word boxes are in the unrotated page's coordinates, so the size given is the unrotated
     # one too (the crop box, which is what PyMuPDF measures from); `rotation` says how to turn it.
     box = page.cropbox
     return _ReadPage(
         words=words,
-        matrix=(float(m.a), float(m.b), float(m.c), float(m.d), float(m.e), float(m.f)),
-        label=page.get_label(),
+        matrix=matrix,
+        label=labels.label(index),
         width=float(box.width),
         height=float(box.height),
-        rotation=int(page.rotation),
+        rotation=rotation,
         ocr=scanned and tessdata is not None,
         needs_ocr=scanned and tessdata is None,
     )
