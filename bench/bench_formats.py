@@ -1,8 +1,9 @@
 """Importing a mixed folder into a vault, per format, against two baselines in the same run.
 
-For each format (PDF, Word, OpenDocument, 300-dpi scans and phone photos of the same pages
-read by OCR, a mailbox with attachments, a folder of small text files, one huge PDF), three
-timings of the same files:
+For each format (PDF, Word, OpenDocument, RTF, single e-mails (`.eml`, half of them with a PDF
+attached), 300-dpi scans and phone photos of the same pages read by OCR, a mailbox with
+attachments, a folder of small text files, one huge PDF; not Outlook's `.msg`, which nothing
+here can write), three timings of the same files:
 
 - `vault`: `ws.documents.import_many` on a fresh encrypted vault (sniffing, structured
   extraction, encryption, catalog with row MACs and audit, search index), until the index is
@@ -10,8 +11,9 @@ timings of the same files:
 - `bare`: the bare reader alone, doing the job the vault needs done (PyMuPDF's words with
   their boxes, `get_text("words")`, as the vault keeps every word's position for quotes,
   highlights and redaction; python-docx's paragraphs and tables; lxml over `content.xml`;
-  PyMuPDF's Tesseract OCR of the picture, at the resolution the vault chooses; the standard
-  library's `mailbox` and `email` with each attachment read by its own bare reader;
+  PyMuPDF's Tesseract OCR of the picture, at the resolution the vault chooses; striprtf's
+  text, as the vault's RTF reader gets it; the standard library's `mailbox` and `email` with
+  each attachment read by its own bare reader;
   `bytes.decode`). The vault's readers do more
   than these (a Word file's headers, notes, comments and tracked changes, an OpenDocument's
   lists and styles, every PDF page's reading order), but the bench's files hold none of that,
@@ -67,11 +69,13 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+from typing import cast
 
 import docx
 import pymupdf
 from lxml import etree
 from PIL import Image, ImageEnhance, ImageFilter
+from striprtf import striprtf
 
 from bench import bench_batch
 from dossier.crypto.kdf import TEST_ONLY_FAST
@@ -126,6 +130,43 @@ def odt_bytes(paragraphs: int) -> bytes:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def rtf_bytes(paragraphs: int) -> bytes:
+    """An RTF file as Word saves one: a code page, a font table, an `\\info` title, then
+    paragraphs, their accented letters as `\\'hh` and the others as `\\uN?`."""
+
+    def escaped(text: str) -> str:
+        out = []
+        for char in text:
+            code = ord(char)
+            if code < 128:
+                out.append(char)
+            elif code < 256:
+                out.append(f"\\'{code:02x}")
+            else:
+                out.append(f"\\u{code}?")
+        return "".join(out)
+
+    body = "".join(f"\\pard {escaped(f'{n}. {_PARAGRAPH}')}\\par\n" for n in range(paragraphs))
+    return (
+        "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}"
+        "{\\info{\\title Compte rendu}{\\author Greffe}}\n"
+        f"\\pard\\b Compte rendu\\b0\\par\n{body}}}"
+    ).encode("ascii")
+
+
+def eml_bytes(paragraphs: int, pdf: bytes | None) -> bytes:
+    """A reply as a mail client saves it (`.eml`): a plain-text body, a PDF attached or not."""
+    message = EmailMessage()
+    message["From"] = "greffe@tribunal.example"
+    message["To"] = "redaction@journal.example"
+    message["Subject"] = f"Compte rendu {paragraphs}"
+    message["Date"] = "Tue, 12 Dec 2023 16:05:00 +0100"
+    message.set_content("".join(f"{n}. {_PARAGRAPH}\n" for n in range(paragraphs)))
+    if pdf is not None:
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename="annexe.pdf")
+    return message.as_bytes()
 
 
 def make_mbox(path: Path, messages: int, pdf: bytes, note: bytes) -> None:
@@ -189,6 +230,8 @@ def make_phone_photo(path: Path, number: int) -> None:
 
 # -- bare readers: each returns the texts it read (one per page or document) ----------------
 
+rtf_to_text = cast("Callable[..., str]", striprtf.rtf_to_text)  # striprtf is unannotated
+
 
 def bare_pdf(data: bytes) -> list[str]:
     """Every page's words with their boxes (joined into its text for Whoosh)."""
@@ -239,18 +282,32 @@ def bare_text(data: bytes) -> list[str]:
     return [data.decode("utf-8")]
 
 
+def bare_rtf(data: bytes) -> list[str]:
+    """striprtf's text, as the vault's reader reads it (`dossier/ingest/rtf_file.py`)."""
+    return [rtf_to_text(data.decode("latin-1"), encoding="cp1252", errors="replace")]
+
+
+def bare_eml(data: bytes) -> list[str]:
+    """The standard library's message, its body and each attachment read by its bare reader."""
+    return _bare_message(BytesParser(policy=policy.default).parsebytes(data))
+
+
+def _bare_message(message: EmailMessage) -> list[str]:
+    body = message.get_body(preferencelist=("plain", "html"))
+    texts = [body.get_content() if body is not None else ""]
+    for part in message.iter_attachments():
+        payload = part.get_payload(decode=True)
+        name = part.get_filename() or ""
+        if isinstance(payload, bytes):
+            texts += bare_pdf(payload) if name.endswith(".pdf") else bare_docx(payload)
+    return texts
+
+
 def bare_mbox(path: Path) -> list[str]:
     texts: list[str] = []
     parser = BytesParser(policy=policy.default)
     for raw in mailbox.mbox(path).itervalues():
-        message = parser.parsebytes(raw.as_bytes())
-        body = message.get_body(preferencelist=("plain", "html"))
-        texts.append(body.get_content() if body is not None else "")
-        for part in message.iter_attachments():
-            payload = part.get_payload(decode=True)
-            name = part.get_filename() or ""
-            if isinstance(payload, bytes):
-                texts += bare_pdf(payload) if name.endswith(".pdf") else bare_docx(payload)
+        texts += _bare_message(parser.parsebytes(raw.as_bytes()))
     return texts
 
 
@@ -376,18 +433,23 @@ def make_formats(root: Path, args: argparse.Namespace) -> dict[str, Format]:
     for number in range(args.files):
         make_pdf(folder / f"rapport{number}.pdf", 10)
         pdfs.append(folder / f"rapport{number}.pdf")
+    small_pdf = root / "small.pdf"
+    make_pdf(small_pdf, 1)
     docxs = [folder / f"note{n}.docx" for n in range(args.files)]
     odts = [folder / f"cr{n}.odt" for n in range(args.files)]
     for n, (d, o) in enumerate(zip(docxs, odts, strict=True)):
         d.write_bytes(docx_bytes(60 + n))
         o.write_bytes(odt_bytes(60 + n))
+    rtfs = [folder / f"cr{n}.rtf" for n in range(args.files)]
+    emls = [folder / f"reponse{n}.eml" for n in range(args.files)]
+    for n, (r, e) in enumerate(zip(rtfs, emls, strict=True)):
+        r.write_bytes(rtf_bytes(60 + n))
+        e.write_bytes(eml_bytes(60 + n, small_pdf.read_bytes() if n % 2 else None))
     scans = [folder / f"scan{n}.png" for n in range(args.photos)]
     photos = [folder / f"photo{n}.jpg" for n in range(args.photos)]
     for n, (scan, photo) in enumerate(zip(scans, photos, strict=True)):
         make_scan(scan, n)
         make_phone_photo(photo, n)
-    small_pdf = root / "small.pdf"
-    make_pdf(small_pdf, 1)
     box = folder / "boite.mbox"
     make_mbox(box, args.messages, small_pdf.read_bytes(), docx_bytes(10))
     texts_folder = root / "notes"
@@ -409,6 +471,8 @@ def make_formats(root: Path, args: argparse.Namespace) -> dict[str, Format]:
             each(plain_text_docx, docxs),
         ),
         "odt": (odts, len(odts), "documents", each(bare_odt, odts), None),
+        "rtf": (rtfs, len(rtfs), "documents", each(bare_rtf, rtfs), None),
+        "eml": (emls, len(emls), "messages", each(bare_eml, emls), None),
         "scan_ocr": (scans, len(scans), "pages", each(bare_photo, scans), None),
         "photo_ocr": (photos, len(photos), "photos", each(bare_photo, photos), None),
         "mbox": ([box], args.messages, "messages", lambda: bare_mbox(box), None),
