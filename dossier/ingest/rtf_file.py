@@ -79,6 +79,9 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
 
 
 _TOKEN = re.compile(r"\\([a-z]+)(-?\d+)? ?|\\.|[{}]|[^\\{}]+", re.S)
+_MAY_HIDE = re.compile(r"\\(?:v|deleted)(?![a-z])")
+"""Where a control word that hides may be (and maybe an escaped backslash before a "v"): a
+file without one has nothing hidden, and is not cut into tokens."""
 
 
 _HIDE, _SHOW = "\U0010fffe", "\U0010ffff"
@@ -96,6 +99,11 @@ def hidden_marked(source: str) -> str:
     as text where it starts and ends: `\\v` or `\\deleted` (or `\\v1`) hides, `\\v0`,
     `\\deleted0` and `\\plain` show again, and a group's end gives back the state from
     before it."""
+    if not _MAY_HIDE.search(source):
+        # Nothing hides: the tokens joined are the source, but for a backslash that ends it
+        # alone (after an even run of them), which no token reads.
+        trailing = len(source) - len(source.rstrip("\\"))
+        return source[:-1] if trailing % 2 else source
     out: list[str] = []
     hidden = False
     hiding: frozenset[str] = frozenset()
