@@ -113,7 +113,7 @@ class BlobStore:
         target = self.path(keys.case_id, blob_id)
         if target.exists():
             return blob_id, False
-        writer = SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id))
+        writer = SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id), padded=True)
         try:
             second = hashlib.sha256()
             with open(source, "rb") as fh:
@@ -136,7 +136,7 @@ class BlobStore:
         target = self.path(keys.case_id, blob_id)
         if target.exists():
             return blob_id, False
-        with SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id)) as writer:
+        with SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id), padded=True) as writer:
             writer.write(data)
         return blob_id, True
 
@@ -183,7 +183,10 @@ class BlobStore:
                 )
             if not self.exists(new.case_id, new_id):
                 with SealedWriter(
-                    self.path(new.case_id, new_id), new.blobs, _ad(new.case_id, new_id)
+                    self.path(new.case_id, new_id),
+                    new.blobs,
+                    _ad(new.case_id, new_id),
+                    padded=True,
                 ) as writer:
                     writer.write(data)
             return new_id, len(data)
@@ -200,7 +203,7 @@ class BlobStore:
         new_id = new.blob_id(digest.digest())
         if not self.exists(new.case_id, new_id):
             target = self.path(new.case_id, new_id)
-            writer = SealedWriter(target, new.blobs, _ad(new.case_id, new_id))
+            writer = SealedWriter(target, new.blobs, _ad(new.case_id, new_id), padded=True)
             try:
                 with self.open(old, blob_id) as reader:
                     for chunk in reader.iter_chunks():
@@ -259,7 +262,7 @@ class BlobBatch:
         return blob_id, True
 
     def _write(self, keys: CaseKeys, where: tuple[str, str], data: bytes) -> SealedWriter:
-        writer = SealedWriter(self.store.path(*where), keys.blobs, _ad(*where))
+        writer = SealedWriter(self.store.path(*where), keys.blobs, _ad(*where), padded=True)
         try:
             writer.write(data)
             writer.finish()

@@ -6,6 +6,11 @@ its block number and whether it is the last one, so reordering, truncation at a 
 appending and moving a file to another name are all detected. Blobs (originals, up to hundreds of
 MB) are written as a stream and never held twice in memory; the search index reads single blocks
 through a small cache instead of decrypting whole files.
+
+Version 2 (`padded`: the originals) seals the content followed by zeros and its length, up to
+`padded_length`: a file's size on disk no longer tells the size of what it holds to the byte
+(someone holding a leaked document could otherwise pick it out of a seized vault's originals by
+its size alone).
 """
 
 from __future__ import annotations
@@ -32,11 +37,26 @@ BLOCK = 1 << BLOCK_EXP
 NONCE = 12
 TAG = 16
 HEADER = MAGIC + bytes([VERSION, BLOCK_EXP, 0, 0])
+PADDED_HEADER = MAGIC + bytes([2, BLOCK_EXP, 0, 0])
+"""Version 2: the content padded, its length sealed at the end (`padded_length`)."""
+LENGTH = struct.Struct(">Q")
 STORED_BLOCK = NONCE + BLOCK + TAG
 
 
-def _block_ad(ad: bytes, index: int, final: bool) -> bytes:
-    return HEADER + struct.pack(">QB", index, 1 if final else 0) + ad
+def padded_length(size: int) -> int:
+    """Bytes sealed for `size` bytes of content and its length (Padmé, Nikitin et al. 2019:
+    rounded up to keep only the top bits of the length's exponent, at most 12% more): files
+    of many sizes share each padded size."""
+    total = size + LENGTH.size
+    exponent = total.bit_length() - 1
+    low = max(0, exponent - exponent.bit_length())
+    mask = (1 << low) - 1
+    return (total + mask) & ~mask
+
+
+def _block_ad(ad: bytes, index: int, final: bool, header: bytes = HEADER) -> bytes:
+    # The header in every block's data: a padded file read as an unpadded one fails.
+    return header + struct.pack(">QB", index, 1 if final else 0) + ad
 
 
 def block_ad(ad: bytes, index: int, final: bool) -> bytes:
@@ -52,9 +72,17 @@ class SealedWriter:
     """
 
     def __init__(
-        self, path: Path, key: bytes, ad: bytes, *, atomic: bool = True, what: str = "the vault"
+        self,
+        path: Path,
+        key: bytes,
+        ad: bytes,
+        *,
+        atomic: bool = True,
+        what: str = "the vault",
+        padded: bool = False,
     ) -> None:
         self.path = path
+        self._header = PADDED_HEADER if padded else HEADER
         self._what = what
         self._aead = AESGCM(key)
         self._ad = ad
@@ -70,7 +98,7 @@ class SealedWriter:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._fh = os.fdopen(os.open(self._tmp, flags, 0o600), "wb")
-            self._fh.write(HEADER)
+            self._fh.write(self._header)
         except OSError as exc:
             self.abort()
             raise os_failure(exc, what) from exc
@@ -81,18 +109,33 @@ class SealedWriter:
         return self._size
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        self._buf += data
         self._size += len(data)
+        self._feed(data)
+        return len(data)
+
+    def _feed(self, data: bytes | bytearray | memoryview) -> None:
+        self._buf += data
         while len(self._buf) > BLOCK:
             # Strictly more than a block: the last block must be written with the final flag.
             self._emit(bytes(self._buf[:BLOCK]), final=False)
             del self._buf[:BLOCK]
-        return len(data)
+
+    def _pad(self) -> None:
+        """Zeros, then the content's length, up to `padded_length` (a block at a time: an
+        original of hundreds of MB is padded by tens)."""
+        if self._header != PADDED_HEADER:
+            return
+        zeros = padded_length(self._size) - self._size - LENGTH.size
+        while zeros > 0:
+            step = min(zeros, BLOCK)
+            self._feed(bytes(step))
+            zeros -= step
+        self._feed(LENGTH.pack(self._size))
 
     def _emit(self, block: bytes, final: bool) -> None:
         assert self._fh is not None
         nonce = os.urandom(NONCE)
-        ad = _block_ad(self._ad, self._index, final)
+        ad = _block_ad(self._ad, self._index, final, self._header)
         try:
             self._fh.write(nonce + self._aead.encrypt(nonce, block, ad))
         except OSError as exc:
@@ -104,6 +147,7 @@ class SealedWriter:
         if self._fh is None:
             return
         try:
+            self._pad()
             self._emit(bytes(self._buf), final=True)
             self._buf.clear()
             self._fh.flush()
@@ -128,6 +172,7 @@ class SealedWriter:
             return
         assert self._atomic, "only an atomic writer can be settled later"
         try:
+            self._pad()
             self._emit(bytes(self._buf), final=True)
             self._buf.clear()
             self._fh.close()
@@ -200,7 +245,8 @@ class SealedReader:
         except FileNotFoundError:
             raise CorruptData(_("{what} is missing").format(what=what)) from None
         stored = os.fstat(self._fh.fileno()).st_size - len(HEADER)
-        if self._fh.read(len(HEADER)) != HEADER or stored < NONCE + TAG:
+        self._header = self._fh.read(len(HEADER))
+        if self._header not in (HEADER, PADDED_HEADER) or stored < NONCE + TAG:
             self.close()
             raise CorruptData(_("{what} is damaged (bad header or truncated)").format(what=what))
         self._blocks = -(-stored // STORED_BLOCK)
@@ -212,9 +258,23 @@ class SealedReader:
         # Decrypting the last block up front proves the file ends where it was written to end.
         try:
             self._block(self._blocks - 1)
+            if self._header == PADDED_HEADER:
+                self._unpad()
         except BaseException:
             self.close()
             raise
+
+    def _unpad(self) -> None:
+        """The content's own length, sealed at the end of a padded file."""
+        sealed = self.size
+        if sealed < LENGTH.size:
+            raise CorruptData(_("{what} is truncated").format(what=self._what))
+        (size,) = LENGTH.unpack(self.read_at(sealed - LENGTH.size, LENGTH.size))
+        if padded_length(size) != sealed:
+            raise CorruptData(
+                _("{what} is damaged (bad header or truncated)").format(what=self._what)
+            )
+        self.size = size
 
     def _block(self, index: int) -> bytes:
         cached = self._cache.get(index)
@@ -226,7 +286,9 @@ class SealedReader:
         raw = self._fh.read(STORED_BLOCK)
         final = index == self._blocks - 1
         try:
-            plain = self._aead.decrypt(raw[:NONCE], raw[NONCE:], _block_ad(self._ad, index, final))
+            plain = self._aead.decrypt(
+                raw[:NONCE], raw[NONCE:], _block_ad(self._ad, index, final, self._header)
+            )
         except InvalidTag:
             raise CorruptData(
                 _("{what} failed authentication at block {index}").format(
@@ -248,9 +310,9 @@ class SealedReader:
 
     def read_block(self, index: int) -> bytes:
         """The plaintext of block `index` (cached, not copied): for callers that slice it."""
-        if not 0 <= index < self._blocks:
+        if not 0 <= index < self._blocks or index * BLOCK >= max(self.size, 1):
             raise ValueError(f"block {index} is outside the file")
-        return self._block(index)
+        return self._block(index)[: self.size - index * BLOCK]
 
     def read_at(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0:
@@ -269,7 +331,8 @@ class SealedReader:
 
     def iter_chunks(self) -> Iterator[bytes]:
         for index in range(self._blocks):
-            plain = self._block(index)
+            # A padded file's padding and length are not content.
+            plain = self._block(index)[: max(0, self.size - index * BLOCK)]
             if plain:
                 yield plain
 
