@@ -62,8 +62,8 @@ ITEMS_DOC = "catalog-items"
 _ITEM_TABLES = {"quote", "letter", "question", "reply", "person", "note", "event"}
 
 
-def page_item(case_id: str, doc: Document, page: Page) -> IndexItem:
-    """A page as the index holds it (without its version)."""
+def page_item(case_id: str, doc: Document, page: Page, version: str = "") -> IndexItem:
+    """A page as the index holds it (`version`: its document's, if known)."""
     return IndexItem(
         item_id=f"{doc.id}:{page.page_index}",
         doc_id=doc.id,
@@ -80,12 +80,13 @@ def page_item(case_id: str, doc: Document, page: Page) -> IndexItem:
         tags=tuple(doc.tags),
         secondary=page.full_text,
         ocr=bool(page.ocr),
+        version=version,
     )
 
 
-def _imported_items(session: Session, case_id: str, docs: Sequence[Document]) -> list[IndexItem]:
-    """The pages of `docs`, committed by `session` and still in memory, with the versions of
-    their rows as stored."""
+def _imported_versions(session: Session, docs: Sequence[Document]) -> dict[str, str]:
+    """The versions of `docs`, committed by `session` and still in memory, from their rows'
+    MACs as stored."""
     ids = [doc.id for doc in docs]
     heads = dict(
         session.execute(select(Document.id, Document.row_mac).where(Document.id.in_(ids)))
@@ -100,7 +101,7 @@ def _imported_items(session: Session, case_id: str, docs: Sequence[Document]) ->
     for doc in docs:
         stored = macs.get(doc.id, {})
         versions[doc.id] = doc_version(heads[doc.id], [stored[p.page_index] for p in doc.pages])
-    return _versioned(case_id, docs, versions)
+    return versions
 
 
 def _versioned(case_id: str, docs: Sequence[Document], versions: dict[str, str]) -> list[IndexItem]:
@@ -108,14 +109,23 @@ def _versioned(case_id: str, docs: Sequence[Document], versions: dict[str, str])
     for doc in docs:
         version = versions[doc.id]
         pages = sorted(doc.pages, key=lambda page: page.page_index)
-        items += [replace(page_item(case_id, doc, page), version=version) for page in pages]
+        items += [page_item(case_id, doc, page, version) for page in pages]
     return items
+
+
+def _item_versions(docs: Sequence[Document], versions: dict[str, str]) -> list[tuple[str, str]]:
+    """(item id, version) of each page of `docs`, in the order `_versioned` lists them."""
+    return [
+        (f"{doc.id}:{page.page_index}", versions[doc.id])
+        for doc in docs
+        for page in sorted(doc.pages, key=lambda page: page.page_index)
+    ]
 
 
 def _storing_items(
     session: Session, case_id: str, key: bytes, docs: Sequence[Document]
 ) -> list[IndexItem]:
-    """`_imported_items` before the commit: the versions from the rows as the caller's
+    """The pages of `docs` before the commit, with the versions of the rows as the caller's
     transaction stored them, MACed as its commit will MAC them (the same stored values, the
     same key: `dossier.db.inventory.seal_changes`)."""
     wanted: list[tuple[str, str]] = []
@@ -132,9 +142,11 @@ def _storing_items(
     return _versioned(case_id, docs, versions)
 
 
-def _same_items(lent: Lent[list[IndexItem], Any], items: list[IndexItem]) -> bool:
-    handed = [(item.item_id, item.version) for part in lent.parts for item in part]
-    return handed == [(item.item_id, item.version) for item in items]
+def _early_items(early: object | None) -> list[IndexItem]:
+    """The items `documents_storing` made before the commit (handed to the workers or not)."""
+    if isinstance(early, Lent):
+        return [item for part in early.parts for item in part]
+    return early if isinstance(early, list) else []
 
 
 class SearchService:
@@ -365,7 +377,10 @@ class SearchService:
         mailbox's import, serial). What it returns goes to `documents_imported` after the
         commit, or is dropped by `abandon_storing` if the commit fails."""
         items = _storing_items(session, case_id, self.ws.vault.case_keys(case_id).rows, docs)
-        return lent_early(items) if items else None
+        if not items:
+            return None
+        # A batch too small for the workers is kept to be indexed after the commit, as made.
+        return lent_early(items) or items
 
     @staticmethod
     def abandon_storing(early: object | None) -> None:
@@ -383,15 +398,22 @@ class SearchService:
         """`documents_changed` for documents the caller's session has just committed, their
         pages still in memory: only their row MACs are read back (the versions), not their
         text decrypted again (a fifth of the app's work for a mailbox of small messages).
-        `early`: what `documents_storing` handed the workers before the commit, taken if its
-        items and versions are those read back now (else dropped and handed again)."""
+        `early`: what `documents_storing` made (or handed the workers) before the commit,
+        taken if its items and versions are those read back now (else dropped, and the items
+        made again: its pages are those of `docs`, in memory, only the versions could differ).
+        """
         with self._lock, self._or_pending(case_id):
-            items: list[IndexItem] = []
+            versions: dict[str, str] = {}
             for start in range(0, len(docs), _MACS_PER_QUERY):
-                items += _imported_items(session, case_id, docs[start : start + _MACS_PER_QUERY])
-            lent = early if isinstance(early, Lent) and _same_items(early, items) else None
-            if lent is None:
+                versions |= _imported_versions(session, docs[start : start + _MACS_PER_QUERY])
+            items = _early_items(early)
+            same = [(item.item_id, item.version) for item in items] == _item_versions(
+                docs, versions
+            )
+            if not same:
                 self.abandon_storing(early)
+                items = _versioned(case_id, docs, versions)
+            lent = early if isinstance(early, Lent) and same else None
             if items:
                 # New documents: none of theirs is in the index to delete, and one a crash
                 # keeps out of it is found missing by the next reconciliation.

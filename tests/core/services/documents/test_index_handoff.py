@@ -128,6 +128,44 @@ def test_an_import_does_not_read_its_pages_back(workspace: Workspace, tmp_path: 
     assert read == []
 
 
+@pytest.mark.parametrize("workers", [False, True])
+def test_an_import_makes_each_page_item_once(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    """Each group made every page's item twice, before its commit (for the workers, or
+    thrown away when too small for them) and after it: the items made before are the ones
+    indexed, once the versions read back after the commit are theirs."""
+    from concurrent.futures import wait
+
+    from dossier.search import analysed as analysed_module
+    from dossier.search import built as built_module
+    from dossier.services import search as search_module
+
+    if workers:
+        monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 100)
+        wait(built_module.start_workers())
+    made: list[str] = []
+    page_item = search_module.page_item
+
+    def making(*args: Any, **kwargs: Any) -> IndexItem:
+        item = page_item(*args, **kwargs)
+        made.append(item.item_id)
+        return item
+
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    monkeypatch.setattr(search_module, "page_item", making)
+    outcomes = ws.documents.import_many(case, _files(tmp_path / "in"))
+    assert not [o.error for o in outcomes if o.error]
+    monkeypatch.setattr(search_module, "page_item", page_item)
+    catalog = _catalog(ws, case)
+    assert sorted(made) == [item.item_id for item in catalog]
+    for word in ("mot2n", "mot1z", "mot6m", "mot5p", "mot2r", "mot3m"):
+        assert ws.search.query(word, case=case), word
+    indexed = ws.search._indexes[case].doc_versions()
+    assert stale(indexed, catalog_versions(ws.vault, case)) == set()
+
+
 def test_a_large_batch_reaches_the_workers_before_its_catalog_commit(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
