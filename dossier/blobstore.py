@@ -250,13 +250,16 @@ class BlobBatch:
         self._writing: dict[tuple[str, str], Future[SealedWriter]] = {}
         self._settled: list[tuple[str, str]] = []
 
-    def put(self, keys: CaseKeys, data: bytes, blob_id: str = "") -> tuple[str, bool]:
+    def put(
+        self, keys: CaseKeys, data: bytes, blob_id: str = "", *, absent: bool = False
+    ) -> tuple[str, bool]:
         """Like `BlobStore.put_bytes`, but not synced nor in place until `settle` (a failure
         to write it is raised by `settle`). `blob_id`: `keys.blob_id` of `data`'s SHA-256,
-        if the caller has it already."""
+        if the caller has it already. `absent`: the caller has just seen that the store has
+        no blob of that id (not looked for again: a look at the disk per file imported)."""
         blob_id = blob_id or keys.blob_id(hashlib.sha256(data).digest())
         where = (keys.case_id, blob_id)
-        if where in self._writing or self.store.exists(*where):
+        if where in self._writing or (not absent and self.store.exists(*where)):
             return blob_id, False
         self._writing[where] = _threads().submit(self._write, keys, where, data)
         return blob_id, True

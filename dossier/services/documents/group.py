@@ -203,7 +203,8 @@ class ImportGroup:
 
 
 def _put_tree(blobs: BlobBatch, keys: CaseKeys, root: Child) -> None:
-    blobs.put(keys, root.data, root.blob_id)
+    """Write the tree's originals, none of which the store holds (`ImportGroup.add` looked)."""
+    blobs.put(keys, root.data, root.blob_id, absent=True)
     for child in root.children:
         _put_tree(blobs, keys, child)
 
