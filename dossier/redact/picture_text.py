@@ -8,9 +8,11 @@ all of them (what a recipient extracting it gets, a part the page clips away too
 page shows it, and as it is stored when it is drawn turned (Tesseract reads upright lines
 only; a recipient sees the picture both ways). Text turned inside the picture itself (a photo
 of a memo lying sideways, shown as taken) is not read: four turns of every picture cost four
-times the OCR. It is read at the resolution `dossier.pdf.ocr` chooses for pictures, on a page
-of its own in memory; the words come back with a matrix to the page's (unrotated)
-coordinates.
+times the OCR. It is read at the resolution `dossier.pdf.ocr` chooses for pictures, or at its
+own when it is drawn smaller (a thumbnail), on a page of its own in memory, as it shows over a
+white page (its soft mask applied), its shades stretched; the words come back with a matrix to
+the page's (unrotated) coordinates. Pictures drawn against each other (strips, tiles, a line
+split in two) are also read together, as the page shows them (`picture_groups`).
 
 Only pictures that can hold legible text are read (`MIN_SIDE`, `MIN_LENGTH` pixels), and a
 picture drawn several times the same size (a logo on every page) is read once.
@@ -34,6 +36,7 @@ from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import RawWord, reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import OCR_DPI, USEFUL_PIXELS, ocr_words, require_tessdata
+from dossier.redact.picture_groups import touching_groups, union
 from dossier.text.model import PageText
 
 log = logging.getLogger(__name__)
@@ -253,7 +256,6 @@ def read_pictures(
     """The text of every picture that can hold some on the pages `pages` of `doc`; without
     Tesseract's language data, an EnvironmentFailure (never pictures left unread).
     `readings`: what was read already, and where what is read here is kept."""
-    tessdata: Path | None = None
     readings = readings or Readings()
     cache: dict[tuple[object, int, int, tuple[int, ...]], Reading] = {}
     for index in sorted(pages):
@@ -272,18 +274,73 @@ def read_pictures(
                 pixmap = _pixmap(doc, page, info)
                 if pixmap is None:
                     continue
-                by_pixels = _pixels_key(pixmap, size, turns)
-                known = readings.get(by_pixels)
-                if known is None:
-                    tessdata = tessdata or require_tessdata()
-                    known = _read_turns(pixmap, size, turns, tessdata, cancel)
-                    readings.keep(by_pixels, known)
-                cache[key] = known
-            for words, to_unit in cache[key]:
-                if words:
-                    text, word_map = build_canonical(reading_order(words))
-                    read = PageText(index=index, text=text, words=word_map, ocr=True)
-                    yield PictureText(index, read, to_unit * transform)
+                cache[key] = _reading(readings, pixmap, size, turns, cancel)
+            yield from _texts(index, cache[key], transform)
+        for group, turns in _groups(page):
+            check(cancel)
+            pixmap, to_page = _shown_together(page, group)
+            size = (pixmap.width * 72.0 / OCR_DPI, pixmap.height * 72.0 / OCR_DPI)
+            yield from _texts(index, _reading(readings, pixmap, size, turns, cancel), to_page)
+
+
+def _reading(
+    readings: Readings,
+    pixmap: Any,
+    size: tuple[float, float],
+    turns: tuple[int, ...],
+    cancel: CancelToken | None,
+) -> Reading:
+    """The words of `pixmap` drawn `size` points large in each of `turns`: read already by
+    `readings`, or read now and kept there."""
+    by_pixels = _pixels_key(pixmap, size, turns)
+    known = readings.get(by_pixels)
+    if known is None:
+        known = _read_turns(pixmap, size, turns, require_tessdata(), cancel)
+        readings.keep(by_pixels, known)
+    return known
+
+
+def _texts(index: int, reading: Reading, to_page: Any) -> Iterator[PictureText]:
+    for words, to_unit in reading:
+        if words:
+            text, word_map = build_canonical(reading_order(words))
+            read = PageText(index=index, text=text, words=word_map, ocr=True)
+            yield PictureText(index, read, to_unit * to_page)
+
+
+def _groups(page: Any) -> list[tuple[Rect, tuple[int, ...]]]:
+    """The boxes (in the page's unrotated coordinates) of the groups of pictures of `page`
+    drawn against each other (`picture_groups`), and the quarter turns they are read in once
+    shown: as shown, and as their largest picture is stored when it is drawn turned."""
+    infos = [info for info in page.get_image_info() if info["width"] and info["height"]]
+    boxes = [tuple(info["bbox"]) for info in infos]
+    groups: list[tuple[Rect, tuple[int, ...]]] = []
+    for group in touching_groups(boxes):
+        box = union([boxes[i] for i in group])
+        if _pdf.Rect(box).width <= 1 or _pdf.Rect(box).height <= 1:
+            continue
+        largest = max(group, key=lambda i: _pdf.Rect(boxes[i]).get_area())
+        shown = quarters(infos[largest]["transform"], page.rotation_matrix)
+        groups.append((box, tuple((4 - quarter) % 4 for quarter in reversed(shown))))
+    return groups
+
+
+def _shown_together(page: Any, box: Rect) -> tuple[Any, Any]:
+    """The pixels of `box` (unrotated coordinates) as the page shows them, upright, at the
+    resolution of its finest picture or `OCR_DPI` (at most `MAX_READ_PIXELS`), and the matrix
+    from the unit square over those pixels to the page's unrotated coordinates."""
+    shown = _pdf.Rect(box) * page.rotation_matrix
+    densities = [
+        72.0
+        * math.sqrt(info["width"] * info["height"] / max(1e-6, _pdf.Rect(info["bbox"]).get_area()))
+        for info in page.get_image_info()
+        if _pdf.Rect(info["bbox"]).intersects(_pdf.Rect(box))
+    ]
+    most = 72.0 * math.sqrt(MAX_READ_PIXELS / max(1.0, shown.width * shown.height))
+    dpi = min(max([OCR_DPI, *densities]), most)
+    pixmap = page.get_pixmap(dpi=max(1, int(dpi)), clip=shown, colorspace=_pdf.csRGB)
+    to_shown = _pdf.Matrix(shown.width, 0, 0, shown.height, shown.x0, shown.y0)
+    return pixmap, to_shown * page.derotation_matrix
 
 
 @exclusive

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +196,35 @@ def refused_without_boxes_over_pictures(
         export_with_name_protected(ws, pdf, out)
     assert not out.exists()
     return str(caught.value)
+
+
+def pages_pdf(path: Path, drawers: Sequence[Drawer]) -> Path:
+    """A small page of report text per drawer, each adding the name its own way."""
+    with pymupdf.open() as doc:
+        for draw in drawers:
+            page = doc.new_page(width=420, height=200)
+            _report(page)
+            draw(page)
+        doc.save(path)
+    return path
+
+
+def assert_hidden_on_every_page(ws: Workspace, source: Path, out: Path, pages: int) -> None:
+    """The recipient reads the name in `source` (the attack works), not in its export."""
+    tessdata = _tessdata()
+    assert picture_leaks(_zipped(source), SECRETS, tessdata)
+    result = export_with_name_protected(ws, source, out)
+    assert result.documents[0].redactions["person"] >= pages
+    assert leaks(out, SECRETS) == []
+    assert picture_leaks(out, SECRETS, tessdata) == []
+
+
+def assert_the_self_check_finds_every_page(
+    ws: Workspace, pdf: Path, out: Path, monkeypatch: pytest.MonkeyPatch, pages: int
+) -> None:
+    message = refused_without_boxes_over_pictures(ws, pdf, out, monkeypatch)
+    for number in range(1, pages + 1):
+        assert f"a picture on page {number}" in message
 
 
 def test_a_name_left_in_a_picture_stops_the_export(
