@@ -58,7 +58,7 @@ def extract_image(
     document.mime = found[1] if found else "image/unknown"
     document.extractor_version = IMAGE_EXTRACTOR_VERSION
     # A picture has no title of its own: its first line of text, if OCR read one.
-    document.title = first_line_title(document.text) if document.text.strip() else None
+    document.title = first_line_title(document.text, read_by_ocr=True)
     date = exif_date(data)
     if date:
         document.date = date

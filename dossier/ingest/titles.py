@@ -35,10 +35,31 @@ def plausible_title(value: str | None) -> str | None:
     return title
 
 
-def first_line_title(text: str, *, limit: int = 120) -> str | None:
-    """The first line of `text` that reads as a title (not a date, number or rule)."""
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_TOKEN = re.compile(r"\W*[\w’'.\-/:%$€@]*\w[\w’'.\-/:%$€@]*\W*")
+"""A token as printed text has them: letters or digits, with punctuation only around them or
+joining them (a URL, an amount, "l’enquête"); OCR of a scene without text gives "a=", "¥", "|"."""
+
+
+def reads_as_words(line: str) -> bool:
+    """Whether an OCR'd line reads as words rather than as what OCR makes of a picture without
+    text (a desk, a face, a street: "LA,", "ee LR", "apd SS ."): two real words, one of four
+    letters or more, among mostly well-formed tokens; or one word of six letters alone."""
+    tokens = line.split()
+    good = [t for t in tokens if _TOKEN.fullmatch(t)]
+    words = [w for t in good for w in _WORD.findall(t)]
+    if len(tokens) == 1 and words and len(words[0]) >= 6 and len(words[0]) >= len(line) - 1:
+        return True
+    return len(words) >= 2 and len(good) >= 0.7 * len(tokens) and any(len(w) >= 4 for w in words)
+
+
+def first_line_title(text: str, *, limit: int = 120, read_by_ocr: bool = False) -> str | None:
+    """The first line of `text` that reads as a title (not a date, number or rule); in text read
+    by OCR, only a line that reads as words."""
     for line in text.splitlines()[:40]:
         candidate = plausible_title(line.strip(" \t#=-*•|"))
+        if candidate is not None and read_by_ocr and not reads_as_words(candidate):
+            continue
         if candidate is not None and len(candidate) >= 3:
             if len(candidate) > limit:
                 cut = candidate[:limit].rsplit(" ", 1)[0]
