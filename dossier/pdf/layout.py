@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
-from operator import itemgetter, le
+from operator import attrgetter, itemgetter, le
 
 RawWord = tuple[float, float, float, float, str, int, int, int]
 """One entry of `page.get_text("words")`: x0, y0, x1, y1, text, block, line, word number."""
@@ -70,14 +70,13 @@ class _Line:
     y0: float = 0.0
     x1: float = 0.0
     y1: float = 0.0
+    width: float = field(init=False)
+    height: float = field(init=False)
+    """Kept, not computed at each use: stacking a page's lines reads them hundreds of times."""
 
-    @property
-    def width(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
+    def __post_init__(self) -> None:
+        self.width = self.x1 - self.x0
+        self.height = self.y1 - self.y0
 
 
 @dataclass(slots=True)
@@ -151,7 +150,7 @@ def _group(words: Sequence[RawWord], matrix: Matrix) -> tuple[list[_Line], list[
     blocks: dict[int, list[_Line]] = {}
     for order, (((block, _), members), box) in enumerate(zip(by_key.items(), boxes, strict=True)):
         x0, y0, x1, y1 = box if upright else _line_box(members, matrix)
-        line = _Line(order=order, words=members, x0=x0, y0=y0, x1=x1, y1=y1)
+        line = _Line(order, members, x0, y0, x1, y1)
         lines.append(line)
         blocks.setdefault(block, []).append(line)
     return lines, list(blocks.values())
@@ -248,11 +247,15 @@ def _continues(last: _Line, line: _Line) -> bool:
     return _x_overlap(last, line) >= _MIN_SAME_COLUMN_OVERLAP * narrower
 
 
+_TOP_DOWN = attrgetter("y0", "x0", "order")
+"""A line's place top-down, then left to right, then in MuPDF's order."""
+
+
 def _stack_into_runs(lines: list[_Line]) -> list[_Run]:
     """Stack lines top-down into column runs; each line joins the closest run ending above it."""
     runs: list[_Run] = []
     open_runs: list[_Run] = []
-    for line in sorted(lines, key=lambda ln: (ln.y0, ln.x0, ln.order)):
+    for line in sorted(lines, key=_TOP_DOWN):
         # A run whose last line ends more than its own height above this line can take no
         # later line either (lines come top-down; see the gap and height limits of _continues).
         open_runs = [run for run in open_runs if line.y0 - run.lines[-1].y1 <= run.lines[-1].height]
