@@ -36,6 +36,8 @@ from dossier.services.documents.tree import store_document, store_tree, tree_blo
 from dossier.services.dto import DocumentInfo, ImportOutcome
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from dossier.services.workspace import Workspace
 
 GROUP_SECONDS = 1.0
@@ -126,53 +128,78 @@ class ImportGroup:
         stored: list[Document | InputRefused] = []
         early: object | None = None
         try:
-            with self.ws.blobs.changing(self.case_id), self.ws.vault.session() as session:
-                for prepared in files:
-                    # Stored since it was read, by another job of this case that committed
-                    # meanwhile: the case may hold it now.
-                    prepared.known = prepared.known or any(
-                        self.ws.blobs.exists(self.case_id, blob_id) for blob_id in prepared.blob_ids
-                    )
-                in_case: dict[str | None, Document] = {}
-                if any(prepared.known for prepared in files):
-                    query = select(Document).where(Document.case_id == self.case_id)
-                    in_case = {doc.original_blob: doc for doc in session.scalars(query)}
-                state = TreeState(self.keys, in_case, {}, [])
-                for prepared in files:
+            with self.ws.vault.session() as session:
+                with self.ws.blobs.changing(self.case_id):
                     try:
-                        stored.append(self._store(blobs, prepared, state))
-                    except InputRefused as exc:  # raised before any row of it was made
-                        stored.append(exc)
-                rows: list[Sealed] = []
-                for doc in state.stored:
-                    rows += [doc, *doc.pages]
-                insert_new(session, rows)
-                if state.stored:
-                    # The index's workers build their segments while the commit signs, syncs.
-                    early = self.ws.index.documents_storing(session, self.case_id, state.stored)
-                self.ws.audit.append_many(
-                    session,
-                    [
-                        ("document.import", self.case_id, {"doc_id": r.id, "pages": r.page_count})
-                        for r in state.stored
-                    ],
-                )
-                # Every original synced and in place before the rows commit (none that no
-                # row refers to: written early, it is dropped).
-                blobs.settle({doc.original_blob for doc in state.stored})
-                session.commit()
-                blobs.forget()
+                        docs, early = self._commit_rows(session, files, blobs, stored)
+                    except BaseException:
+                        # Under the lock: another job may find these originals in place
+                        # only once they are committed, never as they are removed.
+                        blobs.discard()
+                        raise
                 results = [r if isinstance(r, InputRefused) else document_info(r) for r in stored]
-                if state.stored:
+                if docs:
                     report(progress, 0.9, _("indexing"))
                     # Their pages are still here: the index need not read them back.
-                    self.ws.index.documents_imported(session, self.case_id, state.stored, early)
+                    self.ws.index.documents_imported(session, self.case_id, docs, early)
                     early = None
         except BaseException:
             blobs.discard()
             self.ws.index.abandon_storing(early)
             raise
         return results
+
+    def _commit_rows(
+        self,
+        session: Session,
+        files: list[Prepared],
+        blobs: BlobBatch,
+        stored: list[Document | InputRefused],
+    ) -> tuple[list[Document], object | None]:
+        """Store the files' rows and commit them, their originals in place first: the
+        documents stored, and what went to the index's workers before the commit
+        (`documents_storing`). The caller holds the case's originals (`BlobStore.changing`)."""
+        for prepared in files:
+            # Stored since it was read, by another job of this case that committed
+            # meanwhile: the case may hold it now.
+            prepared.known = prepared.known or any(
+                self.ws.blobs.exists(self.case_id, blob_id) for blob_id in prepared.blob_ids
+            )
+        in_case: dict[str | None, Document] = {}
+        if any(prepared.known for prepared in files):
+            query = select(Document).where(Document.case_id == self.case_id)
+            in_case = {doc.original_blob: doc for doc in session.scalars(query)}
+        state = TreeState(self.keys, in_case, {}, [])
+        for prepared in files:
+            try:
+                stored.append(self._store(blobs, prepared, state))
+            except InputRefused as exc:  # raised before any row of it was made
+                stored.append(exc)
+        rows: list[Sealed] = []
+        for doc in state.stored:
+            rows += [doc, *doc.pages]
+        insert_new(session, rows)
+        early: object | None = None
+        if state.stored:
+            # The index's workers build their segments while the commit signs, syncs.
+            early = self.ws.index.documents_storing(session, self.case_id, state.stored)
+        try:
+            self.ws.audit.append_many(
+                session,
+                [
+                    ("document.import", self.case_id, {"doc_id": r.id, "pages": r.page_count})
+                    for r in state.stored
+                ],
+            )
+            # Every original synced and in place before the rows commit (none that no row
+            # refers to: written early, it is dropped).
+            blobs.settle({doc.original_blob for doc in state.stored})
+            session.commit()
+        except BaseException:
+            self.ws.index.abandon_storing(early)
+            raise
+        blobs.forget()
+        return state.stored, early
 
     def _store(self, blobs: BlobBatch, prepared: Prepared, state: TreeState) -> Document:
         incoming, root = prepared.incoming, prepared.root
