@@ -29,12 +29,12 @@ from dossier.ingest.ooxml import (
 )
 from dossier.ingest.opc import CORE_PROPERTIES, RELS, NotWord, Package, w3cdtf
 from dossier.ingest.titles import plausible_title
+from dossier.text.marked_text import plain
 from dossier.text.model import ExtractedDocument
-from dossier.text.revisions import escaped
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-9"
+DOCX_EXTRACTOR_VERSION = "docx-10"
 """docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
 (w:vanish) is kept like a deletion; docx-4: text a character style hides, too; docx-5: and
 text its paragraph's style, the default paragraph style or the document's defaults hide;
@@ -43,7 +43,8 @@ without a type is a paragraph style, and a paragraph whose mark is hidden runs i
 docx-7: a note's or comment's mark, or a ruby's annotation, inside a word follows the word;
 docx-8: the file's own "[-", "-]", "{+" and "+}" never read as marks, and a mark inside a mark
 of its kind is written once (`text.marked_text`); docx-9: a field's code over two paragraphs is
-hidden in both, to the end of its story at most."""
+hidden in both, to the end of its story at most; docx-10: a note's number ("-1") no longer reads
+as a mark in the list of notes."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))
@@ -113,13 +114,14 @@ def _layout(package: Package, main: str) -> Layout:
                 continue
             text = " ".join(walker.text_of(note).split())
             if text:
-                layout.footnotes.append(f"[{prefix}{escaped(note.get(f'{W}id', ''))}] {text}")
+                label = plain(f"[{prefix}{note.get(f'{W}id', '')}]")  # "[-1]" read as a mark
+                layout.footnotes.append(f"{label} {text}")
     comments = first("comments")
     if comments is not None:
         for comment in comments.iter(f"{W}comment"):
             text = " ".join(walker.text_of(comment).split())
-            who = escaped(comment.get(f"{W}author") or "unknown author")
-            when = escaped((comment.get(f"{W}date") or "")[:10])
+            who = plain(comment.get(f"{W}author") or "unknown author")
+            when = plain((comment.get(f"{W}date") or "")[:10])
             label = comment_label(comment.get(f"{W}id", ""))
             layout.comments.append(f"{label} {who}" + (f" on {when}" if when else "") + f": {text}")
     return layout

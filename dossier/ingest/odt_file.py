@@ -11,28 +11,31 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.dates import iso_date
-from dossier.ingest.layout import Layout, Revision, marked
+from dossier.ingest.layout import Layout, Revision
 from dossier.ingest.office_zip import checked_office_zip
 from dossier.ingest.titles import plausible_title
+from dossier.text.marked_text import closing, literal, opening, page_text, pending, plain
 from dossier.text.model import ExtractedDocument
-from dossier.text.revisions import INSERTED_CLOSE, INSERTED_OPEN, escaped
 from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 
-ODT_EXTRACTOR_VERSION = "odt-6"
+ODT_EXTRACTOR_VERSION = "odt-7"
 """odt-2: a tracked change inside a word is listed with its whole word; odt-3: hidden text (a
 span styled `text:display="none"`, a hidden-text field) is kept like a deletion; odt-4: also
 text whose style inherits `text:display="none"` from its parent style; odt-5: a note's or
 comment's mark, or a ruby's annotation, inside a word follows the word; odt-6: the file's own
 mark strings ("-]" in hidden text) no longer end a mark (a mark string split across two of
-the file's elements still can)."""
+the file's elements still could); odt-7: the marks are written as Word files' are
+(`text.marked_text`): no mark string of the file's, whole or split across elements, nor a
+note's citation, reads as a mark, hidden text in hidden text is marked once, and a comment's
+hidden text is marked."""
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -44,10 +47,10 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 
 _MAX_DEPTH = 40
-_MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
+_MARK_OPEN, _MARK_CLOSE = "\ufdd4", "\ufdd5"
 """Around a mark the reader sees beside a word, not in it (a note's citation, a comment's
 mark, a ruby's annotation), until the paragraph is whole (`_after_words`): two of Unicode's
-noncharacters, kept for a program's own use (a file's own are left where they are)."""
+noncharacters, kept for a program's own use (a file's own are replaced: `literal`)."""
 _MARK = re.compile(f"({_MARK_OPEN}[^{_MARK_OPEN}{_MARK_CLOSE}]*{_MARK_CLOSE})")
 _WORD_HEAD = re.compile(r"\w*")
 _MAX_REPEAT = 50
@@ -121,14 +124,15 @@ def _changes(content: Element) -> dict[str, Revision]:
             if change is None or not region_id:
                 continue
             info = change.find(f"{OFFICE}change-info")
-            author = _child_text(info, f"{DC}creator")
-            date = _child_text(info, f"{DC}date").replace("T", " ")[:16]
+            author = plain(_child_text(info, f"{DC}creator"))
+            date = plain(_child_text(info, f"{DC}date").replace("T", " ")[:16])
             deleted = ""
             if kind == "deleted":
                 deleted = " ".join(
                     "".join(p.itertext()) for p in change if p.tag != f"{OFFICE}change-info"
                 )
-            regions[region_id] = Revision(kind, author, date, escaped(" ".join(deleted.split())))
+            text = literal(" ".join(deleted.split()))
+            regions[region_id] = Revision(kind, author, date, text)
     return regions
 
 
@@ -191,6 +195,9 @@ class _Walker:
     """Insertions begun and not yet ended: the parts list they began in, and where."""
     hidden: set[str] = field(default_factory=set)
     """Text styles that hide their text."""
+    written: bool = True
+    """Whether a paragraph's marks are written once it is read, or left pending for the
+    paragraph a text box is in (`marked_text`)."""
 
     def blocks(self, container: Element, depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -236,35 +243,47 @@ class _Walker:
                     int(cell.get(f"{TABLE}number-columns-repeated", "1") or 1), _MAX_REPEAT
                 )
                 inner = Layout()
-                _Walker(inner, self.changes, self.numbered, hidden=self.hidden).blocks(
-                    cell, depth + 1
-                )
+                self._inner(inner).blocks(cell, depth + 1)
                 cells += [" / ".join(b for b in inner.blocks if b.strip())] * repeat
             rows.append(cells)
         return rows
 
-    def text_of(self, container: Element) -> str:
+    def text_of(self, container: Element, *, written: bool | None = None) -> str:
         inner = Layout()
-        _Walker(inner, self.changes, self.numbered, hidden=self.hidden).blocks(container, 1)
+        self._inner(inner, written).blocks(container, 1)
         return inner.text()
 
+    def _inner(self, layout: Layout, written: bool | None = None) -> _Walker:
+        written = self.written if written is None else written
+        return _Walker(layout, self.changes, self.numbered, hidden=self.hidden, written=written)
+
     def inline(self, node: Element) -> str:
+        """A paragraph's text, its marks written (`marked_text`) unless left pending."""
         if not len(node):  # most paragraphs: text alone, nothing to walk
-            return _after_words(escaped(node.text)) if node.text else ""
+            text = literal(node.text or "")
+            return page_text(text) if self.written else text
         parts: list[str] = []
         self._inline_into(node, parts, 0)
-        return _after_words("".join(parts))
+        text = _after_words("".join(parts))
+        return page_text(text) if self.written else text
+
+    def _comment_paragraphs(self, annotation: Element) -> list[str]:
+        """A comment's paragraphs, hidden text in them marked as in the body's."""
+        return [
+            self.inline(p) if p.tag == f"{TEXT}p" else plain("".join(p.itertext()))
+            for p in annotation
+            if p.tag in (f"{TEXT}p", f"{TEXT}list")
+        ]
 
     def _inline_into(self, node: Element, parts: list[str], depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
-        # The file's own mark strings are escaped ("x-]yy" hidden closed its mark at "-]").
         if node.text:
-            parts.append(escaped(node.text))
+            parts.append(literal(node.text))
         for child in node:
             self._inline_element(child, parts, depth)
             if child.tail:
-                parts.append(escaped(child.tail))
+                parts.append(literal(child.tail))
 
     def _inline_element(self, child: Element, parts: list[str], depth: int) -> None:
         tag = child.tag
@@ -277,34 +296,33 @@ class _Walker:
         elif tag == f"{TEXT}line-break":
             parts.append("\n")
         elif tag == f"{TEXT}note":
-            citation = _child_text(child, f"{TEXT}note-citation")
+            citation = literal(_child_text(child, f"{TEXT}note-citation"))
             body = child.find(f"{TEXT}note-body")
             parts.append(f"{_MARK_OPEN}[{citation}]{_MARK_CLOSE}")
             if body is not None:
                 text = " ".join(self.text_of(body).split())
-                self.layout.footnotes.append(f"[{citation}] {text}")
+                self.layout.footnotes.append(f"{plain(f'[{citation}]')} {text}")
         elif tag == f"{OFFICE}annotation":
             number = len(self.layout.comments) + 1
             who = _child_text(child, f"{DC}creator") or "unknown author"
             when = _child_text(child, f"{DC}date")[:10]
-            paragraphs = [p for p in child if p.tag in (f"{TEXT}p", f"{TEXT}list")]
-            text = " ".join(" ".join("".join(p.itertext()) for p in paragraphs).split())
+            text = " ".join(" ".join(self._comment_paragraphs(child)).split())
             parts.append(f"{_MARK_OPEN}[comment {number}]{_MARK_CLOSE}")
-            self.layout.comments.append(
-                f"[comment {number}] {who}" + (f" on {when}" if when else "") + f": {text}"
-            )
+            label = f"[comment {number}] {who}" + (f" on {when}" if when else "")
+            self.layout.comments.append(f"{plain(label)}: {text}")
         elif tag in (f"{TEXT}change-start", f"{TEXT}change"):
             self._change_start(child.get(f"{TEXT}change-id", ""), tag == f"{TEXT}change", parts)
         elif tag == f"{TEXT}change-end":
             self._change_end(child.get(f"{TEXT}change-id", ""), parts)
         elif tag in (f"{DRAW}frame", f"{DRAW}text-box"):
             for box in child.iter(f"{DRAW}text-box"):
-                text = " ".join(self.text_of(box).split())
+                # Its marks are written with the paragraph's, which holds it.
+                text = " ".join(self.text_of(box, written=False).split())
                 if text:
                     parts.append(f" {text} ")
                 break
         elif tag == f"{TEXT}ruby-text":
-            annotation = " ".join("".join(child.itertext()).split())
+            annotation = literal(" ".join("".join(child.itertext()).split()))
             if annotation:
                 parts.append(f"{_MARK_OPEN}({annotation}){_MARK_CLOSE}")
         elif tag in (f"{OFFICE}annotation-end", f"{TEXT}tracked-changes"):
@@ -314,8 +332,8 @@ class _Walker:
             # whole ("Quarter[-zz-]maine") to what looks for it.
             inner: list[str] = []
             self._inline_into(child, inner, depth + 1)
-            text = "".join(inner) or escaped(child.get(f"{TEXT}string-value", ""))
-            parts.append(marked("deleted", text))
+            text = "".join(inner) or literal(child.get(f"{TEXT}string-value", ""))
+            parts.append(pending("deleted", text))
         else:
             self._inline_into(child, parts, depth + 1)
 
@@ -324,11 +342,11 @@ class _Walker:
         if revision is None:
             return
         if revision.kind == "deleted":
-            parts.append(marked("deleted", revision.text))
-            self.layout.revisions.append(revision)
+            parts.append(pending("deleted", revision.text))
+            self.layout.revisions.append(replace(revision, text=page_text(revision.text)))
         elif revision.kind == "inserted" and not point:
             self.open_insertions[change_id] = (parts, len(parts))
-            parts.append(INSERTED_OPEN)
+            parts.append(opening("inserted"))
 
     def _change_end(self, change_id: str, parts: list[str]) -> None:
         begun = self.open_insertions.pop(change_id, None)
@@ -337,8 +355,10 @@ class _Walker:
             return
         began_in, start = begun
         # An insertion that spans paragraphs is listed without its text: it is in the body.
-        inserted = " ".join("".join(parts[start + 1 :]).split()) if began_in is parts else ""
-        parts.append(INSERTED_CLOSE)
+        inserted = ""
+        if began_in is parts:
+            inserted = " ".join(page_text(_after_words("".join(parts[start + 1 :]))).split())
+        parts.append(closing("inserted"))
         self.layout.revisions.append(
             Revision(revision.kind, revision.author, revision.date, inserted)
         )

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.ingest.layout import Layout, Revision
-from dossier.text.marked_text import literal, page_text, pending
-from dossier.text.revisions import escaped
+from dossier.text.marked_text import literal, page_text, pending, plain
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -420,8 +419,8 @@ class BodyWalker:
         self.layout.revisions.append(
             Revision(
                 kind,
-                escaped(node.get(f"{W}author") or ""),
-                escaped(date),
+                plain(node.get(f"{W}author") or ""),
+                plain(date),
                 " ".join(page_text(text).split()),
             )
         )
@@ -549,7 +548,7 @@ def _comment_number(raw: str) -> str:
 
 
 def comment_label(raw: str) -> str:
-    return f"[comment {escaped(_comment_number(raw))}]"
+    return plain(f"[comment {_comment_number(raw)}]")
 
 
 def _val(node: Element, name: str) -> str | None:

@@ -24,12 +24,13 @@ from dossier.ingest.layout import clean
 from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title, plausible_title
 from dossier.text.lang import guess_language
+from dossier.text.marked_text import closing, literal, opening, page_text
 from dossier.text.model import ExtractedDocument
-from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN, escaped
 
-RTF_EXTRACTOR_VERSION = "rtf-4"
+RTF_EXTRACTOR_VERSION = "rtf-5"
 """rtf-2: hidden text (\\v) is kept like a deletion; rtf-3: a tracked deletion (\\deleted)
-too; rtf-4: the file's own mark strings ("-]" in hidden text) no longer end a mark."""
+too; rtf-4: the file's own mark strings ("-]" in hidden text) no longer end a mark; rtf-5: the
+marks are written as Word files' are (`text.marked_text`)."""
 RTF_MIME = "application/rtf"
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
@@ -57,9 +58,9 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
         raise InputRefused(
             _("{name} is a damaged RTF file and cannot be read.").format(name=name)
         ) from None
-    # The file's own mark strings ("x-]yy" hidden, a "[-" shown) made into text, then the marks.
-    raw = escaped(raw).replace(_HIDE, DELETED_OPEN).replace(_SHOW, DELETED_CLOSE)
-    raw = raw.replace(DELETED_OPEN + DELETED_CLOSE, "")  # hidden formatting, no hidden text
+    hide, show = opening("deleted"), closing("deleted")
+    raw = literal(raw).replace(_HIDE, hide).replace(_SHOW, show)
+    raw = page_text(raw.replace(hide + show, ""))  # hidden formatting, no hidden text
     text = "\n".join(clean(line) for line in raw.replace("\r", "").split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     info = _info(data, encoding)
@@ -85,9 +86,9 @@ file without one has nothing hidden, and is not cut into tokens."""
 
 
 _HIDE, _SHOW = "\U0010fffe", "\U0010ffff"
-"""Where hidden text starts and ends, until the text is read: characters no RTF text reads as
-(its text is Latin-1, its escapes \\'hh and \\uN stay below U+20000). Written as the mark
-strings in the RTF itself, the file's own "-]" (as text, \\'5d or \\u93) closed a mark early."""
+"""Where hidden text starts and ends while striprtf reads the text, which holds them: then
+the pending marks of `marked_text`. Characters no RTF text reads as (its text is Latin-1, its
+escapes \\'hh and \\uN stay below U+20000)."""
 
 _HIDING = ("v", "deleted")
 """Character properties that keep text off the page: hidden text, and a tracked deletion

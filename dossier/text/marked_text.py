@@ -1,13 +1,20 @@
-"""The marks of hidden text and tracked changes while a Word paragraph is read, and its page
-text once read.
+"""Page text with the marks of hidden text and tracked changes, written one way for every
+reader (Word, OpenDocument, RTF).
 
-A paragraph's pieces come from many runs, and marks from nested ones (hidden text in a
-deletion, a deletion in a field's code); the page text writes each mark as the strings a reader
-reads past (`dossier.text.revisions`). Written while reading, the same strings in the file's own
-text ("x-]yy" hidden) closed a mark early. So a mark is first a character no text holds (a
-Unicode noncharacter, replaced in the file's text), and the paragraph's text is written once
-whole: its own mark strings escaped, a mark inside a mark of its kind left out (a deletion in a
-deletion is deleted once), so that every mark string in page text is a mark.
+A reader keeps what a file hides or changes where it stands, between the strings a reader of
+page text reads past (`dossier.text.revisions`: "[-", "-]", "{+", "+}"). The file's own text
+can hold the same strings, whole or in pieces: "x-]yy" hidden, or "-" in one element and "]"
+in the next. Written as they were read, they closed or opened a mark ("Quarter" + hidden
+"x-]yy" + "maine" read "Quarteryymaine", a name no reading found). So a reader writes its
+text in two steps:
+
+- while reading, each piece of the file's text goes through `literal` and each mark is a
+  character no text from a file holds (`pending`, `opening`, `closing`: Unicode
+  noncharacters, which `literal` replaces);
+- once a paragraph (or a whole text) is read, `page_text` writes it: the text between two
+  marks escaped as one (`revisions.escaped`), so that no mark string is ever formed across
+  pieces, nor across a piece and a mark; a mark inside a mark of its kind written once (a
+  deletion in a deletion is deleted once). Every mark string in page text is then a mark.
 """
 
 from __future__ import annotations
@@ -33,7 +40,10 @@ _WRITTEN = {
 }
 _KIND = {"\ufdd0": "deleted", "\ufdd1": "deleted", "\ufdd2": "inserted", "\ufdd3": "inserted"}
 _PENDING = re.compile("[\ufdd0-\ufdd3]")
-_NOT_A_MARK = str.maketrans(dict.fromkeys(_WRITTEN, "\ufffd"))
+_RESERVED = re.compile("[\ufdd0-\ufdef]")
+_NOT_A_MARK = str.maketrans(dict.fromkeys(range(0xFDD0, 0xFDF0), "\ufffd"))
+"""U+FDD0-U+FDEF, the block of noncharacters Unicode keeps for a program's own use: the
+pending marks, and readers' own (an OpenDocument note's citation until its word ends)."""
 _JOINS_BEFORE = ("[", "{", "-", "+")
 _JOINS_AFTER = ("]", "}", "-", "+")
 """A character of the text that would run into the mark next to it: "x[" then "-]"."""
@@ -41,19 +51,39 @@ _JOINS_AFTER = ("]", "}", "-", "+")
 
 def literal(text: str) -> str:
     """Text from the file, which cannot hold a pending mark."""
-    return text.translate(_NOT_A_MARK)
+    # Searched first: a search in C, where translating went over each character in Python.
+    return text.translate(_NOT_A_MARK) if _RESERVED.search(text) else text
 
 
 def pending(kind: str, text: str) -> str:
     """`text` marked as `kind` ("deleted": a deletion or hidden text; "inserted"), until the
-    paragraph's text is written; any other kind is text as is."""
+    text is written; any other kind is text as is."""
     if not text or kind not in _OPEN:
         return text
     return f"{_OPEN[kind]}{text}{_CLOSE[kind]}"
 
 
+def opening(kind: str) -> str:
+    """Where a mark of `kind` begins, for a mark whose end is read later, maybe in another
+    paragraph (an OpenDocument insertion's start and end are two elements)."""
+    return _OPEN[kind]
+
+
+def closing(kind: str) -> str:
+    return _CLOSE[kind]
+
+
+def plain(text: str) -> str:
+    """Text from the file written alone (a note's label, a comment's author), no mark in it."""
+    return page_text(literal(text))
+
+
 def page_text(read: str) -> str:
-    """A paragraph's text, read with pending marks, as page text."""
+    """A text read with pending marks, as page text. A mark's end closes the innermost mark
+    of its kind; one that closes none is written as it is (the end of an insertion begun in
+    an earlier paragraph)."""
+    if not _PENDING.search(read):  # most paragraphs: no mark, the text alone
+        return escaped(read)
     out: list[str] = []
     text: list[str] = []
     open_kinds: list[tuple[str, bool]] = []
@@ -63,13 +93,16 @@ def page_text(read: str) -> str:
         text.append(read[position : found.start()])
         position = found.end()
         mark = found.group()
+        kind = _KIND[mark]
         if mark in _OPEN.values():
-            written = all(kind != _KIND[mark] for kind, _ in open_kinds)
-            open_kinds.append((_KIND[mark], written))
-        elif open_kinds:
-            _, written = open_kinds.pop()
+            written = all(other != kind for other, _ in open_kinds)
+            open_kinds.append((kind, written))
         else:
-            written = False
+            written = True
+            for index in range(len(open_kinds) - 1, -1, -1):
+                if open_kinds[index][0] == kind:
+                    written = open_kinds.pop(index)[1]
+                    break
         if written:
             _write_text(out, "".join(text), before_a_mark=True)
             text = []

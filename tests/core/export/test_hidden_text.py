@@ -222,6 +222,11 @@ OPEN_DOCUMENT = {
     ' text:string-value="x" text:is-hidden="true">x-]y</text:hidden-text>termaine',
     "shown mark before the name": '[- Hyacinthe Quarter<text:span text:style-name="T1">zz'
     "</text:span>maine",
+    # A mark string split across two of the file's elements, in hidden text or shown.
+    "hidden text closing a mark across elements": "Hyacinthe Quarter"
+    '<text:span text:style-name="T1">x-<text:span>]yy</text:span></text:span>maine',
+    "shown mark across elements": "[<text:span>-</text:span> Hyacinthe Quarter<text:span"
+    ' text:style-name="T1">zz</text:span>maine',
 }
 
 
