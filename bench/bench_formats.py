@@ -12,8 +12,9 @@ here can write), three timings of the same files:
   their boxes, `get_text("words")`, as the vault keeps every word's position for quotes,
   highlights and redaction; python-docx's paragraphs and tables; lxml over `content.xml`;
   PyMuPDF's Tesseract OCR of the picture, at the resolution the vault chooses; striprtf's
-  text, as the vault's RTF reader gets it; the standard library's `mailbox` and `email` with
-  each attachment read by its own bare reader;
+  text, as the vault's RTF reader gets it; the standard library's `mailbox` and `email`, a
+  message's shown headers (From, To, Cc, Date, Subject: the vault indexes them with its body)
+  and body, each attachment read by its own bare reader;
   `bytes.decode`). The vault's readers do more
   than these (a Word file's headers, notes, comments and tracked changes, an OpenDocument's
   lists and styles, every PDF page's reading order), but the bench's files hold none of that,
@@ -293,8 +294,13 @@ def bare_eml(data: bytes) -> list[str]:
 
 
 def _bare_message(message: EmailMessage) -> list[str]:
+    """The headers a reader is shown, which the vault indexes with the body, then the body,
+    then each attachment's text."""
+    shown = "\n".join(
+        f"{key}: {message[key]}" for key in ("From", "To", "Cc", "Date", "Subject") if message[key]
+    )
     body = message.get_body(preferencelist=("plain", "html"))
-    texts = [body.get_content() if body is not None else ""]
+    texts = [f"{shown}\n\n{body.get_content() if body is not None else ''}"]
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True)
         name = part.get_filename() or ""
