@@ -153,12 +153,15 @@ class RekeyService:
             if not self._exists(case_id):
                 self._forget(case_id)  # deleted since: crypto-shredded with its key
                 continue
-            if case_id in journal.todo:
-                counts = self._case(case_id, step, cancel)
-                documents += counts[0]
-                pages += counts[1]
-                originals += counts[2]
-            self._cleanup(case_id)
+            # No import, deletion or replaced original of the case meanwhile: one would name
+            # and seal its originals under the old key after the switch, or see them removed.
+            with self.ws.blobs.changing(case_id):
+                if case_id in journal.todo:
+                    counts = self._case(case_id, step, cancel)
+                    documents += counts[0]
+                    pages += counts[1]
+                    originals += counts[2]
+                self._cleanup(case_id)
             step(0.8, _("rebuilding the search index"))
             self.ws.search.reindex(case_id, indexing)
             self._cleaned(case_id)

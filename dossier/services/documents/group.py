@@ -159,6 +159,21 @@ class ImportGroup:
         """Store the files' rows and commit them, their originals in place first: the
         documents stored, and what went to the index's workers before the commit
         (`documents_storing`). The caller holds the case's originals (`BlobStore.changing`)."""
+        keys = self.ws.vault.case_keys(self.case_id)
+        if keys.blob_ids != self.keys.blob_ids or keys.blobs != self.keys.blobs:
+            # The vault was re-encrypted since these files were read: their originals were
+            # named and written under keys that open nothing now.
+            self.keys = keys
+            blobs.discard()
+            stored += [
+                InputRefused(
+                    _("{name} was read while the vault was re-encrypted: import it again").format(
+                        name=prepared.incoming.name
+                    )
+                )
+                for prepared in files
+            ]
+            return [], None
         for prepared in files:
             # Stored since it was read, by another job of this case that committed
             # meanwhile: the case may hold it now.

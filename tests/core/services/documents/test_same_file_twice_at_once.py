@@ -10,6 +10,7 @@ reads the original (a PDF's pages on screen, an export, a re-extraction) failed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,21 @@ def _reply(folder: Path) -> Path:
     return path
 
 
+def before_first_commit(monkeypatch: pytest.MonkeyPatch, action: Callable[[], object]) -> None:
+    """Run `action` once, when an import's first group is about to be committed (its files
+    read, their originals written ahead): another job's work done meanwhile."""
+    real_commit = group_module.ImportGroup.commit
+    started: list[bool] = []
+
+    def commit(group: group_module.ImportGroup, progress: Any = None) -> Any:
+        if not started:
+            started.append(True)
+            action()
+        return real_commit(group, progress)
+
+    monkeypatch.setattr(group_module.ImportGroup, "commit", commit)
+
+
 def test_a_file_imported_by_another_job_while_this_one_read_it_is_found_in_the_case(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -37,21 +53,13 @@ def test_a_file_imported_by_another_job_while_this_one_read_it_is_found_in_the_c
     others = [tmp_path / f"note-{n}.txt" for n in range(2)]
     for number, path in enumerate(others):
         path.write_text(f"Note {number} du dossier.\n", encoding="utf-8")
-    real_commit = group_module.ImportGroup.commit
     meanwhile: list[Any] = []
-    started: list[bool] = []
-
-    def commit(group: group_module.ImportGroup, progress: Any = None) -> Any:
-        if not started:
-            # The batch has read the reply (its original written ahead); the other job
-            # imports it and commits first.
-            started.append(True)
-            meanwhile.append(ws.documents.import_file(case, reply))
-        return real_commit(group, progress)
-
-    monkeypatch.setattr(group_module.ImportGroup, "commit", commit)
+    # The batch has read the reply (its original written ahead); the other job imports it
+    # and commits first.
+    before_first_commit(
+        monkeypatch, lambda: meanwhile.append(ws.documents.import_file(case, reply))
+    )
     outcomes = ws.documents.import_many(case, [others[0], reply, others[1]])
-    monkeypatch.setattr(group_module.ImportGroup, "commit", real_commit)
     first = meanwhile[0]
     assert outcomes[1].document is None, "the same file is in the case twice"
     assert str(first.id) in str(outcomes[1].error)
