@@ -36,7 +36,7 @@ from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import RawWord, reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import OCR_DPI, USEFUL_PIXELS, ocr_words, require_tessdata
-from dossier.redact.picture_groups import touching_groups, union
+from dossier.redact.picture_groups import is_letter, letter_groups, touching_groups, union
 from dossier.text.model import PageText
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class PictureText:
     text: PageText
     to_page: Any
     """`pymupdf.Matrix` from the reading frame to the page's unrotated coordinates."""
+    outlines: bool = False
+    """Read from letters drawn as outlines (`picture_groups`): a box over them may leave
+    the parts of a path it does not cover whole."""
 
     def on_page(self, rect: Rect) -> Rect:
         """`rect` of the reading frame as a box of the page (the box around it when the
@@ -281,6 +284,18 @@ def read_pictures(
             pixmap, to_page = _shown_together(page, group)
             size = (pixmap.width * 72.0 / OCR_DPI, pixmap.height * 72.0 / OCR_DPI)
             yield from _texts(index, _reading(readings, pixmap, size, turns, cancel), to_page)
+        for box in _outlined_words(page):
+            check(cancel)
+            pixmap, to_page = _shown_together(page, box)
+            size = (pixmap.width * 72.0 / OCR_DPI, pixmap.height * 72.0 / OCR_DPI)
+            reading = _reading(readings, pixmap, size, (0,), cancel)
+            for read in _texts(index, reading, to_page):
+                yield PictureText(index, read.text, read.to_page, outlines=True)
+
+
+def _outlined_words(page: Any) -> list[Rect]:
+    """The boxes (unrotated coordinates) of what `page` draws as letters outlined."""
+    return letter_groups([tuple(d["rect"]) for d in page.get_drawings() if is_letter(d)])
 
 
 def _reading(
@@ -358,5 +373,7 @@ def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int
     hold text, and whose text was not read by OCR at import (that OCR read the pictures)."""
     read_at_import = {page.index for page in known if page.ocr}
     return [
-        page.number for page in doc if page.number not in read_at_import and pictures_to_read(page)
+        page.number
+        for page in doc
+        if page.number not in read_at_import and (pictures_to_read(page) or _outlined_words(page))
     ]

@@ -119,7 +119,8 @@ def redacted_copy(
         strip_marked_texts(doc)
         check(cancel)
         _plan_drawn_text(doc, pages, rules, plans)
-        for hit in _plan_pictures(doc, pages, rules, plans, cancel, readings):
+        outlined: set[int] = set()
+        for hit in _plan_pictures(doc, pages, rules, plans, cancel, readings, outlined):
             counts[hit.kind] = counts.get(hit.kind, 0) + 1
         failed: list[int] = []
         for index, plan in sorted(plans.items()):
@@ -147,7 +148,8 @@ def redacted_copy(
                         "“{name}” could not be cleaned for export, even rebuilt page by page."
                     ).format(name=name)
                 ) from again
-        to_raster = set(failed) | (set(plans) if rasterize else set())
+        # A box leaves the paths it does not cover whole: letters outlined go with the pixels.
+        to_raster = set(failed) | outlined | (set(plans) if rasterize else set())
         if picture:
             to_raster = set(range(doc.page_count))
         rasterized: list[int] = []
@@ -225,10 +227,12 @@ def _plan_pictures(
     plans: dict[int, PagePlan],
     cancel: CancelToken | None,
     readings: Readings | None,
+    outlined: set[int],
 ) -> list[Hit]:
     """Add to `plans` (and return) the boxes over the names and terms OCR reads in the pictures
     of the pages whose text was not read by OCR at import (`picture_text`): a screenshot of an
-    e-mail pasted in a report shows its names to the recipient like the report's own text."""
+    e-mail pasted in a report shows its names to the recipient like the report's own text.
+    The pages where such a name is drawn as outlines are added to `outlined`."""
     if not rules.terms:
         return []  # the cost of OCR only when there are names or terms to hide
     to_read = pages_with_pictures_to_read(doc, pages)
@@ -238,6 +242,8 @@ def _plan_pictures(
         for hit in plan_page(read.text, text_rules).hits:
             rects = tuple(read.on_page(rect) for rect in hit.rects)
             added.append(Hit(hit.mark_id, hit.kind, read.page_index, rects))
+            if read.outlines:
+                outlined.add(read.page_index)
             plans.setdefault(read.page_index, PagePlan(read.page_index)).hits.append(added[-1])
     return added
 

@@ -28,6 +28,7 @@ from dossier.pdf.layout import reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.redact.marks import Rect
 from dossier.redact.patterns import find_pattern
+from dossier.redact.picture_groups import is_letter
 from dossier.redact.pictures import CODESTREAM, codestream_header, picture_file
 from dossier.text.fold import fold, fold_key
 
@@ -180,22 +181,35 @@ def _read_page(name: str, page: Any, boxes: Sequence[Rect], reading: PdfReading)
         under = _chars_under(page, boxes, textpage)
         if under:
             out.append(Finding(name, where, f"text under a redaction box ({under} characters)"))
+        outlined = _outlines_under(page, boxes)
+        if outlined:
+            what = f"letters drawn as outlines under a redaction box ({outlined} shapes)"
+            out.append(Finding(name, where, what))
     if list(page.annots() or []) or list(page.widgets() or []):
         out.append(Finding(name, where, "an annotation or form field"))
     if page.get_links():
         out.append(Finding(name, where, "a link"))
 
 
+def _eroded(boxes: Sequence[Rect]) -> list[Rect]:
+    margin = _UNDER_BOX_MARGIN
+    return [(x0 + margin, y0 + margin, x1 - margin, y1 - margin) for x0, y0, x1, y1 in boxes]
+
+
+def _outlines_under(page: Any, boxes: Sequence[Rect]) -> int:
+    """Shapes like letters drawn as outlines whose centre a box covers: the box removed only
+    the paths it covered whole; what is left draws the letters once the box is taken away."""
+    eroded = _eroded(boxes)
+    count = 0
+    for drawing in page.get_drawings():
+        if is_letter(drawing):
+            x, y = drawing["rect"].x0 + drawing["rect"].x1, drawing["rect"].y0 + drawing["rect"].y1
+            count += any(b[0] <= x / 2 <= b[2] and b[1] <= y / 2 <= b[3] for b in eroded)
+    return count
+
+
 def _chars_under(page: Any, boxes: Sequence[Rect], textpage: Any) -> int:
-    eroded = [
-        (
-            x0 + _UNDER_BOX_MARGIN,
-            y0 + _UNDER_BOX_MARGIN,
-            x1 - _UNDER_BOX_MARGIN,
-            y1 - _UNDER_BOX_MARGIN,
-        )
-        for x0, y0, x1, y1 in boxes
-    ]
+    eroded = _eroded(boxes)
     count = 0
     content = page.get_text("rawdict", textpage=textpage)
     for block in content.get("blocks", []):

@@ -3,7 +3,8 @@ the picture gets it, not only as its pixels are stored: letters held in a transp
 alpha over pixels all black, a screenshot shown as a thumbnail (drawn at fewer points than its
 pixels), grey letters on a lighter grey; and over several pictures drawn against each other,
 which no picture alone holds: a screenshot cut into strips by the program that wrote the PDF,
-a line split over two pictures side by side ('Quarter' | 'maine'). The bundle is read by the
+a line split over two pictures side by side ('Quarter' | 'maine'); and letters drawn as
+outlines (`test_names_in_outlines`). The bundle is read by the
 recipient's OCR (`tests.recipient`: every page as shown, every picture extracted)."""
 
 # mypy: disallow-untyped-calls=False
@@ -21,6 +22,7 @@ from PIL import Image
 
 from dossier.redact.picture_groups import touching_groups
 from dossier.services.workspace import Workspace
+from tests.core.redact.test_names_in_outlines import DRAWERS as OUTLINED
 from tests.core.redact.test_names_in_pictures import (
     MEMO,
     _tessdata,
@@ -98,7 +100,7 @@ def side_by_side(page: pymupdf.Page) -> None:
         page.insert_image(rect, pixmap=_cut(memo, x0, 0, x1, memo.height))
 
 
-DRAWERS = (letters_in_alpha, thumbnail, faint, in_strips, side_by_side)
+DRAWERS = (letters_in_alpha, thumbnail, faint, in_strips, side_by_side, *OUTLINED)
 
 
 def test_a_name_in_a_picture_as_it_is_shown_or_extracted_does_not_leave(
