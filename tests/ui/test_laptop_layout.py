@@ -29,6 +29,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.sample.build import SAMPLE_PASSPHRASE
 from tests.conftest import REPO
 from tests.samplevault import sample_copy
+from tests.ui.conftest import documents_read
 from ui.case.contents_panel import DocumentsTab
 from ui.export.redactions_tab import RedactionsTab
 from ui.i18n import install_translations
@@ -147,6 +148,7 @@ def test_every_screen_shows_what_it_is_for(qtbot, laptop: MainWindow) -> None:
 
     documents = show_tab(win, DocumentsTab)
     assert isinstance(documents, DocumentsTab)
+    documents_read(win)  # the unlock's read goes in by parts: its first row is the first
     first = documents.model.index(0, 0)
     child = documents.model.index(0, 0, first)
     documents.tree.setCurrentIndex(child)
