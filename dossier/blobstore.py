@@ -72,6 +72,7 @@ class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cases: dict[str, threading.RLock] = {}
+        self._changes: dict[str, int] = {}
         self._cases_lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -85,7 +86,17 @@ class BlobStore:
         with self._cases_lock:
             lock = self._cases.setdefault(case_id, threading.RLock())
         with lock:
-            yield
+            try:
+                yield
+            finally:
+                with self._cases_lock:
+                    self._changes[case_id] = self._changes.get(case_id, 0) + 1
+
+    def changes(self, case_id: str) -> int:
+        """How many times the case's originals were held by `changing` in this session: a
+        job that looked for originals on disk need not look again if this has not moved."""
+        with self._cases_lock:
+            return self._changes.get(case_id, 0)
 
     def path(self, case_id: str, blob_id: str) -> Path:
         return Path(self._where(case_id, blob_id))

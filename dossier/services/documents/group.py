@@ -62,6 +62,8 @@ class ImportGroup:
         self._blobs: BlobBatch | None = None
         """The group's originals, written (and synced) as its files come."""
         self._blob_ids: set[str] = set()
+        self._looked = 0
+        """`BlobStore.changes` of the case as the group's first file was looked for on disk."""
         self._bytes = 0
         self._started = 0.0
         self.text = 0
@@ -76,6 +78,10 @@ class ImportGroup:
         return blob_id in self._blob_ids
 
     def add(self, incoming: Incoming, root: Child, left_out: list[str]) -> None:
+        if not self.files:
+            # Read before the look at the disk below: another job's originals stored after it
+            # moved the count, and the commit looks again.
+            self._looked = self.ws.blobs.changes(self.case_id)
         ids = tree_blob_ids(self.keys, root)
         known = any(self.ws.blobs.exists(self.case_id, blob_id) for blob_id in ids)
         if not known:
@@ -174,12 +180,13 @@ class ImportGroup:
                 for prepared in files
             ]
             return [], None
-        for prepared in files:
-            # Stored since it was read, by another job of this case that committed
-            # meanwhile: the case may hold it now.
-            prepared.known = prepared.known or any(
-                self.ws.blobs.exists(self.case_id, blob_id) for blob_id in prepared.blob_ids
-            )
+        if self.ws.blobs.changes(self.case_id) != self._looked:
+            for prepared in files:
+                # Stored since it was read, by another job of this case that committed
+                # meanwhile: the case may hold it now.
+                prepared.known = prepared.known or any(
+                    self.ws.blobs.exists(self.case_id, blob_id) for blob_id in prepared.blob_ids
+                )
         in_case: dict[str | None, Document] = {}
         if any(prepared.known for prepared in files):
             query = select(Document).where(Document.case_id == self.case_id)
