@@ -8,10 +8,17 @@ the process itself and of the children it has reaped (the CLI, index workers, Te
 HEIC decoder), a line per fixture set up with its scope (a module's fixture is paid by its first
 test), and the process's CPU when collection ended and when the session ended. Threads are
 counted in the process's own figure.
+
+Each OCR (every reading funnels into `pymupdf.Pixmap.pdfocr_save`) is a line too, with its CPU
+and whether the same pixels, at the same resolution and settings, were read before in this
+process (a digest kept in memory only: nothing of a test's pictures is written), and if so whether
+Tesseract wrote the same bytes again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import resource
@@ -62,6 +69,48 @@ def pytest_configure(config: pytest.Config) -> None:
     if worker == "main" and getattr(config.option, "numprocesses", None):
         return  # the controller only hands out tests; its workers measure them
     _clock = _Clock(Path(folder), worker)
+    _tally_ocr()
+
+
+_current_test = ""
+
+
+def _tally_ocr() -> None:
+    import pymupdf
+
+    save = pymupdf.Pixmap.pdfocr_save
+    seen: dict[bytes, tuple[str, bytes]] = {}
+
+    def tallied(pixmap: Any, filename: Any, *args: Any, **kwargs: Any) -> Any:
+        key = hashlib.sha256(bytes(pixmap.samples))
+        key.update(
+            repr((pixmap.width, pixmap.height, pixmap.n, pixmap.xres, args, kwargs)).encode()
+        )
+        digest = key.digest()
+        first = seen.get(digest)
+        own, children = _cpu()
+        out = io.BytesIO()
+        save(pixmap, out, *args, **kwargs)
+        own2, children2 = _cpu()
+        written = hashlib.sha256(out.getvalue()).digest()
+        if first is None:
+            seen[digest] = (_current_test, written)
+        if _clock is not None:
+            _clock.write(
+                event="ocr",
+                test=_current_test,
+                pixels=pixmap.width * pixmap.height,
+                cpu=own2 - own + children2 - children,
+                repeat=first is not None,
+                first_read_by=None if first is None else first[0],
+                same_output=None if first is None else first[1] == written,
+            )
+        if isinstance(filename, (str, os.PathLike)):
+            Path(filename).write_bytes(out.getvalue())
+        else:
+            filename.write(out.getvalue())
+
+    pymupdf.Pixmap.pdfocr_save = tallied
 
 
 def _mark(event: str, **fields: Any) -> None:
@@ -83,9 +132,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def _timed(phase: str, item: pytest.Item) -> Generator[None, None, None]:
+    global _current_test
     if _clock is None:
         yield
         return
+    _current_test = item.nodeid
     own, children = _cpu()
     yield
     own2, children2 = _cpu()
@@ -145,8 +196,18 @@ def report(folder: Path, top: int = 40) -> str:
     children: dict[str, float] = defaultdict(float)
     fixtures: dict[tuple[str, str], list[float]] = defaultdict(list)
     workers: dict[str, dict[str, float]] = defaultdict(dict)
+    ocr: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
+    differed = 0
     for worker, record in _records(folder):
-        if record["event"] == "phase":
+        if record["event"] == "ocr":
+            tally = ocr[record["test"].split("::")[0]]
+            tally[0] += 1
+            tally[1] += record["cpu"]
+            if record["repeat"]:
+                tally[2] += 1
+                tally[3] += record["cpu"]
+                differed += not record["same_output"]
+        elif record["event"] == "phase":
             tests[record["test"]] += record["own"] + record["children"]
             children[record["test"]] += record["children"]
         elif record["event"] == "fixture":
@@ -180,6 +241,16 @@ def report(folder: Path, top: int = 40) -> str:
     ranked = sorted(fixtures.items(), key=lambda kv: -sum(kv[1]))[:top]
     for (name, scope), costs in ranked:
         lines.append(f"  {sum(costs):7.1f}  x{len(costs):<4} {scope:8} {name}")
+    readings = [sum(t[i] for t in ocr.values()) for i in range(4)]
+    lines.append(
+        f"\nOCR: {readings[0]:.0f} readings, {readings[1]:.1f} CPU-s; of which {readings[2]:.0f} "
+        f"of pixels read before in the same process, {readings[3]:.1f} CPU-s ({differed} of these "
+        "read otherwise than the first time)"
+    )
+    for name, (count, cpu, repeats, repeat_cpu) in sorted(ocr.items(), key=lambda kv: -kv[1][1]):
+        lines.append(
+            f"  {cpu:7.1f}  x{count:<4.0f} repeats x{repeats:<4.0f} {repeat_cpu:6.1f}  {name}"
+        )
     return "\n".join(lines)
 
 
