@@ -26,6 +26,7 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from dossier.crypto.padding import padme
 from dossier.errors import CorruptData, os_failure
 from dossier.fsutil import TEMP_PREFIX, fsync_dir
 from dossier.i18n import _
@@ -47,11 +48,7 @@ def padded_length(size: int) -> int:
     """Bytes sealed for `size` bytes of content and its length (Padmé, Nikitin et al. 2019:
     rounded up to keep only the top bits of the length's exponent, at most 12% more): files
     of many sizes share each padded size."""
-    total = size + LENGTH.size
-    exponent = total.bit_length() - 1
-    low = max(0, exponent - exponent.bit_length())
-    mask = (1 << low) - 1
-    return (total + mask) & ~mask
+    return padme(size + LENGTH.size)
 
 
 def _block_ad(ad: bytes, index: int, final: bool, header: bytes = HEADER) -> bytes:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from dossier.db.sealed import KeyProvider, Sealed
+from dossier.db.sealed import KeyProvider, Sealed, pad_together
 
 _MAC_COLUMN = "row_mac"
 """Set by the commit, from the row as stored (its server default until then)."""
@@ -29,6 +29,7 @@ def insert_new(session: Session, rows: Sequence[Sealed]) -> None:
     """Seal `rows` (new objects in no session) and insert them, a table's rows together, in
     the order of their tables' first rows (a parent table before the rows that refer to it)."""
     keys: KeyProvider = session.info["keys"]
+    pad_together(rows, keys)
     by_table: dict[Any, list[dict[str, Any]]] = {}
     for row in rows:
         row.seal_with(keys)

@@ -74,6 +74,7 @@ class Document(HasId, Timestamps, Sealed, Base):
 class Page(HasId, Sealed, Base):
     __tablename__ = "page"
     __sealed_bytes__ = ("sealed_words",)
+    __pad_together__ = "document_id"
     document_id: Mapped[str] = mapped_column(
         ForeignKey("document.id", ondelete="CASCADE"), index=True
     )

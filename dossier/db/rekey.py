@@ -126,13 +126,19 @@ def _resealed(
         tags = dict(data.get(TAGS, {}))
         for column, raw in present:
             ad = seal_ad(table, column, row_id, case_id)
-            envelope = aead.seal(new.fields, aead.open_sealed(old.fields, raw, ad, table), ad)
+            envelope = _again(new, aead.open_sealed(old.fields, raw, ad, table), ad, raw)
             updates[column] = envelope
             tags[column] = envelope[-aead.TAG_LEN :].hex()
         data[TAGS] = tags
         plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    updates["sealed"] = aead.seal(new.fields, plain, seal_ad(table, "sealed", row_id, case_id))
+    updates["sealed"] = _again(new, plain, seal_ad(table, "sealed", row_id, case_id), payload)
     return updates
+
+
+def _again(keys: CaseKeys, plain: bytes, ad: bytes, before: bytes) -> bytes:
+    """`plain` sealed under `keys` at the padded size it had (a document's pages keep sharing
+    one size); a value written before padding is padded to its own size."""
+    return aead.seal_padded(keys.fields, plain, ad, aead.sealed_size(before))
 
 
 def _document(
@@ -148,7 +154,7 @@ def _document(
         )
     data["original_blob"] = blob_ids[blob]
     plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return aead.seal(keys.fields, plain, seal_ad("document", "sealed", row_id, case_id))
+    return _again(keys, plain, seal_ad("document", "sealed", row_id, case_id), sealed)
 
 
 def reseal_case_row(conn: Any, case_id: str, old: CaseKeys, new: CaseKeys, wrapped: bytes) -> None:
@@ -161,7 +167,7 @@ def reseal_case_row(conn: Any, case_id: str, old: CaseKeys, new: CaseKeys, wrapp
     _fetch(
         conn,
         'UPDATE "case" SET sealed = ?, wrapped_key = ? WHERE id = ?',
-        (aead.seal(new.fields, plain, ad), wrapped, case_id),
+        (_again(new, plain, ad, rows[0][0]), wrapped, case_id),
     )
 
 

@@ -7,12 +7,17 @@ binary values (word maps) get their own sealed column, deferred so lists never l
 
 Attribute access is transparent (`doc.title`): a descriptor decrypts on first read, using the
 key provider the vault puts in `session.info["keys"]`, and the payload is re-sealed at flush.
+
+Every value is sealed padded (`aead.seal_padded`), and the rows of one document's pages that
+are sealed together share one size a column (`pad_together`): the lengths of a document's pages
+are a fingerprint that someone holding a leaked copy could pick out of a seized catalog, where
+they can only learn the page count and the padded size of the longest page.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
 
 from sqlalchemy import LargeBinary, event, text
@@ -46,6 +51,8 @@ class Sealed:
     __seal_scope__: ClassVar[str] = "case"
     """`case`: sealed with the case's field key (shredded with the case); `vault`: master key."""
     __sealed_bytes__: ClassVar[tuple[str, ...]] = ()
+    __pad_together__: ClassVar[str | None] = None
+    """A column whose rows sealed together share one padded size (a page's document)."""
 
     sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
     row_mac: Mapped[bytes] = mapped_column(
@@ -121,21 +128,77 @@ class Sealed:
         finally:
             del self.__dict__["_sealing_keys"]
 
+    def _will_reseal(self) -> bool:
+        return bool(
+            self.__dict__.get("_bytes_pending")
+            or self.__dict__.get("_plain_dirty")
+            or not self.__dict__.get("sealed")
+        )
+
+    def _sizes_wanted(self) -> dict[str, int]:
+        """The bytes each column's value will hold when sealed next (the payload with the tags
+        of the side columns about to be sealed, which are all of one length)."""
+        pending: dict[str, bytes] = self.__dict__.get("_bytes_pending", {})
+        plain = self._plain()
+        if pending:
+            plain = {**plain, TAGS: {**plain.get(TAGS, {}), **dict.fromkeys(pending, _NO_TAG)}}
+        sizes = {"sealed": len(_dumps(plain))}
+        sizes.update((column, len(value)) for column, value in pending.items())
+        return sizes
+
     def _reseal(self) -> None:
+        sizes: dict[str, int] = self.__dict__.pop("_pad_sizes", {})
         pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})
         if pending:
             # Side columns first: the payload records their GCM tags, so the row MAC (which
             # covers the payload, not the large side columns) pins them too.
             tags = dict(self._plain().get(TAGS, {}))
             for column, value in pending.items():
-                envelope = aead.seal(self._key(), value, self._seal_ad(column))
+                envelope = aead.seal_padded(
+                    self._key(), value, self._seal_ad(column), sizes.get(column)
+                )
                 setattr(self, column, envelope)
                 tags[column] = envelope[-aead.TAG_LEN :].hex()
             self._plain()[TAGS] = tags
             self.__dict__["_plain_dirty"] = True
         if self.__dict__.pop("_plain_dirty", False) or not self.__dict__.get("sealed"):
-            payload = json.dumps(self._plain(), ensure_ascii=False, separators=(",", ":"))
-            self.sealed = aead.seal(self._key(), payload.encode(), self._seal_ad())
+            payload = _dumps(self._plain())
+            self.sealed = aead.seal_padded(
+                self._key(), payload, self._seal_ad(), sizes.get("sealed")
+            )
+
+
+_NO_TAG = "0" * (2 * aead.TAG_LEN)
+
+
+def _dumps(plain: dict[str, Any]) -> bytes:
+    return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def pad_together(rows: Iterable[object], keys: KeyProvider | None = None) -> None:
+    """Give the rows about to be sealed that share their `__pad_together__` column (the pages
+    of one document) one padded size a column, the size the longest needs: their sizes then
+    tell nothing of each page's length. `keys` reads rows in no session (a bulk insert's)."""
+    groups: dict[tuple[type, object], list[Sealed]] = {}
+    for row in rows:
+        column = getattr(type(row), "__pad_together__", None)
+        if column is not None and isinstance(row, Sealed) and row._will_reseal():
+            groups.setdefault((type(row), getattr(row, column)), []).append(row)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        wanted: dict[str, int] = {}
+        for row in members:
+            if keys is not None:
+                row.__dict__["_sealing_keys"] = keys
+            try:
+                for column, size in row._sizes_wanted().items():
+                    wanted[column] = max(size, wanted.get(column, 0))
+            finally:
+                row.__dict__.pop("_sealing_keys", None)
+        sizes = {column: aead.padded_size(size) for column, size in wanted.items()}
+        for row in members:
+            row.__dict__["_pad_sizes"] = sizes
 
 
 class SealedField(Generic[T]):
@@ -213,6 +276,7 @@ def install(session_factory: Any) -> None:
 
     @event.listens_for(session_factory, "before_flush")
     def _seal_before_flush(session: Session, _ctx: object, _instances: object) -> None:
-        for obj in list(session.new) + list(session.dirty):
-            if isinstance(obj, Sealed):
-                obj._reseal()
+        objects = [o for o in (*session.new, *session.dirty) if isinstance(o, Sealed)]
+        pad_together(objects)
+        for obj in objects:
+            obj._reseal()

@@ -5,10 +5,7 @@ it is in the vault; yet each sealed original was exactly as long as the file plu
 per 64 KiB block, so the size of the leaked file predicted the size of one file under `blobs/`
 to the byte. Originals are now padded (Padmé: to a size with few significant bits, at most
 12% more) before they are sealed, the true length sealed with them.
-
-Not yet closed: the catalog's page rows (one per page, in clear count per document) hold each
-page's sealed text, whose length is the text's plus a constant, and its word map: a leaked
-PDF's sequence of page lengths still picks its document out of catalog.sqlite."""
+The catalog's page rows are padded too (`test_page_sizes`)."""
 
 from __future__ import annotations
 
@@ -97,11 +94,6 @@ def test_a_padded_original_read_as_an_unpadded_one_fails(workspace: Workspace) -
         store.read(keys, blob_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not closed yet: a page row's sealed text is the page's text plus a constant "
-    "(catalog.sqlite's page rows fingerprint a known document page by page)",
-)
 def test_pages_of_close_lengths_leave_page_rows_of_one_size(
     workspace: Workspace, tmp_path: Path
 ) -> None:
