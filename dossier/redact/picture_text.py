@@ -50,7 +50,9 @@ MIN_LENGTH = 24
 """Pixels along the longer side below which a picture holds no legible word."""
 
 MAX_READ_PIXELS = USEFUL_PIXELS
-"""Pixels a picture is read at, at most, in each turn: an A4 page at 300 dpi."""
+"""Pixels a picture is enlarged to, at most, in each turn: an A4 page at 300 dpi."""
+MAX_DECODED_PIXELS = 4 * USEFUL_PIXELS
+"""Pixels a picture is decoded at, at most (and read at, when it is drawn at fewer)."""
 
 Rect = tuple[float, float, float, float]
 
@@ -87,14 +89,15 @@ def _drawn_size(transform: Any) -> tuple[float, float]:
 
 def _sheet_size(size: tuple[float, float], pixels: tuple[int, int]) -> tuple[float, float]:
     """The size in points of the page a picture `pixels` large, drawn `size` points large, is
-    read on at `OCR_DPI`: its drawn size, or its own pixels where it holds more than it is
-    drawn at (a screenshot shown as a thumbnail: a recipient extracting it, or zooming in,
-    reads it at those); made smaller if it would take more than `MAX_READ_PIXELS` (it is
-    then read at fewer pixels: its text is large)."""
+    read on at `OCR_DPI`: its own pixels where it holds more than it is drawn at (a
+    screenshot shown as a thumbnail, a long screenshot of a thread: a recipient extracting it,
+    or zooming in, reads it at those; `_pixmap` bounds them), else its drawn size, made smaller
+    if it would take more than `MAX_READ_PIXELS` (it is then read at fewer pixels: its text is
+    large)."""
     width, height = size
     own = (pixels[0] * 72.0 / OCR_DPI, pixels[1] * 72.0 / OCR_DPI)
-    if own[0] * own[1] > width * height:
-        width, height = own
+    if own[0] * own[1] >= width * height:
+        return own
     dots = width * height * (OCR_DPI / 72.0) ** 2
     scale = min(1.0, math.sqrt(MAX_READ_PIXELS / dots)) if dots > 0 else 1.0
     return max(1.0, width * scale), max(1.0, height * scale)
@@ -136,7 +139,7 @@ def _read_turns(
 
 
 def _pixmap(doc: Any, page: Any, info: dict[str, Any]) -> Any | None:
-    """The picture's pixels as RGB or grey, at most a few times `MAX_READ_PIXELS`, as a
+    """The picture's pixels as RGB or grey, at most `MAX_DECODED_PIXELS`, as a
     recipient sees them (`_legible`); None if MuPDF cannot decode it. A picture written inside
     the page's content (an inline image, without an object of its own) is taken from the
     page's text extraction."""
@@ -145,7 +148,7 @@ def _pixmap(doc: Any, page: Any, info: dict[str, Any]) -> Any | None:
             pixmap = _with_mask(doc, info["xref"], _pdf.Pixmap(doc, info["xref"]))
         else:
             pixmap = _pdf.Pixmap(_inline_picture(page, info["number"]))
-        while pixmap.width * pixmap.height > 4 * MAX_READ_PIXELS:
+        while pixmap.width * pixmap.height > MAX_DECODED_PIXELS:
             pixmap.shrink(1)
         if pixmap.colorspace is None:  # a stencil mask: its ink is where it is opaque
             ink = bytes(pixmap.samples).translate(_INVERTED)
@@ -342,7 +345,7 @@ def _groups(page: Any) -> list[tuple[Rect, tuple[int, ...]]]:
 
 def _shown_together(page: Any, box: Rect) -> tuple[Any, Any]:
     """The pixels of `box` (unrotated coordinates) as the page shows them, upright, at the
-    resolution of its finest picture or `OCR_DPI` (at most `MAX_READ_PIXELS`), and the matrix
+    resolution of its finest picture or `OCR_DPI` (at most `MAX_DECODED_PIXELS`), and the matrix
     from the unit square over those pixels to the page's unrotated coordinates."""
     shown = _pdf.Rect(box) * page.rotation_matrix
     densities = [
@@ -351,7 +354,7 @@ def _shown_together(page: Any, box: Rect) -> tuple[Any, Any]:
         for info in page.get_image_info()
         if _pdf.Rect(info["bbox"]).intersects(_pdf.Rect(box))
     ]
-    most = 72.0 * math.sqrt(MAX_READ_PIXELS / max(1.0, shown.width * shown.height))
+    most = 72.0 * math.sqrt(MAX_DECODED_PIXELS / max(1.0, shown.width * shown.height))
     dpi = min(max([OCR_DPI, *densities]), most)
     pixmap = page.get_pixmap(dpi=max(1, int(dpi)), clip=shown, colorspace=_pdf.csRGB)
     to_shown = _pdf.Matrix(shown.width, 0, 0, shown.height, shown.x0, shown.y0)

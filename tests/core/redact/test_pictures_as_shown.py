@@ -20,17 +20,21 @@ import pymupdf
 import pytest
 from PIL import Image
 
+from dossier.redact import picture_text
 from dossier.redact.picture_groups import touching_groups
 from dossier.services.workspace import Workspace
 from tests.core.redact.test_names_in_outlines import DRAWERS as OUTLINED
 from tests.core.redact.test_names_in_pictures import (
     MEMO,
+    SECRETS,
     _tessdata,
     assert_hidden_on_every_page,
     assert_the_self_check_finds_every_page,
+    export_with_name_protected,
     pages_pdf,
     picture,
 )
+from tests.recipient import leaks
 
 pytestmark = pytest.mark.ocr
 
@@ -123,3 +127,33 @@ def test_the_self_check_reads_such_pictures_as_shown(
 def test_pictures_apart_are_read_alone() -> None:
     boxes = [(0, 0, 10, 10), (11, 0, 20, 10), (40, 40, 50, 50), (0, 11.5, 10, 20), (70, 0, 80, 5)]
     assert touching_groups(boxes) == [[0, 1, 3]]
+
+
+def long_screenshot() -> bytes:
+    """A screenshot of a long thread: 40 lines of 11 pt text at 96 dpi (15 pixels a line),
+    the name on the last but one."""
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=460, height=40 * 30 + 20)
+        for row in range(40):
+            line = MEMO if row == 38 else f"Reply {row}: the cranes of the harbour were idle"
+            page.insert_text((10, 30 + 30 * row), line, fontname="tiro", fontsize=11)
+        return bytes(page.get_pixmap(dpi=96, colorspace=pymupdf.csGRAY).tobytes("png"))
+
+
+def test_a_picture_holding_more_pixels_than_it_is_drawn_at_is_read_at_all_of_them(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tessdata()
+    # Pictures larger than an A4 page at 300 dpi are read at fewer pixels than they hold: a
+    # tenth of that here, so that a picture of 0.4 million pixels is such a picture.
+    monkeypatch.setattr(picture_text, "MAX_READ_PIXELS", picture_text.MAX_READ_PIXELS // 40)
+    screenshot = long_screenshot()
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=300, height=500)
+        page.insert_text((20, 30), "Thread attached below.", fontname="tiro", fontsize=11)
+        page.insert_image(pymupdf.Rect(20, 40, 120, 480), stream=screenshot)
+        doc.save(tmp_path / "thread.pdf")
+    out = tmp_path / "bundle.zip"
+    result = export_with_name_protected(workspace, tmp_path / "thread.pdf", out)
+    assert result.documents[0].redactions["person"] >= 1
+    assert leaks(out, SECRETS) == []
