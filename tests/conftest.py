@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from dossier import i18n
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
-from tests import heap
+from tests import heap, ocrmemo
 from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
 from tests.paths import CORPUS, INGEST_CORPUS, REPO
 from tools.catalog import compile_all
@@ -22,6 +22,10 @@ from tools.catalog import compile_all
 # The .mo files the app reads, from the committed .po (as `make` does): a checkout whose .po
 # changed is tested with its own translations.
 compile_all()
+
+# The same pixels are read by Tesseract once per worker (`tests.ocrmemo`): a test reads the
+# pictures the export read again, as the self-check and as the recipient.
+ocrmemo.install()
 
 # Property tests try the same examples at every run (drawn from each test's own seed), so a run
 # fails only where the code changed, never on a draw of its own; and they are not timed, a
