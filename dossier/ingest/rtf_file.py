@@ -27,13 +27,16 @@ from dossier.text.lang import guess_language
 from dossier.text.marked_text import closing, literal, opening, page_text
 from dossier.text.model import ExtractedDocument
 
-RTF_EXTRACTOR_VERSION = "rtf-5"
+RTF_EXTRACTOR_VERSION = "rtf-6"
 """rtf-2: hidden text (\\v) is kept like a deletion; rtf-3: a tracked deletion (\\deleted)
 too; rtf-4: the file's own mark strings ("-]" in hidden text) no longer end a mark; rtf-5: the
-marks are written as Word files' are (`text.marked_text`)."""
+marks are written as Word files' are (`text.marked_text`); rtf-6: hidden text neither ends
+where UTF-8 text spells the character that stood for its end, nor runs on where the end came
+right after a Unicode escape."""
 RTF_MIME = "application/rtf"
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+_ANY_CODEPAGE = re.compile(rb"\\ansicpg(-?\d{1,10})")
 _INFO_TEXT = re.compile(rb"\{\\(title|subject|author|operator|company)\s+((?:[^{}\\]|\\.)*)\}")
 _CREATED = re.compile(
     rb"\{\\creatim\\yr(\d{4})\\mo(\d{1,2})\\dy(\d{1,2})(?:\\hr(\d{1,2}))?(?:\\min(\d{1,2}))?"
@@ -51,7 +54,10 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
     encoding = _codepage(data)
     try:
         # RTF is ASCII by definition; Latin-1 maps each byte to one character, losslessly.
-        source = hidden_marked(data.decode("latin-1"))
+        source = data.decode("latin-1")
+        if _reads_utf8(data):
+            source = _UNREADABLE_MARKS.sub(_REPLACEMENT, source)
+        source = hidden_marked(source)
         raw = rtf_to_text(source, encoding=encoding, errors="replace")
     except (ValueError, IndexError, LookupError, RecursionError, OverflowError):
         # OverflowError: striprtf passes a \uN or \ucN of any size to chr()
@@ -87,8 +93,17 @@ file without one has nothing hidden, and is not cut into tokens."""
 
 _HIDE, _SHOW = "\U0010fffe", "\U0010ffff"
 """Where hidden text starts and ends while striprtf reads the text, which holds them: then
-the pending marks of `marked_text`. Characters no RTF text reads as (its text is Latin-1, its
-escapes \\'hh and \\uN stay below U+20000)."""
+the pending marks of `marked_text`. Characters no RTF text reads as: its text is Latin-1, its
+escapes \\uN below U+10000, and \\'hh in a code page too, but in UTF-8, whose bytes for them
+are replaced first (`_UNREADABLE_MARKS`): hidden "x" + "\\'f4\\'8f\\'bf\\'bf" + "yy" ended at
+"x", and "yy" read as shown."""
+_UNREADABLE_MARKS = re.compile(r"\\'f4\\'8f\\'bf\\'b[ef]", re.IGNORECASE)
+_REPLACEMENT = r"\'ef\'bf\'bd"
+"""U+FFFD in UTF-8."""
+_SKIP_ENDS = "{}"
+"""An empty group, written before a mark: after \\uN, striprtf skips the character standing
+for it (\\uc1) up to the next control word or brace, and skipped the end of hidden text right
+after "\\u97" (all the text after it then read as hidden)."""
 
 _HIDING = ("v", "deleted")
 """Character properties that keep text off the page: hidden text, and a tracked deletion
@@ -122,12 +137,27 @@ def hidden_marked(source: str) -> str:
         now = bool(hiding)
         if now != hidden:
             mark = _HIDE if now else _SHOW
-            out.append(mark)  # before a group's end: inside the group it closes
+            # Before a group's end: inside the group it closes.
+            out += (_SKIP_ENDS if saved else "", mark)
             hidden = now
         out.append(token)
     if hidden:
         out.append(_SHOW)
     return "".join(out)
+
+
+def _reads_utf8(data: bytes) -> bool:
+    """Whether striprtf reads some of the file's \\'hh escapes as UTF-8: after a code page
+    that is UTF-8 (65001) or one it does not know (it falls back to UTF-8), wherever in the
+    file."""
+    for number in set(_ANY_CODEPAGE.findall(data)):
+        try:
+            if codecs.lookup(f"cp{int(number)}").name != "utf-8":
+                continue
+        except LookupError:
+            pass
+        return True
+    return False
 
 
 def _codepage(data: bytes) -> str:

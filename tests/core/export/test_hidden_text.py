@@ -50,6 +50,10 @@ SPLIT = {
     "closing mark as unicode": r"Hyacinthe Quarter{\v x\u45?\u93?yy}maine",
     "shown mark before the name": r"[- Hyacinthe Quarter{\v zz}maine",
     "shown insertion mark": r"{+ Hyacinthe Quarter{\v zz}maine",
+    # striprtf reads \'hh as UTF-8 after this code page: they spell any character.
+    "hidden text's end spelled in UTF-8": r"\ansicpg65001 Hyacinthe Quarter{\v x\'f4\'8f\'bf"
+    r"\'bfyy}maine",
+    "hidden text's end after a Unicode escape": r"Hyacinthe Quarter{\v zz\u97}maine",
 }
 
 

@@ -304,3 +304,30 @@ def test_a_changes_author_holds_no_mark_in_the_list_of_changes(
     change = text[text.index("Tracked changes") :].split("\n")[1]
     author = change[len("deleted by ") : change.index(" on ")]
     assert _visible(author) == _visible(_AUTHOR) and not re.search(r"\[-|-\]|\{\+|\+\}", author)
+
+
+@pytest.mark.parametrize("codepage", ["65001", "99999"], ids=["UTF-8", "unknown code page"])
+def test_rtf_text_in_utf8_cannot_end_hidden_text(codepage: str) -> None:
+    """striprtf reads \\'hh escapes as UTF-8 in these code pages, where they can spell any
+    character, the one that stood for the end of hidden text while striprtf read it too."""
+    hidden = "".join(f"\\'{b:02x}" for b in "x\U0010ffffyy".encode())
+    data = (
+        r"{\rtf1\ansi\ansicpg" + codepage + r"\deff0{\fonttbl{\f0 Times;}}\pard "
+        r"Le t\'c3\'a9moin Hyacinthe Quarter{\v " + hidden + r"}maine a parl\'c3\'a9.\par}"
+    ).encode("latin-1")
+    text = extract_rtf(data, "t.rtf").text
+    assert "témoin Hyacinthe Quartermaine a parlé." in _read(text, accepted=True)
+    assert "yy" in _read(text, accepted=False)
+
+
+def test_rtf_hidden_text_ending_after_a_unicode_escape_ends_there() -> None:
+    """After \\uN, striprtf skips the character that stands for it (\\uc1) up to the next
+    control word or brace: what marked the end of hidden text right after "\\u97" was skipped,
+    and all the text after it read as hidden."""
+    data = (
+        r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times;}}\pard Le t\'e9moin Hyacinthe"
+        r" Quarter{\v zz\u97}maine a parl\'e9.\par Une ligne ordinaire reste lisible.\par}"
+    ).encode("latin-1")
+    text = extract_rtf(data, "t.rtf").text
+    assert "témoin Hyacinthe Quartermaine a parlé." in _read(text, accepted=True)
+    assert "Quarterzzamaine" in _read(text, accepted=False)
