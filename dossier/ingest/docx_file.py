@@ -34,7 +34,7 @@ from dossier.text.model import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-DOCX_EXTRACTOR_VERSION = "docx-10"
+DOCX_EXTRACTOR_VERSION = "docx-11"
 """docx-2: a tracked change inside a word is listed with its whole word; docx-3: hidden text
 (w:vanish) is kept like a deletion; docx-4: text a character style hides, too; docx-5: and
 text its paragraph's style, the default paragraph style or the document's defaults hide;
@@ -44,7 +44,8 @@ docx-7: a note's or comment's mark, or a ruby's annotation, inside a word follow
 docx-8: the file's own "[-", "-]", "{+" and "+}" never read as marks, and a mark inside a mark
 of its kind is written once (`text.marked_text`); docx-9: a field's code over two paragraphs is
 hidden in both, to the end of its story at most; docx-10: a note's number ("-1") no longer reads
-as a mark in the list of notes."""
+as a mark in the list of notes; docx-11: a change inside a word is listed with its word
+whatever it starts or ends with ("x-")."""
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _NOTE_KINDS = (("footnotes", "footnote", ""), ("endnotes", "endnote", "e"))

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title
 from dossier.text.lang import guess_language
+from dossier.text.marked_text import written_mark
 from dossier.text.model import ExtractedDocument
-from dossier.text.revisions import DELETED_CLOSE, DELETED_OPEN, INSERTED_CLOSE, INSERTED_OPEN
 
 PAGE_BREAK = "\f"
 
@@ -134,7 +134,7 @@ def _with_its_words(body: str, revision: Revision) -> str:
     """A change's text for the list of changes; a change inside a word ("Quarter{+maine+}")
     with its whole word as the body shows it, since a piece of a word alone ("maine") could
     give away a word the export hides."""
-    shown = marked(revision.kind, revision.text)
+    shown = written_mark(revision.kind, revision.text)
     at = body.find(shown) if shown else -1
     if at < 0:
         return revision.text
@@ -193,14 +193,3 @@ def clean(text: str) -> str:
     if "\n" not in text:  # one line (most paragraphs): the same, without splitting it
         return text.strip()
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
-
-
-def marked(kind: str, text: str) -> str:
-    """Text of a tracked change as it stands in the body."""
-    if not text:
-        return ""
-    if kind == "deleted":
-        return f"{DELETED_OPEN}{text}{DELETED_CLOSE}"
-    if kind == "inserted":
-        return f"{INSERTED_OPEN}{text}{INSERTED_CLOSE}"
-    return text

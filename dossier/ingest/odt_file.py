@@ -26,7 +26,7 @@ from dossier.zipsafe import SafeZip
 
 log = logging.getLogger(__name__)
 
-ODT_EXTRACTOR_VERSION = "odt-7"
+ODT_EXTRACTOR_VERSION = "odt-8"
 """odt-2: a tracked change inside a word is listed with its whole word; odt-3: hidden text (a
 span styled `text:display="none"`, a hidden-text field) is kept like a deletion; odt-4: also
 text whose style inherits `text:display="none"` from its parent style; odt-5: a note's or
@@ -35,7 +35,8 @@ mark strings ("-]" in hidden text) no longer end a mark (a mark string split acr
 the file's elements still could); odt-7: the marks are written as Word files' are
 (`text.marked_text`): no mark string of the file's, whole or split across elements, nor a
 note's citation, reads as a mark, hidden text in hidden text is marked once, and a comment's
-hidden text is marked."""
+hidden text is marked; odt-8: a change inside a word is listed with its word whatever it
+starts or ends with ("x-"), as before odt-7."""
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"

@@ -73,6 +73,16 @@ def closing(kind: str) -> str:
     return _CLOSE[kind]
 
 
+def written_mark(kind: str, text: str) -> str:
+    """`text`, page text already, in a mark of `kind` as `page_text` writes one: how the body
+    holds a change the list of changes names ("[-x-\u2060-]" for "x-")."""
+    if not text or kind not in _OPEN:
+        return text
+    head = WORD_JOINER if text.startswith(_JOINS_AFTER) else ""
+    tail = WORD_JOINER if text.endswith(_JOINS_BEFORE) else ""
+    return f"{_WRITTEN[_OPEN[kind]]}{head}{text}{tail}{_WRITTEN[_CLOSE[kind]]}"
+
+
 def plain(text: str) -> str:
     """Text from the file written alone (a note's label, a comment's author), no mark in it."""
     return page_text(literal(text))
