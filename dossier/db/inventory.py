@@ -121,6 +121,11 @@ def load(conn: Any, scope: str, key: bytes) -> Inventory:
         raise CorruptData(
             _("the inventory of {scope} is missing (rows were removed)").format(scope=_label(scope))
         )
+    return _authentic(scope, raw, key)
+
+
+def _authentic(scope: str, raw: tuple[bytes, bytes], key: bytes) -> Inventory:
+    """The inventory `raw` holds (as `read_raw` read it); CorruptData unless it carries its MAC."""
     body, mac = raw
     if not hmac.compare_digest(mac, compute_mac(key, scope, body)):
         raise CorruptData(_("the inventory of {scope} was altered").format(scope=_label(scope)))
@@ -281,7 +286,8 @@ def _update_case_inventory(
             )
         inventory = Inventory(scope)
     else:
-        inventory = load(conn, scope, key)
+        # Checked as read above, not read a second time: the same transaction, the same row.
+        inventory = _authentic(scope, raw, key)
     if delta is not None:
         for table, (count, total) in delta.tables.items():
             inventory.add(table, count, total)

@@ -259,3 +259,31 @@ def test_the_cli_refuses_with_exit_5_and_fsck_names_the_row(
     monkeypatch.setattr(CaseService, "update", original)
     checked = run_cli(tmp_path, *args, "fsck", passphrase=SAMPLE_PASSPHRASE)
     assert checked.returncode == 5 and case_id in checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("part", ["body", "mac"])
+def test_a_case_inventory_edited_while_open_is_not_signed_again(
+    pristine: Pristine, tmp_path: Path, part: str
+) -> None:
+    """The commit that updates a case's inventory checks the stored one first: one edited
+    behind Dossier's back (its counts, or its MAC) is never folded into a new, signed one."""
+    folder = tmp_path / "Attacked.dossier"
+    case_id = pristine[1]
+    with _opened(pristine, tmp_path) as ws:
+        doc_id = ws.documents.of_case(case_id)[0].id
+        with attacker(folder) as db:
+            if part == "body":
+                sql = "UPDATE inventory SET body = replace(body, '\"counter\"', '\"counter\" ')"
+            else:
+                sql = "UPDATE inventory SET mac = zeroblob(32)"
+            db.execute(f"{sql} WHERE scope = ?", (case_id,))
+            (stored,) = db.execute(
+                "SELECT mac FROM inventory WHERE scope = ?", (case_id,)
+            ).fetchone()
+        with pytest.raises(CorruptData, match=r"inventory of case .* was altered"):
+            _rename_document(ws, doc_id)
+        with attacker(folder) as db:
+            assert db.execute(
+                "SELECT mac FROM inventory WHERE scope = ?", (case_id,)
+            ).fetchone() == (stored,)
+        assert any("inventory" in p for p in ws.vault.case_problems(case_id))
