@@ -179,8 +179,9 @@ def current_counter(conn: Any, key: bytes) -> int:
 # -- at commit ----------------------------------------------------------------------------------
 
 
-def seal_changes(conn: Any, key_for: KeyFor) -> bool:
-    """Re-MAC the rows this transaction touched and update the inventories; True if any.
+def seal_changes(conn: Any, key_for: KeyFor) -> dict[tuple[str, Any], bytes]:
+    """Re-MAC the rows this transaction touched and update the inventories: the MACs written,
+    by (table, row id), as the commit stores them (empty if nothing changed).
 
     CorruptData, before anything is signed, if a row the transaction changed or deleted was
     not authentic before it: someone changed it behind Dossier's back (the vault was open,
@@ -188,7 +189,7 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
     """
     changed = _fetch(conn, changes_sql())
     if not changed:
-        return False
+        return {}
     planted = problems_at_commit(conn)
     if planted:
         raise CorruptData(
@@ -210,6 +211,7 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
     deltas: dict[str, Inventory] = {}
     created: set[str] = set()
     macs: dict[str, list[tuple[bytes, Any]]] = {}
+    sealed: dict[tuple[str, Any], bytes] = {}
     for (table, row_id, old_scope, old_mac, existed, *_old), row in zip(changed, rows, strict=True):
         if existed:
             old = mac_to_int(old_mac) if isinstance(old_mac, bytes) else 0
@@ -217,6 +219,7 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
         if row is not None:
             mac = row.mac(key_for(row.scope))
             macs.setdefault(table, []).append((mac, row_id))
+            sealed[(table, row_id)] = mac
             _delta(deltas, row.scope, table).add(table, 1, mac_to_int(mac))
         if table == "case" and row is not None and not existed:
             created.add(str(row_id))
@@ -235,7 +238,7 @@ def seal_changes(conn: Any, key_for: KeyFor) -> bool:
         for table, (count, total) in deltas[VAULT_SCOPE].tables.items():
             vault.add(table, count, total)
     store(conn, vault, vault_key)
-    return True
+    return sealed
 
 
 def _check_old(entry: Any, row: StoredRow | None, key_for: KeyFor, destroyed: set[str]) -> None:

@@ -48,6 +48,7 @@ from dossier.services.indexversions import (
     versioned_items,
 )
 from dossier.services.people.dto import ScreenMask
+from dossier.vault.vault import sealed_macs
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -82,6 +83,19 @@ def page_item(case_id: str, doc: Document, page: Page, version: str = "") -> Ind
         ocr=bool(page.ocr),
         version=version,
     )
+
+
+def _sealed_versions(session: Session, docs: Sequence[Document]) -> dict[str, str]:
+    """The versions of those of `docs` whose rows (document and pages) the session's last
+    commit signed, from the MACs it stored (`sealed_macs`), without reading them back."""
+    sealed = sealed_macs(session)
+    versions = {}
+    for doc in docs:
+        head = sealed.get(("document", doc.id))
+        pages = [sealed.get(("page", page.id)) for page in doc.pages]
+        if head is not None and None not in pages:
+            versions[doc.id] = doc_version(head, [mac for mac in pages if mac is not None])
+    return versions
 
 
 def _imported_versions(session: Session, docs: Sequence[Document]) -> dict[str, str]:
@@ -403,9 +417,10 @@ class SearchService:
         made again: its pages are those of `docs`, in memory, only the versions could differ).
         """
         with self._lock, self._or_pending(case_id):
-            versions: dict[str, str] = {}
-            for start in range(0, len(docs), _MACS_PER_QUERY):
-                versions |= _imported_versions(session, docs[start : start + _MACS_PER_QUERY])
+            versions = _sealed_versions(session, docs)
+            unsealed = [doc for doc in docs if doc.id not in versions]
+            for start in range(0, len(unsealed), _MACS_PER_QUERY):
+                versions |= _imported_versions(session, unsealed[start : start + _MACS_PER_QUERY])
             items = _early_items(early)
             same = [(item.item_id, item.version) for item in items] == _item_versions(
                 docs, versions

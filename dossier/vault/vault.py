@@ -58,6 +58,7 @@ from dossier.vault.passphrase import check_new_passphrase
 CATALOG = "catalog.sqlite"
 BLOBS = "blobs"
 INDEX = "index"
+_SEALED = "sealed macs"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
 CommitListener = Callable[[set[Change]], None]
@@ -274,7 +275,8 @@ class Vault:
     def _authenticate_changes(self, session: Session) -> None:
         # Runs before the commit's own flush: flush now so the MACs cover the final rows.
         session.flush()
-        inventory.seal_changes(session.connection(), self._row_key)
+        session.info.pop(_SEALED, None)  # a failed seal leaves none of an earlier commit's
+        session.info[_SEALED] = inventory.seal_changes(session.connection(), self._row_key)
 
     @property
     def is_open(self) -> bool:
@@ -367,6 +369,12 @@ class Vault:
         return self.folder / INDEX / case_id
 
 
+def sealed_macs(session: Session) -> dict[tuple[str, Any], bytes]:
+    """The row MACs the session's last commit wrote, by (table, row id), as it stored them:
+    what reading those rows back would find (empty after a rollback)."""
+    return dict(session.info.get(_SEALED, {}))
+
+
 def _collect_changes(session: Session, _context: Any) -> None:
     record_changes(session, itertools.chain(session.new, session.dirty, session.deleted))
 
@@ -401,6 +409,7 @@ def _reason(exc: DatabaseError) -> str:
 
 def _forget_changes(session: Session) -> None:
     session.info.pop("changes", None)
+    session.info.pop(_SEALED, None)
 
 
 def unlock_master(header: VaultHeader, passphrase: str) -> bytes:

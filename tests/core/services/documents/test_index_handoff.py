@@ -128,6 +128,39 @@ def test_an_import_does_not_read_its_pages_back(workspace: Workspace, tmp_path: 
     assert read == []
 
 
+def test_an_import_hands_its_pages_over_without_reading_the_catalog_again(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row MACs of its documents and pages (their versions) are those its commit just
+    signed: read back, they cost a query per group and more CPU than hashing them again."""
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    handing: list[bool] = []
+    read: list[str] = []
+    imported = ws.search.documents_imported
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if handing:
+            read.append(statement)
+
+    def hand_over(*args: Any, **kwargs: Any) -> None:
+        handing.append(True)
+        try:
+            imported(*args, **kwargs)
+        finally:
+            handing.clear()
+
+    monkeypatch.setattr(ws.search, "documents_imported", hand_over)
+    event.listen(ws.vault.engine, "before_cursor_execute", record)
+    try:
+        ws.documents.import_many(case, _files(tmp_path / "in"))
+    finally:
+        event.remove(ws.vault.engine, "before_cursor_execute", record)
+    assert read == []
+    catalog = catalog_versions(ws.vault, case)
+    assert stale(ws.search._indexes[case].doc_versions(), catalog) == set()
+
+
 @pytest.mark.parametrize("workers", [False, True])
 def test_an_import_makes_each_page_item_once(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
