@@ -64,6 +64,8 @@ class Job(QObject):
         self.token = CancelToken()
         self.abandoned = False
         self.done = False
+        self.returned = False
+        """Set by the worker once the work has returned and its outcome is queued."""
         self._slots: list[tuple[SignalInstance, Callable[..., None]]] = []
 
     def link(self, signal: SignalInstance, slot: Callable[..., None]) -> None:
@@ -113,6 +115,7 @@ class _Runnable(QRunnable):
             job.succeeded.emit(result)
         finally:
             job.finished.emit()
+            job.returned = True
 
 
 def _let_go_of_locals(exc: BaseException) -> None:
@@ -292,12 +295,13 @@ def abandon_all(wait_ms: int = 15000) -> bool:
     stopped = True
     for pool in (_pool(), *_pools.values()):
         stopped = pool.waitForDone(wait_ms) and stopped
-    if stopped:
-        # Their outcomes would be dropped: what the callbacks hold goes now, with the lock,
-        # not once the event loop has delivered them; so do the outcomes queued for the GUI
-        # thread (a cancelled job's failure holds its traceback, whose frames hold the
-        # workspace).
-        for job in abandoned:
+    # Their outcomes would be dropped: what the callbacks hold goes now, with the lock, not
+    # once the event loop has delivered them; so do the outcomes queued for the GUI thread (a
+    # cancelled job's failure holds its traceback, whose frames hold the workspace). Each job
+    # that has returned, though another is still inside a call the cancel cannot stop (a
+    # page's OCR under load): that one alone keeps what it holds until it returns.
+    for job in abandoned:
+        if job.returned:
             job.done = True
             _running.discard(job)
             job.release()

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from dossier.jobs import CancelToken
-from ui.worker import Job, LatestRead, abandon_all, run_in_background
+from ui.worker import Job, LatestRead, abandon_all, named_pool, run_in_background
 
 
 def _done_when_told(qtbot, fn) -> list[bool]:
@@ -47,9 +47,11 @@ class _Held:
     """What a job's work refers to (the workspace, in the app)."""
 
 
-def _abandoned_at_lock(qtbot, outcome: Callable[[_Held, CancelToken], object]) -> bool:
-    """Whether what `outcome` was given is still held once `abandon_all` has returned, the
-    job having stopped at the lock's cancel."""
+def _held_until_cancelled(
+    outcome: Callable[[_Held, CancelToken], object],
+) -> tuple[Callable[[object, CancelToken], object], list[weakref.ref[_Held]]]:
+    """Work that holds a session until cancelled, then returns `outcome(session, cancel)`;
+    and where the weak reference to that session goes once the work has started."""
     held: list[weakref.ref[_Held]] = []
 
     def work(_progress: object, cancel: CancelToken) -> object:
@@ -59,6 +61,13 @@ def _abandoned_at_lock(qtbot, outcome: Callable[[_Held, CancelToken], object]) -
             time.sleep(0.01)
         return outcome(session, cancel)
 
+    return work, held
+
+
+def _abandoned_at_lock(qtbot, outcome: Callable[[_Held, CancelToken], object]) -> bool:
+    """Whether what `outcome` was given is still held once `abandon_all` has returned, the
+    job having stopped at the lock's cancel."""
+    work, held = _held_until_cancelled(outcome)
     run_in_background(work)
     qtbot.waitUntil(lambda: bool(held), timeout=10000)
     assert abandon_all()  # as the window's lock does, without turning the event loop first
@@ -108,3 +117,28 @@ def test_a_read_asked_again_when_the_lock_came_is_dropped_with_it(qtbot) -> None
     assert held() is None
     QTest.qWait(50)  # what the first job had queued is delivered, and dropped
     assert shown == [] and not read.busy
+
+
+def test_a_job_that_stopped_is_let_go_though_another_outlives_the_wait(qtbot) -> None:
+    """A lock on a loaded machine: one job is inside a call the cancel cannot stop (a page's
+    OCR, tens of seconds at load 14) past the lock's wait, another stopped at once. What the
+    one that stopped held goes with the lock all the same: it stayed queued for the event
+    loop, and the workspace with it (tests/ui/test_lock.py's "nothing of the session outlives
+    the lock" failed so under load)."""
+    unstoppable_running, let_it_end = threading.Event(), threading.Event()
+
+    def unstoppable(_progress: object, _cancel: CancelToken) -> None:
+        unstoppable_running.set()
+        let_it_end.wait(60)
+
+    run_in_background(unstoppable, pool=named_pool("unstoppable-test", 1))
+    try:
+        assert unstoppable_running.wait(60)
+        stops, held = _held_until_cancelled(lambda session, _cancel: session)
+        run_in_background(stops)
+        qtbot.waitUntil(lambda: bool(held), timeout=10000)
+        assert not abandon_all(wait_ms=3000)  # the unstoppable one is still running
+        assert held[0]() is None
+    finally:
+        let_it_end.set()
+    assert abandon_all()
