@@ -56,9 +56,9 @@ def _block_ad(ad: bytes, index: int, final: bool, header: bytes = HEADER) -> byt
     return header + struct.pack(">QB", index, 1 if final else 0) + ad
 
 
-def block_ad(ad: bytes, index: int, final: bool) -> bytes:
+def block_ad(ad: bytes, index: int, final: bool, header: bytes = HEADER) -> bytes:
     """Associated data of one block: public for writers that seal blocks out of order."""
-    return _block_ad(ad, index, final)
+    return _block_ad(ad, index, final, header)
 
 
 class SealedWriter:

@@ -2,11 +2,13 @@
 
 Whoosh expects ordinary files: it seeks back to patch headers it has already written (compound
 segment files) and reads back temporary files it is still writing (the per-document column
-spill). `SealedBlockFile` writes the exact format of
-`dossier.crypto.sealedfile` (the result opens with `SealedReader`) but keeps the file's last
-block, and any block it is asked to patch, in memory until it is complete: a block is sealed
-once it can no longer be the last one, and re-sealed with a fresh nonce if it is patched later.
-The reading side is in `sealedview.py`.
+spill). `SealedBlockFile` writes the format of `dossier.crypto.sealedfile` (the result opens
+with `SealedReader`) but keeps the file's last block, and any block it is asked to patch, in
+memory until it is complete: a block is sealed once it can no longer be the last one, and
+re-sealed with a fresh nonce if it is patched later.
+Files are sealed padded, as originals are: the lengths of a segment's files follow from the words
+of the documents it holds, which someone holding a leaked copy could match. The reading side is
+in `sealedview.py`.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dossier.crypto.sealedfile import (
     BLOCK,
-    HEADER,
+    LENGTH,
     NONCE,
+    PADDED_HEADER,
     STORED_BLOCK,
     TAG,
     block_ad,
+    padded_length,
 )
 from dossier.errors import CorruptData, os_failure
 from dossier.fsutil import TEMP_PREFIX, fsync_dir
@@ -82,7 +86,7 @@ class SealedBlockFile:
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
             self._fd: int | None = os.open(self._tmp, flags, 0o600)
-            os.write(self._fd, HEADER)
+            os.write(self._fd, PADDED_HEADER)
         except OSError as exc:
             raise os_failure(exc, _("the search index")) from exc
         self._pos = 0
@@ -147,9 +151,11 @@ class SealedBlockFile:
     def _seal(self, index: int, plain: bytes, final: bool) -> None:
         assert self._fd is not None
         nonce = os.urandom(NONCE)
-        sealed = nonce + self._aead.encrypt(nonce, plain, block_ad(self._ad, index, final))
+        sealed = nonce + self._aead.encrypt(
+            nonce, plain, block_ad(self._ad, index, final, PADDED_HEADER)
+        )
         try:
-            _pwrite(self._fd, sealed, len(HEADER) + index * STORED_BLOCK)
+            _pwrite(self._fd, sealed, len(PADDED_HEADER) + index * STORED_BLOCK)
         except OSError as exc:
             raise os_failure(exc, _("the search index")) from exc
 
@@ -157,9 +163,11 @@ class SealedBlockFile:
 
     def _read_sealed(self, index: int) -> bytes:
         assert self._fd is not None
-        raw = _pread(self._fd, STORED_BLOCK, len(HEADER) + index * STORED_BLOCK)
+        raw = _pread(self._fd, STORED_BLOCK, len(PADDED_HEADER) + index * STORED_BLOCK)
         try:
-            return self._aead.decrypt(raw[:NONCE], raw[NONCE:], block_ad(self._ad, index, False))
+            return self._aead.decrypt(
+                raw[:NONCE], raw[NONCE:], block_ad(self._ad, index, False, PADDED_HEADER)
+            )
         except (InvalidTag, ValueError):
             raise CorruptData(
                 _("{what} changed on disk while it was written").format(what=self._what)
@@ -214,12 +222,15 @@ class SealedBlockFile:
         if self.closed:
             return
         try:
+            self._pad()
             last = self._last_index()
             for index in sorted(self._dirty):
                 self._seal(index, bytes(self._dirty[index]), final=index == last)
             assert self._fd is not None
             last_len = self._size - last * BLOCK
-            os.ftruncate(self._fd, len(HEADER) + last * STORED_BLOCK + NONCE + last_len + TAG)
+            os.ftruncate(
+                self._fd, len(PADDED_HEADER) + last * STORED_BLOCK + NONCE + last_len + TAG
+            )
             if self._durable:
                 os.fsync(self._fd)
             os.close(self._fd)
@@ -236,6 +247,17 @@ class SealedBlockFile:
         self._dirty.clear()
         self._clean.clear()
         self.closed = True
+
+    def _pad(self) -> None:
+        """Zeros, then the content's length, up to `padded_length` (as `SealedWriter` does)."""
+        size = self._size
+        self._pos = size
+        zeros = padded_length(size) - size - LENGTH.size
+        while zeros > 0:
+            step = min(zeros, BLOCK)
+            self.write(bytes(step))
+            zeros -= step
+        self.write(LENGTH.pack(size))
 
     def abort(self) -> None:
         """Drop what was written: the final name never appears."""

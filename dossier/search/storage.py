@@ -43,7 +43,15 @@ from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.system import IS_LITTLE
 from whoosh.util import random_name
 
-from dossier.crypto.sealedfile import HEADER, NONCE, STORED_BLOCK, TAG, SealedReader, SealedWriter
+from dossier.crypto.sealedfile import (
+    HEADER,
+    NONCE,
+    PADDED_HEADER,
+    STORED_BLOCK,
+    TAG,
+    SealedReader,
+    SealedWriter,
+)
 from dossier.errors import EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX, fsync_dir
 from dossier.i18n import _
@@ -297,7 +305,14 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         return os.path.getmtime(self._path(name))
 
     def file_length(self, name: str) -> int:
-        return sealed_length(self._path(name))
+        path = self._path(name)
+        with open(path, "rb") as fh:
+            padded = fh.read(len(PADDED_HEADER)) == PADDED_HEADER
+        if not padded:
+            return sealed_length(path)
+        # Its own length is sealed at its end: the file's size tells only the padded one.
+        with SealedReader(path, self._key, self.associated_data(name), what=self._what(name)) as r:
+            return r.size
 
     def delete_file(self, name: str) -> None:
         os.remove(self._path(name))
@@ -315,7 +330,7 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
             SealedReader(
                 source, self._key, self.associated_data(oldname), what=self._what(oldname)
             ) as reader,
-            SealedWriter(target, self._key, self.associated_data(newname)) as writer,
+            SealedWriter(target, self._key, self.associated_data(newname), padded=True) as writer,
         ):
             for chunk in reader.iter_chunks():
                 writer.write(chunk)
