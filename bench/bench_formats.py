@@ -419,7 +419,8 @@ def vault_import(folder: Path, files: list[Path]) -> tuple[float, float, float]:
         workers_cpu = children_cpu()
         start, cpu = time.perf_counter(), time.process_time()
         outcomes = ws.documents.import_many(case, files, ocr=True)
-        ws.search.query("police", case=case, limit=5)  # everything is committed now
+        # Committed as `dossier import` leaves it, without a search the baselines do not make.
+        ws.search.commit(case)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         cpu += children_cpu() - workers_cpu
         refused = [o.error for o in outcomes if o.error]

@@ -503,6 +503,13 @@ class SearchService:
                 with self._lock:
                     index.importers -= 1
 
+    def commit(self, case_id: str) -> None:
+        """The case's index brought up to date and its pending writes committed now, as the
+        next search or the workspace's closing would (`dossier import` ends with the latter),
+        without searching: what an import has handed over is on disk and found."""
+        with self._lock, self._or_pending(case_id):
+            self._index(case_id).flush()
+
     def pending(self, case_id: str) -> bool:
         """Whether the last update of this case's index failed and waits for its next use."""
         with self._lock:

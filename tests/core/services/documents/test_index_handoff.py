@@ -254,3 +254,21 @@ def test_a_large_batch_reaches_the_workers_before_its_catalog_commit(
     indexed = ws.search._indexes[case].doc_versions()
     assert stale(indexed, catalog_versions(ws.vault, case)) == set()
     assert {item.doc_id for item in _catalog(ws, case)} <= indexed.keys()
+
+
+def test_committing_a_case_leaves_nothing_of_an_import_pending(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """What `dossier import` and the bench wait for: the import's pages committed to the
+    index, without a search."""
+    ws = workspace
+    case = ws.cases.create("Remise").id
+    ws.documents.import_many(case, _files(tmp_path / "in"))
+    index = ws.search._indexes[case]
+    assert index._pending.open  # left to the index's timer, or to the next search
+    ws.search.commit(case)
+    assert not index._pending.open
+    catalog = catalog_versions(ws.vault, case)
+    indexed = index.doc_versions()
+    assert catalog.keys() == indexed.keys()
+    assert stale(indexed, catalog) == set()
