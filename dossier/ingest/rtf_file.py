@@ -36,7 +36,8 @@ right after a Unicode escape."""
 RTF_MIME = "application/rtf"
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
-_ANY_CODEPAGE = re.compile(rb"\\ansicpg(-?\d{1,10})")
+_ANSICPG = b"\\ansicpg"
+_NUMBER = re.compile(rb"-?\d{1,10}")
 _INFO_TEXT = re.compile(rb"\{\\(title|subject|author|operator|company)\s+((?:[^{}\\]|\\.)*)\}")
 _CREATED = re.compile(
     rb"\{\\creatim\\yr(\d{4})\\mo(\d{1,2})\\dy(\d{1,2})(?:\\hr(\d{1,2}))?(?:\\min(\d{1,2}))?"
@@ -150,13 +151,17 @@ def _reads_utf8(data: bytes) -> bool:
     """Whether striprtf reads some of the file's \\'hh escapes as UTF-8: after a code page
     that is UTF-8 (65001) or one it does not know (it falls back to UTF-8), wherever in the
     file."""
-    for number in set(_ANY_CODEPAGE.findall(data)):
-        try:
-            if codecs.lookup(f"cp{int(number)}").name != "utf-8":
-                continue
-        except LookupError:
-            pass
-        return True
+    at = data.find(_ANSICPG)  # bytes.find, not a pattern: a pattern's scan cost 0.4 ms in 170 KB
+    while at >= 0:
+        after = at + len(_ANSICPG)
+        if not data[after : after + 1].isalpha():  # else a longer word, not \ansicpg
+            found = _NUMBER.match(data, after)
+            try:  # no number: striprtf looks up "cpNone"
+                if found is None or codecs.lookup(f"cp{int(found.group())}").name == "utf-8":
+                    return True
+            except LookupError:
+                return True
+        at = data.find(_ANSICPG, after)
     return False
 
 
