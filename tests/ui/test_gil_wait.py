@@ -84,4 +84,6 @@ def _median_wait_for_the_gil_ms() -> float:
 
 @pytest.mark.skipif(not SCHEDSTAT.exists(), reason="the wait for a core is read on Linux")
 def test_the_window_waits_little_for_the_gil_behind_a_thread_running_python(window: MainWindow):
-    assert _median_wait_for_the_gil_ms() < 2.5  # 5.3 ms at Python's switch interval
+    # Halfway between what the window waits with the app's 1 ms interval (1.2 ms, 2.53 once on a
+    # quiet machine beside a full test run) and with Python's 5 ms (5.3 ms).
+    assert _median_wait_for_the_gil_ms() < 3.5

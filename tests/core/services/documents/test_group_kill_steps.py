@@ -23,7 +23,7 @@ from tests.killable import Driver
 from tests.leakscan import needles_for, scan
 
 STEP_DRIVER = """
-import os, signal, sys
+import itertools, os, signal, sys
 from pathlib import Path
 from dossier.crypto import sealedfile
 from dossier import blobstore
@@ -41,14 +41,16 @@ def die(*_args, **_kwargs):
 
 def at_call(owner, name, nth, *, then=False):
     original = getattr(owner, name)
-    calls = []
+    calls = itertools.count(1)
 
     def counted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == nth and not then:
+        # The call's own number, taken once: the folders are synced side by side, and a count
+        # read again after the call had already grown past `nth` in every thread.
+        number = next(calls)
+        if number == nth and not then:
             die()
         result = original(*args, **kwargs)
-        if len(calls) == nth and then:
+        if number == nth and then:
             die()
         return result
 
