@@ -183,7 +183,12 @@ def pad_together(rows: Iterable[object], keys: KeyProvider | None = None) -> Non
     for row in rows:
         column = getattr(type(row), "__pad_together__", None)
         if column is not None and isinstance(row, Sealed) and row._will_reseal():
-            groups.setdefault((type(row), getattr(row, column)), []).append(row)
+            key = getattr(row, column)
+            if key is None:
+                # A row not flushed yet may name its parent by the relationship only (a
+                # document's pages read again): pages of two documents stay apart.
+                key = id(row.__dict__.get(column.removesuffix("_id")))
+            groups.setdefault((type(row), key), []).append(row)
     for members in groups.values():
         if len(members) < 2:
             continue

@@ -106,3 +106,14 @@ def test_every_value_in_the_catalog_is_sealed_padded(workspace: Workspace, tmp_p
         db.close()
     assert {"page", "document", "person", "quote"} <= set(tables)
     assert unpadded == []
+
+
+def test_a_documents_pages_read_again_share_one_size(workspace: Workspace, tmp_path: Path) -> None:
+    case = workspace.cases.create("Relu").id
+    first = workspace.documents.import_file(case, _pdf(tmp_path / "a.pdf", [30, 250, 90], 4))
+    second = workspace.documents.import_file(case, _pdf(tmp_path / "b.pdf", [20, 60], 5))
+    workspace.documents.reextract(first.id, ocr=False)
+    workspace.documents.replace_original(second.id, _pdf(tmp_path / "c.pdf", [280, 40], 6))
+    seized = _fingerprints(workspace.vault.folder)
+    for document, sizes in seized.items():
+        assert len(set(sizes)) == 1, f"{document}'s page rows tell its page lengths: {sizes}"
