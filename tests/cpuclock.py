@@ -110,6 +110,8 @@ def _tally_ocr() -> None:
         else:
             filename.write(out.getvalue())
 
+    # What the wrapped reading says of itself (the OCR memo's `remembers`) stays true of it.
+    tallied.__dict__.update(getattr(save, "__dict__", {}))
     pymupdf.Pixmap.pdfocr_save = tallied
 
 
