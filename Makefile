@@ -1,7 +1,9 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make run    - create .venv from the lock files, prepare the sample vault, start the app
-#   make test   - create .venv if absent, run ruff, mypy, import-linter and the whole pytest suite
-#   make test-fast - the same without the tests marked slow (fault and fuzz campaigns)
+#   make check  - create .venv if absent, run ruff, mypy, import-linter and the whole pytest suite
+#                 (what CI runs)
+#   make test   - the same without the tests marked slow (the long fault, fuzz and corpus
+#                 campaigns): the loop a developer runs while working
 # Packaging (see build.spec):
 #   make package      - build dist/Dossier/ with the pinned PyInstaller, run its --selftest
 #   make package-test - make package, then check the folder's contents and self-test offline
@@ -11,7 +13,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SAMPLE_VAULT ?= sample/Sample.dossier
 
-.PHONY: run test test-fast lint typecheck pytest pytest-fast bench package package-test lock clean sample locale
+.PHONY: run check test lint typecheck pytest pytest-all bench package package-test lock clean sample locale
 
 $(STAMP): requirements/app.lock requirements/dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Dossier needs Python 3.11 or newer"'
@@ -63,15 +65,15 @@ PYTEST := PYTHONDONTWRITEBYTECODE= TMPDIR=$(TEST_TMPDIR) QT_QPA_PLATFORM=offscre
 	$(PY) -m pytest -n auto --dist worksteal \
 	-o tmp_path_retention_policy=failed
 
-pytest: $(STAMP) $(MO_FILES)
+pytest-all: $(STAMP) $(MO_FILES)
 	$(PYTEST)
 
-pytest-fast: $(STAMP) $(MO_FILES)
+pytest: $(STAMP) $(MO_FILES)
 	$(PYTEST) -m "not slow"
 
-test: lint typecheck pytest
+check: lint typecheck pytest-all
 
-test-fast: lint typecheck pytest-fast
+test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(PY) -m bench.run_all

@@ -46,10 +46,10 @@ def dry_run(target: str) -> str:
 
 
 def test_first_code_block_is_the_two_commands() -> None:
-    assert commands(code_blocks(README)[0]) == ["make run", "make test"]
+    assert commands(code_blocks(README)[0]) == ["make run", "make check"]
 
 
-@pytest.mark.parametrize("target", ["run", "test"])
+@pytest.mark.parametrize("target", ["run", "check", "test"])
 def test_each_command_creates_the_venv_from_the_lock_files(target: str) -> None:
     plan = dry_run(target)
     assert "-m venv .venv" in plan
@@ -65,10 +65,18 @@ def test_make_run_builds_the_sample_then_starts_the_app() -> None:
     assert plan.index("-m dossier.sample") < plan.index("-m ui --vault")
 
 
-def test_make_test_runs_lint_types_imports_and_tests() -> None:
-    plan = dry_run("test")
+@pytest.mark.parametrize("target", ["check", "test"])
+def test_make_check_and_test_run_lint_types_imports_and_tests(target: str) -> None:
+    plan = dry_run(target)
     for step in ("ruff check", "ruff format --check", "lint-imports", "mypy", "-m pytest"):
         assert step in plan, step
+
+
+def test_make_check_runs_every_test_and_make_test_all_but_the_slow_campaigns() -> None:
+    whole = next(line for line in dry_run("check").splitlines() if "-m pytest" in line)
+    quick = next(line for line in dry_run("test").splitlines() if "-m pytest" in line)
+    assert " -m " not in whole.split("-m pytest", 1)[1]
+    assert '-m "not slow"' in quick or "-m 'not slow'" in quick or "-m not slow" in quick
 
 
 def test_readme_sample_passphrase_is_the_real_one() -> None:
@@ -79,4 +87,4 @@ def test_readme_sample_passphrase_is_the_real_one() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     lines = [line.strip() for line in script.splitlines() if not line.strip().startswith("#")]
-    assert "make test" in lines
+    assert "make check" in lines
