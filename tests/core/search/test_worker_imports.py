@@ -12,7 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("dossier.services.workspace", "dossier.cli.main", "sqlalchemy")
+HEAVY = ("dossier.services.workspace", "dossier.cli.main", "sqlalchemy", "dossier.search.facade")
+"""The app, the catalog, and the query side of search, which a worker never runs (a third of
+its CPU at start went to the facade's imports, by way of the package's `__init__`)."""
 
 CHILD = """
 import dossier.cli.main  # as the `dossier` command's script does: the whole app
