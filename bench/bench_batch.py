@@ -38,9 +38,8 @@ from bench.bench_search import Corpus
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.search import analysed, built
 from dossier.search.facade import WRITER_LIMIT_MB
-from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem
-from dossier.search.schema import build_schema, to_document
+from dossier.search.schema import INDEX_NAME, build_schema, to_document
 from dossier.services.workspace import Workspace
 
 SHAPES: dict[str, tuple[int, int, int]] = {

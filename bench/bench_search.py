@@ -38,11 +38,10 @@ from bench.fts5_reference import Fts5Reference, time_queries
 from dossier.search.codec import index_codec
 from dossier.search.execute import Runner
 from dossier.search.facade import WRITER_LIMIT_MB
-from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem, SearchFilters
 from dossier.search.postings import PostingsCache
 from dossier.search.query import filter_query, parse_query
-from dossier.search.schema import build_schema, to_document
+from dossier.search.schema import INDEX_NAME, build_schema, to_document
 from dossier.search.snippets import build_snippet
 from dossier.search.storage import EncryptedStorage
 

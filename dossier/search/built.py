@@ -21,9 +21,8 @@ from whoosh.reading import SegmentReader
 
 from dossier.search.analysed import analyse, start, write
 from dossier.search.codec import index_codec
-from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem
-from dossier.search.schema import build_schema
+from dossier.search.schema import INDEX_NAME, build_schema
 
 PART_BYTES = 2 * 1024 * 1024
 """Most text one segment is built from (bounds a worker's memory and the batch's tail)."""

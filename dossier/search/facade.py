@@ -50,7 +50,6 @@ from dossier.search.codec import index_codec
 from dossier.search.execute import Runner
 from dossier.search.folder import (
     DAMAGE,
-    INDEX_NAME,
     IndexUnfinished,
     fresh_index,
     open_existing,
@@ -62,7 +61,7 @@ from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
 from dossier.search.postings import PostingsCache
 from dossier.search.query import ParsedQuery, filter_query, parse_query
-from dossier.search.schema import build_schema
+from dossier.search.schema import INDEX_NAME, build_schema
 from dossier.search.storage import EncryptedStorage
 
 WRITER_LIMIT_MB = 64

@@ -17,10 +17,9 @@ from whoosh.index import IndexError as WhooshIndexError
 
 from dossier.errors import CorruptData
 from dossier.i18n import _
-from dossier.search.schema import SCHEMA_VERSION, build_schema
+from dossier.search.schema import INDEX_NAME, SCHEMA_VERSION, build_schema
 from dossier.search.storage import EncryptedStorage
 
-INDEX_NAME = "MAIN"
 META_NAME = "dossier-index.meta"
 META_FORMAT = "dossier-search-index"
 # What a damaged or foreign index can raise while being opened (its bytes are authenticated,

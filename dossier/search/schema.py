@@ -24,6 +24,9 @@ from dossier.search.analysis import FoldingAnalyzer, fold_pattern
 from dossier.search.model import IndexItem
 from dossier.search.variants import exact_value
 
+INDEX_NAME = "MAIN"
+"""The name of a case index in its folder (its files' names start with it)."""
+
 SCHEMA_VERSION = 10
 """Bump when fields or analysis change: an index of another version is rebuilt on open."""
 

@@ -19,11 +19,10 @@ from whoosh.codec import whoosh3
 from dossier.search import IndexItem, SearchIndex
 from dossier.search.codec import INLINE_BELOW, InliningCodec, index_codec
 from dossier.search.execute import Runner
-from dossier.search.folder import INDEX_NAME
 from dossier.search.model import SearchFilters
 from dossier.search.postings import PostingsCache
 from dossier.search.query import filter_query, parse_query
-from dossier.search.schema import build_schema, to_document
+from dossier.search.schema import INDEX_NAME, build_schema, to_document
 from dossier.search.storage import EncryptedStorage
 
 KEY = bytes(range(32))

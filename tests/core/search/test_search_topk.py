@@ -16,11 +16,10 @@ import pytest
 
 from dossier.search import topk
 from dossier.search.execute import Runner
-from dossier.search.folder import INDEX_NAME
 from dossier.search.model import IndexItem, SearchFilters
 from dossier.search.postings import PostingsCache, segment_id
 from dossier.search.query import filter_query, parse_query
-from dossier.search.schema import build_schema, to_document
+from dossier.search.schema import INDEX_NAME, build_schema, to_document
 from dossier.search.storage import EncryptedStorage
 from dossier.search.topk import top_hits
 

@@ -15,6 +15,16 @@ from pathlib import Path
 HEAVY = ("dossier.services.workspace", "dossier.cli.main", "sqlalchemy", "dossier.search.facade")
 """The app, the catalog, and the query side of search, which a worker never runs (a third of
 its CPU at start went to the facade's imports, by way of the package's `__init__`)."""
+NOT_FOR_A_BUILD = (
+    "dossier.search.facade",
+    "dossier.search.storage",
+    "dossier.search.query",
+    "dossier.crypto.sealedfile",
+    "cryptography",
+    "rapidfuzz",
+)
+"""The index's side of the app: its encrypted storage and the crypto library (the app seals
+what a worker builds), the search side (queries, fuzzy matching). None builds a segment."""
 
 CHILD = """
 import dossier.cli.main  # as the `dossier` command's script does: the whole app
@@ -32,6 +42,11 @@ def loaded(_nothing: None) -> list[str]:
     return [name for name in HEAVY if name in sys.modules]
 
 
+def loaded_for_a_build(_nothing: None) -> list[str]:
+    """The modules of `NOT_FOR_A_BUILD` this process holds (run in a worker)."""
+    return [name for name in NOT_FOR_A_BUILD if name in sys.modules]
+
+
 def test_a_worker_does_not_import_the_main_module_of_its_parent(tmp_path: Path) -> None:
     script = tmp_path / "dossier_command.py"
     script.write_text(CHILD, encoding="utf-8")
@@ -42,3 +57,19 @@ def test_a_worker_does_not_import_the_main_module_of_its_parent(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["-"], done.stdout
+
+
+def test_a_worker_ready_to_build_holds_neither_the_storage_nor_the_search_side() -> None:
+    """Its start is paid once a session, in the import's CPU: `built` took the index's folder
+    module for the index's name, and the encrypted storage and crypto library with it."""
+    from concurrent.futures import wait
+
+    from dossier.search import analysed, built
+
+    try:
+        wait(built.start_workers())  # each worker has imported all a build needs
+        pool = analysed._get_pool()
+        answers = [pool.submit(loaded_for_a_build, None) for _ in range(analysed.worker_count())]
+        assert [answer.result() for answer in answers] == [[]] * analysed.worker_count()
+    finally:
+        analysed.shutdown()
