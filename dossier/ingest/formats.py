@@ -131,11 +131,14 @@ def extract_bytes(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     chunk_map: ChunkMap | None = None,
+    word_records: bool = False,
 ) -> ExtractedDocument:
     """`extract_file` for a file held in memory: an original decrypted from the vault is
     re-extracted from there, never written to disk in clear. `name` (the file name it was
     imported under) only informs the sniffing, as its extension would, and the messages.
-    `chunk_map`: how a large mailbox's messages are read (by worker processes, for an import)."""
+    `chunk_map`: how a large mailbox's messages are read (by worker processes, for an import).
+    `word_records`: a PDF's word maps made as the catalog stores them (`PageText.word_records`),
+    for an import, which stores them at once."""
     if kind_hint is not None and kind_hint not in KINDS:
         raise UsageError(
             _("unknown kind {kind_hint}; expected one of {KINDS}").format(
@@ -149,7 +152,13 @@ def extract_bytes(
     if kind == PDF:
         return clean_document(
             extract_pdf_bytes(
-                data, name, password=password, ocr=ocr, progress=progress, cancel=cancel
+                data,
+                name,
+                password=password,
+                ocr=ocr,
+                progress=progress,
+                cancel=cancel,
+                word_records=word_records,
             )
         )
     check(cancel)

@@ -19,10 +19,11 @@ Ligatures are expanded to letters earlier, by MuPDF (no TEXT_PRESERVE_LIGATURES)
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import starmap
 
 from dossier.pdf.layout import Block
-from dossier.text.model import Word, make_word
+from dossier.text.model import Word, WordValues, make_word, pack_record
 
 WORD_JOINER = " "
 LINE_JOINER = "\n"
@@ -49,7 +50,20 @@ def build_canonical(blocks: Sequence[Block]) -> tuple[str, list[Word]]:
     the lines actually written, page-wide, from 0.
     """
     parts: list[str] = []
-    words: list[Word] = []
+    words = list(map(make_word, _placed(blocks, parts)))
+    return "".join(parts), words
+
+
+def build_canonical_records(blocks: Sequence[Block]) -> tuple[str, bytes]:
+    """`build_canonical` with the word map as the catalog stores it (`word_records`), made
+    without a `Word` for each word: an import stores the map at once and reads none of it."""
+    parts: list[str] = []
+    records = b"".join(starmap(pack_record, _placed(blocks, parts)))
+    return "".join(parts), records
+
+
+def _placed(blocks: Sequence[Block], parts: list[str]) -> Iterator[WordValues]:
+    """Each word's values in `Word`'s order, as the page text is written into `parts`."""
     position = 0
     line_number = -1
     for block in blocks:
@@ -78,8 +92,5 @@ def build_canonical(blocks: Sequence[Block]) -> tuple[str, list[Word]]:
                 position = start + len(text)
                 parts.append(joiner)
                 parts.append(text)
-                # The box as MuPDF gives it (floats), the word made in one C call.
-                words.append(
-                    make_word((raw[0], raw[1], raw[2], raw[3], start, position, line_number))
-                )
-    return "".join(parts), words
+                # The box as MuPDF gives it (floats).
+                yield (raw[0], raw[1], raw[2], raw[3], start, position, line_number)

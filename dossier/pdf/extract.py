@@ -22,7 +22,7 @@ from typing import Any
 
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, fewer_collections, report
-from dossier.pdf.canonical import build_canonical
+from dossier.pdf.canonical import build_canonical, build_canonical_records
 from dossier.pdf.layout import IDENTITY, Matrix, RawWord, reading_order
 from dossier.pdf.meta import document_facts
 from dossier.pdf.mupdf import exclusive, pymupdf
@@ -30,7 +30,7 @@ from dossier.pdf.ocr import ocr_words, require_tessdata
 from dossier.pdf.open import MUPDF_ERRORS, drain_mupdf_messages, open_pdf, open_pdf_bytes
 from dossier.pdf.pagelabels import PageLabels
 from dossier.text.lang import guess_language
-from dossier.text.model import ExtractedDocument, PageText
+from dossier.text.model import ExtractedDocument, PageText, Word
 
 EXTRACTOR_VERSION = "pdf-1"
 
@@ -73,13 +73,22 @@ def extract_pdf_bytes(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     pictures: bool = False,
+    word_records: bool = False,
 ) -> ExtractedDocument:
     """`extract_pdf` for a PDF held in memory (an original decrypted from the vault, which must
     not be written to disk in clear to be re-extracted); `name` is only used in messages.
     `pictures`: its pages are pictures (`images.image_to_pdf`), read by OCR at their own
-    resolution (see `ocr.ocr_dpi`)."""
+    resolution (see `ocr.ocr_dpi`). `word_records`: each page's word map made as the catalog
+    stores it (`PageText.word_records`), for an import, which stores it at once."""
     with open_pdf_bytes(data, name, password) as doc:
-        return _extract_open(doc, ocr=ocr, progress=progress, cancel=cancel, pictures=pictures)
+        return _extract_open(
+            doc,
+            ocr=ocr,
+            progress=progress,
+            cancel=cancel,
+            pictures=pictures,
+            word_records=word_records,
+        )
 
 
 @fewer_collections()  # a tuple per word: see `fewer_collections`
@@ -90,6 +99,7 @@ def _extract_open(
     progress: Progress | None,
     cancel: CancelToken | None,
     pictures: bool = False,
+    word_records: bool = False,
 ) -> ExtractedDocument:
     # The MuPDF lock is taken per page, not for the whole file: the viewer can draw between
     # the pages of a long import.
@@ -116,7 +126,7 @@ def _extract_open(
             needing_ocr.append(index + 1)
         # Putting the words in order and joining them is plain Python: outside the MuPDF
         # lock, so the viewer can draw meanwhile.
-        pages.append(page.text(index))
+        pages.append(page.text(index, word_records))
     drain_mupdf_messages()
     if unreadable:
         metadata["unreadable_pages"] = _page_list(unreadable)
@@ -170,12 +180,19 @@ class _ReadPage:
     ocr: bool
     needs_ocr: bool
 
-    def text(self, index: int) -> PageText:
-        text, word_map = build_canonical(reading_order(self.words, self.matrix))
+    def text(self, index: int, word_records: bool = False) -> PageText:
+        blocks = reading_order(self.words, self.matrix)
+        if word_records:
+            text, records = build_canonical_records(blocks)
+            word_map: list[Word] = []
+        else:
+            text, word_map = build_canonical(blocks)
+            records = b""
         return PageText(
             index=index,
             text=text,
             words=word_map,
+            word_records=records,
             label=self.label,
             width=self.width,
             height=self.height,

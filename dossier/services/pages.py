@@ -6,7 +6,7 @@ Documents write pages (import, re-extraction); quotes read them (anchoring): bot
 from __future__ import annotations
 
 from dossier.db.models import Page
-from dossier.text.model import PageText, pack_words, unpack_words
+from dossier.text.model import PageText, unpack_words
 
 
 def page_row(case_id: str, page: PageText) -> Page:
@@ -20,7 +20,7 @@ def page_row(case_id: str, page: PageText) -> Page:
     row.ocr = page.ocr
     if page.full_text:
         row.full_text = page.full_text
-    row.words = pack_words(page.words)
+    row.words = page.stored_words()
     return row
 
 

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import starmap
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from dossier.errors import CorruptData
 from dossier.i18n import _
@@ -43,6 +43,9 @@ class Word(NamedTuple):
 make_word = partial(tuple.__new__, Word)
 """A Word from an iterable of its seven values, without `Word.__new__`'s argument parsing."""
 
+WordValues = tuple[float, float, float, float, int, int, int]
+"""A word's values in `Word`'s order."""
+
 
 @dataclass
 class PageText:
@@ -56,10 +59,39 @@ class PageText:
     ocr: bool = False
     full_text: str = ""
     """A saved web page's whole visible text, around the article that `text` holds."""
+    word_records: bytes = field(default=b"", repr=False, compare=False)
+    """The word map as the catalog stores it (`pack_record`'s records, boxes as 32-bit
+    floats), when the reader made it so rather than `words` (`build_canonical_records`):
+    an import stores it at once, and a `Word` for each word (hundreds a page) cost more to
+    make, and to keep past the garbage collector's passes, than the page's layout. `words`
+    is then read from it at its first use, as from the catalog, and it is emptied."""
+
+    def __post_init__(self) -> None:
+        if self.word_records:
+            if self.words:
+                raise ValueError("a page's words are given as records or as words, not both")
+            del self.__dict__["words"]  # read from `word_records` when asked (`__getattr__`)
+
+    if not TYPE_CHECKING:  # `words` stays typed as the field it is
+
+        def __getattr__(self, name: str) -> object:
+            if name != "words" or "word_records" not in self.__dict__:
+                raise AttributeError(name)
+            words = words_from_records(self.word_records)
+            self.__dict__["words"] = words
+            self.word_records = b""
+            return words
 
     @property
     def display_label(self) -> str:
         return self.label or str(self.index + 1)
+
+    def stored_words(self) -> bytes:
+        """The word map as the catalog stores it (`pack_words`), from its records if the
+        reader made them."""
+        if "words" in self.__dict__:
+            return pack_words(self.words)
+        return pack_records(self.word_records)
 
 
 @dataclass(frozen=True)
@@ -117,12 +149,24 @@ which takes twice as long or more (the shared corpus' PDFs: 3.49 MB at level 1, 
 0.09 s against 0.20 s of CPU). Reading does not care which level wrote them."""
 
 
+pack_record = _WORD.pack
+"""One word's stored record from its values (`WordValues`)."""
+
+
 def pack_words(words: list[Word]) -> bytes:
     # A record a word, packed by one compiled struct in a C loop (the words are tuples in the
     # record's field order): a struct for the whole page had a format of its own for each
     # word count, compiled again at each page whose count the cache did not hold.
-    body = b"".join(starmap(_WORD.pack, words))
-    return _WORDS_MAGIC + zlib.compress(body, _WORDS_LEVEL)
+    return pack_records(b"".join(starmap(pack_record, words)))
+
+
+def pack_records(records: bytes) -> bytes:
+    """The stored word map of words packed one after the other by `pack_record`."""
+    return _WORDS_MAGIC + zlib.compress(records, _WORDS_LEVEL)
+
+
+def words_from_records(records: bytes) -> list[Word]:
+    return list(map(make_word, _WORD.iter_unpack(records)))
 
 
 def unpack_words(raw: bytes) -> list[Word]:
@@ -136,4 +180,4 @@ def unpack_words(raw: bytes) -> list[Word]:
         raise CorruptData(_("word map is damaged")) from None
     if len(body) % _WORD.size:
         raise CorruptData(_("word map is truncated"))
-    return list(map(make_word, _WORD.iter_unpack(body)))
+    return words_from_records(body)

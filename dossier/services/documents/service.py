@@ -176,6 +176,7 @@ class DocumentService:
             progress=scaled(progress, 0.05, 0.5),
             cancel=cancel,
             chunk_map=self.ws.index.shared_work(cancel),
+            word_records=True,
         )
         tree = read_children(
             extracted,

@@ -19,7 +19,8 @@ import pymupdf
 import pytest
 
 from dossier.errors import InputRefused, PasswordRequired
-from dossier.pdf.extract import EXTRACTOR_VERSION, extract_pdf
+from dossier.pdf.extract import EXTRACTOR_VERSION, extract_pdf, extract_pdf_bytes
+from dossier.services.workspace import Workspace
 from dossier.text.model import ExtractedDocument, PageText, Word, pack_words, unpack_words
 from tests.paths import CORPUS
 from tests.pdfgen import normalise_space
@@ -245,3 +246,46 @@ def test_extraction_is_pinned_by_its_version(name: str) -> None:
     for page in extracted(name).pages:
         stored = unpack_words(pack_words(page.words))
         assert stored_word_map(stored) == stored_word_map(page.words)
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_an_import_reads_each_word_map_as_it_stores_it(name: str) -> None:
+    # An import makes each page's word map as the catalog stores it, without a Word per word
+    # (`PageText.word_records`): the same bytes as the pinned extraction's words packed, the
+    # same text and facts, and words read back as the catalog gives them.
+    password = PASSWORDS.get(name)
+    data = (CORPUS / name).read_bytes()
+    stored = extract_pdf_bytes(data, name, password=password, ocr=False, word_records=True)
+    pinned = extracted(name)
+    assert [p.stored_words() for p in stored.pages] == [pack_words(p.words) for p in pinned.pages]
+    assert [(p.text, p.label, p.width, p.height, p.rotation) for p in stored.pages] == [
+        (p.text, p.label, p.width, p.height, p.rotation) for p in pinned.pages
+    ]
+    assert (stored.language, stored.title, stored.metadata) == (
+        pinned.language,
+        pinned.title,
+        pinned.metadata,
+    )
+    for page, then in zip(stored.pages, pinned.pages, strict=True):
+        assert page.words == unpack_words(pack_words(then.words))
+        assert page.stored_words() == pack_words(then.words)  # once read, still the same
+
+
+def test_imported_files_store_the_pinned_extraction(workspace: Workspace) -> None:
+    # End to end: what the catalog holds after an import is the extraction the digests pin
+    # (three columns, soft hyphens and accents, a rotated page).
+    names = [
+        "federal_register_2020-17221_3col.pdf",
+        "ferrario_review_soft_hyphens.pdf",
+        "sainte_adele_proces_verbal_2023_fr.pdf",
+        "senate_expenditures_rotated.pdf",
+    ]
+    case = workspace.cases.create("corpus").id
+    outcomes = workspace.documents.import_many(case, [CORPUS / n for n in names], ocr=False)
+    for name, outcome in zip(names, outcomes, strict=True):
+        assert outcome.document is not None, outcome.error
+        pages = workspace.documents.pages(outcome.document.id)
+        pinned = extracted(name).pages
+        assert [p.text for p in pages] == [p.text for p in pinned]
+        assert [pack_words(p.words) for p in pages] == [pack_words(p.words) for p in pinned]
+        assert [(p.label, p.rotation) for p in pages] == [(p.label, p.rotation) for p in pinned]

@@ -8,15 +8,17 @@ into the result, so each shortcut must change nothing at all.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import zlib
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dossier.pdf.canonical import build_canonical, clean_word
+from dossier.pdf.canonical import build_canonical, build_canonical_records, clean_word
 from dossier.pdf.layout import IDENTITY, RawWord, _group, reading_order
-from dossier.text.model import Word, make_word, pack_words, unpack_words
+from dossier.text.model import PageText, Word, make_word, pack_words, unpack_words
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -73,6 +75,38 @@ def test_every_word_of_the_canonical_text_is_its_cleaned_word(words: list[RawWor
     text, word_map = build_canonical(reading_order(words))
     cleaned = [clean_word(w[4]) for block in reading_order(words) for ln in block for w in ln]
     assert [text[w.start : w.end] for w in word_map] == [c for c in cleaned if c]
+
+
+@SETTINGS
+@given(words=page_words())
+def test_a_page_s_word_records_are_its_words_as_stored(words: list[RawWord]) -> None:
+    # An import makes the records without the words: the same text, and the very records
+    # the words pack to, word for word (32-bit boxes, offsets, lines).
+    blocks = reading_order(words)
+    text, word_map = build_canonical(blocks)
+    records_text, records = build_canonical_records(blocks)
+    assert records_text == text
+    assert records == b"".join(struct.pack("<ffffIII", *word) for word in word_map)
+    page = PageText(index=0, text=records_text, word_records=records)
+    assert page.stored_words() == pack_words(word_map)
+    assert page.words == unpack_words(pack_words(word_map))
+    assert all(type(word) is Word for word in page.words)
+    assert page.stored_words() == pack_words(word_map)  # read once, stored the same
+
+
+def test_a_page_made_from_records_behaves_as_one_made_from_its_words() -> None:
+    words = [
+        make_word((1.5, 2.25, 30.0, 12.0, 0, 4, 0)),
+        make_word((32.0, 2.25, 50.0, 12.0, 5, 8, 0)),
+    ]
+    records = b"".join(struct.pack("<ffffIII", *word) for word in words)
+    page = PageText(index=3, text="Avis sur", word_records=records, label="iv")
+    assert page == PageText(index=3, text="Avis sur", words=words, label="iv")
+    assert dataclasses.replace(page, text="Avis sus").words == words
+    assert repr(page).startswith("PageText(index=3, text='Avis sur', words=[Word(x0=1.5")
+    assert PageText(index=0, text="", word_records=b"").words == []
+    with pytest.raises(ValueError):
+        PageText(index=0, text="Avis sur", words=words, word_records=records)
 
 
 @SETTINGS
