@@ -18,11 +18,18 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage, Message, MIMEPart
+from email.parser import BytesParser
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.dates import iso_date
-from dossier.ingest.email_parts import embedded_files, header_text, mail_parser, parsed_header
+from dossier.ingest.email_parts import (
+    PartFacts,
+    embedded_files,
+    header_text,
+    mail_parser,
+    parsed_header,
+)
 from dossier.ingest.html_text import html_to_text
 from dossier.ingest.plaintext import canonical_plain_text
 from dossier.text.clean import clean_document
@@ -72,9 +79,12 @@ alternatives); the standard parser and every walk over the parts recurse once pe
 message nested a thousand deep would end in a RecursionError instead of a sentence."""
 
 
-def parse_message(data: bytes, name: str, *, checked: bool = False) -> EmailMessage:
+def parse_message(
+    data: bytes, name: str, *, checked: bool = False, parser: BytesParser | None = None
+) -> EmailMessage:
     """The message in `data`, or InputRefused for one too long in a header or nested too deep
-    (`checked`: its header lengths were, with its mailbox's)."""
+    (`checked`: its header lengths were, with its mailbox's; `parser`: the `mail_parser` of
+    the mailbox it comes from)."""
     if not checked:
         check_header_lengths(data, name)
     too_deep = InputRefused(
@@ -85,7 +95,7 @@ def parse_message(data: bytes, name: str, *, checked: bool = False) -> EmailMess
         ).format(name=name, MAX_MIME_DEPTH=MAX_MIME_DEPTH)
     )
     try:
-        message = mail_parser().parsebytes(data)
+        message = (parser or mail_parser()).parsebytes(data)
     except RecursionError:
         raise too_deep from None
     assert isinstance(message, EmailMessage)  # an EmailPolicy builds EmailMessage objects
@@ -100,10 +110,12 @@ def parse_message(data: bytes, name: str, *, checked: bool = False) -> EmailMess
     return message
 
 
-def extract_email(data: bytes, name: str, *, checked: bool = False) -> ExtractedDocument:
+def extract_email(
+    data: bytes, name: str, *, checked: bool = False, parser: BytesParser | None = None
+) -> ExtractedDocument:
     """An `ExtractedDocument` for the raw bytes of one message; `name` is for messages;
-    `checked` as for `parse_message`."""
-    message = parse_message(data, name, checked=checked)
+    `checked` and `parser` as for `parse_message`."""
+    message = parse_message(data, name, checked=checked, parser=parser)
     headers = {key: _header(message, key) for key in _KEPT_HEADERS}
     if not (headers["From"] or headers["Subject"] or headers["Date"]):
         raise InputRefused(
@@ -112,12 +124,13 @@ def extract_email(data: bytes, name: str, *, checked: bool = False) -> Extracted
             )
         )
     body_part = message.get_body(preferencelist=("plain", "html"))
-    texts = [_body_text(part) for part in _text_parts(message)]
+    facts = PartFacts()
+    texts = [_body_text(part, facts) for part in _text_parts(message, facts)]
     body = "\n\n".join(text.strip() for text in texts if text.strip())
     shown = "\n".join(f"{key}: {headers[key]}" for key in _SHOWN_HEADERS if headers[key])
     text = canonical_plain_text(f"{shown}\n\n{body.strip()}" if body.strip() else shown)
     metadata = {key.lower(): value for key, value in headers.items() if value}
-    attachments = _attachment_names(message, body_part)
+    attachments = _attachment_names(message, body_part, facts)
     if attachments:
         metadata["attachments"] = ATTACHMENT_SEPARATOR.join(attachments)
     return ExtractedDocument(
@@ -129,23 +142,25 @@ def extract_email(data: bytes, name: str, *, checked: bool = False) -> Extracted
         date=_date(message),
         language=guess_language(body),
         metadata=metadata,
-        embedded=embedded_files(message, body_part, ended=data.endswith(b"\n")),
+        embedded=embedded_files(message, body_part, ended=data.endswith(b"\n"), facts=facts),
     )
 
 
 def read_messages(messages: list[bytes]) -> list[ExtractedDocument | None]:
     """Each of a mailbox's messages read as an e-mail, or None for one that is not (its header
-    lengths were checked with the mailbox's); run in a worker process for a large mailbox."""
-    return [_read_message(raw) for raw in messages]
+    lengths were checked with the mailbox's); run in a worker process for a large mailbox.
+    One parser reads them all: what their headers share is parsed once."""
+    parser = mail_parser()
+    return [_read_message(raw, parser) for raw in messages]
 
 
-def _read_message(raw: bytes) -> ExtractedDocument | None:
+def _read_message(raw: bytes, parser: BytesParser) -> ExtractedDocument | None:
     # Why one is not an e-mail is said by the import, which reads it as what it is instead.
     # Read here without the sniffing a lone message gets first (a NUL byte is "binary data"),
     # the standard library's parser raises on what that sniffing refuses (a NUL in a charset:
     # ValueError): any failure leaves the message to the import, not the mailbox ended.
     try:
-        document = clean_document(extract_email(raw, "message", checked=True))
+        document = clean_document(extract_email(raw, "message", checked=True, parser=parser))
     except Exception:
         return None
     return document if any(page.text.strip() for page in document.pages) else None
@@ -173,37 +188,37 @@ def _date(message: EmailMessage) -> str | None:
     return iso_date(str(header)) if header is not None else None
 
 
-def _body_text(part: MIMEPart) -> str:
+def _body_text(part: MIMEPart, facts: PartFacts) -> str:
     content = _content(part)
-    if part.get_content_type() == "text/html":
+    if facts.kind(part) == "text/html":
         return html_to_text(content).text
     return content
 
 
-def _text_parts(container: MIMEPart) -> list[MIMEPart]:
+def _text_parts(container: MIMEPart, facts: PartFacts) -> list[MIMEPart]:
     """The inline text parts a reader sees, in order (attachments and attached messages are
     `embedded` documents of their own)."""
     if not container.is_multipart():
-        return [container] if _is_inline_text(container) else []
-    if container.get_content_type() == "multipart/alternative":
+        return [container] if _is_inline_text(container, facts) else []
+    if facts.kind(container) == "multipart/alternative":
         chosen = container.get_body(preferencelist=("plain", "html"))
         return [chosen] if chosen is not None else []
     found: list[MIMEPart] = []
     for part in container.iter_parts():
-        if part.get_content_type() == "message/rfc822":
+        if facts.kind(part) == "message/rfc822":
             continue
         if part.is_multipart():
-            found += _text_parts(part)
-        elif _is_inline_text(part):
+            found += _text_parts(part, facts)
+        elif _is_inline_text(part, facts):
             found.append(part)
     return found
 
 
-def _is_inline_text(part: MIMEPart) -> bool:
+def _is_inline_text(part: MIMEPart, facts: PartFacts) -> bool:
     return (
-        part.get_content_type() in ("text/plain", "text/html")
-        and not part.get_filename()
-        and part.get_content_disposition() != "attachment"
+        facts.kind(part) in ("text/plain", "text/html")
+        and not facts.filename(part)
+        and facts.disposition(part) != "attachment"
     )
 
 
@@ -221,17 +236,17 @@ def _content(part: MIMEPart) -> str:
     return payload.decode("latin-1")
 
 
-def _attachment_names(message: MIMEPart, body: MIMEPart | None) -> list[str]:
+def _attachment_names(message: MIMEPart, body: MIMEPart | None, facts: PartFacts) -> list[str]:
     names: list[str] = []
     for part in message.iter_parts():
         if part is body:
             continue
-        kind = part.get_content_type()
-        filename = part.get_filename()
+        kind = facts.kind(part)
+        filename = facts.filename(part)
         if kind == "message/rfc822":
             names.append(filename or "forwarded message")
         elif part.is_multipart():
-            names += _attachment_names(part, body)
-        elif filename or part.get_content_disposition() == "attachment":
+            names += _attachment_names(part, body, facts)
+        elif filename or facts.disposition(part) == "attachment":
             names.append(filename or f"unnamed {kind}")
     return [" ".join(name.split()) for name in names]

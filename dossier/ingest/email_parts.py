@@ -46,8 +46,9 @@ class _EightBitHeaders(EmailPolicy):
 
 
 _KNOWN_HEADERS = 64
-"""Parsed headers remembered at most: a message reads its own a dozen times; a mailbox's
-messages each have their own (a parsed header weighs ~100 times its text: kept for a whole
+"""Parsed headers remembered at most: a message reads its own a dozen times, and a mailbox's
+messages share many (the owner's address, the parts' Content-Type, a few correspondents);
+each message also brings its own (a parsed header weighs ~100 times its text: kept for a whole
 mailbox, they took 80 times the mailbox's size in memory)."""
 
 _KNOWN_TEXT = 4096
@@ -58,33 +59,39 @@ parts' Content-Type and Content-Disposition) are a few hundred characters."""
 
 
 class _Known(dict[tuple[str, str], Any]):
-    """Parsed headers by (lowercase name, text), and the length of their texts."""
+    """Parsed headers by (name, text), the least recently read first, and the length of
+    their texts."""
 
     text = 0
 
 
 class _ParsedOnce(_EightBitHeaders):
-    """`_EightBitHeaders` remembering each header it has parsed, for the messages of one
+    """`_EightBitHeaders` remembering the headers it has parsed last, for the messages of one
     parser: the standard library parses a header again at every read, and reading one message
     reads its Content-Type a dozen times (the parser, the body's choice, each part's filename
-    and disposition), so parsing came to two thirds of reading a short e-mail. The headers are
-    immutable values; the memory goes with the parser, not kept beyond the message read."""
+    and disposition), so parsing came to two thirds of reading a short e-mail; the messages of
+    one mailbox read by one parser parse what they share once (the first of a mailbox's
+    headers to go when the memory is full are those read longest ago: a message's own). The
+    headers are immutable values (a message's parts share them already); the memory goes
+    with the parser."""
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
         if hasattr(value, "name"):  # already a header object: nothing to parse
             return super().header_fetch_parse(name, value)
         known: _Known = self.__dict__["_known"]
-        key = (name.lower(), value)
-        header = known.get(key)
+        key = (name, value)  # the header keeps its name as written
+        header = known.pop(key, None)
         if header is None:
             header = super().header_fetch_parse(name, value)
             if len(value) > _KNOWN_TEXT:
                 return header  # parsed at each read, as it was before anything was remembered
-            if len(known) >= _KNOWN_HEADERS or known.text + len(value) > _KNOWN_TEXT:
-                known.clear()  # one mailbox's parser: its memory must not grow with the box
-                known.text = 0
-            known[key] = header
             known.text += len(value)
+            while len(known) >= _KNOWN_HEADERS or known.text > _KNOWN_TEXT:
+                # One mailbox's parser: its memory must not grow with the box.
+                oldest = next(iter(known))
+                del known[oldest]
+                known.text -= len(oldest[1])
+        known[key] = header  # read last: the last to go
         return header
 
 
@@ -133,18 +140,60 @@ def header_text(message: Message, key: str) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+class PartFacts:
+    """A message's parts' type, file name and disposition, each asked of the library once a
+    part: the library parses them out of the part's headers again at every ask (a file name
+    in Python, parameter by parameter), and choosing the body, listing the attachments and
+    taking them out asked each part for each five to eight times, a third of reading a short
+    message. Each is asked when the reading first needs it, as before (a hostile header
+    raises then, not earlier). For one message, read once, unchanged while it is read."""
+
+    def __init__(self) -> None:
+        # By id, each with its part, which keeps the id from going to another part meanwhile.
+        self._kinds: dict[int, tuple[MIMEPart, str]] = {}
+        self._filenames: dict[int, tuple[MIMEPart, str | None]] = {}
+        self._dispositions: dict[int, tuple[MIMEPart, str | None]] = {}
+
+    def kind(self, part: MIMEPart) -> str:
+        known = self._kinds.get(id(part))
+        if known is None:
+            known = self._kinds[id(part)] = (part, part.get_content_type())
+        return known[1]
+
+    def filename(self, part: MIMEPart) -> str | None:
+        known = self._filenames.get(id(part))
+        if known is None:
+            known = self._filenames[id(part)] = (part, part.get_filename())
+        return known[1]
+
+    def disposition(self, part: MIMEPart) -> str | None:
+        known = self._dispositions.get(id(part))
+        if known is None:
+            known = self._dispositions[id(part)] = (part, part.get_content_disposition())
+        return known[1]
+
+
 def embedded_files(
-    message: MIMEPart, body: MIMEPart | None, *, ended: bool = False
+    message: MIMEPart,
+    body: MIMEPart | None,
+    *,
+    ended: bool = False,
+    facts: PartFacts | None = None,
 ) -> list[EmbeddedFile]:
     """Attachments and forwarded messages of `message`, in order, without its body parts.
-    `ended`: the message's bytes end with a line break (the parser drops the last one)."""
+    `ended`: the message's bytes end with a line break (the parser drops the last one);
+    `facts`: what the rest of the message's reading has asked of its parts."""
     found: list[EmbeddedFile] = []
-    _collect(message, body, found, ended)
+    _collect(message, body, found, ended, facts or PartFacts())
     return found[:MAX_ATTACHMENTS]
 
 
 def _collect(
-    container: MIMEPart, body: MIMEPart | None, found: list[EmbeddedFile], ended: bool
+    container: MIMEPart,
+    body: MIMEPart | None,
+    found: list[EmbeddedFile],
+    ended: bool,
+    facts: PartFacts,
 ) -> None:
     parts = list(container.iter_parts())
     # Parts end with a closing boundary; a message cut short has none, and ends in its last part.
@@ -154,9 +203,9 @@ def _collect(
             return
         if part is body:
             continue
-        kind = part.get_content_type()
-        filename = part.get_filename()
-        attached = part.get_content_disposition() == "attachment"
+        kind = facts.kind(part)
+        filename = facts.filename(part)
+        attached = facts.disposition(part) == "attachment"
         if kind == "message/rfc822":
             inner = part.get_payload(0) if part.is_multipart() else None
             if isinstance(inner, EmailMessage):
@@ -167,7 +216,7 @@ def _collect(
                     EmbeddedFile(safe_name(name, "forwarded.eml"), message, "attached message")
                 )
         elif part.is_multipart():
-            _collect(part, body, found, ended)
+            _collect(part, body, found, ended, facts)
         elif kind.startswith("text/") and not filename and not attached:
             continue  # the body's other rendering (HTML beside plain text), not an attachment
         else:
