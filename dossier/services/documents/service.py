@@ -240,8 +240,16 @@ class DocumentService:
                     blob_id = batch.group.keys.blob_id(hashlib.sha256(data).digest())
                     if batch.group.holds(blob_id):
                         batch.commit()  # the same file twice: the second must see the first stored
+                    # No one listening (`dossier import`): no progress to mask, and no mask
+                    # of the case's people read for it (a session and a query an import).
                     linked = self._prepare(
-                        batch.group, data, blob_id, path.name, options, file_progress, cancel
+                        batch.group,
+                        data,
+                        blob_id,
+                        path.name,
+                        options,
+                        file_progress if progress is not None else None,
+                        cancel,
                     )
                     del data
                 except PasswordRequired as exc:
