@@ -261,8 +261,7 @@ class _Walker:
     def inline(self, node: Element) -> str:
         """A paragraph's text, its marks written (`marked_text`) unless left pending."""
         if not len(node):  # most paragraphs: text alone, nothing to walk
-            text = literal(node.text or "")
-            return page_text(text) if self.written else text
+            return plain(node.text or "") if self.written else literal(node.text or "")
         parts: list[str] = []
         self._inline_into(node, parts, 0)
         text = _after_words("".join(parts))

