@@ -14,6 +14,7 @@ import pytest
 from dossier.errors import InputRefused
 from dossier.ingest.image_file import exif_date
 from dossier.pdf import orient
+from dossier.pdf.images import image_to_pdf
 from dossier.pdf.open import close_pdf
 from dossier.pdf.render import open_stored_pdf, render_page
 from dossier.services.workspace import Workspace
@@ -188,3 +189,30 @@ def test_a_photo_without_text_is_not_turned(workspace: Workspace) -> None:
     case = workspace.cases.create("Paysage").id
     info = workspace.documents.import_bytes(case, pixels.tobytes("png"), "paysage.png")
     assert "turned" not in info.metadata and info.page_count == 1
+
+
+def _pages_drawn(pdf: bytes) -> list[tuple[tuple[float, float], bytes]]:
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        return [((p.rect.width, p.rect.height), p.get_pixmap(dpi=72).samples) for p in doc]
+
+
+def test_a_picture_makes_the_pages_mupdfs_own_conversion_makes(tmp_path: Path) -> None:
+    # The page is written by `image_to_pdf` itself (its pixels compressed fast): it must be the
+    # page MuPDF's `convert_to_pdf` draws, EXIF orientation, frames and transparency included,
+    # or the word boxes of photos imported before would no longer fall on their words.
+    pixels = photo_pixels(tmp_path, 0)
+    sideways = phone_photo(tmp_path, rotate=-90, orientation=_ORIENTATION_ROTATE_90_CW)
+    frames = [pixels.pil_image(), photo_pixels(tmp_path, 180).pil_image()]
+    tiff = io.BytesIO()
+    frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:])
+    faded = io.BytesIO()
+    frames[0].convert("LA").save(faded, format="PNG")
+    for name, data in [
+        ("IMG.JPG", sideways.read_bytes()),
+        ("scan.tif", tiff.getvalue()),
+        ("faded.png", faded.getvalue()),
+    ]:
+        with pymupdf.open(stream=data, filetype=name.rsplit(".")[-1]) as picture:
+            converted = picture.convert_to_pdf()
+        made = image_to_pdf(data, name)
+        assert _pages_drawn(made) == _pages_drawn(converted), name
