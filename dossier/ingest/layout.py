@@ -193,3 +193,11 @@ def clean(text: str) -> str:
     if "\n" not in text:  # one line (most paragraphs): the same, without splitting it
         return text.strip()
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
+
+
+def clean_lines(text: str) -> str:
+    """`clean` of each line of `text`, its lines kept (an RTF file's whole text): normalised
+    and rid of control characters at once, in C, then each line stripped. The same text as a
+    `clean` a line: no character composes with a line feed, and none is one once normalised."""
+    text = _CONTROLS.sub(" ", unicodedata.normalize("NFC", text))
+    return "\n".join(line.strip() for line in text.split("\n"))

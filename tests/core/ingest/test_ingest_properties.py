@@ -9,7 +9,8 @@
   part's text; any bytes are read or refused, never an exception.
 - Text or binary: the share of control characters is counted exactly (white space aside).
 - Office text: `layout.clean` turns exactly the control characters but tab and line feed into
-  spaces, whatever the text (its table must match Unicode's category Cc).
+  spaces, whatever the text (its table must match Unicode's category Cc); an RTF file's whole
+  text cleaned at once reads as its lines cleaned one by one.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dossier.errors import InputRefused
 from dossier.ingest import sniff
 from dossier.ingest.email_message import extract_email
 from dossier.ingest.html_text import html_to_text
-from dossier.ingest.layout import clean
+from dossier.ingest.layout import clean, clean_lines
 from dossier.ingest.sniff import PDF, decode_text, sniff_kind
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -162,6 +163,21 @@ def _clean_by_category(text: str) -> str:
 )
 def test_office_text_loses_exactly_its_control_characters(text: str) -> None:
     assert clean(text) == _clean_by_category(text)
+
+
+@SETTINGS
+@given(
+    text=st.text(alphabet=st.characters(codec="utf-8"))
+    | st.text(
+        # Marks that compose with what comes before or after them, Hangul jamo, letters that
+        # decompose, every kind of white space and control: what a line feed could join.
+        alphabet="a \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufeffAÅé\u0301\u030a\u0327"
+        "\u0345\u1100\u1161\u11a8\uac00\u0b47\u0b3e\u0915\u093c\u212b"
+    )
+)
+def test_an_rtf_text_is_cleaned_as_its_lines_one_by_one(text: str) -> None:
+    """An RTF file's text is cleaned whole (`clean_lines`): the same as each line alone."""
+    assert clean_lines(text) == "\n".join(clean(line) for line in text.split("\n"))
 
 
 def test_every_control_character_is_replaced() -> None:
