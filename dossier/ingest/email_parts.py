@@ -21,6 +21,7 @@ from email.policy import EmailPolicy
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
+from dossier.ingest.mail_boundaries import boundary_parser
 from dossier.text.model import CUT_SHORT, EmbeddedFile
 
 MAX_ATTACHMENTS = 500
@@ -121,7 +122,7 @@ def mail_parser() -> BytesParser:
     policy = _ParsedOnce(header_factory=_HEADER_CLASSES)
     # Policies refuse new attributes (they are meant to be shared); this one is not.
     object.__setattr__(policy, "_known", _Known())
-    return BytesParser(policy=policy)
+    return boundary_parser(policy)
 
 
 def parsed_header(message: Message, key: str) -> object | None:
