@@ -17,7 +17,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.pdf.canonical import build_canonical, build_canonical_records, clean_word
-from dossier.pdf.layout import IDENTITY, RawWord, _group, reading_order
+from dossier.pdf.layout import (
+    _MAX_LINE_GAP,
+    _MIN_HEIGHT_RATIO,
+    _MIN_SAME_COLUMN_OVERLAP,
+    _TOP_DOWN,
+    IDENTITY,
+    RawWord,
+    _group,
+    _Line,
+    _stack_into_runs,
+    reading_order,
+)
 from dossier.text.model import PageText, Word, make_word, pack_words, unpack_words
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -67,6 +78,67 @@ def test_words_are_grouped_into_lines_as_one_word_at_a_time_groups_them(
     block_numbers = list(dict.fromkeys(block for block, _line in lines))
     assert all(line.words[0][5] == block[0].words[0][5] for block in blocks for line in block)
     assert [block[0].words[0][5] for block in blocks] == block_numbers
+
+
+ODD = st.sampled_from([float("nan"), float("inf"), float("-inf"), 0.0, -0.0])
+ANY_COORD = st.one_of(COORD, ODD)
+
+
+@st.composite
+def odd_lines(draw: st.DrawFn) -> list[_Line]:
+    """Lines of any boxes: flat, inverted, NaN or infinite edges, ties everywhere."""
+    lines = []
+    for order in range(draw(st.integers(0, 30))):
+        x0, y0 = draw(ANY_COORD), draw(st.one_of(st.sampled_from([10.0, 20.0, 22.0]), ANY_COORD))
+        width = draw(st.one_of(st.sampled_from([0.0, 100.0, -3.0]), ANY_COORD))
+        height = draw(st.one_of(st.sampled_from([10.0, 12.0, 0.0, -2.0]), ANY_COORD))
+        lines.append(_Line(order, [], x0, y0, x0 + width, y0 + height))
+    return lines
+
+
+def _runs_as_first_written(lines: list[_Line]) -> list[list[int]]:
+    """`_stack_into_runs` as it was first written, with min, max and a test per pair."""
+
+    def continues(last: _Line, line: _Line) -> bool:
+        height = max(last.height, line.height)
+        if height <= 0 or min(last.height, line.height) < _MIN_HEIGHT_RATIO * height:
+            return False
+        gap = line.y0 - last.y1
+        if not -0.5 * height <= gap <= _MAX_LINE_GAP * height:
+            return False
+        overlap = min(last.x1, line.x1) - max(last.x0, line.x0)
+        return overlap >= _MIN_SAME_COLUMN_OVERLAP * min(last.width, line.width)
+
+    runs: list[list[_Line]] = []
+    open_runs: list[list[_Line]] = []
+    for line in sorted(lines, key=_TOP_DOWN):
+        open_runs = [run for run in open_runs if line.y0 - run[-1].y1 <= run[-1].height]
+        best, best_key = None, None
+        for run in open_runs:
+            last = run[-1]
+            if continues(last, line):
+                key = (line.y0 - last.y1, -(min(last.x1, line.x1) - max(last.x0, line.x0)))
+                if best_key is None or key < best_key:
+                    best, best_key = run, key
+        if best is None:
+            best = []
+            runs.append(best)
+            open_runs.append(best)
+        best.append(line)
+    return [[line.order for line in run] for run in runs]
+
+
+@SETTINGS
+@given(lines=odd_lines())
+def test_lines_are_stacked_into_the_runs_a_test_per_pair_makes(lines: list[_Line]) -> None:
+    runs = _stack_into_runs(lines)
+    assert [[line.order for line in run.lines] for run in runs] == _runs_as_first_written(lines)
+    for run in runs:
+        assert run.order == min(line.order for line in run.lines)
+        assert (run.x0, run.y0) == (
+            min(line.x0 for line in run.lines),
+            min(line.y0 for line in run.lines),
+        ) or any(x != x for line in run.lines for x in (line.x0, line.y0))
 
 
 @SETTINGS
