@@ -29,8 +29,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
+from whoosh import formats
+
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.jobs import CancelToken, check
+from dossier.search.analysis import FoldingAnalyzer, index_postings
 from dossier.search.model import IndexItem
 from dossier.search.schema import build_schema, to_document
 
@@ -72,12 +75,23 @@ class Analysed:
 
 
 _schema: Any = None
+_folded: dict[str, float] = {}
+"""The field boost of each field of folded words with positions (`index_postings`)."""
+
+
+def _folded_fields(schema: Any) -> dict[str, float]:
+    return {
+        name: field.format.field_boost
+        for name, field in schema.items()
+        if isinstance(field.analyzer, FoldingAnalyzer) and type(field.format) is formats.Positions
+    }
 
 
 def analyse(item: IndexItem) -> Analysed:
-    global _schema
+    global _schema, _folded
     if _schema is None:
         _schema = build_schema()
+        _folded = _folded_fields(_schema)
     doc = to_document(item)
     parts = []
     for name in sorted(doc):
@@ -88,7 +102,10 @@ def analyse(item: IndexItem) -> Analysed:
         postings: list[Posting] | None = None
         length = 0
         if field.indexed:
-            postings = list(field.index(value))
+            if name in _folded and isinstance(value, str):
+                postings = index_postings(value, _folded[name])
+            else:
+                postings = list(field.index(value))
             if field.scorable:
                 length = sum(freq for _term, freq, _weight, _value in postings)
         stored = value if field.stored else None
