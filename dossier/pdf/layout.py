@@ -135,6 +135,13 @@ def _group(words: Sequence[RawWord], matrix: Matrix) -> tuple[list[_Line], list[
     upright = matrix == IDENTITY
     boxes: list[tuple[float, float, float, float]] = []
     for members in by_key.values():
+        if len(members) == 1:  # a word alone on its line: a third of the corpus's lines
+            box = members[0][:4]
+            upright = (
+                upright and -_HUGE < box[0] <= box[2] < _HUGE and -_HUGE < box[1] <= box[3] < _HUGE
+            )
+            boxes.append(box)
+            continue
         columns = zip(*members, strict=False)  # a column at a time: only the first four
         xs0, ys0, xs1, ys1 = next(columns), next(columns), next(columns), next(columns)
         box = min(xs0), min(ys0), max(xs1), max(ys1)
