@@ -87,15 +87,24 @@ class SealedWriter:
         self._index = 0
         self._size = 0
         self._atomic = atomic
+        self._finished = False
         self._tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}" if atomic else path
-        self._fh: BinaryIO | None = None
+        self._fd: int | None = None
+        self._out = bytearray(self._header)
+        """Sealed bytes not written yet: written a block at a time, the header with the first
+        (a small original is one write, not one for the header and one for its block)."""
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
         if atomic:
             flags |= os.O_EXCL
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._fh = os.fdopen(os.open(self._tmp, flags, 0o600), "wb")
-            self._fh.write(self._header)
+            # The folder made only when missing: a batch of small originals made each of them
+            # wait on two more calls to the system (a mkdir and a stat) for a folder that was
+            # there, each a switch of the GIL between the import's threads.
+            try:
+                self._fd = os.open(self._tmp, flags, 0o600)
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self._fd = os.open(self._tmp, flags, 0o600)
         except OSError as exc:
             self.abort()
             raise os_failure(exc, what) from exc
@@ -130,27 +139,40 @@ class SealedWriter:
         self._feed(LENGTH.pack(self._size))
 
     def _emit(self, block: bytes, final: bool) -> None:
-        assert self._fh is not None
+        assert self._fd is not None
         nonce = os.urandom(NONCE)
         ad = _block_ad(self._ad, self._index, final, self._header)
+        self._out += nonce
+        self._out += self._aead.encrypt(nonce, block, ad)
+        self._index += 1
+        self._write_out()
+
+    def _write_out(self) -> None:
+        """Write the sealed bytes held (the file descriptor is raw, not a buffered file: its
+        opening asked the system three more things, its size, its block size, a terminal)."""
+        assert self._fd is not None
+        out = self._out
         try:
-            self._fh.write(nonce + self._aead.encrypt(nonce, block, ad))
+            written = os.write(self._fd, out)
+            while written < len(out):  # a short write: a full disk says why at the next
+                written += os.write(self._fd, out[written:])
         except OSError as exc:
             self.abort()
             raise os_failure(exc, self._what) from exc
-        self._index += 1
+        out.clear()
+
+    def _last_block(self) -> None:
+        self._pad()
+        self._emit(bytes(self._buf), final=True)
+        self._buf.clear()
 
     def close(self) -> None:
-        if self._fh is None:
+        if self._fd is None:
             return
         try:
-            self._pad()
-            self._emit(bytes(self._buf), final=True)
-            self._buf.clear()
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-            self._fh = None
+            self._last_block()
+            os.fsync(self._fd)
+            self._close_fd()
             if self._atomic:
                 os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
@@ -161,36 +183,34 @@ class SealedWriter:
             self.abort()
             raise
 
+    def _close_fd(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
     def finish(self) -> None:
-        """Write the last block and close the temp file, neither synced nor in place yet:
-        `sync` and `place` do, so a group of files is synced together (one wait, not one each).
-        Atomic writers only: until `place`, nothing is at `path`."""
-        if self._fh is None:
+        """Write the last block, neither synced nor in place yet: `sync` and `place` do, so a
+        group of files is synced together (one wait, not one each). Atomic writers only:
+        until `place`, nothing is at `path`."""
+        if self._fd is None or self._finished:
             return
         assert self._atomic, "only an atomic writer can be settled later"
         try:
-            self._pad()
-            self._emit(bytes(self._buf), final=True)
-            self._buf.clear()
-            self._fh.close()
-            self._fh = None
-        except OSError as exc:
-            self.abort()
-            raise os_failure(exc, self._what) from exc
+            self._last_block()
+            self._finished = True
         except BaseException:
             self.abort()
             raise
 
     def sync(self) -> None:
-        """Sync a finished file (thread-safe: a group's files are synced side by side, and the
-        system joins their waits). Until `place`, nothing is at `path`."""
+        """Sync a finished file and close it (thread-safe: a group's files are synced side by
+        side, and the system joins their waits). Until `place`, nothing is at `path`."""
+        assert self._finished, "finish() the writer before its sync"
         try:
-            # Opened for writing: some systems refuse to sync a file opened read-only.
-            fd = os.open(self._tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0))
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            if self._fd is not None:
+                # Still open from its writing: not opened again only to be synced.
+                os.fsync(self._fd)
+                self._close_fd()
         except OSError as exc:
             self.abort()
             raise os_failure(exc, self._what) from exc
@@ -199,6 +219,7 @@ class SealedWriter:
         """Put a synced file in place; the caller syncs its folder afterwards (once for every
         file placed there). A crash before leaves only the temp file, which the next open
         removes: never a file at `path` whose content was not synced."""
+        assert self._finished and self._fd is None, "sync() the writer before it is placed"
         try:
             os.replace(self._tmp, self.path)
         except OSError as exc:
@@ -207,13 +228,10 @@ class SealedWriter:
 
     def abort(self) -> None:
         """Drop everything written; never raises (it runs while another failure is raised)."""
-        fh, self._fh = self._fh, None
         self._buf.clear()
-        if fh is not None:
-            # close() flushes the buffer first, which fails again on a full disk; the file
-            # descriptor is closed anyway, and the file is about to be removed.
-            with contextlib.suppress(OSError):
-                fh.close()
+        self._out.clear()
+        with contextlib.suppress(OSError):
+            self._close_fd()
         with contextlib.suppress(OSError):
             self._tmp.unlink(missing_ok=True)
 
