@@ -102,8 +102,11 @@ def throttled(
     return inner
 
 
-def scaled(progress: Progress | None, low: float, high: float) -> Progress:
-    """`progress` for a step that covers [low, high] of the whole job."""
+def scaled(progress: Progress | None, low: float, high: float) -> Progress | None:
+    """`progress` for a step that covers [low, high] of the whole job (None for None: the
+    step then makes none of the sentences nobody would read)."""
+    if progress is None:
+        return None
 
     def inner(fraction: float, message: str) -> None:
         report(progress, low + (high - low) * fraction, message)

@@ -113,7 +113,8 @@ def extract_file(
             extract_pdf(path, password=password, ocr=ocr, progress=progress, cancel=cancel)
         )
     check(cancel)
-    report(progress, 0.0, _("Reading {name}").format(name=path.name))
+    if progress is not None:
+        report(progress, 0.0, _("Reading {name}").format(name=path.name))
     if kind in CONTAINERS:
         return clean_document(
             _extract_container(kind, _read_all(path), path, ocr, progress, cancel)
@@ -162,7 +163,8 @@ def extract_bytes(
             )
         )
     check(cancel)
-    report(progress, 0.0, _("Reading {name}").format(name=path.name))
+    if progress is not None:
+        report(progress, 0.0, _("Reading {name}").format(name=path.name))
     if kind in CONTAINERS:
         return clean_document(
             _extract_container(kind, data, path, ocr, progress, cancel, chunk_map)
@@ -210,7 +212,8 @@ def _extract_container(
         raise InputRefused(
             _("{name} holds no text.").format(name=name)
         )  # a photo without words is still a photo
-    report(progress, 1.0, _("Read {name}").format(name=path.name))
+    if progress is not None:
+        report(progress, 1.0, _("Read {name}").format(name=path.name))
     return document
 
 
@@ -234,7 +237,8 @@ def _extract_text_kind(
             document = extract_plain_text(text, markdown=kind == MARKDOWN)
     if not any(page.text.strip() for page in document.pages):
         raise InputRefused(_("{path} holds no text.").format(path=quoted(path)))
-    report(progress, 1.0, _("Read {name}").format(name=path.name))
+    if progress is not None:
+        report(progress, 1.0, _("Read {name}").format(name=path.name))
     return document
 
 

@@ -167,7 +167,7 @@ class DocumentService:
             # Progress names the files coming out of this one (an attachment, a message by its
             # subject) on screen, before any listing masks them: mask them here too.
             progress = self.ws.screen.mask(case_id).progress(progress)
-        report(progress, 0.0, _("reading {name}").format(name=name))
+            report(progress, 0.0, _("reading {name}").format(name=name))
         extracted = extract_bytes(
             data,
             name,
@@ -224,16 +224,7 @@ class DocumentService:
         with self.ws.index.importing(case_id):
             batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
             for number, path in enumerate(paths):
-
-                def file_progress(
-                    fraction: float, message: str, n: int = number, name: str = path.name
-                ) -> None:
-                    report(
-                        progress,
-                        (n + fraction) / max(1, len(paths)),
-                        _("{name}: {message}").format(name=name, message=message),
-                    )
-
+                file_progress = _file_progress(progress, number, len(paths), path.name)
                 try:
                     check(cancel)
                     data = read_regular(Path(path), MAX_IMPORT_BYTES)
@@ -492,3 +483,21 @@ class DocumentService:
             found = [mask.document(document_info(row)) for row in children_of(session, doc)]
         self.ws.screen.record(mask, "documents")
         return found
+
+
+def _file_progress(
+    progress: Progress | None, number: int, count: int, name: str
+) -> Progress | None:
+    """`progress` for the file `number` of `count` in a batch, its sentences naming it; None
+    when nobody follows the batch (its stages' sentences are then not made at all)."""
+    if progress is None:
+        return None
+
+    def inner(fraction: float, message: str) -> None:
+        report(
+            progress,
+            (number + fraction) / max(1, count),
+            _("{name}: {message}").format(name=name, message=message),
+        )
+
+    return inner
