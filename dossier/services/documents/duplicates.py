@@ -76,10 +76,12 @@ def already_in_case(
     blob_id: str,
     name: str,
     duplicates: str,
+    stored: bool | None = None,
 ) -> DocumentInfo | None:
     """None for a new file (whose original would have `blob_id`); the document it links to;
-    or AlreadyInCase (skip)."""
-    if not ws.blobs.exists(case_id, blob_id):
+    or AlreadyInCase (skip). `stored`: whether the store holds that original, if the caller
+    has just looked."""
+    if not (ws.blobs.exists(case_id, blob_id) if stored is None else stored):
         return None  # no document can have an original that is not stored
     with ws.vault.session() as session:
         twin = originals.twin(session, case_id, blob_id)

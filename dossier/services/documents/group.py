@@ -64,6 +64,8 @@ class ImportGroup:
         self._blob_ids: set[str] = set()
         self._looked = 0
         """`BlobStore.changes` of the case as the group's first file was looked for on disk."""
+        self._counted = False
+        """Whether `_looked` was read for the group's files (before the first was looked for)."""
         self._bytes = 0
         self._started = 0.0
         self.text = 0
@@ -77,13 +79,27 @@ class ImportGroup:
         must wait for this group's commit to be recognised as a duplicate)."""
         return blob_id in self._blob_ids
 
-    def add(self, incoming: Incoming, root: Child, left_out: list[str]) -> None:
-        if not self.files:
-            # Read before the look at the disk below: another job's originals stored after it
-            # moved the count, and the commit looks again.
+    def stored(self, blob_id: str) -> bool:
+        """Whether the case's store holds an original of this id (a file's, looked for once
+        by the duplicate check, then told to `add`)."""
+        self._count_changes()
+        return self.ws.blobs.exists(self.case_id, blob_id)
+
+    def _count_changes(self) -> None:
+        if not self.files and not self._counted:
+            # Read before the group's first look at the disk: another job's originals stored
+            # after it moved the count, and the commit looks again.
             self._looked = self.ws.blobs.changes(self.case_id)
+            self._counted = True
+
+    def add(
+        self, incoming: Incoming, root: Child, left_out: list[str], stored: bool | None = None
+    ) -> None:
+        """`stored`: what `stored` said of the root's original just now (None: look)."""
+        self._count_changes()
         ids = tree_blob_ids(self.keys, root)
-        known = any(self.ws.blobs.exists(self.case_id, blob_id) for blob_id in ids)
+        looked = ids if stored is None else ids[1:]
+        known = bool(stored) or any(self.ws.blobs.exists(self.case_id, i) for i in looked)
         if not known:
             # Written by the writer threads while the next files are read, not at the commit
             # (where the import's thread waited for them). A tree holding an original the
@@ -100,7 +116,7 @@ class ImportGroup:
 
     def discard(self) -> None:
         """Drop the group's files, uncommitted, and the originals written for them."""
-        self.files, self._bytes = [], 0
+        self.files, self._bytes, self._counted = [], 0, False
         self._blob_ids.clear()
         blobs, self._blobs = self._blobs, None
         if blobs is not None:
@@ -122,7 +138,7 @@ class ImportGroup:
         (a full disk, a damaged catalog) raises, with nothing of the group kept."""
         files, self.files = self.files, []
         self._blob_ids.clear()
-        self._bytes = 0
+        self._bytes, self._counted = 0, False
         if not files:
             return []
         blobs, self._blobs = self._blobs or self.ws.blobs.batch(), None

@@ -158,8 +158,9 @@ class DocumentService:
         case_id = group.case_id
         name = Path(name).name
         check_size(name, len(data))
+        stored = group.stored(blob_id)
         linked = duplicates_mod.already_in_case(
-            self.ws, self._originals, case_id, blob_id, name, options.duplicates
+            self.ws, self._originals, case_id, blob_id, name, options.duplicates, stored
         )
         if linked is not None:
             return linked
@@ -188,7 +189,7 @@ class DocumentService:
         )
         incoming = Incoming(name, len(data), options.kind, options.title, options.date)
         root = Child(name, data, "", extracted, tree.children, blob_id)
-        group.add(incoming, root, tree.left_out)
+        group.add(incoming, root, tree.left_out, stored)
         return None
 
     def other_cases_holding(self, doc_id: str) -> list[str]:

@@ -548,3 +548,41 @@ def test_a_file_cancelled_after_its_original_was_written_leaves_nothing(
     assert _blob_files(folder) == set()
     assert not list((folder / "blobs").rglob(f"{TEMP_PREFIX}*"))
     assert workspace.documents.of_case(case) == []
+
+
+def test_each_original_of_a_batch_is_looked_for_on_disk_once(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duplicate check looked for a file's original on disk, then its group looked again
+    for the same one (two looks at the disk per file of a mailbox, each a switch of the GIL to
+    the writer threads): the group takes the check's answer. A file twice in one batch, and a
+    file already in the case, are still refused."""
+    from dossier.blobstore import BlobStore
+
+    case = workspace.cases.create("Notes").id
+    first = _notes(tmp_path / "before", 2, "theta")
+    workspace.documents.import_many(case, first)
+    looks: list[str] = []
+    exists = BlobStore.exists
+
+    def looking(store: BlobStore, case_id: str, blob_id: str) -> bool:
+        looks.append(blob_id)
+        return exists(store, case_id, blob_id)
+
+    paths = _notes(tmp_path / "in", 6, "iota")
+    (tmp_path / "in" / "again.txt").write_bytes(paths[0].read_bytes())
+    (tmp_path / "mail").mkdir()
+    mail = reply_with_attachments(tmp_path / "mail")
+    monkeypatch.setattr(BlobStore, "exists", looking)
+    outcomes = workspace.documents.import_many(
+        case, [*paths, tmp_path / "in" / "again.txt", mail, first[1]]
+    )
+    monkeypatch.setattr(BlobStore, "exists", exists)
+    assert [bool(o.document) for o in outcomes] == [True] * 6 + [False, True, False]
+    assert outcomes[6].already_as == outcomes[0].document.id  # type: ignore[union-attr]
+    assert outcomes[8].already_as is not None
+    twice = sorted(blob_id for blob_id in set(looks) if looks.count(blob_id) > 1)
+    # The file met again looks for its original once more, after its twin's group committed.
+    assert len(twice) <= 1, twice
+    assert workspace.documents.children(outcomes[7].document.id)  # type: ignore[union-attr]
+    assert workspace.fsck.run().ok
