@@ -47,28 +47,32 @@ def _counts(text: str) -> tuple[int, int, int]:
     """(French function words, English ones, words) in the first `_MAX_CHARS` of `text`;
     elided articles and pronouns count as French function words. The words are counted in
     bulk: looking each one up in Python cost 10 ms for 20,000 characters, run on every
-    document imported. No word or elision spans white space, so the pieces between spaces
-    are counted first (in C); each distinct piece is then lowered once, and only one with a
-    digit, a mark or punctuation in it is cut into its words by the pattern (a Unicode class
-    tried at every character) and searched for elisions, its count given to each. Prose
-    repeats its pieces: a page holds a few hundred distinct ones among a thousand or more
-    (lowering and searching the whole text instead cost a third more)."""
-    pieces = Counter(text[:_MAX_CHARS].split())
-    counts: Counter[str] = Counter()
-    elisions = 0
+    document imported. No word or elision spans white space, so the text is lowered whole
+    (as its pieces would be one by one: a final sigma is one before a space), the pieces
+    between spaces are counted (in C), and the function words among them looked up as a set.
+    Only a piece with a digit, a mark or punctuation in it is cut into its words by the
+    pattern (a Unicode class tried at every character) and searched for elisions, its count
+    given to each. Prose repeats its pieces, and most are plain words: lowering each distinct
+    one in Python instead cost a third more for a 600-character message (54 against 34 µs),
+    a quarter more for 20,000 characters."""
+    pieces = Counter(text[:_MAX_CHARS].lower().replace("’", "'").split())
+    french = sum(pieces[word] for word in _FRENCH.intersection(pieces))
+    english = sum(pieces[word] for word in _ENGLISH_ONLY.intersection(pieces))
+    words = 0
     for piece, times in pieces.items():
-        # Lowered piece by piece as in the whole text: a final sigma is one before a space.
-        lowered = piece.lower().replace("’", "'")
-        if lowered.isalpha():
-            counts[lowered] += times
+        if piece.isalpha():
+            words += times
             continue
-        if "'" in lowered:
-            elisions += _elisions(lowered) * times
-        for word in _WORD.findall(lowered):
-            counts[word] += times
-    french = sum(counts[word] for word in _FRENCH.intersection(counts))
-    english = sum(counts[word] for word in _ENGLISH_ONLY.intersection(counts))
-    return french + elisions, english, counts.total()
+        if "'" in piece:
+            french += _elisions(piece) * times
+        found = _WORD.findall(piece)
+        words += len(found) * times
+        for word in found:
+            if word in _FRENCH:
+                french += times
+            elif word in _ENGLISH_ONLY:
+                english += times
+    return french, english, words
 
 
 def _elisions(sample: str) -> int:
