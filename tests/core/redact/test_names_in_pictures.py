@@ -209,10 +209,21 @@ def pages_pdf(path: Path, drawers: Sequence[Drawer]) -> Path:
     return path
 
 
+def _first_page(pdf: Path) -> Path:
+    """`pdf`'s first page alone, with only the pictures it draws."""
+    with pymupdf.open(pdf) as doc, pymupdf.open() as first:
+        first.insert_pdf(doc, from_page=0, to_page=0)
+        first.save(pdf.with_name("first-page.pdf"), garbage=1)
+    return pdf.with_name("first-page.pdf")
+
+
 def assert_hidden_on_every_page(ws: Workspace, source: Path, out: Path, pages: int) -> None:
     """The recipient reads the name in `source` (the attack works), not in its export."""
     tessdata = _tessdata()
-    assert picture_leaks(_zipped(source), SECRETS, tessdata)
+    # On the first page: the whole file shows what that page shows, so the attack working
+    # there is enough, and the recipient's reading of every page and of every picture in four
+    # turns was 34 of the 118 readings of the seven pages of `test_pictures_as_shown`.
+    assert picture_leaks(_zipped(_first_page(source)), SECRETS, tessdata)
     result = export_with_name_protected(ws, source, out)
     assert result.documents[0].redactions["person"] >= pages
     assert leaks(out, SECRETS) == []
