@@ -11,7 +11,7 @@ quote, a letter's subject and question, a timeline entry and another person's no
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from dossier.text.fold import contains_term
 from dossier.vault.seen import STATE_ENV
 from tests.clirun import PASSPHRASE
 from tests.pdfgen import scanned_page, text_page, write_pdf
+from tests.runshared import built_once
 
 CASE = "Affaire du dépôt"
 NAME = "Wilhelmina Quartermaine"
@@ -87,7 +88,7 @@ def build(ws: Workspace, folder: Path) -> ScreenCase:
 
 
 _PRISTINE: list[tuple[Path, ScreenCase]] = []
-"""The one build of this process, never opened after it was built."""
+"""The one build of this run (`tests.runshared`), never opened after it was built."""
 
 
 def vault_copy(
@@ -97,11 +98,15 @@ def vault_copy(
     ids. The copy is seen by a computer of its own (`dossier.vault.seen`): the same vault seen
     further on by an earlier test would otherwise be named as put back to an older copy."""
     if not _PRISTINE:
-        pristine = factory.mktemp("screencase") / "Screen.dossier"
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv(STATE_ENV, str(factory.mktemp("screencase-state")))
-            with Workspace.create(pristine, PASSPHRASE, TEST_ONLY_FAST) as ws:
-                _PRISTINE.append((pristine, build(ws, factory.mktemp("screencase-in"))))
+
+        def build_vault(pristine: Path) -> dict[str, str]:
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv(STATE_ENV, str(factory.mktemp("screencase-state")))
+                with Workspace.create(pristine, PASSPHRASE, TEST_ONLY_FAST) as ws:
+                    return asdict(build(ws, factory.mktemp("screencase-in")))
+
+        pristine, ids = built_once(factory, "screencase", "Screen.dossier", build_vault)
+        _PRISTINE.append((pristine, ScreenCase(**ids)))
     pristine, built = _PRISTINE[0]
     shutil.copytree(pristine, folder)
     monkeypatch.setenv(STATE_ENV, str(factory.mktemp("state")))
