@@ -20,7 +20,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from dossier.search.analysed import Analysed, analyse, start, write
+from dossier.search.analysed import analyse, start, write
 from dossier.search.codec import index_codec
 from dossier.search.model import IndexItem
 from dossier.search.schema import INDEX_NAME, build_schema
@@ -82,9 +82,16 @@ def parts(items: list[IndexItem], workers: int) -> list[list[IndexItem]]:
 
 
 def _new_writer() -> tuple[MemoryStorage, Any]:
+    """A writer of one segment in memory, built or merged in one go: its postings and its
+    documents' lengths kept as `_Postings` and `_Lengths` keep them, for the same bytes."""
     storage = MemoryStorage()
     ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
-    return storage, ix.writer(limitmb=WORKER_LIMIT_MB, procs=1, codec=index_codec())
+    writer = ix.writer(limitmb=WORKER_LIMIT_MB, procs=1, codec=index_codec())
+    writer.pool = _Postings()
+    lengths = _Lengths()
+    writer.perdocwriter = _NotingLengths(writer.perdocwriter, lengths)
+    writer.per_document_reader = lambda: lengths  # read by the commit, once
+    return storage, writer
 
 
 def _finish(
@@ -98,10 +105,10 @@ def _finish(
 
 
 class _Postings:
-    """A built segment's postings pool: a list, sorted once as the segment is written. Whoosh's
-    pool weighs each posting it is given, to spill them to files past its memory limit (here
-    files in memory too), and checks their types: a tenth of building a segment whose text
-    `PART_BYTES` bounds anyway."""
+    """A segment's postings pool: a list, sorted once as the segment is written. Whoosh's pool
+    weighs each posting it is given, to spill them to files past its memory limit (here files
+    in memory too), and checks their types: a tenth of building or merging a segment, whose
+    size `PART_BYTES` and `merging.MERGE_BYTES` bound anyway."""
 
     def __init__(self) -> None:
         self.postings: list[tuple[str, bytes, int, float, bytes | None]] = []
@@ -115,20 +122,14 @@ class _Postings:
 
 
 class _Lengths:
-    """The lengths of a built segment's documents, as the segment's postings writer asks for
-    them, field by field, for each posting: kept as `write` adds the documents, not read back
-    from the columns just written, as Whoosh's per-document reader does (a fifth of building a
-    segment). The same answers: a length as its byte in the column encodes it, None for a
+    """A segment's documents' lengths, as its postings writer asks for them, field by field, for
+    each posting: noted as the documents are added (`_NotingLengths`), not read back from the
+    columns just written, as Whoosh's per-document reader does (a fifth of building or merging
+    a segment). The same answers: a length as its byte in the column encodes it, None for a
     document without one in a field that has them, 0 in a field that has none."""
 
     def __init__(self) -> None:
         self.fields: dict[str, dict[int, int]] = {}
-
-    def add(self, docnum: int, analysed: Analysed) -> None:
-        for part in analysed.fields:
-            if part.length:
-                lengths = self.fields.setdefault(part.name, {})
-                lengths[docnum] = byte_to_length(length_to_byte(part.length))
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         lengths = self.fields.get(fieldname)
@@ -138,16 +139,34 @@ class _Lengths:
         pass
 
 
+class _NotingLengths:
+    """A segment's per-document writer, each document's lengths noted in `_Lengths` as they
+    are written (by `write` for a built segment, by Whoosh's `add_reader` for a merge)."""
+
+    def __init__(self, perdoc: Any, lengths: _Lengths) -> None:
+        self._perdoc = perdoc
+        self._fields = lengths.fields
+        self._docnum = 0
+
+    def start_doc(self, docnum: int) -> None:
+        self._perdoc.start_doc(docnum)
+        self._docnum = docnum
+
+    def add_field(self, fieldname: str, fieldobj: Any, value: Any, length: int | None) -> None:
+        self._perdoc.add_field(fieldname, fieldobj, value, length)
+        if length:
+            lengths = self._fields.setdefault(fieldname, {})
+            lengths[self._docnum] = byte_to_length(length_to_byte(length))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._perdoc, name)
+
+
 def build_segment(items: list[IndexItem]) -> BuiltSegment:
     """One segment holding `items`, in their order (run in a worker)."""
     storage, writer = _new_writer()
-    writer.pool = _Postings()
-    lengths = _Lengths()
-    writer.per_document_reader = lambda: lengths  # read by the commit, once per segment
     for item in items:
-        analysed = analyse(item)
-        lengths.add(writer.docnum, analysed)
-        write(writer, analysed)
+        write(writer, analyse(item))
     return _finish(
         storage, writer, frozenset(item.doc_id for item in items), sum(len(i.text) for i in items)
     )

@@ -9,10 +9,11 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh.reading import SegmentReader
 
 from dossier.search import IndexItem
 from dossier.search.analysis import FoldingAnalyzer, index_postings
-from dossier.search.built import MemoryStorage, build_segment
+from dossier.search.built import BuiltSegment, MemoryStorage, build_segment, merge_segments
 from dossier.search.codec import index_codec
 from dossier.search.schema import INDEX_NAME, build_schema, to_document
 from tests.searchitems import items as _items
@@ -29,6 +30,24 @@ def _whoosh_segment(items: list[IndexItem]) -> tuple[str, bytes]:
     segment = writer.get_segment()
     files = {n: d for n, d in storage.files.items() if n.startswith(f"{segment.segment_id()}.")}
     (data,) = files.values()
+    return str(segment.segid), data
+
+
+def _whoosh_merge(built: list[BuiltSegment]) -> tuple[str, bytes]:
+    """The segment Whoosh's writer makes of the live documents of `built` (`add_reader`)."""
+    source = MemoryStorage()
+    for part in built:
+        source.files.update(part.files)
+    storage = MemoryStorage()
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    writer = ix.writer(procs=1, codec=index_codec())
+    for part in built:
+        reader = SegmentReader(source, writer.schema, part.segment)
+        writer.add_reader(reader)
+        reader.close()
+    writer.commit(merge=False)
+    segment = writer.get_segment()
+    (data,) = (d for n, d in storage.files.items() if n.startswith(f"{segment.segment_id()}."))
     return str(segment.segid), data
 
 
@@ -75,3 +94,17 @@ def test_folded_postings_are_what_whoosh_makes_of_the_value(value: str, boost: f
     assert isinstance(field.analyzer, FoldingAnalyzer)
     field.format.field_boost = boost
     assert index_postings(value, boost) == list(field.index(value))
+
+
+def test_a_merged_segment_is_the_one_whoosh_writes() -> None:
+    """Merged in a worker (`merge_segments`): the live documents of several segments, one of
+    them with deleted documents, written as Whoosh's `add_reader` writes them."""
+    items = _items(60)
+    built = [build_segment(items[n : n + 20]) for n in range(0, 60, 20)]
+    for docnum in (0, 7, 19):
+        built[1].segment.delete_document(docnum)
+    merged = merge_segments(built)
+    (ours,) = merged.files.values()
+    segid, theirs = _whoosh_merge(built)
+    assert merged.segment.doc_count_all() == 57
+    assert ours.replace(merged.segid.encode(), b"<id>") == theirs.replace(segid.encode(), b"<id>")
