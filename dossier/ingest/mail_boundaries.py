@@ -61,6 +61,10 @@ class _Patterns:
             return _Boundary(separator)
         return re.compile(pattern)
 
+    def __getattr__(self, name: str) -> Any:
+        # Whatever else another Python's parser asks of `re` (3.11's asks nothing else).
+        return getattr(re, name)
+
 
 class _FeedParser(feedparser.FeedParser):
     # The library's own generator, run with its own module's names but `re`.

@@ -15,6 +15,7 @@ from email.parser import BytesParser
 import pytest
 
 from dossier.ingest.email_parts import mail_parser
+from dossier.ingest.mail_boundaries import _FeedParser
 from dossier.ingest.mbox import split_mbox
 from tests.paths import INGEST_CORPUS
 
@@ -108,3 +109,10 @@ def test_reading_a_mailboxs_messages_compiles_no_pattern(monkeypatch: pytest.Mon
             b"--" + boundary + b"\n\nx\n--" + boundary + b"--\n"
         )
     assert compiled == []
+
+
+def test_the_parser_finds_the_rest_of_re_where_it_always_was() -> None:
+    # Another Python's parser may ask `re` for more than `escape` and `compile`.
+    patterns = vars(_FeedParser)["_parsegen"].__globals__["re"]
+    assert patterns.match is re.match and patterns.IGNORECASE is re.IGNORECASE
+    assert patterns.escape("a.b") == re.escape("a.b")
