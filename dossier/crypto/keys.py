@@ -60,21 +60,30 @@ class KeyRing:
 
     master: bytes
     _cases: dict[str, CaseKeys] = field(default_factory=dict)
+    _derived: dict[str, bytes] = field(default_factory=dict, repr=False)
+    """The master's sub-keys, derived once: each file of a batch import sealed its audit entry
+    and MACed its row with two sub-keys derived anew (an HKDF each)."""
+
+    def _sub(self, purpose: str) -> bytes:
+        key = self._derived.get(purpose)
+        if key is None:
+            key = self._derived[purpose] = subkey(self.master, purpose)
+        return key
 
     @property
     def vault_fields(self) -> bytes:
-        return subkey(self.master, "vault-fields")
+        return self._sub("vault-fields")
 
     @property
     def audit(self) -> bytes:
-        return subkey(self.master, "audit-chain")
+        return self._sub("audit-chain")
 
     @property
     def vault_rows(self) -> bytes:
-        return subkey(self.master, "vault-rows")
+        return self._sub("vault-rows")
 
     def wrap_case_key(self, case_id: str, case_key: bytes) -> bytes:
-        return aead.seal(subkey(self.master, "case-wrap"), case_key, case_key_ad(case_id))
+        return aead.seal(self._sub("case-wrap"), case_key, case_key_ad(case_id))
 
     def new_case(self, case_id: str) -> bytes:
         """Make a random key for a new case, keep its sub-keys, return it wrapped."""
@@ -95,7 +104,7 @@ class KeyRing:
     def rewrap_case(self, case_id: str, wrapped: bytes, target: KeyRing) -> bytes:
         """The case key, unwrapped with this ring's master and wrapped with `target`'s."""
         case_key = aead.open_sealed(
-            subkey(self.master, "case-wrap"),
+            self._sub("case-wrap"),
             wrapped,
             case_key_ad(case_id),
             f"key of case {case_id}",
@@ -105,7 +114,7 @@ class KeyRing:
     def open_case_key(self, case_id: str, wrapped: bytes) -> CaseKeys:
         """The sub-keys of a wrapped case key, without caching them (a key not yet in use)."""
         case_key = aead.open_sealed(
-            subkey(self.master, "case-wrap"),
+            self._sub("case-wrap"),
             wrapped,
             case_key_ad(case_id),
             f"key of case {case_id}",
@@ -125,4 +134,5 @@ class KeyRing:
     def wipe(self) -> None:
         # Python cannot zero immutable bytes; dropping every reference is what is possible.
         self._cases.clear()
+        self._derived.clear()
         self.master = b""
