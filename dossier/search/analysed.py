@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -166,6 +167,9 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+_BUILD_MODULES = ("dossier.search.built", "whoosh.writing")
+
+
 def _worker_start() -> None:
     """Worker start: no core dump (its memory holds the pages it analyses), and an end with
     its parent, however that ends (a parent killed would otherwise leave its workers waiting
@@ -175,6 +179,12 @@ def _worker_start() -> None:
     # first (on a 2-core laptop the two workers otherwise held the GUI frames past 100 ms).
     with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
         os.nice(WORKER_NICENESS)
+    # Ready to build segments (`built.py`, most batches' work) from its start, paid once a
+    # session with it: Whoosh's writer, codec and readers, imported by the first batch's build
+    # instead, cost an 8-file OpenDocument batch's workers more than the build. By name: that
+    # module imports this one, and Whoosh imports its writer's module at a writer's first use.
+    for module in _BUILD_MODULES:
+        importlib.import_module(module)
     parent = multiprocessing.parent_process()
     if parent is None:
         return

@@ -42,6 +42,12 @@ def loaded(_nothing: None) -> list[str]:
     return [name for name in HEAVY if name in sys.modules]
 
 
+def ready_to_build(_nothing: None) -> list[str]:
+    """The modules a build needs that this process has not imported (run in a worker)."""
+    needed = ("dossier.search.built", "whoosh.codec.whoosh3", "whoosh.writing", "whoosh.reading")
+    return [name for name in needed if name not in sys.modules]
+
+
 def loaded_for_a_build(_nothing: None) -> list[str]:
     """The modules of `NOT_FOR_A_BUILD` this process holds (run in a worker)."""
     return [name for name in NOT_FOR_A_BUILD if name in sys.modules]
@@ -70,6 +76,19 @@ def test_a_worker_ready_to_build_holds_neither_the_storage_nor_the_search_side()
         wait(built.start_workers())  # each worker has imported all a build needs
         pool = analysed._get_pool()
         answers = [pool.submit(loaded_for_a_build, None) for _ in range(analysed.worker_count())]
+        assert [answer.result() for answer in answers] == [[]] * analysed.worker_count()
+    finally:
+        analysed.shutdown()
+
+
+def test_a_worker_is_ready_to_build_once_started() -> None:
+    """What a build needs is imported as the worker starts (once a session), not by the first
+    batch it builds, whose CPU it was a large part of."""
+    from dossier.search import analysed
+
+    try:
+        pool = analysed._get_pool()
+        answers = [pool.submit(ready_to_build, None) for _ in range(analysed.worker_count())]
         assert [answer.result() for answer in answers] == [[]] * analysed.worker_count()
     finally:
         analysed.shutdown()
