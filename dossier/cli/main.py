@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from dossier import __version__, i18n
 from dossier.cli import parser_words
+from dossier.cli.arguments import path_argument, valid_arguments
 from dossier.cli.commands import (
     anchor,
     audit,
@@ -62,9 +63,12 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dossier", description=_("Encrypted case archive for journalists."))
     parser.add_argument("--version", action="version", version=f"dossier {__version__}")
-    parser.add_argument("--vault", metavar="DIR", help=_("vault folder"))
+    parser.add_argument("--vault", metavar="DIR", type=path_argument, help=_("vault folder"))
     parser.add_argument(
-        "--passphrase-file", metavar="FILE", help=_("read the passphrase from FILE")
+        "--passphrase-file",
+        metavar="FILE",
+        type=path_argument,
+        help=_("read the passphrase from FILE"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
@@ -91,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser_words.use_catalog()
     logging.basicConfig(level=logging.WARNING, format="dossier: %(message)s")
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = valid_arguments(parser.parse_args(argv))
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

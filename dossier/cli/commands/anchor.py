@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.anchor.model import AnchorResult, Span
+from dossier.cli.arguments import path_argument
 from dossier.cli.commands.quotes import diff_lines
 from dossier.errors import UsageError, safe_text
 from dossier.i18n import _
@@ -32,11 +33,12 @@ def register(sub: Any) -> None:
             )
         ),
     )
-    p.add_argument("pdf", metavar="PDF", help=_("the source document"))
+    p.add_argument("pdf", metavar="PDF", type=path_argument, help=_("the source document"))
     p.add_argument("quote", nargs="?", metavar="QUOTE", help=_("the quote as published"))
     p.add_argument(
         "--quotes-file",
         metavar="FILE",
+        type=path_argument,
         help=_('JSON lines, each {"id": ..., "quote": "..."}: prints one JSON line per quote'),
     )
     p.add_argument("--json", action="store_true", help=_("print JSON"))

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from dossier.cli.arguments import path_argument
 from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import safe_text
 from dossier.i18n import N_, _, ngettext
@@ -15,6 +16,7 @@ from dossier.services import Workspace
 from dossier.services.constants import DOCUMENT_KINDS
 from dossier.services.documents.duplicates import DUPLICATE_CHOICES, LINK, SKIP
 from dossier.services.dto import DocumentInfo, ImportOutcome
+from dossier.text.clean import valid_text
 
 
 def register(sub: Any) -> None:
@@ -25,7 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("--date", metavar="YYYY-MM-DD")
     p.add_argument("--no-ocr", action="store_true", help=_("do not OCR pages without text"))
     p.add_argument("--pdf-password", metavar="P")
-    p.add_argument("--pdf-password-file", metavar="FILE")
+    p.add_argument("--pdf-password-file", metavar="FILE", type=path_argument)
     p.add_argument(
         "--duplicates",
         choices=DUPLICATE_CHOICES,
@@ -33,7 +35,13 @@ def register(sub: Any) -> None:
         help=_("a file already in the case: skip it (default) or link it to its document"),
     )
     p.add_argument("--json", action="store_true")
-    p.add_argument("files", nargs="+", metavar="FILE", help=_("files, or folders (recursively)"))
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        type=path_argument,
+        help=_("files, or folders (recursively)"),
+    )
     p.set_defaults(handler=import_files)
 
     doc = sub.add_parser("doc", help=_("list or show documents"))
@@ -117,15 +125,16 @@ def _imported(
     results.append(
         {"file": str(path), "document": shown, "inside": inside, "also_in_cases": elsewhere}
     )
+    name = valid_text(path.name)  # as the document is named: undecodable bytes as letters
     if not ctx.json:
-        linked = path.name in info.metadata.get("also_received_as", "").splitlines()
+        linked = name in info.metadata.get("also_received_as", "").splitlines()
         done = (
             _("linked {name} as {id} ({pages}, {ocr_pages} OCR)")
             if linked and args.duplicates == LINK
             else _("imported {name} as {id} ({pages}, {ocr_pages} OCR)")
         )
         pages = ngettext("{n} page", "{n} pages", info.page_count).format(n=info.page_count)
-        ctx.say(done.format(name=path.name, id=info.id, pages=pages, ocr_pages=info.ocr_pages))
+        ctx.say(done.format(name=name, id=info.id, pages=pages, ocr_pages=info.ocr_pages))
         if elsewhere:
             ctx.say(
                 _("  the same file is also in: {elsewhere}").format(elsewhere=", ".join(elsewhere))
@@ -144,7 +153,7 @@ def _imported(
             _(
                 "{name} is imported, but the search index could not be updated; it "
                 "will be brought up to date the next time the vault is used"
-            ).format(name=path.name)
+            ).format(name=name)
         )
 
 

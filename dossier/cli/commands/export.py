@@ -15,6 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from dossier.cli.arguments import path_argument
 from dossier.cli.context import CliContext, read_secret_file
 from dossier.errors import CorruptData, quoted
 from dossier.i18n import _
@@ -29,7 +30,7 @@ from dossier.services.export.service import SelfCheckFailed
 def register(sub: Any) -> None:
     p = sub.add_parser("export", help=_("write a redacted, signed bundle of a case"))
     p.add_argument("--case", required=True)
-    p.add_argument("--out", required=True, metavar="FILE.zip")
+    p.add_argument("--out", required=True, metavar="FILE.zip", type=path_argument)
     p.add_argument("--doc", action="append", default=[], metavar="ID", help=_("repeatable"))
     p.add_argument("--quote", action="append", metavar="ID", help=_("repeatable (default: all)"))
     p.add_argument(
@@ -37,24 +38,38 @@ def register(sub: Any) -> None:
         action="store_true",
         help=_("turn redacted pages into images (with a searchable text layer)"),
     )
-    p.add_argument("--bundle-passphrase-file", metavar="F", help=_("seal the bundle for transport"))
-    p.add_argument("--pdf-password-file", metavar="F", help=_("password of protected originals"))
+    p.add_argument(
+        "--bundle-passphrase-file",
+        metavar="F",
+        type=path_argument,
+        help=_("seal the bundle for transport"),
+    )
+    p.add_argument(
+        "--pdf-password-file",
+        metavar="F",
+        type=path_argument,
+        help=_("password of protected originals"),
+    )
     p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=export, needs_vault=True)
 
     p = sub.add_parser("verify", help=_("check a bundle's signature and every file's hash"))
-    p.add_argument("bundle", metavar="FILE.zip")
+    p.add_argument("bundle", metavar="FILE.zip", type=path_argument)
     p.add_argument("--pubkey", metavar="FINGERPRINT", help=_("the signer's expected fingerprint"))
-    p.add_argument("--bundle-passphrase-file", metavar="F", help=_("for a sealed bundle"))
+    p.add_argument(
+        "--bundle-passphrase-file", metavar="F", type=path_argument, help=_("for a sealed bundle")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=verify, needs_vault=False)
 
     p = sub.add_parser("import-bundle", help=_("bring a verified bundle in as a new case"))
-    p.add_argument("bundle", metavar="FILE.zip")
+    p.add_argument("bundle", metavar="FILE.zip", type=path_argument)
     p.add_argument("--case", metavar="NAME", help=_("name of the new case"))
     p.add_argument("--pubkey", metavar="FINGERPRINT", help=_("refuse bundles signed by others"))
-    p.add_argument("--bundle-passphrase-file", metavar="F", help=_("for a sealed bundle"))
+    p.add_argument(
+        "--bundle-passphrase-file", metavar="F", type=path_argument, help=_("for a sealed bundle")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=import_bundle, needs_vault=True)
 

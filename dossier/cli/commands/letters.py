@@ -14,6 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from dossier.cli.arguments import path_argument
 from dossier.cli.context import CliContext
 from dossier.errors import UsageError, safe_text
 from dossier.i18n import _, ngettext
@@ -52,7 +53,13 @@ def register(sub: Any) -> None:
         "--incoming", action="store_true", help=_("a letter received rather than sent by us")
     )
     p.add_argument("--json", action="store_true")
-    p.add_argument("file", nargs="?", metavar="FILE", help=_("the letter itself (PDF, .eml, text)"))
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        type=path_argument,
+        help=_("the letter itself (PDF, .eml, text)"),
+    )
     p.set_defaults(handler=add_letter)
 
     p = verbs.add_parser("list", help=_("letters of a case with their computed state"))
@@ -114,7 +121,9 @@ def register(sub: Any) -> None:
     p.add_argument("--channel", default="")
     p.add_argument("--summary", default="")
     p.add_argument("--json", action="store_true")
-    p.add_argument("file", nargs="?", metavar="FILE", help=_("the reply itself"))
+    p.add_argument(
+        "file", nargs="?", metavar="FILE", type=path_argument, help=_("the reply itself")
+    )
     p.set_defaults(handler=add_reply)
 
     p = verbs.add_parser("list", help=_("replies of a case"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dossier.cli.arguments import path_argument
 from dossier.cli.context import CliContext
 from dossier.i18n import _, ngettext
 
@@ -17,7 +18,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "passwd", help=_("change the passphrase; a new master key re-wraps every case key")
     )
-    p.add_argument("--new-passphrase-file", metavar="FILE")
+    p.add_argument("--new-passphrase-file", metavar="FILE", type=path_argument)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=passwd)
 

@@ -28,6 +28,7 @@ from dossier.services.documents.rows import MAX_IMPORT_BYTES, document_info, get
 from dossier.services.dto import DocumentInfo
 from dossier.services.pages import page_row
 from dossier.services.quotes.dto import DocumentRefresh, QuoteReview
+from dossier.text.clean import valid_text
 from dossier.text.model import ExtractedDocument
 
 if TYPE_CHECKING:
@@ -97,9 +98,10 @@ def replace_original(
         case_id = get_document(session, doc_id).case_id
     data = read_regular(path, MAX_IMPORT_BYTES)
     size = len(data)
+    name = valid_text(path.name)  # as an import names it: undecodable bytes as letters
     extracted = extract_bytes(
         data,
-        path.name,
+        name,
         password=password,
         ocr=ocr,
         progress=scaled(progress, 0.0, 0.75),
@@ -113,8 +115,8 @@ def replace_original(
             with ws.vault.session() as session:
                 doc = get_document(session, doc_id)
                 old_blob = doc.original_blob
-                _refuse_other_document(session, doc, blob_id, path.name)
-                doc.filename = path.name
+                _refuse_other_document(session, doc, blob_id, name)
+                doc.filename = name
                 doc.mime = extracted.mime
                 doc.size = size
                 doc.original_blob = blob_id

@@ -47,6 +47,7 @@ from dossier.services.documents.tree import children_of, descendants
 from dossier.services.dto import DocumentChanges, DocumentInfo, ImportOutcome
 from dossier.services.pages import page_text
 from dossier.services.people.screen import kept_unless_edited, screen_mask
+from dossier.text.clean import valid_text
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -156,7 +157,8 @@ class DocumentService:
         from dossier.ingest.formats import extract_bytes
 
         case_id = group.case_id
-        name = Path(name).name
+        # A name the system could not decode (made on an old Windows): its bytes as letters.
+        name = valid_text(Path(name).name)
         check_size(name, len(data))
         stored = group.stored(blob_id)
         linked = duplicates_mod.already_in_case(
