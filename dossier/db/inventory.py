@@ -48,6 +48,8 @@ _DOMAIN = b"dossier/inventory/v1\x00"
 
 KeyFor = Callable[[str], bytes]
 """Row key of a scope (a case id, or VAULT_SCOPE)."""
+MadeAhead = tuple[StoredRow, bytes, bytes]
+"""A row as stored, the key it was MACed under and its MAC, made before the commit."""
 
 
 @dataclass
@@ -179,9 +181,13 @@ def current_counter(conn: Any, key: bytes) -> int:
 # -- at commit ----------------------------------------------------------------------------------
 
 
-def seal_changes(conn: Any, key_for: KeyFor) -> dict[tuple[str, Any], bytes]:
+def seal_changes(
+    conn: Any, key_for: KeyFor, ahead: dict[tuple[str, str], MadeAhead] | None = None
+) -> dict[tuple[str, Any], bytes]:
     """Re-MAC the rows this transaction touched and update the inventories: the MACs written,
-    by (table, row id), as the commit stores them (empty if nothing changed).
+    by (table, row id), as the commit stores them (empty if nothing changed). `ahead`: MACs
+    made earlier in the transaction, each taken for a row read now with the same stored
+    values, under the same key (the same MAC: an import's rows were MACed twice).
 
     CorruptData, before anything is signed, if a row the transaction changed or deleted was
     not authentic before it: someone changed it behind Dossier's back (the vault was open,
@@ -217,7 +223,7 @@ def seal_changes(conn: Any, key_for: KeyFor) -> dict[tuple[str, Any], bytes]:
             old = mac_to_int(old_mac) if isinstance(old_mac, bytes) else 0
             _delta(deltas, str(old_scope or ""), table).add(table, -1, -old)
         if row is not None:
-            mac = row.mac(key_for(row.scope))
+            mac = _mac_of(row, key_for(row.scope), (ahead or {}).get((table, str(row_id))))
             macs.setdefault(table, []).append((mac, row_id))
             sealed[(table, row_id)] = mac
             _delta(deltas, row.scope, table).add(table, 1, mac_to_int(mac))
@@ -239,6 +245,20 @@ def seal_changes(conn: Any, key_for: KeyFor) -> dict[tuple[str, Any], bytes]:
             vault.add(table, count, total)
     store(conn, vault, vault_key)
     return sealed
+
+
+def _mac_of(row: StoredRow, key: bytes, made: MadeAhead | None) -> bytes:
+    """The row's MAC under `key`: the one made ahead if it was made of this very row."""
+    if made is not None:
+        before, made_key, mac = made
+        if (
+            made_key == key
+            and before.spec is row.spec
+            and before.types == row.types
+            and before.values == row.values
+        ):
+            return mac
+    return row.mac(key)
 
 
 def _check_old(entry: Any, row: StoredRow | None, key_for: KeyFor, destroyed: set[str]) -> None:

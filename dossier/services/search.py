@@ -48,7 +48,7 @@ from dossier.services.indexversions import (
     versioned_items,
 )
 from dossier.services.people.dto import ScreenMask
-from dossier.vault.vault import sealed_macs
+from dossier.vault.vault import macs_ahead, sealed_macs
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -147,12 +147,19 @@ def _storing_items(
         wanted += [("document", doc.id), *(("page", page.id) for page in doc.pages)]
     rows = iter(read_rows_by_id(session.connection(), wanted))
     versions = {}
+    made = macs_ahead(session)  # the commit takes them for the rows it finds unchanged
     for doc in docs:
         head = next(rows)
         pages = [next(rows) for _page in doc.pages]
         if head is None or None in pages:
             return []
-        versions[doc.id] = doc_version(head.mac(key), [row.mac(key) for row in pages if row])
+        macs = []
+        for row in (head, *pages):
+            assert row is not None
+            mac = row.mac(key)
+            made[(row.spec.name, row.row_id)] = (row, key, mac)
+            macs.append(mac)
+        versions[doc.id] = doc_version(macs[0], macs[1:])
     return _versioned(case_id, docs, versions)
 
 

@@ -27,7 +27,7 @@ from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
 from dossier.db.bulk import Change, record_changes
 from dossier.db.engine import make_engine, make_session_factory, migrate
-from dossier.db.inventory import CaseMacs
+from dossier.db.inventory import CaseMacs, MadeAhead
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
 from dossier.db.schema import schema_problems
@@ -59,6 +59,7 @@ CATALOG = "catalog.sqlite"
 BLOBS = "blobs"
 INDEX = "index"
 _SEALED = "sealed macs"
+_AHEAD = "macs made ahead"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
 CommitListener = Callable[[set[Change]], None]
@@ -276,7 +277,8 @@ class Vault:
         # Runs before the commit's own flush: flush now so the MACs cover the final rows.
         session.flush()
         session.info.pop(_SEALED, None)  # a failed seal leaves none of an earlier commit's
-        session.info[_SEALED] = inventory.seal_changes(session.connection(), self._row_key)
+        ahead = session.info.pop(_AHEAD, None)
+        session.info[_SEALED] = inventory.seal_changes(session.connection(), self._row_key, ahead)
 
     @property
     def is_open(self) -> bool:
@@ -375,6 +377,14 @@ def sealed_macs(session: Session) -> dict[tuple[str, Any], bytes]:
     return dict(session.info.get(_SEALED, {}))
 
 
+def macs_ahead(session: Session) -> dict[tuple[str, str], MadeAhead]:
+    """Where to keep the MACs of rows the session's transaction wrote, made before its commit
+    from the rows as stored (an import's pages handed to the index early): the commit takes
+    each whose row, key and stored values are still those, rather than MAC the row again."""
+    made: dict[tuple[str, str], MadeAhead] = session.info.setdefault(_AHEAD, {})
+    return made
+
+
 def _collect_changes(session: Session, _context: Any) -> None:
     record_changes(session, itertools.chain(session.new, session.dirty, session.deleted))
 
@@ -410,6 +420,7 @@ def _reason(exc: DatabaseError) -> str:
 def _forget_changes(session: Session) -> None:
     session.info.pop("changes", None)
     session.info.pop(_SEALED, None)
+    session.info.pop(_AHEAD, None)
 
 
 def unlock_master(header: VaultHeader, passphrase: str) -> bytes:

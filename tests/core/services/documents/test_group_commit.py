@@ -607,3 +607,55 @@ def test_reading_a_batch_of_small_files_does_not_collect_garbage_every_few_files
     assert after[0] - before[0] <= 5, (before, after)
     assert after[2] == before[2], (before, after)
     assert gc.get_threshold() == threshold
+
+
+def test_a_group_macs_each_of_its_rows_once(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages handed to the index before the commit carry their documents' versions, made
+    of the rows' MACs as stored: the commit then MACed the same rows again. It takes those
+    MACs for the rows it reads unchanged, under the same key."""
+    from dossier.db.rowauth import StoredRow
+
+    monkeypatch.setattr(group_module, "GROUP_SECONDS", 3600.0)  # each batch is one group
+    case = workspace.cases.create("Notes").id
+    assert workspace.search.query("gamma", case=case) == []  # the index opened
+    macs: list[str] = []
+    real = StoredRow.mac
+
+    def counted(row: StoredRow, key: bytes) -> bytes:
+        macs.append(row.spec.name)
+        return real(row, key)
+
+    monkeypatch.setattr(StoredRow, "mac", counted)
+    outcomes = workspace.documents.import_many(case, _notes(tmp_path / "in", 20, "gamma"))
+    monkeypatch.setattr(StoredRow, "mac", real)
+    assert all(o.document for o in outcomes)
+    assert macs.count("document") == 20 and macs.count("page") == 20, sorted(set(macs))
+    assert len(workspace.search.query("gamma", case=case, limit=50)) == 20
+    assert workspace.fsck.run().ok
+
+
+def test_a_row_changed_after_its_mac_was_made_ahead_is_maced_again(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A MAC made before the commit is taken only for the row it was made of: a row the
+    transaction changed afterwards is signed as it is stored at the commit."""
+    from dossier.services.search import SearchService
+
+    case = workspace.cases.create("Notes").id
+    storing = SearchService.documents_storing
+
+    def then_changed(service: SearchService, session: Any, case_id: str, docs: Any) -> Any:
+        early = storing(service, session, case_id, docs)
+        session.connection().exec_driver_sql(
+            "UPDATE document SET kind = 'note' WHERE id = ?", (docs[0].id,)
+        )
+        return early
+
+    monkeypatch.setattr(SearchService, "documents_storing", then_changed)
+    (outcome,) = workspace.documents.import_many(case, _notes(tmp_path / "in", 1, "delta"))
+    monkeypatch.setattr(SearchService, "documents_storing", storing)
+    assert outcome.document is not None
+    assert workspace.documents.get(outcome.document.id).kind == "note"
+    assert workspace.fsck.run().ok

@@ -227,9 +227,9 @@ def test_a_large_batch_reaches_the_workers_before_its_catalog_commit(
     at_commit: list[int] = []
     seal = inventory.seal_changes
 
-    def committing(conn: Any, key_for: Any) -> bool:
+    def committing(conn: Any, *args: Any) -> bool:
         at_commit.append(len(lent))
-        return seal(conn, key_for)
+        return seal(conn, *args)
 
     dropped: list[object] = []
     abandon = SearchService.abandon_storing
