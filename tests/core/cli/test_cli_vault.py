@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import sys
 from pathlib import Path
+
+import pytest
 
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
@@ -109,3 +112,20 @@ def test_passwd_then_old_passphrase_fails(tmp_path: Path) -> None:
         tmp_path, "--vault", str(vault), "case", "list", passphrase="another passphrase entirely"
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_the_shipped_app_ignores_the_test_key_derivation_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`DOSSIER_INSECURE_TEST_KDF=1` makes the tests' vaults fast to open; in the frozen app
+    (what journalists run) it must not make a vault whose passphrase is cheap to guess."""
+    from dossier.crypto.kdf import DEFAULT
+    from dossier.vault.header import VaultHeader
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    # Strong parameters cost ~1 s and 256 MiB here: measured on what the header records.
+    vault = tmp_path / "v.dossier"
+    result = run_cli(tmp_path, "--vault", str(vault), "init")
+    assert result.returncode == 0, result.stderr
+    assert "insecure" not in result.stderr
+    assert VaultHeader.read(vault).kdf == DEFAULT
