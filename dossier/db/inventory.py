@@ -256,9 +256,20 @@ def _mac_of(row: StoredRow, key: bytes, made: MadeAhead | None) -> bytes:
             and before.spec is row.spec
             and before.types == row.types
             and before.values == row.values
+            and ("real" not in row.types.values() or _same_reals(before, row))
         ):
             return mac
     return row.mac(key)
+
+
+def _same_reals(before: StoredRow, row: StoredRow) -> bool:
+    """Whether the rows' real values have the same bytes in a MAC: 0.0 == -0.0, yet a MAC
+    made of one is not the other's."""
+    return all(
+        before.values[column].hex() == value.hex()
+        for column, value in row.values.items()
+        if row.types[column] == "real"
+    )
 
 
 def _check_old(entry: Any, row: StoredRow | None, key_for: KeyFor, destroyed: set[str]) -> None:
