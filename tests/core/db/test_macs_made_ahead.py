@@ -4,6 +4,7 @@ another row or under another key, is signed anew, and the case checks clean afte
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,5 +135,45 @@ def test_a_mac_made_for_another_row_key_or_transaction_is_not_taken(
             session.rollback()
             _rewrite(session, doc_id)
         session.commit()
+    assert workspace.vault.case_problems(case) == []
+    assert workspace.fsck.run().ok
+
+
+def test_imports_at_once_with_duplicates_leave_the_vault_clean(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Two imports into one case at once, each with a file the other also brings (a duplicate
+    linked): every row reads back authentic."""
+
+    case = workspace.cases.create("Notes").id
+    assert workspace.search.query("conseil", case=case) == []  # the index opened: MACs ahead
+    shared = tmp_path / "shared.txt"
+    shared.write_text("Le même mémo, deux fois.\n", encoding="utf-8")
+    batches = []
+    for side in ("a", "b"):
+        folder = tmp_path / side
+        folder.mkdir()
+        paths = [shared]
+        for number in range(15):
+            path = folder / f"note-{number}.txt"
+            path.write_text(f"Note {side} {number} au conseil.\n", encoding="utf-8")
+            paths.append(path)
+        batches.append(paths)
+    failures: list[BaseException] = []
+
+    def run(paths: list[Path]) -> None:
+        try:
+            workspace.documents.import_many(case, paths)
+        except BaseException as exc:  # reported below, with the test's own assertion
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(paths,)) for paths in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(workspace.documents.of_case(case)) == 31
+    assert len(workspace.search.query("conseil", case=case, limit=50)) == 30
     assert workspace.vault.case_problems(case) == []
     assert workspace.fsck.run().ok
