@@ -11,7 +11,7 @@ header according to that id (`dossier.vault.header.settle_pending`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -57,6 +57,23 @@ class KeyService:
         rotate_master(self.ws, new_passphrase, kdf, action="vault.passwd")
 
 
+@contextlib.contextmanager
+def _no_commits_meanwhile(ws: Workspace) -> Iterator[None]:
+    """Held from the switch of the master key to the commit of the rows signed under it.
+
+    Every session signs and checks with the key in memory: a group of imports committing
+    after the switch and before this commit checked the audit trail's head, still signed
+    under the old key, with the new one, and failed as if the vault had been altered. Imports,
+    deletions and replaced originals commit while holding their case's `changing`: all are
+    held here, in one order (an import holds only its own)."""
+    with ws.vault.session() as session:
+        case_ids = sorted(session.scalars(select(Case.id)))
+    with contextlib.ExitStack() as held:
+        for case_id in case_ids:
+            held.enter_context(ws.blobs.changing(case_id))
+        yield
+
+
 def rotate_master(
     ws: Workspace,
     passphrase: str,
@@ -90,7 +107,7 @@ def rotate_master(
     new_ring = KeyRing(master)
     header.write_pending(vault.folder)
     try:
-        with vault.session() as session:
+        with _no_commits_meanwhile(ws), vault.session() as session:
             counter = inventory.current_counter(session.connection(), old_ring.vault_rows)
             cases = list(session.scalars(select(Case)))
             rows: list[Sealed] = [

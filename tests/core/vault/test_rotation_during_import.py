@@ -1,0 +1,55 @@
+"""A passphrase change while imports run: every import is stored, none is told the vault was
+altered.
+
+The change switches the master key every session uses before its own commit writes the rows
+signed under the new key; an import committing in between checked the audit trail's head
+(still signed under the old key) with the new one, failed with "altered outside Dossier" and
+kept none of its files (about one change in three, found by a breaker)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services.workspace import Workspace
+
+
+def _notes(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"note-{number:03d}.txt"
+        path.write_text(f"Note {number} {folder.name} : réunion au conseil.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_imports_running_through_passphrase_changes_are_all_stored(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.cases.create("Rotation").id
+    workspace.search.query("warm", case=case)  # the index opened, as in a session
+    failures: list[BaseException] = []
+    stored = 0
+    for attempt in range(4):
+        batches = [_notes(tmp_path / f"in-{attempt}-{n}", 15) for n in range(2)]
+
+        def run(paths: list[Path]) -> None:
+            try:
+                outcomes = workspace.documents.import_many(case, paths)
+                failures.extend(Exception(o.error) for o in outcomes if o.error)
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=run, args=(paths,)) for paths in batches]
+        for thread in threads:
+            thread.start()
+        workspace.keys.change_passphrase(f"a new long passphrase {attempt}", TEST_ONLY_FAST)
+        for thread in threads:
+            thread.join()
+        stored += 30
+    assert failures == []
+    assert len(workspace.documents.of_case(case)) == stored
+    assert workspace.vault.vault_problems() == []
+    assert workspace.vault.case_problems(case) == []
