@@ -107,6 +107,7 @@ def side_by_side(page: pymupdf.Page) -> None:
 DRAWERS = (letters_in_alpha, thumbnail, faint, in_strips, side_by_side, *OUTLINED)
 
 
+@pytest.mark.slow  # seven ways to draw a name, each read by OCR in four turns: ~17 CPU-s
 def test_a_name_in_a_picture_as_it_is_shown_or_extracted_does_not_leave(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -325,6 +325,7 @@ def test_corpus_xfa_form_with_javascript_is_emptied(corpus: Path) -> None:
     assert selfcheck(copy, ["discharge"]).ok
 
 
+@pytest.mark.slow  # the export reads the file's eleven figures: ~19 CPU-s
 def test_corpus_unscrubbable_file_falls_back_and_passes(corpus: Path) -> None:
     source = corpus / "federal_register_2020-17221_3col.pdf"
     copy = export_copy(source, ["Boeing", "airplane"])
@@ -357,6 +358,7 @@ def test_corpus_metadata_and_annotations_everywhere(corpus: Path, name: str) -> 
     assert selfcheck(copy, []).ok
 
 
+@pytest.mark.slow  # a full-page scan read by OCR: ~8 CPU-s
 def test_corpus_ocr_layer_survives_as_dossiers_own(corpus: Path) -> None:
     source = corpus / "linnsequencer_scan_ocr_layer_2col.pdf"
     copy = export_copy(source, ["MIDI"])
