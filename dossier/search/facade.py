@@ -67,11 +67,6 @@ from dossier.search.storage import EncryptedStorage
 WRITER_LIMIT_MB = 64
 LENT_BYTES = 1024 * 1024
 """Text from which a batch written in the background is cut into more parts than workers."""
-PART_MIN_BYTES = 128 * 1024
-"""Least text of a part of a smaller batch written in the background: each part is a segment,
-whose words are written once in each (an 8-file OpenDocument batch cut in two cost the workers
-56 ms of CPU against 44 in one part, 2,000 short messages in 12 parts 1.67 CPU-s against 1.48 in
-6). An import's batches follow each other, so one part each still keeps every worker busy."""
 QUEUED_MAX = 8
 """Batches left with the workers before an import's next one waits for the oldest (its thread
 then takes the parts no worker has started): the workers yield a core to the app, and on a
@@ -845,16 +840,12 @@ class SearchIndex:
 
 
 def lend(items: list[IndexItem]) -> Lent[list[IndexItem], BuiltSegment]:
-    """A large batch handed to the worker processes, which build its segments: from
-    `LENT_BYTES` of text cut into more parts than workers, so that a wait for it (a search, the
-    end of an import) can take those no worker has started; below, into parts of at least
-    `PART_MIN_BYTES`, at most one per worker. Nothing is written: `replace_documents_soon`
-    takes it into an index, or its `cancel` drops it."""
+    """A large batch handed to the worker processes, which build its segments: cut into more
+    parts than workers, so that a wait for it (a search, the end of an import) can take those
+    no worker has started. Nothing is written: `replace_documents_soon` takes it into an index,
+    or its `cancel` drops it."""
     size = sum(len(item.text) for item in items)
-    if size >= LENT_BYTES:
-        count = worker_count() * 2 + 1
-    else:
-        count = max(1, min(worker_count(), size // PART_MIN_BYTES))
+    count = worker_count() * 2 + 1 if size >= LENT_BYTES else worker_count()
     return Lent(parts(items, count), build_segment)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.search import IndexItem, SearchIndex
+from dossier.search import SearchIndex
 from dossier.search import analysed as analysed_module
 from dossier.search import built as built_module
 from dossier.search import merging as merging_module
@@ -215,27 +215,3 @@ def test_an_index_opened_with_too_many_segments_is_merged_in_bounded_rounds(
         merger = merging_module.Merger(index._storage)
         merger.plan(_segments(index), lambda: None)
         assert merger._future is None and not merger._inputs
-
-
-def test_a_batch_handed_over_during_an_import_is_cut_by_its_text(
-    tmp_path: Path, workers: None
-) -> None:
-    """Each part is a segment, whose words are written again in each: a batch makes no more
-    segments than its text fills (`PART_MIN_BYTES` each), nor more than workers below
-    `LENT_BYTES`."""
-    page = " ".join(f"mot{n} témoin préfecture" for n in range(700))  # 16 KB
-    made: list[int] = []
-    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
-        for batch, pages in enumerate((6, 16, 40)):  # 104, 278 and 696 thousand characters
-            items = [
-                IndexItem(
-                    f"b{batch}d{n}:0", f"b{batch}d{n}", "case-a", "page", "source", "t", page, 0
-                )
-                for n in range(pages)
-            ]
-            before = len(_segments(index))
-            index.replace_documents_soon([], items, new=True)
-            index.flush()
-            made.append(len(_segments(index)) - before)
-    workers_count = analysed_module.worker_count()
-    assert made == [1, min(workers_count, 2), min(workers_count, 5)]
