@@ -230,23 +230,17 @@ class DocumentService:
         with self.ws.index.importing(case_id), fewer_collections():
             batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
             for number, path in enumerate(paths):
-                file_progress = _file_progress(progress, number, len(paths), path.name)
+                # No one listening (`dossier import`): no progress to mask, and no mask of the
+                # case's people read for it (a session and a query an import).
+                file_progress = _file_progress(progress, number, len(paths), valid_text(path.name))
                 try:
                     check(cancel)
                     data = read_regular(Path(path), MAX_IMPORT_BYTES)
                     blob_id = batch.group.keys.blob_id(hashlib.sha256(data).digest())
                     if batch.group.holds(blob_id):
                         batch.commit()  # the same file twice: the second must see the first stored
-                    # No one listening (`dossier import`): no progress to mask, and no mask
-                    # of the case's people read for it (a session and a query an import).
                     linked = self._prepare(
-                        batch.group,
-                        data,
-                        blob_id,
-                        path.name,
-                        options,
-                        file_progress if progress is not None else None,
-                        cancel,
+                        batch.group, data, blob_id, path.name, options, file_progress, cancel
                     )
                     del data
                 except PasswordRequired as exc:

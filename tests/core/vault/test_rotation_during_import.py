@@ -13,16 +13,7 @@ from pathlib import Path
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
-
-
-def _notes(folder: Path, count: int) -> list[Path]:
-    folder.mkdir(parents=True)
-    paths = []
-    for number in range(count):
-        path = folder / f"note-{number:03d}.txt"
-        path.write_text(f"Note {number} {folder.name} : réunion au conseil.\n", encoding="utf-8")
-        paths.append(path)
-    return paths
+from tests.core.services.documents.test_group_commit import _notes
 
 
 def test_imports_running_through_passphrase_changes_are_all_stored(
@@ -33,7 +24,9 @@ def test_imports_running_through_passphrase_changes_are_all_stored(
     failures: list[BaseException] = []
     stored = 0
     for attempt in range(4):
-        batches = [_notes(tmp_path / f"in-{attempt}-{n}", 15) for n in range(2)]
+        batches = [
+            _notes(tmp_path / f"in-{attempt}-{n}", 15, f"lot{attempt}x{n}") for n in range(2)
+        ]
 
         def run(paths: list[Path]) -> None:
             try:
