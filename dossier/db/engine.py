@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,6 +81,42 @@ def make_engine(path: Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "handle_error", _on_error)
     return engine
+
+
+@contextlib.contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see the catalog as one commit left it.
+
+    The driver begins a transaction only before a write, so each read outside one sees the
+    catalog as it is at that moment: a check reading an inventory and then the rows it counts
+    saw a commit land in between and reported the rows altered. SQLite's own BEGIN makes the
+    first read fix the state every later read sees, until the rollback that ends it."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+def read_snapshot(session: Session) -> None:
+    """The session's reads from now on see the catalog as one commit left it (`snapshot`).
+
+    For sessions that only read: a write after it waits for no lock and fails at once if
+    another commit landed since the first read."""
+    connection = session.connection()
+    if not _driver(connection).in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
+def hold_writes(session: Session) -> None:
+    """Take the catalog's write lock now, for reads a write will depend on.
+
+    The driver begins the transaction at the first write: reads before it see whatever was
+    committed last, and another writer can commit between such a read and the write built on
+    it (two audit entries read the same last link, and the second failed on a taken number).
+    A write that changes nothing begins the transaction and waits for the lock as any write."""
+    session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 0"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

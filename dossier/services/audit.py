@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.db.bulk import insert_new
+from dossier.db.engine import hold_writes, read_snapshot
 from dossier.db.models import AuditEntry, VaultSecret
 from dossier.errors import DossierError
 from dossier.i18n import _
@@ -43,6 +44,7 @@ class AuditTrail:
         one read of the last link, one flush and one head for all (a batch import's files)."""
         if not records:
             return
+        hold_writes(session)  # the last link read is still the last when this one is written
         last = session.execute(
             select(AuditEntry.seq, AuditEntry.chain).order_by(AuditEntry.seq.desc()).limit(1)
         ).first()
@@ -97,6 +99,7 @@ class AuditTrail:
         previous = GENESIS
         expected = 1
         with self.vault.session() as session:
+            read_snapshot(session)  # the count, the entries and the head of one commit
             count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
             for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
                 if entry.seq != expected:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from dossier.db.engine import snapshot
 from dossier.db.models import (
     AuditEntry,
     Case,
@@ -120,7 +121,7 @@ class FsckService:
 
 
 def _check_rows(ws: Workspace, report: FsckReport) -> None:
-    with ws.vault.engine.connect() as conn:
+    with snapshot(ws.vault.engine) as conn:
         result = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
         if result != ["ok"]:
             report.problems.append("catalog.sqlite: " + "; ".join(result[:5]))

@@ -26,7 +26,7 @@ from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
 from dossier.db.bulk import Change, record_changes
-from dossier.db.engine import make_engine, make_session_factory, migrate
+from dossier.db.engine import make_engine, make_session_factory, migrate, snapshot
 from dossier.db.inventory import CaseMacs, MadeAhead
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
@@ -205,7 +205,7 @@ class Vault:
     def vault_problems(self) -> list[str]:
         """Check vault-level rows and the case inventories; note a rolled-back vault."""
         try:
-            with self.engine.connect() as conn:
+            with snapshot(self.engine) as conn:
                 planted = schema_problems(conn)
                 found, problems = inventory.verify_vault(conn, self.keyring.vault_rows)
             problems = planted + problems
@@ -226,7 +226,7 @@ class Vault:
         """Check every row of one case against the case's inventory (fsck, case opening)."""
         keys = self.case_keys(case_id, verify=False)
         try:
-            with self.engine.connect() as conn:
+            with snapshot(self.engine) as conn:
                 return inventory.verify_case(conn, case_id, keys.rows, macs)
         except DatabaseError as exc:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
