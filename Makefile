@@ -42,8 +42,8 @@ run: sample
 		$(PY) -m ui --vault $(CURDIR)/$(SAMPLE_VAULT)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check dossier ui tests bench tools
-	$(VENV)/bin/ruff format --check dossier ui tests bench tools
+	$(VENV)/bin/ruff check dossier ui tests bench tools docs
+	$(VENV)/bin/ruff format --check dossier ui tests bench tools docs
 	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)

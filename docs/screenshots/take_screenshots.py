@@ -37,18 +37,18 @@ from dossier.sample.pdfs import printed_pdf, scanned_pdf
 from dossier.sample.texts import read_blocks
 from dossier.services.export.service import ExportRequest
 from ui.app import create_application
-from ui.export.export_wizard import ExportWizard
-from ui.quotes.find_quote_dialog import FindQuoteDialog
-from ui.i18n import install_translations
 from ui.case.import_dialog import ImportDialog
+from ui.export.export_wizard import ExportWizard
+from ui.export.redactions_tab import RedactionsTab
+from ui.export.verify_dialog import VerifyDialog
+from ui.i18n import install_translations
 from ui.letters.letters_tab import LettersTab
 from ui.main_window import MainWindow
 from ui.people.people_tab import PeopleTab
+from ui.quotes.find_quote_dialog import FindQuoteDialog
 from ui.quotes.quote_dialog import NewQuoteDialog
-from ui.export.redactions_tab import RedactionsTab
 from ui.search.search_tab import SearchTab
 from ui.settings import AppSettings
-from ui.export.verify_dialog import VerifyDialog
 
 REPO = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1400, 860
