@@ -177,6 +177,8 @@ class SearchService:
         self._reconciled: set[str] = set()
         self._stale_items: set[str] = set()
         self._pending: set[str] = set()
+        self._catalog_reads: dict[str, int] = {}
+        """Times each case's index was rebuilt or reconciled from the catalog."""
         self._lock = threading.RLock()
         self._small_to_workers = False
         self._closed = False
@@ -279,6 +281,7 @@ class SearchService:
             index.pending_redone()
         self._reconciled.add(case_id)
         self._pending.discard(case_id)
+        self._catalog_reads[case_id] = self._catalog_reads.get(case_id, 0) + 1
 
     def _changed_since(self, case_id: str, since: datetime) -> set[str]:
         margin = since - timedelta(minutes=5)  # clocks and the order of two threads' commits
@@ -303,6 +306,7 @@ class SearchService:
         total = self._page_count(case_id) + len(catalog_items)
         pages = self._iter_page_items(case_id, self._doc_ids(case_id))
         count = index.rebuild(itertools.chain(pages, catalog_items), progress, cancel, total=total)
+        self._catalog_reads[case_id] = self._catalog_reads.get(case_id, 0) + 1
         self._reconciled.add(case_id)
         self._stale_items.discard(case_id)
         self._pending.discard(case_id)
@@ -424,6 +428,14 @@ class SearchService:
         made again: its pages are those of `docs`, in memory, only the versions could differ).
         """
         with self._lock, self._or_pending(case_id):
+            read = self._catalog_reads.get(case_id, 0)
+            index = self._index(case_id)
+            if self._catalog_reads.get(case_id, 0) != read:
+                # Rebuilt or reconciled from the catalog just now (it failed since the group's
+                # `prepare_case`: a commit the disk refused, damage a search found), which
+                # read these documents, committed: added again, each would be found twice.
+                self.abandon_storing(early)
+                return
             versions = _sealed_versions(session, docs)
             unsealed = [doc for doc in docs if doc.id not in versions]
             for start in range(0, len(unsealed), _MACS_PER_QUERY):
@@ -439,7 +451,7 @@ class SearchService:
             if items:
                 # New documents: none of theirs is in the index to delete, and one a crash
                 # keeps out of it is found missing by the next reconciliation.
-                self._index(case_id).replace_documents_soon([], items, new=True, lent=lent)
+                index.replace_documents_soon([], items, new=True, lent=lent)
 
     def documents_changed(self, case_id: str, doc_ids: Sequence[str]) -> None:
         """`document_changed` for the documents of one import (a mailbox's messages and their
