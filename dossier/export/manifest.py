@@ -19,6 +19,7 @@ from typing import Any
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
+from dossier.text import outside_json
 
 FORMAT = "dossier-bundle"
 FORMAT_VERSION = 2
@@ -87,7 +88,7 @@ def parse(data: bytes) -> Manifest:
     if len(data) > MAX_MANIFEST_BYTES:
         raise _refuse("it is too large")
     try:
-        raw = json.loads(data.decode("utf-8"))
+        raw = outside_json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise _refuse("it is not JSON text") from None
     if not isinstance(raw, dict):

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from dossier.errors import CorruptData, UsageError
 from dossier.i18n import _
+from dossier.text import outside_json
 
 KEY_NAME = "bundle-signing-key"
 SIGNATURE_FORMAT = "dossier-signature-1"
@@ -104,7 +105,7 @@ class SignatureCheck:
 def check_signature(manifest: bytes, signature_file: bytes) -> SignatureCheck:
     """Whether `signature_file` (manifest.sig) is a valid signature of `manifest`."""
     try:
-        document = json.loads(signature_file.decode("utf-8"))
+        document = outside_json.loads(signature_file.decode("utf-8"))
         if not isinstance(document, dict) or document.get("format") != SIGNATURE_FORMAT:
             return SignatureCheck(False, "", "manifest.sig has an unknown format")
         if document.get("algorithm") != ALGORITHM:

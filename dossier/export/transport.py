@@ -27,6 +27,7 @@ from dossier.crypto.sealedfile import SealedReader, SealedWriter
 from dossier.errors import CorruptData, EnvironmentFailure, InputRefused, WrongPassphrase
 from dossier.fsutil import TEMP_PREFIX, atomic_writer
 from dossier.i18n import _
+from dossier.text import outside_json
 
 MAGIC = b"DOSSIER-SEALED-BUNDLE\x00\x01"
 MAX_HEADER = 4096
@@ -119,7 +120,7 @@ def read_sealed_bundle(path: Path, passphrase: str) -> bytes:
 
 def _parse_header(raw: bytes, name: str) -> tuple[KdfParams, bytes]:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = outside_json.loads(raw.decode("utf-8"))
         params = KdfParams.from_json(data["kdf"])
         salt = base64.b64decode(str(data["salt"]), validate=True)
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, binascii.Error, CorruptData):

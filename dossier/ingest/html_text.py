@@ -15,13 +15,13 @@ engines (Open Graph, `article:published_time`, `author`, JSON-LD `NewsArticle`),
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from dossier.ingest.dates import iso_date
+from dossier.text import outside_json
 
 _SKIPPED = frozenset(
     {
@@ -366,7 +366,7 @@ def _ld_article(blobs: list[str]) -> dict[str, object]:
     """The first Article-like object of the page's JSON-LD, or {}."""
     for blob in blobs:
         try:
-            data = json.loads(blob)
+            data = outside_json.loads(blob)
         except ValueError:
             continue  # third-party markup is often broken; the page's other tags still count
         stack: list[object] = [data]

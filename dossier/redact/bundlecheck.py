@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 import unicodedata
 import zipfile
@@ -44,6 +43,7 @@ from dossier.redact.glued import MIN_IN_ADDRESS, MIN_IN_WORD, ORDINARY_WORDS, mi
 from dossier.redact.names import COMMON_WORDS
 from dossier.redact.patterns import find_pattern
 from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
+from dossier.text import outside_json
 from dossier.text.model import PageText
 
 Rect = tuple[float, float, float, float]
@@ -292,15 +292,18 @@ def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]
 
 
 def _json_strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
+    # In document order, without recursion: the reader accepts nesting deeper than Python's
+    # own recursion limit allows a recursive walk.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                stack.extend((child, str(key)))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 _OWN_VALUES = re.compile(
@@ -329,7 +332,7 @@ def _decoded_views(name: str, data: bytes) -> list[tuple[str, str]]:
         views.append(("the markup, entities decoded", html.unescape(raw)))
     if lowered.endswith((".json", ".sig")):
         try:
-            views.append(("the JSON values", "\n".join(_json_strings(json.loads(raw)))))
+            views.append(("the JSON values", "\n".join(_json_strings(outside_json.loads(raw)))))
         except ValueError:
             views.append(("the file", "not valid JSON"))
     if lowered.endswith(".csv"):

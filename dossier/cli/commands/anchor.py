@@ -17,6 +17,7 @@ from dossier.cli.commands.quotes import diff_lines
 from dossier.errors import UsageError, safe_text
 from dossier.i18n import _
 from dossier.services.quotes.in_file import FileAnchoring
+from dossier.text import outside_json
 
 _SHOWN = 200
 """Characters of a span's text shown in the human-readable output."""
@@ -80,8 +81,8 @@ def _read_quotes(path: Path) -> list[tuple[object, str]]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError:
+            item = outside_json.loads(line)
+        except ValueError:
             raise UsageError(
                 _("{path}, line {number}: not valid JSON").format(path=path, number=number)
             ) from None

@@ -13,6 +13,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -325,3 +326,44 @@ def test_zipsafe_reads_in_memory_only(tmp_path: Path) -> None:
         assert safe.read("quotes.csv") == b"ok"
         with pytest.raises(InputRefused, match="missing"):
             safe.read("letters.csv")
+
+
+# A signed bundle whose JSON escapes name lone surrogates imports as valid text. JSON may write
+# any UTF-16 code unit as an escape, and Python's reader keeps it: such a string cannot be
+# encoded, so sealing the case's name failed with a traceback half-way through the import.
+
+
+def _spoiled(value: Any) -> Any:
+    if isinstance(value, str) and value and not value[0].isdigit():
+        return value + "\udc80\ud800"
+    if isinstance(value, list):
+        return [_spoiled(v) for v in value]
+    if isinstance(value, dict):
+        kept = {"path", "sha256", "format"}
+        return {k: v if k in kept else _spoiled(v) for k, v in value.items()}
+    return value
+
+
+def test_lone_surrogates_in_a_signed_manifest(
+    workspace: Workspace, good: Path, tmp_path: Path
+) -> None:
+    key = new_key()
+    members = dict(_members(good))
+    manifest = _spoiled(json.loads(members["manifest.json"]))
+    raw = json.dumps(manifest).encode()
+    assert b"\\udc80" in raw
+    members["manifest.json"] = raw
+    members["manifest.sig"] = key.sign_manifest(raw)
+    with zipfile.ZipFile(good) as archive:
+        stamp = archive.infolist()[0].date_time
+
+    def same_time(info: zipfile.ZipInfo) -> None:
+        info.date_time = stamp
+
+    bundle = _zip(tmp_path / "s.zip", list(members.items()), same_time)
+    result = workspace.exports.import_bundle(bundle, pubkey=key.fingerprint)
+    case = workspace.cases.get(result.case_id)
+    assert case.name.endswith("\x80\ufffd")
+    titles = [doc.title for doc in workspace.documents.of_case(case.id)]
+    assert titles and all(t.endswith("\x80\ufffd") for t in titles)
+    assert workspace.vault.case_problems(case.id) == []
