@@ -71,6 +71,7 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
         ) from None
     hide, show = opening("deleted"), closing("deleted")
     raw = literal(raw).replace(_HIDE, hide).replace(_SHOW, show)
+    raw = _whole_characters(raw)  # after the marks: halves may spell them
     raw = page_text(raw.replace(hide + show, ""))  # hidden formatting, no hidden text
     text = clean_lines(raw.replace("\r", ""))
     text = _BLANK_LINES.sub("\n\n", text).strip()
@@ -187,16 +188,32 @@ def _info(data: bytes, encoding: str) -> dict[str, str]:
             lambda m: bytes([int(m.group(1), 16)]).decode(encoding, errors="replace"),
             raw.decode("latin-1"),
         )
-        value = _UNICODE.sub(lambda m: _char(int(m.group(1))), value)
+        value = _UNICODE.sub(lambda m: chr(int(m.group(1)) % 65536), value)
+        value = _LONE_HALF.sub("?", _whole_characters(value))
         text = " ".join(clean(value).split())
         if text:
             found[key.decode()] = text
     return found
 
 
-def _char(code: int) -> str:
-    code %= 65536  # \uN is a signed 16-bit number
-    return "?" if 0xD800 <= code <= 0xDFFF else chr(code)
+_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_LONE_HALF = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(text: str) -> str:
+    """`text` with each pair of UTF-16 halves read as its character: a `\\uN` is one UTF-16
+    code unit (a signed 16-bit number), and RTF writers spell a character beyond U+FFFF (an
+    emoji, a rarer Chinese character of a name) as two of them, each otherwise read alone
+    and replaced. A half without its other half stays, to be replaced."""
+    try:
+        text.encode("utf-8")  # one pass in C over text that holds no half, nearly all of it
+    except UnicodeEncodeError:
+        return _PAIR.sub(_joined, text)
+    return text
+
+
+def _joined(pair: re.Match[str]) -> str:
+    return pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
 def _created(data: bytes) -> str | None:

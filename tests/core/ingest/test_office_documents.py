@@ -326,3 +326,44 @@ def test_placeholder_pdf_title_gives_way_to_the_file_name(
     )
     case = workspace.cases.create("Titres").id
     assert workspace.documents.import_file(case, pdf).title == "reponse-prefecture"
+
+
+def _utf16_controls(text: str, *, signed: bool) -> bytes:
+    """`text` as RTF writers spell characters outside Latin-1: a `\\uN` per UTF-16 code unit,
+    N a signed 16-bit number (Word) or not (other writers), each followed by a "?" for
+    readers that skip it."""
+    units = memoryview(text.encode("utf-16-le")).cast("H")
+    return b"".join(
+        rb"\u%d?" % (unit - 0x10000 if signed and unit >= 0x8000 else unit) for unit in units
+    )
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_rtf_characters_beyond_the_basic_plane_are_read_whole(signed: bool) -> None:
+    # Word writes a character beyond U+FFFF (an emoji, a Chinese or Japanese name's rarer
+    # characters) as its two UTF-16 halves: each read alone, the character was lost.
+    name = "\U00020bb7野家 \U0001f600 \u0915\u094d\u0937 \U0001d11e"
+    spelled = _utf16_controls(name, signed=signed)
+    rtf = rb"{\rtf1\ansi\uc1{\info{\title Re: " + spelled + rb"}}\pard " + spelled + rb" ok\par}"
+    doc = extract_bytes(rtf, "emoji.rtf", ocr=False)
+    assert doc.text == f"{name} ok"
+    assert doc.title == f"Re: {name}"
+
+
+@pytest.mark.parametrize("halves", [rb"\u-10179?", rb"\u-8704?", rb"\u-8704?\u-10179?"])
+def test_rtf_half_of_a_character_alone_is_a_replacement_mark_not_lost_text(halves: bytes) -> None:
+    rtf = rb"{\rtf1\ansi{\info{\title A" + halves + rb"B}}\pard A" + halves + rb"B\par}"
+    doc = extract_bytes(rtf, "halves.rtf", ocr=False)
+    count = halves.count(b"\\u")
+    assert doc.text == "A" + "\ufffd" * count + "B"
+    assert doc.title == "A" + "?" * count + "B"
+
+
+def test_rtf_characters_spelled_in_halves_cannot_hide_the_text_between_them() -> None:
+    # The reader marks hidden text with the last two characters of Unicode while it reads;
+    # a file spelling them in halves must not hide its own words.
+    around = _utf16_controls("\U0010fffe", signed=True), _utf16_controls("\U0010ffff", signed=True)
+    rtf = rb"{\rtf1\ansi\pard A " + around[0] + rb" shown words " + around[1] + rb" B\par}"
+    doc = extract_bytes(rtf, "forged.rtf", ocr=False)
+    assert "shown words" in doc.text
+    assert "[-" not in doc.text
