@@ -17,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -116,13 +116,31 @@ def hold_writes(session: Session) -> None:
     committed last, and another writer can commit between such a read and the write built on
     it (two audit entries read the same last link, and the second failed on a taken number).
     A write that changes nothing begins the transaction and waits for the lock as any write."""
-    session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 0"))
+    _take_write_lock(session.connection())
+
+
+def _take_write_lock(connection: Connection) -> None:
+    # Straight on the connection: the session's own execute would flush first.
+    connection.exec_driver_sql(_NO_CHANGE)
+
+
+_NO_CHANGE = "UPDATE alembic_version SET version_num = version_num WHERE 0"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
+    # Before the sealing (listeners run in the order they were added): a row sealed before its
+    # flush waited for the lock was sealed under the master key a passphrase change, holding
+    # the lock, replaced meanwhile, then signed at the commit under the new one: a row that
+    # passed every check and opened under no key, the vault reported altered at its next open.
+    event.listen(factory, "before_flush", _hold_writes_to_seal)
     sealed.install(factory)
     return factory
+
+
+def _hold_writes_to_seal(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        _take_write_lock(session.connection())
 
 
 def _alembic_config() -> Config:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Case, Document
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
@@ -78,6 +79,7 @@ class CaseService:
         if not name:
             raise UsageError(_("a case needs a name"))
         with self.ws.vault.session() as session:
+            hold_writes(session)  # no case of this name made between the check and this one
             if any(c.name.casefold() == name.casefold() for c in session.scalars(select(Case))):
                 raise UsageError(_("a case named {name} already exists").format(name=repr(name)))
             case = Case(wrapped_key=b"")
@@ -140,6 +142,7 @@ class CaseService:
     ) -> CaseInfo:
         shown = self.shown()
         with self.ws.vault.session() as session:
+            hold_writes(session)  # the names checked and the row changed are those committed
             case = self._find(session, ref)
 
             def kept(stored: str, incoming: str) -> str:

@@ -21,6 +21,7 @@ from dossier.crypto import aead
 from dossier.crypto.kdf import KdfParams, derive_kek, new_salt
 from dossier.crypto.keys import KeyRing
 from dossier.db import inventory
+from dossier.db.engine import hold_writes
 from dossier.db.models import AuditEntry, Case, VaultSecret
 from dossier.db.sealed import Sealed
 from dossier.errors import CorruptData, UsageError
@@ -108,6 +109,10 @@ def rotate_master(
     header.write_pending(vault.folder)
     try:
         with _no_commits_meanwhile(ws), vault.session() as session:
+            # Before the first read, and until the commit: no writer seals or signs a row
+            # under either key while the rows are read under the old one, switched and
+            # sealed again, nor commits a row this switch has not read.
+            hold_writes(session)
             counter = inventory.current_counter(session.connection(), old_ring.vault_rows)
             cases = list(session.scalars(select(Case)))
             rows: list[Sealed] = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import VaultSecret
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class RecentSearches:
         if not text:
             return self.of(case_id)
         with self.ws.vault.session() as session:
+            hold_writes(session)  # the lists read are the lists written back, with this one
             row = session.get(VaultSecret, NAME) or VaultSecret(name=NAME)
             lists = self._load(row)
             key = case_id or ALL_CASES
@@ -64,6 +66,7 @@ class RecentSearches:
     def forget(self, case_id: str | None = None) -> None:
         """Empty the list of `case_id` (None: every list)."""
         with self.ws.vault.session() as session:
+            hold_writes(session)
             row = session.get(VaultSecret, NAME)
             if row is None:
                 return

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier import __version__
+from dossier.db.engine import hold_writes
 from dossier.db.models import VaultSecret
 from dossier.errors import CorruptData, InputRefused, UsageError
 from dossier.export import bundle as bundle_mod
@@ -76,6 +77,10 @@ class ExportService:
         """The vault's bundle-signing key, made (and sealed in the catalog) on first use."""
         with self.ws.vault.session() as session:
             row = session.get(VaultSecret, KEY_NAME)
+            if row is None or not row.value:
+                # Another export may be making it: the one made first is the vault's.
+                hold_writes(session)
+                row = session.get(VaultSecret, KEY_NAME)
             if row is not None and row.value:
                 return load_key(row.value)
             key = new_key()

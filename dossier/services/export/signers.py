@@ -14,6 +14,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import VaultSecret
 from dossier.errors import CorruptData, InputRefused
 from dossier.export.signing import KEY_NAME, load_key
@@ -61,6 +62,7 @@ def known_signers(ws: Workspace) -> dict[str, str]:
 def remember_signer(ws: Workspace, fingerprint: str, how: str) -> None:
     """Add `fingerprint` to the known signers (audited: how it was vouched for)."""
     with ws.vault.session() as session:
+        hold_writes(session)  # the list read is the list written back, with this one
         row = session.get(VaultSecret, KNOWN_SIGNERS)
         if row is None:
             row = VaultSecret(name=KNOWN_SIGNERS)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Person
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
@@ -291,6 +292,8 @@ class PeopleService:
         _check_choice(protection, PROTECTIONS, N_("protection level"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            # The names and pseudonyms checked are those committed when this one is.
+            hold_writes(session)
             for other in self.active(session, case_id):
                 if fold(other.name) == fold(name):
                     raise UsageError(
@@ -325,6 +328,7 @@ class PeopleService:
             )
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            hold_writes(session)  # no edit committed meanwhile is written over
             person = self.find(session, case_id, ref)
             if "name" in fields:
                 name = " ".join(str(fields["name"]).split())
@@ -359,6 +363,7 @@ class PeopleService:
         protection wins (a merge never exposes someone who was protected)."""
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            hold_writes(session)
             keep = self.find(session, case_id, keep_ref)
             drop = self.find(session, case_id, drop_ref)
             if keep.id == drop.id:

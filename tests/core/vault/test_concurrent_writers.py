@@ -1,0 +1,150 @@
+"""Writers that read what they are about to write see what the last commit left, whatever
+commits meanwhile, and a passphrase change lets no row be written under the key it replaces.
+
+The driver begins a transaction at the first write: a service that reads a row and writes it
+back (the recent searches, the known signers), or makes a row when it finds none (the signing
+key), read what was committed last, and another writer committing between that read and the
+write lost its change or made the second one fail on a database error."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.db.models import VaultSecret
+from dossier.errors import UsageError
+from dossier.services.export.signers import known_signers, remember_signer
+from dossier.services.workspace import Workspace
+
+
+def _at_once(jobs: list[Callable[[], object]], rounds: int = 1) -> list[BaseException]:
+    """Run the jobs in threads started together, `rounds` times; what each raised."""
+    failures: list[BaseException] = []
+    for _ in range(rounds):
+        start = threading.Barrier(len(jobs))
+
+        def run(job: Callable[[], object], start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                job()
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return failures
+
+
+def _clean(ws: Workspace) -> None:
+    assert ws.vault.vault_problems() == []
+    assert ws.audit.verify().problems == []
+    report = ws.fsck.run()
+    assert report.problems == []
+
+
+def test_searches_remembered_at_once_are_all_kept(workspace: Workspace) -> None:
+    def remembering(writer: int) -> Callable[[], object]:
+        return lambda: [workspace.recent_searches.remember(None, f"{writer} {n}") for n in range(4)]
+
+    failures = _at_once([remembering(w) for w in range(3)])
+    assert failures == []
+    assert len(workspace.recent_searches.of(None)) == 12  # none lost to another's write
+    _clean(workspace)
+
+
+def test_signing_key_asked_for_at_once_is_made_once(workspace: Workspace) -> None:
+    keys: list[str] = []
+    failures = _at_once([lambda: keys.append(workspace.exports.fingerprint()) for _ in range(3)])
+    assert failures == []
+    assert len(set(keys)) == 1
+    assert keys[0] == workspace.exports.fingerprint()
+    made = [r for r in workspace.audit.records() if r.action == "signing-key.create"]
+    assert len(made) == 1
+    _clean(workspace)
+
+
+def test_signers_accepted_at_once_are_all_kept(workspace: Workspace) -> None:
+    prints = [f"{n:02x}" * 16 for n in range(3)]
+    failures = _at_once([lambda p=p: remember_signer(workspace, p, "test") for p in prints])
+    assert failures == []
+    assert set(prints) <= set(known_signers(workspace))
+    _clean(workspace)
+
+
+def test_cases_named_alike_at_once_are_made_once(workspace: Workspace) -> None:
+    failures = _at_once([lambda: workspace.cases.create("Twin") for _ in range(3)])
+    assert len(failures) == 2
+    assert all(isinstance(f, UsageError) for f in failures)
+    assert [c.name for c in workspace.cases.all()].count("Twin") == 1
+    _clean(workspace)
+
+
+def test_people_named_alike_at_once_are_added_once(workspace: Workspace) -> None:
+    case = workspace.cases.create("People").id
+    failures = _at_once([lambda: workspace.people.add(case, "Ana Lima") for _ in range(3)])
+    assert len(failures) == 2
+    assert all(isinstance(f, UsageError) for f in failures)
+    assert [p.name for p in workspace.people.of_case(case)].count("Ana Lima") == 1
+    _clean(workspace)
+
+
+def test_writers_through_a_passphrase_change_leave_a_vault_that_opens(
+    workspace: Workspace, vault_path: Path
+) -> None:
+    """Writers that do not hold a case's `changing` (searches remembered, timeline entries,
+    people, a signing key made) committing around a passphrase change: nothing they wrote
+    may be sealed or signed under the master key the change replaced."""
+    case = workspace.cases.create("Editing").id
+    passphrase = ""
+    for attempt in range(4):
+        passphrase = f"a new long passphrase {attempt}"
+
+        def changing(p: str = passphrase) -> None:
+            workspace.keys.change_passphrase(p, TEST_ONLY_FAST)
+
+        def searching(a: int = attempt) -> None:
+            for n in range(6):
+                workspace.recent_searches.remember(case, f"s{a} {n}")
+
+        def dating(a: int = attempt) -> None:
+            for n in range(4):
+                workspace.timeline.add_entry(case, when="2024-01-02", title=f"e{a} {n}")
+
+        def naming(a: int = attempt) -> None:
+            for n in range(3):
+                workspace.people.add(case, f"Person {a} {n}")
+
+        def keeping(a: int = attempt) -> None:
+            # As any vault-level setting is stored: a row sealed by its session's flush.
+            for n in range(6):
+                with workspace.vault.session() as session:
+                    secret = VaultSecret(name=f"test-{a}-{n}")
+                    secret.value = f"kept {a} {n}"
+                    session.add(secret)
+                    session.commit()
+
+        jobs = [changing, searching, dating, naming, keeping]
+        if attempt == 0:
+            jobs.append(workspace.exports.fingerprint)
+        failures = _at_once(jobs)
+        assert failures == []
+    _clean(workspace)
+    workspace.close()
+    again = Workspace.open(vault_path, passphrase)
+    try:
+        _clean(again)
+        assert again.vault.case_problems(case) == []
+        assert len(again.recent_searches.of(case)) == 12
+        assert len(again.people.of_case(case)) == 12
+        with again.vault.session() as session:
+            kept = [s.value for s in session.scalars(select(VaultSecret)) if s.name[:5] == "test-"]
+        assert sorted(kept) == sorted(f"kept {a} {n}" for a in range(4) for n in range(6))
+    finally:
+        again.close()
