@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh.index import EmptyIndexError
+from whoosh.index import EmptyIndexError, clean_files
 
 from dossier.errors import CorruptData, DossierError, UsageError
 from dossier.i18n import _
@@ -158,6 +158,11 @@ class SearchIndex:
             storage.remove_leftovers()
             try:
                 ix = open_existing(storage, case_id)
+                # What a crash or a refused commit left that no table of contents names (a
+                # segment written for a commit that never came, a merge's result, an older
+                # table of contents): its words are deleted now, not at a next commit that a
+                # session only searching never makes.
+                clean_files(storage, INDEX_NAME, ix.latest_generation(), ix._segments())
             except IndexUnfinished:
                 reason = UNFINISHED
             except DAMAGE as exc:

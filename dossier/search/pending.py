@@ -160,8 +160,8 @@ class PendingWriter:
 
     def add_built(self, built: BuiltSegment, *, mark: bool = True) -> None:
         """Write a segment built by a worker (sealed, under its own name; nothing refers to it
-        before the commit, and a crash leaves it for the next commit to delete); `mark`: see
-        `writer`."""
+        before the commit, and a crash leaves it for the next open or commit to delete);
+        `mark`: see `writer`."""
         self.writer(mark=mark)
         self._built.append(built)
         for name, data in sorted(built.files.items()):
