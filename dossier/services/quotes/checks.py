@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from dossier.anchor import (
     AnchorResult,
@@ -23,6 +23,7 @@ from dossier.anchor import (
     reanchor_many,
 )
 from dossier.anchor.model import NOT_FOUND
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import _
@@ -248,14 +249,38 @@ class QuoteRechecks:
         outcome; each review says unchanged, moved, degraded, lost or found."""
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
-            quotes = list(session.scalars(select(Quote).where(Quote.case_id == case_id)))
+            query = select(Quote).where(Quote.case_id == case_id).options(undefer(Quote.row_mac))
+            quotes = list(session.scalars(query))
             rechecker = self._rechecker(session, case_id)
             rechecker.cancel = cancel
-            reviews = rechecker.run(quotes, progress)
+            with session.no_autoflush:  # written once, as committed (`_as_committed`)
+                reviews = rechecker.run(quotes, progress)
+                reviews = self._as_committed(session, case_id, quotes, reviews)
             if reviews:
                 self.ws.audit.append(session, "quote.check", case_id, **audit_details(reviews))
             session.commit()
         return reviews
+
+    def _as_committed(
+        self, session: Session, case_id: str, quotes: list[Quote], reviews: list[QuoteReview]
+    ) -> list[QuoteReview]:
+        """The reviews to store, under the write lock: a quote edited or deleted since it was
+        read (the check ran without the lock, for as long as anchoring takes) keeps the edit
+        and is checked again as it now is, or is left out."""
+        hold_writes(session)
+        stored = select(Quote.id, Quote.row_mac).where(Quote.case_id == case_id)
+        now: dict[str, bytes] = {row.id: row.row_mac for row in session.execute(stored)}
+        changed = [quote for quote in quotes if now.get(quote.id) != quote.row_mac]
+        if not changed:
+            return reviews
+        for quote in changed:
+            session.expunge(quote)  # the outcome computed from the row as it was: dropped
+        session.flush()
+        session.expire_all()  # documents and pages too, as an edit may have left them
+        ids = [quote.id for quote in changed if quote.id in now]
+        again = list(session.scalars(select(Quote).where(Quote.id.in_(ids)))) if ids else []
+        redone = {r.quote_id: r for r in self._rechecker(session, case_id).run(again)}
+        return [redone.get(r.quote_id, r) for r in reviews if r.quote_id in now]
 
     def reanchor_document(self, doc_id: str) -> list[QuoteReview]:
         """Re-check the quotes anchored in (or sourced from) one document, after it changed."""
