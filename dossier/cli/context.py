@@ -14,14 +14,18 @@ from typing import Any
 
 from dossier.errors import UsageError, safe_text
 from dossier.i18n import _
-from dossier.services.constants import KDF_DEFAULT, KDF_TEST_ONLY_FAST, KdfParams
+from dossier.services.constants import (
+    KDF_DEFAULT,
+    KDF_TEST_ONLY_FAST,
+    KdfParams,
+    weak_vault_expected,
+)
 from dossier.services.workspace import Workspace
 
 PASSPHRASE_ENV = "DOSSIER_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "DOSSIER_NEW_PASSPHRASE"
 # Test-only: tiny Argon2id parameters so test suites can create hundreds of vaults. Never set
 # by any front end; the header records the parameters actually used.
-TEST_KDF_ENV = "DOSSIER_INSECURE_TEST_KDF"
 
 
 def _default(value: Any) -> Any:
@@ -108,7 +112,7 @@ class CliContext:
     def kdf(self) -> KdfParams:
         # The shipped app never makes a weak vault, whatever its environment says: the
         # variable is for the test suite and benchmarks run from source.
-        if os.environ.get(TEST_KDF_ENV) == "1" and not getattr(sys, "frozen", False):
+        if weak_vault_expected():
             self.warn(_("warning: insecure test KDF parameters in use"))
             return KDF_TEST_ONLY_FAST
         return KDF_DEFAULT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -66,6 +67,20 @@ class KdfParams:
 DEFAULT = KdfParams()
 # Only for tests and benchmarks that create many vaults: never the default of any front end.
 TEST_ONLY_FAST = KdfParams(memory_kib=64, iterations=1, lanes=1)
+TEST_KDF_ENV = "DOSSIER_INSECURE_TEST_KDF"
+"""Set to 1 by the test suite and benchmarks run from source: new vaults use TEST_ONLY_FAST,
+and opening one is not warned about. The shipped app ignores it (`dossier.cli.context`)."""
+
+
+def is_weak(params: KdfParams) -> bool:
+    """Cheaper to try than OWASP's lightest Argon2id setting (19 MiB, two passes): a stolen
+    copy of such a vault could be tried against passphrases thousands of times faster."""
+    return params.memory_kib * params.iterations < 2 * 19 * 1024
+
+
+def weak_vault_expected() -> bool:
+    # Never in the shipped app, whatever its environment says.
+    return os.environ.get(TEST_KDF_ENV) == "1" and not getattr(sys, "frozen", False)
 
 
 def new_salt() -> bytes:

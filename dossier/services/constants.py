@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dossier.crypto.kdf import DEFAULT as KDF_DEFAULT
 from dossier.crypto.kdf import TEST_ONLY_FAST as KDF_TEST_ONLY_FAST
-from dossier.crypto.kdf import KdfParams
+from dossier.crypto.kdf import KdfParams, weak_vault_expected
 from dossier.db.models import DOCUMENT_KINDS
 from dossier.redact.patterns import PATTERN_KINDS as REDACTION_PATTERNS
 from dossier.search.model import ITEM_TYPES as SEARCH_ITEM_TYPES
@@ -26,6 +26,7 @@ __all__ = [
     "KdfParams",
     "passphrase_problem",
     "strength_score",
+    "weak_vault_expected",
 ]
 
 DATE_FROM_PARENT = "the date of the message or file it came in"

@@ -21,7 +21,14 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.crypto import aead
-from dossier.crypto.kdf import DEFAULT, KdfParams, derive_kek, new_salt
+from dossier.crypto.kdf import (
+    DEFAULT,
+    KdfParams,
+    derive_kek,
+    is_weak,
+    new_salt,
+    weak_vault_expected,
+)
 from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
@@ -171,6 +178,15 @@ class Vault:
             remove_stale_temps(folder)
             vault = cls(folder, header, KeyRing(master), lock, strict=strict)
             problems = vault.vault_problems()
+            if is_weak(header.kdf) and not weak_vault_expected():
+                vault.warnings.append(
+                    _(
+                        "this vault's passphrase is protected by key-derivation settings meant "
+                        "for tests: a copy of the vault can be tried against passphrases very "
+                        "quickly; change the passphrase ('dossier passwd') to protect it "
+                        "properly"
+                    )
+                )
             if problems and strict:
                 raise CorruptData(
                     _(

@@ -50,7 +50,8 @@ def init(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def passwd(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
-    ws.keys.change_passphrase(ctx.passphrase(new=True, confirm=True))
+    # The settings new vaults get: a vault made weak (from source, for tests) is made strong.
+    ws.keys.change_passphrase(ctx.passphrase(new=True, confirm=True), ctx.kdf())
     ctx.emit({"changed": True}, _("passphrase changed"))
     return 0
 
