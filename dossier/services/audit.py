@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dossier.db.bulk import insert_new
-from dossier.db.engine import hold_writes, read_snapshot
+from dossier.db.engine import hold_writes
 from dossier.db.models import AuditEntry, VaultSecret
 from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.services.dto import AuditCheck, AuditRecord
-from dossier.vault.vault import Vault
+from dossier.vault.vault import Vault, ring_of
 
 GENESIS = b"dossier-audit-genesis"
 HEAD = "audit-head"
@@ -84,7 +84,7 @@ class AuditTrail:
             session.add(head)
 
     def records(self, case_id: str | None = None) -> list[AuditRecord]:
-        with self.vault.session() as session:
+        with self.vault.reading() as session:
             query = select(AuditEntry).order_by(AuditEntry.seq)
             if case_id is not None:
                 query = query.where(AuditEntry.case_id == case_id)
@@ -95,11 +95,10 @@ class AuditTrail:
 
     def verify(self) -> AuditCheck:
         problems: list[str] = []
-        key = self.vault.keyring.audit
         previous = GENESIS
         expected = 1
-        with self.vault.session() as session:
-            read_snapshot(session)  # the count, the entries and the head of one commit
+        with self.vault.reading() as session:  # the count, the entries and the head of one commit
+            key = ring_of(session, self.vault).audit
             count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
             for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
                 if entry.seq != expected:

@@ -123,17 +123,23 @@ def rotate_master(
                 row.unseal_all()  # read under the old master before switching
             for case in cases:
                 case.wrapped_key = old_ring.rewrap_case(case.id, case.wrapped_key, new_ring)
-            vault.switch_master(header, new_ring)
-            for row in rows:
-                row._mark_dirty()
-            session.flush()
-            ws.audit.relink(session)
-            session.flush()
-            vault.rebuild_vault_inventory(session.connection(), counter + 1)
-            if also is not None:
-                also(session)
-            ws.audit.append(session, action, None)
-            session.commit()  # the switch: the catalog now names the new master key
+            with vault.switching():
+                vault.switch_master(header, new_ring)
+                try:
+                    for row in rows:
+                        row._mark_dirty()
+                    session.flush()
+                    ws.audit.relink(session)
+                    session.flush()
+                    vault.rebuild_vault_inventory(session.connection(), counter + 1)
+                    if also is not None:
+                        also(session)
+                    ws.audit.append(session, action, None)
+                    session.commit()  # the switch: the catalog now names the new master key
+                except BaseException:
+                    # Before the rollback lets another writer seal under the new key.
+                    vault.switch_master(old_header, old_ring)
+                    raise
     except BaseException:
         with contextlib.suppress(OSError):
             (vault.folder / PENDING_NAME).unlink(missing_ok=True)

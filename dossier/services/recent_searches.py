@@ -43,7 +43,7 @@ class RecentSearches:
 
     def of(self, case_id: str | None) -> list[str]:
         """The searches made in `case_id` (None: across all cases), most recent first."""
-        with self.ws.vault.session() as session:
+        with self.ws.vault.reading() as session:
             return self._load(session.get(VaultSecret, NAME)).get(case_id or ALL_CASES, [])
 
     def remember(self, case_id: str | None, text: str) -> list[str]:

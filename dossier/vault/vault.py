@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,13 @@ from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
 from dossier.db.bulk import Change, record_changes
-from dossier.db.engine import make_engine, make_session_factory, migrate, snapshot
+from dossier.db.engine import (
+    make_engine,
+    make_session_factory,
+    migrate,
+    read_snapshot,
+    snapshot,
+)
 from dossier.db.inventory import CaseMacs, MadeAhead
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
@@ -96,6 +103,9 @@ class Vault:
         self._keyring: KeyRing | None = keyring
         self._lock = lock
         self._verified: set[str] = set()
+        self._switching = threading.RLock()
+        """Held by a passphrase change from the switch of the master key to its commit: a read
+        takes its first look at the catalog and the key it opens it with under it."""
         self._checked_macs: dict[str, tuple[int, CaseMacs]] = {}
         self.engine: Engine = make_engine(folder / CATALOG)
         migrate(self.engine, folder / CATALOG)
@@ -222,20 +232,22 @@ class Vault:
         """Check vault-level rows and the case inventories; note a rolled-back vault."""
         try:
             with snapshot(self.engine) as conn:
-                planted = schema_problems(conn)
-                found, problems = inventory.verify_vault(conn, self.keyring.vault_rows)
+                with self._switching:
+                    planted = schema_problems(conn)  # the first read: the state checked
+                    ring, header = self.keyring, self.header
+                found, problems = inventory.verify_vault(conn, ring.vault_rows)
             problems = planted + problems
         except DatabaseError as exc:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
         if found is not None:
-            if found.master != self.header.key_id:
+            if found.master != header.key_id:
                 problems.append(_("vault.json and catalog.sqlite do not belong together"))
-            warning = seen.rollback_warning(self.keyring.master, found.counter)
+            warning = seen.rollback_warning(ring.master, found.counter)
             if warning is not None:
                 if warning not in self.warnings:  # checked again before each export
                     self.warnings.append(warning)
             elif not problems:
-                seen.remember(self.keyring.master, found.counter)
+                seen.remember(ring.master, found.counter)
         return problems
 
     def case_problems(self, case_id: str, macs: CaseMacs | None = None) -> list[str]:
@@ -281,7 +293,7 @@ class Vault:
         return case_id
 
     def _counter(self) -> int:
-        with self.engine.connect() as conn:
+        with self._switching, self.engine.connect() as conn:  # read under the key that signed it
             return inventory.load(conn, VAULT_SCOPE, self.keyring.vault_rows).counter
 
     def _row_key(self, scope: str) -> bytes:
@@ -301,11 +313,21 @@ class Vault:
         return self._keyring is not None
 
     def switch_master(self, header: VaultHeader, keyring: KeyRing) -> None:
-        """Use a new master key (passphrase change); case keys already unwrapped carry over."""
+        """Use a new master key (passphrase change); case keys already unwrapped carry over.
+        Called in `switching()`, holding the catalog's write lock."""
         old = self.keyring
         keyring.adopt_cases(old)
         self._keyring = keyring
         self.header = header
+
+    @contextlib.contextmanager
+    def switching(self) -> Iterator[None]:
+        """Held from the switch of the master key to the commit of the rows sealed under it
+        (or the switch back): a read that began meanwhile would read rows sealed under the
+        old key and open them with the new one, and report them altered. Reads begin after
+        it, and take the key of the rows they read (`reading`)."""
+        with self._switching:
+            yield
 
     def rebuild_vault_inventory(self, conn: Any, counter: int) -> None:
         """Re-MAC every vault-level row under the current master (after a check, same commit)."""
@@ -332,7 +354,8 @@ class Vault:
         ring = self.keyring
         keys = ring.cached_case(case_id)
         if keys is None:
-            with self._sessions() as session:
+            with self._switching, self._sessions() as session:
+                ring = self.keyring  # the key that wrapped what is read
                 wrapped = session.scalar(select(Case.wrapped_key).where(Case.id == case_id))
             if wrapped is None:
                 raise NotFoundError(_("no case with id {case_id}").format(case_id=case_id))
@@ -369,6 +392,18 @@ class Vault:
         finally:
             session.close()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads: every read sees the catalog as one commit left it, and
+        the vault's sealed values open under the master key of that commit, whatever a
+        passphrase change does meanwhile (`switching`)."""
+        with self.session() as session:
+            read_snapshot(session)
+            with self._switching:
+                session.execute(select(Case.id).limit(1))  # the first read: the state read
+                session.info["keys"] = _KeysOf(self, self.keyring)
+            yield session
+
     def add_commit_listener(self, listener: CommitListener) -> None:
         """Call `listener` with the rows each committed transaction changed (derived data)."""
         self._listeners.append(listener)
@@ -385,6 +420,25 @@ class Vault:
 
     def index_dir(self, case_id: str) -> Path:
         return self.folder / INDEX / case_id
+
+
+class _KeysOf:
+    """The vault's keys, its own sealed under `ring` (the master of what a session reads)."""
+
+    def __init__(self, vault: Vault, ring: KeyRing) -> None:
+        self.vault = vault
+        self.ring = ring
+
+    def fields_key(self, scope: str, case_id: str | None) -> bytes:
+        if scope == "vault":
+            return self.ring.vault_fields
+        return self.vault.fields_key(scope, case_id)
+
+
+def ring_of(session: Session, vault: Vault) -> KeyRing:
+    """The master key ring the session's sealed vault values open under."""
+    keys = session.info.get("keys")
+    return keys.ring if isinstance(keys, _KeysOf) else vault.keyring
 
 
 def sealed_macs(session: Session) -> dict[tuple[str, Any], bytes]:

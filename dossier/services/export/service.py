@@ -75,12 +75,14 @@ class ExportService:
 
     def signing_key(self) -> SigningKey:
         """The vault's bundle-signing key, made (and sealed in the catalog) on first use."""
-        with self.ws.vault.session() as session:
+        with self.ws.vault.reading() as session:
             row = session.get(VaultSecret, KEY_NAME)
-            if row is None or not row.value:
-                # Another export may be making it: the one made first is the vault's.
-                hold_writes(session)
-                row = session.get(VaultSecret, KEY_NAME)
+            if row is not None and row.value:
+                return load_key(row.value)
+        with self.ws.vault.session() as session:
+            # Another export may be making it: the one made first is the vault's.
+            hold_writes(session)
+            row = session.get(VaultSecret, KEY_NAME)
             if row is not None and row.value:
                 return load_key(row.value)
             key = new_key()

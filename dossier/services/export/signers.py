@@ -40,7 +40,7 @@ class UnknownSigner(InputRefused):
 
 def known_signers(ws: Workspace) -> dict[str, str]:
     """Fingerprint -> when it was first accepted ("own" for this vault's key)."""
-    with ws.vault.session() as session:
+    with ws.vault.reading() as session:
         row = session.get(VaultSecret, KNOWN_SIGNERS)
         own = session.get(VaultSecret, KEY_NAME)
         known: dict[str, str] = {}

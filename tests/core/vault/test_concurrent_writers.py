@@ -148,3 +148,42 @@ def test_writers_through_a_passphrase_change_leave_a_vault_that_opens(
         assert sorted(kept) == sorted(f"kept {a} {n}" for a in range(4) for n in range(6))
     finally:
         again.close()
+
+
+def test_checks_and_reads_through_a_passphrase_change_find_nothing_wrong(
+    workspace: Workspace,
+) -> None:
+    """What runs beside a passphrase change (the check before an export, the trail's check,
+    the recent searches, the signing key) reads the catalog as one key sealed it."""
+    case = workspace.cases.create("Read").id
+    workspace.recent_searches.remember(case, "warm")
+    workspace.exports.fingerprint()
+    done = threading.Event()
+    found: list[str] = []
+    failures: list[BaseException] = []
+    reads = 0
+
+    def reading() -> None:
+        nonlocal reads
+        try:
+            while not done.is_set():
+                found.extend(workspace.vault.vault_problems())
+                found.extend(workspace.audit.verify().problems)
+                assert workspace.recent_searches.of(case) == ["warm"]
+                workspace.exports.fingerprint()
+                reads += 1
+        except BaseException as exc:
+            failures.append(exc)
+
+    reader = threading.Thread(target=reading)
+    reader.start()
+    try:
+        for attempt in range(4):
+            workspace.keys.change_passphrase(f"a new long passphrase {attempt}", TEST_ONLY_FAST)
+    finally:
+        done.set()
+        reader.join()
+    assert failures == []
+    assert found == []
+    assert reads > 4
+    _clean(workspace)
