@@ -231,17 +231,24 @@ class SearchService:
 
     def _page_texts(self, case_id: str, pages: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
         """The catalog's texts of these pages: snippets are cut from them."""
-        wanted = set(pages)
-        where = or_(*(and_(Page.document_id == d, Page.page_index == i) for d, i in wanted))
+        wanted = sorted(set(pages))
+        texts: dict[tuple[str, int], str] = {}
         with self.ws.vault.session() as session:
-            # Found by their documents' index, the case checked here: with the case in the
-            # query, SQLite walked every page of the case (0.2 s at 50,000 pages) instead.
-            found = session.scalars(select(Page).where(where))
-            return {
-                (page.document_id, page.page_index): page.text
-                for page in found
-                if page.case_id == case_id
-            }
+            # In parts: SQLite refuses an expression of a thousand terms (a search asking for
+            # a thousand hits).
+            for start in range(0, len(wanted), _PAGES_PER_FETCH):
+                where = or_(
+                    *(
+                        and_(Page.document_id == d, Page.page_index == i)
+                        for d, i in wanted[start : start + _PAGES_PER_FETCH]
+                    )
+                )
+                # Found by their documents' index, the case checked here: with the case in the
+                # query, SQLite walked every page of the case (0.2 s at 50,000 pages) instead.
+                for page in session.scalars(select(Page).where(where)):
+                    if page.case_id == case_id:
+                        texts[(page.document_id, page.page_index)] = page.text
+        return texts
 
     def _reconcile(self, case_id: str, index: SearchIndex) -> None:
         indexed = index.doc_versions()

@@ -145,3 +145,19 @@ def test_searching_a_reopened_case_writes_nothing(vault_path: Path, tmp_path: Pa
             assert ws.search.query("securite", case=case)[0].doc_id == article
             assert ws.search.query("Léonard", case=case)
         assert files() == before
+
+
+def test_a_search_asking_for_thousands_of_pages_answers_them(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Each page hit's text is read from the catalog for its snippet: asked in one query for
+    all of them, 1,000 pages made SQLite refuse it ("Expression tree is too large"), and
+    `dossier search --limit 1000` in a large case stopped on a traceback."""
+    case = workspace.cases.create("Volumineux").id
+    pages = tmp_path / "pages.txt"
+    pages.write_text("\f".join(f"Page {n} du registre, mot{n}r." for n in range(1200)))
+    workspace.documents.import_file(case, pages, ocr=False)
+    hits = workspace.search.query("registre", case=case, limit=1100)
+    assert len(hits) == 1100
+    assert len({hit.page_index for hit in hits}) == 1100
+    assert all(f"mot{hit.page_index}r" in hit.snippet for hit in hits)
