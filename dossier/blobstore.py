@@ -21,7 +21,7 @@ from typing import Any
 from dossier.crypto.keys import CaseKeys
 from dossier.crypto.sealedfile import SealedReader, SealedWriter
 from dossier.errors import CorruptData
-from dossier.fsutil import fsync_dir
+from dossier.fsutil import fsync_dir, unnamed_parents
 from dossier.i18n import _
 from dossier.jobs import CancelToken, check
 
@@ -326,7 +326,8 @@ class BlobBatch:
             self.discard()
             raise
         if folders:
-            _on_each(fsync_dir, folders)
+            # With the folders above that this group or another made and did not sync yet.
+            _on_each(fsync_dir, [*folders, *sorted(unnamed_parents(folders) - set(folders))])
 
     def discard(self) -> None:
         """Remove everything this batch wrote (its commit failed); never raises."""

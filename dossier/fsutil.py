@@ -10,13 +10,20 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+import threading
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from dossier.errors import os_failure
 
 TEMP_PREFIX = ".tmp-"
+
+
+_unnamed: set[Path] = set()
+"""Folders `make_folder` made whose own name (their entry in their parent) is not synced yet:
+a writer that finds one made by another, still unsynced, syncs it too."""
+_unnamed_lock = threading.Lock()
 
 
 def fsync_dir(path: Path) -> None:
@@ -33,6 +40,48 @@ def fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if _unnamed:
+            with _unnamed_lock:
+                _unnamed.difference_update([f for f in _unnamed if f.parent == path])
+
+
+def make_folder(folder: Path, mode: int = 0o700) -> None:
+    """`folder.mkdir(parents=True, exist_ok=True, mode=mode)`, each folder made noted until its
+    parent is synced (`unnamed_parents`): a file synced in a folder whose own name never
+    reached the disk is lost with it at a power cut."""
+    try:
+        os.mkdir(folder, mode)
+    except FileNotFoundError:
+        make_folder(folder.parent, 0o777)  # as `Path.mkdir` makes the parents
+        make_folder(folder, mode)
+        return
+    except FileExistsError:
+        if not folder.is_dir():
+            raise
+        return
+    with _unnamed_lock:
+        _unnamed.add(folder)
+
+
+def unnamed_parents(folders: Collection[Path]) -> set[Path]:
+    """The folders to sync, beside `folders` themselves, for every one of them to be found
+    after a power cut: the parent of each, or of a folder above it, that `make_folder` made
+    (in any thread) and whose parent no `fsync_dir` synced since."""
+    if not _unnamed:  # most writes: every folder was there before
+        return set()
+    parents: set[Path] = set()
+    with _unnamed_lock:
+        for folder in folders:
+            while folder in _unnamed:
+                parents.add(folder.parent)
+                folder = folder.parent
+    return parents
+
+
+def fsync_dirs(folders: Collection[Path]) -> None:
+    """`fsync_dir` on `folders`, and on the parents that name any of them (`unnamed_parents`)."""
+    for folder in {*folders, *unnamed_parents(folders)}:
+        fsync_dir(folder)
 
 
 def _open_private(path: Path) -> BinaryIO:
@@ -44,7 +93,7 @@ def _open_private(path: Path) -> BinaryIO:
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Yield a file whose content replaces `path` only if the block completes."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folder(path.parent)
     tmp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
     try:
         with _open_private(tmp) as fh:
@@ -52,7 +101,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        fsync_dir(path.parent)
+        fsync_dirs([path.parent])
     except OSError as exc:
         _discard(tmp)
         raise os_failure(exc, path.name) from exc

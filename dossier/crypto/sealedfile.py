@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dossier.crypto.padding import padme
 from dossier.errors import CorruptData, os_failure
-from dossier.fsutil import TEMP_PREFIX, fsync_dir
+from dossier.fsutil import TEMP_PREFIX, fsync_dirs, make_folder
 from dossier.i18n import _
 
 MAGIC = b"DSKF"
@@ -103,7 +103,7 @@ class SealedWriter:
             try:
                 self._fd = os.open(self._tmp, flags, 0o600)
             except FileNotFoundError:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                make_folder(path.parent)
                 self._fd = os.open(self._tmp, flags, 0o600)
         except OSError as exc:
             self.abort()
@@ -175,7 +175,7 @@ class SealedWriter:
             self._close_fd()
             if self._atomic:
                 os.replace(self._tmp, self.path)
-            fsync_dir(self.path.parent)
+            fsync_dirs([self.path.parent])
         except OSError as exc:
             self.abort()
             raise os_failure(exc, self._what) from exc
