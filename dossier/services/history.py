@@ -20,6 +20,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import (
     Case,
     Document,
@@ -107,6 +108,7 @@ class HistoryService:
     def restore(self, snapshot: Snapshot) -> None:
         """Put the item back as it was in `snapshot` (edited since, or deleted)."""
         with self.ws.vault.session() as session:
+            hold_writes(session)  # whether it exists is whether it exists when it is written
             exists = session.get(MODELS[snapshot.kind], snapshot.item_id) is not None
             if not exists and snapshot.kind not in DELETABLE:
                 raise NotFoundError(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Note, Page
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import _
@@ -90,6 +91,7 @@ class NoteService:
 
     def edit(self, note_id: str, body: str) -> NoteInfo:
         with self.ws.vault.session() as session:
+            hold_writes(session)  # edited or deleted as last committed
             note = session.get(Note, note_id)
             if note is None:
                 raise NotFoundError(_("no note with id {note_id}").format(note_id=note_id))
@@ -101,6 +103,7 @@ class NoteService:
 
     def delete(self, note_id: str) -> None:
         with self.ws.vault.session() as session:
+            hold_writes(session)  # edited or deleted as last committed
             note = session.get(Note, note_id)
             if note is None:
                 raise NotFoundError(_("no note with id {note_id}").format(note_id=note_id))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Page
 from dossier.errors import (
     AlreadyInCase,
@@ -419,6 +420,7 @@ class DocumentService:
                 _("cannot edit {unknown} of a document").format(unknown=", ".join(sorted(unknown)))
             )
         with self.ws.vault.session() as session:
+            hold_writes(session)  # the fields this edit keeps are kept as last committed
             doc = get_document(session, doc_id)
             for name, value in fields.items():
                 if name == "kind":

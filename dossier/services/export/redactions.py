@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Page, Person, Redaction
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import _
@@ -240,6 +241,7 @@ class RedactionService:
         """Say why a mark is there (asked when a box is drawn): sealed in the vault, shown in
         the export's preview and in the audit trail, never exported."""
         with self.ws.vault.session() as session:
+            hold_writes(session)  # changed or removed as last committed
             row = session.get(Redaction, redaction_id)
             if row is None:
                 raise NotFoundError(
@@ -259,6 +261,7 @@ class RedactionService:
 
     def remove(self, redaction_id: str) -> None:
         with self.ws.vault.session() as session:
+            hold_writes(session)  # changed or removed as last committed
             row = session.get(Redaction, redaction_id)
             if row is None:
                 raise NotFoundError(

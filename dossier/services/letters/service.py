@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Letter, Reply
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
@@ -197,6 +198,7 @@ class LetterService:
                 _("cannot edit {unknown} of a letter").format(unknown=", ".join(sorted(unknown)))
             )
         with self.ws.vault.session() as session:
+            hold_writes(session)  # the fields this edit keeps are kept as last committed
             letter = self.find(session, None, ref)
             if "subject" in fields:
                 letter.subject = str(fields["subject"]).strip()

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.anchor import Span
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Quote
 from dossier.errors import UsageError
 from dossier.i18n import N_, _
@@ -166,6 +167,7 @@ class QuoteService:
         """Apply `edit` to a quote (see `QuoteEdit`); returns the quote as it now is."""
         changed = edit.changed()
         with self.ws.vault.session() as session:
+            hold_writes(session)  # the fields this edit keeps are kept as last committed
             quote = find_quote(session, quote_id)
             case_id = quote.case_id
             if edit.text is not KEEP:
@@ -207,6 +209,7 @@ class QuoteService:
 
     def delete(self, quote_id: str) -> None:
         with self.ws.vault.session() as session:
+            hold_writes(session)  # deleted once: a second deletion finds no quote
             quote = find_quote(session, quote_id)
             case_id, ident = quote.case_id, quote.id
             session.delete(quote)

@@ -18,6 +18,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import VaultSecret
 from dossier.errors import UsageError
 from dossier.services.export.signers import known_signers, remember_signer
+from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 
 
@@ -187,3 +188,45 @@ def test_checks_and_reads_through_a_passphrase_change_find_nothing_wrong(
     assert found == []
     assert reads > 4
     _clean(workspace)
+
+
+def test_edits_of_one_item_at_once_keep_every_field(workspace: Workspace, tmp_path: Path) -> None:
+    """Two edits of one quote, letter, person or case at once, each of its own field (the
+    window's edit and a background job's): each is kept, none written over with the value
+    the other read before it."""
+    ws = workspace
+    case = ws.cases.create("Edited").id
+    ws.people.add(case, "Ana Lima")
+    ws.people.add(case, "Ben Cole")
+    quote = ws.quotes.add(case, "nothing was decided before the vote").id
+    letter = ws.letters.add(
+        case, sender="Ana Lima", recipients=["Ben Cole"], questions=["Why?"], sent_on="2024-03-01"
+    ).id
+    person = ws.people.resolve(case, "Ben Cole")
+    (tmp_path / "memo.txt").write_text("A memo on the vote.", encoding="utf-8")
+    doc = ws.documents.import_file(case, tmp_path / "memo.txt").id
+    rounds = range(6)
+    edits: list[Callable[[], object]] = [
+        lambda: [ws.quotes.update(quote, QuoteEdit(notes=f"n{n}")) for n in rounds],
+        lambda: [ws.quotes.update(quote, QuoteEdit(language=f"l{n}")) for n in rounds],
+        lambda: [ws.letters.edit(letter, subject=f"s{n}") for n in rounds],
+        lambda: [ws.letters.edit(letter, channel="email" if n % 2 else "post") for n in rounds],
+        lambda: [ws.people.update(case, person, notes=f"p{n}") for n in rounds],
+        lambda: [ws.people.update(case, person, organisation=f"o{n}") for n in rounds],
+        lambda: [ws.documents.update(doc, title=f"t{n}") for n in rounds],
+        lambda: [ws.documents.update(doc, author=f"m{n}") for n in rounds],
+        lambda: [ws.cases.update(case, description=f"d{n}") for n in rounds],
+        lambda: [ws.cases.update(case, status="published" if n % 2 else "open") for n in rounds],
+    ]
+    assert _at_once(edits) == []
+    kept = ws.quotes.get(quote)
+    assert (kept.notes, kept.language) == ("n5", "l5")
+    sent = ws.letters.get(letter)
+    assert (sent.subject, sent.channel) == ("s5", "email")
+    named = ws.people.get(case, person)
+    assert (named.notes, named.organisation) == ("p5", "o5")
+    memo = ws.documents.get(doc)
+    assert (memo.title, memo.author) == ("t5", "m5")
+    shown = ws.cases.get(case)
+    assert (shown.description, shown.status) == ("d5", "published")
+    _clean(ws)
