@@ -31,6 +31,10 @@ MAX_PICTURE_PIXELS = 120_000_000
 fits; decoding it takes at most a few hundred MB."""
 MAX_IMAGE_PAGES = 500
 """Pages of one multi-page TIFF; a fax archive of more should be split."""
+MAX_PAGES_PIXELS = 2_000_000_000
+"""All the pages of one multi-page TIFF together: 500 fax pages (1728 × 2200), or 200 A4
+pages scanned at 300 dpi, fit. Each page within `MAX_PICTURE_PIXELS`, 500 pages came to 60
+billion pixels: a 15 KB file whose pages took minutes to make and hours to read by OCR."""
 
 _SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 _JPEG_SCAN_LIMIT = 16 * 1024**2
@@ -52,7 +56,8 @@ def check_picture(
     data: bytes, filetype: str, name: str, scan_whole: Callable[[bytes], bool] | None = None
 ) -> None:
     """Refuse a picture whose header claims more than `MAX_PICTURE_PIXELS` in one frame, or a
-    TIFF of more than `MAX_IMAGE_PAGES` pages or whose pages loop, or one cut short.
+    TIFF of more than `MAX_IMAGE_PAGES` pages, of more than `MAX_PAGES_PIXELS` in all or
+    whose pages loop, or one cut short.
 
     `scan_whole`: for a JPEG that ends inside its last scan (no end marker) but lacks nothing
     else, whether that scan's data is whole; only a decoder can say (see `jpeg_unended`).
@@ -61,6 +66,19 @@ def check_picture(
     for width, height in sizes:
         if width * height > MAX_PICTURE_PIXELS:
             raise too_large(name, width, height)
+    pixels = sum(width * height for width, height in sizes)
+    if pixels > MAX_PAGES_PIXELS:
+        raise InputRefused(
+            _(
+                "{name} has {pages} pages of {millions} million pixels in all, more than "
+                "Dossier reads from one file ({limit} million at most); split it."
+            ).format(
+                name=name,
+                pages=len(sizes),
+                millions=pixels // 1_000_000,
+                limit=MAX_PAGES_PIXELS // 1_000_000,
+            )
+        )
     whole = {"jpg": _jpeg_ends, "png": _png_ends, "bmp": _bmp_whole}.get(filetype)
     if whole is None or whole(data):
         return

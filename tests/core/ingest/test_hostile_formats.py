@@ -3,8 +3,9 @@ sentence (exit 6 from the CLI), without a traceback, in bounded time and memory,
 decoder allocates what the file claims; an archive cancelled midway leaves nothing behind.
 
 The bombs are made at test time: a TIFF of 100,000 pages (10 MB), TIFF pages that loop, a
-PNG, TIFF or GIF claiming 40,000-65,535 pixels a side (a few hundred bytes to 1.5 MB), a GIF
-of 100,000 frames, a Word or OpenDocument file whose text inflates a thousand times, a real
+TIFF of 20 pages each within bounds but of 2 billion pixels together (15 KB), a PNG, TIFF or
+GIF claiming 40,000-65,535 pixels a side (a few hundred bytes to 1.5 MB), a GIF of 100,000
+frames, a Word or OpenDocument file whose text inflates a thousand times, a real
 Outlook message whose sector chains or directory were made to loop, a WACZ whose members or
 captured addresses climb out.
 """
@@ -84,6 +85,9 @@ PICTURE_BOMBS: dict[str, tuple[Callable[[], bytes], str]] = {
     "tiff-100000-pages.tif": (lambda: tiff(100_000), "more than 500 pages"),
     "tiff-pages-loop.tif": (lambda: tiff(3, loop=True), "pages loop back"),
     "tiff-huge.tif": (lambda: tiff(1, 100_000, 100_000), "100000 × 100000 pixels"),
+    # Each page within bounds, twenty of them not: 15 KB read as 2 billion pixels (a G4 fax
+    # of such pages is 100 KB, and took 5 CPU-s for 20 pages, 2 minutes for 500, before OCR).
+    "tiff-pages-of-2-billion.tif": (lambda: tiff(20, 10_000, 10_001), "20 pages of 2000 million"),
     "gif-huge-screen.gif": (lambda: gif(1, 65_535, 65_535), "65535 × 65535 pixels"),
     "gif-100000-huge.gif": (lambda: gif(100_000, 65_535, 65_535), "65535 × 65535 pixels"),
     "png-40000.png": (lambda: png(40_000, 40_000), "40000 × 40000 pixels"),
