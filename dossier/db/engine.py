@@ -14,9 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -162,8 +160,18 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision alembic_version names, None where the table is absent or empty, as
+    Alembic's own reading says it (which cost 1.7 ms of each open's 15: it inspects the
+    dialect and builds the table's metadata first). Several rows are tampering (CorruptData)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not conn.exec_driver_sql(
+            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first():
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM main.alembic_version").fetchall()
+    if len(rows) > 1:
+        raise CorruptData(_ALTERED_VERSION.format("names several schema versions"))
+    return None if not rows else rows[0][0]
 
 
 def is_unsupported(db_path: Path) -> bool:
@@ -206,8 +214,6 @@ def migrate(engine: Engine, db_path: Path) -> None:
         current = current_revision(engine)
     except (DatabaseError, UnicodeDecodeError):
         raise CorruptData(_("catalog.sqlite is damaged (not a readable SQLite database)")) from None
-    except CommandError:  # several rows in alembic_version
-        raise CorruptData(_ALTERED_VERSION.format("names several schema versions")) from None
     head = head_revision()
     if current == head:
         return

@@ -197,9 +197,48 @@ def test_the_schema_of_a_new_vault_is_the_recorded_one(built: Path) -> None:
     db = sqlite3.connect(built / "catalog.sqlite")
     try:
         assert schema.EXPECTED.get(str(head_revision())) == schema.digest(db)
+        assert schema.EXPECTED_TEXT.get(str(head_revision())) == schema.text_digest(db)
         assert schema.schema_problems(db) == []
     finally:
         db.close()
+
+
+def _pragmas_read(folder: Path) -> tuple[list[str], list[str]]:
+    """What `schema_problems` finds in the catalog, and the PRAGMAs it read to find it."""
+    db = sqlite3.connect(folder / "catalog.sqlite")
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)
+    try:
+        problems = schema.schema_problems(db)
+    finally:
+        db.close()
+    return problems, [sql for sql in statements if "pragma_" in sql]
+
+
+def test_a_catalog_as_dossier_wrote_it_is_not_read_through_the_pragmas(built: Path) -> None:
+    # The stored text is the one the migrations write: the same tables, nothing planted.
+    assert _pragmas_read(built) == ([], [])
+
+
+def test_any_other_stored_text_is_read_through_the_pragmas(built: Path, tmp_path: Path) -> None:
+    """Even a difference SQLite reads the same (a trailing space, a comment, a name's case)
+    in any object of the schema is checked in full, and found intact."""
+    db = sqlite3.connect(built / "catalog.sqlite")
+    objects = db.execute("SELECT name FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+    db.close()
+    assert len(objects) > 20
+    for n, (name,) in enumerate(objects):
+        edit = (" ", " -- as it was", "\n")[n % 3]
+        folder = tmp_path / f"{n}.dossier"
+        shutil.copytree(built, folder)
+        db = sqlite3.connect(folder / "catalog.sqlite")
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET sql = sql || ? WHERE name = ?", (edit, name))
+        db.commit()
+        db.close()
+        problems, read = _pragmas_read(folder)
+        assert problems == [] and read, name
+        shutil.rmtree(folder)
 
 
 @pytest.mark.parametrize(
