@@ -224,7 +224,8 @@ def seal_changes(
             _delta(deltas, str(old_scope or ""), table).add(table, -1, -old)
         if row is not None:
             mac = _mac_of(row, key_for(row.scope), (ahead or {}).get((table, str(row_id))))
-            macs.setdefault(table, []).append((mac, row_id))
+            if mac != row.stored_mac:  # not a row inserted with its MAC (`dossier.db.bulk`)
+                macs.setdefault(table, []).append((mac, row_id))
             sealed[(table, row_id)] = mac
             _delta(deltas, row.scope, table).add(table, 1, mac_to_int(mac))
         if table == "case" and row is not None and not existed:

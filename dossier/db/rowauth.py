@@ -315,6 +315,74 @@ class _Prefixes(dict[Any, bytes]):
         return made
 
 
+def affinity(declared: str) -> str:
+    """SQLite's affinity of a column declared `declared` (its rules, in their order)."""
+    name = declared.upper()
+    if "INT" in name:
+        return "integer"
+    if "CHAR" in name or "CLOB" in name or "TEXT" in name:
+        return "text"
+    if "BLOB" in name or not name:
+        return "blob"
+    if "REAL" in name or "FLOA" in name or "DOUB" in name:
+        return "real"
+    return "numeric"
+
+
+_NUMBER_LIKE = frozenset("0123456789+-.eExX \t\n\r\f\v")
+"""A text made only of these may be stored as a number by a numeric column."""
+
+
+def as_stored(column_affinity: str, value: Any) -> tuple[str, Any] | None:
+    """(storage class, value as `select_sql` reads it) of `value` given to the driver for a
+    column of that affinity; None where SQLite may convert it (a text that reads as a number
+    in a numeric column, a float in an integer one): only what is certain is foretold."""
+    of = type(value)
+    if value is None:
+        return "null", None
+    if of is bytes:
+        return "blob", value
+    if of is memoryview:  # how SQLAlchemy hands the driver a binary value
+        return "blob", value.tobytes()
+    if of is str:
+        if column_affinity in ("text", "blob") or not _NUMBER_LIKE.issuperset(value):
+            try:
+                return "text", value.encode()
+            except UnicodeEncodeError:  # the driver refuses it anyway
+                return None
+        return None
+    if of is int:
+        return ("integer", value) if column_affinity in ("integer", "numeric", "blob") else None
+    if of is float and value == value:  # NaN is stored as NULL
+        return ("real", value) if column_affinity in ("real", "blob") else None
+    return None
+
+
+def foretold_row(
+    spec: TableSpec,
+    values: Sequence[Any],
+    affinities: Sequence[str],
+    key_for: Callable[[str], bytes],
+) -> tuple[StoredRow, bytes, bytes] | None:
+    """The row SQLite will store for the covered `values` the driver is given (in the order of
+    `spec.columns`), the key of its scope and its MAC under that key; None if a value's
+    storage cannot be foretold (`as_stored`). The commit takes the MAC only for a row read back
+    with these very types and values (`dossier.db.inventory`)."""
+    stored: dict[str, Any] = {}
+    types: dict[str, str] = {}
+    parts = [_DOMAIN, spec.name.encode(), b"\x00"]
+    for column, value, kind in zip(spec.columns, values, affinities, strict=True):
+        pair = as_stored(kind, value)
+        if pair is None:
+            return None
+        types[column], stored[column] = pair
+        data = _data(pair[1])
+        parts += (_prefix(column, pair[0]), len(data).to_bytes(8, "big"), data)
+    row = StoredRow(spec, stored, types, b"")
+    key = key_for(row.scope)
+    return row, key, hmac.digest(key, b"".join(parts), "sha256")
+
+
 def read_rows(
     conn: Any, spec: TableSpec, where: str = "", params: tuple[Any, ...] = ()
 ) -> Iterator[StoredRow]:

@@ -141,25 +141,23 @@ def _storing_items(
 ) -> list[IndexItem]:
     """The pages of `docs` before the commit, with the versions of the rows as the caller's
     transaction stored them, MACed as its commit will MAC them (the same stored values, the
-    same key: `dossier.db.inventory.seal_changes`)."""
+    same key: `dossier.db.inventory.seal_changes`). Rows inserted with their MACs made ahead
+    (`dossier.db.bulk`) are not read back: if one was stored otherwise, the commit signs it
+    anew and `documents_imported` drops these versions for the ones it stored."""
     wanted: list[tuple[str, str]] = []
     for doc in docs:
         wanted += [("document", doc.id), *(("page", page.id) for page in doc.pages)]
-    rows = iter(read_rows_by_id(session.connection(), wanted))
-    versions = {}
     made = macs_ahead(session)  # the commit takes them for the rows it finds unchanged
-    for doc in docs:
-        head = next(rows)
-        pages = [next(rows) for _page in doc.pages]
-        if head is None or None in pages:
+    unknown = [entry for entry in wanted if entry not in made or made[entry][1] != key]
+    for entry, row in zip(unknown, read_rows_by_id(session.connection(), unknown), strict=True):
+        if row is None:
             return []
-        macs = []
-        for row in (head, *pages):
-            assert row is not None
-            mac = row.mac(key)
-            made[(row.spec.name, row.row_id)] = (row, key, mac)
-            macs.append(mac)
-        versions[doc.id] = doc_version(macs[0], macs[1:])
+        made[entry] = (row, key, row.mac(key))
+    macs = iter([made[entry][2] for entry in wanted])
+    versions = {}
+    for doc in docs:
+        head = next(macs)
+        versions[doc.id] = doc_version(head, [next(macs) for _page in doc.pages])
     return _versioned(case_id, docs, versions)
 
 

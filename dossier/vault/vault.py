@@ -33,7 +33,7 @@ from dossier.crypto.kdf import (
 from dossier.crypto.keys import CaseKeys, KeyRing
 from dossier.crypto.nodump import forbid_core_dumps
 from dossier.db import inventory
-from dossier.db.bulk import Change, record_changes
+from dossier.db.bulk import MADE_AHEAD, Change, made_ahead, record_changes
 from dossier.db.engine import (
     make_engine,
     make_session_factory,
@@ -73,7 +73,6 @@ CATALOG = "catalog.sqlite"
 BLOBS = "blobs"
 INDEX = "index"
 _SEALED = "sealed macs"
-_AHEAD = "macs made ahead"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
 CommitListener = Callable[[set[Change]], None]
@@ -296,7 +295,8 @@ class Vault:
         with self._switching, self.engine.connect() as conn:  # read under the key that signed it
             return inventory.load(conn, VAULT_SCOPE, self.keyring.vault_rows).counter
 
-    def _row_key(self, scope: str) -> bytes:
+    def row_key(self, scope: str) -> bytes:
+        """The key of the scope's row MACs (a case id, or the vault's)."""
         if scope == VAULT_SCOPE:
             return self.keyring.vault_rows
         return self.case_keys(scope).rows
@@ -305,8 +305,8 @@ class Vault:
         # Runs before the commit's own flush: flush now so the MACs cover the final rows.
         session.flush()
         session.info.pop(_SEALED, None)  # a failed seal leaves none of an earlier commit's
-        ahead = session.info.pop(_AHEAD, None)
-        session.info[_SEALED] = inventory.seal_changes(session.connection(), self._row_key, ahead)
+        ahead = session.info.pop(MADE_AHEAD, None)
+        session.info[_SEALED] = inventory.seal_changes(session.connection(), self.row_key, ahead)
 
     @property
     def is_open(self) -> bool:
@@ -449,10 +449,10 @@ def sealed_macs(session: Session) -> dict[tuple[str, Any], bytes]:
 
 def macs_ahead(session: Session) -> dict[tuple[str, str], MadeAhead]:
     """Where to keep the MACs of rows the session's transaction wrote, made before its commit
-    from the rows as stored (an import's pages handed to the index early): the commit takes
-    each whose row, key and stored values are still those, rather than MAC the row again."""
-    made: dict[tuple[str, str], MadeAhead] = session.info.setdefault(_AHEAD, {})
-    return made
+    from the rows as stored (an import's rows as they were inserted, its pages handed to the
+    index early): the commit takes each whose row, key and stored values are still those,
+    rather than MAC the row again."""
+    return made_ahead(session)
 
 
 def _collect_changes(session: Session, _context: Any) -> None:
@@ -490,7 +490,7 @@ def _reason(exc: DatabaseError) -> str:
 def _forget_changes(session: Session) -> None:
     session.info.pop("changes", None)
     session.info.pop(_SEALED, None)
-    session.info.pop(_AHEAD, None)
+    session.info.pop(MADE_AHEAD, None)
 
 
 def unlock_master(header: VaultHeader, passphrase: str) -> bytes:
