@@ -20,6 +20,7 @@ from dossier.errors import UsageError
 from dossier.services.export.signers import known_signers, remember_signer
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 
 def _at_once(jobs: list[Callable[[], object]], rounds: int = 1) -> list[BaseException]:
@@ -229,4 +230,36 @@ def test_edits_of_one_item_at_once_keep_every_field(workspace: Workspace, tmp_pa
     assert (memo.title, memo.author) == ("t5", "m5")
     shown = ws.cases.get(case)
     assert (shown.description, shown.status) == ("d5", "published")
+    _clean(ws)
+
+
+def test_edits_of_a_case_through_its_re_encryption(workspace: Workspace) -> None:
+    """Edits of a case's quotes, people and timeline while the case is re-encrypted (which
+    holds its originals, not its edits): each is kept, none told the case was altered, and
+    the case opens under its new key."""
+    ws = workspace
+    case = ws.cases.create("Rekeyed").id
+    ws.people.add(case, "Ana Lima")
+    quote = ws.quotes.add(case, "nothing was decided before the vote").id
+    for attempt in range(3):
+
+        def rekeying() -> None:
+            ws.rekey.run(PASSPHRASE)
+
+        def quoting(a: int = attempt) -> None:
+            for n in range(6):
+                ws.quotes.update(quote, QuoteEdit(notes=f"q{a} {n}"))
+
+        def naming(a: int = attempt) -> None:
+            for n in range(4):
+                ws.people.add(case, f"Person {a} {n}")
+
+        def dating(a: int = attempt) -> None:
+            for n in range(4):
+                ws.timeline.add_entry(case, when="2024-01-02", title=f"e{a} {n}")
+
+        assert _at_once([rekeying, quoting, naming, dating]) == []
+    assert ws.quotes.get(quote).notes == "q2 5"
+    assert len(ws.people.of_case(case)) == 13
+    assert ws.vault.case_problems(case) == []
     _clean(ws)
