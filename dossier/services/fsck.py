@@ -101,22 +101,21 @@ class FsckService:
         """Remove orphan blobs and folders of deleted cases; return how many were removed."""
         ws = self.ws
         removed = 0
-        with ws.vault.session() as session:
-            case_ids = set(session.scalars(select(Case.id)))
-            used = {
-                (d.case_id, d.original_blob)
-                for d in session.scalars(select(Document))
-                if d.original_blob
-            }
         for case_id in ws.blobs.case_folders():
-            if case_id not in case_ids:
-                ws.blobs.delete_case(case_id)
-                removed += 1
-                continue
-            for blob_id in list(ws.blobs.iter_ids(case_id)):
-                if (case_id, blob_id) not in used:
-                    ws.blobs.delete(case_id, blob_id)
+            # Each case's files and rows read together, holding its originals: an import
+            # puts its files in place, then commits the rows naming them, under the same
+            # hold. Read before it, the rows named none of them, and they were removed.
+            with ws.blobs.changing(case_id), ws.vault.session() as session:
+                if session.get(Case, case_id) is None:
+                    ws.blobs.delete_case(case_id)
                     removed += 1
+                    continue
+                query = select(Document).where(Document.case_id == case_id)
+                used = {d.original_blob for d in session.scalars(query) if d.original_blob}
+                for blob_id in list(ws.blobs.iter_ids(case_id)):
+                    if blob_id not in used:
+                        ws.blobs.delete(case_id, blob_id)
+                        removed += 1
         return removed
 
 
