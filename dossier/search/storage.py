@@ -19,8 +19,9 @@ Choices, and why:
   decrypted blocks are kept in one bounded cache per index (16 MiB), and the small per-document
   length columns, read once per scored document, are held decrypted while a searcher lives.
 - Only the compound segment files, the table of contents and the version stamp are synced to
-  disk; segment parts that Whoosh copies into the compound file and deletes are not, nor the
-  draft of a table of contents that `rename_file` re-seals, synced, under its own name. A
+  disk; segment parts that Whoosh copies into the compound file and deletes are not. The
+  draft of a table of contents is kept in memory, never written: `rename_file` seals it,
+  synced, under its own name (it was written sealed, read back and sealed again). A
   compound segment's name is made durable by the folder sync that publishes the next table of
   contents (one sync for all the segments of a commit, not one each): until a table of
   contents names it, losing it loses nothing.
@@ -197,6 +198,8 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         self._cache = BlockCache(cache_blocks)
         self._temp_key: bytes | None = None
         self._unsynced_names = False
+        self._drafts: dict[str, bytes] = {}
+        """Tables of contents written, not yet renamed into place (see the module docstring)."""
         self._folder_made = True
         """Segments synced but their names not yet (see the module docstring)."""
         self.locks: dict[str, _ProcessLock] = {}
@@ -257,6 +260,12 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
         self, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any
     ) -> StructFile:
         path = self._path(name)
+        if _TOC_DRAFT.match(name) is not None:
+
+            def drafted(file: StructFile) -> None:
+                self._drafts[name] = file.file.getvalue()
+
+            return StructFile(io.BytesIO(), name=name, onclose=drafted)
         if not self._folder_made:
             self.create()
             self._folder_made = True
@@ -315,7 +324,8 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
             return r.size
 
     def delete_file(self, name: str) -> None:
-        os.remove(self._path(name))
+        if self._drafts.pop(name, None) is None:
+            os.remove(self._path(name))
 
     def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
         source, target = self._path(oldname), self._path(newname)
@@ -325,6 +335,13 @@ class EncryptedStorage(Storage):  # type: ignore[misc]  # whoosh is untyped
             # The segments a new table of contents names reach the disk before it does.
             fsync_dir(self.folder)
             self._unsynced_names = False
+        draft = self._drafts.pop(oldname, None)
+        if draft is not None:
+            with SealedWriter(
+                target, self._key, self.associated_data(newname), padded=True
+            ) as writer:
+                writer.write(draft)
+            return
         # Re-seal under the new name (see module docstring); atomic, then drop the old file.
         with (
             SealedReader(

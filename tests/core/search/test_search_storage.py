@@ -7,6 +7,7 @@ import random
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import fields
@@ -102,11 +103,12 @@ def test_a_commit_syncs_its_segments_before_the_table_naming_them_and_the_folder
     """What a Whoosh commit writes (compound segments, a draft table of contents renamed into
     place) reaches the disk in an order no crash can break: each segment's bytes synced before
     its name appears, every segment's name synced before the table of contents that names it
-    appears, and that table synced. The draft is never synced (the rename re-seals it, synced),
-    and the folder is synced twice a commit, not once per file."""
+    appears, and that table synced. The draft never reaches the disk (kept in memory until the
+    rename seals it, once, under its own name), and the folder is synced twice a commit, not
+    once per file."""
     storage = EncryptedStorage(tmp_path / "ix", KEY, context="case-1").create()
     events: list[str] = []
-    real_fsync, real_replace = os.fsync, os.replace
+    real_fsync, real_replace, real_open = os.fsync, os.replace, os.open
 
     def fsync(fd: int) -> None:
         events.append("sync-folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "sync-file")
@@ -116,24 +118,33 @@ def test_a_commit_syncs_its_segments_before_the_table_naming_them_and_the_folder
         events.append(f"name {Path(target).name}")
         real_replace(source, target)
 
+    def opened(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & os.O_CREAT:
+            events.append("create")
+        return real_open(path, flags, *args, **kwargs)
+
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "open", opened)
     for name in ("MAIN_a1.seg", "MAIN_b2.seg", "MAIN_c3.seg"):
         with storage.create_file(name) as out:
             out.write(os.urandom(BLOCK + 10))
+    segments = len(events)
     with storage.create_file("_MAIN_4.toc.1733349000.25") as out:
         out.write(b"table of contents")
+    assert len(events) == segments, f"the draft reached the disk: {events}"
     storage.rename_file("_MAIN_4.toc.1733349000.25", "_MAIN_4.toc", safe=True)
+    monkeypatch.undo()
 
     named = [n for n, e in enumerate(events) if e.startswith("name MAIN_")]
     assert len(named) == 3
     assert all(events[n - 1] == "sync-file" for n in named), events
-    draft = events.index("name _MAIN_4.toc.1733349000.25")
-    assert events[draft - 1] != "sync-file", f"the draft was synced: {events}"
+    assert events.count("create") == 4, events  # three segments and the table, once each
     table = events.index("name _MAIN_4.toc")
     assert "sync-folder" in events[max(named) : table], events
     assert events[table - 1] == "sync-file" and events[table + 1 :] == ["sync-folder"], events
     assert events.count("sync-folder") == 2, events
+    assert sorted(storage.list()) == ["MAIN_a1.seg", "MAIN_b2.seg", "MAIN_c3.seg", "_MAIN_4.toc"]
     with storage.open_file("_MAIN_4.toc") as back:
         assert back.read() == b"table of contents"
 
