@@ -29,6 +29,7 @@ from dossier.i18n import _
 from dossier.vault import seen
 from dossier.vault.header import PENDING_NAME, VaultHeader, key_check, promote_pending
 from dossier.vault.passphrase import check_new_passphrase
+from dossier.vault.vault import CATALOG, Vault, catalog_key_id
 
 if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
@@ -138,9 +139,18 @@ def rotate_master(
                     session.commit()  # the switch: the catalog now names the new master key
                 except BaseException:
                     # Before the rollback lets another writer seal under the new key.
-                    vault.switch_master(old_header, old_ring)
+                    if not _switched(vault, header):
+                        vault.switch_master(old_header, old_ring)
                     raise
     except BaseException:
+        if _switched(vault, header):
+            # Stopped once its commit was made (a Ctrl-C or a listener as it returned): the
+            # change happened, and the pending header is the only one that opens the vault.
+            if vault.header is not header:
+                vault.switch_master(header, new_ring)
+            with contextlib.suppress(OSError):  # or the next open promotes it
+                promote_pending(vault.folder)
+            raise
         with contextlib.suppress(OSError):
             (vault.folder / PENDING_NAME).unlink(missing_ok=True)
         if vault.header is header:
@@ -150,3 +160,9 @@ def rotate_master(
     seen.forget(old_ring.master)
     with contextlib.suppress(CorruptData):
         seen.remember(master, counter + 2)
+
+
+def _switched(vault: Vault, header: VaultHeader) -> bool:
+    """Whether the catalog on disk names `header`'s master key: the switch's commit was made,
+    whatever was raised after it (read from the file, as the next open reads it)."""
+    return catalog_key_id(vault.folder / CATALOG) == header.key_id

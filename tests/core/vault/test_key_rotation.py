@@ -101,3 +101,34 @@ def test_short_passphrases_are_refused_by_the_core(workspace: Workspace, tmp_pat
         Workspace.create(tmp_path / "short.dossier", "short", TEST_ONLY_FAST)
     with pytest.raises(UsageError, match="at least 8 characters"):
         workspace.keys.change_passphrase("short", TEST_ONLY_FAST)
+
+
+def test_a_change_interrupted_as_its_commit_returns_opens_with_the_new_passphrase(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A Ctrl-C (or any failure) landing once the catalog committed the switch, before the
+    change returned: the catalog names the new master key, so its header must stay. Taken for
+    a change that never happened, the pending header was deleted and the old key put back:
+    neither passphrase opened the vault again, and every case key, wrapped under the new
+    master, was lost."""
+    folder = workspace.folder
+    case = workspace.cases.create("Synopsis").id
+    doc = workspace.documents.import_file(case, _note(tmp_path, "a.txt", "gardé"))
+    switched: list[set[tuple[str, str | None, str]]] = []
+
+    def interrupted(changes: set[tuple[str, str | None, str]]) -> None:
+        if any(table == "audit_entry" for table, _case, _row in changes) and not switched:
+            switched.append(changes)
+            raise KeyboardInterrupt  # as the switch's commit returns
+
+    workspace.vault.add_commit_listener(interrupted)
+    with pytest.raises(BaseException):  # noqa: B017  # whatever stops it there
+        workspace.keys.change_passphrase(NEW, TEST_ONLY_FAST)
+    assert switched, "interrupted at the switch's commit"
+    workspace.close()
+    with pytest.raises(WrongPassphrase):
+        Workspace.open(folder, PASSPHRASE)
+    with Workspace.open(folder, NEW) as ws:
+        assert ws.documents.text(doc.id).strip() == "gardé"
+        assert ws.fsck.run().ok
+    assert not (folder / PENDING_NAME).exists()
