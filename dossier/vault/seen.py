@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import os
+import threading
 from pathlib import Path
 
 import platformdirs
@@ -50,15 +51,21 @@ def remembered(master: bytes) -> int | None:
         return None
 
 
+_remembering = threading.Lock()
+"""Checks run on several threads: one remembering a lower counter after another read the
+higher one made this computer forget the higher."""
+
+
 def remember(master: bytes, counter: int) -> None:
     """Record `counter` if it is higher than what is remembered; never fails the caller."""
-    previous = remembered(master)
-    if previous is not None and previous >= counter:
-        return
-    path, key = _path(master)
-    with contextlib.suppress(OSError, DossierError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write(path, aead.seal(key, str(counter).encode(), _AD))
+    with _remembering:
+        previous = remembered(master)
+        if previous is not None and previous >= counter:
+            return
+        path, key = _path(master)
+        with contextlib.suppress(OSError, DossierError):
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write(path, aead.seal(key, str(counter).encode(), _AD))
 
 
 def forget(master: bytes) -> None:

@@ -243,6 +243,12 @@ class Vault:
                 problems.append(_("vault.json and catalog.sqlite do not belong together"))
             warning = seen.rollback_warning(ring.master, found.counter)
             if warning is not None:
+                # Lower than remembered may only mean a commit since this check's first read,
+                # its counter remembered by another check meanwhile: an older copy put back
+                # is older than remembered still as the catalog is now.
+                with contextlib.suppress(DossierError, DatabaseError):
+                    warning = seen.rollback_warning(ring.master, self._counter())
+            if warning is not None:
                 if warning not in self.warnings:  # checked again before each export
                     self.warnings.append(warning)
             elif not problems:

@@ -18,25 +18,38 @@ from dossier.services.workspace import Workspace
 from tests.core.services.documents.test_group_commit import _notes
 
 
-def test_checks_find_nothing_while_imports_commit(workspace: Workspace, tmp_path: Path) -> None:
-    case = workspace.cases.create("Busy").id
-    other = workspace.cases.create("Other").id
-    done = threading.Event()
-    failures: list[BaseException] = []
+def _importer(
+    ws: Workspace,
+    cases: list[str],
+    tmp_path: Path,
+    rounds: int,
+    files: int,
+    failures: list[BaseException],
+    done: threading.Event,
+) -> threading.Thread:
+    """A thread importing `files` notes into each of `cases`, `rounds` times, then `done`."""
 
     def importing() -> None:
         try:
-            for n in range(6):
-                for target in (case, other):
-                    paths = _notes(tmp_path / f"in-{n}-{target}", 4, f"w{n}")
-                    outcomes = workspace.documents.import_many(target, paths)
+            for n in range(rounds):
+                for case in cases:
+                    paths = _notes(tmp_path / f"in-{n}-{case}", files, f"w{n}")
+                    outcomes = ws.documents.import_many(case, paths)
                     failures.extend(Exception(o.error) for o in outcomes if o.error)
         except BaseException as exc:
             failures.append(exc)
         finally:
             done.set()
 
-    worker = threading.Thread(target=importing)
+    return threading.Thread(target=importing)
+
+
+def test_checks_find_nothing_while_imports_commit(workspace: Workspace, tmp_path: Path) -> None:
+    case = workspace.cases.create("Busy").id
+    other = workspace.cases.create("Other").id
+    done = threading.Event()
+    failures: list[BaseException] = []
+    worker = _importer(workspace, [case, other], tmp_path, 6, 4, failures, done)
     worker.start()
     found: list[str] = []
     checks = 0
@@ -77,3 +90,32 @@ def test_audit_entries_written_at_once_are_all_kept_and_chained(workspace: Works
     assert len(workspace.audit.records()) == before + 120
     assert workspace.audit.verify().problems == []
     assert workspace.vault.vault_problems() == []
+
+
+def test_checks_at_once_beside_commits_warn_of_no_older_copy(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Two checks at once while imports commit: the one that read the catalog a commit earlier
+    must not take it for an older copy of the vault put back (the other has just remembered
+    the later counter), nor make this computer forget the later one."""
+    case = workspace.cases.create("Busy").id
+    done = threading.Event()
+    failures: list[BaseException] = []
+
+    def checking() -> None:
+        try:
+            while not done.is_set():
+                failures.extend(Exception(p) for p in workspace.vault.vault_problems())
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [_importer(workspace, [case], tmp_path, 8, 2, failures, done)]
+    threads += [threading.Thread(target=checking) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert workspace.vault.warnings == []
+    assert workspace.vault.vault_problems() == []
+    assert workspace.vault.warnings == []
