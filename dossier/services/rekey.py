@@ -222,8 +222,14 @@ class RekeyService:
             self.ws.audit.append(
                 session, "case.rekey", case_id, rows=count, originals=len(blob_ids)
             )
-            session.commit()  # the switch
-        vault.keyring.replace_case(case_id, new)
+            # Taken into use before the commit, while it holds the write lock: a writer that
+            # waited for it seals and signs under the new key, never under the old one.
+            vault.keyring.replace_case(case_id, new)
+            try:
+                session.commit()  # the switch
+            except BaseException:
+                vault.keyring.replace_case(case_id, old)
+                raise
         self.ws.quotes.clear_cache()
         return documents, pages, len(blob_ids)
 

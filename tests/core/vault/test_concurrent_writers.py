@@ -263,3 +263,43 @@ def test_edits_of_a_case_through_its_re_encryption(workspace: Workspace) -> None
     assert len(ws.people.of_case(case)) == 13
     assert ws.vault.case_problems(case) == []
     _clean(ws)
+
+
+def test_an_edit_right_after_a_case_is_re_encrypted_is_sealed_under_its_new_key(
+    workspace: Workspace,
+) -> None:
+    """An edit of the case that commits the moment its re-encryption has committed (it waited
+    for the write lock) seals and signs under the case's new key: the new key was taken into
+    use only after that commit had returned, and the edit, sealed under the old one, was told
+    the case was altered."""
+    ws = workspace
+    case = ws.cases.create("Switched").id
+    quote = ws.quotes.add(case, "nothing was decided before the vote").id
+    failures: list[BaseException] = []
+    edits: list[str] = []
+    busy = threading.Lock()
+
+    def edit(note: str) -> None:
+        try:
+            ws.quotes.update(quote, QuoteEdit(notes=note))
+            edits.append(note)
+        except BaseException as exc:
+            failures.append(exc)
+
+    def right_after(changes: set[tuple[str, str | None, str]]) -> None:
+        switched = any(t == "audit_entry" and c == case for t, c, _row in changes)
+        if switched and busy.acquire(blocking=False):  # not the edit's own commit
+            try:
+                editor = threading.Thread(target=edit, args=(f"after {len(edits)}",))
+                editor.start()
+                editor.join()
+            finally:
+                busy.release()
+
+    ws.vault.add_commit_listener(right_after)
+    ws.rekey.run(PASSPHRASE)
+    assert failures == []
+    assert edits  # the case's switch committed, and an edit right after it
+    assert ws.quotes.get(quote).notes == edits[-1]
+    assert ws.vault.case_problems(case) == []
+    _clean(ws)
