@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, select
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, InvalidRequestError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.crypto import aead
@@ -386,14 +386,14 @@ class Vault:
         try:
             yield session
         except DatabaseError as exc:
-            session.rollback()
+            _roll_back(session)
             if _is_damage(exc):
                 raise CorruptData(
                     _("catalog.sqlite is damaged ({exc})").format(exc=_reason(exc))
                 ) from exc
             raise
         except BaseException:
-            session.rollback()
+            _roll_back(session)
             raise
         finally:
             session.close()
@@ -480,6 +480,14 @@ def catalog_key_id(path: Path) -> str | None:
 
 def _install_triggers(dbapi_conn: Any, _record: Any) -> None:
     install_triggers(dbapi_conn)
+
+
+def _roll_back(session: Session) -> None:
+    """Roll back after a failure, which is the one reported: raised once the commit was made
+    (a Ctrl-C as its listeners ran), there is nothing to roll back, and SQLAlchemy's refusal
+    to would have been reported instead ("interrupted" became an internal error)."""
+    with contextlib.suppress(InvalidRequestError):
+        session.rollback()
 
 
 def _is_damage(exc: DatabaseError) -> bool:

@@ -235,9 +235,25 @@ class ImportGroup:
             session.commit()
         except BaseException:
             self.ws.index.abandon_storing(early)
+            if self._committed(state.stored):
+                # Raised once the commit was made (a Ctrl-C as it returned): the catalog names
+                # these originals now, and removed as written for nothing, they were lost.
+                blobs.forget()
             raise
         blobs.forget()
         return state.stored, early
+
+    def _committed(self, docs: list[Document]) -> bool:
+        """Whether the catalog on disk holds these documents (their commit failed or not);
+        when it cannot tell, their originals are kept (for `gc`), never removed."""
+        if not docs:
+            return False
+        try:
+            with self.ws.vault.session() as session:
+                query = select(Document.id).where(Document.id == docs[0].id)
+                return session.scalar(query) is not None
+        except Exception:  # the failure being raised is the one to report
+            return True
 
     def _store(self, blobs: BlobBatch, prepared: Prepared, state: TreeState) -> Document:
         incoming, root = prepared.incoming, prepared.root

@@ -124,7 +124,9 @@ def replace_original(
                 reviews = _replace_text(ws, session, doc, extracted)
                 info = _commit(ws, session, doc, "document.replace", extracted, cancel)
         except BaseException:
-            if created:
+            # Unless raised once the commit was made (a Ctrl-C as it returned): the catalog
+            # names the new original then, and removed, it was lost.
+            if created and not _names(ws, doc_id, blob_id):
                 ws.blobs.delete(case_id, blob_id)
             raise
         if old_blob and old_blob != blob_id:
@@ -132,6 +134,17 @@ def replace_original(
     ws.index.document_changed(case_id, doc_id)
     report(progress, 1.0, _("replaced"))
     return DocumentRefresh(info, reviews, replaced=True)
+
+
+def _names(ws: Workspace, doc_id: str, blob_id: str) -> bool:
+    """Whether the catalog on disk names `blob_id` the document's original (its commit failed
+    or not); when it cannot tell, the original is kept (for `gc`), never removed."""
+    try:
+        with ws.vault.session() as session:
+            doc = session.scalar(select(Document).where(Document.id == doc_id))
+            return doc is not None and doc.original_blob == blob_id
+    except Exception:  # the failure being raised is the one to report
+        return True
 
 
 def _refuse_other_document(session: Session, doc: Document, blob_id: str, name: str) -> None:
