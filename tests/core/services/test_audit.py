@@ -141,3 +141,30 @@ def test_verify_detects_swapped_entries(tmp_path: Path, filled_vault: Path) -> N
         db.commit()
     code, report = _verify(tmp_path, filled_vault)
     assert code == 5 and not report["ok"]
+
+
+def test_an_import_is_audited_once_per_commit_naming_each_document(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    """A batch's files committed together are one entry naming every document they brought
+    (an entry each was a fifth of a mailbox's commits); a file imported alone is named as
+    before. `audit show` lists each."""
+    case = workspace.cases.create("Notes").id
+    paths = []
+    for number in range(12):
+        path = tmp_path / f"note-{number}.txt"
+        path.write_text(f"Note {number} au conseil.\n", encoding="utf-8")
+        paths.append(path)
+    alone = workspace.documents.import_file(case, paths[0])
+    batch = [o.document.id for o in workspace.documents.import_many(case, paths[1:]) if o.document]
+    imports = [r for r in workspace.audit.records(case) if r.action == "document.import"]
+    assert imports[0].details == {"doc_id": alone.id, "pages": 1}
+    assert [doc for r in imports[1:] for doc in r.details["doc_ids"]] == batch
+    assert len(batch) == 11 and len(imports) < 1 + len(batch)
+    assert sum(r.details["pages"] for r in imports[1:]) == 11
+    assert workspace.audit.verify().ok
+    folder = workspace.vault.folder
+    workspace.close()
+    shown = run_cli(tmp_path, "--vault", str(folder), "audit", "show", "--action", "document.")
+    assert shown.returncode == 0, shown.stderr
+    assert all(doc in shown.stdout for doc in [alone.id, *batch])

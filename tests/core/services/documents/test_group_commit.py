@@ -387,7 +387,9 @@ def test_a_group_writes_its_documents_and_pages_by_table(
     )
     assert len(workspace.search.query("Ornithoptère", case=case)) == 5
     imported = [r for r in workspace.audit.records(case) if r.action == "document.import"]
-    assert {r.details["doc_id"] for r in imported} == heard
+    (entry,) = imported  # one group, one entry naming each of its documents
+    assert set(entry.details["doc_ids"]) == heard and len(entry.details["doc_ids"]) == 8
+    assert entry.details["pages"] == sum(d.page_count for d in documents)
     assert workspace.audit.verify().ok
     assert workspace.fsck.run().ok
 
