@@ -54,6 +54,7 @@ class NoteService:
         if not body:
             raise UsageError(_("a note needs some text"))
         with self.ws.vault.session() as session:
+            hold_writes(session)  # the document noted is one that exists when the note is written
             doc = session.get(Document, doc_id)
             if doc is None:
                 raise NotFoundError(_("no document with id {doc_id}").format(doc_id=doc_id))

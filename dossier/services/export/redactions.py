@@ -95,6 +95,7 @@ class RedactionService:
     # -- adding ----------------------------------------------------------------------------
 
     def _document(self, session: Session, doc_id: str) -> Document:
+        hold_writes(session)  # the document marked is one that exists when the mark is written
         doc = session.get(Document, doc_id)
         if doc is None:
             raise NotFoundError(_("no document with id {doc_id}").format(doc_id=doc_id))

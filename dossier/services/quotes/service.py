@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dossier.anchor import Span
-from dossier.db.engine import hold_writes
+from dossier.db.engine import hold_writes, read_snapshot
 from dossier.db.models import Document, Quote
-from dossier.errors import UsageError
+from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
 from dossier.services.dates import parse_date
 from dossier.services.dto import SearchableItem
@@ -90,6 +90,7 @@ class QuoteService:
         day = parse_date(said_on, N_("date the quote was said"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            read_snapshot(session)  # the documents anchored in as one commit left them
             speaker_id = self._speaker(session, case_id, speaker)
             source_doc = find_document(session, case_id, source) if source else None
             published = find_document(session, case_id, published_in) if published_in else None
@@ -110,6 +111,17 @@ class QuoteService:
             return self._commit_new(session, quote)
 
     def _commit_new(self, session: Session, quote: Quote) -> QuoteInfo:
+        # Anchored in a read snapshot, without the write lock (as long as that takes): the
+        # snapshot ends, and the documents it names are those that exist when it is written,
+        # or it is refused.
+        session.rollback()
+        hold_writes(session)
+        named = {quote.source_doc_id, quote.published_in_id} - {None}
+        found = set(session.scalars(select(Document.id).where(Document.id.in_(named))))
+        if found != named:
+            raise NotFoundError(
+                _("the document of this quote was deleted meanwhile; the quote was not stored")
+            )
         session.add(quote)
         session.flush()
         self.ws.audit.append(
@@ -140,6 +152,7 @@ class QuoteService:
         day = parse_date(said_on, N_("date the quote was said"))
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            read_snapshot(session)  # the page selected in as one commit left it
             speaker_id = self._speaker(session, case_id, speaker)
             doc = find_document(session, case_id, doc_id)
             published = find_document(session, case_id, published_in) if published_in else None
