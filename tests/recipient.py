@@ -9,6 +9,7 @@ the export and its self-check still shows here.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -16,6 +17,7 @@ import json
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -217,10 +219,15 @@ def seen_in_pictures(data: bytes, tessdata: str) -> list[str]:
     """What OCR reads in a PDF as its recipient may look at it: every page as shown, and every
     picture extracted (as `pdfimages` gives it), turned every quarter turn, small ones
     enlarged."""
-    texts: list[str] = []
+    with contextlib.closing(_readings(data, tessdata)) as readings:
+        return list(readings)
+
+
+def _readings(data: bytes, tessdata: str) -> Iterator[str]:
+    """`seen_in_pictures`, one reading at a time."""
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         for page in doc:
-            texts.append(_ocr_text(page.get_pixmap(dpi=300, colorspace=pymupdf.csRGB), tessdata))
+            yield _ocr_text(page.get_pixmap(dpi=300, colorspace=pymupdf.csRGB), tessdata)
         for xref in range(1, doc.xref_length()):
             if not doc.xref_is_image(xref):
                 continue
@@ -230,22 +237,27 @@ def seen_in_pictures(data: bytes, tessdata: str) -> list[str]:
                 continue
             if pixmap.width < 8 or pixmap.height < 8:
                 continue
-            texts += [_ocr_text(_turned(pixmap, quarter), tessdata) for quarter in range(4)]
-    return texts
+            for quarter in range(4):
+                yield _ocr_text(_turned(pixmap, quarter), tessdata)
 
 
 def picture_leaks(bundle: Path | bytes, secrets: list[str], tessdata: str) -> list[str]:
-    """'file: secret' for every secret OCR reads in the pages or pictures of the bundle's PDFs."""
+    """'file: secret' for every secret OCR reads in the pages or pictures of the bundle's PDFs.
+
+    A file is read until every secret has been found in it: the readings left could add
+    nothing to what is returned (a file found to hold none is read whole)."""
     data = bundle if isinstance(bundle, bytes) else bundle.read_bytes()
     found: list[str] = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if not name.endswith(".pdf"):
                 continue
-            texts = [fold(text) for text in seen_in_pictures(archive.read(name), tessdata)]
-            found += [
-                f"{name}: {secret}"
-                for secret in secrets
-                if any(f" {fold(secret)} " in f" {text} " for text in texts)
-            ]
+            seen: set[str] = set()
+            with contextlib.closing(_readings(archive.read(name), tessdata)) as readings:
+                for text in readings:
+                    padded = f" {fold(text)} "
+                    seen.update(s for s in secrets if f" {fold(s)} " in padded)
+                    if seen >= set(secrets):
+                        break
+            found += [f"{name}: {secret}" for secret in secrets if secret in seen]
     return found
