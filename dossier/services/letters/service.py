@@ -122,25 +122,43 @@ class LetterService:
             )
             return letter.id
 
-        return self.get(self._record(case_id, document_id, write))
+        return self.get(self._record(case_id, document_id, write, Letter))
 
     def _record(
-        self, case_id: str, document_id: str | None, write: Callable[[Session], str]
+        self,
+        case_id: str,
+        document_id: str | None,
+        write: Callable[[Session], str],
+        model: type[Letter] | type[Reply],
     ) -> str:
-        """Run `write` (returns the id of the row it adds) in one transaction. If it fails, the
-        document imported for the row is deleted again; otherwise it is re-indexed, since the
-        row gave it people. Returns the row's id."""
+        """Run `write` (returns the id of the `model` row it adds) in one transaction. If it
+        fails, the document imported for the row is deleted again; otherwise it is re-indexed,
+        since the row gave it people. Returns the row's id."""
+        row_id: str | None = None
         try:
             with self.ws.vault.session() as session:
                 row_id = write(session)
                 session.commit()
         except BaseException:
-            if document_id is not None:
+            # Unless raised once the commit was made (a Ctrl-C as it returned): the row is
+            # stored then, and its document deleted, it had lost its file.
+            if document_id is not None and not self._stored(model, row_id):
                 self.ws.documents.delete(document_id)
             raise
         if document_id is not None:
             self.ws.index.document_changed(case_id, document_id)
         return row_id
+
+    def _stored(self, model: type[Letter] | type[Reply], row_id: str | None) -> bool:
+        """Whether the catalog on disk holds the row (its commit failed or not); when it
+        cannot tell, the row's document is kept."""
+        if row_id is None:
+            return False
+        try:
+            with self.ws.vault.session() as session:
+                return session.get(model, row_id) is not None
+        except Exception:  # the failure being raised is the one to report
+            return True
 
     def _people(
         self,
@@ -291,7 +309,7 @@ class LetterService:
             )
             return reply.id
 
-        return self.get_reply(self._record(case_id, document_id, write))
+        return self.get_reply(self._record(case_id, document_id, write, Reply))
 
     def _reply_draft(
         self,
