@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Document
 from dossier.errors import InputRefused, NotFoundError
 from dossier.i18n import _
@@ -53,15 +54,19 @@ def reextract(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> DocumentRefresh:
-    with ws.vault.session() as session:
-        doc = get_document(session, doc_id)
-        case_id, blob_id, name, mime = doc.case_id, doc.original_blob, doc.filename, doc.mime
-    if not blob_id:
-        raise NotFoundError(
-            _("document {doc_id} has no original file to read again").format(doc_id=doc_id)
-        )
     report(progress, 0.0, _("decrypting the original"))
-    data = ws.blobs.read(ws.vault.case_keys(case_id), blob_id)
+    with ws.vault.session() as session:
+        case_id = get_document(session, doc_id).case_id
+    # The original named and its file read together: a replaced original's file is removed.
+    with ws.blobs.changing(case_id):
+        with ws.vault.session() as session:
+            doc = get_document(session, doc_id)
+            blob_id, name, mime = doc.original_blob, doc.filename, doc.mime
+        if not blob_id:
+            raise NotFoundError(
+                _("document {doc_id} has no original file to read again").format(doc_id=doc_id)
+            )
+        data = ws.blobs.read(ws.vault.case_keys(case_id), blob_id)
     extracted = extract_bytes(
         data,
         name or "original",
@@ -75,7 +80,15 @@ def reextract(
     check(cancel)
     report(progress, 0.85, _("replacing the text and re-checking quotes"))
     with ws.vault.session() as session:
+        hold_writes(session)  # the row, pages and quotes replaced are those last committed
         doc = get_document(session, doc_id)
+        if doc.original_blob != blob_id:
+            raise InputRefused(
+                _(
+                    "the original of document {doc_id} was replaced while it was read again; "
+                    "nothing was changed (read it again now if needed)"
+                ).format(doc_id=doc_id)
+            )
         reviews = _replace_text(ws, session, doc, extracted)
         info = _commit(ws, session, doc, "document.reextract", extracted, cancel)
     ws.index.document_changed(case_id, doc_id)
@@ -113,6 +126,7 @@ def replace_original(
         blob_id, created = ws.blobs.put_bytes(ws.vault.case_keys(case_id), data)
         try:
             with ws.vault.session() as session:
+                hold_writes(session)  # the row, pages and quotes replaced are those last committed
                 doc = get_document(session, doc_id)
                 old_blob = doc.original_blob
                 _refuse_other_document(session, doc, blob_id, name)

@@ -1,0 +1,48 @@
+"""A document whose original is replaced while its text is read again keeps the text of the
+original it names.
+
+Re-extraction read which original the document names, then read that file, extracted it (as
+long as that takes) and replaced the document's pages: an original replaced in between (a
+corrected file) had its file reported missing, as if the vault were damaged, or its new text
+replaced by the old original's, the quotes re-anchored in text the document's file does not
+hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import InputRefused
+from dossier.services.workspace import Workspace
+from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, text_page, write_pdf
+
+
+@pytest.mark.parametrize("at", [0.0, 0.05], ids=["before-reading", "while-extracting"])
+def test_an_original_replaced_during_reextraction(
+    workspace: Workspace, tmp_path: Path, at: float
+) -> None:
+    ws = workspace
+    case = ws.cases.create("Again").id
+    french, english = tmp_path / "fr.pdf", tmp_path / "en.pdf"
+    write_pdf(french, [text_page(*FRENCH_PARAGRAPHS)])
+    write_pdf(english, [text_page(*ENGLISH_PARAGRAPHS)])
+    doc = ws.documents.import_file(case, french, ocr=False).id
+    replaced: list[float] = []
+
+    def meanwhile(fraction: float, _message: str) -> None:
+        if not replaced and fraction >= at:
+            replaced.append(fraction)
+            ws.documents.update(doc, title="Corrected")
+            ws.documents.replace_original(doc, english, ocr=False)
+
+    if at:
+        with pytest.raises(InputRefused, match="replaced while it was read again"):
+            ws.documents.reextract(doc, ocr=False, progress=meanwhile)
+    else:
+        ws.documents.reextract(doc, ocr=False, progress=meanwhile)  # the English one, read again
+    assert replaced
+    assert ws.documents.get(doc).title == "Corrected"
+    assert max(ENGLISH_PARAGRAPHS[0].split(), key=len) in ws.documents.text(doc)
+    assert max(FRENCH_PARAGRAPHS[0].split(), key=len) not in ws.documents.text(doc)
+    assert ws.vault.case_problems(case) == []
