@@ -20,6 +20,7 @@ from dossier.db.engine import hold_writes
 from dossier.db.models import Document, Page
 from dossier.errors import (
     AlreadyInCase,
+    CorruptData,
     InputRefused,
     NotFoundError,
     PasswordRequired,
@@ -365,7 +366,7 @@ class DocumentService:
 
     def original(self, doc_id: str) -> bytes:
         """The original file, decrypted in memory (never written to disk)."""
-        return self._read(*self._stored(doc_id))
+        return self._read(doc_id, *self._stored(doc_id))
 
     def _stored(self, doc_id: str) -> tuple[str, str]:
         """(case id, blob id) of the document's original."""
@@ -376,8 +377,16 @@ class DocumentService:
             raise NotFoundError(_("document {doc_id} has no original file").format(doc_id=doc_id))
         return case_id, blob_id
 
-    def _read(self, case_id: str, blob_id: str) -> bytes:
-        return self.ws.blobs.read(self.ws.vault.case_keys(case_id), blob_id)
+    def _read(self, doc_id: str, case_id: str, blob_id: str) -> bytes:
+        try:
+            return self.ws.blobs.read(self.ws.vault.case_keys(case_id), blob_id)
+        except CorruptData:
+            # Named before a corrected file replaced it, or the document was deleted (its
+            # file goes with it): what the document names now, or that it is gone.
+            now = self._stored(doc_id)
+            if now == (case_id, blob_id):
+                raise
+            return self._read(doc_id, *now)
 
     def shown(self, doc_id: str) -> bytes:
         """What the viewer draws: the original, or for a photo whose pages its import turned
@@ -387,7 +396,7 @@ class DocumentService:
         if info.mime not in SLOW_TO_DECODE:
             return shown_pages(info, self.original(doc_id))
         case_id, blob_id = self._stored(doc_id)
-        return self._pictures.pages(info, blob_id, lambda: self._read(case_id, blob_id))
+        return self._pictures.pages(info, blob_id, lambda: self._read(doc_id, case_id, blob_id))
 
     def kept_bytes(self) -> int:
         """Bytes of decoded pictures' pages kept in memory for showing them again."""

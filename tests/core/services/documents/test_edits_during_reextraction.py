@@ -9,6 +9,7 @@ hold."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,40 @@ def test_an_original_replaced_during_reextraction(
     assert max(ENGLISH_PARAGRAPHS[0].split(), key=len) in ws.documents.text(doc)
     assert max(FRENCH_PARAGRAPHS[0].split(), key=len) not in ws.documents.text(doc)
     assert ws.vault.case_problems(case) == []
+
+
+def test_an_original_read_while_it_is_replaced(workspace: Workspace, tmp_path: Path) -> None:
+    """The viewer reading a document's original while a corrected file replaces it gets the
+    one or the other, never a report that the vault lost a file."""
+    ws = workspace
+    case = ws.cases.create("Viewed").id
+    french, english = tmp_path / "fr.pdf", tmp_path / "en.pdf"
+    write_pdf(french, [text_page(*FRENCH_PARAGRAPHS)])
+    write_pdf(english, [text_page(*ENGLISH_PARAGRAPHS)])
+    doc = ws.documents.import_file(case, french, ocr=False).id
+    done = threading.Event()
+    failures: list[BaseException] = []
+
+    def replacing() -> None:
+        try:
+            for n in range(8):
+                ws.documents.replace_original(doc, english if n % 2 == 0 else french, ocr=False)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=replacing)
+    worker.start()
+    read = set()
+    try:
+        while not done.is_set():
+            read.add(ws.documents.original(doc))
+            read.add(ws.documents.shown(doc))
+    except BaseException as exc:
+        failures.append(exc)
+    finally:
+        done.set()
+        worker.join()
+    assert failures == []
+    assert read <= {french.read_bytes(), english.read_bytes()}
