@@ -140,11 +140,17 @@ def _timed(phase: str, item: pytest.Item) -> Generator[None, None, None]:
         return
     _current_test = item.nodeid
     own, children = _cpu()
-    yield
-    own2, children2 = _cpu()
-    _clock.write(
-        event="phase", test=item.nodeid, phase=phase, own=own2 - own, children=children2 - children
-    )
+    try:
+        yield
+    finally:  # a phase that raised (a failing test) cost its CPU too
+        own2, children2 = _cpu()
+        _clock.write(
+            event="phase",
+            test=item.nodeid,
+            phase=phase,
+            own=own2 - own,
+            children=children2 - children,
+        )
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,0 +1,47 @@
+"""The CPU profile (`tests.cpuclock`) holds a line for every phase run, failed or not: a
+failing test's CPU was left out, and so was the only trace, in a run still going, of which
+test had failed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_failing_phase_is_written_down_like_a_passing_one(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_some.py").write_text(
+        "import pytest\n\n"
+        "@pytest.fixture\n"
+        "def broken():\n"
+        "    raise RuntimeError('setup')\n\n"
+        "def test_passes():\n"
+        "    pass\n\n"
+        "def test_fails():\n"
+        "    assert False\n\n"
+        "def test_cannot_start(broken):\n"
+        "    pass\n",
+        encoding="utf-8",
+    )
+    profile = tmp_path / "profile"
+    run = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-p", "tests.cpuclock", f"--cpuclock={profile}"),
+            *("-c", str(tmp_path / "pytest.ini"), "-p", "no:cacheprovider", "-q"),
+            str(tmp_path / "test_some.py"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    lines = [json.loads(line) for line in (profile / "main.jsonl").read_text().splitlines()]
+    phases = {(line["test"].split("::")[-1], line["phase"]) for line in lines if "phase" in line}
+    for test in ("test_passes", "test_fails"):
+        assert {(test, p) for p in ("setup", "call", "teardown")} <= phases, phases
+    assert {("test_cannot_start", "setup"), ("test_cannot_start", "teardown")} <= phases
