@@ -124,7 +124,7 @@ def rotate_master(
                 row.unseal_all()  # read under the old master before switching
             for case in cases:
                 case.wrapped_key = old_ring.rewrap_case(case.id, case.wrapped_key, new_ring)
-            with vault.switching():
+            with vault.switching(session):
                 vault.switch_master(header, new_ring)
                 try:
                     for row in rows:

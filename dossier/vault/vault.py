@@ -73,6 +73,7 @@ CATALOG = "catalog.sqlite"
 BLOBS = "blobs"
 INDEX = "index"
 _SEALED = "sealed macs"
+_DEFER, _DEFERRED = "listeners told later", "changes to tell"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
 CommitListener = Callable[[set[Change]], None]
@@ -327,13 +328,21 @@ class Vault:
         self.header = header
 
     @contextlib.contextmanager
-    def switching(self) -> Iterator[None]:
+    def switching(self, session: Session) -> Iterator[None]:
         """Held from the switch of the master key to the commit of the rows sealed under it
         (or the switch back): a read that began meanwhile would read rows sealed under the
         old key and open them with the new one, and report them altered. Reads begin after
-        it, and take the key of the rows they read (`reading`)."""
-        with self._switching:
-            yield
+        it, and take the key of the rows they read (`reading`). The commit listeners hear of
+        `session`'s commit once it is released: one waiting for a lock held by a thread that
+        waits here to read would wait forever."""
+        session.info[_DEFER] = True
+        try:
+            with self._switching:
+                yield
+        finally:
+            session.info.pop(_DEFER, None)
+            deferred: set[Change] = session.info.pop(_DEFERRED, set())
+        self._tell(deferred)
 
     def rebuild_vault_inventory(self, conn: Any, counter: int) -> None:
         """Re-MAC every vault-level row under the current master (after a check, same commit)."""
@@ -416,6 +425,12 @@ class Vault:
 
     def _notify(self, session: Session) -> None:
         changes: set[Change] = session.info.pop("changes", set())
+        if session.info.get(_DEFER):
+            session.info.setdefault(_DEFERRED, set()).update(changes)
+        else:
+            self._tell(changes)
+
+    def _tell(self, changes: set[Change]) -> None:
         if changes:
             for listener in self._listeners:
                 listener(changes)

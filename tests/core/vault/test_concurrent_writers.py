@@ -9,6 +9,7 @@ write lost its change or made the second one fail on a database error."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -302,4 +303,42 @@ def test_an_edit_right_after_a_case_is_re_encrypted_is_sealed_under_its_new_key(
     assert edits  # the case's switch committed, and an edit right after it
     assert ws.quotes.get(quote).notes == edits[-1]
     assert ws.vault.case_problems(case) == []
+    _clean(ws)
+
+
+def test_a_passphrase_change_waits_on_no_one_who_waits_for_it(workspace: Workspace) -> None:
+    """What a passphrase change's commit tells its listeners (the search index, the screen
+    masks) runs once it lets reads go on: a listener waiting for a lock held by a thread that
+    waits to read a case's key waited forever."""
+    ws = workspace
+    case = ws.cases.create("Unopened").id
+    ws.vault.keyring.forget_case(case)  # its key not unwrapped yet in this session
+    held = threading.Lock()
+    failures: list[BaseException] = []
+    told: list[bool] = []
+
+    def opening() -> None:
+        with held:  # as the search service holds its own lock while it opens a case's index
+            try:
+                ws.vault.case_keys(case)
+            except BaseException as exc:
+                failures.append(exc)
+
+    def listening(changes: set[tuple[str, str | None, str]]) -> None:
+        if told or not any(table == "case" for table, _c, _r in changes):
+            return
+        told.append(True)
+        threading.Thread(target=opening).start()
+        time.sleep(0.05)  # the thread holds its lock and asks for the case's key
+        if not held.acquire(timeout=10):
+            failures.append(TimeoutError("the change's listener waited for a waiting reader"))
+            return
+        held.release()
+
+    ws.vault.add_commit_listener(listening)
+    ws.keys.change_passphrase("a new long passphrase", TEST_ONLY_FAST)
+    with held:  # the opening thread is done
+        pass
+    assert told
+    assert failures == []
     _clean(ws)
