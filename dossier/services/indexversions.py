@@ -50,7 +50,9 @@ def catalog_versions(vault: Vault, case_id: str) -> dict[str, str]:
     macs = vault.checked_macs(case_id)
     if macs is None:
         macs = CaseMacs()
-        with vault.session() as session:
+        # One state of the catalog: a document's row and its pages read from two commits
+        # made a version the index never held, and a needless re-index of that document.
+        with vault.reading() as session:
             query = select(Document.id, Document.row_mac).where(Document.case_id == case_id)
             for doc_id, mac in session.execute(query).tuples():
                 macs.documents[doc_id] = mac_to_int(mac)
