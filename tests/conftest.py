@@ -95,6 +95,19 @@ def _english_by_default() -> Iterator[None]:
     i18n.set_language("en")
 
 
+SLOW_TIMEOUT_S = 1800
+"""What pytest-timeout gives a test marked slow (the suite's own is 600 s, for tests of a few
+CPU-s): such a test takes tens of CPU-s, and a 2-core machine at load 22 gives a process a
+twelfth of a core (the Lessig book's redaction sweep, about 40 CPU-s, was stopped at 600 s).
+A test that hangs is still stopped, later."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow") and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
+
+
 PATIENCE_MS = 60_000
 """The least any wait of a test for a condition or a signal gives it. A CI machine loaded by
 other runs is ten times slower than a quiet one or more (a 5 s wait for a worker's read is too
