@@ -82,6 +82,7 @@ def test_screenshots_of_quotes_letters_and_export_preview(tmp_path: Path) -> Non
         env.update(
             DISPLAY=display, QT_QPA_PLATFORM="xcb", DOSSIER_PASSPHRASE=PASSPHRASE,
             DOSSIER_SHOT_QUOTE=ALTERED, PYTHONPATH=str(REPO), HOME=str(tmp_path / "home"),
+            DOSSIER_INSECURE_TEST_KDF="1",  # a vault of the tests' KDF: no warning box over it
             XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_RUNTIME_DIR=str(tmp_path / "runtime"),
         )  # fmt: skip
         result = subprocess.run(
