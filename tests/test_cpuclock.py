@@ -5,6 +5,7 @@ test had failed."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,8 @@ def test_a_failing_phase_is_written_down_like_a_passing_one(tmp_path: Path) -> N
         encoding="utf-8",
     )
     profile = tmp_path / "profile"
+    # A lone pytest, not an xdist worker's (whose name the profile's file would take).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
     run = subprocess.run(
         [
             *(sys.executable, "-m", "pytest", "-p", "tests.cpuclock", f"--cpuclock={profile}"),
@@ -35,6 +38,7 @@ def test_a_failing_phase_is_written_down_like_a_passing_one(tmp_path: Path) -> N
             str(tmp_path / "test_some.py"),
         ],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
