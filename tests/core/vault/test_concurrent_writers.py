@@ -165,6 +165,7 @@ def test_checks_and_reads_through_a_passphrase_change_find_nothing_wrong(
     found: list[str] = []
     failures: list[BaseException] = []
     reads = 0
+    progress = threading.Condition()
 
     def reading() -> None:
         nonlocal reads
@@ -174,7 +175,9 @@ def test_checks_and_reads_through_a_passphrase_change_find_nothing_wrong(
                 found.extend(workspace.audit.verify().problems)
                 assert workspace.recent_searches.of(case) == ["warm"]
                 workspace.exports.fingerprint()
-                reads += 1
+                with progress:
+                    reads += 1
+                    progress.notify_all()
         except BaseException as exc:
             failures.append(exc)
 
@@ -182,13 +185,18 @@ def test_checks_and_reads_through_a_passphrase_change_find_nothing_wrong(
     reader.start()
     try:
         for attempt in range(4):
+            before = reads
             workspace.keys.change_passphrase(f"a new long passphrase {attempt}", TEST_ONLY_FAST)
+            # Reads on both sides of each change, however loaded the machine: the next change
+            # starts once the reader has gone round twice since this one began.
+            with progress:
+                progress.wait_for(lambda b=before: reads >= b + 2 or not reader.is_alive(), 120)
     finally:
         done.set()
         reader.join()
     assert failures == []
     assert found == []
-    assert reads > 4
+    assert reads >= 8
     _clean(workspace)
 
 
