@@ -163,9 +163,25 @@ def settle_pending(folder: Path, catalog_key_id: str | None) -> None:
     try:
         pending = VaultHeader.read(folder, PENDING_NAME)
     except CorruptData:
-        (folder / PENDING_NAME).unlink(missing_ok=True)  # torn before the switch: never used
-        return
+        if catalog_key_id is not None and _current_key_id(folder) == catalog_key_id:
+            (folder / PENDING_NAME).unlink(missing_ok=True)  # damaged, and never used
+            return
+        # The catalog may name the key only this file wraps: deleted, no passphrase would
+        # open the vault again. Kept, for a backup or a repair.
+        raise CorruptData(
+            _(
+                "{name}, the new header of a passphrase change, is damaged and the catalog "
+                "may already use its key; it was kept: restore the vault folder from a backup"
+            ).format(name=PENDING_NAME)
+        ) from None
     if catalog_key_id is not None and pending.key_id == catalog_key_id:
         promote_pending(folder)
     else:
         (folder / PENDING_NAME).unlink(missing_ok=True)
+
+
+def _current_key_id(folder: Path) -> str | None:
+    try:
+        return VaultHeader.read(folder).key_id
+    except CorruptData:
+        return None

@@ -132,3 +132,43 @@ def test_a_change_interrupted_as_its_commit_returns_opens_with_the_new_passphras
         assert ws.documents.text(doc.id).strip() == "gardé"
         assert ws.fsck.run().ok
     assert not (folder / PENDING_NAME).exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"format": "dossier-vault"'])
+def test_a_damaged_new_header_the_catalog_needs_is_kept_not_deleted(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    """Stopped after the switch, with the new header then damaged on disk: it wraps the only
+    copy of the master key the catalog uses. Deleted as a torn file from before a switch,
+    neither passphrase opened the vault again and every case was lost."""
+    folder = workspace.folder
+    workspace.cases.create("Synopsis")
+
+    def crash(_folder: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keyrotation, "promote_pending", crash)
+    with pytest.raises(KeyboardInterrupt):
+        workspace.keys.change_passphrase(NEW, TEST_ONLY_FAST)
+    workspace.close()
+    intact = (folder / PENDING_NAME).read_bytes()
+    (folder / PENDING_NAME).write_bytes(damage)
+    for passphrase in (NEW, PASSPHRASE):
+        with pytest.raises(CorruptData, match=r"vault\.json\.next"):
+            Workspace.open(folder, passphrase)
+    assert (folder / PENDING_NAME).read_bytes() == damage
+    (folder / PENDING_NAME).write_bytes(intact)  # restored from a backup
+    with Workspace.open(folder, NEW) as ws:
+        assert [c.name for c in ws.cases.all()] == ["Synopsis"]
+
+
+def test_a_damaged_new_header_from_before_the_switch_is_removed(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = workspace.folder
+    workspace.cases.create("Synopsis")
+    workspace.close()
+    (folder / PENDING_NAME).write_bytes(b"{")  # torn as it was written: never used
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        assert [c.name for c in ws.cases.all()] == ["Synopsis"]
+    assert not (folder / PENDING_NAME).exists()
