@@ -122,6 +122,8 @@ class QuoteService:
             raise NotFoundError(
                 _("the document of this quote was deleted meanwhile; the quote was not stored")
             )
+        if quote.speaker_id is not None:  # merged into another meanwhile: that one spoke
+            quote.speaker_id = self._speaker(session, quote.case_id, quote.speaker_id)
         session.add(quote)
         session.flush()
         self.ws.audit.append(
