@@ -41,6 +41,7 @@ from dossier.ingest.sniff import (
     TAR,
     TEXT,
     WARC,
+    as_mail_bytes,
     declared_html_charset,
     decode_text,
     sniff_kind,
@@ -188,9 +189,9 @@ def _extract_container(
     elif kind == RTF:
         document = extract_rtf(data, name)
     elif kind == MBOX:
-        document = extract_mbox(data, name, progress, cancel, chunk_map)
+        document = extract_mbox(as_mail_bytes(data), name, progress, cancel, chunk_map)
     elif kind == MHTML:
-        document = extract_mhtml(data, name, _from_html)
+        document = extract_mhtml(as_mail_bytes(data), name, _from_html)
     elif kind == WARC:
         document = extract_warc(data, name)
     elif kind == TAR:
@@ -222,7 +223,7 @@ def _extract_text_kind(
 ) -> ExtractedDocument:
     """Text, Markdown, HTML or e-mail bytes (`kind` already sniffed) as a document."""
     if kind == EMAIL:
-        document = extract_email(data, quoted(path))
+        document = extract_email(as_mail_bytes(data), quoted(path))
     else:
         # A page's own charset declaration beats our guess (a BOM beats both).
         declared = _declared_charset(data) if kind == HTML else None
