@@ -51,6 +51,7 @@ from dossier.search.execute import Runner
 from dossier.search.folder import (
     DAMAGE,
     IndexUnfinished,
+    committed_files,
     fresh_index,
     open_existing,
     remove_stale_siblings,
@@ -173,6 +174,25 @@ class SearchIndex:
             index._pending.keep_marker = index.pending_since is not None
         index._ix = ix if ix is not None else fresh_index(index._storage, case_id)
         return index
+
+    @staticmethod
+    def verify_folder(folder: Path, key: bytes, case_id: str) -> None:
+        """`verify` for an index this process has not opened, read only: every file its
+        latest table of contents names is decrypted, and nothing is removed (opening removes
+        what no table names, which may be the segments of a commit a writer is about to make).
+        Raises IndexDamaged; a missing or unfinished index is not damage."""
+        storage = EncryptedStorage(Path(folder), key, context=case_id)
+        if not storage.list():
+            return
+        try:
+            ix = open_existing(storage, case_id)
+            storage.verify(committed_files(storage, ix))
+        except IndexUnfinished:
+            return
+        except DAMAGE as exc:
+            raise IndexDamaged(
+                _("The search index of this case is damaged ({exc}).").format(exc=exc)
+            ) from exc
 
     # -- writing -------------------------------------------------------------------------
 

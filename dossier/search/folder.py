@@ -13,6 +13,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from whoosh.index import TOC
 from whoosh.index import IndexError as WhooshIndexError
 
 from dossier.errors import CorruptData
@@ -71,3 +72,26 @@ def remove_stale_siblings(folder: Path) -> None:
     for sibling in folder.parent.glob(f"{folder.name}.*-*"):
         if sibling.name.startswith((f"{folder.name}.rebuild-", f"{folder.name}.old-")):
             shutil.rmtree(sibling, ignore_errors=True)
+
+
+def committed_files(storage: EncryptedStorage, ix: Any) -> list[str]:
+    """The files of the index as its latest table of contents has it: that table, its
+    segments' files and the stamp, not what a writer has written for a commit to come (nor
+    what a crash left: `SearchIndex.open` removes that)."""
+    generation = ix.latest_generation()
+    segments = {segment.segment_id() for segment in ix._segments()}
+    toc_name = TOC._pattern(INDEX_NAME)
+    segment_file = TOC._segment_pattern(INDEX_NAME)
+    names = []
+    for name in storage.list():
+        toc = toc_name.match(name)
+        segment = segment_file.match(name)
+        if toc is not None:
+            if int(toc.group(1)) == generation:
+                names.append(name)
+        elif segment is not None:
+            if segment.group(1) in segments:
+                names.append(name)
+        elif ".toc." not in name:  # a table of contents a crash left unrenamed
+            names.append(name)
+    return names

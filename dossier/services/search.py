@@ -705,7 +705,14 @@ class SearchService:
             count += sum(1 for p in folder.rglob("*") if p.is_file())
             try:
                 keys = self.ws.vault.case_keys(case_id)
-                index = self._indexes.get(case_id) or SearchIndex.open(folder, keys.index, case_id)
+                # The app's own index, or the folder read as it is: a second index opened on
+                # it would remove the segments the app's writer has not committed yet. Under
+                # the lock, no index of the case is opened meanwhile.
+                with self._lock:
+                    index = self._indexes.get(case_id)
+                    if index is None:
+                        SearchIndex.verify_folder(folder, keys.index, case_id)
+                        continue
                 if index.needs_rebuild and index.rebuild_reason != UNFINISHED:
                     raise IndexDamaged(index.rebuild_reason or "the search index is damaged")
                 index.verify()
