@@ -1,4 +1,5 @@
-"""Rich Text Format (`.rtf`) files: their text, read with striprtf, and their `\\info` group.
+"""Rich Text Format (`.rtf`) files: their text, read as striprtf reads it (`rtf_text`), and
+their `\\info` group.
 
 RTF is 7-bit text with escapes: `\\'e9` is a byte in the document's code page (`\\ansicpg`),
 `\\u233` a Unicode character. striprtf resolves both and drops the formatting; table cells end
@@ -15,13 +16,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import cast
 
 from dossier.errors import InputRefused
 from dossier.i18n import _
 from dossier.ingest.layout import clean, clean_lines
 from dossier.ingest.plaintext import text_pages
+from dossier.ingest.rtf_text import rtf_to_text
 from dossier.ingest.titles import first_line_title, plausible_title
 from dossier.text.lang import guess_language
 from dossier.text.marked_text import closing, literal, opening, page_text
@@ -52,10 +52,6 @@ _UNICODE = re.compile(r"\\u(-?\d{1,5}) ?\??")
 
 def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
     """An `ExtractedDocument` for the bytes of an RTF file; `name` is for messages."""
-    from striprtf import striprtf
-
-    # striprtf is unannotated: its converter takes text and returns text.
-    rtf_to_text = cast("Callable[..., str]", striprtf.rtf_to_text)
     encoding = _codepage(data)
     try:
         # RTF is ASCII by definition; Latin-1 maps each byte to one character, losslessly.
