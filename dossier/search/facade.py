@@ -759,6 +759,25 @@ class SearchIndex:
                     found.setdefault(doc_id, set()).add(version)
             return found
 
+    def doc_item_counts(self) -> dict[str, int]:
+        """The live items of each document: a document indexed twice holds twice its pages,
+        under the version the catalog gives it, which `doc_versions` alone cannot tell."""
+        self.flush()
+        with self._read_lock:
+            counts: dict[str, int] = {}
+            for reader, _offset in self._current_searcher().reader().leaf_readers():
+                deletions = reader.has_deletions()
+                # A term's count of documents is in its entry, deleted ones included: only a
+                # segment with deletions has its postings read.
+                for term, info in reader.iter_field("doc_id"):
+                    if deletions:
+                        count = sum(1 for _ in reader.postings("doc_id", term).all_ids())
+                    else:
+                        count = info.doc_frequency()
+                    doc_id = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                    counts[doc_id] = counts.get(doc_id, 0) + count
+            return counts
+
     def parse(self, text: str) -> ParsedQuery:
         return parse_query(text, self._schema)
 

@@ -261,6 +261,17 @@ class SearchService:
         items_behind = indexed.get(ITEMS_DOC, set()) != items_version
         if items_behind and ITEMS_DOC in indexed:
             older.add(ITEMS_DOC)
+        in_step = catalog.keys() - missing - older
+        doubled = self._doubled(case_id, index, in_step, in_step == catalog.keys(), len(items))
+        if doubled:
+            log.info(
+                "search index of case %s: %d document(s) indexed twice (a hand-off that added "
+                "what a rebuild had read): indexed again",
+                case_id,
+                len(doubled),
+            )
+            older |= doubled
+            items_behind = items_behind or ITEMS_DOC in doubled
         if older:
             log.info(
                 "search index of case %s: %d document(s) older than the catalog (an old copy "
@@ -287,6 +298,30 @@ class SearchService:
         self._reconciled.add(case_id)
         self._pending.discard(case_id)
         self._catalog_reads[case_id] = self._catalog_reads.get(case_id, 0) + 1
+
+    def _doubled(
+        self, case_id: str, index: SearchIndex, in_step: set[str], every: bool, item_count: int
+    ) -> set[str]:
+        """Those of the documents `in_step` (`every` one the catalog has) and of the catalog's
+        items the index holds more items of than the catalog has pages (items): indexed twice
+        under the right version."""
+        counts = index.doc_item_counts()
+        doubled = {ITEMS_DOC} if counts.get(ITEMS_DOC, 0) > item_count else set()
+        held = sum(counts.get(doc_id, 0) for doc_id in in_step)
+        # The pages counted, not each document's (10 ms at 5,000 pages, ten times more): in
+        # step, the index holds as many pages as the catalog, more if one is doubled.
+        if every and held == self._page_count(case_id):
+            return doubled
+        with self.ws.vault.reading() as session:
+            query = (
+                select(Page.document_id, func.count())
+                .where(Page.case_id == case_id)
+                .group_by(Page.document_id)
+            )
+            pages = dict(session.execute(query).tuples().all())
+        return doubled | {
+            doc_id for doc_id in in_step if counts.get(doc_id, 0) > pages.get(doc_id, 0)
+        }
 
     def _changed_since(self, case_id: str, since: datetime) -> set[str]:
         margin = since - timedelta(minutes=5)  # clocks and the order of two threads' commits
