@@ -19,8 +19,10 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from dossier.db import rowworker
 from dossier.db.rowauth import (
     CASE_TABLES,
     CHANGES,
@@ -362,19 +364,74 @@ class CaseMacs:
         return None
 
 
-def verify_case(conn: Any, case_id: str, key: bytes, macs: CaseMacs | None = None) -> list[str]:
+def verify_case(
+    conn: Any,
+    case_id: str,
+    key: bytes,
+    macs: CaseMacs | None = None,
+    catalog: Path | None = None,
+) -> list[str]:
     """Problems with the rows of one case: altered, added, removed or moved rows (with `macs`,
-    the stored MACs of its documents and pages are kept there as they are read)."""
+    the stored MACs of its documents and pages are kept there as they are read). With
+    `catalog` (the file `conn` reads, in a transaction that only reads), a worker process
+    checks half of a large case's pages meanwhile (`rowworker`)."""
     try:
         inventory = load(conn, case_id, key)
     except CorruptData as exc:
         return [str(exc)]
+    pages = SPECS["page"]
+    page_keep = macs.keep(pages) if macs is not None else None
+    worker = None
+    if catalog is not None:
+        rows = inventory.entry(pages.name)[0]
+        worker = rowworker.start(
+            conn, catalog, pages, case_id, rows, key, page_keep[0] if page_keep else None
+        )
+    found: dict[str, TableCheck] = {}
+    try:
+        # The pages last, once the other tables are checked: the worker's half comes meanwhile.
+        for spec in sorted(CASE_TABLES, key=lambda spec: worker is not None and spec is pages):
+            keep = page_keep if spec is pages else macs.keep(spec) if macs is not None else None
+            if worker is not None and spec is pages:
+                found[spec.name] = _pages_beside(conn, worker, case_id, key, keep)
+            else:
+                found[spec.name] = check_rows(conn, spec, key, "case_id = ?", (case_id,), keep)
+    finally:
+        if worker is not None:
+            worker.stop()
     problems: list[str] = []
     for spec in CASE_TABLES:
-        keep = macs.keep(spec) if macs is not None else None
-        found = check_rows(conn, spec, key, "case_id = ?", (case_id,), keep)
-        problems += _check_table(inventory, spec.name, found, f" of case {case_id}")
+        problems += _check_table(inventory, spec.name, found[spec.name], f" of case {case_id}")
     return problems
+
+
+def _pages_beside(
+    conn: Any,
+    worker: rowworker.PageWorker,
+    case_id: str,
+    key: bytes,
+    keep: tuple[str, dict[Any, int]] | None,
+) -> TableCheck:
+    """The case's pages checked, those up to the worker's split here, the others by the
+    worker if its read saw what this one does (else here too)."""
+    spec = SPECS["page"]
+    found = check_rows(conn, spec, key, "case_id = ? AND rowid <= ?", (case_id, worker.split), keep)
+    share = worker.share(read_raw(conn, VAULT_SCOPE))
+    if share is None:
+        rest = check_rows(
+            conn, spec, key, "case_id = ? AND rowid > ?", (case_id, worker.split), keep
+        )
+        found.count += rest.count
+        found.total = (found.total + rest.total) % MODULUS
+        found.altered += rest.altered
+        return found
+    found.count += share.count
+    found.total = (found.total + share.total) % MODULUS
+    if keep is not None:
+        kept = keep[1]
+        for value, number in share.kept.items():
+            kept[value] = kept.get(value, 0) + number
+    return found
 
 
 def verify_vault(conn: Any, key: bytes) -> tuple[Inventory | None, list[str]]:

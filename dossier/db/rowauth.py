@@ -18,7 +18,6 @@ process while the vault was open), instead of blessing it.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,6 +28,7 @@ from sqlalchemy import Table
 
 from dossier.db import models
 from dossier.db.base import Base
+from dossier.db.rowmac import BATCH, DOMAIN, KINDS, Checked, batch_check, data, prefix
 
 MAC_LEN = 32
 MODULUS = 1 << 256
@@ -38,7 +38,6 @@ VAULT_SCOPE = ""
 """Scope of rows under the master key: cases themselves, the audit trail, vault secrets."""
 VAULT_TABLES = ("case", "audit_entry", "vault_secret")
 CHANGES = "_dossier_changed"
-_DOMAIN = b"dossier/row/v1\x00"
 
 assert models  # the models must be imported so the metadata is complete
 
@@ -136,29 +135,11 @@ def _mac(spec: TableSpec, fields: Sequence[tuple[str, Any]], key: bytes) -> byte
     call: a case is checked row by row at its first use, so the per-row cost is what the
     user waits for before a first result (one message and one C-level HMAC, not an update per
     column)."""
-    parts = [_DOMAIN, spec.name.encode(), b"\x00"]
+    parts = [DOMAIN, spec.name.encode(), b"\x00"]
     for column, (kind, value) in zip(spec.columns, fields, strict=True):
-        data = _data(value)
-        parts += (_prefix(column, str(kind)), len(data).to_bytes(8, "big"), data)
+        found = data(value)
+        parts += (prefix(column, str(kind)), len(found).to_bytes(8, "big"), found)
     return hmac.digest(key, b"".join(parts), "sha256")
-
-
-def _data(value: Any) -> bytes:
-    """A stored value's bytes in a MAC: as read (text is read as bytes), a number's digits."""
-    if value is None:
-        return b""
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, float):
-        return value.hex().encode()
-    return str(value).encode()
-
-
-@functools.cache
-def _prefix(column: str, kind: str) -> bytes:
-    name = column.encode()
-    tag = kind.encode()
-    return len(name).to_bytes(2, "big") + name + len(tag).to_bytes(1, "big") + tag
 
 
 @dataclass
@@ -171,18 +152,8 @@ class TableCheck:
     altered: list[str] = field(default_factory=list)
 
 
-CHECK_BATCH = 512
+CHECK_BATCH = BATCH
 """Rows read at a time when checking a table: a 50,000-page case is never all in memory."""
-
-
-@dataclass
-class _Checked:
-    """One batch's part of a `TableCheck`, and the stored MACs it summed by `keep`'s column."""
-
-    count: int
-    total: int
-    altered: list[str]
-    kept: dict[Any, int]
 
 
 def check_rows(
@@ -228,7 +199,7 @@ def check_rows(
 
 def _check_all(
     cursor: Any, spec: TableSpec, key: bytes, keep_column: str | None, *, typed: bool
-) -> list[_Checked]:
+) -> list[Checked]:
     # On this thread alone: a helper thread computing the HMACs while this one read the next
     # batch cost 0.25 s more CPU and 0.15 s more wall-clock on an idle 2-core machine (the
     # GIL handed back and forth twice a row), for no gain under load.
@@ -241,57 +212,22 @@ def _check_all(
 
 def _batch_check(
     spec: TableSpec, key: bytes, keep_column: str | None, *, typed: bool
-) -> Callable[[list[Any]], _Checked]:
+) -> Callable[[list[Any]], Checked]:
     """What checks one batch of rows read by `spec.select_sql()` (`typed`: (type, value) pairs)
-    or `plain_select_sql()` (values): safe on any thread."""
-    n = len(spec.columns)
-    head = _DOMAIN + spec.name.encode() + b"\x00"
-    # Each column's (where its value is, where its type is or -1: its Python type tells it,
-    # its prefix by type), the prefix looked up per value instead of made per value.
-    columns = [
-        (2 * i + 1, 2 * i, _Prefixes(c)) if typed else (i, -1, _Prefixes(c))
-        for i, c in enumerate(spec.columns)
-    ]
-    width = 2 * n if typed else n
-    keeping = keep_column is not None
-    at = columns[spec.columns.index(keep_column)][0] if keep_column is not None else 0
+    or `plain_select_sql()` (values), altered rows named: safe on any thread."""
+    check = batch_check(spec.name, spec.columns, key, keep_column, typed=typed)
+    width = 2 * len(spec.columns) if typed else len(spec.columns)
 
-    def check(records: list[Any]) -> _Checked:
-        digest, same, to_int = hmac.digest, hmac.compare_digest, int.from_bytes
-        total = 0
-        altered: list[str] = []
-        kept: dict[Any, int] = {}
-        kept_get = kept.get
-        for record in records:
-            stored = record[width]
-            stored = stored if isinstance(stored, bytes) else b""
-            number = to_int(stored, "big")
-            total += number
-            parts = [head]
-            for v, k, prefix in columns:
-                value = record[v]
-                of = type(value)
-                # Ids are text: encoded here, not through a call per value.
-                data = value if of is bytes else value.encode() if of is str else _data(value)
-                parts += (prefix[record[k] if k >= 0 else of], len(data).to_bytes(8, "big"), data)
-            if not same(stored, digest(key, b"".join(parts), "sha256")):
-                pairs = record[:width] if typed else _typed(record[:width])
-                altered.append(stored_row(spec, pairs, stored).describe())
-            if keeping:
-                kept[record[at]] = kept_get(record[at], 0) + number
-        return _Checked(len(records), total, altered, kept)
+    def named(records: list[Any]) -> Checked:
+        part = check(records)
+        if part.altered:
+            part.altered = [
+                stored_row(spec, r[:width] if typed else _typed(r[:width]), r[width]).describe()
+                for r in part.altered
+            ]
+        return part
 
-    return check
-
-
-KINDS: dict[type, str] = {
-    bytes: "blob",
-    str: "text",
-    int: "integer",
-    float: "real",
-    type(None): "null",
-}
-"""SQLite's storage class (what typeof() says) of a value as the sqlite3 module returns it."""
+    return named
 
 
 def _typed(values: Sequence[Any]) -> list[Any]:
@@ -300,19 +236,6 @@ def _typed(values: Sequence[Any]) -> list[Any]:
     for value in values:
         pairs += (KINDS.get(type(value), "?"), value)
     return pairs
-
-
-class _Prefixes(dict[Any, bytes]):
-    """A column's MAC prefix for each stored type, made the first time that type is seen."""
-
-    def __init__(self, column: str) -> None:
-        super().__init__()
-        self.column = column
-
-    def __missing__(self, kind: Any) -> bytes:
-        # A stored type as typeof() names it, or a value's Python type.
-        made = self[kind] = _prefix(self.column, KINDS.get(kind, str(kind)))
-        return made
 
 
 def affinity(declared: str) -> str:
@@ -370,14 +293,14 @@ def foretold_row(
     with these very types and values (`dossier.db.inventory`)."""
     stored: dict[str, Any] = {}
     types: dict[str, str] = {}
-    parts = [_DOMAIN, spec.name.encode(), b"\x00"]
+    parts = [DOMAIN, spec.name.encode(), b"\x00"]
     for column, value, kind in zip(spec.columns, values, affinities, strict=True):
         pair = as_stored(kind, value)
         if pair is None:
             return None
         types[column], stored[column] = pair
-        data = _data(pair[1])
-        parts += (_prefix(column, pair[0]), len(data).to_bytes(8, "big"), data)
+        found = data(pair[1])
+        parts += (prefix(column, pair[0]), len(found).to_bytes(8, "big"), found)
     row = StoredRow(spec, stored, types, b"")
     key = key_for(row.scope)
     return row, key, hmac.digest(key, b"".join(parts), "sha256")

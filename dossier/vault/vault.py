@@ -261,7 +261,7 @@ class Vault:
         keys = self.case_keys(case_id, verify=False)
         try:
             with snapshot(self.engine) as conn:
-                return inventory.verify_case(conn, case_id, keys.rows, macs)
+                return inventory.verify_case(conn, case_id, keys.rows, macs, self.folder / CATALOG)
         except DatabaseError as exc:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
 

@@ -1,0 +1,137 @@
+"""A large case's pages are checked half by a worker process (`dossier.db.rowworker`): the
+rows it checks are refused when altered exactly as the caller's own are, and its figures count
+only when it read the catalog as the caller did.
+
+The worker is started for any case here (its threshold lowered to two rows): the sample case
+is small, the worker and its read of the catalog are real.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dossier.db import rowworker
+from dossier.db.inventory import CaseMacs
+from dossier.errors import CorruptData
+from dossier.sample.build import SAMPLE_PASSPHRASE
+from dossier.services.workspace import Workspace
+from tests.core.db.tampering import Pristine, attacker, copy_vault, pristine_sample
+
+REFUSED = "altered outside Dossier"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
+    with pristine_sample(tmp_path_factory) as pristine:
+        yield pristine
+
+
+@pytest.fixture
+def shares(monkeypatch: pytest.MonkeyPatch) -> list[rowworker.Share | None]:
+    """What each worker handed back (None: the caller checked its rows itself)."""
+    monkeypatch.setattr(rowworker, "SPLIT_ROWS", 2)
+    handed: list[rowworker.Share | None] = []
+    real = rowworker.PageWorker.share
+
+    def share(worker: rowworker.PageWorker, vault: tuple[bytes, bytes] | None) -> object:
+        handed.append(real(worker, vault))
+        return handed[-1]
+
+    monkeypatch.setattr(rowworker.PageWorker, "share", share)
+    return handed
+
+
+def _last_page(db: sqlite3.Connection, case_id: str) -> tuple[int, str, int]:
+    """(rowid, id, rowid of the case's first page) of the case's last page: the worker's."""
+    first, last = db.execute(
+        "SELECT min(rowid), max(rowid) FROM page WHERE case_id = ?", (case_id,)
+    ).fetchone()
+    assert last > first, "the sample case has one page: nothing to split"
+    (page_id,) = db.execute("SELECT id FROM page WHERE rowid = ?", (last,)).fetchone()
+    return last, page_id, first
+
+
+def test_an_untouched_case_is_checked_half_by_the_worker(
+    pristine: Pristine, tmp_path: Path, shares: list[rowworker.Share | None]
+) -> None:
+    folder = copy_vault(pristine, tmp_path)
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        alone, beside = CaseMacs(), CaseMacs()
+        ws.vault.case_keys(pristine[1], verify=False)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(rowworker, "SPLIT_ROWS", 10**9)
+            assert ws.vault.case_problems(pristine[1], alone) == []
+        assert shares == []
+        assert ws.vault.case_problems(pristine[1], beside) == []
+        assert ws.documents.of_case(pristine[1])
+    assert len(shares) == 2 and all(share is not None for share in shares)
+    assert shares[0] is not None and shares[0].count > 0
+    assert beside.pages == alone.pages and beside.documents == alone.documents
+
+
+@pytest.mark.parametrize("how", ["flip a byte of its text", "renumber it", "move it", "delete it"])
+def test_a_page_the_worker_checks_is_refused_when_altered(
+    pristine: Pristine, tmp_path: Path, shares: list[rowworker.Share | None], how: str
+) -> None:
+    folder = copy_vault(pristine, tmp_path)
+    case_id, other_case = pristine[1], pristine[2]
+    with attacker(folder) as db:
+        rowid, page_id, _first = _last_page(db, case_id)
+        if how == "flip a byte of its text":
+            (sealed,) = db.execute("SELECT sealed FROM page WHERE rowid = ?", (rowid,)).fetchone()
+            flipped = sealed[:-1] + bytes([sealed[-1] ^ 1])
+            db.execute("UPDATE page SET sealed = ? WHERE rowid = ?", (flipped, rowid))
+        elif how == "renumber it":
+            db.execute("UPDATE page SET page_index = page_index + 1 WHERE rowid = ?", (rowid,))
+        elif how == "move it":
+            db.execute("UPDATE page SET case_id = ? WHERE rowid = ?", (other_case, rowid))
+        else:
+            db.execute("DELETE FROM page WHERE rowid = ?", (rowid,))
+    named = "page" if how in ("move it", "delete it") else page_id
+
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        with pytest.raises(CorruptData, match=REFUSED):
+            ws.documents.of_case(case_id)
+        with pytest.raises(CorruptData, match=REFUSED):
+            ws.search.query("police", case=case_id)
+    with Workspace.open(folder, SAMPLE_PASSPHRASE, strict=False) as ws:
+        problems = ws.vault.case_problems(case_id)
+    assert any(named in problem for problem in problems), problems
+    assert shares and all(share is None or how in ("move it", "delete it") for share in shares)
+
+
+def test_a_commit_between_the_two_reads_is_no_tampering(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dossier deletes a document after the caller's read began and before the worker's: the
+    worker's figures are of another state of the catalog, not added to the caller's."""
+    folder = copy_vault(pristine, tmp_path)
+    with attacker(folder) as db:
+        last, _page_id, first = _last_page(db, pristine[1])
+        doc_of = "SELECT document_id FROM page WHERE rowid = ?"
+        (doc_id,) = db.execute(doc_of, (last,)).fetchone()
+        (first_doc,) = db.execute(doc_of, (first,)).fetchone()
+    assert doc_id != first_doc, "the case's first and last pages are of one document"
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        case_id = pristine[1]
+        ws.documents.of_case(case_id)  # checked, as the app has it before the deletion
+        shares.clear()
+        real_start = rowworker.start
+
+        def start_after_a_commit(*args: object, **kwargs: object) -> object:
+            ws.documents.delete(doc_id)
+            return real_start(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(rowworker, "start", start_after_a_commit)
+        assert ws.vault.case_problems(case_id) == []
+        monkeypatch.setattr(rowworker, "start", real_start)
+        assert shares == [None]
+        assert ws.vault.case_problems(case_id) == []
+        assert shares[-1] is not None
