@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier.db.engine import hold_writes
 from dossier.db.models import Case, Document, Event, Note, Person, Quote
 from dossier.errors import NotFoundError, UsageError, quoted
 from dossier.i18n import N_, _, ngettext
@@ -205,6 +206,9 @@ class TimelineService:
             )
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
+            # The people named are those that exist when the entry is written: one merged
+            # into another meanwhile is the one kept (the merge moved every entry it found).
+            hold_writes(session)
             ids = list(dict.fromkeys(self.ws.people.find(session, case_id, p).id for p in people))
             event = Event(case_id=case_id)
             event.date = day

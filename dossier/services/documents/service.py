@@ -440,6 +440,12 @@ class DocumentService:
                     # A field shown masked and sent back untouched keeps the real names.
                     mask = screen_mask(session, doc.case_id)
                     setattr(doc, name, kept_unless_edited(mask, getattr(doc, name), value))
+                elif name == "people" and isinstance(value, list | tuple):
+                    # Looked up under the write lock: a person merged into another since the
+                    # list was shown is the one kept, as the merge made every document say.
+                    people = self.ws.people
+                    found = (people.find(session, doc.case_id, str(p)).id for p in value)
+                    doc.people = list(dict.fromkeys(found))
                 elif name == "tags" and isinstance(value, list | tuple):
                     mask = screen_mask(session, doc.case_id)
                     stored = list(doc.tags)

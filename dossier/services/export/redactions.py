@@ -200,9 +200,11 @@ class RedactionService:
     ) -> RedactionInfo:
         """Black out a person's names and aliases (any protection level)."""
         with self.ws.vault.session() as session:
+            hold_writes(session)  # a person merged into another, even meanwhile, is the one kept
             person = session.get(Person, person_id)
             if person is None:
                 raise NotFoundError(_("no person with id {person_id}").format(person_id=person_id))
+            person = self.ws.people.find(session, person.case_id, person.id)
             case_id, document_id = person.case_id, None
             if doc_id is not None:
                 if self._document(session, doc_id).case_id != case_id:

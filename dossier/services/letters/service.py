@@ -137,6 +137,9 @@ class LetterService:
         row_id: str | None = None
         try:
             with self.ws.vault.session() as session:
+                # Its people looked up as they are when it is written: one merged into another
+                # meanwhile is the one kept (the merge moved every letter it found).
+                hold_writes(session)
                 row_id = write(session)
                 session.commit()
         except BaseException:
