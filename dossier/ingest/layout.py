@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from dossier.ingest.plaintext import text_pages
 from dossier.ingest.titles import first_line_title
 from dossier.text.lang import guess_language
-from dossier.text.marked_text import written_mark
+from dossier.text.marked_text import plain, written_mark
 from dossier.text.model import ExtractedDocument
 
 PAGE_BREAK = "\f"
@@ -66,6 +66,21 @@ class Layout:
             return
         indent = "  " * min(level, _MAX_INDENT)
         self.blocks.append(f"{indent}{marker} {text}" if marker else f"{indent}{text}")
+
+    def plain_paragraphs(self, texts: list[str]) -> None:
+        """`paragraph(plain(text))` for each of `texts` (a file's text, no marks in it, no
+        marker), in one pass over them joined by line feeds: escaped, normalised and rid of
+        control characters in C, not a paragraph at a time (most of reading a plain
+        OpenDocument file). The same blocks: none of these changes a line feed, nor anything
+        across one (`clean_lines`; no mark string spans one); a text of several lines is
+        cleaned alone, as `clean` cleans it."""
+        joined = "\n".join(texts)
+        if joined.count("\n") != len(texts) - 1:
+            for text in texts:
+                self.paragraph(plain(text))
+            return
+        lines = _CONTROLS.sub(" ", unicodedata.normalize("NFC", plain(joined))).split("\n")
+        self.blocks += [line for line in map(str.strip, lines) if line]
 
     def table(self, rows: list[list[str]]) -> None:
         rendered = table_text(rows)

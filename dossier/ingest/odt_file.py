@@ -203,8 +203,16 @@ class _Walker:
     def blocks(self, container: Element, depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
+        # Paragraphs of text alone (most of them), read together (`Layout.plain_paragraphs`).
+        alone: list[str] = []
         for child in container:
             tag = child.tag
+            if tag == _P and self.written and not len(child):
+                alone.append(child.text or "")
+                continue
+            if alone:
+                self.layout.plain_paragraphs(alone)
+                alone = []
             if tag == _P:
                 self.layout.paragraph(self.inline(child))
             elif tag == _H:
@@ -216,6 +224,8 @@ class _Walker:
                 self.layout.table(self.table_rows(child, depth))
             elif tag in _CONTAINERS:
                 self.blocks(child, depth + 1)
+        if alone:
+            self.layout.plain_paragraphs(alone)
 
     def list_items(self, node: Element, level: int, style: str, depth: int) -> None:
         count = 0

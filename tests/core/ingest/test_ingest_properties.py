@@ -29,8 +29,9 @@ from dossier.errors import InputRefused
 from dossier.ingest import sniff
 from dossier.ingest.email_message import extract_email
 from dossier.ingest.html_text import html_to_text
-from dossier.ingest.layout import clean, clean_lines
+from dossier.ingest.layout import Layout, clean, clean_lines
 from dossier.ingest.sniff import PDF, decode_text, sniff_kind
+from dossier.text.marked_text import plain
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -178,6 +179,32 @@ def test_office_text_loses_exactly_its_control_characters(text: str) -> None:
 def test_an_rtf_text_is_cleaned_as_its_lines_one_by_one(text: str) -> None:
     """An RTF file's text is cleaned whole (`clean_lines`): the same as each line alone."""
     assert clean_lines(text) == "\n".join(clean(line) for line in text.split("\n"))
+
+
+_PARAGRAPH_TEXT = st.text(
+    # What escaping, normalising and cleaning look at, and what could join across a line feed:
+    # mark strings and their pieces, reserved and marking characters, composing marks.
+    alphabet="a \t\n\r\x0b\x1c\x85\xa0\u2028\u3000\ufeffAé\u0301\u0327\u1100\u1161\uac00"
+    "[]{}-+\u2060\ufdd0\ufdd4\ufdef\U0010fffe",
+    max_size=12,
+)
+
+
+@SETTINGS
+@given(texts=st.lists(_PARAGRAPH_TEXT, max_size=8), before=st.lists(_PARAGRAPH_TEXT, max_size=2))
+def test_plain_paragraphs_read_together_are_read_as_one_by_one(
+    texts: list[str], before: list[str]
+) -> None:
+    """An OpenDocument file's paragraphs of text alone are read together: the same blocks as
+    each read alone (`Layout.paragraph` of its `plain` text), after the blocks before them."""
+    together, one_by_one = Layout(), Layout()
+    for layout in (together, one_by_one):
+        for text in before:
+            layout.paragraph(plain(text), marker="-")
+    together.plain_paragraphs(texts)
+    for text in texts:
+        one_by_one.paragraph(plain(text))
+    assert together.blocks == one_by_one.blocks
 
 
 def test_every_control_character_is_replaced() -> None:
