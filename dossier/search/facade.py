@@ -59,7 +59,7 @@ from dossier.search.folder import (
 from dossier.search.hits import Found, PageTexts, make_hits
 from dossier.search.merging import Merger
 from dossier.search.model import Hit, IndexItem, SearchFilters
-from dossier.search.pending import PendingWriter, abandon, read_marker, weak_call
+from dossier.search.pending import PENDING_NAME, PendingWriter, abandon, read_marker, weak_call
 from dossier.search.postings import PostingsCache
 from dossier.search.query import ParsedQuery, filter_query, parse_query
 from dossier.search.schema import INDEX_NAME, build_schema
@@ -186,7 +186,9 @@ class SearchIndex:
             return
         try:
             ix = open_existing(storage, case_id)
-            storage.verify(committed_files(storage, ix))
+            # The marker of uncommitted work is not index content (unreadable, the next open
+            # re-indexes what changed lately), and a writer may be writing it in place.
+            storage.verify([n for n in committed_files(storage, ix) if n != PENDING_NAME])
         except IndexUnfinished:
             return
         except DAMAGE as exc:

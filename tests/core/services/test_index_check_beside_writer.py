@@ -150,3 +150,15 @@ def test_check_names_an_index_whose_table_of_contents_is_gone(
     shutil.rmtree(folder)
     with Workspace.open(vault_path, PASSPHRASE) as ws:
         assert ws.search.verify_all()[0] == []
+
+
+def test_check_does_not_call_a_writers_half_written_marker_damage(
+    vault_path: Path, tmp_path: Path
+) -> None:
+    """The marker of uncommitted work is written where it stands, not renamed into place: read
+    while a writer writes it, it is cut short. Unreadable, it only means "re-index everything
+    changed lately" to the next open, never a damaged index."""
+    _case, _doc, folder = _closed_index(vault_path, tmp_path)
+    (folder / pending_module.PENDING_NAME).write_bytes(b"\x00" * 10)
+    with Workspace.open(vault_path, PASSPHRASE) as ws:
+        assert ws.search.verify_all()[0] == []
