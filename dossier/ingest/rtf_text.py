@@ -38,6 +38,11 @@ _TOKEN = re.compile(
 backslash that ends the source): every earlier alternative starts with a backslash, a brace or
 a line break, so a run stops where striprtf's next match would be another token."""
 
+_KEPT_BYTES = 4
+"""Escaped bytes in a row (`\\'e9`) decoded once per source and code page: one character in
+any code page (four bytes in UTF-8), an accented letter of a French text hundreds of times.
+Held for one source only, and never a longer run (text, not a letter)."""
+
 
 def rtf_to_text(text: str, encoding: str = "cp1252", errors: str = "strict") -> str:
     """`striprtf.rtf_to_text(text, encoding, errors)`, the same text and the same errors."""
@@ -52,6 +57,7 @@ def rtf_to_text(text: str, encoding: str = "cp1252", errors: str = "strict") -> 
     ucskip = 1
     curskip = 0
     hexes: list[str] = []
+    decoded: dict[tuple[str, str], str] = {}
     out: list[str] = []
     depth = 0
     in_document = False
@@ -65,11 +71,13 @@ def rtf_to_text(text: str, encoding: str = "cp1252", errors: str = "strict") -> 
         word, arg, hex_byte, char, brace, run, tchar = match.groups()
         if hexes and not hex_byte:
             font_encoding = fonttbl.get(current_font, {"encoding": encoding})
-            out.append(
-                bytes.fromhex("".join(hexes)).decode(
-                    encoding=font_encoding.get("encoding", encoding), errors=errors
-                )
-            )
+            key = ("".join(hexes), font_encoding.get("encoding", encoding))
+            letters = decoded.get(key)
+            if letters is None:
+                letters = bytes.fromhex(key[0]).decode(encoding=key[1], errors=errors)
+                if len(hexes) <= _KEPT_BYTES:
+                    decoded[key] = letters
+            out.append(letters)
             hexes = []
         if run is not None:
             if curskip >= len(run):
