@@ -3,6 +3,7 @@
 The corpus lives beside the repository (`shared/corpus/pdfs/`, see its PROVENANCE.md); without
 it these tests are skipped. Extraction of the whole corpus takes a few seconds (no OCR: the
 long books have a text layer); the three scanned pages are OCRed in tests marked `ocr`.
+`make test` reads one of them, and pins the word maps of every file but the long book.
 """
 
 # mypy: disallow-untyped-calls=False
@@ -36,6 +37,17 @@ SCANS = {
     "huckfinn_p22_scan_image_only.pdf": ["widow’s", "garden", "kitchen"],
     "francais_scan_image_only_fr.pdf": ["whisky", "juge", "capharnaüm"],
 }
+OCR_SWEEP_ONLY = {"congress_message_scan_image_only.pdf", "huckfinn_p22_scan_image_only.pdf"}
+"""Full-page scans read by OCR in the slow sweep only (`make check`, CI; ~3 CPU-s each): the
+French page, read in every run, takes the same way at a sixth of the cost."""
+BOOK = "freeculture_lessig_2004_book.pdf"
+"""The one long book (352 pages): its word maps are pinned and stored in the slow sweep only
+(~2 CPU-s), every other file's in every run."""
+
+
+def sweep(names: list[str], slow: set[str]) -> list[object]:
+    return [pytest.param(n, marks=pytest.mark.slow) if n in slow else n for n in names]
+
 
 # file -> (pages, phrases found in the canonical text once white space is collapsed)
 EXPECTED: dict[str, tuple[int, list[str]]] = {
@@ -171,7 +183,7 @@ def test_rotated_files_keep_their_rotation() -> None:
 
 
 @pytest.mark.ocr
-@pytest.mark.parametrize("name", sorted(SCANS))
+@pytest.mark.parametrize("name", sweep(sorted(SCANS), OCR_SWEEP_ONLY))
 def test_scanned_files_are_read_by_ocr(name: str) -> None:
     document = extract_pdf(CORPUS / name)
     page = document.pages[0]
@@ -235,7 +247,7 @@ def extraction_digest(document: ExtractedDocument) -> str:
     return digest.hexdigest()[:32]
 
 
-@pytest.mark.parametrize("name", sorted(PINNED))
+@pytest.mark.parametrize("name", sweep(sorted(PINNED), {BOOK}))
 def test_extraction_is_pinned_by_its_version(name: str) -> None:
     if EXTRACTOR_VERSION != PINNED_VERSION:
         pytest.fail(f"the extractor is now {EXTRACTOR_VERSION}: pin its output here again")
@@ -248,7 +260,7 @@ def test_extraction_is_pinned_by_its_version(name: str) -> None:
         assert stored_word_map(stored) == stored_word_map(page.words)
 
 
-@pytest.mark.parametrize("name", sorted(PINNED))
+@pytest.mark.parametrize("name", sweep(sorted(PINNED), {BOOK}))
 def test_an_import_reads_each_word_map_as_it_stores_it(name: str) -> None:
     # An import makes each page's word map as the catalog stores it, without a Word per word
     # (`PageText.word_records`): the same bytes as the pinned extraction's words packed, the
