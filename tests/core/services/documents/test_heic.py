@@ -32,7 +32,9 @@ QUOTE = "la caméra filmait la cour du collège"
     ("rotate", "orientation", "turned"),
     [
         (-90, _ORIENTATION_ROTATE_90_CW, None),  # held sideways; the file says how to turn it
-        (180, None, "180"),  # upside down, nothing says so but the text itself
+        # Upside down, nothing says so but the text itself: read at each turn by OCR (~4 CPU-s),
+        # so in the slow sweep only; `test_images` turns a photo so in every run.
+        pytest.param(180, None, "180", marks=pytest.mark.slow),
     ],
 )
 def test_a_heic_photo_of_a_page_is_searchable_and_quotes_land_on_its_words(
