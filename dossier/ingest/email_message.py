@@ -58,6 +58,8 @@ _STRUCTURED = re.compile(
 
 def check_header_lengths(data: bytes, name: str) -> None:
     """Refuse a message (or a part) whose structured header is longer than `MAX_HEADER_BYTES`."""
+    if len(data) <= MAX_HEADER_BYTES:
+        return  # no header is longer than the message holding it: its lines are not read
     length = -1  # -1: not inside a structured header
     for line in data.splitlines():
         if length >= 0 and line[:1] in (b" ", b"\t"):

@@ -65,3 +65,25 @@ def test_a_header_built_to_stall_the_parser_is_refused() -> None:
     data = b"From: a@example.org\r\nContent-Type:" + b"<" * 400_000 + b"\r\n\r\nbody\r\n"
     with pytest.raises(InputRefused, match="header far longer"):
         extract_email(data, "stall.eml")
+
+
+@pytest.mark.parametrize("folded", [False, True])
+def test_a_header_is_read_up_to_the_longest_read_and_refused_one_byte_over(folded: bool) -> None:
+    from dossier.ingest.email_message import MAX_HEADER_BYTES
+
+    def message(length: int) -> bytes:
+        # A To header of `length` bytes, unfolded (its lines' bytes, without their breaks), on
+        # one line or folded on lines of 70 (each continuation line's space counts); the rest
+        # of the message short.
+        lines = ["To: "]
+        while sum(map(len, lines)) < length:
+            if folded and len(lines[-1]) >= 70:
+                lines.append(" ")
+            lines[-1] += "x"
+        assert sum(map(len, lines)) == length
+        header = "\r\n".join(lines)
+        return f"From: a@example.org\r\nSubject: s\r\n{header}\r\n\r\nbody\r\n".encode()
+
+    extract_email(message(MAX_HEADER_BYTES), "long.eml")
+    with pytest.raises(InputRefused, match="header far longer"):
+        extract_email(message(MAX_HEADER_BYTES + 1), "long.eml")
