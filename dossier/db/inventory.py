@@ -370,34 +370,35 @@ def verify_case(
     key: bytes,
     macs: CaseMacs | None = None,
     catalog: Path | None = None,
+    ahead: list[rowworker.PageWorker] | None = None,
 ) -> list[str]:
     """Problems with the rows of one case: altered, added, removed or moved rows (with `macs`,
     the stored MACs of its documents and pages are kept there as they are read). With
     `catalog` (the file `conn` reads, in a transaction that only reads), a worker process
-    checks half of a large case's pages meanwhile (`rowworker`)."""
+    checks half of a large case's pages meanwhile, or the workers `check_ahead` started
+    check theirs (`rowworker`); this check stops them."""
+    workers = list(ahead or ())
     try:
-        inventory = load(conn, case_id, key)
-    except CorruptData as exc:
-        return [str(exc)]
-    pages = SPECS["page"]
-    page_keep = macs.keep(pages) if macs is not None else None
-    worker = None
-    if catalog is not None:
-        rows = inventory.entry(pages.name)[0]
-        worker = rowworker.start(
-            conn, catalog, pages, case_id, rows, key, page_keep[0] if page_keep else None
-        )
-    found: dict[str, TableCheck] = {}
-    try:
-        # The pages last, once the other tables are checked: the worker's half comes meanwhile.
-        for spec in sorted(CASE_TABLES, key=lambda spec: worker is not None and spec is pages):
+        try:
+            inventory = load(conn, case_id, key)
+        except CorruptData as exc:
+            return [str(exc)]
+        pages = SPECS["page"]
+        page_keep = macs.keep(pages) if macs is not None else None
+        if catalog is not None and ahead is None:
+            rows = inventory.entry(pages.name)[0]
+            column = page_keep[0] if page_keep else None
+            workers = rowworker.start(conn, catalog, pages, case_id, rows, key, column)
+        found: dict[str, TableCheck] = {}
+        # The pages last, once the other tables are checked: the workers' part comes meanwhile.
+        for spec in sorted(CASE_TABLES, key=lambda spec: spec is pages):
             keep = page_keep if spec is pages else macs.keep(spec) if macs is not None else None
-            if worker is not None and spec is pages:
-                found[spec.name] = _pages_beside(conn, worker, case_id, key, keep)
+            if spec is pages:
+                found[spec.name] = _pages_checked(conn, workers, case_id, key, keep)
             else:
                 found[spec.name] = check_rows(conn, spec, key, "case_id = ?", (case_id,), keep)
     finally:
-        if worker is not None:
+        for worker in workers:
             worker.stop()
     problems: list[str] = []
     for spec in CASE_TABLES:
@@ -405,33 +406,61 @@ def verify_case(
     return problems
 
 
-def _pages_beside(
+def check_ahead(conn: Any, catalog: Path, case_id: str, key: bytes) -> list[rowworker.PageWorker]:
+    """Workers checking every page of a large case, started now, for `verify_case` to take
+    (`ahead`) once the caller has done what needs no checked row; none for a small case."""
+    try:
+        inventory = load(conn, case_id, key)
+    except CorruptData:
+        return []  # `verify_case` says so
+    rows = inventory.entry("page")[0]
+    pages = SPECS["page"]
+    return rowworker.start(conn, catalog, pages, case_id, rows, key, "document_id", ahead=True)
+
+
+def _pages_checked(
     conn: Any,
-    worker: rowworker.PageWorker,
+    workers: list[rowworker.PageWorker],
     case_id: str,
     key: bytes,
     keep: tuple[str, dict[Any, int]] | None,
 ) -> TableCheck:
-    """The case's pages checked, those up to the worker's split here, the others by the
+    """The case's pages checked: those no worker checks here, then each worker's by the
     worker if its read saw what this one does (else here too)."""
     spec = SPECS["page"]
-    found = check_rows(conn, spec, key, "case_id = ? AND rowid <= ?", (case_id, worker.split), keep)
-    share = worker.share(read_raw(conn, VAULT_SCOPE))
-    if share is None:
-        rest = check_rows(
-            conn, spec, key, "case_id = ? AND rowid > ?", (case_id, worker.split), keep
-        )
-        found.count += rest.count
-        found.total = (found.total + rest.total) % MODULUS
-        found.altered += rest.altered
-        return found
-    found.count += share.count
-    found.total = (found.total + share.total) % MODULUS
-    if keep is not None:
-        kept = keep[1]
-        for value, number in share.kept.items():
-            kept[value] = kept.get(value, 0) + number
+    vault = read_raw(conn, VAULT_SCOPE) if workers else None
+    found = TableCheck()
+    for span in rowworker.rest([worker.span for worker in workers]):
+        _add(found, _check_span(conn, spec, case_id, span, key, keep))
+    for worker in workers:
+        share = worker.share(vault)
+        if share is None:
+            _add(found, _check_span(conn, spec, case_id, worker.span, key, keep))
+            continue
+        _add(found, TableCheck(share.count, share.total))
+        if keep is not None:
+            kept = keep[1]
+            for value, number in share.kept.items():
+                kept[value] = kept.get(value, 0) + number
     return found
+
+
+def _check_span(
+    conn: Any,
+    spec: TableSpec,
+    case_id: str,
+    span: rowworker.Span,
+    key: bytes,
+    keep: tuple[str, dict[Any, int]] | None,
+) -> TableCheck:
+    within, params = rowworker.span_sql(span)
+    return check_rows(conn, spec, key, f"case_id = ? AND {within}", (case_id, *params), keep)
+
+
+def _add(found: TableCheck, part: TableCheck) -> None:
+    found.count += part.count
+    found.total = (found.total + part.total) % MODULUS
+    found.altered += part.altered
 
 
 def verify_vault(conn: Any, key: bytes) -> tuple[Inventory | None, list[str]]:

@@ -1,11 +1,13 @@
-"""Half of a large case's pages checked in a worker process while the caller checks the rest.
+"""A large case's pages checked in worker processes while the caller checks the rest.
 
 Checking every row of a case (`rowauth.check_rows`) is what the user waits for at its first
 use after unlocking: at 50,000 pages, 200 MB of sealed text read and hashed on one thread
 (0.48 CPU-s). A worker process takes the page rows above the middle of the case's rowids, in
 its own read of the catalog, while the caller checks the rest: on two cores, half the wait.
-It runs `rowmac` alone (the standard library, no app imports: milliseconds to start), is
-handed the row key through a pipe, and writes nothing.
+Or two workers take them all (`ahead`), while the caller does what needs no checked row (a
+search reads its index) and then waits for them. A worker runs `rowmac` alone (the standard
+library, no app imports: milliseconds to start), is handed the row key through a pipe, and
+writes nothing.
 
 Its figures count only if its read saw the catalog as the caller's did: the vault's inventory,
 whose counter moves at every commit, read the same in both. Otherwise, and whenever it fails,
@@ -32,6 +34,10 @@ WAIT_SECONDS = 60.0
 """How long the caller waits for the worker's figures before checking its rows itself."""
 _RUN = "import sys; sys.path.append(sys.argv[1]); import rowmac; rowmac.serve()"
 
+Span = tuple[int | None, int | None]
+"""Rows by rowid: above the first (None: from the first row), up to the second (None: to the
+last)."""
+
 
 @dataclass(frozen=True)
 class Share:
@@ -44,11 +50,11 @@ class Share:
 
 
 class PageWorker:
-    """A worker checking the rows of `spec` in the case above rowid `split`."""
+    """A worker checking the case's rows of a table within `span`."""
 
-    def __init__(self, process: subprocess.Popen[bytes], split: int) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], span: Span) -> None:
         self._process = process
-        self.split = split
+        self.span = span
 
     def share(self, vault_inventory: tuple[bytes, bytes] | None) -> Share | None:
         """The worker's figures if its read saw the vault's inventory as `vault_inventory`
@@ -83,6 +89,41 @@ class PageWorker:
                 self._process.stdout.close()
 
 
+def span_sql(span: Span) -> tuple[str, list[int]]:
+    """SQL (after `case_id = ? AND `) and parameters of the rows within `span`."""
+    parts: list[str] = []
+    params: list[int] = []
+    if span[0] is not None:
+        parts.append("rowid > ?")
+        params.append(span[0])
+    if span[1] is not None:
+        parts.append("rowid <= ?")
+        params.append(span[1])
+    return " AND ".join(parts) or "1", params
+
+
+def rest(spans: list[Span]) -> list[Span]:
+    """The rows none of `spans` (contiguous, in order) covers: the caller's own to check."""
+    if not spans:
+        return [(None, None)]
+    left: list[Span] = []
+    if spans[0][0] is not None:
+        left.append((None, spans[0][0]))
+    if spans[-1][1] is not None:
+        left.append((spans[-1][1], None))
+    return left
+
+
+def _can_run() -> bool:
+    """Whether a Python to run `rowmac` with is at hand: not in a frozen app (its executable is
+    the app), nor in an interpreter embedded without one."""
+    return (
+        bool(sys.executable)
+        and not getattr(sys, "frozen", False)
+        and Path(rowmac.__file__).is_file()
+    )
+
+
 def start(
     conn: Any,
     catalog: Path,
@@ -91,26 +132,42 @@ def start(
     rows: int,
     key: bytes,
     keep: str | None,
-) -> PageWorker | None:
-    """A worker checking the upper half (by rowid) of the case's rows of `spec` (`rows` of
-    them, by its inventory), started now, or None when the case is too small or no worker can
-    run here (a frozen app has no Python to run it with): the caller checks them all then."""
-    if rows < SPLIT_ROWS or getattr(sys, "frozen", False) or not Path(rowmac.__file__).is_file():
-        return None
+    *,
+    ahead: bool = False,
+) -> list[PageWorker]:
+    """Workers checking the case's rows of `spec` (`rows` of them, by its inventory), started
+    now: one for the upper half by rowid (the caller checks the lower), or with `ahead` two
+    for all of them. None when the case is too small or no worker can run here (a frozen app
+    has no Python to run it with): the caller checks every row itself then."""
+    if rows < SPLIT_ROWS or not _can_run():
+        return []
     raw = conn.connection.driver_connection if hasattr(conn, "exec_driver_sql") else conn
     where = f"SELECT rowid FROM {spec.quoted} WHERE case_id = ? ORDER BY rowid"
     low = raw.execute(f"{where} LIMIT 1", (case_id,)).fetchone()
     high = raw.execute(f"{where} DESC LIMIT 1", (case_id,)).fetchone()
     if low is None or high is None:
-        return None
-    split = (low[0] + high[0]) // 2
+        return []
+    middle = (low[0] + high[0]) // 2
+    spans: list[Span] = [(None, middle), (middle, None)] if ahead else [(middle, None)]
+    workers = []
+    for span in spans:
+        worker = _start(catalog, spec, case_id, span, key, keep)
+        if worker is not None:
+            workers.append(worker)
+    return workers
+
+
+def _start(
+    catalog: Path, spec: TableSpec, case_id: str, span: Span, key: bytes, keep: str | None
+) -> PageWorker | None:
+    within, params = span_sql(span)
     request = {
         "uri": f"{catalog.resolve().as_uri()}?mode=ro",
         "table": spec.name,
         "columns": list(spec.columns),
         "keep": keep,
-        "sql": f"{spec.plain_select_sql()} WHERE case_id = ? AND rowid > ?",
-        "params": [case_id, split],
+        "sql": f"{spec.plain_select_sql()} WHERE case_id = ? AND {within}",
+        "params": [case_id, *params],
     }
     try:
         process = subprocess.Popen(
@@ -122,7 +179,7 @@ def start(
         )
     except OSError:
         return None
-    worker = PageWorker(process, split)
+    worker = PageWorker(process, span)
     try:
         assert process.stdin is not None
         # Left open (`share` closes it): one line after the key, read at once.

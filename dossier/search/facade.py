@@ -834,6 +834,16 @@ class SearchIndex:
     def _run(self, parsed: ParsedQuery, restrict: Any, limit: int) -> list[Found]:
         return self._current_runner().ranked(parsed.query, limit, restrict)
 
+    def warm(self, text: str, limit: int) -> None:
+        """Rank `text` once and drop the hits: what a first search reads of the index (term
+        dictionaries, postings blocks) is read now. A query that does not parse, or an index
+        found damaged, is left for the search itself to report."""
+        with self._read_lock:
+            try:
+                self._run(self.parse(text), None, limit)
+            except (CorruptData, UsageError):
+                self._drop_searcher()
+
     def candidate_pages(self, text: str, limit: int) -> list[tuple[str, int]]:
         """(document id, page index) of the pages most likely to hold the quote `text`, best
         first (`candidates.py`): where to anchor it in a case too big to anchor everywhere."""

@@ -69,10 +69,11 @@ class CaseService:
             )
         return matches[0]
 
-    def resolve(self, ref: str) -> str:
-        """Case id for a case name or id."""
+    def resolve(self, ref: str, *, check: bool = True) -> str:
+        """Case id for a case name or id; without `check`, its rows are left to be checked at
+        their first use (`Vault.checking`)."""
         with self.ws.vault.session() as session:
-            return self._find(session, ref).id
+            return self._find(session, ref, check=check).id
 
     def create(self, name: str, description: str = "") -> CaseInfo:
         name = name.strip()

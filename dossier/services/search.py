@@ -221,8 +221,9 @@ class SearchService:
             self._stale_items.discard(case_id)
             index.replace_documents([ITEMS_DOC], self._catalog_items(case_id))
 
-    def _open(self, case_id: str) -> SearchIndex:
-        keys = self.ws.vault.case_keys(case_id)
+    def _open(self, case_id: str, *, verify: bool = True) -> SearchIndex:
+        # Unverified only to read the index while the case's rows are checked (`_first_use`).
+        keys = self.ws.vault.case_keys(case_id, verify=verify)
         index = SearchIndex.open(self.ws.vault.index_dir(case_id), keys.index, case_id)
         index.page_texts = lambda pages: self._page_texts(case_id, pages)
         return index
@@ -632,7 +633,7 @@ class SearchService:
         With `fresh` False (the app, as the user types) it answers at once from what is
         already indexed when an import is writing the index, instead of waiting for it.
         """
-        case_ids = [self.ws.cases.resolve(case)] if case else self._all_case_ids()
+        case_ids = [self._first_use(case, text, limit)] if case else self._all_case_ids()
         person_ids: list[str] = []
         for ref in people or ():
             found = []
@@ -665,6 +666,29 @@ class SearchService:
                         self._rebuild(case_id, index)
             hits = search_many(indexes, text, filters, limit)
         return self._masked(self._targets(hits), reveal)
+
+    def _first_use(self, case: str, text: str, limit: int) -> str:
+        """The case's id, its rows checked. At its first use, a large case's pages are checked
+        by worker processes while its index is opened and `text` ranked once (the hits dropped:
+        the search after the check finds what it reads of the index read); nothing of the
+        catalog is read before the check ends, and no hit leaves before it."""
+        case_id = self.ws.cases.resolve(case, check=False)
+        with self.ws.vault.checking(case_id) as ahead:
+            if ahead:
+                self._warm(case_id, text, limit)
+        return case_id
+
+    def _warm(self, case_id: str, text: str, limit: int) -> None:
+        # What fails here (an index to rebuild, a query that does not parse) fails again in
+        # the search itself, which says so once the case is checked.
+        with contextlib.suppress(DossierError):
+            with self._lock:
+                if case_id in self._indexes:
+                    return
+                index = self._indexes[case_id] = self._open(case_id, verify=False)
+                index.small_to_workers = self._small_to_workers
+            if not index.needs_rebuild:
+                index.warm(text, limit)
 
     def candidate_pages(self, case_id: str, text: str, limit: int) -> list[tuple[str, int]]:
         """(document id, page index) of the pages of a case most likely to hold the quote

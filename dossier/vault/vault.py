@@ -44,6 +44,7 @@ from dossier.db.engine import (
 from dossier.db.inventory import CaseMacs, MadeAhead
 from dossier.db.models import Case
 from dossier.db.rowauth import VAULT_SCOPE, install_triggers
+from dossier.db.rowworker import PageWorker
 from dossier.db.schema import schema_problems
 from dossier.errors import (
     CorruptData,
@@ -256,14 +257,41 @@ class Vault:
                 seen.remember(ring.master, found.counter)
         return problems
 
-    def case_problems(self, case_id: str, macs: CaseMacs | None = None) -> list[str]:
-        """Check every row of one case against the case's inventory (fsck, case opening)."""
+    def case_problems(
+        self, case_id: str, macs: CaseMacs | None = None, ahead: list[PageWorker] | None = None
+    ) -> list[str]:
+        """Check every row of one case against the case's inventory (fsck, case opening);
+        `ahead`: the workers `checking` started, whose pages they check."""
         keys = self.case_keys(case_id, verify=False)
         try:
             with snapshot(self.engine) as conn:
-                return inventory.verify_case(conn, case_id, keys.rows, macs, self.folder / CATALOG)
+                return inventory.verify_case(
+                    conn, case_id, keys.rows, macs, self.folder / CATALOG, ahead
+                )
         except DatabaseError as exc:
             return [f"catalog.sqlite is damaged ({_reason(exc)})"]
+
+    @contextlib.contextmanager
+    def checking(self, case_id: str) -> Iterator[bool]:
+        """The case's first check, its pages checked by worker processes from now on if it is
+        due and the case large, and finished when the block ends (CorruptData then, as
+        `case_keys`): the block does meanwhile what reads no row of the case (a first search
+        reads its index). Yields whether workers run."""
+        workers: list[PageWorker] = []
+        if self.strict and case_id not in self._verified:
+            keys = self.case_keys(case_id, verify=False)
+            try:
+                with snapshot(self.engine) as conn:
+                    workers = inventory.check_ahead(conn, self.folder / CATALOG, case_id, keys.rows)
+            except DatabaseError:
+                workers = []  # the check says so
+        try:
+            yield bool(workers)
+            if self.strict and case_id not in self._verified:
+                self._verify_case(case_id, workers)
+        finally:
+            for worker in workers:
+                worker.stop()
 
     def checked_macs(self, case_id: str) -> CaseMacs | None:
         """The MACs of the case's documents and pages as its check read them, once, if nothing
@@ -277,11 +305,11 @@ class Vault:
         except (DossierError, DatabaseError):
             return None
 
-    def _verify_case(self, case_id: str) -> None:
+    def _verify_case(self, case_id: str, ahead: list[PageWorker] | None = None) -> None:
         # The counter is read first: a commit during the check makes the MACs kept unused.
         counter = self._counter()
         macs = CaseMacs()
-        problems = self.case_problems(case_id, macs)
+        problems = self.case_problems(case_id, macs, ahead)
         if problems:
             raise CorruptData(
                 _(

@@ -11,14 +11,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dossier.db import rowworker
-from dossier.db.inventory import CaseMacs
+from dossier.db.engine import snapshot
+from dossier.db.inventory import CaseMacs, check_ahead
 from dossier.errors import CorruptData
 from dossier.sample.build import SAMPLE_PASSPHRASE
 from dossier.services.workspace import Workspace
+from dossier.vault.vault import CATALOG
 from tests.core.db.tampering import Pristine, attacker, copy_vault, pristine_sample
 
 REFUSED = "altered outside Dossier"
@@ -101,7 +104,8 @@ def test_a_page_the_worker_checks_is_refused_when_altered(
     with Workspace.open(folder, SAMPLE_PASSPHRASE, strict=False) as ws:
         problems = ws.vault.case_problems(case_id)
     assert any(named in problem for problem in problems), problems
-    assert shares and all(share is None or how in ("move it", "delete it") for share in shares)
+    if how not in ("move it", "delete it"):  # the worker that read it hands back nothing
+        assert None in shares
 
 
 def test_a_commit_between_the_two_reads_is_no_tampering(
@@ -135,3 +139,87 @@ def test_a_commit_between_the_two_reads_is_no_tampering(
         assert shares == [None]
         assert ws.vault.case_problems(case_id) == []
         assert shares[-1] is not None
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[rowworker.PageWorker]:
+    """The workers started, as they are handed to the check."""
+    workers: list[rowworker.PageWorker] = []
+    real = rowworker.start
+
+    def start(*args: Any, **kwargs: Any) -> list[rowworker.PageWorker]:
+        workers.extend(real(*args, **kwargs))
+        return workers[-2:] if kwargs.get("ahead") else workers[-1:]
+
+    monkeypatch.setattr(rowworker, "start", start)
+    return workers
+
+
+def test_a_first_search_ranks_while_two_workers_check_every_page(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+    started: list[rowworker.PageWorker],
+) -> None:
+    folder = copy_vault(pristine, tmp_path)
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(rowworker, "SPLIT_ROWS", 10**9)
+            alone = ws.search.query("police", case=pristine[1])
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        ahead = ws.search.query("police", case=pristine[1])
+    assert [w.span[0] is None for w in started] == [True, False]
+    assert len(shares) == 2 and None not in shares
+    assert ahead == alone and ahead
+
+
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_a_first_search_shows_nothing_of_a_case_a_worker_finds_altered(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+    started: list[rowworker.PageWorker],
+    which: str,
+) -> None:
+    """A page renumbered (which its text's own encryption does not see), in either worker's
+    half: the search is refused, the first time and the next."""
+    folder = copy_vault(pristine, tmp_path)
+    case_id = pristine[1]
+    with attacker(folder) as db:
+        last, _page_id, first = _last_page(db, case_id)
+        rowid = first if which == "first" else last
+        db.execute("UPDATE page SET page_index = page_index + 1 WHERE rowid = ?", (rowid,))
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        for _again in range(2):
+            with pytest.raises(CorruptData, match=REFUSED):
+                ws.search.query("police", case=case_id)
+    assert len(started) == 4  # two for each search: the first did not check the case
+    assert shares.count(None) == 2
+
+
+def test_a_commit_while_the_workers_check_ahead_is_no_tampering(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+) -> None:
+    """The workers read the case, then Dossier deletes a document, then the check reads: the
+    workers' figures are of the catalog before the deletion, not added to the check's."""
+    folder = copy_vault(pristine, tmp_path)
+    case_id = pristine[1]
+    with attacker(folder) as db:
+        last, _page_id, _first = _last_page(db, case_id)
+        (doc_id,) = db.execute("SELECT document_id FROM page WHERE rowid = ?", (last,)).fetchone()
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        ws.documents.of_case(case_id)  # checked, as a thread that deletes has it
+        shares.clear()
+        keys = ws.vault.case_keys(case_id)
+        with snapshot(ws.vault.engine) as conn:
+            workers = check_ahead(conn, folder / CATALOG, case_id, keys.rows)
+        assert len(workers) == 2
+        for worker in workers:
+            worker._process.wait()  # their read is over
+        ws.documents.delete(doc_id)
+        macs = CaseMacs()
+        assert ws.vault.case_problems(case_id, macs, workers) == []
+        assert shares == [None, None]
+        assert doc_id not in macs.documents and doc_id not in macs.pages
