@@ -13,7 +13,7 @@ import struct
 import zlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from dossier.pdf.canonical import build_canonical, build_canonical_records, clean_word
@@ -30,6 +30,7 @@ from dossier.pdf.layout import (
     reading_order,
 )
 from dossier.text.model import PageText, Word, make_word, pack_words, unpack_words
+from tests.sweep import swept
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -57,14 +58,12 @@ def page_words(draw: st.DrawFn) -> list[RawWord]:
     return words
 
 
-@SETTINGS
-@given(words=page_words())
+@swept(SETTINGS, words=page_words())
 def test_an_unrotated_page_is_ordered_as_the_general_path_orders_it(words: list[RawWord]) -> None:
     assert reading_order(words, IDENTITY) == reading_order(words, NEARLY_IDENTITY)
 
 
-@SETTINGS
-@given(words=page_words())
+@swept(SETTINGS, words=page_words())
 def test_words_are_grouped_into_lines_as_one_word_at_a_time_groups_them(
     words: list[RawWord],
 ) -> None:
@@ -128,8 +127,7 @@ def _runs_as_first_written(lines: list[_Line]) -> list[list[int]]:
     return [[line.order for line in run] for run in runs]
 
 
-@SETTINGS
-@given(lines=odd_lines())
+@swept(SETTINGS, lines=odd_lines())
 def test_lines_are_stacked_into_the_runs_a_test_per_pair_makes(lines: list[_Line]) -> None:
     runs = _stack_into_runs(lines)
     assert [[line.order for line in run.lines] for run in runs] == _runs_as_first_written(lines)
@@ -141,16 +139,14 @@ def test_lines_are_stacked_into_the_runs_a_test_per_pair_makes(lines: list[_Line
         ) or any(x != x for line in run.lines for x in (line.x0, line.y0))
 
 
-@SETTINGS
-@given(words=page_words())
+@swept(SETTINGS, words=page_words())
 def test_every_word_of_the_canonical_text_is_its_cleaned_word(words: list[RawWord]) -> None:
     text, word_map = build_canonical(reading_order(words))
     cleaned = [clean_word(w[4]) for block in reading_order(words) for ln in block for w in ln]
     assert [text[w.start : w.end] for w in word_map] == [c for c in cleaned if c]
 
 
-@SETTINGS
-@given(words=page_words())
+@swept(SETTINGS, words=page_words())
 def test_a_page_s_word_records_are_its_words_as_stored(words: list[RawWord]) -> None:
     # An import makes the records without the words: the same text, and the very records
     # the words pack to, word for word (32-bit boxes, offsets, lines).
@@ -181,8 +177,7 @@ def test_a_page_made_from_records_behaves_as_one_made_from_its_words() -> None:
         PageText(index=0, text="Avis sur", words=words, word_records=records)
 
 
-@SETTINGS
-@given(values=WORD_VALUES)
+@swept(SETTINGS, values=WORD_VALUES)
 def test_a_quickly_made_word_is_a_word(
     values: tuple[float, float, float, float, int, int, int],
 ) -> None:
@@ -193,8 +188,7 @@ def test_a_quickly_made_word_is_a_word(
     assert type(stored) is Word and (stored.start, stored.end, stored.line) == values[4:]
 
 
-@SETTINGS
-@given(pages=st.lists(st.lists(WORD_VALUES, max_size=30), max_size=4))
+@swept(SETTINGS, pages=st.lists(st.lists(WORD_VALUES, max_size=30), max_size=4))
 def test_a_word_map_is_stored_as_its_records_end_to_end(
     pages: list[list[tuple[float, float, float, float, int, int, int]]],
 ) -> None:
