@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
@@ -18,6 +18,7 @@ from dossier.db.models import Document, Page
 from dossier.db.rowauth import affinity, as_stored
 from dossier.services.workspace import Workspace
 from tests.core.db.test_macs_made_ahead import CHANGES, _imported
+from tests.sweep import swept
 
 BULK_TABLES = ("document", "page", "audit_entry")
 
@@ -88,8 +89,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
-@given(declared=st.sampled_from(DECLARED), value=VALUES)
+@swept(settings(max_examples=400, deadline=None), declared=st.sampled_from(DECLARED), value=VALUES)
 def test_what_is_foretold_is_what_sqlite_stores(declared: str, value: Any) -> None:
     foretold = as_stored(affinity(declared), value)
     if foretold is None:
