@@ -112,10 +112,15 @@ def reading_order(words: Sequence[RawWord], matrix: Matrix = IDENTITY) -> list[B
     `page.rotation_matrix`; the words are returned unchanged, only their order is decided.
     """
     lines, blocks = _group(words, matrix)
-    runs = _stack_into_runs(lines)
-    if not _interleaved(lines, runs):
-        return [_join_row_fragments(block) for block in blocks]
-    return [[line.words for line in run.lines] for run in _order_runs(runs)]
+    prose = [_is_prose(line) for line in lines]
+    # Each cut is a pair of prose lines of one column run, and a run of n prose lines holds
+    # n - 1 pairs: a page of at most `_MIN_CUTS` prose lines (a form, a table, a title page)
+    # cannot be interleaved, and its lines need not be stacked to know it.
+    if sum(prose) > _MIN_CUTS:
+        runs = _stack_into_runs(lines)
+        if _interleaved(runs, prose):
+            return [[line.words for line in run.lines] for run in _order_runs(runs)]
+    return [_join_row_fragments(block) for block in blocks]
 
 
 def _group(words: Sequence[RawWord], matrix: Matrix) -> tuple[list[_Line], list[list[_Line]]]:
@@ -191,7 +196,7 @@ def _join_row_fragments(block: list[_Line]) -> Block:
         if previous is not None and _same_row(previous, line):
             joined[-1] = joined[-1] + line.words
         else:
-            joined.append(list(line.words))
+            joined.append(line.words)  # the line's own list, made for it by `_group`
         previous = line
     return joined
 
@@ -219,16 +224,15 @@ def _is_prose(line: _Line) -> bool:
     return len(line.words) >= _MIN_PROSE_WORDS and line.width >= _MIN_PROSE_ASPECT * line.height
 
 
-def _interleaved(lines: list[_Line], runs: list[_Run]) -> bool:
+def _interleaved(runs: list[_Run], prose: list[bool]) -> bool:
     """Whether MuPDF's order cuts the page's column runs into pieces.
 
     Count the prose lines that continue the prose line above them in the same column, and
     among those the ones MuPDF separated from it by other prose (another column's text). On
     the IRS pages that is nearly every line; tables and tables of contents, where the cells of
     a row or the dot leaders come in between, do not count because what lies between is not
-    prose.
+    prose. `prose`: whether each line (by its `order`) is prose.
     """
-    prose = [_is_prose(line) for line in lines]
     prose_before = [0]
     for flag in prose:
         prose_before.append(prose_before[-1] + flag)

@@ -25,7 +25,11 @@ from dossier.pdf.layout import (
     IDENTITY,
     RawWord,
     _group,
+    _interleaved,
+    _is_prose,
+    _join_row_fragments,
     _Line,
+    _order_runs,
     _stack_into_runs,
     reading_order,
 )
@@ -202,3 +206,58 @@ def test_a_word_map_is_stored_as_its_records_end_to_end(
         assert unpack_words(stored) == [
             make_word(r) for r in struct.iter_unpack("<ffffIII", records)
         ]
+
+
+def _order_always_stacked(words: list[RawWord]) -> list[list[list[RawWord]]]:
+    """`reading_order` as it was first written: every page's lines stacked into runs."""
+    lines, blocks = _group(words, IDENTITY)
+    runs = _stack_into_runs(lines)
+    if _interleaved(runs, [_is_prose(line) for line in lines]):
+        return [[line.words for line in run.lines] for run in _order_runs(runs)]
+    return [_join_row_fragments(block) for block in blocks]
+
+
+@st.composite
+def column_pages(draw: st.DrawFn) -> list[RawWord]:
+    """Two columns of prose drawn one visual row at a time (as the IRS pages are), a few rows,
+    a line or two of them too short, too small or missing: around the fewest prose lines a
+    page must hold to be interleaved (six rows of two columns are, two are not)."""
+    rows = draw(st.integers(0, 6))
+    odd = draw(st.dictionaries(st.integers(0, 2 * rows), st.sampled_from("short small gone")))
+    words: list[RawWord] = []
+    line = 0
+    for row in range(rows):
+        for cell, left in enumerate((56.0, 306.0), start=2 * row):
+            if odd.get(cell) == "gone":
+                continue
+            count = 2 if odd.get(cell) == "short" else 4
+            height = 4.0 if odd.get(cell) == "small" else 10.0
+            y0 = 100.0 + 14.0 * row
+            for number in range(count):
+                x0 = left + 40.0 * number
+                words.append((x0, y0, x0 + 36.0, y0 + height, "mot", 0, line, number))
+            line += 1
+    return words
+
+
+@st.composite
+def shuffled_column(draw: st.DrawFn) -> list[RawWord]:
+    """One column of prose lines that MuPDF gives in any order: six lines can hold five cuts
+    (given in the order 2, 4, 6, 1, 3, 5 from the top), five at most four."""
+    order = draw(st.permutations(range(draw(st.integers(0, 7)))))
+    words: list[RawWord] = []
+    for line, row in enumerate(order):
+        y0 = 100.0 + 14.0 * row
+        for number in range(4):
+            x0 = 56.0 + 40.0 * number
+            words.append((x0, y0, x0 + 36.0, y0 + 10.0, "mot", 0, line, number))
+    return words
+
+
+@swept(SETTINGS, words=st.one_of(column_pages(), shuffled_column()))
+def test_a_page_of_few_prose_lines_is_ordered_as_stacking_its_lines_orders_it(
+    words: list[RawWord],
+) -> None:
+    # A page of at most five prose lines is not stacked into runs: it cannot hold the five
+    # cuts an interleaved page needs.
+    assert reading_order(words) == _order_always_stacked(words)
