@@ -85,8 +85,10 @@ class PageWorker:
             if self._process.poll() is None:
                 self._process.kill()
             self._process.wait()
-            if self._process.stdout is not None:
-                self._process.stdout.close()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
 
 def span_sql(span: Span) -> tuple[str, list[int]]:

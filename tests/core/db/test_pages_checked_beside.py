@@ -223,3 +223,30 @@ def test_a_commit_while_the_workers_check_ahead_is_no_tampering(
         assert ws.vault.case_problems(case_id, macs, workers) == []
         assert shares == [None, None]
         assert doc_id not in macs.documents and doc_id not in macs.pages
+
+
+@pytest.mark.parametrize("fails", ["exits at once", "says nothing readable"])
+def test_the_pages_of_a_worker_that_fails_are_checked_by_the_app(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+    monkeypatch: pytest.MonkeyPatch,
+    fails: str,
+) -> None:
+    program = "import sys; sys.exit(3)" if fails == "exits at once" else "print('{}')"
+    monkeypatch.setattr(rowworker, "_RUN", program)
+    folder = copy_vault(pristine, tmp_path)
+    case_id = pristine[1]
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        assert ws.search.query("police", case=case_id)
+    with attacker(folder) as db:
+        last, _page_id, first = _last_page(db, case_id)
+        db.execute(
+            "UPDATE page SET page_index = page_index + 1 WHERE rowid IN (?, ?)", (first, last)
+        )
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        with pytest.raises(CorruptData, match=REFUSED):
+            ws.search.query("police", case=case_id)
+        with pytest.raises(CorruptData, match=REFUSED):
+            ws.documents.of_case(case_id)
+    assert len(shares) == 5 and shares == [None] * 5
