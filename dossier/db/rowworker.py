@@ -147,7 +147,9 @@ def start(
     where = f"SELECT rowid FROM {spec.quoted} WHERE case_id = ? ORDER BY rowid"
     low = raw.execute(f"{where} LIMIT 1", (case_id,)).fetchone()
     high = raw.execute(f"{where} DESC LIMIT 1", (case_id,)).fetchone()
-    if low is None or high is None:
+    if low is None or high is None or not isinstance(low[0], int) or not isinstance(high[0], int):
+        # Not the table's own rowids: a column named rowid, planted, hides them from any
+        # query (NULL there would leave rows out of every span). The caller checks them all.
         return []
     middle = (low[0] + high[0]) // 2
     spans: list[Span] = [(None, middle), (middle, None)] if ahead else [(middle, None)]

@@ -9,6 +9,8 @@ is small, the worker and its read of the catalog are real.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -250,3 +252,75 @@ def test_the_pages_of_a_worker_that_fails_are_checked_by_the_app(
         with pytest.raises(CorruptData, match=REFUSED):
             ws.documents.of_case(case_id)
     assert len(shares) == 5 and shares == [None] * 5
+
+
+def _alter_last_page(folder: Path, case_id: str) -> str:
+    """Renumber the case's last page (the worker's half) as an attacker would; its id."""
+    with attacker(folder) as db:
+        rowid, page_id, _first = _last_page(db, case_id)
+        db.execute("UPDATE page SET page_index = page_index + 1 WHERE rowid = ?", (rowid,))
+    return page_id
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["a frozen app", "no interpreter known (embedded)", "an interpreter gone", "fork refused"],
+)
+def test_where_no_worker_can_run_every_page_is_still_checked(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+    monkeypatch: pytest.MonkeyPatch,
+    host: str,
+) -> None:
+    folder = copy_vault(pristine, tmp_path)
+    case_id = pristine[1]
+    page_id = _alter_last_page(folder, case_id)
+    with Workspace.open(folder, SAMPLE_PASSPHRASE, strict=False) as ws:
+        if host == "a frozen app":
+            monkeypatch.setattr(sys, "frozen", True, raising=False)
+        elif host == "no interpreter known (embedded)":
+            # sys.executable is None or "" where Python cannot tell its own path.
+            monkeypatch.setattr(sys, "executable", None)
+        elif host == "an interpreter gone":
+            monkeypatch.setattr(sys, "executable", str(tmp_path / "python-removed"))
+        else:
+
+            def refused(*_args: object, **_kwargs: object) -> None:
+                raise BlockingIOError(11, "Resource temporarily unavailable")
+
+            monkeypatch.setattr(subprocess, "Popen", refused)
+        problems = ws.vault.case_problems(case_id)
+    assert any(page_id in problem for problem in problems), problems
+    assert shares == []
+
+
+@pytest.mark.parametrize("first_use", ["search", "documents"])
+@pytest.mark.parametrize("kept", ["empty", "one row's"])
+def test_a_rowid_column_planted_while_open_is_refused_in_a_sentence(
+    pristine: Pristine,
+    tmp_path: Path,
+    shares: list[rowworker.Share | None],
+    kept: str,
+    first_use: str,
+) -> None:
+    """A column named rowid hides the table's own rowid from every query naming it, so the
+    worker's split is read from the attacker's values: NULL in every row, or in the one row
+    altered, to leave it out of both halves."""
+    folder = copy_vault(pristine, tmp_path)
+    case_id = pristine[1]
+    with Workspace.open(folder, SAMPLE_PASSPHRASE) as ws:
+        ws.documents.of_case(pristine[2])  # open, checked at open; then the attack
+        with attacker(folder) as db:
+            last, page_id, _first = _last_page(db, case_id)
+            db.execute('ALTER TABLE page ADD COLUMN "rowid" INTEGER')
+            if kept == "one row's":
+                db.execute('UPDATE page SET "rowid" = _rowid_ WHERE _rowid_ != ?', (last,))
+            db.execute("UPDATE page SET page_index = page_index + 1 WHERE _rowid_ = ?", (last,))
+        with pytest.raises(CorruptData, match=REFUSED):
+            if first_use == "search":  # two workers check ahead while the index is read
+                ws.search.query("police", case=case_id)
+            else:
+                ws.documents.of_case(case_id)
+        problems = ws.vault.case_problems(case_id)
+    assert any(page_id in problem for problem in problems), problems
