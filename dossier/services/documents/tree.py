@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dossier.db.models import Document
 from dossier.ingest.titles import plausible_title
@@ -49,10 +50,15 @@ def store_document(
     doc.original_blob = blob_id
     doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
     doc.metadata_ = dict(extracted.metadata)
+    rows = []
     for page in extracted.pages:
         row = page_row(case_id, page)
         row.document_id = doc.id
-        doc.pages.append(row)
+        rows.append(row)
+    # Given to the document as its loaded pages, without the relationship's events (appended,
+    # each page ran its back reference and the collection's history): the rows are inserted
+    # from this list by `db/bulk.py`, never flushed through a session.
+    set_committed_value(doc, "pages", rows)
     # Not in the session: the caller still sets fields (a parent, a title given), and the
     # group's rows are sealed and written once, together, at its commit (`db/bulk.py`).
     return doc
