@@ -20,7 +20,13 @@ import pymupdf
 import pytest
 
 from dossier.errors import InputRefused, PasswordRequired
-from dossier.pdf.extract import EXTRACTOR_VERSION, extract_pdf, extract_pdf_bytes
+from dossier.pdf.extract import (
+    EXTRACTOR_VERSION,
+    TEXT_FLAGS,
+    extract_pdf,
+    extract_pdf_bytes,
+    page_words,
+)
 from dossier.services.workspace import Workspace
 from dossier.text.model import ExtractedDocument, PageText, Word, pack_words, unpack_words
 from tests.paths import CORPUS
@@ -111,6 +117,21 @@ def test_every_file_is_extracted_or_refused(path: Path) -> None:
             assert phrase in flat, phrase
     if path.name in SCANS:
         assert document.metadata["pages_needing_ocr"] == "1"
+
+
+def test_every_page_s_words_are_pymupdf_s_own() -> None:
+    # An unturned page is read without PyMuPDF's wrappers around its text page: the same
+    # words, boxes and numbers as `get_text("words")`, on every page of the corpus (turned
+    # ones, read through PyMuPDF, included).
+    for path in FILES:
+        if path.name in REFUSED:
+            continue
+        with pymupdf.open(path) as doc:
+            if doc.needs_pass:
+                doc.authenticate(PASSWORDS[path.name])
+            for page in doc:
+                expected = page.get_text("words", flags=TEXT_FLAGS)
+                assert page_words(page, int(page.rotation)) == expected, (path.name, page.number)
 
 
 def test_encrypted_file_needs_its_password() -> None:
