@@ -7,6 +7,8 @@ import multiprocessing
 import sys
 from pathlib import Path
 
+from dossier.db.rowmac import SERVE_FLAG as CHECK_ROWS_FLAG
+from dossier.db.rowmac import serve as check_rows_child
 from dossier.pdf.heicchild import CHILD_FLAG
 from dossier.pdf.heicchild import main as decode_heic_child
 
@@ -18,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     if args_given[:1] == [CHILD_FLAG]:
         # The frozen app started as the HEIC decoder's child process (dossier.pdf.heic).
         return decode_heic_child(args_given[1:])
+    if args_given[:1] == [CHECK_ROWS_FLAG]:
+        # The frozen app started as a worker checking a large case's rows (dossier.db.rowworker).
+        check_rows_child()
+        return 0
     parser = argparse.ArgumentParser(prog="dossier-app", description="Dossier desktop application")
     parser.add_argument("--vault", type=Path, help="vault folder to show on the unlock screen")
     parser.add_argument(

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 DOMAIN = b"dossier/row/v1\x00"
+SERVE_FLAG = "--check-catalog-rows"
+"""The frozen app started with this flag serves as a worker (`serve`), then exits: its
+executable is the app, the only Python it ships."""
 KEY_LEN = 32
 BATCH = 512
 """Rows the worker reads at a time (`rowauth.CHECK_BATCH` is the caller's)."""

@@ -116,14 +116,18 @@ def rest(spans: list[Span]) -> list[Span]:
     return left
 
 
-def _can_run() -> bool:
-    """Whether a Python to run `rowmac` with is at hand: not in a frozen app (its executable is
-    the app), nor in an interpreter embedded without one."""
-    return (
-        bool(sys.executable)
-        and not getattr(sys, "frozen", False)
-        and Path(rowmac.__file__).is_file()
-    )
+def _command() -> list[str] | None:
+    """How to start a worker, or None where none can start (an interpreter embedded without
+    an executable): the frozen app runs itself with `rowmac.SERVE_FLAG`, which it answers
+    before importing anything of its own; from source, Python runs `rowmac` alone, isolated
+    from the user's site packages and environment."""
+    if not sys.executable:
+        return None
+    if getattr(sys, "frozen", False):
+        return [sys.executable, rowmac.SERVE_FLAG]
+    if not Path(rowmac.__file__).is_file():
+        return None
+    return [sys.executable, "-I", "-S", "-c", _RUN, str(Path(rowmac.__file__).parent)]
 
 
 def start(
@@ -139,9 +143,9 @@ def start(
 ) -> list[PageWorker]:
     """Workers checking the case's rows of `spec` (`rows` of them, by its inventory), started
     now: one for the upper half by rowid (the caller checks the lower), or with `ahead` two
-    for all of them. None when the case is too small or no worker can run here (a frozen app
-    has no Python to run it with): the caller checks every row itself then."""
-    if rows < SPLIT_ROWS or not _can_run():
+    for all of them. None when the case is too small or no worker can start here: the caller
+    checks every row itself then."""
+    if rows < SPLIT_ROWS or _command() is None:
         return []
     raw = conn.connection.driver_connection if hasattr(conn, "exec_driver_sql") else conn
     where = f"SELECT rowid FROM {spec.quoted} WHERE case_id = ? ORDER BY rowid"
@@ -173,9 +177,12 @@ def _start(
         "sql": f"{spec.plain_select_sql()} WHERE case_id = ? AND {within}",
         "params": [case_id, *params],
     }
+    command = _command()
+    if command is None:
+        return None
     try:
         process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _RUN, str(Path(rowmac.__file__).parent)],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
