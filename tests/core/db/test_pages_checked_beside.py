@@ -299,7 +299,8 @@ def test_where_no_worker_can_run_every_page_is_still_checked(
         problems = ws.vault.case_problems(case_id)
     assert any(page_id in problem for problem in problems), problems
     if host.startswith("a frozen app"):
-        assert shares and all(share is None for share in shares)
+        # Started, it exits at once: its pipe is refused (no worker) or it hands back nothing.
+        assert all(share is None for share in shares)
     else:
         assert shares == []
 
