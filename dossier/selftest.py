@@ -259,6 +259,7 @@ class CoreSelfTest:
         runner.run("ocr", self.ocr, needs=["import"])
         runner.run("search", self.search, needs=["import"])
         runner.run("index workers", self.index_workers)
+        runner.run("row check workers", self.row_workers, needs=["import"])
         runner.run("word file", self.word_file, needs=["vault"])
         runner.run("webp picture", self.webp_picture)
         runner.run("heic photo", self.heic_photo)
@@ -343,6 +344,18 @@ class CoreSelfTest:
         alone = analyse_chunk(items)
         expect(parallel == alone, "the index's worker processes analysed the pages differently")
         return f"{len(parallel)} pages analysed by worker processes"
+
+    def row_workers(self) -> str:
+        from dossier.db.rowauth import SPECS
+        from dossier.db.rowworker import probe
+        from dossier.vault.vault import CATALOG
+
+        found = probe(self.vault_dir / CATALOG, SPECS["page"], self.case_id)
+        expect(found is not None, "no worker process could check the catalog's rows")
+        assert found is not None
+        pages = (found.get("count"), found.get("altered"))
+        expect(pages == (2, 2), f"a worker read {pages} (rows, altered) of the case's 2 pages")
+        return "a worker process read the case's 2 pages and refused them under a wrong key"
 
     def word_file(self) -> str:
         from dossier.ingest.docx_sample import minimal_docx

@@ -61,6 +61,21 @@ class PageWorker:
         (body, MAC) and it found no altered row; None: the caller checks those rows."""
         if vault_inventory is None:
             return None
+        found = self.answer()
+        if found is None:
+            return None
+        try:
+            if found["vault"] != [vault_inventory[0].hex(), vault_inventory[1].hex()]:
+                return None  # a commit between the two reads
+            if found["altered"] != 0:
+                return None  # named by the caller's own check
+            kept = {str(value): int(number) for value, number in found["kept"]}
+            return Share(int(found["count"]), int(found["total"]), kept)
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def answer(self) -> dict[str, Any] | None:
+        """What the worker wrote, or None if it failed, took too long or wrote no object."""
         try:
             out, _err = self._process.communicate(timeout=WAIT_SECONDS)
         except (subprocess.TimeoutExpired, OSError, ValueError, RuntimeError):
@@ -70,14 +85,9 @@ class PageWorker:
             return None
         try:
             found = json.loads(out)
-            if found["vault"] != [vault_inventory[0].hex(), vault_inventory[1].hex()]:
-                return None  # a commit between the two reads
-            if found["altered"] != 0:
-                return None  # named by the caller's own check
-            kept = {str(value): int(number) for value, number in found["kept"]}
-            return Share(int(found["count"]), int(found["total"]), kept)
-        except (ValueError, TypeError, KeyError):
+        except ValueError:
             return None
+        return found if isinstance(found, dict) else None
 
     def stop(self) -> None:
         """End the worker if it still runs, and wait for it (no process left behind)."""
@@ -200,3 +210,16 @@ def _start(
         worker.stop()
         return None
     return worker
+
+
+def probe(catalog: Path, spec: TableSpec, case_id: str) -> dict[str, Any] | None:
+    """What a worker answers for all the case's rows of `spec` under a key of zeros (every row
+    altered), or None if none could start or answer: the self-test's proof that this
+    installation, frozen or not, can start one."""
+    worker = _start(catalog, spec, case_id, (None, None), bytes(rowmac.KEY_LEN), None)
+    if worker is None:
+        return None
+    try:
+        return worker.answer()
+    finally:
+        worker.stop()

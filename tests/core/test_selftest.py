@@ -24,6 +24,7 @@ ALWAYS_REAL = (
     "text layer",
     "ocr",
     "search",
+    "row check workers",
     "quote anchoring",
     "encrypted at rest",
     "cleanup",
