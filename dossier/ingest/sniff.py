@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dossier.errors import InputRefused
 from dossier.i18n import N_, gettext
+from dossier.ingest.mail_charsets import relabelled
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
 from dossier.pdf.images import HEIF_BRANDS, image_type
@@ -151,7 +152,8 @@ def as_mail_bytes(data: bytes) -> bytes:
     if not head.startswith(tuple(bom for bom, _ in _BOMS)) and b"\x00" not in head:
         return data
     text = decode_text(data)
-    return data if text is None else text.encode("utf-8")
+    # Its 8-bit parts' characters are in UTF-8 now, and labelled so.
+    return data if text is None else relabelled(text).encode("utf-8")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
