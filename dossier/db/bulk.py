@@ -46,6 +46,19 @@ def made_ahead(session: Session) -> dict[tuple[str, str], MadeAhead]:
 def insert_new(session: Session, rows: Sequence[Sealed]) -> None:
     """Seal `rows` (new objects in no session) and insert them, a table's rows together, in
     the order of their tables' first rows (a parent table before the rows that refer to it)."""
+    _write(session, rows, replace=False)
+
+
+def write_over(session: Session, rows: Sequence[Sealed]) -> None:
+    """`insert_new` for rows that may be in the catalog already, under the same primary key
+    (the audit trail's head): each inserted, or its stored row updated in place, in one
+    statement and with its MAC. The catalog's triggers record an update as an update, so the
+    commit checks the row it replaced as it checks any row changed (`seal_changes`). None may
+    be in the session: its object there would hold the values replaced."""
+    _write(session, rows, replace=True)
+
+
+def _write(session: Session, rows: Sequence[Sealed], *, replace: bool) -> None:
     keys: KeyProvider = session.info["keys"]
     row_key: Callable[[str], bytes] | None = getattr(keys, "row_key", None)
     pad_together(rows, keys)
@@ -57,7 +70,7 @@ def insert_new(session: Session, rows: Sequence[Sealed]) -> None:
         table = type(row).__table__  # type: ignore[attr-defined]
         entry = by_table.get(table)
         if entry is None:
-            entry = by_table[table] = (_plan(table, connection.dialect), [])
+            entry = by_table[table] = (_plan(table, connection.dialect, replace), [])
         plan, values = entry
         given = plan.values(row)
         foretold = plan.foretold(given, row_key) if row_key is not None else None
@@ -102,11 +115,11 @@ class _Plan:
         return foretold_row(self.spec, covered, self.affinities, row_key)
 
 
-_plans: dict[tuple[Any, str], _Plan] = {}
+_plans: dict[tuple[Any, str, bool], _Plan] = {}
 
 
-def _plan(table: Any, dialect: Any) -> _Plan:
-    plan = _plans.get((table, dialect.name))
+def _plan(table: Any, dialect: Any, replace: bool) -> _Plan:
+    plan = _plans.get((table, dialect.name, replace))
     if plan is None:
         columns = tuple(c for c in table.columns if c.key != _MAC_COLUMN)
         processors = tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
@@ -116,8 +129,14 @@ def _plan(table: Any, dialect: Any) -> _Plan:
         position = {c.name: i for i, c in enumerate(columns)}
         covered = tuple(position[name] for name in spec.columns) if spec is not None else ()
         kinds = tuple(affinity(columns[i].type.compile(dialect=dialect)) for i in covered)
-        plan = _plans[(table, dialect.name)] = _Plan(
-            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+        if replace:
+            keys = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+            others = [c for c in (*columns, table.c[_MAC_COLUMN]) if not c.primary_key]
+            sets = ", ".join(f'"{c.name}" = excluded."{c.name}"' for c in others)
+            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+        plan = _plans[(table, dialect.name, replace)] = _Plan(
+            sql,
             columns,
             processors,
             spec,

@@ -1,6 +1,7 @@
-"""Rows inserted in bulk (an import's documents, pages and audit entries) go in with the MAC of
-the row SQLite stores for them, and are not written a second time by the commit; a row stored
-otherwise than foretold, or changed before the commit, is still signed as it is stored."""
+"""Rows inserted in bulk (an import's documents, pages and audit entries, and the audit trail's
+head they move) go in with the MAC of the row SQLite stores for them, and are not written a
+second time by the commit; a row stored otherwise than foretold, or changed before the commit,
+is still signed as it is stored."""
 
 from __future__ import annotations
 
@@ -16,21 +17,27 @@ from sqlalchemy import event
 from dossier.db.bulk import insert_new
 from dossier.db.models import Document, Page
 from dossier.db.rowauth import affinity, as_stored
+from dossier.errors import CorruptData
+from dossier.services import audit
 from dossier.services.workspace import Workspace
+from dossier.vault.vault import CATALOG
 from tests.core.db.test_macs_made_ahead import CHANGES, _imported
 from tests.sweep import swept
 
-BULK_TABLES = ("document", "page", "audit_entry")
+BULK_TABLES = ("document", "page", "audit_entry", "vault_secret")
 
 
 def _mac_writes(workspace: Workspace) -> dict[str, int]:
-    """Rows each table had its MAC written by an UPDATE, counted from now on."""
+    """Rows each table had written again after the statement that wrote them (their MAC set by
+    an UPDATE, or the whole row updated), counted from now on."""
     writes: dict[str, int] = {}
 
     def seen(_conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool) -> None:
         if statement.startswith("UPDATE") and "SET row_mac" in statement:
             table = statement.split('"')[1]
             writes[table] = writes.get(table, 0) + (len(params) if many else 1)
+        elif statement.startswith("UPDATE vault_secret"):  # the ORM's, before its MAC's
+            writes["vault_secret"] = writes.get("vault_secret", 0) + (len(params) if many else 1)
 
     event.listen(workspace.vault.engine, "before_cursor_execute", seen)
     return writes
@@ -51,6 +58,27 @@ def test_an_import_writes_each_row_once(workspace: Workspace, tmp_path: Path) ->
     assert workspace.vault.case_problems(case) == []
     assert workspace.audit.verify().problems == []
     assert workspace.fsck.run().ok
+
+
+def test_an_audit_head_altered_while_open_refuses_the_next_import(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The head is written over without being read first: the commit still checks the row it
+    replaced, and refuses the import, keeping nothing of it."""
+    case = workspace.cases.create("Notes").id
+    path = tmp_path / "note.txt"
+    path.write_text("Note au conseil.\n", encoding="utf-8")
+    assert workspace.documents.import_many(case, [path])[0].document
+    db = sqlite3.connect(workspace.vault.folder / CATALOG)
+    with db:
+        db.execute("UPDATE vault_secret SET sealed = sealed || x'00' WHERE name = ?", (audit.HEAD,))
+    db.close()
+    other = tmp_path / "other.txt"
+    other.write_text("Autre note.\n", encoding="utf-8")
+    with pytest.raises(CorruptData, match="altered outside Dossier"):
+        workspace.documents.import_many(case, [other])
+    assert len(workspace.documents.of_case(case)) == 1
+    assert len(workspace.audit.records()) == 2  # the case's creation, the first import
 
 
 def _document(case: str) -> Document:
