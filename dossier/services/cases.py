@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from dossier.db.engine import hold_writes
@@ -40,6 +40,9 @@ def _info(case: Case, document_count: int = 0, shown: CaseNameMask | None = None
     )
 
 
+_CASE_ID = select(Case.id).where(Case.id == bindparam("ref"))
+
+
 class CaseService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -73,7 +76,14 @@ class CaseService:
         """Case id for a case name or id; without `check`, its rows are left to be checked at
         their first use (`Vault.checking`)."""
         with self.ws.vault.session() as session:
-            return self._find(session, ref, check=check).id
+            # An id, as the app and each batch of an import give it: looked up alone, its row
+            # not loaded as an object (0.5 of the 1.0 ms of CPU it cost an 8-file import).
+            case_id = session.connection().scalar(_CASE_ID, {"ref": ref})
+            if case_id is None:
+                case_id = self._match(session, ref).id
+            if check:
+                self.ws.vault.case_keys(case_id)
+            return str(case_id)
 
     def create(self, name: str, description: str = "") -> CaseInfo:
         name = name.strip()
