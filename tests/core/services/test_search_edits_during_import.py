@@ -34,7 +34,7 @@ def _gone_while_importing(ws: Workspace, case_id: str, what: str) -> None:
             ws.documents.delete(doc.id)
         else:
             ws.documents.update(doc.id, title="Sans titre")
-    filler = " ".join(f"mot{n}" for n in range(60_000))
+    filler = " ".join(f"mot{n}" for n in range(32_000))  # 277 KB: just more than a search commits
     assert len(filler) > pending_module.SMALL_BYTES
     ws.documents.import_bytes(case_id, filler.encode(), "grand.txt")
     # The next file's write takes in what the index's workers built of the last one, once
