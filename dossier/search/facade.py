@@ -653,7 +653,10 @@ class SearchIndex:
         """After each commit: searches see it, and too many segments start a merge."""
         self._drop_searcher()
         if not self._closed:
-            self._merger.plan(self._ix._segments(), weak_call(self._merge_done))
+            segments = self._pending.committed
+            if segments is None:
+                segments = self._ix._segments()
+            self._merger.plan(segments, weak_call(self._merge_done))
 
     def merge_if_fragmented(self) -> None:
         """Start merging now if the index holds more segments than a commit leaves: an import

@@ -120,6 +120,9 @@ class PendingWriter:
         """Whether the marker was written for the open writer's work."""
         self.keep_marker = False
         """Set while a marker left by a crash still stands for work not redone yet."""
+        self.committed: list[Any] | None = None
+        """While the commit's listener runs: the segments of the table of contents it wrote
+        (read back from the disk, they cost the listener as much as the rest of it)."""
         self.waiting = 0
         """Batches being analysed elsewhere (worker processes), not in the writer yet: a
         commit keeps the marker for them."""
@@ -195,6 +198,16 @@ class PendingWriter:
         self._committing = self._built
         self._reset()
         started = time.monotonic()
+        # The segments the table of contents names, noted as Whoosh writes it: the listener
+        # plans merges from them, without reading the table back (decrypted, unpickled).
+        written: list[Any] = []
+        write_toc = writer._commit_toc
+
+        def commit_toc(segments: list[Any]) -> None:
+            write_toc(segments)
+            written[:] = segments
+
+        writer._commit_toc = commit_toc
         try:
             writer.commit(mergetype=self._commit_policy)
         except BaseException:
@@ -206,7 +219,11 @@ class PendingWriter:
         self._interval = max(COMMIT_SECONDS, spent * (1 - COMMIT_SHARE) / COMMIT_SHARE)
         if not self.keep_marker and not self.waiting:
             self.forget_marker()
-        self._on_commit()
+        self.committed = written
+        try:
+            self._on_commit()
+        finally:
+            self.committed = None
 
     def forget_marker(self) -> None:
         if self._storage.file_exists(PENDING_NAME):

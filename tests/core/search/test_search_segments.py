@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import whoosh.index as toc
 
 from dossier.search import SearchIndex
 from dossier.search import analysed as analysed_module
@@ -215,3 +216,35 @@ def test_an_index_opened_with_too_many_segments_is_merged_in_bounded_rounds(
         merger = merging_module.Merger(index._storage)
         merger.plan(_segments(index), lambda: None)
         assert merger._future is None and not merger._inputs
+
+
+def test_a_commit_plans_its_merges_from_the_segments_it_wrote(
+    tmp_path: Path, workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table of contents is read by the writer as it opens, not again by its commit (nor
+    read back for the merges planned after it), and the merge planned is one of the segments
+    on disk."""
+    monkeypatch.setattr(analysed_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(built_module, "PART_BYTES", 32 * 1024)
+    monkeypatch.setattr(merging_module, "SMALL_BYTES", 0)
+    monkeypatch.setattr(merging_module, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(SearchIndex, "_merge_done", lambda self: None)
+    read = toc.FileIndex._read_toc
+    reads: list[int] = []
+
+    def counted(ix: toc.FileIndex) -> object:
+        reads.append(1)
+        return read(ix)
+
+    monkeypatch.setattr(toc.FileIndex, "_read_toc", counted)
+    with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
+        index.add(_items(90))
+        index._drain()
+        reads.clear()
+        index._commit_pending()
+        assert reads == []
+        planned = index._merger._inputs
+        on_disk = _segments(index)
+        assert len(on_disk) > 4
+        assert planned, "more than 4 segments: a merge is under way"
+        assert set(planned) <= {segment.segid for segment in on_disk}  # type: ignore[attr-defined]
