@@ -21,13 +21,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from dossier.blobstore import BlobBatch
 from dossier.crypto.keys import CaseKeys
 from dossier.db.bulk import insert_new
-from dossier.db.models import Document
+from dossier.db.models import Case, Document
 from dossier.db.sealed import Sealed
-from dossier.errors import DossierError, InputRefused
+from dossier.errors import DossierError, InputRefused, NotFoundError
 from dossier.i18n import _
 from dossier.jobs import Progress, fewer_collections, report
 from dossier.services.documents.dto import Child, Incoming, Prepared, TreeState
@@ -216,7 +217,19 @@ class ImportGroup:
         rows: list[Sealed] = []
         for doc in state.stored:
             rows += [doc, *doc.pages]
-        insert_new(session, rows)
+        try:
+            insert_new(session, rows)
+        except IntegrityError as exc:
+            # Deleted by another task of the app since the batch was read (its key was still
+            # in memory): the database refuses rows that name it, which is no damage to report.
+            if session.scalar(select(Case.id).where(Case.id == self.case_id)) is None:
+                raise NotFoundError(
+                    _(
+                        "the case {case_id} was deleted during the import; nothing of this "
+                        "batch was kept"
+                    ).format(case_id=self.case_id)
+                ) from exc
+            raise
         early: object | None = None
         if state.stored:
             # The index's workers build their segments while the commit signs, syncs.
