@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, select
-from sqlalchemy.exc import DatabaseError, InvalidRequestError
+from sqlalchemy.exc import DatabaseError, IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dossier.crypto import aead
@@ -427,6 +427,15 @@ class Vault:
             if _is_damage(exc):
                 raise CorruptData(
                     _("catalog.sqlite is damaged ({exc})").format(exc=_reason(exc))
+                ) from exc
+            if isinstance(exc, IntegrityError) and "FOREIGN KEY" in _reason(exc):
+                # A case or document found before the change, then deleted by another task
+                # of the app before it was written: the change names a row no longer there.
+                raise NotFoundError(
+                    _(
+                        "what this change belongs to was deleted meanwhile (in another window "
+                        "or task); nothing of it was saved"
+                    )
                 ) from exc
             raise
         except BaseException:
