@@ -4,15 +4,25 @@ leave the service layer. A feature package keeps its own in its `dto.py`.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from dossier.errors import CorruptData
 from dossier.i18n import _
 from dossier.search.model import ScorePart
+
+
+class Keep(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+"""A field of an edit (`QuoteEdit`, `LetterEdit`, `PersonEdit`) left at KEEP is not changed
+(None is a value: "remove it")."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier import labels
-from dossier.services.people.dto import PersonInfo
+from dossier.services.people.dto import PersonEdit, PersonInfo
 from dossier.services.people.service import MASKED, PROTECTIONS, ROLES
 from ui.i18n import tr
 from ui.state import AppState
@@ -132,7 +132,7 @@ class PersonDialog(QDialog):
             else:
                 changes = self.changed_values()
                 self.saved = (
-                    people.update(self.case_id, self.person.id, **changes)
+                    people.update(self.case_id, self.person.id, PersonEdit(**changes))
                     if changes
                     else self.person
                 )

@@ -11,6 +11,7 @@ skips the public holidays of the letter's `--jurisdiction` (metropolitan France 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from dossier.errors import UsageError, safe_text
 from dossier.i18n import _, ngettext
 from dossier.labels import LETTER_STATES as LETTER_STATE_LABELS
 from dossier.labels import QUESTION_STATES, label
-from dossier.services.letters.dto import DEFAULT_JURISDICTION, LetterInfo, ReplyInfo
+from dossier.services.letters.dto import DEFAULT_JURISDICTION, LetterEdit, LetterInfo, ReplyInfo
 from dossier.services.letters.jurisdictions import JURISDICTIONS, place_name
 from dossier.services.letters.states import CHANNELS, LETTER_STATES
 
@@ -301,24 +302,23 @@ def summary(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def edit_letter(args: argparse.Namespace, ctx: CliContext) -> int:
-    fields: dict[str, object] = {}
-    if args.subject is not None:
-        fields["subject"] = args.subject
-    if args.channel is not None:
-        fields["channel"] = args.channel
-    if args.sent is not None:
-        fields["sent_on"] = args.sent
-    if args.jurisdiction is not None:
-        fields["jurisdiction"] = args.jurisdiction
+    given: dict[str, Any] = {
+        "subject": args.subject,
+        "channel": args.channel,
+        "sent_on": args.sent,
+        "jurisdiction": args.jurisdiction,
+    }
+    edit = LetterEdit(**{name: value for name, value in given.items() if value is not None})
     if args.deadline is not None or args.deadline_days is not None or args.no_deadline:
-        fields.update(
+        edit = replace(
+            edit,
             deadline=args.deadline,
             deadline_days=args.deadline_days,
             working_days=args.working_days,
         )
     elif args.working_days:
         raise UsageError(_("--working-days only applies to --deadline-days"))
-    info = ctx.workspace().letters.edit(args.letter, **fields)
+    info = ctx.workspace().letters.edit(args.letter, edit)
     ctx.emit(info, "\n".join(["updated letter", *_letter_lines(info)]))
     return 0
 

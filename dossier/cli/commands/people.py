@@ -15,7 +15,7 @@ from dossier.i18n import _
 from dossier.labels import PROTECTIONS as PROTECTION_LABELS
 from dossier.labels import ROLES as ROLE_LABELS
 from dossier.labels import label
-from dossier.services.people.dto import PersonInfo
+from dossier.services.people.dto import PersonEdit, PersonInfo
 from dossier.services.people.service import PROTECTIONS, ROLES
 
 
@@ -124,14 +124,14 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def edit(args: argparse.Namespace, ctx: CliContext) -> int:
-    fields: dict[str, object] = {}
-    for name in ("name", "role", "protection", "pseudonym", "organisation", "notes"):
-        value = getattr(args, name)
-        if value is not None:
-            fields[name] = value
+    given: dict[str, Any] = {
+        name: getattr(args, name)
+        for name in ("name", "role", "protection", "pseudonym", "organisation", "notes")
+    }
     if args.alias is not None:
-        fields["aliases"] = list(args.alias)
-    info = ctx.workspace().people.update(args.case, args.person, **fields)
+        given["aliases"] = list(args.alias)
+    edit = PersonEdit(**{name: value for name, value in given.items() if value is not None})
+    info = ctx.workspace().people.update(args.case, args.person, edit)
     ctx.emit(info, _("updated {info}").format(info=_line(info)))
     return 0
 

@@ -5,8 +5,10 @@ them, the drafts it validates before writing, and the facts their states are com
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+
+from dossier.services.dto import KEEP, Keep
 
 DEFAULT_JURISDICTION = "FR"
 
@@ -153,3 +155,24 @@ class ReplyDraft:
     received_on: str
     letter_id: str | None
     answers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LetterEdit:
+    """What to change in a letter; a field left at KEEP is not changed. A deadline date
+    replaces a period (`deadline_days`, counted in working days with `working_days`) and the
+    reverse; None removes it."""
+
+    subject: str | Keep = KEEP
+    channel: str | Keep = KEEP
+    direction: str | Keep = KEEP
+    sent_on: str | Keep | None = KEEP
+    """An ISO date (YYYY-MM-DD)."""
+    deadline: str | Keep | None = KEEP
+    deadline_days: int | Keep | None = KEEP
+    working_days: bool | Keep = KEEP
+    jurisdiction: str | Keep | None = KEEP
+
+    def changed(self) -> list[str]:
+        """The names of the fields this edit changes."""
+        return [f.name for f in fields(self) if getattr(self, f.name) is not KEEP]

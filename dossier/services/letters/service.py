@@ -23,8 +23,14 @@ from dossier.db.models import Document, Letter, Reply
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
 from dossier.services.dates import parse_date, to_date
-from dossier.services.dto import SearchableItem
-from dossier.services.letters.dto import LetterInfo, LettersSummary, ReplyDraft, ReplyInfo
+from dossier.services.dto import KEEP, SearchableItem
+from dossier.services.letters.dto import (
+    LetterEdit,
+    LetterInfo,
+    LettersSummary,
+    ReplyDraft,
+    ReplyInfo,
+)
 from dossier.services.letters.jurisdictions import check_jurisdiction
 from dossier.services.letters.states import (
     DIRECTIONS,
@@ -200,59 +206,48 @@ class LetterService:
             )
         doc.people = _unique([*doc.people, *people])
 
-    def edit(self, ref: str, **fields: object) -> LetterInfo:
-        """Change subject, channel, direction, sending date, deadline or jurisdiction of a
-        letter."""
-        editable = {
-            "subject",
-            "channel",
-            "direction",
-            "sent_on",
-            "deadline",
-            "deadline_days",
-            "working_days",
-            "jurisdiction",
-        }
-        unknown = set(fields) - editable
-        if unknown:
-            raise UsageError(
-                _("cannot edit {unknown} of a letter").format(unknown=", ".join(sorted(unknown)))
-            )
+    def edit(self, ref: str, edit: LetterEdit) -> LetterInfo:
+        """Apply `edit` to a letter (see `LetterEdit`); returns the letter as it now is."""
         with self.ws.vault.session() as session:
             hold_writes(session)  # the fields this edit keeps are kept as last committed
             letter = self.find(session, None, ref)
-            if "subject" in fields:
-                letter.subject = str(fields["subject"]).strip()
-            if "channel" in fields:
-                letter.channel = check_channel(str(fields["channel"]))
-            if "direction" in fields:
-                if fields["direction"] not in DIRECTIONS:
+            if edit.subject is not KEEP:
+                letter.subject = edit.subject.strip()
+            if edit.channel is not KEEP:
+                letter.channel = check_channel(edit.channel)
+            if edit.direction is not KEEP:
+                if edit.direction not in DIRECTIONS:
                     raise UsageError(
                         _("direction must be one of {DIRECTIONS}").format(
                             DIRECTIONS=", ".join(DIRECTIONS)
                         )
                     )
-                letter.direction = str(fields["direction"])
-            if "sent_on" in fields:
-                letter.sent_on = parse_date(_opt_str(fields["sent_on"]), "sending date")
-            if "jurisdiction" in fields:
-                letter.jurisdiction = check_jurisdiction(_opt_str(fields["jurisdiction"]))
-            if {"deadline", "deadline_days", "working_days"} & fields.keys():
+                letter.direction = edit.direction
+            if edit.sent_on is not KEEP:
+                letter.sent_on = parse_date(edit.sent_on, "sending date")
+            if edit.jurisdiction is not KEEP:
+                letter.jurisdiction = check_jurisdiction(edit.jurisdiction)
+            if any(v is not KEEP for v in (edit.deadline, edit.deadline_days, edit.working_days)):
                 # A date replaces a period and the reverse; what is not given is kept.
                 days = letter.deadline_days
                 due = letter.deadline
                 working = letter.working_days
-                if "deadline" in fields:
-                    due, days, working = _opt_str(fields["deadline"]), None, False
-                if "deadline_days" in fields:
-                    days, working = _opt_int(fields["deadline_days"]), False
-                    due = None if "deadline" not in fields else due
-                working = bool(fields.get("working_days", working))
+                if edit.deadline is not KEEP:
+                    due, days, working = edit.deadline, None, False
+                if edit.deadline_days is not KEEP:
+                    days, working = _opt_int(edit.deadline_days), False
+                    due = None if edit.deadline is KEEP else due
+                if edit.working_days is not KEEP:
+                    working = edit.working_days
                 set_deadline(letter, deadline=due, deadline_days=days, working_days=working)
             facts = letter_facts(letter)
             check_deadline(facts.sent_on, facts.deadline)
             self.ws.audit.append(
-                session, "letter.edit", letter.case_id, letter_id=letter.id, fields=sorted(fields)
+                session,
+                "letter.edit",
+                letter.case_id,
+                letter_id=letter.id,
+                fields=sorted(edit.changed()),
             )
             session.commit()
             letter_id = letter.id
@@ -456,10 +451,6 @@ class LetterService:
 
 def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _opt_int(value: object) -> int | None:

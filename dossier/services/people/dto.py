@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from dossier.i18n import _
 from dossier.jobs import Progress
 from dossier.redact.masking import TextMasker, replace_spans
+from dossier.services.dto import KEEP, Keep
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -209,3 +210,21 @@ class CaseNameMask:
     def sources(self, value: str) -> list[str]:
         """Ids of the cases whose protected people `value` names."""
         return [owner for owner, mask in self.masks.items() if mask.spans(value)]
+
+
+@dataclass(frozen=True)
+class PersonEdit:
+    """What to change in a person; a field left at KEEP is not changed. `aliases` replaces
+    the list of other names."""
+
+    name: str | Keep = KEEP
+    aliases: Sequence[str] | Keep = KEEP
+    role: str | Keep = KEEP
+    protection: str | Keep = KEEP
+    pseudonym: str | Keep = KEEP
+    organisation: str | Keep = KEEP
+    notes: str | Keep = KEEP
+
+    def changed(self) -> list[str]:
+        """The names of the fields this edit changes."""
+        return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not KEEP]

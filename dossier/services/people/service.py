@@ -25,8 +25,8 @@ from dossier.db.engine import hold_writes
 from dossier.db.models import Person
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
-from dossier.services.dto import SearchableItem
-from dossier.services.people.dto import MergeOutcome, PersonInfo, ScreenMask
+from dossier.services.dto import KEEP, SearchableItem
+from dossier.services.people.dto import MergeOutcome, PersonEdit, PersonInfo, ScreenMask
 from dossier.services.people.links import move_person_links
 from dossier.services.people.screen import screen_mask
 from dossier.text.fold import fold_key
@@ -319,41 +319,36 @@ class PeopleService:
             session.commit()
             return person_info(person)
 
-    def update(self, case: str, ref: str, **fields: object) -> PersonInfo:
-        editable = {"name", "aliases", "role", "protection", "pseudonym", "organisation", "notes"}
-        unknown = set(fields) - editable
-        if unknown:
-            raise UsageError(
-                _("cannot edit {unknown} of a person").format(unknown=", ".join(sorted(unknown)))
-            )
+    def update(self, case: str, ref: str, edit: PersonEdit) -> PersonInfo:
+        """Apply `edit` to a person of the case (see `PersonEdit`); returns them as they now
+        are."""
         case_id = self.ws.cases.resolve(case)
         with self.ws.vault.session() as session:
             hold_writes(session)  # no edit committed meanwhile is written over
             person = self.find(session, case_id, ref)
-            if "name" in fields:
-                name = " ".join(str(fields["name"]).split())
+            if edit.name is not KEEP:
+                name = " ".join(edit.name.split())
                 if not name:
                     raise UsageError(_("a person needs a name"))
                 person.name = name
-            if "aliases" in fields:
-                value = fields["aliases"]
-                if not isinstance(value, list | tuple):
+            if edit.aliases is not KEEP:
+                if isinstance(edit.aliases, str):
                     raise UsageError(_("aliases must be a list of names"))
-                person.aliases = _clean_aliases((str(a) for a in value), person.name)
-            if "role" in fields:
-                person.role = _check_choice(str(fields["role"]), ROLES, "role")
-            if "protection" in fields:
-                level = str(fields["protection"])
+                person.aliases = _clean_aliases((str(a) for a in edit.aliases), person.name)
+            if edit.role is not KEEP:
+                person.role = _check_choice(edit.role, ROLES, "role")
+            if edit.protection is not KEEP:
+                level = edit.protection
                 person.protection = _check_choice(level, PROTECTIONS, N_("protection level"))
-            if "organisation" in fields:
-                person.organisation = str(fields["organisation"]).strip()
-            if "notes" in fields:
-                person.notes = str(fields["notes"])
-            if "pseudonym" in fields:
-                person.pseudonym = self._check_pseudonym(session, person, str(fields["pseudonym"]))
+            if edit.organisation is not KEEP:
+                person.organisation = edit.organisation.strip()
+            if edit.notes is not KEEP:
+                person.notes = edit.notes
+            if edit.pseudonym is not KEEP:
+                person.pseudonym = self._check_pseudonym(session, person, edit.pseudonym)
             self._apply_protection(session, person)
             self.ws.audit.append(
-                session, "person.edit", case_id, person_id=person.id, fields=sorted(fields)
+                session, "person.edit", case_id, person_id=person.id, fields=sorted(edit.changed())
             )
             session.commit()
             return person_info(person)

@@ -8,16 +8,15 @@ engine's `{"page_index", "start", "end", "text", "prefix", "suffix", "rects"}` w
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from dossier.anchor import VERDICTS, AnchorResult, DiffOp, Span
 from dossier.anchor.model import DiffKind
 from dossier.errors import CorruptData
 from dossier.i18n import _
-from dossier.services.dto import DocumentInfo
+from dossier.services.dto import KEEP, DocumentInfo, Keep
 
 UNCHECKED = "unchecked"
 """Verdict of a quote that had no document to be anchored in (none given, none in the case)."""
@@ -244,31 +243,23 @@ class DocumentRefresh:
         return [r for r in self.reviews if r.needs_review]
 
 
-class _Keep(enum.Enum):
-    KEEP = "keep"
-
-
-KEEP: Final = _Keep.KEEP
-"""A `QuoteEdit` field left at KEEP is not changed (None is a value: "remove it")."""
-
-
 @dataclass(frozen=True)
 class QuoteEdit:
     """What to change in a quote. A new text, source or spans re-anchor it and clear its review
     flag. `speaker`, `source` and `published_in` take references (a name or an id prefix; None
     removes them). `review=None` marks a re-check outcome as reviewed."""
 
-    text: str | _Keep = KEEP
-    speaker: str | _Keep | None = KEEP
-    source: str | _Keep | None = KEEP
-    published_in: str | _Keep | None = KEEP
-    said_on: str | _Keep | None = KEEP
+    text: str | Keep = KEEP
+    speaker: str | Keep | None = KEEP
+    source: str | Keep | None = KEEP
+    published_in: str | Keep | None = KEEP
+    said_on: str | Keep | None = KEEP
     """An ISO date (YYYY-MM-DD)."""
-    notes: str | _Keep = KEEP
-    language: str | _Keep | None = KEEP
-    spans: Sequence[Span] | _Keep = KEEP
+    notes: str | Keep = KEEP
+    language: str | Keep | None = KEEP
+    spans: Sequence[Span] | Keep = KEEP
     """Spans chosen by hand (e.g. a selection in the viewer) instead of anchoring the text."""
-    review: str | _Keep | None = KEEP
+    review: str | Keep | None = KEEP
 
     def changed(self) -> list[str]:
         """The names of the fields this edit changes."""

@@ -17,11 +17,12 @@ from dossier.anchor import AnchorResult, Span, anchor_in_documents, anchor_quote
 from dossier.db.models import Document, Page, Quote
 from dossier.errors import UsageError
 from dossier.i18n import _
+from dossier.services.dto import KEEP
 from dossier.services.pages import page_text
 from dossier.services.people.screen import screen_mask
 from dossier.services.quotes.anchoring import PageCache, anchor_given, best_first, clean_quote
 from dossier.services.quotes.checks import case_documents, searched_documents, store_result
-from dossier.services.quotes.dto import KEEP, UNCHECKED, QuoteCandidate, QuoteEdit, spans_from_rows
+from dossier.services.quotes.dto import UNCHECKED, QuoteCandidate, QuoteEdit, spans_from_rows
 from dossier.services.quotes.views import (
     find_document,
     masked_diff,

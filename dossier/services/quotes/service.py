@@ -24,11 +24,11 @@ from dossier.db.models import Document, Quote
 from dossier.errors import NotFoundError, UsageError
 from dossier.i18n import N_, _
 from dossier.services.dates import parse_date
-from dossier.services.dto import SearchableItem
+from dossier.services.dto import KEEP, SearchableItem
 from dossier.services.people.screen import kept_unless_edited, screen_mask
 from dossier.services.quotes.anchoring import PageCache, clean_quote, selection_result
 from dossier.services.quotes.checks import QuoteRechecks, case_documents, store_result
-from dossier.services.quotes.dto import KEEP, REVIEW_STATUSES, UNCHECKED, QuoteEdit, QuoteInfo
+from dossier.services.quotes.dto import REVIEW_STATUSES, UNCHECKED, QuoteEdit, QuoteInfo
 from dossier.services.quotes.locate import QuoteLocator
 from dossier.services.quotes.views import (
     anchor_doc_id,

@@ -15,6 +15,7 @@ import pytest
 
 from dossier.errors import CorruptData
 from dossier.services.export.service import ExportRequest
+from dossier.services.people.dto import PersonEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
@@ -34,7 +35,7 @@ def _vault(tmp_path: Path) -> tuple[Path, Path, str, str]:
     shutil.copytree(live, backup)
     (backup / ".lock").unlink(missing_ok=True)
     with Workspace.open(live, PASSPHRASE) as ws:
-        ws.people.update(case, person, protection="protected")
+        ws.people.update(case, person, PersonEdit(protection="protected"))
     return live, backup, case, person
 
 
@@ -93,7 +94,8 @@ def test_a_row_put_back_while_open_is_never_signed_nor_exported(
         ws.people.of_case(case)  # the case checked, its key in memory
         _put_back(live, backup, _replays(case, person)[replay])
         try:
-            ws.people.update(case, person, notes="vu au port")  # Dossier rewrites the row
+            # Dossier rewrites the row
+            ws.people.update(case, person, PersonEdit(notes="vu au port"))
         except CorruptData:
             pass
         with pytest.raises(CorruptData):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from dossier.db.models import Quote
 from dossier.errors import NotFoundError, UsageError
+from dossier.services.people.dto import PersonEdit
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -125,7 +126,7 @@ def test_marks_and_people_come_back(workspace: Workspace, case) -> None:
     ws.history.restore(before)
     person = ws.people.add(case_id, "Claire Quartermaine")
     was = ws.history.snapshot("person", person.id)
-    ws.people.update(case_id, person.id, protection="protected", pseudonym="Source A")
+    ws.people.update(case_id, person.id, PersonEdit(protection="protected", pseudonym="Source A"))
     ws.history.restore(was)
     ws = reopened(ws)
     try:

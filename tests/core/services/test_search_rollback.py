@@ -20,6 +20,7 @@ from dossier.db.models import Document
 from dossier.search import analysed, built, merging
 from dossier.search.pending import PENDING_NAME
 from dossier.services.indexversions import catalog_versions
+from dossier.services.people.dto import PersonEdit
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -93,7 +94,7 @@ def _make(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
         ws.documents.import_file(case, _pdf(files, "d.pdf", "delta foxtrot"))
         ws.quotes.update(quote, QuoteEdit(text="une phrase nouvelle"))
         ws.people.add(case, "Amiral Quartermaine")
-        ws.people.update(case, "Tournesol", name="Capitaine Belvédère")
+        ws.people.update(case, "Tournesol", PersonEdit(name="Capitaine Belvédère"))
         if catch_pending:
             # An update written to the open index writer, not committed yet: what a crash
             # (or a copy taken now) leaves, its pending marker standing for it.

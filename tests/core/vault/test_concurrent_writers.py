@@ -19,6 +19,8 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import VaultSecret
 from dossier.errors import UsageError
 from dossier.services.export.signers import known_signers, remember_signer
+from dossier.services.letters.dto import LetterEdit
+from dossier.services.people.dto import PersonEdit
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -219,10 +221,13 @@ def test_edits_of_one_item_at_once_keep_every_field(workspace: Workspace, tmp_pa
     edits: list[Callable[[], object]] = [
         lambda: [ws.quotes.update(quote, QuoteEdit(notes=f"n{n}")) for n in rounds],
         lambda: [ws.quotes.update(quote, QuoteEdit(language=f"l{n}")) for n in rounds],
-        lambda: [ws.letters.edit(letter, subject=f"s{n}") for n in rounds],
-        lambda: [ws.letters.edit(letter, channel="email" if n % 2 else "post") for n in rounds],
-        lambda: [ws.people.update(case, person, notes=f"p{n}") for n in rounds],
-        lambda: [ws.people.update(case, person, organisation=f"o{n}") for n in rounds],
+        lambda: [ws.letters.edit(letter, LetterEdit(subject=f"s{n}")) for n in rounds],
+        lambda: [
+            ws.letters.edit(letter, LetterEdit(channel="email" if n % 2 else "post"))
+            for n in rounds
+        ],
+        lambda: [ws.people.update(case, person, PersonEdit(notes=f"p{n}")) for n in rounds],
+        lambda: [ws.people.update(case, person, PersonEdit(organisation=f"o{n}")) for n in rounds],
         lambda: [ws.documents.update(doc, title=f"t{n}") for n in rounds],
         lambda: [ws.documents.update(doc, author=f"m{n}") for n in rounds],
         lambda: [ws.cases.update(case, description=f"d{n}") for n in rounds],

@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtTest import QTest
 
+from dossier.services.people.dto import PersonEdit
 from tests.pdfgen import text_page, write_pdf
 from tests.ui.conftest import documents_read
 
@@ -138,7 +139,9 @@ def test_a_read_begun_before_a_protection_is_not_shown_after_it(
         win,
         slow,
         case_id,
-        lambda: ws.people.update(case_id, other.id, protection="protected", pseudonym="S. B"),
+        lambda: ws.people.update(
+            case_id, other.id, PersonEdit(protection="protected", pseudonym="S. B")
+        ),
     )
     _stays_masked(qtbot, win, slow, "Vauquelin")
 

@@ -11,6 +11,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import Letter
 from dossier.errors import UsageError
+from dossier.services.letters.dto import LetterEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
 
@@ -40,10 +41,10 @@ def test_deadline_follows_the_recipients_jurisdiction(workspace: Workspace) -> N
         ("2024-03-29", "Vendredi saint"),
         ("2024-04-01", "Lundi de Pâques"),
     ]
-    moved = ws.letters.edit(paris.id, jurisdiction="BE")
+    moved = ws.letters.edit(paris.id, LetterEdit(jurisdiction="BE"))
     assert (moved.jurisdiction, moved.deadline) == ("BE", "2024-04-02")
     with pytest.raises(UsageError, match="unknown jurisdiction"):
-        ws.letters.edit(paris.id, jurisdiction="Atlantis")
+        ws.letters.edit(paris.id, LetterEdit(jurisdiction="Atlantis"))
     with pytest.raises(UsageError, match="unknown jurisdiction"):
         ws.letters.add(case, jurisdiction="XX", **common)  # type: ignore[arg-type]
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import Document, Letter, Question, Reply
 from dossier.errors import NotFoundError, UsageError
-from dossier.services.letters.dto import LetterFacts, ReplyFacts
+from dossier.services.letters.dto import LetterEdit, LetterFacts, ReplyFacts
 from dossier.services.letters.states import letter_state, parse_answer_spec, question_statuses
 from dossier.services.letters.workdays import (
     add_days,
@@ -243,7 +243,7 @@ def test_state_transitions_through_the_service(workspace: Workspace, case: str) 
     letter_id = _letter(ws, case, sent_on=None, deadline_days=10, working_days=True)
     assert ws.letters.get(letter_id, as_of="2023-11-25").state == "draft"
     assert ws.letters.get(letter_id).deadline is None  # no sending date, no deadline yet
-    ws.letters.edit(letter_id, sent_on="2023-11-20")
+    ws.letters.edit(letter_id, LetterEdit(sent_on="2023-11-20"))
     assert ws.letters.get(letter_id, as_of="2023-11-19").state == "draft"
     assert ws.letters.get(letter_id, as_of="2023-11-25").state == "awaiting"
     assert ws.letters.get(letter_id, as_of="2023-12-05").state == "overdue"
@@ -357,15 +357,17 @@ def test_letter_edit_and_delete(workspace: Workspace, case: str) -> None:
     ws = workspace
     letter_id = _letter(ws, case, deadline="2023-12-01")
     with pytest.raises(UsageError, match="before the sending date"):
-        ws.letters.edit(letter_id, sent_on="2023-12-05")
+        ws.letters.edit(letter_id, LetterEdit(sent_on="2023-12-05"))
     assert ws.letters.get(letter_id).sent_on == "2023-11-20"
-    edited = ws.letters.edit(letter_id, deadline_days=5)
+    edited = ws.letters.edit(letter_id, LetterEdit(deadline_days=5))
     assert (edited.deadline, edited.working_days) == ("2023-11-25", False)
-    edited = ws.letters.edit(letter_id, working_days=True)
+    edited = ws.letters.edit(letter_id, LetterEdit(working_days=True))
     assert (edited.deadline, edited.deadline_days) == ("2023-11-27", 5)
     with pytest.raises(UsageError, match="not both"):
-        ws.letters.edit(letter_id, deadline="2023-12-01", deadline_days=3)
-    assert ws.letters.edit(letter_id, deadline=None, deadline_days=None).deadline is None
+        ws.letters.edit(letter_id, LetterEdit(deadline="2023-12-01", deadline_days=3))
+    assert (
+        ws.letters.edit(letter_id, LetterEdit(deadline=None, deadline_days=None)).deadline is None
+    )
     ws.letters.delete(letter_id[:8])
     assert ws.letters.of_case(case) == []
     assert _count(ws, Question) == 0

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from dossier.db.models import Document, Event, Letter, Note, Person, Quote, Redaction, Reply
 from dossier.errors import NotFoundError, UsageError
+from dossier.services.people.dto import PersonEdit
 from dossier.services.people.service import display_name, fold
 from dossier.services.workspace import Workspace
 
@@ -115,11 +116,11 @@ def test_editing_protection_assigns_a_pseudonym(workspace: Workspace, case: str)
     ws = workspace
     person = ws.people.add(case, "Marie Dufour", role="source")
     assert not person.masked
-    edited = ws.people.update(case, "Marie Dufour", protection="protected")
+    edited = ws.people.update(case, "Marie Dufour", PersonEdit(protection="protected"))
     assert edited.masked and edited.name == "Source A"
     assert "person.edit" in _actions(ws)
-    with pytest.raises(UsageError, match="cannot edit"):
-        ws.people.update(case, "Source A", case_id="x")
+    with pytest.raises(UsageError, match="list of names"):
+        ws.people.update(case, "Source A", PersonEdit(aliases="Zorba"))
 
 
 def _link_everything(ws: Workspace, case_id: str, person_id: str, other_id: str) -> dict[str, str]:

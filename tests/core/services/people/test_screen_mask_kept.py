@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.services.people.dto import PersonEdit
 from dossier.services.people.screen import screen_mask
 from dossier.services.workspace import Workspace
 
@@ -18,19 +19,19 @@ Change = Callable[[Workspace, str, str], None]
 
 
 def _protect(ws: Workspace, case_id: str, person_id: str) -> None:
-    ws.people.update(case_id, person_id, protection="protected", pseudonym="Source K")
+    ws.people.update(case_id, person_id, PersonEdit(protection="protected", pseudonym="Source K"))
 
 
 def _alias(ws: Workspace, case_id: str, person_id: str) -> None:
-    ws.people.update(case_id, person_id, aliases=["Zorba"])
+    ws.people.update(case_id, person_id, PersonEdit(aliases=["Zorba"]))
 
 
 def _pseudonym(ws: Workspace, case_id: str, person_id: str) -> None:
-    ws.people.update(case_id, person_id, pseudonym="Source M")
+    ws.people.update(case_id, person_id, PersonEdit(pseudonym="Source M"))
 
 
 def _rename(ws: Workspace, case_id: str, person_id: str) -> None:
-    ws.people.update(case_id, person_id, name="Ophélie Quarantaine")
+    ws.people.update(case_id, person_id, PersonEdit(name="Ophélie Quarantaine"))
 
 
 def _add_protected(ws: Workspace, case_id: str, _person_id: str) -> None:
@@ -44,7 +45,7 @@ def _merge_into_protected(ws: Workspace, case_id: str, person_id: str) -> None:
 
 def _undo_unprotect(ws: Workspace, case_id: str, person_id: str) -> None:
     before = ws.history.snapshot("person", person_id)
-    ws.people.update(case_id, person_id, protection="on_record")
+    ws.people.update(case_id, person_id, PersonEdit(protection="on_record"))
     assert not ws.screen.mask(case_id).masked_ids  # kept while on record...
     ws.history.restore(before)  # ...then protected again by an undo
 
@@ -111,7 +112,7 @@ def test_an_import_masks_a_name_protected_since_the_last_one(
     said: list[str] = []
     ws.documents.import_many(case_id, [first], progress=lambda _f, message: said.append(message))
     assert any("Quartermaine notes" in message for message in said), said  # on record
-    ws.people.update(case_id, person.id, protection="protected", pseudonym="Source Q")
+    ws.people.update(case_id, person.id, PersonEdit(protection="protected", pseudonym="Source Q"))
     said.clear()
     ws.documents.import_many(case_id, [second], progress=lambda _f, message: said.append(message))
     assert not any("Quartermaine" in message for message in said), said
