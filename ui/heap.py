@@ -15,6 +15,8 @@ to leave alone. Three rules keep it out of the way:
 from __future__ import annotations
 
 import gc
+import weakref
+from typing import Any
 
 NO_FULL_PASS = 1_000_000
 """Generation 2's threshold during an import: never reached (it counts younger passes)."""
@@ -53,8 +55,13 @@ def imported() -> None:
         _saved.full = None
 
 
-def release_all() -> None:
-    """At lock: everything collectable again, and collected."""
+def release_all(session: weakref.ref[Any] | None = None) -> None:
+    """At lock: everything collectable again, and collected, the `session` locked included."""
     imported()
     gc.unfreeze()
     gc.collect()
+    if session is not None and session() is not None:
+        # A Qt object freed by that pass (a job's, a connection's) held, on its C++ side where
+        # the collector cannot see, callbacks referring to the session: a cycle with a
+        # reference from outside, kept. Garbage only now, it goes with a second pass.
+        gc.collect()

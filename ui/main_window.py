@@ -8,6 +8,7 @@ and the unlock screen shown again.
 from __future__ import annotations
 
 import os
+import weakref
 from functools import partial
 from pathlib import Path
 
@@ -206,11 +207,13 @@ class MainWindow(QMainWindow):
         abandon_all()
         # `detach` announces `locking` first: the inspector saves its edits while keys are there.
         ws = self.state.detach()
+        session = None
         if ws is not None:
             ws.close()
+            session = weakref.ref(ws)
             del ws  # or the collection below would keep it, and what it still refers to
         if collect:  # decrypted bytes and images go as soon as nothing refers to them
-            heap.release_all()
+            heap.release_all(session)
         self.vault_label.setText("")
         self.stack.setCurrentWidget(self.unlock_panel)
         self.unlock_panel.reset()
