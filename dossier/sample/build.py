@@ -27,6 +27,7 @@ from dossier.resources import resource_path
 from dossier.sample import content as c
 from dossier.sample.pdfs import Rect, printed_pdf, scanned_pdf
 from dossier.sample.texts import read_blocks
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 
 SAMPLE_PASSPHRASE = "exemple-dossier-2023"
@@ -202,12 +203,14 @@ class _SampleBuilder:
         self.docs[doc.key] = doc_id
         self.ws.documents.update(
             doc_id,
-            kind=doc.kind,
-            title=doc.title,
-            date=doc.date,
-            outlet=doc.outlet,
-            author=doc.author,
-            people=[self.people[key] for key in doc.people],
+            DocumentEdit(
+                kind=doc.kind,
+                title=doc.title,
+                date=doc.date,
+                outlet=doc.outlet,
+                author=doc.author,
+                people=[self.people[key] for key in doc.people],
+            ),
         )
 
     def _letter(self, scratch: Path) -> None:

@@ -13,6 +13,7 @@ import docx
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -68,7 +69,7 @@ def test_nothing_of_the_new_features_is_readable_on_disk(
         mark = ws.redactions.add_term(WORDS[1], case=case)
         ws.redactions.set_reason(mark.id, f"protège {WORDS[2]}")
         before = ws.history.snapshot("document", docs[0].id)
-        ws.documents.update(docs[0].id, title=f"Titre {WORDS[2]}")
+        ws.documents.update(docs[0].id, DocumentEdit(title=f"Titre {WORDS[2]}"))
         ws.history.restore(before)
         for doc in docs:
             if doc.exportable:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dossier.services.documents.dto import DocumentEdit
 from tests.ui.conftest import documents_read, import_now, sample_pdf
 from ui.export.export_wizard import ChoosePage
 from ui.export.redaction_rule_dialog import RuleDialog
@@ -104,7 +105,7 @@ def _fill(win: MainWindow, tmp_path: Path) -> dict[str, Any]:
     for signal in (*changed, "timeline_changed"):
         getattr(win.state, signal).emit(case)
     win.state.cases_changed.emit()
-    document = ws.documents.update(doc_id, title=EVIL)
+    document = ws.documents.update(doc_id, DocumentEdit(title=EVIL))
     return {"document": document, "person": person, "quote": quote, "letter": letter}
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from dossier import i18n
 from dossier.errors import DossierError
 from dossier.services.constants import CASE_STATUSES, DOCUMENT_KINDS
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.dto import CaseInfo, DocumentInfo
 from ui.errors import message_for
 from ui.i18n import N_, tr
@@ -346,7 +347,7 @@ class DocumentEditor(Editor):
         self.tags.setText(", ".join(draft["tags"]))
 
     def save(self, draft: dict[str, Any]) -> DocumentInfo:
-        doc = self.state.ws.documents.update(self.item.id, **draft)
+        doc = self.state.ws.documents.update(self.item.id, DocumentEdit(**draft))
         self.announce(doc)
         return doc
 

@@ -4,9 +4,11 @@ stores it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
+from dossier.services.dto import KEEP, Keep
 from dossier.text.model import ExtractedDocument
 
 if TYPE_CHECKING:
@@ -85,3 +87,25 @@ class ImportOptions:
     ocr: bool
     password: str | None
     duplicates: str
+
+
+@dataclass(frozen=True)
+class DocumentEdit:
+    """What to change in a document's description; a field left at KEEP is not changed.
+    `people` takes references (names or id prefixes) in the document's case; `tags` and
+    `people` replace the lists."""
+
+    title: str | Keep = KEEP
+    outlet: str | Keep | None = KEEP
+    author: str | Keep | None = KEEP
+    date: str | Keep | None = KEEP
+    """An ISO date (YYYY-MM-DD)."""
+    kind: str | Keep = KEEP
+    tags: Sequence[str] | Keep = KEEP
+    people: Sequence[str] | Keep = KEEP
+    notes: str | Keep = KEEP
+    language: str | Keep | None = KEEP
+
+    def changed(self) -> list[str]:
+        """The names of the fields this edit changes."""
+        return [f.name for f in fields(self) if getattr(self, f.name) is not KEEP]

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -33,7 +33,7 @@ from dossier.services.dates import parse_date
 from dossier.services.documents import duplicates as duplicates_mod
 from dossier.services.documents import listing, refresh
 from dossier.services.documents.children import read_children
-from dossier.services.documents.dto import Child, ImportOptions, Incoming
+from dossier.services.documents.dto import Child, DocumentEdit, ImportOptions, Incoming
 from dossier.services.documents.duplicates import SKIP, check_duplicates
 from dossier.services.documents.group import Batch, ImportGroup
 from dossier.services.documents.pictures import SLOW_TO_DECODE, ShownPictures, shown_pages
@@ -411,49 +411,38 @@ class DocumentService:
 
     # -- editing ------------------------------------------------------------------------------
 
-    def update(self, doc_id: str, **fields: Any) -> DocumentInfo:
-        editable = {
-            "title",
-            "outlet",
-            "author",
-            "date",
-            "kind",
-            "tags",
-            "people",
-            "notes",
-            "language",
-        }
-        unknown = set(fields) - editable
-        if unknown:
-            raise UsageError(
-                _("cannot edit {unknown} of a document").format(unknown=", ".join(sorted(unknown)))
-            )
+    def update(self, doc_id: str, edit: DocumentEdit) -> DocumentInfo:
+        """Apply `edit` to a document (see `DocumentEdit`); returns it as it now is."""
+        changed = edit.changed()
         with self.ws.vault.session() as session:
             hold_writes(session)  # the fields this edit keeps are kept as last committed
             doc = get_document(session, doc_id)
-            for name, value in fields.items():
+            masked = {"title", "outlet", "author", "tags"} & set(changed)
+            mask = screen_mask(session, doc.case_id) if masked else None
+            for name in changed:
+                value = getattr(edit, name)
                 if name == "kind":
                     doc.kind = check_kind(str(value))
                 elif name == "date":
                     doc.date = parse_date(value)
                 elif name in ("title", "outlet", "author") and isinstance(value, str):
                     # A field shown masked and sent back untouched keeps the real names.
-                    mask = screen_mask(session, doc.case_id)
+                    assert mask is not None
                     setattr(doc, name, kept_unless_edited(mask, getattr(doc, name), value))
-                elif name == "people" and isinstance(value, list | tuple):
+                elif name == "people":
                     # Looked up under the write lock: a person merged into another since the
                     # list was shown is the one kept, as the merge made every document say.
                     people = self.ws.people
                     found = (people.find(session, doc.case_id, str(p)).id for p in value)
                     doc.people = list(dict.fromkeys(found))
-                elif name == "tags" and isinstance(value, list | tuple):
-                    mask = screen_mask(session, doc.case_id)
+                elif name == "tags":
+                    assert mask is not None
                     stored = list(doc.tags)
                     doc.tags = stored if list(value) == mask.texts(stored) else list(value)
                 else:
                     setattr(doc, name, value)
             self.ws.audit.append(
-                session, "document.edit", doc.case_id, doc_id=doc.id, fields=sorted(fields)
+                session, "document.edit", doc.case_id, doc_id=doc.id, fields=sorted(changed)
             )
             session.commit()
             info = document_info(doc)

@@ -16,6 +16,7 @@ import pytest
 
 from dossier.cli import main as cli_main
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, cli_env
 from tests.faults import FullDisk
@@ -92,7 +93,7 @@ def test_listings_escape_titles(
     doc_id = Workspace.open(vault, PASSPHRASE)
     with doc_id as ws:
         (doc,) = ws.documents.of_case("Case")
-        ws.documents.update(doc.id, title="Evil\u202eexe.pdf\nsecond line")
+        ws.documents.update(doc.id, DocumentEdit(title="Evil\u202eexe.pdf\nsecond line"))
     code, out, _err = run(capsys, "--vault", str(vault), "doc", "list", "--case", "Case")
     assert code == 0
     assert "Evil\\u202eexe.pdf\\nsecond line" in out and "\u202e" not in out

@@ -18,6 +18,7 @@ from dossier.db.rowauth import SPECS, TableSpec
 from dossier.errors import CorruptData
 from dossier.sample.build import SAMPLE_PASSPHRASE
 from dossier.services.cases import CaseService
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests.clirun import run_cli
@@ -135,7 +136,7 @@ def _parent(db: sqlite3.Connection, table: str, column: str, row_id: str) -> str
 
 
 def _rename_document(ws: Workspace, doc_id: str) -> None:
-    ws.documents.update(doc_id, title="Renamed while tampered")
+    ws.documents.update(doc_id, DocumentEdit(title="Renamed while tampered"))
 
 
 def _edit_quote(ws: Workspace, quote_id: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.recipient import leaks, read_bundle
@@ -49,7 +50,7 @@ def test_a_bundle_of_typeset_documents_reveals_no_name_no_reason_no_term(
     text = tmp_path / f"notes {NAME}.txt"
     text.write_text(f"{NAME} habite {TERM}.\n{NAME.split()[1]}'s cousin called.\n", "utf-8")
     plain = ws.documents.import_file(case, text)
-    ws.documents.update(plain.id, title=f"Appel de {NAME}")
+    ws.documents.update(plain.id, DocumentEdit(title=f"Appel de {NAME}"))
     mark = ws.redactions.add_term(TERM, case=case)
     ws.redactions.set_reason(mark.id, REASON)
     out = tmp_path / "bundle.zip"

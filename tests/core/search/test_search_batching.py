@@ -135,12 +135,13 @@ def test_a_refused_write_keeps_the_pending_work_of_others(tmp_path: Path) -> Non
 CRASHING_SESSION = """
 import os, sys
 from pathlib import Path
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 ws = Workspace.open(Path(sys.argv[1]), sys.argv[2])
 case, old_doc = sys.argv[3], sys.argv[4]
 paths = sorted(Path(sys.argv[5]).iterdir())
 ws.documents.import_many(case, paths, ocr=False)
-ws.documents.update(old_doc, title="Rapport Zorglub")
+ws.documents.update(old_doc, DocumentEdit(title="Rapport Zorglub"))
 os._exit(0)  # killed: nothing closed, the index writer never committed
 """
 

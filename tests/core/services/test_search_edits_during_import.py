@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from dossier.search import pending as pending_module
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 
 SECRET = "Quartermaine"
@@ -33,7 +34,7 @@ def _gone_while_importing(ws: Workspace, case_id: str, what: str) -> None:
         if what == "document deleted":
             ws.documents.delete(doc.id)
         else:
-            ws.documents.update(doc.id, title="Sans titre")
+            ws.documents.update(doc.id, DocumentEdit(title="Sans titre"))
     filler = " ".join(f"mot{n}" for n in range(32_000))  # 277 KB: just more than a search commits
     assert len(filler) > pending_module.SMALL_BYTES
     ws.documents.import_bytes(case_id, filler.encode(), "grand.txt")

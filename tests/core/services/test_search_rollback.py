@@ -19,6 +19,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import Document
 from dossier.search import analysed, built, merging
 from dossier.search.pending import PENDING_NAME
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.indexversions import catalog_versions
 from dossier.services.people.dto import PersonEdit
 from dossier.services.quotes.dto import QuoteEdit
@@ -89,7 +90,7 @@ def _make(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
     scene = Scene(vault, case, other, old, other_old)
     with Workspace.open(vault, PASSPHRASE) as ws:
         ws.documents.replace_original(a, _pdf(files, "a2.pdf", "alpha yankee"))
-        ws.documents.update(c, title="Rapport Zorglub")
+        ws.documents.update(c, DocumentEdit(title="Rapport Zorglub"))
         ws.documents.delete(b)
         ws.documents.import_file(case, _pdf(files, "d.pdf", "delta foxtrot"))
         ws.quotes.update(quote, QuoteEdit(text="une phrase nouvelle"))
@@ -98,7 +99,7 @@ def _make(tmp_path: Path, *, catch_pending: bool = False) -> Scene:
         if catch_pending:
             # An update written to the open index writer, not committed yet: what a crash
             # (or a copy taken now) leaves, its pending marker standing for it.
-            ws.documents.update(a, title="Rapport Hotel")
+            ws.documents.update(a, DocumentEdit(title="Rapport Hotel"))
             index = ws.vault.index_dir(case)
             if (index / PENDING_NAME).exists():
                 scene.pending = _copy(ws, case, tmp_path / "pending-index")

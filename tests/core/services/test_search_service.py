@@ -11,6 +11,7 @@ import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import UsageError
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, run_cli
 from tests.pdfgen import text_page, write_pdf
@@ -67,7 +68,7 @@ def test_index_follows_quotes_edits_and_deletions(workspace: Workspace, tmp_path
     quote_hits = workspace.search.query("dément", case=case, item_types=["quote"])
     assert len(quote_hits) == 1
     assert quote_hits[0].doc_id == article and quote_hits[0].page_index == 1
-    workspace.documents.update(report, title="Rapport Zorglub")
+    workspace.documents.update(report, DocumentEdit(title="Rapport Zorglub"))
     assert workspace.search.query("Zorglub", case=case)[0].doc_id == report
     workspace.documents.delete(report)
     assert workspace.search.query("investigating", case=case) == []
@@ -119,7 +120,7 @@ def test_an_edit_first_thing_after_opening_is_searchable(vault_path: Path, tmp_p
     with Workspace.create(vault_path, PASSPHRASE, TEST_ONLY_FAST) as ws:
         case, article, _report = _setup(ws, tmp_path)
     with Workspace.open(vault_path, PASSPHRASE) as ws:
-        ws.documents.update(article, title="Préfecture 4471")
+        ws.documents.update(article, DocumentEdit(title="Préfecture 4471"))
         hits = ws.search.query("4471", case=case)
         assert article in {h.doc_id for h in hits}
 

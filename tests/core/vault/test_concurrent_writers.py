@@ -18,6 +18,7 @@ from sqlalchemy import select
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.db.models import VaultSecret
 from dossier.errors import UsageError
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.export.signers import known_signers, remember_signer
 from dossier.services.letters.dto import LetterEdit
 from dossier.services.people.dto import PersonEdit
@@ -228,8 +229,8 @@ def test_edits_of_one_item_at_once_keep_every_field(workspace: Workspace, tmp_pa
         ],
         lambda: [ws.people.update(case, person, PersonEdit(notes=f"p{n}")) for n in rounds],
         lambda: [ws.people.update(case, person, PersonEdit(organisation=f"o{n}")) for n in rounds],
-        lambda: [ws.documents.update(doc, title=f"t{n}") for n in rounds],
-        lambda: [ws.documents.update(doc, author=f"m{n}") for n in rounds],
+        lambda: [ws.documents.update(doc, DocumentEdit(title=f"t{n}")) for n in rounds],
+        lambda: [ws.documents.update(doc, DocumentEdit(author=f"m{n}")) for n in rounds],
         lambda: [ws.cases.update(case, description=f"d{n}") for n in rounds],
         lambda: [ws.cases.update(case, status="published" if n % 2 else "open") for n in rounds],
     ]

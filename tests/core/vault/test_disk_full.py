@@ -18,6 +18,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import DossierError, EnvironmentFailure
 from dossier.fsutil import TEMP_PREFIX
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -78,7 +79,7 @@ class Campaign:
         title = f"Edited {self.rng.randrange(10**6)}"
 
         def run() -> None:
-            self.ws.documents.update(doc_id, title=title)
+            self.ws.documents.update(doc_id, DocumentEdit(title=title))
             self.docs[doc_id] = title
 
         return run

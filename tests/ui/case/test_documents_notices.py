@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from dossier.services.documents import listing
+from dossier.services.documents.dto import DocumentEdit
 from tests.ui.conftest import documents_read, sample_pdf
 from ui import slices
 from ui.case import contents_panel
@@ -73,7 +74,7 @@ def test_the_tree_reads_each_new_document_once_through_an_import_s_notices(
         win.state.documents_changed.emit(case_id)
         documents_read(win)
     assert read == imported
-    ws.documents.update(imported[0], title="Compte rendu du conseil")
+    ws.documents.update(imported[0], DocumentEdit(title="Compte rendu du conseil"))
     win.state.documents_changed.emit(case_id)
     documents_read(win)
     assert read == [*imported, imported[0]]

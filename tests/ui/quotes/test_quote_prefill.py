@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dossier.errors import UsageError
+from dossier.services.documents.dto import DocumentEdit
 from tests.ui.conftest import import_now, sample_pdf
 from ui.quotes.quote_dialog import NewQuoteDialog, speaker_prefix
 from ui.state import PageSpan, Selection
@@ -21,7 +22,7 @@ def test_speaker_and_date_are_prefilled(qtbot, unlocked, tmp_path) -> None:
     win = unlocked
     ws, case_id = win.state.ws, win.state.case_id
     doc_id = import_now(win, sample_pdf(tmp_path / "in"), kind="interview")
-    ws.documents.update(doc_id, date="2023-11-21")
+    ws.documents.update(doc_id, DocumentEdit(date="2023-11-21"))
     clouet = ws.people.add(case_id, "Hadrien Clouet", role="elected")
     source = ws.people.add(case_id, "Aurélien Vasseur", protection="protected")
 
@@ -39,7 +40,7 @@ def test_speaker_and_date_are_prefilled(qtbot, unlocked, tmp_path) -> None:
     qtbot.addWidget(dialog)
     assert dialog.fields.speaker.currentText() == "Marie Lenoir"  # new: created on save
 
-    ws.documents.update(doc_id, people=[clouet.id])
+    ws.documents.update(doc_id, DocumentEdit(people=[clouet.id]))
     dialog = _dialog(win, doc_id, "le chantier avait pris du retard")
     qtbot.addWidget(dialog)
     assert dialog.fields.speaker.currentData() == clouet.id

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from dossier.services.documents.dto import DocumentEdit
 from tests.faults import FullDisk
 from tests.pdfgen import text_page, write_pdf
 from ui.search import search_tab
@@ -27,7 +28,7 @@ def _import(win, tmp_path: Path) -> None:
     folder.mkdir()
     pdf = write_pdf(folder / "memo.pdf", [text_page(f"Rendez-vous avec {NAME} à Lisbonne.")])
     doc = ws.documents.import_file(case_id, pdf, kind="note", ocr=False)
-    ws.documents.update(doc.id, title=f"Notes {NAME}", people=[person])
+    ws.documents.update(doc.id, DocumentEdit(title=f"Notes {NAME}", people=[person]))
     win.state.documents_changed.emit(case_id)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from dossier.services.documents.dto import DocumentEdit
 from tests.pdfgen import text_page, write_pdf
 from tests.ui.conftest import unlock
 from ui.search import search_tab
@@ -31,7 +32,7 @@ def _documents(win, tmp_path: Path) -> None:
     ]
     for kind, date, name, text, people in made:
         doc = ws.documents.import_file(case_id, _pdf(tmp_path, name, text), kind=kind, ocr=False)
-        ws.documents.update(doc.id, date=date, people=people)
+        ws.documents.update(doc.id, DocumentEdit(date=date, people=people))
     win.state.documents_changed.emit(case_id)
 
 

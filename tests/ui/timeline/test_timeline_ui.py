@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
+from dossier.services.documents.dto import DocumentEdit
 from tests.ui.conftest import NEEDLE, import_now, sample_pdf
 from tests.ui.interactions import answer
 from ui.quotes.quotes_tab import QuotesTab
@@ -16,7 +17,7 @@ from ui.timeline.timeline_tab import TimelineTab
 def _setup(win, tmp_path):
     ws, case_id = win.state.ws, win.state.case_id
     doc_id = import_now(win, sample_pdf(tmp_path / "in"), kind="source")
-    ws.documents.update(doc_id, date="2024-01-10")
+    ws.documents.update(doc_id, DocumentEdit(date="2024-01-10"))
     ws.people.add(case_id, "Claire Dumas", role="journalist")
     marie = ws.people.add(case_id, "Marie Lenoir", role="official")
     ws.letters.add(

@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtTest import QTest
 
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.people.dto import PersonEdit
 from tests.pdfgen import text_page, write_pdf
 from tests.ui.conftest import documents_read
@@ -127,7 +128,7 @@ def test_a_read_begun_before_a_protection_is_not_shown_after_it(
     case_id, doc_id = _open_revealed(qtbot, win, tmp_path)
     ws.screen.hide(case_id)
     other = ws.people.add(case_id, "Anselme Vauquelin", role="source", protection="on_record")
-    ws.documents.update(doc_id, title="Note de Anselme Vauquelin")
+    ws.documents.update(doc_id, DocumentEdit(title="Note de Anselme Vauquelin"))
     win.state.people_changed.emit(case_id)
     qtbot.waitUntil(
         lambda: win.viewer.info is not None and "Vauquelin" in win.viewer.info.title,

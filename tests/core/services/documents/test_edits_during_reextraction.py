@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import InputRefused
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, text_page, write_pdf
 
@@ -34,7 +35,7 @@ def test_an_original_replaced_during_reextraction(
     def meanwhile(fraction: float, _message: str) -> None:
         if not replaced and fraction >= at:
             replaced.append(fraction)
-            ws.documents.update(doc, title="Corrected")
+            ws.documents.update(doc, DocumentEdit(title="Corrected"))
             ws.documents.replace_original(doc, english, ocr=False)
 
     if at:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dossier.services.documents import listing
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.dto import DocumentInfo
 from dossier.services.workspace import Workspace
 
@@ -59,7 +60,7 @@ def test_a_view_following_changes_shows_what_of_case_shows(
             workspace.documents.import_many(case_id, paths, ocr=False)
         elif action == "edit":
             doc = rng.choice(docs)
-            workspace.documents.update(doc.id, title=f"Titre revu {step}")
+            workspace.documents.update(doc.id, DocumentEdit(title=f"Titre revu {step}"))
         else:
             workspace.documents.delete(rng.choice(docs).id)
         if rng.random() < 0.7:  # sometimes two changes come before the view asks
@@ -83,7 +84,7 @@ def test_only_new_and_edited_documents_are_read_again(
     added = outcomes[0].document
     assert added is not None
     edited = sorted(view.docs)[0]
-    workspace.documents.update(edited, title="Compte rendu du conseil")
+    workspace.documents.update(edited, DocumentEdit(title="Compte rendu du conseil"))
     view.refresh()
     assert {d.id for d in view.last_changed} == {added.id, edited}
     assert view.docs[edited].title == "Compte rendu du conseil"
@@ -110,7 +111,7 @@ def test_documents_edited_lately_are_read_again_only_once_edited_again(
     for _ in range(3):
         view.refresh()
         assert view.last_changed == []
-    workspace.documents.update(added.id, title="Compte rendu du conseil")
+    workspace.documents.update(added.id, DocumentEdit(title="Compte rendu du conseil"))
     view.refresh()
     assert [d.title for d in view.last_changed] == ["Compte rendu du conseil"]
     view.refresh()
@@ -137,10 +138,10 @@ def test_an_edit_committed_after_the_answer_read_its_time_is_not_missed(
     def edit_meanwhile(doc):  # the first document read: the times were read before it
         if not edited:
             edited.append(True)
-            workspace.documents.update(target, title="Titre revu entre deux lectures")
+            workspace.documents.update(target, DocumentEdit(title="Titre revu entre deux lectures"))
         return real_info(doc)
 
-    workspace.documents.update(sorted(view.docs)[1], title="Autre titre")
+    workspace.documents.update(sorted(view.docs)[1], DocumentEdit(title="Autre titre"))
     monkeypatch.setattr(listing, "document_info", edit_meanwhile)
     view.refresh()
     monkeypatch.setattr(listing, "document_info", real_info)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from dossier.db.models import Document, Event, Letter, Person, Quote, Redaction, Reply
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
 from tests.pdfgen import text_page, write_pdf
 
@@ -115,7 +116,9 @@ def test_a_document_given_a_person_merged_away_names_the_person_kept(
     pair = _Pair(ws, case)
     doc = ws.documents.import_file(case, write_pdf(tmp_path / "m.pdf", [text_page("Mémo.")])).id
     ws.people.merge(case, pair.kept, pair.dropped)  # after the window listed the people
-    assert ws.documents.update(doc, people=[pair.dropped, pair.kept]).people == [pair.kept]
+    assert ws.documents.update(doc, DocumentEdit(people=[pair.dropped, pair.kept])).people == [
+        pair.kept
+    ]
     assert ws.redactions.add_person(pair.dropped).person_id == pair.kept
     assert _named(ws) == {}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.services.documents.dto import DocumentEdit
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
 from tests import screencase as sc
@@ -131,9 +132,9 @@ def test_a_masked_title_sent_back_untouched_keeps_the_real_one(
 ) -> None:
     ws = workspace
     shown = ws.documents.get(case.memo_id)
-    ws.documents.update(case.memo_id, title=shown.title, date="2024-03-09")
+    ws.documents.update(case.memo_id, DocumentEdit(title=shown.title, date="2024-03-09"))
     assert ws.documents.get(case.memo_id, reveal=True).title == "Memo from Quartermaine"
-    ws.documents.update(case.memo_id, title="Memo of the depot")
+    ws.documents.update(case.memo_id, DocumentEdit(title="Memo of the depot"))
     assert ws.documents.get(case.memo_id, reveal=True).title == "Memo of the depot"
     quote = ws.quotes.of_case(sc.CASE)[0]
     ws.quotes.update(quote.id, QuoteEdit(notes=quote.notes))
