@@ -77,6 +77,7 @@ def test_long_utf16_export_is_sniffed_from_its_head(encoding: str) -> None:
 
 def _png() -> bytes:
     pixmap = fitz.Pixmap(fitz.csRGB, fitz.IRect(0, 0, 40, 40), False)
+    pixmap.clear_with(200)  # made without its pixels set: each process's bytes were its own
     return bytes(pixmap.tobytes("png"))
 
 
@@ -116,7 +117,10 @@ def _binaries() -> list[tuple[str, bytes]]:
     return samples
 
 
-@pytest.mark.parametrize(("label", "data"), _binaries(), ids=lambda value: str(value)[:20])
+# Named by label alone: each xdist worker collects the tests and must name them alike.
+@pytest.mark.parametrize(
+    ("label", "data"), [pytest.param(label, data, id=label) for label, data in _binaries()]
+)
 def test_binaries_are_not_taken_for_text(label: str, data: bytes) -> None:
     if label not in ("png", "zip", "pdf"):  # known by their signature before any decoding
         assert decode_text(data) is None, label
