@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from striprtf import striprtf
 
 from dossier.ingest.formats import extract_bytes
 from dossier.ingest.rtf_file import hidden_marked
 from dossier.ingest.rtf_text import rtf_to_text
+from tests.sweep import swept
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -53,11 +54,7 @@ def _same_as_striprtf(source: str) -> None:
         assert _read(rtf_to_text, source, encoding, errors) == theirs, (source, encoding)
 
 
-@SETTINGS
-@given(
-    tokens=st.lists(st.sampled_from(TOKENS), max_size=40),
-    wrapped=st.booleans(),
-)
+@swept(SETTINGS, tokens=st.lists(st.sampled_from(TOKENS), max_size=40), wrapped=st.booleans())
 def test_any_source_of_rtf_tokens_reads_as_striprtf_reads_it(
     tokens: list[str], wrapped: bool
 ) -> None:
@@ -65,8 +62,7 @@ def test_any_source_of_rtf_tokens_reads_as_striprtf_reads_it(
     _same_as_striprtf("{\\rtf1\\ansi " + source + "}" if wrapped else source)
 
 
-@SETTINGS
-@given(source=st.text(alphabet=st.sampled_from(CHARACTERS), max_size=80))
+@swept(SETTINGS, source=st.text(alphabet=st.sampled_from(CHARACTERS), max_size=80))
 def test_any_source_of_rtf_characters_reads_as_striprtf_reads_it(source: str) -> None:
     _same_as_striprtf(source)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from dossier.search import variants
+from tests.sweep import swept
 
 # What each pattern means, written the plain way (the look-behind first).
 GROUPED_NUMBER = re.compile(
@@ -24,14 +25,12 @@ def _found(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [match.span() for match in pattern.finditer(text)]
 
 
-@settings(max_examples=400, deadline=None)
-@given(TEXTS)
+@swept(settings(max_examples=400, deadline=None), text=TEXTS)
 def test_grouped_numbers_as_defined(text: str) -> None:
     assert _found(variants._GROUPED_NUMBER, text) == _found(GROUPED_NUMBER, text)
 
 
-@settings(max_examples=400, deadline=None)
-@given(TEXTS)
+@swept(settings(max_examples=400, deadline=None), text=TEXTS)
 def test_years_as_defined(text: str) -> None:
     assert _found(variants._YEAR, text) == _found(YEAR, text)
 
