@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Final
 
@@ -21,8 +21,18 @@ class Keep(enum.Enum):
 
 
 KEEP: Final = Keep.KEEP
-"""A field of an edit (`QuoteEdit`, `LetterEdit`, `PersonEdit`) left at KEEP is not changed
-(None is a value: "remove it")."""
+"""A field of an edit (`QuoteEdit`, `LetterEdit`, `PersonEdit`, `DocumentEdit`) left at KEEP is
+not changed (None is a value: "remove it")."""
+
+
+class Edit:
+    """What the typed edits of the use cases share (each is a frozen dataclass of fields that
+    default to KEEP)."""
+
+    def changed(self) -> list[str]:
+        """The names of the fields this edit changes."""
+        edit: Any = self  # a dataclass: each subclass is one
+        return [f.name for f in fields(edit) if getattr(edit, f.name) is not KEEP]
 
 
 @dataclass(frozen=True)

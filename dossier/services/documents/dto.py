@@ -5,10 +5,10 @@ stores it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dossier.services.dto import KEEP, Keep
+from dossier.services.dto import KEEP, Edit, Keep
 from dossier.text.model import ExtractedDocument
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class ImportOptions:
 
 
 @dataclass(frozen=True)
-class DocumentEdit:
+class DocumentEdit(Edit):
     """What to change in a document's description; a field left at KEEP is not changed.
     `people` takes references (names or id prefixes) in the document's case; `tags` and
     `people` replace the lists."""
@@ -105,7 +105,3 @@ class DocumentEdit:
     people: Sequence[str] | Keep = KEEP
     notes: str | Keep = KEEP
     language: str | Keep | None = KEEP
-
-    def changed(self) -> list[str]:
-        """The names of the fields this edit changes."""
-        return [f.name for f in fields(self) if getattr(self, f.name) is not KEEP]

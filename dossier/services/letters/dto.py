@@ -5,10 +5,10 @@ them, the drafts it validates before writing, and the facts their states are com
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 
-from dossier.services.dto import KEEP, Keep
+from dossier.services.dto import KEEP, Edit, Keep
 
 DEFAULT_JURISDICTION = "FR"
 
@@ -158,7 +158,7 @@ class ReplyDraft:
 
 
 @dataclass(frozen=True)
-class LetterEdit:
+class LetterEdit(Edit):
     """What to change in a letter; a field left at KEEP is not changed. A deadline date
     replaces a period (`deadline_days`, counted in working days with `working_days`) and the
     reverse; None removes it."""
@@ -172,7 +172,3 @@ class LetterEdit:
     deadline_days: int | Keep | None = KEEP
     working_days: bool | Keep = KEEP
     jurisdiction: str | Keep | None = KEEP
-
-    def changed(self) -> list[str]:
-        """The names of the fields this edit changes."""
-        return [f.name for f in fields(self) if getattr(self, f.name) is not KEEP]

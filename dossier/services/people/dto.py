@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from dossier.i18n import _
 from dossier.jobs import Progress
 from dossier.redact.masking import TextMasker, replace_spans
-from dossier.services.dto import KEEP, Keep
+from dossier.services.dto import KEEP, Edit, Keep
 from dossier.text.model import PageText
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ class CaseNameMask:
 
 
 @dataclass(frozen=True)
-class PersonEdit:
+class PersonEdit(Edit):
     """What to change in a person; a field left at KEEP is not changed. `aliases` replaces
     the list of other names."""
 
@@ -224,7 +224,3 @@ class PersonEdit:
     pseudonym: str | Keep = KEEP
     organisation: str | Keep = KEEP
     notes: str | Keep = KEEP
-
-    def changed(self) -> list[str]:
-        """The names of the fields this edit changes."""
-        return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not KEEP]

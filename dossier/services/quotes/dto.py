@@ -9,14 +9,14 @@ engine's `{"page_index", "start", "end", "text", "prefix", "suffix", "rects"}` w
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dossier.anchor import VERDICTS, AnchorResult, DiffOp, Span
 from dossier.anchor.model import DiffKind
 from dossier.errors import CorruptData
 from dossier.i18n import _
-from dossier.services.dto import KEEP, DocumentInfo, Keep
+from dossier.services.dto import KEEP, DocumentInfo, Edit, Keep
 
 UNCHECKED = "unchecked"
 """Verdict of a quote that had no document to be anchored in (none given, none in the case)."""
@@ -244,7 +244,7 @@ class DocumentRefresh:
 
 
 @dataclass(frozen=True)
-class QuoteEdit:
+class QuoteEdit(Edit):
     """What to change in a quote. A new text, source or spans re-anchor it and clear its review
     flag. `speaker`, `source` and `published_in` take references (a name or an id prefix; None
     removes them). `review=None` marks a re-check outcome as reviewed."""
@@ -260,7 +260,3 @@ class QuoteEdit:
     spans: Sequence[Span] | Keep = KEEP
     """Spans chosen by hand (e.g. a selection in the viewer) instead of anchoring the text."""
     review: str | Keep | None = KEEP
-
-    def changed(self) -> list[str]:
-        """The names of the fields this edit changes."""
-        return [f.name for f in fields(self) if getattr(self, f.name) is not KEEP]
