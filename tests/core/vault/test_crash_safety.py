@@ -40,26 +40,43 @@ def test_sigkill_during_imports_never_loses_a_returned_import(tmp_path: Path) ->
     vault = tmp_path / "Crash.dossier"
     with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
         case_id = ws.cases.create("Crash").id
-    files = []
-    for n in range(40):
-        path = tmp_path / f"f{n:02d}.pdf"
-        _pdf(path, pages=rng.randint(1, 12), seed=n)
-        files.append(path)
+    files: list[Path] = []
+
+    def more_files(count: int) -> list[Path]:
+        made = []
+        for _ in range(count):
+            n = len(files)
+            path = tmp_path / f"f{n:02d}.pdf"
+            _pdf(path, pages=rng.randint(1, 12), seed=n)
+            files.append(path)
+            made.append(path)
+        return made
+
     returned: dict[str, tuple[str, int]] = {}
-    pending = list(files)
+    pending = more_files(40)
     kills = 0
-    for _round in range(14):
-        if not pending:
+    # Seconds one import takes on this machine, measured between a child's lines: the delay
+    # before a kill is drawn within what the batch's remaining imports should take, so the kill
+    # lands inside one (not after the last) however fast or loaded the machine is.
+    import_seconds: list[float] = []
+    for _round in range(30):
+        if kills >= 3 and (_round >= 14 or not pending):
             break
+        if not pending:
+            pending = more_files(6)  # a fast machine finished the files before enough kills
         batch = pending[:6]
         proc = Driver(DRIVER.format(passphrase=PASSPHRASE), str(vault), case_id, *map(str, batch))
-        # The kill comes after a random number of finished imports plus a random delay, so
-        # it lands inside an import however fast or loaded the machine is.
         assert proc.stdout is not None
         early: list[str] = [proc.stdout.readline()]  # "OPEN"
-        for _done in range(rng.randrange(len(batch))):
+        last = time.monotonic()
+        finished = rng.randrange(len(batch))
+        for _done in range(finished):
             early.append(proc.stdout.readline())
-        time.sleep(rng.uniform(0.0, 0.4))
+            now = time.monotonic()
+            import_seconds.append(now - last)
+            last = now
+        typical = sorted(import_seconds)[len(import_seconds) // 2] if import_seconds else 0.05
+        time.sleep(rng.uniform(0.0, typical * (len(batch) - finished)))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
