@@ -88,6 +88,16 @@ class IndexDamaged(CorruptData):
     """The index of a case cannot be read: rebuild it from the catalog."""
 
 
+class IndexClosed(DossierError):
+    """A search reached an index closed meanwhile (its case deleted or re-encrypted, an update
+    that failed, the vault locked), whose files may be gone: the case's index as it is now is
+    the one to search, never this one read or rebuilt again."""
+
+
+def _closed_error() -> IndexClosed:
+    return IndexClosed(_("the search index of this case was closed meanwhile: search again"))
+
+
 FREE_WAIT_S = 0.2
 """How long a search that must not wait (`flush_if_free`) gives a writer to finish."""
 
@@ -718,6 +728,9 @@ class SearchIndex:
                 self._runner = None
 
     def _current_searcher(self) -> Any:
+        # Under the read lock, which `close` waits for: a search begun before it ends first.
+        if self._closed:
+            raise _closed_error()
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         return self._searcher
@@ -799,6 +812,8 @@ class SearchIndex:
         if filters is not None and filters.cases and self.case_id not in filters.cases:
             return []
         restrict = filter_query(filters)
+        if self._closed:
+            raise _closed_error()  # before its flush, which would commit to a removed folder
         if wait:
             self.flush()
         else:
@@ -866,6 +881,8 @@ class SearchIndex:
         """Decrypt every block of every index file; raise IndexDamaged if one fails."""
         self.flush()
         with self._write_lock, self._read_lock:
+            if self._closed:
+                raise _closed_error()
             try:
                 self._storage.verify()
             except CorruptData as exc:

@@ -36,7 +36,14 @@ from dossier.jobs import CancelToken, ChunkMap, Progress, report
 from dossier.search import analysed
 from dossier.search.analysed import Lent
 from dossier.search.built import start_workers
-from dossier.search.facade import UNFINISHED, IndexDamaged, SearchIndex, lent_early, search_many
+from dossier.search.facade import (
+    UNFINISHED,
+    IndexClosed,
+    IndexDamaged,
+    SearchIndex,
+    lent_early,
+    search_many,
+)
 from dossier.search.model import Hit, IndexItem, SearchFilters
 from dossier.services.dates import as_utc, parse_date
 from dossier.services.dto import SearchHit
@@ -601,13 +608,16 @@ class SearchService:
             self._pending.discard(case_id)
 
     def case_removed(self, case_id: str) -> None:
+        # The files go under the lock: a search opening the case's index meanwhile opens it
+        # once they are gone (it is rebuilt, or the case is not found), not before, to have
+        # them deleted under it. One that had it in hand finds it closed (`IndexClosed`).
         with self._lock:
             index = self._indexes.pop(case_id, None)
             if index is not None:
                 index.close()
             self._reconciled.discard(case_id)
             self._stale_items.discard(case_id)
-        shutil.rmtree(self.ws.vault.index_dir(case_id), ignore_errors=True)
+            shutil.rmtree(self.ws.vault.index_dir(case_id), ignore_errors=True)
 
     # -- use cases ------------------------------------------------------------------------------
 
@@ -659,11 +669,12 @@ class SearchService:
         indexes = [self._index(case_id, wait=fresh) for case_id in case_ids]
         try:
             hits = search_many(indexes, text, filters, limit, wait=fresh)
-        except IndexDamaged:
-            for case_id, index in zip(case_ids, indexes, strict=True):
-                if index.needs_rebuild:
-                    with self._lock:
-                        self._rebuild(case_id, index)
+        except (IndexDamaged, IndexClosed):
+            # The cases' indexes as they are now: a damaged one rebuilt, one closed meanwhile
+            # (its case deleted or re-encrypted, the vault locked) opened again, or its case
+            # not found; a closed one is never rebuilt, which wrote a deleted case's back.
+            case_ids = case_ids if case else self._all_case_ids()
+            indexes = [self._index(case_id) for case_id in case_ids]
             hits = search_many(indexes, text, filters, limit)
         return self._masked(self._targets(hits), reveal)
 
@@ -693,13 +704,11 @@ class SearchService:
     def candidate_pages(self, case_id: str, text: str, limit: int) -> list[tuple[str, int]]:
         """(document id, page index) of the pages of a case most likely to hold the quote
         `text`, best first: where to anchor it when the case is too big to anchor everywhere."""
-        index = self._index(case_id)
         try:
-            return index.candidate_pages(text, limit)
-        except IndexDamaged:
-            with self._lock:
-                self._rebuild(case_id, index)
-            return index.candidate_pages(text, limit)
+            return self._index(case_id).candidate_pages(text, limit)
+        except (IndexDamaged, IndexClosed):
+            # As `query`: the case's index as it is now, rebuilt if damaged.
+            return self._index(case_id).candidate_pages(text, limit)
 
     def _masked(self, hits: list[SearchHit], reveal: bool) -> list[SearchHit]:
         masks: dict[str, ScreenMask] = {}
@@ -774,7 +783,8 @@ class SearchService:
                         continue
                 if index.needs_rebuild and index.rebuild_reason != UNFINISHED:
                     raise IndexDamaged(index.rebuild_reason or "the search index is damaged")
-                index.verify()
+                with contextlib.suppress(IndexClosed):  # removed meanwhile: nothing to check
+                    index.verify()
             except DossierError as exc:
                 problems.append(
                     _("search index of case {case_id}: {exc} (run 'dossier reindex')").format(
