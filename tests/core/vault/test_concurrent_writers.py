@@ -9,7 +9,6 @@ write lost its change or made the second one fail on a database error."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -328,11 +327,13 @@ def test_a_passphrase_change_waits_on_no_one_who_waits_for_it(workspace: Workspa
     case = ws.cases.create("Unopened").id
     ws.vault.keyring.forget_case(case)  # its key not unwrapped yet in this session
     held = threading.Lock()
+    holding = threading.Event()
     failures: list[BaseException] = []
     told: list[bool] = []
 
     def opening() -> None:
         with held:  # as the search service holds its own lock while it opens a case's index
+            holding.set()
             try:
                 ws.vault.case_keys(case)
             except BaseException as exc:
@@ -343,8 +344,12 @@ def test_a_passphrase_change_waits_on_no_one_who_waits_for_it(workspace: Workspa
             return
         told.append(True)
         threading.Thread(target=opening).start()
-        time.sleep(0.05)  # the thread holds its lock and asks for the case's key
-        if not held.acquire(timeout=10):
+        # The thread holds its lock and asks for the case's key (a fixed 0.05 s let a loaded
+        # machine take the lock first, and the test proved nothing).
+        if not holding.wait(timeout=60):
+            failures.append(TimeoutError("the thread that asks for the case's key never ran"))
+            return
+        if not held.acquire(timeout=60):
             failures.append(TimeoutError("the change's listener waited for a waiting reader"))
             return
         held.release()
