@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
 import pytest
@@ -57,11 +58,19 @@ def test_a_first_search_of_an_index_in_few_segments_starts_no_thread(tmp_path: P
     planned: list[str] = []
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
         # This index's own thread, not all threads named so: an earlier test's merge may end
-        # meanwhile and start one of its own.
-        index._plan_merge = lambda: planned.append(threading.current_thread().name)  # type: ignore[method-assign]
+        # meanwhile and start one of its own. A bound method, as the thread is given one (a
+        # plain function made the search fail at once, not the thread be seen).
+        index._plan_merge = MethodType(  # type: ignore[method-assign]
+            lambda _index: planned.append(threading.current_thread().name), index
+        )
+        before = set(threading.enumerate())
         assert index.search("mot1x", limit=5)
         assert index._merge_checked
-        time.sleep(0.2)  # a thread started would have run by now (it waits for nothing)
+        # A thread the search started has run once joined (a fixed 0.2 s was not always enough
+        # for it to be given a core on a loaded machine).
+        for thread in set(threading.enumerate()) - before:
+            if thread.name == "index-merge":
+                thread.join(60)
     assert planned == []
 
 
