@@ -81,6 +81,25 @@ def _run(vault: Path) -> Driver:
     return Driver(DRIVER.format(passphrase=PASSPHRASE), str(vault))
 
 
+def _wait_for_random_progress(proc: Driver, rng: random.Random) -> None:
+    """Returns at a random point of the rekey, at this machine's pace: once its progress has
+    passed a fraction drawn at random, after a random part of the time its last step took.
+    (A random delay of up to 0.4 s after its start outlasted whole rekeys on a fast machine,
+    and fell in the first cases only on a loaded one.)"""
+    assert proc.stdout is not None
+    target = rng.uniform(0.0, 1.0)
+    last: float | None = None
+    step = 0.0
+    for line in iter(proc.stdout.readline, ""):
+        if not line.startswith("PROGRESS"):
+            continue
+        now = time.monotonic()
+        step, last = (0.0 if last is None else now - last), now
+        if float(line.split()[1]) >= target:
+            break
+    time.sleep(rng.uniform(0.0, step))
+
+
 @pytest.mark.slow
 def test_sigkill_during_rekey_never_loses_anything_and_rekey_resumes(tmp_path: Path) -> None:
     rng = random.Random(20261204)
@@ -89,17 +108,12 @@ def test_sigkill_during_rekey_never_loses_anything_and_rekey_resumes(tmp_path: P
         cases = _build(ws, tmp_path, rng)
         expected = _state(ws, cases)
     kills = completed = interrupted = 0
-    # Rounds go on until enough kills landed mid-rekey (timing varies with the machine's load).
+    # Rounds go on until enough kills landed mid-rekey (a kill drawn late may find it done).
     for _round in range(20):
         if _round >= 8 and kills >= 3 and interrupted >= 2:
             break
         proc = _run(vault)
-        assert proc.stdout is not None
-        # The random delay counts from the rekey's first progress line, not the process start.
-        line = proc.stdout.readline()
-        while line and not line.startswith("PROGRESS"):
-            line = proc.stdout.readline()
-        time.sleep(rng.uniform(0.0, 0.4))
+        _wait_for_random_progress(proc, rng)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
