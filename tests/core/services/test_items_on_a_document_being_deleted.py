@@ -8,11 +8,11 @@ naming a document that no longer exists, and the catalog refused it."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from dossier.errors import DossierError
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 
 
@@ -20,15 +20,12 @@ def test_items_added_while_their_document_is_deleted(workspace: Workspace, tmp_p
     ws = workspace
     case = ws.cases.create("Deleting").id
     words = " ".join(FRENCH_PARAGRAPHS).split()
-    failures: list[BaseException] = []
     for attempt in range(6):
         path = tmp_path / f"memo-{attempt}.pdf"
         write_pdf(path, [text_page(*FRENCH_PARAGRAPHS)])
         doc = ws.documents.import_file(case, path, ocr=False).id
-        start = threading.Barrier(2)
 
-        def adding(doc: str = doc, start: threading.Barrier = start) -> None:
-            start.wait()
+        def adding(doc: str = doc) -> None:
             for n in range(6):
                 try:
                     ws.quotes.add(case, " ".join(words[n : n + 8]), source=doc)
@@ -36,14 +33,8 @@ def test_items_added_while_their_document_is_deleted(workspace: Workspace, tmp_p
                     ws.redactions.add_rect(doc, 0, [(10, 10, 50, 50)])
                 except DossierError:
                     pass  # the document is gone: said in one sentence
-                except BaseException as exc:
-                    failures.append(exc)
 
-        worker = threading.Thread(target=adding)
-        worker.start()
-        start.wait()
-        ws.documents.delete(doc)
-        worker.join()
-    assert failures == []
+        with alongside(adding, together=True):
+            ws.documents.delete(doc)
     assert ws.vault.case_problems(case) == []
     assert ws.fsck.run().problems == []

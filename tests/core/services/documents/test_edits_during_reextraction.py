@@ -9,7 +9,6 @@ hold."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from dossier.errors import InputRefused
 from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, text_page, write_pdf
 
 
@@ -59,29 +59,14 @@ def test_an_original_read_while_it_is_replaced(workspace: Workspace, tmp_path: P
     write_pdf(french, [text_page(*FRENCH_PARAGRAPHS)])
     write_pdf(english, [text_page(*ENGLISH_PARAGRAPHS)])
     doc = ws.documents.import_file(case, french, ocr=False).id
-    done = threading.Event()
-    failures: list[BaseException] = []
 
     def replacing() -> None:
-        try:
-            for n in range(8):
-                ws.documents.replace_original(doc, english if n % 2 == 0 else french, ocr=False)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            done.set()
+        for n in range(8):
+            ws.documents.replace_original(doc, english if n % 2 == 0 else french, ocr=False)
 
-    worker = threading.Thread(target=replacing)
-    worker.start()
     read = set()
-    try:
-        while not done.is_set():
+    with alongside(replacing) as run:
+        while run.running:
             read.add(ws.documents.original(doc))
             read.add(ws.documents.shown(doc))
-    except BaseException as exc:
-        failures.append(exc)
-    finally:
-        done.set()
-        worker.join()
-    assert failures == []
     assert read <= {french.read_bytes(), english.read_bytes()}

@@ -7,11 +7,11 @@ deleted meanwhile stopped the check on a database error."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.pdfgen import FRENCH_PARAGRAPHS, text_page, write_pdf
 
 
@@ -24,30 +24,12 @@ def test_edits_made_during_checks_are_kept(workspace: Workspace, tmp_path: Path)
     words = " ".join(FRENCH_PARAGRAPHS).split()
     quotes = [ws.quotes.add(case, " ".join(words[n : n + 8]), source=doc).id for n in range(12)]
     edited, deleted = quotes[:6], quotes[6:9]
-    done = threading.Event()
-    failures: list[BaseException] = []
-
-    def checking() -> None:
-        try:
-            while not done.is_set():
-                ws.quotes.check(case)
-        except BaseException as exc:
-            failures.append(exc)
-
-    checker = threading.Thread(target=checking)
-    checker.start()
-    try:
+    with alongside(lambda: ws.quotes.check(case), repeat=True):
         for turn in range(4):
             for quote in edited:
                 ws.quotes.update(quote, QuoteEdit(notes=f"note {turn}"))
         for quote in deleted:
             ws.quotes.delete(quote)
-    except BaseException as exc:
-        failures.append(exc)
-    finally:
-        done.set()
-        checker.join()
-    assert failures == []
     assert [ws.quotes.get(q).notes for q in edited] == ["note 3"] * 6
     assert {q.id for q in ws.quotes.of_case(case)} == set(quotes) - set(deleted)
     assert ws.vault.case_problems(case) == []
