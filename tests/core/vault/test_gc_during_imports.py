@@ -9,39 +9,29 @@ whole."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.core.services.documents.test_group_commit import _notes
 
 
 def test_gc_while_imports_commit_keeps_every_original(workspace: Workspace, tmp_path: Path) -> None:
     ws = workspace
-    done = threading.Event()
-    failures: list[BaseException] = []
 
     def importing() -> None:
-        try:
-            for n in range(6):
-                case = ws.cases.create(f"New {n}").id  # a case made while gc runs
-                for lot in range(2):
-                    paths = _notes(tmp_path / f"in-{n}-{lot}", 4, f"g{n}x{lot}")
-                    outcomes = ws.documents.import_many(case, paths)
-                    failures.extend(Exception(o.error) for o in outcomes if o.error)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            done.set()
+        for n in range(6):
+            case = ws.cases.create(f"New {n}").id  # a case made while gc runs
+            for lot in range(2):
+                paths = _notes(tmp_path / f"in-{n}-{lot}", 4, f"g{n}x{lot}")
+                outcomes = ws.documents.import_many(case, paths)
+                assert [o.error for o in outcomes if o.error] == []
 
-    worker = threading.Thread(target=importing)
-    worker.start()
     runs = 0
-    while not done.is_set():
-        ws.fsck.collect_garbage()
-        runs += 1
-    worker.join()
-    assert failures == []
+    with alongside(importing) as run:
+        while run.running:
+            ws.fsck.collect_garbage()
+            runs += 1
     assert runs > 5
     report = ws.fsck.run()
     assert report.problems == []

@@ -8,11 +8,12 @@ kept none of its files (about one change in three, found by a breaker)."""
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from pathlib import Path
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.core.services.documents.test_group_commit import _notes
 
 
@@ -21,28 +22,19 @@ def test_imports_running_through_passphrase_changes_are_all_stored(
 ) -> None:
     case = workspace.cases.create("Rotation").id
     workspace.search.query("warm", case=case)  # the index opened, as in a session
-    failures: list[BaseException] = []
     stored = 0
+
+    def importing(paths: list[Path]) -> None:
+        outcomes = workspace.documents.import_many(case, paths)
+        assert [o.error for o in outcomes if o.error] == []
+
     for attempt in range(4):
         batches = [
             _notes(tmp_path / f"in-{attempt}-{n}", 15, f"lot{attempt}x{n}") for n in range(2)
         ]
-
-        def run(paths: list[Path]) -> None:
-            try:
-                outcomes = workspace.documents.import_many(case, paths)
-                failures.extend(Exception(o.error) for o in outcomes if o.error)
-            except BaseException as exc:
-                failures.append(exc)
-
-        threads = [threading.Thread(target=run, args=(paths,)) for paths in batches]
-        for thread in threads:
-            thread.start()
-        workspace.keys.change_passphrase(f"a new long passphrase {attempt}", TEST_ONLY_FAST)
-        for thread in threads:
-            thread.join()
+        with alongside(*(partial(importing, paths) for paths in batches)):
+            workspace.keys.change_passphrase(f"a new long passphrase {attempt}", TEST_ONLY_FAST)
         stored += 30
-    assert failures == []
     assert len(workspace.documents.of_case(case)) == stored
     assert workspace.vault.vault_problems() == []
     assert workspace.vault.case_problems(case) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 from dossier.db.models import Document, Event, Letter, Person, Quote, Redaction, Reply
 from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
+from tests.alongside import Alongside, alongside
 from tests.pdfgen import text_page, write_pdf
 
 
@@ -29,24 +31,30 @@ class _Pair:
 
 
 def _merging_while_resolved(
-    ws: Workspace, case: str, pair: _Pair, monkeypatch: pytest.MonkeyPatch, at: int
-) -> list[threading.Thread]:
+    ws: Workspace,
+    case: str,
+    pair: _Pair,
+    monkeypatch: pytest.MonkeyPatch,
+    at: int,
+    beside: ExitStack,
+) -> list[Alongside]:
     """At the `at`-th lookup of the person merged away, another thread merges them into the
-    person kept; that lookup waits for the merge while it may commit (a second at most: a
-    write holding the write lock makes the merge wait for its commit)."""
+    person kept (joined, and what it raised raised, when `beside` closes); that lookup waits
+    for the merge while it may commit (a second at most: a write holding the write lock makes
+    the merge wait for its commit)."""
     find = ws.people.find
     seen: list[str] = []
-    merging: list[threading.Thread] = []
+    merging: list[Alongside] = []
 
     def find_then_merge(session: Any, case_id: str, ref: str) -> Any:
         person = find(session, case_id, ref)
-        if ref == pair.dropped and threading.current_thread() not in merging:
+        merger_looks = any(threading.current_thread() in run.threads for run in merging)
+        if ref == pair.dropped and not merger_looks:
             seen.append(ref)
             if len(seen) == at:
-                merger = threading.Thread(target=ws.people.merge, args=(case, pair.kept, ref))
+                merger = alongside(lambda: ws.people.merge(case, pair.kept, ref))
                 merging.append(merger)
-                merger.start()
-                merger.join(1.0)
+                beside.enter_context(merger).wait(1.0)
         return person
 
     monkeypatch.setattr(ws.people, "find", find_then_merge)
@@ -97,10 +105,9 @@ def test_a_row_written_while_its_person_is_merged_names_the_person_kept(
     ws = workspace
     case = ws.cases.create("Fusions").id
     pair = _Pair(ws, case)
-    merging = _merging_while_resolved(ws, case, pair, monkeypatch, at)
-    write(ws, case, pair)
-    for merger in merging:
-        merger.join(30)
+    with ExitStack() as beside:
+        merging = _merging_while_resolved(ws, case, pair, monkeypatch, at, beside)
+        write(ws, case, pair)
     assert merging, "the merge ran while the row was written"
     with ws.vault.session() as session:
         assert session.get(Person, pair.dropped).merged_into_id == pair.kept  # type: ignore[union-attr]
@@ -131,26 +138,16 @@ def test_rows_written_beside_merges_never_name_a_person_merged_away(
     ws = workspace
     case = ws.cases.create("Fusions").id
     pairs = [_Pair(ws, case, n) for n in range(12)]
-    failures: list[BaseException] = []
-    done = threading.Event()
 
     def merging() -> None:
-        try:
-            for pair in pairs:
-                ws.people.merge(case, pair.kept, pair.dropped)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            done.set()
+        for pair in pairs:
+            ws.people.merge(case, pair.kept, pair.dropped)
 
-    merger = threading.Thread(target=merging)
-    merger.start()
     written = 0
-    while not done.is_set() or written < 3:
-        pair = pairs[written % len(pairs)]
-        (_entry, _reply)[written % 2](ws, case, pair)
-        written += 1
-    merger.join()
-    assert failures == []
+    with alongside(merging) as run:
+        while run.running or written < 3:
+            pair = pairs[written % len(pairs)]
+            (_entry, _reply)[written % 2](ws, case, pair)
+            written += 1
     assert written >= 3
     assert _named(ws) == {}
