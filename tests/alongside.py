@@ -158,3 +158,9 @@ def alongside(
     `together`: the works and the block begin at once (a barrier), none ahead of the others.
     `within`: seconds from the block's start that the works may take at most."""
     return Alongside(works, repeat=repeat, together=together, within=within)
+
+
+def at_once(*works: Work, within: float = WITHIN) -> None:
+    """Run `works` on threads released together and wait for them all; raise what they raised."""
+    with alongside(*works, together=True, within=within):
+        pass

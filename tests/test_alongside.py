@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.alongside import Alongside, alongside
+from tests.alongside import Alongside, alongside, at_once
 
 
 def _raising(message: str) -> None:
@@ -118,3 +118,11 @@ def test_works_started_together_all_run_before_any_begins() -> None:
         with runs[0]:
             pass
     assert alone == []
+
+
+def test_works_run_at_once_are_all_waited_for_and_what_they_raised_raised() -> None:
+    ended: list[int] = []
+    at_once(*(lambda n=n: ended.append(n) for n in range(3)))
+    assert sorted(ended) == [0, 1, 2]
+    with pytest.raises(ValueError, match="at once"):
+        at_once(lambda: None, lambda: _raising("at once"))

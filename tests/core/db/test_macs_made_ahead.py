@@ -4,8 +4,8 @@ another row or under another key, is signed anew, and the case checks clean afte
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 from dossier.db.rowauth import SPECS, StoredRow, read_rows_by_id
 from dossier.services.workspace import Workspace
 from dossier.vault.vault import macs_ahead
+from tests.alongside import at_once
 
 Change = Callable[[Any, str, str], None]
 
@@ -159,20 +160,7 @@ def test_imports_at_once_with_duplicates_leave_the_vault_clean(
             path.write_text(f"Note {side} {number} au conseil.\n", encoding="utf-8")
             paths.append(path)
         batches.append(paths)
-    failures: list[BaseException] = []
-
-    def run(paths: list[Path]) -> None:
-        try:
-            workspace.documents.import_many(case, paths)
-        except BaseException as exc:  # reported below, with the test's own assertion
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(paths,)) for paths in batches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    at_once(*(partial(workspace.documents.import_many, case, paths) for paths in batches))
     assert len(workspace.documents.of_case(case)) == 31
     assert len(workspace.search.query("conseil", case=case, limit=50)) == 30
     assert workspace.vault.case_problems(case) == []

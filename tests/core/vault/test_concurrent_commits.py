@@ -11,81 +11,57 @@ before reading them, found the last ones removed."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.core.services.documents.test_group_commit import _notes
 
 
-def _importer(
-    ws: Workspace,
-    cases: list[str],
-    tmp_path: Path,
-    rounds: int,
-    files: int,
-    failures: list[BaseException],
-    done: threading.Event,
-) -> threading.Thread:
-    """A thread importing `files` notes into each of `cases`, `rounds` times, then `done`."""
+def _importing(
+    ws: Workspace, cases: list[str], tmp_path: Path, rounds: int, files: int
+) -> Callable[[], None]:
+    """Imports of `files` notes into each of `cases`, `rounds` times."""
 
     def importing() -> None:
-        try:
-            for n in range(rounds):
-                for case in cases:
-                    paths = _notes(tmp_path / f"in-{n}-{case}", files, f"w{n}")
-                    outcomes = ws.documents.import_many(case, paths)
-                    failures.extend(Exception(o.error) for o in outcomes if o.error)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            done.set()
+        for n in range(rounds):
+            for case in cases:
+                paths = _notes(tmp_path / f"in-{n}-{case}", files, f"w{n}")
+                outcomes = ws.documents.import_many(case, paths)
+                assert [o.error for o in outcomes if o.error] == []
 
-    return threading.Thread(target=importing)
+    return importing
 
 
 def test_checks_find_nothing_while_imports_commit(workspace: Workspace, tmp_path: Path) -> None:
     case = workspace.cases.create("Busy").id
     other = workspace.cases.create("Other").id
-    done = threading.Event()
-    failures: list[BaseException] = []
-    worker = _importer(workspace, [case, other], tmp_path, 6, 4, failures, done)
-    worker.start()
     found: list[str] = []
     checks = 0
-    while not done.is_set():
-        found += workspace.vault.vault_problems()
-        found += workspace.vault.case_problems(case)
-        checks += 1
-    worker.join()
-    assert failures == []
+    with alongside(_importing(workspace, [case, other], tmp_path, 6, 4)) as run:
+        while run.running:
+            found += workspace.vault.vault_problems()
+            found += workspace.vault.case_problems(case)
+            checks += 1
     assert found == []
     assert checks > 10  # the checks ran while the imports committed
     assert workspace.vault.vault_problems() == []
 
 
 def test_audit_entries_written_at_once_are_all_kept_and_chained(workspace: Workspace) -> None:
-    failures: list[BaseException] = []
-
     def writing(writer: int) -> None:
         for n in range(40):
-            try:
-                with workspace.vault.session() as session:
-                    workspace.audit.append(session, "test.entry", None, writer=writer, n=n)
-                    session.commit()
-            except BaseException as exc:
-                failures.append(exc)
+            with workspace.vault.session() as session:
+                workspace.audit.append(session, "test.entry", None, writer=writer, n=n)
+                session.commit()
 
     before = len(workspace.audit.records())
-    threads = [threading.Thread(target=writing, args=(w,)) for w in range(3)]
-    for thread in threads:
-        thread.start()
     checked: list[str] = []
-    while any(thread.is_alive() for thread in threads):
-        checked += workspace.audit.verify().problems
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    with alongside(*(partial(writing, w) for w in range(3))) as run:
+        while run.running:
+            checked += workspace.audit.verify().problems
     assert checked == []  # the trail checked while it grew
     assert len(workspace.audit.records()) == before + 120
     assert workspace.audit.verify().problems == []
@@ -99,23 +75,12 @@ def test_checks_at_once_beside_commits_warn_of_no_older_copy(
     must not take it for an older copy of the vault put back (the other has just remembered
     the later counter), nor make this computer forget the later one."""
     case = workspace.cases.create("Busy").id
-    done = threading.Event()
-    failures: list[BaseException] = []
 
     def checking() -> None:
-        try:
-            while not done.is_set():
-                failures.extend(Exception(p) for p in workspace.vault.vault_problems())
-        except BaseException as exc:
-            failures.append(exc)
+        assert workspace.vault.vault_problems() == []
 
-    threads = [_importer(workspace, [case], tmp_path, 8, 2, failures, done)]
-    threads += [threading.Thread(target=checking) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    with alongside(checking, checking, repeat=True):
+        _importing(workspace, [case], tmp_path, 8, 2)()
     assert workspace.vault.warnings == []
     assert workspace.vault.vault_problems() == []
     assert workspace.vault.warnings == []

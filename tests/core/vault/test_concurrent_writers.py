@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
@@ -23,28 +24,8 @@ from dossier.services.letters.dto import LetterEdit
 from dossier.services.people.dto import PersonEdit
 from dossier.services.quotes.dto import QuoteEdit
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside, at_once
 from tests.conftest import PASSPHRASE
-
-
-def _at_once(jobs: list[Callable[[], object]], rounds: int = 1) -> list[BaseException]:
-    """Run the jobs in threads started together, `rounds` times; what each raised."""
-    failures: list[BaseException] = []
-    for _ in range(rounds):
-        start = threading.Barrier(len(jobs))
-
-        def run(job: Callable[[], object], start: threading.Barrier = start) -> None:
-            start.wait()
-            try:
-                job()
-            except BaseException as exc:
-                failures.append(exc)
-
-        threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    return failures
 
 
 def _clean(ws: Workspace) -> None:
@@ -58,16 +39,14 @@ def test_searches_remembered_at_once_are_all_kept(workspace: Workspace) -> None:
     def remembering(writer: int) -> Callable[[], object]:
         return lambda: [workspace.recent_searches.remember(None, f"{writer} {n}") for n in range(4)]
 
-    failures = _at_once([remembering(w) for w in range(3)])
-    assert failures == []
+    at_once(*(remembering(w) for w in range(3)))
     assert len(workspace.recent_searches.of(None)) == 12  # none lost to another's write
     _clean(workspace)
 
 
 def test_signing_key_asked_for_at_once_is_made_once(workspace: Workspace) -> None:
     keys: list[str] = []
-    failures = _at_once([lambda: keys.append(workspace.exports.fingerprint()) for _ in range(3)])
-    assert failures == []
+    at_once(*(lambda: keys.append(workspace.exports.fingerprint()) for _ in range(3)))
     assert len(set(keys)) == 1
     assert keys[0] == workspace.exports.fingerprint()
     made = [r for r in workspace.audit.records() if r.action == "signing-key.create"]
@@ -77,25 +56,26 @@ def test_signing_key_asked_for_at_once_is_made_once(workspace: Workspace) -> Non
 
 def test_signers_accepted_at_once_are_all_kept(workspace: Workspace) -> None:
     prints = [f"{n:02x}" * 16 for n in range(3)]
-    failures = _at_once([lambda p=p: remember_signer(workspace, p, "test") for p in prints])
-    assert failures == []
+    at_once(*(lambda p=p: remember_signer(workspace, p, "test") for p in prints))
     assert set(prints) <= set(known_signers(workspace))
     _clean(workspace)
 
 
 def test_cases_named_alike_at_once_are_made_once(workspace: Workspace) -> None:
-    failures = _at_once([lambda: workspace.cases.create("Twin") for _ in range(3)])
-    assert len(failures) == 2
-    assert all(isinstance(f, UsageError) for f in failures)
+    with pytest.raises(ExceptionGroup) as refused:
+        at_once(*(lambda: workspace.cases.create("Twin") for _ in range(3)))
+    assert len(refused.value.exceptions) == 2
+    assert all(isinstance(f, UsageError) for f in refused.value.exceptions)
     assert [c.name for c in workspace.cases.all()].count("Twin") == 1
     _clean(workspace)
 
 
 def test_people_named_alike_at_once_are_added_once(workspace: Workspace) -> None:
     case = workspace.cases.create("People").id
-    failures = _at_once([lambda: workspace.people.add(case, "Ana Lima") for _ in range(3)])
-    assert len(failures) == 2
-    assert all(isinstance(f, UsageError) for f in failures)
+    with pytest.raises(ExceptionGroup) as refused:
+        at_once(*(lambda: workspace.people.add(case, "Ana Lima") for _ in range(3)))
+    assert len(refused.value.exceptions) == 2
+    assert all(isinstance(f, UsageError) for f in refused.value.exceptions)
     assert [p.name for p in workspace.people.of_case(case)].count("Ana Lima") == 1
     _clean(workspace)
 
@@ -138,8 +118,7 @@ def test_writers_through_a_passphrase_change_leave_a_vault_that_opens(
         jobs = [changing, searching, dating, naming, keeping]
         if attempt == 0:
             jobs.append(workspace.exports.fingerprint)
-        failures = _at_once(jobs)
-        assert failures == []
+        at_once(*jobs)
     _clean(workspace)
     workspace.close()
     again = Workspace.open(vault_path, passphrase)
@@ -163,42 +142,23 @@ def test_checks_and_reads_through_a_passphrase_change_find_nothing_wrong(
     case = workspace.cases.create("Read").id
     workspace.recent_searches.remember(case, "warm")
     workspace.exports.fingerprint()
-    done = threading.Event()
     found: list[str] = []
-    failures: list[BaseException] = []
-    reads = 0
-    progress = threading.Condition()
 
     def reading() -> None:
-        nonlocal reads
-        try:
-            while not done.is_set():
-                found.extend(workspace.vault.vault_problems())
-                found.extend(workspace.audit.verify().problems)
-                assert workspace.recent_searches.of(case) == ["warm"]
-                workspace.exports.fingerprint()
-                with progress:
-                    reads += 1
-                    progress.notify_all()
-        except BaseException as exc:
-            failures.append(exc)
+        found.extend(workspace.vault.vault_problems())
+        found.extend(workspace.audit.verify().problems)
+        assert workspace.recent_searches.of(case) == ["warm"]
+        workspace.exports.fingerprint()
 
-    reader = threading.Thread(target=reading)
-    reader.start()
-    try:
+    with alongside(reading, repeat=True) as reader:
         for attempt in range(4):
-            before = reads
+            before = reader.rounds
             workspace.keys.change_passphrase(f"a new long passphrase {attempt}", TEST_ONLY_FAST)
             # Reads on both sides of each change, however loaded the machine: the next change
             # starts once the reader has gone round twice since this one began.
-            with progress:
-                progress.wait_for(lambda b=before: reads >= b + 2 or not reader.is_alive(), 120)
-    finally:
-        done.set()
-        reader.join()
-    assert failures == []
+            reader.wait_rounds(before + 2)
     assert found == []
-    assert reads >= 8
+    assert reader.rounds >= 8
     _clean(workspace)
 
 
@@ -233,7 +193,7 @@ def test_edits_of_one_item_at_once_keep_every_field(workspace: Workspace, tmp_pa
         lambda: [ws.cases.update(case, description=f"d{n}") for n in rounds],
         lambda: [ws.cases.update(case, status="published" if n % 2 else "open") for n in rounds],
     ]
-    assert _at_once(edits) == []
+    at_once(*edits)
     kept = ws.quotes.get(quote)
     assert (kept.notes, kept.language) == ("n5", "l5")
     sent = ws.letters.get(letter)
@@ -272,7 +232,7 @@ def test_edits_of_a_case_through_its_re_encryption(workspace: Workspace) -> None
             for n in range(4):
                 ws.timeline.add_entry(case, when="2024-01-02", title=f"e{a} {n}")
 
-        assert _at_once([rekeying, quoting, naming, dating]) == []
+        at_once(rekeying, quoting, naming, dating)
     assert ws.quotes.get(quote).notes == "q2 5"
     assert len(ws.people.of_case(case)) == 13
     assert ws.vault.case_problems(case) == []
