@@ -98,8 +98,10 @@ def _pdf_texts(data: bytes) -> list[str]:
 
 
 def _decoded_strings(source: str) -> list[str]:
-    """The hex strings (UTF-16 or bytes) and octal escapes of PDF syntax, decoded."""
+    """The hex strings (UTF-16 or bytes), octal escapes and names (`/Hyacinthe#20Q`) of PDF
+    syntax, decoded."""
     found = [re.sub(r"\\([0-7]{1,3})", lambda m: chr(int(m[1], 8) & 0xFF), source)]
+    found.append(re.sub(r"#([0-9A-Fa-f]{2})", lambda m: chr(int(m[1], 16)), source))
     for digits in re.findall(r"<([0-9A-Fa-f\s]{2,})>", source):
         hexa = "".join(digits.split())
         raw = bytes.fromhex(hexa[: len(hexa) // 2 * 2])

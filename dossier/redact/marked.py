@@ -13,6 +13,12 @@ glyphs stayed in the page, in its text and in its pixels.
 They go from every content stream (pages, forms, patterns, Type 3 glyphs) and every property
 list before the boxes are planned, and the structure tree and the layers' settings with them,
 so that the copy's text is what its pages draw and the boxes are planned on that too.
+
+Marked content's tags and property lists are the producer's words too: Word makes a paragraph
+style a tag (`/Quartermaine_Quote <</MCID 3>> BDC`), any writer may mark a point with a name
+(`/Hyacinthe#20Quartermaine MP`) or put names in a property list. With the structure tree gone
+they mean nothing to a reader: a tag not of the standard's vocabulary becomes /Span, and a
+property list but a layer's (/OC, which decides what is shown) becomes empty.
 """
 
 from __future__ import annotations
@@ -32,6 +38,33 @@ _STOPS = frozenset(_WHITE + _DELIMITERS)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _CANDIDATE = re.compile(rb"/(?:ActualText|Alt|E)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])|#")
 """A stream or dictionary that may hold a text key (a name written with #-escapes may too)."""
+_MARKING = re.compile(
+    rb"(?<![^\x00\t\n\x0c\r ()<>\[\]{}/%])(?:BDC|BMC|DP|MP)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
+)
+"""A content stream that may mark content (its tags and property lists are rewritten)."""
+STANDARD_TAGS = frozenset(
+    "Document DocumentFragment Part Art Sect Div Aside BlockQuote Caption TOC TOCI Index "
+    "NonStruct Private P H H1 H2 H3 H4 H5 H6 Title FENote Sub L LI Lbl LBody Table TR TH TD "
+    "THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP "
+    "Warichu WT WP Em Strong Figure Formula Form Artifact ReversedChars Clip Tx OC".split()
+)
+"""The tags of the PDF standard's vocabulary (its structure types, artifacts, optional content,
+form fields' text): names no one writes for a document of their own."""
+_NEUTRAL_TAG = b"/Span"
+_EMPTY_LIST = b"<<>>"
+_MCID_ONLY = re.compile(rb"<<[\x00\t\n\x0c\r ]*/MCID[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]*>>")
+"""A property list numbering its content for the structure tree, and holding nothing else."""
+_TAGS = b"|".join(re.escape(t.encode()) for t in sorted(STANDARD_TAGS, key=len, reverse=True))
+_PLAIN_MARKING = re.compile(
+    rb"/(?:OC[\x00\t\n\x0c\r ]*/[^\x00\t\n\x0c\r ()<>\[\]{}/%]+[\x00\t\n\x0c\r ]*BDC|(?:"
+    + _TAGS
+    + rb")(?:[\x00\t\n\x0c\r ]*"
+    + _MCID_ONLY.pattern
+    + rb"[\x00\t\n\x0c\r ]*(?:BDC|DP)|[\x00\t\n\x0c\r ]*(?:BMC|MP)))"
+    rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
+)
+"""Marking left as it is (a standard tag, a layer's, a structure number): a stream whose every
+marking operator is one of these is not read token by token (a tagged PDF marks each line)."""
 _IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
 
 
@@ -149,12 +182,18 @@ def _text_entries(data: bytes, start: int) -> tuple[list[tuple[int, int]], int]:
 
 
 def _cut(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+    return _swap(data, [(start, end, b" ") for start, end in spans])
+
+
+def _swap(data: bytes, swaps: list[tuple[int, int, bytes]]) -> bytes:
+    """`data` with each (start, end) span replaced by its bytes; a span inside one replaced
+    already is left to it."""
     out: list[bytes] = []
     at = 0
-    for start, end in sorted(spans):
+    for start, end, written in sorted(swaps):
         if start < at:
             continue
-        out += [data[at:start], b" "]
+        out += [data[at:start], written]
         at = end
     out.append(data[at:])
     return b"".join(out)
@@ -170,11 +209,14 @@ def without_texts(source: bytes) -> bytes:
 
 def content_without_texts(data: bytes) -> bytes:
     """A content stream with the text entries of its marked-content operators' property
-    lists (`BDC`, `DP`) removed; everything else byte for byte."""
-    if not _CANDIDATE.search(data):
+    lists (`BDC`, `DP`) removed, their tags of the standard's vocabulary and their property
+    lists empty but a layer's; everything else byte for byte."""
+    if not _CANDIDATE.search(data) and len(_MARKING.findall(data)) == len(
+        _PLAIN_MARKING.findall(data)
+    ):
         return data
     lexer = _Lexer(data)
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bytes]] = []
     operands: list[tuple[int, int]] = []
     while (span := lexer.next()) is not None:
         token = data[span[0] : span[1]]
@@ -186,14 +228,35 @@ def content_without_texts(data: bytes) -> bytes:
         if first in b"/(<" or first in b"+-." or first.isdigit() or token in (b"true", b"false"):
             operands.append(span)
             continue
-        if token in (b"BDC", b"DP") and operands:
-            last = operands[-1]
-            if data.startswith(b"<<", last[0]):
-                spans += _text_entries(data, last[0])[0]
+        if token in (b"BDC", b"DP", b"BMC", b"MP") and operands:
+            spans += _marking_swaps(data, token, operands)
         elif token == b"ID":
             lexer.skip_inline_image()
         operands = []
-    return _cut(data, spans) if spans else data
+    return _swap(data, spans) if spans else data
+
+
+def _marking_swaps(
+    data: bytes, operator: bytes, operands: list[tuple[int, int]]
+) -> list[tuple[int, int, bytes]]:
+    """What to write instead of a marking operator's operands (`operands` ends with them)."""
+    with_list = operator in (b"BDC", b"DP")
+    if with_list and len(operands) < 2:
+        return []
+    tag = operands[-2] if with_list else operands[-1]
+    written = data[tag[0] : tag[1]]
+    if not written.startswith(b"/"):
+        return []
+    swaps: list[tuple[int, int, bytes]] = []
+    if _name(written) not in STANDARD_TAGS:
+        swaps.append((tag[0], tag[1], _NEUTRAL_TAG))
+    if with_list:
+        last = operands[-1]
+        if _name(written) != "OC" and not _MCID_ONLY.fullmatch(data, last[0], last[1]):
+            swaps.append((last[0], last[1], _EMPTY_LIST))
+        elif data.startswith(b"<<", last[0]):
+            swaps += [(start, end, b" ") for start, end in _text_entries(data, last[0])[0]]
+    return swaps
 
 
 def _objects(doc: Any) -> Iterator[tuple[int, tuple[str, ...]]]:

@@ -108,11 +108,21 @@ _KEPT_KEYS = {
         "FontFile2 FontFile3 CharSet Style Lang FD CIDSet".split()
     ),
 }
-"""What the catalog, the page tree, a page and a font may keep: what it takes to show the
-pages. Anything else (a document system's copy number, a page's /LastModified) goes."""
-_XOBJECT_KEYS = ("PieceInfo", "LastModified", "OPI", "StructParent", "StructParents", "AF")
-"""Entries of pictures and forms that describe their making (OPI names the original image's
-file) or carry files of their own (AF), not what they show."""
+_STREAM_KEYS = "Length Filter DecodeParms DL".split()
+_XOBJECT_KEPT_KEYS = {
+    "/Image": frozenset(
+        "Type Subtype Width Height ColorSpace BitsPerComponent Intent ImageMask Mask Decode "
+        "Interpolate SMask SMaskInData Matte OC".split()
+        + _STREAM_KEYS
+    ),
+    "/Form": frozenset(
+        "Type Subtype FormType BBox Matrix Resources Group OC".split() + _STREAM_KEYS
+    ),
+}
+"""What the catalog, the page tree, a page, a font, a picture and a form may keep: what it
+takes to show the pages. Anything else (a document system's copy number, a page's
+/LastModified, a picture's photographer written as a name by its writer, OPI naming the
+original image's file, AF files of its own, Alternates other pictures) goes."""
 
 
 def forget_the_original(doc: Any) -> None:
@@ -133,8 +143,9 @@ def forget_the_original(doc: Any) -> None:
         role = roles.get(xref) or doc.xref_get_key(xref, "Type")[1][1:]
         if role in _KEPT_KEYS:
             _null_keys(doc, xref, tuple(k for k in keys if k not in _KEPT_KEYS[role]))
-        elif "Subtype" in keys and doc.xref_get_key(xref, "Subtype")[1] in ("/Image", "/Form"):
-            _null_keys(doc, xref, _XOBJECT_KEYS)
+        elif "Subtype" in keys and doc.xref_get_key(xref, "Subtype")[1] in _XOBJECT_KEPT_KEYS:
+            kept = _XOBJECT_KEPT_KEYS[doc.xref_get_key(xref, "Subtype")[1]]
+            _null_keys(doc, xref, tuple(k for k in keys if k not in kept))
         if "Metadata" in keys:  # XMP may hang from any object: a colour profile, a pattern
             _null_keys(doc, xref, ("Metadata",))
         for key in ("BaseFont", "FontName"):

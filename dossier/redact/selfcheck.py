@@ -26,6 +26,7 @@ from typing import Any
 from dossier.pdf.canonical import build_canonical
 from dossier.pdf.layout import reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
+from dossier.redact.marked import STANDARD_TAGS
 from dossier.redact.marks import Rect
 from dossier.redact.patterns import find_pattern
 from dossier.redact.picture_groups import is_letter
@@ -361,6 +362,31 @@ def _read_stream(name: str, doc: Any, xref: int, source: str, reading: PdfReadin
     strings = pdf_strings(text)
     if strings:
         reading.texts.append((f"a string in the stream of object {xref}", "\n".join(strings)))
+    names = marking_names(text)
+    if names:
+        reading.texts.append((f"a marked-content name in object {xref}", "\n".join(names)))
+
+
+_MARKING = re.compile(
+    r"/[^\s()<>\[\]{}/%]+\s*(?:<<.*?>>\s*|/[^\s()<>\[\]{}/%]+\s*)?(?:BDC|BMC|DP|MP)"
+    r"(?![^\s()<>\[\]{}/%])",
+    re.S,
+)
+_NAME = re.compile(r"/([^\s()<>\[\]{}/%]+)")
+_NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+
+
+def marking_names(content: str) -> list[str]:
+    """The names of a content stream's marked content (tags, property lists), decoded
+    (`/Hyacinthe#20Quartermaine`, `/Quartermaine_Quote`), but the standard's vocabulary: a
+    writer's words as much as its strings are."""
+    found: list[str] = []
+    for marking in _MARKING.finditer(content):
+        for name in _NAME.findall(marking[0]):
+            decoded = _NAME_ESCAPE.sub(lambda m: chr(int(m[1], 16)), name)
+            if decoded not in STANDARD_TAGS:
+                found.append(decoded.replace("_", " "))
+    return found
 
 
 _METADATA = re.compile(r"/(?:Type\s*/Metadata|Subtype\s*/XML)(?![\w#])")

@@ -290,17 +290,21 @@ def test_a_bundle_of_such_a_pdf_leaks_nothing_either_way(
         assert leaks(out, [NAME, FIRST, LAST]) == []
 
 
-def test_only_the_texts_of_property_lists_go_from_a_content_stream() -> None:
+def test_only_the_marking_goes_from_a_content_stream() -> None:
     image = b"BI /W 4 /H 1 /CS /G /BPC 8 ID \x00BDC<</Alt(x)>>\xff EI"
     stream = (
         b"q " + image + b" Q\n"
         b"/Span <</Actual#54ext (Quartermaine) /Lang (fr) /Inner <</Alt <FEFF0051>>>>> BDC\n"
         b"BT (un \\) BDC <</E (x)>> texte) Tj ET EMC % /E (comment) BDC\n"
-        b"/P <</E (Hyacinthe) /MCID 3>> DP /Tag /MC0 BDC [(/Alt) 3] TJ EMC"
+        b"/P <</E (Hyacinthe) /MCID 3>> DP /Tag /MC0 BDC [(/Alt) 3] TJ EMC\n"
+        b"/P <</MCID 4>> BDC /OC /MC1 BDC /OC <</Alt (Hyacinthe) /Lang (fr)>> BDC EMC EMC EMC"
     )
     cleaned = content_without_texts(stream)
     assert image in cleaned  # an inline picture's bytes, untouched
-    assert b"/Lang (fr)" in cleaned and b"/MCID 3" in cleaned and b"/Tag /MC0 BDC" in cleaned
+    # A tag not of the standard's vocabulary is /Span, a property list empty but a layer's
+    # (its texts gone) and one numbering its content alone.
+    assert b"/Span <<>> BDC\n" in cleaned and b"/P <<>> DP /Span <<>> BDC [" in cleaned
+    assert b"/P <</MCID 4>> BDC /OC /MC1 BDC /OC <<" in cleaned and b"/Lang (fr)>> BDC" in cleaned
     assert b"(un \\) BDC <</E (x)>> texte) Tj" in cleaned  # a string shown, not a property
     assert b"[(/Alt) 3] TJ" in cleaned
     assert b"Quartermaine" not in cleaned and b"FEFF0051" not in cleaned
