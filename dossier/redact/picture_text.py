@@ -289,16 +289,50 @@ def read_pictures(
             yield from _texts(index, _reading(readings, pixmap, size, turns, cancel), to_page)
         for box in _outlined_words(page):
             check(cancel)
-            pixmap, to_page = _shown_together(page, box)
-            size = (pixmap.width * 72.0 / OCR_DPI, pixmap.height * 72.0 / OCR_DPI)
-            reading = _reading(readings, pixmap, size, (0,), cancel)
-            for read in _texts(index, reading, to_page):
+            for read in _read_as_shown(readings, page, index, box, cancel):
                 yield PictureText(index, read.text, read.to_page, outlines=True)
+        for box in unmapped_lines(page):
+            check(cancel)
+            yield from _read_as_shown(readings, page, index, box, cancel)
+
+
+def _read_as_shown(
+    readings: Readings, page: Any, index: int, box: Rect, cancel: CancelToken | None
+) -> Iterator[PictureText]:
+    pixmap, to_page = _shown_together(page, box)
+    size = (pixmap.width * 72.0 / OCR_DPI, pixmap.height * 72.0 / OCR_DPI)
+    yield from _texts(index, _reading(readings, pixmap, size, (0,), cancel), to_page)
 
 
 def _outlined_words(page: Any) -> list[Rect]:
     """The boxes (unrotated coordinates) of what `page` draws as letters outlined."""
     return letter_groups([tuple(d["rect"]) for d in page.get_drawings() if is_letter(d)])
+
+
+UNMAPPED = "\ufffd"
+"""What MuPDF reads for a glyph its font maps to no character (`extract.TEXT_FLAGS`)."""
+
+
+_UNMAPPED_WORD = UNMAPPED * 2
+"""Two glyphs of no character in a row: what a word, a name, drawn so reads. One alone is a
+symbol of a font of its own (TeX's big brackets, a tax form's pictograms), read by no one."""
+
+
+def unmapped_lines(page: Any) -> list[Rect]:
+    """The boxes (unrotated coordinates), one per block, of what `page` draws as words in
+    glyphs of no known character (an embedded font without a /ToUnicode map): their text says
+    nothing, their pixels show what they draw."""
+    boxes: list[Rect] = []
+    for block in page.get_text("dict", flags=_pdf.TEXT_CLIP)["blocks"]:
+        spans = [
+            tuple(span["bbox"])
+            for line in block.get("lines", ())
+            for span in line["spans"]
+            if _UNMAPPED_WORD in span["text"]
+        ]
+        if spans:
+            boxes.append(union(spans))
+    return boxes
 
 
 def _reading(
@@ -373,10 +407,12 @@ def texts_of_pictures(
 
 def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int]:
     """Indexes of the pages of `doc` whose pictures are read: those with a picture that can
-    hold text, and whose text was not read by OCR at import (that OCR read the pictures)."""
+    hold text, letters outlined or words in glyphs of no character, and whose text was not
+    read by OCR at import (that OCR read the pictures)."""
     read_at_import = {page.index for page in known if page.ocr}
     return [
         page.number
         for page in doc
-        if page.number not in read_at_import and (pictures_to_read(page) or _outlined_words(page))
+        if page.number not in read_at_import
+        and (pictures_to_read(page) or _outlined_words(page) or unmapped_lines(page))
     ]
