@@ -5,7 +5,6 @@ threads the bound allows)."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,16 +13,43 @@ import pytest
 from dossier import blobstore
 
 
+class _Watched:
+    """The pool's lock, telling how many threads have asked for it."""
+
+    def __init__(self, seen: threading.Condition, asked: list[str]) -> None:
+        self.lock = threading.Lock()
+        self.seen, self.asked = seen, asked
+
+    def __enter__(self) -> None:
+        with self.seen:
+            self.asked.append(threading.current_thread().name)
+            self.seen.notify_all()
+        self.lock.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.lock.release()
+
+
 def test_two_first_users_at_once_share_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[ThreadPoolExecutor] = []
+    seen = threading.Condition()
+    asked: list[str] = []
+    making: list[str] = []
 
     def slowly_made(*args: Any, **kwargs: Any) -> ThreadPoolExecutor:
-        time.sleep(0.2)  # a thread that asks meanwhile must not make a pool of its own
+        # The first pool is made only once the other user has asked for one too (it waits
+        # for the lock, or is making a pool of its own): not after a fixed 0.2 s, which a
+        # loaded machine could let pass before the other user ran at all.
+        with seen:
+            making.append(threading.current_thread().name)
+            seen.notify_all()
+            assert seen.wait_for(lambda: len(asked) == 2 or len(making) == 2, timeout=60)
         made.append(ThreadPoolExecutor(*args, **kwargs))
         return made[-1]
 
     monkeypatch.setattr(blobstore, "ThreadPoolExecutor", slowly_made)
     monkeypatch.setattr(blobstore._pool, "executor", None)
+    monkeypatch.setattr(blobstore._pool, "lock", _Watched(seen, asked))
     got: list[ThreadPoolExecutor] = []
     users = [threading.Thread(target=lambda: got.append(blobstore._threads())) for _ in range(2)]
     try:
