@@ -116,7 +116,43 @@ def text_to_pdf(pages: Sequence[str], *, markdown: bool = False) -> bytes:
             story.draw(device, shrink)
             writer.end_page()
     writer.close()
-    return out.getvalue()
+    if not any(_BEYOND_BMP.search(text) for text in pages):
+        return out.getvalue()
+    return _astral_characters_mapped(out.getvalue())
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+_ASTRAL = re.compile(rb"<([0-9A-Fa-f]{5,6})>")
+"""A character beyond U+FFFF as MuPDF writes it in a font's /ToUnicode map: its number in five
+or six hex digits, which no reader takes for it (MuPDF itself reads U+1D410, a bold Q as
+social media set names in, as U+1D41, "ᵁ"); the map is UTF-16, a surrogate pair."""
+
+
+def _utf16(found: re.Match[bytes]) -> bytes:
+    value = int(found[1], 16)
+    if not 0xFFFF < value <= 0x10FFFF:
+        return found[0]
+    return b"<" + chr(value).encode("utf-16-be").hex().encode() + b">"
+
+
+def _astral_characters_mapped(data: bytes) -> bytes:
+    """`data` with every character beyond U+FFFF its fonts' /ToUnicode maps name written as
+    UTF-16: what the PDF's reader finds (the marks, the self-check, the recipient) is then the
+    text set, not other characters, and a name in bold letters (𝐐𝐮𝐚𝐫𝐭𝐞𝐫𝐦𝐚𝐢𝐧𝐞) is found."""
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        for xref in range(1, doc.xref_length()):
+            kind, value = doc.xref_get_key(xref, "ToUnicode")
+            if kind != "xref":
+                continue
+            cmap = int(value.split()[0])
+            written = doc.xref_stream(cmap)
+            mapped = _ASTRAL.sub(_utf16, written)
+            if mapped != written:
+                doc.update_stream(cmap, mapped)
+        fixed: bytes = doc.tobytes(garbage=1, deflate=True)
+    return fixed
 
 
 def _scale(body: str, where: pymupdf.Rect, css: str) -> float:
