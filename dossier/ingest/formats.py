@@ -41,9 +41,10 @@ from dossier.ingest.sniff import (
     TAR,
     TEXT,
     WARC,
-    as_mail_bytes,
+    Read,
+    as_mail,
     declared_html_charset,
-    decode_text,
+    read_text,
     sniff_kind,
 )
 from dossier.ingest.tar_archive import TAR_EXTRACTOR_VERSION, extract_tar
@@ -189,9 +190,11 @@ def _extract_container(
     elif kind == RTF:
         document = extract_rtf(data, name)
     elif kind == MBOX:
-        document = extract_mbox(as_mail_bytes(data), name, progress, cancel, chunk_map)
+        mail, cut = as_mail(data)
+        document = _noted_cut(extract_mbox(mail, name, progress, cancel, chunk_map), cut)
     elif kind == MHTML:
-        document = extract_mhtml(as_mail_bytes(data), name, _from_html)
+        mail, cut = as_mail(data)
+        document = _noted_cut(extract_mhtml(mail, name, _from_html), cut)
     elif kind == WARC:
         document = extract_warc(data, name)
     elif kind == TAR:
@@ -223,23 +226,34 @@ def _extract_text_kind(
 ) -> ExtractedDocument:
     """Text, Markdown, HTML or e-mail bytes (`kind` already sniffed) as a document."""
     if kind == EMAIL:
-        document = extract_email(as_mail_bytes(data), quoted(path))
+        mail, cut = as_mail(data)
+        document = _noted_cut(extract_email(mail, quoted(path)), cut)
     else:
         # A page's own charset declaration beats our guess (a BOM beats both).
         declared = _declared_charset(data) if kind == HTML else None
-        text = declared if declared is not None else decode_text(data)
-        if text is None:
+        read = Read(declared) if declared is not None else read_text(data)
+        if read is None:
             raise InputRefused(
                 _("{path} is not a text file: it holds binary data.").format(path=quoted(path))
             )
         if kind == HTML:
-            document = _from_html(text)
+            document = _from_html(read.text)
         else:
-            document = extract_plain_text(text, markdown=kind == MARKDOWN)
+            document = extract_plain_text(read.text, markdown=kind == MARKDOWN)
+        document = _noted_cut(document, read.cut)
     if not any(page.text.strip() for page in document.pages):
         raise InputRefused(_("{path} holds no text.").format(path=quoted(path)))
     if progress is not None:
         report(progress, 1.0, _("Read {name}").format(name=path.name))
+    return document
+
+
+def _noted_cut(document: ExtractedDocument, cut: int) -> ExtractedDocument:
+    """The document of a file cut short inside its last character, saying so where what was
+    not imported is listed (the inspector, `dossier show`)."""
+    if cut:
+        note = _("the end of its last character: the file is cut short (an interrupted download?)")
+        document.metadata = {**document.metadata, "not_imported": note}
     return document
 
 

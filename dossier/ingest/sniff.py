@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import InputRefused
@@ -17,6 +18,7 @@ from dossier.i18n import N_, gettext
 from dossier.ingest.mail_charsets import relabelled
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
+from dossier.ingest.utf16 import utf16_without_bom
 from dossier.pdf.images import HEIF_BRANDS, image_type
 from dossier.pdf.open import has_pdf_header, quoted
 
@@ -90,12 +92,6 @@ _UNWANTED_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 white space: a regular expression finds them in C, not a test per character in Python."""
 _MAX_CONTROL_SHARE = 0.001
 """Real text has next to no control characters; binary data decoded as Latin-1 has many."""
-_UTF16_NUL_SHARE = 0.05
-"""Share of a UTF-16 text's units with a NUL high byte at least: a word in Cyrillic text
-is followed by a space about once every eight characters."""
-_UTF16_STRAY_NUL_SHARE = 0.01
-"""Share of units with a NUL low byte at most (U+0100, U+2000, U+4E00... are rare)."""
-
 _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.S | re.I
 )
@@ -118,31 +114,66 @@ def binary_description(head: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Read:
+    """A whole file's text (`read_text`)."""
+
+    text: str
+    cut: int = 0
+    """Bytes left out at its end: the start of a last character the file ends inside (cut
+    short, as by an interrupted download or copy)."""
+
+
+def read_text(data: bytes) -> Read | None:
+    """`decode_text` for a whole file, which may end inside its last character: in UTF-16 or
+    UTF-32 (an odd byte count), or in UTF-8 after its byte-order mark, that part of a
+    character is left out and counted, the rest read, where it made the file "binary"."""
+    return _read(data, partial=False)
+
+
 def decode_text(data: bytes, *, partial: bool = False) -> str | None:
     """Text from bytes: BOM, else UTF-16 by its NULs, else UTF-8, else Windows-1252, else
     Latin-1; None if binary.
 
     `partial`: `data` is the head of a longer file and may end inside a character.
     """
+    read = _read(data, partial)
+    return None if read is None else read.text
+
+
+def _read(data: bytes, partial: bool) -> Read | None:
+    wide = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = _decode(data[len(bom) :], encoding, partial)
-            return text if text is not None and _looks_like_text(text) else None
-    if b"\x00" in data:
-        utf16 = _utf16_without_bom(data)
-        if utf16 is None:
+            wide, data = encoding, data[len(bom) :]
+            break
+    else:
+        if b"\x00" in data:
+            wide = utf16_without_bom(data[:SNIFF_BYTES])
+            if wide is None:
+                return None
+    if wide is not None:
+        decoder = codecs.getincrementaldecoder(wide)()
+        try:
+            text: str = decoder.decode(data, final=False)
+        except UnicodeDecodeError:
             return None
-        text = _decode(data, utf16, partial)
-        return text if text is not None and _looks_like_text(text) else None
+        cut = 0 if partial else len(decoder.getstate()[0])
+        return Read(text, cut) if _looks_like_text(text) else None
     for encoding in ("utf-8", "cp1252", "latin-1"):
-        text = _decode(data, encoding, partial)
-        if text is not None:
-            return text if _looks_like_text(text) else None
+        decoded = _decode(data, encoding, partial)
+        if decoded is not None:
+            return Read(decoded) if _looks_like_text(decoded) else None
     return None  # unreachable: Latin-1 decodes any byte string
 
 
 def as_mail_bytes(data: bytes) -> bytes:
-    """Mail saved with a byte-order mark or in UTF-16 as UTF-8 bytes, other data as it is.
+    """Mail saved with a byte-order mark or in UTF-16 as UTF-8 bytes, other data as it is."""
+    return as_mail(data)[0]
+
+
+def as_mail(data: bytes) -> tuple[bytes, int]:
+    """`as_mail_bytes`, and the bytes left out at the end of mail cut short (`Read.cut`).
 
     The mail parser reads bytes as ASCII-compatible: a BOM hides the first header, and in
     UTF-16 no header is found at all. Mail as sent (8-bit parts in their charsets) has no
@@ -150,27 +181,12 @@ def as_mail_bytes(data: bytes) -> bytes:
     """
     head = data[:SNIFF_BYTES]
     if not head.startswith(tuple(bom for bom, _ in _BOMS)) and b"\x00" not in head:
-        return data
-    text = decode_text(data)
+        return data, 0
+    read = read_text(data)
+    if read is None:
+        return data, 0
     # Its 8-bit parts' characters are in UTF-8 now, and labelled so.
-    return data if text is None else relabelled(text).encode("utf-8")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """The UTF-16 codec of BOM-less `data` whose NULs fall on one side of its units, or None.
-
-    Windows tools (bcp -w, .NET's Encoding.Unicode) write UTF-16 without a BOM; each
-    character of the Latin, Greek or Cyrillic scripts' spaces, digits and punctuation puts a
-    NUL in its high byte. A binary, random bytes or UTF-32 have NULs at both offsets (or
-    none), and what decodes still has to look like text.
-    """
-    head = data[:SNIFF_BYTES]
-    units = len(head) // 2
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    for nuls, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if nuls >= _UTF16_NUL_SHARE * units and others <= _UTF16_STRAY_NUL_SHARE * units:
-            return encoding
-    return None
+    return relabelled(read.text).encode("utf-8"), read.cut
 
 
 def _decode(data: bytes, encoding: str, partial: bool) -> str | None:

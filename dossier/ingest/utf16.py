@@ -1,0 +1,164 @@
+"""UTF-16 without a byte-order mark: whether bytes are such text, and in which byte order.
+
+Windows tools (bcp -w, .NET's Encoding.Unicode) write UTF-16 without a BOM. Text in the Latin,
+Greek or Cyrillic scripts tells itself by its NULs (one in each space, digit or letter's high
+byte); Chinese or Japanese text has only its line ends and digits, and is told from a binary
+with a few NULs by what its bytes read as: writing in one script, not code points of every
+script, unassigned and private ones among them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from bisect import bisect_right
+from collections import Counter
+
+_NUL_SHARE = 0.05
+"""Share of a UTF-16 text's units with a NUL high byte at least for NULs on one side alone to
+tell its byte order: a word in Cyrillic text is followed by a space about once every eight
+characters."""
+_STRAY_NUL_SHARE = 0.01
+"""Share of units with a NUL low byte at most (U+0100, U+2000, U+4E00... are rare)."""
+_ODD_SHARE = 0.01
+"""Share of the characters of BOM-less UTF-16 text that may be unassigned, private, half a
+surrogate pair or an invisible format character: writing has none, a binary's bytes paired
+up one in seven, and Latin text with a stray NUL one in ten or so (a space after a letter
+pairs into U+2061-U+2073, mostly invisible operators and unassigned)."""
+_ASCII_PAIR_SHARE = 0.75
+"""Share of its units BOM-less UTF-16 text with few NULs may have both bytes printable ASCII
+at most (`_stray_nuls`): Japanese, its kana U+3041-U+307E among them, about a half."""
+_ASCII, _NUL = 1, 2
+_BYTE_KINDS = bytes(
+    _ASCII if 0x20 <= byte < 0x7F or byte in b"\t\n\r" else _NUL if byte == 0 else 0
+    for byte in range(256)
+)
+"""Printable ASCII, NUL or other, by byte value (`_stray_nuls`)."""
+_WRITING_FORMATS = frozenset(
+    "\t\n\v\f\r\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+) | frozenset(chr(point) for point in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+"""The control and format characters writing holds: white space, soft hyphen, zero widths
+and joiners, the marks and isolates of right-to-left text."""
+_SCRIPT_SHARE = 0.8
+"""Share of its letters BOM-less UTF-16 text has in one script at least (Japanese's kana and
+kanji are one here): a binary's bytes paired up land anywhere in the 65,536 code points."""
+_LETTERS_SHARE = 0.25
+"""Share of letters (not ASCII, punctuation or symbols) above which one letter may not make
+up half of them: writing in any script varies its letters."""
+_SCRIPTS = (
+    # (first code point, script): where each range starts, up to the next one's start. "" is
+    # what every script shares (ASCII, punctuation, symbols, CJK marks and full-width forms).
+    (0x0000, ""),
+    (0x00C0, "latin"),
+    (0x0250, "ipa"),
+    (0x0370, "greek"),
+    (0x0400, "cyrillic"),
+    (0x0530, "armenian"),
+    (0x0590, "hebrew"),
+    (0x0600, "arabic"),
+    (0x0700, "syriac"),
+    (0x0750, "arabic"),
+    (0x0780, None),
+    (0x1E00, "latin"),
+    (0x1F00, "greek"),
+    (0x2000, ""),
+    (0x2C00, None),
+    (0x2E80, "han"),
+    (0x3000, ""),
+    (0x3040, "han"),
+    (0x3130, "hangul"),
+    (0x3190, "han"),
+    (0xA000, None),
+    (0xA960, "hangul"),
+    (0xA980, None),
+    (0xAC00, "hangul"),
+    (0xD7B0, None),
+    (0xF900, "han"),
+    (0xFB00, None),
+    (0xFB50, "arabic"),
+    (0xFE00, None),
+    (0xFE30, ""),
+    (0xFE50, None),
+    (0xFE70, "arabic"),
+    (0xFF00, ""),
+)
+"""Scripts by code point, coarsely; None: each block of 128 is a script of its own."""
+_SCRIPT_STARTS = [start for start, _script in _SCRIPTS]
+_HANGUL_JAMO = range(0x1100, 0x1200)
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """The UTF-16 codec of BOM-less text whose `head` decodes to writing in it, or None.
+
+    NULs on one side of the units and next to none on the other tell the byte order of Latin,
+    Greek or Cyrillic text. Chinese or Japanese text has fewer than one unit in twenty with a
+    NUL (its line ends and digits) and one in a low byte for each 一 (U+4E00): either side may
+    hold more, and both readings are tried. UTF-32 has NULs on both sides and few letters.
+    """
+    units = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    readings = ((odd, even, "utf-16-le"), (even, odd, "utf-16-be"))
+    for nuls, others, encoding in readings:
+        if nuls >= _NUL_SHARE * units and others <= _STRAY_NUL_SHARE * units:
+            return encoding if _reads_as_utf16(head, encoding) else None
+    if _stray_nuls(head):
+        return None
+    for _nuls, _others, encoding in sorted(readings, reverse=True):
+        if _reads_as_utf16(head, encoding):
+            return encoding
+    return None
+
+
+def _reads_as_utf16(head: bytes, encoding: str) -> bool:
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return _plausible_utf16(text)
+
+
+def _stray_nuls(head: bytes) -> bool:
+    """Whether `head`, with NULs but not UTF-16 text's on one side alone, is text or markup in
+    a one-byte encoding (or UTF-8) with stray NULs rather than UTF-16 (Chinese or Japanese
+    text, its NULs its line ends and digits): its units without a NUL pair bytes that are
+    both printable ASCII, which Han characters read as UTF-16 are for about a half at most."""
+    kinds = head.translate(_BYTE_KINDS)
+    units = Counter(zip(kinds[0::2], kinds[1::2], strict=False))
+    with_nul = sum(count for unit, count in units.items() if _NUL in unit)
+    pairs = units[(_ASCII, _ASCII)]
+    return pairs > _ASCII_PAIR_SHARE * (sum(units.values()) - with_nul)
+
+
+def _plausible_utf16(text: str) -> bool:
+    """Whether text read as UTF-16 reads as writing (`utf16_without_bom`)."""
+    odd = 0
+    scripts: Counter[str | int] = Counter()
+    top = 0  # the count of the most frequent letter (a character of a script)
+    for char, count in Counter(text).items():
+        category = unicodedata.category(char)
+        if category in ("Cn", "Co", "Cs") or (
+            category in ("Cc", "Cf") and char not in _WRITING_FORMATS
+        ):
+            odd += count
+            continue
+        script = _script(ord(char))
+        if script != "":
+            scripts[script] += count
+            top = max(top, count)
+    if odd > _ODD_SHARE * len(text):
+        return False
+    letters = scripts.total()
+    if letters == 0:
+        return True
+    # A binary's repeated bytes (a picture's flat area) pair into one letter over and over.
+    if letters >= _LETTERS_SHARE * len(text) and top > letters / 2:
+        return False
+    return scripts.most_common(1)[0][1] >= _SCRIPT_SHARE * letters
+
+
+def _script(point: int) -> str | int:
+    """The script of a code point, coarsely (`_SCRIPTS`); "" for what scripts share."""
+    if point in _HANGUL_JAMO:
+        return "hangul"
+    script = _SCRIPTS[bisect_right(_SCRIPT_STARTS, point) - 1][1]
+    return point >> 7 if script is None else script
