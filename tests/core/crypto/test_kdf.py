@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from dossier.crypto.kdf import KdfParams, derive_kek
 from dossier.vault.header import HEADER_NAME, VaultHeader
 from dossier.vault.vault import unlock_master
+from tests.alongside import alongside
 
 SALT = bytes(range(16))
 PASSPHRASE = "pâté, e\u0301té"
@@ -67,22 +67,11 @@ def test_the_lanes_are_computed_on_several_threads() -> None:
     if not tasks.is_dir():
         pytest.skip("counts threads through Linux's /proc")
     seen: list[int] = []
-    done = threading.Event()
-
-    def count() -> None:
-        while not done.is_set():
-            seen.append(sum(1 for _ in tasks.iterdir()))
-
     before = sum(1 for _ in tasks.iterdir())
-    watcher = threading.Thread(target=count)
-    watcher.start()
-    try:
+    with alongside(lambda: seen.append(sum(1 for _ in tasks.iterdir())), repeat=True):
         # Enough passes that the watcher sees the derivation's threads whatever the load.
         for _ in range(20):
             derive_kek(PASSPHRASE, SALT, KdfParams(memory_kib=16384, iterations=2, lanes=4))
             if max(seen, default=0) > before + 1:
                 break
-    finally:
-        done.set()
-        watcher.join()
     assert max(seen) > before + 1  # the watcher, and at least one thread of the derivation

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from dossier.errors import Cancelled, UsageError
 from dossier.jobs import CancelToken
 from dossier.search import Hit, IndexItem, SearchFilters, SearchIndex, search_many
+from tests.alongside import alongside
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(1, 33))
@@ -245,21 +245,13 @@ def test_cross_case_search_merges_by_score(tmp_path: Path) -> None:
 
 
 def test_searches_run_while_a_writer_commits(index: SearchIndex) -> None:
-    errors: list[BaseException] = []
-
     def write() -> None:
-        try:
-            for batch in range(6):
-                index.add([_page(f"t{batch}", n, f"parallèle {n}") for n in range(30)])
-        except BaseException as exc:  # handed to the main thread, which asserts on it
-            errors.append(exc)
+        for batch in range(6):
+            index.add([_page(f"t{batch}", n, f"parallèle {n}") for n in range(30)])
 
-    thread = threading.Thread(target=write)
-    thread.start()
-    while thread.is_alive():
-        index.search("parallele OR securite")
-    thread.join()
-    assert errors == []
+    with alongside(write) as writer:
+        while writer.running:
+            index.search("parallele OR securite")
     assert len(index.search("parallele", limit=1000)) == 180
     assert index.rebuild_reason == "the search index is missing", "no damage was seen"
 

@@ -15,6 +15,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.search import IndexItem, SearchIndex
 from dossier.search import pending as pending_module
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 from tests.conftest import PASSPHRASE
 from tests.pdfgen import text_page, write_pdf
 
@@ -98,17 +99,11 @@ def test_check_while_the_app_writes_uses_the_apps_index(
             for _ in range(5):
                 results.append(ws.search.verify_all())
 
-        checker = threading.Thread(target=check)
-        checker.start()
-        try:
+        with alongside(check):
             for n, path in enumerate(texts):
                 ws.documents.import_file(case, path)
                 if n == 0:
                     started.set()
-        finally:
-            started.set()
-            checker.join(120)
-        assert not checker.is_alive()
         assert results and all(problems == [] for problems, _count in results)
         for n in range(6):
             assert len(ws.search.query(f"motnote{n}x", case=case)) == 1

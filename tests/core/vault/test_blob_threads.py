@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from dossier import blobstore
+from tests.alongside import at_once
 
 
 class _Watched:
@@ -51,12 +52,8 @@ def test_two_first_users_at_once_share_one_pool(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(blobstore._pool, "executor", None)
     monkeypatch.setattr(blobstore._pool, "lock", _Watched(seen, asked))
     got: list[ThreadPoolExecutor] = []
-    users = [threading.Thread(target=lambda: got.append(blobstore._threads())) for _ in range(2)]
     try:
-        for user in users:
-            user.start()
-        for user in users:
-            user.join()
+        at_once(*(lambda: got.append(blobstore._threads()) for _ in range(2)))
         assert len(made) == 1 and got == [made[0], made[0]]
     finally:
         for pool in made:
