@@ -8,20 +8,20 @@ from pathlib import Path
 from dossier import i18n
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
-from tests.core.export.test_export_bundle import OFFICIAL, _bundle_texts, build_case
+from tests.core.export.test_export_bundle import (
+    OFFICIAL,
+    _bundle_texts,
+    build_case,
+    partly_answered,
+)
 from tests.i18n.typography import faults
 
 
 def test_index_html_csv_and_timeline_in_french(workspace: Workspace, tmp_path: Path) -> None:
-    built = build_case(workspace, tmp_path)
-    letter = workspace.letters.of_case(built.case_id)[0]
-    workspace.letters.add_reply(
-        built.case_id, sender=OFFICIAL, letter=letter.id, answers=["1:partly"],
-        received_on="2024-03-05",
-    )  # fmt: skip
+    case = partly_answered(workspace, tmp_path)
     i18n.set_language("fr")
     out = tmp_path / "b.zip"
-    workspace.exports.export(ExportRequest(case=built.case_id, out=out))
+    workspace.exports.export(ExportRequest(case=case, out=out))
     texts = _bundle_texts(out)
     page = texts["index.html"]
     assert '<html lang="fr">' in page

@@ -91,6 +91,17 @@ def build_case(ws: Workspace, folder: Path, name: str = "Affaire du port") -> Bu
     return Built(case.id, doc.id, source.id, official.id, quote_id)
 
 
+def partly_answered(ws: Workspace, folder: Path) -> str:
+    """The case `build_case` makes, its letter answered in part by the official; its id."""
+    built = build_case(ws, folder)
+    letter = ws.letters.of_case(built.case_id)[0]
+    ws.letters.add_reply(
+        built.case_id, sender=OFFICIAL, letter=letter.id, answers=["1:partly"],
+        received_on="2024-03-05",
+    )  # fmt: skip
+    return built.case_id
+
+
 def _bundle_texts(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as archive:
         return {

@@ -20,16 +20,21 @@ from tests.alongside import alongside
 from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, text_page, write_pdf
 
 
+def _french_memo(ws: Workspace, tmp_path: Path) -> tuple[str, str, Path, Path]:
+    """A case holding a French memo; its id, the memo's, and the French and English files."""
+    case = ws.cases.create("Again").id
+    french, english = tmp_path / "fr.pdf", tmp_path / "en.pdf"
+    write_pdf(french, [text_page(*FRENCH_PARAGRAPHS)])
+    write_pdf(english, [text_page(*ENGLISH_PARAGRAPHS)])
+    return case, ws.documents.import_file(case, french, ocr=False).id, french, english
+
+
 @pytest.mark.parametrize("at", [0.0, 0.05], ids=["before-reading", "while-extracting"])
 def test_an_original_replaced_during_reextraction(
     workspace: Workspace, tmp_path: Path, at: float
 ) -> None:
     ws = workspace
-    case = ws.cases.create("Again").id
-    french, english = tmp_path / "fr.pdf", tmp_path / "en.pdf"
-    write_pdf(french, [text_page(*FRENCH_PARAGRAPHS)])
-    write_pdf(english, [text_page(*ENGLISH_PARAGRAPHS)])
-    doc = ws.documents.import_file(case, french, ocr=False).id
+    case, doc, _french, english = _french_memo(ws, tmp_path)
     replaced: list[float] = []
 
     def meanwhile(fraction: float, _message: str) -> None:
@@ -54,11 +59,7 @@ def test_an_original_read_while_it_is_replaced(workspace: Workspace, tmp_path: P
     """The viewer reading a document's original while a corrected file replaces it gets the
     one or the other, never a report that the vault lost a file."""
     ws = workspace
-    case = ws.cases.create("Viewed").id
-    french, english = tmp_path / "fr.pdf", tmp_path / "en.pdf"
-    write_pdf(french, [text_page(*FRENCH_PARAGRAPHS)])
-    write_pdf(english, [text_page(*ENGLISH_PARAGRAPHS)])
-    doc = ws.documents.import_file(case, french, ocr=False).id
+    _case, doc, french, english = _french_memo(ws, tmp_path)
 
     def replacing() -> None:
         for n in range(8):
