@@ -130,7 +130,8 @@ _CHANGE_MARKS = re.compile(r"\[-|-\]|\{\+|\+\}")
 def read_past(text: str) -> list[str]:
     """`text` as a reader reads past its marks and escapes: a draft's tracked changes accepted
     and as before ("Quarter[-x-]maine"), links percent-decoded ("hq%40exemple.org"), HTML
-    character references decoded ("hq&#64;exemple.org")."""
+    character references decoded ("hq&#64;exemple.org"), letters of other scripts read as the
+    Latin ones they are drawn like ("Quаrtermаine")."""
     found = [text]
     # The eye does not see a word joiner, which the page text puts inside mark strings of the
     # file's own text: read the marks both ways.
@@ -142,7 +143,16 @@ def read_past(text: str) -> list[str]:
         found.append(unquote(text, errors="replace"))
     if "&" in text:
         found.append(html.unescape(text))
+    latin = text.translate(_DRAWN_AS_LATIN)
+    if latin != text:
+        found.append(latin)
     return found
+
+
+_DRAWN_AS_LATIN = str.maketrans(
+    "АВЕКМНОРСТХаеорсухіΑΒΕΗΙΚΜΝΟΡΤΧοα", "ABEKMHOPCTXaeopcyxiABEHIKMNOPTXoa"
+)
+"""Cyrillic and Greek letters the eye reads as Latin ones ("Quаrtermаine")."""
 
 
 def read_bundle(path: Path | bytes) -> dict[str, str]:

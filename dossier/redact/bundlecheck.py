@@ -44,6 +44,7 @@ from dossier.redact.names import COMMON_WORDS
 from dossier.redact.patterns import find_pattern
 from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
 from dossier.text import outside_json
+from dossier.text.lookalikes import as_latin
 from dossier.text.model import PageText
 
 Rect = tuple[float, float, float, float]
@@ -67,7 +68,8 @@ _ADDRESS_LIKE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|[#@]\w+")
 def _readings(text: str) -> list[str]:
     """A draft's text with its tracked changes accepted, and as it was before them; a text
     with percent-encoded characters decoded ("hq%40exemple.org"), and with HTML character
-    references decoded ("hq&#64;exemple.org")."""
+    references decoded ("hq&#64;exemple.org"); a text with letters drawn like Latin ones read
+    as them ("Quаrtermаine", Cyrillic "а")."""
     found: list[str] = []
     if "[-" in text or "{+" in text:
         found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
@@ -76,6 +78,7 @@ def _readings(text: str) -> list[str]:
         found.append(unquote(text, errors="replace"))
     if "&" in text:
         found.append(html.unescape(text))
+    found += [latin for latin in map(as_latin, [text, *found]) if latin is not None]
     return found
 
 

@@ -5,7 +5,9 @@ A text says more than its characters when a reader reads past its marks or escap
 - percent-encoding, which a browser (or an eye used to links) decodes:
   "?email=hq%40exemple.org", "?q=Hyacinthe%20Quarterma%C3%AFne";
 - HTML character references, copied from a page's source or an HTML mail, which a browser
-  decodes: "hq&#64;exemple.org", "hq&#x40;exemple&period;org", "Quarterma&iuml;ne".
+  decodes: "hq&#64;exemple.org", "hq&#x40;exemple&period;org", "Quarterma&iuml;ne";
+- letters of other scripts drawn like Latin ones, which the eye reads as them: "Quаrtermаine"
+  with Cyrillic "а" (`lookalikes`).
 
 `across_readings` runs a finder on the text and on each of its readings and maps what a
 reading finds back to the text, covering whatever the reading read past.
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from dossier.text.lookalikes import as_latin
 from dossier.text.revisions import change_readings
 
 T = TypeVar("T")
@@ -41,7 +44,8 @@ class Reading:
 
 
 def readings(text: str) -> list[Reading]:
-    """Every other reading of `text` (none for a text without changes or escapes)."""
+    """Every other reading of `text` (none for a text without changes, escapes or letters
+    drawn like Latin ones)."""
     found = [_pieces(text, kept) for kept in change_readings(text)]
     if "%" in text:
         decoded = _decoded(text, _PERCENT_RUN, _percent)
@@ -51,6 +55,10 @@ def readings(text: str) -> list[Reading]:
         decoded = _decoded(text, _REFERENCE, html.unescape)
         if decoded is not None:
             found.append(decoded)
+    latin = as_latin(text)
+    if latin is not None:
+        positions = list(range(len(text)))
+        found.append(Reading(latin, positions, [i + 1 for i in positions]))
     return found
 
 
