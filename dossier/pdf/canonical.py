@@ -19,11 +19,13 @@ Ligatures are expanded to letters earlier, by MuPDF (no TEXT_PRESERVE_LIGATURES)
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
-from itertools import starmap
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from dossier.pdf.layout import Block
-from dossier.text.model import Word, WordValues, make_word, pack_record
+from dossier.text.model import Word, make_word, pack_record
+
+T = TypeVar("T")
 
 WORD_JOINER = " "
 LINE_JOINER = "\n"
@@ -50,7 +52,7 @@ def build_canonical(blocks: Sequence[Block]) -> tuple[str, list[Word]]:
     the lines actually written, page-wide, from 0.
     """
     parts: list[str] = []
-    words = list(map(make_word, _placed(blocks, parts)))
+    words = _placed(blocks, parts, _word)
     return "".join(parts), words
 
 
@@ -58,12 +60,24 @@ def build_canonical_records(blocks: Sequence[Block]) -> tuple[str, bytes]:
     """`build_canonical` with the word map as the catalog stores it (`word_records`), made
     without a `Word` for each word: an import stores the map at once and reads none of it."""
     parts: list[str] = []
-    records = b"".join(starmap(pack_record, _placed(blocks, parts)))
+    records = b"".join(_placed(blocks, parts, pack_record))
     return "".join(parts), records
 
 
-def _placed(blocks: Sequence[Block], parts: list[str]) -> Iterator[WordValues]:
-    """Each word's values in `Word`'s order, as the page text is written into `parts`."""
+def _word(*values: Any) -> Word:
+    return make_word(values)
+
+
+_WORD_GAP, _LINE_GAP, _BLOCK_GAP = len(WORD_JOINER), len(LINE_JOINER), len(BLOCK_JOINER)
+
+
+def _placed(blocks: Sequence[Block], parts: list[str], make: Callable[..., T]) -> list[T]:
+    """`make` of each word's values in `Word`'s order, as the page text is written into
+    `parts`. A plain loop filling a list, each word's joiner chosen as its line opens: a
+    generator's resumption, and a tuple of values for each word that `starmap` took apart
+    again, were a sixth of making an imported page's text and records."""
+    made: list[T] = []
+    keep = made.append
     position = 0
     line_number = -1
     for block in blocks:
@@ -73,24 +87,27 @@ def _placed(blocks: Sequence[Block], parts: list[str]) -> Iterator[WordValues]:
             for raw in line:
                 text = raw[4]
                 # Printable ASCII is already clean (NFC leaves it alone): most words are.
-                if not (text.isascii() and text.isprintable()):
+                if not (text and text.isascii() and text.isprintable()):
                     text = clean_word(text)
-                if not text:
-                    continue
+                    if not text:
+                        continue
                 if line_open:
-                    joiner = WORD_JOINER
-                elif block_open:
-                    joiner = LINE_JOINER
-                elif parts:
-                    joiner = BLOCK_JOINER
+                    parts.append(WORD_JOINER)
+                    start = position + _WORD_GAP
                 else:
-                    joiner = ""
-                if not line_open:
+                    line_open = True
                     line_number += 1
-                line_open = block_open = True
-                start = position + len(joiner)
+                    if block_open:
+                        parts.append(LINE_JOINER)
+                        start = position + _LINE_GAP
+                    elif parts:
+                        parts.append(BLOCK_JOINER)
+                        start = position + _BLOCK_GAP
+                    else:
+                        start = position
+                    block_open = True
                 position = start + len(text)
-                parts.append(joiner)
                 parts.append(text)
                 # The box as MuPDF gives it (floats).
-                yield (raw[0], raw[1], raw[2], raw[3], start, position, line_number)
+                keep(make(raw[0], raw[1], raw[2], raw[3], start, position, line_number))
+    return made

@@ -150,6 +150,40 @@ def test_every_word_of_the_canonical_text_is_its_cleaned_word(words: list[RawWor
     assert [text[w.start : w.end] for w in word_map] == [c for c in cleaned if c]
 
 
+BLOCKS = st.lists(
+    st.lists(st.lists(st.builds(lambda text: (1.0, 2.0, 3.0, 4.0, text, 0, 0, 0), TEXT))),
+    max_size=5,
+)
+"""Blocks of lines of words, empty ones and words cleaned away to nothing among them."""
+
+
+@swept(SETTINGS, blocks=BLOCKS)
+def test_a_page_s_text_joins_its_words_lines_and_blocks_as_written_out_plainly(
+    blocks: list[list[list[RawWord]]],
+) -> None:
+    # The canonical text, written out the plain way: the cleaned words that are left, a
+    # space between those of a line, a line break between the lines of a block that hold
+    # any, a blank line between such blocks; each word where the text has it, on the line
+    # counted among those written.
+    kept = [
+        [[clean_word(w[4]) for w in line if clean_word(w[4])] for line in block] for block in blocks
+    ]
+    kept = [[line for line in block if line] for block in kept]
+    kept = [block for block in kept if block]
+    expected = "\n\n".join("\n".join(" ".join(line) for line in block) for block in kept)
+    written = [
+        (word, number) for number, line in enumerate(ln for b in kept for ln in b) for word in line
+    ]
+    for text, word_map in (build_canonical(blocks), _words_of(build_canonical_records(blocks))):
+        assert text == expected
+        assert [(text[w.start : w.end], w.line) for w in word_map] == written
+
+
+def _words_of(made: tuple[str, bytes]) -> tuple[str, list[Word]]:
+    text, records = made
+    return text, PageText(index=0, text=text, word_records=records).words
+
+
 @swept(SETTINGS, words=page_words())
 def test_a_page_s_word_records_are_its_words_as_stored(words: list[RawWord]) -> None:
     # An import makes the records without the words: the same text, and the very records
