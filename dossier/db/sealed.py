@@ -135,19 +135,28 @@ class Sealed:
             or not self.__dict__.get("sealed")
         )
 
-    def _sizes_wanted(self) -> dict[str, int]:
+    def _sizes_wanted(self) -> tuple[dict[str, int], bytes | None]:
         """The bytes each column's value will hold when sealed next (the payload with the tags
-        of the side columns about to be sealed, which are all of one length)."""
+        of the side columns about to be sealed, which are all of one length), and the
+        payload's JSON but its tags (`_body`), handed to `_reseal` not to encode it twice."""
         pending: dict[str, bytes] = self.__dict__.get("_bytes_pending", {})
         plain = self._plain()
+        tags = plain.get(TAGS)
         if pending:
-            plain = {**plain, TAGS: {**plain.get(TAGS, {}), **dict.fromkeys(pending, _NO_TAG)}}
-        sizes = {"sealed": len(_dumps(plain))}
+            tags = {**(tags or {}), **dict.fromkeys(pending, _NO_TAG)}
+        body = _body(plain)
+        if body is None:
+            size = len(_dumps(plain if tags is None else {**plain, TAGS: tags}))
+        else:
+            size = len(_closed(body, tags))
+        sizes = {"sealed": size}
         sizes.update((column, len(value)) for column, value in pending.items())
-        return sizes
+        return sizes, body
 
-    def _reseal(self) -> None:
-        sizes: dict[str, int] = self.__dict__.pop("_pad_sizes", {})
+    def _reseal(self, sizes: dict[str, int] | None = None, body: bytes | None = None) -> None:
+        """Seal what changed, each column padded to `sizes` (`pad_together`); `body`: the
+        payload's JSON as `_sizes_wanted` encoded it just now."""
+        sizes = sizes or {}
         pending: dict[str, bytes] = self.__dict__.pop("_bytes_pending", {})
         if pending:
             # Side columns first: the payload records their GCM tags, so the row MAC (which
@@ -162,7 +171,10 @@ class Sealed:
             self._plain()[TAGS] = tags
             self.__dict__["_plain_dirty"] = True
         if self.__dict__.pop("_plain_dirty", False) or not self.__dict__.get("sealed"):
-            payload = _dumps(self._plain())
+            plain = self._plain()
+            if body is None:
+                body = _body(plain)
+            payload = _dumps(plain) if body is None else _closed(body, plain.get(TAGS))
             self.sealed = aead.seal_padded(
                 self._key(), payload, self._seal_ad(), sizes.get("sealed")
             )
@@ -171,8 +183,28 @@ class Sealed:
 _NO_TAG = "0" * (2 * aead.TAG_LEN)
 
 
-def _dumps(plain: dict[str, Any]) -> bytes:
+def _dumps(plain: Any) -> bytes:
     return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_TAGS_KEY = _dumps(TAGS) + b":"
+
+
+def _body(plain: dict[str, Any]) -> bytes | None:
+    """The payload's JSON without its tags and closing brace, where the tags are its last
+    key or absent (they are added last, and stay last until a field is first set after them),
+    for `_closed`; None otherwise."""
+    if TAGS in plain and next(reversed(plain)) != TAGS:
+        return None
+    fields = {key: value for key, value in plain.items() if key != TAGS} if TAGS in plain else plain
+    return _dumps(fields)[:-1]
+
+
+def _closed(body: bytes, tags: dict[str, str] | None) -> bytes:
+    """`_dumps` of the payload whose `_body` is `body`, with `tags` last: the same bytes."""
+    if tags is None:
+        return body + b"}"
+    return b"".join((body, b"," if len(body) > 1 else b"", _TAGS_KEY, _dumps(tags), b"}"))
 
 
 def pad_together(rows: Iterable[object], keys: KeyProvider | None = None) -> None:
@@ -192,18 +224,25 @@ def pad_together(rows: Iterable[object], keys: KeyProvider | None = None) -> Non
     for members in groups.values():
         if len(members) < 2:
             continue
-        wanted: dict[str, int] = {}
+        # Sealed here, each payload encoded once to learn its size and sealed as encoded: a
+        # flush or a bulk insert then finds them sealed.
         for row in members:
             if keys is not None:
                 row.__dict__["_sealing_keys"] = keys
-            try:
-                for column, size in row._sizes_wanted().items():
+        try:
+            wanted: dict[str, int] = {}
+            bodies = []
+            for row in members:
+                sizes, body = row._sizes_wanted()
+                bodies.append(body)
+                for column, size in sizes.items():
                     wanted[column] = max(size, wanted.get(column, 0))
-            finally:
+            padded = {column: aead.padded_size(size) for column, size in wanted.items()}
+            for row, body in zip(members, bodies, strict=True):
+                row._reseal(padded, body)
+        finally:
+            for row in members:
                 row.__dict__.pop("_sealing_keys", None)
-        sizes = {column: aead.padded_size(size) for column, size in wanted.items()}
-        for row in members:
-            row.__dict__["_pad_sizes"] = sizes
 
 
 class SealedField(Generic[T]):
