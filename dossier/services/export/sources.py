@@ -18,6 +18,7 @@ from dossier.ingest.image_file import turns_of
 from dossier.ingest.plaintext import MARKDOWN_MIME
 from dossier.pdf.extract import extract_pdf_bytes
 from dossier.pdf.images import image_to_pdf
+from dossier.pdf.readback import spelt_as_written
 from dossier.pdf.textpdf import text_to_pdf
 from dossier.redact.marks import Rules
 from dossier.services.dto import DocumentInfo
@@ -52,7 +53,9 @@ def export_source(ws: Workspace, info: DocumentInfo, rules: Rules) -> ExportSour
 
 def typeset(pages: Sequence[PageText], rules: Rules, info: DocumentInfo) -> ExportSource:
     """A text document's `pages` typeset as a PDF (as Markdown reads, for a Markdown note),
-    and that PDF's own pages read back."""
-    data = text_to_pdf([page.text for page in pages], markdown=info.mime == MARKDOWN_MIME)
+    and that PDF's own pages read back, spelt as the text where MuPDF reads other letters
+    (`readback`)."""
+    texts = [page.text for page in pages]
+    data = text_to_pdf(texts, markdown=info.mime == MARKDOWN_MIME)
     read = extract_pdf_bytes(data, info.filename or "this document", ocr=False).pages
-    return ExportSource(data, read, rules, picture=False)
+    return ExportSource(data, spelt_as_written(read, texts), rules, picture=False)
