@@ -24,8 +24,9 @@ def ole_kind(data: bytes, name: str) -> str:
     try:
         with olefile.OleFileIO(data) as ole:
             streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
-    except (OSError, ValueError, IndexError, TypeError, NotImplementedError):
-        # olefile raises OSError for what is not, or is no longer, a compound file.
+    except (OSError, ValueError, IndexError, TypeError, NotImplementedError, RecursionError):
+        # olefile raises OSError for what is not, or is no longer, a compound file, and
+        # RecursionError for a directory that holds itself: it lists it as a tree, forever.
         raise InputRefused(
             _("{name} is a damaged Microsoft Office file and cannot be read.").format(name=name)
         ) from None
