@@ -146,6 +146,8 @@ def read_past(text: str) -> list[str]:
     latin = text.translate(_DRAWN_AS_LATIN)
     if latin != text:
         found.append(latin)
+    if "\u202e" in text:  # a right-to-left override shows its letters backwards
+        found.append(re.sub("\u202e([^\u202c\n]*)", lambda m: m[1][::-1], text))
     return found
 
 

@@ -44,6 +44,7 @@ from dossier.redact.names import COMMON_WORDS
 from dossier.redact.patterns import find_pattern
 from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
 from dossier.text import outside_json
+from dossier.text.bidi import shown_order
 from dossier.text.lookalikes import as_latin
 from dossier.text.model import PageText
 
@@ -69,7 +70,7 @@ def _readings(text: str) -> list[str]:
     """A draft's text with its tracked changes accepted, and as it was before them; a text
     with percent-encoded characters decoded ("hq%40exemple.org"), and with HTML character
     references decoded ("hq&#64;exemple.org"); a text with letters drawn like Latin ones read
-    as them ("Quаrtermаine", Cyrillic "а")."""
+    as them ("Quаrtermаine", Cyrillic "а"); a text as a right-to-left override lays it out."""
     found: list[str] = []
     if "[-" in text or "{+" in text:
         found.append(_CHANGE_MARKS.sub("", _DELETED.sub("", text)))
@@ -79,6 +80,9 @@ def _readings(text: str) -> list[str]:
     if "&" in text:
         found.append(html.unescape(text))
     found += [latin for latin in map(as_latin, [text, *found]) if latin is not None]
+    shown = shown_order(text)
+    if shown is not None:
+        found.append(shown[0])
     return found
 
 

@@ -7,7 +7,8 @@ A text says more than its characters when a reader reads past its marks or escap
 - HTML character references, copied from a page's source or an HTML mail, which a browser
   decodes: "hq&#64;exemple.org", "hq&#x40;exemple&period;org", "Quarterma&iuml;ne";
 - letters of other scripts drawn like Latin ones, which the eye reads as them: "Quаrtermаine"
-  with Cyrillic "а" (`lookalikes`).
+  with Cyrillic "а" (`lookalikes`);
+- letters a right-to-left override lays out backwards: "\u202eeniamretrauQ" (`bidi`).
 
 `across_readings` runs a finder on the text and on each of its readings and maps what a
 reading finds back to the text, covering whatever the reading read past.
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from dossier.text.bidi import shown_order
 from dossier.text.lookalikes import as_latin
 from dossier.text.revisions import change_readings
 
@@ -40,12 +42,13 @@ class Reading:
     """...and where it ends there (an escape is one character read from several)."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
+        # The text read may run backwards there (`bidi`): the span is its outermost characters.
+        return min(self.starts[start:end]), max(self.ends[start:end])
 
 
 def readings(text: str) -> list[Reading]:
-    """Every other reading of `text` (none for a text without changes, escapes or letters
-    drawn like Latin ones)."""
+    """Every other reading of `text` (none for a text without changes, escapes, letters
+    drawn like Latin ones or overrides)."""
     found = [_pieces(text, kept) for kept in change_readings(text)]
     if "%" in text:
         decoded = _decoded(text, _PERCENT_RUN, _percent)
@@ -59,6 +62,10 @@ def readings(text: str) -> list[Reading]:
     if latin is not None:
         positions = list(range(len(text)))
         found.append(Reading(latin, positions, [i + 1 for i in positions]))
+    shown = shown_order(text)
+    if shown is not None:
+        laid_out, order = shown
+        found.append(Reading(laid_out, order, [i + 1 for i in order]))
     return found
 
 
