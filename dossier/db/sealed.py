@@ -112,6 +112,16 @@ class Sealed:
         if state.has_identity and "sealed" in state.dict:
             flag_modified(self, "sealed")
 
+    def set_sealed(self, values: dict[str, Any]) -> None:
+        """Set several sealed fields at once, as setting each in turn would: a row made with a
+        dozen of them (a document imported) is marked changed once, not once a field."""
+        names = _sealed_fields(type(self))
+        if not names.issuperset(values):
+            unknown = sorted(set(values) - names)[0]
+            raise TypeError(f"{type(self).__name__} has no sealed field {unknown!r}")
+        self._plain().update(values)
+        self._mark_dirty()
+
     def unseal_all(self) -> None:
         """Decrypt and authenticate every sealed value (fsck)."""
         self._plain()
@@ -181,6 +191,20 @@ class Sealed:
 
 
 _NO_TAG = "0" * (2 * aead.TAG_LEN)
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _sealed_fields(cls: type) -> frozenset[str]:
+    """The names of the class's `SealedField`s."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(
+            name
+            for klass in cls.__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, SealedField)
+        )
+    return names
 
 
 def _dumps(plain: Any) -> bytes:

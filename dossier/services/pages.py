@@ -12,14 +12,17 @@ from dossier.text.model import PageText, unpack_words
 def page_row(case_id: str, page: PageText) -> Page:
     """A new catalog row for an extracted page (the caller attaches it to its document)."""
     row = Page(case_id=case_id, page_index=page.index)
-    row.label = page.label
-    row.text = page.text
-    row.width = page.width
-    row.height = page.height
-    row.rotation = page.rotation
-    row.ocr = page.ocr
+    fields = {
+        "label": page.label,
+        "text": page.text,
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
+        "ocr": page.ocr,
+    }
     if page.full_text:
-        row.full_text = page.full_text
+        fields["full_text"] = page.full_text
+    row.set_sealed(fields)
     row.words = page.stored_words()
     return row
 

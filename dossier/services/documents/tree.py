@@ -35,21 +35,26 @@ def store_document(
     blob_id: str,
 ) -> Document:
     doc = Document(case_id=case_id, kind=incoming.kind)
-    # A title the file states about itself counts only when it is one ("Microsoft Word -
-    # Document1" or "scan0001.pdf" are not): else the extractor's heading, then the file name.
-    doc.title = plausible_title(extracted.title) or Path(incoming.name).stem
-    doc.author = extracted.author or ""
-    doc.outlet = extracted.outlet or ""
-    doc.date = extracted.date
-    doc.filename = incoming.name
-    doc.mime = extracted.mime
-    doc.size = incoming.size
-    doc.page_count = len(extracted.pages)
-    doc.language = extracted.language
-    doc.extractor_version = extracted.extractor_version
-    doc.original_blob = blob_id
-    doc.ocr_pages = sum(1 for p in extracted.pages if p.ocr)
-    doc.metadata_ = dict(extracted.metadata)
+    doc.set_sealed(
+        {
+            # A title the file states about itself counts only when it is one ("Microsoft
+            # Word - Document1" or "scan0001.pdf" are not): else the extractor's heading, then
+            # the file name.
+            "title": plausible_title(extracted.title) or Path(incoming.name).stem,
+            "author": extracted.author or "",
+            "outlet": extracted.outlet or "",
+            "date": extracted.date,
+            "filename": incoming.name,
+            "mime": extracted.mime,
+            "size": incoming.size,
+            "page_count": len(extracted.pages),
+            "language": extracted.language,
+            "extractor_version": extracted.extractor_version,
+            "original_blob": blob_id,
+            "ocr_pages": sum(1 for p in extracted.pages if p.ocr),
+            "metadata_": dict(extracted.metadata),
+        }
+    )
     rows = []
     for page in extracted.pages:
         row = page_row(case_id, page)
