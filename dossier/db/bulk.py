@@ -65,6 +65,11 @@ def _write(session: Session, rows: Sequence[Sealed], *, replace: bool) -> None:
     connection = session.connection()
     made = made_ahead(session)
     by_table: dict[Any, tuple[_Plan, list[tuple[Any, ...]]]] = {}
+    # Made once for the rows written together, not once a row: the creation time a flush
+    # would give each (the same instant for rows of one statement), and each scope's key
+    # (looked up through the vault's checks for every row of a case).
+    defaults: dict[Any, tuple[Any, Any]] = {}
+    key_for = _once_each(row_key) if row_key is not None else None
     for row in rows:
         row.seal_with(keys)
         table = type(row).__table__  # type: ignore[attr-defined]
@@ -72,8 +77,8 @@ def _write(session: Session, rows: Sequence[Sealed], *, replace: bool) -> None:
         if entry is None:
             entry = by_table[table] = (_plan(table, connection.dialect, replace), [])
         plan, values = entry
-        given = plan.values(row)
-        foretold = plan.foretold(given, row_key) if row_key is not None else None
+        given = plan.values(row, defaults)
+        foretold = plan.foretold(given, key_for) if key_for is not None else None
         if foretold is None:
             values.append((*given, ZERO_MAC))
         else:
@@ -96,15 +101,23 @@ class _Plan:
     covered: tuple[int, ...]
     affinities: tuple[str, ...]
 
-    def values(self, row: Sealed) -> tuple[Any, ...]:
-        """The row's values (its MAC aside) as the driver is given them."""
+    def values(self, row: Sealed, defaults: dict[Any, tuple[Any, Any]]) -> tuple[Any, ...]:
+        """The row's values (its MAC aside) as the driver is given them. `defaults`: the
+        default of each column made for the rows written with this one, (value, as given)."""
         given = []
+        state = row.__dict__
         for column, process in zip(self.columns, self.processors, strict=True):
-            value = row.__dict__.get(column.key)
+            value = state.get(column.key)
             if value is None and column.default is not None:
                 # What a flush would have set (a creation time): kept on the object too.
-                value = column.default.arg if column.default.is_scalar else column.default.arg(None)
-                setattr(row, column.key, value)
+                made = defaults.get(column)
+                if made is None:
+                    default = column.default
+                    value = default.arg if default.is_scalar else default.arg(None)
+                    made = defaults[column] = (value, value if process is None else process(value))
+                setattr(row, column.key, made[0])
+                given.append(made[1])
+                continue
             given.append(value if process is None or value is None else process(value))
         return tuple(given)
 
@@ -113,6 +126,19 @@ class _Plan:
             return None
         covered = [given[i] for i in self.covered]
         return foretold_row(self.spec, covered, self.affinities, row_key)
+
+
+def _once_each(key_for: Callable[[str], bytes]) -> Callable[[str], bytes]:
+    """`key_for`, asked once for each scope."""
+    keys: dict[str, bytes] = {}
+
+    def cached(scope: str) -> bytes:
+        key = keys.get(scope)
+        if key is None:
+            key = keys[scope] = key_for(scope)
+        return key
+
+    return cached
 
 
 _plans: dict[tuple[Any, str, bool], _Plan] = {}

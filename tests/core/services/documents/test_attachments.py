@@ -190,6 +190,22 @@ def test_mailbox_gives_one_document_per_message(workspace: Workspace, tmp_path: 
     assert {h.doc_id for h in workspace.search.query("numéro3", case=case)} == {messages[3].id}
 
 
+def test_messages_made_in_one_instant_keep_their_order_in_the_mailbox(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The rows of one import share their creation time (`dossier.db.bulk`): messages are
+    listed by their number in the mailbox, the tenth after the ninth."""
+    path = _mailbox(tmp_path / "export.mbox", 12)
+    case = workspace.cases.create("Boîte").id
+    box = workspace.documents.import_file(case, path)
+    messages = workspace.documents.children(box.id)
+    assert len({m.created_at for m in messages}) == 1
+    assert [m.title for m in messages] == [f"Message {n}" for n in range(12)]
+    assert [m.title for m in workspace.documents.descendants(box.id)] == [
+        f"Message {n}" for n in range(12)
+    ]
+
+
 @pytest.mark.slow
 def test_mailbox_of_a_thousand_messages_reports_progress_and_cancels_cleanly(
     workspace: Workspace, tmp_path: Path
