@@ -126,9 +126,9 @@ class Read:
 
 def read_text(data: bytes) -> Read | None:
     """`decode_text` for a whole file, which may end inside its last character: in UTF-16 or
-    UTF-32 (an odd byte count), or in UTF-8 after its byte-order mark, that part of a
-    character is left out and counted, the rest read, where it made the file "binary"."""
-    return _read(data, partial=False)
+    UTF-32 (an odd byte count), or in UTF-8, that part of a character is left out and
+    counted, the rest read, where it made the file "binary" or Windows-1252 ('cafÃ©')."""
+    return _read(data, partial=False, cut_short=True)
 
 
 def decode_text(data: bytes, *, partial: bool = False) -> str | None:
@@ -141,7 +141,7 @@ def decode_text(data: bytes, *, partial: bool = False) -> str | None:
     return None if read is None else read.text
 
 
-def _read(data: bytes, partial: bool) -> Read | None:
+def _read(data: bytes, partial: bool, *, cut_short: bool = False) -> Read | None:
     wide = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -162,9 +162,26 @@ def _read(data: bytes, partial: bool) -> Read | None:
         return Read(text, cut) if _looks_like_text(text) else None
     for encoding in ("utf-8", "cp1252", "latin-1"):
         decoded = _decode(data, encoding, partial)
+        if decoded is None and encoding == "utf-8" and cut_short:
+            read = _utf8_cut_short(data)
+            if read is not None:
+                return read if _looks_like_text(read.text) else None
         if decoded is not None:
             return Read(decoded) if _looks_like_text(decoded) else None
     return None  # unreachable: Latin-1 decodes any byte string
+
+
+def _utf8_cut_short(data: bytes) -> Read | None:
+    """UTF-8 text whose last character is cut short: every character whole up to its last
+    bytes, which start one, and at least one of them of several bytes, which Windows-1252
+    text rarely makes (read as Windows-1252, each accented letter would be two: 'Ã©')."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text: str = decoder.decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    cut = len(decoder.getstate()[0])
+    return Read(text, cut) if cut and not text.isascii() else None
 
 
 def as_mail_bytes(data: bytes) -> bytes:

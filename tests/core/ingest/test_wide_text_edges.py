@@ -1,6 +1,7 @@
 """UTF-16 and UTF-32 text at its edges: a file cut short inside its last character (a download
 or copy interrupted) is imported with that half-character left out, and says so, instead of
-being refused as "binary data"; Chinese or Japanese text in UTF-16 without a byte-order mark
+being refused as "binary data" (or, in UTF-8, read as Windows-1252, every accent garbled);
+Chinese or Japanese text in UTF-16 without a byte-order mark
 (its only NULs its line ends and digits: under one unit in twenty) is read as written; and
 no binary, whole or in windows, nor random bytes with NULs, is taken for such text."""
 
@@ -154,3 +155,21 @@ def test_text_with_a_stray_nul_is_not_read_as_utf16(encoding: str) -> None:
     for at in (101, 102, len(data) // 2):
         stray = data[:at] + b"\x00" + data[at:]
         assert decode_text(stray) is None
+
+
+@pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
+def test_utf8_text_cut_inside_its_last_character_keeps_its_letters(text: str) -> None:
+    """Read as Windows-1252 instead, each of its accented letters was two ('Ã©'), unfound."""
+    text = text.strip() + " été"
+    whole = text.encode()
+    for cut in range(1, len(text[-1].encode())):
+        document = extract_bytes(whole[:-cut], "export.txt")
+        assert [page.text for page in document.pages] == [_canonical(text[:-1])]
+        assert "cut short" in document.metadata["not_imported"]
+
+
+def test_windows_1252_text_ending_in_an_accent_is_not_taken_for_cut_utf8() -> None:
+    text = "Note de frais : 12 EUR, payé"
+    document = extract_bytes(text.encode("cp1252"), "note.txt")
+    assert [page.text for page in document.pages] == [text]
+    assert "not_imported" not in document.metadata
