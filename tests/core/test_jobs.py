@@ -16,6 +16,7 @@ from dossier.jobs import (
     throttled,
     time_left_text,
 )
+from tests.alongside import alongside
 
 MB = 1024 * 1024
 
@@ -177,14 +178,12 @@ def test_jobs_on_several_threads_set_the_thresholds_back_when_the_last_one_ends(
             entered.set()
             release.wait(10)
 
-    thread = threading.Thread(target=other_job)
-    thread.start()
-    assert entered.wait(10)
-    with fewer_collections():
-        pass
-    assert gc.get_threshold()[0] == max(before[0], YOUNG_COLLECTION_EVERY)  # the other runs on
-    release.set()
-    thread.join(10)
+    with alongside(other_job):
+        assert entered.wait(10)
+        with fewer_collections():
+            pass
+        assert gc.get_threshold()[0] == max(before[0], YOUNG_COLLECTION_EVERY)  # the other runs on
+        release.set()
     assert gc.get_threshold() == before
 
 

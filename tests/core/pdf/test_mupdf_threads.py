@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from dossier.pdf.render import PdfRenderer, render_page
 from dossier.redact.marks import Rules, TermRule
 from dossier.redact.produce import redacted_copy
 from dossier.services.workspace import Workspace
+from tests.alongside import at_once
 from tests.pdfgen import scanned_page, text_page, write_pdf
 
 ROUNDS = 12
@@ -47,24 +49,19 @@ def _pdfs(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _run_together(workers: dict[str, Callable[[], None]], rounds: int) -> list[str]:
-    """Run every worker `rounds` times, all at once; the failures, named by worker."""
+    """Run every worker `rounds` times, all at once; the failures, named by worker (a worker
+    that never finishes, a deadlock, fails the test by name)."""
     errors: list[str] = []
-    start = threading.Barrier(len(workers))
 
     def body(name: str, work: Callable[[], None]) -> None:
-        start.wait()
+        threading.current_thread().name = name  # how the watch names the thread's calls
         try:
             for _ in range(rounds):
                 work()
         except BaseException as exc:  # reported by the caller, with the worker's name
             errors.append(f"{name}: {exc!r}")
 
-    threads = [threading.Thread(target=body, args=item, name=item[0]) for item in workers.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not [t for t in threads if t.is_alive()], "a MuPDF worker never finished (deadlock)"
+    at_once(*(partial(body, name, work) for name, work in workers.items()))
     return errors
 
 

@@ -4,7 +4,7 @@ never with the database's foreign-key error; the vault checks clean afterwards."
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from dossier.errors import NotFoundError
 from dossier.services.documents import group
 from dossier.services.workspace import Workspace
+from tests.alongside import at_once
 
 
 def _note(tmp_path: Path, name: str) -> Path:
@@ -35,9 +36,7 @@ def test_an_import_into_a_case_deleted_as_it_commits_is_refused_in_a_sentence(
         # key still in memory): the window between the delete's commit and its key's removal.
         forgetting = workspace.vault.keyring.forget_case
         monkeypatch.setattr(workspace.vault.keyring, "forget_case", lambda case_id: None)
-        deleter = threading.Thread(target=workspace.cases.delete, args=(doomed,))
-        deleter.start()
-        deleter.join(30)
+        at_once(partial(workspace.cases.delete, doomed))
         monkeypatch.setattr(workspace.vault.keyring, "forget_case", forgetting)
         real(session, rows)
 

@@ -14,6 +14,7 @@ import pytest
 from dossier.search import pending as pending_module
 from dossier.services.documents.dto import DocumentEdit
 from dossier.services.workspace import Workspace
+from tests.alongside import alongside
 
 SECRET = "Quartermaine"
 GONE = ["document deleted", "quote deleted", "title edited"]
@@ -75,13 +76,11 @@ def test_a_quote_deleted_is_not_found_while_the_index_is_busy(workspace: Workspa
             busy.set()
             release.wait(120)
 
-    importer = threading.Thread(target=hand_off)
-    importer.start()
-    try:
-        assert busy.wait(120)
-        hits = workspace.search.query(SECRET, case=case_id, fresh=False)
-    finally:
-        release.set()
-        importer.join()
+    with alongside(hand_off):
+        try:
+            assert busy.wait(120)
+            hits = workspace.search.query(SECRET, case=case_id, fresh=False)
+        finally:
+            release.set()
     assert [(hit.item_type, hit.title) for hit in hits] == []
     assert workspace.search.query(SECRET, case=case_id, fresh=False) == []

@@ -3,13 +3,13 @@ and cancelled whole, rows not made yet included."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pymupdf
 from PySide6.QtCore import QCoreApplication, QObject
 
 from dossier.services.dto import ImportOutcome
+from tests.alongside import at_once
 from tests.ui.conftest import imports_held
 from ui.case import import_panel
 from ui.case.import_dialog import ImportRequest
@@ -123,9 +123,7 @@ def test_outcomes_reported_before_the_gui_thread_takes_them_come_in_one_signal(q
         for number in range(100):
             outcomes.report(ImportOutcome(path=f"note-{number}.txt"))
 
-    worker = threading.Thread(target=report)
-    worker.start()
-    worker.join()
+    at_once(report)
     qtbot.waitUntil(lambda: bool(taken), timeout=5000)
     QCoreApplication.processEvents()
     assert taken == [[f"note-{number}.txt" for number in range(100)]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from dossier.blobstore import BlobBatch
 from dossier.errors import InputRefused
 from dossier.services.documents import group as group_module
 from dossier.services.workspace import Workspace
+from tests.alongside import Alongside, alongside
 
 
 def _reply(folder: Path) -> Path:
@@ -82,11 +84,11 @@ def test_a_group_committing_while_another_places_the_same_original_keeps_one_doc
     reply = _reply(tmp_path / "lettre")
     placed, go_on = threading.Event(), threading.Event()
     real_settle = BlobBatch.settle
-    first_thread: list[threading.Thread] = []
+    first_jobs: list[Alongside] = []
 
     def settle(batch: BlobBatch, kept: Any = None) -> None:
         real_settle(batch, kept)
-        if threading.current_thread() in first_thread:
+        if threading.current_thread() in first_jobs[0].threads:
             placed.set()
             assert go_on.wait(30)
 
@@ -99,18 +101,13 @@ def test_a_group_committing_while_another_places_the_same_original_keeps_one_doc
         except InputRefused as exc:
             results[name] = exc
 
-    first = threading.Thread(target=run, args=("first",))
-    first_thread.append(first)
-    first.start()
-    assert placed.wait(30)
-    second = threading.Thread(target=run, args=("second",))
-    second.start()
-    # The second job, if nothing holds it, reads, stores and commits in this time.
-    second.join(1.5)
-    go_on.set()
-    first.join(30)
-    second.join(30)
-    assert not first.is_alive() and not second.is_alive()
+    first_jobs.append(alongside(partial(run, "first")))
+    with first_jobs[0]:
+        assert placed.wait(30)
+        with alongside(partial(run, "second")) as second:
+            # The second job, if nothing holds it, reads, stores and commits in this time.
+            second.wait(1.5)
+            go_on.set()
     stored = [r for r in results.values() if not isinstance(r, Exception)]
     assert len(stored) == 1, results
     docs = ws.documents.of_case(case)
