@@ -21,10 +21,12 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 import pytest
 
 Work = Callable[[], object]
+T = TypeVar("T")
 
 # Far longer than any work here takes on a loaded 2-core machine, and well within the suite's
 # own timeout (600 s), so that a hung work is named rather than the whole test killed.
@@ -164,3 +166,16 @@ def at_once(*works: Work, within: float = WITHIN) -> None:
     """Run `works` on threads released together and wait for them all; raise what they raised."""
     with alongside(*works, together=True, within=within):
         pass
+
+
+def within(seconds: float, call: Callable[[], T]) -> T:
+    """What `call` returns, called beside the test; the test fails if it runs past `seconds`
+    (a call that may never return: a close waiting for stuck workers, say)."""
+    returned: list[T] = []
+
+    def calling() -> None:
+        returned.append(call())
+
+    calling.__qualname__ = getattr(call, "__qualname__", repr(call))
+    at_once(calling, within=seconds)
+    return returned[0]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.alongside import Alongside, alongside, at_once
+from tests.alongside import Alongside, alongside, at_once, within
 
 
 def _raising(message: str) -> None:
@@ -126,3 +126,17 @@ def test_works_run_at_once_are_all_waited_for_and_what_they_raised_raised() -> N
     assert sorted(ended) == [0, 1, 2]
     with pytest.raises(ValueError, match="at once"):
         at_once(lambda: None, lambda: _raising("at once"))
+
+
+def test_a_call_within_a_deadline_returns_its_value_or_fails_by_name() -> None:
+    assert within(60, lambda: 42) == 42
+    release = threading.Event()
+
+    def never_returning() -> None:
+        release.wait()
+
+    try:
+        with pytest.raises(pytest.fail.Exception, match=r"ran past 0\.2 s: .*never_returning"):
+            within(0.2, never_returning)
+    finally:
+        release.set()

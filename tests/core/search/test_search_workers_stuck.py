@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from dossier.search import SearchIndex
 from dossier.search import analysed as analysed_module
 from dossier.search import facade as facade_module
 from tests import killable
+from tests.alongside import within
 from tests.core.search.test_search_workers import KEY, _items
 from tests.processes import still_running
 
@@ -43,14 +43,6 @@ def stopped_workers() -> Iterator[list[int]]:
         analysed_module.shutdown()
 
 
-def _returns_within(call: object, seconds: float) -> bool:
-    assert callable(call)
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    return not thread.is_alive()
-
-
 def test_closing_the_index_does_not_wait_for_stuck_workers(
     tmp_path: Path, stopped_workers: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,13 +51,13 @@ def test_closing_the_index_does_not_wait_for_stuck_workers(
     monkeypatch.setattr(facade_module, "CLOSE_WAIT", 0.1)
     index = SearchIndex.open(tmp_path / "ix", KEY, "case-a")
     index.replace_documents_soon([], _items(60))
-    assert _returns_within(index.close, 120)
+    within(120, index.close)
     with SearchIndex.open(tmp_path / "ix", KEY, "case-a") as index:
         assert index.pending_since is not None  # the next open redoes those documents
 
 
 def test_ending_the_workers_does_not_wait_for_a_stuck_one(stopped_workers: list[int]) -> None:
-    assert _returns_within(analysed_module.shutdown, 120)
+    within(120, analysed_module.shutdown)
     assert still_running(stopped_workers) == []
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from dossier.search import analysed
 from dossier.search.analysed import Background
+from tests.alongside import within
 
 
 def dies_writing_its_answer(_part: int) -> int:
@@ -40,15 +41,6 @@ def workers() -> Iterator[None]:
     analysed.shutdown()
 
 
-def _within(seconds: float, fn) -> object:
-    outcome: list[object] = []
-    thread = threading.Thread(target=lambda: outcome.append(fn()), daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert outcome, f"still waiting after {seconds} s"
-    return outcome[0]
-
-
 def test_a_batch_whose_worker_dies_answering_is_finished_in_process(
     workers: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,9 +51,9 @@ def test_a_batch_whose_worker_dies_answering_is_finished_in_process(
     # What a broken pool could not do is done in process (here by the same function, so a
     # stand-in that can run in the app: the test is about the wait ending).
     batch._work = in_process  # type: ignore[assignment]
-    assert _within(120, lambda: list(batch.results())) == [10]
+    assert within(120, lambda: list(batch.results())) == [10]
     # The pool was stopped and its thread ended (or the app could not exit: Python joins it);
     # the next batch starts a new one.
     assert analysed._pool is None
     assert not [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
-    assert _within(120, lambda: list(Background([2], in_process).results())) == [20]
+    assert within(120, lambda: list(Background([2], in_process).results())) == [20]
