@@ -152,9 +152,18 @@ def read_past(text: str) -> list[str]:
 
 
 _DRAWN_AS_LATIN = str.maketrans(
-    "АВЕКМНОРСТХаеорсухіΑΒΕΗΙΚΜΝΟΡΤΧοα", "ABEKMHOPCTXaeopcyxiABEHIKMNOPTXoa"
+    "АВЕКМНОРСТХаеорсухіΑΒΕΗΙΚΜΝΟΡΤΧοαᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘǫʀᴛᴜᴠᴡʏᴢ",
+    "ABEKMHOPCTXaeopcyxiABEHIKMNOPTXoaabcdeghijklmnopqrtuvwyz",
 )
-"""Cyrillic and Greek letters the eye reads as Latin ones ("Quаrtermаine")."""
+"""Cyrillic and Greek letters the eye reads as Latin ones ("Quаrtermаine"), small capitals."""
+_DRAWN_AS_LATIN.update(
+    {
+        base + i: ord("A") + i
+        for base in (0x1F1E6, 0x1F130, 0x1F150, 0x1F170, 0x24B6)
+        for i in range(26)
+    }
+)
+"""Letters in squares, circles and flags' regional indicators."""
 
 
 def read_bundle(path: Path | bytes) -> dict[str, str]:

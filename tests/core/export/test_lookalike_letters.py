@@ -1,5 +1,6 @@
 """A name spelt with letters of another script drawn like Latin ones ("Quаrtermаine" with two
-Cyrillic "а", "Ηyacinthe" with a Greek "Η") is the name to the eye: the export hides it.
+Cyrillic "а", "Ηyacinthe" with a Greek "Η"), or in small capitals or letters in squares and
+circles as social media posts spell it, is the name to the eye: the export hides it.
 
 A Cyrillic or Greek keyboard layout left on by mistake, or a name spelt so on purpose to pass
 filters, gave characters no mark matched: the bundle showed the name whole, in the typeset
@@ -27,6 +28,11 @@ SPELT = {
     "Cyrillic capital": "QUАRTЕRMАINЕ",
     "Greek capital eta": "Ηyacinthe Quartermaine",
     "Cyrillic e and o": "Hyacinthе Quartеrmainе",
+    # What social media "fancy text" spells a name in, symbols to a search.
+    "small capitals": "ʜʏᴀᴄɪɴᴛʜᴇ ǫᴜᴀʀᴛᴇʀᴍᴀɪɴᴇ",
+    "black squares": "🆀🆄🅰🆁🆃🅴🆁🅼🅰🅸🅽🅴",
+    "circled": "ⓆⓊⒶⓇⓉⒺⓇⓂⒶⒾⓃⒺ",
+    "regional indicators": "\u200b".join("🇶🇺🇦🇷🇹🇪🇷🇲🇦🇮🇳🇪"),
 }
 
 
