@@ -30,9 +30,10 @@ def _pairs(message: Message) -> list[tuple[str, str]]:
 
 
 def test_the_code_marks_its_sentences_in_the_core_and_the_app() -> None:
-    where = {w.split("/")[0] for places in extract().values() for w in places}
+    marked = extract()  # the code read once (0.9 CPU-s)
+    where = {w.split("/")[0] for places in marked.values() for w in places}
     assert where == {"dossier", "ui"}
-    assert len(extract()) > 600
+    assert len(marked) > 600
 
 
 def test_every_marked_string_has_a_french_translation_and_the_catalog_is_in_step() -> None:
