@@ -52,15 +52,39 @@ STANDARD_TAGS = frozenset(
 form fields' text): names no one writes for a document of their own."""
 _NEUTRAL_TAG = b"/Span"
 _EMPTY_LIST = b"<<>>"
-_MCID_ONLY = re.compile(rb"<<[\x00\t\n\x0c\r ]*/MCID[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]*>>")
-"""A property list numbering its content for the structure tree, and holding nothing else."""
+_S = rb"[\x00\t\n\x0c\r ]*"
+_ARTIFACT_VALUE = (
+    rb"(?:-?[\d.]+|/(?:Top|Bottom|Left|Right|Header|Footer|Watermark|PageNum|LineNum|Bates"
+    rb"|Pagination|Layout|Page|Background|Inline)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%]))"
+)
+_MCID_ONLY = re.compile(
+    rb"<<" + _S + rb"/MCID[\x00\t\n\x0c\r ]+\d+" + _S + rb">>"
+    rb"|<<(?:"
+    + _S
+    + rb"/(?:Attached|BBox|Subtype|Type|MCID)"
+    + _S
+    + rb"(?:\[(?:"
+    + _S
+    + _ARTIFACT_VALUE
+    + rb")*"
+    + _S
+    + rb"\]|"
+    + _ARTIFACT_VALUE
+    + rb"))*"
+    + _S
+    + rb">>"
+)
+"""A property list numbering its content for the structure tree, or describing an artifact (a
+page's running header, its kind, box and edges), and holding nothing else: the standard's
+names and numbers, no word of the writer's."""
 _TAGS = b"|".join(re.escape(t.encode()) for t in sorted(STANDARD_TAGS, key=len, reverse=True))
 _PLAIN_MARKING = re.compile(
     rb"/(?:OC[\x00\t\n\x0c\r ]*/[^\x00\t\n\x0c\r ()<>\[\]{}/%]+[\x00\t\n\x0c\r ]*BDC|(?:"
     + _TAGS
     + rb")(?:[\x00\t\n\x0c\r ]*"
+    + rb"(?:"
     + _MCID_ONLY.pattern
-    + rb"[\x00\t\n\x0c\r ]*(?:BDC|DP)|[\x00\t\n\x0c\r ]*(?:BMC|MP)))"
+    + rb")[\x00\t\n\x0c\r ]*(?:BDC|DP)|[\x00\t\n\x0c\r ]*(?:BMC|MP)))"
     rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
 )
 """Marking left as it is (a standard tag, a layer's, a structure number): a stream whose every

@@ -81,6 +81,17 @@ def _point_with_properties(doc: Any, page: Any) -> None:
     _append_content(doc, page, b"/Note <</By /Quartermaine>> DP")
 
 
+def _artifact_edge(doc: Any, page: Any) -> None:
+    # A running header's property list is left as it is only when it holds the standard's
+    # names: one of the writer's in its place empties it.
+    _append_content(
+        doc,
+        page,
+        b"/Artifact <</Type /Pagination /Attached [/Top /Quartermaine]>> BDC"
+        b" BT /helv 11 Tf 72 660 Td (Page 1) Tj ET EMC",
+    )
+
+
 def _picture_entry(doc: Any, page: Any) -> None:
     doc.xref_set_key(_picture(doc, page), "Photographer", "/Hyacinthe#20Quartermaine")
 
@@ -95,6 +106,7 @@ PLACES: dict[str, Callable[[Any, Any], None]] = {
     "tag with properties": _tag_with_properties,
     "name in a property list": _name_in_properties,
     "marked point with properties": _point_with_properties,
+    "edge of an artifact": _artifact_edge,
     "entry of a picture": _picture_entry,
     "entry of a form": _form_entry,
 }
