@@ -11,8 +11,8 @@ row it chains to with it: no decryption more for each change.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ import pytest
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import CorruptData
 from dossier.services.workspace import Workspace
+from tests.alongside import at_once
 from tests.conftest import PASSPHRASE
 from tests.core.db.tampering import attacker
 
@@ -68,21 +69,12 @@ def test_an_audit_tail_cut_while_open_is_noticed_by_the_next_change(
 def test_changes_from_many_threads_are_not_taken_for_a_cut_trail(workspace: Workspace) -> None:
     """Each commit's link is known before another writer can read it as the last one."""
     case = workspace.cases.create("Préfecture").id
-    errors: list[BaseException] = []
 
     def add(prefix: str) -> None:
-        try:
-            for n in range(15):
-                workspace.people.add(case, f"{prefix} {n}")
-        except BaseException as exc:  # handed to the test's thread
-            errors.append(exc)
+        for n in range(15):
+            workspace.people.add(case, f"{prefix} {n}")
 
-    threads = [threading.Thread(target=add, args=(name,)) for name in ("Anne", "Jean", "Paul")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+    at_once(*(partial(add, name) for name in ("Anne", "Jean", "Paul")))
     assert len(workspace.people.of_case(case)) == 45
     assert workspace.audit.verify().ok
 
