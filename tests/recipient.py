@@ -164,6 +164,13 @@ _DRAWN_AS_LATIN.update(
     }
 )
 """Letters in squares, circles and flags' regional indicators."""
+_DRAWN_AS_LATIN.update(
+    str.maketrans(
+        "ɑϲհꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜᎪᎡᎢᎬᎷꭺꭱꭲꭼꮇ",
+        "achABCDEFGHIJKLMNOPRSTUVWXYZARTEMartem",
+    )
+)
+"""A Latin alpha, a Greek lunate sigma, an Armenian ho, Lisu's letters, Cherokee ones."""
 
 
 def read_bundle(path: Path | bytes) -> dict[str, str]:

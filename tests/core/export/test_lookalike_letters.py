@@ -1,5 +1,6 @@
 """A name spelt with letters of another script drawn like Latin ones ("Quаrtermаine" with two
-Cyrillic "а", "Ηyacinthe" with a Greek "Η"), or in small capitals or letters in squares and
+Cyrillic "а", "Ηyacinthe" with a Greek "Η", "QUᎪᎡᎢᎬᎡᎷᎪIΝᎬ" in Cherokee, "Quɑrtermɑine" with
+a Latin alpha, Lisu's capitals), or in small capitals or letters in squares and
 circles as social media posts spell it, is the name to the eye: the export hides it.
 
 A Cyrillic or Greek keyboard layout left on by mistake, or a name spelt so on purpose to pass
@@ -28,6 +29,11 @@ SPELT = {
     "Cyrillic capital": "QUАRTЕRMАINЕ",
     "Greek capital eta": "Ηyacinthe Quartermaine",
     "Cyrillic e and o": "Hyacinthе Quartеrmainе",
+    "Latin alpha": "Quɑrtermɑine",
+    "Cherokee capitals": "QUᎪᎡᎢᎬᎡᎷᎪIΝᎬ",
+    "Cherokee small": "Hyacinthe Quartermaine".replace("a", "ꭺ").replace("e", "ꭼ"),
+    "Lisu": "Qꓴꓮꓣꓔꓰꓣꓟꓮꓲꓠꓰ",
+    "Greek lunate sigma, Armenian ho": "Hyaϲinthe Quartermaine".replace("h", "հ"),
     # What social media "fancy text" spells a name in, symbols to a search.
     "small capitals": "ʜʏᴀᴄɪɴᴛʜᴇ ǫᴜᴀʀᴛᴇʀᴍᴀɪɴᴇ",
     "black squares": "🆀🆄🅰🆁🆃🅴🆁🅼🅰🅸🅽🅴",
