@@ -181,6 +181,26 @@ def _skip_object(lexer: _Lexer, first: tuple[int, int]) -> int:
     return first[1]
 
 
+def dictionary_keys(source: bytes) -> list[str]:
+    """The keys of the dictionary whose source (`<<...>>`) is `source`, at its top level."""
+    start = source.find(b"<<")
+    if start < 0:
+        return []
+    lexer = _Lexer(source)
+    lexer.pos = start + 2
+    keys: list[str] = []
+    while (key := lexer.next()) is not None:
+        token = source[key[0] : key[1]]
+        if token == b">>" or not token.startswith(b"/"):
+            break
+        keys.append(_name(token))
+        value = lexer.next()
+        if value is None:
+            break
+        _skip_object(lexer, value)
+    return keys
+
+
 def _text_entries(data: bytes, start: int) -> tuple[list[tuple[int, int]], int]:
     """The (start, end) of every text entry (key and value) in the dictionary opening at
     `start`, at any depth, and where the dictionary ends."""

@@ -23,6 +23,7 @@ from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
 from dossier.redact.apply import strip_annotations
+from dossier.redact.marked import dictionary_keys
 from dossier.redact.pictures import bare_pictures
 
 log = logging.getLogger(__name__)
@@ -119,8 +120,12 @@ _XOBJECT_KEPT_KEYS = {
         "Type Subtype FormType BBox Matrix Resources Group OC".split() + _STREAM_KEYS
     ),
 }
-"""What the catalog, the page tree, a page, a font, a picture and a form may keep: what it
-takes to show the pages. Anything else (a document system's copy number, a page's
+_GRAPHICS_STATE_KEYS = frozenset(
+    "Type LW LC LJ ML D RI OP op OPM Font BG BG2 UCR UCR2 TR TR2 HT FL SM SA BM SMask CA ca "
+    "AIS TK UseBlackPtComp HTO".split()
+)
+"""What the catalog, the page tree, a page, a font, a picture, a form and a graphics state may
+keep: what it takes to show the pages. Anything else (a document system's copy number, a page's
 /LastModified, a picture's photographer written as a name by its writer, OPI naming the
 original image's file, AF files of its own, Alternates other pictures) goes."""
 
@@ -164,6 +169,40 @@ def forget_the_original(doc: Any) -> None:
                     programs.add(int(value.split()[0]))
     for xref in sorted(programs):
         _retag_program(doc, xref, fresh)
+    _bare_graphics_states(doc)
+
+
+def _bare_graphics_states(doc: Any) -> None:
+    """Each graphics state of a resource dictionary (`/ExtGState`) with the standard's entries
+    alone: a writer's own (`/By /Quartermaine`) goes, as from a picture or a form."""
+    for xref in range(1, doc.xref_length()):
+        try:
+            kind, value = doc.xref_get_key(xref, "Resources/ExtGState")
+            if kind == "null" and doc.xref_get_key(xref, "Type")[1] != "/ExtGState":
+                continue
+            states = _graphics_states(doc, xref, kind, value)
+        except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+            continue
+        for holder, path, source in states:
+            for key in dictionary_keys(source.encode("latin-1", "replace")):
+                if key not in _GRAPHICS_STATE_KEYS:
+                    doc.xref_set_key(holder, f"{path}{key}", "null")
+
+
+def _graphics_states(doc: Any, xref: int, kind: str, value: str) -> list[tuple[int, str, str]]:
+    """(holder, path, source) of the graphics states object `xref` holds or is."""
+    if kind == "null":  # a graphics state of its own
+        return [(xref, "", doc.xref_object(xref, compressed=True))]
+    holder, path = xref, "Resources/ExtGState/"
+    if kind == "xref":  # its resources' graphics states in an object of their own
+        holder, path = int(value.split()[0]), ""
+        value = doc.xref_object(holder, compressed=True)
+    found: list[tuple[int, str, str]] = []
+    for name in dictionary_keys(value.encode("latin-1", "replace")):
+        state_kind, state = doc.xref_get_key(holder, f"{path}{name}")
+        if state_kind == "dict":
+            found.append((holder, f"{path}{name}/", state))
+    return found
 
 
 _NAMING_STREAMS = ("FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding")

@@ -92,6 +92,26 @@ def _artifact_edge(doc: Any, page: Any) -> None:
     )
 
 
+def _graphics_state_entry(doc: Any, page: Any) -> None:
+    resources = doc.xref_get_key(page.xref, "Resources")
+    holder, path = (
+        (int(resources[1].split()[0]), "") if resources[0] == "xref" else (page.xref, "Resources/")
+    )
+    doc.xref_set_key(holder, path + "ExtGState", "<</GS9<</Type/ExtGState/CA 1/By/Quartermaine>>>>")
+    _append_content(doc, page, b"q /GS9 gs Q")
+
+
+def _graphics_state_object(doc: Any, page: Any) -> None:
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<</Type/ExtGState/ca 0.5/By/Hyacinthe#20Quartermaine>>")
+    resources = doc.xref_get_key(page.xref, "Resources")
+    holder, path = (
+        (int(resources[1].split()[0]), "") if resources[0] == "xref" else (page.xref, "Resources/")
+    )
+    doc.xref_set_key(holder, path + "ExtGState", f"<</GS8 {xref} 0 R>>")
+    _append_content(doc, page, b"q /GS8 gs 0 0 1 rg 300 500 40 40 re f Q")
+
+
 def _picture_entry(doc: Any, page: Any) -> None:
     doc.xref_set_key(_picture(doc, page), "Photographer", "/Hyacinthe#20Quartermaine")
 
@@ -108,6 +128,8 @@ PLACES: dict[str, Callable[[Any, Any], None]] = {
     "marked point with properties": _point_with_properties,
     "edge of an artifact": _artifact_edge,
     "entry of a picture": _picture_entry,
+    "entry of a graphics state": _graphics_state_entry,
+    "graphics state of its own": _graphics_state_object,
     "entry of a form": _form_entry,
 }
 
