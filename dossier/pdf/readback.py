@@ -53,11 +53,9 @@ def spelt_as_written(read: Sequence[PageText], written: Sequence[str]) -> list[P
             position += 1
             continue
         end, s0, s1 = misread[position]
-        lines: dict[tuple[int, int], list[Word]] = {}
-        for index, word in drawn[position:end]:
-            lines.setdefault((index, word.line), []).append(word)
-        count = len(lines)
-        for k, ((index, _line), words) in enumerate(lines.items()):
+        rows = _rows(drawn[position:end])
+        count = len(rows)
+        for k, (index, words) in enumerate(rows):
             # Each line takes its share of the text's words, and one more on each side when
             # there are several: a name is hidden under a word too many, not one too few.
             first = s0 + (s1 - s0) * k // count
@@ -67,6 +65,22 @@ def spelt_as_written(read: Sequence[PageText], written: Sequence[str]) -> list[P
             pages[index].append((_union(words), " ".join(source[first:last])))
         position = end
     return [_respelt(page, words) for page, words in zip(read, pages, strict=True)]
+
+
+def _rows(drawn: Sequence[tuple[int, Word]]) -> list[tuple[int, list[Word]]]:
+    """The words of each page's rows, in order: MuPDF may read the pieces of one word as lines
+    of their own ("উদ্দিন" as "উ�" and "�ন", its conjunct between them), which are one row on
+    the page, and each piece must be boxed with the whole word."""
+    rows: list[tuple[int, list[Word]]] = []
+    for index, word in drawn:
+        middle = (word.y0 + word.y1) / 2
+        for row_index, words in rows:
+            if row_index == index and any(w.y0 <= middle <= w.y1 for w in words):
+                words.append(word)
+                break
+        else:
+            rows.append((index, [word]))
+    return rows
 
 
 def _union(words: list[Word]) -> Word:

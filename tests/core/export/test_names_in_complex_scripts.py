@@ -70,3 +70,31 @@ def test_words_read_back_as_other_letters_are_spelt_as_the_text() -> None:
     for word in page.words:  # where the PDF draws it: a word read, or several read as one
         inside = [w for w in drawn if word.x0 <= w.x0 and w.x1 <= word.x1 and w.line == word.line]
         assert word.rect in [w.rect for w in drawn] or len(inside) > 1
+
+
+PIECES = {
+    "Bengali": ("রহিম উদ্দিন", "সাক্ষী রহিম উদ্দিন বিচারককে সব বলেছেন।"),
+    "Oriya": ("ପଟ୍ଟନାୟକ", "ସାକ୍ଷୀ ପଟ୍ଟନାୟକ ବିଚାରପତିଙ୍କୁ କହିଲେ।"),
+    "Sinhala": ("ප්‍රේමදාස", "සාක්ෂිකරු ප්‍රේමදාස විනිසුරුට කීවේය."),
+    "Tamil": ("கிருஷ்ணமூர்த்தி", "சாட்சி கிருஷ்ணமூர்த்தி நீதிபதியிடம் கூறினார்."),
+}
+
+
+@pytest.mark.parametrize("name, sentence", PIECES.values(), ids=PIECES.keys())
+def test_no_piece_of_a_name_read_as_several_lines_is_left(
+    workspace: Workspace, tmp_path: Path, name: str, sentence: str
+) -> None:
+    """MuPDF reads "উদ্দিন" as two lines of the same row, "উ�" and "�ন", their boxes
+    overlapping: each piece is boxed with the whole word, or "ন" stayed beside the mark."""
+    case = workspace.cases.create("Scripts").id
+    workspace.documents.import_bytes(case, f"{sentence}\n\n{PLAIN}\n".encode(), "temoin.txt")
+    workspace.people.add(case, name, protection="protected")
+    out = tmp_path / "bundle.zip"
+    workspace.exports.export(ExportRequest(case=case, out=out))
+    with zipfile.ZipFile(out) as archive:
+        (pdf,) = [archive.read(n) for n in archive.namelist() if n.endswith(".pdf")]
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        exported = doc[0].get_text().split()
+    around = _drawn(sentence.replace(name, "")) + PLAIN.split()
+    assert [w for w in exported if w not in around] == []
+    assert PLAIN in " ".join(exported)
