@@ -410,9 +410,20 @@ def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int
     hold text, letters outlined or words in glyphs of no character, and whose text was not
     read by OCR at import (that OCR read the pictures)."""
     read_at_import = {page.index for page in known if page.ocr}
+    texts = {page.index: page.text for page in known}
     return [
         page.number
         for page in doc
         if page.number not in read_at_import
-        and (pictures_to_read(page) or _outlined_words(page) or unmapped_lines(page))
+        and (
+            pictures_to_read(page)
+            or _outlined_words(page)
+            or _unmapped_words_in(page, texts.get(page.number))
+        )
     ]
+
+
+def _unmapped_words_in(page: Any, text: str | None) -> bool:
+    # The page's text as read already (at import, as `extract.TEXT_FLAGS` reads it, glyphs
+    # of no character as U+FFFD): the page is not read again to know.
+    return _UNMAPPED_WORD in text if text is not None else bool(unmapped_lines(page))
