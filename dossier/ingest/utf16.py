@@ -28,6 +28,10 @@ pairs into U+2061-U+2073, mostly invisible operators and unassigned)."""
 _ASCII_PAIR_SHARE = 0.75
 """Share of its units BOM-less UTF-16 text with few NULs may have both bytes printable ASCII
 at most (`_stray_nuls`): Japanese, its kana U+3041-U+307E among them, about a half."""
+_UTF8_LETTERS = 8
+_UTF8_BAD_SHARE = 0.1
+"""UTF-8 text with stray NULs (`_utf8_letters`): at least this many letters beyond ASCII, at
+most this share of as many bytes that are no UTF-8."""
 _ASCII, _NUL = 1, 2
 _BYTE_KINDS = bytes(
     _ASCII if 0x20 <= byte < 0x7F or byte in b"\t\n\r" else _NUL if byte == 0 else 0
@@ -127,7 +131,7 @@ def utf16_without_bom(head: bytes) -> str | None:
     for nuls, others, encoding in readings:
         if nuls >= _NUL_SHARE * units and others <= _STRAY_NUL_SHARE * units:
             return encoding if _reads_as_utf16(head, encoding) else None
-    if _stray_nuls(head):
+    if _stray_nuls(head) or _utf8_letters(head):
         return None
     for _nuls, _others, encoding in sorted(readings, reverse=True):
         if _reads_as_utf16(head, encoding):
@@ -153,6 +157,20 @@ def _stray_nuls(head: bytes) -> bool:
     with_nul = sum(count for unit, count in units.items() if _NUL in unit)
     pairs = units[(_ASCII, _ASCII)]
     return pairs > _ASCII_PAIR_SHARE * (sum(units.values()) - with_nul)
+
+
+def _utf8_letters(head: bytes) -> bool:
+    """Whether `head` is UTF-8 text beyond ASCII (with stray NULs): its two-byte letters in
+    Cyrillic, Greek, Hebrew or Armenian paired up read as Hangul syllables ("о", D0 BE, as
+    U+D0BE), writing in one script to `_plausible_utf16`. Its letters read as UTF-8 with at
+    most a few bytes that do not (a NUL inside a letter, a head cut inside one); the bytes
+    from 0x80 up of UTF-16 text with few NULs (Chinese, Japanese) are mostly no UTF-8."""
+    if head.isascii():
+        return False
+    text = head.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    letters = len(text) - bad - sum(1 for char in text if char < "\x80")
+    return letters >= _UTF8_LETTERS and bad <= letters * _UTF8_BAD_SHARE
 
 
 def _plausible_utf16(text: str) -> bool:
