@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,22 +314,24 @@ UNMAPPED = "\ufffd"
 """What MuPDF reads for a glyph its font maps to no character (`extract.TEXT_FLAGS`)."""
 
 
-_UNMAPPED_WORD = UNMAPPED * 2
-"""Two glyphs of no character in a row: what a word, a name, drawn so reads. One alone is a
-symbol of a font of its own (TeX's big brackets, a tax form's pictograms), read by no one."""
+_UNMAPPED_WORD = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010fffd]{2}")
+"""Two glyphs of no character in a row, or of private characters (a font's /ToUnicode or
+symbol cmap naming its glyphs U+E000-U+F8FF, which mean nothing to a reader): what a word, a
+name, drawn so reads. One alone is a symbol of a font of its own (TeX's big brackets, a tax
+form's pictograms), read by no one."""
 
 
 def unmapped_lines(page: Any) -> list[Rect]:
     """The boxes (unrotated coordinates), one per block, of what `page` draws as words in
-    glyphs of no known character (an embedded font without a /ToUnicode map): their text says
-    nothing, their pixels show what they draw."""
+    glyphs of no known character (an embedded font without a /ToUnicode map, or one naming
+    them private characters): their text says nothing, their pixels show what they draw."""
     boxes: list[Rect] = []
     for block in page.get_text("dict", flags=_pdf.TEXT_CLIP)["blocks"]:
         spans = [
             tuple(span["bbox"])
             for line in block.get("lines", ())
             for span in line["spans"]
-            if _UNMAPPED_WORD in span["text"]
+            if _UNMAPPED_WORD.search(span["text"])
         ]
         if spans:
             boxes.append(union(spans))
@@ -426,4 +429,6 @@ def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int
 def _unmapped_words_in(page: Any, text: str | None) -> bool:
     # The page's text as read already (at import, as `extract.TEXT_FLAGS` reads it, glyphs
     # of no character as U+FFFD): the page is not read again to know.
-    return _UNMAPPED_WORD in text if text is not None else bool(unmapped_lines(page))
+    if text is not None:
+        return _UNMAPPED_WORD.search(text) is not None
+    return bool(unmapped_lines(page))

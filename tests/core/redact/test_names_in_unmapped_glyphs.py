@@ -41,6 +41,30 @@ def unmapped(page: pymupdf.Page) -> None:
     doc.xref_set_key(font, "ToUnicode", "null")
 
 
+def private(page: pymupdf.Page) -> None:
+    """The memo in an embedded font whose /ToUnicode names each glyph a character of the
+    Private Use Area (U+E000 + its number), as symbol-encoded fonts read: text that means
+    nothing to a reader, and no U+FFFD."""
+    doc = page.parent
+    font = page.insert_font(fontname="memo", fontbuffer=pymupdf.Font("tiro").buffer)
+    page.insert_text((72, 140), MEMO, fontname="memo", fontsize=14)
+    blocks = "\n".join(
+        "100 beginbfchar\n"
+        + "\n".join(f"<{g:04x}> <{0xE000 + g:04x}>" for g in range(start, start + 100))
+        + "\nendbfchar"
+        for start in range(0, 1000, 100)
+    )
+    cmap = (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        f"{blocks}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
+    _kind, ref = doc.xref_get_key(font, "ToUnicode")
+    doc.update_stream(int(ref.split()[0]), cmap.encode())
+
+
 def test_the_memo_reads_as_no_character_at_all(tmp_path: Path) -> None:
     with pymupdf.open(pages_pdf(tmp_path / "r.pdf", [unmapped])) as doc:
         text = doc[0].get_text(flags=pymupdf.TEXT_CLIP)
@@ -65,3 +89,13 @@ def test_a_name_left_in_glyphs_of_no_character_stops_the_export(
         export_with_name_protected(workspace, pages_pdf(tmp_path / "r.pdf", [unmapped]), out)
     assert "page 1" in str(caught.value) and "Quartermaine" not in str(caught.value)
     assert not out.exists()
+
+
+def test_a_name_in_glyphs_of_private_characters_does_not_leave(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    source = pages_pdf(tmp_path / "r.pdf", [private])
+    with pymupdf.open(source) as doc:
+        text = doc[0].get_text(flags=pymupdf.TEXT_CLIP)
+    assert "Quarterly report" in text and "Quartermaine" not in text and "\ufffd" not in text
+    assert_hidden_on_every_page(workspace, source, tmp_path / "b.zip", 1)
