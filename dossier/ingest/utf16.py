@@ -32,6 +32,9 @@ _UTF8_LETTERS = 8
 _UTF8_BAD_SHARE = 0.1
 """UTF-8 text with stray NULs (`_utf8_letters`): at least this many letters beyond ASCII, at
 most this share of as many bytes that are no UTF-8."""
+_SYMBOL_FONT = frozenset(map(chr, range(0xF000, 0xF100)))
+"""The private characters Symbol and Wingdings are read as (Word's list bullet U+F0B7): text
+holds them, and a binary's bytes paired up land there one in 256."""
 _ASCII, _NUL = 1, 2
 _BYTE_KINDS = bytes(
     _ASCII if 0x20 <= byte < 0x7F or byte in b"\t\n\r" else _NUL if byte == 0 else 0
@@ -180,6 +183,8 @@ def _plausible_utf16(text: str) -> bool:
     top = 0  # the count of the most frequent letter (a character of a script)
     for char, count in Counter(text).items():
         category = unicodedata.category(char)
+        if char in _SYMBOL_FONT or (category == "Cn" and char > "\uffff"):
+            continue  # a bullet of Word's symbol fonts, an emoji newer than this Python
         if category in ("Cn", "Co", "Cs") or (
             category in ("Cc", "Cf") and char not in _WRITING_FORMATS
         ):

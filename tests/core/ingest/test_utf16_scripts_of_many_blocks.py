@@ -33,3 +33,18 @@ def test_utf16_without_bom_in_a_script_of_many_blocks_is_read_as_written(
         data = (text * times).encode(encoding)
         document = extract_bytes(data, "rapport.txt")
         assert [page.text for page in document.pages] == [(text * times).replace("\r\n", "\n")]
+
+
+BULLETS = "".join(f"\uf0b7 Point {i}: the contract was signed on {i} May\r\n" for i in range(40))
+CHAT = "".join(f"[{i}:00] Anna: on se voit demain 🫨🫶 ok\r\n" for i in range(40))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [BULLETS, CHAT], ids=["word bullets", "new emoji"])
+def test_utf16_without_bom_with_symbol_bullets_or_new_emoji_is_read(
+    encoding: str, text: str
+) -> None:
+    """Word's list bullet (U+F0B7, a private character of its symbol font) and emoji newer
+    than this Python's Unicode tables (U+1FAE8) are no binary's bytes."""
+    document = extract_bytes(text.encode(encoding), "export.txt")
+    assert [page.text for page in document.pages] == [text.replace("\r\n", "\n")]
