@@ -17,10 +17,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from dossier.db import rowworker
 from dossier.db.rowauth import (
@@ -195,7 +198,7 @@ def seal_changes(
     not authentic before it: someone changed it behind Dossier's back (the vault was open,
     the case already checked). The caller rolls back; the altered row stays for fsck.
     """
-    changed = _fetch(conn, changes_sql())
+    changed = _changes(conn)
     if not changed:
         return {}
     planted = problems_at_commit(conn)
@@ -288,14 +291,7 @@ def _check_old(entry: Any, row: StoredRow | None, key_for: KeyFor, destroyed: se
     except NotFoundError:  # a row moved to a case that does not exist
         key = b""
     if not key or not hmac.compare_digest(before.stored_mac, before.mac(key)):
-        raise CorruptData(
-            _(
-                "the catalog was altered outside Dossier: {before} no longer matches "
-                "its authentication, so it was not written again and nothing of this "
-                "change was saved; run 'dossier fsck' for the full list and restore a "
-                "backup"
-            ).format(before=before.describe())
-        )
+        raise CorruptData(_altered(before.describe()))
 
 
 def _update_case_inventory(
@@ -524,6 +520,34 @@ def _fetch_many(conn: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
         conn.exec_driver_sql(sql, rows)
     else:
         conn.executemany(sql, rows)
+
+
+def _changes(conn: Any) -> list[Any]:
+    """The change capture's records (`changes_sql`); CorruptData naming the row whose id or
+    case id is text that is not UTF-8, which only an edit outside Dossier stores (the driver
+    cannot decode it): it is refused as any other altered row is, not as a damaged catalog."""
+    try:
+        return _fetch(conn, changes_sql())
+    except (sqlite3.OperationalError, DBAPIError):
+        for table, row_id, scope in _fetch(
+            conn, f"SELECT tbl, CAST(id AS BLOB), CAST(old_scope AS BLOB) FROM temp.{CHANGES}"
+        ):
+            try:
+                bytes(row_id).decode()
+                bytes(scope or b"").decode()
+            except UnicodeDecodeError:
+                what = f"{table} row {bytes(row_id).decode('utf-8', 'replace')}"
+                raise CorruptData(_altered(what)) from None
+        raise
+
+
+def _altered(what: str) -> str:
+    return _(
+        "the catalog was altered outside Dossier: {before} no longer matches "
+        "its authentication, so it was not written again and nothing of this "
+        "change was saved; run 'dossier fsck' for the full list and restore a "
+        "backup"
+    ).format(before=what)
 
 
 def _fetch(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:

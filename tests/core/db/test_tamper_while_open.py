@@ -288,3 +288,43 @@ def test_a_case_inventory_edited_while_open_is_not_signed_again(
                 "SELECT mac FROM inventory WHERE scope = ?", (case_id,)
             ).fetchone() == (stored,)
         assert any("inventory" in p for p in ws.vault.case_problems(case_id))
+
+
+@pytest.mark.parametrize("table", sorted(SPECS))
+def test_an_id_or_case_edited_to_text_that_is_not_utf8_is_named(
+    pristine: Pristine, tmp_path: Path, table: str
+) -> None:
+    """A row's id or case id made text that is not UTF-8 while the vault is open: the commit
+    that rewrites the row names it as altered outside Dossier, as any other edit, instead of
+    calling the catalog damaged (the driver failed to decode what the change capture kept)."""
+    spec = SPECS[table]
+    folder = tmp_path / "Attacked.dossier"
+    with _opened(pristine, tmp_path) as ws:
+        for column in [spec.id_column, *([spec.scope_column] if spec.scope_column else [])]:
+            with attacker(folder) as db:
+                id_column, row_id = victim(db, table, pristine[1])
+                (rowid, kind) = db.execute(
+                    f'SELECT rowid, typeof("{column}") FROM "{table}" WHERE "{id_column}" = ?',
+                    (row_id,),
+                ).fetchone()
+                if kind != "text":
+                    continue
+                db.execute(
+                    f'UPDATE "{table}" SET "{column}" = '
+                    f"CAST(CAST(\"{column}\" AS BLOB) || x'ff' AS TEXT) WHERE rowid = ?",
+                    (rowid,),
+                )
+            with pytest.raises(CorruptData, match=REFUSED) as refused:
+                with ws.vault.session() as session:
+                    session.connection().exec_driver_sql(
+                        f'UPDATE "{table}" SET row_mac = row_mac WHERE rowid = ?', (rowid,)
+                    )
+                    session.commit()
+            assert f"{table} row" in str(refused.value), column
+            with attacker(folder) as db:  # undone: the vault is whole again
+                db.execute(
+                    f'UPDATE "{table}" SET "{column}" = CAST(substr(CAST("{column}" AS BLOB), '
+                    f'1, length(CAST("{column}" AS BLOB)) - 1) AS TEXT) WHERE rowid = ?',
+                    (rowid,),
+                )
+            assert not _problems(ws, pristine), column
