@@ -116,8 +116,11 @@ def _windows(data: bytes, size: int, count: int) -> list[bytes]:
 
 
 def _corpus_files() -> list[Path]:
-    # Outlook messages hold their strings in UTF-16: windows of them are text.
-    files = [*sorted(INGEST_CORPUS.iterdir()), *sorted(CORPUS.iterdir())]
+    # Outlook messages hold their strings in UTF-16: windows of them are text. Without the
+    # shared corpus the test is skipped, as the corpus's other tests are (the module failed
+    # to collect, and a whole run with it).
+    folders = [folder for folder in (INGEST_CORPUS, CORPUS) if folder.is_dir()]
+    files = [path for folder in folders for path in sorted(folder.iterdir())]
     return [path for path in files if path.suffix != ".msg"]
 
 
