@@ -11,19 +11,15 @@ such letters as the Latin ones they look like (`tests.recipient`).
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
-from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from dossier.text.readings import readings
-from tests.recipient import fold, leaks, read_bundle
+from tests.core.export.spelt import exported_note, findings_in_quotes
+from tests.recipient import fold
 
-NAME = "Hyacinthe Quartermaine"
 SPELT = {
     "Cyrillic a": "Quаrtermаine",
     "Cyrillic capital": "QUАRTЕRMАINЕ",
@@ -46,24 +42,12 @@ SPELT = {
 def test_a_name_in_lookalike_letters_does_not_leave(
     workspace: Workspace, tmp_path: Path, spelt: str
 ) -> None:
-    case = workspace.cases.create("Lettres").id
-    text = f"Le témoin {spelt} a parlé au juge.\nUne ligne ordinaire reste lisible.\n"
-    doc = workspace.documents.import_bytes(case, text.encode(), "note.txt")
-    workspace.people.add(case, NAME, protection="protected")
-    workspace.quotes.add(case, f"Selon {spelt}, rien", source=doc.id)
-    out = tmp_path / "bundle.zip"
-    assert workspace.exports.export(ExportRequest(case=case, out=out)).selfcheck.ok
-    assert leaks(out, [NAME, "Quartermaine", "Hyacinthe"]) == []
-    assert "une ligne ordinaire reste lisible" in " ".join(read_bundle(out).values())
+    line = f"Le témoin {spelt} a parlé au juge."
+    exported_note(workspace, tmp_path, line, f"Selon {spelt}, rien")
 
 
 def test_the_self_check_reads_lookalike_letters() -> None:
-    found = needles(Watchlist(people=[("a protected person's name", [NAME])]), lambda d: [])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("quotes.csv", "text\nSelon Quаrtermаine, rien\n")
-    report = check_bundle(buffer.getvalue(), found, {})
-    assert {f.what for f in report.findings} == {"a protected person's name"}
+    assert findings_in_quotes("Selon Quаrtermаine, rien") == {"a protected person's name"}
 
 
 def test_a_lookalike_reading_keeps_the_text_s_positions() -> None:
