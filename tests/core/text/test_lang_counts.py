@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier.text import lang
+from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS
 
 _PLAIN_WORD = re.compile(r"[^\W\d_]+")
 _PLAIN_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c)'\w")
@@ -79,3 +80,35 @@ def test_only_the_first_characters_are_read() -> None:
 def test_the_words_counted_are_the_pattern_s_words(text: str) -> None:
     # Each distinct piece between spaces is lowered on its own: as the whole text would be.
     assert lang._counts(text) == plain_counts(text)
+
+
+_WORDS = st.sampled_from([*sorted(lang._FRENCH | lang._ENGLISH), "table", "élus", "x1", "l'avis"])
+_SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2028"])
+_RUN = st.lists(st.tuples(_WORDS, _SPACES), min_size=20, max_size=200).map(
+    lambda pairs: "".join(word + space for word, space in pairs)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_RUN, st.integers(6_000, 250_000), st.booleans())
+def test_a_long_text_s_sample_holds_whole_words_of_it(run: str, size: int, glued: bool) -> None:
+    # A stretch cut inside a word must leave the piece out: "le" of "table" is a function word.
+    text = (run * (size // len(run) + 1))[:size]
+    if glued:
+        text = text.replace(" ", "")
+    words = set(text[: lang._MAX_CHARS].split())
+    taken = lang.sample(text).split()
+    assert set(taken) <= words
+    assert len(lang.sample(text)) <= lang._SAMPLE_WINDOWS * (lang._SAMPLE_WINDOW + 1)
+
+
+def test_a_long_text_is_guessed_from_all_of_it_not_its_start() -> None:
+    english = " ".join(ENGLISH_PARAGRAPHS) + "\n\n"
+    french = "\n\n".join(FRENCH_PARAGRAPHS * 40)
+    # An English abstract before a French report; the report's English appendix after it.
+    report = english * 6 + french + english * 6
+    assert lang.guess_language(report) == plain_guess(report) == "fr"
+    # Half and half: neither clearly dominates, read whole or sampled.
+    halves = french + "\n\n" + english * 40
+    assert lang.guess_language(halves) is plain_guess(halves) is None
+    assert len(halves) > 4 * lang._SAMPLE_WINDOWS * lang._SAMPLE_WINDOW
