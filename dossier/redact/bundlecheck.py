@@ -16,13 +16,15 @@ also inside addresses and hashtags (four letters or more) and inside any longer 
 not an ordinary word (five letters or more, `glued.ORDINARY_WORDS`: the only thing shared with
 the gate is that list and those lengths); their e-mail addresses and phone numbers; every
 pattern mark; and for every box, each word whose centre lies under it that stands nowhere else
-in the case's pages uncovered, and each pair of such consecutive words never seen uncovered in
-that order (looked for in the texts Dossier writes; a PDF is held to "no character under a
-box"). Findings name the file and the kind of thing found, never the thing.
+in the case's pages uncovered (a word a line end hyphenates under it counted whole too), and
+each pair of such consecutive words never seen uncovered in that order (looked for in the
+texts Dossier writes; a PDF is held to "no character under a box"). Findings name the file
+and the kind of thing found, never the thing.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import html
 import io
@@ -265,13 +267,35 @@ def _page_words(page: PageText, boxes: Sequence[Rect]) -> Iterator[tuple[str, bo
             yield folded, covered
 
 
+def _broken_words(page: PageText, boxes: Sequence[Rect]) -> Iterator[tuple[str, bool]]:
+    """Each word a line end hyphenates on the page, whole, and whether a box is over a piece."""
+    starts: list[int] | None = None
+    for match in _HYPHEN_BREAK.finditer(page.text):
+        starts = starts if starts is not None else [w.start for w in page.words]
+        k = bisect.bisect_right(starts, match.start()) - 1
+        if k < 0 or k + 1 >= len(page.words):
+            continue
+        a, b = page.words[k], page.words[k + 1]
+        first = _word_keys(page.text[a.start : a.end])
+        apart = (*first, *_word_keys(page.text[b.start : b.end]))
+        whole = words(_HYPHEN_BREAK.sub("", page.text[a.start : b.end]))
+        if first and len(whole) == len(apart) - 1:
+            yield (
+                whole[len(first) - 1],
+                bool(boxes) and (_centre_in(a, boxes) or _centre_in(b, boxes)),
+            )
+
+
 def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> set[Words]:
     boxed = sorted({doc for (doc, _i), rects in watch.boxes.items() if rects})
     singles: set[str] = set()
     pairs: set[Words] = set()
     for doc in boxed:
         for page in pages_of(doc):
-            seq = list(_page_words(page, watch.boxes.get((doc, page.index), ())))
+            page_boxes = watch.boxes.get((doc, page.index), ())
+            # "Quarter-" / "maine" under a box: the name written whole elsewhere is found too.
+            singles.update(w for w, covered in _broken_words(page, page_boxes) if covered)
+            seq = list(_page_words(page, page_boxes))
             for i, (word, covered) in enumerate(seq):
                 if not covered:
                     continue
@@ -285,7 +309,11 @@ def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]
         return set()
     for doc in dict.fromkeys([*boxed, *watch.doc_ids]):
         for page in pages_of(doc):
-            seq = list(_page_words(page, watch.boxes.get((doc, page.index), ())))
+            page_boxes = watch.boxes.get((doc, page.index), ())
+            singles.difference_update(
+                w for w, covered in _broken_words(page, page_boxes) if not covered
+            )
+            seq = list(_page_words(page, page_boxes))
             for i, (word, covered) in enumerate(seq):
                 if covered:
                     continue

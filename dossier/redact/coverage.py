@@ -5,8 +5,10 @@ under a box is damaged in the PDF, so it is lost to every text derived from the 
 Those words, taken as tokens (runs of letters and digits, folded like the marks), give the
 *box secrets* of a case: every covered token of three characters or more that occurs nowhere
 uncovered in the case's pages, and every pair of consecutive covered tokens that never
-stands uncovered in that order. A word that also stands in plain view elsewhere ("police") is
-not a secret on its own, but the sequence it formed under the box still is.
+stands uncovered in that order. A word a line end hyphenates ("Quarter-" / "maine") counts
+whole as well: written elsewhere, it is one token. A word that also stands in plain view
+elsewhere ("police") is not a secret on its own, but the sequence it formed under the box
+still is.
 
 The disclosure gate masks box secrets in every string that leaves; the quote under the box is
 masked word by word from its anchor (`disclosure`). The self-check computes its own version of
@@ -15,6 +17,7 @@ these needles from the word map (`bundlecheck`), independently.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +34,9 @@ MIN_SECRET_CHARS = 3
 _TOKEN = re.compile(r"[^\W_]+(?:[\u00ad\u200b\u200c\u200d\u2060][^\W_]+)*")
 """A run of letters and digits; soft hyphens and zero-width characters do not split it."""
 
+
+_LINE_END_HYPHEN = re.compile(r"[-\u2010\u2011\u00ad]\s*\n\s*")
+"""Between two tokens, a word a line end hyphenates: "Quarter-" and "maine" are one name."""
 
 _key = lru_cache(maxsize=1 << 16)(fold_key)
 """Words repeat: their folded keys are cached."""
@@ -80,16 +86,30 @@ def _inside(token: Token, ranges: Sequence[tuple[int, int]]) -> bool:
 
 @dataclass
 class PageCoverage:
-    """One page's tokens, each flagged covered or not."""
+    """One page's tokens, each flagged covered or not, and the words a line end hyphenates:
+    (whole word, whether a box takes part of it)."""
 
     tokens: list[Token]
     covered: list[bool]
+    hyphenated: list[tuple[str, bool]]
 
     @classmethod
     def of(cls, page: PageText, boxes: Sequence[Rect]) -> PageCoverage:
         found = tokens(page.text)
         ranges = covered_ranges(page, boxes)
-        return cls(found, [_inside(t, ranges) for t in found])
+        flags = [_inside(t, ranges) for t in found]
+        return cls(found, flags, _hyphenated(page.text, found, flags))
+
+
+def _hyphenated(text: str, found: list[Token], flags: list[bool]) -> list[tuple[str, bool]]:
+    joined: list[tuple[str, bool]] = []
+    ends: list[int] | None = None
+    for match in _LINE_END_HYPHEN.finditer(text):
+        ends = ends if ends is not None else [t.end for t in found]
+        i = bisect.bisect_left(ends, match.start())
+        if i + 1 < len(found) and ends[i] == match.start() and found[i + 1].start == match.end():
+            joined.append((found[i].key + found[i + 1].key, flags[i] or flags[i + 1]))
+    return joined
 
 
 @dataclass(frozen=True)
@@ -137,11 +157,14 @@ def box_secrets(
                     pair = (token.key, toks[i + 1].key)
                     if max(len(pair[0]), len(pair[1])) >= MIN_SECRET_CHARS:
                         pairs.add(pair)
+            # A name the page breaks at a line end is written whole everywhere else.
+            words.update(whole for whole, covered in coverage.hyphenated if covered)
     firsts = {a for a, _b in pairs}
     for doc_id in dict.fromkeys([*boxed, *doc_ids]):
         for page in pages_of(doc_id):
             coverage = PageCoverage.of(page, boxes.get((doc_id, page.index), ()))
             toks, flags = coverage.tokens, coverage.covered
+            words.difference_update(whole for whole, covered in coverage.hyphenated if not covered)
             for i, token in enumerate(toks):
                 if flags[i]:
                     continue
