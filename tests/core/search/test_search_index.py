@@ -245,13 +245,14 @@ def test_cross_case_search_merges_by_score(tmp_path: Path) -> None:
 
 
 def test_searches_run_while_a_writer_commits(index: SearchIndex) -> None:
-    def write() -> None:
+    """Searches again and again on a thread while the test adds batches, each as a search
+    begins (it waits for the searches' next round): six contests however fast or slow the
+    machine. Searched only while a writer added its batches, the index was searched 1-2 times."""
+    with alongside(lambda: index.search("parallele OR securite"), repeat=True) as searches:
         for batch in range(6):
+            searches.wait_rounds(searches.rounds + 2)
             index.add([_page(f"t{batch}", n, f"parallèle {n}") for n in range(30)])
-
-    with alongside(write) as writer:
-        while writer.running:
-            index.search("parallele OR securite")
+    assert searches.rounds >= 12
     assert len(index.search("parallele", limit=1000)) == 180
     assert index.rebuild_reason == "the search index is missing", "no damage was seen"
 
