@@ -34,6 +34,7 @@ from typing import Any
 
 from dossier.jobs import CancelToken, check
 from dossier.pdf.canonical import build_canonical
+from dossier.pdf.glyphtruth import GlyphTruth
 from dossier.pdf.layout import RawWord, reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.ocr import OCR_DPI, USEFUL_PIXELS, ocr_words, require_tessdata
@@ -259,11 +260,14 @@ def read_pictures(
     pages: Collection[int],
     cancel: CancelToken | None = None,
     readings: Readings | None = None,
+    truth: GlyphTruth | None = None,
 ) -> Iterator[PictureText]:
     """The text of every picture that can hold some on the pages `pages` of `doc`; without
     Tesseract's language data, an EnvironmentFailure (never pictures left unread).
-    `readings`: what was read already, and where what is read here is kept."""
+    `readings`: what was read already, and where what is read here is kept; `truth`: the
+    glyphs of `doc` followed already (`pages_with_pictures_to_read`)."""
     readings = readings or Readings()
+    truth = truth or GlyphTruth()
     cache: dict[tuple[object, int, int, tuple[int, ...]], Reading] = {}
     for index in sorted(pages):
         if index >= doc.page_count:
@@ -292,7 +296,7 @@ def read_pictures(
             check(cancel)
             for read in _read_as_shown(readings, page, index, box, cancel):
                 yield PictureText(index, read.text, read.to_page, outlines=True)
-        for box in unmapped_lines(page):
+        for box in unmapped_lines(page) + lying_lines(page, truth):
             check(cancel)
             yield from _read_as_shown(readings, page, index, box, cancel)
 
@@ -336,6 +340,20 @@ def unmapped_lines(page: Any) -> list[Rect]:
         if spans:
             boxes.append(union(spans))
     return boxes
+
+
+def lying_lines(page: Any, truth: GlyphTruth) -> list[Rect]:
+    """The boxes (unrotated coordinates) of what `page` draws in glyphs whose text says other
+    than what they draw, or what cannot be checked (`glyphtruth`): the spans side by side or
+    one above the other read together, as a block of glyphs of no character is."""
+    spans = truth.doubtful_spans(page)
+    grouped = touching_groups(spans, LYING_GAP)
+    alone = set(range(len(spans))) - {i for group in grouped for i in group}
+    return [union([spans[i] for i in group]) for group in grouped] + [spans[i] for i in alone]
+
+
+LYING_GAP = 4.0
+"""Points between spans read together: the words of a line, the lines of a paragraph."""
 
 
 def _reading(
@@ -408,10 +426,14 @@ def texts_of_pictures(
         return [(p.page_index, p.text.text) for p in read_pictures(doc, pages, None, readings)]
 
 
-def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int]:
+def pages_with_pictures_to_read(
+    doc: Any, known: Sequence[PageText], truth: GlyphTruth | None = None
+) -> list[int]:
     """Indexes of the pages of `doc` whose pictures are read: those with a picture that can
-    hold text, letters outlined or words in glyphs of no character, and whose text was not
-    read by OCR at import (that OCR read the pictures)."""
+    hold text, letters outlined, words in glyphs of no character or whose text lies about
+    them (`truth`), and whose text was not read by OCR at import (that OCR read the
+    pictures)."""
+    truth = truth or GlyphTruth()
     read_at_import = {page.index for page in known if page.ocr}
     texts = {page.index: page.text for page in known}
     return [
@@ -422,6 +444,7 @@ def pages_with_pictures_to_read(doc: Any, known: Sequence[PageText]) -> list[int
             pictures_to_read(page)
             or _outlined_words(page)
             or _unmapped_words_in(page, texts.get(page.number))
+            or truth.doubtful_spans(page)
         )
     ]
 

@@ -23,6 +23,7 @@ from dossier.errors import InputRefused, PasswordRequired
 from dossier.i18n import _
 from dossier.jobs import CancelToken, check
 from dossier.pdf.canonical import build_canonical
+from dossier.pdf.glyphtruth import GlyphTruth
 from dossier.pdf.layout import reading_order
 from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
@@ -235,10 +236,11 @@ def _plan_pictures(
     The pages where such a name is drawn as outlines are added to `outlined`."""
     if not rules.terms:
         return []  # the cost of OCR only when there are names or terms to hide
-    to_read = pages_with_pictures_to_read(doc, pages)
+    truth = GlyphTruth()
+    to_read = pages_with_pictures_to_read(doc, pages, truth)
     text_rules = Rules(rules.terms, rules.patterns)
     added: list[Hit] = []
-    for read in read_pictures(doc, to_read, cancel, readings) if to_read else ():
+    for read in read_pictures(doc, to_read, cancel, readings, truth) if to_read else ():
         for hit in plan_page(read.text, text_rules).hits:
             rects = tuple(read.on_page(rect) for rect in hit.rects)
             added.append(Hit(hit.mark_id, hit.kind, read.page_index, rects))
