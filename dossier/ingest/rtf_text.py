@@ -21,6 +21,8 @@ from typing import cast
 
 from striprtf import striprtf
 
+from dossier.ingest.rtf_links import fonts, links_named
+
 _DESTINATIONS: frozenset[str] = striprtf.destinations
 _SPECIAL: dict[str, str] = striprtf.specialchars
 _SECTION: dict[str, str] = striprtf.sectionchars
@@ -38,16 +40,6 @@ _TOKEN = re.compile(
 backslash that ends the source): every earlier alternative starts with a backslash, a brace or
 a line break, so a run stops where striprtf's next match would be another token."""
 
-_HYPERLINKS = re.compile(
-    striprtf.HYPERLINKS.pattern.replace(r"\}{2}\s*\{.*?\s+(.*?)", r"\}{2}\s*+\{.*?\s++(.*?)"),
-    striprtf.HYPERLINKS.flags,
-)
-"""striprtf's pattern of a hyperlink field, its runs of white space taken whole (possessive):
-each is followed by what white space cannot be, or by text that may start anywhere in it, so
-it matches what striprtf's does. striprtf's tried every split of a run between four of its
-parts: 2,000 spaces after a link (or file separators, white space to Python) cost 17 CPU-s,
-ten times as many hours."""
-
 _KEPT_BYTES = 4
 """Escaped bytes in a row (`\\'e9`) decoded once per source and code page: one character in
 any code page (four bytes in UTF-8), an accented letter of a French text hundreds of times.
@@ -57,7 +49,7 @@ Held for one source only, and never a longer run (text, not a letter)."""
 def rtf_to_text(text: str, encoding: str = "cp1252", errors: str = "strict") -> str:
     """`striprtf.rtf_to_text(text, encoding, errors)`, the same text and the same errors."""
     text = _without_pictures(text)
-    text = _HYPERLINKS.sub("\\1(\\2)", text)
+    text = links_named(text)
     stack: list[tuple[int, bool, bool, str | None]] = []
     fonttbl: dict[str | None, dict[str, str]] = {}
     default_font: str | None = None
@@ -71,7 +63,7 @@ def rtf_to_text(text: str, encoding: str = "cp1252", errors: str = "strict") -> 
     out: list[str] = []
     depth = 0
     in_document = False
-    for font_id, fcharset, font_name in striprtf.FONTTABLE.findall(_font_table(text)):
+    for font_id, fcharset, font_name in fonts(_font_table(text)):
         fonttbl[font_id] = {
             "name": font_name.strip(),
             "charset": fcharset,
