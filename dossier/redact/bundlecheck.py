@@ -111,7 +111,10 @@ class Watchlist:
     boxes: Mapping[tuple[str, int], Sequence[Rect]] = field(default_factory=dict)
     """Rectangle marks by (document id, page index)."""
     doc_ids: Sequence[str] = ()
-    """Every document of the case, for what its pages show uncovered."""
+    """Every document of the case, for the names OCR misread on its pages."""
+    shown: Sequence[str] | None = None
+    """The documents the bundle shows, for what their pages show uncovered (a document left in
+    the vault shows the recipient nothing); None: the boxed documents and `doc_ids`."""
     scopes: Mapping[str, str] = field(default_factory=dict)
     """Label -> document id of marks made for one document: the other PDFs may hold their
     text (the written texts may not: the gate applies every mark to them)."""
@@ -307,7 +310,8 @@ def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]
                         pairs.add(pair)
     if not (singles or pairs):
         return set()
-    for doc in dict.fromkeys([*boxed, *watch.doc_ids]):
+    seen = watch.shown if watch.shown is not None else [*boxed, *watch.doc_ids]
+    for doc in dict.fromkeys(seen):
         for page in pages_of(doc):
             page_boxes = watch.boxes.get((doc, page.index), ())
             singles.difference_update(

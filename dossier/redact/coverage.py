@@ -136,9 +136,10 @@ def box_secrets(
     pages_of: Callable[[str], Sequence[PageText]],
     boxes: Mapping[tuple[str, int], Sequence[Rect]],
 ) -> BoxSecrets:
-    """The secrets of `boxes` ((doc id, page index) -> rectangles) among the documents
-    `doc_ids` of a case, whose pages `pages_of` gives. Only pages holding a box are kept in
-    memory; the others are read once, for what they show uncovered."""
+    """The secrets of `boxes` ((doc id, page index) -> rectangles) of a case, for a recipient
+    who sees the documents `doc_ids` (a boxed one or not), whose pages `pages_of` gives. Only
+    pages holding a box are kept in memory; the others are read once, for what they show
+    uncovered."""
     boxed = sorted({doc for (doc, _page), rects in boxes.items() if rects})
     if not boxed:
         return BoxSecrets()
@@ -160,7 +161,7 @@ def box_secrets(
             # A name the page breaks at a line end is written whole everywhere else.
             words.update(whole for whole, covered in coverage.hyphenated if covered)
     firsts = {a for a, _b in pairs}
-    for doc_id in dict.fromkeys([*boxed, *doc_ids]):
+    for doc_id in dict.fromkeys(doc_ids):
         for page in pages_of(doc_id):
             coverage = PageCoverage.of(page, boxes.get((doc_id, page.index), ()))
             toks, flags = coverage.tokens, coverage.covered

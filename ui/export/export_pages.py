@@ -154,7 +154,7 @@ class PreviewPage(QWizardPage):
                 found.append((doc_id, ws.documents.get(doc_id).title, ws.previews.marks(doc_id)))
             # Reasons as the screen shows them: a protected name in one stays masked.
             marks = ws.redactions.shown(case_id, reveal=ws.screen.revealed(case_id))
-            return found, ws.previews.quotes(case_id, quote_ids), marks
+            return found, ws.previews.quotes(case_id, quote_ids, doc_ids), marks
 
         run_in_background(
             plan,

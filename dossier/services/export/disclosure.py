@@ -81,7 +81,12 @@ def _read_pages(
     return sorted(found.items())
 
 
-def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
+def case_disclosure(
+    ws: Workspace, case_id: str, shown: Sequence[str] | None = None
+) -> CaseDisclosure:
+    """The gate and the self-check's facts for an export of the documents `shown` (None: every
+    document an export takes by default). A word under a box is a secret unless one of those
+    shows it uncovered: a document left in the vault shows the recipient nothing."""
     marks = ws.redactions
     rows = marks.of_case(case_id)
     terms = [(term_label(r.id), r.term) for r in rows if r.kind == "term" and r.term]
@@ -99,7 +104,9 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
     protected = marks.protected_people(case_id)
     marked = marks.marked_people(case_id)
     boxes = marks.boxes(case_id)
-    doc_ids = [d.id for d in ws.documents.of_case(case_id)]
+    docs = ws.documents.of_case(case_id)
+    doc_ids = [d.id for d in docs]
+    seen = list(shown) if shown is not None else [d.id for d in docs if d.exportable]
     pages_of = _Pages(ws, {doc for doc, _page in boxes})
     names = [(part, p.pseudonym) for p in protected for part in p.parts]
     marked_names = [part for _, _doc, parts in marked for part in parts]
@@ -117,7 +124,7 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         patterns=[kind for _, kind in patterns],
         marked_names=[*marked_names, *(word for word, shown in misread if shown == REDACTED)],
     )
-    secrets = box_secrets(doc_ids, pages_of, boxes)
+    secrets = box_secrets(seen, pages_of, boxes)
     boxed_pages = {
         (doc, page.index): page
         for doc in sorted({doc for doc, _page in boxes})
@@ -139,6 +146,7 @@ def case_disclosure(ws: Workspace, case_id: str) -> CaseDisclosure:
         patterns=patterns,
         boxes=boxes,
         doc_ids=doc_ids,
+        shown=seen,
         scopes=scopes,
     )
     return CaseDisclosure(gate, watch, pages_of, written)

@@ -90,12 +90,18 @@ class PreviewService:
             preview = self.marks(doc_id)
         return _redacted_page(ws.documents.shown(doc_id), page_index, zoom, preview)
 
-    def quotes(self, case: str, quote_ids: Sequence[str] | None = None) -> list[DisclosedQuote]:
-        """The chosen quotes (all when None) that will not leave as written: each as it will
-        read in the bundle, or left out, with the reason. The same gate as the export's."""
+    def quotes(
+        self,
+        case: str,
+        quote_ids: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[DisclosedQuote]:
+        """The chosen quotes (all when None) that will not leave as written, beside the chosen
+        documents (those an export takes by default when None): each as it will read in the
+        bundle, or left out, with the reason. The same gate as the export's."""
         ws = self.ws
         case_id = ws.cases.resolve(case)
-        gate = case_disclosure(ws, case_id).gate
+        gate = case_disclosure(ws, case_id, doc_ids).gate
         outcomes = (disclose_quote(gate, q) for q in chosen_quotes(ws, case_id, quote_ids))
         return [o for o in outcomes if o.reason]
 

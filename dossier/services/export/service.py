@@ -119,7 +119,7 @@ class ExportService:
         docs, skipped = self._choose_documents(case.id, request.doc_ids)
         quotes = chosen_quotes(ws, case.id, request.quote_ids)
         report(progress, 0.0, _("reading the marks"))
-        disclosure = case_disclosure(ws, case.id)
+        disclosure = case_disclosure(ws, case.id, [d.id for d in docs])
         gate = disclosure.gate
         key = self.signing_key()
         created = datetime.now(UTC).isoformat(timespec="seconds")

@@ -97,3 +97,27 @@ def test_the_self_check_finds_a_hyphenated_boxed_name_the_gate_let_through(
     files = {f.file for f in caught.value.report.findings}
     assert {"letters.csv", "people.csv", "timeline.csv", "manifest.json"} <= files
     assert not out.exists()
+
+
+@pytest.mark.parametrize("kept", ["pdf", "text"])
+def test_a_name_boxed_and_shown_only_in_a_document_left_in_the_vault_leaves_in_no_text(
+    workspace: Workspace, tmp_path: Path, kept: str
+) -> None:
+    memo = _memo(tmp_path / "memo.pdf", [f"Le témoin Jean {NAME} a parlé au juge hier."])
+    case = workspace.cases.create("Affaire du port").id
+    doc = workspace.documents.import_file(case, memo, title="Note du témoin")
+    if kept == "pdf":
+        notes = _memo(tmp_path / "notes.pdf", [f"Notes internes : rencontré {NAME} mardi."])
+    else:
+        notes = tmp_path / "notes.txt"
+        notes.write_text(f"Notes internes : rencontré {NAME} mardi.\n", encoding="utf-8")
+    kept_doc = workspace.documents.import_file(case, notes, kind="note", title="Notes internes")
+    _box_words(workspace, doc.id, (NAME,))
+    _texts_naming(workspace, case)
+    workspace.quotes.add(case, f"rencontré {NAME} mardi", source=kept_doc.id)
+    # The export's preview says so too, for the documents chosen.
+    (previewed,) = workspace.previews.quotes(case, doc_ids=(doc.id,))
+    assert previewed.text is not None and "Quartermaîne" not in previewed.text
+    out = tmp_path / "bundle.zip"
+    workspace.exports.export(ExportRequest(case=case, out=out, doc_ids=(doc.id,)))
+    assert leaks(out, [NAME]) == []
