@@ -10,10 +10,14 @@ draws each character. A glyph whose claimed character the font draws otherwise i
 text lies; a glyph the map does not hold (a font without a map, as most CID-keyed subsets are;
 a small capital, an old-style figure) says nothing that can be checked.
 
-Runs of such glyphs are read by OCR where names are hidden (`dossier.redact.picture_text`), as
-glyphs of no character are. The glyphs are followed as MuPDF draws the page (a device of our
-own): each span comes with the very font it is drawn in, which its name does not tell (a
-subset and the font MuPDF draws for one not embedded can share it).
+A span holding a glyph whose text lies, or a word with one that cannot be checked (one letter
+said wrong hides a name), is read by OCR where names are hidden (`dossier.redact.picture_text`),
+as glyphs of no character are; what OCR reads there confirms the glyphs that cannot be checked
+(`GlyphTruth.confirm`), so that a subset's letters are read once, not on every page.
+
+The glyphs are followed as MuPDF draws the page (a device of our own): each span comes with the
+very font it is drawn in, which its name does not tell (a subset and the font MuPDF draws for
+one not embedded can share it).
 """
 
 # mypy: disallow-untyped-calls=False
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
@@ -35,8 +41,8 @@ _mu: Any = pymupdf.mupdf
 Rect = tuple[float, float, float, float]
 
 MIN_GLYPHS = 2
-"""Glyphs in a row, at least, whose text lies or cannot be checked, for a span to be read as
-the page shows it: one alone (a bullet, a ligature, a symbol of a font of its own) spells no
+"""Glyphs of a word, at least, for one whose text cannot be checked to have it read as the page
+shows it: a glyph alone between spaces (a bullet, a symbol of a font of its own) spells no
 name."""
 
 _PRIVATE = range(0xE000, 0xF900)
@@ -154,15 +160,56 @@ def _cmap(font: Any) -> list[tuple[int, int]]:
         return []
 
 
-def _doubtful(chars: Any, font: Any, fontmap: FontMap) -> bool:
-    """Whether `chars` (a span's (character, glyph, ...) as the trace reads them) hold
-    `MIN_GLYPHS` glyphs in a row whose text lies or cannot be checked in `fontmap`; a space
-    that cannot be checked neither counts nor breaks the row unless its glyph draws something."""
+Pair = tuple[int, int, str]
+"""(font, glyph, what the text says it is): what OCR can confirm."""
+
+
+@dataclass
+class _Glyph:
+    said: bool | None
+    """What the font's map says of the text (`FontMap.says`); None when it cannot tell."""
+    pair: Pair
+    claimed: str
+    box: Rect
+    blank: bool
+    """A space as its text says: a glyph said to be one that the map draws so, or that
+    draws nothing (a font without a map)."""
+    order: int
+    """Its place among the glyphs the page draws."""
+
+
+@dataclass
+class _Span:
+    box: Rect
+    glyphs: list[_Glyph]
+
+    def doubtful(self, confirmed: set[Pair]) -> bool:
+        """Whether the span holds a glyph whose text the font's map contradicts, or a word of
+        `MIN_GLYPHS` glyphs or more with one whose text cannot be checked and OCR has not
+        confirmed: one letter said wrong is enough to hide a name."""
+        length = 0
+        unchecked = False
+        for glyph in self.glyphs:
+            if glyph.said is False:
+                return True
+            if glyph.blank:
+                if unchecked and length >= MIN_GLYPHS:
+                    return True
+                length, unchecked = 0, False
+                continue
+            length += 1
+            unchecked = unchecked or (glyph.said is None and glyph.pair not in confirmed)
+        return unchecked and length >= MIN_GLYPHS
+
+
+def _span(chars: Any, box: Rect, key: int, font: Any, fontmap: FontMap, start: int) -> _Span | None:
+    """The glyphs of a span (its (character, glyph, origin, box) as the trace reads them) with
+    what `fontmap` says of them; None when it says every one is true."""
     if fontmap.true_pairs.issuperset({(c[0], c[1]) for c in chars}):
-        return False  # most spans: each (character, glyph) of theirs is known true
-    run = 0
+        return None  # most spans: each (character, glyph) of theirs is known true
+    glyphs: list[_Glyph] = []
     length = len(chars)
-    for i, (ucs, glyph, *_where) in enumerate(chars):
+    for i, (ucs, glyph, _origin, where) in enumerate(chars):
         if glyph < 0:
             continue  # read with the glyph before it (a ligature read as two characters)
         claimed = chr(ucs) if 0 <= ucs <= 0x10FFFF else "\ufffd"
@@ -173,43 +220,71 @@ def _doubtful(chars: Any, font: Any, fontmap: FontMap) -> bool:
         if claimed[0] in _NO_CHARACTER:
             continue  # read as the page shows it already (`picture_text.unmapped_lines`)
         said = fontmap.says(claimed, glyph)
-        if said:
-            if len(claimed) == 1:
-                fontmap.true_pairs.add((ucs, glyph))
-            run = 0
-        elif said is False or not claimed.isspace() or _inked(font, glyph, fontmap):
-            run += 1
-            if run >= MIN_GLYPHS:
-                return True
-    return False
+        if said and len(claimed) == 1:
+            fontmap.true_pairs.add((ucs, glyph))
+        blank = claimed.isspace() and (bool(said) or not _inked(font, glyph, fontmap))
+        glyphs.append(_Glyph(said, (key, glyph, claimed), claimed, tuple(where), blank, start + i))
+    if all(g.said for g in glyphs):
+        return None
+    return _Span(box, glyphs)
 
 
 def _inked(font: Any, glyph: int, fontmap: FontMap) -> bool:
     """Whether `glyph` draws anything: a space of a font without a map is one only if not."""
     if glyph not in fontmap.inked:
         bound = _mu.fz_bound_glyph(font, glyph, _mu.FzMatrix())
-        fontmap.inked[glyph] = bound.x1 > bound.x0 and bound.y1 > bound.y0
+        # An empty glyph is bounded by a point (1e-7 of an em across).
+        fontmap.inked[glyph] = bound.x1 - bound.x0 > 1e-3 and bound.y1 - bound.y0 > 1e-3
     return fontmap.inked[glyph]
 
 
 class GlyphTruth:
-    """The maps of the fonts of one document, each read once, and the spans of its pages
-    whose text lies about their glyphs."""
+    """The maps of the fonts of one document, each read once; the spans of its pages whose
+    text lies about their glyphs or cannot be checked; and the glyphs OCR confirmed.
+
+    A glyph of a font without a map says what it draws once OCR read, where it is drawn, a
+    word whose letters are those the text says (`confirm`): a subset's common letters are
+    confirmed on its first lines, and the spans of its next pages are read again only where
+    they hold glyphs not seen yet. A glyph whose text the font's map contradicts is never
+    confirmed."""
 
     def __init__(self) -> None:
         # The font is held with its map: freed, its address could be another font's.
         self._maps: dict[int, tuple[Any, FontMap | None]] = {}
-        self._pages: dict[int, list[Rect]] = {}
+        self._pages: dict[int, list[_Span]] = {}
+        self._confirmed: set[Pair] = set()
 
     def doubtful_spans(self, page: Any) -> list[Rect]:
         """The boxes (unrotated coordinates) of `page`'s spans holding `MIN_GLYPHS` glyphs in a
-        row whose text says other than what they draw, or says what cannot be checked; each
-        page is followed once."""
+        row whose text says other than what they draw, or says what cannot be checked and OCR
+        has not confirmed; each page is followed once."""
         if page.number not in self._pages:
             self._pages[page.number] = self._follow(page)
-        return self._pages[page.number]
+        return [s.box for s in self._pages[page.number] if s.doubtful(self._confirmed)]
 
-    def _follow(self, page: Any) -> list[Rect]:
+    def confirm(self, page: int, words: Iterable[tuple[str, Rect]]) -> None:
+        """Take the glyphs of page `page` under each word OCR read there (`words`: its text,
+        its box in unrotated coordinates) for what the text says, when together they say that
+        word."""
+        rows: dict[int, list[_Glyph]] = {}
+        for glyph in (g for span in self._pages.get(page, ()) for g in span.glyphs):
+            for row in range(int(glyph.box[1] // _ROW), int(glyph.box[3] // _ROW) + 1):
+                rows.setdefault(row, []).append(glyph)
+        if not rows:
+            return
+        for text, box in words:
+            near = {
+                id(g): g
+                for row in range(int(box[1] // _ROW), int(box[3] // _ROW) + 1)
+                for g in rows.get(row, ())
+            }
+            # In the order drawn: letters of the word said in another order confirm nothing.
+            under = sorted((g for g in near.values() if _under(g.box, box)), key=lambda g: g.order)
+            said = _letters("".join(g.claimed for g in under))
+            if len(said) >= MIN_GLYPHS and said == _letters(text):
+                self._confirmed.update(g.pair for g in under if g.said is None)
+
+    def _follow(self, page: Any) -> list[_Span]:
         device = _GlyphDevice()
         unrotate = _mu.FzMatrix(*tuple(page.derotation_matrix))
         _mu.fz_run_page(page.this, device, unrotate, _mu.FzCookie())
@@ -221,19 +296,43 @@ class GlyphTruth:
             # The trace read the page otherwise than we followed it: no span can be paired
             # with its font, every one is read as shown.
             log.warning("page %d: text and fonts do not pair; read as shown", page.number + 1)
-            return [tuple(span["bbox"]) for span in spans if len(span["chars"]) >= MIN_GLYPHS]
-        boxes: list[Rect] = []
-        for span, (font, _length) in zip(spans, fonts, strict=True):
-            fontmap = self._map(font)
-            if fontmap is not None and _doubtful(span["chars"], font, fontmap):
-                boxes.append(tuple(span["bbox"]))
-        return boxes
+            doubt = _Glyph(False, (0, 0, ""), "", (0.0, 0.0, 0.0, 0.0), False, 0)
+            return [
+                _Span(tuple(span["bbox"]), [doubt] * MIN_GLYPHS)
+                for span in spans
+                if len(span["chars"]) >= MIN_GLYPHS
+            ]
+        found: list[_Span] = []
+        start = 0
+        for span, (font, length) in zip(spans, fonts, strict=True):
+            key, fontmap = self._map(font)
+            if fontmap is not None:
+                glyphs = _span(span["chars"], tuple(span["bbox"]), key, font, fontmap, start)
+                if glyphs is not None:
+                    found.append(glyphs)
+            start += length
+        return found
 
-    def _map(self, font: Any) -> FontMap | None:
+    def _map(self, font: Any) -> tuple[int, FontMap | None]:
         key = font.m_internal_value()
         if key not in self._maps:
             # A Type 3 font draws its glyphs with content of its own: pictures and outlines,
             # read as such (`picture_groups`).
             type3 = bool(font.m_internal.t3procs)
             self._maps[key] = (font, None if type3 else FontMap(_cmap(font)))
-        return self._maps[key][1]
+        return key, self._maps[key][1]
+
+
+_ROW = 8.0
+"""Points of the page's height per row of glyphs looked through for a word's."""
+
+
+def _under(glyph: Rect, word: Rect) -> bool:
+    """Whether the glyph boxed `glyph` is one of the word OCR boxed `word`: its middle within
+    the word's width, the two boxes over each other."""
+    middle = (glyph[0] + glyph[2]) / 2
+    return word[0] <= middle <= word[2] and glyph[1] < word[3] and word[1] < glyph[3]
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in _base(text) if c.isalnum())

@@ -296,9 +296,41 @@ def read_pictures(
             check(cancel)
             for read in _read_as_shown(readings, page, index, box, cancel):
                 yield PictureText(index, read.text, read.to_page, outlines=True)
-        for box in unmapped_lines(page) + lying_lines(page, truth):
+        for box in unmapped_lines(page):
             check(cancel)
             yield from _read_as_shown(readings, page, index, box, cancel)
+        yield from _read_lying(readings, page, index, truth, cancel)
+
+
+def _read_lying(
+    readings: Readings, page: Any, index: int, truth: GlyphTruth, cancel: CancelToken | None
+) -> Iterator[PictureText]:
+    """What `page` draws in glyphs whose text lies or cannot be checked, read as the page
+    shows it a block at a time: the glyphs each block confirms (`GlyphTruth.confirm`) are
+    not read again in the next blocks, nor on the next pages."""
+    for box in lying_lines(page, truth):
+        if not any(_within(span, box) for span in truth.doubtful_spans(page)):
+            continue  # its glyphs confirmed by the blocks read before it
+        check(cancel)
+        for text in _read_as_shown(readings, page, index, box, cancel):
+            truth.confirm(index, _words_on_page(text))
+            yield text
+
+
+def _within(inner: Rect, outer: Rect) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[2] <= outer[2]
+        and inner[3] <= outer[3]
+    )
+
+
+def _words_on_page(read: PictureText) -> list[tuple[str, Rect]]:
+    text = read.text.text
+    return [
+        (text[w.start : w.end], read.on_page((w.x0, w.y0, w.x1, w.y1))) for w in read.text.words
+    ]
 
 
 def _read_as_shown(

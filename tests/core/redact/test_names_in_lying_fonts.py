@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
 
 from dossier.pdf.glyphtruth import GlyphTruth
+from dossier.pdf.ocr import ocr_words
+from dossier.redact import picture_text
 from dossier.services.workspace import Workspace
 from tests.core.redact.test_names_in_pictures import (
     MEMO,
@@ -40,6 +43,7 @@ LIES: dict[str, Lie] = {
     "spaces": lambda c: " ",
     "combining marks": lambda c: "\u0301" if c.isalpha() else c,
     "letters of the next word": lambda c: "harbour"[ord(c) % 7] if c.isalpha() else c,
+    "two letters swapped": lambda c: {"a": "e", "e": "a"}.get(c, c),
 }
 
 
@@ -223,3 +227,55 @@ def test_a_name_left_in_glyphs_whose_text_lies_stops_the_export(
         workspace, source, tmp_path / "b.zip", monkeypatch
     )
     assert "page 1" in str(refused) and "Quartermaine" not in str(refused)
+
+
+def memo_pages(path: Path, pages: int, lie: Lie) -> Path:
+    """`pages` pages of report, each with the memo in one subset of DejaVu Sans (a CID-keyed
+    TrueType font without a character map) whose /ToUnicode reads its glyphs as `lie` says."""
+    data = _dejavu()
+    glyphs = pymupdf.Font(fontbuffer=data)
+    with pymupdf.open() as doc:
+        for _ in range(pages):
+            page = doc.new_page(width=420, height=200)
+            page.insert_text((72, 72), "Quarterly report of the harbour.", fontname="tiro")
+            font = page.insert_font(fontname="memo", fontbuffer=data)
+            page.insert_text((72, 140), MEMO, fontname="memo", fontsize=12)
+        pairs = [(glyphs.has_glyph(ord(c)), lie(c)) for c in sorted(set(MEMO))]
+        _set_to_unicode(doc, font, _to_unicode(pairs, 2))
+        doc.subset_fonts()
+        doc.save(path)
+    with pymupdf.open(path) as doc:
+        assert len({f[0] for page in doc for f in page.get_fonts()}) == 2  # one memo font
+    return path
+
+
+@pytest.mark.ocr
+def test_glyphs_ocr_found_true_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A font without a map (most subsets) costs the OCR of its first lines, not of every
+    page: the glyphs of the memo, read on the first page as their text says, are believed
+    on the next two."""
+    _tessdata()
+    read: list[int] = []
+
+    def counted(page: pymupdf.Page, *args: Any, **kwargs: Any) -> Any:
+        read.append(1)
+        return ocr_words(page, *args, **kwargs)
+
+    monkeypatch.setattr(picture_text, "ocr_words", counted)
+    data = memo_pages(tmp_path / "r.pdf", 3, lambda c: c).read_bytes()
+    texts = picture_text.texts_of_pictures(data, range(3))
+    assert [index for index, _text in texts] == [0]
+    assert "Wilhelmina Quartermaine" in texts[0][1] and len(read) == 1
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("lie", ["other letters", "two letters swapped"])
+def test_glyphs_whose_text_lies_are_never_found_true(
+    workspace: Workspace, tmp_path: Path, lie: str
+) -> None:
+    """OCR reads the name where the text says another word: each page is read again, and
+    the name boxed on each."""
+    source = memo_pages(tmp_path / "r.pdf", 3, LIES[lie])
+    assert_hidden_on_every_page(workspace, source, tmp_path / "b.zip", 3)
