@@ -11,11 +11,12 @@ deleted again (crypto-shredded), so a refused or interrupted import leaves the v
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.db.models import DOCUMENT_KINDS, Quote
-from dossier.errors import UsageError
+from dossier.errors import InputRefused, UsageError
 from dossier.export.import_bundle import open_for_import
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
@@ -45,12 +46,9 @@ def import_bundle(
     report(progress, 0.0, _("checking the bundle"))
     bundle = open_for_import(Path(path), passphrase=passphrase, pubkey=pubkey)
     signer = bundle.report.fingerprint
-    if signer not in known_signers(ws):
-        if pubkey is None and not trust_new_signer:
-            raise UnknownSigner(Path(path).name, signer)
-        # Vouched for: the fingerprint was given and matched (open_for_import checked it),
-        # or the user confirmed it in the app after reading it.
-        remember_signer(ws, signer, "pubkey" if pubkey is not None else "confirmed")
+    known = signer in known_signers(ws)
+    if not known and pubkey is None and not trust_new_signer:
+        raise UnknownSigner(Path(path).name, signer)
     name = " ".join((case_name or bundle.manifest.case_name or "Imported bundle").split())
     if not name:
         raise UsageError(_("the imported case needs a name (--case NAME)"))
@@ -62,6 +60,7 @@ def import_bundle(
         )
     check(cancel)
     described = {d.get("path"): d for d in bundle.manifest.documents}
+    days = _days(Path(path).name, bundle.manifest.raw, described, bundle.documents)
     case = ws.cases.create(
         name,
         f"Imported from a bundle signed by {bundle.report.fingerprint} "
@@ -78,7 +77,6 @@ def import_bundle(
             )
             facts = described.get(member, {})
             kind = facts.get("kind") if facts.get("kind") in DOCUMENT_KINDS else "source"
-            date = facts.get("date") if isinstance(facts.get("date"), str) else None
             # From memory to the vault: the plaintext PDF never touches the disk, on any OS.
             info = ws.documents.import_bytes(
                 case.id,
@@ -86,12 +84,12 @@ def import_bundle(
                 member.removeprefix("documents/"),
                 kind=str(kind),
                 title=_text(facts.get("title"), 500) or None,
-                date=date,
+                date=days.get(member),
                 cancel=cancel,
             )
             imported.append(info)
             by_path[member] = info.id
-        quotes = _import_quotes(ws, case.id, bundle.manifest.raw.get("quotes", []), by_path)
+        quotes = _import_quotes(ws, case.id, bundle.manifest.raw.get("quotes", []), by_path, days)
         with ws.vault.session() as session:
             ws.audit.append(
                 session,
@@ -105,16 +103,58 @@ def import_bundle(
     except BaseException:
         ws.cases.delete(case.id)
         raise
+    if not known:
+        # Vouched for: the fingerprint was given and matched (open_for_import checked it), or
+        # the user confirmed it in the app after reading it. Remembered once the bundle is in:
+        # a refused one leaves no trace, its signer included.
+        remember_signer(ws, signer, "pubkey" if pubkey is not None else "confirmed")
     report(progress, 1.0, _("imported"))
     return BundleImport(case.id, name, bundle.report.fingerprint, imported, quotes)
 
 
-def _import_quotes(ws: Workspace, case_id: str, quotes: object, by_path: dict[str, str]) -> int:
+def _days(
+    bundle: str, raw: dict[str, Any], described: dict[Any, dict[str, Any]], members: Any
+) -> dict[str, str | None]:
+    """The day of each document to import (by bundle path) and of each quote (by its index,
+    as text): a signed manifest may still say what Dossier never writes, and a day that is no
+    day refuses the bundle before anything is written."""
+    days: dict[str, str | None] = {}
+
+    def day(value: object, what: str) -> str | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise InputRefused(
+            _("{name} was refused: {what} is dated on no day; nothing was written.").format(
+                name=bundle, what=what
+            )
+        )
+
+    for member in members:
+        days[member] = day(described.get(member, {}).get("date"), member)
+    quotes = raw.get("quotes", [])
+    for number, item in enumerate(quotes if isinstance(quotes, list) else [], start=1):
+        if isinstance(item, dict):
+            days[str(number)] = day(item.get("said_on"), _("quote {number}").format(number=number))
+    return days
+
+
+def _import_quotes(
+    ws: Workspace,
+    case_id: str,
+    quotes: object,
+    by_path: dict[str, str],
+    days: dict[str, str | None],
+) -> int:
     if not isinstance(quotes, list):
         return 0
     count = 0
     with ws.vault.session() as session:
-        for item in quotes:
+        for number, item in enumerate(quotes, start=1):
             if not isinstance(item, dict) or not _text(item.get("text")):
                 continue
             anchors = [a for a in item.get("anchors", []) if isinstance(a, dict)]
@@ -123,7 +163,7 @@ def _import_quotes(ws: Workspace, case_id: str, quotes: object, by_path: dict[st
             )
             quote = Quote(case_id=case_id, source_doc_id=source)
             quote.text = _text(item.get("text"))
-            quote.said_on = _text(item.get("said_on"), 32) or None
+            quote.said_on = days.get(str(number))
             quote.verdict = "unchecked"
             speaker = _text(item.get("speaker"), 200)
             quote.notes = f"Speaker in the bundle: {speaker}" if speaker else ""

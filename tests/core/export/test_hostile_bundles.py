@@ -19,10 +19,11 @@ import pytest
 
 from dossier import zipsafe
 from dossier.crypto.kdf import TEST_ONLY_FAST
-from dossier.errors import InputRefused
-from dossier.export.signing import new_key
+from dossier.errors import InputRefused, UsageError
+from dossier.export.signing import SigningKey, new_key
 from dossier.jobs import CancelToken
 from dossier.services.export.dto import ExportRequest
+from dossier.services.export.signers import known_signers
 from dossier.services.workspace import Workspace
 from dossier.vault.seen import STATE_ENV
 from tests.conftest import PASSPHRASE, run_cli
@@ -344,14 +345,11 @@ def _spoiled(value: Any) -> Any:
     return value
 
 
-def test_lone_surrogates_in_a_signed_manifest(
-    workspace: Workspace, good: Path, tmp_path: Path
-) -> None:
-    key = new_key()
+def _resigned(good: Path, out: Path, key: SigningKey, manifest: dict[str, Any]) -> Path:
+    """`good` with `manifest` for its own, signed by `key`: what a sender with a key of their
+    own can make."""
     members = dict(_members(good))
-    manifest = _spoiled(json.loads(members["manifest.json"]))
     raw = json.dumps(manifest).encode()
-    assert b"\\udc80" in raw
     members["manifest.json"] = raw
     members["manifest.sig"] = key.sign_manifest(raw)
     with zipfile.ZipFile(good) as archive:
@@ -360,10 +358,89 @@ def test_lone_surrogates_in_a_signed_manifest(
     def same_time(info: zipfile.ZipInfo) -> None:
         info.date_time = stamp
 
-    bundle = _zip(tmp_path / "s.zip", list(members.items()), same_time)
+    return _zip(out, list(members.items()), same_time)
+
+
+def _manifest(good: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(good) as archive:
+        manifest: dict[str, Any] = json.loads(archive.read("manifest.json"))
+    return manifest
+
+
+def test_lone_surrogates_in_a_signed_manifest(
+    workspace: Workspace, good: Path, tmp_path: Path
+) -> None:
+    key = new_key()
+    manifest = _spoiled(_manifest(good))
+    assert "\\udc80" in json.dumps(manifest)
+    bundle = _resigned(good, tmp_path / "s.zip", key, manifest)
     result = workspace.exports.import_bundle(bundle, pubkey=key.fingerprint)
     case = workspace.cases.get(result.case_id)
     assert case.name.endswith("\x80\ufffd")
     titles = [doc.title for doc in workspace.documents.of_case(case.id)]
     assert titles and all(t.endswith("\x80\ufffd") for t in titles)
     assert workspace.vault.case_problems(case.id) == []
+
+
+# A bundle signed by the key its sender vouched for is still hostile in what it says: its
+# signature proves who made it, not that its facts are ones Dossier writes. A day that is no
+# day on a document or a quote is refused before anything is written, as any refused input
+# (exit 6, naming the bundle); and a refused bundle leaves its signer unknown to the vault, as
+# it leaves no case.
+
+_NO_DAYS = {
+    "document, no day": ("documents", "date", "2023-02-30"),
+    "document, not a date": ("documents", "date", "demain"),
+    "document, a number": ("documents", "date", 20231120),
+    "quote, no day": ("quotes", "said_on", "2023-02-30"),
+    "quote, not a date": ("quotes", "said_on", "la semaine dernière"),
+}
+
+
+@pytest.mark.parametrize(("items", "field", "value"), _NO_DAYS.values(), ids=_NO_DAYS.keys())
+def test_a_signed_bundle_dated_on_no_day_is_refused_whole(
+    workspace: Workspace, good: Path, tmp_path: Path, items: str, field: str, value: object
+) -> None:
+    key = new_key()
+    manifest = _manifest(good)
+    manifest[items][0][field] = value
+    bundle = _resigned(good, tmp_path / "hostile.zip", key, manifest)
+    before = _vault_state(workspace)
+    with pytest.raises(InputRefused, match=r"hostile\.zip.*nothing was written"):
+        workspace.exports.import_bundle(bundle, case_name="Reçue", pubkey=key.fingerprint)
+    assert _vault_state(workspace) == before
+    assert key.fingerprint not in known_signers(workspace)
+    vault = workspace.folder
+    workspace.close()
+    result = run_cli(
+        tmp_path, "--vault", str(vault), "import-bundle", "--case", "Reçue",
+        "--pubkey", key.fingerprint, str(bundle),
+    )  # fmt: skip
+    assert result.returncode == 6, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_bundle_refused_after_its_signer_was_vouched_for_leaves_it_unknown(
+    workspace: Workspace, good: Path, tmp_path: Path
+) -> None:
+    """Refused for the vault's own reason (a case of that name exists): the fingerprint given
+    for that import is not remembered for the next bundles."""
+    key = new_key()
+    bundle = _resigned(good, tmp_path / "b.zip", key, _manifest(good))
+    workspace.cases.create("Déjà là")
+    with pytest.raises(UsageError, match="already exists"):
+        workspace.exports.import_bundle(bundle, case_name="Déjà là", pubkey=key.fingerprint)
+    assert key.fingerprint not in known_signers(workspace)
+    imported = workspace.exports.import_bundle(bundle, case_name="Reçue", pubkey=key.fingerprint)
+    assert imported.documents and key.fingerprint in known_signers(workspace)
+
+
+def test_a_signed_bundle_keeps_its_days(workspace: Workspace, good: Path, tmp_path: Path) -> None:
+    key = new_key()
+    manifest = _manifest(good)
+    manifest["documents"][0]["date"] = "2023-11-20"
+    manifest["quotes"][0]["said_on"] = "2023-11-21"
+    bundle = _resigned(good, tmp_path / "b.zip", key, manifest)
+    imported = workspace.exports.import_bundle(bundle, case_name="Reçue", pubkey=key.fingerprint)
+    assert [d.date for d in imported.documents] == ["2023-11-20"]
+    assert [q.said_on for q in workspace.quotes.of_case(imported.case_id)] == ["2023-11-21"]
