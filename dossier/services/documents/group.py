@@ -3,9 +3,10 @@
 Committing each imported file on its own cost a fixed 45-70 ms per file (a catalog commit
 synced to disk, the row MACs and inventories, an audit head, two syncs per original), more
 than reading most files. So the files of a batch gather in a group, committed when it is
-`GROUP_SECONDS` old, holds `GROUP_BYTES` of originals or `GROUP_FILES` files, or the batch
-ends: their originals are synced together, then every row of every file goes into one
-transaction, then the index hears of all of them at once.
+`GROUP_SECONDS` old (unless the batch's last files are about to come), holds `GROUP_BYTES` of
+originals or `GROUP_FILES` files, or the batch ends: their originals are synced together,
+then every row of every file goes into one transaction, then the index hears of all of them
+at once.
 
 Nothing is reported before its group's commit: every success a caller is told of is durable,
 and a crash or a failed commit loses only files not yet reported (their temp files are
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from dossier.services.workspace import Workspace
 
 GROUP_SECONDS = 1.0
-"""Longest a finished file waits for its commit (and its success to be reported)."""
+"""How long a finished file waits for its commit (and its success to be reported), unless the
+batch's last files are about to come (`ImportGroup.due`): twice that at most."""
 GROUP_BYTES = 64 * 1024 * 1024
 """Originals held in memory by a group before it is committed."""
 GROUP_FILES = 500
@@ -123,14 +125,22 @@ class ImportGroup:
         if blobs is not None:
             blobs.discard()
 
-    def due(self) -> bool:
+    def due(self, left: int = 0) -> bool:
+        """Whether the group is to be committed now, `left` files of its batch still to read.
+
+        Past `GROUP_SECONDS`, it waits for the batch's last files if, read at the group's pace
+        so far, they come before its first file has waited twice that: cut by time, a batch a
+        loaded machine reads a little past it was two commits, the second of a few files and
+        indexed apart (each commit of a group has costs of its own: signing, syncing, an audit
+        entry, the index's table of contents)."""
         if not self.files:
             return False
-        return (
-            len(self.files) >= GROUP_FILES
-            or self._bytes >= GROUP_BYTES
-            or time.monotonic() - self._started >= GROUP_SECONDS
-        )
+        if len(self.files) >= GROUP_FILES or self._bytes >= GROUP_BYTES:
+            return True
+        waited = time.monotonic() - self._started
+        if waited < GROUP_SECONDS:
+            return False
+        return waited + waited / len(self.files) * left > 2 * GROUP_SECONDS
 
     @fewer_collections()  # a row object or more per page: see `fewer_collections`
     def commit(self, progress: Progress | None = None) -> list[Stored]:

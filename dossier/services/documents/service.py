@@ -263,7 +263,7 @@ class DocumentService:
                     # By the text read, not the files' bytes: a PDF's are mostly fonts and
                     # pictures, and a few of them started the workers for nothing.
                     workers_asked = self.ws.index.prepare_batch(batch.group.text)
-                if batch.group.due():
+                if batch.group.due(left=len(paths) - number - 1):
                     batch.commit()
             batch.commit()
             return batch.outcomes()
