@@ -3,6 +3,12 @@
 The id deduplicates within a case without letting anyone holding a known document check that it
 is in the vault. Files are hashed in one pass and encrypted in a second, streaming in blocks, so
 a 500 MB scan is never held in memory.
+
+An original of up to `SMALL` bytes imported in a batch is sealed in the catalog instead
+(`Catalog`, rows written in the group's own commit): a file each cost a mailbox of small
+messages a create, a write, a sync, a rename and a folder sync apiece, more than indexing them.
+Both kinds are read, checked, re-encrypted and removed here by the same id; a vault written
+before holds only files, read as ever.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from dossier.crypto.keys import CaseKeys
 from dossier.crypto.sealedfile import SealedReader, SealedWriter
@@ -28,6 +34,8 @@ from dossier.jobs import CancelToken, check
 CHUNK = 1 << 20
 IN_MEMORY = 64 << 20
 """Originals up to this size are re-encrypted from memory; larger ones are decrypted twice."""
+SMALL = 64 << 10
+"""Originals up to this size imported in a batch are sealed in the catalog, not in files."""
 SYNC_THREADS = 8
 """Files of a group synced at once (each sync waits on the disk, not on the processor)."""
 
@@ -68,12 +76,25 @@ def _ad(case_id: str, blob_id: str) -> bytes:
     return f"blob|{case_id}|{blob_id}".encode()
 
 
+class Catalog(Protocol):
+    """The small originals the catalog holds (`dossier.services.originals`)."""
+
+    def ids(self, case_id: str) -> frozenset[str]: ...
+    def read(self, keys: CaseKeys, blob_id: str) -> bytes | None: ...
+    def delete(self, case_id: str, blob_id: str) -> None: ...
+    def case_ids(self) -> set[str]: ...
+
+
 class BlobStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, catalog: Catalog | None = None) -> None:
         self.root = root
+        self.catalog = catalog
         self._cases: dict[str, threading.RLock] = {}
         self._changes: dict[str, int] = {}
         self._cases_lock = threading.Lock()
+        self._small: dict[str, tuple[int, frozenset[str]]] = {}
+        """Ids of each case's originals in the catalog, with the `_touches` they were read at."""
+        self._touches: dict[str, int] = {}
 
     @contextlib.contextmanager
     def changing(self, case_id: str) -> Iterator[None]:
@@ -98,11 +119,46 @@ class BlobStore:
         with self._cases_lock:
             return self._changes.get(case_id, 0)
 
+    def touched(self, case_id: str, added: Collection[str] = ()) -> None:
+        """The case's originals in the catalog changed (a removal, a re-encryption; called
+        by every writer of them): its ids are read again. A count, not a removal: ids read
+        while the change was made are stale. `added`: the change only added these, which
+        the ids known are given rather than read again (a batch import's every group)."""
+        with self._cases_lock:
+            touches = self._touches.get(case_id, 0)
+            self._touches[case_id] = touches + 1
+            known = self._small.get(case_id)
+            if added and known is not None and known[0] == touches:
+                self._small[case_id] = (touches + 1, known[1] | frozenset(added))
+
+    def small_ids(self, case_id: str) -> frozenset[str]:
+        """Ids of the case's originals sealed in the catalog, read once per change: asked
+        for every file imported, where a catalog query each cost more than the file."""
+        if self.catalog is None:
+            return frozenset()
+        with self._cases_lock:
+            touches = self._touches.get(case_id, 0)
+            known = self._small.get(case_id)
+        if known is not None and known[0] == touches:
+            return known[1]
+        found = self.catalog.ids(case_id)
+        with self._cases_lock:
+            self._small[case_id] = (touches, found)
+        return found
+
     def path(self, case_id: str, blob_id: str) -> Path:
         return Path(self._where(case_id, blob_id))
 
     def exists(self, case_id: str, blob_id: str) -> bool:
-        return os.path.exists(self._where(case_id, blob_id))
+        where = self._where(case_id, blob_id)
+        return blob_id in self.small_ids(case_id) or os.path.exists(where)
+
+    def _small_content(self, keys: CaseKeys, blob_id: str) -> bytes | None:
+        """The original's content if the catalog holds it, None if it is a file."""
+        self._where(keys.case_id, blob_id)  # a malformed id is refused as for a file
+        if self.catalog is None or blob_id not in self.small_ids(keys.case_id):
+            return None
+        return self.catalog.read(keys, blob_id)
 
     def _where(self, case_id: str, blob_id: str) -> str:
         # A string: asked several times per file imported, where four Path objects cost more
@@ -122,7 +178,7 @@ class BlobStore:
                 check(cancel)
         blob_id = keys.blob_id(digest.digest())
         target = self.path(keys.case_id, blob_id)
-        if target.exists():
+        if self.exists(keys.case_id, blob_id):
             return blob_id, False
         writer = SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id), padded=True)
         try:
@@ -145,7 +201,7 @@ class BlobStore:
     def put_bytes(self, keys: CaseKeys, data: bytes) -> tuple[str, bool]:
         blob_id = keys.blob_id(hashlib.sha256(data).digest())
         target = self.path(keys.case_id, blob_id)
-        if target.exists():
+        if self.exists(keys.case_id, blob_id):
             return blob_id, False
         with SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id), padded=True) as writer:
             writer.write(data)
@@ -164,15 +220,22 @@ class BlobStore:
         )
 
     def read(self, keys: CaseKeys, blob_id: str) -> bytes:
+        small = self._small_content(keys, blob_id)
+        if small is not None:
+            return small
         with self.open(keys, blob_id) as reader:
             return reader.read_all()
 
     def verify(self, keys: CaseKeys, blob_id: str) -> None:
         """Decrypt every block and check the content still hashes to its id."""
         digest = hashlib.sha256()
-        with self.open(keys, blob_id) as reader:
-            for chunk in reader.iter_chunks():
-                digest.update(chunk)
+        small = self._small_content(keys, blob_id)
+        if small is not None:
+            digest.update(small)
+        else:
+            with self.open(keys, blob_id) as reader:
+                for chunk in reader.iter_chunks():
+                    digest.update(chunk)
         if keys.blob_id(digest.digest()) != blob_id:
             raise CorruptData(
                 _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
@@ -182,8 +245,18 @@ class BlobStore:
         """Write the blob again under `new` (its new id, as new keys give new ids).
 
         The old file stays until the caller removes it; a new file already in place (a rekey
-        that was interrupted and resumed) is kept. Returns (new id, plaintext size).
+        that was interrupted and resumed) is kept. An original in the catalog is only read:
+        its row is sealed again in the re-encryption's own transaction (`dossier.db.rekey`).
+        Returns (new id, plaintext size).
         """
+        small = self._small_content(old, blob_id)
+        if small is not None:
+            digest_of = hashlib.sha256(small).digest()
+            if old.blob_id(digest_of) != blob_id:
+                raise CorruptData(
+                    _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
+                )
+            return new.blob_id(digest_of), len(small)
         source = self.path(old.case_id, blob_id)
         if source.stat().st_size <= IN_MEMORY:
             data = self.read(old, blob_id)
@@ -227,9 +300,16 @@ class BlobStore:
 
     def delete(self, case_id: str, blob_id: str) -> None:
         self.path(case_id, blob_id).unlink(missing_ok=True)
+        if self.catalog is not None and blob_id in self.small_ids(case_id):
+            try:
+                self.catalog.delete(case_id, blob_id)
+            finally:
+                self.touched(case_id)
 
     def delete_case(self, case_id: str) -> None:
+        """The case's files; its rows in the catalog went with the case's row."""
         shutil.rmtree(self.root / case_id, ignore_errors=True)
+        self.touched(case_id)
 
     def iter_ids(self, case_id: str) -> Iterator[str]:
         folder = self.root / case_id
@@ -237,11 +317,19 @@ class BlobStore:
             for path in folder.glob("??/*"):
                 if not path.name.startswith("."):
                     yield path.name
+        yield from sorted(self.small_ids(case_id))
 
     def case_folders(self) -> list[str]:
         if not self.root.is_dir():
             return []
         return [p.name for p in self.root.iterdir() if p.is_dir()]
+
+    def case_ids(self) -> list[str]:
+        """The cases that have originals: folders of files, rows in the catalog."""
+        found = set(self.case_folders())
+        if self.catalog is not None:
+            found |= self.catalog.case_ids()
+        return sorted(found)
 
 
 class BlobBatch:
@@ -260,6 +348,8 @@ class BlobBatch:
         self._staged: dict[tuple[str, str], SealedWriter] = {}
         self._writing: dict[tuple[str, str], Future[SealedWriter]] = {}
         self._settled: list[tuple[str, str]] = []
+        self._small: dict[tuple[str, str], bytes] = {}
+        """Originals of up to `SMALL` bytes, for the catalog rows of the group's commit."""
 
     def put(
         self, keys: CaseKeys, data: bytes, blob_id: str = "", *, absent: bool = False
@@ -270,8 +360,13 @@ class BlobBatch:
         no blob of that id (not looked for again: a look at the disk per file imported)."""
         blob_id = blob_id or keys.blob_id(hashlib.sha256(data).digest())
         where = (keys.case_id, blob_id)
-        if where in self._writing or (not absent and self.store.exists(*where)):
+        if where in self._writing or where in self._small:
             return blob_id, False
+        if not absent and self.store.exists(*where):
+            return blob_id, False
+        if len(data) <= SMALL and self.store.catalog is not None:
+            self._small[where] = data
+            return blob_id, True
         self._writing[where] = _threads().submit(self._write, keys, where, data)
         return blob_id, True
 
@@ -313,6 +408,7 @@ class BlobBatch:
         try:
             self._written()
             if kept is not None:
+                self._small = {where: v for where, v in self._small.items() if where[1] in kept}
                 for where, writer in list(self._staged.items()):
                     if where[1] not in kept:
                         writer.abort()
@@ -329,8 +425,14 @@ class BlobBatch:
             # With the folders above that this group or another made and did not sync yet.
             _on_each(fsync_dir, [*folders, *sorted(unnamed_parents(folders) - set(folders))])
 
+    def small(self) -> list[tuple[str, str, bytes]]:
+        """(case id, blob id, content) of each original for the catalog, kept by `settle`:
+        the caller inserts their rows in the commit that refers to them."""
+        return [(case_id, blob_id, data) for (case_id, blob_id), data in self._small.items()]
+
     def discard(self) -> None:
         """Remove everything this batch wrote (its commit failed); never raises."""
+        self._small.clear()
         with contextlib.suppress(BaseException):
             self._written()  # the writes still running end first, staged to be removed
         for writer in self._staged.values():
@@ -345,3 +447,6 @@ class BlobBatch:
         """The catalog commit succeeded: the blobs are the store's now."""
         assert not self._staged, "settle() the batch before its commit"
         self._settled.clear()
+        for case_id in {case_id for case_id, _blob_id in self._small}:
+            self.store.touched(case_id, [b for c, b in self._small if c == case_id])
+        self._small.clear()

@@ -240,6 +240,10 @@ def migrate(engine: Engine, db_path: Path) -> None:
 def _upgrade(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
+        # The driver begins a transaction before a write, not before CREATE or ALTER: each
+        # statement of a migration was its own commit, and one stopped midway left a table
+        # made under the old version, a catalog the next open could not upgrade.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

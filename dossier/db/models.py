@@ -96,6 +96,23 @@ class Page(HasId, Sealed, Base):
     document: Mapped[Document] = relationship(back_populates="pages")
 
 
+class Original(Sealed, Base):
+    """A small original file, sealed in the catalog rather than in a file of its own
+    (`dossier.blobstore.SMALL`): a file each cost a batch of small files an inode, a write,
+    a sync and a rename apiece, where a row goes in with its group's one commit. Its id is
+    its blob id (`CaseKeys.blob_id`), as a file's name is; its content is sealed padded
+    (`aead.seal_padded`, the padding of a blob file) in a side column whose tag the payload
+    records, so the row MAC pins it."""
+
+    __tablename__ = "original"
+    __sealed_bytes__ = ("sealed_content",)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    sealed_content: Mapped[bytes] = deferred(mapped_column(LargeBinary, default=b""))
+
+    content = SealedBytes("sealed_content")
+
+
 class Person(HasId, Timestamps, Sealed, Base):
     __tablename__ = "person"
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)

@@ -19,6 +19,7 @@ from typing import Any
 
 from dossier.crypto import aead
 from dossier.crypto.keys import CaseKeys
+from dossier.db import originals
 from dossier.db.base import Base
 from dossier.db.inventory import INVENTORIES, Inventory, load, read_raw, store
 from dossier.db.rowauth import CASE_TABLES, CHANGES, VAULT_SCOPE, TableSpec, mac_to_int, read_rows
@@ -92,6 +93,10 @@ def reseal_case_rows(
         columns = ", ".join(["id", "sealed", *(f'"{c}"' for c in side)])
         for batch in _batches(conn, spec, case_id, columns):
             for row_id, payload, *extras in batch:
+                if spec.name == originals.TABLE:
+                    _original(conn, row_id, payload, extras[0], old, new)
+                    count += 1
+                    continue
                 updates = _resealed(spec.name, row_id, case_id, payload, side, extras, old, new)
                 if spec.name == "document" and updates:
                     updates["sealed"] = _document(row_id, case_id, updates["sealed"], new, blob_ids)
@@ -104,6 +109,19 @@ def reseal_case_rows(
                     )
                 count += 1
     return count
+
+
+def _original(
+    conn: Any, row_id: str, payload: bytes, content: bytes | None, old: CaseKeys, new: CaseKeys
+) -> None:
+    """A small original sealed in the catalog, under `new` and the new id its content has
+    under `new` (the id of its file, were it one: the id its documents are given)."""
+    new_id, sealed, sealed_content = originals.resealed(old, new, row_id, payload, content)
+    _fetch(
+        conn,
+        "UPDATE original SET id = ?, sealed = ?, sealed_content = ? WHERE id = ?",
+        (new_id, sealed, sealed_content, row_id),
+    )
 
 
 def _resealed(

@@ -29,12 +29,14 @@ from dossier.i18n import _
 
 EXPECTED = {
     "0002": "3dd0cbf4ee465a718d6d6626d915011992ff1cfe77779cae0a0ec0ac6db8840f",
+    "0003": "a054eb3eedcd30d0371e881ae213a0e796d326b082a21e8707c2331105519afb",
 }
 """Digest of `structure()` of a catalog migrated to each revision (tests/core/db/
 test_planted_schema.py checks the head's entry: a new migration adds its own)."""
 
 EXPECTED_TEXT = {
     "0002": "8e0d93faec02d33908ad2f540946632109480f3f86a926fb44476e8ed7e2e7bd",
+    "0003": "944136b6ed6b1d67fc2a10146a9ec6cd4fa5149c6ff5f471e08afea6335b1069",
 }
 """Digest of `text_digest()` of a new catalog at each revision, as this version's migrations
 write it (checked by the same test as `EXPECTED`)."""

@@ -101,7 +101,7 @@ class FsckService:
         """Remove orphan blobs and folders of deleted cases; return how many were removed."""
         ws = self.ws
         removed = 0
-        for case_id in ws.blobs.case_folders():
+        for case_id in ws.blobs.case_ids():
             # Each case's files and rows read together, holding its originals: an import
             # puts its files in place, then commits the rows naming them, under the same
             # hold. Read before it, the rows named none of them, and they were removed.
@@ -205,7 +205,7 @@ def _check_blobs(ws: Workspace, report: FsckReport) -> None:
                 ws.blobs.verify(keys, blob_id)
             except DossierError as exc:
                 report.problems.append(_("case {case_id}: {exc}").format(case_id=case_id, exc=exc))
-    for case_id in ws.blobs.case_folders():
+    for case_id in ws.blobs.case_ids():
         if case_id not in case_ids:
             report.notes.append(
                 _("blobs/{case_id}: files of a deleted case (run gc)").format(case_id=case_id)

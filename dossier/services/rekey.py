@@ -230,6 +230,8 @@ class RekeyService:
             except BaseException:
                 vault.keyring.replace_case(case_id, old)
                 raise
+            finally:
+                self.ws.blobs.touched(case_id)  # its originals in the catalog have new ids
         self.ws.quotes.clear_cache()
         return documents, pages, len(blob_ids)
 

@@ -23,6 +23,7 @@ from dossier.services.history import HistoryService
 from dossier.services.keyrotation import KeyService
 from dossier.services.letters.service import LetterService
 from dossier.services.notes import NoteService
+from dossier.services.originals import CatalogOriginals
 from dossier.services.people.screen import ScreenService
 from dossier.services.people.service import PeopleService
 from dossier.services.quotes.service import QuoteService
@@ -60,7 +61,7 @@ class IndexHook(Protocol):
 class Workspace:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
-        self.blobs = BlobStore(vault.blobs_dir)
+        self.blobs = BlobStore(vault.blobs_dir, CatalogOriginals(vault))
         self.audit = AuditTrail(vault)
         self.cases = CaseService(self)
         self.documents = DocumentService(self)

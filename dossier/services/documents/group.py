@@ -36,6 +36,7 @@ from dossier.services.documents.dto import Child, Incoming, Prepared, TreeState
 from dossier.services.documents.rows import document_info
 from dossier.services.documents.tree import store_document, store_tree, tree_blob_ids
 from dossier.services.dto import DocumentInfo, ImportOutcome
+from dossier.services.originals import new_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -252,6 +253,8 @@ class ImportGroup:
             # Every original synced and in place before the rows commit (none that no row
             # refers to: written early, it is dropped).
             blobs.settle({doc.original_blob for doc in state.stored})
+            # The small ones in this very commit: one transaction, one sync, no file each.
+            insert_new(session, new_rows(session, blobs.small()))
             session.commit()
         except BaseException:
             self.ws.index.abandon_storing(early)

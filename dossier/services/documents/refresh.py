@@ -27,6 +27,7 @@ from dossier.pdf.extract import PDF_MIME
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import MAX_IMPORT_BYTES, document_info, get_document
 from dossier.services.dto import DocumentInfo
+from dossier.services.originals import drop_rows
 from dossier.services.pages import page_row
 from dossier.services.quotes.dto import DocumentRefresh, QuoteReview
 from dossier.text.clean import valid_text
@@ -136,6 +137,8 @@ def replace_original(
                 doc.original_blob = blob_id
                 report(progress, 0.85, _("replacing the text and re-checking quotes"))
                 reviews = _replace_text(ws, session, doc, extracted)
+                if old_blob and old_blob != blob_id:
+                    drop_rows(session, case_id, [old_blob])
                 info = _commit(ws, session, doc, "document.replace", extracted, cancel)
         except BaseException:
             # Unless raised once the commit was made (a Ctrl-C as it returned): the catalog
@@ -143,8 +146,9 @@ def replace_original(
             if created and not _names(ws, doc_id, blob_id):
                 ws.blobs.delete(case_id, blob_id)
             raise
+        ws.blobs.touched(case_id)
         if old_blob and old_blob != blob_id:
-            ws.blobs.delete(case_id, old_blob)
+            ws.blobs.delete(case_id, old_blob)  # a file, if it was one
     ws.index.document_changed(case_id, doc_id)
     report(progress, 1.0, _("replaced"))
     return DocumentRefresh(info, reviews, replaced=True)

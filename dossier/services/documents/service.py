@@ -47,6 +47,7 @@ from dossier.services.documents.rows import (
 )
 from dossier.services.documents.tree import children_of, descendants
 from dossier.services.dto import DocumentChanges, DocumentInfo, ImportOutcome
+from dossier.services.originals import drop_rows
 from dossier.services.pages import page_text
 from dossier.services.people.screen import kept_unless_edited, screen_mask
 from dossier.text.clean import valid_text
@@ -463,9 +464,11 @@ class DocumentService:
                 for row in doomed:
                     session.delete(row)
                     self.ws.audit.append(session, "document.delete", case_id, doc_id=row.id)
+                drop_rows(session, case_id, blobs)
                 session.commit()
+            self.ws.blobs.touched(case_id)
             for blob_id in blobs:
-                self.ws.blobs.delete(case_id, blob_id)
+                self.ws.blobs.delete(case_id, blob_id)  # the files among them
         self._pictures.forget(set(ids))
         for removed in ids:
             self.ws.index.document_removed(case_id, removed)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.blobstore import BlobStore
+from dossier.blobstore import SMALL, BlobStore
 from dossier.crypto.sealedfile import BLOCK, SealedReader, SealedWriter, padded_length
 from dossier.errors import CorruptData
 from dossier.services.workspace import Workspace
@@ -35,8 +35,9 @@ def test_files_of_close_sizes_leave_originals_of_one_size(
     paths = []
     for number in range(12):
         path = folder / f"memo-{number}.txt"
-        words = " ".join(rng.choice(["quai", "préfet", "budget"]) for _ in range(9000))
-        path.write_text(f"Mémo {number} {words}"[: 50_000 + number * 7], encoding="utf-8")
+        words = " ".join(rng.choice(["quai", "préfet", "budget"]) for _ in range(20_000))
+        # Files: smaller originals are rows of the catalog (`test_small_originals`).
+        path.write_text(f"Mémo {number} {words}"[: SMALL + 30_000 + number * 7], encoding="utf-8")
         paths.append(path)
     outcomes = workspace.documents.import_many(case, paths, ocr=False)
     assert all(o.document is not None for o in outcomes), [o.error for o in outcomes]

@@ -152,7 +152,8 @@ def test_a_first_import_names_its_originals_folders(
     sources = []
     for number in range(6):
         source = tmp_path / f"note{number}.txt"
-        source.write_text(f"Note {number}: the council voted the subsidy.\n" * 20)
+        # Above `SMALL`: smaller originals are rows of the catalog, in no folder.
+        source.write_text(f"Note {number}: the council voted the subsidy.\n" * 2000)
         sources.append(source)
     with Workspace.create(folder, PASSPHRASE, TEST_ONLY_FAST) as ws:
         case = ws.cases.create("durable").id

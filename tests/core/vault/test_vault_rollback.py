@@ -38,8 +38,10 @@ class Scene:
 
 
 def _note(folder: Path, name: str, text: str) -> Path:
+    """A note larger than `SMALL`: its original a file, as the attacks on files need (the
+    catalog's originals are attacked in `test_small_originals`)."""
     path = folder / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + " remplissage" * 6000, encoding="utf-8")
     return path
 
 

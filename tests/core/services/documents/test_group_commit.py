@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from dossier import blobstore
 from dossier.blobstore import SYNC_THREADS, BlobBatch
 from dossier.crypto.sealedfile import SealedWriter
 from dossier.errors import Cancelled, EnvironmentFailure
@@ -86,6 +87,7 @@ def test_every_reported_import_is_committed_and_a_batch_is_a_few_commits(
 def test_a_failed_group_commit_keeps_nothing_of_the_group_and_reports_none(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
+    monkeypatch.setattr(blobstore, "SMALL", -1)  # every original a file, as large ones are
     case = workspace.cases.create("Notes").id
     workspace.documents.import_many(case, _notes(tmp_path / "first", 3, "Avant"), ocr=False)
     before = _blob_files(workspace.vault.folder)
@@ -253,6 +255,7 @@ def test_a_group_writes_its_originals_while_it_makes_their_rows(
     """Creating a file waits on the disk (under load, a third of a mailbox's catalog work):
     a group's originals are written side by side, not one after another, and a write that
     fails still fails the whole group, leaving nothing behind."""
+    monkeypatch.setattr(blobstore, "SMALL", -1)  # every original a file, as large ones are
     monkeypatch.setattr(group_module, "GROUP_SECONDS", 3600.0)  # each batch is one group
     case = workspace.cases.create("Notes").id
     assert workspace.search.query("alpha", case=case) == []
@@ -425,6 +428,7 @@ def test_a_group_syncs_each_original_as_it_is_written_and_places_none_unsynced(
     (under load, 2.7 s of a 15 s mailbox import): each is synced by its writer thread right
     after it is written, while the next files are read, and the settle only waits for the
     writes, puts the files in place and syncs their folders. None is placed before its sync."""
+    monkeypatch.setattr(blobstore, "SMALL", -1)  # every original a file, as large ones are
     monkeypatch.setattr(group_module, "GROUP_SECONDS", 3600.0)  # each batch is one group
     case = workspace.cases.create("Notes").id
     events: list[tuple[str, Path, bool]] = []

@@ -25,7 +25,7 @@ from tests.faults import FullDisk
 
 def _one_run(tmp_path: Path, size: int | None, fsyncs: int | None) -> str:
     vault = tmp_path / f"V{size}-{fsyncs}.dossier"
-    files = group_files(tmp_path / f"in{size}-{fsyncs}", 400)
+    files = group_files(tmp_path / f"in{size}-{fsyncs}", 6_000)
     reported: list[ImportOutcome] = []
     failure = ""
     with Workspace.create(vault, PASSPHRASE, TEST_ONLY_FAST) as ws:
@@ -61,7 +61,9 @@ def _one_run(tmp_path: Path, size: int | None, fsyncs: int | None) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fsyncs", [0, 2, 4, 6, 9, 12, 14])
+# Up to the last sync of the group's three files and their folders: its four small originals
+# are rows of the catalog, synced by SQLite's commit (`test_disk_full` fills the disk under it).
+@pytest.mark.parametrize("fsyncs", [0, 2, 4, 6, 9, 12])
 def test_a_sync_failing_in_a_group_handed_to_the_workers_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fsyncs: int
 ) -> None:

@@ -101,13 +101,14 @@ WORDS = ("Zygomorphe", "Xylophage", "Quetzalcoatl", "Wapitiroux", "Batrachien", 
 
 
 def group_files(folder: Path, filler: int = 30_000) -> list[Path]:
-    """Notes (the first of `filler` more words: written in two blocks by default) and a zip of
-    three members: each holds a word of `WORDS` of its own, and "commun"."""
+    """Notes (each of `filler` more words: originals in files, above `SMALL`; the first
+    written in two blocks by default) and a zip of three members (small originals: rows of
+    the catalog): each holds a word of `WORDS` of its own, and "commun"."""
     folder.mkdir()
     paths = []
     for number, word in enumerate(WORDS[:3]):
         path = folder / f"note-{number}.txt"
-        more = " ".join(f"remplissage{n}" for n in range(filler if number == 0 else 20))
+        more = " ".join(f"remplissage{n}" for n in range(filler if number == 0 else 6_000))
         path.write_text(f"{word} commun {number}.\n{more}\n", encoding="utf-8")
         paths.append(path)
     archive = folder / "envoi.zip"
