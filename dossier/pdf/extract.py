@@ -16,6 +16,7 @@ Tesseract and their words enter the same word map (`PageText.ocr` is then true).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, fewer_collections, report
 from dossier.pdf.canonical import build_canonical, build_canonical_records
+from dossier.pdf.glyphtruth import pages_whose_text_lies
 from dossier.pdf.layout import IDENTITY, Matrix, RawWord, reading_order
 from dossier.pdf.meta import document_facts
 from dossier.pdf.mupdf import exclusive, pymupdf
@@ -31,6 +33,8 @@ from dossier.pdf.open import MUPDF_ERRORS, drain_mupdf_messages, open_pdf, open_
 from dossier.pdf.pagelabels import PageLabels
 from dossier.text.lang import guess_language
 from dossier.text.model import ExtractedDocument, PageText, Word
+
+log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "pdf-1"
 
@@ -127,9 +131,12 @@ def _extract_open(
         # Putting the words in order and joining them is plain Python: outside the MuPDF
         # lock, so the viewer can draw meanwhile.
         pages.append(page.text(index, word_records))
+    lying = _pages_whose_text_lies(doc)
     drain_mupdf_messages()
     if unreadable:
         metadata["unreadable_pages"] = _page_list(unreadable)
+    if lying:
+        metadata["pages_text_unlike_glyphs"] = _page_list([index + 1 for index in lying])
     if needing_ocr:
         metadata["pages_needing_ocr"] = _page_list(needing_ocr)
     report(progress, 1.0, _("Read {total} pages").format(total=total))
@@ -262,6 +269,19 @@ def page_words(page: Any, rotation: int) -> list[RawWord]:
         textpage = pymupdf.extra.page_get_textpage(page.this, None, TEXT_FLAGS, _UNIT)
         words = pymupdf.extra.extractWORDS(pymupdf.mupdf.FzStextPage(textpage), None)
     return words
+
+
+@exclusive
+def _pages_whose_text_lies(doc: Any) -> list[int]:
+    """The pages drawing text in a font whose text its own map contradicts (`glyphtruth`):
+    search cannot find there what the page shows, and the document says so. The export reads
+    them by OCR; the text stored is still what the file says (its stored anchors need it)."""
+    try:
+        return pages_whose_text_lies(doc)
+    # PyMuPDF raises a bare Exception for a font object it cannot copy or draw.
+    except Exception as exc:
+        log.debug("the fonts of a PDF cannot be checked (%s)", exc)
+        return []
 
 
 def _page_list(numbers: list[int]) -> str:

@@ -26,6 +26,7 @@ one not embedded can share it).
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ _NO_CHARACTER = frozenset("\ufffd") | frozenset(map(chr, _PRIVATE))
 """What a glyph of no character reads: the words they spell are read as shown already."""
 
 
+_LETTERS = frozenset(("Lu", "Ll", "Lt", "Lo", "Nd"))
+"""What spells a name: letters and digits, not a modifier (a circumflex alone), a circled
+number or a fraction, which fonts of symbols draw."""
+
+
+def _spells(text: str) -> bool:
+    return any(unicodedata.category(c) in _LETTERS for c in text)
+
+
 def _base(text: str) -> str:
     """`text` as its letters read: compatibility forms (Arabic presentation forms, ligatures,
     full-width letters) as the plain letters they are, marks and case aside."""
@@ -63,19 +73,44 @@ def _base(text: str) -> str:
 class FontMap:
     """The character map of one font MuPDF draws with: which glyph draws each character, and
     which characters each glyph draws. Empty when the font has none, or private characters
-    only."""
+    only. Read from the font as asked: a character at a time while the text says true, whole
+    the first time it does not (a CJK font maps tens of thousands)."""
 
-    def __init__(self, pairs: list[tuple[int, int]]) -> None:
-        self.glyph_of: dict[int, int] = {}
-        self.chars_of: dict[int, set[str]] = {}
-        for point, glyph in pairs:
-            if glyph > 0 and point not in _PRIVATE and point > 0x1F:
-                self.glyph_of.setdefault(point, glyph)
-                self.chars_of.setdefault(glyph, set()).add(_base(chr(point)))
+    def __init__(self, fresh: Any) -> None:
+        self._font = fresh
+        self._glyph: dict[int, int] = {}
+        self._whole: tuple[dict[int, int], dict[int, set[str]]] | None = None
         self._said: dict[tuple[str, int], bool | None] = {}
         self.inked: dict[int, bool] = {}
         self.true_pairs: set[tuple[int, int]] = set()
         """(character, glyph) of the text found true, for spans drawn of them alone."""
+
+    def _glyph_of(self, point: int) -> int:
+        if point not in self._glyph:
+            found = 0
+            if self._font is not None and point not in _PRIVATE and point > 0x1F:
+                found = _mu.fz_encode_character(self._font, point)
+            self._glyph[point] = found
+        return self._glyph[point]
+
+    @property
+    def glyph_of(self) -> dict[int, int]:
+        return self._read_whole()[0]
+
+    @property
+    def chars_of(self) -> dict[int, set[str]]:
+        return self._read_whole()[1]
+
+    def _read_whole(self) -> tuple[dict[int, int], dict[int, set[str]]]:
+        if self._whole is None:
+            glyph_of: dict[int, int] = {}
+            chars_of: dict[int, set[str]] = {}
+            for point, glyph in _pairs(self._font):
+                if glyph > 0 and point not in _PRIVATE and point > 0x1F:
+                    glyph_of.setdefault(point, glyph)
+                    chars_of.setdefault(glyph, set()).add(_base(chr(point)))
+            self._whole = (glyph_of, chars_of)
+        return self._whole
 
     def says(self, claimed: str, glyph: int) -> bool | None:
         """Whether `glyph` draws `claimed` (one character, or the few a ligature is read as)
@@ -87,19 +122,19 @@ class FontMap:
         return self._said[key]
 
     def _says(self, claimed: str, glyph: int) -> bool | None:
-        if len(claimed) == 1 and self.glyph_of.get(ord(claimed)) == glyph:
+        if len(claimed) == 1 and self._glyph_of(ord(claimed)) == glyph:
             return True
         drawn = self.chars_of.get(glyph)
         if not drawn:
             # A glyph a map does not hold (TeX's primes, an old-style figure, a small
             # capital): said to be a letter or digit, what it draws is not known; said to be
             # punctuation or a symbol, it is believed (a font without a map believes nothing).
-            return None if not self.glyph_of or any(c.isalnum() for c in claimed) else True
+            return None if not self.glyph_of or _spells(claimed) else True
         if _base(claimed) in drawn:
             return True
         # A glyph that draws no letter or digit (punctuation, a symbol) spells no name,
         # whatever it is said to be: a hyphen read U+2010, a quote read straight.
-        return not any(c.isalnum() for c in drawn)
+        return not any(_spells(c) for c in drawn)
 
 
 class _GlyphDevice(_mu.FzDevice2):  # type: ignore[misc]
@@ -145,18 +180,26 @@ _BLACK = (0.0, 0.0, 0.0, 0.0)
 _COLOURS = _mu.fz_default_color_params
 
 
-def _cmap(font: Any) -> list[tuple[int, int]]:
-    """The font's own (ucs, glyph) pairs: read from its file anew, as FreeType maps it when
-    nothing chooses a map (the Unicode one); MuPDF's copy maps the PDF's character codes."""
+def _fresh(font: Any) -> Any | None:
+    """The font read from its file anew, as FreeType maps it when nothing chooses a map (the
+    Unicode one: MuPDF's copy maps the PDF's character codes); None if it cannot be."""
     buffer = font.m_internal.buffer
     if not buffer:
-        return []
+        return None
     try:
-        data = _mu.FzBuffer(_mu.ll_fz_keep_buffer(buffer))
-        fresh = _mu.fz_new_font_from_buffer(None, data, 0, 0)
-        return [(pair.ucs, pair.gid) for pair in _mu.fz_enumerate_font_cmap2(fresh)]
+        return _mu.fz_new_font_from_buffer(None, _mu.FzBuffer(_mu.ll_fz_keep_buffer(buffer)), 0, 0)
     # PyMuPDF raises a bare Exception for a font FreeType cannot read again.
     except Exception:
+        return None
+
+
+def _pairs(font: Any | None) -> list[tuple[int, int]]:
+    """The (character, glyph) pairs of the font's map."""
+    if font is None:
+        return []
+    try:
+        return [(pair.ucs, pair.gid) for pair in _mu.fz_enumerate_font_cmap2(font)]
+    except Exception:  # as `_fresh`
         return []
 
 
@@ -319,7 +362,7 @@ class GlyphTruth:
             # A Type 3 font draws its glyphs with content of its own: pictures and outlines,
             # read as such (`picture_groups`).
             type3 = bool(font.m_internal.t3procs)
-            self._maps[key] = (font, None if type3 else FontMap(_cmap(font)))
+            self._maps[key] = (font, None if type3 else FontMap(_fresh(font)))
         return key, self._maps[key][1]
 
 
@@ -336,3 +379,68 @@ def _under(glyph: Rect, word: Rect) -> bool:
 
 def _letters(text: str) -> str:
     return "".join(c for c in _base(text) if c.isalnum())
+
+
+def pages_whose_text_lies(doc: Any) -> list[int]:
+    """The indexes of the pages of `doc` that draw text in a font whose text the font's own
+    map contradicts for some glyph: each font is drawn once, all its codes, on a page of its
+    own (the cost of a font, not of every page: what an import can pay)."""
+    used: dict[int, set[int]] = {}
+    for page in doc:
+        for xref, *_rest in page.get_fonts(full=True):
+            used.setdefault(xref, set()).add(page.number)
+    lying = {xref for xref in used if _font_lies(doc, xref)}
+    return sorted({index for xref in lying for index in used[xref]})
+
+
+_SOURCES = re.compile(rb"begin(?:bfchar|bfrange)(.*?)endbf", re.DOTALL)
+_SOURCE_CODE = re.compile(rb"<([0-9a-fA-F]{2,8})>")
+
+
+def _font_lies(doc: Any, xref: int) -> bool:
+    """Whether the font `xref` of `doc`, each code its /ToUnicode names (or each byte, for a
+    simple font) drawn, has a glyph whose text its map contradicts."""
+    kind = doc.xref_get_key(xref, "Subtype")[1]
+    if kind not in ("/Type0", "/Type1", "/TrueType", "/MMType1"):
+        return False  # Type 3: drawn by content of its own (`picture_groups`)
+    wide = kind == "/Type0"
+    codes = _codes(doc, xref, wide=wide)
+    if not codes:
+        return False
+    with _pdf.open() as sheet:
+        page = sheet.new_page(width=1000, height=1000)
+        target = _pdf._as_pdf_document(sheet)
+        copied = _mu.pdf_graft_object(target, _mu.pdf_load_object(_pdf._as_pdf_document(doc), xref))
+        font = _mu.pdf_to_num(_mu.pdf_add_object(target, copied))
+        contents = sheet.get_new_xref()
+        sheet.update_object(contents, "<<>>")
+        # Lines of 64 codes, so that no glyph is drawn far off the sheet.
+        width = 2 if wide else 1
+        lines = [codes[i : i + 64 * width] for i in range(0, len(codes), 64 * width)]
+        shown = b"".join(b"<%s> Tj 0 -12 Td " % line.hex().encode() for line in lines)
+        sheet.update_stream(contents, b"BT /F0 10 Tf 10 990 Td " + shown + b"ET")
+        sheet.xref_set_key(page.xref, "Contents", f"{contents} 0 R")
+        sheet.xref_set_key(page.xref, "Resources", f"<< /Font << /F0 {font} 0 R >> >>")
+        truth = GlyphTruth()
+        return any(glyph.said is False for span in truth._follow(sheet[0]) for glyph in span.glyphs)
+
+
+_MOST_CODES = 20_000
+"""Codes of a font drawn to check it, at most (a CJK font's)."""
+
+
+def _codes(doc: Any, xref: int, *, wide: bool) -> bytes:
+    """The codes the font's /ToUnicode names (those its text is read through: a subset's, the
+    ones it draws), as one string; none without a /ToUnicode (the text then says what the
+    font's encoding names its glyphs, which the font draws)."""
+    kind, ref = doc.xref_get_key(xref, "ToUnicode")
+    if kind != "xref":
+        return b""
+    try:
+        stream = doc.xref_stream(int(ref.split()[0])) or b""
+    except Exception:  # a damaged stream: MuPDF reads no text through it either
+        return b""
+    digits = 4 if wide else 2
+    sources = b"\n".join(_SOURCES.findall(stream))
+    found = {int(code, 16) for code in _SOURCE_CODE.findall(sources) if len(code) == digits}
+    return b"".join(code.to_bytes(digits // 2, "big") for code in sorted(found)[:_MOST_CODES])

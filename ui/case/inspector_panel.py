@@ -323,6 +323,8 @@ class DocumentEditor(Editor):
         for key, label in (
             ("not_imported", tr("Not imported")),
             ("duplicates", tr("Already in the case")),
+            # A font whose text says other letters than it draws: search misses them there.
+            ("pages_text_unlike_glyphs", tr("Pages whose text differs from the letters shown")),
         ):
             if doc.metadata.get(key):
                 found.append((label, "; ".join(doc.metadata[key].splitlines())))

@@ -21,6 +21,7 @@ from typing import Any
 import pymupdf
 import pytest
 
+from dossier.pdf.extract import extract_pdf
 from dossier.pdf.glyphtruth import GlyphTruth
 from dossier.pdf.ocr import ocr_words
 from dossier.redact import picture_text
@@ -279,3 +280,35 @@ def test_glyphs_whose_text_lies_are_never_found_true(
     the name boxed on each."""
     source = memo_pages(tmp_path / "r.pdf", 3, LIES[lie])
     assert_hidden_on_every_page(workspace, source, tmp_path / "b.zip", 3)
+
+
+@pytest.mark.parametrize("lie", ["other letters", "two letters swapped", "spaces"])
+@pytest.mark.parametrize("font", CHECKED)
+def test_the_import_says_which_pages_have_text_that_lies(
+    tmp_path: Path, font: str, lie: str
+) -> None:
+    """Search finds nothing where a font's text lies about its glyphs: the document says which
+    pages, where its inspector shows what came out of the file. Only a font whose own map
+    contradicts its text is told: one without a map (most subsets) says nothing either way,
+    and would mark most documents; the export reads those by OCR."""
+    pages = [_report_only, FONTS[font](LIES[lie]), _report_only]
+    document = extract_pdf(pages_pdf(tmp_path / "r.pdf", pages), ocr=False)
+    assert document.metadata["pages_text_unlike_glyphs"] == "2"
+
+
+def _report_only(page: pymupdf.Page) -> None:
+    """The page of report `pages_pdf` draws, and nothing else."""
+
+
+@pytest.mark.parametrize("font", CHECKED)
+def test_the_import_says_nothing_of_true_text(tmp_path: Path, font: str) -> None:
+    pages = [FONTS[font](lambda c: c), _report_only]
+    document = extract_pdf(pages_pdf(tmp_path / "r.pdf", pages), ocr=False)
+    assert "pages_text_unlike_glyphs" not in document.metadata
+
+
+def test_the_import_says_nothing_of_what_cannot_be_checked(tmp_path: Path) -> None:
+    pages = [subset_truetype(LIES["other letters"])]
+    document = extract_pdf(pages_pdf(tmp_path / "r.pdf", pages), ocr=False)
+    assert "Quartermaine" not in document.pages[0].text
+    assert "pages_text_unlike_glyphs" not in document.metadata

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.core.redact.test_names_in_lying_fonts import FONTS, LIES
+from tests.core.redact.test_names_in_pictures import pages_pdf
 from tests.ui.conftest import CASE_NAME, documents_read, import_now, sample_pdf
 from ui.case.inspector_panel import file_size
 from ui.i18n import install_translations
@@ -124,3 +126,14 @@ def test_document_facts_follow_french_typography_and_units(qtbot, qapp, unlocked
     assert f"{size / 1024:.1f}".replace(".", ",") + "\N{NO-BREAK SPACE}Ko" in facts
     assert ": " not in facts.replace("\N{NO-BREAK SPACE}:", "")
     assert file_size(2048) == "2.0 KB"
+
+
+def test_document_facts_say_which_pages_have_text_that_lies(qtbot, unlocked, tmp_path) -> None:
+    # Search finds nothing on a page whose font reads its letters as others: the pane says so.
+    win = unlocked
+    lying = FONTS["CID-keyed CFF"](LIES["other letters"])
+    doc_id = import_now(win, pages_pdf(tmp_path / "report.pdf", [lambda page: None, lying]))
+    tree = win.contents.tabs[0]
+    tree.tree.setCurrentIndex(tree.model.index_of(doc_id))
+    facts = win.inspector.editors["document"].facts.text().replace("\N{ZERO WIDTH SPACE}", "")
+    assert "<b>Pages whose text differs from the letters shown</b>: 2" in facts
