@@ -16,8 +16,9 @@ also inside addresses and hashtags (four letters or more) and inside any longer 
 not an ordinary word (five letters or more, `glued.ORDINARY_WORDS`: the only thing shared with
 the gate is that list and those lengths); their e-mail addresses and phone numbers; every
 pattern mark; and for every box, each word whose centre lies under it that stands nowhere else
-in the case's pages uncovered (a word a line end hyphenates under it counted whole too), and
-each pair of such consecutive words never seen uncovered in that order (looked for in the
+in the case's pages uncovered (a word a line end hyphenates under it counted whole too; one
+an OCR read, with the words a few edits away from it in the texts Dossier writes), and each
+pair of such consecutive words never seen uncovered in that order (looked for in the
 texts Dossier writes; a PDF is held to "no character under a box"). Findings name the file
 and the kind of thing found, never the thing.
 """
@@ -138,6 +139,11 @@ class Needles:
     Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
     of their own (the PDFs are held to "no character under a box" instead)."""
 
+    near: dict[str, str] = field(default_factory=dict)
+    """Words under a box on a page read by OCR (seven letters or more): the scan shows what
+    the OCR misread, so a word a few edits away is looked for in the texts Dossier writes
+    (not in the PDFs, where another document may show it in its own right)."""
+
     def add(self, label: str, text: str) -> None:
         key = words(text)
         if key:
@@ -161,6 +167,8 @@ class Needles:
                         found[label] += 1
             best |= found
             best |= self._inside_counts(at)
+            if sequences:
+                best |= self._near_counts(at)
         glued: Counter[str] = Counter()
         for token in _ADDRESS_LIKE.findall(text):
             joined = "".join(words(token))
@@ -186,6 +194,23 @@ class Needles:
                 for part, label in self.inside.items():
                     if part in letters and part != letters:
                         found[label] += len(positions)
+        return found
+
+    def _near_counts(self, at: Mapping[str, Sequence[int]]) -> Counter[str]:
+        """Words a few edits away from a word the OCR read under a box (`at`: each word's
+        positions); the word itself is a phrase already."""
+        found: Counter[str] = Counter()
+        if not self.near:
+            return found
+        for word, positions in at.items():
+            if word in ORDINARY_WORDS or word in self.near:
+                continue
+            for read, label in self.near.items():
+                edits = misread_distance(read)
+                if abs(len(word) - len(read)) <= edits:
+                    if Levenshtein.distance(word, read, score_cutoff=edits) <= edits:
+                        found[label] += len(positions)
+                        break
         return found
 
     def misread_counts(self, text: str) -> Counter[str]:
@@ -246,9 +271,12 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
     for label, contact in watch.contacts:
         out.add(label, contact)
     out.patterns = list(watch.patterns)
-    for phrase in _under_boxes(watch, pages_of):
+    under, read_by_ocr = _under_boxes(watch, pages_of)
+    for phrase in under:
         target = out.phrases if len(phrase) == 1 else out.sequences
         target.setdefault(phrase, "words under a redaction box")
+    for word in read_by_ocr:
+        out.near.setdefault(word, "words under a redaction box")
     return out
 
 
@@ -289,10 +317,15 @@ def _broken_words(page: PageText, boxes: Sequence[Rect]) -> Iterator[tuple[str, 
             )
 
 
-def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> set[Words]:
+def _under_boxes(
+    watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]
+) -> tuple[set[Words], set[str]]:
+    """The words and pairs under boxes that no document shown shows uncovered, and those of
+    the words that an OCR read (seven letters or more: what it read may be a misreading)."""
     boxed = sorted({doc for (doc, _i), rects in watch.boxes.items() if rects})
     singles: set[str] = set()
     pairs: set[Words] = set()
+    read_by_ocr: set[str] = set()
     for doc in boxed:
         for page in pages_of(doc):
             page_boxes = watch.boxes.get((doc, page.index), ())
@@ -304,12 +337,14 @@ def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]
                     continue
                 if len(word) >= MIN_PART:
                     singles.add(word)
+                if page.ocr and misread_distance(word) and word.isalpha():
+                    read_by_ocr.add(word)
                 if i + 1 < len(seq) and seq[i + 1][1]:
                     pair = (word, seq[i + 1][0])
                     if max(len(pair[0]), len(pair[1])) >= MIN_PART:
                         pairs.add(pair)
     if not (singles or pairs):
-        return set()
+        return set(), set()
     seen = watch.shown if watch.shown is not None else [*boxed, *watch.doc_ids]
     for doc in dict.fromkeys(seen):
         for page in pages_of(doc):
@@ -324,7 +359,7 @@ def _under_boxes(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]
                 singles.discard(word)
                 if i + 1 < len(seq) and not seq[i + 1][1]:
                     pairs.discard((word, seq[i + 1][0]))
-    return {(w,) for w in singles} | pairs
+    return {(w,) for w in singles} | pairs, read_by_ocr & singles
 
 
 # -- reading the bundle -----------------------------------------------------------------------

@@ -8,7 +8,9 @@ uncovered in the case's pages, and every pair of consecutive covered tokens that
 stands uncovered in that order. A word a line end hyphenates ("Quarter-" / "maine") counts
 whole as well: written elsewhere, it is one token. A word that also stands in plain view
 elsewhere ("police") is not a secret on its own, but the sequence it formed under the box
-still is.
+still is. On a page read by OCR, a covered word of seven letters or more is what the OCR
+guessed ("Quartermame"), the scan shows the name: a word a few edits away from it
+("Quartermaine") is a secret as well.
 
 The disclosure gate masks box secrets in every string that leaves; the quote under the box is
 masked word by word from its anchor (`disclosure`). The self-check computes its own version of
@@ -23,6 +25,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
+from dossier.redact.glued import ORDINARY_WORDS, misread_distance
 from dossier.text.fold import fold_key
 from dossier.text.model import PageText, Word
 
@@ -116,6 +121,9 @@ def _hyphenated(text: str, found: list[Token], flags: list[bool]) -> list[tuple[
 class BoxSecrets:
     words: frozenset[str] = frozenset()
     pairs: frozenset[tuple[str, str]] = frozenset()
+    misread: frozenset[str] = frozenset()
+    """Secret words of seven letters or more as the OCR read them under a box: the scan shows
+    what they misread, so a word a few edits away (`glued.misread_distance`) is one too."""
 
     def __bool__(self) -> bool:
         return bool(self.words or self.pairs)
@@ -124,11 +132,21 @@ class BoxSecrets:
         """Indexes of the tokens of a string that must be masked."""
         out: set[int] = set()
         for i, token in enumerate(found):
-            if token.key in self.words:
+            if token.key in self.words or self._misread(token.key):
                 out.add(i)
             if i + 1 < len(found) and (token.key, found[i + 1].key) in self.pairs:
                 out.update((i, i + 1))
         return sorted(out)
+
+    def _misread(self, key: str) -> bool:
+        if not self.misread or key in ORDINARY_WORDS:
+            return False
+        for read in self.misread:
+            edits = misread_distance(read)
+            if abs(len(key) - len(read)) <= edits:
+                if Levenshtein.distance(key, read, score_cutoff=edits) <= edits:
+                    return True
+        return False
 
 
 def box_secrets(
@@ -145,6 +163,7 @@ def box_secrets(
         return BoxSecrets()
     words: set[str] = set()
     pairs: set[tuple[str, str]] = set()
+    read_by_ocr: set[str] = set()
     for doc_id in boxed:
         for page in pages_of(doc_id):
             coverage = PageCoverage.of(page, boxes.get((doc_id, page.index), ()))
@@ -154,6 +173,8 @@ def box_secrets(
                     continue
                 if len(token.key) >= MIN_SECRET_CHARS:
                     words.add(token.key)
+                if page.ocr and misread_distance(token.key) and token.key.isalpha():
+                    read_by_ocr.add(token.key)
                 if i + 1 < len(toks) and flags[i + 1]:
                     pair = (token.key, toks[i + 1].key)
                     if max(len(pair[0]), len(pair[1])) >= MIN_SECRET_CHARS:
@@ -172,4 +193,4 @@ def box_secrets(
                 words.discard(token.key)
                 if token.key in firsts and i + 1 < len(toks) and not flags[i + 1]:
                     pairs.discard((token.key, toks[i + 1].key))
-    return BoxSecrets(frozenset(words), frozenset(pairs))
+    return BoxSecrets(frozenset(words), frozenset(pairs), frozenset(read_by_ocr & words))

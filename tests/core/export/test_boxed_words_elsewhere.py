@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from sqlalchemy import select
 
+from dossier.db.models import Page
 from dossier.redact import disclosure
 from dossier.services.export.dto import ExportRequest
 from dossier.services.export.service import SelfCheckFailed
@@ -121,3 +123,39 @@ def test_a_name_boxed_and_shown_only_in_a_document_left_in_the_vault_leaves_in_n
     out = tmp_path / "bundle.zip"
     workspace.exports.export(ExportRequest(case=case, out=out, doc_ids=(doc.id,)))
     assert leaks(out, [NAME]) == []
+
+
+def _as_read_by_ocr(ws: Workspace, doc_id: str) -> None:
+    """Mark the document's pages as read by OCR (Tesseract is not needed to test the rule)."""
+    with ws.vault.session() as session:
+        for page in session.scalars(select(Page).where(Page.document_id == doc_id)):
+            page.ocr = True
+        session.commit()
+
+
+@pytest.mark.parametrize("bypassed", [False, True], ids=["gate", "self-check"])
+def test_a_name_boxed_where_the_ocr_misread_it_leaves_in_no_text(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bypassed: bool
+) -> None:
+    """The scan shows the name under the box, its text says what the OCR guessed
+    ("Quartermame"): the name written right elsewhere is the boxed word all the same."""
+    memo = _memo(tmp_path / "scan.pdf", ["Le témoin Jean Quartermame a parlé au juge hier."])
+    case = workspace.cases.create("Affaire du port").id
+    doc = workspace.documents.import_file(case, memo, title="Scan du témoignage")
+    _as_read_by_ocr(workspace, doc.id)
+    _box_words(workspace, doc.id, ("Quartermame",))
+    _texts_naming(workspace, case)
+    out = tmp_path / "bundle.zip"
+    if not bypassed:
+        workspace.exports.export(ExportRequest(case=case, out=out))
+        assert leaks(out, [NAME]) == []
+        assert {"letters.csv: Marc Roux", "letters.csv: Claire Dumas"} <= set(
+            leaks(out, ["Marc Roux", "Claire Dumas"])
+        )
+        return
+    monkeypatch.setattr(disclosure.Disclosure, "text", lambda self, value, where: value)
+    with pytest.raises(SelfCheckFailed) as caught:
+        workspace.exports.export(ExportRequest(case=case, out=out))
+    files = {f.file for f in caught.value.report.findings}
+    assert {"letters.csv", "people.csv", "timeline.csv", "manifest.json"} <= files
+    assert not out.exists()
