@@ -33,15 +33,18 @@ def _stop(signum: int, frame: Any) -> None:
     raise _OverBudget
 
 
-def cpu_per_call(call: Callable[[Any], object], argument: Any) -> float:
-    """The least CPU of a call on `argument` over three rounds; inf past `_BUDGET`."""
+def cpu_per_call(
+    call: Callable[[Any], object], argument: Any, rounds: int = 3, grain: float = _GRAIN
+) -> float:
+    """The least CPU of a call on `argument` over `rounds` rounds of at least `grain` CPU-s
+    each; inf past `_BUDGET`."""
     previous = signal.signal(signal.SIGPROF, _stop)
     signal.setitimer(signal.ITIMER_PROF, _BUDGET)
     try:
         best = float("inf")
-        for _round in range(3):
+        for _round in range(rounds):
             calls, began = 0, time.process_time()
-            while (spent := time.process_time() - began) < _GRAIN or not calls:
+            while (spent := time.process_time() - began) < grain or not calls:
                 call(argument)
                 calls += 1
             best = min(best, spent / calls)

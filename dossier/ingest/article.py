@@ -104,6 +104,13 @@ def _too_large(tree: Any) -> bool:
     return False
 
 
+def _untagged(text: str) -> str:
+    """`text` with each tag a space: up to its last ">" only, past which no "<" opens a tag
+    (each was looked for to the end, a description of "<" the square of its length)."""
+    closed = text.rfind(">") + 1
+    return _TAG.sub(" ", text[:closed]) + text[closed:]
+
+
 def with_lead(text: str, description: str, readable: str) -> str:
     """`text` with the page's standfirst before it, when trafilatura left it out.
 
@@ -111,7 +118,7 @@ def with_lead(text: str, description: str, readable: str) -> str:
     paragraph of the page's readable text that opens with that description, and that the
     article text does not hold, is the standfirst set apart from the body.
     """
-    key = _flat(_TAG.sub(" ", description)).rstrip(".…").strip()[:_LEAD_KEY_CHARS]
+    key = _flat(_untagged(description)).rstrip(".…").strip()[:_LEAD_KEY_CHARS]
     if len(key) < _LEAD_KEY_CHARS // 2 or key in _flat(text):
         return text
     for paragraph in readable.split("\n\n"):

@@ -18,7 +18,10 @@ TEXT_EXTRACTOR_VERSION = "text-1"
 TEXT_MIME = "text/plain"
 MARKDOWN_MIME = "text/markdown"
 
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t](.+)$", re.M)
+"""A Markdown heading's line, what follows its hashes and a space read by `_heading`: the
+pattern that read the title itself (`[ \\t]+(.+?)[ \\t#]*$`) tried the closing run of spaces
+and hashes from every character of the line, a heading with 20,000 spaces inside 1.1 CPU-s."""
 
 
 def canonical_plain_text(text: str) -> str:
@@ -35,13 +38,20 @@ def text_pages(text: str) -> list[PageText]:
     return [PageText(index=number, text=part) for number, part in enumerate(parts)]
 
 
+def _heading(rest: str) -> str:
+    """The title of a heading whose line goes on with `rest` after its hashes and a space:
+    without its closing hashes and spaces, but a title of hashes alone keeps one."""
+    words = rest.lstrip(" \t")
+    return (words.rstrip(" \t#") or words[:1]).strip()
+
+
 def extract_plain_text(text: str, *, markdown: bool = False) -> ExtractedDocument:
     """An `ExtractedDocument` for decoded text; Markdown's first heading is its title."""
     pages = text_pages(text)
     title = None
     if markdown:
         heading = _ATX_HEADING.search(pages[0].text) if pages else None
-        title = heading.group(1).strip() if heading else None
+        title = _heading(heading.group(1)) if heading else None
     return ExtractedDocument(
         pages=pages,
         extractor_version=TEXT_EXTRACTOR_VERSION,

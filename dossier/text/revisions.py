@@ -47,13 +47,19 @@ def change_readings(text: str) -> list[list[tuple[int, int]]]:
     then as it was before them (none without changes)."""
     if not has_changes(text):
         return []
-    return [_kept(text, _DELETION), _kept(text, _INSERTION)]
+    return [_kept(text, _DELETION, DELETED_CLOSE), _kept(text, _INSERTION, INSERTED_CLOSE)]
 
 
-def _kept(text: str, dropped: re.Pattern[str]) -> list[tuple[int, int]]:
-    """The ranges of `text` left once the changes `dropped` finds and all marks are cut."""
+def _kept(text: str, dropped: re.Pattern[str], close: str) -> list[tuple[int, int]]:
+    """The ranges of `text` left once the changes `dropped` finds (up to the `close` of
+    each) and all marks are cut."""
+    # Up to the last close: an opening past it was read to the text's end, and every one
+    # after it again (a text of unclosed marks cost the square of its length).
+    last = text.rfind(close)
+    last = last + len(close) if last >= 0 else 0
     cuts = sorted(
-        [m.span() for m in dropped.finditer(text)] + [m.span() for m in _MARKS.finditer(text)]
+        [m.span() for m in dropped.finditer(text, 0, last)]
+        + [m.span() for m in _MARKS.finditer(text)]
     )
     kept: list[tuple[int, int]] = []
     position = 0
