@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -209,7 +208,11 @@ def _check_revision(engine: Engine, current: str | None) -> None:
 
 
 def migrate(engine: Engine, db_path: Path) -> None:
-    """Bring the schema to head; back the (encrypted) catalog up before changing a used one."""
+    """Bring the schema to head, in one transaction: a failed upgrade leaves the old catalog
+    whole, so no copy of it is made (a copy kept in the vault held, for ever, every case
+    deleted and every key replaced since). One an earlier version left is removed."""
+    for copy in db_path.parent.glob(f"{db_path.name}.before-*"):
+        copy.unlink(missing_ok=True)
     try:
         current = current_revision(engine)
     except (DatabaseError, UnicodeDecodeError):
@@ -229,11 +232,6 @@ def migrate(engine: Engine, db_path: Path) -> None:
     if current is None:
         _copy_new_catalog(engine)
         return
-    backup = db_path.with_name(f"{db_path.name}.before-{head}")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy2(db_path, backup)
-    os.chmod(backup, 0o600)
     _upgrade(engine)
 
 
