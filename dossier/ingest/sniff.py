@@ -18,7 +18,7 @@ from dossier.i18n import N_, gettext
 from dossier.ingest.mail_charsets import relabelled
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
-from dossier.ingest.utf16 import utf16_without_bom
+from dossier.ingest.utf16 import east_asian_without_nuls, utf16_without_bom
 from dossier.pdf.images import HEIF_BRANDS, image_type
 from dossier.pdf.open import has_pdf_header, quoted
 
@@ -156,6 +156,10 @@ def _read(data: bytes, partial: bool, *, cut_short: bool = False) -> Read | None
             wide = utf16_without_bom(data[:SNIFF_BYTES])
             if wide is None:
                 return None
+        elif _decode(data[:SNIFF_BYTES], "utf-8", partial=True) is None:
+            # No UTF-8: Chinese, Japanese or Korean in UTF-16 without a line end or a digit
+            # has no NUL, and read as Windows-1252 or Latin-1 it was refused as binary.
+            wide = east_asian_without_nuls(data[:SNIFF_BYTES])
     if wide is not None:
         decoder = codecs.getincrementaldecoder(wide)()
         try:

@@ -13,6 +13,7 @@ import codecs
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
+from functools import cache
 
 _NUL_SHARE = 0.05
 """Share of a UTF-16 text's units with a NUL high byte at least for NULs on one side alone to
@@ -52,6 +53,19 @@ kanji are one here): a binary's bytes paired up land anywhere in the 65,536 code
 _LETTERS_SHARE = 0.25
 """Share of letters (not ASCII, punctuation or symbols) above which one letter may not make
 up half of them: writing in any script varies its letters."""
+_COMMON_SHARE = 0.8
+"""Share of the Han and Hangul characters of BOM-less UTF-16 text read as Chinese, Japanese or
+Korean that are among those each language writes most (`_common_characters`) at least: prose
+has next to no others, a binary's bytes paired up land on them one time in three (Han) or
+five (Hangul), and a window of a compressed stream of 16 bytes read as eight Han characters."""
+_EAST_ASIAN = frozenset({"han", "hangul"})
+_LEAST_WITHOUT_NULS = 8
+"""Characters of text without a NUL at least for its bytes to be read as UTF-16: Chinese prose
+without a line end or a digit (a title, a note), which is no UTF-8 and would read as Windows-1252
+nonsense."""
+_ONE_SCRIPT_SHARE = 0.95
+"""Share of its letters such text has in Han (with the kana) or Hangul at least: any other
+letter would have a NUL, or be a binary's bytes paired up."""
 _SCRIPTS = (
     # (first code point, script): where each range starts, up to the next one's start. "" is
     # what every script shares (ASCII, punctuation, symbols, CJK marks and full-width forms).
@@ -142,12 +156,31 @@ def utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _reads_as_utf16(head: bytes, encoding: str) -> bool:
+def east_asian_without_nuls(head: bytes) -> str | None:
+    """The UTF-16 codec of BOM-less text without a NUL whose `head` reads as Chinese, Japanese
+    or Korean prose in it (`utf16_without_bom` looks for text with NULs), or None. Called for
+    bytes that are no UTF-8: text in a one-byte code page pairs into characters of every
+    script, or its ASCII into Han characters (`_stray_nuls`)."""
+    if len(head) < 2 * _LEAST_WITHOUT_NULS:
+        return None
+    # `_stray_nuls` without NULs, in C: every file in a one-byte code page passes here.
+    kinds = head.translate(_BYTE_KINDS)
+    even, odd = kinds[0::2], kinds[1::2][: len(kinds) // 2]
+    both = int.from_bytes(even[: len(odd)], "big") & int.from_bytes(odd, "big")
+    if both.to_bytes(len(odd), "big").count(_ASCII) > _ASCII_PAIR_SHARE * len(odd):
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        if _reads_as_utf16(head, encoding, east_asian=True):
+            return encoding
+    return None
+
+
+def _reads_as_utf16(head: bytes, encoding: str, *, east_asian: bool = False) -> bool:
     try:
         text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
         return False
-    return _plausible_utf16(text)
+    return _plausible_utf16(text, east_asian=east_asian)
 
 
 def _stray_nuls(head: bytes) -> bool:
@@ -176,11 +209,13 @@ def _utf8_letters(head: bytes) -> bool:
     return letters >= _UTF8_LETTERS and bad <= letters * _UTF8_BAD_SHARE
 
 
-def _plausible_utf16(text: str) -> bool:
-    """Whether text read as UTF-16 reads as writing (`utf16_without_bom`)."""
+def _plausible_utf16(text: str, *, east_asian: bool = False) -> bool:
+    """Whether text read as UTF-16 reads as writing (`utf16_without_bom`); `east_asian`: as
+    Chinese, Japanese or Korean prose, its letters most of it."""
     odd = 0
     scripts: Counter[str | int] = Counter()
     top = 0  # the count of the most frequent letter (a character of a script)
+    common = 0  # of the Han and Hangul characters, those each language writes most
     for char, count in Counter(text).items():
         category = unicodedata.category(char)
         if char in _SYMBOL_FONT or (category == "Cn" and char > "\uffff"):
@@ -191,18 +226,57 @@ def _plausible_utf16(text: str) -> bool:
             odd += count
             continue
         script = _script(ord(char))
+        if east_asian and script == "" and not _east_asian_mark(ord(char)):
+            odd += count  # a symbol, which the bytes of binaries pair into, not prose
+            continue
         if script != "":
             scripts[script] += count
             top = max(top, count)
+            if script in _EAST_ASIAN and char in _common_characters():
+                common += count
     if odd > _ODD_SHARE * len(text):
         return False
     letters = scripts.total()
     if letters == 0:
-        return True
+        return not east_asian
     # A binary's repeated bytes (a picture's flat area) pair into one letter over and over.
     if letters >= _LETTERS_SHARE * len(text) and top > letters / 2:
         return False
-    return scripts.most_common(1)[0][1] >= _SCRIPT_SHARE * letters
+    script, most = scripts.most_common(1)[0]
+    if script in _EAST_ASIAN and common < _COMMON_SHARE * most:
+        return False
+    if east_asian:
+        return script in _EAST_ASIAN and most >= _ONE_SCRIPT_SHARE * letters >= len(text) / 2
+    return most >= _SCRIPT_SHARE * letters
+
+
+def _east_asian_mark(point: int) -> bool:
+    """Punctuation Chinese, Japanese and Korean prose holds: general punctuation (dashes,
+    quotes, ellipsis), the ideographic marks and the full- and half-width forms."""
+    return 0x2000 <= point < 0x2070 or 0x3000 <= point < 0x3040 or 0xFF00 <= point < 0xFFF0
+
+
+@cache
+def _common_characters() -> frozenset[str]:
+    """The characters Chinese, Japanese and Korean write most: the first level of GB 2312
+    (3,755 simplified Han) and of JIS X 0208 (2,965 kanji), Big5's frequent characters (5,401
+    traditional), KS X 1001's 2,350 Hangul syllables, and the kana. Read from the codecs once
+    (15 ms)."""
+    found = {chr(point) for point in range(0x3041, 0x3100)}
+    tables = (
+        ("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
+        ("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF)),
+        ("big5", range(0xA4, 0xC7), (*range(0x40, 0x7F), *range(0xA1, 0xFF))),
+        ("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF)),
+    )
+    for codec, firsts, seconds in tables:
+        for first in firsts:
+            for second in seconds:
+                try:
+                    found.add(bytes((first, second)).decode(codec))
+                except UnicodeDecodeError:
+                    pass  # a hole in the table
+    return frozenset(found)
 
 
 def _script(point: int) -> str | int:
