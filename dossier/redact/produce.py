@@ -121,12 +121,15 @@ def redacted_copy(
         check(cancel)
         _plan_drawn_text(doc, pages, rules, plans)
         outlined: set[int] = set()
+        in_pictures: set[int] = set()
         for hit in _plan_pictures(doc, pages, rules, plans, cancel, readings, outlined):
             counts[hit.kind] = counts.get(hit.kind, 0) + 1
+            in_pictures.add(hit.page_index)
         failed: list[int] = []
         for index, plan in sorted(plans.items()):
             check(cancel)
-            if index < doc.page_count and not redact_page(doc[index], plan.rects):
+            boxed = index < doc.page_count
+            if boxed and not redact_page(doc[index], plan.rects, index in in_pictures):
                 failed.append(index)
         check(cancel)
         fallback: str | None = None

@@ -296,7 +296,7 @@ def test_a_box_over_a_picture_that_removed_nothing_stops_the_export(
     _tessdata()
     # The fault: the boxes are planned but never applied; the picture leaves unchanged, and
     # the self-check, reusing the export's reading of those very pixels, still sees the name.
-    monkeypatch.setattr(produce, "redact_page", lambda page, rects: True)
+    monkeypatch.setattr(produce, "redact_page", lambda page, rects, pictures=False: True)
     out = tmp_path / "bundle.zip"
     pdf = report_pdf(tmp_path / "r.pdf", name_only_in_picture)
     with pytest.raises(SelfCheckFailed, match="a picture on page 1"):
