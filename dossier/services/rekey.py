@@ -28,6 +28,7 @@ passphrase (the master key's own switch is that of `keyrotation`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -89,8 +90,9 @@ class RekeyService:
         for case_id in list(journal.cleanup):
             try:
                 if self._exists(case_id):
-                    self._cleanup(case_id)
-                    self.ws.search.reindex(case_id)
+                    with self.ws.search.rebuilding(case_id):
+                        self._cleanup(case_id)
+                        self.ws.search.reindex(case_id)
                     self._cleaned(case_id)
                 else:
                     self._forget(case_id)
@@ -155,15 +157,18 @@ class RekeyService:
                 continue
             # No import, deletion or replaced original of the case meanwhile: one would name
             # and seal its originals under the old key after the switch, or see them removed.
-            with self.ws.blobs.changing(case_id):
-                if case_id in journal.todo:
-                    counts = self._case(case_id, step, cancel)
-                    documents += counts[0]
-                    pages += counts[1]
-                    originals += counts[2]
-                self._cleanup(case_id)
-            step(0.8, _("rebuilding the search index"))
-            self.ws.search.reindex(case_id, indexing)
+            with contextlib.ExitStack() as rebuilding:
+                with self.ws.blobs.changing(case_id):
+                    if case_id in journal.todo:
+                        counts = self._case(case_id, step, cancel)
+                        documents += counts[0]
+                        pages += counts[1]
+                        originals += counts[2]
+                    # From the old index's removal to the new one built, a search waits.
+                    rebuilding.enter_context(self.ws.search.rebuilding(case_id))
+                    self._cleanup(case_id)
+                step(0.8, _("rebuilding the search index"))
+                self.ws.search.reindex(case_id, indexing)
             self._cleaned(case_id)
         finished = self.unfinished() or journal
         with vault.session() as session:

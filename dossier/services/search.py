@@ -185,6 +185,9 @@ class SearchService:
         self._catalog_reads: dict[str, int] = {}
         """Times each case's index was rebuilt or reconciled from the catalog."""
         self._lock = threading.RLock()
+        self._rebuilding: dict[str, int] = {}
+        """Cases whose index a thread (by its id) removed and is rebuilding (`rebuilding`)."""
+        self._rebuilt = threading.Condition(self._lock)
         self._small_to_workers = False
         self._closed = False
         """The workspace is locked: a job still running after it (locking waits for them only
@@ -212,6 +215,7 @@ class SearchService:
                     self._lock.release()
             return index
         with self._lock:
+            self._wait_rebuilt(case_id)
             index = self._indexes.get(case_id)
             if index is None:
                 index = self._indexes[case_id] = self._open(case_id)
@@ -606,6 +610,26 @@ class SearchService:
             self._pending.add(case_id)
         else:
             self._pending.discard(case_id)
+
+    @contextlib.contextmanager
+    def rebuilding(self, case_id: str) -> Iterator[None]:
+        """While this thread removes the case's index and builds it anew (a rekey's switch to
+        the new key): a search of the case on another thread waits for the new index instead
+        of building one itself from the catalog, which the rebuild then did again."""
+        with self._lock:
+            self._rebuilding[case_id] = threading.get_ident()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._rebuilding.pop(case_id, None)
+                self._rebuilt.notify_all()
+
+    def _wait_rebuilt(self, case_id: str) -> None:
+        # Under the lock, which the wait lets go of; the rebuilding thread's own calls pass.
+        me = threading.get_ident()
+        while self._rebuilding.get(case_id, me) != me:
+            self._rebuilt.wait()
 
     def case_removed(self, case_id: str) -> None:
         # The files go under the lock: a search opening the case's index meanwhile opens it

@@ -21,6 +21,7 @@ import pytest
 from dossier.errors import DossierError, NotFoundError
 from dossier.search.facade import SearchIndex
 from dossier.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 WAIT_S = 60  # only a bound against a hang: every wait below ends on an event
 
@@ -186,3 +187,56 @@ def test_a_search_holding_the_index_as_it_is_removed_takes_the_current_one(
         assert isinstance(searcher.error, DossierError), searcher.error
         assert rebuilds == []
         assert sorted(path.name for path in folder.iterdir()) == files
+
+
+class _Waits:
+    """The search service's condition of a rebuilt index, telling when a thread waits on it."""
+
+    def __init__(self, condition: Any, waiting: threading.Event) -> None:
+        self._condition = condition
+        self._waiting = waiting
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._waiting.set()
+        return bool(self._condition.wait(timeout))
+
+    def notify_all(self) -> None:
+        self._condition.notify_all()
+
+
+def test_a_search_as_a_rekey_rebuilds_the_index_waits_for_it(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, rebuilds: list[str]
+) -> None:
+    # Between the old index's removal and the new one's build, a search built the index from
+    # the catalog, and the rekey built it again: twice the work for one index.
+    case, doc = _case(workspace)
+    del rebuilds[:]
+    in_window, go, settled = threading.Event(), threading.Event(), threading.Event()
+    real_reindex = workspace.search.reindex
+
+    def held(*args: Any, **kwargs: Any) -> dict[str, int]:
+        # The rekey's thread, its old index removed, about to build the new one.
+        in_window.set()
+        assert go.wait(WAIT_S)
+        return real_reindex(*args, **kwargs)
+
+    monkeypatch.setattr(workspace.search, "reindex", held)
+    if hasattr(workspace.search, "_rebuilt"):
+        monkeypatch.setattr(
+            workspace.search, "_rebuilt", _Waits(workspace.search._rebuilt, settled)
+        )
+    rekey = _Thread(lambda: workspace.rekey.run(PASSPHRASE))
+    rekey.start()
+    assert in_window.wait(WAIT_S)
+    # The search either waits for the rebuild or runs to its end (building the index itself).
+    searcher = _Thread(lambda: workspace.search.query("préfet", case=case), settled)
+    searcher.start()
+    assert settled.wait(WAIT_S)
+    go.set()
+    for thread in (rekey, searcher):
+        thread.join(WAIT_S)
+        assert not thread.is_alive() and thread.error is None, thread.error
+    assert [hit.doc_id for hit in searcher.result] == [doc]
+    assert rebuilds == [case]
+    assert [hit.doc_id for hit in workspace.search.query("préfet", case=case)] == [doc]
+    assert rebuilds == [case]
