@@ -532,6 +532,13 @@ class _Lending:
 _lending = _Lending()
 
 
+class _Failed:
+    """A part a waiter took and could not do: what it raised, for the next wait for it."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 class Lent(Background[Part, Result]):
     """`Background`, but each part is handed to a worker process only when one is free (by a
     feeder thread, in order, after the parts of the batches lent before: `_Lending`), and
@@ -548,7 +555,7 @@ class Lent(Background[Part, Result]):
         self._futures = []
         self._pool = None
         self._handed: dict[int, Future[Result]] = {}
-        self._here: dict[int, Result] = {}
+        self._here: dict[int, Result | _Failed] = {}
         self._front, self._back = 0, len(parts) - 1  # the next part to hand; the next to take
         try:
             self._pool = _get_pool()
@@ -567,14 +574,24 @@ class Lent(Background[Part, Result]):
             check(cancel)
             with _lending.lock:
                 if number in self._here:
-                    return self._here.pop(number)
+                    done = self._here.pop(number)
+                    if isinstance(done, _Failed):
+                        raise done.error
+                    return done
                 future = self._handed.get(number)
                 taken = None
                 if future is None or not future.done():
                     taken = _lending.take(self, number)
             if taken is not None:
                 owner, part = taken
-                result = owner._work(owner.parts[part])
+                try:
+                    result = owner._work(owner.parts[part])
+                except BaseException as exc:
+                    # No worker will have it now: a wait for it (closing the index) would
+                    # never end. It fails as it failed here.
+                    with _lending.lock:
+                        owner._here[part] = _Failed(exc)
+                    raise
                 with _lending.lock:
                     owner._here[part] = result
                 continue
