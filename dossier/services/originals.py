@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from dossier.crypto.keys import CaseKeys
@@ -44,7 +44,7 @@ def new_rows(session: Session, found: list[tuple[str, str, bytes]]) -> list[Orig
     already (stored by another job of the case since this one looked)."""
     if not found:
         return []
-    held = set(session.scalars(select(Original.id).where(Original.id.in_([f[1] for f in found]))))
+    held = originals.held(session.connection(), [f[1] for f in found])
     rows = []
     for case_id, blob_id, data in found:
         if blob_id not in held:

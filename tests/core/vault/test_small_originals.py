@@ -296,3 +296,32 @@ def test_an_upgrade_that_fails_midway_leaves_the_old_catalog_whole(
         for doc, data in originals.items():
             assert ws.documents.original(doc) == data
         assert ws.fsck.run().ok
+
+
+def test_an_original_stored_meanwhile_by_another_job_is_not_inserted_twice(
+    workspace: Workspace,
+) -> None:
+    """A group's small originals that another job of the case committed since it looked are
+    left out of its rows (inserted again, the commit failed on the table's key), whatever the
+    number of them, each row counted once."""
+    case = workspace.cases.create("Concurrence").id
+    keys = workspace.vault.case_keys(case)
+    first, second = workspace.blobs.batch(), workspace.blobs.batch()
+    contents = [f"original {n} ".encode() * 8 for n in range(1200)]
+    for data in contents[::2]:
+        first.put(keys, data)
+    for data in contents:
+        second.put(keys, data)
+    first.settle(None)
+    with workspace.vault.session() as session:
+        insert_new(session, new_rows(session, first.small()))
+        session.commit()
+    first.forget()
+    second.settle(None)
+    with workspace.vault.session() as session:
+        rows = new_rows(session, second.small())
+        assert len(rows) == len(contents) // 2
+        insert_new(session, rows)
+        session.commit()
+    second.forget()
+    assert len({row[0] for row in _rows(workspace.folder)}) == len(contents)
