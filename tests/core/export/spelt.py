@@ -3,13 +3,12 @@ right-to-left overrides): the case that shows it, and the self-check run on a bu
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+from dossier.redact.bundlecheck import Watchlist
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
+from tests.core.export.checked import findings_in
 from tests.recipient import leaks, read_bundle
 
 NAME = "Hyacinthe Quartermaine"
@@ -33,8 +32,5 @@ def exported_note(workspace: Workspace, tmp_path: Path, line: str, quote: str) -
 
 def findings_in_quotes(quote: str) -> set[str]:
     """What the self-check finds in a bundle whose quotes file holds `quote`, NAME protected."""
-    found = needles(Watchlist(people=[("a protected person's name", [NAME])]), lambda d: [])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("quotes.csv", f"text\n{quote}\n")
-    return {f.what for f in check_bundle(buffer.getvalue(), found, {}).findings}
+    watch = Watchlist(people=[("a protected person's name", [NAME])])
+    return {f.what for f in findings_in({"quotes.csv": f"text\n{quote}\n"}, watch)}

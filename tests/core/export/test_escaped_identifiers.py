@@ -10,16 +10,15 @@ them decoded too.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from dossier.redact.bundlecheck import Needles, Watchlist, check_bundle, needles
+from dossier.redact.bundlecheck import Needles, Watchlist, needles
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
+from tests.core.export.checked import findings_in
 from tests.recipient import leaks, read_bundle
 
 SOURCE = "Hyacinthe Quartermaïne"
@@ -42,12 +41,15 @@ def _newsletter() -> bytes:
     return message.as_bytes()
 
 
-def _source_needles() -> Needles:
-    watch = Watchlist(
+def _source_watch() -> Watchlist:
+    return Watchlist(
         people=[("a protected person's name", [SOURCE])],
         contacts=[("a protected person's contact", ADDRESS)],
     )
-    return needles(watch, lambda doc: [])
+
+
+def _source_needles() -> Needles:
+    return needles(_source_watch(), lambda doc: [])
 
 
 def test_a_percent_encoded_name_or_address_is_hidden(workspace: Workspace, tmp_path: Path) -> None:
@@ -70,11 +72,8 @@ def test_the_self_check_reads_percent_encoded_text_on_its_own() -> None:
     assert found.search(LINKS[2]) == ["a protected person's name"]
     marked = needles(Watchlist(patterns=[("a redacted e-mail", "email")]), lambda doc: [])
     assert marked.search("https://x.example/?to=lea.v%40autre.example") == ["a redacted e-mail"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("quotes.csv", "text\n" + "\n".join(LINKS) + "\n")
-    report = check_bundle(buffer.getvalue(), found, {})
-    assert {f.file for f in report.findings} == {"quotes.csv"}
+    bundle = {"quotes.csv": "text\n" + "\n".join(LINKS) + "\n"}
+    assert {f.file for f in findings_in(bundle, _source_watch())} == {"quotes.csv"}
 
 
 HIDDEN_FROM_ROBOTS = [

@@ -8,22 +8,22 @@ self-check passed (both matched whole words only, and "quartermaine2024" is one 
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+from dossier.redact.bundlecheck import Watchlist, needles
 from dossier.redact.disclosure import slug
 from dossier.redact.glued import ORDINARY_WORDS
 from dossier.redact.masking import TextMasker
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
+from tests.core.export.checked import findings_in
 from tests.pdfgen import text_page, write_pdf
 from tests.recipient import read_bundle
 
 PROTECTED = "Wilhelmina Quartermaine"
 TITLES = ("Scan Quartermaine2024 notes", "Note 2024quartermaine", "Appel 3Quartermaine4")
+WATCH = Watchlist(people=[("a protected person's name", [PROTECTED])])
 
 
 def _case(ws: Workspace, folder: Path) -> str:
@@ -49,16 +49,10 @@ def test_a_name_glued_to_digits_is_masked(workspace: Workspace, tmp_path: Path) 
 
 
 def test_the_self_check_finds_a_name_glued_to_digits() -> None:
-    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
-    found = needles(watch, lambda doc: [])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for title in TITLES:
-            archive.writestr(f"documents/{slug(title)}.txt", "rien")
-        archive.writestr("manifest.json", json.dumps({"title": TITLES[0]}))
-        archive.writestr("index.html", f"<p>{TITLES[1]}</p>")
-    report = check_bundle(buffer.getvalue(), found, {})
-    files = {f.file for f in report.findings}
+    bundle = {f"documents/{slug(title)}.txt": "rien" for title in TITLES}
+    bundle["manifest.json"] = json.dumps({"title": TITLES[0]})
+    bundle["index.html"] = f"<p>{TITLES[1]}</p>"
+    files = {f.file for f in findings_in(bundle, WATCH)}
     assert files == {"the bundle", "manifest.json", "index.html"}
 
 
@@ -82,15 +76,13 @@ def test_a_name_glued_inside_an_address_or_a_hashtag_is_masked(
 
 
 def test_the_self_check_finds_a_name_glued_inside_an_address() -> None:
-    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
-    found = needles(watch, lambda doc: [])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("letters.csv", f"subject\n{ADDRESSES[0]}\n")
-        archive.writestr("index.html", f"<p>{ADDRESSES[1]}</p>")
-        archive.writestr("manifest.json", json.dumps({"x": "wilhelmina.q@proton.me"}))
-    report = check_bundle(buffer.getvalue(), found, {})
-    assert {f.file for f in report.findings} == {"letters.csv", "index.html", "manifest.json"}
+    bundle = {
+        "letters.csv": f"subject\n{ADDRESSES[0]}\n",
+        "index.html": f"<p>{ADDRESSES[1]}</p>",
+        "manifest.json": json.dumps({"x": "wilhelmina.q@proton.me"}),
+    }
+    files = {f.file for f in findings_in(bundle, WATCH)}
+    assert files == {"letters.csv", "index.html", "manifest.json"}
 
 
 # A name glued to letters, outside any address: the rule of `dossier.redact.glued`.
@@ -137,18 +129,16 @@ def test_a_name_glued_to_letters_is_masked_everywhere_a_recipient_looks(
 
 
 def test_the_self_check_finds_a_name_glued_to_letters_on_its_own() -> None:
-    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
-    found = needles(watch, lambda doc: [])
+    found = needles(WATCH, lambda doc: [])
     for text in GLUED_TO_LETTERS:
         assert found.search(text) == ["a protected person's name"], text
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"documents/{slug(GLUED_TO_LETTERS[0])}.txt", "rien")
-        archive.writestr("manifest.json", json.dumps({"title": GLUED_TO_LETTERS[1]}))
-        archive.writestr("index.html", f"<p>{GLUED_TO_LETTERS[2]}</p>")
-        archive.writestr("timeline.csv", f"title\n{GLUED_TO_LETTERS[4]}\n")
-    report = check_bundle(buffer.getvalue(), found, {})
-    files = {f.file for f in report.findings}
+    bundle = {
+        f"documents/{slug(GLUED_TO_LETTERS[0])}.txt": "rien",
+        "manifest.json": json.dumps({"title": GLUED_TO_LETTERS[1]}),
+        "index.html": f"<p>{GLUED_TO_LETTERS[2]}</p>",
+        "timeline.csv": f"title\n{GLUED_TO_LETTERS[4]}\n",
+    }
+    files = {f.file for f in findings_in(bundle, WATCH)}
     assert files == {"the bundle", "manifest.json", "index.html", "timeline.csv"}
 
 

@@ -8,18 +8,17 @@ self-check looks for misreadings in the text of the pages read by OCR with its o
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from sqlalchemy import select
 
 from dossier.db.models import Page
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+from dossier.redact.bundlecheck import Watchlist
 from dossier.redact.glued import GluedFinder
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from dossier.text.fold import fold
+from tests.core.export.checked import findings_in
 from tests.pdfgen import text_page, write_pdf
 from tests.recipient import read_bundle
 
@@ -79,16 +78,12 @@ def test_only_words_a_few_edits_away_from_a_long_part_are_taken() -> None:
 
 
 def test_the_self_check_finds_a_misread_name_on_a_page_read_by_ocr_only() -> None:
-    found = needles(Watchlist(people=[("a protected person's name", [PROTECTED])]), lambda d: [])
-    pdf = write_pdf_bytes(PAGE)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("documents/01-lettre.pdf", pdf)
-    data = buffer.getvalue()
-    assert check_bundle(data, found, {}).ok  # a typed page: spelling is the author's
-    report = check_bundle(data, found, {}, ocr_pages={"documents/01-lettre.pdf": {0}})
-    assert [f.what for f in report.findings] == ["a protected person's name"]
-    assert "misread by OCR" in report.findings[0].where
+    watch = Watchlist(people=[("a protected person's name", [PROTECTED])])
+    bundle = {"documents/01-lettre.pdf": write_pdf_bytes(PAGE)}
+    assert findings_in(bundle, watch) == []  # a typed page: spelling is the author's
+    findings = findings_in(bundle, watch, ocr_pages={"documents/01-lettre.pdf": {0}})
+    assert [f.what for f in findings] == ["a protected person's name"]
+    assert "misread by OCR" in findings[0].where
 
 
 def write_pdf_bytes(text: str) -> bytes:

@@ -8,24 +8,19 @@ in 30 with a box over a three-digit number; found by a full run of the suite).""
 from __future__ import annotations
 
 import base64
-import io
 import json
-import zipfile
 
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
-
-
-def _bundle(manifest: dict[str, object]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("manifest.json", json.dumps(manifest))
-        archive.writestr("index.html", "<p>" + json.dumps(manifest) + "</p>")
-    return buffer.getvalue()
+from dossier.redact.bundlecheck import Watchlist
+from dossier.redact.selfcheck import Finding
+from tests.core.export.checked import findings_in
 
 
-FOUND = needles(
-    Watchlist(terms=[("a marked term", "0412"), ("a marked word", "cafe")]), lambda d: []
-)
+def _findings(manifest: dict[str, object]) -> list[Finding]:
+    files = {"manifest.json": json.dumps(manifest), "index.html": f"<p>{json.dumps(manifest)}</p>"}
+    return findings_in(files, WATCH)
+
+
+WATCH = Watchlist(terms=[("a marked term", "0412"), ("a marked word", "cafe")])
 
 
 def test_a_marked_number_inside_a_digest_or_an_id_is_no_finding() -> None:
@@ -37,11 +32,10 @@ def test_a_marked_number_inside_a_digest_or_an_id_is_no_finding() -> None:
         "public_key": base64.b64encode(bytes(32)).decode(),
     }
     assert len(digest) == 64
-    assert check_bundle(_bundle(manifest), FOUND, {}).findings == []
+    assert _findings(manifest) == []
 
 
 def test_the_same_number_written_as_text_is_still_found() -> None:
     for shown in ("Réf. : SP31-ANV-0412", "ref0412", "c0412b" + "7" * 57, "cafe 0412"):
         manifest = {"files": [], "title": shown}
-        report = check_bundle(_bundle(manifest), FOUND, {})
-        assert report.findings, shown
+        assert _findings(manifest), shown

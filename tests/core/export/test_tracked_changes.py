@@ -18,9 +18,10 @@ import docx
 from docx.oxml.parser import parse_xml
 
 from dossier.pdf.textpdf import text_to_pdf
-from dossier.redact.bundlecheck import Watchlist, check_bundle, needles
+from dossier.redact.bundlecheck import Watchlist, needles
 from dossier.services.export.service import ExportRequest
 from dossier.services.workspace import Workspace
+from tests.core.export.checked import findings_in
 from tests.recipient import leaks, read_bundle
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -135,12 +136,12 @@ def test_the_self_check_reads_past_tracked_changes_on_its_own() -> None:
     for text in CUT_BY_CHANGES:
         assert found.search(text) == ["a protected person's name"], text
     assert found.search("Le prix [-baisse-]{+monte+} au port.") == []
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("quotes.csv", "text\n" + "\n".join(CUT_BY_CHANGES) + "\n")
-        archive.writestr("documents/01-document.pdf", text_to_pdf(CUT_BY_CHANGES))
-    report = check_bundle(buffer.getvalue(), found, {})
-    assert {f.file for f in report.findings} == {"quotes.csv", "documents/01-document.pdf"}
+    bundle = {
+        "quotes.csv": "text\n" + "\n".join(CUT_BY_CHANGES) + "\n",
+        "documents/01-document.pdf": text_to_pdf(CUT_BY_CHANGES),
+    }
+    files = {f.file for f in findings_in(bundle, watch)}
+    assert files == {"quotes.csv", "documents/01-document.pdf"}
 
 
 def test_the_list_of_changes_gives_a_piece_of_a_word_with_its_word(
