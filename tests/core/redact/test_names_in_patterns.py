@@ -27,48 +27,65 @@ from tests.core.redact.test_names_in_pictures import (
 pytestmark = pytest.mark.ocr
 
 
-def tiled(page: pymupdf.Page) -> None:
-    """The memo's picture drawn only as the tile of a pattern filling its box."""
-    doc = page.parent
+def _memo_held_back(page: pymupdf.Page) -> tuple[int, str, bytes]:
+    """The memo's picture stored with the page, its drawing taken out of the page's content:
+    (its xref, its resource name, the content left)."""
     xref = page.insert_image(pymupdf.Rect(0, 0, 300, 30), stream=picture(MEMO))
     page.clean_contents()
     (contents,) = page.get_contents()
-    stream = doc.xref_stream(contents)
+    stream = page.parent.xref_stream(contents)
     name = re.findall(rb"/(\w+) Do", stream)[-1]
-    stream = re.sub(rb"q[^Q]*?/" + name + rb" Do\s*Q", b"", stream)
-    pattern = doc.get_new_xref()
-    doc.update_object(
-        pattern,
+    return xref, name.decode(), re.sub(rb"q[^Q]*?/" + name + rb" Do\s*Q", b"", stream)
+
+
+def _draw(page: pymupdf.Page, content: bytes, resource: str, value: str) -> None:
+    doc = page.parent
+    (contents,) = page.get_contents()
+    doc.update_stream(contents, content)
+    doc.xref_set_key(page.xref, f"Resources/{resource}", value)
+
+
+def _object(doc: pymupdf.Document, source: str, stream: bytes | None = None) -> int:
+    xref = doc.get_new_xref()
+    doc.update_object(xref, source)
+    if stream is not None:
+        doc.update_stream(xref, stream)
+    return xref
+
+
+def tiled(page: pymupdf.Page) -> None:
+    """The memo's picture drawn only as the tile of a pattern filling its box."""
+    xref, name, content = _memo_held_back(page)
+    pattern = _object(
+        page.parent,
         "<< /Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 300 30]"
         " /XStep 300 /YStep 30 /Matrix [1 0 0 1 72 50]"
-        f" /Resources << /XObject << /{name.decode()} {xref} 0 R >> >> >>",
+        f" /Resources << /XObject << /{name} {xref} 0 R >> >> >>",
+        f"q 300 0 0 30 0 0 cm /{name} Do Q".encode(),
     )
-    doc.update_stream(pattern, b"q 300 0 0 30 0 0 cm /" + name + b" Do Q")
-    doc.update_stream(contents, stream + b"\nq /Pattern cs /P1 scn 72 50 300 30 re f Q\n")
-    doc.xref_set_key(page.xref, "Resources/Pattern", f"<< /P1 {pattern} 0 R >>")
+    content += b"\nq /Pattern cs /P1 scn 72 50 300 30 re f Q\n"
+    _draw(page, content, "Pattern", f"<< /P1 {pattern} 0 R >>")
 
 
 def masked(page: pymupdf.Page) -> None:
     """The memo's picture drawn only as the soft mask of a black box: the box shows where
     the picture is dark, the letters white on black (an inverted picture)."""
-    doc = page.parent
-    xref = page.insert_image(pymupdf.Rect(0, 0, 300, 30), stream=picture(MEMO))
-    page.clean_contents()
-    (contents,) = page.get_contents()
-    stream = doc.xref_stream(contents)
-    name = re.findall(rb"/(\w+) Do", stream)[-1]
-    stream = re.sub(rb"q[^Q]*?/" + name + rb" Do\s*Q", b"", stream)
-    group = doc.get_new_xref()
-    doc.update_object(
-        group,
+    xref, name, content = _memo_held_back(page)
+    group = _object(
+        page.parent,
         "<< /Type /XObject /Subtype /Form /BBox [0 0 420 200] /Group << /S /Transparency"
-        f" /CS /DeviceGray >> /Resources << /XObject << /{name.decode()} {xref} 0 R >> >> >>",
+        f" /CS /DeviceGray >> /Resources << /XObject << /{name} {xref} 0 R >> >> >>",
+        f"q 300 0 0 30 72 50 cm /{name} Do Q".encode(),
     )
-    doc.update_stream(group, b"q 300 0 0 30 72 50 cm /" + name + b" Do Q")
-    state = doc.get_new_xref()
-    doc.update_object(state, f"<< /Type /ExtGState /SMask << /S /Luminosity /G {group} 0 R >> >>")
-    doc.update_stream(contents, stream + b"\nq /M1 gs 0 g 72 50 300 30 re f Q\n")
-    doc.xref_set_key(page.xref, "Resources/ExtGState", f"<< /M1 {state} 0 R >>")
+    state = _object(
+        page.parent, f"<< /Type /ExtGState /SMask << /S /Luminosity /G {group} 0 R >> >>"
+    )
+    _draw(
+        page,
+        content + b"\nq /M1 gs 0 g 72 50 300 30 re f Q\n",
+        "ExtGState",
+        f"<< /M1 {state} 0 R >>",
+    )
 
 
 @pytest.mark.parametrize("draw", [tiled, masked], ids=["tile of a pattern", "soft mask"])
