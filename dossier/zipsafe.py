@@ -43,10 +43,14 @@ class Member:
 class SafeZip:
     """A zip whose directory passed every check; members are read with hard caps."""
 
-    def __init__(self, data: bytes, *, label: str = "the bundle") -> None:
+    def __init__(
+        self, data: bytes, *, label: str = "the bundle", opened: zipfile.ZipFile | None = None
+    ) -> None:
+        """`opened`: `data` as a `zipfile.ZipFile` already (its directory read to sniff what
+        it is), whose directory is judged here as a new one would be, and closed with this."""
         self.label = label
         try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            self._zip = opened or zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             raise InputRefused(
                 _("{label} is not a readable zip file.").format(label=label)

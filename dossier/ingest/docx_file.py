@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import threading
+import zipfile
 from collections import OrderedDict
 from typing import Any
 
@@ -61,11 +62,14 @@ _CORE_TEXTS = (
 )
 
 
-def extract_docx(data: bytes, name: str) -> ExtractedDocument:
-    """An `ExtractedDocument` for the bytes of a `.docx`; `name` is for messages."""
+def extract_docx(
+    data: bytes, name: str, opened: zipfile.ZipFile | None = None
+) -> ExtractedDocument:
+    """An `ExtractedDocument` for the bytes of a `.docx`; `name` is for messages; `opened`:
+    the zip as `sniffed_zip` left it (closed here)."""
     from lxml.etree import XMLSyntaxError
 
-    archive = checked_office_zip(data, name)
+    archive = checked_office_zip(data, name, opened)
     try:
         with archive:
             package = Package(archive)

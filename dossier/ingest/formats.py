@@ -20,7 +20,7 @@ from dossier.ingest.image_file import IMAGE_EXTRACTOR_VERSION, extract_image
 from dossier.ingest.mbox import MBOX_EXTRACTOR_VERSION, extract_mbox
 from dossier.ingest.mhtml import MHTML_EXTRACTOR_VERSION, extract_mhtml
 from dossier.ingest.odt_file import ODT_EXTRACTOR_VERSION, extract_odt
-from dossier.ingest.office_zip import DOCX, ODT, ZIP, zip_kind
+from dossier.ingest.office_zip import DOCX, ODT, ZIP, sniffed_zip
 from dossier.ingest.ole import OUTLOOK, ole_kind
 from dossier.ingest.outlook_msg import MSG_EXTRACTOR_VERSION, extract_msg
 from dossier.ingest.plaintext import TEXT_EXTRACTOR_VERSION, extract_plain_text, text_pages
@@ -203,15 +203,15 @@ def _extract_container(
         ole_kind(data, name)  # refuses what is not an Outlook message
         document = extract_msg(data, name)
     else:
-        inner = zip_kind(data, name)
+        # Its directory read once, to sniff it and then to read it.
+        inner, opened = sniffed_zip(data, name)
         if inner == DOCX:
-            document = extract_docx(data, name)
+            document = extract_docx(data, name, opened)
         elif inner == ODT:
-            document = extract_odt(data, name)
-        elif is_wacz(data):
-            document = extract_wacz(data, name)
+            document = extract_odt(data, name, opened)
         else:
-            document = extract_zip(data, name)
+            opened.close()
+            document = extract_wacz(data, name) if is_wacz(data) else extract_zip(data, name)
     if kind != IMAGE and not any(page.text.strip() for page in document.pages):
         raise InputRefused(
             _("{name} holds no text.").format(name=name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -62,11 +63,12 @@ _H, _P, _LIST, _TABLE = f"{TEXT}h", f"{TEXT}p", f"{TEXT}list", f"{TABLE}table"
 Element = Any
 
 
-def extract_odt(data: bytes, name: str) -> ExtractedDocument:
-    """An `ExtractedDocument` for the bytes of an `.odt`; `name` is for messages."""
+def extract_odt(data: bytes, name: str, opened: zipfile.ZipFile | None = None) -> ExtractedDocument:
+    """An `ExtractedDocument` for the bytes of an `.odt`; `name` is for messages; `opened`:
+    the zip as `sniffed_zip` left it (closed here)."""
     from lxml import etree
 
-    archive = checked_office_zip(data, name)
+    archive = checked_office_zip(data, name, opened)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )

@@ -36,36 +36,21 @@ _OTHER_OFFICE = {
 }
 
 
-def zip_kind(data: bytes, name: str) -> str:
-    """DOCX, ODT or ZIP for the bytes of a zip file, from the names and `mimetype` inside.
+def sniffed_zip(data: bytes, name: str) -> tuple[str, zipfile.ZipFile]:
+    """DOCX, ODT or ZIP for the bytes of a zip file, from the names and `mimetype` inside,
+    and the zip read for it, open, its members unchecked: the caller closes it, or hands it
+    to `checked_office_zip` (read again, its directory was a seventh of a small document's
+    reading).
 
     Raises InputRefused for an Office format Dossier does not read yet.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names:
-                return DOCX
-            if "mimetype" in names and "content.xml" in names:
-                info = archive.getinfo("mimetype")
-                if info.file_size < 200:
-                    mime = archive.read(info).decode("ascii", errors="replace").strip()
-                    if mime in _ODT_MIMES:
-                        return ODT
-                    raise InputRefused(
-                        _(
-                            "{name} is an OpenDocument file of type {mime}, which Dossier cannot "
-                            "import yet; save it as PDF first."
-                        ).format(name=name, mime=repr(mime))
-                    )
-            for member, description in _OTHER_OFFICE.items():
-                if member in names:
-                    raise InputRefused(
-                        _(
-                            "{name} is {description}, which Dossier cannot import yet; save it as "
-                            "PDF first."
-                        ).format(name=name, description=_(description))
-                    )
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        try:
+            return _kind(archive, name), archive
+        except BaseException:
+            archive.close()
+            raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
         what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'»\u00a0 "), N_("zip file"))
         raise InputRefused(
@@ -73,16 +58,42 @@ def zip_kind(data: bytes, name: str) -> str:
                 name=name, what=_(what)
             )
         ) from None
+
+
+def _kind(archive: zipfile.ZipFile, name: str) -> str:
+    names = set(archive.namelist())
+    if "word/document.xml" in names:
+        return DOCX
+    if "mimetype" in names and "content.xml" in names:
+        info = archive.getinfo("mimetype")
+        if info.file_size < 200:
+            mime = archive.read(info).decode("ascii", errors="replace").strip()
+            if mime in _ODT_MIMES:
+                return ODT
+            raise InputRefused(
+                _(
+                    "{name} is an OpenDocument file of type {mime}, which Dossier cannot "
+                    "import yet; save it as PDF first."
+                ).format(name=name, mime=repr(mime))
+            )
+    for member, description in _OTHER_OFFICE.items():
+        if member in names:
+            raise InputRefused(
+                _(
+                    "{name} is {description}, which Dossier cannot import yet; save it as "
+                    "PDF first."
+                ).format(name=name, description=_(description))
+            )
     return ZIP
 
 
 _DAMAGED = {"docx": N_("Word file"), "odt": N_("OpenDocument file"), "zip": N_("zip archive")}
 
 
-def checked_office_zip(data: bytes, name: str) -> SafeZip:
+def checked_office_zip(data: bytes, name: str, opened: zipfile.ZipFile | None = None) -> SafeZip:
     """The office document's zip, open for its reader to read and close; refused if a bundle
-    import would refuse it, or if it is too big."""
-    archive = SafeZip(data, label=name)
+    import would refuse it, or if it is too big. `opened`: as `sniffed_zip` left it."""
+    archive = SafeZip(data, label=name, opened=opened)
     total = sum(member.size for member in archive.members)
     if total > MAX_OFFICE_BYTES:
         archive.close()

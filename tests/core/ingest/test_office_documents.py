@@ -367,3 +367,23 @@ def test_rtf_characters_spelled_in_halves_cannot_hide_the_text_between_them() ->
     doc = extract_bytes(rtf, "forged.rtf", ocr=False)
     assert "shown words" in doc.text
     assert "[-" not in doc.text
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_an_office_documents_zip_directory_is_read_once(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sniffing a Word or OpenDocument file reads its zip's directory; its reader reads the
+    same one (judged as a bundle's is: see test_hostile_formats), not a second parse of it
+    (a seventh of a small document's reading)."""
+    data = make_docx() if kind == "docx" else make_odt()
+    parsed: list[int] = []
+    read_directory = zipfile.ZipFile._RealGetContents  # type: ignore[attr-defined]
+
+    def counted(self: zipfile.ZipFile) -> None:
+        parsed.append(1)
+        read_directory(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    document = extract_bytes(data, f"note.{kind}")
+    assert document.pages and len(parsed) == 1
