@@ -17,6 +17,9 @@ indexed alone by Dossier's encrypted index (its worker processes analysing them)
 processes started first (`index_workers_spawn_seconds`, paid once a session; the import's
 time includes it: an import starts them as it begins).
 
+On a shared machine wall times are mostly waits for a core: each side's thread also gives its
+CPU, its time in the run queue and its time blocked (`bench.threadclock`).
+
     python -m bench.bench_batch [--scale 1.0] [--shapes small,big,mailbox]
 """
 
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_search import Corpus
+from bench.threadclock import Spent, ThreadClock, load
 from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.search import analysed, built
 from dossier.search.facade import WRITER_LIMIT_MB
@@ -130,7 +134,7 @@ def _merge_after(ws: Workspace, case_id: str) -> float:
     return time.perf_counter() - started
 
 
-def dossier_import(folder: Path, vault: Path) -> tuple[float, list[IndexItem], dict[str, Any]]:
+def dossier_import(folder: Path, vault: Path) -> tuple[Spent, list[IndexItem], dict[str, Any]]:
     """Seconds to import every file of `folder` until the index is committed, the pages the
     catalog holds afterwards (for the baseline) and the import's outcome, with the CPU seconds
     it took in the app and in its index workers (on a loaded machine, CPU is what the app and
@@ -141,17 +145,17 @@ def dossier_import(folder: Path, vault: Path) -> tuple[float, list[IndexItem], d
     with Workspace.create(vault, "bench passphrase", TEST_ONLY_FAST) as ws:
         case = ws.cases.create("bench")
         ws.search.query("warm", case=case.id)  # opens the (empty) index outside the timing
-        started, cpu = time.perf_counter(), time.process_time()
+        clock, cpu = ThreadClock(), time.process_time()
         outcomes = ws.documents.import_many(case.id, paths, ocr=False)
         hits = ws.search.query("police", case=case.id, limit=5)  # everything is committed now
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        spent, cpu = clock.spent(), time.process_time() - cpu
         merge = _merge_after(ws, case.id)
         items = list(ws.search._iter_page_items(case.id, ws.search._doc_ids(case.id)))
         refused = [o.error for o in outcomes if o.error]
         _end_workers()
     workers = _children_cpu() - workers_before  # their start included
     return (
-        seconds,
+        spent,
         items,
         {
             "refused": len(refused),
@@ -163,18 +167,18 @@ def dossier_import(folder: Path, vault: Path) -> tuple[float, list[IndexItem], d
     )
 
 
-def plain_whoosh(items: list[IndexItem], folder: Path) -> float:
-    """Seconds plain single-process Whoosh takes to index `items`: one writer, one commit."""
+def plain_whoosh(items: list[IndexItem], folder: Path) -> Spent:
+    """Time plain single-process Whoosh takes to index `items`: one writer, one commit."""
     from whoosh.filedb.filestore import FileStorage
 
     storage = FileStorage(str(folder)).create()
     ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
-    started = time.perf_counter()
+    clock = ThreadClock()
     writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1)
     for item in items:
         writer.add_document(**to_document(item))
     writer.commit()
-    return time.perf_counter() - started
+    return clock.spent()
 
 
 def start_workers() -> float:
@@ -202,10 +206,12 @@ def run_shape(name: str, scale: float, work: Path) -> dict[str, Any]:
     files = max(1, round(files * scale))
     source = work / f"{name}-files"
     text_bytes = make_folder(source, files, pages, chars, mbox=name in MBOX_SHAPES)
-    imported, items, outcome = dossier_import(source, work / f"{name}-vault")
+    started_load = load()
+    spent, items, outcome = dossier_import(source, work / f"{name}-vault")
     baseline_cpu = time.process_time()
-    baseline = plain_whoosh(items, work / f"{name}-plain")
+    plain = plain_whoosh(items, work / f"{name}-plain")
     baseline_cpu = time.process_time() - baseline_cpu
+    imported, baseline = spent.wall, plain.wall
     spawn = start_workers()
     indexed = encrypted_index(items, work / f"{name}-index")
     _end_workers()  # as a lock would: the next shape's import starts them again
@@ -219,6 +225,12 @@ def run_shape(name: str, scale: float, work: Path) -> dict[str, Any]:
         "plain_whoosh_seconds": round(baseline, 2),
         "import_mb_per_s": round(text_bytes / 1e6 / imported, 3),
         "import_over_plain_whoosh": round(imported / baseline, 3),
+        # Where each wall time went: on a loaded machine mostly to the run queue, on either
+        # side; the import's blocked time is mostly its last search waiting for the index's
+        # workers (processes of their own, queued as well).
+        **spent.figures("import"),
+        **plain.figures("plain_whoosh"),
+        "load_average": [started_load, load()],
         "index_workers_spawn_seconds": round(spawn, 2),
         "encrypted_index_seconds": round(indexed, 2),
         "encrypted_index_mb_per_s": round(text_mb / indexed, 3),

@@ -391,7 +391,7 @@ def plain_whoosh(texts: list[str], folder: Path) -> float:
         )
         for n, text in enumerate(texts)
     ]
-    return bench_batch.plain_whoosh(items, folder)
+    return bench_batch.plain_whoosh(items, folder).wall
 
 
 def start_index_workers() -> float:
