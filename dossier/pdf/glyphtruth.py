@@ -384,29 +384,53 @@ def _letters(text: str) -> str:
 def pages_whose_text_lies(doc: Any) -> list[int]:
     """The indexes of the pages of `doc` that draw text in a font whose text the font's own
     map contradicts for some glyph: each font is drawn once, all its codes, on a page of its
-    own (the cost of a font, not of every page: what an import can pay)."""
+    own (the cost of a font, not of every page: what an import can pay).
+
+    At most `_MOST_CODES_IN_ALL` codes are drawn for the whole document, fonts of fewer codes
+    first: a page's resources can name thousands of fonts of 20,000 codes each (a copy of a
+    font's dict is a few dozen bytes), each drawn under the MuPDF lock, the viewer waiting
+    (0.18 CPU-s a font, half an hour for 10,000). A real subset names a few dozen codes, so
+    the fonts past the bound are the ones made big."""
     used: dict[int, set[int]] = {}
     for page in doc:
         for xref, *_rest in page.get_fonts(full=True):
             used.setdefault(xref, set()).add(page.number)
-    lying = {xref for xref in used if _font_lies(doc, xref)}
+    checks: list[tuple[int, int, bool, bytes]] = []
+    # The codes of each /ToUnicode, read once however many fonts share it.
+    maps: dict[tuple[str, bool], bytes] = {}
+    for xref in used:
+        kind = doc.xref_get_key(xref, "Subtype")[1]
+        if kind not in ("/Type0", "/Type1", "/TrueType", "/MMType1"):
+            continue  # Type 3: drawn by content of its own (`picture_groups`)
+        wide = kind == "/Type0"
+        ref = doc.xref_get_key(xref, "ToUnicode")[1]
+        if (ref, wide) not in maps:
+            maps[ref, wide] = _codes(doc, xref, wide=wide)
+        codes = maps[ref, wide]
+        if codes:
+            checks.append((len(codes) // (2 if wide else 1), xref, wide, codes))
+    left = _MOST_CODES_IN_ALL
+    lying: set[int] = set()
+    for count, xref, wide, codes in sorted(checks, key=lambda check: check[:2]):
+        if count > left:
+            break
+        left -= count
+        if _font_lies(doc, xref, codes, wide=wide):
+            lying.add(xref)
     return sorted({index for xref in lying for index in used[xref]})
+
+
+_MOST_CODES_IN_ALL = 100_000
+"""Codes drawn to check a document's fonts, at most (five fonts of `_MOST_CODES`: 0.9 CPU-s)."""
 
 
 _SOURCES = re.compile(rb"begin(?:bfchar|bfrange)(.*?)endbf", re.DOTALL)
 _SOURCE_CODE = re.compile(rb"<([0-9a-fA-F]{2,8})>")
 
 
-def _font_lies(doc: Any, xref: int) -> bool:
-    """Whether the font `xref` of `doc`, each code its /ToUnicode names (or each byte, for a
-    simple font) drawn, has a glyph whose text its map contradicts."""
-    kind = doc.xref_get_key(xref, "Subtype")[1]
-    if kind not in ("/Type0", "/Type1", "/TrueType", "/MMType1"):
-        return False  # Type 3: drawn by content of its own (`picture_groups`)
-    wide = kind == "/Type0"
-    codes = _codes(doc, xref, wide=wide)
-    if not codes:
-        return False
+def _font_lies(doc: Any, xref: int, codes: bytes, *, wide: bool) -> bool:
+    """Whether the font `xref` of `doc`, `codes` drawn (those its /ToUnicode names, `_codes`),
+    has a glyph whose text its map contradicts."""
     with _pdf.open() as sheet:
         page = sheet.new_page(width=1000, height=1000)
         target = _pdf._as_pdf_document(sheet)
