@@ -175,6 +175,12 @@ class RekeyService:
             _save(session, None)
             self.ws.audit.append(session, "vault.rekey", None, cases=len(finished.started))
             session.commit()
+        with vault.engine.connect() as conn:
+            # The rows were sealed again in place (secure_delete overwrote the old cells), but
+            # the write-ahead log still held the pages they were in, under the old keys, for
+            # whoever has the old passphrase and vault.json: copied into the catalog and the
+            # log emptied, as a case's deletion does.
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         warnings = vault.warnings
         unfinished = _(UNFINISHED).split(":")[0]
         warnings[:] = [w for w in warnings if not w.startswith(unfinished)]
