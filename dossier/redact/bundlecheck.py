@@ -292,6 +292,13 @@ def _word_keys(text: str) -> Words:
 
 
 def _page_words(page: PageText, boxes: Sequence[Rect]) -> Iterator[tuple[str, bool]]:
+    if not page.words:
+        # A text document's page has no word map (it is typeset at export, where no box can
+        # be drawn): it shows all of its words. Read as none, it made a boxed name it shows
+        # a leak of its own PDF, and the export was refused.
+        for folded in words(page.text):
+            yield folded, False
+        return
     for word in page.words:
         covered = bool(boxes) and _centre_in(word, boxes)
         for folded in _word_keys(page.text[word.start : word.end]):

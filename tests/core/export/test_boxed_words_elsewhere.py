@@ -159,3 +159,24 @@ def test_a_name_boxed_where_the_ocr_misread_it_leaves_in_no_text(
     files = {f.file for f in caught.value.report.findings}
     assert {"letters.csv", "people.csv", "timeline.csv", "manifest.json"} <= files
     assert not out.exists()
+
+
+def test_a_name_boxed_in_a_pdf_and_shown_by_an_exported_text_leaves_the_box_alone(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The text shows the name to its recipient in its own right: the export goes, the box
+    still hides the name on the memo's page (it was refused, the self-check reading the text
+    document as showing no word at all)."""
+    memo = _memo(tmp_path / "memo.pdf", [f"Le témoin Jean {NAME} a parlé au juge hier."])
+    notes = tmp_path / "notes.txt"
+    notes.write_text(f"Notes : {NAME} est venu mardi.\n", encoding="utf-8")
+    case = workspace.cases.create("Affaire du port").id
+    doc = workspace.documents.import_file(case, memo, title="Note du témoin")
+    workspace.documents.import_file(case, notes, title="Notes")
+    _box_words(workspace, doc.id, (NAME,))
+    out = tmp_path / "bundle.zip"
+    result = workspace.exports.export(ExportRequest(case=case, out=out))
+    assert result.selfcheck.ok
+    found = leaks(out, [NAME])
+    assert any(hit.startswith("documents/") and "notes" in hit for hit in found), found
+    assert not any("temoin" in hit for hit in found), found
