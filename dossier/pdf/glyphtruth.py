@@ -293,7 +293,7 @@ class GlyphTruth:
 
     def __init__(self) -> None:
         # The font is held with its map: freed, its address could be another font's.
-        self._maps: dict[int, tuple[Any, FontMap | None]] = {}
+        self._maps: dict[int, tuple[Any, FontMap]] = {}
         self._pages: dict[int, list[_Span]] = {}
         self._confirmed: set[Pair] = set()
 
@@ -349,20 +349,21 @@ class GlyphTruth:
         start = 0
         for span, (font, length) in zip(spans, fonts, strict=True):
             key, fontmap = self._map(font)
-            if fontmap is not None:
-                glyphs = _span(span["chars"], tuple(span["bbox"]), key, font, fontmap, start)
-                if glyphs is not None:
-                    found.append(glyphs)
+            glyphs = _span(span["chars"], tuple(span["bbox"]), key, font, fontmap, start)
+            if glyphs is not None:
+                found.append(glyphs)
             start += length
         return found
 
-    def _map(self, font: Any) -> tuple[int, FontMap | None]:
+    def _map(self, font: Any) -> tuple[int, FontMap]:
         key = font.m_internal_value()
         if key not in self._maps:
-            # A Type 3 font draws its glyphs with content of its own: pictures and outlines,
-            # read as such (`picture_groups`).
+            # A Type 3 font draws its glyphs with content of its own (pictures, outlines, or
+            # the letters of another font), which no character map tells: a font without a
+            # map, its words read by OCR. Left out, a name drawn by glyphs read as other
+            # letters left in the export with a self-check that passed.
             type3 = bool(font.m_internal.t3procs)
-            self._maps[key] = (font, None if type3 else FontMap(_fresh(font)))
+            self._maps[key] = (font, FontMap(None if type3 else _fresh(font)))
         return key, self._maps[key][1]
 
 
