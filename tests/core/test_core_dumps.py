@@ -140,3 +140,37 @@ def test_a_batch_in_the_workers_when_another_vault_locks_is_analysed_in_process(
         assert [a for chunk in again.results() for a in chunk] == analysed.analyse_chunk(items)
     finally:
         analysed.shutdown()
+
+
+NON_DUMPABLE = """
+from dossier.crypto.nodump import dumpable, forbid_core_dumps
+before = dumpable()
+forbid_core_dumps()
+print(before, dumpable())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_app_is_not_dumpable_even_by_a_crash_handler_program() -> None:
+    """A core_pattern piping crashes to a program (apport) ignores the core-size limit; a
+    non-dumpable process is dumped by nothing, and no same-user debugger reads it."""
+    shown = subprocess.run(
+        [sys.executable, "-c", NON_DUMPABLE],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.split() == ["True", "False"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_an_index_worker_is_not_dumpable() -> None:
+    from dossier.crypto.nodump import dumpable
+
+    analysed.shutdown()
+    try:
+        list(analysed.in_workers([_items(4)], None, [0]))
+        assert analysed._get_pool().submit(dumpable).result(timeout=60) is False
+    finally:
+        analysed.shutdown()
