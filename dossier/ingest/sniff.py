@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dossier.errors import InputRefused
 from dossier.i18n import N_, gettext
+from dossier.ingest.east_asian import legacy_east_asian
 from dossier.ingest.mail_charsets import relabelled
 from dossier.ingest.mhtml import looks_like_mhtml
 from dossier.ingest.tar_archive import compression, is_tar
@@ -136,7 +137,8 @@ def read_text(data: bytes) -> Read | None:
 
 
 def decode_text(data: bytes, *, partial: bool = False) -> str | None:
-    """Text from bytes: BOM, else UTF-16 by its NULs, else UTF-8, else Windows-1252, else
+    """Text from bytes: BOM, else UTF-16 by its NULs, else UTF-8, else Chinese, Japanese or
+    Korean in UTF-16 without NULs or in a legacy two-byte encoding, else Windows-1252, else
     Latin-1; None if binary.
 
     `partial`: `data` is the head of a longer file and may end inside a character.
@@ -159,7 +161,9 @@ def _read(data: bytes, partial: bool, *, cut_short: bool = False) -> Read | None
         elif _decode(data[:SNIFF_BYTES], "utf-8", partial=True) is None:
             # No UTF-8: Chinese, Japanese or Korean in UTF-16 without a line end or a digit
             # has no NUL, and read as Windows-1252 or Latin-1 it was refused as binary.
-            wide = east_asian_without_nuls(data[:SNIFF_BYTES])
+            wide = east_asian_without_nuls(data[:SNIFF_BYTES]) or legacy_east_asian(
+                data[:SNIFF_BYTES]
+            )
     if wide is not None:
         decoder = codecs.getincrementaldecoder(wide)()
         try:

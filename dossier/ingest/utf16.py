@@ -55,7 +55,7 @@ _LETTERS_SHARE = 0.25
 up half of them: writing in any script varies its letters."""
 _COMMON_SHARE = 0.8
 """Share of the Han and Hangul characters of BOM-less UTF-16 text read as Chinese, Japanese or
-Korean that are among those each language writes most (`_common_characters`) at least: prose
+Korean that are among those each language writes most (`common_east_asian`) at least: prose
 has next to no others, a binary's bytes paired up land on them one time in three (Han) or
 five (Hangul), and a window of a compressed stream of 16 bytes read as eight Han characters."""
 _EAST_ASIAN = frozenset({"han", "hangul"})
@@ -232,7 +232,7 @@ def _plausible_utf16(text: str, *, east_asian: bool = False) -> bool:
         if script != "":
             scripts[script] += count
             top = max(top, count)
-            if script in _EAST_ASIAN and char in _common_characters():
+            if script in _EAST_ASIAN and char in common_east_asian():
                 common += count
     if odd > _ODD_SHARE * len(text):
         return False
@@ -257,7 +257,7 @@ def _east_asian_mark(point: int) -> bool:
 
 
 @cache
-def _common_characters() -> frozenset[str]:
+def common_east_asian() -> frozenset[str]:
     """The characters Chinese, Japanese and Korean write most: the first level of GB 2312
     (3,755 simplified Han) and of JIS X 0208 (2,965 kanji), Big5's frequent characters (5,401
     traditional), KS X 1001's 2,350 Hangul syllables, and the kana. Read from the codecs once

@@ -6,7 +6,7 @@ A BOM-less reading needed NULs, and such text has none: it was read as Windows-1
 and refused as binary data. Windows of compressed streams of 16 to 64 bytes (the corpus's
 PDFs, zip and OpenDocument files) and of programs read as Han characters: eight characters
 paired from random bytes land in one script often enough. Prose writes the few thousand
-characters its language writes most (`utf16._common_characters`); bytes paired up land there
+characters its language writes most (`utf16.common_east_asian`); bytes paired up land there
 one time in three.
 """
 

@@ -1,0 +1,75 @@
+"""Chinese, Japanese and Korean text in their legacy two-byte encodings (GBK/GB18030, Big5,
+EUC-JP, Shift_JIS, EUC-KR), told from text in a one-byte code page.
+
+Such files are no UTF-8, so they were read as Windows-1252: a page of 'ÖÐ¹ú' that search
+never matched, imported without a word. Any of these codecs decodes many byte strings, and
+the pairs of one are letters of another, so a reading is taken only where it is prose of its
+own language: its East Asian characters are almost all among those the language writes most
+(accented capitals of French or German text, paired with the next byte, fall among the rare
+ones), Korean is nearly all Hangul, Japanese has its kana.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from dossier.ingest.utf16 import common_east_asian
+
+_LEAST = 8
+"""East Asian characters a head must hold to be read as such (a name in a Latin text)."""
+_COMMON_SHARE = 0.8
+_HANGUL_SHARE = 0.9
+_KANA_SHARE = 0.1
+_ODD_SHARE = 0.01
+
+# Korean first (Chinese read as EUC-KR is Hangul and Hanja mixed, Korean read as GBK common
+# Han), then Japanese (Chinese has no kana), then Chinese.
+_READINGS = (
+    ("euc_kr", "hangul"),
+    ("euc_jp", "kana"),
+    ("shift_jis", "kana"),
+    ("gb18030", ""),
+    ("big5", ""),
+)
+
+
+def legacy_east_asian(head: bytes) -> str | None:
+    """The codec whose reading of `head` (bytes that are no UTF-8) is Chinese, Japanese or
+    Korean prose, or None."""
+    if sum(byte >= 0x80 for byte in head[:4096]) < 2 * _LEAST:
+        return None
+    for codec, needs in _READINGS:
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if _prose(text, needs):
+            return codec
+    return None
+
+
+def _prose(text: str, needs: str) -> bool:
+    letters = hangul = kana = common = odd = 0
+    for char in text:
+        point = ord(char)
+        if point < 0x80:
+            continue
+        if 0xAC00 <= point < 0xD7A4:
+            hangul += 1
+        elif 0x3041 <= point < 0x3100:
+            kana += 1
+        elif not (0x3400 <= point < 0xA000 or 0xF900 <= point < 0xFB00):
+            category = unicodedata.category(char)
+            if category[0] == "C" or (category[0] in "LM" and point < 0x3000):
+                odd += 1  # a control or unassigned, or a Latin letter from a pair of bytes
+            continue
+        letters += 1
+        common += char in common_east_asian()
+    if letters < _LEAST or odd > _ODD_SHARE * len(text) or common < _COMMON_SHARE * letters:
+        return False
+    if needs == "hangul":
+        return hangul >= _HANGUL_SHARE * letters
+    if needs == "kana":
+        return kana >= _KANA_SHARE * letters
+    return True
