@@ -17,8 +17,10 @@ stored (its content is already a document of the case) is refused alone.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -126,14 +128,17 @@ class ImportGroup:
         if blobs is not None:
             blobs.discard()
 
-    def due(self, left: int = 0) -> bool:
-        """Whether the group is to be committed now, `left` files of its batch still to read.
+    def due(self, left: int = 0, left_bytes: Callable[[], int] | None = None) -> bool:
+        """Whether the group is to be committed now, `left` files of its batch still to read,
+        `left_bytes` telling their size.
 
         Past `GROUP_SECONDS`, it waits for the batch's last files if, read at the group's pace
         so far, they come before its first file has waited twice that: cut by time, a batch a
         loaded machine reads a little past it was two commits, the second of a few files and
         indexed apart (each commit of a group has costs of its own: signing, syncing, an audit
-        entry, the index's table of contents)."""
+        entry, the index's table of contents). The pace is weighed by bytes as well as files:
+        by files alone, quick notes then one long file waited, unreported and lost to a crash,
+        for as long as that file took to read."""
         if not self.files:
             return False
         if len(self.files) >= GROUP_FILES or self._bytes >= GROUP_BYTES:
@@ -141,7 +146,11 @@ class ImportGroup:
         waited = time.monotonic() - self._started
         if waited < GROUP_SECONDS:
             return False
-        return waited + waited / len(self.files) * left > 2 * GROUP_SECONDS
+        if waited + waited / len(self.files) * left > 2 * GROUP_SECONDS:
+            return True
+        if left_bytes is None or not self._bytes:
+            return False
+        return waited + waited / self._bytes * left_bytes() > 2 * GROUP_SECONDS
 
     @fewer_collections()  # a row object or more per page: see `fewer_collections`
     def commit(self, progress: Progress | None = None) -> list[Stored]:
@@ -320,6 +329,25 @@ def _put_tree(blobs: BlobBatch, keys: CaseKeys, root: Child) -> None:
     blobs.put(keys, root.data, root.blob_id, absent=True)
     for child in root.children:
         _put_tree(blobs, keys, child)
+
+
+class BytesLeft:
+    """The bytes of a batch's files after a given one, for `ImportGroup.due`: looked up on
+    disk once, when a group first asks (most batches commit before)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+        self._after: list[int] | None = None
+
+    def __call__(self, number: int) -> int:
+        if self._after is None:
+            after, total = [0] * len(self.paths), 0
+            for index in range(len(self.paths) - 1, -1, -1):
+                after[index] = total
+                with contextlib.suppress(OSError):  # gone: its read will say so
+                    total += os.stat(self.paths[index]).st_size
+            self._after = after
+        return self._after[number]
 
 
 def _tree_size(root: Child) -> int:

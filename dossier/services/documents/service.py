@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ from dossier.services.documents import listing, refresh
 from dossier.services.documents.children import read_children
 from dossier.services.documents.dto import Child, DocumentEdit, ImportOptions, Incoming
 from dossier.services.documents.duplicates import SKIP, check_duplicates
-from dossier.services.documents.group import Batch, ImportGroup
+from dossier.services.documents.group import Batch, BytesLeft, ImportGroup
 from dossier.services.documents.pictures import SLOW_TO_DECODE, ShownPictures, shown_pages
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import (
@@ -232,6 +233,7 @@ class DocumentService:
         # 2,000 messages: 0.1 s of the app's 1.5).
         with self.ws.index.importing(case_id), fewer_collections():
             batch = Batch(ImportGroup(self.ws, case_id), len(paths), on_outcome)
+            bytes_left = BytesLeft(paths)
             for number, path in enumerate(paths):
                 # No one listening (`dossier import`): no progress to mask, and no mask of the
                 # case's people read for it (a session and a query an import).
@@ -264,7 +266,7 @@ class DocumentService:
                     # By the text read, not the files' bytes: a PDF's are mostly fonts and
                     # pictures, and a few of them started the workers for nothing.
                     workers_asked = self.ws.index.prepare_batch(batch.group.text)
-                if batch.group.due(left=len(paths) - number - 1):
+                if batch.group.due(len(paths) - number - 1, partial(bytes_left, number)):
                     batch.commit()
             batch.commit()
             return batch.outcomes()

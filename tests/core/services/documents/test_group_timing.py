@@ -77,3 +77,44 @@ def test_no_file_of_a_long_batch_waits_past_twice_its_group_s_time(
     limit = 2 * group_module.GROUP_SECONDS + pace * group_module.GROUP_SECONDS
     assert max(at - read[name] for name, at in heard) <= limit
     assert len([n for n in commits if n]) > 1
+
+
+def test_files_read_before_a_long_last_file_are_not_held_while_it_is_read(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wait for a batch's last files is weighed by their bytes, not their count: quick
+    notes and then a file forty times as long (a huge PDF) held the notes uncommitted,
+    unreported and lost to a crash, for as long as it took."""
+    case = workspace.cases.create("Notes").id
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    paths = []
+    for n, size in enumerate([1_000] * 5 + [40_000]):
+        path = folder / f"note{n}.txt"
+        path.write_text(
+            f"Note {n}. " + ("Le préfet a reçu la délégation. " * 2_000)[:size], encoding="utf-8"
+        )
+        paths.append(path)
+    per_byte = 0.3 * group_module.GROUP_SECONDS / 1_000
+    now = [0.0]
+    monkeypatch.setattr(group_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    real_add = group_module.ImportGroup.add
+    read: dict[str, float] = {}
+
+    def add(self: group_module.ImportGroup, incoming: object, root: object, *args: object) -> None:
+        now[0] += per_byte * group_module._tree_size(root)  # type: ignore[arg-type]
+        real_add(self, incoming, root, *args)  # type: ignore[arg-type]
+        read[str(getattr(incoming, "name", ""))] = now[0]
+
+    monkeypatch.setattr(group_module.ImportGroup, "add", add)
+    heard: dict[str, float] = {}
+
+    def reported(outcome: ImportOutcome) -> None:
+        heard[Path(outcome.path).name] = now[0]
+
+    workspace.documents.import_many(case, paths, ocr=False, on_outcome=reported)
+    assert len(heard) == 6
+    # The fifth, read just before the long file, is in a group as young as it (as before
+    # 69d818b: a group is not due until it is `GROUP_SECONDS` old).
+    waits = [heard[f"note{n}.txt"] - read[f"note{n}.txt"] for n in range(4)]
+    assert max(waits) <= 2 * group_module.GROUP_SECONDS
