@@ -43,6 +43,11 @@ def _info(case: Case, document_count: int = 0, shown: CaseNameMask | None = None
 _CASE_ID = select(Case.id).where(Case.id == bindparam("ref"))
 
 
+MAX_CASE_NAME = 200
+"""A case name is shown in titles, lists and every message naming it: a name of a megabyte
+(a bundle's manifest, a pasted page) made each of them unusable."""
+
+
 class CaseService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -89,6 +94,12 @@ class CaseService:
         name = name.strip()
         if not name:
             raise UsageError(_("a case needs a name"))
+        if len(name) > MAX_CASE_NAME:
+            raise UsageError(
+                _("a case name is at most {limit} characters; this one has {count}").format(
+                    limit=MAX_CASE_NAME, count=len(name)
+                )
+            )
         with self.ws.vault.session() as session:
             hold_writes(session)  # no case of this name made between the check and this one
             if any(c.name.casefold() == name.casefold() for c in session.scalars(select(Case))):

@@ -20,6 +20,7 @@ from dossier.errors import InputRefused, UsageError
 from dossier.export.import_bundle import open_for_import
 from dossier.i18n import _
 from dossier.jobs import CancelToken, Progress, check, report
+from dossier.services.cases import MAX_CASE_NAME
 from dossier.services.dto import DocumentInfo
 from dossier.services.export.dto import BundleImport
 from dossier.services.export.signers import UnknownSigner, known_signers, remember_signer
@@ -50,6 +51,8 @@ def import_bundle(
     if not known and pubkey is None and not trust_new_signer:
         raise UnknownSigner(Path(path).name, signer)
     name = " ".join((case_name or bundle.manifest.case_name or "Imported bundle").split())
+    if not case_name:  # the sender's name for it, cut as its titles are; the user's is checked
+        name = name[:MAX_CASE_NAME].strip()
     if not name:
         raise UsageError(_("the imported case needs a name (--case NAME)"))
     if any(c.name.casefold() == name.casefold() for c in ws.cases.all()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 import shutil
 import stat
 import struct
@@ -22,6 +23,7 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import InputRefused, UsageError
 from dossier.export.signing import SigningKey, new_key
 from dossier.jobs import CancelToken
+from dossier.services.cases import MAX_CASE_NAME
 from dossier.services.export.dto import ExportRequest
 from dossier.services.export.signers import known_signers
 from dossier.services.workspace import Workspace
@@ -444,3 +446,28 @@ def test_a_signed_bundle_keeps_its_days(workspace: Workspace, good: Path, tmp_pa
     imported = workspace.exports.import_bundle(bundle, case_name="Reçue", pubkey=key.fingerprint)
     assert [d.date for d in imported.documents] == ["2023-11-20"]
     assert [q.said_on for q in workspace.quotes.of_case(imported.case_id)] == ["2023-11-21"]
+
+
+# A case name has 200 characters at most (`MAX_CASE_NAME`): a name of a megabyte, typed or
+# pasted, or written by a bundle's sender, filled every title, list and message naming it.
+
+
+def test_a_signed_bundle_s_huge_case_name_is_cut_as_its_titles_are(
+    workspace: Workspace, good: Path, tmp_path: Path
+) -> None:
+    key = new_key()
+    manifest = _manifest(good)
+    words = random.Random(3).choices(["très", "longue", "enquête", "préfet", "note"], k=20_000)
+    manifest["case"]["name"] = "Affaire très longue " + " ".join(words)
+    bundle = _resigned(good, tmp_path / "long.zip", key, manifest)
+    result = workspace.exports.import_bundle(bundle, pubkey=key.fingerprint)
+    name = workspace.cases.get(result.case_id).name
+    assert name.startswith("Affaire très longue") and len(name) <= MAX_CASE_NAME
+
+
+def test_a_case_name_longer_than_the_limit_is_refused_in_one_sentence(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    with pytest.raises(UsageError, match="at most 200 characters; this one has 201"):
+        workspace.cases.create("x" * 201)
+    assert workspace.cases.create("x" * 200).name == "x" * 200
