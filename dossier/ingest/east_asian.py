@@ -6,7 +6,8 @@ never matched, imported without a word. Any of these codecs decodes many byte st
 the pairs of one are letters of another, so a reading is taken only where it is prose of its
 own language: its East Asian characters are almost all among those the language writes most
 (accented capitals of French or German text, paired with the next byte, fall among the rare
-ones), Korean is nearly all Hangul, Japanese has its kana.
+ones) and its bytes not only those of a one-byte code page's letters, Korean is nearly all
+Hangul, Japanese has its kana.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _COMMON_SHARE = 0.8
 _HANGUL_SHARE = 0.9
 _KANA_SHARE = 0.1
 _ODD_SHARE = 0.01
+_LOW_BYTES_SHARE = 0.15
 
 # Korean first (Chinese read as EUC-KR is Hangul and Hanja mixed, Korean read as GBK common
 # Han), then Japanese (Chinese has no kana), then Chinese.
@@ -44,7 +46,7 @@ def legacy_east_asian(head: bytes) -> str | None:
             text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        if _prose(text, needs):
+        if _prose(text, needs) and not _one_byte_letters(text, codec):
             return codec
     return None
 
@@ -73,3 +75,22 @@ def _prose(text: str, needs: str) -> bool:
     if needs == "kana":
         return kana >= _KANA_SHARE * letters
     return True
+
+
+def _one_byte_letters(text: str, codec: str) -> bool:
+    """Whether the two-byte characters are the letters of a one-byte code page paired up:
+    those of Windows-1252 to -1256 and KOI8-R (a Greek or Turkish headline in capitals,
+    Russian or Arabic run together) lie at 0xC0 and above, where common Han characters are
+    too, but Chinese, Korean and EUC-JP spread their bytes over their whole tables, a third
+    of them below 0xC0. Shift_JIS, whose first bytes lie elsewhere, is judged by its kana."""
+    if codec == "shift_jis":
+        return False
+    pairs = low = 0
+    for char in text:
+        if ord(char) < 0x80:
+            continue
+        encoded = char.encode(codec, errors="ignore")
+        if len(encoded) == 2:
+            pairs += 1
+            low += (0xA1 <= encoded[0] < 0xC0) + (0xA1 <= encoded[1] < 0xC0)
+    return low < _LOW_BYTES_SHARE * 2 * pairs

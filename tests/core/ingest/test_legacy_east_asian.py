@@ -87,3 +87,27 @@ def test_random_bytes_are_never_read_as_east_asian_text() -> None:
             for _ in range(size)
         )
         assert legacy_east_asian(data) is None
+
+
+OTHER_CODE_PAGES = {
+    "cp1251": "Протокол заседания комиссии. Присутствовали Иванов, Петрова. Решение принято.",
+    "koi8_r": "Протокол заседания комиссии. Присутствовали Иванов, Петрова. Решение принято.",
+    "cp1253": "Η επιτροπή συνεδρίασε στις δεκατέσσερις Απριλίου. Παρόντες ήταν ο Ιβάνοφ.",
+    "cp1254": "Komisyon on dört Nisan'da toplandı. İvanov ve Petrova hazır bulundu. Şöyle ğüç.",
+    "cp1255": "הוועדה התכנסה בארבעה עשר באפריל. נכחו איבנוב ופטרובה.",
+    "cp1256": "اجتمعت اللجنة في الرابع عشر من أبريل. حضر إيفانوف وبيتروفا.",
+    "cp1250": "Zażółć gęślą jaźń. Příliš žluťoučký kůň úpěl ďábelské ódy. Łódź, Kraków.",
+}
+
+
+@pytest.mark.parametrize("encoding", OTHER_CODE_PAGES)
+def test_other_one_byte_code_pages_are_not_taken_for_east_asian_text(encoding: str) -> None:
+    """Headlines in capitals and words run together pair their letters, all at 0xC0 and
+    above, into common Han characters (Greek, Turkish, KOI8-R Russian, Arabic were read as
+    Chinese)."""
+    rng = random.Random(encoding)
+    words = OTHER_CODE_PAGES[encoding].split()
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(5, 200)))
+        for variant in (text, text.replace(" ", ""), text.upper(), text.upper().replace(" ", "")):
+            assert legacy_east_asian(variant.encode(encoding, errors="ignore")) is None, variant
