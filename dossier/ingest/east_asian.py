@@ -24,6 +24,7 @@ _HANGUL_SHARE = 0.9
 _KANA_SHARE = 0.1
 _ODD_SHARE = 0.01
 _LOW_BYTES_SHARE = 0.15
+_ASCII = bytes(range(0x80))
 
 # Korean first (Chinese read as EUC-KR is Hangul and Hanja mixed, Korean read as GBK common
 # Han), then Japanese (Chinese has no kana), then Chinese.
@@ -39,7 +40,8 @@ _READINGS = (
 def legacy_east_asian(head: bytes) -> str | None:
     """The codec whose reading of `head` (bytes that are no UTF-8) is Chinese, Japanese or
     Korean prose, or None."""
-    if sum(byte >= 0x80 for byte in head[:4096]) < 2 * _LEAST:
+    # In C: every file in a one-byte code page comes here first.
+    if len(head[:4096].translate(None, _ASCII)) < 2 * _LEAST:
         return None
     for codec, needs in _READINGS:
         try:
