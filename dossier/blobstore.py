@@ -85,6 +85,12 @@ class Catalog(Protocol):
     def case_ids(self) -> set[str]: ...
 
 
+def _check_id(keys: CaseKeys, digest: bytes, blob_id: str) -> None:
+    """The content whose SHA-256 is `digest` is the blob's: its keyed hash is its id."""
+    if keys.blob_id(digest) != blob_id:
+        raise CorruptData(_("blob {blob_id} does not match its id").format(blob_id=blob_id[:12]))
+
+
 class BlobStore:
     def __init__(self, root: Path, catalog: Catalog | None = None) -> None:
         self.root = root
@@ -236,10 +242,7 @@ class BlobStore:
             with self.open(keys, blob_id) as reader:
                 for chunk in reader.iter_chunks():
                     digest.update(chunk)
-        if keys.blob_id(digest.digest()) != blob_id:
-            raise CorruptData(
-                _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
-            )
+        _check_id(keys, digest.digest(), blob_id)
 
     def rekey(self, old: CaseKeys, new: CaseKeys, blob_id: str) -> tuple[str, int]:
         """Write the blob again under `new` (its new id, as new keys give new ids).
@@ -252,19 +255,14 @@ class BlobStore:
         small = self._small_content(old, blob_id)
         if small is not None:
             digest_of = hashlib.sha256(small).digest()
-            if old.blob_id(digest_of) != blob_id:
-                raise CorruptData(
-                    _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
-                )
+            _check_id(old, digest_of, blob_id)
             return new.blob_id(digest_of), len(small)
         source = self.path(old.case_id, blob_id)
         if source.stat().st_size <= IN_MEMORY:
             data = self.read(old, blob_id)
-            new_id = new.blob_id(hashlib.sha256(data).digest())
-            if old.blob_id(hashlib.sha256(data).digest()) != blob_id:
-                raise CorruptData(
-                    _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
-                )
+            digest_of = hashlib.sha256(data).digest()
+            _check_id(old, digest_of, blob_id)
+            new_id = new.blob_id(digest_of)
             if not self.exists(new.case_id, new_id):
                 with SealedWriter(
                     self.path(new.case_id, new_id),
@@ -280,10 +278,7 @@ class BlobStore:
             for chunk in reader.iter_chunks():
                 digest.update(chunk)
                 size += len(chunk)
-        if old.blob_id(digest.digest()) != blob_id:
-            raise CorruptData(
-                _("blob {blob_id} does not match its id").format(blob_id=blob_id[:12])
-            )
+        _check_id(old, digest.digest(), blob_id)
         new_id = new.blob_id(digest.digest())
         if not self.exists(new.case_id, new_id):
             target = self.path(new.case_id, new_id)
