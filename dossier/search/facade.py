@@ -98,6 +98,9 @@ def _closed_error() -> IndexClosed:
     return IndexClosed(_("the search index of this case was closed meanwhile: search again"))
 
 
+_OUTRUN_RETRIES = 20
+"""How many newer generations a reader follows before it lets the last failure through."""
+
 FREE_WAIT_S = 0.2
 """How long a search that must not wait (`flush_if_free`) gives a writer to finish."""
 
@@ -732,8 +735,22 @@ class SearchIndex:
         if self._closed:
             raise _closed_error()
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = self._open_searcher()
         return self._searcher
+
+    def _open_searcher(self) -> Any:
+        # A commit of another thread (a background merge, the pending writer's timer) may delete
+        # the table of contents or a segment this reader was about to open: it writes its newer
+        # table first, so a file missing while the generation moved on is retried on the newer
+        # one. Missing with no newer generation, it is damage.
+        for _attempt in range(_OUTRUN_RETRIES):
+            generation = self._ix.latest_generation()
+            try:
+                return self._ix.searcher()
+            except CorruptData:
+                if self._ix.latest_generation() == generation:
+                    raise
+        return self._ix.searcher()
 
     def generation(self) -> int:
         """How many commits the index has seen (its table of contents' generation)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -275,3 +277,43 @@ def test_doc_ids_are_the_documents_with_a_live_item(index: SearchIndex) -> None:
     assert index.doc_ids() == {"art", "lettre", "en", "late"}
     index.remove_items(["art:2", "en:0", "en:1"])
     assert index.doc_ids() == {"lettre", "late"}
+
+
+def test_a_reader_outrun_by_another_threads_commit_opens_the_newer_index(tmp_path: Path) -> None:
+    # CI caught it once: a search opened the table of contents that a background merge had just
+    # committed past and deleted, and took the index for damaged. Here the other thread's commit
+    # is made to land at that exact moment, every time.
+    index = SearchIndex.open(tmp_path / "ix", KEY_A, "case-a")
+    index.add([_page("d0", n, f"commun page{n}") for n in range(5)])
+    assert index.count() == 5
+    storage = index._storage
+    opened = storage.open_file
+    outrun = threading.Event()
+
+    def open_file(name: str, **kwargs: object) -> object:
+        if name.endswith(".toc") and not outrun.is_set():
+            outrun.set()
+            writer = threading.Thread(
+                target=index.add, args=([_page("d1", n, f"commun lot{n}") for n in range(5)],)
+            )
+            writer.start()
+            # The writer's commit deletes the table of contents this reader is about to open;
+            # it then waits for this reader to drop its searcher, so it is not joined here.
+            deadline = time.monotonic() + 60
+            while (tmp_path / "ix" / name).exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert not (tmp_path / "ix" / name).exists(), "the other commit never landed"
+            threads.append(writer)
+        return opened(name, **kwargs)
+
+    threads: list[threading.Thread] = []
+    storage.open_file = open_file  # type: ignore[method-assign]
+    index._drop_searcher()
+    with index._read_lock:
+        searcher = index._current_searcher()
+        assert searcher.doc_count() == 10
+    for thread in threads:
+        thread.join(60)
+    assert outrun.is_set()
+    assert index.count() == 10
+    index.close()
