@@ -152,6 +152,10 @@ class BlobStore:
             self._small[case_id] = (touches, found)
         return found
 
+    def in_catalog(self, size: int) -> bool:
+        """Whether an original of `size` bytes is sealed in the catalog, not in a file."""
+        return size <= SMALL and self.catalog is not None
+
     def path(self, case_id: str, blob_id: str) -> Path:
         return Path(self._where(case_id, blob_id))
 
@@ -205,6 +209,8 @@ class BlobStore:
         return blob_id, True
 
     def put_bytes(self, keys: CaseKeys, data: bytes) -> tuple[str, bool]:
+        """A file, whatever its size: a case's originals are stored through `batch`, whose
+        small ones are rows of the catalog commit that names them."""
         blob_id = keys.blob_id(hashlib.sha256(data).digest())
         target = self.path(keys.case_id, blob_id)
         if self.exists(keys.case_id, blob_id):
@@ -244,34 +250,40 @@ class BlobStore:
                     digest.update(chunk)
         _check_id(keys, digest.digest(), blob_id)
 
-    def rekey(self, old: CaseKeys, new: CaseKeys, blob_id: str) -> tuple[str, int]:
+    def rekey(self, old: CaseKeys, new: CaseKeys, blob_id: str) -> tuple[str, int, bool]:
         """Write the blob again under `new` (its new id, as new keys give new ids).
 
         The old file stays until the caller removes it; a new file already in place (a rekey
         that was interrupted and resumed) is kept. An original in the catalog is only read:
         its row is sealed again in the re-encryption's own transaction (`dossier.db.rekey`).
-        Returns (new id, plaintext size).
+        So is a small original in a file (a vault written before they were rows), which is
+        not written again: the caller seals it in the catalog there (`moved`), as any writer
+        stores a small original.
+        Returns (new id, plaintext size, whether it is left to the caller).
         """
         small = self._small_content(old, blob_id)
         if small is not None:
             digest_of = hashlib.sha256(small).digest()
             _check_id(old, digest_of, blob_id)
-            return new.blob_id(digest_of), len(small)
+            return new.blob_id(digest_of), len(small), False
         source = self.path(old.case_id, blob_id)
         if source.stat().st_size <= IN_MEMORY:
             data = self.read(old, blob_id)
             digest_of = hashlib.sha256(data).digest()
             _check_id(old, digest_of, blob_id)
             new_id = new.blob_id(digest_of)
-            if not self.exists(new.case_id, new_id):
-                with SealedWriter(
-                    self.path(new.case_id, new_id),
-                    new.blobs,
-                    _ad(new.case_id, new_id),
-                    padded=True,
-                ) as writer:
-                    writer.write(data)
-            return new_id, len(data)
+            if self.exists(new.case_id, new_id):
+                return new_id, len(data), False
+            if self.in_catalog(len(data)):
+                return new_id, len(data), True
+            with SealedWriter(
+                self.path(new.case_id, new_id),
+                new.blobs,
+                _ad(new.case_id, new_id),
+                padded=True,
+            ) as writer:
+                writer.write(data)
+            return new_id, len(data), False
         digest = hashlib.sha256()
         size = 0
         with self.open(old, blob_id) as reader:
@@ -291,7 +303,15 @@ class BlobStore:
             except BaseException:
                 writer.abort()
                 raise
-        return new_id, size
+        return new_id, size, False
+
+    def moved(self, old: CaseKeys, blob_id: str) -> bytes:
+        """The content of a small original in a file that `rekey` left to the caller, read
+        again and checked against its id (in the re-encryption's transaction)."""
+        with self.open(old, blob_id) as reader:
+            data = reader.read_all()
+        _check_id(old, hashlib.sha256(data).digest(), blob_id)
+        return data
 
     def delete(self, case_id: str, blob_id: str) -> None:
         self.path(case_id, blob_id).unlink(missing_ok=True)
@@ -359,7 +379,7 @@ class BlobBatch:
             return blob_id, False
         if not absent and self.store.exists(*where):
             return blob_id, False
-        if len(data) <= SMALL and self.store.catalog is not None:
+        if self.store.in_catalog(len(data)):
             self._small[where] = data
             return blob_id, True
         self._writing[where] = _threads().submit(self._write, keys, where, data)

@@ -13,6 +13,7 @@ from typing import Any
 
 from dossier.crypto import aead
 from dossier.crypto.keys import CaseKeys
+from dossier.db.models import Original
 from dossier.db.sealed import TAGS, seal_ad
 from dossier.errors import CorruptData
 from dossier.i18n import _
@@ -114,3 +115,28 @@ def resealed(
         new.fields, body, seal_ad(TABLE, "sealed", new_id, new.case_id), aead.sealed_size(payload)
     )
     return new_id, sealed, sealed_content
+
+
+class _Under:
+    """The sealing keys of one case's rows (`Sealed.seal_with`), not the session's."""
+
+    def __init__(self, keys: CaseKeys) -> None:
+        self.keys = keys
+
+    def fields_key(self, scope: str, case_id: str | None) -> bytes:
+        assert scope == "case" and case_id == self.keys.case_id
+        return self.keys.fields
+
+
+def insert(conn: Any, keys: CaseKeys, blob_id: str, data: bytes) -> None:
+    """A new row holding `data`, sealed under `keys` (a re-encryption's new ones, which the
+    session does not use before its commit), as an import's commit seals one; its row MAC
+    is left to the caller (`dossier.db.rekey.rebuild_case_inventory`)."""
+    row = Original(id=blob_id, case_id=keys.case_id)
+    row.content = data
+    row.seal_with(_Under(keys))
+    _fetch(
+        conn,
+        "INSERT INTO original (id, case_id, sealed, sealed_content) VALUES (?, ?, ?, ?)",
+        (blob_id, keys.case_id, row.sealed, row.sealed_content),
+    )

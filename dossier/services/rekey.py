@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from dossier.crypto import aead
 from dossier.crypto.keys import CaseKeys
-from dossier.db import inventory
+from dossier.db import inventory, originals
 from dossier.db import rekey as rows
 from dossier.db.models import Case, Document, Page, VaultSecret
 from dossier.errors import CorruptData, DossierError, WrongPassphrase
@@ -198,9 +198,17 @@ class RekeyService:
         with vault.session() as session:
             referenced = rows.referenced_blobs(session.connection(), case_id, old)
         blob_ids: dict[str, str] = {}
+        moved: list[str] = []
+        """Small originals in files, sealed in the catalog by the switch (`BlobStore.rekey`)."""
+
+        def rekey(blob_id: str) -> None:
+            blob_ids[blob_id], _size, to_row = self.ws.blobs.rekey(old, new, blob_id)
+            if to_row:
+                moved.append(blob_id)
+
         for i, blob_id in enumerate(sorted(referenced)):
             check(cancel)
-            blob_ids[blob_id] = self.ws.blobs.rekey(old, new, blob_id)[0]
+            rekey(blob_id)
             step(
                 0.6 * (i + 1) / max(1, len(referenced)), f"originals: {i + 1} of {len(referenced)}"
             )
@@ -224,8 +232,10 @@ class RekeyService:
                     ).format(case_id=case_id, problems=problems[0])
                 )
             for blob_id in rows.referenced_blobs(conn, case_id, old) - set(blob_ids):
-                blob_ids[blob_id] = self.ws.blobs.rekey(old, new, blob_id)[0]
+                rekey(blob_id)
             count = rows.reseal_case_rows(conn, case_id, old, new, blob_ids)
+            for blob_id in moved:  # after the rows sealed again: these are under `new` already
+                originals.insert(conn, new, blob_ids[blob_id], self.ws.blobs.moved(old, blob_id))
             rows.reseal_case_row(conn, case_id, old, new, wrapped)
             rows.rebuild_case_inventory(conn, case_id, new.rows, vault.keyring.vault_rows)
             documents = _count(session, Document, case_id)

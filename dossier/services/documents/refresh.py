@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dossier.db.bulk import insert_new
 from dossier.db.engine import hold_writes
 from dossier.db.models import Document
 from dossier.errors import InputRefused, NotFoundError
@@ -27,7 +28,7 @@ from dossier.pdf.extract import PDF_MIME
 from dossier.services.documents.regular import read_regular
 from dossier.services.documents.rows import MAX_IMPORT_BYTES, document_info, get_document
 from dossier.services.dto import DocumentInfo
-from dossier.services.originals import drop_rows
+from dossier.services.originals import drop_rows, new_rows
 from dossier.services.pages import page_row
 from dossier.services.quotes.dto import DocumentRefresh, QuoteReview
 from dossier.text.clean import valid_text
@@ -124,7 +125,10 @@ def replace_original(
     check(cancel)
     report(progress, 0.8, _("encrypting the corrected file"))
     with ws.blobs.changing(case_id):
-        blob_id, created = ws.blobs.put_bytes(ws.vault.case_keys(case_id), data)
+        # As an import stores it: a small original a row of this very commit, a large one
+        # a file synced and in place before it.
+        blobs = ws.blobs.batch()
+        blob_id, _created = blobs.put(ws.vault.case_keys(case_id), data)
         try:
             with ws.vault.session() as session:
                 hold_writes(session)  # the row, pages and quotes replaced are those last committed
@@ -139,13 +143,18 @@ def replace_original(
                 reviews = _replace_text(ws, session, doc, extracted)
                 if old_blob and old_blob != blob_id:
                     drop_rows(session, case_id, [old_blob])
+                blobs.settle({blob_id})
+                insert_new(session, new_rows(session, blobs.small()))
                 info = _commit(ws, session, doc, "document.replace", extracted, cancel)
         except BaseException:
             # Unless raised once the commit was made (a Ctrl-C as it returned): the catalog
             # names the new original then, and removed, it was lost.
-            if created and not _names(ws, doc_id, blob_id):
-                ws.blobs.delete(case_id, blob_id)
+            if _names(ws, doc_id, blob_id):
+                ws.blobs.touched(case_id)  # its row, if small, is the catalog's
+            else:
+                blobs.discard()
             raise
+        blobs.forget()
         ws.blobs.touched(case_id)
         if old_blob and old_blob != blob_id:
             ws.blobs.delete(case_id, old_blob)  # a file, if it was one
