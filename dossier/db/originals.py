@@ -64,7 +64,11 @@ def read(conn: Any, keys: CaseKeys, blob_id: str) -> bytes | None:
     case; CorruptData if what it holds does not open under the case's key."""
     rows = _fetch(
         conn,
-        "SELECT sealed, sealed_content FROM original WHERE id = ? AND case_id = ?",
+        # As bytes whatever their type: a value made text outside Dossier (`x || y` of two
+        # blobs is text) is then refused as an edit of that original, not as an undecodable
+        # catalog quoting the ciphertext.
+        "SELECT CAST(sealed AS BLOB), CAST(sealed_content AS BLOB) FROM original "
+        "WHERE id = ? AND case_id = ?",
         (blob_id, keys.case_id),
     )
     if not rows:

@@ -211,9 +211,25 @@ def _check_blobs(ws: Workspace, report: FsckReport) -> None:
                 _("blobs/{case_id}: files of a deleted case (run gc)").format(case_id=case_id)
             )
             continue
+        keys = ws.vault.case_keys(case_id)
+        rows = ws.blobs.small_ids(case_id)
         for blob_id in ws.blobs.iter_ids(case_id):
-            if blob_id not in referenced.get(case_id, set()):
-                report.notes.append(
-                    _("blob {blob_id} is not referenced (run gc)").format(blob_id=blob_id[:12])
+            if blob_id in referenced.get(case_id, set()):
+                continue
+            # A row no document names is decrypted still: a leftover is one written whole,
+            # and one edited without the key is tampering. Not a file: one a re-encryption
+            # stopped midway wrote is under keys the case does not have yet.
+            try:
+                if blob_id in rows:
+                    ws.blobs.verify(keys, blob_id)
+            except DossierError as exc:
+                report.problems.append(
+                    _("case {case_id}: {exc} (no document names it; gc removes it)").format(
+                        case_id=case_id, exc=exc
+                    )
                 )
+                continue
+            report.notes.append(
+                _("blob {blob_id} is not referenced (run gc)").format(blob_id=blob_id[:12])
+            )
     report.checked[N_("blobs")] = count
