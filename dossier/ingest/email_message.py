@@ -31,6 +31,7 @@ from dossier.ingest.email_parts import (
     parsed_header,
 )
 from dossier.ingest.html_text import html_to_text
+from dossier.ingest.mail_boundaries import MAX_MIME_DEPTH, NestedTooDeep
 from dossier.ingest.plaintext import canonical_plain_text
 from dossier.text.clean import clean_document
 from dossier.text.lang import guess_language
@@ -75,20 +76,10 @@ def check_header_lengths(data: bytes, name: str) -> None:
             )
 
 
-MAX_MIME_DEPTH = 50
-"""Deepest nesting of parts read: real mail nests a few levels (a forward of a reply with its
-alternatives); the standard parser and every walk over the parts recurse once per level, so a
-message nested a thousand deep would end in a RecursionError instead of a sentence."""
-
-
-def parse_message(
-    data: bytes, name: str, *, checked: bool = False, parser: BytesParser | None = None
-) -> EmailMessage:
+def parse_message(data: bytes, name: str, *, parser: BytesParser | None = None) -> EmailMessage:
     """The message in `data`, or InputRefused for one too long in a header or nested too deep
-    (`checked`: its header lengths were, with its mailbox's; `parser`: the `mail_parser` of
-    the mailbox it comes from)."""
-    if not checked:
-        check_header_lengths(data, name)
+    (`parser`: the `mail_parser` of the mailbox it comes from)."""
+    check_header_lengths(data, name)
     too_deep = InputRefused(
         _(
             "{name} nests its parts more than {MAX_MIME_DEPTH} levels deep, far "
@@ -98,7 +89,7 @@ def parse_message(
     )
     try:
         message = (parser or mail_parser()).parsebytes(data)
-    except RecursionError:
+    except (RecursionError, NestedTooDeep):
         raise too_deep from None
     assert isinstance(message, EmailMessage)  # an EmailPolicy builds EmailMessage objects
     level: list[tuple[Message, int]] = [(message, 0)]
@@ -113,11 +104,11 @@ def parse_message(
 
 
 def extract_email(
-    data: bytes, name: str, *, checked: bool = False, parser: BytesParser | None = None
+    data: bytes, name: str, *, parser: BytesParser | None = None
 ) -> ExtractedDocument:
     """An `ExtractedDocument` for the raw bytes of one message; `name` is for messages;
-    `checked` and `parser` as for `parse_message`."""
-    message = parse_message(data, name, checked=checked, parser=parser)
+    `parser` as for `parse_message`."""
+    message = parse_message(data, name, parser=parser)
     headers = {key: _header(message, key) for key in _KEPT_HEADERS}
     if not (headers["From"] or headers["Subject"] or headers["Date"]):
         raise InputRefused(
@@ -149,8 +140,8 @@ def extract_email(
 
 
 def read_messages(messages: list[bytes]) -> list[ExtractedDocument | None]:
-    """Each of a mailbox's messages read as an e-mail, or None for one that is not (its header
-    lengths were checked with the mailbox's); run in a worker process for a large mailbox.
+    """Each of a mailbox's messages read as an e-mail, or None for one that is not (or that
+    is refused: the import refuses it alone); run in a worker process for a large mailbox.
     One parser reads them all: what their headers share is parsed once."""
     parser = mail_parser()
     return [_read_message(raw, parser) for raw in messages]
@@ -162,7 +153,7 @@ def _read_message(raw: bytes, parser: BytesParser) -> ExtractedDocument | None:
     # the standard library's parser raises on what that sniffing refuses (a NUL in a charset:
     # ValueError): any failure leaves the message to the import, not the mailbox ended.
     try:
-        document = clean_document(extract_email(raw, "message", checked=True, parser=parser))
+        document = clean_document(extract_email(raw, "message", parser=parser))
     except Exception:
         return None
     return document if any(page.text.strip() for page in document.pages) else None

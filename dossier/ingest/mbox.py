@@ -67,7 +67,6 @@ def extract_mbox(
     """The mailbox as a list of its messages; each message is handed over in `embedded`, with
     its text when it reads as an e-mail. `chunk_map` reads a large mailbox's messages (worker
     processes), chunk by chunk."""
-    check_header_lengths(data, name)
     messages = split_mbox(data)
     if not messages:
         raise InputRefused(_("{name} is a mailbox without any message.").format(name=name))
@@ -123,10 +122,12 @@ def _listing(
             message_name = safe_name(f"{subject}.eml", fallback)
             if not _reads_as_email(raw, message_name):
                 extracted = None  # imported as what it sniffs as, like any embedded file
-        else:
+        elif _headers_readable(raw):
             headers = parser.parsebytes(raw, headersonly=True)
             subject, sender, date = (_header(headers, key) for key in ("Subject", "From", "Date"))
             message_name = safe_name(f"{subject}.eml", fallback)
+        else:
+            subject, sender, date, message_name = "", "", "", fallback
         if date:
             dates.append(date)
         if number <= _LISTED:
@@ -162,6 +163,16 @@ def _reads_as_email(raw: bytes, name: str) -> bool:
         return sniff_kind(Path(name), raw[:SNIFF_BYTES]) == EMAIL
     except InputRefused:
         return False
+
+
+def _headers_readable(raw: bytes) -> bool:
+    """Whether the message's headers are short enough to parse (`check_header_lengths`): one
+    too long is named by its number, and refused alone when the import reads it."""
+    try:
+        check_header_lengths(raw, "message")
+    except InputRefused:
+        return False
+    return True
 
 
 def _header(message: Message, key: str) -> str:

@@ -68,7 +68,7 @@ def _corpus_messages() -> list[bytes]:
 def _alone(raw: bytes) -> ExtractedDocument | None:
     """The message read on its own, by a parser of its own, as `read_messages` reads it."""
     try:
-        document = clean_document(extract_email(raw, "message", checked=True))
+        document = clean_document(extract_email(raw, "message"))
     except Exception:
         return None
     return document if any(page.text.strip() for page in document.pages) else None
