@@ -8,6 +8,7 @@ import multiprocessing
 import time
 from collections.abc import Iterator
 from concurrent.futures import wait
+from pathlib import Path
 
 import pytest
 
@@ -16,12 +17,16 @@ from dossier.search.analysed import Lent
 from tests.alongside import within
 
 
-def slow_in_workers_fails_here(part: int) -> int:
-    """Takes a while in a worker; raises in the app (the waiter's own attempt)."""
+def held_in_workers_fails_here(part: tuple[int, str]) -> int:
+    """In a worker, waits until the file `part[1]` exists (the test's go); raises in the app
+    (the waiter's own attempt)."""
+    number, go = part
     if multiprocessing.parent_process() is None:
-        raise ValueError(f"part {part} could not be done here")
-    time.sleep(0.5)
-    return part
+        raise ValueError(f"part {number} could not be done here")
+    deadline = time.monotonic() + 120
+    while not Path(go).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return number
 
 
 @pytest.fixture
@@ -31,12 +36,17 @@ def workers() -> Iterator[None]:
     analysed.shutdown()
 
 
-def test_a_part_the_waiter_could_not_do_fails_each_wait_for_it(workers: None) -> None:
-    parts = list(range(analysed.worker_count() + 1))
-    batch = Lent(parts, slow_in_workers_fails_here)
-    # Waiting for the first part, the app takes the last one, which no worker has (each
-    # is busy with one of the others).
-    with pytest.raises(ValueError, match=f"part {parts[-1]} "):
+def test_a_part_the_waiter_could_not_do_fails_each_wait_for_it(
+    workers: None, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    parts = [(number, str(go)) for number in range(analysed.worker_count() + 1)]
+    batch = Lent(parts, held_in_workers_fails_here)
+    # Waiting for the first part, the app takes the last one, which no worker has: each
+    # holds one of the others until the go, however slow this thread is to get there (a
+    # worker done first was handed the last part, and the app had nothing to take).
+    with pytest.raises(ValueError, match=f"part {parts[-1][0]} "):
         within(60, lambda: list(batch.results()))
-    with pytest.raises(ValueError, match=f"part {parts[-1]} "):
+    go.touch()
+    with pytest.raises(ValueError, match=f"part {parts[-1][0]} "):
         within(60, lambda: list(batch.results()))
