@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,14 +59,16 @@ CORPUS = [
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SearchIndex:
-    opened = SearchIndex.open(tmp_path / "index" / "case-a", KEY_A, "case-a")
-    assert opened.needs_rebuild and opened.rebuild_reason == "the search index is missing"
-    assert opened.add(CORPUS) == len(CORPUS)
-    # Page texts are not stored in the index: snippets are cut from the catalog's texts.
-    texts = {(item.doc_id, item.page_index): item.text for item in CORPUS}
-    opened.page_texts = lambda pages: {page: texts.get(page, "") for page in pages}
-    return opened
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
+    # Closed after the test: its timer, merges and merge threads end with it, not in a later
+    # test (or in a folder pytest is removing).
+    with SearchIndex.open(tmp_path / "index" / "case-a", KEY_A, "case-a") as opened:
+        assert opened.needs_rebuild and opened.rebuild_reason == "the search index is missing"
+        assert opened.add(CORPUS) == len(CORPUS)
+        # Page texts are not stored in the index: snippets are cut from the catalog's texts.
+        texts = {(item.doc_id, item.page_index): item.text for item in CORPUS}
+        opened.page_texts = lambda pages: {page: texts.get(page, "") for page in pages}
+        yield opened
 
 
 def _ids(hits: list[Hit]) -> list[str]:
@@ -175,9 +178,9 @@ def test_many_segments_with_deletions_never_show_stale_documents(tmp_path: Path)
         assert index.count() == len(expected)
         assert set(_ids(index.search("commun", limit=10_000))) == expected
     index.close()
-    reopened = SearchIndex.open(tmp_path / "ix", KEY_A, "case-a")
-    assert not reopened.needs_rebuild
-    assert set(_ids(reopened.search("commun", limit=10_000))) == expected
+    with SearchIndex.open(tmp_path / "ix", KEY_A, "case-a") as reopened:
+        assert not reopened.needs_rebuild
+        assert set(_ids(reopened.search("commun", limit=10_000))) == expected
 
 
 def test_progress_and_cancel(index: SearchIndex) -> None:
@@ -221,9 +224,11 @@ def test_items_of_another_case_are_refused(index: SearchIndex) -> None:
         index.add([stray])
 
 
-def test_cross_case_search_merges_by_score(tmp_path: Path) -> None:
+def test_cross_case_search_merges_by_score(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     first = SearchIndex.open(tmp_path / "index" / "case-a", KEY_A, "case-a")
     second = SearchIndex.open(tmp_path / "index" / "case-b", KEY_B, "case-b")
+    request.addfinalizer(first.close)
+    request.addfinalizer(second.close)
     first.add(CORPUS)
     second.add(
         [
@@ -261,9 +266,10 @@ def test_searches_run_while_a_writer_commits(index: SearchIndex) -> None:
 
 def test_index_of_another_version_or_case_is_rebuilt(tmp_path: Path) -> None:
     folder = tmp_path / "ix"
-    SearchIndex.open(folder, KEY_A, "case-a").add(CORPUS)
-    other = SearchIndex.open(folder, KEY_A, "case-z")
-    assert other.needs_rebuild and other.count() == 0
+    with SearchIndex.open(folder, KEY_A, "case-a") as first:
+        first.add(CORPUS)
+    with SearchIndex.open(folder, KEY_A, "case-z") as other:
+        assert other.needs_rebuild and other.count() == 0
 
 
 def test_doc_ids_are_the_documents_with_a_live_item(index: SearchIndex) -> None:
