@@ -130,6 +130,7 @@ def serve() -> None:
     """The worker: check the rows the request names, in one read of the catalog, and say what
     it found, with the vault's inventory as that read saw it (its counter moves at every
     commit: the parent takes the figures only if it read the same)."""
+    _no_memory_image()  # before the key is in this process's memory
     key = sys.stdin.buffer.read(KEY_LEN)
     request = json.loads(sys.stdin.buffer.readline())
     db = sqlite3.connect(request["uri"], uri=True, isolation_level=None)
@@ -171,3 +172,21 @@ def serve() -> None:
 
 if __name__ == "__main__":
     serve()
+
+
+def _no_memory_image() -> None:
+    """`dossier.crypto.nodump.forbid_core_dumps`, which this module, run alone, cannot import:
+    the key it is handed would be in a crash's memory image, and the catalog it maps ends it
+    with SIGBUS when cut short under it. Not dumpable, as a crash handler program (apport)
+    ignores the core limit the app leaves to its children."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_dumpable = 4
+        if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) < 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")

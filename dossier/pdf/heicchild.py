@@ -11,8 +11,9 @@ ASCII line, then the pixels:
     "too-large WIDTH HEIGHT\\n"   the picture claims more than the pixel limit
     "damaged\\n"                  libheif cannot read it
 
-It imports only the standard library and pi-heif (decode-only libheif and libde265), and
-`fault` exists for the tests that show a spinning, crashing or ballooning decoder is contained.
+It imports only the standard library, pi-heif (decode-only libheif and libde265) and
+`dossier.crypto.nodump`, and `fault` exists for the tests that show a spinning, crashing or
+ballooning decoder is contained.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import os
 import sys
 from typing import BinaryIO
 
+from dossier.crypto.nodump import forbid_core_dumps
+
 CHILD_FLAG = "--decode-heic-child"
 """The frozen app's hidden argument that makes it this child instead of the app."""
 FAULTS = ("spin", "crash", "balloon")
@@ -30,6 +33,9 @@ FAULTS = ("spin", "crash", "balloon")
 def _limit(memory: int, cpu: int) -> None:
     import resource
 
+    # Not dumpable as well: a crash handler program (apport) ignores the core limit, and a
+    # crash is what a hostile photo may cause here.
+    forbid_core_dumps()
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.db import rowworker
 from dossier.search import analysed
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -46,6 +47,7 @@ CRASHING_APP = """
 import os, signal, sys
 from pathlib import Path
 from dossier.crypto.kdf import TEST_ONLY_FAST
+from dossier.db import rowworker
 from dossier.services.workspace import Workspace
 ws = Workspace.create(Path(sys.argv[1]), sys.argv[2], TEST_ONLY_FAST)
 ws.cases.create("Affaire Zorglubinator", "")
@@ -154,14 +156,19 @@ print(before, dumpable())
 def test_the_app_is_not_dumpable_even_by_a_crash_handler_program() -> None:
     """A core_pattern piping crashes to a program (apport) ignores the core-size limit; a
     non-dumpable process is dumped by nothing, and no same-user debugger reads it."""
+    assert _printed(NON_DUMPABLE) == ["True", "False"]
+
+
+def _printed(code: str) -> list[str]:
+    """The words a new Python process running `code` prints."""
     shown = subprocess.run(
-        [sys.executable, "-c", NON_DUMPABLE],
+        [sys.executable, "-c", code],
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert shown.stdout.split() == ["True", "False"]
+    return shown.stdout.split()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
@@ -174,3 +181,60 @@ def test_an_index_worker_is_not_dumpable() -> None:
         assert analysed._get_pool().submit(dumpable).result(timeout=60) is False
     finally:
         analysed.shutdown()
+
+
+_READ = {"x86_64": 0, "aarch64": 63}
+"""The read system call's number, which /proc/PID/syscall shows first while a process waits
+in it."""
+
+
+def _waits_for_stdin(pid: int, seconds: float = 120) -> bool:
+    """Whether the process came to wait for its standard input within `seconds`."""
+    number = _READ.get(os.uname().machine)
+    if number is None:
+        pytest.skip("no read system call number known for this machine")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            fields = Path(f"/proc/{pid}/syscall").read_text().split()
+        except PermissionError:
+            return True  # not dumpable any more: a same-user process reads nothing of it
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        if fields[:2] == [str(number), "0x0"]:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_row_worker_that_crashes_dumps_no_core(cores_allowed: Path) -> None:
+    """A row worker holds the row key, handed through a pipe; the truncated catalog it maps
+    ends it with SIGBUS, a crash a handler program (apport) would dump whatever the core
+    limit the app set for it."""
+    command = rowworker._command()
+    assert command is not None
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as worker:
+        try:
+            assert _waits_for_stdin(worker.pid), "the worker never came to read its key"
+            os.kill(worker.pid, signal.SIGSEGV)
+            assert worker.wait(timeout=120) == -signal.SIGSEGV
+        finally:
+            worker.kill()
+    assert _dumps(cores_allowed) == []
+
+
+HEIC_CHILD_LIMITS = """
+from dossier.crypto.nodump import dumpable
+from dossier.pdf import heicchild
+heicchild._limit(3 * 1024**3, 60)
+print(dumpable())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_heic_decoder_is_not_dumpable() -> None:
+    """It holds the photo and its pixels, and runs libheif because it may crash on a hostile
+    file: its core limit of zero is ignored by a crash handler program (apport)."""
+    assert _printed(HEIC_CHILD_LIMITS) == ["False"]
