@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+from dossier.ingest.strays import decoded
 from dossier.ingest.utf16 import common_east_asian
 
 _LEAST = 8
@@ -43,13 +44,22 @@ def legacy_east_asian(head: bytes) -> str | None:
     # In C: every file in a one-byte code page comes here first.
     if len(head[:4096].translate(None, _ASCII)) < 2 * _LEAST:
         return None
-    for codec, needs in _READINGS:
-        try:
-            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        if _prose(text, needs) and not _one_byte_letters(text, codec):
-            return codec
+    # Strict readings first; then with a few stray bytes (a flipped bit, a Windows-1252
+    # letter pasted in), which failed a reading and left the file to Windows-1252 ('ÖÐ»ª').
+    for strict in (True, False):
+        for codec, needs in _READINGS:
+            if strict:
+                try:
+                    text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+                except UnicodeDecodeError:
+                    continue
+            else:
+                read = decoded(head, codec)
+                if read is None or not read.strays:
+                    continue
+                text = read.text
+            if _prose(text, needs) and not _one_byte_letters(text, codec):
+                return codec
     return None
 
 

@@ -18,6 +18,7 @@ from dossier.i18n import N_, gettext
 from dossier.ingest.east_asian import legacy_east_asian
 from dossier.ingest.mail_charsets import relabelled
 from dossier.ingest.mhtml import looks_like_mhtml
+from dossier.ingest.strays import decoded, utf8_with_strays
 from dossier.ingest.tar_archive import compression, is_tar
 from dossier.ingest.utf16 import east_asian_without_nuls, utf16_without_bom
 from dossier.pdf.images import HEIF_BRANDS, image_type
@@ -158,28 +159,31 @@ def _read(data: bytes, partial: bool, *, cut_short: bool = False) -> Read | None
             wide = utf16_without_bom(data[:SNIFF_BYTES])
             if wide is None:
                 return None
-        elif _decode(data[:SNIFF_BYTES], "utf-8", partial=True) is None:
+        elif _decode(head := data[:SNIFF_BYTES], "utf-8", partial=True) is None and (
+            utf8_with_strays(head) is None
+        ):
             # No UTF-8: Chinese, Japanese or Korean in UTF-16 without a line end or a digit
             # has no NUL, and read as Windows-1252 or Latin-1 it was refused as binary.
-            wide = east_asian_without_nuls(data[:SNIFF_BYTES]) or legacy_east_asian(
-                data[:SNIFF_BYTES]
-            )
+            wide = east_asian_without_nuls(head) or legacy_east_asian(head)
     if wide is not None:
-        decoder = codecs.getincrementaldecoder(wide)()
-        try:
-            text: str = decoder.decode(data, final=False)
-        except UnicodeDecodeError:
+        wide_read = decoded(data, wide)
+        if wide_read is None or not _looks_like_text(wide_read.text):
             return None
-        cut = 0 if partial else len(decoder.getstate()[0])
-        return Read(text, cut) if _looks_like_text(text) else None
+        return Read(wide_read.text, 0 if partial else wide_read.cut)
     for encoding in ("utf-8", "cp1252", "latin-1"):
-        decoded = _decode(data, encoding, partial)
-        if decoded is None and encoding == "utf-8" and cut_short:
-            read = _utf8_cut_short(data)
-            if read is not None:
+        text = _decode(data, encoding, partial)
+        if text is None and encoding == "utf-8":
+            read = _utf8_cut_short(data) if cut_short else None
+            if read is None:
+                # A stray byte in UTF-8 text is read alone, not the whole file as
+                # Windows-1252 ('prÃ©fet').
+                strayed = utf8_with_strays(data)
+                if strayed and (partial or cut_short or not strayed.cut):
+                    read = Read(strayed.text, 0 if partial else strayed.cut)
+            if read:
                 return read if _looks_like_text(read.text) else None
-        if decoded is not None:
-            return Read(decoded) if _looks_like_text(decoded) else None
+        if text is not None:
+            return Read(text) if _looks_like_text(text) else None
     return None  # unreachable: Latin-1 decodes any byte string
 
 

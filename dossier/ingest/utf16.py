@@ -176,10 +176,9 @@ def east_asian_without_nuls(head: bytes) -> str | None:
 
 
 def _reads_as_utf16(head: bytes, encoding: str, *, east_asian: bool = False) -> bool:
-    try:
-        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    except UnicodeDecodeError:
-        return False
+    # Half a character pair passes, as an odd character (a string cut inside an emoji):
+    # one alone failed the whole file, refused as binary.
+    text = codecs.getincrementaldecoder(encoding)("surrogatepass").decode(head, final=False)
     return _plausible_utf16(text, east_asian=east_asian)
 
 
