@@ -47,6 +47,8 @@ MODULES_EXPECTED = (
     "PIL.WebPImagePlugin",
     # The HEIC decoder's child process: pi_heif and its decode-only libheif.
     "dossier.pdf.heicchild", "pi_heif",
+    # The child process that reads a page by OCR.
+    "dossier.pdf.ocrchild",
 )  # fmt: skip
 MODULES_FORBIDDEN = (
     # DESIGN.md section 8: whoosh-reloaded's legacy modules that fail to import.

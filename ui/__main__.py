@@ -11,6 +11,8 @@ from dossier.db.rowmac import SERVE_FLAG as CHECK_ROWS_FLAG
 from dossier.db.rowmac import serve as check_rows_child
 from dossier.pdf.heicchild import CHILD_FLAG
 from dossier.pdf.heicchild import main as decode_heic_child
+from dossier.pdf.ocrchild import CHILD_FLAG as OCR_CHILD_FLAG
+from dossier.pdf.ocrchild import main as ocr_page_child
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     if args_given[:1] == [CHILD_FLAG]:
         # The frozen app started as the HEIC decoder's child process (dossier.pdf.heic).
         return decode_heic_child(args_given[1:])
+    if args_given[:1] == [OCR_CHILD_FLAG]:
+        # The frozen app started as the child reading a page by OCR (dossier.pdf.ocr).
+        return ocr_page_child(args_given[1:])
     if args_given[:1] == [CHECK_ROWS_FLAG]:
         # The frozen app started as a worker checking a large case's rows (dossier.db.rowworker).
         check_rows_child()

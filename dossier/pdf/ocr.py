@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from dossier.errors import EnvironmentFailure
 from dossier.i18n import _
 from dossier.pdf.layout import RawWord
 from dossier.pdf.mupdf import pymupdf
+from dossier.pdf.ocrchild import CHILD_FLAG
 from dossier.resources import resource_path
 
 OCR_LANGUAGES = ("fra", "eng")
@@ -140,19 +144,78 @@ def ocr_words(page: Any, tessdata: Path, flags: int, picture: bool = False) -> l
 
     PyMuPDF maps the OCR result back to the page's unrotated coordinates, like native text.
     """
+    with ocr_reading(page, ocr_dpi(page, picture), tessdata, flags) as (ocr_page, textpage):
+        words: list[RawWord] = ocr_page.get_text("words", textpage=textpage)
+    return words
+
+
+@contextmanager
+def ocr_reading(page: Any, dpi: int, tessdata: Path, flags: int = 0) -> Iterator[tuple[Any, Any]]:
+    """The page Tesseract made of `page` drawn at `dpi`, and its text page in `page`'s
+    unrotated coordinates: what PyMuPDF's `page.get_textpage_ocr(full=True)` gives, read with
+    `ocr_page.get_text(..., textpage=textpage)`. The caller holds the MuPDF lock.
+
+    Tesseract runs in a child process (`ocrchild`): PyMuPDF keeps the GIL through its calls,
+    so reading a page here froze the window for as long as it took (seconds a page, for
+    every scan and photo imported, and every picture read at export); this thread now only
+    copies the page out and waits on a pipe. EnvironmentFailure when the reading fails.
+    """
     try:
-        textpage = page.get_textpage_ocr(
-            flags=flags,
-            language="+".join(OCR_LANGUAGES),
-            dpi=ocr_dpi(page, picture),
-            full=True,
-            tessdata=str(tessdata),
-        )
-        words: list[RawWord] = page.get_text("words", textpage=textpage)
+        with pymupdf.open() as alone:
+            alone.insert_pdf(page.parent, from_page=page.number, to_page=page.number)
+            page_pdf = alone.tobytes()
+        layer = _recognise_in_child(page_pdf, dpi, tessdata)
+        with pymupdf.Document(stream=layer) as ocr_pdf:
+            ocr_page = ocr_pdf.load_page(0)
+            unzoom = page.rect.width / ocr_page.rect.width
+            ctm = pymupdf.Matrix(unzoom, unzoom) * page.derotation_matrix
+            # As get_textpage_ocr: a character Tesseract could not name stays U+FFFD.
+            flags &= ~(
+                pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE | pymupdf.TEXT_USE_GID_FOR_UNKNOWN_UNICODE
+            )
+            yield ocr_page, ocr_page.get_textpage(flags=flags, matrix=ctm)
     except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
         raise EnvironmentFailure(
             _(
                 "OCR failed on page {number}; the Tesseract data in {tessdata} may be damaged."
             ).format(number=page.number + 1, tessdata=tessdata)
         ) from exc
-    return words
+
+
+CPU_SECONDS = 600
+"""The child's CPU time: a page at `MAX_OCR_PIXELS` takes a minute or so on a slow laptop."""
+WALL_SECONDS = 1800
+"""A child still alive after this (blocked, or starved of CPU on a loaded machine) is killed."""
+_FAULT: str | None = None
+"""Tests only: one of `ocrchild.FAULTS`, to show a crashing reader ends in a refusal."""
+
+
+def child_command() -> list[str]:
+    """How to start the reader: the frozen app runs itself with `CHILD_FLAG`."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "dossier.pdf.ocrchild"]
+
+
+def _recognise_in_child(page_pdf: bytes, dpi: int, tessdata: Path) -> bytes:
+    """The one-page PDF with Tesseract's text layer made in the child of `page_pdf`'s page
+    drawn at `dpi`; RuntimeError when the child fails (a crash, no time left, bad data)."""
+    argv = [
+        *child_command(),
+        f"--cpu={CPU_SECONDS}",
+        f"--dpi={dpi}",
+        f"--language={'+'.join(OCR_LANGUAGES)}",
+        f"--tessdata={tessdata}",
+    ]
+    if _FAULT:
+        argv.append(f"--fault={_FAULT}")
+    try:
+        child = subprocess.run(
+            argv, input=page_pdf, capture_output=True, timeout=WALL_SECONDS, check=False
+        )
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        raise RuntimeError("the OCR process did not answer") from exc
+    if child.returncode != 0 or not child.stdout:
+        raise RuntimeError(f"the OCR process ended with {child.returncode}")
+    layer: bytes = child.stdout
+    return layer

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossier.errors import EnvironmentFailure
-from dossier.i18n import _
 from dossier.pdf.mupdf import exclusive, pymupdf
-from dossier.pdf.ocr import OCR_LANGUAGES
+from dossier.pdf.ocr import ocr_reading
 from dossier.text.lang import function_words
 
 TURNS = (90, 270, 180)
@@ -79,15 +77,6 @@ def _quick_reading(page: object, tessdata: Path) -> str:
     rect = page.rect  # type: ignore[attr-defined]
     longest = max(rect.width, rect.height, 1.0)
     dpi = max(_MIN_DPI, int(72 * _SIDE_PIXELS / longest))
-    try:
-        textpage = page.get_textpage_ocr(  # type: ignore[attr-defined]
-            language="+".join(OCR_LANGUAGES), dpi=dpi, full=True, tessdata=str(tessdata)
-        )
-        text: str = page.get_text("text", textpage=textpage)  # type: ignore[attr-defined]
-    except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
-        raise EnvironmentFailure(
-            _(
-                "OCR failed on page {number}; the Tesseract data in {tessdata} may be damaged."
-            ).format(number=page.number + 1, tessdata=tessdata)  # type: ignore[attr-defined]
-        ) from exc
+    with ocr_reading(page, dpi, tessdata) as (ocr_page, textpage):
+        text: str = ocr_page.get_text("text", textpage=textpage)
     return text

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dossier.pdf.mupdf import pymupdf
-from dossier.pdf.ocr import OCR_LANGUAGES, tessdata_dir
+from dossier.pdf.ocr import ocr_reading, tessdata_dir
 from dossier.redact.marks import Rect
 
 log = logging.getLogger(__name__)
@@ -106,10 +106,9 @@ def ocr_page_words(page: Any) -> list[TextWord]:
     if tessdata is None:
         log.debug("no Tesseract data: page %d stays without a text layer", page.number + 1)
         return []
-    textpage = page.get_textpage_ocr(
-        language="+".join(OCR_LANGUAGES), dpi=300, full=True, tessdata=str(tessdata)
-    )
-    return [TextWord(tuple(w[:4]), w[4]) for w in page.get_text("words", textpage=textpage)]
+    with ocr_reading(page, 300, tessdata) as (ocr_page, textpage):
+        words = ocr_page.get_text("words", textpage=textpage)
+    return [TextWord(tuple(w[:4]), w[4]) for w in words]
 
 
 def rasterize_page(

@@ -1,0 +1,90 @@
+"""A page read by OCR leaves the window's thread free to run, and reads as before.
+
+PyMuPDF keeps the GIL through a call into MuPDF: Tesseract reading a scanned page or a photo in
+the app's process held it for seconds, and the window froze for as long (found using the app:
+a click on a document during the import of a folder of photos took effect seconds later).
+Tesseract now runs in a child process, and the words are those PyMuPDF's own
+`get_textpage_ocr(full=True)` reads in process, boxes included, on a page turned or not.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import EnvironmentFailure
+from dossier.pdf import ocr
+from dossier.pdf.extract import TEXT_FLAGS, extract_pdf_bytes
+from dossier.pdf.mupdf import mupdf, pymupdf
+from dossier.pdf.ocr import OCR_LANGUAGES, ocr_dpi, ocr_words, tessdata_dir
+from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, scanned_page, write_pdf
+
+TESSDATA = tessdata_dir()
+pytestmark = pytest.mark.skipif(TESSDATA is None, reason="Tesseract language data not installed")
+
+
+def _scan(tmp_path: Path, *paragraphs: str, rotation: int = 0) -> bytes:
+    path = write_pdf(tmp_path / "scan.pdf", [scanned_page(*paragraphs, fontsize=11)])
+    if rotation:
+        with pymupdf.open(path) as document:
+            document[0].set_rotation(rotation)
+            return bytes(document.tobytes())
+    return path.read_bytes()
+
+
+def test_the_window_thread_runs_while_a_page_is_read(tmp_path: Path) -> None:
+    assert TESSDATA is not None
+    data = _scan(tmp_path, *ENGLISH_PARAGRAPHS, *FRENCH_PARAGRAPHS)
+    longest = 0.0
+    took = 0.0
+
+    def read() -> None:
+        nonlocal took
+        start = time.monotonic()
+        with mupdf(), pymupdf.open(stream=data, filetype="pdf") as document:
+            words = ocr_words(document[0], TESSDATA, TEXT_FLAGS)
+        took = time.monotonic() - start
+        assert len(words) > 100
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    last = time.monotonic()
+    while reader.is_alive():
+        time.sleep(0.002)  # a window's thread between two events
+        now = time.monotonic()
+        longest, last = max(longest, now - last), now
+    reader.join()
+    assert took > 0.3, "the page took too little to read to tell"
+    # In process, Tesseract held the GIL for most of it (5.1 s of 6.2 s at load 9).
+    assert longest < took / 3, f"the thread waited {longest:.2f} s of a {took:.2f} s reading"
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_the_words_are_those_pymupdf_reads_in_process(tmp_path: Path, rotation: int) -> None:
+    assert TESSDATA is not None
+    data = _scan(tmp_path, ENGLISH_PARAGRAPHS[0], FRENCH_PARAGRAPHS[0], rotation=rotation)
+    with mupdf(), pymupdf.open(stream=data, filetype="pdf") as document:
+        page = document[0]
+        textpage = page.get_textpage_ocr(
+            flags=TEXT_FLAGS,
+            language="+".join(OCR_LANGUAGES),
+            dpi=ocr_dpi(page),
+            full=True,
+            tessdata=str(TESSDATA),
+        )
+        in_process = page.get_text("words", textpage=textpage)
+        in_child = ocr_words(page, TESSDATA, TEXT_FLAGS)
+    assert len(in_child) > 20
+    assert in_child == in_process
+
+
+def test_a_reader_that_crashes_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _scan(tmp_path, "Rapport confidentiel du préfet")
+    monkeypatch.setattr(ocr, "_FAULT", "crash")
+    with pytest.raises(EnvironmentFailure, match="OCR failed on page 1"):
+        extract_pdf_bytes(data, "scan.pdf")
