@@ -8,7 +8,9 @@ the name, its text does not say it. The font's own character map (FreeType's: a 
 font's cmap, or the one made from the glyph names of a Type 1 or CFF font) says which glyph
 draws each character. A glyph whose claimed character the font draws otherwise is a glyph whose
 text lies; a glyph the map does not hold (a font without a map, as most CID-keyed subsets are;
-a small capital, an old-style figure) says nothing that can be checked.
+a small capital, an old-style figure) says nothing that can be checked. Both maps can lie in
+step (the cmap rewritten as the /ToUnicode is): a glyph whose outline is nearer another letter
+than the one its text says (`glyphshape`) is not believed either, whatever the maps say.
 
 A span holding a glyph whose text lies, or a word with one that cannot be checked (one letter
 said wrong hides a name), is read by OCR where names are hidden (`dossier.redact.picture_text`),
@@ -32,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from dossier.pdf import glyphshape
 from dossier.pdf.mupdf import pymupdf
 
 log = logging.getLogger(__name__)
@@ -76,8 +79,13 @@ class FontMap:
     only. Read from the font as asked: a character at a time while the text says true, whole
     the first time it does not (a CJK font maps tens of thousands)."""
 
-    def __init__(self, fresh: Any) -> None:
+    def __init__(self, fresh: Any, drawn: Any = None) -> None:
         self._font = fresh
+        self._drawn = drawn
+        self._shapes: dict[int, int | None] = {}
+        self.drawn_otherwise: set[int] = set()
+        """Glyphs drawn clearly as another letter than their text says (`glyphshape.CLEARLY`),
+        whatever the maps say."""
         self._glyph: dict[int, int] = {}
         self._whole: tuple[dict[int, int], dict[int, set[str]]] | None = None
         self._said: dict[tuple[str, int], bool | None] = {}
@@ -122,6 +130,31 @@ class FontMap:
         return self._said[key]
 
     def _says(self, claimed: str, glyph: int) -> bool | None:
+        said = self._mapped(claimed, glyph)
+        if said is False or self._drawn is None or glyph == 0:
+            return said  # glyph 0 draws a font's mark of no glyph (a box, or nothing)
+        # Both maps can lie in step (the glyph of "L" in the font's cmap and its /ToUnicode
+        # as "x"): what the glyph draws is its outline. One drawn nearer another letter than
+        # the one its text says is not believed, whatever the maps say: read by OCR.
+        unlike = glyphshape.unlike(claimed, self.shape(glyph))
+        if unlike is None or unlike <= 0:
+            return said
+        if unlike > glyphshape.CLEARLY and claimed.isascii():
+            self.drawn_otherwise.add(glyph)
+        return None
+
+    def shape(self, glyph: int) -> int | None:
+        if glyph not in self._shapes:
+            self.prepare_shapes([glyph])
+        return self._shapes[glyph]
+
+    def prepare_shapes(self, glyphs: Iterable[int]) -> None:
+        """Draw the shapes of `glyphs` not drawn yet, together (`glyphshape.shapes`)."""
+        new = sorted({g for g in glyphs if g not in self._shapes})
+        if new and self._drawn is not None:
+            self._shapes.update(zip(new, glyphshape.shapes(self._drawn, new), strict=True))
+
+    def _mapped(self, claimed: str, glyph: int) -> bool | None:
         if len(claimed) == 1 and self._glyph_of(ord(claimed)) == glyph:
             return True
         drawn = self.chars_of.get(glyph)
@@ -250,6 +283,8 @@ def _span(chars: Any, box: Rect, key: int, font: Any, fontmap: FontMap, start: i
     what `fontmap` says of them; None when it says every one is true."""
     if fontmap.true_pairs.issuperset({(c[0], c[1]) for c in chars}):
         return None  # most spans: each (character, glyph) of theirs is known true
+    known = fontmap.true_pairs
+    fontmap.prepare_shapes(c[1] for c in chars if c[1] >= 0 and (c[0], c[1]) not in known)
     glyphs: list[_Glyph] = []
     length = len(chars)
     for i, (ucs, glyph, _origin, where) in enumerate(chars):
@@ -363,7 +398,8 @@ class GlyphTruth:
             # map, its words read by OCR. Left out, a name drawn by glyphs read as other
             # letters left in the export with a self-check that passed.
             type3 = bool(font.m_internal.t3procs)
-            self._maps[key] = (font, FontMap(None if type3 else _fresh(font)))
+            fontmap = FontMap(None, None) if type3 else FontMap(_fresh(font), font)
+            self._maps[key] = (font, fontmap)
         return key, self._maps[key][1]
 
 
@@ -396,7 +432,7 @@ def pages_whose_text_lies(doc: Any) -> list[int]:
     for page in doc:
         for xref, *_rest in page.get_fonts(full=True):
             used.setdefault(xref, set()).add(page.number)
-    checks: list[tuple[int, int, bool, bytes]] = []
+    checks: list[tuple[int, int, bool, bytes, bool]] = []
     # The codes of each /ToUnicode, read once however many fonts share it.
     maps: dict[tuple[str, bool], bytes] = {}
     for xref in used:
@@ -409,14 +445,14 @@ def pages_whose_text_lies(doc: Any) -> list[int]:
             maps[ref, wide] = _codes(doc, xref, wide=wide)
         codes = maps[ref, wide]
         if codes:
-            checks.append((len(codes) // (2 if wide else 1), xref, wide, codes))
+            checks.append((len(codes) // (2 if wide else 1), xref, wide, codes, ref != "null"))
     left = _MOST_CODES_IN_ALL
     lying: set[int] = set()
-    for count, xref, wide, codes in sorted(checks, key=lambda check: check[:2]):
+    for count, xref, wide, codes, mapped in sorted(checks, key=lambda check: check[:2]):
         if count > left:
             break
         left -= count
-        if _font_lies(doc, xref, codes, wide=wide):
+        if _font_lies(doc, xref, codes, wide=wide, mapped=mapped):
             lying.add(xref)
     return sorted({index for xref in lying for index in used[xref]})
 
@@ -429,13 +465,16 @@ _SOURCES = re.compile(rb"begin(?:bfchar|bfrange)(.*?)endbf", re.DOTALL)
 _SOURCE_CODE = re.compile(rb"<([0-9a-fA-F]{2,8})>")
 
 
-def _font_lies(doc: Any, xref: int, codes: bytes, *, wide: bool) -> bool:
-    """Whether the font `xref` of `doc`, `codes` drawn (those its /ToUnicode names, `_codes`),
-    has a glyph whose text its map contradicts."""
+def _font_lies(doc: Any, xref: int, codes: bytes, *, wide: bool, mapped: bool) -> bool:
+    """Whether the font `xref` of `doc`, `codes` drawn (`_codes`), has a glyph whose text its
+    map contradicts, or glyphs drawn clearly as other letters. Without a /ToUnicode
+    (`mapped` false) only the latter: a subset's codes it does not use draw what its
+    encoding no longer names (an 'Æ' as another glyph)."""
     with _pdf.open() as sheet:
         page = sheet.new_page(width=1000, height=1000)
-        target = _pdf._as_pdf_document(sheet)
-        copied = _mu.pdf_graft_object(target, _mu.pdf_load_object(_pdf._as_pdf_document(doc), xref))
+        target = _mu.pdf_document_from_fz_document(sheet.this)
+        source = _mu.pdf_document_from_fz_document(doc.this)
+        copied = _mu.pdf_graft_object(target, _mu.pdf_load_object(source, xref))
         font = _mu.pdf_to_num(_mu.pdf_add_object(target, copied))
         contents = sheet.get_new_xref()
         sheet.update_object(contents, "<<>>")
@@ -447,7 +486,18 @@ def _font_lies(doc: Any, xref: int, codes: bytes, *, wide: bool) -> bool:
         sheet.xref_set_key(page.xref, "Contents", f"{contents} 0 R")
         sheet.xref_set_key(page.xref, "Resources", f"<< /Font << /F0 {font} 0 R >> >>")
         truth = GlyphTruth()
-        return any(glyph.said is False for span in truth._follow(sheet[0]) for glyph in span.glyphs)
+        spans = truth._follow(sheet[0])
+        if mapped and any(glyph.said is False for span in spans for glyph in span.glyphs):
+            return True
+        # Both maps lying in step: glyphs drawn clearly as other letters than their text
+        # says. One alone can be a font's odd design (a math italic 'v').
+        drawn = sum(len(fontmap.drawn_otherwise) for _font, fontmap in truth._maps.values())
+        return drawn >= _DRAWN_OTHERWISE
+
+
+_DRAWN_OTHERWISE = 2
+"""Glyphs of a font drawn clearly as other letters (`glyphshape.CLEARLY`) that tell its text
+lies, at least: of the corpus's fonts, one has one such glyph, none two."""
 
 
 _MOST_CODES = 20_000
@@ -456,11 +506,13 @@ _MOST_CODES = 20_000
 
 def _codes(doc: Any, xref: int, *, wide: bool) -> bytes:
     """The codes the font's /ToUnicode names (those its text is read through: a subset's, the
-    ones it draws), as one string; none without a /ToUnicode (the text then says what the
-    font's encoding names its glyphs, which the font draws)."""
+    ones it draws), as one string. Without a /ToUnicode, a simple font's from its /FirstChar
+    to its /LastChar: its text says what its encoding names each code, and the glyph drawn
+    is the one the font's own map gives that name, which can lie too; a CID font's none (its
+    text says nothing: `picture_text.unmapped_lines`)."""
     kind, ref = doc.xref_get_key(xref, "ToUnicode")
     if kind != "xref":
-        return b""
+        return b"" if wide else bytes(range(*_simple_range(doc, xref)))
     try:
         stream = doc.xref_stream(int(ref.split()[0])) or b""
     except Exception:  # a damaged stream: MuPDF reads no text through it either
@@ -469,3 +521,13 @@ def _codes(doc: Any, xref: int, *, wide: bool) -> bytes:
     sources = b"\n".join(_SOURCES.findall(stream))
     found = {int(code, 16) for code in _SOURCE_CODE.findall(sources) if len(code) == digits}
     return b"".join(code.to_bytes(digits // 2, "big") for code in sorted(found)[:_MOST_CODES])
+
+
+def _simple_range(doc: Any, xref: int) -> tuple[int, int]:
+    """The codes (start, end) a simple font's /Widths are given for, control codes aside; all
+    of them when it says none (one of the standard 14)."""
+    bounds = []
+    for key, default in (("FirstChar", 0), ("LastChar", 255)):
+        kind, value = doc.xref_get_key(xref, key)
+        bounds.append(int(value) if kind == "int" else default)
+    return max(0x20, min(bounds[0], 255)), max(0x20, min(bounds[1], 255) + 1)

@@ -337,6 +337,8 @@ def _read_as_shown(
     readings: Readings, page: Any, index: int, box: Rect, cancel: CancelToken | None
 ) -> Iterator[PictureText]:
     pixmap, to_page = _shown_together(page, box)
+    if not (pixmap.width and pixmap.height):
+        return  # a box of no height or width (text drawn at size 0) shows nothing to read
     size = (pixmap.width * 72.0 / OCR_DPI, pixmap.height * 72.0 / OCR_DPI)
     yield from _texts(index, _reading(readings, pixmap, size, (0,), cancel), to_page)
 
