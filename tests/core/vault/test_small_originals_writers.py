@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from dossier.blobstore import SMALL
+from dossier.errors import Cancelled
+from dossier.jobs import CancelToken
 from dossier.services.export.dto import ExportRequest
 from dossier.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -130,3 +132,31 @@ def test_no_writer_leaves_a_small_original_in_a_file(
     workspace.close()
     with Workspace.open(workspace.folder, PASSPHRASE) as ws:
         assert ws.fsck.run().ok
+
+
+@pytest.mark.parametrize("size", [2000, 3 * SMALL])
+def test_a_replacement_stopped_before_its_commit_leaves_no_original_of_it(
+    workspace: Workspace, tmp_path: Path, size: int
+) -> None:
+    """Stopped as it replaces the text (its original written, a row or a file): nothing of
+    the corrected file is kept, the original it was to replace is read as before."""
+    case = workspace.cases.create("Arrêt").id
+    first = _note(tmp_path / "first.txt", 1000, 1)
+    (outcome,) = workspace.documents.import_many(case, [first], ocr=False)
+    assert outcome.document is not None
+    doc = outcome.document.id
+    cancel = CancelToken()
+
+    def progress(_fraction: float, message: str) -> None:
+        if "replacing the text" in message:
+            cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        workspace.documents.replace_original(
+            doc, _note(tmp_path / "fixed.txt", size, 2), ocr=False, progress=progress, cancel=cancel
+        )
+    assert workspace.documents.original(doc) == first.read_bytes()
+    assert _rows(workspace) == 1
+    assert not [p for p in workspace.blobs.root.rglob("*") if p.is_file()]
+    report = workspace.fsck.run()
+    assert report.ok and not report.notes, (report.problems, report.notes)
