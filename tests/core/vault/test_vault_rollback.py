@@ -20,7 +20,9 @@ from dossier.crypto.kdf import TEST_ONLY_FAST
 from dossier.errors import CorruptData, DossierError, WrongPassphrase
 from dossier.services.workspace import Workspace
 from dossier.vault.header import PENDING_NAME
+from dossier.vault.seen import STATE_ENV
 from tests.conftest import PASSPHRASE
+from tests.runshared import built_once
 
 NEW = "the passphrase after T1, long enough"
 
@@ -61,6 +63,33 @@ def _build(tmp_path: Path, passwd: bool) -> Scene:
         if passwd:
             ws.keys.change_passphrase(NEW, TEST_ONLY_FAST)
     return Scene(vault, t1, case, doc, NEW if passwd else PASSPHRASE)
+
+
+def _scene(
+    tmp_path: Path, factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, passwd: bool
+) -> Scene:
+    """A copy of the scene built once per run (two imports, a replace and a passphrase change,
+    each vault with its index workers: half a CPU-s), with a copy of what this computer
+    remembered of it then (`dossier.vault.seen`): each test sees it as its own build left it,
+    whatever the others did to theirs, which are the same vault."""
+
+    def build(folder: Path) -> dict[str, object]:
+        folder.mkdir()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(STATE_ENV, str(folder / "state"))
+            scene = _build(folder, passwd)
+        return {"case": scene.case, "doc": scene.doc, "passphrase": scene.passphrase}
+
+    built, ids = built_once(factory, f"vault-rollback-{passwd}", "scene", build)
+    folder = Path(shutil.copytree(built, tmp_path / "scene"))
+    monkeypatch.setenv(STATE_ENV, str(folder / "state"))
+    return Scene(
+        folder / "Live.dossier",
+        folder / "T1.dossier",
+        str(ids["case"]),
+        str(ids["doc"]),
+        str(ids["passphrase"]),
+    )
 
 
 def _put_back(scene: Scene, *names: str) -> None:
@@ -177,7 +206,10 @@ ATTACKS: dict[str, tuple[Callable[[Scene], None], bool]] = {
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_a_part_of_the_vault_put_back_from_t1_is_never_taken_for_current(
-    tmp_path: Path, attack: str
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    attack: str,
 ) -> None:
     put_back, passwd = ATTACKS[attack]
-    put_back(_build(tmp_path, passwd))
+    put_back(_scene(tmp_path, tmp_path_factory, monkeypatch, passwd))
