@@ -175,6 +175,12 @@ _DRAWN_AS_LATIN.update(
 
 def read_bundle(path: Path | bytes) -> dict[str, str]:
     """Every file of the bundle (and its names and comment) as folded text."""
+    return {name: fold(text) for name, text in read_as_written(path).items()}
+
+
+def read_as_written(path: Path | bytes) -> dict[str, str]:
+    """Every file of the bundle (and its names and comment) as its recipient reads it, its
+    capitals and accents kept: "Li" the name, "li" an HTML tag; "Lê" the name, "le" the word."""
     data = path if isinstance(path, bytes) else path.read_bytes()
     texts: dict[str, list[str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -193,7 +199,7 @@ def read_bundle(path: Path | bytes) -> dict[str, str]:
                 views += [c for row in csv.reader(io.StringIO(raw.lstrip("\ufeff"))) for c in row]
             texts[name] = views
     return {
-        name: fold("\n".join(read for view in views for read in read_past(view)))
+        name: "\n".join(read for view in views for read in read_past(view))
         for name, views in texts.items()
     }
 

@@ -11,10 +11,14 @@ metadata, XMP, outline, object strings, attachments, annotations, links). A bug 
 caught here; a hit stops the export before anything is written.
 
 The needles: every term mark; every full name and alias of a protected or anonymous person and
-each of their words of three letters or more that is not a common word (`names.COMMON_WORDS`),
-also inside addresses and hashtags (four letters or more) and inside any longer word that is
-not an ordinary word (five letters or more, `glued.ORDINARY_WORDS`: the only thing shared with
-the gate is that list and those lengths); their e-mail addresses and phone numbers; every
+each of their words that is a name part (`names.is_part`: three letters or more, not a common
+word), also inside addresses and hashtags (four letters or more) and inside any longer word
+that is not an ordinary word (five letters or more, `glued.ORDINARY_WORDS`: with that rule of
+what a part is, the only things shared with the gate are that list and those lengths); each of
+their two-letter words where it stands for them, by the gate's own rule (`shortnames`: a rule
+of context, which the gate and this check must not read differently; what it cannot see,
+neither can this check, nor an ordinary word that is a surname only by its place in a
+sentence, which a bundle's cells and tags cut); their e-mail addresses and phone numbers; every
 pattern mark; and for every box, each word whose centre lies under it that stands nowhere else
 in the case's pages uncovered (a word a line end hyphenates under it counted whole too; one
 an OCR read, with the words a few edits away from it in the texts Dossier writes), and each
@@ -43,9 +47,10 @@ from rapidfuzz.distance import Levenshtein
 
 from dossier.redact import picture_text
 from dossier.redact.glued import MIN_IN_ADDRESS, MIN_IN_WORD, ORDINARY_WORDS, misread_distance
-from dossier.redact.names import COMMON_WORDS
+from dossier.redact.names import is_part
 from dossier.redact.patterns import find_pattern
 from dossier.redact.selfcheck import Finding, SelfCheckReport, read_pdf
+from dossier.redact.shortnames import ShortFinder, ShortPart, short_parts
 from dossier.text import outside_json
 from dossier.text.bidi import shown_order
 from dossier.text.lookalikes import as_latin
@@ -54,7 +59,8 @@ from dossier.text.model import PageText
 Rect = tuple[float, float, float, float]
 Words = tuple[str, ...]
 
-MIN_PART = 3
+MIN_BOXED = 3
+"""Letters a word under a box needs to be looked for alone elsewhere."""
 _EXTRA = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
 _WORD = re.compile(r"[^\W_]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -139,6 +145,8 @@ class Needles:
     Dossier writes, not in the PDFs, whose extraction order and removed words make pairs
     of their own (the PDFs are held to "no character under a box" instead)."""
 
+    short: ShortFinder[str] = field(default_factory=lambda: ShortFinder[str]((), in_sentence=False))
+    """Two-letter name parts, found where they stand for their person (`shortnames`)."""
     near: dict[str, str] = field(default_factory=dict)
     """Words under a box on a page read by OCR (seven letters or more): the scan shows what
     the OCR misread, so a word a few edits away is looked for in the texts Dossier writes
@@ -165,6 +173,8 @@ class Needles:
                 for i in at.get(phrase[0], ()):
                     if seq[i : i + len(phrase)] == phrase:
                         found[label] += 1
+            for _start, _end, label in self.short.find(view):
+                found[label] += 1
             best |= found
             best |= self._inside_counts(at)
             if sequences:
@@ -246,12 +256,14 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
     out = Needles(scopes=dict(watch.scopes))
     for label, term in watch.terms:
         out.add(label, term)
+    short: list[tuple[ShortPart, str]] = []
     for label, names in watch.people:
+        short += [(part, label) for part in short_parts(names)]
         for name in names:
             out.add(label, name)
             for part in _LETTERS.findall(name):
                 folded = words(part)
-                if len(part) >= MIN_PART and folded and folded[0] not in COMMON_WORDS:
+                if folded and is_part(part):
                     out.add(label, part)
                     key = "".join(folded)
                     if len(part) >= MIN_IN_ADDRESS:
@@ -268,6 +280,7 @@ def needles(watch: Watchlist, pages_of: Callable[[str], Sequence[PageText]]) -> 
                 if page.ocr:
                     for word, label in out.misread_words(page.text).items():
                         out.add(label, word)
+    out.short = ShortFinder(short, in_sentence=False)
     for label, contact in watch.contacts:
         out.add(label, contact)
     out.patterns = list(watch.patterns)
@@ -342,13 +355,13 @@ def _under_boxes(
             for i, (word, covered) in enumerate(seq):
                 if not covered:
                     continue
-                if len(word) >= MIN_PART:
+                if len(word) >= MIN_BOXED:
                     singles.add(word)
                 if page.ocr and misread_distance(word) and word.isalpha():
                     read_by_ocr.add(word)
                 if i + 1 < len(seq) and seq[i + 1][1]:
                     pair = (word, seq[i + 1][0])
-                    if max(len(pair[0]), len(pair[1])) >= MIN_PART:
+                    if max(len(pair[0]), len(pair[1])) >= MIN_BOXED:
                         pairs.add(pair)
     if not (singles or pairs):
         return set(), set()

@@ -6,7 +6,8 @@ the match is a range of canonical offsets, which the word map turns into rectang
 the range touches, grouped by line, one box per line.
 
 A name part is also found glued to other letters ("QuartermaineW"), and on a page read by OCR,
-misread ("Quartermame"): see `glued`.
+misread ("Quartermame"): see `glued`. A two-letter part ("Li") is found where it stands for the
+person: see `shortnames`.
 
 Whole words are boxed, never parts of a word: "Dupont," loses its comma too, which hides a
 little more than asked and never less. Boxes are then shrunk across the line (by a quarter of
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from dossier.redact.glued import GluedFinder
 from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
+from dossier.redact.shortnames import ShortFinder, ShortPart
 from dossier.text.fold import fold, fold_key
 from dossier.text.model import PageText, Word
 from dossier.text.readings import across_readings
@@ -45,6 +47,8 @@ class TermRule:
     term: str
     glued: bool = False
     """A name part: also found glued to other letters (`dossier.redact.glued`)."""
+    short: ShortPart | None = None
+    """A two-letter name part: found only where it stands for the person (`shortnames`)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def _found_in(
     if rules.terms:
         folded = fold(text)
         for rule in rules.terms:
+            if rule.short is not None:
+                continue
             for k0, k1 in folded.find_all(fold_key(rule.term)):
                 start, end = folded.span(k0, k1)
                 if rule.glued:  # a name part: its initials go under the box too ("P. Léonard")
@@ -128,6 +134,9 @@ def _found_in(
             for start, end, payload in spans:
                 assert isinstance(payload, TermRule)
                 found.append((*with_initials(text, start, end), payload))
+        shorts = ShortFinder((rule.short, rule) for rule in rules.terms if rule.short is not None)
+        for start, end, rule in shorts.find(text):
+            found.append((*with_initials(text, start, end), rule))
     for pattern in rules.patterns:
         for start, end in find_pattern(pattern.pattern, text):
             found.append((start, end, pattern))

@@ -1,9 +1,10 @@
 """Masking the text Dossier itself writes into an export (manifest, CSV, HTML, file names).
 
 Protected people's names and aliases become their pseudonym, also glued to other letters
-(`glued`); redacted terms and redacted patterns become `[redacted]`. Matching is the marks'
-own (`fold`, `patterns`, `glued`), so what is blacked out in the PDFs is also what disappears
-from the text around them.
+(`glued`), and their two-letter parts where these stand for them (`shortnames`); redacted terms
+and redacted patterns become `[redacted]`. Matching is the marks' own (`fold`, `patterns`,
+`glued`, `shortnames`), so what is blacked out in the PDFs is also what disappears from the
+text around them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from dossier.redact.glued import GluedFinder
 from dossier.redact.initials import with_initials
 from dossier.redact.patterns import find_pattern
+from dossier.redact.shortnames import ShortFinder, ShortPart
 from dossier.text.fold import fold, fold_key
 from dossier.text.readings import across_readings
 
@@ -33,10 +35,12 @@ class TextMasker:
         terms: Iterable[str] = (),
         patterns: Iterable[str] = (),
         marked_names: Iterable[str] = (),
+        short: Iterable[tuple[ShortPart, str]] = (),
     ) -> None:
         """`names`: (name or alias, pseudonym) pairs; `terms`, `patterns`: what to redact;
-        `marked_names`: name parts of people under a person mark (redacted, not pseudonymised).
-        Names are also found glued to other letters (`glued`)."""
+        `marked_names`: name parts of people under a person mark (redacted, not pseudonymised);
+        `short`: two-letter parts and what replaces them, where they stand for their person
+        (`shortnames`). Names are also found glued to other letters (`glued`)."""
         names = list(names)
         marked_names = list(marked_names)
         replacements: dict[str, Replacement] = {}
@@ -54,6 +58,7 @@ class TextMasker:
         self._replacements = sorted(replacements.values(), key=lambda r: -len(r.key))
         self._patterns = sorted(set(patterns))
         self._glued = GluedFinder.of([*names, *((name, REDACTED) for name in marked_names)])
+        self._short = ShortFinder(short)
 
     def __call__(self, text: str) -> str:
         return self.mask(text)
@@ -78,6 +83,7 @@ class TextMasker:
             if self._glued:
                 glued = self._glued.find(text, folded)
                 spans.extend((*with_initials(text, s, e), str(r)) for s, e, r in glued)
+        spans.extend((*with_initials(text, s, e), r) for s, e, r in self._short.find(text))
         for kind in self._patterns:
             spans.extend((s, e, REDACTED) for s, e in find_pattern(kind, text))
         return spans

@@ -126,11 +126,16 @@ class PreviewPage(QWizardPage):
         split.addWidget(self.pages)
         split.addWidget(scroll)
         split.setSizes([260, 560])
+        # What the marks cannot tell from an ordinary word: said before the user sends it.
+        self.limits = QLabel(tr(SHORT_NAMES))
+        self.limits.setWordWrap(True)
+        self.limits.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
         layout.addWidget(self.reasons)
         layout.addWidget(self.quotes)
+        layout.addWidget(self.limits)
 
     def initializePage(self) -> None:
         self._generation += 1
@@ -363,6 +368,12 @@ class RunPage(QWizardPage):
                 show_crash(self, exc)
 
 
+SHORT_NAMES = N_(
+    "A protected name of two letters (“Li”, “Lê”) is blacked out where it is written with a "
+    "capital; one that is also a word (“Le”, “Ma”, “Do”) only with its accent, after a title "
+    "or an initial, beside the rest of the name, or inside a sentence. Look for the others on "
+    "these pages and box them by hand (“li” in lower case, “Le” opening a sentence)."
+)
 FINGERPRINT_HINT = N_("Signing key fingerprint (give it to the recipient separately):")
 CHECK_ADVICE = N_(
     "Check the marks of these documents, or export with “Flatten redacted pages to images”."

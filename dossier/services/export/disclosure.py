@@ -17,6 +17,8 @@ from dossier.redact.coverage import box_secrets
 from dossier.redact.disclosure import Disclosure
 from dossier.redact.glued import GluedFinder
 from dossier.redact.masking import REDACTED, TextMasker
+from dossier.redact.names import name_parts
+from dossier.redact.shortnames import short_parts
 from dossier.services.export.dto import CaseDisclosure
 from dossier.services.export.redactions import address_book
 from dossier.text.fold import fold
@@ -109,7 +111,9 @@ def case_disclosure(
     seen = list(shown) if shown is not None else [d.id for d in docs if d.exportable]
     pages_of = _Pages(ws, {doc for doc, _page in boxes})
     names = [(part, p.pseudonym) for p in protected for part in p.parts]
-    marked_names = [part for _, _doc, parts in marked for part in parts]
+    marked_names = [part for _, _doc, their in marked for part in name_parts(their)]
+    shorts = [(s, p.pseudonym) for p in protected for s in p.shorts]
+    shorts += [(s, REDACTED) for _, _doc, their in marked for s in short_parts(their)]
     written = address_book(protected)
     misread = _read_pages(
         ws, doc_ids, [*names, *((part, REDACTED) for part in marked_names)], written
@@ -123,6 +127,7 @@ def case_disclosure(
         ],
         patterns=[kind for _, kind in patterns],
         marked_names=[*marked_names, *(word for word, shown in misread if shown == REDACTED)],
+        short=shorts,
     )
     secrets = box_secrets(seen, pages_of, boxes)
     boxed_pages = {
@@ -136,7 +141,7 @@ def case_disclosure(
         terms=terms,
         people=[
             *((person_label(p.person_id), p.names) for p in protected),
-            *((name_label(mark_id), parts) for mark_id, _doc, parts in marked),
+            *((name_label(mark_id), their) for mark_id, _doc, their in marked),
         ],
         contacts=[
             (f"a protected person's contact (person {p.person_id[:8]})", contact)

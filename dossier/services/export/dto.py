@@ -17,6 +17,7 @@ from dossier.redact.disclosure import Covered, DisclosedQuote, Disclosure
 from dossier.redact.marks import Rect, Rules
 from dossier.redact.names import name_parts
 from dossier.redact.selfcheck import SelfCheckReport
+from dossier.redact.shortnames import ShortPart, short_parts
 from dossier.services.dto import DocumentInfo
 from dossier.text.model import PageText
 
@@ -95,6 +96,11 @@ class ProtectedPerson:
     def parts(self) -> list[str]:
         """Full forms and every distinctive part (`names.name_parts`)."""
         return name_parts(self.names)
+
+    @property
+    def shorts(self) -> list[ShortPart]:
+        """The two-letter parts, masked where they stand for the person (`shortnames`)."""
+        return short_parts(self.names)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from dossier.redact.beside import AddressBook
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.names import name_parts
 from dossier.redact.patterns import PATTERN_KINDS, email_forms, find_pattern, phone_forms
+from dossier.redact.shortnames import short_parts
 from dossier.services.export.dto import ProtectedName, ProtectedPerson, RedactionInfo
 from dossier.services.people.service import is_masked
 from dossier.text.fold import fold_key
@@ -49,6 +50,14 @@ def contacts_in(texts: list[str]) -> tuple[str, ...]:
         for start, end in find_pattern("phone", text):
             found.update(dict.fromkeys(phone_forms(" ".join(text[start:end].split()))))
     return tuple(found)
+
+
+def person_rules(mark_id: str, names: Sequence[str]) -> list[TermRule]:
+    """The rules hiding a person's names: every part (`names.name_parts`), also glued to other
+    letters, and every two-letter part where it stands for them (`shortnames`)."""
+    rules = [TermRule(mark_id, "person", part, glued=True) for part in name_parts(names)]
+    rules += [TermRule(mark_id, "person", s.written, short=s) for s in short_parts(names)]
+    return rules
 
 
 def address_book(people: Sequence[ProtectedPerson]) -> AddressBook[str]:
@@ -303,7 +312,7 @@ class RedactionService:
         return found
 
     def marked_people(self, case_id: str) -> list[tuple[str, str | None, list[str]]]:
-        """(mark id, document id or None, name parts) of every person mark of the case."""
+        """(mark id, document id or None, name and aliases) of every person mark of the case."""
         found: list[tuple[str, str | None, list[str]]] = []
         with self.ws.vault.session() as session:
             query = select(Redaction).where(Redaction.case_id == case_id)
@@ -311,8 +320,7 @@ class RedactionService:
                 if row.kind == "person" and row.person_id:
                     person = session.get(Person, row.person_id)
                     if person is not None:
-                        parts = name_parts([person.name, *person.aliases])
-                        found.append((row.id, row.document_id, parts))
+                        found.append((row.id, row.document_id, [person.name, *person.aliases]))
         return found
 
     def rules(self, case_id: str, doc_id: str, written: AddressBook[str] | None = None) -> Rules:
@@ -338,8 +346,7 @@ class RedactionService:
                 elif row.kind == "person" and row.person_id:
                     person = session.get(Person, row.person_id)
                     if person is not None:
-                        for part in name_parts([person.name, *person.aliases]):
-                            terms.append(TermRule(row.id, "person", part, glued=True))
+                        terms += person_rules(row.id, [person.name, *person.aliases])
         people = self.protected_people(case_id)
         if written is None and people:
             written = address_book(people)
@@ -348,7 +355,7 @@ class RedactionService:
         for protected in people:
             mark = f"person:{protected.person_id}"
             contacts = protected.contacts + (written.of(protected.person_id) if written else ())
-            terms += [TermRule(mark, "person", part, glued=True) for part in protected.parts]
+            terms += person_rules(mark, protected.names)
             terms += [TermRule(mark, "person", contact) for contact in dict.fromkeys(contacts)]
         return Rules(terms=tuple(terms), patterns=tuple(patterns), rects=tuple(rects))
 

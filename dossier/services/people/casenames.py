@@ -53,6 +53,6 @@ def case_name_mask(vault: Vault, revealed: Collection[str] = ()) -> CaseNameMask
                 session.rollback()
                 unreadable.add(case_id)
                 continue
-            if mask.parts:
+            if mask.hides:
                 masks[case_id] = mask
     return CaseNameMask(masks, frozenset(unreadable), frozenset(revealed))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from dossier.i18n import _
 from dossier.jobs import Progress
 from dossier.redact.masking import TextMasker, replace_spans
+from dossier.redact.shortnames import ShortPart
 from dossier.services.dto import KEEP, Edit, Keep
 from dossier.text.model import PageText
 
@@ -51,17 +52,24 @@ class ScreenMask:
     """Ids of the people whose names are hidden (or, when revealed, were revealed)."""
     parts: tuple[tuple[str, str], ...] = ()
     """(name part, pseudonym) to replace; empty when revealed."""
+    shorts: tuple[tuple[ShortPart, str], ...] = ()
+    """(two-letter part, pseudonym) to replace where it stands for its person (`shortnames`)."""
+
+    @property
+    def hides(self) -> bool:
+        """Whether any name is masked."""
+        return bool(self.parts or self.shorts)
 
     @cached_property
     def _masker(self) -> TextMasker:
-        return TextMasker(names=self.parts)
+        return TextMasker(names=self.parts, short=self.shorts)
 
     def name(self, person_id: str | None) -> str:
         return self.names.get(person_id, "") if person_id else ""
 
     def text(self, value: str) -> str:
         """`value` with every masked name part replaced by its person's pseudonym."""
-        if not self.parts or not value:
+        if not self.hides or not value:
             return value
         return replace_spans(value, self._replacements(value))
 
@@ -84,7 +92,7 @@ class ScreenMask:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where masked name parts occur in `text` (merged, in order)."""
-        if not self.parts or not text:
+        if not self.hides or not text:
             return []
         return _merged([(start, end) for start, end, _ in self._replacements(text)])
 
@@ -96,7 +104,7 @@ class ScreenMask:
         The names are found in the whole snippet, never piece by piece between highlights: a
         search for "quarter" highlights half of "Quarter-\nmaine", and each half alone is no
         name part."""
-        spans = self._replacements(text) if self.parts and text else []
+        spans = self._replacements(text) if self.hides and text else []
         if not spans:
             return text, tuple(highlights)
 
@@ -137,7 +145,7 @@ class ScreenMask:
     def document(self, info: DocumentInfo) -> DocumentInfo:
         """A document's facts with its title, author, outlet, file name, origin, tags and metadata
         masked."""
-        if not self.parts:
+        if not self.hides:
             return info
         return dataclasses.replace(
             info,

@@ -1,11 +1,12 @@
 """What the screen shows of protected people: one decision for every view, CLI and app alike.
 
 Every part of a protected or anonymous person's names and aliases (`redact.names.name_parts`:
-the full forms and each distinctive word) is shown as their pseudonym wherever Dossier prints
-case content: search snippets and titles, document titles, the timeline, letters, quotes, the
-people list, and the document viewer, where the page text has the characters of each part
-replaced one for one (offsets, hence quote spans, do not move) and the word boxes of each part
-are handed out to be filled opaquely on the rendered page.
+the full forms and each distinctive word; a two-letter word where it stands for them,
+`redact.shortnames`) is shown as their pseudonym wherever Dossier prints case content: search
+snippets and titles, document titles, the timeline, letters, quotes, the people list, and the
+document viewer, where the page text has the characters of each part replaced one for one
+(offsets, hence quote spans, do not move) and the word boxes of each part are handed out to be
+filled opaquely on the rendered page.
 
 Showing real names is a choice: per call (`reveal=True`, the CLI's `--reveal`) or for the rest
 of the session (`ScreenService.reveal`, the app's toggle, dropped on lock with the workspace).
@@ -26,6 +27,7 @@ from dossier.db.models import Document, Page, Person
 from dossier.errors import NotFoundError
 from dossier.i18n import _
 from dossier.redact.names import name_parts
+from dossier.redact.shortnames import ShortPart, short_parts
 from dossier.services.pages import page_text
 from dossier.services.people.dto import ScreenMask, ScreenPage
 
@@ -72,10 +74,12 @@ def screen_mask(session: Session, case_id: str, reveal: bool = False) -> ScreenM
             hidden.setdefault(kept.id, []).extend([person.name, *person.aliases])
             pseudonyms[kept.id] = pseudonym
     parts: list[tuple[str, str]] = []
+    shorts: list[tuple[ShortPart, str]] = []
     if not reveal:
         for kept_id, their_names in hidden.items():
             parts += [(part, pseudonyms[kept_id]) for part in name_parts(their_names)]
-    return ScreenMask(case_id, reveal, names, tuple(sorted(hidden)), tuple(parts))
+            shorts += [(short, pseudonyms[kept_id]) for short in short_parts(their_names)]
+    return ScreenMask(case_id, reveal, names, tuple(sorted(hidden)), tuple(parts), tuple(shorts))
 
 
 class ScreenService:

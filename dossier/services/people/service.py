@@ -86,7 +86,7 @@ def person_info(person: Person, reveal: bool = False) -> PersonInfo:
 
 def _shown(info: PersonInfo, mask: ScreenMask) -> PersonInfo:
     """`info` with protected names masked in the fields shown beside the name."""
-    if info.masked or not mask.parts:
+    if info.masked or not mask.hides:
         return info
     return replace(
         info,
