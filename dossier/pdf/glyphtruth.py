@@ -131,15 +131,17 @@ class FontMap:
 
     def _says(self, claimed: str, glyph: int) -> bool | None:
         said = self._mapped(claimed, glyph)
-        if said is False or self._drawn is None or glyph == 0:
-            return said  # glyph 0 draws a font's mark of no glyph (a box, or nothing)
+        if said is False or self._drawn is None:
+            return said
         # Both maps can lie in step (the glyph of "L" in the font's cmap and its /ToUnicode
         # as "x"): what the glyph draws is its outline. One drawn nearer another letter than
         # the one its text says is not believed, whatever the maps say: read by OCR.
         unlike = glyphshape.unlike(claimed, self.shape(glyph))
         if unlike is None or unlike <= 0:
             return said
-        if unlike > glyphshape.CLEARLY and claimed.isascii():
+        # Glyph 0 is a font's mark of no glyph (a box): what the codes of a subset that it no
+        # longer holds draw (`pages_whose_text_lies`), never a letter.
+        if unlike > glyphshape.CLEARLY and claimed.isascii() and claimed.isalnum() and glyph:
             self.drawn_otherwise.add(glyph)
         return None
 

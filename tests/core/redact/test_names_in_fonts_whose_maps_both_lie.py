@@ -15,6 +15,7 @@ The font is the bundled DejaVu Sans with its cmap table written anew (no font to
 
 from __future__ import annotations
 
+import string
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +41,21 @@ LIES: dict[str, Lie] = {
     "alphabet reversed": lambda c: chr(ord("a") + ord("z") - ord(c)) if "a" <= c <= "z" else c,
 }
 """Each a permutation: every letter of the memo is drawn by the glyph of the one it hides."""
+
+
+def _letters_as(start: int) -> Lie:
+    """Each Latin letter said to be the character `start` + its place in A-Za-z."""
+    letters = string.ascii_uppercase + string.ascii_lowercase
+    return lambda c: chr(start + letters.index(c)) if c in letters else c
+
+
+NOT_LETTERS: dict[str, Lie] = {
+    "mathematical symbols": _letters_as(0x2200),
+    "CJK ideographs": _letters_as(0x4E00),
+    "a script no reference font draws (Ethiopic)": _letters_as(0x1200),
+}
+"""Letters said to be other characters than letters of the alphabet: what a check of letters
+alone would believe (a CID font's /ToUnicode, and its cmap, can say anything)."""
 
 
 def _checksum(table: bytes) -> int:
@@ -132,6 +148,16 @@ def test_glyphs_drawn_as_other_letters_than_both_maps_say_are_doubted(
         assert any(memo.intersects(box) for box in GlyphTruth().doubtful_spans(page))
 
 
+@pytest.mark.parametrize("lie", list(NOT_LETTERS))
+def test_letters_said_to_be_other_characters_are_doubted(tmp_path: Path, lie: str) -> None:
+    with pymupdf.open(pages_pdf(tmp_path / "r.pdf", [cid_keyed(NOT_LETTERS[lie])])) as doc:
+        page = doc[0]
+        text = page.get_text(flags=pymupdf.TEXT_CLIP)
+        assert _said(NOT_LETTERS[lie]) in text and "Quartermaine" not in text
+        memo = pymupdf.Rect(72, 125, 420, 145)
+        assert any(memo.intersects(box) for box in GlyphTruth().doubtful_spans(page))
+
+
 @pytest.mark.parametrize("font", list(FONTS))
 def test_the_same_font_with_its_true_map_is_believed(tmp_path: Path, font: str) -> None:
     with pymupdf.open(pages_pdf(tmp_path / "r.pdf", [FONTS[font](lambda c: c)])) as doc:
@@ -143,13 +169,14 @@ def test_the_same_font_with_its_true_map_is_believed(tmp_path: Path, font: str) 
     ("font", "lie"),
     [
         ("CID-keyed TrueType", "other letters"),
+        ("CID-keyed TrueType", "mathematical symbols"),
         pytest.param("simple TrueType", "two letters swapped", marks=pytest.mark.slow),
     ],
 )
 def test_a_name_in_glyphs_both_maps_lie_about_does_not_leave(
     workspace: Workspace, tmp_path: Path, font: str, lie: str
 ) -> None:
-    source = pages_pdf(tmp_path / "r.pdf", [FONTS[font](LIES[lie])])
+    source = pages_pdf(tmp_path / "r.pdf", [FONTS[font]({**LIES, **NOT_LETTERS}[lie])])
     assert_hidden_on_every_page(workspace, source, tmp_path / "b.zip", 1)
 
 
