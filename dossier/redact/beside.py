@@ -24,7 +24,8 @@ from collections.abc import Mapping
 from typing import Generic, TypeVar
 
 from dossier.redact.patterns import email_forms, find_pattern, phone_forms
-from dossier.text.fold import Folded, fold
+from dossier.redact.shortnames import ShortFinder
+from dossier.text.fold import fold
 
 T = TypeVar("T")
 
@@ -67,28 +68,36 @@ street address: not a signature's."""
 _SIGNATURE_REACH = 400
 
 
-def _name_edges(folded: Folded, names: Mapping[str, T]) -> tuple[dict[int, T], dict[int, T]]:
-    """Where each of `names` ends and starts in the text `folded` was made from."""
+def _name_edges(
+    text: str, names: Mapping[str, T], short: ShortFinder[T] | None
+) -> tuple[dict[int, T], dict[int, T]]:
+    """Where each of `names`, and each two-letter part standing for its person (`short`), ends
+    and starts in `text`."""
     ends: dict[int, T] = {}
     starts: dict[int, T] = {}
-    for key, payload in names.items():
-        for k0, k1 in folded.find_all(key):
-            start, end = folded.span(k0, k1)
-            ends.setdefault(end, payload)
-            starts.setdefault(start, payload)
+    folded = fold(text)
+    spans = [
+        (*folded.span(k0, k1), p) for key, p in names.items() for k0, k1 in folded.find_all(key)
+    ]
+    for start, end, payload in [*spans, *(short.find(text) if short else ())]:
+        ends.setdefault(end, payload)
+        starts.setdefault(start, payload)
     return ends, starts
 
 
-def phones_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
-    """Every phone number of `text` written beside one of `names` (`Name : 06 ...`, `Name,
-    tél. 06 ...`, `Name` then `Tél. : 06 ...` on the next line, `06 ... (Name)`), in each of
-    the forms it is written in (`patterns.phone_forms`), with that name's payload."""
-    if not names:
+def phones_beside(
+    text: str, names: Mapping[str, T], short: ShortFinder[T] | None = None
+) -> dict[str, T]:
+    """Every phone number of `text` written beside one of `names` or of the two-letter parts
+    `short` finds (`Name : 06 ...`, `Name, tél. 06 ...`, `Name` then `Tél. : 06 ...` on the
+    next line, `06 ... (Name)`), in each of the forms it is written in
+    (`patterns.phone_forms`), with that name's payload."""
+    if not (names or short):
         return {}
     numbers = find_pattern("phone", text)
     if not numbers:
         return {}
-    ends, starts = _name_edges(fold(text), names)
+    ends, starts = _name_edges(text, names, short)
     found: dict[str, T] = {}
     name_ends = sorted(ends)
     learnt: dict[int, T] = {}  # where a number learnt as someone's ends
@@ -125,12 +134,14 @@ def _owner_before(
     return None
 
 
-def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
+def addresses_beside(
+    text: str, names: Mapping[str, T], short: ShortFinder[T] | None = None
+) -> dict[str, T]:
     """Every e-mail address of `text` written beside one of `names` (folded keys of names and
-    name parts), with that name's payload."""
-    if "@" not in text or not names:
+    name parts) or of the two-letter parts `short` finds, with that name's payload."""
+    if "@" not in text or not (names or short):
         return {}
-    ends, starts = _name_edges(fold(text), names)
+    ends, starts = _name_edges(text, names, short)
     found: dict[str, T] = {}
     for start, end in find_pattern("email", text):
         address = " ".join(text[start:end].split())
@@ -150,20 +161,25 @@ def addresses_beside(text: str, names: Mapping[str, T]) -> dict[str, T]:
 
 
 class AddressBook(Generic[T]):
-    """The addresses and phone numbers written beside `names` (folded key -> owner) in every
-    text read."""
+    """The addresses and phone numbers written beside `names` (folded key -> owner) and the
+    two-letter parts of names (`short`, `shortnames`) in every text read."""
 
-    def __init__(self, names: Mapping[str, T]) -> None:
+    def __init__(self, names: Mapping[str, T], short: ShortFinder[T] | None = None) -> None:
         self.names = dict(names)
+        self.short = short
         self._found: dict[T, dict[str, None]] = {}
+
+    def __bool__(self) -> bool:
+        """Whether there is any name to read addresses beside."""
+        return bool(self.names or self.short)
 
     def read(self, text: str) -> None:
         found = {
             form: owner
-            for address, owner in addresses_beside(text, self.names).items()
+            for address, owner in addresses_beside(text, self.names, self.short).items()
             for form in email_forms(address)
         }
-        found.update(phones_beside(text, self.names))
+        found.update(phones_beside(text, self.names, self.short))
         for contact, owner in found.items():
             self._found.setdefault(owner, {})[contact] = None
 

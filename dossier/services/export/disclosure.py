@@ -72,7 +72,7 @@ def _read_pages(
     beside a protected name (`redact.beside`)."""
     finder = GluedFinder.of(names)
     found: dict[str, str] = {}
-    if not (finder.misread or book.names):
+    if not (finder.misread or book):
         return []
     for doc_id in doc_ids:
         for page in ws.documents.pages(doc_id, with_words=False):

@@ -25,7 +25,7 @@ from dossier.redact.beside import AddressBook
 from dossier.redact.marks import PatternRule, RectRule, Rules, TermRule
 from dossier.redact.names import name_parts
 from dossier.redact.patterns import PATTERN_KINDS, email_forms, find_pattern, phone_forms
-from dossier.redact.shortnames import short_parts
+from dossier.redact.shortnames import ShortFinder, short_parts
 from dossier.services.export.dto import ProtectedName, ProtectedPerson, RedactionInfo
 from dossier.services.people.service import is_masked
 from dossier.text.fold import fold_key
@@ -62,7 +62,10 @@ def person_rules(mark_id: str, names: Sequence[str]) -> list[TermRule]:
 
 def address_book(people: Sequence[ProtectedPerson]) -> AddressBook[str]:
     """Where to learn protected people's addresses: beside their names (`redact.beside`)."""
-    return AddressBook({fold_key(part): p.person_id for p in people for part in p.parts})
+    return AddressBook(
+        {fold_key(part): p.person_id for p in people for part in p.parts},
+        ShortFinder((short, p.person_id) for p in people for short in p.shorts),
+    )
 
 
 def _info(row: Redaction) -> RedactionInfo:

@@ -118,6 +118,8 @@ def test_a_two_letter_surname_leaves_in_no_form_of_export(
     data = read_sealed_bundle(out, "voyage sûr") if form == "sealed" else out.read_bytes()
     texts = read_as_written(data)
     assert _shown(texts) == []
+    # The address written beside the name in the mail's header is the person's too.
+    assert [name for name, text in texts.items() if "contact@relais" in text] == []
     # Only the names went: the words around them stay.
     everything = " ".join(texts.values())
     for words in KEPT:

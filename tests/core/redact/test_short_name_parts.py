@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pytest
 
+from dossier.redact.beside import addresses_beside, phones_beside
 from dossier.redact.bundlecheck import Watchlist, needles
 from dossier.redact.marks import Rules, text_spans
 from dossier.redact.masking import TextMasker
 from dossier.redact.names import name_parts
-from dossier.redact.shortnames import short_parts
+from dossier.redact.shortnames import ShortFinder, short_parts
 from dossier.services.export.redactions import person_rules
 from dossier.services.people.dto import ScreenMask
 from dossier.text.model import PageText
@@ -109,3 +110,10 @@ def test_gate_marks_screen_and_self_check_agree(text: str) -> None:
 
 def _pairs() -> list[tuple[str, str]]:
     return [(part, f"Source {i}") for i, p in enumerate(PEOPLE) for part in name_parts([p])]
+
+
+def test_an_address_beside_a_two_letter_name_is_the_persons() -> None:
+    finder = ShortFinder((s, name) for name in ("Wei Li", "Minh Le") for s in short_parts([name]))
+    text = "From: Li <w.l@exemple.org>\nTo: Le maire <maire@ville.fr>\nCc: li <x@y.org>"
+    assert addresses_beside(text, {}, finder) == {"w.l@exemple.org": "Wei Li"}
+    assert phones_beside("Li, tél. 06 12 34 56 78", {}, finder) != {}
