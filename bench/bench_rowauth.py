@@ -33,7 +33,7 @@ def authentication_off() -> Iterator[None]:
     """Row authentication disabled: the baseline, never a mode of the product."""
     saved = (vault_module._install_triggers, inventory.seal_changes)
     vault_module._install_triggers = lambda *_args: None
-    inventory.seal_changes = lambda *_args: {}
+    inventory.seal_changes = lambda *_args: ({}, None)
     try:
         yield
     finally:

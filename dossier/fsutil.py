@@ -91,17 +91,21 @@ def _open_private(path: Path) -> BinaryIO:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """Yield a file whose content replaces `path` only if the block completes."""
+def atomic_writer(path: Path, *, sync: bool = True) -> Iterator[BinaryIO]:
+    """Yield a file whose content replaces `path` only if the block completes; `sync`: on
+    the disk before this returns (else a crash of the process keeps it, a power cut may
+    not)."""
     make_folder(path.parent)
     tmp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
     try:
         with _open_private(tmp) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
-        fsync_dirs([path.parent])
+        if sync:
+            fsync_dirs([path.parent])
     except OSError as exc:
         _discard(tmp)
         raise os_failure(exc, path.name) from exc
@@ -117,8 +121,8 @@ def _discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    with atomic_writer(path) as fh:
+def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
+    with atomic_writer(path, sync=sync) as fh:
         fh.write(data)
 
 

@@ -188,9 +188,10 @@ def current_counter(conn: Any, key: bytes) -> int:
 
 def seal_changes(
     conn: Any, key_for: KeyFor, ahead: dict[tuple[str, str], MadeAhead] | None = None
-) -> dict[tuple[str, Any], bytes]:
+) -> tuple[dict[tuple[str, Any], bytes], int | None]:
     """Re-MAC the rows this transaction touched and update the inventories: the MACs written,
-    by (table, row id), as the commit stores them (empty if nothing changed). `ahead`: MACs
+    by (table, row id), as the commit stores them (empty if nothing changed), and the vault
+    inventory's counter now (None if nothing changed). `ahead`: MACs
     made earlier in the transaction, each taken for a row read now with the same stored
     values, under the same key (the same MAC: an import's rows were MACed twice).
 
@@ -200,7 +201,7 @@ def seal_changes(
     """
     changed = _changes(conn)
     if not changed:
-        return {}
+        return {}, None
     planted = problems_at_commit(conn)
     if planted:
         raise CorruptData(
@@ -250,7 +251,7 @@ def seal_changes(
         for table, (count, total) in deltas[VAULT_SCOPE].tables.items():
             vault.add(table, count, total)
     store(conn, vault, vault_key)
-    return sealed
+    return sealed, vault.counter
 
 
 def _mac_of(row: StoredRow, key: bytes, made: MadeAhead | None) -> bytes:

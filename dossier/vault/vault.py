@@ -74,6 +74,7 @@ CATALOG = "catalog.sqlite"
 BLOBS = "blobs"
 INDEX = "index"
 _SEALED = "sealed macs"
+_COUNTER = "vault counter committed"
 _DEFER, _DEFERRED = "listeners told later", "changes to tell"
 _LEFTOVERS_OF_CREATE = {LOCK_NAME, CATALOG, f"{CATALOG}-wal", f"{CATALOG}-shm", BLOBS, INDEX}
 
@@ -123,6 +124,7 @@ class Vault:
             ("before_commit", self._authenticate_changes),
             ("after_flush", _collect_changes),
             ("after_commit", self._notify),
+            ("after_commit", self._remember_counter),
             ("after_rollback", _forget_changes),
         ]
 
@@ -341,7 +343,18 @@ class Vault:
         session.flush()
         session.info.pop(_SEALED, None)  # a failed seal leaves none of an earlier commit's
         ahead = session.info.pop(MADE_AHEAD, None)
-        session.info[_SEALED] = inventory.seal_changes(session.connection(), self.row_key, ahead)
+        sealed, counter = inventory.seal_changes(session.connection(), self.row_key, ahead)
+        session.info[_SEALED] = sealed
+        session.info[_COUNTER] = counter
+
+    def _remember_counter(self, session: Session) -> None:
+        """Remember each commit's counter as seen (`dossier.vault.seen`), not only at the
+        vault's opening, closing and exports: a session ended by a crash or a power cut left
+        its changes unremembered, and the catalog put back as it was before them, or its
+        write-ahead log deleted, undid them (a document deleted came back) without a word."""
+        counter = session.info.pop(_COUNTER, None)
+        if counter is not None and self._keyring is not None:
+            seen.remember(self._keyring.master, counter, sync=False)
 
     @property
     def is_open(self) -> bool:
@@ -555,6 +568,7 @@ def _reason(exc: DatabaseError) -> str:
 
 def _forget_changes(session: Session) -> None:
     session.info.pop("changes", None)
+    session.info.pop(_COUNTER, None)
     session.info.pop(_SEALED, None)
     session.info.pop(MADE_AHEAD, None)
 
