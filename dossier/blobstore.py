@@ -29,13 +29,11 @@ from dossier.crypto.sealedfile import SealedReader, SealedWriter
 from dossier.errors import CorruptData
 from dossier.fsutil import fsync_dir, unnamed_parents
 from dossier.i18n import _
-from dossier.jobs import CancelToken, check
 
-CHUNK = 1 << 20
 IN_MEMORY = 64 << 20
 """Originals up to this size are re-encrypted from memory; larger ones are decrypted twice."""
 SMALL = 64 << 10
-"""Originals up to this size imported in a batch are sealed in the catalog, not in files."""
+"""Originals up to this size are sealed in the catalog, not in files (`BlobStore.in_catalog`)."""
 SYNC_THREADS = 8
 """Files of a group synced at once (each sync waits on the disk, not on the processor)."""
 
@@ -176,37 +174,6 @@ class BlobStore:
         if _BLOB_ID.fullmatch(blob_id) is None:
             raise CorruptData(_("invalid blob id {blob_id}").format(blob_id=repr(blob_id)))
         return os.path.join(self.root, case_id, blob_id[:2], blob_id)
-
-    def put_file(
-        self, keys: CaseKeys, source: Path, cancel: CancelToken | None = None
-    ) -> tuple[str, bool]:
-        """Store `source`; return (blob id, whether this call created the blob)."""
-        digest = hashlib.sha256()
-        with open(source, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-                check(cancel)
-        blob_id = keys.blob_id(digest.digest())
-        target = self.path(keys.case_id, blob_id)
-        if self.exists(keys.case_id, blob_id):
-            return blob_id, False
-        writer = SealedWriter(target, keys.blobs, _ad(keys.case_id, blob_id), padded=True)
-        try:
-            second = hashlib.sha256()
-            with open(source, "rb") as fh:
-                while chunk := fh.read(CHUNK):
-                    second.update(chunk)
-                    writer.write(chunk)
-                    check(cancel)
-            if second.digest() != digest.digest():
-                raise CorruptData(
-                    _("{name} changed while it was being imported").format(name=source.name)
-                )
-            writer.close()
-        except BaseException:
-            writer.abort()
-            raise
-        return blob_id, True
 
     def put_bytes(self, keys: CaseKeys, data: bytes) -> tuple[str, bool]:
         """A file, whatever its size: a case's originals are stored through `batch`, whose
