@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from dossier import i18n
 from dossier.crypto.kdf import TEST_KDF_ENV, TEST_ONLY_FAST
+from dossier.search import analysed
 from dossier.services.workspace import Workspace
 from tests import heap, ocrmemo
 from tests.clirun import PASSPHRASE, cli_env, run_cli, run_cli_process
@@ -145,6 +146,16 @@ def workspace(vault_path: Path) -> Iterator[Workspace]:
     finally:
         if ws.vault.is_open:
             ws.close()
+
+
+@pytest.fixture
+def index_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every batch is analysed for the index in the test's own process, however much text it
+    holds: for tests of something else (originals, folders, rollbacks) whose files are large
+    enough to start the index's worker processes, which cost 0.4 CPU-s a start and end with
+    each vault. The workers' own tests (tests/core/search) and the imports that lend them
+    their parts keep them."""
+    monkeypatch.setattr(analysed, "PARALLEL_MIN_BYTES", 1 << 40)
 
 
 @pytest.fixture

@@ -311,6 +311,7 @@ def test_an_import_reads_each_word_map_as_it_stores_it(name: str) -> None:
         assert page.stored_words() == pack_words(then.words)  # once read, still the same
 
 
+@pytest.mark.usefixtures("index_in_process")
 def test_imported_files_store_the_pinned_extraction(workspace: Workspace) -> None:
     # End to end: what the catalog holds after an import is the extraction the digests pin
     # (three columns, soft hyphens and accents, a rotated page).

@@ -25,6 +25,7 @@ def _blob_sizes(vault: Path) -> list[int]:
     return sorted(p.stat().st_size for p in (vault / "blobs").rglob("*") if p.is_file())
 
 
+@pytest.mark.usefixtures("index_in_process")
 def test_files_of_close_sizes_leave_originals_of_one_size(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -145,6 +145,7 @@ def test_a_single_write_names_the_folders_it_made(
     assert disk.unnamed() == [], disk.events
 
 
+@pytest.mark.usefixtures("index_in_process")
 def test_a_first_import_names_its_originals_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

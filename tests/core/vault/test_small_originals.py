@@ -57,6 +57,7 @@ def _import(ws: Workspace, case: str, paths: list[Path]) -> list[str]:
     return ids
 
 
+@pytest.mark.usefixtures("index_in_process")
 def test_small_originals_are_rows_of_their_commit_and_large_ones_files(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -79,6 +80,7 @@ def test_small_originals_are_rows_of_their_commit_and_large_ones_files(
             assert ws.documents.original(doc) == path.read_bytes()
 
 
+@pytest.mark.usefixtures("index_in_process")
 def test_small_originals_of_close_sizes_leave_rows_of_one_size(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -121,6 +121,7 @@ WRITERS: dict[str, Callable[[Workspace, Path], None]] = {
 }
 
 
+@pytest.mark.usefixtures("index_in_process")
 @pytest.mark.parametrize("writer", list(WRITERS))
 def test_no_writer_leaves_a_small_original_in_a_file(
     workspace: Workspace, tmp_path: Path, writer: str

@@ -204,6 +204,7 @@ ATTACKS: dict[str, tuple[Callable[[Scene], None], bool]] = {
 }
 
 
+@pytest.mark.usefixtures("index_in_process")
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_a_part_of_the_vault_put_back_from_t1_is_never_taken_for_current(
     tmp_path: Path,

@@ -34,6 +34,7 @@ def _tar_of_gzips(count: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.usefixtures("index_in_process")
 def test_many_small_compressed_members_stop_at_the_import_budget(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
