@@ -34,7 +34,8 @@ The ratio to the bare reader alone is printed too: for a format read in microsec
 measures the cost of indexing and storing at all, not the vault's overhead.
 
 Beside the wall-clock seconds, the CPU seconds of the same runs (`*_cpu_seconds`): the vault's
-count this process and its index workers, the baselines this process alone (they run in it).
+count this process, its index workers and its OCR readers (a child each page), the baselines
+this process alone (they run in it).
 On a machine other jobs keep busy, a wall-clock ratio also measures who got the cores: the
 index workers run at a lower priority than the app (niceness +5) and lose them first, and the
 single-process baseline waits for one core only. The CPU ratio is the work each side does.
@@ -60,6 +61,7 @@ import io
 import json
 import mailbox
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -342,6 +344,14 @@ def timed_cpu(work: Callable[[], object]) -> tuple[float, float, object]:
     return time.perf_counter() - start, time.process_time() - cpu, result
 
 
+def ended_children_cpu() -> float:
+    """CPU seconds of this process's children that have ended and been waited for: the OCR
+    reader runs in a child of its own for each page (`dossier.pdf.ocrchild`), where the bare
+    reader reads in this process."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def children_cpu() -> float:
     """CPU seconds used so far by this process's running children (the index workers), from
     /proc: they live on between imports, so the kernel has not added them to this process's
@@ -416,13 +426,13 @@ def vault_import(folder: Path, files: list[Path]) -> tuple[float, float, float]:
         settle_heap()
         # The workers' count first, outside the timing: reading it walks every process of the
         # machine (3 ms of CPU with 120 of them), which counted as the vault's own work.
-        workers_cpu = children_cpu()
+        workers_cpu, ended_cpu = children_cpu(), ended_children_cpu()
         start, cpu = time.perf_counter(), time.process_time()
         outcomes = ws.documents.import_many(case, files, ocr=True)
         # Committed as `dossier import` leaves it, without a search the baselines do not make.
         ws.search.commit(case)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        cpu += children_cpu() - workers_cpu
+        cpu += children_cpu() - workers_cpu + ended_children_cpu() - ended_cpu
         refused = [o.error for o in outcomes if o.error]
         if refused:
             raise SystemExit(f"the bench's own files were refused: {refused[:3]}")
