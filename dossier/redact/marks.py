@@ -37,6 +37,13 @@ SHRINK = 0.25
 """Share of a line's height taken off its box, half at each edge."""
 MIN_KEEP = 0.35
 """A box clamped against its neighbours keeps at least this share of the line's height."""
+OCR_MARGIN = 0.1
+"""On a page read by OCR (a scan, a photo), share of a line's height added at each edge instead
+of SHRINK taken off: what sticks out of a box there stays in the picture's pixels (the tops of
+a name's tall letters were left above it), where on a text page the glyphs under a box are
+removed whole. Tesseract's word box reaches the ink's edges within 3% of its height on a
+clean scan, and ends up to a pixel short of the last letter; a tilted photo's line moves it
+by more."""
 
 
 @dataclass(frozen=True)
@@ -235,17 +242,24 @@ def line_boxes(page: PageText, indexes: Sequence[int], hidden: set[int]) -> list
             # Swap axes, work as if horizontal, swap back.
             flipped = (box[1], box[0], box[3], box[2])
             near = [Word(w.y0, w.x0, w.y1, w.x1, w.start, w.end, w.line) for w in others]
-            x0, y0, x1, y1 = _shrink_and_clamp(flipped, near)
+            x0, y0, x1, y1 = _shrink_and_clamp(flipped, near, page.ocr)
             boxes.append((y0, x0, y1, x1))
         else:
-            boxes.append(_shrink_and_clamp(box, others))
+            boxes.append(_shrink_and_clamp(box, others, page.ocr))
     return boxes
 
 
-def _shrink_and_clamp(box: Rect, others: Sequence[Word]) -> Rect:
-    """Take SHRINK of the height off (half each side), then stay clear of other lines' words."""
+def _shrink_and_clamp(box: Rect, others: Sequence[Word], ocr: bool = False) -> Rect:
+    """Take SHRINK of the height off (half each side), then stay clear of other lines' words;
+    on a page read by OCR, add OCR_MARGIN of it on every side instead (a word's box there may
+    end short of its last letter too), and keep clear of nothing: the boxes Tesseract gives
+    the lines around overlap the name's own letters (a table's header came down to mid-height
+    of the name under it), and a stray mark read as a word can stand across it."""
     x0, y0, x1, y1 = box
     height = y1 - y0
+    if ocr:
+        margin = height * OCR_MARGIN
+        return (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
     top, bottom = y0 + height * SHRINK / 2, y1 - height * SHRINK / 2
     centre = (y0 + y1) / 2
     floor = height * MIN_KEEP
