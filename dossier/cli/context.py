@@ -95,8 +95,12 @@ class CliContext:
         file_arg = getattr(self.args, "new_passphrase_file" if new else "passphrase_file", None)
         if file_arg:
             return read_secret_file(file_arg)
-        if os.environ.get(env):
-            return os.environ[env]
+        # Taken out of the environment once read: every process this one starts (the HEIC
+        # decoder, row and index workers) inherits it, readable in /proc/PID/environ by any
+        # process of the user's while the child is dumpable.
+        from_environment = os.environ.pop(env, "")
+        if from_environment:
+            return from_environment
         if not sys.stdin.isatty():
             raise UsageError(
                 _("no passphrase: set {env}, pass {option}, or run in a terminal").format(

@@ -385,5 +385,6 @@ class UnlockPanel(QWidget):
 
 
 def passphrase_from_environment() -> str | None:
-    """DOSSIER_PASSPHRASE unlocks at start (scripted screenshots); never read otherwise."""
-    return os.environ.get("DOSSIER_PASSPHRASE") or None
+    """DOSSIER_PASSPHRASE unlocks at start (scripted screenshots); never read otherwise. Taken
+    out of the environment: the processes the app starts would inherit it."""
+    return os.environ.pop("DOSSIER_PASSPHRASE", "") or None

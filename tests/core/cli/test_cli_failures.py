@@ -6,6 +6,7 @@ one case runs the real console script to show a bug's line and log file end to e
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
@@ -42,8 +43,19 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def _main(argv: list[str]) -> int:
+    """`cli_main.main`, the passphrase put back in the environment after it: the CLI takes it
+    out once read, and these tests run several commands in this one process."""
+    saved = os.environ.get("DOSSIER_PASSPHRASE")
+    try:
+        return cli_main.main(argv)
+    finally:
+        if saved is not None:
+            os.environ["DOSSIER_PASSPHRASE"] = saved
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli_main.main(list(argv))
+    code = _main(list(argv))
     out, err = capsys.readouterr()
     assert code in DOCUMENTED, (code, err)
     assert "Traceback" not in err
@@ -142,7 +154,7 @@ def test_a_full_disk_is_exit_code_7_in_one_line_and_keeps_nothing_half_written(
     codes = set()
     for limit in (4_096, 16_384, 65_536):  # the blob, the catalog, the index: whichever first
         with disk.armed(limit, None):
-            code = cli_main.main(["--vault", str(vault), "import", "--case", "Case", str(pdf)])
+            code = _main(["--vault", str(vault), "import", "--case", "Case", str(pdf)])
         _out, err = capsys.readouterr()
         assert "Traceback" not in err
         if code == 0:
