@@ -79,7 +79,9 @@ def extract_docx(
     except (NotWord, XMLSyntaxError, KeyError, ValueError) as exc:
         log.debug("docx refused: %s", type(exc).__name__)
         raise InputRefused(
-            _("{name} is a damaged Word file and cannot be read.").format(name=name)
+            _(
+                "{name} is a damaged Word file and cannot be read; ask its sender for a new copy."
+            ).format(name=name)
         ) from None
     return layout.document(
         mime=DOCX_MIME,

@@ -84,7 +84,10 @@ def extract_odt(data: bytes, name: str, opened: zipfile.ZipFile | None = None) -
             styles, meta = part(archive, "styles.xml"), part(archive, "meta.xml")
     except etree.XMLSyntaxError:
         raise InputRefused(
-            _("{name} is a damaged OpenDocument file and cannot be read.").format(name=name)
+            _(
+                "{name} is a damaged OpenDocument file and cannot be read;"
+                " ask its sender for a new copy."
+            ).format(name=name)
         ) from None
     if content is None:
         raise InputRefused(

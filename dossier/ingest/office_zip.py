@@ -54,9 +54,10 @@ def sniffed_zip(data: bytes, name: str) -> tuple[str, zipfile.ZipFile]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError):
         what = _DAMAGED.get(name.rsplit(".", 1)[-1].lower().rstrip("”\"'»\u00a0 "), N_("zip file"))
         raise InputRefused(
-            _("{name} is a damaged or truncated {what} and cannot be read.").format(
-                name=name, what=_(what)
-            )
+            _(
+                "{name} is a damaged or truncated {what} and cannot be read;"
+                " ask its sender for a new copy."
+            ).format(name=name, what=_(what))
         ) from None
 
 

@@ -28,7 +28,10 @@ def ole_kind(data: bytes, name: str) -> str:
         # olefile raises OSError for what is not, or is no longer, a compound file, and
         # RecursionError for a directory that holds itself: it lists it as a tree, forever.
         raise InputRefused(
-            _("{name} is a damaged Microsoft Office file and cannot be read.").format(name=name)
+            _(
+                "{name} is a damaged Microsoft Office file and cannot be read;"
+                " ask its sender for a new copy."
+            ).format(name=name)
         ) from None
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise InputRefused(

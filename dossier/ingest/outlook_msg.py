@@ -53,7 +53,10 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
     if message is None or not any(header_text(message, k) for k in ("From", "Subject", "Date")):
         # A cut file still opens, with its property streams empty or missing.
         raise InputRefused(
-            gettext("{name} is a damaged Outlook message and cannot be read.").format(name=name)
+            gettext(
+                "{name} is a damaged Outlook message and cannot be read;"
+                " ask its sender for a new copy."
+            ).format(name=name)
         )
     try:
         raw = bytes(message)
@@ -61,7 +64,10 @@ def extract_msg(data: bytes, name: str) -> ExtractedDocument:
         # A damaged string (an identifier with a character no mail header can carry) stops
         # the standard generator; nothing of such a file can be trusted to be whole.
         raise InputRefused(
-            gettext("{name} is a damaged Outlook message and cannot be read.").format(name=name)
+            gettext(
+                "{name} is a damaged Outlook message and cannot be read;"
+                " ask its sender for a new copy."
+            ).format(name=name)
         ) from None
     document = extract_email(raw, name)
     document.mime = MSG_MIME

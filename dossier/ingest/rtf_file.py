@@ -66,7 +66,9 @@ def extract_rtf(data: bytes, name: str) -> ExtractedDocument:
     except (ValueError, IndexError, LookupError, RecursionError, OverflowError):
         # OverflowError: striprtf passes a \uN or \ucN of any size to chr()
         raise InputRefused(
-            _("{name} is a damaged RTF file and cannot be read.").format(name=name)
+            _(
+                "{name} is a damaged RTF file and cannot be read; ask its sender for a new copy."
+            ).format(name=name)
         ) from None
     hide, show = opening("deleted"), closing("deleted")
     raw = literal(raw).replace(_HIDE, hide).replace(_SHOW, show)

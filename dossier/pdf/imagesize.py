@@ -88,7 +88,11 @@ def check_picture(
 
 
 def damaged(name: str) -> InputRefused:
-    return InputRefused(_("{name} is a damaged image and cannot be read.").format(name=name))
+    return InputRefused(
+        _("{name} is a damaged image and cannot be read; ask its sender for a new copy.").format(
+            name=name
+        )
+    )
 
 
 def too_large(name: str, width: int, height: int) -> InputRefused:

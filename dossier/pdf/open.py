@@ -105,7 +105,9 @@ def load_pdf(path: Path, password: str | None = None) -> Any:
     except MUPDF_ERRORS as exc:
         drain_mupdf_messages()
         raise InputRefused(
-            _("{path} is damaged and cannot be read as a PDF.").format(path=quoted(path))
+            _(
+                "{path} is damaged and cannot be read as a PDF; ask its sender for a new copy."
+            ).format(path=quoted(path))
         ) from exc
     return _checked(doc, path, password)
 
@@ -126,7 +128,9 @@ def load_pdf_bytes(data: bytes, name: str, password: str | None = None) -> Any:
     except MUPDF_ERRORS as exc:
         drain_mupdf_messages()
         raise InputRefused(
-            _("{path} is damaged and cannot be read as a PDF.").format(path=quoted(path))
+            _(
+                "{path} is damaged and cannot be read as a PDF; ask its sender for a new copy."
+            ).format(path=quoted(path))
         ) from exc
     return _checked(doc, path, password)
 

@@ -38,6 +38,8 @@ def webp_pixels(data: bytes, name: str) -> Pixels:
                 samples = frame.tobytes()
     except Exception:  # Pillow raises several unrelated types for one damaged file
         raise InputRefused(
-            _("{name} is a damaged image and cannot be read.").format(name=name)
+            _(
+                "{name} is a damaged image and cannot be read; ask its sender for a new copy."
+            ).format(name=name)
         ) from None
     return Pixels(frame.mode, frame.width, frame.height, samples)
