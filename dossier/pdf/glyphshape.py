@@ -62,8 +62,15 @@ def _kind(char: str) -> str:
 
 @functools.cache
 def _references() -> list[Any]:
-    # MuPDF's own: Nimbus Sans, Roman and Mono, and Droid Sans Fallback (CJK).
-    fonts = [_pdf.Font(name).this for name in _BUILT_IN]
+    """MuPDF's own (Nimbus Sans, Roman and Mono; Droid Sans Fallback for CJK, which a MuPDF
+    built small leaves out) and the bundled DejaVu Sans, those there are."""
+    fonts = []
+    for name in _BUILT_IN:
+        try:
+            fonts.append(_pdf.Font(name).this)
+        # PyMuPDF raises a bare Exception for a font its MuPDF was built without.
+        except Exception:
+            continue
     for name in _BUNDLED:
         path = resource_path("fonts", name)
         if path.exists():

@@ -254,6 +254,9 @@ class _Glyph:
     draws nothing (a font without a map)."""
     order: int
     """Its place among the glyphs the page draws."""
+    spells: bool = True
+    """Said to be a letter or digit (`_spells`): a glyph believed to be punctuation or a
+    symbol (an '∂' before a 'u') makes no word of the name it stands by."""
 
 
 @dataclass
@@ -263,8 +266,9 @@ class _Span:
 
     def doubtful(self, confirmed: set[Pair]) -> bool:
         """Whether the span holds a glyph whose text the font's map contradicts, or a word of
-        `MIN_GLYPHS` glyphs or more with one whose text cannot be checked and OCR has not
-        confirmed: one letter said wrong is enough to hide a name."""
+        `MIN_GLYPHS` letters or more with one whose text cannot be checked and OCR has not
+        confirmed: one letter said wrong is enough to hide a name. A glyph that cannot be
+        checked counts as a letter, whatever it is said to be."""
         length = 0
         unchecked = False
         for glyph in self.glyphs:
@@ -275,8 +279,9 @@ class _Span:
                     return True
                 length, unchecked = 0, False
                 continue
-            length += 1
-            unchecked = unchecked or (glyph.said is None and glyph.pair not in confirmed)
+            unsure = glyph.said is None and glyph.pair not in confirmed
+            length += unsure or glyph.spells
+            unchecked = unchecked or unsure
         return unchecked and length >= MIN_GLYPHS
 
 
@@ -303,7 +308,8 @@ def _span(chars: Any, box: Rect, key: int, font: Any, fontmap: FontMap, start: i
         if said and len(claimed) == 1:
             fontmap.true_pairs.add((ucs, glyph))
         blank = claimed.isspace() and (bool(said) or not _inked(font, glyph, fontmap))
-        glyphs.append(_Glyph(said, (key, glyph, claimed), claimed, tuple(where), blank, start + i))
+        pair = (key, glyph, claimed)
+        glyphs.append(_Glyph(said, pair, claimed, tuple(where), blank, start + i, _spells(claimed)))
     if all(g.said for g in glyphs):
         return None
     return _Span(box, glyphs)
