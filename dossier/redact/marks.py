@@ -272,3 +272,15 @@ def _shrink_and_clamp(box: Rect, others: Sequence[Word], ocr: bool = False) -> R
         elif word_centre >= centre and word.y0 - top >= floor:
             bottom = min(bottom, word.y0)
     return (x0, top, x1, bottom)
+
+
+def unshrunk(box: Rect) -> Rect:
+    """A text page's box (`SHRINK` taken off across its line) given its line's whole height
+    back and `OCR_MARGIN` of it more on each side, for where it is painted into pixels over
+    glyphs that were not removed (a page MuPDF could not redact, rasterized instead): the
+    shrunk box left the tails of a name's 'y' and 'Q' below it. Across its line is along its
+    shorter side; it grows by as much along the line (a letter's edge)."""
+    x0, y0, x1, y1 = box
+    line = min(x1 - x0, y1 - y0) / (1 - SHRINK)
+    grow = line * (SHRINK / 2 + OCR_MARGIN)
+    return (x0 - grow, y0 - grow, x1 + grow, y1 + grow)

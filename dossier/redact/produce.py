@@ -29,7 +29,7 @@ from dossier.pdf.mupdf import exclusive, pymupdf
 from dossier.pdf.open import drain_mupdf_messages
 from dossier.redact.apply import redact_page, strip_annotations
 from dossier.redact.marked import strip_marked_texts
-from dossier.redact.marks import Hit, PagePlan, Rect, Rules, plan_document, plan_page
+from dossier.redact.marks import Hit, PagePlan, Rect, Rules, plan_document, plan_page, unshrunk
 from dossier.redact.picture_text import Readings, pages_with_pictures_to_read, read_pictures
 from dossier.redact.rasterize import (
     RASTER_DPI,
@@ -164,8 +164,14 @@ def redacted_copy(
             known = by_index.get(index)
             words = page_words(known) if known is not None and known.words else None
             page_plan = plans.get(index)
+            rects = page_plan.rects if page_plan else []
+            painted = None
+            if index in failed and not (known is not None and known.ocr):
+                # Its glyphs were not removed: they become pixels, painted over only where
+                # a box lies, and a text page's boxes are shrunk for glyphs removed whole.
+                painted = [unshrunk(rect) for rect in rects]
             dpi = native_dpi(doc[index]) if picture else RASTER_DPI
-            rasterize_page(doc, index, page_plan.rects if page_plan else [], words, dpi=dpi)
+            rasterize_page(doc, index, rects, words, dpi=dpi, painted=painted)
             rasterized.append(index)
         restored = _restore_text_layers(doc, by_index, plans, set(rasterized))
         check(cancel)

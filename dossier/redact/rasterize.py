@@ -118,11 +118,13 @@ def rasterize_page(
     words: Sequence[TextWord] | None,
     *,
     dpi: int = RASTER_DPI,
+    painted: Sequence[Rect] | None = None,
 ) -> int:
     """Replace page `index` of `doc` by its picture, boxes blacked out in the pixels.
 
     `words` are the page's words before redaction (None: none known, OCR the picture). Returns
-    the number of words in the new invisible text layer.
+    the number of words in the new invisible text layer. `painted`: where the boxes are
+    blacked out, when wider than `rects` (whose words leave the text layer).
     """
     page = doc[index]
     rotation = page.rotation
@@ -132,7 +134,7 @@ def rasterize_page(
         dpi = max(72, min(dpi, int((MAX_PIXELS / area) ** 0.5)))
     zoom = dpi / 72.0
     pixmap = page.get_pixmap(matrix=_pdf.Matrix(zoom, zoom), alpha=False, annots=False)
-    for rect in rects:
+    for rect in rects if painted is None else painted:
         box = (_pdf.Rect(rect) * _pdf.Matrix(zoom, zoom)).irect
         # Paint the pixels themselves: a box drawn over the image would leave them beneath.
         pixmap.set_rect(box, (0, 0, 0))
