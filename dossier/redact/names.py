@@ -64,8 +64,14 @@ def is_part(word: str) -> bool:
 
 
 def is_short(word: str) -> bool:
-    """Whether `word` is one word of two letters: a short part (`shortnames`)."""
-    return _letters(word) == MIN_PART_LETTERS - 1 and _WORD.fullmatch(word) is not None
+    """Whether `word` is one word of two letters in a script with capitals: a short part
+    (`shortnames`, whose rule reads capitals). In a script without them (Devanagari, Arabic,
+    Han), a name of two letters is masked as a full form, and a part needs three."""
+    return (
+        _letters(word) == MIN_PART_LETTERS - 1
+        and _WORD.fullmatch(word) is not None
+        and word[0].lower() != word[0].upper()
+    )
 
 
 def name_words(name: str) -> list[str]:

@@ -67,6 +67,11 @@ _GLUE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _LETTER = rf"(?:[^\W\d_]|[\u0300-\u036f{_GLUE}])"
 
 
+_MATH_LETTERS = (0x1D400, 0x1D800)
+"""Mathematical bold, italic, script… letters, which social media posts set names in ("𝐋𝐢")
+and `fold` reads as the Latin ones."""
+
+
 @lru_cache(maxsize=64)
 def _words_from(initials: frozenset[str]) -> re.Pattern[str]:
     """Whole words as `fold` cuts words (letters, with combining accents and invisible glue) of
@@ -74,9 +79,11 @@ def _words_from(initials: frozenset[str]) -> re.Pattern[str]:
     that folds to one of `initials`: the regex engine passes over every other word."""
     capitals = "".join(
         re.escape(c)
-        for c in map(chr, range(0x10000))
+        for c in map(chr, [*range(0x10000), *range(*_MATH_LETTERS)])
         if c.isupper() and fold_key(c)[:1] in initials
     )
+    if not capitals:
+        return re.compile(r"(?!)")  # no capital folds to them: nothing to find
     return re.compile(rf"(?<!{_LETTER})[{capitals}]{_LETTER}{{1,5}}(?!{_LETTER})")
 
 

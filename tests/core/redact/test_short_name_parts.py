@@ -117,3 +117,16 @@ def test_an_address_beside_a_two_letter_name_is_the_persons() -> None:
     text = "From: Li <w.l@exemple.org>\nTo: Le maire <maire@ville.fr>\nCc: li <x@y.org>"
     assert addresses_beside(text, {}, finder) == {"w.l@exemple.org": "Wei Li"}
     assert phones_beside("Li, tél. 06 12 34 56 78", {}, finder) != {}
+
+
+def test_a_name_of_two_letters_in_a_script_without_capitals_is_masked_as_before() -> None:
+    # Devanagari "राम" has two letters (its vowel signs are marks): no capital tells the name
+    # from a word, so it stays a full form masked wherever it occurs, as it was.
+    assert short_parts(["राम"]) == [] and name_parts(["राम"]) == ["राम"]
+    assert TextMasker(names=[("राम", "Source A")]).mask("राम ने कहा") == "Source A ने कहा"
+    # Letters set in mathematical bold are read as the Latin ones, as `fold` reads them.
+    assert [s for s, _e, _p in _finder().find("𝐋𝐢 a dit")] == [0]
+
+
+def _finder() -> ShortFinder[str]:
+    return ShortFinder((s, p) for p in PEOPLE for s in short_parts([p]))
