@@ -250,6 +250,7 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
     drawn = {xref for page in doc for xref in page.get_contents()}
     streams: list[tuple[int, str]] = []
     glyph_lists: set[int] = set()
+    resource_lists: set[int] = set()
     for xref in range(1, doc.xref_length()):
         try:
             source = doc.xref_object(xref, compressed=False)
@@ -262,6 +263,9 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
         strings = pdf_strings(_CHARSET.sub("", source))
         if strings:
             reading.texts.append((f"a string of object {xref}", "\n".join(strings)))
+        named = _resource_names(source, resource_lists)
+        if named:
+            reading.texts.append((f"a resource name in object {xref}", "\n".join(named)))
         if _DRAWN.search(source):
             drawn.add(xref)
         for glyphs in _CHAR_PROCS.findall(source):  # a Type 3 font's glyphs are drawn too
@@ -276,6 +280,13 @@ def _read_document(name: str, doc: Any, reading: PdfReading) -> None:
             drawn.update(int(ref) for ref in _REF.findall(doc.xref_object(xref)))
         except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
             continue
+    for xref in resource_lists:  # a page's fonts in an object of their own, "/Font 7 0 R"
+        try:
+            named = _decoded_names(_NAME.findall(doc.xref_object(xref)))
+        except (RuntimeError, ValueError, _pdf.mupdf.FzErrorBase):
+            continue
+        if named:
+            reading.texts.append((f"a resource name in object {xref}", "\n".join(named)))
     for xref, source in streams:
         if xref in drawn or _METADATA.search(source):
             _read_stream(name, doc, xref, source, reading)
@@ -365,6 +376,9 @@ def _read_stream(name: str, doc: Any, xref: int, source: str, reading: PdfReadin
     names = marking_names(text)
     if names:
         reading.texts.append((f"a marked-content name in object {xref}", "\n".join(names)))
+    used = _decoded_names(_RESOURCE_USE.findall(text))
+    if used:
+        reading.texts.append((f"a resource name in object {xref}", "\n".join(used)))
 
 
 _MARKING = re.compile(
@@ -374,6 +388,35 @@ _MARKING = re.compile(
 )
 _NAME = re.compile(r"/([^\s()<>\[\]{}/%]+)")
 _NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+
+
+_RESOURCES = re.compile(
+    r"/(?:Font|XObject|ExtGState|Pattern|Shading|ColorSpace|Properties)\s*(?:<<(.*?)>>|(\d+)\s+0\s+R)",
+    re.S,
+)
+"""A page's or a form's resources of one kind, by name: written there, or in an object of
+their own."""
+_RESOURCE_USE = re.compile(
+    r"/([^\s()<>\[\]{}/%]+)\s+(?:[-+.\d]+\s+)?(?:Tf|Do|gs|sh|cs|CS|scn|SCN)"
+    r"(?![^\s()<>\[\]{}/%])"
+)
+"""A resource's name where a content stream uses it (`/F1 12 Tf`, `/Im0 Do`, `/GS1 gs`)."""
+
+
+def _resource_names(source: str, lists: set[int]) -> list[str]:
+    """The names of the resources an object's source lists (a writer names its fonts and
+    pictures as it likes: `/Quartermaine`); the xrefs of the lists held apart go to `lists`."""
+    found: list[str] = []
+    for inline, ref in _RESOURCES.findall(source):
+        if ref:
+            lists.add(int(ref))
+        else:
+            found += _NAME.findall(inline)
+    return _decoded_names(found)
+
+
+def _decoded_names(names: Iterable[str]) -> list[str]:
+    return [_NAME_ESCAPE.sub(lambda m: chr(int(m[1], 16)), n).replace("_", " ") for n in names]
 
 
 def marking_names(content: str) -> list[str]:
