@@ -206,6 +206,7 @@ def _recognise_in_child(page_pdf: bytes, dpi: int, tessdata: Path) -> bytes:
         f"--dpi={dpi}",
         f"--language={'+'.join(OCR_LANGUAGES)}",
         f"--tessdata={tessdata}",
+        f"--parent={os.getpid()}",
     ]
     if _FAULT:
         argv.append(f"--fault={_FAULT}")

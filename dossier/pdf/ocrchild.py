@@ -7,12 +7,13 @@ the window froze for as long as each scanned page or photo took to read. Here th
 only waits on a pipe, which lets the window run.
 
 Before it reads a byte the child forbids itself a core dump (its memory holds the page) and
-files, and caps its CPU time. It reads a one-page PDF (the page to read, copied out of its
-document), draws it at the resolution it is given and writes the one-page PDF with Tesseract's
-text layer that `Pixmap.pdfocr_tobytes` makes of it, as PyMuPDF's `get_textpage_ocr(full=True)`
-does in process; any failure is a non-zero exit. It imports only the standard library and
-PyMuPDF. The page is drawn here too: a phone photo's 15 million pixels took a quarter of a
-second of the GIL to draw, and are 20 times the size of the page that holds them.
+files, caps its CPU time and, on Linux, asks to end with the app. It reads a one-page PDF (the
+page to read, copied out of its document), draws it at the resolution it is given and writes
+the one-page PDF with Tesseract's text layer that `Pixmap.pdfocr_tobytes` makes of it, as
+PyMuPDF's `get_textpage_ocr(full=True)` does in process; any failure is a non-zero exit. It
+imports only the standard library and PyMuPDF. The page is drawn here too: a phone photo's 15
+million pixels took a quarter of a second of the GIL to draw, and are 20 times the size of the
+page that holds them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ CHILD_FLAG = "--ocr-page-child"
 FAULTS = ("crash",)
 
 
-def _limit(cpu: int) -> None:
+def _limit(cpu: int, parent: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -35,8 +36,16 @@ def _limit(cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     if sys.platform.startswith("linux"):
         import ctypes
+        import signal
 
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0, as dossier.crypto.nodump
+        libc = ctypes.CDLL(None)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0, as dossier.crypto.nodump
+        # PR_SET_PDEATHSIG: killed with the app (a quit, a crash, a session closed), where it
+        # read on alone, the page in its memory, for up to `--cpu` seconds. The thread that
+        # started it waits on it, so only the app's end can set this off.
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)  # the app ended before the line above: nobody to read for
 
 
 def recognise(page_pdf: bytes, dpi: int, language: str, tessdata: str) -> bytes:
@@ -56,10 +65,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dpi", type=int, required=True)
     parser.add_argument("--language", required=True)
     parser.add_argument("--tessdata", required=True)
+    parser.add_argument("--parent", type=int, default=0, help="the app's process id")
     parser.add_argument("--fault", choices=FAULTS)
     args = parser.parse_args(argv)
     if os.name == "posix":
-        _limit(args.cpu)
+        _limit(args.cpu, args.parent or os.getppid())
     if args.fault == "crash":
         os.abort()
     # The answer goes to the pipe alone: whatever MuPDF or Tesseract print goes to stderr.

@@ -9,6 +9,12 @@ Tesseract now runs in a child process, and the words are those PyMuPDF's own
 
 from __future__ import annotations
 
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -88,3 +94,89 @@ def test_a_reader_that_crashes_is_one_sentence(
     monkeypatch.setattr(ocr, "_FAULT", "crash")
     with pytest.raises(EnvironmentFailure, match="OCR failed on page 1"):
         extract_pdf_bytes(data, "scan.pdf")
+
+
+_PARENT = """
+import sys
+from pathlib import Path
+from dossier.pdf.mupdf import mupdf, pymupdf
+from dossier.pdf.ocr import ocr_words
+data = sys.stdin.buffer.read()
+with mupdf(), pymupdf.open(stream=data, filetype="pdf") as document:
+    ocr_words(document[0], Path(sys.argv[1]), 0)
+"""
+
+
+def _noise_page() -> bytes:
+    """A page of grey noise: Tesseract looks for letters in it for tens of CPU seconds."""
+    with pymupdf.open() as document:
+        page = document.new_page(width=595, height=842)
+        noise = random.Random(16).randbytes(1240 * 1754)
+        pixmap = pymupdf.Pixmap(pymupdf.csGRAY, 1240, 1754, noise, False)
+        page.insert_image(page.rect, pixmap=pixmap)
+        return bytes(document.tobytes())
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time of a live process (None once gone or a zombie), from /proc/PID/stat, which
+    stays readable when the process is not dumpable."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    if fields[0] in "ZX":
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if entry.name.isdigit() and int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and prctl are Linux's")
+def test_a_reader_does_not_outlive_the_app() -> None:
+    """The app killed, or ended, while a page is read (a quit, a crash, the session closed):
+    its reader ends with it, instead of reading on alone for up to ten minutes of CPU with the
+    page in its memory, an orphan nobody waits for."""
+    assert TESSDATA is not None
+    app = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, str(TESSDATA)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert app.stdin is not None
+    app.stdin.write(_noise_page())
+    app.stdin.close()
+    readers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            readers = _children(app.pid)
+            # Two CPU seconds in, the reader has its page and Tesseract is at work.
+            if readers and (_cpu_seconds(readers[0]) or 0.0) > 2.0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the reader never started")
+        app.kill()
+        app.wait()
+        deadline = time.monotonic() + 10
+        while _cpu_seconds(readers[0]) is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _cpu_seconds(readers[0]) is None, "the reader runs on without the app"
+    finally:
+        app.kill()
+        app.wait()
+        for pid in readers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
