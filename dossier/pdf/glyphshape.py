@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import string
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -254,9 +255,12 @@ _LIGATURES = {"ff": "\ufb00", "fi": "\ufb01", "fl": "\ufb02", "ffi": "\ufb03", "
 
 
 def _unlike(claimed: str, bits: int) -> float:
-    said = _claimed_shapes(_LIGATURES.get(claimed, claimed))
+    # A compatibility form is judged as the letters it is (the "𝐐" of a post in bold, a
+    # full-width "Ｑ", the ligature "ﬁ"): its glyph is drawn as them.
+    plain = unicodedata.normalize("NFKC", claimed)
+    said = _claimed_shapes(_LIGATURES.get(plain, plain))
     drawn = _shape(bits)
-    kind = _kind(claimed)
+    kind = _kind(plain)
     nearest_other = min(
         _distance(drawn, ref)
         for other, refs in _reference_shapes().items()
