@@ -4,10 +4,11 @@ the time a job of many files has left, and fewer garbage collections while one r
 from __future__ import annotations
 
 import gc
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from dossier.errors import Cancelled
@@ -38,6 +39,34 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
             raise Cancelled(_("cancelled by the user; nothing was kept"))
+
+
+_children: set[subprocess.Popen[bytes]] = set()
+_children_lock = threading.Lock()
+
+
+@contextmanager
+def child_of_a_job(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While the block runs, `process` (a job's child, such as the OCR reader of a page) is
+    one `end_children` ends: a token's cancel cannot reach a thread waiting on a child."""
+    with _children_lock:
+        _children.add(process)
+    try:
+        yield
+    finally:
+        with _children_lock:
+            _children.discard(process)
+
+
+def end_children() -> None:
+    """Kill every job's child (`child_of_a_job`): the vault locks or the app quits, every job
+    is abandoned, and a page's reading would hold its job, and what the job holds, for minutes.
+    The jobs waiting on them fail, their outcomes dropped."""
+    with _children_lock:
+        live = list(_children)
+    for process in live:
+        with suppress(OSError):
+            process.kill()  # polls first: a child already reaped is not signalled
 
 
 def report(progress: Progress | None, fraction: float, message: str) -> None:

@@ -26,6 +26,7 @@ Every writer returns the path it wrote. Nothing here asserts: tests do.
 from __future__ import annotations
 
 import functools
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,17 @@ class PageSpec:
     fontsize: float = 11.0
     size: tuple[float, float] = A4
     """Unrotated width and height in points."""
+
+
+def noise_page() -> bytes:
+    """A one-page PDF of grey noise: Tesseract looks for letters in it for tens of CPU seconds
+    (49 at load 14), a page whose reading is still running when a test acts on it."""
+    with pymupdf.open() as document:
+        page = document.new_page(width=595, height=842)
+        noise = random.Random(16).randbytes(1240 * 1754)
+        pixmap = pymupdf.Pixmap(pymupdf.csGRAY, 1240, 1754, noise, False)
+        page.insert_image(page.rect, pixmap=pixmap)
+        return bytes(document.tobytes())
 
 
 def text_page(

@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 
 from dossier.errors import Cancelled, DossierError
-from dossier.jobs import CancelToken
+from dossier.jobs import CancelToken, end_children
 from ui.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -292,14 +292,15 @@ def abandon_all(wait_ms: int = 15000) -> bool:
     abandoned = list(_running)
     for job in abandoned:
         job.abandon()
+    end_children()  # a page's OCR reader, which the cancel cannot reach
     stopped = True
     for pool in (_pool(), *_pools.values()):
         stopped = pool.waitForDone(wait_ms) and stopped
     # Their outcomes would be dropped: what the callbacks hold goes now, with the lock, not
     # once the event loop has delivered them; so do the outcomes queued for the GUI thread (a
     # cancelled job's failure holds its traceback, whose frames hold the workspace). Each job
-    # that has returned, though another is still inside a call the cancel cannot stop (a
-    # page's OCR under load): that one alone keeps what it holds until it returns.
+    # that has returned, though another is still inside a call the cancel cannot stop: that one
+    # alone keeps what it holds until it returns.
     for job in abandoned:
         if job.returned:
             job.done = True

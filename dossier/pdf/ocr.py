@@ -21,6 +21,7 @@ from typing import Any
 
 from dossier.errors import EnvironmentFailure
 from dossier.i18n import _
+from dossier.jobs import child_of_a_job
 from dossier.pdf.layout import RawWord
 from dossier.pdf.mupdf import pymupdf
 from dossier.pdf.ocrchild import CHILD_FLAG
@@ -211,12 +212,20 @@ def _recognise_in_child(page_pdf: bytes, dpi: int, tessdata: Path) -> bytes:
     if _FAULT:
         argv.append(f"--fault={_FAULT}")
     try:
-        child = subprocess.run(
-            argv, input=page_pdf, capture_output=True, timeout=WALL_SECONDS, check=False
+        child = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-    except (subprocess.TimeoutExpired, OSError) as exc:
-        raise RuntimeError("the OCR process did not answer") from exc
-    if child.returncode != 0 or not child.stdout:
+    except OSError as exc:
+        raise RuntimeError("the OCR process did not start") from exc
+    with child, child_of_a_job(child):  # ended at the lock, which the cancel cannot reach
+        try:
+            layer, _said = child.communicate(page_pdf, timeout=WALL_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            child.kill()
+            raise RuntimeError("the OCR process did not answer") from exc
+        except BaseException:  # as subprocess.run: no child left behind
+            child.kill()
+            raise
+    if child.returncode != 0 or not layer:
         raise RuntimeError(f"the OCR process ended with {child.returncode}")
-    layer: bytes = child.stdout
     return layer

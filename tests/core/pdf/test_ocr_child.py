@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -26,7 +25,13 @@ from dossier.pdf import ocr
 from dossier.pdf.extract import TEXT_FLAGS, extract_pdf_bytes
 from dossier.pdf.mupdf import mupdf, pymupdf
 from dossier.pdf.ocr import OCR_LANGUAGES, ocr_dpi, ocr_words, tessdata_dir
-from tests.pdfgen import ENGLISH_PARAGRAPHS, FRENCH_PARAGRAPHS, scanned_page, write_pdf
+from tests.pdfgen import (
+    ENGLISH_PARAGRAPHS,
+    FRENCH_PARAGRAPHS,
+    noise_page,
+    scanned_page,
+    write_pdf,
+)
 
 TESSDATA = tessdata_dir()
 pytestmark = pytest.mark.skipif(TESSDATA is None, reason="Tesseract language data not installed")
@@ -107,16 +112,6 @@ with mupdf(), pymupdf.open(stream=data, filetype="pdf") as document:
 """
 
 
-def _noise_page() -> bytes:
-    """A page of grey noise: Tesseract looks for letters in it for tens of CPU seconds."""
-    with pymupdf.open() as document:
-        page = document.new_page(width=595, height=842)
-        noise = random.Random(16).randbytes(1240 * 1754)
-        pixmap = pymupdf.Pixmap(pymupdf.csGRAY, 1240, 1754, noise, False)
-        page.insert_image(page.rect, pixmap=pixmap)
-        return bytes(document.tobytes())
-
-
 def _cpu_seconds(pid: int) -> float | None:
     """The CPU time of a live process (None once gone or a zombie), from /proc/PID/stat, which
     stays readable when the process is not dumpable."""
@@ -155,7 +150,7 @@ def test_a_reader_does_not_outlive_the_app() -> None:
         stderr=subprocess.DEVNULL,
     )
     assert app.stdin is not None
-    app.stdin.write(_noise_page())
+    app.stdin.write(noise_page())
     app.stdin.close()
     readers: list[int] = []
     try:
