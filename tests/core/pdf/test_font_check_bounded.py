@@ -83,3 +83,33 @@ def test_many_big_fonts_cost_a_bounded_check_and_a_lying_one_is_still_named(
         assert pages_whose_text_lies(doc) == [2]
     # At most what five fonts of the most codes a font is checked with draw (a CJK font's).
     assert sum(drawn) <= 100_000, (len(drawn), sum(drawn))
+
+
+_RANGED = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Ranged def\n"
+    b"1 begincodespacerange <00> <ff> endcodespacerange\n"
+    b"2 beginbfrange\n<20> <7e> <0020>\n<a0> <a2> [<00a0> <00a1> <00a2>]\nendbfrange\n"
+    b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
+)
+
+
+@pytest.mark.parametrize("lying", [True, False])
+def test_a_map_written_as_ranges_is_checked_code_by_code(tmp_path: Path, lying: bool) -> None:
+    """A /ToUnicode of ranges (`<20> <7e> <0020>`: every code its own character) names the
+    codes inside each range too: only its two ends were drawn, so Helvetica told by its
+    /Encoding to draw "Wilhelmina" where its text says "Xjmifmnjob" marked no page."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 140), "Xjmifmnjob a rencontré le préfet", fontname="helv", fontsize=14)
+    (font,) = [f[0] for f in page.get_fonts() if f[3] == "Helvetica"]
+    if lying:
+        # Each of these codes draws the glyph of the letter before it: X draws W, j draws i...
+        shifted = " ".join(f"{ord(c)} /{chr(ord(c) - 1)}" for c in "Xjmifnob")
+        differences = f"/BaseEncoding /WinAnsiEncoding /Differences [{shifted}]"
+        doc.xref_set_key(font, "Encoding", f"<< /Type /Encoding {differences} >>")
+    _set_to_unicode(doc, font, _RANGED)
+    path = tmp_path / "ranged.pdf"
+    doc.save(path)
+    with pymupdf.open(path) as saved:
+        assert "Xjmifmnjob" in saved[0].get_text()
+        assert pages_whose_text_lies(saved) == ([0] if lying else [])
