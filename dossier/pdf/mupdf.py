@@ -42,7 +42,16 @@ from typing import Any, ParamSpec, TypeVar
 
 import pymupdf as _pymupdf
 
-__all__ = ["MUPDF_LOCK", "CallWatch", "exclusive", "later", "mupdf", "pymupdf", "wait_later"]
+__all__ = [
+    "MUPDF_LOCK",
+    "CallWatch",
+    "exclusive",
+    "later",
+    "let_go",
+    "mupdf",
+    "pymupdf",
+    "wait_later",
+]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +80,24 @@ def exclusive(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
 
     return locked
+
+
+@contextmanager
+def let_go() -> Iterator[None]:
+    """Let other threads call MuPDF while this one waits on something else (a child process
+    reading a page): the lock, however many times this thread holds it, is released, then
+    taken back as it was. The caller calls nothing of MuPDF's meanwhile, and its documents are
+    its own: a page's reading waits seconds on Tesseract, and the viewer drew nothing then."""
+    if not MUPDF_LOCK._is_owned():  # type: ignore[attr-defined]
+        yield
+        return
+    # Private, as threading.Condition uses them: the public API cannot release a reentrant
+    # lock held several times and restore its count.
+    state = MUPDF_LOCK._release_save()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        MUPDF_LOCK._acquire_restore(state)  # type: ignore[attr-defined]
 
 
 # -- work handed over by a thread that must not wait ------------------------------------------

@@ -23,7 +23,7 @@ from dossier.errors import EnvironmentFailure
 from dossier.i18n import _
 from dossier.jobs import child_of_a_job
 from dossier.pdf.layout import RawWord
-from dossier.pdf.mupdf import pymupdf
+from dossier.pdf.mupdf import let_go, pymupdf
 from dossier.pdf.ocrchild import CHILD_FLAG
 from dossier.resources import resource_path
 
@@ -159,13 +159,15 @@ def ocr_reading(page: Any, dpi: int, tessdata: Path, flags: int = 0) -> Iterator
     Tesseract runs in a child process (`ocrchild`): PyMuPDF keeps the GIL through its calls,
     so reading a page here froze the window for as long as it took (seconds a page, for
     every scan and photo imported, and every picture read at export); this thread now only
-    copies the page out and waits on a pipe. EnvironmentFailure when the reading fails.
+    copies the page out and waits on a pipe, the MuPDF lock let go meanwhile (`let_go`).
+    EnvironmentFailure when the reading fails.
     """
     try:
         with pymupdf.open() as alone:
             alone.insert_pdf(page.parent, from_page=page.number, to_page=page.number)
             page_pdf = alone.tobytes()
-        layer = _recognise_in_child(page_pdf, dpi, tessdata)
+        with let_go():
+            layer = _recognise_in_child(page_pdf, dpi, tessdata)
         with pymupdf.Document(stream=layer) as ocr_pdf:
             ocr_page = ocr_pdf.load_page(0)
             unzoom = page.rect.width / ocr_page.rect.width

@@ -175,3 +175,31 @@ def test_a_reader_does_not_outlive_the_app() -> None:
         for pid in readers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_other_threads_use_mupdf_while_a_page_is_read(tmp_path: Path) -> None:
+    """The viewer draws while an import reads a photo: the reading thread holds the MuPDF lock
+    (as every caller does) but lets it go while Tesseract works in the child, so a viewer's
+    render does not wait seconds for the whole reading (found using the app: a document opened
+    during a folder import of photos stayed on 'Opening the document...')."""
+    assert TESSDATA is not None
+    data = _scan(tmp_path, *ENGLISH_PARAGRAPHS, *FRENCH_PARAGRAPHS)
+    reading = threading.Event()
+    ended = 0.0
+    entered = 0.0
+
+    def read() -> None:
+        nonlocal ended
+        with mupdf(), mupdf(), pymupdf.open(stream=data, filetype="pdf") as document:
+            reading.set()
+            ocr_words(document[0], TESSDATA, TEXT_FLAGS)
+            ended = time.monotonic()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reading.wait()
+    time.sleep(0.05)
+    with mupdf():
+        entered = time.monotonic()
+    reader.join()
+    assert entered < ended, "another thread waited for the whole reading"
