@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import EnvironmentFailure
+from dossier.errors import EnvironmentFailure, InputRefused
 from dossier.i18n import _
 from dossier.jobs import child_of_a_job
 from dossier.pdf.layout import RawWord
@@ -160,7 +160,8 @@ def ocr_reading(page: Any, dpi: int, tessdata: Path, flags: int = 0) -> Iterator
     so reading a page here froze the window for as long as it took (seconds a page, for
     every scan and photo imported, and every picture read at export); this thread now only
     copies the page out and waits on a pipe, the MuPDF lock let go meanwhile (`let_go`).
-    EnvironmentFailure when the reading fails.
+    InputRefused when the reading crashes or runs out of time (the page's fault),
+    EnvironmentFailure when it fails otherwise.
     """
     try:
         with pymupdf.open() as alone:
@@ -177,6 +178,13 @@ def ocr_reading(page: Any, dpi: int, tessdata: Path, flags: int = 0) -> Iterator
                 pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE | pymupdf.TEXT_USE_GID_FOR_UNKNOWN_UNICODE
             )
             yield ocr_page, ocr_page.get_textpage(flags=flags, matrix=ctm)
+    except ReaderStopped as exc:
+        raise InputRefused(
+            _(
+                "Page {number} could not be read by OCR: its reading crashed or ran out of "
+                "time, as a damaged or hostile picture makes it do."
+            ).format(number=page.number + 1)
+        ) from exc
     except (RuntimeError, pymupdf.mupdf.FzErrorBase) as exc:
         raise EnvironmentFailure(
             _(
@@ -200,9 +208,15 @@ def child_command() -> list[str]:
     return [sys.executable, "-m", "dossier.pdf.ocrchild"]
 
 
+class ReaderStopped(RuntimeError):
+    """The reader ended by a signal (a crash, its CPU time spent, killed at the lock) or was
+    killed past `WALL_SECONDS`: what a picture does to MuPDF or Tesseract, not missing data."""
+
+
 def _recognise_in_child(page_pdf: bytes, dpi: int, tessdata: Path) -> bytes:
     """The one-page PDF with Tesseract's text layer made in the child of `page_pdf`'s page
-    drawn at `dpi`; RuntimeError when the child fails (a crash, no time left, bad data)."""
+    drawn at `dpi`; ReaderStopped when the child crashes or runs out of time, RuntimeError
+    when it fails otherwise (bad data)."""
     argv = [
         *child_command(),
         f"--cpu={CPU_SECONDS}",
@@ -224,10 +238,12 @@ def _recognise_in_child(page_pdf: bytes, dpi: int, tessdata: Path) -> bytes:
             layer, _said = child.communicate(page_pdf, timeout=WALL_SECONDS)
         except subprocess.TimeoutExpired as exc:
             child.kill()
-            raise RuntimeError("the OCR process did not answer") from exc
+            raise ReaderStopped("the OCR process did not answer") from exc
         except BaseException:  # as subprocess.run: no child left behind
             child.kill()
             raise
+    if child.returncode < 0:
+        raise ReaderStopped(f"the OCR process ended with {child.returncode}")
     if child.returncode != 0 or not layer:
         raise RuntimeError(f"the OCR process ended with {child.returncode}")
     return layer

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import EnvironmentFailure
+from dossier.errors import InputRefused
 from dossier.pdf import ocr
 from dossier.pdf.extract import TEXT_FLAGS, extract_pdf_bytes
 from dossier.pdf.mupdf import mupdf, pymupdf
 from dossier.pdf.ocr import OCR_LANGUAGES, ocr_dpi, ocr_words, tessdata_dir
+from dossier.services.workspace import Workspace
 from tests.pdfgen import (
     ENGLISH_PARAGRAPHS,
     FRENCH_PARAGRAPHS,
@@ -97,7 +98,7 @@ def test_a_reader_that_crashes_is_one_sentence(
 ) -> None:
     data = _scan(tmp_path, "Rapport confidentiel du préfet")
     monkeypatch.setattr(ocr, "_FAULT", "crash")
-    with pytest.raises(EnvironmentFailure, match="OCR failed on page 1"):
+    with pytest.raises(InputRefused, match="Page 1 could not be read by OCR"):
         extract_pdf_bytes(data, "scan.pdf")
 
 
@@ -203,3 +204,22 @@ def test_other_threads_use_mupdf_while_a_page_is_read(tmp_path: Path) -> None:
         entered = time.monotonic()
     reader.join()
     assert entered < ended, "another thread waited for the whole reading"
+
+
+def test_a_reader_that_crashes_is_a_refusal_and_the_batch_goes_on(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture that crashes MuPDF or Tesseract, or keeps them past their CPU time, is the
+    file's fault: it was an EnvironmentFailure blaming the Tesseract data, which stopped a
+    folder's import at that file (the crash fault stands for any of them, all a signal)."""
+    scan = write_pdf(tmp_path / "scan.pdf", [scanned_page("Rapport confidentiel du préfet")])
+    note = tmp_path / "note.txt"
+    note.write_text("Rendez-vous jeudi à la préfecture.", encoding="utf-8")
+    monkeypatch.setattr(ocr, "_FAULT", "crash")
+    case = workspace.cases.create("Lot").id
+    refused, imported = workspace.documents.import_many(case, [scan, note], ocr=True)
+    assert refused.document is None and refused.exit_code == 6
+    assert refused.error is not None and "crashed or ran out of time" in refused.error
+    assert "Tesseract data" not in refused.error and refused.error.count("\n") == 0
+    assert imported.document is not None
+    assert [d.id for d in workspace.documents.of_case(case)] == [imported.document.id]
