@@ -201,7 +201,7 @@ class PreviewPage(QWizardPage):
         if total:
             self.status.setText(
                 tr("{n} page(s) with marks in {d} document(s). Black boxes are final.").format(
-                    n=total, d=len(found)
+                    n=total, d=sum(1 for _, _, p in found if p.pages)
                 )
             )
             self.pages.setCurrentRow(0)

@@ -234,3 +234,29 @@ def test_marks_show_black_on_a_text_document(qtbot, unlocked, tmp_path) -> None:
         ]
 
     qtbot.waitUntil(lambda: blacked() == [TERM], timeout=5000)
+
+
+def test_the_preview_counts_only_the_documents_that_carry_marks(qtbot, unlocked, tmp_path) -> None:
+    """Three documents chosen, marks on one: "in 1 document(s)", not in the three chosen."""
+    win = unlocked
+    marked = import_now(win, sample_pdf(tmp_path / "a"), kind="source")
+    import_now(win, sample_pdf(tmp_path / "b", "plain.pdf"), kind="source")
+    import_now(win, sample_pdf(tmp_path / "c", "other.pdf"), kind="source")
+    win.state.ws.redactions.add_rect(marked, 2, [(50, 50, 120, 80)])
+    win.state.ws.redactions.add_rect(marked, 0, [(50, 50, 120, 80)])
+
+    def drive(wizard: ExportWizard) -> None:
+        qtbot.addWidget(wizard)
+        wizard.restart()
+        assert len(wizard.choose_page.doc_ids()) == 3
+        wizard.next()
+        wizard.options_page.out.setText(str(tmp_path / "bundle.zip"))
+        wizard.next()
+        page = wizard.preview_page
+        qtbot.waitUntil(lambda: page.pages.count() > 0, timeout=15000)
+        drive.status = page.status.text()
+        wizard.done(QDialog.DialogCode.Rejected)
+
+    answer(win.workflows, drive)
+    win.workflows.export_action.trigger()
+    assert drive.status.startswith("2 page(s) with marks in 1 document(s).")
