@@ -93,6 +93,8 @@ class Workflows(QObject):
         self.viewer.selection_changed.connect(lambda *_: self._update_actions())
         self.viewer.selection_cleared.connect(self._update_actions)
         self.viewer.document_shown.connect(self._document_shown)
+        # Shown, cleared or switched to text: the Redact button follows what can take a box.
+        self.viewer.stack.currentChanged.connect(lambda _index: self._update_actions())
         self.redact_tool.drawn.connect(self.add_rect)
         self.redact_tool.toggled.connect(self.state.redact_tool_toggled)
         self.state.redact_tool_requested.connect(self.set_redact_tool)
@@ -146,7 +148,10 @@ class Workflows(QObject):
             self.find_quote_action, self.recheck_action, self.prepub_action, self.export_action,
         ):  # fmt: skip
             action.setEnabled(has_case)
-        self.redact_tool.action.setEnabled(has_case)
+        drawable = has_case and self.viewer.stack.currentWidget() is self.viewer.pdf
+        if not drawable:
+            self.redact_tool.set_active(False)
+        self.redact_tool.action.setEnabled(drawable)
         self.import_bundle_action.setEnabled(self.state.is_unlocked)
 
     def exec_dialog(self, dialog: QDialog) -> bool:
@@ -187,6 +192,8 @@ class Workflows(QObject):
     def set_redact_tool(self, on: bool) -> None:
         if on and self.viewer.stack.currentWidget() is not self.viewer.pdf:
             self.state.show_status(tr("Open a PDF document to draw boxes on its pages."))
+            self.state.redact_tool_toggled.emit(False)  # the tab's button springs back
+            return
         self.redact_tool.set_active(on)
 
     def add_rect(self, doc_id: str, page_index: int, rect: tuple[float, ...]) -> None:
