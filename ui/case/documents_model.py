@@ -31,6 +31,13 @@ def _sort_key(doc: DocumentInfo) -> tuple[str, str]:
     return (doc.date or "9999", doc.title.casefold())
 
 
+def _file_type(filename: str) -> str:
+    """ "docx" of "a/Note.DOCX"; "" when the name says no type."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and stem and ext.isalnum() and len(ext) <= 5 else ""
+
+
 def _rank(origin: str) -> int:
     last = origin.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0
@@ -255,7 +262,12 @@ class DocumentsModel(QStandardItemModel):
 
     def _show(self, title: QStandardItem, doc: DocumentInfo) -> None:
         """Every text of a document's row, from the title item (escaped: outside text)."""
-        title.setText(shown(doc.title))
+        label = shown(doc.title)
+        if self._depth.get(doc.id, 0) and (kind := _file_type(doc.filename)):
+            # A message's attachments often share a heading (a .docx and its .pdf): the
+            # type tells them apart where the title alone repeats.
+            label = f"{label} ({kind})"
+        title.setText(label)
         title.setData(doc, DOC_ROLE)
         title.setToolTip(
             f"{shown(doc.title)} — {shown(doc.origin)}" if doc.origin else shown(doc.title)

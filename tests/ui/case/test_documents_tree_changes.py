@@ -214,3 +214,40 @@ def test_a_part_is_shown_reading_the_rows_on_screen_not_the_tree(qapp) -> None:
     the view measure those cells again over the rows on screen and a thousand more (6 ms a
     part at 10,000 documents, on the GUI thread, through an import)."""
     assert _cells_read_to_show_a_part(qapp, 3000) <= _cells_read_to_show_a_part(qapp, 30) * 1.5
+
+
+def test_attachments_with_one_title_are_told_apart_by_their_type(qapp) -> None:
+    """A message's .docx, .pdf and .odt all headed "Hello from SwiftMailer !": each row says
+    which file it is; the message's own row and a lone document keep their plain title."""
+    rng = random.Random(2)
+    base = _doc(1, rng).__dict__
+    message = DocumentInfo(**{**base, "kind": "source", "title": "test-localhost"})
+    files = ["Hello from SwiftMailer.docx", "Hello from SwiftMailer.pdf", "hello.odt", "readme"]
+    parts = [
+        DocumentInfo(
+            **{
+                **base,
+                "id": f"part{n}",
+                "kind": "source",
+                "title": "Hello from SwiftMailer !",
+                "filename": name,
+                "parent_id": message.id,
+                "origin": f"attachment {n}",
+            }
+        )
+        for n, name in enumerate(files)
+    ]
+    for docs in ([message, *parts], [*parts, message]):  # the parent first, or late
+        model = DocumentsModel()
+        model.apply(DocumentChanges(docs, frozenset(d.id for d in docs), WHEN))
+        shown_as = {d.filename: model.index_of(d.id).data() for d in parts}  # type: ignore[union-attr]
+        assert shown_as == {
+            "Hello from SwiftMailer.docx": "Hello from SwiftMailer ! (docx)",
+            "Hello from SwiftMailer.pdf": "Hello from SwiftMailer ! (pdf)",
+            "hello.odt": "Hello from SwiftMailer ! (odt)",
+            "readme": "Hello from SwiftMailer !",
+        }
+        assert model.index_of(message.id).data() == "test-localhost"  # type: ignore[union-attr]
+        edited = DocumentInfo(**{**parts[0].__dict__, "title": "Bonjour"})
+        model.apply(DocumentChanges([edited], frozenset(d.id for d in docs), WHEN))
+        assert model.index_of(edited.id).data() == "Bonjour (docx)"  # type: ignore[union-attr]
