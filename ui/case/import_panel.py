@@ -196,6 +196,9 @@ class ImportPanel(QWidget):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.hide()
+        self._refusal: ImportRow | None = None
+        """The last row refused while none was current: its sentence is shown under the list,
+        where the list's column cuts it and a tooltip is the only other way to read it."""
         self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.password_button = QPushButton(tr("Enter password…"))
@@ -206,7 +209,7 @@ class ImportPanel(QWidget):
         self.remove_button = QPushButton(tr("Remove from list"))
         self.remove_button.clicked.connect(self.remove_selected)
         actions = QHBoxLayout()
-        actions.addWidget(self.details, 1)
+        actions.addStretch(1)
         for button in (
             self.cancel_button, self.password_button, self.retry_button, self.remove_button
         ):  # fmt: skip
@@ -215,6 +218,7 @@ class ImportPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.details)  # the dock's whole width: a sentence on a line or two
         layout.addLayout(actions)
         self._update_buttons()
         state.locking.connect(self._locking)
@@ -537,13 +541,25 @@ class ImportPanel(QWidget):
         current = self._current()
         if current is not None and top.row() <= current.position <= bottom.row():
             self._update_buttons()
+        elif current is None:
+            changed = self.rows[top.row() : bottom.row() + 1]
+            refused = [r for r in changed if r.reason and r.state in (FAILED, NEEDS_PASSWORD)]
+            if refused:
+                self._refusal = refused[-1]
+                self._show_details(None)
 
     def _show_details(self, row: ImportRow | None) -> None:
         """The current row's whole reason (or what is inside it), word-wrapped under the
         list: the list's column shows only its start."""
         text = row.reason or row.inside if row is not None else ""
+        last = self._refusal
+        if row is None and last is not None and last.listed and last.reason:
+            text = tr("{name}: {message}").format(
+                name=shown(last.request.path.name), message=last.reason
+            )
         self.details.setText(text)
-        self.details.setStyleSheet("color: #b00020;" if row is not None and row.reason else "")
+        refusal = bool(row.reason) if row is not None else bool(text)
+        self.details.setStyleSheet("color: #b00020;" if refusal else "")
         self.details.setVisible(bool(text))
 
     def _double_clicked(self, index: QModelIndex) -> None:

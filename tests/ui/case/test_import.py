@@ -193,6 +193,32 @@ def test_a_folder_import_reloads_the_document_lists_a_few_times_not_per_file(
     assert len(win.contents.tabs[0].model.documents) == 30
 
 
+def test_a_refusal_is_read_whole_without_selecting_or_hovering(qtbot, unlocked, tmp_path) -> None:
+    """The dock opens a few rows tall: a refusal's sentence, cut in the list's column, is
+    shown whole under it, wrapped across the dock and not cut, with nothing selected."""
+    win = unlocked
+    bad = tmp_path / "in" / "un compte rendu de réunion au nom assez long.pdf"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"%PDF-1.7\n garbage, not a document")
+    win.import_dock.show()
+    (row,) = win.imports.enqueue(win.state.case_id, [ImportRequest(bad)])
+    qtbot.waitUntil(lambda: row.finished, timeout=20000)
+    assert row.state == FAILED and len(row.reason) > 60
+    panel = win.imports
+    assert panel.selected() == []
+    qtbot.waitUntil(lambda: not panel.details.isHidden(), timeout=5000)
+    assert row.reason in panel.details.text() and bad.name in panel.details.text()
+    qtbot.waitUntil(
+        lambda: panel.details.height() >= panel.details.heightForWidth(panel.details.width()),
+        timeout=5000,
+    )
+    # Wide enough to read: the dock's width, not what the buttons leave beside them.
+    assert panel.details.width() > panel.width() * 0.8
+    assert panel.details.geometry().bottom() <= panel.rect().bottom()
+    panel.remove(row)
+    assert panel.details.isHidden()
+
+
 def test_an_email_shows_its_attachments_as_they_come_and_nests_them(
     qtbot, unlocked, tmp_path
 ) -> None:
