@@ -76,6 +76,12 @@ def fact(label: str, value: str) -> str:
     )
 
 
+def language_name(code: str | None) -> str:
+    """The language an import guessed ("fr", "en"); "unknown" in words when its text was too
+    short or mixed to tell (a photo of a timetable), where a "?" looked like a fault."""
+    return code or tr("unknown")
+
+
 class Editor(QWidget):
     """Base of an inspector editor: a form whose fields mark the editor dirty."""
 
@@ -281,7 +287,7 @@ class DocumentEditor(Editor):
             (tr("Size"), file_size(doc.size)),
             (tr("Pages"), str(doc.page_count)),
             (tr("Pages read by OCR"), str(doc.ocr_pages)),
-            (tr("Language"), doc.language or "?"),
+            (tr("Language"), language_name(doc.language)),
             (tr("Imported"), doc.created_at.strftime("%Y-%m-%d %H:%M")),
         ]
         if doc.metadata.get("date_source"):

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.core.redact.test_names_in_lying_fonts import FONTS, LIES
 from tests.core.redact.test_names_in_pictures import pages_pdf
+from tests.pdfgen import text_page, write_pdf
 from tests.ui.conftest import CASE_NAME, documents_read, import_now, sample_pdf
 from ui.case.inspector_panel import file_size
 from ui.i18n import install_translations
@@ -137,3 +138,26 @@ def test_document_facts_say_which_pages_have_text_that_lies(qtbot, unlocked, tmp
     tree.tree.setCurrentIndex(tree.model.index_of(doc_id))
     facts = win.inspector.editors["document"].facts.text().replace("\N{ZERO WIDTH SPACE}", "")
     assert "<b>Pages whose text differs from the letters shown</b>: 2" in facts
+
+
+def test_the_language_is_named_and_unknown_says_so(qtbot, qapp, unlocked, tmp_path) -> None:
+    # A photo of a timetable read by OCR showed "Language: ?": too few words to tell.
+    win = unlocked
+    french = import_now(win, sample_pdf(tmp_path / "in"))
+    table = import_now(win, write_pdf(tmp_path / "table.pdf", [text_page("STAT 94 52159 3.0")]))
+    assert win.state.ws.documents.get(table).language is None
+    tree = win.contents.tabs[0]
+    said = {}
+    for language in ("en", "fr"):
+        install_translations(qapp, language)
+        try:
+            for doc_id in (french, table):
+                tree.tree.setCurrentIndex(tree.model.index_of(doc_id))
+                facts = win.inspector.editors["document"].facts.text()
+                said[language, doc_id] = facts.split("<br/>")[5]
+        finally:
+            install_translations(qapp, "en")
+    assert said["en", french] == "<b>Language</b>: fr"
+    assert said["en", table] == "<b>Language</b>: unknown"
+    assert said["fr", french] == "<b>Langue</b>\N{NO-BREAK SPACE}: fr"
+    assert said["fr", table] == "<b>Langue</b>\N{NO-BREAK SPACE}: inconnue"
