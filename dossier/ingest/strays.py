@@ -5,7 +5,8 @@ notes, a file glued from two exports, a bit flipped on an old disk, half of a UT
 pair where a string was cut. Decoded strictly, one such byte failed the whole file, which was
 then refused as binary or read whole in another encoding (French UTF-8 as Windows-1252, or as
 Chinese GBK), where search never found its words. Each stray is replaced alone, as an editor
-or a browser shows it, as long as strays are rare: many of them say the encoding is wrong, or
+or a browser shows it (in UTF-8, by the Windows-1252 character it most often is), as long as
+strays are rare: many of them say the encoding is wrong, or
 that binary data follows the text.
 """
 
@@ -62,7 +63,13 @@ def decoded(data: bytes, encoding: str) -> Decoded | None:
         parts.append(part)
     text = "".join(parts)
     strays = max(replaced - written, 0)
-    read = Decoded(text, strays, letters, len(decoder.getstate()[0]))
+    cut = len(decoder.getstate()[0])
+    if strays and encoding.startswith("utf-8"):
+        # A stray in UTF-8 is most often a letter pasted from a Windows-1252 mail or
+        # document, a name's among them, which as U+FFFD ('L\ufffdonard') no search found
+        # and no export masked: it is read as Windows-1252 reads it.
+        text = data[: len(data) - cut].decode(encoding, errors=_AS_WINDOWS_1252)
+    read = Decoded(text, strays, letters, cut)
     return read if strays <= STRAY_SHARE * len(text) else None
 
 
@@ -73,3 +80,14 @@ def utf8_with_strays(data: bytes) -> Decoded | None:
     if read is None or not read.strays:
         return None
     return read if read.letters >= _UTF8_LETTERS_PER_STRAY * read.strays else None
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    stray = error.object[error.start : error.end]
+    return stray.decode("cp1252", errors="replace"), error.end
+
+
+_AS_WINDOWS_1252 = "dossier-stray-as-windows-1252"
+codecs.register_error(_AS_WINDOWS_1252, _as_windows_1252)
