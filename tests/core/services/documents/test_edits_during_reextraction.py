@@ -71,3 +71,21 @@ def test_an_original_read_while_it_is_replaced(workspace: Workspace, tmp_path: P
             read.add(ws.documents.original(doc))
             read.add(ws.documents.shown(doc))
     assert read <= {french.read_bytes(), english.read_bytes()}
+
+
+def test_an_original_read_between_its_replacements_commit_and_the_stores_news_of_it(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small original is a row of the catalog, whose ids the blob store keeps until a writer
+    tells it of a change (`touched`), just after its commit. A reader in between found the
+    document naming its new original, a row the store did not know yet, looked for it as a
+    file and reported it missing. The news is held back here for as long as the reads take."""
+    ws = workspace
+    case, doc, french, english = _french_memo(ws, tmp_path)
+    assert ws.documents.original(doc) == french.read_bytes()  # the store knows the case's rows
+    monkeypatch.setattr(ws.blobs, "touched", lambda *_args, **_kwargs: None)
+    ws.documents.replace_original(doc, english, ocr=False)
+    assert ws.documents.original(doc) == english.read_bytes()
+    assert ws.documents.shown(doc) == english.read_bytes()
+    monkeypatch.undo()
+    assert ws.vault.case_problems(case) == []
