@@ -195,6 +195,7 @@ _APPLIED: dict[str, Callable[[re.Pattern[Any], Any], object]] = {
     "dossier.ingest.titles._PLACEHOLDERS": _at_start,
     "dossier.ingest.titles._WORD": _each,
     "dossier.ingest.titles._TOKEN": _whole,  # a token: a line cut at white space
+    "dossier.ingest.utf16._LONE_SURROGATE": _each,
     "dossier.text.bidi._OVERRIDDEN": _each,
     "dossier.text.clean._SURROGATE": _each,
     "dossier.text.clean._OVERRIDES": _each,
